@@ -1,0 +1,106 @@
+"""Development settings: constants only (see publishconf.py for production)."""
+
+SITENAME = "रतलाम सामुदायिक बुलेटिन"
+SITE_DESCRIPTION = (
+    "रतलाम जिले के थानों और स्थानीय संवाददाताओं की प्रेस विज्ञप्तियाँ — "
+    "सामुदायिक पुलिसिंग, यातायात, अपराध और जन जागरूकता की खबरें।"
+)
+DEFAULT_LANG = "hi"
+TIMEZONE = "Asia/Kolkata"
+# Dates are formatted by Babel (plugins.hindi_text), never by the OS locale.
+LOCALE = ("C.UTF-8", "C")
+
+# Links inside pages are relative to SITEURL ('' serves from any host in
+# development). CANONICAL_SITEURL is the absolute base used where a full URL is
+# needed (canonical links, previews, share links, feeds).
+SITEURL = ""
+CANONICAL_SITEURL = "http://127.0.0.1:8000"
+RELATIVE_URLS = False
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+ARTICLE_PATHS = ["notes"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+# Notes are Markdown only: that reader sanitizes raw HTML (plugins.press_notes).
+READERS = {"rst": None, "html": None, "htm": None}
+DELETE_OUTPUT_DIRECTORY = True
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
+PLUGIN_PATHS = ["."]
+PLUGINS = [
+    "plugins.press_notes",
+    "plugins.hindi_text",
+    "plugins.translations",
+    "plugins.listings",
+]
+
+# The press-note model: registries under content/, validation limits.
+PRESS_NOTES = {
+    "thana_registry": "registry/thanas.toml",
+    "category_registry": "registry/categories.toml",
+    "summary_max_chars": 300,
+}
+
+# Listing pages (police station, category, tag): the front page shows the
+# newest notes; older notes sit on numbered pages counted from the oldest, so
+# a numbered page keeps its notes when new ones arrive.
+LISTINGS = {"page_size": 20, "home_notes": 20}
+
+# URL scheme (documented in README.md). A note's URL is built from its date
+# and slug and never changes once published.
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+THANA_URL = "thana/{slug}/"
+CATEGORY_URL = "shreni/{slug}/"
+TAG_URL = "tag/{slug}/"
+THANAS_URL = "thana/"
+CATEGORIES_URL = "shreni/"
+TAGS_URL = "tag/"
+ARCHIVES_URL = "archive/"
+YEAR_ARCHIVE_URL = "{date:%Y}/"
+MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/"
+# Listing and archive pages are written by plugins.listings; Pelican's own
+# (paginated newest-first, so they shift) are turned off.
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "404"]
+DEFAULT_PAGINATION = False
+SLUGIFY_SOURCE = "basename"
+
+# Site-wide feed (placeholder until the feeds plugin).
+FEED_DOMAIN = CANONICAL_SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+JINJA_ENVIRONMENT = {
+    "extensions": ["jinja2.ext.i18n"],
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}

@@ -1,0 +1,3 @@
+from .hindi_text import register
+
+__all__ = ["register"]

@@ -1,0 +1,59 @@
+"""Hindi dates and numbers through Babel's hi_IN data, in Indian time.
+
+Never through the OS locale (many machines have no hi_IN locale installed).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+
+IST = ZoneInfo("Asia/Kolkata")
+LOCALE = "hi_IN"
+DEVANAGARI_DIGITS = str.maketrans("0123456789", "०१२३४५६७८९")
+
+
+def to_ist(value: datetime) -> datetime:
+    """The same instant in Indian time (naive values are taken as IST)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=IST)
+    return value.astimezone(IST)
+
+
+def digits(text: str, devanagari: bool) -> str:
+    """Switch ASCII digits to Devanagari ones when asked."""
+    return text.translate(DEVANAGARI_DIGITS) if devanagari else text
+
+
+def hindi_date(value: datetime, devanagari: bool = False) -> str:
+    """27 नवंबर 2026"""
+    return digits(format_datetime(to_ist(value), "d MMMM y", locale=LOCALE), devanagari)
+
+
+def hindi_datetime(value: datetime, devanagari: bool = False) -> str:
+    """27 नवंबर 2026, सुबह 11:30 (day period in Hindi, never am/pm)."""
+    text = format_datetime(to_ist(value), "d MMMM y, B h:mm", locale=LOCALE)
+    return digits(text, devanagari)
+
+
+def hindi_month_year(value: datetime, devanagari: bool = False) -> str:
+    """नवंबर 2026"""
+    return digits(format_datetime(to_ist(value), "LLLL y", locale=LOCALE), devanagari)
+
+
+def hindi_weekday_date(value: datetime, devanagari: bool = False) -> str:
+    """शुक्रवार, 27 नवंबर 2026"""
+    text = format_datetime(to_ist(value), "EEEE, d MMMM y", locale=LOCALE)
+    return digits(text, devanagari)
+
+
+def iso_datetime(value: datetime) -> str:
+    """2026-11-27T11:30:00+05:30, for <time datetime> and feeds."""
+    return to_ist(value).isoformat()
+
+
+def hindi_number(value: int, devanagari: bool = False) -> str:
+    """A count as shown to readers."""
+    return digits(str(value), devanagari)

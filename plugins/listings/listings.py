@@ -1,0 +1,125 @@
+"""Write station, category, tag and date-archive pages, and the home list.
+
+register() only connects signals; the page plan is computed in pages.py.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+from pelican.generators import Generator
+
+from .pages import (
+    Listing,
+    archive_pages,
+    archive_years,
+    directory_page,
+    group_by,
+    listing_pages,
+)
+
+SETTING = "LISTINGS"
+DEFAULTS = {"page_size": 20, "home_notes": 20}
+
+
+def plugin_settings(settings: dict) -> dict:
+    given = settings.get(SETTING) or {}
+    unknown = sorted(set(given) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(
+            f"listings: invalid '{SETTING}' key(s) {unknown}; "
+            f"known keys: {sorted(DEFAULTS)}"
+        )
+    merged = {**DEFAULTS, **given}
+    for key in DEFAULTS:
+        if not isinstance(merged[key], int) or merged[key] < 1:
+            raise ValueError(f"listings: '{SETTING}[\"{key}\"]' must be a number ≥ 1")
+    return merged
+
+
+def station_listings(registry, notes) -> list[Listing]:
+    """Every registered station, with its notes (possibly none)."""
+    by_slug = group_by(notes, lambda n: [n.thana.slug])
+    return [
+        Listing("thana", t.name, t.url, t.area, tuple(by_slug.get(t.slug, ())))
+        for t in registry.thanas
+    ]
+
+
+def category_listings(registry, notes) -> list[Listing]:
+    by_slug = group_by(notes, lambda n: [n.category.slug])
+    return [
+        Listing(
+            "category", c.name, c.url, c.description, tuple(by_slug.get(c.slug, ()))
+        )
+        for c in registry.categories
+    ]
+
+
+def tag_listings(notes) -> list[Listing]:
+    """Tags in use, most used first, then by name."""
+    by_slug = group_by(
+        notes, lambda n: dict.fromkeys(t.slug for t in getattr(n, "tags", []))
+    )
+    listings = []
+    for slug, tagged in by_slug.items():
+        tag = next(t for t in tagged[0].tags if t.slug == slug)
+        listings.append(Listing("tag", tag.name, tag.url, "", tuple(tagged)))
+    return sorted(listings, key=lambda x: (-len(x.notes), x.name))
+
+
+def plan_pages(settings: dict, registry, notes) -> list:
+    """Every page this plugin writes, for the given notes (newest first)."""
+    size = plugin_settings(settings)["page_size"]
+    groups = [
+        ("thanas.html", settings["THANAS_URL"], station_listings(registry, notes)),
+        (
+            "categories.html",
+            settings["CATEGORIES_URL"],
+            category_listings(registry, notes),
+        ),
+        ("tags.html", settings["TAGS_URL"], tag_listings(notes)),
+    ]
+    pages = []
+    for template, url, listings in groups:
+        pages.append(directory_page(url, template, listings))
+        for listing in listings:
+            pages += listing_pages(listing, size)
+    years = archive_years(
+        notes, settings["YEAR_ARCHIVE_URL"], settings["MONTH_ARCHIVE_URL"]
+    )
+    pages += archive_pages(years, settings["ARCHIVES_URL"])
+    return pages
+
+
+class ListingsGenerator(Generator):
+    """Writes the pages planned by plan_pages with the theme's templates."""
+
+    def generate_context(self):
+        notes = self.context["articles"]
+        home = plugin_settings(self.settings)["home_notes"]
+        self.context["latest_notes"] = notes[:home]
+        self.planned = plan_pages(self.settings, self.context["registry"], notes)
+
+    def generate_output(self, writer):
+        for page in self.planned:
+            writer.write_file(
+                page.save_as,
+                self.get_template(page.template.removesuffix(".html")),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                url=page.url,
+                **page.variables,
+            )
+
+
+def get_generators(pelican):
+    return ListingsGenerator
+
+
+def on_initialized(pelican) -> None:
+    plugin_settings(pelican.settings)
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,232 @@
+"""Plan the listing and archive pages as plain data (no Pelican here).
+
+Station, category and tag pages show their newest notes on a front page;
+older notes sit on numbered pages counted from the oldest note, so page 1
+always holds the first notes ever published there and a full numbered page
+never changes when new notes arrive. Date archives are stable by nature.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A numbered page of a listing, counted from the oldest note."""
+
+    number: int
+    url: str
+    notes: tuple  # newest first within the page
+    first_date: datetime
+    last_date: datetime
+
+    @property
+    def count(self) -> int:
+        return len(self.notes)
+
+
+@dataclass(frozen=True)
+class Listing:
+    kind: str  # "thana", "category" or "tag"
+    name: str
+    url: str
+    description: str = ""
+    notes: tuple = ()  # newest first
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a directory page (all stations, categories, tags)."""
+
+    name: str
+    url: str
+    count: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ArchiveMonth:
+    date: datetime
+    url: str
+    notes: tuple  # newest first
+
+    @property
+    def count(self) -> int:
+        return len(self.notes)
+
+
+@dataclass(frozen=True)
+class ArchiveYear:
+    year: int
+    date: datetime
+    url: str
+    months: tuple  # ArchiveMonth, newest first
+
+    @property
+    def count(self) -> int:
+        return sum(m.count for m in self.months)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # "year" or "month"
+    date: datetime
+    url: str
+
+
+@dataclass(frozen=True)
+class PageToWrite:
+    """One output file: where it goes, its template and its variables."""
+
+    url: str
+    template: str
+    variables: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def save_as(self) -> str:
+        return f"{self.url}index.html"
+
+
+def chunk_url(base_url: str, number: int) -> str:
+    return f"{base_url}page/{number}/"
+
+
+def stable_chunks(notes_newest_first, size: int, base_url: str) -> list[Chunk]:
+    """Split notes into numbered pages from the oldest (page 1 = oldest)."""
+    oldest_first = list(reversed(notes_newest_first))
+    chunks = []
+    for start in range(0, len(oldest_first), size):
+        part = oldest_first[start : start + size]
+        number = start // size + 1
+        chunks.append(
+            Chunk(
+                number=number,
+                url=chunk_url(base_url, number),
+                notes=tuple(reversed(part)),
+                first_date=part[0].date,
+                last_date=part[-1].date,
+            )
+        )
+    return chunks
+
+
+def listing_pages(listing: Listing, size: int) -> list[PageToWrite]:
+    """The front page of a listing and, if it has more notes, its numbered pages."""
+    front = PageToWrite(
+        listing.url,
+        "listing.html",
+        {
+            "listing": listing,
+            "notes": listing.notes[:size],
+            "page_number": None,
+            "chunks": [],
+            "newer_url": None,
+            "older_url": None,
+        },
+    )
+    if len(listing.notes) <= size:
+        return [front]
+    chunks = stable_chunks(listing.notes, size, listing.url)
+    newest_first = list(reversed(chunks))
+    front.variables["chunks"] = newest_first
+    front.variables["older_url"] = newest_first[0].url
+    pages = [front]
+    for i, chunk in enumerate(chunks):
+        newer = chunks[i + 1].url if i + 1 < len(chunks) else listing.url
+        older = chunks[i - 1].url if i > 0 else None
+        pages.append(
+            PageToWrite(
+                chunk.url,
+                "listing.html",
+                {
+                    "listing": listing,
+                    "notes": chunk.notes,
+                    "page_number": chunk.number,
+                    "chunks": newest_first,
+                    "newer_url": newer,
+                    "older_url": older,
+                },
+            )
+        )
+    return pages
+
+
+def group_by(notes, key) -> dict:
+    """Notes grouped by key(note), each group keeping the input order."""
+    groups: dict = defaultdict(list)
+    for note in notes:
+        for k in key(note):
+            groups[k].append(note)
+    return groups
+
+
+def archive_years(
+    notes_newest_first, year_url: str, month_url: str
+) -> list[ArchiveYear]:
+    """Years and months that have notes, newest first, with their notes."""
+    by_month = group_by(notes_newest_first, lambda n: [(n.date.year, n.date.month)])
+    years: dict[int, list[ArchiveMonth]] = defaultdict(list)
+    for (year, _month), notes in sorted(by_month.items(), reverse=True):
+        first_day = notes[0].date.replace(
+            day=1, hour=0, minute=0, second=0, microsecond=0
+        )
+        years[year].append(
+            ArchiveMonth(
+                date=first_day,
+                url=month_url.format(date=first_day),
+                notes=tuple(notes),
+            )
+        )
+    result = []
+    for year, months in sorted(years.items(), reverse=True):
+        first_day = months[-1].date.replace(month=1)
+        result.append(
+            ArchiveYear(
+                year=year,
+                date=first_day,
+                url=year_url.format(date=first_day),
+                months=tuple(months),
+            )
+        )
+    return result
+
+
+def archive_pages(years: list[ArchiveYear], archives_url: str) -> list[PageToWrite]:
+    pages = [PageToWrite(archives_url, "archives.html", {"archive_years": years})]
+    for year in years:
+        pages.append(
+            PageToWrite(
+                year.url,
+                "period.html",
+                {
+                    "period": Period("year", year.date, year.url),
+                    "notes": (),
+                    "months": year.months,
+                },
+            )
+        )
+        for month in year.months:
+            pages.append(
+                PageToWrite(
+                    month.url,
+                    "period.html",
+                    {
+                        "period": Period("month", month.date, month.url),
+                        "notes": month.notes,
+                        "months": (),
+                    },
+                )
+            )
+    return pages
+
+
+def directory_page(url: str, template: str, listings: list[Listing]) -> PageToWrite:
+    entries = [
+        Entry(name=x.name, url=x.url, count=len(x.notes), description=x.description)
+        for x in listings
+    ]
+    return PageToWrite(url, template, {"entries": entries})

@@ -1,0 +1,62 @@
+"""What a press note carries beyond Pelican's article: station, photo, URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from .registry import Registry
+
+
+@dataclass(frozen=True)
+class NoteImage:
+    """A note's photo: path relative to the site root, size and alt text."""
+
+    url: str
+    alt: str
+    width: int
+    height: int
+
+
+def image_info(content_root: Path, rel_path: str, alt: str) -> NoteImage:
+    """Read the photo's pixel size (header only) for width/height attributes."""
+    with Image.open(content_root / rel_path) as im:
+        width, height = im.size
+    return NoteImage(url=rel_path, alt=alt, width=width, height=height)
+
+
+def canonical_url(base: str, url: str) -> str:
+    """The absolute URL of a page whose site-relative URL is `url`."""
+    return f"{base.rstrip('/')}/{url.lstrip('/')}"
+
+
+def plain_text(html: str) -> str:
+    """Text of an HTML fragment with whitespace folded (for previews, feeds)."""
+    text = BeautifulSoup(html or "", "html.parser").get_text(" ")
+    return " ".join(text.split())
+
+
+def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> dict:
+    """Turn a validated note's raw fields into the objects templates print.
+
+    `thana` becomes the registry's Thana, the category takes its registry
+    slug, `image` becomes a NoteImage, `summary_text` is the plain summary.
+    """
+    thana = metadata.get("thana")
+    if isinstance(thana, str):
+        metadata["thana"] = registry.thana_by_name[thana.strip()]
+    category = metadata.get("category")
+    if category is not None:
+        info = registry.category_by_name[category.name]
+        category.slug = info.slug
+        category.description = info.description
+    image = metadata.get("image")
+    if isinstance(image, str):
+        metadata["image"] = image_info(
+            content_root, image.strip(), str(metadata.get("image_alt", "")).strip()
+        )
+    metadata["summary_text"] = plain_text(str(metadata.get("summary", "")))
+    return metadata

@@ -1,0 +1,109 @@
+"""The press-note model: registries, validation, sanitizing and enrichment.
+
+register() only connects signals; the work is in the modules beside this one.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+
+from .model import canonical_url, enrich_metadata
+from .problems import ContentError, display_path
+from .reader import SafeMarkdownReader
+from .registry import Registry, load_registry
+from .validate import Rules, check_notes
+
+logger = logging.getLogger(__name__)
+
+SETTING = "PRESS_NOTES"
+DEFAULTS = {
+    "thana_registry": "registry/thanas.toml",
+    "category_registry": "registry/categories.toml",
+    "summary_max_chars": 300,
+}
+
+
+def plugin_settings(settings: dict) -> dict:
+    """The PRESS_NOTES setting merged over defaults; unknown keys are errors."""
+    given = settings.get(SETTING) or {}
+    unknown = sorted(set(given) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(
+            f"press_notes: invalid '{SETTING}' key(s) {unknown}; "
+            f"known keys: {sorted(DEFAULTS)}"
+        )
+    merged = {**DEFAULTS, **given}
+    if not isinstance(merged["summary_max_chars"], int):
+        raise ValueError(f"press_notes: '{SETTING}[\"summary_max_chars\"]' is a number")
+    return merged
+
+
+def registry_for(settings: dict) -> Registry:
+    """Load the station and category registries named in the settings."""
+    conf = plugin_settings(settings)
+    root = Path(settings["PATH"])
+    return load_registry(
+        root / conf["thana_registry"],
+        root / conf["category_registry"],
+        settings.get("THANA_URL", "thana/{slug}/"),
+        settings["CATEGORY_URL"],
+    )
+
+
+def check_content(settings: dict, note_paths: list[str]) -> Registry:
+    """Load the registries and check every note; raise ContentError if any fail."""
+    registry = registry_for(settings)
+    root = Path(settings["PATH"])
+    rules = Rules(
+        registry=registry,
+        content_root=root,
+        summary_max_chars=plugin_settings(settings)["summary_max_chars"],
+    )
+    notes = []
+    for rel in sorted(note_paths):
+        path = root / rel
+        notes.append((display_path(path), path.read_text(encoding="utf-8")))
+    problems = check_notes(notes, rules)
+    if problems:
+        raise ContentError(problems)
+    return registry
+
+
+def on_initialized(pelican) -> None:
+    plugin_settings(pelican.settings)
+
+
+def on_readers_init(readers) -> None:
+    for ext in SafeMarkdownReader.file_extensions:
+        readers.reader_classes[ext] = SafeMarkdownReader
+
+
+def on_article_generator_init(generator) -> None:
+    paths = generator.get_files(
+        generator.settings["ARTICLE_PATHS"],
+        exclude=generator.settings["ARTICLE_EXCLUDES"],
+    )
+    generator.context["registry"] = check_content(generator.settings, paths)
+
+
+def on_article_context(generator, metadata) -> None:
+    enrich_metadata(
+        metadata, generator.context["registry"], Path(generator.settings["PATH"])
+    )
+
+
+def on_content_init(content) -> None:
+    if getattr(content, "url", None) is not None:
+        base = content.settings.get("CANONICAL_SITEURL") or content.settings["SITEURL"]
+        content.canonical_url = canonical_url(base, content.url)
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.readers_init.connect(on_readers_init)
+    signals.article_generator_init.connect(on_article_generator_init)
+    signals.article_generator_context.connect(on_article_context)
+    signals.content_object_init.connect(on_content_init)

@@ -1,0 +1,203 @@
+"""The station and category registries kept under content/registry/.
+
+One file each; every other part of the bulletin reads them through here.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import ContentError, Problem
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class District:
+    name: str
+    slug: str
+    state: str = ""
+
+
+@dataclass(frozen=True)
+class Thana:
+    """A police station as listed in the registry."""
+
+    name: str
+    slug: str
+    area: str
+    url: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    name: str
+    slug: str
+    description: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Registry:
+    district: District
+    thanas: tuple[Thana, ...]
+    categories: tuple[CategoryInfo, ...]
+    thana_by_name: dict[str, Thana] = field(repr=False)
+    category_by_name: dict[str, CategoryInfo] = field(repr=False)
+
+
+def _load_toml(path: Path) -> tuple[dict | None, list[Problem]]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f), []
+    except FileNotFoundError:
+        return None, [Problem(str(path), None, None, "registry file is missing")]
+    except tomllib.TOMLDecodeError as e:
+        return None, [
+            Problem(str(path), None, None, f"not valid TOML ({e}); fix the syntax")
+        ]
+
+
+def _text(entry: dict, key: str, where: str, problems: list[Problem]) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(
+            Problem(where, None, key, f"'{key}' must be a non-empty text value")
+        )
+        return ""
+    return value.strip()
+
+
+def _slug(entry: dict, where: str, problems: list[Problem]) -> str:
+    slug = _text(entry, "slug", where, problems)
+    if slug and not SLUG_RE.match(slug):
+        problems.append(
+            Problem(
+                where,
+                None,
+                "slug",
+                f"'{slug}' must be lowercase ASCII words joined by hyphens",
+            )
+        )
+    return slug
+
+
+def parse_thanas(
+    data: dict, path: str, url_pattern: str
+) -> tuple[District | None, list[Thana], list[Problem]]:
+    """Read the district and its police stations from parsed TOML data."""
+    problems: list[Problem] = []
+    district_data = data.get("district")
+    district = None
+    if not isinstance(district_data, dict):
+        problems.append(Problem(path, None, "district", "add a [district] table"))
+    else:
+        where = f"{path} [district]"
+        district = District(
+            name=_text(district_data, "name", where, problems),
+            slug=_slug(district_data, where, problems),
+            state=str(district_data.get("state", "")),
+        )
+    thanas = []
+    for i, entry in enumerate(data.get("thana", []), start=1):
+        where = f"{path} [[thana]] #{i}"
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list) or not all(
+            isinstance(a, str) for a in aliases
+        ):
+            problems.append(Problem(where, None, "aliases", "must be a list of names"))
+            aliases = []
+        slug = _slug(entry, where, problems)
+        thanas.append(
+            Thana(
+                name=_text(entry, "name", where, problems),
+                slug=slug,
+                area=_text(entry, "area", where, problems),
+                url=url_pattern.format(slug=slug),
+                aliases=tuple(a.strip() for a in aliases),
+            )
+        )
+    if not thanas:
+        problems.append(Problem(path, None, "thana", "list at least one [[thana]]"))
+    return district, thanas, problems
+
+
+def parse_categories(
+    data: dict, path: str, url_pattern: str
+) -> tuple[list[CategoryInfo], list[Problem]]:
+    problems: list[Problem] = []
+    categories = []
+    for i, entry in enumerate(data.get("category", []), start=1):
+        where = f"{path} [[category]] #{i}"
+        slug = _slug(entry, where, problems)
+        categories.append(
+            CategoryInfo(
+                name=_text(entry, "name", where, problems),
+                slug=slug,
+                description=str(entry.get("description", "")).strip(),
+                url=url_pattern.format(slug=slug),
+            )
+        )
+    if not categories:
+        problems.append(
+            Problem(path, None, "category", "list at least one [[category]]")
+        )
+    return categories, problems
+
+
+def _index(items, names_of, kind: str, path: str, problems: list[Problem]) -> dict:
+    """Map every name (and alias) to its item; duplicates are problems."""
+    index: dict = {}
+    slugs: set[str] = set()
+    for item in items:
+        if item.slug in slugs:
+            problems.append(
+                Problem(path, None, "slug", f"{kind} slug '{item.slug}' is repeated")
+            )
+        slugs.add(item.slug)
+        for name in names_of(item):
+            if name in index:
+                problems.append(
+                    Problem(path, None, "name", f"{kind} name '{name}' is repeated")
+                )
+            index[name] = item
+    return index
+
+
+def load_registry(
+    thana_path: Path, category_path: Path, thana_url: str, category_url: str
+) -> Registry:
+    """Load both registries or raise ContentError listing every problem."""
+    problems: list[Problem] = []
+    thana_data, found = _load_toml(thana_path)
+    problems += found
+    category_data, found = _load_toml(category_path)
+    problems += found
+    district, thanas, categories = None, [], []
+    if thana_data is not None:
+        district, thanas, found = parse_thanas(thana_data, str(thana_path), thana_url)
+        problems += found
+    if category_data is not None:
+        categories, found = parse_categories(
+            category_data, str(category_path), category_url
+        )
+        problems += found
+    thana_by_name = _index(
+        thanas, lambda t: (t.name, *t.aliases), "thana", str(thana_path), problems
+    )
+    category_by_name = _index(
+        categories, lambda c: (c.name,), "category", str(category_path), problems
+    )
+    if problems or district is None:
+        raise ContentError(problems)
+    return Registry(
+        district=district,
+        thanas=tuple(thanas),
+        categories=tuple(categories),
+        thana_by_name=thana_by_name,
+        category_by_name=category_by_name,
+    )

@@ -1,0 +1,52 @@
+"""Keep raw HTML in notes harmless: no script, event handler or javascript: URL.
+
+nh3 (the ammonia sanitizer) does the cleaning; `find_unsafe` names what a
+reporter wrote that will not reach the page, so the warning can say it.
+"""
+
+from __future__ import annotations
+
+import nh3
+from bs4 import BeautifulSoup
+
+DANGEROUS_TAGS = ("script", "style", "iframe", "object", "embed", "form", "link")
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href")
+ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"figure", "figcaption", "mark", "time"}
+ALLOWED_ATTRIBUTES = {
+    **nh3.ALLOWED_ATTRIBUTES,
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "time": {"datetime"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
+
+
+def _is_script_url(value: str) -> bool:
+    compact = "".join(value.split()).lower()
+    return compact.startswith(("javascript:", "vbscript:", "data:text/html"))
+
+
+def find_unsafe(html: str) -> list[str]:
+    """Describe each unsafe construct in `html` (empty list if none)."""
+    found = []
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(True):
+        if tag.name in DANGEROUS_TAGS:
+            found.append(f"<{tag.name}> element")
+        for attr, value in tag.attrs.items():
+            if attr.lower().startswith("on"):
+                found.append(f"{attr} attribute on <{tag.name}>")
+            elif attr.lower() in URL_ATTRIBUTES and _is_script_url(str(value)):
+                found.append(f"script URL in {attr} of <{tag.name}>")
+    return found
+
+
+def sanitize_html(html: str) -> str:
+    """Return `html` with everything but safe markup removed."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        clean_content_tags={"script", "style"},
+        url_schemes={"http", "https", "mailto", "tel"},
+    )

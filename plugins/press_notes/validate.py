@@ -1,0 +1,272 @@
+"""Check press notes against the model before anything is built.
+
+Every rule lives here, as small pure functions over a note's text; the build,
+`invoke check` and the tests all call `check_note` / `check_notes`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .frontmatter import Header, scan_header
+from .problems import Problem, display_path
+from .registry import SLUG_RE, Registry
+
+DATE_RE = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{1,2}:\d{2}(?::\d{2})?)"
+    r"(?P<tz>\s*\+05:?30)?$"
+)
+DATE_HINT = "write it as YYYY-MM-DD HH:MM in Indian time, e.g. 2026-11-24 11:30"
+REQUIRED = ("title", "date", "district", "thana", "category", "reporter", "summary")
+OPTIONAL = ("tags", "slug", "image", "image_alt", "modified", "status")
+KNOWN = REQUIRED + OPTIONAL
+STATUSES = ("published", "draft", "hidden")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a note is checked against."""
+
+    registry: Registry
+    content_root: Path
+    summary_max_chars: int = 300
+
+
+def parse_note_date(value: str) -> datetime | None:
+    """Parse a note's date (naive, Indian time) or return None if invalid."""
+    m = DATE_RE.match(value.strip())
+    if not m:
+        return None
+    time = m.group("time")
+    fmt = "%Y-%m-%d %H:%M:%S" if time.count(":") == 2 else "%Y-%m-%d %H:%M"
+    try:
+        return datetime.strptime(f"{m.group('date')} {time}", fmt)
+    except ValueError:
+        return None
+
+
+def _suggest(value: str, choices) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _check_keys(h: Header, p) -> list[Problem]:
+    problems = []
+    for key, f in h.fields.items():
+        if key not in KNOWN:
+            problems.append(
+                p(
+                    f.line,
+                    key,
+                    f"unknown field '{key}'{_suggest(key, KNOWN)}"
+                    f" Known fields: {', '.join(KNOWN)}.",
+                )
+            )
+    for key, line in h.repeated:
+        problems.append(p(line, key, f"'{key}' is given twice; keep one line"))
+    for key in REQUIRED:
+        if not h.value(key):
+            line = h.line(key)
+            what = "is empty" if line else "is missing"
+            problems.append(
+                p(line, key, f"'{key}' {what}; add a line '{key}: …' to the header")
+            )
+    return problems
+
+
+def _check_dates(h: Header, p) -> list[Problem]:
+    problems = []
+    dates = {}
+    for key in ("date", "modified"):
+        value = h.value(key)
+        if not value:
+            continue
+        parsed = parse_note_date(value)
+        if parsed is None:
+            problems.append(
+                p(h.line(key), key, f"'{value}' is not a date; {DATE_HINT}")
+            )
+        dates[key] = parsed
+    if (
+        dates.get("date")
+        and dates.get("modified")
+        and dates["modified"] < dates["date"]
+    ):
+        problems.append(
+            p(h.line("modified"), "modified", "'modified' is earlier than 'date'")
+        )
+    return problems
+
+
+def _check_registry(h: Header, p, rules: Rules) -> list[Problem]:
+    problems = []
+    registry = rules.registry
+    district = h.value("district")
+    if district and district != registry.district.name:
+        problems.append(
+            p(
+                h.line("district"),
+                "district",
+                f"'{district}' is not this bulletin's district; write "
+                f"'{registry.district.name}'",
+            )
+        )
+    thana = h.value("thana")
+    if thana and thana not in registry.thana_by_name:
+        problems.append(
+            p(
+                h.line("thana"),
+                "thana",
+                f"'{thana}' is not a police station in the registry"
+                f"{_suggest(thana, registry.thana_by_name)} Use a name from "
+                f"content/registry/thanas.toml, or add the station there.",
+            )
+        )
+    category = h.value("category")
+    if category and category not in registry.category_by_name:
+        names = ", ".join(registry.category_by_name)
+        problems.append(
+            p(
+                h.line("category"),
+                "category",
+                f"'{category}' is not a category"
+                f"{_suggest(category, registry.category_by_name)} Use one of: {names}.",
+            )
+        )
+    return problems
+
+
+def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
+    problems = []
+    slug = h.value("slug")
+    if h.line("slug") is None:
+        problems.append(
+            p(
+                None,
+                "slug",
+                "'slug' is missing; add an ASCII slug such as "
+                "'bilpank-raksha-samiti-baithak'",
+            )
+        )
+    elif slug and not SLUG_RE.match(slug):
+        problems.append(
+            p(
+                h.line("slug"),
+                "slug",
+                f"'{slug}' must be lowercase ASCII words joined by hyphens",
+            )
+        )
+    summary = h.value("summary")
+    if len(summary) > rules.summary_max_chars:
+        problems.append(
+            p(
+                h.line("summary"),
+                "summary",
+                f"the summary has {len(summary)} characters; keep it under "
+                f"{rules.summary_max_chars} (one or two sentences)",
+            )
+        )
+    status = h.value("status")
+    if status and status not in STATUSES:
+        problems.append(
+            p(h.line("status"), "status", f"'{status}' must be one of {STATUSES}")
+        )
+    problems += _check_image(h, p, rules)
+    if not h.body.strip():
+        problems.append(p(h.body_line, None, "the note has no text after the header"))
+    return problems
+
+
+def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
+    image, alt = h.value("image"), h.value("image_alt")
+    if not image:
+        if alt:
+            return [p(h.line("image_alt"), "image_alt", "'image_alt' without 'image'")]
+        return []
+    problems = []
+    path = rules.content_root / image
+    if not image.lower().endswith(IMAGE_SUFFIXES):
+        problems.append(
+            p(h.line("image"), "image", f"'{image}' must be a JPEG, PNG or WebP file")
+        )
+    elif not path.is_file():
+        problems.append(
+            p(
+                h.line("image"),
+                "image",
+                f"'{image}' does not exist under {display_path(rules.content_root)}/; "
+                "put the photo "
+                "in content/images/ and give its path from content/",
+            )
+        )
+    if not alt:
+        problems.append(
+            p(
+                h.line("image"),
+                "image_alt",
+                "a photo needs 'image_alt': a short Hindi description of it",
+            )
+        )
+    return problems
+
+
+def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem]]:
+    """Check one note; return its header and every problem found in it."""
+
+    def p(line, field, message):
+        return Problem(path, line, field, message)
+
+    header = scan_header(text)
+    if not header.fields:
+        return header, [
+            p(
+                1,
+                None,
+                "no metadata header; start the file with 'title: …', "
+                "'date: …' and the other fields, then a blank line",
+            )
+        ]
+    problems = _check_keys(header, p)
+    problems += _check_dates(header, p)
+    problems += _check_registry(header, p, rules)
+    problems += _check_fields(header, p, rules)
+    return header, problems
+
+
+def note_url_key(header: Header) -> str | None:
+    """The part of a note's URL that must be unique: year/month/slug."""
+    date = parse_note_date(header.value("date"))
+    slug = header.value("slug")
+    if date is None or not slug:
+        return None
+    return f"{date:%Y/%m}/{slug}"
+
+
+def check_notes(notes: list[tuple[str, str]], rules: Rules) -> list[Problem]:
+    """Check every note and the rules that span notes (unique URLs)."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path, text in notes:
+        header, found = check_note(path, text, rules)
+        problems += found
+        key = note_url_key(header)
+        if key is None:
+            continue
+        if key in seen:
+            problems.append(
+                Problem(
+                    path,
+                    header.line("slug"),
+                    "slug",
+                    f"the URL {key}/ is already used by {seen[key]}; "
+                    "choose another slug",
+                )
+            )
+        else:
+            seen[key] = path
+    return problems

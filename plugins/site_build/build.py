@@ -1,0 +1,149 @@
+"""Build the bulletin into a staging folder and swap it in only on success.
+
+A failed build (bad content, a template error, any error logged while
+building) leaves the published output folder exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from pelican import Pelican, listen
+from pelican.settings import read_settings
+from pelican.utils import wait_for_changes
+
+from plugins.press_notes import ContentError
+
+logger = logging.getLogger(__name__)
+
+
+class BuildFailed(Exception):
+    """The build did not finish cleanly; the output folder was not touched."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    notes: int
+    pages: int
+    warnings: int
+
+
+class _Collector(logging.Handler):
+    """Counts warnings and keeps the errors logged during one build."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.errors: list[str] = []
+        self.warnings = 0
+
+    def emit(self, record):
+        if record.levelno >= logging.ERROR:
+            self.errors.append(record.getMessage())
+        else:
+            self.warnings += 1
+
+
+def staging_path(output: Path) -> Path:
+    """The folder a build writes into, beside the output (same filesystem)."""
+    return output.parent / f".{output.name}.staging"
+
+
+def previous_path(output: Path) -> Path:
+    return output.parent / f".{output.name}.previous"
+
+
+def swap_in(staging: Path, output: Path) -> None:
+    """Replace `output` with `staging` by two renames; no partial state stays."""
+    previous = previous_path(output)
+    shutil.rmtree(previous, ignore_errors=True)
+    if output.exists():
+        os.replace(output, previous)
+    os.replace(staging, output)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
+    return read_settings(settings_file, override=dict(overrides or {}))
+
+
+def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
+    """Build the site; raise BuildFailed (output untouched) on any error."""
+    settings = load_settings(settings_file, overrides)
+    output = Path(settings["OUTPUT_PATH"])
+    staging = staging_path(output)
+    shutil.rmtree(staging, ignore_errors=True)
+    run_settings = load_settings(
+        settings_file, {**(overrides or {}), "OUTPUT_PATH": str(staging)}
+    )
+    collector = _Collector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        pelican = Pelican(run_settings)
+        pelican.run()
+    except ContentError as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(str(e)) from e
+    except Exception as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(f"the build stopped: {e.__class__.__name__}: {e}") from e
+    finally:
+        root.removeHandler(collector)
+    if collector.errors:
+        shutil.rmtree(staging, ignore_errors=True)
+        listed = "\n".join(f"  {m}" for m in collector.errors)
+        raise BuildFailed(
+            f"{len(collector.errors)} error(s) while building; nothing was "
+            f"published:\n{listed}"
+        )
+    swap_in(staging, output)
+    notes = sum(1 for _ in output.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"))
+    pages = sum(1 for _ in output.rglob("*.html"))
+    return BuildResult(output, notes, pages, collector.warnings)
+
+
+def report(result: BuildResult) -> str:
+    return (
+        f"built {result.notes} notes, {result.pages} HTML pages into "
+        f"{result.output} ({result.warnings} warnings)"
+    )
+
+
+def build_and_report(settings_file: str, overrides: dict | None = None) -> bool:
+    """Build once, log the outcome; True on success."""
+    try:
+        logger.info("%s", report(build(settings_file, overrides)))
+        return True
+    except BuildFailed as e:
+        logger.error("build failed, the previous site is unchanged:\n%s", e)
+        return False
+
+
+def serve(
+    settings_file: str,
+    bind: str = "127.0.0.1",
+    port: int = 8000,
+    overrides: dict | None = None,
+) -> None:
+    """Build, serve the output with Pelican's server, rebuild on every change."""
+    settings = load_settings(settings_file, overrides)
+    output = Path(settings["OUTPUT_PATH"])
+    if not build_and_report(settings_file, overrides) and not output.exists():
+        raise BuildFailed("nothing to serve: fix the problems above and try again")
+    server = threading.Thread(
+        target=listen, args=(bind, port, str(output)), daemon=True
+    )
+    server.start()
+    logger.info(
+        "serving http://%s:%s/ — edit content/ and the site rebuilds", bind, port
+    )
+    while True:
+        changed = wait_for_changes(settings_file, settings)
+        logger.info("changed: %s", ", ".join(sorted(p for _, p in changed)))
+        build_and_report(settings_file, overrides)

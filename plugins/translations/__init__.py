@@ -1,0 +1,3 @@
+from .translations import load_translations, register, untranslated
+
+__all__ = ["load_translations", "register", "untranslated"]

@@ -1,0 +1,83 @@
+"""The theme's gettext catalog, compiled in memory and installed into Jinja.
+
+UI strings in templates have English msgids; the Hindi text lives in
+theme/translations/hi/LC_MESSAGES/messages.po. No .mo file is written.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from pelican import signals
+
+SETTING = "THEME_TRANSLATIONS"
+DEFAULTS = {"locale": "hi", "domain": "messages"}
+
+
+def catalog_path(theme: str, locale: str, domain: str) -> Path:
+    return Path(theme) / "translations" / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+def load_translations(po_path: Path, locale: str) -> Translations:
+    """Compile a .po file in memory into a Translations object."""
+    with po_path.open("rb") as f:
+        catalog = read_po(f, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def template_msgids(theme: Path) -> set[str]:
+    """Every msgid the theme's templates use, extracted as babel.cfg says."""
+    cfg = theme / "translations" / "babel.cfg"
+    with cfg.open(encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f, str(cfg))
+    msgids = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(theme), method_map, options_map
+    ):
+        # a plural message is keyed by its singular msgid
+        msgids.add(message[0] if isinstance(message, tuple) else message)
+    return msgids
+
+
+def untranslated(
+    theme: Path, locale: str = "hi", domain: str = "messages"
+) -> list[str]:
+    """Msgids used by the templates that have no (non-fuzzy) translation."""
+    with catalog_path(str(theme), locale, domain).open("rb") as f:
+        catalog = read_po(f, locale=locale)
+    missing = []
+    for msgid in sorted(template_msgids(theme)):
+        message = catalog.get(msgid)
+        strings = message.string if message else None
+        done = all(strings) if isinstance(strings, tuple | list) else bool(strings)
+        if message is None or message.fuzzy or not done:
+            missing.append(msgid)
+    return missing
+
+
+def on_generator_init(generator) -> None:
+    conf = {**DEFAULTS, **(generator.settings.get(SETTING) or {})}
+    po_path = catalog_path(generator.theme, conf["locale"], conf["domain"])
+    if not po_path.is_file():
+        raise FileNotFoundError(
+            f"translations: the theme has no catalog at {po_path}; "
+            f"set '{SETTING}' or add the .po file"
+        )
+    # Extraction trims whitespace in {% trans %} blocks (babel.cfg); so must rendering.
+    generator.env.policies["ext.i18n.trimmed"] = True
+    generator.env.install_gettext_translations(
+        load_translations(po_path, conf["locale"]), newstyle=True
+    )
+
+
+def register() -> None:
+    signals.generator_init.connect(on_generator_init)

@@ -1,0 +1,117 @@
+"""Tasks for the bulletin (run through `make`, or `.venv/bin/invoke <task>`).
+
+Thin wrappers: the work lives in plugins/.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+
+from invoke import task
+
+SETTINGS = "pelicanconf.py"
+PUBLISH_SETTINGS = "publishconf.py"
+SYSTEM_PACKAGES = {"chromium": "/usr/bin/chromium", "fonts-noto-core": None}
+
+
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    logging.getLogger("pelican").setLevel(logging.WARNING)
+
+
+@task(help={"production": "use publishconf.py (needs BULLETIN_SITEURL)"})
+def build(c, production=False):
+    """Build the bulletin into output/ (replaced only if the build succeeds)."""
+    from plugins.site_build import build_and_report
+
+    _logging()
+    if not build_and_report(PUBLISH_SETTINGS if production else SETTINGS):
+        sys.exit(1)
+
+
+@task(help={"port": "port to serve on (default 8000)", "bind": "address"})
+def serve(c, port=8000, bind="127.0.0.1"):
+    """Build, serve on http://127.0.0.1:8000 and rebuild when content changes."""
+    from plugins.site_build import BuildFailed
+    from plugins.site_build import serve as serve_site
+
+    _logging()
+    try:
+        serve_site(SETTINGS, bind=bind, port=int(port))
+    except BuildFailed as e:
+        sys.exit(str(e))
+    except KeyboardInterrupt:
+        pass
+
+
+@task
+def check(c):
+    """Check every press note and the registries without building."""
+    from pelican.settings import read_settings
+
+    from plugins.press_notes import ContentError, check_content
+
+    settings = read_settings(SETTINGS)
+    root = settings["PATH"]
+    notes = [
+        os.path.relpath(os.path.join(d, f), root)
+        for path in settings["ARTICLE_PATHS"]
+        for d, _, files in os.walk(os.path.join(root, path))
+        for f in files
+        if f.endswith(".md")
+    ]
+    try:
+        check_content(settings, notes)
+    except ContentError as e:
+        sys.exit(str(e))
+    print(f"{len(notes)} notes checked: no problems")
+
+
+def _font_installed() -> bool:
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return False
+    import subprocess
+
+    out = subprocess.run(
+        [fc_list, ":lang=hi", "family"], capture_output=True, text=True, check=False
+    )
+    return "Noto Sans Devanagari" in out.stdout
+
+
+@task(name="system-deps")
+def system_deps(c):
+    """Install the Debian packages the tests need (chromium, a Devanagari font)."""
+    missing = []
+    if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
+        missing.append("chromium")
+    if not _font_installed():
+        missing.append("fonts-noto-core")
+    if not missing:
+        return
+    sudo = "" if os.geteuid() == 0 else "sudo "
+    print(f"installing Debian packages: {' '.join(missing)}")
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    c.run(f"{sudo}apt-get update -qq", env=env)
+    c.run(
+        f"{sudo}apt-get install -y -qq --no-install-recommends {' '.join(missing)}",
+        env=env,
+    )
+
+
+@task
+def lint(c):
+    """ruff check and format check."""
+    c.run(f"{sys.executable} -m ruff check .")
+    c.run(f"{sys.executable} -m ruff format --check .")
+
+
+@task(help={"k": "only tests matching this expression"})
+def test(c, k=""):
+    """Run the whole test suite (lint first)."""
+    lint(c)
+    select = f" -k {k!r}" if k else ""
+    c.run(f"{sys.executable} -m pytest{select}", pty=False)
