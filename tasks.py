@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import sys
 
 from invoke import task
 
 SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"
-SYSTEM_PACKAGES = {"chromium": "/usr/bin/chromium", "fonts-noto-core": None}
+# Debian packages the tests need, each with the file that shows it installed.
+SYSTEM_PACKAGES = {
+    "chromium": "/usr/bin/chromium",
+    "newsboat": "/usr/bin/newsboat",
+    "fonts-noto-core": "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
+}
 
 
 def _logging() -> None:
@@ -70,26 +74,10 @@ def check(c):
     print(f"{len(notes)} notes checked: no problems")
 
 
-def _font_installed() -> bool:
-    fc_list = shutil.which("fc-list")
-    if not fc_list:
-        return False
-    import subprocess
-
-    out = subprocess.run(
-        [fc_list, ":lang=hi", "family"], capture_output=True, text=True, check=False
-    )
-    return "Noto Sans Devanagari" in out.stdout
-
-
 @task(name="system-deps")
 def system_deps(c):
     """Install the Debian packages the tests need (chromium, a Devanagari font)."""
-    missing = []
-    if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
-        missing.append("chromium")
-    if not _font_installed():
-        missing.append("fonts-noto-core")
+    missing = [pkg for pkg, path in SYSTEM_PACKAGES.items() if not os.path.exists(path)]
     if not missing:
         return
     sudo = "" if os.geteuid() == 0 else "sudo "

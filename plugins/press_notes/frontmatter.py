@@ -9,6 +9,7 @@ This reader exists only to point error messages at the right line.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
@@ -31,8 +32,10 @@ class Header:
     body_line: int = 1
 
     def value(self, key: str) -> str:
+        """The field's text, NFC-normalized (keyboards differ on nukta letters)."""
         f = self.fields.get(key)
-        return " ".join(v for v in f.values if v).strip() if f else ""
+        text = " ".join(v for v in f.values if v).strip() if f else ""
+        return unicodedata.normalize("NFC", text)
 
     def line(self, key: str) -> int | None:
         f = self.fields.get(key)

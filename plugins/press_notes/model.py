@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,10 @@ def plain_text(html: str) -> str:
     return " ".join(text.split())
 
 
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text.strip())
+
+
 def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> dict:
     """Turn a validated note's raw fields into the objects templates print.
 
@@ -47,10 +52,10 @@ def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> d
     """
     thana = metadata.get("thana")
     if isinstance(thana, str):
-        metadata["thana"] = registry.thana_by_name[thana.strip()]
+        metadata["thana"] = registry.thana_by_name[nfc(thana)]
     category = metadata.get("category")
     if category is not None:
-        info = registry.category_by_name[category.name]
+        info = registry.category_by_name[nfc(category.name)]
         category.slug = info.slug
         category.description = info.description
     image = metadata.get("image")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def _text(entry: dict, key: str, where: str, problems: list[Problem]) -> str:
             Problem(where, None, key, f"'{key}' must be a non-empty text value")
         )
         return ""
-    return value.strip()
+    return unicodedata.normalize("NFC", value.strip())
 
 
 def _slug(entry: dict, where: str, problems: list[Problem]) -> str:
@@ -118,7 +119,7 @@ def parse_thanas(
                 slug=slug,
                 area=_text(entry, "area", where, problems),
                 url=url_pattern.format(slug=slug),
-                aliases=tuple(a.strip() for a in aliases),
+                aliases=tuple(unicodedata.normalize("NFC", a.strip()) for a in aliases),
             )
         )
     if not thanas:

@@ -1,0 +1,99 @@
+"""The built bulletin in headless Chromium (Debian's chromium, via Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from urllib.parse import urlparse
+
+import pytest
+from conftest import ARTIFACTS
+from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BILPANK_TITLE = (
+    "पुलिस अधीक्षक के निर्देशन पर बिलपांक थाने में हुआ ग्राम / नगर रक्षा समितियों के साथ बैठक का आयोजन"
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The built site served by Pelican's own server on a free loopback port."""
+
+    class QuietHandler(ComplexHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = RootedHTTPServer(str(site), ("127.0.0.1", 0), QuietHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser, server):
+    """A 360×640 phone page that records every request leaving loopback."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 640},
+        locale="hi-IN",
+        java_script_enabled=False,
+    )
+    page = context.new_page()
+    page.outside_requests = []
+    page.on(
+        "request",
+        lambda r: (
+            urlparse(r.url).hostname != "127.0.0.1"
+            and page.outside_requests.append(r.url)
+        ),
+    )
+    yield page
+    context.close()
+
+
+def test_home_to_bilpank_note_on_a_phone(phone, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    response = phone.goto(f"{server}/")
+    assert response.ok
+    link = phone.get_by_role("link", name=BILPANK_TITLE)
+    link.first.click()
+    phone.wait_for_load_state()
+    assert (
+        urlparse(phone.url).path == "/2026/11/bilpank-gram-nagar-raksha-samiti-baithak/"
+    )
+    assert phone.locator("h1").inner_text().strip() == BILPANK_TITLE
+    assert "मनोहर मालवीय" in phone.locator("main").inner_text()
+    phone.screenshot(path=str(ARTIFACTS / "bilpank-note-360x640.png"), full_page=True)
+    assert phone.outside_requests == []
+
+
+def test_home_page_fits_a_phone_without_javascript(phone, server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.goto(f"{server}/")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    assert phone.locator("html").get_attribute("lang") == "hi"
+    phone.screenshot(path=str(ARTIFACTS / "home-360x640.png"))
+    assert phone.outside_requests == []

@@ -1,0 +1,90 @@
+"""Listing pages keep their notes when new notes arrive (stable URLs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from conftest import build_site, new_content, note_text, read_html
+
+from plugins.listings.pages import Listing, listing_pages, stable_chunks
+
+
+@dataclass(frozen=True)
+class FakeNote:
+    n: int
+    date: datetime
+
+
+def notes(count):
+    start = datetime(2026, 9, 1, 10, 0)
+    return [FakeNote(i, start + timedelta(days=i)) for i in range(count)][::-1]
+
+
+def test_chunks_are_counted_from_the_oldest_note():
+    chunks = stable_chunks(notes(45), 20, "thana/namli/")
+    assert [c.number for c in chunks] == [1, 2, 3]
+    assert [n.n for n in chunks[0].notes] == list(range(19, -1, -1))
+    assert chunks[2].count == 5
+    assert chunks[0].url == "thana/namli/page/1/"
+
+
+def test_a_new_note_leaves_full_numbered_pages_unchanged():
+    before = stable_chunks(notes(40), 20, "x/")
+    after = stable_chunks(notes(41), 20, "x/")
+    assert after[:2] == before
+    assert [n.n for n in after[2].notes] == [40]
+
+
+def test_front_page_shows_newest_and_links_older_pages():
+    listing = Listing("thana", "नामली", "thana/namli/", "", tuple(notes(45)))
+    front, *numbered = listing_pages(listing, 20)
+    assert [n.n for n in front.variables["notes"]] == list(range(44, 24, -1))
+    assert front.variables["older_url"] == "thana/namli/page/3/"
+    assert [p.url for p in numbered] == [f"thana/namli/page/{i}/" for i in (1, 2, 3)]
+    assert numbered[0].variables["newer_url"] == "thana/namli/page/2/"
+    assert numbered[0].variables["older_url"] is None
+    assert numbered[2].variables["newer_url"] == "thana/namli/"
+
+
+def test_small_listing_has_a_single_page():
+    listing = Listing("tag", "हेलमेट", "tag/helmet/", "", tuple(notes(3)))
+    (front,) = listing_pages(listing, 20)
+    assert front.variables["older_url"] is None
+
+
+def _listed_slugs(path):
+    soup = read_html(path)
+    return [
+        a["href"].rstrip("/").rsplit("/", 1)[-1]
+        for a in soup.select("main h2 a, main h3 a")
+    ]
+
+
+def test_built_station_pages_do_not_shift(tmp_path):
+    def day_note(day):
+        return note_text(date=f"2026-10-{day:02d} 09:00", slug=f"namli-suchna-{day}")
+
+    content = new_content(
+        tmp_path, {f"2026/10/n{d}.md": day_note(d) for d in range(1, 6)}
+    )
+    output = tmp_path / "output"
+    build_site(content, output, LISTINGS={"page_size": 2, "home_notes": 2})
+    page1 = _listed_slugs(output / "thana/namli/page/1/index.html")
+    page2 = _listed_slugs(output / "thana/namli/page/2/index.html")
+    assert page1 == ["namli-suchna-2", "namli-suchna-1"]
+    assert page2 == ["namli-suchna-4", "namli-suchna-3"]
+
+    (content / "notes/2026/10/n6.md").write_text(day_note(6), encoding="utf-8")
+    build_site(content, output, LISTINGS={"page_size": 2, "home_notes": 2})
+    assert _listed_slugs(output / "thana/namli/page/1/index.html") == page1
+    assert _listed_slugs(output / "thana/namli/page/2/index.html") == page2
+    assert _listed_slugs(output / "thana/namli/page/3/index.html") == [
+        "namli-suchna-6",
+        "namli-suchna-5",
+    ]
+    assert _listed_slugs(output / "thana/namli/index.html") == [
+        "namli-suchna-6",
+        "namli-suchna-5",
+    ]
+    assert (output / "2026/10/namli-suchna-1/index.html").is_file()

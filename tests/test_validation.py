@@ -1,0 +1,194 @@
+"""Bad input: one clear message per problem, and nothing published is lost."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SETTINGS, build_site, new_content, note_text, read_html
+from pelican.settings import read_settings
+
+from plugins.press_notes.press_notes import registry_for
+from plugins.press_notes.validate import Rules, check_note, check_notes
+from plugins.site_build import BuildFailed
+from plugins.site_build.build import previous_path, staging_path
+
+
+@pytest.fixture(scope="module")
+def rules():
+    settings = read_settings(SETTINGS)
+    return Rules(registry=registry_for(settings), content_root=ROOT / "content")
+
+
+def problems_of(text, rules):
+    _, problems = check_note("content/notes/x.md", text, rules)
+    return problems
+
+
+def test_a_valid_note_has_no_problems(rules):
+    assert problems_of(note_text(), rules) == []
+
+
+def test_missing_title_names_file_and_field(rules):
+    (problem,) = problems_of(note_text(title=None), rules)
+    assert problem.path == "content/notes/x.md"
+    assert problem.field == "title"
+    assert "title: …" in problem.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["कल सुबह", "2026-13-01 10:00", "2026-11-31 10:00", "24/11/2026", "2026-11-24"],
+)
+def test_unparseable_date_points_at_its_line(rules, value):
+    (problem,) = problems_of(note_text(date=value), rules)
+    assert problem.field == "date"
+    assert problem.line == 2
+    assert "YYYY-MM-DD HH:MM" in problem.message
+
+
+def test_missing_date(rules):
+    (problem,) = problems_of(note_text(date=None), rules)
+    assert problem.field == "date" and "missing" in problem.message
+
+
+def test_unknown_thana_suggests_the_registered_name(rules):
+    (problem,) = problems_of(note_text(thana="बिलपाक"), rules)
+    assert problem.field == "thana"
+    assert problem.line == 4
+    assert "'बिलपांक'" in problem.message
+    assert "thanas.toml" in problem.message
+
+
+def test_thana_alias_is_accepted(rules):
+    alias = next(a for t in rules.registry.thanas for a in t.aliases)
+    assert problems_of(note_text(thana=alias), rules) == []
+
+
+def test_unknown_category_and_field_and_bad_slug(rules):
+    problems = problems_of(
+        note_text(category="खेल", slug="बिलपांक-बैठक", thaana="नामली"), rules
+    )
+    assert {p.field for p in problems} == {"category", "slug", "thaana"}
+    (typo,) = [p for p in problems if p.field == "thaana"]
+    assert "did you mean 'thana'" in typo.message
+
+
+def test_photo_must_exist_and_have_alt_text(rules):
+    problems = problems_of(note_text(image="images/nahin-hai.jpg"), rules)
+    assert {p.field for p in problems} == {"image", "image_alt"}
+
+
+def test_every_problem_in_every_note_in_one_run(rules):
+    notes = [
+        ("a.md", note_text(title=None, date="परसों")),
+        ("b.md", note_text(thana="मुंबई", slug="b")),
+        ("c.md", note_text(slug="b")),  # same month and slug as b.md
+    ]
+    problems = check_notes(notes, rules)
+    assert {(p.path, p.field) for p in problems} == {
+        ("a.md", "title"),
+        ("a.md", "date"),
+        ("b.md", "thana"),
+        ("c.md", "slug"),
+    }
+    (clash,) = [p for p in problems if p.path == "c.md"]
+    assert "already used by b.md" in clash.message
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_failed_build_reports_all_problems_and_keeps_the_old_site(tmp_path):
+    content = new_content(tmp_path, {"2026/10/good.md": note_text()})
+    output = tmp_path / "output"
+    build_site(content, output)
+    before = _snapshot(output)
+    assert "2026/10/namli-yatayat-shivir/index.html" in before
+
+    (content / "notes" / "2026/10/no-title.md").write_text(
+        note_text(title=None, slug="no-title"), encoding="utf-8"
+    )
+    (content / "notes" / "2026/10/bad-date.md").write_text(
+        note_text(date="कल", slug="bad-date"), encoding="utf-8"
+    )
+    (content / "notes" / "2026/10/bad-thana.md").write_text(
+        note_text(thana="अज्ञात थाना", slug="bad-thana"), encoding="utf-8"
+    )
+    with pytest.raises(BuildFailed) as failure:
+        build_site(content, output)
+    message = str(failure.value)
+    assert "3 problems" in message
+    assert "no-title.md:1 [title]" not in message  # missing: no line to point at
+    assert "no-title.md [title]" in message
+    assert "bad-date.md:2 [date]" in message
+    assert "bad-thana.md:4 [thana]" in message
+    assert _snapshot(output) == before
+    assert not staging_path(output).exists()
+    assert not previous_path(output).exists()
+
+
+def test_a_template_error_also_keeps_the_old_site(tmp_path):
+    content = new_content(tmp_path, {"2026/10/good.md": note_text()})
+    output = tmp_path / "output"
+    build_site(content, output)
+    before = _snapshot(output)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "templates" / "article.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ article.nothing.here }}"
+        "{% endblock %}",
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildFailed):
+        build_site(content, output, THEME=str(theme))
+    assert _snapshot(output) == before
+
+
+def test_raw_html_is_sanitized_with_a_warning(tmp_path, caplog):
+    body = (
+        'पहला अनुच्छेद <span onclick="steal()">क्लिक</span>.\n\n'
+        "<script>alert('x')</script>\n\n"
+        '<a href="javascript:alert(1)">लिंक</a> और <a href="/parichay/">परिचय</a>\n\n'
+        '<img src="/x.png" onerror="steal()" alt="चित्र">'
+    )
+    content = new_content(tmp_path, {"2026/10/html.md": note_text(body=body)})
+    output = tmp_path / "output"
+    with caplog.at_level(logging.WARNING):
+        build_site(content, output)
+    page = (output / "2026/10/namli-yatayat-shivir/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "<script" not in page
+    assert "onclick" not in page and "onerror" not in page
+    assert "javascript:" not in page
+    soup = read_html(output / "2026/10/namli-yatayat-shivir/index.html")
+    assert soup.find("a", href="/parichay/")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(
+        "html.md" in w and "unsafe HTML" in w and "<script>" in w for w in warnings
+    )
+
+
+def test_text_fields_are_escaped_not_interpreted(tmp_path):
+    title = "<script>alert(1)</script> & <b>नामली</b>"
+    content = new_content(tmp_path, {"2026/10/t.md": note_text(title=title)})
+    output = tmp_path / "output"
+    build_site(content, output)
+    page = output / "2026/10/namli-yatayat-shivir/index.html"
+    assert "<script>" not in page.read_text(encoding="utf-8")
+    assert read_html(page).h1.get_text() == title
+
+
+def test_station_names_match_whatever_nukta_form_the_keyboard_typed(rules):
+    # कालूखेड़ा typed with ड़ as one code point (U+095C)
+    precomposed = "\u0915\u093e\u0932\u0942\u0916\u0947\u095c\u093e"
+    assert problems_of(note_text(thana=precomposed), rules) == []
