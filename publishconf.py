@@ -8,7 +8,7 @@ import os
 import sys
 
 sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: E402, F403
+from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("BULLETIN_SITEURL", "").rstrip("/")
 if not SITEURL.startswith(("http://", "https://")):
