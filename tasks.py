@@ -74,6 +74,30 @@ def check(c):
     print(f"{len(notes)} notes checked: no problems")
 
 
+@task(
+    help={
+        "in_place": "replace the file, keeping a .krutidev.bak backup",
+        "output": "write the Unicode text to this new file",
+    }
+)
+def krutidev(c, path, in_place=False, output=None):
+    """Convert a note typed in Kruti Dev 010 to Unicode Hindi (new file by default)."""
+    from pathlib import Path
+
+    from plugins.hindi_text.krutidev import convert_file
+
+    try:
+        written = convert_file(
+            Path(path), Path(output) if output else None, in_place=in_place
+        )
+    except (FileExistsError, ValueError, OSError) as e:
+        sys.exit(f"krutidev: {e}")
+    print(
+        f"wrote {written}"
+        + (f" (original kept in {path}.krutidev.bak)" if in_place else "")
+    )
+
+
 @task(name="system-deps")
 def system_deps(c):
     """Install the Debian packages the tests need (chromium, a Devanagari font)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from pelican import signals
 
 from .model import canonical_url, enrich_metadata
-from .problems import ContentError, display_path
+from .problems import ContentError, Problem, display_path
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
 from .validate import Rules, check_notes
@@ -62,11 +62,23 @@ def check_content(settings: dict, note_paths: list[str]) -> Registry:
         content_root=root,
         summary_max_chars=plugin_settings(settings)["summary_max_chars"],
     )
-    notes = []
+    notes, problems = [], []
     for rel in sorted(note_paths):
         path = root / rel
-        notes.append((display_path(path), path.read_text(encoding="utf-8")))
-    problems = check_notes(notes, rules)
+        try:
+            notes.append((display_path(path), path.read_text(encoding="utf-8")))
+        except UnicodeDecodeError:
+            problems.append(
+                Problem(
+                    display_path(path),
+                    None,
+                    None,
+                    "the file is not UTF-8 text; save it as UTF-8, or if it was typed "
+                    f"in Kruti Dev run '.venv/bin/invoke krutidev {display_path(path)} "
+                    "--in-place'",
+                )
+            )
+    problems += check_notes(notes, rules)
     if problems:
         raise ContentError(problems)
     return registry

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from plugins.hindi_text.krutidev import looks_like_krutidev
+
 from .frontmatter import Header, scan_header
 from .problems import Problem, display_path
 from .registry import SLUG_RE, Registry
@@ -229,6 +231,18 @@ def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem
                 None,
                 "no metadata header; start the file with 'title: …', "
                 "'date: …' and the other fields, then a blank line",
+            )
+        ]
+    if looks_like_krutidev(f"{header.value('title')}\n{header.body}"):
+        # Field checks would only repeat this one problem in other words.
+        return header, [
+            p(
+                header.body_line,
+                None,
+                "the text looks like Kruti Dev (typed in "
+                "the old Kruti Dev font), not Unicode Hindi; convert it with "
+                f"'.venv/bin/invoke krutidev {path} --in-place' (a backup "
+                "*.krutidev.bak is kept), check the result, then build again",
             )
         ]
     problems = _check_keys(header, p)
