@@ -43,7 +43,7 @@ def visible_theme_text(soup) -> str:
     """Visible text of a page minus what the notes themselves wrote."""
     for el in soup.select("[data-content]"):
         el.decompose()
-    for el in soup(["script", "style"]):
+    for el in soup(["head", "script", "style"]):
         el.decompose()
     return soup.get_text(" ")
 

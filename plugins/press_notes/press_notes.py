@@ -10,7 +10,9 @@ from pathlib import Path
 
 from pelican import signals
 
-from .model import canonical_url, enrich_metadata
+from plugins.hindi_text.reading import DEFAULT_WPM, reading_minutes
+
+from .model import canonical_url, enrich_metadata, plain_text
 from .problems import ContentError, Problem, display_path
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
@@ -23,6 +25,7 @@ DEFAULTS = {
     "thana_registry": "registry/thanas.toml",
     "category_registry": "registry/categories.toml",
     "summary_max_chars": 300,
+    "reading_wpm": DEFAULT_WPM,
 }
 
 
@@ -36,8 +39,9 @@ def plugin_settings(settings: dict) -> dict:
             f"known keys: {sorted(DEFAULTS)}"
         )
     merged = {**DEFAULTS, **given}
-    if not isinstance(merged["summary_max_chars"], int):
-        raise ValueError(f"press_notes: '{SETTING}[\"summary_max_chars\"]' is a number")
+    for key in ("summary_max_chars", "reading_wpm"):
+        if not isinstance(merged[key], int) or merged[key] < 1:
+            raise ValueError(f"press_notes: '{SETTING}[\"{key}\"]' must be a number")
     return merged
 
 
@@ -107,6 +111,12 @@ def on_article_context(generator, metadata) -> None:
     )
 
 
+def on_article_generator_finalized(generator) -> None:
+    wpm = plugin_settings(generator.settings)["reading_wpm"]
+    for note in (*generator.articles, *generator.hidden_articles, *generator.drafts):
+        note.reading_minutes = reading_minutes(plain_text(note.content), wpm)
+
+
 def on_content_init(content) -> None:
     if getattr(content, "url", None) is not None:
         base = content.settings.get("CANONICAL_SITEURL") or content.settings["SITEURL"]
@@ -118,4 +128,5 @@ def register() -> None:
     signals.readers_init.connect(on_readers_init)
     signals.article_generator_init.connect(on_article_generator_init)
     signals.article_generator_context.connect(on_article_context)
+    signals.article_generator_finalized.connect(on_article_generator_finalized)
     signals.content_object_init.connect(on_content_init)

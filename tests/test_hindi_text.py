@@ -1,0 +1,56 @@
+"""Hindi numbers and reading time across the built site."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT, build_site, read_html
+from test_translations import visible_theme_text
+
+from plugins.hindi_text.reading import count_words, reading_minutes
+
+
+def test_hindi_words_are_counted_whole():
+    assert count_words("पुलिस अधीक्षक के निर्देशन पर बिलपांक थाने में बैठक हुई।") == 10
+    assert count_words("यातायात — 5,000 लोग, 60 ग्रुप") == 5
+
+
+def test_reading_minutes():
+    assert reading_minutes("शब्द " * 10, wpm=160) == 1
+    assert reading_minutes("शब्द " * 161, wpm=160) == 2
+
+
+def test_note_page_shows_reading_time(site):
+    note = read_html(
+        site / "2026/11/bilpank-gram-nagar-raksha-samiti-baithak/index.html"
+    )
+    words = count_words(
+        note.select_one("[data-content].content, .content").get_text(" ")
+    )
+    expected = reading_minutes(" ".join(["x"] * words))
+    assert f"पढ़ने में {expected} मिनट" in note.get_text(" ")
+
+
+def test_one_setting_switches_every_ui_number_to_devanagari(tmp_path):
+    output = tmp_path / "output"
+    build_site(
+        ROOT / "content",
+        output,
+        HINDI_TEXT={"devanagari_digits": True},
+        LISTINGS={"page_size": 2, "home_notes": 3},
+    )
+    pages = sorted(output.rglob("*.html"))
+    assert len(pages) > 50
+    ascii_digits = {}
+    for page in pages:
+        text = visible_theme_text(read_html(page))
+        found = re.findall(r"[0-9]+", text)
+        if found:
+            ascii_digits[str(page.relative_to(output))] = found[:5]
+    assert ascii_digits == {}
+    home = visible_theme_text(read_html(output / "index.html"))
+    assert "नवंबर २०२६" in home
+    numbered = visible_theme_text(
+        read_html(output / "shreni/samudayik-policing/page/1/index.html")
+    )
+    assert "१" in numbered
