@@ -1,0 +1,305 @@
+"""Romanized URL slugs for Hindi text (plugins/hindi_text/slugs.py)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from itertools import product
+from pathlib import Path
+
+import pytest
+
+from plugins.hindi_text.slugs import (
+    FALLBACK_SLUG,
+    OVERRIDES_PATH,
+    load_overrides,
+    romanize,
+    romanize_word,
+    slugify,
+    unique_slug,
+)
+
+DATA = Path(__file__).resolve().parent / "data"
+MIN_ACCURACY = 0.95
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def read_tsv(name: str) -> list[tuple[str, str]]:
+    """(hindi, accepted) rows of a data file; '#' comments and header skipped."""
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line == "hindi\taccepted":
+            continue
+        hindi, accepted = line.split("\t")
+        rows.append((hindi, accepted))
+    return rows
+
+
+def accepted_spellings(pattern: str) -> set[str]:
+    """Expand "a-(b/c)|d" into {"a-b", "a-c", "d"}."""
+    expanded: set[str] = set()
+    for alternative in pattern.split("|"):
+        parts = re.split(r"\(([^()]*)\)", alternative.strip())
+        choices = [
+            part.split("/") if index % 2 else [part] for index, part in enumerate(parts)
+        ]
+        expanded.update("".join(combo) for combo in product(*choices))
+    return expanded
+
+
+WORDS = read_tsv("slug_words.tsv")
+HEADLINES = read_tsv("slug_headlines.tsv")
+
+
+def accuracy_report(title: str, results: list[tuple[str, str, str]]) -> float:
+    """Print accuracy and misses of (hindi, produced, accepted) rows."""
+    misses = [r for r in results if r[1] not in accepted_spellings(r[2])]
+    accuracy = 1 - len(misses) / len(results)
+    lines = [f"{title}: {accuracy:.1%} ({len(results) - len(misses)}/{len(results)})"]
+    lines += [f"  miss: {h} -> {got} (accepted: {ok})" for h, got, ok in misses]
+    print("\n".join(lines))
+    return accuracy
+
+
+# --- data files -------------------------------------------------------------
+
+
+def test_data_files_are_big_enough_and_well_formed():
+    assert len(WORDS) >= 150
+    assert len(HEADLINES) >= 20
+    hindi = [h for h, _ in WORDS]
+    assert len(hindi) == len(set(hindi)), "duplicate words"
+    for _, accepted in WORDS + HEADLINES:
+        for spelling in accepted_spellings(accepted):
+            assert SLUG.fullmatch(spelling), spelling
+
+
+# --- accuracy ---------------------------------------------------------------
+
+
+def test_word_accuracy(capsys):
+    results = [(h, romanize_word(h), ok) for h, ok in WORDS]
+    with capsys.disabled():
+        accuracy = accuracy_report("\nslug words", results)
+    assert accuracy >= MIN_ACCURACY
+
+
+def test_headline_accuracy(capsys):
+    results = [(h, slugify(h, max_length=1000), ok) for h, ok in HEADLINES]
+    with capsys.disabled():
+        accuracy = accuracy_report("\nslug headlines", results)
+    assert accuracy >= MIN_ACCURACY
+
+
+def test_issue_examples():
+    assert slugify("आलोट थाने में अवैध शराब जब्त") == ("alot-thane-mein-avaidh-sharab-jabt")
+    assert slugify("मनोहर मालवीय") == "manohar-malviya"
+
+
+# --- shape of the slug ------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [h for h, _ in WORDS + HEADLINES])
+def test_slugs_are_ascii_lowercase_and_hyphenated(text):
+    slug = slugify(text)
+    assert slug.isascii()
+    assert SLUG.fullmatch(slug), slug
+    assert len(slug) <= 64
+
+
+def test_long_title_is_cut_at_a_word_boundary():
+    title = (
+        "पुलिस अधीक्षक के निर्देशन पर बिलपांक थाने में हुआ ग्राम / नगर रक्षा "
+        "समितियों के साथ बैठक का आयोजन"
+    )
+    full = "-".join(romanize(title).split())
+    slug = slugify(title)
+    assert len(full) > 64
+    assert len(slug) <= 64
+    assert full.startswith(slug + "-")  # whole words only
+    assert slugify(title, max_length=30) == "police-adhikshak-ke-nirdeshan"
+    assert slugify(title, max_length=1000) == full
+
+
+def test_a_single_long_word_is_cut_mid_word():
+    assert slugify("abcdefghij", max_length=4) == "abcd"
+    assert slugify("abcdefghij klm", max_length=12) == "abcdefghij"
+
+
+def test_empty_and_punctuation_only_give_the_fallback():
+    assert FALLBACK_SLUG == "note"
+    for text in ("", "   ", "!!! ,,, — ।", "₹ %", "ं", "\u200d"):
+        assert slugify(text) == FALLBACK_SLUG
+        assert romanize(text) == ""
+
+
+def test_slugs_are_deterministic():
+    title = "रतलाम पुलिस ने गुम हुए बत्तीस मोबाइल लौटाए"
+    assert (
+        slugify(title)
+        == slugify(title)
+        == ("ratlam-police-ne-gum-hue-battis-mobile-lautaye")
+    )
+
+
+# --- unique_slug ------------------------------------------------------------
+
+
+def test_unique_slug_adds_the_first_free_number():
+    assert unique_slug("alot-sharab", set()) == "alot-sharab"
+    assert unique_slug("alot-sharab", {"alot-sharab"}) == "alot-sharab-2"
+    taken = {"alot-sharab", "alot-sharab-2", "alot-sharab-3"}
+    assert unique_slug("alot-sharab", taken) == "alot-sharab-4"
+
+
+def test_unique_slug_does_not_modify_taken():
+    taken = {"a"}
+    unique_slug("a", taken)
+    assert taken == {"a"}
+
+
+def test_unique_slug_stays_within_max_length_at_a_word_boundary():
+    slug = slugify(" ".join(["थाना"] * 10 + ["आलोट"]))
+    assert len(slug) == 64
+    result = unique_slug(slug, {slug})
+    assert result == "-".join(["thana"] * 10) + "-2"
+    assert unique_slug("ab-cd-ef", {"ab-cd-ef"}, max_length=7) == "ab-cd-2"
+    assert unique_slug("abcdefgh", {"abcdefgh"}, max_length=6) == "abcd-2"
+
+
+# --- rules --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hindi", "latin"),
+    [
+        ("ज़मीन", "zamin"),
+        ("फ़रार", "farar"),
+        ("सड़क", "sadak"),
+        ("पढ़ाई", "padhai"),
+        ("क़ानून", "qanun"),
+        ("ख़बर", "khabar"),
+        ("ग़रीब", "garib"),
+        ("शिवगढ़", "shivgarh"),
+    ],
+)
+def test_nukta_letters(hindi, latin):
+    assert romanize(hindi) == latin
+
+
+def test_nukta_in_any_normalization_form():
+    for word in ("ज़िला", "फ़ैसला", "क़ैदी", "पढ़ाई"):
+        nfc = unicodedata.normalize("NFC", word)
+        nfd = unicodedata.normalize("NFD", word)
+        composed = nfd.replace("ज\u093c", "\u095b").replace("फ\u093c", "\u095e")
+        composed = composed.replace("क\u093c", "\u0958").replace("ढ\u093c", "\u095d")
+        assert romanize(nfc) == romanize(nfd) == romanize(composed)
+    assert romanize("ज़िला") == "zila"
+
+
+@pytest.mark.parametrize(
+    ("hindi", "latin"),
+    [
+        ("बिलपांक", "bilpank"),  # n before a velar
+        ("संबंध", "sambandh"),  # m before a labial
+        ("कंबल", "kambal"),
+        ("संवाद", "samvad"),
+        ("एवं", "evam"),  # word-final after the inherent vowel
+        ("स्वयं", "swayam"),
+        ("हैं", "hain"),
+        ("में", "mein"),
+        ("नहीं", "nahin"),
+        ("सांप", "sanp"),  # nasal long vowel before a labial
+        ("चाँद", "chand"),  # chandrabindu
+        ("गांव", "gaon"),
+        ("सिंह", "singh"),
+    ],
+)
+def test_anusvara_and_chandrabindu(hindi, latin):
+    assert romanize(hindi) == latin
+
+
+@pytest.mark.parametrize(
+    ("hindi", "latin"),
+    [
+        ("जनता", "janta"),
+        ("सहयोग", "sahyog"),
+        ("मालवीय", "malviya"),
+        ("समझना", "samajhna"),
+        ("बचपन", "bachpan"),
+        ("मनोहर", "manohar"),
+        ("न", "na"),  # never in the first syllable
+        ("मित्र", "mitra"),  # kept after a final cluster in र
+        ("जब्त", "jabt"),
+        ("अनुमति", "anumati"),
+        ("प्रकरण", "prakaran"),
+        ("नियम", "niyam"),
+        ("दोपहर", "dopahar"),
+        ("लोकसभा", "loksabha"),
+        ("शास्त्रीनगर", "shastrinagar"),
+        ("युवकों", "yuvakon"),
+        ("रामप्रसाद", "ramprasad"),
+    ],
+)
+def test_schwa_deletion(hindi, latin):
+    assert romanize(hindi) == latin
+
+
+@pytest.mark.parametrize(
+    ("hindi", "latin"),
+    [
+        ("दुःख", "dukh"),  # visarga dropped inside a word
+        ("अतः", "atah"),
+        ("ऋषि", "rishi"),
+        ("कृषि", "krishi"),
+        ("ज्ञापन", "gyapan"),
+        ("क्षेत्र", "kshetra"),
+        ("श्रद्धा", "shraddha"),
+        ("छात्र", "chhatra"),
+        ("स्वच्छ", "swachh"),
+        ("द्वारा", "dwara"),
+        ("ऑफिस", "ofis"),
+        ("कार्रवाई", "karravai"),
+        ("गए", "gaye"),
+        ("लिए", "liye"),
+        ("एसपी", "sp"),
+        ("एफआईआर", "fir"),
+        ("सीसीटीवी", "cctv"),
+        ("बीबी", "bibi"),  # not an acronym
+        ("पुलिसकर्मी", "policekarmi"),  # override stem + rules
+    ],
+)
+def test_letters_and_conventions(hindi, latin):
+    assert romanize(hindi) == latin
+
+
+def test_latin_and_digits_pass_through():
+    assert slugify("NH-79 पर हादसा") == "nh-79-par-hadsa"
+    assert slugify("१२ आरोपी") == "12-aropi"
+    assert slugify("₹४०,००० जब्त") == "40000-jabt"
+    assert slugify("Café WhatsApp ग्रुप") == "cafe-whatsapp-group"
+    assert slugify("--Namli__Yatayat  Shivir--") == "namli-yatayat-shivir"
+
+
+# --- override list ----------------------------------------------------------
+
+
+def test_override_file_is_valid_and_short():
+    overrides = load_overrides()
+    entries = {**overrides.words, **overrides.stems}
+    assert 0 < len(entries) <= 100
+    for key, value in entries.items():
+        assert any("\u0900" <= ch <= "\u097f" for ch in key), key
+        assert re.fullmatch(r"[a-z0-9]+", value), value
+    assert OVERRIDES_PATH.name == "slug_overrides.toml"
+
+
+def test_override_loader_rejects_bad_values(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[words]\n"में" = "Mein!"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="lowercase"):
+        load_overrides(bad)
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text('[places]\n"रतलाम" = "ratlam"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown section"):
+        load_overrides(unknown)
