@@ -76,6 +76,55 @@ def check(c):
 
 @task(
     help={
+        "thana": "police station (name from content/registry/thanas.toml)",
+        "category": "category (name from content/registry/categories.toml)",
+        "reporter": "reporter; default: $BULLETIN_REPORTER or PRESS_NOTES setting",
+    }
+)
+def new(c, title, thana, category="", reporter=""):
+    """Start a press note with this title (never overwrites a file)."""
+    from pathlib import Path
+
+    from pelican.settings import read_settings
+
+    from plugins.press_notes import ContentError, registry_for
+    from plugins.press_notes.new_note import NewNoteError, create_note
+    from plugins.press_notes.press_notes import plugin_settings
+
+    settings = read_settings(SETTINGS)
+    reporter = (
+        reporter
+        or os.environ.get("BULLETIN_REPORTER", "")
+        or plugin_settings(settings)["default_reporter"]
+    )
+    try:
+        path = create_note(
+            Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0],
+            registry_for(settings),
+            title=title,
+            thana=thana,
+            category=category,
+            reporter=reporter,
+        )
+    except (NewNoteError, ContentError) as e:
+        sys.exit(f"new: {e}")
+    print(f"created {os.path.relpath(path)}: fill in the empty fields and the text")
+
+
+@task(
+    help={"text": "Hindi text", "more": "another text (repeat for several)"},
+    iterable=["more"],
+)
+def slugify(c, text, more=None):
+    """Print the romanized URL slug of each text: invoke slugify "…" [-m "…" …]."""
+    from plugins.hindi_text.slugs import slugify as make_slug
+
+    for t in [text, *(more or [])]:
+        print(make_slug(t))
+
+
+@task(
+    help={
         "in_place": "replace the file, keeping a .krutidev.bak backup",
         "output": "write the Unicode text to this new file",
     }

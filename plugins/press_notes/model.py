@@ -9,6 +9,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from PIL import Image
 
+from plugins.hindi_text.slugs import slugify
+
 from .registry import Registry
 
 
@@ -48,7 +50,8 @@ def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> d
     """Turn a validated note's raw fields into the objects templates print.
 
     `thana` becomes the registry's Thana, the category takes its registry
-    slug, `image` becomes a NoteImage, `summary_text` is the plain summary.
+    slug, tags get romanized slugs, `image` becomes a NoteImage,
+    `summary_text` is the plain summary.
     """
     thana = metadata.get("thana")
     if isinstance(thana, str):
@@ -58,6 +61,8 @@ def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> d
         info = registry.category_by_name[nfc(category.name)]
         category.slug = info.slug
         category.description = info.description
+    for tag in metadata.get("tags", ()):
+        tag.slug = slugify(tag.name)
     image = metadata.get("image")
     if isinstance(image, str):
         metadata["image"] = image_info(

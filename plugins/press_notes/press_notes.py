@@ -6,6 +6,7 @@ register() only connects signals; the work is in the modules beside this one.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from pelican import signals
@@ -16,7 +17,7 @@ from .model import canonical_url, enrich_metadata, plain_text
 from .problems import ContentError, Problem, display_path
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
-from .validate import Rules, check_notes
+from .validate import Rules, check_all
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ DEFAULTS = {
     "category_registry": "registry/categories.toml",
     "summary_max_chars": 300,
     "reading_wpm": DEFAULT_WPM,
+    "default_reporter": "",
 }
 
 
@@ -57,8 +59,11 @@ def registry_for(settings: dict) -> Registry:
     )
 
 
-def check_content(settings: dict, note_paths: list[str]) -> Registry:
-    """Load the registries and check every note; raise ContentError if any fail."""
+def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict]:
+    """Check the registries and every note; raise ContentError if any fail.
+
+    Returns the registry and each note's slug keyed by its absolute path.
+    """
     registry = registry_for(settings)
     root = Path(settings["PATH"])
     rules = Rules(
@@ -66,26 +71,29 @@ def check_content(settings: dict, note_paths: list[str]) -> Registry:
         content_root=root,
         summary_max_chars=plugin_settings(settings)["summary_max_chars"],
     )
-    notes, problems = [], []
+    notes, problems, absolute = [], [], {}
     for rel in sorted(note_paths):
         path = root / rel
+        shown = display_path(path)
+        absolute[shown] = os.path.abspath(path)
         try:
-            notes.append((display_path(path), path.read_text(encoding="utf-8")))
+            notes.append((shown, path.read_text(encoding="utf-8")))
         except UnicodeDecodeError:
             problems.append(
                 Problem(
-                    display_path(path),
+                    shown,
                     None,
                     None,
-                    "the file is not UTF-8 text; save it as UTF-8, or if it was typed "
-                    f"in Kruti Dev run '.venv/bin/invoke krutidev {display_path(path)} "
+                    "the file is not UTF-8 text; save it as UTF-8, or if it was "
+                    f"typed in Kruti Dev run '.venv/bin/invoke krutidev {shown} "
                     "--in-place'",
                 )
             )
-    problems += check_notes(notes, rules)
+    checked = check_all(notes, rules)
+    problems += checked.problems
     if problems:
         raise ContentError(problems)
-    return registry
+    return registry, {absolute[p]: slug for p, slug in checked.slugs.items()}
 
 
 def on_initialized(pelican) -> None:
@@ -102,7 +110,11 @@ def on_article_generator_init(generator) -> None:
         generator.settings["ARTICLE_PATHS"],
         exclude=generator.settings["ARTICLE_EXCLUDES"],
     )
-    generator.context["registry"] = check_content(generator.settings, paths)
+    registry, slugs = check_content(generator.settings, paths)
+    generator.context["registry"] = registry
+    for reader in generator.readers.readers.values():
+        if isinstance(reader, SafeMarkdownReader):
+            reader.slugs = slugs
 
 
 def on_article_context(generator, metadata) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from pelican.readers import MarkdownReader
 
@@ -12,10 +13,20 @@ logger = logging.getLogger(__name__)
 
 
 class SafeMarkdownReader(MarkdownReader):
-    """Reads Markdown as Pelican does, then removes unsafe HTML."""
+    """Reads Markdown as Pelican does, then removes unsafe HTML.
+
+    A note without a `slug` line gets the one the checks assigned to it
+    (`slugs`, keyed by absolute path, set for each build).
+    """
+
+    slugs: dict[str, str] = {}  # noqa: RUF012 - replaced per build, never mutated
 
     def read(self, source_path):
         content, metadata = super().read(source_path)
+        if "slug" not in metadata:
+            slug = self.slugs.get(os.path.abspath(source_path))
+            if slug:
+                metadata["slug"] = slug
         unsafe = find_unsafe(content)
         if unsafe:
             logger.warning(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from plugins.hindi_text.krutidev import looks_like_krutidev
+from plugins.hindi_text.slugs import slugify, unique_slug
 
 from .frontmatter import Header, scan_header
 from .problems import Problem, display_path
@@ -146,21 +147,13 @@ def _check_registry(h: Header, p, rules: Rules) -> list[Problem]:
 def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
     problems = []
     slug = h.value("slug")
-    if h.line("slug") is None:
-        problems.append(
-            p(
-                None,
-                "slug",
-                "'slug' is missing; add an ASCII slug such as "
-                "'bilpank-raksha-samiti-baithak'",
-            )
-        )
-    elif slug and not SLUG_RE.match(slug):
+    if h.line("slug") is not None and not SLUG_RE.match(slug):
         problems.append(
             p(
                 h.line("slug"),
                 "slug",
-                f"'{slug}' must be lowercase ASCII words joined by hyphens",
+                f"'{slug}' must be lowercase ASCII words joined by hyphens, "
+                "or leave the line out to make one from the title",
             )
         )
     summary = h.value("summary")
@@ -252,25 +245,46 @@ def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem
     return header, problems
 
 
-def note_url_key(header: Header) -> str | None:
-    """The part of a note's URL that must be unique: year/month/slug."""
-    date = parse_note_date(header.value("date"))
-    slug = header.value("slug")
-    if date is None or not slug:
-        return None
-    return f"{date:%Y/%m}/{slug}"
+@dataclass
+class Checked:
+    """The outcome of checking all notes: problems, and each note's slug."""
+
+    problems: list[Problem] = field(default_factory=list)
+    slugs: dict[str, str] = field(default_factory=dict)
 
 
-def check_notes(notes: list[tuple[str, str]], rules: Rules) -> list[Problem]:
-    """Check every note and the rules that span notes (unique URLs)."""
-    problems: list[Problem] = []
+def assign_slugs(headers: list[tuple[str, Header]]) -> dict[str, str]:
+    """Each note's slug: its own `slug`, else one made from its title.
+
+    Made slugs are unique across the site; they are given out oldest note
+    first (by date, then path), so a newer note with the same title gets the
+    suffix and an older note's URL does not change. `invoke new` writes the
+    slug into the file, which freezes it for good.
+    """
+    slugs = {path: h.value("slug") for path, h in headers if h.value("slug")}
+    taken = set(slugs.values())
+    pending = sorted(
+        (parse_note_date(h.value("date")) or datetime.max, path, h)
+        for path, h in headers
+        if not h.value("slug") and h.value("title")
+    )
+    for _, path, h in pending:
+        slugs[path] = unique_slug(slugify(h.value("title")), taken)
+        taken.add(slugs[path])
+    return slugs
+
+
+def url_clashes(
+    headers: list[tuple[str, Header]], slugs: dict[str, str]
+) -> list[Problem]:
+    """Two notes whose URLs (year/month/slug) would be the same."""
+    problems = []
     seen: dict[str, str] = {}
-    for path, text in notes:
-        header, found = check_note(path, text, rules)
-        problems += found
-        key = note_url_key(header)
-        if key is None:
+    for path, header in headers:
+        date = parse_note_date(header.value("date"))
+        if date is None or path not in slugs:
             continue
+        key = f"{date:%Y/%m}/{slugs[path]}"
         if key in seen:
             problems.append(
                 Problem(
@@ -284,3 +298,20 @@ def check_notes(notes: list[tuple[str, str]], rules: Rules) -> list[Problem]:
         else:
             seen[key] = path
     return problems
+
+
+def check_all(notes: list[tuple[str, str]], rules: Rules) -> Checked:
+    """Check every note and the rules that span notes (unique URLs)."""
+    checked = Checked()
+    headers = []
+    for path, text in notes:
+        header, found = check_note(path, text, rules)
+        checked.problems += found
+        headers.append((path, header))
+    checked.slugs = assign_slugs(headers)
+    checked.problems += url_clashes(headers, checked.slugs)
+    return checked
+
+
+def check_notes(notes: list[tuple[str, str]], rules: Rules) -> list[Problem]:
+    return check_all(notes, rules).problems

@@ -1,0 +1,102 @@
+"""Start a new press note: a file with every field to fill, never overwriting."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+from plugins.hindi_text.dates import IST
+from plugins.hindi_text.slugs import slugify, unique_slug
+
+from .frontmatter import scan_header
+from .registry import Registry
+from .validate import assign_slugs
+
+
+class NewNoteError(Exception):
+    """The note could not be started; the message says why and what to do."""
+
+
+def _pick(value: str, names, kind: str, where: str) -> str:
+    value = unicodedata.normalize("NFC", value.strip())
+    if value in names:
+        return value
+    close = difflib.get_close_matches(value, list(names), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise NewNoteError(f"'{value}' is not a {kind} in {where}{hint}")
+
+
+def existing_slugs(notes_root: Path) -> set[str]:
+    """Slugs of every note already under `notes_root` (written or made)."""
+    headers = [
+        (str(p), scan_header(p.read_text(encoding="utf-8")))
+        for p in sorted(notes_root.rglob("*.md"))
+    ]
+    return set(assign_slugs(headers).values())
+
+
+def note_template(
+    *,
+    title: str,
+    when: datetime,
+    district: str,
+    thana: str,
+    category: str,
+    reporter: str,
+    slug: str,
+) -> str:
+    """The text of a new note: all fields present, the ones to fill left empty."""
+    return (
+        f"title: {title}\n"
+        f"date: {when:%Y-%m-%d %H:%M}\n"
+        f"district: {district}\n"
+        f"thana: {thana}\n"
+        f"category: {category}\n"
+        "tags: \n"
+        f"reporter: {reporter}\n"
+        "summary: \n"
+        f"slug: {slug}\n"
+        "\n"
+    )
+
+
+def create_note(
+    notes_root: Path,
+    registry: Registry,
+    *,
+    title: str,
+    thana: str,
+    reporter: str,
+    category: str = "",
+    now: datetime | None = None,
+) -> Path:
+    """Write a new note under notes_root/YYYY/MM/<slug>.md and return its path."""
+    title = unicodedata.normalize("NFC", " ".join(title.split()))
+    if not title:
+        raise NewNoteError("give the note a title")
+    thana = _pick(thana, registry.thana_by_name, "police station", "thanas.toml")
+    if category:
+        category = _pick(
+            category, registry.category_by_name, "category", "categories.toml"
+        )
+    when = (now or datetime.now(IST)).astimezone(IST)
+    slug = unique_slug(slugify(title), existing_slugs(notes_root))
+    path = notes_root / f"{when:%Y}" / f"{when:%m}" / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = note_template(
+        title=title,
+        when=when,
+        district=registry.district.name,
+        thana=thana,
+        category=category,
+        reporter=reporter,
+        slug=slug,
+    )
+    try:
+        with path.open("x", encoding="utf-8") as f:
+            f.write(text)
+    except FileExistsError:
+        raise NewNoteError(f"{path} already exists; it was not changed") from None
+    return path
