@@ -192,3 +192,19 @@ def test_station_names_match_whatever_nukta_form_the_keyboard_typed(rules):
     # कालूखेड़ा typed with ड़ as one code point (U+095C)
     precomposed = "\u0915\u093e\u0932\u0942\u0916\u0947\u095c\u093e"
     assert problems_of(note_text(thana=precomposed), rules) == []
+
+
+def test_registry_slug_is_romanized_from_the_name_when_left_out():
+    from plugins.press_notes.registry import parse_thanas
+
+    data = {
+        "district": {"name": "रतलाम"},
+        "thana": [
+            {"name": "दीनदयाल नगर", "area": "रतलाम शहर"},
+            {"name": "नामली", "area": "रतलाम ग्रामीण", "slug": "namli-thana"},
+        ],
+    }
+    district, thanas, problems = parse_thanas(data, "thanas.toml", "thana/{slug}/")
+    assert problems == []
+    assert district.slug == "ratlam"
+    assert [t.url for t in thanas] == ["thana/deendayal-nagar/", "thana/namli-thana/"]

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plugins.hindi_text.slugs import slugify
+
 from .problems import ContentError, Problem
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -74,6 +76,9 @@ def _text(entry: dict, key: str, where: str, problems: list[Problem]) -> str:
 
 
 def _slug(entry: dict, where: str, problems: list[Problem]) -> str:
+    """The entry's `slug`, or one romanized from its `name` when left out."""
+    if "slug" not in entry and isinstance(entry.get("name"), str):
+        return slugify(entry["name"])
     slug = _text(entry, "slug", where, problems)
     if slug and not SLUG_RE.match(slug):
         problems.append(
