@@ -9,6 +9,8 @@ from functools import partial
 
 from pelican import signals
 
+from plugins.settings import namespaced
+
 from . import dates
 
 SETTING = "HINDI_TEXT"
@@ -16,19 +18,7 @@ DEFAULTS = {"devanagari_digits": False}
 
 
 def plugin_settings(settings: dict) -> dict:
-    given = settings.get(SETTING) or {}
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(
-            f"hindi_text: invalid '{SETTING}' key(s) {unknown}; "
-            f"known keys: {sorted(DEFAULTS)}"
-        )
-    merged = {**DEFAULTS, **given}
-    if not isinstance(merged["devanagari_digits"], bool):
-        raise ValueError(
-            f"hindi_text: '{SETTING}[\"devanagari_digits\"]' is true/false"
-        )
-    return merged
+    return namespaced(settings, SETTING, DEFAULTS, "hindi_text")
 
 
 def template_filters(settings: dict) -> dict:

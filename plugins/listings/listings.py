@@ -8,6 +8,8 @@ from __future__ import annotations
 from pelican import signals
 from pelican.generators import Generator
 
+from plugins.settings import namespaced
+
 from .pages import (
     Listing,
     archive_pages,
@@ -22,18 +24,7 @@ DEFAULTS = {"page_size": 20, "home_notes": 20}
 
 
 def plugin_settings(settings: dict) -> dict:
-    given = settings.get(SETTING) or {}
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(
-            f"listings: invalid '{SETTING}' key(s) {unknown}; "
-            f"known keys: {sorted(DEFAULTS)}"
-        )
-    merged = {**DEFAULTS, **given}
-    for key in DEFAULTS:
-        if not isinstance(merged[key], int) or merged[key] < 1:
-            raise ValueError(f"listings: '{SETTING}[\"{key}\"]' must be a number ≥ 1")
-    return merged
+    return namespaced(settings, SETTING, DEFAULTS, "listings")
 
 
 def station_listings(registry, notes) -> list[Listing]:

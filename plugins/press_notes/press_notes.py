@@ -12,6 +12,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.hindi_text.reading import DEFAULT_WPM, reading_minutes
+from plugins.settings import namespaced
 
 from .model import canonical_url, enrich_metadata, plain_text
 from .problems import ContentError, Problem, display_path
@@ -33,18 +34,7 @@ DEFAULTS = {
 
 def plugin_settings(settings: dict) -> dict:
     """The PRESS_NOTES setting merged over defaults; unknown keys are errors."""
-    given = settings.get(SETTING) or {}
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(
-            f"press_notes: invalid '{SETTING}' key(s) {unknown}; "
-            f"known keys: {sorted(DEFAULTS)}"
-        )
-    merged = {**DEFAULTS, **given}
-    for key in ("summary_max_chars", "reading_wpm"):
-        if not isinstance(merged[key], int) or merged[key] < 1:
-            raise ValueError(f"press_notes: '{SETTING}[\"{key}\"]' must be a number")
-    return merged
+    return namespaced(settings, SETTING, DEFAULTS, "press_notes")
 
 
 def registry_for(settings: dict) -> Registry:

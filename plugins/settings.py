@@ -1,0 +1,41 @@
+"""Namespaced plugin settings (`LISTINGS = {...}`), merged and checked once.
+
+Every plugin reads one dict setting; unknown keys and values of the wrong
+kind stop the build with a message that names the setting and the key.
+"""
+
+from __future__ import annotations
+
+
+def namespaced(settings: dict, name: str, defaults: dict, plugin: str) -> dict:
+    """`settings[name]` merged over `defaults`, each value of its default's kind.
+
+    Booleans must be true/false, numbers whole and at least 1, texts text.
+    """
+    given = settings.get(name) or {}
+    if not isinstance(given, dict):
+        raise ValueError(f"{plugin}: '{name}' must be a dict of settings")
+    unknown = sorted(set(given) - set(defaults))
+    if unknown:
+        raise ValueError(
+            f"{plugin}: invalid '{name}' key(s) {unknown}; known keys: "
+            f"{sorted(defaults)}"
+        )
+    merged = {**defaults, **given}
+    for key, default in defaults.items():
+        problem = _kind_problem(merged[key], default)
+        if problem:
+            raise ValueError(f"{plugin}: '{name}[\"{key}\"]' {problem}")
+    return merged
+
+
+def _kind_problem(value, default) -> str | None:
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else "must be True or False"
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            return "must be a whole number of at least 1"
+        return None
+    if isinstance(default, str) and not isinstance(value, str):
+        return "must be text"
+    return None
