@@ -8,8 +8,9 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import ARTIFACTS
-from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from playwright.sync_api import sync_playwright
+
+from plugins.site_build.build import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,13 +31,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(site):
-    """The built site served by Pelican's own server on a free loopback port."""
-
-    class QuietHandler(ComplexHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = RootedHTTPServer(str(site), ("127.0.0.1", 0), QuietHandler)
+    """The built site served as `make serve` serves it, on a free loopback port."""
+    httpd = make_server(site, "127.0.0.1", 0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from conftest import ROOT, SETTINGS, new_content, note_text
@@ -69,6 +70,12 @@ def test_serve_builds_serves_and_rebuilds_on_change(tmp_path):
                 break
         else:
             raise AssertionError("the edited note was not rebuilt")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/nahin-hai/", timeout=2)
+            raise AssertionError("a missing page was served")
+        except urllib.error.HTTPError as missing:
+            assert missing.code == 404
+            assert "पृष्ठ नहीं मिला" in missing.read().decode("utf-8")
     finally:
         server.terminate()
         server.wait(timeout=10)

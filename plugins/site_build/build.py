@@ -13,7 +13,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from pelican import Pelican, listen
+from pelican import Pelican
+from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.settings import read_settings
 from pelican.utils import wait_for_changes
 
@@ -125,6 +126,32 @@ def build_and_report(settings_file: str, overrides: dict | None = None) -> bool:
         return False
 
 
+class BulletinRequestHandler(ComplexHTTPRequestHandler):
+    """Pelican's request handler, answering a missing page with the site's 404.
+
+    (Pelican's own handler closes the connection without any response.)
+    """
+
+    def do_GET(self):
+        path = self.path.split("?", 1)[0]
+        if self.get_path_that_exists(path) is not None:
+            return super().do_GET()
+        page = Path(self.base_path) / "404.html"
+        body = page.read_bytes() if page.is_file() else b"404"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+
+def make_server(output: Path, bind: str, port: int) -> RootedHTTPServer:
+    """An HTTP server for the output folder (port 0 picks a free port)."""
+    RootedHTTPServer.allow_reuse_address = True
+    return RootedHTTPServer(str(output), (bind, port), BulletinRequestHandler)
+
+
 def serve(
     settings_file: str,
     bind: str = "127.0.0.1",
@@ -136,10 +163,8 @@ def serve(
     output = Path(settings["OUTPUT_PATH"])
     if not build_and_report(settings_file, overrides) and not output.exists():
         raise BuildFailed("nothing to serve: fix the problems above and try again")
-    server = threading.Thread(
-        target=listen, args=(bind, port, str(output)), daemon=True
-    )
-    server.start()
+    httpd = make_server(output, bind, port)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     logger.info(
         "serving http://%s:%s/ — edit content/ and the site rebuilds", bind, port
     )
