@@ -35,6 +35,7 @@ PLUGINS = [
     "plugins.hindi_text",
     "plugins.translations",
     "plugins.listings",
+    "plugins.feeds",
 ]
 
 # The press-note model: registries under content/, validation limits.
@@ -82,14 +83,22 @@ DIRECT_TEMPLATES = ["index", "404"]
 DEFAULT_PAGINATION = False
 SLUGIFY_SOURCE = "basename"
 
-# Site-wide feed (placeholder until the feeds plugin).
-FEED_DOMAIN = CANONICAL_SITEURL
-FEED_ALL_ATOM = "feeds/all.atom.xml"
+# Feeds: RSS 2.0 and Atom for the site, the district, every police station,
+# category and reporter, written by plugins.feeds with feedgen (URL scheme in
+# README.md). Pelican's own feeds are all off, so there is one set of feeds.
+FEEDS = {"max_items": 50}
+FEED_ATOM = None
+FEED_RSS = None
+FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
 CATEGORY_FEED_ATOM = None
-TRANSLATION_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
 
 # Autoescape: only sanitized HTML (note text, summary) is printed with |safe.
 JINJA_ENVIRONMENT = {

@@ -1,0 +1,102 @@
+"""RSS 2.0 and Atom feeds for the site, the district, every police station,
+category and reporter, written with feedgen, plus the Hindi `feeds/` page.
+
+register() only connects signals; the feeds are planned in plan.py and
+rendered in render.py (URL scheme in plan.py, entry ids in ids.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+
+from plugins.hindi_text.dates import IST
+from plugins.hindi_text.slugs import slugify, unique_slug
+from plugins.press_notes.model import canonical_url
+
+from .plan import (
+    FEEDS_PAGE_URL,
+    FORMATS,
+    STYLESHEET_PATH,
+    feed_index,
+    feeds_of_kind,
+    note_feeds,
+    plan_feeds,
+    reporter_slugs,
+)
+from .render import render_feed, site_info, stylesheet
+from .settings import plugin_settings
+
+logger = logging.getLogger(__name__)
+
+STYLESHEET_SOURCE = Path(__file__).with_name("feed.xsl")
+
+
+def write_bytes(output: Path, rel_path: str, data: bytes) -> None:
+    path = output / rel_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+class FeedsGenerator(Generator):
+    """Plans the feeds, hands templates their links, writes feeds and page."""
+
+    def generate_context(self):
+        notes = self.context["articles"]
+        slugs = reporter_slugs(notes, slugify, unique_slug)
+        self.feeds = plan_feeds(
+            self.settings["SITENAME"],
+            self.settings.get("SITE_DESCRIPTION", ""),
+            self.context["registry"],
+            notes,
+            slugs,
+        )
+        now = datetime.now(IST).replace(microsecond=0)
+        self.site = site_info(self.settings, notes, now)
+        for note in notes:
+            note.feeds = note_feeds(note, self.feeds, slugs)
+        self.context["FEED_INDEX"] = feed_index(self.feeds, notes, slugs)
+        self.context["FEEDS_PAGE_URL"] = FEEDS_PAGE_URL
+
+    def generate_output(self, writer):
+        output = Path(self.output_path)
+        for feed in self.feeds:
+            for fmt in FORMATS:
+                write_bytes(output, feed.path(fmt), render_feed(feed, fmt, self.site))
+        feeds_page = canonical_url(self.site.base_url, FEEDS_PAGE_URL)
+        xsl = stylesheet(STYLESHEET_SOURCE.read_text(encoding="utf-8"), feeds_page)
+        write_bytes(output, STYLESHEET_PATH, xsl.encode("utf-8"))
+        writer.write_file(
+            f"{FEEDS_PAGE_URL}index.html",
+            self.get_template("feeds"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=FEEDS_PAGE_URL,
+            site_feeds=feeds_of_kind(self.feeds, "site"),
+            district_feeds=feeds_of_kind(self.feeds, "district"),
+            thana_feeds=feeds_of_kind(self.feeds, "thana"),
+            category_feeds=feeds_of_kind(self.feeds, "category"),
+            reporter_feeds=feeds_of_kind(self.feeds, "reporter"),
+        )
+        logger.info(
+            "feeds: wrote %d feeds (RSS 2.0 and Atom) under %s",
+            len(self.feeds),
+            output / "feeds",
+        )
+
+
+def get_generators(pelican):
+    return FeedsGenerator
+
+
+def on_initialized(pelican) -> None:
+    plugin_settings(pelican.settings)
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,289 @@
+"""Turn a planned Feed into RSS 2.0 or Atom bytes with feedgen.
+
+Each entry carries: Hindi title, absolute link, a permanent id (ids.py),
+publication and update times in Indian time (+05:30), the reporter as author
+(dc:creator in RSS), the station, category and tags as categories, the plain
+summary and the full sanitized HTML (with the note's photo), and the photo as
+an enclosure (type and byte length) and as media:content.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup
+from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
+
+from plugins.hindi_text.dates import to_ist
+from plugins.press_notes.model import canonical_url
+
+from . import words
+from .ids import note_id
+from .plan import STYLESHEET_PATH, Feed
+from .settings import plugin_settings
+
+LANGUAGE = "hi"
+DCTERMS_NS = "http://purl.org/dc/terms/"
+URL_ATTRIBUTES = (("a", "href"), ("img", "src"), ("source", "src"))
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every feed of one build shares."""
+
+    name: str
+    base_url: str  # CANONICAL_SITEURL: absolute links in feeds
+    site_url: str  # SITEURL: the stylesheet's address, as pages link assets
+    content_root: Path
+    id_authority: str
+    max_items: int
+    fallback_updated: datetime  # `updated` of a feed without notes
+
+
+def site_info(settings: dict, notes, now: datetime) -> SiteInfo:
+    """SiteInfo from Pelican's settings; `now` dates feeds when no note can."""
+    conf = plugin_settings(settings)
+    return SiteInfo(
+        name=settings["SITENAME"],
+        base_url=settings.get("CANONICAL_SITEURL") or settings["SITEURL"],
+        site_url=settings["SITEURL"],
+        content_root=Path(settings["PATH"]),
+        id_authority=conf["id_authority"],
+        max_items=conf["max_items"],
+        fallback_updated=newest_update(notes, now),
+    )
+
+
+class DctermsExtension(BaseExtension):
+    """Declares the dcterms namespace on RSS feeds."""
+
+    def extend_ns(self) -> dict:
+        return {"dcterms": DCTERMS_NS}
+
+
+class DctermsEntryExtension(BaseEntryExtension):
+    """dcterms:modified on an RSS item: RSS 2.0 itself has no update time."""
+
+    def __init__(self):
+        self._modified: datetime | None = None
+
+    def modified(self, value: datetime | None = None) -> datetime | None:
+        if value is not None:
+            self._modified = value
+        return self._modified
+
+    def extend_rss(self, item):
+        if self._modified is not None:
+            xml_elem(
+                f"{{{DCTERMS_NS}}}modified", item
+            ).text = self._modified.isoformat()
+        return item
+
+
+class AtomLinksExtension(BaseExtension):
+    """Feed side of AtomLinksEntryExtension (nothing to add)."""
+
+
+class AtomLinksEntryExtension(BaseEntryExtension):
+    """Write an Atom entry's <link> attributes, which feedgen 1.0.0 drops.
+
+    feedgen writes each entry <link> with only its href (a shadowed loop
+    variable: lkiesow/python-feedgen#135), so the photo's enclosure would
+    become a second rel="alternate" link. Put rel, type, length and title
+    back from the link data feedgen was given.
+    """
+
+    def __init__(self):
+        self._links: list[dict] = []
+
+    def links(self, value: list[dict] | None = None) -> list[dict]:
+        if value is not None:
+            self._links = [dict(x) for x in value]
+        return self._links
+
+    def extend_atom(self, entry):
+        elements = entry.findall("link")
+        if [e.get("href") for e in elements] != [x["href"] for x in self._links]:
+            raise ValueError("feeds: Atom entry links do not match their data")
+        for element, data in zip(elements, self._links, strict=True):
+            for attr in ("rel", "type", "hreflang", "title", "length"):
+                if data.get(attr):
+                    element.set(attr, str(data[attr]))
+        return entry
+
+
+def published(note) -> datetime:
+    return to_ist(note.date)
+
+
+def updated(note) -> datetime:
+    """When the note last changed: `modified` if given, else its `date`."""
+    modified = getattr(note, "modified", None)
+    return to_ist(modified) if modified else published(note)
+
+
+def newest_update(notes, fallback: datetime) -> datetime:
+    return max((updated(n) for n in notes), default=to_ist(fallback))
+
+
+def absolute_html(fragment: str, page_url: str) -> str:
+    """`fragment` with relative links and image sources made absolute."""
+    soup = BeautifulSoup(fragment or "", "html.parser")
+    for tag, attr in URL_ATTRIBUTES:
+        for el in soup.find_all(tag, attrs={attr: True}):
+            el[attr] = urljoin(page_url, el[attr])
+    return str(soup)
+
+
+def image_url(note, site: SiteInfo) -> str:
+    return canonical_url(site.base_url, note.image.url)
+
+
+def image_type(path: str) -> str:
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+def image_size(note, site: SiteInfo) -> int:
+    """Bytes of the note's photo file (as copied into the site)."""
+    return (site.content_root / note.image.url).stat().st_size
+
+
+def figure_html(note, site: SiteInfo) -> str:
+    image = note.image
+    return (
+        f'<figure><img src="{html.escape(image_url(note, site))}" '
+        f'alt="{html.escape(image.alt)}" width="{image.width}" '
+        f'height="{image.height}"></figure>'
+    )
+
+
+def full_content(note, site: SiteInfo) -> str:
+    """The note's HTML for feed readers: photo first, then the text."""
+    body = absolute_html(note.content, note.canonical_url)
+    image = getattr(note, "image", None)
+    return figure_html(note, site) + body if image else body
+
+
+def categories(note, site: SiteInfo) -> list[dict]:
+    """Station, category and tags, each with its scheme (the listing URL)."""
+    thana, category = note.thana, note.category
+    found = [
+        {
+            "term": thana.name,
+            "label": words.THANA_LABEL.format(name=thana.name),
+            "scheme": canonical_url(site.base_url, thana.url),
+        },
+        {
+            "term": category.name,
+            "label": category.name,
+            "scheme": canonical_url(site.base_url, category.url),
+        },
+    ]
+    for tag in getattr(note, "tags", None) or []:
+        found.append(
+            {
+                "term": tag.name,
+                "label": tag.name,
+                "scheme": canonical_url(site.base_url, tag.url),
+            }
+        )
+    return found
+
+
+def fill_entry(entry: FeedEntry, note, site: SiteInfo) -> None:
+    entry.id(note_id(note, site.content_root, site.id_authority))
+    entry.title(str(note.title))
+    entry.link(href=note.canonical_url, rel="alternate", type="text/html")
+    entry.published(published(note))
+    entry.updated(updated(note))
+    entry.author(name=note.reporter)
+    entry.dc.dc_creator(note.reporter)
+    entry.dcterms.modified(updated(note))
+    entry.category(categories(note, site))
+    entry.summary(note.summary_text)
+    entry.content(full_content(note, site), type="html")
+    image = getattr(note, "image", None)
+    if image:
+        url, size, kind = (
+            image_url(note, site),
+            image_size(note, site),
+            image_type(image.url),
+        )
+        entry.link(
+            href=url, rel="enclosure", type=kind, length=str(size), title=image.alt
+        )
+        entry.media.content(
+            url=url,
+            type=kind,
+            medium="image",
+            fileSize=str(size),
+            width=str(image.width),
+            height=str(image.height),
+            group=None,
+        )
+    entry.atomlinks.links(entry.link())
+
+
+def feed_generator(feed: Feed, fmt: str, site: SiteInfo) -> FeedGenerator:
+    """A feedgen FeedGenerator for one feed in one format ("rss" or "atom")."""
+    notes = feed.notes[: site.max_items]
+    self_url = canonical_url(site.base_url, feed.path(fmt))
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.load_extension("media")
+    fg.register_extension(
+        "dcterms", DctermsExtension, DctermsEntryExtension, atom=False, rss=True
+    )
+    fg.register_extension(
+        "atomlinks", AtomLinksExtension, AtomLinksEntryExtension, rss=False
+    )
+    fg.id(canonical_url(site.base_url, feed.path("atom")))
+    fg.title(feed.title)
+    fg.subtitle(feed.description)
+    fg.description(feed.description)
+    fg.language(LANGUAGE)
+    fg.author(name=feed.name if feed.kind == "reporter" else site.name)
+    # feedgen takes the RSS <link> from the link added last: the HTML page.
+    fg.link(href=self_url, rel="self", type=feed.link(fmt).type)
+    fg.link(
+        href=canonical_url(site.base_url, feed.page_url),
+        rel="alternate",
+        type="text/html",
+    )
+    fg.updated(newest_update(notes, site.fallback_updated))
+    if notes:
+        fg.pubDate(published(notes[0]))
+    for note in notes:
+        fill_entry(fg.add_entry(order="append"), note, site)
+    return fg
+
+
+def with_stylesheet(xml: bytes, href: str) -> bytes:
+    """Insert <?xml-stylesheet?> right after the XML declaration."""
+    end = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+    pi = f'\n<?xml-stylesheet type="text/xsl" href="{html.escape(href)}"?>'
+    return xml[:end] + pi.encode("utf-8") + xml[end:]
+
+
+def stylesheet_href(site: SiteInfo) -> str:
+    return f"{site.site_url.rstrip('/')}/{STYLESHEET_PATH}"
+
+
+def render_feed(feed: Feed, fmt: str, site: SiteInfo) -> bytes:
+    """The feed file's bytes: UTF-8 XML with the browser stylesheet linked."""
+    fg = feed_generator(feed, fmt, site)
+    xml = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
+    return with_stylesheet(xml, stylesheet_href(site))
+
+
+def stylesheet(template: str, feeds_page_url: str) -> str:
+    """feed.xsl with the absolute address of the feeds page filled in."""
+    return template.replace("__FEEDS_PAGE_URL__", html.escape(feeds_page_url))
