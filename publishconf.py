@@ -17,5 +17,5 @@ if not SITEURL.startswith(("http://", "https://")):
         "bulletin, e.g. BULLETIN_SITEURL=https://news.example.org"
     )
 CANONICAL_SITEURL = SITEURL
-FEED_DOMAIN = SITEURL
+
 RELATIVE_URLS = False
