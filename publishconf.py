@@ -17,5 +17,4 @@ if not SITEURL.startswith(("http://", "https://")):
         "bulletin, e.g. BULLETIN_SITEURL=https://news.example.org"
     )
 CANONICAL_SITEURL = SITEURL
-
 RELATIVE_URLS = False
