@@ -1,0 +1,33 @@
+"""Production settings: absolute URLs from BULLETIN_SITEURL, or a clear stop."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT, read_html
+
+from plugins.site_build import BuildFailed, build
+
+PUBLISH = str(ROOT / "publishconf.py")
+
+
+def test_production_build_uses_the_public_address(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org/")
+    output = tmp_path / "output"
+    build(PUBLISH, {"OUTPUT_PATH": str(output)})
+    home = read_html(output / "index.html")
+    hrefs = [a["href"] for a in home.select("main a[href]")]
+    assert hrefs and all(h.startswith("https://news.example.org/") for h in hrefs)
+    note = read_html(
+        output / "2026/11/bilpank-gram-nagar-raksha-samiti-baithak/index.html"
+    )
+    canonical = note.find("link", rel="canonical")["href"]
+    assert canonical == (
+        "https://news.example.org/2026/11/bilpank-gram-nagar-raksha-samiti-baithak/"
+    )
+
+
+def test_production_build_without_the_address_stops_clearly(tmp_path, monkeypatch):
+    monkeypatch.delenv("BULLETIN_SITEURL", raising=False)
+    with pytest.raises((BuildFailed, SystemExit), match="BULLETIN_SITEURL"):
+        build(PUBLISH, {"OUTPUT_PATH": str(tmp_path / "output")})
+    assert not (tmp_path / "output").exists()
