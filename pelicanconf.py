@@ -36,6 +36,7 @@ PLUGINS = [
     "plugins.translations",
     "plugins.listings",
     "plugins.feeds",
+    "plugins.whatsapp",
 ]
 
 # The press-note model: registries under content/, validation limits.
@@ -49,6 +50,24 @@ PRESS_NOTES = {
 # newest notes; older notes sit on numbered pages counted from the oldest, so
 # a numbered page keeps its notes when new ones arrive.
 LISTINGS = {"page_size": 20, "home_notes": 20}
+
+# WhatsApp (plugins.whatsapp): the share message of a note ({title} {summary}
+# {url} {site}; {read_more} and the digest words come from the theme's catalog,
+# theme/templates/_whatsapp_words.html), group digests for `invoke share`,
+# the group registry and share ledger under content/, preview-image cache.
+WHATSAPP = {
+    "note_message": "*{title}*\n{summary}\n\n{read_more}: {url}\n— {site}",
+    "digest_header": "*{new_notes}*{part}\n{site}",
+    "digest_item": "▪ *{title}*\n{url}",
+    "summary_max_chars": 160,
+    "max_link_chars": 2000,
+    "groups": "registry/groups.toml",
+    "ledger": "registry/share-ledger.tsv",
+    "new_group_days": 7,
+    "join_url": "whatsapp/",
+    "share_url": "share/",
+    "image_cache": "cache/og",
+}
 
 # URL scheme (documented in README.md). A note's URL is built from its date
 # and slug and never changes once published.

@@ -18,6 +18,9 @@ SYSTEM_PACKAGES = {
     "chromium": "/usr/bin/chromium",
     "newsboat": "/usr/bin/newsboat",
     "fonts-noto-core": "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
+    # Pillow's wheel loads FriBiDi from the system for raqm (Devanagari shaping
+    # on WhatsApp preview cards); without it cards would show broken conjuncts.
+    "libfribidi0": "/usr/share/doc/libfribidi0/copyright",
 }
 
 
@@ -145,6 +148,44 @@ def krutidev(c, path, in_place=False, output=None):
         f"wrote {written}"
         + (f" (original kept in {path}.krutidev.bak)" if in_place else "")
     )
+
+
+@task(
+    iterable=["group"],
+    help={
+        "dry_run": "show what would be offered; record nothing",
+        "json": "print {group id: [note URLs]} of the admin page's batch",
+        "group": "only this group id (repeat, or separate with commas)",
+        "since": "only notes dated from this day on (YYYY-MM-DD)",
+        "production": "use publishconf.py (needs BULLETIN_SITEURL)",
+    },
+)
+def share(c, dry_run=False, json=False, group=None, since=None, production=False):
+    """Offer each WhatsApp group its new notes: ledger, then output/share/."""
+    import contextlib
+    import json as json_lib
+
+    from plugins.press_notes import ContentError
+    from plugins.whatsapp import ShareError, describe
+    from plugins.whatsapp import share as share_notes
+
+    _logging()
+    groups = [g.strip() for item in group or () for g in item.split(",") if g.strip()]
+    try:
+        # Pelican reports on stdout; keep stdout for the JSON (or summary) alone.
+        with contextlib.redirect_stdout(sys.stderr):
+            result = share_notes(
+                PUBLISH_SETTINGS if production else SETTINGS,
+                dry_run=dry_run,
+                groups=groups,
+                since=since,
+            )
+    except (ShareError, ContentError, ValueError) as e:
+        sys.exit(str(e))
+    if json:
+        print(json_lib.dumps(result.batch, ensure_ascii=False, indent=2))
+    else:
+        print(describe(result))
 
 
 @task(name="system-deps")

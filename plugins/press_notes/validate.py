@@ -25,9 +25,12 @@ DATE_RE = re.compile(
 )
 DATE_HINT = "write it as YYYY-MM-DD HH:MM in Indian time, e.g. 2026-11-24 11:30"
 REQUIRED = ("title", "date", "district", "thana", "category", "reporter", "summary")
-OPTIONAL = ("tags", "slug", "image", "image_alt", "modified", "status")
+OPTIONAL = ("tags", "slug", "image", "image_alt", "modified", "status", "scope")
 KNOWN = REQUIRED + OPTIONAL
 STATUSES = ("published", "draft", "hidden")
+# Whom a note concerns: its police station (default) or the whole district
+# (then every WhatsApp group is offered it, plugins/whatsapp).
+SCOPES = ("thana", "district")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 
@@ -170,6 +173,16 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
     if status and status not in STATUSES:
         problems.append(
             p(h.line("status"), "status", f"'{status}' must be one of {STATUSES}")
+        )
+    scope = h.value("scope")
+    if h.line("scope") is not None and scope not in SCOPES:
+        problems.append(
+            p(
+                h.line("scope"),
+                "scope",
+                f"'{scope}' must be 'district' (the note concerns the whole "
+                "district) or 'thana' (only its police station, the default)",
+            )
         )
     problems += _check_image(h, p, rules)
     if not h.body.strip():

@@ -1,0 +1,193 @@
+"""The build's part: share links and previews on notes, the join page, the
+admin page of group digests, and (for `invoke share`) recording a run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from plugins.press_notes.model import canonical_url
+
+from .groups import groups_by_thana, load_groups
+from .ledger import LedgerState, prepare, read_ledger
+from .pages import (
+    OgImage,
+    note_preview_source,
+    note_share_url,
+    offers_json,
+    og_image,
+    preview_alt,
+    share_note,
+    share_page,
+)
+from .plan import plan_run
+from .preview import Card, Crop, make_images, place
+from .qr import qr_code
+from .settings import cache_path, content_path, plugin_settings, run_request
+from .share import write_run
+
+logger = logging.getLogger(__name__)
+
+WORDS_TEMPLATE = "_whatsapp_words"
+
+
+def all_notes(context: dict) -> list:
+    """Every note that gets a page: published, hidden and draft, translations."""
+    notes = []
+    for key in ("articles", "hidden_articles", "drafts"):
+        for note in context.get(key, ()):
+            notes += [note, *getattr(note, "translations", ())]
+    return notes
+
+
+class WhatsAppGenerator(Generator):
+    def generate_context(self):
+        self.conf = conf = plugin_settings(self.settings)
+        registry = self.context["registry"]
+        self.groups = load_groups(content_path(self.settings, conf["groups"]), registry)
+        self.site = self.settings["SITENAME"]
+        self.base = self.settings.get("CANONICAL_SITEURL") or self.settings["SITEURL"]
+        module = self.get_template(WORDS_TEMPLATE).module
+        self.words = {k: str(v) for k, v in module.words.items()}
+        self.images: dict[str, Path] = {}  # output path -> cached file
+        self.missing: dict[Path, Card | Crop] = {}
+        self.plan_file: Path | None = None  # for `invoke share`
+        self.previews()
+        self.join_og = self.preview(
+            self.card(self.words["join_title"]),
+            conf["join_url"],
+            f"{self.words['join_title']} — {self.site}",
+        )
+        started = time.perf_counter()
+        make_images(self.missing, conf["image_max_bytes"])
+        distinct = set(self.images.values())
+        logger.info(
+            "whatsapp: preview images: %d made, %d reused from %s (%.1f s)",
+            len(self.missing),
+            len(distinct) - len(self.missing),
+            cache_path(self.settings, conf),
+            time.perf_counter() - started,
+        )
+        state = self.ledger_state()
+        self.share = share_page(
+            state,
+            self.groups,
+            base=self.base,
+            site=self.site,
+            conf=conf,
+            words=self.words,
+        )
+        self.context["whatsapp_join_url"] = conf["join_url"]
+
+    def card(self, title: str) -> Card:
+        conf = self.conf
+        return Card(title, self.site, conf["card_font"], conf["card_small_font"])
+
+    def preview(self, source: Card | Crop, page_url: str, alt: str) -> OgImage:
+        return og_image(
+            source,
+            page_url,
+            alt,
+            base=self.base,
+            cache=cache_path(self.settings, self.conf),
+            max_bytes=self.conf["image_max_bytes"],
+            images=self.images,
+            missing=self.missing,
+        )
+
+    def previews(self) -> None:
+        """Attach whatsapp_url and og_image to every note."""
+        root = Path(self.settings["PATH"])
+        for note in all_notes(self.context):
+            note.whatsapp_url = note_share_url(note, self.conf, self.site, self.words)
+            note.og_image = self.preview(
+                note_preview_source(note, root, self.card(str(note.title))),
+                note.url,
+                preview_alt(note, self.site),
+            )
+
+    def ledger_state(self) -> LedgerState:
+        """The ledger; for `invoke share`, first plan and record this run."""
+        path = content_path(self.settings, self.conf["ledger"])
+        request = run_request(self.settings)
+        if request is None:
+            return read_ledger(path)
+        record = bool(request.get("record"))
+        state = prepare(path) if record else read_ledger(path)
+        since = request.get("since")
+        run = plan_run(
+            run=request["run"],
+            now=datetime.fromisoformat(request["now"]),
+            groups=self.groups,
+            notes=[share_note(a) for a in self.context["articles"]],
+            state=state,
+            new_group_days=self.conf["new_group_days"],
+            only=request.get("groups"),
+            since=datetime.fromisoformat(since) if since else None,
+        )
+        logger.info(
+            "whatsapp: run %s: %d offer(s) to %d group(s)%s",
+            run.id,
+            len(run.offers),
+            len({g for g, _, _ in run.offers}),
+            "" if record else " (dry run: nothing recorded)",
+        )
+        if record and (run.offers or run.starts):
+            write_run(path, run)
+            state = read_ledger(path)
+        elif not record:
+            state = LedgerState(runs=[*state.runs, run])
+        if request.get("plan_file"):
+            # What this share run hands out: its own offers, and those of runs
+            # recorded earlier but never published (after a crash).
+            fresh = [r for r in state.runs if not r.shown and r.offers]
+            self.plan = {
+                "run": run.id,
+                "new": offers_json([run], self.base),
+                "batch": offers_json(fresh, self.base),
+            }
+            self.plan_file = Path(request["plan_file"])
+        return state
+
+    def generate_output(self, writer):
+        out = Path(self.output_path)
+        for rel, cached in self.images.items():
+            place(cached, out / rel)
+        join_url, share_url = self.conf["join_url"], self.conf["share_url"]
+        qr = {}
+        for group in self.groups:
+            rel = f"{join_url}qr/{group.id}.svg"
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            svg, size = qr_code(group.invite, group.name)
+            target.write_bytes(svg)
+            qr[group.id] = (rel, size)
+        writer.write_file(
+            f"{join_url}index.html",
+            self.get_template("whatsapp"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=join_url,
+            join_areas=groups_by_thana(self.groups, self.context["registry"]),
+            qr_codes=qr,
+            og_image=self.join_og,
+            page_canonical_url=canonical_url(self.base, join_url),
+        )
+        writer.write_file(
+            f"{share_url}index.html",
+            self.get_template("whatsapp_share"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=share_url,
+            share=self.share,
+        )
+        if self.plan_file is not None:
+            self.plan_file.write_text(
+                json.dumps(self.plan, ensure_ascii=False), encoding="utf-8"
+            )

@@ -1,0 +1,190 @@
+"""The WhatsApp group registry, content/registry/groups.toml.
+
+One [[group]] table per community group: a stable ASCII id, a Hindi name,
+the police stations it covers (names from the station registry), its invite
+link and its admin. Every problem is reported at once, naming the file, the
+group and the field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from plugins.press_notes.problems import ContentError, Problem, display_path
+from plugins.press_notes.registry import SLUG_RE, Registry, Thana
+
+INVITE_RE = re.compile(r"^https://chat\.whatsapp\.com/(?P<code>[A-Za-z0-9]{20,24})$")
+FIELDS = ("id", "name", "thanas", "invite", "admin")
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    thanas: tuple[Thana, ...]
+    invite: str
+    admin: str
+
+    @property
+    def thana_slugs(self) -> frozenset[str]:
+        return frozenset(t.slug for t in self.thanas)
+
+
+def _text(entry: dict, key: str, where: str, problems: list[Problem]) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(
+            Problem(where, None, key, f"'{key}' must be a non-empty text value")
+        )
+        return ""
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def _thanas(
+    entry: dict, where: str, registry: Registry, problems: list[Problem]
+) -> tuple[Thana, ...]:
+    names = entry.get("thanas")
+    if (
+        not isinstance(names, list)
+        or not names
+        or not all(isinstance(n, str) for n in names)
+    ):
+        problems.append(
+            Problem(
+                where,
+                None,
+                "thanas",
+                "'thanas' must be a list of police station names, "
+                'e.g. thanas = ["नामली"]',
+            )
+        )
+        return ()
+    found: dict[str, Thana] = {}
+    for raw in names:
+        name = unicodedata.normalize("NFC", raw.strip())
+        thana = registry.thana_by_name.get(name)
+        if thana is None:
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    "thanas",
+                    f"'{name}' is not a police station in the registry; use a "
+                    "name from content/registry/thanas.toml",
+                )
+            )
+        else:
+            found[thana.slug] = thana
+    return tuple(found.values())
+
+
+def _invite(entry: dict, where: str, problems: list[Problem]) -> str:
+    link = _text(entry, "invite", where, problems)
+    if link and not INVITE_RE.match(link):
+        problems.append(
+            Problem(
+                where,
+                None,
+                "invite",
+                f"'{link}' is not a WhatsApp group invite link; copy it from "
+                "the group's 'Invite via link' screen: "
+                "https://chat.whatsapp.com/ followed by a 22-letter code",
+            )
+        )
+    return link
+
+
+def parse_groups(data: dict, path: str, registry: Registry) -> tuple[list, list]:
+    """Groups from parsed TOML data, and every problem found."""
+    problems: list[Problem] = []
+    groups: list[Group] = []
+    entries = data.get("group")
+    if not isinstance(entries, list) or not entries:
+        return [], [Problem(path, None, "group", "list at least one [[group]]")]
+    for i, entry in enumerate(entries, start=1):
+        label = entry.get("id") if isinstance(entry.get("id"), str) else ""
+        where = f"{path} [[group]] #{i}" + (f" '{label}'" if label else "")
+        for key in sorted(set(entry) - set(FIELDS)):
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    key,
+                    f"unknown field '{key}'; known fields: {', '.join(FIELDS)}",
+                )
+            )
+        group_id = _text(entry, "id", where, problems)
+        if group_id and not SLUG_RE.match(group_id):
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    "id",
+                    f"'{group_id}' must be lowercase ASCII words joined by "
+                    "hyphens; never change an id once used (the share ledger "
+                    "refers to it)",
+                )
+            )
+        groups.append(
+            Group(
+                id=group_id,
+                name=_text(entry, "name", where, problems),
+                thanas=_thanas(entry, where, registry, problems),
+                invite=_invite(entry, where, problems),
+                admin=_text(entry, "admin", where, problems),
+            )
+        )
+    problems += _repeats(groups, path)
+    return groups, problems
+
+
+def _repeats(groups: list[Group], path: str) -> list[Problem]:
+    problems = []
+    for key in ("id", "invite"):
+        seen: set[str] = set()
+        for g in groups:
+            value = getattr(g, key)
+            if value and value in seen:
+                problems.append(
+                    Problem(
+                        f"{path} [[group]] '{g.id}'",
+                        None,
+                        key,
+                        f"{key} '{value}' is used by another group",
+                    )
+                )
+            seen.add(value)
+    return problems
+
+
+def load_groups(path: Path, registry: Registry) -> list[Group]:
+    """Read and check the group registry; raise ContentError listing problems."""
+    shown = display_path(path)
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ContentError(
+            [Problem(shown, None, None, "the WhatsApp group registry is missing")]
+        ) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ContentError(
+            [Problem(shown, None, None, f"not valid TOML ({e}); fix the syntax")]
+        ) from None
+    groups, problems = parse_groups(data, shown, registry)
+    if problems:
+        raise ContentError(problems)
+    return groups
+
+
+def groups_by_thana(groups: list[Group], registry: Registry) -> list[tuple]:
+    """(area, [(thana, [groups])]) in registry order, for the join page."""
+    areas: dict[str, list] = {}
+    for thana in registry.thanas:
+        covering = [g for g in groups if thana.slug in g.thana_slugs]
+        areas.setdefault(thana.area, []).append((thana, covering))
+    return list(areas.items())

@@ -1,0 +1,172 @@
+"""What the build prints: share links and previews of notes, the join page,
+the admin page of group digests. Plain data built from Pelican's articles,
+the group registry and the share ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from plugins.press_notes.model import canonical_url
+
+from .groups import Group
+from .ledger import LedgerState, Run
+from .message import DigestItem, DigestPart, digest_parts, note_message, wa_link
+from .plan import ShareNote, batch_runs, offers_by_group
+from .preview import SIZE, Card, Crop, cache_file, cache_key
+
+
+@dataclass(frozen=True)
+class OgImage:
+    """A page's link-preview image."""
+
+    path: str  # site-relative output path
+    url: str  # absolute
+    alt: str
+    width: int = SIZE[0]
+    height: int = SIZE[1]
+    type: str = "image/jpeg"
+
+
+@dataclass(frozen=True)
+class GroupDigest:
+    group_id: str
+    name: str
+    admin: str
+    thanas: tuple[str, ...]
+    notes: tuple[DigestItem, ...]
+    parts: tuple[DigestPart, ...]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: str
+    time: datetime
+
+
+@dataclass
+class SharePage:
+    runs: list[RunInfo] = field(default_factory=list)
+    digests: list[GroupDigest] = field(default_factory=list)
+    idle: list[Group] = field(default_factory=list)
+
+
+def share_note(article) -> ShareNote:
+    return ShareNote(
+        url=article.url,
+        title=str(article.title),
+        date=article.date,
+        thana_slug=article.thana.slug,
+        district_wide=str(getattr(article, "scope", "")).strip() == "district",
+    )
+
+
+def note_share_url(article, conf: dict, site: str, words: dict[str, str]) -> str:
+    """The wa.me link that shares one note."""
+    text = note_message(
+        conf["note_message"],
+        title=str(article.title),
+        summary=getattr(article, "summary_text", "") or "",
+        url=article.canonical_url,
+        site=site,
+        words=words,
+        summary_max_chars=conf["summary_max_chars"],
+        max_link_chars=conf["max_link_chars"],
+    )
+    return wa_link(text)
+
+
+def note_preview_source(article, content_root: Path, card: Card) -> Card | Crop:
+    image = getattr(article, "image", None)
+    if image is not None and getattr(image, "url", None):
+        return Crop(photo=str(content_root / image.url))
+    return card
+
+
+def preview_alt(article, site: str) -> str:
+    image = getattr(article, "image", None)
+    if image is not None and getattr(image, "alt", ""):
+        return image.alt
+    return f"{article.title} — {site}"
+
+
+def og_image(
+    source: Card | Crop,
+    page_url: str,
+    alt: str,
+    *,
+    base: str,
+    cache: Path,
+    max_bytes: int,
+    images: dict[str, Path],
+    missing: dict[Path, Card | Crop],
+) -> OgImage:
+    """The page's preview image; notes where it is placed and if it must be made."""
+    cached = cache_file(cache, cache_key(source, max_bytes))
+    if not cached.is_file():
+        missing[cached] = source
+    path = f"{page_url}og-{cached.stem[:12]}.jpg"
+    images[path] = cached
+    return OgImage(path=path, url=canonical_url(base, path), alt=alt)
+
+
+def run_info(run: Run) -> RunInfo:
+    return RunInfo(run.id, datetime.fromisoformat(run.time))
+
+
+def share_page(
+    state: LedgerState,
+    groups: list[Group],
+    *,
+    base: str,
+    site: str,
+    conf: dict,
+    words: dict[str, str],
+) -> SharePage:
+    """The admin page: per group, the batch's notes as ready-to-send messages."""
+    runs = batch_runs(state)
+    offers = offers_by_group(runs)
+    page = SharePage(runs=[run_info(r) for r in runs])
+    known = {g.id: g for g in groups}
+    order = [g.id for g in groups] + sorted(set(offers) - set(known))
+    for group_id in order:
+        group = known.get(group_id)
+        items = tuple(
+            DigestItem(title=title, url=canonical_url(base, url))
+            for url, title in offers.get(group_id, [])
+        )
+        if not items:
+            if group is not None:
+                page.idle.append(group)
+            continue
+        name = group.name if group else group_id
+        parts = digest_parts(
+            items,
+            header=conf["digest_header"],
+            item=conf["digest_item"],
+            group=name,
+            site=site,
+            words=words,
+            max_link_chars=conf["max_link_chars"],
+        )
+        page.digests.append(
+            GroupDigest(
+                group_id=group_id,
+                name=name,
+                admin=group.admin if group else "",
+                thanas=tuple(t.name for t in group.thanas) if group else (),
+                notes=items,
+                parts=tuple(parts),
+            )
+        )
+    return page
+
+
+def offers_json(runs: list[Run], base: str) -> dict[str, list[str]]:
+    """{group id: [absolute note URLs]} offered in `runs`."""
+    return {
+        group: [canonical_url(base, url) for url, _ in offers]
+        for group, offers in offers_by_group(runs).items()
+    }

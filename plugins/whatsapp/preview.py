@@ -1,0 +1,213 @@
+"""Link-preview images (og:image): 1200×630 JPEGs under a size limit.
+
+A note with a photo gets the photo cropped to fit; a note without one gets a
+card with its Hindi title and the site name, shaped by Pillow's raqm layout
+(HarfBuzz) so conjuncts and matras sit where they belong. Images are cached
+by a hash of everything they are made from, so a rebuild makes none again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+# Bump when the drawing code changes: every cached image is then remade.
+CODE_VERSION = "1"
+SIZE = (1200, 630)
+BACKGROUND = "#12355b"
+ACCENT = "#ffd166"
+TEXT = "#ffffff"
+MARGIN = 72
+TITLE_SIZES = (80, 72, 64, 58, 52, 46)
+BAR = 14
+LINE_HEIGHT = 1.45
+SITE_SIZE = 34
+QUALITIES = (85, 80, 75, 70, 60, 50, 40)
+# Render in worker processes when at least this many images are missing.
+PARALLEL_MIN = 32
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a generated card shows and the fonts it is drawn with."""
+
+    title: str
+    site: str
+    font: str
+    small_font: str
+
+
+@dataclass(frozen=True)
+class Crop:
+    """A photo to crop to the preview size."""
+
+    photo: str
+
+
+@lru_cache(maxsize=64)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_digest(path: str) -> str:
+    st = os.stat(path)
+    return _file_digest(path, st.st_size, st.st_mtime_ns)
+
+
+def cache_key(source: Card | Crop, max_bytes: int) -> str:
+    """A hash of everything the image is made from, code version included."""
+    if isinstance(source, Card):
+        parts = {
+            "kind": "card",
+            "title": source.title,
+            "site": source.site,
+            "font": file_digest(source.font),
+            "small_font": file_digest(source.small_font),
+        }
+    else:
+        parts = {"kind": "crop", "photo": file_digest(source.photo)}
+    parts |= {"version": CODE_VERSION, "size": SIZE, "max_bytes": max_bytes}
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+@lru_cache(maxsize=32)
+def load_font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    """The font with raqm layout (HarfBuzz shaping), never Pillow's basic one."""
+    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.RAQM)
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Lines of `text` broken at spaces, each at most `width` pixels if possible."""
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and font.getlength(candidate, language="hi") <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def line_step(font: ImageFont.FreeTypeFont) -> int:
+    return round(font.size * LINE_HEIGHT)
+
+
+def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
+    """The largest title size whose wrapped lines fit the box; else cut with …."""
+    for size in TITLE_SIZES:
+        font = load_font(font_path, size)
+        lines = wrap(title, font, width)
+        if line_step(font) * len(lines) <= height and all(
+            font.getlength(x, language="hi") <= width for x in lines
+        ):
+            return font, lines
+    lines = lines[: max(1, height // line_step(font))]
+    last = lines[-1]
+    while last and font.getlength(last + " …", language="hi") > width:
+        last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+    lines[-1] = f"{last} …"
+    return font, lines
+
+
+def draw_card(card: Card) -> Image.Image:
+    """A 1200×630 card: the title in large type, the site name below a rule."""
+    image = Image.new("RGB", SIZE, BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, SIZE[0], BAR), fill=ACCENT)
+    site_top = SIZE[1] - MARGIN - SITE_SIZE
+    rule_top = site_top - 28
+    box_top, box_bottom = BAR + 46, rule_top - 24
+    font, lines = fit_title(
+        card.title, card.font, SIZE[0] - 2 * MARGIN, box_bottom - box_top
+    )
+    step = line_step(font)
+    top = box_top + (box_bottom - box_top - step * len(lines)) // 2
+    for i, text in enumerate(lines):
+        draw.text((MARGIN, top + i * step), text, font=font, fill=TEXT, language="hi")
+    draw.rectangle((MARGIN, rule_top, MARGIN + 96, rule_top + 6), fill=ACCENT)
+    site_font = load_font(card.small_font, SITE_SIZE)
+    draw.text(
+        (MARGIN, site_top - 6), card.site, font=site_font, fill=ACCENT, language="hi"
+    )
+    return image
+
+
+def crop_photo(path: str) -> Image.Image:
+    """The photo, upright, cropped and scaled to exactly 1200×630."""
+    with Image.open(path) as im:
+        upright = ImageOps.exif_transpose(im).convert("RGB")
+    return ImageOps.fit(upright, SIZE, method=Image.Resampling.LANCZOS)
+
+
+def encode_jpeg(image: Image.Image, max_bytes: int) -> bytes:
+    """A progressive JPEG under `max_bytes`, lowering quality as needed."""
+    for quality in QUALITIES:
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
+        if buffer.tell() < max_bytes:
+            return buffer.getvalue()
+    raise ValueError(f"whatsapp: cannot make a preview image under {max_bytes} bytes")
+
+
+def render(source: Card | Crop, max_bytes: int) -> bytes:
+    image = draw_card(source) if isinstance(source, Card) else crop_photo(source.photo)
+    return encode_jpeg(image, max_bytes)
+
+
+def cache_file(cache: Path, key: str) -> Path:
+    return cache / key[:2] / f"{key}.jpg"
+
+
+def _render_job(job: tuple[Card | Crop, int]) -> bytes:
+    return render(*job)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def make_images(
+    jobs: dict[Path, Card | Crop], max_bytes: int, workers: int | None = None
+) -> None:
+    """Render every missing image into the cache, in parallel when many."""
+    workers = workers or os.cpu_count() or 1
+    items = list(jobs.items())
+    if workers > 1 and len(items) >= PARALLEL_MIN:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = pool.map(
+                _render_job, [(src, max_bytes) for _, src in items], chunksize=8
+            )
+            for (path, _), data in zip(items, results, strict=True):
+                write_atomic(path, data)
+        return
+    for path, source in items:
+        write_atomic(path, render(source, max_bytes))
+
+
+def place(cached: Path, target: Path) -> None:
+    """Put a cached image into the output: a hard link, or a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(cached, target)
+    except OSError:
+        shutil.copyfile(cached, target)

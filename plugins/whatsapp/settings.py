@@ -1,0 +1,167 @@
+"""The WHATSAPP setting: defaults, validation, and the paths it names.
+
+Every key is checked on Pelican's `initialized` signal (and by `invoke share`),
+so a typo stops the build with a message naming WHATSAPP and the key.
+"""
+
+from __future__ import annotations
+
+import string
+from datetime import datetime
+from pathlib import Path
+
+from PIL import features
+
+SETTING = "WHATSAPP"
+RUN_SETTING = "WHATSAPP_RUN"
+NOTO = "/usr/share/fonts/truetype/noto"
+
+DEFAULTS: dict = {
+    # The share message of one note. Placeholders: {title} {summary} {url}
+    # {site}, and the fixed words of theme/templates/_whatsapp_words.html
+    # ({read_more}), translated through the catalog.
+    "note_message": "*{title}*\n{summary}\n\n{read_more}: {url}\n— {site}",
+    # A group digest: a header, then one item per note.
+    "digest_header": "*{new_notes}*{part}\n{site}",
+    "digest_item": "▪ *{title}*\n{url}",
+    # The summary in a share message is cut (at a word, with …) to this many
+    # characters, and shorter still if the whole link would be too long.
+    "summary_max_chars": 160,
+    # Every wa.me link stays strictly under this many characters.
+    "max_link_chars": 2000,
+    # Registries under the content folder (PATH).
+    "groups": "registry/groups.toml",
+    "ledger": "registry/share-ledger.tsv",
+    # A group (or a station newly added to a group) starts with the notes of
+    # the last N days, not the whole archive.
+    "new_group_days": 7,
+    # Pages written by the build.
+    "join_url": "whatsapp/",
+    "share_url": "share/",
+    # Preview images: cache folder, relative to the folder holding PATH (the
+    # repository root), and the fonts of the generated cards.
+    "image_cache": "cache/og",
+    "card_font": f"{NOTO}/NotoSansDevanagari-Bold.ttf",
+    "card_small_font": f"{NOTO}/NotoSansDevanagari-Regular.ttf",
+    "image_max_bytes": 300_000,
+}
+
+PLACEHOLDERS = {
+    "note_message": (
+        {"title", "summary", "url", "site", "read_more"},
+        {"title", "url"},
+    ),
+    "digest_header": ({"site", "new_notes", "part", "group"}, {"new_notes", "part"}),
+    "digest_item": ({"title", "url"}, {"title", "url"}),
+}
+TEXT_KEYS = ("groups", "ledger", "join_url", "share_url", "image_cache")
+RUN_KEYS = {"run", "now", "groups", "since", "record", "plan_file"}
+
+
+def _err(message: str) -> ValueError:
+    return ValueError(f"whatsapp: {message}")
+
+
+def template_fields(template: str) -> set[str]:
+    """The {placeholder} names used in a str.format template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def check_template(key: str, template) -> None:
+    allowed, required = PLACEHOLDERS[key]
+    where = f"'{SETTING}[\"{key}\"]'"
+    if not isinstance(template, str) or not template.strip():
+        raise _err(f"{where} must be a text template")
+    try:
+        used = template_fields(template)
+    except ValueError as e:
+        raise _err(f"{where} is not a valid template ({e}); use {{name}}") from e
+    unknown = sorted(used - allowed)
+    if unknown:
+        raise _err(
+            f"{where} uses unknown placeholder(s) {unknown}; known: {sorted(allowed)}"
+        )
+    missing = sorted(required - used)
+    if missing:
+        raise _err(f"{where} must contain {', '.join('{' + m + '}' for m in missing)}")
+
+
+def check_fonts(conf: dict) -> None:
+    """The card fonts exist and Pillow can shape Devanagari (raqm)."""
+    for key in ("card_font", "card_small_font"):
+        if not Path(conf[key]).is_file():
+            raise _err(
+                f"'{SETTING}[\"{key}\"]' = {conf[key]!r} is not a file; install "
+                "Debian's fonts-noto-core ('.venv/bin/invoke system-deps') or "
+                "point the setting at a Devanagari TrueType font"
+            )
+    if not features.check("raqm"):
+        raise _err(
+            "Pillow cannot shape Devanagari here (no raqm layout), so preview "
+            "cards would print broken conjuncts; install Debian's libfribidi0 "
+            "('.venv/bin/invoke system-deps'): Pillow's wheel bundles raqm and "
+            "HarfBuzz but loads FriBiDi from the system"
+        )
+
+
+def plugin_settings(settings: dict) -> dict:
+    """WHATSAPP merged over the defaults; raise ValueError naming a bad key."""
+    given = settings.get(SETTING) or {}
+    if not isinstance(given, dict):
+        raise _err(f"'{SETTING}' must be a dict")
+    unknown = sorted(set(given) - set(DEFAULTS))
+    if unknown:
+        raise _err(
+            f"invalid '{SETTING}' key(s) {unknown}; known keys: {sorted(DEFAULTS)}"
+        )
+    conf = {**DEFAULTS, **given}
+    for key in PLACEHOLDERS:
+        check_template(key, conf[key])
+    for key, low in (
+        ("summary_max_chars", 0),
+        ("max_link_chars", 500),
+        ("new_group_days", 0),
+        ("image_max_bytes", 50_000),
+    ):
+        value = conf[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise _err(f"'{SETTING}[\"{key}\"]' must be a whole number ≥ {low}")
+    for key in TEXT_KEYS:
+        if not isinstance(conf[key], str) or not conf[key].strip():
+            raise _err(f"'{SETTING}[\"{key}\"]' must be a non-empty path")
+    for key in ("join_url", "share_url"):
+        if conf[key].startswith("/") or not conf[key].endswith("/"):
+            raise _err(
+                f"'{SETTING}[\"{key}\"]' must be a site path like 'whatsapp/' "
+                "(no leading slash, ending with one)"
+            )
+    return conf
+
+
+def run_request(settings: dict) -> dict | None:
+    """The share run requested by `invoke share` (WHATSAPP_RUN), checked."""
+    run = settings.get(RUN_SETTING)
+    if run is None:
+        return None
+    if not isinstance(run, dict) or set(run) - RUN_KEYS or "run" not in run:
+        raise _err(f"'{RUN_SETTING}' is set by `invoke share` only; keys {RUN_KEYS}")
+    for key in ("now", "since"):
+        if run.get(key) is not None:
+            try:
+                stamp = datetime.fromisoformat(run[key])
+            except (TypeError, ValueError) as e:
+                raise _err(f"'{RUN_SETTING}[\"{key}\"]' is not an ISO time") from e
+            if stamp.tzinfo is None:
+                raise _err(f"'{RUN_SETTING}[\"{key}\"]' needs a UTC offset")
+    return run
+
+
+def content_path(settings: dict, rel: str) -> Path:
+    """A path under the content folder (PATH)."""
+    return Path(settings["PATH"]) / rel
+
+
+def cache_path(settings: dict, conf: dict) -> Path:
+    """The image cache: relative paths start at the folder that holds PATH."""
+    path = Path(conf["image_cache"])
+    return path if path.is_absolute() else Path(settings["PATH"]).parent / path

@@ -1,0 +1,206 @@
+"""`invoke share`: offer each group its new notes, record them, publish the page.
+
+A run, holding a lock on the registry folder:
+
+1. builds the site with WHATSAPP_RUN set; inside the build the plugin
+   plans the run from the articles being published and the ledger, and
+   appends it to the ledger (one write + fsync) before any page is written;
+2. the build renders output/share/ from the ledger (this run, plus any run
+   recorded earlier but never published) and swaps the output in;
+3. `shown` lines are appended for the runs the page showed.
+
+Record-then-publish: a crash before step 1's fsync leaves nothing recorded
+(the notes are offered by the next run, never twice); a crash after it
+leaves a recorded run that no page has shown yet, and every later build shows
+it until a share run publishes it (the notes are never skipped). A torn
+append is cut off by the next writer (ledger.prepare).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import secrets
+import signal
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from plugins.press_notes import registry_for
+from plugins.site_build.build import BuildFailed, build, load_settings
+
+from .groups import load_groups
+from .ledger import Run, append, format_run, format_shown, prepare, read_ledger
+from .plan import run_id, unshown_runs
+from .settings import RUN_SETTING, content_path, plugin_settings
+
+logger = logging.getLogger(__name__)
+
+# Test hook: kill the process (SIGKILL) at this point of a run.
+CRASH_ENV = "WHATSAPP_TEST_CRASH_AT"
+CRASH_POINTS = ("before-record", "mid-record", "after-record", "after-build")
+
+
+class ShareError(Exception):
+    """A share run could not finish; the message says what was kept."""
+
+
+@dataclass(frozen=True)
+class ShareResult:
+    run: str
+    recorded: bool
+    new: dict[str, list[str]]  # this run's offers: group id -> note URLs
+    batch: dict[str, list[str]]  # what the admin page shows
+    page: Path | None
+
+
+def crash_point(name: str) -> None:
+    if os.environ.get(CRASH_ENV) == name:
+        logger.warning("whatsapp: test hook: killed at '%s'", name)
+        logging.shutdown()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def write_run(path: Path, run: Run) -> None:
+    """Append a planned run to a prepared ledger (one write, then fsync)."""
+    crash_point("before-record")
+    text = format_run(run)
+    if os.environ.get(CRASH_ENV) == "mid-record":
+        append(path, text[: len(text) // 2])
+        crash_point("mid-record")
+    append(path, text)
+    crash_point("after-record")
+
+
+def mark_shown(path: Path, run_ids: Sequence[str], now: datetime) -> None:
+    if run_ids:
+        prepare(path)
+        append(path, format_shown(list(run_ids), now.isoformat(timespec="seconds")))
+
+
+@contextmanager
+def share_lock(folder: Path) -> Iterator[None]:
+    """One share run at a time (an flock on the ledger's folder)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ShareError(
+                "whatsapp: another `invoke share` is running; try again when it ends"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def parse_since(value: str | None, tz: ZoneInfo) -> datetime | None:
+    """`--since`: a date (midnight, Indian time) or an ISO time."""
+    if not value:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError:
+        raise ShareError(
+            f"whatsapp: --since {value!r} is not a date; write YYYY-MM-DD"
+        ) from None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=tz)
+
+
+def check_group_ids(settings: dict, conf: dict, wanted: Sequence[str]) -> None:
+    groups = load_groups(content_path(settings, conf["groups"]), registry_for(settings))
+    unknown = sorted(set(wanted) - {g.id for g in groups})
+    if unknown:
+        raise ShareError(
+            f"whatsapp: no group {unknown} in {conf['groups']}; known ids: "
+            f"{', '.join(g.id for g in groups)}"
+        )
+
+
+def share(
+    settings_file: str,
+    overrides: dict | None = None,
+    *,
+    dry_run: bool = False,
+    groups: Sequence[str] = (),
+    since: str | None = None,
+    now: datetime | None = None,
+) -> ShareResult:
+    """Offer every group (or `groups`) its new notes; see the module docstring."""
+    overrides = dict(overrides or {})
+    settings = load_settings(settings_file, overrides)
+    conf = plugin_settings(settings)
+    tz = ZoneInfo(settings["TIMEZONE"])
+    now = (now or datetime.now(tz)).astimezone(tz)
+    if groups:
+        check_group_ids(settings, conf, groups)
+    start = parse_since(since, tz)
+    run = run_id(now, secrets.token_hex(2))
+    ledger = content_path(settings, conf["ledger"])
+    request = {
+        "run": run,
+        "now": now.isoformat(),
+        "groups": list(groups) or None,
+        "since": start.isoformat() if start else None,
+        "record": not dry_run,
+    }
+    with tempfile.TemporaryDirectory(prefix="whatsapp-share-") as tmp:
+        request["plan_file"] = str(Path(tmp) / "plan.json")
+        if dry_run:
+            output = Path(tmp) / "output"
+            try:
+                build(
+                    settings_file,
+                    {**overrides, "OUTPUT_PATH": str(output), RUN_SETTING: request},
+                )
+            except BuildFailed as e:
+                raise ShareError(f"{e}\nwhatsapp: nothing was recorded") from e
+            plan = json.loads(Path(request["plan_file"]).read_text("utf-8"))
+            return ShareResult(run, False, plan["new"], plan["batch"], None)
+        ledger.parent.mkdir(parents=True, exist_ok=True)
+        with share_lock(ledger.parent):
+            try:
+                result = build(settings_file, {**overrides, RUN_SETTING: request})
+            except BuildFailed as e:
+                kept = read_ledger(ledger).run(run) is not None
+                note = (
+                    f"run {run} is recorded in the ledger; the next successful "
+                    "build or `invoke share` shows its messages"
+                    if kept
+                    else "nothing was recorded"
+                )
+                raise ShareError(f"{e}\nwhatsapp: {note}") from e
+            plan = json.loads(Path(request["plan_file"]).read_text("utf-8"))
+            crash_point("after-build")
+            mark_shown(ledger, unshown_runs(read_ledger(ledger)), datetime.now(tz))
+    page = result.output / conf["share_url"] / "index.html"
+    recorded = read_ledger(ledger).run(run) is not None
+    return ShareResult(run, recorded, plan["new"], plan["batch"], page)
+
+
+def describe(result: ShareResult) -> str:
+    """A short report of a share run for the terminal."""
+    offered = sum(len(urls) for urls in result.new.values())
+    if result.recorded:
+        head = f"run {result.run}: {offered} offer(s) to {len(result.new)} group(s)"
+    elif offered:
+        head = f"dry run: would offer {offered} note(s) to {len(result.new)} group(s)"
+    else:
+        head = "no new notes to offer"
+    lines = [f"whatsapp: {head}"]
+    lines += [f"  {g}: {len(urls)} note(s)" for g, urls in sorted(result.new.items())]
+    to_send = sum(len(u) for u in result.batch.values())
+    if result.page and to_send:
+        lines.append(
+            f"admin page: {result.page}: {to_send} note link(s) for "
+            f"{len(result.batch)} group(s) to send"
+        )
+    elif result.page:
+        lines.append(f"admin page: {result.page} (nothing new to send)")
+    return "\n".join(lines)

@@ -1,0 +1,26 @@
+"""WhatsApp: share links and previews on notes, the group registry, the join
+page and per-group digests (`invoke share`).
+
+register() only connects signals; the work is in the modules beside this one.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from .generator import WhatsAppGenerator
+from .settings import check_fonts, plugin_settings, run_request
+
+
+def on_initialized(pelican) -> None:
+    check_fonts(plugin_settings(pelican.settings))
+    run_request(pelican.settings)
+
+
+def get_generators(pelican):
+    return WhatsAppGenerator
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.get_generators.connect(get_generators)

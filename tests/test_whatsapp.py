@@ -1,0 +1,543 @@
+"""WhatsApp on the built site: share links, link previews, the join page,
+the group registry and the WHATSAPP setting.
+
+Every wa.me link is decoded and read back; preview tags are read from the
+page head as a link-preview crawler reads them, and og:image is fetched over
+HTTP from the served site.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, SETTINGS, build_site, new_content, note_text, read_html
+from pelican.settings import read_settings
+from PIL import Image, ImageChops, ImageFont, ImageOps, ImageStat, features
+
+from plugins.press_notes import registry_for
+from plugins.site_build import BuildFailed
+from plugins.site_build.build import make_server
+from plugins.whatsapp.groups import load_groups
+from plugins.whatsapp.ledger import read_ledger
+from plugins.whatsapp.message import (
+    ELLIPSIS,
+    DigestItem,
+    digest_parts,
+    note_message,
+    shorten,
+    wa_link,
+)
+from plugins.whatsapp.plan import batch_runs, offers_by_group
+from plugins.whatsapp.preview import (
+    BACKGROUND,
+    MARGIN,
+    SIZE,
+    Card,
+    draw_card,
+    fit_title,
+    load_font,
+    wrap,
+)
+from plugins.whatsapp.qr import qr_svg
+
+SITE_NAME = "रतलाम सामुदायिक बुलेटिन"
+SHARE_LABEL = "व्हाट्सएप पर शेयर करें"
+JOIN_TITLE = "अपने थाने के व्हाट्सएप ग्रुप से जुड़ें"
+CANONICAL = "http://127.0.0.1:8000"
+NOTE_PAGE = re.compile(r"^\d{4}/\d{2}/[^/]+/index\.html$")
+FONT = "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Bold.ttf"
+SMALL_FONT = "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf"
+# Conjuncts, a reph, pre-base i-matras and nuktas: wrong without shaping.
+CONJUNCT_TITLE = "क्षेत्रीय स्त्री सुरक्षा द्वितीय श्रृंखला प्रशिक्षण"
+WORDS = {
+    "read_more": "पूरी खबर पढ़ें",
+    "new_notes": "{group} के लिए नई सूचनाएँ",
+    "part": "(भाग {n}/{total})",
+}
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return registry_for(read_settings(SETTINGS))
+
+
+@pytest.fixture(scope="module")
+def groups(registry):
+    return load_groups(ROOT / "content" / "registry" / "groups.toml", registry)
+
+
+@pytest.fixture(scope="module")
+def pages(site) -> dict[str, BeautifulSoup]:
+    """Every built page, parsed afresh (other modules alter the shared soups)."""
+    return {
+        str(p.relative_to(site)): read_html(p) for p in sorted(site.rglob("*.html"))
+    }
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    httpd = make_server(site, "127.0.0.1", 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def note_pages(pages) -> dict[str, BeautifulSoup]:
+    return {p: s for p, s in pages.items() if NOTE_PAGE.match(p)}
+
+
+def decoded(href: str) -> str:
+    """The message a wa.me link opens WhatsApp with."""
+    parsed = urlparse(href)
+    assert parsed.scheme == "https" and parsed.netloc == "wa.me", href
+    assert parsed.path == "/", href
+    query = parse_qs(parsed.query, strict_parsing=True)
+    assert list(query) == ["text"], href
+    return query["text"][0]
+
+
+def preview_tags(soup: BeautifulSoup) -> dict[str, str]:
+    """<meta property|name=… content=…> in the head, as a crawler reads them."""
+    tags = {}
+    for meta in soup.head.find_all("meta"):
+        key = meta.get("property") or meta.get("name")
+        if key and meta.has_attr("content"):
+            tags.setdefault(key, meta["content"])
+    return tags
+
+
+def fetch(url: str) -> tuple[bytes, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read(), response.headers.get("Content-Type", "")
+
+
+# ---- share links on note pages ---------------------------------------------
+
+
+def test_every_note_page_has_a_whatsapp_share_link(pages):
+    pages = note_pages(pages)
+    assert len(pages) >= 16
+    for path, soup in pages.items():
+        links = [a for a in soup.find_all("a") if SHARE_LABEL in a.get_text()]
+        assert len(links) == 1, path
+        link = links[0]
+        assert link["href"].startswith("https://wa.me/?text="), path
+        assert len(link["href"]) < 2000, path
+        assert not link.find("img"), f"{path}: the icon is inline SVG, no image"
+        assert link.find("svg"), path
+        text = decoded(link["href"])
+        title = soup.h1.get_text(" ", strip=True)
+        canonical = soup.find("link", rel="canonical")["href"]
+        assert f"*{title}*" in text, path
+        assert canonical in text.split(), path
+        assert canonical.isascii(), path
+        assert SITE_NAME in text, path
+        assert "पूरी खबर पढ़ें" in text, path
+
+
+def test_share_summary_is_cut_at_a_word_with_an_ellipsis(pages):
+    soup = pages["2026/11/bilpank-gram-nagar-raksha-samiti-baithak/index.html"]
+    href = next(a["href"] for a in soup.find_all("a") if SHARE_LABEL in a.text)
+    summary_line = decoded(href).split("\n")[1]
+    assert summary_line.endswith(ELLIPSIS)
+    words = summary_line.removesuffix(ELLIPSIS).split()
+    full = soup.find("meta", property="og:description")["content"].split()
+    assert words == full[: len(words)], "cut inside a word"
+    assert 3 <= len(words) < len(full)
+
+
+def test_every_wa_me_link_on_every_page_decodes_and_is_short(pages):
+    count = 0
+    for path, soup in pages.items():
+        for a in soup.find_all("a", href=re.compile(r"^https://wa\.me/")):
+            assert len(a["href"]) < 2000, path
+            assert decoded(a["href"]).strip(), path
+            count += 1
+    assert count >= len(note_pages(pages))
+
+
+def test_note_message_stays_under_the_limit_for_any_length():
+    title = " ".join(["अंतरराष्ट्रीय"] * 60)
+    summary = " ".join(["साइबर ठगी से बचाव के लिए जागरूकता"] * 40)
+    for limit in (600, 1000, 2000):
+        text = note_message(
+            "*{title}*\n{summary}\n\n{read_more}: {url}\n— {site}",
+            title=title,
+            summary=summary,
+            url="https://example.org/2026/11/a-long-slug/",
+            site=SITE_NAME,
+            words=WORDS,
+            summary_max_chars=300,
+            max_link_chars=limit,
+        )
+        assert len(wa_link(text)) < limit
+        assert "https://example.org/2026/11/a-long-slug/" in text
+        assert text.startswith("*अंतरराष्ट्रीय")
+
+
+def test_an_iri_becomes_an_ascii_url():
+    text = note_message(
+        "{title} {url}",
+        title="शीर्षक",
+        summary="",
+        url="https://उदाहरण.भारत/2026/11/नोट/",
+        site=SITE_NAME,
+        words=WORDS,
+        summary_max_chars=100,
+        max_link_chars=2000,
+    )
+    url = text.split()[-1]
+    assert url.isascii() and url.startswith("https://xn--")
+
+
+def test_shorten_keeps_whole_words():
+    assert shorten("एक दो तीन चार", 2) == "एक दो…"
+    assert shorten("एक दो, तीन", 2) == "एक दो…"
+    assert shorten("एक दो", 5) == "एक दो"
+
+
+def test_a_long_digest_is_split_into_parts_each_under_the_limit():
+    items = [
+        DigestItem(
+            f"नामली थाने में ग्राम रक्षा समिति की बैठक और सड़क सुरक्षा अभियान क्रमांक {i}",
+            f"https://example.org/2026/11/namli-baithak-{i}/",
+        )
+        for i in range(30)
+    ]
+    parts = digest_parts(
+        items,
+        header="*{new_notes}*{part}\n{site}",
+        item="▪ *{title}*\n{url}",
+        group="नामली — ग्राम रक्षा समिति",
+        site=SITE_NAME,
+        words=WORDS,
+        max_link_chars=2000,
+    )
+    assert len(parts) > 1
+    seen = []
+    for n, part in enumerate(parts, start=1):
+        assert len(part.link) < 2000
+        text = decoded(part.link)
+        assert text == part.text
+        assert f"(भाग {n}/{len(parts)})" in text.split("\n")[0]
+        for item in part.items:
+            assert f"*{item.title}*" in text and item.url in text
+        seen += [i.url for i in part.items]
+    assert seen == [i.url for i in items]
+
+
+# ---- link previews ---------------------------------------------------------
+
+
+def test_note_preview_tags_as_a_crawler_reads_them(pages, served):
+    for path, soup in note_pages(pages).items():
+        tags = preview_tags(soup)
+        canonical = soup.find("link", rel="canonical")["href"]
+        assert tags["og:type"] == "article", path
+        assert tags["og:locale"] == "hi_IN", path
+        assert tags["og:title"] == soup.h1.get_text(" ", strip=True), path
+        assert tags["og:description"].strip(), path
+        assert tags["og:url"] == canonical, path
+        assert tags["og:image"].startswith(CANONICAL + "/"), path
+        assert tags["og:image:alt"].strip(), path
+        assert (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
+        assert re.fullmatch(
+            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:30", tags["article:published_time"]
+        ), path
+        assert tags["twitter:card"] == "summary_large_image", path
+        # fetch the image as WhatsApp's crawler would (from the served site)
+        image_path = urlparse(tags["og:image"]).path
+        data, kind = fetch(served + image_path)
+        assert kind == "image/jpeg", path
+        assert len(data) < 300_000, path
+        with Image.open(io.BytesIO(data)) as im:
+            assert im.format == "JPEG" and im.size == (1200, 630), path
+
+
+def test_a_note_photo_is_cropped_into_the_preview(site, pages):
+    path = "2026/11/bilpank-gram-nagar-raksha-samiti-baithak/index.html"
+    soup = pages[path]
+    tags = preview_tags(soup)
+    photo = ROOT / "content" / "images" / "2026" / "11" / "bilpank-baithak.jpg"
+    with Image.open(photo) as im:
+        expected = ImageOps.fit(im.convert("RGB"), SIZE).resize((120, 63))
+    with Image.open(site / urlparse(tags["og:image"]).path.lstrip("/")) as im:
+        got = im.convert("RGB").resize((120, 63))
+    diff = ImageStat.Stat(ImageChops.difference(expected, got)).mean
+    assert max(diff) < 8
+    assert tags["og:image:alt"] == soup.find("figure").img["alt"]
+
+
+def test_a_note_without_photo_gets_a_title_card(site, pages):
+    path = "2026/11/kalukheda-dodachura-jabt/index.html"
+    soup = pages[path]
+    assert not soup.find("figure")
+    tags = preview_tags(soup)
+    with Image.open(site / urlparse(tags["og:image"]).path.lstrip("/")) as im:
+        card = im.convert("RGB")
+    background = Image.new("RGB", (1, 1), BACKGROUND).getpixel((0, 0))
+    corner = card.getpixel((SIZE[0] - 10, SIZE[1] - 10))
+    assert all(abs(a - b) < 12 for a, b in zip(corner, background, strict=True))
+    title_box = card.crop((MARGIN, 80, SIZE[0] - MARGIN, 460))
+    assert ImageStat.Stat(title_box.convert("L")).extrema[0][1] > 200  # white text
+    assert soup.h1.get_text(" ", strip=True) in tags["og:image:alt"]
+
+
+def test_pillow_shapes_devanagari_with_raqm():
+    assert features.check("raqm"), "Pillow has no raqm: install libfribidi0"
+    raqm = ImageFont.truetype(FONT, 60, layout_engine=ImageFont.Layout.RAQM)
+    basic = ImageFont.truetype(FONT, 60, layout_engine=ImageFont.Layout.BASIC)
+    # Shaping joins conjuncts into single glyphs: much narrower text.
+    assert raqm.getlength(CONJUNCT_TITLE) < 0.85 * basic.getlength(CONJUNCT_TITLE)
+    assert load_font(FONT, 60).layout_engine == ImageFont.Layout.RAQM
+
+
+def ink_width(image: Image.Image, box: tuple[int, int, int, int]) -> int:
+    """Width of the white text drawn inside `box` of a card."""
+    region = image.crop(box).convert("L").point(lambda v: 255 if v > 160 else 0)
+    bbox = region.getbbox()
+    assert bbox, "no text drawn"
+    return bbox[2] - bbox[0]
+
+
+def test_the_card_draws_the_shaped_text():
+    card = draw_card(Card(CONJUNCT_TITLE, SITE_NAME, FONT, SMALL_FONT))
+    font, lines = fit_title(CONJUNCT_TITLE, FONT, SIZE[0] - 2 * MARGIN, 400)
+    basic = ImageFont.truetype(FONT, font.size, layout_engine=ImageFont.Layout.BASIC)
+    shaped = max(font.getlength(line) for line in lines)
+    unshaped = max(basic.getlength(line) for line in lines)
+    drawn = ink_width(card, (0, 60, SIZE[0], 470))
+    assert abs(drawn - shaped) < 0.03 * shaped
+    assert abs(drawn - unshaped) > 0.1 * unshaped
+
+
+def test_long_titles_wrap_at_word_boundaries():
+    title = (
+        "पुलिस अधीक्षक के निर्देशन पर बिलपांक थाने में हुआ ग्राम / नगर रक्षा "
+        "समितियों के साथ बैठक का आयोजन, जिले के सभी अनुभागों में जनसंवाद"
+    )
+    width = SIZE[0] - 2 * MARGIN
+    font, lines = fit_title(title, FONT, width, 412)
+    assert 2 <= len(lines) <= 4
+    assert " ".join(lines) == title
+    assert all(font.getlength(line) <= width for line in lines)
+    assert wrap("एक", load_font(FONT, 40), 10) == ["एक"]
+
+
+def test_an_overlong_title_is_cut_with_an_ellipsis():
+    title = " ".join(["जागरूकता"] * 80)
+    font, lines = fit_title(title, FONT, SIZE[0] - 2 * MARGIN, 412)
+    assert lines[-1].endswith("…")
+    assert font.getlength(lines[-1]) <= SIZE[0] - 2 * MARGIN
+    image = draw_card(Card(title, SITE_NAME, FONT, SMALL_FONT))
+    assert image.size == SIZE
+
+
+def test_preview_images_are_made_once_and_reused(tmp_path, caplog):
+    notes = {
+        f"2026/11/note-{i}.md": note_text(
+            title=f"नामली थाने में यातायात जागरूकता शिविर क्रमांक {i}",
+            slug=f"namli-shivir-{i}",
+            date=f"2026-11-{10 + i} 10:30",
+        )
+        for i in range(3)
+    }
+    content = new_content(tmp_path, notes)
+    cache = tmp_path / "og-cache"
+    settings = {"WHATSAPP": {"image_cache": str(cache)}}
+
+    def build_and_count(output: Path) -> tuple[int, int]:
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="plugins.whatsapp"):
+            build_site(content, output, **settings)
+        found = re.findall(r"preview images: (\d+) made, (\d+) reused", caplog.text)
+        assert len(found) == 1
+        return int(found[0][0]), int(found[0][1])
+
+    assert build_and_count(tmp_path / "out1") == (4, 0)  # 3 notes + join page
+    files = {p: p.stat().st_mtime_ns for p in cache.rglob("*.jpg")}
+    assert len(files) == 4
+    assert build_and_count(tmp_path / "out2") == (0, 4)
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.jpg")} == files
+    page = read_html(
+        tmp_path / "out2" / "2026" / "11" / "namli-shivir-1" / "index.html"
+    )
+    og = urlparse(preview_tags(page)["og:image"]).path.lstrip("/")
+    assert (tmp_path / "out2" / og).stat().st_size > 10_000
+    # a corrected title makes exactly one new card
+    path = content / "notes" / "2026" / "11" / "note-1.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("क्रमांक 1", "क्रमांक एक"),
+        encoding="utf-8",
+    )
+    assert build_and_count(tmp_path / "out3") == (1, 3)
+
+
+# ---- join page and footer --------------------------------------------------
+
+
+def test_join_page_lists_every_station_with_its_groups(site, pages, registry):
+    soup = pages["whatsapp/index.html"]
+    assert soup.h1.get_text(strip=True) == JOIN_TITLE
+    groups = load_groups(ROOT / "content" / "registry" / "groups.toml", registry)
+    for thana in registry.thanas:
+        section = soup.find("section", id=thana.slug)
+        assert section, thana.name
+        assert thana.name in section.h3.get_text()
+        expected = [g for g in groups if thana.slug in g.thana_slugs]
+        assert expected, f"{thana.name} has no group"
+        links = [a["href"] for a in section.find_all("a", class_="wa")]
+        assert links == [g.invite for g in expected]
+        for group, img in zip(expected, section.find_all("img"), strict=True):
+            svg = site / img["src"].lstrip("/")
+            assert svg.read_bytes() == qr_svg(group.invite, group.name)
+            root = ElementTree.fromstring(svg.read_bytes())
+            assert root.get("width") == img["width"] == img["height"]
+            assert group.name in img["alt"]
+    tags = preview_tags(soup)
+    assert tags["og:url"] == f"{CANONICAL}/whatsapp/"
+    assert (site / urlparse(tags["og:image"]).path.lstrip("/")).is_file()
+
+
+def test_every_page_links_to_the_join_page(pages):
+    for path, soup in pages.items():
+        foot = soup.find("footer")
+        assert foot.find("a", href="/whatsapp/"), path
+
+
+def test_the_admin_page_shows_the_ledger_batch_and_is_not_indexed(pages, groups):
+    soup = pages["share/index.html"]
+    assert soup.find("meta", attrs={"name": "robots", "content": "noindex"})
+    assert soup.h1.get_text(strip=True) == "ग्रुप एडमिन के लिए व्हाट्सएप संदेश"
+    state = read_ledger(ROOT / "content" / "registry" / "share-ledger.tsv")
+    offers = offers_by_group(batch_runs(state))
+    assert offers, "the sample ledger has a batch"
+    names = {g.id: g.name for g in groups}
+    for group_id, notes in offers.items():
+        section = soup.find("section", id=f"g-{group_id}")
+        assert section.h2.get_text(strip=True) == names[group_id]
+        links = section.find_all("a", href=re.compile(r"^https://wa\.me/"))
+        texts = [decoded(a["href"]) for a in links]
+        assert [t.get_text() for t in section.find_all("textarea")] == texts
+        joined = "\n".join(texts)
+        for url, title in notes:
+            assert f"{CANONICAL}/{url}" in joined
+            assert f"*{title}*" in joined
+
+
+# ---- the group registry ----------------------------------------------------
+
+
+def test_sample_registry_has_sixty_groups_over_every_station(groups, registry):
+    assert len(groups) == 60  # the district's 60 community groups
+    assert len({g.id for g in groups}) == 60
+    covered = {slug for g in groups for slug in g.thana_slugs}
+    assert covered == {t.slug for t in registry.thanas}
+    per_station = {
+        t.slug: sum(t.slug in g.thana_slugs for g in groups) for t in registry.thanas
+    }
+    assert max(per_station.values()) >= 4
+
+
+GROUP = """[[group]]
+id = "{id}"
+name = "नामली — ग्राम रक्षा समिति"
+thanas = [{thanas}]
+invite = "{invite}"
+admin = "थाना प्रभारी, थाना नामली"
+"""
+
+
+def test_bad_groups_stop_the_build_naming_file_group_and_field(tmp_path):
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    (content / "registry" / "groups.toml").write_text(
+        GROUP.format(
+            id="namli-1",
+            thanas='"नामली", "नमली"',
+            invite="https://chat.whatsapp.com/FakeDemoRatlamGroup001",
+        )
+        + GROUP.format(
+            id="namli-2",
+            thanas='"नामली"',
+            invite="https://chat.whatsapp.com/invite/abc",
+        )
+        + GROUP.format(
+            id="Namli 3",
+            thanas='"नामली"',
+            invite="http://chat.whatsapp.com/FakeDemoRatlamGroup003",
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "keep.html").write_text("old site", encoding="utf-8")
+    with pytest.raises(BuildFailed) as e:
+        build_site(content, output)
+    message = str(e.value)
+    assert "groups.toml [[group]] #1 'namli-1' [thanas]: 'नमली'" in message
+    assert "groups.toml [[group]] #2 'namli-2' [invite]" in message
+    assert "https://chat.whatsapp.com/invite/abc" in message
+    assert "#3 'Namli 3' [id]" in message
+    assert "#3 'Namli 3' [invite]" in message
+    assert (output / "keep.html").read_text(encoding="utf-8") == "old site"
+
+
+def test_a_missing_field_and_repeated_id_are_named(tmp_path):
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    text = GROUP.format(
+        id="namli-1",
+        thanas='"नामली"',
+        invite="https://chat.whatsapp.com/FakeDemoRatlamGroup001",
+    )
+    (content / "registry" / "groups.toml").write_text(
+        text + text.replace('admin = "थाना प्रभारी, थाना नामली"\n', ""),
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildFailed) as e:
+        build_site(content, tmp_path / "output")
+    message = str(e.value)
+    assert "#2 'namli-1' [admin]" in message
+    assert "[id]: id 'namli-1' is used by another group" in message
+    assert "[invite]" in message
+
+
+# ---- settings and the note model --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("whatsapp", "expected"),
+    [
+        ({"colour": "green"}, "invalid 'WHATSAPP' key(s) ['colour']"),
+        ({"note_message": "{title} {link}"}, "unknown placeholder(s) ['link']"),
+        ({"note_message": "{title}"}, "must contain {url}"),
+        ({"max_link_chars": "2000"}, "'WHATSAPP[\"max_link_chars\"]' must be"),
+        ({"card_font": "/nonexistent.ttf"}, "fonts-noto-core"),
+        ({"join_url": "/whatsapp"}, "'WHATSAPP[\"join_url\"]'"),
+    ],
+)
+def test_the_setting_is_checked_when_the_build_starts(tmp_path, whatsapp, expected):
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    with pytest.raises(BuildFailed) as e:
+        build_site(content, tmp_path / "output", WHATSAPP=whatsapp)
+    assert "whatsapp:" in str(e.value)
+    assert expected in str(e.value)
+
+
+def test_scope_must_be_district_or_thana(tmp_path):
+    content = new_content(tmp_path, {"2026/10/a.md": note_text(scope="पूरा जिला")})
+    with pytest.raises(BuildFailed) as e:
+        build_site(content, tmp_path / "output")
+    assert "[scope]: 'पूरा जिला' must be 'district'" in str(e.value)
+    ok = new_content(tmp_path / "ok", {"2026/10/a.md": note_text(scope="district")})
+    build_site(ok, tmp_path / "ok" / "output")
