@@ -8,13 +8,13 @@ STAMP := $(VENV)/.installed
 .PHONY: serve build test lint clean
 
 serve: $(STAMP)
-	$(BIN)/invoke serve
+	$(BIN)/invoke system-deps serve
 
 build: $(STAMP)
-	$(BIN)/invoke build
+	$(BIN)/invoke system-deps build
 
 test: $(STAMP)
-	$(BIN)/invoke system-deps test
+	$(BIN)/invoke system-deps --tests node-deps test
 
 lint: $(STAMP)
 	$(BIN)/invoke lint

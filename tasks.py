@@ -13,14 +13,20 @@ from invoke import task
 
 SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"
-# Debian packages the tests need, each with the file that shows it installed.
-SYSTEM_PACKAGES = {
+# Debian packages, each with the file that shows it installed. The build needs
+# a Devanagari font and FriBiDi: Pillow's wheel loads FriBiDi from the system
+# for raqm (Devanagari shaping on WhatsApp preview cards).
+BUILD_PACKAGES = {
+    "fonts-noto-core": "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
+    "libfribidi0": "/usr/share/doc/libfribidi0/copyright",
+}
+# The tests also drive Chromium and newsboat; Java runs the Nu HTML Checker
+# (vnu.jar) and npm installs the pinned Node tools (invoke node-deps).
+TEST_PACKAGES = {
     "chromium": "/usr/bin/chromium",
     "newsboat": "/usr/bin/newsboat",
-    "fonts-noto-core": "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
-    # Pillow's wheel loads FriBiDi from the system for raqm (Devanagari shaping
-    # on WhatsApp preview cards); without it cards would show broken conjuncts.
-    "libfribidi0": "/usr/share/doc/libfribidi0/copyright",
+    "default-jre-headless": "/usr/bin/java",
+    "npm": "/usr/bin/npm",
 }
 
 
@@ -188,10 +194,11 @@ def share(c, dry_run=False, json=False, group=None, since=None, production=False
         print(describe(result))
 
 
-@task(name="system-deps")
-def system_deps(c):
-    """Install the Debian packages the tests need (chromium, a Devanagari font)."""
-    missing = [pkg for pkg, path in SYSTEM_PACKAGES.items() if not os.path.exists(path)]
+@task(name="system-deps", help={"tests": "also what the tests need"})
+def system_deps(c, tests=False):
+    """Install the Debian packages the build (and with --tests, the tests) need."""
+    wanted = {**BUILD_PACKAGES, **(TEST_PACKAGES if tests else {})}
+    missing = [pkg for pkg, path in wanted.items() if not os.path.exists(path)]
     if not missing:
         return
     sudo = "" if os.geteuid() == 0 else "sudo "
@@ -202,6 +209,78 @@ def system_deps(c):
         f"{sudo}apt-get install -y -qq --no-install-recommends {' '.join(missing)}",
         env=env,
     )
+
+
+@task(name="node-deps")
+def node_deps(c):
+    """Install the pinned Node tools (axe-core, vnu-jar, Lighthouse) if needed."""
+    import shlex
+    from pathlib import Path
+
+    from plugins.bench.node_tools import node_deps_current, npm_ci_command
+
+    if not node_deps_current(Path.cwd()):
+        print("installing the Node tools of tests/package-lock.json")
+        c.run(shlex.join(npm_ci_command(Path("."))))
+
+
+@task(
+    help={
+        "notes": "how many synthetic notes (default 1000)",
+        "seed": "random seed of the notes (default 1)",
+        "keep": "build in this folder and keep it (default: a temp folder)",
+        "profile": "write cProfile stats of each build here and summarize them",
+        "project_cache": "experiment: the project with Pelican's content cache on",
+    }
+)
+def bench(c, notes=1000, seed=1, keep="", profile="", project_cache=False):
+    """Time this project's build against plain Pelican; last line 'ratio X.XX'."""
+    from pathlib import Path
+
+    from plugins.bench import BenchError
+    from plugins.bench.reports import bench_report
+
+    try:
+        print(
+            bench_report(
+                int(notes),
+                Path.cwd(),
+                seed=int(seed),
+                keep=Path(keep).resolve() if keep else None,
+                profile_dir=Path(profile).resolve() if profile else None,
+                project_cache=project_cache,
+            )
+        )
+    except BenchError as e:
+        sys.exit(f"bench: {e}")
+
+
+@task
+def weight(c):
+    """Bytes a phone downloads per page type of the sample bulletin (gzip -6)."""
+    from pathlib import Path
+
+    from plugins.bench.reports import built_sample, weight_report
+
+    _logging()
+    with built_sample(Path.cwd()) as site:
+        table, over = weight_report(site)
+    print(table)
+    if over:
+        sys.exit("over budget:\n" + "\n".join(over))
+
+
+@task(help={"reports": "folder for the JSON reports (default artifacts/lighthouse)"})
+def lighthouse(c, reports="artifacts/lighthouse"):
+    """Lighthouse (mobile preset) on the home page and a note of the sample."""
+    from pathlib import Path
+
+    from plugins.bench.reports import built_sample, lighthouse_report
+
+    _logging()
+    node_deps(c)
+    with built_sample(Path.cwd()) as site:
+        print(lighthouse_report(Path.cwd(), site, Path(reports)))
 
 
 @task

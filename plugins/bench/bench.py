@@ -1,0 +1,133 @@
+"""The benchmark: this project's build against plain Pelican on the same notes.
+
+run_bench generates the notes, then builds them four times, each in a fresh
+process: project cold, plain cold, (one note added) project rebuild, plain
+rebuild. format_report prints the table; its last line is `ratio X.XX`, the
+project's rebuild time over plain Pelican's.
+"""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+import pelican
+from pelican.settings import read_settings
+
+from plugins.press_notes import registry_for
+
+from .measure import Measurement, run_measured, worker_command
+from .notes import extra_note, load_corpus, make_notes, prepare_content, write_note
+from .settings import Folders, plain_settings, project_overrides
+
+KINDS = ("project", "plain")
+PHASES = ("cold", "rebuild")
+MEMORY_TARGET_MB = 300
+RATIO_TARGET = 1.00
+
+
+class BenchError(Exception):
+    """A build in the benchmark failed; the message holds its log."""
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    notes: int
+    seed: int
+    runs: tuple[Measurement, ...]
+    project_cache: bool = False
+
+    def run(self, kind: str, phase: str) -> Measurement:
+        return next(m for m in self.runs if m.label == f"{kind} {phase}")
+
+    def ratio(self, phase: str, cpu: bool = False) -> float:
+        """Project time / plain Pelican time (wall time, or CPU time)."""
+
+        def time(kind: str) -> float:
+            run = self.run(kind, phase)
+            return run.cpu_s if cpu else run.wall_s
+
+        plain = time("plain")
+        return time("project") / plain if plain else float("inf")
+
+
+def folders(workdir: Path, kind: str, content: Path) -> Folders:
+    return Folders(content, workdir / f"{kind}-output", workdir / f"{kind}-cache")
+
+
+def build_spec(
+    kind: str, where: Folders, settings_file: Path, project_cache: bool = False
+) -> dict:
+    if kind == "project":
+        return {
+            "settings_file": str(settings_file),
+            "overrides": project_overrides(where, content_cache=project_cache),
+        }
+    return {"overrides": plain_settings(where)}
+
+
+def run_bench(
+    notes: int,
+    workdir: Path,
+    root: Path,
+    seed: int = 1,
+    settings_file: str = "pelicanconf.py",
+    profile_dir: Path | None = None,
+    project_cache: bool = False,
+) -> BenchResult:
+    """Generate `notes` notes under `workdir` and time the four builds.
+
+    project_cache=True runs the project with Pelican's content cache on (an
+    experiment: pelicanconf.py has it off).
+    """
+    settings_path = root / settings_file
+    corpus = load_corpus(
+        root / "content" / "notes", registry_for(read_settings(str(settings_path)))
+    )
+    content = workdir / "content"
+    prepare_content(root / "content", content, make_notes(notes, corpus, seed))
+    runs = []
+    for phase in PHASES:
+        if phase == "rebuild":
+            write_note(content, extra_note(notes, corpus, seed))
+        for kind in KINDS:
+            label = f"{kind} {phase}"
+            profile = profile_dir / f"{kind}-{phase}.prof" if profile_dir else None
+            spec = build_spec(
+                kind, folders(workdir, kind, content), settings_path, project_cache
+            )
+            argv = worker_command(kind, spec, profile)
+            log = workdir / f"{kind}-{phase}.log"
+            measured = run_measured(label, argv, root, log)
+            if not measured.ok:
+                raise BenchError(f"{label} build failed:\n{measured.log[-4000:]}")
+            runs.append(measured)
+    return BenchResult(
+        notes=notes, seed=seed, runs=tuple(runs), project_cache=project_cache
+    )
+
+
+def format_report(result: BenchResult) -> str:
+    """The table, the two ratios, and `ratio X.XX` (rebuild) as the last line."""
+    lines = [
+        f"bench: {result.notes:,} synthetic notes (seed {result.seed}), "
+        f"Python {platform.python_version()}, Pelican {pelican.__version__}"
+        + (", project with CACHE_CONTENT on" if result.project_cache else ""),
+        f"{'build':<18}{'wall time (s)':>14}{'CPU time (s)':>14}"
+        f"{'peak memory (MB)':>18}",
+    ]
+    for m in result.runs:
+        lines.append(
+            f"{m.label:<18}{m.wall_s:>14.2f}{m.cpu_s:>14.2f}{m.peak_mb:>18.1f}"
+        )
+    peak = max(m.peak_mb for m in result.runs if m.label.startswith("project"))
+    lines += [
+        f"cold ratio {result.ratio('cold'):.2f} (project / plain Pelican, wall "
+        f"time; CPU time {result.ratio('cold', cpu=True):.2f})",
+        f"rebuild ratio {result.ratio('rebuild'):.2f} (target ≤ {RATIO_TARGET:.2f}; "
+        f"CPU time {result.ratio('rebuild', cpu=True):.2f})",
+        f"project peak memory {peak:.0f} MB (target < {MEMORY_TARGET_MB} MB)",
+        f"ratio {result.ratio('rebuild'):.2f}",
+    ]
+    return "\n".join(lines)

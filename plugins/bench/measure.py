@@ -1,0 +1,79 @@
+"""Run one build in a fresh Python process and measure it.
+
+Wall time is taken around the whole process (interpreter start, imports,
+build), as a user running the build would wait for it. Peak memory is the
+child's own peak resident set size: the worker reports its VmHWM as its last
+line. Without that line, ru_maxrss from os.wait4 for that one process is
+used (not RUSAGE_CHILDREN, the largest of all children so far); on Linux it
+can include the parent's size at fork time, so it is only an upper bound.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .worker import PEAK_MARK
+
+
+@dataclass(frozen=True)
+class Measurement:
+    label: str  # e.g. "project cold"
+    wall_s: float
+    peak_mb: float
+    exit_code: int
+    log: str  # the worker's stdout and stderr
+    cpu_s: float = 0.0  # user + system CPU time: steadier than wall time on a
+    # busy machine, reported beside it
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+
+def worker_command(
+    kind: str, spec: dict, profile: Path | None = None, python: str = sys.executable
+) -> list[str]:
+    argv = [python, "-m", "plugins.bench.worker", kind, json.dumps(spec)]
+    if profile is not None:
+        argv += ["--profile", str(profile)]
+    return argv
+
+
+def maxrss_mb(rusage) -> float:
+    """ru_maxrss is in kilobytes on Linux (bytes on macOS)."""
+    divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return rusage.ru_maxrss / divisor
+
+
+def reported_peak_mb(log: str) -> float | None:
+    """The peak a worker printed (`PEAK_MARK <kB>`), if it printed one."""
+    for line in reversed(log.splitlines()):
+        if line.startswith(PEAK_MARK):
+            return int(line.removeprefix(PEAK_MARK)) / 1024
+    return None
+
+
+def run_measured(label: str, argv: list[str], cwd: Path, log_file: Path) -> Measurement:
+    """Run `argv` in `cwd`; time it and read its peak memory."""
+    with log_file.open("w", encoding="utf-8") as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        _, status, rusage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    log = log_file.read_text(encoding="utf-8", errors="replace")
+    peak = reported_peak_mb(log)
+    return Measurement(
+        label=label,
+        wall_s=wall,
+        peak_mb=maxrss_mb(rusage) if peak is None else peak,
+        exit_code=process.returncode,
+        log=log,
+        cpu_s=rusage.ru_utime + rusage.ru_stime,
+    )

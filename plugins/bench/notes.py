@@ -1,0 +1,147 @@
+"""Synthetic press notes for the benchmark, made from the sample bulletin.
+
+Sentences, titles, tags, reporters and photos come from the real notes under
+content/notes/; stations and categories from the registries. Everything is
+drawn from a seeded random generator, so the same seed gives the same notes.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from plugins.press_notes.frontmatter import scan_header
+from plugins.press_notes.registry import Registry
+
+# A sentence ends with a danda, a question or exclamation mark, or a full stop
+# followed by a space (not the dot inside "1.5" or an abbreviation like "डॉ.").
+SENTENCE_END = re.compile(r"(?<=[।?!])\s+|(?<=[^\d\s]{3}\.)\s+")
+FIRST_DATE = datetime(2022, 1, 1, 9, 0)
+LAST_DATE = datetime(2026, 11, 30, 18, 0)
+PHOTO_EVERY = 20  # about one note in twenty has a photo
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What synthetic notes are made of."""
+
+    sentences: tuple[str, ...]
+    titles: tuple[str, ...]
+    tags: tuple[str, ...]
+    reporters: tuple[str, ...]
+    photos: tuple[tuple[str, str], ...]  # (path under content/, alt text)
+    thanas: tuple[str, ...]  # registry names
+    categories: tuple[str, ...]
+    district: str
+
+
+@dataclass(frozen=True)
+class SyntheticNote:
+    path: str  # under the content folder, e.g. notes/2024/03/x.md
+    text: str
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    parts = SENTENCE_END.split(" ".join(paragraph.split()))
+    return [s for s in parts if len(s) > 20]
+
+
+def load_corpus(notes_dir: Path, registry: Registry) -> Corpus:
+    """Collect the ingredients from the real notes and the registries."""
+    sentences, titles, tags, reporters, photos = [], [], set(), set(), []
+    for path in sorted(notes_dir.rglob("*.md")):
+        header = scan_header(path.read_text(encoding="utf-8"))
+        titles.append(header.value("title"))
+        reporters.add(header.value("reporter"))
+        tags.update(t.strip() for t in header.value("tags").split(",") if t.strip())
+        if header.value("image"):
+            photos.append((header.value("image"), header.value("image_alt")))
+        for paragraph in header.body.split("\n\n"):
+            if paragraph.strip() and not paragraph.lstrip().startswith(("#", "|")):
+                sentences += split_sentences(paragraph)
+    return Corpus(
+        sentences=tuple(sentences),
+        titles=tuple(titles),
+        tags=tuple(sorted(tags)),
+        reporters=tuple(sorted(reporters)),
+        photos=tuple(photos),
+        thanas=tuple(t.name for t in registry.thanas),
+        categories=tuple(c.name for c in registry.categories),
+        district=registry.district.name,
+    )
+
+
+def note_date(index: int, count: int, rng: random.Random) -> datetime:
+    """Dates spread evenly from FIRST_DATE to LAST_DATE, oldest first."""
+    span = (LAST_DATE - FIRST_DATE).total_seconds()
+    step = span / max(count - 1, 1)
+    jitter = rng.randint(0, 90) * 60
+    moment = FIRST_DATE + timedelta(seconds=index * step + jitter)
+    return min(moment, LAST_DATE).replace(second=0, microsecond=0)
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def make_note(
+    index: int, count: int, corpus: Corpus, rng: random.Random
+) -> SyntheticNote:
+    """The `index`-th of `count` notes (index 0 is the oldest)."""
+    date = note_date(index, count, rng)
+    thana = rng.choice(corpus.thanas)
+    paragraphs = [
+        " ".join(rng.sample(corpus.sentences, rng.randint(2, 4)))
+        for _ in range(rng.randint(3, 6))
+    ]
+    title = f"{thana}: {rng.choice(corpus.titles)}"
+    slug = f"suchna-{index:06d}"
+    header = {
+        "title": clip(title, 140),
+        "date": f"{date:%Y-%m-%d %H:%M}",
+        "district": corpus.district,
+        "thana": thana,
+        "category": rng.choice(corpus.categories),
+        "tags": ", ".join(rng.sample(corpus.tags, rng.randint(1, 4))),
+        "reporter": rng.choice(corpus.reporters),
+        "summary": clip(rng.choice(corpus.sentences), 280),
+        "slug": slug,
+    }
+    if corpus.photos and index % PHOTO_EVERY == 0:
+        header["image"], header["image_alt"] = rng.choice(corpus.photos)
+    lines = "\n".join(f"{k}: {v}" for k, v in header.items())
+    body = "\n\n".join(paragraphs)
+    return SyntheticNote(f"notes/{date:%Y}/{date:%m}/{slug}.md", f"{lines}\n\n{body}\n")
+
+
+def make_notes(count: int, corpus: Corpus, seed: int = 1) -> list[SyntheticNote]:
+    rng = random.Random(seed)
+    return [make_note(i, count, corpus, rng) for i in range(count)]
+
+
+def extra_note(count: int, corpus: Corpus, seed: int = 1) -> SyntheticNote:
+    """One more note, newer than all `count` others (for the rebuild)."""
+    rng = random.Random(seed + count)
+    return make_note(count, count + 1, corpus, rng)
+
+
+def write_note(content: Path, note: SyntheticNote) -> Path:
+    path = content / note.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(note.text, encoding="utf-8")
+    return path
+
+
+def prepare_content(source: Path, content: Path, notes: list[SyntheticNote]) -> None:
+    """A content folder: the real registries, pages and photos, plus `notes`."""
+    for folder in ("registry", "pages", "images"):
+        shutil.copytree(source / folder, content / folder)
+    for note in notes:
+        write_note(content, note)

@@ -1,0 +1,60 @@
+"""The Nu HTML Checker (vnu.jar) over many files in one Java process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class NuMessage:
+    file: str
+    line: int | None
+    kind: str  # "error", "info" (a warning has subType "warning"), "non-document-error"
+    message: str
+    extract: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.kind}: {self.message} [{self.extract.strip()}]"
+
+
+def vnu_command(jar: Path, files: list[Path], java: str = "java") -> list[str]:
+    """Errors only, as JSON on stdout; CSS files are checked too."""
+    return [
+        java,
+        "-jar",
+        str(jar),
+        "--errors-only",
+        "--format",
+        "json",
+        "--stdout",
+        "--also-check-css",
+        *map(str, files),
+    ]
+
+
+def parse_vnu_json(text: str) -> list[NuMessage]:
+    data = json.loads(text)
+    return [
+        NuMessage(
+            file=m.get("url", "").removeprefix("file:"),
+            line=m.get("lastLine"),
+            kind=m.get("type", ""),
+            message=m.get("message", ""),
+            extract=m.get("extract", ""),
+        )
+        for m in data.get("messages", [])
+    ]
+
+
+def check_files(jar: Path, files: list[Path], java: str = "java") -> list[NuMessage]:
+    """Every error the checker reports for `files` (empty list: all valid)."""
+    done = subprocess.run(
+        vnu_command(jar, files, java), capture_output=True, text=True, check=False
+    )
+    if not done.stdout.strip():
+        raise RuntimeError(f"vnu.jar gave no report: {done.stderr.strip()[-2000:]}")
+    return parse_vnu_json(done.stdout)

@@ -1,0 +1,92 @@
+"""The reports behind `invoke bench`, `invoke weight` and `invoke lighthouse`.
+
+Each builds what it needs into a temporary folder (never output/) and
+returns text to print; tasks.py only parses arguments and prints.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from plugins.site_build import build
+
+from .bench import format_report, run_bench
+from .lighthouse import format_lighthouse, run_lighthouse
+from .node_tools import lighthouse_cli, node_modules
+from .page_types import pages_by_type
+from .profile import profile_summary
+from .serve import served
+from .weight import format_weights, over_budget, page_url, site_weights
+
+
+@contextmanager
+def built_sample(root: Path, settings_file: str = "pelicanconf.py") -> Iterator[Path]:
+    """The repository's bulletin built into a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
+        output = Path(tmp) / "output"
+        build(
+            str(root / settings_file),
+            {"OUTPUT_PATH": str(output), "CACHE_PATH": str(Path(tmp) / "cache")},
+        )
+        yield output
+
+
+def bench_report(
+    notes: int,
+    root: Path,
+    seed: int = 1,
+    keep: Path | None = None,
+    profile_dir: Path | None = None,
+    project_cache: bool = False,
+) -> str:
+    """Run the benchmark (in `keep`, or a temporary folder) and format it."""
+    if profile_dir is not None:
+        profile_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        workdir = keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        result = run_bench(
+            notes,
+            workdir,
+            root,
+            seed=seed,
+            profile_dir=profile_dir,
+            project_cache=project_cache,
+        )
+    parts = []
+    if profile_dir is not None:
+        parts += [profile_summary(p, root) for p in sorted(profile_dir.glob("*.prof"))]
+    return "\n\n".join([*parts, format_report(result)])
+
+
+def weight_report(site: Path) -> tuple[str, list[str]]:
+    """The per-page-type table and the pages over budget."""
+    weights = site_weights(site)
+    return format_weights(weights), over_budget(weights)
+
+
+def lighthouse_pages(site: Path) -> list[tuple[str, str]]:
+    """(label, URL path): the home page and the heaviest note with a photo."""
+    notes = pages_by_type(site).get("note with photo") or pages_by_type(site).get(
+        "note without photo", []
+    )
+    heaviest = max(notes, key=lambda p: p.stat().st_size)
+    return [("home", "/"), ("note", page_url(site, heaviest))]
+
+
+def lighthouse_report(root: Path, site: Path, reports: Path) -> str:
+    """Lighthouse on the served site; JSON reports are kept in `reports`."""
+    reports.mkdir(parents=True, exist_ok=True)
+    cli = lighthouse_cli(root)
+    package = node_modules(root) / "lighthouse" / "package.json"
+    version = json.loads(package.read_text("utf-8"))["version"]
+    with served(site) as base:
+        results = [
+            run_lighthouse(cli, label, base + path, reports / f"{label}.json")
+            for label, path in lighthouse_pages(site)
+        ]
+    return format_lighthouse(results, version)

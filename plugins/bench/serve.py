@@ -1,0 +1,69 @@
+"""Serve a built site on a free loopback port, as a static host would.
+
+Pelican's development server (pelican.server) finds pages the same way, but
+answers a missing path by closing the connection; a static host configured
+for the bulletin answers 404 with the site's 404.html. Browser checks and
+Lighthouse see the second behaviour here (a missing /favicon.ico or
+/robots.txt is a plain 404, not a network error).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http import HTTPStatus, server
+from pathlib import Path
+
+from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+NOT_FOUND_PAGE = "404.html"
+
+
+class StaticHostHandler(ComplexHTTPRequestHandler):
+    """Pelican's handler, quiet, with a real 404 response."""
+
+    def log_message(self, *args):
+        pass
+
+    def existing_path(self, request_path: str) -> str | None:
+        trailing_slash = request_path.endswith("/")
+        base = request_path.rstrip("/")
+        for suffix in self.SUFFIXES:
+            if suffix == "/" and not trailing_slash:
+                continue  # let the base class redirect to the slash URL
+            if Path(self.translate_path(base + suffix)).exists():
+                return base + suffix
+        return None
+
+    def do_GET(self):
+        found = self.existing_path(self.path.split("?", 1)[0])
+        if found is None:
+            self.send_not_found()
+            return
+        self.path = found
+        server.SimpleHTTPRequestHandler.do_GET(self)
+
+    def send_not_found(self) -> None:
+        page = Path(self.base_path) / NOT_FOUND_PAGE
+        body = page.read_bytes() if page.is_file() else b"not found"
+        self.send_response(HTTPStatus.NOT_FOUND)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextmanager
+def served(site: Path, bind: str = "127.0.0.1") -> Iterator[str]:
+    """Yield the base URL (http://127.0.0.1:PORT) while `site` is served."""
+    # RootedHTTPServer sets base_path on the handler class: one class per server.
+    handler = type("SiteHandler", (StaticHostHandler,), {})
+    httpd = RootedHTTPServer(str(site), (bind, 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{bind}:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -1,0 +1,79 @@
+"""One build, run in its own process so its time and memory are its own.
+
+    python -m plugins.bench.worker project '{"settings_file": ..., "overrides": {...}}'
+    python -m plugins.bench.worker plain '{"overrides": {...}}'
+
+With --profile FILE the build runs under cProfile and the stats go to FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import logging
+import resource
+import sys
+from pathlib import Path
+
+# The last line a worker prints: its own peak memory (see measure.py).
+PEAK_MARK = "bench worker peak memory kB:"
+
+
+def own_peak_kb() -> int:
+    """This process's peak resident memory since exec (VmHWM on Linux).
+
+    Not ru_maxrss: after fork or vfork and exec, Linux carries the parent's
+    high-water mark into the child's ru_maxrss.
+    """
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def report_peak() -> None:
+    print(f"{PEAK_MARK} {own_peak_kb()}", flush=True)
+
+
+def build_project(spec: dict) -> None:
+    from plugins.site_build import build
+
+    result = build(spec["settings_file"], spec["overrides"])
+    print(f"bench worker: project built {result.notes} notes, {result.pages} pages")
+
+
+def build_plain(spec: dict) -> None:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    Pelican(read_settings(None, override=spec["overrides"])).run()
+    print("bench worker: plain Pelican build done")
+
+
+BUILDERS = {"project": build_project, "plain": build_plain}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="plugins.bench.worker")
+    parser.add_argument("kind", choices=sorted(BUILDERS))
+    parser.add_argument("spec", help="JSON: settings_file (project) and overrides")
+    parser.add_argument("--profile", help="write cProfile stats to this file")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    spec = json.loads(args.spec)
+    builder = BUILDERS[args.kind]
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(builder, spec)
+        profiler.dump_stats(args.profile)
+    else:
+        builder(spec)
+    report_peak()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""The build benchmark works (not timed here: `invoke bench` gives the figures)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SETTINGS
+from pelican.settings import DEFAULT_CONFIG, read_settings
+
+from plugins.bench.bench import BenchError, BenchResult, format_report, run_bench
+from plugins.bench.measure import Measurement, run_measured
+from plugins.bench.notes import extra_note, load_corpus, make_notes
+from plugins.bench.profile import area_of
+from plugins.bench.settings import Folders, plain_settings, project_overrides
+from plugins.press_notes import registry_for
+from plugins.press_notes.validate import Rules, check_notes, parse_note_date
+
+REPORT = "from plugins.bench.worker import report_peak; report_peak()"
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return registry_for(read_settings(SETTINGS))
+
+
+@pytest.fixture(scope="module")
+def corpus(registry):
+    return load_corpus(ROOT / "content" / "notes", registry)
+
+
+def test_corpus_comes_from_the_sample_notes_and_registries(corpus, registry):
+    assert len(corpus.sentences) > 100
+    assert all(re.search("[\u0900-\u097f]", s) for s in corpus.sentences)
+    assert not any("\n" in s for s in corpus.sentences)
+    assert len(corpus.tags) > 30
+    assert corpus.photos
+    assert corpus.thanas == tuple(t.name for t in registry.thanas)
+    assert corpus.categories == tuple(c.name for c in registry.categories)
+
+
+def test_synthetic_notes_are_valid_varied_and_reproducible(corpus, registry):
+    notes = make_notes(300, corpus, seed=7)
+    assert notes == make_notes(300, corpus, seed=7)
+    assert notes != make_notes(300, corpus, seed=8)
+    rules = Rules(registry=registry, content_root=ROOT / "content")
+    assert check_notes([(n.path, n.text) for n in notes], rules) == []
+    texts = [n.text for n in notes]
+    years = {re.search(r"^date: (\d{4})", t, re.M).group(1) for t in texts}
+    assert len(years) >= 4
+    assert len({re.search(r"^thana: (.+)$", t, re.M).group(1) for t in texts}) > 15
+    assert len({re.search(r"^category: (.+)$", t, re.M).group(1) for t in texts}) == 5
+    assert len({n.path for n in notes}) == 300
+    assert sum("\nimage: " in t for t in texts) == 15
+
+
+def test_the_extra_note_is_the_newest(corpus):
+    notes = make_notes(50, corpus)
+    extra = extra_note(50, corpus)
+    assert extra.path not in {n.path for n in notes}
+
+    def date_of(text):
+        return parse_note_date(re.search(r"^date: (.+)$", text, re.M).group(1))
+
+    assert date_of(extra.text) >= max(date_of(n.text) for n in notes)
+
+
+def test_plain_pelican_gets_defaults_not_our_settings(tmp_path):
+    where = Folders(tmp_path / "c", tmp_path / "o", tmp_path / "k")
+    plain = plain_settings(where)
+    assert plain["PLUGINS"] == []
+    assert plain["CACHE_CONTENT"] and plain["LOAD_CONTENT_CACHE"]
+    assert plain["TIMEZONE"] == "Asia/Kolkata"
+    ours = read_settings(SETTINGS)
+    custom = {
+        k for k in ours if k.endswith(("_URL", "_SAVE_AS")) and k in DEFAULT_CONFIG
+    }
+    assert custom and not custom & set(plain)
+    assert "THEME" not in plain and "LISTINGS" not in plain
+    assert project_overrides(where) == {
+        "PATH": str(where.content),
+        "OUTPUT_PATH": str(where.output),
+        "CACHE_PATH": str(where.cache),
+    }
+
+
+def test_each_build_is_measured_in_its_own_process(tmp_path):
+    def run(label, code):
+        argv = [sys.executable, "-c", f"{code}\n{REPORT}"]
+        return run_measured(label, argv, ROOT, tmp_path / f"{label}.log")
+
+    big = run("big", "x = bytearray(120 * 2**20); x[::4096] = b'1' * len(x[::4096])")
+    small = run("small", "pass")
+    failed = run("failed", "raise SystemExit(3)")
+    assert big.ok and 120 < big.peak_mb < 200
+    assert small.ok and small.peak_mb < 60  # its own peak, not big's or ours
+    assert not failed.ok and failed.exit_code == 3
+
+
+def test_report_ends_with_the_rebuild_ratio():
+    def m(label, wall, mb):
+        return Measurement(label, wall, mb, 0, "", cpu_s=wall / 2)
+
+    result = BenchResult(
+        notes=10,
+        seed=1,
+        runs=(
+            m("project cold", 3.0, 100),
+            m("plain cold", 2.0, 90),
+            m("project rebuild", 2.5, 101),
+            m("plain rebuild", 1.0, 80),
+        ),
+    )
+    lines = format_report(result).splitlines()
+    assert lines[-1] == "ratio 2.50"
+    assert "cold ratio 1.50" in "\n".join(lines)
+    assert "rebuild ratio 2.50 (target ≤ 1.00; CPU time 2.50)" in lines
+    assert any(re.match(r"plain rebuild +1\.00 +0\.50 +80\.0$", x) for x in lines)
+    assert "project peak memory 101 MB" in "\n".join(lines)
+
+
+def test_profile_areas(tmp_path):
+    assert area_of("~", "<built-in method io.open>", ROOT) == (
+        "builtin <built-in method io.open>"
+    )
+    assert area_of("/v/lib/python3.11/site-packages/bs4/element.py", "f", ROOT) == "bs4"
+    assert area_of(str(ROOT / "plugins/x/y.py"), "f", ROOT) == "plugins/x/y.py"
+
+
+def test_invoke_bench_runs_both_builds_and_prints_the_ratio():
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "bench", "--notes", "30"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.strip().splitlines()
+    assert re.fullmatch(r"ratio \d+\.\d\d", lines[-1]), lines[-5:]
+    rows = {
+        line.split()[0] + " " + line.split()[1]: line
+        for line in lines
+        if re.match(r"(project|plain) (cold|rebuild)\s+\d", line)
+    }
+    assert set(rows) == {
+        "project cold",
+        "plain cold",
+        "project rebuild",
+        "plain rebuild",
+    }
+    assert "30 synthetic notes" in lines[0]
+    assert re.search(r"^cold ratio \d+\.\d\d", done.stdout, re.M)
+
+
+def test_bench_stops_on_a_failing_build(tmp_path):
+    """A build that fails stops the bench with its log, not a bogus ratio."""
+    settings = tmp_path / "broken.py"
+    settings.write_text(
+        Path(SETTINGS).read_text(encoding="utf-8")
+        + f"\nPATH = {str(ROOT / 'content')!r}\nTHEME = {str(ROOT / 'theme')!r}"
+        + f"\nPLUGIN_PATHS = [{str(ROOT)!r}]"
+        + "\nPLUGINS = [*PLUGINS, 'plugins.no_such_plugin']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BenchError, match=r"(?s)project cold build failed.*no_such"):
+        run_bench(5, tmp_path / "work", ROOT, settings_file=str(settings))
