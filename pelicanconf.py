@@ -26,8 +26,17 @@ STATIC_PATHS = ["images"]
 # Notes are Markdown only: that reader sanitizes raw HTML (plugins.press_notes).
 READERS = {"rst": None, "html": None, "htm": None}
 DELETE_OUTPUT_DIRECTORY = True
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
+# Pelican keeps what the Markdown reader returned for each unchanged file
+# (sanitized HTML, plain summary, word count); plugins recompute the rest on
+# every build. plugins.site_build puts the cache in a folder named after the
+# code and settings that shape it, so an upgrade never reads a stale cache.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+CACHE_PATH = "cache/pelican"
+GZIP_CACHE = False
+# Each note learns its path under content/ (for the slug made by the checks).
+PATH_METADATA = r"(?P<note_file>notes/.+)"
 
 PLUGIN_PATHS = ["."]
 PLUGINS = [

@@ -23,7 +23,12 @@ def build_site(content: Path, output: Path, **overrides):
     """Build `content` into `output` with the project's settings."""
     return build(
         SETTINGS,
-        {"PATH": str(content), "OUTPUT_PATH": str(output), **overrides},
+        {
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(output.parent / "cache"),
+            **overrides,
+        },
     )
 
 
@@ -63,7 +68,10 @@ def note_text(**fields) -> str:
 def site(tmp_path_factory) -> Path:
     """The repository's sample bulletin, built once per test session."""
     output = tmp_path_factory.mktemp("site") / "output"
-    build(SETTINGS, {"OUTPUT_PATH": str(output)})
+    build(
+        SETTINGS,
+        {"OUTPUT_PATH": str(output), "CACHE_PATH": str(output.parent / "cache")},
+    )
     return output
 
 

@@ -13,7 +13,7 @@ PUBLISH = str(ROOT / "publishconf.py")
 def test_production_build_uses_the_public_address(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org/")
     output = tmp_path / "output"
-    build(PUBLISH, {"OUTPUT_PATH": str(output)})
+    build(PUBLISH, {"OUTPUT_PATH": str(output), "CACHE_PATH": str(tmp_path / "c")})
     home = read_html(output / "index.html")
     hrefs = [a["href"] for a in home.select("main a[href]")]
     assert hrefs and all(h.startswith("https://news.example.org/") for h in hrefs)

@@ -114,6 +114,7 @@ def overrides(content: Path) -> dict:
     return {
         "PATH": str(content),
         "OUTPUT_PATH": str(content.parent / "output"),
+        "CACHE_PATH": str(content.parent / "reader-cache"),
         "WHATSAPP": {"image_cache": str(content.parent / "cache")},
     }
 

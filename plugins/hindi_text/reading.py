@@ -19,6 +19,11 @@ def count_words(text: str) -> int:
     return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
 
 
+def minutes_for(words: int, wpm: int = DEFAULT_WPM) -> int:
+    """Whole minutes to read `words` words, at least 1."""
+    return max(1, math.ceil(words / wpm))
+
+
 def reading_minutes(text: str, wpm: int = DEFAULT_WPM) -> int:
     """Whole minutes to read `text`, at least 1."""
-    return max(1, math.ceil(count_words(text) / wpm))
+    return minutes_for(count_words(text), wpm)

@@ -50,8 +50,9 @@ def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> d
     """Turn a validated note's raw fields into the objects templates print.
 
     `thana` becomes the registry's Thana, the category takes its registry
-    slug, tags get romanized slugs, `image` becomes a NoteImage,
-    `summary_text` is the plain summary.
+    slug, tags get romanized slugs, `image` becomes a NoteImage.
+    Runs on every build (Pelican caches only what the reader returned), so a
+    registry edit reaches every note.
     """
     thana = metadata.get("thana")
     if isinstance(thana, str):
@@ -68,5 +69,4 @@ def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> d
         metadata["image"] = image_info(
             content_root, image.strip(), str(metadata.get("image_alt", "")).strip()
         )
-    metadata["summary_text"] = plain_text(str(metadata.get("summary", "")))
     return metadata

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from pelican import signals
 
-from plugins.hindi_text.reading import DEFAULT_WPM, reading_minutes
+from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 from plugins.settings import namespaced
 
-from .model import canonical_url, enrich_metadata, plain_text
+from .model import canonical_url, enrich_metadata
 from .problems import ContentError, Problem, display_path
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
@@ -102,21 +102,25 @@ def on_article_generator_init(generator) -> None:
     )
     registry, slugs = check_content(generator.settings, paths)
     generator.context["registry"] = registry
-    for reader in generator.readers.readers.values():
-        if isinstance(reader, SafeMarkdownReader):
-            reader.slugs = slugs
+    generator.context["note_slugs"] = slugs
 
 
 def on_article_context(generator, metadata) -> None:
-    enrich_metadata(
-        metadata, generator.context["registry"], Path(generator.settings["PATH"])
-    )
+    root = Path(generator.settings["PATH"])
+    if "slug" not in metadata and "note_file" in metadata:
+        # PATH_METADATA gives each note its path under content/ as note_file.
+        slug = generator.context["note_slugs"].get(
+            os.path.abspath(root / metadata["note_file"])
+        )
+        if slug:
+            metadata["slug"] = slug
+    enrich_metadata(metadata, generator.context["registry"], root)
 
 
 def on_article_generator_finalized(generator) -> None:
     wpm = plugin_settings(generator.settings)["reading_wpm"]
     for note in (*generator.articles, *generator.hidden_articles, *generator.drafts):
-        note.reading_minutes = reading_minutes(plain_text(note.content), wpm)
+        note.reading_minutes = minutes_for(getattr(note, "word_count", 0), wpm)
 
 
 def on_content_init(content) -> None:

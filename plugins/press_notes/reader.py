@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from pelican.readers import MarkdownReader
 
+from plugins.hindi_text.reading import count_words
+
+from .model import plain_text
 from .sanitize import find_unsafe, sanitize_html
 
 logger = logging.getLogger(__name__)
@@ -15,18 +17,12 @@ logger = logging.getLogger(__name__)
 class SafeMarkdownReader(MarkdownReader):
     """Reads Markdown as Pelican does, then removes unsafe HTML.
 
-    A note without a `slug` line gets the one the checks assigned to it
-    (`slugs`, keyed by absolute path, set for each build).
+    What it returns depends only on the file (Pelican caches it between
+    builds): sanitized HTML, plus the plain summary and the word count.
     """
-
-    slugs: dict[str, str] = {}  # noqa: RUF012 - replaced per build, never mutated
 
     def read(self, source_path):
         content, metadata = super().read(source_path)
-        if "slug" not in metadata:
-            slug = self.slugs.get(os.path.abspath(source_path))
-            if slug:
-                metadata["slug"] = slug
         unsafe = find_unsafe(content)
         if unsafe:
             logger.warning(
@@ -46,4 +42,6 @@ class SafeMarkdownReader(MarkdownReader):
                         name,
                     )
                 metadata[name] = sanitize_html(value)
+        metadata["summary_text"] = plain_text(str(metadata.get("summary", "")))
+        metadata["word_count"] = count_words(plain_text(content))
         return content, metadata

@@ -20,6 +20,8 @@ from pelican.utils import wait_for_changes
 
 from plugins.press_notes import ContentError
 
+from .cache import reader_cache_key, versioned_cache_path
+
 logger = logging.getLogger(__name__)
 
 
@@ -79,8 +81,12 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
     output = Path(settings["OUTPUT_PATH"])
     staging = staging_path(output)
     shutil.rmtree(staging, ignore_errors=True)
+    cache = versioned_cache_path(
+        Path(settings["CACHE_PATH"]), reader_cache_key(settings)
+    )
     run_settings = load_settings(
-        settings_file, {**(overrides or {}), "OUTPUT_PATH": str(staging)}
+        settings_file,
+        {**(overrides or {}), "OUTPUT_PATH": str(staging), "CACHE_PATH": str(cache)},
     )
     collector = _Collector()
     root = logging.getLogger()

@@ -1,0 +1,48 @@
+"""Pelican's reader cache makes rebuilds fast and never serves stale pages."""
+
+from __future__ import annotations
+
+import os
+
+from conftest import build_site, new_content, note_text, read_html
+
+from plugins.site_build.cache import reader_cache_key
+
+
+def test_rebuild_reads_changed_notes_and_registry_edits_reach_cached_ones(tmp_path):
+    content = new_content(
+        tmp_path,
+        {
+            "2026/10/a.md": note_text(),
+            "2026/10/b.md": note_text(slug="doosra", title="दूसरी सूचना"),
+        },
+    )
+    output = tmp_path / "output"
+    build_site(content, output)
+    caches = list((tmp_path / "cache").rglob("*Reader*"))
+    assert caches, "the build keeps a reader cache"
+
+    a = content / "notes/2026/10/a.md"
+    a.write_text(note_text(title="नामली में बदला हुआ शीर्षक"), encoding="utf-8")
+    os.utime(a, (a.stat().st_atime, a.stat().st_mtime + 5))
+    registry = content / "registry/thanas.toml"
+    text = registry.read_text(encoding="utf-8")
+    renamed = text.replace('slug = "namli"', 'slug = "namli-thana"')
+    assert renamed != text
+    registry.write_text(renamed, encoding="utf-8")
+    build_site(content, output)
+    changed = read_html(output / "2026/10/namli-yatayat-shivir/index.html")
+    assert changed.h1.get_text() == "नामली में बदला हुआ शीर्षक"
+    unchanged = read_html(output / "2026/10/doosra/index.html")
+    assert unchanged.h1.get_text() == "दूसरी सूचना"
+    # the unchanged (cached) note follows the registry edit
+    assert unchanged.select_one(".pills a")["href"] == "/thana/namli-thana/"
+    listing = read_html(output / "thana/namli-thana/index.html")
+    assert listing.find("a", href="/2026/10/doosra/")
+
+
+def test_cache_folder_follows_reading_settings():
+    base = {"MARKDOWN": {"extension_configs": {}}, "FORMATTED_FIELDS": ["summary"]}
+    other = {**base, "FORMATTED_FIELDS": ["summary", "title"]}
+    assert reader_cache_key(base) == reader_cache_key(dict(base))
+    assert reader_cache_key(base) != reader_cache_key(other)
