@@ -39,4 +39,8 @@ def tag_uri(authority: str, date: datetime, path: str) -> str:
 
 def note_id(note, content_root: str | Path, authority: str) -> str:
     """The permanent id of a note's feed entry (see the module docstring)."""
-    return tag_uri(authority, note.date, content_path(note.source_path, content_root))
+    # note_file is the same path, given by PATH_METADATA without touching disk
+    path = getattr(note, "note_file", None) or content_path(
+        note.source_path, content_root
+    )
+    return tag_uri(authority, note.date, path)

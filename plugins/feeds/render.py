@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urljoin
@@ -46,6 +46,8 @@ class SiteInfo:
     id_authority: str
     max_items: int
     fallback_updated: datetime  # `updated` of a feed without notes
+    # Per-note entry parts, made once per build though a note is in ~5 feeds.
+    parts: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def site_info(settings: dict, notes, now: datetime) -> SiteInfo:
@@ -198,8 +200,35 @@ def categories(note, site: SiteInfo) -> list[dict]:
     return found
 
 
+@dataclass(frozen=True)
+class EntryParts:
+    """What a note's entry holds in every feed it is in."""
+
+    id: str
+    content: str
+    categories: list
+    image: tuple | None  # (url, size, type) of the photo
+
+
+def entry_parts(note, site: SiteInfo) -> EntryParts:
+    """The parts of a note's entry, computed on first use in a build."""
+    key = note.source_path
+    if key not in site.parts:
+        image = getattr(note, "image", None)
+        site.parts[key] = EntryParts(
+            id=note_id(note, site.content_root, site.id_authority),
+            content=full_content(note, site),
+            categories=categories(note, site),
+            image=(image_url(note, site), image_size(note, site), image_type(image.url))
+            if image
+            else None,
+        )
+    return site.parts[key]
+
+
 def fill_entry(entry: FeedEntry, note, site: SiteInfo) -> None:
-    entry.id(note_id(note, site.content_root, site.id_authority))
+    parts = entry_parts(note, site)
+    entry.id(parts.id)
     entry.title(str(note.title))
     entry.link(href=note.canonical_url, rel="alternate", type="text/html")
     entry.published(published(note))
@@ -207,16 +236,12 @@ def fill_entry(entry: FeedEntry, note, site: SiteInfo) -> None:
     entry.author(name=note.reporter)
     entry.dc.dc_creator(note.reporter)
     entry.dcterms.modified(updated(note))
-    entry.category(categories(note, site))
+    entry.category(parts.categories)
     entry.summary(note.summary_text)
-    entry.content(full_content(note, site), type="html")
-    image = getattr(note, "image", None)
-    if image:
-        url, size, kind = (
-            image_url(note, site),
-            image_size(note, site),
-            image_type(image.url),
-        )
+    entry.content(parts.content, type="html")
+    if parts.image:
+        url, size, kind = parts.image
+        image = note.image
         entry.link(
             href=url, rel="enclosure", type=kind, length=str(size), title=image.alt
         )

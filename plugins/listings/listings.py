@@ -87,6 +87,11 @@ class ListingsGenerator(Generator):
 
     def generate_context(self):
         notes = self.context["articles"]
+        # A note's card appears on up to six pages (home, station, category,
+        # tags, month): render the theme's note_card macro once per build.
+        cards = self.env.get_template("_note_card.html").make_module(self.context)
+        for note in notes:
+            note.card_html = cards.note_card(note)
         home = plugin_settings(self.settings)["home_notes"]
         self.context["latest_notes"] = notes[:home]
         self.planned = plan_pages(self.settings, self.context["registry"], notes)
