@@ -230,10 +230,9 @@ def node_deps(c):
         "seed": "random seed of the notes (default 1)",
         "keep": "build in this folder and keep it (default: a temp folder)",
         "profile": "write cProfile stats of each build here and summarize them",
-        "project_cache": "experiment: the project with Pelican's content cache on",
     }
 )
-def bench(c, notes=1000, seed=1, keep="", profile="", project_cache=False):
+def bench(c, notes=1000, seed=1, keep="", profile=""):
     """Time this project's build against plain Pelican; last line 'ratio X.XX'."""
     from pathlib import Path
 
@@ -248,7 +247,6 @@ def bench(c, notes=1000, seed=1, keep="", profile="", project_cache=False):
                 seed=int(seed),
                 keep=Path(keep).resolve() if keep else None,
                 profile_dir=Path(profile).resolve() if profile else None,
-                project_cache=project_cache,
             )
         )
     except BenchError as e:

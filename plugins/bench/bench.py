@@ -36,7 +36,6 @@ class BenchResult:
     notes: int
     seed: int
     runs: tuple[Measurement, ...]
-    project_cache: bool = False
 
     def run(self, kind: str, phase: str) -> Measurement:
         return next(m for m in self.runs if m.label == f"{kind} {phase}")
@@ -56,13 +55,11 @@ def folders(workdir: Path, kind: str, content: Path) -> Folders:
     return Folders(content, workdir / f"{kind}-output", workdir / f"{kind}-cache")
 
 
-def build_spec(
-    kind: str, where: Folders, settings_file: Path, project_cache: bool = False
-) -> dict:
+def build_spec(kind: str, where: Folders, settings_file: Path) -> dict:
     if kind == "project":
         return {
             "settings_file": str(settings_file),
-            "overrides": project_overrides(where, content_cache=project_cache),
+            "overrides": project_overrides(where),
         }
     return {"overrides": plain_settings(where)}
 
@@ -74,13 +71,8 @@ def run_bench(
     seed: int = 1,
     settings_file: str = "pelicanconf.py",
     profile_dir: Path | None = None,
-    project_cache: bool = False,
 ) -> BenchResult:
-    """Generate `notes` notes under `workdir` and time the four builds.
-
-    project_cache=True runs the project with Pelican's content cache on (an
-    experiment: pelicanconf.py has it off).
-    """
+    """Generate `notes` notes under `workdir` and time the four builds."""
     settings_path = root / settings_file
     corpus = load_corpus(
         root / "content" / "notes", registry_for(read_settings(str(settings_path)))
@@ -94,26 +86,21 @@ def run_bench(
         for kind in KINDS:
             label = f"{kind} {phase}"
             profile = profile_dir / f"{kind}-{phase}.prof" if profile_dir else None
-            spec = build_spec(
-                kind, folders(workdir, kind, content), settings_path, project_cache
-            )
+            spec = build_spec(kind, folders(workdir, kind, content), settings_path)
             argv = worker_command(kind, spec, profile)
             log = workdir / f"{kind}-{phase}.log"
             measured = run_measured(label, argv, root, log)
             if not measured.ok:
                 raise BenchError(f"{label} build failed:\n{measured.log[-4000:]}")
             runs.append(measured)
-    return BenchResult(
-        notes=notes, seed=seed, runs=tuple(runs), project_cache=project_cache
-    )
+    return BenchResult(notes=notes, seed=seed, runs=tuple(runs))
 
 
 def format_report(result: BenchResult) -> str:
     """The table, the two ratios, and `ratio X.XX` (rebuild) as the last line."""
     lines = [
         f"bench: {result.notes:,} synthetic notes (seed {result.seed}), "
-        f"Python {platform.python_version()}, Pelican {pelican.__version__}"
-        + (", project with CACHE_CONTENT on" if result.project_cache else ""),
+        f"Python {platform.python_version()}, Pelican {pelican.__version__}",
         f"{'build':<18}{'wall time (s)':>14}{'CPU time (s)':>14}"
         f"{'peak memory (MB)':>18}",
     ]

@@ -21,20 +21,14 @@ class Folders:
     cache: Path
 
 
-def project_overrides(folders: Folders, content_cache: bool = False) -> dict:
-    """Overrides for plugins.site_build.build(pelicanconf.py, ...).
-
-    content_cache=True turns on Pelican's content cache (reader layer) as the
-    plain build has it: an experiment, not what pelicanconf.py says.
-    """
-    overrides = {
+def project_overrides(folders: Folders) -> dict:
+    """Overrides for plugins.site_build.build(pelicanconf.py, ...): only where
+    the files are; the content cache is on as pelicanconf.py has it."""
+    return {
         "PATH": str(folders.content),
         "OUTPUT_PATH": str(folders.output),
         "CACHE_PATH": str(folders.cache),
     }
-    if content_cache:
-        overrides |= {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
-    return overrides
 
 
 def plain_settings(folders: Folders) -> dict:
