@@ -54,3 +54,16 @@ def test_one_setting_switches_every_ui_number_to_devanagari(tmp_path):
         read_html(output / "shreni/samudayik-policing/page/1/index.html")
     )
     assert "१" in numbered
+
+
+def test_fast_dates_match_babels_patterns_for_every_month():
+    from datetime import datetime
+
+    from babel.dates import format_datetime
+
+    from plugins.hindi_text.dates import IST, hindi_date, hindi_month_year
+
+    for month in range(1, 13):
+        day = datetime(2026, month, 9, 23, 50, tzinfo=IST)
+        assert hindi_date(day) == format_datetime(day, "d MMMM y", locale="hi_IN")
+        assert hindi_month_year(day) == format_datetime(day, "LLLL y", locale="hi_IN")

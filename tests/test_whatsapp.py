@@ -541,3 +541,15 @@ def test_scope_must_be_district_or_thana(tmp_path):
     assert "[scope]: 'पूरा जिला' must be 'district'" in str(e.value)
     ok = new_content(tmp_path / "ok", {"2026/10/a.md": note_text(scope="district")})
     build_site(ok, tmp_path / "ok" / "output")
+
+
+def test_link_length_counts_exactly_what_wa_link_builds():
+    from plugins.whatsapp.message import link_length, wa_link
+
+    for text in (
+        "*आलोट थाने में अवैध शराब जब्त*\nसार…",
+        "abc XYZ_.-~!*()'\n😊 ok",
+        "http://127.0.0.1:8000/2026/11/x/ — रतलाम सामुदायिक बुलेटिन",
+        "",
+    ):
+        assert link_length(text) == len(wa_link(text))

@@ -8,11 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_month_names
 
 IST = ZoneInfo("Asia/Kolkata")
 LOCALE = "hi_IN"
 DEVANAGARI_DIGITS = str.maketrans("0123456789", "०१२३४५६७८९")
+# Babel's Hindi month names, read once: list pages print thousands of dates.
+MONTHS = get_month_names("wide", context="format", locale=LOCALE)
+MONTHS_STANDALONE = get_month_names("wide", context="stand-alone", locale=LOCALE)
 
 
 def to_ist(value: datetime) -> datetime:
@@ -28,8 +31,9 @@ def digits(text: str, devanagari: bool) -> str:
 
 
 def hindi_date(value: datetime, devanagari: bool = False) -> str:
-    """27 नवंबर 2026"""
-    return digits(format_datetime(to_ist(value), "d MMMM y", locale=LOCALE), devanagari)
+    """27 नवंबर 2026 (Babel's pattern "d MMMM y", with the names read once)."""
+    day = to_ist(value)
+    return digits(f"{day.day} {MONTHS[day.month]} {day.year}", devanagari)
 
 
 def hindi_datetime(value: datetime, devanagari: bool = False) -> str:
@@ -39,8 +43,9 @@ def hindi_datetime(value: datetime, devanagari: bool = False) -> str:
 
 
 def hindi_month_year(value: datetime, devanagari: bool = False) -> str:
-    """नवंबर 2026"""
-    return digits(format_datetime(to_ist(value), "LLLL y", locale=LOCALE), devanagari)
+    """नवंबर 2026 (Babel's pattern "LLLL y", with the names read once)."""
+    day = to_ist(value)
+    return digits(f"{MONTHS_STANDALONE[day.month]} {day.year}", devanagari)
 
 
 def hindi_weekday_date(value: datetime, devanagari: bool = False) -> str:

@@ -326,6 +326,9 @@ def looks_like_krutidev(text: str) -> bool:
     Needs at least :data:`MIN_TOKENS` scored words (so short strings are never
     flagged) and a :func:`krutidev_score` of at least :data:`THRESHOLD`.
     """
+    # The score is at most the share of ASCII letters: Unicode Hindi stops here.
+    if _latin_share(text) < THRESHOLD:
+        return False
     return len(_scored_tokens(text)) >= MIN_TOKENS and krutidev_score(text) >= THRESHOLD
 
 

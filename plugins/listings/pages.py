@@ -146,7 +146,9 @@ def listing_pages(listing: Listing, size: int) -> list[PageToWrite]:
                     "listing": listing,
                     "notes": chunk.notes,
                     "page_number": chunk.number,
-                    "chunks": newest_first,
+                    # Only the front page lists every numbered page: a list on
+                    # each of them would grow with the square of the notes.
+                    "chunks": [],
                     "newer_url": newer,
                     "older_url": older,
                 },

@@ -23,8 +23,16 @@ def wa_link(text: str) -> str:
     return WA_ME + quote(text, safe="")
 
 
+# Bytes that quote(..., safe="") leaves as they are; every other byte of the
+# UTF-8 text becomes %XX.
+UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
+
+
 def link_length(text: str) -> int:
-    return len(wa_link(text))
+    """len(wa_link(text)), counted without building the link."""
+    data = text.encode("utf-8")
+    unreserved = len(data) - len(data.translate(None, UNRESERVED))
+    return len(WA_ME) + 3 * len(data) - 2 * unreserved
 
 
 def ascii_url(url: str) -> str:
