@@ -553,3 +553,21 @@ def test_link_length_counts_exactly_what_wa_link_builds():
         "",
     ):
         assert link_length(text) == len(wa_link(text))
+
+
+def test_share_link_is_made_when_printed_and_escaped_like_text():
+    from markupsafe import escape
+
+    from plugins.whatsapp.pages import ShareLink
+
+    made = []
+
+    def make():
+        made.append(1)
+        return "https://wa.me/?text=%2A%E0%A4%86"
+
+    link = ShareLink(make)
+    assert made == [] and link
+    assert str(link) == "https://wa.me/?text=%2A%E0%A4%86"
+    assert str(escape(link)) == "https://wa.me/?text=%2A%E0%A4%86"
+    assert len(made) == 2

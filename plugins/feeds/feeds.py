@@ -23,6 +23,7 @@ from .plan import (
     FORMATS,
     STYLESHEET_PATH,
     feed_index,
+    feeds_by_key,
     feeds_of_kind,
     note_feeds,
     plan_feeds,
@@ -57,9 +58,10 @@ class FeedsGenerator(Generator):
         )
         now = datetime.now(IST).replace(microsecond=0)
         self.site = site_info(self.settings, notes, now)
+        by_key = feeds_by_key(self.feeds)
         for note in notes:
-            note.feeds = note_feeds(note, self.feeds, slugs)
-        self.context["FEED_INDEX"] = feed_index(self.feeds, notes, slugs)
+            note.feeds = note_feeds(note, by_key, slugs)
+        self.context["FEED_INDEX"] = feed_index(self.feeds, notes)
         self.context["FEEDS_PAGE_URL"] = FEEDS_PAGE_URL
 
     def generate_output(self, writer):

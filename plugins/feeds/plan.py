@@ -16,6 +16,7 @@ A reporter has a feed once a note names them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -66,8 +67,9 @@ class Feed:
             return f"feeds/all.{fmt}.xml"
         return f"feeds/{FOLDERS[self.kind]}/{self.slug}.{fmt}.xml"
 
-    @property
+    @functools.cached_property
     def links(self) -> tuple[FeedLink, ...]:
+        """The feed's two links (made once: thousands of pages share them)."""
         return tuple(
             FeedLink(
                 href=self.path(fmt),
@@ -196,26 +198,28 @@ class FeedIndex:
         return self.site
 
 
-def note_feeds(note, feeds: list[Feed], reporter_slug: Mapping[str, str]) -> tuple:
+def feeds_by_key(feeds: list[Feed]) -> dict[tuple[str, str], Feed]:
+    return {(f.kind, f.slug): f for f in feeds}
+
+
+def note_feeds(
+    note, by_key: Mapping[tuple[str, str], Feed], reporter_slug: Mapping[str, str]
+) -> tuple:
     """The station, category and reporter feeds of one note (links)."""
     wanted = [
         ("thana", note.thana.slug),
         ("category", note.category.slug),
         ("reporter", reporter_slug[note.reporter]),
     ]
-    by_key = {(f.kind, f.slug): f for f in feeds}
     return tuple(link for key in wanted for link in by_key[key].links)
 
 
-def feed_index(
-    feeds: list[Feed], notes: Iterable, reporter_slug: Mapping[str, str]
-) -> FeedIndex:
+def feed_index(feeds: list[Feed], notes: Iterable) -> FeedIndex:
+    """The index templates ask; each note's links are its `feeds` attribute."""
     site = next(f for f in feeds if f.kind == "site")
     return FeedIndex(
         site=site.links,
-        notes=MappingProxyType(
-            {n.save_as: note_feeds(n, feeds, reporter_slug) for n in notes}
-        ),
+        notes=MappingProxyType({n.save_as: n.feeds for n in notes}),
         listings=MappingProxyType(
             {f.page_url: f.links for f in feeds if f.kind in ("thana", "category")}
         ),

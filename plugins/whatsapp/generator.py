@@ -4,6 +4,7 @@ admin page of group digests, and (for `invoke share`) recording a run.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -18,6 +19,7 @@ from .groups import groups_by_thana, load_groups
 from .ledger import LedgerState, prepare, read_ledger
 from .pages import (
     OgImage,
+    ShareLink,
     note_preview_source,
     note_share_url,
     offers_json,
@@ -105,7 +107,11 @@ class WhatsAppGenerator(Generator):
         """Attach whatsapp_url and og_image to every note."""
         root = Path(self.settings["PATH"])
         for note in all_notes(self.context):
-            note.whatsapp_url = note_share_url(note, self.conf, self.site, self.words)
+            note.whatsapp_url = ShareLink(
+                functools.partial(
+                    note_share_url, note, self.conf, self.site, self.words
+                )
+            )
             note.og_image = self.preview(
                 note_preview_source(note, root, self.card(str(note.title))),
                 note.url,
