@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from conftest import build_site, new_content, note_text, read_html
+from PIL import Image
 
+from plugins.site_build import BuildFailed
 from plugins.site_build.cache import reader_cache_key
 
 
@@ -46,3 +49,47 @@ def test_cache_folder_follows_reading_settings():
     other = {**base, "FORMATTED_FIELDS": ["summary", "title"]}
     assert reader_cache_key(base) == reader_cache_key(dict(base))
     assert reader_cache_key(base) != reader_cache_key(other)
+
+
+def test_checks_skip_unchanged_notes_but_catch_every_change(tmp_path):
+    content = new_content(
+        tmp_path,
+        {
+            "2026/10/a.md": note_text(),
+            "2026/10/b.md": note_text(
+                slug="photo-wala", image="images/p.jpg", image_alt="एक चित्र"
+            ),
+        },
+    )
+    (content / "images").mkdir()
+    Image.new("RGB", (40, 30), "white").save(content / "images/p.jpg")
+    output = tmp_path / "output"
+    build_site(content, output, STATIC_PATHS=["images"])
+    remembered = list((tmp_path / "cache").rglob("press-notes-checks.json"))
+    assert remembered, "passing notes are remembered"
+
+    # an edited note is read and checked again
+    a = content / "notes/2026/10/a.md"
+    a.write_text(note_text(thana="अज्ञात"), encoding="utf-8")
+    os.utime(a, (a.stat().st_atime, a.stat().st_mtime + 5))
+    with pytest.raises(BuildFailed, match=r"a\.md:4 \[thana\]"):
+        build_site(content, output, STATIC_PATHS=["images"])
+    a.write_text(note_text(), encoding="utf-8")
+    os.utime(a, (a.stat().st_atime, a.stat().st_mtime + 10))
+
+    # a photo removed from under an unchanged note is caught
+    (content / "images/p.jpg").unlink()
+    with pytest.raises(BuildFailed, match=r"b\.md:\d+ \[image\]"):
+        build_site(content, output, STATIC_PATHS=["images"])
+    Image.new("RGB", (40, 30), "white").save(content / "images/p.jpg")
+
+    # a registry edit re-checks unchanged notes
+    registry = content / "registry/thanas.toml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(
+            'name = "नामली"', 'name = "नामलि"'
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildFailed, match=r"a\.md:4 \[thana\]"):
+        build_site(content, output, STATIC_PATHS=["images"])

@@ -14,6 +14,7 @@ from pelican import signals
 from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 from plugins.settings import namespaced
 
+from . import check_cache
 from .model import canonical_url, enrich_metadata
 from .problems import ContentError, Problem, display_path
 from .reader import SafeMarkdownReader
@@ -52,20 +53,38 @@ def registry_for(settings: dict) -> Registry:
 def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict]:
     """Check the registries and every note; raise ContentError if any fail.
 
-    Returns the registry and each note's slug keyed by its absolute path.
+    Notes that passed before and are unchanged are not read again (see
+    check_cache). Returns the registry and each note's slug keyed by its
+    absolute path.
     """
+    conf = plugin_settings(settings)
     registry = registry_for(settings)
     root = Path(settings["PATH"])
     rules = Rules(
         registry=registry,
         content_root=root,
-        summary_max_chars=plugin_settings(settings)["summary_max_chars"],
+        summary_max_chars=conf["summary_max_chars"],
     )
-    notes, problems, absolute = [], [], {}
+    cache_dir = Path(settings["CACHE_PATH"])
+    key = check_cache.fingerprint(
+        [root / conf["thana_registry"], root / conf["category_registry"]],
+        conf,
+        root,
+    )
+    before = check_cache.load(cache_dir, key)
+    notes, problems, files, passed_before = [], [], {}, {}
     for rel in sorted(note_paths):
         path = root / rel
         shown = display_path(path)
-        absolute[shown] = os.path.abspath(path)
+        files[shown] = path
+        keys = (
+            check_cache.still_passing(before[shown], path, root)
+            if shown in before
+            else None
+        )
+        if keys is not None:
+            passed_before[shown] = keys
+            continue
         try:
             notes.append((shown, path.read_text(encoding="utf-8")))
         except UnicodeDecodeError:
@@ -79,11 +98,16 @@ def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict
                     "--in-place'",
                 )
             )
-    checked = check_all(notes, rules)
+    checked = check_all(notes, rules, passed_before)
     problems += checked.problems
     if problems:
         raise ContentError(problems)
-    return registry, {absolute[p]: slug for p, slug in checked.slugs.items()}
+    check_cache.save(
+        cache_dir, key, {p: (files[p], k) for p, k in checked.passed.items()}
+    )
+    return registry, {
+        os.path.abspath(files[p]): slug for p, slug in checked.slugs.items()
+    }
 
 
 def on_initialized(pelican) -> None:

@@ -262,12 +262,41 @@ def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem
     return header, problems
 
 
+@dataclass(frozen=True)
+class NoteKeys:
+    """What the checks across notes need of one note's header."""
+
+    title: str
+    date: str
+    slug: str
+    slug_line: int | None
+    image: str
+
+    def value(self, key: str) -> str:
+        return getattr(self, key)
+
+    def line(self, key: str) -> int | None:
+        return self.slug_line if key == "slug" else None
+
+
+def note_keys(header: Header) -> NoteKeys:
+    return NoteKeys(
+        title=header.value("title"),
+        date=header.value("date"),
+        slug=header.value("slug"),
+        slug_line=header.line("slug"),
+        image=header.value("image"),
+    )
+
+
 @dataclass
 class Checked:
-    """The outcome of checking all notes: problems, and each note's slug."""
+    """The outcome of checking all notes: problems, each note's slug, and the
+    keys of every note that passed (to skip it next time if unchanged)."""
 
     problems: list[Problem] = field(default_factory=list)
     slugs: dict[str, str] = field(default_factory=dict)
+    passed: dict[str, NoteKeys] = field(default_factory=dict)
 
 
 def assign_slugs(headers: list[tuple[str, Header]]) -> dict[str, str]:
@@ -317,14 +346,25 @@ def url_clashes(
     return problems
 
 
-def check_all(notes: list[tuple[str, str]], rules: Rules) -> Checked:
-    """Check every note and the rules that span notes (unique URLs)."""
-    checked = Checked()
-    headers = []
+def check_all(
+    notes: list[tuple[str, str]],
+    rules: Rules,
+    passed_before: dict[str, NoteKeys] | None = None,
+) -> Checked:
+    """Check every note and the rules that span notes (unique URLs).
+
+    `passed_before` holds notes known to pass on their own (unchanged since
+    they last did): only the rules across notes are applied to them.
+    """
+    checked = Checked(passed=dict(passed_before or {}))
+    headers: list = list(checked.passed.items())
     for path, text in notes:
         header, found = check_note(path, text, rules)
         checked.problems += found
         headers.append((path, header))
+        if not found:
+            checked.passed[path] = note_keys(header)
+    headers.sort(key=lambda item: item[0])
     checked.slugs = assign_slugs(headers)
     checked.problems += url_clashes(headers, checked.slugs)
     return checked

@@ -1,0 +1,83 @@
+"""Remember which notes passed the checks, to skip them while unchanged.
+
+A note is skipped when its file has the same size and modification time as
+when it last passed, its photo (if any) still exists, and nothing else the
+checks read has changed: the registries, the settings and the checking code
+(all folded into one fingerprint). Rules across notes (slugs, unique URLs)
+always run over every note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .validate import NoteKeys
+
+CACHE_NAME = "press-notes-checks.json"
+PLUGINS = Path(__file__).resolve().parent.parent
+CHECK_CODE = (
+    "press_notes/validate.py",
+    "press_notes/frontmatter.py",
+    "press_notes/registry.py",
+    "hindi_text/krutidev.py",
+)
+
+
+def fingerprint(registry_files: list[Path], conf: dict, content_root: Path) -> str:
+    digest = hashlib.sha256()
+    for rel in CHECK_CODE:
+        digest.update((PLUGINS / rel).read_bytes())
+    for path in registry_files:
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    digest.update(json.dumps(conf, sort_keys=True, default=str).encode())
+    digest.update(str(content_root.resolve()).encode())
+    return digest.hexdigest()
+
+
+def stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_mtime_ns, st.st_size]
+
+
+def load(cache_dir: Path, key: str) -> dict:
+    """{shown path: [mtime_ns, size, keys...]} of the last passing notes."""
+    try:
+        data = json.loads((cache_dir / CACHE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data.get("notes", {}) if data.get("key") == key else {}
+
+
+def still_passing(entry: list, path: Path, content_root: Path) -> NoteKeys | None:
+    """The note's keys if it is unchanged since it passed, else None."""
+    try:
+        if entry[:2] != stamp(path):
+            return None
+        keys = NoteKeys(*entry[2:])
+    except (OSError, TypeError, ValueError):
+        return None
+    if keys.image and not (content_root / keys.image).is_file():
+        return None
+    return keys
+
+
+def save(cache_dir: Path, key: str, passed: dict[str, tuple[Path, NoteKeys]]) -> None:
+    """Write the cache atomically (a temp file, then a rename)."""
+    notes = {
+        shown: [
+            *stamp(path),
+            keys.title,
+            keys.date,
+            keys.slug,
+            keys.slug_line,
+            keys.image,
+        ]
+        for shown, (path, keys) in passed.items()
+    }
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir / f".{CACHE_NAME}.{os.getpid()}"
+    tmp.write_text(json.dumps({"key": key, "notes": notes}), encoding="utf-8")
+    os.replace(tmp, cache_dir / CACHE_NAME)
