@@ -67,3 +67,17 @@ def test_fast_dates_match_babels_patterns_for_every_month():
         day = datetime(2026, month, 9, 23, 50, tzinfo=IST)
         assert hindi_date(day) == format_datetime(day, "d MMMM y", locale="hi_IN")
         assert hindi_month_year(day) == format_datetime(day, "LLLL y", locale="hi_IN")
+
+
+def test_fast_date_and_time_match_babel_at_every_minute_of_a_day():
+    from datetime import datetime, timedelta
+
+    from babel.dates import format_datetime
+
+    from plugins.hindi_text.dates import IST, hindi_datetime
+
+    start = datetime(2026, 2, 28, 0, 0, tzinfo=IST)
+    for minute in range(24 * 60):
+        moment = start + timedelta(minutes=minute)
+        expected = format_datetime(moment, "d MMMM y, B h:mm", locale="hi_IN")
+        assert hindi_datetime(moment) == expected

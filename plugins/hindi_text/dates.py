@@ -5,7 +5,8 @@ Never through the OS locale (many machines have no hi_IN locale installed).
 
 from __future__ import annotations
 
-from datetime import datetime
+import functools
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, get_month_names
@@ -37,9 +38,25 @@ def hindi_date(value: datetime, devanagari: bool = False) -> str:
 
 
 def hindi_datetime(value: datetime, devanagari: bool = False) -> str:
-    """27 नवंबर 2026, सुबह 11:30 (day period in Hindi, never am/pm)."""
-    text = format_datetime(to_ist(value), "d MMMM y, B h:mm", locale=LOCALE)
+    """27 नवंबर 2026, सुबह 11:30 (Babel's "d MMMM y, B h:mm": the day period
+    in Hindi, never am/pm)."""
+    day = to_ist(value)
+    hour = day.hour % 12 or 12
+    text = (
+        f"{day.day} {MONTHS[day.month]} {day.year}, "
+        f"{day_period(day.hour, day.minute)} {hour}:{day.minute:02d}"
+    )
     return digits(text, devanagari)
+
+
+@functools.lru_cache(maxsize=24 * 60)  # locale data, not build state
+def day_period(hour: int, minute: int) -> str:
+    """Babel's Hindi day period (सुबह, दोपहर, शाम, रात …) of a time of day."""
+    return format_datetime(
+        datetime.combine(datetime(2026, 1, 1), time(hour, minute), tzinfo=IST),
+        "B",
+        locale=LOCALE,
+    )
 
 
 def hindi_month_year(value: datetime, devanagari: bool = False) -> str:
