@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from plugins.site_build import build
+from plugins.site_build.build import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = str(ROOT / "pelicanconf.py")
@@ -81,3 +83,13 @@ def html_pages(site) -> dict[str, BeautifulSoup]:
     return {
         str(p.relative_to(site)): read_html(p) for p in sorted(site.rglob("*.html"))
     }
+
+
+@pytest.fixture(scope="session")
+def served(site) -> str:
+    """The sample bulletin served as `make serve` serves it, on loopback."""
+    httpd = make_server(site, "127.0.0.1", 0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()

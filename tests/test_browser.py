@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from urllib.parse import urlparse
 
 import pytest
 from conftest import ARTIFACTS
 from playwright.sync_api import sync_playwright
-
-from plugins.site_build.build import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,17 +27,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(site):
-    """The built site served as `make serve` serves it, on a free loopback port."""
-    httpd = make_server(site, "127.0.0.1", 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -49,7 +35,7 @@ def browser():
 
 
 @pytest.fixture
-def phone(browser, server):
+def phone(browser, served):
     """A 360×640 phone page that records every request leaving loopback."""
     context = browser.new_context(
         viewport={"width": 360, "height": 640},
@@ -69,9 +55,9 @@ def phone(browser, server):
     context.close()
 
 
-def test_home_to_bilpank_note_on_a_phone(phone, server):
+def test_home_to_bilpank_note_on_a_phone(phone, served):
     ARTIFACTS.mkdir(exist_ok=True)
-    response = phone.goto(f"{server}/")
+    response = phone.goto(f"{served}/")
     assert response.ok
     link = phone.get_by_role("link", name=BILPANK_TITLE)
     link.first.click()
@@ -85,9 +71,9 @@ def test_home_to_bilpank_note_on_a_phone(phone, server):
     assert phone.outside_requests == []
 
 
-def test_home_page_fits_a_phone_without_javascript(phone, server):
+def test_home_page_fits_a_phone_without_javascript(phone, served):
     ARTIFACTS.mkdir(exist_ok=True)
-    phone.goto(f"{server}/")
+    phone.goto(f"{served}/")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
     assert phone.locator("html").get_attribute("lang") == "hi"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-import threading
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -25,7 +24,6 @@ from PIL import Image, ImageChops, ImageFont, ImageOps, ImageStat, features
 
 from plugins.press_notes import registry_for
 from plugins.site_build import BuildFailed
-from plugins.site_build.build import make_server
 from plugins.whatsapp.groups import load_groups
 from plugins.whatsapp.ledger import read_ledger
 from plugins.whatsapp.message import (
@@ -81,16 +79,6 @@ def pages(site) -> dict[str, BeautifulSoup]:
     return {
         str(p.relative_to(site)): read_html(p) for p in sorted(site.rglob("*.html"))
     }
-
-
-@pytest.fixture(scope="module")
-def served(site):
-    httpd = make_server(site, "127.0.0.1", 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
 
 
 def note_pages(pages) -> dict[str, BeautifulSoup]:

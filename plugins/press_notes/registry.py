@@ -65,7 +65,8 @@ def _load_toml(path: Path) -> tuple[dict | None, list[Problem]]:
         ]
 
 
-def _text(entry: dict, key: str, where: str, problems: list[Problem]) -> str:
+def text_field(entry: dict, key: str, where: str, problems: list[Problem]) -> str:
+    """A required text value of a registry entry, NFC-normalized."""
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
         problems.append(
@@ -79,7 +80,7 @@ def _slug(entry: dict, where: str, problems: list[Problem]) -> str:
     """The entry's `slug`, or one romanized from its `name` when left out."""
     if "slug" not in entry and isinstance(entry.get("name"), str):
         return slugify(entry["name"])
-    slug = _text(entry, "slug", where, problems)
+    slug = text_field(entry, "slug", where, problems)
     if slug and not SLUG_RE.match(slug):
         problems.append(
             Problem(
@@ -104,7 +105,7 @@ def parse_thanas(
     else:
         where = f"{path} [district]"
         district = District(
-            name=_text(district_data, "name", where, problems),
+            name=text_field(district_data, "name", where, problems),
             slug=_slug(district_data, where, problems),
             state=str(district_data.get("state", "")),
         )
@@ -120,9 +121,9 @@ def parse_thanas(
         slug = _slug(entry, where, problems)
         thanas.append(
             Thana(
-                name=_text(entry, "name", where, problems),
+                name=text_field(entry, "name", where, problems),
                 slug=slug,
-                area=_text(entry, "area", where, problems),
+                area=text_field(entry, "area", where, problems),
                 url=url_pattern.format(slug=slug),
                 aliases=tuple(unicodedata.normalize("NFC", a.strip()) for a in aliases),
             )
@@ -142,7 +143,7 @@ def parse_categories(
         slug = _slug(entry, where, problems)
         categories.append(
             CategoryInfo(
-                name=_text(entry, "name", where, problems),
+                name=text_field(entry, "name", where, problems),
                 slug=slug,
                 description=str(entry.get("description", "")).strip(),
                 url=url_pattern.format(slug=slug),

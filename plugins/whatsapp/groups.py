@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.press_notes.problems import ContentError, Problem, display_path
-from plugins.press_notes.registry import SLUG_RE, Registry, Thana
+from plugins.press_notes.registry import SLUG_RE, Registry, Thana, text_field
 
 INVITE_RE = re.compile(r"^https://chat\.whatsapp\.com/(?P<code>[A-Za-z0-9]{20,24})$")
 FIELDS = ("id", "name", "thanas", "invite", "admin")
@@ -32,16 +32,6 @@ class Group:
     @property
     def thana_slugs(self) -> frozenset[str]:
         return frozenset(t.slug for t in self.thanas)
-
-
-def _text(entry: dict, key: str, where: str, problems: list[Problem]) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not value.strip():
-        problems.append(
-            Problem(where, None, key, f"'{key}' must be a non-empty text value")
-        )
-        return ""
-    return unicodedata.normalize("NFC", value.strip())
 
 
 def _thanas(
@@ -83,7 +73,7 @@ def _thanas(
 
 
 def _invite(entry: dict, where: str, problems: list[Problem]) -> str:
-    link = _text(entry, "invite", where, problems)
+    link = text_field(entry, "invite", where, problems)
     if link and not INVITE_RE.match(link):
         problems.append(
             Problem(
@@ -117,7 +107,7 @@ def parse_groups(data: dict, path: str, registry: Registry) -> tuple[list, list]
                     f"unknown field '{key}'; known fields: {', '.join(FIELDS)}",
                 )
             )
-        group_id = _text(entry, "id", where, problems)
+        group_id = text_field(entry, "id", where, problems)
         if group_id and not SLUG_RE.match(group_id):
             problems.append(
                 Problem(
@@ -132,10 +122,10 @@ def parse_groups(data: dict, path: str, registry: Registry) -> tuple[list, list]
         groups.append(
             Group(
                 id=group_id,
-                name=_text(entry, "name", where, problems),
+                name=text_field(entry, "name", where, problems),
                 thanas=_thanas(entry, where, registry, problems),
                 invite=_invite(entry, where, problems),
-                admin=_text(entry, "admin", where, problems),
+                admin=text_field(entry, "admin", where, problems),
             )
         )
     problems += _repeats(groups, path)
