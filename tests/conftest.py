@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import sync_playwright
 
 from plugins.site_build import build
 from plugins.site_build.build import make_server
@@ -15,6 +16,18 @@ from plugins.site_build.build import make_server
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = str(ROOT / "pelicanconf.py")
 ARTIFACTS = ROOT / "artifacts"
+# Debian's chromium, started as this machine needs it: no sandbox as root, and
+# no background connections (the network is closed).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def read_html(path: Path) -> BeautifulSoup:
@@ -93,3 +106,12 @@ def served(site) -> str:
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test (Playwright drives it)."""
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -27,7 +27,6 @@ from conftest import (
 from lxml import etree
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.settings import read_settings
-from playwright.sync_api import sync_playwright
 
 from plugins.feeds.ids import tag_uri
 from plugins.feeds.plan import FeedIndex, FeedLink, reporter_slugs
@@ -53,16 +52,6 @@ NS = {
 BASE = "http://127.0.0.1:8000"
 DEVANAGARI = re.compile("[\u0900-\u097f]")
 NEWSBOAT = "/usr/bin/newsboat"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 STYLESHEET_PI = b'<?xml-stylesheet type="text/xsl" href="/feeds/feed.xsl"?>'
 
 
@@ -655,28 +644,26 @@ def test_newsboat_updates_an_edited_title_in_place(tmp_path):
 
 
 @pytest.mark.browser
-def test_a_feed_opened_in_chromium_shows_hindi(served):
+def test_a_feed_opened_in_chromium_shows_hindi(served, browser):
     """Chromium 156 still applies XSLT (with a deprecation banner of its own).
 
     Chrome plans to remove XSLT: where the browser has no XSLTProcessor any
     more, the feed is shown as XML, which still carries its Hindi title.
     """
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 360, "height": 640})
-            response = page.goto(f"{served}/feeds/thana/alot.rss.xml")
-            assert response.ok
-            page.wait_for_load_state()
-            has_xslt = page.evaluate("typeof XSLTProcessor !== 'undefined'")
-            text = page.evaluate("document.documentElement.textContent")
-            assert "रतलाम सामुदायिक बुलेटिन — थाना आलोट" in text
-            if has_xslt:
-                assert page.locator("#feed-view h1").inner_text() == (
-                    "रतलाम सामुदायिक बुलेटिन — थाना आलोट"
-                )
-                assert "इस फ़ीड को कैसे पढ़ें" in page.locator("main").inner_text()
-            page.screenshot(path=str(ARTIFACTS / "feed-alot-360x640.png"))
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 360, "height": 640})
+    try:
+        response = page.goto(f"{served}/feeds/thana/alot.rss.xml")
+        assert response.ok
+        page.wait_for_load_state()
+        has_xslt = page.evaluate("typeof XSLTProcessor !== 'undefined'")
+        text = page.evaluate("document.documentElement.textContent")
+        assert "रतलाम सामुदायिक बुलेटिन — थाना आलोट" in text
+        if has_xslt:
+            assert page.locator("#feed-view h1").inner_text() == (
+                "रतलाम सामुदायिक बुलेटिन — थाना आलोट"
+            )
+            assert "इस फ़ीड को कैसे पढ़ें" in page.locator("main").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "feed-alot-360x640.png"))
+    finally:
+        page.close()

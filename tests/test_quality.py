@@ -23,8 +23,6 @@ from urllib.parse import urlparse
 import pytest
 from conftest import ARTIFACTS, ROOT, SETTINGS, build_site
 from pelican.settings import read_settings
-from playwright.sync_api import sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS
 
 from plugins.bench.lighthouse import format_lighthouse, read_report
 from plugins.bench.node_tools import axe_script, installed_matches, vnu_jar
@@ -150,14 +148,6 @@ def urls(site, paged_site):
         found["404"] = sample + MISSING_URL
         found |= {t: paged + u for t, u in PAGED_URLS.items()}
         yield found
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, url: str, viewport: dict, javascript: bool):
