@@ -51,10 +51,12 @@ def load(cache_dir: Path, key: str) -> dict:
     return data.get("notes", {}) if data.get("key") == key else {}
 
 
-def still_passing(entry: list, path: Path, content_root: Path) -> NoteKeys | None:
-    """The note's keys if it is unchanged since it passed, else None."""
+def still_passing(
+    entry: list, current: list[int], content_root: Path
+) -> NoteKeys | None:
+    """The note's keys if its stamp is `current` as when it passed, else None."""
     try:
-        if entry[:2] != stamp(path):
+        if entry[:2] != current:
             return None
         keys = NoteKeys(*entry[2:])
     except (OSError, TypeError, ValueError):
@@ -64,18 +66,24 @@ def still_passing(entry: list, path: Path, content_root: Path) -> NoteKeys | Non
     return keys
 
 
-def save(cache_dir: Path, key: str, passed: dict[str, tuple[Path, NoteKeys]]) -> None:
-    """Write the cache atomically (a temp file, then a rename)."""
+def save(
+    cache_dir: Path, key: str, passed: dict[str, tuple[list[int], NoteKeys]]
+) -> None:
+    """Write the cache atomically (a temp file, then a rename).
+
+    Each note's stamp is the one taken before it was read, so an edit made
+    while the build ran is checked next time.
+    """
     notes = {
         shown: [
-            *stamp(path),
+            *note_stamp,
             keys.title,
             keys.date,
             keys.slug,
             keys.slug_line,
             keys.image,
         ]
-        for shown, (path, keys) in passed.items()
+        for shown, (note_stamp, keys) in passed.items()
     }
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = cache_dir / f".{CACHE_NAME}.{os.getpid()}"

@@ -72,13 +72,14 @@ def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict
         root,
     )
     before = check_cache.load(cache_dir, key)
-    notes, problems, files, passed_before = [], [], {}, {}
+    notes, problems, files, stamps, passed_before = [], [], {}, {}, {}
     for rel in sorted(note_paths):
         path = root / rel
         shown = display_path(path)
         files[shown] = path
+        stamps[shown] = check_cache.stamp(path)
         keys = (
-            check_cache.still_passing(before[shown], path, root)
+            check_cache.still_passing(before[shown], stamps[shown], root)
             if shown in before
             else None
         )
@@ -103,7 +104,7 @@ def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict
     if problems:
         raise ContentError(problems)
     check_cache.save(
-        cache_dir, key, {p: (files[p], k) for p, k in checked.passed.items()}
+        cache_dir, key, {p: (stamps[p], k) for p, k in checked.passed.items()}
     )
     return registry, {
         os.path.abspath(files[p]): slug for p, slug in checked.slugs.items()
