@@ -42,7 +42,10 @@ def build_project(spec: dict) -> None:
     from plugins.site_build import build
 
     result = build(spec["settings_file"], spec["overrides"])
-    print(f"bench worker: project built {result.notes} notes, {result.pages} pages")
+    print(
+        f"bench worker: project built {result.notes} notes, {result.pages} pages, "
+        f"{result.reused} unchanged note pages reused"
+    )
 
 
 def build_plain(spec: dict) -> None:

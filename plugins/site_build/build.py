@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import Pelican
+from pelican.plugins import signals
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.settings import read_settings
 from pelican.utils import wait_for_changes
@@ -21,6 +22,7 @@ from pelican.utils import wait_for_changes
 from plugins.press_notes import ContentError
 
 from .cache import reader_cache_key, versioned_cache_path
+from .reuse import MANIFEST_NAME, PageReuse, writer_for
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ class BuildResult:
     notes: int
     pages: int
     warnings: int
+    reused: int = 0
 
 
 class _Collector(logging.Handler):
@@ -88,6 +91,9 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
         settings_file,
         {**(overrides or {}), "OUTPUT_PATH": str(staging), "CACHE_PATH": str(cache)},
     )
+    reuse = PageReuse(output, Path(settings["CACHE_PATH"]) / MANIFEST_NAME)
+    get_writer = writer_for(reuse)
+    signals.get_writer.connect(get_writer)
     collector = _Collector()
     root = logging.getLogger()
     root.addHandler(collector)
@@ -102,6 +108,7 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
         raise BuildFailed(f"the build stopped: {e.__class__.__name__}: {e}") from e
     finally:
         root.removeHandler(collector)
+        signals.get_writer.disconnect(get_writer)
     if collector.errors:
         shutil.rmtree(staging, ignore_errors=True)
         listed = "\n".join(f"  {m}" for m in collector.errors)
@@ -109,16 +116,19 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
             f"{len(collector.errors)} error(s) while building; nothing was "
             f"published:\n{listed}"
         )
+    reuse.forget()
     swap_in(staging, output)
+    reuse.save()
     notes = sum(1 for _ in output.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"))
     pages = sum(1 for _ in output.rglob("*.html"))
-    return BuildResult(output, notes, pages, collector.warnings)
+    return BuildResult(output, notes, pages, collector.warnings, reuse.reused)
 
 
 def report(result: BuildResult) -> str:
     return (
         f"built {result.notes} notes, {result.pages} HTML pages into "
-        f"{result.output} ({result.warnings} warnings)"
+        f"{result.output} ({result.reused} unchanged note pages reused, "
+        f"{result.warnings} warnings)"
     )
 
 
