@@ -16,6 +16,7 @@ from plugins.bench.measure import Measurement, run_measured
 from plugins.bench.notes import extra_note, load_corpus, make_notes
 from plugins.bench.profile import area_of
 from plugins.bench.settings import Folders, plain_settings, project_overrides
+from plugins.bench.worker import REUSED_MARK
 from plugins.press_notes import registry_for
 from plugins.press_notes.validate import Rules, check_notes, parse_note_date
 
@@ -101,8 +102,8 @@ def test_each_build_is_measured_in_its_own_process(tmp_path):
 
 
 def test_report_ends_with_the_rebuild_ratio():
-    def m(label, wall, mb):
-        return Measurement(label, wall, mb, 0, "", cpu_s=wall / 2)
+    def m(label, wall, mb, log=""):
+        return Measurement(label, wall, mb, 0, log, cpu_s=wall / 2)
 
     result = BenchResult(
         notes=10,
@@ -110,11 +111,12 @@ def test_report_ends_with_the_rebuild_ratio():
         runs=(
             m("project cold", 3.0, 100),
             m("plain cold", 2.0, 90),
-            m("project rebuild", 2.5, 101),
+            m("project rebuild", 2.5, 101, f"x\n{REUSED_MARK} 9\ny"),
             m("plain rebuild", 1.0, 80),
         ),
     )
     lines = format_report(result).splitlines()
+    assert "project rebuild reused 9 unchanged note pages of 11" in lines
     assert lines[-1] == "ratio 2.50"
     assert "cold ratio 1.50" in "\n".join(lines)
     assert "rebuild ratio 2.50 (target ≤ 1.00; CPU time 2.50)" in lines
@@ -154,6 +156,8 @@ def test_invoke_bench_runs_both_builds_and_prints_the_ratio():
     }
     assert "30 synthetic notes" in lines[0]
     assert re.search(r"^cold ratio \d+\.\d\d", done.stdout, re.M)
+    # the rebuild renders the new note and links the 30 unchanged ones
+    assert "project rebuild reused 30 unchanged note pages of 31" in lines
 
 
 def test_bench_stops_on_a_failing_build(tmp_path):

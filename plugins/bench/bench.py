@@ -17,7 +17,7 @@ from pelican.settings import read_settings
 
 from plugins.press_notes import registry_for
 
-from .measure import Measurement, run_measured, worker_command
+from .measure import Measurement, reported_reuse, run_measured, worker_command
 from .notes import extra_note, load_corpus, make_notes, prepare_content, write_note
 from .settings import Folders, plain_settings, project_overrides
 
@@ -109,6 +109,12 @@ def format_report(result: BenchResult) -> str:
             f"{m.label:<18}{m.wall_s:>14.2f}{m.cpu_s:>14.2f}{m.peak_mb:>18.1f}"
         )
     peak = max(m.peak_mb for m in result.runs if m.label.startswith("project"))
+    reused = reported_reuse(result.run("project", "rebuild").log)
+    if reused is not None:
+        lines.append(
+            f"project rebuild reused {reused:,} unchanged note pages of "
+            f"{result.notes + 1:,}"
+        )
     lines += [
         f"cold ratio {result.ratio('cold'):.2f} (project / plain Pelican, wall "
         f"time; CPU time {result.ratio('cold', cpu=True):.2f})",

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .worker import PEAK_MARK
+from .worker import PEAK_MARK, REUSED_MARK
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,14 @@ def reported_peak_mb(log: str) -> float | None:
     for line in reversed(log.splitlines()):
         if line.startswith(PEAK_MARK):
             return int(line.removeprefix(PEAK_MARK)) / 1024
+    return None
+
+
+def reported_reuse(log: str) -> int | None:
+    """How many note pages a project build reused (`REUSED_MARK <n>`)."""
+    for line in log.splitlines():
+        if line.startswith(REUSED_MARK):
+            return int(line.removeprefix(REUSED_MARK))
     return None
 
 

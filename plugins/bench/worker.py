@@ -18,6 +18,8 @@ from pathlib import Path
 
 # The last line a worker prints: its own peak memory (see measure.py).
 PEAK_MARK = "bench worker peak memory kB:"
+# How many note pages a project build linked from the last build.
+REUSED_MARK = "bench worker note pages reused:"
 
 
 def own_peak_kb() -> int:
@@ -42,10 +44,8 @@ def build_project(spec: dict) -> None:
     from plugins.site_build import build
 
     result = build(spec["settings_file"], spec["overrides"])
-    print(
-        f"bench worker: project built {result.notes} notes, {result.pages} pages, "
-        f"{result.reused} unchanged note pages reused"
-    )
+    print(f"bench worker: project built {result.notes} notes, {result.pages} pages")
+    print(f"{REUSED_MARK} {result.reused}")
 
 
 def build_plain(spec: dict) -> None:

@@ -76,32 +76,33 @@ class Unstable(ValueError):
     """A value has no description that is the same in every process."""
 
 
+SCALARS = (str, int, float, bool, type(None))
+
+
 def stable(value) -> str:
     """Describe `value` the same way in every process, or raise Unstable."""
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, SCALARS):
         return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join([stable(v) for v in value]) + "]"
     if isinstance(value, (datetime, date)):
         return value.isoformat()
+    if isinstance(value, dict):
+        items = sorted([(stable(k), stable(v)) for k, v in value.items()])
+        return "{" + ",".join([f"{k}:{v}" for k, v in items]) + "}"
+    if isinstance(value, URLWrapper):
+        # its URL is made from the slug and the settings (in the site key)
+        extra = getattr(value, "description", None)
+        return f"{type(value).__qualname__}({value.name!r},{value.slug!r},{extra!r})"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parts = [stable(getattr(value, f.name)) for f in dataclasses.fields(value)]
+        return f"{type(value).__qualname__}(" + ",".join(parts) + ")"
     if isinstance(value, Path):
         return repr(str(value))
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(stable(v) for v in value) + "]"
-    if isinstance(value, dict):
-        items = sorted((stable(k), stable(v)) for k, v in value.items())
-        return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
     if isinstance(value, (set, frozenset)):
-        return "{" + ",".join(sorted(stable(v) for v in value)) + "}"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        parts = (stable(getattr(value, f.name)) for f in dataclasses.fields(value))
-        return f"{type(value).__qualname__}(" + ",".join(parts) + ")"
-    if isinstance(value, URLWrapper):
-        extra = getattr(value, "description", None)
-        return (
-            f"{type(value).__qualname__}({value.name!r},{value.slug!r},"
-            f"{value.url!r},{stable(extra)})"
-        )
-    if isinstance(value, Content):
-        return f"{type(value).__qualname__}({value.url!r},{stable(value.title)})"
+        return "{" + ",".join(sorted([stable(v) for v in value])) + "}"
+    if isinstance(value, Content):  # a page in the menu: all its fields
+        return f"{type(value).__qualname__}({value.url!r},{stable(value.metadata)})"
     if callable(value) and hasattr(value, "__qualname__"):
         return f"{getattr(value, '__module__', '?')}.{value.__qualname__}"
     raise Unstable(f"{type(value).__module__}.{type(value).__qualname__}")
