@@ -11,9 +11,12 @@ the key is the same and the file was not touched since.
 Anything this module cannot describe the same way in every process (an
 unknown object among the printed fields or the settings) makes the key
 unusable, and the page is rendered: a wrong guess costs time, never a stale
-page. tests/test_reuse.py checks that every field and site-wide name the
-note templates read is listed here, and that a rebuild gives the same files
-as a clean build after each kind of change.
+page. Before reusing, the note template and all it extends, includes and
+imports are read; a value they read that the key does not hold turns reuse
+off for the build, with a warning. Filters and globals the templates call
+must depend only on their arguments and the settings (the plugins' do).
+tests/test_reuse.py rebuilds after each kind of edit and compares every file
+with a clean build.
 """
 
 from __future__ import annotations
