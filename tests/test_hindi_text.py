@@ -13,6 +13,8 @@ from plugins.hindi_text.reading import count_words, reading_minutes
 def test_hindi_words_are_counted_whole():
     assert count_words("पुलिस अधीक्षक के निर्देशन पर बिलपांक थाने में बैठक हुई।") == 10
     assert count_words("यातायात — 5,000 लोग, 60 ग्रुप") == 5
+    # a token counts if it holds a letter or digit; dashes and "_" alone do not
+    assert count_words("क ख़ — _ … ३ 7 a_ ।") == 5
 
 
 def test_reading_minutes():

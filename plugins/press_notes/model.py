@@ -6,11 +6,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup
 from PIL import Image
 
 from plugins.hindi_text.slugs import slugify
 
+from .fragment import text_of
 from .registry import Registry
 
 
@@ -38,8 +38,7 @@ def canonical_url(base: str, url: str) -> str:
 
 def plain_text(html: str) -> str:
     """Text of an HTML fragment with whitespace folded (for previews, feeds)."""
-    text = BeautifulSoup(html or "", "html.parser").get_text(" ")
-    return " ".join(text.split())
+    return text_of(html or "")
 
 
 def nfc(text: str) -> str:

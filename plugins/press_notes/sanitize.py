@@ -7,7 +7,8 @@ reporter wrote that will not reach the page, so the warning can say it.
 from __future__ import annotations
 
 import nh3
-from bs4 import BeautifulSoup
+
+from .fragment import elements
 
 DANGEROUS_TAGS = ("script", "style", "iframe", "object", "embed", "form", "link")
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href")
@@ -29,15 +30,14 @@ def _is_script_url(value: str) -> bool:
 def find_unsafe(html: str) -> list[str]:
     """Describe each unsafe construct in `html` (empty list if none)."""
     found = []
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup.find_all(True):
-        if tag.name in DANGEROUS_TAGS:
-            found.append(f"<{tag.name}> element")
-        for attr, value in tag.attrs.items():
+    for tag in elements(html):
+        if tag.tag in DANGEROUS_TAGS:
+            found.append(f"<{tag.tag}> element")
+        for attr, value in tag.attrib.items():
             if attr.lower().startswith("on"):
-                found.append(f"{attr} attribute on <{tag.name}>")
+                found.append(f"{attr} attribute on <{tag.tag}>")
             elif attr.lower() in URL_ATTRIBUTES and _is_script_url(str(value)):
-                found.append(f"script URL in {attr} of <{tag.name}>")
+                found.append(f"script URL in {attr} of <{tag.tag}>")
     return found
 
 

@@ -18,10 +18,11 @@ PLUGINS = Path(__file__).resolve().parent.parent
 READING_CODE = (
     "press_notes/reader.py",
     "press_notes/sanitize.py",
+    "press_notes/fragment.py",
     "press_notes/model.py",
     "hindi_text/reading.py",
 )
-READING_PACKAGES = ("pelican", "markdown", "nh3", "beautifulsoup4")
+READING_PACKAGES = ("pelican", "markdown", "nh3", "lxml")
 READING_SETTINGS = ("MARKDOWN", "FORMATTED_FIELDS", "READERS", "TYPOGRIFY")
 
 
