@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site, note_text
+from pelican import signals
 from PIL import Image
 
 from plugins.site_build import BuildFailed
 from plugins.site_build.reuse import (
-    MANIFEST_NAME,
+    MANIFEST_FOLDER,
     Unstable,
     stable,
     template_reads,
@@ -151,8 +152,12 @@ def test_a_new_photo_or_a_hand_edited_page_is_rendered_again(bulletin):
     bulletin.check(reused=NOTES - 1)
 
 
+def manifests(bulletin: Bulletin) -> list[Path]:
+    return sorted((bulletin.output.parent / "cache" / MANIFEST_FOLDER).glob("*.json"))
+
+
 def test_a_failed_build_keeps_the_record_of_the_published_pages(bulletin):
-    manifest = bulletin.output.parent / "cache" / MANIFEST_NAME
+    [manifest] = manifests(bulletin)
     before = json.loads(manifest.read_text(encoding="utf-8"))
     assert len(before["pages"]) == NOTES
     bad = bulletin.content / "notes/2026/11/galat.md"
@@ -176,25 +181,47 @@ def test_a_template_reading_an_unlisted_value_turns_reuse_off(bulletin, caplog):
     bulletin.check(reused=0)
 
 
-def test_template_reads_sees_through_macros_imports_and_blocks():
+def reads(**templates) -> tuple[set[str], set[str], set[str]]:
     from jinja2 import DictLoader, Environment
 
-    env = Environment(
-        loader=DictLoader(
-            {
-                "base.html": "{{ SITENAME }}{% block b %}{% endblock %}{{ menu }}",
-                "m.html": "{% macro pill(note) %}{{ note.thana }}{% endmacro %}",
-                "a.html": (
-                    "{% extends 'base.html' %}{% from 'm.html' import pill %}"
-                    "{% set x = 1 %}{% block b %}{{ pill(article) }}"
-                    "{{ article['title'] }}{{ x }}{{ recent }}{% endblock %}"
-                ),
-            }
-        )
+    env = Environment(loader=DictLoader({f"{k}.html": v for k, v in templates.items()}))
+    return template_reads(env, "a.html")
+
+
+def test_template_reads_sees_through_macros_imports_and_blocks():
+    attrs, names, unknown = reads(
+        base="{{ SITENAME }}{% block b %}{% endblock %}{{ menu }}",
+        m="{% macro pill(note) %}{{ note.thana }}{% endmacro %}",
+        a=(
+            "{% extends 'base.html' %}{% from 'm.html' import pill as p %}"
+            "{% set x = 1 %}{% block b %}{{ p(article) }}"
+            "{{ article['title'] }}{{ x }}{{ recent }}"
+            "{% if article %}{{ article.date if article }}{% endif %}"
+            "{% include 'optional.html' ignore missing %}{% endblock %}"
+        ),
     )
-    attrs, names = template_reads(env, "a.html")
-    assert attrs == {"thana", "title"}
+    assert attrs == {"thana", "title", "date"}
     assert names == {"SITENAME", "menu", "article", "recent"}
+    assert unknown == set()
+
+
+@pytest.mark.parametrize(
+    ("template", "unknown"),
+    [
+        ("{% set x = article %}{{ x.secret }}", "article used whole (Assign)"),
+        ("{% for t in article %}{{ t }}{% endfor %}", "article used whole (For)"),
+        ("{{ article|tojson }}", "article used whole (Filter)"),
+        (
+            "{% macro v(entry) %}{{ entry.translations }}{% endmacro %}"
+            "{{ v(article) }}",
+            "article passed to v()",
+        ),
+        ("{{ helper(note=article) }}", "article used whole (Keyword)"),
+        ("{% include name %}", "a template named at build time in a.html"),
+    ],
+)
+def test_template_reads_flags_what_it_cannot_follow(template, unknown):
+    assert unknown in reads(a=template)[2]
 
 
 def test_stable_descriptions():
@@ -227,3 +254,110 @@ def test_the_settings_are_described_alike_in_every_process():
         for seed in ("1", "2")
     }
     assert len(seen) == 1
+
+
+def test_a_failed_build_never_writes_through_a_reused_page(bulletin):
+    """A page written over a note's path (override) in a build that then fails
+    must not touch the published note: reused pages are links to it."""
+    published = bulletin.output / ALOT_NOTE
+    before = published.read_bytes()
+    pages = bulletin.content / "pages"
+    (pages / "suchna.md").write_text(
+        f"title: सूचना\nslug: suchna\nstatus: hidden\nsave_as: {ALOT_NOTE}\n\n"
+        "यह विज्ञप्ति वापस ली गई।\n",
+        encoding="utf-8",
+    )
+    (pages / "tuta.md").write_text("title: टूटा\ndate: कल\n\nपाठ\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        bulletin.rebuild()
+    assert published.read_bytes() == before
+
+
+def test_a_build_into_another_folder_keeps_this_folders_record(bulletin):
+    """`invoke share --dry-run` builds into a temporary folder."""
+    other = bulletin.tmp / "elsewhere" / "output"
+    build_site(
+        bulletin.content,
+        other,
+        CACHE_PATH=str(bulletin.output.parent / "cache"),
+        **bulletin.overrides,
+    )
+    assert len(manifests(bulletin)) == 2
+    shutil.rmtree(other)
+    bulletin.check(reused=NOTES)
+    # the record of the folder that is gone was removed
+    assert len(manifests(bulletin)) == 1
+
+
+def test_a_theme_edit_saved_during_a_build_and_undone_renders_every_page(bulletin):
+    """Pages made with a template saved while the build ran must not be kept
+    as made with the template from before, even once the edit is undone."""
+    po = bulletin.theme / "translations/hi/LC_MESSAGES/messages.po"
+    original = po.read_text(encoding="utf-8")
+
+    def editor_saves(_pelican):  # after the build took its keys, before templates
+        edit(po, 'msgstr "टैग"', 'msgstr "टैग सूची"')
+
+    for manifest in manifests(bulletin):
+        manifest.unlink()  # so that this build renders every note page
+    signals.initialized.connect(editor_saves)
+    try:
+        bulletin.rebuild()
+    finally:
+        signals.initialized.disconnect(editor_saves)
+    page = (bulletin.output / ALOT_NOTE).read_text(encoding="utf-8")
+    assert "टैग सूची" in page, "the edit reached the pages of that build"
+    po.write_text(original, encoding="utf-8")
+    touch_later(po, 10)
+    bulletin.check(reused=0)
+
+
+SERVE_LIKE = """
+import sys
+from pathlib import Path
+from plugins.site_build import build
+overrides = {"OUTPUT_PATH": sys.argv[1], "CACHE_PATH": sys.argv[1] + "-cache"}
+build("pelicanconf.py", overrides)
+# a developer edits a plugin while `make serve` runs, then saves a note
+dates = Path("plugins/hindi_text/dates.py")
+text = dates.read_text(encoding="utf-8")
+edited = text.replace('{day.year}, "', '{day.year} — "')
+assert edited != text
+dates.write_text(edited, encoding="utf-8")
+print(build("pelicanconf.py", overrides).reused)
+"""
+BUILD = """
+import sys
+from plugins.site_build import build
+overrides = {"OUTPUT_PATH": sys.argv[1], "CACHE_PATH": sys.argv[1] + "-cache"}
+print(build("pelicanconf.py", overrides).reused)
+"""
+
+
+def test_pages_are_filed_under_the_code_that_made_them(tmp_path):
+    """A long-running process keeps the code it imported: pages it makes
+    after a plugin edit are not taken for pages of the new code."""
+    repo = tmp_path / "repo"
+    for part in ("plugins", "theme", "content"):
+        shutil.copytree(
+            ROOT / part, repo / part, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copy(ROOT / "pelicanconf.py", repo)
+
+    def run(code: str, output: Path) -> int:
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(output)],
+            cwd=repo,
+            env={**os.environ, "PYTHONPATH": str(repo)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return int(done.stdout.split()[-1])
+
+    output = tmp_path / "site" / "output"
+    assert run(SERVE_LIKE, output) == NOTES  # old code, old pages: reused
+    assert run(BUILD, output) == 0  # the new code renders every page
+    run(BUILD, tmp_path / "clean" / "output")
+    assert tree(output) == tree(tmp_path / "clean" / "output")

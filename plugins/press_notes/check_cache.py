@@ -14,22 +14,16 @@ import json
 import os
 from pathlib import Path
 
+from plugins.loaded_code import LOADED
+
 from .validate import NoteKeys
 
 CACHE_NAME = "press-notes-checks.json"
-PLUGINS = Path(__file__).resolve().parent.parent
-CHECK_CODE = (
-    "press_notes/validate.py",
-    "press_notes/frontmatter.py",
-    "press_notes/registry.py",
-    "hindi_text/krutidev.py",
-)
 
 
 def fingerprint(registry_files: list[Path], conf: dict, content_root: Path) -> str:
     digest = hashlib.sha256()
-    for rel in CHECK_CODE:
-        digest.update((PLUGINS / rel).read_bytes())
+    digest.update(LOADED.encode())
     for path in registry_files:
         digest.update(path.read_bytes() if path.is_file() else b"-")
     digest.update(json.dumps(conf, sort_keys=True, default=str).encode())

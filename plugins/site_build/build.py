@@ -22,7 +22,7 @@ from pelican.utils import wait_for_changes
 from plugins.press_notes import ContentError
 
 from .cache import reader_cache_key, versioned_cache_path
-from .reuse import MANIFEST_NAME, PageReuse, writer_for
+from .reuse import PageReuse, writer_for
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
         settings_file,
         {**(overrides or {}), "OUTPUT_PATH": str(staging), "CACHE_PATH": str(cache)},
     )
-    reuse = PageReuse(output, Path(settings["CACHE_PATH"]) / MANIFEST_NAME)
+    reuse = PageReuse(output, Path(settings["CACHE_PATH"]), settings)
     get_writer = writer_for(reuse)
     signals.get_writer.connect(get_writer)
     collector = _Collector()

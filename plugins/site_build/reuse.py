@@ -28,23 +28,26 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from jinja2 import meta, nodes
+from jinja2 import TemplateError, TemplateNotFound, meta, nodes
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
+from plugins.loaded_code import LOADED, changed_since_loaded, tree_digest
 from plugins.press_notes.validate import KNOWN
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_NAME = "page-reuse.json"
-PLUGINS = Path(__file__).resolve().parent.parent
+MANIFEST_FOLDER = "page-reuse"  # in CACHE_PATH, one record per output folder
 PACKAGES = ("pelican", "jinja2", "markupsafe", "babel")
+# Settings no note page reads: the share run `invoke share` asks for (read by
+# plugins/whatsapp for the share page and the ledger only).
+NOT_PRINTED_SETTINGS = frozenset({"WHATSAPP_RUN"})
 
 # A note's key holds all its metadata (the front matter fields, KNOWN in
 # plugins/press_notes/validate.py, as read and enriched: the station with its
@@ -111,21 +114,6 @@ def stable(value) -> str:
     raise Unstable(f"{type(value).__module__}.{type(value).__qualname__}")
 
 
-def tree_digest(roots: Iterable[Path]) -> str:
-    """Hash of every file's path and bytes under `roots` (caches skipped)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for root in roots:
-        if not root.is_dir():
-            digest.update(f"missing {root}".encode())
-            continue
-        for path in sorted(root.rglob("*")):
-            if "__pycache__" in path.parts or not path.is_file():
-                continue
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def theme_roots(settings: dict) -> list[Path]:
     roots = [Path(settings["THEME"])]
     roots += [Path(p) for p in settings.get("THEME_TEMPLATES_OVERRIDES", ())]
@@ -139,7 +127,8 @@ def site_key(settings: dict, context: dict, code_digest: str) -> str:
     digest.update(sys.version.encode())
     for package in PACKAGES:
         digest.update(f"{package}={importlib.metadata.version(package)}".encode())
-    digest.update(stable(settings).encode())
+    printed = {k: v for k, v in settings.items() if k not in NOT_PRINTED_SETTINGS}
+    digest.update(stable(printed).encode())
     for name in SITE_NAMES:
         digest.update(f"{name}={stable(context.get(name))}".encode())
     return digest.hexdigest()
@@ -157,36 +146,110 @@ def note_key(site: str, name: str, template: str, article, extra: str) -> str:
     return digest.hexdigest()
 
 
-def template_reads(env, name: str) -> tuple[set[str], set[str]]:
+NOTE_NAMES = ("article", "note")
+
+
+def walk(tree):
+    """Every node of a template with its parent."""
+    stack = [(tree, None)]
+    while stack:
+        node, parent = stack.pop()
+        yield node, parent
+        stack += [(child, node) for child in node.iter_child_nodes()]
+
+
+def load_templates(env, name: str) -> tuple[dict, list[str]]:
+    """Template `name` and all it extends, includes and imports, parsed.
+
+    Returns {name: tree} and what could not be followed (a template chosen
+    at build time, or one that does not parse).
+    """
+    trees, problems, todo = {}, [], [name]
+    while todo:
+        current = todo.pop()
+        if current in trees:
+            continue
+        try:
+            source, _, _ = env.loader.get_source(env, current)
+            trees[current] = tree = env.parse(source)
+        except TemplateNotFound:
+            continue  # an optional include that is not there reads nothing
+        except TemplateError as e:
+            problems.append(f"{current} ({e.__class__.__name__})")
+            continue
+        for ref in meta.find_referenced_templates(tree):
+            if ref is None:
+                problems.append(f"a template named at build time in {current}")
+            else:
+                todo.append(ref)
+    return trees, problems
+
+
+def macro_params(trees: dict) -> dict[str, list[str]]:
+    """Each macro's parameter names, under its own and its imported names."""
+    params = {
+        m.name: [a.name for a in m.args]
+        for tree in trees.values()
+        for m in tree.find_all(nodes.Macro)
+    }
+    for tree in trees.values():
+        for node in tree.find_all(nodes.FromImport):
+            for item in node.names:
+                if isinstance(item, tuple) and item[0] in params:
+                    params[item[1]] = params[item[0]]
+    return params
+
+
+def note_reads(tree, params: dict[str, list[str]]) -> tuple[set[str], set[str]]:
+    """Attributes read on the note (`article`, or `note` in macros), and the
+    uses of the whole note that cannot be followed (set to another name,
+    looped over, filtered, passed to something that is not a macro taking a
+    `note` or `article`)."""
+    attrs: set[str] = set()
+    whole: set[str] = set()
+    for node, parent in walk(tree):
+        if not isinstance(node, nodes.Name) or node.name not in NOTE_NAMES:
+            continue
+        if node.ctx != "load":
+            continue
+        if isinstance(parent, (nodes.Getattr, nodes.Getitem)) and parent.node is node:
+            attr = getattr(parent, "attr", None)
+            if attr is None:
+                arg = parent.arg
+                attr = arg.value if isinstance(arg, nodes.Const) else "[?]"
+            attrs.add(str(attr))
+        elif isinstance(parent, (nodes.If, nodes.CondExpr)) and parent.test is node:
+            continue  # only whether it is there
+        elif isinstance(parent, nodes.Call) and isinstance(parent.node, nodes.Name):
+            callee = parent.node.name
+            at = next((i for i, a in enumerate(parent.args) if a is node), None)
+            taken = params.get(callee, [])
+            if at is None or at >= len(taken) or taken[at] not in NOTE_NAMES:
+                whole.add(f"{node.name} passed to {callee}()")
+        else:
+            whole.add(f"{node.name} used whole ({type(parent).__name__})")
+    return attrs, whole
+
+
+def template_reads(env, name: str) -> tuple[set[str], set[str], set[str]]:
     """What template `name` (and all it extends, includes, imports) reads.
 
-    Returns the attributes read on `article` or `note`, and the names it
-    reads from the context.
+    Returns the attributes read on the note, the names read from the
+    context, and what could not be followed (see note_reads, load_templates).
     """
+    trees, problems = load_templates(env, name)
+    params = macro_params(trees)
     attrs: set[str] = set()
     names: set[str] = set()
     defined: set[str] = set()
-    seen: set[str] = set()
-    todo = [name]
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        source, _, _ = env.loader.get_source(env, current)
-        tree = env.parse(source)
-        todo += [t for t in meta.find_referenced_templates(tree) if t]
+    unknown: set[str] = set(problems)
+    for tree in trees.values():
         names |= meta.find_undeclared_variables(tree)
         defined |= template_defines(tree)
-        for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-            owner = node.node
-            if isinstance(owner, nodes.Name) and owner.name in ("article", "note"):
-                attr = getattr(node, "attr", None)
-                if attr is None:
-                    arg = node.arg
-                    attr = arg.value if isinstance(arg, nodes.Const) else "[?]"
-                attrs.add(str(attr))
-    return attrs, names - defined
+        read, whole = note_reads(tree, params)
+        attrs |= read
+        unknown |= whole
+    return attrs, names - defined, unknown
 
 
 def template_defines(tree) -> set[str]:
@@ -204,9 +267,13 @@ def template_defines(tree) -> set[str]:
 
 def unlisted_reads(env, name: str, settings: dict) -> list[str]:
     """What template `name` reads that the page key does not hold, as text."""
-    attrs, names = template_reads(env, name)
+    attrs, names, unknown = template_reads(env, name)
     known = set(settings) | set(env.globals) | set(SITE_NAMES) | PAGE_NAMES
-    return sorted(f"article.{a}" for a in attrs - READABLE) + sorted(names - known)
+    return (
+        sorted(f"article.{a}" for a in attrs - READABLE)
+        + sorted(names - known)
+        + sorted(unknown)
+    )
 
 
 def file_stamp(path: str) -> list[int]:
@@ -217,16 +284,27 @@ def file_stamp(path: str) -> list[int]:
 class PageReuse:
     """The last build's note pages, and this build's record of them."""
 
-    def __init__(self, output: Path, manifest: Path):
+    def __init__(self, output: Path, cache_root: Path, settings: dict):
         self.output = output
-        self.manifest = manifest
+        self.folder = cache_root / MANIFEST_FOLDER
+        name = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8)
+        self.manifest = self.folder / f"{name.hexdigest()}.json"
         self.previous = self._load()
+        # Taken before the build loads any template or translation: an edit
+        # made while it runs changes the next build's keys.
+        self.theme = tree_digest(theme_roots(settings))
+        self.settings = settings
         self.written: dict[str, list] = {}
         self.linked: set[str] = set()
         self.site: str | None = None
         self.can_link = True
         self.reused = 0
         self.templates: dict[str, bool] = {}
+        if changed_since_loaded():
+            logger.warning(
+                "plugins/ changed since this process started; it builds with the "
+                "code it loaded then: restart it (make serve) to use the new code"
+            )
 
     def _load(self) -> dict[str, list]:
         try:
@@ -260,8 +338,7 @@ class PageReuse:
             return None
         try:
             if self.site is None:
-                code = tree_digest([PLUGINS, *theme_roots(settings)])
-                self.site = site_key(settings, context, code)
+                self.site = site_key(settings, context, LOADED + self.theme)
             feeds = context.get("FEED_INDEX")
             page_feeds = stable(feeds.for_page(name)) if feeds is not None else ""
             return note_key(self.site, name, template.name, article, extra + page_feeds)
@@ -299,12 +376,35 @@ class PageReuse:
         self.manifest.unlink(missing_ok=True)
 
     def save(self) -> None:
-        """Save this build's record atomically (after its output is in place)."""
-        self.manifest.parent.mkdir(parents=True, exist_ok=True)
+        """Save this build's record atomically (after its output is in place).
+
+        Nothing is saved if the theme changed while the build ran: some pages
+        may have been made with the old templates, some with the new. Records
+        of output folders that are gone (`invoke share --dry-run` builds into
+        a temporary one) are removed.
+        """
+        if tree_digest(theme_roots(self.settings)) != self.theme:
+            logger.warning(
+                "page reuse: the theme changed during the build; the next build "
+                "renders every note page"
+            )
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest.with_name(f".{self.manifest.name}.{os.getpid()}")
         data = {"output": str(self.output.resolve()), "pages": self.written}
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, self.manifest)
+        for other in self.folder.glob("*.json"):
+            if other != self.manifest and not recorded_output_exists(other):
+                other.unlink(missing_ok=True)
+
+
+def recorded_output_exists(manifest: Path) -> bool:
+    try:
+        output = json.loads(manifest.read_text(encoding="utf-8")).get("output")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(output, str) and Path(output).is_dir()
 
 
 class ReusingWriter(Writer):
@@ -331,11 +431,7 @@ class ReusingWriter(Writer):
                 name, template, context, self.settings, kwargs["article"], extra
             )
             path = sanitised_join(self.output_path, name)
-            if path in self.reuse.linked:
-                # never write through a link into the published site
-                os.unlink(path)
-                self.reuse.linked.discard(path)
-            elif key and self.reuse.link_previous(name, key, path):
+            if key and self.reuse.link_previous(name, key, path):
                 self._written_files.add(path)
                 return
         super().write_file(
@@ -351,6 +447,14 @@ class ReusingWriter(Writer):
         )
         if key and path:
             self.reuse.record(name, key, path)
+
+    def _open_w(self, filename, encoding, override=False):
+        """Pelican opens every file it writes here. A reused page is a hard
+        link to the published file: unlink it first, never write through it."""
+        if filename in self.reuse.linked:
+            os.unlink(filename)
+            self.reuse.linked.discard(filename)
+        return super()._open_w(filename, encoding, override)
 
 
 def writer_for(reuse: PageReuse) -> Callable[[object], type[Writer]]:

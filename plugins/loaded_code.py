@@ -1,0 +1,40 @@
+"""The plugin code this process runs, as one hash.
+
+Caches filed under this hash (Pelican's reader cache, the note-check cache,
+the record of reused note pages) start afresh when any plugin changes.
+It is taken when this module is first imported, which is before the build
+loads the other plugins: Python keeps the modules it has imported, so a
+long-running process (make serve) builds with the code it started with,
+whatever the files say later, and its caches must be filed under that code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+PLUGINS = Path(__file__).resolve().parent
+
+
+def tree_digest(roots: Iterable[Path]) -> str:
+    """Hash of every file's path and bytes under `roots` (caches skipped)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for root in roots:
+        if not root.is_dir():
+            digest.update(f"missing {root}".encode())
+            continue
+        for path in sorted(root.rglob("*")):
+            if "__pycache__" in path.parts or not path.is_file():
+                continue
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+LOADED = tree_digest([PLUGINS])
+
+
+def changed_since_loaded() -> bool:
+    """True if the plugin files differ from the code this process runs."""
+    return tree_digest([PLUGINS]) != LOADED
