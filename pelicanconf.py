@@ -44,6 +44,7 @@ PLUGINS = [
     "plugins.hindi_text",
     "plugins.translations",
     "plugins.listings",
+    "plugins.photos",
     "plugins.feeds",
     "plugins.whatsapp",
 ]
@@ -59,6 +60,11 @@ PRESS_NOTES = {
 # newest notes; older notes sit on numbered pages counted from the oldest, so
 # a numbered page keeps its notes when new ones arrive.
 LISTINGS = {"page_size": 20, "home_notes": 20}
+
+# Note photos (plugins.photos): published as copies at these widths (pixels,
+# never wider than the photo), upright and without EXIF data; the widest at
+# the photo's own path. Cached under cache/photos.
+PHOTOS = {"widths": "480 960 1440", "quality": 80}
 
 # WhatsApp (plugins.whatsapp): the share message of a note ({title} {summary}
 # {url} {site}; {read_more} and the digest words come from the theme's catalog,

@@ -255,7 +255,12 @@ def test_a_page_loads_only_what_its_weight_counts(browser, urls, kind):
         page.context.close()
     path = urlparse(urls[kind]).path
     counted = {path, *page_asset_urls(html, path)}
-    photos = {urlparse(u).path for u in re.findall(r'<img src="([^"]+)"', html)}
+    srcsets = re.findall(r'srcset="([^"]+)"', html)
+    candidates = [c.split()[0] for s in srcsets for c in s.split(",")]
+    photos = {
+        urlparse(u).path
+        for u in [*re.findall(r'<img src="([^"]+)"', html), *candidates]
+    }
     assert requested - counted - photos - {"/favicon.ico"} == set()
     assert len(counted) > 1
 

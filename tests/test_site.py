@@ -54,6 +54,9 @@ def internal_links(soup):
         for el in soup.find_all(tag):
             if el.get(attr):
                 yield el.name, el[attr]
+    for el in soup.find_all(srcset=True):  # each candidate: "URL WIDTHw"
+        for candidate in el["srcset"].split(","):
+            yield f"{el.name} srcset", candidate.split()[0]
 
 
 def test_sample_content_is_rich_enough():

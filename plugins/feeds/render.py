@@ -155,6 +155,8 @@ def image_type(path: str) -> str:
 
 def image_size(note, site: SiteInfo) -> int:
     """Bytes of the note's photo file (as copied into the site)."""
+    if note.image.bytes:  # published as a copy (plugins/photos)
+        return note.image.bytes
     return (site.content_root / note.image.url).stat().st_size
 
 

@@ -16,12 +16,20 @@ from .registry import Registry
 
 @dataclass(frozen=True)
 class NoteImage:
-    """A note's photo: path relative to the site root, size and alt text."""
+    """A note's photo: path relative to the site root, size and alt text.
+
+    plugins/photos publishes it as copies at a few widths: then `src` is the
+    copy for browsers without srcset, `srcset` every (path, width), `bytes`
+    the size of the file at `url`, and width/height those of that file.
+    """
 
     url: str
     alt: str
     width: int
     height: int
+    src: str = ""
+    srcset: tuple[tuple[str, int], ...] = ()
+    bytes: int = 0
 
 
 def image_info(content_root: Path, rel_path: str, alt: str) -> NoteImage:

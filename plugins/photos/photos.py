@@ -1,0 +1,171 @@
+"""Note photos published as phone-sized copies (see resize.py).
+
+register() only connects signals: the copies are planned and made when the
+notes are ready (before feeds and WhatsApp read them), the photos' originals
+are left out of Pelican's static files, and the copies are put into the
+output with the note pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from pathlib import Path
+
+from pelican import signals
+
+from plugins.settings import namespaced
+from plugins.whatsapp.preview import place
+
+from .resize import (
+    Copy,
+    cache_file,
+    copy_path,
+    height_for,
+    make_copies,
+    plan_widths,
+    upright_size,
+)
+
+logger = logging.getLogger(__name__)
+
+SETTING = "PHOTOS"
+DEFAULTS = {
+    # Widths of the published copies, in pixels (never wider than the photo).
+    "widths": "480 960 1440",
+    "quality": 80,
+    # Cache folder, relative to the folder that holds PATH.
+    "cache": "cache/photos",
+}
+
+
+def plugin_settings(settings: dict) -> dict:
+    conf = namespaced(settings, SETTING, DEFAULTS, "photos")
+    try:
+        widths = tuple(sorted({int(w) for w in conf["widths"].split()}))
+    except ValueError:
+        widths = ()
+    if not widths or min(widths) < 16:
+        raise ValueError(
+            f"photos: '{SETTING}[\"widths\"]' must be widths in pixels separated "
+            f'by spaces, each at least 16, like "{DEFAULTS["widths"]}"'
+        )
+    if conf["quality"] > 95:
+        raise ValueError(f"photos: '{SETTING}[\"quality\"]' must be 1 to 95")
+    return {**conf, "widths": widths}
+
+
+def cache_folder(settings: dict, conf: dict) -> Path:
+    path = Path(conf["cache"])
+    return path if path.is_absolute() else Path(settings["PATH"]).parent / path
+
+
+def plan_photo(image, content_root: Path, conf: dict) -> list[Copy]:
+    """The copies of one note photo, widest first."""
+    source = str(content_root / image.url)
+    width, _ = upright_size(source)
+    widths = plan_widths(width, conf["widths"])
+    widest = widths[-1]
+    return [
+        Copy(source, w, conf["quality"], copy_path(image.url, w, widest))
+        for w in reversed(widths)
+    ]
+
+
+def published_image(image, copies: list[Copy], sizes: dict[str, int]):
+    """The note's image as published: the widest copy at its own path, with
+    its size in pixels and bytes, and every copy for srcset."""
+    widest = copies[0]
+    upright = upright_size(widest.source)
+    fallback = min(copies, key=lambda c: (c.width > 960, abs(c.width - 960)))
+    return dataclasses.replace(
+        image,
+        width=widest.width,
+        height=height_for(upright, widest.width),
+        src=fallback.path,
+        srcset=tuple((c.path, c.width) for c in reversed(copies)),
+        bytes=sizes[widest.path],
+    )
+
+
+def notes_of(generator) -> list:
+    notes = []
+    for note in (*generator.articles, *generator.hidden_articles, *generator.drafts):
+        notes += [note, *getattr(note, "translations", ())]
+    return notes
+
+
+class Photos:
+    """This build's copies: output path -> cached file."""
+
+    def __init__(self):
+        self.files: dict[str, Path] = {}
+        self.originals: set[str] = set()
+
+
+def on_article_generator_finalized(generator) -> None:
+    conf = plugin_settings(generator.settings)
+    root = Path(generator.settings["PATH"])
+    cache = cache_folder(generator.settings, conf)
+    state = Photos()
+    missing: dict[Path, Copy] = {}
+    planned = []
+    for note in notes_of(generator):
+        image = getattr(note, "image", None)
+        if image is None or not getattr(image, "url", None):
+            continue
+        copies = plan_photo(image, root, conf)
+        for copy in copies:
+            cached = cache_file(cache, copy)
+            state.files[copy.path] = cached
+            if not cached.is_file():
+                missing[cached] = copy
+        state.originals.add(image.url)
+        planned.append((note, copies))
+    started = time.perf_counter()
+    make_copies(missing)
+    sizes = {path: cached.stat().st_size for path, cached in state.files.items()}
+    for note, copies in planned:
+        note.image = published_image(note.image, copies, sizes)
+        note.metadata["image"] = note.image
+    generator.context["photos"] = state
+    logger.info(
+        "photos: %d copies of %d photos, %d made (%.1f s)",
+        len(state.files),
+        len(state.originals),
+        len(missing),
+        time.perf_counter() - started,
+    )
+
+
+def on_static_generator_finalized(generator) -> None:
+    """Leave the originals out: their copies take their place."""
+    state = generator.context.get("photos")
+    if state is None:
+        return
+    generator.staticfiles[:] = [
+        s
+        for s in generator.staticfiles
+        if s.get_relative_source_path() not in state.originals
+    ]
+
+
+def on_article_writer_finalized(generator, writer) -> None:
+    state = generator.context.get("photos")
+    if state is None:
+        return
+    out = Path(writer.output_path)
+    for rel, cached in state.files.items():
+        place(cached, out / rel)
+
+
+def on_initialized(pelican) -> None:
+    plugin_settings(pelican.settings)
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.article_generator_finalized.connect(on_article_generator_finalized)
+    signals.static_generator_finalized.connect(on_static_generator_finalized)
+    signals.article_writer_finalized.connect(on_article_writer_finalized)

@@ -1,0 +1,123 @@
+"""Note photos as phones need them: a few widths, upright, without metadata.
+
+A reporter's phone photo is often 4000 pixels wide, several megabytes, and
+carries EXIF data (the place it was taken, the phone). Each photo is
+published instead as re-encoded copies at a few widths (never wider than the
+original): the widest at the photo's own path, so its address does not
+change, and the others beside it as `<name>-<width>w.<ext>`. Copies are made
+upright (EXIF orientation applied) and carry no metadata. They are cached by
+a hash of the photo and of how they are made, so a rebuild makes none again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, ImageOps
+
+from plugins.whatsapp.preview import file_digest, write_atomic
+
+# Bump when the resizing code changes: every cached copy is then remade.
+CODE_VERSION = "1"
+FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+# Resize in worker processes when at least this many copies are missing.
+PARALLEL_MIN = 16
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One published copy of a photo."""
+
+    source: str  # the photo under content/
+    width: int  # pixels; the height keeps the photo's proportions
+    quality: int
+    path: str  # site-relative output path
+
+
+def upright_size(path: str) -> tuple[int, int]:
+    """The photo's size as seen, after its EXIF orientation (header only)."""
+    with Image.open(path) as im:
+        width, height = im.size
+        orientation = im.getexif().get(0x0112, 1)
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def plan_widths(width: int, widths: tuple[int, ...]) -> list[int]:
+    """The copies' widths: those of `widths` below the photo's, and the widest
+    the photo allows (its own width, or the largest of `widths`)."""
+    widest = min(width, max(widths))
+    return sorted({w for w in widths if w < widest} | {widest})
+
+
+def copy_path(image_url: str, width: int, widest: int) -> str:
+    """`images/x.jpg` for the widest copy, `images/x-480w.jpg` for the others."""
+    if width == widest:
+        return image_url
+    p = PurePosixPath(image_url)
+    return str(p.with_name(f"{p.stem}-{width}w{p.suffix}"))
+
+
+def height_for(size: tuple[int, int], width: int) -> int:
+    return max(1, round(size[1] * width / size[0]))
+
+
+def cache_key(copy: Copy) -> str:
+    parts = {
+        "photo": file_digest(copy.source),
+        "width": copy.width,
+        "quality": copy.quality,
+        "format": FORMATS[PurePosixPath(copy.path).suffix.lower()],
+        "code": CODE_VERSION,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def cache_file(cache: Path, copy: Copy) -> Path:
+    key = cache_key(copy)
+    return cache / key[:2] / f"{key}{PurePosixPath(copy.path).suffix.lower()}"
+
+
+def render(copy: Copy) -> bytes:
+    """The copy's bytes: upright, `width` wide, re-encoded without metadata."""
+    fmt = FORMATS[PurePosixPath(copy.path).suffix.lower()]
+    with Image.open(copy.source) as im:
+        if fmt == "JPEG":
+            im.draft("RGB", (copy.width, copy.width))  # decode at a smaller scale
+        upright = ImageOps.exif_transpose(im)
+    height = height_for(upright.size, copy.width)
+    if fmt == "JPEG":
+        upright = upright.convert("RGB")
+    elif upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        upright = upright.convert("RGBA")
+    if upright.size != (copy.width, height):
+        upright = upright.resize((copy.width, height), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    if fmt == "JPEG":
+        upright.save(buffer, fmt, quality=copy.quality, optimize=True, progressive=True)
+    elif fmt == "WEBP":
+        upright.save(buffer, fmt, quality=copy.quality, method=6)
+    else:
+        upright.save(buffer, fmt, optimize=True)
+    return buffer.getvalue()
+
+
+def make_copies(jobs: dict[Path, Copy], workers: int | None = None) -> None:
+    """Render every missing copy into the cache, in parallel when many."""
+    workers = workers or os.cpu_count() or 1
+    items = list(jobs.items())
+    if workers > 1 and len(items) >= PARALLEL_MIN:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = pool.map(render, [copy for _, copy in items], chunksize=4)
+            for (path, _), data in zip(items, results, strict=True):
+                write_atomic(path, data)
+        return
+    for path, copy in items:
+        write_atomic(path, render(copy))

@@ -1,0 +1,125 @@
+"""Note photos are published as phone-sized copies: upright, without EXIF
+data, at a few widths listed in srcset, the widest at the photo's own path."""
+
+from __future__ import annotations
+
+import io
+
+import feedparser
+import pytest
+from conftest import build_site, new_content, note_text, read_html
+from PIL import Image
+
+from plugins.photos.resize import copy_path, plan_widths
+from plugins.site_build import BuildFailed
+
+PAGE = "2026/10/namli-yatayat-shivir/index.html"
+PHOTO = "images/2026/10/shivir.jpg"
+
+
+def phone_photo(path, size=(3000, 2000)) -> bytes:
+    """A JPEG as a phone stores a portrait shot: landscape pixels, EXIF
+    orientation 6 (turn 90° clockwise), GPS position and camera model.
+    Upright, its top-left corner is red."""
+    upright = Image.new("RGB", (size[1], size[0]), "white")
+    upright.paste((220, 0, 0), (0, 0, 300, 300))
+    stored = upright.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation
+    exif[0x0110] = "Phone X1"  # camera model
+    exif[0x8825] = {1: "N", 2: (23.0, 19.0, 48.0), 3: "E", 4: (75.0, 2.0, 14.0)}
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", quality=95, exif=exif)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("photos")
+    content = new_content(
+        tmp, {"2026/10/a.md": note_text(image=PHOTO, image_alt="शिविर का चित्र")}
+    )
+    original = phone_photo(content / PHOTO)
+    output = tmp / "output"
+    build_site(content, output, STATIC_PATHS=["images"])
+    return content, output, original
+
+
+def test_copies_are_upright_without_metadata_at_each_width(built):
+    _, output, original = built
+    widths = {}
+    for rel in (PHOTO, copy_path(PHOTO, 480, 1440), copy_path(PHOTO, 960, 1440)):
+        data = (output / rel).read_bytes()
+        assert b"Exif" not in data and b"Phone X1" not in data
+        with Image.open(output / rel) as im:
+            widths[rel] = im.size
+            assert not im.getexif()
+            assert im.convert("RGB").getpixel((5, 5))[0] > 180, "upright: red corner"
+            assert im.convert("RGB").getpixel((im.width - 5, 5)) > (200, 200, 200)
+    assert widths == {
+        PHOTO: (1440, 2160),
+        "images/2026/10/shivir-480w.jpg": (480, 720),
+        "images/2026/10/shivir-960w.jpg": (960, 1440),
+    }
+    assert (output / PHOTO).stat().st_size < len(original) / 3
+    # the original, with its GPS position, is published nowhere
+    assert not [
+        p for p in output.rglob("*") if p.is_file() and p.read_bytes() == original
+    ]
+
+
+def test_note_page_offers_every_width(built):
+    _, output, _ = built
+    img = read_html(output / PAGE).select_one(".photo img")
+    assert img["src"] == "/images/2026/10/shivir-960w.jpg"
+    assert img["srcset"] == (
+        "/images/2026/10/shivir-480w.jpg 480w, /images/2026/10/shivir-960w.jpg 960w, "
+        f"/{PHOTO} 1440w"
+    )
+    assert img["sizes"] and (img["width"], img["height"]) == ("1440", "2160")
+
+
+def test_feeds_enclose_the_published_copy(built):
+    _, output, _ = built
+    feed = feedparser.parse((output / "feeds/all.atom.xml").read_bytes())
+    [enclosure] = feed.entries[0].enclosures
+    assert enclosure.href.endswith(f"/{PHOTO}")
+    assert int(enclosure.length) == (output / PHOTO).stat().st_size
+
+
+def test_a_rebuild_makes_no_copy_again(built, tmp_path):
+    content, output, _ = built
+    cache = output.parent / "cache" / "photos"
+    before = {p: p.stat().st_mtime_ns for p in cache.rglob("*.jpg")}
+    assert len(before) == 3
+    build_site(content, output, STATIC_PATHS=["images"])
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.jpg")} == before
+
+
+def test_widths_never_exceed_the_photo():
+    assert plan_widths(3000, (480, 960, 1440)) == [480, 960, 1440]
+    assert plan_widths(800, (480, 960, 1440)) == [480, 800]
+    assert plan_widths(300, (480, 960, 1440)) == [300]
+    assert copy_path("images/a/b.c.png", 480, 800) == "images/a/b.c-480w.png"
+
+
+def test_a_png_stays_a_png(tmp_path):
+    content = new_content(
+        tmp_path, {"2026/10/a.md": note_text(image="images/p.png", image_alt="चित्र")}
+    )
+    (content / "images").mkdir()
+    Image.new("RGBA", (700, 400), (0, 90, 0, 255)).save(content / "images/p.png")
+    output = tmp_path / "output"
+    build_site(content, output, STATIC_PATHS=["images"])
+    with Image.open(output / "images/p.png") as im:
+        assert (im.format, im.size) == ("PNG", (700, 400))
+    with Image.open(output / "images/p-480w.png") as im:
+        assert (im.format, im.size) == ("PNG", (480, 274))
+
+
+def test_bad_widths_setting_names_the_setting(tmp_path):
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    with pytest.raises(BuildFailed, match=r"PHOTOS\[\"widths\"\]"):
+        build_site(content, tmp_path / "output", PHOTOS={"widths": "बड़ा"})
