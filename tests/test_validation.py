@@ -82,6 +82,31 @@ def test_photo_must_exist_and_have_alt_text(rules):
     assert {p.field for p in problems} == {"image", "image_alt"}
 
 
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"", "is not a photo that can be read"),
+        (b"\xff\xd8\xff\xe0 half a photo", "is not a photo that can be read"),
+        ("huge", "pixels, too large to publish"),
+    ],
+)
+def test_a_photo_that_cannot_be_read_is_named_with_the_fix(rules, tmp_path, data, says):
+    from PIL import Image
+
+    photo = tmp_path / "images/p.jpg"
+    photo.parent.mkdir()
+    if data == "huge":  # a PNG header claiming 12,000 × 12,000 pixels
+        Image.new("1", (12_000, 12_000)).save(photo.with_suffix(".png"))
+        photo.with_suffix(".png").rename(photo)
+    else:
+        photo.write_bytes(data)
+    here = Rules(registry=rules.registry, content_root=tmp_path)
+    text = note_text(image="images/p.jpg", image_alt="चित्र")
+    [problem] = problems_of(text, here)
+    assert (problem.field, problem.line) == ("image", 10)
+    assert says in problem.message and "; save " in problem.message
+
+
 def test_every_problem_in_every_note_in_one_run(rules):
     notes = [
         ("a.md", note_text(title=None, date="परसों")),

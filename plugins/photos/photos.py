@@ -61,23 +61,23 @@ def cache_folder(settings: dict, conf: dict) -> Path:
     return path if path.is_absolute() else Path(settings["PATH"]).parent / path
 
 
-def plan_photo(image, content_root: Path, conf: dict) -> list[Copy]:
-    """The copies of one note photo, widest first."""
+def plan_photo(image, content_root: Path, conf: dict) -> tuple[list[Copy], tuple]:
+    """The copies of one note photo, widest first, and its upright size."""
     source = str(content_root / image.url)
-    width, _ = upright_size(source)
-    widths = plan_widths(width, conf["widths"])
+    upright = upright_size(source)
+    widths = plan_widths(upright[0], conf["widths"])
     widest = widths[-1]
-    return [
+    copies = [
         Copy(source, w, conf["quality"], copy_path(image.url, w, widest))
         for w in reversed(widths)
     ]
+    return copies, upright
 
 
-def published_image(image, copies: list[Copy], sizes: dict[str, int]):
+def published_image(image, copies: list[Copy], upright: tuple, sizes: dict):
     """The note's image as published: the widest copy at its own path, with
     its size in pixels and bytes, and every copy for srcset."""
     widest = copies[0]
-    upright = upright_size(widest.source)
     fallback = min(copies, key=lambda c: (c.width > 960, abs(c.width - 960)))
     return dataclasses.replace(
         image,
@@ -115,19 +115,19 @@ def on_article_generator_finalized(generator) -> None:
         image = getattr(note, "image", None)
         if image is None or not getattr(image, "url", None):
             continue
-        copies = plan_photo(image, root, conf)
+        copies, upright = plan_photo(image, root, conf)
         for copy in copies:
             cached = cache_file(cache, copy)
             state.files[copy.path] = cached
             if not cached.is_file():
                 missing[cached] = copy
         state.originals.add(image.url)
-        planned.append((note, copies))
+        planned.append((note, copies, upright))
     started = time.perf_counter()
     make_copies(missing)
     sizes = {path: cached.stat().st_size for path, cached in state.files.items()}
-    for note, copies in planned:
-        note.image = published_image(note.image, copies, sizes)
+    for note, copies, upright in planned:
+        note.image = published_image(note.image, copies, upright, sizes)
         note.metadata["image"] = note.image
     generator.context["photos"] = state
     logger.info(

@@ -1,10 +1,10 @@
 """Remember which notes passed the checks, to skip them while unchanged.
 
 A note is skipped when its file has the same size and modification time as
-when it last passed, its photo (if any) still exists, and nothing else the
-checks read has changed: the registries, the settings and the checking code
-(all folded into one fingerprint). Rules across notes (slugs, unique URLs)
-always run over every note.
+when it last passed, its photo (if any) still exists and can be read, and
+nothing else the checks read has changed: the registries, the settings and
+the plugin code (all folded into one fingerprint). Rules across notes
+(slugs, unique URLs) always run over every note.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from plugins.loaded_code import LOADED
 
-from .validate import NoteKeys
+from .validate import NoteKeys, photo_problem
 
 CACHE_NAME = "press-notes-checks.json"
 
@@ -55,7 +55,7 @@ def still_passing(
         keys = NoteKeys(*entry[2:])
     except (OSError, TypeError, ValueError):
         return None
-    if keys.image and not (content_root / keys.image).is_file():
+    if keys.image and photo_problem(content_root / keys.image):
         return None
     return keys
 

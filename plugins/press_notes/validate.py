@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import difflib
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+from PIL import Image
 
 from plugins.hindi_text.krutidev import looks_like_krutidev
 from plugins.hindi_text.slugs import slugify, unique_slug
@@ -32,6 +35,35 @@ STATUSES = ("published", "draft", "hidden")
 # (then every WhatsApp group is offered it, plugins/whatsapp).
 SCOPES = ("thana", "district")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+def photo_problem(path: Path) -> str | None:
+    """Why the photo at `path` cannot be published and what to do, or None
+    (reads the header only).
+
+    Larger than Pillow's decompression-bomb limit (about 89 megapixels) is
+    refused: the build would need hundreds of megabytes for one photo.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                width, height = im.size
+    except FileNotFoundError:
+        return "does not exist"
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return (
+            "is not a photo that can be read (a damaged or unfinished file?); "
+            "save the photo again as JPEG, PNG or WebP and put it in its place"
+        )
+    if width * height > Image.MAX_IMAGE_PIXELS:
+        return (
+            f"is {width}×{height} pixels, too large to publish; save it smaller "
+            "(a phone's usual 4000×3000 is fine)"
+        )
+    return None
+
+
 KRUTIDEV_SAMPLE_CHARS = 600
 
 
@@ -211,6 +243,14 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
                 f"'{image}' does not exist under {display_path(rules.content_root)}/; "
                 "put the photo "
                 "in content/images/ and give its path from content/",
+            )
+        )
+    elif problem := photo_problem(path):
+        problems.append(
+            p(
+                h.line("image"),
+                "image",
+                f"'{image}' {problem}",
             )
         )
     if not alt:
