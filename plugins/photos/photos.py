@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pelican import signals
 
+from plugins.derived_files import place
 from plugins.settings import namespaced
-from plugins.whatsapp.preview import place
 
 from .resize import (
     Copy,

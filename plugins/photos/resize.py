@@ -14,15 +14,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageOps
 
-from plugins.whatsapp.preview import file_digest, write_atomic
+from plugins.derived_files import file_digest, make_missing
 
 # Bump when the resizing code changes: every cached copy is then remade.
 CODE_VERSION = "1"
@@ -110,14 +107,4 @@ def render(copy: Copy) -> bytes:
 
 def make_copies(jobs: dict[Path, Copy], workers: int | None = None) -> None:
     """Render every missing copy into the cache, in parallel when many."""
-    workers = workers or os.cpu_count() or 1
-    items = list(jobs.items())
-    if workers > 1 and len(items) >= PARALLEL_MIN:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            results = pool.map(render, [copy for _, copy in items], chunksize=4)
-            for (path, _), data in zip(items, results, strict=True):
-                write_atomic(path, data)
-        return
-    for path, copy in items:
-        write_atomic(path, render(copy))
+    make_missing(jobs, render, PARALLEL_MIN, workers)

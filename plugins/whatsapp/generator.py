@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from plugins.derived_files import place
 from plugins.press_notes.model import canonical_url
 
 from .groups import groups_by_thana, load_groups
@@ -29,7 +30,7 @@ from .pages import (
     share_page,
 )
 from .plan import plan_run
-from .preview import Card, Crop, make_images, place
+from .preview import Card, Crop, make_images
 from .qr import qr_code
 from .settings import cache_path, content_path, plugin_settings, run_request
 from .share import write_run

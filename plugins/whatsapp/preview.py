@@ -11,15 +11,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import multiprocessing
-import os
-import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from plugins.derived_files import file_digest, make_missing
 
 # Bump when the drawing code changes: every cached image is then remade.
 CODE_VERSION = "1"
@@ -52,20 +50,6 @@ class Crop:
     """A photo to crop to the preview size."""
 
     photo: str
-
-
-@lru_cache(maxsize=64)
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def file_digest(path: str) -> str:
-    st = os.stat(path)
-    return _file_digest(path, st.st_size, st.st_mtime_ns)
 
 
 def cache_key(source: Card | Crop, max_bytes: int) -> str:
@@ -177,37 +161,13 @@ def _render_job(job: tuple[Card | Crop, int]) -> bytes:
     return render(*job)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def make_images(
     jobs: dict[Path, Card | Crop], max_bytes: int, workers: int | None = None
 ) -> None:
     """Render every missing image into the cache, in parallel when many."""
-    workers = workers or os.cpu_count() or 1
-    items = list(jobs.items())
-    if workers > 1 and len(items) >= PARALLEL_MIN:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            results = pool.map(
-                _render_job, [(src, max_bytes) for _, src in items], chunksize=8
-            )
-            for (path, _), data in zip(items, results, strict=True):
-                write_atomic(path, data)
-        return
-    for path, source in items:
-        write_atomic(path, render(source, max_bytes))
-
-
-def place(cached: Path, target: Path) -> None:
-    """Put a cached image into the output: a hard link, or a copy."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    try:
-        os.link(cached, target)
-    except OSError:
-        shutil.copyfile(cached, target)
+    make_missing(
+        {path: (source, max_bytes) for path, source in jobs.items()},
+        _render_job,
+        PARALLEL_MIN,
+        workers,
+    )
