@@ -123,3 +123,78 @@ def test_bad_widths_setting_names_the_setting(tmp_path):
     content = new_content(tmp_path, {"2026/10/a.md": note_text()})
     with pytest.raises(BuildFailed, match=r"PHOTOS\[\"widths\"\]"):
         build_site(content, tmp_path / "output", PHOTOS={"widths": "बड़ा"})
+
+
+def build_with_photo(tmp_path, name: str, make) -> tuple:
+    """A site with one note whose photo `name` is written by make(path)."""
+    content = new_content(
+        tmp_path, {"2026/10/a.md": note_text(image=name, image_alt="चित्र")}
+    )
+    make(content / name)
+    output = tmp_path / "output"
+    build_site(content, output, STATIC_PATHS=["images"])
+    return content, output
+
+
+def save(image: Image.Image, **options):
+    def make(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        image.save(path, **options)
+
+    return make
+
+
+def test_a_16_bit_grey_png_keeps_its_greys(tmp_path):
+    grey = Image.new("I;16", (600, 400), 32768)  # half of 65535
+    _, output = build_with_photo(tmp_path, "images/g.png", save(grey))
+    with Image.open(output / "images/g-480w.png") as im:
+        assert 120 <= im.convert("L").getpixel((10, 10)) <= 136
+
+
+def test_the_colour_profile_of_a_photo_is_kept(tmp_path):
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    photo = Image.new("RGB", (1000, 700), (200, 120, 40))
+    _, output = build_with_photo(
+        tmp_path, "images/c.jpg", save(photo, icc_profile=profile)
+    )
+    for name in ("c.jpg", "c-480w.jpg", "c-960w.jpg"):
+        with Image.open(output / "images" / name) as im:
+            assert im.info.get("icc_profile") == profile
+
+
+def test_page_sizes_match_the_files_for_odd_proportions(tmp_path):
+    photo = Image.new("RGB", (3001, 2749), "navy")
+    _, output = build_with_photo(tmp_path, "images/o.jpg", save(photo))
+    img = read_html(output / PAGE).select_one(".photo img")
+    with Image.open(output / "images/o.jpg") as im:
+        assert (img["width"], img["height"]) == tuple(str(n) for n in im.size)
+    for candidate in img["srcset"].split(", "):
+        url, width = candidate.split()
+        with Image.open(output / url.lstrip("/")) as im:
+            assert im.size == (int(width[:-1]), round(2749 * int(width[:-1]) / 3001))
+
+
+def test_a_file_name_with_spaces_is_linked_percent_encoded(tmp_path):
+    name = "images/WhatsApp Image 2026-11-14 at 10.30.45.jpeg"
+    photo = Image.new("RGB", (1000, 700), "olive")
+    _, output = build_with_photo(tmp_path, name, save(photo))
+    img = read_html(output / PAGE).select_one(".photo img")
+    urls = [c.split()[0] for c in img["srcset"].split(", ")]
+    assert all(" " not in u and "%20" in u for u in [img["src"], *urls])
+    assert (output / name).is_file()
+    assert (output / "images/WhatsApp Image 2026-11-14 at 10.30.45-480w.jpeg").is_file()
+    feed = feedparser.parse((output / "feeds/all.atom.xml").read_bytes())
+    assert "%20" in feed.entries[0].enclosures[0].href
+
+
+def test_a_photo_damaged_under_an_unchanged_note_names_the_note(tmp_path):
+    photo = Image.new("RGB", (1000, 700), "teal")
+    content, output = build_with_photo(tmp_path, "images/d.jpg", save(photo))
+    path = content / "images/d.jpg"
+    buffer = io.BytesIO()
+    Image.effect_noise((1000, 700), 60).convert("RGB").save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])  # cut short
+    with pytest.raises(BuildFailed, match=r"notes/2026/10/a\.md \[image\].*d\.jpg"):
+        build_site(content, output, STATIC_PATHS=["images"])

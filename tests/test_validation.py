@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import shutil
 from pathlib import Path
@@ -88,6 +89,9 @@ def test_photo_must_exist_and_have_alt_text(rules):
         (b"", "is not a photo that can be read"),
         (b"\xff\xd8\xff\xe0 half a photo", "is not a photo that can be read"),
         ("huge", "pixels, too large to publish"),
+        ("cut", "is not a photo that can be read"),
+        ("gif", "is a GIF file; save it as JPEG, PNG or WebP"),
+        ("png", "is a PNG file but its name ends in .jpg; rename it to end in .png"),
     ],
 )
 def test_a_photo_that_cannot_be_read_is_named_with_the_fix(rules, tmp_path, data, says):
@@ -96,15 +100,34 @@ def test_a_photo_that_cannot_be_read_is_named_with_the_fix(rules, tmp_path, data
     photo = tmp_path / "images/p.jpg"
     photo.parent.mkdir()
     if data == "huge":  # a PNG header claiming 12,000 × 12,000 pixels
-        Image.new("1", (12_000, 12_000)).save(photo.with_suffix(".png"))
-        photo.with_suffix(".png").rename(photo)
+        Image.new("1", (12_000, 12_000)).save(photo, "PNG")
+    elif data == "cut":  # a JPEG cut short: its header reads, its picture not
+        whole = io.BytesIO()
+        Image.effect_noise((800, 600), 60).convert("RGB").save(whole, "JPEG")
+        photo.write_bytes(whole.getvalue()[:4000])
+    elif data in ("gif", "png"):
+        Image.new("RGB", (80, 60), "red").save(photo, data.upper())
     else:
         photo.write_bytes(data)
     here = Rules(registry=rules.registry, content_root=tmp_path)
     text = note_text(image="images/p.jpg", image_alt="चित्र")
     [problem] = problems_of(text, here)
     assert (problem.field, problem.line) == ("image", 10)
-    assert says in problem.message and "; save " in problem.message
+    assert says in problem.message
+    assert "; save " in problem.message or "; rename " in problem.message
+
+
+@pytest.mark.parametrize(
+    ("image", "says"),
+    [
+        ("./images/p.jpg", "write the photo's path from content/"),
+        ("images/../images/p.jpg", "write the photo's path from content/"),
+        ("images/p-480w.jpg", "kept for the smaller copies"),
+    ],
+)
+def test_how_a_note_names_its_photo(rules, image, says):
+    problems = problems_of(note_text(image=image, image_alt="चित्र"), rules)
+    assert [p.field for p in problems] == ["image"] and says in problems[0].message
 
 
 def test_every_problem_in_every_note_in_one_run(rules):

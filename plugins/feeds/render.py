@@ -14,7 +14,7 @@ import mimetypes
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from bs4 import BeautifulSoup
 from feedgen.entry import FeedEntry
@@ -146,7 +146,7 @@ def absolute_html(fragment: str, page_url: str) -> str:
 
 
 def image_url(note, site: SiteInfo) -> str:
-    return canonical_url(site.base_url, note.image.url)
+    return canonical_url(site.base_url, quote(note.image.url))
 
 
 def image_type(path: str) -> str:

@@ -12,14 +12,18 @@ import dataclasses
 import logging
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from pelican import signals
 
 from plugins.derived_files import place
+from plugins.press_notes import ContentError
+from plugins.press_notes.problems import Problem, display_path
 from plugins.settings import namespaced
 
 from .resize import (
     Copy,
+    PhotoError,
     cache_file,
     copy_path,
     height_for,
@@ -61,30 +65,37 @@ def cache_folder(settings: dict, conf: dict) -> Path:
     return path if path.is_absolute() else Path(settings["PATH"]).parent / path
 
 
-def plan_photo(image, content_root: Path, conf: dict) -> tuple[list[Copy], tuple]:
-    """The copies of one note photo, widest first, and its upright size."""
+def plan_photo(image, content_root: Path, conf: dict) -> list[Copy]:
+    """The copies of one note photo, widest first."""
     source = str(content_root / image.url)
     upright = upright_size(source)
     widths = plan_widths(upright[0], conf["widths"])
     widest = widths[-1]
     copies = [
-        Copy(source, w, conf["quality"], copy_path(image.url, w, widest))
+        Copy(
+            source,
+            w,
+            height_for(upright, w),
+            conf["quality"],
+            copy_path(image.url, w, widest),
+        )
         for w in reversed(widths)
     ]
-    return copies, upright
+    return copies
 
 
-def published_image(image, copies: list[Copy], upright: tuple, sizes: dict):
+def published_image(image, copies: list[Copy], sizes: dict):
     """The note's image as published: the widest copy at its own path, with
-    its size in pixels and bytes, and every copy for srcset."""
+    its size in pixels and bytes, and every copy for srcset (as URL paths:
+    a file name may hold spaces)."""
     widest = copies[0]
     fallback = min(copies, key=lambda c: (c.width > 960, abs(c.width - 960)))
     return dataclasses.replace(
         image,
         width=widest.width,
-        height=height_for(upright, widest.width),
-        src=fallback.path,
-        srcset=tuple((c.path, c.width) for c in reversed(copies)),
+        height=widest.height,
+        src=quote(fallback.path),
+        srcset=tuple((quote(c.path), c.width) for c in reversed(copies)),
         bytes=sizes[widest.path],
     )
 
@@ -115,19 +126,35 @@ def on_article_generator_finalized(generator) -> None:
         image = getattr(note, "image", None)
         if image is None or not getattr(image, "url", None):
             continue
-        copies, upright = plan_photo(image, root, conf)
+        copies = plan_photo(image, root, conf)
         for copy in copies:
             cached = cache_file(cache, copy)
             state.files[copy.path] = cached
             if not cached.is_file():
                 missing[cached] = copy
         state.originals.add(image.url)
-        planned.append((note, copies, upright))
+        planned.append((note, copies))
     started = time.perf_counter()
-    make_copies(missing)
+    try:
+        make_copies(missing)
+    except PhotoError as e:
+        raise ContentError(
+            [
+                Problem(
+                    display_path(note.source_path),
+                    None,
+                    "image",
+                    f"'{note.image.url}' could not be made into copies "
+                    f"({e.reason}); save the photo again as JPEG, PNG or WebP "
+                    "and put it in its place",
+                )
+                for note, copies in planned
+                if copies[0].source == e.source
+            ]
+        ) from None
     sizes = {path: cached.stat().st_size for path, cached in state.files.items()}
-    for note, copies, upright in planned:
-        note.image = published_image(note.image, copies, upright, sizes)
+    for note, copies in planned:
+        note.image = published_image(note.image, copies, sizes)
         note.metadata["image"] = note.image
     generator.context["photos"] = state
     logger.info(

@@ -24,6 +24,8 @@ from plugins.derived_files import file_digest, make_missing
 # Bump when the resizing code changes: every cached copy is then remade.
 CODE_VERSION = "1"
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+# Modes whose colour profile still fits the copy (not CMYK, converted to RGB).
+KEEPS_PROFILE = ("RGB", "RGBA", "L", "LA", "P")
 # Resize in worker processes when at least this many copies are missing.
 PARALLEL_MIN = 16
 
@@ -33,9 +35,19 @@ class Copy:
     """One published copy of a photo."""
 
     source: str  # the photo under content/
-    width: int  # pixels; the height keeps the photo's proportions
+    width: int  # pixels
+    height: int  # pixels, in the photo's proportions (from its full size)
     quality: int
     path: str  # site-relative output path
+
+
+class PhotoError(ValueError):
+    """A photo could not be made into a copy: `source` and Pillow's reason."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(source, reason)
+        self.source = source
+        self.reason = reason
 
 
 def upright_size(path: str) -> tuple[int, int]:
@@ -82,26 +94,42 @@ def cache_file(cache: Path, copy: Copy) -> Path:
 
 
 def render(copy: Copy) -> bytes:
-    """The copy's bytes: upright, `width` wide, re-encoded without metadata."""
+    """The copy's bytes: upright, `width` wide, re-encoded without metadata
+    (the colour profile of an RGB or grey photo is kept)."""
+    try:
+        return _render(copy)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
+        raise PhotoError(copy.source, f"{e.__class__.__name__}: {e}") from None
+
+
+def _render(copy: Copy) -> bytes:
     fmt = FORMATS[PurePosixPath(copy.path).suffix.lower()]
     with Image.open(copy.source) as im:
         if fmt == "JPEG":
             im.draft("RGB", (copy.width, copy.width))  # decode at a smaller scale
+        profile = im.info.get("icc_profile") if im.mode in KEEPS_PROFILE else None
         upright = ImageOps.exif_transpose(im)
-    height = height_for(upright.size, copy.width)
+    if upright.mode.startswith("I"):  # 16-bit grey: scale to 8 bits, not clip
+        upright = upright.convert("I").point(lambda v: v * (1 / 256)).convert("L")
     if fmt == "JPEG":
         upright = upright.convert("RGB")
     elif upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         upright = upright.convert("RGBA")
-    if upright.size != (copy.width, height):
-        upright = upright.resize((copy.width, height), Image.Resampling.LANCZOS)
+    size = (copy.width, copy.height)
+    if upright.size != size:
+        if upright.mode == "P":  # resize the colours, not the palette indexes
+            upright = upright.convert("RGBA")
+        upright = upright.resize(size, Image.Resampling.LANCZOS)
+    extra = {"icc_profile": profile} if profile else {}
     buffer = io.BytesIO()
     if fmt == "JPEG":
-        upright.save(buffer, fmt, quality=copy.quality, optimize=True, progressive=True)
+        upright.save(
+            buffer, fmt, quality=copy.quality, optimize=True, progressive=True, **extra
+        )
     elif fmt == "WEBP":
-        upright.save(buffer, fmt, quality=copy.quality, method=6)
+        upright.save(buffer, fmt, quality=copy.quality, method=6, **extra)
     else:
-        upright.save(buffer, fmt, optimize=True)
+        upright.save(buffer, fmt, optimize=True, **extra)
     return buffer.getvalue()
 
 

@@ -7,6 +7,7 @@ Every rule lives here, as small pure functions over a note's text; the build,
 from __future__ import annotations
 
 import difflib
+import posixpath
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -37,29 +38,68 @@ SCOPES = ("thana", "district")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 
-def photo_problem(path: Path) -> str | None:
-    """Why the photo at `path` cannot be published and what to do, or None
-    (reads the header only).
+# The format a photo's file name promises, by Pillow's name for it (MPO is
+# the JPEG some phones write with a second, smaller picture inside).
+FORMAT_OF_SUFFIX = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+SUFFIX_OF_FORMAT = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+# plugins/photos names its smaller copies <name>-<width>w.<ext>.
+COPY_NAME_RE = re.compile(r"-\d+w\.[a-z]+$", re.IGNORECASE)
 
-    Larger than Pillow's decompression-bomb limit (about 89 megapixels) is
-    refused: the build would need hundreds of megabytes for one photo.
+
+def photo_path_problem(image: str) -> str | None:
+    """What is wrong with how a note names its photo, and what to do, or None."""
+    if image.startswith("/") or posixpath.normpath(image) != image or ".." in image:
+        return (
+            f"'{image}': write the photo's path from content/, like "
+            "images/2026/11/photo.jpg (no leading / or ./ and no ..)"
+        )
+    if COPY_NAME_RE.search(image):
+        return (
+            f"'{image}': names ending in -<number>w are kept for the smaller "
+            "copies the build makes; rename the photo"
+        )
+    return None
+
+
+def photo_problem(path: Path, decode: bool = False) -> str | None:
+    """Why the photo at `path` cannot be published and what to do, or None.
+
+    Reads the header; with `decode`, also the whole picture at a small scale,
+    which finds a file cut short. Larger than Pillow's decompression-bomb
+    limit (about 89 megapixels) is refused: the build would need hundreds of
+    megabytes for one photo.
     """
+    unreadable = (
+        "is not a photo that can be read (a damaged or unfinished file?); "
+        "save the photo again as JPEG, PNG or WebP and put it in its place"
+    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as im:
                 width, height = im.size
+                kind = im.format
+                if decode and width * height <= Image.MAX_IMAGE_PIXELS:
+                    im.draft("RGB", (64, 64))
+                    im.load()
     except FileNotFoundError:
         return "does not exist"
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return (
-            "is not a photo that can be read (a damaged or unfinished file?); "
-            "save the photo again as JPEG, PNG or WebP and put it in its place"
-        )
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return unreadable
     if width * height > Image.MAX_IMAGE_PIXELS:
         return (
             f"is {width}×{height} pixels, too large to publish; save it smaller "
             "(a phone's usual 4000×3000 is fine)"
+        )
+    promised = FORMAT_OF_SUFFIX.get(path.suffix.lower())
+    if kind not in SUFFIX_OF_FORMAT:
+        return f"is a {kind} file; save it as JPEG, PNG or WebP and put it in its place"
+    if SUFFIX_OF_FORMAT[kind] != SUFFIX_OF_FORMAT.get(promised or ""):
+        right = SUFFIX_OF_FORMAT[kind]
+        return (
+            f"is a {kind if kind != 'MPO' else 'JPEG'} file but its name ends in "
+            f"{path.suffix}; rename it to end in {right} and write that name "
+            "in the note"
         )
     return None
 
@@ -235,6 +275,8 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
         problems.append(
             p(h.line("image"), "image", f"'{image}' must be a JPEG, PNG or WebP file")
         )
+    elif naming := photo_path_problem(image):
+        problems.append(p(h.line("image"), "image", naming))
     elif not path.is_file():
         problems.append(
             p(
@@ -245,7 +287,7 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
                 "in content/images/ and give its path from content/",
             )
         )
-    elif problem := photo_problem(path):
+    elif problem := photo_problem(path, decode=True):
         problems.append(
             p(
                 h.line("image"),
