@@ -198,3 +198,26 @@ def test_a_photo_damaged_under_an_unchanged_note_names_the_note(tmp_path):
     path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])  # cut short
     with pytest.raises(BuildFailed, match=r"notes/2026/10/a\.md \[image\].*d\.jpg"):
         build_site(content, output, STATIC_PATHS=["images"])
+
+
+def test_a_photo_linked_from_the_text_is_published_without_exif(tmp_path):
+    body = "शिविर का दृश्य:\n\n![शिविर]({static}/images/andar.jpg)\n"
+    content = new_content(tmp_path, {"2026/10/a.md": note_text(body=body)})
+    original = phone_photo(content / "images/andar.jpg")
+    output = tmp_path / "output"
+    build_site(content, output, STATIC_PATHS=["images"])
+    src = read_html(output / PAGE).select_one(".content img")["src"]
+    assert src == "/images/andar.jpg"
+    data = (output / "images/andar.jpg").read_bytes()
+    assert data != original and b"Exif" not in data
+    with Image.open(output / "images/andar.jpg") as im:
+        assert im.size == (1440, 2160)
+        assert im.convert("RGB").getpixel((5, 5))[0] > 180, "upright"
+
+
+def test_a_damaged_photo_linked_from_the_text_is_named(tmp_path):
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    (content / "images").mkdir()
+    (content / "images/toota.jpg").write_bytes(b"\xff\xd8\xff not a photo")
+    with pytest.raises(BuildFailed, match=r"images/toota\.jpg: could not be made"):
+        build_site(content, tmp_path / "output", STATIC_PATHS=["images"])

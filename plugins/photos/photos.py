@@ -1,9 +1,10 @@
 """Note photos published as phone-sized copies (see resize.py).
 
-register() only connects signals: the copies are planned and made when the
-notes are ready (before feeds and WhatsApp read them), the photos' originals
-are left out of Pelican's static files, and the copies are put into the
-output with the note pages.
+register() only connects signals: a note's photo is planned and copied when
+the notes are ready (before feeds and WhatsApp read them); any other photo
+among the static files (one linked from a note's text) gets one copy at its
+own path; no original reaches the output; the copies are put into the output
+with the note pages.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from pelican import signals
+from PIL import Image
 
 from plugins.derived_files import place
 from plugins.press_notes import ContentError
@@ -22,6 +24,7 @@ from plugins.press_notes.problems import Problem, display_path
 from plugins.settings import namespaced
 
 from .resize import (
+    FORMATS,
     Copy,
     PhotoError,
     cache_file,
@@ -166,16 +169,59 @@ def on_article_generator_finalized(generator) -> None:
     )
 
 
+def other_photo_copy(rel: str, content_root: Path, conf: dict) -> Copy:
+    """A photo that is no note's `image` (linked from a note's text, say):
+    one copy at its own path, as wide as the widest note-photo copy."""
+    source = str(content_root / rel)
+    try:
+        upright = upright_size(source)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
+        raise PhotoError(source, f"{e.__class__.__name__}: {e}") from None
+    width = plan_widths(upright[0], conf["widths"])[-1]
+    return Copy(source, width, height_for(upright, width), conf["quality"], rel)
+
+
 def on_static_generator_finalized(generator) -> None:
-    """Leave the originals out: their copies take their place."""
+    """Leave every photo's original out of the output: a note's photo is
+    published as its copies, any other photo (linked from a note's text) as
+    one copy at its own path, also upright and without EXIF data."""
     state = generator.context.get("photos")
     if state is None:
         return
-    generator.staticfiles[:] = [
-        s
-        for s in generator.staticfiles
-        if s.get_relative_source_path() not in state.originals
-    ]
+    conf = plugin_settings(generator.settings)
+    root = Path(generator.settings["PATH"])
+    cache = cache_folder(generator.settings, conf)
+    kept, missing = [], {}
+    try:
+        for static in generator.staticfiles:
+            rel = static.get_relative_source_path()
+            if rel in state.originals:
+                continue
+            if PurePosixPath(rel).suffix.lower() not in FORMATS:
+                kept.append(static)
+                continue
+            copy = other_photo_copy(rel, root, conf)
+            cached = cache_file(cache, copy)
+            state.files[copy.path] = cached
+            if not cached.is_file():
+                missing[cached] = copy
+        make_copies(missing)
+    except PhotoError as e:
+        raise ContentError(
+            [
+                Problem(
+                    display_path(Path(e.source)),
+                    None,
+                    None,
+                    f"could not be made into a copy for the site ({e.reason}); "
+                    "save the photo again as JPEG, PNG or WebP and put it in "
+                    "its place",
+                )
+            ]
+        ) from None
+    generator.staticfiles[:] = kept
+    if missing:
+        logger.info("photos: %d copies of other photos made", len(missing))
 
 
 def on_article_writer_finalized(generator, writer) -> None:
