@@ -20,6 +20,7 @@ from PIL import Image
 
 from plugins.derived_files import place
 from plugins.press_notes import ContentError
+from plugins.press_notes.model import all_notes
 from plugins.press_notes.problems import Problem, display_path
 from plugins.settings import namespaced
 
@@ -103,13 +104,6 @@ def published_image(image, copies: list[Copy], sizes: dict):
     )
 
 
-def notes_of(generator) -> list:
-    notes = []
-    for note in (*generator.articles, *generator.hidden_articles, *generator.drafts):
-        notes += [note, *getattr(note, "translations", ())]
-    return notes
-
-
 class Photos:
     """This build's copies: output path -> cached file."""
 
@@ -125,7 +119,7 @@ def on_article_generator_finalized(generator) -> None:
     state = Photos()
     missing: dict[Path, Copy] = {}
     planned = []
-    for note in notes_of(generator):
+    for note in all_notes(generator.context):
         image = getattr(note, "image", None)
         if image is None or not getattr(image, "url", None):
             continue

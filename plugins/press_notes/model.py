@@ -49,6 +49,15 @@ def plain_text(html: str) -> str:
     return text_of(html or "")
 
 
+def all_notes(context: dict) -> list:
+    """Every note that gets a page: published, hidden and draft, translations."""
+    notes = []
+    for key in ("articles", "hidden_articles", "drafts"):
+        for note in context.get(key, ()):
+            notes += [note, *getattr(note, "translations", ())]
+    return notes
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.strip())
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from plugins.derived_files import place
-from plugins.press_notes.model import canonical_url
+from plugins.press_notes.model import all_notes, canonical_url
 
 from .groups import groups_by_thana, load_groups
 from .ledger import LedgerState, prepare, read_ledger
@@ -38,15 +38,6 @@ from .share import write_run
 logger = logging.getLogger(__name__)
 
 WORDS_TEMPLATE = "_whatsapp_words"
-
-
-def all_notes(context: dict) -> list:
-    """Every note that gets a page: published, hidden and draft, translations."""
-    notes = []
-    for key in ("articles", "hidden_articles", "drafts"):
-        for note in context.get(key, ()):
-            notes += [note, *getattr(note, "translations", ())]
-    return notes
 
 
 class WhatsAppGenerator(Generator):
