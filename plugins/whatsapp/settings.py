@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PIL import features
 
+from plugins.settings import namespaced
+
 SETTING = "WHATSAPP"
 RUN_SETTING = "WHATSAPP_RUN"
 NOTO = "/usr/share/fonts/truetype/noto"
@@ -53,6 +55,13 @@ PLACEHOLDERS = {
     ),
     "digest_header": ({"site", "new_notes", "part", "group"}, {"new_notes", "part"}),
     "digest_item": ({"title", "url"}, {"title", "url"}),
+}
+# The least value of each number (others, as in every plugin setting: 1).
+MINIMUMS = {
+    "summary_max_chars": 0,
+    "max_link_chars": 500,
+    "new_group_days": 0,
+    "image_max_bytes": 50_000,
 }
 TEXT_KEYS = ("groups", "ledger", "join_url", "share_url", "image_cache")
 RUN_KEYS = {"run", "now", "groups", "since", "record", "plan_file"}
@@ -106,28 +115,11 @@ def check_fonts(conf: dict) -> None:
 
 def plugin_settings(settings: dict) -> dict:
     """WHATSAPP merged over the defaults; raise ValueError naming a bad key."""
-    given = settings.get(SETTING) or {}
-    if not isinstance(given, dict):
-        raise _err(f"'{SETTING}' must be a dict")
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise _err(
-            f"invalid '{SETTING}' key(s) {unknown}; known keys: {sorted(DEFAULTS)}"
-        )
-    conf = {**DEFAULTS, **given}
+    conf = namespaced(settings, SETTING, DEFAULTS, "whatsapp", MINIMUMS)
     for key in PLACEHOLDERS:
         check_template(key, conf[key])
-    for key, low in (
-        ("summary_max_chars", 0),
-        ("max_link_chars", 500),
-        ("new_group_days", 0),
-        ("image_max_bytes", 50_000),
-    ):
-        value = conf[key]
-        if not isinstance(value, int) or isinstance(value, bool) or value < low:
-            raise _err(f"'{SETTING}[\"{key}\"]' must be a whole number ≥ {low}")
     for key in TEXT_KEYS:
-        if not isinstance(conf[key], str) or not conf[key].strip():
+        if not conf[key].strip():
             raise _err(f"'{SETTING}[\"{key}\"]' must be a non-empty path")
     for key in ("join_url", "share_url"):
         if conf[key].startswith("/") or not conf[key].endswith("/"):
