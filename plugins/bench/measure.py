@@ -51,20 +51,23 @@ def maxrss_mb(rusage) -> float:
     return rusage.ru_maxrss / divisor
 
 
+def reported(log: str, mark: str) -> int | None:
+    """The number a worker printed last after `mark`, if it printed one."""
+    for line in reversed(log.splitlines()):
+        if line.startswith(mark):
+            return int(line.removeprefix(mark))
+    return None
+
+
 def reported_peak_mb(log: str) -> float | None:
     """The peak a worker printed (`PEAK_MARK <kB>`), if it printed one."""
-    for line in reversed(log.splitlines()):
-        if line.startswith(PEAK_MARK):
-            return int(line.removeprefix(PEAK_MARK)) / 1024
-    return None
+    kb = reported(log, PEAK_MARK)
+    return None if kb is None else kb / 1024
 
 
 def reported_reuse(log: str) -> int | None:
     """How many note pages a project build reused (`REUSED_MARK <n>`)."""
-    for line in log.splitlines():
-        if line.startswith(REUSED_MARK):
-            return int(line.removeprefix(REUSED_MARK))
-    return None
+    return reported(log, REUSED_MARK)
 
 
 def run_measured(label: str, argv: list[str], cwd: Path, log_file: Path) -> Measurement:
