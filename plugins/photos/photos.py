@@ -20,7 +20,7 @@ from PIL import Image
 
 from plugins.derived_files import place
 from plugins.press_notes import ContentError
-from plugins.press_notes.model import all_notes
+from plugins.press_notes.model import all_notes, upright_size
 from plugins.press_notes.problems import Problem, display_path
 from plugins.settings import namespaced
 
@@ -33,7 +33,6 @@ from .resize import (
     height_for,
     make_copies,
     plan_widths,
-    upright_size,
 )
 
 logger = logging.getLogger(__name__)
@@ -70,9 +69,10 @@ def cache_folder(settings: dict, conf: dict) -> Path:
 
 
 def plan_photo(image, content_root: Path, conf: dict) -> list[Copy]:
-    """The copies of one note photo, widest first."""
+    """The copies of one note photo, widest first (its upright size was read
+    with the note, press_notes.model.image_info)."""
     source = str(content_root / image.url)
-    upright = upright_size(source)
+    upright = (image.width, image.height)
     widths = plan_widths(upright[0], conf["widths"])
     widest = widths[-1]
     copies = [

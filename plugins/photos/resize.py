@@ -50,14 +50,6 @@ class PhotoError(ValueError):
         self.reason = reason
 
 
-def upright_size(path: str) -> tuple[int, int]:
-    """The photo's size as seen, after its EXIF orientation (header only)."""
-    with Image.open(path) as im:
-        width, height = im.size
-        orientation = im.getexif().get(0x0112, 1)
-    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
-
-
 def plan_widths(width: int, widths: tuple[int, ...]) -> list[int]:
     """The copies' widths: those of `widths` below the photo's, and the widest
     the photo allows (its own width, or the largest of `widths`)."""

@@ -32,10 +32,17 @@ class NoteImage:
     bytes: int = 0
 
 
-def image_info(content_root: Path, rel_path: str, alt: str) -> NoteImage:
-    """Read the photo's pixel size (header only) for width/height attributes."""
-    with Image.open(content_root / rel_path) as im:
+def upright_size(path: str | Path) -> tuple[int, int]:
+    """The photo's size as seen, after its EXIF orientation (header only)."""
+    with Image.open(path) as im:
         width, height = im.size
+        orientation = im.getexif().get(0x0112, 1)
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def image_info(content_root: Path, rel_path: str, alt: str) -> NoteImage:
+    """The photo's size as seen (header only) for width/height attributes."""
+    width, height = upright_size(content_root / rel_path)
     return NoteImage(url=rel_path, alt=alt, width=width, height=height)
 
 
