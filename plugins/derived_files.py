@@ -33,6 +33,13 @@ def file_digest(path: str) -> str:
     return _file_digest(path, st.st_size, st.st_mtime_ns)
 
 
+def cache_folder(settings: dict, configured: str) -> Path:
+    """A plugin's cache folder; a relative one starts at the folder that holds
+    the content folder (PATH), the repository root."""
+    path = Path(configured)
+    return path if path.is_absolute() else Path(settings["PATH"]).parent / path
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

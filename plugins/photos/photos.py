@@ -18,7 +18,7 @@ from urllib.parse import quote
 from pelican import signals
 from PIL import Image
 
-from plugins.derived_files import place
+from plugins.derived_files import cache_folder, place
 from plugins.press_notes import ContentError
 from plugins.press_notes.model import all_notes, upright_size
 from plugins.press_notes.problems import Problem, display_path
@@ -61,11 +61,6 @@ def plugin_settings(settings: dict) -> dict:
     if conf["quality"] > 95:
         raise ValueError(f"photos: '{SETTING}[\"quality\"]' must be 1 to 95")
     return {**conf, "widths": widths}
-
-
-def cache_folder(settings: dict, conf: dict) -> Path:
-    path = Path(conf["cache"])
-    return path if path.is_absolute() else Path(settings["PATH"]).parent / path
 
 
 def plan_photo(image, content_root: Path, conf: dict) -> list[Copy]:
@@ -115,7 +110,7 @@ class Photos:
 def on_article_generator_finalized(generator) -> None:
     conf = plugin_settings(generator.settings)
     root = Path(generator.settings["PATH"])
-    cache = cache_folder(generator.settings, conf)
+    cache = cache_folder(generator.settings, conf["cache"])
     state = Photos()
     missing: dict[Path, Copy] = {}
     planned = []
@@ -184,7 +179,7 @@ def on_static_generator_finalized(generator) -> None:
         return
     conf = plugin_settings(generator.settings)
     root = Path(generator.settings["PATH"])
-    cache = cache_folder(generator.settings, conf)
+    cache = cache_folder(generator.settings, conf["cache"])
     kept, missing = [], {}
     try:
         for static in generator.staticfiles:

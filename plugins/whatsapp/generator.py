@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from plugins.derived_files import place
+from plugins.derived_files import cache_folder, place
 from plugins.press_notes.model import all_notes, canonical_url
 
 from .groups import groups_by_thana, load_groups
@@ -32,7 +32,7 @@ from .pages import (
 from .plan import plan_run
 from .preview import Card, Crop, make_images
 from .qr import qr_code
-from .settings import cache_path, content_path, plugin_settings, run_request
+from .settings import content_path, plugin_settings, run_request
 from .share import write_run
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class WhatsAppGenerator(Generator):
             "whatsapp: preview images: %d made, %d reused from %s (%.1f s)",
             len(self.missing),
             len(distinct) - len(self.missing),
-            cache_path(self.settings, conf),
+            cache_folder(self.settings, conf["image_cache"]),
             time.perf_counter() - started,
         )
         state = self.ledger_state()
@@ -89,7 +89,7 @@ class WhatsAppGenerator(Generator):
             page_url,
             alt,
             base=self.base,
-            cache=cache_path(self.settings, self.conf),
+            cache=cache_folder(self.settings, self.conf["image_cache"]),
             max_bytes=self.conf["image_max_bytes"],
             images=self.images,
             missing=self.missing,

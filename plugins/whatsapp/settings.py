@@ -151,9 +151,3 @@ def run_request(settings: dict) -> dict | None:
 def content_path(settings: dict, rel: str) -> Path:
     """A path under the content folder (PATH)."""
     return Path(settings["PATH"]) / rel
-
-
-def cache_path(settings: dict, conf: dict) -> Path:
-    """The image cache: relative paths start at the folder that holds PATH."""
-    path = Path(conf["image_cache"])
-    return path if path.is_absolute() else Path(settings["PATH"]).parent / path
