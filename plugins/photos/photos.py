@@ -16,11 +16,15 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from pelican import signals
-from PIL import Image
 
 from plugins.derived_files import cache_folder, place
 from plugins.press_notes import ContentError
-from plugins.press_notes.model import all_notes, upright_size
+from plugins.press_notes.model import (
+    PHOTO_ERRORS,
+    SAVE_AGAIN,
+    all_notes,
+    upright_size,
+)
 from plugins.press_notes.problems import Problem, display_path
 from plugins.settings import namespaced
 
@@ -137,8 +141,7 @@ def on_article_generator_finalized(generator) -> None:
                     None,
                     "image",
                     f"'{note.image.url}' could not be made into copies "
-                    f"({e.reason}); save the photo again as JPEG, PNG or WebP "
-                    "and put it in its place",
+                    f"({e.reason}); {SAVE_AGAIN}",
                 )
                 for note, copies in planned
                 if copies[0].source == e.source
@@ -164,7 +167,7 @@ def other_photo_copy(rel: str, content_root: Path, conf: dict) -> Copy:
     source = str(content_root / rel)
     try:
         upright = upright_size(source)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
+    except PHOTO_ERRORS as e:
         raise PhotoError(source, f"{e.__class__.__name__}: {e}") from None
     width = plan_widths(upright[0], conf["widths"])[-1]
     return Copy(source, width, height_for(upright, width), conf["quality"], rel)
@@ -203,8 +206,7 @@ def on_static_generator_finalized(generator) -> None:
                     None,
                     None,
                     f"could not be made into a copy for the site ({e.reason}); "
-                    "save the photo again as JPEG, PNG or WebP and put it in "
-                    "its place",
+                    f"{SAVE_AGAIN}",
                 )
             ]
         ) from None

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from PIL import Image, ImageOps
 
 from plugins.derived_files import file_digest, make_missing
+from plugins.press_notes.model import PHOTO_ERRORS
 
 # Bump when the resizing code changes: every cached copy is then remade.
 CODE_VERSION = "1"
@@ -90,7 +91,7 @@ def render(copy: Copy) -> bytes:
     (the colour profile of an RGB or grey photo is kept)."""
     try:
         return _render(copy)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
+    except PHOTO_ERRORS as e:
         raise PhotoError(copy.source, f"{e.__class__.__name__}: {e}") from None
 
 

@@ -32,6 +32,11 @@ class NoteImage:
     bytes: int = 0
 
 
+# What Pillow raises for a file it cannot read as a photo, and what to do.
+PHOTO_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError)
+SAVE_AGAIN = "save the photo again as JPEG, PNG or WebP and put it in its place"
+
+
 def upright_size(path: str | Path) -> tuple[int, int]:
     """The photo's size as seen, after its EXIF orientation (header only)."""
     with Image.open(path) as im:

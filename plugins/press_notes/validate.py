@@ -20,6 +20,7 @@ from plugins.hindi_text.krutidev import looks_like_krutidev
 from plugins.hindi_text.slugs import slugify, unique_slug
 
 from .frontmatter import Header, scan_header
+from .model import PHOTO_ERRORS, SAVE_AGAIN
 from .problems import Problem, display_path
 from .registry import SLUG_RE, Registry
 
@@ -70,8 +71,7 @@ def photo_problem(path: Path, decode: bool = False) -> str | None:
     megabytes for one photo.
     """
     unreadable = (
-        "is not a photo that can be read (a damaged or unfinished file?); "
-        "save the photo again as JPEG, PNG or WebP and put it in its place"
+        f"is not a photo that can be read (a damaged or unfinished file?); {SAVE_AGAIN}"
     )
     try:
         with warnings.catch_warnings():
@@ -84,7 +84,7 @@ def photo_problem(path: Path, decode: bool = False) -> str | None:
                     im.load()
     except FileNotFoundError:
         return "does not exist"
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except PHOTO_ERRORS:
         return unreadable
     if width * height > Image.MAX_IMAGE_PIXELS:
         return (
