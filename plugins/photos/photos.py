@@ -104,18 +104,19 @@ def published_image(image, copies: list[Copy], sizes: dict):
 
 
 class Photos:
-    """This build's copies: output path -> cached file."""
+    """This build's photo settings and copies (output path -> cached file)."""
 
-    def __init__(self):
+    def __init__(self, settings: dict):
+        self.conf = plugin_settings(settings)
+        self.root = Path(settings["PATH"])
+        self.cache = cache_folder(settings, self.conf["cache"])
         self.files: dict[str, Path] = {}
         self.originals: set[str] = set()
 
 
 def on_article_generator_finalized(generator) -> None:
-    conf = plugin_settings(generator.settings)
-    root = Path(generator.settings["PATH"])
-    cache = cache_folder(generator.settings, conf["cache"])
-    state = Photos()
+    state = Photos(generator.settings)
+    conf, root, cache = state.conf, state.root, state.cache
     missing: dict[Path, Copy] = {}
     planned = []
     for note in all_notes(generator.context):
@@ -180,9 +181,7 @@ def on_static_generator_finalized(generator) -> None:
     state = generator.context.get("photos")
     if state is None:
         return
-    conf = plugin_settings(generator.settings)
-    root = Path(generator.settings["PATH"])
-    cache = cache_folder(generator.settings, conf["cache"])
+    conf, root, cache = state.conf, state.root, state.cache
     kept, missing = [], {}
     try:
         for static in generator.staticfiles:
