@@ -39,50 +39,33 @@ GZIP_CACHE = False
 PATH_METADATA = r"(?P<note_file>notes/.+)"
 
 PLUGIN_PATHS = ["."]
+# Each plugin comes after the plugins it reads from (plugins/core/contract.py;
+# checked when a build starts).
 PLUGINS = [
+    "plugins.core",
     "plugins.press_notes",
     "plugins.hindi_text",
     "plugins.translations",
-    "plugins.listings",
     "plugins.photos",
+    "plugins.listings",
     "plugins.feeds",
     "plugins.whatsapp",
+    "plugins.page_reuse",
 ]
 
-# The press-note model: registries under content/, validation limits.
-PRESS_NOTES = {
-    "thana_registry": "registry/thanas.toml",
-    "category_registry": "registry/categories.toml",
-    "summary_max_chars": 300,
-}
-
-# Listing pages (police station, category, tag): the front page shows the
-# newest notes; older notes sit on numbered pages counted from the oldest, so
-# a numbered page keeps its notes when new ones arrive.
-LISTINGS = {"page_size": 20, "home_notes": 20}
-
-# Note photos (plugins.photos): published as copies at these widths (pixels,
-# never wider than the photo), upright and without EXIF data; the widest at
-# the photo's own path. Cached under cache/photos.
-PHOTOS = {"widths": "480 960 1440", "quality": 80}
-
-# WhatsApp (plugins.whatsapp): the share message of a note ({title} {summary}
-# {url} {site}; {read_more} and the digest words come from the theme's catalog,
-# theme/templates/_whatsapp_words.html), group digests for `invoke share`,
-# the group registry and share ledger under content/, preview-image cache.
-WHATSAPP = {
-    "note_message": "*{title}*\n{summary}\n\n{read_more}: {url}\n— {site}",
-    "digest_header": "*{new_notes}*{part}\n{site}",
-    "digest_item": "▪ *{title}*\n{url}",
-    "summary_max_chars": 160,
-    "max_link_chars": 2000,
-    "groups": "registry/groups.toml",
-    "ledger": "registry/share-ledger.tsv",
-    "new_group_days": 7,
-    "join_url": "whatsapp/",
-    "share_url": "share/",
-    "image_cache": "cache/og",
-}
+# Each plugin reads one namespaced setting (a dict) whose defaults are
+# written once, in the plugin (DEFAULTS), with what each key means; set only
+# the keys to change here. Unknown keys and wrong kinds stop the build.
+#   PRESS_NOTES  plugins/press_notes/press_notes.py: registries under content/,
+#                summary limit, reading speed, default reporter
+#   LISTINGS     plugins/listings/listings.py: notes per list page and on the
+#                home page (older notes sit on numbered pages counted from the
+#                oldest, so a numbered page keeps its notes)
+#   PHOTOS       plugins/photos/photos.py: widths and quality of the copies
+#   FEEDS        plugins/feeds/settings.py: items per feed, entry id authority
+#   WHATSAPP     plugins/whatsapp/settings.py: share message and digest
+#                layout, group registry and share ledger, preview images
+#   HINDI_TEXT   plugins/hindi_text/hindi_text.py: Devanagari digits
 
 # URL scheme (documented in README.md). A note's URL is built from its date
 # and slug and never changes once published.
@@ -120,7 +103,6 @@ SLUGIFY_SOURCE = "basename"
 # Feeds: RSS 2.0 and Atom for the site, the district, every police station,
 # category and reporter, written by plugins.feeds with feedgen (URL scheme in
 # README.md). Pelican's own feeds are all off, so there is one set of feeds.
-FEEDS = {"max_items": 50}
 FEED_ATOM = None
 FEED_RSS = None
 FEED_ALL_ATOM = None

@@ -1,33 +1,18 @@
 """Tasks for the bulletin (run through `make`, or `.venv/bin/invoke <task>`).
 
-Thin wrappers: the work lives in plugins/.
+A thin list of commands: each parses its arguments and calls into scripts/.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import sys
+from pathlib import Path
 
 from invoke import task
 
 SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"
-# Debian packages, each with the file that shows it installed. The build needs
-# a Devanagari font and FriBiDi: Pillow's wheel loads FriBiDi from the system
-# for raqm (Devanagari shaping on WhatsApp preview cards).
-BUILD_PACKAGES = {
-    "fonts-noto-core": "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
-    "libfribidi0": "/usr/share/doc/libfribidi0/copyright",
-}
-# The tests also drive Chromium and newsboat; Java runs the Nu HTML Checker
-# (vnu.jar) and npm installs the pinned Node tools (invoke node-deps).
-TEST_PACKAGES = {
-    "chromium": "/usr/bin/chromium",
-    "newsboat": "/usr/bin/newsboat",
-    "default-jre-headless": "/usr/bin/java",
-    "npm": "/usr/bin/npm",
-}
 
 
 def _logging() -> None:
@@ -38,7 +23,7 @@ def _logging() -> None:
 @task(help={"production": "use publishconf.py (needs BULLETIN_SITEURL)"})
 def build(c, production=False):
     """Build the bulletin into output/ (replaced only if the build succeeds)."""
-    from plugins.site_build import build_and_report
+    from scripts.build import build_and_report
 
     _logging()
     if not build_and_report(PUBLISH_SETTINGS if production else SETTINGS):
@@ -48,8 +33,8 @@ def build(c, production=False):
 @task(help={"port": "port to serve on (default 8000)", "bind": "address"})
 def serve(c, port=8000, bind="127.0.0.1"):
     """Build, serve on http://127.0.0.1:8000 and rebuild when content changes."""
-    from plugins.site_build import BuildFailed
-    from plugins.site_build import serve as serve_site
+    from plugins.core.errors import BuildFailed
+    from scripts.serve import serve as serve_site
 
     _logging()
     try:
@@ -63,24 +48,13 @@ def serve(c, port=8000, bind="127.0.0.1"):
 @task
 def check(c):
     """Check every press note and the registries without building."""
-    from pelican.settings import read_settings
+    from plugins.core.errors import ContentError
+    from scripts.check import check as check_content
 
-    from plugins.press_notes import ContentError, check_content
-
-    settings = read_settings(SETTINGS)
-    root = settings["PATH"]
-    notes = [
-        os.path.relpath(os.path.join(d, f), root)
-        for path in settings["ARTICLE_PATHS"]
-        for d, _, files in os.walk(os.path.join(root, path))
-        for f in files
-        if f.endswith(".md")
-    ]
     try:
-        check_content(settings, notes)
+        print(check_content(SETTINGS))
     except ContentError as e:
         sys.exit(str(e))
-    print(f"{len(notes)} notes checked: no problems")
 
 
 @task(
@@ -92,30 +66,22 @@ def check(c):
 )
 def new(c, title, thana, category="", reporter=""):
     """Start a press note with this title (never overwrites a file)."""
-    from pathlib import Path
+    import os
 
     from pelican.settings import read_settings
 
-    from plugins.press_notes import ContentError, registry_for
-    from plugins.press_notes.new_note import NewNoteError, create_note
-    from plugins.press_notes.press_notes import plugin_settings
+    from plugins.core.errors import BulletinError
+    from scripts.new_note import new_note
 
-    settings = read_settings(SETTINGS)
-    reporter = (
-        reporter
-        or os.environ.get("BULLETIN_REPORTER", "")
-        or plugin_settings(settings)["default_reporter"]
-    )
     try:
-        path = create_note(
-            Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0],
-            registry_for(settings),
+        path = new_note(
+            read_settings(SETTINGS),
             title=title,
             thana=thana,
             category=category,
             reporter=reporter,
         )
-    except (NewNoteError, ContentError) as e:
+    except BulletinError as e:
         sys.exit(f"new: {e}")
     print(f"created {os.path.relpath(path)}: fill in the empty fields and the text")
 
@@ -140,15 +106,14 @@ def slugify(c, text, more=None):
 )
 def krutidev(c, path, in_place=False, output=None):
     """Convert a note typed in Kruti Dev 010 to Unicode Hindi (new file by default)."""
-    from pathlib import Path
-
-    from plugins.hindi_text.krutidev import convert_file
+    from plugins.core.errors import BulletinError
+    from scripts.krutidev import convert_file
 
     try:
         written = convert_file(
             Path(path), Path(output) if output else None, in_place=in_place
         )
-    except (FileExistsError, ValueError, OSError) as e:
+    except BulletinError as e:
         sys.exit(f"krutidev: {e}")
     print(
         f"wrote {written}"
@@ -171,9 +136,9 @@ def share(c, dry_run=False, json=False, group=None, since=None, production=False
     import contextlib
     import json as json_lib
 
-    from plugins.press_notes import ContentError
-    from plugins.whatsapp import ShareError, describe
-    from plugins.whatsapp import share as share_notes
+    from plugins.core.errors import BulletinError
+    from scripts.share import describe
+    from scripts.share import share as share_notes
 
     _logging()
     groups = [g.strip() for item in group or () for g in item.split(",") if g.strip()]
@@ -186,7 +151,7 @@ def share(c, dry_run=False, json=False, group=None, since=None, production=False
                 groups=groups,
                 since=since,
             )
-    except (ShareError, ContentError, ValueError) as e:
+    except (BulletinError, ValueError) as e:
         sys.exit(str(e))
     if json:
         print(json_lib.dumps(result.batch, ensure_ascii=False, indent=2))
@@ -197,27 +162,21 @@ def share(c, dry_run=False, json=False, group=None, since=None, production=False
 @task(name="system-deps", help={"tests": "also what the tests need"})
 def system_deps(c, tests=False):
     """Install the Debian packages the build (and with --tests, the tests) need."""
-    wanted = {**BUILD_PACKAGES, **(TEST_PACKAGES if tests else {})}
-    missing = [pkg for pkg, path in wanted.items() if not os.path.exists(path)]
-    if not missing:
-        return
-    sudo = "" if os.geteuid() == 0 else "sudo "
-    print(f"installing Debian packages: {' '.join(missing)}")
-    env = {"DEBIAN_FRONTEND": "noninteractive"}
-    c.run(f"{sudo}apt-get update -qq", env=env)
-    c.run(
-        f"{sudo}apt-get install -y -qq --no-install-recommends {' '.join(missing)}",
-        env=env,
-    )
+    from scripts.system_deps import install_commands, missing_packages
+
+    missing = missing_packages(tests)
+    if missing:
+        print(f"installing Debian packages: {' '.join(missing)}")
+    for command in install_commands(missing):
+        c.run(command, env={"DEBIAN_FRONTEND": "noninteractive"})
 
 
 @task(name="node-deps")
 def node_deps(c):
     """Install the pinned Node tools (axe-core, vnu-jar, Lighthouse) if needed."""
     import shlex
-    from pathlib import Path
 
-    from plugins.bench.node_tools import node_deps_current, npm_ci_command
+    from scripts.bench.node_tools import node_deps_current, npm_ci_command
 
     if not node_deps_current(Path.cwd()):
         print("installing the Node tools of tests/package-lock.json")
@@ -234,10 +193,8 @@ def node_deps(c):
 )
 def bench(c, notes=1000, seed=1, keep="", profile=""):
     """Time this project's build against plain Pelican; last line 'ratio X.XX'."""
-    from pathlib import Path
-
-    from plugins.bench import BenchError
-    from plugins.bench.reports import bench_report
+    from scripts.bench import BenchError
+    from scripts.bench.reports import bench_report
 
     try:
         print(
@@ -256,9 +213,7 @@ def bench(c, notes=1000, seed=1, keep="", profile=""):
 @task
 def weight(c):
     """Bytes a phone downloads per page type of the sample bulletin (gzip -6)."""
-    from pathlib import Path
-
-    from plugins.bench.reports import built_sample, weight_report
+    from scripts.bench.reports import built_sample, weight_report
 
     _logging()
     with built_sample(Path.cwd()) as site:
@@ -271,9 +226,7 @@ def weight(c):
 @task(help={"reports": "folder for the JSON reports (default artifacts/lighthouse)"})
 def lighthouse(c, reports="artifacts/lighthouse"):
     """Lighthouse (mobile preset) on the home page and a note of the sample."""
-    from pathlib import Path
-
-    from plugins.bench.reports import built_sample, lighthouse_report
+    from scripts.bench.reports import built_sample, lighthouse_report
 
     _logging()
     node_deps(c)

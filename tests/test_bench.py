@@ -8,19 +8,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SETTINGS
 from pelican.settings import DEFAULT_CONFIG, read_settings
+from support import ROOT, SETTINGS
 
-from plugins.bench.bench import BenchError, BenchResult, format_report, run_bench
-from plugins.bench.measure import Measurement, run_measured
-from plugins.bench.notes import extra_note, load_corpus, make_notes
-from plugins.bench.profile import area_of
-from plugins.bench.settings import Folders, plain_settings, project_overrides
-from plugins.bench.worker import REUSED_MARK
 from plugins.press_notes import registry_for
 from plugins.press_notes.validate import Rules, check_notes, parse_note_date
+from scripts.bench.bench import BenchError, BenchResult, format_report, run_bench
+from scripts.bench.measure import Measurement, run_measured
+from scripts.bench.notes import extra_note, load_corpus, make_notes
+from scripts.bench.profile import area_of
+from scripts.bench.settings import Folders, plain_settings, project_overrides
+from scripts.bench.worker import REUSED_MARK
 
-REPORT = "from plugins.bench.worker import report_peak; report_peak()"
+pytestmark = pytest.mark.slow
+
+REPORT = "from scripts.bench.worker import report_peak; report_peak()"
 
 
 @pytest.fixture(scope="module")

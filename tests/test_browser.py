@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ARTIFACTS
+from support import ARTIFACTS
 
 BILPANK_TITLE = (
     "पुलिस अधीक्षक के निर्देशन पर बिलपांक थाने में हुआ ग्राम / नगर रक्षा समितियों के साथ बैठक का आयोजन"

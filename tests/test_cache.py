@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import build_site, new_content, note_text, read_html
 from PIL import Image
+from support import build_site, new_content, note_text, read_html
 
-from plugins.site_build import BuildFailed
-from plugins.site_build.cache import reader_cache_key
+from plugins.core.errors import BuildFailed
+from scripts.reader_cache import reader_cache_key
+
+pytestmark = pytest.mark.build
 
 
 def test_rebuild_reads_changed_notes_and_registry_edits_reach_cached_ones(tmp_path):

@@ -15,7 +15,10 @@ from urllib.parse import urlparse
 
 import feedparser
 import pytest
-from conftest import (
+from lxml import etree
+from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+from pelican.settings import read_settings
+from support import (
     ARTIFACTS,
     ROOT,
     SETTINGS,
@@ -24,10 +27,9 @@ from conftest import (
     note_text,
     read_html,
 )
-from lxml import etree
-from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
-from pelican.settings import read_settings
 
+from plugins.core.errors import BuildFailed
+from plugins.core.header import scan_header
 from plugins.feeds.ids import tag_uri
 from plugins.feeds.plan import FeedIndex, FeedLink, reporter_slugs
 from plugins.feeds.settings import (
@@ -36,10 +38,8 @@ from plugins.feeds.settings import (
     plugin_settings,
 )
 from plugins.hindi_text.slugs import slugify, unique_slug
-from plugins.press_notes.frontmatter import scan_header
 from plugins.press_notes.press_notes import registry_for
 from plugins.press_notes.validate import parse_note_date
-from plugins.site_build import BuildFailed
 
 ATOM = "http://www.w3.org/2005/Atom"
 NS = {

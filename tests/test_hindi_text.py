@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT, build_site, read_html
+from support import ROOT, build_site, read_html
 from test_translations import visible_theme_text
 
 from plugins.hindi_text.reading import count_words, reading_minutes

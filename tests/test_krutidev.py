@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from indic_transliteration.font_converter.krutidev2unicode import kru2uni
 
+from plugins.core.errors import CommandError
 from plugins.hindi_text.krutidev import (
     MIN_TOKENS,
-    convert_file,
     convert_note_text,
     krutidev_score,
     krutidev_to_unicode,
     looks_like_krutidev,
 )
+from scripts.krutidev import convert_file
 
 PAIRS_FILE = Path(__file__).parent / "data" / "krutidev_pairs.tsv"
 
@@ -288,10 +289,10 @@ def test_convert_file_explicit_dest(src: Path, tmp_path: Path) -> None:
 def test_convert_file_refuses_to_overwrite(src: Path) -> None:
     dest = src.with_name("note.unicode.md")
     dest.write_text("keep me", encoding="utf-8")
-    with pytest.raises(FileExistsError, match="refusing to overwrite"):
+    with pytest.raises(CommandError, match="refusing to overwrite"):
         convert_file(src)
     assert dest.read_text(encoding="utf-8") == "keep me"
-    with pytest.raises(FileExistsError):
+    with pytest.raises(CommandError):
         convert_file(src, src)
     assert src.read_bytes() == SRC_TEXT.encode("utf-8")
 
@@ -311,14 +312,14 @@ def test_convert_file_in_place_keeps_backup(src: Path) -> None:
 def test_convert_file_in_place_refuses_existing_backup(src: Path) -> None:
     backup = src.with_name("note.md.krutidev.bak")
     backup.write_bytes(b"older backup")
-    with pytest.raises(FileExistsError, match="backup"):
+    with pytest.raises(CommandError, match="backup"):
         convert_file(src, in_place=True)
     assert backup.read_bytes() == b"older backup"
     assert src.read_bytes() == SRC_TEXT.encode("utf-8")
 
 
 def test_convert_file_in_place_and_dest_conflict(src: Path, tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(CommandError):
         convert_file(src, tmp_path / "x.md", in_place=True)
 
 

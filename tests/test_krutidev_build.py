@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import build_site, new_content, read_html
+from support import build_site, new_content, read_html
 
-from plugins.hindi_text.krutidev import convert_file
-from plugins.site_build import BuildFailed
+from plugins.core.errors import BuildFailed
+from scripts.krutidev import convert_file
+
+pytestmark = pytest.mark.build
 
 KRUTIDEV_NOTE = """title: iqfyl v/kh{kd ds funsZ'ku ij fcyikad Fkkus esa cSBd
 date: 2026-11-20 11:00

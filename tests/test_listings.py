@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from conftest import build_site, new_content, note_text, read_html
+import pytest
+from support import build_site, new_content, note_text, read_html
 
 from plugins.listings.pages import Listing, listing_pages, stable_chunks
+
+pytestmark = pytest.mark.build
 
 
 @dataclass(frozen=True)

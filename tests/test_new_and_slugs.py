@@ -7,14 +7,14 @@ import sys
 from datetime import datetime
 
 import pytest
-from conftest import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 from pelican.settings import read_settings
+from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
+from plugins.core.header import scan_header
 from plugins.hindi_text.dates import IST
-from plugins.press_notes.frontmatter import scan_header
-from plugins.press_notes.new_note import NewNoteError, create_note
 from plugins.press_notes.press_notes import registry_for
 from plugins.press_notes.validate import Rules, check_note
+from scripts.new_note import NewNoteError, create_note
 
 INVOKE = [sys.executable, "-m", "invoke"]
 

@@ -7,11 +7,13 @@ import io
 
 import feedparser
 import pytest
-from conftest import build_site, new_content, note_text, read_html
 from PIL import Image
+from support import build_site, new_content, note_text, read_html
 
+from plugins.core.errors import BuildFailed
 from plugins.photos.resize import copy_path, plan_widths
-from plugins.site_build import BuildFailed
+
+pytestmark = pytest.mark.build
 
 PAGE = "2026/10/namli-yatayat-shivir/index.html"
 PHOTO = "images/2026/10/shivir.jpg"

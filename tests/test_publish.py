@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, read_html
+from support import ROOT, read_html
 
-from plugins.site_build import BuildFailed, build
+from plugins.core.errors import BuildFailed
+from scripts.build import build
+
+pytestmark = pytest.mark.build
 
 PUBLISH = str(ROOT / "publishconf.py")
 

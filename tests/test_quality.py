@@ -21,16 +21,16 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ARTIFACTS, ROOT, SETTINGS, build_site
 from pelican.settings import read_settings
+from support import ARTIFACTS, ROOT, SETTINGS, build_site
 
-from plugins.bench.lighthouse import format_lighthouse, read_report
-from plugins.bench.node_tools import axe_script, installed_matches, vnu_jar
-from plugins.bench.notes import load_corpus, make_notes, prepare_content
-from plugins.bench.nu_checker import check_files
-from plugins.bench.page_types import page_type, pages_by_type
-from plugins.bench.serve import served
-from plugins.bench.weight import (
+from plugins.press_notes import registry_for
+from scripts.bench.lighthouse import format_lighthouse, read_report
+from scripts.bench.node_tools import axe_script, installed_matches, vnu_jar
+from scripts.bench.notes import load_corpus, make_notes, prepare_content
+from scripts.bench.nu_checker import check_files
+from scripts.bench.page_types import page_type, pages_by_type
+from scripts.bench.weight import (
     BUDGETS,
     css_asset_urls,
     over_budget,
@@ -39,7 +39,9 @@ from plugins.bench.weight import (
     site_weights,
     transferred_size,
 )
-from plugins.press_notes import registry_for
+from scripts.serve import served
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 MIN_TARGET = 44  # px, WCAG 2.5.5 (AAA); note text's inline links are exempt

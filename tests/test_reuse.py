@@ -12,17 +12,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site, note_text
 from pelican import signals
 from PIL import Image
+from support import ROOT, build_site, note_text
 
-from plugins.site_build import BuildFailed
-from plugins.site_build.reuse import (
+from plugins.core.errors import BuildFailed
+from plugins.page_reuse.reuse import (
     MANIFEST_FOLDER,
     Unstable,
     stable,
     template_reads,
 )
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 NOTES = 20  # notes in content/notes
 ALOT_NOTE = "2026/09/alot-avaidh-sharab-jabt/index.html"
@@ -153,7 +155,9 @@ def test_a_new_photo_or_a_hand_edited_page_is_rendered_again(bulletin):
 
 
 def manifests(bulletin: Bulletin) -> list[Path]:
-    return sorted((bulletin.output.parent / "cache" / MANIFEST_FOLDER).glob("*.json"))
+    # in the reader cache's folder (named after the code and settings)
+    cache = bulletin.output.parent / "cache"
+    return sorted(cache.glob(f"*/{MANIFEST_FOLDER}/*.json"))
 
 
 def test_a_failed_build_keeps_the_record_of_the_published_pages(bulletin):
@@ -238,7 +242,7 @@ def test_stable_descriptions():
 def test_the_settings_are_described_alike_in_every_process():
     code = (
         "import hashlib; from pelican.settings import read_settings;"
-        "from plugins.site_build.reuse import stable;"
+        "from plugins.page_reuse.reuse import stable;"
         "s = stable(read_settings('pelicanconf.py'));"
         "print(hashlib.sha256(s.encode()).hexdigest())"
     )
@@ -315,7 +319,7 @@ def test_a_theme_edit_saved_during_a_build_and_undone_renders_every_page(bulleti
 SERVE_LIKE = """
 import sys
 from pathlib import Path
-from plugins.site_build import build
+from scripts.build import build
 overrides = {"OUTPUT_PATH": sys.argv[1], "CACHE_PATH": sys.argv[1] + "-cache"}
 build("pelicanconf.py", overrides)
 # a developer edits a plugin while `make serve` runs, then saves a note
@@ -328,7 +332,8 @@ print(build("pelicanconf.py", overrides).reused)
 """
 BUILD = """
 import sys
-from plugins.site_build import build
+from scripts.build import build
+
 overrides = {"OUTPUT_PATH": sys.argv[1], "CACHE_PATH": sys.argv[1] + "-cache"}
 print(build("pelicanconf.py", overrides).reused)
 """
@@ -338,7 +343,7 @@ def test_pages_are_filed_under_the_code_that_made_them(tmp_path):
     """A long-running process keeps the code it imported: pages it makes
     after a plugin edit are not taken for pages of the new code."""
     repo = tmp_path / "repo"
-    for part in ("plugins", "theme", "content"):
+    for part in ("plugins", "scripts", "theme", "content"):
         shutil.copytree(
             ROOT / part, repo / part, ignore=shutil.ignore_patterns("__pycache__")
         )

@@ -9,10 +9,13 @@ import time
 import urllib.error
 import urllib.request
 
-from conftest import ROOT, SETTINGS, new_content, note_text
+import pytest
+from support import ROOT, SETTINGS, new_content, note_text
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 SERVE = (
-    "import sys; from plugins.site_build import serve; "
+    "import sys; from scripts.serve import serve; "
     "serve(sys.argv[1], port=int(sys.argv[2]), "
     "overrides={'PATH': sys.argv[3], 'OUTPUT_PATH': sys.argv[4]})"
 )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import build_site, new_content, note_text
+from support import build_site, new_content, note_text
 
-from plugins.settings import namespaced
-from plugins.site_build import BuildFailed
+from plugins.core.errors import BuildFailed
+from plugins.core.settings import namespaced
 
 DEFAULTS = {"page_size": 20, "devanagari_digits": False, "reporter": ""}
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from conftest import ROOT, SETTINGS, read_html
 from pelican.settings import read_settings
+from support import ROOT, SETTINGS, read_html
 
-from plugins.press_notes.frontmatter import scan_header
+from plugins.core.header import scan_header
 from plugins.press_notes.press_notes import registry_for
 from plugins.press_notes.validate import parse_note_date
 

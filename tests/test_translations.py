@@ -6,7 +6,7 @@ import re
 import shutil
 from datetime import UTC, datetime, timedelta
 
-from conftest import ROOT
+from support import ROOT
 
 from plugins.hindi_text import dates
 from plugins.translations import untranslated

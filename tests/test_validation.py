@@ -9,13 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 from pelican.settings import read_settings
+from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
+from plugins.core.errors import BuildFailed
 from plugins.press_notes.press_notes import registry_for
 from plugins.press_notes.validate import Rules, check_note, check_notes
-from plugins.site_build import BuildFailed
-from plugins.site_build.build import previous_path, staging_path
+from scripts.build import previous_path, staging_path
 
 
 @pytest.fixture(scope="module")

@@ -18,12 +18,12 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 from pelican.settings import read_settings
 from PIL import Image, ImageChops, ImageFont, ImageOps, ImageStat, features
+from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
+from plugins.core.errors import BuildFailed
 from plugins.press_notes import registry_for
-from plugins.site_build import BuildFailed
 from plugins.whatsapp.groups import load_groups
 from plugins.whatsapp.ledger import read_ledger
 from plugins.whatsapp.message import (

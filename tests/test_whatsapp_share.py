@@ -18,11 +18,12 @@ from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT, SETTINGS, build_site, new_content, note_text, read_html
+from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
 from plugins.press_notes import ContentError
-from plugins.whatsapp import ShareError, share
 from plugins.whatsapp.ledger import (
+    CRASH_ENV,
+    CRASH_POINTS,
     HEADER,
     Run,
     format_run,
@@ -31,7 +32,9 @@ from plugins.whatsapp.ledger import (
     prepare,
     read_ledger,
 )
-from plugins.whatsapp.share import CRASH_ENV, CRASH_POINTS, share_lock
+from scripts.share import ShareError, share, share_lock
+
+pytestmark = pytest.mark.build
 
 IST = ZoneInfo("Asia/Kolkata")
 GROUP_IDS = re.compile(r'^id = "([^"]+)"$', re.M)
@@ -298,7 +301,8 @@ def test_bad_content_records_nothing(content):
 CHILD = """
 import json, sys
 from datetime import datetime
-from plugins.whatsapp import share
+from scripts.share import share
+
 share(sys.argv[1], json.loads(sys.argv[2]), now=datetime.fromisoformat(sys.argv[3]))
 """
 

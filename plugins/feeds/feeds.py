@@ -14,9 +14,10 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from plugins.core import contract as c
+from plugins.core.urls import canonical_url
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
-from plugins.press_notes.model import canonical_url
 
 from .plan import (
     FEEDS_PAGE_URL,
@@ -52,7 +53,7 @@ class FeedsGenerator(Generator):
         self.feeds = plan_feeds(
             self.settings["SITENAME"],
             self.settings.get("SITE_DESCRIPTION", ""),
-            self.context["registry"],
+            self.context[c.REGISTRY],
             notes,
             slugs,
         )
@@ -61,8 +62,8 @@ class FeedsGenerator(Generator):
         by_key = feeds_by_key(self.feeds)
         for note in notes:
             note.feeds = note_feeds(note, by_key, slugs)
-        self.context["FEED_INDEX"] = feed_index(self.feeds, notes)
-        self.context["FEEDS_PAGE_URL"] = FEEDS_PAGE_URL
+        self.context[c.FEED_INDEX] = feed_index(self.feeds, notes)
+        self.context[c.FEEDS_PAGE_URL] = FEEDS_PAGE_URL
 
     def generate_output(self, writer):
         output = Path(self.output_path)

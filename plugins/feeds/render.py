@@ -22,8 +22,8 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
+from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.dates import to_ist
-from plugins.press_notes.model import canonical_url
 
 from . import words
 from .ids import note_id
@@ -55,7 +55,7 @@ def site_info(settings: dict, notes, now: datetime) -> SiteInfo:
     conf = plugin_settings(settings)
     return SiteInfo(
         name=settings["SITENAME"],
-        base_url=settings.get("CANONICAL_SITEURL") or settings["SITEURL"],
+        base_url=site_base(settings),
         site_url=settings["SITEURL"],
         content_root=Path(settings["PATH"]),
         id_authority=conf["id_authority"],

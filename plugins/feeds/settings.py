@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from plugins.settings import namespaced
+from plugins.core.errors import SettingError
+from plugins.core.settings import namespaced
+from plugins.core.urls import site_base
 
 SETTING = "FEEDS"
 DEFAULTS = {"max_items": 50, "id_authority": None}
@@ -47,16 +49,16 @@ def pelican_feeds_left_on(settings: dict) -> list[str]:
 
 def site_authority(settings: dict) -> str:
     """The host of CANONICAL_SITEURL (or SITEURL), lowercased."""
-    base = settings.get("CANONICAL_SITEURL") or settings.get("SITEURL") or ""
+    base = site_base(settings)
     return (urlparse(base).hostname or "").lower()
 
 
 def plugin_settings(settings: dict) -> dict:
-    """FEEDS merged over the defaults; raise ValueError naming what is wrong."""
+    """FEEDS merged over the defaults; raise SettingError naming what is wrong."""
     merged = namespaced(settings, SETTING, DEFAULTS, "feeds")
     authority = merged["id_authority"] or site_authority(settings)
     if not isinstance(authority, str) or not AUTHORITY_RE.match(authority):
-        raise ValueError(
+        raise SettingError(
             f"feeds: '{SETTING}[\"id_authority\"]' must be a host name such as "
             f"'news.example.org' (got {authority!r}; it defaults to the host of "
             "CANONICAL_SITEURL)"
@@ -64,7 +66,7 @@ def plugin_settings(settings: dict) -> dict:
     merged["id_authority"] = authority
     left_on = pelican_feeds_left_on(settings)
     if left_on:
-        raise ValueError(
+        raise SettingError(
             f"feeds: set {', '.join(repr(n) for n in left_on)} to None: "
             "plugins.feeds writes every feed (Pelican's own feeds would be a "
             "second, different set)"

@@ -9,7 +9,7 @@ from functools import partial
 
 from pelican import signals
 
-from plugins.settings import namespaced
+from plugins.core.settings import namespaced
 
 from . import dates
 

@@ -9,27 +9,24 @@ look like Hindi when the font is applied. This module
   ``indic_transliteration.font_converter.krutidev2unicode`` plus a few small,
   documented pre- and post-rules for what that converter gets wrong;
 * converts a whole Markdown press note without breaking its Pelican metadata
-  keys, dates, slugs, URLs or Markdown syntax (:func:`convert_note_text`,
-  :func:`convert_file`);
+  keys, dates, slugs, URLs or Markdown syntax (:func:`convert_note_text`;
+  `invoke krutidev` writes the file, scripts/krutidev.py);
 * guesses whether a text is Kruti Dev-typed Hindi (:func:`krutidev_score`,
   :func:`looks_like_krutidev`).
 
-Everything here is a pure function of its input except :func:`convert_file`;
-nothing imports Pelican.
+Everything here is a pure function of its input; nothing imports Pelican.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
-from pathlib import Path
 
 from indic_transliteration.font_converter.krutidev2unicode import kru2uni
 
+from plugins.core.header import BEGIN_RE, END_RE, META_MORE_RE, META_RE
+
 __all__ = [
-    "convert_file",
     "convert_note_text",
     "krutidev_score",
     "krutidev_to_unicode",
@@ -336,15 +333,6 @@ def looks_like_krutidev(text: str) -> bool:
 # Markdown press notes
 # ---------------------------------------------------------------------------
 
-# Header rules of Python-Markdown's `meta` extension, which Pelican uses:
-# `key: value` lines at the top, an optional `---` first line, indented
-# continuation lines, ending at a blank line, a `---`/`...` line or the first
-# line that is neither.
-_META_RE = re.compile(r"^(?P<key>[ ]{0,3}[A-Za-z0-9_-]+:\s*)(?P<value>.*)$")
-_META_MORE_RE = re.compile(r"^(?P<indent>[ ]{4,})(?P<value>.*)$")
-_META_BEGIN_RE = re.compile(r"^-{3}(\s.*)?$")
-_META_END_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?$")
-
 #: Metadata whose values are identifiers, dates or paths: never converted.
 VERBATIM_KEYS = frozenset(
     {
@@ -423,13 +411,13 @@ def _split_lines(text: str) -> list[tuple[str, str]]:
 
 def _header_length(lines: list[str]) -> int:
     """Number of leading lines that form the metadata header (with fences)."""
-    i = 1 if lines and _META_BEGIN_RE.match(lines[0]) else 0
+    i = 1 if lines and BEGIN_RE.match(lines[0]) else 0
     start = i
     while i < len(lines):
         line = lines[i]
-        if not line.strip() or _META_END_RE.match(line):
+        if not line.strip() or END_RE.match(line):
             return i + 1 if i > start else start
-        if not (_META_RE.match(line) or (i > start and _META_MORE_RE.match(line))):
+        if not (META_RE.match(line) or (i > start and META_MORE_RE.match(line))):
             break
         i += 1
     return i if i > start else 0
@@ -437,12 +425,12 @@ def _header_length(lines: list[str]) -> int:
 
 def _convert_header_line(line: str, key: str | None) -> tuple[str, str | None]:
     """Convert one header line; return it and the key it belongs to."""
-    m = _META_RE.match(line)
+    m = META_RE.match(line)
     if m:
-        key = m["key"].split(":", 1)[0].strip().lower()
-        prefix, value = m["key"], m["value"]
+        key = m["key"].lower()
+        prefix, value = m["prefix"], m["value"]
     else:
-        more = _META_MORE_RE.match(line)
+        more = META_MORE_RE.match(line)
         if not more:  # a fence, or the blank line that ends the header
             return line, key
         prefix, value = more["indent"], more["value"]
@@ -484,77 +472,3 @@ def convert_note_text(text: str) -> str:
             line = _convert_body_line(line)
         out += [line, brk]
     return "".join(out)
-
-
-# ---------------------------------------------------------------------------
-# Files
-# ---------------------------------------------------------------------------
-
-
-def _decode(data: bytes, src: Path) -> str:
-    """UTF-8 (with or without BOM); else Windows-1252, as Word saves text."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{src}: neither UTF-8 nor Windows-1252 text") from exc
-
-
-def _default_dest(src: Path) -> Path:
-    return src.with_name(f"{src.stem}.unicode{src.suffix}")
-
-
-def _write_new(path: Path, data: bytes, what: str) -> None:
-    """Create `path` with `data`; never overwrite an existing file."""
-    try:
-        with path.open("xb") as f:
-            f.write(data)
-    except FileExistsError:
-        raise FileExistsError(
-            f"refusing to overwrite existing {what} {path}; move or delete it first"
-        ) from None
-
-
-def _replace_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then os.replace it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def convert_file(
-    src: Path, dest: Path | None = None, *, in_place: bool = False
-) -> Path:
-    """Convert a Kruti Dev note with :func:`convert_note_text`; return the path.
-
-    By default a NEW file ``<stem>.unicode<suffix>`` is written beside `src`
-    (or `dest`), and `src` is left untouched; an existing destination is never
-    overwritten (FileExistsError). With ``in_place=True`` the original bytes
-    are first saved to ``<name>.krutidev.bak`` (FileExistsError if that backup
-    already exists) and `src` is then replaced atomically. The input may be
-    UTF-8 or Windows-1252; the output is UTF-8 with the same line breaks.
-    """
-    src = Path(src)
-    if in_place and dest is not None:
-        raise ValueError("give either dest or in_place=True, not both")
-    original = src.read_bytes()
-    converted = convert_note_text(_decode(original, src)).encode("utf-8")
-    if in_place:
-        backup = src.with_name(src.name + ".krutidev.bak")
-        _write_new(backup, original, "backup")
-        _replace_atomically(src, converted)
-        return src
-    target = Path(dest) if dest is not None else _default_dest(src)
-    _write_new(target, converted, "file")
-    return target

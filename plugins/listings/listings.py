@@ -8,7 +8,8 @@ from __future__ import annotations
 from pelican import signals
 from pelican.generators import Generator
 
-from plugins.settings import namespaced
+from plugins.core import contract as c
+from plugins.core.settings import namespaced
 
 from .pages import (
     Listing,
@@ -93,8 +94,8 @@ class ListingsGenerator(Generator):
         for note in notes:
             note.card_html = cards.note_card(note)
         home = plugin_settings(self.settings)["home_notes"]
-        self.context["latest_notes"] = notes[:home]
-        self.planned = plan_pages(self.settings, self.context["registry"], notes)
+        self.context[c.LATEST_NOTES] = notes[:home]
+        self.planned = plan_pages(self.settings, self.context[c.REGISTRY], notes)
 
     def generate_output(self, writer):
         for page in self.planned:

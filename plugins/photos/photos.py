@@ -17,19 +17,14 @@ from urllib.parse import quote
 
 from pelican import signals
 
-from plugins.derived_files import cache_folder, place
-from plugins.press_notes import ContentError
-from plugins.press_notes.model import (
-    PHOTO_ERRORS,
-    SAVE_AGAIN,
-    all_notes,
-    upright_size,
-)
-from plugins.press_notes.problems import Problem, display_path
-from plugins.settings import namespaced
+from plugins.core import contract as c
+from plugins.core.contract import all_notes
+from plugins.core.errors import ContentError, Problem, SettingError, display_path
+from plugins.core.files import cache_folder, place
+from plugins.core.photos import FORMATS, PHOTO_ERRORS, SAVE_AGAIN, upright_size
+from plugins.core.settings import namespaced
 
 from .resize import (
-    FORMATS,
     Copy,
     PhotoError,
     cache_file,
@@ -58,12 +53,12 @@ def plugin_settings(settings: dict) -> dict:
     except ValueError:
         widths = ()
     if not widths or min(widths) < 16:
-        raise ValueError(
+        raise SettingError(
             f"photos: '{SETTING}[\"widths\"]' must be widths in pixels separated "
             f'by spaces, each at least 16, like "{DEFAULTS["widths"]}"'
         )
     if conf["quality"] > 95:
-        raise ValueError(f"photos: '{SETTING}[\"quality\"]' must be 1 to 95")
+        raise SettingError(f"photos: '{SETTING}[\"quality\"]' must be 1 to 95")
     return {**conf, "widths": widths}
 
 
@@ -152,7 +147,7 @@ def on_article_generator_finalized(generator) -> None:
     for note, copies in planned:
         note.image = published_image(note.image, copies, sizes)
         note.metadata["image"] = note.image
-    generator.context["photos"] = state
+    generator.context[c.PHOTO_STATE] = state
     logger.info(
         "photos: %d copies of %d photos, %d made (%.1f s)",
         len(state.files),
@@ -178,7 +173,7 @@ def on_static_generator_finalized(generator) -> None:
     """Leave every photo's original out of the output: a note's photo is
     published as its copies, any other photo (linked from a note's text) as
     one copy at its own path, also upright and without EXIF data."""
-    state = generator.context.get("photos")
+    state = generator.context.get(c.PHOTO_STATE)
     if state is None:
         return
     conf, root, cache = state.conf, state.root, state.cache
@@ -215,7 +210,7 @@ def on_static_generator_finalized(generator) -> None:
 
 
 def on_article_writer_finalized(generator, writer) -> None:
-    state = generator.context.get("photos")
+    state = generator.context.get(c.PHOTO_STATE)
     if state is None:
         return
     out = Path(writer.output_path)

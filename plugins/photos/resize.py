@@ -19,12 +19,11 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageOps
 
-from plugins.derived_files import file_digest, make_missing
-from plugins.press_notes.model import PHOTO_ERRORS
+from plugins.core.files import file_digest, make_missing
+from plugins.core.photos import FORMATS, PHOTO_ERRORS
 
 # Bump when the resizing code changes: every cached copy is then remade.
 CODE_VERSION = "1"
-FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 # Modes whose colour profile still fits the copy (not CMYK, converted to RGB).
 KEEPS_PROFILE = ("RGB", "RGBA", "L", "LA", "P")
 # Resize in worker processes when at least this many copies are missing.

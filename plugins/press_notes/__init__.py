@@ -1,4 +1,5 @@
+from plugins.core.errors import ContentError, Problem
+
 from .press_notes import check_content, register, registry_for
-from .problems import ContentError, Problem
 
 __all__ = ["ContentError", "Problem", "check_content", "register", "registry_for"]

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
-from plugins.loaded_code import LOADED
+from plugins.core.code import LOADED
+from plugins.core.files import write_atomic
+from plugins.core.photos import photo_problem
 
-from .validate import NoteKeys, photo_problem
+from .validate import NoteKeys
 
 CACHE_NAME = "press-notes-checks.json"
 
@@ -79,7 +80,5 @@ def save(
         ]
         for shown, (note_stamp, keys) in passed.items()
     }
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cache_dir / f".{CACHE_NAME}.{os.getpid()}"
-    tmp.write_text(json.dumps({"key": key, "notes": notes}), encoding="utf-8")
-    os.replace(tmp, cache_dir / CACHE_NAME)
+    data = json.dumps({"key": key, "notes": notes}).encode("utf-8")
+    write_atomic(cache_dir / CACHE_NAME, data)

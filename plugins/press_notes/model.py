@@ -6,8 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
-
+from plugins.core.photos import upright_size
 from plugins.hindi_text.slugs import slugify
 
 from .fragment import text_of
@@ -32,42 +31,15 @@ class NoteImage:
     bytes: int = 0
 
 
-# What Pillow raises for a file it cannot read as a photo, and what to do.
-PHOTO_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError)
-SAVE_AGAIN = "save the photo again as JPEG, PNG or WebP and put it in its place"
-
-
-def upright_size(path: str | Path) -> tuple[int, int]:
-    """The photo's size as seen, after its EXIF orientation (header only)."""
-    with Image.open(path) as im:
-        width, height = im.size
-        orientation = im.getexif().get(0x0112, 1)
-    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
-
-
 def image_info(content_root: Path, rel_path: str, alt: str) -> NoteImage:
     """The photo's size as seen (header only) for width/height attributes."""
     width, height = upright_size(content_root / rel_path)
     return NoteImage(url=rel_path, alt=alt, width=width, height=height)
 
 
-def canonical_url(base: str, url: str) -> str:
-    """The absolute URL of a page whose site-relative URL is `url`."""
-    return f"{base.rstrip('/')}/{url.lstrip('/')}"
-
-
 def plain_text(html: str) -> str:
     """Text of an HTML fragment with whitespace folded (for previews, feeds)."""
     return text_of(html or "")
-
-
-def all_notes(context: dict) -> list:
-    """Every note that gets a page: published, hidden and draft, translations."""
-    notes = []
-    for key in ("articles", "hidden_articles", "drafts"):
-        for note in context.get(key, ()):
-            notes += [note, *getattr(note, "translations", ())]
-    return notes
 
 
 def nfc(text: str) -> str:

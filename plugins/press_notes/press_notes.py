@@ -11,12 +11,14 @@ from pathlib import Path
 
 from pelican import signals
 
+from plugins.core import contract as c
+from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.settings import namespaced
+from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
-from plugins.settings import namespaced
 
 from . import check_cache
-from .model import canonical_url, enrich_metadata
-from .problems import ContentError, Problem, display_path
+from .model import enrich_metadata
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
 from .validate import Rules, check_all
@@ -126,20 +128,20 @@ def on_article_generator_init(generator) -> None:
         exclude=generator.settings["ARTICLE_EXCLUDES"],
     )
     registry, slugs = check_content(generator.settings, paths)
-    generator.context["registry"] = registry
-    generator.context["note_slugs"] = slugs
+    generator.context[c.REGISTRY] = registry
+    generator.context[c.NOTE_SLUGS] = slugs
 
 
 def on_article_context(generator, metadata) -> None:
     root = Path(generator.settings["PATH"])
     if "slug" not in metadata and "note_file" in metadata:
         # PATH_METADATA gives each note its path under content/ as note_file.
-        slug = generator.context["note_slugs"].get(
+        slug = generator.context[c.NOTE_SLUGS].get(
             os.path.abspath(root / metadata["note_file"])
         )
         if slug:
             metadata["slug"] = slug
-    enrich_metadata(metadata, generator.context["registry"], root)
+    enrich_metadata(metadata, generator.context[c.REGISTRY], root)
 
 
 def on_article_generator_finalized(generator) -> None:
@@ -150,8 +152,7 @@ def on_article_generator_finalized(generator) -> None:
 
 def on_content_init(content) -> None:
     if getattr(content, "url", None) is not None:
-        base = content.settings.get("CANONICAL_SITEURL") or content.settings["SITEURL"]
-        content.canonical_url = canonical_url(base, content.url)
+        content.canonical_url = canonical_url(site_base(content.settings), content.url)
 
 
 def register() -> None:

@@ -6,14 +6,13 @@ One file each; every other part of the bulletin reads them through here.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plugins.core.errors import ContentError, Problem
+from plugins.core.toml_files import load_toml
 from plugins.hindi_text.slugs import slugify
-
-from .problems import ContentError, Problem
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -51,18 +50,6 @@ class Registry:
     categories: tuple[CategoryInfo, ...]
     thana_by_name: dict[str, Thana] = field(repr=False)
     category_by_name: dict[str, CategoryInfo] = field(repr=False)
-
-
-def _load_toml(path: Path) -> tuple[dict | None, list[Problem]]:
-    try:
-        with path.open("rb") as f:
-            return tomllib.load(f), []
-    except FileNotFoundError:
-        return None, [Problem(str(path), None, None, "registry file is missing")]
-    except tomllib.TOMLDecodeError as e:
-        return None, [
-            Problem(str(path), None, None, f"not valid TOML ({e}); fix the syntax")
-        ]
 
 
 def text_field(entry: dict, key: str, where: str, problems: list[Problem]) -> str:
@@ -180,9 +167,9 @@ def load_registry(
 ) -> Registry:
     """Load both registries or raise ContentError listing every problem."""
     problems: list[Problem] = []
-    thana_data, found = _load_toml(thana_path)
+    thana_data, found = load_toml(thana_path)
     problems += found
-    category_data, found = _load_toml(category_path)
+    category_data, found = load_toml(category_path)
     problems += found
     district, thanas, categories = None, [], []
     if thana_data is not None:

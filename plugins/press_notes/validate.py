@@ -6,22 +6,17 @@ Every rule lives here, as small pure functions over a note's text; the build,
 
 from __future__ import annotations
 
-import difflib
-import posixpath
 import re
-import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from PIL import Image
-
+from plugins.core.errors import Problem, did_you_mean, display_path
+from plugins.core.header import Header, scan_header
+from plugins.core.photos import IMAGE_SUFFIXES, photo_path_problem, photo_problem
 from plugins.hindi_text.krutidev import looks_like_krutidev
 from plugins.hindi_text.slugs import slugify, unique_slug
 
-from .frontmatter import Header, scan_header
-from .model import PHOTO_ERRORS, SAVE_AGAIN
-from .problems import Problem, display_path
 from .registry import SLUG_RE, Registry
 
 DATE_RE = re.compile(
@@ -36,74 +31,6 @@ STATUSES = ("published", "draft", "hidden")
 # Whom a note concerns: its police station (default) or the whole district
 # (then every WhatsApp group is offered it, plugins/whatsapp).
 SCOPES = ("thana", "district")
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
-
-
-# The format a photo's file name promises, by Pillow's name for it (MPO is
-# the JPEG some phones write with a second, smaller picture inside).
-FORMAT_OF_SUFFIX = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
-SUFFIX_OF_FORMAT = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
-# plugins/photos names its smaller copies <name>-<width>w.<ext>.
-COPY_NAME_RE = re.compile(r"-\d+w\.[a-z]+$", re.IGNORECASE)
-
-
-def photo_path_problem(image: str) -> str | None:
-    """What is wrong with how a note names its photo, and what to do, or None."""
-    if image.startswith("/") or posixpath.normpath(image) != image or ".." in image:
-        return (
-            f"'{image}': write the photo's path from content/, like "
-            "images/2026/11/photo.jpg (no leading / or ./ and no ..)"
-        )
-    if COPY_NAME_RE.search(image):
-        return (
-            f"'{image}': names ending in -<number>w are kept for the smaller "
-            "copies the build makes; rename the photo"
-        )
-    return None
-
-
-def photo_problem(path: Path, decode: bool = False) -> str | None:
-    """Why the photo at `path` cannot be published and what to do, or None.
-
-    Reads the header; with `decode`, also the whole picture at a small scale,
-    which finds a file cut short. Larger than Pillow's decompression-bomb
-    limit (about 89 megapixels) is refused: the build would need hundreds of
-    megabytes for one photo.
-    """
-    unreadable = (
-        f"is not a photo that can be read (a damaged or unfinished file?); {SAVE_AGAIN}"
-    )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as im:
-                width, height = im.size
-                kind = im.format
-                if decode and width * height <= Image.MAX_IMAGE_PIXELS:
-                    im.draft("RGB", (64, 64))
-                    im.load()
-    except FileNotFoundError:
-        return "does not exist"
-    except PHOTO_ERRORS:
-        return unreadable
-    if width * height > Image.MAX_IMAGE_PIXELS:
-        return (
-            f"is {width}×{height} pixels, too large to publish; save it smaller "
-            "(a phone's usual 4000×3000 is fine)"
-        )
-    promised = FORMAT_OF_SUFFIX.get(path.suffix.lower())
-    if kind not in SUFFIX_OF_FORMAT:
-        return f"is a {kind} file; save it as JPEG, PNG or WebP and put it in its place"
-    if SUFFIX_OF_FORMAT[kind] != SUFFIX_OF_FORMAT.get(promised or ""):
-        right = SUFFIX_OF_FORMAT[kind]
-        return (
-            f"is a {kind if kind != 'MPO' else 'JPEG'} file but its name ends in "
-            f"{path.suffix}; rename it to end in {right} and write that name "
-            "in the note"
-        )
-    return None
-
-
 KRUTIDEV_SAMPLE_CHARS = 600
 
 
@@ -129,11 +56,6 @@ def parse_note_date(value: str) -> datetime | None:
         return None
 
 
-def _suggest(value: str, choices) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 def _check_keys(h: Header, p) -> list[Problem]:
     problems = []
     for key, f in h.fields.items():
@@ -142,7 +64,7 @@ def _check_keys(h: Header, p) -> list[Problem]:
                 p(
                     f.line,
                     key,
-                    f"unknown field '{key}'{_suggest(key, KNOWN)}"
+                    f"unknown field '{key}'{did_you_mean(key, KNOWN)}"
                     f" Known fields: {', '.join(KNOWN)}.",
                 )
             )
@@ -202,7 +124,7 @@ def _check_registry(h: Header, p, rules: Rules) -> list[Problem]:
                 h.line("thana"),
                 "thana",
                 f"'{thana}' is not a police station in the registry"
-                f"{_suggest(thana, registry.thana_by_name)} Use a name from "
+                f"{did_you_mean(thana, registry.thana_by_name)} Use a name from "
                 f"content/registry/thanas.toml, or add the station there.",
             )
         )
@@ -214,7 +136,8 @@ def _check_registry(h: Header, p, rules: Rules) -> list[Problem]:
                 h.line("category"),
                 "category",
                 f"'{category}' is not a category"
-                f"{_suggest(category, registry.category_by_name)} Use one of: {names}.",
+                f"{did_you_mean(category, registry.category_by_name)} "
+                f"Use one of: {names}.",
             )
         )
     return problems

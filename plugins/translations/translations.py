@@ -16,6 +16,9 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from pelican import signals
 
+from plugins.core.errors import SettingError
+from plugins.core.settings import namespaced
+
 SETTING = "THEME_TRANSLATIONS"
 DEFAULTS = {"locale": "hi", "domain": "messages"}
 
@@ -65,10 +68,10 @@ def untranslated(
 
 
 def on_generator_init(generator) -> None:
-    conf = {**DEFAULTS, **(generator.settings.get(SETTING) or {})}
+    conf = namespaced(generator.settings, SETTING, DEFAULTS, "translations")
     po_path = catalog_path(generator.theme, conf["locale"], conf["domain"])
     if not po_path.is_file():
-        raise FileNotFoundError(
+        raise SettingError(
             f"translations: the theme has no catalog at {po_path}; "
             f"set '{SETTING}' or add the .po file"
         )

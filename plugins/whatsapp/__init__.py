@@ -1,4 +1,3 @@
-from .share import ShareError, ShareResult, describe, share
 from .whatsapp import register
 
-__all__ = ["ShareError", "ShareResult", "describe", "register", "share"]
+__all__ = ["register"]

@@ -13,11 +13,13 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from plugins.derived_files import cache_folder, place
-from plugins.press_notes.model import all_notes, canonical_url
+from plugins.core import contract as c
+from plugins.core.contract import all_notes
+from plugins.core.files import cache_folder, place
+from plugins.core.urls import canonical_url, site_base
 
 from .groups import groups_by_thana, load_groups
-from .ledger import LedgerState, prepare, read_ledger
+from .ledger import LedgerState, prepare, read_ledger, write_run
 from .pages import (
     OgImage,
     ShareLink,
@@ -33,7 +35,6 @@ from .plan import plan_run
 from .preview import Card, Crop, make_images
 from .qr import qr_code
 from .settings import content_path, plugin_settings, run_request
-from .share import write_run
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +44,10 @@ WORDS_TEMPLATE = "_whatsapp_words"
 class WhatsAppGenerator(Generator):
     def generate_context(self):
         self.conf = conf = plugin_settings(self.settings)
-        registry = self.context["registry"]
+        registry = self.context[c.REGISTRY]
         self.groups = load_groups(content_path(self.settings, conf["groups"]), registry)
         self.site = self.settings["SITENAME"]
-        self.base = self.settings.get("CANONICAL_SITEURL") or self.settings["SITEURL"]
+        self.base = site_base(self.settings)
         module = self.get_template(WORDS_TEMPLATE).module
         self.words = {k: str(v) for k, v in module.words.items()}
         self.images: dict[str, Path] = {}  # output path -> cached file
@@ -77,7 +78,7 @@ class WhatsAppGenerator(Generator):
             conf=conf,
             words=self.words,
         )
-        self.context["whatsapp_join_url"] = conf["join_url"]
+        self.context[c.WHATSAPP_JOIN_URL] = conf["join_url"]
 
     def card(self, title: str) -> Card:
         conf = self.conf
@@ -172,7 +173,7 @@ class WhatsAppGenerator(Generator):
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
             url=join_url,
-            join_areas=groups_by_thana(self.groups, self.context["registry"]),
+            join_areas=groups_by_thana(self.groups, self.context[c.REGISTRY]),
             qr_codes=qr,
             og_image=self.join_og,
             page_canonical_url=canonical_url(self.base, join_url),

@@ -9,12 +9,12 @@ group and the field.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugins.press_notes.problems import ContentError, Problem, display_path
+from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.toml_files import load_toml
 from plugins.press_notes.registry import SLUG_RE, Registry, Thana, text_field
 
 INVITE_RE = re.compile(r"^https://chat\.whatsapp\.com/(?P<code>[A-Za-z0-9]{20,24})$")
@@ -153,19 +153,10 @@ def _repeats(groups: list[Group], path: str) -> list[Problem]:
 
 def load_groups(path: Path, registry: Registry) -> list[Group]:
     """Read and check the group registry; raise ContentError listing problems."""
-    shown = display_path(path)
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        raise ContentError(
-            [Problem(shown, None, None, "the WhatsApp group registry is missing")]
-        ) from None
-    except tomllib.TOMLDecodeError as e:
-        raise ContentError(
-            [Problem(shown, None, None, f"not valid TOML ({e}); fix the syntax")]
-        ) from None
-    groups, problems = parse_groups(data, shown, registry)
+    data, problems = load_toml(path, "WhatsApp group registry")
+    if data is None:
+        raise ContentError(problems)
+    groups, problems = parse_groups(data, display_path(path), registry)
     if problems:
         raise ContentError(problems)
     return groups

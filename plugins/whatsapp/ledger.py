@@ -21,13 +21,18 @@ run without one is re-shown by the next build.
 
 from __future__ import annotations
 
+import logging
 import os
-import tempfile
+import signal
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from plugins.press_notes.problems import ContentError, Problem, display_path
+from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.files import write_atomic
+
+logger = logging.getLogger(__name__)
 
 HEADER = (
     "# WhatsApp share ledger: what `invoke share` offered to which group.\n"
@@ -188,30 +193,6 @@ def read_ledger(path: Path) -> LedgerState:
     return parse_ledger(data, path)
 
 
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`: temp file, fsync, rename, fsync the folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
-
-
 def append(path: Path, text: str) -> None:
     """Append `text` with one write and an fsync (the file must be whole)."""
     data = text.encode("utf-8")
@@ -232,10 +213,40 @@ def prepare(path: Path) -> LedgerState:
     this; readers use read_ledger and simply ignore a tail.
     """
     if not path.exists():
-        atomic_write(path, HEADER.encode("utf-8"))
+        write_atomic(path, HEADER.encode("utf-8"), durable=True)
     data = path.read_bytes()
     state = parse_ledger(data, path)
     if state.has_tail:
-        atomic_write(path, data[: state.tail_offset])
+        write_atomic(path, data[: state.tail_offset], durable=True)
         state.size = state.tail_offset
     return state
+
+
+# Test hook: kill the process (SIGKILL) at this point of a share run.
+CRASH_ENV = "WHATSAPP_TEST_CRASH_AT"
+CRASH_POINTS = ("before-record", "mid-record", "after-record", "after-build")
+
+
+def crash_point(name: str) -> None:
+    if os.environ.get(CRASH_ENV) == name:
+        logger.warning("whatsapp: test hook: killed at '%s'", name)
+        logging.shutdown()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def write_run(path: Path, run: Run) -> None:
+    """Append a planned run to a prepared ledger (one write, then fsync)."""
+    crash_point("before-record")
+    text = format_run(run)
+    if os.environ.get(CRASH_ENV) == "mid-record":
+        append(path, text[: len(text) // 2])
+        crash_point("mid-record")
+    append(path, text)
+    crash_point("after-record")
+
+
+def mark_shown(path: Path, run_ids: Sequence[str], now: datetime) -> None:
+    """Record that the admin page showing these runs was published."""
+    if run_ids:
+        prepare(path)
+        append(path, format_shown(list(run_ids), now.isoformat(timespec="seconds")))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from plugins.press_notes.model import canonical_url
+from plugins.core.urls import canonical_url
 
 from .groups import Group
 from .ledger import LedgerState, Run

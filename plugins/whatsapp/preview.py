@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from plugins.derived_files import file_digest, make_missing
+from plugins.core.files import file_digest, make_missing
 
 # Bump when the drawing code changes: every cached image is then remade.
 CODE_VERSION = "1"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from PIL import features
 
-from plugins.settings import namespaced
+from plugins.core.errors import SettingError
+from plugins.core.settings import namespaced
 
 SETTING = "WHATSAPP"
 RUN_SETTING = "WHATSAPP_RUN"
@@ -67,8 +68,8 @@ TEXT_KEYS = ("groups", "ledger", "join_url", "share_url", "image_cache")
 RUN_KEYS = {"run", "now", "groups", "since", "record", "plan_file"}
 
 
-def _err(message: str) -> ValueError:
-    return ValueError(f"whatsapp: {message}")
+def _err(message: str) -> SettingError:
+    return SettingError(f"whatsapp: {message}")
 
 
 def template_fields(template: str) -> set[str]:
@@ -114,7 +115,7 @@ def check_fonts(conf: dict) -> None:
 
 
 def plugin_settings(settings: dict) -> dict:
-    """WHATSAPP merged over the defaults; raise ValueError naming a bad key."""
+    """WHATSAPP merged over the defaults; raise SettingError naming a bad key."""
     conf = namespaced(settings, SETTING, DEFAULTS, "whatsapp", MINIMUMS)
     for key in PLACEHOLDERS:
         check_template(key, conf[key])

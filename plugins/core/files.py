@@ -1,6 +1,10 @@
-"""Files the build derives from others (preview cards, photo copies), kept
-in a cache named by a hash of everything they are made from, so a rebuild
-never makes one again; and put into the output as hard links.
+"""Writing files safely, and files derived from others.
+
+One atomic write for every file the bulletin replaces (caches, the share
+ledger, a converted note, the page-reuse record), one exclusive create for
+files that must never be overwritten, and the cache of derived files
+(preview cards, photo copies) named by a hash of what they are made from, put
+into the output as hard links.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
@@ -16,6 +21,52 @@ from pathlib import Path
 from typing import TypeVar
 
 Job = TypeVar("Job")
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (a rename in it) to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(
+    path: Path, data: bytes, *, durable: bool = False, keep_mode: bool = False
+) -> None:
+    """Replace `path` with `data` in one step: a temporary file beside it, then
+    a rename, so a reader sees the old file or the new one, never a part.
+
+    `durable` also flushes the file and the rename to disk before returning
+    (for records that must survive a power cut: the share ledger, a
+    reporter's note). `keep_mode` keeps the permissions of the file replaced.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
+        if keep_mode and path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if durable:
+        fsync_dir(path.parent)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Create `path` with `data`; FileExistsError if it exists (never overwrite)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("xb") as f:
+        f.write(data)
 
 
 @lru_cache(maxsize=64)
@@ -38,13 +89,6 @@ def cache_folder(settings: dict, configured: str) -> Path:
     the content folder (PATH), the repository root."""
     path = Path(configured)
     return path if path.is_absolute() else Path(settings["PATH"]).parent / path
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def make_missing(

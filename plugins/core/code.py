@@ -14,7 +14,8 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-PLUGINS = Path(__file__).resolve().parent
+# plugins/: the code that shapes the output (scripts/ does not).
+PLUGINS = Path(__file__).resolve().parent.parent
 
 
 def tree_digest(roots: Iterable[Path]) -> str:

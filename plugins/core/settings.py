@@ -6,6 +6,8 @@ kind stop the build with a message that names the setting and the key.
 
 from __future__ import annotations
 
+from .errors import SettingError
+
 
 def namespaced(
     settings: dict,
@@ -21,10 +23,10 @@ def namespaced(
     """
     given = settings.get(name) or {}
     if not isinstance(given, dict):
-        raise ValueError(f"{plugin}: '{name}' must be a dict of settings")
+        raise SettingError(f"{plugin}: '{name}' must be a dict of settings")
     unknown = sorted(set(given) - set(defaults))
     if unknown:
-        raise ValueError(
+        raise SettingError(
             f"{plugin}: invalid '{name}' key(s) {unknown}; known keys: "
             f"{sorted(defaults)}"
         )
@@ -32,7 +34,7 @@ def namespaced(
     for key, default in defaults.items():
         problem = _kind_problem(merged[key], default, (minimums or {}).get(key, 1))
         if problem:
-            raise ValueError(f"{plugin}: '{name}[\"{key}\"]' {problem}")
+            raise SettingError(f"{plugin}: '{name}[\"{key}\"]' {problem}")
     return merged
 
 

@@ -1,4 +1,5 @@
-"""Serve a built site on a free loopback port, as a static host would.
+"""Serve a built site as a static host would: `make serve` (build, serve,
+rebuild on every change) and the loopback server of the browser checks.
 
 Pelican's development server (pelican.server) finds pages the same way, but
 answers a missing path by closing the connection; a static host configured
@@ -9,6 +10,7 @@ Lighthouse see the second behaviour here (a missing /favicon.ico or
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +18,13 @@ from http import HTTPStatus, server
 from pathlib import Path
 
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+from pelican.utils import wait_for_changes
+
+from plugins.core.errors import BuildFailed
+
+from .build import build_and_report, load_settings
+
+logger = logging.getLogger(__name__)
 
 NOT_FOUND_PAGE = "404.html"
 
@@ -54,12 +63,18 @@ class StaticHostHandler(ComplexHTTPRequestHandler):
         self.wfile.write(body)
 
 
+def make_server(site: Path, bind: str, port: int) -> RootedHTTPServer:
+    """An HTTP server for the output folder (port 0 picks a free port)."""
+    # RootedHTTPServer sets base_path on the handler class: one class per server.
+    handler = type("SiteHandler", (StaticHostHandler,), {})
+    RootedHTTPServer.allow_reuse_address = True
+    return RootedHTTPServer(str(site), (bind, port), handler)
+
+
 @contextmanager
 def served(site: Path, bind: str = "127.0.0.1") -> Iterator[str]:
     """Yield the base URL (http://127.0.0.1:PORT) while `site` is served."""
-    # RootedHTTPServer sets base_path on the handler class: one class per server.
-    handler = type("SiteHandler", (StaticHostHandler,), {})
-    httpd = RootedHTTPServer(str(site), (bind, 0), handler)
+    httpd = make_server(site, bind, 0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -67,3 +82,25 @@ def served(site: Path, bind: str = "127.0.0.1") -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def serve(
+    settings_file: str,
+    bind: str = "127.0.0.1",
+    port: int = 8000,
+    overrides: dict | None = None,
+) -> None:
+    """Build, serve the output, rebuild on every change (make serve)."""
+    settings = load_settings(settings_file, overrides)
+    output = Path(settings["OUTPUT_PATH"])
+    if not build_and_report(settings_file, overrides) and not output.exists():
+        raise BuildFailed("nothing to serve: fix the problems above and try again")
+    httpd = make_server(output, bind, port)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    logger.info(
+        "serving http://%s:%s/ — edit content/ and the site rebuilds", bind, port
+    )
+    while True:
+        changed = wait_for_changes(settings_file, settings)
+        logger.info("changed: %s", ", ".join(sorted(p for _, p in changed)))
+        build_and_report(settings_file, overrides)

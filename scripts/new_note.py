@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import difflib
+import os
 import unicodedata
 from datetime import datetime
 from pathlib import Path
 
+from plugins.core.errors import CommandError, did_you_mean
+from plugins.core.header import scan_header
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
+from plugins.press_notes import registry_for
+from plugins.press_notes.press_notes import plugin_settings
+from plugins.press_notes.registry import Registry
+from plugins.press_notes.validate import assign_slugs
 
-from .frontmatter import scan_header
-from .registry import Registry
-from .validate import assign_slugs
 
-
-class NewNoteError(Exception):
+class NewNoteError(CommandError):
     """The note could not be started; the message says why and what to do."""
 
 
@@ -23,9 +25,9 @@ def _pick(value: str, names, kind: str, where: str) -> str:
     value = unicodedata.normalize("NFC", value.strip())
     if value in names:
         return value
-    close = difflib.get_close_matches(value, list(names), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise NewNoteError(f"'{value}' is not a {kind} in {where}{hint}")
+    raise NewNoteError(
+        f"'{value}' is not a {kind} in {where}{did_you_mean(value, names)}"
+    )
 
 
 def existing_slugs(notes_root: Path) -> set[str]:
@@ -100,3 +102,23 @@ def create_note(
     except FileExistsError:
         raise NewNoteError(f"{path} already exists; it was not changed") from None
     return path
+
+
+def new_note(
+    settings: dict, *, title: str, thana: str, category: str, reporter: str
+) -> Path:
+    """`invoke new`: the reporter is the option, else $BULLETIN_REPORTER, else
+    PRESS_NOTES["default_reporter"]."""
+    reporter = (
+        reporter
+        or os.environ.get("BULLETIN_REPORTER", "")
+        or plugin_settings(settings)["default_reporter"]
+    )
+    return create_note(
+        Path(settings["PATH"]) / settings["ARTICLE_PATHS"][0],
+        registry_for(settings),
+        title=title,
+        thana=thana,
+        category=category,
+        reporter=reporter,
+    )

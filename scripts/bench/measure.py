@@ -39,7 +39,7 @@ class Measurement:
 def worker_command(
     kind: str, spec: dict, profile: Path | None = None, python: str = sys.executable
 ) -> list[str]:
-    argv = [python, "-m", "plugins.bench.worker", kind, json.dumps(spec)]
+    argv = [python, "-m", "scripts.bench.worker", kind, json.dumps(spec)]
     if profile is not None:
         argv += ["--profile", str(profile)]
     return argv

@@ -23,7 +23,6 @@ import json
 import logging
 import os
 import secrets
-import signal
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -32,22 +31,19 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from plugins.core.errors import BuildFailed, CommandError
 from plugins.press_notes import registry_for
-from plugins.site_build.build import BuildFailed, build, load_settings
+from plugins.whatsapp.groups import load_groups
+from plugins.whatsapp.ledger import crash_point, mark_shown, read_ledger
+from plugins.whatsapp.plan import run_id, unshown_runs
+from plugins.whatsapp.settings import RUN_SETTING, content_path, plugin_settings
 
-from .groups import load_groups
-from .ledger import Run, append, format_run, format_shown, prepare, read_ledger
-from .plan import run_id, unshown_runs
-from .settings import RUN_SETTING, content_path, plugin_settings
+from .build import build, load_settings
 
 logger = logging.getLogger(__name__)
 
-# Test hook: kill the process (SIGKILL) at this point of a run.
-CRASH_ENV = "WHATSAPP_TEST_CRASH_AT"
-CRASH_POINTS = ("before-record", "mid-record", "after-record", "after-build")
 
-
-class ShareError(Exception):
+class ShareError(CommandError):
     """A share run could not finish; the message says what was kept."""
 
 
@@ -58,30 +54,6 @@ class ShareResult:
     new: dict[str, list[str]]  # this run's offers: group id -> note URLs
     batch: dict[str, list[str]]  # what the admin page shows
     page: Path | None
-
-
-def crash_point(name: str) -> None:
-    if os.environ.get(CRASH_ENV) == name:
-        logger.warning("whatsapp: test hook: killed at '%s'", name)
-        logging.shutdown()
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def write_run(path: Path, run: Run) -> None:
-    """Append a planned run to a prepared ledger (one write, then fsync)."""
-    crash_point("before-record")
-    text = format_run(run)
-    if os.environ.get(CRASH_ENV) == "mid-record":
-        append(path, text[: len(text) // 2])
-        crash_point("mid-record")
-    append(path, text)
-    crash_point("after-record")
-
-
-def mark_shown(path: Path, run_ids: Sequence[str], now: datetime) -> None:
-    if run_ids:
-        prepare(path)
-        append(path, format_shown(list(run_ids), now.isoformat(timespec="seconds")))
 
 
 @contextmanager

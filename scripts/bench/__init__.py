@@ -1,6 +1,6 @@
 """Build benchmark: this bulletin against plain Pelican on synthetic notes.
 
-Not a Pelican plugin (nothing to register): `invoke bench` calls run_bench.
+`invoke bench` calls run_bench.
 """
 
 from .bench import BenchError, BenchResult, format_report, run_bench

@@ -28,7 +28,6 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -38,7 +37,9 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from plugins.loaded_code import LOADED, changed_since_loaded, tree_digest
+from plugins.core import contract
+from plugins.core.code import LOADED, changed_since_loaded, tree_digest
+from plugins.core.files import write_atomic
 from plugins.press_notes.validate import KNOWN
 
 logger = logging.getLogger(__name__)
@@ -46,34 +47,26 @@ logger = logging.getLogger(__name__)
 MANIFEST_FOLDER = "page-reuse"  # in CACHE_PATH, one record per output folder
 PACKAGES = ("pelican", "jinja2", "markupsafe", "babel")
 # Settings no note page reads: the share run `invoke share` asks for (read by
-# plugins/whatsapp for the share page and the ledger only).
-NOT_PRINTED_SETTINGS = frozenset({"WHATSAPP_RUN"})
+# plugins/whatsapp for the share page and the ledger only), and the folders a
+# build writes into and reads its caches from (a staging folder per build).
+NOT_PRINTED_SETTINGS = frozenset(
+    {"WHATSAPP_RUN", "OUTPUT_PATH", "CACHE_PATH", "PAGE_REUSE"}
+)
 
 # A note's key holds all its metadata (the front matter fields, KNOWN in
 # plugins/press_notes/validate.py, as read and enriched: the station with its
-# name, slug and URL...) and these fields, set by Pelican and the plugins.
-NOTE_FIELDS = (
-    "content",
-    "summary_text",
-    "canonical_url",
-    "reading_minutes",
-    "og_image",
-)
+# name, slug and URL...) and the fields Pelican and the plugins set that note
+# templates print, as plugins/core/contract.py declares them.
+NOTE_FIELDS = contract.PRINTED_NOTE_FIELDS
 # Printed fields made from the ones above and site-wide values only.
-DERIVED_FIELDS = {
-    # canonical_url is the site's base URL (a setting) joined with url
-    "url": ("canonical_url",),
-    # plugins/whatsapp: note_share_url(title, summary_text, canonical_url,
-    # the WHATSAPP setting, SITENAME, the theme's _whatsapp_words.html)
-    "whatsapp_url": ("title", "summary_text", "canonical_url"),
-}
+DERIVED_FIELDS = contract.DERIVED_NOTE_FIELDS
 # Site-wide names the note templates read from the context (besides the
 # settings, which are all in the key). FEED_INDEX is read per page below.
-SITE_NAMES = ("pages", "whatsapp_join_url", "FEEDS_PAGE_URL")
+SITE_NAMES = contract.PRINTED_SITE_NAMES
 # Keyword arguments Pelican passes when it writes a note page; with
 # output_file, the page's own names in the template context.
 NOTE_PAGE_ARGS = frozenset({"article", "category", "blog"})
-PAGE_NAMES = NOTE_PAGE_ARGS | {"output_file", "localsiteurl", "FEED_INDEX"}
+PAGE_NAMES = NOTE_PAGE_ARGS | {"output_file", "localsiteurl", contract.FEED_INDEX}
 # What a template may read on the note (named `article`, or `note` in macros).
 READABLE = frozenset(KNOWN) | set(NOTE_FIELDS) | set(DERIVED_FIELDS) | {"metadata"}
 
@@ -324,8 +317,8 @@ class PageReuse:
             if unlisted:
                 logger.warning(
                     "page reuse: off for %s: it reads %s, which "
-                    "plugins/site_build/reuse.py does not hold in the page key; "
-                    "list it there (NOTE_FIELDS or SITE_NAMES)",
+                    "the page key does not hold; declare it in "
+                    "plugins/core/contract.py (HANDED, printed)",
                     name,
                     ", ".join(unlisted),
                 )
@@ -339,7 +332,7 @@ class PageReuse:
         try:
             if self.site is None:
                 self.site = site_key(settings, context, LOADED + self.theme)
-            feeds = context.get("FEED_INDEX")
+            feeds = context.get(contract.FEED_INDEX)
             page_feeds = stable(feeds.for_page(name)) if feeds is not None else ""
             return note_key(self.site, name, template.name, article, extra + page_feeds)
         except Unstable as e:
@@ -371,12 +364,12 @@ class PageReuse:
     def record(self, name: str, key: str, path: str) -> None:
         self.written[name] = [key, *file_stamp(path)]
 
-    def forget(self) -> None:
-        """Drop the saved record (before the output changes)."""
-        self.manifest.unlink(missing_ok=True)
-
     def save(self) -> None:
-        """Save this build's record atomically (after its output is in place).
+        """Save this build's record atomically, once every page is written.
+
+        The record names the published folder's files by size and
+        modification time: until the build's output is swapped in (and if it
+        never is), the published files differ and nothing is linked from it.
 
         Nothing is saved if the theme changed while the build ran: some pages
         may have been made with the old templates, some with the new. Records
@@ -389,11 +382,8 @@ class PageReuse:
                 "renders every note page"
             )
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.manifest.with_name(f".{self.manifest.name}.{os.getpid()}")
         data = {"output": str(self.output.resolve()), "pages": self.written}
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, self.manifest)
+        write_atomic(self.manifest, json.dumps(data).encode("utf-8"))
         for other in self.folder.glob("*.json"):
             if other != self.manifest and not recorded_output_exists(other):
                 other.unlink(missing_ok=True)
@@ -432,6 +422,9 @@ class ReusingWriter(Writer):
             )
             path = sanitised_join(self.output_path, name)
             if key and self.reuse.link_previous(name, key, path):
+                # Pelican's record of written files (a private attribute, pinned
+                # by tests/test_page_reuse_pins.py): a later write to this path
+                # must go through _open_w below.
                 self._written_files.add(path)
                 return
         super().write_file(
@@ -449,15 +442,10 @@ class ReusingWriter(Writer):
             self.reuse.record(name, key, path)
 
     def _open_w(self, filename, encoding, override=False):
-        """Pelican opens every file it writes here. A reused page is a hard
-        link to the published file: unlink it first, never write through it."""
+        # Pelican opens every file it writes through this private method (pinned
+        # by tests/test_page_reuse_pins.py): a reused page is a hard link to the
+        # published file, so it is unlinked first and never written through.
         if filename in self.reuse.linked:
             os.unlink(filename)
             self.reuse.linked.discard(filename)
         return super()._open_w(filename, encoding, override)
-
-
-def writer_for(reuse: PageReuse) -> Callable[[object], type[Writer]]:
-    """A get_writer receiver giving Pelican a writer bound to `reuse`."""
-    cls = type("ReusingWriter", (ReusingWriter,), {"reuse": reuse})
-    return lambda _sender: cls

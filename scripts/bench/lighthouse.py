@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
+
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 METRICS = (
     "first-contentful-paint",
@@ -21,17 +23,7 @@ METRICS = (
     "cumulative-layout-shift",
     "speed-index",
 )
-CHROME_FLAGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
+CHROME_FLAGS = ("--headless=new", *CHROMIUM_ARGS)
 
 
 @dataclass(frozen=True)
@@ -80,7 +72,7 @@ def read_report(label: str, report: dict) -> LighthouseResult:
 
 
 def run_lighthouse(
-    cli: Path, label: str, url: str, output: Path, chrome: str = "/usr/bin/chromium"
+    cli: Path, label: str, url: str, output: Path, chrome: str = CHROMIUM
 ) -> LighthouseResult:
     env = {**os.environ, "CHROME_PATH": chrome}
     done = subprocess.run(

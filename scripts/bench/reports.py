@@ -12,14 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from plugins.site_build import build
+from scripts.build import build
+from scripts.serve import served
 
 from .bench import format_report, run_bench
 from .lighthouse import format_lighthouse, run_lighthouse
 from .node_tools import lighthouse_cli, node_modules
 from .page_types import pages_by_type
 from .profile import profile_summary
-from .serve import served
 from .weight import format_weights, over_budget, page_url, site_weights
 
 

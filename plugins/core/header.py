@@ -3,7 +3,8 @@
 The header follows the rules of Python-Markdown's `meta` extension, which
 Pelican uses to read the same file: `key: value` lines at the top, optional
 `---` fences, indented continuation lines, ending at the first blank line.
-This reader exists only to point error messages at the right line.
+This reader points error messages at the right line; the Kruti Dev
+converter uses the same rules to tell the header from the text.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
-META_MORE_RE = re.compile(r"^[ ]{4,}(?P<value>.*)")
+META_RE = re.compile(r"^(?P<prefix>[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*)(?P<value>.*)")
+META_MORE_RE = re.compile(r"^(?P<indent>[ ]{4,})(?P<value>.*)")
 BEGIN_RE = re.compile(r"^-{3}(\s.*)?")
 END_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?")
 

@@ -1,7 +1,7 @@
 """One build, run in its own process so its time and memory are its own.
 
-    python -m plugins.bench.worker project '{"settings_file": ..., "overrides": {...}}'
-    python -m plugins.bench.worker plain '{"overrides": {...}}'
+    python -m scripts.bench.worker project '{"settings_file": ..., "overrides": {...}}'
+    python -m scripts.bench.worker plain '{"overrides": {...}}'
 
 With --profile FILE the build runs under cProfile and the stats go to FILE.
 """
@@ -41,7 +41,7 @@ def report_peak() -> None:
 
 
 def build_project(spec: dict) -> None:
-    from plugins.site_build import build
+    from scripts.build import build
 
     result = build(spec["settings_file"], spec["overrides"])
     print(f"bench worker: project built {result.notes} notes, {result.pages} pages")
@@ -60,7 +60,7 @@ BUILDERS = {"project": build_project, "plain": build_plain}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="plugins.bench.worker")
+    parser = argparse.ArgumentParser(prog="scripts.bench.worker")
     parser.add_argument("kind", choices=sorted(BUILDERS))
     parser.add_argument("spec", help="JSON: settings_file (project) and overrides")
     parser.add_argument("--profile", help="write cProfile stats to this file")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from plugins.press_notes.frontmatter import scan_header
+from plugins.core.header import scan_header
 from plugins.press_notes.registry import Registry
 
 # A sentence ends with a danda, a question or exclamation mark, or a full stop

@@ -2,7 +2,7 @@
 
 Pelican reuses a file's cached reading while the file is unchanged, even if
 the code or settings that read it have changed. Naming the folder after the
-plugin code this process runs (plugins/loaded_code.py), the reading
+plugin code this process runs (plugins/core/code.py), the reading
 libraries' versions and the reading settings makes an upgrade start from an
 empty cache instead of serving stale pages.
 """
@@ -14,7 +14,7 @@ import importlib.metadata
 import shutil
 from pathlib import Path
 
-from plugins.loaded_code import LOADED
+from plugins.core.code import LOADED
 
 READING_PACKAGES = ("pelican", "markdown", "nh3", "lxml")
 READING_SETTINGS = ("MARKDOWN", "FORMATTED_FIELDS", "READERS", "TYPOGRIFY")

@@ -1,0 +1,75 @@
+"""One exception tree for every failure a user can cause, and the problems
+found in the content, reported together at the end of a check.
+
+    BulletinError            anything a reporter, an admin or the desk can fix
+    ├── ContentError         notes, registries, ledgers: a list of Problems,
+    │                        each with the file, the line and the field
+    ├── SettingError         a setting in pelicanconf.py / publishconf.py
+    ├── BuildFailed          a build that did not finish (output untouched)
+    └── CommandError         a command (new, krutidev, share, ...) refused
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def display_path(path: str | Path) -> str:
+    """A path as a reporter finds it: relative to the working folder if inside."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """ "; did you mean 'x'?" for the closest choice, or "" when none is close."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one file, with what to do about it."""
+
+    path: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        field = f" [{self.field}]" if self.field else ""
+        return f"{where}{field}: {self.message}"
+
+
+class BulletinError(Exception):
+    """A failure the user can fix; the message says where and what to do."""
+
+
+class ContentError(BulletinError):
+    """The content cannot be published; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(
+            f"{count} {noun} in the content; nothing was published:\n{lines}"
+        )
+
+
+class SettingError(BulletinError, ValueError):
+    """A setting is wrong; the message names the setting and the key."""
+
+
+class BuildFailed(BulletinError):
+    """The build did not finish cleanly; the output folder was not touched."""
+
+
+class CommandError(BulletinError):
+    """A command could not do what was asked; the message says why."""

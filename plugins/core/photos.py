@@ -1,0 +1,90 @@
+"""What a photo must be to be published, in one place: the note checks
+(plugins/press_notes) and the photo copies (plugins/photos) use these.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import warnings
+from pathlib import Path
+
+from PIL import Image
+
+# What Pillow raises for a file it cannot read as a photo, and what to do.
+PHOTO_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError)
+SAVE_AGAIN = "save the photo again as JPEG, PNG or WebP and put it in its place"
+
+
+def upright_size(path: str | Path) -> tuple[int, int]:
+    """The photo's size as seen, after its EXIF orientation (header only)."""
+    with Image.open(path) as im:
+        width, height = im.size
+        orientation = im.getexif().get(0x0112, 1)
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+# The format a photo's file name promises, by Pillow's name for it (MPO is
+# the JPEG some phones write with a second, smaller picture inside).
+FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+SUFFIX_OF_FORMAT = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+# plugins/photos names its smaller copies <name>-<width>w.<ext>.
+COPY_NAME_RE = re.compile(r"-\d+w\.[a-z]+$", re.IGNORECASE)
+IMAGE_SUFFIXES = tuple(FORMATS)
+
+
+def photo_path_problem(image: str) -> str | None:
+    """What is wrong with how a note names its photo, and what to do, or None."""
+    if image.startswith("/") or posixpath.normpath(image) != image or ".." in image:
+        return (
+            f"'{image}': write the photo's path from content/, like "
+            "images/2026/11/photo.jpg (no leading / or ./ and no ..)"
+        )
+    if COPY_NAME_RE.search(image):
+        return (
+            f"'{image}': names ending in -<number>w are kept for the smaller "
+            "copies the build makes; rename the photo"
+        )
+    return None
+
+
+def photo_problem(path: Path, decode: bool = False) -> str | None:
+    """Why the photo at `path` cannot be published and what to do, or None.
+
+    Reads the header; with `decode`, also the whole picture at a small scale,
+    which finds a file cut short. Larger than Pillow's decompression-bomb
+    limit (about 89 megapixels) is refused: the build would need hundreds of
+    megabytes for one photo.
+    """
+    unreadable = (
+        f"is not a photo that can be read (a damaged or unfinished file?); {SAVE_AGAIN}"
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                width, height = im.size
+                kind = im.format
+                if decode and width * height <= Image.MAX_IMAGE_PIXELS:
+                    im.draft("RGB", (64, 64))
+                    im.load()
+    except FileNotFoundError:
+        return "does not exist"
+    except PHOTO_ERRORS:
+        return unreadable
+    if width * height > Image.MAX_IMAGE_PIXELS:
+        return (
+            f"is {width}×{height} pixels, too large to publish; save it smaller "
+            "(a phone's usual 4000×3000 is fine)"
+        )
+    promised = FORMATS.get(path.suffix.lower())
+    if kind not in SUFFIX_OF_FORMAT:
+        return f"is a {kind} file; save it as JPEG, PNG or WebP and put it in its place"
+    if SUFFIX_OF_FORMAT[kind] != SUFFIX_OF_FORMAT.get(promised or ""):
+        right = SUFFIX_OF_FORMAT[kind]
+        return (
+            f"is a {kind if kind != 'MPO' else 'JPEG'} file but its name ends in "
+            f"{path.suffix}; rename it to end in {right} and write that name "
+            "in the note"
+        )
+    return None

@@ -1,0 +1,79 @@
+"""Helpers the tests share (as Pelican's own pelican/tests/support.py):
+real sites built into temporary folders, read back with BeautifulSoup.
+Fixtures live in conftest.py; tests import helpers from here.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from scripts.build import build
+from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = str(ROOT / "pelicanconf.py")
+ARTIFACTS = ROOT / "artifacts"
+
+__all__ = [
+    "ARTIFACTS",
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "ROOT",
+    "SETTINGS",
+    "build_site",
+    "new_content",
+    "note_text",
+    "read_html",
+]
+
+
+def read_html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def build_site(content: Path, output: Path, **overrides):
+    """Build `content` into `output` with the project's settings."""
+    return build(
+        SETTINGS,
+        {
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(output.parent / "cache"),
+            **overrides,
+        },
+    )
+
+
+def new_content(tmp: Path, notes: dict[str, str] | None = None) -> Path:
+    """A content folder with the real registries and pages, plus `notes`."""
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content" / "registry", content / "registry")
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    (content / "notes").mkdir(parents=True)
+    for rel, text in (notes or {}).items():
+        path = content / "notes" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return content
+
+
+def note_text(**fields) -> str:
+    """A valid press note; keyword arguments replace or (None) drop fields."""
+    values = {
+        "title": "नामली थाने में यातायात जागरूकता शिविर",
+        "date": "2026-10-05 10:30",
+        "district": "रतलाम",
+        "thana": "नामली",
+        "category": "यातायात",
+        "tags": "हेलमेट, सड़क सुरक्षा",
+        "reporter": "पुलिस जनसंपर्क कक्ष रतलाम",
+        "summary": "नामली थाने में वाहन चालकों को हेलमेट पहनने की समझाइश दी गई।",
+        "slug": "namli-yatayat-shivir",
+    }
+    body = fields.pop("body", "नामली थाना पुलिस ने वाहन चालकों को यातायात नियम बताए।")
+    values.update(fields)
+    header = "\n".join(f"{k}: {v}" for k, v in values.items() if v is not None)
+    return f"{header}\n\n{body}\n"

@@ -1,0 +1,82 @@
+"""The contract between plugins (plugins/core/contract.py): declared once,
+checked at start, and true of a real build."""
+
+from __future__ import annotations
+
+import pytest
+from pelican.settings import read_settings
+from support import ROOT, SETTINGS, build_site, new_content, note_text
+
+from plugins.core import contract
+from plugins.core.core import plugin_problems
+from plugins.core.errors import BuildFailed
+
+PLUGINS = read_settings(SETTINGS)["PLUGINS"]
+
+
+def test_the_project_order_follows_the_contract():
+    assert plugin_problems(PLUGINS, PLUGINS) == []
+
+
+def test_a_plugin_before_one_it_reads_from_is_named_with_the_fix():
+    swapped = [p for p in PLUGINS if p != contract.PHOTOS]
+    swapped.insert(swapped.index(contract.LISTINGS) + 1, contract.PHOTOS)
+    problems = plugin_problems(swapped, swapped)
+    assert problems == [
+        "'plugins.listings' reads what 'plugins.photos' adds; move "
+        "'plugins.photos' before 'plugins.listings' in PLUGINS"
+    ]
+
+
+def test_a_missing_plugin_and_one_that_did_not_load_are_named():
+    without = [p for p in PLUGINS if p != contract.PRESS_NOTES]
+    problems = plugin_problems(without, [p for p in without if p != contract.FEEDS])
+    assert any("'plugins.feeds' did not load" in p for p in problems)
+    assert any("'plugins.press_notes' is not in PLUGINS; add it" in p for p in problems)
+
+
+def test_core_must_come_first():
+    moved = [*PLUGINS[1:], PLUGINS[0]]
+    assert "'plugins.core' must come first in PLUGINS" in plugin_problems(moved, moved)
+
+
+@pytest.mark.build
+def test_a_build_with_plugins_out_of_order_stops_naming_plugins(tmp_path):
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    order = [p for p in PLUGINS if p != contract.WHATSAPP]
+    order.insert(1, contract.WHATSAPP)
+    with pytest.raises(BuildFailed, match=r"PLUGINS: .*move 'plugins\.press_notes'"):
+        build_site(content, tmp_path / "output", PLUGINS=order)
+    assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.build
+def test_every_declared_note_attribute_is_set_on_a_real_build(tmp_path):
+    """Each note attribute in HANDED is there after a build (and the
+    protocol lists each of them)."""
+    import shutil
+
+    import pelican
+
+    photo = "images/2026/09/alot-sharab-jabt.jpg"
+    content = new_content(
+        tmp_path, {"2026/10/a.md": note_text(image=photo, image_alt="जब्त शराब")}
+    )
+    (content / photo).parent.mkdir(parents=True)
+    shutil.copy(ROOT / "content" / photo, content / photo)
+    seen = {}
+
+    def grab(generator, writer=None):
+        seen["notes"] = list(generator.articles)
+
+    pelican.signals.article_writer_finalized.connect(grab)
+    try:
+        build_site(content, tmp_path / "output")
+    finally:
+        pelican.signals.article_writer_finalized.disconnect(grab)
+    [note] = seen["notes"]
+    declared = [h.name for h in contract.HANDED if h.where == "note"]
+    assert declared
+    for name in declared:
+        assert hasattr(note, name), name
+        assert name in contract.EnrichedNote.__annotations__, name
