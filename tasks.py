@@ -236,9 +236,10 @@ def lighthouse(c, reports="artifacts/lighthouse"):
 
 @task
 def lint(c):
-    """ruff check and format check."""
+    """Ruff (lint rules and format) and the type checker (mypy)."""
     c.run(f"{sys.executable} -m ruff check .")
     c.run(f"{sys.executable} -m ruff format --check .")
+    c.run(f"{sys.executable} -m mypy")
 
 
 @task(help={"k": "only tests matching this expression"})

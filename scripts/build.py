@@ -17,7 +17,8 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from plugins.core.errors import BuildFailed, ContentError
+from plugins.core.errors import BuildFailed, BulletinError
+from plugins.core.messages import _, ngettext_, set_language
 from plugins.page_reuse import pages_reused
 
 from .reader_cache import reader_cache_key, versioned_cache_path
@@ -75,6 +76,7 @@ def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
 def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
     """Build the site; raise BuildFailed (output untouched) on any error."""
     settings = load_settings(settings_file, overrides)
+    set_language(settings)
     output = Path(settings["OUTPUT_PATH"])
     staging = staging_path(output)
     shutil.rmtree(staging, ignore_errors=True)
@@ -97,21 +99,25 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
     try:
         pelican = Pelican(run_settings)
         pelican.run()
-    except ContentError as e:
+    except BulletinError as e:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(str(e)) from e
     except Exception as e:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(f"the build stopped: {e.__class__.__name__}: {e}") from e
+        raise BuildFailed(
+            _("the build stopped: %(error)s", error=f"{e.__class__.__name__}: {e}")
+        ) from e
     finally:
         root.removeHandler(collector)
     if collector.errors:
         shutil.rmtree(staging, ignore_errors=True)
         listed = "\n".join(f"  {m}" for m in collector.errors)
-        raise BuildFailed(
-            f"{len(collector.errors)} error(s) while building; nothing was "
-            f"published:\n{listed}"
+        head = ngettext_(
+            "%(num)s error while building:",
+            "%(num)s errors while building:",
+            len(collector.errors),
         )
+        raise BuildFailed(f"{head}\n{listed}")
     swap_in(staging, output)
     notes = sum(1 for _ in output.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"))
     pages = sum(1 for _ in output.rglob("*.html"))
@@ -120,10 +126,14 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
 
 
 def report(result: BuildResult) -> str:
-    return (
-        f"built {result.notes} notes, {result.pages} HTML pages into "
-        f"{result.output} ({result.reused} unchanged note pages reused, "
-        f"{result.warnings} warnings)"
+    return _(
+        "built %(notes)s notes, %(pages)s HTML pages into %(output)s "
+        "(%(reused)s unchanged note pages reused, %(warnings)s warnings)",
+        notes=result.notes,
+        pages=result.pages,
+        output=result.output,
+        reused=result.reused,
+        warnings=result.warnings,
     )
 
 
@@ -133,5 +143,5 @@ def build_and_report(settings_file: str, overrides: dict | None = None) -> bool:
         logger.info("%s", report(build(settings_file, overrides)))
         return True
     except BuildFailed as e:
-        logger.error("build failed, the previous site is unchanged:\n%s", e)
+        logger.error("%s\n%s", _("Nothing was published; the site is as it was."), e)
         return False

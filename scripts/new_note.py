@@ -108,7 +108,8 @@ def new_note(
     settings: dict, *, title: str, thana: str, category: str, reporter: str
 ) -> Path:
     """`invoke new`: the reporter is the option, else $BULLETIN_REPORTER, else
-    PRESS_NOTES["default_reporter"]."""
+    PRESS_NOTES["default_reporter"].
+    """
     reporter = (
         reporter
         or os.environ.get("BULLETIN_REPORTER", "")

@@ -34,7 +34,8 @@ def reader_cache_key(settings: dict) -> str:
 
 def versioned_cache_path(cache_root: Path, key: str) -> Path:
     """`cache_root/key`, removing caches left by other versions (folders
-    named like a key; other folders there are not the reader cache's)."""
+    named like a key; other folders there are not the reader cache's).
+    """
     if cache_root.is_dir():
         for old in cache_root.iterdir():
             if old.is_dir() and old.name != key and is_key(old.name):

@@ -32,6 +32,8 @@ NOT_FOUND_PAGE = "404.html"
 class StaticHostHandler(ComplexHTTPRequestHandler):
     """Pelican's handler, quiet, with a real 404 response."""
 
+    path: str
+
     def log_message(self, *args):
         pass
 

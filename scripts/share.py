@@ -115,7 +115,7 @@ def share(
     start = parse_since(since, tz)
     run = run_id(now, secrets.token_hex(2))
     ledger = content_path(settings, conf["ledger"])
-    request = {
+    request: dict = {
         "run": run,
         "now": now.isoformat(),
         "groups": list(groups) or None,

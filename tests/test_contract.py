@@ -23,8 +23,10 @@ def test_a_plugin_before_one_it_reads_from_is_named_with_the_fix():
     swapped.insert(swapped.index(contract.LISTINGS) + 1, contract.PHOTOS)
     problems = plugin_problems(swapped, swapped)
     assert problems == [
-        "'plugins.listings' reads what 'plugins.photos' adds; move "
-        "'plugins.photos' before 'plugins.listings' in PLUGINS"
+        (
+            "'plugins.listings' reads what 'plugins.photos' adds; move "
+            "'plugins.photos' before 'plugins.listings' in PLUGINS"
+        )
     ]
 
 

@@ -216,8 +216,10 @@ def test_template_reads_sees_through_macros_imports_and_blocks():
         ("{% for t in article %}{{ t }}{% endfor %}", "article used whole (For)"),
         ("{{ article|tojson }}", "article used whole (Filter)"),
         (
-            "{% macro v(entry) %}{{ entry.translations }}{% endmacro %}"
-            "{{ v(article) }}",
+            (
+                "{% macro v(entry) %}{{ entry.translations }}{% endmacro %}"
+                "{{ v(article) }}"
+            ),
             "article passed to v()",
         ),
         ("{{ helper(note=article) }}", "article used whole (Keyword)"),

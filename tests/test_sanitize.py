@@ -28,8 +28,10 @@ from plugins.press_notes.sanitize import find_unsafe, sanitize_html
             ],
         ),
         (
-            "<iframe src=x></iframe><style>p{}</style><object></object>"
-            "<embed src=y><link rel=stylesheet href=z>",
+            (
+                "<iframe src=x></iframe><style>p{}</style><object></object>"
+                "<embed src=y><link rel=stylesheet href=z>"
+            ),
             [
                 "<iframe> element",
                 "<style> element",

@@ -14,7 +14,7 @@ import re
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
-from xml.etree import ElementTree
+from xml.etree import ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
@@ -390,7 +390,7 @@ def test_join_page_lists_every_station_with_its_groups(site, pages, registry):
         for group, img in zip(expected, section.find_all("img"), strict=True):
             svg = site / img["src"].lstrip("/")
             assert svg.read_bytes() == qr_svg(group.invite, group.name)
-            root = ElementTree.fromstring(svg.read_bytes())
+            root = ET.fromstring(svg.read_bytes())
             assert root.get("width") == img["width"] == img["height"]
             assert group.name in img["alt"]
     tags = preview_tags(soup)

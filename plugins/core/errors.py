@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import _, ngettext_
+
 
 def display_path(path: str | Path) -> str:
     """A path as a reporter finds it: relative to the working folder if inside."""
@@ -26,9 +28,9 @@ def display_path(path: str | Path) -> str:
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """ "; did you mean 'x'?" for the closest choice, or "" when none is close."""
+    """A hint naming the closest choice ("; did you mean 'x'?"), or ""."""
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return _("; did you mean '%(name)s'?", name=close[0]) if close else ""
 
 
 @dataclass(frozen=True, order=True)
@@ -55,12 +57,13 @@ class ContentError(BulletinError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
-        count = len(self.problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(
-            f"{count} {noun} in the content; nothing was published:\n{lines}"
+        head = ngettext_(
+            "%(num)s problem in the content:",
+            "%(num)s problems in the content:",
+            len(self.problems),
         )
+        super().__init__(f"{head}\n{lines}")
 
 
 class SettingError(BulletinError, ValueError):

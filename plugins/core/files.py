@@ -86,7 +86,8 @@ def file_digest(path: str) -> str:
 
 def cache_folder(settings: dict, configured: str) -> Path:
     """A plugin's cache folder; a relative one starts at the folder that holds
-    the content folder (PATH), the repository root."""
+    the content folder (PATH), the repository root.
+    """
     path = Path(configured)
     return path if path.is_absolute() else Path(settings["PATH"]).parent / path
 
@@ -98,7 +99,8 @@ def make_missing(
     workers: int | None = None,
 ) -> None:
     """Write `render(job)` to each path, in worker processes when there are
-    at least `parallel_min` (render must be a module-level function)."""
+    at least `parallel_min` (render must be a module-level function).
+    """
     workers = workers or os.cpu_count() or 1
     items = list(jobs.items())
     if workers > 1 and len(items) >= parallel_min:

@@ -13,6 +13,8 @@ from PIL import Image
 
 # What Pillow raises for a file it cannot read as a photo, and what to do.
 PHOTO_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError)
+# Pillow's decompression-bomb limit (about 89 megapixels).
+MAX_PIXELS: int = Image.MAX_IMAGE_PIXELS or 89_478_485
 SAVE_AGAIN = "save the photo again as JPEG, PNG or WebP and put it in its place"
 
 
@@ -65,14 +67,14 @@ def photo_problem(path: Path, decode: bool = False) -> str | None:
             with Image.open(path) as im:
                 width, height = im.size
                 kind = im.format
-                if decode and width * height <= Image.MAX_IMAGE_PIXELS:
+                if decode and width * height <= MAX_PIXELS:
                     im.draft("RGB", (64, 64))
                     im.load()
     except FileNotFoundError:
         return "does not exist"
     except PHOTO_ERRORS:
         return unreadable
-    if width * height > Image.MAX_IMAGE_PIXELS:
+    if width * height > MAX_PIXELS:
         return (
             f"is {width}×{height} pixels, too large to publish; save it smaller "
             "(a phone's usual 4000×3000 is fine)"

@@ -6,19 +6,23 @@ import tomllib
 from pathlib import Path
 
 from .errors import Problem, display_path
+from .messages import _
 
 
-def load_toml(
-    path: Path, what: str = "registry file"
-) -> tuple[dict | None, list[Problem]]:
+def load_toml(path: Path) -> tuple[dict | None, list[Problem]]:
     """The parsed file, or None and the problem (missing, not valid TOML)."""
     shown = display_path(path)
     try:
         with path.open("rb") as f:
             return tomllib.load(f), []
     except FileNotFoundError:
-        return None, [Problem(shown, None, None, f"the {what} is missing")]
+        return None, [Problem(shown, None, None, _("the file is missing"))]
     except tomllib.TOMLDecodeError as e:
         return None, [
-            Problem(shown, None, None, f"not valid TOML ({e}); fix the syntax")
+            Problem(
+                shown,
+                None,
+                None,
+                _("not valid TOML (%(error)s); fix the syntax", error=e),
+            )
         ]

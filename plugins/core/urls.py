@@ -5,7 +5,8 @@ from __future__ import annotations
 
 def site_base(settings: dict) -> str:
     """The absolute base URL pages are published under: CANONICAL_SITEURL,
-    else SITEURL (which may be '' in development)."""
+    else SITEURL (which may be '' in development).
+    """
     return settings.get("CANONICAL_SITEURL") or settings.get("SITEURL") or ""
 
 

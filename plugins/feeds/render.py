@@ -141,7 +141,7 @@ def absolute_html(fragment: str, page_url: str) -> str:
     soup = BeautifulSoup(fragment or "", "html.parser")
     for tag, attr in URL_ATTRIBUTES:
         for el in soup.find_all(tag, attrs={attr: True}):
-            el[attr] = urljoin(page_url, el[attr])
+            el[attr] = urljoin(page_url, str(el[attr]))
     return str(soup)
 
 

@@ -39,7 +39,8 @@ def hindi_date(value: datetime, devanagari: bool = False) -> str:
 
 def hindi_datetime(value: datetime, devanagari: bool = False) -> str:
     """27 नवंबर 2026, सुबह 11:30 (Babel's "d MMMM y, B h:mm": the day period
-    in Hindi, never am/pm)."""
+    in Hindi, never am/pm).
+    """
     day = to_ist(value)
     hour = day.hour % 12 or 12
     text = (

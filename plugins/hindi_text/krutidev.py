@@ -440,7 +440,7 @@ def _convert_header_line(line: str, key: str | None) -> tuple[str, str | None]:
 
 
 def convert_note_text(text: str) -> str:
-    """Convert a Kruti Dev Markdown press note to Unicode, keeping its syntax.
+    r"""Convert a Kruti Dev Markdown press note to Unicode, keeping its syntax.
 
     * Metadata header (Python-Markdown ``meta`` rules, as Pelican reads it):
       keys, the ``:`` separator, ``---`` fences and indentation stay as they

@@ -14,7 +14,7 @@ LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 def count_words(text: str) -> int:
-    """Words in plain text: space-separated tokens with a letter or digit.
+    r"""Words in plain text: space-separated tokens with a letter or digit.
 
     (Python's \\w does not match Devanagari vowel signs, so splitting at
     non-word characters would cut words apart at every matra.)

@@ -113,7 +113,7 @@ VOWEL_SIGNS: Mapping[str, str] = MappingProxyType(
     }
 )
 # A representative independent vowel per key, to ask indic-transliteration.
-_VOWEL_SAMPLES = {key: char for char, key in reversed(INDEPENDENT_VOWELS.items())}
+_VOWEL_SAMPLES = {key: char for char, key in reversed(list(INDEPENDENT_VOWELS.items()))}
 
 SHORT_VOWELS = frozenset({"a", "i", "u", "ri", "li"})
 LABIALS = frozenset("पफबभमव")
@@ -194,6 +194,9 @@ _DISTINCT_LETTERS = frozenset("adefhilmnorsxuw")
 # --- normalization and tokens ------------------------------------------------
 
 
+PRECOMPOSED = {ord(k): v for k, v in {"ऩ": "न", "ऱ": "र", "ऴ": "ळ"}.items()}
+
+
 def normalize(text: str) -> str:
     """Decompose (NFKD: nukta letters become base + nukta, ASCII-fold Latin)
     and drop zero-width joiners, Latin accents and Devanagari digits' script.
@@ -204,7 +207,7 @@ def normalize(text: str) -> str:
         str(unicodedata.digit(ch)) if "\u0966" <= ch <= "\u096f" else ch for ch in text
     )
     # Rarely used precomposed letters that NFKD keeps.
-    return text.translate(str.maketrans({"ऩ": "न", "ऱ": "र", "ऴ": "ळ"}))
+    return text.translate(PRECOMPOSED)
 
 
 _TOKEN = re.compile(r"[\u0900-\u0963\u0971-\u097f]+|[a-z0-9]+")
@@ -274,7 +277,7 @@ class Seg:
     visarga: bool = False
 
 
-def parse(word: str) -> list[Seg]:
+def parse(word: str) -> list[Seg]:  # noqa: C901 - one branch per letter kind
     """Segments of one normalized Devanagari word."""
     segs: list[Seg] = []
     i, n = 0, len(word)
@@ -371,7 +374,7 @@ def _is_cr_onset(segs: list[Seg], i: int, right: list[Seg], k: int) -> bool:
     )
 
 
-def _schwa_deletable(segs: list[Seg], i: int) -> bool:
+def _schwa_deletable(segs: list[Seg], i: int) -> bool:  # noqa: C901 - one rule a line
     """Whether the vowel at index i is a silent inherent schwa."""
     seg = segs[i]
     if not _plain_schwa(seg):

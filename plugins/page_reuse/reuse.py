@@ -78,17 +78,26 @@ class Unstable(ValueError):
 SCALARS = (str, int, float, bool, type(None))
 
 
+def stable_collection(value) -> str | None:
+    """Describe a list, tuple, dict or set (items described by stable), or None."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join([stable(v) for v in value]) + "]"
+    if isinstance(value, dict):
+        items = sorted([(stable(k), stable(v)) for k, v in value.items()])
+        return "{" + ",".join([f"{k}:{v}" for k, v in items]) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ",".join(sorted([stable(v) for v in value])) + "}"
+    return None
+
+
 def stable(value) -> str:
     """Describe `value` the same way in every process, or raise Unstable."""
     if isinstance(value, SCALARS):
         return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join([stable(v) for v in value]) + "]"
+    if (described := stable_collection(value)) is not None:
+        return described
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if isinstance(value, dict):
-        items = sorted([(stable(k), stable(v)) for k, v in value.items()])
-        return "{" + ",".join([f"{k}:{v}" for k, v in items]) + "}"
     if isinstance(value, URLWrapper):
         # its URL is made from the slug and the settings (in the site key)
         extra = getattr(value, "description", None)
@@ -98,8 +107,6 @@ def stable(value) -> str:
         return f"{type(value).__qualname__}(" + ",".join(parts) + ")"
     if isinstance(value, Path):
         return repr(str(value))
-    if isinstance(value, (set, frozenset)):
-        return "{" + ",".join(sorted([stable(v) for v in value])) + "}"
     if isinstance(value, Content):  # a page in the menu: all its fields
         return f"{type(value).__qualname__}({value.url!r},{stable(value.metadata)})"
     if callable(value) and hasattr(value, "__qualname__"):
@@ -197,7 +204,8 @@ def note_reads(tree, params: dict[str, list[str]]) -> tuple[set[str], set[str]]:
     """Attributes read on the note (`article`, or `note` in macros), and the
     uses of the whole note that cannot be followed (set to another name,
     looped over, filtered, passed to something that is not a macro taking a
-    `note` or `article`)."""
+    `note` or `article`).
+    """
     attrs: set[str] = set()
     whole: set[str] = set()
     for node, parent in walk(tree):
@@ -207,7 +215,7 @@ def note_reads(tree, params: dict[str, list[str]]) -> tuple[set[str], set[str]]:
             continue
         if isinstance(parent, (nodes.Getattr, nodes.Getitem)) and parent.node is node:
             attr = getattr(parent, "attr", None)
-            if attr is None:
+            if attr is None and isinstance(parent, nodes.Getitem):
                 arg = parent.arg
                 attr = arg.value if isinstance(arg, nodes.Const) else "[?]"
             attrs.add(str(attr))

@@ -64,12 +64,13 @@ def plugin_settings(settings: dict) -> dict:
 
 def plan_photo(image, content_root: Path, conf: dict) -> list[Copy]:
     """The copies of one note photo, widest first (its upright size was read
-    with the note, press_notes.model.image_info)."""
+    with the note, press_notes.model.image_info).
+    """
     source = str(content_root / image.url)
     upright = (image.width, image.height)
     widths = plan_widths(upright[0], conf["widths"])
     widest = widths[-1]
-    copies = [
+    return [
         Copy(
             source,
             w,
@@ -79,13 +80,13 @@ def plan_photo(image, content_root: Path, conf: dict) -> list[Copy]:
         )
         for w in reversed(widths)
     ]
-    return copies
 
 
 def published_image(image, copies: list[Copy], sizes: dict):
     """The note's image as published: the widest copy at its own path, with
     its size in pixels and bytes, and every copy for srcset (as URL paths:
-    a file name may hold spaces)."""
+    a file name may hold spaces).
+    """
     widest = copies[0]
     fallback = min(copies, key=lambda c: (c.width > 960, abs(c.width - 960)))
     return dataclasses.replace(
@@ -99,7 +100,7 @@ def published_image(image, copies: list[Copy], sizes: dict):
 
 
 class Photos:
-    """This build's photo settings and copies (output path -> cached file)."""
+    """The photo settings and copies of one build (output path -> cached file)."""
 
     def __init__(self, settings: dict):
         self.conf = plugin_settings(settings)
@@ -159,7 +160,8 @@ def on_article_generator_finalized(generator) -> None:
 
 def other_photo_copy(rel: str, content_root: Path, conf: dict) -> Copy:
     """A photo that is no note's `image` (linked from a note's text, say):
-    one copy at its own path, as wide as the widest note-photo copy."""
+    one copy at its own path, as wide as the widest note-photo copy.
+    """
     source = str(content_root / rel)
     try:
         upright = upright_size(source)
@@ -172,7 +174,8 @@ def other_photo_copy(rel: str, content_root: Path, conf: dict) -> Copy:
 def on_static_generator_finalized(generator) -> None:
     """Leave every photo's original out of the output: a note's photo is
     published as its copies, any other photo (linked from a note's text) as
-    one copy at its own path, also upright and without EXIF data."""
+    one copy at its own path, also upright and without EXIF data.
+    """
     state = generator.context.get(c.PHOTO_STATE)
     if state is None:
         return

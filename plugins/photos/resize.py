@@ -52,7 +52,8 @@ class PhotoError(ValueError):
 
 def plan_widths(width: int, widths: tuple[int, ...]) -> list[int]:
     """The copies' widths: those of `widths` below the photo's, and the widest
-    the photo allows (its own width, or the largest of `widths`)."""
+    the photo allows (its own width, or the largest of `widths`).
+    """
     widest = min(width, max(widths))
     return sorted({w for w in widths if w < widest} | {widest})
 
@@ -87,7 +88,8 @@ def cache_file(cache: Path, copy: Copy) -> Path:
 
 def render(copy: Copy) -> bytes:
     """The copy's bytes: upright, `width` wide, re-encoded without metadata
-    (the colour profile of an RGB or grey photo is kept)."""
+    (the colour profile of an RGB or grey photo is kept).
+    """
     try:
         return _render(copy)
     except PHOTO_ERRORS as e:

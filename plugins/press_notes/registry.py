@@ -171,7 +171,9 @@ def load_registry(
     problems += found
     category_data, found = load_toml(category_path)
     problems += found
-    district, thanas, categories = None, [], []
+    district: District | None = None
+    thanas: list[Thana] = []
+    categories: list[CategoryInfo] = []
     if thana_data is not None:
         district, thanas, found = parse_thanas(thana_data, str(thana_path), thana_url)
         problems += found

@@ -72,10 +72,10 @@ def _check_keys(h: Header, p) -> list[Problem]:
         problems.append(p(line, key, f"'{key}' is given twice; keep one line"))
     for key in REQUIRED:
         if not h.value(key):
-            line = h.line(key)
-            what = "is empty" if line else "is missing"
+            at = h.line(key)
+            what = "is empty" if at else "is missing"
             problems.append(
-                p(line, key, f"'{key}' {what}; add a line '{key}: …' to the header")
+                p(at, key, f"'{key}' {what}; add a line '{key}: …' to the header")
             )
     return problems
 
@@ -93,11 +93,8 @@ def _check_dates(h: Header, p) -> list[Problem]:
                 p(h.line(key), key, f"'{value}' is not a date; {DATE_HINT}")
             )
         dates[key] = parsed
-    if (
-        dates.get("date")
-        and dates.get("modified")
-        and dates["modified"] < dates["date"]
-    ):
+    date, modified = dates.get("date"), dates.get("modified")
+    if date and modified and modified < date:
         problems.append(
             p(h.line("modified"), "modified", "'modified' is earlier than 'date'")
         )
@@ -297,7 +294,8 @@ def note_keys(header: Header) -> NoteKeys:
 @dataclass
 class Checked:
     """The outcome of checking all notes: problems, each note's slug, and the
-    keys of every note that passed (to skip it next time if unchanged)."""
+    keys of every note that passed (to skip it next time if unchanged).
+    """
 
     problems: list[Problem] = field(default_factory=list)
     slugs: dict[str, str] = field(default_factory=dict)

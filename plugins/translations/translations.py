@@ -6,17 +6,15 @@ theme/translations/hi/LC_MESSAGES/messages.po. No .mo file is written.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.support import Translations
 from pelican import signals
 
 from plugins.core.errors import SettingError
+from plugins.core.messages import load_translations
 from plugins.core.settings import namespaced
 
 SETTING = "THEME_TRANSLATIONS"
@@ -25,16 +23,6 @@ DEFAULTS = {"locale": "hi", "domain": "messages"}
 
 def catalog_path(theme: str, locale: str, domain: str) -> Path:
     return Path(theme) / "translations" / locale / "LC_MESSAGES" / f"{domain}.po"
-
-
-def load_translations(po_path: Path, locale: str) -> Translations:
-    """Compile a .po file in memory into a Translations object."""
-    with po_path.open("rb") as f:
-        catalog = read_po(f, locale=locale)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(fp=buffer)
 
 
 def template_msgids(theme: Path) -> set[str]:

@@ -153,7 +153,7 @@ def _repeats(groups: list[Group], path: str) -> list[Problem]:
 
 def load_groups(path: Path, registry: Registry) -> list[Group]:
     """Read and check the group registry; raise ContentError listing problems."""
-    data, problems = load_toml(path, "WhatsApp group registry")
+    data, problems = load_toml(path)
     if data is None:
         raise ContentError(problems)
     groups, problems = parse_groups(data, display_path(path), registry)

@@ -120,7 +120,7 @@ def _problem(path: Path, number: int, message: str) -> ContentError:
     return ContentError([Problem(display_path(path), number, None, message)])
 
 
-def parse_ledger(data: bytes, path: Path) -> LedgerState:
+def parse_ledger(data: bytes, path: Path) -> LedgerState:  # noqa: C901 - one state machine over the lines
     """Committed runs of a ledger's bytes; an unfinished tail is set aside."""
     state = LedgerState(size=len(data), tail_offset=0)
     pending: list[tuple[int, list[str]]] = []

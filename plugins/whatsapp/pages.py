@@ -112,7 +112,7 @@ def note_preview_source(article, content_root: Path, card: Card) -> Card | Crop:
 
 def preview_alt(article, site: str) -> str:
     image = getattr(article, "image", None)
-    if image is not None and getattr(image, "alt", ""):
+    if image is not None and image.alt:
         return image.alt
     return f"{article.title} — {site}"
 

@@ -54,6 +54,7 @@ class Crop:
 
 def cache_key(source: Card | Crop, max_bytes: int) -> str:
     """A hash of everything the image is made from, code version included."""
+    parts: dict[str, object]
     if isinstance(source, Card):
         parts = {
             "kind": "card",

@@ -13,7 +13,8 @@ SCALE = 4
 
 def qr_code(link: str, title: str = "") -> tuple[bytes, int]:
     """A standalone SVG QR code of `link` (error correction M, for print), and
-    its width (= height) in pixels."""
+    its width (= height) in pixels.
+    """
     code = segno.make(link, error="m", micro=False)
     buffer = io.BytesIO()
     code.save(
@@ -28,7 +29,7 @@ def qr_code(link: str, title: str = "") -> tuple[bytes, int]:
         dark="#000",
         light="#fff",
     )
-    return buffer.getvalue(), code.symbol_size(scale=SCALE, border=BORDER)[0]
+    return buffer.getvalue(), int(code.symbol_size(scale=SCALE, border=BORDER)[0])
 
 
 def qr_svg(link: str, title: str = "") -> bytes:

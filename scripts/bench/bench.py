@@ -99,10 +99,14 @@ def run_bench(
 def format_report(result: BenchResult) -> str:
     """The table, the two ratios, and `ratio X.XX` (rebuild) as the last line."""
     lines = [
-        f"bench: {result.notes:,} synthetic notes (seed {result.seed}), "
-        f"Python {platform.python_version()}, Pelican {pelican.__version__}",
-        f"{'build':<18}{'wall time (s)':>14}{'CPU time (s)':>14}"
-        f"{'peak memory (MB)':>18}",
+        (
+            f"bench: {result.notes:,} synthetic notes (seed {result.seed}), "
+            f"Python {platform.python_version()}, Pelican {pelican.__version__}"
+        ),
+        (
+            f"{'build':<18}{'wall time (s)':>14}{'CPU time (s)':>14}"
+            f"{'peak memory (MB)':>18}"
+        ),
     ]
     for m in result.runs:
         lines.append(
@@ -116,10 +120,15 @@ def format_report(result: BenchResult) -> str:
             f"{result.notes + 1:,}"
         )
     lines += [
-        f"cold ratio {result.ratio('cold'):.2f} (project / plain Pelican, wall "
-        f"time; CPU time {result.ratio('cold', cpu=True):.2f})",
-        f"rebuild ratio {result.ratio('rebuild'):.2f} (target ≤ {RATIO_TARGET:.2f}; "
-        f"CPU time {result.ratio('rebuild', cpu=True):.2f})",
+        (
+            f"cold ratio {result.ratio('cold'):.2f} (project / plain Pelican, wall "
+            f"time; CPU time {result.ratio('cold', cpu=True):.2f})"
+        ),
+        (
+            f"rebuild ratio {result.ratio('rebuild'):.2f} "
+            f"(target ≤ {RATIO_TARGET:.2f}; "
+            f"CPU time {result.ratio('rebuild', cpu=True):.2f})"
+        ),
         f"project peak memory {peak:.0f} MB (target < {MEMORY_TARGET_MB} MB)",
         f"ratio {result.ratio('rebuild'):.2f}",
     ]

@@ -72,9 +72,9 @@ def reported_reuse(log: str) -> int | None:
 
 def run_measured(label: str, argv: list[str], cwd: Path, log_file: Path) -> Measurement:
     """Run `argv` in `cwd`; time it and read its peak memory."""
-    with log_file.open("w", encoding="utf-8") as log:
+    with log_file.open("w", encoding="utf-8") as out:
         start = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         _, status, rusage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)

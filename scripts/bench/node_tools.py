@@ -40,7 +40,8 @@ def locked_versions(lock: dict) -> dict[str, str]:
 
 def installed_matches(lock: dict, installed: dict | None) -> bool:
     """True if npm's record of node_modules (its .package-lock.json) has
-    exactly the locked packages at the locked versions."""
+    exactly the locked packages at the locked versions.
+    """
     if installed is None:
         return False
     return locked_versions(lock) == locked_versions(installed)
@@ -54,8 +55,9 @@ def node_deps_current(root: Path) -> bool:
 
 
 def npm_ci_command(root: Path) -> list[str]:
-    """npm ci without install scripts: vnu-jar's would download a Java runtime
-    (the system's Java runs vnu.jar)."""
+    """Npm ci without install scripts: vnu-jar's would download a Java runtime
+    (the system's Java runs vnu.jar).
+    """
     return [
         "npm",
         "ci",

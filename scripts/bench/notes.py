@@ -52,7 +52,11 @@ def split_sentences(paragraph: str) -> list[str]:
 
 def load_corpus(notes_dir: Path, registry: Registry) -> Corpus:
     """Collect the ingredients from the real notes and the registries."""
-    sentences, titles, tags, reporters, photos = [], [], set(), set(), []
+    sentences: list[str] = []
+    titles: list[str] = []
+    tags: set[str] = set()
+    reporters: set[str] = set()
+    photos: list = []
     for path in sorted(notes_dir.rglob("*.md")):
         header = scan_header(path.read_text(encoding="utf-8"))
         titles.append(header.value("title"))

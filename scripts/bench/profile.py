@@ -24,7 +24,7 @@ def area_of(filename: str, function: str, root: Path) -> str:
 def self_time_by_area(stats: pstats.Stats, root: Path) -> list[tuple[str, float]]:
     """Self time (tottime) summed by area, largest first."""
     totals: dict[str, float] = defaultdict(float)
-    for (filename, _line, function), row in stats.stats.items():
+    for (filename, _line, function), row in stats.stats.items():  # type: ignore[attr-defined]
         totals[area_of(filename, function, root)] += row[2]
     return sorted(totals.items(), key=lambda x: -x[1])
 
@@ -34,7 +34,7 @@ def cumulative_in(
 ) -> list[tuple[str, float]]:
     """Cumulative time of functions whose file is under one of `prefixes`."""
     rows = []
-    for (filename, _line, function), row in stats.stats.items():
+    for (filename, _line, function), row in stats.stats.items():  # type: ignore[attr-defined]
         path = Path(filename)
         if SITE_PACKAGES in filename:
             rel = filename.split(SITE_PACKAGES, 1)[1]
@@ -55,7 +55,8 @@ def profile_summary(
 ) -> str:
     """Total time, self time per area, cumulative time of our and Pelican's code."""
     stats = pstats.Stats(str(path))
-    lines = [f"profile {path.name}: {stats.total_tt:.2f} s in all"]
+    total = stats.total_tt  # type: ignore[attr-defined]
+    lines = [f"profile {path.name}: {total:.2f} s in all"]
     lines.append("  self time by area:")
     for area, seconds in self_time_by_area(stats, root)[:limit]:
         lines.append(f"    {seconds:7.2f} s  {area}")

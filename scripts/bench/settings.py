@@ -23,7 +23,8 @@ class Folders:
 
 def project_overrides(folders: Folders) -> dict:
     """Overrides for plugins.site_build.build(pelicanconf.py, ...): only where
-    the files are; the content cache is on as pelicanconf.py has it."""
+    the files are; the content cache is on as pelicanconf.py has it.
+    """
     return {
         "PATH": str(folders.content),
         "OUTPUT_PATH": str(folders.output),

@@ -80,16 +80,17 @@ def page_asset_urls(html: str, base_url: str) -> list[str]:
     """Site-absolute URLs of what the page loads, the note photo left out."""
     soup = BeautifulSoup(html, "html.parser")
     photos = {id(img) for img in soup.select(PHOTO_SELECTOR)}
+    loads = {"stylesheet", "icon", "preload", "modulepreload"}
     refs = [
-        link["href"]
+        str(link["href"])
         for link in soup.find_all("link", href=True)
-        if {"stylesheet", "icon", "preload", "modulepreload"} & set(link.get("rel", []))
+        if loads & set(link.get_attribute_list("rel"))
     ]
-    refs += [s["src"] for s in soup.find_all("script", src=True)]
+    refs += [str(s["src"]) for s in soup.find_all("script", src=True)]
     refs += [
-        img["src"]
+        str(img["src"])
         for img in soup.find_all("img", src=True)
-        if id(img) not in photos and not img["src"].startswith("data:")
+        if id(img) not in photos and not str(img["src"]).startswith("data:")
     ]
     urls = [urljoin(base_url, ref) for ref in refs if is_local(ref)]
     return list(dict.fromkeys(urls))
@@ -170,10 +171,14 @@ def over_budget(weights: list[TypeWeight]) -> list[str]:
 def format_weights(weights: list[TypeWeight]) -> str:
     """A table: per page type, the heaviest page and what it is made of."""
     lines = [
-        f"transferred bytes per page (gzip level {GZIP_LEVEL}; HTML + CSS + "
-        "scripts + images, the note photo excluded); heaviest page of each type",
-        f"{'page type':<20}{'pages':>6}{'HTML':>8}{'CSS+JS':>8}{'other':>7}"
-        f"{'total':>8}{'budget':>8}  heaviest page",
+        (
+            f"transferred bytes per page (gzip level {GZIP_LEVEL}; HTML + CSS + "
+            "scripts + images, the note photo excluded); heaviest page of each type"
+        ),
+        (
+            f"{'page type':<20}{'pages':>6}{'HTML':>8}{'CSS+JS':>8}{'other':>7}"
+            f"{'total':>8}{'budget':>8}  heaviest page"
+        ),
     ]
     for w in weights:
         p = w.heaviest

@@ -23,7 +23,7 @@ REUSED_MARK = "bench worker note pages reused:"
 
 
 def own_peak_kb() -> int:
-    """This process's peak resident memory since exec (VmHWM on Linux).
+    """The peak resident memory of this process since exec (VmHWM on Linux).
 
     Not ru_maxrss: after fork or vfork and exec, Linux carries the parent's
     high-water mark into the child's ru_maxrss.

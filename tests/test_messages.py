@@ -1,0 +1,60 @@
+"""Messages a reporter reads: Hindi by default through the catalog, English
+by a setting or BULLETIN_LANG, every msgid translated."""
+
+from __future__ import annotations
+
+import pytest
+from support import ROOT
+
+from plugins.core import messages
+from plugins.core.errors import ContentError, Problem
+from plugins.core.messages import _, set_language, untranslated_messages
+
+
+def test_every_message_in_the_code_has_a_hindi_translation():
+    assert untranslated_messages([ROOT / "plugins", ROOT / "scripts"]) == []
+
+
+def test_an_untranslated_message_is_caught(tmp_path):
+    (tmp_path / "m.py").write_text(
+        'from plugins.core.messages import _\n_("A message nobody translated")\n',
+        encoding="utf-8",
+    )
+    assert untranslated_messages([tmp_path]) == ["A message nobody translated"]
+
+
+def test_hindi_is_the_default(monkeypatch):
+    monkeypatch.delenv(messages.ENV, raising=False)
+    set_language({})
+    assert _("the file is missing") == "फ़ाइल नहीं मिली"
+    problem = Problem("content/notes/a.md", 3, "date", "x")
+    assert str(ContentError([problem])).startswith("सामग्री में 1 समस्या:")
+
+
+@pytest.mark.parametrize(
+    ("env", "setting", "expected"),
+    [
+        ("en", None, "the file is missing"),
+        (None, "en", "the file is missing"),
+        ("hi", "en", "फ़ाइल नहीं मिली"),
+        ("xx", None, "फ़ाइल नहीं मिली"),
+    ],
+)
+def test_english_by_setting_or_environment(monkeypatch, env, setting, expected):
+    if env is None:
+        monkeypatch.delenv(messages.ENV, raising=False)
+    else:
+        monkeypatch.setenv(messages.ENV, env)
+    set_language({messages.SETTING: setting} if setting else {})
+    try:
+        assert _("the file is missing") == expected
+    finally:
+        set_language({})
+
+
+def test_placeholders_are_filled_in_both_languages(monkeypatch):
+    for lang in ("hi", "en"):
+        monkeypatch.setenv(messages.ENV, lang)
+        text = _("the build stopped: %(error)s", error="KeyError: 'x'")
+        assert text.endswith("KeyError: 'x'"), text
+        assert "%(" not in text
