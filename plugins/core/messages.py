@@ -101,10 +101,17 @@ def python_msgids(roots: list[Path]) -> set[str]:
 
 def untranslated_messages(roots: list[Path], locale: str = "hi") -> list[str]:
     """Msgids used in the code under roots with no (non-fuzzy) translation."""
-    with catalog_path(LOCALE_DIR, locale).open("rb") as f:
+    return missing_translations(
+        catalog_path(LOCALE_DIR, locale), locale, python_msgids(roots)
+    )
+
+
+def missing_translations(po_path: Path, locale: str, msgids: set[str]) -> list[str]:
+    """The msgids that the catalog at po_path leaves untranslated (or fuzzy)."""
+    with po_path.open("rb") as f:
         catalog = read_po(f, locale=locale)
     missing = []
-    for msgid in sorted(python_msgids(roots)):
+    for msgid in sorted(msgids):
         message = catalog.get(msgid)
         strings = message.string if message else None
         done = all(strings) if isinstance(strings, tuple | list) else bool(strings)

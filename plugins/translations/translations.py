@@ -10,11 +10,10 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po
 from pelican import signals
 
 from plugins.core.errors import SettingError
-from plugins.core.messages import load_translations
+from plugins.core.messages import load_translations, missing_translations
 from plugins.core.settings import namespaced
 
 SETTING = "THEME_TRANSLATIONS"
@@ -43,16 +42,9 @@ def untranslated(
     theme: Path, locale: str = "hi", domain: str = "messages"
 ) -> list[str]:
     """Msgids used by the templates that have no (non-fuzzy) translation."""
-    with catalog_path(str(theme), locale, domain).open("rb") as f:
-        catalog = read_po(f, locale=locale)
-    missing = []
-    for msgid in sorted(template_msgids(theme)):
-        message = catalog.get(msgid)
-        strings = message.string if message else None
-        done = all(strings) if isinstance(strings, tuple | list) else bool(strings)
-        if message is None or message.fuzzy or not done:
-            missing.append(msgid)
-    return missing
+    return missing_translations(
+        catalog_path(str(theme), locale, domain), locale, template_msgids(theme)
+    )
 
 
 def on_generator_init(generator) -> None:
