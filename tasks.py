@@ -242,9 +242,15 @@ def lint(c):
     c.run(f"{sys.executable} -m mypy")
 
 
-@task(help={"k": "only tests matching this expression"})
-def test(c, k=""):
-    """Run the whole test suite (lint first)."""
+@task(
+    help={
+        "k": "only tests matching this expression",
+        "workers": "test processes (default: one per core; 0 runs in this one)",
+    }
+)
+def test(c, k="", workers="auto"):
+    """Run the whole test suite (lint first), one test file per process."""
     lint(c)
     select = f" -k {k!r}" if k else ""
-    c.run(f"{sys.executable} -m pytest{select}", pty=False)
+    spread = "" if str(workers) == "0" else f" -n {workers} --dist loadfile"
+    c.run(f"{sys.executable} -m pytest{spread}{select}", pty=False)
