@@ -25,7 +25,20 @@ DATE_RE = re.compile(
 )
 DATE_HINT = "write it as YYYY-MM-DD HH:MM in Indian time, e.g. 2026-11-24 11:30"
 REQUIRED = ("title", "date", "district", "thana", "category", "reporter", "summary")
-OPTIONAL = ("tags", "slug", "image", "image_alt", "modified", "status", "scope")
+OPTIONAL = (
+    "tags",
+    "slug",
+    "image",
+    "image_alt",
+    "modified",
+    "status",
+    "scope",
+    # written by `invoke ingest` (scripts/ingest): where a note came from
+    "source",
+    "source_url",
+    "source_hash",
+    "old_url",
+)
 KNOWN = REQUIRED + OPTIONAL
 STATUSES = ("published", "draft", "hidden")
 # Whom a note concerns: its police station (default) or the whole district

@@ -1,0 +1,81 @@
+"""One WhatsApp message (copied from the app, or a .txt) -> the parts of a note."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from plugins.hindi_text.krutidev import krutidev_to_unicode, looks_like_krutidev
+
+from .rules import Rules
+from .text import (
+    clean_lines,
+    clean_title,
+    dateline_reporter,
+    normalize,
+    whatsapp_to_markdown,
+)
+
+# '*headline* – site name': the bold part is the headline, the rest a suffix.
+BOLD_LINE_RE = re.compile(r"^\s*\*(?P<bold>[^*\n]+)\*\s*(?:[–—|-]\s*(?P<suffix>.+))?$")
+TITLE_MAX = 120
+
+
+@dataclass
+class Parts:
+    """What one message says: headline, Markdown text, byline."""
+
+    title: str
+    body: str
+    reporter: str
+    krutidev: bool = False
+    title_guessed: bool = False
+
+
+def _headline(lines: list[str], rules: Rules) -> tuple[int | None, str, str]:
+    """(index of the headline line, headline, site suffix)."""
+    for i, line in enumerate(lines):
+        if m := BOLD_LINE_RE.match(line):
+            return i, clean_title(m["bold"]), clean_title(m["suffix"] or "")
+    for i, line in enumerate(lines):
+        if line.strip() and not rules.dateline.match(line):
+            return i, clean_title(line), ""
+    return None, "", ""
+
+
+def parse_message(text: str, rules: Rules) -> Parts:
+    """Headline, Markdown body and reporter of one WhatsApp message."""
+    text = normalize(text)
+    krutidev = looks_like_krutidev(text)
+    if krutidev:
+        text = krutidev_to_unicode(text)
+    cleaned = clean_lines(text.split("\n"), rules)
+    lines = cleaned.lines
+    index, title, suffix = _headline(lines, rules)
+    title_guessed = False
+    if index is not None and len(title) <= TITLE_MAX:
+        del lines[index]
+        # the same headline again, or the site's name alone on a line
+        repeats = {title, suffix} - {""}
+        lines = [ln for ln in lines if clean_title(ln) not in repeats]
+    else:
+        # only a dateline and text: the first sentence is the headline
+        from .text import make_summary
+
+        title = clean_title(make_summary("\n".join(lines), TITLE_MAX))
+        title_guessed = True
+    reporter = cleaned.reporter
+    for i, line in enumerate(lines):
+        if line.strip():
+            rest, name = dateline_reporter(line, rules)
+            if name:
+                lines[i] = rest
+                reporter = reporter or name
+            break
+    return Parts(
+        title=title,
+        body=whatsapp_to_markdown(lines),
+        reporter=reporter,
+        krutidev=krutidev,
+        title_guessed=title_guessed,
+    )
