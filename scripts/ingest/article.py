@@ -19,7 +19,14 @@ from bs4 import BeautifulSoup
 
 from .html_text import strip_junk, to_markdown
 from .rules import Rules
-from .text import clean_lines, clean_title, normalize, strip_emoji
+from .text import (
+    NAME_MAX_WORDS,
+    byline_name,
+    clean_lines,
+    clean_title,
+    normalize,
+    strip_emoji,
+)
 
 ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"}
 MAIN_SELECTORS = (
@@ -87,6 +94,17 @@ def _person(author) -> str:
             return author["name"].strip()
         return ""
     return ""
+
+
+def byline_person(text: str, rules: Rules) -> str:
+    """The person in a byline element: 'रिपोर्ट मनोहर मालवीय' -> the name;
+    'संवाददाता, रतलाम' (a desk and a place, no person) -> ''."""
+    text = strip_emoji(normalize(text))
+    name = byline_name(text, rules) or text
+    places = {rules.registry.district.name, *rules.registry.thana_by_name}
+    if not name or name in places or byline_name(name, rules):
+        return ""
+    return name if len(name.split()) <= NAME_MAX_WORDS else ""
 
 
 def _visible(tag) -> bool:
@@ -204,7 +222,7 @@ def parse_article(html: str, page: Path, rules: Rules, zone: tzinfo) -> Page | N
     if not reporter:
         for selector in BYLINE_SELECTORS:
             if (tag := soup.select_one(selector)) is not None:
-                reporter = strip_emoji(normalize(tag.get_text(" ", strip=True)))
+                reporter = byline_person(tag.get_text(" ", strip=True), rules)
                 break
     h1 = soup.find("h1")
     main = _main(soup, h1)

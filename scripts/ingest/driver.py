@@ -338,7 +338,7 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
     result.skipped["not_post"] += export.not_posts
     result.read += len(export.posts) + export.not_posts
     for post in export.posts:
-        html = rules.shortcode.sub("", post.html)
+        html = rules.shortcode.sub("", rules.shortcode_block.sub("", post.html))
         body, byline = to_markdown(autop(html), rules)
         draft = Draft(
             title=clean_title(normalize(post.title)),

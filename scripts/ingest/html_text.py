@@ -80,7 +80,9 @@ def to_markdown(html_or_tag, rules: Rules) -> tuple[str, str]:
         heading_style="ATX", bullets="-", strong_em_symbol="*", escape_misc=False
     ).convert_soup(html_or_tag)
     markdown = normalize(markdown)
-    cleaned = clean_lines([ln.rstrip() for ln in markdown.split("\n")], rules)
+    cleaned = clean_lines(
+        [ln.rstrip() for ln in markdown.split("\n")], rules, closing=False
+    )
     text = "\n".join(cleaned.lines)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     return text, cleaned.reporter

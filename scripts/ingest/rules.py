@@ -29,6 +29,7 @@ class Rules:
     registry: Registry
     drop_lines: tuple[re.Pattern, ...]
     shortcode: re.Pattern
+    shortcode_block: re.Pattern
     byline_prefixes: tuple[str, ...]
     dateline: re.Pattern
     chat: ChatMarkers
@@ -58,6 +59,9 @@ def parse_rules(
         registry=registry,
         drop_lines=_compile([_nfc(p) for p in data.get("drop_lines", [])]),
         shortcode=re.compile(data.get("shortcode", r"(?!x)x")),
+        shortcode_block=re.compile(
+            data.get("shortcode_block", r"(?!x)x"), re.DOTALL | re.IGNORECASE
+        ),
         byline_prefixes=tuple(_nfc(p) for p in data.get("byline_prefixes", [])),
         dateline=re.compile(_nfc(data.get("dateline", r"(?!x)x"))),
         chat=ChatMarkers(

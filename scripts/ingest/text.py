@@ -184,8 +184,11 @@ def should_drop(line: str, rules: Rules) -> bool:
     return any(p.search(line) for p in rules.drop_lines)
 
 
-def clean_lines(lines: list[str], rules: Rules) -> Cleaned:
-    """Drop boilerplate lines and shortcodes; take the byline out as reporter."""
+def clean_lines(lines: list[str], rules: Rules, closing: bool = True) -> Cleaned:
+    """Drop boilerplate lines and shortcodes; take the byline out as reporter.
+
+    With `closing`, a last line '- name' (not part of a list) is a byline too
+    (WhatsApp messages; in Markdown it is a list item)."""
     out = Cleaned(lines=[])
     for line in lines:
         text = rules.shortcode.sub("", line)
@@ -203,9 +206,12 @@ def clean_lines(lines: list[str], rules: Rules) -> Cleaned:
     last = next(
         (i for i in range(len(out.lines) - 1, -1, -1) if out.lines[i].strip()), None
     )
+    before = out.lines[last - 1].strip() if last else ""
     if (
-        last is not None
+        closing
+        and last is not None
         and not out.reporter
+        and not LIST_RE.match(before)
         and (name := closing_name(out.lines[last]))
     ):
         out.reporter = name
@@ -260,9 +266,22 @@ def cut_at_word(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
+BLOCK_START_RE = re.compile(r"^\s*(?:#{1,6}\s|[-+*]\s|\d{1,3}\.\s|>)")
+
+
+def lead(markdown: str) -> str:
+    """The paragraphs before the first heading, list or quote."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", markdown.strip()):
+        if BLOCK_START_RE.match(block):
+            break
+        blocks.append(block)
+    return "\n\n".join(blocks) or markdown
+
+
 def make_summary(markdown: str, limit: int = 300) -> str:
-    """The first sentence(s) of the text, within `limit` characters."""
-    text = plain_text(markdown)
+    """The first sentence(s) of the text's lead, within `limit` characters."""
+    text = plain_text(lead(markdown))
     summary = ""
     for sentence in SENTENCE_RE.findall(text):
         candidate = f"{summary} {sentence.strip()}".strip()
