@@ -12,6 +12,7 @@ from .text import (
     clean_lines,
     clean_title,
     dateline_reporter,
+    make_summary,
     normalize,
     whatsapp_to_markdown,
 )
@@ -33,14 +34,30 @@ class Parts:
 
 
 def _headline(lines: list[str], rules: Rules) -> tuple[int | None, str, str]:
-    """(index of the headline line, headline, site suffix)."""
+    """(index of the headline line, headline, site suffix).
+
+    The first bold line; else a short first line that is not a dateline;
+    else no headline line (index None).
+    """
     for i, line in enumerate(lines):
         if m := BOLD_LINE_RE.match(line):
             return i, clean_title(m["bold"]), clean_title(m["suffix"] or "")
     for i, line in enumerate(lines):
-        if line.strip() and not rules.dateline.match(line):
-            return i, clean_title(line), ""
+        if line.strip():
+            title = clean_title(line)
+            if rules.dateline.match(line) or len(title) > TITLE_MAX:
+                return None, "", ""
+            return i, title, ""
     return None, "", ""
+
+
+def first_sentence_title(lines: list[str], rules: Rules) -> str:
+    """A headline from the first sentence, without its dateline."""
+    text = next((ln for ln in lines if ln.strip()), "")
+    if m := rules.dateline.match(text):
+        text = text[m.end() :]
+    sentence = make_summary(text, TITLE_MAX).rstrip("।.… ")
+    return clean_title(sentence)
 
 
 def parse_message(text: str, rules: Rules) -> Parts:
@@ -52,18 +69,14 @@ def parse_message(text: str, rules: Rules) -> Parts:
     cleaned = clean_lines(text.split("\n"), rules)
     lines = cleaned.lines
     index, title, suffix = _headline(lines, rules)
-    title_guessed = False
-    if index is not None and len(title) <= TITLE_MAX:
+    title_guessed = index is None or not title
+    if title_guessed:
+        title = first_sentence_title(lines, rules)
+    else:
         del lines[index]
         # the same headline again, or the site's name alone on a line
         repeats = {title, suffix} - {""}
         lines = [ln for ln in lines if clean_title(ln) not in repeats]
-    else:
-        # only a dateline and text: the first sentence is the headline
-        from .text import make_summary
-
-        title = clean_title(make_summary("\n".join(lines), TITLE_MAX))
-        title_guessed = True
     reporter = cleaned.reporter
     for i, line in enumerate(lines):
         if line.strip():
