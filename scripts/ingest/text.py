@@ -96,7 +96,8 @@ def whatsapp_to_markdown(lines: list[str]) -> str:
         line = raw.strip()
         if in_fence:
             if line.endswith(FENCE):
-                current.append(line[: -len(FENCE)])
+                if line[: -len(FENCE)]:
+                    current.append(line[: -len(FENCE)])
                 current.append(FENCE)
                 flush()
                 in_fence = False
