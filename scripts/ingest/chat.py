@@ -50,10 +50,13 @@ def _header(line: str) -> re.Match | None:
     return ANDROID_RE.match(bare) or IOS_RE.match(bare)
 
 
+HEAD_LINES = 5
+
+
 def is_chat(text: str) -> bool:
-    """Does this text look like a chat export (its first line a header)?"""
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    return _header(first) is not None
+    """Does this text look like a chat export (a header among its first lines)?"""
+    lines = [ln for ln in text.splitlines()[:200] if ln.strip()]
+    return any(_header(ln) for ln in lines[:HEAD_LINES])
 
 
 def _day_first(matches: list[re.Match]) -> bool:
