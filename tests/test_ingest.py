@@ -420,3 +420,40 @@ def test_property_every_message_reads_back_whole(messages, style, crlf):
         want = [(s, w.replace(day=w.month, month=w.day), b) for s, w, b in want]
     assert got == want
     assert chat.stray_lines == []
+
+
+def test_letterheads_are_not_headlines_but_still_name_the_station(rules):
+    text = (
+        "*प्रेस नोट*\n*थाना नामली*\n"
+        "*गुम मोबाइल लौटाए गए* 📱\n"
+        "*रतलाम* के लोगों को पुलिस ने 12 गुम मोबाइल फोन खोजकर लौटाए।"
+    )
+    parts = parse_message(text, rules)
+    assert parts.title == "गुम मोबाइल लौटाए गए"
+    assert "प्रेस नोट" not in parts.body and "थाना नामली" not in parts.body
+    assert parts.body == "**रतलाम** के लोगों को पुलिस ने 12 गुम मोबाइल फोन खोजकर लौटाए।"
+    assert guess_thana(parts.title, f"{parts.labels}\n{parts.body}", rules) == "नामली"
+
+
+def test_hindi_day_periods_and_edited_markers(rules):
+    text = (
+        "24/11/2026, 9:05 अपराह्न - सुनील शर्मा: खबर <This message was edited>\n"
+        "24/11/2026, 9:06 पूर्वाह्न - सुनील शर्मा: null\n"
+    )
+    chat = parse_chat(text, IST)
+    assert [m.when.hour for m in chat.messages] == [21, 9]
+    assert split_attachments(chat.messages[0].text, rules.chat) == ("खबर", [])
+    assert kind_of(chat.messages[1], rules.chat) == "media"
+    hindi = "IMG-20261124-WA0003.jpg (फ़ाइल संलग्न है)"
+    assert split_attachments(hindi, rules.chat)[1] == ["IMG-20261124-WA0003.jpg"]
+
+
+def test_a_page_without_known_containers_uses_its_densest_paragraphs(rules):
+    page = parse_article(
+        fixture("plain-page.html"), FIXTURES / "plain-page.html", rules, IST
+    )
+    assert page.title == "पिपलौदा में दीपावली पर शांति समिति की बैठक"
+    assert page.reporter == "कमल सोनी"
+    assert page.body.startswith("पिपलौदा थाने में दीपावली पर्व")
+    assert "मुखपृष्ठ" not in page.body and "लिंक" not in page.body
+    assert page.date is None

@@ -89,6 +89,8 @@ def sources(tmp_path) -> Path:
     shutil.copytree(FIXTURES, folder)
     shutil.copy(SAMPLE, folder / "bilpank-message.txt")
     make_zip(folder / "WhatsApp Chat with Ratlam Police.zip")
+    # a browser saves frames and scripts beside a page: not sources
+    (folder / "wordpress-page_files" / "frame.html").write_text("<html></html>")
     return folder
 
 

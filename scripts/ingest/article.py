@@ -157,11 +157,31 @@ def _date(soup, ld: dict, zone: tzinfo) -> datetime | None:
     return None
 
 
+MAIN_MIN_CHARS = 150
+
+
+def _paragraph_chars(tag) -> int:
+    return sum(len(p.get_text(" ", strip=True)) for p in tag.find_all("p"))
+
+
 def _main(soup, h1):
+    """The article's text element: the first known container holding enough
+    paragraph text, else the element whose own paragraphs hold the most."""
     for selector in MAIN_SELECTORS:
         for tag in soup.select(selector):
-            if tag.find("p"):
+            if _paragraph_chars(tag) >= MAIN_MIN_CHARS:
                 return tag
+    scores: dict = {}
+    for p in soup.find_all("p"):
+        parent = p.parent
+        if parent is not None:
+            key = id(parent)
+            chars, _ = scores.get(key, (0, parent))
+            scores[key] = (chars + len(p.get_text(" ", strip=True)), parent)
+    if scores:
+        chars, tag = max(scores.values(), key=lambda item: item[0])
+        if chars:
+            return tag
     return h1.find_parent(["article", "main", "div"]) if h1 else None
 
 

@@ -21,7 +21,7 @@ from .text import normalize
 _DATE = r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{2}|\d{4})"
 _TIME = (
     r"(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?"
-    r"(?:[ \u00a0\u202f]?(?P<ampm>[AaPp]\.?\s?[Mm]\.?))?"
+    r"(?:[ \u00a0\u202f]?(?P<ampm>[AaPp]\.?\s?[Mm]\.?|पूर्वाह्न|अपराह्न))?"
 )
 ANDROID_RE = re.compile(rf"^{_DATE},?\s+{_TIME}\s+[-–]\s+(?P<rest>.*)$")
 IOS_RE = re.compile(rf"^\[{_DATE},?\s+{_TIME}\]\s+(?P<rest>.*)$")
@@ -70,7 +70,7 @@ def _when(m: re.Match, day_first: bool, zone: tzinfo) -> datetime | None:
     year = int(m["y"]) + (2000 if len(m["y"]) == 2 else 0)
     hour = int(m["H"])
     if m["ampm"]:
-        pm = m["ampm"][0] in "pP"
+        pm = m["ampm"][0] in "pPअ"
         hour = hour % 12 + (12 if pm else 0)
     try:
         return datetime(
@@ -143,6 +143,8 @@ def attachment(line: str, markers: ChatMarkers) -> str:
 def split_attachments(text: str, markers: ChatMarkers) -> tuple[str, list[str]]:
     """The message text without attachment and media lines, and the photo names."""
     names, kept = [], []
+    for pattern in markers.remove:
+        text = pattern.sub("", text)
     for line in text.split("\n"):
         if name := attachment(line, markers):
             names.append(name)

@@ -45,6 +45,7 @@ class Draft:
     slug: str = ""
     path: str = ""  # as shown to the reporter
     file: Path | None = None
+    context: str = ""  # text that was not kept but may name the station
     guessed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -75,7 +76,7 @@ def complete(draft: Draft, rules: Rules) -> Draft:
     """Fill what the source did not say from the text: station, category,
     summary; note each guess and each field left to fill."""
     if not draft.thana:
-        draft.thana = guess_thana(draft.title, draft.body, rules)
+        draft.thana = guess_thana(draft.title, f"{draft.context}\n{draft.body}", rules)
         if draft.thana:
             draft.guessed.append("thana")
         else:

@@ -134,7 +134,13 @@ def from_source(source: str, place: Place, options: Options, stdin: str = "") ->
         files = sorted(
             p
             for p in path.rglob("*")
-            if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+            if p.is_file()
+            and p.suffix.lower() in SOURCE_SUFFIXES
+            # what a browser saves beside a page (page_files/) is not a source
+            and not any(
+                part.endswith(("_files", "-files"))
+                for part in p.relative_to(path).parts[:-1]
+            )
         )
     elif path.is_file():
         files = [path]
@@ -186,6 +192,7 @@ def _message_draft(
         source=source,
         source_hash=source_hash(text),
         reporter=parts.reporter,
+        context=parts.labels,
     )
     if parts.title_guessed:
         draft.guessed.append("title")

@@ -14,12 +14,16 @@ from .text import (
     dateline_reporter,
     make_summary,
     normalize,
+    strip_emoji,
     whatsapp_to_markdown,
 )
 
-# '*headline* – site name': the bold part is the headline, the rest a suffix.
-BOLD_LINE_RE = re.compile(r"^\s*\*(?P<bold>[^*\n]+)\*\s*(?:[–—|-]\s*(?P<suffix>.+))?$")
+# '🚨 *headline* 🚨' or '*headline* – site name': the bold part is the
+# headline, what follows a dash the site's name.
+BOLD_LINE_RE = re.compile(r"^[^\w*]*\*(?P<bold>[^*\n]+)\*(?P<after>.*)$")
+SUFFIX_RE = re.compile(r"^\s*[–—|-]\s*(?P<suffix>.{1,40})$")
 TITLE_MAX = 120
+HEADLINE_MIN_WORDS = 3
 
 
 @dataclass
@@ -31,6 +35,28 @@ class Parts:
     reporter: str
     krutidev: bool = False
     title_guessed: bool = False
+    labels: str = ""  # letterhead lines taken out (they may name the station)
+
+
+def is_label(line: str, rules: Rules) -> bool:
+    """A letterhead or label line ('*प्रेस नोट*', '*थाना नामली*')."""
+    title = clean_title(line)
+    return bool(title) and any(p.search(title) for p in rules.headline_skip)
+
+
+def _bold_headline(line: str) -> tuple[str, str] | None:
+    """(headline, site suffix) if the line is a bold headline, else None."""
+    m = BOLD_LINE_RE.match(line)
+    if not m:
+        return None
+    after = strip_emoji(m["after"])
+    suffix = SUFFIX_RE.match(after)
+    if after and not suffix:
+        return None  # a bold word opening a sentence
+    title = clean_title(m["bold"])
+    if len(title.split()) < HEADLINE_MIN_WORDS or len(title) > TITLE_MAX:
+        return None
+    return title, clean_title(suffix["suffix"]) if suffix else ""
 
 
 def _headline(lines: list[str], rules: Rules) -> tuple[int | None, str, str]:
@@ -40,8 +66,8 @@ def _headline(lines: list[str], rules: Rules) -> tuple[int | None, str, str]:
     else no headline line (index None).
     """
     for i, line in enumerate(lines):
-        if m := BOLD_LINE_RE.match(line):
-            return i, clean_title(m["bold"]), clean_title(m["suffix"] or "")
+        if found := _bold_headline(line):
+            return i, *found
     for i, line in enumerate(lines):
         if line.strip():
             title = clean_title(line)
@@ -67,7 +93,8 @@ def parse_message(text: str, rules: Rules) -> Parts:
     if krutidev:
         text = krutidev_to_unicode(text)
     cleaned = clean_lines(text.split("\n"), rules)
-    lines = cleaned.lines
+    labels = [ln for ln in cleaned.lines if is_label(ln, rules)]
+    lines = [ln for ln in cleaned.lines if not is_label(ln, rules)]
     index, title, suffix = _headline(lines, rules)
     title_guessed = index is None or not title
     if title_guessed:
@@ -91,4 +118,5 @@ def parse_message(text: str, rules: Rules) -> Parts:
         reporter=reporter,
         krutidev=krutidev,
         title_guessed=title_guessed,
+        labels="\n".join(clean_title(ln) for ln in labels),
     )

@@ -22,6 +22,7 @@ class ChatMarkers:
     deleted: tuple[re.Pattern, ...]
     system: tuple[re.Pattern, ...]
     attachment: tuple[re.Pattern, ...]
+    remove: tuple[re.Pattern, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Rules:
     shortcode_block: re.Pattern
     byline_prefixes: tuple[str, ...]
     dateline: re.Pattern
+    headline_skip: tuple[re.Pattern, ...]
     chat: ChatMarkers
     category_keywords: dict[str, tuple[str, ...]]
     summary_max_chars: int = 300
@@ -64,11 +66,13 @@ def parse_rules(
         ),
         byline_prefixes=tuple(_nfc(p) for p in data.get("byline_prefixes", [])),
         dateline=re.compile(_nfc(data.get("dateline", r"(?!x)x"))),
+        headline_skip=_compile([_nfc(p) for p in data.get("headline_skip", [])]),
         chat=ChatMarkers(
             media=_compile([_nfc(p) for p in chat.get("media", [])]),
             deleted=_compile([_nfc(p) for p in chat.get("deleted", [])]),
             system=_compile([_nfc(p) for p in chat.get("system", [])]),
             attachment=_compile(chat.get("attachment", [])),
+            remove=_compile([_nfc(p) for p in chat.get("remove", [])]),
         ),
         category_keywords=keywords,
         summary_max_chars=summary_max_chars,
