@@ -272,7 +272,8 @@ def test_text_is_nfc_and_lines_before_the_first_header_are_counted():
     text = f"a stray line\n24/11/26, 10:00 - A: {decomposed}\nमें बदलाव\n"
     chat = parse_chat(text, IST)
     assert chat.stray_lines == [1]
-    assert chat.messages[0].text == unicodedata.normalize("NFC", composed) + "\nमें बदलाव"
+    assert chat.messages[0].orphan and chat.messages[0].text == "a stray line"
+    assert chat.messages[1].text == unicodedata.normalize("NFC", composed) + "\nमें बदलाव"
 
 
 def test_attached_photos_android_and_ios(rules):
@@ -457,3 +458,14 @@ def test_a_page_without_known_containers_uses_its_densest_paragraphs(rules):
     assert page.body.startswith("पिपलौदा थाने में दीपावली पर्व")
     assert "मुखपृष्ठ" not in page.body and "लिंक" not in page.body
     assert page.date is None
+
+
+def test_only_web_links_survive_the_conversion(rules):
+    from scripts.ingest.html_text import to_markdown
+
+    html = (
+        '<p>पुलिस <a href="javascript:alert(1)">यहाँ</a> और '
+        '<a href="https://mppolice.example/">वेबसाइट</a> पर।</p>'
+    )
+    body, _ = to_markdown(html, rules)
+    assert body == "पुलिस यहाँ और [वेबसाइट](https://mppolice.example/) पर।"

@@ -128,6 +128,9 @@ def test_dry_run_json_is_what_a_real_run_writes(tmp_path, sources):
     assert dry == real
     kinds = {d["source"].split()[0] for d in real}
     assert kinds == {"whatsapp", "whatsapp-chat", "article", "wordpress"}
+    (krutidev,) = [d for d in real if "Kruti Dev" in d["source"]]
+    assert krutidev["title"] == "बिलपांक थाने में ग्राम रक्षा समिति की बैठक"
+    assert any("Kruti Dev" in w for w in krutidev["warnings"])
     notes = written_notes(content)
     assert len(notes) == len(real)
     for draft in real:
@@ -316,18 +319,28 @@ def test_a_bad_file_in_a_folder_writes_nothing(tmp_path, sources):
     assert not list((content / "notes").rglob("*.md"))
 
 
-def test_stray_lines_are_named_and_counted(tmp_path):
+def test_stray_lines_are_named_counted_and_kept(tmp_path):
     content = new_content(tmp_path)
     chat = tmp_path / "chat.txt"
     text = (FIXTURES / "android-24h-dmy.txt").read_text(encoding="utf-8")
     chat.write_text(text, encoding="utf-8")
     out = run(settings_for(content), str(chat), dry_run=True, now=NOW)
-    assert "lines outside" not in out
-    # a chat export that starts mid-message (cut by hand)
-    chat.write_text("पिछले संदेश का बचा हिस्सा\n" + text, encoding="utf-8")
+    assert "before the first message" not in out
+    # a chat export that starts in the middle of a message (cut by hand)
+    cut = (
+        "*सैलाना पुलिस ने फरार इनामी आरोपी को गिरफ्तार किया*\n"
+        "सैलाना पुलिस ने पांच हजार रुपये के इनामी फरार आरोपी को गिरफ्तार कर "
+        "लिया है। आरोपी पिछले दो वर्षों से फरार चल रहा था और उसकी तलाश जारी थी।\n"
+    )
+    chat.write_text(cut + text, encoding="utf-8")
     out = run(settings_for(content), str(chat), dry_run=True, now=NOW)
     assert f"{chat}:1: this line is before the first message" in out
-    assert "1 lines outside any message" in out.splitlines()[-1]
+    assert f"{chat}:2: this line is before the first message" in out
+    assert "2 lines before the first message (kept as a message)" in out
+    drafts = ingest_json(content, chat, dry_run=True)
+    assert drafts[0]["title"] == "सैलाना पुलिस ने फरार इनामी आरोपी को गिरफ्तार किया"
+    assert drafts[0]["date"] == "2026-11-24T09:15+05:30"
+    assert drafts[0]["thana"] == "सैलाना"
 
 
 def test_writing_is_all_or_nothing(tmp_path):

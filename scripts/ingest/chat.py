@@ -36,6 +36,7 @@ class ChatMessage:
     sender: str  # '' for lines WhatsApp itself wrote
     text: str
     marked: bool = False  # iOS marks its own notices with U+200E
+    orphan: bool = False  # lines before the first header: a message cut off
 
 
 @dataclass
@@ -107,6 +108,12 @@ def parse_chat(text: str, zone: tzinfo) -> Chat:
         marked = body.lstrip()[:1] in MARKS
         current = ChatMessage(i + 1, when, normalize(sender).strip(), body, marked)
         chat.messages.append(current)
+    if chat.stray_lines and chat.messages:
+        # kept as the text of a message without sender, dated as the first one
+        first = chat.stray_lines[0]
+        text = "\n".join(lines[first - 1 : chat.messages[0].line - 1])
+        orphan = ChatMessage(first, chat.messages[0].when, "", text, orphan=True)
+        chat.messages.insert(0, orphan)
     for msg in chat.messages:
         msg.text = normalize(msg.text).strip()
     return chat
@@ -115,7 +122,9 @@ def parse_chat(text: str, zone: tzinfo) -> Chat:
 def kind_of(msg: ChatMessage, markers: ChatMarkers) -> str:
     """'system', 'deleted', 'media' (nothing but media) or 'text'."""
     text = msg.text.strip()
-    if not msg.sender or (msg.marked and _matches(text, markers.system)):
+    if not (msg.sender or msg.orphan) or (
+        msg.marked and _matches(text, markers.system)
+    ):
         return "system"
     if _matches(text, markers.deleted):
         return "deleted"

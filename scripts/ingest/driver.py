@@ -202,6 +202,7 @@ def _message_draft(
         draft.guessed.append("reporter")
     if parts.krutidev:
         draft.warnings.append(say("krutidev"))
+        draft.source += " (Kruti Dev, converted)"
     return draft
 
 
@@ -264,7 +265,7 @@ def _from_chat(
     chat = parse_chat(text, place.zone)
     for line in chat.stray_lines:
         result.notices.append(say("stray_line", path=path, line=line))
-    result.skipped["stray"] += len(chat.stray_lines)
+    result.skipped["stray"] += len(chat.stray_lines)  # counted, not skipped
     pending: tuple[ChatMessage, str] | None = None  # a photo sent on its own
     wanted = normalize(options.sender).casefold().strip()
     for msg in chat.messages:

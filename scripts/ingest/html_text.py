@@ -48,6 +48,12 @@ class _Converter(MarkdownConverter):
     def convert_figure(self, el, text, parent_tags):
         return ""
 
+    def convert_a(self, el, text, parent_tags):
+        # only web links survive; anything else (javascript:, data:) is text
+        if not (el.get("href") or "").startswith(("http://", "https://")):
+            return text
+        return super().convert_a(el, text, parent_tags)
+
 
 def _junk(tag) -> bool:
     if tag.name in JUNK_TAGS:

@@ -29,8 +29,9 @@ MESSAGES: dict[str, str] = {
     "Tools → Export in WordPress",
     "bad_since": "--since '{value}' is not a date; write it as YYYY-MM-DD",
     "bad_override": "--{option} '{value}' is not in {registry}{hint}",
-    "stray_line": "{path}:{line}: this line is before the first message; kept as "
-    "text of no message",
+    "stray_line": "{path}:{line}: this line is before the first message (the "
+    "export starts in the middle of one?); kept as the text of a message "
+    "without sender",
     "exists": "{path} already exists; nothing was written (run again to pick "
     "another name)",
     "write_failed": "could not write {path} ({error}); nothing was written",
@@ -63,7 +64,7 @@ MESSAGES: dict[str, str] = {
     "skip_sender": "{n} from other senders",
     "skip_since": "{n} before {since}",
     "skip_duplicate": "{n} already imported",
-    "skip_stray": "{n} lines outside any message",
+    "skip_stray": "{n} lines before the first message (kept as a message)",
     "skip_not_post": "{n} not posts (pages, attachments, menus)",
 }
 
