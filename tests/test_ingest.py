@@ -16,6 +16,7 @@ from pelican.settings import read_settings
 
 from scripts.ingest.article import parse_article
 from scripts.ingest.chat import kind_of, parse_chat, split_attachments
+from scripts.ingest.html_text import to_markdown
 from scripts.ingest.message import parse_message
 from scripts.ingest.rules import parse_rules
 from scripts.ingest.run import place_for
@@ -461,8 +462,6 @@ def test_a_page_without_known_containers_uses_its_densest_paragraphs(rules):
 
 
 def test_only_web_links_survive_the_conversion(rules):
-    from scripts.ingest.html_text import to_markdown
-
     html = (
         '<p>पुलिस <a href="javascript:alert(1)">यहाँ</a> और '
         '<a href="https://mppolice.example/">वेबसाइट</a> पर।</p>'

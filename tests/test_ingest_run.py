@@ -386,3 +386,19 @@ def test_a_published_import_shows_its_original_source(tmp_path):
     bad = text.replace(draft["source_url"], "javascript:alert(1)")
     problems = check(content, {str(path.relative_to(content)): bad})
     assert [p.field for p in problems] == ["source_url"]
+
+
+def test_utf16_files_and_a_chat_pasted_on_standard_input(tmp_path):
+    content = new_content(tmp_path)
+    utf16 = tmp_path / "message.txt"
+    utf16.write_bytes(SAMPLE.read_text(encoding="utf-8").encode("utf-16"))
+    (draft,) = ingest_json(content, utf16, dry_run=True)
+    assert draft["thana"] == "बिलपांक"
+    chat = (FIXTURES / "ios-bracketed.txt").read_text(encoding="utf-8")
+    drafts = json.loads(
+        run(settings_for(content), "-", stdin=chat, dry_run=True, as_json=True, now=NOW)
+    )
+    assert [d["date"] for d in drafts] == [
+        "2026-11-24T10:02+05:30",
+        "2026-11-25T18:40+05:30",
+    ]

@@ -8,6 +8,7 @@ of the run, or none.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tempfile
 import zipfile
@@ -106,6 +107,11 @@ class Place:
 def read_text(path: Path, data: bytes) -> str:
     if not data.strip():
         raise IngestError(say("empty", path=path))
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # saved as UTF-16 (Notepad)
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise IngestError(say("binary", path=path)) from None
     if b"\x00" in data[:8192]:
         raise IngestError(say("binary", path=path))
     try:
@@ -126,6 +132,9 @@ def from_source(source: str, place: Place, options: Options, stdin: str = "") ->
         text = normalize(stdin)
         if not text.strip():
             raise IngestError(say("empty", path="-"))
+        if is_chat(stdin):
+            _from_chat(Path("-"), stdin, {}, place, options, result)
+            return result
         result.drafts.append(_message_draft(text, "whatsapp -", place.now, place, True))
         result.read = 1
         return result
@@ -377,8 +386,6 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
 
 
 def _pick(value: str, names, option: str, registry_file: str) -> str:
-    import difflib
-
     value = normalize(value).strip()
     if value in names:
         return value

@@ -319,7 +319,7 @@ def guess_thana(title: str, body: str, rules: Rules) -> str:
     registry = rules.registry
     names = sorted(registry.thana_by_name, key=len, reverse=True)
     scores: dict[str, int] = {}
-    for where, text, base in (("title", title, 3), ("body", body, 1)):
+    for text, base in ((title, 3), (body, 1)):
         taken: list[tuple[int, int]] = []
         for name in names:
             for start in _occurrences(text, name):
@@ -330,7 +330,6 @@ def guess_thana(title: str, body: str, rules: Rules) -> str:
                 weight = base + (1 if THANA_WORD_RE.match(text[end:]) else 0)
                 thana = registry.thana_by_name[name].name
                 scores[thana] = scores.get(thana, 0) + weight
-        del where
     return _leader(scores)
 
 
