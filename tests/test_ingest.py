@@ -468,3 +468,14 @@ def test_only_web_links_survive_the_conversion(rules):
     )
     body, _ = to_markdown(html, rules)
     assert body == "पुलिस यहाँ और [वेबसाइट](https://mppolice.example/) पर।"
+
+
+def test_notices_without_the_ios_marks_are_still_notices(rules):
+    text = (
+        "[24/11/26, 09:15:02] डेस्क: Messages and calls are end-to-end encrypted. "
+        "No one outside of this chat, not even WhatsApp, can read or listen to them.\n"
+        "[24/11/26, 09:16:02] डेस्क: पुलिस ने लोगों को जोड़ा और बैठक की\n"
+    )
+    kinds = [kind_of(m, rules.chat) for m in parse_chat(text, IST).messages]
+    # a common phrase ('को जोड़ा') is a notice only when WhatsApp marks it
+    assert kinds == ["system", "text"]

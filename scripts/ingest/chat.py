@@ -122,9 +122,9 @@ def parse_chat(text: str, zone: tzinfo) -> Chat:
 def kind_of(msg: ChatMessage, markers: ChatMarkers) -> str:
     """'system', 'deleted', 'media' (nothing but media) or 'text'."""
     text = msg.text.strip()
-    if not (msg.sender or msg.orphan) or (
-        msg.marked and _matches(text, markers.system)
-    ):
+    if not (msg.sender or msg.orphan) or _matches(text, markers.system):
+        return "system"
+    if msg.marked and _matches(text, markers.system_marked):
         return "system"
     if _matches(text, markers.deleted):
         return "deleted"

@@ -21,6 +21,7 @@ class ChatMarkers:
     media: tuple[re.Pattern, ...]
     deleted: tuple[re.Pattern, ...]
     system: tuple[re.Pattern, ...]
+    system_marked: tuple[re.Pattern, ...]
     attachment: tuple[re.Pattern, ...]
     remove: tuple[re.Pattern, ...] = ()
 
@@ -71,6 +72,7 @@ def parse_rules(
             media=_compile([_nfc(p) for p in chat.get("media", [])]),
             deleted=_compile([_nfc(p) for p in chat.get("deleted", [])]),
             system=_compile([_nfc(p) for p in chat.get("system", [])]),
+            system_marked=_compile([_nfc(p) for p in chat.get("system_marked", [])]),
             attachment=_compile(chat.get("attachment", [])),
             remove=_compile([_nfc(p) for p in chat.get("remove", [])]),
         ),
