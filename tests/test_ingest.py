@@ -479,3 +479,17 @@ def test_notices_without_the_ios_marks_are_still_notices(rules):
     kinds = [kind_of(m, rules.chat) for m in parse_chat(text, IST).messages]
     # a common phrase ('को जोड़ा') is a notice only when WhatsApp marks it
     assert kinds == ["system", "text"]
+
+
+def test_of_several_h1_the_one_like_the_headline(rules):
+    html = (
+        "<html><head>"
+        '<meta property="og:title" content="नामली में चौपाल, ग्रामीणों से संवाद | पोर्टल">'
+        "</head><body><header><h1>हिंदी समाचार पोर्टल</h1></header>"
+        "<div><h1>नामली में पुलिस चौपाल, ग्रामीणों से संवाद</h1>"
+        "<p>नामली थाना पुलिस ने ग्राम में चौपाल लगाकर ग्रामीणों से संवाद किया और "
+        "उनकी समस्याएं सुनीं। ग्रामीणों को साइबर ठगी से बचने के उपाय बताए गए।</p>"
+        "</div></body></html>"
+    )
+    page = parse_article(html, FIXTURES / "x.html", rules, IST)
+    assert page.title == "नामली में पुलिस चौपाल, ग्रामीणों से संवाद"

@@ -8,6 +8,7 @@ without share bars, related stories, app walls, captions and footers.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ BYLINE_SELECTORS = (
     ".author-name",
     ".author",
 )
+TITLE_LIKENESS = 0.5
 HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SAVED_FROM_RE = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->")
 
@@ -122,18 +124,37 @@ def _visible(tag) -> bool:
 
 
 def _title(soup, ld: dict) -> str:
-    for h1 in soup.find_all("h1"):
-        if _visible(h1):
-            text = clean_title(normalize(h1.get_text(" ", strip=True)))
-            if text:
-                return text
-    for value in (
-        ld.get("headline"),
-        (soup.find("meta", property="og:title") or {}).get("content"),
-    ):
-        if isinstance(value, str) and value.strip():
-            return clean_title(normalize(value))
-    return ""
+    """The visible <h1> of the article: of several, the one most like the
+    page's own headline (JSON-LD, og:title), else one inside <article> or
+    <main>, else the first; without an <h1>, that headline."""
+    named = [
+        clean_title(normalize(value))
+        for value in (
+            ld.get("headline"),
+            (soup.find("meta", property="og:title") or {}).get("content"),
+        )
+        if isinstance(value, str) and value.strip()
+    ]
+    h1s = [
+        (h1, clean_title(normalize(h1.get_text(" ", strip=True))))
+        for h1 in soup.find_all("h1")
+        if _visible(h1)
+    ]
+    h1s = [(h1, text) for h1, text in h1s if text]
+    if not h1s:
+        return named[0] if named else ""
+
+    def likeness(text: str) -> float:
+        return max(
+            (difflib.SequenceMatcher(None, text, n).ratio() for n in named),
+            default=0.0,
+        )
+
+    best = max(h1s, key=lambda item: likeness(item[1]))
+    if likeness(best[1]) >= TITLE_LIKENESS:
+        return best[1]
+    inside = [t for h1, t in h1s if h1.find_parent(["article", "main"])]
+    return inside[0] if inside else h1s[0][1]
 
 
 def parse_when(value: str, zone: tzinfo) -> datetime | None:

@@ -9,6 +9,7 @@ of the run, or none.
 from __future__ import annotations
 
 import difflib
+import html
 import os
 import tempfile
 import zipfile
@@ -323,8 +324,8 @@ def _from_chat(
 # --- article pages and WordPress exports ------------------------------------
 
 
-def _from_article(path: Path, html: str, place: Place, result: Result) -> None:
-    page = parse_article(html, path, place.rules, place.zone)
+def _from_article(path: Path, page_html: str, place: Place, result: Result) -> None:
+    page = parse_article(page_html, path, place.rules, place.zone)
     result.read += 1
     if page is None:
         raise IngestError(say("no_article", path=path))
@@ -333,7 +334,7 @@ def _from_article(path: Path, html: str, place: Place, result: Result) -> None:
         date=page.date or place.now,
         body=page.body,
         source=f"article {path.name}",
-        source_hash=source_hash(html),
+        source_hash=source_hash(page_html),
         reporter=page.reporter,
         source_url=page.source_url,
     )
@@ -355,10 +356,10 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
     result.skipped["not_post"] += export.not_posts
     result.read += len(export.posts) + export.not_posts
     for post in export.posts:
-        html = rules.shortcode.sub("", rules.shortcode_block.sub("", post.html))
-        body, byline = to_markdown(autop(html), rules)
+        content = rules.shortcode.sub("", rules.shortcode_block.sub("", post.html))
+        body, byline = to_markdown(autop(content), rules)
         draft = Draft(
-            title=clean_title(normalize(post.title)),
+            title=clean_title(normalize(html.unescape(post.title))),
             date=post.date or place.now,
             body=body,
             source=f"wordpress {path.name}",
