@@ -208,6 +208,7 @@ def _message_draft(
         draft.guessed.append("title")
     if dated:
         draft.guessed.append("date")
+        draft.warnings.append(say("no_message_date", when=f"{when:%Y-%m-%d %H:%M}"))
     if parts.reporter:
         draft.guessed.append("reporter")
     if parts.krutidev:
@@ -302,7 +303,8 @@ def _from_chat(
         draft = _message_draft(
             body, f"whatsapp-chat {path.name}:{msg.line}", msg.when, place, False
         )
-        draft.source_hash = source_hash(msg.sender, msg.when.isoformat(), msg.text)
+        # the text alone: the same message pasted, forwarded to another group
+        # or exported again is recognised
         if not draft.reporter and (name := _sender_name(msg.sender)):
             draft.reporter = name
             draft.guessed.append("reporter")

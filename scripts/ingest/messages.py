@@ -50,6 +50,8 @@ MESSAGES: dict[str, str] = {
     "{terms}; kept as tags",
     "kept_draft": "was published on the old site but '{fields}' could not be "
     "found; kept as a draft: fill them in and set 'status: published'",
+    "no_message_date": "the message has no date of its own; 'date' is {when} "
+    "(when it was saved or pasted), correct it if the news is older",
     "no_date": "no publication date found in the page; 'date' is the time of "
     "the import, correct it",
     # the closing line of a run
