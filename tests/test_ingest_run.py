@@ -293,6 +293,8 @@ def test_bad_input_names_the_file_and_what_to_do(tmp_path):
     no_chat = tmp_path / "media.zip"
     with zipfile.ZipFile(no_chat, "w") as archive:
         archive.writestr("IMG-1.jpg", photo_bytes())
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 cut short")
     no_article = tmp_path / "home.html"
     no_article.write_text("<html><body><nav>होम</nav></body></html>")
     cases = {
@@ -300,6 +302,7 @@ def test_bad_input_names_the_file_and_what_to_do(tmp_path):
         binary: "this is not text",
         unknown: "cannot tell what kind of source",
         no_chat: "holds no chat text",
+        broken: "cannot be read",
         no_article: "no article found in this page",
         tmp_path / "missing.txt": "no such file or folder",
     }

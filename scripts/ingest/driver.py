@@ -200,6 +200,8 @@ def _message_draft(
         date=when,
         body=parts.body,
         source=source,
+        # the text alone: the same message pasted, forwarded to another group
+        # or exported again is recognised
         source_hash=source_hash(text),
         reporter=parts.reporter,
         context=parts.labels,
@@ -231,32 +233,44 @@ def _chat_member(names: list[str]) -> str | None:
     return texts[0] if len(texts) == 1 else None
 
 
+class ZipPhotos:
+    """The photos of a chat .zip by file name, read only when a draft needs one."""
+
+    def __init__(self, path: Path, archive: zipfile.ZipFile):
+        self.path = path
+        self.archive = archive
+        self.members = {
+            info.filename.rsplit("/", 1)[-1]: info
+            for info in archive.infolist()
+            if info.filename.lower().endswith(PHOTO_SUFFIXES)
+        }
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.members
+
+    def __getitem__(self, name: str) -> bytes:
+        return _read_member(self.path, self.archive, self.members[name])
+
+
+def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    if info.file_size > ZIP_MEMBER_LIMIT_MB * 2**20:
+        raise IngestError(
+            say("zip_too_big", path=path, name=info.filename, limit=ZIP_MEMBER_LIMIT_MB)
+        )
+    return archive.read(info)
+
+
 def _from_zip(path: Path, place: Place, options: Options, result: Result) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = {i.filename: i for i in archive.infolist()}
-            chat_name = _chat_member(list(infos))
+            chat_name = _chat_member(archive.namelist())
             if chat_name is None:
                 raise IngestError(say("zip_no_chat", path=path))
-            for info in infos.values():
-                if info.file_size > ZIP_MEMBER_LIMIT_MB * 2**20:
-                    raise IngestError(
-                        say(
-                            "zip_too_big",
-                            path=path,
-                            name=info.filename,
-                            limit=ZIP_MEMBER_LIMIT_MB,
-                        )
-                    )
-            text = read_text(path / chat_name, archive.read(chat_name))
-            photos = {
-                name.rsplit("/", 1)[-1]: archive.read(name)
-                for name in infos
-                if name.lower().endswith(PHOTO_SUFFIXES)
-            }
+            data = _read_member(path, archive, archive.getinfo(chat_name))
+            text = read_text(path / chat_name, data)
+            _from_chat(path, text, ZipPhotos(path, archive), place, options, result)
     except (zipfile.BadZipFile, OSError) as e:
         raise IngestError(say("zip_bad", path=path, error=e)) from None
-    _from_chat(path, text, photos, place, options, result)
 
 
 def _sender_name(sender: str) -> str:
@@ -267,7 +281,7 @@ def _sender_name(sender: str) -> str:
 def _from_chat(
     path: Path,
     text: str,
-    photos: dict[str, bytes],
+    photos: ZipPhotos | dict[str, bytes],
     place: Place,
     options: Options,
     result: Result,
@@ -303,8 +317,6 @@ def _from_chat(
         draft = _message_draft(
             body, f"whatsapp-chat {path.name}:{msg.line}", msg.when, place, False
         )
-        # the text alone: the same message pasted, forwarded to another group
-        # or exported again is recognised
         if not draft.reporter and (name := _sender_name(msg.sender)):
             draft.reporter = name
             draft.guessed.append("reporter")
