@@ -493,3 +493,17 @@ def test_of_several_h1_the_one_like_the_headline(rules):
     )
     page = parse_article(html, FIXTURES / "x.html", rules, IST)
     assert page.title == "नामली में पुलिस चौपाल, ग्रामीणों से संवाद"
+
+
+def test_messages_copied_together_in_the_app(rules):
+    text = (
+        "[10:02 am, 24/11/2026] Sunil Sharma: *नामली में चौपाल लगी*\n"
+        "नामली पुलिस ने चौपाल लगाई।\n"
+        "[6:40 pm, 25/11/2026] Thana Jaora: जावरा में वाहन चेकिंग\n"
+    )
+    chat = parse_chat(text, IST)
+    assert [(m.sender, m.when.hour, m.when.day) for m in chat.messages] == [
+        ("Sunil Sharma", 10, 24),
+        ("Thana Jaora", 18, 25),
+    ]
+    assert chat.messages[0].text.endswith("नामली पुलिस ने चौपाल लगाई।")

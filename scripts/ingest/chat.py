@@ -2,7 +2,8 @@
 
 Headers: Android `24/11/26, 10:02 - Name: text` (24-hour, or 12-hour with
 am/pm or AM/PM after an ordinary or narrow no-break space), iOS
-`[24/11/26, 10:02:33] Name: text` (U+200E marks, CRLF). Dates may be
+`[24/11/26, 10:02:33] Name: text` (U+200E marks, CRLF), and messages
+copied together in the app, `[10:02 am, 24/11/2026] Name: text`. Dates may be
 day-first or month-first with 2- or 4-digit years: the order is decided from
 the whole file (a first number over 12 means day-first, a second one
 month-first; India's day-first otherwise). Lines that are not headers
@@ -25,6 +26,8 @@ _TIME = (
 )
 ANDROID_RE = re.compile(rf"^{_DATE},?\s+{_TIME}\s+[-–]\s+(?P<rest>.*)$")
 IOS_RE = re.compile(rf"^\[{_DATE},?\s+{_TIME}\]\s+(?P<rest>.*)$")
+# Several messages copied together in the Android app: "[10:02 am, 24/11/2026] …"
+COPIED_RE = re.compile(rf"^\[{_TIME},\s+{_DATE}\]\s+(?P<rest>.*)$")
 MARKS = "\u200e\u200f\ufeff"
 SENDER_MAX = 60
 
@@ -48,7 +51,7 @@ class Chat:
 
 def _header(line: str) -> re.Match | None:
     bare = line.lstrip(MARKS)
-    return ANDROID_RE.match(bare) or IOS_RE.match(bare)
+    return ANDROID_RE.match(bare) or IOS_RE.match(bare) or COPIED_RE.match(bare)
 
 
 HEAD_LINES = 5
