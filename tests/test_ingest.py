@@ -507,3 +507,18 @@ def test_messages_copied_together_in_the_app(rules):
         ("Thana Jaora", 18, 25),
     ]
     assert chat.messages[0].text.endswith("नामली पुलिस ने चौपाल लगाई।")
+
+
+def test_a_page_builders_text_widget_is_kept(rules):
+    html = (
+        "<html><body><article><h1>रावटी में नशा मुक्ति रैली निकाली गई</h1>"
+        '<div class="elementor-widget-theme-post-content">'
+        "<p>रावटी थाना पुलिस ने स्कूली विद्यार्थियों के साथ नशा मुक्ति जागरूकता "
+        "रैली निकाली। रैली में सैकड़ों लोग शामिल हुए और नशा छोड़ने का संकल्प लिया।</p>"
+        "<p>थाना प्रभारी ने युवाओं से नशे से दूर रहने की अपील की।</p></div>"
+        '<div class="elementor-widget-share-buttons"><p>शेयर करें</p></div>'
+        "</article></body></html>"
+    )
+    page = parse_article(html, FIXTURES / "x.html", rules, IST)
+    assert page.body.startswith("रावटी थाना पुलिस ने स्कूली विद्यार्थियों")
+    assert "थाना प्रभारी ने युवाओं" in page.body and "शेयर" not in page.body

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 
 from bs4 import BeautifulSoup
 
-from .html_text import strip_junk, to_markdown
+from .html_text import paragraph_chars, strip_junk, to_markdown
 from .rules import Rules
 from .text import (
     NAME_MAX_WORDS,
@@ -181,16 +181,12 @@ def _date(soup, ld: dict, zone: tzinfo) -> datetime | None:
 MAIN_MIN_CHARS = 150
 
 
-def _paragraph_chars(tag) -> int:
-    return sum(len(p.get_text(" ", strip=True)) for p in tag.find_all("p"))
-
-
 def _main(soup, h1):
     """The article's text element: the first known container holding enough
     paragraph text, else the element whose own paragraphs hold the most."""
     for selector in MAIN_SELECTORS:
         for tag in soup.select(selector):
-            if _paragraph_chars(tag) >= MAIN_MIN_CHARS:
+            if paragraph_chars(tag) >= MAIN_MIN_CHARS:
                 return tag
     scores: dict = {}
     for p in soup.find_all("p"):

@@ -62,11 +62,22 @@ def _junk(tag) -> bool:
     return bool(names.strip()) and bool(JUNK_RE.search(names))
 
 
+def paragraph_chars(tag) -> int:
+    return sum(len(p.get_text(" ", strip=True)) for p in tag.find_all("p"))
+
+
 def strip_junk(root) -> None:
-    """Remove share bars, related stories, app walls, captions, footers."""
+    """Remove share bars, related stories, app walls, captions, footers.
+
+    An element holding most of the text is never removed, whatever its
+    class says (page builders name the post's text 'elementor-widget-…')."""
+    total = paragraph_chars(root)
     for tag in list(root.find_all(True)):
-        if not tag.decomposed and tag.parent is not None and _junk(tag):
-            tag.decompose()
+        if tag.decomposed or tag.parent is None or not _junk(tag):
+            continue
+        if tag.name not in JUNK_TAGS and paragraph_chars(tag) * 2 > total:
+            continue
+        tag.decompose()
 
 
 def autop(html: str) -> str:
