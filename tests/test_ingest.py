@@ -522,3 +522,23 @@ def test_a_page_builders_text_widget_is_kept(rules):
     page = parse_article(html, FIXTURES / "x.html", rules, IST)
     assert page.body.startswith("रावटी थाना पुलिस ने स्कूली विद्यार्थियों")
     assert "थाना प्रभारी ने युवाओं" in page.body and "शेयर" not in page.body
+
+
+def test_other_ways_pages_give_their_date(rules):
+    body = (
+        "<h1>जावरा में शांति समिति की बैठक हुई</h1><article><p>"
+        + "जावरा शहर थाने में त्योहारों को लेकर शांति समिति की बैठक हुई। " * 3
+        + "</p></article>"
+    )
+    for head in (
+        '<meta itemprop="datePublished" content="2026-10-05T19:20:00+05:30">',
+        '<meta name="publish-date" content="2026-10-05T19:20:00+05:30">',
+        '<meta name="pubdate" content="2026-10-05 19:20">',
+    ):
+        page = parse_article(
+            f"<html><head>{head}</head><body>{body}</body></html>",
+            FIXTURES / "x.html",
+            rules,
+            IST,
+        )
+        assert page.date == datetime(2026, 10, 5, 19, 20, tzinfo=IST), head

@@ -170,7 +170,13 @@ def _date(soup, ld: dict, zone: tzinfo) -> datetime | None:
     candidates = [
         (soup.find("meta", property="article:published_time") or {}).get("content"),
         ld.get("datePublished"),
+        (soup.find(attrs={"itemprop": "datePublished"}) or {}).get("content"),
+        (soup.find(attrs={"itemprop": "datePublished"}) or {}).get("datetime"),
         (soup.find("time", datetime=True) or {}).get("datetime"),
+        *(
+            (soup.find("meta", attrs={"name": name}) or {}).get("content")
+            for name in ("publish-date", "pubdate", "date")
+        ),
     ]
     for value in candidates:
         if isinstance(value, str) and (when := parse_when(value, zone)):
