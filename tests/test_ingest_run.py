@@ -418,3 +418,26 @@ def test_a_message_already_imported_from_a_chat_is_recognised_when_pasted(tmp_pa
         "0 drafts written, skipped: 1 already imported"
     )
     assert len(written_notes(content)) == 2
+
+
+def test_a_hindi_wordpress_export_does_better_than_pelican_import(tmp_path):
+    """What `pelican-import --wpfile` gets wrong on this export (measured):
+    a percent-encoded slug and file name, the title's WhatsApp stars, the
+    login as author, the shortcode escaped and kept, `<p>` left in the text,
+    share prompts kept, the station as a plain tag, no old address; and it
+    stops at a post without `wp:post_name`."""
+    content = new_content(tmp_path)
+    sailana, raoti, tal = ingest_json(content, FIXTURES / "wordpress-export.xml")
+    assert sailana["slug"] == "sailana-police-ne-farar-inami-aropi-ko-giraftar-kiya"
+    assert sailana["title"] == "सैलाना पुलिस ने फरार इनामी आरोपी को गिरफ्तार किया"
+    assert sailana["reporter"] == "मनोहर मालवीय"
+    assert (sailana["thana"], sailana["category"]) == ("सैलाना", "अपराध")
+    assert sailana["tags"] == ["इनामी आरोपी"]
+    assert sailana["old_url"].startswith("https://kismatnews.example/2026/09/12/")
+    assert sailana["status"] == "published" and tal["status"] == "draft"
+    for draft in (sailana, raoti, tal):
+        assert "<" not in draft["body"] and "[" not in draft["body"]
+        assert "शेयर" not in draft["body"] and "Donate" not in draft["body"]
+    assert "गिरफ्तार आरोपी" not in sailana["body"]  # the [caption] went with it
+    assert raoti["category"] == "जन जागरूकता" and raoti["tags"] == ["समाचार"]
+    assert any("समाचार" in w for w in raoti["warnings"])
