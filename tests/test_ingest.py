@@ -116,6 +116,8 @@ def test_formatted_message_headline_byline_and_drops(rules):
     assert "*साइबर ठगी*" in parts.body and "<del>पुराना नंबर</del>" in parts.body
     for dropped in ("Forwarded", "98765", "responsive-slider", "सुनील शर्मा"):
         assert dropped not in parts.body
+    # struck-out words are not part of the summary
+    assert "पुराना नंबर" not in make_summary(parts.body)
 
 
 @pytest.mark.parametrize(

@@ -238,7 +238,7 @@ def dateline_reporter(line: str, rules: Rules) -> tuple[str, str]:
 MD_PLAIN = (
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"</?del>"), ""),
+    (re.compile(r"<del>.*?</del>", re.DOTALL), ""),
     (re.compile(r"(\*\*|__|\*|~~|`)"), ""),
     (re.compile(r"^\s*(?:>|#{1,6}|[-+]|\d{1,3}\.)\s+", re.MULTILINE), ""),
     (re.compile(r"\\([\\#*_`\[\]])"), r"\1"),
