@@ -9,10 +9,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT, SETTINGS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pelican.settings import read_settings
+from support import ROOT, SETTINGS
 
 from scripts.ingest.article import parse_article
 from scripts.ingest.chat import kind_of, parse_chat, split_attachments

@@ -16,12 +16,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT, SETTINGS, build_site, new_content, read_html
 from pelican.settings import read_settings
 from PIL import Image
+from support import ROOT, SETTINGS, build_site, new_content, read_html
 
+from plugins.core.header import scan_header
 from plugins.press_notes import registry_for
-from plugins.press_notes.frontmatter import scan_header
 from plugins.press_notes.validate import REQUIRED, Rules, check_all
 from scripts.ingest import IngestError, run
 from scripts.ingest.driver import write_all
@@ -60,18 +60,24 @@ def make_zip(path: Path) -> Path:
     """An Android 'Export chat' .zip: the chat text and two photos."""
     chat = "\n".join(
         [
-            "25/11/26, 18:30 - Messages and calls are end-to-end encrypted. "
-            "No one outside of this chat, not even WhatsApp, can read or listen "
-            "to them.",
+            (
+                "25/11/26, 18:30 - Messages and calls are end-to-end encrypted. "
+                "No one outside of this chat, not even WhatsApp, can read or listen "
+                "to them."
+            ),
             "25/11/26, 18:38 - Thana Jaora: IMG-20261125-WA0001.jpg (file attached)",
             "25/11/26, 18:40 - Thana Jaora: *जावरा पुलिस ने चोरी की मोटरसाइकिल बरामद की*",
-            "रतलाम। जावरा शहर पुलिस ने वाहन चेकिंग के दौरान एक आरोपी से चोरी की दो "
-            "मोटरसाइकिल जब्त कीं। आरोपी के विरुद्ध प्रकरण दर्ज कर विवेचना की जा रही है।",
+            (
+                "रतलाम। जावरा शहर पुलिस ने वाहन चेकिंग के दौरान एक आरोपी से चोरी की दो "
+                "मोटरसाइकिल जब्त कीं। आरोपी के विरुद्ध प्रकरण दर्ज कर विवेचना की जा रही है।"
+            ),
             "रिपोर्ट सुनील शर्मा",
             "26/11/26, 09:05 - सुनील शर्मा: IMG-20261126-WA0002.jpg (file attached)",
             "*नामली थाने में गुम मोबाइल लौटाए गए*",
-            "नामली पुलिस ने साइबर सेल की मदद से 12 गुम मोबाइल फोन खोजकर उनके "
-            "मालिकों को लौटाए। सभी मालिकों ने पुलिस का आभार व्यक्त किया और धन्यवाद दिया।",
+            (
+                "नामली पुलिस ने साइबर सेल की मदद से 12 गुम मोबाइल फोन खोजकर उनके "
+                "मालिकों को लौटाए। सभी मालिकों ने पुलिस का आभार व्यक्त किया और धन्यवाद दिया।"
+            ),
             "26/11/26, 09:06 - सुनील शर्मा: 👍",
         ]
     )

@@ -100,7 +100,8 @@ def _person(author) -> str:
 
 def byline_person(text: str, rules: Rules) -> str:
     """The person in a byline element: 'रिपोर्ट मनोहर मालवीय' -> the name;
-    'संवाददाता, रतलाम' (a desk and a place, no person) -> ''."""
+    'संवाददाता, रतलाम' (a desk and a place, no person) -> ''.
+    """
     text = strip_emoji(normalize(text))
     name = byline_name(text, rules) or text
     places = {rules.registry.district.name, *rules.registry.thana_by_name}
@@ -126,7 +127,8 @@ def _visible(tag) -> bool:
 def _title(soup, ld: dict) -> str:
     """The visible <h1> of the article: of several, the one most like the
     page's own headline (JSON-LD, og:title), else one inside <article> or
-    <main>, else the first; without an <h1>, that headline."""
+    <main>, else the first; without an <h1>, that headline.
+    """
     named = [
         clean_title(normalize(value))
         for value in (
@@ -189,7 +191,8 @@ MAIN_MIN_CHARS = 150
 
 def _main(soup, h1):
     """The article's text element: the first known container holding enough
-    paragraph text, else the element whose own paragraphs hold the most."""
+    paragraph text, else the element whose own paragraphs hold the most.
+    """
     for selector in MAIN_SELECTORS:
         for tag in soup.select(selector):
             if paragraph_chars(tag) >= MAIN_MIN_CHARS:
@@ -292,6 +295,6 @@ def parse_article(html: str, page: Path, rules: Rules, zone: tzinfo) -> Page | N
         body=body,
         reporter=byline or reporter,
         date=when,
-        source_url=source_url,
+        source_url=str(source_url),
         image=image,
     )

@@ -74,7 +74,8 @@ class Draft:
 
 def complete(draft: Draft, rules: Rules) -> Draft:
     """Fill what the source did not say from the text: station, category,
-    summary; note each guess and each field left to fill."""
+    summary; note each guess and each field left to fill.
+    """
     if not draft.thana:
         draft.thana = guess_thana(draft.title, f"{draft.context}\n{draft.body}", rules)
         if draft.thana:

@@ -8,7 +8,6 @@ of the run, or none.
 
 from __future__ import annotations
 
-import difflib
 import html
 import os
 import tempfile
@@ -20,11 +19,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from plugins.core.errors import did_you_mean, display_path
+from plugins.core.header import scan_header
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
-from plugins.press_notes.frontmatter import scan_header
-from plugins.press_notes.new_note import existing_slugs
-from plugins.press_notes.problems import display_path
+from scripts.new_note import existing_slugs
 
 from .article import parse_article
 from .chat import ChatMessage, is_chat, kind_of, parse_chat, split_attachments
@@ -65,7 +64,7 @@ class Result:
     written: list[Path] = field(default_factory=list)
 
     def summary_line(self, options: Options) -> str:
-        labels = {
+        labels: dict[str, dict[str, object]] = {
             "system": {},
             "media": {},
             "deleted": {},
@@ -77,7 +76,7 @@ class Result:
             "not_post": {},
         }
         parts = [
-            say(f"skip_{reason}", n=self.skipped[reason], **values)
+            say(f"skip_{reason}", n=self.skipped[reason], **dict(values))
             for reason, values in labels.items()
             if self.skipped[reason]
         ]
@@ -278,6 +277,21 @@ def _sender_name(sender: str) -> str:
     return "" if set(sender) <= PHONE_RE_CHARS else sender
 
 
+def _skip_reason(
+    msg: ChatMessage, kind: str, body: str, options: Options, wanted: str
+) -> str:
+    """Why a chat message makes no draft ('' when it makes one)."""
+    if kind != "text":
+        return kind
+    if wanted and msg.sender.casefold() != wanted:
+        return "sender"
+    if options.since and msg.when.date() < options.since:
+        return "since"
+    if word_count(body) < options.min_words:
+        return "short"
+    return ""
+
+
 def _from_chat(
     path: Path,
     text: str,
@@ -290,29 +304,17 @@ def _from_chat(
     chat = parse_chat(text, place.zone)
     for line in chat.stray_lines:
         result.notices.append(say("stray_line", path=path, line=line))
-    result.skipped["stray"] += len(chat.stray_lines)  # counted, not skipped
+    result.skipped["stray"] += len(chat.stray_lines)  # counted, and kept
     pending: tuple[ChatMessage, str] | None = None  # a photo sent on its own
     wanted = normalize(options.sender).casefold().strip()
     for msg in chat.messages:
         result.read += 1
         kind = kind_of(msg, markers)
         body, names = split_attachments(msg.text, markers)
-        if kind == "media":
-            if names:
-                pending = (msg, names[0])
-            result.skipped["media"] += 1
-            continue
-        if kind != "text":
-            result.skipped[kind] += 1
-            continue
-        if wanted and msg.sender.casefold() != wanted:
-            result.skipped["sender"] += 1
-            continue
-        if options.since and msg.when.date() < options.since:
-            result.skipped["since"] += 1
-            continue
-        if word_count(body) < options.min_words:
-            result.skipped["short"] += 1
+        if kind == "media" and names:
+            pending = (msg, names[0])
+        if reason := _skip_reason(msg, kind, body, options, wanted):
+            result.skipped[reason] += 1
             continue
         draft = _message_draft(
             body, f"whatsapp-chat {path.name}:{msg.line}", msg.when, place, False
@@ -320,19 +322,18 @@ def _from_chat(
         if not draft.reporter and (name := _sender_name(msg.sender)):
             draft.reporter = name
             draft.guessed.append("reporter")
-        if (
-            not names
-            and pending
-            and pending[0].sender == msg.sender
-            and msg.when - pending[0].when <= PHOTO_THEN_TEXT
-        ):
+        if not names and pending and _photo_then_text(pending[0], msg):
             names = [pending[1]]
         pending = None
-        photo = next((n for n in names if n in photos), None)
-        if photo:
+        if photo := next((n for n in names if n in photos), None):
             draft.image_from = photos[photo]
             draft.image_suffix = Path(photo).suffix.lower()
         result.drafts.append(draft)
+
+
+def _photo_then_text(photo: ChatMessage, msg: ChatMessage) -> bool:
+    """A photo sent alone just before this text, by the same sender."""
+    return photo.sender == msg.sender and msg.when - photo.when <= PHOTO_THEN_TEXT
 
 
 # --- article pages and WordPress exports ------------------------------------
@@ -404,15 +405,13 @@ def _pick(value: str, names, option: str, registry_file: str) -> str:
     value = normalize(value).strip()
     if value in names:
         return value
-    close = difflib.get_close_matches(value, list(names), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
     raise IngestError(
         say(
             "bad_override",
             option=option,
             value=value,
             registry=registry_file,
-            hint=hint,
+            hint=did_you_mean(value, names),
         )
     )
 
@@ -450,9 +449,46 @@ def imported_hashes(notes_root: Path) -> set[str]:
 REQUIRED_TO_PUBLISH = ("thana", "category", "reporter", "summary")
 
 
+def _override(draft: Draft, options: Options) -> None:
+    for key in ("thana", "category", "reporter"):
+        if value := getattr(options, key):
+            setattr(draft, key, value)
+            if key in draft.guessed:
+                draft.guessed.remove(key)
+
+
+def _keep_published(draft: Draft) -> None:
+    """A post published before stays so only with every field to publish."""
+    missing = [k for k in REQUIRED_TO_PUBLISH if not getattr(draft, k)]
+    if draft.status == "published" and missing:
+        draft.status = "draft"
+        draft.warnings.append(say("kept_draft", fields=", ".join(missing)))
+
+
+def _place(draft: Draft, place: Place, taken: set[str]) -> None:
+    """The draft's slug, file and photo path: unique, never an existing file."""
+    when = draft.date.astimezone(IST)
+    folder = place.content / place.notes / f"{when:%Y}" / f"{when:%m}"
+    slug = unique_slug(slugify(draft.title), taken)
+    while (folder / f"{slug}.md").exists():
+        taken.add(slug)
+        slug = unique_slug(slug, taken)
+    taken.add(slug)
+    draft.slug = slug
+    draft.file = folder / f"{slug}.md"
+    draft.path = display_path(draft.file)
+    if draft.image_from is None:
+        return
+    images = Path(place.images) / f"{when:%Y}" / f"{when:%m}"
+    image, n = images / f"{slug}{draft.image_suffix}", 2
+    while (place.content / image).exists():
+        image, n = images / f"{slug}-{n}{draft.image_suffix}", n + 1
+    draft.image = image.as_posix()
+    draft.warnings.append(say("image_alt", image=draft.image))
+
+
 def finish(result: Result, place: Place, options: Options) -> Result:
     """Overrides, guesses, duplicates, slugs, paths and photo paths."""
-    rules = place.rules
     notes_root = place.content / place.notes
     seen = imported_hashes(notes_root) if notes_root.is_dir() else set()
     taken = existing_slugs(notes_root) if notes_root.is_dir() else set()
@@ -462,51 +498,23 @@ def finish(result: Result, place: Place, options: Options) -> Result:
             result.skipped["duplicate"] += 1
             continue
         seen.add(draft.source_hash)
-        for key in ("thana", "category", "reporter"):
-            if value := getattr(options, key):
-                setattr(draft, key, value)
-                if key in draft.guessed:
-                    draft.guessed.remove(key)
-        complete(draft, rules)
-        if draft.status == "published":
-            missing = [k for k in REQUIRED_TO_PUBLISH if not getattr(draft, k)]
-            if missing:
-                draft.status = "draft"
-                draft.warnings.append(say("kept_draft", fields=", ".join(missing)))
-        when = draft.date.astimezone(IST)
-        folder = notes_root / f"{when:%Y}" / f"{when:%m}"
-        slug = unique_slug(slugify(draft.title), taken)
-        while (folder / f"{slug}.md").exists():
-            taken.add(slug)
-            slug = unique_slug(slug, taken)
-        taken.add(slug)
-        draft.slug = slug
-        draft.file = folder / f"{slug}.md"
-        draft.path = display_path(draft.file)
-        if draft.image_from is not None:
-            image = (
-                Path(place.images)
-                / f"{when:%Y}"
-                / f"{when:%m}"
-                / f"{slug}{draft.image_suffix}"
-            )
-            n = 2
-            while (place.content / image).exists():
-                image = image.with_name(f"{slug}-{n}{draft.image_suffix}")
-                n += 1
-            draft.image = image.as_posix()
-            draft.warnings.append(say("image_alt", image=draft.image))
+        _override(draft, options)
+        complete(draft, place.rules)
+        _keep_published(draft)
+        _place(draft, place, taken)
         kept.append(draft)
     result.drafts = kept
     return result
 
 
 def files_of(result: Result, place: Place) -> list[tuple[Path, bytes]]:
+    """Every file the drafts of a run write: notes and their photos."""
     district = place.rules.registry.district.name
     files = []
     for draft in result.drafts:
+        assert draft.file is not None, "finish() places every draft"
         files.append((draft.file, note_text(draft, district).encode("utf-8")))
-        if draft.image:
+        if draft.image and draft.image_from is not None:
             data = draft.image_from
             if isinstance(data, Path):
                 data = data.read_bytes()
@@ -517,31 +525,33 @@ def files_of(result: Result, place: Place) -> list[tuple[Path, bytes]]:
 def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
     """Write every file or none: each to a temporary file beside it (synced),
     then linked into place without replacing anything; on any failure the
-    files already placed are removed again."""
+    files already placed are removed again.
+    """
     temps: list[tuple[Path, Path]] = []
     placed: list[Path] = []
+    target = None
     try:
-        for path, data in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".ingest-", dir=path.parent)
-            temps.append((Path(temp), path))
+        for target, data in files:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=".ingest-", dir=target.parent)
+            temps.append((Path(name), target))
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-        for temp, path in temps:
+        for temp, target in temps:
             try:
-                os.link(temp, path)
+                os.link(temp, target)
             except FileExistsError:
-                raise IngestError(say("exists", path=path)) from None
-            placed.append(path)
+                raise IngestError(say("exists", path=target)) from None
+            placed.append(target)
     except OSError as e:
-        for path in placed:
-            path.unlink(missing_ok=True)
-        raise IngestError(say("write_failed", path=path, error=e)) from None
+        for done in placed:
+            done.unlink(missing_ok=True)
+        raise IngestError(say("write_failed", path=target, error=e)) from None
     except IngestError:
-        for path in placed:
-            path.unlink(missing_ok=True)
+        for done in placed:
+            done.unlink(missing_ok=True)
         raise
     finally:
         for temp, _ in temps:

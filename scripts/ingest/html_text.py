@@ -40,19 +40,14 @@ JUNK_RE = re.compile(
 
 class _Converter(MarkdownConverter):
     """Paragraphs, headings, lists, quotes, bold/italic and links; no images
-    (the lead photo is taken separately), no tables' HTML."""
+    (the lead photo is taken separately), no tables' HTML.
+    """
 
     def convert_img(self, el, text, parent_tags):
         return ""
 
     def convert_figure(self, el, text, parent_tags):
         return ""
-
-    def convert_a(self, el, text, parent_tags):
-        # only web links survive; anything else (javascript:, data:) is text
-        if not (el.get("href") or "").startswith(("http://", "https://")):
-            return text
-        return super().convert_a(el, text, parent_tags)
 
 
 def _junk(tag) -> bool:
@@ -70,7 +65,8 @@ def strip_junk(root) -> None:
     """Remove share bars, related stories, app walls, captions, footers.
 
     An element holding most of the text is never removed, whatever its
-    class says (page builders name the post's text 'elementor-widget-…')."""
+    class says (page builders name the post's text 'elementor-widget-…').
+    """
     total = paragraph_chars(root)
     for tag in list(root.find_all(True)):
         if tag.decomposed or tag.parent is None or not _junk(tag):
@@ -93,6 +89,10 @@ def to_markdown(html_or_tag, rules: Rules) -> tuple[str, str]:
     if isinstance(html_or_tag, str):
         html_or_tag = BeautifulSoup(html_or_tag, "lxml")
     strip_junk(html_or_tag)
+    # only web links survive; anything else (javascript:, data:) is text
+    for link in html_or_tag.find_all("a"):
+        if not str(link.get("href") or "").startswith(("http://", "https://")):
+            link.unwrap()
     markdown = _Converter(
         heading_style="ATX", bullets="-", strong_em_symbol="*", escape_misc=False
     ).convert_soup(html_or_tag)

@@ -97,7 +97,7 @@ def parse_message(text: str, rules: Rules) -> Parts:
     lines = [ln for ln in cleaned.lines if not is_label(ln, rules)]
     index, title, suffix = _headline(lines, rules)
     title_guessed = index is None or not title
-    if title_guessed:
+    if index is None or not title:
         title = first_sentence_title(lines, rules)
     else:
         del lines[index]

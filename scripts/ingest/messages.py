@@ -7,6 +7,8 @@ gettext msgids, issue 12 routes them through the Hindi catalog). Code calls
 
 from __future__ import annotations
 
+from plugins.core.errors import CommandError
+
 MESSAGES: dict[str, str] = {
     # bad input: name the file (and line) and what to do
     "missing": "{path}: no such file or folder; give a WhatsApp message (.txt), "
@@ -76,5 +78,5 @@ def say(key: str, **values: object) -> str:
     return MESSAGES[key].format(**values)
 
 
-class IngestError(Exception):
+class IngestError(CommandError):
     """A source cannot be imported; the message names it and what to do."""

@@ -74,6 +74,34 @@ def inline_markdown(line: str) -> str:
     return LEADING_HASH_RE.sub(r"\\#", line)
 
 
+def _line_block(line: str) -> tuple[str, str]:
+    """(kind, Markdown) of one line: 'list', 'numbered', 'quote' or 'text'."""
+    if m := LIST_RE.match(line):
+        return "list", f"- {inline_markdown(m['item'])}"
+    if m := NUMBERED_RE.match(line):
+        return "numbered", f"{m['n']}. {inline_markdown(m['item'])}"
+    if m := QUOTE_RE.match(line):
+        return "quote", f"> {inline_markdown(m['item'])}".rstrip()
+    return "text", inline_markdown(line)
+
+
+def _fences(lines: list[str]) -> list[tuple[bool, list[str]]]:
+    """The lines cut into runs outside and inside ``` blocks spanning lines."""
+    runs: list[tuple[bool, list[str]]] = [(False, [])]
+    for raw in lines:
+        line = raw.strip()
+        inside = runs[-1][0]
+        if not inside and line.startswith(FENCE) and line.count(FENCE) == 1:
+            runs.append((True, [line[len(FENCE) :]] if line[len(FENCE) :] else []))
+        elif inside and line.endswith(FENCE):
+            if line[: -len(FENCE)]:
+                runs[-1][1].append(line[: -len(FENCE)])
+            runs.append((False, []))
+        else:
+            runs[-1][1].append(raw if inside else line)
+    return runs
+
+
 def whatsapp_to_markdown(lines: list[str]) -> str:
     """Lines of a WhatsApp message as Markdown blocks.
 
@@ -82,55 +110,20 @@ def whatsapp_to_markdown(lines: list[str]) -> str:
     fenced code block.
     """
     blocks: list[str] = []
-    kind = None
-    current: list[str] = []
-
-    def flush() -> None:
-        nonlocal current, kind
-        if current:
-            blocks.append("\n".join(current))
-        current, kind = [], None
-
-    in_fence = False
-    for raw in lines:
-        line = raw.strip()
-        if in_fence:
-            if line.endswith(FENCE):
-                if line[: -len(FENCE)]:
-                    current.append(line[: -len(FENCE)])
-                current.append(FENCE)
-                flush()
-                in_fence = False
-            else:
-                current.append(raw)
+    for inside, run in _fences(lines):
+        if inside:
+            blocks.append("\n".join([FENCE, *run, FENCE]))
             continue
-        if line.startswith(FENCE) and line.count(FENCE) == 1:
-            flush()
-            in_fence, kind = True, "fence"
-            current = [FENCE, line[len(FENCE) :]] if line[len(FENCE) :] else [FENCE]
-            continue
-        if not line:
-            flush()
-            continue
-        if m := LIST_RE.match(line):
-            item, new_kind = f"- {inline_markdown(m['item'])}", "list"
-        elif m := NUMBERED_RE.match(line):
-            item, new_kind = f"{m['n']}. {inline_markdown(m['item'])}", "numbered"
-        elif m := QUOTE_RE.match(line):
-            item, new_kind = f"> {inline_markdown(m['item'])}".rstrip(), "quote"
-        else:
-            flush()
-            blocks.append(inline_markdown(line))
-            continue
-        if kind != new_kind:
-            flush()
+        kind, current = "", list[str]()
+        for line in [*run, ""]:
+            new_kind, item = _line_block(line) if line else ("", "")
+            if current and (new_kind != kind or kind == "text"):
+                joiner = "\n>\n" if kind == "quote" else "\n"
+                blocks.append(joiner.join(current))
+                current = []
             kind = new_kind
-        if new_kind == "quote" and current:
-            current.append(">")
-        current.append(item)
-    if in_fence:
-        current.append(FENCE)
-    flush()
+            if item:
+                current.append(item)
     return "\n\n".join(b for b in blocks if b.strip())
 
 
@@ -189,7 +182,8 @@ def clean_lines(lines: list[str], rules: Rules, closing: bool = True) -> Cleaned
     """Drop boilerplate lines and shortcodes; take the byline out as reporter.
 
     With `closing`, a last line '- name' (not part of a list) is a byline too
-    (WhatsApp messages; in Markdown it is a list item)."""
+    (WhatsApp messages; in Markdown it is a list item).
+    """
     out = Cleaned(lines=[])
     for line in lines:
         text = rules.shortcode.sub("", line)
