@@ -146,8 +146,10 @@ def ingest(
     dry_run=False,
     json=False,
 ):
-    """Turn WhatsApp messages, chat exports, saved pages or a WordPress export
-    into draft notes under content/notes/ (never overwrites, never publishes)."""
+    """Make draft notes from WhatsApp messages, chats, pages or WordPress exports.
+
+    Drafts go under content/notes/; nothing is overwritten or published.
+    """
     from pelican.settings import read_settings
 
     from scripts.ingest import IngestError, run
