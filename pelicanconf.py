@@ -131,3 +131,12 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+
+# `invoke ingest` (scripts/ingest): a chat message with fewer words is
+# chit-chat, not news; chat export times are read in this time zone; drop
+# patterns and chat markers are data in content/registry/ingest.toml.
+INGEST = {
+    "min_words": 20,
+    "timezone": "Asia/Kolkata",
+    "rules": "registry/ingest.toml",
+}

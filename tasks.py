@@ -122,6 +122,58 @@ def krutidev(c, path, in_place=False, output=None):
 
 
 @task(
+    help={
+        "source": "a file, a folder, or - for a message pasted on standard input",
+        "thana": "police station (overrides the guess)",
+        "category": "category (overrides the guess)",
+        "reporter": "reporter (overrides the byline)",
+        "from": "chat exports: only messages from this sender",
+        "since": "chat exports: only messages from this day on (YYYY-MM-DD)",
+        "min_words": "chat exports: skip shorter messages (default: INGEST setting)",
+        "dry_run": "write nothing",
+        "json": "print the drafts as a JSON list",
+    }
+)
+def ingest(
+    c,
+    source,
+    thana="",
+    category="",
+    reporter="",
+    from_="",
+    since="",
+    min_words=None,
+    dry_run=False,
+    json=False,
+):
+    """Make draft notes from WhatsApp messages, chats, pages or WordPress exports.
+
+    Drafts go under content/notes/; nothing is overwritten or published.
+    """
+    from pelican.settings import read_settings
+
+    from scripts.ingest import IngestError, run
+
+    try:
+        print(
+            run(
+                read_settings(SETTINGS),
+                source,
+                thana=thana,
+                category=category,
+                reporter=reporter,
+                sender=from_,
+                since=since or None,
+                min_words=None if min_words is None else int(min_words),
+                dry_run=dry_run,
+                as_json=json,
+            )
+        )
+    except IngestError as e:
+        sys.exit(f"ingest: {e}")
+
+
+@task(
     iterable=["group"],
     help={
         "dry_run": "show what would be offered; record nothing",

@@ -25,12 +25,27 @@ DATE_RE = re.compile(
 )
 DATE_HINT = "write it as YYYY-MM-DD HH:MM in Indian time, e.g. 2026-11-24 11:30"
 REQUIRED = ("title", "date", "district", "thana", "category", "reporter", "summary")
-OPTIONAL = ("tags", "slug", "image", "image_alt", "modified", "status", "scope")
+OPTIONAL = (
+    "tags",
+    "slug",
+    "image",
+    "image_alt",
+    "modified",
+    "status",
+    "scope",
+    # written by `invoke ingest` (scripts/ingest): where a note came from
+    "source",
+    "source_url",
+    "source_hash",
+    "old_url",
+)
 KNOWN = REQUIRED + OPTIONAL
 STATUSES = ("published", "draft", "hidden")
 # Whom a note concerns: its police station (default) or the whole district
 # (then every WhatsApp group is offered it, plugins/whatsapp).
 SCOPES = ("thana", "district")
+# Where an imported note came from (source_url, old_url): a plain web address.
+URL_RE = re.compile(r"^https?://[^\s\"'<>`]+$")
 KRUTIDEV_SAMPLE_CHARS = 600
 
 
@@ -177,6 +192,17 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
                 "district) or 'thana' (only its police station, the default)",
             )
         )
+    for key in ("source_url", "old_url"):
+        url = h.value(key)
+        if h.line(key) is not None and not URL_RE.match(url):
+            problems.append(
+                p(
+                    h.line(key),
+                    key,
+                    f"'{url}' is not a web address; write it as https://… "
+                    "or leave the line out",
+                )
+            )
     problems += _check_image(h, p, rules)
     if not h.body.strip():
         problems.append(p(h.body_line, None, "the note has no text after the header"))

@@ -1,0 +1,133 @@
+"""A draft note: what a source gave, the guesses, and the note file's text."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from plugins.hindi_text.dates import IST
+
+from .messages import say
+from .rules import Rules
+from .text import guess_category, guess_thana, make_summary, normalize
+
+HASH_CHARS = 16
+
+
+def source_hash(*parts: str) -> str:
+    """A short hash of a source message or page (normalized text)."""
+    data = "\x1f".join(normalize(p).strip() for p in parts)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:HASH_CHARS]
+
+
+@dataclass
+class Draft:
+    """One note to write. `path` and `slug` are set by the driver."""
+
+    title: str
+    date: datetime
+    body: str
+    source: str
+    source_hash: str
+    reporter: str = ""
+    thana: str = ""
+    category: str = ""
+    summary: str = ""
+    tags: list[str] = field(default_factory=list)
+    status: str = "draft"
+    source_url: str = ""
+    old_url: str = ""
+    image: str = ""
+    image_from: Path | bytes | None = None
+    image_suffix: str = ""
+    slug: str = ""
+    path: str = ""  # as shown to the reporter
+    file: Path | None = None
+    context: str = ""  # text that was not kept but may name the station
+    guessed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "date": self.date.astimezone(IST).isoformat(timespec="minutes"),
+            "thana": self.thana,
+            "category": self.category,
+            "reporter": self.reporter,
+            "summary": self.summary,
+            "tags": list(self.tags),
+            "body": self.body,
+            "image": self.image,
+            "source": self.source,
+            "source_url": self.source_url,
+            "source_hash": self.source_hash,
+            "old_url": self.old_url,
+            "status": self.status,
+            "slug": self.slug,
+            "guessed": list(self.guessed),
+            "warnings": list(self.warnings),
+        }
+
+
+def complete(draft: Draft, rules: Rules) -> Draft:
+    """Fill what the source did not say from the text: station, category,
+    summary; note each guess and each field left to fill.
+    """
+    if not draft.thana:
+        draft.thana = guess_thana(draft.title, f"{draft.context}\n{draft.body}", rules)
+        if draft.thana:
+            draft.guessed.append("thana")
+        else:
+            draft.warnings.append(say("no_thana"))
+    if not draft.category:
+        draft.category = guess_category(draft.title, draft.body, rules)
+        if draft.category:
+            draft.guessed.append("category")
+        else:
+            draft.warnings.append(say("no_category"))
+    if not draft.summary:
+        draft.summary = make_summary(draft.body, rules.summary_max_chars)
+        if draft.summary:
+            draft.guessed.append("summary")
+        else:
+            draft.warnings.append(say("no_summary"))
+    if not draft.reporter:
+        draft.warnings.append(say("no_reporter"))
+    return draft
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+def note_text(draft: Draft, district: str) -> str:
+    """The note file: the header every note has, then the Markdown text.
+
+    Fields that could not be found are written empty, so `invoke check`
+    names each one to fill.
+    """
+    fields = [
+        ("title", draft.title),
+        ("date", f"{draft.date.astimezone(IST):%Y-%m-%d %H:%M}"),
+        ("district", district),
+        ("thana", draft.thana),
+        ("category", draft.category),
+        ("tags", ", ".join(draft.tags)),
+        ("reporter", draft.reporter),
+        ("summary", draft.summary),
+        ("slug", draft.slug),
+        ("status", draft.status),
+    ]
+    if draft.image:
+        fields += [("image", draft.image), ("image_alt", "")]
+    fields.append(("source", draft.source))
+    if draft.source_url:
+        fields.append(("source_url", draft.source_url))
+    if draft.old_url:
+        fields.append(("old_url", draft.old_url))
+    fields.append(("source_hash", draft.source_hash))
+    header = "\n".join(f"{key}: {_one_line(value)}".rstrip() for key, value in fields)
+    return f"{header}\n\n{draft.body.strip()}\n"

@@ -1,0 +1,568 @@
+"""`invoke ingest SOURCE`: recognise the source, make drafts, write them.
+
+The parsers (message, chat, article, wxr) are pure; this module reads the
+source, fills in the guesses, picks unique slugs and paths, skips what was
+imported before (by `source_hash` in existing notes) and writes every draft
+of the run, or none.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from lxml import etree
+
+from plugins.core.errors import did_you_mean, display_path
+from plugins.core.header import scan_header
+from plugins.hindi_text.dates import IST
+from plugins.hindi_text.slugs import slugify, unique_slug
+from scripts.new_note import existing_slugs
+
+from .article import parse_article
+from .chat import ChatMessage, is_chat, kind_of, parse_chat, split_attachments
+from .draft import Draft, complete, note_text, source_hash
+from .html_text import autop, to_markdown
+from .message import parse_message
+from .messages import IngestError, say
+from .rules import Rules
+from .text import clean_title, normalize, word_count
+from .wxr import is_wxr, parse_wxr
+
+SOURCE_SUFFIXES = (".txt", ".zip", ".html", ".htm", ".xml")
+ZIP_MEMBER_LIMIT_MB = 64
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+# A photo sent alone, then the text within this time by the same sender:
+# the photo belongs to that text.
+PHOTO_THEN_TEXT = timedelta(minutes=10)
+PHONE_RE_CHARS = set("+0123456789 -()")
+
+
+@dataclass
+class Options:
+    thana: str = ""
+    category: str = ""
+    reporter: str = ""
+    sender: str = ""  # --from
+    since: date | None = None
+    min_words: int = 20
+    dry_run: bool = False
+
+
+@dataclass
+class Result:
+    drafts: list[Draft] = field(default_factory=list)
+    read: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    notices: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    def summary_line(self, options: Options) -> str:
+        labels: dict[str, dict[str, object]] = {
+            "system": {},
+            "media": {},
+            "deleted": {},
+            "short": {"min_words": options.min_words},
+            "sender": {},
+            "since": {"since": options.since},
+            "duplicate": {},
+            "stray": {},
+            "not_post": {},
+        }
+        parts = [
+            say(f"skip_{reason}", n=self.skipped[reason], **dict(values))
+            for reason, values in labels.items()
+            if self.skipped[reason]
+        ]
+        return say(
+            "summary_line",
+            read=self.read,
+            written=len(self.drafts),
+            verb=say("verb_dry" if options.dry_run else "verb_written"),
+            skipped=", ".join(parts) or say("nothing_skipped"),
+        )
+
+
+@dataclass
+class Place:
+    """Where drafts go and what the run is measured against."""
+
+    content: Path  # content/
+    rules: Rules
+    zone: tzinfo  # chat export times (INGEST["timezone"])
+    now: datetime
+    notes: str = "notes"
+    images: str = "images"
+
+
+# --- reading a source ----------------------------------------------------
+
+
+def read_text(path: Path, data: bytes) -> str:
+    if not data.strip():
+        raise IngestError(say("empty", path=path))
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # saved as UTF-16 (Notepad)
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise IngestError(say("binary", path=path)) from None
+    if b"\x00" in data[:8192]:
+        raise IngestError(say("binary", path=path))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise IngestError(say("binary", path=path)) from None
+
+
+def _is_html(text: str) -> bool:
+    head = text[:2000].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or "<html" in head
+
+
+def from_source(source: str, place: Place, options: Options, stdin: str = "") -> Result:
+    """Parse SOURCE (a file, a folder, or '-') into completed drafts."""
+    result = Result()
+    if source == "-":
+        text = normalize(stdin)
+        if not text.strip():
+            raise IngestError(say("empty", path="-"))
+        if is_chat(stdin):
+            _from_chat(Path("-"), stdin, {}, place, options, result)
+            return result
+        result.drafts.append(_message_draft(text, "whatsapp -", place.now, place, True))
+        result.read = 1
+        return result
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in SOURCE_SUFFIXES
+            # what a browser saves beside a page (page_files/) is not a source
+            and not any(
+                part.endswith(("_files", "-files"))
+                for part in p.relative_to(path).parts[:-1]
+            )
+        )
+    elif path.is_file():
+        files = [path]
+    else:
+        raise IngestError(say("missing", path=path))
+    errors = []
+    for file in files:
+        try:
+            _from_file(file, place, options, result)
+        except IngestError as e:
+            errors.append(str(e))
+    if errors:
+        raise IngestError("\n".join(errors))
+    return result
+
+
+def _from_file(path: Path, place: Place, options: Options, result: Result) -> None:
+    data = path.read_bytes()
+    if path.suffix.lower() == ".zip" or data[:4] == b"PK\x03\x04":
+        _from_zip(path, place, options, result)
+        return
+    text = read_text(path, data)
+    if is_wxr(text):
+        _from_wxr(path, data, place, result)
+    elif _is_html(text) or path.suffix.lower() in (".html", ".htm"):
+        _from_article(path, text, place, result)
+    elif is_chat(text):
+        _from_chat(path, text, {}, place, options, result)
+    elif path.suffix.lower() in (".txt", "") or not text.lstrip().startswith("<"):
+        when = datetime.fromtimestamp(path.stat().st_mtime, IST).replace(
+            second=0, microsecond=0
+        )
+        result.drafts.append(
+            _message_draft(normalize(text), f"whatsapp {path.name}", when, place, True)
+        )
+        result.read += 1
+    else:
+        raise IngestError(say("unknown", path=path))
+
+
+def _message_draft(
+    text: str, source: str, when: datetime, place: Place, dated: bool
+) -> Draft:
+    parts = parse_message(text, place.rules)
+    draft = Draft(
+        title=parts.title,
+        date=when,
+        body=parts.body,
+        source=source,
+        # the text alone: the same message pasted, forwarded to another group
+        # or exported again is recognised
+        source_hash=source_hash(text),
+        reporter=parts.reporter,
+        context=parts.labels,
+    )
+    if parts.title_guessed:
+        draft.guessed.append("title")
+    if dated:
+        draft.guessed.append("date")
+        draft.warnings.append(say("no_message_date", when=f"{when:%Y-%m-%d %H:%M}"))
+    if parts.reporter:
+        draft.guessed.append("reporter")
+    if parts.krutidev:
+        draft.warnings.append(say("krutidev"))
+        draft.source += " (Kruti Dev, converted)"
+    return draft
+
+
+# --- chat exports ----------------------------------------------------------
+
+
+def _chat_member(names: list[str]) -> str | None:
+    texts = [n for n in names if n.lower().endswith(".txt") and not n.endswith("/")]
+    for name in texts:
+        base = name.rsplit("/", 1)[-1]
+        if base == "_chat.txt" or base.lower().startswith(
+            ("whatsapp chat", "whatsapp चैट")
+        ):
+            return name
+    return texts[0] if len(texts) == 1 else None
+
+
+class ZipPhotos:
+    """The photos of a chat .zip by file name, read only when a draft needs one."""
+
+    def __init__(self, path: Path, archive: zipfile.ZipFile):
+        self.path = path
+        self.archive = archive
+        self.members = {
+            info.filename.rsplit("/", 1)[-1]: info
+            for info in archive.infolist()
+            if info.filename.lower().endswith(PHOTO_SUFFIXES)
+        }
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.members
+
+    def __getitem__(self, name: str) -> bytes:
+        return _read_member(self.path, self.archive, self.members[name])
+
+
+def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    if info.file_size > ZIP_MEMBER_LIMIT_MB * 2**20:
+        raise IngestError(
+            say("zip_too_big", path=path, name=info.filename, limit=ZIP_MEMBER_LIMIT_MB)
+        )
+    return archive.read(info)
+
+
+def _from_zip(path: Path, place: Place, options: Options, result: Result) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            chat_name = _chat_member(archive.namelist())
+            if chat_name is None:
+                raise IngestError(say("zip_no_chat", path=path))
+            data = _read_member(path, archive, archive.getinfo(chat_name))
+            text = read_text(path / chat_name, data)
+            _from_chat(path, text, ZipPhotos(path, archive), place, options, result)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise IngestError(say("zip_bad", path=path, error=e)) from None
+
+
+def _sender_name(sender: str) -> str:
+    """A sender that is a name, not a phone number."""
+    return "" if set(sender) <= PHONE_RE_CHARS else sender
+
+
+def _skip_reason(
+    msg: ChatMessage, kind: str, body: str, options: Options, wanted: str
+) -> str:
+    """Why a chat message makes no draft ('' when it makes one)."""
+    if kind != "text":
+        return kind
+    if wanted and msg.sender.casefold() != wanted:
+        return "sender"
+    if options.since and msg.when.date() < options.since:
+        return "since"
+    if word_count(body) < options.min_words:
+        return "short"
+    return ""
+
+
+def _from_chat(
+    path: Path,
+    text: str,
+    photos: ZipPhotos | dict[str, bytes],
+    place: Place,
+    options: Options,
+    result: Result,
+) -> None:
+    markers = place.rules.chat
+    chat = parse_chat(text, place.zone)
+    for line in chat.stray_lines:
+        result.notices.append(say("stray_line", path=path, line=line))
+    result.skipped["stray"] += len(chat.stray_lines)  # counted, and kept
+    pending: tuple[ChatMessage, str] | None = None  # a photo sent on its own
+    wanted = normalize(options.sender).casefold().strip()
+    for msg in chat.messages:
+        result.read += 1
+        kind = kind_of(msg, markers)
+        body, names = split_attachments(msg.text, markers)
+        if kind == "media" and names:
+            pending = (msg, names[0])
+        if reason := _skip_reason(msg, kind, body, options, wanted):
+            result.skipped[reason] += 1
+            continue
+        draft = _message_draft(
+            body, f"whatsapp-chat {path.name}:{msg.line}", msg.when, place, False
+        )
+        if not draft.reporter and (name := _sender_name(msg.sender)):
+            draft.reporter = name
+            draft.guessed.append("reporter")
+        if not names and pending and _photo_then_text(pending[0], msg):
+            names = [pending[1]]
+        pending = None
+        if photo := next((n for n in names if n in photos), None):
+            draft.image_from = photos[photo]
+            draft.image_suffix = Path(photo).suffix.lower()
+        result.drafts.append(draft)
+
+
+def _photo_then_text(photo: ChatMessage, msg: ChatMessage) -> bool:
+    """A photo sent alone just before this text, by the same sender."""
+    return photo.sender == msg.sender and msg.when - photo.when <= PHOTO_THEN_TEXT
+
+
+# --- article pages and WordPress exports ------------------------------------
+
+
+def _from_article(path: Path, page_html: str, place: Place, result: Result) -> None:
+    page = parse_article(page_html, path, place.rules, place.zone)
+    result.read += 1
+    if page is None:
+        raise IngestError(say("no_article", path=path))
+    draft = Draft(
+        title=page.title,
+        date=page.date or place.now,
+        body=page.body,
+        source=f"article {path.name}",
+        source_hash=source_hash(page_html),
+        reporter=page.reporter,
+        source_url=page.source_url,
+    )
+    if page.date is None:
+        draft.guessed.append("date")
+        draft.warnings.append(say("no_date"))
+    if page.image is not None:
+        draft.image_from = page.image
+        draft.image_suffix = page.image.suffix.lower()
+    result.drafts.append(draft)
+
+
+def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
+    rules = place.rules
+    try:
+        export = parse_wxr(data, place.zone)
+    except etree.XMLSyntaxError as e:
+        raise IngestError(say("bad_xml", path=path, error=e)) from None
+    result.skipped["not_post"] += export.not_posts
+    result.read += len(export.posts) + export.not_posts
+    for post in export.posts:
+        content = rules.shortcode.sub("", rules.shortcode_block.sub("", post.html))
+        body, byline = to_markdown(autop(content), rules)
+        draft = Draft(
+            title=clean_title(normalize(html.unescape(post.title))),
+            date=post.date or place.now,
+            body=body,
+            source=f"wordpress {path.name}",
+            source_hash=source_hash(post.guid, post.title, post.html),
+            reporter=byline or normalize(post.author),
+            old_url=post.link,
+        )
+        unmatched = []
+        for term in [normalize(t) for t in post.categories + post.tags]:
+            if term in rules.registry.category_by_name and not draft.category:
+                draft.category = term
+            elif term in rules.registry.thana_by_name and not draft.thana:
+                draft.thana = rules.registry.thana_by_name[term].name
+            elif term and term not in draft.tags:
+                draft.tags.append(term)
+                if term in post.categories:
+                    unmatched.append(term)
+        if unmatched:
+            draft.warnings.append(say("unmatched_terms", terms=", ".join(unmatched)))
+        draft.status = post.status
+        result.drafts.append(draft)
+
+
+# --- finishing and writing ----------------------------------------------------
+
+
+def _pick(value: str, names, option: str, registry_file: str) -> str:
+    value = normalize(value).strip()
+    if value in names:
+        return value
+    raise IngestError(
+        say(
+            "bad_override",
+            option=option,
+            value=value,
+            registry=registry_file,
+            hint=did_you_mean(value, names),
+        )
+    )
+
+
+def check_overrides(options: Options, rules: Rules) -> Options:
+    registry = rules.registry
+    if options.thana:
+        name = _pick(
+            options.thana,
+            registry.thana_by_name,
+            "thana",
+            "content/registry/thanas.toml",
+        )
+        options.thana = registry.thana_by_name[name].name
+    if options.category:
+        options.category = _pick(
+            options.category,
+            registry.category_by_name,
+            "category",
+            "content/registry/categories.toml",
+        )
+    return options
+
+
+def imported_hashes(notes_root: Path) -> set[str]:
+    """`source_hash` of every note already under content/notes/."""
+    found = set()
+    for note in notes_root.rglob("*.md"):
+        value = scan_header(note.read_text(encoding="utf-8")).value("source_hash")
+        if value:
+            found.add(value)
+    return found
+
+
+REQUIRED_TO_PUBLISH = ("thana", "category", "reporter", "summary")
+
+
+def _override(draft: Draft, options: Options) -> None:
+    for key in ("thana", "category", "reporter"):
+        if value := getattr(options, key):
+            setattr(draft, key, value)
+            if key in draft.guessed:
+                draft.guessed.remove(key)
+
+
+def _keep_published(draft: Draft) -> None:
+    """A post published before stays so only with every field to publish."""
+    missing = [k for k in REQUIRED_TO_PUBLISH if not getattr(draft, k)]
+    if draft.status == "published" and missing:
+        draft.status = "draft"
+        draft.warnings.append(say("kept_draft", fields=", ".join(missing)))
+
+
+def _place(draft: Draft, place: Place, taken: set[str]) -> None:
+    """The draft's slug, file and photo path: unique, never an existing file."""
+    when = draft.date.astimezone(IST)
+    folder = place.content / place.notes / f"{when:%Y}" / f"{when:%m}"
+    slug = unique_slug(slugify(draft.title), taken)
+    while (folder / f"{slug}.md").exists():
+        taken.add(slug)
+        slug = unique_slug(slug, taken)
+    taken.add(slug)
+    draft.slug = slug
+    draft.file = folder / f"{slug}.md"
+    draft.path = display_path(draft.file)
+    if draft.image_from is None:
+        return
+    images = Path(place.images) / f"{when:%Y}" / f"{when:%m}"
+    image, n = images / f"{slug}{draft.image_suffix}", 2
+    while (place.content / image).exists():
+        image, n = images / f"{slug}-{n}{draft.image_suffix}", n + 1
+    draft.image = image.as_posix()
+    draft.warnings.append(say("image_alt", image=draft.image))
+
+
+def finish(result: Result, place: Place, options: Options) -> Result:
+    """Overrides, guesses, duplicates, slugs, paths and photo paths."""
+    notes_root = place.content / place.notes
+    seen = imported_hashes(notes_root) if notes_root.is_dir() else set()
+    taken = existing_slugs(notes_root) if notes_root.is_dir() else set()
+    kept = []
+    for draft in result.drafts:
+        if draft.source_hash in seen:
+            result.skipped["duplicate"] += 1
+            continue
+        seen.add(draft.source_hash)
+        _override(draft, options)
+        complete(draft, place.rules)
+        _keep_published(draft)
+        _place(draft, place, taken)
+        kept.append(draft)
+    result.drafts = kept
+    return result
+
+
+def files_of(result: Result, place: Place) -> list[tuple[Path, bytes]]:
+    """Every file the drafts of a run write: notes and their photos."""
+    district = place.rules.registry.district.name
+    files = []
+    for draft in result.drafts:
+        assert draft.file is not None, "finish() places every draft"
+        files.append((draft.file, note_text(draft, district).encode("utf-8")))
+        if draft.image and draft.image_from is not None:
+            data = draft.image_from
+            if isinstance(data, Path):
+                data = data.read_bytes()
+            files.append((place.content / draft.image, data))
+    return files
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
+    """Write every file or none: each to a temporary file beside it (synced),
+    then linked into place without replacing anything; on any failure the
+    files already placed are removed again.
+    """
+    temps: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
+    target = None
+    try:
+        for target, data in files:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=".ingest-", dir=target.parent)
+            temps.append((Path(name), target))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        for temp, target in temps:
+            try:
+                os.link(temp, target)
+            except FileExistsError:
+                raise IngestError(say("exists", path=target)) from None
+            placed.append(target)
+    except OSError as e:
+        for done in placed:
+            done.unlink(missing_ok=True)
+        raise IngestError(say("write_failed", path=target, error=e)) from None
+    except IngestError:
+        for done in placed:
+            done.unlink(missing_ok=True)
+        raise
+    finally:
+        for temp, _ in temps:
+            temp.unlink(missing_ok=True)
+    return placed
+
+
+def ingest(source: str, place: Place, options: Options, stdin: str = "") -> Result:
+    """Import SOURCE: parse, complete, and (unless a dry run) write the drafts."""
+    check_overrides(options, place.rules)
+    result = finish(from_source(source, place, options, stdin), place, options)
+    if not options.dry_run:
+        result.written = write_all(files_of(result, place))
+    return result

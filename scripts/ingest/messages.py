@@ -1,0 +1,201 @@
+"""Every message `invoke ingest` shows a reporter, in one place.
+
+Keys are stable names; each value gives the message through the core's
+gettext catalog (plugins/core/messages.py: English msgids with named
+placeholders, Hindi in plugins/core/locale/hi/). Code calls
+`say(key, **values)` and never builds user-facing text itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from plugins.core.errors import CommandError
+from plugins.core.messages import _
+
+MESSAGES: dict[str, Callable[[dict], str]] = {
+    # bad input: name the file (and line) and what to do
+    "missing": lambda v: _(
+        "%(path)s: no such file or folder; give a WhatsApp message "
+        "(.txt), a chat export (.txt or .zip), a saved page (.html) "
+        "or a WordPress export (.xml)",
+        **v,
+    ),
+    "empty": lambda v: _(
+        "%(path)s: the file is empty; copy the message or page into it again",
+        **v,
+    ),
+    "binary": lambda v: _(
+        "%(path)s: this is not text (a binary file?); give a "
+        "WhatsApp message (.txt), a chat export (.txt or .zip), a "
+        "saved page (.html) or a WordPress export (.xml)",
+        **v,
+    ),
+    "unknown": lambda v: _(
+        "%(path)s: cannot tell what kind of source this is; give a "
+        "WhatsApp message (.txt), a chat export (.txt or .zip), a "
+        "saved page (.html) or a WordPress export (.xml)",
+        **v,
+    ),
+    "zip_no_chat": lambda v: _(
+        "%(path)s: this .zip holds no chat text (_chat.txt or "
+        "'WhatsApp Chat with ….txt'); export the chat again with "
+        "'Export chat'",
+        **v,
+    ),
+    "zip_bad": lambda v: _(
+        "%(path)s: the .zip cannot be read (%(error)s); export the chat again",
+        **v,
+    ),
+    "zip_too_big": lambda v: _(
+        "%(path)s: '%(name)s' inside the .zip is larger than "
+        "%(limit)s MB; export the chat again without media",
+        **v,
+    ),
+    "no_article": lambda v: _(
+        "%(path)s: no article found in this page (no <h1> title or "
+        "no paragraphs); save the article's own page, not a list or "
+        "home page",
+        **v,
+    ),
+    "bad_xml": lambda v: _(
+        "%(path)s: not a WordPress export (%(error)s); export again "
+        "with Tools → Export in WordPress",
+        **v,
+    ),
+    "bad_since": lambda v: _(
+        "--since '%(value)s' is not a date; write it as YYYY-MM-DD",
+        **v,
+    ),
+    "bad_override": lambda v: _(
+        "--%(option)s '%(value)s' is not in %(registry)s%(hint)s",
+        **v,
+    ),
+    "stray_line": lambda v: _(
+        "%(path)s:%(line)s: this line is before the first message "
+        "(the export starts in the middle of one?); kept as the "
+        "text of a message without sender",
+        **v,
+    ),
+    "exists": lambda v: _(
+        "%(path)s already exists; nothing was written (run again to pick another name)",
+        **v,
+    ),
+    "write_failed": lambda v: _(
+        "could not write %(path)s (%(error)s); nothing was written",
+        **v,
+    ),
+    # warnings attached to a draft
+    "no_thana": lambda v: _(
+        "no police station found in the text (or two equally "
+        "likely); fill in 'thana' with a name from "
+        "content/registry/thanas.toml",
+        **v,
+    ),
+    "no_category": lambda v: _(
+        "no category found in the text (or two equally likely); "
+        "fill in 'category' with a name from "
+        "content/registry/categories.toml",
+        **v,
+    ),
+    "no_reporter": lambda v: _(
+        "no reporter found (no byline such as 'रिपोर्ट …'); fill in 'reporter'",
+        **v,
+    ),
+    "no_summary": lambda v: _(
+        "no summary could be made; write one or two sentences in 'summary'",
+        **v,
+    ),
+    "krutidev": lambda v: _(
+        "the text was typed in Kruti Dev and has been converted to "
+        "Unicode Hindi; read it through before publishing",
+        **v,
+    ),
+    "image_alt": lambda v: _(
+        "the photo %(image)s was attached; describe it in Hindi in 'image_alt'",
+        **v,
+    ),
+    "unmatched_terms": lambda v: _(
+        "WordPress categories/tags not in the registries: %(terms)s; kept as tags",
+        **v,
+    ),
+    "kept_draft": lambda v: _(
+        "was published on the old site but '%(fields)s' could not "
+        "be found; kept as a draft: fill them in and set 'status: "
+        "published'",
+        **v,
+    ),
+    "no_message_date": lambda v: _(
+        "the message has no date of its own; 'date' is %(when)s "
+        "(when it was saved or pasted), correct it if the news is "
+        "older",
+        **v,
+    ),
+    "no_date": lambda v: _(
+        "no publication date found in the page; 'date' is the time "
+        "of the import, correct it",
+        **v,
+    ),
+    # the closing line of a run
+    "summary_line": lambda v: _(
+        "%(read)s messages read, %(written)s drafts %(verb)s, skipped: %(skipped)s",
+        **v,
+    ),
+    "nothing_skipped": lambda v: _(
+        "none",
+        **v,
+    ),
+    "verb_written": lambda v: _(
+        "written",
+        **v,
+    ),
+    "verb_dry": lambda v: _(
+        "would be written (dry run)",
+        **v,
+    ),
+    "skip_system": lambda v: _(
+        "%(n)s system lines",
+        **v,
+    ),
+    "skip_media": lambda v: _(
+        "%(n)s media only",
+        **v,
+    ),
+    "skip_deleted": lambda v: _(
+        "%(n)s deleted",
+        **v,
+    ),
+    "skip_short": lambda v: _(
+        "%(n)s short (under %(min_words)s words)",
+        **v,
+    ),
+    "skip_sender": lambda v: _(
+        "%(n)s from other senders",
+        **v,
+    ),
+    "skip_since": lambda v: _(
+        "%(n)s before %(since)s",
+        **v,
+    ),
+    "skip_duplicate": lambda v: _(
+        "%(n)s already imported",
+        **v,
+    ),
+    "skip_stray": lambda v: _(
+        "%(n)s lines before the first message (kept as a message)",
+        **v,
+    ),
+    "skip_not_post": lambda v: _(
+        "%(n)s not posts (pages, attachments, menus)",
+        **v,
+    ),
+}
+
+
+def say(key: str, **values: object) -> str:
+    """The message `key` in the reporter's language, `values` filled in."""
+    return MESSAGES[key](values)
+
+
+class IngestError(CommandError):
+    """A source cannot be imported; the message names it and what to do."""

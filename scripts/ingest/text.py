@@ -1,0 +1,346 @@
+"""Pure text rules shared by every kind of source.
+
+Cleaning (drop patterns, shortcodes, bylines), WhatsApp formatting to
+Markdown, titles without emoji, summaries cut at a word, and the station and
+category guesses from the registries.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .rules import Rules
+
+INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"))
+SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000"), " ")
+# Emoji and other pictographs: kept in the body, never in a title or slug.
+EMOJI_EXTRA = frozenset("\ufe0e\ufe0f\u200d\u20e3")
+
+
+def normalize(text: str) -> str:
+    """NFC, LF line ends, no direction marks, no-break spaces as spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text.translate(INVISIBLE).translate(SPACES))
+
+
+def is_emoji(ch: str) -> bool:
+    return (
+        ch in EMOJI_EXTRA
+        or unicodedata.category(ch) in ("So", "Sk", "Cs", "Co")
+        or 0x1F1E6 <= ord(ch) <= 0x1F1FF
+    )
+
+
+def strip_emoji(text: str) -> str:
+    return " ".join("".join(c for c in text if not is_emoji(c)).split())
+
+
+WA_STYLES = (
+    # ```mono``` on one line -> `mono`
+    (re.compile(r"```(.+?)```"), r"`\1`"),
+    (
+        re.compile(
+            r"(?<![^\s(\[\"'“‘])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![^\s).,!?:;।|\]\"'”’–-])"
+        ),
+        r"**\1**",
+    ),
+    (
+        re.compile(
+            r"(?<![^\s(\[\"'“‘])_(?=[^\s_])([^_\n]*?[^\s_])_(?![^\s).,!?:;।|\]\"'”’–-])"
+        ),
+        r"*\1*",
+    ),
+    (
+        re.compile(
+            r"(?<![^\s(\[\"'“‘])~(?=[^\s~])([^~\n]*?[^\s~])~(?![^\s).,!?:;।|\]\"'”’–-])"
+        ),
+        r"<del>\1</del>",
+    ),
+)
+LIST_RE = re.compile(r"^(?:[-*•]\s+)(?P<item>.+)$")
+NUMBERED_RE = re.compile(r"^(?P<n>\d{1,3})[.)]\s+(?P<item>.+)$")
+QUOTE_RE = re.compile(r"^>\s?(?P<item>.*)$")
+LEADING_HASH_RE = re.compile(r"^#")
+FENCE = "```"
+
+
+def inline_markdown(line: str) -> str:
+    """WhatsApp's *bold*, _italic_, ~strike~ and ```mono``` as Markdown."""
+    for pattern, repl in WA_STYLES:
+        line = pattern.sub(repl, line)
+    # '#रतलाम' at a line start would be a Markdown heading.
+    return LEADING_HASH_RE.sub(r"\\#", line)
+
+
+def _line_block(line: str) -> tuple[str, str]:
+    """(kind, Markdown) of one line: 'list', 'numbered', 'quote' or 'text'."""
+    if m := LIST_RE.match(line):
+        return "list", f"- {inline_markdown(m['item'])}"
+    if m := NUMBERED_RE.match(line):
+        return "numbered", f"{m['n']}. {inline_markdown(m['item'])}"
+    if m := QUOTE_RE.match(line):
+        return "quote", f"> {inline_markdown(m['item'])}".rstrip()
+    return "text", inline_markdown(line)
+
+
+def _fences(lines: list[str]) -> list[tuple[bool, list[str]]]:
+    """The lines cut into runs outside and inside ``` blocks spanning lines."""
+    runs: list[tuple[bool, list[str]]] = [(False, [])]
+    for raw in lines:
+        line = raw.strip()
+        inside = runs[-1][0]
+        if not inside and line.startswith(FENCE) and line.count(FENCE) == 1:
+            runs.append((True, [line[len(FENCE) :]] if line[len(FENCE) :] else []))
+        elif inside and line.endswith(FENCE):
+            if line[: -len(FENCE)]:
+                runs[-1][1].append(line[: -len(FENCE)])
+            runs.append((False, []))
+        else:
+            runs[-1][1].append(raw if inside else line)
+    return runs
+
+
+def whatsapp_to_markdown(lines: list[str]) -> str:
+    """Lines of a WhatsApp message as Markdown blocks.
+
+    Each line is a paragraph (WhatsApp shows every line break); runs of list
+    items and quote lines stay together; a ``` block spanning lines becomes a
+    fenced code block.
+    """
+    blocks: list[str] = []
+    for inside, run in _fences(lines):
+        if inside:
+            blocks.append("\n".join([FENCE, *run, FENCE]))
+            continue
+        kind, current = "", list[str]()
+        for line in [*run, ""]:
+            new_kind, item = _line_block(line) if line else ("", "")
+            if current and (new_kind != kind or kind == "text"):
+                joiner = "\n>\n" if kind == "quote" else "\n"
+                blocks.append(joiner.join(current))
+                current = []
+            kind = new_kind
+            if item:
+                current.append(item)
+    return "\n\n".join(b for b in blocks if b.strip())
+
+
+# --- cleaning -----------------------------------------------------------
+
+
+@dataclass
+class Cleaned:
+    lines: list[str]
+    reporter: str = ""
+    dropped: list[str] = field(default_factory=list)
+
+
+BYLINE_SEP_RE = re.compile(r"^[\s:：\-–—]+")
+STARS_RE = re.compile(r"^[*_~]+|[*_~]+$")
+NAME_MAX_WORDS = 5
+SENTENCE_END_RE = re.compile(r"[।.!?]\s*$")
+
+
+def _name(text: str) -> str:
+    text = STARS_RE.sub("", BYLINE_SEP_RE.sub("", text.strip())).strip()
+    return strip_emoji(text.strip(" ,.।-–—*_~"))
+
+
+def byline_name(line: str, rules: Rules) -> str:
+    """The reporter's name if `line` is a byline ('रिपोर्ट …', '✍️ …'), else ''."""
+    bare = STARS_RE.sub("", line.strip()).strip()
+    for prefix in rules.byline_prefixes:
+        if not bare.lower().startswith(prefix.lower()):
+            continue
+        rest = bare[len(prefix) :]
+        if prefix[-1].isalpha() and rest[:1].isalnum():
+            continue  # 'रिपोर्टों' is a word, not a byline
+        name = _name(rest)
+        if name and len(name.split()) <= NAME_MAX_WORDS:
+            return name
+    return ""
+
+
+def closing_name(line: str) -> str:
+    """'- मनोहर मालवीय' as a message's last line: the reporter's name, else ''."""
+    bare = line.strip()
+    if not bare.startswith(("-", "–", "—")) or bare.startswith("--"):
+        return ""
+    name = _name(bare)
+    if not name or len(name.split()) > NAME_MAX_WORDS or SENTENCE_END_RE.search(name):
+        return ""
+    return name
+
+
+def should_drop(line: str, rules: Rules) -> bool:
+    return any(p.search(line) for p in rules.drop_lines)
+
+
+def clean_lines(lines: list[str], rules: Rules, closing: bool = True) -> Cleaned:
+    """Drop boilerplate lines and shortcodes; take the byline out as reporter.
+
+    With `closing`, a last line '- name' (not part of a list) is a byline too
+    (WhatsApp messages; in Markdown it is a list item).
+    """
+    out = Cleaned(lines=[])
+    for line in lines:
+        text = rules.shortcode.sub("", line)
+        if text.strip() != line.strip() and not text.strip():
+            out.dropped.append(line)
+            continue
+        if should_drop(text, rules):
+            out.dropped.append(line)
+            continue
+        if not out.reporter and (name := byline_name(text, rules)):
+            out.reporter = name
+            continue
+        out.lines.append(text)
+    # '- name' closing the message
+    last = next(
+        (i for i in range(len(out.lines) - 1, -1, -1) if out.lines[i].strip()), None
+    )
+    before = out.lines[last - 1].strip() if last else ""
+    if (
+        closing
+        and last is not None
+        and not out.reporter
+        and not LIST_RE.match(before)
+        and (name := closing_name(out.lines[last]))
+    ):
+        out.reporter = name
+        del out.lines[last]
+    return out
+
+
+def dateline_reporter(line: str, rules: Rules) -> tuple[str, str]:
+    """'रतलाम (मनोहर मालवीय) …' -> ('रतलाम …', 'मनोहर मालवीय'); else (line, '')."""
+    m = rules.dateline.match(line)
+    if not m:
+        return line, ""
+    paren = re.search(r"\(([^)]{2,40})\)", m.group(0))
+    if not paren:
+        return line, ""
+    name = _name(paren.group(1))
+    rest = line[: m.start() + paren.start()].rstrip() + line[m.start() + paren.end() :]
+    return rest, name
+
+
+# --- title and summary --------------------------------------------------
+
+MD_PLAIN = (
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"<del>.*?</del>", re.DOTALL), ""),
+    (re.compile(r"(\*\*|__|\*|~~|`)"), ""),
+    (re.compile(r"^\s*(?:>|#{1,6}|[-+]|\d{1,3}\.)\s+", re.MULTILINE), ""),
+    (re.compile(r"\\([\\#*_`\[\]])"), r"\1"),
+)
+SENTENCE_RE = re.compile(r".+?(?:[।!?]+|\.(?=\s|$))(?=\s|$)|.+$", re.DOTALL)
+
+
+def plain_text(markdown: str) -> str:
+    for pattern, repl in MD_PLAIN:
+        markdown = pattern.sub(repl, markdown)
+    return " ".join(markdown.split())
+
+
+def clean_title(text: str) -> str:
+    text = plain_text(STARS_RE.sub("", text.strip()))
+    return strip_emoji(text).strip(" *_~-–—|:")
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters (with …)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+BLOCK_START_RE = re.compile(r"^\s*(?:#{1,6}\s|[-+*]\s|\d{1,3}\.\s|>)")
+
+
+def lead(markdown: str) -> str:
+    """The paragraphs before the first heading, list or quote."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", markdown.strip()):
+        if BLOCK_START_RE.match(block):
+            break
+        blocks.append(block)
+    return "\n\n".join(blocks) or markdown
+
+
+def make_summary(markdown: str, limit: int = 300) -> str:
+    """The first sentence(s) of the text's lead, within `limit` characters."""
+    text = plain_text(lead(markdown))
+    summary = ""
+    for sentence in SENTENCE_RE.findall(text):
+        candidate = f"{summary} {sentence.strip()}".strip()
+        if len(candidate) > limit:
+            break
+        summary = candidate
+    return summary or cut_at_word(text, limit)
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"[^\W\d_][\w\u0900-\u097f]*", text))
+
+
+# --- guesses from the registries ----------------------------------------
+
+THANA_WORD_RE = re.compile(r"^\s*(?:थाना|थाने|थानें|पुलिस|थाना क्षेत्र)")
+
+
+def _occurrences(text: str, name: str) -> list[int]:
+    """Start offsets of `name` as whole words in `text`."""
+    pattern = re.compile(
+        r"(?<![\w\u0900-\u097f])" + re.escape(name) + r"(?![\w\u0900-\u097f])"
+    )
+    return [m.start() for m in pattern.finditer(text)]
+
+
+def guess_thana(title: str, body: str, rules: Rules) -> str:
+    """The station named in the text, by its registry names and aliases.
+
+    Longer names win over the shorter names inside them ('स्टेशन रोड रतलाम'
+    over 'रतलाम'); a name in the title counts three, one followed by थाना /
+    थाने / पुलिस two, elsewhere one. The top station must lead strictly.
+    """
+    registry = rules.registry
+    names = sorted(registry.thana_by_name, key=len, reverse=True)
+    scores: dict[str, int] = {}
+    for text, base in ((title, 3), (body, 1)):
+        taken: list[tuple[int, int]] = []
+        for name in names:
+            for start in _occurrences(text, name):
+                end = start + len(name)
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                taken.append((start, end))
+                weight = base + (1 if THANA_WORD_RE.match(text[end:]) else 0)
+                thana = registry.thana_by_name[name].name
+                scores[thana] = scores.get(thana, 0) + weight
+    return _leader(scores)
+
+
+def guess_category(title: str, body: str, rules: Rules) -> str:
+    """The category whose keywords (categories.toml) occur most; title counts twice."""
+    scores: dict[str, int] = {}
+    for name, keywords in rules.category_keywords.items():
+        if name not in rules.registry.category_by_name:
+            continue
+        score = sum(2 * title.count(k) + body.count(k) for k in keywords if k)
+        if score:
+            scores[name] = score
+    return _leader(scores)
+
+
+def _leader(scores: dict[str, int]) -> str:
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return ""
+    return ranked[0][0]

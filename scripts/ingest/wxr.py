@@ -1,0 +1,123 @@
+"""A WordPress export (WXR, Tools → Export) -> posts with their terms and old URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from email.utils import parsedate_to_datetime
+
+from lxml import etree
+
+NS = {
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "excerpt": "http://wordpress.org/export/1.2/excerpt/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "wp": "http://wordpress.org/export/1.2/",
+}
+# WXR 1.0/1.1 use other version numbers in the wp namespace.
+WP_VERSIONS = ("1.2", "1.1", "1.0")
+PUBLISHED = {"publish": "published", "future": "draft"}
+
+
+@dataclass
+class Post:
+    title: str
+    html: str
+    status: str  # published / draft
+    date: datetime | None
+    link: str
+    guid: str
+    author: str
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Export:
+    posts: list[Post]
+    not_posts: int
+
+
+def is_wxr(text: str) -> bool:
+    head = text[:4000]
+    return "<rss" in head and "wordpress.org/export/" in head
+
+
+def _wp_ns(root) -> str:
+    for version in WP_VERSIONS:
+        ns = f"http://wordpress.org/export/{version}/"
+        if ns in root.nsmap.values():
+            return ns
+    return NS["wp"]
+
+
+def _text(item, path: str, ns: dict) -> str:
+    found = item.find(path, ns)
+    return (found.text or "").strip() if found is not None else ""
+
+
+def _date(item, ns: dict, zone: tzinfo) -> datetime | None:
+    gmt = _text(item, "wp:post_date_gmt", ns)
+    if gmt and not gmt.startswith("0000"):
+        try:
+            return datetime.fromisoformat(gmt + "+00:00")
+        except ValueError:
+            pass
+    local = _text(item, "wp:post_date", ns)
+    if local and not local.startswith("0000"):
+        try:
+            return datetime.fromisoformat(local).replace(tzinfo=zone)
+        except ValueError:
+            pass
+    pub = _text(item, "pubDate", ns)
+    try:
+        return parsedate_to_datetime(pub) if pub else None
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_wxr(data: bytes, zone: tzinfo) -> Export:
+    """Every post of the export; pages, attachments and menu items are counted.
+
+    Raises etree.XMLSyntaxError on what is not XML. Entities are not
+    resolved and nothing is fetched from the network.
+    """
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, recover=False
+    )
+    root = etree.fromstring(data, parser)
+    ns = {**NS, "wp": _wp_ns(root)}
+    authors = {
+        _text(a, "wp:author_login", ns): _text(a, "wp:author_display_name", ns)
+        for a in root.iterfind("channel/wp:author", ns)
+    }
+    posts, not_posts = [], 0
+    for item in root.iterfind("channel/item"):
+        if _text(item, "wp:post_type", ns) not in ("post", ""):
+            not_posts += 1
+            continue
+        status = _text(item, "wp:status", ns)
+        if status in ("trash", "auto-draft", "inherit"):
+            not_posts += 1
+            continue
+        login = _text(item, "dc:creator", ns)
+        posts.append(
+            Post(
+                title=_text(item, "title", ns),
+                html=_text(item, "content:encoded", ns),
+                status=PUBLISHED.get(status, "draft"),
+                date=_date(item, ns, zone),
+                link=_text(item, "link", ns),
+                guid=_text(item, "guid", ns),
+                author=authors.get(login) or login,
+                categories=[
+                    (c.text or "").strip()
+                    for c in item.iterfind("category[@domain='category']")
+                ],
+                tags=[
+                    (c.text or "").strip()
+                    for c in item.iterfind("category[@domain='post_tag']")
+                ],
+            )
+        )
+    return Export(posts, not_posts)
