@@ -11,17 +11,17 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from plugins.core.errors import BuildFailed, BulletinError
+from plugins.core.core import plugin_problems
+from plugins.core.errors import BuildFailed, BulletinError, SettingError, display_path
 from plugins.core.messages import _, ngettext_, set_language
 from plugins.page_reuse import pages_reused
-
-from .reader_cache import reader_cache_key, versioned_cache_path
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,19 @@ def previous_path(output: Path) -> Path:
     return output.parent / f".{output.name}.previous"
 
 
+def template_place(error: BaseException) -> str:
+    """Where in a template an error was raised, as " (file, line N)", or "".
+
+    Jinja names the frames of a running template after its file.
+    """
+    frames = traceback.extract_tb(error.__traceback__)
+    in_templates = [f for f in frames if f.filename.endswith(".html")]
+    if not in_templates:
+        return ""
+    where = in_templates[-1]
+    return f" ({display_path(where.filename)}, line {where.lineno})"
+
+
 def swap_in(staging: Path, output: Path) -> None:
     """Replace `output` with `staging` by two renames; no partial state stays."""
     previous = previous_path(output)
@@ -78,35 +91,45 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
     settings = load_settings(settings_file, overrides)
     set_language(settings)
     output = Path(settings["OUTPUT_PATH"])
+    if output.is_symlink():
+        raise BuildFailed(
+            _(
+                "%(output)s is a link; the build replaces the output folder as a "
+                "whole, so make it a folder (publish to a web server's folder "
+                "with `invoke publish`)",
+                output=display_path(output),
+            )
+        )
     staging = staging_path(output)
     shutil.rmtree(staging, ignore_errors=True)
-    cache = versioned_cache_path(
-        Path(settings["CACHE_PATH"]), reader_cache_key(settings)
-    )
     reuse = {**(settings.get("PAGE_REUSE") or {}), "published": str(output)}
     run_settings = load_settings(
         settings_file,
         {
             **(overrides or {}),
             "OUTPUT_PATH": str(staging),
-            "CACHE_PATH": str(cache),
             "PAGE_REUSE": reuse,
         },
     )
+    wanted = [str(p) for p in run_settings.get("PLUGINS") or ()]
+    if problems := plugin_problems(wanted, wanted):
+        raise BuildFailed("PLUGINS: " + "; ".join(problems))
     collector = _Collector()
     root = logging.getLogger()
     root.addHandler(collector)
     try:
         pelican = Pelican(run_settings)
+        # Pelican has replaced PLUGINS with the plugins it could load.
+        if problems := plugin_problems(wanted, run_settings["PLUGINS"]):
+            raise SettingError("PLUGINS: " + "; ".join(problems))
         pelican.run()
     except BulletinError as e:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(str(e)) from e
+        raise BuildFailed("\n".join([str(e), *collector.errors])) from e
     except Exception as e:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(
-            _("the build stopped: %(error)s", error=f"{e.__class__.__name__}: {e}")
-        ) from e
+        error = f"{e.__class__.__name__}: {e}{template_place(e)}"
+        raise BuildFailed(_("the build stopped: %(error)s", error=error)) from e
     finally:
         root.removeHandler(collector)
     if collector.errors:

@@ -9,7 +9,7 @@ from PIL import Image
 from support import build_site, new_content, note_text, read_html
 
 from plugins.core.errors import BuildFailed
-from scripts.reader_cache import reader_cache_key
+from plugins.core.reader_cache import reader_cache_key
 
 pytestmark = pytest.mark.build
 
@@ -46,11 +46,42 @@ def test_rebuild_reads_changed_notes_and_registry_edits_reach_cached_ones(tmp_pa
     assert listing.find("a", href="/2026/10/doosra/")
 
 
-def test_cache_folder_follows_reading_settings():
+def test_cache_folder_follows_every_setting_but_the_folders():
     base = {"MARKDOWN": {"extension_configs": {}}, "FORMATTED_FIELDS": ["summary"]}
     other = {**base, "FORMATTED_FIELDS": ["summary", "title"]}
     assert reader_cache_key(base) == reader_cache_key(dict(base))
     assert reader_cache_key(base) != reader_cache_key(other)
+    # cached tags and categories carry the settings (their URLs)
+    assert reader_cache_key(base) != reader_cache_key({**base, "TAG_URL": "v/{slug}/"})
+    moved = {**base, "OUTPUT_PATH": "/elsewhere", "CACHE_PATH": "/c"}
+    assert reader_cache_key(base) == reader_cache_key(moved)
+
+
+def test_a_url_setting_change_reaches_cached_notes(tmp_path):
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    output = tmp_path / "output"
+    build_site(content, output)
+    assert read_html(output / "2026/10/namli-yatayat-shivir/index.html").find(
+        "a", href="/tag/helmet/"
+    )
+    build_site(content, output, TAG_URL="vishay/{slug}/")
+    page = read_html(output / "2026/10/namli-yatayat-shivir/index.html")
+    assert page.find("a", href="/vishay/helmet/")
+    assert not page.find("a", href="/tag/helmet/")
+
+
+def test_a_filter_removed_from_the_settings_does_not_break_the_next_build(
+    tmp_path,
+):
+    """A function in the settings is cached with the notes' tags: the next
+    build without it must not try to load it from the cache."""
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    output = tmp_path / "output"
+    scope: dict = {}
+    exec("def mark(text):\n    return text", scope)
+    build_site(content, output, JINJA_FILTERS={"mark": scope["mark"]})
+    build_site(content, output)
+    assert (output / "2026/10/namli-yatayat-shivir/index.html").is_file()
 
 
 def test_checks_skip_unchanged_notes_but_catch_every_change(tmp_path):

@@ -3,6 +3,8 @@ checked at start, and true of a real build."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from pelican.settings import read_settings
 from support import ROOT, SETTINGS, build_site, new_content, note_text
@@ -34,7 +36,9 @@ def test_a_missing_plugin_and_one_that_did_not_load_are_named():
     without = [p for p in PLUGINS if p != contract.PRESS_NOTES]
     problems = plugin_problems(without, [p for p in without if p != contract.FEEDS])
     assert any("'plugins.feeds' did not load" in p for p in problems)
-    assert any("'plugins.press_notes' is not in PLUGINS; add it" in p for p in problems)
+    assert any(
+        "'plugins.press_notes' is not running: add it to PLUGINS" in p for p in problems
+    )
 
 
 def test_core_must_come_first():
@@ -82,3 +86,45 @@ def test_every_declared_note_attribute_is_set_on_a_real_build(tmp_path):
     for name in declared:
         assert hasattr(note, name), name
         assert name in contract.EnrichedNote.__annotations__, name
+
+
+@pytest.mark.build
+def test_a_plugin_that_fails_to_import_stops_the_build_before_building(
+    tmp_path, monkeypatch
+):
+    """Pelican only logs a plugin it cannot load; the build names it at once."""
+    package = tmp_path / "broken_plugin"
+    package.mkdir()
+    (package / "__init__.py").write_text("import no_such_module\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    with pytest.raises(BuildFailed) as failed:
+        build_site(content, tmp_path / "output", PLUGINS=[*PLUGINS, "broken_plugin"])
+    assert "plugin 'broken_plugin' did not load" in str(failed.value)
+    assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.build
+def test_an_error_in_a_template_names_the_template_and_line(tmp_path):
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    page = theme / "templates" / "article.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(
+        text.replace("{% block content %}", "{% block content %}{{ 1 // 0 }}", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildFailed, match=r"ZeroDivisionError.*article\.html, line"):
+        build_site(content, tmp_path / "output", THEME=str(theme))
+
+
+@pytest.mark.build
+def test_an_output_link_is_refused_before_building(tmp_path):
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    www = tmp_path / "www"
+    www.mkdir()
+    (tmp_path / "output").symlink_to(www)
+    with pytest.raises(BuildFailed, match="is a link"):
+        build_site(content, tmp_path / "output")
+    assert list(www.iterdir()) == []

@@ -7,7 +7,7 @@ import pytest
 from support import ROOT
 
 from plugins.core import messages
-from plugins.core.errors import ContentError, Problem
+from plugins.core.errors import ContentError, Problem, SettingError
 from plugins.core.messages import _, set_language, untranslated_messages
 
 
@@ -52,9 +52,38 @@ def test_english_by_setting_or_environment(monkeypatch, env, setting, expected):
         set_language({})
 
 
+def test_an_unknown_environment_language_leaves_the_setting(monkeypatch):
+    monkeypatch.setenv(messages.ENV, "fr")
+    try:
+        set_language({messages.SETTING: "en"})
+        assert _("the file is missing") == "the file is missing"
+    finally:
+        set_language({})
+
+
+def test_a_wrong_language_setting_names_the_setting():
+    with pytest.raises(SettingError, match="MESSAGES_LANGUAGE = 'English'"):
+        set_language({messages.SETTING: "English"})
+
+
 def test_placeholders_are_filled_in_both_languages(monkeypatch):
     for lang in ("hi", "en"):
         monkeypatch.setenv(messages.ENV, lang)
         text = _("the build stopped: %(error)s", error="KeyError: 'x'")
         assert text.endswith("KeyError: 'x'"), text
         assert "%(" not in text
+
+
+def test_problems_with_and_without_lines_are_listed_together():
+    """A missing field (no line) beside a wrong date (a line) in one note."""
+    problems = [
+        Problem("content/notes/a.md", 2, "date", "'2026-09-31' is not a date"),
+        Problem("content/notes/a.md", None, "reporter", "'reporter' is missing"),
+        Problem("content/notes/0.md", 7, None, "no text"),
+    ]
+    error = ContentError(problems)
+    assert [(p.path, p.line) for p in error.problems] == [
+        ("content/notes/0.md", 7),
+        ("content/notes/a.md", None),
+        ("content/notes/a.md", 2),
+    ]

@@ -16,13 +16,9 @@ from pelican import signals
 from PIL import Image
 from support import ROOT, build_site, note_text
 
+from plugins.core.describe import Unstable, stable
 from plugins.core.errors import BuildFailed
-from plugins.page_reuse.reuse import (
-    MANIFEST_FOLDER,
-    Unstable,
-    stable,
-    template_reads,
-)
+from plugins.page_reuse.reuse import MANIFEST_FOLDER, template_reads
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -241,10 +237,22 @@ def test_stable_descriptions():
         stable({"k": [object()]})
 
 
+def test_a_function_is_described_by_its_code_not_only_its_name():
+    """A filter in pelicanconf.py whose body changes changes every page key."""
+    first: dict = {}
+    second: dict = {}
+    exec("def mark(text):\n    return text + ' [v1]'", first)
+    exec("def mark(text):\n    return text + ' [v2]'", second)
+    again: dict = {}
+    exec("def mark(text):\n    return text + ' [v1]'", again)
+    assert stable(first["mark"]) != stable(second["mark"])
+    assert stable(first["mark"]) == stable(again["mark"])
+
+
 def test_the_settings_are_described_alike_in_every_process():
     code = (
         "import hashlib; from pelican.settings import read_settings;"
-        "from plugins.page_reuse.reuse import stable;"
+        "from plugins.core.describe import stable;"
         "s = stable(read_settings('pelicanconf.py'));"
         "print(hashlib.sha256(s.encode()).hexdigest())"
     )

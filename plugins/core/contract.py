@@ -137,18 +137,32 @@ def needs(plugin: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*read, *FOLLOWS.get(plugin, ())]))
 
 
+# The plugins the theme and the other plugins cannot do without (page reuse
+# only saves time).
+REQUIRED = (
+    CORE,
+    PRESS_NOTES,
+    HINDI_TEXT,
+    TRANSLATIONS,
+    PHOTOS,
+    LISTINGS,
+    FEEDS,
+    WHATSAPP,
+)
+
+
 def order_problems(plugins: Sequence[str]) -> list[str]:
-    """What is wrong with the order of PLUGINS, each with the fix."""
-    problems = []
+    """What is wrong with the plugins running, in this order, each with the fix."""
+    problems = [
+        f"'{name}' is not running: add it to PLUGINS, or if it is there it "
+        "failed to load (the error above says why)"
+        for name in REQUIRED
+        if name not in plugins
+    ]
     position = {name: i for i, name in enumerate(plugins)}
     for name in plugins:
         for before in needs(name):
-            if before not in position:
-                problems.append(
-                    f"'{name}' reads what '{before}' adds, but '{before}' is not "
-                    "in PLUGINS; add it"
-                )
-            elif position[before] > position[name]:
+            if before in position and position[before] > position[name]:
                 problems.append(
                     f"'{name}' reads what '{before}' adds; move '{before}' "
                     f"before '{name}' in PLUGINS"

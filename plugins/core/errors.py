@@ -33,7 +33,7 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     return _("; did you mean '%(name)s'?", name=close[0]) if close else ""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong in one file, with what to do about it."""
 
@@ -41,6 +41,10 @@ class Problem:
     line: int | None
     field: str | None
     message: str
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """File, then line (problems of the whole file first), field, message."""
+        return (self.path, self.line or 0, self.field or "", self.message)
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -56,7 +60,7 @@ class ContentError(BulletinError):
     """The content cannot be published; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=Problem.sort_key)
         lines = "\n".join(f"  {p}" for p in self.problems)
         head = ngettext_(
             "%(num)s problem in the content:",

@@ -54,16 +54,28 @@ def load_translations(po_path: Path, locale: str) -> Translations:
 
 
 def set_language(settings: dict | None) -> str:
-    """Choose the language from the settings (BULLETIN_LANG still wins)."""
+    """Choose the language from the settings (BULLETIN_LANG still wins);
+    a MESSAGES_LANGUAGE other than "hi" or "en" is a SettingError.
+    """
+    from .errors import SettingError  # errors.py itself uses _()
+
     wanted = (settings or {}).get(SETTING) or DEFAULT_LANGUAGE
-    _chosen["setting"] = str(wanted).lower()[:2]
+    if wanted not in LANGUAGES:
+        raise SettingError(
+            f"{SETTING} = {wanted!r}: write one of {', '.join(map(repr, LANGUAGES))}"
+        )
+    _chosen["setting"] = wanted
     return language()
 
 
 def language() -> str:
-    """'hi' or 'en': BULLETIN_LANG, else the MESSAGES_LANGUAGE setting, else Hindi."""
-    wanted = (os.environ.get(ENV) or _chosen.get("setting") or DEFAULT_LANGUAGE)[:2]
-    return wanted.lower() if wanted.lower() in LANGUAGES else DEFAULT_LANGUAGE
+    """'hi' or 'en': BULLETIN_LANG if it names one of them, else the
+    MESSAGES_LANGUAGE setting, else Hindi.
+    """
+    env = os.environ.get(ENV, "").strip().lower()[:2]
+    if env in LANGUAGES:
+        return env
+    return _chosen.get("setting", DEFAULT_LANGUAGE)
 
 
 @lru_cache(maxsize=4)

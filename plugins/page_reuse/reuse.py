@@ -21,24 +21,21 @@ with a clean build.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib.metadata
 import json
 import logging
 import os
 import sys
-from datetime import date, datetime
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateNotFound, meta, nodes
-from pelican.contents import Content
-from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from plugins.core import contract
 from plugins.core.code import LOADED, changed_since_loaded, tree_digest
+from plugins.core.describe import Unstable, stable
 from plugins.core.files import write_atomic
 from plugins.press_notes.validate import KNOWN
 
@@ -69,49 +66,6 @@ NOTE_PAGE_ARGS = frozenset({"article", "category", "blog"})
 PAGE_NAMES = NOTE_PAGE_ARGS | {"output_file", "localsiteurl", contract.FEED_INDEX}
 # What a template may read on the note (named `article`, or `note` in macros).
 READABLE = frozenset(KNOWN) | set(NOTE_FIELDS) | set(DERIVED_FIELDS) | {"metadata"}
-
-
-class Unstable(ValueError):
-    """A value has no description that is the same in every process."""
-
-
-SCALARS = (str, int, float, bool, type(None))
-
-
-def stable_collection(value) -> str | None:
-    """Describe a list, tuple, dict or set (items described by stable), or None."""
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join([stable(v) for v in value]) + "]"
-    if isinstance(value, dict):
-        items = sorted([(stable(k), stable(v)) for k, v in value.items()])
-        return "{" + ",".join([f"{k}:{v}" for k, v in items]) + "}"
-    if isinstance(value, (set, frozenset)):
-        return "{" + ",".join(sorted([stable(v) for v in value])) + "}"
-    return None
-
-
-def stable(value) -> str:
-    """Describe `value` the same way in every process, or raise Unstable."""
-    if isinstance(value, SCALARS):
-        return repr(value)
-    if (described := stable_collection(value)) is not None:
-        return described
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, URLWrapper):
-        # its URL is made from the slug and the settings (in the site key)
-        extra = getattr(value, "description", None)
-        return f"{type(value).__qualname__}({value.name!r},{value.slug!r},{extra!r})"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        parts = [stable(getattr(value, f.name)) for f in dataclasses.fields(value)]
-        return f"{type(value).__qualname__}(" + ",".join(parts) + ")"
-    if isinstance(value, Path):
-        return repr(str(value))
-    if isinstance(value, Content):  # a page in the menu: all its fields
-        return f"{type(value).__qualname__}({value.url!r},{stable(value.metadata)})"
-    if callable(value) and hasattr(value, "__qualname__"):
-        return f"{getattr(value, '__module__', '?')}.{value.__qualname__}"
-    raise Unstable(f"{type(value).__module__}.{type(value).__qualname__}")
 
 
 def theme_roots(settings: dict) -> list[Path]:

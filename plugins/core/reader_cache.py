@@ -1,0 +1,61 @@
+"""Where Pelican keeps its reader cache: a folder named after what shapes it.
+
+Pelican reuses a file's cached reading while the file is unchanged, even if
+the code or settings that read it have changed, and what it keeps (notes,
+their tags and categories) carries a copy of the settings, functions
+included. Naming the folder after the plugin code this process runs
+(plugins/core/code.py), the reading libraries' versions and every setting
+(plugins/core/describe.py: a function by its code) makes any such change
+start from an empty cache instead of serving stale pages, or failing to
+load a function that is gone. The core plugin points CACHE_PATH there when
+a build starts, so a plain `pelican` run does the same as `invoke build`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import shutil
+from pathlib import Path
+
+from .code import LOADED
+from .describe import Unstable, stable
+
+READING_PACKAGES = ("pelican", "markdown", "nh3", "lxml")
+# Settings that only say where this build writes or what a share run asks:
+# the same notes read the same way whatever they are.
+NOT_READING_SETTINGS = frozenset(
+    {"OUTPUT_PATH", "CACHE_PATH", "PAGE_REUSE", "WHATSAPP_RUN"}
+)
+KEY_LENGTH = 16
+
+
+def reader_cache_key(settings: dict) -> str | None:
+    """A short hash of the plugin code, reading libraries and settings, or
+    None when a setting cannot be described (then no cache is kept).
+    """
+    digest = hashlib.sha256()
+    digest.update(LOADED.encode())
+    for package in READING_PACKAGES:
+        digest.update(importlib.metadata.version(package).encode())
+    reading = {k: v for k, v in settings.items() if k not in NOT_READING_SETTINGS}
+    try:
+        digest.update(stable(reading).encode())
+    except Unstable:
+        return None
+    return digest.hexdigest()[:KEY_LENGTH]
+
+
+def versioned_cache_path(cache_root: Path, key: str) -> Path:
+    """`cache_root/key`, removing caches left by other versions (folders
+    named like a key; other folders there are not the reader cache's).
+    """
+    if cache_root.is_dir():
+        for old in cache_root.iterdir():
+            if old.is_dir() and old.name != key and is_key(old.name):
+                shutil.rmtree(old, ignore_errors=True)
+    return cache_root / key
+
+
+def is_key(name: str) -> bool:
+    return len(name) == KEY_LENGTH and all(c in "0123456789abcdef" for c in name)
