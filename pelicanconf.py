@@ -140,3 +140,11 @@ INGEST = {
     "timezone": "Asia/Kolkata",
     "rules": "registry/ingest.toml",
 }
+
+# A production build (publishconf.py sets PRODUCTION) refuses sample WhatsApp
+# groups and invite links that are not real, unless ALLOW_SAMPLE_GROUPS
+# (publishconf.py reads BULLETIN_ALLOW_SAMPLES=1 from the environment).
+# Development builds show the samples; the join page says they are a
+# demonstration.
+PRODUCTION = False
+ALLOW_SAMPLE_GROUPS = False

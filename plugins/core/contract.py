@@ -48,6 +48,9 @@ LATEST_NOTES = "latest_notes"  # the home page's notes, newest first
 FEED_INDEX = "FEED_INDEX"  # plugins.feeds.plan.FeedIndex (read per page)
 FEEDS_PAGE_URL = "FEEDS_PAGE_URL"  # site path of the feeds page
 WHATSAPP_JOIN_URL = "whatsapp_join_url"  # site path of the join page
+WHATSAPP_DEMO = "whatsapp_demo"  # True if the groups shown are samples
+# {station page URL: [plugins.whatsapp.groups.Group]} for station pages
+WHATSAPP_STATION_GROUPS = "whatsapp_station_groups"
 
 # Note attributes.
 CANONICAL_URL = "canonical_url"  # absolute URL of the note page
@@ -70,6 +73,8 @@ HANDED: tuple[Handed, ...] = (
     Handed(FEED_INDEX, "context", FEEDS, False),
     Handed(FEEDS_PAGE_URL, "context", FEEDS, True),
     Handed(WHATSAPP_JOIN_URL, "context", WHATSAPP, True),
+    Handed(WHATSAPP_DEMO, "context", WHATSAPP, False),
+    Handed(WHATSAPP_STATION_GROUPS, "context", WHATSAPP, False),
     Handed(CANONICAL_URL, "note", PRESS_NOTES, True, readers=(FEEDS, WHATSAPP)),
     Handed(SUMMARY_TEXT, "note", PRESS_NOTES, True, readers=(FEEDS, WHATSAPP)),
     Handed(WORD_COUNT, "note", PRESS_NOTES, False),
