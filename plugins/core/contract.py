@@ -45,6 +45,8 @@ REGISTRY = "registry"  # plugins.press_notes.registry.Registry
 NOTE_SLUGS = "note_slugs"  # {absolute note path: slug}
 PHOTO_STATE = "photos"  # plugins.photos.photos.Photos
 LATEST_NOTES = "latest_notes"  # the home page's notes, newest first
+LEAD_NOTE = "lead_note"  # the home page's lead story (None without notes)
+OTHER_NOTES = "other_notes"  # the home page's notes after the lead
 FEED_INDEX = "FEED_INDEX"  # plugins.feeds.plan.FeedIndex (read per page)
 FEEDS_PAGE_URL = "FEEDS_PAGE_URL"  # site path of the feeds page
 WHATSAPP_JOIN_URL = "whatsapp_join_url"  # site path of the join page
@@ -70,6 +72,8 @@ HANDED: tuple[Handed, ...] = (
     Handed(NOTE_SLUGS, "context", PRESS_NOTES, False),
     Handed(PHOTO_STATE, "context", PHOTOS, False),
     Handed(LATEST_NOTES, "context", LISTINGS, False),
+    Handed(LEAD_NOTE, "context", LISTINGS, False),
+    Handed(OTHER_NOTES, "context", LISTINGS, False),
     Handed(FEED_INDEX, "context", FEEDS, False),
     Handed(FEEDS_PAGE_URL, "context", FEEDS, True),
     Handed(WHATSAPP_JOIN_URL, "context", WHATSAPP, True),
