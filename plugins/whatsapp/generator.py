@@ -28,6 +28,7 @@ from .pages import (
     offers_json,
     og_image,
     preview_alt,
+    share_index,
     share_note,
     share_page,
 )
@@ -197,6 +198,9 @@ class WhatsAppGenerator(Generator):
             relative_urls=self.settings["RELATIVE_URLS"],
             url=share_url,
             share=self.share,
+            share_index=share_index(
+                self.share, [t.name for t in self.context["registry"].thanas]
+            ),
         )
         if self.plan_file is not None:
             self.plan_file.write_text(
