@@ -19,7 +19,7 @@ from plugins.core.settings import namespaced
 from .draw import icon_files, manifest
 
 SETTING = "SITE_ICONS"
-MANIFEST = "manifest.webmanifest"
+MANIFEST = "manifest.webmanifest"  # linked by theme/templates/base.html
 DEFAULTS = {
     # The letter on the icon (the first letter of the district's name).
     "text": "र",
@@ -46,8 +46,6 @@ def plugin_settings(settings: dict) -> dict:
 class IconsGenerator(Generator):
     def generate_context(self):
         self.conf = plugin_settings(self.settings)
-        self.context["SITE_ICONS_MANIFEST"] = MANIFEST
-        self.context["SITE_ICONS_THEME_COLOR"] = self.conf["background"]
 
     def generate_output(self, writer):
         conf = self.conf
