@@ -11,8 +11,9 @@ from types import SimpleNamespace
 import pytest
 from pelican.settings import read_settings
 from PIL import Image
-from support import ROOT, SETTINGS, read_html
+from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
+from plugins.icons.draw import PNG_SIZES
 from plugins.listings.pages import lead_story
 from plugins.press_notes import registry_for
 from plugins.whatsapp.groups import load_groups
@@ -163,3 +164,17 @@ def test_the_header_is_light_on_a_phone_and_nothing_is_missing(browser, served, 
         "image/vnd.microsoft.icon",
         "image/x-icon",
     )
+
+
+def test_icons_are_drawn_once_and_kept_in_the_cache(tmp_path):
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    output = tmp_path / "output"
+    build_site(content, output)
+    (folder,) = (tmp_path / "cache" / "icons").iterdir()
+    made = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert set(made) == {"favicon.ico", *PNG_SIZES}
+    build_site(content, output)
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == made
+    for name in made:
+        assert (output / name).read_bytes() == (folder / name).read_bytes()
+    assert (output / "manifest.webmanifest").is_file()

@@ -6,6 +6,7 @@ WhatsApp preview cards, so a Devanagari letter with a matra draws right.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 
@@ -17,6 +18,16 @@ from plugins.whatsapp.preview import load_font
 ICO_SIZES = (16, 32)
 PNG_SIZES = {"apple-touch-icon.png": 180, "icon-192.png": 192, "icon-512.png": 512}
 SUPERSAMPLE = 512  # drawn once at this size, then scaled down
+ICON_FILES = ("favicon.ico", *PNG_SIZES)
+# Part of the cache key: change it when the drawing changes.
+CODE_VERSION = "1"
+
+
+def cache_key(text: str, font_digest: str, background: str, color: str) -> str:
+    """A hash of everything the icon files are made from."""
+    parts = [CODE_VERSION, text, font_digest, background, color, ICO_SIZES, PNG_SIZES]
+    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
 
 
 def draw_icon(text: str, font_path: str, background: str, color: str) -> Image.Image:

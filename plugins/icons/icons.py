@@ -3,7 +3,10 @@ app manifest, written at the site root (so /favicon.ico is never missing).
 
 register() only connects signals; the drawing is in draw.py. The icon is
 the SITE_ICONS letter on the header's colour, drawn with Noto Sans
-Devanagari (the font the WhatsApp preview cards need too).
+Devanagari (the font the WhatsApp preview cards need too). Drawing and
+compressing take about a second, so the files are kept in a cache folder
+named by a hash of what they are made from and put into the output as hard
+links, like the photo copies.
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from plugins.core.files import write_atomic
+from plugins.core.files import cache_folder, file_digest, place, write_atomic
 from plugins.core.settings import namespaced
 
-from .draw import icon_files, manifest
+from .draw import ICON_FILES, cache_key, icon_files, manifest
 
 SETTING = "SITE_ICONS"
 MANIFEST = "manifest.webmanifest"  # linked by theme/templates/base.html
@@ -28,6 +31,8 @@ DEFAULTS = {
     "background": "#12355b",
     "color": "#ffffff",
     "font": "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Bold.ttf",
+    # Cache folder, relative to the folder that holds PATH.
+    "cache": "cache/icons",
 }
 
 
@@ -47,21 +52,31 @@ class IconsGenerator(Generator):
     def generate_context(self):
         self.conf = plugin_settings(self.settings)
 
+    def cached_icons(self) -> Path:
+        """The folder of this build's icon files, made if missing."""
+        conf = self.conf
+        drawing = (conf["text"], conf["font"], conf["background"], conf["color"])
+        key = cache_key(conf["text"], file_digest(conf["font"]), *drawing[2:])
+        folder = cache_folder(self.settings, conf["cache"]) / key
+        if not all((folder / name).is_file() for name in ICON_FILES):
+            for name, data in icon_files(*drawing).items():
+                write_atomic(folder / name, data)
+        return folder
+
     def generate_output(self, writer):
         conf = self.conf
         out = Path(self.output_path)
-        files = icon_files(
-            conf["text"], conf["font"], conf["background"], conf["color"]
-        )
+        folder = self.cached_icons()
+        for name in ICON_FILES:
+            place(folder / name, out / name)
         site = self.settings["SITEURL"]
-        files[MANIFEST] = manifest(
+        data = manifest(
             self.settings["SITENAME"],
             conf["short_name"],
             f"{site}/",
             {"background_color": "#ffffff", "theme_color": conf["background"]},
         )
-        for name, data in files.items():
-            write_atomic(out / name, data)
+        write_atomic(out / MANIFEST, data)
 
 
 def get_generators(pelican):

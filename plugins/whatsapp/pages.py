@@ -204,7 +204,8 @@ class StationDigests:
 def share_index(page: SharePage, thana_names: list[str]) -> list[StationDigests]:
     """The digests grouped by police station, in registry order, for the
     list at the top of the admin page (a group covering two stations is
-    under both); digests of groups no longer in the registry come last."""
+    under both); digests of groups no longer in the registry come last.
+    """
     index = [
         StationDigests(name, tuple(d for d in page.digests if name in d.thanas))
         for name in thana_names
