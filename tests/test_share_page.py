@@ -5,8 +5,10 @@ whole (no URL cut off, nothing hidden in the box)."""
 from __future__ import annotations
 
 import pytest
-from conftest import ARTIFACTS, read_html
+from conftest import ARTIFACTS, ROOT, read_html
+from test_quality import AXE_RUN, AXE_TAGS, TAP_TARGETS
 
+from plugins.bench.node_tools import axe_script
 from plugins.whatsapp.message import DigestItem
 from plugins.whatsapp.pages import GroupDigest, SharePage, share_index
 
@@ -83,3 +85,22 @@ def test_copy_text_shows_whole_on_a_phone(browser, served):
         assert box["sw"] <= box["cw"], box  # nothing cut off at the side
         assert box["sh"] <= box["ch"] + 1, box  # nor hidden below
     assert abs(top) < 2  # the jump link brought the group to the top
+
+
+@pytest.mark.browser
+def test_the_admin_page_passes_axe_with_big_tap_targets(browser, served):
+    context = browser.new_context(viewport=PHONE, locale="hi-IN")
+    page = context.new_page()
+    try:
+        page.goto(f"{served}/share/")
+        for summary in page.locator("nav#groups summary").all():
+            summary.click()  # open every station: its links are measured too
+        targets = page.evaluate(TAP_TARGETS, 44)
+        page.add_script_tag(path=str(axe_script(ROOT)))
+        result = page.evaluate(AXE_RUN, AXE_TAGS)
+    finally:
+        context.close()
+    assert targets["count"] > 20
+    assert targets["small"] == []
+    assert result["passes"] > 15
+    assert result["violations"] == []
