@@ -5,12 +5,14 @@ whole (no URL cut off, nothing hidden in the box)."""
 from __future__ import annotations
 
 import pytest
-from conftest import ARTIFACTS, ROOT, read_html
+from support import ARTIFACTS, ROOT, read_html
 from test_quality import AXE_RUN, AXE_TAGS, TAP_TARGETS
 
-from plugins.bench.node_tools import axe_script
 from plugins.whatsapp.message import DigestItem
 from plugins.whatsapp.pages import GroupDigest, SharePage, share_index
+from scripts.bench.node_tools import axe_script
+
+pytestmark = pytest.mark.build
 
 PHONE = {"width": 360, "height": 640}
 
