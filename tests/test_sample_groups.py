@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from support import ROOT, build_site, new_content, note_text, read_html
 
+from plugins.core import messages
 from plugins.core.errors import BuildFailed
 from plugins.whatsapp.groups import real_invite
 from scripts.build import build
@@ -49,13 +50,15 @@ def test_a_production_build_refuses_the_sample_groups(tmp_path, monkeypatch):
     output = tmp_path / "output"
     output.mkdir()
     (output / "keep.html").write_text("old site", encoding="utf-8")
+    monkeypatch.setenv(messages.ENV, "hi")  # what an admin reads
     with pytest.raises(BuildFailed) as e:
         publish(tmp_path, monkeypatch, allow=False)
     message = str(e.value)
     assert "groups.toml [[group]] #1 'station-road-1' [sample]" in message
     assert "#60 " in message
     assert "BULLETIN_ALLOW_SAMPLES=1" in message
-    assert "delete 'sample = true'" in message
+    assert "नमूना ग्रुप प्रकाशित नहीं हो सकता" in message
+    assert "'sample = true' हटा दें" in message
     assert (output / "keep.html").read_text(encoding="utf-8") == "old site"
 
 
@@ -75,13 +78,15 @@ def content_with(tmp_path, invite: str, extra: str = ""):
     return content
 
 
-def test_production_refuses_a_fake_invite_not_marked_sample(tmp_path):
+def test_production_refuses_a_fake_invite_not_marked_sample(tmp_path, monkeypatch):
     content = content_with(tmp_path, "https://chat.whatsapp.com/FakeDemoRatlamGroup001")
+    monkeypatch.setenv(messages.ENV, "en")  # English by BULLETIN_LANG
     with pytest.raises(BuildFailed) as e:
         build_site(content, tmp_path / "output", PRODUCTION=True)
     message = str(e.value)
     assert "groups.toml [[group]] #1 'namli-1' [invite]" in message
     assert "FakeDemoRatlamGroup001' is not a real invite link" in message
+    assert "mark the group 'sample = true' and set BULLETIN_ALLOW_SAMPLES=1" in message
 
 
 def test_production_publishes_a_real_group_without_notice(tmp_path):

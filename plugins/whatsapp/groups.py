@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.messages import _
 from plugins.core.toml_files import load_toml
 from plugins.press_notes.registry import SLUG_RE, Registry, Thana, text_field
 
@@ -26,6 +27,8 @@ INVITE_RE = re.compile(r"^https://chat\.whatsapp\.com/(?P<code>[A-Za-z0-9]{20,24
 REAL_CODE_RE = re.compile(r"^[A-Za-z0-9]{22}$")
 PLACEHOLDER_RE = re.compile(r"fake|demo|sample|example|placeholder|x{4,}|0{6,}", re.I)
 FIELDS = ("id", "name", "thanas", "invite", "admin", "sample")
+# What publishconf.py reads to let a production build publish sample groups.
+ALLOW_SAMPLES_ENV = "BULLETIN_ALLOW_SAMPLES=1"
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ def _sample(entry: dict, where: str, problems: list[Problem]) -> bool:
                 where,
                 None,
                 "sample",
-                "'sample' must be true (a made-up entry) or left out",
+                _("'sample' must be true (a made-up entry) or left out"),
             )
         )
         return False
@@ -137,10 +140,13 @@ def publishable_problems(groups: list[Group], path: str) -> list[Problem]:
                     where,
                     None,
                     "sample",
-                    "a sample group cannot be published: put the group's real "
-                    "invite link in 'invite' and delete 'sample = true' (or "
-                    "delete the group); to publish a demonstration, set "
-                    "BULLETIN_ALLOW_SAMPLES=1",
+                    _(
+                        "a sample group cannot be published: put the group's "
+                        "real invite link in 'invite' and delete 'sample = "
+                        "true' (or delete the group); to publish a "
+                        "demonstration, set %(env)s",
+                        env=ALLOW_SAMPLES_ENV,
+                    ),
                 )
             )
         elif not real_invite(g.invite):
@@ -149,11 +155,15 @@ def publishable_problems(groups: list[Group], path: str) -> list[Problem]:
                     where,
                     None,
                     "invite",
-                    f"'{g.invite}' is not a real invite link; copy it from the "
-                    "group's 'Invite via link' screen (https://chat.whatsapp.com/ "
-                    "followed by a 22-letter code); to publish a demonstration, "
-                    "mark the group 'sample = true' and set "
-                    "BULLETIN_ALLOW_SAMPLES=1",
+                    _(
+                        "'%(link)s' is not a real invite link; copy it from the "
+                        "group's 'Invite via link' screen (%(prefix)s followed "
+                        "by a 22-letter code); to publish a demonstration, "
+                        "mark the group 'sample = true' and set %(env)s",
+                        link=g.invite,
+                        prefix="https://chat.whatsapp.com/",
+                        env=ALLOW_SAMPLES_ENV,
+                    ),
                 )
             )
     return problems
