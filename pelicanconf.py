@@ -50,6 +50,7 @@ PLUGINS = [
     "plugins.listings",
     "plugins.feeds",
     "plugins.whatsapp",
+    "plugins.icons",
     "plugins.page_reuse",
 ]
 
@@ -60,7 +61,9 @@ PLUGINS = [
 #                summary limit, reading speed, default reporter
 #   LISTINGS     plugins/listings/listings.py: notes per list page and on the
 #                home page (older notes sit on numbered pages counted from the
-#                oldest, so a numbered page keeps its notes)
+#                oldest, so a numbered page keeps its notes), the lead story
+#   SITE_ICONS   plugins/icons/icons.py: the letter and colours of the icon,
+#                the short name under it on a phone's home screen
 #   PHOTOS       plugins/photos/photos.py: widths and quality of the copies
 #   FEEDS        plugins/feeds/settings.py: items per feed, entry id authority
 #   WHATSAPP     plugins/whatsapp/settings.py: share message and digest
@@ -140,3 +143,11 @@ INGEST = {
     "timezone": "Asia/Kolkata",
     "rules": "registry/ingest.toml",
 }
+
+# A production build (publishconf.py sets PRODUCTION) refuses sample WhatsApp
+# groups and invite links that are not real, unless ALLOW_SAMPLE_GROUPS
+# (publishconf.py reads BULLETIN_ALLOW_SAMPLES=1 from the environment).
+# Development builds show the samples; the join page says they are a
+# demonstration.
+PRODUCTION = False
+ALLOW_SAMPLE_GROUPS = False

@@ -18,3 +18,7 @@ if not SITEURL.startswith(("http://", "https://")):
     )
 CANONICAL_SITEURL = SITEURL
 RELATIVE_URLS = False
+PRODUCTION = True
+# A demonstration (or a test) may publish the sample WhatsApp groups of
+# content/registry/groups.toml: BULLETIN_ALLOW_SAMPLES=1.
+ALLOW_SAMPLE_GROUPS = os.environ.get("BULLETIN_ALLOW_SAMPLES", "") == "1"

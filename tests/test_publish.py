@@ -15,6 +15,7 @@ PUBLISH = str(ROOT / "publishconf.py")
 
 def test_production_build_uses_the_public_address(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org/")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     output = tmp_path / "output"
     build(PUBLISH, {"OUTPUT_PATH": str(output), "CACHE_PATH": str(tmp_path / "c")})
     home = read_html(output / "index.html")

@@ -45,9 +45,14 @@ REGISTRY = "registry"  # plugins.press_notes.registry.Registry
 NOTE_SLUGS = "note_slugs"  # {absolute note path: slug}
 PHOTO_STATE = "photos"  # plugins.photos.photos.Photos
 LATEST_NOTES = "latest_notes"  # the home page's notes, newest first
+LEAD_NOTE = "lead_note"  # the home page's lead story (None without notes)
+OTHER_NOTES = "other_notes"  # the home page's notes after the lead
 FEED_INDEX = "FEED_INDEX"  # plugins.feeds.plan.FeedIndex (read per page)
 FEEDS_PAGE_URL = "FEEDS_PAGE_URL"  # site path of the feeds page
 WHATSAPP_JOIN_URL = "whatsapp_join_url"  # site path of the join page
+WHATSAPP_DEMO = "whatsapp_demo"  # True if the groups shown are samples
+# {station page URL: [plugins.whatsapp.groups.Group]} for station pages
+WHATSAPP_STATION_GROUPS = "whatsapp_station_groups"
 
 # Note attributes.
 CANONICAL_URL = "canonical_url"  # absolute URL of the note page
@@ -67,9 +72,13 @@ HANDED: tuple[Handed, ...] = (
     Handed(NOTE_SLUGS, "context", PRESS_NOTES, False),
     Handed(PHOTO_STATE, "context", PHOTOS, False),
     Handed(LATEST_NOTES, "context", LISTINGS, False),
+    Handed(LEAD_NOTE, "context", LISTINGS, False),
+    Handed(OTHER_NOTES, "context", LISTINGS, False),
     Handed(FEED_INDEX, "context", FEEDS, False),
     Handed(FEEDS_PAGE_URL, "context", FEEDS, True),
     Handed(WHATSAPP_JOIN_URL, "context", WHATSAPP, True),
+    Handed(WHATSAPP_DEMO, "context", WHATSAPP, False),
+    Handed(WHATSAPP_STATION_GROUPS, "context", WHATSAPP, False),
     Handed(CANONICAL_URL, "note", PRESS_NOTES, True, readers=(FEEDS, WHATSAPP)),
     Handed(SUMMARY_TEXT, "note", PRESS_NOTES, True, readers=(FEEDS, WHATSAPP)),
     Handed(WORD_COUNT, "note", PRESS_NOTES, False),

@@ -15,14 +15,12 @@ from pelican import signals
 from pelican.generators import Generator
 
 from plugins.core import contract as c
-from plugins.core.urls import canonical_url
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
 
 from .plan import (
     FEEDS_PAGE_URL,
     FORMATS,
-    STYLESHEET_PATH,
     feed_index,
     feeds_by_key,
     feeds_of_kind,
@@ -30,12 +28,12 @@ from .plan import (
     plan_feeds,
     reporter_slugs,
 )
-from .render import render_feed, site_info, stylesheet
+from .render import render_feed, site_info
 from .settings import plugin_settings
 
 logger = logging.getLogger(__name__)
 
-STYLESHEET_SOURCE = Path(__file__).with_name("feed.xsl")
+WORDS_TEMPLATE = "_feed_words"
 
 
 def write_bytes(output: Path, rel_path: str, data: bytes) -> None:
@@ -58,7 +56,9 @@ class FeedsGenerator(Generator):
             slugs,
         )
         now = datetime.now(IST).replace(microsecond=0)
-        self.site = site_info(self.settings, notes, now)
+        module = self.get_template(WORDS_TEMPLATE).module
+        words = {k: str(v) for k, v in module.words.items()}
+        self.site = site_info(self.settings, notes, now, browser_note=words)
         by_key = feeds_by_key(self.feeds)
         for note in notes:
             note.feeds = note_feeds(note, by_key, slugs)
@@ -70,9 +70,6 @@ class FeedsGenerator(Generator):
         for feed in self.feeds:
             for fmt in FORMATS:
                 write_bytes(output, feed.path(fmt), render_feed(feed, fmt, self.site))
-        feeds_page = canonical_url(self.site.base_url, FEEDS_PAGE_URL)
-        xsl = stylesheet(STYLESHEET_SOURCE.read_text(encoding="utf-8"), feeds_page)
-        write_bytes(output, STYLESHEET_PATH, xsl.encode("utf-8"))
         writer.write_file(
             f"{FEEDS_PAGE_URL}index.html",
             self.get_template("feeds"),

@@ -27,7 +27,6 @@ from . import words
 FORMATS = ("rss", "atom")
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 FEEDS_PAGE_URL = "feeds/"
-STYLESHEET_PATH = "feeds/feed.xsl"
 FOLDERS = {
     "district": "jila",
     "thana": "thana",

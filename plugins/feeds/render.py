@@ -5,12 +5,19 @@ publication and update times in Indian time (+05:30), the reporter as author
 (dc:creator in RSS), the station, category and tags as categories, the plain
 summary and the full sanitized HTML (with the note's photo), and the photo as
 an enclosure (type and byte length) and as media:content.
+
+A feed opened in a browser is shown as XML (no stylesheet: XSLT is leaving
+browsers). Its first line after the XML declaration is a Hindi comment that
+says what a feed is and gives the addresses of the Hindi feeds page and of
+the feed's page on the site (words from the theme's catalog, _feed_words.html).
 """
 
 from __future__ import annotations
 
 import html
 import mimetypes
+import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +34,7 @@ from plugins.hindi_text.dates import to_ist
 
 from . import words
 from .ids import note_id
-from .plan import STYLESHEET_PATH, Feed
+from .plan import FEEDS_PAGE_URL, Feed
 from .settings import plugin_settings
 
 LANGUAGE = "hi"
@@ -41,7 +48,7 @@ class SiteInfo:
 
     name: str
     base_url: str  # CANONICAL_SITEURL: absolute links in feeds
-    site_url: str  # SITEURL: the stylesheet's address, as pages link assets
+    browser_note: Mapping[str, str]  # words of the note for browsers
     content_root: Path
     id_authority: str
     max_items: int
@@ -50,13 +57,15 @@ class SiteInfo:
     parts: dict = field(default_factory=dict, compare=False, repr=False)
 
 
-def site_info(settings: dict, notes, now: datetime) -> SiteInfo:
+def site_info(
+    settings: dict, notes, now: datetime, browser_note: Mapping[str, str]
+) -> SiteInfo:
     """SiteInfo from Pelican's settings; `now` dates feeds when no note can."""
     conf = plugin_settings(settings)
     return SiteInfo(
         name=settings["SITENAME"],
         base_url=site_base(settings),
-        site_url=settings["SITEURL"],
+        browser_note=browser_note,
         content_root=Path(settings["PATH"]),
         id_authority=conf["id_authority"],
         max_items=conf["max_items"],
@@ -293,24 +302,39 @@ def feed_generator(feed: Feed, fmt: str, site: SiteInfo) -> FeedGenerator:
     return fg
 
 
-def with_stylesheet(xml: bytes, href: str) -> bytes:
-    """Insert <?xml-stylesheet?> right after the XML declaration."""
+# Chromium's XML view does not wrap a comment's lines: keep them phone-wide.
+NOTE_LINE_CHARS = 34
+
+
+def xml_comment(lines: list[str]) -> str:
+    """`lines` as an XML comment (which may hold neither "--" nor end in "-")."""
+    text = "\n".join(lines)
+    while "--" in text:
+        text = text.replace("--", "- -")
+    return f"<!--\n{text.rstrip('-')}\n-->"
+
+
+def with_comment(xml: bytes, comment: str) -> bytes:
+    """Insert an XML comment on its own lines right after the XML declaration."""
     end = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
-    pi = f'\n<?xml-stylesheet type="text/xsl" href="{html.escape(href)}"?>'
-    return xml[:end] + pi.encode("utf-8") + xml[end:]
+    return xml[:end] + f"\n{comment}".encode() + xml[end:]
 
 
-def stylesheet_href(site: SiteInfo) -> str:
-    return f"{site.site_url.rstrip('/')}/{STYLESHEET_PATH}"
+def browser_note(feed: Feed, site: SiteInfo) -> list[str]:
+    """What a person who opened the feed in a browser reads first: what a
+    feed is, the feeds page (how to follow one) and the feed's own page.
+    """
+    words = site.browser_note
+    lines = textwrap.wrap(words["intro"], NOTE_LINE_CHARS)
+    lines += textwrap.wrap(words["follow"], NOTE_LINE_CHARS)
+    lines.append(canonical_url(site.base_url, FEEDS_PAGE_URL))
+    lines += textwrap.wrap(words["website"], NOTE_LINE_CHARS)
+    lines.append(canonical_url(site.base_url, feed.page_url))
+    return lines
 
 
 def render_feed(feed: Feed, fmt: str, site: SiteInfo) -> bytes:
-    """The feed file's bytes: UTF-8 XML with the browser stylesheet linked."""
+    """The feed file's bytes: UTF-8 XML, a Hindi note for browsers first."""
     fg = feed_generator(feed, fmt, site)
     xml = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
-    return with_stylesheet(xml, stylesheet_href(site))
-
-
-def stylesheet(template: str, feeds_page_url: str) -> str:
-    """feed.xsl with the absolute address of the feeds page filled in."""
-    return template.replace("__FEEDS_PAGE_URL__", html.escape(feeds_page_url))
+    return with_comment(xml, xml_comment(browser_note(feed, site)))

@@ -2,8 +2,8 @@
 
 Feed titles and descriptions are built from these templates and the names in
 the settings and registries (SITENAME, the district, stations, categories,
-reporters). The theme's own UI text goes through gettext instead; the browser
-view of a feed has its words in feed.xsl.
+reporters). The theme's own UI text goes through gettext instead, as does the
+note a feed opened in a browser starts with (theme/templates/_feed_words.html).
 """
 
 from __future__ import annotations

@@ -17,11 +17,12 @@ from .pages import (
     archive_years,
     directory_page,
     group_by,
+    lead_story,
     listing_pages,
 )
 
 SETTING = "LISTINGS"
-DEFAULTS = {"page_size": 20, "home_notes": 20}
+DEFAULTS = {"page_size": 20, "home_notes": 20, "lead_within": 3}
 
 
 def plugin_settings(settings: dict) -> dict:
@@ -93,8 +94,12 @@ class ListingsGenerator(Generator):
         cards = self.env.get_template("_note_card.html").make_module(self.context)
         for note in notes:
             note.card_html = cards.note_card(note)
-        home = plugin_settings(self.settings)["home_notes"]
-        self.context[c.LATEST_NOTES] = notes[:home]
+        conf = plugin_settings(self.settings)
+        latest = notes[: conf["home_notes"]]
+        self.context[c.LATEST_NOTES] = latest
+        lead, rest = lead_story(latest, conf["lead_within"])
+        self.context[c.LEAD_NOTE] = lead
+        self.context[c.OTHER_NOTES] = rest
         self.planned = plan_pages(self.settings, self.context[c.REGISTRY], notes)
 
     def generate_output(self, writer):

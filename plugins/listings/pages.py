@@ -157,6 +157,19 @@ def listing_pages(listing: Listing, size: int) -> list[PageToWrite]:
     return pages
 
 
+def lead_story(notes_newest_first, within: int) -> tuple:
+    """The front page's lead story and the notes after it (newest first).
+
+    The lead is the newest note with a photo among the newest `within`
+    notes, else the newest note; the others keep their order.
+    """
+    notes = list(notes_newest_first)
+    if not notes:
+        return None, []
+    lead = next((n for n in notes[:within] if getattr(n, "image", None)), notes[0])
+    return lead, [n for n in notes if n is not lead]
+
+
 def group_by(notes, key) -> dict:
     """Notes grouped by key(note), each group keeping the input order."""
     groups: dict = defaultdict(list)

@@ -18,7 +18,7 @@ from plugins.core.contract import all_notes
 from plugins.core.files import cache_folder, place
 from plugins.core.urls import canonical_url, site_base
 
-from .groups import groups_by_thana, load_groups
+from .groups import groups_by_thana, is_demonstration, load_groups
 from .ledger import LedgerState, prepare, read_ledger, write_run
 from .pages import (
     OgImage,
@@ -28,13 +28,14 @@ from .pages import (
     offers_json,
     og_image,
     preview_alt,
+    share_index,
     share_note,
     share_page,
 )
 from .plan import plan_run
 from .preview import Card, Crop, make_images
 from .qr import qr_code
-from .settings import content_path, plugin_settings, run_request
+from .settings import content_path, plugin_settings, publish_samples, run_request
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,11 @@ class WhatsAppGenerator(Generator):
     def generate_context(self):
         self.conf = conf = plugin_settings(self.settings)
         registry = self.context[c.REGISTRY]
-        self.groups = load_groups(content_path(self.settings, conf["groups"]), registry)
+        self.groups = load_groups(
+            content_path(self.settings, conf["groups"]),
+            registry,
+            publish_samples=publish_samples(self.settings),
+        )
         self.site = self.settings["SITENAME"]
         self.base = site_base(self.settings)
         module = self.get_template(WORDS_TEMPLATE).module
@@ -79,6 +84,14 @@ class WhatsAppGenerator(Generator):
             words=self.words,
         )
         self.context[c.WHATSAPP_JOIN_URL] = conf["join_url"]
+        # Station pages link their groups; the join page says when they are
+        # a demonstration (sample entries or links that are not real).
+        self.context[c.WHATSAPP_DEMO] = any(map(is_demonstration, self.groups))
+        self.context[c.WHATSAPP_STATION_GROUPS] = {
+            thana.url: groups
+            for _area, stations in groups_by_thana(self.groups, registry)
+            for thana, groups in stations
+        }
 
     def card(self, title: str) -> Card:
         conf = self.conf
@@ -185,6 +198,9 @@ class WhatsAppGenerator(Generator):
             relative_urls=self.settings["RELATIVE_URLS"],
             url=share_url,
             share=self.share,
+            share_index=share_index(
+                self.share, [t.name for t in self.context["registry"].thanas]
+            ),
         )
         if self.plan_file is not None:
             self.plan_file.write_text(

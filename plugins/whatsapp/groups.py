@@ -2,8 +2,12 @@
 
 One [[group]] table per community group: a stable ASCII id, a Hindi name,
 the police stations it covers (names from the station registry), its invite
-link and its admin. Every problem is reported at once, naming the file, the
-group and the field.
+link and its admin, and `sample = true` on a made-up entry. Every problem is
+reported at once, naming the file, the group and the field.
+
+A production build publishes real groups only (publishable_problems): no
+sample entry and no invite link that is not a real one, unless the settings
+allow samples (a demonstration); the join page then says it is one.
 """
 
 from __future__ import annotations
@@ -14,11 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.messages import _
 from plugins.core.toml_files import load_toml
 from plugins.press_notes.registry import SLUG_RE, Registry, Thana, text_field
 
 INVITE_RE = re.compile(r"^https://chat\.whatsapp\.com/(?P<code>[A-Za-z0-9]{20,24})$")
-FIELDS = ("id", "name", "thanas", "invite", "admin")
+# A real invite code is 22 letters and digits; sample codes name themselves.
+REAL_CODE_RE = re.compile(r"^[A-Za-z0-9]{22}$")
+PLACEHOLDER_RE = re.compile(r"fake|demo|sample|example|placeholder|x{4,}|0{6,}", re.I)
+FIELDS = ("id", "name", "thanas", "invite", "admin", "sample")
+# What publishconf.py reads to let a production build publish sample groups.
+ALLOW_SAMPLES_ENV = "BULLETIN_ALLOW_SAMPLES=1"
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class Group:
     thanas: tuple[Thana, ...]
     invite: str
     admin: str
+    sample: bool = False
 
     @property
     def thana_slugs(self) -> frozenset[str]:
@@ -88,6 +99,76 @@ def _invite(entry: dict, where: str, problems: list[Problem]) -> str:
     return link
 
 
+def _sample(entry: dict, where: str, problems: list[Problem]) -> bool:
+    value = entry.get("sample", False)
+    if not isinstance(value, bool):
+        problems.append(
+            Problem(
+                where,
+                None,
+                "sample",
+                _("'sample' must be true (a made-up entry) or left out"),
+            )
+        )
+        return False
+    return value
+
+
+def real_invite(link: str) -> bool:
+    """Whether `link` looks like a real group's invite link (not a sample)."""
+    match = INVITE_RE.match(link)
+    if match is None:
+        return False
+    code = match["code"]
+    return bool(REAL_CODE_RE.match(code)) and not PLACEHOLDER_RE.search(code)
+
+
+def is_demonstration(group: Group) -> bool:
+    return group.sample or not real_invite(group.invite)
+
+
+def publishable_problems(groups: list[Group], path: str) -> list[Problem]:
+    """Why these groups may not be published: sample entries and invite
+    links that are not real (for a production build without samples).
+    """
+    problems = []
+    for i, g in enumerate(groups, start=1):
+        where = f"{path} [[group]] #{i} '{g.id}'"
+        if g.sample:
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    "sample",
+                    _(
+                        "a sample group cannot be published: put the group's "
+                        "real invite link in 'invite' and delete 'sample = "
+                        "true' (or delete the group); to publish a "
+                        "demonstration, set %(env)s",
+                        env=ALLOW_SAMPLES_ENV,
+                    ),
+                )
+            )
+        elif not real_invite(g.invite):
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    "invite",
+                    _(
+                        "'%(link)s' is not a real invite link; copy it from the "
+                        "group's 'Invite via link' screen (%(prefix)s followed "
+                        "by a 22-letter code); to publish a demonstration, "
+                        "mark the group 'sample = true' and set %(env)s",
+                        link=g.invite,
+                        prefix="https://chat.whatsapp.com/",
+                        env=ALLOW_SAMPLES_ENV,
+                    ),
+                )
+            )
+    return problems
+
+
 def parse_groups(data: dict, path: str, registry: Registry) -> tuple[list, list]:
     """Groups from parsed TOML data, and every problem found."""
     problems: list[Problem] = []
@@ -126,6 +207,7 @@ def parse_groups(data: dict, path: str, registry: Registry) -> tuple[list, list]
                 thanas=_thanas(entry, where, registry, problems),
                 invite=_invite(entry, where, problems),
                 admin=text_field(entry, "admin", where, problems),
+                sample=_sample(entry, where, problems),
             )
         )
     problems += _repeats(groups, path)
@@ -151,12 +233,21 @@ def _repeats(groups: list[Group], path: str) -> list[Problem]:
     return problems
 
 
-def load_groups(path: Path, registry: Registry) -> list[Group]:
-    """Read and check the group registry; raise ContentError listing problems."""
+def load_groups(
+    path: Path, registry: Registry, publish_samples: bool = True
+) -> list[Group]:
+    """Read and check the group registry; raise ContentError listing problems.
+
+    Without `publish_samples` (a production build), sample groups and invite
+    links that are not real are problems too.
+    """
     data, problems = load_toml(path)
     if data is None:
         raise ContentError(problems)
-    groups, problems = parse_groups(data, display_path(path), registry)
+    shown = display_path(path)
+    groups, problems = parse_groups(data, shown, registry)
+    if not problems and not publish_samples:
+        problems = publishable_problems(groups, shown)
     if problems:
         raise ContentError(problems)
     return groups

@@ -189,6 +189,34 @@ def share_page(
     return page
 
 
+@dataclass(frozen=True)
+class StationDigests:
+    """One police station in the admin page's index: its groups' digests."""
+
+    name: str  # the station's name ("" for groups no longer in the registry)
+    digests: tuple[GroupDigest, ...]
+
+    @property
+    def notes(self) -> int:
+        return sum(len(d.notes) for d in self.digests)
+
+
+def share_index(page: SharePage, thana_names: list[str]) -> list[StationDigests]:
+    """The digests grouped by police station, in registry order, for the
+    list at the top of the admin page (a group covering two stations is
+    under both); digests of groups no longer in the registry come last.
+    """
+    index = [
+        StationDigests(name, tuple(d for d in page.digests if name in d.thanas))
+        for name in thana_names
+    ]
+    index = [s for s in index if s.digests]
+    unknown = tuple(d for d in page.digests if not d.thanas)
+    if unknown:
+        index.append(StationDigests("", unknown))
+    return index
+
+
 def offers_json(runs: list[Run], base: str) -> dict[str, list[str]]:
     """{group id: [absolute note URLs]} offered in `runs`."""
     return {

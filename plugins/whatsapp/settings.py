@@ -131,6 +131,19 @@ def plugin_settings(settings: dict) -> dict:
     return conf
 
 
+def publish_samples(settings: dict) -> bool:
+    """Whether sample groups may be published: always in development; in a
+    production build (PRODUCTION, set by publishconf.py) only if
+    ALLOW_SAMPLE_GROUPS (publishconf.py reads BULLETIN_ALLOW_SAMPLES=1).
+    """
+    for key in ("PRODUCTION", "ALLOW_SAMPLE_GROUPS"):
+        if not isinstance(settings.get(key, False), bool):
+            raise _err(f"'{key}' must be True or False")
+    return not settings.get("PRODUCTION", False) or settings.get(
+        "ALLOW_SAMPLE_GROUPS", False
+    )
+
+
 def run_request(settings: dict) -> dict | None:
     """The share run requested by `invoke share` (WHATSAPP_RUN), checked."""
     run = settings.get(RUN_SETTING)

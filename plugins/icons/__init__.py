@@ -1,0 +1,3 @@
+from .icons import register
+
+__all__ = ["register"]
