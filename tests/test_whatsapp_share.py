@@ -253,7 +253,7 @@ def test_group_and_since_narrow_a_run_without_losing_notes(content):
     }
     offers = all_offers(content)
     assert len(offers) == len(set(offers)) == 7
-    with pytest.raises(ShareError, match="no group"):
+    with pytest.raises(ShareError, match="--group nahin-hai: no such group id"):
         run(content, groups=["nahin-hai"])
 
 
