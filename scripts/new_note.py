@@ -17,6 +17,8 @@ from plugins.press_notes.press_notes import plugin_settings
 from plugins.press_notes.registry import Registry
 from plugins.press_notes.validate import assign_slugs
 
+from .check import ignored
+
 
 class NewNoteError(CommandError):
     """The note could not be started; the message says why and what to do."""
@@ -38,11 +40,14 @@ def _pick(value: str, names, option: str, where: str) -> str:
     )
 
 
-def existing_slugs(notes_root: Path) -> set[str]:
-    """Slugs of every note already under `notes_root` (written or made)."""
+def existing_slugs(notes_root: Path, settings: dict | None = None) -> set[str]:
+    """Slugs of every note already under `notes_root` (written or made);
+    files the build never reads (IGNORE_FILES of `settings`) hold none.
+    """
     headers = [
         (str(p), scan_header(p.read_text(encoding="utf-8")))
         for p in sorted(notes_root.rglob("*.md"))
+        if not ignored(p.name, settings or {})
     ]
     return set(assign_slugs(headers).values())
 
@@ -81,6 +86,7 @@ def create_note(
     reporter: str,
     category: str = "",
     now: datetime | None = None,
+    settings: dict | None = None,
 ) -> Path:
     """Write a new note under notes_root/YYYY/MM/<slug>.md and return its path."""
     title = unicodedata.normalize("NFC", " ".join(title.split()))
@@ -94,7 +100,7 @@ def create_note(
             category, registry.category_by_name, "category", "categories.toml"
         )
     when = (now or datetime.now(IST)).astimezone(IST)
-    slug = unique_slug(slugify(title), existing_slugs(notes_root))
+    slug = unique_slug(slugify(title), existing_slugs(notes_root, settings))
     path = notes_root / f"{when:%Y}" / f"{when:%m}" / f"{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     text = note_template(
@@ -138,6 +144,7 @@ def new_note(
         thana=thana,
         category=category,
         reporter=reporter,
+        settings=settings,
     )
 
 

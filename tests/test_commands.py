@@ -22,8 +22,10 @@ from test_krutidev_build import KRUTIDEV_NOTE
 from plugins.core.header import scan_header
 from plugins.core.urls import is_public_address
 from plugins.hindi_text.krutidev import convert_note_text
+from plugins.hindi_text.slugs import slugify
 from plugins.press_notes import registry_for
 from plugins.press_notes.validate import Rules, check_all, note_keys
+from scripts.new_note import create_note
 
 IST = ZoneInfo("Asia/Kolkata")
 PUBLIC = "https://bulletin.example.org"
@@ -337,3 +339,30 @@ def test_a_build_warns_about_the_same_note_twice(tmp_path, caplog):
         r.getMessage() for r in caplog.records if "same note" in r.getMessage()
     ]
     assert "2026/10/shivir-copy.md" in warning and "2026/10/shivir.md" in warning
+
+
+def test_invoke_new_does_not_count_a_copy_the_build_never_reads(tmp_path):
+    title = "नामली में बैठक"
+    copy = note_text(title=title, slug=None)
+    content = new_content(tmp_path, {"2026/11/old.unicode.md": copy})
+    settings = read_settings(SETTINGS, override={"PATH": str(content)})
+    path = create_note(
+        content / "notes",
+        registry_for(settings),
+        title=title,
+        thana="नामली",
+        reporter="संवाददाता",
+        settings=settings,
+    )
+    assert path.stem == slugify(title)
+    # the same copy as a note the build reads does take the slug
+    (content / "notes/2026/11/old.md").write_text(copy, encoding="utf-8")
+    again = create_note(
+        content / "notes",
+        registry_for(settings),
+        title=title,
+        thana="नामली",
+        reporter="संवाददाता",
+        settings=settings,
+    )
+    assert again.stem == f"{slugify(title)}-3"
