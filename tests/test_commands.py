@@ -145,7 +145,13 @@ def test_share_json_with_the_public_address_records_and_prints_json(tmp_path):
     ledger = repo / "content/registry/share-ledger.tsv"
     ledger.unlink()
     done = invoke(
-        repo, "share", "--production", "--json", lang="hi", BULLETIN_SITEURL=PUBLIC
+        repo,
+        "share",
+        "--production",
+        "--json",
+        lang="hi",
+        BULLETIN_SITEURL=PUBLIC,
+        BULLETIN_ALLOW_SAMPLES="1",  # the sample registry's groups
     )
     assert done.returncode == 0, done.stderr[-3000:]
     batch = json.loads(done.stdout)
