@@ -25,6 +25,11 @@ PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 # Notes are Markdown only: that reader sanitizes raw HTML (plugins.press_notes).
 READERS = {"rst": None, "html": None, "htm": None}
+# Never read as content: Pelican's default (hidden files), the original a
+# Kruti Dev conversion keeps (`invoke krutidev`), and the `.unicode.md` copies
+# older versions of that command wrote beside the note (each would be
+# published as a second note).
+IGNORE_FILES = ["**/.*", ".*", "*.krutidev.bak", "*.unicode.md"]
 DELETE_OUTPUT_DIRECTORY = True
 # Pelican keeps what the Markdown reader returned for each unchanged file
 # (sanitized HTML, plain summary, word count); plugins recompute the rest on

@@ -9,13 +9,10 @@ import sys
 
 sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: F403
+from plugins.core.urls import public_siteurl
 
-SITEURL = os.environ.get("BULLETIN_SITEURL", "").rstrip("/")
-if not SITEURL.startswith(("http://", "https://")):
-    raise SystemExit(
-        "publishconf.py: set BULLETIN_SITEURL to the public address of the "
-        "bulletin, e.g. BULLETIN_SITEURL=https://news.example.org"
-    )
+# Stops (in the reporter's language) when BULLETIN_SITEURL is not an address.
+SITEURL = public_siteurl(os.environ.get("BULLETIN_SITEURL", ""))
 CANONICAL_SITEURL = SITEURL
 RELATIVE_URLS = False
 PRODUCTION = True

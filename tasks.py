@@ -66,24 +66,23 @@ def check(c):
 )
 def new(c, title, thana, category="", reporter=""):
     """Start a press note with this title (never overwrites a file)."""
-    import os
-
     from pelican.settings import read_settings
 
     from plugins.core.errors import BulletinError
-    from scripts.new_note import new_note
+    from scripts.new_note import new_command
 
     try:
-        path = new_note(
-            read_settings(SETTINGS),
-            title=title,
-            thana=thana,
-            category=category,
-            reporter=reporter,
+        print(
+            new_command(
+                read_settings(SETTINGS),
+                title=title,
+                thana=thana,
+                category=category,
+                reporter=reporter,
+            )
         )
     except BulletinError as e:
-        sys.exit(f"new: {e}")
-    print(f"created {os.path.relpath(path)}: fill in the empty fields and the text")
+        sys.exit(str(e))
 
 
 @task(
@@ -100,25 +99,33 @@ def slugify(c, text, more=None):
 
 @task(
     help={
-        "in_place": "replace the file, keeping a .krutidev.bak backup",
-        "output": "write the Unicode text to this new file",
+        "in_place": "convert the note where it is (the default; kept for old "
+        "instructions)",
+        "output": "write the Unicode text to this new file outside content/ "
+        "instead, leaving the note as it is",
     }
 )
 def krutidev(c, path, in_place=False, output=None):
-    """Convert a note typed in Kruti Dev 010 to Unicode Hindi (new file by default)."""
-    from plugins.core.errors import BulletinError
-    from scripts.krutidev import convert_file
+    """Convert a note typed in Kruti Dev 010 to Unicode Hindi in place (.bak kept)."""
+    from pelican.settings import read_settings
 
+    from plugins.core.errors import BulletinError
+    from plugins.core.messages import set_language
+    from scripts.krutidev import convert_command
+
+    settings = read_settings(SETTINGS)
+    set_language(settings)
     try:
-        written = convert_file(
-            Path(path), Path(output) if output else None, in_place=in_place
+        print(
+            convert_command(
+                settings,
+                Path(path),
+                Path(output) if output else None,
+                in_place=in_place,
+            )
         )
     except BulletinError as e:
-        sys.exit(f"krutidev: {e}")
-    print(
-        f"wrote {written}"
-        + (f" (original kept in {path}.krutidev.bak)" if in_place else "")
-    )
+        sys.exit(str(e))
 
 
 @task(
@@ -176,15 +183,21 @@ def ingest(
 @task(
     iterable=["group"],
     help={
-        "dry_run": "show what would be offered; record nothing",
-        "json": "print {group id: [note URLs]} of the admin page's batch",
+        "dry_run": "show what would be offered; record nothing (any address)",
+        "json": "print the batch as JSON {group id: [note URLs]}; records "
+        "exactly when the same run without --json does",
         "group": "only this group id (repeat, or separate with commas)",
         "since": "only notes dated from this day on (YYYY-MM-DD)",
-        "production": "use publishconf.py (needs BULLETIN_SITEURL)",
+        "production": "use publishconf.py (needs BULLETIN_SITEURL); a run "
+        "that records needs it",
     },
 )
 def share(c, dry_run=False, json=False, group=None, since=None, production=False):
-    """Offer each WhatsApp group its new notes: ledger, then output/share/."""
+    """Record each WhatsApp group's new notes (needs --production); --dry-run looks.
+
+    The run appends to the share ledger and publishes output/share/; only
+    --dry-run records nothing. --json changes the output, not what is recorded.
+    """
     import contextlib
     import json as json_lib
 

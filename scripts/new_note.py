@@ -7,8 +7,9 @@ import unicodedata
 from datetime import datetime
 from pathlib import Path
 
-from plugins.core.errors import CommandError, did_you_mean
+from plugins.core.errors import CommandError, did_you_mean, display_path
 from plugins.core.header import scan_header
+from plugins.core.messages import _, set_language
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
 from plugins.press_notes import registry_for
@@ -16,25 +17,37 @@ from plugins.press_notes.press_notes import plugin_settings
 from plugins.press_notes.registry import Registry
 from plugins.press_notes.validate import assign_slugs
 
+from .check import ignored
+
 
 class NewNoteError(CommandError):
     """The note could not be started; the message says why and what to do."""
 
 
-def _pick(value: str, names, kind: str, where: str) -> str:
+def _pick(value: str, names, option: str, where: str) -> str:
     value = unicodedata.normalize("NFC", value.strip())
     if value in names:
         return value
     raise NewNoteError(
-        f"'{value}' is not a {kind} in {where}{did_you_mean(value, names)}"
+        _(
+            "new: --%(option)s '%(value)s' is not in %(file)s%(hint)s; give one "
+            "of the names listed there",
+            option=option,
+            value=value,
+            file=where,
+            hint=did_you_mean(value, names),
+        )
     )
 
 
-def existing_slugs(notes_root: Path) -> set[str]:
-    """Slugs of every note already under `notes_root` (written or made)."""
+def existing_slugs(notes_root: Path, settings: dict | None = None) -> set[str]:
+    """Slugs of every note already under `notes_root` (written or made);
+    files the build never reads (IGNORE_FILES of `settings`) hold none.
+    """
     headers = [
         (str(p), scan_header(p.read_text(encoding="utf-8")))
         for p in sorted(notes_root.rglob("*.md"))
+        if not ignored(p.name, settings or {})
     ]
     return set(assign_slugs(headers).values())
 
@@ -73,18 +86,21 @@ def create_note(
     reporter: str,
     category: str = "",
     now: datetime | None = None,
+    settings: dict | None = None,
 ) -> Path:
     """Write a new note under notes_root/YYYY/MM/<slug>.md and return its path."""
     title = unicodedata.normalize("NFC", " ".join(title.split()))
     if not title:
-        raise NewNoteError("give the note a title")
-    thana = _pick(thana, registry.thana_by_name, "police station", "thanas.toml")
+        raise NewNoteError(
+            _('new: give the note a title: invoke new "<title>" --thana <station>')
+        )
+    thana = _pick(thana, registry.thana_by_name, "thana", "thanas.toml")
     if category:
         category = _pick(
             category, registry.category_by_name, "category", "categories.toml"
         )
     when = (now or datetime.now(IST)).astimezone(IST)
-    slug = unique_slug(slugify(title), existing_slugs(notes_root))
+    slug = unique_slug(slugify(title), existing_slugs(notes_root, settings))
     path = notes_root / f"{when:%Y}" / f"{when:%m}" / f"{slug}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     text = note_template(
@@ -100,7 +116,13 @@ def create_note(
         with path.open("x", encoding="utf-8") as f:
             f.write(text)
     except FileExistsError:
-        raise NewNoteError(f"{path} already exists; it was not changed") from None
+        raise NewNoteError(
+            _(
+                "new: %(file)s already exists and was not changed; give the note "
+                "another title",
+                file=display_path(path),
+            )
+        ) from None
     return path
 
 
@@ -122,4 +144,21 @@ def new_note(
         thana=thana,
         category=category,
         reporter=reporter,
+        settings=settings,
+    )
+
+
+def new_command(
+    settings: dict, *, title: str, thana: str, category: str, reporter: str
+) -> str:
+    """`invoke new`: start the note and say, in the reporter's language, what next."""
+    set_language(settings)
+    path = new_note(
+        settings, title=title, thana=thana, category=category, reporter=reporter
+    )
+    return _(
+        "new: created %(file)s; fill in the empty fields (summary, tags%(category)s) "
+        "and the text, then run .venv/bin/invoke check",
+        file=display_path(path),
+        category="" if category else ", category",
     )

@@ -32,6 +32,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from plugins.core.errors import BuildFailed, CommandError
+from plugins.core.messages import _, ngettext_, set_language
+from plugins.core.urls import is_public_address, site_base
 from plugins.press_notes import registry_for
 from plugins.whatsapp.groups import load_groups
 from plugins.whatsapp.ledger import crash_point, mark_shown, read_ledger
@@ -72,6 +74,22 @@ def share_lock(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def require_public_address(settings: dict) -> None:
+    """A run that records spends each group's offers: its links must work."""
+    base = site_base(settings)
+    if not is_public_address(base):
+        raise ShareError(
+            _(
+                "whatsapp: a share run that records needs the public address of "
+                "the bulletin, but the links would start with '%(base)s'. Run "
+                "BULLETIN_SITEURL=https://<public address> .venv/bin/invoke share "
+                "--production (add --json for JSON), or add --dry-run to only "
+                "see what would be offered; nothing was recorded",
+                base=base or "/",
+            )
+        )
+
+
 def parse_since(value: str | None, tz: ZoneInfo) -> datetime | None:
     """`--since`: a date (midnight, Indian time) or an ISO time."""
     if not value:
@@ -80,7 +98,11 @@ def parse_since(value: str | None, tz: ZoneInfo) -> datetime | None:
         stamp = datetime.fromisoformat(value)
     except ValueError:
         raise ShareError(
-            f"whatsapp: --since {value!r} is not a date; write YYYY-MM-DD"
+            _(
+                "whatsapp: --since '%(value)s' is not a date; write it as "
+                "YYYY-MM-DD, e.g. --since 2026-11-20",
+                value=value,
+            )
         ) from None
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=tz)
 
@@ -90,8 +112,13 @@ def check_group_ids(settings: dict, conf: dict, wanted: Sequence[str]) -> None:
     unknown = sorted(set(wanted) - {g.id for g in groups})
     if unknown:
         raise ShareError(
-            f"whatsapp: no group {unknown} in {conf['groups']}; known ids: "
-            f"{', '.join(g.id for g in groups)}"
+            _(
+                "whatsapp: --group %(unknown)s: no such group id in %(file)s; "
+                "give one of: %(known)s",
+                unknown=", ".join(unknown),
+                file=conf["groups"],
+                known=", ".join(g.id for g in groups),
+            )
         )
 
 
@@ -107,6 +134,9 @@ def share(
     """Offer every group (or `groups`) its new notes; see the module docstring."""
     overrides = dict(overrides or {})
     settings = load_settings(settings_file, overrides)
+    set_language(settings)
+    if not dry_run:
+        require_public_address(settings)
     conf = plugin_settings(settings)
     tz = ZoneInfo(settings["TIMEZONE"])
     now = (now or datetime.now(tz)).astimezone(tz)
@@ -132,7 +162,7 @@ def share(
                     {**overrides, "OUTPUT_PATH": str(output), RUN_SETTING: request},
                 )
             except BuildFailed as e:
-                raise ShareError(f"{e}\nwhatsapp: nothing was recorded") from e
+                raise ShareError(f"{e}\n" + _("whatsapp: nothing was recorded")) from e
             plan = json.loads(Path(request["plan_file"]).read_text("utf-8"))
             return ShareResult(run, False, plan["new"], plan["batch"], None)
         ledger.parent.mkdir(parents=True, exist_ok=True)
@@ -142,12 +172,15 @@ def share(
             except BuildFailed as e:
                 kept = read_ledger(ledger).run(run) is not None
                 note = (
-                    f"run {run} is recorded in the ledger; the next successful "
-                    "build or `invoke share` shows its messages"
+                    _(
+                        "whatsapp: run %(run)s is recorded in the ledger; the next "
+                        "successful build or `invoke share` shows its messages",
+                        run=run,
+                    )
                     if kept
-                    else "nothing was recorded"
+                    else _("whatsapp: nothing was recorded")
                 )
-                raise ShareError(f"{e}\nwhatsapp: {note}") from e
+                raise ShareError(f"{e}\n{note}") from e
             plan = json.loads(Path(request["plan_file"]).read_text("utf-8"))
             crash_point("after-build")
             mark_shown(ledger, unshown_runs(read_ledger(ledger)), datetime.now(tz))
@@ -159,20 +192,45 @@ def share(
 def describe(result: ShareResult) -> str:
     """A short report of a share run for the terminal."""
     offered = sum(len(urls) for urls in result.new.values())
+    groups = ngettext_("%(num)s group", "%(num)s groups", len(result.new))
     if result.recorded:
-        head = f"run {result.run}: {offered} offer(s) to {len(result.new)} group(s)"
+        head = ngettext_(
+            "whatsapp: run %(run)s recorded %(num)s offer to %(groups)s",
+            "whatsapp: run %(run)s recorded %(num)s offers to %(groups)s",
+            offered,
+            run=result.run,
+            groups=groups,
+        )
     elif offered:
-        head = f"dry run: would offer {offered} note(s) to {len(result.new)} group(s)"
+        head = ngettext_(
+            "whatsapp: dry run, nothing recorded: would offer %(num)s note "
+            "to %(groups)s",
+            "whatsapp: dry run, nothing recorded: would offer %(num)s notes "
+            "to %(groups)s",
+            offered,
+            groups=groups,
+        )
     else:
-        head = "no new notes to offer"
-    lines = [f"whatsapp: {head}"]
-    lines += [f"  {g}: {len(urls)} note(s)" for g, urls in sorted(result.new.items())]
+        head = _("whatsapp: no new notes to offer")
+    lines = [head]
+    lines += [
+        "  "
+        + ngettext_(
+            "%(group)s: %(num)s note", "%(group)s: %(num)s notes", len(urls), group=g
+        )
+        for g, urls in sorted(result.new.items())
+    ]
     to_send = sum(len(u) for u in result.batch.values())
     if result.page and to_send:
         lines.append(
-            f"admin page: {result.page}: {to_send} note link(s) for "
-            f"{len(result.batch)} group(s) to send"
+            ngettext_(
+                "admin page: %(page)s: %(num)s note link for %(groups)s to send",
+                "admin page: %(page)s: %(num)s note links for %(groups)s to send",
+                to_send,
+                page=result.page,
+                groups=ngettext_("%(num)s group", "%(num)s groups", len(result.batch)),
+            )
         )
     elif result.page:
-        lines.append(f"admin page: {result.page} (nothing new to send)")
+        lines.append(_("admin page: %(page)s (nothing new to send)", page=result.page))
     return "\n".join(lines)

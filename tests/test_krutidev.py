@@ -272,11 +272,13 @@ def src(tmp_path: Path) -> Path:
     return path
 
 
-def test_convert_file_writes_new_file(src: Path) -> None:
-    out = convert_file(src)
-    assert out == src.with_name("note.unicode.md")
-    assert out.read_text(encoding="utf-8") == DEST_TEXT
-    assert src.read_bytes() == SRC_TEXT.encode("utf-8")
+def test_convert_file_converts_in_place_by_default(src: Path) -> None:
+    original = src.read_bytes()
+    assert convert_file(src) == src
+    assert src.read_text(encoding="utf-8") == DEST_TEXT
+    assert src.with_name("note.md.krutidev.bak").read_bytes() == original
+    # one note: no second Markdown file beside it
+    assert [p.name for p in src.parent.glob("*.md")] == ["note.md"]
 
 
 def test_convert_file_explicit_dest(src: Path, tmp_path: Path) -> None:
@@ -287,10 +289,10 @@ def test_convert_file_explicit_dest(src: Path, tmp_path: Path) -> None:
 
 
 def test_convert_file_refuses_to_overwrite(src: Path) -> None:
-    dest = src.with_name("note.unicode.md")
+    dest = src.with_name("copy.md")
     dest.write_text("keep me", encoding="utf-8")
-    with pytest.raises(CommandError, match="refusing to overwrite"):
-        convert_file(src)
+    with pytest.raises(CommandError, match="already exists and was not changed"):
+        convert_file(src, dest)
     assert dest.read_text(encoding="utf-8") == "keep me"
     with pytest.raises(CommandError):
         convert_file(src, src)
@@ -327,5 +329,5 @@ def test_convert_file_reads_windows_1252(tmp_path: Path) -> None:
     path = tmp_path / "note.txt"
     path.write_bytes("fxj¶rkj dÙkZO;".encode("cp1252"))
     out = convert_file(path)
-    assert out.name == "note.unicode.txt"
+    assert out == path
     assert out.read_text(encoding="utf-8") == "गिरफ्तार कर्त्तव्य"

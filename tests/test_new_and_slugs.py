@@ -106,6 +106,7 @@ def test_invoke_new_and_slugify_from_the_command_line(tmp_path):
     env = {
         "PYTHONPATH": str(ROOT),
         "BULLETIN_REPORTER": "संजय पाटीदार",
+        "BULLETIN_LANG": "en",
         "PATH": "/usr/bin:/bin",
     }
     done = subprocess.run(

@@ -39,7 +39,10 @@ pytestmark = pytest.mark.build
 IST = ZoneInfo("Asia/Kolkata")
 GROUP_IDS = re.compile(r'^id = "([^"]+)"$', re.M)
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=IST)
-BASE = "http://127.0.0.1:8000"
+# A run that records needs a public address (scripts/share.py); the
+# development address is what a dry run from the repository shows.
+BASE = "https://bulletin.example.org"
+DEV_BASE = "http://127.0.0.1:8000"
 
 GROUPS = """
 [[group]]
@@ -119,6 +122,8 @@ def overrides(content: Path) -> dict:
         "OUTPUT_PATH": str(content.parent / "output"),
         "CACHE_PATH": str(content.parent / "reader-cache"),
         "WHATSAPP": {"image_cache": str(content.parent / "cache")},
+        "SITEURL": BASE,
+        "CANONICAL_SITEURL": BASE,
     }
 
 
@@ -248,7 +253,7 @@ def test_group_and_since_narrow_a_run_without_losing_notes(content):
     }
     offers = all_offers(content)
     assert len(offers) == len(set(offers)) == 7
-    with pytest.raises(ShareError, match="no group"):
+    with pytest.raises(ShareError, match="--group nahin-hai: no such group id"):
         run(content, groups=["nahin-hai"])
 
 
@@ -432,4 +437,4 @@ def test_the_invoke_task_prints_clean_json():
     )
     assert set(batch) <= set(groups)
     for urls in batch.values():
-        assert urls and all(u.startswith(BASE + "/2026/") for u in urls)
+        assert urls and all(u.startswith(DEV_BASE + "/2026/") for u in urls)

@@ -77,6 +77,7 @@ def save(
             keys.slug,
             keys.slug_line,
             keys.image,
+            keys.thana,
         ]
         for shown, (note_stamp, keys) in passed.items()
     }

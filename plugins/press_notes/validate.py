@@ -17,6 +17,7 @@ from plugins.core.photos import IMAGE_SUFFIXES, photo_path_problem, photo_proble
 from plugins.hindi_text.krutidev import looks_like_krutidev
 from plugins.hindi_text.slugs import slugify, unique_slug
 
+from .duplicates import warn_duplicates
 from .registry import SLUG_RE, Registry
 
 DATE_RE = re.compile(
@@ -299,6 +300,7 @@ class NoteKeys:
     slug: str
     slug_line: int | None
     image: str
+    thana: str = ""
 
     def value(self, key: str) -> str:
         return getattr(self, key)
@@ -314,6 +316,7 @@ def note_keys(header: Header) -> NoteKeys:
         slug=header.value("slug"),
         slug_line=header.line("slug"),
         image=header.value("image"),
+        thana=header.value("thana"),
     )
 
 
@@ -396,6 +399,7 @@ def check_all(
     headers.sort(key=lambda item: item[0])
     checked.slugs = assign_slugs(headers)
     checked.problems += url_clashes(headers, checked.slugs)
+    warn_duplicates(headers, rules.registry.thana_by_name)
     return checked
 
 

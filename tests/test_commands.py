@@ -1,0 +1,374 @@
+"""What `invoke check`, `new`, `krutidev` and `share` tell a reporter or a
+group admin, end to end: the invoke task run in a copy of the repository,
+in Hindi (the default) and in English (BULLETIN_LANG=en); a share run that
+records only with the public address; one note after a Kruti Dev conversion.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from pelican.settings import read_settings
+from support import ROOT, SETTINGS, build_site, new_content, note_text
+from test_krutidev_build import KRUTIDEV_NOTE
+
+from plugins.core.header import scan_header
+from plugins.core.urls import is_public_address
+from plugins.hindi_text.krutidev import convert_note_text
+from plugins.hindi_text.slugs import slugify
+from plugins.press_notes import registry_for
+from plugins.press_notes.validate import Rules, check_all, note_keys
+from scripts.new_note import create_note
+
+IST = ZoneInfo("Asia/Kolkata")
+PUBLIC = "https://bulletin.example.org"
+# The Kruti Dev note without its slug: the converted note and a copy of it
+# would both be published (the second as ...-2) if the copy were read.
+KRUTIDEV_NO_SLUG = KRUTIDEV_NOTE.replace("slug: bilpank-baithak\n", "")
+
+
+def make_repo(tmp_path: Path, notes: dict[str, str] | None = None) -> Path:
+    """A copy of the repository's commands and settings with its own content."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("tasks.py", "pelicanconf.py", "publishconf.py"):
+        (repo / name).write_text((ROOT / name).read_text(encoding="utf-8"))
+    (repo / "theme").symlink_to(ROOT / "theme")
+    new_content(repo, notes)
+    return repo
+
+
+def invoke(repo: Path, *args: str, lang: str, **env: str):
+    environment = {
+        "PYTHONPATH": str(ROOT),
+        "PATH": "/usr/bin:/bin",
+        "BULLETIN_LANG": lang,
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args],
+        cwd=repo,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def recent(days_ago: float) -> str:
+    return (datetime.now(IST) - timedelta(days=days_ago)).strftime("%Y-%m-%d %H:%M")
+
+
+# ---- invoke share -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://bulletin.example.org",
+        "http://news.example.org/ratlam",
+        "https://203.0.113.7",
+    ],
+)
+def test_public_addresses(address):
+    assert is_public_address(address)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "",
+        "/",
+        "http://127.0.0.1:8000",
+        "http://localhost:8000",
+        "https://[::1]:8443",
+        "http://0.0.0.0:8000",
+        "http://app.localhost",
+        "ftp://news.example.org",
+        "news.example.org",
+    ],
+)
+def test_addresses_a_phone_cannot_open(address):
+    assert not is_public_address(address)
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["share"], {}),
+        (["share", "--json"], {}),
+        (["share", "--production"], {"BULLETIN_SITEURL": "http://127.0.0.1:8000"}),
+        (["share", "--json", "--production"], {"BULLETIN_SITEURL": "http://localhost"}),
+    ],
+)
+@pytest.mark.parametrize("lang", ["hi", "en"])
+def test_a_share_run_that_records_refuses_a_local_address(tmp_path, args, env, lang):
+    repo = make_repo(tmp_path, {"2026/11/n.md": note_text(date=recent(1))})
+    ledger = repo / "content/registry/share-ledger.tsv"
+    before = ledger.read_bytes()
+    done = invoke(repo, *args, lang=lang, **env)
+    assert done.returncode != 0
+    assert done.stdout == ""
+    assert "BULLETIN_SITEURL=https://" in done.stderr
+    assert "--production" in done.stderr and "--dry-run" in done.stderr
+    if lang == "hi":
+        assert "सार्वजनिक पता" in done.stderr
+        assert "कुछ भी दर्ज नहीं हुआ" in done.stderr
+    else:
+        assert "needs the public address" in done.stderr
+        assert "nothing was recorded" in done.stderr
+    assert ledger.read_bytes() == before
+    assert not (repo / "output").exists()
+
+
+@pytest.mark.parametrize("lang", ["hi", "en"])
+def test_production_without_an_address_says_what_to_set(tmp_path, lang):
+    repo = make_repo(tmp_path)
+    done = invoke(repo, "share", "--production", lang=lang)
+    assert done.returncode != 0
+    assert "BULLETIN_SITEURL=https://news.example.org" in done.stderr
+    expected = "सार्वजनिक पता दें" if lang == "hi" else "set BULLETIN_SITEURL"
+    assert expected in done.stderr
+
+
+@pytest.mark.build
+def test_share_json_with_the_public_address_records_and_prints_json(tmp_path):
+    repo = make_repo(tmp_path, {"2026/11/n.md": note_text(date=recent(1))})
+    ledger = repo / "content/registry/share-ledger.tsv"
+    ledger.unlink()
+    done = invoke(
+        repo,
+        "share",
+        "--production",
+        "--json",
+        lang="hi",
+        BULLETIN_SITEURL=PUBLIC,
+        BULLETIN_ALLOW_SAMPLES="1",  # the sample registry's groups
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    batch = json.loads(done.stdout)
+    urls = [u for group in batch.values() for u in group]
+    assert urls and all(u.startswith(PUBLIC + "/") for u in urls)
+    assert "\toffer\t" in ledger.read_text(encoding="utf-8")
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("hi", "whatsapp: केवल जाँच, कुछ दर्ज नहीं हुआ: "),
+        ("en", "whatsapp: dry run, nothing recorded: would offer "),
+    ],
+)
+def test_a_dry_run_says_nothing_was_recorded(tmp_path, lang, expected):
+    repo = make_repo(tmp_path, {"2026/11/n.md": note_text(date=recent(1))})
+    ledger = repo / "content/registry/share-ledger.tsv"
+    before = ledger.read_bytes()
+    done = invoke(repo, "share", "--dry-run", lang=lang)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.startswith(expected), done.stdout
+    assert ledger.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("hi", "इसे YYYY-MM-DD लिखें"),
+        ("en", "write it as YYYY-MM-DD"),
+    ],
+)
+def test_a_wrong_since_says_the_format(tmp_path, lang, expected):
+    repo = make_repo(tmp_path)
+    done = invoke(repo, "share", "--dry-run", "--since", "28/11/2026", lang=lang)
+    assert done.returncode != 0
+    assert "--since '28/11/2026'" in done.stderr and expected in done.stderr
+
+
+# ---- invoke check -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "good", "bad"),
+    [
+        ("hi", "2 विज्ञप्तियाँ जाँची गईं: कोई समस्या नहीं", "सामग्री में 1 समस्या:"),
+        ("en", "2 notes checked: no problems", "1 problem in the content:"),
+    ],
+)
+def test_invoke_check_in_each_language(tmp_path, lang, good, bad):
+    notes = {
+        "2026/11/a.md": note_text(slug="a-note"),
+        "2026/11/b.md": note_text(slug="b-note", title="दूसरी सूचना"),
+        # a copy older versions of `invoke krutidev` left: never read
+        "2026/11/a.unicode.md": note_text(slug="a-note"),
+    }
+    repo = make_repo(tmp_path, notes)
+    done = invoke(repo, "check", lang=lang)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == good
+    (repo / "content/notes/2026/11/c.md").write_text(
+        note_text(slug="c-note", thana="कहीं नहीं"), encoding="utf-8"
+    )
+    done = invoke(repo, "check", lang=lang)
+    assert done.returncode == 1
+    assert done.stderr.startswith(bad)
+    assert "content/notes/2026/11/c.md:4 [thana]" in done.stderr
+    assert "publish" not in done.stderr and "प्रकाशित" not in done.stderr
+
+
+# ---- invoke new ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "created", "unknown"),
+    [
+        ("hi", " बन गई; खाली फ़ील्ड (summary, tags, category)", "में नहीं है"),
+        ("en", "new: created content/notes/", "is not in thanas.toml"),
+    ],
+)
+def test_invoke_new_in_each_language(tmp_path, lang, created, unknown):
+    repo = make_repo(tmp_path)
+    done = invoke(repo, "new", "नामली में बैठक", "--thana", "नामली", lang=lang)
+    assert done.returncode == 0, done.stderr
+    assert created in done.stdout and "invoke check" in done.stdout
+    done = invoke(repo, "new", "बिलपांक में बैठक", "--thana", "बिलपाक", lang=lang)
+    assert done.returncode == 1
+    assert "--thana 'बिलपाक'" in done.stderr and "thanas.toml" in done.stderr
+    assert unknown in done.stderr and "'बिलपांक'" in done.stderr
+    assert len(list((repo / "content/notes").rglob("*.md"))) == 1
+
+
+# ---- invoke krutidev ------------------------------------------------------------
+
+
+@pytest.mark.build
+def test_krutidev_leaves_one_note_that_builds(tmp_path):
+    repo = make_repo(tmp_path, {"2026/11/baithak.md": KRUTIDEV_NO_SLUG})
+    notes = repo / "content/notes/2026/11"
+    done = invoke(repo, "krutidev", "content/notes/2026/11/baithak.md", lang="hi")
+    assert done.returncode == 0, done.stderr
+    assert "यूनिकोड हिंदी में बदल दी गई" in done.stdout
+    assert "content/notes/2026/11/baithak.md.krutidev.bak" in done.stdout
+    assert sorted(p.name for p in notes.iterdir()) == [
+        "baithak.md",
+        "baithak.md.krutidev.bak",
+    ]
+    # and a Unicode copy an older version of the command wrote beside it
+    (notes / "baithak.unicode.md").write_text(
+        convert_note_text(KRUTIDEV_NO_SLUG), encoding="utf-8"
+    )
+    output = tmp_path / "output"
+    result = build_site(repo / "content", output)
+    assert result.notes == 1
+    pages = sorted(p.parent.name for p in (output / "2026/11").glob("*/index.html"))
+    assert len(pages) == 1 and not pages[0].endswith("-2"), pages
+    assert result.warnings == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("hi", "दूसरी बार प्रकाशित कर देगा"),
+        ("en", "would publish the note a second time"),
+    ],
+)
+def test_krutidev_output_inside_content_is_refused(tmp_path, lang, expected):
+    repo = make_repo(tmp_path, {"2026/11/baithak.md": KRUTIDEV_NOTE})
+    note = repo / "content/notes/2026/11/baithak.md"
+    args = ["krutidev", "content/notes/2026/11/baithak.md"]
+    done = invoke(repo, *args, "--output", "content/notes/2026/11/b2.md", lang=lang)
+    assert done.returncode == 1 and expected in done.stderr
+    assert sorted(p.name for p in note.parent.iterdir()) == ["baithak.md"]
+    done = invoke(repo, *args, "--output", "converted.md", lang=lang)
+    assert done.returncode == 0, done.stderr
+    assert "converted.md" in done.stdout
+    assert note.read_text(encoding="utf-8") == KRUTIDEV_NOTE
+    done = invoke(repo, *args, lang=lang)
+    assert done.returncode == 0
+    done = invoke(repo, *args, lang=lang)  # again: the backup is never replaced
+    assert done.returncode == 1
+    assert "baithak.md.krutidev.bak" in done.stderr
+    assert (note.parent / "baithak.md.krutidev.bak").read_text(
+        encoding="utf-8"
+    ) == KRUTIDEV_NOTE
+
+
+# ---- the same note twice --------------------------------------------------------
+
+
+def test_the_same_note_twice_is_a_warning_naming_both_files(tmp_path, caplog):
+    content = new_content(tmp_path)
+    settings = read_settings(SETTINGS, override={"PATH": str(content)})
+    rules = Rules(registry=registry_for(settings), content_root=content)
+    first = note_text(slug="pehli", thana="माणकचौक")
+    # the station by another spelling, other spacing: still the same note
+    second = note_text(
+        slug="doosri",
+        thana="माणक चौक",
+        title="नामली  थाने में यातायात जागरूकता शिविर",
+    )
+    other = note_text(slug="teesri", thana="माणकचौक", date="2026-10-05 10:31")
+    notes = [("a.md", first), ("b.md", second), ("c.md", other)]
+    with caplog.at_level(logging.WARNING):
+        checked = check_all(notes, rules)
+    assert checked.problems == []
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("b.md: the same note as a.md")
+    # a note that passed before (kept in the check cache) counts too
+    caplog.clear()
+    passed = {"a.md": note_keys(scan_header(first))}
+    with caplog.at_level(logging.WARNING):
+        check_all([("d.md", second)], rules, passed)
+    warnings = [r.getMessage() for r in caplog.records]
+    assert warnings == [warnings[0]] and warnings[0].startswith("d.md: the same")
+
+
+@pytest.mark.build
+def test_a_build_warns_about_the_same_note_twice(tmp_path, caplog):
+    notes = {
+        "2026/10/shivir.md": note_text(slug="shivir"),
+        "2026/10/shivir-copy.md": note_text(slug="shivir-copy"),
+    }
+    content = new_content(tmp_path, notes)
+    with caplog.at_level(logging.WARNING):
+        result = build_site(content, tmp_path / "output")
+    assert result.warnings >= 1
+    (warning,) = [
+        r.getMessage() for r in caplog.records if "same note" in r.getMessage()
+    ]
+    assert "2026/10/shivir-copy.md" in warning and "2026/10/shivir.md" in warning
+
+
+def test_invoke_new_does_not_count_a_copy_the_build_never_reads(tmp_path):
+    title = "नामली में बैठक"
+    copy = note_text(title=title, slug=None)
+    content = new_content(tmp_path, {"2026/11/old.unicode.md": copy})
+    settings = read_settings(SETTINGS, override={"PATH": str(content)})
+    path = create_note(
+        content / "notes",
+        registry_for(settings),
+        title=title,
+        thana="नामली",
+        reporter="संवाददाता",
+        settings=settings,
+    )
+    assert path.stem == slugify(title)
+    # the same copy as a note the build reads does take the slug
+    (content / "notes/2026/11/old.md").write_text(copy, encoding="utf-8")
+    again = create_note(
+        content / "notes",
+        registry_for(settings),
+        title=title,
+        thana="नामली",
+        reporter="संवाददाता",
+        settings=settings,
+    )
+    assert again.stem == f"{slugify(title)}-3"
