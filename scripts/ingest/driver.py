@@ -99,6 +99,7 @@ class Place:
     now: datetime
     notes: str = "notes"
     images: str = "images"
+    ignore_files: tuple[str, ...] = ()  # IGNORE_FILES: names the build never reads
 
 
 # --- reading a source ----------------------------------------------------
@@ -491,7 +492,8 @@ def finish(result: Result, place: Place, options: Options) -> Result:
     """Overrides, guesses, duplicates, slugs, paths and photo paths."""
     notes_root = place.content / place.notes
     seen = imported_hashes(notes_root) if notes_root.is_dir() else set()
-    taken = existing_slugs(notes_root) if notes_root.is_dir() else set()
+    ignoring = {"IGNORE_FILES": list(place.ignore_files)}
+    taken = existing_slugs(notes_root, ignoring) if notes_root.is_dir() else set()
     kept = []
     for draft in result.drafts:
         if draft.source_hash in seen:

@@ -46,6 +46,7 @@ def place_for(settings: dict, now: datetime | None = None) -> Place:
         now=(now or datetime.now(IST)).replace(second=0, microsecond=0),
         notes=conf["notes"],
         images=conf["images"],
+        ignore_files=tuple(settings.get("IGNORE_FILES") or ()),
     )
 
 
