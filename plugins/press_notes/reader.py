@@ -10,6 +10,7 @@ from plugins.hindi_text.reading import count_words
 
 from .model import plain_text
 from .sanitize import find_unsafe, sanitize_html
+from .validate import ascii_date
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,12 @@ class SafeMarkdownReader(MarkdownReader):
     What it returns depends only on the file (Pelican caches it between
     builds): sanitized HTML, plus the plain summary and the word count.
     """
+
+    def process_metadata(self, name, value):
+        """Read a date written in Devanagari digits as the checks do."""
+        if name in ("date", "modified") and isinstance(value, str):
+            value = ascii_date(value)
+        return super().process_metadata(name, value)
 
     def read(self, source_path):
         content, metadata = super().read(source_path)

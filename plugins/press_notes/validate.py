@@ -12,18 +12,20 @@ from datetime import datetime
 from pathlib import Path
 
 from plugins.core.errors import Problem, did_you_mean, display_path
-from plugins.core.header import Header, scan_header
+from plugins.core.header import Header, bad_characters, scan_header
+from plugins.core.messages import _
 from plugins.core.photos import IMAGE_SUFFIXES, photo_path_problem, photo_problem
-from plugins.hindi_text.krutidev import looks_like_krutidev
+from plugins.hindi_text.krutidev import VERBATIM_KEYS, looks_like_krutidev
 from plugins.hindi_text.slugs import slugify, unique_slug
 
 from .registry import SLUG_RE, Registry
 
+# Devanagari digits (२०२६-११-२८) are read as ASCII digits in dates.
+ASCII_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 DATE_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{1,2}:\d{2}(?::\d{2})?)"
     r"(?P<tz>\s*\+05:?30)?$"
 )
-DATE_HINT = "write it as YYYY-MM-DD HH:MM in Indian time, e.g. 2026-11-24 11:30"
 REQUIRED = ("title", "date", "district", "thana", "category", "reporter", "summary")
 OPTIONAL = (
     "tags",
@@ -58,9 +60,14 @@ class Rules:
     summary_max_chars: int = 300
 
 
+def ascii_date(value: str) -> str:
+    """A date as written, with Devanagari digits made ASCII (what Pelican reads)."""
+    return value.translate(ASCII_DIGITS)
+
+
 def parse_note_date(value: str) -> datetime | None:
     """Parse a note's date (naive, Indian time) or return None if invalid."""
-    m = DATE_RE.match(value.strip())
+    m = DATE_RE.match(ascii_date(value).strip())
     if not m:
         return None
     time = m.group("time")
@@ -105,7 +112,15 @@ def _check_dates(h: Header, p) -> list[Problem]:
         parsed = parse_note_date(value)
         if parsed is None:
             problems.append(
-                p(h.line(key), key, f"'{value}' is not a date; {DATE_HINT}")
+                p(
+                    h.line(key),
+                    key,
+                    _(
+                        "'%(value)s' is not a date; write it as YYYY-MM-DD HH:MM "
+                        "in Indian time, e.g. 2026-11-24 11:30",
+                        value=value,
+                    ),
+                )
             )
         dates[key] = parsed
     date, modified = dates.get("date"), dates.get("modified")
@@ -252,6 +267,61 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
     return problems
 
 
+def character_problems(text: str, header: Header, p) -> list[Problem]:
+    """Each line holding a control character, a line or paragraph separator
+    or a bidi override, with the field it belongs to.
+    """
+    fields_at = {}
+    for key, f in header.fields.items():
+        fields_at[f.line] = key
+    problems = []
+    for number, name in bad_characters(text):
+        field = fields_at.get(number) if number < header.body_line else None
+        problems.append(
+            p(
+                number,
+                field,
+                _(
+                    "the line holds %(char)s, which cannot be published (it "
+                    "breaks lines or hides text); delete it and type the text "
+                    "again",
+                    char=name,
+                ),
+            )
+        )
+    return problems
+
+
+def krutidev_problems(header: Header, path: str, p) -> list[Problem]:
+    """Every text field, and the start of the text, typed in Kruti Dev."""
+    places = [
+        (f.line, key, header.value(key))
+        for key, f in header.fields.items()
+        if key not in VERBATIM_KEYS
+    ]
+    places.append((header.body_line, None, header.body[:KRUTIDEV_SAMPLE_CHARS]))
+    found = [(line, key) for line, key, text in places if looks_like_krutidev(text)]
+    if not found:
+        # Short fields alone are never flagged: try them together.
+        together = "\n".join(text for _, _, text in places)
+        if looks_like_krutidev(together):
+            found = [(line, key) for line, key, text in places[:1]]
+    return [
+        p(
+            line,
+            key,
+            _(
+                "the text looks like Kruti Dev (typed in the old Kruti Dev "
+                "font), not Unicode Hindi; convert it with '.venv/bin/invoke "
+                "krutidev %(path)s --in-place' (a backup *.krutidev.bak is "
+                "kept), check the result, then build again",
+                path=path,
+            ),
+        )
+        for line, key in found
+    ]
+
+
 def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem]]:
     """Check one note; return its header and every problem found in it."""
 
@@ -259,6 +329,10 @@ def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem
         return Problem(path, line, field, message)
 
     header = scan_header(text)
+    bad = character_problems(text, header, p)
+    if bad:
+        # What follows such a character may be read differently by Markdown.
+        return header, bad
     if not header.fields:
         return header, [
             p(
@@ -268,21 +342,25 @@ def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem
                 "'date: …' and the other fields, then a blank line",
             )
         ]
-    # The title and the start of the text tell Kruti Dev apart (and keep the
-    # check cheap on long notes).
-    sample = f"{header.value('title')}\n{header.body[:KRUTIDEV_SAMPLE_CHARS]}"
-    if looks_like_krutidev(sample):
-        # Field checks would only repeat this one problem in other words.
+    if header.stray_line is not None:
+        line = header.stray_line
         return header, [
             p(
-                header.body_line,
+                line,
                 None,
-                "the text looks like Kruti Dev (typed in "
-                "the old Kruti Dev font), not Unicode Hindi; convert it with "
-                f"'.venv/bin/invoke krutidev {path} --in-place' (a backup "
-                "*.krutidev.bak is kept), check the result, then build again",
+                _(
+                    "line %(line)s is not a `field: value` line, so the header "
+                    "ends before it and the fields below it are read as text; "
+                    "join it to the line above (or indent it by four spaces), "
+                    "and leave one blank line after the header",
+                    line=line,
+                ),
             )
         ]
+    kruti = krutidev_problems(header, path, p)
+    if kruti:
+        # Field checks would only repeat this one problem in other words.
+        return header, kruti
     problems = _check_keys(header, p)
     problems += _check_dates(header, p)
     problems += _check_registry(header, p, rules)

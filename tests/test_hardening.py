@@ -1,0 +1,118 @@
+"""Hostile and careless notes (issue 11): the checks read the header exactly
+as Pelican does, and nothing unchecked reaches a page or a file.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pelican.settings import read_settings
+from support import ROOT, SETTINGS, build_site, new_content, note_text
+
+from plugins.core.header import scan_header, split_lines
+from plugins.press_notes.press_notes import registry_for
+from plugins.press_notes.validate import Rules, check_note
+
+PATH = "content/notes/x.md"
+
+
+@pytest.fixture(scope="module")
+def rules():
+    settings = read_settings(SETTINGS)
+    return Rules(registry=registry_for(settings), content_root=ROOT / "content")
+
+
+def problems_of(text, rules):
+    _, problems = check_note(PATH, text, rules)
+    return problems
+
+
+@pytest.mark.parametrize(
+    "char", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1e", "\x00", "\x7f"]
+)
+def test_a_line_breaking_or_control_character_in_a_field_is_refused(rules, char):
+    # Before: splitlines() broke the tags line, and the image line after it
+    # was never checked.
+    text = note_text(tags=f"एक{char}दो", image="/etc/passwd.jpg")
+    problems = problems_of(text, rules)
+    assert problems, text
+    (problem,) = problems
+    assert problem.path == PATH
+    assert problem.line == 6 and problem.field == "tags"
+    assert f"U+{ord(char):04X}" in problem.message
+
+
+def test_a_bidi_override_in_the_title_is_refused(rules):
+    (problem,) = problems_of(note_text(title="थाना \u202eनामली"), rules)
+    assert problem.field == "title" and problem.line == 1
+
+
+def test_a_control_character_in_the_text_names_its_line(rules):
+    (problem,) = problems_of(note_text(body="पहली पंक्ति\n\nदूसरी\x1bपंक्ति"), rules)
+    assert problem.line == 13 and problem.field is None
+
+
+def test_tab_and_zero_width_joiners_are_allowed(rules):
+    assert problems_of(note_text(title="क्\u200dष\tनामली थाना", body="अ\u200cब"), rules) == []
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_windows_and_old_mac_line_ends_read_as_newlines(rules, newline):
+    text = note_text().replace("\n", newline)
+    assert problems_of(text, rules) == []
+    assert scan_header(text).value("slug") == "namli-yatayat-shivir"
+
+
+def test_lines_split_like_markdown():
+    assert split_lines("a: 1\u2028b\x1c\nc\r\nd\re\n") == ["a: 1\u2028b\x1c", "c", "d", "e"]
+
+
+def test_a_title_wrapped_onto_a_second_line_is_named(rules):
+    text = note_text(title="नामली थाने में यातायात\nजागरूकता शिविर")
+    (problem,) = problems_of(text, rules)
+    assert problem.line == 2
+    assert "line 2 is not a `field: value` line" in problem.message
+
+
+def test_a_title_wrapped_in_hindi(rules, monkeypatch):
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    text = note_text(title="नामली थाने में यातायात\nजागरूकता शिविर")
+    (problem,) = problems_of(text, rules)
+    assert "पंक्ति 2 `field: value` वाली पंक्ति नहीं है" in problem.message
+
+
+@pytest.mark.parametrize("value", ["२०२६-११-२८ ११:००", "2026-11-२८ 11:00"])
+def test_a_date_in_devanagari_digits_is_accepted(rules, value):
+    assert problems_of(note_text(date=value), rules) == []
+
+
+def test_a_date_in_the_wrong_order_says_what_is_expected(rules, monkeypatch):
+    (problem,) = problems_of(note_text(date="२८-११-२०२६ ११:००"), rules)
+    assert problem.field == "date" and "YYYY-MM-DD HH:MM" in problem.message
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    (problem,) = problems_of(note_text(date="२८-११-२०२६ ११:००"), rules)
+    assert "तारीख नहीं है" in problem.message
+
+
+KRUTIDEV_REPORTER = "iqfyl v/kh{kd dk;kZy; jryke"  # पुलिस अधीक्षक कार्यालय रतलाम
+
+
+@pytest.mark.parametrize(
+    ("field", "line"), [("reporter", 7), ("summary", 8), ("title", 1)]
+)
+def test_kruti_dev_in_any_field_names_that_line(rules, field, line):
+    (problem,) = problems_of(note_text(**{field: KRUTIDEV_REPORTER}), rules)
+    assert (problem.line, problem.field) == (line, field)
+    assert "Kruti Dev" in problem.message
+
+
+def test_kruti_dev_in_image_alt_names_its_line(rules):
+    text = note_text(image="images/x.jpg", image_alt=KRUTIDEV_REPORTER)
+    (problem,) = problems_of(text, rules)
+    assert (problem.line, problem.field) == (11, "image_alt")
+
+
+@pytest.mark.build
+def test_a_devanagari_date_is_what_pelican_publishes(tmp_path):
+    content = new_content(tmp_path, {"a.md": note_text(date="२०२६-११-२८ ११:००")})
+    build_site(content, tmp_path / "output")
+    assert (tmp_path / "output/2026/11/namli-yatayat-shivir/index.html").is_file()
