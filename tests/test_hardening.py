@@ -52,7 +52,10 @@ def test_a_control_character_in_the_text_names_its_line(rules):
 
 
 def test_tab_and_zero_width_joiners_are_allowed(rules):
-    assert problems_of(note_text(title="क्\u200dष\tनामली थाना", body="अ\u200cब"), rules) == []
+    assert (
+        problems_of(note_text(title="क्\u200dष\tनामली थाना", body="अ\u200cब"), rules)
+        == []
+    )
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
@@ -63,7 +66,12 @@ def test_windows_and_old_mac_line_ends_read_as_newlines(rules, newline):
 
 
 def test_lines_split_like_markdown():
-    assert split_lines("a: 1\u2028b\x1c\nc\r\nd\re\n") == ["a: 1\u2028b\x1c", "c", "d", "e"]
+    assert split_lines("a: 1\u2028b\x1c\nc\r\nd\re\n") == [
+        "a: 1\u2028b\x1c",
+        "c",
+        "d",
+        "e",
+    ]
 
 
 def test_a_title_wrapped_onto_a_second_line_is_named(rules):

@@ -1,4 +1,4 @@
-"""Read a note's metadata header with line numbers.
+r"""Read a note's metadata header with line numbers.
 
 The header follows the rules of Python-Markdown's `meta` extension, which
 Pelican uses to read the same file: `key: value` lines at the top, optional

@@ -303,7 +303,7 @@ def krutidev_problems(header: Header, path: str, p) -> list[Problem]:
     found = [(line, key) for line, key, text in places if looks_like_krutidev(text)]
     if not found:
         # Short fields alone are never flagged: try them together.
-        together = "\n".join(text for _, _, text in places)
+        together = "\n".join(text for _line, _key, text in places)
         if looks_like_krutidev(together):
             found = [(line, key) for line, key, text in places[:1]]
     return [
@@ -421,7 +421,7 @@ def assign_slugs(headers: list[tuple[str, Header]]) -> dict[str, str]:
         for path, h in headers
         if not h.value("slug") and h.value("title")
     )
-    for _, path, h in pending:
+    for _date, path, h in pending:
         slugs[path] = unique_slug(slugify(h.value("title")), taken)
         taken.add(slugs[path])
     return slugs
