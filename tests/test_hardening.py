@@ -4,12 +4,18 @@ as Pelican does, and nothing unchecked reaches a page or a file.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pelican.settings import read_settings
 from support import ROOT, SETTINGS, build_site, new_content, note_text
 
+from plugins.core.errors import BuildFailed, ContentError
+from plugins.core.files import OutsideFolder, inside
 from plugins.core.header import scan_header, split_lines
-from plugins.press_notes.press_notes import registry_for
+from plugins.photos.photos import plan_photo
+from plugins.press_notes.model import NoteImage, placing_problems
+from plugins.press_notes.press_notes import check_content, registry_for
 from plugins.press_notes.validate import Rules, check_note
 
 PATH = "content/notes/x.md"
@@ -124,3 +130,95 @@ def test_a_devanagari_date_is_what_pelican_publishes(tmp_path):
     content = new_content(tmp_path, {"a.md": note_text(date="२०२६-११-२८ ११:००")})
     build_site(content, tmp_path / "output")
     assert (tmp_path / "output/2026/11/namli-yatayat-shivir/index.html").is_file()
+
+
+# --- 11.1: nothing is read or written outside content/ and the output ---
+
+
+def test_inside_refuses_paths_that_leave_the_folder(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "out").symlink_to(tmp_path)
+    for rel in ("/etc/passwd", "../x.jpg", "images/../../x.jpg", "out/x.jpg"):
+        with pytest.raises(OutsideFolder):
+            inside(tmp_path / "content", rel)
+    assert inside(tmp_path / "content", "images/a/../b.jpg").name == "b.jpg"
+
+
+def test_fields_that_place_a_page_are_refused_whatever_the_checks_said(tmp_path):
+    metadata = {
+        "note_file": "notes/x.md",
+        "save_as": "../../evil.html",
+        "slug": "Evil Slug/../..",
+        "image": "/etc/photo.jpg",
+    }
+    found = {p.field for p in placing_problems(metadata, tmp_path)}
+    assert found == {"save_as", "slug", "image"}
+
+
+def test_a_photo_copy_is_never_read_from_outside_content(tmp_path):
+    image = NoteImage(url="../outside.jpg", alt="x", width=100, height=100)
+    conf = {"widths": (480, 960), "quality": 80}
+    with pytest.raises(OutsideFolder):
+        plan_photo(image, tmp_path, conf)
+
+
+# --- 11.2 / 11.3: only photos, re-encoded, leave content/images/ ---
+
+
+def check_site(content: Path) -> list:
+    settings = read_settings(SETTINGS, override={"PATH": str(content)})
+    notes = [str(p.relative_to(content)) for p in (content / "notes").rglob("*.md")]
+    try:
+        check_content(settings, notes)
+    except ContentError as e:
+        return e.problems
+    return []
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("evil.html", "not a JPEG, PNG or WebP"),
+        ("logo.svg", "not a JPEG, PNG or WebP"),
+        ("scan.tiff", "not a JPEG, PNG or WebP"),
+        ("photo.jfif", "not a JPEG, PNG or WebP"),
+        ("IMG_0001.HEIC", "HEIC"),
+    ],
+)
+def test_files_that_are_not_photos_are_refused_by_the_check(tmp_path, name, says):
+    content = new_content(tmp_path, {"a.md": note_text()})
+    (content / "images").mkdir()
+    (content / "images" / name).write_bytes(b"<script>alert(1)</script>")
+    (problem,) = check_site(content)
+    assert problem.path.endswith(f"images/{name}") and says in problem.message
+
+
+def test_links_in_the_photo_folder_are_refused(tmp_path):
+    content = new_content(tmp_path, {"a.md": note_text()})
+    (content / "images").mkdir()
+    (content / "images" / "etc").symlink_to("/etc")
+    (content / "images" / "p.jpg").symlink_to("/etc/passwd")
+    problems = check_site(content)
+    assert sorted(Path(p.path).name for p in problems) == ["etc", "p.jpg"]
+    assert all("symbolic link" in p.message for p in problems)
+
+
+def test_links_in_the_photo_folder_in_hindi(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    content = new_content(tmp_path, {"a.md": note_text()})
+    (content / "images").mkdir()
+    (content / "images" / "etc").symlink_to("/etc")
+    (problem,) = check_site(content)
+    assert "सिम्बॉलिक लिंक" in problem.message
+
+
+@pytest.mark.build
+def test_a_linked_folder_of_files_is_never_published(tmp_path):
+    content = new_content(tmp_path, {"a.md": note_text()})
+    (content / "images").mkdir()
+    (content / "images" / "etc").symlink_to("/etc")
+    (content / "images" / "x.html").write_text("<script>alert(1)</script>")
+    with pytest.raises(BuildFailed) as e:
+        build_site(content, tmp_path / "output")
+    assert "symbolic link" in str(e.value) and "x.html" in str(e.value)
+    assert not (tmp_path / "output").exists()

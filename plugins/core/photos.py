@@ -4,12 +4,16 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import warnings
 from pathlib import Path
 
 from PIL import Image
+
+from .errors import Problem, display_path
+from .messages import _
 
 # What Pillow raises for a file it cannot read as a photo, and what to do.
 PHOTO_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError)
@@ -90,3 +94,46 @@ def photo_problem(path: Path, decode: bool = False) -> str | None:
             "in the note"
         )
     return None
+
+
+def static_file_problem(path: Path) -> str | None:
+    """Why a file in a static folder (content/images/) may not be published,
+    or None: only photos the build re-encodes leave it, never a link.
+    """
+    if path.is_symlink():
+        return _(
+            "is a symbolic link; only photos themselves are published: put "
+            "the photo file itself here, or delete the link"
+        )
+    if path.suffix.lower() in (".heic", ".heif"):
+        return _(
+            "is an iPhone HEIC photo, which cannot be published; save it as "
+            "JPEG (on the iPhone: Settings > Camera > Formats > Most "
+            "Compatible, or share it as JPEG) and put it in its place"
+        )
+    if path.suffix.lower() not in FORMATS:
+        return _(
+            "is not a JPEG, PNG or WebP photo; only photos are published "
+            "from %(folder)s (re-encoded, without their metadata): save it "
+            "as JPEG, PNG or WebP, or move it out of the folder",
+            folder=path.parent.name + "/",
+        )
+    return None
+
+
+def static_problems(content_root: Path, folders: list[str]) -> list[Problem]:
+    """Every file or link in the static folders that may not be published
+    (hidden files are left out, as Pelican leaves them out).
+    """
+    problems = []
+    for folder in folders:
+        top = content_root / folder
+        for here, dirs, files in os.walk(top):
+            for name in sorted(dirs + files):
+                path = Path(here) / name
+                if name.startswith(".") or (name in dirs and not path.is_symlink()):
+                    continue
+                problem = static_file_problem(path)
+                if problem:
+                    problems.append(Problem(display_path(path), None, None, problem))
+    return problems

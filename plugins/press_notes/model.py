@@ -6,11 +6,18 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from plugins.core.errors import Problem, display_path
+from plugins.core.files import OutsideFolder, inside
+from plugins.core.messages import _
 from plugins.core.photos import upright_size
 from plugins.hindi_text.slugs import slugify
 
 from .fragment import text_of
-from .registry import Registry
+from .registry import SLUG_RE, Registry
+
+# Fields Pelican would obey to place or render a page elsewhere; the checks
+# refuse every field they do not know, and these are refused again here.
+PLACING_FIELDS = ("save_as", "url", "template", "path", "lang", "translation")
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ class NoteImage:
 
 def image_info(content_root: Path, rel_path: str, alt: str) -> NoteImage:
     """The photo's size as seen (header only) for width/height attributes."""
-    width, height = upright_size(content_root / rel_path)
+    width, height = upright_size(inside(content_root, rel_path))
     return NoteImage(url=rel_path, alt=alt, width=width, height=height)
 
 
@@ -44,6 +51,49 @@ def plain_text(html: str) -> str:
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.strip())
+
+
+def placing_problems(metadata: dict, content_root: Path) -> list[Problem]:
+    """Fields that would put a page or read a file outside where they belong,
+    whatever the checks said (they run first and refuse these too).
+    """
+    shown = display_path(content_root / str(metadata.get("note_file", "")))
+    problems = [
+        Problem(shown, None, key, _("the field '%(name)s' is not allowed", name=key))
+        for key in PLACING_FIELDS
+        if key in metadata
+    ]
+    slug = metadata.get("slug")
+    if slug is not None and not SLUG_RE.match(str(slug)):
+        problems.append(
+            Problem(
+                shown,
+                None,
+                "slug",
+                _(
+                    "'%(value)s' must be lowercase ASCII words joined by hyphens",
+                    value=slug,
+                ),
+            )
+        )
+    image = metadata.get("image")
+    if isinstance(image, str):
+        try:
+            inside(content_root, image.strip())
+        except OutsideFolder:
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    "image",
+                    _(
+                        "'%(value)s' is outside content/; put the photo in "
+                        "content/images/ and give its path from content/",
+                        value=image,
+                    ),
+                )
+            )
+    return problems
 
 
 def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> dict:

@@ -13,12 +13,13 @@ from pelican import signals
 
 from plugins.core import contract as c
 from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.photos import static_problems
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 
 from . import check_cache
-from .model import enrich_metadata
+from .model import enrich_metadata, placing_problems
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
 from .validate import Rules, check_all
@@ -103,6 +104,7 @@ def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict
             )
     checked = check_all(notes, rules, passed_before)
     problems += checked.problems
+    problems += static_problems(root, list(settings.get("STATIC_PATHS", ())))
     if problems:
         raise ContentError(problems)
     check_cache.save(
@@ -141,6 +143,9 @@ def on_article_context(generator, metadata) -> None:
         )
         if slug:
             metadata["slug"] = slug
+    problems = placing_problems(metadata, root)
+    if problems:
+        raise ContentError(problems)
     enrich_metadata(metadata, generator.context[c.REGISTRY], root)
 
 
