@@ -1,4 +1,6 @@
-"""`invoke check`: check every press note and the registries without building."""
+"""`invoke check`: check every press note, the registries, the WhatsApp
+group registry and the share ledger without building.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +8,12 @@ import os
 
 from pelican.settings import read_settings
 
+from plugins.core.errors import ContentError, Problem
+from plugins.core.messages import ngettext_
 from plugins.press_notes import check_content
+from plugins.whatsapp.groups import load_groups
+from plugins.whatsapp.ledger import read_ledger
+from plugins.whatsapp.settings import content_path, plugin_settings
 
 
 def note_paths(settings: dict) -> list[str]:
@@ -15,15 +22,44 @@ def note_paths(settings: dict) -> list[str]:
     return [
         os.path.relpath(os.path.join(d, f), root)
         for path in settings["ARTICLE_PATHS"]
-        for d, _, files in os.walk(os.path.join(root, path))
+        for d, _dirs, files in os.walk(os.path.join(root, path))
         for f in files
         if f.endswith(".md")
     ]
+
+
+def share_problems(settings: dict, registry) -> list[Problem]:
+    """What is wrong in the group registry and the share ledger."""
+    conf = plugin_settings(settings)
+    problems: list[Problem] = []
+    groups = content_path(settings, conf["groups"])
+    if groups.exists():
+        try:
+            load_groups(groups, registry)
+        except ContentError as e:
+            problems += e.problems
+    try:
+        read_ledger(content_path(settings, conf["ledger"]))
+    except ContentError as e:
+        problems += e.problems
+    return problems
 
 
 def check(settings_file: str) -> str:
     """Check the content; raise ContentError listing every problem."""
     settings = read_settings(settings_file)
     notes = note_paths(settings)
-    check_content(settings, notes)
-    return f"{len(notes)} notes checked: no problems"
+    problems: list[Problem] = []
+    try:
+        registry, _slugs = check_content(settings, notes)
+    except ContentError as e:
+        problems += e.problems
+    else:
+        problems += share_problems(settings, registry)
+    if problems:
+        raise ContentError(problems)
+    return ngettext_(
+        "%(num)s note checked: no problems",
+        "%(num)s notes checked: no problems",
+        len(notes),
+    )

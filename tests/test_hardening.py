@@ -4,6 +4,7 @@ as Pelican does, and nothing unchecked reaches a page or a file.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,16 @@ from plugins.photos.photos import plan_photo
 from plugins.press_notes.model import NoteImage, placing_problems
 from plugins.press_notes.press_notes import check_content, registry_for
 from plugins.press_notes.validate import Rules, check_note
+from plugins.whatsapp.ledger import (
+    HEADER,
+    Run,
+    append,
+    format_run,
+    format_shown,
+    prepare,
+    read_ledger,
+)
+from scripts.check import check
 
 PATH = "content/notes/x.md"
 
@@ -222,3 +233,60 @@ def test_a_linked_folder_of_files_is_never_published(tmp_path):
         build_site(content, tmp_path / "output")
     assert "symbolic link" in str(e.value) and "x.html" in str(e.value)
     assert not (tmp_path / "output").exists()
+
+
+# --- 11.5: the share ledger never loses a committed run ---
+
+
+def sample_run(run_id: str, n: int = 2) -> Run:
+    return Run(
+        id=run_id,
+        time="2026-11-27T12:00:00+05:30",
+        starts=[("namli-1", "station:namli", "2026-11-20T12:00:00+05:30")],
+        offers=[("namli-1", f"2026/11/note-{i}/", f"सूचना {i}") for i in range(n)],
+    )
+
+
+def test_a_closing_line_without_its_newline_is_committed(tmp_path):
+    path = tmp_path / "ledger.tsv"
+    whole = HEADER + format_run(sample_run("r1")) + format_run(sample_run("r2"))
+    path.write_bytes(whole.rstrip("\n").encode("utf-8"))
+    assert [r.id for r in read_ledger(path).runs] == ["r1", "r2"]
+    prepare(path)
+    assert path.read_bytes() == whole.encode("utf-8")
+    append(path, format_shown(["r1", "r2"], "t").rstrip("\n"))
+    state = read_ledger(path)
+    assert [r.shown for r in state.runs] == [True, True]
+    assert not state.has_tail
+
+
+def test_what_the_writer_cuts_is_named_and_kept(tmp_path, caplog):
+    path = tmp_path / "ledger.tsv"
+    whole = HEADER + format_run(sample_run("r1"))
+    torn = format_run(sample_run("r2"))[:-10]
+    path.write_bytes((whole + torn).encode("utf-8"))
+    prepare(path)
+    assert path.read_bytes() == whole.encode("utf-8")
+    (copy,) = tmp_path.glob("ledger.tsv.cut-*")
+    assert copy.read_bytes() == torn.encode("utf-8")
+    assert copy.name in caplog.text
+
+
+def test_the_check_reads_the_ledger_and_the_group_registry(tmp_path):
+    content = new_content(tmp_path, {"a.md": note_text()})
+    (content / "registry" / "share-ledger.tsv").write_text(
+        HEADER + "r1\tbad line\n", encoding="utf-8"
+    )
+    (content / "registry" / "groups.toml").write_text("[[group]]\nid = 5\n")
+    settings_file = tmp_path / "conf.py"
+    settings_file.write_text(
+        f"from pelicanconf import *\nPATH = {str(content)!r}\n", encoding="utf-8"
+    )
+    sys.path.insert(0, str(ROOT))
+    try:
+        with pytest.raises(ContentError) as e:
+            check(str(settings_file))
+    finally:
+        sys.path.remove(str(ROOT))
+    shown = str(e.value)
+    assert "share-ledger.tsv:6" in shown and "groups.toml" in shown
