@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import feedparser
 import pytest
 from pelican.settings import read_settings
 from support import ROOT, SETTINGS, build_site, new_content, note_text
@@ -15,6 +16,7 @@ from plugins.core.errors import BuildFailed, ContentError
 from plugins.core.files import OutsideFolder, inside
 from plugins.core.header import scan_header, split_lines
 from plugins.photos.photos import plan_photo
+from plugins.press_notes import press_notes
 from plugins.press_notes.model import NoteImage, placing_problems
 from plugins.press_notes.press_notes import check_content, registry_for
 from plugins.press_notes.validate import Rules, check_note
@@ -290,3 +292,63 @@ def test_the_check_reads_the_ledger_and_the_group_registry(tmp_path):
         sys.path.remove(str(ROOT))
     shown = str(e.value)
     assert "share-ledger.tsv:6" in shown and "groups.toml" in shown
+
+
+# --- 11.6: every failure in the content names the file and the field ---
+
+
+@pytest.fixture
+def checks_bypassed(monkeypatch):
+    """The note checks find nothing (as if a field had been hidden from them):
+    the build itself must still name the file and the field.
+    """
+    real = press_notes.check_all
+
+    def lenient(notes, rules, passed_before=None):
+        checked = real(notes, rules, passed_before)
+        checked.problems = []
+        return checked
+
+    monkeypatch.setattr(press_notes, "check_all", lenient)
+
+
+@pytest.mark.build
+def test_a_missing_photo_the_checks_missed_is_named_with_its_field(
+    tmp_path, checks_bypassed
+):
+    text = note_text(image="images/nahin-hai.jpg", image_alt="फ़ोटो")
+    content = new_content(tmp_path, {"x.md": text})
+    with pytest.raises(BuildFailed) as e:
+        build_site(content, tmp_path / "output")
+    assert "x.md:10 [image]" in str(e.value)
+    assert "nahin-hai.jpg" in str(e.value)
+
+
+@pytest.mark.build
+def test_a_control_character_the_checks_missed_is_named_by_the_feeds(
+    tmp_path, checks_bypassed
+):
+    content = new_content(tmp_path, {"x.md": note_text(reporter="पुलिस\x01कक्ष")})
+    with pytest.raises(BuildFailed) as e:
+        build_site(content, tmp_path / "output")
+    assert "x.md [reporter]" in str(e.value)
+    assert "All strings must be XML compatible" in str(e.value)
+
+
+@pytest.mark.build
+def test_feeds_carry_a_bounded_amount_of_full_text(tmp_path):
+    long_body = "\n\n".join(
+        f"नामली थाना पुलिस ने अनुच्छेद {i} में जानकारी दी।" for i in range(600)
+    )
+    content = new_content(
+        tmp_path,
+        {"a.md": note_text(body=long_body), "b.md": note_text(slug="chhota")},
+    )
+    build_site(content, tmp_path / "output")
+    feed = feedparser.parse(
+        (tmp_path / "output" / "feeds" / "all.atom.xml").read_bytes()
+    )
+    by_link = {e.link.rstrip("/").rsplit("/", 1)[-1]: e for e in feed.entries}
+    assert "अनुच्छेद 599" not in by_link["namli-yatayat-shivir"].content[0].value
+    assert "पूरी खबर पढ़ें" in by_link["namli-yatayat-shivir"].content[0].value
+    assert "यातायात नियम" in by_link["chhota"].content[0].value

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from plugins.core.errors import Problem, display_path
 from plugins.core.files import OutsideFolder, inside
+from plugins.core.header import scan_header
 from plugins.core.messages import _
 from plugins.core.photos import upright_size
 from plugins.hindi_text.slugs import slugify
@@ -94,6 +95,31 @@ def placing_problems(metadata: dict, content_root: Path) -> list[Problem]:
                 )
             )
     return problems
+
+
+def field_line(path: Path, key: str) -> int | None:
+    """The line of a note's header field (for a message), or None."""
+    try:
+        return scan_header(path.read_text(encoding="utf-8")).line(key)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def unreadable_photo(metadata: dict, content_root: Path, error: Exception) -> Problem:
+    """The note's photo could not be read when the note was built."""
+    path = content_root / str(metadata.get("note_file", ""))
+    return Problem(
+        display_path(path),
+        field_line(path, "image"),
+        "image",
+        _(
+            "'%(value)s' cannot be read (%(reason)s); put the photo in "
+            "content/images/, give its path from content/, and save it as "
+            "JPEG, PNG or WebP",
+            value=metadata.get("image"),
+            reason=f"{error.__class__.__name__}: {error}",
+        ),
+    )
 
 
 def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> dict:

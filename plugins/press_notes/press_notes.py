@@ -13,13 +13,13 @@ from pelican import signals
 
 from plugins.core import contract as c
 from plugins.core.errors import ContentError, Problem, display_path
-from plugins.core.photos import static_problems
+from plugins.core.photos import PHOTO_ERRORS, static_problems
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 
 from . import check_cache
-from .model import enrich_metadata, placing_problems
+from .model import enrich_metadata, placing_problems, unreadable_photo
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
 from .validate import Rules, check_all
@@ -145,8 +145,21 @@ def on_article_context(generator, metadata) -> None:
             metadata["slug"] = slug
     problems = placing_problems(metadata, root)
     if problems:
-        raise ContentError(problems)
-    enrich_metadata(metadata, generator.context[c.REGISTRY], root)
+        refuse(problems)
+    try:
+        enrich_metadata(metadata, generator.context[c.REGISTRY], root)
+    except PHOTO_ERRORS as e:
+        refuse([unreadable_photo(metadata, root, e)])
+
+
+def refuse(problems: list[Problem]) -> None:
+    """Stop reading a note: Pelican logs only "Could not process <file>" for
+    an error raised while reading, so each problem is logged first (an error
+    logged fails the build, scripts/build.py).
+    """
+    for problem in problems:
+        logger.error("%s", problem)
+    raise ContentError(problems)
 
 
 def on_article_generator_finalized(generator) -> None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plugins.core.errors import ContentError, Problem
+from plugins.core.header import BAD_CHAR_RE, char_name
+from plugins.core.messages import _
 from plugins.core.toml_files import load_toml
 from plugins.hindi_text.slugs import slugify
 
@@ -57,7 +59,27 @@ def text_field(entry: dict, key: str, where: str, problems: list[Problem]) -> st
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
         problems.append(
-            Problem(where, None, key, f"'{key}' must be a non-empty text value")
+            Problem(
+                where,
+                None,
+                key,
+                _("'%(name)s' must be a non-empty text value", name=key),
+            )
+        )
+        return ""
+    bad = BAD_CHAR_RE.search(value)
+    if bad:
+        problems.append(
+            Problem(
+                where,
+                None,
+                key,
+                _(
+                    "the value holds %(char)s, which cannot be published; "
+                    "delete it and type the text again",
+                    char=char_name(bad.group()),
+                ),
+            )
         )
         return ""
     return unicodedata.normalize("NFC", value.strip())
@@ -74,7 +96,10 @@ def _slug(entry: dict, where: str, problems: list[Problem]) -> str:
                 where,
                 None,
                 "slug",
-                f"'{slug}' must be lowercase ASCII words joined by hyphens",
+                _(
+                    "'%(value)s' must be lowercase ASCII words joined by hyphens",
+                    value=slug,
+                ),
             )
         )
     return slug
