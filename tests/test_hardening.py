@@ -12,6 +12,7 @@ import pytest
 from pelican.settings import read_settings
 from support import ROOT, SETTINGS, build_site, new_content, note_text
 
+from plugins.core.code import tree_digest
 from plugins.core.errors import BuildFailed, ContentError
 from plugins.core.files import OutsideFolder, inside
 from plugins.core.header import scan_header, split_lines
@@ -352,3 +353,20 @@ def test_feeds_carry_a_bounded_amount_of_full_text(tmp_path):
     assert "अनुच्छेद 599" not in by_link["namli-yatayat-shivir"].content[0].value
     assert "पूरी खबर पढ़ें" in by_link["namli-yatayat-shivir"].content[0].value
     assert "यातायात नियम" in by_link["chhota"].content[0].value
+
+
+# --- 11.7: page reuse sees every template ---
+
+
+def test_the_theme_digest_enters_linked_folders(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "include.html").write_text("<p>one</p>")
+    theme = tmp_path / "theme" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "base.html").write_text("{% include 'parts/include.html' %}")
+    (theme / "parts").symlink_to(shared)
+    (theme / "loop").symlink_to(theme)  # a loop ends, it does not hang
+    before = tree_digest([tmp_path / "theme"])
+    (shared / "include.html").write_text("<p>two</p>")
+    assert tree_digest([tmp_path / "theme"]) != before
