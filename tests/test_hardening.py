@@ -4,12 +4,16 @@ as Pelican does, and nothing unchecked reaches a page or a file.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup
 from pelican.settings import read_settings
+from PIL import Image
 from support import ROOT, SETTINGS, build_site, new_content, note_text
 
 from plugins.core.code import tree_digest
@@ -18,8 +22,9 @@ from plugins.core.files import OutsideFolder, inside
 from plugins.core.header import scan_header, split_lines
 from plugins.photos.photos import plan_photo
 from plugins.press_notes import press_notes
-from plugins.press_notes.model import NoteImage, placing_problems
+from plugins.press_notes.model import NoteImage, placing_problems, text_slug
 from plugins.press_notes.press_notes import check_content, registry_for
+from plugins.press_notes.sanitize import sanitize_html
 from plugins.press_notes.validate import Rules, check_note
 from plugins.whatsapp.ledger import (
     HEADER,
@@ -370,3 +375,101 @@ def test_the_theme_digest_enters_linked_folders(tmp_path):
     before = tree_digest([tmp_path / "theme"])
     (shared / "include.html").write_text("<p>two</p>")
     assert tree_digest([tmp_path / "theme"]) != before
+
+
+# --- 11.8: smaller holes ---
+
+
+def test_a_date_far_ahead_needs_status_scheduled(rules):
+    now_rules = dataclasses.replace(rules, now=datetime(2026, 11, 28, 12, 0))
+    (problem,) = problems_of(note_text(date="2027-11-28 10:00"), now_rules)
+    assert problem.field == "date" and "status: scheduled" in problem.message
+    assert problems_of(note_text(date="2026-11-29 10:00"), now_rules) == []
+    scheduled = note_text(date="2027-11-28 10:00", status="scheduled")
+    assert problems_of(scheduled, now_rules) == []
+
+
+def test_a_text_over_the_limit_is_refused(rules):
+    small = dataclasses.replace(rules, body_max_bytes=1000)
+    (problem,) = problems_of(note_text(body="नामली " * 200), small)
+    assert problem.line == 11 and "KB" in problem.message
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "{static}/registry/share-ledger.tsv",
+        "{static}../registry/thanas.toml",
+        "{attach}../../pelicanconf.py",
+        "|static|/images/../registry/groups.toml",
+    ],
+)
+def test_static_links_may_point_only_to_photos(rules, link):
+    (problem,) = problems_of(note_text(body=f"पढ़ें [यहाँ]({link})"), rules)
+    assert problem.line == 11 and "content/images/" in problem.message
+
+
+def test_a_static_link_to_a_photo_is_fine(rules):
+    body = "[फ़ोटो]({static}/images/2026/11/bilpank-baithak.jpg)"
+    assert problems_of(note_text(body=body), rules) == []
+
+
+def test_images_from_other_hosts_become_links():
+    html = sanitize_html(
+        '<p><img src="https://tracker.example/x.png" alt="फ़ोटो">'
+        '<img src="//cdn.example/y.png"><img src="/images/a.jpg" alt="a"></p>'
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    assert [i["src"] for i in soup.find_all("img")] == ["/images/a.jpg"]
+    assert [a["href"] for a in soup.find_all("a")] == [
+        "https://tracker.example/x.png",
+        "//cdn.example/y.png",
+    ]
+
+
+def test_titles_and_tags_without_letters_get_distinct_slugs():
+    assert text_slug("🙂🙂", "tag") != text_slug("😡", "tag")
+    assert text_slug("!!!", "note").startswith("note-")
+    assert text_slug("नामली", "tag") == "namli"
+
+
+def photo(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (640, 480), (200, 100, 50)).save(path, "JPEG")
+
+
+@pytest.mark.build
+def test_scheduled_draft_and_hidden_notes_keep_their_photos_private(tmp_path):
+    def with_photo(name, **fields):
+        return note_text(
+            slug=name,
+            title=f"नामली सूचना {name}",
+            image=f"images/{name}.jpg",
+            image_alt="फ़ोटो",
+            **fields,
+        )
+
+    notes = {
+        "public.md": with_photo("public", tags="🙂"),
+        "later.md": with_photo("later", date="2099-01-01 10:00", status="scheduled"),
+        "due.md": with_photo("due", date="2026-01-01 10:00", status="scheduled"),
+        "draft.md": with_photo("draft", status="draft"),
+        "hidden.md": with_photo("hidden", status="hidden", tags="😡"),
+        "angry.md": note_text(slug="angry", title="नामली सूचना", tags="😡"),
+    }
+    content = new_content(tmp_path, notes)
+    for name in ("public", "later", "due", "draft", "hidden"):
+        photo(content / "images" / f"{name}.jpg")
+    output = tmp_path / "output"
+    build_site(content, output)
+    published = {p.name for p in (output / "images").rglob("*.jpg")}
+    assert any(n.startswith("public") for n in published)
+    assert any(n.startswith("due") for n in published)
+    for name in ("later", "draft", "hidden"):
+        assert not any(n.startswith(name) for n in published), published
+    html = "".join(p.read_text("utf-8") for p in output.rglob("*.html"))
+    xml = "".join(p.read_text("utf-8") for p in (output / "feeds").rglob("*.xml"))
+    assert "/later/" not in html and "/later/" not in xml
+    assert (output / "2026/01/due/index.html").is_file()
+    tag_pages = [p.parent.name for p in (output / "tag").glob("*/index.html")]
+    assert len([t for t in tag_pages if t.startswith("tag-")]) == 2

@@ -213,10 +213,11 @@ def on_static_generator_finalized(generator) -> None:
     if refused:
         raise ContentError(refused)
     missing = {}
+    private = generator.context.get(c.PRIVATE_PHOTOS, set())
     try:
         for static in generator.staticfiles:
             rel = static.get_relative_source_path()
-            if rel in state.originals:
+            if rel in state.originals or rel in private:
                 continue
             copy = other_photo_copy(rel, root, conf)
             cached = cache_file(cache, copy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from plugins.core.files import OutsideFolder, inside
 from plugins.core.header import scan_header
 from plugins.core.messages import _
 from plugins.core.photos import upright_size
-from plugins.hindi_text.slugs import slugify
+from plugins.hindi_text.slugs import FALLBACK_SLUG, slugify
 
 from .fragment import text_of
 from .registry import SLUG_RE, Registry
@@ -122,6 +123,18 @@ def unreadable_photo(metadata: dict, content_root: Path, error: Exception) -> Pr
     )
 
 
+def text_slug(text: str, kind: str) -> str:
+    """The romanized slug of a title or tag; text that romanizes to nothing
+    (emoji, punctuation) gets `<kind>-<hash of the text>`, so two such texts
+    never share a page.
+    """
+    slug = slugify(text)
+    if slug == FALLBACK_SLUG and FALLBACK_SLUG not in text.lower():
+        digest = hashlib.blake2b(nfc(text).encode("utf-8"), digest_size=4)
+        return f"{kind}-{digest.hexdigest()}"
+    return slug
+
+
 def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> dict:
     """Turn a validated note's raw fields into the objects templates print.
 
@@ -139,7 +152,7 @@ def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> d
         category.slug = info.slug
         category.description = info.description
     for tag in metadata.get("tags", ()):
-        tag.slug = slugify(tag.name)
+        tag.slug = text_slug(tag.name, "tag")
     image = metadata.get("image")
     if isinstance(image, str):
         metadata["image"] = image_info(

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pelican import signals
 
@@ -33,6 +35,8 @@ DEFAULTS = {
     "summary_max_chars": 300,
     "reading_wpm": DEFAULT_WPM,
     "default_reporter": "",
+    # A note's text longer than this (in bytes of UTF-8) is refused.
+    "body_max_bytes": 200_000,
 }
 
 
@@ -53,6 +57,11 @@ def registry_for(settings: dict) -> Registry:
     )
 
 
+def build_now(settings: dict) -> datetime:
+    """The time of this build, in the bulletin's time zone."""
+    return datetime.now(ZoneInfo(settings.get("TIMEZONE") or "Asia/Kolkata"))
+
+
 def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict]:
     """Check the registries and every note; raise ContentError if any fail.
 
@@ -67,6 +76,8 @@ def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict
         registry=registry,
         content_root=root,
         summary_max_chars=conf["summary_max_chars"],
+        body_max_bytes=conf["body_max_bytes"],
+        now=build_now(settings).replace(tzinfo=None),
     )
     cache_dir = Path(settings["CACHE_PATH"])
     key = check_cache.fingerprint(
@@ -146,10 +157,30 @@ def on_article_context(generator, metadata) -> None:
     problems = placing_problems(metadata, root)
     if problems:
         refuse(problems)
+    keep_private(generator, metadata)
     try:
         enrich_metadata(metadata, generator.context[c.REGISTRY], root)
     except PHOTO_ERRORS as e:
         refuse([unreadable_photo(metadata, root, e)])
+
+
+def keep_private(generator, metadata: dict) -> None:
+    """A scheduled note is published once its date has come, skipped before
+    (no page, feed entry or share offer). The photos of skipped, draft and
+    hidden notes are not published: their pages show none.
+    """
+    status = metadata.get("status")
+    if status == "scheduled":
+        date = metadata.get("date")
+        now = build_now(generator.settings)
+        if isinstance(date, datetime) and date.tzinfo is None:
+            now = now.replace(tzinfo=None)
+        due = isinstance(date, datetime) and date <= now
+        status = metadata["status"] = "published" if due else "skip"
+    if status in ("skip", "draft", "hidden") and metadata.get("image"):
+        private = generator.context.setdefault(c.PRIVATE_PHOTOS, set())
+        private.add(str(metadata.pop("image")).strip())
+        metadata.pop("image_alt", None)
 
 
 def refuse(problems: list[Problem]) -> None:

@@ -6,9 +6,10 @@ Every rule lives here, as small pure functions over a note's text; the build,
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from plugins.core.errors import Problem, did_you_mean, display_path
@@ -16,8 +17,9 @@ from plugins.core.header import Header, bad_characters, scan_header
 from plugins.core.messages import _
 from plugins.core.photos import IMAGE_SUFFIXES, photo_path_problem, photo_problem
 from plugins.hindi_text.krutidev import VERBATIM_KEYS, looks_like_krutidev
-from plugins.hindi_text.slugs import slugify, unique_slug
+from plugins.hindi_text.slugs import unique_slug
 
+from .model import text_slug
 from .registry import SLUG_RE, Registry
 
 # Devanagari digits (२०२६-११-२८) are read as ASCII digits in dates.
@@ -42,13 +44,24 @@ OPTIONAL = (
     "old_url",
 )
 KNOWN = REQUIRED + OPTIONAL
-STATUSES = ("published", "draft", "hidden")
+# `scheduled`: a note dated ahead, kept out of every page, feed and share
+# run until a build runs after its date (press_notes.on_article_context).
+STATUSES = ("published", "draft", "hidden", "scheduled")
+# A date further ahead than this is a typo unless the note is scheduled.
+FUTURE_SLACK = timedelta(days=1)
 # Whom a note concerns: its police station (default) or the whole district
 # (then every WhatsApp group is offered it, plugins/whatsapp).
 SCOPES = ("thana", "district")
 # Where an imported note came from (source_url, old_url): a plain web address.
 URL_RE = re.compile(r"^https?://[^\s\"'<>`]+$")
 KRUTIDEV_SAMPLE_CHARS = 600
+# Pelican's links to content files, {static}path or |static|path: they may
+# point only into the photo folder (no registry, ledger or settings file is
+# publishable by a link).
+STATIC_LINK_RE = re.compile(
+    r"(?:\{(?:static|attach)\}|\|(?:static|attach)\|)([^\s\"')>]*)"
+)
+LINKABLE_FOLDER = "images"
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,9 @@ class Rules:
     registry: Registry
     content_root: Path
     summary_max_chars: int = 300
+    body_max_bytes: int = 200_000
+    # The time of the check (naive, Indian time); None skips the future rule.
+    now: datetime | None = None
 
 
 def ascii_date(value: str) -> str:
@@ -102,7 +118,7 @@ def _check_keys(h: Header, p) -> list[Problem]:
     return problems
 
 
-def _check_dates(h: Header, p) -> list[Problem]:
+def _check_dates(h: Header, p, rules: Rules) -> list[Problem]:
     problems = []
     dates = {}
     for key in ("date", "modified"):
@@ -124,6 +140,24 @@ def _check_dates(h: Header, p) -> list[Problem]:
             )
         dates[key] = parsed
     date, modified = dates.get("date"), dates.get("modified")
+    if (
+        date
+        and rules.now
+        and date > rules.now + FUTURE_SLACK
+        and h.value("status") != "scheduled"
+    ):
+        problems.append(
+            p(
+                h.line("date"),
+                "date",
+                _(
+                    "'%(value)s' is more than a day ahead; correct the year or "
+                    "the month, or add the line 'status: scheduled' to publish "
+                    "the note on that date",
+                    value=h.value("date"),
+                ),
+            )
+        )
     if date and modified and modified < date:
         problems.append(
             p(h.line("modified"), "modified", "'modified' is earlier than 'date'")
@@ -219,8 +253,58 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
                 )
             )
     problems += _check_image(h, p, rules)
+    size = len(h.body.encode("utf-8"))
+    if size > rules.body_max_bytes:
+        problems.append(
+            p(
+                h.body_line,
+                None,
+                _(
+                    "the text is %(size)s KB, more than %(limit)s KB; split it "
+                    "into several notes or shorten it",
+                    size=size // 1000,
+                    limit=rules.body_max_bytes // 1000,
+                ),
+            )
+        )
     if not h.body.strip():
         problems.append(p(h.body_line, None, "the note has no text after the header"))
+    return problems
+
+
+def note_folder(path: str, content_root: Path) -> str:
+    """The note's folder under content/ (for its relative links)."""
+    try:
+        rel = Path(path).resolve().relative_to(content_root.resolve())
+    except ValueError:
+        return "notes"
+    return rel.parent.as_posix()
+
+
+def _check_links(h: Header, p, rules: Rules, path: str) -> list[Problem]:
+    problems = []
+    folder = note_folder(path, rules.content_root)
+    for offset, line in enumerate(h.body.split("\n")):
+        for m in STATIC_LINK_RE.finditer(line):
+            target = m.group(1).split("#")[0].split("?")[0]
+            joined = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.join(folder, target)
+            )
+            rel = posixpath.normpath(joined)
+            if not rel.startswith(f"{LINKABLE_FOLDER}/"):
+                problems.append(
+                    p(
+                        h.body_line + offset,
+                        None,
+                        _(
+                            "the link '%(link)s' points outside content/images/; "
+                            "links with {static} may point only to photos there",
+                            link=m.group(0),
+                        ),
+                    )
+                )
     return problems
 
 
@@ -362,9 +446,10 @@ def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem
         # Field checks would only repeat this one problem in other words.
         return header, kruti
     problems = _check_keys(header, p)
-    problems += _check_dates(header, p)
+    problems += _check_dates(header, p, rules)
     problems += _check_registry(header, p, rules)
     problems += _check_fields(header, p, rules)
+    problems += _check_links(header, p, rules, path)
     return header, problems
 
 
@@ -422,7 +507,7 @@ def assign_slugs(headers: list[tuple[str, Header]]) -> dict[str, str]:
         if not h.value("slug") and h.value("title")
     )
     for _date, path, h in pending:
-        slugs[path] = unique_slug(slugify(h.value("title")), taken)
+        slugs[path] = unique_slug(text_slug(h.value("title"), "note"), taken)
         taken.add(slugs[path])
     return slugs
 
