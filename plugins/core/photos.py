@@ -19,7 +19,11 @@ from .messages import _
 PHOTO_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError)
 # Pillow's decompression-bomb limit (about 89 megapixels).
 MAX_PIXELS: int = Image.MAX_IMAGE_PIXELS or 89_478_485
-SAVE_AGAIN = "save the photo again as JPEG, PNG or WebP and put it in its place"
+
+
+def save_again() -> str:
+    """What to do with a photo that cannot be read or copied."""
+    return _("save the photo again as JPEG, PNG or WebP and put it in its place")
 
 
 def upright_size(path: str | Path) -> tuple[int, int]:
@@ -42,14 +46,16 @@ IMAGE_SUFFIXES = tuple(FORMATS)
 def photo_path_problem(image: str) -> str | None:
     """What is wrong with how a note names its photo, and what to do, or None."""
     if image.startswith("/") or posixpath.normpath(image) != image or ".." in image:
-        return (
-            f"'{image}': write the photo's path from content/, like "
-            "images/2026/11/photo.jpg (no leading / or ./ and no ..)"
+        return _(
+            "'%(value)s': write the photo's path from content/, like "
+            "images/2026/11/photo.jpg (no leading / or ./ and no ..)",
+            value=image,
         )
     if COPY_NAME_RE.search(image):
-        return (
-            f"'{image}': names ending in -<number>w are kept for the smaller "
-            "copies the build makes; rename the photo"
+        return _(
+            "'%(value)s': names ending in -<number>w are kept for the smaller "
+            "copies the build makes; rename the photo",
+            value=image,
         )
     return None
 
@@ -63,7 +69,8 @@ def photo_problem(path: Path, decode: bool = False) -> str | None:
     megabytes for one photo.
     """
     unreadable = (
-        f"is not a photo that can be read (a damaged or unfinished file?); {SAVE_AGAIN}"
+        _("is not a photo that can be read (a damaged or unfinished file?); ")
+        + save_again()
     )
     try:
         with warnings.catch_warnings():
@@ -75,23 +82,30 @@ def photo_problem(path: Path, decode: bool = False) -> str | None:
                     im.draft("RGB", (64, 64))
                     im.load()
     except FileNotFoundError:
-        return "does not exist"
+        return _("does not exist")
     except PHOTO_ERRORS:
         return unreadable
     if width * height > MAX_PIXELS:
-        return (
-            f"is {width}×{height} pixels, too large to publish; save it smaller "
-            "(a phone's usual 4000×3000 is fine)"
+        return _(
+            "is %(width)s×%(height)s pixels, too large to publish; save it "
+            "smaller (a phone's usual 4000×3000 is fine)",
+            width=width,
+            height=height,
         )
     promised = FORMATS.get(path.suffix.lower())
     if kind not in SUFFIX_OF_FORMAT:
-        return f"is a {kind} file; save it as JPEG, PNG or WebP and put it in its place"
+        return _(
+            "is a %(kind)s file; save it as JPEG, PNG or WebP and put it in its place",
+            kind=kind,
+        )
     if SUFFIX_OF_FORMAT[kind] != SUFFIX_OF_FORMAT.get(promised or ""):
         right = SUFFIX_OF_FORMAT[kind]
-        return (
-            f"is a {kind if kind != 'MPO' else 'JPEG'} file but its name ends in "
-            f"{path.suffix}; rename it to end in {right} and write that name "
-            "in the note"
+        return _(
+            "is a %(kind)s file but its name ends in %(suffix)s; rename it to "
+            "end in %(right)s and write that name in the note",
+            kind=kind if kind != "MPO" else "JPEG",
+            suffix=path.suffix,
+            right=right,
         )
     return None
 

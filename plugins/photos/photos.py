@@ -24,7 +24,7 @@ from plugins.core.files import OutsideFolder, cache_folder, inside, place
 from plugins.core.messages import _
 from plugins.core.photos import (
     PHOTO_ERRORS,
-    SAVE_AGAIN,
+    save_again,
     static_file_problem,
     upright_size,
 )
@@ -143,8 +143,12 @@ def on_article_generator_finalized(generator) -> None:
                     display_path(note.source_path),
                     None,
                     "image",
-                    f"'{note.image.url}' could not be made into copies "
-                    f"({e.reason}); {SAVE_AGAIN}",
+                    _(
+                        "'%(value)s' could not be made into copies (%(reason)s); ",
+                        value=note.image.url,
+                        reason=e.reason,
+                    )
+                    + save_again(),
                 )
                 for note, copies in planned
                 if copies[0].source == e.source

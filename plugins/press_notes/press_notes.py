@@ -15,6 +15,7 @@ from pelican import signals
 
 from plugins.core import contract as c
 from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.messages import _
 from plugins.core.photos import PHOTO_ERRORS, static_problems
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
@@ -108,9 +109,12 @@ def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict
                     shown,
                     None,
                     None,
-                    "the file is not UTF-8 text; save it as UTF-8, or if it was "
-                    f"typed in Kruti Dev run '.venv/bin/invoke krutidev {shown} "
-                    "--in-place'",
+                    _(
+                        "the file is not UTF-8 text; save it as UTF-8, or if it "
+                        "was typed in Kruti Dev run '.venv/bin/invoke krutidev "
+                        "%(path)s --in-place'",
+                        path=shown,
+                    ),
                 )
             )
     checked = check_all(notes, rules, passed_before)

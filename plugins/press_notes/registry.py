@@ -128,7 +128,9 @@ def parse_thanas(
         if not isinstance(aliases, list) or not all(
             isinstance(a, str) for a in aliases
         ):
-            problems.append(Problem(where, None, "aliases", "must be a list of names"))
+            problems.append(
+                Problem(where, None, "aliases", _("must be a list of names"))
+            )
             aliases = []
         slug = _slug(entry, where, problems)
         thanas.append(
@@ -175,13 +177,31 @@ def _index(items, names_of, kind: str, path: str, problems: list[Problem]) -> di
     for item in items:
         if item.slug in slugs:
             problems.append(
-                Problem(path, None, "slug", f"{kind} slug '{item.slug}' is repeated")
+                Problem(
+                    path,
+                    None,
+                    "slug",
+                    _(
+                        "%(kind)s slug '%(value)s' is repeated",
+                        kind=kind,
+                        value=item.slug,
+                    ),
+                )
             )
         slugs.add(item.slug)
         for name in names_of(item):
             if name in index:
                 problems.append(
-                    Problem(path, None, "name", f"{kind} name '{name}' is repeated")
+                    Problem(
+                        path,
+                        None,
+                        "name",
+                        _(
+                            "%(kind)s name '%(value)s' is repeated",
+                            kind=kind,
+                            value=name,
+                        ),
+                    )
                 )
             index[name] = item
     return index

@@ -102,19 +102,33 @@ def _check_keys(h: Header, p) -> list[Problem]:
                 p(
                     f.line,
                     key,
-                    f"unknown field '{key}'{did_you_mean(key, KNOWN)}"
-                    f" Known fields: {', '.join(KNOWN)}.",
+                    _(
+                        "unknown field '%(name)s'%(hint)s Known fields: %(known)s.",
+                        name=key,
+                        hint=did_you_mean(key, KNOWN),
+                        known=", ".join(KNOWN),
+                    ),
                 )
             )
     for key, line in h.repeated:
-        problems.append(p(line, key, f"'{key}' is given twice; keep one line"))
+        problems.append(
+            p(line, key, _("'%(name)s' is given twice; keep one line", name=key))
+        )
     for key in REQUIRED:
         if not h.value(key):
             at = h.line(key)
-            what = "is empty" if at else "is missing"
-            problems.append(
-                p(at, key, f"'{key}' {what}; add a line '{key}: …' to the header")
+            message = (
+                _(
+                    "'%(name)s' is empty; add a line '%(name)s: …' to the header",
+                    name=key,
+                )
+                if at
+                else _(
+                    "'%(name)s' is missing; add a line '%(name)s: …' to the header",
+                    name=key,
+                )
             )
+            problems.append(p(at, key, message))
     return problems
 
 
@@ -174,8 +188,11 @@ def _check_registry(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("district"),
                 "district",
-                f"'{district}' is not this bulletin's district; write "
-                f"'{registry.district.name}'",
+                _(
+                    "'%(value)s' is not this bulletin's district; write '%(name)s'",
+                    value=district,
+                    name=registry.district.name,
+                ),
             )
         )
     thana = h.value("thana")
@@ -184,9 +201,13 @@ def _check_registry(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("thana"),
                 "thana",
-                f"'{thana}' is not a police station in the registry"
-                f"{did_you_mean(thana, registry.thana_by_name)} Use a name from "
-                f"content/registry/thanas.toml, or add the station there.",
+                _(
+                    "'%(value)s' is not a police station in the registry%(hint)s "
+                    "Use a name from content/registry/thanas.toml, or add the "
+                    "station there.",
+                    value=thana,
+                    hint=did_you_mean(thana, registry.thana_by_name),
+                ),
             )
         )
     category = h.value("category")
@@ -196,9 +217,12 @@ def _check_registry(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("category"),
                 "category",
-                f"'{category}' is not a category"
-                f"{did_you_mean(category, registry.category_by_name)} "
-                f"Use one of: {names}.",
+                _(
+                    "'%(value)s' is not a category%(hint)s Use one of: %(names)s.",
+                    value=category,
+                    hint=did_you_mean(category, registry.category_by_name),
+                    names=names,
+                ),
             )
         )
     return problems
@@ -212,8 +236,11 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("slug"),
                 "slug",
-                f"'{slug}' must be lowercase ASCII words joined by hyphens, "
-                "or leave the line out to make one from the title",
+                _(
+                    "'%(value)s' must be lowercase ASCII words joined by "
+                    "hyphens, or leave the line out to make one from the title",
+                    value=slug,
+                ),
             )
         )
     summary = h.value("summary")
@@ -222,14 +249,26 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("summary"),
                 "summary",
-                f"the summary has {len(summary)} characters; keep it under "
-                f"{rules.summary_max_chars} (one or two sentences)",
+                _(
+                    "the summary has %(num)s characters; keep it under "
+                    "%(limit)s (one or two sentences)",
+                    num=len(summary),
+                    limit=rules.summary_max_chars,
+                ),
             )
         )
     status = h.value("status")
     if status and status not in STATUSES:
         problems.append(
-            p(h.line("status"), "status", f"'{status}' must be one of {STATUSES}")
+            p(
+                h.line("status"),
+                "status",
+                _(
+                    "'%(value)s' must be one of %(names)s",
+                    value=status,
+                    names=", ".join(STATUSES),
+                ),
+            )
         )
     scope = h.value("scope")
     if h.line("scope") is not None and scope not in SCOPES:
@@ -237,8 +276,11 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("scope"),
                 "scope",
-                f"'{scope}' must be 'district' (the note concerns the whole "
-                "district) or 'thana' (only its police station, the default)",
+                _(
+                    "'%(value)s' must be 'district' (the note concerns the whole "
+                    "district) or 'thana' (only its police station, the default)",
+                    value=scope,
+                ),
             )
         )
     for key in ("source_url", "old_url"):
@@ -312,13 +354,19 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
     image, alt = h.value("image"), h.value("image_alt")
     if not image:
         if alt:
-            return [p(h.line("image_alt"), "image_alt", "'image_alt' without 'image'")]
+            return [
+                p(h.line("image_alt"), "image_alt", _("'image_alt' without 'image'"))
+            ]
         return []
     problems = []
     path = rules.content_root / image
     if not image.lower().endswith(IMAGE_SUFFIXES):
         problems.append(
-            p(h.line("image"), "image", f"'{image}' must be a JPEG, PNG or WebP file")
+            p(
+                h.line("image"),
+                "image",
+                _("'%(value)s' must be a JPEG, PNG or WebP file", value=image),
+            )
         )
     elif naming := photo_path_problem(image):
         problems.append(p(h.line("image"), "image", naming))
@@ -327,9 +375,12 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("image"),
                 "image",
-                f"'{image}' does not exist under {display_path(rules.content_root)}/; "
-                "put the photo "
-                "in content/images/ and give its path from content/",
+                _(
+                    "'%(value)s' does not exist under %(folder)s/; put the photo "
+                    "in content/images/ and give its path from content/",
+                    value=image,
+                    folder=display_path(rules.content_root),
+                ),
             )
         )
     elif problem := photo_problem(path, decode=True):
@@ -345,7 +396,7 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("image"),
                 "image_alt",
-                "a photo needs 'image_alt': a short Hindi description of it",
+                _("a photo needs 'image_alt': a short Hindi description of it"),
             )
         )
     return problems
@@ -422,8 +473,10 @@ def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem
             p(
                 1,
                 None,
-                "no metadata header; start the file with 'title: …', "
-                "'date: …' and the other fields, then a blank line",
+                _(
+                    "no metadata header; start the file with 'title: …', "
+                    "'date: …' and the other fields, then a blank line"
+                ),
             )
         ]
     if header.stray_line is not None:
@@ -529,8 +582,12 @@ def url_clashes(
                     path,
                     header.line("slug"),
                     "slug",
-                    f"the URL {key}/ is already used by {seen[key]}; "
-                    "choose another slug",
+                    _(
+                        "the URL %(url)s/ is already used by %(other)s; "
+                        "choose another slug",
+                        url=key,
+                        other=seen[key],
+                    ),
                 )
             )
         else:

@@ -156,7 +156,7 @@ def parse_ledger(data: bytes, path: Path) -> LedgerState:  # noqa: C901 - one st
             text = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
             if complete:
-                raise _problem(path, number, "not UTF-8 text") from None
+                raise _problem(path, number, _("not UTF-8 text")) from None
             break  # a torn last line
         if not text.strip() or text.startswith("#"):
             if not pending:
@@ -171,7 +171,11 @@ def parse_ledger(data: bytes, path: Path) -> LedgerState:  # noqa: C901 - one st
             raise _problem(
                 path,
                 number,
-                f"expected {COLUMNS} tab-separated cells with an event in {EVENTS}",
+                _(
+                    "expected %(num)s tab-separated cells with an event in %(events)s",
+                    num=COLUMNS,
+                    events=", ".join(EVENTS),
+                ),
             )
         event = cells[2]
         if event == "shown":
@@ -191,8 +195,13 @@ def parse_ledger(data: bytes, path: Path) -> LedgerState:  # noqa: C901 - one st
             raise _problem(
                 path,
                 number,
-                f"run {cells[0]} ends after {cells[4]} lines but "
-                f"{len(pending)} precede it; lines were removed by hand",
+                _(
+                    "run %(run)s ends after %(count)s lines but %(num)s precede "
+                    "it; lines were removed by hand",
+                    run=cells[0],
+                    count=cells[4],
+                    num=len(pending),
+                ),
             )
         run = Run(id=cells[0], time=cells[1])
         for _number, c in pending:
