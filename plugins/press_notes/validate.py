@@ -429,7 +429,7 @@ def character_problems(text: str, header: Header, p) -> list[Problem]:
 
 def krutidev_problems(header: Header, path: str, p) -> list[Problem]:
     """Every text field, and the start of the text, typed in Kruti Dev."""
-    places = [
+    places: list[tuple[int, str | None, str]] = [
         (f.line, key, header.value(key))
         for key, f in header.fields.items()
         if key not in VERBATIM_KEYS
