@@ -473,3 +473,10 @@ def test_scheduled_draft_and_hidden_notes_keep_their_photos_private(tmp_path):
     assert (output / "2026/01/due/index.html").is_file()
     tag_pages = [p.parent.name for p in (output / "tag").glob("*/index.html")]
     assert len([t for t in tag_pages if t.startswith("tag-")]) == 2
+
+
+def test_an_empty_modified_line_is_named_by_the_check(rules):
+    # Before: it passed the check and stopped the build with a bare
+    # "Could not process".
+    (problem,) = problems_of(note_text(modified=""), rules)
+    assert problem.field == "modified" and problem.line == 10

@@ -154,7 +154,10 @@ def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> d
     for tag in metadata.get("tags", ()):
         tag.slug = text_slug(tag.name, "tag")
     image = metadata.get("image")
-    if isinstance(image, str):
+    if isinstance(image, str) and not image.strip():
+        # `image:` left empty: the note has no photo (the checks agree).
+        del metadata["image"]
+    elif isinstance(image, str):
         metadata["image"] = image_info(
             content_root, image.strip(), str(metadata.get("image_alt", "")).strip()
         )

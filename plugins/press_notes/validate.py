@@ -138,6 +138,17 @@ def _check_dates(h: Header, p, rules: Rules) -> list[Problem]:
     for key in ("date", "modified"):
         value = h.value(key)
         if not value:
+            if key == "modified" and h.line(key) is not None:
+                problems.append(
+                    p(
+                        h.line(key),
+                        key,
+                        _(
+                            "'modified' is empty; write the date of the change "
+                            "as YYYY-MM-DD HH:MM, or leave the line out"
+                        ),
+                    )
+                )
             continue
         parsed = parse_note_date(value)
         if parsed is None:
