@@ -480,3 +480,14 @@ def test_an_empty_modified_line_is_named_by_the_check(rules):
     # "Could not process".
     (problem,) = problems_of(note_text(modified=""), rules)
     assert problem.field == "modified" and problem.line == 10
+
+
+def test_a_linked_note_or_folder_outside_content_is_refused(tmp_path):
+    content = new_content(tmp_path, {"a.md": note_text()})
+    secret = tmp_path / "secret.md"
+    secret.write_text(note_text(slug="secret"), encoding="utf-8")
+    (content / "notes" / "b.md").symlink_to(secret)
+    (content / "pages" / "elsewhere").symlink_to(tmp_path)
+    problems = check_site(content)
+    assert sorted(Path(p.path).name for p in problems) == ["b.md", "elsewhere"]
+    assert all("symbolic link" in p.message for p in problems)

@@ -27,6 +27,18 @@ class OutsideFolder(ValueError):
     """A path that would leave the folder it must stay in."""
 
 
+def links_under(root: Path) -> list[Path]:
+    """Every symbolic link under `root` (to a file or a folder), not followed."""
+    found = []
+    for here, dirs, files in os.walk(root):
+        found += [
+            Path(here) / n
+            for n in sorted(dirs + files)
+            if os.path.islink(os.path.join(here, n))
+        ]
+    return found
+
+
 def inside(root: Path, rel: str | Path) -> Path:
     """`root / rel`, refused (OutsideFolder) if it leads out of `root`: an
     absolute path, `..` steps or a symbolic link pointing elsewhere. Every

@@ -15,6 +15,7 @@ from pelican import signals
 
 from plugins.core import contract as c
 from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.files import links_under
 from plugins.core.messages import _
 from plugins.core.photos import PHOTO_ERRORS, static_problems
 from plugins.core.settings import namespaced
@@ -56,6 +57,30 @@ def registry_for(settings: dict) -> Registry:
         settings.get("THANA_URL", "thana/{slug}/"),
         settings["CATEGORY_URL"],
     )
+
+
+def link_problems(content_root: Path, static: list[str]) -> list[Problem]:
+    """Symbolic links anywhere in content/ (the static folders are checked
+    with the photos): Pelican follows them, and would read notes, pages or
+    registries from outside content/.
+    """
+    folders = [(content_root / s).resolve() for s in static]
+    return [
+        Problem(
+            display_path(link),
+            None,
+            None,
+            _(
+                "is a symbolic link; content/ holds only real files: put the "
+                "file itself here, or delete the link"
+            ),
+        )
+        for link in links_under(content_root)
+        if not any(
+            f == link.parent.resolve() or f in link.parent.resolve().parents
+            for f in folders
+        )
+    ]
 
 
 def build_now(settings: dict) -> datetime:
@@ -119,7 +144,9 @@ def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict
             )
     checked = check_all(notes, rules, passed_before)
     problems += checked.problems
-    problems += static_problems(root, list(settings.get("STATIC_PATHS", ())))
+    static = list(settings.get("STATIC_PATHS", ()))
+    problems += static_problems(root, static)
+    problems += link_problems(root, static)
     if problems:
         raise ContentError(problems)
     check_cache.save(
