@@ -491,3 +491,9 @@ def test_a_linked_note_or_folder_outside_content_is_refused(tmp_path):
     problems = check_site(content)
     assert sorted(Path(p.path).name for p in problems) == ["b.md", "elsewhere"]
     assert all("symbolic link" in p.message for p in problems)
+
+
+def test_a_whole_note_in_kruti_dev_is_one_problem_at_its_first_line(rules):
+    text = note_text(title=KRUTIDEV_REPORTER, summary=KRUTIDEV_REPORTER)
+    (problem,) = problems_of(text, rules)
+    assert (problem.line, problem.field) == (1, "title")

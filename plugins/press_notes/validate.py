@@ -439,7 +439,9 @@ def character_problems(text: str, header: Header, p) -> list[Problem]:
 
 
 def krutidev_problems(header: Header, path: str, p) -> list[Problem]:
-    """Every text field, and the start of the text, typed in Kruti Dev."""
+    """The first text field (or the start of the text) typed in Kruti Dev:
+    one problem, at its line, since one conversion fixes the whole file.
+    """
     places: list[tuple[int, str | None, str]] = [
         (f.line, key, header.value(key))
         for key, f in header.fields.items()
@@ -464,7 +466,7 @@ def krutidev_problems(header: Header, path: str, p) -> list[Problem]:
                 path=path,
             ),
         )
-        for line, key in found
+        for line, key in found[:1]
     ]
 
 
