@@ -83,9 +83,23 @@ def link_problems(content_root: Path, static: list[str]) -> list[Problem]:
     ]
 
 
+# A share run builds as of its own time (plugins.whatsapp.settings.RUN_SETTING,
+# its "now"): notes scheduled before that time are in it.
+SHARE_RUN_SETTING = "WHATSAPP_RUN"
+
+
 def build_now(settings: dict) -> datetime:
-    """The time of this build, in the bulletin's time zone."""
-    return datetime.now(ZoneInfo(settings.get("TIMEZONE") or "Asia/Kolkata"))
+    """The time of this build, in the bulletin's time zone: now, or the time
+    of the share run it is part of.
+    """
+    tz = ZoneInfo(settings.get("TIMEZONE") or "Asia/Kolkata")
+    run = settings.get(SHARE_RUN_SETTING)
+    if isinstance(run, dict) and isinstance(run.get("now"), str):
+        try:
+            return datetime.fromisoformat(run["now"]).astimezone(tz)
+        except ValueError:
+            pass
+    return datetime.now(tz)
 
 
 def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict]:
