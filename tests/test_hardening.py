@@ -497,3 +497,18 @@ def test_a_whole_note_in_kruti_dev_is_one_problem_at_its_first_line(rules):
     text = note_text(title=KRUTIDEV_REPORTER, summary=KRUTIDEV_REPORTER)
     (problem,) = problems_of(text, rules)
     assert (problem.line, problem.field) == (1, "title")
+
+
+@pytest.mark.parametrize("field", ["title", "date", "tags", "image", "slug"])
+def test_a_field_continued_on_an_indented_line_is_named(rules, field):
+    # Pelican keeps only the first line of date, tags or slug, and makes a
+    # list of a title: the checks read the whole value.
+    text = note_text(**{field: "x\n    y"})
+    problems = [p for p in problems_of(text, rules) if "indented line" in p.message]
+    (problem,) = problems
+    assert problem.field == field
+
+
+def test_a_summary_may_go_on_over_an_indented_line(rules):
+    text = note_text(summary="नामली थाने में समझाइश\n    दी गई।")
+    assert problems_of(text, rules) == []

@@ -29,6 +29,9 @@ END_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?")
 class Field:
     values: list[str]
     line: int
+    # Lines of indented continuations (Pelican joins them only for formatted
+    # fields such as summary; any other field gets a list, or its first line).
+    continued: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -115,6 +118,7 @@ def scan_header(text: str) -> Header:
                 header.stray_line = i + 1
                 break
             header.fields[key].values.append(more.group("value").strip())
+            header.fields[key].continued.append(i + 1)
         i += 1
     header.body = "\n".join(lines[i:])
     header.body_line = i + 1

@@ -44,6 +44,10 @@ OPTIONAL = (
     "old_url",
 )
 KNOWN = REQUIRED + OPTIONAL
+# Fields Pelican reads as Markdown (FORMATTED_FIELDS), joining indented
+# continuation lines; any other field would become a list or keep only its
+# first line.
+CONTINUED_OK = ("summary",)
 # `scheduled`: a note dated ahead, kept out of every page, feed and share
 # run until a build runs after its date (press_notes.on_article_context).
 STATUSES = ("published", "draft", "hidden", "scheduled")
@@ -107,6 +111,20 @@ def _check_keys(h: Header, p) -> list[Problem]:
                         name=key,
                         hint=did_you_mean(key, KNOWN),
                         known=", ".join(KNOWN),
+                    ),
+                )
+            )
+    for key, f in h.fields.items():
+        if f.continued and key not in CONTINUED_OK:
+            problems.append(
+                p(
+                    f.continued[0],
+                    key,
+                    _(
+                        "'%(name)s' goes on over an indented line, which the "
+                        "build would read differently; write the whole value on "
+                        "one line",
+                        name=key,
                     ),
                 )
             )
