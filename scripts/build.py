@@ -1,17 +1,27 @@
 """Build the bulletin into a staging folder and swap it in only on success.
 
 A failed build (bad content, a template error, any error logged while
-building) leaves the published output folder exactly as it was. Unchanged
-note pages are linked from the published folder by the page_reuse plugin,
-which this driver points at that folder (PAGE_REUSE["published"]).
+building) leaves the published output folder exactly as it was. One build
+at a time per output folder: the whole build-and-swap holds a lock
+(`site_lock`, also taken by `invoke share`); a second build waits for it
+(BUILD_LOCK_WAIT seconds, then fails saying so). Each build writes into its
+own staging folder. Unchanged note pages are linked from the published
+folder by the page_reuse plugin, which this driver points at that folder
+(PAGE_REUSE["published"]).
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
+import tempfile
+import threading
+import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,9 +60,99 @@ class _Collector(logging.Handler):
             self.warnings += 1
 
 
+# Seconds a build waits for another build of the same output to finish.
+LOCK_WAIT = 600.0
+_locks_guard = threading.Lock()
+_thread_locks: dict[str, threading.RLock] = {}
+_held: dict[str, int] = {}
+
+
+def lock_path(output: Path) -> Path:
+    """The lock file of an output folder, beside it (builds and share runs)."""
+    return output.parent / f".{output.name}.lock"
+
+
+def _flock(fd: int, deadline: float) -> bool:
+    """Take an exclusive flock on `fd`, retrying until `deadline`."""
+    announced = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            if not announced:
+                logger.warning("%s", _("waiting for another build to finish..."))
+                announced = True
+            time.sleep(0.2)
+
+
+@contextmanager
+def site_lock(
+    path: Path, busy: BulletinError, wait: float = 0.0, *, reentrant: bool = True
+) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (a folder, or a lock file made if
+    missing) across processes and threads; raise `busy` if another holder
+    keeps it longer than `wait` seconds. The same thread may take it again
+    if `reentrant` (a share run holds the build lock around its build).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = str(path.resolve())
+    with _locks_guard:
+        rlock = _thread_locks.setdefault(key, threading.RLock())
+    deadline = time.monotonic() + wait
+    if not (rlock.acquire(timeout=wait) if wait > 0 else rlock.acquire(False)):
+        raise busy
+    fd = None
+    try:
+        if _held.get(key) and not reentrant:
+            raise busy
+        if not _held.get(key):
+            flags = os.O_RDONLY if path.is_dir() else os.O_RDWR | os.O_CREAT
+            fd = os.open(path, flags, 0o644)
+            if not _flock(fd, deadline):
+                raise busy
+        _held[key] = _held.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+    finally:
+        if fd is not None:
+            os.close(fd)
+        rlock.release()
+
+
+def build_busy(output: Path) -> BuildFailed:
+    return BuildFailed(
+        _(
+            "another build or `invoke share` of %(output)s is running; try "
+            "again when it ends",
+            output=output,
+        )
+    )
+
+
 def staging_path(output: Path) -> Path:
-    """The folder a build writes into, beside the output (same filesystem)."""
+    """The folder holding each build's own staging folder, beside the output
+    (same filesystem, so the swap is a rename).
+    """
     return output.parent / f".{output.name}.staging"
+
+
+def new_staging(output: Path) -> Path:
+    """A fresh staging folder for one build."""
+    root = staging_path(output)
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="build-", dir=root))
+
+
+def drop_staging(staging: Path) -> None:
+    """Remove a build's staging folder (and the holder once empty)."""
+    shutil.rmtree(staging, ignore_errors=True)
+    with suppress(OSError):
+        staging.parent.rmdir()
 
 
 def previous_path(output: Path) -> Path:
@@ -100,8 +200,19 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
                 output=display_path(output),
             )
         )
-    staging = staging_path(output)
-    shutil.rmtree(staging, ignore_errors=True)
+    wait = float(settings.get("BUILD_LOCK_WAIT", LOCK_WAIT))
+    with site_lock(lock_path(output), build_busy(output), wait):
+        staging = new_staging(output)
+        try:
+            return _build_into(settings_file, overrides, settings, staging)
+        finally:
+            drop_staging(staging)
+
+
+def _build_into(
+    settings_file: str, overrides: dict | None, settings: dict, staging: Path
+) -> BuildResult:
+    output = Path(settings["OUTPUT_PATH"])
     reuse = {**(settings.get("PAGE_REUSE") or {}), "published": str(output)}
     run_settings = load_settings(
         settings_file,
@@ -124,16 +235,13 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
             raise SettingError("PLUGINS: " + "; ".join(problems))
         pelican.run()
     except BulletinError as e:
-        shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed("\n".join([str(e), *collector.errors])) from e
     except Exception as e:
-        shutil.rmtree(staging, ignore_errors=True)
         error = f"{e.__class__.__name__}: {e}{template_place(e)}"
         raise BuildFailed(_("the build stopped: %(error)s", error=error)) from e
     finally:
         root.removeHandler(collector)
     if collector.errors:
-        shutil.rmtree(staging, ignore_errors=True)
         listed = "\n".join(f"  {m}" for m in collector.errors)
         head = ngettext_(
             "%(num)s error while building:",

@@ -1,4 +1,6 @@
-"""`invoke check`: check every press note and the registries without building."""
+"""`invoke check`: check every press note, the registries, the WhatsApp
+group registry and the share ledger without building.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +10,12 @@ from pathlib import Path
 
 from pelican.settings import read_settings
 
+from plugins.core.errors import ContentError, Problem
 from plugins.core.messages import ngettext_, set_language
 from plugins.press_notes import check_content
+from plugins.whatsapp.groups import load_groups
+from plugins.whatsapp.ledger import read_ledger
+from plugins.whatsapp.settings import content_path, plugin_settings
 
 # Files the Markdown reader reads (Pelican's MarkdownReader.file_extensions).
 NOTE_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
@@ -44,12 +50,37 @@ def read_as_content(settings: dict, path: Path) -> bool:
     return not ignored(Path(path).name, settings)
 
 
+def share_problems(settings: dict, registry) -> list[Problem]:
+    """What is wrong in the group registry and the share ledger."""
+    conf = plugin_settings(settings)
+    problems: list[Problem] = []
+    groups = content_path(settings, conf["groups"])
+    if groups.exists():
+        try:
+            load_groups(groups, registry)
+        except ContentError as e:
+            problems += e.problems
+    try:
+        read_ledger(content_path(settings, conf["ledger"]))
+    except ContentError as e:
+        problems += e.problems
+    return problems
+
+
 def check(settings_file: str) -> str:
     """Check the content; raise ContentError listing every problem."""
     settings = read_settings(settings_file)
     set_language(settings)
     notes = note_paths(settings)
-    check_content(settings, notes)
+    problems: list[Problem] = []
+    try:
+        registry, _slugs = check_content(settings, notes)
+    except ContentError as e:
+        problems += e.problems
+    else:
+        problems += share_problems(settings, registry)
+    if problems:
+        raise ContentError(problems)
     return ngettext_(
         "%(num)s note checked: no problems",
         "%(num)s notes checked: no problems",

@@ -18,10 +18,8 @@ append is cut off by the next writer (ledger.prepare).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 import secrets
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -40,7 +38,7 @@ from plugins.whatsapp.ledger import crash_point, mark_shown, read_ledger
 from plugins.whatsapp.plan import run_id, unshown_runs
 from plugins.whatsapp.settings import RUN_SETTING, content_path, plugin_settings
 
-from .build import build, load_settings
+from .build import build, load_settings, lock_path, site_lock
 
 logger = logging.getLogger(__name__)
 
@@ -59,19 +57,30 @@ class ShareResult:
 
 
 @contextmanager
-def share_lock(folder: Path) -> Iterator[None]:
-    """One share run at a time (an flock on the ledger's folder)."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ShareError(
-                "whatsapp: another `invoke share` is running; try again when it ends"
-            ) from None
-        yield
-    finally:
-        os.close(fd)
+def share_lock(folder: Path, output: Path | None = None) -> Iterator[None]:
+    """One share run at a time (a lock on the ledger's folder), and no build
+    of `output` meanwhile: the run holds the build lock (scripts/build.py
+    site_lock) around its build, its swap and the `shown` lines.
+    """
+    busy = ShareError(
+        _("whatsapp: another `invoke share` is running; try again when it ends")
+    )
+    with site_lock(folder, busy, reentrant=False):
+        if output is None:
+            yield
+            return
+        with site_lock(lock_path(output), busy_output(output)):
+            yield
+
+
+def busy_output(output: Path) -> ShareError:
+    return ShareError(
+        _(
+            "whatsapp: a build of %(output)s is running (make serve or invoke "
+            "build?); try again when it ends; nothing was recorded",
+            output=output,
+        )
+    )
 
 
 def require_public_address(settings: dict) -> None:
@@ -166,7 +175,7 @@ def share(
             plan = json.loads(Path(request["plan_file"]).read_text("utf-8"))
             return ShareResult(run, False, plan["new"], plan["batch"], None)
         ledger.parent.mkdir(parents=True, exist_ok=True)
-        with share_lock(ledger.parent):
+        with share_lock(ledger.parent, Path(settings["OUTPUT_PATH"])):
             try:
                 result = build(settings_file, {**overrides, RUN_SETTING: request})
             except BuildFailed as e:

@@ -22,6 +22,12 @@ os.environ.setdefault("BULLETIN_LANG", "en")
 BUILT_SITE_FIXTURES = {"site", "html_pages", "served"}
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--deep", action="store_true", help="run many more fuzz examples (test_fuzz)"
+    )
+
+
 def pytest_collection_modifyitems(items) -> None:
     """Tests that use the built sample or Chromium get the build / browser marks."""
     for item in items:

@@ -11,6 +11,7 @@ whatever the files say later, and its caches must be filed under that code.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,18 +19,38 @@ from pathlib import Path
 PLUGINS = Path(__file__).resolve().parent.parent
 
 
+def tree_files(root: Path) -> list[Path]:
+    """Every file under `root`, entering linked folders (Path.rglob does not
+    on Python 3.11), each folder once (a link loop ends there).
+    """
+    found = []
+    seen = set()
+    for here, dirs, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(here)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        found += [Path(here) / f for f in files]
+    return sorted(found)
+
+
 def tree_digest(roots: Iterable[Path]) -> str:
-    """Hash of every file's path and bytes under `roots` (caches skipped)."""
+    """Hash of every file's path and bytes under `roots`, through linked
+    folders and files (caches skipped; a dangling link counts as missing).
+    """
     digest = hashlib.blake2b(digest_size=16)
     for root in roots:
         if not root.is_dir():
             digest.update(f"missing {root}".encode())
             continue
-        for path in sorted(root.rglob("*")):
-            if "__pycache__" in path.parts or not path.is_file():
-                continue
+        for path in tree_files(root):
             digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"\0missing")
     return digest.hexdigest()
 
 

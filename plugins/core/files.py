@@ -23,6 +23,35 @@ from typing import TypeVar
 Job = TypeVar("Job")
 
 
+class OutsideFolder(ValueError):
+    """A path that would leave the folder it must stay in."""
+
+
+def links_under(root: Path) -> list[Path]:
+    """Every symbolic link under `root` (to a file or a folder), not followed."""
+    found = []
+    for here, dirs, files in os.walk(root):
+        found += [
+            Path(here) / n
+            for n in sorted(dirs + files)
+            if os.path.islink(os.path.join(here, n))
+        ]
+    return found
+
+
+def inside(root: Path, rel: str | Path) -> Path:
+    """`root / rel`, refused (OutsideFolder) if it leads out of `root`: an
+    absolute path, `..` steps or a symbolic link pointing elsewhere. Every
+    place that reads content or writes output by a name taken from a note
+    goes through here, whatever the checks said.
+    """
+    base = root.resolve()
+    target = (base / rel).resolve()
+    if target != base and base not in target.parents:
+        raise OutsideFolder(f"{rel!s} leads out of {root}")
+    return base / rel
+
+
 def fsync_dir(path: Path) -> None:
     """Flush a folder's entries (a rename in it) to disk."""
     fd = os.open(path, os.O_RDONLY)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import warnings
@@ -11,11 +12,18 @@ from pathlib import Path
 
 from PIL import Image
 
+from .errors import Problem, display_path
+from .messages import _
+
 # What Pillow raises for a file it cannot read as a photo, and what to do.
 PHOTO_ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError)
 # Pillow's decompression-bomb limit (about 89 megapixels).
 MAX_PIXELS: int = Image.MAX_IMAGE_PIXELS or 89_478_485
-SAVE_AGAIN = "save the photo again as JPEG, PNG or WebP and put it in its place"
+
+
+def save_again() -> str:
+    """What to do with a photo that cannot be read or copied."""
+    return _("save the photo again as JPEG, PNG or WebP and put it in its place")
 
 
 def upright_size(path: str | Path) -> tuple[int, int]:
@@ -38,14 +46,16 @@ IMAGE_SUFFIXES = tuple(FORMATS)
 def photo_path_problem(image: str) -> str | None:
     """What is wrong with how a note names its photo, and what to do, or None."""
     if image.startswith("/") or posixpath.normpath(image) != image or ".." in image:
-        return (
-            f"'{image}': write the photo's path from content/, like "
-            "images/2026/11/photo.jpg (no leading / or ./ and no ..)"
+        return _(
+            "'%(value)s': write the photo's path from content/, like "
+            "images/2026/11/photo.jpg (no leading / or ./ and no ..)",
+            value=image,
         )
     if COPY_NAME_RE.search(image):
-        return (
-            f"'{image}': names ending in -<number>w are kept for the smaller "
-            "copies the build makes; rename the photo"
+        return _(
+            "'%(value)s': names ending in -<number>w are kept for the smaller "
+            "copies the build makes; rename the photo",
+            value=image,
         )
     return None
 
@@ -59,7 +69,8 @@ def photo_problem(path: Path, decode: bool = False) -> str | None:
     megabytes for one photo.
     """
     unreadable = (
-        f"is not a photo that can be read (a damaged or unfinished file?); {SAVE_AGAIN}"
+        _("is not a photo that can be read (a damaged or unfinished file?); ")
+        + save_again()
     )
     try:
         with warnings.catch_warnings():
@@ -71,22 +82,72 @@ def photo_problem(path: Path, decode: bool = False) -> str | None:
                     im.draft("RGB", (64, 64))
                     im.load()
     except FileNotFoundError:
-        return "does not exist"
+        return _("does not exist")
     except PHOTO_ERRORS:
         return unreadable
     if width * height > MAX_PIXELS:
-        return (
-            f"is {width}×{height} pixels, too large to publish; save it smaller "
-            "(a phone's usual 4000×3000 is fine)"
+        return _(
+            "is %(width)s×%(height)s pixels, too large to publish; save it "
+            "smaller (a phone's usual 4000×3000 is fine)",
+            width=width,
+            height=height,
         )
     promised = FORMATS.get(path.suffix.lower())
     if kind not in SUFFIX_OF_FORMAT:
-        return f"is a {kind} file; save it as JPEG, PNG or WebP and put it in its place"
+        return _(
+            "is a %(kind)s file; save it as JPEG, PNG or WebP and put it in its place",
+            kind=kind,
+        )
     if SUFFIX_OF_FORMAT[kind] != SUFFIX_OF_FORMAT.get(promised or ""):
         right = SUFFIX_OF_FORMAT[kind]
-        return (
-            f"is a {kind if kind != 'MPO' else 'JPEG'} file but its name ends in "
-            f"{path.suffix}; rename it to end in {right} and write that name "
-            "in the note"
+        return _(
+            "is a %(kind)s file but its name ends in %(suffix)s; rename it to "
+            "end in %(right)s and write that name in the note",
+            kind=kind if kind != "MPO" else "JPEG",
+            suffix=path.suffix,
+            right=right,
         )
     return None
+
+
+def static_file_problem(path: Path) -> str | None:
+    """Why a file in a static folder (content/images/) may not be published,
+    or None: only photos the build re-encodes leave it, never a link.
+    """
+    if path.is_symlink():
+        return _(
+            "is a symbolic link; only photos themselves are published: put "
+            "the photo file itself here, or delete the link"
+        )
+    if path.suffix.lower() in (".heic", ".heif"):
+        return _(
+            "is an iPhone HEIC photo, which cannot be published; save it as "
+            "JPEG (on the iPhone: Settings > Camera > Formats > Most "
+            "Compatible, or share it as JPEG) and put it in its place"
+        )
+    if path.suffix.lower() not in FORMATS:
+        return _(
+            "is not a JPEG, PNG or WebP photo; only photos are published "
+            "from %(folder)s (re-encoded, without their metadata): save it "
+            "as JPEG, PNG or WebP, or move it out of the folder",
+            folder=path.parent.name + "/",
+        )
+    return None
+
+
+def static_problems(content_root: Path, folders: list[str]) -> list[Problem]:
+    """Every file or link in the static folders that may not be published
+    (hidden files are left out, as Pelican leaves them out).
+    """
+    problems = []
+    for folder in folders:
+        top = content_root / folder
+        for here, dirs, files in os.walk(top):
+            for name in sorted(dirs + files):
+                path = Path(here) / name
+                if name.startswith(".") or (name in dirs and not path.is_symlink()):
+                    continue
+                problem = static_file_problem(path)
+                if problem:
+                    problems.append(Problem(display_path(path), None, None, problem))
+    return problems

@@ -29,6 +29,9 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
+from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.header import BAD_CHAR_RE
+from plugins.core.messages import _
 from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.dates import to_ist
 
@@ -38,6 +41,11 @@ from .plan import FEEDS_PAGE_URL, Feed
 from .settings import plugin_settings
 
 LANGUAGE = "hi"
+# Full text of one entry, in characters of HTML: a longer note's entry
+# carries its photo, its summary and a link to the page instead, so a feed of
+# max_items notes stays small for a reader on a slow network.
+FULL_TEXT_MAX = 20_000
+READ_MORE = "पूरी खबर पढ़ें"
 DCTERMS_NS = "http://purl.org/dc/terms/"
 URL_ATTRIBUTES = (("a", "href"), ("img", "src"), ("source", "src"))
 
@@ -179,8 +187,16 @@ def figure_html(note, site: SiteInfo) -> str:
 
 
 def full_content(note, site: SiteInfo) -> str:
-    """The note's HTML for feed readers: photo first, then the text."""
+    """The note's HTML for feed readers: photo first, then the text (or, for
+    a note longer than FULL_TEXT_MAX, its summary and a link to its page).
+    """
     body = absolute_html(note.content, note.canonical_url)
+    if len(body) > FULL_TEXT_MAX:
+        body = (
+            f"<p>{html.escape(note.summary_text)}</p>"
+            f'<p><a href="{html.escape(note.canonical_url)}">'
+            f"{READ_MORE}</a></p>"
+        )
     image = getattr(note, "image", None)
     return figure_html(note, site) + body if image else body
 
@@ -334,7 +350,35 @@ def browser_note(feed: Feed, site: SiteInfo) -> list[str]:
 
 
 def render_feed(feed: Feed, fmt: str, site: SiteInfo) -> bytes:
-    """The feed file's bytes: UTF-8 XML, a Hindi note for browsers first."""
+    """The feed file's bytes: UTF-8 XML, a Hindi note for browsers first.
+
+    A value XML cannot hold (the checks refuse them first) stops the build
+    with the note and the field named.
+    """
     fg = feed_generator(feed, fmt, site)
-    xml = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
+    try:
+        xml = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
+    except ValueError as e:
+        raise ContentError(not_xml_problems(feed.notes[: site.max_items], e)) from None
     return with_comment(xml, xml_comment(browser_note(feed, site)))
+
+
+def not_xml_problems(notes, error: ValueError) -> list[Problem]:
+    """Which note's field holds a character XML cannot hold."""
+    problems = []
+    for note in notes:
+        for name in ("title", "reporter", "summary_text", "content"):
+            if BAD_CHAR_RE.search(str(getattr(note, name, "") or "")):
+                problems.append(
+                    Problem(
+                        display_path(note.source_path),
+                        None,
+                        "summary" if name == "summary_text" else name,
+                        _(
+                            "holds a control character a feed cannot carry "
+                            "(%(error)s); delete it and type the text again",
+                            error=error,
+                        ),
+                    )
+                )
+    return problems or [Problem("feeds", None, None, str(error))]

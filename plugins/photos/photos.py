@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import quote
 
 from pelican import signals
@@ -20,8 +20,14 @@ from pelican import signals
 from plugins.core import contract as c
 from plugins.core.contract import all_notes
 from plugins.core.errors import ContentError, Problem, SettingError, display_path
-from plugins.core.files import cache_folder, place
-from plugins.core.photos import FORMATS, PHOTO_ERRORS, SAVE_AGAIN, upright_size
+from plugins.core.files import OutsideFolder, cache_folder, inside, place
+from plugins.core.messages import _
+from plugins.core.photos import (
+    PHOTO_ERRORS,
+    save_again,
+    static_file_problem,
+    upright_size,
+)
 from plugins.core.settings import namespaced
 
 from .resize import (
@@ -66,7 +72,7 @@ def plan_photo(image, content_root: Path, conf: dict) -> list[Copy]:
     """The copies of one note photo, widest first (its upright size was read
     with the note, press_notes.model.image_info).
     """
-    source = str(content_root / image.url)
+    source = str(inside(content_root, image.url))
     upright = (image.width, image.height)
     widths = plan_widths(upright[0], conf["widths"])
     widest = widths[-1]
@@ -137,8 +143,12 @@ def on_article_generator_finalized(generator) -> None:
                     display_path(note.source_path),
                     None,
                     "image",
-                    f"'{note.image.url}' could not be made into copies "
-                    f"({e.reason}); {SAVE_AGAIN}",
+                    _(
+                        "'%(value)s' could not be made into copies (%(reason)s); ",
+                        value=note.image.url,
+                        reason=e.reason,
+                    )
+                    + save_again(),
                 )
                 for note, copies in planned
                 if copies[0].source == e.source
@@ -162,7 +172,7 @@ def other_photo_copy(rel: str, content_root: Path, conf: dict) -> Copy:
     """A photo that is no note's `image` (linked from a note's text, say):
     one copy at its own path, as wide as the widest note-photo copy.
     """
-    source = str(content_root / rel)
+    source = str(inside(content_root, rel))
     try:
         upright = upright_size(source)
     except PHOTO_ERRORS as e:
@@ -171,23 +181,47 @@ def other_photo_copy(rel: str, content_root: Path, conf: dict) -> Copy:
     return Copy(source, width, height_for(upright, width), conf["quality"], rel)
 
 
+def refused_static(generator, root: Path) -> list[Problem]:
+    """Static files that may not be published: links, files reached through
+    a linked folder, anything that is not a photo (the checks say so first).
+    """
+    problems = []
+    for static in generator.staticfiles:
+        path = Path(static.source_path)
+        problem = static_file_problem(path)
+        if problem is None:
+            try:
+                inside(root, static.get_relative_source_path())
+            except OutsideFolder:
+                problem = _(
+                    "is reached through a symbolic link; only photos "
+                    "themselves are published: put the photo file itself "
+                    "here, or delete the link"
+                )
+        if problem:
+            problems.append(Problem(display_path(path), None, None, problem))
+    return problems
+
+
 def on_static_generator_finalized(generator) -> None:
     """Leave every photo's original out of the output: a note's photo is
     published as its copies, any other photo (linked from a note's text) as
-    one copy at its own path, also upright and without EXIF data.
+    one copy at its own path, also upright and without EXIF data. Nothing
+    else leaves the static folders.
     """
     state = generator.context.get(c.PHOTO_STATE)
     if state is None:
         return
     conf, root, cache = state.conf, state.root, state.cache
-    kept, missing = [], {}
+    refused = refused_static(generator, root)
+    if refused:
+        raise ContentError(refused)
+    missing = {}
+    private = generator.context.get(c.PRIVATE_PHOTOS, set())
     try:
         for static in generator.staticfiles:
             rel = static.get_relative_source_path()
-            if rel in state.originals:
-                continue
-            if PurePosixPath(rel).suffix.lower() not in FORMATS:
-                kept.append(static)
+            if rel in state.originals or rel in private:
                 continue
             copy = other_photo_copy(rel, root, conf)
             cached = cache_file(cache, copy)
@@ -202,12 +236,16 @@ def on_static_generator_finalized(generator) -> None:
                     display_path(Path(e.source)),
                     None,
                     None,
-                    f"could not be made into a copy for the site ({e.reason}); "
-                    f"{SAVE_AGAIN}",
+                    _(
+                        "could not be made into a copy for the site "
+                        "(%(reason)s); save the photo again as JPEG, PNG or "
+                        "WebP and put it in its place",
+                        reason=e.reason,
+                    ),
                 )
             ]
         ) from None
-    generator.staticfiles[:] = kept
+    generator.staticfiles[:] = []
     if missing:
         logger.info("photos: %d copies of other photos made", len(missing))
 
@@ -218,7 +256,7 @@ def on_article_writer_finalized(generator, writer) -> None:
         return
     out = Path(writer.output_path)
     for rel, cached in state.files.items():
-        place(cached, out / rel)
+        place(cached, inside(out, rel))
 
 
 def on_initialized(pelican) -> None:

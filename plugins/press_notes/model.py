@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from plugins.core.errors import Problem, display_path
+from plugins.core.files import OutsideFolder, inside
+from plugins.core.header import scan_header
+from plugins.core.messages import _
 from plugins.core.photos import upright_size
-from plugins.hindi_text.slugs import slugify
+from plugins.hindi_text.slugs import FALLBACK_SLUG, slugify
 
 from .fragment import text_of
-from .registry import Registry
+from .registry import SLUG_RE, Registry
+
+# Fields Pelican would obey to place or render a page elsewhere; the checks
+# refuse every field they do not know, and these are refused again here.
+PLACING_FIELDS = ("save_as", "url", "template", "path", "lang", "translation")
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,7 @@ class NoteImage:
 
 def image_info(content_root: Path, rel_path: str, alt: str) -> NoteImage:
     """The photo's size as seen (header only) for width/height attributes."""
-    width, height = upright_size(content_root / rel_path)
+    width, height = upright_size(inside(content_root, rel_path))
     return NoteImage(url=rel_path, alt=alt, width=width, height=height)
 
 
@@ -44,6 +53,86 @@ def plain_text(html: str) -> str:
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.strip())
+
+
+def placing_problems(metadata: dict, content_root: Path) -> list[Problem]:
+    """Fields that would put a page or read a file outside where they belong,
+    whatever the checks said (they run first and refuse these too).
+    """
+    shown = display_path(content_root / str(metadata.get("note_file", "")))
+    problems = [
+        Problem(shown, None, key, _("the field '%(name)s' is not allowed", name=key))
+        for key in PLACING_FIELDS
+        if key in metadata
+    ]
+    slug = metadata.get("slug")
+    if slug is not None and not SLUG_RE.match(str(slug)):
+        problems.append(
+            Problem(
+                shown,
+                None,
+                "slug",
+                _(
+                    "'%(value)s' must be lowercase ASCII words joined by hyphens",
+                    value=slug,
+                ),
+            )
+        )
+    image = metadata.get("image")
+    if isinstance(image, str):
+        try:
+            inside(content_root, image.strip())
+        except OutsideFolder:
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    "image",
+                    _(
+                        "'%(value)s' is outside content/; put the photo in "
+                        "content/images/ and give its path from content/",
+                        value=image,
+                    ),
+                )
+            )
+    return problems
+
+
+def field_line(path: Path, key: str) -> int | None:
+    """The line of a note's header field (for a message), or None."""
+    try:
+        return scan_header(path.read_text(encoding="utf-8")).line(key)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def unreadable_photo(metadata: dict, content_root: Path, error: Exception) -> Problem:
+    """The note's photo could not be read when the note was built."""
+    path = content_root / str(metadata.get("note_file", ""))
+    return Problem(
+        display_path(path),
+        field_line(path, "image"),
+        "image",
+        _(
+            "'%(value)s' cannot be read (%(reason)s); put the photo in "
+            "content/images/, give its path from content/, and save it as "
+            "JPEG, PNG or WebP",
+            value=metadata.get("image"),
+            reason=f"{error.__class__.__name__}: {error}",
+        ),
+    )
+
+
+def text_slug(text: str, kind: str) -> str:
+    """The romanized slug of a title or tag; text that romanizes to nothing
+    (emoji, punctuation) gets `<kind>-<hash of the text>`, so two such texts
+    never share a page.
+    """
+    slug = slugify(text)
+    if slug == FALLBACK_SLUG and FALLBACK_SLUG not in text.lower():
+        digest = hashlib.blake2b(nfc(text).encode("utf-8"), digest_size=4)
+        return f"{kind}-{digest.hexdigest()}"
+    return slug
 
 
 def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> dict:
@@ -63,9 +152,12 @@ def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> d
         category.slug = info.slug
         category.description = info.description
     for tag in metadata.get("tags", ()):
-        tag.slug = slugify(tag.name)
+        tag.slug = text_slug(tag.name, "tag")
     image = metadata.get("image")
-    if isinstance(image, str):
+    if isinstance(image, str) and not image.strip():
+        # `image:` left empty: the note has no photo (the checks agree).
+        del metadata["image"]
+    elif isinstance(image, str):
         metadata["image"] = image_info(
             content_root, image.strip(), str(metadata.get("image_alt", "")).strip()
         )

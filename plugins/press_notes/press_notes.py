@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pelican import signals
 
 from plugins.core import contract as c
 from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.files import links_under
+from plugins.core.messages import _
+from plugins.core.photos import PHOTO_ERRORS, static_problems
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 
 from . import check_cache
-from .model import enrich_metadata
+from .model import enrich_metadata, placing_problems, unreadable_photo
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
 from .validate import Rules, check_all
@@ -32,6 +37,8 @@ DEFAULTS = {
     "summary_max_chars": 300,
     "reading_wpm": DEFAULT_WPM,
     "default_reporter": "",
+    # A note's text longer than this (in bytes of UTF-8) is refused.
+    "body_max_bytes": 200_000,
 }
 
 
@@ -52,6 +59,49 @@ def registry_for(settings: dict) -> Registry:
     )
 
 
+def link_problems(content_root: Path, static: list[str]) -> list[Problem]:
+    """Symbolic links anywhere in content/ (the static folders are checked
+    with the photos): Pelican follows them, and would read notes, pages or
+    registries from outside content/.
+    """
+    folders = [(content_root / s).resolve() for s in static]
+    return [
+        Problem(
+            display_path(link),
+            None,
+            None,
+            _(
+                "is a symbolic link; content/ holds only real files: put the "
+                "file itself here, or delete the link"
+            ),
+        )
+        for link in links_under(content_root)
+        if not any(
+            f == link.parent.resolve() or f in link.parent.resolve().parents
+            for f in folders
+        )
+    ]
+
+
+# A share run builds as of its own time (plugins.whatsapp.settings.RUN_SETTING,
+# its "now"): notes scheduled before that time are in it.
+SHARE_RUN_SETTING = "WHATSAPP_RUN"
+
+
+def build_now(settings: dict) -> datetime:
+    """The time of this build, in the bulletin's time zone: now, or the time
+    of the share run it is part of.
+    """
+    tz = ZoneInfo(settings.get("TIMEZONE") or "Asia/Kolkata")
+    run = settings.get(SHARE_RUN_SETTING)
+    if isinstance(run, dict) and isinstance(run.get("now"), str):
+        try:
+            return datetime.fromisoformat(run["now"]).astimezone(tz)
+        except ValueError:
+            pass
+    return datetime.now(tz)
+
+
 def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict]:
     """Check the registries and every note; raise ContentError if any fail.
 
@@ -66,6 +116,8 @@ def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict
         registry=registry,
         content_root=root,
         summary_max_chars=conf["summary_max_chars"],
+        body_max_bytes=conf["body_max_bytes"],
+        now=build_now(settings).replace(tzinfo=None),
     )
     cache_dir = Path(settings["CACHE_PATH"])
     key = check_cache.fingerprint(
@@ -96,13 +148,19 @@ def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict
                     shown,
                     None,
                     None,
-                    "the file is not UTF-8 text; save it as UTF-8, or if it was "
-                    f"typed in Kruti Dev run '.venv/bin/invoke krutidev {shown} "
-                    "--in-place'",
+                    _(
+                        "the file is not UTF-8 text; save it as UTF-8, or if it "
+                        "was typed in Kruti Dev run '.venv/bin/invoke krutidev "
+                        "%(path)s --in-place'",
+                        path=shown,
+                    ),
                 )
             )
     checked = check_all(notes, rules, passed_before)
     problems += checked.problems
+    static = list(settings.get("STATIC_PATHS", ()))
+    problems += static_problems(root, static)
+    problems += link_problems(root, static)
     if problems:
         raise ContentError(problems)
     check_cache.save(
@@ -141,7 +199,43 @@ def on_article_context(generator, metadata) -> None:
         )
         if slug:
             metadata["slug"] = slug
-    enrich_metadata(metadata, generator.context[c.REGISTRY], root)
+    problems = placing_problems(metadata, root)
+    if problems:
+        refuse(problems)
+    keep_private(generator, metadata)
+    try:
+        enrich_metadata(metadata, generator.context[c.REGISTRY], root)
+    except PHOTO_ERRORS as e:
+        refuse([unreadable_photo(metadata, root, e)])
+
+
+def keep_private(generator, metadata: dict) -> None:
+    """A scheduled note is published once its date has come, skipped before
+    (no page, feed entry or share offer). The photos of skipped, draft and
+    hidden notes are not published: their pages show none.
+    """
+    status = metadata.get("status")
+    if status == "scheduled":
+        date = metadata.get("date")
+        now = build_now(generator.settings)
+        if isinstance(date, datetime) and date.tzinfo is None:
+            now = now.replace(tzinfo=None)
+        due = isinstance(date, datetime) and date <= now
+        status = metadata["status"] = "published" if due else "skip"
+    if status in ("skip", "draft", "hidden") and metadata.get("image"):
+        private = generator.context.setdefault(c.PRIVATE_PHOTOS, set())
+        private.add(str(metadata.pop("image")).strip())
+        metadata.pop("image_alt", None)
+
+
+def refuse(problems: list[Problem]) -> None:
+    """Stop reading a note: Pelican logs only "Could not process <file>" for
+    an error raised while reading, so each problem is logged first (an error
+    logged fails the build, scripts/build.py).
+    """
+    for problem in problems:
+        logger.error("%s", problem)
+    raise ContentError(problems)
 
 
 def on_article_generator_finalized(generator) -> None:

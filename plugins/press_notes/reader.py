@@ -6,10 +6,13 @@ import logging
 
 from pelican.readers import MarkdownReader
 
+from plugins.core.errors import display_path
+from plugins.core.messages import _
 from plugins.hindi_text.reading import count_words
 
 from .model import plain_text
 from .sanitize import find_unsafe, sanitize_html
+from .validate import ascii_date
 
 logger = logging.getLogger(__name__)
 
@@ -21,15 +24,24 @@ class SafeMarkdownReader(MarkdownReader):
     builds): sanitized HTML, plus the plain summary and the word count.
     """
 
+    def process_metadata(self, name, value):
+        """Read a date written in Devanagari digits as the checks do."""
+        if name in ("date", "modified") and isinstance(value, str):
+            value = ascii_date(value)
+        return super().process_metadata(name, value)
+
     def read(self, source_path):
         content, metadata = super().read(source_path)
         unsafe = find_unsafe(content)
         if unsafe:
             logger.warning(
-                "press_notes: %s: removed unsafe HTML (%s); write the note in "
-                "Markdown without scripts or event handlers",
-                source_path,
-                ", ".join(unsafe),
+                "%s",
+                _(
+                    "press_notes: %(path)s: removed unsafe HTML (%(what)s); write "
+                    "the note in Markdown without scripts or event handlers",
+                    path=display_path(source_path),
+                    what=", ".join(unsafe),
+                ),
             )
         content = sanitize_html(content)
         for name in self.settings["FORMATTED_FIELDS"]:
@@ -37,9 +49,13 @@ class SafeMarkdownReader(MarkdownReader):
             if isinstance(value, str):
                 if find_unsafe(value):
                     logger.warning(
-                        "press_notes: %s: removed unsafe HTML from '%s'",
-                        source_path,
-                        name,
+                        "%s",
+                        _(
+                            "press_notes: %(path)s: removed unsafe HTML from "
+                            "'%(name)s'",
+                            path=display_path(source_path),
+                            name=name,
+                        ),
                     )
                 metadata[name] = sanitize_html(value)
         metadata["summary_text"] = plain_text(str(metadata.get("summary", "")))

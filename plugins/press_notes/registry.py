@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plugins.core.errors import ContentError, Problem
+from plugins.core.header import BAD_CHAR_RE, char_name
+from plugins.core.messages import _
 from plugins.core.toml_files import load_toml
 from plugins.hindi_text.slugs import slugify
 
@@ -57,7 +59,27 @@ def text_field(entry: dict, key: str, where: str, problems: list[Problem]) -> st
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
         problems.append(
-            Problem(where, None, key, f"'{key}' must be a non-empty text value")
+            Problem(
+                where,
+                None,
+                key,
+                _("'%(name)s' must be a non-empty text value", name=key),
+            )
+        )
+        return ""
+    bad = BAD_CHAR_RE.search(value)
+    if bad:
+        problems.append(
+            Problem(
+                where,
+                None,
+                key,
+                _(
+                    "the value holds %(char)s, which cannot be published; "
+                    "delete it and type the text again",
+                    char=char_name(bad.group()),
+                ),
+            )
         )
         return ""
     return unicodedata.normalize("NFC", value.strip())
@@ -74,7 +96,10 @@ def _slug(entry: dict, where: str, problems: list[Problem]) -> str:
                 where,
                 None,
                 "slug",
-                f"'{slug}' must be lowercase ASCII words joined by hyphens",
+                _(
+                    "'%(value)s' must be lowercase ASCII words joined by hyphens",
+                    value=slug,
+                ),
             )
         )
     return slug
@@ -103,7 +128,9 @@ def parse_thanas(
         if not isinstance(aliases, list) or not all(
             isinstance(a, str) for a in aliases
         ):
-            problems.append(Problem(where, None, "aliases", "must be a list of names"))
+            problems.append(
+                Problem(where, None, "aliases", _("must be a list of names"))
+            )
             aliases = []
         slug = _slug(entry, where, problems)
         thanas.append(
@@ -150,13 +177,31 @@ def _index(items, names_of, kind: str, path: str, problems: list[Problem]) -> di
     for item in items:
         if item.slug in slugs:
             problems.append(
-                Problem(path, None, "slug", f"{kind} slug '{item.slug}' is repeated")
+                Problem(
+                    path,
+                    None,
+                    "slug",
+                    _(
+                        "%(kind)s slug '%(value)s' is repeated",
+                        kind=kind,
+                        value=item.slug,
+                    ),
+                )
             )
         slugs.add(item.slug)
         for name in names_of(item):
             if name in index:
                 problems.append(
-                    Problem(path, None, "name", f"{kind} name '{name}' is repeated")
+                    Problem(
+                        path,
+                        None,
+                        "name",
+                        _(
+                            "%(kind)s name '%(value)s' is repeated",
+                            kind=kind,
+                            value=name,
+                        ),
+                    )
                 )
             index[name] = item
     return index

@@ -6,25 +6,29 @@ Every rule lives here, as small pure functions over a note's text; the build,
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from plugins.core.errors import Problem, did_you_mean, display_path
-from plugins.core.header import Header, scan_header
+from plugins.core.header import Header, bad_characters, scan_header
+from plugins.core.messages import _
 from plugins.core.photos import IMAGE_SUFFIXES, photo_path_problem, photo_problem
-from plugins.hindi_text.krutidev import looks_like_krutidev
-from plugins.hindi_text.slugs import slugify, unique_slug
+from plugins.hindi_text.krutidev import VERBATIM_KEYS, looks_like_krutidev
+from plugins.hindi_text.slugs import unique_slug
 
 from .duplicates import warn_duplicates
+from .model import text_slug
 from .registry import SLUG_RE, Registry
 
+# Devanagari digits (२०२६-११-२८) are read as ASCII digits in dates.
+ASCII_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 DATE_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{1,2}:\d{2}(?::\d{2})?)"
     r"(?P<tz>\s*\+05:?30)?$"
 )
-DATE_HINT = "write it as YYYY-MM-DD HH:MM in Indian time, e.g. 2026-11-24 11:30"
 REQUIRED = ("title", "date", "district", "thana", "category", "reporter", "summary")
 OPTIONAL = (
     "tags",
@@ -41,13 +45,28 @@ OPTIONAL = (
     "old_url",
 )
 KNOWN = REQUIRED + OPTIONAL
-STATUSES = ("published", "draft", "hidden")
+# Fields Pelican reads as Markdown (FORMATTED_FIELDS), joining indented
+# continuation lines; any other field would become a list or keep only its
+# first line.
+CONTINUED_OK = ("summary",)
+# `scheduled`: a note dated ahead, kept out of every page, feed and share
+# run until a build runs after its date (press_notes.on_article_context).
+STATUSES = ("published", "draft", "hidden", "scheduled")
+# A date further ahead than this is a typo unless the note is scheduled.
+FUTURE_SLACK = timedelta(days=1)
 # Whom a note concerns: its police station (default) or the whole district
 # (then every WhatsApp group is offered it, plugins/whatsapp).
 SCOPES = ("thana", "district")
 # Where an imported note came from (source_url, old_url): a plain web address.
 URL_RE = re.compile(r"^https?://[^\s\"'<>`]+$")
 KRUTIDEV_SAMPLE_CHARS = 600
+# Pelican's links to content files, {static}path or |static|path: they may
+# point only into the photo folder (no registry, ledger or settings file is
+# publishable by a link).
+STATIC_LINK_RE = re.compile(
+    r"(?:\{(?:static|attach)\}|\|(?:static|attach)\|)([^\s\"')>]*)"
+)
+LINKABLE_FOLDER = "images"
 
 
 @dataclass(frozen=True)
@@ -57,11 +76,19 @@ class Rules:
     registry: Registry
     content_root: Path
     summary_max_chars: int = 300
+    body_max_bytes: int = 200_000
+    # The time of the check (naive, Indian time); None skips the future rule.
+    now: datetime | None = None
+
+
+def ascii_date(value: str) -> str:
+    """A date as written, with Devanagari digits made ASCII (what Pelican reads)."""
+    return value.translate(ASCII_DIGITS)
 
 
 def parse_note_date(value: str) -> datetime | None:
     """Parse a note's date (naive, Indian time) or return None if invalid."""
-    m = DATE_RE.match(value.strip())
+    m = DATE_RE.match(ascii_date(value).strip())
     if not m:
         return None
     time = m.group("time")
@@ -80,36 +107,101 @@ def _check_keys(h: Header, p) -> list[Problem]:
                 p(
                     f.line,
                     key,
-                    f"unknown field '{key}'{did_you_mean(key, KNOWN)}"
-                    f" Known fields: {', '.join(KNOWN)}.",
+                    _(
+                        "unknown field '%(name)s'%(hint)s Known fields: %(known)s.",
+                        name=key,
+                        hint=did_you_mean(key, KNOWN),
+                        known=", ".join(KNOWN),
+                    ),
+                )
+            )
+    for key, f in h.fields.items():
+        if f.continued and key not in CONTINUED_OK:
+            problems.append(
+                p(
+                    f.continued[0],
+                    key,
+                    _(
+                        "'%(name)s' goes on over an indented line, which the "
+                        "build would read differently; write the whole value on "
+                        "one line",
+                        name=key,
+                    ),
                 )
             )
     for key, line in h.repeated:
-        problems.append(p(line, key, f"'{key}' is given twice; keep one line"))
+        problems.append(
+            p(line, key, _("'%(name)s' is given twice; keep one line", name=key))
+        )
     for key in REQUIRED:
         if not h.value(key):
             at = h.line(key)
-            what = "is empty" if at else "is missing"
-            problems.append(
-                p(at, key, f"'{key}' {what}; add a line '{key}: …' to the header")
+            message = (
+                _(
+                    "'%(name)s' is empty; add a line '%(name)s: …' to the header",
+                    name=key,
+                )
+                if at
+                else _(
+                    "'%(name)s' is missing; add a line '%(name)s: …' to the header",
+                    name=key,
+                )
             )
+            problems.append(p(at, key, message))
     return problems
 
 
-def _check_dates(h: Header, p) -> list[Problem]:
+def _check_dates(h: Header, p, rules: Rules) -> list[Problem]:
     problems = []
     dates = {}
     for key in ("date", "modified"):
         value = h.value(key)
         if not value:
+            if key == "modified" and h.line(key) is not None:
+                problems.append(
+                    p(
+                        h.line(key),
+                        key,
+                        _(
+                            "'modified' is empty; write the date of the change "
+                            "as YYYY-MM-DD HH:MM, or leave the line out"
+                        ),
+                    )
+                )
             continue
         parsed = parse_note_date(value)
         if parsed is None:
             problems.append(
-                p(h.line(key), key, f"'{value}' is not a date; {DATE_HINT}")
+                p(
+                    h.line(key),
+                    key,
+                    _(
+                        "'%(value)s' is not a date; write it as YYYY-MM-DD HH:MM "
+                        "in Indian time, e.g. 2026-11-24 11:30",
+                        value=value,
+                    ),
+                )
             )
         dates[key] = parsed
     date, modified = dates.get("date"), dates.get("modified")
+    if (
+        date
+        and rules.now
+        and date > rules.now + FUTURE_SLACK
+        and h.value("status") != "scheduled"
+    ):
+        problems.append(
+            p(
+                h.line("date"),
+                "date",
+                _(
+                    "'%(value)s' is more than a day ahead; correct the year or "
+                    "the month, or add the line 'status: scheduled' to publish "
+                    "the note on that date",
+                    value=h.value("date"),
+                ),
+            )
+        )
     if date and modified and modified < date:
         problems.append(
             p(h.line("modified"), "modified", "'modified' is earlier than 'date'")
@@ -126,8 +218,11 @@ def _check_registry(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("district"),
                 "district",
-                f"'{district}' is not this bulletin's district; write "
-                f"'{registry.district.name}'",
+                _(
+                    "'%(value)s' is not this bulletin's district; write '%(name)s'",
+                    value=district,
+                    name=registry.district.name,
+                ),
             )
         )
     thana = h.value("thana")
@@ -136,9 +231,13 @@ def _check_registry(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("thana"),
                 "thana",
-                f"'{thana}' is not a police station in the registry"
-                f"{did_you_mean(thana, registry.thana_by_name)} Use a name from "
-                f"content/registry/thanas.toml, or add the station there.",
+                _(
+                    "'%(value)s' is not a police station in the registry%(hint)s "
+                    "Use a name from content/registry/thanas.toml, or add the "
+                    "station there.",
+                    value=thana,
+                    hint=did_you_mean(thana, registry.thana_by_name),
+                ),
             )
         )
     category = h.value("category")
@@ -148,9 +247,12 @@ def _check_registry(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("category"),
                 "category",
-                f"'{category}' is not a category"
-                f"{did_you_mean(category, registry.category_by_name)} "
-                f"Use one of: {names}.",
+                _(
+                    "'%(value)s' is not a category%(hint)s Use one of: %(names)s.",
+                    value=category,
+                    hint=did_you_mean(category, registry.category_by_name),
+                    names=names,
+                ),
             )
         )
     return problems
@@ -164,8 +266,11 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("slug"),
                 "slug",
-                f"'{slug}' must be lowercase ASCII words joined by hyphens, "
-                "or leave the line out to make one from the title",
+                _(
+                    "'%(value)s' must be lowercase ASCII words joined by "
+                    "hyphens, or leave the line out to make one from the title",
+                    value=slug,
+                ),
             )
         )
     summary = h.value("summary")
@@ -174,14 +279,26 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("summary"),
                 "summary",
-                f"the summary has {len(summary)} characters; keep it under "
-                f"{rules.summary_max_chars} (one or two sentences)",
+                _(
+                    "the summary has %(num)s characters; keep it under "
+                    "%(limit)s (one or two sentences)",
+                    num=len(summary),
+                    limit=rules.summary_max_chars,
+                ),
             )
         )
     status = h.value("status")
     if status and status not in STATUSES:
         problems.append(
-            p(h.line("status"), "status", f"'{status}' must be one of {STATUSES}")
+            p(
+                h.line("status"),
+                "status",
+                _(
+                    "'%(value)s' must be one of %(names)s",
+                    value=status,
+                    names=", ".join(STATUSES),
+                ),
+            )
         )
     scope = h.value("scope")
     if h.line("scope") is not None and scope not in SCOPES:
@@ -189,8 +306,11 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("scope"),
                 "scope",
-                f"'{scope}' must be 'district' (the note concerns the whole "
-                "district) or 'thana' (only its police station, the default)",
+                _(
+                    "'%(value)s' must be 'district' (the note concerns the whole "
+                    "district) or 'thana' (only its police station, the default)",
+                    value=scope,
+                ),
             )
         )
     for key in ("source_url", "old_url"):
@@ -205,8 +325,58 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
                 )
             )
     problems += _check_image(h, p, rules)
+    size = len(h.body.encode("utf-8"))
+    if size > rules.body_max_bytes:
+        problems.append(
+            p(
+                h.body_line,
+                None,
+                _(
+                    "the text is %(size)s KB, more than %(limit)s KB; split it "
+                    "into several notes or shorten it",
+                    size=size // 1000,
+                    limit=rules.body_max_bytes // 1000,
+                ),
+            )
+        )
     if not h.body.strip():
         problems.append(p(h.body_line, None, "the note has no text after the header"))
+    return problems
+
+
+def note_folder(path: str, content_root: Path) -> str:
+    """The note's folder under content/ (for its relative links)."""
+    try:
+        rel = Path(path).resolve().relative_to(content_root.resolve())
+    except ValueError:
+        return "notes"
+    return rel.parent.as_posix()
+
+
+def _check_links(h: Header, p, rules: Rules, path: str) -> list[Problem]:
+    problems = []
+    folder = note_folder(path, rules.content_root)
+    for offset, line in enumerate(h.body.split("\n")):
+        for m in STATIC_LINK_RE.finditer(line):
+            target = m.group(1).split("#")[0].split("?")[0]
+            joined = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.join(folder, target)
+            )
+            rel = posixpath.normpath(joined)
+            if not rel.startswith(f"{LINKABLE_FOLDER}/"):
+                problems.append(
+                    p(
+                        h.body_line + offset,
+                        None,
+                        _(
+                            "the link '%(link)s' points outside content/images/; "
+                            "links with {static} may point only to photos there",
+                            link=m.group(0),
+                        ),
+                    )
+                )
     return problems
 
 
@@ -214,13 +384,19 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
     image, alt = h.value("image"), h.value("image_alt")
     if not image:
         if alt:
-            return [p(h.line("image_alt"), "image_alt", "'image_alt' without 'image'")]
+            return [
+                p(h.line("image_alt"), "image_alt", _("'image_alt' without 'image'"))
+            ]
         return []
     problems = []
     path = rules.content_root / image
     if not image.lower().endswith(IMAGE_SUFFIXES):
         problems.append(
-            p(h.line("image"), "image", f"'{image}' must be a JPEG, PNG or WebP file")
+            p(
+                h.line("image"),
+                "image",
+                _("'%(value)s' must be a JPEG, PNG or WebP file", value=image),
+            )
         )
     elif naming := photo_path_problem(image):
         problems.append(p(h.line("image"), "image", naming))
@@ -229,9 +405,12 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("image"),
                 "image",
-                f"'{image}' does not exist under {display_path(rules.content_root)}/; "
-                "put the photo "
-                "in content/images/ and give its path from content/",
+                _(
+                    "'%(value)s' does not exist under %(folder)s/; put the photo "
+                    "in content/images/ and give its path from content/",
+                    value=image,
+                    folder=display_path(rules.content_root),
+                ),
             )
         )
     elif problem := photo_problem(path, decode=True):
@@ -247,10 +426,67 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("image"),
                 "image_alt",
-                "a photo needs 'image_alt': a short Hindi description of it",
+                _("a photo needs 'image_alt': a short Hindi description of it"),
             )
         )
     return problems
+
+
+def character_problems(text: str, header: Header, p) -> list[Problem]:
+    """Each line holding a control character, a line or paragraph separator
+    or a bidi override, with the field it belongs to.
+    """
+    fields_at = {}
+    for key, f in header.fields.items():
+        fields_at[f.line] = key
+    problems = []
+    for number, name in bad_characters(text):
+        field = fields_at.get(number) if number < header.body_line else None
+        problems.append(
+            p(
+                number,
+                field,
+                _(
+                    "the line holds %(char)s, which cannot be published (it "
+                    "breaks lines or hides text); delete it and type the text "
+                    "again",
+                    char=name,
+                ),
+            )
+        )
+    return problems
+
+
+def krutidev_problems(header: Header, path: str, p) -> list[Problem]:
+    """The first text field (or the start of the text) typed in Kruti Dev:
+    one problem, at its line, since one conversion fixes the whole file.
+    """
+    places: list[tuple[int, str | None, str]] = [
+        (f.line, key, header.value(key))
+        for key, f in header.fields.items()
+        if key not in VERBATIM_KEYS
+    ]
+    places.append((header.body_line, None, header.body[:KRUTIDEV_SAMPLE_CHARS]))
+    found = [(line, key) for line, key, text in places if looks_like_krutidev(text)]
+    if not found:
+        # Short fields alone are never flagged: try them together.
+        together = "\n".join(text for _line, _key, text in places)
+        if looks_like_krutidev(together):
+            found = [(line, key) for line, key, text in places[:1]]
+    return [
+        p(
+            line,
+            key,
+            _(
+                "the text looks like Kruti Dev (typed in the old Kruti Dev "
+                "font), not Unicode Hindi; convert it with '.venv/bin/invoke "
+                "krutidev %(path)s --in-place' (a backup *.krutidev.bak is "
+                "kept), check the result, then build again",
+                path=path,
+            ),
+        )
+        for line, key in found[:1]
+    ]
 
 
 def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem]]:
@@ -260,34 +496,45 @@ def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem
         return Problem(path, line, field, message)
 
     header = scan_header(text)
+    bad = character_problems(text, header, p)
+    if bad:
+        # What follows such a character may be read differently by Markdown.
+        return header, bad
     if not header.fields:
         return header, [
             p(
                 1,
                 None,
-                "no metadata header; start the file with 'title: …', "
-                "'date: …' and the other fields, then a blank line",
+                _(
+                    "no metadata header; start the file with 'title: …', "
+                    "'date: …' and the other fields, then a blank line"
+                ),
             )
         ]
-    # The title and the start of the text tell Kruti Dev apart (and keep the
-    # check cheap on long notes).
-    sample = f"{header.value('title')}\n{header.body[:KRUTIDEV_SAMPLE_CHARS]}"
-    if looks_like_krutidev(sample):
-        # Field checks would only repeat this one problem in other words.
+    if header.stray_line is not None:
+        line = header.stray_line
         return header, [
             p(
-                header.body_line,
+                line,
                 None,
-                "the text looks like Kruti Dev (typed in "
-                "the old Kruti Dev font), not Unicode Hindi; convert it with "
-                f"'.venv/bin/invoke krutidev {path} --in-place' (a backup "
-                "*.krutidev.bak is kept), check the result, then build again",
+                _(
+                    "line %(line)s is not a `field: value` line, so the header "
+                    "ends before it and the fields below it are read as text; "
+                    "join it to the line above (or indent it by four spaces), "
+                    "and leave one blank line after the header",
+                    line=line,
+                ),
             )
         ]
+    kruti = krutidev_problems(header, path, p)
+    if kruti:
+        # Field checks would only repeat this one problem in other words.
+        return header, kruti
     problems = _check_keys(header, p)
-    problems += _check_dates(header, p)
+    problems += _check_dates(header, p, rules)
     problems += _check_registry(header, p, rules)
     problems += _check_fields(header, p, rules)
+    problems += _check_links(header, p, rules, path)
     return header, problems
 
 
@@ -346,8 +593,8 @@ def assign_slugs(headers: list[tuple[str, Header]]) -> dict[str, str]:
         for path, h in headers
         if not h.value("slug") and h.value("title")
     )
-    for _, path, h in pending:
-        slugs[path] = unique_slug(slugify(h.value("title")), taken)
+    for _date, path, h in pending:
+        slugs[path] = unique_slug(text_slug(h.value("title"), "note"), taken)
         taken.add(slugs[path])
     return slugs
 
@@ -369,8 +616,12 @@ def url_clashes(
                     path,
                     header.line("slug"),
                     "slug",
-                    f"the URL {key}/ is already used by {seen[key]}; "
-                    "choose another slug",
+                    _(
+                        "the URL %(url)s/ is already used by %(other)s; "
+                        "choose another slug",
+                        url=key,
+                        other=seen[key],
+                    ),
                 )
             )
         else:

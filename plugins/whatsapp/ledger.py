@@ -14,9 +14,12 @@ A tab-separated text file kept beside the content and committed with it
 A run counts only once its `end` line is on disk. A run is written with one
 append and an fsync, so a crash leaves either the whole run or an unfinished
 tail (lines without `end`, maybe a torn last line): readers ignore that tail,
-and the next writer cuts it off (rewriting the file atomically) before
-appending. `shown` lines are appended after the admin page is published; a
-run without one is re-shown by the next build.
+and the next writer cuts it off (rewriting the file atomically, after
+keeping a copy of what it cuts and naming it) before appending. A whole,
+valid `end` or `shown` line is committed even without its final newline
+(an editor or a copy drops it); the next writer adds the newline. `shown`
+lines are appended after the admin page is published; a run without one is
+re-shown by the next build.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from datetime import datetime
 from pathlib import Path
 
 from plugins.core.errors import ContentError, Problem, display_path
-from plugins.core.files import write_atomic
+from plugins.core.files import write_atomic, write_new
+from plugins.core.messages import _
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +72,8 @@ class LedgerState:
     tail_offset: int = 0
     tail_lines: int = 0
     abandoned_lines: int = 0
+    # The last line is a committed closing line without its newline.
+    needs_newline: bool = False
 
     @property
     def has_tail(self) -> bool:
@@ -77,7 +83,7 @@ class LedgerState:
         """Note URLs offered so far, per group."""
         result: dict[str, set[str]] = {}
         for run in self.runs:
-            for group, url, _ in run.offers:
+            for group, url, _title in run.offers:
                 result.setdefault(group, set()).add(url)
         return result
 
@@ -120,6 +126,22 @@ def _problem(path: Path, number: int, message: str) -> ContentError:
     return ContentError([Problem(display_path(path), number, None, message)])
 
 
+def _closes(cells: list[str], pending: list[tuple[int, list[str]]]) -> bool:
+    """True if `cells` are a whole, valid closing line: a `shown` line, or the
+    `end` line of the pending run (its id and its count of lines).
+    """
+    if len(cells) != COLUMNS or cells[5] != NONE:
+        return False
+    if cells[2] == "shown":
+        return True
+    return (
+        cells[2] == "end"
+        and bool(pending)
+        and pending[0][1][0] == cells[0]
+        and cells[4] == str(len(pending))
+    )
+
+
 def parse_ledger(data: bytes, path: Path) -> LedgerState:  # noqa: C901 - one state machine over the lines
     """Committed runs of a ledger's bytes; an unfinished tail is set aside."""
     state = LedgerState(size=len(data), tail_offset=0)
@@ -134,7 +156,7 @@ def parse_ledger(data: bytes, path: Path) -> LedgerState:  # noqa: C901 - one st
             text = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
             if complete:
-                raise _problem(path, number, "not UTF-8 text") from None
+                raise _problem(path, number, _("not UTF-8 text")) from None
             break  # a torn last line
         if not text.strip() or text.startswith("#"):
             if not pending:
@@ -142,12 +164,18 @@ def parse_ledger(data: bytes, path: Path) -> LedgerState:  # noqa: C901 - one st
             continue
         cells = text.split("\t")
         if not complete:
-            break  # a torn last line: the tail
+            if not _closes(cells, pending):
+                break  # a torn last line: the tail
+            state.needs_newline = True
         if len(cells) != COLUMNS or cells[2] not in EVENTS:
             raise _problem(
                 path,
                 number,
-                f"expected {COLUMNS} tab-separated cells with an event in {EVENTS}",
+                _(
+                    "expected %(num)s tab-separated cells with an event in %(events)s",
+                    num=COLUMNS,
+                    events=", ".join(EVENTS),
+                ),
             )
         event = cells[2]
         if event == "shown":
@@ -167,11 +195,16 @@ def parse_ledger(data: bytes, path: Path) -> LedgerState:  # noqa: C901 - one st
             raise _problem(
                 path,
                 number,
-                f"run {cells[0]} ends after {cells[4]} lines but "
-                f"{len(pending)} precede it; lines were removed by hand",
+                _(
+                    "run %(run)s ends after %(count)s lines but %(num)s precede "
+                    "it; lines were removed by hand",
+                    run=cells[0],
+                    count=cells[4],
+                    num=len(pending),
+                ),
             )
         run = Run(id=cells[0], time=cells[1])
-        for _, c in pending:
+        for _number, c in pending:
             (run.starts if c[2] == "start" else run.offers).append((c[3], c[4], c[5]))
         runs[run.id] = run
         state.runs.append(run)
@@ -217,9 +250,37 @@ def prepare(path: Path) -> LedgerState:
     data = path.read_bytes()
     state = parse_ledger(data, path)
     if state.has_tail:
+        kept = keep_cut(path, data[state.tail_offset :])
+        logger.warning(
+            "%s",
+            _(
+                "whatsapp: %(ledger)s ended with %(num)s unfinished line(s) of a "
+                "run that never completed; they were cut off and kept in %(copy)s",
+                ledger=display_path(path),
+                num=state.tail_lines,
+                copy=display_path(kept),
+            ),
+        )
         write_atomic(path, data[: state.tail_offset], durable=True)
         state.size = state.tail_offset
+    elif state.needs_newline:
+        append(path, "\n")
+        state.size += 1
+        state.needs_newline = False
     return state
+
+
+def keep_cut(path: Path, data: bytes) -> Path:
+    """Save bytes cut from the ledger beside it, under a name never reused."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        copy = path.with_name(f"{path.name}.cut-{stamp}-{n}")
+        try:
+            write_new(copy, data)
+        except FileExistsError:
+            continue
+        return copy
+    raise FileExistsError(copy)
 
 
 # Test hook: kill the process (SIGKILL) at this point of a share run.
