@@ -19,3 +19,6 @@ PRODUCTION = True
 # A demonstration (or a test) may publish the sample WhatsApp groups of
 # content/registry/groups.toml: BULLETIN_ALLOW_SAMPLES=1.
 ALLOW_SAMPLE_GROUPS = os.environ.get("BULLETIN_ALLOW_SAMPLES", "") == "1"
+# A production build records every note address it publishes
+# (content/registry/published-urls.tsv); later builds keep them all alive.
+LINKS = {**LINKS, "record": True}  # noqa: F405

@@ -18,7 +18,7 @@ from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 
 from . import check_cache
-from .model import enrich_metadata
+from .model import enrich_metadata, withdraw
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
 from .validate import Rules, check_all
@@ -142,6 +142,7 @@ def on_article_context(generator, metadata) -> None:
         if slug:
             metadata["slug"] = slug
     enrich_metadata(metadata, generator.context[c.REGISTRY], root)
+    withdraw(metadata)
 
 
 def on_article_generator_finalized(generator) -> None:

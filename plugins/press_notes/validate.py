@@ -39,9 +39,14 @@ OPTIONAL = (
     "source_url",
     "source_hash",
     "old_url",
+    "reason",
+    "correction",
 )
 KNOWN = REQUIRED + OPTIONAL
-STATUSES = ("published", "draft", "hidden")
+# withdrawn: the note leaves lists and feeds; its address shows a Hindi page
+# saying so, with `reason` (plugins/links keeps published addresses alive).
+STATUSES = ("published", "draft", "hidden", "withdrawn")
+WITHDRAWN = "withdrawn"
 # Whom a note concerns: its police station (default) or the whole district
 # (then every WhatsApp group is offered it, plugins/whatsapp).
 SCOPES = ("thana", "district")
@@ -183,6 +188,7 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
         problems.append(
             p(h.line("status"), "status", f"'{status}' must be one of {STATUSES}")
         )
+    problems += _check_withdrawal(h, p)
     scope = h.value("scope")
     if h.line("scope") is not None and scope not in SCOPES:
         problems.append(
@@ -208,6 +214,39 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
     if not h.body.strip():
         problems.append(p(h.body_line, None, "the note has no text after the header"))
     return problems
+
+
+def _check_withdrawal(h: Header, p) -> list[Problem]:
+    """A withdrawn note says why; a reason belongs only to a withdrawn note."""
+    withdrawn = h.value("status") == WITHDRAWN
+    if withdrawn and not h.value("reason"):
+        return [
+            p(
+                h.line("reason") or h.line("status"),
+                "reason",
+                "a withdrawn note needs 'reason: …': one Hindi sentence readers "
+                "see at its address, saying why it was withdrawn",
+            )
+        ]
+    if not withdrawn and h.line("reason") is not None:
+        return [
+            p(
+                h.line("reason"),
+                "reason",
+                "'reason' is only for a withdrawn note: add 'status: withdrawn', "
+                "or remove the line (for a correction, use 'correction: …')",
+            )
+        ]
+    if h.line("correction") is not None and not h.value("correction"):
+        return [
+            p(
+                h.line("correction"),
+                "correction",
+                "'correction' is empty: write the Hindi correction notice, or "
+                "remove the line",
+            )
+        ]
+    return []
 
 
 def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
