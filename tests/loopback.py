@@ -147,3 +147,51 @@ def start_nginx(folder: Path, root: Path) -> Nginx:
     )
     wait_for_port(port, process, log)
     return Nginx(process, port, folder)
+
+
+@dataclass
+class S3:
+    process: subprocess.Popen
+    bucket: Path  # the bucket's folder on disk
+    env: dict  # RCLONE_CONFIG_* naming the remote "loop"
+
+    def target(self) -> str:
+        return f"rclone:loop:{self.bucket.name}"
+
+
+def start_s3(folder: Path, rclone: str) -> S3:
+    """`rclone serve s3` on a free loopback port, one bucket in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / "data"
+    bucket = data / "bulletin"
+    bucket.mkdir(parents=True)
+    port = free_port()
+    log = folder / "s3.log"
+    process = subprocess.Popen(
+        [
+            rclone,
+            "serve",
+            "s3",
+            "--addr",
+            f"127.0.0.1:{port}",
+            "--auth-key",
+            "loopkey,loopsecret",
+            "--etag-hash",
+            "MD5",
+            "--config",
+            str(folder / "none.conf"),
+            str(data),  # a plain path: the local backend
+        ],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_for_port(port, process, log)
+    env = {
+        "RCLONE_CONFIG": str(folder / "none.conf"),
+        "RCLONE_CONFIG_LOOP_TYPE": "s3",
+        "RCLONE_CONFIG_LOOP_PROVIDER": "Rclone",
+        "RCLONE_CONFIG_LOOP_ACCESS_KEY_ID": "loopkey",
+        "RCLONE_CONFIG_LOOP_SECRET_ACCESS_KEY": "loopsecret",
+        "RCLONE_CONFIG_LOOP_ENDPOINT": f"http://127.0.0.1:{port}",
+    }
+    return S3(process, bucket, env)

@@ -18,7 +18,7 @@ from pathlib import Path
 from plugins.site_build import BuildFailed, build
 from plugins.site_build.build import load_settings
 
-from . import releases
+from . import rclone, releases
 from .targets import Target, TargetError, parse_target
 
 logger = logging.getLogger(__name__)
@@ -32,13 +32,14 @@ class PublishError(Exception):
 
 @dataclass
 class Report:
-    target: Target
+    target: Target | rclone.RcloneTarget
     action: str  # published, dry-run, rollback
     release: str = ""
     previous: str = ""
     sent: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    events: list[tuple[str, str]] = field(default_factory=list)
 
     def describe(self, limit: int = 40) -> str:
         if self.action == "rollback":
@@ -49,7 +50,7 @@ class Report:
             f"would send {len(self.sent)} files and delete {len(self.deleted)} "
             f"at {self.target} (nothing was changed)"
             if self.action == "dry-run"
-            else f"published release {self.release} to {self.target}: "
+            else f"published {self.release} to {self.target}: "
             f"{len(self.sent)} files sent, {len(self.deleted)} left out"
         )
         lines = [head]
@@ -63,9 +64,9 @@ class Report:
         return "\n".join(lines)
 
 
-def rsync_extra() -> list[str]:
-    """Extra rsync options from BULLETIN_RSYNC_OPTIONS (e.g. --bwlimit=500)."""
-    return shlex.split(os.environ.get("BULLETIN_RSYNC_OPTIONS", ""))
+def rsync_extra(tool: str = "RSYNC") -> list[str]:
+    """Extra options from BULLETIN_RSYNC_OPTIONS or BULLETIN_RCLONE_OPTIONS."""
+    return shlex.split(os.environ.get(f"BULLETIN_{tool}_OPTIONS", ""))
 
 
 def publish(
@@ -77,8 +78,11 @@ def publish(
 ) -> Report:
     overrides = dict(overrides or {})
     settings = load_settings(settings_file, overrides)
+    text = to or settings.get("PUBLISH_TARGET", "")
+    if text.startswith("rclone:"):
+        return publish_rclone(settings_file, text, dry_run, rollback, overrides)
     try:
-        target = parse_target(to or settings.get("PUBLISH_TARGET", ""))
+        target = parse_target(text)
         keep = int(settings.get("PUBLISH_KEEP", DEFAULT_KEEP))
         after = settings.get("PUBLISH_AFTER", "")
         if rollback:
@@ -107,6 +111,36 @@ def publish(
         sent=upload.sent,
         deleted=upload.deleted,
         removed=removed,
+    )
+
+
+def publish_rclone(
+    settings_file: str, text: str, dry_run: bool, rollback: bool, overrides: dict
+) -> Report:
+    """Object storage: ordered upload, lists last, deletions after (rclone.py)."""
+    try:
+        target = rclone.parse(text)
+        if rollback:
+            raise TargetError(
+                f"publish: {target} keeps no releases to roll back to; check "
+                "out the earlier content and publish it again"
+            )
+        if dry_run:
+            settings = load_settings(settings_file, overrides)
+            overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
+        result = build(settings_file, overrides)
+        done = rclone.upload(
+            str(Path(result.output).resolve()), target, dry_run, rsync_extra("RCLONE")
+        )
+    except (BuildFailed, TargetError) as e:
+        raise PublishError(str(e)) from e
+    return Report(
+        target,
+        "dry-run" if dry_run else "published",
+        release="-",
+        sent=done.sent,
+        deleted=done.deleted,
+        events=done.events,
     )
 
 
