@@ -32,3 +32,5 @@ COMPRESS = {**COMPRESS, "enabled": True}  # noqa: F405
 PUBLISH_TARGET = os.environ.get("BULLETIN_PUBLISH_TARGET", "")
 PUBLISH_KEEP = 5
 PUBLISH_AFTER = os.environ.get("BULLETIN_PUBLISH_AFTER", "")
+# git:BRANCH targets push to this remote when the repository has it.
+PUBLISH_GIT_REMOTE = "origin"

@@ -282,7 +282,7 @@ def test_failed_build_publishes_nothing(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "ssh://host", "ftp://x/y", "rclone:remote:bucket", "git:gh-pages"]
+    "text", ["", "ssh://host", "ssh://host/", "ftp://x/y", "rclone:remote:bucket"]
 )
 def test_unknown_targets_are_refused_clearly(text):
     from scripts.publish.targets import TargetError

@@ -18,7 +18,7 @@ from pathlib import Path
 from plugins.site_build import BuildFailed, build
 from plugins.site_build.build import load_settings
 
-from . import rclone, releases
+from . import git, rclone, releases
 from .targets import Target, TargetError, parse_target
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ class PublishError(Exception):
 
 @dataclass
 class Report:
-    target: Target | rclone.RcloneTarget
+    target: Target | rclone.RcloneTarget | git.GitTarget
     action: str  # published, dry-run, rollback
     release: str = ""
     previous: str = ""
@@ -81,6 +81,8 @@ def publish(
     text = to or settings.get("PUBLISH_TARGET", "")
     if text.startswith("rclone:"):
         return publish_rclone(settings_file, text, dry_run, rollback, overrides)
+    if text.startswith("git:"):
+        return publish_git(settings, settings_file, text, dry_run, rollback, overrides)
     try:
         target = parse_target(text)
         keep = int(settings.get("PUBLISH_KEEP", DEFAULT_KEEP))
@@ -141,6 +143,42 @@ def publish_rclone(
         sent=done.sent,
         deleted=done.deleted,
         events=done.events,
+    )
+
+
+def publish_git(
+    settings: dict,
+    settings_file: str,
+    text: str,
+    dry_run: bool,
+    rollback: bool,
+    overrides: dict,
+) -> Report:
+    """A branch of the repository that holds the content (git.py)."""
+    try:
+        target = git.parse(text, Path(settings["PATH"]).resolve().parent)
+        if rollback:
+            raise TargetError(
+                f"publish: to go back on {target}, revert its last commit "
+                f"(git revert on the branch) and push it"
+            )
+        if dry_run:
+            overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
+        output = Path(build(settings_file, overrides).output).resolve()
+        if dry_run:
+            sent, deleted = git.changes(output, target)
+        else:
+            sent, deleted = git.publish(
+                output, target, settings.get("PUBLISH_GIT_REMOTE", "origin")
+            )
+    except (BuildFailed, TargetError) as e:
+        raise PublishError(str(e)) from e
+    return Report(
+        target,
+        "dry-run" if dry_run else "published",
+        release="a commit",
+        sent=sent,
+        deleted=deleted,
     )
 
 

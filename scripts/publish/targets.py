@@ -86,7 +86,7 @@ def parse_target(text: str) -> Target:
         return Target(parts.path.rstrip("/"), host, parts.port, options)
     if "://" in text or text.startswith(("rclone:", "git:")):
         raise TargetError(
-            f"publish: '{text}': publish to a folder, ssh://user@host/path or "
-            "rclone:REMOTE:PATH"
+            f"publish: '{text}': publish to a folder, ssh://user@host/path, "
+            "rclone:REMOTE:PATH or git:BRANCH"
         )
     return Target(os.path.abspath(text))
