@@ -195,3 +195,40 @@ def start_s3(folder: Path, rclone: str) -> S3:
         "RCLONE_CONFIG_LOOP_ENDPOINT": f"http://127.0.0.1:{port}",
     }
     return S3(process, bucket, env)
+
+
+@dataclass
+class Caddy:
+    process: subprocess.Popen
+    port: int
+
+    def get(self, path: str, headers: dict | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request("GET", path, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+
+def start_caddy(folder: Path, root: Path) -> Caddy:
+    """Caddy with the shipped Caddyfile, serving `root`/current over HTTP."""
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    config = folder / "Caddyfile"
+    config.write_text(server_config("caddy", str(root), f"http://127.0.0.1:{port}"))
+    log = folder / "caddy.log"
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(folder / "data"),
+        "XDG_CONFIG_HOME": str(folder / "config"),
+    }
+    process = subprocess.Popen(
+        ["caddy", "run", "--config", str(config), "--adapter", "caddyfile"],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    wait_for_port(port, process, log)
+    return Caddy(process, port)
