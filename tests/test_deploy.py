@@ -235,7 +235,7 @@ def test_local_folder_target_dry_run_publish_and_rollback(tmp_path, monkeypatch)
     root = tmp_path / "www"
     dry = publish_to(content, str(root), dry_run=True)
     assert dry.action == "dry-run" and "index.html" in dry.sent
-    assert not (root / "current").exists()
+    assert not root.exists()  # a dry run changes nothing at the target
     assert not (content / "registry/published-urls.tsv").exists()
     first = publish_to(content, str(root))
     assert (content / "registry/published-urls.tsv").is_file()

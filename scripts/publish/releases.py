@@ -57,10 +57,10 @@ def q(path: str) -> str:
 
 def read_state(target: Target) -> State:
     root = target.path
+    # reads only: a dry run leaves the target as it was
     out = target.run(
-        f"mkdir -p {q(root + '/' + RELEASES)} && "
-        f"ls -1 {q(root + '/' + RELEASES)} && echo '--current--' && "
-        f"(readlink {q(root + '/' + CURRENT)} || true)"
+        f"(ls -1 {q(root + '/' + RELEASES)} 2>/dev/null || true) && "
+        f"echo '--current--' && (readlink {q(root + '/' + CURRENT)} || true)"
     )
     listing, _, current = out.partition("--current--\n")
     releases = sorted(x for x in listing.split() if ID_RE.match(x))
