@@ -21,9 +21,9 @@ PRODUCTION = True
 ALLOW_SAMPLE_GROUPS = os.environ.get("BULLETIN_ALLOW_SAMPLES", "") == "1"
 # A production build records every note address it publishes
 # (content/registry/published-urls.tsv); later builds keep them all alive.
-LINKS = {**LINKS, "record": True}  # noqa: F405
+LINKS = {"record": True}
 # Web servers send the precompressed .gz and .br copies (plugins.compress).
-COMPRESS = {**COMPRESS, "enabled": True}  # noqa: F405
+COMPRESS = {"enabled": True}
 
 # `invoke publish` (scripts/publish): where to (a folder, or
 # ssh://user@host/srv/bulletin), how many releases to keep for --rollback, and

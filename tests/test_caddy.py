@@ -6,8 +6,8 @@ from __future__ import annotations
 import gzip
 
 import brotli
-from conftest import ROOT, new_content, note_text
 from loopback import start_caddy, stop
+from support import ROOT, new_content, note_text
 
 from scripts.publish import publish
 

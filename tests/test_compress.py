@@ -6,7 +6,7 @@ import gzip
 import os
 
 import brotli
-from conftest import build_site, new_content, note_text
+from support import build_site, new_content, note_text
 
 from plugins.compress.compress import compress_output
 

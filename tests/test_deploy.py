@@ -15,8 +15,8 @@ from pathlib import Path
 
 import brotli
 import pytest
-from conftest import ROOT, new_content, note_text
 from loopback import start_nginx, start_sshd, stop
+from support import ROOT, new_content, note_text
 
 from scripts.publish import PublishError, publish
 from scripts.publish.releases import read_state

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, new_content, note_text
+from support import ROOT, new_content, note_text
 
 from scripts.publish import PublishError, publish
 

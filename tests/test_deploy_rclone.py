@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, new_content, note_text
 from loopback import start_s3, stop
+from support import ROOT, new_content, note_text
 
 from scripts.publish import PublishError, publish
 from scripts.publish.rclone import binary

@@ -8,12 +8,11 @@ import json
 
 import feedparser
 import pytest
-from conftest import build_site, new_content, note_text, read_html
 from lxml import etree
+from support import build_site, new_content, note_text, read_html
 
+from plugins.core.errors import BuildFailed, ContentError
 from plugins.links import ledger
-from plugins.press_notes.problems import ContentError
-from plugins.site_build import BuildFailed
 
 RECORD = {
     "ledger": "registry/published-urls.tsv",

@@ -8,8 +8,8 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import ROOT, build_site, new_content, note_text, read_html
 from lxml import etree
+from support import ROOT, build_site, new_content, note_text, read_html
 
 from plugins.hindi_text.dates import IST
 

@@ -23,8 +23,8 @@ from pathlib import Path
 import brotli
 from pelican import signals
 
-from plugins.derived_files import cache_folder, file_digest, make_missing
-from plugins.settings import namespaced
+from plugins.core.files import cache_folder, file_digest, make_missing
+from plugins.core.settings import namespaced
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def plugin_settings(settings: dict) -> dict:
 
 
 def gzip_bytes(data: bytes) -> bytes:
-    """gzip at level 9 with no name or time inside: the same bytes each time."""
+    """Gzip at level 9 with no name or time inside: the same bytes each time."""
     return gzip.compress(data, compresslevel=9, mtime=0)
 
 

@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from plugins.core import contract as c
 from plugins.hindi_text.dates import to_ist
 
 
@@ -47,6 +48,6 @@ def note_id(note, content_root: str | Path, authority: str) -> str:
     path = getattr(note, "note_file", None) or content_path(
         note.source_path, content_root
     )
-    first_day = getattr(note, "first_day", None)
+    first_day = getattr(note, c.FIRST_DAY, None)
     day = datetime.combine(first_day, datetime.min.time()) if first_day else note.date
     return tag_uri(authority, day, path)

@@ -21,8 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugins.press_notes.problems import ContentError, Problem, display_path
-from plugins.whatsapp.ledger import append, atomic_write, clean
+from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.files import write_atomic
+from plugins.whatsapp.ledger import append, clean
 
 HEADER = (
     "# Published note addresses: every note URL a production build has put\n"
@@ -88,7 +89,7 @@ def parse(data: bytes, path: Path) -> Ledger:
                 "in /, note file, note date); the file was changed by hand: restore it "
                 "from version control",
             )
-        records.append(Record(*cells, line=number))
+        records.append(Record(cells[0], cells[1], cells[2], cells[3], number))
     return Ledger(records, whole, len(data))
 
 
@@ -116,8 +117,8 @@ def record(path: Path, new: list[tuple[str, str, str, str]]) -> int:
     if not fresh:
         return 0
     if not path.exists():
-        atomic_write(path, HEADER.encode("utf-8"))
+        write_atomic(path, HEADER.encode("utf-8"), durable=True)
     elif ledger.size < ledger.data_size:
-        atomic_write(path, path.read_bytes()[: ledger.size])
+        write_atomic(path, path.read_bytes()[: ledger.size], durable=True)
     append(path, format_records(fresh))
     return len(fresh)

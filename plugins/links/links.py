@@ -14,13 +14,15 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from plugins.core import contract as c
+from plugins.core.errors import ContentError, Problem
+from plugins.core.settings import namespaced
+from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.dates import IST, to_ist
-from plugins.press_notes.model import canonical_url
-from plugins.press_notes.problems import ContentError
-from plugins.settings import namespaced
 
 from . import ledger
 from .plan import (
+    ManualRedirect,
     caddy_redirects,
     netlify_redirects,
     nginx_map,
@@ -58,7 +60,7 @@ def note_pages(context: dict) -> list:
 
 def known_pages(settings: dict, context: dict) -> set[str]:
     """Addresses of the pages this build writes that a redirect may point to."""
-    registry = context["registry"]
+    registry = context[c.REGISTRY]
     pages = {"", settings["THANAS_URL"], settings["CATEGORIES_URL"]}
     pages |= {n.url for n in note_pages(context)}
     pages |= {p.url for p in context.get("pages", ())}
@@ -75,7 +77,8 @@ class LinksGenerator(Generator):
         self.conf = conf
         ledger_path = content_file(self.settings, conf["ledger"])
         redirects_path = content_file(self.settings, conf["redirects"])
-        manual, problems = [], []
+        manual: list[ManualRedirect] = []
+        problems: list[Problem] = []
         if redirects_path.is_file():
             manual, problems = parse_redirects(
                 redirects_path.read_text(encoding="utf-8"), redirects_path
@@ -85,8 +88,7 @@ class LinksGenerator(Generator):
         first_days = recorded.first_days()
         for note in notes:
             day = first_days.get(getattr(note, "note_file", ""))
-            if day:
-                note.first_day = date.fromisoformat(day)
+            setattr(note, c.FIRST_DAY, date.fromisoformat(day) if day else None)
         plan = plan_links(
             recorded.records,
             manual,
@@ -99,10 +101,9 @@ class LinksGenerator(Generator):
         if problems:
             raise ContentError(problems)
         self.redirects = plan.redirects
-        self.context["REDIRECTS"] = plan.redirects
 
     def generate_output(self, writer):
-        base = self.settings.get("CANONICAL_SITEURL") or self.settings["SITEURL"]
+        base = site_base(self.settings)
         template = self.get_template("redirect")
         for old, new in sorted(self.redirects.items()):
             writer.write_file(

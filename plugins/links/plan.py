@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plugins.press_notes.problems import Problem, display_path
+from plugins.core.errors import Problem, display_path
 
 from .ledger import Record
 

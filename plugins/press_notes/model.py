@@ -74,7 +74,8 @@ def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> d
 
 def withdraw(metadata: dict) -> dict:
     """A withdrawn note: Pelican's `hidden` (a page, in no list or feed),
-    marked `withdrawn` for the templates; any other note `withdrawn` False."""
+    marked `withdrawn` for the templates; any other note `withdrawn` False.
+    """
     withdrawn = metadata.get("status") == "withdrawn"
     if withdrawn:
         metadata["status"] = "hidden"

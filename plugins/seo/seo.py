@@ -17,11 +17,12 @@ from pelican import signals
 from pelican.generators import Generator
 from PIL import Image
 
+from plugins.core import contract as c
+from plugins.core.settings import namespaced
+from plugins.core.urls import canonical_url, site_base
 from plugins.feeds.render import updated
 from plugins.hindi_text.dates import IST
 from plugins.listings.listings import category_listings, station_listings, tag_listings
-from plugins.press_notes.model import canonical_url
-from plugins.settings import namespaced
 
 from .sitemaps import (
     NEWS_PATH,
@@ -57,16 +58,12 @@ def plugin_settings(settings: dict) -> dict:
     return namespaced(settings, SETTING, DEFAULTS, "seo")
 
 
-def base_url(settings: dict) -> str:
-    return settings.get("CANONICAL_SITEURL") or settings["SITEURL"]
-
-
 def publisher(settings: dict) -> Publisher:
     logo = plugin_settings(settings)["logo"]
     with Image.open(Path(settings["THEME"]) / "static" / logo) as im:
         width, height = im.size
     path = f"{settings['THEME_STATIC_DIR']}/{logo}"
-    base = base_url(settings)
+    base = site_base(settings)
     return Publisher(
         settings["SITENAME"], base, canonical_url(base, path), width, height
     )
@@ -90,10 +87,11 @@ def newest(notes) -> datetime | None:
 
 def sitemap_entries(settings: dict, context: dict) -> list[Entry]:
     """Home, the station, category and tag pages and their directories, the
-    static pages and every listed note (not hidden, draft or withdrawn)."""
-    base = base_url(settings)
+    static pages and every listed note (not hidden, draft or withdrawn).
+    """
+    base = site_base(settings)
     notes = context["articles"]
-    registry = context["registry"]
+    registry = context[c.REGISTRY]
     entries = [Entry(canonical_url(base, ""), newest(notes))]
     for directory, listings in (
         (settings["THANAS_URL"], station_listings(registry, notes)),
@@ -114,18 +112,19 @@ class SeoGenerator(Generator):
 
     def generate_context(self):
         conf = plugin_settings(self.settings)
-        base = base_url(self.settings)
+        base = site_base(self.settings)
         pub = publisher(self.settings)
-        registry = self.context["registry"]
+        registry = self.context[c.REGISTRY]
         for key in ("articles", "hidden_articles", "drafts"):
             for note in self.context.get(key, ()):
-                note.json_ld = [
+                json_ld = [
                     script_json(
                         note_data(note, pub, note_images(note, base), registry.district)
                     ),
                     script_json(breadcrumb_data(note, base, self.settings["SITENAME"])),
                 ]
-        self.context["STATION_JSON_LD"] = {
+                setattr(note, c.JSON_LD, json_ld)
+        self.context[c.STATION_JSON_LD] = {
             t.url: script_json(station_data(t, base, registry.district))
             for t in registry.thanas
         }
@@ -133,7 +132,7 @@ class SeoGenerator(Generator):
 
     def generate_output(self, writer):
         output = Path(self.output_path)
-        base = base_url(self.settings)
+        base = site_base(self.settings)
         files = sitemap_files(
             sitemap_entries(self.settings, self.context),
             base,

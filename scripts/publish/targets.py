@@ -42,7 +42,11 @@ class Target:
 
     def run(self, script: str, check: bool = True) -> str:
         """Run a shell script at the target; return its output."""
-        argv = [*self.ssh(), self.host, script] if self.remote else ["sh", "-c", script]
+        argv = (
+            [*self.ssh(), self.host, script]
+            if self.host is not None
+            else ["sh", "-c", script]
+        )
         done = subprocess.run(argv, capture_output=True, text=True)
         if check and done.returncode != 0:
             raise TargetError(
