@@ -262,3 +262,21 @@ def test_correction_field_must_not_be_empty(published):
     write_note(content, note_text(correction=""))
     with pytest.raises(BuildFailed, match=r"\[correction\]: 'correction' is empty"):
         publish(content, output)
+
+
+def test_old_url_of_an_imported_note_redirects(tmp_path):
+    notes = {
+        "2026/10/namli.md": note_text(
+            old_url="https://purana.example.org/2019/05/namli-shivir"
+        ),
+        "2026/10/b.md": note_text(
+            slug="doosri", old_url="https://purana.example.org/?p=123"
+        ),
+    }
+    content = new_content(tmp_path, notes)
+    output = tmp_path / "output"
+    publish(content, output)
+    page = read_html(output / "2019/05/namli-shivir/index.html")
+    assert page.find("link", rel="canonical")["href"] == BASE + OLD
+    nginx = (output / "redirects.nginx.map").read_text().splitlines()
+    assert nginx == [f'"/2019/05/namli-shivir/" "/{OLD}";']

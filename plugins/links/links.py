@@ -24,6 +24,7 @@ from . import ledger
 from .plan import (
     ManualRedirect,
     caddy_redirects,
+    imported_redirects,
     netlify_redirects,
     nginx_map,
     parse_redirects,
@@ -96,6 +97,9 @@ class LinksGenerator(Generator):
             known_pages(self.settings, self.context),
             ledger_path,
             redirects_path,
+            imported_redirects(
+                {n.old_url: n.url for n in notes if getattr(n, "old_url", "")}
+            ),
         )
         problems += plan.problems
         if problems:

@@ -66,6 +66,21 @@ def parse_redirects(text: str, path: Path) -> tuple[list[ManualRedirect], list]:
     return redirects, problems
 
 
+def imported_redirects(old_urls: dict[str, str]) -> dict[str, str]:
+    """{old path: note URL} from notes' `old_url` (written by `invoke ingest`
+    for WordPress posts); addresses with a query (?p=12) cannot be files and
+    are left out.
+    """
+    found = {}
+    for old_url, url in old_urls.items():
+        old = site_path(old_url)
+        if old and not old.endswith("/"):
+            old += "/"
+        if PATH_RE.match(old) and old:
+            found[old] = url
+    return found
+
+
 def plan_links(
     recorded: list[Record],
     manual: list[ManualRedirect],
@@ -73,13 +88,18 @@ def plan_links(
     pages: set[str],
     ledger_path: Path,
     redirects_path: Path,
+    imported: dict[str, str] | None = None,
 ) -> LinkPlan:
     """Redirects for every old address, and a problem for each that would break.
 
     note_urls: note file -> its URL in this build; pages: every URL this
-    build writes a page for (notes, withdrawn notes, lists, static pages).
+    build writes a page for (notes, withdrawn notes, lists, static pages);
+    imported: old WordPress path -> the note's URL (notes' `old_url`).
     """
     plan = LinkPlan()
+    for old, new in (imported or {}).items():
+        if old not in pages:
+            plan.redirects[old] = new
     shown = display_path(redirects_path)
     for m in manual:
         if m.old in pages:
