@@ -22,6 +22,7 @@ NOTES = {
 
 def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     content = new_content(tmp_path, NOTES)
     root = tmp_path / "www"
     settings = {

@@ -22,7 +22,6 @@ def test_build_writes_gz_and_br_beside_text_files(tmp_path):
         "theme/css/site.css",
         "sitemap.xml",
         "feeds/all.atom.xml",
-        "feeds/feed.xsl",
     ):
         source = output / rel
         data = source.read_bytes()

@@ -45,6 +45,7 @@ def site(tmp_path, sshd, monkeypatch):
     root = tmp_path / "srv" / "bulletin"
     nginx = start_nginx(tmp_path / "nginx", root)
     monkeypatch.setenv("BULLETIN_SITEURL", f"http://127.0.0.1:{nginx.port}")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     monkeypatch.setenv("BULLETIN_SSH_OPTIONS", sshd.options)
     monkeypatch.delenv("BULLETIN_RSYNC_OPTIONS", raising=False)
     content = new_content(tmp_path, NOTES)
@@ -231,6 +232,7 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
 
 def test_local_folder_target_dry_run_publish_and_rollback(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     content = new_content(tmp_path, NOTES)
     root = tmp_path / "www"
     dry = publish_to(content, str(root), dry_run=True)
@@ -258,6 +260,7 @@ def test_local_folder_target_dry_run_publish_and_rollback(tmp_path, monkeypatch)
 
 def test_old_releases_are_pruned(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     new_content(tmp_path, NOTES)
     root = tmp_path / "www"
     ids = [
@@ -271,6 +274,7 @@ def test_old_releases_are_pruned(tmp_path, monkeypatch):
 
 def test_failed_build_publishes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     content = new_content(tmp_path, NOTES)
     root = tmp_path / "www"
     first = publish_to(content, str(root))

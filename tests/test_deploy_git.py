@@ -39,6 +39,7 @@ def repo(tmp_path, monkeypatch):
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("BULLETIN_SITEURL", "https://desk.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", str(origin))
     work = tmp_path / "work"

@@ -29,6 +29,7 @@ def s3(tmp_path, monkeypatch):
     for key, value in server.env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     yield server
     stop(server.process)
 
