@@ -53,9 +53,12 @@ PLUGINS = [
     "plugins.translations",
     "plugins.photos",
     "plugins.listings",
+    "plugins.links",
     "plugins.feeds",
     "plugins.whatsapp",
     "plugins.icons",
+    "plugins.seo",
+    "plugins.compress",
     "plugins.page_reuse",
 ]
 
@@ -74,6 +77,13 @@ PLUGINS = [
 #   WHATSAPP     plugins/whatsapp/settings.py: share message and digest
 #                layout, group registry and share ledger, preview images
 #   HINDI_TEXT   plugins/hindi_text/hindi_text.py: Devanagari digits
+#   SEO          plugins/seo/seo.py: URLs per sitemap file (50,000), hours of
+#                the news sitemap (48), the publisher's logo
+#   LINKS        plugins/links/links.py: the ledger of published addresses
+#                and the redirects file under content/; production builds
+#                record (publishconf.py)
+#   COMPRESS     plugins/compress/compress.py: .gz and .br copies for web
+#                servers, on in production builds (publishconf.py)
 
 # URL scheme (documented in README.md). A note's URL is built from its date
 # and slug and never changes once published.

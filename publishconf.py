@@ -19,3 +19,18 @@ PRODUCTION = True
 # A demonstration (or a test) may publish the sample WhatsApp groups of
 # content/registry/groups.toml: BULLETIN_ALLOW_SAMPLES=1.
 ALLOW_SAMPLE_GROUPS = os.environ.get("BULLETIN_ALLOW_SAMPLES", "") == "1"
+# A production build records every note address it publishes
+# (content/registry/published-urls.tsv); later builds keep them all alive.
+LINKS = {"record": True}
+# Web servers send the precompressed .gz and .br copies (plugins.compress).
+COMPRESS = {"enabled": True}
+
+# `invoke publish` (scripts/publish): where to (a folder, or
+# ssh://user@host/srv/bulletin), how many releases to keep for --rollback, and
+# a command to run there after the switch (e.g. reload the web server so it
+# reads the new redirect list: "sudo systemctl reload nginx").
+PUBLISH_TARGET = os.environ.get("BULLETIN_PUBLISH_TARGET", "")
+PUBLISH_KEEP = 5
+PUBLISH_AFTER = os.environ.get("BULLETIN_PUBLISH_AFTER", "")
+# git:BRANCH targets push to this remote when the repository has it.
+PUBLISH_GIT_REMOTE = "origin"

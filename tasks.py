@@ -224,6 +224,45 @@ def share(c, dry_run=False, json=False, group=None, since=None, production=False
         print(describe(result))
 
 
+@task(
+    help={
+        "to": "a folder, or ssh://user@host/path (default: PUBLISH_TARGET)",
+        "dry_run": "build and list what would be sent and deleted; change nothing",
+        "rollback": "make the release before the live one live again",
+    }
+)
+def publish(c, to="", dry_run=False, rollback=False):
+    """Build the production site and publish it (needs BULLETIN_SITEURL)."""
+    from scripts.publish import PublishError
+    from scripts.publish import publish as publish_site
+
+    _logging()
+    try:
+        report = publish_site(PUBLISH_SETTINGS, to, dry_run=dry_run, rollback=rollback)
+    except PublishError as e:
+        sys.exit(f"publish stopped, the live site is unchanged:\n{e}")
+    print(report.describe())
+
+
+@task(
+    name="server-config",
+    help={
+        "kind": "nginx or caddy",
+        "root": "the publish target folder on the server (holds current/)",
+        "name": "the site's host name, e.g. news.example.org",
+        "listen": "nginx: address and port to listen on (default 80)",
+    },
+)
+def server_config(c, kind, root, name, listen="80"):
+    """Print the shipped nginx or Caddy configuration for this server."""
+    from scripts.publish.servers import server_config as config
+
+    try:
+        print(config(kind, root, name, listen), end="")
+    except ValueError as e:
+        sys.exit(str(e))
+
+
 @task(name="system-deps", help={"tests": "also what the tests need"})
 def system_deps(c, tests=False):
     """Install the Debian packages the build (and with --tests, the tests) need."""

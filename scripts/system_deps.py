@@ -18,6 +18,16 @@ TEST_PACKAGES = {
     "newsboat": "/usr/bin/newsboat",
     "default-jre-headless": "/usr/bin/java",
     "npm": "/usr/bin/npm",
+    # invoke publish needs rsync and ssh; its tests start Debian's sshd,
+    # nginx (with the brotli_static module) and Caddy on loopback
+    "rsync": "/usr/bin/rsync",
+    "openssh-client": "/usr/bin/ssh",
+    "openssh-server": "/usr/sbin/sshd",
+    "nginx": "/usr/sbin/nginx",
+    "libnginx-mod-http-brotli-static": (
+        "/usr/share/nginx/modules-available/mod-http-brotli-static.conf"
+    ),
+    "caddy": "/usr/bin/caddy",
 }
 
 

@@ -50,7 +50,12 @@ def build_site(content: Path, output: Path, **overrides):
 def new_content(tmp: Path, notes: dict[str, str] | None = None) -> Path:
     """A content folder with the real registries and pages, plus `notes`."""
     content = tmp / "content"
-    shutil.copytree(ROOT / "content" / "registry", content / "registry")
+    # the ledger of published addresses belongs to the real site's notes
+    shutil.copytree(
+        ROOT / "content" / "registry",
+        content / "registry",
+        ignore=shutil.ignore_patterns("published-urls.tsv"),
+    )
     shutil.copytree(ROOT / "content" / "pages", content / "pages")
     (content / "notes").mkdir(parents=True)
     for rel, text in (notes or {}).items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from support import ROOT, read_html
 
@@ -17,7 +19,16 @@ def test_production_build_uses_the_public_address(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org/")
     monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     output = tmp_path / "output"
-    build(PUBLISH, {"OUTPUT_PATH": str(output), "CACHE_PATH": str(tmp_path / "c")})
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(
+        PUBLISH,
+        {
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(tmp_path / "c"),
+        },
+    )
     home = read_html(output / "index.html")
     hrefs = [a["href"] for a in home.select("main a[href]")]
     assert hrefs and all(h.startswith("https://news.example.org/") for h in hrefs)
@@ -28,6 +39,10 @@ def test_production_build_uses_the_public_address(tmp_path, monkeypatch):
     assert canonical == (
         "https://news.example.org/2026/11/bilpank-gram-nagar-raksha-samiti-baithak/"
     )
+    # a production build records every note address it published
+    recorded = (content / "registry" / "published-urls.tsv").read_text()
+    assert "\t2026/11/bilpank-gram-nagar-raksha-samiti-baithak/\t" in recorded
+    assert not (ROOT / "content" / "registry" / "published-urls.tsv").exists()
 
 
 def test_production_build_without_the_address_stops_clearly(tmp_path, monkeypatch):

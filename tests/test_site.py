@@ -99,7 +99,12 @@ def test_no_request_to_another_host(site, html_pages):
             if el.name == "link" and el.get("rel") in (["canonical"], ["alternate"]):
                 continue  # not fetched by the page
             assert not urlparse(ref).netloc, f"{path}: <{el.name}> loads {ref}"
-        assert not soup.find("script"), f"{path}: reading must not need JavaScript"
+        # only inert data blocks (schema.org JSON-LD), never a program
+        for script in soup.find_all("script"):
+            assert script.get("type") == "application/ld+json", (
+                f"{path}: reading must not need JavaScript"
+            )
+            assert not script.get("src"), f"{path}: a script loads {script['src']}"
     for css in site.rglob("*.css"):
         text = css.read_text(encoding="utf-8")
         assert "@import" not in text and "@font-face" not in text, css

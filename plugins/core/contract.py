@@ -25,6 +25,9 @@ LISTINGS = "plugins.listings"
 FEEDS = "plugins.feeds"
 WHATSAPP = "plugins.whatsapp"
 PAGE_REUSE = "plugins.page_reuse"
+LINKS = "plugins.links"
+SEO = "plugins.seo"
+COMPRESS = "plugins.compress"
 CORE = "plugins.core"
 
 
@@ -54,6 +57,7 @@ WHATSAPP_JOIN_URL = "whatsapp_join_url"  # site path of the join page
 WHATSAPP_DEMO = "whatsapp_demo"  # True if the groups shown are samples
 # {station page URL: [plugins.whatsapp.groups.Group]} for station pages
 WHATSAPP_STATION_GROUPS = "whatsapp_station_groups"
+STATION_JSON_LD = "STATION_JSON_LD"  # {station URL: its PoliceStation JSON-LD}
 
 # Note attributes.
 CANONICAL_URL = "canonical_url"  # absolute URL of the note page
@@ -65,6 +69,9 @@ CARD_HTML = "card_html"  # the note's card in lists, rendered once a build
 NOTE_FEEDS = "feeds"  # the feeds a note appears in
 OG_IMAGE = "og_image"  # plugins.whatsapp.pages.OgImage
 WHATSAPP_URL = "whatsapp_url"  # the note's wa.me share link
+WITHDRAWN = "withdrawn"  # status: withdrawn (a hidden note with a Hindi page)
+FIRST_DAY = "first_day"  # the note's date when first published (ledger)
+JSON_LD = "json_ld"  # the note's schema.org JSON-LD texts (NewsArticle, ...)
 
 HANDED: tuple[Handed, ...] = (
     Handed(
@@ -88,7 +95,12 @@ HANDED: tuple[Handed, ...] = (
     Handed(IMAGE, "note", PHOTOS, False, readers=(LISTINGS, FEEDS, WHATSAPP)),
     Handed(CARD_HTML, "note", LISTINGS, False),
     Handed(NOTE_FEEDS, "note", FEEDS, False),
-    Handed(OG_IMAGE, "note", WHATSAPP, True),
+    Handed(OG_IMAGE, "note", WHATSAPP, True, readers=(SEO,)),
+    Handed(WITHDRAWN, "note", PRESS_NOTES, True),
+    # read by feeds when they are written, after every plugin's context
+    Handed(FIRST_DAY, "note", LINKS, False, readers=(FEEDS,)),
+    Handed(JSON_LD, "note", SEO, True),
+    Handed(STATION_JSON_LD, "context", SEO, False),
     Handed(
         WHATSAPP_URL,
         "note",
@@ -108,7 +120,10 @@ FOLLOWS: dict[str, tuple[str, ...]] = {
     FEEDS: (HINDI_TEXT, TRANSLATIONS),
     WHATSAPP: (HINDI_TEXT, TRANSLATIONS),
     # page reuse keys pages on what every other plugin adds to a note.
-    PAGE_REUSE: (PRESS_NOTES, PHOTOS, LISTINGS, FEEDS, WHATSAPP),
+    # links writes redirect pages with the theme's templates
+    LINKS: (PRESS_NOTES, HINDI_TEXT, TRANSLATIONS),
+    SEO: (PRESS_NOTES, LISTINGS),
+    PAGE_REUSE: (PRESS_NOTES, PHOTOS, LISTINGS, FEEDS, WHATSAPP, SEO),
 }
 
 # Note attributes printed by note templates and set by plugins (or Pelican's
@@ -140,6 +155,9 @@ class EnrichedNote(Protocol):
     feeds: Any
     og_image: Any
     whatsapp_url: Any
+    withdrawn: bool
+    first_day: Any  # datetime.date or None
+    json_ld: list[str]
 
 
 def needs(plugin: str) -> tuple[str, ...]:

@@ -5,14 +5,18 @@ An entry id is a `tag:` URI (RFC 4151):
     tag:<authority>,<YYYY-MM-DD>:<path>
 
 authority  FEEDS["id_authority"], by default the host of CANONICAL_SITEURL
-YYYY-MM-DD the note's original `date` (Indian time)
+YYYY-MM-DD the note's original `date` (Indian time): the day recorded in the
+           ledger of published addresses when the note was first published
+           (`first_day`, set by plugins/links), else its `date`
 path       the note's file path under content/, percent-encoded where needed
 
 e.g. tag:news.example.org,2026-09-14:notes/2026/09/alot-avaidh-sharab-jabt.md
 
 Editing a note's title, slug, text, station or `modified` keeps its id.
-Renaming or moving the note's file, changing its `date`, or changing the
-authority gives it a new id: feed readers then show it as a new item.
+Once a production build has recorded the note, changing its `date` keeps
+the id too. Renaming or moving the note's file, changing the `date` of a
+note never published, or changing the authority gives it a new id: feed
+readers then show it as a new item.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from plugins.core import contract as c
 from plugins.hindi_text.dates import to_ist
 
 
@@ -43,4 +48,6 @@ def note_id(note, content_root: str | Path, authority: str) -> str:
     path = getattr(note, "note_file", None) or content_path(
         note.source_path, content_root
     )
-    return tag_uri(authority, note.date, path)
+    first_day = getattr(note, c.FIRST_DAY, None)
+    day = datetime.combine(first_day, datetime.min.time()) if first_day else note.date
+    return tag_uri(authority, day, path)

@@ -162,3 +162,14 @@ def enrich_metadata(metadata: dict, registry: Registry, content_root: Path) -> d
             content_root, image.strip(), str(metadata.get("image_alt", "")).strip()
         )
     return metadata
+
+
+def withdraw(metadata: dict) -> dict:
+    """A withdrawn note: Pelican's `hidden` (a page, in no list or feed),
+    marked `withdrawn` for the templates; any other note `withdrawn` False.
+    """
+    withdrawn = metadata.get("status") == "withdrawn"
+    if withdrawn:
+        metadata["status"] = "hidden"
+    metadata["withdrawn"] = withdrawn
+    return metadata

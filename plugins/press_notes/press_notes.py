@@ -23,7 +23,7 @@ from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 
 from . import check_cache
-from .model import enrich_metadata, placing_problems, unreadable_photo
+from .model import enrich_metadata, placing_problems, unreadable_photo, withdraw
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
 from .validate import Rules, check_all
@@ -202,6 +202,8 @@ def on_article_context(generator, metadata) -> None:
     problems = placing_problems(metadata, root)
     if problems:
         refuse(problems)
+    # A withdrawn note becomes hidden first: its photo is not published.
+    withdraw(metadata)
     keep_private(generator, metadata)
     try:
         enrich_metadata(metadata, generator.context[c.REGISTRY], root)

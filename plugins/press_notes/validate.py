@@ -43,6 +43,8 @@ OPTIONAL = (
     "source_url",
     "source_hash",
     "old_url",
+    "reason",
+    "correction",
 )
 KNOWN = REQUIRED + OPTIONAL
 # Fields Pelican reads as Markdown (FORMATTED_FIELDS), joining indented
@@ -51,7 +53,10 @@ KNOWN = REQUIRED + OPTIONAL
 CONTINUED_OK = ("summary",)
 # `scheduled`: a note dated ahead, kept out of every page, feed and share
 # run until a build runs after its date (press_notes.on_article_context).
-STATUSES = ("published", "draft", "hidden", "scheduled")
+# withdrawn: the note leaves lists and feeds; its address shows a Hindi page
+# saying so, with `reason` (plugins/links keeps published addresses alive).
+STATUSES = ("published", "draft", "hidden", "scheduled", "withdrawn")
+WITHDRAWN = "withdrawn"
 # A date further ahead than this is a typo unless the note is scheduled.
 FUTURE_SLACK = timedelta(days=1)
 # Whom a note concerns: its police station (default) or the whole district
@@ -300,6 +305,7 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
                 ),
             )
         )
+    problems += _check_withdrawal(h, p)
     scope = h.value("scope")
     if h.line("scope") is not None and scope not in SCOPES:
         problems.append(
@@ -378,6 +384,39 @@ def _check_links(h: Header, p, rules: Rules, path: str) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _check_withdrawal(h: Header, p) -> list[Problem]:
+    """A withdrawn note says why; a reason belongs only to a withdrawn note."""
+    withdrawn = h.value("status") == WITHDRAWN
+    if withdrawn and not h.value("reason"):
+        return [
+            p(
+                h.line("reason") or h.line("status"),
+                "reason",
+                "a withdrawn note needs 'reason: …': one Hindi sentence readers "
+                "see at its address, saying why it was withdrawn",
+            )
+        ]
+    if not withdrawn and h.line("reason") is not None:
+        return [
+            p(
+                h.line("reason"),
+                "reason",
+                "'reason' is only for a withdrawn note: add 'status: withdrawn', "
+                "or remove the line (for a correction, use 'correction: …')",
+            )
+        ]
+    if h.line("correction") is not None and not h.value("correction"):
+        return [
+            p(
+                h.line("correction"),
+                "correction",
+                "'correction' is empty: write the Hindi correction notice, or "
+                "remove the line",
+            )
+        ]
+    return []
 
 
 def _check_image(h: Header, p, rules: Rules) -> list[Problem]:

@@ -1,0 +1,3 @@
+from .compress import register
+
+__all__ = ["register"]

@@ -1,0 +1,118 @@
+"""Precompressed copies for web servers: `<file>.gz` and `<file>.br` beside
+every HTML, CSS, XML, SVG, JS, JSON and text file of the output, so nginx
+(gzip_static, brotli_static) and Caddy (precompressed) send them without
+compressing on each request.
+
+On when COMPRESS["enabled"] (publishconf.py): development builds skip it.
+Copies are cached under COMPRESS["cache"] by a hash of the file, so a
+rebuild compresses only files that changed; each copy takes its file's
+modification time, so rsync sends a copy only when its file changed.
+
+register() only connects signals.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+import brotli
+from pelican import signals
+
+from plugins.core.files import cache_folder, file_digest, make_missing
+from plugins.core.settings import namespaced
+
+logger = logging.getLogger(__name__)
+
+SETTING = "COMPRESS"
+DEFAULTS = {
+    "enabled": False,
+    "cache": "cache/compressed",
+    # smaller files gain nothing from compression
+    "min_bytes": 256,
+}
+SUFFIXES = frozenset(
+    {".html", ".css", ".xml", ".xsl", ".svg", ".js", ".json", ".txt", ".map"}
+)
+ENCODINGS = (".gz", ".br")
+PARALLEL_MIN = 32
+
+
+def plugin_settings(settings: dict) -> dict:
+    return namespaced(settings, SETTING, DEFAULTS, "compress")
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Gzip at level 9 with no name or time inside: the same bytes each time."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def brotli_bytes(data: bytes) -> bytes:
+    return brotli.compress(data, quality=11)
+
+
+def render(job: tuple[str, str]) -> bytes:
+    """Compress one file (module level: runs in worker processes)."""
+    source, encoding = job
+    data = Path(source).read_bytes()
+    return gzip_bytes(data) if encoding == ".gz" else brotli_bytes(data)
+
+
+def compressible(output: Path, min_bytes: int) -> list[Path]:
+    return sorted(
+        p
+        for p in output.rglob("*")
+        if p.suffix in SUFFIXES and p.is_file() and p.stat().st_size >= min_bytes
+    )
+
+
+def compress_output(output: Path, cache: Path, min_bytes: int) -> tuple[int, int]:
+    """Write the .gz and .br of every compressible file; return (files, made)."""
+    files = compressible(output, min_bytes)
+    cached = {}
+    jobs = {}
+    for path in files:
+        digest = file_digest(str(path))
+        for encoding in ENCODINGS:
+            copy = cache / digest[:2] / f"{digest}{encoding}"
+            cached[path.with_name(path.name + encoding)] = (copy, path)
+            if not copy.is_file():
+                jobs[copy] = (str(path), encoding)
+    make_missing(jobs, render, PARALLEL_MIN)
+    for target, (copy, source) in cached.items():
+        # a copy, not a hard link: each takes its own file's time
+        shutil.copyfile(copy, target)
+        st = source.stat()
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    return len(files), len(jobs)
+
+
+def on_finalized(pelican) -> None:
+    conf = plugin_settings(pelican.settings)
+    if not conf["enabled"]:
+        return
+    start = time.perf_counter()
+    files, made = compress_output(
+        Path(pelican.output_path),
+        cache_folder(pelican.settings, conf["cache"]),
+        conf["min_bytes"],
+    )
+    logger.info(
+        "compress: .gz and .br of %d files (%d copies made) in %.1f s",
+        files,
+        made,
+        time.perf_counter() - start,
+    )
+
+
+def on_initialized(pelican) -> None:
+    plugin_settings(pelican.settings)
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.finalized.connect(on_finalized)

@@ -1,0 +1,124 @@
+"""The published-URL ledger: every note address a production build published.
+
+A tab-separated text file kept with the content and committed like it
+(content/registry/published-urls.tsv):
+
+    time (IST)    URL path          note file under content/   note date
+    2026-11-28T…  2026/11/<slug>/   notes/2026/11/<file>.md    2026-11-24
+
+The note date is the day of the note's `date` when the address was first
+recorded: feed entry ids keep it (plugins/feeds/ids.py), so a corrected
+`date` moves the note's address but not its feed id.
+
+Append-only: a production build appends the addresses that are new, all in
+one write with an fsync. A crash can leave at most a torn last line (no
+line break): readers ignore it and the next writer cuts it off (rewriting
+the file atomically) before appending. Lines are never edited or removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.files import write_atomic
+from plugins.whatsapp.ledger import append, clean
+
+HEADER = (
+    "# Published note addresses: every note URL a production build has put\n"
+    "# online. Links shared to thousands of phones must keep working, so the\n"
+    "# build stops if one of these would disappear without a redirect or a\n"
+    "# withdrawal. Append-only: written by production builds, never edit,\n"
+    "# reorder or remove lines.\n"
+    "# Columns (tab-separated): time (IST), URL path, note file under content/,\n"
+    "# the note's date then (kept by its feed entry id).\n"
+)
+COLUMNS = 4
+
+
+@dataclass(frozen=True)
+class Record:
+    time: str
+    url: str
+    note: str
+    day: str
+    line: int
+
+
+@dataclass
+class Ledger:
+    records: list[Record]
+    size: int  # bytes of whole lines; anything after is a torn tail
+    data_size: int
+
+    def latest(self) -> dict[str, Record]:
+        """The last record of each URL."""
+        return {r.url: r for r in self.records}
+
+    def pairs(self) -> set[tuple[str, str]]:
+        return {(r.url, r.note) for r in self.records}
+
+    def first_days(self) -> dict[str, str]:
+        """Each note file's date (YYYY-MM-DD) when it was first recorded."""
+        days: dict[str, str] = {}
+        for r in self.records:
+            days.setdefault(r.note, r.day)
+        return days
+
+
+def parse(data: bytes, path: Path) -> Ledger:
+    records = []
+    whole = 0
+    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+        if not raw.endswith(b"\n"):
+            break  # a torn last line, from a write that never finished
+        whole += len(raw)
+        try:
+            text = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise _problem(path, number, "is not UTF-8 text") from None
+        if not text.strip() or text.startswith("#"):
+            continue
+        cells = text.split("\t")
+        if len(cells) != COLUMNS or not cells[1].endswith("/"):
+            raise _problem(
+                path,
+                number,
+                f"expected {COLUMNS} tab-separated cells (time, URL path ending "
+                "in /, note file, note date); the file was changed by hand: restore it "
+                "from version control",
+            )
+        records.append(Record(cells[0], cells[1], cells[2], cells[3], number))
+    return Ledger(records, whole, len(data))
+
+
+def _problem(path: Path, line: int, message: str) -> ContentError:
+    return ContentError([Problem(display_path(path), line, None, message)])
+
+
+def read(path: Path) -> Ledger:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Ledger([], 0, 0)
+    return parse(data, path)
+
+
+def format_records(records: list[tuple[str, str, str, str]]) -> str:
+    return "".join("\t".join(clean(c) for c in r) + "\n" for r in records)
+
+
+def record(path: Path, new: list[tuple[str, str, str, str]]) -> int:
+    """Append (time, url, note, day) records not in the ledger yet; return how many."""
+    ledger = read(path)
+    known = ledger.pairs()
+    fresh = [r for r in new if (r[1], r[2]) not in known]
+    if not fresh:
+        return 0
+    if not path.exists():
+        write_atomic(path, HEADER.encode("utf-8"), durable=True)
+    elif ledger.size < ledger.data_size:
+        write_atomic(path, path.read_bytes()[: ledger.size], durable=True)
+    append(path, format_records(fresh))
+    return len(fresh)

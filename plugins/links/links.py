@@ -1,0 +1,153 @@
+"""Links that never break: old note addresses redirect, withdrawn notes keep
+a page, and a build that would drop a published address stops.
+
+register() only connects signals; the ledger is in ledger.py, the planning
+and the server redirect files in plan.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+
+from plugins.core import contract as c
+from plugins.core.errors import ContentError, Problem
+from plugins.core.settings import namespaced
+from plugins.core.urls import canonical_url, site_base
+from plugins.hindi_text.dates import IST, to_ist
+
+from . import ledger
+from .plan import (
+    ManualRedirect,
+    caddy_redirects,
+    imported_redirects,
+    netlify_redirects,
+    nginx_map,
+    parse_redirects,
+    plan_links,
+)
+
+logger = logging.getLogger(__name__)
+
+SETTING = "LINKS"
+DEFAULTS = {
+    "ledger": "registry/published-urls.tsv",
+    "redirects": "registry/redirects.tsv",
+    # production builds (publishconf.py) record what they publish
+    "record": False,
+}
+# Redirect lists for web servers, written into the output root.
+NGINX_MAP = "redirects.nginx.map"
+CADDY_REDIRECTS = "redirects.caddy"
+STATIC_HOST_REDIRECTS = "_redirects"
+
+
+def plugin_settings(settings: dict) -> dict:
+    return namespaced(settings, SETTING, DEFAULTS, "links")
+
+
+def content_file(settings: dict, rel: str) -> Path:
+    return Path(settings["PATH"]) / rel
+
+
+def note_pages(context: dict) -> list:
+    """Notes with a page at their address: listed, hidden and withdrawn."""
+    return [*context.get("articles", ()), *context.get("hidden_articles", ())]
+
+
+def known_pages(settings: dict, context: dict) -> set[str]:
+    """Addresses of the pages this build writes that a redirect may point to."""
+    registry = context[c.REGISTRY]
+    pages = {"", settings["THANAS_URL"], settings["CATEGORIES_URL"]}
+    pages |= {n.url for n in note_pages(context)}
+    pages |= {p.url for p in context.get("pages", ())}
+    pages |= {t.url for t in registry.thanas}
+    pages |= {c.url for c in registry.categories}
+    return pages
+
+
+class LinksGenerator(Generator):
+    """Plans redirects (or stops the build), writes them, records the ledger."""
+
+    def generate_context(self):
+        conf = plugin_settings(self.settings)
+        self.conf = conf
+        ledger_path = content_file(self.settings, conf["ledger"])
+        redirects_path = content_file(self.settings, conf["redirects"])
+        manual: list[ManualRedirect] = []
+        problems: list[Problem] = []
+        if redirects_path.is_file():
+            manual, problems = parse_redirects(
+                redirects_path.read_text(encoding="utf-8"), redirects_path
+            )
+        notes = note_pages(self.context)
+        recorded = ledger.read(ledger_path)
+        first_days = recorded.first_days()
+        for note in notes:
+            day = first_days.get(getattr(note, "note_file", ""))
+            setattr(note, c.FIRST_DAY, date.fromisoformat(day) if day else None)
+        plan = plan_links(
+            recorded.records,
+            manual,
+            {n.note_file: n.url for n in notes if getattr(n, "note_file", None)},
+            known_pages(self.settings, self.context),
+            ledger_path,
+            redirects_path,
+            imported_redirects(
+                {n.old_url: n.url for n in notes if getattr(n, "old_url", "")}
+            ),
+        )
+        problems += plan.problems
+        if problems:
+            raise ContentError(problems)
+        self.redirects = plan.redirects
+
+    def generate_output(self, writer):
+        base = site_base(self.settings)
+        template = self.get_template("redirect")
+        for old, new in sorted(self.redirects.items()):
+            writer.write_file(
+                f"{old}index.html",
+                template,
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                url=old,
+                target_url=canonical_url(base, new),
+            )
+        output = Path(self.output_path)
+        for name, render in (
+            (NGINX_MAP, nginx_map),
+            (CADDY_REDIRECTS, caddy_redirects),
+            (STATIC_HOST_REDIRECTS, netlify_redirects),
+        ):
+            (output / name).write_text(render(self.redirects), encoding="utf-8")
+        if self.conf["record"]:
+            self.record()
+
+    def record(self) -> None:
+        now = datetime.now(IST).replace(microsecond=0).isoformat()
+        rows = [
+            (now, n.url, n.note_file, to_ist(n.date).date().isoformat())
+            for n in note_pages(self.context)
+            if getattr(n, "note_file", None)
+        ]
+        path = content_file(self.settings, self.conf["ledger"])
+        added = ledger.record(path, sorted(rows, key=lambda r: r[1]))
+        logger.info("links: %d new note addresses recorded in %s", added, path)
+
+
+def get_generators(pelican):
+    return LinksGenerator
+
+
+def on_initialized(pelican) -> None:
+    plugin_settings(pelican.settings)
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,161 @@
+"""Which old addresses redirect where, and which would break: pure functions.
+
+Old addresses come from the ledger of published URLs and from
+content/registry/redirects.tsv (written by hand or by an import of old
+WordPress addresses): `old path<TAB>new path` per line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from plugins.core.errors import Problem, display_path
+
+from .ledger import Record
+
+# A site path as it appears after the host: no scheme, no query, ends in /.
+PATH_RE = re.compile(r"^(?:[A-Za-z0-9._~%+-]+/)*$")
+TAB = "<TAB>"
+
+
+@dataclass(frozen=True)
+class ManualRedirect:
+    old: str
+    new: str
+    line: int
+
+
+@dataclass
+class LinkPlan:
+    redirects: dict[str, str] = field(default_factory=dict)  # old path -> new path
+    problems: list[Problem] = field(default_factory=list)
+
+
+def site_path(value: str) -> str:
+    """'/2019/05/x/' or 'https://host/2019/05/x/' -> '2019/05/x/'."""
+    value = value.strip()
+    if "://" in value:
+        value = value.split("://", 1)[1].partition("/")[2]
+        value = "/" + value
+    return value.lstrip("/")
+
+
+def parse_redirects(text: str, path: Path) -> tuple[list[ManualRedirect], list]:
+    shown = display_path(path)
+    redirects, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        old, new = (site_path(c) for c in cells) if len(cells) == 2 else ("", "")
+        if len(cells) != 2 or not PATH_RE.match(old) or not PATH_RE.match(new):
+            problems.append(
+                Problem(
+                    shown,
+                    number,
+                    None,
+                    f"write the old address, a tab and the new one, each a "
+                    f"path ending in / (e.g. 2019/05/old-slug/{TAB}2026/11/new/); "
+                    "addresses with ? are not supported",
+                )
+            )
+            continue
+        redirects.append(ManualRedirect(old, new, number))
+    return redirects, problems
+
+
+def imported_redirects(old_urls: dict[str, str]) -> dict[str, str]:
+    """{old path: note URL} from notes' `old_url` (written by `invoke ingest`
+    for WordPress posts); addresses with a query (?p=12) cannot be files and
+    are left out.
+    """
+    found = {}
+    for old_url, url in old_urls.items():
+        old = site_path(old_url)
+        if old and not old.endswith("/"):
+            old += "/"
+        if PATH_RE.match(old) and old:
+            found[old] = url
+    return found
+
+
+def plan_links(
+    recorded: list[Record],
+    manual: list[ManualRedirect],
+    note_urls: dict[str, str],
+    pages: set[str],
+    ledger_path: Path,
+    redirects_path: Path,
+    imported: dict[str, str] | None = None,
+) -> LinkPlan:
+    """Redirects for every old address, and a problem for each that would break.
+
+    note_urls: note file -> its URL in this build; pages: every URL this
+    build writes a page for (notes, withdrawn notes, lists, static pages);
+    imported: old WordPress path -> the note's URL (notes' `old_url`).
+    """
+    plan = LinkPlan()
+    for old, new in (imported or {}).items():
+        if old not in pages:
+            plan.redirects[old] = new
+    shown = display_path(redirects_path)
+    for m in manual:
+        if m.old in pages:
+            plan.problems.append(
+                Problem(
+                    shown,
+                    m.line,
+                    None,
+                    f"/{m.old} is a page of this build; remove this redirect",
+                )
+            )
+        elif m.new not in pages:
+            plan.problems.append(
+                Problem(
+                    shown,
+                    m.line,
+                    None,
+                    f"/{m.new} is not a page of this build; point the redirect "
+                    "at a note's current address",
+                )
+            )
+        else:
+            plan.redirects[m.old] = m.new
+    for url, rec in sorted({r.url: r for r in recorded}.items()):
+        if url in pages or url in plan.redirects:
+            continue
+        if rec.note in note_urls:
+            plan.redirects[url] = note_urls[rec.note]
+            continue
+        plan.problems.append(
+            Problem(
+                display_path(ledger_path),
+                rec.line,
+                None,
+                f"the address /{url} was published (note file {rec.note}) but "
+                "this build has no page for it, so shared links would break. "
+                "Either keep the note and take it down with 'status: withdrawn' "
+                "and a 'reason: …' line (readers then see why it was withdrawn), "
+                f"or send readers on: add the line '{url}{TAB}<new address>' to "
+                f"{shown}",
+            )
+        )
+    return plan
+
+
+def nginx_map(redirects: dict[str, str]) -> str:
+    """Lines for an nginx `map $uri …` block: "/old/" "/new/";"""
+    return "".join(f'"/{old}" "/{new}";\n' for old, new in sorted(redirects.items()))
+
+
+def caddy_redirects(redirects: dict[str, str]) -> str:
+    return "".join(
+        f"redir /{old} /{new} permanent\n" for old, new in sorted(redirects.items())
+    )
+
+
+def netlify_redirects(redirects: dict[str, str]) -> str:
+    """_redirects as static hosts (Netlify, Cloudflare Pages) read it."""
+    return "".join(f"/{old} /{new} 301\n" for old, new in sorted(redirects.items()))

@@ -1,0 +1,120 @@
+"""sitemap.xml (a sitemap index past `max_urls` URLs), the Google News
+sitemap of recent notes, and robots.txt: pure functions from entries to bytes.
+
+Times are written in Indian time (+05:30). Formats:
+https://www.sitemaps.org/protocol.html and Google's News sitemap
+(namespace http://www.google.com/schemas/sitemap-news/0.9).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from lxml import etree
+
+from plugins.hindi_text.dates import to_ist
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+SITEMAP_PATH = "sitemap.xml"
+PART_PATH = "sitemap-{n}.xml"
+NEWS_PATH = "news-sitemap.xml"
+ROBOTS_PATH = "robots.txt"
+NEWS_LANGUAGE = "hi"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One page in the sitemap: absolute URL and when it last changed."""
+
+    loc: str
+    lastmod: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewsEntry:
+    loc: str
+    title: str
+    published: datetime
+
+
+def iso(value: datetime) -> str:
+    """W3C datetime in Indian time, to the second: 2026-11-24T11:30:00+05:30."""
+    return to_ist(value).replace(microsecond=0).isoformat()
+
+
+def _xml(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def urlset(entries: list[Entry]) -> bytes:
+    root = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS})
+    for e in entries:
+        url = etree.SubElement(root, f"{{{SITEMAP_NS}}}url")
+        etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = e.loc
+        if e.lastmod is not None:
+            etree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = iso(e.lastmod)
+    return _xml(root)
+
+
+def sitemap_index(parts: list[tuple[str, datetime | None]]) -> bytes:
+    root = etree.Element(f"{{{SITEMAP_NS}}}sitemapindex", nsmap={None: SITEMAP_NS})
+    for loc, lastmod in parts:
+        item = etree.SubElement(root, f"{{{SITEMAP_NS}}}sitemap")
+        etree.SubElement(item, f"{{{SITEMAP_NS}}}loc").text = loc
+        if lastmod is not None:
+            etree.SubElement(item, f"{{{SITEMAP_NS}}}lastmod").text = iso(lastmod)
+    return _xml(root)
+
+
+def sitemap_files(
+    entries: list[Entry], base_url: str, max_urls: int
+) -> dict[str, bytes]:
+    """{path in the output: bytes}: one sitemap.xml, or an index naming parts
+    of at most `max_urls` URLs each (the protocol's limit is 50,000).
+    """
+    if len(entries) <= max_urls:
+        return {SITEMAP_PATH: urlset(entries)}
+    files: dict[str, bytes] = {}
+    parts = []
+    for n, start in enumerate(range(0, len(entries), max_urls), start=1):
+        chunk = entries[start : start + max_urls]
+        path = PART_PATH.format(n=n)
+        files[path] = urlset(chunk)
+        newest = max((e.lastmod for e in chunk if e.lastmod), default=None)
+        parts.append((f"{base_url.rstrip('/')}/{path}", newest))
+    files[SITEMAP_PATH] = sitemap_index(parts)
+    return files
+
+
+def recent(entries: list[NewsEntry], now: datetime, hours: int) -> list[NewsEntry]:
+    """Notes published within `hours` before `now` (none from the future)."""
+    start = to_ist(now) - timedelta(hours=hours)
+    return [e for e in entries if start <= to_ist(e.published) <= to_ist(now)]
+
+
+def news_sitemap(entries: list[NewsEntry], publication: str) -> bytes:
+    nsmap = {None: SITEMAP_NS, "news": NEWS_NS}
+    root = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=nsmap)
+    for e in entries:
+        url = etree.SubElement(root, f"{{{SITEMAP_NS}}}url")
+        etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = e.loc
+        news = etree.SubElement(url, f"{{{NEWS_NS}}}news")
+        pub = etree.SubElement(news, f"{{{NEWS_NS}}}publication")
+        etree.SubElement(pub, f"{{{NEWS_NS}}}name").text = publication
+        etree.SubElement(pub, f"{{{NEWS_NS}}}language").text = NEWS_LANGUAGE
+        etree.SubElement(news, f"{{{NEWS_NS}}}publication_date").text = iso(e.published)
+        etree.SubElement(news, f"{{{NEWS_NS}}}title").text = e.title
+    return _xml(root)
+
+
+def robots_txt(base_url: str) -> bytes:
+    """Everything may be crawled; both sitemaps named by absolute URL."""
+    base = base_url.rstrip("/")
+    return (
+        "User-agent: *\n"
+        "Allow: /\n"
+        f"Sitemap: {base}/{SITEMAP_PATH}\n"
+        f"Sitemap: {base}/{NEWS_PATH}\n"
+    ).encode()

@@ -1,0 +1,116 @@
+"""schema.org JSON-LD: a NewsArticle and a BreadcrumbList on every note, a
+PoliceStation (a Place) on every station page. Pure functions to text that
+is safe inside <script type="application/ld+json">.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from plugins.core.urls import canonical_url
+
+from .sitemaps import iso
+
+CONTEXT = "https://schema.org"
+LANGUAGE = "hi"
+COUNTRY = "IN"
+HEADLINE_MAX = 110  # Google shows at most this many characters
+
+
+@dataclass(frozen=True)
+class Publisher:
+    name: str
+    base_url: str
+    logo_url: str
+    logo_width: int
+    logo_height: int
+
+
+def script_json(data) -> str:
+    """JSON that cannot end its <script> element or open a comment in it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def publisher_data(p: Publisher) -> dict:
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": p.name,
+        "url": p.base_url.rstrip("/") + "/",
+        "logo": {
+            "@type": "ImageObject",
+            "url": p.logo_url,
+            "width": p.logo_width,
+            "height": p.logo_height,
+        },
+    }
+
+
+def place_data(thana, base_url: str, district=None) -> dict:
+    """A police station as schema.org's PoliceStation (a Place)."""
+    address = {"@type": "PostalAddress", "addressCountry": COUNTRY}
+    if thana.area:
+        address["addressLocality"] = thana.area
+    if district is not None:
+        address["addressRegion"] = district.state or district.name
+    return {
+        "@type": "PoliceStation",
+        "name": thana.name,
+        "url": canonical_url(base_url, thana.url),
+        "address": address,
+    }
+
+
+def headline(title: str) -> str:
+    return title if len(title) <= HEADLINE_MAX else title[: HEADLINE_MAX - 1] + "…"
+
+
+def note_data(note, publisher: Publisher, images: list[str], district=None) -> dict:
+    """The NewsArticle of a note (fields Google's article guidelines ask for)."""
+    modified = getattr(note, "modified", None) or note.date
+    data = {
+        "@context": CONTEXT,
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": note.canonical_url},
+        "url": note.canonical_url,
+        "headline": headline(note.title),
+        "description": getattr(note, "summary_text", ""),
+        "datePublished": iso(note.date),
+        "dateModified": iso(modified),
+        "inLanguage": LANGUAGE,
+        "author": [{"@type": "Person", "name": note.reporter}],
+        "publisher": publisher_data(publisher),
+        "image": images,
+    }
+    thana = getattr(note, "thana", None)
+    if thana is not None:
+        data["contentLocation"] = place_data(thana, publisher.base_url, district)
+    category = getattr(note, "category", None)
+    if category is not None:
+        data["articleSection"] = category.name
+    tags = [t.name for t in getattr(note, "tags", None) or ()]
+    if tags:
+        data["keywords"] = tags
+    return data
+
+
+def breadcrumb_data(note, base_url: str, home_name: str) -> dict:
+    """Home → the note's police station → the note."""
+    crumbs = [(home_name, canonical_url(base_url, ""))]
+    thana = getattr(note, "thana", None)
+    if thana is not None:
+        crumbs.append((thana.name, canonical_url(base_url, thana.url)))
+    crumbs.append((headline(note.title), note.canonical_url))
+    return {
+        "@context": CONTEXT,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": url}
+            for n, (name, url) in enumerate(crumbs, start=1)
+        ],
+    }
+
+
+def station_data(thana, base_url: str, district) -> dict:
+    return {"@context": CONTEXT, **place_data(thana, base_url, district)}

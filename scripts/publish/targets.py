@@ -1,0 +1,96 @@
+"""Where the bulletin is published, and how to run commands there.
+
+    /srv/bulletin or ./folder      a folder on this machine
+    ssh://user@host[:port]/path    a server, reached with ssh and rsync
+
+Both keep the same layout: `releases/<id>/` holds each published site and
+`current` is a symlink to the live one (the web server's root).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+
+class TargetError(ValueError):
+    """The target is written wrongly; the message says how to write it."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A folder here (host None) or on a server reached over SSH."""
+
+    path: str
+    host: str | None = None  # user@host
+    port: int | None = None
+    # extra ssh options (BULLETIN_SSH_OPTIONS), e.g. -i key -o …
+    ssh_options: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def remote(self) -> bool:
+        return self.host is not None
+
+    def ssh(self) -> list[str]:
+        command = ["ssh", "-o", "BatchMode=yes", *self.ssh_options]
+        if self.port:
+            command += ["-p", str(self.port)]
+        return command
+
+    def run(self, script: str, check: bool = True) -> str:
+        """Run a shell script at the target; return its output."""
+        argv = (
+            [*self.ssh(), self.host, script]
+            if self.host is not None
+            else ["sh", "-c", script]
+        )
+        done = subprocess.run(argv, capture_output=True, text=True)
+        if check and done.returncode != 0:
+            raise TargetError(
+                f"publish: a command at {self} failed ({done.returncode}): "
+                f"{done.stderr.strip() or done.stdout.strip()}"
+            )
+        return done.stdout
+
+    def rsync_dest(self, path: str) -> str:
+        return f"{self.host}:{path}" if self.remote else path
+
+    def rsync_shell(self) -> list[str]:
+        return ["-e", shlex.join(self.ssh())] if self.remote else []
+
+    def __str__(self) -> str:
+        if not self.remote:
+            return self.path
+        port = f":{self.port}" if self.port else ""
+        return f"ssh://{self.host}{port}{self.path}"
+
+
+def parse_target(text: str) -> Target:
+    """A Target from `--to` or the PUBLISH_TARGET setting."""
+    text = text.strip()
+    if not text:
+        raise TargetError(
+            "publish: no target; give --to /srv/bulletin or "
+            "--to ssh://user@host/srv/bulletin, or set PUBLISH_TARGET"
+        )
+    options = tuple(shlex.split(os.environ.get("BULLETIN_SSH_OPTIONS", "")))
+    if text.startswith("ssh://"):
+        parts = urlsplit(text)
+        if not parts.hostname or not parts.path.startswith("/") or parts.path == "/":
+            raise TargetError(
+                f"publish: '{text}' must look like ssh://user@host/srv/bulletin "
+                "(an absolute folder on the server)"
+            )
+        host = (
+            f"{parts.username}@{parts.hostname}" if parts.username else parts.hostname
+        )
+        return Target(parts.path.rstrip("/"), host, parts.port, options)
+    if "://" in text or text.startswith(("rclone:", "git:")):
+        raise TargetError(
+            f"publish: '{text}': publish to a folder, ssh://user@host/path, "
+            "rclone:REMOTE:PATH or git:BRANCH"
+        )
+    return Target(os.path.abspath(text))

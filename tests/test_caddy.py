@@ -1,0 +1,64 @@
+"""The shipped Caddyfile, run by Debian's Caddy on loopback over a site
+published to a local folder."""
+
+from __future__ import annotations
+
+import gzip
+
+import brotli
+from loopback import start_caddy, stop
+from support import ROOT, new_content, note_text
+
+from scripts.publish import publish
+
+PUBLISH = str(ROOT / "publishconf.py")
+NOTES = {
+    f"2026/10/n{i}.md": note_text(
+        slug=f"khabar-{i}", title=f"थाने की खबर {i}", date=f"2026-10-{i:02d} 10:00"
+    )
+    for i in range(1, 4)
+}
+
+
+def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    settings = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(tmp_path / "output"),
+        "CACHE_PATH": str(tmp_path / "cache"),
+        "COMPRESS": {"enabled": True, "cache": str(tmp_path / "compressed")},
+    }
+    publish(PUBLISH, str(root), overrides=settings)
+    (content / "notes/2026/10/n1.md").write_text(
+        note_text(slug="naya-pata", title="थाने की खबर 1", date="2026-10-01 10:00")
+    )
+    publish(PUBLISH, str(root), overrides=settings)
+    caddy = start_caddy(tmp_path / "caddy", root)
+    try:
+        plain = (root / "current/index.html").read_bytes()
+        status, headers, body = caddy.get("/", {"Accept-Encoding": "br"})
+        assert status == 200 and headers["Content-Encoding"] == "br"
+        assert brotli.decompress(body) == plain
+        assert headers["Cache-Control"] == "public, max-age=300"
+        status, headers, body = caddy.get("/sitemap.xml", {"Accept-Encoding": "gzip"})
+        assert gzip.decompress(body) == (root / "current/sitemap.xml").read_bytes()
+        for path, kind in (
+            ("/feeds/all.rss.xml", "application/rss+xml"),
+            ("/feeds/all.atom.xml", "application/atom+xml"),
+        ):
+            status, headers, _ = caddy.get(path)
+            assert status == 200 and headers["Content-Type"].startswith(kind)
+            assert headers["Cache-Control"] == "public, max-age=600"
+        og = next((root / "current").glob("2026/10/khabar-2/og-*.jpg"))
+        headers = caddy.get(f"/2026/10/khabar-2/{og.name}")[1]
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        status, headers, _ = caddy.get("/2026/10/khabar-1/")
+        assert status == 301 and headers["Location"] == "/2026/10/naya-pata/"
+        status, _, body = caddy.get("/nahin/hai/")
+        assert status == 404 and "पृष्ठ नहीं मिला" in body.decode()
+        assert caddy.get("/redirects.caddy")[0] == 404
+    finally:
+        stop(caddy.process)

@@ -1,0 +1,57 @@
+"""Precompressed .gz and .br copies written by a production build."""
+
+from __future__ import annotations
+
+import gzip
+import os
+
+import brotli
+from support import build_site, new_content, note_text
+
+from plugins.compress.compress import compress_output
+
+
+def test_build_writes_gz_and_br_beside_text_files(tmp_path):
+    content = new_content(tmp_path, {"a/n.md": note_text()})
+    output = tmp_path / "output"
+    cache = tmp_path / "compressed"
+    build_site(content, output, COMPRESS={"enabled": True, "cache": str(cache)})
+    for rel in (
+        "index.html",
+        "2026/10/namli-yatayat-shivir/index.html",
+        "theme/css/site.css",
+        "sitemap.xml",
+        "feeds/all.atom.xml",
+    ):
+        source = output / rel
+        data = source.read_bytes()
+        gz = source.with_name(source.name + ".gz")
+        br = source.with_name(source.name + ".br")
+        assert gzip.decompress(gz.read_bytes()) == data, rel
+        assert brotli.decompress(br.read_bytes()) == data, rel
+        assert len(br.read_bytes()) < len(data)
+        # rsync compares times: a copy changes only when its file does
+        assert gz.stat().st_mtime_ns == source.stat().st_mtime_ns
+        assert br.stat().st_mtime_ns == source.stat().st_mtime_ns
+    assert not list(output.rglob("*.jpg.gz")) and not list(output.rglob("*.gz.br"))
+
+
+def test_development_builds_do_not_compress(tmp_path):
+    output = tmp_path / "output"
+    build_site(new_content(tmp_path, {"a/n.md": note_text()}), output)
+    assert not list(output.rglob("*.gz")) and not list(output.rglob("*.br"))
+
+
+def test_copies_are_made_once_and_are_the_same_bytes(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text("<p>नमस्ते</p>" * 100, encoding="utf-8")
+    (site / "tiny.txt").write_text("x")
+    cache = tmp_path / "cache"
+    assert compress_output(site, cache, 256) == (1, 2)
+    first = (site / "a.html.gz").read_bytes()
+    os.utime(site / "a.html", ns=(0, 10**18))
+    assert compress_output(site, cache, 256) == (1, 0)
+    assert (site / "a.html.gz").read_bytes() == first
+    assert (site / "a.html.gz").stat().st_mtime_ns == 10**18
+    assert not (site / "tiny.txt.gz").exists()

@@ -1,0 +1,295 @@
+"""`invoke publish` to real servers on loopback: a folder, and Debian's sshd
+(rsync over SSH) with Debian's nginx serving the live release through the
+shipped configuration."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import brotli
+import pytest
+from loopback import start_nginx, start_sshd, stop
+from support import ROOT, new_content, note_text
+
+from scripts.publish import PublishError, publish
+from scripts.publish.releases import read_state
+from scripts.publish.targets import parse_target
+
+PUBLISH = str(ROOT / "publishconf.py")
+NOTES = {
+    f"2026/10/n{i}.md": note_text(
+        slug=f"khabar-{i}", title=f"थाने की खबर {i}", date=f"2026-10-{i:02d} 10:00"
+    )
+    for i in range(1, 7)
+}
+WITHDRAW_REASON = "तथ्यों की पुष्टि न होने के कारण यह विज्ञप्ति वापस ली गई।"
+
+
+@pytest.fixture(scope="module")
+def sshd(tmp_path_factory):
+    server = start_sshd(tmp_path_factory.mktemp("sshd"))
+    yield server
+    stop(server.process)
+
+
+@pytest.fixture
+def site(tmp_path, sshd, monkeypatch):
+    """Content, a server folder behind nginx, and the environment to publish."""
+    root = tmp_path / "srv" / "bulletin"
+    nginx = start_nginx(tmp_path / "nginx", root)
+    monkeypatch.setenv("BULLETIN_SITEURL", f"http://127.0.0.1:{nginx.port}")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    monkeypatch.setenv("BULLETIN_SSH_OPTIONS", sshd.options)
+    monkeypatch.delenv("BULLETIN_RSYNC_OPTIONS", raising=False)
+    content = new_content(tmp_path, NOTES)
+    yield content, root, nginx
+    stop(nginx.process)
+
+
+def overrides(tmp: Path, **more) -> dict:
+    return {
+        "PATH": str(tmp / "content"),
+        "OUTPUT_PATH": str(tmp / "output"),
+        "CACHE_PATH": str(tmp / "cache"),
+        "COMPRESS": {"enabled": True, "cache": str(tmp / "compressed")},
+        **more,
+    }
+
+
+def publish_to(content: Path, to: str, **kw):
+    return publish(PUBLISH, to, overrides=overrides(content.parent), **kw)
+
+
+def live(root: Path) -> Path:
+    return (root / "current").resolve()
+
+
+def test_publish_over_ssh_twice_sends_only_what_changed(site, sshd):
+    content, root, nginx = site
+    to = sshd.target(root)
+    first = publish_to(content, to)
+    assert len(first.sent) > 100 and "index.html" in first.sent
+    assert live(root).name == first.release
+    status, _headers, body = nginx.get("/2026/10/khabar-1/")
+    assert status == 200 and "थाने की खबर 1" in body.decode()
+    # one note's text changes
+    (content / "notes/2026/10/n3.md").write_text(
+        note_text(
+            slug="khabar-3",
+            title="थाने की खबर 3",
+            date="2026-10-03 10:00",
+            body="नया अनुच्छेद: पुलिस ने सभा की।",
+        ),
+        encoding="utf-8",
+    )
+    second = publish_to(content, to)
+    assert "2026/10/khabar-3/index.html" in second.sent
+    assert "2026/10/khabar-1/index.html" not in second.sent
+    assert len(second.sent) < len(first.sent) / 4, second.sent
+    old, new = root / "releases" / first.release, root / "releases" / second.release
+    assert live(root) == new
+    assert "नया अनुच्छेद" in nginx.get("/2026/10/khabar-3/")[2].decode()
+    # nothing changed: nothing is sent, unchanged pages are hard links
+    third = publish_to(content, to)
+    assert third.sent == []
+    page = "2026/10/khabar-1/index.html"
+    latest = root / "releases" / third.release
+    assert (new / page).stat().st_ino == (latest / page).stat().st_ino
+    # rollback, twice: the releases before are live again, whole
+    for _ in range(2):
+        back = publish(PUBLISH, to, rollback=True, overrides=overrides(content.parent))
+    assert back.release == first.release and live(root) == old
+    assert "नया अनुच्छेद" not in nginx.get("/2026/10/khabar-3/")[2].decode()
+    assert nginx.get("/2026/10/khabar-6/")[0] == 200
+
+
+def test_killed_upload_leaves_the_live_site_whole(site, sshd):
+    content, root, nginx = site
+    to = sshd.target(root)
+    first = publish_to(content, to)
+    before = {p: nginx.get(p)[2] for p in ("/", "/2026/10/khabar-2/", "/thana/")}
+    script = (
+        "import json, sys\n"
+        "from scripts.publish import publish\n"
+        "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
+    )
+    env = {**os.environ, "BULLETIN_RSYNC_OPTIONS": "--bwlimit=8"}
+    settings = overrides(content.parent, SITENAME="बदला हुआ नाम")
+    upload = subprocess.Popen(
+        [sys.executable, "-c", script, PUBLISH, to, json.dumps(settings)],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    partial = None
+    for _ in range(600):
+        found = list((root / "releases").glob("*.partial"))
+        if found and sum(1 for _ in found[0].rglob("*.html")) >= 3:
+            partial = found[0]
+            break
+        assert upload.poll() is None, "the upload ended before it could be killed"
+        time.sleep(0.1)
+    assert partial is not None
+    os.killpg(upload.pid, signal.SIGKILL)
+    upload.wait()
+    assert live(root).name == first.release
+    for path, body in before.items():
+        status, _, now = nginx.get(path)
+        assert status == 200 and now == body, path
+    assert "बदला हुआ नाम" not in nginx.get("/")[2].decode()
+    # the next publish clears the dead upload and goes live
+    again = publish_to(content, to)
+    assert live(root).name == again.release
+    assert not list((root / "releases").glob("*.partial"))
+
+
+def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
+    content, root, nginx = site
+    to = sshd.target(root)
+    settings = overrides(content.parent, PUBLISH_AFTER=nginx.reload_command())
+    publish(PUBLISH, to, overrides=settings)
+    notes = content / "notes/2026/10"
+    # a slug, a date changed; a note withdrawn
+    (notes / "n1.md").write_text(
+        note_text(slug="nayi-khabar-1", title="थाने की खबर 1", date="2026-10-01 10:00")
+    )
+    (notes / "n2.md").write_text(
+        note_text(slug="khabar-2", title="थाने की खबर 2", date="2026-11-02 10:00")
+    )
+    (notes / "n4.md").write_text(
+        note_text(
+            slug="khabar-4",
+            title="थाने की खबर 4",
+            date="2026-10-04 10:00",
+            status="withdrawn",
+            reason=WITHDRAW_REASON,
+        )
+    )
+    publish(PUBLISH, to, overrides=settings)
+    base = f"http://127.0.0.1:{nginx.port}"
+    # PUBLISH_AFTER signalled nginx to re-read its configuration: new workers
+    # take over within moments
+    for _ in range(100):
+        if nginx.get("/2026/10/khabar-1/")[0] == 301:
+            break
+        time.sleep(0.1)
+    for old, new in (
+        ("/2026/10/khabar-1/", "/2026/10/nayi-khabar-1/"),
+        ("/2026/10/khabar-2/", "/2026/11/khabar-2/"),
+    ):
+        status, headers, _ = nginx.get(old)
+        assert status == 301, old
+        assert headers["Location"] in (new, base + new)
+        assert nginx.get(new)[0] == 200
+    status, _, body = nginx.get("/2026/10/khabar-4/")
+    assert status == 200
+    assert "यह खबर वापस ले ली गई है" in body.decode() and WITHDRAW_REASON in body.decode()
+    assert "/2026/10/khabar-4/" not in nginx.get("/")[2].decode()
+    status, headers, body = nginx.get("/nahin/hai/")
+    assert status == 404 and "पृष्ठ नहीं मिला" in body.decode()
+    assert headers["Content-Type"].startswith("text/html")
+    assert nginx.get("/redirects.nginx.map")[0] == 404
+
+
+def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
+    content, root, nginx = site
+    publish_to(content, sshd.target(root))
+    plain = nginx.get("/")[2]
+    status, headers, body = nginx.get("/", {"Accept-Encoding": "br"})
+    assert status == 200 and headers["Content-Encoding"] == "br"
+    assert brotli.decompress(body) == plain
+    assert "Accept-Encoding" in headers.get("Vary", "")
+    status, headers, body = nginx.get("/sitemap.xml", {"Accept-Encoding": "gzip"})
+    assert headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == (live(root) / "sitemap.xml").read_bytes()
+    assert headers["Content-Type"].startswith("text/xml")
+    for path, kind in (
+        ("/feeds/all.rss.xml", "application/rss+xml"),
+        ("/feeds/all.atom.xml", "application/atom+xml"),
+    ):
+        status, headers, _ = nginx.get(path, {"Accept-Encoding": "br, gzip"})
+        assert status == 200 and headers["Content-Type"].startswith(kind), path
+        assert headers["Content-Encoding"] == "br"
+        assert headers["Cache-Control"] == "public, max-age=600"
+    assert nginx.get("/")[1]["Cache-Control"] == "public, max-age=300"
+    og = next(live(root).glob("2026/10/khabar-1/og-*.jpg"))
+    headers = nginx.get(f"/2026/10/khabar-1/{og.name}")[1]
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert nginx.get("/theme/css/site.css")[1]["Cache-Control"] == (
+        "public, max-age=86400"
+    )
+    assert nginx.get("/robots.txt")[2].decode().count("Sitemap: ") == 2
+
+
+def test_local_folder_target_dry_run_publish_and_rollback(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    dry = publish_to(content, str(root), dry_run=True)
+    assert dry.action == "dry-run" and "index.html" in dry.sent
+    assert not root.exists()  # a dry run changes nothing at the target
+    assert not (content / "registry/published-urls.tsv").exists()
+    first = publish_to(content, str(root))
+    assert (content / "registry/published-urls.tsv").is_file()
+    (content / "notes/2026/10/n6.md").unlink()
+    (content / "registry/redirects.tsv").write_text(
+        "2026/10/khabar-6/\t2026/10/khabar-5/\n", encoding="utf-8"
+    )
+    dry = publish_to(content, str(root), dry_run=True)
+    assert "2026/10/khabar-6/index.html" in dry.sent  # now a redirect page
+    assert live(root).name == first.release
+    second = publish_to(content, str(root))
+    assert live(root).name == second.release
+    page = (live(root) / "2026/10/khabar-6/index.html").read_text()
+    assert 'rel="canonical" href="https://news.example.org/2026/10/khabar-5/"' in page
+    publish(PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path))
+    assert live(root).name == first.release
+    with pytest.raises(PublishError, match="oldest release"):
+        publish(PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path))
+
+
+def test_old_releases_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    ids = [
+        publish(
+            PUBLISH, str(root), overrides=overrides(tmp_path, PUBLISH_KEEP=2)
+        ).release
+        for _ in range(3)
+    ]
+    assert read_state(parse_target(str(root))).releases == ids[1:]
+
+
+def test_failed_build_publishes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    first = publish_to(content, str(root))
+    (content / "notes/2026/10/n5.md").write_text(note_text(thana="कहीं नहीं"))
+    with pytest.raises(PublishError, match="thana"):
+        publish_to(content, str(root))
+    assert read_state(parse_target(str(root))).releases == [first.release]
+    assert live(root).name == first.release
+
+
+@pytest.mark.parametrize(
+    "text", ["", "ssh://host", "ssh://host/", "ftp://x/y", "rclone:remote:bucket"]
+)
+def test_unknown_targets_are_refused_clearly(text):
+    from scripts.publish.targets import TargetError
+
+    with pytest.raises(TargetError, match="publish"):
+        parse_target(text)
