@@ -56,6 +56,7 @@ PLUGINS = [
     "plugins.feeds",
     "plugins.whatsapp",
     "plugins.icons",
+    "plugins.search",
     "plugins.page_reuse",
 ]
 
@@ -74,6 +75,13 @@ PLUGINS = [
 #   WHATSAPP     plugins/whatsapp/settings.py: share message and digest
 #                layout, group registry and share ledger, preview images
 #   HINDI_TEXT   plugins/hindi_text/hindi_text.py: Devanagari digits
+#   SEARCH       plugins/search/search.py: whether the build makes the search
+#                index, its folder in the output, the kept-index cache
+
+# Search (plugins.search): after the site is written, Pagefind (the
+# pagefind[bin] package) indexes the note pages into <output>/pagefind/; the
+# search page /khoj/ loads it. The index is reused while no note page changes.
+SEARCH = {"index": True, "bundle": "pagefind", "cache": "cache/search"}
 
 # URL scheme (documented in README.md). A note's URL is built from its date
 # and slug and never changes once published.
@@ -104,7 +112,9 @@ ARCHIVES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "404"]
+DIRECT_TEMPLATES = ["index", "404", "search"]
+SEARCH_URL = "khoj/"
+SEARCH_SAVE_AS = "khoj/index.html"
 DEFAULT_PAGINATION = False
 SLUGIFY_SOURCE = "basename"
 
