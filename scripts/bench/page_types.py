@@ -2,7 +2,7 @@
 
 The URL scheme is the one in README.md (pelicanconf.py): notes at
 YYYY/MM/<slug>/, listings under thana/, shreni/ and tag/, archives at
-archive/, YYYY/ and YYYY/MM/.
+archive/, YYYY/ and YYYY/MM/; the search page at khoj/.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ PAGE_TYPES = (
     "archive",
     "year",
     "month",
+    "search",
     "404",
 )
 
@@ -46,6 +47,8 @@ def page_type(rel_path: str, html: str = "") -> str:
         return _dated_type(dirs, html)
     if dirs == ("archive",):
         return "archive"
+    if dirs == ("khoj",):
+        return "search"
     if dirs[0] in LISTING_ROOTS:
         kind = LISTING_ROOTS[dirs[0]]
         if len(dirs) == 1:

@@ -20,6 +20,7 @@ from .lighthouse import format_lighthouse, run_lighthouse
 from .node_tools import lighthouse_cli, node_modules
 from .page_types import pages_by_type
 from .profile import profile_summary
+from .search_weight import format_search_weight, measure_search
 from .weight import format_weights, over_budget, page_url, site_weights
 
 
@@ -56,9 +57,11 @@ def bench_report(
 
 
 def weight_report(site: Path) -> tuple[str, list[str]]:
-    """The per-page-type table and the pages over budget."""
+    """The per-page-type table, the search page's first query (measured in
+    Chromium) and the pages over budget."""
     weights = site_weights(site)
-    return format_weights(weights), over_budget(weights)
+    search = format_search_weight(measure_search(site))
+    return f"{format_weights(weights)}\n{search}", over_budget(weights)
 
 
 def lighthouse_pages(site: Path) -> list[tuple[str, str]]:
