@@ -160,6 +160,13 @@ def test_invoke_bench_runs_both_builds_and_prints_the_ratio():
     assert re.search(r"^cold ratio \d+\.\d\d", done.stdout, re.M)
     # the rebuild renders the new note and links the 30 unchanged ones
     assert "project rebuild reused 30 unchanged note pages of 31" in lines
+    # the new note changed the note pages: the search index is made again
+    for phase in ("cold", "rebuild"):
+        assert re.search(
+            rf"^project {phase}: search index \(Pagefind\) made in \d+\.\d\d s$",
+            done.stdout,
+            re.M,
+        ), lines
 
 
 def test_bench_stops_on_a_failing_build(tmp_path):

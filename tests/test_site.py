@@ -186,6 +186,7 @@ def test_bilpank_note_is_the_published_article_without_boilerplate(site):
         "/2026/11/",
         "/parichay/",
         "/sampark/",
+        "/khoj/",
         "/404.html",
     ],
 )

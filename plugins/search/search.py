@@ -169,38 +169,37 @@ def query_rules() -> str:
     )
 
 
-def title_texts(article) -> list[str]:
-    """What a note is named by: title, station, category and tags."""
-    thana = getattr(article, "thana", None)
-    tags = getattr(article, "tags", ())
-    return [
-        article.title,
-        getattr(thana, "name", ""),
-        " ".join(getattr(thana, "aliases", ())),
-        getattr(thana, "slug", "").replace("-", " "),
-        getattr(getattr(article, "category", None), "name", ""),
-        " ".join(t.name for t in tags),
-        " ".join(t.slug.replace("-", " ") for t in tags),
-    ]
+def note_title_terms(title: str, thana=None, category=None, tags=()) -> str:
+    """The hidden Latin words of a note's title, station (name, other
+    spellings, slug), category and tags: printed in a hidden heading, which
+    Pagefind weighs like one."""
+    tags = tags or ()
+    return search_terms(
+        [
+            title,
+            getattr(thana, "name", ""),
+            " ".join(getattr(thana, "aliases", ())),
+            getattr(thana, "slug", "").replace("-", " "),
+            getattr(category, "name", ""),
+            " ".join(t.name for t in tags),
+            " ".join(t.slug.replace("-", " ") for t in tags),
+        ]
+    )
 
 
-def note_title_terms(article) -> str:
-    """The hidden Latin words of a note's title, station, category and tags
-    (printed in a hidden heading: Pagefind weighs them like one)."""
-    return search_terms(title_texts(article))
-
-
-def note_search_terms(article) -> str:
-    """The hidden Latin words of the rest of the note: summary, text,
-    reporter and district (those of the title left out)."""
-    named = set(note_title_terms(article).split())
+def note_search_terms(
+    content: str, summary: str, reporter, district, named: str = ""
+) -> str:
+    """The hidden Latin words of the rest of a note (text, summary, reporter,
+    district), less those already `named` by note_title_terms."""
     texts = [
-        getattr(article, "summary_text", ""),
-        plain_text(article.content),
-        str(getattr(article, "reporter", "")),
-        str(getattr(article, "district", "")),
+        summary or "",
+        plain_text(content),
+        str(reporter or ""),
+        str(district or ""),
     ]
-    return " ".join(w for w in search_terms(texts).split() if w not in named)
+    skip = set(named.split())
+    return " ".join(w for w in search_terms(texts).split() if w not in skip)
 
 
 def on_initialized(pelican) -> None:

@@ -17,7 +17,13 @@ from pelican.settings import read_settings
 
 from plugins.press_notes import registry_for
 
-from .measure import Measurement, reported_reuse, run_measured, worker_command
+from .measure import (
+    Measurement,
+    reported_reuse,
+    reported_search,
+    run_measured,
+    worker_command,
+)
 from .notes import extra_note, load_corpus, make_notes, prepare_content, write_note
 from .settings import Folders, plain_settings, project_overrides
 
@@ -119,6 +125,13 @@ def format_report(result: BenchResult) -> str:
             f"project rebuild reused {reused:,} unchanged note pages of "
             f"{result.notes + 1:,}"
         )
+    for phase in PHASES:
+        search = reported_search(result.run("project", phase).log)
+        if search is not None:
+            lines.append(
+                f"project {phase}: search index (Pagefind) "
+                f"{'reused' if search[1] else 'made'} in {search[0]:.2f} s"
+            )
     lines += [
         (
             f"cold ratio {result.ratio('cold'):.2f} (project / plain Pelican, wall "

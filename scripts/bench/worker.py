@@ -20,6 +20,10 @@ from pathlib import Path
 PEAK_MARK = "bench worker peak memory kB:"
 # How many note pages a project build linked from the last build.
 REUSED_MARK = "bench worker note pages reused:"
+# How long the search index step of a project build took (plugins/search),
+# and whether it reused the last index (1) or made one (0).
+SEARCH_MS_MARK = "bench worker search index ms:"
+SEARCH_REUSED_MARK = "bench worker search index reused:"
 
 
 def own_peak_kb() -> int:
@@ -46,6 +50,11 @@ def build_project(spec: dict) -> None:
     result = build(spec["settings_file"], spec["overrides"])
     print(f"bench worker: project built {result.notes} notes, {result.pages} pages")
     print(f"{REUSED_MARK} {result.reused}")
+    from plugins.search.search import LAST_RUN
+
+    if LAST_RUN:
+        print(f"{SEARCH_MS_MARK} {round(LAST_RUN[-1].seconds * 1000)}")
+        print(f"{SEARCH_REUSED_MARK} {int(LAST_RUN[-1].reused)}")
 
 
 def build_plain(spec: dict) -> None:
