@@ -19,3 +19,5 @@ PRODUCTION = True
 # A demonstration (or a test) may publish the sample WhatsApp groups of
 # content/registry/groups.toml: BULLETIN_ALLOW_SAMPLES=1.
 ALLOW_SAMPLE_GROUPS = os.environ.get("BULLETIN_ALLOW_SAMPLES", "") == "1"
+# The search index is made for the published site (see SEARCH in pelicanconf.py).
+SEARCH = {**SEARCH, "index": True}  # noqa: F405

@@ -14,9 +14,11 @@ from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
-from conftest import ROOT, build_site, new_content, note_text
+from conftest import ROOT, SETTINGS, build_site, new_content, note_text, read_html
+from pelican.settings import read_settings
 
 from plugins.bench.node_tools import axe_script
+from plugins.bench.serve import served as serving
 from plugins.search import search as search_plugin
 from plugins.search.terms import (
     DEVANAGARI_QUERY_RULES,
@@ -29,6 +31,7 @@ RECALL_AT_5_MIN = 0.90
 BILPANK = "bilpank-gram-nagar-raksha-samiti-baithak"
 JAORA_CHORI = "jaora-chori-ki-motorcycle-baramad"
 BADAWDA = "badawda-gram-police-chaupal"
+INDEX_ON = {"SEARCH": {"index": True}}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
@@ -92,17 +95,53 @@ def test_bundle_setting_must_be_one_folder():
 # ------------------------------------------------------------------ the build
 
 
-def test_only_note_pages_are_marked_for_the_index(html_pages):
-    marked = {
-        p for p, soup in html_pages.items() if soup.select("[data-pagefind-body]")
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory) -> Path:
+    """The sample bulletin built with its search index (as in production)."""
+    output = tmp_path_factory.mktemp("indexed") / "output"
+    cache = str(output.parent / "search-cache")
+    build_site(ROOT / "content", output, SEARCH={"index": True, "cache": cache})
+    return output
+
+
+@pytest.fixture(scope="module")
+def indexed_pages(indexed) -> dict:
+    return {str(p.relative_to(indexed)): read_html(p) for p in indexed.rglob("*.html")}
+
+
+@pytest.fixture(scope="module")
+def served(indexed):
+    with serving(indexed) as base:
+        yield base
+
+
+def test_the_index_is_made_in_production_builds_only(monkeypatch, html_pages):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    production = read_settings(str(ROOT / "publishconf.py"))
+    assert search_plugin.plugin_settings(production)["index"] is True
+    assert search_plugin.plugin_settings(read_settings(SETTINGS))["index"] is False
+    # a development build says so on the search page, with no script or form
+    page = html_pages["khoj/index.html"]
+    assert "खोज उपलब्ध नहीं" in page.get_text()
+    assert not page("script") and not page.select("form")
+    assert {a["href"] for a in page.select("#khoj-nojs a")} == {
+        "/thana/",
+        "/shreni/",
+        "/archive/",
     }
-    notes = {p for p in html_pages if p.count("/") == 3 and p[:4].isdigit()}
+
+
+def test_only_note_pages_are_marked_for_the_index(indexed_pages):
+    marked = {
+        p for p, soup in indexed_pages.items() if soup.select("[data-pagefind-body]")
+    }
+    notes = {p for p in indexed_pages if p.count("/") == 3 and p[:4].isdigit()}
     assert notes and marked == notes
 
 
-def test_the_index_holds_every_note_page_and_nothing_else(site, html_pages):
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
-    notes = sum(1 for p in html_pages if p.count("/") == 3 and p[:4].isdigit())
+def test_the_index_holds_every_note_page_and_nothing_else(indexed, indexed_pages):
+    entry = json.loads((indexed / "pagefind" / "pagefind-entry.json").read_text())
+    notes = sum(1 for p in indexed_pages if p.count("/") == 3 and p[:4].isdigit())
     assert entry["languages"]["hi"]["page_count"] == notes
 
 
@@ -115,15 +154,15 @@ def test_every_page_links_the_search_page_from_its_header(html_pages):
     assert missing == []
 
 
-def test_only_the_search_page_has_a_script(html_pages):
+def test_only_the_search_page_has_a_script(indexed_pages):
     with_scripts = {
         path
-        for path, soup in html_pages.items()
+        for path, soup in indexed_pages.items()
         if soup.find("script", src=True)
         or any(s.get("type") != "application/ld+json" for s in soup("script"))
     }
     assert with_scripts == {"khoj/index.html"}
-    script = html_pages["khoj/index.html"].find("script", src=True)
+    script = indexed_pages["khoj/index.html"].find("script", src=True)
     assert script["src"] == "/theme/js/khoj.js"  # same host, no other host
 
 
@@ -142,8 +181,8 @@ def test_romanized_words_are_hidden_from_readers(html_pages):
     assert filters == {"thana": "बिलपांक", "shreni": "सामुदायिक पुलिसिंग", "varsh": "2026"}
 
 
-def test_without_javascript_the_page_says_so_and_offers_listings(html_pages):
-    soup = html_pages["khoj/index.html"]
+def test_without_javascript_the_page_says_so_and_offers_listings(indexed_pages):
+    soup = indexed_pages["khoj/index.html"]
     nojs = soup.find(id="khoj-nojs")
     assert "जावास्क्रिप्ट" in nojs.get_text()
     assert {a["href"] for a in nojs.select("a")} == {"/thana/", "/shreni/", "/archive/"}
@@ -160,15 +199,15 @@ def test_the_index_is_reused_only_while_no_note_page_changes(tmp_path):
     content = new_content(tmp_path, notes)
     output = tmp_path / "output"
     search_plugin.LAST_RUN.clear()
-    build_site(content, output)
-    build_site(content, output)
+    build_site(content, output, **INDEX_ON)
+    build_site(content, output, **INDEX_ON)
     (content / "notes" / "2026/10/b.md").write_text(
         note_text(
             title="जावरा में दो मोटरसाइकिल चोरी", slug="jaora-chori", thana="जावरा शहर"
         ),
         encoding="utf-8",
     )
-    build_site(content, output)
+    build_site(content, output, **INDEX_ON)
     assert [r.reused for r in search_plugin.LAST_RUN] == [False, True, False]
     assert [r.pages for r in search_plugin.LAST_RUN] == [2, 2, 2]
     assert (output / "pagefind" / "pagefind.js").is_file()

@@ -45,6 +45,16 @@ DEFAULTS = {
     # Kept bundles, relative to the folder that holds PATH.
     "cache": "cache/search",
 }
+# Pagefind's own search UIs: the search page has its own (khoj.js).
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
 # Note pages: YYYY/MM/<slug>/index.html (the URL scheme in pelicanconf.py).
 NOTE_GLOB = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"
 
@@ -127,6 +137,8 @@ def make_bundle(executable: Path, output: Path, target: Path) -> None:
             f"search: Pagefind could not index the site (exit {done.returncode}): "
             f"{(done.stderr or done.stdout).strip()[-2000:]}"
         )
+    for name in UNUSED_FILES:
+        (partial / name).unlink(missing_ok=True)
     shutil.rmtree(target, ignore_errors=True)
     os.replace(partial, target)
 

@@ -25,13 +25,19 @@ from .weight import format_weights, over_budget, page_url, site_weights
 
 
 @contextmanager
-def built_sample(root: Path, settings_file: str = "pelicanconf.py") -> Iterator[Path]:
+def built_sample(
+    root: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None
+) -> Iterator[Path]:
     """The repository's bulletin built into a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
         output = Path(tmp) / "output"
         build(
             str(root / settings_file),
-            {"OUTPUT_PATH": str(output), "CACHE_PATH": str(Path(tmp) / "cache")},
+            {
+                "OUTPUT_PATH": str(output),
+                "CACHE_PATH": str(Path(tmp) / "cache"),
+                **(overrides or {}),
+            },
         )
         yield output
 
@@ -54,6 +60,10 @@ def bench_report(
     if profile_dir is not None:
         parts += [profile_summary(p, root) for p in sorted(profile_dir.glob("*.prof"))]
     return "\n\n".join([*parts, format_report(result)])
+
+
+# The weight report weighs the site as published: with its search index.
+WEIGHED_SETTINGS = {"SEARCH": {"index": True}}
 
 
 def weight_report(site: Path) -> tuple[str, list[str]]:
