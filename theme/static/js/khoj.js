@@ -112,7 +112,6 @@ async function run() {
     shown += page.length;
     more.hidden = shown >= results.length;
   };
-  more.textContent = words.more;
   more.addEventListener('click', showMore);
   await showMore();
   root.dataset.done = 'true';
