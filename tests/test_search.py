@@ -14,17 +14,17 @@ from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
-from conftest import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 from pelican.settings import read_settings
+from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
-from plugins.bench.node_tools import axe_script
-from plugins.bench.serve import served as serving
 from plugins.search import search as search_plugin
 from plugins.search.terms import (
     DEVANAGARI_QUERY_RULES,
     search_terms,
     skeleton,
 )
+from scripts.bench.node_tools import axe_script
+from scripts.serve import served as serving
 
 QUERIES = ROOT / "tests" / "data" / "search_queries.tsv"
 RECALL_AT_5_MIN = 0.90
@@ -211,7 +211,7 @@ def test_the_index_is_reused_only_while_no_note_page_changes(tmp_path):
     assert [r.reused for r in search_plugin.LAST_RUN] == [False, True, False]
     assert [r.pages for r in search_plugin.LAST_RUN] == [2, 2, 2]
     assert (output / "pagefind" / "pagefind.js").is_file()
-    kept = [p for p in (tmp_path / "cache" / "search").iterdir()]
+    kept = list((tmp_path / "cache" / "search").iterdir())
     assert len(kept) == 1  # older bundles are removed
 
 

@@ -28,9 +28,9 @@ from pathlib import Path
 from pagefind_bin import get_executable
 from pelican import signals
 
-from plugins.derived_files import cache_folder, place
+from plugins.core.files import cache_folder, place
+from plugins.core.settings import namespaced
 from plugins.press_notes.model import plain_text
-from plugins.settings import namespaced
 
 from .terms import DEVANAGARI_QUERY_RULES, SKELETON_RULES, search_terms
 
@@ -184,7 +184,8 @@ def query_rules() -> str:
 def note_title_terms(title: str, thana=None, category=None, tags=()) -> str:
     """The hidden Latin words of a note's title, station (name, other
     spellings, slug), category and tags: printed in a hidden heading, which
-    Pagefind weighs like one."""
+    Pagefind weighs like one.
+    """
     tags = tags or ()
     return search_terms(
         [
@@ -203,7 +204,8 @@ def note_search_terms(
     content: str, summary: str, reporter, district, named: str = ""
 ) -> str:
     """The hidden Latin words of the rest of a note (text, summary, reporter,
-    district), less those already `named` by note_title_terms."""
+    district), less those already `named` by note_title_terms.
+    """
     texts = [
         summary or "",
         plain_text(content),

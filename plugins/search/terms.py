@@ -1,4 +1,4 @@
-"""The words a note is found by, besides its visible text (pure functions).
+r"""The words a note is found by, besides its visible text (pure functions).
 
 Pagefind indexes the note page's Hindi text and stems it (थाना, थाने and
 थानों find each other; nukta and chandrabindu are folded). What it cannot do
@@ -71,7 +71,8 @@ def skeleton(word: str) -> str:
 @lru_cache(maxsize=16384)
 def latin_forms(word: str) -> tuple[str, ...]:
     """A word's romanizations (the slug's, and the rules' without the override
-    list: पुलिस is police and pulis) and their skeletons."""
+    list: पुलिस is police and pulis) and their skeletons.
+    """
     roman = romanize_word(word)
     forms = [roman]
     if _DEVANAGARI.search(word):

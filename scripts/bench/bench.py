@@ -109,7 +109,8 @@ def measure_search_index(
     workdir: Path, root: Path, settings_path: Path, content: Path
 ) -> Measurement:
     """The search index step alone, on the project rebuild's output, in a
-    fresh process with an empty bundle cache (as after any note changed)."""
+    fresh process with an empty bundle cache (as after any note changed).
+    """
     where = folders(workdir, "project", content)
     spec = build_spec("project", where, settings_path)
     cache = workdir / "search-cache"
@@ -148,7 +149,7 @@ def format_report(result: BenchResult) -> str:
         )
     alone = next((m for m in result.runs if m.label == SEARCH_LABEL), None)
     timed = reported_search_alone(alone.log) if alone else None
-    if timed is not None:
+    if alone is not None and timed is not None:
         lines.append(
             f"search index (Pagefind, {result.notes + 1:,} note pages): made in "
             f"{timed[0]:.2f} s (worker CPU {alone.cpu_s:.2f} s with Pagefind), "

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 PHOTO_RE = re.compile(r'<figure\b[^>]*\bclass="(?:[^"]* )?photo[ "]')
+FIXED_PAGES = {("archive",): "archive", ("khoj",): "search"}
 LISTING_ROOTS = {"thana": "thana", "shreni": "category", "tag": "tag"}
 # The order reports list page types in.
 PAGE_TYPES = (
@@ -45,10 +46,8 @@ def page_type(rel_path: str, html: str = "") -> str:
     dirs = parts[:-1]
     if re.fullmatch(r"\d{4}", dirs[0]):
         return _dated_type(dirs, html)
-    if dirs == ("archive",):
-        return "archive"
-    if dirs == ("khoj",):
-        return "search"
+    if dirs in FIXED_PAGES:
+        return FIXED_PAGES[dirs]
     if dirs[0] in LISTING_ROOTS:
         kind = LISTING_ROOTS[dirs[0]]
         if len(dirs) == 1:

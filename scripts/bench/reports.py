@@ -68,7 +68,8 @@ WEIGHED_SETTINGS = {"SEARCH": {"index": True}}
 
 def weight_report(site: Path) -> tuple[str, list[str]]:
     """The per-page-type table, the search page's first query (measured in
-    Chromium) and the pages over budget."""
+    Chromium) and the pages over budget.
+    """
     weights = site_weights(site)
     search = format_search_weight(measure_search(site))
     return f"{format_weights(weights)}\n{search}", over_budget(weights)

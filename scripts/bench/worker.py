@@ -72,7 +72,7 @@ def build_plain(spec: dict) -> None:
 def build_search(spec: dict) -> None:
     """The index step alone, on a project build's output (no kept bundle)."""
     from plugins.search.search import build_index
-    from plugins.site_build.build import load_settings
+    from scripts.build import load_settings
 
     settings = load_settings(spec["settings_file"], spec["overrides"])
     output = Path(settings["OUTPUT_PATH"])
