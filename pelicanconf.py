@@ -59,6 +59,7 @@ PLUGINS = [
     "plugins.icons",
     "plugins.seo",
     "plugins.compress",
+    "plugins.search",
     "plugins.page_reuse",
 ]
 
@@ -84,6 +85,16 @@ PLUGINS = [
 #                record (publishconf.py)
 #   COMPRESS     plugins/compress/compress.py: .gz and .br copies for web
 #                servers, on in production builds (publishconf.py)
+#   SEARCH       plugins/search/search.py: whether the build makes the search
+#                index, its folder in the output, the kept-index cache
+
+# Search (plugins.search): after the site is written, Pagefind (the
+# pagefind[bin] package) indexes the note pages into <output>/pagefind/; the
+# search page /khoj/ loads it. Pagefind reads every note page each time (at
+# 10,000 notes that costs more than the rest of a rebuild), so the index is
+# made in production builds (publishconf.py), and kept while no note page
+# changes. Set "index" to True here to try search in development.
+SEARCH = {"index": False, "bundle": "pagefind", "cache": "cache/search"}
 
 # URL scheme (documented in README.md). A note's URL is built from its date
 # and slug and never changes once published.
@@ -114,7 +125,9 @@ ARCHIVES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "404"]
+DIRECT_TEMPLATES = ["index", "404", "search"]
+SEARCH_URL = "khoj/"
+SEARCH_SAVE_AS = "khoj/index.html"
 DEFAULT_PAGINATION = False
 SLUGIFY_SOURCE = "basename"
 

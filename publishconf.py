@@ -34,3 +34,5 @@ PUBLISH_KEEP = 5
 PUBLISH_AFTER = os.environ.get("BULLETIN_PUBLISH_AFTER", "")
 # git:BRANCH targets push to this remote when the repository has it.
 PUBLISH_GIT_REMOTE = "origin"
+# The search index is made for the published site (see SEARCH in pelicanconf.py).
+SEARCH = {**SEARCH, "index": True}  # noqa: F405

@@ -317,10 +317,10 @@ def bench(c, notes=1000, seed=1, keep="", profile=""):
 @task
 def weight(c):
     """Bytes a phone downloads per page type of the sample bulletin (gzip -6)."""
-    from scripts.bench.reports import built_sample, weight_report
+    from scripts.bench.reports import WEIGHED_SETTINGS, built_sample, weight_report
 
     _logging()
-    with built_sample(Path.cwd()) as site:
+    with built_sample(Path.cwd(), overrides=WEIGHED_SETTINGS) as site:
         table, over = weight_report(site)
     print(table)
     if over:

@@ -63,6 +63,7 @@ SAMPLE_TYPES = (
     "archive",
     "year",
     "month",
+    "search",
 )
 # Served for a missing path, at a depth where relative links would break.
 MISSING_URL = "/2026/no/such/page/"
@@ -326,6 +327,7 @@ def test_devanagari_is_drawn_with_a_devanagari_font(browser, urls, kind):
         ("tag/index.html", "tag directory"),
         ("archive/index.html", "archive"),
         ("parichay/index.html", "page"),
+        ("khoj/index.html", "search"),
         ("theme/css/site.css", "other"),
     ],
 )

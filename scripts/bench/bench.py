@@ -17,7 +17,14 @@ from pelican.settings import read_settings
 
 from plugins.press_notes import registry_for
 
-from .measure import Measurement, reported_reuse, run_measured, worker_command
+from .measure import (
+    Measurement,
+    reported_reuse,
+    reported_search,
+    reported_search_alone,
+    run_measured,
+    worker_command,
+)
 from .notes import extra_note, load_corpus, make_notes, prepare_content, write_note
 from .settings import Folders, plain_settings, project_overrides
 
@@ -25,6 +32,7 @@ KINDS = ("project", "plain")
 PHASES = ("cold", "rebuild")
 MEMORY_TARGET_MB = 300
 RATIO_TARGET = 1.00
+SEARCH_LABEL = "search index"
 
 
 class BenchError(Exception):
@@ -93,7 +101,27 @@ def run_bench(
             if not measured.ok:
                 raise BenchError(f"{label} build failed:\n{measured.log[-4000:]}")
             runs.append(measured)
+    runs.append(measure_search_index(workdir, root, settings_path, content))
     return BenchResult(notes=notes, seed=seed, runs=tuple(runs))
+
+
+def measure_search_index(
+    workdir: Path, root: Path, settings_path: Path, content: Path
+) -> Measurement:
+    """The search index step alone, on the project rebuild's output, in a
+    fresh process with an empty bundle cache (as after any note changed).
+    """
+    where = folders(workdir, "project", content)
+    spec = build_spec("project", where, settings_path)
+    cache = workdir / "search-cache"
+    spec["overrides"]["SEARCH"] = {"index": True, "cache": str(cache)}
+    label = SEARCH_LABEL
+    measured = run_measured(
+        label, worker_command("search", spec), root, workdir / "search-index.log"
+    )
+    if not measured.ok:
+        raise BenchError(f"{label} failed:\n{measured.log[-4000:]}")
+    return measured
 
 
 def format_report(result: BenchResult) -> str:
@@ -119,6 +147,22 @@ def format_report(result: BenchResult) -> str:
             f"project rebuild reused {reused:,} unchanged note pages of "
             f"{result.notes + 1:,}"
         )
+    alone = next((m for m in result.runs if m.label == SEARCH_LABEL), None)
+    timed = reported_search_alone(alone.log) if alone else None
+    if alone is not None and timed is not None:
+        lines.append(
+            f"search index (Pagefind, {result.notes + 1:,} note pages): made in "
+            f"{timed[0]:.2f} s (worker CPU {alone.cpu_s:.2f} s with Pagefind), "
+            f"kept bundle linked in {timed[1]:.2f} s; a production build with "
+            f"one new note adds the first"
+        )
+    for phase in PHASES:
+        search = reported_search(result.run("project", phase).log)
+        if search is not None:
+            lines.append(
+                f"project {phase}: search index (Pagefind) "
+                f"{'reused' if search[1] else 'made'} in {search[0]:.2f} s"
+            )
     lines += [
         (
             f"cold ratio {result.ratio('cold'):.2f} (project / plain Pelican, wall "

@@ -18,7 +18,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .worker import PEAK_MARK, REUSED_MARK
+from .worker import (
+    PEAK_MARK,
+    REUSED_MARK,
+    SEARCH_KEPT_MARK,
+    SEARCH_MADE_MARK,
+    SEARCH_MS_MARK,
+    SEARCH_REUSED_MARK,
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,22 @@ def reported_peak_mb(log: str) -> float | None:
 def reported_reuse(log: str) -> int | None:
     """How many note pages a project build reused (`REUSED_MARK <n>`)."""
     return reported(log, REUSED_MARK)
+
+
+def reported_search(log: str) -> tuple[float, bool] | None:
+    """(seconds, reused) of a project build's search index step."""
+    ms = reported(log, SEARCH_MS_MARK)
+    if ms is None:
+        return None
+    return ms / 1000, bool(reported(log, SEARCH_REUSED_MARK))
+
+
+def reported_search_alone(log: str) -> tuple[float, float] | None:
+    """(seconds to make, seconds with the kept bundle) of the search worker."""
+    made, kept = reported(log, SEARCH_MADE_MARK), reported(log, SEARCH_KEPT_MARK)
+    if made is None or kept is None:
+        return None
+    return made / 1000, kept / 1000
 
 
 def run_measured(label: str, argv: list[str], cwd: Path, log_file: Path) -> Measurement:

@@ -2,7 +2,7 @@
 
 The URL scheme is the one in README.md (pelicanconf.py): notes at
 YYYY/MM/<slug>/, listings under thana/, shreni/ and tag/, archives at
-archive/, YYYY/ and YYYY/MM/.
+archive/, YYYY/ and YYYY/MM/; the search page at khoj/.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 PHOTO_RE = re.compile(r'<figure\b[^>]*\bclass="(?:[^"]* )?photo[ "]')
+FIXED_PAGES = {("archive",): "archive", ("khoj",): "search"}
 LISTING_ROOTS = {"thana": "thana", "shreni": "category", "tag": "tag"}
 # The order reports list page types in.
 PAGE_TYPES = (
@@ -28,6 +29,7 @@ PAGE_TYPES = (
     "archive",
     "year",
     "month",
+    "search",
     "404",
 )
 
@@ -44,8 +46,8 @@ def page_type(rel_path: str, html: str = "") -> str:
     dirs = parts[:-1]
     if re.fullmatch(r"\d{4}", dirs[0]):
         return _dated_type(dirs, html)
-    if dirs == ("archive",):
-        return "archive"
+    if dirs in FIXED_PAGES:
+        return FIXED_PAGES[dirs]
     if dirs[0] in LISTING_ROOTS:
         kind = LISTING_ROOTS[dirs[0]]
         if len(dirs) == 1:

@@ -20,17 +20,24 @@ from .lighthouse import format_lighthouse, run_lighthouse
 from .node_tools import lighthouse_cli, node_modules
 from .page_types import pages_by_type
 from .profile import profile_summary
+from .search_weight import format_search_weight, measure_search
 from .weight import format_weights, over_budget, page_url, site_weights
 
 
 @contextmanager
-def built_sample(root: Path, settings_file: str = "pelicanconf.py") -> Iterator[Path]:
+def built_sample(
+    root: Path, settings_file: str = "pelicanconf.py", overrides: dict | None = None
+) -> Iterator[Path]:
     """The repository's bulletin built into a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
         output = Path(tmp) / "output"
         build(
             str(root / settings_file),
-            {"OUTPUT_PATH": str(output), "CACHE_PATH": str(Path(tmp) / "cache")},
+            {
+                "OUTPUT_PATH": str(output),
+                "CACHE_PATH": str(Path(tmp) / "cache"),
+                **(overrides or {}),
+            },
         )
         yield output
 
@@ -55,10 +62,17 @@ def bench_report(
     return "\n\n".join([*parts, format_report(result)])
 
 
+# The weight report weighs the site as published: with its search index.
+WEIGHED_SETTINGS = {"SEARCH": {"index": True}}
+
+
 def weight_report(site: Path) -> tuple[str, list[str]]:
-    """The per-page-type table and the pages over budget."""
+    """The per-page-type table, the search page's first query (measured in
+    Chromium) and the pages over budget.
+    """
     weights = site_weights(site)
-    return format_weights(weights), over_budget(weights)
+    search = format_search_weight(measure_search(site))
+    return f"{format_weights(weights)}\n{search}", over_budget(weights)
 
 
 def lighthouse_pages(site: Path) -> list[tuple[str, str]]:

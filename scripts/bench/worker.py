@@ -20,6 +20,14 @@ from pathlib import Path
 PEAK_MARK = "bench worker peak memory kB:"
 # How many note pages a project build linked from the last build.
 REUSED_MARK = "bench worker note pages reused:"
+# How long the search index step of a project build took (plugins/search),
+# and whether it reused the last index (1) or made one (0).
+SEARCH_MS_MARK = "bench worker search index ms:"
+SEARCH_REUSED_MARK = "bench worker search index reused:"
+# The search worker: the index made from nothing, then made again with the
+# kept bundle (no note page changed).
+SEARCH_MADE_MARK = "bench worker search index made ms:"
+SEARCH_KEPT_MARK = "bench worker search index kept ms:"
 
 
 def own_peak_kb() -> int:
@@ -46,6 +54,11 @@ def build_project(spec: dict) -> None:
     result = build(spec["settings_file"], spec["overrides"])
     print(f"bench worker: project built {result.notes} notes, {result.pages} pages")
     print(f"{REUSED_MARK} {result.reused}")
+    from plugins.search.search import LAST_RUN
+
+    if LAST_RUN:
+        print(f"{SEARCH_MS_MARK} {round(LAST_RUN[-1].seconds * 1000)}")
+        print(f"{SEARCH_REUSED_MARK} {int(LAST_RUN[-1].reused)}")
 
 
 def build_plain(spec: dict) -> None:
@@ -56,7 +69,21 @@ def build_plain(spec: dict) -> None:
     print("bench worker: plain Pelican build done")
 
 
-BUILDERS = {"project": build_project, "plain": build_plain}
+def build_search(spec: dict) -> None:
+    """The index step alone, on a project build's output (no kept bundle)."""
+    from plugins.search.search import build_index
+    from scripts.build import load_settings
+
+    settings = load_settings(spec["settings_file"], spec["overrides"])
+    output = Path(settings["OUTPUT_PATH"])
+    made = build_index(settings, output)
+    kept = build_index(settings, output)
+    print(f"bench worker: search index of {made.pages} note pages")
+    print(f"{SEARCH_MADE_MARK} {round(made.seconds * 1000)}")
+    print(f"{SEARCH_KEPT_MARK} {round(kept.seconds * 1000)}")
+
+
+BUILDERS = {"project": build_project, "plain": build_plain, "search": build_search}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,248 @@
+"""Search with Pagefind: the index is made after the site is written.
+
+register() only connects signals. Note pages mark their text for Pagefind
+(theme/templates/article.html: data-pagefind-body, filters for station,
+category and year, a hidden block of romanized words from terms.py); every
+other page is left out. When Pelican has written the output, the pagefind
+binary shipped by the `pagefind[bin]` package indexes the note pages into
+<output>/pagefind/, which only the search page (/khoj/) loads.
+
+Pagefind cannot add one page to an index; it always reads every note page.
+The bundle is kept in a cache folder under a hash of every note page's bytes
+and the Pagefind version, so a build in which no note page changed links the
+previous bundle instead of indexing again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pagefind_bin import get_executable
+from pelican import signals
+
+from plugins.core.files import cache_folder, place
+from plugins.core.settings import namespaced
+from plugins.press_notes.model import plain_text
+
+from .terms import DEVANAGARI_QUERY_RULES, SKELETON_RULES, search_terms
+
+logger = logging.getLogger(__name__)
+
+SETTING = "SEARCH"
+DEFAULTS = {
+    # Make the index in this build (the search page says so when it is off).
+    "index": True,
+    # The folder under the output the search page loads Pagefind from.
+    "bundle": "pagefind",
+    # Kept bundles, relative to the folder that holds PATH.
+    "cache": "cache/search",
+}
+# Pagefind's own search UIs: the search page has its own (khoj.js).
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+# Note pages: YYYY/MM/<slug>/index.html (the URL scheme in pelicanconf.py).
+NOTE_GLOB = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"
+
+
+@dataclass(frozen=True)
+class IndexRun:
+    """What the last index step of this process did (read by the benchmark)."""
+
+    pages: int
+    seconds: float
+    reused: bool
+
+
+LAST_RUN: list[IndexRun] = []
+
+
+class SearchError(RuntimeError):
+    """Pagefind failed; the build stops and the published site stays."""
+
+
+def plugin_settings(settings: dict) -> dict:
+    conf = namespaced(settings, SETTING, DEFAULTS, "search")
+    bundle = conf["bundle"].strip("/")
+    if not bundle or "/" in bundle or bundle.startswith("."):
+        raise ValueError(
+            f"search: '{SETTING}[\"bundle\"]' must be one folder name, like "
+            f'"{DEFAULTS["bundle"]}"'
+        )
+    return {**conf, "bundle": bundle}
+
+
+def pagefind_version(executable: Path) -> str:
+    done = subprocess.run(
+        [str(executable), "--version"], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def note_pages(output: Path) -> list[Path]:
+    return sorted(output.glob(NOTE_GLOB))
+
+
+def index_key(output: Path, pages: list[Path], version: str) -> str:
+    """A hash of the Pagefind version and every note page's path and bytes."""
+    h = hashlib.sha256(version.encode())
+    for page in pages:
+        h.update(page.relative_to(output).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(page.read_bytes()).digest())
+    return h.hexdigest()[:32]
+
+
+def pagefind_command(executable: Path, output: Path, bundle: Path) -> list[str]:
+    return [
+        str(executable),
+        "--site",
+        str(output),
+        "--output-path",
+        str(bundle),
+        "--glob",
+        NOTE_GLOB,
+        "--force-language",
+        "hi",
+        "--quiet",
+    ]
+
+
+def make_bundle(executable: Path, output: Path, target: Path) -> None:
+    """Run Pagefind over `output` into `target` (written whole, or not at all)."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    done = subprocess.run(
+        pagefind_command(executable, output, partial),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not (partial / "pagefind.js").is_file():
+        shutil.rmtree(partial, ignore_errors=True)
+        raise SearchError(
+            f"search: Pagefind could not index the site (exit {done.returncode}): "
+            f"{(done.stderr or done.stdout).strip()[-2000:]}"
+        )
+    for name in UNUSED_FILES:
+        (partial / name).unlink(missing_ok=True)
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(partial, target)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            place(path, target / path.relative_to(source))
+
+
+def forget_others(cache: Path, keep: str) -> None:
+    """Only the newest bundle is kept."""
+    for old in cache.iterdir():
+        if old.name != keep and old.is_dir() and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def build_index(settings: dict, output: Path) -> IndexRun:
+    conf = plugin_settings(settings)
+    started = time.perf_counter()
+    executable = get_executable()
+    pages = note_pages(output)
+    cache = cache_folder(settings, conf["cache"])
+    key = index_key(output, pages, pagefind_version(executable))
+    kept = cache / key
+    reused = (kept / "pagefind.js").is_file()
+    if not reused:
+        cache.mkdir(parents=True, exist_ok=True)
+        make_bundle(executable, output, kept)
+        forget_others(cache, key)
+    link_tree(kept, output / conf["bundle"])
+    return IndexRun(len(pages), time.perf_counter() - started, reused)
+
+
+def query_rules() -> str:
+    """The query rules for the search page's script, as JSON."""
+    return json.dumps(
+        {"latin": SKELETON_RULES, "devanagari": DEVANAGARI_QUERY_RULES},
+        ensure_ascii=False,
+    )
+
+
+def note_title_terms(title: str, thana=None, category=None, tags=()) -> str:
+    """The hidden Latin words of a note's title, station (name, other
+    spellings, slug), category and tags: printed in a hidden heading, which
+    Pagefind weighs like one.
+    """
+    tags = tags or ()
+    return search_terms(
+        [
+            title,
+            getattr(thana, "name", ""),
+            " ".join(getattr(thana, "aliases", ())),
+            getattr(thana, "slug", "").replace("-", " "),
+            getattr(category, "name", ""),
+            " ".join(t.name for t in tags),
+            " ".join(t.slug.replace("-", " ") for t in tags),
+        ]
+    )
+
+
+def note_search_terms(
+    content: str, summary: str, reporter, district, named: str = ""
+) -> str:
+    """The hidden Latin words of the rest of a note (text, summary, reporter,
+    district), less those already `named` by note_title_terms.
+    """
+    texts = [
+        summary or "",
+        plain_text(content),
+        str(reporter or ""),
+        str(district or ""),
+    ]
+    skip = set(named.split())
+    return " ".join(w for w in search_terms(texts).split() if w not in skip)
+
+
+def on_initialized(pelican) -> None:
+    plugin_settings(pelican.settings)
+
+
+def on_generator_init(generator) -> None:
+    conf = plugin_settings(generator.settings)
+    generator.env.filters["search_title_terms"] = note_title_terms
+    generator.env.filters["search_terms"] = note_search_terms
+    generator.env.globals["SEARCH_BUNDLE"] = conf["bundle"]
+    generator.env.globals["SEARCH_INDEXED"] = conf["index"]
+    generator.env.globals["SEARCH_RULES"] = query_rules()
+
+
+def on_finalized(pelican) -> None:
+    if not plugin_settings(pelican.settings)["index"]:
+        return
+    run = build_index(pelican.settings, Path(pelican.output_path))
+    LAST_RUN.append(run)
+    logger.info(
+        "search: %d note pages, index %s in %.2f s",
+        run.pages,
+        "reused" if run.reused else "made",
+        run.seconds,
+    )
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.generator_init.connect(on_generator_init)
+    signals.finalized.connect(on_finalized)

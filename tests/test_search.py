@@ -1,0 +1,410 @@
+"""Search (/khoj/, plugins/search): Pagefind over note pages only, Hindi and
+Latin-typed queries, filters, a Hindi page without JavaScript.
+
+The browser tests open the sample bulletin's search page in Chromium with
+JavaScript on (this page only) and read the notes it lists. The query list
+tests/data/search_queries.tsv is scored as recall at 5.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import pytest
+from pelican.settings import read_settings
+from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
+
+from plugins.search import search as search_plugin
+from plugins.search.terms import (
+    DEVANAGARI_QUERY_RULES,
+    search_terms,
+    skeleton,
+)
+from scripts.bench.node_tools import axe_script
+from scripts.serve import served as serving
+
+QUERIES = ROOT / "tests" / "data" / "search_queries.tsv"
+RECALL_AT_5_MIN = 0.90
+BILPANK = "bilpank-gram-nagar-raksha-samiti-baithak"
+JAORA_CHORI = "jaora-chori-ki-motorcycle-baramad"
+BADAWDA = "badawda-gram-police-chaupal"
+INDEX_ON = {"SEARCH": {"index": True}}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def query_rows() -> list[tuple[str, str, list[str]]]:
+    rows = []
+    for line in QUERIES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            query, kind, expected = line.split("\t")
+            rows.append((query, kind, expected.split()))
+    return rows
+
+
+# ------------------------------------------------------------- pure functions
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("bilpank", "bilpaank", "Bilpank"),
+        ("samiti", "samitee", "samitiyon"),
+        ("jaora", "jawra"),
+        ("shanti", "santi", "shaanti"),
+        ("awaidh", "avaidh"),
+        ("choora", "chura", "chur"),
+        ("deepawali", "dipavli"),
+        ("thana", "thane", "thanon", "thaana"),
+    ],
+)
+def test_spelling_variants_share_a_skeleton(variants):
+    assert len({skeleton(v) for v in variants}) == 1, [skeleton(v) for v in variants]
+
+
+def test_different_words_keep_different_skeletons():
+    words = ["bilpank", "jaora", "chori", "samiti", "raksha", "police", "mobile"]
+    assert len({skeleton(w) for w in words}) == len(words)
+
+
+def test_a_note_carries_romanized_words_and_their_skeletons():
+    terms = search_terms(["जावरा में मोटरसाइकिल चोरी", "पुलिस"]).split()
+    for word in ("jaora", "motorcycle", "chori", "police", "pulis"):
+        assert word in terms
+    assert {skeleton("jawra"), skeleton("chouri")} <= set(terms)
+    assert all(t.isascii() for t in terms)
+
+
+def test_plural_endings_pagefind_keeps_are_cut_from_a_query():
+    import re
+
+    pattern, replacement = DEVANAGARI_QUERY_RULES[0]
+    py = replacement.replace("\\1", r"\1")
+    assert re.sub(pattern, py, "समितियों") == "समिती"
+    assert re.sub(pattern, py, "चोरियों") == "चोरी"
+    assert re.sub(pattern, py, "थाना") == "थाना"
+
+
+def test_bundle_setting_must_be_one_folder():
+    with pytest.raises(ValueError, match="SEARCH"):
+        search_plugin.plugin_settings({"SEARCH": {"bundle": "../x"}})
+
+
+# ------------------------------------------------------------------ the build
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory) -> Path:
+    """The sample bulletin built with its search index (as in production)."""
+    output = tmp_path_factory.mktemp("indexed") / "output"
+    cache = str(output.parent / "search-cache")
+    build_site(ROOT / "content", output, SEARCH={"index": True, "cache": cache})
+    return output
+
+
+@pytest.fixture(scope="module")
+def indexed_pages(indexed) -> dict:
+    return {str(p.relative_to(indexed)): read_html(p) for p in indexed.rglob("*.html")}
+
+
+@pytest.fixture(scope="module")
+def served(indexed):
+    with serving(indexed) as base:
+        yield base
+
+
+def test_the_index_is_made_in_production_builds_only(monkeypatch, html_pages):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    production = read_settings(str(ROOT / "publishconf.py"))
+    assert search_plugin.plugin_settings(production)["index"] is True
+    assert search_plugin.plugin_settings(read_settings(SETTINGS))["index"] is False
+    # a development build says so on the search page, with no script or form
+    page = html_pages["khoj/index.html"]
+    assert "खोज उपलब्ध नहीं" in page.get_text()
+    assert not page("script") and not page.select("form")
+    assert {a["href"] for a in page.select("#khoj-nojs a")} == {
+        "/thana/",
+        "/shreni/",
+        "/archive/",
+    }
+
+
+def test_only_note_pages_are_marked_for_the_index(indexed_pages):
+    marked = {
+        p for p, soup in indexed_pages.items() if soup.select("[data-pagefind-body]")
+    }
+    notes = {p for p in indexed_pages if p.count("/") == 3 and p[:4].isdigit()}
+    assert notes and marked == notes
+
+
+def test_the_index_holds_every_note_page_and_nothing_else(indexed, indexed_pages):
+    entry = json.loads((indexed / "pagefind" / "pagefind-entry.json").read_text())
+    notes = sum(1 for p in indexed_pages if p.count("/") == 3 and p[:4].isdigit())
+    assert entry["languages"]["hi"]["page_count"] == notes
+
+
+def test_every_page_links_the_search_page_from_its_header(html_pages):
+    missing = [
+        path
+        for path, soup in html_pages.items()
+        if not soup.select('header nav a[href="/khoj/"]')
+    ]
+    assert missing == []
+
+
+def test_only_the_search_page_has_a_script(indexed_pages):
+    with_scripts = {
+        path
+        for path, soup in indexed_pages.items()
+        if soup.find("script", src=True)
+        or any(s.get("type") != "application/ld+json" for s in soup("script"))
+    }
+    assert with_scripts == {"khoj/index.html"}
+    script = indexed_pages["khoj/index.html"].find("script", src=True)
+    assert script["src"] == "/theme/js/khoj.js"  # same host, no other host
+
+
+def test_romanized_words_are_hidden_from_readers(html_pages):
+    soup = html_pages[f"2026/11/{BILPANK}/index.html"]
+    heading = soup.find(id="khoj-shabd")
+    block = heading.parent
+    assert block.has_attr("hidden")  # display:none: not shown, not read aloud
+    assert "bilpank" in heading.get_text().split()
+    assert "raksha" in block.get_text()
+    filters = {
+        p["data-pagefind-filter"]: p.get_text()
+        for p in block.select("p")
+        if p.has_attr("data-pagefind-filter")
+    }
+    assert filters == {"thana": "बिलपांक", "shreni": "सामुदायिक पुलिसिंग", "varsh": "2026"}
+
+
+def test_without_javascript_the_page_says_so_and_offers_listings(indexed_pages):
+    soup = indexed_pages["khoj/index.html"]
+    nojs = soup.find(id="khoj-nojs")
+    assert "जावास्क्रिप्ट" in nojs.get_text()
+    assert {a["href"] for a in nojs.select("a")} == {"/thana/", "/shreni/", "/archive/"}
+    assert soup.select_one("form.khoj-form").has_attr("hidden")
+
+
+def test_the_index_is_reused_only_while_no_note_page_changes(tmp_path):
+    notes = {
+        "2026/10/a.md": note_text(),
+        "2026/10/b.md": note_text(
+            title="जावरा में मोटरसाइकिल चोरी", slug="jaora-chori", thana="जावरा शहर"
+        ),
+    }
+    content = new_content(tmp_path, notes)
+    output = tmp_path / "output"
+    search_plugin.LAST_RUN.clear()
+    build_site(content, output, **INDEX_ON)
+    build_site(content, output, **INDEX_ON)
+    (content / "notes" / "2026/10/b.md").write_text(
+        note_text(
+            title="जावरा में दो मोटरसाइकिल चोरी", slug="jaora-chori", thana="जावरा शहर"
+        ),
+        encoding="utf-8",
+    )
+    build_site(content, output, **INDEX_ON)
+    assert [r.reused for r in search_plugin.LAST_RUN] == [False, True, False]
+    assert [r.pages for r in search_plugin.LAST_RUN] == [2, 2, 2]
+    assert (output / "pagefind" / "pagefind.js").is_file()
+    kept = list((tmp_path / "cache" / "search").iterdir())
+    assert len(kept) == 1  # older bundles are removed
+
+
+def test_the_index_can_be_left_out(tmp_path):
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    build_site(content, tmp_path / "output", SEARCH={"index": False})
+    assert not (tmp_path / "output" / "pagefind").exists()
+    page = (tmp_path / "output" / "khoj" / "index.html").read_text("utf-8")
+    assert "खोज उपलब्ध नहीं" in page
+
+
+# ------------------------------------------------------------------- browser
+
+
+def open_search(browser, served: str, query: str, **params):
+    context = browser.new_context(
+        locale="hi-IN", viewport={"width": 360, "height": 640}
+    )
+    page = context.new_page()
+    page.requested = []
+    page.on("request", lambda r: page.requested.append(r.url))
+    extra = "".join(f"&{k}={quote(v)}" for k, v in params.items())
+    page.goto(f"{served}/khoj/?q={quote(query)}{extra}")
+    page.wait_for_selector("#khoj[data-done]", timeout=15_000)
+    return page
+
+
+def results(page) -> list[dict]:
+    return page.eval_on_selector_all(
+        "#khoj-results li",
+        """els => els.map(li => ({
+            slug: li.querySelector('a').getAttribute('href').split('/').at(-2),
+            meta: li.querySelector('.meta').textContent,
+            excerpt: li.querySelector('p:last-child').innerHTML}))""",
+    )
+
+
+# (query, the notes that must come first, in any order)
+FIRST = [
+    ("बिलपांक", {BILPANK}),  # a Hindi word
+    ("समितियों", {BILPANK}),  # an inflected form (the note has समितियों and समिति)
+    ("बडावदा", {BADAWDA}),  # no nukta; the note writes बड़ावदा
+    (unicodedata.normalize("NFD", "बड़ावदा चौपाल"), {BADAWDA}),
+    ("bilpank", {BILPANK}),
+    ("bilpaank", {BILPANK}),
+    ("raksha samiti", {BILPANK, BADAWDA}),  # both are about raksha samitis
+    ("motorcycle chori", {JAORA_CHORI}),
+    ("jaora chori", {JAORA_CHORI}),
+    ("bilpank baithak", {BILPANK}),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "first"), FIRST)
+def test_a_query_finds_the_expected_notes_first(browser, served, query, first):
+    page = open_search(browser, served, query)
+    try:
+        found = [r["slug"] for r in results(page)]
+        status = page.inner_text("#khoj-status")
+    finally:
+        page.context.close()
+    assert set(found[: len(first)]) == first, found
+    assert status.startswith("मिली खबरें")
+
+
+@pytest.mark.browser
+def test_a_result_shows_date_station_and_a_highlighted_excerpt(browser, served):
+    page = open_search(browser, served, "मोटरसाइकिलें")
+    try:
+        first = results(page)[0]
+    finally:
+        page.context.close()
+    assert first["slug"] == JAORA_CHORI
+    assert "2026" in first["meta"] and "जावरा शहर" in first["meta"]
+    assert "<mark>" in first["excerpt"] and "<script" not in first["excerpt"]
+
+
+@pytest.mark.browser
+def test_filters_narrow_the_results(browser, served):
+    counts = {}
+    for label, params in {
+        "all": {},
+        "thana": {"thana": "जावरा शहर"},
+        "shreni": {"shreni": "यातायात"},
+        "varsh": {"varsh": "2025"},
+    }.items():
+        page = open_search(browser, served, "पुलिस", **params)
+        try:
+            counts[label] = results(page)
+            total = page.inner_text("#khoj-status")
+        finally:
+            page.context.close()
+        counts[label + " status"] = total
+    assert len(counts["all"]) == 10  # one page of results; there are more
+    assert 0 < len(counts["thana"]) < len(counts["all"])
+    assert all("जावरा शहर" in r["meta"] for r in counts["thana"])
+    assert 0 < len(counts["shreni"]) < len(counts["all"])
+    assert counts["varsh"] == [] and "कोई खबर नहीं" in counts["varsh status"]
+
+
+@pytest.mark.browser
+def test_newest_first_is_an_option(browser, served):
+    page = open_search(browser, served, "पुलिस", kram="naye")
+    try:
+        hrefs = page.eval_on_selector_all(
+            "#khoj-results li h2 a", "els => els.map(a => a.getAttribute('href'))"
+        )
+    finally:
+        page.context.close()
+    months = [h.split("/")[1:3] for h in hrefs]
+    assert len(months) == 10 and months == sorted(months, reverse=True)
+    assert months[0] == ["2026", "11"]
+
+
+@pytest.mark.browser
+def test_search_page_makes_no_request_to_another_host(browser, served):
+    page = open_search(browser, served, "raksha samiti")
+    try:
+        requested = list(page.requested)
+        shown = len(results(page))
+    finally:
+        page.context.close()
+    host = urlparse(served).netloc
+    assert shown > 0
+    assert any("/pagefind/" in u for u in requested)
+    assert [u for u in requested if urlparse(u).netloc != host] == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 1280])
+def test_axe_finds_no_violations_with_results_showing(browser, served, width):
+    page = open_search(browser, served, "शांति समिति", thana="पिपलौदा")
+    try:
+        page.set_viewport_size({"width": width, "height": 800})
+        assert len(results(page)) > 0
+        page.add_script_tag(path=str(axe_script(ROOT)))
+        result = page.evaluate(
+            """async (tags) => {
+              const r = await axe.run(document, {
+                runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+              return {passes: r.passes.length,
+                      violations: r.violations.map(v => [v.id, v.nodes.length])};
+            }""",
+            AXE_TAGS,
+        )
+    finally:
+        page.context.close()
+    assert result["passes"] > 15
+    assert result["violations"] == []
+
+
+@pytest.mark.browser
+def test_without_javascript_no_form_only_the_listings(browser, served):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{served}/khoj/?q=bilpank")
+        nojs = page.locator("#khoj-nojs").is_visible()
+        form = page.locator("form.khoj-form").is_visible()
+    finally:
+        context.close()
+    assert nojs and not form
+
+
+@pytest.mark.browser
+def test_recall_at_5_of_the_query_list(browser, served, capsys):
+    rows = query_rows()
+    kinds = {kind for _, kind, _ in rows}
+    assert len(rows) >= 40 and kinds == {"hindi", "inflected", "variant", "latin"}
+    assert sum(kind == "latin" for _, kind, _ in rows) >= 5
+    scores, misses = [], []
+    context = browser.new_context(locale="hi-IN")
+    page = context.new_page()
+    try:
+        for query, kind, expected in rows:
+            page.goto(f"{served}/khoj/?q={quote(query)}")
+            page.wait_for_selector("#khoj[data-done]", timeout=15_000)
+            top = [r["slug"] for r in results(page)[:5]]
+            score = len(set(expected) & set(top)) / len(expected)
+            scores.append(score)
+            if score < 1:
+                misses.append(f"{query} [{kind}]: {score:.2f}, top 5 {top}")
+    finally:
+        context.close()
+    recall = sum(scores) / len(scores)
+    with capsys.disabled():
+        print(f"\nsearch recall@5: {recall:.3f} over {len(rows)} queries")
+        for miss in misses:
+            print(f"  missed {miss}")
+    assert recall >= RECALL_AT_5_MIN
+
+
+def test_query_list_names_real_notes():
+    slugs = {p.stem for p in Path(ROOT / "content" / "notes").rglob("*.md")}
+    named = {s for _, _, expected in query_rows() for s in expected}
+    assert named <= slugs, named - slugs
