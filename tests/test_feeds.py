@@ -198,7 +198,10 @@ def test_atom_feeds_and_entries_have_what_rfc_4287_requires(site):
             alternates = entry.findall("atom:link[@rel='alternate']", NS)
             assert len(alternates) == 1
             assert alternates[0].get("href").startswith(f"{BASE}/")
-            assert entry.find("atom:author/atom:name", NS) is not None or feed_author
+            assert (
+                entry.find("atom:author/atom:name", NS) is not None
+                or feed_author is not None
+            )
             assert DEVANAGARI.search(text(entry, "atom:summary"))
             assert entry.find("atom:content", NS).get("type") == "html"
             terms = [c.get("term") for c in entry.findall("atom:category", NS)]
