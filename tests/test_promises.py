@@ -1,0 +1,147 @@
+"""Promises to reporters and readers, each stated as a test that fails when a
+one-line change to the code breaks it (see `invoke mutate`)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from conftest import ROOT, SETTINGS, build_site, new_content, note_text, read_html
+from pelican.settings import read_settings
+
+from plugins.press_notes.press_notes import registry_for
+from plugins.press_notes.validate import Rules, check_note
+from plugins.site_build import BuildFailed
+
+# note_text() writes the header in this order, one field a line.
+HEADER_LINES = {
+    "title": 1,
+    "date": 2,
+    "district": 3,
+    "thana": 4,
+    "category": 5,
+    "reporter": 7,
+    "summary": 8,
+}
+
+
+@pytest.fixture(scope="module")
+def rules():
+    settings = read_settings(SETTINGS)
+    return Rules(registry=registry_for(settings), content_root=ROOT / "content")
+
+
+# --- a note without a field it needs is refused, naming file, line, field ----
+
+
+@pytest.mark.parametrize("field", HEADER_LINES)
+def test_a_note_missing_a_needed_field_is_refused_naming_file_and_field(rules, field):
+    _, problems = check_note(
+        "content/notes/2026/10/a.md", note_text(**{field: None}), rules
+    )
+    (problem,) = problems
+    assert (problem.path, problem.line, problem.field) == (
+        "content/notes/2026/10/a.md",
+        None,  # nothing to point at: the line is not there
+        field,
+    )
+    assert f"add a line '{field}: …'" in problem.message
+
+
+@pytest.mark.parametrize("field", HEADER_LINES)
+def test_a_note_with_a_needed_field_left_empty_points_at_its_line(rules, field):
+    _, problems = check_note("a.md", note_text(**{field: ""}), rules)
+    (problem,) = problems
+    assert (problem.line, problem.field) == (HEADER_LINES[field], field)
+    assert f"'{field}' is empty" in problem.message
+
+
+def test_a_build_with_a_note_without_reporter_stops_naming_it(tmp_path):
+    content = new_content(
+        tmp_path,
+        {
+            "2026/10/a.md": note_text(reporter=None),
+            "2026/10/b.md": note_text(reporter="", slug="b"),
+        },
+    )
+    with pytest.raises(BuildFailed) as failure:
+        build_site(content, tmp_path / "output")
+    message = str(failure.value)
+    assert "notes/2026/10/a.md [reporter]" in message
+    assert "notes/2026/10/b.md:7 [reporter]" in message
+    assert "2 problems" in message
+    assert not (tmp_path / "output" / "index.html").exists()
+
+
+# --- what a reporter writes in raw HTML never runs on a reader's phone -------
+
+DATA_LINK = "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="
+RISKY_BODY = (
+    "थाने में बैठक हुई।\n\n"
+    f'<p><a href="{DATA_LINK}">पूरा पत्र</a> '
+    '<a href=" DATA:text/html,<b>x</b>">दूसरा</a> '
+    '<img src="data:image/svg+xml,<svg onload=alert(1)>" alt="चित्र"> '
+    '<a href="javascript:alert(1)">तीसरा</a> '
+    '<a href="vbscript:x">चौथा</a> '
+    '<a href="https://ratlampolice.example/patra.pdf">पत्र</a></p>\n'
+)
+STARRED_TITLE = "नामली में *विशेष* यातायात **शिविर**"
+
+
+@pytest.fixture(scope="module")
+def risky_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("promises")
+    content = new_content(
+        tmp,
+        {"2026/10/a.md": note_text(title=STARRED_TITLE, body=RISKY_BODY)},
+    )
+    output = tmp / "output"
+    build_site(content, output)
+    return output
+
+
+def published_text(output):
+    """Every page, feed and sitemap of the built site, as text."""
+    return {
+        str(p.relative_to(output)): p.read_text(encoding="utf-8")
+        for p in output.rglob("*")
+        if p.suffix in (".html", ".xml", ".xsl", ".txt", ".json")
+    }
+
+
+def test_no_data_or_script_link_reaches_a_page_or_feed(risky_site):
+    texts = published_text(risky_site)
+    note = "2026/10/namli-yatayat-shivir/index.html"
+    assert note in texts and "feeds/all.atom.xml" in texts
+    for path, text in texts.items():
+        lowered = text.lower()
+        # (the theme's own empty icon, href="data:,", is no reporter's link)
+        for written in ("data:text", "data:image", "javascript:", "vbscript:"):
+            assert written not in lowered, f"{written} in {path}"
+        assert "alert(" not in lowered and "PHNjcmlwdD5h" not in text, path
+    content = read_html(risky_site / note).select_one(".content")
+    for el in content.find_all(True):
+        for attr in ("href", "src"):
+            value = "".join(el.get(attr, "").split()).lower()
+            assert not value.startswith(("data:", "javascript:", "vbscript:"))
+    # the reporter's safe link and words are kept
+    hrefs = [a.get("href") for a in content.find_all("a")]
+    assert "https://ratlampolice.example/patra.pdf" in hrefs
+    assert "पूरा पत्र" in content.get_text()
+
+
+def share_text(page) -> str:
+    (href,) = {
+        a["href"]
+        for a in page.find_all("a", href=True)
+        if a["href"].startswith("https://wa.me/")
+    }
+    return parse_qs(urlparse(href).query)["text"][0]
+
+
+def test_asterisks_in_a_title_cannot_break_whatsapp_bold(risky_site):
+    page = read_html(risky_site / "2026/10/namli-yatayat-shivir/index.html")
+    assert page.h1.get_text(strip=True) == STARRED_TITLE  # the page keeps them
+    first_line = share_text(page).split("\n")[0]
+    # WhatsApp makes *…* bold: the whole title, and only it, between two stars
+    assert first_line == "*नामली में विशेष यातायात शिविर*"
