@@ -173,7 +173,7 @@ def run_module(
 def report(score: Score, folder: Path, show_diffs: bool = True) -> str:
     lines = [score.line()]
     for name in score.survivors:
-        lines.append(f"  survived ({score.statuses[name]}): {name}")
+        lines.append(f"  {score.statuses[name]}: {name}")
         if show_diffs:
             diff = mutmut(folder, "show", name).splitlines()
             lines += [

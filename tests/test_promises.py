@@ -145,3 +145,42 @@ def test_asterisks_in_a_title_cannot_break_whatsapp_bold(risky_site):
     first_line = share_text(page).split("\n")[0]
     # WhatsApp makes *…* bold: the whole title, and only it, between two stars
     assert first_line == "*नामली में विशेष यातायात शिविर*"
+
+
+# --- what a reporter may write in raw HTML reaches the page as written --------
+
+
+def test_a_reporters_tables_figures_and_phone_links_survive_sanitizing():
+    from plugins.press_notes.sanitize import sanitize_html
+
+    kept = (
+        '<figure><img src="/images/a.jpg" alt="शिविर" width="480" height="320"'
+        ' loading="lazy"><figcaption>शिविर</figcaption></figure>'
+        '<p><mark>ज़रूरी</mark> <time datetime="2026-11-01">1 नवंबर</time></p>'
+        '<table><tbody><tr><th scope="col" colspan="2">थाना</th></tr>'
+        '<tr><td rowspan="2">नामली</td></tr></tbody></table>'
+    )
+    assert sanitize_html(kept) == kept
+    links = '<a href="tel:+917412222222">फ़ोन</a> <a href="mailto:sp@ratlam.in">ईमेल</a>'
+    assert sanitize_html(links) == links.replace('">', '" rel="noopener noreferrer">')
+
+
+@pytest.mark.parametrize(
+    "href",
+    [DATA_LINK, "DATA:TEXT/HTML,<script>x</script>", " data:text/html,x"],
+)
+def test_the_warning_names_a_data_link_that_would_run_a_page(href):
+    from plugins.press_notes.sanitize import find_unsafe
+
+    assert find_unsafe(f'<a href="{href}">पत्र</a>') == ["script URL in href of <a>"]
+
+
+@pytest.mark.parametrize(
+    "href", ["ftp://x.in/a", "magnet:?xt=urn:x", "sms:+9174", "ssh://x", "file:///etc"]
+)
+def test_only_web_mail_and_phone_links_reach_a_page(href):
+    from plugins.press_notes.sanitize import sanitize_html
+
+    assert sanitize_html(f'<a href="{href}">पत्र</a>') == (
+        '<a rel="noopener noreferrer">पत्र</a>'
+    )

@@ -14,6 +14,13 @@ from plugins.whatsapp.ledger import Run, append, format_run, prepare, read_ledge
 from plugins.whatsapp.message import note_message, wa_link
 from plugins.whatsapp.settings import DEFAULTS
 
+# The same examples on every run (a property never fails by chance in CI or
+# under `invoke mutate`), and no time limits: the machine may be busy.
+PROPERTY = settings(
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LINK_LIMIT = 2000  # README: every share link stays under 2,000 characters
 
@@ -35,6 +42,7 @@ ANY_TEXT = st.text(max_size=300)
 # --- slugs ----------------------------------------------------------------------
 
 
+@PROPERTY
 @given(st.one_of(ANY_TEXT, HINDI_LINE))
 def test_a_slug_is_ascii_lowercase_hyphenated_at_most_64_and_stable(text):
     slug = slugify(text)
@@ -44,6 +52,7 @@ def test_a_slug_is_ascii_lowercase_hyphenated_at_most_64_and_stable(text):
     assert slugify(text) == slug
 
 
+@PROPERTY
 @given(st.lists(st.one_of(HINDI_LINE, ANY_TEXT), min_size=1, max_size=30))
 def test_unique_slug_gives_every_title_its_own_slug(titles):
     taken: set[str] = set()
@@ -58,11 +67,13 @@ def test_unique_slug_gives_every_title_its_own_slug(titles):
 # --- Kruti Dev --------------------------------------------------------------------
 
 
+@PROPERTY
 @given(st.lists(HINDI_LINE, min_size=1, max_size=8).map("\n".join))
 def test_the_kruti_dev_detector_never_fires_on_unicode_hindi(text):
     assert not looks_like_krutidev(text)
 
 
+@PROPERTY
 @given(st.lists(HINDI_LINE, min_size=1, max_size=8).map("\n".join))
 def test_the_converter_leaves_unicode_hindi_unchanged(text):
     assert convert_note_text(text + "\n") == text + "\n"
@@ -74,7 +85,7 @@ WORDS = {"read_more": "पूरी खबर पढ़ें"}
 SITE = "रतलाम सामुदायिक बुलेटिन"
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@PROPERTY
 @given(
     title=st.one_of(ANY_TEXT, HINDI_LINE, st.text(min_size=500, max_size=3000)),
     summary=st.one_of(ANY_TEXT, HINDI_LINE, st.text(min_size=500, max_size=3000)),
@@ -114,7 +125,7 @@ def as_written(value: str) -> str:
     return " ".join(value.split()) or "-"
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@PROPERTY
 @given(runs=st.lists(OFFERS, min_size=1, max_size=4))
 def test_a_ledger_written_and_read_again_gives_the_same_offers(tmp_path, runs):
     path = tmp_path / "ledger.tsv"
