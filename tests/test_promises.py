@@ -161,7 +161,10 @@ def test_a_reporters_tables_figures_and_phone_links_survive_sanitizing():
         '<tr><td rowspan="2">नामली</td></tr></tbody></table>'
     )
     assert sanitize_html(kept) == kept
-    links = '<a href="tel:+917412222222">फ़ोन</a> <a href="mailto:sp@ratlam.in">ईमेल</a>'
+    links = (
+        '<a href="tel:+917412222222">फ़ोन</a> <a href="mailto:sp@ratlam.in">ईमेल</a>'
+        ' <a href="http://ratlam.nic.in/">जिला</a> <a href="https://mp.gov.in/">राज्य</a>'
+    )
     assert sanitize_html(links) == links.replace('">', '" rel="noopener noreferrer">')
 
 
@@ -184,3 +187,13 @@ def test_only_web_mail_and_phone_links_reach_a_page(href):
     assert sanitize_html(f'<a href="{href}">पत्र</a>') == (
         '<a rel="noopener noreferrer">पत्र</a>'
     )
+
+
+def test_a_scripts_code_or_a_styles_rules_never_show_as_text():
+    from plugins.press_notes.sanitize import sanitize_html
+
+    html = (
+        "<p>सूचना</p><script>alert(1)</script><SCRIPT>steal()</SCRIPT>"
+        "<style>p{color:red}</style><p>अंत</p>"
+    )
+    assert sanitize_html(html) == "<p>सूचना</p><p>अंत</p>"
