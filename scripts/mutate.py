@@ -50,6 +50,7 @@ class Module:
     name: str
     sources: tuple[str, ...]
     tests: tuple[str, ...]
+    select: str = ""  # a pytest -k expression
     sample: bool = False
 
 
@@ -91,6 +92,7 @@ def load_modules(path: Path = CONFIG) -> dict[str, Module]:
             name,
             tuple(entry["sources"]),
             tuple(entry["tests"]),
+            entry.get("select", ""),
             bool(entry.get("sample", False)),
         )
         for name, entry in data.items()
@@ -104,12 +106,15 @@ def load_equivalent(path: Path = EQUIVALENT) -> dict[str, str]:
 def mutmut_config(module: Module) -> str:
     """The [tool.mutmut] table for `module` (appended to the copy's pyproject)."""
     also_copy = [p for p in COPIED if p != "pyproject.toml"]
+    pytest_args = ["-p", "no:cacheprovider", "-m", "not browser"]
+    if module.select:
+        pytest_args += ["-k", module.select]
     return (
         "\n[tool.mutmut]\n"
         f"source_paths = {json.dumps(list(module.sources))}\n"
         f"also_copy = {json.dumps(also_copy)}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(list(module.tests))}\n"
-        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-m", "not browser"]\n'
+        f"pytest_add_cli_args = {json.dumps(pytest_args)}\n"
     )
 
 
