@@ -197,3 +197,142 @@ def test_a_scripts_code_or_a_styles_rules_never_show_as_text():
         "<style>p{color:red}</style><p>अंत</p>"
     )
     assert sanitize_html(html) == "<p>सूचना</p><p>अंत</p>"
+
+
+# --- the share ledger: a note is offered to a group once, even after a crash ---
+
+RUN_TIME = "2026-11-27T12:00:00+05:30"
+
+
+def ledger_run(run_id, offers, starts=()):
+    from plugins.whatsapp.ledger import Run
+
+    return Run(id=run_id, time=RUN_TIME, starts=list(starts), offers=list(offers))
+
+
+def test_a_new_ledger_is_a_readable_table_with_one_line_per_offer(tmp_path):
+    from plugins.whatsapp.ledger import append, format_run, format_shown, prepare
+
+    path = tmp_path / "share-ledger.tsv"
+    prepare(path)
+    run = ledger_run(
+        "r1",
+        [("namli-1", "2026/11/a/", "नामली\tमें\nशिविर"), ("alot-1", "2026/11/b/", "")],
+        [("namli-1", "station:namli,district", "2026-11-20T12:00:00+05:30")],
+    )
+    append(path, format_run(run) + format_shown(["r1"], RUN_TIME))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert all(x.startswith("# ") for x in lines[:-5])  # the header explains
+    assert [x.split("\t") for x in lines[-5:]] == [
+        [
+            "r1",
+            RUN_TIME,
+            "start",
+            "namli-1",
+            "station:namli,district",
+            "2026-11-20T12:00:00+05:30",
+        ],
+        ["r1", RUN_TIME, "offer", "namli-1", "2026/11/a/", "नामली में शिविर"],
+        ["r1", RUN_TIME, "offer", "alot-1", "2026/11/b/", "-"],
+        ["r1", RUN_TIME, "end", "-", "3", "-"],
+        ["r1", RUN_TIME, "shown", "-", "-", "-"],
+    ]
+
+
+def test_the_ledger_says_what_each_group_was_offered_and_since_when(tmp_path):
+    from datetime import datetime
+
+    from plugins.whatsapp.ledger import append, format_run, prepare, read_ledger
+
+    path = tmp_path / "share-ledger.tsv"
+    prepare(path)
+    append(
+        path,
+        format_run(
+            ledger_run(
+                "r1",
+                [("namli-1", "2026/11/a/", "क"), ("alot-1", "2026/11/a/", "क")],
+                [("namli-1", "station:namli,district", "2026-11-20T12:00:00+05:30")],
+            )
+        ),
+    )
+    append(
+        path,
+        format_run(
+            ledger_run(
+                "r2",
+                [("namli-1", "2026/11/b/", "ख")],
+                [("namli-1", "district", "2026-11-25T12:00:00+05:30")],
+            )
+        ),
+    )
+    state = read_ledger(path)
+    assert state.offered() == {
+        "namli-1": {"2026/11/a/", "2026/11/b/"},
+        "alot-1": {"2026/11/a/"},
+    }
+    first = datetime.fromisoformat("2026-11-20T12:00:00+05:30")
+    assert state.starts() == {  # the first window recorded wins
+        ("namli-1", "station:namli"): first,
+        ("namli-1", "district"): first,
+    }
+    assert state.run("r2").offers == [("namli-1", "2026/11/b/", "ख")]
+    assert state.run("r3") is None
+    assert [r.shown for r in state.runs] == [False, False]  # not yet published
+
+
+def test_a_run_cut_off_by_a_crash_never_counts_and_the_ledger_is_repaired(tmp_path):
+    from plugins.whatsapp.ledger import (
+        HEADER,
+        append,
+        format_run,
+        prepare,
+        read_ledger,
+    )
+
+    path = tmp_path / "share-ledger.tsv"
+    whole = HEADER + format_run(ledger_run("r1", [("namli-1", "2026/11/a/", "क")]))
+    unfinished = format_run(ledger_run("r2", [("namli-1", "2026/11/b/", "ख")] * 2))
+    lines = unfinished.splitlines(keepends=True)
+    for tail, tail_lines in (
+        ("".join(lines[:2]), 2),  # two whole lines, no end
+        ("".join(lines[:2]) + lines[2][:5], 3),  # and a torn third
+    ):
+        path.write_text(whole + tail, encoding="utf-8")
+        state = read_ledger(path)  # a reader sets the tail aside
+        assert [r.id for r in state.runs] == ["r1"]
+        assert state.has_tail and state.tail_lines == tail_lines
+        assert state.offered() == {"namli-1": {"2026/11/a/"}}
+        prepared = prepare(path)  # the next writer cuts it off, then appends
+        assert path.read_text(encoding="utf-8") == whole
+        assert not prepared.has_tail
+        append(path, format_run(ledger_run("r3", [("namli-1", "2026/11/b/", "ख")])))
+        assert [r.id for r in read_ledger(path).runs] == ["r1", "r3"]
+    # an unfinished run followed by a whole one (written by an older tool)
+    path.write_text(
+        whole + "".join(lines[:2]) + format_run(ledger_run("r4", [])), encoding="utf-8"
+    )
+    state = read_ledger(path)
+    assert [r.id for r in state.runs] == ["r1", "r4"]
+    assert state.abandoned_lines == 2 and not state.has_tail
+
+
+def test_a_damaged_ledger_is_refused_naming_its_line(tmp_path):
+    from plugins.press_notes.problems import ContentError
+    from plugins.whatsapp.ledger import HEADER, read_ledger
+
+    path = tmp_path / "share-ledger.tsv"
+    header_lines = HEADER.count("\n")
+    for bad in (
+        b"r1\tt\toffer\tg\tu\n",  # five cells
+        b"r1\tt\tsent\tg\tu\td\n",  # no such event
+        b"r1\tt\toffer\tg\t\xff\xfe\td\n",  # not UTF-8
+        b"r1\tt\tend\t-\tthree\t-\n",  # a count that is not a number
+    ):
+        path.write_bytes(HEADER.encode("utf-8") + bad)
+        with pytest.raises(ContentError) as refused:
+            read_ledger(path)
+        (problem,) = refused.value.problems
+        assert problem.line == header_lines + 1, bad
+        assert problem.path.endswith("share-ledger.tsv")
+    assert read_ledger(tmp_path / "absent.tsv").runs == []
