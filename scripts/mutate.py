@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -137,9 +138,12 @@ def prepare(module: Module, folder: Path) -> None:
 
 def mutmut(folder: Path, *args: str, capture: bool = True) -> str:
     command = [str(Path(sys.executable).with_name("mutmut")), *args]
+    # properties (tests/test_properties.py) on fewer examples per mutant
+    env = {**os.environ, "BULLETIN_HYPOTHESIS": "mutation"}
     done = subprocess.run(
         command,
         cwd=folder,
+        env=env,
         capture_output=capture,
         text=True,
         check=False,
@@ -190,7 +194,9 @@ def report(score: Score, folder: Path, show_diffs: bool = True) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="invoke mutate", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("modules", nargs="*", help="names from modules.toml")
     parser.add_argument("--workdir", type=Path, default=WORKDIR)
     parser.add_argument("--jobs", type=int, default=2, help="parallel mutants")
