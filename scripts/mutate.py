@@ -44,6 +44,7 @@ COPIED = (
 IGNORED = shutil.ignore_patterns("node_modules", "__pycache__", ".pytest_cache")
 # mutmut's exit codes of one mutant's test run that mean the tests noticed it.
 DETECTED = {"killed", "timeout", "segfault"}
+NOT_CHECKED = "not checked"  # a run stopped before it reached the mutant
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,15 @@ class Score:
 
     @property
     def counted(self) -> dict[str, str]:
-        return {k: v for k, v in self.statuses.items() if k not in self.equivalent}
+        return {
+            k: v
+            for k, v in self.statuses.items()
+            if k not in self.equivalent and v != NOT_CHECKED
+        }
+
+    @property
+    def unchecked(self) -> int:
+        return sum(1 for v in self.statuses.values() if v == NOT_CHECKED)
 
     @property
     def killed(self) -> int:
@@ -79,10 +88,12 @@ class Score:
         return 100.0 * self.killed / total if total else 100.0
 
     def line(self) -> str:
+        unchecked = f", {self.unchecked} not run" if self.unchecked else ""
         return (
             f"{self.name}: {self.percent:.1f}% killed "
             f"({self.killed} of {len(self.counted)} mutants; "
-            f"{len(self.equivalent)} equivalent, {len(self.survivors)} survived)"
+            f"{len(self.equivalent)} equivalent, {len(self.survivors)} survived"
+            f"{unchecked})"
         )
 
 
@@ -167,11 +178,16 @@ def statuses(folder: Path) -> dict[str, str]:
 
 
 def run_module(
-    module: Module, workdir: Path, equivalent: dict[str, str], jobs: int
+    module: Module,
+    workdir: Path,
+    equivalent: dict[str, str],
+    jobs: int,
+    report_only: bool = False,
 ) -> Score:
     folder = workdir / module.name
-    prepare(module, folder)
-    mutmut(folder, "run", "--max-children", str(jobs))
+    if not report_only:
+        prepare(module, folder)
+        mutmut(folder, "run", "--max-children", str(jobs))
     found = statuses(folder)
     if not found:
         raise RuntimeError(f"{module.name}: mutmut made no mutants")
@@ -204,6 +220,11 @@ def main(argv: list[str] | None = None) -> int:
         "--min-score", type=float, default=0.0, help="fail below this percent"
     )
     parser.add_argument("--no-diffs", action="store_true")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="report the last run in --workdir (also one stopped part way)",
+    )
     args = parser.parse_args(argv)
     modules = load_modules()
     unknown = [m for m in args.modules if m not in modules]
@@ -213,8 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     equivalent = load_equivalent()
     scores = []
     for name in chosen:
-        print(f"mutating {name} ({', '.join(modules[name].sources)}) ...", flush=True)
-        score = run_module(modules[name], args.workdir, equivalent, args.jobs)
+        verb = "reporting" if args.report_only else "mutating"
+        print(f"{verb} {name} ({', '.join(modules[name].sources)}) ...", flush=True)
+        score = run_module(
+            modules[name], args.workdir, equivalent, args.jobs, args.report_only
+        )
         print(report(score, args.workdir / name, not args.no_diffs), flush=True)
         scores.append(score)
     if len(scores) > 1:

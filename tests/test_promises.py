@@ -3,6 +3,7 @@ one-line change to the code breaks it (see `invoke mutate`)."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -336,3 +337,197 @@ def test_a_damaged_ledger_is_refused_naming_its_line(tmp_path):
         assert problem.line == header_lines + 1, bad
         assert problem.path.endswith("share-ledger.tsv")
     assert read_ledger(tmp_path / "absent.tsv").runs == []
+
+
+# --- every problem says where it is and what to do ---------------------------
+
+KNOWN_FIELDS = (
+    "title, date, district, thana, category, reporter, summary, tags, slug, "
+    "image, image_alt, modified, status, scope"
+)
+THANA_FIX = "Use a name from content/registry/thanas.toml, or add the station there."
+PROBLEMS = {
+    "misspelt field": (
+        {"titel": "x"},
+        (
+            10,
+            "titel",
+            "unknown field 'titel'; did you mean 'title'? "
+            f"Known fields: {KNOWN_FIELDS}.",
+        ),
+    ),
+    "unknown field": (
+        {"lekhak": "x"},
+        (10, "lekhak", f"unknown field 'lekhak' Known fields: {KNOWN_FIELDS}."),
+    ),
+    "corrected before written": (
+        {"modified": "2026-10-05 10:29"},
+        (10, "modified", "'modified' is earlier than 'date'"),
+    ),
+    "another district": (
+        {"district": "इंदौर"},
+        (3, "district", "'इंदौर' is not this bulletin's district; write 'रतलाम'"),
+    ),
+    "misspelt station": (
+        {"thana": "नामलि"},
+        (
+            4,
+            "thana",
+            "'नामलि' is not a police station in the registry; "
+            f"did you mean 'नामली'? {THANA_FIX}",
+        ),
+    ),
+    "unknown station": (
+        {"thana": "मुंबई"},
+        (4, "thana", f"'मुंबई' is not a police station in the registry {THANA_FIX}"),
+    ),
+    "misspelt category": (
+        {"category": "यातायत"},
+        (
+            5,
+            "category",
+            "'यातायत' is not a category; did you mean 'यातायात'? Use one "
+            "of: सामुदायिक पुलिसिंग, यातायात, अपराध, बरामदगी, जन जागरूकता.",
+        ),
+    ),
+    "slug with capitals": (
+        {"slug": "Namli_Shivir"},
+        (
+            9,
+            "slug",
+            "'Namli_Shivir' must be lowercase ASCII words joined by "
+            "hyphens, or leave the line out to make one from the title",
+        ),
+    ),
+    "long summary": (
+        {"summary": "क" * 301},
+        (
+            8,
+            "summary",
+            "the summary has 301 characters; keep it under 300 (one or two sentences)",
+        ),
+    ),
+    "unknown status": (
+        {"status": "छिपा"},
+        (10, "status", "'छिपा' must be one of ('published', 'draft', 'hidden')"),
+    ),
+    "unknown scope": (
+        {"scope": "state"},
+        (
+            10,
+            "scope",
+            "'state' must be 'district' (the note concerns the whole "
+            "district) or 'thana' (only its police station, the default)",
+        ),
+    ),
+    "photo not a photo": (
+        {"image": "images/a.gif", "image_alt": "x"},
+        (10, "image", "'images/a.gif' must be a JPEG, PNG or WebP file"),
+    ),
+    "photo path from /": (
+        {"image": "/images/a.jpg", "image_alt": "x"},
+        (
+            10,
+            "image",
+            "'/images/a.jpg': write the photo's path from content/, like "
+            "images/2026/11/photo.jpg (no leading / or ./ and no ..)",
+        ),
+    ),
+    "photo named like a copy": (
+        {"image": "images/a-480W.JPG", "image_alt": "x"},
+        (
+            10,
+            "image",
+            "'images/a-480W.JPG': names ending in -<number>w are kept "
+            "for the smaller copies the build makes; rename the photo",
+        ),
+    ),
+    "description without photo": (
+        {"image_alt": "x"},
+        (10, "image_alt", "'image_alt' without 'image'"),
+    ),
+    "no text": (
+        {"body": ""},
+        (11, None, "the note has no text after the header"),
+    ),
+}
+
+
+@pytest.mark.parametrize("fields, expected", PROBLEMS.values(), ids=PROBLEMS)
+def test_each_problem_names_its_line_and_field_and_says_what_to_do(
+    rules, fields, expected
+):
+    _, problems = check_note("a.md", note_text(**fields), rules)
+    assert [(p.line, p.field, p.message) for p in problems] == [expected]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"summary": "क" * 300},  # at the limit
+        {"modified": "2026-10-05 10:30"},  # corrected the same minute
+        {"modified": "2026-10-05 10:30:59", "date": "2026-10-05 10:30:00"},
+        {"status": "draft", "scope": "district", "slug": "a-1-b"},
+        {"thana": "नामली", "image": None, "image_alt": None},
+    ],
+)
+def test_what_is_allowed_is_not_refused(rules, fields):
+    assert check_note("a.md", note_text(**fields), rules)[1] == []
+
+
+def test_a_file_without_header_is_refused_at_line_1(rules):
+    _, problems = check_note("a.md", "बस पाठ\n", rules)
+    assert [(p.line, p.field) for p in problems] == [(1, None)]
+    assert "start the file with 'title: …'" in problems[0].message
+
+
+def test_a_field_given_twice_is_named_at_its_second_line(rules):
+    text = note_text().replace("tags:", "category: यातायात\ntags:")
+    _, problems = check_note("a.md", text, rules)
+    assert [(p.line, p.field, p.message) for p in problems] == [
+        (6, "category", "'category' is given twice; keep one line"),
+        (5, "category", problems[1].message),
+    ]
+
+
+def test_a_missing_photo_says_where_to_put_it(rules):
+    fields = {"image": "images/nahin.jpg"}
+    _, problems = check_note("a.md", note_text(**fields), rules)
+    assert [(p.line, p.field) for p in problems] == [(10, "image"), (10, "image_alt")]
+    assert re.fullmatch(
+        r"'images/nahin\.jpg' does not exist under \S*content/; put the photo "
+        r"in content/images/ and give its path from content/",
+        problems[0].message,
+    )
+    assert problems[1].message == (
+        "a photo needs 'image_alt': a short Hindi description of it"
+    )
+
+
+def test_a_newer_note_with_the_same_title_gets_the_suffix_never_the_older(rules):
+    from plugins.press_notes.frontmatter import scan_header
+    from plugins.press_notes.validate import assign_slugs, url_clashes
+
+    title = "नामली में यातायात शिविर"
+    notes = {
+        "a.md": note_text(title=title, slug=None, date="2026-10-09 10:00"),
+        "b.md": note_text(title=title, slug=None, date="2026-10-02 10:00"),
+        "c.md": note_text(title=title, slug=None, date="कल"),  # sorts last
+        "d.md": note_text(slug="namli-mein-yatayat-shivir-3"),  # taken by hand
+        "e.md": note_text(title=None, slug=None),  # no title: no slug
+    }
+    headers = [(path, scan_header(text)) for path, text in notes.items()]
+    slugs = assign_slugs(headers)
+    assert slugs == {
+        "b.md": "namli-mein-yatayat-shivir",
+        "a.md": "namli-mein-yatayat-shivir-2",
+        "c.md": "namli-mein-yatayat-shivir-4",
+        "d.md": "namli-mein-yatayat-shivir-3",
+    }
+    assert url_clashes(headers, slugs) == []
+    same = [("x.md", headers[3][1]), ("y.md", headers[3][1])]
+    (clash,) = url_clashes(same, {"x.md": "s", "y.md": "s"})
+    assert (clash.path, clash.line, clash.field) == ("y.md", 9, "slug")
+    assert clash.message == (
+        "the URL 2026/10/s/ is already used by x.md; choose another slug"
+    )
