@@ -118,7 +118,8 @@ def load_equivalent(path: Path = EQUIVALENT) -> dict[str, str]:
 def mutmut_config(module: Module) -> str:
     """The [tool.mutmut] table for `module` (appended to the copy's pyproject)."""
     also_copy = [p for p in COPIED if p != "pyproject.toml"]
-    pytest_args = ["-p", "no:cacheprovider", "-m", "not browser"]
+    pytest_args = ["-p", "no:cacheprovider", "-p", "scripts.mutation_reset"]
+    pytest_args += ["-m", "not browser"]
     if module.select:
         pytest_args += ["-k", module.select]
     return (
