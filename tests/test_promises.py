@@ -531,3 +531,96 @@ def test_a_newer_note_with_the_same_title_gets_the_suffix_never_the_older(rules)
     assert clash.message == (
         "the URL 2026/10/s/ is already used by x.md; choose another slug"
     )
+
+
+def test_a_ledger_read_again_keeps_runs_after_a_shown_line_and_their_times(tmp_path):
+    from plugins.whatsapp.ledger import (
+        HEADER,
+        append,
+        format_run,
+        format_shown,
+        prepare,
+        read_ledger,
+    )
+
+    path = tmp_path / "new-folder" / "registry" / "share-ledger.tsv"
+    prepare(path)  # folders made, header written
+    assert path.read_text(encoding="utf-8") == HEADER
+    fresh = read_ledger(path)
+    assert fresh.runs == [] and not fresh.has_tail
+    for n in (1, 2, 3):
+        append(path, format_run(ledger_run(f"r{n}", [("g", f"2026/11/{n}/", "क")])))
+    append(path, format_shown(["r1", "r2"], RUN_TIME))
+    append(path, format_run(ledger_run("r4", [("g", "2026/11/4/", "ख")])))
+    state = read_ledger(path)
+    assert [(r.id, r.time, r.shown) for r in state.runs] == [
+        ("r1", RUN_TIME, True),
+        ("r2", RUN_TIME, True),
+        ("r3", RUN_TIME, False),
+        ("r4", RUN_TIME, False),
+    ]
+    assert not state.has_tail
+
+
+def test_a_torn_ledger_line_or_letter_is_set_aside_not_refused(tmp_path):
+    from plugins.whatsapp.ledger import HEADER, format_run, prepare, read_ledger
+
+    path = tmp_path / "share-ledger.tsv"
+    path.write_bytes(b"")
+    assert read_ledger(path).runs == [] and not read_ledger(path).has_tail
+    path.write_bytes(b"r1\t2026")  # a crash while writing the very first line
+    state = read_ledger(path)
+    assert (state.runs, state.tail_offset, state.tail_lines) == ([], 0, 1)
+    prepare(path)
+    assert path.read_bytes() == b""
+    whole = (HEADER + format_run(ledger_run("r1", [("g", "2026/11/a/", "क")]))).encode()
+    torn = format_run(ledger_run("r2", [("g", "2026/11/b/", "नामली")])).encode()
+    path.write_bytes(whole + torn[: torn.index("नामली".encode()) + 4])  # mid-letter
+    state = read_ledger(path)
+    assert [r.id for r in state.runs] == ["r1"] and state.tail_offset == len(whole)
+    # two unfinished runs in a row, then a whole one: neither unfinished counts
+    unfinished = [
+        "".join(format_run(ledger_run(r, [("g", "u", "t")] * 2)).splitlines(True)[:2])
+        for r in ("r5", "r6")
+    ]
+    path.write_bytes(
+        whole + "".join(unfinished).encode() + format_run(ledger_run("r7", [])).encode()
+    )
+    state = read_ledger(path)
+    assert [r.id for r in state.runs] == ["r1", "r7"] and state.abandoned_lines == 4
+
+
+def test_a_damaged_ledger_says_what_is_wrong(tmp_path):
+    from plugins.press_notes.problems import ContentError
+    from plugins.whatsapp.ledger import HEADER, prepare, read_ledger
+
+    path = tmp_path / "share-ledger.tsv"
+    cells = (
+        "expected 6 tab-separated cells with an event in "
+        "('start', 'offer', 'end', 'shown')"
+    )
+    for bad, message in (
+        (b"r1\tt\toffer\tg\t\xff\xfe\td\n", "not UTF-8 text"),
+        (b"r1\tt\tsent\tg\tu\td\n", cells),
+        (
+            b"r9\tt\tend\t-\t2\t-\n",
+            "run r9 ends after 2 lines but 0 precede it; lines were removed by hand",
+        ),
+    ):
+        path.write_bytes(HEADER.encode("utf-8") + bad)
+        for reader in (read_ledger, prepare):  # a writer refuses it too
+            with pytest.raises(ContentError) as refused:
+                reader(path)
+            (problem,) = refused.value.problems
+            assert problem.message == message
+            assert problem.path.endswith("share-ledger.tsv")
+
+
+def test_a_failed_ledger_write_leaves_no_temporary_file(tmp_path):
+    from plugins.whatsapp.ledger import atomic_write
+
+    target = tmp_path / "registry" / "share-ledger.tsv"
+    target.mkdir(parents=True)  # a folder where the file should be
+    with pytest.raises(IsADirectoryError):
+        atomic_write(target, b"x")
+    assert [p.name for p in target.parent.iterdir()] == ["share-ledger.tsv"]
