@@ -13,7 +13,7 @@ import sys
 
 def pytest_sessionstart(session) -> None:
     for name, module in list(sys.modules.items()):
-        if name == "plugins" or name.startswith("plugins."):
+        if name.split(".")[0] in ("plugins", "scripts"):
             for value in list(vars(module).values()):
                 clear = getattr(value, "cache_clear", None)
                 if callable(clear):

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT
+from support import ROOT
 
 from scripts.mutate import Score, load_equivalent, load_modules
 

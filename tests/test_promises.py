@@ -7,12 +7,12 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 from pelican.settings import read_settings
+from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
+from plugins.core.errors import BuildFailed
 from plugins.press_notes.press_notes import registry_for
 from plugins.press_notes.validate import Rules, check_note
-from plugins.site_build import BuildFailed
 
 # note_text() writes the header in this order, one field a line.
 HEADER_LINES = {
@@ -319,7 +319,7 @@ def test_a_run_cut_off_by_a_crash_never_counts_and_the_ledger_is_repaired(tmp_pa
 
 
 def test_a_damaged_ledger_is_refused_naming_its_line(tmp_path):
-    from plugins.press_notes.problems import ContentError
+    from plugins.core.errors import ContentError
     from plugins.whatsapp.ledger import HEADER, read_ledger
 
     path = tmp_path / "share-ledger.tsv"
@@ -343,7 +343,8 @@ def test_a_damaged_ledger_is_refused_naming_its_line(tmp_path):
 
 KNOWN_FIELDS = (
     "title, date, district, thana, category, reporter, summary, tags, slug, "
-    "image, image_alt, modified, status, scope"
+    "image, image_alt, modified, status, scope, source, source_url, source_hash, "
+    "old_url"
 )
 THANA_FIX = "Use a name from content/registry/thanas.toml, or add the station there."
 PROBLEMS = {
@@ -352,8 +353,10 @@ PROBLEMS = {
         (
             10,
             "titel",
-            "unknown field 'titel'; did you mean 'title'? "
-            f"Known fields: {KNOWN_FIELDS}.",
+            (
+                "unknown field 'titel'; did you mean 'title'? "
+                f"Known fields: {KNOWN_FIELDS}."
+            ),
         ),
     ),
     "unknown field": (
@@ -373,8 +376,10 @@ PROBLEMS = {
         (
             4,
             "thana",
-            "'नामलि' is not a police station in the registry; "
-            f"did you mean 'नामली'? {THANA_FIX}",
+            (
+                "'नामलि' is not a police station in the registry; "
+                f"did you mean 'नामली'? {THANA_FIX}"
+            ),
         ),
     ),
     "unknown station": (
@@ -386,8 +391,10 @@ PROBLEMS = {
         (
             5,
             "category",
-            "'यातायत' is not a category; did you mean 'यातायात'? Use one "
-            "of: सामुदायिक पुलिसिंग, यातायात, अपराध, बरामदगी, जन जागरूकता.",
+            (
+                "'यातायत' is not a category; did you mean 'यातायात'? Use one "
+                "of: सामुदायिक पुलिसिंग, यातायात, अपराध, बरामदगी, जन जागरूकता."
+            ),
         ),
     ),
     "slug with capitals": (
@@ -395,8 +402,10 @@ PROBLEMS = {
         (
             9,
             "slug",
-            "'Namli_Shivir' must be lowercase ASCII words joined by "
-            "hyphens, or leave the line out to make one from the title",
+            (
+                "'Namli_Shivir' must be lowercase ASCII words joined by "
+                "hyphens, or leave the line out to make one from the title"
+            ),
         ),
     ),
     "long summary": (
@@ -416,8 +425,10 @@ PROBLEMS = {
         (
             10,
             "scope",
-            "'state' must be 'district' (the note concerns the whole "
-            "district) or 'thana' (only its police station, the default)",
+            (
+                "'state' must be 'district' (the note concerns the whole "
+                "district) or 'thana' (only its police station, the default)"
+            ),
         ),
     ),
     "photo not a photo": (
@@ -429,8 +440,10 @@ PROBLEMS = {
         (
             10,
             "image",
-            "'/images/a.jpg': write the photo's path from content/, like "
-            "images/2026/11/photo.jpg (no leading / or ./ and no ..)",
+            (
+                "'/images/a.jpg': write the photo's path from content/, like "
+                "images/2026/11/photo.jpg (no leading / or ./ and no ..)"
+            ),
         ),
     ),
     "photo named like a copy": (
@@ -438,8 +451,10 @@ PROBLEMS = {
         (
             10,
             "image",
-            "'images/a-480W.JPG': names ending in -<number>w are kept "
-            "for the smaller copies the build makes; rename the photo",
+            (
+                "'images/a-480W.JPG': names ending in -<number>w are kept "
+                "for the smaller copies the build makes; rename the photo"
+            ),
         ),
     ),
     "description without photo": (
@@ -505,7 +520,7 @@ def test_a_missing_photo_says_where_to_put_it(rules):
 
 
 def test_a_newer_note_with_the_same_title_gets_the_suffix_never_the_older(rules):
-    from plugins.press_notes.frontmatter import scan_header
+    from plugins.core.header import scan_header
     from plugins.press_notes.validate import assign_slugs, url_clashes
 
     title = "नामली में यातायात शिविर"
@@ -591,7 +606,7 @@ def test_a_torn_ledger_line_or_letter_is_set_aside_not_refused(tmp_path):
 
 
 def test_a_damaged_ledger_says_what_is_wrong(tmp_path):
-    from plugins.press_notes.problems import ContentError
+    from plugins.core.errors import ContentError
     from plugins.whatsapp.ledger import HEADER, prepare, read_ledger
 
     path = tmp_path / "share-ledger.tsv"
@@ -617,10 +632,10 @@ def test_a_damaged_ledger_says_what_is_wrong(tmp_path):
 
 
 def test_a_failed_ledger_write_leaves_no_temporary_file(tmp_path):
-    from plugins.whatsapp.ledger import atomic_write
+    from plugins.core.files import write_atomic
 
     target = tmp_path / "registry" / "share-ledger.tsv"
     target.mkdir(parents=True)  # a folder where the file should be
     with pytest.raises(IsADirectoryError):
-        atomic_write(target, b"x")
+        write_atomic(target, b"x", durable=True)
     assert [p.name for p in target.parent.iterdir()] == ["share-ledger.tsv"]
