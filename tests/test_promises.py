@@ -280,6 +280,9 @@ def test_the_ledger_says_what_each_group_was_offered_and_since_when(tmp_path):
     assert state.run("r2").offers == [("namli-1", "2026/11/b/", "ख")]
     assert state.run("r3") is None
     assert [r.shown for r in state.runs] == [False, False]  # not yet published
+    assert not state.has_tail and state.tail_lines == 0
+    append(path, format_run(ledger_run("r3", [("g", "2026/11/c/", "CCTV X")])))
+    assert read_ledger(path).run("r3").offers == [("g", "2026/11/c/", "CCTV X")]
 
 
 def test_a_run_cut_off_by_a_crash_never_counts_and_the_ledger_is_repaired(tmp_path):
