@@ -358,3 +358,16 @@ def test(c, k="", workers="auto"):
     select = f" -k {k!r}" if k else ""
     spread = "" if str(workers) == "0" else f" -n {workers} --dist loadfile"
     c.run(f"{sys.executable} -m pytest{spread}{select}", pty=False)
+
+
+@task(
+    help={
+        "module": "one module from scripts/mutation/modules.toml (default: all)",
+        "jobs": "mutants tested in parallel (default 2)",
+    }
+)
+def mutate(c, module="", jobs=2):
+    """Mutation testing: the share of small code changes the tests catch."""
+    from scripts.mutate import main
+
+    sys.exit(main([*([module] if module else []), "--jobs", str(jobs)]))

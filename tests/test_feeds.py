@@ -154,7 +154,10 @@ def text(el, path: str) -> str:
 
 
 def test_rss_channels_and_items_have_what_rss_2_requires(site):
-    for path in sorted((site / "feeds").rglob("*.rss.xml")):
+    paths = sorted((site / "feeds").rglob("*.rss.xml"))
+    assert paths
+    items = 0
+    for path in paths:
         rss = xml(path)
         assert rss.tag == "rss" and rss.get("version") == "2.0"
         channel = rss.find("channel")
@@ -166,6 +169,7 @@ def test_rss_channels_and_items_have_what_rss_2_requires(site):
         assert self_link.get("href") == f"{BASE}/{path.relative_to(site)}"
         assert text(channel, "lastBuildDate").endswith("+0530")
         for item in channel.findall("item"):
+            items += 1
             assert DEVANAGARI.search(text(item, "title"))
             assert text(item, "link").startswith(f"{BASE}/")
             assert item.find("guid").get("isPermaLink") == "false"
@@ -176,10 +180,14 @@ def test_rss_channels_and_items_have_what_rss_2_requires(site):
             assert "<p>" in text(item, "content:encoded")
             assert DEVANAGARI.search(text(item, "dc:creator"))
             assert len(item.findall("category")) >= 2
+    assert items > 0
 
 
 def test_atom_feeds_and_entries_have_what_rfc_4287_requires(site):
-    for path in sorted((site / "feeds").rglob("*.atom.xml")):
+    paths = sorted((site / "feeds").rglob("*.atom.xml"))
+    assert paths
+    checked = 0
+    for path in paths:
         feed = xml(path)
         assert feed.tag == f"{{{ATOM}}}feed"
         assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "hi"
@@ -198,11 +206,16 @@ def test_atom_feeds_and_entries_have_what_rfc_4287_requires(site):
             alternates = entry.findall("atom:link[@rel='alternate']", NS)
             assert len(alternates) == 1
             assert alternates[0].get("href").startswith(f"{BASE}/")
-            assert entry.find("atom:author/atom:name", NS) is not None or feed_author
+            assert (
+                entry.find("atom:author/atom:name", NS) is not None
+                or feed_author is not None
+            )
             assert DEVANAGARI.search(text(entry, "atom:summary"))
             assert entry.find("atom:content", NS).get("type") == "html"
             terms = [c.get("term") for c in entry.findall("atom:category", NS)]
             assert len(terms) >= 2
+            checked += 1
+    assert checked > 0
 
 
 def test_ids_are_unique_in_every_feed_and_the_same_in_every_feed(site, notes):

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta, timezone
 
 from support import ROOT, build_site, read_html
 from test_translations import visible_theme_text
 
 from plugins.hindi_text.reading import count_words, reading_minutes
+
+# Indian time, written out here rather than taken from the code under test
+IST = timezone(timedelta(hours=5, minutes=30))
 
 
 def test_hindi_words_are_counted_whole():
@@ -18,19 +22,22 @@ def test_hindi_words_are_counted_whole():
 
 
 def test_reading_minutes():
+    assert reading_minutes("", wpm=160) == 1  # never "0 minutes"
     assert reading_minutes("शब्द " * 10, wpm=160) == 1
+    assert reading_minutes("शब्द " * 160, wpm=160) == 1
     assert reading_minutes("शब्द " * 161, wpm=160) == 2
+    assert reading_minutes("शब्द " * 320) == 2  # 160 a minute by default
+    assert reading_minutes("शब्द " * 321) == 3
+    assert reading_minutes("शब्द " * 100, wpm=50) == 2
 
 
 def test_note_page_shows_reading_time(site):
     note = read_html(
         site / "2026/11/bilpank-gram-nagar-raksha-samiti-baithak/index.html"
     )
-    words = count_words(
-        note.select_one("[data-content].content, .content").get_text(" ")
-    )
-    expected = reading_minutes(" ".join(["x"] * words))
-    assert f"पढ़ने में {expected} मिनट" in note.get_text(" ")
+    # The note's text is 331 words (`wc -w` of its Markdown body): at 160
+    # words a minute, 3 minutes (anything from 321 to 480 words is 3).
+    assert "पढ़ने में 3 मिनट" in note.get_text(" ")
 
 
 def test_one_setting_switches_every_ui_number_to_devanagari(tmp_path):
@@ -59,11 +66,9 @@ def test_one_setting_switches_every_ui_number_to_devanagari(tmp_path):
 
 
 def test_fast_dates_match_babels_patterns_for_every_month():
-    from datetime import datetime
-
     from babel.dates import format_datetime
 
-    from plugins.hindi_text.dates import IST, hindi_date, hindi_month_year
+    from plugins.hindi_text.dates import hindi_date, hindi_month_year
 
     for month in range(1, 13):
         day = datetime(2026, month, 9, 23, 50, tzinfo=IST)
@@ -72,14 +77,18 @@ def test_fast_dates_match_babels_patterns_for_every_month():
 
 
 def test_fast_date_and_time_match_babel_at_every_minute_of_a_day():
-    from datetime import datetime, timedelta
-
     from babel.dates import format_datetime
 
-    from plugins.hindi_text.dates import IST, hindi_datetime
+    from plugins.hindi_text.dates import hindi_datetime
 
-    start = datetime(2026, 2, 28, 0, 0, tzinfo=IST)
+    # README's example: 06:00 UTC is 11:30 in the morning in India
+    assert hindi_datetime(datetime(2026, 11, 27, 6, 0, tzinfo=UTC)) == (
+        "27 नवंबर 2026, सुबह 11:30"
+    )
+    start = datetime(2026, 2, 27, 18, 30, tzinfo=UTC)  # 28 February, 00:00 IST
     for minute in range(24 * 60):
         moment = start + timedelta(minutes=minute)
-        expected = format_datetime(moment, "d MMMM y, B h:mm", locale="hi_IN")
+        expected = format_datetime(
+            moment, "d MMMM y, B h:mm", tzinfo=IST, locale="hi_IN"
+        )
         assert hindi_datetime(moment) == expected

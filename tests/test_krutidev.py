@@ -150,6 +150,15 @@ def test_score_range(text: str) -> None:
     assert 0.0 <= krutidev_score(text) <= 1.0
 
 
+def test_score_is_the_share_of_krutidev_words_times_the_latin_share() -> None:
+    # iqfyl (पुलिस) and ds (के) look like Kruti Dev, "the" does not: 2 of 3
+    assert krutidev_score("iqfyl ds the") == pytest.approx(2 / 3)
+    # both words Kruti Dev, but 4 ASCII letters against 5 Devanagari characters
+    assert krutidev_score("ds gS पुलिस") == pytest.approx(4 / 9)
+    assert krutidev_score("iqfyl ds gS esa") == 1.0
+    assert krutidev_score("the police station") == 0.0
+
+
 def test_unicode_and_english_score_low() -> None:
     assert krutidev_score(NOT_KRUTIDEV_TEXTS["unicode-note"]) == 0.0
     assert krutidev_score(NOT_KRUTIDEV_TEXTS["english"]) < 0.1

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from pelican.settings import read_settings
 from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
 from plugins.core.header import scan_header
-from plugins.hindi_text.dates import IST
 from plugins.press_notes.press_notes import registry_for
 from plugins.press_notes.validate import Rules, check_note
 from scripts.new_note import NewNoteError, create_note
 
 INVOKE = [sys.executable, "-m", "invoke"]
+IST = timezone(timedelta(hours=5, minutes=30))  # Indian time, written out here
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +79,7 @@ def test_create_note_fills_every_field_and_never_overwrites(tmp_path, registry):
         Rules(registry=registry, content_root=tmp_path),
     )
     assert {p.field for p in problems} == {"summary", None}  # summary and body
+    first = path.read_bytes()
     again = create_note(
         notes,
         registry,
@@ -88,7 +89,13 @@ def test_create_note_fills_every_field_and_never_overwrites(tmp_path, registry):
         now=when,
     )
     assert again.name == "alot-thane-mein-avaidh-sharab-jabt-2.md"
-    assert header.value("title") == "आलोट थाने में अवैध शराब जब्त"
+    assert path.read_bytes() == first  # the first note is left as it was
+    second = scan_header(again.read_text(encoding="utf-8"))
+    assert second.value("title") == "आलोट थाने में अवैध शराब जब्त"
+    assert second.value("slug") == "alot-thane-mein-avaidh-sharab-jabt-2"
+    assert second.value("thana") == "आलोट"
+    assert second.value("reporter") == "रेखा चौहान"
+    assert second.value("date") == "2026-11-27 09:05"
 
 
 def test_create_note_refuses_unknown_station(tmp_path, registry):

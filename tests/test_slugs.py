@@ -20,7 +20,10 @@ from plugins.hindi_text.slugs import (
 )
 
 DATA = Path(__file__).resolve().parent / "data"
-MIN_ACCURACY = 0.95
+# Misses allowed in each list: what the rules miss today (322/327 words,
+# 29/30 headlines), so one more miss fails.
+MAX_WORD_MISSES = 5
+MAX_HEADLINE_MISSES = 1
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -51,14 +54,15 @@ WORDS = read_tsv("slug_words.tsv")
 HEADLINES = read_tsv("slug_headlines.tsv")
 
 
-def accuracy_report(title: str, results: list[tuple[str, str, str]]) -> float:
-    """Print accuracy and misses of (hindi, produced, accepted) rows."""
+def accuracy_report(title: str, results: list[tuple[str, str, str]]) -> int:
+    """Print accuracy and misses of (hindi, produced, accepted) rows; return
+    the number of misses."""
     misses = [r for r in results if r[1] not in accepted_spellings(r[2])]
     accuracy = 1 - len(misses) / len(results)
     lines = [f"{title}: {accuracy:.1%} ({len(results) - len(misses)}/{len(results)})"]
     lines += [f"  miss: {h} -> {got} (accepted: {ok})" for h, got, ok in misses]
     print("\n".join(lines))
-    return accuracy
+    return len(misses)
 
 
 # --- data files -------------------------------------------------------------
@@ -80,15 +84,15 @@ def test_data_files_are_big_enough_and_well_formed():
 def test_word_accuracy(capsys):
     results = [(h, romanize_word(h), ok) for h, ok in WORDS]
     with capsys.disabled():
-        accuracy = accuracy_report("\nslug words", results)
-    assert accuracy >= MIN_ACCURACY
+        misses = accuracy_report("\nslug words", results)
+    assert misses <= MAX_WORD_MISSES
 
 
 def test_headline_accuracy(capsys):
     results = [(h, slugify(h, max_length=1000), ok) for h, ok in HEADLINES]
     with capsys.disabled():
-        accuracy = accuracy_report("\nslug headlines", results)
-    assert accuracy >= MIN_ACCURACY
+        misses = accuracy_report("\nslug headlines", results)
+    assert misses <= MAX_HEADLINE_MISSES
 
 
 def test_issue_examples():

@@ -435,6 +435,7 @@ def test_the_invoke_task_prints_clean_json():
     groups = GROUP_IDS.findall(
         (ROOT / "content" / "registry" / "groups.toml").read_text(encoding="utf-8")
     )
+    assert groups and batch, "the sample content offers its groups some notes"
     assert set(batch) <= set(groups)
     for urls in batch.values():
         assert urls and all(u.startswith(DEV_BASE + "/2026/") for u in urls)

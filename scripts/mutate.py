@@ -1,0 +1,254 @@
+"""Mutation testing of the modules that hold the bulletin's promises.
+
+`invoke mutate [MODULE]` runs mutmut (pinned in requirements.txt) over each
+module named in scripts/mutation/modules.toml: mutmut changes the code one
+small step at a time (a comparison turned round, a string changed, an
+argument dropped) and runs the module's tests against each change. A change
+the tests do not notice "survives". This prints, per module, the share of
+mutants killed and every survivor as a diff. Survivors that cannot change
+behaviour are listed, each with a reason, in scripts/mutation/equivalent.toml
+and left out of the score.
+
+Each module runs in its own copy of the repository (cache/mutation/<name>/ by
+default), so the working tree is never changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "scripts" / "mutation" / "modules.toml"
+EQUIVALENT = ROOT / "scripts" / "mutation" / "equivalent.toml"
+WORKDIR = ROOT / "cache" / "mutation"
+# What the tests read besides the code: copied into each module's work folder.
+COPIED = (
+    "plugins",
+    "scripts",
+    "tests",
+    "content",
+    "theme",
+    "pelicanconf.py",
+    "publishconf.py",
+    "tasks.py",
+    "pyproject.toml",
+)
+IGNORED = shutil.ignore_patterns("node_modules", "__pycache__", ".pytest_cache")
+# mutmut's exit codes of one mutant's test run that mean the tests noticed it.
+DETECTED = {"killed", "timeout", "segfault"}
+NOT_CHECKED = "not checked"  # a run stopped before it reached the mutant
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    sources: tuple[str, ...]
+    tests: tuple[str, ...]
+    select: str = ""  # a pytest -k expression
+    sample: bool = False
+
+
+@dataclass
+class Score:
+    name: str
+    statuses: dict[str, str]  # mutant name -> mutmut's status
+    equivalent: dict[str, str] = field(default_factory=dict)  # name -> reason
+
+    @property
+    def counted(self) -> dict[str, str]:
+        return {
+            k: v
+            for k, v in self.statuses.items()
+            if k not in self.equivalent and v != NOT_CHECKED
+        }
+
+    @property
+    def unchecked(self) -> int:
+        return sum(1 for v in self.statuses.values() if v == NOT_CHECKED)
+
+    @property
+    def killed(self) -> int:
+        return sum(1 for s in self.counted.values() if s in DETECTED)
+
+    @property
+    def survivors(self) -> list[str]:
+        return sorted(k for k, s in self.counted.items() if s not in DETECTED)
+
+    @property
+    def percent(self) -> float:
+        total = len(self.counted)
+        return 100.0 * self.killed / total if total else 100.0
+
+    def line(self) -> str:
+        unchecked = f", {self.unchecked} not run" if self.unchecked else ""
+        return (
+            f"{self.name}: {self.percent:.1f}% killed "
+            f"({self.killed} of {len(self.counted)} mutants; "
+            f"{len(self.equivalent)} equivalent, {len(self.survivors)} survived"
+            f"{unchecked})"
+        )
+
+
+def load_modules(path: Path = CONFIG) -> dict[str, Module]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {
+        name: Module(
+            name,
+            tuple(entry["sources"]),
+            tuple(entry["tests"]),
+            entry.get("select", ""),
+            bool(entry.get("sample", False)),
+        )
+        for name, entry in data.items()
+    }
+
+
+def load_equivalent(path: Path = EQUIVALENT) -> dict[str, str]:
+    return dict(tomllib.loads(path.read_text(encoding="utf-8"))["equivalent"])
+
+
+def mutmut_config(module: Module) -> str:
+    """The [tool.mutmut] table for `module` (appended to the copy's pyproject)."""
+    also_copy = [p for p in COPIED if p != "pyproject.toml"]
+    pytest_args = ["-p", "no:cacheprovider", "-p", "scripts.mutation_reset"]
+    pytest_args += ["-m", "not browser"]
+    if module.select:
+        pytest_args += ["-k", module.select]
+    return (
+        "\n[tool.mutmut]\n"
+        f"source_paths = {json.dumps(list(module.sources))}\n"
+        f"also_copy = {json.dumps(also_copy)}\n"
+        f"pytest_add_cli_args_test_selection = {json.dumps(list(module.tests))}\n"
+        f"pytest_add_cli_args = {json.dumps(pytest_args)}\n"
+    )
+
+
+def prepare(module: Module, folder: Path) -> None:
+    """A fresh copy of the repository in `folder`, configured for `module`."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=IGNORED)
+        elif source.exists():
+            shutil.copy2(source, folder / name)
+    pyproject = folder / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8") + mutmut_config(module),
+        encoding="utf-8",
+    )
+
+
+def mutmut(folder: Path, *args: str, capture: bool = True) -> str:
+    command = [str(Path(sys.executable).with_name("mutmut")), *args]
+    # properties (tests/test_properties.py) on fewer examples per mutant
+    env = {**os.environ, "BULLETIN_HYPOTHESIS": "mutation"}
+    done = subprocess.run(
+        command,
+        cwd=folder,
+        env=env,
+        capture_output=capture,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        tail = (done.stdout or "")[-3000:] + (done.stderr or "")[-3000:]
+        raise RuntimeError(f"mutmut {' '.join(args)} failed in {folder}:\n{tail}")
+    return done.stdout or ""
+
+
+def statuses(folder: Path) -> dict[str, str]:
+    """Each mutant's status, read from the results mutmut keeps beside it."""
+    from mutmut.stats import status_by_exit_code
+
+    found: dict[str, str] = {}
+    for meta in sorted((folder / "mutants").rglob("*.meta")):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        for name, code in data["exit_code_by_key"].items():
+            found[name] = status_by_exit_code[code]
+    return found
+
+
+def run_module(
+    module: Module,
+    workdir: Path,
+    equivalent: dict[str, str],
+    jobs: int,
+    report_only: bool = False,
+) -> Score:
+    folder = workdir / module.name
+    if not report_only:
+        prepare(module, folder)
+        mutmut(folder, "run", "--max-children", str(jobs))
+    found = statuses(folder)
+    if not found:
+        raise RuntimeError(f"{module.name}: mutmut made no mutants")
+    mine = {k: v for k, v in equivalent.items() if k in found}
+    return Score(module.name, found, mine)
+
+
+def report(score: Score, folder: Path, show_diffs: bool = True) -> str:
+    lines = [score.line()]
+    for name in score.survivors:
+        lines.append(f"  {score.statuses[name]}: {name}")
+        if show_diffs:
+            diff = mutmut(folder, "show", name).splitlines()
+            lines += [
+                f"    {x}"
+                for x in diff
+                if x.startswith(("-", "+")) and not x.startswith(("---", "+++"))
+            ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="invoke mutate", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("modules", nargs="*", help="names from modules.toml")
+    parser.add_argument("--workdir", type=Path, default=WORKDIR)
+    parser.add_argument("--jobs", type=int, default=2, help="parallel mutants")
+    parser.add_argument(
+        "--min-score", type=float, default=0.0, help="fail below this percent"
+    )
+    parser.add_argument("--no-diffs", action="store_true")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="report the last run in --workdir (also one stopped part way)",
+    )
+    args = parser.parse_args(argv)
+    modules = load_modules()
+    unknown = [m for m in args.modules if m not in modules]
+    if unknown:
+        parser.error(f"unknown module {unknown}; known: {', '.join(modules)}")
+    chosen = args.modules or [n for n, m in modules.items() if not m.sample]
+    equivalent = load_equivalent()
+    scores = []
+    for name in chosen:
+        verb = "reporting" if args.report_only else "mutating"
+        print(f"{verb} {name} ({', '.join(modules[name].sources)}) ...", flush=True)
+        score = run_module(
+            modules[name], args.workdir, equivalent, args.jobs, args.report_only
+        )
+        print(report(score, args.workdir / name, not args.no_diffs), flush=True)
+        scores.append(score)
+    if len(scores) > 1:
+        print("\nscore per module:")
+        for score in scores:
+            print(f"  {score.line()}")
+    low = [s.name for s in scores if s.percent < args.min_score]
+    return 1 if low else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

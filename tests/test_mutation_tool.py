@@ -1,0 +1,63 @@
+"""`invoke mutate` keeps working: a small fixed sample (scripts/mutation/
+modules.toml, [sample]) is mutated and its score and survivors reported."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from support import ROOT
+
+from scripts.mutate import Score, load_equivalent, load_modules
+
+
+def test_the_sample_run_reports_kills_and_survivors_with_diffs(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "scripts.mutate", "sample", "--workdir", tmp_path],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    score = re.search(
+        r"^sample: (\d+\.\d)% killed \((\d+) of (\d+) mutants; 0 equivalent, "
+        r"(\d+) survived\)$",
+        done.stdout,
+        re.MULTILINE,
+    )
+    assert score, done.stdout
+    killed, total, survived = (int(score[i]) for i in (2, 3, 4))
+    # count_words is tested by the sample's test: its mutants are killed;
+    # minutes_for and reading_minutes are not: theirs survive, with a diff.
+    assert killed > 0 and survived > 0 and killed + survived == total
+    assert float(score[1]) == round(100 * killed / total, 1)
+    survivors = re.findall(
+        r"^  (?:survived|no tests|suspicious): (\S+)$", done.stdout, re.M
+    )
+    assert len(survivors) == survived
+    assert all("minutes" in name for name in survivors), survivors
+    # each survivor with its diff: the line as written and as mutated
+    assert "    -    return minutes_for(count_words(text), wpm)\n" in done.stdout
+    assert "    +    return minutes_for(None, wpm)\n" in done.stdout
+
+
+def test_equivalent_mutants_leave_the_score():
+    score = Score("m", {"a": "killed", "b": "survived", "c": "survived"})
+    assert (score.killed, score.survivors, score.percent) == (1, ["b", "c"], 100 / 3)
+    score.equivalent = {"c": "same output"}
+    assert (score.killed, score.survivors, score.percent) == (1, ["b"], 50.0)
+
+
+def test_every_configured_module_and_equivalent_entry_is_well_formed():
+    modules = load_modules()
+    assert {"slugs", "validation", "sanitize", "ledger"} <= set(modules)
+    for module in modules.values():
+        assert module.sources and module.tests, module.name
+        for path in [*module.sources, *(t.split("::")[0] for t in module.tests)]:
+            assert (ROOT / path).is_file(), path
+    for name, reason in load_equivalent().items():
+        assert name.startswith("plugins.") and "__mutmut_" in name, name
+        assert reason.strip(), name
