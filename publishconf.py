@@ -36,3 +36,8 @@ PUBLISH_AFTER = os.environ.get("BULLETIN_PUBLISH_AFTER", "")
 PUBLISH_GIT_REMOTE = "origin"
 # The search index is made for the published site (see SEARCH in pelicanconf.py).
 SEARCH = {**SEARCH, "index": True}  # noqa: F405
+
+# Drafts are previewed in development (/drafts/<slug>/, e.g. what `invoke
+# ingest` wrote); the published site has none.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""

@@ -50,3 +50,29 @@ def test_production_build_without_the_address_stops_clearly(tmp_path, monkeypatc
     with pytest.raises((BuildFailed, SystemExit), match="BULLETIN_SITEURL"):
         build(PUBLISH, {"OUTPUT_PATH": str(tmp_path / "output")})
     assert not (tmp_path / "output").exists()
+
+
+def test_drafts_are_previewed_in_development_but_never_published(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org/")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    note = content / "notes/2026/11/bilpank-gram-nagar-raksha-samiti-baithak.md"
+    draft = content / "notes/2026/11/ek-draft.md"
+    draft.write_text(
+        note.read_text(encoding="utf-8")
+        .replace("slug: bilpank-gram-nagar-raksha-samiti-baithak", "slug: ek-draft")
+        .replace("title: ", "status: draft\ntitle: मसौदा: ", 1),
+        encoding="utf-8",
+    )
+    overrides = {"PATH": str(content), "CACHE_PATH": str(tmp_path / "c")}
+    development = tmp_path / "dev"
+    build(str(ROOT / "pelicanconf.py"), {**overrides, "OUTPUT_PATH": str(development)})
+    assert (development / "drafts/ek-draft/index.html").is_file()
+    production = tmp_path / "prod"
+    build(PUBLISH, {**overrides, "OUTPUT_PATH": str(production)})
+    assert (production / "index.html").is_file()
+    assert not (production / "drafts").exists()
+    assert not any("ek-draft" in str(p) for p in production.rglob("*"))

@@ -205,4 +205,6 @@ def all_notes(context: dict) -> list:
     for key in ("articles", "hidden_articles", "drafts"):
         for note in context.get(key, ()):
             notes += [note, *getattr(note, "translations", ())]
-    return notes
+    # A note with no page (drafts in production: DRAFT_SAVE_AS = "") gets no
+    # preview image, photo copies or anything else at its address.
+    return [note for note in notes if getattr(note, "save_as", "")]
