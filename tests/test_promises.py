@@ -347,7 +347,7 @@ def test_a_damaged_ledger_is_refused_naming_its_line(tmp_path):
 KNOWN_FIELDS = (
     "title, date, district, thana, category, reporter, summary, tags, slug, "
     "image, image_alt, modified, status, scope, source, source_url, source_hash, "
-    "old_url"
+    "old_url, reason, correction"
 )
 THANA_FIX = "Use a name from content/registry/thanas.toml, or add the station there."
 PROBLEMS = {
@@ -421,7 +421,11 @@ PROBLEMS = {
     ),
     "unknown status": (
         {"status": "छिपा"},
-        (10, "status", "'छिपा' must be one of ('published', 'draft', 'hidden')"),
+        (
+            10,
+            "status",
+            "'छिपा' must be one of published, draft, hidden, scheduled, withdrawn",
+        ),
     ),
     "unknown scope": (
         {"scope": "state"},
@@ -613,10 +617,7 @@ def test_a_damaged_ledger_says_what_is_wrong(tmp_path):
     from plugins.whatsapp.ledger import HEADER, prepare, read_ledger
 
     path = tmp_path / "share-ledger.tsv"
-    cells = (
-        "expected 6 tab-separated cells with an event in "
-        "('start', 'offer', 'end', 'shown')"
-    )
+    cells = "expected 6 tab-separated cells with an event in start, offer, end, shown"
     for bad, message in (
         (b"r1\tt\toffer\tg\t\xff\xfe\td\n", "not UTF-8 text"),
         (b"r1\tt\tsent\tg\tu\td\n", cells),

@@ -52,9 +52,7 @@ def test_production_build_without_the_address_stops_clearly(tmp_path, monkeypatc
     assert not (tmp_path / "output").exists()
 
 
-def test_drafts_are_previewed_in_development_but_never_published(
-    tmp_path, monkeypatch
-):
+def test_drafts_are_previewed_in_development_but_never_published(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org/")
     monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")
     content = tmp_path / "content"

@@ -8,6 +8,8 @@ is a demonstration.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from support import ROOT, build_site, new_content, note_text, read_html
 
@@ -37,7 +39,18 @@ def publish(tmp_path, monkeypatch, allow: bool):
     else:
         monkeypatch.delenv("BULLETIN_ALLOW_SAMPLES", raising=False)
     output = tmp_path / "output"
-    build(PUBLISH, {"OUTPUT_PATH": str(output), "CACHE_PATH": str(tmp_path / "c")})
+    # a production build records what it published under content/: a copy
+    content = tmp_path / "content"
+    if not content.exists():
+        shutil.copytree(ROOT / "content", content)
+    build(
+        PUBLISH,
+        {
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(tmp_path / "c"),
+        },
+    )
     return output
 
 
