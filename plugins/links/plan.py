@@ -61,7 +61,7 @@ def parse_redirects(text: str, path: Path) -> tuple[list[ManualRedirect], list]:
                         "write the old address, a tab and the new one, each a "
                         "path ending in / (e.g. %(example)s); addresses with ? "
                         "are not supported",
-                        example=f"2019/05/old-slug/{TAB}2026/11/new/",
+                        example="2019/05/old-slug/" + TAB + "2026/11/new/",
                     ),
                 )
             )
