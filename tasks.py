@@ -240,7 +240,7 @@ def publish(c, to="", dry_run=False, rollback=False):
     try:
         report = publish_site(PUBLISH_SETTINGS, to, dry_run=dry_run, rollback=rollback)
     except PublishError as e:
-        sys.exit(f"publish stopped, the live site is unchanged:\n{e}")
+        sys.exit(e.stopped())
     print(report.describe())
 
 

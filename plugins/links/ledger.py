@@ -23,6 +23,7 @@ from pathlib import Path
 
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.files import write_atomic
+from plugins.core.messages import _
 from plugins.whatsapp.ledger import append, clean
 
 HEADER = (
@@ -77,7 +78,7 @@ def parse(data: bytes, path: Path) -> Ledger:
         try:
             text = raw.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError:
-            raise _problem(path, number, "is not UTF-8 text") from None
+            raise _problem(path, number, _("is not UTF-8 text")) from None
         if not text.strip() or text.startswith("#"):
             continue
         cells = text.split("\t")
@@ -85,9 +86,12 @@ def parse(data: bytes, path: Path) -> Ledger:
             raise _problem(
                 path,
                 number,
-                f"expected {COLUMNS} tab-separated cells (time, URL path ending "
-                "in /, note file, note date); the file was changed by hand: restore it "
-                "from version control",
+                _(
+                    "expected %(num)s tab-separated cells (time, URL path ending "
+                    "in /, note file, note date); the file was changed by hand: "
+                    "restore it from version control",
+                    num=COLUMNS,
+                ),
             )
         records.append(Record(cells[0], cells[1], cells[2], cells[3], number))
     return Ledger(records, whole, len(data))

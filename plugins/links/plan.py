@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plugins.core.errors import Problem, display_path
+from plugins.core.messages import _
 
 from .ledger import Record
 
@@ -56,9 +57,12 @@ def parse_redirects(text: str, path: Path) -> tuple[list[ManualRedirect], list]:
                     shown,
                     number,
                     None,
-                    f"write the old address, a tab and the new one, each a "
-                    f"path ending in / (e.g. 2019/05/old-slug/{TAB}2026/11/new/); "
-                    "addresses with ? are not supported",
+                    _(
+                        "write the old address, a tab and the new one, each a "
+                        "path ending in / (e.g. %(example)s); addresses with ? "
+                        "are not supported",
+                        example="2019/05/old-slug/" + TAB + "2026/11/new/",
+                    ),
                 )
             )
             continue
@@ -108,7 +112,10 @@ def plan_links(
                     shown,
                     m.line,
                     None,
-                    f"/{m.old} is a page of this build; remove this redirect",
+                    _(
+                        "/%(old)s is a page of this build; remove this redirect",
+                        old=m.old,
+                    ),
                 )
             )
         elif m.new not in pages:
@@ -117,8 +124,11 @@ def plan_links(
                     shown,
                     m.line,
                     None,
-                    f"/{m.new} is not a page of this build; point the redirect "
-                    "at a note's current address",
+                    _(
+                        "/%(new)s is not a page of this build; point the "
+                        "redirect at a note's current address",
+                        new=m.new,
+                    ),
                 )
             )
         else:
@@ -134,12 +144,18 @@ def plan_links(
                 display_path(ledger_path),
                 rec.line,
                 None,
-                f"the address /{url} was published (note file {rec.note}) but "
-                "this build has no page for it, so shared links would break. "
-                "Either keep the note and take it down with 'status: withdrawn' "
-                "and a 'reason: …' line (readers then see why it was withdrawn), "
-                f"or send readers on: add the line '{url}{TAB}<new address>' to "
-                f"{shown}",
+                _(
+                    "the address /%(url)s was published (note file %(note)s) "
+                    "but this build has no page for it, so shared links would "
+                    "break. Either keep the note and take it down with 'status: "
+                    "withdrawn' and a 'reason: …' line (readers then see why it "
+                    "was withdrawn), or send readers on: add the line "
+                    "'%(url)s%(tab)s<new address>' to %(file)s",
+                    url=url,
+                    note=rec.note,
+                    tab=TAB,
+                    file=shown,
+                ),
             )
         )
     return plan

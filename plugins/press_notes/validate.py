@@ -394,8 +394,10 @@ def _check_withdrawal(h: Header, p) -> list[Problem]:
             p(
                 h.line("reason") or h.line("status"),
                 "reason",
-                "a withdrawn note needs 'reason: …': one Hindi sentence readers "
-                "see at its address, saying why it was withdrawn",
+                _(
+                    "a withdrawn note needs 'reason: …': one Hindi sentence "
+                    "readers see at its address, saying why it was withdrawn"
+                ),
             )
         ]
     if not withdrawn and h.line("reason") is not None:
@@ -403,8 +405,11 @@ def _check_withdrawal(h: Header, p) -> list[Problem]:
             p(
                 h.line("reason"),
                 "reason",
-                "'reason' is only for a withdrawn note: add 'status: withdrawn', "
-                "or remove the line (for a correction, use 'correction: …')",
+                _(
+                    "'reason' is only for a withdrawn note: add 'status: "
+                    "withdrawn', or remove the line (for a correction, use "
+                    "'correction: …')"
+                ),
             )
         ]
     if h.line("correction") is not None and not h.value("correction"):
@@ -412,8 +417,10 @@ def _check_withdrawal(h: Header, p) -> list[Problem]:
             p(
                 h.line("correction"),
                 "correction",
-                "'correction' is empty: write the Hindi correction notice, or "
-                "remove the line",
+                _(
+                    "'correction' is empty: write the Hindi correction notice, "
+                    "or remove the line"
+                ),
             )
         ]
     return []

@@ -59,8 +59,10 @@ def _thanas(
                 where,
                 None,
                 "thanas",
-                "'thanas' must be a list of police station names, "
-                'e.g. thanas = ["नामली"]',
+                _(
+                    "'thanas' must be a list of police station names, e.g. %(example)s",
+                    example='thanas = ["नामली"]',
+                ),
             )
         )
         return ()
@@ -74,8 +76,12 @@ def _thanas(
                     where,
                     None,
                     "thanas",
-                    f"'{name}' is not a police station in the registry; use a "
-                    "name from content/registry/thanas.toml",
+                    _(
+                        "'%(name)s' is not a police station in the registry; use "
+                        "a name from %(registry)s",
+                        name=name,
+                        registry="content/registry/thanas.toml",
+                    ),
                 )
             )
         else:
@@ -91,9 +97,13 @@ def _invite(entry: dict, where: str, problems: list[Problem]) -> str:
                 where,
                 None,
                 "invite",
-                f"'{link}' is not a WhatsApp group invite link; copy it from "
-                "the group's 'Invite via link' screen: "
-                "https://chat.whatsapp.com/ followed by a 22-letter code",
+                _(
+                    "'%(link)s' is not a WhatsApp group invite link; copy it "
+                    "from the group's 'Invite via link' screen: %(prefix)s "
+                    "followed by a 22-letter code",
+                    link=link,
+                    prefix="https://chat.whatsapp.com/",
+                ),
             )
         )
     return link
@@ -175,7 +185,7 @@ def parse_groups(data: dict, path: str, registry: Registry) -> tuple[list, list]
     groups: list[Group] = []
     entries = data.get("group")
     if not isinstance(entries, list) or not entries:
-        return [], [Problem(path, None, "group", "list at least one [[group]]")]
+        return [], [Problem(path, None, "group", _("list at least one [[group]]"))]
     for i, entry in enumerate(entries, start=1):
         label = entry.get("id") if isinstance(entry.get("id"), str) else ""
         where = f"{path} [[group]] #{i}" + (f" '{label}'" if label else "")
@@ -185,7 +195,11 @@ def parse_groups(data: dict, path: str, registry: Registry) -> tuple[list, list]
                     where,
                     None,
                     key,
-                    f"unknown field '{key}'; known fields: {', '.join(FIELDS)}",
+                    _(
+                        "unknown field '%(key)s'; known fields: %(known)s",
+                        key=key,
+                        known=", ".join(FIELDS),
+                    ),
                 )
             )
         group_id = text_field(entry, "id", where, problems)
@@ -195,9 +209,12 @@ def parse_groups(data: dict, path: str, registry: Registry) -> tuple[list, list]
                     where,
                     None,
                     "id",
-                    f"'{group_id}' must be lowercase ASCII words joined by "
-                    "hyphens; never change an id once used (the share ledger "
-                    "refers to it)",
+                    _(
+                        "'%(id)s' must be lowercase ASCII words joined by "
+                        "hyphens; never change an id once used (the share "
+                        "ledger refers to it)",
+                        id=group_id,
+                    ),
                 )
             )
         groups.append(
@@ -226,7 +243,11 @@ def _repeats(groups: list[Group], path: str) -> list[Problem]:
                         f"{path} [[group]] '{g.id}'",
                         None,
                         key,
-                        f"{key} '{value}' is used by another group",
+                        _(
+                            "%(key)s '%(value)s' is used by another group",
+                            key=key,
+                            value=value,
+                        ),
                     )
                 )
             seen.add(value)

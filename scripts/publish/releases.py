@@ -18,6 +18,8 @@ import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from plugins.core.messages import _
+
 from .targets import Target, TargetError
 
 RELEASES = "releases"
@@ -99,8 +101,13 @@ def rsync(
     done = subprocess.run(argv, capture_output=True, text=True)
     if done.returncode != 0:
         raise TargetError(
-            f"publish: rsync to {target} failed ({done.returncode}); the live "
-            f"site is unchanged:\n{done.stderr.strip()}"
+            _(
+                "publish: rsync to %(target)s failed (%(code)s); the live site "
+                "is unchanged:\n%(error)s",
+                target=target,
+                code=done.returncode,
+                error=done.stderr.strip(),
+            )
         )
     return done
 
@@ -177,12 +184,18 @@ def rollback(target: Target) -> tuple[str, str]:
     """Switch `current` to the release before it; return (from, to)."""
     state = read_state(target)
     if state.current is None:
-        raise TargetError(f"publish: nothing is published at {target}")
+        raise TargetError(
+            _("publish: nothing is published at %(target)s", target=target)
+        )
     index = state.releases.index(state.current)
     if index == 0:
         raise TargetError(
-            f"publish: {state.current} is the oldest release kept at {target}; "
-            "there is none to go back to"
+            _(
+                "publish: %(release)s is the oldest release kept at %(target)s; "
+                "there is none to go back to",
+                release=state.current,
+                target=target,
+            )
         )
     previous = state.releases[index - 1]
     switch(target, previous)

@@ -15,6 +15,8 @@ import subprocess
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from plugins.core.messages import _
+
 
 class TargetError(ValueError):
     """The target is written wrongly; the message says how to write it."""
@@ -50,8 +52,12 @@ class Target:
         done = subprocess.run(argv, capture_output=True, text=True)
         if check and done.returncode != 0:
             raise TargetError(
-                f"publish: a command at {self} failed ({done.returncode}): "
-                f"{done.stderr.strip() or done.stdout.strip()}"
+                _(
+                    "publish: a command at %(target)s failed (%(code)s): %(error)s",
+                    target=self,
+                    code=done.returncode,
+                    error=done.stderr.strip() or done.stdout.strip(),
+                )
             )
         return done.stdout
 
@@ -73,16 +79,22 @@ def parse_target(text: str) -> Target:
     text = text.strip()
     if not text:
         raise TargetError(
-            "publish: no target; give --to /srv/bulletin or "
-            "--to ssh://user@host/srv/bulletin, or set PUBLISH_TARGET"
+            _(
+                "publish: no target; give --to /srv/bulletin or "
+                "--to ssh://user@host/srv/bulletin, or set PUBLISH_TARGET"
+            )
         )
     options = tuple(shlex.split(os.environ.get("BULLETIN_SSH_OPTIONS", "")))
     if text.startswith("ssh://"):
         parts = urlsplit(text)
         if not parts.hostname or not parts.path.startswith("/") or parts.path == "/":
             raise TargetError(
-                f"publish: '{text}' must look like ssh://user@host/srv/bulletin "
-                "(an absolute folder on the server)"
+                _(
+                    "publish: '%(text)s' must look like %(example)s (an "
+                    "absolute folder on the server)",
+                    text=text,
+                    example="ssh://user@host/srv/bulletin",
+                )
             )
         host = (
             f"{parts.username}@{parts.hostname}" if parts.username else parts.hostname
@@ -90,7 +102,10 @@ def parse_target(text: str) -> Target:
         return Target(parts.path.rstrip("/"), host, parts.port, options)
     if "://" in text or text.startswith(("rclone:", "git:")):
         raise TargetError(
-            f"publish: '{text}': publish to a folder, ssh://user@host/path, "
-            "rclone:REMOTE:PATH or git:BRANCH"
+            _(
+                "publish: '%(text)s': publish to a folder, ssh://user@host/path, "
+                "rclone:REMOTE:PATH or git:BRANCH",
+                text=text,
+            )
         )
     return Target(os.path.abspath(text))
