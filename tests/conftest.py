@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import sync_playwright
-from support import CHROMIUM, CHROMIUM_ARGS, SETTINGS, read_html
+from support import CHROMIUM, CHROMIUM_ARGS, ROOT, SETTINGS, read_html
 
 from scripts.build import build
 from scripts.serve import make_server
@@ -20,6 +20,34 @@ from scripts.serve import make_server
 os.environ.setdefault("BULLETIN_LANG", "en")
 
 BUILT_SITE_FIXTURES = {"site", "html_pages", "served"}
+
+
+def content_state() -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file under the repository's content/."""
+    content = ROOT / "content"
+    return {
+        str(p.relative_to(content)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(content.rglob("*"))
+        if p.is_file()
+    }
+
+
+def pytest_sessionstart(session) -> None:
+    session.config.content_before = content_state()  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """No test may write into the repository's content/ (tests build copies)."""
+    before = getattr(session.config, "content_before", None)
+    if before is None:
+        return
+    after = content_state()
+    changed = sorted(
+        k for k in before.keys() | after.keys() if before.get(k) != after.get(k)
+    )
+    if changed:
+        print(f"\ntests changed the repository's content/: {changed}")
+        session.exitstatus = 1
 
 
 def pytest_addoption(parser) -> None:
