@@ -18,6 +18,8 @@ from urllib.parse import unquote, urlparse
 
 from bs4 import BeautifulSoup
 
+from plugins.core.photos import IMAGE_SUFFIXES
+
 from .html_text import paragraph_chars, strip_junk, to_markdown
 from .rules import Rules
 from .text import (
@@ -221,7 +223,11 @@ def _local_image(soup, main, page: Path) -> Path | None:
         if not isinstance(src, str) or urlparse(src).scheme or src.startswith("/"):
             continue
         path = (folder / unquote(src)).resolve()
-        if path.is_relative_to(folder) and path.is_file():
+        if (
+            path.is_relative_to(folder)
+            and path.is_file()
+            and path.suffix.lower() in IMAGE_SUFFIXES
+        ):
             return path
     return None
 

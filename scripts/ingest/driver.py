@@ -9,6 +9,7 @@ of the run, or none.
 from __future__ import annotations
 
 import html
+import io
 import os
 import tempfile
 import zipfile
@@ -18,9 +19,11 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from lxml import etree
+from PIL import Image
 
 from plugins.core.errors import did_you_mean, display_path
 from plugins.core.header import scan_header
+from plugins.core.photos import PHOTO_ERRORS, SUFFIX_OF_FORMAT
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
 from scripts.new_note import existing_slugs
@@ -37,6 +40,8 @@ from .wxr import is_wxr, parse_wxr
 
 SOURCE_SUFFIXES = (".txt", ".zip", ".html", ".htm", ".xml")
 ZIP_MEMBER_LIMIT_MB = 64
+# All the photos one chat .zip may bring into content/images/ in one run.
+ZIP_PHOTOS_LIMIT_MB = 128
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 # A photo sent alone, then the text within this time by the same sender:
 # the photo belongs to that text.
@@ -145,6 +150,7 @@ def from_source(source: str, place: Place, options: Options, stdin: str = "") ->
             p
             for p in path.rglob("*")
             if p.is_file()
+            and not p.is_symlink()
             and p.suffix.lower() in SOURCE_SUFFIXES
             # what a browser saves beside a page (page_files/) is not a source
             and not any(
@@ -152,6 +158,8 @@ def from_source(source: str, place: Place, options: Options, stdin: str = "") ->
                 for part in p.relative_to(path).parts[:-1]
             )
         )
+    elif path.is_symlink():
+        raise IngestError(say("link", path=path))
     elif path.is_file():
         files = [path]
     else:
@@ -234,7 +242,10 @@ def _chat_member(names: list[str]) -> str | None:
 
 
 class ZipPhotos:
-    """The photos of a chat .zip by file name, read only when a draft needs one."""
+    """The photos of a chat .zip by file name, read only when a draft needs one,
+    each once, and only while the run's photos stay under ZIP_PHOTOS_LIMIT_MB
+    (a small .zip can hold a huge file: what it writes is bounded).
+    """
 
     def __init__(self, path: Path, archive: zipfile.ZipFile):
         self.path = path
@@ -244,12 +255,47 @@ class ZipPhotos:
             for info in archive.infolist()
             if info.filename.lower().endswith(PHOTO_SUFFIXES)
         }
+        self.read: dict[str, bytes] = {}
 
     def __contains__(self, name: object) -> bool:
         return name in self.members
 
     def __getitem__(self, name: str) -> bytes:
-        return _read_member(self.path, self.archive, self.members[name])
+        if name not in self.read:
+            total = sum(len(data) for data in self.read.values())
+            info = self.members[name]
+            if total + info.file_size > ZIP_PHOTOS_LIMIT_MB * 2**20:
+                raise IngestError(
+                    say(
+                        "zip_too_big",
+                        path=self.path,
+                        name=info.filename,
+                        limit=ZIP_PHOTOS_LIMIT_MB,
+                    )
+                )
+            data = _read_member(self.path, self.archive, info)
+            if not is_photo(data):
+                raise IngestError(
+                    say("zip_not_photo", path=self.path, name=info.filename)
+                )
+            self.read[name] = data
+        return self.read[name]
+
+
+def is_photo_file(path: Path | None) -> bool:
+    """A picture file of at most ZIP_MEMBER_LIMIT_MB (a page's lead photo)."""
+    if path is None or path.stat().st_size > ZIP_MEMBER_LIMIT_MB * 2**20:
+        return False
+    return is_photo(path.read_bytes())
+
+
+def is_photo(data: bytes) -> bool:
+    """True if the bytes are a JPEG, PNG or WebP picture (header read only)."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return im.format in SUFFIX_OF_FORMAT
+    except PHOTO_ERRORS:
+        return False
 
 
 def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -358,7 +404,7 @@ def _from_article(path: Path, page_html: str, place: Place, result: Result) -> N
         draft.guessed.append("date")
         draft.warnings.append(say("no_date"))
     if page.image is not None:
-        draft.image_from = page.image
+        draft.image_from = page.image if is_photo_file(page.image) else None
         draft.image_suffix = page.image.suffix.lower()
     result.drafts.append(draft)
 

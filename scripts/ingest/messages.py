@@ -47,6 +47,16 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "%(path)s: the .zip cannot be read (%(error)s); export the chat again",
         **v,
     ),
+    "zip_not_photo": lambda v: _(
+        "%(path)s: '%(name)s' inside the .zip is named like a photo but is "
+        "not a JPEG, PNG or WebP picture; export the chat again, or remove "
+        "that file from the .zip",
+        **v,
+    ),
+    "link": lambda v: _(
+        "%(path)s is a link to another file; give the file itself",
+        **v,
+    ),
     "zip_too_big": lambda v: _(
         "%(path)s: '%(name)s' inside the .zip is larger than "
         "%(limit)s MB; export the chat again without media",
