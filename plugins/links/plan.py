@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from plugins.core.errors import Problem, display_path
 from plugins.core.messages import _
@@ -18,6 +19,18 @@ from .ledger import Record
 
 # A site path as it appears after the host: no scheme, no query, ends in /.
 PATH_RE = re.compile(r"^(?:[A-Za-z0-9._~%+-]+/)*$")
+DOT_SEGMENTS = {".", ".."}
+
+
+def site_path_ok(path: str) -> bool:
+    """A path of folders ending in /, with no `.` or `..` segment (also
+    percent-encoded): it names one place inside the site.
+    """
+    if not PATH_RE.match(path):
+        return False
+    return not any(unquote(seg) in DOT_SEGMENTS for seg in path.split("/"))
+
+
 TAB = "<TAB>"
 
 
@@ -51,7 +64,7 @@ def parse_redirects(text: str, path: Path) -> tuple[list[ManualRedirect], list]:
             continue
         cells = line.split("\t")
         old, new = (site_path(c) for c in cells) if len(cells) == 2 else ("", "")
-        if len(cells) != 2 or not PATH_RE.match(old) or not PATH_RE.match(new):
+        if len(cells) != 2 or not site_path_ok(old) or not site_path_ok(new):
             problems.append(
                 Problem(
                     shown,
@@ -80,9 +93,68 @@ def imported_redirects(old_urls: dict[str, str]) -> dict[str, str]:
         old = site_path(old_url)
         if old and not old.endswith("/"):
             old += "/"
-        if PATH_RE.match(old) and old:
+        if site_path_ok(old) and old:
             found[old] = url
     return found
+
+
+def taken_addresses(owners: dict[str, Record], note_urls: dict[str, str]) -> list:
+    """A note at an address first published for another note still here."""
+    problems = []
+    current = {url: note for note, url in note_urls.items()}
+    for url, rec in sorted(owners.items()):
+        taker = current.get(url)
+        if taker and taker != rec.note and rec.note in note_urls:
+            problems.append(
+                Problem(
+                    taker,
+                    None,
+                    "slug",
+                    _(
+                        "the address /%(url)s was published for %(note)s, which "
+                        "is now at /%(now)s; shared links must keep leading to "
+                        "it: give this note another slug",
+                        url=url,
+                        note=rec.note,
+                        now=note_urls[rec.note],
+                    ),
+                )
+            )
+    return problems
+
+
+def imported_plan(
+    imported: dict[str, str],
+    owners: dict[str, Record],
+    note_urls: dict[str, str],
+    pages: set[str],
+    plan: LinkPlan,
+    ledger_shown: str,
+) -> list:
+    """Redirects from old_url addresses; one that would take an address this
+    bulletin published for another note is a problem.
+    """
+    problems = []
+    for old, new in imported.items():
+        owner = owners.get(old)
+        if owner and owner.note in note_urls and note_urls[owner.note] != new:
+            problems.append(
+                Problem(
+                    ledger_shown,
+                    owner.line,
+                    "old_url",
+                    _(
+                        "an old_url sends /%(old)s to /%(new)s, but that address "
+                        "was published for %(note)s; remove that old_url line",
+                        old=old,
+                        new=new,
+                        note=owner.note,
+                    ),
+                )
+            )
+        elif old not in pages:
+            plan.redirects[old] = new
+    return problems
 
 
 def plan_links(
@@ -101,9 +173,16 @@ def plan_links(
     imported: old WordPress path -> the note's URL (notes' `old_url`).
     """
     plan = LinkPlan()
-    for old, new in (imported or {}).items():
-        if old not in pages:
-            plan.redirects[old] = new
+    # The note each address was first published for: an address is never
+    # handed to another note while that note is still in the bulletin.
+    owners: dict[str, Record] = {}
+    for rec in recorded:
+        owners.setdefault(rec.url, rec)
+    plan.problems += taken_addresses(owners, note_urls)
+    ledger_shown = display_path(ledger_path)
+    plan.problems += imported_plan(
+        imported or {}, owners, note_urls, pages, plan, ledger_shown
+    )
     shown = display_path(redirects_path)
     for m in manual:
         if m.old in pages:
@@ -133,7 +212,7 @@ def plan_links(
             )
         else:
             plan.redirects[m.old] = m.new
-    for url, rec in sorted({r.url: r for r in recorded}.items()):
+    for url, rec in sorted(owners.items()):
         if url in pages or url in plan.redirects:
             continue
         if rec.note in note_urls:
@@ -141,7 +220,7 @@ def plan_links(
             continue
         plan.problems.append(
             Problem(
-                display_path(ledger_path),
+                ledger_shown,
                 rec.line,
                 None,
                 _(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from plugins.core.errors import BuildFailed
+from plugins.core.errors import BuildFailed, display_path
 from plugins.core.messages import _
 from scripts.build import build, load_settings
 
@@ -100,12 +100,20 @@ def publish(
     overrides = dict(overrides or {})
     settings = load_settings(settings_file, overrides)
     text = to or settings.get("PUBLISH_TARGET", "")
+    if rollback and dry_run:
+        raise PublishError(
+            _(
+                "publish: --rollback switches the live site at once; run it "
+                "without --dry-run (--dry-run only lists what a publish would send)"
+            )
+        )
     if text.startswith("rclone:"):
         return publish_rclone(settings_file, text, dry_run, rollback, overrides)
     if text.startswith("git:"):
         return publish_git(settings, settings_file, text, dry_run, rollback, overrides)
     try:
         target = parse_target(text)
+        refuse_local_target_inside(target, settings)
         keep = int(settings.get("PUBLISH_KEEP", DEFAULT_KEEP))
         after = settings.get("PUBLISH_AFTER", "")
         if rollback:
@@ -135,6 +143,40 @@ def publish(
         deleted=upload.deleted,
         removed=removed,
     )
+
+
+def refuse_local_target_inside(target: Target, settings: dict) -> None:
+    """A folder target may not be, or be inside, the content or output
+    folder (a build replaces the output; content would publish itself), nor
+    the live release of another target (TARGET/current), nor the root.
+    """
+    if target.host:
+        return
+    folder = Path(target.path).resolve()
+    for name in ("PATH", "OUTPUT_PATH"):
+        inside = Path(settings[name]).resolve()
+        if folder == inside or inside in folder.parents:
+            raise TargetError(
+                _(
+                    "publish: the target %(target)s is inside %(folder)s; "
+                    "publish to a folder of its own, such as /srv/bulletin",
+                    target=target.path,
+                    folder=display_path(inside),
+                )
+            )
+    if (
+        folder == Path("/")
+        or folder.name == "current"
+        or (folder.parent.name == "releases")
+    ):
+        raise TargetError(
+            _(
+                "publish: the target %(target)s is a live release or the root; "
+                "give the folder that holds releases/ and current, such as "
+                "/srv/bulletin",
+                target=target.path,
+            )
+        )
 
 
 def publish_rclone(

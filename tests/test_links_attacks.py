@@ -1,0 +1,103 @@
+"""What a careless desk or a hostile contributor cannot do to published
+addresses and to the live site, found by a review of publishing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support import ROOT
+
+from plugins.links.ledger import Record
+from plugins.links.plan import parse_redirects, plan_links, site_path_ok
+from scripts.publish.driver import PublishError, publish
+
+LEDGER = Path("content/registry/published-urls.tsv")
+REDIRECTS = Path("content/registry/redirects.tsv")
+
+
+def record(url: str, note: str, line: int = 1) -> Record:
+    return Record("2026-11-01T10:00:00+05:30", url, note, "2026-09-12", line)
+
+
+def test_an_address_is_never_handed_to_another_note_still_here():
+    recorded = [record("2026/09/alot-sharab/", "notes/a.md")]
+    note_urls = {
+        "notes/a.md": "2026/10/alot-naya/",
+        "notes/b.md": "2026/09/alot-sharab/",
+    }
+    plan = plan_links(
+        recorded, [], note_urls, set(note_urls.values()), LEDGER, REDIRECTS
+    )
+    assert [(p.path, p.field) for p in plan.problems] == [("notes/b.md", "slug")]
+    assert "notes/a.md" in plan.problems[0].message
+
+
+def test_a_renamed_note_file_keeps_its_address():
+    recorded = [record("2026/09/alot-sharab/", "notes/old-name.md")]
+    note_urls = {"notes/new-name.md": "2026/09/alot-sharab/"}
+    plan = plan_links(
+        recorded, [], note_urls, set(note_urls.values()), LEDGER, REDIRECTS
+    )
+    assert plan.problems == []
+
+
+def test_an_old_url_cannot_take_an_address_published_for_another_note():
+    recorded = [record("2026/10/alot-naya/", "notes/a.md", line=4)]
+    note_urls = {"notes/a.md": "2026/10/alot-naya-2/", "notes/c.md": "2026/10/gum/"}
+    plan = plan_links(
+        recorded,
+        [],
+        note_urls,
+        set(note_urls.values()),
+        LEDGER,
+        REDIRECTS,
+        imported={"2026/10/alot-naya/": "2026/10/gum/"},
+    )
+    assert [(p.line, p.field) for p in plan.problems] == [(4, "old_url")]
+    assert plan.redirects == {"2026/10/alot-naya/": "2026/10/alot-naya-2/"}
+
+
+@pytest.mark.parametrize(
+    "path", ["../../tmp/x/", "2026/../x/", "./", "2026/%2e%2e/x/", "a/%2E/b/"]
+)
+def test_a_redirect_may_not_name_a_place_outside_the_site(path):
+    assert not site_path_ok(path)
+    _redirects, problems = parse_redirects(f"{path}\t2026/10/x/\n", REDIRECTS)
+    assert [p.line for p in problems] == [1]
+
+
+def test_rollback_with_dry_run_is_refused_and_switches_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    target = tmp_path / "target"
+    (target / "releases" / "a").mkdir(parents=True)
+    (target / "releases" / "b").mkdir()
+    (target / "current").symlink_to("releases/b")
+    with pytest.raises(PublishError, match="--rollback"):
+        publish(str(ROOT / "publishconf.py"), str(target), dry_run=True, rollback=True)
+    assert (target / "current").readlink() == Path("releases/b")
+
+
+@pytest.mark.parametrize("inside", ["output/live", "content/live"])
+def test_a_target_inside_the_output_or_content_is_refused(
+    tmp_path, monkeypatch, inside
+):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    overrides = {
+        "PATH": str(tmp_path / "content"),
+        "OUTPUT_PATH": str(tmp_path / "output"),
+    }
+    (tmp_path / "content").mkdir()
+    with pytest.raises(PublishError, match="inside"):
+        publish(
+            str(ROOT / "publishconf.py"),
+            str(tmp_path / inside),
+            overrides=overrides,
+        )
+    assert not (tmp_path / inside).exists()
+
+
+def test_a_live_release_is_not_a_target(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    with pytest.raises(PublishError, match="live release"):
+        publish(str(ROOT / "publishconf.py"), str(tmp_path / "site" / "current"))
