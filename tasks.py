@@ -20,6 +20,16 @@ def _logging() -> None:
     logging.getLogger("pelican").setLevel(logging.WARNING)
 
 
+def whole_number(value) -> int:
+    """An option that must be a whole number, or a clear stop."""
+    from plugins.core.messages import _
+
+    try:
+        return int(value)
+    except ValueError:
+        sys.exit(_("'%(value)s' is not a whole number", value=value))
+
+
 @task(help={"production": "use publishconf.py (needs BULLETIN_SITEURL)"})
 def build(c, production=False):
     """Build the bulletin into output/ (replaced only if the build succeeds)."""
@@ -171,7 +181,7 @@ def ingest(
                 reporter=reporter,
                 sender=from_,
                 since=since or None,
-                min_words=None if min_words is None else int(min_words),
+                min_words=None if min_words is None else whole_number(min_words),
                 dry_run=dry_run,
                 as_json=json,
             )

@@ -5,11 +5,14 @@ photo into content/images/."""
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from support import new_content
+from support import ROOT, new_content
 from test_ingest_run import NOW, make_zip, photo_bytes, settings_for
 
 from scripts.ingest import IngestError, driver, run
@@ -95,3 +98,19 @@ def test_a_file_beside_a_page_that_is_not_a_photo_is_not_copied(tmp_path):
         )
         run(settings_for(content), str(page), now=NOW)
     assert images_under(content) == []
+
+
+def test_text_on_standard_input_that_is_not_utf8_is_named_not_a_crash(tmp_path):
+    content = new_content(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "ingest", "-", "--dry-run"],
+        cwd=ROOT,
+        input=b"\xe9t\xe9 \xe0 Ratlam\n",
+        capture_output=True,
+        env={**os.environ, "BULLETIN_LANG": "en", "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert b"Traceback" not in done.stderr
+    assert b"not text" in done.stderr
+    assert not list((content / "notes").rglob("*.md"))

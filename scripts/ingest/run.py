@@ -12,7 +12,7 @@ from plugins.hindi_text.dates import IST
 from plugins.press_notes import registry_for
 from plugins.press_notes.press_notes import plugin_settings
 
-from .driver import Options, Place, Result, ingest
+from .driver import Options, Place, Result, ingest, read_text
 from .messages import IngestError, say
 from .rules import load_rules
 
@@ -100,6 +100,8 @@ def run(
         dry_run=dry_run,
     )
     if source == "-" and stdin is None:
-        stdin = sys.stdin.read()
+        # bytes, read as a file is: what is not UTF-8 text is named, not a crash
+        data = sys.stdin.buffer.read()
+        stdin = read_text(Path("-"), data) if data.strip() else ""
     result = ingest(source, place_for(settings, now), options, stdin or "")
     return report(result, options, as_json)
