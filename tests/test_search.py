@@ -408,3 +408,33 @@ def test_query_list_names_real_notes():
     slugs = {p.stem for p in Path(ROOT / "content" / "notes").rglob("*.md")}
     named = {s for _, _, expected in query_rows() for s in expected}
     assert named <= slugs, named - slugs
+
+
+@pytest.mark.build
+def test_hidden_and_withdrawn_notes_are_never_indexed(tmp_path):
+    """Pagefind indexes only pages marked data-pagefind-body: a hidden or a
+    withdrawn note's page must not carry it (it would be found by search)."""
+    from support import build_site, new_content, note_text, read_html
+
+    notes = {
+        "2026/10/khula.md": note_text(slug="khula", title="खुली सूचना"),
+        "2026/10/chhipa.md": note_text(
+            slug="chhipa", title="छिपी सूचना", status="hidden"
+        ),
+        "2026/10/vapas.md": note_text(
+            slug="vapas",
+            title="वापस ली गई सूचना",
+            status="withdrawn",
+            reason="गलत जानकारी के कारण यह सूचना वापस ली गई।",
+        ),
+    }
+    output = tmp_path / "output"
+    build_site(new_content(tmp_path, notes), output)
+    marked = {
+        slug: read_html(output / f"2026/10/{slug}/index.html").find(
+            attrs={"data-pagefind-body": True}
+        )
+        is not None
+        for slug in ("khula", "chhipa", "vapas")
+    }
+    assert marked == {"khula": True, "chhipa": False, "vapas": False}
