@@ -127,8 +127,8 @@ def test_site_wide_changes_render_every_note(bulletin):
     # a template edited
     edit(
         bulletin.theme / "templates/article.html",
-        '<article class="note" data-pagefind-body>',
-        '<article class="note n" data-pagefind-body>',
+        '<article class="note"{%',
+        '<article class="note n"{%',
     )
     bulletin.check(reused=0)
     # a UI translation edited
