@@ -33,7 +33,7 @@ IGNORE_FILES = ["**/.*", ".*", "*.krutidev.bak", "*.unicode.md"]
 DELETE_OUTPUT_DIRECTORY = True
 # Pelican keeps what the Markdown reader returned for each unchanged file
 # (sanitized HTML, plain summary, word count); plugins recompute the rest on
-# every build. plugins.site_build puts the cache in a folder named after the
+# every build. The core plugin puts the cache in a folder named after the
 # code and settings that shape it, so an upgrade never reads a stale cache.
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
@@ -58,8 +58,8 @@ PLUGINS = [
     "plugins.whatsapp",
     "plugins.icons",
     "plugins.seo",
-    "plugins.compress",
     "plugins.search",
+    "plugins.compress",
     "plugins.page_reuse",
 ]
 

@@ -55,3 +55,20 @@ def test_copies_are_made_once_and_are_the_same_bytes(tmp_path):
     assert (site / "a.html.gz").read_bytes() == first
     assert (site / "a.html.gz").stat().st_mtime_ns == 10**18
     assert not (site / "tiny.txt.gz").exists()
+
+
+def test_the_search_index_scripts_get_precompressed_copies(tmp_path):
+    """Search writes its index when the build finishes, before compression:
+    web servers then send pagefind.js compressed like the rest."""
+    content = new_content(tmp_path, {"a/n.md": note_text()})
+    output = tmp_path / "output"
+    build_site(
+        content,
+        output,
+        COMPRESS={"enabled": True, "cache": str(tmp_path / "compressed")},
+        SEARCH={"index": True, "cache": str(tmp_path / "search")},
+    )
+    script = output / "pagefind" / "pagefind.js"
+    assert script.is_file()
+    gz = script.with_name("pagefind.js.gz")
+    assert gzip.decompress(gz.read_bytes()) == script.read_bytes()
