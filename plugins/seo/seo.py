@@ -18,6 +18,7 @@ from pelican.generators import Generator
 from PIL import Image
 
 from plugins.core import contract as c
+from plugins.core.contract import all_notes
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
 from plugins.feeds.render import updated
@@ -115,15 +116,14 @@ class SeoGenerator(Generator):
         base = site_base(self.settings)
         pub = publisher(self.settings)
         registry = self.context[c.REGISTRY]
-        for key in ("articles", "hidden_articles", "drafts"):
-            for note in self.context.get(key, ()):
-                json_ld = [
-                    script_json(
-                        note_data(note, pub, note_images(note, base), registry.district)
-                    ),
-                    script_json(breadcrumb_data(note, base, self.settings["SITENAME"])),
-                ]
-                setattr(note, c.JSON_LD, json_ld)
+        for note in all_notes(self.context):
+            json_ld = [
+                script_json(
+                    note_data(note, pub, note_images(note, base), registry.district)
+                ),
+                script_json(breadcrumb_data(note, base, self.settings["SITENAME"])),
+            ]
+            setattr(note, c.JSON_LD, json_ld)
         self.context[c.STATION_JSON_LD] = {
             t.url: script_json(station_data(t, base, registry.district))
             for t in registry.thanas
