@@ -5,7 +5,9 @@ A thin list of commands: each parses its arguments and calls into scripts/.
 
 from __future__ import annotations
 
+import functools
 import logging
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +20,24 @@ PUBLISH_SETTINGS = "publishconf.py"
 def _logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     logging.getLogger("pelican").setLevel(logging.WARNING)
+
+
+def help_after_name(body):
+    """Let `invoke NAME --help` print the task's help.
+
+    Invoke hands `--help` given after a task name to the task's first
+    positional argument that is still empty (`invoke new --help` tried to make
+    a note titled "--help"); this prints the help instead.
+    """
+
+    @functools.wraps(body)
+    def run(c, *args, **kwargs):
+        if "--help" in (*args, *kwargs.values()):
+            name = body.__name__.replace("_", "-")
+            sys.exit(subprocess.call([sys.executable, "-m", "invoke", "--help", name]))
+        return body(c, *args, **kwargs)
+
+    return run
 
 
 def whole_number(value) -> int:
@@ -74,7 +94,8 @@ def check(c):
         "reporter": "reporter; default: $BULLETIN_REPORTER or PRESS_NOTES setting",
     }
 )
-def new(c, title, thana, category="", reporter=""):
+@help_after_name
+def new(c, title, thana="", category="", reporter=""):
     """Start a press note with this title (never overwrites a file)."""
     from pelican.settings import read_settings
 
@@ -99,6 +120,7 @@ def new(c, title, thana, category="", reporter=""):
     help={"text": "Hindi text", "more": "another text (repeat for several)"},
     iterable=["more"],
 )
+@help_after_name
 def slugify(c, text, more=None):
     """Print the romanized URL slug of each text: invoke slugify "…" [-m "…" …]."""
     from plugins.hindi_text.slugs import slugify as make_slug
@@ -115,6 +137,7 @@ def slugify(c, text, more=None):
         "instead, leaving the note as it is",
     }
 )
+@help_after_name
 def krutidev(c, path, in_place=False, output=None):
     """Convert a note typed in Kruti Dev 010 to Unicode Hindi in place (.bak kept)."""
     from pelican.settings import read_settings
@@ -151,6 +174,7 @@ def krutidev(c, path, in_place=False, output=None):
         "json": "print the drafts as a JSON list",
     }
 )
+@help_after_name
 def ingest(
     c,
     source,
@@ -263,8 +287,11 @@ def publish(c, to="", dry_run=False, rollback=False):
         "listen": "nginx: address and port to listen on (default 80)",
     },
 )
-def server_config(c, kind, root, name, listen="80"):
+@help_after_name
+def server_config(c, kind, root="", name="", listen="80"):
     """Print the shipped nginx or Caddy configuration for this server."""
+    if not root or not name:
+        sys.exit("server-config: give --root <folder on the server> --name <host name>")
     from scripts.publish.servers import server_config as config
 
     try:

@@ -94,6 +94,13 @@ def create_note(
         raise NewNoteError(
             _('new: give the note a title: invoke new "<title>" --thana <station>')
         )
+    if not thana.strip():
+        raise NewNoteError(
+            _(
+                'new: give the note\'s police station: invoke new "<title>" '
+                "--thana <station> (a name from thanas.toml)"
+            )
+        )
     thana = _pick(thana, registry.thana_by_name, "thana", "thanas.toml")
     if category:
         category = _pick(

@@ -139,3 +139,44 @@ def test_invoke_new_and_slugify_from_the_command_line(tmp_path):
     )
     assert slugs.stdout.split() == ["manohar-malviya", "sadak-suraksha"]
     assert created.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        ("new", "--thana=STRING"),
+        ("slugify", "--text=STRING"),
+        ("krutidev", "--output=STRING"),
+        ("ingest", "--dry-run"),
+        ("server-config", "--root=STRING"),
+    ],
+)
+def test_help_after_a_command_name_prints_its_help_and_does_nothing(
+    tmp_path, command, option
+):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("tasks.py", "pelicanconf.py"):
+        (repo / name).write_text((ROOT / name).read_text(encoding="utf-8"))
+    (repo / "theme").symlink_to(ROOT / "theme")
+    new_content(repo)
+    before = sorted(p for p in repo.rglob("*") if "__pycache__" not in p.parts)
+    done = subprocess.run(
+        [*INVOKE, command, "--help"],
+        cwd=repo,
+        env={"PYTHONPATH": str(ROOT), "BULLETIN_LANG": "en", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Usage: inv[oke] [--core-opts] {command} ")
+    assert option in done.stdout
+    after = sorted(p for p in repo.rglob("*") if "__pycache__" not in p.parts)
+    assert after == before
+
+
+def test_new_without_a_station_asks_for_one(tmp_path, registry):
+    with pytest.raises(NewNoteError, match=r"^new: give the note's police station"):
+        create_note(tmp_path, registry, title="बैठक", thana=" ", reporter="x")
+    assert not any(tmp_path.iterdir())
