@@ -15,6 +15,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from plugins.core import contract as c
+from plugins.core.files import inside
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
 
@@ -37,7 +38,7 @@ WORDS_TEMPLATE = "_feed_words"
 
 
 def write_bytes(output: Path, rel_path: str, data: bytes) -> None:
-    path = output / rel_path
+    path = inside(output, rel_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
 

@@ -15,7 +15,7 @@ from pelican.generators import Generator
 
 from plugins.core import contract as c
 from plugins.core.contract import all_notes
-from plugins.core.files import cache_folder, place
+from plugins.core.files import cache_folder, inside, place
 from plugins.core.urls import canonical_url, site_base
 
 from .groups import groups_by_thana, is_demonstration, load_groups
@@ -170,12 +170,12 @@ class WhatsAppGenerator(Generator):
     def generate_output(self, writer):
         out = Path(self.output_path)
         for rel, cached in self.images.items():
-            place(cached, out / rel)
+            place(cached, inside(out, rel))
         join_url, share_url = self.conf["join_url"], self.conf["share_url"]
         qr = {}
         for group in self.groups:
             rel = f"{join_url}qr/{group.id}.svg"
-            target = out / rel
+            target = inside(out, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             svg, size = qr_code(group.invite, group.name)
             target.write_bytes(svg)
