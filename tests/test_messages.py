@@ -3,6 +3,8 @@ by a setting or BULLETIN_LANG, every msgid translated."""
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 from support import ROOT
 
@@ -13,6 +15,45 @@ from plugins.core.messages import _, set_language, untranslated_messages
 
 def test_every_message_in_the_code_has_a_hindi_translation():
     assert untranslated_messages([ROOT / "plugins", ROOT / "scripts"]) == []
+
+
+def untranslated_problems(source: str) -> list[int]:
+    """Lines where a problem is made with a bare string as its message."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        message = node.args[-1]
+        if name in ("p", "Problem") and (
+            isinstance(message, ast.JoinedStr)
+            or (isinstance(message, ast.Constant) and isinstance(message.value, str))
+        ):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_every_problem_message_goes_through_the_catalog():
+    code = sorted((ROOT / "plugins").rglob("*.py")) + sorted(
+        (ROOT / "scripts").rglob("*.py")
+    )
+    assert len(code) > 50
+    bare = {
+        str(path.relative_to(ROOT)): lines
+        for path in code
+        if (lines := untranslated_problems(path.read_text(encoding="utf-8")))
+    }
+    assert bare == {}
+
+
+def test_a_bare_problem_message_is_caught():
+    source = (
+        'p(3, "date", "no date")\n'
+        'Problem(path, None, "x", f"{value} is wrong")\n'
+        'p(4, "date", _("fine"))\n'
+    )
+    assert untranslated_problems(source) == [1, 2]
 
 
 def test_an_untranslated_message_is_caught(tmp_path):

@@ -368,7 +368,7 @@ PROBLEMS = {
     ),
     "corrected before written": (
         {"modified": "2026-10-05 10:29"},
-        (10, "modified", "'modified' is earlier than 'date'"),
+        (10, "modified", "'modified' is earlier than 'date'; correct one of the two"),
     ),
     "another district": (
         {"district": "इंदौर"},

@@ -113,7 +113,7 @@ def parse_thanas(
     district_data = data.get("district")
     district = None
     if not isinstance(district_data, dict):
-        problems.append(Problem(path, None, "district", "add a [district] table"))
+        problems.append(Problem(path, None, "district", _("add a [district] table")))
     else:
         where = f"{path} [district]"
         district = District(
@@ -143,7 +143,7 @@ def parse_thanas(
             )
         )
     if not thanas:
-        problems.append(Problem(path, None, "thana", "list at least one [[thana]]"))
+        problems.append(Problem(path, None, "thana", _("list at least one [[thana]]")))
     return district, thanas, problems
 
 
@@ -165,7 +165,7 @@ def parse_categories(
         )
     if not categories:
         problems.append(
-            Problem(path, None, "category", "list at least one [[category]]")
+            Problem(path, None, "category", _("list at least one [[category]]"))
         )
     return categories, problems
 

@@ -209,7 +209,11 @@ def _check_dates(h: Header, p, rules: Rules) -> list[Problem]:
         )
     if date and modified and modified < date:
         problems.append(
-            p(h.line("modified"), "modified", "'modified' is earlier than 'date'")
+            p(
+                h.line("modified"),
+                "modified",
+                _("'modified' is earlier than 'date'; correct one of the two"),
+            )
         )
     return problems
 
@@ -326,8 +330,11 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
                 p(
                     h.line(key),
                     key,
-                    f"'{url}' is not a web address; write it as https://… "
-                    "or leave the line out",
+                    _(
+                        "'%(url)s' is not a web address; write it as https://… "
+                        "or leave the line out",
+                        url=url,
+                    ),
                 )
             )
     problems += _check_image(h, p, rules)
@@ -346,7 +353,9 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
             )
         )
     if not h.body.strip():
-        problems.append(p(h.body_line, None, "the note has no text after the header"))
+        problems.append(
+            p(h.body_line, None, _("the note has no text after the header"))
+        )
     return problems
 
 
@@ -464,7 +473,7 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
             p(
                 h.line("image"),
                 "image",
-                f"'{image}' {problem}",
+                _("'%(value)s' %(problem)s", value=image, problem=problem),
             )
         )
     if not alt:
