@@ -10,6 +10,13 @@ jaora all become the same skeleton. The search page turns a Latin query into
 skeletons with the same rules (SKELETON_RULES, handed to its script as JSON),
 so both sides agree.
 
+A skeleton keeps the word's vowels except where spellings really differ
+(aa/a, ee/i, oo/u, ai/e, au/o, a final vowel, the short a Hindi drops in
+speech between two syllables), and is never shorter than SKELETON_MIN letters:
+Pagefind matches a query word by the beginning of indexed words, so a
+skeleton of one or two letters (qqqq gave k, hatya gave hty) matched words of
+unrelated notes.
+
 Rules use only regex syntax that Python and JavaScript read alike; a
 replacement's \\1 is written $1 by the script.
 """
@@ -29,7 +36,7 @@ from plugins.hindi_text.slugs import (
     tokens,
 )
 
-# Applied in order to a lowercase ASCII word.
+# Applied in order to a lowercase ASCII word; the first only cleans it.
 SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("[^a-z0-9]", ""),
     ("ee", "i"),
@@ -38,6 +45,9 @@ SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("ck", "k"),
     ("sh", "s"),
     ("ph", "f"),
+    ("qu", "kw"),
+    # ow before a consonant is the au of chowk (chauk, chouk).
+    ("ow(?![aeiou])", "o"),
     ("w", "v"),
     ("z", "j"),
     ("q", "k"),
@@ -45,11 +55,15 @@ SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("[ao]u", "o"),
     ("[ae]i", "e"),
     ("^(.{3,}?)(iyon|iyan|iyo|yon|on|en)$", "\\1"),
+    # The short a that Hindi drops in speech between two syllables is
+    # written or left out at will (deepawali and dipavli, samajhaish and
+    # samjhaish); the a of a first syllable (hatya, raksha) is kept.
+    ("(?<=[aeiou][^aeiou])a(?=[^aeiou]+[aeiou])", ""),
     ("^(.{3,}?)[aeiouy]$", "\\1"),
-    # The short a that Hindi drops in speech is written or left out at will
-    # (deepawali and dipavli, samjhaish and samajhaish): never kept.
-    ("\\Ba", ""),
 )
+# A skeleton shorter than this is not used: the word is kept as typed
+# (cleaned by the first rule), so qqqq stays qqqq instead of becoming k.
+SKELETON_MIN = 3
 # Applied to each Devanagari word of a query: plural endings that Pagefind's
 # Hindi stemmer keeps (समितियों would not find समिति, चोरियों not चोरी).
 DEVANAGARI_QUERY_RULES: tuple[tuple[str, str], ...] = (
@@ -62,10 +76,12 @@ _DEVANAGARI = re.compile("[\u0900-\u097f]")
 @lru_cache(maxsize=16384)
 def skeleton(word: str) -> str:
     """The form every spelling variant of a Latin-typed word shares."""
-    word = word.lower()
-    for pattern, replacement in _COMPILED:
-        word = pattern.sub(replacement, word)
-    return word
+    (clean, first), *rest = _COMPILED
+    word = clean.sub(first, word.lower())
+    shape = word
+    for pattern, replacement in rest:
+        shape = pattern.sub(replacement, shape)
+    return shape if len(shape) >= SKELETON_MIN else word
 
 
 @lru_cache(maxsize=16384)
