@@ -301,7 +301,7 @@ def test_filters_narrow_the_results(browser, served):
         "all": {},
         "thana": {"thana": "जावरा शहर"},
         "shreni": {"shreni": "यातायात"},
-        "varsh": {"varsh": "2025"},
+        "both": {"thana": "ताल", "shreni": "यातायात"},
     }.items():
         page = open_search(browser, served, "पुलिस", **params)
         try:
@@ -314,7 +314,137 @@ def test_filters_narrow_the_results(browser, served):
     assert 0 < len(counts["thana"]) < len(counts["all"])
     assert all("जावरा शहर" in r["meta"] for r in counts["thana"])
     assert 0 < len(counts["shreni"]) < len(counts["all"])
-    assert counts["varsh"] == [] and "कोई खबर नहीं" in counts["varsh status"]
+    assert counts["both"] == [] and "कोई खबर नहीं" in counts["both status"]
+
+
+@pytest.mark.browser
+def test_a_filter_value_the_form_does_not_offer_is_left_out(browser, served):
+    """A mistyped or hostile link (?thana=<b>x</b>&varsh=1999) used to filter
+    by a value the form showed as a blank choice: nothing found, no way to
+    see why. Such a value is left out."""
+    plain = open_search(browser, served, "पुलिस")
+    odd = open_search(
+        browser, served, "पुलिस", thana="<b>x</b>", varsh="1999", kram="<i>"
+    )
+    try:
+        expected = [r["slug"] for r in results(plain)]
+        found = [r["slug"] for r in results(odd)]
+        chosen = odd.eval_on_selector_all(
+            "#thana, #varsh, #kram", "els => els.map(e => e.value)"
+        )
+        injected = odd.locator("#khoj b, #khoj i").count()
+    finally:
+        plain.context.close()
+        odd.context.close()
+    assert found == expected and len(found) == 10
+    assert chosen == ["", "", ""] and injected == 0
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["हत्या", "बाढ़", "qqqq", "kidnapping"])
+def test_a_word_no_note_has_finds_nothing_and_says_so(browser, served, query):
+    """हत्या found 7 notes (Pagefind took होती for it once vowel signs were
+    dropped), qqqq 20 (its skeleton was k), kidnapping 10 (ki)."""
+    page = open_search(browser, served, query)
+    try:
+        found = results(page)
+        status = page.inner_text("#khoj-status")
+        browse = page.eval_on_selector_all(
+            "#khoj-browse a",
+            "els => els.filter(a => a.offsetParent).map(a => a.getAttribute('href'))",
+        )
+    finally:
+        page.context.close()
+    assert found == []
+    assert "कोई खबर नहीं" in status
+    assert browse == ["/thana/", "/shreni/", "/archive/"]
+
+
+@pytest.mark.browser
+def test_more_results_tapped_twice_adds_each_note_once(browser, served):
+    """Two taps before the next page had loaded added it twice and lost the
+    rest of the results."""
+    page = open_search(browser, served, "पुलिस")
+    try:
+        total = int(page.inner_text("#khoj-status").split(":")[-1])
+        assert total > 10 and len(results(page)) == 10
+        page.evaluate(
+            "() => { const b = document.getElementById('khoj-more');"
+            " b.click(); b.click(); }"
+        )
+        page.wait_for_function(
+            "() => document.getElementById('khoj-more').hidden"
+            " && !document.getElementById('khoj-more').disabled"
+        )
+        page.wait_for_timeout(300)  # a second page, had it been asked for
+        slugs = [r["slug"] for r in results(page)]
+    finally:
+        page.context.close()
+    assert len(slugs) == len(set(slugs)) == total
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "खबर का कोई शब्द लिखें"),
+        ("   ", "खबर का कोई शब्द लिखें"),
+        ("!!! ??? ...", "केवल चिह्न"),
+        ("\u200f\u202e", "केवल चिह्न"),
+    ],
+)
+def test_an_empty_or_sign_only_query_gets_a_hindi_line_and_examples(
+    browser, served, query, message
+):
+    page = open_search(browser, served, query)
+    try:
+        status = page.inner_text("#khoj-status")
+        examples = page.eval_on_selector_all(
+            "#khoj-help a", "els => els.filter(a => a.offsetParent).map(a => a.href)"
+        )
+        browse = page.locator("#khoj-browse").is_visible()
+        # an example runs its search
+        page.goto(examples[0])
+        page.wait_for_selector("#khoj[data-done]", timeout=15_000)
+        found = results(page)
+    finally:
+        page.context.close()
+    assert message in status
+    assert len(examples) >= 3 and browse
+    assert found
+
+
+@pytest.mark.browser
+def test_a_script_that_could_not_load_is_not_called_javascript_off(browser, served):
+    context = browser.new_context(locale="hi-IN")
+    page = context.new_page()
+    page.route("**/khoj.js", lambda route: route.abort())
+    try:
+        page.goto(f"{served}/khoj/?q=bilpank")
+        page.wait_for_load_state("load")
+        visible = page.inner_text("#khoj")
+    finally:
+        context.close()
+    assert "खोज खुल नहीं पाई" in visible
+    assert "जावास्क्रिप्ट" not in visible
+    assert "थाने" in visible and "पुरालेख" in visible
+
+
+@pytest.mark.browser
+def test_an_index_that_could_not_load_says_so_and_offers_listings(browser, served):
+    context = browser.new_context(locale="hi-IN")
+    page = context.new_page()
+    page.route("**/pagefind/pagefind.js", lambda route: route.abort())
+    try:
+        page.goto(f"{served}/khoj/?q=bilpank")
+        page.wait_for_selector("#khoj[data-done]", timeout=15_000)
+        status = page.inner_text("#khoj-status")
+        browse = page.locator("#khoj-browse").is_visible()
+        visible = page.inner_text("#khoj")
+    finally:
+        context.close()
+    assert "खोज खुल नहीं पाई" in status and browse
+    assert "जावास्क्रिप्ट" not in visible
 
 
 @pytest.mark.browser
@@ -376,9 +506,12 @@ def test_without_javascript_no_form_only_the_listings(browser, served):
         page.goto(f"{served}/khoj/?q=bilpank")
         nojs = page.locator("#khoj-nojs").is_visible()
         form = page.locator("form.khoj-form").is_visible()
+        visible = page.inner_text("#khoj")
+        browse = page.locator("#khoj-browse").is_visible()
     finally:
         context.close()
-    assert nojs and not form
+    assert nojs and not form and browse
+    assert "जावास्क्रिप्ट" in visible and "खोज खुल रही है" not in visible
 
 
 @pytest.mark.browser
