@@ -589,3 +589,117 @@ def test_hidden_and_withdrawn_notes_are_never_indexed(tmp_path):
         for slug in ("khula", "chhipa", "vapas")
     }
     assert marked == {"khula": True, "chhipa": False, "vapas": False}
+
+
+# ------------------------------------------------- digits and zero-width joins
+
+ZWJ, ZWNJ = "\u200d", "\u200c"
+
+
+@pytest.fixture(scope="module")
+def digits_site(tmp_path_factory):
+    """Two notes: one writes its numbers in Devanagari digits and a word with
+    a ZWJ, the other ASCII digits and a word with a ZWNJ."""
+    tmp = tmp_path_factory.mktemp("digits")
+    notes = {
+        "2026/10/devanagari.md": note_text(
+            slug="devanagari-ank",
+            title="कार से २५ पेटी शराब जब्त",
+            body=f"औद्योगिक क्{ZWJ}षेत्र में २५ पेटी शराब मिली।",
+        ),
+        "2026/10/ascii.md": note_text(
+            slug="ascii-ank",
+            title="चालकों से 1480 रुपये समन शुल्क वसूला",
+            body=f"यातायात पुलिस ने शिव{ZWNJ}पुरी मार्ग पर 1480 रुपये वसूले।",
+        ),
+    }
+    output = tmp / "output"
+    build_site(new_content(tmp, notes), output, **INDEX_ON)
+    with serving(output) as base:
+        yield base
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("२५ पेटी", "devanagari-ank"),
+        ("25 पेटी", "devanagari-ank"),
+        ("25 peti", "devanagari-ank"),
+        ("१४८०", "ascii-ank"),
+        ("1480", "ascii-ank"),
+        ("क्षेत्र", "devanagari-ank"),
+        (f"क्{ZWJ}षेत्र", "devanagari-ank"),
+        (f"क्{ZWNJ}षेत्र", "devanagari-ank"),
+        ("शिवपुरी", "ascii-ank"),
+        (f"शिव{ZWNJ}पुरी", "ascii-ank"),
+        (f"शिव{ZWJ}पुरी", "ascii-ank"),
+    ],
+)
+def test_digits_and_zero_width_joins_find_the_same_note(
+    browser, digits_site, query, slug
+):
+    """Devanagari digits in a query were dropped; a ZWJ or ZWNJ split a word
+    in two. Both scripts' digits find a note, with or without joiners."""
+    page = open_search(browser, digits_site, query)
+    try:
+        found = [r["slug"] for r in results(page)]
+    finally:
+        page.context.close()
+    assert found == [slug]
+
+
+# --------------------------------------------------------------- hostile use
+
+
+@pytest.mark.browser
+def test_markup_in_a_query_is_only_text(browser, served):
+    page = open_search(browser, served, '<img src=x onerror="alert(1)">bilpank')
+    dialogs = []
+    page.on("dialog", lambda d: dialogs.append(d.message))
+    try:
+        injected = page.locator("#khoj img").count()
+        typed = page.input_value("#q")
+        found = [r["slug"] for r in results(page)]
+    finally:
+        page.context.close()
+    assert injected == 0 and dialogs == []
+    assert typed.startswith("<img")  # shown as typed, in the box only
+    assert found == []  # img, src, onerror, alert are in no note
+
+
+@pytest.mark.browser
+def test_a_very_long_query_is_cut_not_run_whole(browser, served):
+    """A pasted page was searched whole: Pagefind looks every word up."""
+    query = "bilpank " + " ".join(f"shabd{i}" for i in range(3000))
+    page = open_search(browser, served, query)
+    try:
+        searched = page.evaluate(
+            "async (q) => (await import('/theme/js/khoj.js')).normalizeQuery(q)",
+            query,
+        )
+        status = page.inner_text("#khoj-status")
+    finally:
+        page.context.close()
+    assert searched.split()[0] == "bilpank" and len(searched.split()) <= 8
+    assert "कोई खबर नहीं" in status
+
+
+@pytest.mark.browser
+def test_direction_marks_around_a_query_are_dropped(browser, served):
+    page = open_search(browser, served, "\u202bबिलपांक\u200f \u202ebilpank\u202c")
+    try:
+        found = [r["slug"] for r in results(page)]
+    finally:
+        page.context.close()
+    assert found[:1] == [BILPANK]
+
+
+def test_a_skeleton_is_never_one_or_two_letters():
+    """qqqq became k and hatya hty: Pagefind matched them as the beginning
+    of unrelated words (ka, ki, ko)."""
+    assert skeleton("qqqq") == "qqqq"
+    assert skeleton("hatya") == "haty"
+    assert skeleton("kidnapping") == "kidnaping"
+    for word in ("aa", "ki", "ee", "ho", "rally", "nasha"):
+        assert len(skeleton(word)) >= min(3, len(word)), word
