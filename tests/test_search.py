@@ -87,6 +87,19 @@ def test_plural_endings_pagefind_keeps_are_cut_from_a_query():
     assert re.sub(pattern, py, "थाना") == "थाना"
 
 
+def test_long_independent_vowels_are_typed_short_on_both_sides():
+    """हाइवे did not find a note with हाईवे: Pagefind drops vowel signs but
+    keeps the independent vowels ई and इ apart."""
+    import re
+
+    assert "हाइवे" in search_terms(["हाईवे पर कोहरा"]).split()
+    assert "उपर" in search_terms(["ऊपर"]).split()
+    query = "हाईवे"
+    for pattern, replacement in DEVANAGARI_QUERY_RULES:
+        query = re.sub(pattern, replacement.replace("\\1", r"\1"), query)
+    assert query == "हाइवे"
+
+
 def test_bundle_setting_must_be_one_folder():
     with pytest.raises(ValueError, match="SEARCH"):
         search_plugin.plugin_settings({"SEARCH": {"bundle": "../x"}})

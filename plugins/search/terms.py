@@ -65,10 +65,16 @@ SKELETON_RULES: tuple[tuple[str, str], ...] = (
 # (cleaned by the first rule), so qqqq stays qqqq instead of becoming k.
 SKELETON_MIN = 3
 # Applied to each Devanagari word of a query: plural endings that Pagefind's
-# Hindi stemmer keeps (समितियों would not find समिति, चोरियों not चोरी).
+# Hindi stemmer keeps (समितियों would not find समिति, चोरियों not चोरी); and
+# the independent long vowels ई and ऊ, which readers type short (हाइवे for
+# हाईवे): a query has them short, and a note's words with them are indexed
+# short too (search_terms).
 DEVANAGARI_QUERY_RULES: tuple[tuple[str, str], ...] = (
     ("^(.{2,}?)ि?(यों|याँ|यां|यो)$", "\\1ी"),
+    ("ई", "इ"),
+    ("ऊ", "उ"),
 )
+_SHORT_VOWELS = str.maketrans("ईऊ", "इउ")
 _COMPILED = tuple((re.compile(p), r) for p, r in SKELETON_RULES)
 _DEVANAGARI = re.compile("[\u0900-\u097f]")
 
@@ -99,10 +105,15 @@ def latin_forms(word: str) -> tuple[str, ...]:
 
 
 def search_terms(texts: Iterable[str]) -> str:
-    """Every Latin form of the words of `texts`, each once, space-separated."""
+    """Every Latin form of the words of `texts`, and the short-vowel spelling
+    of those written with ई or ऊ, each once, space-separated.
+    """
     seen: dict[str, None] = {}
     for text in texts:
         for word in tokens(text or ""):
             for form in latin_forms(word):
                 seen.setdefault(form, None)
+            short = word.translate(_SHORT_VOWELS)
+            if short != word:
+                seen.setdefault(short, None)
     return " ".join(seen)
