@@ -9,6 +9,7 @@ tests/data/search_queries.tsv is scored as recall at 5.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote, urlparse
@@ -90,8 +91,6 @@ def test_plural_endings_pagefind_keeps_are_cut_from_a_query():
 def test_long_independent_vowels_are_typed_short_on_both_sides():
     """हाइवे did not find a note with हाईवे: Pagefind drops vowel signs but
     keeps the independent vowels ई and इ apart."""
-    import re
-
     assert "हाइवे" in search_terms(["हाईवे पर कोहरा"]).split()
     assert "उपर" in search_terms(["ऊपर"]).split()
     query = "हाईवे"
@@ -373,27 +372,52 @@ def test_a_word_no_note_has_finds_nothing_and_says_so(browser, served, query):
     assert browse == ["/thana/", "/shreni/", "/archive/"]
 
 
+def show_all(page) -> None:
+    """Tap More results until every result has been read."""
+    while page.locator("#khoj-more").is_visible():
+        page.click("#khoj-more")
+        page.wait_for_function("() => !document.getElementById('khoj-more').disabled")
+
+
 @pytest.mark.browser
 def test_more_results_tapped_twice_adds_each_note_once(browser, served):
     """Two taps before the next page had loaded added it twice and lost the
     rest of the results."""
     page = open_search(browser, served, "पुलिस")
     try:
-        total = int(page.inner_text("#khoj-status").split(":")[-1])
-        assert total > 10 and len(results(page)) == 10
+        assert len(results(page)) == 10
+        assert page.inner_text("#khoj-status").endswith("और अधिक")
         page.evaluate(
             "() => { const b = document.getElementById('khoj-more');"
             " b.click(); b.click(); }"
         )
-        page.wait_for_function(
-            "() => document.getElementById('khoj-more').hidden"
-            " && !document.getElementById('khoj-more').disabled"
-        )
+        page.wait_for_function("() => !document.getElementById('khoj-more').disabled")
         page.wait_for_timeout(300)  # a second page, had it been asked for
+        show_all(page)
+        slugs = [r["slug"] for r in results(page)]
+        status = page.inner_text("#khoj-status")
+    finally:
+        page.context.close()
+    assert len(slugs) == len(set(slugs)) > 10
+    assert status == f"मिली खबरें: {len(slugs)}"
+
+
+@pytest.mark.browser
+def test_notes_sharing_only_consonants_are_not_listed(browser, served, indexed_pages):
+    """Pagefind drops vowel signs, so चोरी (चर) also listed notes with चार
+    and चर्चा, three of them in the first five."""
+    page = open_search(browser, served, "चोरियों")
+    try:
+        show_all(page)
         slugs = [r["slug"] for r in results(page)]
     finally:
         page.context.close()
-    assert len(slugs) == len(set(slugs)) == total
+    pages = {
+        p.split("/")[2]: soup for p, soup in indexed_pages.items() if p.count("/") == 3
+    }
+    assert JAORA_CHORI in slugs[:2]
+    unrelated = [s for s in slugs if "चोर" not in pages[s].article.get_text()]
+    assert unrelated == []
 
 
 @pytest.mark.browser
@@ -716,3 +740,16 @@ def test_a_skeleton_is_never_one_or_two_letters():
     assert skeleton("kidnapping") == "kidnaping"
     for word in ("aa", "ki", "ee", "ho", "rally", "nasha"):
         assert len(skeleton(word)) >= min(3, len(word)), word
+
+
+@pytest.mark.slow
+def test_bench_can_time_the_project_builds_with_search_on(tmp_path):
+    """invoke bench --search: the rebuild ratio as production builds pay it."""
+    from scripts.bench.bench import format_report, run_bench
+
+    report = format_report(run_bench(5, tmp_path / "work", ROOT, search=True))
+    assert re.search(r"^project cold: search index \(Pagefind\) made in", report, re.M)
+    assert re.search(
+        r"^project rebuild: search index \(Pagefind\) made in", report, re.M
+    ), report
+    assert re.search(r"^ratio \d+\.\d\d$", report, re.M)

@@ -164,25 +164,38 @@ function chosenValues(params) {
   return chosen;
 }
 
-// The pager: a tap while a page of results is loading does nothing.
-function pager(results, first) {
+// The pager: each tap adds the next PAGE notes that hold every query word
+// (Pagefind also lists, ranked lower, notes where a word only shares its
+// consonants: चोरी and चार). Until every result has been read the count says
+// "and more". A tap while a page is loading does nothing.
+function pager(results, first, query) {
+  let next = 0;
   let shown = 0;
   let loading = null;
+  const read = (i) => (i === 0 ? first : results[i].data());
   const showMore = () => {
     if (loading) return loading;
     more.disabled = true;
-    const batch = results.slice(shown, shown + PAGE);
-    loading = Promise.all(
-      batch.map((r, i) => (shown === 0 && i === 0 ? first : r.data())))
-      .then((page) => {
-        list.append(...page.map(item));
-        shown += page.length;
-      })
-      .finally(() => {
-        loading = null;
-        more.disabled = false;
-        more.hidden = shown >= results.length;
-      });
+    loading = (async () => {
+      const page = [];
+      while (page.length < PAGE && next < results.length) {
+        const start = next;
+        const end = Math.min(results.length, start + PAGE - page.length);
+        next = end;
+        const batch = await Promise.all(
+          results.slice(start, end).map((_, k) => read(start + k)));
+        page.push(...batch.filter((data) => holdsEveryWord(data, query)));
+      }
+      list.append(...page.map(item));
+      shown += page.length;
+    })().finally(() => {
+      loading = null;
+      more.disabled = false;
+      const all = next >= results.length;
+      more.hidden = all;
+      status.textContent = (all ? words.found : words.found_more)
+        .replace('{n}', shown);
+    });
     return loading;
   };
   more.addEventListener('click', showMore);
@@ -195,7 +208,8 @@ async function verifiedSearch(pagefind, query, options) {
   const search = await pagefind.search(query, options);
   if (!search.results.length) return null;
   const first = await search.results[0].data();
-  return holdsEveryWord(first, query) ? { results: search.results, first } : null;
+  return holdsEveryWord(first, query)
+    ? { results: search.results, first, query } : null;
 }
 
 function finish(message, { withHelp = false } = {}) {
@@ -239,9 +253,7 @@ async function run() {
     finish(words.none);
     return;
   }
-  const { results, first } = found;
-  status.textContent = words.found.replace('{n}', results.length);
-  await pager(results, first)();
+  await pager(found.results, found.first, found.query)();
   root.dataset.done = 'true';
 }
 
