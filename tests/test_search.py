@@ -99,6 +99,15 @@ def test_long_independent_vowels_are_typed_short_on_both_sides():
     assert query == "हाइवे"
 
 
+def test_query_rules_need_no_lookbehind():
+    """The search page compiles these in the reader's browser: a lookbehind
+    is a syntax error before Safari 16.4, and the page would lose search."""
+    from plugins.search.terms import SKELETON_RULES
+
+    patterns = [p for p, _ in SKELETON_RULES + DEVANAGARI_QUERY_RULES]
+    assert [p for p in patterns if "(?<" in p] == []
+
+
 def test_bundle_setting_must_be_one_folder():
     with pytest.raises(ValueError, match="SEARCH"):
         search_plugin.plugin_settings({"SEARCH": {"bundle": "../x"}})

@@ -17,8 +17,8 @@ Pagefind matches a query word by the beginning of indexed words, so a
 skeleton of one or two letters (qqqq gave k, hatya gave hty) matched words of
 unrelated notes.
 
-Rules use only regex syntax that Python and JavaScript read alike; a
-replacement's \\1 is written $1 by the script.
+Rules use only regex syntax that Python and JavaScript (back to Safari 15)
+read alike; a replacement's \\1 is written $1 by the script.
 """
 
 from __future__ import annotations
@@ -57,8 +57,11 @@ SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("^(.{3,}?)(iyon|iyan|iyo|yon|on|en)$", "\\1"),
     # The short a that Hindi drops in speech between two syllables is
     # written or left out at will (deepawali and dipavli, samajhaish and
-    # samjhaish); the a of a first syllable (hatya, raksha) is kept.
-    ("(?<=[aeiou][^aeiou])a(?=[^aeiou]+[aeiou])", ""),
+    # samjhaish); the a of a first syllable (hatya, raksha) is kept. Such an
+    # a is marked A, then dropped: three passes, because a match takes the
+    # letters before it (no lookbehind, which older Safari cannot read).
+    *[("([aeiouA][^aeiouA])a(?=[^aeiouA]+[aeiouA])", "\\1A")] * 3,
+    ("A", ""),
     ("^(.{3,}?)[aeiouy]$", "\\1"),
 )
 # A skeleton shorter than this is not used: the word is kept as typed
