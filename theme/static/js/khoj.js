@@ -11,6 +11,9 @@ const FILTERS = ['thana', 'shreni', 'varsh'];
 // fetch a part of the index, so a pasted page would stall the phone.
 const MAX_CHARS = 200;
 const MAX_WORDS = 8;
+// Results read (one fragment each) at most per tap of More results, however
+// many of them turn out not to hold the query's words.
+const READ_PER_TAP = 5 * PAGE;
 
 const root = document.getElementById('khoj');
 const words = JSON.parse(root.dataset.words);
@@ -178,9 +181,10 @@ function pager(results, first, query) {
     more.disabled = true;
     loading = (async () => {
       const page = [];
-      while (page.length < PAGE && next < results.length) {
+      const stop = next + READ_PER_TAP;
+      while (page.length < PAGE && next < Math.min(results.length, stop)) {
         const start = next;
-        const end = Math.min(results.length, start + PAGE - page.length);
+        const end = Math.min(results.length, stop, start + PAGE - page.length);
         next = end;
         const batch = await Promise.all(
           results.slice(start, end).map((_, k) => read(start + k)));
@@ -253,8 +257,11 @@ async function run() {
     finish(words.none);
     return;
   }
-  await pager(found.results, found.first, found.query)();
-  root.dataset.done = 'true';
+  try {
+    await pager(found.results, found.first, found.query)();
+  } finally {
+    root.dataset.done = 'true';
+  }
 }
 
 document.getElementById('khoj-nojs').hidden = true;
