@@ -330,9 +330,10 @@ def node_deps(c):
         "seed": "random seed of the notes (default 1)",
         "keep": "build in this folder and keep it (default: a temp folder)",
         "profile": "write cProfile stats of each build here and summarize them",
+        "search": "the project builds make the search index, as production does",
     }
 )
-def bench(c, notes=1000, seed=1, keep="", profile=""):
+def bench(c, notes=1000, seed=1, keep="", profile="", search=False):
     """Time this project's build against plain Pelican; last line 'ratio X.XX'."""
     from scripts.bench import BenchError
     from scripts.bench.reports import bench_report
@@ -345,6 +346,7 @@ def bench(c, notes=1000, seed=1, keep="", profile=""):
                 seed=int(seed),
                 keep=Path(keep).resolve() if keep else None,
                 profile_dir=Path(profile).resolve() if profile else None,
+                search=search,
             )
         )
     except BenchError as e:

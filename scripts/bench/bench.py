@@ -79,8 +79,11 @@ def run_bench(
     seed: int = 1,
     settings_file: str = "pelicanconf.py",
     profile_dir: Path | None = None,
+    search: bool = False,
 ) -> BenchResult:
-    """Generate `notes` notes under `workdir` and time the four builds."""
+    """Generate `notes` notes under `workdir` and time the four builds; with
+    `search` the project builds make the search index, as production does.
+    """
     settings_path = root / settings_file
     corpus = load_corpus(
         root / "content" / "notes", registry_for(read_settings(str(settings_path)))
@@ -95,6 +98,9 @@ def run_bench(
             label = f"{kind} {phase}"
             profile = profile_dir / f"{kind}-{phase}.prof" if profile_dir else None
             spec = build_spec(kind, folders(workdir, kind, content), settings_path)
+            if search and kind == "project":
+                cache = str(workdir / "project-search-cache")
+                spec["overrides"]["SEARCH"] = {"index": True, "cache": cache}
             argv = worker_command(kind, spec, profile)
             log = workdir / f"{kind}-{phase}.log"
             measured = run_measured(label, argv, root, log)

@@ -48,6 +48,7 @@ def bench_report(
     seed: int = 1,
     keep: Path | None = None,
     profile_dir: Path | None = None,
+    search: bool = False,
 ) -> str:
     """Run the benchmark (in `keep`, or a temporary folder) and format it."""
     if profile_dir is not None:
@@ -55,7 +56,9 @@ def bench_report(
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         workdir = keep or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        result = run_bench(notes, workdir, root, seed=seed, profile_dir=profile_dir)
+        result = run_bench(
+            notes, workdir, root, seed=seed, profile_dir=profile_dir, search=search
+        )
     parts = []
     if profile_dir is not None:
         parts += [profile_summary(p, root) for p in sorted(profile_dir.glob("*.prof"))]
