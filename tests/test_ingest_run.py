@@ -121,8 +121,10 @@ def fill_flagged(text: str) -> str:
 
 
 def check(content: Path, notes: dict[str, str]):
+    """Every problem of the notes, a draft's included (they list what to fill)."""
     rules = Rules(registry_for(settings_for(content)), content)
-    return check_all(list(notes.items()), rules).problems
+    checked = check_all(list(notes.items()), rules)
+    return checked.problems + checked.draft_problems
 
 
 def test_dry_run_json_is_what_a_real_run_writes(tmp_path, sources):

@@ -57,6 +57,7 @@ CONTINUED_OK = ("summary",)
 # saying so, with `reason` (plugins/links keeps published addresses alive).
 STATUSES = ("published", "draft", "hidden", "scheduled", "withdrawn")
 WITHDRAWN = "withdrawn"
+DRAFT = "draft"
 # A date further ahead than this is a typo unless the note is scheduled.
 FUTURE_SLACK = timedelta(days=1)
 # Whom a note concerns: its police station (default) or the whole district
@@ -603,6 +604,7 @@ class NoteKeys:
     slug_line: int | None
     image: str
     thana: str = ""
+    status: str = ""
 
     def value(self, key: str) -> str:
         return getattr(self, key)
@@ -619,18 +621,47 @@ def note_keys(header: Header) -> NoteKeys:
         slug_line=header.line("slug"),
         image=header.value("image"),
         thana=header.value("thana"),
+        status=header.value("status"),
     )
+
+
+def waits_as_draft(header: Header | NoteKeys) -> bool:
+    """A draft is never on the site: what is wrong in it is listed for its
+    reporter, and does not stop the build of the other notes (the draft is
+    left out of the build until it passes). Every other status, and a header
+    whose status cannot be read, stops the build.
+    """
+    return header.value("status") == DRAFT
 
 
 @dataclass
 class Checked:
-    """The outcome of checking all notes: problems, each note's slug, and the
-    keys of every note that passed (to skip it next time if unchanged).
+    """The outcome of checking all notes: problems that stop the build, the
+    drafts not ready to publish (left out of the build, with their problems
+    and photo), each note's slug, and the keys of every note that passed (to
+    skip it next time if unchanged).
     """
 
     problems: list[Problem] = field(default_factory=list)
     slugs: dict[str, str] = field(default_factory=dict)
     passed: dict[str, NoteKeys] = field(default_factory=dict)
+    drafts: dict[str, list[Problem]] = field(default_factory=dict)
+    draft_photos: set[str] = field(default_factory=set)
+
+    @property
+    def draft_problems(self) -> list[Problem]:
+        return [p for found in self.drafts.values() for p in found]
+
+    def add(self, path: str, header: Header | NoteKeys, found: list[Problem]) -> None:
+        """Problems of one note: a draft's are its own, any other's stop the build."""
+        if not found:
+            return
+        if waits_as_draft(header):
+            self.drafts.setdefault(path, []).extend(found)
+            if photo := header.value("image").strip():
+                self.draft_photos.add(photo)
+        else:
+            self.problems += found
 
 
 def assign_slugs(headers: list[tuple[str, Header]]) -> dict[str, str]:
@@ -692,22 +723,28 @@ def check_all(
     """Check every note and the rules that span notes (unique URLs).
 
     `passed_before` holds notes known to pass on their own (unchanged since
-    they last did): only the rules across notes are applied to them.
+    they last did): only the rules across notes are applied to them. A URL
+    used twice is the problem of a draft rather than of a note to publish.
     """
     checked = Checked(passed=dict(passed_before or {}))
     headers: list = list(checked.passed.items())
     for path, text in notes:
         header, found = check_note(path, text, rules)
-        checked.problems += found
+        checked.add(path, header, found)
         headers.append((path, header))
         if not found:
             checked.passed[path] = note_keys(header)
     headers.sort(key=lambda item: item[0])
     checked.slugs = assign_slugs(headers)
-    checked.problems += url_clashes(headers, checked.slugs)
+    by_path = dict(headers)
+    drafts_last = sorted(headers, key=lambda item: waits_as_draft(item[1]))
+    for clash in url_clashes(drafts_last, checked.slugs):
+        checked.add(clash.path, by_path[clash.path], [clash])
     warn_duplicates(headers, rules.registry.thana_by_name)
     return checked
 
 
 def check_notes(notes: list[tuple[str, str]], rules: Rules) -> list[Problem]:
-    return check_all(notes, rules).problems
+    """Every problem of these notes, drafts' included."""
+    checked = check_all(notes, rules)
+    return checked.problems + checked.draft_problems
