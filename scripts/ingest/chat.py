@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from .rules import ChatMarkers
-from .text import normalize
+from .text import hidden_characters, normalize
 
 _DATE = r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{2}|\d{4})"
 _TIME = (
@@ -40,6 +40,7 @@ class ChatMessage:
     text: str
     marked: bool = False  # iOS marks its own notices with U+200E
     orphan: bool = False  # lines before the first header: a message cut off
+    hidden: str = ""  # the hidden characters taken out of its text, named
 
 
 @dataclass
@@ -118,6 +119,7 @@ def parse_chat(text: str, zone: tzinfo) -> Chat:
         orphan = ChatMessage(first, chat.messages[0].when, "", text, orphan=True)
         chat.messages.insert(0, orphan)
     for msg in chat.messages:
+        msg.hidden = hidden_characters(msg.text)
         msg.text = normalize(msg.text).strip()
     return chat
 

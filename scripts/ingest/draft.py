@@ -8,12 +8,29 @@ from datetime import datetime
 from pathlib import Path
 
 from plugins.hindi_text.dates import IST
+from plugins.press_notes.validate import FUTURE_SLACK
 
 from .messages import say
 from .rules import Rules
 from .text import guess_category, guess_thana, make_summary, normalize
 
 HASH_CHARS = 16
+# A source's date before this year, or ahead of the import by more than the
+# check allows, is a typo or a placeholder (WordPress writes 0001 and 9999).
+EARLIEST_YEAR = 1900
+
+
+def usable_date(when: datetime | None, now: datetime) -> bool:
+    """True if `when` can be a note's date: Indian time can express it, it
+    is not before EARLIEST_YEAR and not further ahead than the check allows.
+    """
+    if when is None:
+        return False
+    try:
+        local = when.astimezone(IST)
+    except (OverflowError, ValueError):
+        return False
+    return local.year >= EARLIEST_YEAR and local <= now + FUTURE_SLACK
 
 
 def source_hash(*parts: str) -> str:

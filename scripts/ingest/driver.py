@@ -30,12 +30,12 @@ from scripts.new_note import existing_slugs
 
 from .article import parse_article
 from .chat import ChatMessage, is_chat, kind_of, parse_chat, split_attachments
-from .draft import Draft, complete, note_text, source_hash
+from .draft import Draft, complete, note_text, source_hash, usable_date
 from .html_text import autop, to_markdown
 from .message import parse_message
 from .messages import IngestError, say
 from .rules import Rules
-from .text import clean_title, normalize, word_count
+from .text import clean_title, hidden_characters, normalize, word_count
 from .wxr import is_wxr, parse_wxr
 
 SOURCE_SUFFIXES = (".txt", ".zip", ".html", ".htm", ".xml")
@@ -135,13 +135,14 @@ def from_source(source: str, place: Place, options: Options, stdin: str = "") ->
     """Parse SOURCE (a file, a folder, or '-') into completed drafts."""
     result = Result()
     if source == "-":
-        text = normalize(stdin)
-        if not text.strip():
+        if not normalize(stdin).strip():
             raise IngestError(say("empty", path="-"))
         if is_chat(stdin):
             _from_chat(Path("-"), stdin, {}, place, options, result)
             return result
-        result.drafts.append(_message_draft(text, "whatsapp -", place.now, place, True))
+        result.drafts.append(
+            _message_draft(stdin, "whatsapp -", place.now, place, True)
+        )
         result.read = 1
         return result
     path = Path(source)
@@ -192,7 +193,7 @@ def _from_file(path: Path, place: Place, options: Options, result: Result) -> No
             second=0, microsecond=0
         )
         result.drafts.append(
-            _message_draft(normalize(text), f"whatsapp {path.name}", when, place, True)
+            _message_draft(text, f"whatsapp {path.name}", when, place, True)
         )
         result.read += 1
     else:
@@ -200,8 +201,13 @@ def _from_file(path: Path, place: Place, options: Options, result: Result) -> No
 
 
 def _message_draft(
-    text: str, source: str, when: datetime, place: Place, dated: bool
+    raw: str, source: str, when: datetime, place: Place, dated: bool, hidden=""
 ) -> Draft:
+    """The draft of one message (`raw` as pasted or saved; `hidden`: what
+    was taken out of it before, named).
+    """
+    hidden = hidden or hidden_characters(raw)
+    text = normalize(raw)
     parts = parse_message(text, place.rules)
     draft = Draft(
         title=parts.title,
@@ -224,6 +230,8 @@ def _message_draft(
     if parts.krutidev:
         draft.warnings.append(say("krutidev"))
         draft.source += " (Kruti Dev, converted)"
+    if hidden:
+        draft.warnings.append(say("hidden_characters", chars=hidden))
     return draft
 
 
@@ -364,7 +372,12 @@ def _from_chat(
             result.skipped[reason] += 1
             continue
         draft = _message_draft(
-            body, f"whatsapp-chat {path.name}:{msg.line}", msg.when, place, False
+            body,
+            f"whatsapp-chat {path.name}:{msg.line}",
+            msg.when,
+            place,
+            False,
+            msg.hidden,
         )
         if not draft.reporter and (name := _sender_name(msg.sender)):
             draft.reporter = name
@@ -391,9 +404,10 @@ def _from_article(path: Path, page_html: str, place: Place, result: Result) -> N
     result.read += 1
     if page is None:
         raise IngestError(say("no_article", path=path))
+    date_ok = usable_date(page.date, place.now)
     draft = Draft(
         title=page.title,
-        date=page.date or place.now,
+        date=page.date if page.date and date_ok else place.now,
         body=page.body,
         source=f"article {path.name}",
         source_hash=source_hash(page_html),
@@ -403,6 +417,11 @@ def _from_article(path: Path, page_html: str, place: Place, result: Result) -> N
     if page.date is None:
         draft.guessed.append("date")
         draft.warnings.append(say("no_date"))
+    elif not date_ok:
+        draft.guessed.append("date")
+        draft.warnings.append(
+            say("bad_date", path=path.name, item=draft.title, value=page.date)
+        )
     if page.image is not None:
         draft.image_from = page.image if is_photo_file(page.image) else None
         draft.image_suffix = page.image.suffix.lower()
@@ -420,9 +439,10 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
     for post in export.posts:
         content = rules.shortcode.sub("", rules.shortcode_block.sub("", post.html))
         body, byline = to_markdown(autop(content), rules)
+        date_ok = usable_date(post.date, place.now)
         draft = Draft(
             title=clean_title(normalize(html.unescape(post.title))),
-            date=post.date or place.now,
+            date=post.date if post.date and date_ok else place.now,
             body=body,
             source=f"wordpress {path.name}",
             source_hash=source_hash(post.guid, post.title, post.html),
@@ -442,6 +462,17 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
         if unmatched:
             draft.warnings.append(say("unmatched_terms", terms=", ".join(unmatched)))
         draft.status = post.status
+        if not date_ok:
+            # dated at the import: never published so
+            draft.status = "draft"
+            draft.guessed.append("date")
+            written = post.bad_date or (post.date.isoformat() if post.date else "")
+            item = post.link or post.guid or draft.title
+            draft.warnings.append(
+                say("bad_date", path=path.name, item=item, value=written)
+                if written
+                else say("no_date")
+            )
         result.drafts.append(draft)
 
 
@@ -546,6 +577,8 @@ def finish(result: Result, place: Place, options: Options) -> Result:
             result.skipped["duplicate"] += 1
             continue
         seen.add(draft.source_hash)
+        # a file's name may hold what no note may (a terminal code)
+        draft.source = normalize(draft.source)
         _override(draft, options)
         complete(draft, place.rules)
         _keep_published(draft)

@@ -121,6 +121,12 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "Unicode Hindi; read it through before publishing",
         **v,
     ),
+    "hidden_characters": lambda v: _(
+        "characters that cannot be published (they hide or reorder text) "
+        "were taken out of the text: %(chars)s; compare the draft with the "
+        "original message",
+        **v,
+    ),
     "image_alt": lambda v: _(
         "the photo %(image)s was attached; describe it in Hindi in 'image_alt'",
         **v,
@@ -139,6 +145,12 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "the message has no date of its own; 'date' is %(when)s "
         "(when it was saved or pasted), correct it if the news is "
         "older",
+        **v,
+    ),
+    "bad_date": lambda v: _(
+        "%(path)s: the date '%(value)s' of %(item)s cannot be right (before "
+        "1900, or ahead of today); kept as a draft dated at the import: write "
+        "the real date in 'date'",
         **v,
     ),
     "no_date": lambda v: _(

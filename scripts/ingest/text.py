@@ -11,18 +11,51 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from plugins.core.header import BAD_CHAR_RE, char_name
+
 from .rules import Rules
 
 INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"))
 SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000"), " ")
+# The Unicode line and paragraph separators are line breaks.
+SEPARATORS = dict.fromkeys(map(ord, "\u2028\u2029"), "\n")
+# A terminal's colour or cursor code (ESC [ … letter), taken out whole.
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 # Emoji and other pictographs: kept in the body, never in a title or slug.
 EMOJI_EXTRA = frozenset("\ufe0e\ufe0f\u200d\u20e3")
 
 
 def normalize(text: str) -> str:
-    """NFC, LF line ends, no direction marks, no-break spaces as spaces."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text.translate(INVISIBLE).translate(SPACES))
+    """NFC, LF line ends, no direction marks, no-break spaces as spaces, and
+    none of the characters a note may not hold (the check's own list,
+    plugins.core.header.BAD_CHAR_RE: controls, bidi overrides and isolates).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(SEPARATORS)
+    text = ANSI_RE.sub("", text)
+    text = BAD_CHAR_RE.sub("", text.translate(INVISIBLE).translate(SPACES))
+    return unicodedata.normalize("NFC", text)
+
+
+HIDDEN_NAMES_SHOWN = 3
+
+
+def hidden_characters(text: str) -> str:
+    """The characters `normalize` takes out of a text that a reporter could
+    not see (controls, bidi overrides), named; '' if none. Line ends and
+    the direction marks every iOS export holds are not counted.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(SEPARATORS)
+    names = list(dict.fromkeys(char_name(c) for c in BAD_CHAR_RE.findall(text)))
+    shown = ", ".join(names[:HIDDEN_NAMES_SHOWN])
+    return shown + (", …" if len(names) > HIDDEN_NAMES_SHOWN else "")
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: a control character or bidi
+    override (say, in a file's name) is written as its Python escape, the
+    four characters backslash, x, 1, b for ESC.
+    """
+    return BAD_CHAR_RE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 def is_emoji(ch: str) -> bool:

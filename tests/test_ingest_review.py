@@ -1,0 +1,119 @@
+"""Promises of `invoke ingest` a careless or hostile source used to break:
+hidden characters, impossible dates, the same news saved again, Kruti Dev
+mixed with Unicode, text that looks like HTML, and folders left behind.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from support import new_content
+from test_ingest_run import NOW, check, settings_for, written_notes
+
+from plugins.core.header import BAD_CHAR_RE
+from scripts.ingest import IngestError, run
+
+HEADLINE = "*नामली थाने में यातायात जागरूकता शिविर आयोजित*"
+TEXT = (
+    "नामली थाना पुलिस ने वाहन चालकों को हेलमेट पहनने और यातायात नियमों का "
+    "पालन करने की समझाइश दी। शिविर में बड़ी संख्या में लोग उपस्थित रहे।"
+)
+
+
+def ingest(content: Path, source: str = "-", **options) -> list[dict]:
+    return json.loads(
+        run(settings_for(content), source, as_json=True, now=NOW, **options)
+    )
+
+
+# --- hidden characters ---------------------------------------------------------
+
+
+def test_hidden_characters_are_taken_out_with_a_warning(tmp_path):
+    content = new_content(tmp_path)
+    message = (
+        f"{HEADLINE}\n\u202eनामली\u202c थाना \x1b[31mपुलिस\x1b[0m ने\x07 "
+        f"\u2066वाहन\u2069 चालकों को समझाइश दी।\u200f\n{TEXT}\nरिपोर्ट सुनील शर्मा\n"
+    )
+    (draft,) = ingest(content, stdin=message)
+    notes = written_notes(content)
+    (text,) = notes.values()
+    assert not BAD_CHAR_RE.search(text) and "\u200f" not in text
+    assert "नामली थाना पुलिस ने वाहन चालकों को समझाइश दी।" in text
+    (warning,) = [w for w in draft["warnings"] if "U+202E" in w]
+    assert "U+001B" in warning and "…" in warning  # the first three, named
+    # the check, which refuses such characters, finds nothing of the kind
+    assert not [p for p in check(content, notes) if "cannot be published" in p.message]
+
+
+def test_the_report_never_prints_a_terminal_code(tmp_path):
+    content = new_content(tmp_path)
+    source = tmp_path / "sandesh\x1b]0;owned\x07\u202e.txt"
+    source.write_text(f"{HEADLINE}\n{TEXT}\n", encoding="utf-8")
+    shown = run(settings_for(content), str(source), dry_run=True, now=NOW)
+    assert not BAD_CHAR_RE.search(shown) and "नामली थाने" in shown
+    (draft,) = ingest(content, str(source))
+    assert draft["source"] == "whatsapp sandesh]0;owned.txt"
+    notes = written_notes(content)
+    assert not [p for p in check(content, notes) if "cannot be published" in p.message]
+    missing = tmp_path / "nahin\x1b[2J.txt"
+    with pytest.raises(IngestError) as e:
+        run(settings_for(content), str(missing), now=NOW)
+    assert not BAD_CHAR_RE.search(str(e.value)) and "\\x1b" in str(e.value)
+
+
+# --- impossible dates ---------------------------------------------------------
+
+
+def wxr(*posts: tuple[str, str, str]) -> str:
+    """A WordPress export of published posts: (title, post_date_gmt, pubDate)."""
+    items = "".join(
+        f"""<item><title>{title}</title>
+<link>https://old.example/?p={n}</link><pubDate>{pub}</pubDate>
+<dc:creator>desk</dc:creator><guid>https://old.example/?p={n}</guid>
+<content:encoded><![CDATA[{TEXT}]]></content:encoded>
+<wp:post_date_gmt>{gmt}</wp:post_date_gmt><wp:post_type>post</wp:post_type>
+<wp:status>publish</wp:status></item>
+"""
+        for n, (title, gmt, pub) in enumerate(posts, start=1)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:wp="http://wordpress.org/export/1.2/"><channel>{items}</channel></rss>
+"""
+
+
+def test_an_impossible_post_date_keeps_the_post_as_a_draft_and_says_so(tmp_path):
+    content = new_content(tmp_path)
+    source = tmp_path / "old-site.xml"
+    source.write_text(
+        wxr(
+            ("नामली थाने में शिविर एक", "9999-12-31 23:59:59", ""),
+            ("नामली थाने में शिविर दो", "0001-01-01 00:00:00", ""),
+            ("नामली थाने में शिविर तीन", "2026-13-45 10:00:00", "कल सुबह"),
+            ("नामली थाने में शिविर चार", "", "Fri, 31 Dec 9999 23:59:59 +0000"),
+            ("नामली थाने में शिविर पाँच", "2026-09-12 10:15:00", ""),
+        ),
+        encoding="utf-8",
+    )
+    drafts = {d["title"]: d for d in ingest(content, str(source))}
+    for n, written in (
+        ("एक", "9999-12-31"),
+        ("दो", "0001-01-01"),
+        ("तीन", "2026-13-45"),
+        ("चार", "9999"),
+    ):
+        draft = drafts[f"नामली थाने में शिविर {n}"]
+        assert draft["status"] == "draft" and "date" in draft["guessed"]
+        assert draft["date"].startswith("2026-11-28T12:00")  # the import's time
+        (warning,) = [w for w in draft["warnings"] if "cannot be right" in w]
+        assert warning.startswith("old-site.xml: the date '")
+        assert written in warning and "https://old.example/?p=" in warning
+    good = drafts["नामली थाने में शिविर पाँच"]
+    assert good["date"] == "2026-09-12T15:45+05:30" and good["status"] != "draft"
+    # every draft passes the check once its flagged fields are filled
+    notes = written_notes(content)
+    assert not [p for p in check(content, notes) if p.field == "date"]
