@@ -14,6 +14,8 @@ from test_ingest_run import NOW, check, settings_for, written_notes
 
 from plugins.core.header import BAD_CHAR_RE
 from scripts.ingest import IngestError, run
+from scripts.ingest.draft import source_hash
+from scripts.ingest.text import normalize
 
 HEADLINE = "*नामली थाने में यातायात जागरूकता शिविर आयोजित*"
 TEXT = (
@@ -117,3 +119,55 @@ def test_an_impossible_post_date_keeps_the_post_as_a_draft_and_says_so(tmp_path)
     # every draft passes the check once its flagged fields are filled
     notes = written_notes(content)
     assert not [p for p in check(content, notes) if p.field == "date"]
+
+
+# --- the same news again ------------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+
+
+def test_a_page_saved_again_is_recognised(tmp_path):
+    content = new_content(tmp_path)
+    page = (FIXTURES / "news-site-page.html").read_text(encoding="utf-8")
+    first = tmp_path / "first.html"
+    first.write_text(page, encoding="utf-8")
+    assert len(ingest(content, str(first))) == 1
+    # saved again a day later: other spacing, another ad script, more chrome
+    again = page.replace("<body>", "<body>\n<nav><a href='/'>होम</a></nav>\n")
+    again = again.replace("</head>", "<script>var ad = 2;</script>\n\n</head>")
+    again = again.replace("। ", "।   \n ").replace("\n", "\r\n")
+    assert again != page
+    second = tmp_path / "second.html"
+    second.write_text(again, encoding="utf-8")
+    shown = run(settings_for(content), str(second), now=NOW)
+    assert shown.endswith("skipped: 1 already imported")
+    assert len(written_notes(content)) == 1
+
+
+def test_a_message_pasted_again_with_a_forwarded_line_is_recognised(tmp_path):
+    content = new_content(tmp_path)
+    message = f"{HEADLINE}\n{TEXT}\nरिपोर्ट सुनील शर्मा\n"
+    assert len(ingest(content, stdin=message)) == 1
+    for again in (
+        f"Forwarded\n{message}",
+        f"अग्रेषित\n{HEADLINE}\n\n{TEXT.replace(' ', '  ')}\nरिपोर्ट सुनील शर्मा",
+        f"{message}😊 Please Share This News 😊\n",
+    ):
+        assert ingest(content, stdin=again) == []
+    assert len(written_notes(content)) == 1
+
+
+def test_a_hash_recorded_the_old_way_is_still_recognised(tmp_path):
+    message = f"{HEADLINE}\n{TEXT}\nरिपोर्ट सुनील शर्मा\n"
+    content = new_content(tmp_path)
+    (draft,) = ingest(content, stdin=message)
+    path = next((content / "notes").rglob("*.md"))
+    text = path.read_text(encoding="utf-8")
+    # drafts written before recorded the hash of the whole message
+    old = source_hash(normalize(message))
+    path.write_text(
+        text.replace(f"source_hash: {draft['source_hash']}", f"source_hash: {old}"),
+        encoding="utf-8",
+    )
+    assert f"source_hash: {old}" in path.read_text(encoding="utf-8")
+    assert ingest(content, stdin=message) == []

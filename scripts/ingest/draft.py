@@ -12,7 +12,13 @@ from plugins.press_notes.validate import FUTURE_SLACK
 
 from .messages import say
 from .rules import Rules
-from .text import guess_category, guess_thana, make_summary, normalize
+from .text import (
+    guess_category,
+    guess_thana,
+    make_summary,
+    normalize,
+    plain_text,
+)
 
 HASH_CHARS = 16
 # A source's date before this year, or ahead of the import by more than the
@@ -34,9 +40,21 @@ def usable_date(when: datetime | None, now: datetime) -> bool:
 
 
 def source_hash(*parts: str) -> str:
-    """A short hash of a source message or page (normalized text)."""
+    """A short hash of a source message or page (normalized text): what
+    drafts recorded before content_hash; still recognised.
+    """
     data = "\x1f".join(normalize(p).strip() for p in parts)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:HASH_CHARS]
+
+
+def content_hash(title: str, body: str) -> str:
+    """A short hash of what a source says once cleaned: its headline and
+    text as plain words. The same news saved again (other spacing, other
+    page around it, other scripts) or pasted again with a 'Forwarded' line
+    or a share prompt gives the same hash.
+    """
+    words = (" ".join(plain_text(part).casefold().split()) for part in (title, body))
+    return source_hash(*words)
 
 
 @dataclass
@@ -47,6 +65,8 @@ class Draft:
     date: datetime
     body: str
     source: str
+    # what the source hashed to before (the raw message or page); finish()
+    # records content_hash, and recognises either
     source_hash: str
     reporter: str = ""
     thana: str = ""

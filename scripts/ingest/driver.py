@@ -30,7 +30,14 @@ from scripts.new_note import existing_slugs
 
 from .article import parse_article
 from .chat import ChatMessage, is_chat, kind_of, parse_chat, split_attachments
-from .draft import Draft, complete, note_text, source_hash, usable_date
+from .draft import (
+    Draft,
+    complete,
+    content_hash,
+    note_text,
+    source_hash,
+    usable_date,
+)
 from .html_text import autop, to_markdown
 from .message import parse_message
 from .messages import IngestError, say
@@ -573,10 +580,12 @@ def finish(result: Result, place: Place, options: Options) -> Result:
     taken = existing_slugs(notes_root, ignoring) if notes_root.is_dir() else set()
     kept = []
     for draft in result.drafts:
-        if draft.source_hash in seen:
+        hashes = {draft.source_hash, content_hash(draft.title, draft.body)}
+        if hashes & seen:
             result.skipped["duplicate"] += 1
             continue
-        seen.add(draft.source_hash)
+        seen |= hashes
+        draft.source_hash = content_hash(draft.title, draft.body)
         # a file's name may hold what no note may (a terminal code)
         draft.source = normalize(draft.source)
         _override(draft, options)
