@@ -171,3 +171,46 @@ def test_a_hash_recorded_the_old_way_is_still_recognised(tmp_path):
     )
     assert f"source_hash: {old}" in path.read_text(encoding="utf-8")
     assert ingest(content, stdin=message) == []
+
+
+# --- Kruti Dev ----------------------------------------------------------------
+
+KD_HEADLINE = "*fcyikad Fkkus esa xzke j{kk lfefr dh cSBd*"
+UNICODE_TITLE = "बिलपांक थाने में ग्राम रक्षा समिति की बैठक"
+
+
+def test_a_kruti_dev_headline_over_a_unicode_text_is_converted(tmp_path):
+    content = new_content(tmp_path)
+    message = (
+        f"{KD_HEADLINE}\nबिलपांक थाने में ग्राम रक्षा समिति की बैठक आयोजित की गई "
+        "जिसमें पुलिस अधीक्षक ने सदस्यों को संबोधित किया।\nरिपोर्ट मनोहर मालवीय\n"
+    )
+    (draft,) = ingest(content, stdin=message)
+    assert draft["title"] == UNICODE_TITLE
+    assert draft["reporter"] == "मनोहर मालवीय"
+    assert any("Kruti Dev" in w for w in draft["warnings"])
+
+
+def test_whatsapp_marks_in_kruti_dev_are_read_before_it_is_converted(tmp_path):
+    content = new_content(tmp_path)
+    message = (
+        f"{KD_HEADLINE}\n"
+        "jryke] iqfyl eq[;ky; Hkksiky ds funsZ'kkuqlkj *lkeqnkf;d iqfyflax* ds "
+        "varxZr iqfyl v/kh{kd Jh vfer dqekj ds funsZ'ku esa cSBd dh xbZA\n"
+        "fjiksVZ euksgj ekyoh;\n"
+    )
+    (draft,) = ingest(content, stdin=message)
+    assert draft["title"] == UNICODE_TITLE
+    assert "**सामुदायिक पुलिसिंग**" in draft["body"]
+    assert "’" not in draft["body"] + draft["title"]
+    assert draft["reporter"] == "मनोहर मालवीय"
+
+
+def test_english_and_unicode_lines_are_not_read_as_kruti_dev(tmp_path):
+    content = new_content(tmp_path)
+    message = (
+        f"{HEADLINE}\n{TEXT}\nHelmet is a must for your safety\nरिपोर्ट सुनील शर्मा\n"
+    )
+    (draft,) = ingest(content, stdin=message)
+    assert "Helmet is a must for your safety" in draft["body"]
+    assert not any("Kruti Dev" in w for w in draft["warnings"])

@@ -5,15 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from plugins.hindi_text.krutidev import krutidev_to_unicode, looks_like_krutidev
+from plugins.hindi_text.krutidev import (
+    THRESHOLD,
+    convert_inline,
+    krutidev_score,
+    looks_like_krutidev,
+)
 
 from .rules import Rules
 from .text import (
+    WA_STYLES,
     clean_lines,
     clean_title,
     dateline_reporter,
     make_summary,
     normalize,
+    should_drop,
     strip_emoji,
     whatsapp_to_markdown,
 )
@@ -24,6 +31,10 @@ BOLD_LINE_RE = re.compile(r"^[^\w*]*\*(?P<bold>[^*\n]+)\*(?P<after>.*)$")
 SUFFIX_RE = re.compile(r"^\s*[–—|-]\s*(?P<suffix>.{1,40})$")
 TITLE_MAX = 120
 HEADLINE_MIN_WORDS = 3
+DEVANAGARI_RE = re.compile(r"[\u0900-\u097f]")
+ASCII_LETTER_RE = re.compile(r"[A-Za-z]")
+# A list item's or a quote's mark at a line's start: kept as typed.
+LEAD_MARK_RE = re.compile(r"^\s*(?:[-*•]\s+|\d{1,3}[.)]\s+|>\s?)?")
 
 
 @dataclass
@@ -86,13 +97,64 @@ def first_sentence_title(lines: list[str], rules: Rules) -> str:
     return clean_title(sentence)
 
 
+def krutidev_lines(lines: list[str], rules: Rules) -> set[int]:
+    """The lines typed in Kruti Dev, found line by line: a Kruti Dev
+    headline over a Unicode text, or the other way round, is seen. A line
+    holding Devanagari is Unicode already; a dropped line (Forwarded, a share
+    prompt) is left alone. A short line counts when its words score as Kruti
+    Dev or, in a message whose Latin lines together read as Kruti Dev, when
+    it is a single word or holds any Kruti Dev sign.
+    """
+    latin = [
+        i
+        for i, line in enumerate(lines)
+        if ASCII_LETTER_RE.search(line)
+        and not DEVANAGARI_RE.search(line)
+        and not should_drop(line, rules)
+    ]
+    together = looks_like_krutidev("\n".join(lines[i] for i in latin))
+    found = set()
+    for i in latin:
+        score, words = krutidev_score(lines[i]), len(lines[i].split())
+        alone = looks_like_krutidev(lines[i]) or (words > 1 and score >= THRESHOLD)
+        if alone or (together and (score > 0 or words < 2)):
+            found.add(i)
+    return found
+
+
+def _style_marks(line: str) -> list[tuple[int, int]]:
+    """Where WhatsApp's *bold*, _italic_, ~strike~ and ```mono``` marks are."""
+    spans = []
+    for pattern, _markdown in WA_STYLES:
+        for m in pattern.finditer(line):
+            spans += [(m.start(), m.start(1)), (m.end(1), m.end())]
+    return sorted(spans)
+
+
+def krutidev_line(line: str) -> str:
+    """A Kruti Dev line as Unicode, its WhatsApp marks kept: they are read
+    before the text is converted (in Kruti Dev '*' is a letter, ’).
+    """
+    lead = LEAD_MARK_RE.match(line)
+    pos = lead.end() if lead else 0
+    out = [line[:pos]]
+    for start, end in _style_marks(line):
+        if start < pos:
+            continue
+        out += [convert_inline(line[pos:start]), line[start:end]]
+        pos = end
+    out.append(convert_inline(line[pos:]))
+    return normalize("".join(out))
+
+
 def parse_message(text: str, rules: Rules) -> Parts:
     """Headline, Markdown body and reporter of one WhatsApp message."""
-    text = normalize(text)
-    krutidev = looks_like_krutidev(text)
-    if krutidev:
-        text = krutidev_to_unicode(text)
-    cleaned = clean_lines(text.split("\n"), rules)
+    lines = normalize(text).split("\n")
+    kruti = krutidev_lines(lines, rules)
+    for i in kruti:
+        lines[i] = krutidev_line(lines[i])
+    krutidev = bool(kruti)
+    cleaned = clean_lines(lines, rules)
     labels = [ln for ln in cleaned.lines if is_label(ln, rules)]
     lines = [ln for ln in cleaned.lines if not is_label(ln, rules)]
     index, title, suffix = _headline(lines, rules)
