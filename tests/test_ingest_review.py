@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import markdown
 import pytest
+from bs4 import BeautifulSoup
 from support import new_content
 from test_ingest_run import NOW, check, settings_for, written_notes
 
@@ -214,3 +216,39 @@ def test_english_and_unicode_lines_are_not_read_as_kruti_dev(tmp_path):
     (draft,) = ingest(content, stdin=message)
     assert "Helmet is a must for your safety" in draft["body"]
     assert not any("Kruti Dev" in w for w in draft["warnings"])
+
+
+# --- text that looks like HTML stays text ----------------------------------------
+
+
+def rendered(body: str) -> BeautifulSoup:
+    return BeautifulSoup(markdown.markdown(body), "html.parser")
+
+
+def test_escaped_html_in_a_post_stays_text(tmp_path):
+    content = new_content(tmp_path)
+    source = tmp_path / "old-site.xml"
+    post = (
+        "<p>नामली थाना पुलिस ने लिखा: &lt;script&gt;alert(1)&lt;/script&gt; "
+        "और &amp;lt;b&amp;gt; कोड, A &amp; B।</p>"
+    )
+    xml = wxr(("नामली थाने में शिविर आयोजित", "2026-09-12 10:15:00", ""))
+    source.write_text(xml.replace(TEXT, post), encoding="utf-8")
+    (draft,) = ingest(content, str(source))
+    html = rendered(draft["body"])
+    assert html.find("script") is None and html.find("b") is None
+    assert "<script>alert(1)</script>" in html.get_text()
+    assert "&lt;b&gt; कोड, A & B" in html.get_text()
+
+
+def test_markup_typed_in_a_message_stays_text(tmp_path):
+    content = new_content(tmp_path)
+    message = (
+        f"{HEADLINE}\n{TEXT} <img src=x onerror=alert(1)> &amp; ```<b>```\n"
+        "रिपोर्ट सुनील शर्मा\n"
+    )
+    (draft,) = ingest(content, stdin=message)
+    html = rendered(draft["body"])
+    assert html.find("img") is None
+    assert "<img src=x onerror=alert(1)> &amp; <b>" in html.get_text()
+    assert html.find("code").get_text() == "<b>"

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
 from .rules import Rules
-from .text import clean_lines, normalize
+from .text import clean_lines, escape_markup, normalize
 
 # Blocks that never belong to a note's text.
 JUNK_TAGS = (
@@ -42,6 +42,12 @@ class _Converter(MarkdownConverter):
     """Paragraphs, headings, lists, quotes, bold/italic and links; no images
     (the lead photo is taken separately), no tables' HTML.
     """
+
+    def escape(self, text, parent_tags):
+        """A text node stays text: '<script>' decoded from '&lt;script&gt;'
+        is written so that Markdown shows it, never reads it as a tag.
+        """
+        return escape_markup(super().escape(text, parent_tags))  # type: ignore[misc]  # stubs lag the library
 
     def convert_img(self, el, text, parent_tags):
         return ""

@@ -99,8 +99,28 @@ LEADING_HASH_RE = re.compile(r"^#")
 FENCE = "```"
 
 
+# What Markdown would read as markup in text: a tag's start, an entity.
+TAG_START_RE = re.compile(r"<(?=[A-Za-z/!?])")
+ENTITY_RE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+MONO_RE = re.compile(r"(```.+?```)")
+
+
+def escape_markup(text: str) -> str:
+    """Text as Markdown that shows it as written: '<b>' or '&lt;' typed in
+    a message (or decoded from a page's text) stays those characters, never
+    a tag or an entity.
+    """
+    return TAG_START_RE.sub("&lt;", ENTITY_RE.sub("&amp;", text))
+
+
 def inline_markdown(line: str) -> str:
-    """WhatsApp's *bold*, _italic_, ~strike~ and ```mono``` as Markdown."""
+    """WhatsApp's *bold*, _italic_, ~strike~ and ```mono``` as Markdown;
+    what would be HTML is escaped first (not inside ```mono```, shown as is).
+    """
+    line = "".join(
+        part if i % 2 else escape_markup(part)
+        for i, part in enumerate(MONO_RE.split(line))
+    )
     for pattern, repl in WA_STYLES:
         line = pattern.sub(repl, line)
     # '#रतलाम' at a line start would be a Markdown heading.
