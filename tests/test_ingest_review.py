@@ -17,6 +17,7 @@ from test_ingest_run import NOW, check, settings_for, written_notes
 from plugins.core.header import BAD_CHAR_RE
 from scripts.ingest import IngestError, run
 from scripts.ingest.draft import source_hash
+from scripts.ingest.driver import write_all
 from scripts.ingest.text import normalize
 
 HEADLINE = "*नामली थाने में यातायात जागरूकता शिविर आयोजित*"
@@ -252,3 +253,26 @@ def test_markup_typed_in_a_message_stays_text(tmp_path):
     assert html.find("img") is None
     assert "<img src=x onerror=alert(1)> &amp; <b>" in html.get_text()
     assert html.find("code").get_text() == "<b>"
+
+
+# --- a failed write leaves nothing behind ----------------------------------------
+
+
+def test_a_failed_write_removes_the_folders_it_made(tmp_path):
+    content = new_content(tmp_path)
+    notes, images = content / "notes", content / "images"
+    taken = notes / "2026" / "11" / "taken.md"
+    taken.parent.mkdir(parents=True)
+    taken.write_text("a reporter's own file", encoding="utf-8")
+    before = sorted(p for p in content.rglob("*"))
+    with pytest.raises(IngestError, match="already exists"):
+        write_all(
+            [
+                (notes / "2031" / "01" / "new.md", b"one"),
+                (images / "2031" / "01" / "new.jpg", b"photo"),
+                (notes / "2026" / "11" / "new.md", b"two"),
+                (taken, b"three"),
+            ]
+        )
+    assert sorted(p for p in content.rglob("*")) == before
+    assert taken.read_text(encoding="utf-8") == "a reporter's own file"

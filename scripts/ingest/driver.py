@@ -8,6 +8,7 @@ of the run, or none.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import os
@@ -612,17 +613,39 @@ def files_of(result: Result, place: Place) -> list[tuple[Path, bytes]]:
     return files
 
 
+def make_folders(folder: Path, made: list[Path]) -> None:
+    """Create `folder` and its missing parents, noting each one created."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(exist_ok=True)
+        made.append(each)
+
+
+def _undo(placed: list[Path], temps: list[Path], made: list[Path]) -> None:
+    """Remove what a failed run wrote: files, temporary files, new folders."""
+    for file in [*placed, *temps]:
+        file.unlink(missing_ok=True)
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):  # not empty: something else is there
+            folder.rmdir()
+
+
 def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
     """Write every file or none: each to a temporary file beside it (synced),
     then linked into place without replacing anything; on any failure the
-    files already placed are removed again.
+    files already placed are removed again, and so are the folders the run
+    created (content/notes/YYYY/MM/, content/images/YYYY/MM/).
     """
     temps: list[tuple[Path, Path]] = []
     placed: list[Path] = []
+    made: list[Path] = []
     target = None
     try:
         for target, data in files:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(target.parent, made)
             fd, name = tempfile.mkstemp(prefix=".ingest-", dir=target.parent)
             temps.append((Path(name), target))
             with os.fdopen(fd, "wb") as f:
@@ -636,12 +659,10 @@ def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
                 raise IngestError(say("exists", path=target)) from None
             placed.append(target)
     except OSError as e:
-        for done in placed:
-            done.unlink(missing_ok=True)
+        _undo(placed, [temp for temp, _ in temps], made)
         raise IngestError(say("write_failed", path=target, error=e)) from None
     except IngestError:
-        for done in placed:
-            done.unlink(missing_ok=True)
+        _undo(placed, [temp for temp, _ in temps], made)
         raise
     finally:
         for temp, _ in temps:
