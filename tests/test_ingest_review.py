@@ -12,7 +12,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 from support import new_content
-from test_ingest_run import NOW, check, settings_for, written_notes
+from test_ingest_run import NOW, check, fill_flagged, settings_for, written_notes
 
 from plugins.core.header import BAD_CHAR_RE
 from scripts.ingest import IngestError, run
@@ -276,3 +276,52 @@ def test_a_failed_write_removes_the_folders_it_made(tmp_path):
         )
     assert sorted(p for p in content.rglob("*")) == before
     assert taken.read_text(encoding="utf-8") == "a reporter's own file"
+
+
+# --- what a careless reporter pastes ---------------------------------------------
+
+
+def test_a_message_pasted_twice_in_a_row_is_kept_once(tmp_path):
+    content = new_content(tmp_path)
+    message = f"{HEADLINE}\n{TEXT}\nरिपोर्ट सुनील शर्मा"
+    (draft,) = ingest(content, stdin=f"{message}\n\n{message} \n")
+    assert draft["body"] == TEXT
+    assert draft["reporter"] == "सुनील शर्मा"
+    assert "रिपोर्ट" not in draft["summary"] and draft["summary"].count("शिविर") == 1
+    assert any("twice or more" in w for w in draft["warnings"])
+    # a message saying one thing twice on purpose is left as it is
+    (other,) = ingest(new_content(tmp_path / "b"), stdin=f"{HEADLINE}\n{TEXT}\n{TEXT}")
+    assert other["body"] == f"{TEXT}\n\n{TEXT}"
+
+
+def test_a_photo_caption_alone_makes_a_draft_that_can_pass(tmp_path):
+    content = new_content(tmp_path)
+    (draft,) = ingest(content, stdin="📷 नामली थाने में यातायात शिविर के दौरान पुलिसकर्मी\n")
+    assert draft["title"] == "नामली थाने में यातायात शिविर के दौरान पुलिसकर्मी"
+    assert draft["body"] == "📷 नामली थाने में यातायात शिविर के दौरान पुलिसकर्मी"
+    assert any("single line" in w for w in draft["warnings"])
+    notes = {k: fill_flagged(v) for k, v in written_notes(content).items()}
+    assert check(content, notes) == []
+
+
+def test_underscores_in_words_and_web_addresses_are_kept(tmp_path):
+    content = new_content(tmp_path)
+    message = (
+        f"{HEADLINE}\n{TEXT} फोटो_नामली_थाना, file_name.jpg और _जरूरी_ सूचना।\n"
+        "देखें https://example.com/a_b_c/_x_ और _https://wa.me/91?text=*hi*_ "
+        "तथा (www.ratlam.example/news_2026)।\n"
+    )
+    (draft,) = ingest(content, stdin=message)
+    html = rendered(draft["body"])
+    text = html.get_text()
+    assert "फोटो_नामली_थाना, file_name.jpg" in text
+    assert [e.get_text() for e in html.find_all("em")] == [
+        "जरूरी",
+        "https://wa.me/91?text=*hi*",
+    ]
+    links = [a["href"] for a in html.find_all("a")]
+    assert links == [
+        "https://example.com/a_b_c/_x_",
+        "https://wa.me/91?text=*hi*",
+        "https://www.ratlam.example/news_2026",
+    ]

@@ -240,6 +240,10 @@ def _message_draft(
         draft.source += " (Kruti Dev, converted)"
     if hidden:
         draft.warnings.append(say("hidden_characters", chars=hidden))
+    if parts.pasted_again:
+        draft.warnings.append(say("pasted_again"))
+    if parts.only_headline:
+        draft.warnings.append(say("only_headline"))
     return draft
 
 

@@ -47,6 +47,21 @@ class Parts:
     krutidev: bool = False
     title_guessed: bool = False
     labels: str = ""  # letterhead lines taken out (they may name the station)
+    pasted_again: bool = False  # the message was there twice or more, in a row
+    only_headline: bool = False  # no text but the headline (a photo's caption)
+
+
+def once(lines: list[str]) -> tuple[list[str], bool]:
+    """The message once, if it was pasted (or forwarded) twice or more in a
+    row: its lines, blank lines and spacing aside, repeat whole.
+    """
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    words = [" ".join(lines[i].split()) for i in filled]
+    n = len(words)
+    for size in range(1, n // 2 + 1):
+        if n % size == 0 and all(words[i] == words[i % size] for i in range(n)):
+            return lines[: filled[size - 1] + 1], True
+    return lines, False
 
 
 def is_label(line: str, rules: Rules) -> bool:
@@ -149,7 +164,7 @@ def krutidev_line(line: str) -> str:
 
 def parse_message(text: str, rules: Rules) -> Parts:
     """Headline, Markdown body and reporter of one WhatsApp message."""
-    lines = normalize(text).split("\n")
+    lines, pasted_again = once(normalize(text).split("\n"))
     kruti = krutidev_lines(lines, rules)
     for i in kruti:
         lines[i] = krutidev_line(lines[i])
@@ -159,10 +174,11 @@ def parse_message(text: str, rules: Rules) -> Parts:
     lines = [ln for ln in cleaned.lines if not is_label(ln, rules)]
     index, title, suffix = _headline(lines, rules)
     title_guessed = index is None or not title
+    headline = []
     if index is None or not title:
         title = first_sentence_title(lines, rules)
     else:
-        del lines[index]
+        headline = [lines.pop(index)]
         # the same headline again, or the site's name alone on a line
         repeats = {title, suffix} - {""}
         lines = [ln for ln in lines if clean_title(ln) not in repeats]
@@ -174,11 +190,16 @@ def parse_message(text: str, rules: Rules) -> Parts:
                 lines[i] = rest
                 reporter = reporter or name
             break
+    body = whatsapp_to_markdown(lines)
+    # a photo's caption alone: the line is the headline and the text
+    only_headline = not body.strip() and bool(headline)
     return Parts(
         title=title,
-        body=whatsapp_to_markdown(lines),
+        body=whatsapp_to_markdown(headline) if only_headline else body,
         reporter=reporter,
         krutidev=krutidev,
         title_guessed=title_guessed,
         labels="\n".join(clean_title(ln) for ln in labels),
+        pasted_again=pasted_again,
+        only_headline=only_headline,
     )

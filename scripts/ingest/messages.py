@@ -127,6 +127,15 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "original message",
         **v,
     ),
+    "pasted_again": lambda v: _(
+        "the message was there twice or more in a row (pasted again?); it is kept once",
+        **v,
+    ),
+    "only_headline": lambda v: _(
+        "the message is a single line (a photo's caption?): it is the "
+        "headline and the text; write the news in full below the header",
+        **v,
+    ),
     "image_alt": lambda v: _(
         "the photo %(image)s was attached; describe it in Hindi in 'image_alt'",
         **v,

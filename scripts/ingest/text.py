@@ -113,18 +113,43 @@ def escape_markup(text: str) -> str:
     return TAG_START_RE.sub("&lt;", ENTITY_RE.sub("&amp;", text))
 
 
+# A web address in a message; what ends a sentence after it is not part of it.
+WEB_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]।]")
+WA_MARKS = "*_~"
+URL_MARK = "\ue010%d\ue011"
+URL_MARK_RE = re.compile("\ue010(\\d+)\ue011")
+
+
 def inline_markdown(line: str) -> str:
     """WhatsApp's *bold*, _italic_, ~strike~ and ```mono``` as Markdown;
     what would be HTML is escaped first (not inside ```mono```, shown as is).
+    A web address is kept whole, as a Markdown link (<https://…>): its
+    '_' or '*' are neither WhatsApp's marks nor Markdown's.
     """
+    urls: list[str] = []
+
+    def hold(m: re.Match) -> str:
+        url, before, tail = m.group(), m.string[m.start() - 1 : m.start()], ""
+        # '_https://…_': the closing mark is WhatsApp's, not the address's
+        while before and before in WA_MARKS and url.endswith(before):
+            url, tail = url[:-1], tail + before
+        urls.append(url)
+        return URL_MARK % (len(urls) - 1) + tail
+
+    parts = MONO_RE.split(line)
     line = "".join(
-        part if i % 2 else escape_markup(part)
-        for i, part in enumerate(MONO_RE.split(line))
+        part if i % 2 else escape_markup(WEB_URL_RE.sub(hold, part))
+        for i, part in enumerate(parts)
     )
     for pattern, repl in WA_STYLES:
         line = pattern.sub(repl, line)
+    line = URL_MARK_RE.sub(lambda m: _autolink(urls[int(m.group(1))]), line)
     # '#रतलाम' at a line start would be a Markdown heading.
     return LEADING_HASH_RE.sub(r"\\#", line)
+
+
+def _autolink(url: str) -> str:
+    return f"<{url}>" if url.startswith("http") else f"<https://{url}>"
 
 
 def _line_block(line: str) -> tuple[str, str]:
