@@ -325,3 +325,23 @@ def test_underscores_in_words_and_web_addresses_are_kept(tmp_path):
         "https://wa.me/91?text=*hi*",
         "https://www.ratlam.example/news_2026",
     ]
+
+
+@pytest.mark.parametrize(
+    ("message", "says"),
+    [
+        ("https://ratlam.example/news/jaora_helmet\n", "only a web address"),
+        ("Forwarded\nhttps://ratlam.example/news/1\n", "only a web address"),
+        ("🙏🙏🙏\n", "no words"),
+        ("Forwarded\n😊 Please Share This News 😊\n", "no words"),
+    ],
+)
+def test_a_message_without_words_is_refused_saying_what_to_do(tmp_path, message, says):
+    content = new_content(tmp_path)
+    with pytest.raises(IngestError, match=says):
+        run(settings_for(content), "-", stdin=message, now=NOW)
+    source = tmp_path / "sandesh.txt"
+    source.write_text(message, encoding="utf-8")
+    with pytest.raises(IngestError, match=f"^{source}: .*{says}"):
+        run(settings_for(content), str(source), now=NOW)
+    assert written_notes(content) == {}

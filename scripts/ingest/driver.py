@@ -43,7 +43,14 @@ from .html_text import autop, to_markdown
 from .message import parse_message
 from .messages import IngestError, say
 from .rules import Rules
-from .text import clean_title, hidden_characters, normalize, word_count
+from .text import (
+    WEB_URL_RE,
+    clean_title,
+    hidden_characters,
+    normalize,
+    should_drop,
+    word_count,
+)
 from .wxr import is_wxr, parse_wxr
 
 SOURCE_SUFFIXES = (".txt", ".zip", ".html", ".htm", ".xml")
@@ -148,6 +155,7 @@ def from_source(source: str, place: Place, options: Options, stdin: str = "") ->
         if is_chat(stdin):
             _from_chat(Path("-"), stdin, {}, place, options, result)
             return result
+        _has_words(stdin, Path("-"), place.rules)
         result.drafts.append(
             _message_draft(stdin, "whatsapp -", place.now, place, True)
         )
@@ -200,12 +208,27 @@ def _from_file(path: Path, place: Place, options: Options, result: Result) -> No
         when = datetime.fromtimestamp(path.stat().st_mtime, IST).replace(
             second=0, microsecond=0
         )
+        _has_words(text, path, place.rules)
         result.drafts.append(
             _message_draft(text, f"whatsapp {path.name}", when, place, True)
         )
         result.read += 1
     else:
         raise IngestError(say("unknown", path=path))
+
+
+def _has_words(text: str, path: Path, rules: Rules) -> None:
+    """Refuse a message with no words to make a note of: only a web address
+    (the page is the source), or only emoji, numbers, marks and lines that
+    are dropped ('Forwarded', a share prompt).
+    """
+    lines = normalize(text).split("\n")
+    text = "\n".join(line for line in lines if not should_drop(line, rules))
+    if word_count(WEB_URL_RE.sub(" ", text)):
+        return
+    if WEB_URL_RE.search(text):
+        raise IngestError(say("only_address", path=path))
+    raise IngestError(say("no_words", path=path))
 
 
 def _message_draft(

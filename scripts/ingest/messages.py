@@ -68,6 +68,16 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "home page",
         **v,
     ),
+    "only_address": lambda v: _(
+        "%(path)s: the message is only a web address; open it in the "
+        "browser, save the page (.html) and import that file",
+        **v,
+    ),
+    "no_words": lambda v: _(
+        "%(path)s: the message holds no words to make a note of (only "
+        "emoji, numbers or marks); copy the message's text again",
+        **v,
+    ),
     "bad_xml": lambda v: _(
         "%(path)s: not a WordPress export (%(error)s); export again "
         "with Tools → Export in WordPress",
