@@ -75,15 +75,12 @@ def serve(c, port=8000, bind="127.0.0.1"):
         pass
 
 
-@task(
-    positional=["file"],
-    help={"file": "check only this note (a draft's problems included)"},
-)
+@task(help={"file": "check only this note (a draft's problems included)"})
 def check(c, file=""):
     """Check every press note and the registries without building.
 
     Drafts not ready to publish are listed apart and stop nothing; with
-    FILE, only that note is reported.
+    --file FILE, only that note is reported.
     """
     from plugins.core.errors import BulletinError
     from scripts.check import check as check_content
