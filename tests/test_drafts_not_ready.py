@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from support import ROOT, build_site, new_content, note_text
-from test_ingest_run import NOW, settings_for
+from test_ingest_run import NOW, make_zip, settings_for
 
 from plugins.core.errors import BuildFailed, ContentError
 from scripts.check import check
@@ -116,3 +116,32 @@ def test_the_check_keeps_drafts_apart_from_problems_that_stop_the_build(
     stops, _, drafts = shown.partition("not ready to publish")
     assert "b.md:4 [thana]" in stops and draft.name not in stops
     assert f"{draft.name}:4 [thana]" in drafts and "b.md" not in drafts
+
+
+@pytest.mark.build
+def test_the_photo_of_a_draft_not_ready_is_not_published(tmp_path, caplog):
+    content = new_content(tmp_path, {GOOD: note_text()})
+    run(settings_for(content), str(make_zip(tmp_path / "chat.zip")), now=NOW)
+    photos = [p for p in (content / "images").rglob("*") if p.is_file()]
+    assert photos  # the drafts have photos, and no 'image_alt' yet
+    output = tmp_path / "output"
+    with caplog.at_level(logging.WARNING):
+        build_site(content, output)
+    assert (output / "2026/10/namli-yatayat-shivir/index.html").is_file()
+    for photo in photos:
+        assert not list(output.rglob(f"{photo.stem}*")), photo.name
+
+
+def test_a_draft_using_a_published_note_s_address_is_the_one_not_ready(
+    tmp_path, with_root
+):
+    # the draft's path sorts first: the clash is still the draft's problem
+    notes = {
+        GOOD: note_text(),
+        "2026/10/a-draft.md": note_text(status="draft"),
+    }
+    content = new_content(tmp_path, notes)
+    report = check(settings_file(tmp_path, content))
+    assert "no problems" in report.split("\n")[0]
+    (clash,) = [line for line in report.split("\n") if "already used by" in line]
+    assert "a-draft.md" in clash.split("already used by")[0]
