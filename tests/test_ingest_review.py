@@ -345,3 +345,17 @@ def test_a_message_without_words_is_refused_saying_what_to_do(tmp_path, message,
     with pytest.raises(IngestError, match=f"^{source}: .*{says}"):
         run(settings_for(content), str(source), now=NOW)
     assert written_notes(content) == {}
+
+
+@pytest.mark.parametrize(
+    "written", ["0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59Z"]
+)
+def test_an_impossible_page_date_is_named_and_replaced(tmp_path, written):
+    content = new_content(tmp_path)
+    page = (FIXTURES / "news-site-page.html").read_text(encoding="utf-8")
+    source = tmp_path / "saved.html"
+    source.write_text(page.replace("2026-10-12T17:45:00+05:30", written), "utf-8")
+    (draft,) = ingest(content, str(source))
+    assert draft["date"].startswith("2026-11-28T12:00") and draft["status"] == "draft"
+    (warning,) = [w for w in draft["warnings"] if "cannot be right" in w]
+    assert warning.startswith("saved.html: the date '") and written[:4] in warning
