@@ -359,3 +359,14 @@ def test_an_impossible_page_date_is_named_and_replaced(tmp_path, written):
     assert draft["date"].startswith("2026-11-28T12:00") and draft["status"] == "draft"
     (warning,) = [w for w in draft["warnings"] if "cannot be right" in w]
     assert warning.startswith("saved.html: the date '") and written[:4] in warning
+
+
+def test_a_title_made_from_a_sentence_has_no_marks_or_addresses(tmp_path):
+    content = new_content(tmp_path)
+    message = (
+        "_नामली_ पुलिस ने https://ratlam.example/a_b पर *यातायात* शिविर की "
+        f"सूचना दी।\n{TEXT}\n"
+    )
+    (draft,) = ingest(content, stdin=message)
+    assert draft["title"] == "नामली पुलिस ने पर यातायात शिविर की सूचना दी"
+    assert draft["slug"] == "namli-police-ne-par-yatayat-shivir-ki-suchna-di"

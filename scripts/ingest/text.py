@@ -324,9 +324,19 @@ def plain_text(markdown: str) -> str:
     return " ".join(markdown.split())
 
 
+AUTOLINK_RE = re.compile(r"<(?:https?://|www\.)[^>\s]*>")
+
+
 def clean_title(text: str) -> str:
+    """A headline as plain words: no WhatsApp or Markdown marks, no web
+    address, no emoji, no closing danda.
+    """
+    text = WEB_URL_RE.sub(" ", AUTOLINK_RE.sub(" ", text))
+    for pattern, _markdown in WA_STYLES:
+        text = pattern.sub(r"\1", text)
     text = plain_text(STARS_RE.sub("", text.strip()))
-    return strip_emoji(text).strip(" *_~-–—|:")
+    # a headline ends without a full stop (।)
+    return strip_emoji(text).strip(" *_~-–—|:").rstrip(" ।")
 
 
 def cut_at_word(text: str, limit: int) -> str:
