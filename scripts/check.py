@@ -97,12 +97,18 @@ def check(settings_file: str, only: str = "") -> str:
         return only_note(settings, only, notes, problems + drafts)
     if problems:
         raise ContentError(problems, drafts)
-    done = ngettext_(
+    if drafts:
+        done = ngettext_(
+            "%(num)s note checked: nothing stops the build",
+            "%(num)s notes checked: nothing stops the build",
+            len(notes),
+        )
+        return f"{done}\n{drafts_report(drafts)}"
+    return ngettext_(
         "%(num)s note checked: no problems",
         "%(num)s notes checked: no problems",
         len(notes),
     )
-    return f"{done}\n{drafts_report(drafts)}" if drafts else done
 
 
 def only_note(settings: dict, only: str, notes: list[str], found: list[Problem]) -> str:
