@@ -370,3 +370,17 @@ def test_a_title_made_from_a_sentence_has_no_marks_or_addresses(tmp_path):
     (draft,) = ingest(content, stdin=message)
     assert draft["title"] == "नामली पुलिस ने पर यातायात शिविर की सूचना दी"
     assert draft["slug"] == "namli-police-ne-par-yatayat-shivir-ki-suchna-di"
+
+
+def test_underscores_inside_hindi_words_are_never_italic(tmp_path):
+    content = new_content(tmp_path)
+    sentence = "नामली थाना_प्रभारी_ ने #ऑपरेशन_मुस्कान_ में बच्चों को खोजा। " * 9
+    (draft,) = ingest(content, stdin=f"{HEADLINE}\n{sentence}\n{TEXT}\n")
+    for field in ("body", "summary"):
+        html = rendered(draft[field])
+        assert html.find("em") is None, field
+        assert "थाना_प्रभारी_ ने #ऑपरेशन_मुस्कान_" in html.get_text()
+    # the summary as written (with its escapes) stays within the limit
+    assert 250 < len(draft["summary"]) <= 300
+    notes = {k: fill_flagged(v) for k, v in written_notes(content).items()}
+    assert check(content, notes) == []

@@ -13,6 +13,7 @@ from plugins.press_notes.validate import FUTURE_SLACK
 from .messages import say
 from .rules import Rules
 from .text import (
+    escape_emphasis,
     guess_category,
     guess_thana,
     make_summary,
@@ -109,6 +110,18 @@ class Draft:
         }
 
 
+def summary_of(body: str, limit: int) -> str:
+    """The summary field (read as Markdown): the first sentences of the
+    text, its '_' and '*' escaped, within `limit` characters as written.
+    """
+    cut = limit
+    while True:
+        summary = escape_emphasis(make_summary(body, cut))
+        if len(summary) <= limit or cut <= 1:
+            return summary
+        cut -= len(summary) - limit
+
+
 def complete(draft: Draft, rules: Rules) -> Draft:
     """Fill what the source did not say from the text: station, category,
     summary; note each guess and each field left to fill.
@@ -126,7 +139,7 @@ def complete(draft: Draft, rules: Rules) -> Draft:
         else:
             draft.warnings.append(say("no_category"))
     if not draft.summary:
-        draft.summary = make_summary(draft.body, rules.summary_max_chars)
+        draft.summary = summary_of(draft.body, rules.summary_max_chars)
         if draft.summary:
             draft.guessed.append("summary")
         else:

@@ -140,7 +140,7 @@ def krutidev_lines(lines: list[str], rules: Rules) -> set[int]:
 def _style_marks(line: str) -> list[tuple[int, int]]:
     """Where WhatsApp's *bold*, _italic_, ~strike~ and ```mono``` marks are."""
     spans = []
-    for pattern, _markdown in WA_STYLES:
+    for pattern, _opening, _closing in WA_STYLES:
         for m in pattern.finditer(line):
             spans += [(m.start(), m.start(1)), (m.end(1), m.end())]
     return sorted(spans)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from plugins.core.header import BAD_CHAR_RE, char_name
@@ -70,27 +71,17 @@ def strip_emoji(text: str) -> str:
     return " ".join("".join(c for c in text if not is_emoji(c)).split())
 
 
+# WhatsApp's marks around words: (pattern, Markdown opening, closing); the
+# first, ```mono```, is read before the others (what is inside is shown as is).
+_AROUND = (
+    r"(?<![^\s(\[\"'“‘]){m}(?=[^\s{m}])([^{m}\n]*?[^\s{m}]){m}"
+    r"(?![^\s).,!?:;।|\]\"'”’–-])"
+)
 WA_STYLES = (
-    # ```mono``` on one line -> `mono`
-    (re.compile(r"```(.+?)```"), r"`\1`"),
-    (
-        re.compile(
-            r"(?<![^\s(\[\"'“‘])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![^\s).,!?:;।|\]\"'”’–-])"
-        ),
-        r"**\1**",
-    ),
-    (
-        re.compile(
-            r"(?<![^\s(\[\"'“‘])_(?=[^\s_])([^_\n]*?[^\s_])_(?![^\s).,!?:;।|\]\"'”’–-])"
-        ),
-        r"*\1*",
-    ),
-    (
-        re.compile(
-            r"(?<![^\s(\[\"'“‘])~(?=[^\s~])([^~\n]*?[^\s~])~(?![^\s).,!?:;।|\]\"'”’–-])"
-        ),
-        r"<del>\1</del>",
-    ),
+    (re.compile(r"```(.+?)```"), "`", "`"),
+    (re.compile(_AROUND.format(m=r"\*")), "**", "**"),
+    (re.compile(_AROUND.format(m="_")), "*", "*"),
+    (re.compile(_AROUND.format(m="~")), "<del>", "</del>"),
 )
 LIST_RE = re.compile(r"^(?:[-*•]\s+)(?P<item>.+)$")
 NUMBERED_RE = re.compile(r"^(?P<n>\d{1,3})[.)]\s+(?P<item>.+)$")
@@ -116,34 +107,57 @@ def escape_markup(text: str) -> str:
 # A web address in a message; what ends a sentence after it is not part of it.
 WEB_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]।]")
 WA_MARKS = "*_~"
-URL_MARK = "\ue010%d\ue011"
-URL_MARK_RE = re.compile("\ue010(\\d+)\ue011")
+AUTOLINK_RE = re.compile(r"<(?:https?://|www\.)[^>\s]*>")
+
+
+HELD = "\ue020%d\ue021"
+HELD_RE = re.compile("\ue020(\\d+)\ue021")
+# Markdown's emphasis marks and a backslash before punctuation, as text.
+EMPHASIS_RE = re.compile(r"([*_]|\\(?=[!-/:-@\[-`{-~]))")
+
+
+def escape_text(text: str) -> str:
+    """Plain text as Markdown that shows it as written: no tag, entity or
+    emphasis ('थाना_प्रभारी_ ने' is not italic on the page).
+    """
+    return EMPHASIS_RE.sub(r"\\\1", escape_markup(text))
 
 
 def inline_markdown(line: str) -> str:
     """WhatsApp's *bold*, _italic_, ~strike~ and ```mono``` as Markdown;
-    what would be HTML is escaped first (not inside ```mono```, shown as is).
-    A web address is kept whole, as a Markdown link (<https://…>): its
-    '_' or '*' are neither WhatsApp's marks nor Markdown's.
+    every other character is text (escape_text; ```mono``` is shown as
+    is). A web address is kept whole, as a Markdown link (<https://…>):
+    its '_' or '*' are neither WhatsApp's marks nor Markdown's.
     """
-    urls: list[str] = []
+    held: list[str] = []
 
-    def hold(m: re.Match) -> str:
+    def hold(text: str) -> str:
+        held.append(text)
+        return HELD % (len(held) - 1)
+
+    def address(m: re.Match) -> str:
         url, before, tail = m.group(), m.string[m.start() - 1 : m.start()], ""
         # '_https://…_': the closing mark is WhatsApp's, not the address's
         while before and before in WA_MARKS and url.endswith(before):
             url, tail = url[:-1], tail + before
-        urls.append(url)
-        return URL_MARK % (len(urls) - 1) + tail
+        return hold(_autolink(url)) + tail
 
-    parts = MONO_RE.split(line)
-    line = "".join(
-        part if i % 2 else escape_markup(WEB_URL_RE.sub(hold, part))
-        for i, part in enumerate(parts)
-    )
-    for pattern, repl in WA_STYLES:
-        line = pattern.sub(repl, line)
-    line = URL_MARK_RE.sub(lambda m: _autolink(urls[int(m.group(1))]), line)
+    def styled(opening: str, closing: str) -> Callable[[re.Match], str]:
+        return lambda m: hold(opening) + m.group(1) + hold(closing)
+
+    (mono, *_open_close), *styles = WA_STYLES
+    out = []
+    for i, part in enumerate(MONO_RE.split(line)):
+        if i % 2:
+            out.append(hold(mono.sub(r"`\1`", part)))
+            continue
+        part = WEB_URL_RE.sub(address, part)
+        for pattern, opening, closing in styles:
+            part = pattern.sub(styled(opening, closing), part)
+        out.append(escape_text(part))
+    line = "".join(out)
+    while HELD_RE.search(line):
+        line = HELD_RE.sub(lambda m: held[int(m.group(1))], line)
     # '#रतलाम' at a line start would be a Markdown heading.
     return LEADING_HASH_RE.sub(r"\\#", line)
 
@@ -313,18 +327,46 @@ MD_PLAIN = (
     (re.compile(r"<del>.*?</del>", re.DOTALL), ""),
     (re.compile(r"(\*\*|__|\*|~~|`)"), ""),
     (re.compile(r"^\s*(?:>|#{1,6}|[-+]|\d{1,3}\.)\s+", re.MULTILINE), ""),
-    (re.compile(r"\\([\\#*_`\[\]])"), r"\1"),
 )
 SENTENCE_RE = re.compile(r".+?(?:[।!?]+|\.(?=\s|$))(?=\s|$)|.+$", re.DOTALL)
 
 
+ESCAPED_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+CODE_RE = re.compile(r"`([^`\n]+)`")
+
+
+def escape_emphasis(text: str) -> str:
+    """Plain text (a summary) as Markdown without emphasis: '_' and '*'
+    escaped, except inside a web address (<https://…>).
+    """
+    parts = re.split(f"({AUTOLINK_RE.pattern})", text)
+    return "".join(
+        part if i % 2 else EMPHASIS_RE.sub(r"\\\1", part)
+        for i, part in enumerate(parts)
+    )
+
+
 def plain_text(markdown: str) -> str:
+    """Markdown's text without its marks; an escaped character (a
+    backslash before '_') is the character itself.
+    """
+    escaped: list[str] = []
+
+    def hold_text(text: str) -> str:
+        escaped.append(text)
+        return HELD % (len(escaped) - 1)
+
+    def hold(m: re.Match) -> str:
+        return hold_text(m.group(1))
+
+    markdown = ESCAPED_RE.sub(hold, markdown)
+    # a web address and code are kept as written
+    markdown = AUTOLINK_RE.sub(lambda m: hold_text(m.group()), markdown)
+    markdown = CODE_RE.sub(lambda m: hold_text(m.group(1)), markdown)
     for pattern, repl in MD_PLAIN:
         markdown = pattern.sub(repl, markdown)
+    markdown = HELD_RE.sub(lambda m: escaped[int(m.group(1))], markdown)
     return " ".join(markdown.split())
-
-
-AUTOLINK_RE = re.compile(r"<(?:https?://|www\.)[^>\s]*>")
 
 
 def clean_title(text: str) -> str:
@@ -332,7 +374,7 @@ def clean_title(text: str) -> str:
     address, no emoji, no closing danda.
     """
     text = WEB_URL_RE.sub(" ", AUTOLINK_RE.sub(" ", text))
-    for pattern, _markdown in WA_STYLES:
+    for pattern, _opening, _closing in WA_STYLES:
         text = pattern.sub(r"\1", text)
     text = plain_text(STARS_RE.sub("", text.strip()))
     # a headline ends without a full stop (।)
