@@ -384,3 +384,18 @@ def test_underscores_inside_hindi_words_are_never_italic(tmp_path):
     assert 250 < len(draft["summary"]) <= 300
     notes = {k: fill_flagged(v) for k, v in written_notes(content).items()}
     assert check(content, notes) == []
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "रिपोर्ट सुनील शर्मा 9876543210",
+        "रिपोर्ट सुनील शर्मा मो. 98765 43210",
+        "✍️ सुनील शर्मा 📞 +91 98765-43210",
+        "- सुनील शर्मा, मोबाइल: 9876543210",
+    ],
+)
+def test_a_phone_number_after_the_byline_is_not_the_reporter(tmp_path, byline):
+    (draft,) = ingest(new_content(tmp_path), stdin=f"{HEADLINE}\n{TEXT}\n{byline}\n")
+    assert draft["reporter"] == "सुनील शर्मा"
+    assert not any(ch.isdigit() for ch in draft["body"])

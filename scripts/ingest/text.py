@@ -235,9 +235,18 @@ NAME_MAX_WORDS = 5
 SENTENCE_END_RE = re.compile(r"[।.!?]\s*$")
 
 
+# A phone number after a byline's name ('मो. 98765 43210'): never published.
+PHONE_AFTER_NAME_RE = re.compile(
+    r"[\s,(]*(?:मो(?:बाइल)?\.?|mob(?:ile)?\.?|फ़?फ?ोन|phone|ph\.?)?\s*[:：-]?\s*"
+    r"(?:\+?91[\s-]?)?\d[\d\s-]{5,}\d\)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _name(text: str) -> str:
     text = STARS_RE.sub("", BYLINE_SEP_RE.sub("", text.strip())).strip()
-    return strip_emoji(text.strip(" ,.।-–—*_~"))
+    text = strip_emoji(text.strip(" ,.।-–—*_~"))
+    return PHONE_AFTER_NAME_RE.sub("", text).strip(" ,.।-–—*_~")
 
 
 def byline_name(line: str, rules: Rules) -> str:
