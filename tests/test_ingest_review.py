@@ -285,6 +285,10 @@ def test_a_message_pasted_twice_in_a_row_is_kept_once(tmp_path):
     content = new_content(tmp_path)
     message = f"{HEADLINE}\n{TEXT}\nरिपोर्ट सुनील शर्मा"
     (draft,) = ingest(content, stdin=f"{message}\n\n{message} \n")
+    (again,) = ingest(
+        new_content(tmp_path / "a"), stdin=f"{message}\nForwarded\n{message}"
+    )
+    assert again["body"] == TEXT
     assert draft["body"] == TEXT
     assert draft["reporter"] == "सुनील शर्मा"
     assert "रिपोर्ट" not in draft["summary"] and draft["summary"].count("शिविर") == 1

@@ -51,11 +51,16 @@ class Parts:
     only_headline: bool = False  # no text but the headline (a photo's caption)
 
 
-def once(lines: list[str]) -> tuple[list[str], bool]:
+def once(lines: list[str], rules: Rules) -> tuple[list[str], bool]:
     """The message once, if it was pasted (or forwarded) twice or more in a
-    row: its lines, blank lines and spacing aside, repeat whole.
+    row: its lines repeat whole, blank lines, spacing and dropped lines
+    ('Forwarded', a share prompt) aside.
     """
-    filled = [i for i, line in enumerate(lines) if line.strip()]
+    filled = [
+        i
+        for i, line in enumerate(lines)
+        if line.strip() and not should_drop(line, rules)
+    ]
     words = [" ".join(lines[i].split()) for i in filled]
     n = len(words)
     for size in range(1, n // 2 + 1):
@@ -164,7 +169,7 @@ def krutidev_line(line: str) -> str:
 
 def parse_message(text: str, rules: Rules) -> Parts:
     """Headline, Markdown body and reporter of one WhatsApp message."""
-    lines, pasted_again = once(normalize(text).split("\n"))
+    lines, pasted_again = once(normalize(text).split("\n"), rules)
     kruti = krutidev_lines(lines, rules)
     for i in kruti:
         lines[i] = krutidev_line(lines[i])
