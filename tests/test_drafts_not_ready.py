@@ -145,3 +145,21 @@ def test_a_draft_using_a_published_note_s_address_is_the_one_not_ready(
     assert report.split("\n")[0].endswith("nothing stops the build")
     (clash,) = [line for line in report.split("\n") if "already used by" in line]
     assert "a-draft.md" in clash.split("already used by")[0]
+
+
+@pytest.mark.build
+def test_a_draft_that_is_not_utf8_is_listed_and_left_out(tmp_path, with_root):
+    content = new_content(tmp_path, {GOOD: note_text()})
+    draft = content / "notes" / "2026" / "10" / "purana.md"
+    draft.write_bytes(
+        note_text(status="draft", slug="purana").encode("utf-8") + b"caf\xe9\n"
+    )
+    report = check(settings_file(tmp_path, content))
+    assert "nothing stops the build" in report
+    assert "purana.md: the file is not UTF-8 text" in report.split("\n", 1)[1]
+    build_site(content, tmp_path / "output")
+    assert (tmp_path / "output/2026/10/namli-yatayat-shivir/index.html").is_file()
+    # the same file to publish still stops the check
+    draft.write_bytes(note_text(slug="purana").encode("utf-8") + b"caf\xe9\n")
+    with pytest.raises(ContentError, match="not UTF-8"):
+        check(settings_file(tmp_path, content))

@@ -403,3 +403,97 @@ def test_a_phone_number_after_the_byline_is_not_the_reporter(tmp_path, byline):
     (draft,) = ingest(new_content(tmp_path), stdin=f"{HEADLINE}\n{TEXT}\n{byline}\n")
     assert draft["reporter"] == "सुनील शर्मा"
     assert not any(ch.isdigit() for ch in draft["body"])
+
+
+# --- from a hostile review --------------------------------------------------------
+
+
+def test_a_post_kept_published_passes_the_note_check(tmp_path):
+    content = new_content(tmp_path)
+    source = tmp_path / "old-site.xml"
+    xml = wxr(
+        ("🚨🚨", "2026-09-12 10:15:00", ""),  # no title left once emoji go
+        ("नामली थाने में शिविर आयोजित", "2026-09-12 10:15:00", ""),
+        ("नामली थाने में शिविर दोबारा", "2026-09-12 10:15:00", ""),
+    )
+    xml = xml.replace("https://old.example/?p=2</link>", "javascript:alert(1)</link>")
+    xml = xml.replace(
+        "https://old.example/?p=3</link>",
+        "https://old.example/2019/05/नामली खबर/</link>",
+    )
+    source.write_text(xml, encoding="utf-8")
+    drafts = ingest(content, str(source))
+    assert {d["status"] for d in drafts} != {"draft"}
+    (untitled,) = [d for d in drafts if not d["title"]]
+    assert untitled["status"] == "draft"
+    assert any("does not pass the check (title" in w for w in untitled["warnings"])
+    (dropped,) = [d for d in drafts if d["title"] == "नामली थाने में शिविर आयोजित"]
+    assert dropped["old_url"] == "" and any(
+        "javascript" in w for w in dropped["warnings"]
+    )
+    (quoted,) = [d for d in drafts if d["title"] == "नामली थाने में शिविर दोबारा"]
+    assert quoted["old_url"].startswith("https://old.example/2019/05/%E0%A4")
+    assert " " not in quoted["old_url"]
+    # whatever stays published passes the check: the build is never stopped
+    notes = written_notes(content)
+    published = {k: v for k, v in notes.items() if "status: published" in v}
+    assert published and check(content, published) == []
+
+
+def test_nothing_is_written_through_a_linked_folder(tmp_path):
+    content = new_content(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (content / "notes" / "2026").mkdir()
+    (content / "notes" / "2026" / "11").symlink_to(elsewhere)
+    with pytest.raises(IngestError, match="leads out of content/"):
+        run(settings_for(content), "-", stdin=f"{HEADLINE}\n{TEXT}\n", now=NOW)
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [
+        (
+            f"*रतलाम, 28 नवंबर।*\n{HEADLINE}\n{TEXT}",
+            "नामली थाने में यातायात जागरूकता शिविर आयोजित",
+        ),
+        (
+            f"*🔥🔥🔥*\n*ब्रेकिंग*\n{TEXT}",
+            TEXT.split("।")[0],
+        ),
+    ],
+)
+def test_a_dateline_or_emoji_in_bold_is_not_the_headline(tmp_path, message, title):
+    (draft,) = ingest(new_content(tmp_path), stdin=message)
+    assert draft["title"] == title and draft["slug"] != "note"
+
+
+def test_an_attached_file_named_by_a_path_is_not_the_headline(tmp_path):
+    content = new_content(tmp_path)
+    chat = tmp_path / "chat.txt"
+    chat.write_text(
+        "12/11/2026, 09:16 - Thana Jaora: ../../x.jpg (file attached)\n"
+        f"{HEADLINE}\n{TEXT}\n",
+        encoding="utf-8",
+    )
+    (draft,) = ingest(content, str(chat))
+    assert draft["title"] == "नामली थाने में यातायात जागरूकता शिविर आयोजित"
+    assert "x.jpg" not in draft["body"]
+
+
+def test_a_sender_or_a_byline_gives_a_clean_reporter_with_a_warning(tmp_path):
+    content = new_content(tmp_path)
+    (draft,) = ingest(
+        content,
+        stdin=f"{HEADLINE}\n{TEXT}\nरिपोर्ट मनोहर मालवीय, मो. 9876543210, रतलाम\n",
+    )
+    assert draft["reporter"] == "मनोहर मालवीय"
+    chat = tmp_path / "chat.txt"
+    chat.write_text(
+        f"12/11/2026, 09:16 - ~ Ramesh 😎🔥: *जावरा में चोरी का खुलासा हुआ*\n{TEXT}\n",
+        encoding="utf-8",
+    )
+    (draft,) = ingest(content, str(chat))
+    assert draft["reporter"] == "Ramesh"
+    assert any("sender's WhatsApp name 'Ramesh'" in w for w in draft["warnings"])

@@ -17,6 +17,7 @@ from pelican import signals
 from plugins.core import contract as c
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.files import links_under
+from plugins.core.header import scan_header
 from plugins.core.messages import _, ngettext_
 from plugins.core.photos import PHOTO_ERRORS, static_problems
 from plugins.core.settings import namespaced
@@ -116,6 +117,20 @@ class CheckedContent:
     draft_photos: set[str] = field(default_factory=set)
 
 
+def not_utf8(shown: str) -> Problem:
+    return Problem(
+        shown,
+        None,
+        None,
+        _(
+            "the file is not UTF-8 text; save it as UTF-8, or if it "
+            "was typed in Kruti Dev run '.venv/bin/invoke krutidev "
+            "%(path)s --in-place'",
+            path=shown,
+        ),
+    )
+
+
 def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
     """Check the registries and every note; raise ContentError if any note
     to publish fails (a draft's problems are listed with it, stopping nothing).
@@ -142,7 +157,7 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
     )
     before = check_cache.load(cache_dir, key)
     notes, problems, files, stamps, passed_before = [], [], {}, {}, {}
-    given = {}
+    given, unreadable = {}, []
     for rel in sorted(note_paths):
         path = root / rel
         shown = display_path(path)
@@ -160,20 +175,12 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
         try:
             notes.append((shown, path.read_text(encoding="utf-8")))
         except UnicodeDecodeError:
-            problems.append(
-                Problem(
-                    shown,
-                    None,
-                    None,
-                    _(
-                        "the file is not UTF-8 text; save it as UTF-8, or if it "
-                        "was typed in Kruti Dev run '.venv/bin/invoke krutidev "
-                        "%(path)s --in-place'",
-                        path=shown,
-                    ),
-                )
-            )
+            unreadable.append((shown, path))
     checked = check_all(notes, rules, passed_before)
+    for shown, path in unreadable:
+        # a draft's status can be read all the same: it then stops nothing
+        header = scan_header(path.read_bytes().decode("utf-8", "replace"))
+        checked.add(shown, header, [not_utf8(shown)])
     problems += checked.problems
     static = list(settings.get("STATIC_PATHS", ()))
     problems += static_problems(root, static)

@@ -18,15 +18,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
+from urllib.parse import quote
 
 from lxml import etree
 from PIL import Image
 
 from plugins.core.errors import did_you_mean, display_path
+from plugins.core.files import OutsideFolder, inside
 from plugins.core.header import scan_header
 from plugins.core.photos import PHOTO_ERRORS, SUFFIX_OF_FORMAT
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
+from plugins.press_notes.validate import URL_RE, check_note
+from plugins.press_notes.validate import Rules as CheckRules
 from scripts.new_note import existing_slugs
 
 from .article import parse_article
@@ -48,6 +52,7 @@ from .text import (
     clean_title,
     hidden_characters,
     normalize,
+    person_name,
     should_drop,
     word_count,
 )
@@ -120,6 +125,7 @@ class Place:
     notes: str = "notes"
     images: str = "images"
     ignore_files: tuple[str, ...] = ()  # IGNORE_FILES: names the build never reads
+    body_max_bytes: int = 200_000  # PRESS_NOTES["body_max_bytes"]
 
 
 # --- reading a source ----------------------------------------------------
@@ -414,9 +420,10 @@ def _from_chat(
             False,
             msg.hidden,
         )
-        if not draft.reporter and (name := _sender_name(msg.sender)):
+        if not draft.reporter and (name := person_name(_sender_name(msg.sender))):
             draft.reporter = name
             draft.guessed.append("reporter")
+            draft.warnings.append(say("reporter_is_sender", name=name))
         if not names and pending and _photo_then_text(pending[0], msg):
             names = [pending[1]]
         pending = None
@@ -570,12 +577,46 @@ def _override(draft: Draft, options: Options) -> None:
                 draft.guessed.remove(key)
 
 
-def _keep_published(draft: Draft) -> None:
-    """A post published before stays so only with every field to publish."""
+def _keep_published(draft: Draft, place: Place) -> None:
+    """A post published before stays so only if its note passes the check
+    every note to publish passes (press_notes.validate.check_note): else it
+    is kept as a draft, naming the fields to fill.
+    """
+    if draft.status != "published":
+        return
     missing = [k for k in REQUIRED_TO_PUBLISH if not getattr(draft, k)]
-    if draft.status == "published" and missing:
+    if missing:
         draft.status = "draft"
         draft.warnings.append(say("kept_draft", fields=", ".join(missing)))
+        return
+    rules = CheckRules(
+        registry=place.rules.registry,
+        content_root=place.content,
+        summary_max_chars=place.rules.summary_max_chars,
+        body_max_bytes=place.body_max_bytes,
+        now=place.now.astimezone(IST).replace(tzinfo=None),
+    )
+    district = place.rules.registry.district.name
+    _header, problems = check_note(draft.path, note_text(draft, district), rules)
+    if problems:
+        draft.status = "draft"
+        fields = dict.fromkeys(p.field or say("the_text") for p in problems)
+        draft.warnings.append(say("kept_draft_check", fields=", ".join(fields)))
+
+
+def web_address(url: str) -> str:
+    """An old address as the check accepts it (spaces and Hindi written as
+    %XX), or '' if it is not a web address at all (javascript:…).
+    """
+    quoted = quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~")
+    return quoted if URL_RE.match(quoted) else ""
+
+
+def _old_url(draft: Draft) -> None:
+    if draft.old_url and (url := web_address(draft.old_url)) != draft.old_url:
+        if not url:
+            draft.warnings.append(say("bad_old_url", value=draft.old_url))
+        draft.old_url = url
 
 
 def _place(draft: Draft, place: Place, taken: set[str]) -> None:
@@ -617,9 +658,11 @@ def finish(result: Result, place: Place, options: Options) -> Result:
         # a file's name may hold what no note may (a terminal code)
         draft.source = normalize(draft.source)
         _override(draft, options)
+        draft.reporter = person_name(draft.reporter)
+        _old_url(draft)
         complete(draft, place.rules)
-        _keep_published(draft)
         _place(draft, place, taken)
+        _keep_published(draft, place)
         kept.append(draft)
     result.drafts = kept
     return result
@@ -637,6 +680,12 @@ def files_of(result: Result, place: Place) -> list[tuple[Path, bytes]]:
             if isinstance(data, Path):
                 data = data.read_bytes()
             files.append((place.content / draft.image, data))
+    for target, _data in files:
+        # a folder on the way may be a link leading out of content/
+        try:
+            inside(place.content, target.relative_to(place.content))
+        except OutsideFolder:
+            raise IngestError(say("outside", path=target)) from None
     return files
 
 

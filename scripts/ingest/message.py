@@ -75,10 +75,12 @@ def is_label(line: str, rules: Rules) -> bool:
     return bool(title) and any(p.search(title) for p in rules.headline_skip)
 
 
-def _bold_headline(line: str) -> tuple[str, str] | None:
-    """(headline, site suffix) if the line is a bold headline, else None."""
+def _bold_headline(line: str, rules: Rules) -> tuple[str, str] | None:
+    """(headline, site suffix) if the line is a bold headline, else None
+    (a bold dateline, '*रतलाम, 28 नवंबर।*', is not one).
+    """
     m = BOLD_LINE_RE.match(line)
-    if not m:
+    if not m or rules.dateline.match(clean_title(m["bold"])):
         return None
     after = strip_emoji(m["after"])
     suffix = SUFFIX_RE.match(after)
@@ -97,10 +99,11 @@ def _headline(lines: list[str], rules: Rules) -> tuple[int | None, str, str]:
     else no headline line (index None).
     """
     for i, line in enumerate(lines):
-        if found := _bold_headline(line):
+        if found := _bold_headline(line, rules):
             return i, *found
     for i, line in enumerate(lines):
-        if line.strip():
+        # a line of emoji alone ('*🔥🔥🔥*') is no headline
+        if clean_title(line):
             title = clean_title(line)
             if rules.dateline.match(line) or len(title) > TITLE_MAX:
                 return None, "", ""
@@ -110,7 +113,7 @@ def _headline(lines: list[str], rules: Rules) -> tuple[int | None, str, str]:
 
 def first_sentence_title(lines: list[str], rules: Rules) -> str:
     """A headline from the first sentence, without its dateline."""
-    text = next((ln for ln in lines if ln.strip()), "")
+    text = next((ln for ln in lines if clean_title(ln)), "")
     if m := rules.dateline.match(text):
         text = text[m.end() :]
     sentence = make_summary(text, TITLE_MAX).rstrip("।.… ")

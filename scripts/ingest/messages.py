@@ -146,6 +146,32 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "headline and the text; write the news in full below the header",
         **v,
     ),
+    "reporter_is_sender": lambda v: _(
+        "'reporter' is the sender's WhatsApp name '%(name)s'; write the "
+        "reporter's name as the bulletin prints it",
+        **v,
+    ),
+    "bad_old_url": lambda v: _(
+        "the post's old address '%(value)s' is not a web address and was left "
+        "out; add 'old_url: https://…' if the old site had one",
+        **v,
+    ),
+    "kept_draft_check": lambda v: _(
+        "was published on the old site but does not pass the check "
+        "(%(fields)s); kept as a draft: run 'invoke check --file' on it, "
+        "correct what it names and set 'status: published'",
+        **v,
+    ),
+    "the_text": lambda v: _(
+        "the text",
+        **v,
+    ),
+    "outside": lambda v: _(
+        "%(path)s leads out of content/ (a folder on the way is a link to "
+        "another place); nothing was written: replace the link by a real "
+        "folder",
+        **v,
+    ),
     "image_alt": lambda v: _(
         "the photo %(image)s was attached; describe it in Hindi in 'image_alt'",
         **v,

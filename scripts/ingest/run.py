@@ -48,6 +48,7 @@ def place_for(settings: dict, now: datetime | None = None) -> Place:
         notes=conf["notes"],
         images=conf["images"],
         ignore_files=tuple(settings.get("IGNORE_FILES") or ()),
+        body_max_bytes=press["body_max_bytes"],
     )
 
 

@@ -235,18 +235,29 @@ NAME_MAX_WORDS = 5
 SENTENCE_END_RE = re.compile(r"[।.!?]\s*$")
 
 
-# A phone number after a byline's name ('मो. 98765 43210'): never published.
-PHONE_AFTER_NAME_RE = re.compile(
-    r"[\s,(]*(?:मो(?:बाइल)?\.?|mob(?:ile)?\.?|फ़?फ?ोन|phone|ph\.?)?\s*[:：-]?\s*"
-    r"(?:\+?91[\s-]?)?\d[\d\s-]{5,}\d\)?\s*$",
+# A phone number in a byline ('मो. 98765 43210'): it and what follows it
+# are not the name, and are never published.
+PHONE_IN_NAME_RE = re.compile(
+    r"[\s,(]*(?:मो(?:बाइल)?\.?|mob(?:ile)?\.?|फ़ोन|फोन|phone|ph\.?)?\s*[:：-]?\s*"
+    r"(?:\+?91[\s-]?)?\d[\d\s-]{5,}\d",
     re.IGNORECASE,
 )
+TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 def _name(text: str) -> str:
     text = STARS_RE.sub("", BYLINE_SEP_RE.sub("", text.strip())).strip()
-    text = strip_emoji(text.strip(" ,.।-–—*_~"))
-    return PHONE_AFTER_NAME_RE.sub("", text).strip(" ,.।-–—*_~")
+    return person_name(text)
+
+
+def person_name(text: str) -> str:
+    """A name as a byline prints it: no tags, emoji, phone number (nor what
+    follows it) or WhatsApp's '~' before a name it does not know.
+    """
+    text = strip_emoji(TAG_RE.sub("", normalize(text)))
+    if m := PHONE_IN_NAME_RE.search(text):
+        text = text[: m.start()]
+    return " ".join(text.split()).strip(" ,.।-–—*_~()")
 
 
 def byline_name(line: str, rules: Rules) -> str:
@@ -379,10 +390,10 @@ def plain_text(markdown: str) -> str:
 
 
 def clean_title(text: str) -> str:
-    """A headline as plain words: no WhatsApp or Markdown marks, no web
-    address, no emoji, no closing danda.
+    """A headline as plain words: no WhatsApp or Markdown marks, no tags, no
+    web address, no emoji, no closing danda.
     """
-    text = WEB_URL_RE.sub(" ", AUTOLINK_RE.sub(" ", text))
+    text = WEB_URL_RE.sub(" ", AUTOLINK_RE.sub(" ", TAG_RE.sub(" ", text)))
     for pattern, _opening, _closing in WA_STYLES:
         text = pattern.sub(r"\1", text)
     text = plain_text(STARS_RE.sub("", text.strip()))
