@@ -6,6 +6,8 @@ mixed with Unicode, text that looks like HTML, and folders left behind.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import markdown
@@ -497,3 +499,41 @@ def test_a_sender_or_a_byline_gives_a_clean_reporter_with_a_warning(tmp_path):
     (draft,) = ingest(content, str(chat))
     assert draft["reporter"] == "Ramesh"
     assert any("sender's WhatsApp name 'Ramesh'" in w for w in draft["warnings"])
+
+
+def test_a_header_line_with_an_impossible_date_is_named_and_counted(tmp_path):
+    content = new_content(tmp_path)
+    chat = tmp_path / "chat.txt"
+    chat.write_text(
+        f"12/11/2026, 09:16 - Thana Jaora: {HEADLINE}\n{TEXT}\n"
+        "13/25/2026, 09:20 - Thana Jaora: *दूसरी खबर*\n",
+        encoding="utf-8",
+    )
+    shown = run(settings_for(content), str(chat), now=NOW, dry_run=True)
+    assert f"{chat}:3: this line starts like a message but its date" in shown
+    assert "1 header lines with an impossible date" in shown
+
+
+def test_a_link_typed_in_markdown_stays_a_link(tmp_path):
+    message = (
+        f"{HEADLINE}\n{TEXT} देखें [![फोटो](https://a.example/p.jpg)]"
+        "(https://a.example/x_y) और [खबर](https://b.example/a_b)।\n"
+    )
+    (draft,) = ingest(new_content(tmp_path), stdin=message)
+    html = rendered(draft["body"])
+    assert [a["href"] for a in html.find_all("a")] == [
+        "https://a.example/x_y",
+        "https://b.example/a_b",
+    ]
+    assert html.find("img")["src"] == "https://a.example/p.jpg"
+
+
+def test_drafts_are_written_readable_as_any_new_file(tmp_path):
+    content = new_content(tmp_path)
+    old = os.umask(0o022)
+    try:
+        ingest(content, stdin=f"{HEADLINE}\n{TEXT}\n")
+    finally:
+        os.umask(old)
+    (note,) = (content / "notes").rglob("*.md")
+    assert stat.S_IMODE(note.stat().st_mode) == 0o644

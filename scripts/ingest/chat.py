@@ -47,6 +47,8 @@ class ChatMessage:
 class Chat:
     messages: list[ChatMessage] = field(default_factory=list)
     stray_lines: list[int] = field(default_factory=list)
+    # lines that look like a message's header but whose date is impossible
+    bad_dates: list[int] = field(default_factory=list)
     day_first: bool = True
 
 
@@ -99,6 +101,8 @@ def parse_chat(text: str, zone: tzinfo) -> Chat:
     current: ChatMessage | None = None
     for i, m in headers:
         when = _when(m, chat.day_first, zone) if m else None
+        if m is not None and when is None:
+            chat.bad_dates.append(i + 1)
         if m is None or when is None:
             if current is not None:
                 current.text += "\n" + lines[i]

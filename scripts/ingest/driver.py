@@ -98,6 +98,7 @@ class Result:
             "since": {"since": options.since},
             "duplicate": {},
             "stray": {},
+            "bad_date": {},
             "not_post": {},
         }
         parts = [
@@ -167,7 +168,20 @@ def from_source(source: str, place: Place, options: Options, stdin: str = "") ->
         )
         result.read = 1
         return result
-    path = Path(source)
+    errors = []
+    files = source_files(Path(source))
+    for file in files:
+        try:
+            _from_file(file, place, options, result)
+        except IngestError as e:
+            errors.append(str(e))
+    if errors:
+        raise IngestError("\n".join(errors))
+    return result
+
+
+def source_files(path: Path) -> list[Path]:
+    """The files a SOURCE names: itself, or the sources in a folder."""
     if path.is_dir():
         files = sorted(
             p
@@ -181,21 +195,14 @@ def from_source(source: str, place: Place, options: Options, stdin: str = "") ->
                 for part in p.relative_to(path).parts[:-1]
             )
         )
-    elif path.is_symlink():
+        if not files:
+            raise IngestError(say("no_sources", path=path))
+        return files
+    if path.is_symlink():
         raise IngestError(say("link", path=path))
-    elif path.is_file():
-        files = [path]
-    else:
-        raise IngestError(say("missing", path=path))
-    errors = []
-    for file in files:
-        try:
-            _from_file(file, place, options, result)
-        except IngestError as e:
-            errors.append(str(e))
-    if errors:
-        raise IngestError("\n".join(errors))
-    return result
+    if path.is_file():
+        return [path]
+    raise IngestError(say("missing", path=path))
 
 
 def _from_file(path: Path, place: Place, options: Options, result: Result) -> None:
@@ -400,7 +407,11 @@ def _from_chat(
     chat = parse_chat(text, place.zone)
     for line in chat.stray_lines:
         result.notices.append(say("stray_line", path=path, line=line))
-    result.skipped["stray"] += len(chat.stray_lines)  # counted, and kept
+    for line in chat.bad_dates:
+        result.notices.append(say("bad_header_date", path=path, line=line))
+    # counted, and kept as text
+    result.skipped["stray"] += len(chat.stray_lines)
+    result.skipped["bad_date"] += len(chat.bad_dates)
     pending: tuple[ChatMessage, str] | None = None  # a photo sent on its own
     wanted = normalize(options.sender).casefold().strip()
     for msg in chat.messages:
@@ -689,6 +700,15 @@ def files_of(result: Result, place: Place) -> list[tuple[Path, bytes]]:
     return files
 
 
+NEW_FILE_MODE = 0o666
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def make_folders(folder: Path, made: list[Path]) -> None:
     """Create `folder` and its missing parents, noting each one created."""
     missing = []
@@ -724,6 +744,8 @@ def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
             make_folders(target.parent, made)
             fd, name = tempfile.mkstemp(prefix=".ingest-", dir=target.parent)
             temps.append((Path(name), target))
+            # mkstemp makes the file private (0600): a note is as any new file
+            os.fchmod(fd, NEW_FILE_MODE & ~current_umask())
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()

@@ -26,9 +26,21 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         **v,
     ),
     "binary": lambda v: _(
-        "%(path)s: this is not text (a binary file?); give a "
-        "WhatsApp message (.txt), a chat export (.txt or .zip), a "
-        "saved page (.html) or a WordPress export (.xml)",
+        "%(path)s: this is not UTF-8 text (another encoding, or a binary "
+        "file?); save it as UTF-8 text, or give a WhatsApp message (.txt), "
+        "a chat export (.txt or .zip), a saved page (.html) or a WordPress "
+        "export (.xml)",
+        **v,
+    ),
+    "no_sources": lambda v: _(
+        "%(path)s: no source in this folder (no .txt, .zip, .html or .xml "
+        "file); give the folder holding them, or the file itself",
+        **v,
+    ),
+    "bad_header_date": lambda v: _(
+        "%(path)s:%(line)s: this line starts like a message but its date "
+        "cannot be a date (day and month swapped?); kept as text of the "
+        "message before it: check that message",
         **v,
     ),
     "unknown": lambda v: _(
@@ -250,6 +262,10 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     ),
     "skip_stray": lambda v: _(
         "%(n)s lines before the first message (kept as a message)",
+        **v,
+    ),
+    "skip_bad_date": lambda v: _(
+        "%(n)s header lines with an impossible date (kept as text)",
         **v,
     ),
     "skip_not_post": lambda v: _(

@@ -136,6 +136,8 @@ def inline_markdown(line: str) -> str:
         return HELD % (len(held) - 1)
 
     def address(m: re.Match) -> str:
+        if m.string[max(m.start() - 2, 0) : m.start()] == "](":
+            return hold(m.group())  # a link typed in Markdown: its target
         url, before, tail = m.group(), m.string[m.start() - 1 : m.start()], ""
         # '_https://…_': the closing mark is WhatsApp's, not the address's
         while before and before in WA_MARKS and url.endswith(before):
