@@ -537,3 +537,13 @@ def test_drafts_are_written_readable_as_any_new_file(tmp_path):
         os.umask(old)
     (note,) = (content / "notes").rglob("*.md")
     assert stat.S_IMODE(note.stat().st_mode) == 0o644
+
+
+def test_a_summary_shows_a_web_address_as_written(tmp_path):
+    message = (
+        f"{HEADLINE}\nनामली पुलिस ने https://ratlam.example/a_b पर सूचना दी। {TEXT}\n"
+    )
+    (draft,) = ingest(new_content(tmp_path), stdin=message)
+    assert "<https" not in draft["summary"]
+    text = rendered(draft["summary"]).get_text()
+    assert text.startswith("नामली पुलिस ने https://ratlam.example/a_b पर सूचना दी।")

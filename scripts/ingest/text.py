@@ -358,14 +358,10 @@ CODE_RE = re.compile(r"`([^`\n]+)`")
 
 
 def escape_emphasis(text: str) -> str:
-    """Plain text (a summary) as Markdown without emphasis: '_' and '*'
-    escaped, except inside a web address (<https://…>).
+    """Plain text (a summary) as Markdown that shows it as written: '_' and
+    '*' escaped (a web address in it is text, not a link).
     """
-    parts = re.split(f"({AUTOLINK_RE.pattern})", text)
-    return "".join(
-        part if i % 2 else EMPHASIS_RE.sub(r"\\\1", part)
-        for i, part in enumerate(parts)
-    )
+    return EMPHASIS_RE.sub(r"\\\1", text)
 
 
 def plain_text(markdown: str) -> str:
@@ -382,8 +378,8 @@ def plain_text(markdown: str) -> str:
         return hold_text(m.group(1))
 
     markdown = ESCAPED_RE.sub(hold, markdown)
-    # a web address and code are kept as written
-    markdown = AUTOLINK_RE.sub(lambda m: hold_text(m.group()), markdown)
+    # a web address (without the <> of a Markdown link) and code as written
+    markdown = AUTOLINK_RE.sub(lambda m: hold_text(m.group()[1:-1]), markdown)
     markdown = CODE_RE.sub(lambda m: hold_text(m.group(1)), markdown)
     for pattern, repl in MD_PLAIN:
         markdown = pattern.sub(repl, markdown)
