@@ -163,3 +163,29 @@ def test_a_draft_that_is_not_utf8_is_listed_and_left_out(tmp_path, with_root):
     draft.write_bytes(note_text(slug="purana").encode("utf-8") + b"caf\xe9\n")
     with pytest.raises(ContentError, match="not UTF-8"):
         check(settings_file(tmp_path, content))
+
+
+def test_a_link_to_a_draft_left_out_or_to_no_file_is_named(tmp_path, with_root):
+    linking = note_text(
+        slug="jodne-wali",
+        body=(
+            "नामली थाना पुलिस ने शिविर लगाया। पिछली खबर "
+            "[यहाँ]({filename}/notes/2026/11/adhura.md) और "
+            "[वहाँ]({filename}nahin-hai.md) पढ़ें।"
+        ),
+    )
+    content = new_content(
+        tmp_path,
+        {
+            GOOD: note_text(),
+            "2026/10/jodne-wali.md": linking,
+            "2026/11/adhura.md": note_text(status="draft", thana="", slug="adhura"),
+        },
+    )
+    with pytest.raises(ContentError) as e:
+        check(settings_file(tmp_path, content))
+    stops = {(p.path.rsplit("/", 1)[-1], p.line) for p in e.value.problems}
+    assert stops == {("jodne-wali.md", 11)}
+    shown = str(e.value)
+    assert "{filename}/notes/2026/11/adhura.md' leads to a draft not ready" in shown
+    assert "{filename}nahin-hai.md' leads to no file under content/" in shown

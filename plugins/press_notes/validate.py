@@ -73,6 +73,8 @@ STATIC_LINK_RE = re.compile(
     r"(?:\{(?:static|attach)\}|\|(?:static|attach)\|)([^\s\"')>]*)"
 )
 LINKABLE_FOLDER = "images"
+# Pelican's links to another note: {filename}path or |filename|path.
+FILENAME_LINK_RE = re.compile(r"(?:\{filename\}|\|filename\|)([^\s\"')>]+)")
 
 
 @dataclass(frozen=True)
@@ -369,18 +371,46 @@ def note_folder(path: str, content_root: Path) -> str:
     return rel.parent.as_posix()
 
 
+def link_target(target: str, folder: str) -> str:
+    """A {static}/{filename} link's file, relative to content/ (as Pelican
+    reads it: from content/ if it starts with '/', else from the note's folder).
+    """
+    target = target.split("#")[0].split("?")[0]
+    joined = (
+        target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+    )
+    return posixpath.normpath(joined)
+
+
+def note_links(h: Header, rules: Rules, path: str) -> list[tuple[int, str, str]]:
+    """(line, link as written, file under content/) of each {filename} link."""
+    folder = note_folder(path, rules.content_root)
+    return [
+        (h.body_line + offset, m.group(0), link_target(m.group(1), folder))
+        for offset, line in enumerate(h.body.split("\n"))
+        for m in FILENAME_LINK_RE.finditer(line)
+    ]
+
+
 def _check_links(h: Header, p, rules: Rules, path: str) -> list[Problem]:
-    problems = []
+    problems = [
+        p(
+            line,
+            None,
+            _(
+                "the link '%(link)s' leads to no file under content/; write "
+                "the path of a note from content/, e.g. "
+                "{filename}/notes/2026/11/name.md, or remove the link",
+                link=link,
+            ),
+        )
+        for line, link, rel in note_links(h, rules, path)
+        if rel.startswith("..") or not (rules.content_root / rel).is_file()
+    ]
     folder = note_folder(path, rules.content_root)
     for offset, line in enumerate(h.body.split("\n")):
         for m in STATIC_LINK_RE.finditer(line):
-            target = m.group(1).split("#")[0].split("?")[0]
-            joined = (
-                target.lstrip("/")
-                if target.startswith("/")
-                else posixpath.join(folder, target)
-            )
-            rel = posixpath.normpath(joined)
+            rel = link_target(m.group(1), folder)
             if not rel.startswith(f"{LINKABLE_FOLDER}/"):
                 problems.append(
                     p(
@@ -740,8 +770,31 @@ def check_all(
     drafts_last = sorted(headers, key=lambda item: waits_as_draft(item[1]))
     for clash in url_clashes(drafts_last, checked.slugs):
         checked.add(clash.path, by_path[clash.path], [clash])
+    for path, header in headers:
+        if isinstance(header, Header):
+            checked.add(path, header, links_to_drafts(path, header, rules, checked))
     warn_duplicates(headers, rules.registry.thana_by_name)
     return checked
+
+
+def links_to_drafts(
+    path: str, header: Header, rules: Rules, checked: Checked
+) -> list[Problem]:
+    """A link to a draft not ready to publish: it is left out of the build."""
+    return [
+        Problem(
+            path,
+            line,
+            None,
+            _(
+                "the link '%(link)s' leads to a draft not ready to publish "
+                "(left out of the build); finish that draft, or remove the link",
+                link=link,
+            ),
+        )
+        for line, link, rel in note_links(header, rules, path)
+        if display_path(rules.content_root / rel) in checked.drafts
+    ]
 
 
 def check_notes(notes: list[tuple[str, str]], rules: Rules) -> list[Problem]:
