@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import zipfile
 from pathlib import Path
 
 import markdown
@@ -547,3 +548,37 @@ def test_a_summary_shows_a_web_address_as_written(tmp_path):
     assert "<https" not in draft["summary"]
     text = rendered(draft["summary"]).get_text()
     assert text.startswith("नामली पुलिस ने https://ratlam.example/a_b पर सूचना दी।")
+
+
+def test_what_a_page_hides_from_readers_is_not_imported(tmp_path):
+    page = (FIXTURES / "news-site-page.html").read_text(encoding="utf-8")
+    spam = (
+        '<p style="display: none">सस्ते लोन के लिए कॉल करें</p>'
+        '<p hidden>छिपा हुआ विज्ञापन</p><span aria-hidden="true">छिपा शब्द</span>'
+    )
+    i = page.index("</p>", page.index('class="story-content"')) + len("</p>")
+    source = tmp_path / "saved.html"
+    source.write_text(page[:i] + spam + page[i:], encoding="utf-8")
+    (draft,) = ingest(new_content(tmp_path), str(source))
+    for word in ("लोन", "छिपा"):
+        assert word not in draft["body"] + draft["summary"]
+
+
+def test_a_zip_with_two_chats_and_a_sender_not_in_the_chat_are_named(tmp_path):
+    content = new_content(tmp_path)
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as archive:
+        for name in ("WhatsApp Chat with A.txt", "WhatsApp Chat with B.txt"):
+            archive.writestr(name, f"12/11/2026, 09:16 - A: {HEADLINE}\n{TEXT}\n")
+    with pytest.raises(IngestError, match="holds several chat texts"):
+        run(settings_for(content), str(two), now=NOW)
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 cut short")
+    with pytest.raises(IngestError) as e:
+        run(settings_for(content), str(broken), now=NOW)
+    assert "not a .zip, or cut short" in str(e.value) and "File is" not in str(e.value)
+    chat = tmp_path / "chat.txt"
+    chat.write_text(f"12/11/2026, 09:16 - Thana Jaora: {HEADLINE}\n{TEXT}\n", "utf-8")
+    shown = run(settings_for(content), str(chat), sender="Thana Namli", now=NOW)
+    assert "no message from 'Thana Namli' (--from)" in shown
+    assert "the senders in this chat are: Thana Jaora" in shown

@@ -67,6 +67,7 @@ PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 # the photo belongs to that text.
 PHOTO_THEN_TEXT = timedelta(minutes=10)
 PHONE_RE_CHARS = set("+0123456789 -()")
+SENDERS_SHOWN = 12
 
 
 @dataclass
@@ -286,14 +287,21 @@ def _message_draft(
 # --- chat exports ----------------------------------------------------------
 
 
-def _chat_member(names: list[str]) -> str | None:
+def _chat_member(path: Path, names: list[str]) -> str | None:
+    """The chat text of an export .zip; several are refused (one would be
+    left unread without a word).
+    """
     texts = [n for n in names if n.lower().endswith(".txt") and not n.endswith("/")]
-    for name in texts:
-        base = name.rsplit("/", 1)[-1]
-        if base == "_chat.txt" or base.lower().startswith(
-            ("whatsapp chat", "whatsapp चैट")
-        ):
-            return name
+    chats = [
+        name
+        for name in texts
+        if (base := name.rsplit("/", 1)[-1]) == "_chat.txt"
+        or base.lower().startswith(("whatsapp chat", "whatsapp चैट"))
+    ]
+    if len(chats) > 1:
+        raise IngestError(say("zip_two_chats", path=path, names=", ".join(chats)))
+    if chats:
+        return chats[0]
     return texts[0] if len(texts) == 1 else None
 
 
@@ -365,14 +373,15 @@ def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
 def _from_zip(path: Path, place: Place, options: Options, result: Result) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
-            chat_name = _chat_member(archive.namelist())
+            chat_name = _chat_member(path, archive.namelist())
             if chat_name is None:
                 raise IngestError(say("zip_no_chat", path=path))
             data = _read_member(path, archive, archive.getinfo(chat_name))
             text = read_text(path / chat_name, data)
             _from_chat(path, text, ZipPhotos(path, archive), place, options, result)
-    except (zipfile.BadZipFile, OSError) as e:
-        raise IngestError(say("zip_bad", path=path, error=e)) from None
+    except (zipfile.BadZipFile, OSError):
+        # the library's reason is English and technical: not shown
+        raise IngestError(say("zip_bad", path=path)) from None
 
 
 def _sender_name(sender: str) -> str:
@@ -414,6 +423,16 @@ def _from_chat(
     result.skipped["bad_date"] += len(chat.bad_dates)
     pending: tuple[ChatMessage, str] | None = None  # a photo sent on its own
     wanted = normalize(options.sender).casefold().strip()
+    senders = list(dict.fromkeys(m.sender for m in chat.messages if m.sender))
+    if wanted and wanted not in {s.casefold() for s in senders}:
+        result.notices.append(
+            say(
+                "no_such_sender",
+                path=path,
+                sender=options.sender,
+                senders=", ".join(senders[:SENDERS_SHOWN]),
+            )
+        )
     for msg in chat.messages:
         result.read += 1
         kind = kind_of(msg, markers)

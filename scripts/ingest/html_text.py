@@ -56,8 +56,23 @@ class _Converter(MarkdownConverter):
         return ""
 
 
+HIDDEN_STYLE_RE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE
+)
+
+
+def hidden(tag) -> bool:
+    """An element a reader never sees (hidden spam, screen-reader copies)."""
+    attrs = tag.attrs or {}
+    return (
+        "hidden" in attrs
+        or str(attrs.get("aria-hidden", "")).lower() == "true"
+        or bool(HIDDEN_STYLE_RE.search(str(attrs.get("style", ""))))
+    )
+
+
 def _junk(tag) -> bool:
-    if tag.name in JUNK_TAGS:
+    if tag.name in JUNK_TAGS or hidden(tag):
         return True
     names = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
     return bool(names.strip()) and bool(JUNK_RE.search(names))
@@ -77,7 +92,11 @@ def strip_junk(root) -> None:
     for tag in list(root.find_all(True)):
         if tag.decomposed or tag.parent is None or not _junk(tag):
             continue
-        if tag.name not in JUNK_TAGS and paragraph_chars(tag) * 2 > total:
+        if (
+            tag.name not in JUNK_TAGS
+            and not hidden(tag)
+            and paragraph_chars(tag) * 2 > total
+        ):
             continue
         tag.decompose()
 

@@ -56,7 +56,18 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         **v,
     ),
     "zip_bad": lambda v: _(
-        "%(path)s: the .zip cannot be read (%(error)s); export the chat again",
+        "%(path)s: the .zip cannot be read (not a .zip, or cut short); export "
+        "the chat again",
+        **v,
+    ),
+    "zip_two_chats": lambda v: _(
+        "%(path)s: this .zip holds several chat texts (%(names)s); export "
+        "each chat on its own and import each .zip",
+        **v,
+    ),
+    "no_such_sender": lambda v: _(
+        "%(path)s: no message from '%(sender)s' (--from); the senders in "
+        "this chat are: %(senders)s",
         **v,
     ),
     "zip_not_photo": lambda v: _(
