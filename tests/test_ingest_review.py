@@ -5,6 +5,7 @@ mixed with Unicode, text that looks like HTML, and folders left behind.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -14,6 +15,7 @@ from pathlib import Path
 import markdown
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
 from support import new_content
 from test_ingest_run import NOW, check, fill_flagged, settings_for, written_notes
 
@@ -582,3 +584,23 @@ def test_a_zip_with_two_chats_and_a_sender_not_in_the_chat_are_named(tmp_path):
     shown = run(settings_for(content), str(chat), sender="Thana Namli", now=NOW)
     assert "no message from 'Thana Namli' (--from)" in shown
     assert "the senders in this chat are: Thana Jaora" in shown
+
+
+@pytest.mark.parametrize("side", [12_000, 14_000])  # over the limit; over twice
+def test_a_zip_photo_with_too_many_pixels_is_refused_saying_so(tmp_path, side):
+    content = new_content(tmp_path)
+    png = io.BytesIO()
+    Image.new("1", (side, side)).save(png, "PNG")
+    source = tmp_path / "chat.zip"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr(
+            "WhatsApp Chat with A.txt",
+            "12/11/2026, 09:16 - A: IMG-20261112-WA0001.png (file attached)\n"
+            f"{HEADLINE}\n{TEXT}\n",
+        )
+        archive.writestr("IMG-20261112-WA0001.png", png.getvalue())
+    with pytest.raises(IngestError) as e:
+        run(settings_for(content), str(source), now=NOW)
+    assert "too large to publish" in str(e.value)
+    assert "damaged" not in str(e.value)
+    assert not list((content / "images").rglob("*.png"))

@@ -13,6 +13,7 @@ import html
 import io
 import os
 import tempfile
+import warnings
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from PIL import Image
 from plugins.core.errors import did_you_mean, display_path
 from plugins.core.files import OutsideFolder, inside
 from plugins.core.header import scan_header
-from plugins.core.photos import PHOTO_ERRORS, SUFFIX_OF_FORMAT
+from plugins.core.photos import PHOTO_ERRORS, SUFFIX_OF_FORMAT, photo_problem
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
 from plugins.press_notes.validate import URL_RE, check_note
@@ -342,6 +343,16 @@ class ZipPhotos:
                 raise IngestError(
                     say("zip_not_photo", path=self.path, name=info.filename)
                 )
+            # the check's own reasons: too many pixels, cut short, …
+            if problem := photo_bytes_problem(data, Path(name).suffix):
+                raise IngestError(
+                    say(
+                        "zip_photo_problem",
+                        path=self.path,
+                        name=info.filename,
+                        problem=problem,
+                    )
+                )
             self.read[name] = data
         return self.read[name]
 
@@ -354,12 +365,28 @@ def is_photo_file(path: Path | None) -> bool:
 
 
 def is_photo(data: bytes) -> bool:
-    """True if the bytes are a JPEG, PNG or WebP picture (header read only)."""
+    """True if the bytes are a JPEG, PNG or WebP picture (header read only;
+    one too large for Pillow to open still is one).
+    """
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            return im.format in SUFFIX_OF_FORMAT
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:
+                return im.format in SUFFIX_OF_FORMAT
+    except Image.DecompressionBombError:
+        return True
     except PHOTO_ERRORS:
         return False
+
+
+def photo_bytes_problem(data: bytes, suffix: str) -> str | None:
+    """What the note check would say of these bytes as a photo (photo_problem,
+    read from a temporary file), or None.
+    """
+    with tempfile.TemporaryDirectory(prefix="ingest-photo-") as folder:
+        path = Path(folder) / f"photo{suffix.lower()}"
+        path.write_bytes(data)
+        return photo_problem(path, decode=True)
 
 
 def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

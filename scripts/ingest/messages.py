@@ -60,6 +60,11 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "the chat again",
         **v,
     ),
+    "zip_photo_problem": lambda v: _(
+        "%(path)s: the photo '%(name)s' inside the .zip %(problem)s; or "
+        "remove it from the .zip",
+        **v,
+    ),
     "zip_two_chats": lambda v: _(
         "%(path)s: this .zip holds several chat texts (%(names)s); export "
         "each chat on its own and import each .zip",
