@@ -75,15 +75,19 @@ def serve(c, port=8000, bind="127.0.0.1"):
         pass
 
 
-@task
-def check(c):
-    """Check every press note and the registries without building."""
-    from plugins.core.errors import ContentError
+@task(help={"file": "check only this note (a draft's problems included)"})
+def check(c, file=""):
+    """Check every press note and the registries without building.
+
+    Drafts not ready to publish are listed apart and stop nothing; with
+    --file FILE, only that note is reported.
+    """
+    from plugins.core.errors import BulletinError
     from scripts.check import check as check_content
 
     try:
-        print(check_content(SETTINGS))
-    except ContentError as e:
+        print(check_content(SETTINGS, file or ""))
+    except BulletinError as e:
         sys.exit(str(e))
 
 

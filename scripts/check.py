@@ -10,8 +10,14 @@ from pathlib import Path
 
 from pelican.settings import read_settings
 
-from plugins.core.errors import ContentError, Problem
-from plugins.core.messages import ngettext_, set_language
+from plugins.core.errors import (
+    CommandError,
+    ContentError,
+    Problem,
+    display_path,
+    drafts_report,
+)
+from plugins.core.messages import _, ngettext_, set_language
 from plugins.press_notes import check_content
 from plugins.whatsapp.groups import load_groups
 from plugins.whatsapp.ledger import read_ledger
@@ -67,22 +73,58 @@ def share_problems(settings: dict, registry) -> list[Problem]:
     return problems
 
 
-def check(settings_file: str) -> str:
-    """Check the content; raise ContentError listing every problem."""
+def check(settings_file: str, only: str = "") -> str:
+    """Check the content; raise ContentError listing every problem.
+
+    Drafts not ready to publish are listed apart: alone they stop nothing
+    (the build leaves them out). With `only` (a note file), just that note's
+    problems are reported, and a draft's problems count.
+    """
     settings = read_settings(settings_file)
     set_language(settings)
     notes = note_paths(settings)
     problems: list[Problem] = []
+    drafts: list[Problem] = []
     try:
-        registry, _slugs = check_content(settings, notes)
+        checked = check_content(settings, notes)
     except ContentError as e:
         problems += e.problems
+        drafts += e.drafts
     else:
-        problems += share_problems(settings, registry)
+        drafts += checked.drafts
+        problems += share_problems(settings, checked.registry)
+    if only:
+        return only_note(settings, only, notes, problems + drafts)
     if problems:
-        raise ContentError(problems)
+        raise ContentError(problems, drafts)
+    if drafts:
+        done = ngettext_(
+            "%(num)s note checked: nothing stops the build",
+            "%(num)s notes checked: nothing stops the build",
+            len(notes),
+        )
+        return f"{done}\n{drafts_report(drafts)}"
     return ngettext_(
         "%(num)s note checked: no problems",
         "%(num)s notes checked: no problems",
         len(notes),
     )
+
+
+def only_note(settings: dict, only: str, notes: list[str], found: list[Problem]) -> str:
+    """The report of one note: its problems (a ContentError), or none."""
+    root = Path(settings["PATH"]).resolve()
+    target = Path(only).resolve()
+    if not any((root / rel).resolve() == target for rel in notes):
+        raise CommandError(
+            _(
+                "%(path)s is not a note the build reads; give a .md file under "
+                "content/notes/",
+                path=only,
+            )
+        )
+    shown = display_path(target)
+    mine = [p for p in found if p.path == shown]
+    if mine:
+        raise ContentError(mine)
+    return _("%(path)s: no problems", path=shown)

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import markdown
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -101,7 +102,10 @@ def test_whatsapp_formatting_becomes_markdown():
 
 
 def test_stars_inside_words_and_arithmetic_stay(rules):
-    assert whatsapp_to_markdown(["2*3*4 और a_b_c"]) == "2*3*4 और a_b_c"
+    # as the page shows it: no emphasis, the characters as written
+    for line in ("2*3*4 और a_b_c", "थाना_प्रभारी_ ने, थाना*प्रभारी* ने"):
+        html = markdown.markdown(whatsapp_to_markdown([line]))
+        assert html == f"<p>{line}</p>"
 
 
 def test_formatted_message_headline_byline_and_drops(rules):

@@ -112,5 +112,5 @@ def test_text_on_standard_input_that_is_not_utf8_is_named_not_a_crash(tmp_path):
     )
     assert done.returncode != 0
     assert b"Traceback" not in done.stderr
-    assert b"not text" in done.stderr
+    assert b"not UTF-8 text" in done.stderr
     assert not list((content / "notes").rglob("*.md"))

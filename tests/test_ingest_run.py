@@ -121,8 +121,10 @@ def fill_flagged(text: str) -> str:
 
 
 def check(content: Path, notes: dict[str, str]):
+    """Every problem of the notes, a draft's included (they list what to fill)."""
     rules = Rules(registry_for(settings_for(content)), content)
-    return check_all(list(notes.items()), rules).problems
+    checked = check_all(list(notes.items()), rules)
+    return checked.problems + checked.draft_problems
 
 
 def test_dry_run_json_is_what_a_real_run_writes(tmp_path, sources):
@@ -303,9 +305,15 @@ def test_bad_input_names_the_file_and_what_to_do(tmp_path):
     broken.write_bytes(b"PK\x03\x04 cut short")
     no_article = tmp_path / "home.html"
     no_article.write_text("<html><body><nav>होम</nav></body></html>")
+    latin1 = tmp_path / "purana.txt"
+    latin1.write_bytes("Namli caf\xe9 samachar".encode("latin-1"))
+    nothing = tmp_path / "khali"
+    nothing.mkdir()
     cases = {
         empty: "the file is empty",
-        binary: "this is not text",
+        binary: "this is not UTF-8 text",
+        latin1: "save it as UTF-8 text",
+        nothing: "no source in this folder",
         unknown: "cannot tell what kind of source",
         no_chat: "holds no chat text",
         broken: "cannot be read",

@@ -57,17 +57,39 @@ class BulletinError(Exception):
 
 
 class ContentError(BulletinError):
-    """The content cannot be published; carries every problem found."""
+    """The content cannot be published; carries every problem found, and the
+    problems of the drafts not ready to publish (which alone stop nothing).
+    """
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], drafts: Iterable[Problem] = ()):
         self.problems = sorted(problems, key=Problem.sort_key)
+        self.drafts = sorted(drafts, key=Problem.sort_key)
         lines = "\n".join(f"  {p}" for p in self.problems)
         head = ngettext_(
             "%(num)s problem in the content:",
             "%(num)s problems in the content:",
             len(self.problems),
         )
-        super().__init__(f"{head}\n{lines}")
+        parts = [f"{head}\n{lines}"] if self.problems or not self.drafts else []
+        if self.drafts:
+            parts.append(drafts_report(self.drafts))
+        super().__init__("\n".join(parts))
+
+
+def drafts_report(problems: list[Problem]) -> str:
+    """The problems of drafts (status: draft), apart from those that stop
+    the build: what each reporter still has to fill in.
+    """
+    files = {p.path for p in problems}
+    head = ngettext_(
+        "%(num)s draft not ready to publish (left out of the build until "
+        "it passes; fill in what is named below):",
+        "%(num)s drafts not ready to publish (left out of the build until "
+        "they pass; fill in what is named below):",
+        len(files),
+    )
+    lines = "\n".join(f"  {p}" for p in sorted(problems, key=Problem.sort_key))
+    return f"{head}\n{lines}"
 
 
 class SettingError(BulletinError, ValueError):

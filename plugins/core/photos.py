@@ -83,6 +83,12 @@ def photo_problem(path: Path, decode: bool = False) -> str | None:
                     im.load()
     except FileNotFoundError:
         return _("does not exist")
+    except Image.DecompressionBombError:
+        # more than twice the limit: Pillow refuses even to read the header
+        return _(
+            "has too many pixels, too large to publish; save it smaller (a "
+            "phone's usual 4000×3000 is fine)"
+        )
     except PHOTO_ERRORS:
         return unreadable
     if width * height > MAX_PIXELS:

@@ -371,7 +371,7 @@ _PROTECTED_RE = re.compile(
 )
 
 
-def _convert_inline(text: str) -> str:
+def convert_inline(text: str) -> str:
     """Convert a line's Kruti Dev text, keeping URLs and inline Markdown.
 
     Kept verbatim: bare and <angle> URLs, e-mail addresses, Markdown link and
@@ -399,7 +399,7 @@ def _convert_body_line(line: str) -> str:
         return line  # already Unicode Hindi, or a horizontal rule
     marker = _BLOCK_MARKER_RE.match(line)
     cut = marker.end() if marker else 0
-    return line[:cut] + _convert_inline(line[cut:])
+    return line[:cut] + convert_inline(line[cut:])
 
 
 def _split_lines(text: str) -> list[tuple[str, str]]:
@@ -436,7 +436,7 @@ def _convert_header_line(line: str, key: str | None) -> tuple[str, str | None]:
         prefix, value = more["indent"], more["value"]
     if key in VERBATIM_KEYS or _DEVANAGARI_RE.search(value):
         return line, key
-    return prefix + _convert_inline(value), key
+    return prefix + convert_inline(value), key
 
 
 def convert_note_text(text: str) -> str:
@@ -452,7 +452,7 @@ def convert_note_text(text: str) -> str:
     * Body: fenced code blocks and horizontal rules are kept; lines that
       already contain Devanagari are kept (they are Unicode already);
       heading/quote/list markers at the start of a line and the inline spans
-      listed in :func:`_convert_inline` (URLs, link targets, ...) are kept;
+      listed in :func:`convert_inline` (URLs, link targets, ...) are kept;
       everything else is read as Kruti Dev. Latin words other than
       all-capital abbreviations are therefore converted too.
     * Line breaks (``\\n`` or ``\\r\\n``) and a leading BOM are kept.

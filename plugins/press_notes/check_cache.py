@@ -78,6 +78,7 @@ def save(
             keys.slug_line,
             keys.image,
             keys.thana,
+            keys.status,
         ]
         for shown, (note_stamp, keys) in passed.items()
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +17,8 @@ from pelican import signals
 from plugins.core import contract as c
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.files import links_under
-from plugins.core.messages import _
+from plugins.core.header import scan_header
+from plugins.core.messages import _, ngettext_
 from plugins.core.photos import PHOTO_ERRORS, static_problems
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
@@ -102,12 +104,40 @@ def build_now(settings: dict) -> datetime:
     return datetime.now(tz)
 
 
-def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict]:
-    """Check the registries and every note; raise ContentError if any fail.
+@dataclass
+class CheckedContent:
+    """What the checks of the content hand the build and `invoke check`."""
+
+    registry: Registry
+    slugs: dict[str, str]  # {absolute note path: slug}
+    # drafts not ready to publish: their problems, and their paths as given
+    # (the build does not read them), with their photos (never published)
+    drafts: list[Problem] = field(default_factory=list)
+    left_out: set[str] = field(default_factory=set)
+    draft_photos: set[str] = field(default_factory=set)
+
+
+def not_utf8(shown: str) -> Problem:
+    return Problem(
+        shown,
+        None,
+        None,
+        _(
+            "the file is not UTF-8 text; save it as UTF-8, or if it "
+            "was typed in Kruti Dev run '.venv/bin/invoke krutidev "
+            "%(path)s --in-place'",
+            path=shown,
+        ),
+    )
+
+
+def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
+    """Check the registries and every note; raise ContentError if any note
+    to publish fails (a draft's problems are listed with it, stopping nothing).
 
     Notes that passed before and are unchanged are not read again (see
-    check_cache). Returns the registry and each note's slug keyed by its
-    absolute path.
+    check_cache). Returns the registry, each note's slug keyed by its
+    absolute path, and the drafts not ready to publish.
     """
     conf = plugin_settings(settings)
     registry = registry_for(settings)
@@ -127,10 +157,12 @@ def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict
     )
     before = check_cache.load(cache_dir, key)
     notes, problems, files, stamps, passed_before = [], [], {}, {}, {}
+    given, unreadable = {}, []
     for rel in sorted(note_paths):
         path = root / rel
         shown = display_path(path)
         files[shown] = path
+        given[shown] = rel
         stamps[shown] = check_cache.stamp(path)
         keys = (
             check_cache.still_passing(before[shown], stamps[shown], root)
@@ -143,32 +175,28 @@ def check_content(settings: dict, note_paths: list[str]) -> tuple[Registry, dict
         try:
             notes.append((shown, path.read_text(encoding="utf-8")))
         except UnicodeDecodeError:
-            problems.append(
-                Problem(
-                    shown,
-                    None,
-                    None,
-                    _(
-                        "the file is not UTF-8 text; save it as UTF-8, or if it "
-                        "was typed in Kruti Dev run '.venv/bin/invoke krutidev "
-                        "%(path)s --in-place'",
-                        path=shown,
-                    ),
-                )
-            )
+            unreadable.append((shown, path))
     checked = check_all(notes, rules, passed_before)
+    for shown, path in unreadable:
+        # a draft's status can be read all the same: it then stops nothing
+        header = scan_header(path.read_bytes().decode("utf-8", "replace"))
+        checked.add(shown, header, [not_utf8(shown)])
     problems += checked.problems
     static = list(settings.get("STATIC_PATHS", ()))
     problems += static_problems(root, static)
     problems += link_problems(root, static)
     if problems:
-        raise ContentError(problems)
+        raise ContentError(problems, checked.draft_problems)
     check_cache.save(
         cache_dir, key, {p: (stamps[p], k) for p, k in checked.passed.items()}
     )
-    return registry, {
-        os.path.abspath(files[p]): slug for p, slug in checked.slugs.items()
-    }
+    return CheckedContent(
+        registry=registry,
+        slugs={os.path.abspath(files[p]): slug for p, slug in checked.slugs.items()},
+        drafts=checked.draft_problems,
+        left_out={given[p] for p in checked.drafts},
+        draft_photos=checked.draft_photos,
+    )
 
 
 def on_initialized(pelican) -> None:
@@ -185,9 +213,39 @@ def on_article_generator_init(generator) -> None:
         generator.settings["ARTICLE_PATHS"],
         exclude=generator.settings["ARTICLE_EXCLUDES"],
     )
-    registry, slugs = check_content(generator.settings, paths)
-    generator.context[c.REGISTRY] = registry
-    generator.context[c.NOTE_SLUGS] = slugs
+    checked = check_content(generator.settings, paths)
+    generator.context[c.REGISTRY] = checked.registry
+    generator.context[c.NOTE_SLUGS] = checked.slugs
+    if checked.left_out:
+        leave_out(generator, checked.left_out)
+        private = generator.context.setdefault(c.PRIVATE_PHOTOS, set())
+        private.update(checked.draft_photos)
+        files = sorted({p.path for p in checked.drafts})
+        logger.warning(
+            "%s",
+            ngettext_(
+                "%(num)s draft is not ready to publish and was left out of "
+                "the build: %(files)s; run '.venv/bin/invoke check' to see "
+                "what to fill in",
+                "%(num)s drafts are not ready to publish and were left out "
+                "of the build: %(files)s; run '.venv/bin/invoke check' to see "
+                "what to fill in",
+                len(files),
+                files=", ".join(files),
+            ),
+        )
+
+
+def leave_out(generator, paths: set[str]) -> None:
+    """The generator reads no file in `paths` (relative to PATH, as its
+    get_files lists them): Pelican never sees a draft that is not ready.
+    """
+    listed = generator.get_files
+
+    def get_files(*args, **kwargs) -> set[str]:
+        return {f for f in listed(*args, **kwargs) if f not in paths}
+
+    generator.get_files = get_files
 
 
 def on_article_context(generator, metadata) -> None:

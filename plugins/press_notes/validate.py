@@ -57,6 +57,7 @@ CONTINUED_OK = ("summary",)
 # saying so, with `reason` (plugins/links keeps published addresses alive).
 STATUSES = ("published", "draft", "hidden", "scheduled", "withdrawn")
 WITHDRAWN = "withdrawn"
+DRAFT = "draft"
 # A date further ahead than this is a typo unless the note is scheduled.
 FUTURE_SLACK = timedelta(days=1)
 # Whom a note concerns: its police station (default) or the whole district
@@ -72,6 +73,8 @@ STATIC_LINK_RE = re.compile(
     r"(?:\{(?:static|attach)\}|\|(?:static|attach)\|)([^\s\"')>]*)"
 )
 LINKABLE_FOLDER = "images"
+# Pelican's links to another note: {filename}path or |filename|path.
+FILENAME_LINK_RE = re.compile(r"(?:\{filename\}|\|filename\|)([^\s\"')>]+)")
 
 
 @dataclass(frozen=True)
@@ -368,18 +371,46 @@ def note_folder(path: str, content_root: Path) -> str:
     return rel.parent.as_posix()
 
 
+def link_target(target: str, folder: str) -> str:
+    """A {static}/{filename} link's file, relative to content/ (as Pelican
+    reads it: from content/ if it starts with '/', else from the note's folder).
+    """
+    target = target.split("#")[0].split("?")[0]
+    joined = (
+        target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+    )
+    return posixpath.normpath(joined)
+
+
+def note_links(h: Header, rules: Rules, path: str) -> list[tuple[int, str, str]]:
+    """(line, link as written, file under content/) of each {filename} link."""
+    folder = note_folder(path, rules.content_root)
+    return [
+        (h.body_line + offset, m.group(0), link_target(m.group(1), folder))
+        for offset, line in enumerate(h.body.split("\n"))
+        for m in FILENAME_LINK_RE.finditer(line)
+    ]
+
+
 def _check_links(h: Header, p, rules: Rules, path: str) -> list[Problem]:
-    problems = []
+    problems = [
+        p(
+            line,
+            None,
+            _(
+                "the link '%(link)s' leads to no file under content/; write "
+                "the path of a note from content/, e.g. "
+                "{filename}/notes/2026/11/name.md, or remove the link",
+                link=link,
+            ),
+        )
+        for line, link, rel in note_links(h, rules, path)
+        if rel.startswith("..") or not (rules.content_root / rel).is_file()
+    ]
     folder = note_folder(path, rules.content_root)
     for offset, line in enumerate(h.body.split("\n")):
         for m in STATIC_LINK_RE.finditer(line):
-            target = m.group(1).split("#")[0].split("?")[0]
-            joined = (
-                target.lstrip("/")
-                if target.startswith("/")
-                else posixpath.join(folder, target)
-            )
-            rel = posixpath.normpath(joined)
+            rel = link_target(m.group(1), folder)
             if not rel.startswith(f"{LINKABLE_FOLDER}/"):
                 problems.append(
                     p(
@@ -603,6 +634,7 @@ class NoteKeys:
     slug_line: int | None
     image: str
     thana: str = ""
+    status: str = ""
 
     def value(self, key: str) -> str:
         return getattr(self, key)
@@ -619,18 +651,47 @@ def note_keys(header: Header) -> NoteKeys:
         slug_line=header.line("slug"),
         image=header.value("image"),
         thana=header.value("thana"),
+        status=header.value("status"),
     )
+
+
+def waits_as_draft(header: Header | NoteKeys) -> bool:
+    """A draft is never on the site: what is wrong in it is listed for its
+    reporter, and does not stop the build of the other notes (the draft is
+    left out of the build until it passes). Every other status, and a header
+    whose status cannot be read, stops the build.
+    """
+    return header.value("status") == DRAFT
 
 
 @dataclass
 class Checked:
-    """The outcome of checking all notes: problems, each note's slug, and the
-    keys of every note that passed (to skip it next time if unchanged).
+    """The outcome of checking all notes: problems that stop the build, the
+    drafts not ready to publish (left out of the build, with their problems
+    and photo), each note's slug, and the keys of every note that passed (to
+    skip it next time if unchanged).
     """
 
     problems: list[Problem] = field(default_factory=list)
     slugs: dict[str, str] = field(default_factory=dict)
     passed: dict[str, NoteKeys] = field(default_factory=dict)
+    drafts: dict[str, list[Problem]] = field(default_factory=dict)
+    draft_photos: set[str] = field(default_factory=set)
+
+    @property
+    def draft_problems(self) -> list[Problem]:
+        return [p for found in self.drafts.values() for p in found]
+
+    def add(self, path: str, header: Header | NoteKeys, found: list[Problem]) -> None:
+        """Problems of one note: a draft's are its own, any other's stop the build."""
+        if not found:
+            return
+        if waits_as_draft(header):
+            self.drafts.setdefault(path, []).extend(found)
+            if photo := header.value("image").strip():
+                self.draft_photos.add(photo)
+        else:
+            self.problems += found
 
 
 def assign_slugs(headers: list[tuple[str, Header]]) -> dict[str, str]:
@@ -692,22 +753,51 @@ def check_all(
     """Check every note and the rules that span notes (unique URLs).
 
     `passed_before` holds notes known to pass on their own (unchanged since
-    they last did): only the rules across notes are applied to them.
+    they last did): only the rules across notes are applied to them. A URL
+    used twice is the problem of a draft rather than of a note to publish.
     """
     checked = Checked(passed=dict(passed_before or {}))
     headers: list = list(checked.passed.items())
     for path, text in notes:
         header, found = check_note(path, text, rules)
-        checked.problems += found
+        checked.add(path, header, found)
         headers.append((path, header))
         if not found:
             checked.passed[path] = note_keys(header)
     headers.sort(key=lambda item: item[0])
     checked.slugs = assign_slugs(headers)
-    checked.problems += url_clashes(headers, checked.slugs)
+    by_path = dict(headers)
+    drafts_last = sorted(headers, key=lambda item: waits_as_draft(item[1]))
+    for clash in url_clashes(drafts_last, checked.slugs):
+        checked.add(clash.path, by_path[clash.path], [clash])
+    for path, header in headers:
+        if isinstance(header, Header):
+            checked.add(path, header, links_to_drafts(path, header, rules, checked))
     warn_duplicates(headers, rules.registry.thana_by_name)
     return checked
 
 
+def links_to_drafts(
+    path: str, header: Header, rules: Rules, checked: Checked
+) -> list[Problem]:
+    """A link to a draft not ready to publish: it is left out of the build."""
+    return [
+        Problem(
+            path,
+            line,
+            None,
+            _(
+                "the link '%(link)s' leads to a draft not ready to publish "
+                "(left out of the build); finish that draft, or remove the link",
+                link=link,
+            ),
+        )
+        for line, link, rel in note_links(header, rules, path)
+        if display_path(rules.content_root / rel) in checked.drafts
+    ]
+
+
 def check_notes(notes: list[tuple[str, str]], rules: Rules) -> list[Problem]:
-    return check_all(notes, rules).problems
+    """Every problem of these notes, drafts' included."""
+    checked = check_all(notes, rules)
+    return checked.problems + checked.draft_problems

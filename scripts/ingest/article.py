@@ -27,6 +27,7 @@ from .text import (
     byline_name,
     clean_lines,
     clean_title,
+    escape_markup,
     normalize,
     strip_emoji,
 )
@@ -288,7 +289,9 @@ def parse_article(html: str, page: Path, rules: Rules, zone: tzinfo) -> Page | N
         body, byline = to_markdown(main, rules)
     if not body and isinstance(ld.get("articleBody"), str):
         cleaned = clean_lines(normalize(ld["articleBody"]).split("\n"), rules)
-        body = "\n\n".join(ln.strip() for ln in cleaned.lines if ln.strip())
+        body = "\n\n".join(
+            escape_markup(ln.strip()) for ln in cleaned.lines if ln.strip()
+        )
         byline = cleaned.reporter
     if not title or not body.strip():
         return None

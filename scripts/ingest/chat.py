@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from .rules import ChatMarkers
-from .text import normalize
+from .text import hidden_characters, normalize
 
 _DATE = r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{2}|\d{4})"
 _TIME = (
@@ -40,12 +40,15 @@ class ChatMessage:
     text: str
     marked: bool = False  # iOS marks its own notices with U+200E
     orphan: bool = False  # lines before the first header: a message cut off
+    hidden: str = ""  # the hidden characters taken out of its text, named
 
 
 @dataclass
 class Chat:
     messages: list[ChatMessage] = field(default_factory=list)
     stray_lines: list[int] = field(default_factory=list)
+    # lines that look like a message's header but whose date is impossible
+    bad_dates: list[int] = field(default_factory=list)
     day_first: bool = True
 
 
@@ -98,6 +101,8 @@ def parse_chat(text: str, zone: tzinfo) -> Chat:
     current: ChatMessage | None = None
     for i, m in headers:
         when = _when(m, chat.day_first, zone) if m else None
+        if m is not None and when is None:
+            chat.bad_dates.append(i + 1)
         if m is None or when is None:
             if current is not None:
                 current.text += "\n" + lines[i]
@@ -118,6 +123,7 @@ def parse_chat(text: str, zone: tzinfo) -> Chat:
         orphan = ChatMessage(first, chat.messages[0].when, "", text, orphan=True)
         chat.messages.insert(0, orphan)
     for msg in chat.messages:
+        msg.hidden = hidden_characters(msg.text)
         msg.text = normalize(msg.text).strip()
     return chat
 

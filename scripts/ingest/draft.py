@@ -8,18 +8,54 @@ from datetime import datetime
 from pathlib import Path
 
 from plugins.hindi_text.dates import IST
+from plugins.press_notes.validate import FUTURE_SLACK
 
 from .messages import say
 from .rules import Rules
-from .text import guess_category, guess_thana, make_summary, normalize
+from .text import (
+    escape_emphasis,
+    guess_category,
+    guess_thana,
+    make_summary,
+    normalize,
+    plain_text,
+)
 
 HASH_CHARS = 16
+# A source's date before this year, or ahead of the import by more than the
+# check allows, is a typo or a placeholder (WordPress writes 0001 and 9999).
+EARLIEST_YEAR = 1900
+
+
+def usable_date(when: datetime | None, now: datetime) -> bool:
+    """True if `when` can be a note's date: Indian time can express it, it
+    is not before EARLIEST_YEAR and not further ahead than the check allows.
+    """
+    if when is None:
+        return False
+    try:
+        local = when.astimezone(IST)
+    except (OverflowError, ValueError):
+        return False
+    return local.year >= EARLIEST_YEAR and local <= now + FUTURE_SLACK
 
 
 def source_hash(*parts: str) -> str:
-    """A short hash of a source message or page (normalized text)."""
+    """A short hash of a source message or page (normalized text): what
+    drafts recorded before content_hash; still recognised.
+    """
     data = "\x1f".join(normalize(p).strip() for p in parts)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:HASH_CHARS]
+
+
+def content_hash(title: str, body: str) -> str:
+    """A short hash of what a source says once cleaned: its headline and
+    text as plain words. The same news saved again (other spacing, other
+    page around it, other scripts) or pasted again with a 'Forwarded' line
+    or a share prompt gives the same hash.
+    """
+    words = (" ".join(plain_text(part).casefold().split()) for part in (title, body))
+    return source_hash(*words)
 
 
 @dataclass
@@ -30,6 +66,8 @@ class Draft:
     date: datetime
     body: str
     source: str
+    # what the source hashed to before (the raw message or page); finish()
+    # records content_hash, and recognises either
     source_hash: str
     reporter: str = ""
     thana: str = ""
@@ -72,6 +110,18 @@ class Draft:
         }
 
 
+def summary_of(body: str, limit: int) -> str:
+    """The summary field (read as Markdown): the first sentences of the
+    text, its '_' and '*' escaped, within `limit` characters as written.
+    """
+    cut = limit
+    while True:
+        summary = escape_emphasis(make_summary(body, cut))
+        if len(summary) <= limit or cut <= 1:
+            return summary
+        cut -= len(summary) - limit
+
+
 def complete(draft: Draft, rules: Rules) -> Draft:
     """Fill what the source did not say from the text: station, category,
     summary; note each guess and each field left to fill.
@@ -89,7 +139,7 @@ def complete(draft: Draft, rules: Rules) -> Draft:
         else:
             draft.warnings.append(say("no_category"))
     if not draft.summary:
-        draft.summary = make_summary(draft.body, rules.summary_max_chars)
+        draft.summary = summary_of(draft.body, rules.summary_max_chars)
         if draft.summary:
             draft.guessed.append("summary")
         else:

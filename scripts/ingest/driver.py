@@ -8,34 +8,55 @@ of the run, or none.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import os
 import tempfile
+import warnings
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
+from urllib.parse import quote
 
 from lxml import etree
 from PIL import Image
 
 from plugins.core.errors import did_you_mean, display_path
+from plugins.core.files import OutsideFolder, inside
 from plugins.core.header import scan_header
-from plugins.core.photos import PHOTO_ERRORS, SUFFIX_OF_FORMAT
+from plugins.core.photos import PHOTO_ERRORS, SUFFIX_OF_FORMAT, photo_problem
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
+from plugins.press_notes.validate import URL_RE, check_note
+from plugins.press_notes.validate import Rules as CheckRules
 from scripts.new_note import existing_slugs
 
 from .article import parse_article
 from .chat import ChatMessage, is_chat, kind_of, parse_chat, split_attachments
-from .draft import Draft, complete, note_text, source_hash
+from .draft import (
+    Draft,
+    complete,
+    content_hash,
+    note_text,
+    source_hash,
+    usable_date,
+)
 from .html_text import autop, to_markdown
 from .message import parse_message
 from .messages import IngestError, say
 from .rules import Rules
-from .text import clean_title, normalize, word_count
+from .text import (
+    WEB_URL_RE,
+    clean_title,
+    hidden_characters,
+    normalize,
+    person_name,
+    should_drop,
+    word_count,
+)
 from .wxr import is_wxr, parse_wxr
 
 SOURCE_SUFFIXES = (".txt", ".zip", ".html", ".htm", ".xml")
@@ -47,6 +68,7 @@ PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 # the photo belongs to that text.
 PHOTO_THEN_TEXT = timedelta(minutes=10)
 PHONE_RE_CHARS = set("+0123456789 -()")
+SENDERS_SHOWN = 12
 
 
 @dataclass
@@ -78,6 +100,7 @@ class Result:
             "since": {"since": options.since},
             "duplicate": {},
             "stray": {},
+            "bad_date": {},
             "not_post": {},
         }
         parts = [
@@ -105,6 +128,7 @@ class Place:
     notes: str = "notes"
     images: str = "images"
     ignore_files: tuple[str, ...] = ()  # IGNORE_FILES: names the build never reads
+    body_max_bytes: int = 200_000  # PRESS_NOTES["body_max_bytes"]
 
 
 # --- reading a source ----------------------------------------------------
@@ -135,16 +159,31 @@ def from_source(source: str, place: Place, options: Options, stdin: str = "") ->
     """Parse SOURCE (a file, a folder, or '-') into completed drafts."""
     result = Result()
     if source == "-":
-        text = normalize(stdin)
-        if not text.strip():
+        if not normalize(stdin).strip():
             raise IngestError(say("empty", path="-"))
         if is_chat(stdin):
             _from_chat(Path("-"), stdin, {}, place, options, result)
             return result
-        result.drafts.append(_message_draft(text, "whatsapp -", place.now, place, True))
+        _has_words(stdin, Path("-"), place.rules)
+        result.drafts.append(
+            _message_draft(stdin, "whatsapp -", place.now, place, True)
+        )
         result.read = 1
         return result
-    path = Path(source)
+    errors = []
+    files = source_files(Path(source))
+    for file in files:
+        try:
+            _from_file(file, place, options, result)
+        except IngestError as e:
+            errors.append(str(e))
+    if errors:
+        raise IngestError("\n".join(errors))
+    return result
+
+
+def source_files(path: Path) -> list[Path]:
+    """The files a SOURCE names: itself, or the sources in a folder."""
     if path.is_dir():
         files = sorted(
             p
@@ -158,21 +197,14 @@ def from_source(source: str, place: Place, options: Options, stdin: str = "") ->
                 for part in p.relative_to(path).parts[:-1]
             )
         )
-    elif path.is_symlink():
+        if not files:
+            raise IngestError(say("no_sources", path=path))
+        return files
+    if path.is_symlink():
         raise IngestError(say("link", path=path))
-    elif path.is_file():
-        files = [path]
-    else:
-        raise IngestError(say("missing", path=path))
-    errors = []
-    for file in files:
-        try:
-            _from_file(file, place, options, result)
-        except IngestError as e:
-            errors.append(str(e))
-    if errors:
-        raise IngestError("\n".join(errors))
-    return result
+    if path.is_file():
+        return [path]
+    raise IngestError(say("missing", path=path))
 
 
 def _from_file(path: Path, place: Place, options: Options, result: Result) -> None:
@@ -191,17 +223,37 @@ def _from_file(path: Path, place: Place, options: Options, result: Result) -> No
         when = datetime.fromtimestamp(path.stat().st_mtime, IST).replace(
             second=0, microsecond=0
         )
+        _has_words(text, path, place.rules)
         result.drafts.append(
-            _message_draft(normalize(text), f"whatsapp {path.name}", when, place, True)
+            _message_draft(text, f"whatsapp {path.name}", when, place, True)
         )
         result.read += 1
     else:
         raise IngestError(say("unknown", path=path))
 
 
+def _has_words(text: str, path: Path, rules: Rules) -> None:
+    """Refuse a message with no words to make a note of: only a web address
+    (the page is the source), or only emoji, numbers, marks and lines that
+    are dropped ('Forwarded', a share prompt).
+    """
+    lines = normalize(text).split("\n")
+    text = "\n".join(line for line in lines if not should_drop(line, rules))
+    if word_count(WEB_URL_RE.sub(" ", text)):
+        return
+    if WEB_URL_RE.search(text):
+        raise IngestError(say("only_address", path=path))
+    raise IngestError(say("no_words", path=path))
+
+
 def _message_draft(
-    text: str, source: str, when: datetime, place: Place, dated: bool
+    raw: str, source: str, when: datetime, place: Place, dated: bool, hidden=""
 ) -> Draft:
+    """The draft of one message (`raw` as pasted or saved; `hidden`: what
+    was taken out of it before, named).
+    """
+    hidden = hidden or hidden_characters(raw)
+    text = normalize(raw)
     parts = parse_message(text, place.rules)
     draft = Draft(
         title=parts.title,
@@ -224,20 +276,33 @@ def _message_draft(
     if parts.krutidev:
         draft.warnings.append(say("krutidev"))
         draft.source += " (Kruti Dev, converted)"
+    if hidden:
+        draft.warnings.append(say("hidden_characters", chars=hidden))
+    if parts.pasted_again:
+        draft.warnings.append(say("pasted_again"))
+    if parts.only_headline:
+        draft.warnings.append(say("only_headline"))
     return draft
 
 
 # --- chat exports ----------------------------------------------------------
 
 
-def _chat_member(names: list[str]) -> str | None:
+def _chat_member(path: Path, names: list[str]) -> str | None:
+    """The chat text of an export .zip; several are refused (one would be
+    left unread without a word).
+    """
     texts = [n for n in names if n.lower().endswith(".txt") and not n.endswith("/")]
-    for name in texts:
-        base = name.rsplit("/", 1)[-1]
-        if base == "_chat.txt" or base.lower().startswith(
-            ("whatsapp chat", "whatsapp चैट")
-        ):
-            return name
+    chats = [
+        name
+        for name in texts
+        if (base := name.rsplit("/", 1)[-1]) == "_chat.txt"
+        or base.lower().startswith(("whatsapp chat", "whatsapp चैट"))
+    ]
+    if len(chats) > 1:
+        raise IngestError(say("zip_two_chats", path=path, names=", ".join(chats)))
+    if chats:
+        return chats[0]
     return texts[0] if len(texts) == 1 else None
 
 
@@ -278,6 +343,16 @@ class ZipPhotos:
                 raise IngestError(
                     say("zip_not_photo", path=self.path, name=info.filename)
                 )
+            # the check's own reasons: too many pixels, cut short, …
+            if problem := photo_bytes_problem(data, Path(name).suffix):
+                raise IngestError(
+                    say(
+                        "zip_photo_problem",
+                        path=self.path,
+                        name=info.filename,
+                        problem=problem,
+                    )
+                )
             self.read[name] = data
         return self.read[name]
 
@@ -290,12 +365,28 @@ def is_photo_file(path: Path | None) -> bool:
 
 
 def is_photo(data: bytes) -> bool:
-    """True if the bytes are a JPEG, PNG or WebP picture (header read only)."""
+    """True if the bytes are a JPEG, PNG or WebP picture (header read only;
+    one too large for Pillow to open still is one).
+    """
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            return im.format in SUFFIX_OF_FORMAT
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:
+                return im.format in SUFFIX_OF_FORMAT
+    except Image.DecompressionBombError:
+        return True
     except PHOTO_ERRORS:
         return False
+
+
+def photo_bytes_problem(data: bytes, suffix: str) -> str | None:
+    """What the note check would say of these bytes as a photo (photo_problem,
+    read from a temporary file), or None.
+    """
+    with tempfile.TemporaryDirectory(prefix="ingest-photo-") as folder:
+        path = Path(folder) / f"photo{suffix.lower()}"
+        path.write_bytes(data)
+        return photo_problem(path, decode=True)
 
 
 def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -309,14 +400,15 @@ def _read_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) ->
 def _from_zip(path: Path, place: Place, options: Options, result: Result) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
-            chat_name = _chat_member(archive.namelist())
+            chat_name = _chat_member(path, archive.namelist())
             if chat_name is None:
                 raise IngestError(say("zip_no_chat", path=path))
             data = _read_member(path, archive, archive.getinfo(chat_name))
             text = read_text(path / chat_name, data)
             _from_chat(path, text, ZipPhotos(path, archive), place, options, result)
-    except (zipfile.BadZipFile, OSError) as e:
-        raise IngestError(say("zip_bad", path=path, error=e)) from None
+    except (zipfile.BadZipFile, OSError):
+        # the library's reason is English and technical: not shown
+        raise IngestError(say("zip_bad", path=path)) from None
 
 
 def _sender_name(sender: str) -> str:
@@ -351,9 +443,23 @@ def _from_chat(
     chat = parse_chat(text, place.zone)
     for line in chat.stray_lines:
         result.notices.append(say("stray_line", path=path, line=line))
-    result.skipped["stray"] += len(chat.stray_lines)  # counted, and kept
+    for line in chat.bad_dates:
+        result.notices.append(say("bad_header_date", path=path, line=line))
+    # counted, and kept as text
+    result.skipped["stray"] += len(chat.stray_lines)
+    result.skipped["bad_date"] += len(chat.bad_dates)
     pending: tuple[ChatMessage, str] | None = None  # a photo sent on its own
     wanted = normalize(options.sender).casefold().strip()
+    senders = list(dict.fromkeys(m.sender for m in chat.messages if m.sender))
+    if wanted and wanted not in {s.casefold() for s in senders}:
+        result.notices.append(
+            say(
+                "no_such_sender",
+                path=path,
+                sender=options.sender,
+                senders=", ".join(senders[:SENDERS_SHOWN]),
+            )
+        )
     for msg in chat.messages:
         result.read += 1
         kind = kind_of(msg, markers)
@@ -364,11 +470,17 @@ def _from_chat(
             result.skipped[reason] += 1
             continue
         draft = _message_draft(
-            body, f"whatsapp-chat {path.name}:{msg.line}", msg.when, place, False
+            body,
+            f"whatsapp-chat {path.name}:{msg.line}",
+            msg.when,
+            place,
+            False,
+            msg.hidden,
         )
-        if not draft.reporter and (name := _sender_name(msg.sender)):
+        if not draft.reporter and (name := person_name(_sender_name(msg.sender))):
             draft.reporter = name
             draft.guessed.append("reporter")
+            draft.warnings.append(say("reporter_is_sender", name=name))
         if not names and pending and _photo_then_text(pending[0], msg):
             names = [pending[1]]
         pending = None
@@ -391,9 +503,10 @@ def _from_article(path: Path, page_html: str, place: Place, result: Result) -> N
     result.read += 1
     if page is None:
         raise IngestError(say("no_article", path=path))
+    date_ok = usable_date(page.date, place.now)
     draft = Draft(
         title=page.title,
-        date=page.date or place.now,
+        date=page.date if page.date and date_ok else place.now,
         body=page.body,
         source=f"article {path.name}",
         source_hash=source_hash(page_html),
@@ -403,6 +516,11 @@ def _from_article(path: Path, page_html: str, place: Place, result: Result) -> N
     if page.date is None:
         draft.guessed.append("date")
         draft.warnings.append(say("no_date"))
+    elif not date_ok:
+        draft.guessed.append("date")
+        draft.warnings.append(
+            say("bad_date", path=path.name, item=draft.title, value=page.date)
+        )
     if page.image is not None:
         draft.image_from = page.image if is_photo_file(page.image) else None
         draft.image_suffix = page.image.suffix.lower()
@@ -420,9 +538,10 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
     for post in export.posts:
         content = rules.shortcode.sub("", rules.shortcode_block.sub("", post.html))
         body, byline = to_markdown(autop(content), rules)
+        date_ok = usable_date(post.date, place.now)
         draft = Draft(
             title=clean_title(normalize(html.unescape(post.title))),
-            date=post.date or place.now,
+            date=post.date if post.date and date_ok else place.now,
             body=body,
             source=f"wordpress {path.name}",
             source_hash=source_hash(post.guid, post.title, post.html),
@@ -442,6 +561,17 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
         if unmatched:
             draft.warnings.append(say("unmatched_terms", terms=", ".join(unmatched)))
         draft.status = post.status
+        if not date_ok:
+            # dated at the import: never published so
+            draft.status = "draft"
+            draft.guessed.append("date")
+            written = post.bad_date or (post.date.isoformat() if post.date else "")
+            item = post.link or post.guid or draft.title
+            draft.warnings.append(
+                say("bad_date", path=path.name, item=item, value=written)
+                if written
+                else say("no_date")
+            )
         result.drafts.append(draft)
 
 
@@ -504,12 +634,46 @@ def _override(draft: Draft, options: Options) -> None:
                 draft.guessed.remove(key)
 
 
-def _keep_published(draft: Draft) -> None:
-    """A post published before stays so only with every field to publish."""
+def _keep_published(draft: Draft, place: Place) -> None:
+    """A post published before stays so only if its note passes the check
+    every note to publish passes (press_notes.validate.check_note): else it
+    is kept as a draft, naming the fields to fill.
+    """
+    if draft.status != "published":
+        return
     missing = [k for k in REQUIRED_TO_PUBLISH if not getattr(draft, k)]
-    if draft.status == "published" and missing:
+    if missing:
         draft.status = "draft"
         draft.warnings.append(say("kept_draft", fields=", ".join(missing)))
+        return
+    rules = CheckRules(
+        registry=place.rules.registry,
+        content_root=place.content,
+        summary_max_chars=place.rules.summary_max_chars,
+        body_max_bytes=place.body_max_bytes,
+        now=place.now.astimezone(IST).replace(tzinfo=None),
+    )
+    district = place.rules.registry.district.name
+    _header, problems = check_note(draft.path, note_text(draft, district), rules)
+    if problems:
+        draft.status = "draft"
+        fields = dict.fromkeys(p.field or say("the_text") for p in problems)
+        draft.warnings.append(say("kept_draft_check", fields=", ".join(fields)))
+
+
+def web_address(url: str) -> str:
+    """An old address as the check accepts it (spaces and Hindi written as
+    %XX), or '' if it is not a web address at all (javascript:…).
+    """
+    quoted = quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~")
+    return quoted if URL_RE.match(quoted) else ""
+
+
+def _old_url(draft: Draft) -> None:
+    if draft.old_url and (url := web_address(draft.old_url)) != draft.old_url:
+        if not url:
+            draft.warnings.append(say("bad_old_url", value=draft.old_url))
+        draft.old_url = url
 
 
 def _place(draft: Draft, place: Place, taken: set[str]) -> None:
@@ -542,14 +706,20 @@ def finish(result: Result, place: Place, options: Options) -> Result:
     taken = existing_slugs(notes_root, ignoring) if notes_root.is_dir() else set()
     kept = []
     for draft in result.drafts:
-        if draft.source_hash in seen:
+        hashes = {draft.source_hash, content_hash(draft.title, draft.body)}
+        if hashes & seen:
             result.skipped["duplicate"] += 1
             continue
-        seen.add(draft.source_hash)
+        seen |= hashes
+        draft.source_hash = content_hash(draft.title, draft.body)
+        # a file's name may hold what no note may (a terminal code)
+        draft.source = normalize(draft.source)
         _override(draft, options)
+        draft.reporter = person_name(draft.reporter)
+        _old_url(draft)
         complete(draft, place.rules)
-        _keep_published(draft)
         _place(draft, place, taken)
+        _keep_published(draft, place)
         kept.append(draft)
     result.drafts = kept
     return result
@@ -567,22 +737,61 @@ def files_of(result: Result, place: Place) -> list[tuple[Path, bytes]]:
             if isinstance(data, Path):
                 data = data.read_bytes()
             files.append((place.content / draft.image, data))
+    for target, _data in files:
+        # a folder on the way may be a link leading out of content/
+        try:
+            inside(place.content, target.relative_to(place.content))
+        except OutsideFolder:
+            raise IngestError(say("outside", path=target)) from None
     return files
+
+
+NEW_FILE_MODE = 0o666
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def make_folders(folder: Path, made: list[Path]) -> None:
+    """Create `folder` and its missing parents, noting each one created."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(exist_ok=True)
+        made.append(each)
+
+
+def _undo(placed: list[Path], temps: list[Path], made: list[Path]) -> None:
+    """Remove what a failed run wrote: files, temporary files, new folders."""
+    for file in [*placed, *temps]:
+        file.unlink(missing_ok=True)
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):  # not empty: something else is there
+            folder.rmdir()
 
 
 def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
     """Write every file or none: each to a temporary file beside it (synced),
     then linked into place without replacing anything; on any failure the
-    files already placed are removed again.
+    files already placed are removed again, and so are the folders the run
+    created (content/notes/YYYY/MM/, content/images/YYYY/MM/).
     """
     temps: list[tuple[Path, Path]] = []
     placed: list[Path] = []
+    made: list[Path] = []
     target = None
     try:
         for target, data in files:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_folders(target.parent, made)
             fd, name = tempfile.mkstemp(prefix=".ingest-", dir=target.parent)
             temps.append((Path(name), target))
+            # mkstemp makes the file private (0600): a note is as any new file
+            os.fchmod(fd, NEW_FILE_MODE & ~current_umask())
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
@@ -594,12 +803,10 @@ def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
                 raise IngestError(say("exists", path=target)) from None
             placed.append(target)
     except OSError as e:
-        for done in placed:
-            done.unlink(missing_ok=True)
+        _undo(placed, [temp for temp, _ in temps], made)
         raise IngestError(say("write_failed", path=target, error=e)) from None
     except IngestError:
-        for done in placed:
-            done.unlink(missing_ok=True)
+        _undo(placed, [temp for temp, _ in temps], made)
         raise
     finally:
         for temp, _ in temps:

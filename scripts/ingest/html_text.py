@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
 from .rules import Rules
-from .text import clean_lines, normalize
+from .text import clean_lines, escape_markup, normalize
 
 # Blocks that never belong to a note's text.
 JUNK_TAGS = (
@@ -43,6 +43,12 @@ class _Converter(MarkdownConverter):
     (the lead photo is taken separately), no tables' HTML.
     """
 
+    def escape(self, text, parent_tags):
+        """A text node stays text: '<script>' decoded from '&lt;script&gt;'
+        is written so that Markdown shows it, never reads it as a tag.
+        """
+        return escape_markup(super().escape(text, parent_tags))  # type: ignore[misc]  # stubs lag the library
+
     def convert_img(self, el, text, parent_tags):
         return ""
 
@@ -50,8 +56,23 @@ class _Converter(MarkdownConverter):
         return ""
 
 
+HIDDEN_STYLE_RE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE
+)
+
+
+def hidden(tag) -> bool:
+    """An element a reader never sees (hidden spam, screen-reader copies)."""
+    attrs = tag.attrs or {}
+    return (
+        "hidden" in attrs
+        or str(attrs.get("aria-hidden", "")).lower() == "true"
+        or bool(HIDDEN_STYLE_RE.search(str(attrs.get("style", ""))))
+    )
+
+
 def _junk(tag) -> bool:
-    if tag.name in JUNK_TAGS:
+    if tag.name in JUNK_TAGS or hidden(tag):
         return True
     names = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
     return bool(names.strip()) and bool(JUNK_RE.search(names))
@@ -71,7 +92,11 @@ def strip_junk(root) -> None:
     for tag in list(root.find_all(True)):
         if tag.decomposed or tag.parent is None or not _junk(tag):
             continue
-        if tag.name not in JUNK_TAGS and paragraph_chars(tag) * 2 > total:
+        if (
+            tag.name not in JUNK_TAGS
+            and not hidden(tag)
+            and paragraph_chars(tag) * 2 > total
+        ):
             continue
         tag.decompose()
 

@@ -26,9 +26,21 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         **v,
     ),
     "binary": lambda v: _(
-        "%(path)s: this is not text (a binary file?); give a "
-        "WhatsApp message (.txt), a chat export (.txt or .zip), a "
-        "saved page (.html) or a WordPress export (.xml)",
+        "%(path)s: this is not UTF-8 text (another encoding, or a binary "
+        "file?); save it as UTF-8 text, or give a WhatsApp message (.txt), "
+        "a chat export (.txt or .zip), a saved page (.html) or a WordPress "
+        "export (.xml)",
+        **v,
+    ),
+    "no_sources": lambda v: _(
+        "%(path)s: no source in this folder (no .txt, .zip, .html or .xml "
+        "file); give the folder holding them, or the file itself",
+        **v,
+    ),
+    "bad_header_date": lambda v: _(
+        "%(path)s:%(line)s: this line starts like a message but its date "
+        "cannot be a date (day and month swapped?); kept as text of the "
+        "message before it: check that message",
         **v,
     ),
     "unknown": lambda v: _(
@@ -44,7 +56,23 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         **v,
     ),
     "zip_bad": lambda v: _(
-        "%(path)s: the .zip cannot be read (%(error)s); export the chat again",
+        "%(path)s: the .zip cannot be read (not a .zip, or cut short); export "
+        "the chat again",
+        **v,
+    ),
+    "zip_photo_problem": lambda v: _(
+        "%(path)s: the photo '%(name)s' inside the .zip %(problem)s; or "
+        "remove it from the .zip",
+        **v,
+    ),
+    "zip_two_chats": lambda v: _(
+        "%(path)s: this .zip holds several chat texts (%(names)s); export "
+        "each chat on its own and import each .zip",
+        **v,
+    ),
+    "no_such_sender": lambda v: _(
+        "%(path)s: no message from '%(sender)s' (--from); the senders in "
+        "this chat are: %(senders)s",
         **v,
     ),
     "zip_not_photo": lambda v: _(
@@ -66,6 +94,16 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "%(path)s: no article found in this page (no <h1> title or "
         "no paragraphs); save the article's own page, not a list or "
         "home page",
+        **v,
+    ),
+    "only_address": lambda v: _(
+        "%(path)s: the message is only a web address; open it in the "
+        "browser, save the page (.html) and import that file",
+        **v,
+    ),
+    "no_words": lambda v: _(
+        "%(path)s: the message holds no words to make a note of (only "
+        "emoji, numbers or marks); copy the message's text again",
         **v,
     ),
     "bad_xml": lambda v: _(
@@ -121,6 +159,47 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "Unicode Hindi; read it through before publishing",
         **v,
     ),
+    "hidden_characters": lambda v: _(
+        "characters that cannot be published (they hide or reorder text) "
+        "were taken out of the text: %(chars)s; compare the draft with the "
+        "original message",
+        **v,
+    ),
+    "pasted_again": lambda v: _(
+        "the message was there twice or more in a row (pasted again?); it is kept once",
+        **v,
+    ),
+    "only_headline": lambda v: _(
+        "the message is a single line (a photo's caption?): it is the "
+        "headline and the text; write the news in full below the header",
+        **v,
+    ),
+    "reporter_is_sender": lambda v: _(
+        "'reporter' is the sender's WhatsApp name '%(name)s'; write the "
+        "reporter's name as the bulletin prints it",
+        **v,
+    ),
+    "bad_old_url": lambda v: _(
+        "the post's old address '%(value)s' is not a web address and was left "
+        "out; add 'old_url: https://…' if the old site had one",
+        **v,
+    ),
+    "kept_draft_check": lambda v: _(
+        "was published on the old site but does not pass the check "
+        "(%(fields)s); kept as a draft: run 'invoke check --file' on it, "
+        "correct what it names and set 'status: published'",
+        **v,
+    ),
+    "the_text": lambda v: _(
+        "the text",
+        **v,
+    ),
+    "outside": lambda v: _(
+        "%(path)s leads out of content/ (a folder on the way is a link to "
+        "another place); nothing was written: replace the link by a real "
+        "folder",
+        **v,
+    ),
     "image_alt": lambda v: _(
         "the photo %(image)s was attached; describe it in Hindi in 'image_alt'",
         **v,
@@ -139,6 +218,12 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "the message has no date of its own; 'date' is %(when)s "
         "(when it was saved or pasted), correct it if the news is "
         "older",
+        **v,
+    ),
+    "bad_date": lambda v: _(
+        "%(path)s: the date '%(value)s' of %(item)s cannot be right (before "
+        "1900, or ahead of today); kept as a draft dated at the import: write "
+        "the real date in 'date'",
         **v,
     ),
     "no_date": lambda v: _(
@@ -193,6 +278,10 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     ),
     "skip_stray": lambda v: _(
         "%(n)s lines before the first message (kept as a message)",
+        **v,
+    ),
+    "skip_bad_date": lambda v: _(
+        "%(n)s header lines with an impossible date (kept as text)",
         **v,
     ),
     "skip_not_post": lambda v: _(

@@ -15,6 +15,7 @@ from plugins.press_notes.press_notes import plugin_settings
 from .driver import Options, Place, Result, ingest, read_text
 from .messages import IngestError, say
 from .rules import load_rules
+from .text import printable
 
 DEFAULTS = {
     "min_words": 20,
@@ -47,6 +48,7 @@ def place_for(settings: dict, now: datetime | None = None) -> Place:
         notes=conf["notes"],
         images=conf["images"],
         ignore_files=tuple(settings.get("IGNORE_FILES") or ()),
+        body_max_bytes=press["body_max_bytes"],
     )
 
 
@@ -61,8 +63,10 @@ def parse_since(value: str | None) -> date | None:
 
 def report(result: Result, options: Options, as_json: bool) -> str:
     if as_json:
-        return json.dumps(
-            [d.as_json() for d in result.drafts], ensure_ascii=False, indent=2
+        return printable(
+            json.dumps(
+                [d.as_json() for d in result.drafts], ensure_ascii=False, indent=2
+            )
         )
     lines = []
     for draft in result.drafts:
@@ -70,7 +74,7 @@ def report(result: Result, options: Options, as_json: bool) -> str:
         lines += [f"  ! {w}" for w in draft.warnings]
     lines += result.notices
     lines.append(result.summary_line(options))
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def run(
@@ -103,5 +107,8 @@ def run(
         # bytes, read as a file is: what is not UTF-8 text is named, not a crash
         data = sys.stdin.buffer.read()
         stdin = read_text(Path("-"), data) if data.strip() else ""
-    result = ingest(source, place_for(settings, now), options, stdin or "")
+    try:
+        result = ingest(source, place_for(settings, now), options, stdin or "")
+    except IngestError as e:
+        raise IngestError(printable(str(e))) from None
     return report(result, options, as_json)

@@ -9,20 +9,54 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from plugins.core.header import BAD_CHAR_RE, char_name
 
 from .rules import Rules
 
 INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"))
 SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000"), " ")
+# The Unicode line and paragraph separators are line breaks.
+SEPARATORS = dict.fromkeys(map(ord, "\u2028\u2029"), "\n")
+# A terminal's colour or cursor code (ESC [ … letter), taken out whole.
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 # Emoji and other pictographs: kept in the body, never in a title or slug.
 EMOJI_EXTRA = frozenset("\ufe0e\ufe0f\u200d\u20e3")
 
 
 def normalize(text: str) -> str:
-    """NFC, LF line ends, no direction marks, no-break spaces as spaces."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text.translate(INVISIBLE).translate(SPACES))
+    """NFC, LF line ends, no direction marks, no-break spaces as spaces, and
+    none of the characters a note may not hold (the check's own list,
+    plugins.core.header.BAD_CHAR_RE: controls, bidi overrides and isolates).
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(SEPARATORS)
+    text = ANSI_RE.sub("", text)
+    text = BAD_CHAR_RE.sub("", text.translate(INVISIBLE).translate(SPACES))
+    return unicodedata.normalize("NFC", text)
+
+
+HIDDEN_NAMES_SHOWN = 3
+
+
+def hidden_characters(text: str) -> str:
+    """The characters `normalize` takes out of a text that a reporter could
+    not see (controls, bidi overrides), named; '' if none. Line ends and
+    the direction marks every iOS export holds are not counted.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(SEPARATORS)
+    names = list(dict.fromkeys(char_name(c) for c in BAD_CHAR_RE.findall(text)))
+    shown = ", ".join(names[:HIDDEN_NAMES_SHOWN])
+    return shown + (", …" if len(names) > HIDDEN_NAMES_SHOWN else "")
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: a control character or bidi
+    override (say, in a file's name) is written as its Python escape, the
+    four characters backslash, x, 1, b for ESC.
+    """
+    return BAD_CHAR_RE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 def is_emoji(ch: str) -> bool:
@@ -37,27 +71,17 @@ def strip_emoji(text: str) -> str:
     return " ".join("".join(c for c in text if not is_emoji(c)).split())
 
 
+# WhatsApp's marks around words: (pattern, Markdown opening, closing); the
+# first, ```mono```, is read before the others (what is inside is shown as is).
+_AROUND = (
+    r"(?<![^\s(\[\"'“‘]){m}(?=[^\s{m}])([^{m}\n]*?[^\s{m}]){m}"
+    r"(?![^\s).,!?:;।|\]\"'”’–-])"
+)
 WA_STYLES = (
-    # ```mono``` on one line -> `mono`
-    (re.compile(r"```(.+?)```"), r"`\1`"),
-    (
-        re.compile(
-            r"(?<![^\s(\[\"'“‘])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![^\s).,!?:;।|\]\"'”’–-])"
-        ),
-        r"**\1**",
-    ),
-    (
-        re.compile(
-            r"(?<![^\s(\[\"'“‘])_(?=[^\s_])([^_\n]*?[^\s_])_(?![^\s).,!?:;।|\]\"'”’–-])"
-        ),
-        r"*\1*",
-    ),
-    (
-        re.compile(
-            r"(?<![^\s(\[\"'“‘])~(?=[^\s~])([^~\n]*?[^\s~])~(?![^\s).,!?:;।|\]\"'”’–-])"
-        ),
-        r"<del>\1</del>",
-    ),
+    (re.compile(r"```(.+?)```"), "`", "`"),
+    (re.compile(_AROUND.format(m=r"\*")), "**", "**"),
+    (re.compile(_AROUND.format(m="_")), "*", "*"),
+    (re.compile(_AROUND.format(m="~")), "<del>", "</del>"),
 )
 LIST_RE = re.compile(r"^(?:[-*•]\s+)(?P<item>.+)$")
 NUMBERED_RE = re.compile(r"^(?P<n>\d{1,3})[.)]\s+(?P<item>.+)$")
@@ -66,12 +90,82 @@ LEADING_HASH_RE = re.compile(r"^#")
 FENCE = "```"
 
 
+# What Markdown would read as markup in text: a tag's start, an entity.
+TAG_START_RE = re.compile(r"<(?=[A-Za-z/!?])")
+ENTITY_RE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+MONO_RE = re.compile(r"(```.+?```)")
+
+
+def escape_markup(text: str) -> str:
+    """Text as Markdown that shows it as written: '<b>' or '&lt;' typed in
+    a message (or decoded from a page's text) stays those characters, never
+    a tag or an entity.
+    """
+    return TAG_START_RE.sub("&lt;", ENTITY_RE.sub("&amp;", text))
+
+
+# A web address in a message; what ends a sentence after it is not part of it.
+WEB_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]।]")
+WA_MARKS = "*_~"
+AUTOLINK_RE = re.compile(r"<(?:https?://|www\.)[^>\s]*>")
+
+
+HELD = "\ue020%d\ue021"
+HELD_RE = re.compile("\ue020(\\d+)\ue021")
+# Markdown's emphasis marks and a backslash before punctuation, as text.
+EMPHASIS_RE = re.compile(r"([*_]|\\(?=[!-/:-@\[-`{-~]))")
+
+
+def escape_text(text: str) -> str:
+    """Plain text as Markdown that shows it as written: no tag, entity or
+    emphasis ('थाना_प्रभारी_ ने' is not italic on the page).
+    """
+    return EMPHASIS_RE.sub(r"\\\1", escape_markup(text))
+
+
 def inline_markdown(line: str) -> str:
-    """WhatsApp's *bold*, _italic_, ~strike~ and ```mono``` as Markdown."""
-    for pattern, repl in WA_STYLES:
-        line = pattern.sub(repl, line)
+    """WhatsApp's *bold*, _italic_, ~strike~ and ```mono``` as Markdown;
+    every other character is text (escape_text; ```mono``` is shown as
+    is). A web address is kept whole, as a Markdown link (<https://…>):
+    its '_' or '*' are neither WhatsApp's marks nor Markdown's.
+    """
+    held: list[str] = []
+
+    def hold(text: str) -> str:
+        held.append(text)
+        return HELD % (len(held) - 1)
+
+    def address(m: re.Match) -> str:
+        if m.string[max(m.start() - 2, 0) : m.start()] == "](":
+            return hold(m.group())  # a link typed in Markdown: its target
+        url, before, tail = m.group(), m.string[m.start() - 1 : m.start()], ""
+        # '_https://…_': the closing mark is WhatsApp's, not the address's
+        while before and before in WA_MARKS and url.endswith(before):
+            url, tail = url[:-1], tail + before
+        return hold(_autolink(url)) + tail
+
+    def styled(opening: str, closing: str) -> Callable[[re.Match], str]:
+        return lambda m: hold(opening) + m.group(1) + hold(closing)
+
+    (mono, *_open_close), *styles = WA_STYLES
+    out = []
+    for i, part in enumerate(MONO_RE.split(line)):
+        if i % 2:
+            out.append(hold(mono.sub(r"`\1`", part)))
+            continue
+        part = WEB_URL_RE.sub(address, part)
+        for pattern, opening, closing in styles:
+            part = pattern.sub(styled(opening, closing), part)
+        out.append(escape_text(part))
+    line = "".join(out)
+    while HELD_RE.search(line):
+        line = HELD_RE.sub(lambda m: held[int(m.group(1))], line)
     # '#रतलाम' at a line start would be a Markdown heading.
     return LEADING_HASH_RE.sub(r"\\#", line)
+
+
+def _autolink(url: str) -> str:
+    return f"<{url}>" if url.startswith("http") else f"<https://{url}>"
 
 
 def _line_block(line: str) -> tuple[str, str]:
@@ -143,9 +237,29 @@ NAME_MAX_WORDS = 5
 SENTENCE_END_RE = re.compile(r"[।.!?]\s*$")
 
 
+# A phone number in a byline ('मो. 98765 43210'): it and what follows it
+# are not the name, and are never published.
+PHONE_IN_NAME_RE = re.compile(
+    r"[\s,(]*(?:मो(?:बाइल)?\.?|mob(?:ile)?\.?|फ़ोन|फोन|phone|ph\.?)?\s*[:：-]?\s*"
+    r"(?:\+?91[\s-]?)?\d[\d\s-]{5,}\d",
+    re.IGNORECASE,
+)
+TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
 def _name(text: str) -> str:
     text = STARS_RE.sub("", BYLINE_SEP_RE.sub("", text.strip())).strip()
-    return strip_emoji(text.strip(" ,.।-–—*_~"))
+    return person_name(text)
+
+
+def person_name(text: str) -> str:
+    """A name as a byline prints it: no tags, emoji, phone number (nor what
+    follows it) or WhatsApp's '~' before a name it does not know.
+    """
+    text = strip_emoji(TAG_RE.sub("", normalize(text)))
+    if m := PHONE_IN_NAME_RE.search(text):
+        text = text[: m.start()]
+    return " ".join(text.split()).strip(" ,.।-–—*_~()")
 
 
 def byline_name(line: str, rules: Rules) -> str:
@@ -235,20 +349,54 @@ MD_PLAIN = (
     (re.compile(r"<del>.*?</del>", re.DOTALL), ""),
     (re.compile(r"(\*\*|__|\*|~~|`)"), ""),
     (re.compile(r"^\s*(?:>|#{1,6}|[-+]|\d{1,3}\.)\s+", re.MULTILINE), ""),
-    (re.compile(r"\\([\\#*_`\[\]])"), r"\1"),
 )
 SENTENCE_RE = re.compile(r".+?(?:[।!?]+|\.(?=\s|$))(?=\s|$)|.+$", re.DOTALL)
 
 
+ESCAPED_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+CODE_RE = re.compile(r"`([^`\n]+)`")
+
+
+def escape_emphasis(text: str) -> str:
+    """Plain text (a summary) as Markdown that shows it as written: '_' and
+    '*' escaped (a web address in it is text, not a link).
+    """
+    return EMPHASIS_RE.sub(r"\\\1", text)
+
+
 def plain_text(markdown: str) -> str:
+    """Markdown's text without its marks; an escaped character (a
+    backslash before '_') is the character itself.
+    """
+    escaped: list[str] = []
+
+    def hold_text(text: str) -> str:
+        escaped.append(text)
+        return HELD % (len(escaped) - 1)
+
+    def hold(m: re.Match) -> str:
+        return hold_text(m.group(1))
+
+    markdown = ESCAPED_RE.sub(hold, markdown)
+    # a web address (without the <> of a Markdown link) and code as written
+    markdown = AUTOLINK_RE.sub(lambda m: hold_text(m.group()[1:-1]), markdown)
+    markdown = CODE_RE.sub(lambda m: hold_text(m.group(1)), markdown)
     for pattern, repl in MD_PLAIN:
         markdown = pattern.sub(repl, markdown)
+    markdown = HELD_RE.sub(lambda m: escaped[int(m.group(1))], markdown)
     return " ".join(markdown.split())
 
 
 def clean_title(text: str) -> str:
+    """A headline as plain words: no WhatsApp or Markdown marks, no tags, no
+    web address, no emoji, no closing danda.
+    """
+    text = WEB_URL_RE.sub(" ", AUTOLINK_RE.sub(" ", TAG_RE.sub(" ", text)))
+    for pattern, _opening, _closing in WA_STYLES:
+        text = pattern.sub(r"\1", text)
     text = plain_text(STARS_RE.sub("", text.strip()))
-    return strip_emoji(text).strip(" *_~-–—|:")
+    # a headline ends without a full stop (।)
+    return strip_emoji(text).strip(" *_~-–—|:").rstrip(" ।")
 
 
 def cut_at_word(text: str, limit: int) -> str:

@@ -30,6 +30,7 @@ class Post:
     author: str
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    bad_date: str = ""  # the date as written, when it could not be read
 
 
 @dataclass
@@ -56,24 +57,27 @@ def _text(item, path: str, ns: dict) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def _date(item, ns: dict, zone: tzinfo) -> datetime | None:
+def _date(item, ns: dict, zone: tzinfo) -> tuple[datetime | None, str]:
+    """The post's date, and the date as written when none could be read
+    (WordPress writes 0000-00-00 for a draft never dated: not a date).
+    """
+    written = ""
     gmt = _text(item, "wp:post_date_gmt", ns)
-    if gmt and not gmt.startswith("0000"):
-        try:
-            return datetime.fromisoformat(gmt + "+00:00")
-        except ValueError:
-            pass
     local = _text(item, "wp:post_date", ns)
-    if local and not local.startswith("0000"):
-        try:
-            return datetime.fromisoformat(local).replace(tzinfo=zone)
-        except ValueError:
-            pass
     pub = _text(item, "pubDate", ns)
-    try:
-        return parsedate_to_datetime(pub) if pub else None
-    except (TypeError, ValueError):
-        return None
+    tries = (
+        (gmt, lambda v: datetime.fromisoformat(v + "+00:00")),
+        (local, lambda v: datetime.fromisoformat(v).replace(tzinfo=zone)),
+        (pub, parsedate_to_datetime),
+    )
+    for value, read in tries:
+        if not value or value.startswith("0000"):
+            continue
+        try:
+            return read(value), ""
+        except (TypeError, ValueError, OverflowError, IndexError):
+            written = written or value
+    return None, written
 
 
 def parse_wxr(data: bytes, zone: tzinfo) -> Export:
@@ -101,12 +105,14 @@ def parse_wxr(data: bytes, zone: tzinfo) -> Export:
             not_posts += 1
             continue
         login = _text(item, "dc:creator", ns)
+        date, bad_date = _date(item, ns, zone)
         posts.append(
             Post(
                 title=_text(item, "title", ns),
                 html=_text(item, "content:encoded", ns),
                 status=PUBLISHED.get(status, "draft"),
-                date=_date(item, ns, zone),
+                date=date,
+                bad_date=bad_date,
                 link=_text(item, "link", ns),
                 guid=_text(item, "guid", ns),
                 author=authors.get(login) or login,

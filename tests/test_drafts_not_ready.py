@@ -1,0 +1,191 @@
+"""A draft not ready to publish (what `invoke ingest` writes: `status: draft`
+with fields left empty) never holds up the other notes: the build leaves it
+out with a warning naming it, `invoke check` lists what to fill in it apart
+from the problems that stop the build, and a note to publish with the same
+problems still stops the build.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+from support import ROOT, build_site, new_content, note_text
+from test_ingest_run import NOW, make_zip, settings_for
+
+from plugins.core.errors import BuildFailed, ContentError
+from scripts.check import check
+from scripts.ingest import run
+
+# Pasted by a reporter: no station, no byline. Ingest leaves them empty.
+MESSAGE = (
+    "*बाजार में दुकानदारों की बैठक आयोजित*\n"
+    "दुकानदारों को सीसीटीवी कैमरे लगाने और रात में दुकानें बंद करते समय "
+    "सावधानी बरतने की सलाह दी गई। बैठक में कई व्यापारी उपस्थित रहे।\n"
+)
+GOOD = "2026/10/namli-yatayat-shivir.md"
+
+
+def ingested_draft(content: Path) -> Path:
+    before = set((content / "notes").rglob("*.md"))
+    run(settings_for(content), "-", stdin=MESSAGE, now=NOW)
+    (draft,) = set((content / "notes").rglob("*.md")) - before
+    assert "status: draft" in draft.read_text(encoding="utf-8")
+    return draft
+
+
+def settings_file(tmp_path: Path, content: Path) -> str:
+    conf = tmp_path / "conf.py"
+    conf.write_text(
+        "from pelicanconf import *\n"
+        f"PATH = {str(content)!r}\n"
+        f"CACHE_PATH = {str(tmp_path / 'check-cache')!r}\n",
+        encoding="utf-8",
+    )
+    return str(conf)
+
+
+@pytest.fixture
+def with_root():
+    sys.path.insert(0, str(ROOT))
+    yield
+    sys.path.remove(str(ROOT))
+
+
+@pytest.mark.build
+def test_an_unfinished_draft_does_not_stop_the_build_of_the_others(tmp_path, caplog):
+    content = new_content(tmp_path, {GOOD: note_text()})
+    draft = ingested_draft(content)
+    output = tmp_path / "output"
+    with caplog.at_level(logging.WARNING):
+        result = build_site(content, output)
+    assert (output / "2026/10/namli-yatayat-shivir/index.html").is_file()
+    # the draft is on no page of the site, not even as a draft preview
+    assert not any(
+        draft.stem in p.read_text(encoding="utf-8", errors="replace")
+        for p in output.rglob("*.html")
+    )
+    assert not list(output.rglob(f"*{draft.stem}*"))
+    (warning,) = [r for r in caplog.records if "not ready" in r.getMessage()]
+    assert warning.levelno == logging.WARNING
+    assert draft.name in warning.getMessage()
+    assert result.warnings >= 1
+
+
+@pytest.mark.build
+def test_a_published_note_with_the_same_gaps_still_stops_the_build(tmp_path):
+    content = new_content(tmp_path, {GOOD: note_text()})
+    draft = ingested_draft(content)
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(
+        text.replace("status: draft", "status: published"), encoding="utf-8"
+    )
+    with pytest.raises(BuildFailed) as e:
+        build_site(content, tmp_path / "output")
+    assert f"{draft.name}:4 [thana]" in str(e.value)
+
+
+def test_the_check_lists_what_a_draft_lacks_apart(tmp_path, with_root):
+    content = new_content(tmp_path, {GOOD: note_text()})
+    draft = ingested_draft(content)
+    conf = settings_file(tmp_path, content)
+    report = check(conf)  # no exception: nothing stops the build
+    head, _, drafts = report.partition("\n")
+    assert head.endswith("notes checked: nothing stops the build")
+    assert drafts.startswith("1 draft not ready to publish")
+    assert f"{draft.name}:4 [thana]" in drafts
+    assert f"{draft.name}:7 [reporter]" in drafts
+    # a reporter checking their own draft sees what to fill, as a failure
+    with pytest.raises(ContentError) as e:
+        check(conf, str(draft))
+    assert {p.field for p in e.value.problems} == {"thana", "reporter"}
+    assert check(conf, str(content / "notes" / GOOD)).endswith("no problems")
+
+
+def test_the_check_keeps_drafts_apart_from_problems_that_stop_the_build(
+    tmp_path, with_root
+):
+    broken = note_text(thana="अज्ञात", slug="broken")
+    content = new_content(tmp_path, {GOOD: note_text(), "2026/10/b.md": broken})
+    draft = ingested_draft(content)
+    with pytest.raises(ContentError) as e:
+        check(settings_file(tmp_path, content))
+    shown = str(e.value)
+    stops, _, drafts = shown.partition("not ready to publish")
+    assert "b.md:4 [thana]" in stops and draft.name not in stops
+    assert f"{draft.name}:4 [thana]" in drafts and "b.md" not in drafts
+
+
+@pytest.mark.build
+def test_the_photo_of_a_draft_not_ready_is_not_published(tmp_path, caplog):
+    content = new_content(tmp_path, {GOOD: note_text()})
+    run(settings_for(content), str(make_zip(tmp_path / "chat.zip")), now=NOW)
+    photos = [p for p in (content / "images").rglob("*") if p.is_file()]
+    assert photos  # the drafts have photos, and no 'image_alt' yet
+    output = tmp_path / "output"
+    with caplog.at_level(logging.WARNING):
+        build_site(content, output)
+    assert (output / "2026/10/namli-yatayat-shivir/index.html").is_file()
+    for photo in photos:
+        assert not list(output.rglob(f"{photo.stem}*")), photo.name
+
+
+def test_a_draft_using_a_published_note_s_address_is_the_one_not_ready(
+    tmp_path, with_root
+):
+    # the draft's path sorts first: the clash is still the draft's problem
+    notes = {
+        GOOD: note_text(),
+        "2026/10/a-draft.md": note_text(status="draft"),
+    }
+    content = new_content(tmp_path, notes)
+    report = check(settings_file(tmp_path, content))
+    assert report.split("\n")[0].endswith("nothing stops the build")
+    (clash,) = [line for line in report.split("\n") if "already used by" in line]
+    assert "a-draft.md" in clash.split("already used by")[0]
+
+
+@pytest.mark.build
+def test_a_draft_that_is_not_utf8_is_listed_and_left_out(tmp_path, with_root):
+    content = new_content(tmp_path, {GOOD: note_text()})
+    draft = content / "notes" / "2026" / "10" / "purana.md"
+    draft.write_bytes(
+        note_text(status="draft", slug="purana").encode("utf-8") + b"caf\xe9\n"
+    )
+    report = check(settings_file(tmp_path, content))
+    assert "nothing stops the build" in report
+    assert "purana.md: the file is not UTF-8 text" in report.split("\n", 1)[1]
+    build_site(content, tmp_path / "output")
+    assert (tmp_path / "output/2026/10/namli-yatayat-shivir/index.html").is_file()
+    # the same file to publish still stops the check
+    draft.write_bytes(note_text(slug="purana").encode("utf-8") + b"caf\xe9\n")
+    with pytest.raises(ContentError, match="not UTF-8"):
+        check(settings_file(tmp_path, content))
+
+
+def test_a_link_to_a_draft_left_out_or_to_no_file_is_named(tmp_path, with_root):
+    linking = note_text(
+        slug="jodne-wali",
+        body=(
+            "नामली थाना पुलिस ने शिविर लगाया। पिछली खबर "
+            "[यहाँ]({filename}/notes/2026/11/adhura.md) और "
+            "[वहाँ]({filename}nahin-hai.md) पढ़ें।"
+        ),
+    )
+    content = new_content(
+        tmp_path,
+        {
+            GOOD: note_text(),
+            "2026/10/jodne-wali.md": linking,
+            "2026/11/adhura.md": note_text(status="draft", thana="", slug="adhura"),
+        },
+    )
+    with pytest.raises(ContentError) as e:
+        check(settings_file(tmp_path, content))
+    stops = {(p.path.rsplit("/", 1)[-1], p.line) for p in e.value.problems}
+    assert stops == {("jodne-wali.md", 11)}
+    shown = str(e.value)
+    assert "{filename}/notes/2026/11/adhura.md' leads to a draft not ready" in shown
+    assert "{filename}nahin-hai.md' leads to no file under content/" in shown
