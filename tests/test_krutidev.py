@@ -143,13 +143,6 @@ def test_rejects_other_text(text: str) -> None:
     assert not looks_like_krutidev(text)
 
 
-@pytest.mark.parametrize(
-    "text", [*KRUTIDEV_TEXTS.values(), *NOT_KRUTIDEV_TEXTS.values()]
-)
-def test_score_range(text: str) -> None:
-    assert 0.0 <= krutidev_score(text) <= 1.0
-
-
 def test_score_is_the_share_of_krutidev_words_times_the_latin_share() -> None:
     # iqfyl (पुलिस) and ds (के) look like Kruti Dev, "the" does not: 2 of 3
     assert krutidev_score("iqfyl ds the") == pytest.approx(2 / 3)
