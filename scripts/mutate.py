@@ -205,10 +205,11 @@ def keep_codes(folder: Path, codes: dict[str, int | None]) -> None:
 
 
 def run_again(module: Module, folder: Path, jobs: int) -> None:
-    """Test again only the mutants the last run in `folder` did not kill (or
-    did not reach), with the working tree's tests: the quick check of new
-    tests. Sound as long as tests were only added or made stricter since, so
-    a killed mutant stays killed; a full run is the reference figure.
+    """Test again only the mutants the last run in `folder` did not kill,
+    with the working tree's tests: the quick check of new tests. Mutants a
+    stopped run did not reach stay unreached. Sound as long as tests were only
+    added or made stricter since, so a killed mutant stays killed; a full run
+    is the reference figure.
     """
     from mutmut.stats import status_by_exit_code
 
@@ -216,12 +217,16 @@ def run_again(module: Module, folder: Path, jobs: int) -> None:
     if not before:
         raise RuntimeError(f"{module.name}: no earlier run in {folder}")
     again = sorted(
-        k for k, v in before.items() if status_by_exit_code[v] not in DETECTED
+        k
+        for k, v in before.items()
+        if v is not None and status_by_exit_code[v] not in DETECTED
     )
     refresh_tests(module, folder)
-    if again:
-        mutmut(folder, "run", "--max-children", str(jobs), *again)
-    keep_codes(folder, {k: v for k, v in before.items() if k not in again})
+    try:
+        if again:
+            mutmut(folder, "run", "--max-children", str(jobs), *again)
+    finally:  # also when the run failed or was stopped: the kills stand
+        keep_codes(folder, {k: v for k, v in before.items() if k not in again})
 
 
 def run_module(
