@@ -333,3 +333,13 @@ def test_convert_file_reads_windows_1252(tmp_path: Path) -> None:
     out = convert_file(path)
     assert out == path
     assert out.read_text(encoding="utf-8") == "गिरफ्तार कर्त्तव्य"
+
+
+def test_which_words_the_score_counts() -> None:
+    # a one-letter English word is a word: 2 of 3 look like Kruti Dev
+    assert krutidev_score("ds gS a") == pytest.approx(2 / 3)
+    assert krutidev_score("ds gS z") == pytest.approx(2 / 3)
+    # all-capital abbreviations say nothing about the font
+    assert krutidev_score("ds gS FIR") == 1.0
+    # a Markdown link target is left out without gluing onto its text
+    assert krutidev_score("[the](https://example.org/A) police station") == 0.0
