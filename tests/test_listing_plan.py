@@ -24,6 +24,11 @@ class Note:
     image: str = ""
 
 
+@dataclass(frozen=True)
+class Bare:
+    date: datetime
+
+
 def notes(count: int) -> tuple[Note, ...]:
     """Notes 1..count, one a day from 1 September 2026, newest first."""
     return tuple(Note(i, datetime(2026, 9, i, 10, 0)) for i in range(count, 0, -1))
@@ -104,11 +109,14 @@ def test_the_lead_story_is_the_newest_note_with_a_photo_near_the_top():
     lead, rest = lead_story(plain, within=5)
     assert lead.n == 5 and [n.n for n in rest] == [4, 3, 2, 1]
     assert lead_story([], within=3) == (None, [])
+    # a Pelican note without a photo has no `image` at all
+    bare = [Bare(datetime(2026, 9, 2)), Bare(datetime(2026, 9, 1))]
+    assert lead_story(bare, within=2) == (bare[0], [bare[1]])
 
 
 DAYS = (
     datetime(2027, 1, 3, 9, 15),
-    datetime(2026, 12, 30, 23, 59),
+    datetime(2026, 12, 30, 23, 59, 42, 500),  # a month starts at 00:00:00
     datetime(2026, 12, 2, 8, 0),
     datetime(2026, 10, 5, 10, 30),
 )
