@@ -343,3 +343,20 @@ def test_which_words_the_score_counts() -> None:
     assert krutidev_score("ds gS FIR") == 1.0
     # a Markdown link target is left out without gluing onto its text
     assert krutidev_score("[the](https://example.org/A) police station") == 0.0
+
+
+def test_convert_note_text_reads_the_header_as_the_build_does() -> None:
+    # a header closed with "..." keeps its fence
+    assert convert_note_text("---\ntitle: iqfyl\n...\nFkkukA\n") == (
+        "---\ntitle: पुलिस\n...\nथाना।\n"
+    )
+    # a note that is only a header
+    assert convert_note_text("title: iqfyl\nauthor: Jh") == "title: पुलिस\nauthor: श्री"
+    # a line that is no field ends the header: it and what follows are text
+    assert convert_note_text("title: iqfyl\nFkkukA\ntags: पुलिस\n") == (
+        "title: पुलिस\nथाना।\ntags: पुलिस\n"
+    )
+    # an indented line goes on with the field above, a path stays a path
+    assert convert_note_text("image:\n    images/2026/fkkuk.jpg\n\nFkkukA\n") == (
+        "image:\n    images/2026/fkkuk.jpg\n\nथाना।\n"
+    )
