@@ -341,6 +341,7 @@ def test_which_words_the_score_counts() -> None:
     assert krutidev_score("ds gS z") == pytest.approx(2 / 3)
     # all-capital abbreviations say nothing about the font
     assert krutidev_score("ds gS FIR") == 1.0
+    assert krutidev_score("ds gS ZP") == 1.0  # zila panchayat
     # a Markdown link target is left out without gluing onto its text
     assert krutidev_score("[the](https://example.org/A) police station") == 0.0
 
@@ -360,3 +361,19 @@ def test_convert_note_text_reads_the_header_as_the_build_does() -> None:
     assert convert_note_text("image:\n    images/2026/fkkuk.jpg\n\nFkkukA\n") == (
         "image:\n    images/2026/fkkuk.jpg\n\nथाना।\n"
     )
+
+
+def test_the_detector_answers_yes_from_four_words_and_a_score_of_0_4() -> None:
+    assert looks_like_krutidev("iqfyl ds gS esa")  # 4 words
+    assert not looks_like_krutidev("iqfyl ds gS")  # 3 are too few
+    # 2 of 5 words look like Kruti Dev: 0.4, enough
+    assert looks_like_krutidev("iqfyl ds the police station")
+    # 12 ASCII letters and 18 Devanagari characters: 0.4 of the letters are
+    # Latin, and all 4 words look like Kruti Dev: 0.4, enough
+    mixed = "iqfyl ds gS esa पुलिस पुलिस पुलिस थान"
+    assert krutidev_score(mixed) == pytest.approx(0.4)
+    assert looks_like_krutidev(mixed)
+
+
+def test_half_latin_half_devanagari_halves_the_score() -> None:
+    assert krutidev_score("ds gS थाना") == pytest.approx(0.5)  # 4 letters each
