@@ -249,6 +249,9 @@ OUTSIDE = (
         "{attach}/images/2026/a.jpg#top",
         "{static}/images/a.jpg?w=480",
         "{static}../../../images/a.jpg",  # relative to the note's folder
+        # what follows # or ? is no part of the file's path
+        "{static}/images/a.jpg#../../registry",
+        "{static}/images/a.jpg?from=../../registry",
     ],
 )
 def test_a_link_to_a_photo_is_allowed(rules, link):
@@ -266,6 +269,7 @@ def test_a_link_to_a_photo_is_allowed(rules, link):
         "{static}/images/../registry/groups.toml",
         "{static}/imagesx/a.jpg",
         "{static}/pages/about.md#images/",
+        "{static}/Ximages/a.jpg",
     ],
 )
 def test_a_link_into_any_other_file_of_content_is_refused_at_its_line(rules, link):
@@ -274,6 +278,42 @@ def test_a_link_into_any_other_file_of_content_is_refused_at_its_line(rules, lin
     assert [(p.line, p.field, p.message) for p in found] == [
         (13, None, OUTSIDE % link)  # header 9 lines, a blank line, the text
     ]
+
+
+def test_a_link_is_named_at_its_own_line_of_a_paragraph(rules):
+    body = "पहला अनुच्छेद।\n[सूची]({static}/registry/thanas.toml) देखें।"
+    _, found = check_note(str(NOTE), note_text(body=body), rules)
+    assert [p.line for p in found] == [12]
+
+
+def test_a_file_without_a_header_is_told_how_to_start(rules):
+    assert problems("बस पाठ\n", rules) == [
+        (
+            1,
+            None,
+            (
+                "no metadata header; start the file with 'title: …', 'date: …' "
+                "and the other fields, then a blank line"
+            ),
+        )
+    ]
+
+
+def test_a_note_whose_photo_broke_since_it_passed_is_checked_again(rules, tmp_path):
+    from PIL import Image
+
+    from plugins.press_notes.check_cache import load, save, still_passing
+
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (80, 60), "red").save(tmp_path / "images" / "p.jpg")
+    here = Rules(rules.registry, tmp_path)
+    text = note_text(image="images/p.jpg", image_alt="चित्र")
+    checked = check_all([(PATH, text)], here)
+    save(tmp_path / "cache", "k", {PATH: ([1, 2], checked.passed[PATH])})
+    entry = load(tmp_path / "cache", "k")[PATH]
+    assert still_passing(entry, [1, 2], tmp_path) == checked.passed[PATH]
+    (tmp_path / "images" / "p.jpg").write_bytes(b"a text saved as .jpg")
+    assert still_passing(entry, [1, 2], tmp_path) is None
 
 
 def test_a_note_read_from_outside_content_links_as_if_in_notes(rules, tmp_path):
@@ -285,8 +325,9 @@ def test_a_note_read_from_outside_content_links_as_if_in_notes(rules, tmp_path):
 def test_a_text_too_long_for_a_phone_is_named_with_its_size(rules):
     small = Rules(rules.registry, rules.content_root, body_max_bytes=3000)
     # 1,000 Devanagari letters are 3,000 bytes of UTF-8: at the limit
-    assert problems(note_text(body="क" * 999), small) == []
-    assert problems(note_text(body="क" * 1400), small) == [
+    assert problems(note_text(body="क" * 1000), small) == []
+    # 4,002 bytes: shown as whole KB of 1,000 bytes
+    assert problems(note_text(body="क" * 1334), small) == [
         (
             11,
             None,
