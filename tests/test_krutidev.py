@@ -351,6 +351,8 @@ def test_convert_note_text_reads_the_header_as_the_build_does() -> None:
     assert convert_note_text("---\ntitle: iqfyl\n...\nFkkukA\n") == (
         "---\ntitle: पुलिस\n...\nथाना।\n"
     )
+    # an empty header keeps its closing fence too, as Markdown reads it
+    assert convert_note_text("---\n...\nFkkukA\n") == "---\n...\nथाना।\n"
     # a note that is only a header
     assert convert_note_text("title: iqfyl\nauthor: Jh") == "title: पुलिस\nauthor: श्री"
     # a line that is no field ends the header: it and what follows are text
