@@ -250,8 +250,8 @@ OUTSIDE = (
         "{static}/images/a.jpg?w=480",
         "{static}../../../images/a.jpg",  # relative to the note's folder
         # what follows # or ? is no part of the file's path
-        "{static}/images/a.jpg#../../registry",
-        "{static}/images/a.jpg?from=../../registry",
+        "{static}/images/a.jpg#/../../registry",
+        "{static}/images/a.jpg?from=/../../registry",
     ],
 )
 def test_a_link_to_a_photo_is_allowed(rules, link):
