@@ -10,7 +10,8 @@ behaviour are listed, each with a reason, in scripts/mutation/equivalent.toml
 and left out of the score.
 
 Each module runs in its own copy of the repository (cache/mutation/<name>/ by
-default), so the working tree is never changed.
+default), so the working tree is never changed. `--again` tests only the
+last run's survivors in that copy, with the working tree's tests.
 """
 
 from __future__ import annotations
