@@ -48,9 +48,9 @@ def planned(registry):
     traffic = next(c for c in registry.categories if c.name == "यातायात")
     crime = next(c for c in registry.categories if c.name == "अपराध")
     notes = [
-        Note(datetime(2026, 10, 1, 9), "b.md", namli, traffic, "पुलिस जनसंपर्क", "b/"),
-        Note(datetime(2026, 10, 3, 9), "c.md", alot, crime, "राम शर्मा", "c/"),
         Note(datetime(2026, 10, 1, 9), "a.md", namli, crime, "पुलिस जनसंपर्क", "a/"),
+        Note(datetime(2026, 10, 3, 9), "c.md", alot, crime, "राम शर्मा", "c/"),
+        Note(datetime(2026, 10, 1, 9), "b.md", namli, traffic, "पुलिस जनसंपर्क", "b/"),
     ]
     slugs = reporter_slugs(notes, slugify, unique_slug)
     feeds = plan_feeds(SITE, "सूचनाएँ", registry, notes, slugs)
@@ -93,7 +93,7 @@ def test_each_feed_holds_its_notes_newest_first(planned):
     assert [n.source_path for n in reporter.notes] == ["b.md", "a.md"]
 
 
-def test_titles_descriptions_paths_and_links(planned):
+def test_titles_descriptions_paths_and_links(registry, planned):
     _, slugs, feeds = planned
     by_key = feeds_by_key(feeds)
     site, district = by_key[("site", "all")], by_key[("district", "ratlam")]
@@ -104,6 +104,7 @@ def test_titles_descriptions_paths_and_links(planned):
         "",
     )
     assert site.path("rss") == "feeds/all.rss.xml"
+    assert (district.name, district.page_url) == ("रतलाम", "")
     assert district.title == f"{SITE} — जिला रतलाम"
     assert district.description == "जिला रतलाम के सभी थानों की प्रेस विज्ञप्तियाँ और सूचनाएँ।"
     assert district.path("rss") == "feeds/jila/ratlam.rss.xml"
@@ -113,9 +114,13 @@ def test_titles_descriptions_paths_and_links(planned):
         f"{SITE} — थाना नामली",
         "thana/namli/",
     )
-    assert namli.description.startswith("थाना नामली (")
+    area = next(t.area for t in registry.thanas if t.slug == "namli")  # the data
+    assert namli.description == f"थाना नामली ({area}) की प्रेस विज्ञप्तियाँ और सूचनाएँ।"
     traffic = by_key[("category", "yatayat")]
-    assert traffic.title == f"{SITE} — श्रेणी: यातायात"
+    assert (traffic.name, traffic.title) == ("यातायात", f"{SITE} — श्रेणी: यातायात")
+    # a category's own description from the registry
+    described = next(c.description for c in registry.categories if c.slug == "yatayat")
+    assert described and traffic.description == described
     assert traffic.page_url == "shreni/yatayat/"
     assert traffic.path("atom") == "feeds/shreni/yatayat.atom.xml"
     ram = by_key[("reporter", slugs["राम शर्मा"])]
@@ -166,3 +171,15 @@ def test_each_page_links_the_site_feeds_and_its_own(planned):
     # any other page: the site feeds only
     assert index.for_page("khoj/index.html") == site
     assert index.for_page(None) == site
+
+
+def test_a_reporter_who_appears_later_never_takes_an_earlier_ones_slug():
+    # two spellings of one name make the same slug; the one seen first keeps it
+    # (whatever the alphabet says: "राम शर्मा" sorts before "राम-शर्मा")
+    first = Note(datetime(2026, 10, 1, 9), "a.md", None, None, "राम-शर्मा")
+    later = Note(datetime(2026, 10, 3, 9), "b.md", None, None, "राम शर्मा")
+    for notes in ([first, later], [later, first]):
+        assert reporter_slugs(notes, slugify, unique_slug) == {
+            "राम-शर्मा": "ram-sharma",
+            "राम शर्मा": "ram-sharma-2",
+        }
