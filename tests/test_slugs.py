@@ -384,12 +384,13 @@ def test_a_long_title_is_cut_at_a_word_within_the_limit():
 
 def test_a_taken_slug_gets_the_next_free_number_within_the_limit():
     assert unique_slug("namli-shivir", {"namli-shivir"}) == "namli-shivir-2"
-    taken = {"namli-shivir", "namli-shivir-2", "namli-shivir-3"}
-    assert unique_slug("namli-shivir", taken) == "namli-shivir-4"
+    taken = {"namli-shivir", "namli-shivir-2"}
+    assert unique_slug("namli-shivir", taken) == "namli-shivir-3"  # the next one
     # the suffix fits by cutting the base at a word
     assert unique_slug("ab-cde-f", {"ab-cde-f"}, max_length=8) == "ab-cde-2"
     assert unique_slug("ab-cdefgh", {"ab-cdefgh"}, max_length=9) == "ab-2"
     assert unique_slug("abcdefgh", {"abcdefgh"}, max_length=4) == "ab-2"
+    assert unique_slug("abcdefgh", {"abcdefgh"}, max_length=3) == "a-2"
     assert unique_slug("", set()) == FALLBACK_SLUG
 
 
