@@ -10,7 +10,8 @@ behaviour are listed, each with a reason, in scripts/mutation/equivalent.toml
 and left out of the score.
 
 Each module runs in its own copy of the repository (cache/mutation/<name>/ by
-default), so the working tree is never changed.
+default), so the working tree is never changed. `--again` tests only the
+last run's survivors in that copy, with the working tree's tests.
 """
 
 from __future__ import annotations
@@ -141,11 +142,22 @@ def prepare(module: Module, folder: Path) -> None:
             shutil.copytree(source, folder / name, ignore=IGNORED)
         elif source.exists():
             shutil.copy2(source, folder / name)
-    pyproject = folder / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text(encoding="utf-8") + mutmut_config(module),
-        encoding="utf-8",
+    configure(module, folder)
+
+
+def configure(module: Module, folder: Path) -> None:
+    """The repository's pyproject with the [tool.mutmut] table of `module`."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (folder / "pyproject.toml").write_text(
+        pyproject + mutmut_config(module), encoding="utf-8"
     )
+
+
+def refresh_tests(module: Module, folder: Path) -> None:
+    """The working tree's tests and test selection in the last run's copy."""
+    shutil.rmtree(folder / "tests", ignore_errors=True)
+    shutil.copytree(ROOT / "tests", folder / "tests", ignore=IGNORED)
+    configure(module, folder)
 
 
 def mutmut(folder: Path, *args: str, capture: bool = True) -> str:
@@ -166,16 +178,56 @@ def mutmut(folder: Path, *args: str, capture: bool = True) -> str:
     return done.stdout or ""
 
 
-def statuses(folder: Path) -> dict[str, str]:
-    """Each mutant's status, read from the results mutmut keeps beside it."""
-    from mutmut.stats import status_by_exit_code
-
-    found: dict[str, str] = {}
+def exit_codes(folder: Path) -> dict[str, int | None]:
+    """Each mutant's test exit code, from the results mutmut keeps beside it."""
+    found: dict[str, int | None] = {}
     for meta in sorted((folder / "mutants").rglob("*.meta")):
         data = json.loads(meta.read_text(encoding="utf-8"))
-        for name, code in data["exit_code_by_key"].items():
-            found[name] = status_by_exit_code[code]
+        found.update(data["exit_code_by_key"])
     return found
+
+
+def statuses(folder: Path) -> dict[str, str]:
+    """Each mutant's status (killed, survived, …)."""
+    from mutmut.stats import status_by_exit_code
+
+    return {k: status_by_exit_code[v] for k, v in exit_codes(folder).items()}
+
+
+def keep_codes(folder: Path, codes: dict[str, int | None]) -> None:
+    """Put back the exit codes of mutants mutmut reset but did not test again."""
+    for meta in sorted((folder / "mutants").rglob("*.meta")):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        results = data["exit_code_by_key"]
+        for name, code in results.items():
+            if code is None and codes.get(name) is not None:
+                results[name] = codes[name]
+        meta.write_text(json.dumps(data), encoding="utf-8")
+
+
+def run_again(module: Module, folder: Path, jobs: int) -> None:
+    """Test again only the mutants the last run in `folder` did not kill,
+    with the working tree's tests: the quick check of new tests. Mutants a
+    stopped run did not reach stay unreached. Sound as long as tests were only
+    added or made stricter since, so a killed mutant stays killed; a full run
+    is the reference figure.
+    """
+    from mutmut.stats import status_by_exit_code
+
+    before = exit_codes(folder)
+    if not before:
+        raise RuntimeError(f"{module.name}: no earlier run in {folder}")
+    again = sorted(
+        k
+        for k, v in before.items()
+        if v is not None and status_by_exit_code[v] not in DETECTED
+    )
+    refresh_tests(module, folder)
+    try:
+        if again:
+            mutmut(folder, "run", "--max-children", str(jobs), *again)
+    finally:  # also when the run failed or was stopped: the kills stand
+        keep_codes(folder, {k: v for k, v in before.items() if k not in again})
 
 
 def run_module(
@@ -184,9 +236,12 @@ def run_module(
     equivalent: dict[str, str],
     jobs: int,
     report_only: bool = False,
+    again: bool = False,
 ) -> Score:
     folder = workdir / module.name
-    if not report_only:
+    if again:
+        run_again(module, folder, jobs)
+    elif not report_only:
         prepare(module, folder)
         mutmut(folder, "run", "--max-children", str(jobs))
     found = statuses(folder)
@@ -196,17 +251,48 @@ def run_module(
     return Score(module.name, found, mine)
 
 
+# Prints each named mutant's diff, in one process (a `mutmut show` per
+# survivor loads mutmut and its configuration hundreds of times).
+SHOW_DIFFS = """
+import sys
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+for name in sys.stdin.read().split():
+    print("\\0" + name)
+    print(get_diff_for_mutant(name))
+"""
+
+
+def diffs(folder: Path, names: list[str]) -> dict[str, list[str]]:
+    """The changed lines (- as written, + as mutated) of each mutant."""
+    if not names:
+        return {}
+    done = subprocess.run(
+        [sys.executable, "-c", SHOW_DIFFS],
+        cwd=folder,
+        input="\n".join(names),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"mutant diffs failed in {folder}:\n{done.stderr[-3000:]}")
+    found: dict[str, list[str]] = {}
+    for part in done.stdout.split("\0")[1:]:
+        name, _, diff = part.partition("\n")
+        found[name] = [
+            x
+            for x in diff.splitlines()
+            if x.startswith(("-", "+")) and not x.startswith(("---", "+++"))
+        ]
+    return found
+
+
 def report(score: Score, folder: Path, show_diffs: bool = True) -> str:
     lines = [score.line()]
+    changed = diffs(folder, score.survivors) if show_diffs else {}
     for name in score.survivors:
         lines.append(f"  {score.statuses[name]}: {name}")
-        if show_diffs:
-            diff = mutmut(folder, "show", name).splitlines()
-            lines += [
-                f"    {x}"
-                for x in diff
-                if x.startswith(("-", "+")) and not x.startswith(("---", "+++"))
-            ]
+        lines += [f"    {x}" for x in changed.get(name, [])]
     return "\n".join(lines)
 
 
@@ -226,6 +312,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="report the last run in --workdir (also one stopped part way)",
     )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="test again only the last run's survivors, with the current tests",
+    )
     args = parser.parse_args(argv)
     modules = load_modules()
     unknown = [m for m in args.modules if m not in modules]
@@ -235,10 +326,21 @@ def main(argv: list[str] | None = None) -> int:
     equivalent = load_equivalent()
     scores = []
     for name in chosen:
-        verb = "reporting" if args.report_only else "mutating"
+        verb = (
+            "testing survivors again in"
+            if args.again
+            else "reporting"
+            if args.report_only
+            else "mutating"
+        )
         print(f"{verb} {name} ({', '.join(modules[name].sources)}) ...", flush=True)
         score = run_module(
-            modules[name], args.workdir, equivalent, args.jobs, args.report_only
+            modules[name],
+            args.workdir,
+            equivalent,
+            args.jobs,
+            args.report_only,
+            args.again,
         )
         print(report(score, args.workdir / name, not args.no_diffs), flush=True)
         scores.append(score)

@@ -94,7 +94,9 @@ def notes(registry, site):
 
 
 def feed_files(site: Path) -> list[Path]:
-    return sorted((site / "feeds").rglob("*.xml"))
+    found = sorted((site / "feeds").rglob("*.xml"))
+    assert found, f"no feeds under {site}"  # loops over them must check something
+    return found
 
 
 def parse(path: Path) -> feedparser.FeedParserDict:

@@ -9,7 +9,7 @@ import sys
 
 from support import ROOT
 
-from scripts.mutate import Score, load_equivalent, load_modules
+from scripts.mutate import Score, load_equivalent, load_modules, statuses
 
 
 def test_the_sample_run_reports_kills_and_survivors_with_diffs(tmp_path):
@@ -61,3 +61,31 @@ def test_every_configured_module_and_equivalent_entry_is_well_formed():
     for name, reason in load_equivalent().items():
         assert name.startswith("plugins.") and "__mutmut_" in name, name
         assert reason.strip(), name
+
+
+COMMAND = (sys.executable, "-m", "scripts.mutate", "sample")
+
+
+def test_again_tests_only_the_survivors_and_keeps_the_kills(tmp_path):
+    def run(*extra: str) -> str:
+        done = subprocess.run(
+            [*COMMAND, "--no-diffs", "--workdir", str(tmp_path), *extra],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    run()
+    first = statuses(tmp_path / "sample")
+    killed = {k for k, v in first.items() if v == "killed"}
+    assert killed and len(killed) < len(first)
+    out = run("--again")
+    assert out.startswith("testing survivors again in sample "), out
+    again = statuses(tmp_path / "sample")
+    # nothing left untested, the kills kept, the survivors tested again
+    assert again == first
+    assert "not run" not in out

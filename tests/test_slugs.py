@@ -307,3 +307,93 @@ def test_override_loader_rejects_bad_values(tmp_path):
     unknown.write_text('[places]\n"रतलाम" = "ratlam"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="unknown section"):
         load_overrides(unknown)
+
+
+# --- one word for each spelling rule ----------------------------------------
+# The word lists above allow a few misses; these words each turn on one rule,
+# with the spelling Hindi papers' English editions use (two where both are
+# common), so a rule that changes shows by name.
+RULE_WORDS = {
+    # y between a vowel and ए
+    "गए": "gaye",
+    "बताए": "bataye",
+    "कीजिए": "kijiye",
+    "दीए": "diye",  # lamps; after ई
+    "हुए": "hue",
+    "एकता": "ekta",  # a word starting with ए
+    # a final nasal आ + व is "aon"; without the nasal the व stays
+    "गांव": "gaon",
+    "छांव": "chhaon",
+    "नाव": "nav",
+    "चुनाव": "chunav",
+    # व after a consonant, or before ह, is w
+    "ध्वज": "dhwaj",
+    "द्वारा": "dwara",
+    "व्हाट्सएप": "whatsapp",
+    # a final -य after इ/ई and a final व after a consonant keep their vowel
+    "प्रिय": "priya",
+    "सक्रिय": "sakriya",
+    "मालवीय": "malviya",
+    "समय": "samay",
+    "तत्व": "tatva|tatwa",
+    "पर्व": "parv",
+    # silent schwas
+    "पिकअप": "pikap|pickup",  # before a written अ
+    "नियमित": "niyamit",  # -iya-
+    "दोपहर": "dopahar",  # p+h would read as ph
+    "प्रगति": "pragati",  # tatsam -ति
+    "रामप्रसाद": "ramprasad",  # C+र starts the second part
+    "लोकप्रिय": "lokpriya",
+    "प्रमाणपत्र": "pramanpatra",
+    "राजपत्रित": "rajpatrit",
+    "प्रकरण": "prakaran",  # tatsam -अण
+    "उदाहरण": "udaharan",
+    "आचरण": "acharan",
+    # -गढ़ in place names
+    "शिवगढ़": "shivgarh",
+    "रामगढ़": "ramgarh",
+}
+
+
+@pytest.mark.parametrize(("hindi", "accepted"), RULE_WORDS.items())
+def test_each_spelling_rule_on_a_word_that_needs_it(hindi, accepted):
+    assert romanize_word(hindi) in accepted.split("|")
+
+
+def test_a_long_title_is_cut_at_a_word_within_the_limit():
+    # "ab-cde-f-ghij" at each limit: the most whole words that fit, else a
+    # cut word
+    expected = {
+        1: "a",
+        2: "ab",
+        3: "ab",
+        5: "ab",
+        6: "ab-cde",
+        7: "ab-cde",
+        8: "ab-cde-f",
+        12: "ab-cde-f",
+        13: "ab-cde-f-ghij",
+        99: "ab-cde-f-ghij",
+    }
+    got = {n: slugify("AB cde, f: ghij!", max_length=n) for n in expected}
+    assert got == expected
+    assert slugify("abcdefgh", max_length=0) == "a"  # never empty
+    assert slugify("abcdefgh", max_length=3) == "abc"
+    assert slugify("-- !! --", max_length=3) == FALLBACK_SLUG[:3]
+
+
+def test_a_taken_slug_gets_the_next_free_number_within_the_limit():
+    assert unique_slug("namli-shivir", {"namli-shivir"}) == "namli-shivir-2"
+    taken = {"namli-shivir", "namli-shivir-2"}
+    assert unique_slug("namli-shivir", taken) == "namli-shivir-3"  # the next one
+    # the suffix fits by cutting the base at a word
+    assert unique_slug("ab-cde-f", {"ab-cde-f"}, max_length=8) == "ab-cde-2"
+    assert unique_slug("ab-cdefgh", {"ab-cdefgh"}, max_length=9) == "ab-2"
+    assert unique_slug("abcdefgh", {"abcdefgh"}, max_length=4) == "ab-2"
+    assert unique_slug("abcdefgh", {"abcdefgh"}, max_length=3) == "a-2"
+    assert unique_slug("", set()) == FALLBACK_SLUG
+
+
+def test_apostrophes_inside_latin_words_join_them_and_thousands_stay_whole():
+    assert slugify("Don't panic: 40,000 ने O’Brien") == "dont-panic-40000-ne-obrien"
+    assert slugify("'quoted' words") == "quoted-words"

@@ -559,3 +559,40 @@ def test_share_link_is_made_when_printed_and_escaped_like_text():
     assert str(link) == "https://wa.me/?text=%2A%E0%A4%86"
     assert str(escape(link)) == "https://wa.me/?text=%2A%E0%A4%86"
     assert len(made) == 2
+
+
+def test_a_digest_names_its_group_and_parts_and_shortens_a_title_too_long_alone():
+    group = "नामली — ग्राम रक्षा समिति"
+    long_title = " ".join(["नामली थाने में ग्राम रक्षा समिति की बैठक"] * 40)
+    items = [
+        DigestItem("आलोट में *यातायात* शिविर", "https://example.org/2026/11/alot/"),
+        DigestItem(long_title, "https://example.org/2026/11/namli/"),
+    ]
+    parts = digest_parts(
+        items,
+        header="{group}: *{new_notes}*{part}\n{site}",
+        item="▪ *{title}*\n{url}",
+        group=group,
+        site=SITE_NAME,
+        words=WORDS,
+        max_link_chars=2000,
+    )
+    assert len(parts) == 2
+    for n, part in enumerate(parts, start=1):
+        assert len(part.link) < 2000
+        assert decoded(part.link) == part.text
+        head, site, _, *_ = part.text.split("\n")
+        # the group's name, its words and "part n of 2" after one space
+        assert head == f"{group}: *{group} के लिए नई सूचनाएँ* (भाग {n}/2)"
+        assert site == SITE_NAME
+    first, second = (part.items for part in parts)
+    # a title's own asterisks never end WhatsApp's bold
+    assert first == (items[0],)
+    assert (
+        "▪ *आलोट में यातायात शिविर*\nhttps://example.org/2026/11/alot/" in parts[0].text
+    )
+    # the title too long alone: cut at a word with an ellipsis, its link whole
+    ((title, url),) = [(i.title, i.url) for i in second]
+    assert url == items[1].url and url in parts[1].text
+    assert title.endswith("…") and long_title.startswith(title[:-1].rstrip())
+    assert len(title) > 100 and f"*{title}*" in parts[1].text

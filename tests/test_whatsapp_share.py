@@ -364,7 +364,7 @@ def test_a_killed_run_never_repeats_or_drops_a_note(content, point):
         assert u in "\n".join(messages[group])
     state = read_ledger(ledger_path(content))
     assert not state.has_tail
-    assert all(r.shown for r in state.runs)
+    assert state.runs and all(r.shown for r in state.runs)
     # and the next run offers nothing
     assert run(content, now=NOW + timedelta(hours=2)).batch == {}
 

@@ -416,7 +416,7 @@ def _header_length(lines: list[str]) -> int:
     while i < len(lines):
         line = lines[i]
         if not line.strip() or END_RE.match(line):
-            return i + 1 if i > start else start
+            return i + 1  # the blank line or closing fence ends the header
         if not (META_RE.match(line) or (i > start and META_MORE_RE.match(line))):
             break
         i += 1

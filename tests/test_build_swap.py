@@ -1,0 +1,131 @@
+"""The published site is replaced whole or not at all (scripts/build.py):
+the swap, the staging folders beside the output and the build lock, checked
+on real folders and threads without building a site."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from plugins.core.errors import BuildFailed
+from scripts.build import (
+    BuildResult,
+    build_busy,
+    drop_staging,
+    lock_path,
+    new_staging,
+    previous_path,
+    report,
+    site_lock,
+    staging_path,
+    swap_in,
+)
+
+
+def site(folder: Path, text: str) -> Path:
+    (folder / "a").mkdir(parents=True)
+    (folder / "index.html").write_text(text, encoding="utf-8")
+    (folder / "a" / "index.html").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_the_new_site_replaces_the_old_whole_and_nothing_is_left_beside_it(tmp_path):
+    output = site(tmp_path / "output", "पुराना")
+    (output / "gone.html").write_text("x", encoding="utf-8")
+    staging = site(new_staging(output), "नया")
+    assert staging.parent == tmp_path / ".output.staging"
+    assert staging.name.startswith("build-")
+    swap_in(staging, output)
+    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*")) == [
+        "a",
+        "a/index.html",
+        "index.html",
+    ]
+    assert (output / "a" / "index.html").read_text(encoding="utf-8") == "नया"
+    assert not staging.exists()
+    drop_staging(staging)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def test_a_first_build_and_a_stale_previous_copy_are_handled(tmp_path):
+    output = tmp_path / "output"
+    stale = previous_path(output)
+    assert stale == tmp_path / ".output.previous"
+    site(stale, "बचा हुआ")  # left by a crash between the two renames
+    swap_in(site(tmp_path / "new", "नया"), output)
+    assert (output / "index.html").read_text(encoding="utf-8") == "नया"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def test_a_dropped_staging_folder_leaves_other_builds_staging(tmp_path):
+    output = tmp_path / "output"
+    first, second = new_staging(output), new_staging(output)
+    assert first != second and staging_path(output) == first.parent
+    drop_staging(first)
+    assert not first.exists() and second.is_dir()
+    drop_staging(second)
+    assert not staging_path(output).exists()
+
+
+def test_the_lock_is_beside_the_output_and_held_against_other_threads(tmp_path):
+    output = tmp_path / "site" / "output"
+    lock = lock_path(output)
+    assert lock == tmp_path / "site" / ".output.lock"
+    busy = build_busy(output)
+    assert str(output) in str(busy) and isinstance(busy, BuildFailed)
+    results = []
+
+    def other(wait: float) -> None:
+        try:
+            with site_lock(lock, busy, wait):
+                results.append("built")
+        except BuildFailed:
+            results.append("busy")
+
+    with site_lock(lock, busy):
+        assert lock.is_file()
+        thread = threading.Thread(target=other, args=(0.0,))
+        thread.start()
+        thread.join()
+        # the same thread may take it again (a share run around its build) …
+        with site_lock(lock, busy):
+            pass
+        # … unless it asks not to
+        with pytest.raises(BuildFailed), site_lock(lock, busy, reentrant=False):
+            pass
+    assert results == ["busy"]
+    # free again: another thread gets it, and one that waits gets it too
+    thread = threading.Thread(target=other, args=(0.0,))
+    thread.start()
+    thread.join()
+    assert results == ["busy", "built"]
+
+
+def test_a_build_waiting_for_the_lock_gets_it_when_the_other_ends(tmp_path):
+    lock = lock_path(tmp_path / "output")
+    busy = build_busy(tmp_path / "output")
+    got = threading.Event()
+    release = threading.Event()
+
+    def holder() -> None:
+        with site_lock(lock, busy):
+            got.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    got.wait(5)
+    threading.Timer(0.3, release.set).start()
+    with site_lock(lock, busy, wait=5.0):
+        assert release.is_set()
+    thread.join()
+
+
+def test_the_report_says_what_was_built():
+    result = BuildResult(Path("output"), 12, 80, 1, 9)
+    assert report(result) == (
+        "built 12 notes, 80 HTML pages into output "
+        "(9 unchanged note pages reused, 1 warnings)"
+    )
