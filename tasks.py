@@ -407,10 +407,16 @@ def test(c, k="", workers="auto"):
     help={
         "module": "one module from scripts/mutation/modules.toml (default: all)",
         "jobs": "mutants tested in parallel (default 2)",
+        "again": "test only the last run's surviving mutants, with today's tests",
+        "report_only": "print the last run's figures (even a stopped run)",
     }
 )
-def mutate(c, module="", jobs=2):
+def mutate(c, module="", jobs=2, again=False, report_only=False):
     """Mutation testing: the share of small code changes the tests catch."""
     from scripts.mutate import main
 
-    sys.exit(main([*([module] if module else []), "--jobs", str(jobs)]))
+    flags = [
+        *(["--again"] if again else []),
+        *(["--report-only"] if report_only else []),
+    ]
+    sys.exit(main([*([module] if module else []), "--jobs", str(jobs), *flags]))
