@@ -16,6 +16,7 @@ import fcntl
 import logging
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -172,14 +173,48 @@ def template_place(error: BaseException) -> str:
     return f" ({display_path(where.filename)}, line {where.lineno})"
 
 
+def trash_path(output: Path) -> Path:
+    """Where replaced outputs wait to be removed, beside the output."""
+    return output.parent / f".{output.name}.trash"
+
+
+def discard(folder: Path, trash: Path) -> None:
+    """Move `folder` into `trash` at once and remove it there in the
+    background: removing ten thousand folders of a replaced output took
+    longer than the rest of a rebuild on a busy machine, and nothing waits
+    for it. Leftovers of an earlier removal that was stopped go too.
+    """
+    if folder.exists():
+        trash.mkdir(exist_ok=True)
+        os.replace(folder, Path(tempfile.mkdtemp(prefix="old-", dir=trash)) / "site")
+    leftovers = [str(p) for p in trash.iterdir()] if trash.is_dir() else []
+    if not leftovers:
+        return
+    rm = shutil.which("rm")
+    if rm is None:
+        for path in leftovers:
+            shutil.rmtree(path, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [rm, "-rf", "--", *leftovers],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 def swap_in(staging: Path, output: Path) -> None:
-    """Replace `output` with `staging` by two renames; no partial state stays."""
+    """Replace `output` with `staging` by two renames; no partial state stays.
+    The replaced output is removed in the background (`discard`).
+    """
     previous = previous_path(output)
-    shutil.rmtree(previous, ignore_errors=True)
+    trash = trash_path(output)
+    discard(previous, trash)
     if output.exists():
         os.replace(output, previous)
     os.replace(staging, output)
-    shutil.rmtree(previous, ignore_errors=True)
+    discard(previous, trash)
 
 
 def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
