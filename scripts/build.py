@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -285,10 +286,25 @@ def _build_into(
         )
         raise BuildFailed(f"{head}\n{listed}")
     swap_in(staging, output)
-    notes = sum(1 for _ in output.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"))
-    pages = sum(1 for _ in output.rglob("*.html"))
+    notes, pages = count_pages(output)
     reused = pages_reused(pelican)
     return BuildResult(output, notes, pages, collector.warnings, reused)
+
+
+NOTE_FOLDER = re.compile(r"[0-9]{4}/[0-9]{2}/[^/]+")
+
+
+def count_pages(output: Path) -> tuple[int, int]:
+    """(note pages at YYYY/MM/slug/index.html, HTML files in all), in one
+    walk with os.scandir (pathlib's rglob took seconds at 10,000 notes).
+    """
+    notes = pages = 0
+    for folder, _folders, files in os.walk(output):
+        pages += sum(1 for name in files if name.endswith(".html"))
+        where = os.path.relpath(folder, output).replace(os.sep, "/")
+        if "index.html" in files and NOTE_FOLDER.fullmatch(where):
+            notes += 1
+    return notes, pages
 
 
 def report(result: BuildResult) -> str:

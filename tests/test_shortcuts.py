@@ -13,7 +13,7 @@ from pelican.settings import read_settings
 from support import ROOT, SETTINGS, build_site, note_text
 
 from plugins.core import contract
-from scripts.build import previous_path, swap_in, trash_path
+from scripts.build import count_pages, previous_path, swap_in, trash_path
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -84,3 +84,22 @@ def test_the_replaced_output_is_removed_in_the_background(tmp_path):
     trash = trash_path(output)
     assert removed_within(stopped.parent)
     assert removed_within(trash) or list(trash.iterdir()) == []
+
+
+def test_the_build_counts_note_pages_and_html_pages(tmp_path):
+    files = [
+        "index.html",
+        "2026/index.html",
+        "2026/11/index.html",
+        "2026/11/namli-shivir/index.html",
+        "2026/11/namli-shivir/og-1a2b.jpg",
+        "2025/01/x/index.html",
+        "2025/01/x/extra/index.html",
+        "drafts/masauda/index.html",
+        "tag/helmet/index.html",
+        "feeds/all.atom.xml",
+    ]
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert count_pages(tmp_path) == (2, 8)
