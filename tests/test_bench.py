@@ -215,10 +215,13 @@ def test_hugo_reads_each_note_with_its_date_terms_and_body(corpus):
 
 
 def test_growth_table():
-    rows = [GrowthRow(1000, 9.5, 2.25, 1.5, 90.4), GrowthRow(10000, 40, 3, 2, 280)]
+    rows = [
+        GrowthRow(1000, (9.5, 4.0), (2.25, 1.0), (1.5, 0.75), 90.4),
+        GrowthRow(10000, (40, 20), (3, 2), (2, 1), 280),
+    ]
     assert format_growth(rows).splitlines()[2:] == [
-        "| 1,000 | 1.50 | 2.25 | 9.50 | 90 |",
-        "| 10,000 | 2.00 | 3.00 | 40.00 | 280 |",
+        "| 1,000 | 1.50 / 0.75 | 2.25 / 1.00 | 9.50 / 4.00 | 90 |",
+        "| 10,000 | 2.00 / 1.00 | 3.00 / 2.00 | 40.00 / 20.00 | 280 |",
     ]
 
 
@@ -235,7 +238,10 @@ def test_invoke_bench_sizes_prints_the_growth_table():
     assert lines[0].startswith("| notes | publish-one (s) | rebuild (s) | cold (s)")
     assert [line.split("|")[1].strip() for line in lines[2:]] == ["5", "12"]
     for line in lines[2:]:
-        assert all(float(x) > 0 for x in line.strip("| ").split(" | ")[1:])
+        cells = line.strip("| ").split(" | ")[1:]
+        times = [float(x) for cell in cells[:3] for x in cell.split(" / ")]
+        assert len(times) == 6 and all(t > 0 for t in times)
+        assert float(cells[3]) > 0
 
 
 def test_bench_stops_on_a_failing_build(tmp_path):
