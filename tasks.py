@@ -335,14 +335,19 @@ def node_deps(c):
         "keep": "build in this folder and keep it (default: a temp folder)",
         "profile": "write cProfile stats of each build here and summarize them",
         "search": "the project builds make the search index, as production does",
+        "sizes": "e.g. 1000,3000,10000: only the growth table of our builds",
     }
 )
-def bench(c, notes=1000, seed=1, keep="", profile="", search=False):
+def bench(c, notes=1000, seed=1, keep="", profile="", search=False, sizes=""):
     """Time this project's build against plain Pelican; last line 'ratio X.XX'."""
     from scripts.bench import BenchError
-    from scripts.bench.reports import bench_report
+    from scripts.bench.reports import bench_report, growth_report
 
     try:
+        if sizes:
+            counts = [whole_number(n) for n in sizes.split(",") if n.strip()]
+            print(growth_report(counts, Path.cwd(), seed=int(seed)))
+            return
         print(
             bench_report(
                 int(notes),

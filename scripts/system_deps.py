@@ -28,6 +28,8 @@ TEST_PACKAGES = {
         "/usr/share/nginx/modules-available/mod-http-brotli-static.conf"
     ),
     "caddy": "/usr/bin/caddy",
+    # invoke bench compares publishing one note with Hugo's full build
+    "hugo": "/usr/bin/hugo",
 }
 
 

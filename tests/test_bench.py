@@ -13,7 +13,16 @@ from support import ROOT, SETTINGS
 
 from plugins.press_notes import registry_for
 from plugins.press_notes.validate import Rules, check_notes, parse_note_date
-from scripts.bench.bench import BenchError, BenchResult, format_report, run_bench
+from scripts.bench.bench import (
+    HUGO_PAGES_MARK,
+    BenchError,
+    BenchResult,
+    GrowthRow,
+    format_growth,
+    format_report,
+    run_bench,
+)
+from scripts.bench.hugo import hugo_front_matter
 from scripts.bench.measure import Measurement, run_measured
 from scripts.bench.notes import extra_note, load_corpus, make_notes
 from scripts.bench.profile import area_of
@@ -115,15 +124,23 @@ def test_report_ends_with_the_rebuild_ratio():
             m("plain cold", 2.0, 90),
             m("project rebuild", 2.5, 101, f"x\n{REUSED_MARK} 9\ny"),
             m("plain rebuild", 1.0, 80),
+            m("project publish-one", 0.5, 120),
+            m("hugo full build", 2.0, 300, f"{HUGO_PAGES_MARK} 12\nhugo v0.111.3+x"),
         ),
     )
     lines = format_report(result).splitlines()
     assert "project rebuild reused 9 unchanged note pages of 11" in lines
-    assert lines[-1] == "ratio 2.50"
+    assert lines[-4:] == [
+        "hugo built 12 note pages of 12 notes (Hugo 0.111.3, --buildFuture)",
+        "hugo 2.00",
+        "ratio-hugo 0.25",
+        "ratio 2.50",
+    ]
+    assert "publish-one 0.50" in lines
+    assert "project peak memory 120 MB" in "\n".join(lines)
     assert "cold ratio 1.50" in "\n".join(lines)
     assert "rebuild ratio 2.50 (target ≤ 1.00; CPU time 2.50)" in lines
     assert any(re.match(r"plain rebuild +1\.00 +0\.50 +80\.0$", x) for x in lines)
-    assert "project peak memory 101 MB" in "\n".join(lines)
 
 
 def test_profile_areas(tmp_path):
@@ -148,14 +165,29 @@ def test_invoke_bench_runs_both_builds_and_prints_the_ratio():
     rows = {
         line.split()[0] + " " + line.split()[1]: line
         for line in lines
-        if re.match(r"(project|plain) (cold|rebuild)\s+\d", line)
+        if re.match(r"(project|plain) (cold|rebuild|publish-one)\s+\d", line)
     }
     assert set(rows) == {
         "project cold",
         "plain cold",
         "project rebuild",
         "plain rebuild",
+        "project publish-one",
     }
+    # publish-one: a second new note through the reporter's build command;
+    # Hugo built every note (30 + the two new ones), future dates included
+    assert re.fullmatch(r"publish-one \d+\.\d\d", lines[-5]), lines[-6:]
+    assert re.fullmatch(
+        r"hugo built 32 note pages of 32 notes \(Hugo 0\.\d+\.\d+, --buildFuture\)",
+        lines[-4],
+    ), lines[-6:]
+    assert re.fullmatch(r"hugo \d+\.\d\d", lines[-3]), lines[-6:]
+    assert re.fullmatch(r"ratio-hugo \d+\.\d\d", lines[-2]), lines[-6:]
+    publish = float(lines[-5].split()[1])
+    hugo = float(lines[-3].split()[1])
+    # both printed rounded to 0.01 s
+    low, high = (publish - 0.005) / (hugo + 0.005), (publish + 0.005) / (hugo - 0.005)
+    assert low - 0.005 <= float(lines[-2].split()[1]) <= high + 0.005
     assert "30 synthetic notes" in lines[0]
     assert re.search(r"^cold ratio \d+\.\d\d", done.stdout, re.M)
     # the rebuild renders the new note and links the 30 unchanged ones
@@ -168,6 +200,48 @@ def test_invoke_bench_runs_both_builds_and_prints_the_ratio():
         done.stdout,
         re.M,
     ), lines
+
+
+def test_hugo_reads_each_note_with_its_date_terms_and_body(corpus):
+    note = make_notes(1, corpus, seed=3)[0]
+    matter, body = hugo_front_matter(note.text)
+    date = re.search(r"^date: (\S+) (\S+)$", note.text, re.M)
+    assert matter["date"] == f"{date.group(1)}T{date.group(2)}:00+05:30"
+    assert matter["months"] == [date.group(1)[:7]]
+    assert matter["thanas"] == [re.search(r"^thana: (.+)$", note.text, re.M).group(1)]
+    assert matter["slug"] == "suchna-000000"
+    assert matter["tags"] and all("," not in t for t in matter["tags"])
+    assert body.strip() and body.strip() in note.text and "title:" not in body
+
+
+def test_growth_table():
+    rows = [
+        GrowthRow(1000, (9.5, 4.0), (2.25, 1.0), (1.5, 0.75), 90.4),
+        GrowthRow(10000, (40, 20), (3, 2), (2, 1), 280),
+    ]
+    assert format_growth(rows).splitlines()[2:] == [
+        "| 1,000 | 1.50 / 0.75 | 2.25 / 1.00 | 9.50 / 4.00 | 90 |",
+        "| 10,000 | 2.00 / 1.00 | 3.00 / 2.00 | 40.00 / 20.00 | 280 |",
+    ]
+
+
+def test_invoke_bench_sizes_prints_the_growth_table():
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "bench", "--sizes", "5,12"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("| notes | publish-one (s) | rebuild (s) | cold (s)")
+    assert [line.split("|")[1].strip() for line in lines[2:]] == ["5", "12"]
+    for line in lines[2:]:
+        cells = line.strip("| ").split(" | ")[1:]
+        times = [float(x) for cell in cells[:3] for x in cell.split(" / ")]
+        assert len(times) == 6 and all(t > 0 for t in times)
+        assert float(cells[3]) > 0
 
 
 def test_bench_stops_on_a_failing_build(tmp_path):

@@ -1,5 +1,6 @@
 """Page reuse: link note pages that would come out unchanged from the
-published folder instead of rendering them again (see reuse.py).
+published folder instead of rendering them again (see reuse.py), and skip
+work Pelican repeats for every note (shortcuts.py).
 
 The published folder is PAGE_REUSE["published"]: the build driver
 (scripts/build.py) builds into a staging folder and names the live output
@@ -21,6 +22,7 @@ from pelican import signals
 from plugins.core.settings import namespaced
 
 from .reuse import PageReuse, ReusingWriter
+from .shortcuts import freeze_addresses, skip_unwritten_lists
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +72,5 @@ def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(on_finalized)
+    signals.article_generator_pretaxonomy.connect(freeze_addresses)
+    signals.article_generator_finalized.connect(skip_unwritten_lists)

@@ -1,14 +1,21 @@
 """The benchmark: this project's build against plain Pelican on the same notes.
 
-run_bench generates the notes, then builds them four times, each in a fresh
+run_bench generates the notes, then builds them, each build in a fresh
 process: project cold, plain cold, (one note added) project rebuild, plain
-rebuild. format_report prints the table; its last line is `ratio X.XX`, the
-project's rebuild time over plain Pelican's.
+rebuild; then (one more note added) publish-one, the reporter's own command
+(`invoke build`'s build_and_report), timed from writing the note; and, when
+Debian's `hugo` is installed, Hugo's full build of the same notes
+(scripts/bench/hugo.py). format_report prints the table, `publish-one S`,
+`hugo S`, `ratio-hugo R` (publish-one / Hugo) and, last, `ratio X.XX`, the
+project's rebuild time over plain Pelican's. run_growth times only the
+project's builds at several sizes (format_growth: the table).
 """
 
 from __future__ import annotations
 
 import platform
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +24,10 @@ from pelican.settings import read_settings
 
 from plugins.press_notes import registry_for
 
+from .hugo import HUGO, hugo_command, hugo_note_pages, make_hugo_site
 from .measure import (
     Measurement,
+    reported,
     reported_reuse,
     reported_search,
     reported_search_alone,
@@ -33,6 +42,8 @@ PHASES = ("cold", "rebuild")
 MEMORY_TARGET_MB = 300
 RATIO_TARGET = 1.00
 SEARCH_LABEL = "search index"
+PUBLISH_LABEL = "project publish-one"
+HUGO_LABEL = "hugo full build"
 
 
 class BenchError(Exception):
@@ -47,6 +58,9 @@ class BenchResult:
 
     def run(self, kind: str, phase: str) -> Measurement:
         return next(m for m in self.runs if m.label == f"{kind} {phase}")
+
+    def found(self, label: str) -> Measurement | None:
+        return next((m for m in self.runs if m.label == label), None)
 
     def ratio(self, phase: str, cpu: bool = False) -> float:
         """Project time / plain Pelican time (wall time, or CPU time)."""
@@ -80,9 +94,12 @@ def run_bench(
     settings_file: str = "pelicanconf.py",
     profile_dir: Path | None = None,
     search: bool = False,
+    kinds: tuple[str, ...] = KINDS,
+    hugo: bool = True,
 ) -> BenchResult:
-    """Generate `notes` notes under `workdir` and time the four builds; with
-    `search` the project builds make the search index, as production does.
+    """Generate `notes` notes under `workdir` and time the builds (only the
+    project's with kinds=("project",) and hugo=False); with `search` the
+    project builds make the search index, as production does.
     """
     settings_path = root / settings_file
     corpus = load_corpus(
@@ -94,21 +111,85 @@ def run_bench(
     for phase in PHASES:
         if phase == "rebuild":
             write_note(content, extra_note(notes, corpus, seed))
-        for kind in KINDS:
+        for kind in kinds:
             label = f"{kind} {phase}"
             profile = profile_dir / f"{kind}-{phase}.prof" if profile_dir else None
             spec = build_spec(kind, folders(workdir, kind, content), settings_path)
             if search and kind == "project":
-                cache = str(workdir / "project-search-cache")
-                spec["overrides"]["SEARCH"] = {"index": True, "cache": cache}
+                with_search_index(spec, workdir)
             argv = worker_command(kind, spec, profile)
             log = workdir / f"{kind}-{phase}.log"
             measured = run_measured(label, argv, root, log)
             if not measured.ok:
                 raise BenchError(f"{label} build failed:\n{measured.log[-4000:]}")
             runs.append(measured)
-    runs.append(measure_search_index(workdir, root, settings_path, content))
+    spec = build_spec("project", folders(workdir, "project", content), settings_path)
+    if search:
+        with_search_index(spec, workdir)
+    runs.append(measure_publish_one(workdir, root, spec, content, corpus, seed))
+    if "plain" in kinds:
+        runs.append(measure_search_index(workdir, root, settings_path, content))
+    if hugo and shutil.which(HUGO):
+        runs.append(measure_hugo(workdir, content))
     return BenchResult(notes=notes, seed=seed, runs=tuple(runs))
+
+
+def with_search_index(spec: dict, workdir: Path) -> None:
+    """A project build that makes the search index, as production does."""
+    cache = str(workdir / "project-search-cache")
+    spec["overrides"]["SEARCH"] = {"index": True, "cache": cache}
+
+
+def measure_publish_one(
+    workdir: Path, root: Path, spec: dict, content: Path, corpus, seed: int
+) -> Measurement:
+    """One more new note, timed from writing it to the end of the reporter's
+    build command (build_and_report, what `invoke build` runs).
+    """
+    note = extra_note(len(list((content / "notes").rglob("*.md"))), corpus, seed)
+    measured = run_measured(
+        PUBLISH_LABEL,
+        worker_command("publish", spec),
+        root,
+        workdir / "publish-one.log",
+        before=lambda: write_note(content, note),
+    )
+    if not measured.ok:
+        raise BenchError(f"{PUBLISH_LABEL} failed:\n{measured.log[-4000:]}")
+    return measured
+
+
+def measure_hugo(workdir: Path, content: Path) -> Measurement:
+    """Hugo's full build of the same notes; every note must get its page."""
+    site, public = workdir / "hugo-site", workdir / "hugo-public"
+    count = make_hugo_site(content, site)
+    measured = run_measured(
+        HUGO_LABEL, hugo_command(site, public), workdir, workdir / "hugo.log"
+    )
+    if not measured.ok:
+        raise BenchError(f"{HUGO_LABEL} failed:\n{measured.log[-4000:]}")
+    built = hugo_note_pages(public)
+    if built != count:
+        raise BenchError(f"hugo wrote {built} note pages for {count} notes")
+    version = subprocess.run([HUGO, "version"], capture_output=True, text=True)
+    log = f"{measured.log}\n{HUGO_PAGES_MARK} {built}\n{version.stdout.strip()}"
+    return Measurement(
+        measured.label,
+        measured.wall_s,
+        measured.peak_mb,
+        measured.exit_code,
+        log,
+        measured.cpu_s,
+    )
+
+
+HUGO_PAGES_MARK = "hugo note pages:"
+
+
+def hugo_version(log: str) -> str:
+    """The version `hugo version` printed last in a Hugo run's log."""
+    last = log.strip().splitlines()[-1].split()
+    return last[1].removeprefix("v").split("+")[0] if len(last) > 1 else "?"
 
 
 def measure_search_index(
@@ -138,15 +219,17 @@ def format_report(result: BenchResult) -> str:
             f"Python {platform.python_version()}, Pelican {pelican.__version__}"
         ),
         (
-            f"{'build':<18}{'wall time (s)':>14}{'CPU time (s)':>14}"
+            f"{'build':<20}{'wall time (s)':>14}{'CPU time (s)':>14}"
             f"{'peak memory (MB)':>18}"
         ),
     ]
     for m in result.runs:
         lines.append(
-            f"{m.label:<18}{m.wall_s:>14.2f}{m.cpu_s:>14.2f}{m.peak_mb:>18.1f}"
+            f"{m.label:<20}{m.wall_s:>14.2f}{m.cpu_s:>14.2f}{m.peak_mb:>18.1f}"
         )
     peak = max(m.peak_mb for m in result.runs if m.label.startswith("project"))
+    publish = result.found(PUBLISH_LABEL)
+    hugo = result.found(HUGO_LABEL)
     reused = reported_reuse(result.run("project", "rebuild").log)
     if reused is not None:
         lines.append(
@@ -180,6 +263,74 @@ def format_report(result: BenchResult) -> str:
             f"CPU time {result.ratio('rebuild', cpu=True):.2f})"
         ),
         f"project peak memory {peak:.0f} MB (target < {MEMORY_TARGET_MB} MB)",
-        f"ratio {result.ratio('rebuild'):.2f}",
+    ]
+    if publish is not None:
+        lines.append(f"publish-one {publish.wall_s:.2f}")
+    if hugo is not None:
+        pages = reported(hugo.log, HUGO_PAGES_MARK)
+        lines.append(
+            f"hugo built {pages:,} note pages of {pages:,} notes "
+            f"(Hugo {hugo_version(hugo.log)}, --buildFuture)"
+        )
+        lines.append(f"hugo {hugo.wall_s:.2f}")
+        if publish is not None:
+            ratio = publish.wall_s / hugo.wall_s if hugo.wall_s else float("inf")
+            lines.append(f"ratio-hugo {ratio:.2f}")
+    lines.append(f"ratio {result.ratio('rebuild'):.2f}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class GrowthRow:
+    """Wall and CPU seconds of each build at one size, and the peak memory."""
+
+    notes: int
+    cold: tuple[float, float]
+    rebuild: tuple[float, float]
+    publish_one: tuple[float, float]
+    peak_mb: float
+
+
+def wall_and_cpu(result: BenchResult, phase: str) -> tuple[float, float]:
+    run = result.run("project", phase)
+    return run.wall_s, run.cpu_s
+
+
+def run_growth(
+    sizes: list[int], workdir: Path, root: Path, seed: int = 1
+) -> list[GrowthRow]:
+    """The project's cold build, rebuild and publish-one at each size."""
+    rows = []
+    for size in sizes:
+        where = workdir / f"growth-{size}"
+        where.mkdir(parents=True, exist_ok=True)
+        result = run_bench(size, where, root, seed=seed, kinds=("project",), hugo=False)
+
+        rows.append(
+            GrowthRow(
+                notes=size,
+                cold=wall_and_cpu(result, "cold"),
+                rebuild=wall_and_cpu(result, "rebuild"),
+                publish_one=wall_and_cpu(result, "publish-one"),
+                peak_mb=max(m.peak_mb for m in result.runs),
+            )
+        )
+        shutil.rmtree(where, ignore_errors=True)
+    return rows
+
+
+def format_growth(rows: list[GrowthRow]) -> str:
+    """A Markdown table: how each figure grows with the number of notes
+    (wall / CPU seconds: CPU time is steadier on a busy machine).
+    """
+    lines = [
+        "| notes | publish-one (s) | rebuild (s) | cold (s) | peak memory (MB) |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r.notes:,} | {r.publish_one[0]:.2f} / {r.publish_one[1]:.2f} | "
+        f"{r.rebuild[0]:.2f} / {r.rebuild[1]:.2f} | "
+        f"{r.cold[0]:.2f} / {r.cold[1]:.2f} | {r.peak_mb:.0f} |"
+        for r in rows
     ]
     return "\n".join(lines)

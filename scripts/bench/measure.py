@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,10 +94,20 @@ def reported_search_alone(log: str) -> tuple[float, float] | None:
     return made / 1000, kept / 1000
 
 
-def run_measured(label: str, argv: list[str], cwd: Path, log_file: Path) -> Measurement:
-    """Run `argv` in `cwd`; time it and read its peak memory."""
+def run_measured(
+    label: str,
+    argv: list[str],
+    cwd: Path,
+    log_file: Path,
+    before: Callable[[], object] | None = None,
+) -> Measurement:
+    """Run `argv` in `cwd`; time it and read its peak memory. `before` (such
+    as writing a note) runs first, inside the timed span.
+    """
     with log_file.open("w", encoding="utf-8") as out:
         start = time.perf_counter()
+        if before is not None:
+            before()
         process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         _, status, rusage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start

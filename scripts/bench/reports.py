@@ -15,7 +15,7 @@ from pathlib import Path
 from scripts.build import build
 from scripts.serve import served
 
-from .bench import format_report, run_bench
+from .bench import format_growth, format_report, run_bench, run_growth
 from .lighthouse import format_lighthouse, run_lighthouse
 from .node_tools import lighthouse_cli, node_modules
 from .page_types import pages_by_type
@@ -63,6 +63,13 @@ def bench_report(
     if profile_dir is not None:
         parts += [profile_summary(p, root) for p in sorted(profile_dir.glob("*.prof"))]
     return "\n\n".join([*parts, format_report(result)])
+
+
+def growth_report(sizes: list[int], root: Path, seed: int = 1) -> str:
+    """How our cold build, rebuild and publish-one grow with the notes."""
+    with tempfile.TemporaryDirectory(prefix="bench-growth-") as tmp:
+        rows = run_growth(sizes, Path(tmp), root, seed=seed)
+    return format_growth(rows)
 
 
 # The weight report weighs the site as published: with its search index.

@@ -1,6 +1,7 @@
 """One build, run in its own process so its time and memory are its own.
 
     python -m scripts.bench.worker project '{"settings_file": ..., "overrides": {...}}'
+    python -m scripts.bench.worker publish '{"settings_file": ..., "overrides": {...}}'
     python -m scripts.bench.worker plain '{"overrides": {...}}'
 
 With --profile FILE the build runs under cProfile and the stats go to FILE.
@@ -61,6 +62,15 @@ def build_project(spec: dict) -> None:
         print(f"{SEARCH_REUSED_MARK} {int(LAST_RUN[-1].reused)}")
 
 
+def publish_project(spec: dict) -> None:
+    """What `invoke build` runs: build, log the outcome, fail on an error."""
+    from scripts.build import build_and_report
+
+    if not build_and_report(spec["settings_file"], spec["overrides"]):
+        raise SystemExit(1)
+    print("bench worker: published")
+
+
 def build_plain(spec: dict) -> None:
     from pelican import Pelican
     from pelican.settings import read_settings
@@ -83,7 +93,12 @@ def build_search(spec: dict) -> None:
     print(f"{SEARCH_KEPT_MARK} {round(kept.seconds * 1000)}")
 
 
-BUILDERS = {"project": build_project, "plain": build_plain, "search": build_search}
+BUILDERS = {
+    "project": build_project,
+    "publish": publish_project,
+    "plain": build_plain,
+    "search": build_search,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,105 @@
+"""What a build skips or does once to save time changes nothing it writes,
+and the output it replaces is gone without the build waiting for it."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from pelican import signals
+from pelican.settings import read_settings
+from support import ROOT, SETTINGS, build_site, note_text
+
+from plugins.core import contract
+from scripts.build import count_pages, previous_path, swap_in, trash_path
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_build_with_the_shortcuts_writes_what_one_without_them_writes(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    notes = content / "notes" / "2026" / "11"
+    for slug, status in (("chhupi-suchna", "hidden"), ("masauda-suchna", "draft")):
+        (notes / f"{slug}.md").write_text(
+            note_text(slug=slug, status=status, title=f"सूचना {slug}"), encoding="utf-8"
+        )
+    addresses: dict[str, str] = {}
+
+    def frozen(generator):  # after every plugin's finalized step
+        for note in (*generator.articles, *generator.hidden_articles):
+            addresses[note.source_path] = note.__dict__.get("override_url", "")
+
+    signals.article_generator_finalized.connect(frozen)
+    try:
+        with_them = build_site(content, tmp_path / "with" / "output")
+    finally:
+        signals.article_generator_finalized.disconnect(frozen)
+    plugins = read_settings(SETTINGS)["PLUGINS"]
+    without = [p for p in plugins if p != contract.PAGE_REUSE]
+    assert len(without) == len(plugins) - 1
+    build_site(content, tmp_path / "without" / "output", PLUGINS=without)
+    built, plain = tree(with_them.output), tree(tmp_path / "without" / "output")
+    assert built.keys() == plain.keys()
+    assert [name for name in built if built[name] != plain[name]] == []
+    # the addresses were kept once, and they are the pages' addresses
+    assert len(addresses) == with_them.notes == 21  # and the hidden one
+    assert all(
+        (with_them.output / url / "index.html").is_file() for url in addresses.values()
+    )
+    assert "drafts/masauda-suchna/index.html" in built
+
+
+def removed_within(path: Path, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not path.exists()
+
+
+def test_the_replaced_output_is_removed_in_the_background(tmp_path):
+    output = tmp_path / "output"
+    (output / "2026" / "old").mkdir(parents=True)
+    (output / "2026" / "old" / "index.html").write_text("old", encoding="utf-8")
+    # a removal stopped half-way by a crash of an earlier build
+    stopped = trash_path(output) / "old-stopped" / "site"
+    (stopped / "x").mkdir(parents=True)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "index.html").write_text("new", encoding="utf-8")
+    swap_in(staging, output)
+    # the new site is in place at once, the old one is out of the way
+    assert tree(output) == {"index.html": b"new"}
+    assert not staging.exists() and not previous_path(output).exists()
+    trash = trash_path(output)
+    assert removed_within(stopped.parent)
+    assert removed_within(trash) or list(trash.iterdir()) == []
+
+
+def test_the_build_counts_note_pages_and_html_pages(tmp_path):
+    files = [
+        "index.html",
+        "2026/index.html",
+        "2026/11/index.html",
+        "2026/11/namli-shivir/index.html",
+        "2026/11/namli-shivir/og-1a2b.jpg",
+        "2025/01/x/index.html",
+        "2025/01/x/extra/index.html",
+        "drafts/masauda/index.html",
+        "tag/helmet/index.html",
+        "feeds/all.atom.xml",
+    ]
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert count_pages(tmp_path) == (2, 8)
