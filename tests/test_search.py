@@ -374,6 +374,9 @@ FIRST = [
     ("नशामुक्ति", {RAOTI}),  # the note writes नशा मुक्ति
     ("गाव में चौपाल", {BADAWDA}),  # the note writes गांव
     ("व्हाट्सऐप", {BADAWDA, BILPANK}),  # the notes write व्हाट्सएप
+    # ड़ typed r; doda (skeleton dod) as the beginning of dodachura.
+    ("kalukhera doda", {"kalukheda-dodachura-jabt"}),
+    ("advisory", {"station-road-deepawali-bazar-suraksha-advisory"}),  # a loanword
 ]
 
 

@@ -34,11 +34,16 @@ const SPELLING = compile(rules.spelling);
 const apply = (word, compiled) =>
   compiled.reduce((w, [re, r]) => w.replace(re, r), word);
 
+// The words as typed (cleaned) that became each skeleton (missingWords).
+const typedAs = new Map();
+
 // terms.skeleton: a skeleton shorter than latin_min is not used.
 function latinWord(token) {
   const word = token.replace(...CLEAN);
   const shape = apply(word, LATIN);
-  return shape.length >= rules.latin_min ? shape : word;
+  if (shape.length < rules.latin_min) return word;
+  typedAs.set(shape, [...(typedAs.get(shape) || []), word]);
+  return shape;
 }
 
 const asciiDigit = (d) => String(d.charCodeAt(0) - 0x966);
@@ -118,16 +123,20 @@ function foundWords(data) {
 }
 
 // How many words of `query` the result `data` does not hold. A Latin word
-// as short as the shortest skeleton must be one of the note's words, not the
-// beginning of one (bike's skeleton bik is not बिक्री's bikri, dowry's dor
-// not दौरान's doran); longer words and Devanagari ones may begin a word.
+// as short as the shortest skeleton is too loose to begin a note's word: it
+// must be one of them, or the word as typed must begin one (bike's skeleton
+// bik is not बिक्री's bikri, dowry's dor not दौरान's doran; doda begins
+// डोडाचूरा's dodachura). Longer words and Devanagari ones may begin a word.
 export function missingWords(data, query) {
   const { single, joined } = foundWords(data);
   return query.split(' ').filter((t) => {
     const want = fold(t);
-    const whole = /^[a-z0-9]+$/.test(want) && want.length <= rules.latin_min;
-    return !joined.has(want)
-      && !single.some((w) => (whole ? w === want : w.startsWith(want)));
+    const short = /^[a-z0-9]+$/.test(want) && want.length <= rules.latin_min;
+    const typed = (typedAs.get(want) || []).filter((w) => w.length > want.length);
+    const found = short
+      ? single.some((w) => w === want || typed.some((k) => w.startsWith(k)))
+      : single.some((w) => w.startsWith(want));
+    return !joined.has(want) && !found;
   }).length;
 }
 
