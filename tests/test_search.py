@@ -377,6 +377,8 @@ FIRST = [
     # ड़ typed r; doda (skeleton dod) as the beginning of dodachura.
     ("kalukhera doda", {"kalukheda-dodachura-jabt"}),
     ("advisory", {"station-road-deepawali-bazar-suraksha-advisory"}),  # a loanword
+    ("bilpānk", {BILPANK}),  # a Latin accent
+    ("ｂｉｌｐａｎｋ", {BILPANK}),  # fullwidth letters
 ]
 
 

@@ -49,7 +49,10 @@ function latinWord(token) {
 const asciiDigit = (d) => String(d.charCodeAt(0) - 0x966);
 
 function queryTokens(text) {
-  const tokens = text.slice(0, MAX_CHARS).normalize('NFC')
+  // As slugs.normalize on the index side: compatibility forms (fullwidth
+  // letters) folded, Latin accents dropped (bilpānk), then NFC.
+  const tokens = text.slice(0, MAX_CHARS).normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '').normalize('NFC')
     .replace(/\p{Cf}/gu, '')
     .replace(/[\u0966-\u096f]/g, asciiDigit)
     .toLowerCase()
