@@ -2,8 +2,9 @@
 Latin-typed queries, filters, a Hindi page without JavaScript.
 
 The browser tests open the sample bulletin's search page in Chromium with
-JavaScript on (this page only) and read the notes it lists. The query list
-tests/data/search_queries.tsv is scored as recall at 5.
+JavaScript on (this page only) and read the notes it lists. The query lists
+tests/data/search_queries.tsv and search_queries_unseen.tsv (written without
+seeing the first) are scored as recall at 5.
 """
 
 from __future__ import annotations
@@ -23,22 +24,30 @@ from plugins.search.terms import (
     DEVANAGARI_QUERY_RULES,
     search_terms,
     skeleton,
+    spelling,
 )
 from scripts.bench.node_tools import axe_script
 from scripts.serve import served as serving
 
 QUERIES = ROOT / "tests" / "data" / "search_queries.tsv"
+# Queries written by a reviewer who had read the notes but not QUERIES
+# (recall 0.793 when written, 0.976 since; see the README): held to the same
+# 0.90.
+UNSEEN_QUERIES = ROOT / "tests" / "data" / "search_queries_unseen.tsv"
 RECALL_AT_5_MIN = 0.90
 BILPANK = "bilpank-gram-nagar-raksha-samiti-baithak"
 JAORA_CHORI = "jaora-chori-ki-motorcycle-baramad"
 BADAWDA = "badawda-gram-police-chaupal"
+PIPLODA = "piploda-deepawali-shanti-samiti-baithak"
+ALOT = "alot-avaidh-sharab-jabt"
+RAOTI = "raoti-nasha-mukti-jagrukta-rally"
 INDEX_ON = {"SEARCH": {"index": True}}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-def query_rows() -> list[tuple[str, str, list[str]]]:
+def query_rows(path: Path = QUERIES) -> list[tuple[str, str, list[str]]]:
     rows = []
-    for line in QUERIES.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             query, kind, expected = line.split("\t")
             rows.append((query, kind, expected.split()))
@@ -58,6 +67,7 @@ def query_rows() -> list[tuple[str, str, list[str]]]:
         ("awaidh", "avaidh"),
         ("choora", "chura", "chur"),
         ("deepawali", "dipavli"),
+        ("dashahara", "dashahra", "dashhara"),  # a dropped a joins s and h
         ("thana", "thane", "thanon", "thaana"),
     ],
 )
@@ -76,6 +86,37 @@ def test_a_note_carries_romanized_words_and_their_skeletons():
         assert word in terms
     assert {skeleton("jawra"), skeleton("chouri")} <= set(terms)
     assert all(t.isascii() for t in terms)
+
+
+def test_a_flap_is_indexed_read_as_r_too():
+    """kalukhera and barawda found nothing: ड़ was only romanized d."""
+    for word, typed in (("कालूखेड़ा", "kalukhera"), ("बड़ावदा", "barawda")):
+        terms = search_terms([word]).split()
+        assert skeleton(typed) in terms
+        assert skeleton(typed.replace("r", "d")) in terms
+
+
+@pytest.mark.parametrize(
+    ("text", "typed"),
+    [
+        ("सुरक्षा एडवाइजरी", "advisory"),  # the slug rules read edvaijri
+        ("12 नवम्बर", "november"),  # in another spelling than the list's
+        ("ट्रॉलियों पर", "trolley"),  # a plural
+        ("हेलमेटों की जांच", "helmet"),
+    ],
+)
+def test_a_loanword_is_indexed_in_english_too(text, typed):
+    assert skeleton(typed) in search_terms([text]).split()
+
+
+def test_the_loanword_list_holds_only_loanwords(tmp_path):
+    from plugins.search.terms import loanwords
+
+    assert loanwords()["सितंबर"] == "september"
+    bad = tmp_path / "loanwords.toml"
+    bad.write_text('[words]\n"बस" = "Bus stand"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="no loanword"):
+        loanwords.__wrapped__(bad)
 
 
 def test_plural_endings_pagefind_keeps_are_cut_from_a_query():
@@ -99,12 +140,50 @@ def test_long_independent_vowels_are_typed_short_on_both_sides():
     assert query == "हाइवे"
 
 
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("पिपलोदा", "पिपलौदा"),  # ो/ौ
+        ("व्हाट्सऐप", "व्हाट्सएप"),  # ै/े
+        ("ऐप", "एप"),
+        ("औषधि", "ओषधि"),
+        ("सितम्बर", "सितंबर"),  # half nasal before a consonant
+        ("ठण्डा", "ठंडा", "ठन्डा"),
+        ("गाँव", "गांव"),
+        ("गणेश", "गनेश"),
+        ("हाईवे", "हाइवे"),
+    ],
+)
+def test_spelling_variants_share_one_spelling(variants):
+    assert len({spelling(v) for v in variants}) == 1, [spelling(v) for v in variants]
+    decomposed = [unicodedata.normalize("NFD", v) for v in variants]
+    assert {spelling(v) for v in decomposed} == {spelling(variants[0])}
+
+
+def test_different_words_keep_different_spellings():
+    """A half nasal is an anusvara only before a consonant of its class:
+    not before a nasal (सम्मान, अन्न) or य, र, ल, व, श, स, ह (कन्या)."""
+    for word in ("अमन", "सम्मान", "अन्न", "कन्या", "नम्र", "इन्साफ"):
+        assert spelling(word) == word
+
+
+def test_a_note_word_is_indexed_in_the_shared_spelling_too():
+    terms = search_terms(["12 सितम्बर को पिपलौदा में व्हाट्सऐप"]).split()
+    for word in ("सितंबर", "पिपलोदा", "व्हाट्सएप"):
+        assert word in terms
+    query = "सितम्बर"
+    for pattern, replacement in DEVANAGARI_QUERY_RULES:
+        query = re.sub(pattern, replacement.replace("\\1", r"\1"), query)
+    assert query == "सितंबर"
+
+
 def test_query_rules_need_no_lookbehind():
     """The search page compiles these in the reader's browser: a lookbehind
     is a syntax error before Safari 16.4, and the page would lose search."""
-    from plugins.search.terms import SKELETON_RULES
+    from plugins.search.terms import SKELETON_RULES, SPELLING_RULES
 
     patterns = [p for p, _ in SKELETON_RULES + DEVANAGARI_QUERY_RULES]
+    patterns += [p for p, _ in SPELLING_RULES]
     assert [p for p in patterns if "(?<" in p] == []
 
 
@@ -287,6 +366,19 @@ FIRST = [
     ("motorcycle chori", {JAORA_CHORI}),
     ("jaora chori", {JAORA_CHORI}),
     ("bilpank baithak", {BILPANK}),
+    # Spellings that Pagefind finds but the page's own word check once
+    # rejected (the page listed nothing).
+    ("पिपलौदा", {PIPLODA}),  # the note writes पिपलोदा
+    ("पिपलोदा", {PIPLODA}),
+    ("आलोट 12 सितम्बर", {ALOT}),  # the note writes सितंबर
+    ("नशामुक्ति", {RAOTI}),  # the note writes नशा मुक्ति
+    ("गाव में चौपाल", {BADAWDA}),  # the note writes गांव
+    ("व्हाट्सऐप", {BADAWDA, BILPANK}),  # the notes write व्हाट्सएप
+    # ड़ typed r; doda (skeleton dod) as the beginning of dodachura.
+    ("kalukhera doda", {"kalukheda-dodachura-jabt"}),
+    ("advisory", {"station-road-deepawali-bazar-suraksha-advisory"}),  # a loanword
+    ("bilpānk", {BILPANK}),  # a Latin accent
+    ("ｂｉｌｐａｎｋ", {BILPANK}),  # fullwidth letters
 ]
 
 
@@ -362,10 +454,11 @@ def test_a_filter_value_the_form_does_not_offer_is_left_out(browser, served):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("query", ["हत्या", "बाढ़", "qqqq", "kidnapping"])
+@pytest.mark.parametrize("query", ["हत्या", "बाढ़", "qqqq", "kidnapping", "dowry"])
 def test_a_word_no_note_has_finds_nothing_and_says_so(browser, served, query):
     """हत्या found 7 notes (Pagefind took होती for it once vowel signs were
-    dropped), qqqq 20 (its skeleton was k), kidnapping 10 (ki)."""
+    dropped), qqqq 20 (its skeleton was k), kidnapping 10 (ki), dowry 5 (its
+    skeleton dor began दौरान's doran)."""
     page = open_search(browser, served, query)
     try:
         found = results(page)
@@ -409,6 +502,96 @@ def test_more_results_tapped_twice_adds_each_note_once(browser, served):
         page.context.close()
     assert len(slugs) == len(set(slugs)) > 10
     assert status == f"मिली खबरें: {len(slugs)}"
+
+
+@pytest.mark.browser
+def test_a_result_that_could_not_be_read_is_read_again_and_none_is_lost(
+    browser, served
+):
+    """A dropped request for one result's text lost results for good: the
+    pager moved on before the reads were done and the error went uncaught."""
+    page = open_search(browser, served, "पुलिस")
+    try:
+        show_all(page)
+        every = [r["slug"] for r in results(page)]
+    finally:
+        page.context.close()
+    context = browser.new_context(locale="hi-IN")
+    page = context.new_page()
+    state = {"seen": 0, "down": True}
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def flaky(route):
+        state["seen"] += 1
+        if state["down"] and state["seen"] >= 2:
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/pagefind/fragment/**", flaky)
+    try:
+        page.goto(f"{served}/khoj/?q={quote('पुलिस')}")
+        page.wait_for_selector("#khoj[data-done]", timeout=15_000)
+        during = page.inner_text("#khoj-status")
+        more_during = page.locator("#khoj-more").is_visible()
+        state["down"] = False
+        show_all(page)
+        after = [r["slug"] for r in results(page)]
+        status = page.inner_text("#khoj-status")
+    finally:
+        context.close()
+    assert "कुछ नतीजे खुल नहीं पाए" in during and more_during
+    assert after == every
+    assert status == f"मिली खबरें: {len(every)}"
+    assert errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("part", ["index", "filter"])
+def test_an_index_part_that_could_not_load_says_search_failed_and_retries(
+    browser, served, part
+):
+    """A failed index or filter part was reported as no note having the
+    words."""
+    context = browser.new_context(locale="hi-IN")
+    page = context.new_page()
+    page.route(f"**/pagefind/{part}/**", lambda route: route.abort())
+    try:
+        page.goto(f"{served}/khoj/?q=bilpank&varsh=2026")
+        page.wait_for_selector("#khoj[data-done]", timeout=15_000)
+        status = page.inner_text("#khoj-status")
+        listed = results(page)
+        page.unroute(f"**/pagefind/{part}/**")
+        page.click("#khoj-again")
+        page.wait_for_selector("#khoj[data-done]", timeout=15_000)
+        again = [r["slug"] for r in results(page)]
+    finally:
+        context.close()
+    assert "खोज खुल नहीं पाई" in status and "कोई खबर नहीं" not in status
+    assert listed == []
+    assert again[0] == BILPANK
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("bilpank zxcvb", BILPANK), ("जावरा मोटरसाइकिल zxcvb", JAORA_CHORI)],
+)
+def test_one_unknown_word_falls_back_to_notes_with_all_the_others(
+    browser, served, query, first
+):
+    """One word no note has emptied the search (bilpank meeting found
+    nothing)."""
+    page = open_search(browser, served, query)
+    try:
+        found = [r["slug"] for r in results(page)]
+        status = page.inner_text("#khoj-status")
+        partial = page.get_attribute("#khoj", "data-partial")
+    finally:
+        page.context.close()
+    assert found and found[0] == first
+    assert status.startswith("किसी खबर में ये सभी शब्द नहीं मिले") and partial
 
 
 @pytest.mark.browser
@@ -561,15 +744,23 @@ def test_without_javascript_no_form_only_the_listings(browser, served):
 
 
 @pytest.mark.browser
-def test_recall_at_5_of_the_query_list(browser, served, capsys):
-    rows = query_rows()
+@pytest.mark.parametrize(
+    ("path", "floor"),
+    [(QUERIES, RECALL_AT_5_MIN), (UNSEEN_QUERIES, RECALL_AT_5_MIN)],
+    ids=["checked-in", "unseen"],
+)
+def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
+    rows = query_rows(path)
     kinds = {kind for _, kind, _ in rows}
     assert kinds == {"hindi", "inflected", "variant", "latin", "absent"}
     present = [row for row in rows if row[1] != "absent"]
     absent = [row for row in rows if row[1] == "absent"]
     assert len(present) >= 40 and len(absent) >= 10
     assert sum(kind == "latin" for _, kind, _ in rows) >= 5
-    scores, misses, wrong = [], [], []
+    scores: list[float] = []
+    misses: list[str] = []
+    wrong: list[str] = []
+    fallback: list[str] = []
     context = browser.new_context(locale="hi-IN")
     page = context.new_page()
     try:
@@ -578,8 +769,12 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys):
             page.wait_for_selector("#khoj[data-done]", timeout=15_000)
             top = [r["slug"] for r in results(page)[:5]]
             if kind == "absent":
-                if top:
+                # A list of notes holding all words but one is said to be so.
+                partial = page.get_attribute("#khoj", "data-partial")
+                if top and not partial:
                     wrong.append(f"{query}: found {top}")
+                elif top:
+                    fallback.append(f"{query}: all words but one in {top}")
                 continue
             score = len(set(expected) & set(top)) / len(expected)
             scores.append(score)
@@ -589,20 +784,26 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys):
         context.close()
     recall = sum(scores) / len(scores)
     with capsys.disabled():
-        print(f"\nsearch recall@5: {recall:.3f} over {len(scores)} queries")
+        print(
+            f"\nsearch recall@5 ({path.name}): {recall:.3f} over {len(scores)} queries"
+        )
         for miss in misses:
             print(f"  missed {miss}")
         print(f"absent words finding a note: {len(wrong)} of {len(absent)}")
-        for line in wrong:
+        for line in wrong + fallback:
             print(f"  {line}")
-    assert recall >= RECALL_AT_5_MIN
+    assert recall >= floor
     assert wrong == []
 
 
-def test_query_list_names_real_notes():
+@pytest.mark.parametrize("path", [QUERIES, UNSEEN_QUERIES], ids=lambda p: p.name)
+def test_query_list_names_real_notes(path):
     slugs = {p.stem for p in Path(ROOT / "content" / "notes").rglob("*.md")}
     named = {
-        s for _, kind, expected in query_rows() if kind != "absent" for s in expected
+        s
+        for _, kind, expected in query_rows(path)
+        if kind != "absent"
+        for s in expected
     }
     assert named <= slugs, named - slugs
 

@@ -32,7 +32,13 @@ from plugins.core.files import cache_folder, place
 from plugins.core.settings import namespaced
 from plugins.press_notes.model import plain_text
 
-from .terms import DEVANAGARI_QUERY_RULES, SKELETON_MIN, SKELETON_RULES, search_terms
+from .terms import (
+    DEVANAGARI_QUERY_RULES,
+    SKELETON_MIN,
+    SKELETON_RULES,
+    SPELLING_RULES,
+    search_terms,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -175,13 +181,15 @@ def build_index(settings: dict, output: Path) -> IndexRun:
 
 def query_rules() -> str:
     """The query rules for the search page's script, as JSON: the skeleton
-    rules and the shortest skeleton used, and the Devanagari plural rules.
+    rules and the shortest skeleton used, the Devanagari query rules, and
+    the spelling rules the page compares a result's words with.
     """
     return json.dumps(
         {
             "latin": SKELETON_RULES,
             "latin_min": SKELETON_MIN,
             "devanagari": DEVANAGARI_QUERY_RULES,
+            "spelling": SPELLING_RULES,
         },
         ensure_ascii=False,
     )

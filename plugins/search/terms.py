@@ -24,8 +24,11 @@ read alike; a replacement's \\1 is written $1 by the script.
 from __future__ import annotations
 
 import re
+import tomllib
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from plugins.hindi_text.slugs import (
     normalize,
@@ -62,24 +65,54 @@ SKELETON_RULES: tuple[tuple[str, str], ...] = (
     # letters before it (no lookbehind, which older Safari cannot read).
     *[("([aeiouA][^aeiouA])a(?=[^aeiouA]+[aeiouA])", "\\1A")] * 3,
     ("A", ""),
+    # Dropping an a can join letters the rules above had already read
+    # (dashahara -> dashra): read them again.
+    ("([a-z])\\1+", "\\1"),
+    ("sh", "s"),
     ("^(.{3,}?)[aeiouy]$", "\\1"),
 )
 # A skeleton shorter than this is not used: the word is kept as typed
 # (cleaned by the first rule), so qqqq stays qqqq instead of becoming k.
 SKELETON_MIN = 3
-# Applied to each Devanagari word of a query: plural endings that Pagefind's
-# Hindi stemmer keeps (समितियों would not find समिति, चोरियों not चोरी); and
-# the independent long vowels ई and ऊ, which readers type short (हाइवे for
-# हाईवे): a query has them short, and a note's words with them are indexed
-# short too (search_terms).
-DEVANAGARI_QUERY_RULES: tuple[tuple[str, str], ...] = (
-    ("^(.{2,}?)ि?(यों|याँ|यां|यो)$", "\\1ी"),
+# Spellings of one Devanagari word that readers and notes use at will, each
+# rewritten to one of them: the independent long vowels ई and ऊ typed short
+# (हाइवे for हाईवे), ऐ/ए and औ/ओ and their signs (व्हाट्सऐप, व्हाट्सएप;
+# पिपलौदा, पिपलोदा), a half nasal before a consonant of its class written
+# as anusvara (सितम्बर, सितंबर; not सम्मान or कन्या), chandrabindu as
+# anusvara, and ण as न (गनेश for गणेश).
+# One rule set for both sides: a note's words that these rules change are
+# indexed in the rewritten spelling too (search_terms), a query's words are
+# rewritten (DEVANAGARI_QUERY_RULES), and the search page compares a result's
+# words with the query's after the same rules (khoj.js fold).
+SPELLING_RULES: tuple[tuple[str, str], ...] = (
     ("ई", "इ"),
     ("ऊ", "उ"),
+    ("ऐ", "ए"),
+    ("औ", "ओ"),
+    ("\u0948", "\u0947"),
+    ("\u094c", "\u094b"),
+    ("[ङञणनम]\u094d(?=[क-घच-झट-ढत-धप-भ])", "\u0902"),
+    ("\u0901", "\u0902"),
+    ("ण", "न"),
 )
-_SHORT_VOWELS = str.maketrans("ईऊ", "इउ")
+# Applied to each Devanagari word of a query: plural endings that Pagefind's
+# Hindi stemmer keeps (समितियों would not find समिति, चोरियों not चोरी), then
+# the spelling rules.
+DEVANAGARI_QUERY_RULES: tuple[tuple[str, str], ...] = (
+    ("^(.{2,}?)ि?(यों|याँ|यां|यो)$", "\\1ी"),
+    *SPELLING_RULES,
+)
 _COMPILED = tuple((re.compile(p), r) for p, r in SKELETON_RULES)
 _DEVANAGARI = re.compile("[\u0900-\u097f]")
+_SPELLING = tuple((re.compile(p), r) for p, r in SPELLING_RULES)
+
+
+def spelling(word: str) -> str:
+    """`word` (NFC or NFD) in the one spelling SPELLING_RULES choose."""
+    word = unicodedata.normalize("NFC", word)
+    for pattern, replacement in _SPELLING:
+        word = pattern.sub(replacement, word)
+    return word
 
 
 @lru_cache(maxsize=16384)
@@ -93,30 +126,73 @@ def skeleton(word: str) -> str:
     return shape if len(shape) >= SKELETON_MIN else word
 
 
+LOANWORDS = Path(__file__).with_name("loanwords.toml")
+_LATIN_WORD = re.compile("[a-z]+")
+# ड़ and ढ़ are typed r and rh as often as d and dh (kalukhera, barawda).
+_FLAPS = (("\u0921\u093c", "\u0930"), ("\u0922\u093c", "\u0930\u094d\u0939"))
+# A plural ending a loanword takes in a note (ट्रॉलियों, हेलमेटों).
+_LOAN_PLURALS = (("ि?(यों|याँ|यां)$", "ी"), ("(ों|ें)$", ""))
+
+
+@lru_cache(maxsize=1)
+def loanwords(path: Path = LOANWORDS) -> dict[str, str]:
+    """The loanword list (plugins/search/loanwords.toml): each Devanagari
+    word, in the shared spelling, with its English spelling.
+    """
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    if set(data) != {"words"}:
+        raise ValueError(f"{path.name}: one section, [words], expected")
+    table = {}
+    for hindi, english in data["words"].items():
+        if not _LATIN_WORD.fullmatch(english) or not _DEVANAGARI.search(hindi):
+            raise ValueError(f"{path.name}: {hindi!r} = {english!r} is no loanword")
+        table[spelling(hindi)] = english
+    return table
+
+
+def loanword(word: str) -> str | None:
+    """The English spelling of a Devanagari loanword, or of its plural."""
+    table = loanwords()
+    word = spelling(word)
+    stems = [word] + [re.sub(p, r, word) for p, r in _LOAN_PLURALS]
+    return next((table[s] for s in stems if s in table), None)
+
+
 @lru_cache(maxsize=16384)
 def latin_forms(word: str) -> tuple[str, ...]:
     """A word's romanizations (the slug's, and the rules' without the override
-    list: पुलिस is police and pulis) and their skeletons.
+    list: पुलिस is police and pulis; with ड़ read r; a loanword's English
+    spelling) and their skeletons.
     """
     roman = romanize_word(word)
     forms = [roman]
     if _DEVANAGARI.search(word):
-        plain = render(pronounced(parse(normalize(word))))
-        forms.append(plain)
+        letters = normalize(word)
+        forms.append(render(pronounced(parse(letters))))
+        flapped = letters
+        for flap, r in _FLAPS:
+            flapped = flapped.replace(flap, r)
+        if flapped != letters:
+            forms.append(render(pronounced(parse(flapped))))
+        english = loanword(word)
+        if english:
+            forms.append(english)
     forms += [skeleton(f) for f in forms]
     return tuple(dict.fromkeys(f for f in forms if f))
 
 
 def search_terms(texts: Iterable[str]) -> str:
-    """Every Latin form of the words of `texts`, and the short-vowel spelling
-    of those written with ई or ऊ, each once, space-separated.
+    """Every Latin form of the words of `texts`, and the spelling of each
+    that SPELLING_RULES choose when it differs, each once, space-separated.
     """
     seen: dict[str, None] = {}
     for text in texts:
         for word in tokens(text or ""):
             for form in latin_forms(word):
                 seen.setdefault(form, None)
-            short = word.translate(_SHORT_VOWELS)
-            if short != word:
-                seen.setdefault(short, None)
+            if _DEVANAGARI.search(word):
+                other = spelling(word)
+                if other != unicodedata.normalize("NFC", word):
+                    seen.setdefault(other, None)
     return " ".join(seen)

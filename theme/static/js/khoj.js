@@ -24,25 +24,35 @@ const help = document.getElementById('khoj-help');
 const browse = document.getElementById('khoj-browse');
 const list = document.getElementById('khoj-results');
 const more = document.getElementById('khoj-more');
+const again = document.getElementById('khoj-again');
 
 const compile = (pairs) =>
   pairs.map(([p, r]) => [new RegExp(p, 'g'), r.replace(/\\(\d)/g, '$$$1')]);
 const [CLEAN, ...LATIN] = compile(rules.latin);
 const DEVANAGARI = compile(rules.devanagari);
+const SPELLING = compile(rules.spelling);
 const apply = (word, compiled) =>
   compiled.reduce((w, [re, r]) => w.replace(re, r), word);
+
+// The words as typed (cleaned) that became each skeleton (missingWords).
+const typedAs = new Map();
 
 // terms.skeleton: a skeleton shorter than latin_min is not used.
 function latinWord(token) {
   const word = token.replace(...CLEAN);
   const shape = apply(word, LATIN);
-  return shape.length >= rules.latin_min ? shape : word;
+  if (shape.length < rules.latin_min) return word;
+  typedAs.set(shape, [...(typedAs.get(shape) || []), word]);
+  return shape;
 }
 
 const asciiDigit = (d) => String(d.charCodeAt(0) - 0x966);
 
 function queryTokens(text) {
-  const tokens = text.slice(0, MAX_CHARS).normalize('NFC')
+  // As slugs.normalize on the index side: compatibility forms (fullwidth
+  // letters) folded, Latin accents dropped (bilpānk), then NFC.
+  const tokens = text.slice(0, MAX_CHARS).normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '').normalize('NFC')
     .replace(/\p{Cf}/gu, '')
     .replace(/[\u0966-\u096f]/g, asciiDigit)
     .toLowerCase()
@@ -74,17 +84,17 @@ export function joinedQueries(text) {
 // Pagefind folds a word by dropping every mark: vowel signs, nukta,
 // virama. That keeps nukta, chandrabindu and NFD variants together, but also
 // makes बाढ़ (flood) and बढ़ (rise), हत्या and होती the same letters. A word
-// is compared here without nukta and virama, chandrabindu as anusvara, long
-// i and u as short ones (a common typing slip), and without the vowel signs
-// at its end (थाना, थाने, थानों): what is left must match.
+// is compared here in the spelling the build's rules choose (terms.py
+// SPELLING_RULES: ऐ/ए, औ/ओ, ई/इ, ऊ/उ, half nasal/anusvara, ण/न), without
+// nukta, virama, anusvara and chandrabindu (गांव and गाव), long i and u signs
+// as short ones, and without the vowel signs at its end (थाना, थाने, थानों):
+// what is left must match.
 const TRAILING_SIGNS = /[\u0900-\u0903\u093e-\u094c\u094e\u094f\u0955-\u0957\u0962\u0963]+$/u;
-const fold = (s) => s.toLowerCase().normalize('NFD')
-  .replace(/[\u093c\u094d]/g, '')
-  .replace(/\u0901/g, '\u0902')
+export const fold = (s) => apply(s.toLowerCase().normalize('NFC'), SPELLING)
+  .normalize('NFD')
+  .replace(/[\u093c\u094d\u0901\u0902]/g, '')
   .replace(/\u0940/g, '\u093f')
   .replace(/\u0942/g, '\u0941')
-  .replace(/\u0908/g, '\u0907')
-  .replace(/\u090a/g, '\u0909')
   .replace(TRAILING_SIGNS, '');
 
 // Pagefind finds a query word in the indexed words that begin with it; when
@@ -92,21 +102,48 @@ const fold = (s) => s.toLowerCase().normalize('NFD')
 // instead (kidnapping found ki, हत्या found होती). It does so for every page
 // alike, so the first result tells: it must hold, for every query word, a
 // word that begins with it, or no note has that word.
-export function holdsEveryWord(data, query) {
+// The words around each match (Pagefind's locations), folded; and each
+// joined with its neighbour, since a note writes a compound as one word or
+// two at will (नशामुक्ति, नशा मुक्ति): a query word must equal such a joined
+// word, not only begin it (bilpankq would begin bilpank + kala).
+function foundWords(data) {
   const text = data.content.split(/\s+/);
-  const found = new Set();
-  for (const i of data.locations) {
-    const word = (text[i] || '').toLowerCase();
-    for (const part of [
+  const single = new Set();
+  const joined = new Set();
+  const parts = (raw) => {
+    const word = (raw || '').toLowerCase();
+    return [
       word.replace(/[^\p{L}\p{M}\p{N}]/gu, ''),
       ...word.split(/[^\p{L}\p{M}\p{N}]+/u),
-    ]) found.add(fold(part));
+    ].map(fold);
+  };
+  for (const i of data.locations) {
+    for (const w of parts(text[i])) single.add(w);
+    for (const w of parts((text[i - 1] || '') + text[i])) joined.add(w);
+    for (const w of parts(text[i] + (text[i + 1] || ''))) joined.add(w);
   }
-  return query.split(' ').every((t) => {
-    const want = fold(t);
-    return [...found].some((w) => w.startsWith(want));
-  });
+  return { single: [...single], joined };
 }
+
+// How many words of `query` the result `data` does not hold. A Latin word
+// as short as the shortest skeleton is too loose to begin a note's word: it
+// must be one of them, or the word as typed must begin one (bike's skeleton
+// bik is not बिक्री's bikri, dowry's dor not दौरान's doran; doda begins
+// डोडाचूरा's dodachura). Longer words and Devanagari ones may begin a word.
+export function missingWords(data, query) {
+  const { single, joined } = foundWords(data);
+  return query.split(' ').filter((t) => {
+    const want = fold(t);
+    const short = /^[a-z0-9]+$/.test(want) && want.length <= rules.latin_min;
+    const typed = (typedAs.get(want) || []).filter((w) => w.length > want.length);
+    const found = short
+      ? single.some((w) => w === want || typed.some((k) => w.startsWith(k)))
+      : single.some((w) => w.startsWith(want));
+    return !joined.has(want) && !found;
+  }).length;
+}
+
+export const holdsEveryWord = (data, query) => missingWords(data, query) === 0;
 
 // An excerpt from Pagefind holds note text (HTML-escaped) and <mark>s: keep
 // exactly those, as text nodes and <mark> elements.
@@ -167,61 +204,143 @@ function chosenValues(params) {
   return chosen;
 }
 
-// The pager: each tap adds the next PAGE notes that hold every query word
+// The pager: each tap adds the next PAGE notes that pass found.check
 // (Pagefind also lists, ranked lower, notes where a word only shares its
 // consonants: चोरी and चार). Until every result has been read the count says
-// "and more". A tap while a page is loading does nothing.
-function pager(results, first, query) {
+// "and more". A tap while a page is loading does nothing. A result that could
+// not be read (a dropped connection) is read again on the next tap, from a
+// fresh search (Pagefind keeps a failed read): nothing is skipped or listed
+// twice.
+function pager(found, research) {
+  let { results } = found;
   let next = 0;
   let shown = 0;
   let loading = null;
-  const read = (i) => (i === 0 ? first : results[i].data());
+  let broken = false;
+  const counted = () => {
+    const all = next >= results.length;
+    const count = (all ? words.found : words.found_more).replace('{n}', shown);
+    return found.partial ? `${words.partial} ${count}` : count;
+  };
+  const readPage = async () => {
+    if (broken) {
+      const again = await research();
+      results = again ? again.results : [];
+      broken = false;
+    }
+    let added = 0;
+    const stop = next + READ_PER_TAP;
+    while (added < PAGE && next < Math.min(results.length, stop)) {
+      const start = next;
+      const end = Math.min(results.length, stop, start + PAGE - added);
+      const batch = await Promise.allSettled(
+        results.slice(start, end).map((r) => r.data()));
+      const failed = batch.findIndex((b) => b.status === 'rejected');
+      const read = failed < 0 ? batch : batch.slice(0, failed);
+      next = start + read.length;
+      const page = read.map((b) => b.value).filter(found.check);
+      list.append(...page.map(item));
+      added += page.length;
+      shown += page.length;
+      if (failed >= 0) throw batch[failed].reason;
+    }
+  };
   const showMore = () => {
     if (loading) return loading;
     more.disabled = true;
-    loading = (async () => {
-      const page = [];
-      const stop = next + READ_PER_TAP;
-      while (page.length < PAGE && next < Math.min(results.length, stop)) {
-        const start = next;
-        const end = Math.min(results.length, stop, start + PAGE - page.length);
-        next = end;
-        const batch = await Promise.all(
-          results.slice(start, end).map((_, k) => read(start + k)));
-        page.push(...batch.filter((data) => holdsEveryWord(data, query)));
-      }
-      list.append(...page.map(item));
-      shown += page.length;
-    })().finally(() => {
+    loading = readPage().then(
+      () => { status.textContent = counted(); },
+      (error) => {
+        broken = true;
+        status.textContent = `${counted()} ${words.broken}`;
+        console.warn(error);
+      },
+    ).finally(() => {
       loading = null;
       more.disabled = false;
-      const all = next >= results.length;
-      more.hidden = all;
-      status.textContent = (all ? words.found : words.found_more)
-        .replace('{n}', shown);
+      more.hidden = !broken && next >= results.length;
+      root.dataset.done = 'true';
     });
     return loading;
   };
-  more.addEventListener('click', showMore);
+  more.onclick = showMore;
   return showMore;
 }
 
-// The results of `query` and the first one's data, or null when no note
-// holds every word of it.
-async function verifiedSearch(pagefind, query, options) {
+// The index parts Pagefind could not load: it logs such a failure and
+// searches on without that part, which would read as "no note has these
+// words". Pagefind runs in this page (not a worker) so its requests pass here.
+const failedLoads = [];
+const pageFetch = window.fetch.bind(window);
+window.fetch = async (input, init) => {
+  try {
+    const response = await pageFetch(input, init);
+    if (!response.ok) failedLoads.push(String(input));
+    return response;
+  } catch (error) {
+    failedLoads.push(String(input));
+    throw error;
+  }
+};
+
+class LoadFailed extends Error {}
+
+async function searchChecked(pagefind, query, options) {
+  const before = failedLoads.length;
   const search = await pagefind.search(query, options);
-  if (!search.results.length) return null;
-  const first = await search.results[0].data();
-  return holdsEveryWord(first, query)
-    ? { results: search.results, first, query } : null;
+  if (failedLoads.length > before) throw new LoadFailed(failedLoads.at(-1));
+  return search.results;
 }
 
-function finish(message, { withHelp = false } = {}) {
+// Whether one of the first results passes `check` (Pagefind ranks a note
+// whose words only begin like the query's, or share its consonants, as high
+// as one that holds them).
+async function anyPasses(results, check) {
+  const first = await Promise.allSettled(
+    results.slice(0, 5).map((r) => r.data()));
+  if (first.some((b) => b.status === 'fulfilled' && check(b.value))) return true;
+  const failed = first.find((b) => b.status === 'rejected');
+  if (failed) throw failed.reason;
+  return false;
+}
+
+// The results for the reader's query: the notes holding every word (of the
+// query, or of it with two neighbouring words joined); else, for a query of
+// several words, the notes holding all but one of them (partial), ranked by
+// Pagefind's score; else null.
+async function findResults(pagefind, typed, query, options) {
+  for (const q of [query, ...joinedQueries(typed)]) {
+    const check = (data) => holdsEveryWord(data, q);
+    const results = await searchChecked(pagefind, q, options);
+    if (await anyPasses(results, check)) return { results, check };
+  }
+  const terms = query.split(' ');
+  if (terms.length < 2) return null;
+  const byId = new Map();
+  for (let i = 0; i < terms.length; i++) {
+    const rest = terms.filter((_, k) => k !== i).join(' ');
+    for (const r of await searchChecked(pagefind, rest, options)) {
+      const kept = byId.get(r.id);
+      if (!kept || kept.score < r.score) byId.set(r.id, r);
+    }
+  }
+  const results = [...byId.values()].sort((a, b) => b.score - a.score);
+  const check = (data) => missingWords(data, query) <= 1;
+  return (await anyPasses(results, check))
+    ? { results, check, partial: true } : null;
+}
+
+function finish(message, { withHelp = false, retry = false } = {}) {
   status.textContent = message;
   help.hidden = !withHelp;
   browse.hidden = false;
+  again.hidden = !retry;
   root.dataset.done = 'true';
 }
+
+// A search that could not be loaded is tried again by loading the page
+// again: a module or index part that failed stays failed in this page.
+again.addEventListener('click', () => location.reload());
 
 async function run() {
   const params = new URLSearchParams(location.search);
@@ -237,31 +356,34 @@ async function run() {
   }
   browse.hidden = true;
   status.textContent = words.searching;
+  const filters = {};
+  for (const f of FILTERS) if (chosen[f]) filters[f] = chosen[f];
+  const options = { filters };
+  if (chosen.kram === 'naye') options.sort = { date: 'desc' };
+  let pagefind = null;
+  const open = async () => {
+    await pagefind.options({ excerptLength: 24, noWorker: true });
+    return findResults(pagefind, typed, query, options);
+  };
   let found = null;
   try {
-    const pagefind = await import(`${root.dataset.bundle}pagefind.js`);
-    await pagefind.options({ excerptLength: 24 });
-    const filters = {};
-    for (const f of FILTERS) if (chosen[f]) filters[f] = chosen[f];
-    const options = { filters };
-    if (chosen.kram === 'naye') options.sort = { date: 'desc' };
-    for (const q of [query, ...joinedQueries(typed)]) {
-      found = await verifiedSearch(pagefind, q, options);
-      if (found) break;
-    }
-  } catch (e) {
-    finish(words.failed);
-    throw e;
+    pagefind = await import(`${root.dataset.bundle}pagefind.js`);
+    found = await open();
+  } catch (error) {
+    finish(words.failed, { retry: true });
+    console.warn(error);
+    return;
   }
   if (!found) {
     finish(words.none);
     return;
   }
-  try {
-    await pager(found.results, found.first, found.query)();
-  } finally {
-    root.dataset.done = 'true';
-  }
+  if (found.partial) root.dataset.partial = 'true';
+  const research = async () => {
+    await pagefind.destroy();
+    return open();
+  };
+  await pager(found, research)();
 }
 
 document.getElementById('khoj-nojs').hidden = true;
