@@ -34,7 +34,7 @@ from plugins.press_notes.validate import URL_RE, check_note
 from plugins.press_notes.validate import Rules as CheckRules
 from scripts.new_note import existing_slugs
 
-from .article import parse_article
+from .article import page_headline, parse_article
 from .chat import ChatMessage, is_chat, kind_of, parse_chat, split_attachments
 from .draft import (
     Draft,
@@ -502,6 +502,8 @@ def _from_article(path: Path, page_html: str, place: Place, result: Result) -> N
     page = parse_article(page_html, path, place.rules, place.zone)
     result.read += 1
     if page is None:
+        if title := page_headline(page_html):
+            raise IngestError(say("no_article_text", path=path, title=title))
         raise IngestError(say("no_article", path=path))
     date_ok = usable_date(page.date, place.now)
     draft = Draft(

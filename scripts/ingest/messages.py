@@ -91,9 +91,14 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         **v,
     ),
     "no_article": lambda v: _(
-        "%(path)s: no article found in this page (no <h1> title or "
-        "no paragraphs); save the article's own page, not a list or "
-        "home page",
+        "%(path)s: no article found in this page: it has no <h1> headline; "
+        "save the article's own page, not a list or home page",
+        **v,
+    ),
+    "no_article_text": lambda v: _(
+        "%(path)s: the page has the headline '%(title)s' but no article "
+        "text was found under it; save the page again once it has fully "
+        "loaded ('Web Page, complete'), or paste the text as a message",
         **v,
     ),
     "only_address": lambda v: _(

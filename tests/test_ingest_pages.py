@@ -1,0 +1,98 @@
+"""Saved pages built without <p>, bylines with a date beside the name, lead
+photos before the text, and Kruti Dev inside pages and WordPress posts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from support import new_content
+from test_ingest_run import NOW, settings_for
+
+from scripts.ingest import IngestError, run
+
+# A page whose text is in <div>s and <br>, no <p> (a common site template).
+DIV_PAGE = """<html><head><meta charset="utf-8"><title>Patrika | Ratlam</title>
+</head><body><div id="wrap"><div class="story">
+<div class="hdl"><h1 class="title">सैलाना में इनामी आरोपी गिरफ्तार</h1></div>
+<div class="byline">रिपोर्ट: <a href="/author/x">राजेश शर्मा</a> | 21 नवंबर 2026</div>
+<time datetime="2026-11-21">21 Nov</time>
+<div class="txt"><div>सैलाना पुलिस ने फरार चल रहे पाँच हजार रुपये के इनामी आरोपी को
+गिरफ्तार किया।</div><div>आरोपी पिछले छह माह से फरार था और उसके विरुद्ध कई प्रकरण
+दर्ज थे।<br>पुलिस ने उसे न्यायालय में पेश किया।</div>
+<div style="display:none">hidden spam text बहुत सारा</div>
+<div><svg onload="alert(1)"><script>alert(1)</script></svg></div>
+<div>पुलिस अधीक्षक ने टीम की सराहना की।</div>
+</div></div></div>
+<div class="app-wall">ऐप में पूरी खबर पढ़ें</div>
+</body></html>
+"""
+
+
+def ingest(content: Path, source: Path) -> list[dict]:
+    return json.loads(run(settings_for(content), str(source), as_json=True, now=NOW))
+
+
+def test_a_page_of_divs_without_paragraphs_is_imported(tmp_path):
+    content = new_content(tmp_path)
+    page = tmp_path / "patrika.html"
+    page.write_text(DIV_PAGE, encoding="utf-8")
+    (draft,) = ingest(content, page)
+    assert draft["title"] == "सैलाना में इनामी आरोपी गिरफ्तार"
+    body = " ".join(draft["body"].split())
+    assert "इनामी आरोपी को गिरफ्तार किया।" in body
+    assert "पुलिस ने उसे न्यायालय में पेश किया।" in body
+    assert "पुलिस अधीक्षक ने टीम की सराहना की।" in body
+    for junk in ("spam", "alert", "ऐप में", "21 नवंबर", "राजेश"):
+        assert junk not in body
+    # the byline's linked name, without the date beside it
+    assert draft["reporter"] == "राजेश शर्मा"
+
+
+def test_a_page_with_a_headline_but_no_text_says_what_it_found(tmp_path):
+    content = new_content(tmp_path)
+    page = tmp_path / "khali.html"
+    page.write_text(
+        "<html><body><h1>सैलाना में इनामी आरोपी गिरफ्तार</h1>"
+        "<div class='share'>शेयर करें</div></body></html>",
+        encoding="utf-8",
+    )
+    with pytest.raises(IngestError) as e:
+        ingest(content, page)
+    said = str(e.value)
+    assert "सैलाना में इनामी आरोपी गिरफ्तार" in said and "no article text" in said
+    assert "no <h1>" not in said
+    page.write_text("<html><body><div>कुछ नहीं</div></body></html>", encoding="utf-8")
+    with pytest.raises(IngestError) as e:
+        ingest(content, page)
+    assert "no <h1> headline" in str(e.value)
+
+
+LEAD_FIGURE_PAGE = """<!DOCTYPE html><html lang="hi"><head><meta charset="utf-8">
+<title>जावरा में चोरी का खुलासा</title></head><body>
+<header><img src="logo.png"></header>
+<article><h1>जावरा में चोरी का खुलासा <img src=x onerror="alert(1)"></h1>
+<figure><img src="lead.jpg"><figcaption>फोटो: सांकेतिक</figcaption></figure>
+<div class="content">
+<p>जावरा शहर पुलिस ने आज मोटरसाइकिल चोरी के दो आरोपियों को गिरफ्तार किया।</p>
+<p>आरोपियों के कब्जे से तीन मोटरसाइकिलें बरामद की गईं। पुलिस अधीक्षक ने टीम को
+पुरस्कृत करने की घोषणा की है।</p>
+</div></article></body></html>
+"""
+
+
+def test_a_lead_figure_before_the_text_is_the_photo(tmp_path):
+    content = new_content(tmp_path)
+    page = tmp_path / "bhaskar.html"
+    page.write_text(LEAD_FIGURE_PAGE, encoding="utf-8")
+    Image.new("RGB", (800, 600), "navy").save(tmp_path / "lead.jpg", quality=80)
+    Image.new("RGB", (80, 60), "red").save(tmp_path / "logo.png")
+    (draft,) = ingest(content, page)
+    assert draft["image"], draft
+    (photo,) = (content / "images").rglob("*.jpg")
+    with Image.open(photo) as im:
+        assert im.size == (800, 600)
+    assert "सांकेतिक" not in draft["body"]
