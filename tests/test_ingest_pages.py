@@ -96,3 +96,38 @@ def test_a_lead_figure_before_the_text_is_the_photo(tmp_path):
     with Image.open(photo) as im:
         assert im.size == (800, 600)
     assert "सांकेतिक" not in draft["body"]
+
+
+# --- --thana and --category typed wrong ------------------------------------------
+
+MESSAGE = (
+    "*नामली थाने में यातायात जागरूकता शिविर आयोजित*\n"
+    "नामली थाना पुलिस ने वाहन चालकों को हेलमेट पहनने और यातायात नियमों का "
+    "पालन करने की समझाइश दी। शिविर में बड़ी संख्या में लोग उपस्थित रहे।\n"
+)
+
+
+def test_a_thana_or_category_typed_in_english_is_understood_or_named(tmp_path):
+    content = new_content(tmp_path)
+    settings = settings_for(content)
+
+    def drafts(**options) -> list[dict]:
+        shown = run(
+            settings, "-", as_json=True, now=NOW, stdin=MESSAGE, dry_run=True, **options
+        )
+        return json.loads(shown)
+
+    # the URL name of a thana or category is taken for its Hindi name
+    (draft,) = drafts(thana="Namli", category="yatayat")
+    assert (draft["thana"], draft["category"]) == ("नामली", "यातायात")
+    with pytest.raises(IngestError, match="did you mean 'jaora-shahar'"):
+        drafts(thana="jaora-sahar")
+    with pytest.raises(IngestError, match="did you mean 'apradh'"):
+        drafts(category="apradh1")
+    # nothing close: the names to choose from are listed
+    with pytest.raises(IngestError) as e:
+        drafts(thana="Nowhere")
+    assert "नामली" in str(e.value) and "namli" in str(e.value)
+    with pytest.raises(IngestError) as e:
+        drafts(category="Nowhere")
+    assert "यातायात" in str(e.value) and "yatayat" in str(e.value)

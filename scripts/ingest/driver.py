@@ -580,17 +580,28 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
 # --- finishing and writing ----------------------------------------------------
 
 
-def _pick(value: str, names, option: str, registry_file: str) -> str:
+def _pick(value: str, names: dict, option: str, registry_file: str) -> str:
+    """The registry name `value` means: a name or alias as written, or the
+    entry's URL name ('namli', any case) for those who type in English.
+    Else a refusal with the closest name, or the names to choose from.
+    """
     value = normalize(value).strip()
     if value in names:
-        return value
+        return names[value].name
+    by_slug = {entry.slug: entry.name for entry in names.values()}
+    if value.lower() in by_slug:
+        return by_slug[value.lower()]
+    hint = did_you_mean(value, names) or did_you_mean(value.lower(), by_slug)
+    if not hint:
+        choices = ", ".join(f"{name} ({slug})" for slug, name in by_slug.items())
+        hint = say("choose_from", names=choices)
     raise IngestError(
         say(
             "bad_override",
             option=option,
             value=value,
             registry=registry_file,
-            hint=did_you_mean(value, names),
+            hint=hint,
         )
     )
 
@@ -598,13 +609,12 @@ def _pick(value: str, names, option: str, registry_file: str) -> str:
 def check_overrides(options: Options, rules: Rules) -> Options:
     registry = rules.registry
     if options.thana:
-        name = _pick(
+        options.thana = _pick(
             options.thana,
             registry.thana_by_name,
             "thana",
             "content/registry/thanas.toml",
         )
-        options.thana = registry.thana_by_name[name].name
     if options.category:
         options.category = _pick(
             options.category,

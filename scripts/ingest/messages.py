@@ -124,6 +124,7 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "--%(option)s '%(value)s' is not in %(registry)s%(hint)s",
         **v,
     ),
+    "choose_from": lambda v: _("; choose one of: %(names)s", **v),
     "stray_line": lambda v: _(
         "%(path)s:%(line)s: this line is before the first message "
         "(the export starts in the middle of one?); kept as the "
