@@ -131,3 +131,73 @@ def test_a_thana_or_category_typed_in_english_is_understood_or_named(tmp_path):
     with pytest.raises(IngestError) as e:
         drafts(category="Nowhere")
     assert "यातायात" in str(e.value) and "yatayat" in str(e.value)
+
+
+# --- Kruti Dev inside pages and WordPress posts -------------------------------------
+
+KD_TITLE = "fcyikad Fkkus esa xzke j{kk lfefr dh cSBd"
+KD_TEXT = (
+    "jryke] iqfyl eq[;ky; Hkksiky ds funsZ'kkuqlkj lkeqnkf;d iqfyflax ds varxZr "
+    "iqfyl v/kh{kd Jh vfer dqekj ds funsZ'ku esa cSBd dh xbZA"
+)
+TITLE = "बिलपांक थाने में ग्राम रक्षा समिति की बैठक"
+TEXT = (
+    "रतलाम, पुलिस मुख्यालय भोपाल के निर्देशानुसार सामुदायिक पुलिसिंग के अंतर्गत "
+    "पुलिस अधीक्षक श्री अमित कुमार के निर्देशन में बैठक की गई।"
+)
+ENGLISH = "Helmet is a must for your safety"
+
+
+def test_kruti_dev_in_a_wordpress_post_is_converted_with_a_warning(tmp_path):
+    content = new_content(tmp_path)
+    export = tmp_path / "old-site.xml"
+    export.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:wp="http://wordpress.org/export/1.2/"><channel>
+<item><title>{KD_TITLE}</title><link>https://old.example/?p=7</link>
+<dc:creator>desk</dc:creator><guid>https://old.example/?p=7</guid>
+<content:encoded><![CDATA[<p>{KD_TEXT}</p>
+<p><strong>{KD_TITLE}</strong> {KD_TEXT}</p><p>{ENGLISH}</p>
+<p>{TEXT}</p>]]></content:encoded>
+<wp:post_date_gmt>2026-09-12 10:15:00</wp:post_date_gmt>
+<wp:post_type>post</wp:post_type><wp:status>publish</wp:status></item>
+</channel></rss>
+""",
+        encoding="utf-8",
+    )
+    (draft,) = ingest(content, export)
+    assert draft["title"] == TITLE
+    body = " ".join(draft["body"].split())
+    assert body.count(TEXT) == 3 and f"**{TITLE}**" in body
+    assert ENGLISH in body
+    assert any("Kruti Dev" in w for w in draft["warnings"])
+    assert "Kruti Dev" in draft["source"]
+    # published there, but read through before it is published here
+    assert draft["status"] == "draft"
+
+
+def test_kruti_dev_in_a_saved_page_is_converted_with_a_warning(tmp_path):
+    content = new_content(tmp_path)
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"""<html><head><meta charset="utf-8"></head><body><article>
+<h1>{KD_TITLE}</h1><p>{KD_TEXT}</p><p>{KD_TEXT} {KD_TEXT}</p>
+<p>{ENGLISH}</p></article></body></html>""",
+        encoding="utf-8",
+    )
+    (draft,) = ingest(content, page)
+    assert draft["title"] == TITLE
+    body = " ".join(draft["body"].split())
+    assert body.count(TEXT) == 3 and ENGLISH in body
+    assert any("Kruti Dev" in w for w in draft["warnings"])
+    # a page in Unicode says nothing of the kind
+    page.write_text(
+        f"<html><body><article><h1>{TITLE}</h1><p>{TEXT}</p><p>{TEXT}</p>"
+        f"<p>{ENGLISH}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (draft,) = ingest(new_content(tmp_path / "unicode"), page)
+    assert draft["title"] == TITLE and ENGLISH in draft["body"]
+    assert not any("Kruti Dev" in w for w in draft["warnings"])

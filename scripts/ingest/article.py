@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 
 from plugins.core.photos import IMAGE_SUFFIXES
 
-from .html_text import paragraph_chars, strip_junk, to_markdown
+from .html_text import convert_krutidev, paragraph_chars, strip_junk, to_markdown
 from .rules import Rules
 from .text import (
     NAME_MAX_WORDS,
@@ -64,6 +64,7 @@ class Page:
     date: datetime | None
     source_url: str
     image: Path | None
+    krutidev: bool = False  # text converted from Kruti Dev
 
 
 def _json_ld(soup) -> dict:
@@ -339,6 +340,7 @@ def parse_article(html: str, page: Path, rules: Rules, zone: tzinfo) -> Page | N
     """The article in a saved page, or None when there is none."""
     soup = BeautifulSoup(html, "lxml")
     divs_as_paragraphs(soup)
+    _, krutidev = convert_krutidev(soup, rules)
     ld = _json_ld(soup)
     title = _title(soup, ld)
     canonical = soup.find("link", rel="canonical", href=True)
@@ -385,4 +387,5 @@ def parse_article(html: str, page: Path, rules: Rules, zone: tzinfo) -> Page | N
         date=when,
         source_url=str(source_url),
         image=image,
+        krutidev=krutidev,
     )

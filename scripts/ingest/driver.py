@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from urllib.parse import quote
 
+from bs4 import BeautifulSoup
 from lxml import etree
 from PIL import Image
 
@@ -44,7 +45,7 @@ from .draft import (
     source_hash,
     usable_date,
 )
-from .html_text import autop, to_markdown
+from .html_text import autop, convert_krutidev, to_markdown
 from .message import parse_message
 from .messages import IngestError, say
 from .rules import Rules
@@ -246,6 +247,12 @@ def _has_words(text: str, path: Path, rules: Rules) -> None:
     raise IngestError(say("no_words", path=path))
 
 
+def converted_from_krutidev(draft: Draft) -> None:
+    """Said on every draft whose text was converted from Kruti Dev."""
+    draft.warnings.append(say("krutidev"))
+    draft.source += " (Kruti Dev, converted)"
+
+
 def _message_draft(
     raw: str, source: str, when: datetime, place: Place, dated: bool, hidden=""
 ) -> Draft:
@@ -274,8 +281,7 @@ def _message_draft(
     if parts.reporter:
         draft.guessed.append("reporter")
     if parts.krutidev:
-        draft.warnings.append(say("krutidev"))
-        draft.source += " (Kruti Dev, converted)"
+        converted_from_krutidev(draft)
     if hidden:
         draft.warnings.append(say("hidden_characters", chars=hidden))
     if parts.pasted_again:
@@ -523,10 +529,29 @@ def _from_article(path: Path, page_html: str, place: Place, result: Result) -> N
         draft.warnings.append(
             say("bad_date", path=path.name, item=draft.title, value=page.date)
         )
+    if page.krutidev:
+        converted_from_krutidev(draft)
     if page.image is not None:
         draft.image_from = page.image if is_photo_file(page.image) else None
         draft.image_suffix = page.image.suffix.lower()
     result.drafts.append(draft)
+
+
+def _place_terms(draft: Draft, post, rules: Rules) -> list[str]:
+    """A post's categories and tags as the draft's category, thana and tags;
+    returns the categories that name neither (listed in a warning).
+    """
+    unmatched = []
+    for term in [normalize(t) for t in post.categories + post.tags]:
+        if term in rules.registry.category_by_name and not draft.category:
+            draft.category = term
+        elif term in rules.registry.thana_by_name and not draft.thana:
+            draft.thana = rules.registry.thana_by_name[term].name
+        elif term and term not in draft.tags:
+            draft.tags.append(term)
+            if term in post.categories:
+                unmatched.append(term)
+    return unmatched
 
 
 def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
@@ -539,10 +564,14 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
     result.read += len(export.posts) + export.not_posts
     for post in export.posts:
         content = rules.shortcode.sub("", rules.shortcode_block.sub("", post.html))
-        body, byline = to_markdown(autop(content), rules)
+        soup = BeautifulSoup(autop(content), "lxml")
+        title, krutidev = convert_krutidev(
+            soup, rules, normalize(html.unescape(post.title))
+        )
+        body, byline = to_markdown(soup, rules)
         date_ok = usable_date(post.date, place.now)
         draft = Draft(
-            title=clean_title(normalize(html.unescape(post.title))),
+            title=clean_title(title),
             date=post.date if post.date and date_ok else place.now,
             body=body,
             source=f"wordpress {path.name}",
@@ -550,19 +579,13 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
             reporter=byline or normalize(post.author),
             old_url=post.link,
         )
-        unmatched = []
-        for term in [normalize(t) for t in post.categories + post.tags]:
-            if term in rules.registry.category_by_name and not draft.category:
-                draft.category = term
-            elif term in rules.registry.thana_by_name and not draft.thana:
-                draft.thana = rules.registry.thana_by_name[term].name
-            elif term and term not in draft.tags:
-                draft.tags.append(term)
-                if term in post.categories:
-                    unmatched.append(term)
-        if unmatched:
+        if unmatched := _place_terms(draft, post, rules):
             draft.warnings.append(say("unmatched_terms", terms=", ".join(unmatched)))
         draft.status = post.status
+        if krutidev:
+            # converted text is read through before it is published again
+            converted_from_krutidev(draft)
+            draft.status = "draft"
         if not date_ok:
             # dated at the import: never published so
             draft.status = "draft"
