@@ -4,7 +4,9 @@ photos before the text, and Kruti Dev inside pages and WordPress posts.
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -201,3 +203,86 @@ def test_kruti_dev_in_a_saved_page_is_converted_with_a_warning(tmp_path):
     (draft,) = ingest(new_content(tmp_path / "unicode"), page)
     assert draft["title"] == TITLE and ENGLISH in draft["body"]
     assert not any("Kruti Dev" in w for w in draft["warnings"])
+
+
+# --- photos with junk after the picture -------------------------------------------
+
+CHAT = (
+    "12/11/2026, 09:16 - Thana Jaora: IMG-20261112-WA0001.{ext} (file attached)\n"
+    "*जावरा में मोटरसाइकिल चोर पकड़े गए*\n"
+    "थाना जावरा शहर पुलिस ने आज मोटरसाइकिल चोरी के दो आरोपियों को गिरफ्तार "
+    "किया। आरोपियों के कब्जे से तीन मोटरसाइकिलें बरामद की गईं। पुलिस अधीक्षक ने "
+    "टीम को पुरस्कृत करने की घोषणा की है।\n"
+)
+
+
+def picture(kind: str, **options) -> bytes:
+    out = io.BytesIO()
+    image = Image.new("RGB", (640, 480))
+    image.putdata([(x % 256, (x // 640) % 256, 90) for x in range(640 * 480)])
+    image.save(out, kind, **options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "ext, data",
+    [
+        ("jpg", picture("JPEG", quality=85)),
+        ("jpg", picture("JPEG", progressive=True, exif=Image.Exif())),
+        ("png", picture("PNG")),
+        ("webp", picture("WEBP")),
+    ],
+    ids=["jpeg", "progressive-jpeg", "png", "webp"],
+)
+def test_a_photo_with_junk_after_it_is_copied_without_the_junk(tmp_path, ext, data):
+    content = new_content(tmp_path)
+    source = tmp_path / "WhatsApp Chat with X.zip"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("WhatsApp Chat with X.txt", CHAT.format(ext=ext))
+        archive.writestr(f"IMG-20261112-WA0001.{ext}", data + bytes(8 * 2**20))
+    (draft,) = ingest(content, source)
+    (photo,) = (content / "images").rglob(f"*.{ext}")
+    assert photo.read_bytes() == data
+    (warning,) = [w for w in draft["warnings"] if "after the picture" in w]
+    assert "IMG-20261112-WA0001" in warning and "8.0 MB" in warning
+
+
+def test_a_jpeg_without_its_end_mark_and_junk_after_it_is_saved_again(tmp_path):
+    content = new_content(tmp_path)
+    source = tmp_path / "WhatsApp Chat with X.zip"
+    data = picture("JPEG", quality=85)
+    assert data.endswith(b"\xff\xd9")
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("WhatsApp Chat with X.txt", CHAT.format(ext="jpg"))
+        archive.writestr("IMG-20261112-WA0001.jpg", data[:-2] + bytes(8 * 2**20))
+    (draft,) = ingest(content, source)
+    (photo,) = (content / "images").rglob("*.jpg")
+    assert photo.stat().st_size < 2 * len(data)
+    with Image.open(photo) as im, Image.open(io.BytesIO(data)) as original:
+        assert im.format == "JPEG" and im.size == original.size
+        im.load()
+        # the same picture, but for the least loss of a new JPEG
+        close = sum(
+            abs(a - b) for a, b in zip(im.tobytes(), original.tobytes(), strict=True)
+        )
+        assert close / len(original.tobytes()) < 3
+    (warning,) = [w for w in draft["warnings"] if "saved again" in w]
+    assert "IMG-20261112-WA0001.jpg" in warning
+
+
+def test_a_lead_photo_beside_a_page_is_copied_without_junk(tmp_path):
+    content = new_content(tmp_path)
+    page = tmp_path / "bhaskar.html"
+    page.write_text(LEAD_FIGURE_PAGE, encoding="utf-8")
+    data = picture("JPEG")
+    (tmp_path / "lead.jpg").write_bytes(data + b"\0" * 4096)
+    (draft,) = ingest(content, page)
+    (photo,) = (content / "images").rglob("*.jpg")
+    assert photo.read_bytes() == data
+    assert any("after the picture" in w for w in draft["warnings"])
+    # a photo without junk is copied as it is, without a word
+    (tmp_path / "lead.jpg").write_bytes(data)
+    (draft,) = ingest(new_content(tmp_path / "clean"), page)
+    (photo,) = (tmp_path / "clean" / "content" / "images").rglob("*.jpg")
+    assert photo.read_bytes() == data
+    assert not any("after the picture" in w for w in draft["warnings"])

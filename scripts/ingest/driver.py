@@ -48,6 +48,7 @@ from .draft import (
 from .html_text import autop, convert_krutidev, to_markdown
 from .message import parse_message
 from .messages import IngestError, say
+from .photo_data import picture_bytes, saved_again
 from .rules import Rules
 from .text import (
     WEB_URL_RE,
@@ -491,9 +492,30 @@ def _from_chat(
             names = [pending[1]]
         pending = None
         if photo := next((n for n in names if n in photos), None):
-            draft.image_from = photos[photo]
-            draft.image_suffix = Path(photo).suffix.lower()
+            attach_photo(draft, photos[photo], photo)
         result.drafts.append(draft)
+
+
+def size_text(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{-(-size // 1024)} KB"
+
+
+def attach_photo(draft: Draft, data: bytes, name: str) -> None:
+    """The draft's photo, without what a file holds after its picture
+    (zeros, another file glued on: the copy under content/images/ carries
+    the picture alone, byte for byte), said in a warning.
+    """
+    picture = picture_bytes(data)
+    if picture is None:
+        picture = saved_again(data)
+        draft.warnings.append(
+            say("photo_saved_again", name=name, size=size_text(len(data)))
+        )
+    elif len(picture) < len(data):
+        extra = size_text(len(data) - len(picture))
+        draft.warnings.append(say("photo_trimmed", name=name, size=extra))
+    draft.image_from = picture
+    draft.image_suffix = Path(name).suffix.lower()
 
 
 def _photo_then_text(photo: ChatMessage, msg: ChatMessage) -> bool:
@@ -531,9 +553,8 @@ def _from_article(path: Path, page_html: str, place: Place, result: Result) -> N
         )
     if page.krutidev:
         converted_from_krutidev(draft)
-    if page.image is not None:
-        draft.image_from = page.image if is_photo_file(page.image) else None
-        draft.image_suffix = page.image.suffix.lower()
+    if page.image is not None and is_photo_file(page.image):
+        attach_photo(draft, page.image.read_bytes(), page.image.name)
     result.drafts.append(draft)
 
 

@@ -124,6 +124,18 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "--%(option)s '%(value)s' is not in %(registry)s%(hint)s",
         **v,
     ),
+    "photo_trimmed": lambda v: _(
+        "the photo %(name)s had %(size)s of other data after the picture "
+        "(padding or another file joined to it); it was left out, the "
+        "picture itself is copied unchanged",
+        **v,
+    ),
+    "photo_saved_again": lambda v: _(
+        "the photo %(name)s (%(size)s) does not mark where its picture ends "
+        "(other data may follow it); it was saved again from the picture "
+        "alone: compare it with the original",
+        **v,
+    ),
     "choose_from": lambda v: _("; choose one of: %(names)s", **v),
     "stray_line": lambda v: _(
         "%(path)s:%(line)s: this line is before the first message "
