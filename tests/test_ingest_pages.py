@@ -16,6 +16,8 @@ from test_ingest_run import NOW, settings_for
 
 from scripts.ingest import IngestError, run
 
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+
 # A page whose text is in <div>s and <br>, no <p> (a common site template).
 DIV_PAGE = """<html><head><meta charset="utf-8"><title>Patrika | Ratlam</title>
 </head><body><div id="wrap"><div class="story">
@@ -286,3 +288,24 @@ def test_a_lead_photo_beside_a_page_is_copied_without_junk(tmp_path):
     (photo,) = (tmp_path / "clean" / "content" / "images").rglob("*.jpg")
     assert photo.read_bytes() == data
     assert not any("after the picture" in w for w in draft["warnings"])
+
+
+# --- an AMP page (the phone version most shared links open) -----------------------
+
+
+def test_an_amp_page_is_read_without_its_ads_and_with_its_photo(tmp_path):
+    content = new_content(tmp_path)
+    page = tmp_path / "amp-page.html"
+    page.write_text(
+        (FIXTURES / "amp-page.html").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "amp-page_files").mkdir()
+    Image.new("RGB", (1200, 675), "olive").save(tmp_path / "amp-page_files/liquor.jpg")
+    (draft,) = ingest(content, page)
+    body = draft["body"]
+    assert "48 लीटर अवैध देशी शराब" in body and "खेप लेकर जा रहे थे।" in body
+    for furniture in ("विज्ञापन", "Advertisement", "यह भी पढ़ें", "दूसरी खबर", "ऐप"):
+        assert furniture not in body + draft["summary"], furniture
+    assert draft["thana"] == "जावरा औद्योगिक क्षेत्र"
+    assert draft["date"] == "2026-11-27T18:40+05:30"
+    assert draft["image"].endswith(".jpg")

@@ -291,11 +291,12 @@ def _local_image(soup, main, page: Path) -> Path | None:
     if main is not None:
         # a lead <figure> (inside the text or just before it in the same
         # article), then any picture of the text: the first that is a file
-        around = main.find_parent(["article", "main"]) or main
+        around = main.find_parent(["article", "main"]) or main.parent or main
         figures = [f for f in around.find_all("figure") if _visible(f)]
+        pictures = ["img", "amp-img"]
         for img in [
-            *(img for f in figures for img in f.find_all("img", src=True)),
-            *main.find_all("img", src=True),
+            *(img for f in figures for img in f.find_all(pictures, src=True)),
+            *main.find_all(pictures, src=True),
         ]:
             sources.append(img["src"])
     folder = page.parent.resolve()

@@ -31,10 +31,24 @@ JUNK_TAGS = (
     "embed",
     "select",
     "input",
+    # AMP pages: ads, embeds, analytics, menus and share buttons
+    "amp-ad",
+    "amp-sticky-ad",
+    "amp-embed",
+    "amp-analytics",
+    "amp-sidebar",
+    "amp-social-share",
+    "amp-iframe",
+    "amp-video",
+    "amp-youtube",
+    "amp-twitter",
+    "amp-facebook",
+    "amp-instagram",
 )
 JUNK_RE = re.compile(
     r"share|social|related|also-read|read-more|recommend|app-?wall|open-?in-?app|"
-    r"download-?app|newsletter|subscribe|comment|advert|\bads?\b|(?<![a-z])ad-|promo|"
+    r"download-?app|newsletter|subscribe|comment|advert|\badvt?\b|\bads?\b|"
+    r"(?<![a-z])ad-|promo|"
     r"breadcrumb|copyright|footer|sidebar|widget|author-box|tags?-?list|post-?tags|"
     r"wp-caption-text|caption|donate",
     re.IGNORECASE,
