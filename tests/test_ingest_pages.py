@@ -309,3 +309,56 @@ def test_an_amp_page_is_read_without_its_ads_and_with_its_photo(tmp_path):
     assert draft["thana"] == "जावरा औद्योगिक क्षेत्र"
     assert draft["date"] == "2026-11-27T18:40+05:30"
     assert draft["image"].endswith(".jpg")
+
+
+# --- an old site's export of many posts, of every status ----------------------------
+
+STATUSES = ["publish", "draft", "pending", "private", "future", "trash", "auto-draft"]
+
+
+def test_posts_of_every_status_are_kept_or_skipped_and_counted(tmp_path):
+    content = new_content(tmp_path)
+    thanas = ["नामली", "आलोट", "ताल", "सैलाना", "बिलपांक"]
+    items = []
+    for n in range(1, 51):
+        status, thana = STATUSES[n % len(STATUSES)], thanas[n % len(thanas)]
+        items.append(
+            f"""<item><title>{thana} पुलिस ने आरोपी को पकड़ा &#8211; {n}</title>
+<link>https://old.example/{n}/</link><dc:creator>desk</dc:creator>
+<guid isPermaLink="false">https://old.example/?p={n}</guid>
+<content:encoded><![CDATA[<!-- wp:paragraph --><p>{thana} थाना पुलिस ने आज
+आरोपी को गिरफ्तार कर प्रकरण दर्ज किया और विवेचना में लिया।</p>
+<!-- /wp:paragraph --><p>रिपोर्ट मनोहर मालवीय</p>]]></content:encoded>
+<wp:post_date_gmt>2026-10-{1 + n % 28:02d} 05:00:00</wp:post_date_gmt>
+<wp:post_type>post</wp:post_type><wp:status>{status}</wp:status>
+<category domain="category" nicename="a">अपराध</category></item>"""
+        )
+    items.append(
+        "<item><title>p.jpg</title><wp:post_type>attachment</wp:post_type>"
+        "<wp:status>inherit</wp:status></item>"
+    )
+    export = tmp_path / "old.xml"
+    export.write_text(
+        '<?xml version="1.0" encoding="UTF-8" ?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
+        + "".join(items)
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    drafts = ingest(content, export)
+    by_status: dict[str, list[dict]] = {}
+    for d in drafts:
+        n = int(d["title"].rsplit(" ", 1)[1])
+        by_status.setdefault(STATUSES[n % len(STATUSES)], []).append(d)
+    assert "trash" not in by_status and "auto-draft" not in by_status
+    assert len(by_status["publish"]) == 7
+    assert all(d["status"] == "published" for d in by_status["publish"])
+    for kept in ("draft", "pending", "private", "future"):
+        assert all(d["status"] == "draft" for d in by_status[kept]), kept
+    assert len(drafts) == 50 - 14
+    shown = run(settings_for(content), str(export), now=NOW, dry_run=True)
+    last = shown.splitlines()[-1]
+    assert "14 posts in the trash or never saved" in last
+    assert "1 not posts" in last

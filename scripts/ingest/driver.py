@@ -104,6 +104,7 @@ class Result:
             "stray": {},
             "bad_date": {},
             "not_post": {},
+            "trash": {},
         }
         parts = [
             say(f"skip_{reason}", n=self.skipped[reason], **dict(values))
@@ -582,7 +583,8 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
     except etree.XMLSyntaxError as e:
         raise IngestError(say("bad_xml", path=path, error=e)) from None
     result.skipped["not_post"] += export.not_posts
-    result.read += len(export.posts) + export.not_posts
+    result.skipped["trash"] += export.trashed
+    result.read += len(export.posts) + export.not_posts + export.trashed
     for post in export.posts:
         content = rules.shortcode.sub("", rules.shortcode_block.sub("", post.html))
         soup = BeautifulSoup(autop(content), "lxml")

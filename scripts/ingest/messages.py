@@ -306,6 +306,10 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "%(n)s not posts (pages, attachments, menus)",
         **v,
     ),
+    "skip_trash": lambda v: _(
+        "%(n)s posts in the trash or never saved (auto-drafts)",
+        **v,
+    ),
 }
 
 
