@@ -362,3 +362,27 @@ def test_posts_of_every_status_are_kept_or_skipped_and_counted(tmp_path):
     last = shown.splitlines()[-1]
     assert "14 posts in the trash or never saved" in last
     assert "1 not posts" in last
+
+
+# --- a chat where one news comes with several photos --------------------------------
+
+
+def test_the_other_photos_sent_with_a_news_are_named(tmp_path):
+    content = new_content(tmp_path)
+    source = tmp_path / "WhatsApp Chat with Ratlam Police.zip"
+    with zipfile.ZipFile(source, "w") as archive:
+        chat = (FIXTURES / "chat-several-photos.txt").read_text(encoding="utf-8")
+        archive.writestr("WhatsApp Chat with Ratlam Police.txt", chat)
+        for n in (3, 4, 5, 6, 8, 9):
+            archive.writestr(f"IMG-20261127-WA000{n}.jpg", picture("JPEG"))
+    alot, tal = ingest(content, source)
+    assert alot["image"] and tal["image"]
+    (other,) = [w for w in alot["warnings"] if "other photos" in w]
+    assert other.endswith(
+        ": IMG-20261127-WA0004.jpg, IMG-20261127-WA0005.jpg; to use one "
+        "instead, copy it from the export into content/images/ and write "
+        "its path in 'image'"
+    )
+    assert "WA0009" not in other  # another sender's
+    (other,) = [w for w in tal["warnings"] if "other photos" in w]
+    assert "): IMG-20261127-WA0006.jpg;" in other

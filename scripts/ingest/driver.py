@@ -468,10 +468,13 @@ def _from_chat(
                 senders=", ".join(senders[:SENDERS_SHOWN]),
             )
         )
+    made: list[tuple[Draft, ChatMessage]] = []
+    sent: list[tuple[ChatMessage, str]] = []  # every photo of the chat
     for msg in chat.messages:
         result.read += 1
         kind = kind_of(msg, markers)
         body, names = split_attachments(msg.text, markers)
+        sent += [(msg, name) for name in names if name in photos]
         if kind == "media" and names:
             pending = (msg, names[0])
         if reason := _skip_reason(msg, kind, body, options, wanted):
@@ -494,7 +497,34 @@ def _from_chat(
         pending = None
         if photo := next((n for n in names if n in photos), None):
             attach_photo(draft, photos[photo], photo)
+            draft.image_name = photo
         result.drafts.append(draft)
+        made.append((draft, msg))
+    _name_other_photos(made, sent)
+
+
+def _name_other_photos(
+    made: list[tuple[Draft, ChatMessage]], sent: list[tuple[ChatMessage, str]]
+) -> None:
+    """Photos sent with a message (by its sender, within PHOTO_THEN_TEXT of
+    it) but not made its photo are named in its warnings: a note has one
+    photo, and the others are not lost without a word.
+    """
+    used = {draft.image_name for draft, _msg in made}
+    others: dict[int, list[str]] = {}
+    for photo_msg, name in sent:
+        if name in used:
+            continue
+        near = [
+            (abs(photo_msg.when - msg.when), i)
+            for i, (_draft, msg) in enumerate(made)
+            if msg.sender == photo_msg.sender
+            and abs(photo_msg.when - msg.when) <= PHOTO_THEN_TEXT
+        ]
+        if near:
+            others.setdefault(min(near)[1], []).append(name)
+    for i, names in others.items():
+        made[i][0].warnings.append(say("other_photos", names=", ".join(names)))
 
 
 def size_text(size: int) -> str:

@@ -136,6 +136,12 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "alone: compare it with the original",
         **v,
     ),
+    "other_photos": lambda v: _(
+        "other photos sent with this message were not copied (a note has "
+        "one photo): %(names)s; to use one instead, copy it from the export "
+        "into content/images/ and write its path in 'image'",
+        **v,
+    ),
     "choose_from": lambda v: _("; choose one of: %(names)s", **v),
     "stray_line": lambda v: _(
         "%(path)s:%(line)s: this line is before the first message "
