@@ -56,6 +56,30 @@ def test_a_page_of_divs_without_paragraphs_is_imported(tmp_path):
     assert draft["reporter"] == "राजेश शर्मा"
 
 
+def test_a_page_of_divs_with_a_longer_paragraph_elsewhere_gives_its_own_text(
+    tmp_path,
+):
+    content = new_content(tmp_path)
+    page = tmp_path / "patrika.html"
+    blurb = (
+        "पत्रिका मध्य प्रदेश का लोकप्रिय हिंदी समाचार पत्र है जो प्रदेश के सभी "
+        "जिलों की खबरें सबसे पहले आप तक पहुँचाता है। हमारी वेबसाइट पर आपको "
+        "राजनीति, अपराध, खेल, व्यापार और मनोरंजन से जुड़ी हर ताजा खबर मिलती है।"
+    )
+    page.write_text(
+        # the blurb is longer than the news
+        DIV_PAGE.replace(
+            "</body>", f'<div class="site-info"><p>{blurb} {blurb}</p></div>'
+        ),
+        encoding="utf-8",
+    )
+    (draft,) = ingest(content, page)
+    body = " ".join(draft["body"].split())
+    assert "इनामी आरोपी को गिरफ्तार किया।" in body
+    assert "पुलिस अधीक्षक ने टीम की सराहना की।" in body
+    assert "लोकप्रिय" not in body
+
+
 def test_a_page_with_a_headline_but_no_text_says_what_it_found(tmp_path):
     content = new_content(tmp_path)
     page = tmp_path / "khali.html"

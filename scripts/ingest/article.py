@@ -241,15 +241,20 @@ BLOCK_TAGS = (
 
 
 def divs_as_paragraphs(soup) -> None:
-    """Pages that hold their text in <div>s and <br> without a single <p>:
-    each innermost <div> with text is read as a paragraph, each <br> in it
-    as a paragraph break.
+    """Pages that hold their text in <div>s and <br> without <p> (the whole
+    page, or the part around the text, a footer's <p> elsewhere): each
+    innermost <div> with text among no <p> is read as a paragraph, each
+    <br> in it as a paragraph break.
     """
-    if paragraph_chars(soup) >= MAIN_MIN_CHARS:
-        return
-    for div in soup.find_all("div"):
-        if div.find(BLOCK_TAGS) or not div.get_text(strip=True):
-            continue
+    few = paragraph_chars(soup) < MAIN_MIN_CHARS
+    leaves = [
+        div
+        for div in soup.find_all("div")
+        if not div.find(BLOCK_TAGS)
+        and div.get_text(strip=True)
+        and (few or (div.parent is not None and not div.parent.find("p")))
+    ]
+    for div in leaves:
         parts: list[list] = [[]]
         for child in list(div.children):
             if getattr(child, "name", None) == "br":
@@ -280,9 +285,26 @@ def _main(soup, h1):
             scores[key] = (chars + len(p.get_text(" ", strip=True)), parent)
     if scores:
         chars, tag = max(scores.values(), key=lambda item: item[0])
+        near = _near_headline(h1, list(scores.values()))
+        if near is not None and near[0] * 2 >= chars:
+            return near[1]
         if chars:
             return tag
     return h1.find_parent(["article", "main", "div"]) if h1 else None
+
+
+def _near_headline(h1, scored: list) -> tuple | None:
+    """Of the (chars, element) holding paragraphs, the largest in the
+    smallest part of the page around the headline that holds any: the
+    article's text rather than a longer blurb elsewhere on the page.
+    """
+    if h1 is None:
+        return None
+    for ancestor in h1.parents:
+        near = [item for item in scored if ancestor in item[1].parents]
+        if near:
+            return max(near, key=lambda item: item[0])
+    return None
 
 
 def _local_image(soup, main, page: Path) -> Path | None:
