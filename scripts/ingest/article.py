@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 
 from plugins.core.photos import IMAGE_SUFFIXES
 
-from .html_text import paragraph_chars, strip_junk, to_markdown
+from .html_text import convert_krutidev, paragraph_chars, strip_junk, to_markdown
 from .rules import Rules
 from .text import (
     NAME_MAX_WORDS,
@@ -64,6 +64,7 @@ class Page:
     date: datetime | None
     source_url: str
     image: Path | None
+    krutidev: bool = False  # text converted from Kruti Dev
 
 
 def _json_ld(soup) -> dict:
@@ -111,6 +112,23 @@ def byline_person(text: str, rules: Rules) -> str:
     if not name or name in places or byline_name(name, rules):
         return ""
     return name if len(name.split()) <= NAME_MAX_WORDS else ""
+
+
+BYLINE_SEPARATOR_RE = re.compile(r"\s*[|•·/]\s*")
+
+
+def _byline_tag_person(tag, rules: Rules) -> str:
+    """The person in a byline element that may also hold a date or a place
+    ('रिपोर्ट: <a>राजेश शर्मा</a> | 21 नवंबर 2026'): the whole text, then
+    each part between separators, then the linked name.
+    """
+    text = tag.get_text(" ", strip=True)
+    candidates = [text, *BYLINE_SEPARATOR_RE.split(text)]
+    candidates += [a.get_text(" ", strip=True) for a in tag.find_all("a")]
+    for candidate in candidates:
+        if person := byline_person(candidate, rules):
+            return person
+    return ""
 
 
 def _visible(tag) -> bool:
@@ -162,6 +180,12 @@ def _title(soup, ld: dict) -> str:
     return inside[0] if inside else h1s[0][1]
 
 
+def page_headline(html: str) -> str:
+    """The headline of a page, article or not (to say what a page holds)."""
+    soup = BeautifulSoup(html, "lxml")
+    return _title(soup, _json_ld(soup))
+
+
 def parse_when(value: str, zone: tzinfo) -> datetime | None:
     value = value.strip().replace("Z", "+00:00")
     try:
@@ -190,6 +214,58 @@ def _date(soup, ld: dict, zone: tzinfo) -> datetime | None:
 
 
 MAIN_MIN_CHARS = 150
+BLOCK_TAGS = (
+    "div",
+    "p",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "figure",
+    "ul",
+    "ol",
+    "table",
+    "blockquote",
+    "pre",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+)
+
+
+def divs_as_paragraphs(soup) -> None:
+    """Pages that hold their text in <div>s and <br> without <p> (the whole
+    page, or the part around the text, a footer's <p> elsewhere): each
+    innermost <div> with text among no <p> is read as a paragraph, each
+    <br> in it as a paragraph break.
+    """
+    few = paragraph_chars(soup) < MAIN_MIN_CHARS
+    leaves = [
+        div
+        for div in soup.find_all("div")
+        if not div.find(BLOCK_TAGS)
+        and div.get_text(strip=True)
+        and (few or (div.parent is not None and not div.parent.find("p")))
+    ]
+    for div in leaves:
+        parts: list[list] = [[]]
+        for child in list(div.children):
+            if getattr(child, "name", None) == "br":
+                parts.append([])
+            else:
+                parts[-1].append(child.extract())
+        for part in parts:
+            paragraph = soup.new_tag("p", attrs=dict(div.attrs))
+            paragraph.extend(part)
+            div.insert_before(paragraph)
+        div.decompose()
 
 
 def _main(soup, h1):
@@ -209,16 +285,42 @@ def _main(soup, h1):
             scores[key] = (chars + len(p.get_text(" ", strip=True)), parent)
     if scores:
         chars, tag = max(scores.values(), key=lambda item: item[0])
+        near = _near_headline(h1, list(scores.values()))
+        if near is not None and near[0] * 2 >= chars:
+            return near[1]
         if chars:
             return tag
     return h1.find_parent(["article", "main", "div"]) if h1 else None
 
 
+def _near_headline(h1, scored: list) -> tuple | None:
+    """Of the (chars, element) holding paragraphs, the largest in the
+    smallest part of the page around the headline that holds any: the
+    article's text rather than a longer blurb elsewhere on the page.
+    """
+    if h1 is None:
+        return None
+    for ancestor in h1.parents:
+        near = [item for item in scored if ancestor in item[1].parents]
+        if near:
+            return max(near, key=lambda item: item[0])
+    return None
+
+
 def _local_image(soup, main, page: Path) -> Path | None:
     """The lead photo, when it is a file saved beside the page."""
     sources = [(soup.find("meta", property="og:image") or {}).get("content")]
-    if main is not None and (img := main.find("img", src=True)):
-        sources.append(img["src"])
+    if main is not None:
+        # a lead <figure> (inside the text or just before it in the same
+        # article), then any picture of the text: the first that is a file
+        around = main.find_parent(["article", "main"]) or main.parent or main
+        figures = [f for f in around.find_all("figure") if _visible(f)]
+        pictures = ["img", "amp-img"]
+        for img in [
+            *(img for f in figures for img in f.find_all(pictures, src=True)),
+            *main.find_all(pictures, src=True),
+        ]:
+            sources.append(img["src"])
     folder = page.parent.resolve()
     for src in sources:
         if not isinstance(src, str) or urlparse(src).scheme or src.startswith("/"):
@@ -260,6 +362,8 @@ def drop_before_first_paragraph(main) -> None:
 def parse_article(html: str, page: Path, rules: Rules, zone: tzinfo) -> Page | None:
     """The article in a saved page, or None when there is none."""
     soup = BeautifulSoup(html, "lxml")
+    divs_as_paragraphs(soup)
+    _, krutidev = convert_krutidev(soup, rules)
     ld = _json_ld(soup)
     title = _title(soup, ld)
     canonical = soup.find("link", rel="canonical", href=True)
@@ -275,7 +379,7 @@ def parse_article(html: str, page: Path, rules: Rules, zone: tzinfo) -> Page | N
     if not reporter:
         for selector in BYLINE_SELECTORS:
             if (tag := soup.select_one(selector)) is not None:
-                reporter = byline_person(tag.get_text(" ", strip=True), rules)
+                reporter = _byline_tag_person(tag, rules)
                 break
     h1 = soup.find("h1")
     main = _main(soup, h1)
@@ -306,4 +410,5 @@ def parse_article(html: str, page: Path, rules: Rules, zone: tzinfo) -> Page | N
         date=when,
         source_url=str(source_url),
         image=image,
+        krutidev=krutidev,
     )

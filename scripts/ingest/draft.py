@@ -80,6 +80,7 @@ class Draft:
     image: str = ""
     image_from: Path | bytes | None = None
     image_suffix: str = ""
+    image_name: str = ""  # the photo's file name in the source
     slug: str = ""
     path: str = ""  # as shown to the reporter
     file: Path | None = None

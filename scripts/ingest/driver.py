@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from urllib.parse import quote
 
+from bs4 import BeautifulSoup
 from lxml import etree
 from PIL import Image
 
@@ -34,7 +35,7 @@ from plugins.press_notes.validate import URL_RE, check_note
 from plugins.press_notes.validate import Rules as CheckRules
 from scripts.new_note import existing_slugs
 
-from .article import parse_article
+from .article import page_headline, parse_article
 from .chat import ChatMessage, is_chat, kind_of, parse_chat, split_attachments
 from .draft import (
     Draft,
@@ -44,9 +45,10 @@ from .draft import (
     source_hash,
     usable_date,
 )
-from .html_text import autop, to_markdown
+from .html_text import autop, convert_krutidev, to_markdown
 from .message import parse_message
 from .messages import IngestError, say
+from .photo_data import picture_bytes, saved_again
 from .rules import Rules
 from .text import (
     WEB_URL_RE,
@@ -102,6 +104,7 @@ class Result:
             "stray": {},
             "bad_date": {},
             "not_post": {},
+            "trash": {},
         }
         parts = [
             say(f"skip_{reason}", n=self.skipped[reason], **dict(values))
@@ -246,6 +249,12 @@ def _has_words(text: str, path: Path, rules: Rules) -> None:
     raise IngestError(say("no_words", path=path))
 
 
+def converted_from_krutidev(draft: Draft) -> None:
+    """Said on every draft whose text was converted from Kruti Dev."""
+    draft.warnings.append(say("krutidev"))
+    draft.source += " (Kruti Dev, converted)"
+
+
 def _message_draft(
     raw: str, source: str, when: datetime, place: Place, dated: bool, hidden=""
 ) -> Draft:
@@ -274,8 +283,7 @@ def _message_draft(
     if parts.reporter:
         draft.guessed.append("reporter")
     if parts.krutidev:
-        draft.warnings.append(say("krutidev"))
-        draft.source += " (Kruti Dev, converted)"
+        converted_from_krutidev(draft)
     if hidden:
         draft.warnings.append(say("hidden_characters", chars=hidden))
     if parts.pasted_again:
@@ -460,10 +468,13 @@ def _from_chat(
                 senders=", ".join(senders[:SENDERS_SHOWN]),
             )
         )
+    made: list[tuple[Draft, ChatMessage]] = []
+    sent: list[tuple[ChatMessage, str]] = []  # every photo of the chat
     for msg in chat.messages:
         result.read += 1
         kind = kind_of(msg, markers)
         body, names = split_attachments(msg.text, markers)
+        sent += [(msg, name) for name in names if name in photos]
         if kind == "media" and names:
             pending = (msg, names[0])
         if reason := _skip_reason(msg, kind, body, options, wanted):
@@ -485,9 +496,57 @@ def _from_chat(
             names = [pending[1]]
         pending = None
         if photo := next((n for n in names if n in photos), None):
-            draft.image_from = photos[photo]
-            draft.image_suffix = Path(photo).suffix.lower()
+            attach_photo(draft, photos[photo], photo)
+            draft.image_name = photo
         result.drafts.append(draft)
+        made.append((draft, msg))
+    _name_other_photos(made, sent)
+
+
+def _name_other_photos(
+    made: list[tuple[Draft, ChatMessage]], sent: list[tuple[ChatMessage, str]]
+) -> None:
+    """Photos sent with a message (by its sender, within PHOTO_THEN_TEXT of
+    it) but not made its photo are named in its warnings: a note has one
+    photo, and the others are not lost without a word.
+    """
+    used = {draft.image_name for draft, _msg in made}
+    others: dict[int, list[str]] = {}
+    for photo_msg, name in sent:
+        if name in used:
+            continue
+        near = [
+            (abs(photo_msg.when - msg.when), i)
+            for i, (_draft, msg) in enumerate(made)
+            if msg.sender == photo_msg.sender
+            and abs(photo_msg.when - msg.when) <= PHOTO_THEN_TEXT
+        ]
+        if near:
+            others.setdefault(min(near)[1], []).append(name)
+    for i, names in others.items():
+        made[i][0].warnings.append(say("other_photos", names=", ".join(names)))
+
+
+def size_text(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{-(-size // 1024)} KB"
+
+
+def attach_photo(draft: Draft, data: bytes, name: str) -> None:
+    """The draft's photo, without what a file holds after its picture
+    (zeros, another file glued on: the copy under content/images/ carries
+    the picture alone, byte for byte), said in a warning.
+    """
+    picture = picture_bytes(data)
+    if picture is None:
+        picture = saved_again(data)
+        draft.warnings.append(
+            say("photo_saved_again", name=name, size=size_text(len(data)))
+        )
+    elif len(picture) < len(data):
+        extra = size_text(len(data) - len(picture))
+        draft.warnings.append(say("photo_trimmed", name=name, size=extra))
+    draft.image_from = picture
+    draft.image_suffix = Path(name).suffix.lower()
 
 
 def _photo_then_text(photo: ChatMessage, msg: ChatMessage) -> bool:
@@ -502,6 +561,8 @@ def _from_article(path: Path, page_html: str, place: Place, result: Result) -> N
     page = parse_article(page_html, path, place.rules, place.zone)
     result.read += 1
     if page is None:
+        if title := page_headline(page_html):
+            raise IngestError(say("no_article_text", path=path, title=title))
         raise IngestError(say("no_article", path=path))
     date_ok = usable_date(page.date, place.now)
     draft = Draft(
@@ -521,10 +582,28 @@ def _from_article(path: Path, page_html: str, place: Place, result: Result) -> N
         draft.warnings.append(
             say("bad_date", path=path.name, item=draft.title, value=page.date)
         )
-    if page.image is not None:
-        draft.image_from = page.image if is_photo_file(page.image) else None
-        draft.image_suffix = page.image.suffix.lower()
+    if page.krutidev:
+        converted_from_krutidev(draft)
+    if page.image is not None and is_photo_file(page.image):
+        attach_photo(draft, page.image.read_bytes(), page.image.name)
     result.drafts.append(draft)
+
+
+def _place_terms(draft: Draft, post, rules: Rules) -> list[str]:
+    """A post's categories and tags as the draft's category, thana and tags;
+    returns the categories that name neither (listed in a warning).
+    """
+    unmatched = []
+    for term in [normalize(t) for t in post.categories + post.tags]:
+        if term in rules.registry.category_by_name and not draft.category:
+            draft.category = term
+        elif term in rules.registry.thana_by_name and not draft.thana:
+            draft.thana = rules.registry.thana_by_name[term].name
+        elif term and term not in draft.tags:
+            draft.tags.append(term)
+            if term in post.categories:
+                unmatched.append(term)
+    return unmatched
 
 
 def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
@@ -534,13 +613,18 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
     except etree.XMLSyntaxError as e:
         raise IngestError(say("bad_xml", path=path, error=e)) from None
     result.skipped["not_post"] += export.not_posts
-    result.read += len(export.posts) + export.not_posts
+    result.skipped["trash"] += export.trashed
+    result.read += len(export.posts) + export.not_posts + export.trashed
     for post in export.posts:
         content = rules.shortcode.sub("", rules.shortcode_block.sub("", post.html))
-        body, byline = to_markdown(autop(content), rules)
+        soup = BeautifulSoup(autop(content), "lxml")
+        title, krutidev = convert_krutidev(
+            soup, rules, normalize(html.unescape(post.title))
+        )
+        body, byline = to_markdown(soup, rules)
         date_ok = usable_date(post.date, place.now)
         draft = Draft(
-            title=clean_title(normalize(html.unescape(post.title))),
+            title=clean_title(title),
             date=post.date if post.date and date_ok else place.now,
             body=body,
             source=f"wordpress {path.name}",
@@ -548,19 +632,13 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
             reporter=byline or normalize(post.author),
             old_url=post.link,
         )
-        unmatched = []
-        for term in [normalize(t) for t in post.categories + post.tags]:
-            if term in rules.registry.category_by_name and not draft.category:
-                draft.category = term
-            elif term in rules.registry.thana_by_name and not draft.thana:
-                draft.thana = rules.registry.thana_by_name[term].name
-            elif term and term not in draft.tags:
-                draft.tags.append(term)
-                if term in post.categories:
-                    unmatched.append(term)
-        if unmatched:
+        if unmatched := _place_terms(draft, post, rules):
             draft.warnings.append(say("unmatched_terms", terms=", ".join(unmatched)))
         draft.status = post.status
+        if krutidev:
+            # converted text is read through before it is published again
+            converted_from_krutidev(draft)
+            draft.status = "draft"
         if not date_ok:
             # dated at the import: never published so
             draft.status = "draft"
@@ -578,17 +656,28 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
 # --- finishing and writing ----------------------------------------------------
 
 
-def _pick(value: str, names, option: str, registry_file: str) -> str:
+def _pick(value: str, names: dict, option: str, registry_file: str) -> str:
+    """The registry name `value` means: a name or alias as written, or the
+    entry's URL name ('namli', any case) for those who type in English.
+    Else a refusal with the closest name, or the names to choose from.
+    """
     value = normalize(value).strip()
     if value in names:
-        return value
+        return names[value].name
+    by_slug = {entry.slug: entry.name for entry in names.values()}
+    if value.lower() in by_slug:
+        return by_slug[value.lower()]
+    hint = did_you_mean(value, names) or did_you_mean(value.lower(), by_slug)
+    if not hint:
+        choices = ", ".join(f"{name} ({slug})" for slug, name in by_slug.items())
+        hint = say("choose_from", names=choices)
     raise IngestError(
         say(
             "bad_override",
             option=option,
             value=value,
             registry=registry_file,
-            hint=did_you_mean(value, names),
+            hint=hint,
         )
     )
 
@@ -596,13 +685,12 @@ def _pick(value: str, names, option: str, registry_file: str) -> str:
 def check_overrides(options: Options, rules: Rules) -> Options:
     registry = rules.registry
     if options.thana:
-        name = _pick(
+        options.thana = _pick(
             options.thana,
             registry.thana_by_name,
             "thana",
             "content/registry/thanas.toml",
         )
-        options.thana = registry.thana_by_name[name].name
     if options.category:
         options.category = _pick(
             options.category,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString
 from markdownify import MarkdownConverter
 
+from plugins.hindi_text.krutidev import convert_inline
+
+from .message import krutidev_lines
 from .rules import Rules
 from .text import clean_lines, escape_markup, normalize
 
@@ -28,10 +31,24 @@ JUNK_TAGS = (
     "embed",
     "select",
     "input",
+    # AMP pages: ads, embeds, analytics, menus and share buttons
+    "amp-ad",
+    "amp-sticky-ad",
+    "amp-embed",
+    "amp-analytics",
+    "amp-sidebar",
+    "amp-social-share",
+    "amp-iframe",
+    "amp-video",
+    "amp-youtube",
+    "amp-twitter",
+    "amp-facebook",
+    "amp-instagram",
 )
 JUNK_RE = re.compile(
     r"share|social|related|also-read|read-more|recommend|app-?wall|open-?in-?app|"
-    r"download-?app|newsletter|subscribe|comment|advert|\bads?\b|(?<![a-z])ad-|promo|"
+    r"download-?app|newsletter|subscribe|comment|advert|\badvt?\b|\bads?\b|"
+    r"(?<![a-z])ad-|promo|"
     r"breadcrumb|copyright|footer|sidebar|widget|author-box|tags?-?list|post-?tags|"
     r"wp-caption-text|caption|donate",
     re.IGNORECASE,
@@ -99,6 +116,55 @@ def strip_junk(root) -> None:
         ):
             continue
         tag.decompose()
+
+
+# Elements whose text is one "line" when Kruti Dev is looked for.
+TEXT_BLOCKS = (
+    "p",
+    "div",
+    "li",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "blockquote",
+    "pre",
+    "figcaption",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "article",
+    "section",
+    "main",
+    "body",
+)
+NOT_TEXT = ("script", "style", "noscript", "template", "textarea")
+
+
+def convert_krutidev(root, rules: Rules, title: str = "") -> tuple[str, bool]:
+    """Kruti Dev in a page or a post converted in place, block by block, as
+    a message's lines are (`krutidev_lines` decides; a block of English or
+    Unicode Hindi is left alone). Returns the title (converted when it is
+    Kruti Dev too) and whether anything was converted.
+    """
+    blocks: dict[int, list] = {}
+    for node in root.find_all(string=True):
+        if type(node) is not NavigableString or node.find_parent(NOT_TEXT):
+            continue
+        block = node.find_parent(TEXT_BLOCKS)
+        blocks.setdefault(id(block), []).append(node)
+    groups = list(blocks.values())
+    lines = [title] + [" ".join("".join(g).split()) for g in groups]
+    found = krutidev_lines(lines, rules)
+    for i in found - {0}:
+        for node in groups[i - 1]:
+            node.replace_with(convert_inline(str(node)))
+    if 0 in found:
+        title = normalize(convert_inline(title))
+    return title, bool(found)
 
 
 def autop(html: str) -> str:

@@ -91,9 +91,14 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         **v,
     ),
     "no_article": lambda v: _(
-        "%(path)s: no article found in this page (no <h1> title or "
-        "no paragraphs); save the article's own page, not a list or "
-        "home page",
+        "%(path)s: no article found in this page: it has no <h1> headline; "
+        "save the article's own page, not a list or home page",
+        **v,
+    ),
+    "no_article_text": lambda v: _(
+        "%(path)s: the page has the headline '%(title)s' but no article "
+        "text was found under it; save the page again once it has fully "
+        "loaded ('Web Page, complete'), or paste the text as a message",
         **v,
     ),
     "only_address": lambda v: _(
@@ -119,6 +124,25 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "--%(option)s '%(value)s' is not in %(registry)s%(hint)s",
         **v,
     ),
+    "photo_trimmed": lambda v: _(
+        "the photo %(name)s had %(size)s of other data after the picture "
+        "(padding or another file joined to it); it was left out, the "
+        "picture itself is copied unchanged",
+        **v,
+    ),
+    "photo_saved_again": lambda v: _(
+        "the photo %(name)s (%(size)s) does not mark where its picture ends "
+        "(other data may follow it); it was saved again from the picture "
+        "alone: compare it with the original",
+        **v,
+    ),
+    "other_photos": lambda v: _(
+        "other photos sent with this message were not copied (a note has "
+        "one photo): %(names)s; to use one instead, copy it from the export "
+        "into content/images/ and write its path in 'image'",
+        **v,
+    ),
+    "choose_from": lambda v: _("; choose one of: %(names)s", **v),
     "stray_line": lambda v: _(
         "%(path)s:%(line)s: this line is before the first message "
         "(the export starts in the middle of one?); kept as the "
@@ -286,6 +310,10 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
     ),
     "skip_not_post": lambda v: _(
         "%(n)s not posts (pages, attachments, menus)",
+        **v,
+    ),
+    "skip_trash": lambda v: _(
+        "%(n)s posts in the trash or never saved (auto-drafts)",
         **v,
     ),
 }

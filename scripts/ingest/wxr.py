@@ -37,6 +37,7 @@ class Post:
 class Export:
     posts: list[Post]
     not_posts: int
+    trashed: int = 0  # posts in WordPress's trash (or never saved)
 
 
 def is_wxr(text: str) -> bool:
@@ -95,13 +96,16 @@ def parse_wxr(data: bytes, zone: tzinfo) -> Export:
         _text(a, "wp:author_login", ns): _text(a, "wp:author_display_name", ns)
         for a in root.iterfind("channel/wp:author", ns)
     }
-    posts, not_posts = [], 0
+    posts, not_posts, trashed = [], 0, 0
     for item in root.iterfind("channel/item"):
         if _text(item, "wp:post_type", ns) not in ("post", ""):
             not_posts += 1
             continue
         status = _text(item, "wp:status", ns)
-        if status in ("trash", "auto-draft", "inherit"):
+        if status in ("trash", "auto-draft"):
+            trashed += 1
+            continue
+        if status == "inherit":
             not_posts += 1
             continue
         login = _text(item, "dc:creator", ns)
@@ -126,4 +130,4 @@ def parse_wxr(data: bytes, zone: tzinfo) -> Export:
                 ],
             )
         )
-    return Export(posts, not_posts)
+    return Export(posts, not_posts, trashed)
