@@ -34,6 +34,9 @@ QUERIES = ROOT / "tests" / "data" / "search_queries.tsv"
 # (recall 0.793 when written, 0.976 since; see the README): held to the same
 # 0.90.
 UNSEEN_QUERIES = ROOT / "tests" / "data" / "search_queries_unseen.tsv"
+# Written by a second reviewer after the fixes for the first (recall 0.942 when
+# written); held to the same 0.90.
+UNSEEN_QUERIES_2 = ROOT / "tests" / "data" / "search_queries_unseen2.tsv"
 RECALL_AT_5_MIN = 0.90
 BILPANK = "bilpank-gram-nagar-raksha-samiti-baithak"
 JAORA_CHORI = "jaora-chori-ki-motorcycle-baramad"
@@ -746,8 +749,12 @@ def test_without_javascript_no_form_only_the_listings(browser, served):
 @pytest.mark.browser
 @pytest.mark.parametrize(
     ("path", "floor"),
-    [(QUERIES, RECALL_AT_5_MIN), (UNSEEN_QUERIES, RECALL_AT_5_MIN)],
-    ids=["checked-in", "unseen"],
+    [
+        (QUERIES, RECALL_AT_5_MIN),
+        (UNSEEN_QUERIES, RECALL_AT_5_MIN),
+        (UNSEEN_QUERIES_2, RECALL_AT_5_MIN),
+    ],
+    ids=["checked-in", "unseen", "unseen-2"],
 )
 def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
     rows = query_rows(path)
@@ -796,7 +803,9 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
     assert wrong == []
 
 
-@pytest.mark.parametrize("path", [QUERIES, UNSEEN_QUERIES], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [QUERIES, UNSEEN_QUERIES, UNSEEN_QUERIES_2], ids=lambda p: p.name
+)
 def test_query_list_names_real_notes(path):
     slugs = {p.stem for p in Path(ROOT / "content" / "notes").rglob("*.md")}
     named = {
