@@ -115,30 +115,12 @@ def test_killed_upload_leaves_the_live_site_whole(site, sshd):
     to = sshd.target(root)
     first = publish_to(content, to)
     before = {p: nginx.get(p)[2] for p in ("/", "/2026/10/khabar-2/", "/thana/")}
-    script = (
-        "import json, sys\n"
-        "from scripts.publish import publish\n"
-        "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
+    extra = content / "notes/2026/10/n7.md"
+    extra.write_text(
+        note_text(slug="khabar-7", title="सातवीं खबर", date="2026-10-07 10:00")
     )
-    env = {**os.environ, "BULLETIN_RSYNC_OPTIONS": "--bwlimit=8"}
-    settings = overrides(content.parent, SITENAME="बदला हुआ नाम")
-    upload = subprocess.Popen(
-        [sys.executable, "-c", script, PUBLISH, to, json.dumps(settings)],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    partial = None
-    for _ in range(600):
-        found = list((root / "releases").glob("*.partial"))
-        if found and sum(1 for _ in found[0].rglob("*.html")) >= 3:
-            partial = found[0]
-            break
-        assert upload.poll() is None, "the upload ended before it could be killed"
-        time.sleep(0.1)
-    assert partial is not None
+    upload = start_slow_publish(content, to, SITENAME="बदला हुआ नाम")
+    wait_for_upload(root, upload)
     os.killpg(upload.pid, signal.SIGKILL)
     upload.wait()
     assert live(root).name == first.release
@@ -146,10 +128,159 @@ def test_killed_upload_leaves_the_live_site_whole(site, sshd):
         status, _, now = nginx.get(path)
         assert status == 200 and now == body, path
     assert "बदला हुआ नाम" not in nginx.get("/")[2].decode()
-    # the next publish clears the dead upload and goes live
+    # the killed publish never went live: its new address is only pending,
+    # and its lock is left behind
+    assert "khabar-7" not in ledger_text(content)
+    assert (content / "registry/published-urls.pending.tsv").is_file()
+    assert (root / ".publish-lock").is_symlink()
+    # the note is dropped again; the next publish takes over the dead
+    # publish's lock, clears its upload, settles its addresses and goes live
+    extra.unlink()
     again = publish_to(content, to)
     assert live(root).name == again.release
     assert not list((root / "releases").glob("*.partial"))
+    assert "khabar-7" not in ledger_text(content)
+    assert not (content / "registry/published-urls.pending.tsv").exists()
+    assert not (root / ".publish-lock").is_symlink()
+
+
+def ledger_text(content: Path) -> str:
+    return (content / "registry/published-urls.tsv").read_text(encoding="utf-8")
+
+
+def start_slow_publish(content: Path, to: str, **settings) -> subprocess.Popen:
+    """A publish in another process, its upload slowed to 8 KB/s."""
+    script = (
+        "import json, sys\n"
+        "from scripts.publish import publish\n"
+        "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
+    )
+    env = {**os.environ, "BULLETIN_RSYNC_OPTIONS": "--bwlimit=8"}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            script,
+            PUBLISH,
+            to,
+            json.dumps(overrides(content.parent, **settings)),
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for_upload(root: Path, process: subprocess.Popen) -> Path:
+    for _ in range(600):
+        found = list((root / "releases").glob("*.partial"))
+        if found and sum(1 for _ in found[0].rglob("*.html")) >= 3:
+            return found[0]
+        assert process.poll() is None, "the upload ended before it was seen"
+        time.sleep(0.1)
+    raise AssertionError("no upload started")
+
+
+def test_two_publishes_at_once_the_second_stops_and_names_the_first(site, sshd):
+    content, root, _nginx = site
+    to = sshd.target(root)
+    first = publish_to(content, to)
+    slow = start_slow_publish(content, to, SITENAME="बदला हुआ नाम")
+    try:
+        partial = wait_for_upload(root, slow)
+        with pytest.raises(PublishError) as stopped:
+            publish_to(content, to)
+        message = str(stopped.value)
+        assert f"pid {slow.pid}" in message and " since 20" in message
+        assert f"rm {root}/.publish-lock" in message
+        # the first publish's upload is untouched and still going on
+        assert partial.is_dir() and slow.poll() is None
+        assert live(root).name == first.release
+        # a rollback waits for the lock too
+        with pytest.raises(PublishError, match=f"pid {slow.pid}"):
+            publish(PUBLISH, to, rollback=True, overrides=overrides(content.parent))
+        assert live(root).name == first.release
+    finally:
+        os.killpg(slow.pid, signal.SIGKILL)
+        slow.wait()
+
+
+def test_a_lock_held_elsewhere_stops_a_publish_with_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    root.mkdir()
+    holder = "desk@other-machine pid 4242 since 2026-11-29T06:40:00+05:30"
+    os.symlink(holder, root / ".publish-lock")
+    with pytest.raises(PublishError) as stopped:
+        publish_to(content, str(root))
+    message = str(stopped.value)
+    assert "desk@other-machine (pid 4242)" in message
+    assert "since 2026-11-29T06:40:00+05:30" in message
+    assert f"rm {root}/.publish-lock" in message
+    assert not (root / "releases").exists()
+    assert not (content / "registry/published-urls.tsv").exists()
+    # once removed, as the message says, the publish goes ahead
+    (root / ".publish-lock").unlink()
+    done = publish_to(content, str(root))
+    assert live(root).name == done.release
+    assert not (root / ".publish-lock").is_symlink()
+
+
+def test_rollback_goes_to_the_release_live_before(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    a = publish_to(content, str(root)).release
+    b = publish_to(content, str(root)).release
+    publish(PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path))
+    assert live(root).name == a
+    # a crash tore the history's last line: it is kept and skipped
+    with (root / "history.tsv").open("a") as history:
+        history.write("2026-11-29T07:00:00+05:30\tpub")
+    c = publish_to(content, str(root)).release
+    assert sorted([a, b, c]) == [a, b, c]
+    # live were a, then b, then a again, then c: back to a, not to b
+    back = publish(PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path))
+    assert (back.previous, back.release) == (c, a) and live(root).name == a
+    with pytest.raises(PublishError, match="oldest release"):
+        publish(PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path))
+    lines = (root / "history.tsv").read_text().splitlines()
+    assert "\tpub" in lines[3]
+    assert [line.split("\t")[1:] for line in lines if line != lines[3]] == [
+        ["publish", "-", a],
+        ["publish", a, b],
+        ["rollback", b, a],
+        ["publish", a, c],
+        ["rollback", c, a],
+    ]
+
+
+def test_a_failed_upload_records_no_address(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    first = publish_to(content, str(root))
+    before = ledger_text(content)
+    assert "2026/10/khabar-6/" in before
+    (content / "notes/2026/10/n7.md").write_text(
+        note_text(slug="khabar-7", title="सातवीं खबर", date="2026-10-07 10:00")
+    )
+    monkeypatch.setenv("BULLETIN_RSYNC_OPTIONS", "--no-such-option")
+    with pytest.raises(PublishError, match="rsync"):
+        publish_to(content, str(root))
+    assert live(root).name == first.release
+    assert ledger_text(content) == before
+    assert not list((content / "registry").glob("*.pending.tsv"))
+    monkeypatch.delenv("BULLETIN_RSYNC_OPTIONS")
+    publish_to(content, str(root))
+    after = ledger_text(content)
+    assert after.startswith(before) and "\t2026/10/khabar-7/\t" in after
 
 
 def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):

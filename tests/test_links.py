@@ -204,11 +204,12 @@ def test_bad_redirect_lines_are_named(tmp_path):
     assert isinstance(failed.value.__cause__, ContentError)
 
 
-def test_torn_ledger_line_is_ignored_and_cut(published):
+def test_torn_ledger_line_is_ignored_cut_and_kept(published, caplog):
     content, output = published
     path = content / RECORD["ledger"]
     whole = path.read_bytes()
-    path.write_bytes(whole + b"2026-11-28T10:00:00+05:30\t2026/10/adh")
+    torn = b"2026-11-28T10:00:00+05:30\t2026/10/adh"
+    path.write_bytes(whole + torn)
     assert sorted(ledger_urls(content)) == sorted(
         r.url for r in ledger.parse(whole, path).records
     )
@@ -217,6 +218,17 @@ def test_torn_ledger_line_is_ignored_and_cut(published):
     data = path.read_bytes()
     assert data.startswith(whole) and b"adh" not in data
     assert data[len(whole) :].count(b"\n") == 1
+    # the cut line is kept beside the ledger, and the warning names it
+    (copy,) = path.parent.glob("published-urls.tsv.cut-*")
+    assert copy.read_bytes() == torn
+    line = whole.count(b"\n") + 1
+    assert any(
+        f"line {line} of " in r.getMessage()
+        and "published-urls.tsv" in r.getMessage()
+        and copy.name in r.getMessage()
+        for r in caplog.records
+        if r.levelname == "WARNING"
+    ), [r.getMessage() for r in caplog.records]
 
 
 def test_hand_edited_ledger_is_refused(published):

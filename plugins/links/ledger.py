@@ -13,18 +13,31 @@ recorded: feed entry ids keep it (plugins/feeds/ids.py), so a corrected
 Append-only: a production build appends the addresses that are new, all in
 one write with an fsync. A crash can leave at most a torn last line (no
 line break): readers ignore it and the next writer cuts it off (rewriting
-the file atomically) before appending. Lines are never edited or removed.
+the file atomically) before appending, after keeping a copy of it beside
+the ledger (as the share ledger does) and naming file, line and copy in a
+warning. Lines are never edited or removed.
+
+`invoke publish` records only what went live: its build writes the
+addresses to a pending file beside the ledger (published-urls.pending.tsv,
+naming the target), and the publish appends them to the ledger once the
+deploy succeeded and removes the file; a failed deploy removes it. A
+pending file left by a publish that was killed is settled by the next
+publish (plugins' callers decide whether it went live, see
+scripts/publish/driver.py).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.files import write_atomic
 from plugins.core.messages import _
-from plugins.whatsapp.ledger import append, clean
+from plugins.whatsapp.ledger import append, clean, keep_cut
+
+logger = logging.getLogger(__name__)
 
 HEADER = (
     "# Published note addresses: every note URL a production build has put\n"
@@ -123,6 +136,74 @@ def record(path: Path, new: list[tuple[str, str, str, str]]) -> int:
     if not path.exists():
         write_atomic(path, HEADER.encode("utf-8"), durable=True)
     elif ledger.size < ledger.data_size:
-        write_atomic(path, path.read_bytes()[: ledger.size], durable=True)
+        cut_torn_line(path, ledger.size)
     append(path, format_records(fresh))
     return len(fresh)
+
+
+def cut_torn_line(path: Path, size: int) -> None:
+    """Cut the torn tail after `size` bytes off, keeping a copy of it."""
+    data = path.read_bytes()
+    kept = keep_cut(path, data[size:])
+    logger.warning(
+        "%s",
+        _(
+            "links: line %(line)s of %(ledger)s was unfinished (a write that "
+            "was interrupted); it was cut off and kept in %(copy)s",
+            line=data[:size].count(b"\n") + 1,
+            ledger=display_path(path),
+            copy=display_path(kept),
+        ),
+    )
+    write_atomic(path, data[:size], durable=True)
+
+
+PENDING_SUFFIX = ".pending.tsv"
+PENDING_TARGET = "# target\t"
+
+
+def pending_path(path: Path) -> Path:
+    """published-urls.tsv -> published-urls.pending.tsv"""
+    return path.with_name(path.name.removesuffix(".tsv") + PENDING_SUFFIX)
+
+
+def write_pending(
+    path: Path, target: str, rows: list[tuple[str, str, str, str]]
+) -> None:
+    """The addresses a publish to `target` will put online (not yet live)."""
+    text = PENDING_TARGET + clean(target) + "\n" + format_records(rows)
+    write_atomic(pending_path(path), text.encode("utf-8"), durable=True)
+
+
+@dataclass
+class Pending:
+    target: str
+    rows: list[tuple[str, str, str, str]]
+
+
+def read_pending(path: Path) -> Pending | None:
+    """The pending addresses of a publish not settled yet, if any."""
+    try:
+        data = pending_path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    first, _nl, rest = text.partition("\n")
+    target = (
+        first.removeprefix(PENDING_TARGET) if first.startswith(PENDING_TARGET) else ""
+    )
+    found = parse(rest.encode("utf-8"), pending_path(path))
+    return Pending(target, [(r.time, r.url, r.note, r.day) for r in found.records])
+
+
+def confirm_pending(path: Path) -> int:
+    """The publish went live: record its addresses, then drop the pending file."""
+    pending = read_pending(path)
+    added = record(path, pending.rows) if pending else 0
+    discard_pending(path)
+    return added
+
+
+def discard_pending(path: Path) -> None:
+    """The publish did not go live: its addresses are not recorded."""
+    pending_path(path).unlink(missing_ok=True)

@@ -39,6 +39,9 @@ DEFAULTS = {
     "redirects": "registry/redirects.tsv",
     # production builds (publishconf.py) record what they publish
     "record": False,
+    # `invoke publish` sets the target: the addresses go to a pending file,
+    # recorded once the deploy succeeded (ledger.py)
+    "pending_target": "",
 }
 # Redirect lists for web servers, written into the output root.
 NGINX_MAP = "redirects.nginx.map"
@@ -125,7 +128,7 @@ class LinksGenerator(Generator):
             (STATIC_HOST_REDIRECTS, netlify_redirects),
         ):
             (output / name).write_text(render(self.redirects), encoding="utf-8")
-        if self.conf["record"]:
+        if self.conf["record"] or self.conf["pending_target"]:
             self.record()
 
     def record(self) -> None:
@@ -136,7 +139,12 @@ class LinksGenerator(Generator):
             if getattr(n, "note_file", None)
         ]
         path = content_file(self.settings, self.conf["ledger"])
-        added = ledger.record(path, sorted(rows, key=lambda r: r[1]))
+        rows.sort(key=lambda r: r[1])
+        if self.conf["pending_target"]:
+            ledger.write_pending(path, self.conf["pending_target"], rows)
+            logger.info("links: %d note addresses pending the publish", len(rows))
+            return
+        added = ledger.record(path, rows)
         logger.info("links: %d new note addresses recorded in %s", added, path)
 
 

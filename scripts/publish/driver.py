@@ -4,6 +4,11 @@ A failed build uploads nothing; a failed or killed upload leaves `current`
 as it was (the new release is never switched in). After the switch, the
 oldest releases beyond PUBLISH_KEEP are removed and PUBLISH_AFTER (e.g. a
 web server reload, which reads the new redirect list) runs at the target.
+
+A publish or rollback to a folder or server holds the target's lock
+(lock.py) from before the build to the end. The note addresses a publish
+puts online are recorded in the ledger of published addresses only once
+the deploy succeeded (plugins/links/ledger.py: pending, then confirmed).
 """
 
 from __future__ import annotations
@@ -17,9 +22,12 @@ from pathlib import Path
 
 from plugins.core.errors import BuildFailed, display_path
 from plugins.core.messages import _
+from plugins.links import ledger
+from plugins.links.links import content_file
+from plugins.links.links import plugin_settings as links_settings
 from scripts.build import build, load_settings
 
-from . import git, rclone, releases
+from . import git, lock, rclone, releases
 from .targets import Target, TargetError, parse_target
 
 logger = logging.getLogger(__name__)
@@ -116,23 +124,37 @@ def publish(
         refuse_local_target_inside(target, settings)
         keep = int(settings.get("PUBLISH_KEEP", DEFAULT_KEEP))
         after = settings.get("PUBLISH_AFTER", "")
-        if rollback:
-            current, previous = releases.rollback(target)
-            run_after(target, after)
-            return Report(target, "rollback", release=previous, previous=current)
         if dry_run:
             # a dry run records nothing in the ledger of published addresses
-            links = {**settings.get("LINKS", {}), "record": False}
-            overrides["LINKS"] = links
-        result = build(settings_file, overrides)
-        output = str(Path(result.output).resolve())
-        if dry_run:
+            # and changes nothing at the target (so takes no lock)
+            overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
+            result = build(settings_file, overrides)
+            output = str(Path(result.output).resolve())
             sent, deleted = releases.preview(output, target)
             return Report(target, "dry-run", sent=sent, deleted=deleted)
-        upload = releases.upload(output, target, datetime.now(UTC), rsync_extra())
-        releases.switch(target, upload.release)
-        removed = releases.prune(target, max(keep, 2))
-        run_after(target, after)
+        with lock.held(target):
+            if rollback:
+                current, previous = releases.rollback(target)
+                run_after(target, after)
+                return Report(target, "rollback", release=previous, previous=current)
+            ledger_path = settle_leftover(settings, target)
+            overrides["LINKS"] = pending_links(settings, target)
+            upload = None
+            try:
+                result = build(settings_file, overrides)
+                output = str(Path(result.output).resolve())
+                upload = releases.upload(
+                    output, target, datetime.now(UTC), rsync_extra()
+                )
+                releases.switch(target, upload.release)
+            except BaseException:
+                # only a release that `current` points to went live
+                live = upload is not None and went_live(target, upload.release)
+                settle(ledger_path, live)
+                raise
+            settle(ledger_path, True)
+            removed = releases.prune(target, max(keep, 2))
+            run_after(target, after)
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     return Report(
@@ -143,6 +165,68 @@ def publish(
         deleted=upload.deleted,
         removed=removed,
     )
+
+
+def ledger_file(settings: dict) -> Path:
+    return content_file(settings, links_settings(settings)["ledger"])
+
+
+def pending_links(settings: dict, target: object) -> dict:
+    """LINKS for a publish's build: addresses pending until the deploy is done."""
+    return {
+        **settings.get("LINKS", {}),
+        "record": False,
+        "pending_target": str(target),
+    }
+
+
+def went_live(target: Target, release: str) -> bool:
+    try:
+        return releases.read_state(target).current == release
+    except TargetError:
+        return True  # unknown: keep the addresses (never lose one)
+
+
+def settle(ledger_path: Path, live: bool) -> None:
+    """Record the pending addresses if the publish went live, else drop them."""
+    if live:
+        added = ledger.confirm_pending(ledger_path)
+        logger.info("publish: %d new note addresses recorded", added)
+    else:
+        ledger.discard_pending(ledger_path)
+
+
+def settle_leftover(settings: dict, target: object) -> Path:
+    """Settle the pending addresses of a publish that was killed.
+
+    A folder or server target whose history shows a switch after that build
+    went live (or may have: the history line is written just before the
+    switch); without a switch since, nothing of it went live. For another
+    target nothing tells, so the addresses are recorded (a shared link is
+    never given up on a guess).
+    """
+    path = ledger_file(settings)
+    pending = ledger.read_pending(path)
+    if pending is None:
+        return path
+    built = min((row[0] for row in pending.rows), default="")
+    if isinstance(target, Target) and pending.target == str(target):
+        history = releases.read_state(target).history
+        live = any(s.action == "publish" and s.time >= built for s in history)
+    else:
+        live = True
+    logger.warning(
+        "%s",
+        _(
+            "publish: the publish to %(target)s of %(time)s was stopped before "
+            "it finished; its note addresses are %(what)s",
+            target=pending.target,
+            time=built,
+            what=_("recorded (it went live)") if live else _("not recorded"),
+        ),
+    )
+    settle(path, live)
+    return path
 
 
 def refuse_local_target_inside(target: Target, settings: dict) -> None:
@@ -193,13 +277,28 @@ def publish_rclone(
                     target=target,
                 )
             )
+        settings = load_settings(settings_file, overrides)
         if dry_run:
-            settings = load_settings(settings_file, overrides)
             overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
-        result = build(settings_file, overrides)
-        done = rclone.upload(
-            str(Path(result.output).resolve()), target, dry_run, rsync_extra("RCLONE")
-        )
+            result = build(settings_file, overrides)
+            done = rclone.upload(
+                str(Path(result.output).resolve()), target, True, rsync_extra("RCLONE")
+            )
+        else:
+            path = settle_leftover(settings, target)
+            overrides["LINKS"] = pending_links(settings, target)
+            try:
+                result = build(settings_file, overrides)
+                done = rclone.upload(
+                    str(Path(result.output).resolve()),
+                    target,
+                    False,
+                    rsync_extra("RCLONE"),
+                )
+            except (BuildFailed, TargetError):
+                settle(path, False)
+                raise
+            settle(path, True)
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     return Report(
@@ -233,13 +332,20 @@ def publish_git(
             )
         if dry_run:
             overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
-        output = Path(build(settings_file, overrides).output).resolve()
-        if dry_run:
+            output = Path(build(settings_file, overrides).output).resolve()
             sent, deleted = git.changes(output, target)
         else:
-            sent, deleted = git.publish(
-                output, target, settings.get("PUBLISH_GIT_REMOTE", "origin")
-            )
+            path = settle_leftover(settings, target)
+            overrides["LINKS"] = pending_links(settings, target)
+            try:
+                output = Path(build(settings_file, overrides).output).resolve()
+                sent, deleted = git.publish(
+                    output, target, settings.get("PUBLISH_GIT_REMOTE", "origin")
+                )
+            except (BuildFailed, TargetError):
+                settle(path, False)
+                raise
+            settle(path, True)
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     return Report(
