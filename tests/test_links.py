@@ -204,6 +204,32 @@ def test_bad_redirect_lines_are_named(tmp_path):
     assert isinstance(failed.value.__cause__, ContentError)
 
 
+def test_redirects_from_any_address_the_build_writes_are_refused(tmp_path):
+    content = new_content(tmp_path, {"2026/10/namli.md": note_text()})
+    taken = [
+        "khoj/",  # search
+        "archive/",
+        "2026/10/",  # a month's archive
+        "tag/",
+        "feeds/",  # the feeds page
+    ]
+    clashing = ["feeds/all.rss.xml/", "theme/"]
+    lines = [f"{old}\t{OLD}" for old in taken + clashing]
+    lines.append("2019/05/khoj-purana/\tkhoj/")  # to the search page: fine
+    (content / RECORD["redirects"]).write_text("\n".join(lines) + "\n")
+    with pytest.raises(BuildFailed) as failed:
+        publish(content, tmp_path / "output")
+    message = str(failed.value)
+    assert "overwritten" not in message
+    for number, old in enumerate(taken, start=1):
+        assert f"redirects.tsv:{number}: /{old} is a page of this build" in message
+    assert "redirects.tsv:6: /feeds/all.rss.xml/ would clash with " in message
+    assert "/feeds/all.rss.xml, which the build writes itself" in message
+    assert "redirects.tsv:7: /theme/ would clash with /theme/," in message
+    assert "redirects.tsv:8" not in message
+    assert not (content / RECORD["ledger"]).exists()
+
+
 def test_torn_ledger_line_is_ignored_cut_and_kept(published, caplog):
     content, output = published
     path = content / RECORD["ledger"]

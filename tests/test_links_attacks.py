@@ -9,7 +9,7 @@ import pytest
 from support import ROOT
 
 from plugins.links.ledger import Record
-from plugins.links.plan import parse_redirects, plan_links, site_path_ok
+from plugins.links.plan import parse_redirects, plan_links, site_path_ok, written
 from scripts.publish.driver import PublishError, publish
 
 LEDGER = Path("content/registry/published-urls.tsv")
@@ -20,6 +20,11 @@ def record(url: str, note: str, line: int = 1) -> Record:
     return Record("2026-11-01T10:00:00+05:30", url, note, "2026-09-12", line)
 
 
+def pages_at(urls):
+    """The output of a build with a page at each of `urls`."""
+    return written([f"{url}index.html" for url in urls])
+
+
 def test_an_address_is_never_handed_to_another_note_still_here():
     recorded = [record("2026/09/alot-sharab/", "notes/a.md")]
     note_urls = {
@@ -27,7 +32,7 @@ def test_an_address_is_never_handed_to_another_note_still_here():
         "notes/b.md": "2026/09/alot-sharab/",
     }
     plan = plan_links(
-        recorded, [], note_urls, set(note_urls.values()), LEDGER, REDIRECTS
+        recorded, [], note_urls, pages_at(note_urls.values()), LEDGER, REDIRECTS
     )
     assert [(p.path, p.field) for p in plan.problems] == [("notes/b.md", "slug")]
     assert "notes/a.md" in plan.problems[0].message
@@ -37,7 +42,7 @@ def test_a_renamed_note_file_keeps_its_address():
     recorded = [record("2026/09/alot-sharab/", "notes/old-name.md")]
     note_urls = {"notes/new-name.md": "2026/09/alot-sharab/"}
     plan = plan_links(
-        recorded, [], note_urls, set(note_urls.values()), LEDGER, REDIRECTS
+        recorded, [], note_urls, pages_at(note_urls.values()), LEDGER, REDIRECTS
     )
     assert plan.problems == []
 
@@ -49,7 +54,7 @@ def test_an_old_url_cannot_take_an_address_published_for_another_note():
         recorded,
         [],
         note_urls,
-        set(note_urls.values()),
+        pages_at(note_urls.values()),
         LEDGER,
         REDIRECTS,
         imported={"2026/10/alot-naya/": "2026/10/gum/"},

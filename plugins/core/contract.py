@@ -124,9 +124,10 @@ FOLLOWS: dict[str, tuple[str, ...]] = {
     # links writes redirect pages with the theme's templates
     LINKS: (PRESS_NOTES, HINDI_TEXT, TRANSLATIONS),
     SEO: (PRESS_NOTES, LISTINGS),
-    # both work on the written output when the build finishes: the search
-    # index first, so its scripts and data get precompressed copies too
-    COMPRESS: (SEARCH,),
+    # they work on the written output when the build finishes: links writes
+    # its redirect pages and the search index its files first, so they get
+    # precompressed copies too
+    COMPRESS: (SEARCH, LINKS),
     PAGE_REUSE: (PRESS_NOTES, PHOTOS, LISTINGS, FEEDS, WHATSAPP, SEO),
 }
 

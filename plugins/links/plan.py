@@ -41,6 +41,38 @@ class ManualRedirect:
     line: int
 
 
+@dataclass(frozen=True)
+class Written:
+    """What the build wrote into the output, as site addresses."""
+
+    pages: frozenset[str]  # 'x/y/' for x/y/index.html, '' for index.html
+    files: frozenset[str]  # every file, 'feeds/all.rss.xml'
+    folders: frozenset[str]  # every folder, 'feeds/'
+
+    def blocking(self, old: str) -> str | None:
+        """The build's own file or folder a redirect page at `old` (which is
+        not a page) would clash with, if any.
+        """
+        parts = old.rstrip("/").split("/")
+        for n in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:n])
+            if prefix in self.files:
+                return prefix
+        return old if old in self.folders else None
+
+
+def written(paths: list[str]) -> Written:
+    """Written from the output's file paths (relative, with /)."""
+    pages, folders = set(), set()
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        if name == "index.html":
+            pages.add(folder + "/" if folder else "")
+        parts = path.split("/")[:-1]
+        folders |= {"/".join(parts[: n + 1]) + "/" for n in range(len(parts))}
+    return Written(frozenset(pages), frozenset(paths), frozenset(folders))
+
+
 @dataclass
 class LinkPlan:
     redirects: dict[str, str] = field(default_factory=dict)  # old path -> new path
@@ -127,7 +159,7 @@ def imported_plan(
     imported: dict[str, str],
     owners: dict[str, Record],
     note_urls: dict[str, str],
-    pages: set[str],
+    built: Written,
     plan: LinkPlan,
     ledger_shown: str,
 ) -> list:
@@ -152,7 +184,7 @@ def imported_plan(
                     ),
                 )
             )
-        elif old not in pages:
+        elif old not in built.pages and not built.blocking(old):
             plan.redirects[old] = new
     return problems
 
@@ -161,17 +193,19 @@ def plan_links(
     recorded: list[Record],
     manual: list[ManualRedirect],
     note_urls: dict[str, str],
-    pages: set[str],
+    built: Written,
     ledger_path: Path,
     redirects_path: Path,
     imported: dict[str, str] | None = None,
 ) -> LinkPlan:
     """Redirects for every old address, and a problem for each that would break.
 
-    note_urls: note file -> its URL in this build; pages: every URL this
-    build writes a page for (notes, withdrawn notes, lists, static pages);
-    imported: old WordPress path -> the note's URL (notes' `old_url`).
+    note_urls: note file -> its URL in this build; built: what the build
+    wrote (every page: notes, withdrawn notes, lists, search, feeds, static
+    pages; and every other file); imported: old WordPress path -> the
+    note's URL (notes' `old_url`).
     """
+    pages = built.pages
     plan = LinkPlan()
     # The note each address was first published for: an address is never
     # handed to another note while that note is still in the bulletin.
@@ -181,7 +215,7 @@ def plan_links(
     plan.problems += taken_addresses(owners, note_urls)
     ledger_shown = display_path(ledger_path)
     plan.problems += imported_plan(
-        imported or {}, owners, note_urls, pages, plan, ledger_shown
+        imported or {}, owners, note_urls, built, plan, ledger_shown
     )
     shown = display_path(redirects_path)
     for m in manual:
@@ -194,6 +228,20 @@ def plan_links(
                     _(
                         "/%(old)s is a page of this build; remove this redirect",
                         old=m.old,
+                    ),
+                )
+            )
+        elif clash := built.blocking(m.old):
+            plan.problems.append(
+                Problem(
+                    shown,
+                    m.line,
+                    None,
+                    _(
+                        "/%(old)s would clash with /%(path)s, which the build "
+                        "writes itself; remove this redirect",
+                        old=m.old,
+                        path=clash,
                     ),
                 )
             )
