@@ -358,7 +358,9 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
     assert nginx.get("/theme/css/site.css")[1]["Cache-Control"] == (
         "public, max-age=86400"
     )
-    assert nginx.get("/robots.txt")[2].decode().count("Sitemap: ") == 2
+    # the notes are older than 48 hours: no news sitemap, robots.txt names one
+    assert nginx.get("/robots.txt")[2].decode().count("Sitemap: ") == 1
+    assert nginx.get("/news-sitemap.xml")[0] == 404
 
 
 def test_local_folder_target_dry_run_publish_and_rollback(tmp_path, monkeypatch):
