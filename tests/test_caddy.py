@@ -55,6 +55,13 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
         og = next((root / "current").glob("2026/10/khabar-2/og-*.jpg"))
         headers = caddy.get(f"/2026/10/khabar-2/{og.name}")[1]
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        css = next((root / "current").glob("theme/css/site.*.css")).name
+        assert f"/theme/css/{css}" in plain.decode()
+        status, headers, _ = caddy.get(f"/theme/css/{css}")
+        assert status == 200
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        headers = caddy.get("/theme/images/logo.png")[1]
+        assert headers["Cache-Control"] == "public, max-age=86400"
         status, headers, _ = caddy.get("/2026/10/khabar-1/")
         assert status == 301 and headers["Location"] == "/2026/10/naya-pata/"
         status, _, body = caddy.get("/nahin/hai/")

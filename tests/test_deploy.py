@@ -5,8 +5,11 @@ shipped configuration."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -355,9 +358,22 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
     og = next(live(root).glob("2026/10/khabar-1/og-*.jpg"))
     headers = nginx.get(f"/2026/10/khabar-1/{og.name}")[1]
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert nginx.get("/theme/css/site.css")[1]["Cache-Control"] == (
-        "public, max-age=86400"
-    )
+    # the stylesheet and script pages link are fingerprinted: a year
+    home = nginx.get("/")[2].decode()
+    css = re.search(r'href="[^"]*(/theme/css/site\.[0-9a-f]{10}\.css)"', home)[1]
+    khoj = nginx.get("/khoj/")[2].decode()
+    js = re.search(r'src="[^"]*(/theme/js/khoj\.[0-9a-f]{10}\.js)"', khoj)[1]
+    for path, kind in ((css, "text/css"), (js, "application/javascript")):
+        status, headers, body = nginx.get(path, {"Accept-Encoding": "br"})
+        assert status == 200 and headers["Content-Type"].startswith(kind), path
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert headers["Content-Encoding"] == "br"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        digest = hashlib.sha256(brotli.decompress(body)).hexdigest()
+        assert path.split(".")[-2] == digest[:10]
+    assert nginx.get("/theme/css/site.css")[0] == 404
+    headers = nginx.get("/theme/images/logo.png")[1]
+    assert headers["Cache-Control"] == "public, max-age=86400"
     # the notes are older than 48 hours: no news sitemap, robots.txt names one
     assert nginx.get("/robots.txt")[2].decode().count("Sitemap: ") == 1
     assert nginx.get("/news-sitemap.xml")[0] == 404
@@ -426,3 +442,35 @@ def test_unknown_targets_are_refused_clearly(text):
 
     with pytest.raises(TargetError, match="publish"):
         parse_target(text)
+
+
+def test_a_changed_stylesheet_gets_a_new_name_and_the_old_one_stays_a_while(
+    site, tmp_path
+):
+    content, root, nginx = site
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    settings = overrides(content.parent, THEME=str(theme))
+
+    def stylesheet() -> str:
+        home = nginx.get("/")[2].decode()
+        return re.search(r'href="[^"]*(/theme/css/site\.[0-9a-f]{10}\.css)"', home)[1]
+
+    publish(PUBLISH, str(root), overrides=settings)
+    first = stylesheet()
+    css = theme / "static/css/site.css"
+    css.write_text(css.read_text() + "\n.naya{color:red}\n")
+    publish(PUBLISH, str(root), overrides=settings)
+    second = stylesheet()
+    assert second != first
+    status, headers, body = nginx.get(second)
+    assert status == 200 and b".naya{color:red}" in body
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # a page fetched just before the switch still finds its stylesheet
+    status, _, body = nginx.get(first, {"Accept-Encoding": "br"})
+    assert status == 200 and b".naya" not in brotli.decompress(body)
+    # one publish later it is gone: old names do not pile up
+    css.write_text(css.read_text() + "\n.aur{color:blue}\n")
+    publish(PUBLISH, str(root), overrides=settings)
+    assert nginx.get(first)[0] == 404
+    assert nginx.get(second)[0] == 200

@@ -28,6 +28,7 @@ PAGE_REUSE = "plugins.page_reuse"
 LINKS = "plugins.links"
 SEO = "plugins.seo"
 COMPRESS = "plugins.compress"
+ASSETS = "plugins.assets"
 SEARCH = "plugins.search"
 CORE = "plugins.core"
 
@@ -127,7 +128,7 @@ FOLLOWS: dict[str, tuple[str, ...]] = {
     # they work on the written output when the build finishes: links writes
     # its redirect pages and the search index its files first, so they get
     # precompressed copies too
-    COMPRESS: (SEARCH, LINKS),
+    COMPRESS: (SEARCH, LINKS, ASSETS),
     PAGE_REUSE: (PRESS_NOTES, PHOTOS, LISTINGS, FEEDS, WHATSAPP, SEO),
 }
 
