@@ -35,6 +35,14 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
     (content / "notes/2026/10/n1.md").write_text(
         note_text(slug="naya-pata", title="थाने की खबर 1", date="2026-10-01 10:00")
     )
+    (content / "notes/2026/10/n3.md").write_text(
+        note_text(
+            slug="khabar-3",
+            title="थाने की खबर 3",
+            date="2026-10-03 10:00",
+            old_url="https://purana.example.org/?p=1700",
+        )
+    )
     publish(PUBLISH, str(root), overrides=settings)
     caddy = start_caddy(tmp_path / "caddy", root)
     try:
@@ -64,6 +72,11 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
         assert headers["Cache-Control"] == "public, max-age=86400"
         status, headers, _ = caddy.get("/2026/10/khabar-1/")
         assert status == 301 and headers["Location"] == "/2026/10/naya-pata/"
+        for path in ("/?p=1700", "/?utm_source=whatsapp&p=1700"):
+            status, headers, _ = caddy.get(path)
+            assert status == 301, path
+            assert headers["Location"] == "/2026/10/khabar-3/", path
+        assert caddy.get("/?p=17001")[0] == 200
         status, _, body = caddy.get("/nahin/hai/")
         assert status == 404 and "पृष्ठ नहीं मिला" in body.decode()
         assert caddy.get("/redirects.caddy")[0] == 404

@@ -308,6 +308,23 @@ def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
             reason=WITHDRAW_REASON,
         )
     )
+    # imported from WordPress: old addresses with a query
+    (notes / "n5.md").write_text(
+        note_text(
+            slug="khabar-5",
+            title="थाने की खबर 5",
+            date="2026-10-05 10:00",
+            old_url="https://purana.example.org/?p=1700",
+        )
+    )
+    (notes / "n6.md").write_text(
+        note_text(
+            slug="khabar-6",
+            title="थाने की खबर 6",
+            date="2026-10-06 10:00",
+            old_url="https://purana.example.org/index.php?page_id=45",
+        )
+    )
     publish(PUBLISH, to, overrides=settings)
     base = f"http://127.0.0.1:{nginx.port}"
     # PUBLISH_AFTER signalled nginx to re-read its configuration: new workers
@@ -324,6 +341,16 @@ def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
         assert status == 301, old
         assert headers["Location"] in (new, base + new)
         assert nginx.get(new)[0] == 200
+    for old, new in (
+        ("/?p=1700", "/2026/10/khabar-5/"),
+        ("/?utm_source=whatsapp&p=1700", "/2026/10/khabar-5/"),
+        ("/index.php?page_id=45", "/2026/10/khabar-6/"),
+    ):
+        status, headers, _ = nginx.get(old)
+        assert status == 301, old
+        assert headers["Location"] in (new, base + new), old
+    for other in ("/?p=17001", "/?xp=1700", "/?page_id=45"):
+        assert nginx.get(other)[0] == 200, other  # the home page
     status, _, body = nginx.get("/2026/10/khabar-4/")
     assert status == 200
     assert "यह खबर वापस ले ली गई है" in body.decode() and WITHDRAW_REASON in body.decode()

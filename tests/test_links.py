@@ -318,3 +318,7 @@ def test_old_url_of_an_imported_note_redirects(tmp_path):
     assert page.find("link", rel="canonical")["href"] == BASE + OLD
     nginx = (output / "redirects.nginx.map").read_text().splitlines()
     assert nginx == [f'"/2019/05/namli-shivir/" "/{OLD}";']
+    queries = (output / "redirects.query.nginx.map").read_text().splitlines()
+    assert queries == ['"~^/\\?(.*&)?p=123(&|$)" "/2026/10/doosri/";']
+    caddy = (output / "redirects.caddy").read_text()
+    assert "\tpath /\n\tquery p=123\n}\nredir @old_query_1 /2026/10/doosri/" in caddy

@@ -9,7 +9,14 @@ import pytest
 from support import ROOT
 
 from plugins.links.ledger import Record
-from plugins.links.plan import parse_redirects, plan_links, site_path_ok, written
+from plugins.links.plan import (
+    nginx_query_map,
+    parse_redirects,
+    plan_links,
+    query_redirects,
+    site_path_ok,
+    written,
+)
 from scripts.publish.driver import PublishError, publish
 
 LEDGER = Path("content/registry/published-urls.tsv")
@@ -106,3 +113,35 @@ def test_a_live_release_is_not_a_target(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
     with pytest.raises(PublishError, match="live release"):
         publish(str(ROOT / "publishconf.py"), str(tmp_path / "site" / "current"))
+
+
+@pytest.mark.parametrize(
+    "old_url",
+    [
+        'https://x.example/?p=1";return 200 "x',
+        "https://x.example/?p=1%22",
+        "https://x.example/?p=1\n}",
+        "https://x.example/?p=1 2",
+        "https://x.example/../?p=1",
+        "https://x.example/a b/?p=1",
+        "https://x.example/?p=1&q=2",
+        "https://x.example/x.phpx?p=1",
+        "https://x.example/?=1",
+    ],
+)
+def test_an_old_url_query_never_reaches_a_server_configuration(old_url):
+    assert query_redirects({old_url: "2026/10/a/"}) == {}
+    assert nginx_query_map(query_redirects({old_url: "2026/10/a/"})) == ""
+
+
+def test_wordpress_query_addresses_are_read():
+    found = query_redirects(
+        {
+            "https://x.example/?p=123": "2026/10/a/",
+            "/index.php?page_id=45": "2026/10/b/",
+        }
+    )
+    assert {str(a): url for a, url in found.items()} == {
+        "/?p=123": "2026/10/a/",
+        "/index.php?page_id=45": "2026/10/b/",
+    }

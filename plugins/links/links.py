@@ -23,12 +23,15 @@ from plugins.hindi_text.dates import IST, to_ist
 from . import ledger
 from .plan import (
     ManualRedirect,
+    QueryAddress,
     caddy_redirects,
     imported_redirects,
     netlify_redirects,
     nginx_map,
+    nginx_query_map,
     parse_redirects,
     plan_links,
+    query_redirects,
     written,
 )
 
@@ -46,6 +49,8 @@ DEFAULTS = {
 }
 # Redirect lists for web servers, written into the output root.
 NGINX_MAP = "redirects.nginx.map"
+# old addresses with a query (WordPress /?p=123): matched on "$uri?$args"
+NGINX_QUERY_MAP = "redirects.query.nginx.map"
 CADDY_REDIRECTS = "redirects.caddy"
 STATIC_HOST_REDIRECTS = "_redirects"
 
@@ -123,11 +128,16 @@ class LinksGenerator(Generator):
         )
         if self.problems or plan.problems:
             raise ContentError(self.problems + plan.problems)
-        self.write_redirects(plan.redirects)
+        queries = query_redirects(
+            {n.old_url: n.url for n in notes if getattr(n, "old_url", "")}
+        )
+        self.write_redirects(plan.redirects, queries)
         if self.conf["record"] or self.conf["pending_target"]:
             self.record()
 
-    def write_redirects(self, redirects: dict[str, str]) -> None:
+    def write_redirects(
+        self, redirects: dict[str, str], queries: dict[QueryAddress, str]
+    ) -> None:
         base = site_base(self.settings)
         template = self.get_template("redirect")
         for old, new in sorted(redirects.items()):
@@ -140,12 +150,13 @@ class LinksGenerator(Generator):
                 target_url=canonical_url(base, new),
             )
         output = Path(self.output_path)
-        for name, render in (
-            (NGINX_MAP, nginx_map),
-            (CADDY_REDIRECTS, caddy_redirects),
-            (STATIC_HOST_REDIRECTS, netlify_redirects),
+        for name, text in (
+            (NGINX_MAP, nginx_map(redirects)),
+            (NGINX_QUERY_MAP, nginx_query_map(queries)),
+            (CADDY_REDIRECTS, caddy_redirects(redirects, queries)),
+            (STATIC_HOST_REDIRECTS, netlify_redirects(redirects)),
         ):
-            (output / name).write_text(render(redirects), encoding="utf-8")
+            (output / name).write_text(text, encoding="utf-8")
 
     def record(self) -> None:
         now = datetime.now(IST).replace(microsecond=0).isoformat()

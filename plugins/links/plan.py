@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from plugins.core.errors import Problem, display_path
 from plugins.core.messages import _
@@ -117,8 +117,8 @@ def parse_redirects(text: str, path: Path) -> tuple[list[ManualRedirect], list]:
 
 def imported_redirects(old_urls: dict[str, str]) -> dict[str, str]:
     """{old path: note URL} from notes' `old_url` (written by `invoke ingest`
-    for WordPress posts); addresses with a query (?p=12) cannot be files and
-    are left out.
+    for WordPress posts); addresses with a query (?p=12) cannot be files:
+    query_redirects gives them to the web servers.
     """
     found = {}
     for old_url, url in old_urls.items():
@@ -127,6 +127,58 @@ def imported_redirects(old_urls: dict[str, str]) -> dict[str, str]:
             old += "/"
         if site_path_ok(old) and old:
             found[old] = url
+    return found
+
+
+# An old address with a query, as WordPress writes them without pretty
+# permalinks: /?p=123, /?page_id=45, /index.php?p=123. One key=value of
+# plain characters: it becomes part of a server's configuration.
+QUERY_PART_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@dataclass(frozen=True, order=True)
+class QueryAddress:
+    path: str  # site path without the leading /: '' or 'index.php'
+    key: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"/{self.path}?{self.key}={self.value}"
+
+
+def query_path_ok(path: str) -> bool:
+    """A folder ('', '2019/') or a .php file in one ('index.php')."""
+    folder, _, name = path.rpartition("/")
+    if not site_path_ok(folder + "/" if folder else ""):
+        return False
+    stem = name.removesuffix(".php")
+    return name == "" or (name != stem and bool(QUERY_PART_RE.match(stem)))
+
+
+def query_address(old_url: str) -> QueryAddress | None:
+    """'https://old.example/?p=123' -> QueryAddress('', 'p', '123'), or None."""
+    parts = urlsplit(old_url.strip())
+    if not parts.query or parts.fragment:
+        return None
+    key, eq, value = parts.query.partition("=")
+    path = parts.path.lstrip("/")
+    if not (eq and QUERY_PART_RE.match(key) and QUERY_PART_RE.match(value)):
+        return None
+    if not query_path_ok(path):
+        return None
+    return QueryAddress(path, key, value)
+
+
+def query_redirects(old_urls: dict[str, str]) -> dict[QueryAddress, str]:
+    """{old address with a query: note URL} from notes' `old_url`: these are
+    redirected by the shipped web server configurations (a query cannot be
+    a file, so there is no redirect page for hosts without configuration).
+    """
+    found = {}
+    for old_url, url in old_urls.items():
+        address = query_address(old_url)
+        if address is not None:
+            found[address] = url
     return found
 
 
@@ -293,10 +345,28 @@ def nginx_map(redirects: dict[str, str]) -> str:
     return "".join(f'"/{old}" "/{new}";\n' for old, new in sorted(redirects.items()))
 
 
-def caddy_redirects(redirects: dict[str, str]) -> str:
+def nginx_query_map(redirects: dict[QueryAddress, str]) -> str:
+    """Lines for an nginx `map "$uri?$args" …` block, one regular expression
+    each: the key among other query arguments (utm_source=… from a share).
+    """
     return "".join(
-        f"redir /{old} /{new} permanent\n" for old, new in sorted(redirects.items())
+        f'"~^/{re.escape(a.path)}\\?(.*&)?{a.key}={a.value}(&|$)" "/{new}";\n'
+        for a, new in sorted(redirects.items())
     )
+
+
+def caddy_redirects(
+    redirects: dict[str, str], queries: dict[QueryAddress, str] | None = None
+) -> str:
+    lines = [
+        f"redir /{old} /{new} permanent\n" for old, new in sorted(redirects.items())
+    ]
+    for n, (a, new) in enumerate(sorted((queries or {}).items()), start=1):
+        lines.append(
+            f"@old_query_{n} {{\n\tpath /{a.path}\n\tquery {a.key}={a.value}\n}}\n"
+            f"redir @old_query_{n} /{new} permanent\n"
+        )
+    return "".join(lines)
 
 
 def netlify_redirects(redirects: dict[str, str]) -> str:
