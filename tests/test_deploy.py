@@ -21,8 +21,9 @@ import pytest
 from loopback import start_nginx, start_sshd, stop
 from support import ROOT, new_content, note_text
 
+from plugins.links import ledger
 from scripts.publish import PublishError, publish
-from scripts.publish.releases import read_state
+from scripts.publish.releases import Switch, live_stack, parse_history, read_state
 from scripts.publish.targets import parse_target
 
 PUBLISH = str(ROOT / "publishconf.py")
@@ -487,8 +488,10 @@ def test_a_changed_stylesheet_gets_a_new_name_and_the_old_one_stays_a_while(
     first = stylesheet()
     css = theme / "static/css/site.css"
     css.write_text(css.read_text() + "\n.naya{color:red}\n")
-    publish(PUBLISH, str(root), overrides=settings)
+    report = publish(PUBLISH, str(root), overrides=settings)
     second = stylesheet()
+    assert second.lstrip("/") in report.sent
+    assert first.lstrip("/") not in report.deleted  # it is kept
     assert second != first
     status, headers, body = nginx.get(second)
     assert status == 200 and b".naya{color:red}" in body
@@ -501,3 +504,49 @@ def test_a_changed_stylesheet_gets_a_new_name_and_the_old_one_stays_a_while(
     publish(PUBLISH, str(root), overrides=settings)
     assert nginx.get(first)[0] == 404
     assert nginx.get(second)[0] == 200
+
+
+def test_rollback_history_skips_a_switch_that_never_happened():
+    def s(action, before, after):
+        return Switch("2026-11-29T06:00:00+05:30", action, before, after)
+
+    history = [s("publish", None, "a"), s("publish", "a", "b"), s("publish", "b", "c")]
+    # killed between the history line and the switch: c never went live
+    assert live_stack(history, "b") == ["a", "b"]
+    history.append(s("publish", "b", "d"))
+    assert live_stack(history, "d") == ["a", "b", "d"]
+    history.append(s("rollback", "d", "b"))
+    assert live_stack(history, "b") == ["a", "b"]
+    text = "".join(
+        f"{x.time}\t{x.action}\t{x.before or '-'}\t{x.after}\n"
+        for x in [Switch("t", "publish", None, "20261129T000000Z")]
+    )
+    torn = "t\tpublish\t20261129T000000Z\t2026112"
+    assert [x.after for x in parse_history(text + torn)] == ["20261129T000000Z"]
+
+
+def test_addresses_of_a_killed_publish_are_settled_by_the_next(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    ledger_path = content / "registry/published-urls.tsv"
+    publish_to(content, str(root))
+    # killed after its switch (the history has a switch after its build):
+    # its addresses went live and are recorded
+    switched = read_state(parse_target(str(root))).history[-1].time
+    before = "2026-10-01T00:00:00+05:30"
+    assert before < switched
+    row = (before, "2026/10/purana-pata/", "notes/2026/10/n1.md", "2026-10-01")
+    ledger.write_pending(ledger_path, str(root), [row])
+    publish_to(content, str(root))
+    assert "\t2026/10/purana-pata/\t" in ledger_text(content)
+    page = (live(root) / "2026/10/purana-pata/index.html").read_text()
+    assert "https://news.example.org/2026/10/khabar-1/" in page
+    # killed before any switch (none since its build): nothing is recorded
+    later = "2099-01-01T00:00:00+05:30"
+    row = (later, "2026/10/kabhi-nahin/", "notes/2026/10/n2.md", "2026-10-02")
+    ledger.write_pending(ledger_path, str(root), [row])
+    publish_to(content, str(root))
+    assert "kabhi-nahin" not in ledger_text(content)
+    assert not ledger.pending_path(ledger_path).exists()

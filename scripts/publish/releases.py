@@ -222,7 +222,8 @@ def upload(
         probe = rsync(output, target, previous, None, True, extra)
         _, deleted = changes(probe.stdout)
     if previous:
-        keep_linked_assets(target, previous, partial)
+        kept = keep_linked_assets(target, previous, partial)
+        deleted = [d for d in deleted if d not in kept]
     target.run(f"mv {q(partial)} {q(root + '/' + RELEASES + '/' + rid)}")
     return Upload(rid, sent, deleted)
 
@@ -231,22 +232,24 @@ def upload(
 ASSET_RE = r"theme/[A-Za-z0-9/_.-]*\.[0-9a-f]\{10\}\.\(css\|js\)"
 
 
-def keep_linked_assets(target: Target, previous: str, partial: str) -> None:
+def keep_linked_assets(target: Target, previous: str, partial: str) -> set[str]:
     """Hard-link into the new release the fingerprinted stylesheet and
     scripts the live release's pages link (home and search page), if the new
     one has other names: a page a reader or a cache fetched just before the
     switch (pages are cached for 5 minutes) still finds its stylesheet. Only
     the live release's own files are kept, so old names do not pile up.
+    Returns the files kept.
     """
-    target.run(
+    out = target.run(
         f"cd {q(previous)} && "
         f"for f in $(cat index.html khoj/index.html 2>/dev/null "
         f"| grep -o '{ASSET_RE}' | sort -u); do "
         'for c in "$f" "$f.gz" "$f.br"; do '
         f'if [ -f "$c" ] && [ ! -e {q(partial)}/"$c" ]; then '
-        f'mkdir -p {q(partial)}/"$(dirname "$c")" && ln "$c" {q(partial)}/"$c"; '
-        "fi; done; done"
+        f'mkdir -p {q(partial)}/"$(dirname "$c")" && ln "$c" {q(partial)}/"$c" '
+        '&& echo "$c"; fi; done; done'
     )
+    return set(out.split())
 
 
 def preview(output: str, target: Target) -> tuple[list[str], list[str]]:
