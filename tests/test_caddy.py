@@ -4,14 +4,16 @@ published to a local folder."""
 from __future__ import annotations
 
 import gzip
+from urllib.parse import quote
 
 import brotli
-from loopback import start_caddy, stop
+from loopback import raw_get, start_caddy, stop
 from support import ROOT, new_content, note_text
 
 from scripts.publish import publish
 
 PUBLISH = str(ROOT / "publishconf.py")
+HINDI_OLD = "नमली-में-यातायात-शिविर"
 NOTES = {
     f"2026/10/n{i}.md": note_text(
         slug=f"khabar-{i}", title=f"थाने की खबर {i}", date=f"2026-10-{i:02d} 10:00"
@@ -41,6 +43,15 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
             title="थाने की खबर 3",
             date="2026-10-03 10:00",
             old_url="https://purana.example.org/?p=1700",
+        )
+    )
+    # an old Hindi address, unencoded
+    (content / "notes/2026/10/n2.md").write_text(
+        note_text(
+            slug="khabar-2",
+            title="थाने की खबर 2",
+            date="2026-10-02 10:00",
+            old_url=f"https://purana.example.org/2019/05/{HINDI_OLD}/",
         )
     )
     publish(PUBLISH, str(root), overrides=settings)
@@ -77,6 +88,15 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
             assert status == 301, path
             assert headers["Location"] == "/2026/10/khabar-3/", path
         assert caddy.get("/?p=17001")[0] == 200
+        hindi = f"/2019/05/{quote(HINDI_OLD)}/"
+        for raw in (
+            hindi.encode(),
+            hindi.lower().encode(),
+            f"/2019/05/{HINDI_OLD}/".encode(),
+        ):
+            status, location = raw_get(caddy.port, raw)
+            assert status == 301, raw
+            assert location == "/2026/10/khabar-2/", raw
         status, _, body = caddy.get("/nahin/hai/")
         assert status == 404 and "पृष्ठ नहीं मिला" in body.decode()
         assert caddy.get("/redirects.caddy")[0] == 404

@@ -15,10 +15,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import brotli
 import pytest
-from loopback import start_nginx, start_sshd, stop
+from loopback import raw_get, start_nginx, start_sshd, stop
 from support import ROOT, new_content, note_text
 
 from plugins.links import ledger
@@ -55,6 +56,13 @@ def site(tmp_path, sshd, monkeypatch):
     content = new_content(tmp_path, NOTES)
     yield content, root, nginx
     stop(nginx.process)
+
+
+HINDI_OLD = "नमली-में-यातायात-शिविर"
+
+
+def hindi_raw_path() -> bytes:
+    return f"/2019/05/{HINDI_OLD}/".encode()
 
 
 def overrides(tmp: Path, **more) -> dict:
@@ -291,8 +299,16 @@ def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
     content, root, nginx = site
     to = sshd.target(root)
     settings = overrides(content.parent, PUBLISH_AFTER=nginx.reload_command())
-    publish(PUBLISH, to, overrides=settings)
     notes = content / "notes/2026/10"
+    long_slug = "manak-chowk-ganeshotsav-shanti-samiti-baithak-mein-bhari-bheed"
+    (notes / "n7.md").write_text(
+        note_text(slug=long_slug, title="लंबी खबर", date="2026-10-07 10:00")
+    )
+    publish(PUBLISH, to, overrides=settings)
+    # an old address of 70 bytes: past nginx's default map hash bucket
+    (notes / "n7.md").write_text(
+        note_text(slug="manak-chowk", title="लंबी खबर", date="2026-10-07 10:00")
+    )
     # a slug, a date changed; a note withdrawn
     (notes / "n1.md").write_text(
         note_text(slug="nayi-khabar-1", title="थाने की खबर 1", date="2026-10-01 10:00")
@@ -326,6 +342,15 @@ def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
             old_url="https://purana.example.org/index.php?page_id=45",
         )
     )
+    # an old Hindi address, percent-encoded as WordPress writes it
+    (notes / "n3.md").write_text(
+        note_text(
+            slug="khabar-3",
+            title="थाने की खबर 3",
+            date="2026-10-03 10:00",
+            old_url=f"https://purana.example.org/2019/05/{quote(HINDI_OLD)}/",
+        )
+    )
     publish(PUBLISH, to, overrides=settings)
     base = f"http://127.0.0.1:{nginx.port}"
     # PUBLISH_AFTER signalled nginx to re-read its configuration: new workers
@@ -337,6 +362,7 @@ def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
     for old, new in (
         ("/2026/10/khabar-1/", "/2026/10/nayi-khabar-1/"),
         ("/2026/10/khabar-2/", "/2026/11/khabar-2/"),
+        (f"/2026/10/{long_slug}/", "/2026/10/manak-chowk/"),
     ):
         status, headers, _ = nginx.get(old)
         assert status == 301, old
@@ -350,6 +376,11 @@ def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
         status, headers, _ = nginx.get(old)
         assert status == 301, old
         assert headers["Location"] in (new, base + new), old
+    hindi = f"/2019/05/{quote(HINDI_OLD)}/"
+    for raw in (hindi.encode(), hindi.lower().encode(), hindi_raw_path()):
+        status, location = raw_get(nginx.port, raw)
+        assert status == 301, raw
+        assert location in ("/2026/10/khabar-3/", base + "/2026/10/khabar-3/")
     for other in ("/?p=17001", "/?xp=1700", "/?page_id=45"):
         assert nginx.get(other)[0] == 200, other  # the home page
     status, _, body = nginx.get("/2026/10/khabar-4/")

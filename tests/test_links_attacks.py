@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 from support import ROOT
 
+from plugins.core.errors import ContentError
+from plugins.links import ledger
 from plugins.links.ledger import Record
 from plugins.links.plan import (
+    imported_redirects,
+    nginx_map,
     nginx_query_map,
     parse_redirects,
     plan_links,
@@ -145,3 +149,45 @@ def test_wordpress_query_addresses_are_read():
         "/?p=123": "2026/10/a/",
         "/index.php?page_id=45": "2026/10/b/",
     }
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://evil.example/", 'a"b/', "2026/../x/", "x y/", "/2026/10/a/", "%2e%2e/"],
+)
+def test_a_hand_edited_ledger_address_never_reaches_a_server_configuration(url):
+    data = (
+        "# header\n"
+        "2026-11-01T10:00:00+05:30\t2026/10/a/\tnotes/a.md\t2026-10-01\n"
+        f"2026-11-01T10:00:00+05:30\t{url}\tnotes/b.md\t2026-10-01\n"
+    ).encode()
+    with pytest.raises(ContentError) as refused:
+        ledger.parse(data, LEDGER)
+    (problem,) = refused.value.problems
+    assert problem.line == 3 and "not an address of this site" in problem.message
+
+
+def test_old_hindi_addresses_are_kept_decoded_and_bad_ones_reported():
+    found, refused = imported_redirects(
+        {
+            "https://x.example/2019/05/%E0%A4%A8%E0%A4%AE%E0%A4%B2%E0%A5%80/": "a/",
+            "https://x.example/2019/06/नमली": "b/",
+            "https://x.example/2019/07/%22x%22/": "c/",
+            "https://x.example/2019/08/%ff/": "d/",
+            "https://x.example/?p=12": "e/",
+        }
+    )
+    assert found == {"2019/05/नमली/": "a/", "2019/06/नमली/": "b/"}
+    assert refused == [
+        "https://x.example/2019/07/%22x%22/",
+        "https://x.example/2019/08/%ff/",
+    ]
+    assert nginx_map(found).splitlines() == [
+        '"/2019/05/नमली/" "/a/";',
+        '"/2019/06/नमली/" "/b/";',
+    ]
+
+
+def test_an_old_address_longer_than_servers_take_is_refused():
+    assert site_path_ok("a" * 400 + "/")
+    assert not site_path_ok("a" * 600 + "/")

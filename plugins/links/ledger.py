@@ -37,6 +37,8 @@ from plugins.core.files import write_atomic
 from plugins.core.messages import _
 from plugins.whatsapp.ledger import append, clean, keep_cut
 
+from .paths import clean_path
+
 logger = logging.getLogger(__name__)
 
 HEADER = (
@@ -104,6 +106,17 @@ def parse(data: bytes, path: Path) -> Ledger:
                     "in /, note file, note date); the file was changed by hand: "
                     "restore it from version control",
                     num=COLUMNS,
+                ),
+            )
+        if clean_path(cells[1]) != cells[1]:
+            raise _problem(
+                path,
+                number,
+                _(
+                    "'%(url)s' is not an address of this site (folders of "
+                    "letters, digits and ._~+- ending in /); the file was "
+                    "changed by hand: restore it from version control",
+                    url=cells[1],
                 ),
             )
         records.append(Record(cells[0], cells[1], cells[2], cells[3], number))

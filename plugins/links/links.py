@@ -16,6 +16,7 @@ from pelican.generators import Generator
 
 from plugins.core import contract as c
 from plugins.core.errors import ContentError, Problem
+from plugins.core.messages import _
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.dates import IST, to_ist
@@ -115,6 +116,20 @@ class LinksGenerator(Generator):
         """Plan with the complete output; write redirects; record the ledger."""
         output = Path(self.output_path)
         notes = note_pages(self.context)
+        old_urls = {n.old_url: n for n in notes if getattr(n, "old_url", "")}
+        imported, refused = imported_redirects({u: n.url for u, n in old_urls.items()})
+        for old_url in refused:
+            logger.warning(
+                "%s",
+                _(
+                    "links: %(note)s: old_url %(url)s cannot be redirected (an "
+                    "address of folders of letters, digits and ._~+- is needed, "
+                    "or a query like ?p=123); shared links to it will not lead "
+                    "to the note",
+                    note=getattr(old_urls[old_url], "note_file", "?"),
+                    url=old_url,
+                ),
+            )
         plan = plan_links(
             self.recorded.records,
             self.manual,
@@ -122,15 +137,11 @@ class LinksGenerator(Generator):
             written(output_files(output)),
             self.ledger_path,
             self.redirects_path,
-            imported_redirects(
-                {n.old_url: n.url for n in notes if getattr(n, "old_url", "")}
-            ),
+            imported,
         )
         if self.problems or plan.problems:
             raise ContentError(self.problems + plan.problems)
-        queries = query_redirects(
-            {n.old_url: n.url for n in notes if getattr(n, "old_url", "")}
-        )
+        queries = query_redirects({u: n.url for u, n in old_urls.items()})
         self.write_redirects(plan.redirects, queries)
         if self.conf["record"] or self.conf["pending_target"]:
             self.record()

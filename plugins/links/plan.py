@@ -10,26 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from plugins.core.errors import Problem, display_path
 from plugins.core.messages import _
 
 from .ledger import Record
+from .paths import clean_path, site_path_ok
 
-# A site path as it appears after the host: no scheme, no query, ends in /.
-PATH_RE = re.compile(r"^(?:[A-Za-z0-9._~%+-]+/)*$")
-DOT_SEGMENTS = {".", ".."}
-
-
-def site_path_ok(path: str) -> bool:
-    """A path of folders ending in /, with no `.` or `..` segment (also
-    percent-encoded): it names one place inside the site.
-    """
-    if not PATH_RE.match(path):
-        return False
-    return not any(unquote(seg) in DOT_SEGMENTS for seg in path.split("/"))
-
+__all__ = ["clean_path", "site_path_ok"]
 
 TAB = "<TAB>"
 
@@ -95,8 +84,12 @@ def parse_redirects(text: str, path: Path) -> tuple[list[ManualRedirect], list]:
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
-        old, new = (site_path(c) for c in cells) if len(cells) == 2 else ("", "")
-        if len(cells) != 2 or not site_path_ok(old) or not site_path_ok(new):
+        old, new = (
+            (clean_path(site_path(c)) for c in cells)
+            if len(cells) == 2
+            else (None, None)
+        )
+        if old is None or new is None:
             problems.append(
                 Problem(
                     shown,
@@ -115,19 +108,25 @@ def parse_redirects(text: str, path: Path) -> tuple[list[ManualRedirect], list]:
     return redirects, problems
 
 
-def imported_redirects(old_urls: dict[str, str]) -> dict[str, str]:
+def imported_redirects(old_urls: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     """{old path: note URL} from notes' `old_url` (written by `invoke ingest`
-    for WordPress posts); addresses with a query (?p=12) cannot be files:
-    query_redirects gives them to the web servers.
+    for WordPress posts), and the old_url values that cannot be redirected.
+    Addresses with a query (?p=12) cannot be files: query_redirects gives
+    them to the web servers.
     """
-    found = {}
+    found, refused = {}, []
     for old_url, url in old_urls.items():
+        if query_address(old_url) is not None:
+            continue
         old = site_path(old_url)
         if old and not old.endswith("/"):
             old += "/"
-        if site_path_ok(old) and old:
-            found[old] = url
-    return found
+        cleaned = clean_path(old)
+        if cleaned:
+            found[cleaned] = url
+        else:
+            refused.append(old_url)
+    return found, refused
 
 
 # An old address with a query, as WordPress writes them without pretty
@@ -149,7 +148,7 @@ class QueryAddress:
 def query_path_ok(path: str) -> bool:
     """A folder ('', '2019/') or a .php file in one ('index.php')."""
     folder, _, name = path.rpartition("/")
-    if not site_path_ok(folder + "/" if folder else ""):
+    if clean_path(folder + "/" if folder else "") != (folder + "/" if folder else ""):
         return False
     stem = name.removesuffix(".php")
     return name == "" or (name != stem and bool(QUERY_PART_RE.match(stem)))
