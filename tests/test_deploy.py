@@ -143,7 +143,10 @@ def test_killed_upload_leaves_the_live_site_whole(site, sshd):
     # the killed publish never went live: its new address is only pending,
     # and its lock is left behind
     assert "khabar-7" not in ledger_text(content)
-    assert (content / "registry/published-urls.pending.tsv").is_file()
+    pending = ledger.pending_path(
+        content / "registry/published-urls.tsv", str(parse_target(to))
+    )
+    assert pending.is_file()
     assert (root / ".publish-lock").is_symlink()
     # the note is dropped again; the next publish takes over the dead
     # publish's lock, clears its upload, settles its addresses and goes live
@@ -152,7 +155,7 @@ def test_killed_upload_leaves_the_live_site_whole(site, sshd):
     assert live(root).name == again.release
     assert not list((root / "releases").glob("*.partial"))
     assert "khabar-7" not in ledger_text(content)
-    assert not (content / "registry/published-urls.pending.tsv").exists()
+    assert not pending.exists()
     assert not (root / ".publish-lock").is_symlink()
 
 
@@ -288,7 +291,7 @@ def test_a_failed_upload_records_no_address(tmp_path, monkeypatch):
         publish_to(content, str(root))
     assert live(root).name == first.release
     assert ledger_text(content) == before
-    assert not list((content / "registry").glob("*.pending.tsv"))
+    assert not list((content / "registry").glob("*.pending-*.tsv"))
     monkeypatch.delenv("BULLETIN_RSYNC_OPTIONS")
     publish_to(content, str(root))
     after = ledger_text(content)
@@ -578,6 +581,18 @@ def test_addresses_of_a_killed_publish_are_settled_by_the_next(tmp_path, monkeyp
     later = "2099-01-01T00:00:00+05:30"
     row = (later, "2026/10/kabhi-nahin/", "notes/2026/10/n2.md", "2026-10-02")
     ledger.write_pending(ledger_path, str(root), [row])
+    # and one killed on its way to another target, which never went live
+    other = str(tmp_path / "other")
+    row = (before, "2026/10/doosra-pata/", "notes/2026/10/n3.md", "2026-10-03")
+    ledger.write_pending(ledger_path, other, [row])
     publish_to(content, str(root))
     assert "kabhi-nahin" not in ledger_text(content)
-    assert not ledger.pending_path(ledger_path).exists()
+    assert not ledger.pending_path(ledger_path, str(root)).exists()
+    # another target's pending addresses are left for its next publish
+    assert "doosra-pata" not in ledger_text(content)
+    assert ledger.pending_path(ledger_path, other).is_file()
+    # a damaged pending file stops the publish with what to do
+    ledger.pending_path(ledger_path, other).write_text("# target\tx\nnot a row\n")
+    with pytest.raises(PublishError, match="cannot be read") as stopped:
+        publish_to(content, other)
+    assert ":2:" in str(stopped.value) and "delete the file" in str(stopped.value)

@@ -28,6 +28,7 @@ scripts/publish/driver.py).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,13 +172,17 @@ def cut_torn_line(path: Path, size: int) -> None:
     write_atomic(path, data[:size], durable=True)
 
 
-PENDING_SUFFIX = ".pending.tsv"
+PENDING_PART = ".pending-"
 PENDING_TARGET = "# target\t"
 
 
-def pending_path(path: Path) -> Path:
-    """published-urls.tsv -> published-urls.pending.tsv"""
-    return path.with_name(path.name.removesuffix(".tsv") + PENDING_SUFFIX)
+def pending_path(path: Path, target: str) -> Path:
+    """published-urls.tsv -> published-urls.pending-<hash of the target>.tsv:
+    one file per target, so publishes to two targets never settle each
+    other's addresses.
+    """
+    key = hashlib.blake2b(target.encode("utf-8"), digest_size=6).hexdigest()
+    return path.with_name(path.name.removesuffix(".tsv") + PENDING_PART + key + ".tsv")
 
 
 def write_pending(
@@ -185,38 +190,37 @@ def write_pending(
 ) -> None:
     """The addresses a publish to `target` will put online (not yet live)."""
     text = PENDING_TARGET + clean(target) + "\n" + format_records(rows)
-    write_atomic(pending_path(path), text.encode("utf-8"), durable=True)
+    write_atomic(pending_path(path, target), text.encode("utf-8"), durable=True)
 
 
-@dataclass
-class Pending:
-    target: str
-    rows: list[tuple[str, str, str, str]]
-
-
-def read_pending(path: Path) -> Pending | None:
-    """The pending addresses of a publish not settled yet, if any."""
+def read_pending(path: Path, target: str) -> list[tuple[str, str, str, str]] | None:
+    """The addresses of a publish to `target` not settled yet, if any."""
+    pending = pending_path(path, target)
     try:
-        data = pending_path(path).read_bytes()
+        data = pending.read_bytes()
     except FileNotFoundError:
         return None
-    text = data.decode("utf-8", errors="replace")
-    first, _nl, rest = text.partition("\n")
-    target = (
-        first.removeprefix(PENDING_TARGET) if first.startswith(PENDING_TARGET) else ""
-    )
-    found = parse(rest.encode("utf-8"), pending_path(path))
-    return Pending(target, [(r.time, r.url, r.note, r.day) for r in found.records])
+    _target, _nl, rest = data.partition(b"\n")
+    try:
+        found = parse(rest, pending)
+    except ContentError as e:
+        raise ContentError(
+            [
+                Problem(p.path, p.line + 1 if p.line else p.line, p.field, p.message)
+                for p in e.problems
+            ]
+        ) from None
+    return [(r.time, r.url, r.note, r.day) for r in found.records]
 
 
-def confirm_pending(path: Path) -> int:
+def confirm_pending(path: Path, target: str) -> int:
     """The publish went live: record its addresses, then drop the pending file."""
-    pending = read_pending(path)
-    added = record(path, pending.rows) if pending else 0
-    discard_pending(path)
+    rows = read_pending(path, target)
+    added = record(path, rows) if rows else 0
+    discard_pending(path, target)
     return added
 
 
-def discard_pending(path: Path) -> None:
+def discard_pending(path: Path, target: str) -> None:
     """The publish did not go live: its addresses are not recorded."""
-    pending_path(path).unlink(missing_ok=True)
+    pending_path(path, target).unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from plugins.core.errors import BuildFailed, display_path
+from plugins.core.errors import BuildFailed, ContentError, display_path
 from plugins.core.messages import _
 from plugins.links import ledger
 from plugins.links.links import content_file
@@ -150,9 +150,9 @@ def publish(
             except BaseException:
                 # only a release that `current` points to went live
                 live = upload is not None and went_live(target, upload.release)
-                settle(ledger_path, live)
+                settle(ledger_path, target, live)
                 raise
-            settle(ledger_path, True)
+            settle(ledger_path, target, True)
             removed = releases.prune(target, max(keep, 2))
             run_after(target, after)
     except (BuildFailed, TargetError) as e:
@@ -187,30 +187,46 @@ def went_live(target: Target, release: str) -> bool:
         return True  # unknown: keep the addresses (never lose one)
 
 
-def settle(ledger_path: Path, live: bool) -> None:
+def settle(ledger_path: Path, target: object, live: bool) -> None:
     """Record the pending addresses if the publish went live, else drop them."""
     if live:
-        added = ledger.confirm_pending(ledger_path)
+        added = ledger.confirm_pending(ledger_path, str(target))
         logger.info("publish: %d new note addresses recorded", added)
     else:
-        ledger.discard_pending(ledger_path)
+        ledger.discard_pending(ledger_path, str(target))
 
 
 def settle_leftover(settings: dict, target: object) -> Path:
-    """Settle the pending addresses of a publish that was killed.
+    """Settle the pending addresses of an earlier publish to this target that
+    was killed (each target has its own pending file; another target's is
+    left for its next publish).
 
-    A folder or server target whose history shows a switch after that build
-    went live (or may have: the history line is written just before the
-    switch); without a switch since, nothing of it went live. For another
-    target nothing tells, so the addresses are recorded (a shared link is
-    never given up on a guess).
+    A folder or server whose history shows a switch after that build went
+    live (or may have: the history line is written just before the switch);
+    without a switch since, nothing of it went live. A bucket or a branch
+    cannot tell, so the addresses are recorded (a shared link is never given
+    up on a guess: an upload to a bucket may have put some pages online).
     """
     path = ledger_file(settings)
-    pending = ledger.read_pending(path)
-    if pending is None:
+    try:
+        rows = ledger.read_pending(path, str(target))
+    except ContentError as e:
+        raise TargetError(
+            _(
+                "publish: %(file)s holds the note addresses of a publish to "
+                "%(target)s that was stopped, and cannot be read:\n%(error)s\n"
+                "If that publish never went live, delete the file; if it did, "
+                "copy its lines to %(ledger)s. Then publish again.",
+                file=display_path(ledger.pending_path(path, str(target))),
+                target=target,
+                error=e,
+                ledger=display_path(path),
+            )
+        ) from None
+    if rows is None:
         return path
-    built = min((row[0] for row in pending.rows), default="")
-    if isinstance(target, Target) and pending.target == str(target):
+    built = min((row[0] for row in rows), default="")
+    if isinstance(target, Target):
         history = releases.read_state(target).history
         live = any(s.action == "publish" and s.time >= built for s in history)
     else:
@@ -220,12 +236,12 @@ def settle_leftover(settings: dict, target: object) -> Path:
         _(
             "publish: the publish to %(target)s of %(time)s was stopped before "
             "it finished; its note addresses are %(what)s",
-            target=pending.target,
+            target=target,
             time=built,
             what=_("recorded (it went live)") if live else _("not recorded"),
         ),
     )
-    settle(path, live)
+    settle(path, target, live)
     return path
 
 
@@ -296,9 +312,9 @@ def publish_rclone(
                     rsync_extra("RCLONE"),
                 )
             except (BuildFailed, TargetError):
-                settle(path, False)
+                settle(path, target, False)
                 raise
-            settle(path, True)
+            settle(path, target, True)
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     return Report(
@@ -343,9 +359,9 @@ def publish_git(
                     output, target, settings.get("PUBLISH_GIT_REMOTE", "origin")
                 )
             except (BuildFailed, TargetError):
-                settle(path, False)
+                settle(path, target, False)
                 raise
-            settle(path, True)
+            settle(path, target, True)
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     return Report(
