@@ -596,3 +596,23 @@ def test_addresses_of_a_killed_publish_are_settled_by_the_next(tmp_path, monkeyp
     with pytest.raises(PublishError, match="cannot be read") as stopped:
         publish_to(content, other)
     assert ":2:" in str(stopped.value) and "delete the file" in str(stopped.value)
+
+
+def test_a_failed_after_command_says_the_new_release_is_live(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    first = publish_to(content, str(root))
+    failing = overrides(tmp_path, PUBLISH_AFTER="echo no reload >&2; exit 3")
+    with pytest.raises(PublishError) as stopped:
+        publish(PUBLISH, str(root), overrides=failing)
+    message = stopped.value.stopped()
+    second = live(root).name
+    assert second != first.release
+    assert f"{second} is live at {root}" in message and "no reload" in message
+    assert "unchanged" not in message and "exit 3" in message
+    with pytest.raises(PublishError) as stopped:
+        publish(PUBLISH, str(root), rollback=True, overrides=failing)
+    assert live(root).name == first.release
+    assert f"{first.release} is live at {root}" in stopped.value.stopped()

@@ -43,6 +43,13 @@ class PublishError(Exception):
         return _("publish stopped, the live site is unchanged:\n%(error)s", error=self)
 
 
+class AfterFailed(PublishError):
+    """The new release is live, but PUBLISH_AFTER failed at the target."""
+
+    def stopped(self) -> str:
+        return str(self)
+
+
 @dataclass
 class Report:
     target: Target | rclone.RcloneTarget | git.GitTarget
@@ -135,7 +142,7 @@ def publish(
         with lock.held(target):
             if rollback:
                 current, previous = releases.rollback(target)
-                run_after(target, after)
+                run_after(target, after, previous)
                 return Report(target, "rollback", release=previous, previous=current)
             ledger_path = settle_leftover(settings, target)
             overrides["LINKS"] = pending_links(settings, target)
@@ -154,7 +161,7 @@ def publish(
                 raise
             settle(ledger_path, target, True)
             removed = releases.prune(target, max(keep, 2))
-            run_after(target, after)
+            run_after(target, after, upload.release)
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     return Report(
@@ -373,7 +380,23 @@ def publish_git(
     )
 
 
-def run_after(target: Target, command: str) -> None:
-    if command:
-        logger.info("publish: running at %s: %s", target, command)
+def run_after(target: Target, command: str, release: str) -> None:
+    """Run PUBLISH_AFTER at the target, once `release` is live."""
+    if not command:
+        return
+    logger.info("publish: running at %s: %s", target, command)
+    try:
         target.run(command)
+    except TargetError as e:
+        raise AfterFailed(
+            _(
+                "publish: %(release)s is live at %(target)s, but the command "
+                "to run after the switch (PUBLISH_AFTER) failed:\n%(error)s\n"
+                "Run it at the target by hand (%(command)s), so that the web "
+                "server reads the new release's redirects.",
+                release=release,
+                target=target,
+                error=e,
+                command=command,
+            )
+        ) from e
