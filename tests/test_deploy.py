@@ -497,7 +497,21 @@ def test_failed_build_publishes_nothing(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "ssh://host", "ssh://host/", "ftp://x/y", "rclone:remote:bucket"]
+    "text",
+    [
+        "",
+        "ssh://host",
+        "ssh://host/",
+        "ftp://x/y",
+        "rclone:remote:bucket",
+        "ssh://-oProxyCommand=touch${IFS}/tmp/x@localhost/srv/x",
+        "ssh://-oProxyCommand=x/srv/x",
+        "ssh://user@host:abc/srv/x",
+        "ssh://user@host:99999/srv/x",
+        "ssh://user@[::1/srv/x",
+        "ssh://user@host/srv/..",
+        "ssh://user@host/srv/../etc/",
+    ],
 )
 def test_unknown_targets_are_refused_clearly(text):
     from scripts.publish.targets import TargetError
@@ -616,3 +630,53 @@ def test_a_failed_after_command_says_the_new_release_is_live(tmp_path, monkeypat
         publish(PUBLISH, str(root), rollback=True, overrides=failing)
     assert live(root).name == first.release
     assert f"{first.release} is live at {root}" in stopped.value.stopped()
+
+
+def test_targets_that_reach_a_tool_as_an_option_are_refused_before_building():
+    from scripts.publish import rclone
+    from scripts.publish.targets import TargetError
+
+    with pytest.raises(TargetError, match="rclone:REMOTE:PATH"):
+        rclone.parse("rclone:--help:x")
+    assert parse_target("~/bulletin").path == str(Path.home() / "bulletin")
+
+
+@pytest.mark.parametrize("inside", [".", "content", "scripts/x"])
+def test_a_folder_target_inside_the_project_is_refused(inside, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(PublishError, match="is inside"):
+        publish(PUBLISH, inside, dry_run=True)
+    assert not (ROOT / inside / "releases").exists()
+
+
+def test_ctrl_c_during_an_upload_says_what_is_live(site, sshd):
+    content, root, _nginx = site
+    to = sshd.target(root)
+    first = publish_to(content, to)
+    script = (
+        "import json, sys\n"
+        "from scripts.publish import PublishError, publish\n"
+        "try:\n"
+        "    publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
+        "except PublishError as e:\n"
+        "    print(e.stopped())\n"
+    )
+    env = {**os.environ, "BULLETIN_RSYNC_OPTIONS": "--bwlimit=8"}
+    settings = json.dumps(overrides(content.parent, SITENAME="बदला हुआ नाम"))
+    upload = subprocess.Popen(
+        [sys.executable, "-c", script, PUBLISH, to, settings],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    wait_for_upload(root, upload)
+    os.kill(upload.pid, signal.SIGINT)
+    out, _ = upload.communicate(timeout=60)
+    assert f"interrupted (Ctrl-C). The live site at {to} is {first.release}" in out
+    assert "Traceback" not in out
+    assert live(root).name == first.release
+    assert not (root / ".publish-lock").is_symlink()  # released on the way out

@@ -33,6 +33,8 @@ from .targets import Target, TargetError, parse_target
 logger = logging.getLogger(__name__)
 
 DEFAULT_KEEP = 5
+# the project's folder (a publish into it would publish the code with it)
+CHECKOUT = str(Path(__file__).resolve().parents[2])
 
 
 class PublishError(Exception):
@@ -43,11 +45,29 @@ class PublishError(Exception):
         return _("publish stopped, the live site is unchanged:\n%(error)s", error=self)
 
 
-class AfterFailed(PublishError):
-    """The new release is live, but PUBLISH_AFTER failed at the target."""
+class LiveChanged(PublishError):
+    """Publishing stopped after or while the live site changed (PUBLISH_AFTER
+    failed, or Ctrl-C): the message says which release is live.
+    """
 
     def stopped(self) -> str:
         return str(self)
+
+
+def interrupted(target: Target) -> LiveChanged:
+    """Ctrl-C during a publish: say which release is live now."""
+    try:
+        live = releases.read_state(target).current or "-"
+    except TargetError:
+        live = "?"
+    return LiveChanged(
+        _(
+            "publish: interrupted (Ctrl-C). The live site at %(target)s is "
+            "%(release)s; an unfinished upload is cleared by the next publish.",
+            target=target,
+            release=live,
+        )
+    )
 
 
 @dataclass
@@ -164,6 +184,8 @@ def publish(
             run_after(target, after, upload.release)
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
+    except KeyboardInterrupt:
+        raise interrupted(target) from None
     return Report(
         target,
         "published",
@@ -254,14 +276,15 @@ def settle_leftover(settings: dict, target: object) -> Path:
 
 def refuse_local_target_inside(target: Target, settings: dict) -> None:
     """A folder target may not be, or be inside, the content or output
-    folder (a build replaces the output; content would publish itself), nor
+    folder (a build replaces the output; content would publish itself) or
+    the project's folder, nor
     the live release of another target (TARGET/current), nor the root.
     """
     if target.host:
         return
     folder = Path(target.path).resolve()
-    for name in ("PATH", "OUTPUT_PATH"):
-        inside = Path(settings[name]).resolve()
+    for place in (settings["PATH"], settings["OUTPUT_PATH"], CHECKOUT):
+        inside = Path(place).resolve()
         if folder == inside or inside in folder.parents:
             raise TargetError(
                 _(
@@ -388,7 +411,7 @@ def run_after(target: Target, command: str, release: str) -> None:
     try:
         target.run(command)
     except TargetError as e:
-        raise AfterFailed(
+        raise LiveChanged(
             _(
                 "publish: %(release)s is live at %(target)s, but the command "
                 "to run after the switch (PUBLISH_AFTER) failed:\n%(error)s\n"
