@@ -59,6 +59,7 @@ PLUGINS = [
     "plugins.icons",
     "plugins.seo",
     "plugins.search",
+    "plugins.assets",
     "plugins.compress",
     "plugins.page_reuse",
 ]

@@ -50,7 +50,14 @@ def whole_number(value) -> int:
         sys.exit(_("'%(value)s' is not a whole number", value=value))
 
 
-@task(help={"production": "use publishconf.py (needs BULLETIN_SITEURL)"})
+@task(
+    help={
+        "production": "use publishconf.py (needs BULLETIN_SITEURL); records "
+        "every note address in content/registry/published-urls.tsv at once, "
+        "as if the output went online: to put the site online use "
+        "`invoke publish`, which records only what went live"
+    }
+)
 def build(c, production=False):
     """Build the bulletin into output/ (replaced only if the build succeeds)."""
     from scripts.build import build_and_report

@@ -38,6 +38,20 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"server did not start: {log.read_text(errors='replace')}")
 
 
+def raw_get(port: int, path: bytes) -> tuple[int, str]:
+    """(status, Location) of a GET whose path is sent as these bytes (an old
+    Hindi address as a phone may send it, unencoded)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        host = f"127.0.0.1:{port}".encode()
+        conn.sendall(b"GET " + path + b" HTTP/1.0\r\nHost: " + host + b"\r\n\r\n")
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    fields = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
+    return int(head[0].split()[1]), fields.get("Location", "")
+
+
 def stop(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGTERM)
     try:

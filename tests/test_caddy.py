@@ -4,14 +4,16 @@ published to a local folder."""
 from __future__ import annotations
 
 import gzip
+from urllib.parse import quote
 
 import brotli
-from loopback import start_caddy, stop
+from loopback import raw_get, start_caddy, stop
 from support import ROOT, new_content, note_text
 
 from scripts.publish import publish
 
 PUBLISH = str(ROOT / "publishconf.py")
+HINDI_OLD = "नमली-में-यातायात-शिविर"
 NOTES = {
     f"2026/10/n{i}.md": note_text(
         slug=f"khabar-{i}", title=f"थाने की खबर {i}", date=f"2026-10-{i:02d} 10:00"
@@ -35,6 +37,23 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
     (content / "notes/2026/10/n1.md").write_text(
         note_text(slug="naya-pata", title="थाने की खबर 1", date="2026-10-01 10:00")
     )
+    (content / "notes/2026/10/n3.md").write_text(
+        note_text(
+            slug="khabar-3",
+            title="थाने की खबर 3",
+            date="2026-10-03 10:00",
+            old_url="https://purana.example.org/?p=1700",
+        )
+    )
+    # an old Hindi address, unencoded
+    (content / "notes/2026/10/n2.md").write_text(
+        note_text(
+            slug="khabar-2",
+            title="थाने की खबर 2",
+            date="2026-10-02 10:00",
+            old_url=f"https://purana.example.org/2019/05/{HINDI_OLD}/",
+        )
+    )
     publish(PUBLISH, str(root), overrides=settings)
     caddy = start_caddy(tmp_path / "caddy", root)
     try:
@@ -55,8 +74,29 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
         og = next((root / "current").glob("2026/10/khabar-2/og-*.jpg"))
         headers = caddy.get(f"/2026/10/khabar-2/{og.name}")[1]
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        css = next((root / "current").glob("theme/css/site.*.css")).name
+        assert f"/theme/css/{css}" in plain.decode()
+        status, headers, _ = caddy.get(f"/theme/css/{css}")
+        assert status == 200
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        headers = caddy.get("/theme/images/logo.png")[1]
+        assert headers["Cache-Control"] == "public, max-age=86400"
         status, headers, _ = caddy.get("/2026/10/khabar-1/")
         assert status == 301 and headers["Location"] == "/2026/10/naya-pata/"
+        for path in ("/?p=1700", "/?utm_source=whatsapp&p=1700"):
+            status, headers, _ = caddy.get(path)
+            assert status == 301, path
+            assert headers["Location"] == "/2026/10/khabar-3/", path
+        assert caddy.get("/?p=17001")[0] == 200
+        hindi = f"/2019/05/{quote(HINDI_OLD)}/"
+        for raw in (
+            hindi.encode(),
+            hindi.lower().encode(),
+            f"/2019/05/{HINDI_OLD}/".encode(),
+        ):
+            status, location = raw_get(caddy.port, raw)
+            assert status == 301, raw
+            assert location == "/2026/10/khabar-2/", raw
         status, _, body = caddy.get("/nahin/hai/")
         assert status == 404 and "पृष्ठ नहीं मिला" in body.decode()
         assert caddy.get("/redirects.caddy")[0] == 404

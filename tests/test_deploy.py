@@ -5,21 +5,26 @@ shipped configuration."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import brotli
 import pytest
-from loopback import start_nginx, start_sshd, stop
+from loopback import raw_get, start_nginx, start_sshd, stop
 from support import ROOT, new_content, note_text
 
+from plugins.links import ledger
 from scripts.publish import PublishError, publish
-from scripts.publish.releases import read_state
+from scripts.publish.releases import Switch, live_stack, parse_history, read_state
 from scripts.publish.targets import parse_target
 
 PUBLISH = str(ROOT / "publishconf.py")
@@ -51,6 +56,13 @@ def site(tmp_path, sshd, monkeypatch):
     content = new_content(tmp_path, NOTES)
     yield content, root, nginx
     stop(nginx.process)
+
+
+HINDI_OLD = "नमली-में-यातायात-शिविर"
+
+
+def hindi_raw_path() -> bytes:
+    return f"/2019/05/{HINDI_OLD}/".encode()
 
 
 def overrides(tmp: Path, **more) -> dict:
@@ -115,30 +127,12 @@ def test_killed_upload_leaves_the_live_site_whole(site, sshd):
     to = sshd.target(root)
     first = publish_to(content, to)
     before = {p: nginx.get(p)[2] for p in ("/", "/2026/10/khabar-2/", "/thana/")}
-    script = (
-        "import json, sys\n"
-        "from scripts.publish import publish\n"
-        "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
+    extra = content / "notes/2026/10/n7.md"
+    extra.write_text(
+        note_text(slug="khabar-7", title="सातवीं खबर", date="2026-10-07 10:00")
     )
-    env = {**os.environ, "BULLETIN_RSYNC_OPTIONS": "--bwlimit=8"}
-    settings = overrides(content.parent, SITENAME="बदला हुआ नाम")
-    upload = subprocess.Popen(
-        [sys.executable, "-c", script, PUBLISH, to, json.dumps(settings)],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    partial = None
-    for _ in range(600):
-        found = list((root / "releases").glob("*.partial"))
-        if found and sum(1 for _ in found[0].rglob("*.html")) >= 3:
-            partial = found[0]
-            break
-        assert upload.poll() is None, "the upload ended before it could be killed"
-        time.sleep(0.1)
-    assert partial is not None
+    upload = start_slow_publish(content, to, SITENAME="बदला हुआ नाम")
+    wait_for_upload(root, upload)
     os.killpg(upload.pid, signal.SIGKILL)
     upload.wait()
     assert live(root).name == first.release
@@ -146,18 +140,178 @@ def test_killed_upload_leaves_the_live_site_whole(site, sshd):
         status, _, now = nginx.get(path)
         assert status == 200 and now == body, path
     assert "बदला हुआ नाम" not in nginx.get("/")[2].decode()
-    # the next publish clears the dead upload and goes live
+    # the killed publish never went live: its new address is only pending,
+    # and its lock is left behind
+    assert "khabar-7" not in ledger_text(content)
+    pending = ledger.pending_path(
+        content / "registry/published-urls.tsv", str(parse_target(to))
+    )
+    assert pending.is_file()
+    assert (root / ".publish-lock").is_symlink()
+    # the note is dropped again; the next publish takes over the dead
+    # publish's lock, clears its upload, settles its addresses and goes live
+    extra.unlink()
     again = publish_to(content, to)
     assert live(root).name == again.release
     assert not list((root / "releases").glob("*.partial"))
+    assert "khabar-7" not in ledger_text(content)
+    assert not pending.exists()
+    assert not (root / ".publish-lock").is_symlink()
+
+
+def ledger_text(content: Path) -> str:
+    return (content / "registry/published-urls.tsv").read_text(encoding="utf-8")
+
+
+def start_slow_publish(content: Path, to: str, **settings) -> subprocess.Popen:
+    """A publish in another process, its upload slowed to 8 KB/s."""
+    script = (
+        "import json, sys\n"
+        "from scripts.publish import publish\n"
+        "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
+    )
+    env = {**os.environ, "BULLETIN_RSYNC_OPTIONS": "--bwlimit=8"}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            script,
+            PUBLISH,
+            to,
+            json.dumps(overrides(content.parent, **settings)),
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for_upload(root: Path, process: subprocess.Popen) -> Path:
+    for _ in range(600):
+        found = list((root / "releases").glob("*.partial"))
+        if found and sum(1 for _ in found[0].rglob("*.html")) >= 3:
+            return found[0]
+        assert process.poll() is None, "the upload ended before it was seen"
+        time.sleep(0.1)
+    raise AssertionError("no upload started")
+
+
+def test_two_publishes_at_once_the_second_stops_and_names_the_first(site, sshd):
+    content, root, _nginx = site
+    to = sshd.target(root)
+    first = publish_to(content, to)
+    slow = start_slow_publish(content, to, SITENAME="बदला हुआ नाम")
+    try:
+        partial = wait_for_upload(root, slow)
+        with pytest.raises(PublishError) as stopped:
+            publish_to(content, to)
+        message = str(stopped.value)
+        assert f"pid {slow.pid}" in message and " since 20" in message
+        assert f"rm {root}/.publish-lock" in message
+        # the first publish's upload is untouched and still going on
+        assert partial.is_dir() and slow.poll() is None
+        assert live(root).name == first.release
+        # a rollback waits for the lock too
+        with pytest.raises(PublishError, match=f"pid {slow.pid}"):
+            publish(PUBLISH, to, rollback=True, overrides=overrides(content.parent))
+        assert live(root).name == first.release
+    finally:
+        os.killpg(slow.pid, signal.SIGKILL)
+        slow.wait()
+
+
+def test_a_lock_held_elsewhere_stops_a_publish_with_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    root.mkdir()
+    holder = "desk@other-machine pid 4242 since 2026-11-29T06:40:00+05:30"
+    os.symlink(holder, root / ".publish-lock")
+    with pytest.raises(PublishError) as stopped:
+        publish_to(content, str(root))
+    message = str(stopped.value)
+    assert "desk@other-machine (pid 4242)" in message
+    assert "since 2026-11-29T06:40:00+05:30" in message
+    assert f"rm {root}/.publish-lock" in message
+    assert not (root / "releases").exists()
+    assert not (content / "registry/published-urls.tsv").exists()
+    # once removed, as the message says, the publish goes ahead
+    (root / ".publish-lock").unlink()
+    done = publish_to(content, str(root))
+    assert live(root).name == done.release
+    assert not (root / ".publish-lock").is_symlink()
+
+
+def test_rollback_goes_to_the_release_live_before(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    a = publish_to(content, str(root)).release
+    b = publish_to(content, str(root)).release
+    publish(PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path))
+    assert live(root).name == a
+    # a crash tore the history's last line: it is kept and skipped
+    with (root / "history.tsv").open("a") as history:
+        history.write("2026-11-29T07:00:00+05:30\tpub")
+    c = publish_to(content, str(root)).release
+    assert sorted([a, b, c]) == [a, b, c]
+    # live were a, then b, then a again, then c: back to a, not to b
+    back = publish(PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path))
+    assert (back.previous, back.release) == (c, a) and live(root).name == a
+    with pytest.raises(PublishError, match="oldest release"):
+        publish(PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path))
+    lines = (root / "history.tsv").read_text().splitlines()
+    assert "\tpub" in lines[3]
+    assert [line.split("\t")[1:] for line in lines if line != lines[3]] == [
+        ["publish", "-", a],
+        ["publish", a, b],
+        ["rollback", b, a],
+        ["publish", a, c],
+        ["rollback", c, a],
+    ]
+
+
+def test_a_failed_upload_records_no_address(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    first = publish_to(content, str(root))
+    before = ledger_text(content)
+    assert "2026/10/khabar-6/" in before
+    (content / "notes/2026/10/n7.md").write_text(
+        note_text(slug="khabar-7", title="सातवीं खबर", date="2026-10-07 10:00")
+    )
+    monkeypatch.setenv("BULLETIN_RSYNC_OPTIONS", "--no-such-option")
+    with pytest.raises(PublishError, match="rsync"):
+        publish_to(content, str(root))
+    assert live(root).name == first.release
+    assert ledger_text(content) == before
+    assert not list((content / "registry").glob("*.pending-*.tsv"))
+    monkeypatch.delenv("BULLETIN_RSYNC_OPTIONS")
+    publish_to(content, str(root))
+    after = ledger_text(content)
+    assert after.startswith(before) and "\t2026/10/khabar-7/\t" in after
 
 
 def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
     content, root, nginx = site
     to = sshd.target(root)
     settings = overrides(content.parent, PUBLISH_AFTER=nginx.reload_command())
-    publish(PUBLISH, to, overrides=settings)
     notes = content / "notes/2026/10"
+    long_slug = "manak-chowk-ganeshotsav-shanti-samiti-baithak-mein-bhari-bheed"
+    (notes / "n7.md").write_text(
+        note_text(slug=long_slug, title="लंबी खबर", date="2026-10-07 10:00")
+    )
+    publish(PUBLISH, to, overrides=settings)
+    # an old address of 70 bytes: past nginx's default map hash bucket
+    (notes / "n7.md").write_text(
+        note_text(slug="manak-chowk", title="लंबी खबर", date="2026-10-07 10:00")
+    )
     # a slug, a date changed; a note withdrawn
     (notes / "n1.md").write_text(
         note_text(slug="nayi-khabar-1", title="थाने की खबर 1", date="2026-10-01 10:00")
@@ -174,6 +328,32 @@ def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
             reason=WITHDRAW_REASON,
         )
     )
+    # imported from WordPress: old addresses with a query
+    (notes / "n5.md").write_text(
+        note_text(
+            slug="khabar-5",
+            title="थाने की खबर 5",
+            date="2026-10-05 10:00",
+            old_url="https://purana.example.org/?p=1700",
+        )
+    )
+    (notes / "n6.md").write_text(
+        note_text(
+            slug="khabar-6",
+            title="थाने की खबर 6",
+            date="2026-10-06 10:00",
+            old_url="https://purana.example.org/index.php?page_id=45",
+        )
+    )
+    # an old Hindi address, percent-encoded as WordPress writes it
+    (notes / "n3.md").write_text(
+        note_text(
+            slug="khabar-3",
+            title="थाने की खबर 3",
+            date="2026-10-03 10:00",
+            old_url=f"https://purana.example.org/2019/05/{quote(HINDI_OLD)}/",
+        )
+    )
     publish(PUBLISH, to, overrides=settings)
     base = f"http://127.0.0.1:{nginx.port}"
     # PUBLISH_AFTER signalled nginx to re-read its configuration: new workers
@@ -185,11 +365,27 @@ def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
     for old, new in (
         ("/2026/10/khabar-1/", "/2026/10/nayi-khabar-1/"),
         ("/2026/10/khabar-2/", "/2026/11/khabar-2/"),
+        (f"/2026/10/{long_slug}/", "/2026/10/manak-chowk/"),
     ):
         status, headers, _ = nginx.get(old)
         assert status == 301, old
         assert headers["Location"] in (new, base + new)
         assert nginx.get(new)[0] == 200
+    for old, new in (
+        ("/?p=1700", "/2026/10/khabar-5/"),
+        ("/?utm_source=whatsapp&p=1700", "/2026/10/khabar-5/"),
+        ("/index.php?page_id=45", "/2026/10/khabar-6/"),
+    ):
+        status, headers, _ = nginx.get(old)
+        assert status == 301, old
+        assert headers["Location"] in (new, base + new), old
+    hindi = f"/2019/05/{quote(HINDI_OLD)}/"
+    for raw in (hindi.encode(), hindi.lower().encode(), hindi_raw_path()):
+        status, location = raw_get(nginx.port, raw)
+        assert status == 301, raw
+        assert location in ("/2026/10/khabar-3/", base + "/2026/10/khabar-3/")
+    for other in ("/?p=17001", "/?xp=1700", "/?page_id=45"):
+        assert nginx.get(other)[0] == 200, other  # the home page
     status, _, body = nginx.get("/2026/10/khabar-4/")
     assert status == 200
     assert "यह खबर वापस ले ली गई है" in body.decode() and WITHDRAW_REASON in body.decode()
@@ -224,10 +420,23 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
     og = next(live(root).glob("2026/10/khabar-1/og-*.jpg"))
     headers = nginx.get(f"/2026/10/khabar-1/{og.name}")[1]
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert nginx.get("/theme/css/site.css")[1]["Cache-Control"] == (
-        "public, max-age=86400"
-    )
-    assert nginx.get("/robots.txt")[2].decode().count("Sitemap: ") == 2
+    # the stylesheet pages link is fingerprinted: a year
+    home = nginx.get("/")[2].decode()
+    css = re.search(r'href="[^"]*(/theme/css/site\.[0-9a-f]{10}\.css)"', home)[1]
+    for path, kind in ((css, "text/css"),):
+        status, headers, body = nginx.get(path, {"Accept-Encoding": "br"})
+        assert status == 200 and headers["Content-Type"].startswith(kind), path
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert headers["Content-Encoding"] == "br"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        digest = hashlib.sha256(brotli.decompress(body)).hexdigest()
+        assert path.split(".")[-2] == digest[:10]
+    assert nginx.get("/theme/css/site.css")[0] == 404
+    headers = nginx.get("/theme/images/logo.png")[1]
+    assert headers["Cache-Control"] == "public, max-age=86400"
+    # the notes are older than 48 hours: no news sitemap, robots.txt names one
+    assert nginx.get("/robots.txt")[2].decode().count("Sitemap: ") == 1
+    assert nginx.get("/news-sitemap.xml")[0] == 404
 
 
 def test_local_folder_target_dry_run_publish_and_rollback(tmp_path, monkeypatch):
@@ -286,10 +495,186 @@ def test_failed_build_publishes_nothing(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "ssh://host", "ssh://host/", "ftp://x/y", "rclone:remote:bucket"]
+    "text",
+    [
+        "",
+        "ssh://host",
+        "ssh://host/",
+        "ftp://x/y",
+        "rclone:remote:bucket",
+        "ssh://-oProxyCommand=touch${IFS}/tmp/x@localhost/srv/x",
+        "ssh://-oProxyCommand=x/srv/x",
+        "ssh://user@host:abc/srv/x",
+        "ssh://user@host:99999/srv/x",
+        "ssh://user@[::1/srv/x",
+        "ssh://user@host/srv/..",
+        "ssh://user@host/srv/../etc/",
+    ],
 )
 def test_unknown_targets_are_refused_clearly(text):
     from scripts.publish.targets import TargetError
 
     with pytest.raises(TargetError, match="publish"):
         parse_target(text)
+
+
+def test_a_changed_stylesheet_gets_a_new_name_and_the_old_one_stays_a_while(
+    site, tmp_path
+):
+    content, root, nginx = site
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    settings = overrides(content.parent, THEME=str(theme))
+
+    def stylesheet() -> str:
+        home = nginx.get("/")[2].decode()
+        return re.search(r'href="[^"]*(/theme/css/site\.[0-9a-f]{10}\.css)"', home)[1]
+
+    publish(PUBLISH, str(root), overrides=settings)
+    first = stylesheet()
+    css = theme / "static/css/site.css"
+    css.write_text(css.read_text() + "\n.naya{color:red}\n")
+    report = publish(PUBLISH, str(root), overrides=settings)
+    second = stylesheet()
+    assert second.lstrip("/") in report.sent
+    assert first.lstrip("/") not in report.deleted  # it is kept
+    assert second != first
+    status, headers, body = nginx.get(second)
+    assert status == 200 and b".naya{color:red}" in body
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # a page fetched just before the switch still finds its stylesheet
+    status, _, body = nginx.get(first, {"Accept-Encoding": "br"})
+    assert status == 200 and b".naya" not in brotli.decompress(body)
+    # one publish later it is gone: old names do not pile up
+    css.write_text(css.read_text() + "\n.aur{color:blue}\n")
+    publish(PUBLISH, str(root), overrides=settings)
+    assert nginx.get(first)[0] == 404
+    assert nginx.get(second)[0] == 200
+
+
+def test_rollback_history_skips_a_switch_that_never_happened():
+    def s(action, before, after):
+        return Switch("2026-11-29T06:00:00+05:30", action, before, after)
+
+    history = [s("publish", None, "a"), s("publish", "a", "b"), s("publish", "b", "c")]
+    # killed between the history line and the switch: c never went live
+    assert live_stack(history, "b") == ["a", "b"]
+    history.append(s("publish", "b", "d"))
+    assert live_stack(history, "d") == ["a", "b", "d"]
+    history.append(s("rollback", "d", "b"))
+    assert live_stack(history, "b") == ["a", "b"]
+    text = "".join(
+        f"{x.time}\t{x.action}\t{x.before or '-'}\t{x.after}\n"
+        for x in [Switch("t", "publish", None, "20261129T000000Z")]
+    )
+    torn = "t\tpublish\t20261129T000000Z\t2026112"
+    assert [x.after for x in parse_history(text + torn)] == ["20261129T000000Z"]
+
+
+def test_addresses_of_a_killed_publish_are_settled_by_the_next(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    ledger_path = content / "registry/published-urls.tsv"
+    publish_to(content, str(root))
+    # killed after its switch (the history has a switch after its build):
+    # its addresses went live and are recorded
+    switched = read_state(parse_target(str(root))).history[-1].time
+    before = "2026-10-01T00:00:00+05:30"
+    assert before < switched
+    row = (before, "2026/10/purana-pata/", "notes/2026/10/n1.md", "2026-10-01")
+    ledger.write_pending(ledger_path, str(root), [row])
+    publish_to(content, str(root))
+    assert "\t2026/10/purana-pata/\t" in ledger_text(content)
+    page = (live(root) / "2026/10/purana-pata/index.html").read_text()
+    assert "https://news.example.org/2026/10/khabar-1/" in page
+    # killed before any switch (none since its build): nothing is recorded
+    later = "2099-01-01T00:00:00+05:30"
+    row = (later, "2026/10/kabhi-nahin/", "notes/2026/10/n2.md", "2026-10-02")
+    ledger.write_pending(ledger_path, str(root), [row])
+    # and one killed on its way to another target, which never went live
+    other = str(tmp_path / "other")
+    row = (before, "2026/10/doosra-pata/", "notes/2026/10/n3.md", "2026-10-03")
+    ledger.write_pending(ledger_path, other, [row])
+    publish_to(content, str(root))
+    assert "kabhi-nahin" not in ledger_text(content)
+    assert not ledger.pending_path(ledger_path, str(root)).exists()
+    # another target's pending addresses are left for its next publish
+    assert "doosra-pata" not in ledger_text(content)
+    assert ledger.pending_path(ledger_path, other).is_file()
+    # a damaged pending file stops the publish with what to do
+    ledger.pending_path(ledger_path, other).write_text("# target\tx\nnot a row\n")
+    with pytest.raises(PublishError, match="cannot be read") as stopped:
+        publish_to(content, other)
+    assert ":2:" in str(stopped.value) and "delete the file" in str(stopped.value)
+
+
+def test_a_failed_after_command_says_the_new_release_is_live(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    first = publish_to(content, str(root))
+    failing = overrides(tmp_path, PUBLISH_AFTER="echo no reload >&2; exit 3")
+    with pytest.raises(PublishError) as stopped:
+        publish(PUBLISH, str(root), overrides=failing)
+    message = stopped.value.stopped()
+    second = live(root).name
+    assert second != first.release
+    assert f"{second} is live at {root}" in message and "no reload" in message
+    assert "unchanged" not in message and "exit 3" in message
+    with pytest.raises(PublishError) as stopped:
+        publish(PUBLISH, str(root), rollback=True, overrides=failing)
+    assert live(root).name == first.release
+    assert f"{first.release} is live at {root}" in stopped.value.stopped()
+
+
+def test_targets_that_reach_a_tool_as_an_option_are_refused_before_building():
+    from scripts.publish import rclone
+    from scripts.publish.targets import TargetError
+
+    with pytest.raises(TargetError, match="rclone:REMOTE:PATH"):
+        rclone.parse("rclone:--help:x")
+    assert parse_target("~/bulletin").path == str(Path.home() / "bulletin")
+
+
+@pytest.mark.parametrize("inside", [".", "content", "scripts/x"])
+def test_a_folder_target_inside_the_project_is_refused(inside, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(PublishError, match="is inside"):
+        publish(PUBLISH, inside, dry_run=True)
+    assert not (ROOT / inside / "releases").exists()
+
+
+def test_ctrl_c_during_an_upload_says_what_is_live(site, sshd):
+    content, root, _nginx = site
+    to = sshd.target(root)
+    first = publish_to(content, to)
+    script = (
+        "import json, sys\n"
+        "from scripts.publish import PublishError, publish\n"
+        "try:\n"
+        "    publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
+        "except PublishError as e:\n"
+        "    print(e.stopped())\n"
+    )
+    env = {**os.environ, "BULLETIN_RSYNC_OPTIONS": "--bwlimit=8"}
+    settings = json.dumps(overrides(content.parent, SITENAME="बदला हुआ नाम"))
+    upload = subprocess.Popen(
+        [sys.executable, "-c", script, PUBLISH, to, settings],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    wait_for_upload(root, upload)
+    os.kill(upload.pid, signal.SIGINT)
+    out, _ = upload.communicate(timeout=60)
+    assert f"interrupted (Ctrl-C). The live site at {to} is {first.release}" in out
+    assert "Traceback" not in out
+    assert live(root).name == first.release
+    assert not (root / ".publish-lock").is_symlink()  # released on the way out

@@ -204,11 +204,38 @@ def test_bad_redirect_lines_are_named(tmp_path):
     assert isinstance(failed.value.__cause__, ContentError)
 
 
-def test_torn_ledger_line_is_ignored_and_cut(published):
+def test_redirects_from_any_address_the_build_writes_are_refused(tmp_path):
+    content = new_content(tmp_path, {"2026/10/namli.md": note_text()})
+    taken = [
+        "khoj/",  # search
+        "archive/",
+        "2026/10/",  # a month's archive
+        "tag/",
+        "feeds/",  # the feeds page
+    ]
+    clashing = ["feeds/all.rss.xml/", "theme/"]
+    lines = [f"{old}\t{OLD}" for old in taken + clashing]
+    lines.append("2019/05/khoj-purana/\tkhoj/")  # to the search page: fine
+    (content / RECORD["redirects"]).write_text("\n".join(lines) + "\n")
+    with pytest.raises(BuildFailed) as failed:
+        publish(content, tmp_path / "output")
+    message = str(failed.value)
+    assert "overwritten" not in message
+    for number, old in enumerate(taken, start=1):
+        assert f"redirects.tsv:{number}: /{old} is a page of this build" in message
+    assert "redirects.tsv:6: /feeds/all.rss.xml/ would clash with " in message
+    assert "/feeds/all.rss.xml, which the build writes itself" in message
+    assert "redirects.tsv:7: /theme/ would clash with /theme/," in message
+    assert "redirects.tsv:8" not in message
+    assert not (content / RECORD["ledger"]).exists()
+
+
+def test_torn_ledger_line_is_ignored_cut_and_kept(published, caplog):
     content, output = published
     path = content / RECORD["ledger"]
     whole = path.read_bytes()
-    path.write_bytes(whole + b"2026-11-28T10:00:00+05:30\t2026/10/adh")
+    torn = b"2026-11-28T10:00:00+05:30\t2026/10/adh"
+    path.write_bytes(whole + torn)
     assert sorted(ledger_urls(content)) == sorted(
         r.url for r in ledger.parse(whole, path).records
     )
@@ -217,6 +244,17 @@ def test_torn_ledger_line_is_ignored_and_cut(published):
     data = path.read_bytes()
     assert data.startswith(whole) and b"adh" not in data
     assert data[len(whole) :].count(b"\n") == 1
+    # the cut line is kept beside the ledger, and the warning names it
+    (copy,) = path.parent.glob("published-urls.tsv.cut-*")
+    assert copy.read_bytes() == torn
+    line = whole.count(b"\n") + 1
+    assert any(
+        f"line {line} of " in r.getMessage()
+        and "published-urls.tsv" in r.getMessage()
+        and copy.name in r.getMessage()
+        for r in caplog.records
+        if r.levelname == "WARNING"
+    ), [r.getMessage() for r in caplog.records]
 
 
 def test_hand_edited_ledger_is_refused(published):
@@ -280,3 +318,7 @@ def test_old_url_of_an_imported_note_redirects(tmp_path):
     assert page.find("link", rel="canonical")["href"] == BASE + OLD
     nginx = (output / "redirects.nginx.map").read_text().splitlines()
     assert nginx == [f'"/2019/05/namli-shivir/" "/{OLD}";']
+    queries = (output / "redirects.query.nginx.map").read_text().splitlines()
+    assert queries == ['"~^/\\?(.*&)?p=123(&|$)" "/2026/10/doosri/";']
+    caddy = (output / "redirects.caddy").read_text()
+    assert "\tpath /\n\tquery p=123\n}\nredir @old_query_1 /2026/10/doosri/" in caddy

@@ -8,8 +8,19 @@ from pathlib import Path
 import pytest
 from support import ROOT
 
+from plugins.core.errors import ContentError
+from plugins.links import ledger
 from plugins.links.ledger import Record
-from plugins.links.plan import parse_redirects, plan_links, site_path_ok
+from plugins.links.plan import (
+    imported_redirects,
+    nginx_map,
+    nginx_query_map,
+    parse_redirects,
+    plan_links,
+    query_redirects,
+    site_path_ok,
+    written,
+)
 from scripts.publish.driver import PublishError, publish
 
 LEDGER = Path("content/registry/published-urls.tsv")
@@ -20,6 +31,11 @@ def record(url: str, note: str, line: int = 1) -> Record:
     return Record("2026-11-01T10:00:00+05:30", url, note, "2026-09-12", line)
 
 
+def pages_at(urls):
+    """The output of a build with a page at each of `urls`."""
+    return written([f"{url}index.html" for url in urls])
+
+
 def test_an_address_is_never_handed_to_another_note_still_here():
     recorded = [record("2026/09/alot-sharab/", "notes/a.md")]
     note_urls = {
@@ -27,7 +43,7 @@ def test_an_address_is_never_handed_to_another_note_still_here():
         "notes/b.md": "2026/09/alot-sharab/",
     }
     plan = plan_links(
-        recorded, [], note_urls, set(note_urls.values()), LEDGER, REDIRECTS
+        recorded, [], note_urls, pages_at(note_urls.values()), LEDGER, REDIRECTS
     )
     assert [(p.path, p.field) for p in plan.problems] == [("notes/b.md", "slug")]
     assert "notes/a.md" in plan.problems[0].message
@@ -37,7 +53,7 @@ def test_a_renamed_note_file_keeps_its_address():
     recorded = [record("2026/09/alot-sharab/", "notes/old-name.md")]
     note_urls = {"notes/new-name.md": "2026/09/alot-sharab/"}
     plan = plan_links(
-        recorded, [], note_urls, set(note_urls.values()), LEDGER, REDIRECTS
+        recorded, [], note_urls, pages_at(note_urls.values()), LEDGER, REDIRECTS
     )
     assert plan.problems == []
 
@@ -49,7 +65,7 @@ def test_an_old_url_cannot_take_an_address_published_for_another_note():
         recorded,
         [],
         note_urls,
-        set(note_urls.values()),
+        pages_at(note_urls.values()),
         LEDGER,
         REDIRECTS,
         imported={"2026/10/alot-naya/": "2026/10/gum/"},
@@ -101,3 +117,77 @@ def test_a_live_release_is_not_a_target(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
     with pytest.raises(PublishError, match="live release"):
         publish(str(ROOT / "publishconf.py"), str(tmp_path / "site" / "current"))
+
+
+@pytest.mark.parametrize(
+    "old_url",
+    [
+        'https://x.example/?p=1";return 200 "x',
+        "https://x.example/?p=1%22",
+        "https://x.example/?p=1\n}",
+        "https://x.example/?p=1 2",
+        "https://x.example/../?p=1",
+        "https://x.example/a b/?p=1",
+        "https://x.example/?p=1&q=2",
+        "https://x.example/x.phpx?p=1",
+        "https://x.example/?=1",
+    ],
+)
+def test_an_old_url_query_never_reaches_a_server_configuration(old_url):
+    assert query_redirects({old_url: "2026/10/a/"}) == {}
+    assert nginx_query_map(query_redirects({old_url: "2026/10/a/"})) == ""
+
+
+def test_wordpress_query_addresses_are_read():
+    found = query_redirects(
+        {
+            "https://x.example/?p=123": "2026/10/a/",
+            "/index.php?page_id=45": "2026/10/b/",
+        }
+    )
+    assert {str(a): url for a, url in found.items()} == {
+        "/?p=123": "2026/10/a/",
+        "/index.php?page_id=45": "2026/10/b/",
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://evil.example/", 'a"b/', "2026/../x/", "x y/", "/2026/10/a/", "%2e%2e/"],
+)
+def test_a_hand_edited_ledger_address_never_reaches_a_server_configuration(url):
+    data = (
+        "# header\n"
+        "2026-11-01T10:00:00+05:30\t2026/10/a/\tnotes/a.md\t2026-10-01\n"
+        f"2026-11-01T10:00:00+05:30\t{url}\tnotes/b.md\t2026-10-01\n"
+    ).encode()
+    with pytest.raises(ContentError) as refused:
+        ledger.parse(data, LEDGER)
+    (problem,) = refused.value.problems
+    assert problem.line == 3 and "not an address of this site" in problem.message
+
+
+def test_old_hindi_addresses_are_kept_decoded_and_bad_ones_reported():
+    found, refused = imported_redirects(
+        {
+            "https://x.example/2019/05/%E0%A4%A8%E0%A4%AE%E0%A4%B2%E0%A5%80/": "a/",
+            "https://x.example/2019/06/नमली": "b/",
+            "https://x.example/2019/07/%22x%22/": "c/",
+            "https://x.example/2019/08/%ff/": "d/",
+            "https://x.example/?p=12": "e/",
+        }
+    )
+    assert found == {"2019/05/नमली/": "a/", "2019/06/नमली/": "b/"}
+    assert refused == [
+        "https://x.example/2019/07/%22x%22/",
+        "https://x.example/2019/08/%ff/",
+    ]
+    assert nginx_map(found).splitlines() == [
+        '"/2019/05/नमली/" "/a/";',
+        '"/2019/06/नमली/" "/b/";',
+    ]
+
+
+def test_an_old_address_longer_than_servers_take_is_refused():
+    assert site_path_ok("a" * 400 + "/")
+    assert not site_path_ok("a" * 600 + "/")

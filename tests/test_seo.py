@@ -73,10 +73,11 @@ def test_sitemap_lists_every_note_with_lastmod_in_ist(site, html_pages):
     assert not any("/share/" in u or "/drafts/" in u for u in lastmod)
 
 
-def test_robots_names_both_sitemaps(site):
+def test_robots_names_the_sitemaps_there_are(site):
     lines = (site / "robots.txt").read_text().splitlines()
     assert f"Sitemap: {BASE}sitemap.xml" in lines
-    assert f"Sitemap: {BASE}news-sitemap.xml" in lines
+    news = (site / "news-sitemap.xml").exists()
+    assert (f"Sitemap: {BASE}news-sitemap.xml" in lines) == news
     assert "User-agent: *" in lines
 
 
@@ -130,6 +131,26 @@ def test_news_sitemap_holds_the_last_48_hours(tmp_path):
     assert news.findtext(f"{NEWS}publication_date") == (
         f"{fresh.replace(' ', 'T')}:00+05:30"
     )
+    robots = (output / "robots.txt").read_text().splitlines()
+    assert f"Sitemap: {BASE}news-sitemap.xml" in robots
+
+
+def test_without_a_recent_note_no_news_sitemap_is_named(tmp_path):
+    old = (datetime.now(IST) - timedelta(hours=50)).strftime("%Y-%m-%d %H:%M")
+    notes = {"a/old.md": note_text(slug="purani-khabar", date=old)}
+    output = tmp_path / "output"
+    build_site(new_content(tmp_path, notes), output)
+    # an empty urlset is invalid against the sitemaps.org schema
+    empty = tmp_path / "empty.xml"
+    empty.write_text(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>',
+        encoding="utf-8",
+    )
+    assert not schema("news-urlset.xsd").validate(etree.parse(str(empty)))
+    assert not (output / "news-sitemap.xml").exists()
+    robots = (output / "robots.txt").read_text().splitlines()
+    assert robots == ["User-agent: *", "Allow: /", f"Sitemap: {BASE}sitemap.xml"]
+    valid(output / "sitemap.xml", "sitemap.xsd")
 
 
 def test_every_note_has_news_article_and_breadcrumbs(html_pages):

@@ -28,6 +28,7 @@ PAGE_REUSE = "plugins.page_reuse"
 LINKS = "plugins.links"
 SEO = "plugins.seo"
 COMPRESS = "plugins.compress"
+ASSETS = "plugins.assets"
 SEARCH = "plugins.search"
 CORE = "plugins.core"
 
@@ -124,9 +125,10 @@ FOLLOWS: dict[str, tuple[str, ...]] = {
     # links writes redirect pages with the theme's templates
     LINKS: (PRESS_NOTES, HINDI_TEXT, TRANSLATIONS),
     SEO: (PRESS_NOTES, LISTINGS),
-    # both work on the written output when the build finishes: the search
-    # index first, so its scripts and data get precompressed copies too
-    COMPRESS: (SEARCH,),
+    # they work on the written output when the build finishes: links writes
+    # its redirect pages and the search index its files first, so they get
+    # precompressed copies too
+    COMPRESS: (SEARCH, LINKS, ASSETS),
     PAGE_REUSE: (PRESS_NOTES, PHOTOS, LISTINGS, FEEDS, WHATSAPP, SEO),
 }
 

@@ -13,18 +13,34 @@ recorded: feed entry ids keep it (plugins/feeds/ids.py), so a corrected
 Append-only: a production build appends the addresses that are new, all in
 one write with an fsync. A crash can leave at most a torn last line (no
 line break): readers ignore it and the next writer cuts it off (rewriting
-the file atomically) before appending. Lines are never edited or removed.
+the file atomically) before appending, after keeping a copy of it beside
+the ledger (as the share ledger does) and naming file, line and copy in a
+warning. Lines are never edited or removed.
+
+`invoke publish` records only what went live: its build writes the
+addresses to a pending file beside the ledger (published-urls.pending.tsv,
+naming the target), and the publish appends them to the ledger once the
+deploy succeeded and removes the file; a failed deploy removes it. A
+pending file left by a publish that was killed is settled by the next
+publish (plugins' callers decide whether it went live, see
+scripts/publish/driver.py).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.files import write_atomic
 from plugins.core.messages import _
-from plugins.whatsapp.ledger import append, clean
+from plugins.whatsapp.ledger import append, clean, keep_cut
+
+from .paths import clean_path
+
+logger = logging.getLogger(__name__)
 
 HEADER = (
     "# Published note addresses: every note URL a production build has put\n"
@@ -93,6 +109,17 @@ def parse(data: bytes, path: Path) -> Ledger:
                     num=COLUMNS,
                 ),
             )
+        if clean_path(cells[1]) != cells[1]:
+            raise _problem(
+                path,
+                number,
+                _(
+                    "'%(url)s' is not an address of this site (folders of "
+                    "letters, digits and ._~+- ending in /); the file was "
+                    "changed by hand: restore it from version control",
+                    url=cells[1],
+                ),
+            )
         records.append(Record(cells[0], cells[1], cells[2], cells[3], number))
     return Ledger(records, whole, len(data))
 
@@ -123,6 +150,77 @@ def record(path: Path, new: list[tuple[str, str, str, str]]) -> int:
     if not path.exists():
         write_atomic(path, HEADER.encode("utf-8"), durable=True)
     elif ledger.size < ledger.data_size:
-        write_atomic(path, path.read_bytes()[: ledger.size], durable=True)
+        cut_torn_line(path, ledger.size)
     append(path, format_records(fresh))
     return len(fresh)
+
+
+def cut_torn_line(path: Path, size: int) -> None:
+    """Cut the torn tail after `size` bytes off, keeping a copy of it."""
+    data = path.read_bytes()
+    kept = keep_cut(path, data[size:])
+    logger.warning(
+        "%s",
+        _(
+            "links: line %(line)s of %(ledger)s was unfinished (a write that "
+            "was interrupted); it was cut off and kept in %(copy)s",
+            line=data[:size].count(b"\n") + 1,
+            ledger=display_path(path),
+            copy=display_path(kept),
+        ),
+    )
+    write_atomic(path, data[:size], durable=True)
+
+
+PENDING_PART = ".pending-"
+PENDING_TARGET = "# target\t"
+
+
+def pending_path(path: Path, target: str) -> Path:
+    """published-urls.tsv -> published-urls.pending-<hash of the target>.tsv:
+    one file per target, so publishes to two targets never settle each
+    other's addresses.
+    """
+    key = hashlib.blake2b(target.encode("utf-8"), digest_size=6).hexdigest()
+    return path.with_name(path.name.removesuffix(".tsv") + PENDING_PART + key + ".tsv")
+
+
+def write_pending(
+    path: Path, target: str, rows: list[tuple[str, str, str, str]]
+) -> None:
+    """The addresses a publish to `target` will put online (not yet live)."""
+    text = PENDING_TARGET + clean(target) + "\n" + format_records(rows)
+    write_atomic(pending_path(path, target), text.encode("utf-8"), durable=True)
+
+
+def read_pending(path: Path, target: str) -> list[tuple[str, str, str, str]] | None:
+    """The addresses of a publish to `target` not settled yet, if any."""
+    pending = pending_path(path, target)
+    try:
+        data = pending.read_bytes()
+    except FileNotFoundError:
+        return None
+    _target, _nl, rest = data.partition(b"\n")
+    try:
+        found = parse(rest, pending)
+    except ContentError as e:
+        raise ContentError(
+            [
+                Problem(p.path, p.line + 1 if p.line else p.line, p.field, p.message)
+                for p in e.problems
+            ]
+        ) from None
+    return [(r.time, r.url, r.note, r.day) for r in found.records]
+
+
+def confirm_pending(path: Path, target: str) -> int:
+    """The publish went live: record its addresses, then drop the pending file."""
+    rows = read_pending(path, target)
+    added = record(path, rows) if rows else 0
+    discard_pending(path, target)
+    return added
+
+
+def discard_pending(path: Path, target: str) -> None:
+    """The publish did not go live: its addresses are not recorded."""
+    pending_path(path, target).unlink(missing_ok=True)

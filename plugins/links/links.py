@@ -16,6 +16,7 @@ from pelican.generators import Generator
 
 from plugins.core import contract as c
 from plugins.core.errors import ContentError, Problem
+from plugins.core.messages import _
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.dates import IST, to_ist
@@ -23,12 +24,16 @@ from plugins.hindi_text.dates import IST, to_ist
 from . import ledger
 from .plan import (
     ManualRedirect,
+    QueryAddress,
     caddy_redirects,
     imported_redirects,
     netlify_redirects,
     nginx_map,
+    nginx_query_map,
     parse_redirects,
     plan_links,
+    query_redirects,
+    written,
 )
 
 logger = logging.getLogger(__name__)
@@ -39,9 +44,14 @@ DEFAULTS = {
     "redirects": "registry/redirects.tsv",
     # production builds (publishconf.py) record what they publish
     "record": False,
+    # `invoke publish` sets the target: the addresses go to a pending file,
+    # recorded once the deploy succeeded (ledger.py)
+    "pending_target": "",
 }
 # Redirect lists for web servers, written into the output root.
 NGINX_MAP = "redirects.nginx.map"
+# old addresses with a query (WordPress /?p=123): matched on "$uri?$args"
+NGINX_QUERY_MAP = "redirects.query.nginx.map"
 CADDY_REDIRECTS = "redirects.caddy"
 STATIC_HOST_REDIRECTS = "_redirects"
 
@@ -59,58 +69,90 @@ def note_pages(context: dict) -> list:
     return [*context.get("articles", ()), *context.get("hidden_articles", ())]
 
 
-def known_pages(settings: dict, context: dict) -> set[str]:
-    """Addresses of the pages this build writes that a redirect may point to."""
-    registry = context[c.REGISTRY]
-    pages = {"", settings["THANAS_URL"], settings["CATEGORIES_URL"]}
-    pages |= {n.url for n in note_pages(context)}
-    pages |= {p.url for p in context.get("pages", ())}
-    pages |= {t.url for t in registry.thanas}
-    pages |= {c.url for c in registry.categories}
-    return pages
+def output_files(output: Path) -> list[str]:
+    """Every file the build wrote so far, relative with /."""
+    return [
+        p.relative_to(output).as_posix() for p in output.rglob("*") if not p.is_dir()
+    ]
+
+
+# Builds whose redirects are planned when the output is complete, by
+# output folder (each build writes into a staging folder of its own).
+WAITING: dict[str, LinksGenerator] = {}
 
 
 class LinksGenerator(Generator):
-    """Plans redirects (or stops the build), writes them, records the ledger."""
+    """Plans redirects (or stops the build), writes them, records the ledger.
+
+    The plan needs every address the build writes (search, feeds, tag and
+    archive pages, static files…): it is made from the output folder once
+    every generator has written it (on `finalized`, before the search index
+    and the compressed copies are made), and not from a list of its own.
+    """
 
     def generate_context(self):
         conf = plugin_settings(self.settings)
         self.conf = conf
-        ledger_path = content_file(self.settings, conf["ledger"])
-        redirects_path = content_file(self.settings, conf["redirects"])
-        manual: list[ManualRedirect] = []
-        problems: list[Problem] = []
-        if redirects_path.is_file():
-            manual, problems = parse_redirects(
-                redirects_path.read_text(encoding="utf-8"), redirects_path
+        self.ledger_path = content_file(self.settings, conf["ledger"])
+        self.redirects_path = content_file(self.settings, conf["redirects"])
+        self.manual: list[ManualRedirect] = []
+        # reported with the plan's problems, all in one message
+        self.problems: list[Problem] = []
+        if self.redirects_path.is_file():
+            self.manual, self.problems = parse_redirects(
+                self.redirects_path.read_text(encoding="utf-8"), self.redirects_path
             )
-        notes = note_pages(self.context)
-        recorded = ledger.read(ledger_path)
-        first_days = recorded.first_days()
-        for note in notes:
+        self.recorded = ledger.read(self.ledger_path)
+        first_days = self.recorded.first_days()
+        for note in note_pages(self.context):
             day = first_days.get(getattr(note, "note_file", ""))
             setattr(note, c.FIRST_DAY, date.fromisoformat(day) if day else None)
-        plan = plan_links(
-            recorded.records,
-            manual,
-            {n.note_file: n.url for n in notes if getattr(n, "note_file", None)},
-            known_pages(self.settings, self.context),
-            ledger_path,
-            redirects_path,
-            imported_redirects(
-                {n.old_url: n.url for n in notes if getattr(n, "old_url", "")}
-            ),
-        )
-        problems += plan.problems
-        if problems:
-            raise ContentError(problems)
-        self.redirects = plan.redirects
 
     def generate_output(self, writer):
+        self.writer = writer
+        WAITING[str(Path(self.output_path).resolve())] = self
+
+    def finish(self) -> None:
+        """Plan with the complete output; write redirects; record the ledger."""
+        output = Path(self.output_path)
+        notes = note_pages(self.context)
+        old_urls = {n.old_url: n for n in notes if getattr(n, "old_url", "")}
+        imported, refused = imported_redirects({u: n.url for u, n in old_urls.items()})
+        for old_url in refused:
+            logger.warning(
+                "%s",
+                _(
+                    "links: %(note)s: old_url %(url)s cannot be redirected (an "
+                    "address of folders of letters, digits and ._~+- is needed, "
+                    "or a query like ?p=123); shared links to it will not lead "
+                    "to the note",
+                    note=getattr(old_urls[old_url], "note_file", "?"),
+                    url=old_url,
+                ),
+            )
+        plan = plan_links(
+            self.recorded.records,
+            self.manual,
+            {n.note_file: n.url for n in notes if getattr(n, "note_file", None)},
+            written(output_files(output)),
+            self.ledger_path,
+            self.redirects_path,
+            imported,
+        )
+        if self.problems or plan.problems:
+            raise ContentError(self.problems + plan.problems)
+        queries = query_redirects({u: n.url for u, n in old_urls.items()})
+        self.write_redirects(plan.redirects, queries)
+        if self.conf["record"] or self.conf["pending_target"]:
+            self.record()
+
+    def write_redirects(
+        self, redirects: dict[str, str], queries: dict[QueryAddress, str]
+    ) -> None:
         base = site_base(self.settings)
         template = self.get_template("redirect")
-        for old, new in sorted(self.redirects.items()):
-            writer.write_file(
+        for old, new in sorted(redirects.items()):
+            self.writer.write_file(
                 f"{old}index.html",
                 template,
                 self.context,
@@ -119,14 +161,13 @@ class LinksGenerator(Generator):
                 target_url=canonical_url(base, new),
             )
         output = Path(self.output_path)
-        for name, render in (
-            (NGINX_MAP, nginx_map),
-            (CADDY_REDIRECTS, caddy_redirects),
-            (STATIC_HOST_REDIRECTS, netlify_redirects),
+        for name, text in (
+            (NGINX_MAP, nginx_map(redirects)),
+            (NGINX_QUERY_MAP, nginx_query_map(queries)),
+            (CADDY_REDIRECTS, caddy_redirects(redirects, queries)),
+            (STATIC_HOST_REDIRECTS, netlify_redirects(redirects)),
         ):
-            (output / name).write_text(render(self.redirects), encoding="utf-8")
-        if self.conf["record"]:
-            self.record()
+            (output / name).write_text(text, encoding="utf-8")
 
     def record(self) -> None:
         now = datetime.now(IST).replace(microsecond=0).isoformat()
@@ -135,9 +176,20 @@ class LinksGenerator(Generator):
             for n in note_pages(self.context)
             if getattr(n, "note_file", None)
         ]
-        path = content_file(self.settings, self.conf["ledger"])
-        added = ledger.record(path, sorted(rows, key=lambda r: r[1]))
+        path = self.ledger_path
+        rows.sort(key=lambda r: r[1])
+        if self.conf["pending_target"]:
+            ledger.write_pending(path, self.conf["pending_target"], rows)
+            logger.info("links: %d note addresses pending the publish", len(rows))
+            return
+        added = ledger.record(path, rows)
         logger.info("links: %d new note addresses recorded in %s", added, path)
+
+
+def on_finalized(pelican) -> None:
+    generator = WAITING.pop(str(Path(pelican.output_path).resolve()), None)
+    if generator is not None:
+        generator.finish()
 
 
 def get_generators(pelican):
@@ -151,3 +203,4 @@ def on_initialized(pelican) -> None:
 def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(on_finalized)

@@ -10,26 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import urlsplit
 
 from plugins.core.errors import Problem, display_path
 from plugins.core.messages import _
 
 from .ledger import Record
+from .paths import clean_path, site_path_ok
 
-# A site path as it appears after the host: no scheme, no query, ends in /.
-PATH_RE = re.compile(r"^(?:[A-Za-z0-9._~%+-]+/)*$")
-DOT_SEGMENTS = {".", ".."}
-
-
-def site_path_ok(path: str) -> bool:
-    """A path of folders ending in /, with no `.` or `..` segment (also
-    percent-encoded): it names one place inside the site.
-    """
-    if not PATH_RE.match(path):
-        return False
-    return not any(unquote(seg) in DOT_SEGMENTS for seg in path.split("/"))
-
+__all__ = ["clean_path", "site_path_ok"]
 
 TAB = "<TAB>"
 
@@ -39,6 +28,38 @@ class ManualRedirect:
     old: str
     new: str
     line: int
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the build wrote into the output, as site addresses."""
+
+    pages: frozenset[str]  # 'x/y/' for x/y/index.html, '' for index.html
+    files: frozenset[str]  # every file, 'feeds/all.rss.xml'
+    folders: frozenset[str]  # every folder, 'feeds/'
+
+    def blocking(self, old: str) -> str | None:
+        """The build's own file or folder a redirect page at `old` (which is
+        not a page) would clash with, if any.
+        """
+        parts = old.rstrip("/").split("/")
+        for n in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:n])
+            if prefix in self.files:
+                return prefix
+        return old if old in self.folders else None
+
+
+def written(paths: list[str]) -> Written:
+    """Written from the output's file paths (relative, with /)."""
+    pages, folders = set(), set()
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        if name == "index.html":
+            pages.add(folder + "/" if folder else "")
+        parts = path.split("/")[:-1]
+        folders |= {"/".join(parts[: n + 1]) + "/" for n in range(len(parts))}
+    return Written(frozenset(pages), frozenset(paths), frozenset(folders))
 
 
 @dataclass
@@ -63,8 +84,12 @@ def parse_redirects(text: str, path: Path) -> tuple[list[ManualRedirect], list]:
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
-        old, new = (site_path(c) for c in cells) if len(cells) == 2 else ("", "")
-        if len(cells) != 2 or not site_path_ok(old) or not site_path_ok(new):
+        old, new = (
+            (clean_path(site_path(c)) for c in cells)
+            if len(cells) == 2
+            else (None, None)
+        )
+        if old is None or new is None:
             problems.append(
                 Problem(
                     shown,
@@ -83,18 +108,76 @@ def parse_redirects(text: str, path: Path) -> tuple[list[ManualRedirect], list]:
     return redirects, problems
 
 
-def imported_redirects(old_urls: dict[str, str]) -> dict[str, str]:
+def imported_redirects(old_urls: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     """{old path: note URL} from notes' `old_url` (written by `invoke ingest`
-    for WordPress posts); addresses with a query (?p=12) cannot be files and
-    are left out.
+    for WordPress posts), and the old_url values that cannot be redirected.
+    Addresses with a query (?p=12) cannot be files: query_redirects gives
+    them to the web servers.
     """
-    found = {}
+    found, refused = {}, []
     for old_url, url in old_urls.items():
+        if query_address(old_url) is not None:
+            continue
         old = site_path(old_url)
         if old and not old.endswith("/"):
             old += "/"
-        if site_path_ok(old) and old:
-            found[old] = url
+        cleaned = clean_path(old)
+        if cleaned:
+            found[cleaned] = url
+        else:
+            refused.append(old_url)
+    return found, refused
+
+
+# An old address with a query, as WordPress writes them without pretty
+# permalinks: /?p=123, /?page_id=45, /index.php?p=123. One key=value of
+# plain characters: it becomes part of a server's configuration.
+QUERY_PART_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@dataclass(frozen=True, order=True)
+class QueryAddress:
+    path: str  # site path without the leading /: '' or 'index.php'
+    key: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"/{self.path}?{self.key}={self.value}"
+
+
+def query_path_ok(path: str) -> bool:
+    """A folder ('', '2019/') or a .php file in one ('index.php')."""
+    folder, _, name = path.rpartition("/")
+    if clean_path(folder + "/" if folder else "") != (folder + "/" if folder else ""):
+        return False
+    stem = name.removesuffix(".php")
+    return name == "" or (name != stem and bool(QUERY_PART_RE.match(stem)))
+
+
+def query_address(old_url: str) -> QueryAddress | None:
+    """'https://old.example/?p=123' -> QueryAddress('', 'p', '123'), or None."""
+    parts = urlsplit(old_url.strip())
+    if not parts.query or parts.fragment:
+        return None
+    key, eq, value = parts.query.partition("=")
+    path = parts.path.lstrip("/")
+    if not (eq and QUERY_PART_RE.match(key) and QUERY_PART_RE.match(value)):
+        return None
+    if not query_path_ok(path):
+        return None
+    return QueryAddress(path, key, value)
+
+
+def query_redirects(old_urls: dict[str, str]) -> dict[QueryAddress, str]:
+    """{old address with a query: note URL} from notes' `old_url`: these are
+    redirected by the shipped web server configurations (a query cannot be
+    a file, so there is no redirect page for hosts without configuration).
+    """
+    found = {}
+    for old_url, url in old_urls.items():
+        address = query_address(old_url)
+        if address is not None:
+            found[address] = url
     return found
 
 
@@ -127,7 +210,7 @@ def imported_plan(
     imported: dict[str, str],
     owners: dict[str, Record],
     note_urls: dict[str, str],
-    pages: set[str],
+    built: Written,
     plan: LinkPlan,
     ledger_shown: str,
 ) -> list:
@@ -152,7 +235,7 @@ def imported_plan(
                     ),
                 )
             )
-        elif old not in pages:
+        elif old not in built.pages and not built.blocking(old):
             plan.redirects[old] = new
     return problems
 
@@ -161,17 +244,19 @@ def plan_links(
     recorded: list[Record],
     manual: list[ManualRedirect],
     note_urls: dict[str, str],
-    pages: set[str],
+    built: Written,
     ledger_path: Path,
     redirects_path: Path,
     imported: dict[str, str] | None = None,
 ) -> LinkPlan:
     """Redirects for every old address, and a problem for each that would break.
 
-    note_urls: note file -> its URL in this build; pages: every URL this
-    build writes a page for (notes, withdrawn notes, lists, static pages);
-    imported: old WordPress path -> the note's URL (notes' `old_url`).
+    note_urls: note file -> its URL in this build; built: what the build
+    wrote (every page: notes, withdrawn notes, lists, search, feeds, static
+    pages; and every other file); imported: old WordPress path -> the
+    note's URL (notes' `old_url`).
     """
+    pages = built.pages
     plan = LinkPlan()
     # The note each address was first published for: an address is never
     # handed to another note while that note is still in the bulletin.
@@ -181,7 +266,7 @@ def plan_links(
     plan.problems += taken_addresses(owners, note_urls)
     ledger_shown = display_path(ledger_path)
     plan.problems += imported_plan(
-        imported or {}, owners, note_urls, pages, plan, ledger_shown
+        imported or {}, owners, note_urls, built, plan, ledger_shown
     )
     shown = display_path(redirects_path)
     for m in manual:
@@ -194,6 +279,20 @@ def plan_links(
                     _(
                         "/%(old)s is a page of this build; remove this redirect",
                         old=m.old,
+                    ),
+                )
+            )
+        elif clash := built.blocking(m.old):
+            plan.problems.append(
+                Problem(
+                    shown,
+                    m.line,
+                    None,
+                    _(
+                        "/%(old)s would clash with /%(path)s, which the build "
+                        "writes itself; remove this redirect",
+                        old=m.old,
+                        path=clash,
                     ),
                 )
             )
@@ -245,10 +344,28 @@ def nginx_map(redirects: dict[str, str]) -> str:
     return "".join(f'"/{old}" "/{new}";\n' for old, new in sorted(redirects.items()))
 
 
-def caddy_redirects(redirects: dict[str, str]) -> str:
+def nginx_query_map(redirects: dict[QueryAddress, str]) -> str:
+    """Lines for an nginx `map "$uri?$args" …` block, one regular expression
+    each: the key among other query arguments (utm_source=… from a share).
+    """
     return "".join(
-        f"redir /{old} /{new} permanent\n" for old, new in sorted(redirects.items())
+        f'"~^/{re.escape(a.path)}\\?(.*&)?{a.key}={a.value}(&|$)" "/{new}";\n'
+        for a, new in sorted(redirects.items())
     )
+
+
+def caddy_redirects(
+    redirects: dict[str, str], queries: dict[QueryAddress, str] | None = None
+) -> str:
+    lines = [
+        f"redir /{old} /{new} permanent\n" for old, new in sorted(redirects.items())
+    ]
+    for n, (a, new) in enumerate(sorted((queries or {}).items()), start=1):
+        lines.append(
+            f"@old_query_{n} {{\n\tpath /{a.path}\n\tquery {a.key}={a.value}\n}}\n"
+            f"redir @old_query_{n} /{new} permanent\n"
+        )
+    return "".join(lines)
 
 
 def netlify_redirects(redirects: dict[str, str]) -> str:

@@ -147,8 +147,11 @@ class SeoGenerator(Generator):
             now,
             self.conf["news_hours"],
         )
-        files[NEWS_PATH] = news_sitemap(news, self.settings["SITENAME"])
-        files[ROBOTS_PATH] = robots_txt(base)
+        # no note in the last hours: no news sitemap (an empty one is
+        # invalid) and robots.txt does not name it
+        if news:
+            files[NEWS_PATH] = news_sitemap(news, self.settings["SITENAME"])
+        files[ROBOTS_PATH] = robots_txt(base, bool(news))
         for rel, data in files.items():
             (output / rel).write_bytes(data)
         logger.info(

@@ -95,6 +95,11 @@ def recent(entries: list[NewsEntry], now: datetime, hours: int) -> list[NewsEntr
 
 
 def news_sitemap(entries: list[NewsEntry], publication: str) -> bytes:
+    """The Google News sitemap of `entries` (at least one: the sitemaps.org
+    schema requires a <url>, so with no recent note none is written).
+    """
+    if not entries:
+        raise ValueError("a news sitemap needs at least one entry")
     nsmap = {None: SITEMAP_NS, "news": NEWS_NS}
     root = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=nsmap)
     for e in entries:
@@ -109,12 +114,12 @@ def news_sitemap(entries: list[NewsEntry], publication: str) -> bytes:
     return _xml(root)
 
 
-def robots_txt(base_url: str) -> bytes:
-    """Everything may be crawled; both sitemaps named by absolute URL."""
+def robots_txt(base_url: str, news: bool) -> bytes:
+    """Everything may be crawled; the sitemaps named by absolute URL (the
+    news sitemap only when there is one).
+    """
     base = base_url.rstrip("/")
+    named = [SITEMAP_PATH, NEWS_PATH] if news else [SITEMAP_PATH]
     return (
-        "User-agent: *\n"
-        "Allow: /\n"
-        f"Sitemap: {base}/{SITEMAP_PATH}\n"
-        f"Sitemap: {base}/{NEWS_PATH}\n"
+        "User-agent: *\nAllow: /\n" + "".join(f"Sitemap: {base}/{n}\n" for n in named)
     ).encode()

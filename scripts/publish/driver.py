@@ -4,6 +4,11 @@ A failed build uploads nothing; a failed or killed upload leaves `current`
 as it was (the new release is never switched in). After the switch, the
 oldest releases beyond PUBLISH_KEEP are removed and PUBLISH_AFTER (e.g. a
 web server reload, which reads the new redirect list) runs at the target.
+
+A publish or rollback to a folder or server holds the target's lock
+(lock.py) from before the build to the end. The note addresses a publish
+puts online are recorded in the ledger of published addresses only once
+the deploy succeeded (plugins/links/ledger.py: pending, then confirmed).
 """
 
 from __future__ import annotations
@@ -15,16 +20,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from plugins.core.errors import BuildFailed, display_path
+from plugins.core.errors import BuildFailed, ContentError, display_path
 from plugins.core.messages import _
+from plugins.links import ledger
+from plugins.links.links import content_file
+from plugins.links.links import plugin_settings as links_settings
 from scripts.build import build, load_settings
 
-from . import git, rclone, releases
+from . import git, lock, rclone, releases
 from .targets import Target, TargetError, parse_target
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_KEEP = 5
+# the project's folder (a publish into it would publish the code with it)
+CHECKOUT = str(Path(__file__).resolve().parents[2])
 
 
 class PublishError(Exception):
@@ -33,6 +43,31 @@ class PublishError(Exception):
     def stopped(self) -> str:
         """What `invoke publish` tells the desk when it stops."""
         return _("publish stopped, the live site is unchanged:\n%(error)s", error=self)
+
+
+class LiveChanged(PublishError):
+    """Publishing stopped after or while the live site changed (PUBLISH_AFTER
+    failed, or Ctrl-C): the message says which release is live.
+    """
+
+    def stopped(self) -> str:
+        return str(self)
+
+
+def interrupted(target: Target) -> LiveChanged:
+    """Ctrl-C during a publish: say which release is live now."""
+    try:
+        live = releases.read_state(target).current or "-"
+    except TargetError:
+        live = "?"
+    return LiveChanged(
+        _(
+            "publish: interrupted (Ctrl-C). The live site at %(target)s is "
+            "%(release)s; an unfinished upload is cleared by the next publish.",
+            target=target,
+            release=live,
+        )
+    )
 
 
 @dataclass
@@ -116,25 +151,41 @@ def publish(
         refuse_local_target_inside(target, settings)
         keep = int(settings.get("PUBLISH_KEEP", DEFAULT_KEEP))
         after = settings.get("PUBLISH_AFTER", "")
-        if rollback:
-            current, previous = releases.rollback(target)
-            run_after(target, after)
-            return Report(target, "rollback", release=previous, previous=current)
         if dry_run:
             # a dry run records nothing in the ledger of published addresses
-            links = {**settings.get("LINKS", {}), "record": False}
-            overrides["LINKS"] = links
-        result = build(settings_file, overrides)
-        output = str(Path(result.output).resolve())
-        if dry_run:
+            # and changes nothing at the target (so takes no lock)
+            overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
+            result = build(settings_file, overrides)
+            output = str(Path(result.output).resolve())
             sent, deleted = releases.preview(output, target)
             return Report(target, "dry-run", sent=sent, deleted=deleted)
-        upload = releases.upload(output, target, datetime.now(UTC), rsync_extra())
-        releases.switch(target, upload.release)
-        removed = releases.prune(target, max(keep, 2))
-        run_after(target, after)
+        with lock.held(target):
+            if rollback:
+                current, previous = releases.rollback(target)
+                run_after(target, after, previous)
+                return Report(target, "rollback", release=previous, previous=current)
+            ledger_path = settle_leftover(settings, target)
+            overrides["LINKS"] = pending_links(settings, target)
+            upload = None
+            try:
+                result = build(settings_file, overrides)
+                output = str(Path(result.output).resolve())
+                upload = releases.upload(
+                    output, target, datetime.now(UTC), rsync_extra()
+                )
+                releases.switch(target, upload.release)
+            except BaseException:
+                # only a release that `current` points to went live
+                live = upload is not None and went_live(target, upload.release)
+                settle(ledger_path, target, live)
+                raise
+            settle(ledger_path, target, True)
+            removed = releases.prune(target, max(keep, 2))
+            run_after(target, after, upload.release)
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
+    except KeyboardInterrupt:
+        raise interrupted(target) from None
     return Report(
         target,
         "published",
@@ -145,16 +196,95 @@ def publish(
     )
 
 
+def ledger_file(settings: dict) -> Path:
+    return content_file(settings, links_settings(settings)["ledger"])
+
+
+def pending_links(settings: dict, target: object) -> dict:
+    """LINKS for a publish's build: addresses pending until the deploy is done."""
+    return {
+        **settings.get("LINKS", {}),
+        "record": False,
+        "pending_target": str(target),
+    }
+
+
+def went_live(target: Target, release: str) -> bool:
+    try:
+        return releases.read_state(target).current == release
+    except TargetError:
+        return True  # unknown: keep the addresses (never lose one)
+
+
+def settle(ledger_path: Path, target: object, live: bool) -> None:
+    """Record the pending addresses if the publish went live, else drop them."""
+    if live:
+        added = ledger.confirm_pending(ledger_path, str(target))
+        logger.info("publish: %d new note addresses recorded", added)
+    else:
+        ledger.discard_pending(ledger_path, str(target))
+
+
+def settle_leftover(settings: dict, target: object) -> Path:
+    """Settle the pending addresses of an earlier publish to this target that
+    was killed (each target has its own pending file; another target's is
+    left for its next publish).
+
+    A folder or server whose history shows a switch after that build went
+    live (or may have: the history line is written just before the switch);
+    without a switch since, nothing of it went live. A bucket or a branch
+    cannot tell, so the addresses are recorded (a shared link is never given
+    up on a guess: an upload to a bucket may have put some pages online).
+    """
+    path = ledger_file(settings)
+    try:
+        rows = ledger.read_pending(path, str(target))
+    except ContentError as e:
+        raise TargetError(
+            _(
+                "publish: %(file)s holds the note addresses of a publish to "
+                "%(target)s that was stopped, and cannot be read:\n%(error)s\n"
+                "If that publish never went live, delete the file; if it did, "
+                "copy its lines to %(ledger)s. Then publish again.",
+                file=display_path(ledger.pending_path(path, str(target))),
+                target=target,
+                error=e,
+                ledger=display_path(path),
+            )
+        ) from None
+    if rows is None:
+        return path
+    built = min((row[0] for row in rows), default="")
+    if isinstance(target, Target):
+        history = releases.read_state(target).history
+        live = any(s.action == "publish" and s.time >= built for s in history)
+    else:
+        live = True
+    logger.warning(
+        "%s",
+        _(
+            "publish: the publish to %(target)s of %(time)s was stopped before "
+            "it finished; its note addresses are %(what)s",
+            target=target,
+            time=built,
+            what=_("recorded (it went live)") if live else _("not recorded"),
+        ),
+    )
+    settle(path, target, live)
+    return path
+
+
 def refuse_local_target_inside(target: Target, settings: dict) -> None:
     """A folder target may not be, or be inside, the content or output
-    folder (a build replaces the output; content would publish itself), nor
+    folder (a build replaces the output; content would publish itself) or
+    the project's folder, nor
     the live release of another target (TARGET/current), nor the root.
     """
     if target.host:
         return
     folder = Path(target.path).resolve()
-    for name in ("PATH", "OUTPUT_PATH"):
-        inside = Path(settings[name]).resolve()
+    for place in (settings["PATH"], settings["OUTPUT_PATH"], CHECKOUT):
+        inside = Path(place).resolve()
         if folder == inside or inside in folder.parents:
             raise TargetError(
                 _(
@@ -193,13 +323,28 @@ def publish_rclone(
                     target=target,
                 )
             )
+        settings = load_settings(settings_file, overrides)
         if dry_run:
-            settings = load_settings(settings_file, overrides)
             overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
-        result = build(settings_file, overrides)
-        done = rclone.upload(
-            str(Path(result.output).resolve()), target, dry_run, rsync_extra("RCLONE")
-        )
+            result = build(settings_file, overrides)
+            done = rclone.upload(
+                str(Path(result.output).resolve()), target, True, rsync_extra("RCLONE")
+            )
+        else:
+            path = settle_leftover(settings, target)
+            overrides["LINKS"] = pending_links(settings, target)
+            try:
+                result = build(settings_file, overrides)
+                done = rclone.upload(
+                    str(Path(result.output).resolve()),
+                    target,
+                    False,
+                    rsync_extra("RCLONE"),
+                )
+            except (BuildFailed, TargetError):
+                settle(path, target, False)
+                raise
+            settle(path, target, True)
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     return Report(
@@ -233,13 +378,20 @@ def publish_git(
             )
         if dry_run:
             overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
-        output = Path(build(settings_file, overrides).output).resolve()
-        if dry_run:
+            output = Path(build(settings_file, overrides).output).resolve()
             sent, deleted = git.changes(output, target)
         else:
-            sent, deleted = git.publish(
-                output, target, settings.get("PUBLISH_GIT_REMOTE", "origin")
-            )
+            path = settle_leftover(settings, target)
+            overrides["LINKS"] = pending_links(settings, target)
+            try:
+                output = Path(build(settings_file, overrides).output).resolve()
+                sent, deleted = git.publish(
+                    output, target, settings.get("PUBLISH_GIT_REMOTE", "origin")
+                )
+            except (BuildFailed, TargetError):
+                settle(path, target, False)
+                raise
+            settle(path, target, True)
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     return Report(
@@ -251,7 +403,23 @@ def publish_git(
     )
 
 
-def run_after(target: Target, command: str) -> None:
-    if command:
-        logger.info("publish: running at %s: %s", target, command)
+def run_after(target: Target, command: str, release: str) -> None:
+    """Run PUBLISH_AFTER at the target, once `release` is live."""
+    if not command:
+        return
+    logger.info("publish: running at %s: %s", target, command)
+    try:
         target.run(command)
+    except TargetError as e:
+        raise LiveChanged(
+            _(
+                "publish: %(release)s is live at %(target)s, but the command "
+                "to run after the switch (PUBLISH_AFTER) failed:\n%(error)s\n"
+                "Run it at the target by hand (%(command)s), so that the web "
+                "server reads the new release's redirects.",
+                release=release,
+                target=target,
+                error=e,
+                command=command,
+            )
+        ) from e

@@ -73,7 +73,8 @@ class Upload:
 def parse(text: str) -> RcloneTarget:
     remote = text.removeprefix("rclone:")
     name, sep, _path = remote.partition(":")
-    if not sep or not name:
+    # a name starting with - would reach rclone as an option
+    if not sep or not name or name.startswith("-"):
         raise TargetError(
             _(
                 "publish: '%(text)s' must look like %(form)s, e.g. %(example)s "

@@ -3,11 +3,21 @@
     TARGET/releases/<id>/        one published site each (the last few kept)
     TARGET/releases/<id>.partial an upload in progress (or killed): never live
     TARGET/current -> releases/<id>
+    TARGET/history.tsv           every switch: time, action, live before, after
 
 The switch is a rename of a new symlink over `current` (rename(2) is
 atomic), so a reader gets either the old site or the new one, whole. Files
 that did not change are hard links to the previous release (rsync
 --link-dest): only changed files are sent and stored.
+
+Before each switch a line is appended to history.tsv (one write, then
+sync), naming the release live before it and the one after. `--rollback`
+goes back to the release that was live before the current one (not the one
+before it by name: after a rollback and a new publish, that one was never
+live in between). The history is append-only; a line torn by a crash is
+left where it is and skipped; a line whose switch never happened (a crash
+between the line and the switch) is recognised because the next line or
+`current` does not follow from it.
 """
 
 from __future__ import annotations
@@ -15,25 +25,42 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from plugins.core.messages import _
+from plugins.hindi_text.dates import IST
 
 from .targets import Target, TargetError
 
 RELEASES = "releases"
 CURRENT = "current"
+HISTORY = "history.tsv"
 PARTIAL = ".partial"
 ID_RE = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
 # itemized rsync lines of files sent: '>f' (changed or new) on a regular file
 SENT_RE = re.compile(r"^[<>]f")
 
 
+@dataclass(frozen=True)
+class Switch:
+    """One line of history.tsv."""
+
+    time: str
+    action: str  # publish or rollback
+    before: str | None  # the release live before the switch
+    after: str
+
+
 @dataclass
 class State:
     releases: list[str]  # ids, oldest first
     current: str | None
+    history: list[Switch] = field(default_factory=list)
+
+    def live_stack(self) -> list[str]:
+        """Releases that were live, one after another, ending with `current`."""
+        return live_stack(self.history, self.current)
 
 
 @dataclass
@@ -57,18 +84,68 @@ def q(path: str) -> str:
     return shlex.quote(path)
 
 
+def parse_history(text: str) -> list[Switch]:
+    """Whole, well-formed lines of history.tsv (others are skipped)."""
+    found = []
+    for line in text.splitlines(keepends=True):
+        cells = line.rstrip("\n").split("\t")
+        if (
+            not line.endswith("\n")
+            or len(cells) != 4
+            or cells[1] not in ("publish", "rollback")
+            or not ID_RE.match(cells[3])
+            or not (cells[2] == "-" or ID_RE.match(cells[2]))
+        ):
+            continue
+        before = None if cells[2] == "-" else cells[2]
+        found.append(Switch(cells[0], cells[1], before, cells[3]))
+    return found
+
+
+def live_stack(history: list[Switch], current: str | None) -> list[str]:
+    """Replay the history: the releases live one after another, up to
+    `current`. A rollback goes back down the stack; a line whose switch never
+    happened is dropped (the next line starts from another release).
+    """
+    states: list[list[str]] = [[]]
+
+    def ending_with(release: str | None) -> list[str]:
+        for stack in reversed(states):
+            if (stack[-1] if stack else None) == release:
+                return list(stack)
+        return [release] if release else []
+
+    for s in history:
+        stack = ending_with(s.before)
+        if s.action == "publish":
+            stack.append(s.after)
+        else:
+            stack = stack[:-1]
+            while stack and stack[-1] != s.after:
+                stack.pop()
+            stack = stack or [s.after]
+        states.append(stack)
+    return ending_with(current)
+
+
 def read_state(target: Target) -> State:
     root = target.path
     # reads only: a dry run leaves the target as it was
     out = target.run(
         f"(ls -1 {q(root + '/' + RELEASES)} 2>/dev/null || true) && "
-        f"echo '--current--' && (readlink {q(root + '/' + CURRENT)} || true)"
+        f"echo '--current--' && (readlink {q(root + '/' + CURRENT)} || true) && "
+        f"echo '--history--' && (cat {q(root + '/' + HISTORY)} 2>/dev/null || true)"
     )
-    listing, _, current = out.partition("--current--\n")
+    listing, _, rest = out.partition("--current--\n")
+    current, _, history = rest.partition("--history--\n")
     releases = sorted(x for x in listing.split() if ID_RE.match(x))
     link = current.strip()
     current_id = link.rsplit("/", 1)[-1] if link else None
-    return State(releases, current_id if current_id in releases else None)
+    return State(
+        releases,
+        current_id if current_id in releases else None,
+        parse_history(history),
+    )
 
 
 def rsync(
@@ -144,8 +221,35 @@ def upload(
         # what the new release leaves out of the live one
         probe = rsync(output, target, previous, None, True, extra)
         _, deleted = changes(probe.stdout)
+    if previous:
+        kept = keep_linked_assets(target, previous, partial)
+        deleted = [d for d in deleted if d not in kept]
     target.run(f"mv {q(partial)} {q(root + '/' + RELEASES + '/' + rid)}")
     return Upload(rid, sent, deleted)
+
+
+# fingerprinted theme files (plugins/assets), as pages link them
+ASSET_RE = r"theme/[A-Za-z0-9/_.-]*\.[0-9a-f]\{10\}\.\(css\|js\)"
+
+
+def keep_linked_assets(target: Target, previous: str, partial: str) -> set[str]:
+    """Hard-link into the new release the fingerprinted stylesheet and
+    scripts the live release's pages link (home and search page), if the new
+    one has other names: a page a reader or a cache fetched just before the
+    switch (pages are cached for 5 minutes) still finds its stylesheet. Only
+    the live release's own files are kept, so old names do not pile up.
+    Returns the files kept.
+    """
+    out = target.run(
+        f"cd {q(previous)} && "
+        f"for f in $(cat index.html khoj/index.html 2>/dev/null "
+        f"| grep -o '{ASSET_RE}' | sort -u); do "
+        'for c in "$f" "$f.gz" "$f.br"; do '
+        f'if [ -f "$c" ] && [ ! -e {q(partial)}/"$c" ]; then '
+        f'mkdir -p {q(partial)}/"$(dirname "$c")" && ln "$c" {q(partial)}/"$c" '
+        '&& echo "$c"; fi; done; done'
+    )
+    return set(out.split())
 
 
 def preview(output: str, target: Target) -> tuple[list[str], list[str]]:
@@ -160,35 +264,69 @@ def preview(output: str, target: Target) -> tuple[list[str], list[str]]:
     return changes(rsync(output, target, live, None, True, []).stdout)
 
 
-def switch(target: Target, rid: str) -> None:
-    """Make release `rid` live: a new symlink renamed over `current`."""
+def switch(target: Target, rid: str, action: str = "publish") -> None:
+    """Make release `rid` live: note the switch in the history (with the
+    release live before it), then rename a new symlink over `current`.
+    """
     root = target.path
     tmp = f"{root}/.{CURRENT}.new"
+    history = q(f"{root}/{HISTORY}")
+    now = datetime.now(IST).replace(microsecond=0).isoformat()
     target.run(
+        f"before=$(readlink {q(root + '/' + CURRENT)} 2>/dev/null || true); "
+        'before=${before##*/}; [ -n "$before" ] || before=-; '
+        # a torn last line (a crash mid-write) stays on a line of its own
+        f'if [ -s {history} ] && [ -n "$(tail -c1 {history})" ]; '
+        f"then printf '\\n' >> {history}; fi; "
+        f"printf '%s\\t%s\\t%s\\t%s\\n' {q(now)} {q(action)} \"$before\" {q(rid)} "
+        f">> {history} && sync {history} && "
         f"ln -sfn {q(RELEASES + '/' + rid)} {q(tmp)} && "
         f"mv -T {q(tmp)} {q(root + '/' + CURRENT)}"
     )
 
 
 def prune(target: Target, keep: int) -> list[str]:
-    """Remove the oldest releases beyond `keep` (never the live one)."""
+    """Remove the oldest releases beyond `keep`, except the live one and the
+    last `keep` that were live (what --rollback goes back to).
+    """
     state = read_state(target)
-    old = [r for r in state.releases[:-keep] if r != state.current] if keep else []
+    wanted = set(state.live_stack()[-keep:]) if keep else set()
+    old = (
+        [r for r in state.releases[:-keep] if r != state.current and r not in wanted]
+        if keep
+        else []
+    )
     if old:
         paths = " ".join(q(f"{target.path}/{RELEASES}/{r}") for r in old)
         target.run(f"rm -rf {paths}")
     return old
 
 
+def rollback_to(state: State) -> str | None:
+    """The release that was live before the current one and is still kept.
+
+    A target published before the history was kept falls back to the
+    release before the current one by name.
+    """
+    if not state.history:
+        index = state.releases.index(state.current) if state.current else 0
+        return state.releases[index - 1] if index > 0 else None
+    earlier = state.live_stack()[:-1]
+    return next(
+        (r for r in reversed(earlier) if r in state.releases and r != state.current),
+        None,
+    )
+
+
 def rollback(target: Target) -> tuple[str, str]:
-    """Switch `current` to the release before it; return (from, to)."""
+    """Switch `current` to the release live before it; return (from, to)."""
     state = read_state(target)
     if state.current is None:
         raise TargetError(
             _("publish: nothing is published at %(target)s", target=target)
         )
-    index = state.releases.index(state.current)
-    if index == 0:
+    previous = rollback_to(state)
+    if previous is None:
         raise TargetError(
             _(
                 "publish: %(release)s is the oldest release kept at %(target)s; "
@@ -197,6 +335,5 @@ def rollback(target: Target) -> tuple[str, str]:
                 target=target,
             )
         )
-    previous = state.releases[index - 1]
-    switch(target, previous)
+    switch(target, previous, "rollback")
     return state.current, previous

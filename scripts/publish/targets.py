@@ -45,7 +45,7 @@ class Target:
     def run(self, script: str, check: bool = True) -> str:
         """Run a shell script at the target; return its output."""
         argv = (
-            [*self.ssh(), self.host, script]
+            [*self.ssh(), "--", self.host, script]
             if self.host is not None
             else ["sh", "-c", script]
         )
@@ -86,20 +86,7 @@ def parse_target(text: str) -> Target:
         )
     options = tuple(shlex.split(os.environ.get("BULLETIN_SSH_OPTIONS", "")))
     if text.startswith("ssh://"):
-        parts = urlsplit(text)
-        if not parts.hostname or not parts.path.startswith("/") or parts.path == "/":
-            raise TargetError(
-                _(
-                    "publish: '%(text)s' must look like %(example)s (an "
-                    "absolute folder on the server)",
-                    text=text,
-                    example="ssh://user@host/srv/bulletin",
-                )
-            )
-        host = (
-            f"{parts.username}@{parts.hostname}" if parts.username else parts.hostname
-        )
-        return Target(parts.path.rstrip("/"), host, parts.port, options)
+        return parse_ssh(text, options)
     if "://" in text or text.startswith(("rclone:", "git:")):
         raise TargetError(
             _(
@@ -108,4 +95,39 @@ def parse_target(text: str) -> Target:
                 text=text,
             )
         )
-    return Target(os.path.abspath(text))
+    return Target(os.path.abspath(os.path.expanduser(text)))
+
+
+def parse_ssh(text: str, options: tuple[str, ...]) -> Target:
+    """ssh://user@host[:port]/path, refused unless every part is plain: a
+    user or host starting with - would reach ssh as an option, and a path
+    with .. or a port that is not a number is a mistake.
+    """
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+        host_name = parts.hostname
+    except ValueError:
+        parts, host_name, port = urlsplit(""), None, None
+    user = parts.username
+    segments = parts.path.split("/")
+    if (
+        not host_name
+        or host_name.startswith("-")
+        or (user is not None and (not user or user.startswith("-")))
+        or not parts.path.startswith("/")
+        or parts.path == "/"
+        or any(seg in (".", "..") for seg in segments)
+        or parts.query
+        or parts.fragment
+    ):
+        raise TargetError(
+            _(
+                "publish: '%(text)s' must look like %(example)s (an "
+                "absolute folder on the server)",
+                text=text,
+                example="ssh://user@host/srv/bulletin",
+            )
+        )
+    host = f"{user}@{host_name}" if user else host_name
+    return Target(parts.path.rstrip("/"), host, port, options)
