@@ -174,21 +174,24 @@ def template_place(error: BaseException) -> str:
     return f" ({display_path(where.filename)}, line {where.lineno})"
 
 
-def trash_path(output: Path) -> Path:
-    """Where replaced outputs wait to be removed, beside the output."""
-    return output.parent / f".{output.name}.trash"
+def trash_folders(output: Path) -> list[Path]:
+    """Replaced outputs waiting to be removed, beside the output (each in a
+    folder of its own, so a removal never races the next build's move).
+    """
+    return sorted(output.parent.glob(f".{output.name}.trash-*"))
 
 
-def discard(folder: Path, trash: Path) -> None:
-    """Move `folder` into `trash` at once and remove it there in the
-    background: removing ten thousand folders of a replaced output took
-    longer than the rest of a rebuild on a busy machine, and nothing waits
-    for it. Leftovers of an earlier removal that was stopped go too.
+def discard(folder: Path, output: Path) -> None:
+    """Move `folder` out of the way at once and remove it in the background:
+    removing ten thousand folders of a replaced output took longer than the
+    rest of a rebuild on a busy machine, and nothing waits for it. Leftovers
+    of an earlier removal that was stopped go too; nothing stays beside the
+    output once the removal ends.
     """
     if folder.exists():
-        trash.mkdir(exist_ok=True)
-        os.replace(folder, Path(tempfile.mkdtemp(prefix="old-", dir=trash)) / "site")
-    leftovers = [str(p) for p in trash.iterdir()] if trash.is_dir() else []
+        trash = tempfile.mkdtemp(prefix=f".{output.name}.trash-", dir=output.parent)
+        os.replace(folder, Path(trash) / "site")
+    leftovers = [str(p) for p in trash_folders(output)]
     if not leftovers:
         return
     rm = shutil.which("rm")
@@ -210,12 +213,11 @@ def swap_in(staging: Path, output: Path) -> None:
     The replaced output is removed in the background (`discard`).
     """
     previous = previous_path(output)
-    trash = trash_path(output)
-    discard(previous, trash)
+    discard(previous, output)
     if output.exists():
         os.replace(output, previous)
     os.replace(staging, output)
-    discard(previous, trash)
+    discard(previous, output)
 
 
 def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
