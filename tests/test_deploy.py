@@ -22,7 +22,9 @@ import pytest
 from loopback import raw_get, start_nginx, start_sshd, stop
 from support import ROOT, new_content, note_text
 
+from plugins.core.errors import BuildFailed
 from plugins.links import ledger
+from scripts.build import build
 from scripts.publish import PublishError, publish
 from scripts.publish.releases import Switch, live_stack, parse_history, read_state
 from scripts.publish.targets import parse_target
@@ -217,6 +219,29 @@ def test_two_publishes_at_once_the_second_stops_and_names_the_first(site, sshd):
         with pytest.raises(PublishError, match=f"pid {slow.pid}"):
             publish(PUBLISH, to, rollback=True, overrides=overrides(content.parent))
         assert live(root).name == first.release
+    finally:
+        os.killpg(slow.pid, signal.SIGKILL)
+        slow.wait()
+
+
+def test_no_build_replaces_the_output_while_a_publish_uploads_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    content = new_content(tmp_path, NOTES)
+    root = tmp_path / "www"
+    slow = start_slow_publish(content, str(root))
+    try:
+        wait_for_upload(root, slow)
+        output = tmp_path / "output"
+        uploading = output.stat().st_ino
+        # make serve or invoke build in the same checkout meanwhile
+        with pytest.raises(BuildFailed, match="try again"):
+            build(
+                str(ROOT / "pelicanconf.py"),
+                overrides(tmp_path, BUILD_LOCK_WAIT=0),
+            )
+        assert output.stat().st_ino == uploading
+        assert slow.poll() is None
     finally:
         os.killpg(slow.pid, signal.SIGKILL)
         slow.wait()

@@ -16,6 +16,8 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +27,14 @@ from plugins.core.messages import _
 from plugins.links import ledger
 from plugins.links.links import content_file
 from plugins.links.links import plugin_settings as links_settings
-from scripts.build import build, load_settings
+from scripts.build import (
+    LOCK_WAIT,
+    build,
+    build_busy,
+    load_settings,
+    lock_path,
+    site_lock,
+)
 
 from . import git, lock, rclone, releases
 from .targets import Target, TargetError, parse_target
@@ -125,6 +134,19 @@ def rsync_extra(tool: str = "RSYNC") -> list[str]:
     return shlex.split(os.environ.get(f"BULLETIN_{tool}_OPTIONS", ""))
 
 
+@contextmanager
+def output_held(settings: dict) -> Iterator[None]:
+    """Hold the output's build lock from the build to the end of the upload:
+    a build in the same checkout meanwhile (make serve, invoke build, another
+    dry run) would replace the folder being uploaded, and files of two builds
+    could go live together. Such a build waits, as it waits for any build.
+    """
+    output = Path(settings["OUTPUT_PATH"])
+    wait = float(settings.get("BUILD_LOCK_WAIT", LOCK_WAIT))
+    with site_lock(lock_path(output), build_busy(output), wait):
+        yield
+
+
 def publish(
     settings_file: str,
     to: str = "",
@@ -155,9 +177,10 @@ def publish(
             # a dry run records nothing in the ledger of published addresses
             # and changes nothing at the target (so takes no lock)
             overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
-            result = build(settings_file, overrides)
-            output = str(Path(result.output).resolve())
-            sent, deleted = releases.preview(output, target)
+            with output_held(settings):
+                result = build(settings_file, overrides)
+                output = str(Path(result.output).resolve())
+                sent, deleted = releases.preview(output, target)
             return Report(target, "dry-run", sent=sent, deleted=deleted)
         with lock.held(target):
             if rollback:
@@ -168,11 +191,12 @@ def publish(
             overrides["LINKS"] = pending_links(settings, target)
             upload = None
             try:
-                result = build(settings_file, overrides)
-                output = str(Path(result.output).resolve())
-                upload = releases.upload(
-                    output, target, datetime.now(UTC), rsync_extra()
-                )
+                with output_held(settings):
+                    result = build(settings_file, overrides)
+                    output = str(Path(result.output).resolve())
+                    upload = releases.upload(
+                        output, target, datetime.now(UTC), rsync_extra()
+                    )
                 releases.switch(target, upload.release)
             except BaseException:
                 # only a release that `current` points to went live
@@ -326,21 +350,26 @@ def publish_rclone(
         settings = load_settings(settings_file, overrides)
         if dry_run:
             overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
-            result = build(settings_file, overrides)
-            done = rclone.upload(
-                str(Path(result.output).resolve()), target, True, rsync_extra("RCLONE")
-            )
-        else:
-            path = settle_leftover(settings, target)
-            overrides["LINKS"] = pending_links(settings, target)
-            try:
+            with output_held(settings):
                 result = build(settings_file, overrides)
                 done = rclone.upload(
                     str(Path(result.output).resolve()),
                     target,
-                    False,
+                    True,
                     rsync_extra("RCLONE"),
                 )
+        else:
+            path = settle_leftover(settings, target)
+            overrides["LINKS"] = pending_links(settings, target)
+            try:
+                with output_held(settings):
+                    result = build(settings_file, overrides)
+                    done = rclone.upload(
+                        str(Path(result.output).resolve()),
+                        target,
+                        False,
+                        rsync_extra("RCLONE"),
+                    )
             except (BuildFailed, TargetError):
                 settle(path, target, False)
                 raise
@@ -378,16 +407,18 @@ def publish_git(
             )
         if dry_run:
             overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
-            output = Path(build(settings_file, overrides).output).resolve()
-            sent, deleted = git.changes(output, target)
+            with output_held(settings):
+                output = Path(build(settings_file, overrides).output).resolve()
+                sent, deleted = git.changes(output, target)
         else:
             path = settle_leftover(settings, target)
             overrides["LINKS"] = pending_links(settings, target)
             try:
-                output = Path(build(settings_file, overrides).output).resolve()
-                sent, deleted = git.publish(
-                    output, target, settings.get("PUBLISH_GIT_REMOTE", "origin")
-                )
+                with output_held(settings):
+                    output = Path(build(settings_file, overrides).output).resolve()
+                    sent, deleted = git.publish(
+                        output, target, settings.get("PUBLISH_GIT_REMOTE", "origin")
+                    )
             except (BuildFailed, TargetError):
                 settle(path, target, False)
                 raise
