@@ -48,6 +48,10 @@ DETECTED = {"killed", "timeout", "segfault"}
 NOT_CHECKED = "not checked"  # a run stopped before it reached the mutant
 
 
+class NoEarlierRun(Exception):
+    """--report-only or --again asked of a module with no run in its folder."""
+
+
 @dataclass(frozen=True)
 class Module:
     name: str
@@ -216,7 +220,7 @@ def run_again(module: Module, folder: Path, jobs: int) -> None:
 
     before = exit_codes(folder)
     if not before:
-        raise RuntimeError(f"{module.name}: no earlier run in {folder}")
+        raise NoEarlierRun(f"{module.name}: no run yet in {folder}")
     again = sorted(
         k
         for k, v in before.items()
@@ -244,6 +248,8 @@ def run_module(
     elif not report_only:
         prepare(module, folder)
         mutmut(folder, "run", "--max-children", str(jobs))
+    if report_only and not (folder / "mutants").is_dir():
+        raise NoEarlierRun(f"{module.name}: no run yet in {folder}")
     found = statuses(folder)
     if not found:
         raise RuntimeError(f"{module.name}: mutmut made no mutants")
@@ -334,14 +340,19 @@ def main(argv: list[str] | None = None) -> int:
             else "mutating"
         )
         print(f"{verb} {name} ({', '.join(modules[name].sources)}) ...", flush=True)
-        score = run_module(
-            modules[name],
-            args.workdir,
-            equivalent,
-            args.jobs,
-            args.report_only,
-            args.again,
-        )
+        try:
+            score = run_module(
+                modules[name],
+                args.workdir,
+                equivalent,
+                args.jobs,
+                args.report_only,
+                args.again,
+            )
+        except NoEarlierRun as error:
+            flag = "--again" if args.again else "--report-only"
+            print(f"{error}: run it without {flag} first", file=sys.stderr)
+            return 2
         print(report(score, args.workdir / name, not args.no_diffs), flush=True)
         scores.append(score)
     if len(scores) > 1:

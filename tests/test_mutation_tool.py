@@ -89,3 +89,21 @@ def test_again_tests_only_the_survivors_and_keeps_the_kills(tmp_path):
     # nothing left untested, the kills kept, the survivors tested again
     assert again == first
     assert "not run" not in out
+
+
+def test_a_report_before_any_run_says_so_in_one_line(tmp_path):
+    for flag in ("--report-only", "--again"):
+        done = subprocess.run(
+            [*COMMAND, flag, "--workdir", str(tmp_path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert done.stderr == (
+            f"sample: no run yet in {tmp_path / 'sample'}: "
+            f"run it without {flag} first\n"
+        )
+    assert not (tmp_path / "sample").exists()
