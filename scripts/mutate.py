@@ -241,13 +241,16 @@ def run_module(
     jobs: int,
     report_only: bool = False,
     again: bool = False,
+    digit: str = "",
 ) -> Score:
     folder = workdir / module.name
     if again:
         run_again(module, folder, jobs)
     elif not report_only:
         prepare(module, folder)
-        mutmut(folder, "run", "--max-children", str(jobs))
+        # a sample: only the mutants whose number ends in `digit`
+        chosen = [f"*__mutmut_*{digit}"] if digit else []
+        mutmut(folder, "run", "--max-children", str(jobs), *chosen)
     if report_only and not (folder / "mutants").is_dir():
         raise NoEarlierRun(f"{module.name}: no run yet in {folder}")
     found = statuses(folder)
@@ -323,6 +326,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="test again only the last run's survivors, with the current tests",
     )
+    parser.add_argument(
+        "--sample",
+        choices=list("0123456789"),
+        default="",
+        metavar="DIGIT",
+        help="test only the mutants whose number ends in DIGIT (one in ten)",
+    )
     args = parser.parse_args(argv)
     modules = load_modules()
     unknown = [m for m in args.modules if m not in modules]
@@ -348,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.jobs,
                 args.report_only,
                 args.again,
+                args.sample,
             )
         except NoEarlierRun as error:
             flag = "--again" if args.again else "--report-only"
