@@ -4,6 +4,8 @@ on real folders and threads without building a site."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -141,3 +143,29 @@ def test_the_report_says_what_was_built():
         "built 12 notes, 80 HTML pages into output "
         "(9 unchanged note pages reused, 1 warnings)"
     )
+
+
+HOLD = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_build_in_another_process_keeps_the_lock_past_the_wait(tmp_path):
+    # another `invoke build` or `invoke publish` on the same output
+    lock = lock_path(tmp_path / "output")
+    busy = build_busy(tmp_path / "output")
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(lock), "3"], stdout=subprocess.PIPE, text=True
+    ) as other:
+        assert other.stdout is not None and other.stdout.readline() == "held\n"
+        started = time.monotonic()
+        with pytest.raises(BuildFailed), site_lock(lock, busy, wait=0.5):
+            pass
+        assert 0.5 <= time.monotonic() - started < 2.5  # waited, then gave up
+        other.wait(10)
+    with site_lock(lock, busy):  # free once the other build ended
+        pass
