@@ -601,10 +601,10 @@ def test_a_digest_names_its_group_and_parts_and_shortens_a_title_too_long_alone(
 def test_a_short_note_is_shared_whole_and_a_long_summary_shortened_to_fit():
     template = "*{title}*\n{summary}\n\n{read_more}: {url}\n— {site}"
     url = "https://example.org/2026/11/namli-shivir/"
-    short = dict(title="नामली में शिविर", summary="रक्तदान शिविर  में 40 लोग आए।")
     text = note_message(
         template,
-        **short,
+        title="नामली में शिविर",
+        summary="रक्तदान शिविर  में 40 लोग आए।",
         url=url,
         site="बुलेटिन",
         words=WORDS,
