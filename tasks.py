@@ -421,14 +421,16 @@ def test(c, k="", workers="auto"):
         "jobs": "mutants tested in parallel (default 2)",
         "again": "test only the last run's surviving mutants, with today's tests",
         "report_only": "print the last run's figures (even a stopped run)",
+        "sample": "a digit: test only the mutants whose number ends in it (1 in 10)",
     }
 )
-def mutate(c, module="", jobs=2, again=False, report_only=False):
+def mutate(c, module="", jobs=2, again=False, report_only=False, sample=""):
     """Mutation testing: the share of small code changes the tests catch."""
     from scripts.mutate import main
 
     flags = [
         *(["--again"] if again else []),
         *(["--report-only"] if report_only else []),
+        *(["--sample", sample] if sample else []),
     ]
     sys.exit(main([*([module] if module else []), "--jobs", str(jobs), *flags]))

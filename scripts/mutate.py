@@ -48,6 +48,10 @@ DETECTED = {"killed", "timeout", "segfault"}
 NOT_CHECKED = "not checked"  # a run stopped before it reached the mutant
 
 
+class NoEarlierRun(Exception):
+    """--report-only or --again asked of a module with no run in its folder."""
+
+
 @dataclass(frozen=True)
 class Module:
     name: str
@@ -216,7 +220,7 @@ def run_again(module: Module, folder: Path, jobs: int) -> None:
 
     before = exit_codes(folder)
     if not before:
-        raise RuntimeError(f"{module.name}: no earlier run in {folder}")
+        raise NoEarlierRun(f"{module.name}: no run yet in {folder}")
     again = sorted(
         k
         for k, v in before.items()
@@ -237,13 +241,18 @@ def run_module(
     jobs: int,
     report_only: bool = False,
     again: bool = False,
+    digit: str = "",
 ) -> Score:
     folder = workdir / module.name
     if again:
         run_again(module, folder, jobs)
     elif not report_only:
         prepare(module, folder)
-        mutmut(folder, "run", "--max-children", str(jobs))
+        # a sample: only the mutants whose number ends in `digit`
+        chosen = [f"*__mutmut_*{digit}"] if digit else []
+        mutmut(folder, "run", "--max-children", str(jobs), *chosen)
+    if report_only and not (folder / "mutants").is_dir():
+        raise NoEarlierRun(f"{module.name}: no run yet in {folder}")
     found = statuses(folder)
     if not found:
         raise RuntimeError(f"{module.name}: mutmut made no mutants")
@@ -317,6 +326,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="test again only the last run's survivors, with the current tests",
     )
+    parser.add_argument(
+        "--sample",
+        choices=list("0123456789"),
+        default="",
+        metavar="DIGIT",
+        help="test only the mutants whose number ends in DIGIT (one in ten)",
+    )
     args = parser.parse_args(argv)
     modules = load_modules()
     unknown = [m for m in args.modules if m not in modules]
@@ -334,14 +350,20 @@ def main(argv: list[str] | None = None) -> int:
             else "mutating"
         )
         print(f"{verb} {name} ({', '.join(modules[name].sources)}) ...", flush=True)
-        score = run_module(
-            modules[name],
-            args.workdir,
-            equivalent,
-            args.jobs,
-            args.report_only,
-            args.again,
-        )
+        try:
+            score = run_module(
+                modules[name],
+                args.workdir,
+                equivalent,
+                args.jobs,
+                args.report_only,
+                args.again,
+                args.sample,
+            )
+        except NoEarlierRun as error:
+            flag = "--again" if args.again else "--report-only"
+            print(f"{error}: run it without {flag} first", file=sys.stderr)
+            return 2
         print(report(score, args.workdir / name, not args.no_diffs), flush=True)
         scores.append(score)
     if len(scores) > 1:

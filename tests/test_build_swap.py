@@ -4,6 +4,9 @@ on real folders and threads without building a site."""
 
 from __future__ import annotations
 
+import logging
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -13,6 +16,7 @@ import pytest
 from plugins.core.errors import BuildFailed
 from scripts.build import (
     BuildResult,
+    _Collector,
     build_busy,
     drop_staging,
     lock_path,
@@ -22,6 +26,7 @@ from scripts.build import (
     site_lock,
     staging_path,
     swap_in,
+    template_place,
     trash_folders,
 )
 
@@ -141,3 +146,60 @@ def test_the_report_says_what_was_built():
         "built 12 notes, 80 HTML pages into output "
         "(9 unchanged note pages reused, 1 warnings)"
     )
+
+
+HOLD = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_build_in_another_process_keeps_the_lock_past_the_wait(tmp_path):
+    # another `invoke build` or `invoke publish` on the same output
+    lock = lock_path(tmp_path / "output")
+    busy = build_busy(tmp_path / "output")
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(lock), "3"], stdout=subprocess.PIPE, text=True
+    ) as other:
+        assert other.stdout is not None and other.stdout.readline() == "held\n"
+        started = time.monotonic()
+        with pytest.raises(BuildFailed), site_lock(lock, busy, wait=0.5):
+            pass
+        assert 0.5 <= time.monotonic() - started < 2.5  # waited, then gave up
+        other.wait(10)
+    with site_lock(lock, busy):  # free once the other build ended
+        pass
+
+
+def test_a_template_error_names_the_template_and_line_it_is_in(tmp_path):
+    # the page template includes a part; the mistake is in the part
+    from jinja2 import Environment, FileSystemLoader
+
+    (tmp_path / "article.html").write_text(
+        "<h1>{{ title }}</h1>\n{% include 'share.html' %}\n", encoding="utf-8"
+    )
+    (tmp_path / "share.html").write_text(
+        "<p>\n{{ count / 0 }}\n</p>\n", encoding="utf-8"
+    )
+    env = Environment(loader=FileSystemLoader(tmp_path))
+    with pytest.raises(ZeroDivisionError) as raised:
+        env.get_template("article.html").render(title="t", count=1)
+    place = template_place(raised.value)
+    assert place.startswith(" (") and place.endswith("share.html, line 2)"), place
+
+
+def test_an_error_logged_during_a_build_is_kept_as_an_error():
+    collector = _Collector()
+    log = logging.getLogger("bulletin.test.collector")
+    log.addHandler(collector)
+    try:
+        log.error("a photo is missing")
+        log.warning("a summary is long")
+        log.critical("the theme is broken")
+    finally:
+        log.removeHandler(collector)
+    assert collector.errors == ["a photo is missing", "the theme is broken"]
+    assert collector.warnings == 1

@@ -89,3 +89,42 @@ def test_again_tests_only_the_survivors_and_keeps_the_kills(tmp_path):
     # nothing left untested, the kills kept, the survivors tested again
     assert again == first
     assert "not run" not in out
+
+
+def test_a_report_before_any_run_says_so_in_one_line(tmp_path):
+    for flag in ("--report-only", "--again"):
+        done = subprocess.run(
+            [*COMMAND, flag, "--workdir", str(tmp_path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert done.stderr == (
+            f"sample: no run yet in {tmp_path / 'sample'}: "
+            f"run it without {flag} first\n"
+        )
+    assert not (tmp_path / "sample").exists()
+
+
+def test_a_sample_tests_one_mutant_in_ten_and_counts_only_those(tmp_path):
+    done = subprocess.run(
+        [*COMMAND, "--no-diffs", "--sample", "1", "--workdir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = statuses(tmp_path / "sample")
+    tested = {k for k, v in found.items() if v != "not checked"}
+    assert tested and all(k.endswith("1") for k in tested), tested
+    assert tested == {k for k in found if k.endswith("1")}
+    score = re.search(
+        r"^sample: .*\((\d+) of (\d+) mutants;.*, (\d+) not run\)$", done.stdout, re.M
+    )
+    assert score, done.stdout
+    assert int(score[2]) == len(tested) and int(score[3]) == len(found) - len(tested)

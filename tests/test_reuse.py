@@ -376,3 +376,13 @@ def test_pages_are_filed_under_the_code_that_made_them(tmp_path):
     assert run(BUILD, output) == 0  # the new code renders every page
     run(BUILD, tmp_path / "clean" / "output")
     assert tree(output) == tree(tmp_path / "clean" / "output")
+
+
+@pytest.mark.parametrize("loop_first", [True, False])
+def test_template_reads_go_on_past_a_loop_over_other_notes(loop_first):
+    # a note page listing related notes as `note` and printing its own
+    # summary: the summary is still a field the page depends on
+    loop = "{% for note in related %}{{ note.title }}{% endfor %}"
+    own = "{{ article.summary }}"
+    attrs, _, unknown = reads(a=loop + own if loop_first else own + loop)
+    assert "summary" in attrs and unknown == set()

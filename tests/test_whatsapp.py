@@ -596,3 +596,39 @@ def test_a_digest_names_its_group_and_parts_and_shortens_a_title_too_long_alone(
     assert url == items[1].url and url in parts[1].text
     assert title.endswith("…") and long_title.startswith(title[:-1].rstrip())
     assert len(title) > 100 and f"*{title}*" in parts[1].text
+
+
+def test_a_short_note_is_shared_whole_and_a_long_summary_shortened_to_fit():
+    template = "*{title}*\n{summary}\n\n{read_more}: {url}\n— {site}"
+    url = "https://example.org/2026/11/namli-shivir/"
+    text = note_message(
+        template,
+        title="नामली में शिविर",
+        summary="रक्तदान शिविर  में 40 लोग आए।",
+        url=url,
+        site="बुलेटिन",
+        words=WORDS,
+        summary_max_chars=300,
+        max_link_chars=2000,
+    )
+    # written out by hand: the summary whole, its spaces collapsed
+    assert text == (
+        f"*नामली में शिविर*\nरक्तदान शिविर में 40 लोग आए।\n\n{WORDS['read_more']}: "
+        f"{url}\n— बुलेटिन"
+    )
+    summary = " ".join(["साइबर ठगी से बचाव के लिए जागरूकता"] * 40)
+    long = note_message(
+        template,
+        title="नामली में शिविर",
+        summary=summary,
+        url=url,
+        site="बुलेटिन",
+        words=WORDS,
+        summary_max_chars=2000,
+        max_link_chars=1500,
+    )
+    assert len(wa_link(long)) < 1500
+    kept = long.split("\n")[1]
+    # as much of the summary as fits, cut at a word, with an ellipsis
+    assert kept.endswith("…") and summary.startswith(kept[:-1].rstrip())
+    assert len(wa_link(long)) > 1500 - 60  # not cut shorter than needed

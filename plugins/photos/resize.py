@@ -23,7 +23,7 @@ from plugins.core.files import file_digest, make_missing
 from plugins.core.photos import FORMATS, PHOTO_ERRORS
 
 # Bump when the resizing code changes: every cached copy is then remade.
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 # Modes whose colour profile still fits the copy (not CMYK, converted to RGB).
 KEEPS_PROFILE = ("RGB", "RGBA", "L", "LA", "P")
 # Resize in worker processes when at least this many copies are missing.
@@ -114,16 +114,22 @@ def _render(copy: Copy) -> bytes:
         if upright.mode == "P":  # resize the colours, not the palette indexes
             upright = upright.convert("RGBA")
         upright = upright.resize(size, Image.Resampling.LANCZOS)
-    extra = {"icc_profile": profile} if profile else {}
+    # the profile always named: without it Pillow's PNG writer takes the
+    # photo's own, a CMYK profile on an RGBA copy
     buffer = io.BytesIO()
     if fmt == "JPEG":
         upright.save(
-            buffer, fmt, quality=copy.quality, optimize=True, progressive=True, **extra
+            buffer,
+            fmt,
+            quality=copy.quality,
+            optimize=True,
+            progressive=True,
+            icc_profile=profile,
         )
     elif fmt == "WEBP":
-        upright.save(buffer, fmt, quality=copy.quality, method=6, **extra)
+        upright.save(buffer, fmt, quality=copy.quality, method=6, icc_profile=profile)
     else:
-        upright.save(buffer, fmt, optimize=True, **extra)
+        upright.save(buffer, fmt, optimize=True, icc_profile=profile)
     return buffer.getvalue()
 
 
