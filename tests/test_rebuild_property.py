@@ -2,11 +2,12 @@
 byte, the site a clean build of the same content writes.
 
 Hypothesis draws the sequences (the same ones every run): a note added,
-its text, date, slug or station changed, a note deleted or its file
-renamed, a registry entry, a template or a setting changed. After each
+its text, title, tags, date, slug or station changed, a note deleted or
+its file renamed, a registry entry changed or a station renamed, a
+template or a setting changed. After each
 edit the bulletin is rebuilt into the same output (reusing what it can)
-and compared with a clean build into a new folder. `make test` runs one
-fixed and one drawn sequence; `pytest --deep tests/test_rebuild_property.py`
+and compared with a clean build into a new folder. `make test` runs two
+fixed sequences and one drawn one; `pytest --deep tests/test_rebuild_property.py`
 runs twelve drawn ones.
 """
 
@@ -34,7 +35,10 @@ EDITS = (
     "station",
     "delete",
     "rename",
+    "title",
+    "tags",
     "registry",
+    "station-name",
     "template",
     "setting",
 )
@@ -94,6 +98,13 @@ class Bulletin:
         elif kind == "station":
             fields["thana"] = station
             self.write(name)
+        elif kind == "title":
+            fields["title"] = f"{fields['title']} संशोधित {n}"
+            self.write(name)
+        elif kind == "tags":  # a tag removed, or one added back
+            wanted = "हेलमेट" if fields.get("tags") != "हेलमेट" else "हेलमेट, नया टैग"
+            fields["tags"] = wanted
+            self.write(name)
         elif kind == "delete":
             (self.content / "notes" / "2026" / name).unlink()
             del self.notes[name]
@@ -115,6 +126,16 @@ class Bulletin:
             old = 'area = "रतलाम शहर"'
             assert old in text
             path.write_text(text.replace(old, f'area = "रतलाम शहर {n}"', 1), "utf-8")
+        elif kind == "station-name":  # renamed; notes still name it by the old name
+            path = self.content / "registry" / "thanas.toml"
+            text = path.read_text(encoding="utf-8")
+            old = 'name = "बिलपांक"\nslug = "bilpank"\narea = "रतलाम ग्रामीण"\n'
+            old += 'aliases = ["बिलपाँक"]'
+            assert old in text
+            new = old.replace('"बिलपांक"', f'"बिलपांक {n}"').replace(
+                '["बिलपाँक"]', '["बिलपाँक", "बिलपांक"]'
+            )
+            path.write_text(text.replace(old, new, 1), "utf-8")
         elif kind == "template":
             path = self.tmp / "theme" / "templates" / "article.html"
             with path.open("a", encoding="utf-8") as out:
@@ -176,6 +197,16 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
             ("registry", 0, STATIONS[0], DAYS[0]),
             ("add", 0, "जावरा शहर", DAYS[2]),
             ("template", 0, STATIONS[0], DAYS[0]),
+        ]
+    )
+    # and the edits a list page reuse key must notice
+    @example(
+        [
+            ("title", 0, STATIONS[0], DAYS[0]),
+            ("station", 1, "बिलपांक", DAYS[0]),
+            ("station-name", 0, STATIONS[0], DAYS[0]),
+            ("tags", 1, STATIONS[0], DAYS[0]),
+            ("date", 1, STATIONS[0], DAYS[2]),
         ]
     )
     def check(edits):
