@@ -111,11 +111,19 @@ def check(settings_file: str, only: str = "") -> str:
     )
 
 
+def unfollowed(path: Path) -> Path:
+    """`path` made absolute through its folders, its last name not followed:
+    a note that is a link is that link (the check names it), never the file
+    it points to.
+    """
+    return path.absolute().parent.resolve() / path.name
+
+
 def only_note(settings: dict, only: str, notes: list[str], found: list[Problem]) -> str:
     """The report of one note: its problems (a ContentError), or none."""
     root = Path(settings["PATH"]).resolve()
-    target = Path(only).resolve()
-    if not any((root / rel).resolve() == target for rel in notes):
+    target = unfollowed(Path(only))
+    if not any(unfollowed(root / rel) == target for rel in notes):
         raise CommandError(
             _(
                 "%(path)s is not a note the build reads; give a .md file under "

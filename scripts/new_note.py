@@ -44,10 +44,15 @@ def existing_slugs(notes_root: Path, settings: dict | None = None) -> set[str]:
     """Slugs of every note already under `notes_root` (written or made);
     files the build never reads (IGNORE_FILES of `settings`) hold none.
     """
+    inside = notes_root.resolve()
     headers = [
-        (str(p), scan_header(p.read_text(encoding="utf-8")))
+        # a note in another encoding still has its slug read (the check names
+        # the file); a link is never followed out of content/
+        (str(p), scan_header(p.read_bytes().decode("utf-8", "replace")))
         for p in sorted(notes_root.rglob("*.md"))
         if not ignored(p.name, settings or {})
+        and not p.is_symlink()
+        and p.resolve().is_relative_to(inside)
     ]
     return set(assign_slugs(headers).values())
 

@@ -15,7 +15,7 @@ import pytest
 from support import ROOT, build_site, new_content, note_text
 from test_ingest_run import NOW, make_zip, settings_for
 
-from plugins.core.errors import BuildFailed, ContentError
+from plugins.core.errors import BuildFailed, CommandError, ContentError
 from scripts.check import check
 from scripts.ingest import run
 
@@ -189,3 +189,24 @@ def test_a_link_to_a_draft_left_out_or_to_no_file_is_named(tmp_path, with_root):
     shown = str(e.value)
     assert "{filename}/notes/2026/11/adhura.md' leads to a draft not ready" in shown
     assert "{filename}nahin-hai.md' leads to no file under content/" in shown
+
+
+def test_a_note_that_is_a_link_is_never_read_nor_passed(tmp_path, with_root):
+    content = new_content(tmp_path, {GOOD: note_text()})
+    secret = tmp_path / "secret.md"
+    secret.write_text(
+        "sshd_user: x\npostgres_user: y\n\nsecret text\n", encoding="utf-8"
+    )
+    link = content / "notes" / "2026" / "10" / "evil.md"
+    link.symlink_to(secret)
+    conf = settings_file(tmp_path, content)
+    with pytest.raises(ContentError) as e:
+        check(conf)
+    shown = str(e.value)
+    assert "evil.md: is a symbolic link" in shown
+    assert "sshd_user" not in shown and "postgres_user" not in shown  # not read
+    # the one-note check names the link, not a clean file behind it
+    with pytest.raises(ContentError, match=r"evil\.md: is a symbolic link"):
+        check(conf, str(link))
+    with pytest.raises(CommandError):
+        check(conf, str(secret))

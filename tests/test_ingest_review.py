@@ -604,3 +604,18 @@ def test_a_zip_photo_with_too_many_pixels_is_refused_saying_so(tmp_path, side):
     assert "too large to publish" in str(e.value)
     assert "damaged" not in str(e.value)
     assert not list((content / "images").rglob("*.png"))
+
+
+def test_a_note_in_another_encoding_or_a_link_in_content_never_stops_an_import(
+    tmp_path,
+):
+    content = new_content(tmp_path)
+    month = content / "notes" / "2026" / "11"
+    month.mkdir(parents=True, exist_ok=True)
+    (month / "latin.md").write_bytes(b"title: caf\xe9\nstatus: draft\n\ncaf\xe9\n")
+    secret = tmp_path / "secret.md"
+    secret.write_text("source_hash: outside\n\nx\n", encoding="utf-8")
+    (month / "link.md").symlink_to(secret)
+    message = f"{HEADLINE}\n{TEXT}\nरिपोर्ट सुनील शर्मा\n"
+    (draft,) = ingest(content, stdin=message)
+    assert draft["title"] == HEADLINE.strip("*")

@@ -160,6 +160,8 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
     given, unreadable = {}, []
     for rel in sorted(note_paths):
         path = root / rel
+        if path.is_symlink() or not path.resolve().is_relative_to(root.resolve()):
+            continue  # never read: link_problems below names the link
         shown = display_path(path)
         files[shown] = path
         given[shown] = rel

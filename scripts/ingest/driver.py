@@ -704,8 +704,14 @@ def check_overrides(options: Options, rules: Rules) -> Options:
 def imported_hashes(notes_root: Path) -> set[str]:
     """`source_hash` of every note already under content/notes/."""
     found = set()
+    inside_notes = notes_root.resolve()
     for note in notes_root.rglob("*.md"):
-        value = scan_header(note.read_text(encoding="utf-8")).value("source_hash")
+        if note.is_symlink() or not note.resolve().is_relative_to(inside_notes):
+            continue  # nothing outside content/ is read; the check names links
+        # a note in another encoding still shows its hash (ASCII); the check
+        # names the file
+        text = note.read_bytes().decode("utf-8", "replace")
+        value = scan_header(text).value("source_hash")
         if value:
             found.add(value)
     return found
