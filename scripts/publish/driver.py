@@ -16,11 +16,12 @@ from __future__ import annotations
 import logging
 import os
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from plugins.core.errors import BuildFailed, ContentError, display_path
 from plugins.core.messages import _
@@ -38,6 +39,8 @@ from scripts.build import (
 
 from . import git, lock, rclone, releases
 from .targets import Target, TargetError, parse_target
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +150,34 @@ def output_held(settings: dict) -> Iterator[None]:
         yield
 
 
+def built_and_sent(
+    settings: dict,
+    settings_file: str,
+    overrides: dict,
+    target: object,
+    dry_run: bool,
+    send: Callable[[Path], T],
+) -> T:
+    """Build and hand the output to `send` while the output's build lock is
+    held. A dry run records no address; a real run records the addresses it
+    built only once `send` has put them online (see `settle`).
+    """
+    if dry_run:
+        overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
+        with output_held(settings):
+            return send(Path(build(settings_file, overrides).output).resolve())
+    path = settle_leftover(settings, target)
+    overrides["LINKS"] = pending_links(settings, target)
+    try:
+        with output_held(settings):
+            done = send(Path(build(settings_file, overrides).output).resolve())
+    except (BuildFailed, TargetError):
+        settle(path, target, False)
+        raise
+    settle(path, target, True)
+    return done
+
+
 def publish(
     settings_file: str,
     to: str = "",
@@ -174,13 +205,15 @@ def publish(
         keep = int(settings.get("PUBLISH_KEEP", DEFAULT_KEEP))
         after = settings.get("PUBLISH_AFTER", "")
         if dry_run:
-            # a dry run records nothing in the ledger of published addresses
-            # and changes nothing at the target (so takes no lock)
-            overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
-            with output_held(settings):
-                result = build(settings_file, overrides)
-                output = str(Path(result.output).resolve())
-                sent, deleted = releases.preview(output, target)
+            # a dry run changes nothing at the target (so takes no lock)
+            sent, deleted = built_and_sent(
+                settings,
+                settings_file,
+                overrides,
+                target,
+                True,
+                lambda output: releases.preview(str(output), target),
+            )
             return Report(target, "dry-run", sent=sent, deleted=deleted)
         with lock.held(target):
             if rollback:
@@ -348,32 +381,16 @@ def publish_rclone(
                 )
             )
         settings = load_settings(settings_file, overrides)
-        if dry_run:
-            overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
-            with output_held(settings):
-                result = build(settings_file, overrides)
-                done = rclone.upload(
-                    str(Path(result.output).resolve()),
-                    target,
-                    True,
-                    rsync_extra("RCLONE"),
-                )
-        else:
-            path = settle_leftover(settings, target)
-            overrides["LINKS"] = pending_links(settings, target)
-            try:
-                with output_held(settings):
-                    result = build(settings_file, overrides)
-                    done = rclone.upload(
-                        str(Path(result.output).resolve()),
-                        target,
-                        False,
-                        rsync_extra("RCLONE"),
-                    )
-            except (BuildFailed, TargetError):
-                settle(path, target, False)
-                raise
-            settle(path, target, True)
+        done = built_and_sent(
+            settings,
+            settings_file,
+            overrides,
+            target,
+            dry_run,
+            lambda output: rclone.upload(
+                str(output), target, dry_run, rsync_extra("RCLONE")
+            ),
+        )
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     return Report(
@@ -405,24 +422,19 @@ def publish_git(
                     target=target,
                 )
             )
-        if dry_run:
-            overrides["LINKS"] = {**settings.get("LINKS", {}), "record": False}
-            with output_held(settings):
-                output = Path(build(settings_file, overrides).output).resolve()
-                sent, deleted = git.changes(output, target)
-        else:
-            path = settle_leftover(settings, target)
-            overrides["LINKS"] = pending_links(settings, target)
-            try:
-                with output_held(settings):
-                    output = Path(build(settings_file, overrides).output).resolve()
-                    sent, deleted = git.publish(
-                        output, target, settings.get("PUBLISH_GIT_REMOTE", "origin")
-                    )
-            except (BuildFailed, TargetError):
-                settle(path, target, False)
-                raise
-            settle(path, target, True)
+        remote = settings.get("PUBLISH_GIT_REMOTE", "origin")
+        sent, deleted = built_and_sent(
+            settings,
+            settings_file,
+            overrides,
+            target,
+            dry_run,
+            lambda output: (
+                git.changes(output, target)
+                if dry_run
+                else git.publish(output, target, remote)
+            ),
+        )
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     return Report(
