@@ -38,6 +38,18 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"server did not start: {log.read_text(errors='replace')}")
 
 
+def http_get(port: int, path: str, headers: dict | None = None):
+    """(status, headers, body) of one GET to a server on loopback; redirects
+    are not followed."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
 def raw_get(port: int, path: bytes) -> tuple[int, str]:
     """(status, Location) of a GET whose path is sent as these bytes (an old
     Hindi address as a phone may send it, unencoded)."""
@@ -122,13 +134,7 @@ class Nginx:
 
     def get(self, path: str, headers: dict | None = None):
         """(status, headers, body) of one GET; redirects are not followed."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request("GET", path, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            conn.close()
+        return http_get(self.port, path, headers)
 
 
 def start_nginx(folder: Path, root: Path) -> Nginx:
@@ -217,13 +223,8 @@ class Caddy:
     port: int
 
     def get(self, path: str, headers: dict | None = None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request("GET", path, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            conn.close()
+        """(status, headers, body) of one GET; redirects are not followed."""
+        return http_get(self.port, path, headers)
 
 
 def start_caddy(folder: Path, root: Path) -> Caddy:
