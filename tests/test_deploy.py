@@ -445,10 +445,13 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
     og = next(live(root).glob("2026/10/khabar-1/og-*.jpg"))
     headers = nginx.get(f"/2026/10/khabar-1/{og.name}")[1]
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    # the stylesheet pages link is fingerprinted: a year
+    # the stylesheet pages link and the search page's script are
+    # fingerprinted: a year
     home = nginx.get("/")[2].decode()
     css = re.search(r'href="[^"]*(/theme/css/site\.[0-9a-f]{10}\.css)"', home)[1]
-    for path, kind in ((css, "text/css"),):
+    search = nginx.get("/khoj/")[2].decode()
+    script = re.search(r'src="[^"]*(/theme/js/khoj\.[0-9a-f]{10}\.js)"', search)[1]
+    for path, kind in ((css, "text/css"), (script, "application/javascript")):
         status, headers, body = nginx.get(path, {"Accept-Encoding": "br"})
         assert status == 200 and headers["Content-Type"].startswith(kind), path
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
@@ -457,8 +460,12 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
         digest = hashlib.sha256(brotli.decompress(body)).hexdigest()
         assert path.split(".")[-2] == digest[:10]
     assert nginx.get("/theme/css/site.css")[0] == 404
+    assert nginx.get("/theme/js/khoj.js")[0] == 404
     headers = nginx.get("/theme/images/logo.png")[1]
     assert headers["Cache-Control"] == "public, max-age=86400"
+    # files not named by their content: minutes
+    status, headers, _ = nginx.get("/pagefind/pagefind.js")
+    assert status == 200 and headers["Cache-Control"] == "public, max-age=300"
     # the notes are older than 48 hours: no news sitemap, robots.txt names one
     assert nginx.get("/robots.txt")[2].decode().count("Sitemap: ") == 1
     assert nginx.get("/news-sitemap.xml")[0] == 404
