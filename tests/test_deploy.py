@@ -550,38 +550,92 @@ def test_unknown_targets_are_refused_clearly(text):
         parse_target(text)
 
 
-def test_a_changed_stylesheet_gets_a_new_name_and_the_old_one_stays_a_while(
-    site, tmp_path
-):
+def test_old_stylesheets_stay_for_their_retention_window(site, sshd, tmp_path):
     content, root, nginx = site
+    to = sshd.target(root)
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     settings = overrides(content.parent, THEME=str(theme))
+    css = theme / "static/css/site.css"
 
     def stylesheet() -> str:
         home = nginx.get("/")[2].decode()
         return re.search(r'href="[^"]*(/theme/css/site\.[0-9a-f]{10}\.css)"', home)[1]
 
-    publish(PUBLISH, str(root), overrides=settings)
-    first = stylesheet()
-    css = theme / "static/css/site.css"
-    css.write_text(css.read_text() + "\n.naya{color:red}\n")
-    report = publish(PUBLISH, str(root), overrides=settings)
-    second = stylesheet()
-    assert second.lstrip("/") in report.sent
-    assert first.lstrip("/") not in report.deleted  # it is kept
-    assert second != first
-    status, headers, body = nginx.get(second)
-    assert status == 200 and b".naya{color:red}" in body
-    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    # a page fetched just before the switch still finds its stylesheet
-    status, _, body = nginx.get(first, {"Accept-Encoding": "br"})
-    assert status == 200 and b".naya" not in brotli.decompress(body)
-    # one publish later it is gone: old names do not pile up
-    css.write_text(css.read_text() + "\n.aur{color:blue}\n")
-    publish(PUBLISH, str(root), overrides=settings)
-    assert nginx.get(first)[0] == 404
-    assert nginx.get(second)[0] == 200
+    def publish_changed(rule: str, **more):
+        css.write_text(css.read_text() + f"\n{rule}\n")
+        report = publish(PUBLISH, to, overrides={**settings, **more})
+        return report, stylesheet()
+
+    publish(PUBLISH, to, overrides=settings)
+    names = [stylesheet()]
+    # three publishes, each changing the stylesheet: a page cached after the
+    # first still finds its stylesheet (the default window: 10 publishes and
+    # 30 days)
+    for rule in (".naya{color:red}", ".aur{color:blue}", ".phir{color:green}"):
+        report, name = publish_changed(rule)
+        assert name.lstrip("/") in report.sent and name not in names
+        assert not [d for d in report.deleted if "/site." in d], report.deleted
+        names.append(name)
+    for old in names:
+        status, headers, body = nginx.get(old, {"Accept-Encoding": "br"})
+        assert status == 200, old
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        digest = hashlib.sha256(brotli.decompress(body)).hexdigest()
+        assert old.split(".")[-2] == digest[:10]
+    manifest = (root / "published-assets.tsv").read_text()
+    assert all(f"{n.lstrip('/')}\t" in manifest for n in names)
+    # a window of one publish and no days: only the stylesheet of the site
+    # live before stays
+    report, latest = publish_changed(
+        ".ant{color:black}",
+        PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 0},
+    )
+    gone = [n.lstrip("/") for n in names[:-1]]
+    assert set(gone) <= set(report.deleted), report.deleted
+    for old in names[:-1]:
+        assert nginx.get(old)[0] == 404, old
+    assert nginx.get(names[-1])[0] == 200
+    # a rollback keeps the stylesheet of the pages fetched before it
+    publish(PUBLISH, to, rollback=True, overrides=settings)
+    assert stylesheet() == names[-1]
+    assert nginx.get(latest)[0] == 200
+
+
+def test_retention_counts_publishes_and_days():
+    from datetime import UTC, datetime, timedelta
+
+    from scripts.publish import retention
+
+    now = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
+    css = [f"theme/css/site.{i:010x}.css" for i in range(5)]
+    old = retention.Manifest(
+        7,
+        {
+            css[0]: retention.Seen(now - timedelta(days=40), 2),  # both passed
+            css[1]: retention.Seen(now - timedelta(days=40), 6),  # 2 publishes ago
+            css[2]: retention.Seen(now - timedelta(days=3), 1),  # 3 days ago
+            css[3]: retention.Seen(now - timedelta(days=40), 7),  # live now
+        },
+    )
+    present = [*css[:4], "theme/js/khoj.0123456789.js"]  # no line: live now
+    keep = retention.Keep(publishes=2, days=5)
+    plan = retention.plan(old, present, [css[4]], now, keep)
+    assert plan.dropped == [css[0]]
+    assert plan.carried == sorted([*css[1:4], "theme/js/khoj.0123456789.js"])
+    assert plan.manifest.publishes == 8
+    assert plan.manifest.seen[css[4]] == retention.Seen(now, 8)
+    assert plan.manifest.seen["theme/js/khoj.0123456789.js"].publish == 7
+    # written and read back; hand edits and paths that are no assets skipped
+    text = retention.render(plan.manifest) + (
+        "../etc/passwd.0123456789.css\tx\t1\n"
+        "theme/css/a b.0123456789.css\t2026-11-29T04:00:00+00:00\t1\n"
+        "theme/css/site.0123456789.css\t2026-11-29T04:00:00\t1\n"
+    )
+    assert retention.parse(text) == plan.manifest
+    # an asset no longer at the target is forgotten
+    again = retention.plan(plan.manifest, [css[4]], [css[4]], now, keep)
+    assert again.carried == [] and set(again.manifest.seen) == {css[4]}
 
 
 def test_rollback_history_skips_a_switch_that_never_happened():

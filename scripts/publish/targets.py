@@ -42,14 +42,16 @@ class Target:
             command += ["-p", str(self.port)]
         return command
 
-    def run(self, script: str, check: bool = True) -> str:
-        """Run a shell script at the target; return its output."""
+    def run(self, script: str, check: bool = True, stdin: str | None = None) -> str:
+        """Run a shell script at the target (`stdin` its input); return its
+        output.
+        """
         argv = (
             [*self.ssh(), "--", self.host, script]
             if self.host is not None
             else ["sh", "-c", script]
         )
-        done = subprocess.run(argv, capture_output=True, text=True)
+        done = subprocess.run(argv, capture_output=True, text=True, input=stdin or "")
         if check and done.returncode != 0:
             raise TargetError(
                 _(
