@@ -4,6 +4,7 @@ shipped configuration."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -198,6 +199,49 @@ def wait_for_upload(root: Path, process: subprocess.Popen) -> Path:
         assert process.poll() is None, "the upload ended before it was seen"
         time.sleep(0.1)
     raise AssertionError("no upload started")
+
+
+def writers_of(folder: Path) -> list[str]:
+    """Command lines of the processes on this machine that name `folder`
+    (a local rsync, or the rsync an SSH upload runs at the server)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue  # ended meanwhile
+        if any(str(folder).encode() in arg for arg in argv):
+            found.append(b" ".join(argv).decode(errors="replace"))
+    return found
+
+
+@pytest.mark.parametrize("over", ["ssh", "folder"])
+def test_a_killed_publish_leaves_no_upload_running(site, sshd, over):
+    content, root, _nginx = site
+    to = sshd.target(root) if over == "ssh" else str(root)
+    first = publish_to(content, to)
+    upload = start_slow_publish(content, to, SITENAME="बदला हुआ नाम")
+    try:
+        partial = wait_for_upload(root, upload)
+        assert writers_of(partial)  # rsync is writing into it
+        os.kill(upload.pid, signal.SIGKILL)  # the publish alone, not its group
+        upload.wait()
+        for _ in range(100):
+            if not writers_of(partial):
+                break
+            time.sleep(0.1)
+        assert writers_of(partial) == []
+        count = sum(1 for _ in partial.rglob("*"))
+        time.sleep(1)
+        assert sum(1 for _ in partial.rglob("*")) == count
+        assert live(root).name == first.release
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(upload.pid, signal.SIGKILL)
+    # the next publish takes the dead one's lock over and goes live
+    again = publish_to(content, to)
+    assert live(root).name == again.release
+    assert not list((root / "releases").glob("*.partial"))
 
 
 def test_two_publishes_at_once_the_second_stops_and_names_the_first(site, sshd):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from plugins.core.messages import _
 
-from . import retention
+from . import children, retention
 from .targets import TargetError
 
 NOJEKYLL = ".nojekyll"
@@ -47,7 +46,7 @@ def parse(text: str, repo: Path) -> GitTarget:
     branch = text.removeprefix("git:")
     if (
         not branch
-        or subprocess.run(
+        or children.run(
             ["git", "check-ref-format", "--branch", branch], capture_output=True
         ).returncode
     ):
@@ -62,7 +61,7 @@ def parse(text: str, repo: Path) -> GitTarget:
 
 
 def git_bytes(repo: Path, *args: str, stdin: bytes = b"") -> bytes:
-    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, input=stdin)
+    done = children.run(["git", *args], cwd=repo, capture_output=True, input=stdin)
     if done.returncode != 0:
         raise TargetError(
             _(
@@ -81,7 +80,7 @@ def git(repo: Path, *args: str, stdin: str | None = None) -> str:
 def branch_files(target: GitTarget) -> dict[str, str]:
     """{path: blob id} of the branch's last commit (none if it is new)."""
     ref = f"refs/heads/{target.branch}"
-    has = subprocess.run(
+    has = children.run(
         ["git", "rev-parse", "--verify", "--quiet", ref],
         cwd=target.repo,
         capture_output=True,
@@ -207,7 +206,7 @@ def commit(
     ]
     if has_remote(target.repo, remote):
         argv.append("--push")
-    done = subprocess.run(
+    done = children.run(
         [*argv, str(site)], cwd=target.repo, capture_output=True, text=True
     )
     if done.returncode != 0:

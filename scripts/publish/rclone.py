@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,7 +33,7 @@ from pathlib import Path
 
 from plugins.core.messages import _
 
-from . import retention
+from . import children, retention
 from .targets import TargetError
 
 # rclone filter rules for the pages that link to others (uploaded last)
@@ -121,7 +120,7 @@ def rclone(
     args: list[str], extra: list[str], stdin: str = "", missing_ok: bool = False
 ) -> str:
     """Run rclone; return what it logged (its stdout for listings)."""
-    done = subprocess.run(
+    done = children.run(
         [binary(), *args, *extra], capture_output=True, text=True, input=stdin
     )
     if missing_ok and done.returncode == NOT_FOUND:

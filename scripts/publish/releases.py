@@ -37,7 +37,7 @@ from pathlib import Path
 from plugins.core.messages import _
 from plugins.hindi_text.dates import IST
 
-from . import retention
+from . import children, retention
 from .targets import Target, TargetError
 
 RELEASES = "releases"
@@ -182,7 +182,7 @@ def rsync(
     if dry_run:
         argv.append("--dry-run")
     argv += [source.rstrip("/") + "/", target.rsync_dest(dest.rstrip("/") + "/")]
-    done = subprocess.run(argv, capture_output=True, text=True)
+    done = children.run(argv, capture_output=True, text=True)
     if done.returncode != 0:
         raise TargetError(
             _(
@@ -341,7 +341,7 @@ def preview(
     """
     state = read_state(target)
     if state.current is None:
-        sent = subprocess.run(
+        sent = children.run(
             ["find", ".", "-type", "f"], cwd=output, capture_output=True, text=True
         ).stdout.split()
         return sorted(s.removeprefix("./") for s in sent), []

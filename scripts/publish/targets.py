@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from plugins.core.messages import _
+
+from . import children
 
 
 class TargetError(ValueError):
@@ -51,7 +52,7 @@ class Target:
             if self.host is not None
             else ["sh", "-c", script]
         )
-        done = subprocess.run(argv, capture_output=True, text=True, input=stdin or "")
+        done = children.run(argv, capture_output=True, text=True, input=stdin or "")
         if check and done.returncode != 0:
             raise TargetError(
                 _(
