@@ -104,8 +104,13 @@ def test_publish_over_ssh_twice_sends_only_what_changed(site, sshd):
         ),
         encoding="utf-8",
     )
+    dry = publish_to(content, to, dry_run=True)
+    assert "2026/10/khabar-3/index.html" in dry.sent
+    assert "2026/10/khabar-1/index.html" not in dry.sent
+    assert live(root).name == first.release and dry.action == "dry-run"
     second = publish_to(content, to)
     assert "2026/10/khabar-3/index.html" in second.sent
+    assert sorted(second.sent) == sorted(dry.sent)
     assert "2026/10/khabar-1/index.html" not in second.sent
     assert len(second.sent) < len(first.sent) / 4, second.sent
     old, new = root / "releases" / first.release, root / "releases" / second.release
@@ -505,6 +510,11 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
         assert path.split(".")[-2] == digest[:10]
     assert nginx.get("/theme/css/site.css")[0] == 404
     assert nginx.get("/theme/js/khoj.js")[0] == 404
+    svg = next(live(root).glob("whatsapp/qr/*.svg")).relative_to(live(root))
+    status, headers, body = nginx.get(f"/{svg}", {"Accept-Encoding": "br"})
+    assert status == 200 and headers["Content-Type"].startswith("image/svg+xml")
+    assert headers["Content-Encoding"] == "br"
+    assert brotli.decompress(body) == (live(root) / svg).read_bytes()
     headers = nginx.get("/theme/images/logo.png")[1]
     assert headers["Cache-Control"] == "public, max-age=86400"
     # files not named by their content: minutes
