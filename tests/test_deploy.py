@@ -23,7 +23,7 @@ import pytest
 from loopback import raw_get, start_nginx, start_sshd, stop
 from support import ROOT, new_content, note_text
 
-from plugins.core.errors import BuildFailed
+from plugins.core.errors import BuildFailed, SettingError
 from plugins.links import ledger
 from scripts.build import build
 from scripts.publish import PublishError, publish
@@ -690,6 +690,10 @@ def test_retention_counts_publishes_and_days():
     # an asset no longer at the target is forgotten
     again = retention.plan(plan.manifest, [css[4]], [css[4]], now, keep)
     assert again.carried == [] and set(again.manifest.seen) == {css[4]}
+    # the setting: defaults, and a window that would keep nothing is refused
+    assert retention.keep_setting({}) == retention.Keep(10, 30)
+    with pytest.raises(SettingError, match="keep_publishes"):
+        retention.keep_setting({"PUBLISH_ASSETS": {"keep_publishes": 0}})
 
 
 def test_rollback_history_skips_a_switch_that_never_happened():
