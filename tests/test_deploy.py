@@ -23,12 +23,12 @@ import pytest
 from loopback import raw_get, start_nginx, start_sshd, stop
 from support import ROOT, new_content, note_text
 
-from plugins.core.errors import BuildFailed, SettingError
+from plugins.core.errors import BuildFailed
 from plugins.links import ledger
 from scripts.build import build
 from scripts.publish import PublishError, publish
 from scripts.publish.releases import Switch, live_stack, parse_history, read_state
-from scripts.publish.targets import parse_target
+from scripts.publish.targets import TargetError, parse_target
 
 PUBLISH = str(ROOT / "publishconf.py")
 NOTES = {
@@ -654,6 +654,14 @@ def test_old_stylesheets_stay_for_their_retention_window(site, sshd, tmp_path):
     publish(PUBLISH, to, rollback=True, overrides=settings)
     assert stylesheet() == names[-1]
     assert nginx.get(latest)[0] == 200
+    # and counts as a publish: the stylesheet of the pages served during the
+    # rollback stays after the next one; what was let go stays gone
+    publish_changed(
+        ".phir-se{color:gray}", PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 0}
+    )
+    assert nginx.get(names[-1])[0] == 200
+    for old in names[:-1]:
+        assert nginx.get(old)[0] == 404, old
 
 
 def test_retention_counts_publishes_and_days():
@@ -692,7 +700,7 @@ def test_retention_counts_publishes_and_days():
     assert again.carried == [] and set(again.manifest.seen) == {css[4]}
     # the setting: defaults, and a window that would keep nothing is refused
     assert retention.keep_setting({}) == retention.Keep(10, 30)
-    with pytest.raises(SettingError, match="keep_publishes"):
+    with pytest.raises(TargetError, match="keep_publishes"):
         retention.keep_setting({"PUBLISH_ASSETS": {"keep_publishes": 0}})
 
 

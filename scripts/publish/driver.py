@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from plugins.core.errors import BuildFailed, ContentError, SettingError, display_path
+from plugins.core.errors import BuildFailed, ContentError, display_path
 from plugins.core.messages import _
 from plugins.links import ledger
 from plugins.links.links import content_file
@@ -258,10 +258,7 @@ def publish(
 
 def asset_window(settings: dict) -> retention.Keep:
     """PUBLISH_ASSETS: how long old fingerprinted assets stay at a target."""
-    try:
-        return retention.keep_setting(settings)
-    except SettingError as e:
-        raise TargetError(str(e)) from None
+    return retention.keep_setting(settings)
 
 
 def ledger_file(settings: dict) -> Path:

@@ -28,7 +28,7 @@ from pathlib import Path
 from plugins.core.messages import _
 
 from . import children, retention
-from .targets import TargetError
+from .targets import TargetError, no_links
 
 NOJEKYLL = ".nojekyll"
 
@@ -135,6 +135,7 @@ def staged(
     """A private copy of the output (hard links) with the old assets the
     branch keeps (retention.py) and the manifest: what the commit holds.
     """
+    no_links(str(output))
     before = branch_files(target)
     text = ""
     if retention.MANIFEST in before:

@@ -34,7 +34,7 @@ from pathlib import Path
 from plugins.core.messages import _
 
 from . import children, retention
-from .targets import TargetError
+from .targets import TargetError, no_links
 
 # rclone filter rules for the pages that link to others (uploaded last)
 LISTS = (
@@ -189,6 +189,7 @@ def upload(
     keep: retention.Keep,
 ) -> Upload:
     """The four ordered passes (see the module docstring)."""
+    no_links(output)
     source = output.rstrip("/") + "/"
     dry = ["--dry-run"] if dry_run else []
     text, present = bucket_assets(target, extra)

@@ -38,7 +38,7 @@ from plugins.core.messages import _
 from plugins.hindi_text.dates import IST
 
 from . import children, retention
-from .targets import Target, TargetError
+from .targets import Target, TargetError, no_links
 
 RELEASES = "releases"
 CURRENT = "current"
@@ -218,6 +218,7 @@ def upload(
     fingerprinted assets still in their retention window (retention.py)
     hard-linked from the releases that hold them.
     """
+    no_links(output)
     state = read_state(target)
     assets = read_assets(target, state)
     rid = release_id(now, state.releases)
@@ -233,7 +234,7 @@ def upload(
         # what the new release leaves out of the live one
         probe = rsync(output, target, previous, None, True, extra)
         _, deleted = changes(probe.stdout)
-    held = retention_plan(output, assets, now, keep)
+    held = retention_plan(output, state, assets, now, keep)
     kept = carry(
         target,
         release_dirs(target, state),
@@ -256,8 +257,11 @@ class Assets:
     manifest: retention.Manifest
     by_release: dict[str, set[str]]
 
-    def present(self) -> set[str]:
-        return set().union(*self.by_release.values())
+    def live(self, state: State) -> set[str]:
+        """The live release's assets (an older release may still hold one
+        that was let go: it stays gone).
+        """
+        return self.by_release.get(state.current or "", set())
 
 
 def read_assets(target: Target, state: State) -> Assets:
@@ -291,12 +295,13 @@ def built_assets(output: str) -> set[str]:
 
 def retention_plan(
     output: str,
+    state: State,
     assets: Assets,
     now: datetime,
     keep: retention.Keep,
 ) -> retention.Plan:
     return retention.plan(
-        assets.manifest, assets.present(), built_assets(output), now, keep
+        assets.manifest, assets.live(state), built_assets(output), now, keep
     )
 
 
@@ -311,11 +316,24 @@ def carry(target: Target, sources: list[str], dest: str, paths: list[str]) -> se
         + " ".join(q(p) for p in paths)
         + f'; do if [ ! -e {q(dest)}/"$c" ]; then for r in '
         + " ".join(q(s) for s in sources)
-        + '; do if [ -f "$r/$c" ]; then '
-        f'mkdir -p "$(dirname {q(dest)}/"$c")" && ln "$r/$c" {q(dest)}/"$c" '
-        '&& echo "$c"; break; fi; done; fi; done'
+        + '; do if [ -f "$r/$c" ] && [ ! -L "$r/$c" ]; then '
+        f'd="$(dirname {q(dest)}/"$c")" && mkdir -p "$d" && '
+        # never through a symbolic link out of the release
+        f'case "$(cd "$d" && pwd -P)/" in "$(cd {q(dest)} && pwd -P)"/*) '
+        f'ln "$r/$c" {q(dest)}/"$c" && echo "$c";; esac; break; fi; done; fi; done'
     )
     return set(out.split())
+
+
+def linked_assets(target: Target, release: str) -> set[str]:
+    """The fingerprinted assets a release's pages link (every page links
+    the stylesheet; the search page the script).
+    """
+    out = target.run(
+        f"cd {q(release)} && cat index.html khoj/index.html 2>/dev/null "
+        "| grep -o 'theme/[A-Za-z0-9/_.-]*' | sort -u || true"
+    )
+    return retention.assets_in(out.split())
 
 
 def release_dirs(target: Target, state: State) -> list[str]:
@@ -339,6 +357,7 @@ def preview(
     """What a publish would send and delete, compared with the live site
     (old assets it would keep are not deleted).
     """
+    no_links(output)
     state = read_state(target)
     if state.current is None:
         sent = children.run(
@@ -347,7 +366,7 @@ def preview(
         return sorted(s.removeprefix("./") for s in sent), []
     live = f"{target.path}/{RELEASES}/{state.current}"
     sent, deleted = changes(rsync(output, target, live, None, True, []).stdout)
-    held = retention_plan(output, read_assets(target, state), now, keep)
+    held = retention_plan(output, state, read_assets(target, state), now, keep)
     kept = set(retention.with_copies(held.carried))
     return sent, [d for d in deleted if d not in kept]
 
@@ -424,14 +443,17 @@ def rollback(target: Target) -> tuple[str, str]:
             )
         )
     # pages fetched from the release rolled back from still find their
-    # stylesheet and script
+    # stylesheet and script; the manifest counts the rollback as a publish
+    # linking the assets of the release going live
     current = f"{target.path}/{RELEASES}/{state.current}"
-    assets = read_assets(target, state).by_release.get(state.current, set())
-    carry(
+    back = f"{target.path}/{RELEASES}/{previous}"
+    assets = read_assets(target, state)
+    leaving = assets.by_release.get(state.current, set())
+    carry(target, [current], back, retention.with_copies(leaving))
+    arriving = linked_assets(target, back)
+    write_manifest(
         target,
-        [current],
-        f"{target.path}/{RELEASES}/{previous}",
-        retention.with_copies(assets),
+        retention.switched(assets.manifest, leaving, arriving, datetime.now(UTC)),
     )
     switch(target, previous, "rollback")
     return state.current, previous

@@ -31,12 +31,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from plugins.core.settings import namespaced
+from plugins.core.messages import _
+
+from .targets import TargetError
 
 MANIFEST = "published-assets.tsv"
 SETTING = "PUBLISH_ASSETS"
 DEFAULTS = {"keep_publishes": 10, "keep_days": 30}
-MINIMUMS = {"keep_publishes": 1, "keep_days": 0}
+# (lowest, highest): at least one publish; at most about ten years
+LIMITS = {"keep_publishes": (1, 1000), "keep_days": (0, 3650)}
 # fingerprinted theme files (plugins/assets); nothing else is ever kept, and
 # nothing that is not plain letters reaches a shell or a filter rule
 ASSET_RE = re.compile(r"^theme/[A-Za-z0-9_/.-]+\.[0-9a-f]{10}\.(?:css|js)$")
@@ -56,7 +59,37 @@ class Keep:
 
 
 def keep_setting(settings: dict) -> Keep:
-    conf = namespaced(settings, SETTING, DEFAULTS, "publish", MINIMUMS)
+    """PUBLISH_ASSETS, checked: whole numbers within LIMITS."""
+    given = settings.get(SETTING) or {}
+    example = '{"keep_publishes": 10, "keep_days": 30}'
+    if not isinstance(given, dict) or set(given) - set(DEFAULTS):
+        raise TargetError(
+            _(
+                "publishconf.py: %(setting)s takes only keep_publishes and "
+                "keep_days, such as %(example)s",
+                setting=SETTING,
+                example=example,
+            )
+        )
+    conf = {**DEFAULTS, **given}
+    for key, (low, high) in LIMITS.items():
+        value = conf[key]
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not (low <= value <= high)
+        ):
+            raise TargetError(
+                _(
+                    'publishconf.py: %(setting)s["%(key)s"] must be a whole '
+                    "number from %(low)s to %(high)s (it is %(value)s)",
+                    setting=SETTING,
+                    key=key,
+                    low=low,
+                    high=high,
+                    value=repr(value),
+                )
+            )
     return Keep(conf["keep_publishes"], conf["keep_days"])
 
 
@@ -70,6 +103,8 @@ class Seen:
 class Manifest:
     publishes: int = 0
     seen: dict[str, Seen] = field(default_factory=dict)
+    # False until the target has a manifest (published before there was one)
+    written: bool = field(default=False, compare=False)
 
 
 def is_asset(path: str) -> bool:
@@ -93,6 +128,7 @@ def parse(text: str) -> Manifest:
         if line.startswith(COUNT):
             count = line.removeprefix(COUNT)
             found.publishes = int(count) if count.isdigit() else found.publishes
+            found.written = True
             continue
         cells = line.split("\t")
         if len(cells) != 3 or not is_asset(cells[0]) or not cells[2].isdigit():
@@ -132,18 +168,20 @@ def plan(
 ) -> Plan:
     """Which old assets at the target this publish keeps.
 
-    `present`: the fingerprinted assets at the target now; `built`: those of
-    the new build. An old asset is kept while it was linked by one of the
-    last `keep.publishes` publishes or within the last `keep.days` days.
+    `present`: the fingerprinted assets of the live site (for releases, the
+    live release's: an asset an older release still holds was let go and
+    stays gone); `built`: those of the new build. An old asset is kept
+    while it was linked by one of the last `keep.publishes` publishes or
+    within the last `keep.days` days.
     """
     count = old.publishes + 1
     built = set(built)
-    at_target = set(present)
-    earlier = {path: old.seen.get(path, Seen(now, old.publishes)) for path in at_target}
     seen = {path: Seen(now, count) for path in built}
     carried, dropped = [], []
-    for path, s in sorted(earlier.items()):
-        if path in built:
+    for path in sorted(set(present) - built):
+        s = last_linked(old, path, now)
+        if s is None:
+            dropped.append(path)
             continue
         recent = count - s.publish <= keep.publishes
         young = now - s.time < timedelta(days=keep.days)
@@ -152,4 +190,38 @@ def plan(
             seen[path] = s
         else:
             dropped.append(path)
-    return Plan(carried, dropped, Manifest(count, seen))
+    return Plan(carried, dropped, Manifest(count, seen, written=True))
+
+
+def last_linked(old: Manifest, path: str, now: datetime) -> Seen | None:
+    """When the live site last linked `path`: the manifest's line, clamped
+    (a time in the future or a publish number past the count, from a clock
+    set wrong or a hand edit, would keep it for ever). The live site's own
+    assets, and any asset of a target published before there was a
+    manifest, are linked until now. None: the manifest let it go (a release
+    rolled back to may still hold it).
+    """
+    s = old.seen.get(path)
+    if s is None and old.written:
+        return None
+    if s is None or s.publish >= old.publishes:
+        return Seen(now, old.publishes)
+    return Seen(min(s.time, now), s.publish)
+
+
+def switched(
+    old: Manifest, leaving: Iterable[str], arriving: Iterable[str], now: datetime
+) -> Manifest:
+    """The manifest after a rollback: it counts as a publish that links the
+    assets of the release going live; those of the release leaving were
+    linked until now.
+    """
+    count = old.publishes + 1
+    seen = dict(old.seen)
+    for path in leaving:
+        s = last_linked(old, path, now)
+        if s is not None:
+            seen[path] = s
+    for path in arriving:
+        seen[path] = Seen(now, count)
+    return Manifest(count, seen, written=True)

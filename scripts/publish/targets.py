@@ -134,3 +134,22 @@ def parse_ssh(text: str, options: tuple[str, ...]) -> Target:
         )
     host = f"{user}@{host_name}" if user else host_name
     return Target(parts.path.rstrip("/"), host, port, options)
+
+
+def no_links(output: str) -> None:
+    """A published site holds files and folders only: a symbolic link in the
+    output would be published as a link (and could lead a later step out of
+    the target), so the upload stops before it starts, naming it.
+    """
+    for folder, dirs, files in os.walk(output):
+        for name in [*dirs, *files]:
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                raise TargetError(
+                    _(
+                        "publish: %(file)s in the built site is a symbolic "
+                        "link; a published site holds only files. Replace it "
+                        "with the file itself (or remove it) and publish again.",
+                        file=path,
+                    )
+                )
