@@ -8,7 +8,8 @@ send it SIGTERM when the publish that started it dies (Linux's
 PR_SET_PDEATHSIG, set between fork and exec); rsync and rclone end at once
 on SIGTERM, and rsync's ssh and the rsync at the server end with them (their
 connection closes). Where prctl is missing (not Linux), children are started
-as before.
+as before. ghp-import is the exception (git.py): cut short, it could leave
+part of the site committed to the branch, so it is left to finish.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -207,7 +208,11 @@ def commit(
     ]
     if has_remote(target.repo, remote):
         argv.append("--push")
-    done = children.run(
+    # Not ended with the publish (children.py): ghp-import streams the site
+    # into git fast-import, which commits whatever it got when its input
+    # ends between two files, and the branch would hold part of the site.
+    # Left to finish, it commits the whole site or nothing.
+    done = subprocess.run(
         [*argv, str(site)], cwd=target.repo, capture_output=True, text=True
     )
     if done.returncode != 0:
