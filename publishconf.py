@@ -34,6 +34,11 @@ PUBLISH_KEEP = 5
 PUBLISH_AFTER = os.environ.get("BULLETIN_PUBLISH_AFTER", "")
 # git:BRANCH targets push to this remote when the repository has it.
 PUBLISH_GIT_REMOTE = "origin"
+# Old fingerprinted stylesheets and scripts stay at every target until they
+# were last linked more than keep_publishes publishes AND keep_days days ago,
+# so a page a reader or a CDN cached earlier keeps its stylesheet
+# (scripts/publish/retention.py).
+PUBLISH_ASSETS = {"keep_publishes": 10, "keep_days": 30}
 # The search index is made for the published site (see SEARCH in pelicanconf.py).
 SEARCH = {**SEARCH, "index": True}  # noqa: F405
 

@@ -59,7 +59,12 @@ def whole_number(value) -> int:
     }
 )
 def build(c, production=False):
-    """Build the bulletin into output/ (replaced only if the build succeeds)."""
+    """Build the bulletin into output/; --production records addresses as published.
+
+    output/ is replaced only if the build succeeds. With --production every
+    note address is recorded in content/registry/published-urls.tsv at once,
+    as if the output went online; `invoke publish` records only what went live.
+    """
     from scripts.build import build_and_report
 
     _logging()

@@ -4,6 +4,7 @@ published to a local folder."""
 from __future__ import annotations
 
 import gzip
+import re
 from urllib.parse import quote
 
 import brotli
@@ -79,6 +80,13 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
         status, headers, _ = caddy.get(f"/theme/css/{css}")
         assert status == 200
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        search = (root / "current/khoj/index.html").read_text(encoding="utf-8")
+        script = re.search(r'src="[^"]*(/theme/js/khoj\.[0-9a-f]{10}\.js)"', search)
+        status, headers, _ = caddy.get(script[1])
+        assert status == 200
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        status, headers, _ = caddy.get("/pagefind/pagefind.js")
+        assert status == 200 and headers["Cache-Control"] == "public, max-age=300"
         headers = caddy.get("/theme/images/logo.png")[1]
         assert headers["Cache-Control"] == "public, max-age=86400"
         status, headers, _ = caddy.get("/2026/10/khabar-1/")

@@ -4,6 +4,7 @@ shipped configuration."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -27,7 +28,7 @@ from plugins.links import ledger
 from scripts.build import build
 from scripts.publish import PublishError, publish
 from scripts.publish.releases import Switch, live_stack, parse_history, read_state
-from scripts.publish.targets import parse_target
+from scripts.publish.targets import TargetError, parse_target
 
 PUBLISH = str(ROOT / "publishconf.py")
 NOTES = {
@@ -103,8 +104,13 @@ def test_publish_over_ssh_twice_sends_only_what_changed(site, sshd):
         ),
         encoding="utf-8",
     )
+    dry = publish_to(content, to, dry_run=True)
+    assert "2026/10/khabar-3/index.html" in dry.sent
+    assert "2026/10/khabar-1/index.html" not in dry.sent
+    assert live(root).name == first.release and dry.action == "dry-run"
     second = publish_to(content, to)
     assert "2026/10/khabar-3/index.html" in second.sent
+    assert sorted(second.sent) == sorted(dry.sent)
     assert "2026/10/khabar-1/index.html" not in second.sent
     assert len(second.sent) < len(first.sent) / 4, second.sent
     old, new = root / "releases" / first.release, root / "releases" / second.release
@@ -198,6 +204,49 @@ def wait_for_upload(root: Path, process: subprocess.Popen) -> Path:
         assert process.poll() is None, "the upload ended before it was seen"
         time.sleep(0.1)
     raise AssertionError("no upload started")
+
+
+def writers_of(folder: Path) -> list[str]:
+    """Command lines of the processes on this machine that name `folder`
+    (a local rsync, or the rsync an SSH upload runs at the server)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue  # ended meanwhile
+        if any(str(folder).encode() in arg for arg in argv):
+            found.append(b" ".join(argv).decode(errors="replace"))
+    return found
+
+
+@pytest.mark.parametrize("over", ["ssh", "folder"])
+def test_a_killed_publish_leaves_no_upload_running(site, sshd, over):
+    content, root, _nginx = site
+    to = sshd.target(root) if over == "ssh" else str(root)
+    first = publish_to(content, to)
+    upload = start_slow_publish(content, to, SITENAME="बदला हुआ नाम")
+    try:
+        partial = wait_for_upload(root, upload)
+        assert writers_of(partial)  # rsync is writing into it
+        os.kill(upload.pid, signal.SIGKILL)  # the publish alone, not its group
+        upload.wait()
+        for _ in range(100):
+            if not writers_of(partial):
+                break
+            time.sleep(0.1)
+        assert writers_of(partial) == []
+        count = sum(1 for _ in partial.rglob("*"))
+        time.sleep(1)
+        assert sum(1 for _ in partial.rglob("*")) == count
+        assert live(root).name == first.release
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(upload.pid, signal.SIGKILL)
+    # the next publish takes the dead one's lock over and goes live
+    again = publish_to(content, to)
+    assert live(root).name == again.release
+    assert not list((root / "releases").glob("*.partial"))
 
 
 def test_two_publishes_at_once_the_second_stops_and_names_the_first(site, sshd):
@@ -445,10 +494,13 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
     og = next(live(root).glob("2026/10/khabar-1/og-*.jpg"))
     headers = nginx.get(f"/2026/10/khabar-1/{og.name}")[1]
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    # the stylesheet pages link is fingerprinted: a year
+    # the stylesheet pages link and the search page's script are
+    # fingerprinted: a year
     home = nginx.get("/")[2].decode()
     css = re.search(r'href="[^"]*(/theme/css/site\.[0-9a-f]{10}\.css)"', home)[1]
-    for path, kind in ((css, "text/css"),):
+    search = nginx.get("/khoj/")[2].decode()
+    script = re.search(r'src="[^"]*(/theme/js/khoj\.[0-9a-f]{10}\.js)"', search)[1]
+    for path, kind in ((css, "text/css"), (script, "application/javascript")):
         status, headers, body = nginx.get(path, {"Accept-Encoding": "br"})
         assert status == 200 and headers["Content-Type"].startswith(kind), path
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
@@ -457,8 +509,17 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
         digest = hashlib.sha256(brotli.decompress(body)).hexdigest()
         assert path.split(".")[-2] == digest[:10]
     assert nginx.get("/theme/css/site.css")[0] == 404
+    assert nginx.get("/theme/js/khoj.js")[0] == 404
+    svg = next(live(root).glob("whatsapp/qr/*.svg")).relative_to(live(root))
+    status, headers, body = nginx.get(f"/{svg}", {"Accept-Encoding": "br"})
+    assert status == 200 and headers["Content-Type"].startswith("image/svg+xml")
+    assert headers["Content-Encoding"] == "br"
+    assert brotli.decompress(body) == (live(root) / svg).read_bytes()
     headers = nginx.get("/theme/images/logo.png")[1]
     assert headers["Cache-Control"] == "public, max-age=86400"
+    # files not named by their content: minutes
+    status, headers, _ = nginx.get("/pagefind/pagefind.js")
+    assert status == 200 and headers["Cache-Control"] == "public, max-age=300"
     # the notes are older than 48 hours: no news sitemap, robots.txt names one
     assert nginx.get("/robots.txt")[2].decode().count("Sitemap: ") == 1
     assert nginx.get("/news-sitemap.xml")[0] == 404
@@ -543,38 +604,104 @@ def test_unknown_targets_are_refused_clearly(text):
         parse_target(text)
 
 
-def test_a_changed_stylesheet_gets_a_new_name_and_the_old_one_stays_a_while(
-    site, tmp_path
-):
+def test_old_stylesheets_stay_for_their_retention_window(site, sshd, tmp_path):
     content, root, nginx = site
+    to = sshd.target(root)
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     settings = overrides(content.parent, THEME=str(theme))
+    css = theme / "static/css/site.css"
 
     def stylesheet() -> str:
         home = nginx.get("/")[2].decode()
         return re.search(r'href="[^"]*(/theme/css/site\.[0-9a-f]{10}\.css)"', home)[1]
 
-    publish(PUBLISH, str(root), overrides=settings)
-    first = stylesheet()
-    css = theme / "static/css/site.css"
-    css.write_text(css.read_text() + "\n.naya{color:red}\n")
-    report = publish(PUBLISH, str(root), overrides=settings)
-    second = stylesheet()
-    assert second.lstrip("/") in report.sent
-    assert first.lstrip("/") not in report.deleted  # it is kept
-    assert second != first
-    status, headers, body = nginx.get(second)
-    assert status == 200 and b".naya{color:red}" in body
-    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    # a page fetched just before the switch still finds its stylesheet
-    status, _, body = nginx.get(first, {"Accept-Encoding": "br"})
-    assert status == 200 and b".naya" not in brotli.decompress(body)
-    # one publish later it is gone: old names do not pile up
-    css.write_text(css.read_text() + "\n.aur{color:blue}\n")
-    publish(PUBLISH, str(root), overrides=settings)
-    assert nginx.get(first)[0] == 404
-    assert nginx.get(second)[0] == 200
+    def publish_changed(rule: str, **more):
+        css.write_text(css.read_text() + f"\n{rule}\n")
+        report = publish(PUBLISH, to, overrides={**settings, **more})
+        return report, stylesheet()
+
+    publish(PUBLISH, to, overrides=settings)
+    names = [stylesheet()]
+    # three publishes, each changing the stylesheet: a page cached after the
+    # first still finds its stylesheet (the default window: 10 publishes and
+    # 30 days)
+    for rule in (".naya{color:red}", ".aur{color:blue}", ".phir{color:green}"):
+        report, name = publish_changed(rule)
+        assert name.lstrip("/") in report.sent and name not in names
+        assert not [d for d in report.deleted if "/site." in d], report.deleted
+        names.append(name)
+    for old in names:
+        status, headers, body = nginx.get(old, {"Accept-Encoding": "br"})
+        assert status == 200, old
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        digest = hashlib.sha256(brotli.decompress(body)).hexdigest()
+        assert old.split(".")[-2] == digest[:10]
+    manifest = (root / "published-assets.tsv").read_text()
+    assert all(f"{n.lstrip('/')}\t" in manifest for n in names)
+    # a window of one publish and no days: only the stylesheet of the site
+    # live before stays
+    report, latest = publish_changed(
+        ".ant{color:black}",
+        PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 0},
+    )
+    gone = [n.lstrip("/") for n in names[:-1]]
+    assert set(gone) <= set(report.deleted), report.deleted
+    for old in names[:-1]:
+        assert nginx.get(old)[0] == 404, old
+    assert nginx.get(names[-1])[0] == 200
+    # a rollback keeps the stylesheet of the pages fetched before it
+    publish(PUBLISH, to, rollback=True, overrides=settings)
+    assert stylesheet() == names[-1]
+    assert nginx.get(latest)[0] == 200
+    # and counts as a publish: the stylesheet of the pages served during the
+    # rollback stays after the next one; what was let go stays gone
+    publish_changed(
+        ".phir-se{color:gray}", PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 0}
+    )
+    assert nginx.get(names[-1])[0] == 200
+    for old in names[:-1]:
+        assert nginx.get(old)[0] == 404, old
+
+
+def test_retention_counts_publishes_and_days():
+    from datetime import UTC, datetime, timedelta
+
+    from scripts.publish import retention
+
+    now = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
+    css = [f"theme/css/site.{i:010x}.css" for i in range(5)]
+    old = retention.Manifest(
+        7,
+        {
+            css[0]: retention.Seen(now - timedelta(days=40), 2),  # both passed
+            css[1]: retention.Seen(now - timedelta(days=40), 6),  # 2 publishes ago
+            css[2]: retention.Seen(now - timedelta(days=3), 1),  # 3 days ago
+            css[3]: retention.Seen(now - timedelta(days=40), 7),  # live now
+        },
+    )
+    present = [*css[:4], "theme/js/khoj.0123456789.js"]  # no line: live now
+    keep = retention.Keep(publishes=2, days=5)
+    plan = retention.plan(old, present, [css[4]], now, keep)
+    assert plan.dropped == [css[0]]
+    assert plan.carried == sorted([*css[1:4], "theme/js/khoj.0123456789.js"])
+    assert plan.manifest.publishes == 8
+    assert plan.manifest.seen[css[4]] == retention.Seen(now, 8)
+    assert plan.manifest.seen["theme/js/khoj.0123456789.js"].publish == 7
+    # written and read back; hand edits and paths that are no assets skipped
+    text = retention.render(plan.manifest) + (
+        "../etc/passwd.0123456789.css\tx\t1\n"
+        "theme/css/a b.0123456789.css\t2026-11-29T04:00:00+00:00\t1\n"
+        "theme/css/site.0123456789.css\t2026-11-29T04:00:00\t1\n"
+    )
+    assert retention.parse(text) == plan.manifest
+    # an asset no longer at the target is forgotten
+    again = retention.plan(plan.manifest, [css[4]], [css[4]], now, keep)
+    assert again.carried == [] and set(again.manifest.seen) == {css[4]}
+    # the setting: defaults, and a window that would keep nothing is refused
+    assert retention.keep_setting({}) == retention.Keep(10, 30)
+    with pytest.raises(TargetError, match="keep_publishes"):
+        retention.keep_setting({"PUBLISH_ASSETS": {"keep_publishes": 0}})
 
 
 def test_rollback_history_skips_a_switch_that_never_happened():

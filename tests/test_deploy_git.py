@@ -4,6 +4,9 @@ repository on disk)."""
 
 from __future__ import annotations
 
+import hashlib
+import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -108,3 +111,41 @@ def test_a_failed_build_leaves_the_branch(repo):
     assert git(origin, "rev-parse", "gh-pages") == before
     with pytest.raises(PublishError, match="git revert"):
         publish(PUBLISH, "git:gh-pages", rollback=True, overrides=overrides(work))
+
+
+def test_old_stylesheets_stay_on_the_branch_for_their_window(repo, tmp_path):
+    work, origin = repo
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    settings = {**overrides(work), "THEME": str(theme)}
+    css = theme / "static/css/site.css"
+
+    def stylesheet() -> str:
+        home = git(origin, "show", "gh-pages:index.html")
+        return re.search(r'href="[^"]*/(theme/css/site\.[0-9a-f]{10}\.css)"', home)[1]
+
+    publish(PUBLISH, "git:gh-pages", overrides=settings)
+    names = [stylesheet()]
+    for rule in (".naya{color:red}", ".aur{color:blue}", ".phir{color:green}"):
+        css.write_text(css.read_text() + f"\n{rule}\n")
+        report = publish(PUBLISH, "git:gh-pages", overrides=settings)
+        assert stylesheet() not in names and stylesheet() in report.sent
+        assert not [d for d in report.deleted if "/site." in d], report.deleted
+        names.append(stylesheet())
+    # a page cached after the first publish still finds its stylesheet
+    tree = git(origin, "ls-tree", "-r", "--name-only", "gh-pages").split()
+    for old in names:
+        assert {old, f"{old}.gz", f"{old}.br"} <= set(tree), old
+        body = git(origin, "show", f"gh-pages:{old}")
+        assert hashlib.sha256(body.encode()).hexdigest()[:10] == old.split(".")[-2]
+    assert "published-assets.tsv" in tree
+    # a window of one publish and no days: the older ones go with this commit
+    css.write_text(css.read_text() + "\n.ant{color:black}\n")
+    window = {**settings, "PUBLISH_ASSETS": {"keep_publishes": 1, "keep_days": 0}}
+    dry = publish(PUBLISH, "git:gh-pages", dry_run=True, overrides=window)
+    assert set(names[:-1]) <= set(dry.deleted) and names[-1] not in dry.deleted
+    report = publish(PUBLISH, "git:gh-pages", overrides=window)
+    assert set(names[:-1]) <= set(report.deleted)
+    tree = git(origin, "ls-tree", "-r", "--name-only", "gh-pages").split()
+    assert [n for n in names if n in tree] == names[-1:]
+    assert stylesheet() in tree

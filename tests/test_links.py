@@ -265,6 +265,26 @@ def test_hand_edited_ledger_is_refused(published):
         publish(content, output)
 
 
+@pytest.mark.parametrize("url", ["2026/../../x/", "../", "2026/%2e%2e/x/"])
+def test_a_ledger_address_outside_the_site_stops_the_build_in_hindi(
+    published, monkeypatch, url
+):
+    content, output = published
+    before = (output / OLD / "index.html").read_bytes()
+    path = content / RECORD["ledger"]
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = f"2026-10-08T10:00:00+05:30\t{url}\tnotes/2026/10/namli.md\t2026-10-05\n"
+    path.write_text("".join(lines) + row, encoding="utf-8")
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    with pytest.raises(BuildFailed) as failed:
+        publish(content, output)
+    message = str(failed.value)
+    assert f"published-urls.tsv:{len(lines) + 1}: '{url}'" in message
+    assert "इस साइट का पता नहीं है" in message and "वर्शन कंट्रोल" in message
+    assert "RuntimeError" not in message and "Traceback" not in message
+    assert (output / OLD / "index.html").read_bytes() == before
+
+
 def test_correction_is_visible_everywhere(published):
     content, output = published
     write_note(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 
 import pytest
@@ -15,9 +16,10 @@ pytestmark = pytest.mark.build
 PUBLISH = str(ROOT / "publishconf.py")
 
 
-def test_production_build_uses_the_public_address(tmp_path, monkeypatch):
+def test_production_build_uses_the_public_address(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org/")
     monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
+    caplog.set_level(logging.INFO, logger="plugins.links")
     output = tmp_path / "output"
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
@@ -42,6 +44,11 @@ def test_production_build_uses_the_public_address(tmp_path, monkeypatch):
     # a production build records every note address it published
     recorded = (content / "registry" / "published-urls.tsv").read_text()
     assert "\t2026/11/bilpank-gram-nagar-raksha-samiti-baithak/\t" in recorded
+    # and says so: it counts as published, invoke publish is the way online
+    assert "as published: a production build (invoke build --production)" in (
+        caplog.text
+    )
+    assert "use invoke publish, which records only what went live" in caplog.text
     assert not (ROOT / "content" / "registry" / "published-urls.tsv").exists()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from hashlib import sha256
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -218,6 +219,11 @@ def served(indexed):
         yield base
 
 
+def search_script(output: Path) -> str:
+    """The search page's script as the page links it (a fingerprinted name)."""
+    return read_html(output / "khoj" / "index.html").find("script", src=True)["src"]
+
+
 def test_the_index_is_made_in_production_builds_only(monkeypatch, html_pages):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
     production = read_settings(str(ROOT / "publishconf.py"))
@@ -257,7 +263,7 @@ def test_every_page_links_the_search_page_from_its_header(html_pages):
     assert missing == []
 
 
-def test_only_the_search_page_has_a_script(indexed_pages):
+def test_only_the_search_page_has_a_script(indexed, indexed_pages):
     with_scripts = {
         path
         for path, soup in indexed_pages.items()
@@ -266,7 +272,14 @@ def test_only_the_search_page_has_a_script(indexed_pages):
     }
     assert with_scripts == {"khoj/index.html"}
     script = indexed_pages["khoj/index.html"].find("script", src=True)
-    assert script["src"] == "/theme/js/khoj.js"  # same host, no other host
+    # same host, no other host; named by its content, so a year of caching
+    # is safe (plugins/assets)
+    src = script["src"]
+    assert re.fullmatch(r"/theme/js/khoj\.[0-9a-f]{10}\.js", src)
+    published = indexed / src.lstrip("/")
+    assert sha256(published.read_bytes()).hexdigest()[:10] == src.split(".")[-2]
+    assert published.read_bytes() == (ROOT / "theme/static/js/khoj.js").read_bytes()
+    assert not (indexed / "theme/js/khoj.js").exists()
 
 
 def test_romanized_words_are_hidden_from_readers(html_pages):
@@ -647,16 +660,23 @@ def test_an_empty_or_sign_only_query_gets_a_hindi_line_and_examples(
 
 
 @pytest.mark.browser
-def test_a_script_that_could_not_load_is_not_called_javascript_off(browser, served):
+def test_a_script_that_could_not_load_is_not_called_javascript_off(
+    browser, served, indexed
+):
     context = browser.new_context(locale="hi-IN")
     page = context.new_page()
-    page.route("**/khoj.js", lambda route: route.abort())
+    blocked = []
+    page.route(
+        served + search_script(indexed),
+        lambda route: blocked.append(route.request.url) or route.abort(),
+    )
     try:
         page.goto(f"{served}/khoj/?q=bilpank")
         page.wait_for_load_state("load")
         visible = page.inner_text("#khoj")
     finally:
         context.close()
+    assert blocked  # the page's own script was the one blocked
     assert "खोज खुल नहीं पाई" in visible
     assert "जावास्क्रिप्ट" not in visible
     assert "थाने" in visible and "पुरालेख" in visible
@@ -925,14 +945,14 @@ def test_markup_in_a_query_is_only_text(browser, served):
 
 
 @pytest.mark.browser
-def test_a_very_long_query_is_cut_not_run_whole(browser, served):
+def test_a_very_long_query_is_cut_not_run_whole(browser, served, indexed):
     """A pasted page was searched whole: Pagefind looks every word up."""
     query = "bilpank " + " ".join(f"shabd{i}" for i in range(3000))
     page = open_search(browser, served, query)
     try:
         searched = page.evaluate(
-            "async (q) => (await import('/theme/js/khoj.js')).normalizeQuery(q)",
-            query,
+            "async ([src, q]) => (await import(src)).normalizeQuery(q)",
+            [search_script(indexed), query],
         )
         status = page.inner_text("#khoj-status")
     finally:

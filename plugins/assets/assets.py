@@ -1,19 +1,16 @@
-"""Fingerprinted theme assets: the stylesheets the pages link are published
-as `theme/css/site.<hash>.css` (the first 10 hex digits of the SHA-256 of
-the file), so web servers may let browsers and CDNs keep them for a year: a
+"""Fingerprinted theme assets: the stylesheet and the search page's script
+the pages link are published as `theme/css/site.<hash>.css` and
+`theme/js/khoj.<hash>.js` (the first 10 hex digits of the SHA-256 of the
+file), so web servers may let browsers and CDNs keep them for a year: a
 changed file gets a new name, and the pages that link it change.
 
-The search page's script (js/khoj.js) keeps its name for now: the search
-tests load and block it by that name. Adding ".js" to SUFFIXES, with the
-template linking THEME_ASSETS['js/khoj.js'], fingerprints it too (the
-server configurations already give such names a year).
-
-When a build starts, the theme's CSS files are hashed and the
+When a build starts, the theme's CSS and JS files are hashed and the
 `THEME_ASSETS` setting maps each to its published path
 ({"css/site.css": "theme/css/site.0123456789.css"}); templates link
-`THEME_ASSETS['css/site.css']`. Being a setting, the map is part of every
-reused page's key (plugins/page_reuse). When the build has written the
-output, each copied file is renamed to its fingerprinted name.
+`THEME_ASSETS['css/site.css']` and `THEME_ASSETS['js/khoj.js']`. Being a
+setting, the map is part of every reused page's key (plugins/page_reuse).
+When the build has written the output, each copied file is renamed to its
+fingerprinted name.
 
 register() only connects signals.
 """
@@ -33,7 +30,7 @@ from plugins.core.messages import _
 logger = logging.getLogger(__name__)
 
 SETTING = "THEME_ASSETS"
-SUFFIXES = (".css",)
+SUFFIXES = (".css", ".js")
 DIGITS = 10
 
 

@@ -15,7 +15,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from plugins.core import contract as c
-from plugins.core.errors import ContentError, Problem
+from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.messages import _
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
@@ -183,7 +183,18 @@ class LinksGenerator(Generator):
             logger.info("links: %d note addresses pending the publish", len(rows))
             return
         added = ledger.record(path, rows)
-        logger.info("links: %d new note addresses recorded in %s", added, path)
+        logger.info(
+            "%s",
+            _(
+                "links: %(num)s new note addresses recorded in %(ledger)s as "
+                "published: a production build (invoke build --production) "
+                "records at once, as if its output went online. To put the "
+                "site online use invoke publish, which records only what went "
+                "live.",
+                num=added,
+                ledger=display_path(path),
+            ),
+        )
 
 
 def on_finalized(pelican) -> None:

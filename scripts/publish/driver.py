@@ -37,7 +37,7 @@ from scripts.build import (
     site_lock,
 )
 
-from . import git, lock, rclone, releases
+from . import git, lock, rclone, releases, retention
 from .targets import Target, TargetError, parse_target
 
 T = TypeVar("T")
@@ -203,6 +203,7 @@ def publish(
         target = parse_target(text)
         refuse_local_target_inside(target, settings)
         keep = int(settings.get("PUBLISH_KEEP", DEFAULT_KEEP))
+        assets = asset_window(settings)
         after = settings.get("PUBLISH_AFTER", "")
         if dry_run:
             # a dry run changes nothing at the target (so takes no lock)
@@ -212,7 +213,9 @@ def publish(
                 overrides,
                 target,
                 True,
-                lambda output: releases.preview(str(output), target),
+                lambda output: releases.preview(
+                    str(output), target, datetime.now(UTC), assets
+                ),
             )
             return Report(target, "dry-run", sent=sent, deleted=deleted)
         with lock.held(target):
@@ -228,7 +231,7 @@ def publish(
                     result = build(settings_file, overrides)
                     output = str(Path(result.output).resolve())
                     upload = releases.upload(
-                        output, target, datetime.now(UTC), rsync_extra()
+                        output, target, datetime.now(UTC), rsync_extra(), assets
                     )
                 releases.switch(target, upload.release)
             except BaseException:
@@ -251,6 +254,11 @@ def publish(
         deleted=upload.deleted,
         removed=removed,
     )
+
+
+def asset_window(settings: dict) -> retention.Keep:
+    """PUBLISH_ASSETS: how long old fingerprinted assets stay at a target."""
+    return retention.keep_setting(settings)
 
 
 def ledger_file(settings: dict) -> Path:
@@ -381,6 +389,7 @@ def publish_rclone(
                 )
             )
         settings = load_settings(settings_file, overrides)
+        keep = asset_window(settings)
         done = built_and_sent(
             settings,
             settings_file,
@@ -388,7 +397,12 @@ def publish_rclone(
             target,
             dry_run,
             lambda output: rclone.upload(
-                str(output), target, dry_run, rsync_extra("RCLONE")
+                str(output),
+                target,
+                dry_run,
+                rsync_extra("RCLONE"),
+                datetime.now(UTC),
+                keep,
             ),
         )
     except (BuildFailed, TargetError) as e:
@@ -423,6 +437,7 @@ def publish_git(
                 )
             )
         remote = settings.get("PUBLISH_GIT_REMOTE", "origin")
+        keep = asset_window(settings)
         sent, deleted = built_and_sent(
             settings,
             settings_file,
@@ -430,9 +445,9 @@ def publish_git(
             target,
             dry_run,
             lambda output: (
-                git.changes(output, target)
+                git.preview(output, target, datetime.now(UTC), keep)
                 if dry_run
-                else git.publish(output, target, remote)
+                else git.publish(output, target, remote, keep)
             ),
         )
     except (BuildFailed, TargetError) as e:

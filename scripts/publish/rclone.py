@@ -5,29 +5,36 @@
 
 A bucket has no symlink to switch, so the upload is ordered for readers:
 
-1. new and changed assets and note pages (everything but the pages below);
-2. the pages that link to them: home, station, category, tag and archive
-   lists, feeds, sitemaps, robots.txt, redirect lists;
-3. only then, deletion of what the new site no longer has.
+1. new and changed files other than pages: the stylesheet and script,
+   photos, preview images, the search index's parts;
+2. new and changed note pages (and the search page), which link those;
+3. the pages that link to them: home, station, category, tag and archive
+   lists, feeds, sitemaps, robots.txt, redirect lists, the search index's
+   entry file;
+4. only then, deletion of what the new site no longer has, except the old
+   fingerprinted assets still in their retention window (retention.py;
+   the manifest published-assets.tsv is written in the bucket just before).
 
-A reader may meet a new note before the home page lists it, never a list
-linking to a page that is not there yet. Files are compared by checksum,
-so a second publish uploads only what changed. There are no releases to
-roll back to: publish the earlier content again instead.
+A reader may meet a new note before the home page lists it, never a page
+linking to a page or a stylesheet that is not there yet, and a page cached
+earlier keeps its stylesheet. Files are compared by checksum, so a second
+publish uploads only what changed. There are no releases to roll back to:
+publish the earlier content again instead.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from plugins.core.messages import _
 
-from .targets import TargetError
+from . import children, retention
+from .targets import TargetError, no_links
 
 # rclone filter rules for the pages that link to others (uploaded last)
 LISTS = (
@@ -47,7 +54,11 @@ LISTS = (
     "/robots.txt*",
     "/redirects.*",
     "/_redirects",
+    # names the search index's parts, which are uploaded before it
+    "/pagefind/pagefind-entry.json*",
 )
+# pages link the stylesheet, the script, photos: uploaded after them
+PAGES = ("*.html", "*.html.gz", "*.html.br")
 # rclone -v lines: "INFO  : path/to/file: Copied (new)" / "Deleted"
 LOG_RE = re.compile(
     r"(?:INFO|NOTICE)\s*:\s*(?P<path>.+?): "
@@ -101,10 +112,19 @@ def binary() -> str:
     return found
 
 
-def run(args: list[str], extra: list[str]) -> list[tuple[str, str]]:
-    """Run rclone; return its (what, path) lines, in order."""
-    argv = [binary(), *args, "--checksum", "-v", "--stats=0", *extra]
-    done = subprocess.run(argv, capture_output=True, text=True)
+# rclone's exit code for a folder (or bucket) that is not there
+NOT_FOUND = 3
+
+
+def rclone(
+    args: list[str], extra: list[str], stdin: str = "", missing_ok: bool = False
+) -> str:
+    """Run rclone; return what it logged (its stdout for listings)."""
+    done = children.run(
+        [binary(), *args, *extra], capture_output=True, text=True, input=stdin
+    )
+    if missing_ok and done.returncode == NOT_FOUND:
+        return ""
     if done.returncode != 0:
         raise TargetError(
             _(
@@ -114,32 +134,87 @@ def run(args: list[str], extra: list[str]) -> list[tuple[str, str]]:
                 error=done.stderr.strip(),
             )
         )
+    return done.stdout if args[0] in ("lsf", "cat") else done.stderr
+
+
+def run(args: list[str], extra: list[str], stdin: str = "") -> list[tuple[str, str]]:
+    """Run an rclone copy or sync; return its (what, path) lines, in order."""
+    log = rclone([*args, "--checksum", "-v", "--stats=0"], extra, stdin)
     found = []
-    for line in done.stderr.splitlines():
+    for line in log.splitlines():
         m = LOG_RE.search(line)
         if m:
             found.append((m.group("what"), m.group("path").strip()))
     return found
 
 
-def filters(include: bool) -> list[str]:
+def filters(include: bool, rules: tuple[str, ...] = LISTS) -> list[str]:
     flag = "--include" if include else "--exclude"
-    return [arg for rule in LISTS for arg in (flag, rule)]
+    return [arg for rule in rules for arg in (flag, rule)]
+
+
+def in_bucket(target: RcloneTarget, name: str) -> str:
+    sep = "" if target.remote.endswith((":", "/")) else "/"
+    return f"{target.remote}{sep}{name}"
+
+
+def bucket_assets(target: RcloneTarget, extra: list[str]) -> tuple[str, set[str]]:
+    """The bucket's asset manifest (text) and the fingerprinted assets in it."""
+    listed = rclone(
+        [
+            "lsf",
+            "-R",
+            "--files-only",
+            "--include",
+            "/theme/**",
+            "--include",
+            f"/{retention.MANIFEST}",
+            target.remote,
+        ],
+        extra,
+        missing_ok=True,  # nothing published there yet
+    ).splitlines()
+    text = ""
+    if retention.MANIFEST in listed:
+        text = rclone(["cat", in_bucket(target, retention.MANIFEST)], extra)
+    return text, retention.assets_in(listed)
 
 
 def upload(
-    output: str, target: RcloneTarget, dry_run: bool, extra: list[str]
+    output: str,
+    target: RcloneTarget,
+    dry_run: bool,
+    extra: list[str],
+    now: datetime,
+    keep: retention.Keep,
 ) -> Upload:
-    """The three ordered passes (see the module docstring)."""
+    """The four ordered passes (see the module docstring)."""
+    no_links(output)
     source = output.rstrip("/") + "/"
     dry = ["--dry-run"] if dry_run else []
+    text, present = bucket_assets(target, extra)
+    built = retention.assets_in(
+        p.relative_to(output).as_posix() for p in Path(output).rglob("*")
+    )
+    held = retention.plan(retention.parse(text), present, built, now, keep)
+    spared = [retention.MANIFEST, *retention.with_copies(held.carried)]
     result = Upload()
-    for args in (
-        ["copy", source, target.remote, *filters(include=False)],
-        ["copy", source, target.remote, *filters(include=True)],
-        ["sync", source, target.remote],
+    for args, stdin in (
+        (["copy", source, target.remote, *filters(False), *filters(False, PAGES)], ""),
+        (["copy", source, target.remote, *filters(include=False)], ""),
+        (["copy", source, target.remote, *filters(include=True)], ""),
+        (["rcat", in_bucket(target, retention.MANIFEST)], ""),
+        # the manifest and the old assets kept are spared
+        (
+            ["sync", source, target.remote, "--exclude-from", "-"],
+            "".join(f"/{name}\n" for name in spared),
+        ),
     ):
-        for what, path in run([*args, *dry], extra):
+        if args[0] == "rcat":
+            if not dry_run:
+                rclone(args, extra, retention.render(held.manifest))
+            continue
+        for what, path in run([*args, *dry], extra, stdin):
             if what in ("Copied", "Skipped copy"):
                 result.sent.append(path)
                 result.events.append(("send", path))

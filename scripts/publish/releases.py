@@ -4,11 +4,16 @@
     TARGET/releases/<id>.partial an upload in progress (or killed): never live
     TARGET/current -> releases/<id>
     TARGET/history.tsv           every switch: time, action, live before, after
+    TARGET/published-assets.tsv  fingerprinted assets and when last linked
 
 The switch is a rename of a new symlink over `current` (rename(2) is
 atomic), so a reader gets either the old site or the new one, whole. Files
 that did not change are hard links to the previous release (rsync
---link-dest): only changed files are sent and stored.
+--link-dest): only changed files are sent and stored. Old fingerprinted
+assets (a stylesheet the new build no longer links) are hard-linked into
+each new release for their retention window (retention.py), so a page a
+reader or a CDN fetched earlier still finds them; a rollback links the
+current release's assets into the release it goes back to.
 
 Before each switch a line is appended to history.tsv (one write, then
 sync), naming the release live before it and the one after. `--rollback`
@@ -27,11 +32,13 @@ import shlex
 import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from plugins.core.messages import _
 from plugins.hindi_text.dates import IST
 
-from .targets import Target, TargetError
+from . import children, retention
+from .targets import Target, TargetError, no_links
 
 RELEASES = "releases"
 CURRENT = "current"
@@ -175,7 +182,7 @@ def rsync(
     if dry_run:
         argv.append("--dry-run")
     argv += [source.rstrip("/") + "/", target.rsync_dest(dest.rstrip("/") + "/")]
-    done = subprocess.run(argv, capture_output=True, text=True)
+    done = children.run(argv, capture_output=True, text=True)
     if done.returncode != 0:
         raise TargetError(
             _(
@@ -205,9 +212,15 @@ def upload(
     target: Target,
     now: datetime,
     extra: list[str],
+    keep: retention.Keep,
 ) -> Upload:
-    """Send the site into a new release folder (not live yet)."""
+    """Send the site into a new release folder (not live yet), with the old
+    fingerprinted assets still in their retention window (retention.py)
+    hard-linked from the releases that hold them.
+    """
+    no_links(output)
     state = read_state(target)
+    assets = read_assets(target, state)
     rid = release_id(now, state.releases)
     root = target.path
     partial = f"{root}/{RELEASES}/{rid}{PARTIAL}"
@@ -221,47 +234,141 @@ def upload(
         # what the new release leaves out of the live one
         probe = rsync(output, target, previous, None, True, extra)
         _, deleted = changes(probe.stdout)
-    if previous:
-        kept = keep_linked_assets(target, previous, partial)
-        deleted = [d for d in deleted if d not in kept]
+    held = retention_plan(output, state, assets, now, keep)
+    kept = carry(
+        target,
+        release_dirs(target, state),
+        partial,
+        retention.with_copies(held.carried),
+    )
+    deleted = [d for d in deleted if d not in kept]
+    # before the switch: every asset that goes live is in the manifest
+    write_manifest(target, held.manifest)
     target.run(f"mv {q(partial)} {q(root + '/' + RELEASES + '/' + rid)}")
     return Upload(rid, sent, deleted)
 
 
-# fingerprinted theme files (plugins/assets), as pages link them
-ASSET_RE = r"theme/[A-Za-z0-9/_.-]*\.[0-9a-f]\{10\}\.\(css\|js\)"
-
-
-def keep_linked_assets(target: Target, previous: str, partial: str) -> set[str]:
-    """Hard-link into the new release the fingerprinted stylesheet and
-    scripts the live release's pages link (home and search page), if the new
-    one has other names: a page a reader or a cache fetched just before the
-    switch (pages are cached for 5 minutes) still finds its stylesheet. Only
-    the live release's own files are kept, so old names do not pile up.
-    Returns the files kept.
+@dataclass
+class Assets:
+    """The target's asset manifest and, per kept release, its fingerprinted
+    assets (retention.py).
     """
+
+    manifest: retention.Manifest
+    by_release: dict[str, set[str]]
+
+    def live(self, state: State) -> set[str]:
+        """The live release's assets (an older release may still hold one
+        that was let go: it stays gone).
+        """
+        return self.by_release.get(state.current or "", set())
+
+
+def read_assets(target: Target, state: State) -> Assets:
+    root = target.path
+    listing = ""
+    if state.releases:
+        listing = (
+            f"cd {q(root + '/' + RELEASES)} && for r in "
+            + " ".join(q(r) for r in state.releases)
+            + '; do if [ -d "$r/theme" ]; then find "$r/theme" -type f; fi; done'
+        )
     out = target.run(
-        f"cd {q(previous)} && "
-        f"for f in $(cat index.html khoj/index.html 2>/dev/null "
-        f"| grep -o '{ASSET_RE}' | sort -u); do "
-        'for c in "$f" "$f.gz" "$f.br"; do '
-        f'if [ -f "$c" ] && [ ! -e {q(partial)}/"$c" ]; then '
-        f'mkdir -p {q(partial)}/"$(dirname "$c")" && ln "$c" {q(partial)}/"$c" '
-        '&& echo "$c"; fi; done; done'
+        f"cat {q(root + '/' + retention.MANIFEST)} 2>/dev/null; "
+        f"echo; echo '--files--'; {listing or 'true'}"
+    )
+    text, _, files = out.rpartition("\n--files--\n")
+    by_release: dict[str, set[str]] = {r: set() for r in state.releases}
+    for line in files.splitlines():
+        rid, _, path = line.partition("/")
+        if rid in by_release and retention.is_asset(path):
+            by_release[rid].add(path)
+    return Assets(retention.parse(text), by_release)
+
+
+def built_assets(output: str) -> set[str]:
+    theme = Path(output) / "theme"
+    return retention.assets_in(
+        p.relative_to(output).as_posix() for p in theme.rglob("*") if p.is_file()
+    )
+
+
+def retention_plan(
+    output: str,
+    state: State,
+    assets: Assets,
+    now: datetime,
+    keep: retention.Keep,
+) -> retention.Plan:
+    return retention.plan(
+        assets.manifest, assets.live(state), built_assets(output), now, keep
+    )
+
+
+def carry(target: Target, sources: list[str], dest: str, paths: list[str]) -> set[str]:
+    """Hard-link into `dest` each of `paths` it lacks, from the first of the
+    `sources` folders that has it; return the paths linked.
+    """
+    if not paths or not sources:
+        return set()
+    out = target.run(
+        "for c in "
+        + " ".join(q(p) for p in paths)
+        + f'; do if [ ! -e {q(dest)}/"$c" ]; then for r in '
+        + " ".join(q(s) for s in sources)
+        + '; do if [ -f "$r/$c" ] && [ ! -L "$r/$c" ]; then '
+        f'd="$(dirname {q(dest)}/"$c")" && mkdir -p "$d" && '
+        # never through a symbolic link out of the release
+        f'case "$(cd "$d" && pwd -P)/" in "$(cd {q(dest)} && pwd -P)"/*) '
+        f'ln "$r/$c" {q(dest)}/"$c" && echo "$c";; esac; break; fi; done; fi; done'
     )
     return set(out.split())
 
 
-def preview(output: str, target: Target) -> tuple[list[str], list[str]]:
-    """What a publish would send and delete, compared with the live site."""
+def linked_assets(target: Target, release: str) -> set[str]:
+    """The fingerprinted assets a release's pages link (every page links
+    the stylesheet; the search page the script).
+    """
+    out = target.run(
+        f"cd {q(release)} && cat index.html khoj/index.html 2>/dev/null "
+        "| grep -o 'theme/[A-Za-z0-9/_.-]*' | sort -u || true"
+    )
+    return retention.assets_in(out.split())
+
+
+def release_dirs(target: Target, state: State) -> list[str]:
+    """The kept releases' folders, the live one first, then newest first."""
+    order = [state.current] if state.current else []
+    order += [r for r in reversed(state.releases) if r != state.current]
+    return [f"{target.path}/{RELEASES}/{r}" for r in order]
+
+
+def write_manifest(target: Target, manifest: retention.Manifest) -> None:
+    path = f"{target.path}/{retention.MANIFEST}"
+    target.run(
+        f"cat > {q(path + '.new')} && mv {q(path + '.new')} {q(path)}",
+        stdin=retention.render(manifest),
+    )
+
+
+def preview(
+    output: str, target: Target, now: datetime, keep: retention.Keep
+) -> tuple[list[str], list[str]]:
+    """What a publish would send and delete, compared with the live site
+    (old assets it would keep are not deleted).
+    """
+    no_links(output)
     state = read_state(target)
     if state.current is None:
-        sent = subprocess.run(
+        sent = children.run(
             ["find", ".", "-type", "f"], cwd=output, capture_output=True, text=True
         ).stdout.split()
         return sorted(s.removeprefix("./") for s in sent), []
     live = f"{target.path}/{RELEASES}/{state.current}"
-    return changes(rsync(output, target, live, None, True, []).stdout)
+    sent, deleted = changes(rsync(output, target, live, None, True, []).stdout)
+    held = retention_plan(output, state, read_assets(target, state), now, keep)
+    kept = set(retention.with_copies(held.carried))
+    return sent, [d for d in deleted if d not in kept]
 
 
 def switch(target: Target, rid: str, action: str = "publish") -> None:
@@ -335,5 +442,18 @@ def rollback(target: Target) -> tuple[str, str]:
                 target=target,
             )
         )
+    # pages fetched from the release rolled back from still find their
+    # stylesheet and script; the manifest counts the rollback as a publish
+    # linking the assets of the release going live
+    current = f"{target.path}/{RELEASES}/{state.current}"
+    back = f"{target.path}/{RELEASES}/{previous}"
+    assets = read_assets(target, state)
+    leaving = assets.by_release.get(state.current, set())
+    carry(target, [current], back, retention.with_copies(leaving))
+    arriving = linked_assets(target, back)
+    write_manifest(
+        target,
+        retention.switched(assets.manifest, leaving, arriving, datetime.now(UTC)),
+    )
     switch(target, previous, "rollback")
     return state.current, previous

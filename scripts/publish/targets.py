@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from plugins.core.messages import _
+
+from . import children
 
 
 class TargetError(ValueError):
@@ -42,14 +43,16 @@ class Target:
             command += ["-p", str(self.port)]
         return command
 
-    def run(self, script: str, check: bool = True) -> str:
-        """Run a shell script at the target; return its output."""
+    def run(self, script: str, check: bool = True, stdin: str | None = None) -> str:
+        """Run a shell script at the target (`stdin` its input); return its
+        output.
+        """
         argv = (
             [*self.ssh(), "--", self.host, script]
             if self.host is not None
             else ["sh", "-c", script]
         )
-        done = subprocess.run(argv, capture_output=True, text=True)
+        done = children.run(argv, capture_output=True, text=True, input=stdin or "")
         if check and done.returncode != 0:
             raise TargetError(
                 _(
@@ -131,3 +134,22 @@ def parse_ssh(text: str, options: tuple[str, ...]) -> Target:
         )
     host = f"{user}@{host_name}" if user else host_name
     return Target(parts.path.rstrip("/"), host, port, options)
+
+
+def no_links(output: str) -> None:
+    """A published site holds files and folders only: a symbolic link in the
+    output would be published as a link (and could lead a later step out of
+    the target), so the upload stops before it starts, naming it.
+    """
+    for folder, dirs, files in os.walk(output):
+        for name in [*dirs, *files]:
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                raise TargetError(
+                    _(
+                        "publish: %(file)s in the built site is a symbolic "
+                        "link; a published site holds only files. Replace it "
+                        "with the file itself (or remove it) and publish again.",
+                        file=path,
+                    )
+                )

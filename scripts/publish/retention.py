@@ -1,0 +1,227 @@
+"""Old fingerprinted assets stay at a target for a while after the pages
+stop linking them.
+
+A page a reader's browser or a CDN fetched before a publish links the
+stylesheet and script of that build (theme/css/site.<hash>.css,
+theme/js/khoj.<hash>.js, plugins/assets). Those names are gone from the new
+build when the files changed, so every target keeps them for a retention
+window: an old asset goes only once it was last linked more than
+PUBLISH_ASSETS["keep_publishes"] publishes ago AND more than
+PUBLISH_ASSETS["keep_days"] days ago (10 publishes and 30 days by default;
+a few kilobytes each).
+
+Each target keeps a manifest of the assets it holds, with the time and the
+publish number at which a build last linked each:
+
+    # publishes<TAB>12
+    theme/css/site.0123456789.css<TAB>2026-11-29T03:50:00+00:00<TAB>12
+
+A folder or server keeps it beside `current` (TARGET/published-assets.tsv,
+not served); a bucket and a git branch in the site's root. A fingerprinted
+asset found at the target but not in the manifest (published before there
+was one) counts as linked by the live site now. The manifest is written
+before the site goes live, so an asset that went live is never missing from
+it; lines that are not of this form (a hand edit) are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from plugins.core.messages import _
+
+from .targets import TargetError
+
+MANIFEST = "published-assets.tsv"
+SETTING = "PUBLISH_ASSETS"
+DEFAULTS = {"keep_publishes": 10, "keep_days": 30}
+# (lowest, highest): at least one publish; at most about ten years
+LIMITS = {"keep_publishes": (1, 1000), "keep_days": (0, 3650)}
+# fingerprinted theme files (plugins/assets); nothing else is ever kept, and
+# nothing that is not plain letters reaches a shell or a filter rule
+ASSET_RE = re.compile(r"^theme/[A-Za-z0-9_/.-]+\.[0-9a-f]{10}\.(?:css|js)$")
+# the precompressed copies beside each (plugins/compress)
+COMPANIONS = ("", ".gz", ".br")
+HEADER = (
+    "# Fingerprinted assets at this target and when a published build last\n"
+    "# linked each (scripts/publish/retention.py); written by invoke publish.\n"
+)
+COUNT = "# publishes\t"
+
+
+@dataclass(frozen=True)
+class Keep:
+    publishes: int
+    days: int
+
+
+def keep_setting(settings: dict) -> Keep:
+    """PUBLISH_ASSETS, checked: whole numbers within LIMITS."""
+    given = settings.get(SETTING) or {}
+    example = '{"keep_publishes": 10, "keep_days": 30}'
+    if not isinstance(given, dict) or set(given) - set(DEFAULTS):
+        raise TargetError(
+            _(
+                "publishconf.py: %(setting)s takes only keep_publishes and "
+                "keep_days, such as %(example)s",
+                setting=SETTING,
+                example=example,
+            )
+        )
+    conf = {**DEFAULTS, **given}
+    for key, (low, high) in LIMITS.items():
+        value = conf[key]
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not (low <= value <= high)
+        ):
+            raise TargetError(
+                _(
+                    'publishconf.py: %(setting)s["%(key)s"] must be a whole '
+                    "number from %(low)s to %(high)s (it is %(value)s)",
+                    setting=SETTING,
+                    key=key,
+                    low=low,
+                    high=high,
+                    value=repr(value),
+                )
+            )
+    return Keep(conf["keep_publishes"], conf["keep_days"])
+
+
+@dataclass(frozen=True)
+class Seen:
+    time: datetime  # aware, UTC
+    publish: int
+
+
+@dataclass
+class Manifest:
+    publishes: int = 0
+    seen: dict[str, Seen] = field(default_factory=dict)
+    # False until the target has a manifest (published before there was one)
+    written: bool = field(default=False, compare=False)
+
+
+def is_asset(path: str) -> bool:
+    return bool(ASSET_RE.match(path)) and all(
+        part not in ("", ".", "..") for part in path.split("/")
+    )
+
+
+def assets_in(paths: Iterable[str]) -> set[str]:
+    """The fingerprinted assets among `paths` (without their .gz/.br copies)."""
+    return {p for p in paths if is_asset(p)}
+
+
+def with_copies(assets: Iterable[str]) -> list[str]:
+    return [a + c for a in sorted(assets) for c in COMPANIONS]
+
+
+def parse(text: str) -> Manifest:
+    found = Manifest()
+    for line in text.splitlines():
+        if line.startswith(COUNT):
+            count = line.removeprefix(COUNT)
+            found.publishes = int(count) if count.isdigit() else found.publishes
+            found.written = True
+            continue
+        cells = line.split("\t")
+        if len(cells) != 3 or not is_asset(cells[0]) or not cells[2].isdigit():
+            continue
+        try:
+            when = datetime.fromisoformat(cells[1])
+        except ValueError:
+            continue
+        if when.tzinfo is None:
+            continue
+        found.seen[cells[0]] = Seen(when.astimezone(UTC), int(cells[2]))
+    return found
+
+
+def render(manifest: Manifest) -> str:
+    lines = [HEADER, f"{COUNT}{manifest.publishes}\n"]
+    lines += [
+        f"{path}\t{s.time.isoformat()}\t{s.publish}\n"
+        for path, s in sorted(manifest.seen.items())
+    ]
+    return "".join(lines)
+
+
+@dataclass
+class Plan:
+    carried: list[str]  # old assets kept though the new build links none
+    dropped: list[str]  # old assets past the window: deleted with the old site
+    manifest: Manifest  # to write at the target with this publish
+
+
+def plan(
+    old: Manifest,
+    present: Iterable[str],
+    built: Iterable[str],
+    now: datetime,
+    keep: Keep,
+) -> Plan:
+    """Which old assets at the target this publish keeps.
+
+    `present`: the fingerprinted assets of the live site (for releases, the
+    live release's: an asset an older release still holds was let go and
+    stays gone); `built`: those of the new build. An old asset is kept
+    while it was linked by one of the last `keep.publishes` publishes or
+    within the last `keep.days` days.
+    """
+    count = old.publishes + 1
+    built = set(built)
+    seen = {path: Seen(now, count) for path in built}
+    carried, dropped = [], []
+    for path in sorted(set(present) - built):
+        s = last_linked(old, path, now)
+        if s is None:
+            dropped.append(path)
+            continue
+        recent = count - s.publish <= keep.publishes
+        young = now - s.time < timedelta(days=keep.days)
+        if recent or young:
+            carried.append(path)
+            seen[path] = s
+        else:
+            dropped.append(path)
+    return Plan(carried, dropped, Manifest(count, seen, written=True))
+
+
+def last_linked(old: Manifest, path: str, now: datetime) -> Seen | None:
+    """When the live site last linked `path`: the manifest's line, clamped
+    (a time in the future or a publish number past the count, from a clock
+    set wrong or a hand edit, would keep it for ever). The live site's own
+    assets, and any asset of a target published before there was a
+    manifest, are linked until now. None: the manifest let it go (a release
+    rolled back to may still hold it).
+    """
+    s = old.seen.get(path)
+    if s is None and old.written:
+        return None
+    if s is None or s.publish >= old.publishes:
+        return Seen(now, old.publishes)
+    return Seen(min(s.time, now), s.publish)
+
+
+def switched(
+    old: Manifest, leaving: Iterable[str], arriving: Iterable[str], now: datetime
+) -> Manifest:
+    """The manifest after a rollback: it counts as a publish that links the
+    assets of the release going live; those of the release leaving were
+    linked until now.
+    """
+    count = old.publishes + 1
+    seen = dict(old.seen)
+    for path in leaving:
+        s = last_linked(old, path, now)
+        if s is not None:
+            seen[path] = s
+    for path in arriving:
+        seen[path] = Seen(now, count)
+    return Manifest(count, seen, written=True)

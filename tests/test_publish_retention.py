@@ -1,0 +1,135 @@
+"""The retention window of old fingerprinted assets at a folder target, over
+many publishes: the real upload, switch, prune and rollback of
+scripts/publish/releases.py, with small sites made here (a home page linking
+its stylesheet) and publish times chosen by the test."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from scripts.publish import releases, retention
+from scripts.publish.targets import TargetError, parse_target
+
+# publishes made at chosen times, before a rollback made now
+START = datetime.now(UTC).replace(microsecond=0) - timedelta(days=200)
+
+
+def make_site(out: Path, css: str) -> str:
+    """A site whose home page links a stylesheet named by its content."""
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "theme/css").mkdir(parents=True)
+    name = f"theme/css/site.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
+    (out / name).write_text(css)
+    (out / "index.html").write_text(f'<link rel="stylesheet" href="/{name}">')
+    return name
+
+
+def publish(root: Path, out: Path, css: str, keep: retention.Keep, now: datetime):
+    target = parse_target(str(root))
+    name = make_site(out, css)
+    done = releases.upload(str(out), target, now, [], keep)
+    releases.switch(target, done.release)
+    releases.prune(target, 5)
+    return name
+
+
+def live_stylesheets(root: Path) -> set[str]:
+    live = (root / "current").resolve()
+    return {p.relative_to(live).as_posix() for p in live.glob("theme/css/*.css")}
+
+
+def test_a_stylesheet_let_go_stays_gone_and_the_live_site_stays_small(tmp_path):
+    root, out = tmp_path / "site", tmp_path / "out"
+    keep = retention.Keep(publishes=1, days=0)
+    names = []
+    for i in range(15):
+        names.append(publish(root, out, f"css-{i}", keep, START + timedelta(hours=i)))
+        # the new stylesheet and the one of the site live before: no more,
+        # although older releases (PUBLISH_KEEP) still hold older ones
+        assert live_stylesheets(root) == set(names[-2:]), i
+
+
+def test_the_default_window_keeps_ten_publishes_and_thirty_days(tmp_path):
+    root, out = tmp_path / "site", tmp_path / "out"
+    keep = retention.keep_setting({})
+    names = []
+    for i in range(20):
+        when = START + timedelta(days=4 * i)  # a change every 4 days
+        names.append(publish(root, out, f"css-{i}", keep, when))
+        live = live_stylesheets(root)
+        assert set(names[-11:]) <= live and len(live) <= 11, (i, len(live))
+    assert names[0] not in live_stylesheets(root)
+
+
+def test_a_rollback_counts_as_a_publish_of_what_it_brings_back(tmp_path):
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    keep = retention.Keep(publishes=1, days=0)
+    a, b, c = (
+        publish(root, out, f"css-{x}", keep, START + timedelta(hours=i))
+        for i, x in enumerate("abc")
+    )
+    releases.rollback(target)  # b's pages are live again, linking b
+    assert {b, c} <= live_stylesheets(root)
+    d = publish(root, out, "css-d", keep, datetime.now(UTC) + timedelta(hours=1))
+    # pages cached during the rollback link b: kept one publish more
+    assert live_stylesheets(root) == {b, d}
+    assert a not in live_stylesheets(root)
+
+
+def test_a_manifest_line_in_the_future_does_not_keep_an_asset_for_ever(tmp_path):
+    root, out = tmp_path / "site", tmp_path / "out"
+    keep = retention.Keep(publishes=1, days=1)
+    first = publish(root, out, "css-0", keep, START)
+    manifest = root / retention.MANIFEST
+    # a clock set years ahead (or a hand edit) wrote this line
+    manifest.write_text(
+        manifest.read_text().replace(START.isoformat(), "2099-01-01T00:00:00+00:00")
+    )
+    publish(root, out, "css-1", keep, START + timedelta(hours=1))
+    assert first in live_stylesheets(root)  # linked until an hour ago
+    publish(root, out, "css-2", keep, START + timedelta(days=3))
+    assert first not in live_stylesheets(root)
+
+
+def test_a_symbolic_link_in_the_built_site_is_not_published(tmp_path):
+    root, out = tmp_path / "site", tmp_path / "out"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    keep = retention.Keep(publishes=1, days=0)
+    publish(root, out, "css-0", keep, START)
+    make_site(out, "css-1")
+    shutil.rmtree(out / "theme/css")
+    os.symlink(elsewhere, out / "theme/css")
+    with pytest.raises(
+        TargetError, match="theme/css in the built site is a symbolic link"
+    ):
+        releases.upload(
+            str(out), parse_target(str(root)), START + timedelta(hours=1), [], keep
+        )
+    assert list(elsewhere.iterdir()) == []
+    assert not list((root / "releases").glob("*.partial"))
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ({"keep_publishes": 0}, "keep_publishes"),
+        ({"keep_days": 10**9}, "keep_days"),
+        ({"keep_days": "30"}, "keep_days"),
+        ({"keep_weeks": 2}, "keep_publishes और keep_days"),
+    ],
+)
+def test_a_wrong_window_setting_is_named_in_hindi(monkeypatch, given, named):
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    with pytest.raises(TargetError) as refused:
+        retention.keep_setting({"PUBLISH_ASSETS": given})
+    message = str(refused.value)
+    assert message.startswith("publishconf.py: PUBLISH_ASSETS")
+    assert named in message and ("पूरी संख्या" in message or "केवल" in message)
