@@ -59,6 +59,10 @@ class Module:
     tests: tuple[str, ...]
     select: str = ""  # a pytest -k expression
     sample: bool = False
+    # mutmut stops a mutant's tests after (their time + 1 s) x this, in
+    # seconds of wall time (twice that in CPU time): a mutant that loops
+    # forever counts as killed ("timeout"). mutmut's default is 15.
+    timeout_multiplier: float = 15.0
 
 
 @dataclass
@@ -111,6 +115,7 @@ def load_modules(path: Path = CONFIG) -> dict[str, Module]:
             tuple(entry["tests"]),
             entry.get("select", ""),
             bool(entry.get("sample", False)),
+            float(entry.get("timeout_multiplier", 15.0)),
         )
         for name, entry in data.items()
     }
@@ -133,6 +138,7 @@ def mutmut_config(module: Module) -> str:
         f"also_copy = {json.dumps(also_copy)}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(list(module.tests))}\n"
         f"pytest_add_cli_args = {json.dumps(pytest_args)}\n"
+        f"timeout_multiplier = {module.timeout_multiplier}\n"
     )
 
 
