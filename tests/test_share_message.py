@@ -10,6 +10,7 @@ checked with the `idna` library.
 
 from __future__ import annotations
 
+import itertools
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import idna
@@ -248,3 +249,106 @@ def test_a_digest_title_too_long_alone_keeps_as_many_words_as_fit():
         labelled = f"*नामली के लिए नई सूचनाएँ* (भाग 1/1)\n{SITE}\n\n{body}"
         assert link_chars(labelled) < limit
         assert link_chars(labelled.replace(title, longer)) >= limit, limit
+
+
+def test_a_short_summary_that_fits_beside_the_title_is_kept():
+    # room for the title and "40", not for four characters more
+    title = " ".join(["नामली थाने में ग्राम रक्षा समिति की बैठक"] * 12)
+    with_summary = message(title, "40")
+    assert share(
+        title=title, summary="40", max_link_chars=link_chars(with_summary) + 1
+    ) == (with_summary)
+
+
+# ---- digests ------------------------------------------------------------------
+
+ITEM = "▪ *{title}*\n{url}"
+HEADER = "*{new_notes}*{part}\n{site}"
+
+
+def digest(items: list[DigestItem], limit: int):
+    return digest_parts(
+        items,
+        header=HEADER,
+        item=ITEM,
+        group="नामली",
+        site=SITE,
+        words=WORDS,
+        max_link_chars=limit,
+    )
+
+
+def namli_items(count: int, words: int = 8) -> list[DigestItem]:
+    title = " ".join(["नामली थाने में ग्राम रक्षा समिति की बैठक"] * words)
+    return [
+        DigestItem(f"{title} {n}", f"https://example.org/2026/11/namli-{n}/")
+        for n in range(1, count + 1)
+    ]
+
+
+def test_a_digest_that_fits_is_one_message_without_a_part_label():
+    items = [
+        DigestItem("आलोट में *यातायात* शिविर", "https://example.org/2026/11/alot/"),
+        DigestItem("नामली में रक्तदान", "https://example.org/2026/11/namli/"),
+    ]
+    # by hand: the header, then each item, a blank line between
+    text = (
+        f"*नामली के लिए नई सूचनाएँ*\n{SITE}\n\n"
+        "▪ *आलोट में यातायात शिविर*\nhttps://example.org/2026/11/alot/\n\n"
+        "▪ *नामली में रक्तदान*\nhttps://example.org/2026/11/namli/"
+    )
+    for limit in (2000, link_chars(text) + 1):
+        (part,) = digest(items, limit)
+        assert part.text == text
+        assert part.items == tuple(items)
+        assert part.link == WA_ME + quote(text, safe="")
+    # at exactly its length the link is too long: two parts
+    first, second = digest(items, link_chars(text))
+    assert first.text.startswith("*नामली के लिए नई सूचनाएँ* (भाग 1/2)\n")
+    assert second.text.startswith("*नामली के लिए नई सूचनाएँ* (भाग 2/2)\n")
+    assert first.items + second.items == tuple(items)
+
+
+def test_a_long_digest_is_as_few_messages_as_the_limit_allows_each_under_it():
+    items = namli_items(6)
+    for limit in range(900, 2400, 13):
+        parts = digest(items, limit)
+        total = len(parts)
+        urls = [i.url for p in parts for i in p.items]
+        assert urls == [i.url for i in items], limit
+        for n, part in enumerate(parts, start=1):
+            assert len(part.link) < limit, limit
+            assert part.link == WA_ME + quote(part.text, safe=""), limit
+            head = "*नामली के लिए नई सूचनाएँ*"
+            if total > 1:
+                head += f" (भाग {n}/{total})"
+            body = "\n\n".join(f"▪ *{i.title}*\n{i.url}" for i in part.items)
+            assert part.text == f"{head}\n{SITE}\n\n{body}", limit
+        # packed in order: no part had room for the next part's first item
+        for part, after in itertools.pairwise(parts):
+            more = f"{part.text}\n\n▪ *{after.items[0].title}*\n{after.items[0].url}"
+            assert link_chars(more) >= limit, limit
+
+
+def test_a_digest_title_is_cut_only_when_it_cannot_fit_with_a_part_label():
+    items = namli_items(3, words=3)
+    seen = set()
+    for limit in range(900, 1800, 7):
+        parts = digest(items, limit)
+        for part in parts:
+            assert len(part.link) < limit, limit
+            for item in part.items:
+                original = next(i for i in items if i.url == item.url)
+                seen.add(item.title == original.title)
+                if item.title != original.title:
+                    # cut at a word, and only as far as needed beside the
+                    # widest label a split can need
+                    assert item.title.endswith("…")
+                    kept = item.title.removesuffix("…").split()
+                    assert kept == original.title.split()[: len(kept)]
+                    whole = (
+                        f"*नामली के लिए नई सूचनाएँ* (भाग {len(items)}/{len(items)})"
+                        f"\n{SITE}\n\n▪ *{original.title}*\n{item.url}"
+                    )
+                    assert link_chars(whole) >= limit, limit
+    assert seen == {True, False}  # titles cut and titles whole
