@@ -88,6 +88,11 @@ class Score:
         return sum(1 for s in self.counted.values() if s in DETECTED)
 
     @property
+    def timeouts(self) -> int:
+        """Killed by running too long (a loop that never ends, or a busy machine)."""
+        return sum(1 for s in self.counted.values() if s == "timeout")
+
+    @property
     def survivors(self) -> list[str]:
         return sorted(k for k, s in self.counted.items() if s not in DETECTED)
 
@@ -98,9 +103,10 @@ class Score:
 
     def line(self) -> str:
         unchecked = f", {self.unchecked} not run" if self.unchecked else ""
+        timeouts = f", {self.timeouts} by timeout" if self.timeouts else ""
         return (
             f"{self.name}: {self.percent:.1f}% killed "
-            f"({self.killed} of {len(self.counted)} mutants; "
+            f"({self.killed}{timeouts} of {len(self.counted)} mutants; "
             f"{len(self.equivalent)} equivalent, {len(self.survivors)} survived"
             f"{unchecked})"
         )
@@ -218,9 +224,9 @@ def keep_codes(folder: Path, codes: dict[str, int | None]) -> None:
 def run_again(module: Module, folder: Path, jobs: int) -> None:
     """Test again only the mutants the last run in `folder` did not kill,
     with the working tree's tests: the quick check of new tests. Mutants a
-    stopped run did not reach stay unreached. Sound as long as tests were only
-    added or made stricter since, so a killed mutant stays killed; a full run
-    is the reference figure.
+    stopped run did not reach are tested too, so a stopped run can be taken
+    up again. Sound as long as tests were only added or made stricter since,
+    so a killed mutant stays killed; a full run is the reference figure.
     """
     from mutmut.stats import status_by_exit_code
 
@@ -230,7 +236,7 @@ def run_again(module: Module, folder: Path, jobs: int) -> None:
     again = sorted(
         k
         for k, v in before.items()
-        if v is not None and status_by_exit_code[v] not in DETECTED
+        if v is None or status_by_exit_code[v] not in DETECTED
     )
     refresh_tests(module, folder)
     try:

@@ -1,9 +1,15 @@
-"""A pytest plugin `invoke mutate` loads into every mutant's test run.
+"""A pytest plugin `invoke mutate` loads into every test run of mutmut's.
 
-mutmut tests each mutant in a process forked from one that has already run
-the tests, so functools caches in plugins/ (romanized words, day periods …)
-still hold the results of the unchanged code: a mutant of a cached function
-would look harmless. Each run starts with every such cache emptied.
+functools caches in plugins/ (romanized words, day periods …) must start
+empty for each test:
+
+- mutmut tests each mutant in a process forked from one that has already run
+  the tests, so the caches still hold the results of the unchanged code: a
+  mutant of a cached function would look harmless;
+- mutmut ties each test to the functions it runs, in a first run of all the
+  tests: a test that finds a word cached by an earlier test runs none of the
+  code that romanizes it, so it would not be run against that code's mutants
+  (a word of its own, tested by name, killed nothing).
 """
 
 from __future__ import annotations
@@ -11,10 +17,14 @@ from __future__ import annotations
 import sys
 
 
-def pytest_sessionstart(session) -> None:
+def clear_caches() -> None:
     for name, module in list(sys.modules.items()):
         if name.split(".")[0] in ("plugins", "scripts"):
             for value in list(vars(module).values()):
                 clear = getattr(value, "cache_clear", None)
                 if callable(clear):
                     clear()
+
+
+def pytest_runtest_setup(item) -> None:
+    clear_caches()
