@@ -318,13 +318,18 @@ def test_a_template_reading_a_value_the_key_does_not_hold_is_rendered_each_time(
     assert site.text(A) == "<h1>ए की खबर  ताज़ा</h1>"
 
 
-def test_a_note_with_a_value_that_cannot_be_described_is_rendered(tmp_path):
+def test_a_note_with_a_value_that_cannot_be_described_is_rendered(tmp_path, caplog):
     site = Site(tmp_path)
     notes = {A: site.note("a", "ए की खबर", odd=object()), B: site.note("b", "बी")}
     site.build(notes)
-    reuse = site.build(notes)
+    with caplog.at_level(logging.DEBUG, logger="plugins.page_reuse.reuse"):
+        reuse = site.build(notes)
     assert reuse.reused == 1 and set(reuse.written) == {B}
     assert site.text(A) == "<h1>ए की खबर</h1>\n<p>बुलेटिन</p>"
+    # the developer log says which page and why
+    assert f"page reuse: {A}: not reusable (builtins.object)" in caplog.messages, (
+        caplog.messages
+    )
 
 
 def test_lists_and_other_pages_are_never_linked_nor_recorded(tmp_path):
