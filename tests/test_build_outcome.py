@@ -26,7 +26,6 @@ from plugins.core.errors import BuildFailed
 from scripts.build import (
     build,
     build_and_report,
-    build_busy,
     count_pages,
     lock_path,
     swap_in,
@@ -286,7 +285,10 @@ def test_a_build_waits_for_another_as_long_as_the_setting_says(tmp_path, caplog)
             assert time.monotonic() - started >= 1.0
         finally:
             other.kill()
-    assert str(failed.value) == str(build_busy(output))
+    assert str(failed.value) == (
+        f"another build or `invoke share` of {output} is running; try again "
+        "when it ends"
+    )
     waiting = [m for m in caplog.messages if "waiting for another build" in m]
     assert waiting == ["waiting for another build to finish..."]  # said once
     assert snapshot(output) == before
