@@ -374,6 +374,7 @@ RULE_WORDS = {
     # a C+र second part whose last syllable keeps its vowel
     "सूचनापत्र": "suchnapatra",
     "घोषणापत्र": "ghoshnapatra",
+    "मुहर्रम": "muharram",  # र्र starts no second part
     # compounds written as one word, and words that only look like them
     "जनवरी": "janvari",
     "फ़रवरी": "farvari",
