@@ -29,6 +29,7 @@ from scripts.build import (
     count_pages,
     lock_path,
     swap_in,
+    template_place,
     trash_folders,
 )
 
@@ -250,6 +251,7 @@ def test_invoke_build_reports_a_build_that_worked(tmp_path, caplog):
     }
     with caplog.at_level(logging.INFO, logger="scripts.build"):
         assert build_and_report(str(SETTINGS), overrides) is True
+    assert (output / NOTE_A).is_file()
     [record] = [r for r in caplog.records if r.name == "scripts.build"]
     assert record.levelno == logging.INFO
     assert record.getMessage() == (
@@ -308,3 +310,30 @@ def test_without_rm_the_replaced_site_is_removed_before_the_swap_returns(
     assert (output / "a" / "index.html").read_text(encoding="utf-8") == "नया"
     # removed at once, not in the background
     assert sorted(os.listdir(tmp_path / "site")) == ["output"]
+
+
+def test_the_replaced_site_is_removed_from_the_disk(tmp_path):
+    output = tmp_path / "site" / "output"
+    (output / "a").mkdir(parents=True)
+    page = output / "a" / "index.html"
+    page.write_text("<p>पुराना</p>", encoding="utf-8")
+    kept = tmp_path / "kept.html"
+    os.link(page, kept)  # a second name for the old page's data
+    new = tmp_path / "site" / "new"
+    (new / "a").mkdir(parents=True)
+    (new / "a" / "index.html").write_text("<p>नया</p>", encoding="utf-8")
+    swap_in(new, output)
+    assert beside(output) == ["output"]
+    # the old page's data has no name left but ours: not moved elsewhere
+    deadline = time.monotonic() + 20
+    while kept.stat().st_nlink > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert kept.stat().st_nlink == 1
+
+
+def test_an_error_outside_the_templates_names_no_template():
+    try:
+        int("पाँच")
+    except ValueError as error:
+        assert template_place(error) == ""
+    assert template_place(ValueError("never raised")) == ""
