@@ -337,3 +337,21 @@ def test_an_error_outside_the_templates_names_no_template():
     except ValueError as error:
         assert template_place(error) == ""
     assert template_place(ValueError("never raised")) == ""
+
+
+def test_the_swap_does_not_wait_for_the_old_site_to_be_removed(tmp_path):
+    # a big old site: removing its files takes a while, and the new site is
+    # in place before that ends
+    output = tmp_path / "site" / "output"
+    for n in range(40):
+        folder = output / "2026" / f"{n:02d}"
+        folder.mkdir(parents=True)
+        for m in range(100):
+            (folder / f"{m}.html").write_bytes(b"<p>x</p>")
+    new = tmp_path / "site" / "new"
+    new.mkdir()
+    (new / "index.html").write_text("<p>नया</p>", encoding="utf-8")
+    swap_in(new, output)
+    assert (output / "index.html").read_text(encoding="utf-8") == "<p>नया</p>"
+    assert trash_folders(output), "the old site was removed before the swap ended"
+    assert beside(output) == ["output"]  # and then it goes
