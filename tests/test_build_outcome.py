@@ -20,7 +20,14 @@ import time
 from pathlib import Path
 
 import pytest
-from support import ROOT, SETTINGS, build_site, new_content, note_text
+from support import (
+    ROOT,
+    SETTINGS,
+    build_site,
+    forget_logged_warnings,
+    new_content,
+    note_text,
+)
 
 from plugins.core.errors import BuildFailed
 from scripts.build import (
@@ -282,6 +289,7 @@ def test_a_build_waits_for_another_as_long_as_the_setting_says(tmp_path, caplog)
         try:
             assert other.stdout is not None and other.stdout.readline() == "held\n"
             started = time.monotonic()
+            forget_logged_warnings()
             with caplog.at_level(logging.WARNING), pytest.raises(BuildFailed) as failed:
                 build_site(content, output, BUILD_LOCK_WAIT=1.0)
             assert time.monotonic() - started >= 1.0

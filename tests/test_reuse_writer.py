@@ -25,7 +25,7 @@ import pytest
 from jinja2 import Environment, FileSystemLoader
 from pelican.contents import Article
 from pelican.settings import read_settings
-from support import SETTINGS
+from support import SETTINGS, forget_logged_warnings
 
 from plugins.page_reuse.reuse import MANIFEST_FOLDER, PageReuse, ReusingWriter
 
@@ -323,6 +323,7 @@ def test_a_theme_edit_saved_during_a_build_leaves_no_record(tmp_path, caplog):
         )
     assert reuse.reused == 2
     (site.theme / "templates" / "base.html").write_text("नया", encoding="utf-8")
+    forget_logged_warnings()
     with caplog.at_level(logging.WARNING):
         reuse.save()
     assert "the theme changed during the build" in caplog.text
@@ -339,6 +340,7 @@ def test_a_template_reading_a_value_the_key_does_not_hold_is_rendered_each_time(
 ):
     site = Site(tmp_path)
     site.set_template("<h1>{{ article.title }} {{ article.author }} {{ recent }}</h1>")
+    forget_logged_warnings()
     with caplog.at_level(logging.WARNING):
         first = site.build(two_notes(site), {"recent": "ताज़ा"})
     warnings = [r.getMessage() for r in caplog.records if "page reuse" in r.message]
