@@ -440,3 +440,10 @@ def test_a_taken_slug_gets_the_next_free_number_within_the_limit():
 def test_apostrophes_inside_latin_words_join_them_and_thousands_stay_whole():
     assert slugify("Don't panic: 40,000 ने O’Brien") == "dont-panic-40000-ne-obrien"
     assert slugify("'quoted' words") == "quoted-words"
+
+
+def test_om_is_written_om_alone_and_inside_a_word():
+    assert slugify("ॐ") == "om"
+    assert slugify("ॐ शांति") == "om-shanti"
+    assert romanize_word("ॐकार") == "omkar"
+    assert romanize_word("हरिॐ") == "hariom"
