@@ -465,3 +465,42 @@ def test_a_note_page_keeps_its_feeds_in_its_key(tmp_path, own_feed):
     feeds = FeedIndex(site=(), notes={A: ("a-feed",)} if own_feed else {})
     reuse = site.build(two_notes(site), {"FEED_INDEX": feeds})
     assert reuse.reused == (1 if own_feed else 2)
+
+
+# ---- what a template reads ----------------------------------------------------
+
+
+def reads(**templates) -> tuple[set[str], set[str], set[str]]:
+    from jinja2 import DictLoader
+
+    from plugins.page_reuse.reuse import template_reads
+
+    env = Environment(loader=DictLoader({f"{k}.html": v for k, v in templates.items()}))
+    return template_reads(env, "a.html")
+
+
+def test_template_reads_go_on_past_a_broken_or_repeated_template():
+    # the template read first does not parse: it is named, the others read
+    attrs, _, unknown = reads(
+        a="{% include 'good.html' %}{% include 'bad.html' %}",
+        good="{{ article.place }}",
+        bad="{% if %}",
+    )
+    assert attrs == {"place"}
+    assert unknown == {"bad.html (TemplateSyntaxError)"}
+    # a template included twice is read once, and the others still are
+    attrs, _, unknown = reads(
+        a="{% include 'y.html' %}{% include 'x.html' %}{% include 'x.html' %}",
+        x="{{ article.title }}",
+        y="{{ article.thana }}",
+    )
+    assert (attrs, unknown) == ({"title", "thana"}, set())
+
+
+def test_template_reads_flag_a_note_handed_where_they_cannot_follow_it():
+    assert reads(a="{{ helper(article) }}")[2] == {"article passed to helper()"}
+    macro = "{% macro m(x) %}{{ x.title }}{% endmacro %}{{ m(1, article) }}"
+    assert reads(a=macro)[2] == {"article passed to m()"}
+    # a field chosen at build time: not one the key can name
+    attrs, _, unknown = reads(a="{{ article[field] }}")
+    assert (attrs, unknown) == ({"[?]"}, set())
