@@ -59,6 +59,10 @@ class Module:
     tests: tuple[str, ...]
     select: str = ""  # a pytest -k expression
     sample: bool = False
+    # mutmut stops a mutant's tests after (their time + 1 s) x this, in
+    # seconds of wall time (twice that in CPU time): a mutant that loops
+    # forever counts as killed ("timeout"). mutmut's default is 15.
+    timeout_multiplier: float = 15.0
 
 
 @dataclass
@@ -84,6 +88,11 @@ class Score:
         return sum(1 for s in self.counted.values() if s in DETECTED)
 
     @property
+    def timeouts(self) -> int:
+        """Killed by running too long (a loop that never ends, or a busy machine)."""
+        return sum(1 for s in self.counted.values() if s == "timeout")
+
+    @property
     def survivors(self) -> list[str]:
         return sorted(k for k, s in self.counted.items() if s not in DETECTED)
 
@@ -94,9 +103,10 @@ class Score:
 
     def line(self) -> str:
         unchecked = f", {self.unchecked} not run" if self.unchecked else ""
+        timeouts = f", {self.timeouts} by timeout" if self.timeouts else ""
         return (
             f"{self.name}: {self.percent:.1f}% killed "
-            f"({self.killed} of {len(self.counted)} mutants; "
+            f"({self.killed}{timeouts} of {len(self.counted)} mutants; "
             f"{len(self.equivalent)} equivalent, {len(self.survivors)} survived"
             f"{unchecked})"
         )
@@ -111,6 +121,7 @@ def load_modules(path: Path = CONFIG) -> dict[str, Module]:
             tuple(entry["tests"]),
             entry.get("select", ""),
             bool(entry.get("sample", False)),
+            float(entry.get("timeout_multiplier", 15.0)),
         )
         for name, entry in data.items()
     }
@@ -133,6 +144,7 @@ def mutmut_config(module: Module) -> str:
         f"also_copy = {json.dumps(also_copy)}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(list(module.tests))}\n"
         f"pytest_add_cli_args = {json.dumps(pytest_args)}\n"
+        f"timeout_multiplier = {module.timeout_multiplier}\n"
     )
 
 
@@ -212,9 +224,9 @@ def keep_codes(folder: Path, codes: dict[str, int | None]) -> None:
 def run_again(module: Module, folder: Path, jobs: int) -> None:
     """Test again only the mutants the last run in `folder` did not kill,
     with the working tree's tests: the quick check of new tests. Mutants a
-    stopped run did not reach stay unreached. Sound as long as tests were only
-    added or made stricter since, so a killed mutant stays killed; a full run
-    is the reference figure.
+    stopped run did not reach are tested too, so a stopped run can be taken
+    up again. Sound as long as tests were only added or made stricter since,
+    so a killed mutant stays killed; a full run is the reference figure.
     """
     from mutmut.stats import status_by_exit_code
 
@@ -224,7 +236,7 @@ def run_again(module: Module, folder: Path, jobs: int) -> None:
     again = sorted(
         k
         for k, v in before.items()
-        if v is not None and status_by_exit_code[v] not in DETECTED
+        if v is None or status_by_exit_code[v] not in DETECTED
     )
     refresh_tests(module, folder)
     try:

@@ -82,3 +82,14 @@ def note_text(**fields) -> str:
     values.update(fields)
     header = "\n".join(f"{k}: {v}" for k, v in values.items() if v is not None)
     return f"{header}\n\n{body}\n"
+
+
+def forget_logged_warnings() -> None:
+    """Let Pelican log again the warnings it has already let through in this
+    process (its log filter drops a repeated one): for a test that expects a
+    warning another test of the same worker may have logged first.
+    """
+    from pelican.log import LimitFilter
+
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()

@@ -307,6 +307,12 @@ def test_override_loader_rejects_bad_values(tmp_path):
     unknown.write_text('[places]\n"रतलाम" = "ratlam"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="unknown section"):
         load_overrides(unknown)
+    flat = tmp_path / "flat.toml"
+    flat.write_text('words = "में"\n', encoding="utf-8")
+    with pytest.raises(
+        ValueError, match=r"^slug overrides: \[words\] must be a table$"
+    ):
+        load_overrides(flat)
 
 
 # --- one word for each spelling rule ----------------------------------------
@@ -352,6 +358,42 @@ RULE_WORDS = {
     # -गढ़ in place names
     "शिवगढ़": "shivgarh",
     "रामगढ़": "ramgarh",
+    "गढ़": "garh",
+    # ढ़ elsewhere is dh, also गढ़ inside a word
+    "पढ़": "padh",
+    "बाढ़": "badh",
+    "डेढ़": "dedh",
+    "गढ़ा": "gadha",
+    # a final व after र is a consonant of its own
+    "पूर्व": "purv",
+    # -iya- inside a word
+    "भारतीयता": "bhartiyata",
+    "राष्ट्रीयता": "rashtriyata",
+    # tatsam -उ keeps the vowel before it
+    "परशु": "parashu",
+    # a C+र second part whose last syllable keeps its vowel
+    "सूचनापत्र": "suchnapatra",
+    "घोषणापत्र": "ghoshnapatra",
+    "मुहर्रम": "muharram",  # र्र starts no second part
+    # compounds written as one word, and words that only look like them
+    "जनवरी": "janvari",
+    "फ़रवरी": "farvari",
+    "जनप्रतिनिधि": "janpratinidhi",
+    "आगजनी": "agjani",
+    "जेबकतरे": "jebkatre",
+    "पहनकर": "pahankar",  # -कर participles are one word
+    "संभालकर": "sambhalkar",
+    "विशेषकर": "visheshkar",
+    "धरपकड़": "dharpakad",
+    # chandrabindu is n, also before a labial
+    "कुँवर": "kunvar",
+    "पँवार": "panvar",
+    # y between a vowel and ए, nasal or not
+    "आए": "aye",
+    "नए": "naye",
+    "रुपए": "rupaye",
+    "घटनाएँ": "ghatnayen",
+    "व्हाट्स": "whats",
 }
 
 
@@ -377,6 +419,7 @@ def test_a_long_title_is_cut_at_a_word_within_the_limit():
     }
     got = {n: slugify("AB cde, f: ghij!", max_length=n) for n in expected}
     assert got == expected
+    assert slugify("a bcdef", max_length=3) == "a"  # a one-letter first word
     assert slugify("abcdefgh", max_length=0) == "a"  # never empty
     assert slugify("abcdefgh", max_length=3) == "abc"
     assert slugify("-- !! --", max_length=3) == FALLBACK_SLUG[:3]
@@ -397,3 +440,10 @@ def test_a_taken_slug_gets_the_next_free_number_within_the_limit():
 def test_apostrophes_inside_latin_words_join_them_and_thousands_stay_whole():
     assert slugify("Don't panic: 40,000 ने O’Brien") == "dont-panic-40000-ne-obrien"
     assert slugify("'quoted' words") == "quoted-words"
+
+
+def test_om_is_written_om_alone_and_inside_a_word():
+    assert slugify("ॐ") == "om"
+    assert slugify("ॐ शांति") == "om-shanti"
+    assert romanize_word("ॐकार") == "omkar"
+    assert romanize_word("हरिॐ") == "hariom"

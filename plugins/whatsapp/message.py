@@ -191,6 +191,8 @@ def digest_parts(
         else:
             chunks.append([entry])
     total = len(chunks)
+    if total == 1:  # one title cut to fit: no "part 1 of 1"
+        return [_part(text_of(head(""), chunks[0]), chunks[0])]
     return [
         _part(text_of(head(label(n, total)), chunk), chunk)
         for n, chunk in enumerate(chunks, start=1)

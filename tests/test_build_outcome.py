@@ -1,0 +1,365 @@
+"""What `invoke build` tells a reporter, and what it leaves behind
+(scripts/build.py): a small bulletin of two notes, built in a temp folder.
+
+The promises: a build reports the notes and pages it made, the warnings it
+logged and the note pages it reused; any failure (a bad page, a template
+error, a plugin that does not load, an output that is a link, another build
+holding the lock) says what failed and leaves the published site byte for
+byte as it was, with nothing left beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from support import (
+    ROOT,
+    SETTINGS,
+    build_site,
+    forget_logged_warnings,
+    new_content,
+    note_text,
+)
+
+from plugins.core.errors import BuildFailed
+from scripts.build import (
+    build,
+    build_and_report,
+    count_pages,
+    lock_path,
+    swap_in,
+    template_place,
+    trash_folders,
+)
+
+NOTE_A = "2026/10/namli-shivir/index.html"
+NOTE_B = "2026/10/alot-shivir/index.html"
+
+
+def two_notes(tmp: Path) -> Path:
+    """The content folder (tmp/src/content) of a bulletin of two notes."""
+    return new_content(
+        tmp / "src",
+        {
+            "2026/10/a.md": note_text(slug="namli-shivir"),
+            "2026/10/b.md": note_text(slug="alot-shivir", date="2026-10-06 09:00"),
+        },
+    )
+
+
+def published(tmp: Path) -> Path:
+    """A published site (tmp/site/output) as an earlier build left it."""
+    output = tmp / "site" / "output"
+    for page, text in (("index.html", "मुखपृष्ठ"), (NOTE_A, "पुरानी खबर")):
+        (output / page).parent.mkdir(parents=True, exist_ok=True)
+        (output / page).write_text(f"<p>{text}</p>", encoding="utf-8")
+    return output
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def beside(output: Path) -> list[str]:
+    """What is beside the output once the replaced one is removed (the
+    removal runs in the background; it is given 20 seconds), besides the
+    cache folder the tests put there."""
+    deadline = time.monotonic() + 20
+    while trash_folders(output) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return sorted(p.name for p in output.parent.iterdir() if p.name != "cache")
+
+
+def html_files(folder: Path) -> int:
+    return sum(1 for p in folder.rglob("*.html") if p.is_file())
+
+
+def test_a_build_reports_its_notes_pages_warnings_and_reused_pages(tmp_path, caplog):
+    content = two_notes(tmp_path)
+    output = tmp_path / "site" / "output"
+    with caplog.at_level(logging.WARNING):
+        first = build_site(content, output)
+    assert first.output == output
+    assert first.notes == 2
+    assert (output / NOTE_A).is_file() and (output / NOTE_B).is_file()
+    assert first.pages == html_files(output) > 2
+    assert first.reused == 0
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert first.warnings == len(warned)
+    # the next build links both unchanged note pages from the published site
+    second = build_site(content, output)
+    assert (second.notes, second.pages, second.reused) == (2, first.pages, 2)
+    assert beside(output) == [".output.lock", "output"]
+    # a raw <script> in a note is removed, with a warning counted
+    (content / "notes/2026/10/c.md").write_text(
+        note_text(slug="c", body="पाठ\n\n<script>alert(1)</script>\n"),
+        encoding="utf-8",
+    )
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        third = build_site(content, output)
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert third.notes == 3 and third.warnings == len(warned) >= 1
+
+
+def test_the_page_count_names_note_pages_by_their_place(tmp_path):
+    pages = [
+        "index.html",
+        "2026/10/namli-shivir/index.html",  # notes: YYYY/MM/slug/index.html
+        "2026/10/alot-shivir/index.html",
+        "2025/01/x/index.html",
+        "2026/10/index.html",  # the month's list
+        "2026/index.html",
+        "2026/10/namli-shivir/print.html",
+        "2026/10/namli-shivir/photos/index.html",  # deeper
+        "thana/alot/index.html",
+        "26/10/x/index.html",  # not a year
+        "2026/1/x/index.html",  # not a month
+        "abcd/10/x/index.html",
+    ]
+    for page in pages:
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("<p>x</p>", encoding="utf-8")
+    (tmp_path / "2026/10/namli-shivir/style.css").write_text("", encoding="utf-8")
+    (tmp_path / "2026/10/empty").mkdir()  # a folder without a page
+    assert count_pages(tmp_path) == (3, len(pages))
+
+
+def test_a_bad_page_fails_the_build_naming_it_and_keeps_the_site(tmp_path):
+    content = two_notes(tmp_path)
+    output = published(tmp_path)
+    before = snapshot(output)
+    (content / "pages" / "tuta.md").write_text(
+        "title: टूटा\ndate: कल\n\nपाठ\n", encoding="utf-8"
+    )
+    with pytest.raises(BuildFailed) as failed:
+        build_site(content, output)
+    assert str(failed.value) == (
+        "1 error while building:\n  Could not process pages/tuta.md"
+    )
+    (content / "pages" / "adhura.md").write_text(
+        "title: अधूरा\ndate: परसों\n\nपाठ\n", encoding="utf-8"
+    )
+    with pytest.raises(BuildFailed) as failed:
+        build_site(content, output)
+    lines = str(failed.value).split("\n")
+    assert lines[0] == "2 errors while building:"
+    assert sorted(lines[1:]) == [
+        "  Could not process pages/adhura.md",
+        "  Could not process pages/tuta.md",
+    ]
+    assert snapshot(output) == before
+    assert beside(output) == [".output.lock", "output"]
+
+
+def test_a_note_refused_by_the_rules_fails_the_build_naming_file_line_and_field(
+    tmp_path,
+):
+    content = two_notes(tmp_path)
+    output = published(tmp_path)
+    before = snapshot(output)
+    (content / "notes/2026/10/c.md").write_text(
+        note_text(slug="c", thana="अज्ञात"), encoding="utf-8"
+    )
+    with pytest.raises(BuildFailed) as failed:
+        build_site(content, output)
+    message = str(failed.value)
+    assert message.startswith("1 problem in the content:\n")
+    assert "notes/2026/10/c.md:4 [thana]" in message
+    assert snapshot(output) == before
+    assert beside(output) == [".output.lock", "output"]
+
+
+def test_a_template_error_names_its_template_and_keeps_the_site(tmp_path):
+    content = two_notes(tmp_path)
+    output = published(tmp_path)
+    before = snapshot(output)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "templates" / "article.html").write_text(
+        "{% extends 'base.html' %}{% block content %}\n"
+        "{{ article.title|length / 0 }}{% endblock %}",
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildFailed) as failed:
+        build_site(content, output, THEME=str(theme))
+    message = str(failed.value)
+    assert message.startswith(
+        "the build stopped: ZeroDivisionError: division by zero ("
+    )
+    assert message.endswith("templates/article.html, line 2)"), message
+    assert snapshot(output) == before
+    assert beside(output) == [".output.lock", "output"]
+
+
+def test_a_plugin_that_does_not_load_or_comes_too_early_fails_the_build(tmp_path):
+    content = two_notes(tmp_path)
+    output = published(tmp_path)
+    before = snapshot(output)
+    from pelican.settings import read_settings
+
+    plugins = list(read_settings(SETTINGS)["PLUGINS"])
+    with pytest.raises(BuildFailed) as failed:
+        build_site(content, output, PLUGINS=[*plugins, "plugins.nothing_here"])
+    assert str(failed.value).startswith(
+        "PLUGINS: plugin 'plugins.nothing_here' did not load"
+    )
+    with pytest.raises(BuildFailed) as failed:
+        build_site(content, output, PLUGINS=[*plugins[1:], plugins[0]])
+    assert "'plugins.core' must come first in PLUGINS" in str(failed.value)
+    assert snapshot(output) == before
+    assert beside(output) == [".output.lock", "output"]
+
+
+def test_an_output_that_is_a_link_is_refused_and_left_alone(tmp_path, caplog):
+    content = two_notes(tmp_path)
+    web = tmp_path / "www"
+    (tmp_path / "site").mkdir()
+    web.mkdir()
+    (web / "index.html").write_text("<p>सर्वर का पन्ना</p>", encoding="utf-8")
+    output = tmp_path / "site" / "output"
+    output.symlink_to(web)
+    overrides = {"PATH": str(content), "OUTPUT_PATH": str(output)}
+    with pytest.raises(BuildFailed) as failed:
+        build(str(SETTINGS), overrides)
+    message = str(failed.value)
+    assert message.startswith(f"{output} is a link; ") and "invoke publish" in message
+    assert [p.name for p in web.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in output.parent.iterdir()) == ["output"]
+    # invoke build says so, and that nothing was published
+    with caplog.at_level(logging.INFO, logger="scripts.build"):
+        assert build_and_report(str(SETTINGS), overrides) is False
+    [record] = [r for r in caplog.records if r.name == "scripts.build"]
+    assert record.levelno == logging.ERROR
+    assert record.getMessage() == (
+        f"Nothing was published; the site is as it was.\n{message}"
+    )
+
+
+def test_invoke_build_reports_a_build_that_worked(tmp_path, caplog):
+    content = two_notes(tmp_path)
+    output = tmp_path / "site" / "output"
+    overrides = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(tmp_path / "site" / "cache"),
+    }
+    with caplog.at_level(logging.INFO, logger="scripts.build"):
+        assert build_and_report(str(SETTINGS), overrides) is True
+    assert (output / NOTE_A).is_file()
+    [record] = [r for r in caplog.records if r.name == "scripts.build"]
+    assert record.levelno == logging.INFO
+    assert record.getMessage() == (
+        f"built 2 notes, {html_files(output)} HTML pages into {output} "
+        "(0 unchanged note pages reused, 0 warnings)"
+    )
+
+
+HOLD = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_build_waits_for_another_as_long_as_the_setting_says(tmp_path, caplog):
+    content = two_notes(tmp_path)
+    output = published(tmp_path)
+    before = snapshot(output)
+    # another `invoke build` or `invoke publish` of the same output
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(lock_path(output))],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as other:
+        try:
+            assert other.stdout is not None and other.stdout.readline() == "held\n"
+            started = time.monotonic()
+            forget_logged_warnings()
+            with caplog.at_level(logging.WARNING), pytest.raises(BuildFailed) as failed:
+                build_site(content, output, BUILD_LOCK_WAIT=1.0)
+            assert time.monotonic() - started >= 1.0
+        finally:
+            other.kill()
+    assert str(failed.value) == (
+        f"another build or `invoke share` of {output} is running; try again "
+        "when it ends"
+    )
+    waiting = [m for m in caplog.messages if "waiting for another build" in m]
+    assert waiting == ["waiting for another build to finish..."]  # said once
+    assert snapshot(output) == before
+
+
+def test_without_rm_the_replaced_site_is_removed_before_the_swap_returns(
+    tmp_path, monkeypatch
+):
+    # a minimal system without `rm` on PATH
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    assert shutil.which("rm") is None
+    output = tmp_path / "site" / "output"
+    for folder, text in ((output, "पुराना"), (tmp_path / "site" / "new", "नया")):
+        (folder / "a").mkdir(parents=True)
+        (folder / "a" / "index.html").write_text(text, encoding="utf-8")
+    swap_in(tmp_path / "site" / "new", output)
+    assert (output / "a" / "index.html").read_text(encoding="utf-8") == "नया"
+    # removed at once, not in the background
+    assert sorted(os.listdir(tmp_path / "site")) == ["output"]
+
+
+def test_the_replaced_site_is_removed_from_the_disk(tmp_path):
+    output = tmp_path / "site" / "output"
+    (output / "a").mkdir(parents=True)
+    page = output / "a" / "index.html"
+    page.write_text("<p>पुराना</p>", encoding="utf-8")
+    kept = tmp_path / "kept.html"
+    os.link(page, kept)  # a second name for the old page's data
+    new = tmp_path / "site" / "new"
+    (new / "a").mkdir(parents=True)
+    (new / "a" / "index.html").write_text("<p>नया</p>", encoding="utf-8")
+    swap_in(new, output)
+    assert beside(output) == ["output"]
+    # the old page's data has no name left but ours: not moved elsewhere
+    deadline = time.monotonic() + 20
+    while kept.stat().st_nlink > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert kept.stat().st_nlink == 1
+
+
+def test_an_error_outside_the_templates_names_no_template():
+    try:
+        int("पाँच")
+    except ValueError as error:
+        assert template_place(error) == ""
+    assert template_place(ValueError("never raised")) == ""
+
+
+def test_the_swap_does_not_wait_for_the_old_site_to_be_removed(tmp_path):
+    # a big old site: removing its files takes a while, and the new site is
+    # in place before that ends
+    output = tmp_path / "site" / "output"
+    for n in range(40):
+        folder = output / "2026" / f"{n:02d}"
+        folder.mkdir(parents=True)
+        for m in range(100):
+            (folder / f"{m}.html").write_bytes(b"<p>x</p>")
+    new = tmp_path / "site" / "new"
+    new.mkdir()
+    (new / "index.html").write_text("<p>नया</p>", encoding="utf-8")
+    swap_in(new, output)
+    assert (output / "index.html").read_text(encoding="utf-8") == "<p>नया</p>"
+    assert trash_folders(output), "the old site was removed before the swap ended"
+    assert beside(output) == ["output"]  # and then it goes
