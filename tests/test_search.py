@@ -20,12 +20,15 @@ import pytest
 from pelican.settings import read_settings
 from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
+from plugins.core.errors import ContentError
 from plugins.search import search as search_plugin
 from plugins.search.terms import (
     DEVANAGARI_QUERY_RULES,
     search_terms,
     skeleton,
     spelling,
+    synonyms,
+    synonyms_of,
 )
 from scripts.bench.node_tools import axe_script
 from scripts.serve import served as serving
@@ -92,7 +95,9 @@ def test_a_note_carries_romanized_words_and_their_skeletons():
     for word in ("jaora", "motorcycle", "chori", "police", "pulis"):
         assert word in terms
     assert {skeleton("jawra"), skeleton("chouri")} <= set(terms)
-    assert all(t.isascii() for t in terms)
+    # the Devanagari ones are other forms of a synonym group (बाइक, दोपहिया)
+    hindi = {t for t in terms if not t.isascii()}
+    assert hindi and hindi <= set(synonyms_of("मोटरसाइकिल"))
 
 
 def test_a_flap_is_indexed_read_as_r_too():
@@ -124,6 +129,74 @@ def test_the_loanword_list_holds_only_loanwords(tmp_path):
     bad.write_text('[words]\n"बस" = "Bus stand"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="no loanword"):
         loanwords.__wrapped__(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "typed"),
+    [
+        ("गुम मोबाइल", ["खोया", "लापता", "missing"]),
+        ("सड़क दुर्घटनाओं में", ["हादसा", "accident"]),  # an oblique plural
+        ("पटाखों की दुकानें", ["पटाखे", "crackers"]),
+        ("चोरी की 6 मोटरसाइकिलें", ["बाइक", "दुपहिया", "bike", "theft"]),
+        ("दीपावली", ["दिवाली", "diwali"]),
+        ("दशहरा पर्व", [skeleton("dussera"), skeleton("dasehra")]),
+        ("साइबर ठगी", ["सायबर", "fraud"]),
+        ("अवैध शराब", ["दारू", "liquor"]),
+    ],
+)
+def test_a_note_word_carries_the_other_forms_of_its_synonym_group(text, typed):
+    terms = search_terms([text]).split()
+    assert set(typed) <= set(terms), set(typed) - set(terms)
+
+
+def test_a_word_of_no_group_carries_no_synonym():
+    for word in ("बिलपांक", "थानेदार", "मोहल्लों", "अवैध", "सोनेरा"):
+        assert synonyms_of(word) == (), word
+    assert "missing" not in search_terms(["गुमटी हटाई"]).split()
+
+
+def test_the_synonym_table_keeps_each_form_in_one_group():
+    table = synonyms()
+    assert len(table) > 100
+    assert table[spelling("लापता")] == table["missing"]
+    assert "missing" not in table[spelling("शराब")]
+
+
+BROKEN_SYNONYMS = [
+    (
+        '[groups]\nlost = ["गुम", "लापता"]\nbike = ["बाइक", "Motor Cycle"]\n',
+        3,
+        "Motor Cycle",
+    ),
+    ('[groups]\nlost = ["गुम"]\n', 2, "at least two"),
+    ('[groups]\n\nlost = ["missing", "lost"]\n', 3, "no word in Devanagari"),
+    ('[groups]\nlost = ["गुम", "लापता"]\ngone = ["गायब", "लापता"]\n', 3, "(line 2)"),
+    ('[groups]\n"लापता" = ["गुम", "लापता"]\n', 2, "lowercase English"),
+    ('[groups]\nlost = ["गुम", "लापता"\nbike = 2\n', 3, "TOML"),
+    ('[words]\n"गुम" = "lost"\n', None, "[groups]"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), BROKEN_SYNONYMS)
+def test_a_broken_synonym_line_is_named_by_file_and_line(tmp_path, text, line, message):
+    path = tmp_path / "synonyms.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        synonyms.__wrapped__(path)
+    problem = caught.value.problems[0]
+    assert (problem.path.endswith("synonyms.toml"), problem.line) == (True, line)
+    assert message in problem.message
+
+
+def test_a_broken_synonym_line_is_reported_in_hindi(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    path = tmp_path / "synonyms.toml"
+    path.write_text('[groups]\nbike = ["बाइक", "Motor Cycle"]\n', encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        synonyms.__wrapped__(path)
+    text = str(caught.value)
+    assert "synonyms.toml:2" in text
+    assert "समूह 'bike' में 'Motor Cycle' देवनागरी" in text
 
 
 def test_plural_endings_pagefind_keeps_are_cut_from_a_query():
@@ -398,6 +471,12 @@ FIRST = [
     ("advisory", {"station-road-deepawali-bazar-suraksha-advisory"}),  # a loanword
     ("bilpānk", {BILPANK}),  # a Latin accent
     ("ｂｉｌｐａｎｋ", {BILPANK}),  # fullwidth letters
+    # Words readers use for the notes' own (plugins/search/synonyms.toml).
+    ("खोया मोबाइल", {"audyogik-kshetra-gum-mobile-lautaye"}),  # गुम
+    ("liquor", {ALOT}),  # शराब
+    ("bike chori", {JAORA_CHORI}),  # मोटरसाइकिल
+    ("dussera", {"deendayal-nagar-navratri-dussehra-shanti-samiti"}),  # दशहरा
+    ("सायबर", {"namli-cyber-thagi-se-bachav-jagrukta"}),  # साइबर
 ]
 
 
@@ -776,8 +855,9 @@ def test_without_javascript_no_form_only_the_listings(browser, served):
         (QUERIES, RECALL_AT_5_MIN),
         (UNSEEN_QUERIES, RECALL_AT_5_MIN),
         (UNSEEN_QUERIES_2, RECALL_AT_5_MIN),
+        (UNSEEN_QUERIES_3, RECALL_AT_5_MIN),
     ],
-    ids=["checked-in", "unseen", "unseen-2"],
+    ids=["checked-in", "unseen", "unseen-2", "unseen-3"],
 )
 def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
     rows = query_rows(path)

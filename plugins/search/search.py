@@ -38,6 +38,7 @@ from .terms import (
     SKELETON_RULES,
     SPELLING_RULES,
     search_terms,
+    synonyms,
 )
 
 logger = logging.getLogger(__name__)
@@ -232,6 +233,7 @@ def note_search_terms(
 
 def on_initialized(pelican) -> None:
     plugin_settings(pelican.settings)
+    synonyms()  # a broken synonyms.toml stops the build, naming its line
 
 
 def on_generator_init(generator) -> None:
