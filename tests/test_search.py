@@ -44,6 +44,12 @@ UNSEEN_QUERIES_2 = ROOT / "tests" / "data" / "search_queries_unseen2.tsv"
 # Written before the synonym table, with the words readers use for the notes'
 # own (खोया for गुम, bike for मोटरसाइकिल, liquor for शराब).
 UNSEEN_QUERIES_3 = ROOT / "tests" / "data" / "search_queries_unseen3.tsv"
+# Written after the synonym table, before any of it was run: the table's
+# measure on queries it was not made from. Recall 0.830 when written: held
+# there, a floor against regression (synonyms no group has yet: scooty, two
+# wheeler, pickpocket, afeem, self defence; see the README).
+UNSEEN_QUERIES_4 = ROOT / "tests" / "data" / "search_queries_unseen4.tsv"
+UNSEEN_4_FLOOR = 0.83
 RECALL_AT_5_MIN = 0.90
 BILPANK = "bilpank-gram-nagar-raksha-samiti-baithak"
 JAORA_CHORI = "jaora-chori-ki-motorcycle-baramad"
@@ -856,8 +862,9 @@ def test_without_javascript_no_form_only_the_listings(browser, served):
         (UNSEEN_QUERIES, RECALL_AT_5_MIN),
         (UNSEEN_QUERIES_2, RECALL_AT_5_MIN),
         (UNSEEN_QUERIES_3, RECALL_AT_5_MIN),
+        (UNSEEN_QUERIES_4, UNSEEN_4_FLOOR),
     ],
-    ids=["checked-in", "unseen", "unseen-2", "unseen-3"],
+    ids=["checked-in", "unseen", "unseen-2", "unseen-3", "unseen-4"],
 )
 def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
     rows = query_rows(path)
@@ -908,7 +915,7 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
 
 @pytest.mark.parametrize(
     "path",
-    [QUERIES, UNSEEN_QUERIES, UNSEEN_QUERIES_2, UNSEEN_QUERIES_3],
+    [QUERIES, UNSEEN_QUERIES, UNSEEN_QUERIES_2, UNSEEN_QUERIES_3, UNSEEN_QUERIES_4],
     ids=lambda p: p.name,
 )
 def test_query_list_names_real_notes(path):
