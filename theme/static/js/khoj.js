@@ -302,11 +302,31 @@ window.fetch = async (input, init) => {
 
 class LoadFailed extends Error {}
 
+// The years with an index, newest first (plugins/search writes the list).
+async function shardYears() {
+  const response = await fetch(`${root.dataset.bundle}shards.json`);
+  if (!response.ok) throw new LoadFailed(response.url);
+  return (await response.json()).years;
+}
+
+// The years whose index is loaded, newest first (run: open).
+let loadedYears = [];
+
+// Pagefind lists the results of merged indexes by score, and a sorted
+// search scores each index's results apart: newest first is searched one
+// year (one index) at a time, newest year first.
 async function searchChecked(pagefind, query, options) {
   const before = failedLoads.length;
-  const search = await pagefind.search(query, options);
+  const parts = options.sort && loadedYears.length > 1
+    ? loadedYears.map((year) => ({
+      ...options, filters: { ...options.filters, varsh: year } }))
+    : [options];
+  const results = [];
+  for (const part of parts) {
+    results.push(...(await pagefind.search(query, part)).results);
+  }
   if (failedLoads.length > before) throw new LoadFailed(failedLoads.at(-1));
-  return search.results;
+  return results;
 }
 
 // Whether one of the first results passes `check` (Pagefind ranks a note
@@ -382,13 +402,27 @@ async function run() {
   const options = { filters };
   if (chosen.kram === 'naye') options.sort = { date: 'desc' };
   let pagefind = null;
+  let years = [];
+  // The index is one Pagefind index a year (plugins/search): the newest
+  // year's is loaded and the others merged into it, or only the year the
+  // reader filters by.
+  const bundle = root.dataset.bundle;
   const open = async () => {
-    await pagefind.options({ excerptLength: 24, noWorker: true });
+    const wanted = years.includes(chosen.varsh) ? [chosen.varsh] : years;
+    if (!wanted.length) return null;
+    loadedYears = wanted;
+    const shared = { excerptLength: 24 };
+    await pagefind.options({
+      ...shared, noWorker: true, basePath: `${bundle}${wanted[0]}/`,
+    });
+    await Promise.all(wanted.slice(1).map(
+      (year) => pagefind.mergeIndex(`${bundle}${year}/`, shared)));
     return findResults(pagefind, typed, query, options);
   };
   let found = null;
   try {
-    pagefind = await import(`${root.dataset.bundle}pagefind.js`);
+    [pagefind, years] = await Promise.all([
+      import(`${bundle}pagefind.js`), shardYears()]);
     found = await open();
   } catch (error) {
     finish(words.failed, { retry: true });
