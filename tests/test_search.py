@@ -423,6 +423,40 @@ def test_the_index_is_reused_only_while_no_note_page_changes(tmp_path):
     assert len(kept) == 1  # older bundles are removed
 
 
+def test_the_index_can_be_one_index_of_every_note(tmp_path):
+    content = new_content(tmp_path, year_notes())
+    output = tmp_path / "output"
+    search_plugin.LAST_RUN.clear()
+    build_site(content, output, SEARCH={"index": True, "split_by_year": False})
+    run = search_plugin.LAST_RUN[-1]
+    assert (run.shards, run.made) == (("all",), ("all",))
+    listed = json.loads((output / "pagefind" / "shards.json").read_text())
+    assert listed == {"years": ["all"]}
+    entry = json.loads((output / "pagefind/all/pagefind-entry.json").read_text())
+    assert entry["languages"]["hi"]["page_count"] == 5  # not the withdrawn one
+
+
+@pytest.mark.browser
+def test_one_index_of_every_note_is_searched_and_filtered_by_year(browser, tmp_path):
+    output = tmp_path / "output"
+    build_site(
+        new_content(tmp_path, year_notes()),
+        output,
+        SEARCH={"index": True, "split_by_year": False},
+    )
+    with serving(output) as base:
+        page = open_search(browser, base, "चोरी", varsh="2025")
+        newest = open_search(browser, base, "चोरी", kram="naye")
+        try:
+            found = [r["slug"] for r in results(page)]
+            ordered = [r["slug"] for r in results(newest)]
+        finally:
+            page.context.close()
+            newest.context.close()
+    assert found == ["chori-2025"]
+    assert ordered == ["chori-2026", "chori-2025", "chori-2024", "chori-2024-b"]
+
+
 def year_notes() -> dict[str, str]:
     """Notes of three years, and one of a fourth year that is withdrawn."""
     notes = {}

@@ -55,7 +55,13 @@ DEFAULTS = {
     "bundle": "pagefind",
     # Kept bundles, relative to the folder that holds PATH.
     "cache": "cache/search",
+    # One index a year (a new note makes only its year's index again), or
+    # one index of every note ("all"): a first query then fetches one index
+    # part per word instead of one per year (see the README, Search).
+    "split_by_year": True,
 }
+# The name of the one index when the index is not split by year.
+WHOLE = "all"
 # Pagefind's own search UIs: the search page has its own (khoj.js).
 UNUSED_FILES = (
     "pagefind-ui.js",
@@ -140,7 +146,8 @@ def index_key(output: Path, pages: list[Path], version: str) -> tuple[str, bool]
 
 
 def year_glob(year: str) -> str:
-    return f"{year}/{NOTE_GLOB.split('/', 1)[1]}"
+    """The note pages of one year (NOTE_GLOB for the whole index)."""
+    return NOTE_GLOB if year == WHOLE else f"{year}/{NOTE_GLOB.split('/', 1)[1]}"
 
 
 def pagefind_command(
@@ -229,7 +236,8 @@ def build_index(settings: dict, output: Path) -> IndexRun:
     shutil.rmtree(bundle, ignore_errors=True)
     shards: dict[str, Path] = {}
     made: list[str] = []
-    for year, year_pages in sorted(pages_by_year(output, pages).items(), reverse=True):
+    groups = pages_by_year(output, pages) if conf["split_by_year"] else {WHOLE: pages}
+    for year, year_pages in sorted(groups.items(), reverse=True):
         key, marked = index_key(output, year_pages, version)
         if not marked:
             continue
