@@ -1,5 +1,7 @@
 // The search page (/khoj/): runs the query in the address (?q=…&thana=…
 // &shreni=…&varsh=…&kram=naye) with Pagefind, loaded from this host only.
+// The index is one Pagefind index a year (pagefind/<year>/, listed in
+// pagefind/shards.json), merged into one search here.
 // Query words are normalized with the build's rules (plugins/search/terms.py,
 // handed over in data-rules): Latin words become the skeletons the note pages
 // carry, Devanagari words lose plural endings Pagefind's stemmer keeps,
@@ -302,9 +304,11 @@ window.fetch = async (input, init) => {
 
 class LoadFailed extends Error {}
 
-// The years with an index, newest first (plugins/search writes the list).
+// The years with an index, newest first (plugins/search writes the list;
+// asked of the server each time, as a new year adds one).
 async function shardYears() {
-  const response = await fetch(`${root.dataset.bundle}shards.json`);
+  const response = await fetch(
+    `${root.dataset.bundle}shards.json`, { cache: 'no-cache' });
   if (!response.ok) throw new LoadFailed(response.url);
   return (await response.json()).years;
 }
