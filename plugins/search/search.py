@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -76,9 +77,14 @@ UNUSED_FILES = (
 NOTE_GLOB = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"
 # The years the search page loads an index for, newest first.
 SHARDS_FILE = "shards.json"
-# Only pages carrying this are indexed; were no page of a year to carry it
-# (every note of the year withdrawn), Pagefind would index whole pages.
-MARKED = b"data-pagefind-body"
+# Only pages carrying this attribute are indexed; were no page of a year to
+# carry it (every note of the year withdrawn), Pagefind would index whole
+# pages. Matched inside a tag: a note's text may quote the attribute's name.
+MARKED = re.compile(
+    rb"<[a-zA-Z][\w-]*"  # a tag, then its attributes, their values quoted or not
+    rb"""(?:\s+[\w:-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*"""
+    rb"\s+data-pagefind-body[\s=/>]"
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,7 @@ def index_key(output: Path, pages: list[Path], version: str) -> tuple[str, bool]
     marked = False
     for page in pages:
         data = page.read_bytes()
-        marked = marked or MARKED in data
+        marked = marked or MARKED.search(data) is not None
         h.update(page.relative_to(output).as_posix().encode() + b"\0")
         h.update(hashlib.sha256(data).digest())
     return h.hexdigest()[:32], marked
