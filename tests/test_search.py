@@ -20,12 +20,15 @@ import pytest
 from pelican.settings import read_settings
 from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
+from plugins.core.errors import ContentError
 from plugins.search import search as search_plugin
 from plugins.search.terms import (
     DEVANAGARI_QUERY_RULES,
     search_terms,
     skeleton,
     spelling,
+    synonyms,
+    synonyms_of,
 )
 from scripts.bench.node_tools import axe_script
 from scripts.serve import served as serving
@@ -38,6 +41,15 @@ UNSEEN_QUERIES = ROOT / "tests" / "data" / "search_queries_unseen.tsv"
 # Written by a second reviewer after the fixes for the first (recall 0.942 when
 # written); held to the same 0.90.
 UNSEEN_QUERIES_2 = ROOT / "tests" / "data" / "search_queries_unseen2.tsv"
+# Written before the synonym table, with the words readers use for the notes'
+# own (खोया for गुम, bike for मोटरसाइकिल, liquor for शराब).
+UNSEEN_QUERIES_3 = ROOT / "tests" / "data" / "search_queries_unseen3.tsv"
+# Written after the synonym table, before any of it was run: the table's
+# measure on queries it was not made from. Recall 0.830 when written: held
+# there, a floor against regression (synonyms no group has yet: scooty, two
+# wheeler, pickpocket, afeem, self defence; see the README).
+UNSEEN_QUERIES_4 = ROOT / "tests" / "data" / "search_queries_unseen4.tsv"
+UNSEEN_4_FLOOR = 0.83
 RECALL_AT_5_MIN = 0.90
 BILPANK = "bilpank-gram-nagar-raksha-samiti-baithak"
 JAORA_CHORI = "jaora-chori-ki-motorcycle-baramad"
@@ -89,7 +101,9 @@ def test_a_note_carries_romanized_words_and_their_skeletons():
     for word in ("jaora", "motorcycle", "chori", "police", "pulis"):
         assert word in terms
     assert {skeleton("jawra"), skeleton("chouri")} <= set(terms)
-    assert all(t.isascii() for t in terms)
+    # the Devanagari ones are other forms of a synonym group (बाइक, दोपहिया)
+    hindi = {t for t in terms if not t.isascii()}
+    assert hindi and hindi <= set(synonyms_of("मोटरसाइकिल"))
 
 
 def test_a_flap_is_indexed_read_as_r_too():
@@ -121,6 +135,74 @@ def test_the_loanword_list_holds_only_loanwords(tmp_path):
     bad.write_text('[words]\n"बस" = "Bus stand"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="no loanword"):
         loanwords.__wrapped__(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "typed"),
+    [
+        ("गुम मोबाइल", ["खोया", "लापता", "missing"]),
+        ("सड़क दुर्घटनाओं में", ["हादसा", "accident"]),  # an oblique plural
+        ("पटाखों की दुकानें", ["पटाखे", "crackers"]),
+        ("चोरी की 6 मोटरसाइकिलें", ["बाइक", "दुपहिया", "bike", "theft"]),
+        ("दीपावली", ["दिवाली", "diwali"]),
+        ("दशहरा पर्व", [skeleton("dussera"), skeleton("dasehra")]),
+        ("साइबर ठगी", ["सायबर", "fraud"]),
+        ("अवैध शराब", ["दारू", "liquor"]),
+    ],
+)
+def test_a_note_word_carries_the_other_forms_of_its_synonym_group(text, typed):
+    terms = search_terms([text]).split()
+    assert set(typed) <= set(terms), set(typed) - set(terms)
+
+
+def test_a_word_of_no_group_carries_no_synonym():
+    for word in ("बिलपांक", "थानेदार", "मोहल्लों", "अवैध", "सोनेरा"):
+        assert synonyms_of(word) == (), word
+    assert "missing" not in search_terms(["गुमटी हटाई"]).split()
+
+
+def test_the_synonym_table_keeps_each_form_in_one_group():
+    table = synonyms()
+    assert len(table) > 100
+    assert table[spelling("लापता")] == table["missing"]
+    assert "missing" not in table[spelling("शराब")]
+
+
+BROKEN_SYNONYMS = [
+    (
+        '[groups]\nlost = ["गुम", "लापता"]\nbike = ["बाइक", "Motor Cycle"]\n',
+        3,
+        "Motor Cycle",
+    ),
+    ('[groups]\nlost = ["गुम"]\n', 2, "at least two"),
+    ('[groups]\n\nlost = ["missing", "lost"]\n', 3, "no word in Devanagari"),
+    ('[groups]\nlost = ["गुम", "लापता"]\ngone = ["गायब", "लापता"]\n', 3, "(line 2)"),
+    ('[groups]\n"लापता" = ["गुम", "लापता"]\n', 2, "lowercase English"),
+    ('[groups]\nlost = ["गुम", "लापता"\nbike = 2\n', 3, "TOML"),
+    ('[words]\n"गुम" = "lost"\n', None, "[groups]"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), BROKEN_SYNONYMS)
+def test_a_broken_synonym_line_is_named_by_file_and_line(tmp_path, text, line, message):
+    path = tmp_path / "synonyms.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        synonyms.__wrapped__(path)
+    problem = caught.value.problems[0]
+    assert (problem.path.endswith("synonyms.toml"), problem.line) == (True, line)
+    assert message in problem.message
+
+
+def test_a_broken_synonym_line_is_reported_in_hindi(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    path = tmp_path / "synonyms.toml"
+    path.write_text('[groups]\nbike = ["बाइक", "Motor Cycle"]\n', encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        synonyms.__wrapped__(path)
+    text = str(caught.value)
+    assert "synonyms.toml:2" in text
+    assert "समूह 'bike' में 'Motor Cycle' देवनागरी" in text
 
 
 def test_plural_endings_pagefind_keeps_are_cut_from_a_query():
@@ -220,8 +302,10 @@ def served(indexed):
 
 
 def search_script(output: Path) -> str:
-    """The search page's script as the page links it (a fingerprinted name)."""
-    return read_html(output / "khoj" / "index.html").find("script", src=True)["src"]
+    """The search page's script as the page loads it (a fingerprinted name,
+    in the page's own check for old browsers)."""
+    check = read_html(output / "khoj" / "index.html").find("script").get_text()
+    return re.search(r"script\.src = '([^']+)'", check).group(1)
 
 
 def test_the_index_is_made_in_production_builds_only(monkeypatch, html_pages):
@@ -249,7 +333,9 @@ def test_only_note_pages_are_marked_for_the_index(indexed_pages):
 
 
 def test_the_index_holds_every_note_page_and_nothing_else(indexed, indexed_pages):
-    entry = json.loads((indexed / "pagefind" / "pagefind-entry.json").read_text())
+    years = json.loads((indexed / "pagefind" / "shards.json").read_text())["years"]
+    assert years == ["2026"]  # the sample's notes are all of 2026
+    entry = json.loads((indexed / "pagefind/2026/pagefind-entry.json").read_text())
     notes = sum(1 for p in indexed_pages if p.count("/") == 3 and p[:4].isdigit())
     assert entry["languages"]["hi"]["page_count"] == notes
 
@@ -271,10 +357,11 @@ def test_only_the_search_page_has_a_script(indexed, indexed_pages):
         or any(s.get("type") != "application/ld+json" for s in soup("script"))
     }
     assert with_scripts == {"khoj/index.html"}
-    script = indexed_pages["khoj/index.html"].find("script", src=True)
-    # same host, no other host; named by its content, so a year of caching
-    # is safe (plugins/assets)
-    src = script["src"]
+    # khoj.js is loaded by the page's own check, from this host only
+    (script,) = indexed_pages["khoj/index.html"].find_all("script")
+    assert "http" not in script.get_text()
+    # named by its content, so a year of caching is safe (plugins/assets)
+    src = search_script(indexed)
     assert re.fullmatch(r"/theme/js/khoj\.[0-9a-f]{10}\.js", src)
     published = indexed / src.lstrip("/")
     assert sha256(published.read_bytes()).hexdigest()[:10] == src.split(".")[-2]
@@ -332,8 +419,124 @@ def test_the_index_is_reused_only_while_no_note_page_changes(tmp_path):
     assert [r.reused for r in search_plugin.LAST_RUN] == [False, True, False]
     assert [r.pages for r in search_plugin.LAST_RUN] == [2, 2, 2]
     assert (output / "pagefind" / "pagefind.js").is_file()
-    kept = list((tmp_path / "cache" / "search").iterdir())
+    kept = list((tmp_path / "cache" / "search" / "2026").iterdir())
     assert len(kept) == 1  # older bundles are removed
+
+
+def test_the_index_can_be_one_index_of_every_note(tmp_path):
+    content = new_content(tmp_path, year_notes())
+    output = tmp_path / "output"
+    search_plugin.LAST_RUN.clear()
+    build_site(content, output, SEARCH={"index": True, "split_by_year": False})
+    run = search_plugin.LAST_RUN[-1]
+    assert (run.shards, run.made) == (("all",), ("all",))
+    listed = json.loads((output / "pagefind" / "shards.json").read_text())
+    assert listed == {"years": ["all"]}
+    entry = json.loads((output / "pagefind/all/pagefind-entry.json").read_text())
+    assert entry["languages"]["hi"]["page_count"] == 5  # not the withdrawn one
+
+
+@pytest.mark.browser
+def test_one_index_of_every_note_is_searched_and_filtered_by_year(browser, tmp_path):
+    output = tmp_path / "output"
+    build_site(
+        new_content(tmp_path, year_notes()),
+        output,
+        SEARCH={"index": True, "split_by_year": False},
+    )
+    with serving(output) as base:
+        page = open_search(browser, base, "चोरी", varsh="2025")
+        newest = open_search(browser, base, "चोरी", kram="naye")
+        try:
+            found = [r["slug"] for r in results(page)]
+            ordered = [r["slug"] for r in results(newest)]
+        finally:
+            page.context.close()
+            newest.context.close()
+    assert found == ["chori-2025"]
+    assert ordered == ["chori-2026", "chori-2025", "chori-2024", "chori-2024-b"]
+
+
+def year_notes() -> dict[str, str]:
+    """Notes of three years, and one of a fourth year that is withdrawn."""
+    notes = {}
+    for year, thana, slug in (
+        ("2024", "आलोट", "chori-2024"),
+        ("2025", "ताल", "chori-2025"),
+        ("2026", "नामली", "chori-2026"),
+    ):
+        notes[f"{year}/03/{slug}.md"] = note_text(
+            title=f"{thana} में मोटरसाइकिल चोरी का खुलासा",
+            date=f"{year}-03-10 10:00",
+            thana=thana,
+            slug=slug,
+            body=f"{thana} पुलिस ने चोरी की मोटरसाइकिल बरामद की।",
+        )
+    # A second note of 2024 with चोरी: Pagefind scores a sorted search's
+    # results per index, so an older index's first result outranked the
+    # newer ones when the indexes' results were merged by score.
+    notes["2024/01/chori-2024-b.md"] = note_text(
+        title="आलोट में दुकान में चोरी",
+        date="2024-01-05 10:00",
+        thana="आलोट",
+        slug="chori-2024-b",
+        body="आलोट पुलिस ने दुकान में हुई चोरी का मामला दर्ज किया।",
+    )
+    notes["2025/07/helmet-2025.md"] = note_text(
+        date="2025-07-01 09:00", slug="helmet-2025"
+    )
+    notes["2023/05/vapas-2023.md"] = note_text(
+        # a note's text naming the attribute does not make its year indexed
+        title="मोटरसाइकिल चोरी की वापस ली गई सूचना data-pagefind-body",
+        date="2023-05-01 09:00",
+        slug="vapas-2023",
+        status="withdrawn",
+        reason="गलत जानकारी के कारण यह सूचना वापस ली गई।",
+    )
+    return notes
+
+
+def test_the_index_is_one_per_year_and_a_change_makes_only_its_year_again(
+    tmp_path,
+):
+    """Pagefind reads every page it indexes: with one index, a new note made
+    the index of every note again (2.5 times plain Pelican's rebuild at
+    10,000 notes)."""
+    content = new_content(tmp_path, year_notes())
+    output = tmp_path / "output"
+    search_plugin.LAST_RUN.clear()
+    build_site(content, output, **INDEX_ON)
+    build_site(content, output, **INDEX_ON)  # nothing changed
+    note = content / "notes" / "2025/03/chori-2025.md"
+    note.write_text(
+        note.read_text("utf-8").replace("खुलासा", "खुलासा, दो गिरफ्तार"), "utf-8"
+    )
+    build_site(content, output, **INDEX_ON)
+    (content / "notes" / "2026/04").mkdir()
+    (content / "notes" / "2026/04/naya.md").write_text(
+        note_text(date="2026-04-01 09:00", slug="naya"), encoding="utf-8"
+    )
+    build_site(content, output, **INDEX_ON)
+    runs = search_plugin.LAST_RUN
+    # a year whose only note is withdrawn has no index: Pagefind would have
+    # indexed its whole page, as no page of that year is marked
+    assert [r.shards for r in runs] == [("2026", "2025", "2024")] * 4
+    assert [r.made for r in runs] == [
+        ("2026", "2025", "2024"),
+        (),
+        ("2025",),
+        ("2026",),
+    ]
+    listed = json.loads((output / "pagefind" / "shards.json").read_text())
+    assert listed == {"years": ["2026", "2025", "2024"]}
+    for year in ("2026", "2025", "2024"):
+        assert (output / "pagefind" / year / "pagefind-entry.json").is_file()
+    assert not (output / "pagefind" / "2023").exists()
+    assert sorted(p.name for p in (tmp_path / "cache" / "search").iterdir()) == [
+        "2024",
+        "2025",
+        "2026",
+    ]
 
 
 def test_the_index_can_be_left_out(tmp_path):
@@ -395,6 +598,12 @@ FIRST = [
     ("advisory", {"station-road-deepawali-bazar-suraksha-advisory"}),  # a loanword
     ("bilpānk", {BILPANK}),  # a Latin accent
     ("ｂｉｌｐａｎｋ", {BILPANK}),  # fullwidth letters
+    # Words readers use for the notes' own (plugins/search/synonyms.toml).
+    ("खोया मोबाइल", {"audyogik-kshetra-gum-mobile-lautaye"}),  # गुम
+    ("liquor", {ALOT}),  # शराब
+    ("bike chori", {JAORA_CHORI}),  # मोटरसाइकिल
+    ("dussera", {"deendayal-nagar-navratri-dussehra-shanti-samiti"}),  # दशहरा
+    ("सायबर", {"namli-cyber-thagi-se-bachav-jagrukta"}),  # साइबर
 ]
 
 
@@ -545,7 +754,7 @@ def test_a_result_that_could_not_be_read_is_read_again_and_none_is_lost(
         else:
             route.continue_()
 
-    page.route("**/pagefind/fragment/**", flaky)
+    page.route("**/pagefind/*/fragment/**", flaky)
     try:
         page.goto(f"{served}/khoj/?q={quote('पुलिस')}")
         page.wait_for_selector("#khoj[data-done]", timeout=15_000)
@@ -572,13 +781,13 @@ def test_an_index_part_that_could_not_load_says_search_failed_and_retries(
     words."""
     context = browser.new_context(locale="hi-IN")
     page = context.new_page()
-    page.route(f"**/pagefind/{part}/**", lambda route: route.abort())
+    page.route(f"**/pagefind/*/{part}/**", lambda route: route.abort())
     try:
         page.goto(f"{served}/khoj/?q=bilpank&varsh=2026")
         page.wait_for_selector("#khoj[data-done]", timeout=15_000)
         status = page.inner_text("#khoj-status")
         listed = results(page)
-        page.unroute(f"**/pagefind/{part}/**")
+        page.unroute(f"**/pagefind/*/{part}/**")
         page.click("#khoj-again")
         page.wait_for_selector("#khoj[data-done]", timeout=15_000)
         again = [r["slug"] for r in results(page)]
@@ -604,10 +813,17 @@ def test_one_unknown_word_falls_back_to_notes_with_all_the_others(
         found = [r["slug"] for r in results(page)]
         status = page.inner_text("#khoj-status")
         partial = page.get_attribute("#khoj", "data-partial")
+        lacks = page.eval_on_selector_all(
+            "#khoj-results li", "els => els.map(li => li.innerText)"
+        )
     finally:
         page.context.close()
     assert found and found[0] == first
     assert status.startswith("किसी खबर में ये सभी शब्द नहीं मिले") and partial
+    # never counted as notes found for the whole query; each says what it lacks
+    assert "मिली खबरें" not in status
+    assert "एक को छोड़ बाकी सभी शब्दों वाली खबरें:" in status
+    assert all("इस खबर में नहीं: zxcvb" in text for text in lacks), lacks
 
 
 @pytest.mark.browser
@@ -683,10 +899,13 @@ def test_a_script_that_could_not_load_is_not_called_javascript_off(
 
 
 @pytest.mark.browser
-def test_an_index_that_could_not_load_says_so_and_offers_listings(browser, served):
+@pytest.mark.parametrize("name", ["pagefind.js", "shards.json"])
+def test_an_index_that_could_not_load_says_so_and_offers_listings(
+    browser, served, name
+):
     context = browser.new_context(locale="hi-IN")
     page = context.new_page()
-    page.route("**/pagefind/pagefind.js", lambda route: route.abort())
+    page.route(f"**/pagefind/{name}", lambda route: route.abort())
     try:
         page.goto(f"{served}/khoj/?q=bilpank")
         page.wait_for_selector("#khoj[data-done]", timeout=15_000)
@@ -697,6 +916,71 @@ def test_an_index_that_could_not_load_says_so_and_offers_listings(browser, serve
         context.close()
     assert "खोज खुल नहीं पाई" in status and browse
     assert "जावास्क्रिप्ट" not in visible
+
+
+# What an old browser lacks, simulated before the page's scripts run: ES
+# modules, \p{} regexes, newer syntax (optional chaining), Array.at,
+# WebAssembly.
+OLD_BROWSERS = {
+    "no modules": "delete HTMLScriptElement.prototype.noModule;",
+    "no \\p{} regexes": """{
+        const Native = RegExp;
+        window.RegExp = function (pattern, flags) {
+          if (String(pattern).includes('\\\\p{')) throw new SyntaxError('\\\\p');
+          return new Native(pattern, flags);
+        };
+    }""",
+    "no optional chaining": """{
+        const Native = Function;
+        window.Function = function (...args) {
+          if (String(args.at(-1)).includes('?.')) throw new SyntaxError('?.');
+          return Native(...args);
+        };
+    }""",
+    "no Array.at": "delete Array.prototype.at;",
+    "no WebAssembly": "delete window.WebAssembly;",
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lacks", list(OLD_BROWSERS), ids=list(OLD_BROWSERS))
+def test_an_old_browser_gets_the_hindi_fallback_not_a_broken_page(
+    browser, served, lacks
+):
+    context = browser.new_context(locale="hi-IN")
+    context.add_init_script(OLD_BROWSERS[lacks])
+    page = context.new_page()
+    errors: list[str] = []
+    requested: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requested.append(urlparse(r.url).path))
+    try:
+        page.goto(f"{served}/khoj/?q=bilpank")
+        page.wait_for_load_state("load")
+        visible = page.inner_text("#khoj")
+        browse = page.eval_on_selector_all(
+            "#khoj-browse a",
+            "els => els.filter(a => a.offsetParent).map(a => a.getAttribute('href'))",
+        )
+        form = page.locator("form.khoj-form").is_visible()
+    finally:
+        context.close()
+    assert "इस ब्राउज़र में खोज नहीं चलती" in visible
+    assert "खोज खुल रही है" not in visible and "जावास्क्रिप्ट" not in visible
+    assert browse == ["/thana/", "/shreni/", "/archive/"] and not form
+    assert not any("/theme/js/khoj." in p or "/pagefind/" in p for p in requested)
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_a_browser_with_everything_search_needs_is_not_told_it_is_old(browser, served):
+    page = open_search(browser, served, "bilpank")
+    try:
+        old = page.locator("#khoj-old").is_visible()
+        found = [r["slug"] for r in results(page)]
+    finally:
+        page.context.close()
+    assert not old and found[:1] == [BILPANK]
 
 
 @pytest.mark.browser
@@ -773,8 +1057,10 @@ def test_without_javascript_no_form_only_the_listings(browser, served):
         (QUERIES, RECALL_AT_5_MIN),
         (UNSEEN_QUERIES, RECALL_AT_5_MIN),
         (UNSEEN_QUERIES_2, RECALL_AT_5_MIN),
+        (UNSEEN_QUERIES_3, RECALL_AT_5_MIN),
+        (UNSEEN_QUERIES_4, UNSEEN_4_FLOOR),
     ],
-    ids=["checked-in", "unseen", "unseen-2"],
+    ids=["checked-in", "unseen", "unseen-2", "unseen-3", "unseen-4"],
 )
 def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
     rows = query_rows(path)
@@ -788,6 +1074,7 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
     misses: list[str] = []
     wrong: list[str] = []
     fallback: list[str] = []
+    through_partial: list[float] = []
     context = browser.new_context(locale="hi-IN")
     page = context.new_page()
     try:
@@ -805,6 +1092,8 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
                 continue
             score = len(set(expected) & set(top)) / len(expected)
             scores.append(score)
+            if page.get_attribute("#khoj", "data-partial"):
+                through_partial.append(score)
             if score < 1:
                 misses.append(f"{query} [{kind}]: {score:.2f}, top 5 {top}")
     finally:
@@ -816,6 +1105,12 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
         )
         for miss in misses:
             print(f"  missed {miss}")
+        # What the list of notes with all words but one adds to recall.
+        without = (sum(scores) - sum(through_partial)) / len(scores)
+        print(
+            f"found through the all-but-one list: {len(through_partial)} queries;"
+            f" recall without it {without:.3f}"
+        )
         print(f"absent words finding a note: {len(wrong)} of {len(absent)}")
         for line in wrong + fallback:
             print(f"  {line}")
@@ -824,7 +1119,9 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
 
 
 @pytest.mark.parametrize(
-    "path", [QUERIES, UNSEEN_QUERIES, UNSEEN_QUERIES_2], ids=lambda p: p.name
+    "path",
+    [QUERIES, UNSEEN_QUERIES, UNSEEN_QUERIES_2, UNSEEN_QUERIES_3, UNSEEN_QUERIES_4],
+    ids=lambda p: p.name,
 )
 def test_query_list_names_real_notes(path):
     slugs = {p.stem for p in Path(ROOT / "content" / "notes").rglob("*.md")}
@@ -865,6 +1162,73 @@ def test_hidden_and_withdrawn_notes_are_never_indexed(tmp_path):
         for slug in ("khula", "chhipa", "vapas")
     }
     assert marked == {"khula": True, "chhipa": False, "vapas": False}
+
+
+# ------------------------------------------------------------ yearly indexes
+
+
+@pytest.fixture(scope="module")
+def years_site(tmp_path_factory):
+    """Notes of 2024, 2025 and 2026, one index a year; a withdrawn 2023 note."""
+    tmp = tmp_path_factory.mktemp("years")
+    output = tmp / "output"
+    build_site(new_content(tmp, year_notes()), output, **INDEX_ON)
+    with serving(output) as base:
+        yield base
+
+
+@pytest.mark.browser
+def test_a_search_finds_notes_of_every_year_once_and_loads_pagefind_once(
+    browser, years_site
+):
+    page = open_search(browser, years_site, "मोटरसाइकिल चोरी")
+    try:
+        found = [r["slug"] for r in results(page)]
+        requested = [urlparse(u).path for u in page.requested]
+    finally:
+        page.context.close()
+    assert sorted(found) == ["chori-2024", "chori-2025", "chori-2026"]
+    # the WebAssembly and the script are fetched once, from the newest year
+    assert [p for p in requested if "wasm" in p] == ["/pagefind/2026/wasm.hi.pagefind"]
+    assert [p for p in requested if p.endswith(".js")].count(
+        "/pagefind/pagefind.js"
+    ) == 1
+    for year in ("2024", "2025", "2026"):
+        assert f"/pagefind/{year}/pagefind-entry.json" in requested
+    assert not any("/2023/" in p for p in requested)
+
+
+@pytest.mark.browser
+def test_newest_first_orders_notes_across_the_yearly_indexes(browser, years_site):
+    page = open_search(browser, years_site, "चोरी", kram="naye")
+    try:
+        found = [r["slug"] for r in results(page)]
+    finally:
+        page.context.close()
+    assert found == ["chori-2026", "chori-2025", "chori-2024", "chori-2024-b"]
+
+
+@pytest.mark.browser
+def test_a_year_filter_loads_only_that_years_index(browser, years_site):
+    page = open_search(browser, years_site, "मोटरसाइकिल", varsh="2025")
+    try:
+        found = [r["slug"] for r in results(page)]
+        requested = [urlparse(u).path for u in page.requested]
+    finally:
+        page.context.close()
+    assert found == ["chori-2025"]
+    indexes = {p.split("/")[2] for p in requested if p.startswith("/pagefind/20")}
+    assert indexes == {"2025"}
+
+
+@pytest.mark.browser
+def test_a_station_filter_narrows_across_the_yearly_indexes(browser, years_site):
+    page = open_search(browser, years_site, "चोरी", thana="ताल")
+    try:
+        found = [r["slug"] for r in results(page)]
+    finally:
+        page.context.close()
+    assert found == ["chori-2025"]
 
 
 # ------------------------------------------------- digits and zero-width joins

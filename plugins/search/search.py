@@ -7,10 +7,14 @@ other page is left out. When Pelican has written the output, the pagefind
 binary shipped by the `pagefind[bin]` package indexes the note pages into
 <output>/pagefind/, which only the search page (/khoj/) loads.
 
-Pagefind cannot add one page to an index; it always reads every note page.
-The bundle is kept in a cache folder under a hash of every note page's bytes
-and the Pagefind version, so a build in which no note page changed links the
-previous bundle instead of indexing again.
+Pagefind cannot add one page to an index; it always reads every page it
+indexes. So the index is split by year: one Pagefind index per year of note
+pages (<output>/pagefind/<year>/), each kept in a cache folder under a hash
+of that year's note pages' bytes and the Pagefind version. A build indexes
+again only the years in which a note page changed (a new note: its year) and
+links the kept index of every other year. The search page loads the newest
+year's index and merges the others into it (Pagefind's mergeIndex), or only
+the year a reader filters by; <output>/pagefind/shards.json lists the years.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -28,7 +33,7 @@ from pathlib import Path
 from pagefind_bin import get_executable
 from pelican import signals
 
-from plugins.core.files import cache_folder, place
+from plugins.core.files import cache_folder, place, write_atomic
 from plugins.core.settings import namespaced
 from plugins.press_notes.model import plain_text
 
@@ -38,6 +43,7 @@ from .terms import (
     SKELETON_RULES,
     SPELLING_RULES,
     search_terms,
+    synonyms,
 )
 
 logger = logging.getLogger(__name__)
@@ -50,7 +56,13 @@ DEFAULTS = {
     "bundle": "pagefind",
     # Kept bundles, relative to the folder that holds PATH.
     "cache": "cache/search",
+    # One index a year (a new note makes only its year's index again), or
+    # one index of every note ("all"): a first query then fetches one index
+    # part per word instead of one per year (see the README, Search).
+    "split_by_year": True,
 }
+# The name of the one index when the index is not split by year.
+WHOLE = "all"
 # Pagefind's own search UIs: the search page has its own (khoj.js).
 UNUSED_FILES = (
     "pagefind-ui.js",
@@ -63,6 +75,16 @@ UNUSED_FILES = (
 )
 # Note pages: YYYY/MM/<slug>/index.html (the URL scheme in pelicanconf.py).
 NOTE_GLOB = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"
+# The years the search page loads an index for, newest first.
+SHARDS_FILE = "shards.json"
+# Only pages carrying this attribute are indexed; were no page of a year to
+# carry it (every note of the year withdrawn), Pagefind would index whole
+# pages. Matched inside a tag: a note's text may quote the attribute's name.
+MARKED = re.compile(
+    rb"<[a-zA-Z][\w-]*"  # a tag, then its attributes, their values quoted or not
+    rb"""(?:\s+[\w:-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*"""
+    rb"\s+data-pagefind-body[\s=/>]"
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +94,10 @@ class IndexRun:
     pages: int
     seconds: float
     reused: bool
+    # The years indexed again in this run (the others' kept index linked).
+    made: tuple[str, ...] = ()
+    # The years with an index.
+    shards: tuple[str, ...] = ()
 
 
 LAST_RUN: list[IndexRun] = []
@@ -103,16 +129,36 @@ def note_pages(output: Path) -> list[Path]:
     return sorted(output.glob(NOTE_GLOB))
 
 
-def index_key(output: Path, pages: list[Path], version: str) -> str:
-    """A hash of the Pagefind version and every note page's path and bytes."""
-    h = hashlib.sha256(version.encode())
+def pages_by_year(output: Path, pages: list[Path]) -> dict[str, list[Path]]:
+    """The note pages of each year (the first folder of their path)."""
+    years: dict[str, list[Path]] = {}
     for page in pages:
+        years.setdefault(page.relative_to(output).parts[0], []).append(page)
+    return years
+
+
+def index_key(output: Path, pages: list[Path], version: str) -> tuple[str, bool]:
+    """A hash of the Pagefind version and every page's path and bytes, and
+    whether any page is marked for the index.
+    """
+    h = hashlib.sha256(version.encode())
+    marked = False
+    for page in pages:
+        data = page.read_bytes()
+        marked = marked or MARKED.search(data) is not None
         h.update(page.relative_to(output).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(page.read_bytes()).digest())
-    return h.hexdigest()[:32]
+        h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()[:32], marked
 
 
-def pagefind_command(executable: Path, output: Path, bundle: Path) -> list[str]:
+def year_glob(year: str) -> str:
+    """The note pages of one year (NOTE_GLOB for the whole index)."""
+    return NOTE_GLOB if year == WHOLE else f"{year}/{NOTE_GLOB.split('/', 1)[1]}"
+
+
+def pagefind_command(
+    executable: Path, output: Path, bundle: Path, glob: str = NOTE_GLOB
+) -> list[str]:
     return [
         str(executable),
         "--site",
@@ -120,19 +166,24 @@ def pagefind_command(executable: Path, output: Path, bundle: Path) -> list[str]:
         "--output-path",
         str(bundle),
         "--glob",
-        NOTE_GLOB,
+        glob,
         "--force-language",
         "hi",
         "--quiet",
     ]
 
 
-def make_bundle(executable: Path, output: Path, target: Path) -> None:
-    """Run Pagefind over `output` into `target` (written whole, or not at all)."""
+def make_bundle(
+    executable: Path, output: Path, target: Path, glob: str = NOTE_GLOB
+) -> None:
+    """Run Pagefind over the pages of `output` that `glob` matches into
+    `target` (written whole, or not at all).
+    """
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     shutil.rmtree(partial, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
-        pagefind_command(executable, output, partial),
+        pagefind_command(executable, output, partial, glob),
         capture_output=True,
         text=True,
         check=False,
@@ -155,28 +206,65 @@ def link_tree(source: Path, target: Path) -> None:
             place(path, target / path.relative_to(source))
 
 
-def forget_others(cache: Path, keep: str) -> None:
-    """Only the newest bundle is kept."""
+def forget_others(cache: Path, keep: set[str]) -> None:
+    """Only the folders named in `keep` are kept (older bundles of a year,
+    years with no note page left).
+    """
+    if not cache.is_dir():
+        return
     for old in cache.iterdir():
-        if old.name != keep and old.is_dir() and not old.name.startswith("."):
+        if old.name not in keep and old.is_dir() and not old.name.startswith("."):
             shutil.rmtree(old, ignore_errors=True)
+
+
+def year_index(
+    executable: Path, output: Path, cache: Path, year: str, key: str
+) -> tuple[Path, bool]:
+    """The kept index of one year under `key`, made now if there is none;
+    and whether it was made.
+    """
+    kept = cache / year / key
+    if (kept / "pagefind.js").is_file():
+        return kept, False
+    make_bundle(executable, output, kept, year_glob(year))
+    forget_others(cache / year, {key})
+    return kept, True
 
 
 def build_index(settings: dict, output: Path) -> IndexRun:
     conf = plugin_settings(settings)
     started = time.perf_counter()
     executable = get_executable()
+    version = pagefind_version(executable)
     pages = note_pages(output)
     cache = cache_folder(settings, conf["cache"])
-    key = index_key(output, pages, pagefind_version(executable))
-    kept = cache / key
-    reused = (kept / "pagefind.js").is_file()
-    if not reused:
-        cache.mkdir(parents=True, exist_ok=True)
-        make_bundle(executable, output, kept)
-        forget_others(cache, key)
-    link_tree(kept, output / conf["bundle"])
-    return IndexRun(len(pages), time.perf_counter() - started, reused)
+    bundle = output / conf["bundle"]
+    shutil.rmtree(bundle, ignore_errors=True)
+    shards: dict[str, Path] = {}
+    made: list[str] = []
+    groups = pages_by_year(output, pages) if conf["split_by_year"] else {WHOLE: pages}
+    for year, year_pages in sorted(groups.items(), reverse=True):
+        key, marked = index_key(output, year_pages, version)
+        if not marked:
+            continue
+        shards[year], fresh = year_index(executable, output, cache, year, key)
+        if fresh:
+            made.append(year)
+    forget_others(cache, set(shards))
+    for year, kept in shards.items():
+        link_tree(kept, bundle / year)
+    if shards:
+        # Every year's pagefind.js is the same file (one Pagefind version).
+        place(next(iter(shards.values())) / "pagefind.js", bundle / "pagefind.js")
+    listing = json.dumps({"years": list(shards)}).encode()
+    write_atomic(bundle / SHARDS_FILE, listing)
+    return IndexRun(
+        len(pages),
+        time.perf_counter() - started,
+        not made,
+        tuple(made),
+        tuple(shards),
+    )
 
 
 def query_rules() -> str:
@@ -232,6 +320,7 @@ def note_search_terms(
 
 def on_initialized(pelican) -> None:
     plugin_settings(pelican.settings)
+    synonyms()  # a broken synonyms.toml stops the build, naming its line
 
 
 def on_generator_init(generator) -> None:
@@ -249,9 +338,10 @@ def on_finalized(pelican) -> None:
     run = build_index(pelican.settings, Path(pelican.output_path))
     LAST_RUN.append(run)
     logger.info(
-        "search: %d note pages, index %s in %.2f s",
+        "search: %d note pages in %d yearly indexes, made again: %s, in %.2f s",
         run.pages,
-        "reused" if run.reused else "made",
+        len(run.shards),
+        ", ".join(run.made) or "none",
         run.seconds,
     )
 

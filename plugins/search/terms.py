@@ -30,6 +30,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.messages import _
+from plugins.core.toml_files import load_toml
 from plugins.hindi_text.slugs import (
     normalize,
     parse,
@@ -127,11 +130,32 @@ def skeleton(word: str) -> str:
 
 
 LOANWORDS = Path(__file__).with_name("loanwords.toml")
+SYNONYMS = Path(__file__).with_name("synonyms.toml")
 _LATIN_WORD = re.compile("[a-z]+")
 # ड़ and ढ़ are typed r and rh as often as d and dh (kalukhera, barawda).
 _FLAPS = (("\u0921\u093c", "\u0930"), ("\u0922\u093c", "\u0930\u094d\u0939"))
-# A plural ending a loanword takes in a note (ट्रॉलियों, हेलमेटों).
-_LOAN_PLURALS = (("ि?(यों|याँ|यां)$", "ी"), ("(ों|ें)$", ""))
+# The plural and oblique endings a note's word takes, each with what it
+# replaces (ट्रॉलियों, हेलमेटों, मोटरसाइकिलें, दुर्घटनाओं, पटाखे, पटाखों):
+# a word is looked up in the loanword and synonym tables as written, then
+# with each ending replaced, in this order.
+_ENDINGS = (
+    ("ि?(यों|याँ|यां)$", "ी"),
+    ("(ों|ें)$", ""),
+    ("ा(ओं|एं|एँ)$", "ा"),
+    ("े$", "ा"),
+    ("ों$", "ा"),
+)
+_DEVANAGARI_WORD = re.compile("[\u0900-\u0963\u0971-\u097f]+")
+_GROUP_NAME = re.compile("[a-z][a-z0-9_]*")
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def word_stems(word: str) -> list[str]:
+    """A Devanagari word in the shared spelling, then with each plural or
+    oblique ending replaced (_ENDINGS): the keys it is looked up by.
+    """
+    word = spelling(word)
+    return [word] + [re.sub(p, r, word) for p, r in _ENDINGS]
 
 
 @lru_cache(maxsize=1)
@@ -154,9 +178,134 @@ def loanwords(path: Path = LOANWORDS) -> dict[str, str]:
 def loanword(word: str) -> str | None:
     """The English spelling of a Devanagari loanword, or of its plural."""
     table = loanwords()
-    word = spelling(word)
-    stems = [word] + [re.sub(p, r, word) for p, r in _LOAN_PLURALS]
-    return next((table[s] for s in stems if s in table), None)
+    return next((table[s] for s in word_stems(word) if s in table), None)
+
+
+def synonym_key(form: str) -> str:
+    """How a form is compared: Devanagari in the shared spelling, Latin as is."""
+    return spelling(form) if _DEVANAGARI.search(form) else form
+
+
+def _line_of(text: str, name: str) -> int | None:
+    key = rf"^[ \t]*([\"']?){re.escape(name)}\1[ \t]*="
+    found = re.search(key, text, re.M)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _group_problems(name: str, forms: object) -> list[str]:
+    """What is wrong with one group of synonyms.toml (messages), or []."""
+    found = []
+    if not _GROUP_NAME.fullmatch(name):
+        found.append(
+            _(
+                "group name '%(name)s': use lowercase English letters, "
+                "digits and _ (like lost)",
+                name=name,
+            )
+        )
+    if (
+        not isinstance(forms, list)
+        or len(forms) < 2
+        or not all(isinstance(f, str) for f in forms)
+    ):
+        found.append(
+            _(
+                "group '%(name)s' must be a list of at least two words in "
+                'quotes, like ["गुम", "लापता", "missing"]',
+                name=name,
+            )
+        )
+        return found
+    for form in forms:
+        nfc = unicodedata.normalize("NFC", form)
+        if not (_LATIN_WORD.fullmatch(nfc) or _DEVANAGARI_WORD.fullmatch(nfc)):
+            found.append(
+                _(
+                    "'%(word)s' in group '%(name)s' is not one word in Devanagari "
+                    "or in lowercase English letters (a-z); write one word per "
+                    "form, without spaces, signs or capitals",
+                    word=form,
+                    name=name,
+                )
+            )
+    if not any(_DEVANAGARI.search(f) for f in forms):
+        found.append(
+            _(
+                "group '%(name)s' has no word in Devanagari: notes are "
+                "found through it by their Hindi words",
+                name=name,
+            )
+        )
+    return found
+
+
+def synonym_table(
+    data: dict, text: str, shown: str
+) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
+    """The synonym groups of a parsed synonyms.toml (`data`, its `text` for
+    line numbers, `shown` naming it): each form's key (synonym_key) with every
+    form of its group, and a problem for each group that breaks the rules.
+    """
+    if set(data) != {"groups"} or not isinstance(data["groups"], dict):
+        message = _("one section, [groups], expected, with one group a line")
+        return {}, [Problem(shown, None, None, message)]
+    problems: list[Problem] = []
+    table: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, tuple[str, int | None]] = {}
+    for name, forms in data["groups"].items():
+        line = _line_of(text, name)
+        wrong = _group_problems(name, forms)
+        problems += [Problem(shown, line, None, m) for m in wrong]
+        if wrong:
+            continue
+        group = tuple(dict.fromkeys(unicodedata.normalize("NFC", f) for f in forms))
+        for form in group:
+            key = synonym_key(form)
+            if key in owner:
+                other, other_line = owner[key]
+                message = _(
+                    "'%(word)s' is in group '%(name)s' and in group "
+                    "'%(other)s' (line %(line)s); keep it in one group",
+                    word=form,
+                    name=name,
+                    other=other,
+                    line=other_line,
+                )
+                problems.append(Problem(shown, line, None, message))
+                continue
+            owner[key] = (name, line)
+            table[key] = group
+    return table, problems
+
+
+@lru_cache(maxsize=1)
+def synonyms(path: Path = SYNONYMS) -> dict[str, tuple[str, ...]]:
+    """The synonym table (plugins/search/synonyms.toml): each form's key with
+    every form of its group. A file that breaks the rules raises ContentError
+    naming the file and line.
+    """
+    shown = display_path(path)
+    data, problems = load_toml(path)
+    if data is None:
+        found = _TOML_LINE.search(problems[0].message)
+        line = int(found.group(1)) if found else None
+        raise ContentError([Problem(shown, line, None, problems[0].message)])
+    table, problems = synonym_table(data, path.read_text(encoding="utf-8"), shown)
+    if problems:
+        raise ContentError(problems)
+    return table
+
+
+def synonyms_of(word: str) -> tuple[str, ...]:
+    """The other forms of the synonym group of `word` (or of it without a
+    plural or oblique ending), or ().
+    """
+    table = synonyms()
+    keys = word_stems(word) if _DEVANAGARI.search(word) else [word.lower()]
+    for key in keys:
+        if key in table:
+            return tuple(f for f in table[key] if synonym_key(f) != keys[0])
+    return ()
 
 
 @lru_cache(maxsize=16384)
@@ -182,17 +331,30 @@ def latin_forms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in forms if f))
 
 
+@lru_cache(maxsize=16384)
+def word_terms(word: str) -> tuple[str, ...]:
+    """The hidden forms of one word: its Latin forms, its shared spelling
+    when it differs, and the same of each other form of its synonym group
+    (a form of the group itself is kept as written).
+    """
+    forms: list[str] = []
+    for i, each in enumerate((word, *synonyms_of(word))):
+        if i:
+            forms.append(each)
+        forms += latin_forms(each)
+        if _DEVANAGARI.search(each):
+            forms.append(spelling(each))
+    written = unicodedata.normalize("NFC", word)
+    return tuple(f for f in dict.fromkeys(forms) if f and f != written)
+
+
 def search_terms(texts: Iterable[str]) -> str:
-    """Every Latin form of the words of `texts`, and the spelling of each
-    that SPELLING_RULES choose when it differs, each once, space-separated.
+    """Every hidden form of the words of `texts` (word_terms), each once,
+    space-separated.
     """
     seen: dict[str, None] = {}
     for text in texts:
         for word in tokens(text or ""):
-            for form in latin_forms(word):
+            for form in word_terms(word):
                 seen.setdefault(form, None)
-            if _DEVANAGARI.search(word):
-                other = spelling(word)
-                if other != unicodedata.normalize("NFC", word):
-                    seen.setdefault(other, None)
     return " ".join(seen)

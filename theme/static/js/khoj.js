@@ -1,5 +1,7 @@
 // The search page (/khoj/): runs the query in the address (?q=…&thana=…
 // &shreni=…&varsh=…&kram=naye) with Pagefind, loaded from this host only.
+// The index is one Pagefind index a year (pagefind/<year>/, listed in
+// pagefind/shards.json), merged into one search here.
 // Query words are normalized with the build's rules (plugins/search/terms.py,
 // handed over in data-rules): Latin words become the skeletons the note pages
 // carry, Devanagari words lose plural endings Pagefind's stemmer keeps,
@@ -125,14 +127,17 @@ function foundWords(data) {
   return { single: [...single], joined };
 }
 
-// How many words of `query` the result `data` does not hold. A Latin word
+// The places (in `query`, split at spaces) of the words the result `data`
+// does not hold. A Latin word
 // as short as the shortest skeleton is too loose to begin a note's word: it
 // must be one of them, or the word as typed must begin one (bike's skeleton
 // bik is not बिक्री's bikri, dowry's dor not दौरान's doran; doda begins
 // डोडाचूरा's dodachura). Longer words and Devanagari ones may begin a word.
-export function missingWords(data, query) {
+export function absentTerms(data, query) {
   const { single, joined } = foundWords(data);
-  return query.split(' ').filter((t) => {
+  const terms = query.split(' ');
+  return terms.map((_, i) => i).filter((i) => {
+    const t = terms[i];
     const want = fold(t);
     const short = /^[a-z0-9]+$/.test(want) && want.length <= rules.latin_min;
     const typed = (typedAs.get(want) || []).filter((w) => w.length > want.length);
@@ -140,8 +145,10 @@ export function missingWords(data, query) {
       ? single.some((w) => w === want || typed.some((k) => w.startsWith(k)))
       : single.some((w) => w.startsWith(want));
     return !joined.has(want) && !found;
-  }).length;
+  });
 }
+
+export const missingWords = (data, query) => absentTerms(data, query).length;
 
 export const holdsEveryWord = (data, query) => missingWords(data, query) === 0;
 
@@ -172,7 +179,7 @@ function excerptOf(data) {
     : [document.createTextNode(data.meta.summary || '')];
 }
 
-function item(data) {
+function item(data, missing) {
   const li = document.createElement('li');
   const h = document.createElement('h2');
   const a = document.createElement('a');
@@ -184,7 +191,16 @@ function item(data) {
   meta.textContent = [data.meta.date, data.meta.thana].filter(Boolean).join(' · ');
   const p = document.createElement('p');
   p.append(...excerptOf(data));
-  li.append(h, meta, p);
+  li.append(h, meta);
+  // A note listed though it lacks a word of the query says which.
+  const lacks = missing ? missing(data) : [];
+  if (lacks.length) {
+    const note = document.createElement('p');
+    note.className = 'meta khoj-lacks';
+    note.textContent = words.lacks.replace('{w}', lacks.join(', '));
+    li.append(note);
+  }
+  li.append(p);
   return li;
 }
 
@@ -219,8 +235,11 @@ function pager(found, research) {
   let broken = false;
   const counted = () => {
     const all = next >= results.length;
-    const count = (all ? words.found : words.found_more).replace('{n}', shown);
-    return found.partial ? `${words.partial} ${count}` : count;
+    if (found.partial) {
+      const count = (all ? words.partial_found : words.partial_more);
+      return `${words.partial} ${count.replace('{n}', shown)}`;
+    }
+    return (all ? words.found : words.found_more).replace('{n}', shown);
   };
   const readPage = async () => {
     if (broken) {
@@ -239,7 +258,7 @@ function pager(found, research) {
       const read = failed < 0 ? batch : batch.slice(0, failed);
       next = start + read.length;
       const page = read.map((b) => b.value).filter(found.check);
-      list.append(...page.map(item));
+      list.append(...page.map((data) => item(data, found.missing)));
       added += page.length;
       shown += page.length;
       if (failed >= 0) throw batch[failed].reason;
@@ -285,11 +304,33 @@ window.fetch = async (input, init) => {
 
 class LoadFailed extends Error {}
 
+// The years with an index, newest first (plugins/search writes the list;
+// asked of the server each time, as a new year adds one).
+async function shardYears() {
+  const response = await fetch(
+    `${root.dataset.bundle}shards.json`, { cache: 'no-cache' });
+  if (!response.ok) throw new LoadFailed(response.url);
+  return (await response.json()).years;
+}
+
+// The years whose index is loaded, newest first (run: open).
+let loadedYears = [];
+
+// Pagefind lists the results of merged indexes by score, and a sorted
+// search scores each index's results apart: newest first is searched one
+// year (one index) at a time, newest year first.
 async function searchChecked(pagefind, query, options) {
   const before = failedLoads.length;
-  const search = await pagefind.search(query, options);
+  const parts = options.sort && loadedYears.length > 1
+    ? loadedYears.map((year) => ({
+      ...options, filters: { ...options.filters, varsh: year } }))
+    : [options];
+  const results = [];
+  for (const part of parts) {
+    results.push(...(await pagefind.search(query, part)).results);
+  }
   if (failedLoads.length > before) throw new LoadFailed(failedLoads.at(-1));
-  return search.results;
+  return results;
 }
 
 // Whether one of the first results passes `check` (Pagefind ranks a note
@@ -307,7 +348,8 @@ async function anyPasses(results, check) {
 // The results for the reader's query: the notes holding every word (of the
 // query, or of it with two neighbouring words joined); else, for a query of
 // several words, the notes holding all but one of them (partial), ranked by
-// Pagefind's score; else null.
+// Pagefind's score, each saying which word it lacks, as the reader typed it;
+// else null.
 async function findResults(pagefind, typed, query, options) {
   for (const q of [query, ...joinedQueries(typed)]) {
     const check = (data) => holdsEveryWord(data, q);
@@ -326,8 +368,11 @@ async function findResults(pagefind, typed, query, options) {
   }
   const results = [...byId.values()].sort((a, b) => b.score - a.score);
   const check = (data) => missingWords(data, query) <= 1;
+  const asTyped = queryTokens(typed);
+  const shown = asTyped.length === terms.length ? asTyped : terms;
+  const missing = (data) => absentTerms(data, query).map((i) => shown[i]);
   return (await anyPasses(results, check))
-    ? { results, check, partial: true } : null;
+    ? { results, check, partial: true, missing } : null;
 }
 
 function finish(message, { withHelp = false, retry = false } = {}) {
@@ -361,13 +406,27 @@ async function run() {
   const options = { filters };
   if (chosen.kram === 'naye') options.sort = { date: 'desc' };
   let pagefind = null;
+  let years = [];
+  // The index is one Pagefind index a year (plugins/search): the newest
+  // year's is loaded and the others merged into it, or only the year the
+  // reader filters by.
+  const bundle = root.dataset.bundle;
   const open = async () => {
-    await pagefind.options({ excerptLength: 24, noWorker: true });
+    const wanted = years.includes(chosen.varsh) ? [chosen.varsh] : years;
+    if (!wanted.length) return null;
+    loadedYears = wanted;
+    const shared = { excerptLength: 24 };
+    await pagefind.options({
+      ...shared, noWorker: true, basePath: `${bundle}${wanted[0]}/`,
+    });
+    await Promise.all(wanted.slice(1).map(
+      (year) => pagefind.mergeIndex(`${bundle}${year}/`, shared)));
     return findResults(pagefind, typed, query, options);
   };
   let found = null;
   try {
-    pagefind = await import(`${root.dataset.bundle}pagefind.js`);
+    [pagefind, years] = await Promise.all([
+      import(`${bundle}pagefind.js`), shardYears()]);
     found = await open();
   } catch (error) {
     finish(words.failed, { retry: true });
