@@ -195,6 +195,11 @@ _DISTINCT_LETTERS = frozenset("adefhilmnorsxuw")
 
 
 PRECOMPOSED = {ord(k): v for k, v in {"ऩ": "न", "ऱ": "र", "ऴ": "ळ"}.items()}
+DIGITS_AND_PRECOMPOSED = {
+    **{code: str(code - 0x0966) for code in range(0x0966, 0x0970)},
+    **PRECOMPOSED,
+}
+_ACCENTS = re.compile("[\u0300-\u036f]")
 
 
 def normalize(text: str) -> str:
@@ -202,12 +207,10 @@ def normalize(text: str) -> str:
     and drop zero-width joiners, Latin accents and Devanagari digits' script.
     """
     text = unicodedata.normalize("NFKD", text).translate(ZERO_WIDTH)
-    text = re.sub("[\u0300-\u036f]", "", text)  # Latin combining accents
-    text = "".join(
-        str(unicodedata.digit(ch)) if "\u0966" <= ch <= "\u096f" else ch for ch in text
-    )
-    # Rarely used precomposed letters that NFKD keeps.
-    return text.translate(PRECOMPOSED)
+    text = _ACCENTS.sub("", text)  # Latin combining accents
+    # Devanagari digits as ASCII digits, and the rarely used precomposed
+    # letters that NFKD keeps.
+    return text.translate(DIGITS_AND_PRECOMPOSED)
 
 
 _TOKEN = re.compile(r"[\u0900-\u0963\u0971-\u097f]+|[a-z0-9]+")
