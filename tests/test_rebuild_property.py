@@ -40,6 +40,7 @@ EDITS = (
     "registry",
     "station-name",
     "template",
+    "translation",
     "setting",
 )
 
@@ -140,6 +141,13 @@ class Bulletin:
             path = self.tmp / "theme" / "templates" / "article.html"
             with path.open("a", encoding="utf-8") as out:
                 out.write(f"\n<!-- {n} -->\n")
+        elif kind == "translation":  # the theme's Hindi for "Home", on every page
+            path = self.tmp / "theme" / "translations" / "hi" / "LC_MESSAGES"
+            path /= "messages.po"
+            text = path.read_text(encoding="utf-8")
+            old = 'msgid "Home"\nmsgstr "'
+            assert old in text
+            path.write_text(text.replace(old, f"{old}{n} ", 1), "utf-8")
         elif kind == "setting":
             self.overrides["SITE_DESCRIPTION"] = f"रतलाम जिले की खबरें {n}"
 

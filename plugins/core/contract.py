@@ -50,6 +50,8 @@ REGISTRY = "registry"  # plugins.press_notes.registry.Registry
 NOTE_SLUGS = "note_slugs"  # {absolute note path: slug}
 PHOTO_STATE = "photos"  # plugins.photos.photos.Photos
 PRIVATE_PHOTOS = "private_photos"  # photos of notes not public: never published
+# notes (their path under content/) whose front matter says status: scheduled
+SCHEDULED_NOTES = "scheduled_notes"
 LATEST_NOTES = "latest_notes"  # the home page's notes, newest first
 LEAD_NOTE = "lead_note"  # the home page's lead story (None without notes)
 OTHER_NOTES = "other_notes"  # the home page's notes after the lead
@@ -81,6 +83,7 @@ HANDED: tuple[Handed, ...] = (
     ),
     Handed(NOTE_SLUGS, "context", PRESS_NOTES, False),
     Handed(PHOTO_STATE, "context", PHOTOS, False),
+    Handed(SCHEDULED_NOTES, "context", PRESS_NOTES, False, readers=(PAGE_REUSE,)),
     Handed(PRIVATE_PHOTOS, "context", PRESS_NOTES, False, readers=(PHOTOS,)),
     Handed(LATEST_NOTES, "context", LISTINGS, False),
     Handed(LEAD_NOTE, "context", LISTINGS, False),

@@ -47,7 +47,15 @@ PACKAGES = ("pelican", "jinja2", "markupsafe", "babel")
 # plugins/whatsapp for the share page and the ledger only), and the folders a
 # build writes into and reads its caches from (a staging folder per build).
 NOT_PRINTED_SETTINGS = frozenset(
-    {"WHATSAPP_RUN", "OUTPUT_PATH", "CACHE_PATH", "PAGE_REUSE"}
+    {
+        "WHATSAPP_RUN",
+        "OUTPUT_PATH",
+        "CACHE_PATH",
+        "PAGE_REUSE",
+        # Pelican's reader cache: off while notes come from the note snapshot
+        "LOAD_CONTENT_CACHE",
+        "CACHE_CONTENT",
+    }
 )
 
 # A note's key holds all its metadata (the front matter fields, KNOWN in

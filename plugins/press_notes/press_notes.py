@@ -278,6 +278,8 @@ def keep_private(generator, metadata: dict) -> None:
     """
     status = metadata.get("status")
     if status == "scheduled":
+        scheduled = generator.context.setdefault(c.SCHEDULED_NOTES, set())
+        scheduled.add(metadata.get("note_file"))
         date = metadata.get("date")
         now = build_now(generator.settings)
         if isinstance(date, datetime) and date.tzinfo is None:

@@ -1,0 +1,173 @@
+"""Restore unchanged notes as the last build read them, instead of reading them.
+
+Every build reads each note through Pelican's reader (from Pelican's reader
+cache when the file is unchanged) and the press_notes plugin enriches it
+from the registries and its photo: at 10,000 notes that is seconds of work
+whose result is the same as last time. This module keeps, for each
+published note, the Article object exactly as it stood when Pelican had
+made it (the content_object_init signal, before any later plugin touched
+it), pickled, with the stamp (modification time, size) its file had
+before the build read it and the stamp of its photo.
+
+The next build hands Pelican the kept object of each note whose file and
+photo have the same stamps, so Pelican skips reading and enrichment for it;
+every later step (ordering, photos, listings, feeds, WhatsApp, SEO, links,
+the writer) runs as before, over all notes. The snapshot is kept in the
+reader cache folder, which is named after the plugin code, the reading
+libraries and every setting (plugins/core/reader_cache.py); it also holds
+a digest of the registries and the PRESS_NOTES setting (what enrichment
+reads). Only notes published when read are kept: a draft, a hidden or
+withdrawn note (whose photo enrichment marks private) and a scheduled note
+(published only once its time has come) are read every time.
+
+The objects the notes share with the build (the settings, the shared
+context) are not pickled: they are named, and the current ones are put in
+their place when a note is restored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import pickle
+from collections.abc import Mapping
+from pathlib import Path
+
+from pelican.contents import Article
+
+from plugins.core.contract import SCHEDULED_NOTES
+from plugins.core.files import write_atomic
+from plugins.press_notes.press_notes import plugin_settings as press_notes_settings
+
+logger = logging.getLogger(__name__)
+
+SNAPSHOT_NAME = "note-snapshot.pickle"
+FORMAT = 1
+SETTINGS_ID = "settings"
+CONTEXT_ID = "context"
+
+
+def stamp(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def enrichment_key(settings: dict) -> str:
+    """What enrichment reads besides the note and its photo: the registries,
+    the PRESS_NOTES setting and the content folder.
+    """
+    conf = press_notes_settings(settings)
+    root = Path(settings["PATH"])
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{FORMAT}\0{root.resolve()}\0{sorted(conf.items())!r}".encode())
+    for name in ("thana_registry", "category_registry"):
+        path = root / conf[name]
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, shared: dict[int, str]):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.shared = shared
+
+    def persistent_id(self, obj):
+        return self.shared.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, shared: Mapping[str, object]):
+        super().__init__(file)
+        self.shared = shared
+
+    def persistent_load(self, pid):
+        return self.shared[pid]
+
+
+def image_path(article) -> str | None:
+    image = article.metadata.get("image")
+    url = getattr(image, "url", None)
+    return url if isinstance(url, str) else None
+
+
+class NoteSnapshot:
+    """The kept notes of the last build and this build's record of them."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        self.root = Path(settings["PATH"])
+        self.path = Path(settings["CACHE_PATH"]) / SNAPSHOT_NAME
+        self.key = enrichment_key(settings)
+        self.kept: dict[str, tuple] = self._load()
+        self.stamps: dict[str, tuple[int, int] | None] = {}
+        self.entries: dict[str, tuple] = {}
+        self.restored = 0
+        self.context: dict | None = None
+
+    def _load(self) -> dict[str, tuple]:
+        try:
+            with open(self.path, "rb") as f:
+                data = pickle.load(f)
+        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
+            return {}
+        if not isinstance(data, dict) or data.get("key") != self.key:
+            return {}
+        notes = data.get("notes")
+        return notes if isinstance(notes, dict) else {}
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.kept)
+
+    def restore(self, relative: str):
+        """The kept Article of note `relative` (relative to the content
+        folder), or None: then Pelican reads it. Its stamp is taken here,
+        before Pelican reads it, and kept with what Pelican makes of it.
+        """
+        now = self.stamps[relative] = stamp(str(self.root / relative))
+        entry = self.kept.get(relative)
+        if entry is None or now is None or entry[0] != now:
+            return None
+        _note_stamp, photo, photo_stamp, blob = entry
+        if photo is not None and stamp(str(self.root / photo)) != photo_stamp:
+            return None
+        shared = {SETTINGS_ID: self.settings, CONTEXT_ID: self.context}
+        try:
+            article = _Unpickler(io.BytesIO(blob), shared).load()
+        except Exception as e:  # noqa: BLE001 - any failure: read the note
+            logger.debug("note snapshot: %s not restored (%s)", relative, e)
+            return None
+        self.entries[relative] = entry
+        self.restored += 1
+        return article
+
+    def record(self, article) -> None:
+        """Keep a note Pelican has just made (content_object_init)."""
+        if not isinstance(article, Article) or self.context is None:
+            return
+        if getattr(article, "status", None) != "published":
+            return
+        relative = os.path.relpath(article.source_path, self.root)
+        note_stamp = self.stamps.get(relative)
+        if note_stamp is None or relative in self.context.get(SCHEDULED_NOTES, ()):
+            return
+        photo = image_path(article)
+        shared = {id(self.settings): SETTINGS_ID, id(self.context): CONTEXT_ID}
+        buffer = io.BytesIO()
+        try:
+            _Pickler(buffer, shared).dump(article)
+        except Exception as e:  # noqa: BLE001 - not kept: read next time
+            logger.debug("note snapshot: %s not kept (%s)", relative, e)
+            return
+        photo_stamp = stamp(str(self.root / photo)) if photo else None
+        self.entries[relative] = (note_stamp, photo, photo_stamp, buffer.getvalue())
+
+    def save(self) -> None:
+        data = {"key": self.key, "notes": self.entries}
+        write_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
