@@ -13,7 +13,7 @@ import pytest
 from support import ROOT, build_site, new_content, note_text
 
 from plugins.core.errors import BuildFailed
-from plugins.page_reuse.restore import SNAPSHOT_NAME
+from plugins.page_reuse.restore import INDEX_NAME, NOTES_FOLDER
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -70,7 +70,7 @@ class Site:
         assert [n for n in built if built[n] != fresh[n]] == []
 
     def snapshot(self) -> Path:
-        (found,) = (self.output.parent / "cache").rglob(SNAPSHOT_NAME)
+        (found,) = (self.output.parent / "cache").rglob(NOTES_FOLDER)
         return found
 
 
@@ -168,8 +168,18 @@ def test_a_failed_build_keeps_the_site_and_the_next_one_restores(site):
     site.same_as_clean()
 
 
-def test_an_unreadable_snapshot_reads_every_note(site):
-    site.snapshot().write_bytes(b"not a pickle")
+def test_damaged_snapshot_files_are_read_again(site):
+    kept = sorted(site.snapshot().glob("*.pickle"))
+    assert len(kept) == 3
+    kept[0].write_bytes(b"not a pickle")
+    kept[1].write_bytes(kept[1].read_bytes()[:-40])
+    assert site.build().restored == 1
+    assert site.build().restored == 3
+    site.same_as_clean()
+
+
+def test_without_its_index_the_snapshot_is_not_used(site):
+    (site.snapshot() / INDEX_NAME).unlink()
     assert site.build().restored == 0
     assert site.build().restored == 3
     site.same_as_clean()

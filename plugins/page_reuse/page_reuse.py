@@ -1,4 +1,4 @@
-"""Page reuse: link note pages that would come out unchanged from the
+"""Page reuse: link note and list pages that would come out unchanged from the
 published folder instead of rendering them again (see reuse.py), and skip
 work Pelican repeats for every note (shortcuts.py).
 
@@ -55,7 +55,9 @@ def on_initialized(pelican) -> None:
     if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
         snapshot = NoteSnapshot(settings)
         _snapshots[id(settings)] = snapshot
-        if snapshot.usable:
+        if not snapshot.usable:
+            logger.info("note snapshot: not used, every note is read: %s", snapshot.why)
+        else:
             # Unchanged notes come from the snapshot: Pelican's reader cache
             # is neither loaded (it would cost as much) nor saved (it would
             # keep only the notes read this time).
@@ -95,11 +97,18 @@ def on_finalized(pelican) -> None:
     if snapshot is not None:
         snapshot.save()
         _restored[pelican] = snapshot.restored
-        logger.info("note snapshot: %d unchanged notes restored", snapshot.restored)
+        logger.info(
+            "note snapshot: %d unchanged notes restored, the others read",
+            snapshot.restored,
+        )
     reuse = _runs.get(pelican)
     if reuse is not None:
         reuse.save()
-        logger.info("page reuse: %d unchanged note pages linked", reuse.reused)
+        logger.info(
+            "page reuse: %d unchanged note pages and %d list pages linked",
+            reuse.reused,
+            reuse.lists_reused,
+        )
 
 
 def pages_reused(pelican) -> int:

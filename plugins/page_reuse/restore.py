@@ -33,6 +33,7 @@ import logging
 import os
 import pickle
 from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
 
 from pelican.contents import Article
@@ -43,8 +44,10 @@ from plugins.press_notes.press_notes import plugin_settings as press_notes_setti
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_NAME = "note-snapshot.pickle"
-FORMAT = 1
+NOTES_FOLDER = "note-snapshot"  # in the reader cache folder
+INDEX_NAME = "key"
+SUFFIX = ".pickle"
+FORMAT = 2
 SETTINGS_ID = "settings"
 CONTEXT_ID = "context"
 
@@ -97,33 +100,46 @@ def image_path(article) -> str | None:
 
 
 class NoteSnapshot:
-    """The kept notes of the last build and this build's record of them."""
+    """The kept notes of the last build and this build's record of them.
+
+    One file per note (NOTES_FOLDER in the reader cache folder, named after
+    the note's path): a header (the enrichment key, the note's path, its
+    stamp, its photo and the photo's stamp), then the pickled Article. A
+    note is written when Pelican has made it and read only when restored,
+    so no snapshot is held in memory. INDEX_NAME names the enrichment key
+    of the last build that saved it: without it, or with another key,
+    nothing is restored.
+    """
 
     def __init__(self, settings: dict):
         self.settings = settings
         self.root = Path(settings["PATH"])
-        self.path = Path(settings["CACHE_PATH"]) / SNAPSHOT_NAME
+        self.folder = Path(settings["CACHE_PATH"]) / NOTES_FOLDER
         self.key = enrichment_key(settings)
-        self.kept: dict[str, tuple] = self._load()
+        self.why = self._check()
         self.stamps: dict[str, tuple[int, int] | None] = {}
-        self.entries: dict[str, tuple] = {}
+        self.kept: set[str] = set()  # file names of this build's notes
         self.restored = 0
         self.context: dict | None = None
 
-    def _load(self) -> dict[str, tuple]:
+    def _check(self) -> str:
+        """Why nothing can be restored, or ""."""
         try:
-            with open(self.path, "rb") as f:
-                data = pickle.load(f)
-        except (OSError, pickle.PickleError, EOFError, ValueError, TypeError):
-            return {}
-        if not isinstance(data, dict) or data.get("key") != self.key:
-            return {}
-        notes = data.get("notes")
-        return notes if isinstance(notes, dict) else {}
+            key = (self.folder / INDEX_NAME).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return (
+                "no snapshot for this code and these settings (the first build "
+                "after a change to plugins/, a setting or a reading library)"
+            )
+        except (OSError, UnicodeDecodeError) as e:
+            return f"the snapshot cannot be read ({e.__class__.__name__})"
+        if key != self.key:
+            return "the registries or the PRESS_NOTES setting changed"
+        return ""
 
     @property
     def usable(self) -> bool:
-        return bool(self.kept)
+        return not self.why
 
     def restore(self, relative: str):
         """The kept Article of note `relative` (relative to the content
@@ -131,19 +147,25 @@ class NoteSnapshot:
         before Pelican reads it, and kept with what Pelican makes of it.
         """
         now = self.stamps[relative] = stamp(str(self.root / relative))
-        entry = self.kept.get(relative)
-        if entry is None or now is None or entry[0] != now:
+        if not self.usable or now is None:
             return None
-        _note_stamp, photo, photo_stamp, blob = entry
-        if photo is not None and stamp(str(self.root / photo)) != photo_stamp:
-            return None
+        name = file_name(relative)
         shared = {SETTINGS_ID: self.settings, CONTEXT_ID: self.context}
         try:
-            article = _Unpickler(io.BytesIO(blob), shared).load()
+            with open(self.folder / name, "rb") as f:
+                header = pickle.load(f)
+                if header[:4] != (FORMAT, self.key, relative, now):
+                    return None
+                photo, photo_stamp = header[4:6]
+                if photo is not None and stamp(str(self.root / photo)) != photo_stamp:
+                    return None
+                article = _Unpickler(f, shared).load()
+        except FileNotFoundError:
+            return None
         except Exception as e:  # noqa: BLE001 - any failure: read the note
             logger.debug("note snapshot: %s not restored (%s)", relative, e)
             return None
-        self.entries[relative] = entry
+        self.kept.add(name)
         self.restored += 1
         return article
 
@@ -158,16 +180,33 @@ class NoteSnapshot:
         if note_stamp is None or relative in self.context.get(SCHEDULED_NOTES, ()):
             return
         photo = image_path(article)
+        photo_stamp = stamp(str(self.root / photo)) if photo else None
+        header = (FORMAT, self.key, relative, note_stamp, photo, photo_stamp)
         shared = {id(self.settings): SETTINGS_ID, id(self.context): CONTEXT_ID}
         buffer = io.BytesIO()
         try:
+            pickle.dump(header, buffer, protocol=pickle.HIGHEST_PROTOCOL)
             _Pickler(buffer, shared).dump(article)
         except Exception as e:  # noqa: BLE001 - not kept: read next time
             logger.debug("note snapshot: %s not kept (%s)", relative, e)
             return
-        photo_stamp = stamp(str(self.root / photo)) if photo else None
-        self.entries[relative] = (note_stamp, photo, photo_stamp, buffer.getvalue())
+        name = file_name(relative)
+        write_atomic(self.folder / name, buffer.getvalue())
+        self.kept.add(name)
 
     def save(self) -> None:
-        data = {"key": self.key, "notes": self.entries}
-        write_atomic(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        """Name the key the kept notes were made with; remove the files of
+        notes this build did not keep (deleted, renamed, now hidden...).
+        """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for entry in os.scandir(self.folder):
+            if entry.name.endswith(SUFFIX) and entry.name not in self.kept:
+                with suppress(OSError):
+                    os.unlink(entry.path)
+        write_atomic(self.folder / INDEX_NAME, self.key.encode("utf-8"))
+
+
+def file_name(relative: str) -> str:
+    """The snapshot file of the note at `relative` (under the content folder)."""
+    digest = hashlib.blake2b(relative.encode("utf-8"), digest_size=12)
+    return digest.hexdigest() + SUFFIX
