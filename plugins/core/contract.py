@@ -63,6 +63,19 @@ WHATSAPP_DEMO = "whatsapp_demo"  # True if the groups shown are samples
 WHATSAPP_STATION_GROUPS = "whatsapp_station_groups"
 STATION_JSON_LD = "STATION_JSON_LD"  # {station URL: its PoliceStation JSON-LD}
 
+# The theme's templates of the list pages plugins.listings writes (station,
+# category, tag and archive pages, their directories); page reuse keys them.
+LIST_TEMPLATES = frozenset(
+    {
+        "listing.html",
+        "period.html",
+        "archives.html",
+        "thanas.html",
+        "categories.html",
+        "tags.html",
+    }
+)
+
 # Note attributes.
 CANONICAL_URL = "canonical_url"  # absolute URL of the note page
 SUMMARY_TEXT = "summary_text"  # the summary as plain text (reader)
