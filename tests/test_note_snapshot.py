@@ -183,3 +183,32 @@ def test_without_its_index_the_snapshot_is_not_used(site):
     assert site.build().restored == 0
     assert site.build().restored == 3
     site.same_as_clean()
+
+
+def test_a_changed_slug_keeps_its_old_address_as_a_clean_build_does(tmp_path):
+    s = Site(tmp_path)
+    s.overrides["LINKS"] = {"record": True}
+    s.build()
+    s.write(2, slug="naya-shivir-2")
+    result = s.build()
+    assert result.restored == 2
+    old = s.output / "2026/10/shivir-2/index.html"
+    assert old.is_file(), "the recorded address of the note is gone"
+    assert "naya-shivir-2" in old.read_text(encoding="utf-8")
+    s.same_as_clean()
+
+
+def test_a_note_whose_made_slug_is_taken_by_a_new_note_is_read_again(site):
+    site.write(1, slug=None)  # its slug is made from its title
+    site.build()
+    (made,) = (
+        p.name
+        for p in (site.output / "2026/10").iterdir()
+        if "1" in p.name and not p.name.startswith("shivir")
+    )
+    site.note(4).write_text(note(4, slug=made, date="2026-11-04 10:30"), "utf-8")
+    result = site.build()
+    assert result.restored == 2  # notes 2 and 3; note 1 now has another slug
+    assert (site.output / "2026/11" / made / "index.html").is_file()
+    assert not (site.output / "2026/10" / made).exists()
+    site.same_as_clean()

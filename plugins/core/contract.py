@@ -94,7 +94,7 @@ HANDED: tuple[Handed, ...] = (
     Handed(
         REGISTRY, "context", PRESS_NOTES, False, readers=(LISTINGS, FEEDS, WHATSAPP)
     ),
-    Handed(NOTE_SLUGS, "context", PRESS_NOTES, False),
+    Handed(NOTE_SLUGS, "context", PRESS_NOTES, False, readers=(PAGE_REUSE,)),
     Handed(PHOTO_STATE, "context", PHOTOS, False),
     Handed(SCHEDULED_NOTES, "context", PRESS_NOTES, False, readers=(PAGE_REUSE,)),
     Handed(PRIVATE_PHOTOS, "context", PRESS_NOTES, False, readers=(PHOTOS,)),

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from pelican.contents import Article
 
-from plugins.core.contract import SCHEDULED_NOTES
+from plugins.core.contract import NOTE_SLUGS, SCHEDULED_NOTES
 from plugins.core.files import write_atomic
 from plugins.press_notes.press_notes import plugin_settings as press_notes_settings
 
@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 NOTES_FOLDER = "note-snapshot"  # in the reader cache folder
 INDEX_NAME = "key"
 SUFFIX = ".pickle"
-FORMAT = 2
+FORMAT = 3
 SETTINGS_ID = "settings"
 CONTEXT_ID = "context"
 
@@ -156,7 +156,9 @@ class NoteSnapshot:
                 header = pickle.load(f)
                 if header[:4] != (FORMAT, self.key, relative, now):
                     return None
-                photo, photo_stamp = header[4:6]
+                photo, photo_stamp, slug = header[4:7]
+                if slug != self.slug_of(relative, slug):
+                    return None  # the checks gave it another slug this time
                 if photo is not None and stamp(str(self.root / photo)) != photo_stamp:
                     return None
                 article = _Unpickler(f, shared).load()
@@ -168,6 +170,14 @@ class NoteSnapshot:
         self.kept.add(name)
         self.restored += 1
         return article
+
+    def slug_of(self, relative: str, kept: str | None) -> str | None:
+        """The slug the checks gave the note this build (plugins/press_notes):
+        a slug made from the title depends on the other notes (a newer note
+        taking it gets a suffix, an explicit slug elsewhere takes it first).
+        """
+        slugs = (self.context or {}).get(NOTE_SLUGS) or {}
+        return slugs.get(os.path.abspath(self.root / relative), kept)
 
     def record(self, article) -> None:
         """Keep a note Pelican has just made (content_object_init)."""
@@ -181,7 +191,8 @@ class NoteSnapshot:
             return
         photo = image_path(article)
         photo_stamp = stamp(str(self.root / photo)) if photo else None
-        header = (FORMAT, self.key, relative, note_stamp, photo, photo_stamp)
+        slug = getattr(article, "slug", None)
+        header = (FORMAT, self.key, relative, note_stamp, photo, photo_stamp, slug)
         shared = {id(self.settings): SETTINGS_ID, id(self.context): CONTEXT_ID}
         buffer = io.BytesIO()
         try:
