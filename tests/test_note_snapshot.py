@@ -212,3 +212,28 @@ def test_a_note_whose_made_slug_is_taken_by_a_new_note_is_read_again(site):
     assert (site.output / "2026/11" / made / "index.html").is_file()
     assert not (site.output / "2026/10" / made).exists()
     site.same_as_clean()
+
+
+def test_an_edit_whose_time_is_put_back_is_read_again(site):
+    path = site.note(2)
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("यातायात नियम बताए", "यातायात नियम दिखा")
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # as `touch -r` does
+    assert site.build().restored == 2
+    page = (site.output / "2026/10/shivir-2/index.html").read_text(encoding="utf-8")
+    assert "यातायात नियम दिखा" in page
+
+
+def test_when_an_older_twin_is_deleted_the_newer_gets_its_slug(site):
+    for n in (5, 6):  # the same title, no slug: the newer one gets a suffix
+        path = site.content / "notes" / "2026" / f"twin-{n}.md"
+        title = "सैलाना थाने में बैठक"
+        path.write_text(note(n, slug=None, title=title), encoding="utf-8")
+    site.build()
+    site.content.joinpath("notes/2026/twin-5.md").unlink()
+    result = site.build()
+    assert result.restored == 3  # notes 1 to 3; the twin's slug changed
+    site.same_as_clean()

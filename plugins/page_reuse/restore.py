@@ -47,17 +47,21 @@ logger = logging.getLogger(__name__)
 NOTES_FOLDER = "note-snapshot"  # in the reader cache folder
 INDEX_NAME = "key"
 SUFFIX = ".pickle"
-FORMAT = 3
+FORMAT = 4
 SETTINGS_ID = "settings"
 CONTEXT_ID = "context"
 
 
-def stamp(path: str) -> tuple[int, int] | None:
+def stamp(path: str) -> tuple[int, ...] | None:
+    """Modification time, size, change time and inode of a file: the change
+    time cannot be set back (an edit whose modification time is put back by
+    `touch -r` or a sync tool still changes it), so any write is seen.
+    """
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size)
+    return (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
 
 
 def enrichment_key(settings: dict) -> str:
@@ -117,7 +121,7 @@ class NoteSnapshot:
         self.folder = Path(settings["CACHE_PATH"]) / NOTES_FOLDER
         self.key = enrichment_key(settings)
         self.why = self._check()
-        self.stamps: dict[str, tuple[int, int] | None] = {}
+        self.stamps: dict[str, tuple[int, ...] | None] = {}
         self.kept: set[str] = set()  # file names of this build's notes
         self.restored = 0
         self.context: dict | None = None
