@@ -33,7 +33,7 @@ from pelican.settings import read_settings
 from plugins.core.core import plugin_problems
 from plugins.core.errors import BuildFailed, BulletinError, SettingError, display_path
 from plugins.core.messages import _, ngettext_, set_language
-from plugins.page_reuse import pages_reused
+from plugins.page_reuse import notes_restored, pages_reused
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ class BuildResult:
     pages: int
     warnings: int
     reused: int = 0
+    restored: int = 0
 
 
 class _Collector(logging.Handler):
@@ -290,7 +291,8 @@ def _build_into(
     swap_in(staging, output)
     notes, pages = count_pages(output)
     reused = pages_reused(pelican)
-    return BuildResult(output, notes, pages, collector.warnings, reused)
+    restored = notes_restored(pelican)
+    return BuildResult(output, notes, pages, collector.warnings, reused, restored)
 
 
 NOTE_FOLDER = re.compile(r"[0-9]{4}/[0-9]{2}/[^/]+")

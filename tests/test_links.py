@@ -342,3 +342,19 @@ def test_old_url_of_an_imported_note_redirects(tmp_path):
     assert queries == ['"~^/\\?(.*&)?p=123(&|$)" "/2026/10/doosri/";']
     caddy = (output / "redirects.caddy").read_text()
     assert "\tpath /\n\tquery p=123\n}\nredir @old_query_1 /2026/10/doosri/" in caddy
+
+
+def test_output_files_lists_what_a_recursive_glob_lists(tmp_path):
+    from plugins.links.links import output_files
+
+    out = tmp_path / "out"
+    (out / "2026/10/a").mkdir(parents=True)
+    (out / "2026/10/a/index.html").write_text("a")
+    (out / "robots.txt").write_text("r")
+    (out / "feeds").mkdir()
+    (out / "feeds/site.xml").write_text("f")
+    (out / "elsewhere").symlink_to(tmp_path)  # a link to a folder: not entered
+    (out / "gone").symlink_to(tmp_path / "missing")  # a broken link: a file
+    globbed = {p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir()}
+    assert sorted(output_files(out)) == sorted(globbed)
+    assert "2026/10/a/index.html" in globbed and "gone" in globbed

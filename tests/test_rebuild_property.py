@@ -4,9 +4,10 @@ byte, the site a clean build of the same content writes.
 Hypothesis draws the sequences (the same ones every run): a note added,
 its text, title, tags, date, slug or station changed, a note deleted or
 its file renamed, a registry entry changed or a station renamed, a
-template or a setting changed. After each
-edit the bulletin is rebuilt into the same output (reusing what it can)
-and compared with a clean build into a new folder. `make test` runs two
+template, the theme's translation or a setting changed. After each edit
+the bulletin is rebuilt into the same output (restoring unchanged notes
+from the last build's snapshot and reusing unchanged pages) and compared
+with a clean build into a new folder. `make test` runs two
 fixed sequences and one drawn one; `pytest --deep tests/test_rebuild_property.py`
 runs twelve drawn ones.
 """
@@ -40,8 +41,13 @@ EDITS = (
     "registry",
     "station-name",
     "template",
+    "translation",
     "setting",
 )
+
+# Edits after which every note not edited comes from the last build's
+# snapshot (the others change what enrichment reads, or the settings).
+RESTORING_EDITS = frozenset(EDITS) - {"registry", "station-name", "setting"}
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -140,6 +146,13 @@ class Bulletin:
             path = self.tmp / "theme" / "templates" / "article.html"
             with path.open("a", encoding="utf-8") as out:
                 out.write(f"\n<!-- {n} -->\n")
+        elif kind == "translation":  # the theme's Hindi for "Home", on every page
+            path = self.tmp / "theme" / "translations" / "hi" / "LC_MESSAGES"
+            path /= "messages.po"
+            text = path.read_text(encoding="utf-8")
+            old = 'msgid "Home"\nmsgstr "'
+            assert old in text
+            path.write_text(text.replace(old, f"{old}{n} ", 1), "utf-8")
         elif kind == "setting":
             self.overrides["SITE_DESCRIPTION"] = f"रतलाम जिले की खबरें {n}"
 
@@ -190,13 +203,15 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
             max_size=4,
         ).filter(lambda edits: len({e[0] for e in edits}) == len(edits))
     )
-    # every run also checks the edits a page reuse key must notice
+    # every run also checks the edits a page reuse key must notice (and a
+    # note restored from the snapshot must not hide)
     @example(
         [
             ("station", 0, "बिलपांक", DAYS[0]),
             ("registry", 0, STATIONS[0], DAYS[0]),
             ("add", 0, "जावरा शहर", DAYS[2]),
             ("template", 0, STATIONS[0], DAYS[0]),
+            ("translation", 0, STATIONS[0], DAYS[0]),
         ]
     )
     # and the edits a list page reuse key must notice
@@ -216,7 +231,10 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
         site.rebuild(output)
         for step, (kind, pick, station, day) in enumerate(edits):
             site.edit(kind, pick, station, day)
-            site.rebuild(output)
+            result = site.rebuild(output)
+            if kind in RESTORING_EDITS:
+                # the notes not edited came from the last build's snapshot
+                assert result.restored >= len(site.notes) - 1, (kind, result)
             clean = tmp / f"clean-{step}" / "output"
             site.rebuild(clean)
             built, fresh = tree(output), tree(clean)

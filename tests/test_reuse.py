@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,15 @@ from support import ROOT, build_site, note_text
 
 from plugins.core.describe import Unstable, stable
 from plugins.core.errors import BuildFailed
-from plugins.page_reuse.reuse import MANIFEST_FOLDER, template_reads
+from plugins.page_reuse.reuse import (
+    MANIFEST_FOLDER,
+    list_unlisted_reads,
+    load_templates,
+    macro_params,
+    narrowed,
+    template_reads,
+    variable_reads,
+)
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -159,7 +168,11 @@ def manifests(bulletin: Bulletin) -> list[Path]:
 def test_a_failed_build_keeps_the_record_of_the_published_pages(bulletin):
     [manifest] = manifests(bulletin)
     before = json.loads(manifest.read_text(encoding="utf-8"))
-    assert len(before["pages"]) == NOTES
+    notes = [
+        n for n in before["pages"] if re.fullmatch(r"\d{4}/\d\d/[^/]+/index.html", n)
+    ]
+    assert len(notes) == NOTES
+    assert set(ALOT_LISTS) <= before["pages"].keys()  # and the list pages
     bad = bulletin.content / "notes/2026/11/galat.md"
     bad.write_text(note_text(slug="galat", thana="अज्ञात"), encoding="utf-8")
     with pytest.raises(BuildFailed):
@@ -386,3 +399,102 @@ def test_template_reads_go_on_past_a_loop_over_other_notes(loop_first):
     own = "{{ article.summary }}"
     attrs, _, unknown = reads(a=loop + own if loop_first else own + loop)
     assert "summary" in attrs and unknown == set()
+
+
+ALOT_LISTS = (  # the list pages that show the Alot note's card
+    "thana/alot/index.html",
+    "shreni/baramadgi/index.html",
+    "tag/nakabandi/index.html",
+    "2026/09/index.html",
+)
+OTHER_LIST = "thana/namli/index.html"  # a station page without it
+
+
+def inodes(output: Path, names) -> dict[str, int]:
+    return {name: (output / name).stat().st_ino for name in names}
+
+
+def test_list_pages_showing_an_edited_note_are_rendered_again(bulletin):
+    names = (*ALOT_LISTS, OTHER_LIST)
+    bulletin.check(reused=NOTES)
+    before = inodes(bulletin.output, names)
+    # unchanged list pages are links to the published files
+    bulletin.rebuild()
+    assert inodes(bulletin.output, names) == before
+
+    note = bulletin.content / "notes/2026/09/alot-avaidh-sharab-jabt.md"
+    edit(note, "title: आलोट पुलिस की कार्यवाही", "title: आलोट पुलिस की बड़ी कार्यवाही")
+    bulletin.check(reused=NOTES - 1)
+    after = inodes(bulletin.output, names)
+    assert after[OTHER_LIST] == before[OTHER_LIST]
+    for name in ALOT_LISTS:
+        assert after[name] != before[name], f"{name} was linked with the old title"
+        page = (bulletin.output / name).read_text(encoding="utf-8")
+        assert "आलोट पुलिस की बड़ी कार्यवाही" in page
+
+
+def test_a_list_page_edited_by_hand_is_rendered_again(bulletin):
+    page = bulletin.output / OTHER_LIST
+    first = page.read_bytes()
+    page.write_bytes(first + b"<!-- hand edit -->")
+    bulletin.check(reused=NOTES)
+    assert page.read_bytes() == first
+
+
+def test_a_list_template_reading_an_unlisted_value_turns_reuse_off(bulletin, caplog):
+    edit(
+        bulletin.theme / "templates/listing.html",
+        "{% for note in notes %}",
+        "{{ FEED_INDEX.notes|length }}{% for note in notes %}{{ note.author }}",
+    )
+    names = (OTHER_LIST,)
+    bulletin.check(reused=0)
+    before = inodes(bulletin.output, names)
+    bulletin.check(reused=NOTES)
+    assert "page reuse: off for listing.html" in caplog.text
+    assert "note.author" in caplog.text and "FEED_INDEX" in caplog.text
+    assert inodes(bulletin.output, names) != before
+
+
+def env_of(**templates):
+    from jinja2 import DictLoader, Environment
+
+    return Environment(
+        loader=DictLoader({f"{k}.html": v for k, v in templates.items()})
+    )
+
+
+def test_a_list_page_variable_is_keyed_on_the_attributes_read_on_it():
+    from plugins.listings.pages import Listing
+
+    env = env_of(
+        a=(
+            "{% macro follow(listing) %}{{ listing.url }}{% endmacro %}"
+            "{{ listing.name }}{{ follow(listing) }}{{ whole }}{{ whole|length }}"
+        )
+    )
+    trees, _ = load_templates(env, "a.html")
+    params = macro_params(trees)
+    assert variable_reads(trees, params, "listing") == {"name", "url"}
+    assert variable_reads(trees, params, "whole") is None
+    shown = Listing("thana", "नामली", "thana/namli/", "", notes=("one",))
+    more = Listing("thana", "नामली", "thana/namli/", "", notes=("one", "two"))
+    reads = {"listing": frozenset({"name", "url"}), "whole": None}
+    # the notes of the whole listing are not read: a new one leaves the key
+    assert narrowed({"listing": shown}, reads) == narrowed({"listing": more}, reads)
+    # a variable used whole keeps everything
+    assert narrowed({"whole": shown}, reads) != narrowed({"whole": more}, reads)
+
+
+@pytest.mark.parametrize(
+    ("template", "unlisted"),
+    [
+        ("{% for note in notes %}{{ note.author }}{% endfor %}", "note.author"),
+        ("{{ FEED_INDEX.notes }}", "FEED_INDEX (Getattr)"),
+        ("{{ FEED_INDEX|length }}", "FEED_INDEX (Filter)"),
+        ("{{ FEED_INDEX.for_page(url) }}", "FEED_INDEX.for_page(not output_file)"),
+        ("{% include name %}", "a template named at build time in a.html"),
+    ],
+)
+def test_a_list_template_reading_what_its_key_lacks_is_flagged(template, unlisted):
+    assert unlisted in list_unlisted_reads(env_of(a=template), "a.html")

@@ -50,6 +50,8 @@ REGISTRY = "registry"  # plugins.press_notes.registry.Registry
 NOTE_SLUGS = "note_slugs"  # {absolute note path: slug}
 PHOTO_STATE = "photos"  # plugins.photos.photos.Photos
 PRIVATE_PHOTOS = "private_photos"  # photos of notes not public: never published
+# notes (their path under content/) whose front matter says status: scheduled
+SCHEDULED_NOTES = "scheduled_notes"
 LATEST_NOTES = "latest_notes"  # the home page's notes, newest first
 LEAD_NOTE = "lead_note"  # the home page's lead story (None without notes)
 OTHER_NOTES = "other_notes"  # the home page's notes after the lead
@@ -60,6 +62,19 @@ WHATSAPP_DEMO = "whatsapp_demo"  # True if the groups shown are samples
 # {station page URL: [plugins.whatsapp.groups.Group]} for station pages
 WHATSAPP_STATION_GROUPS = "whatsapp_station_groups"
 STATION_JSON_LD = "STATION_JSON_LD"  # {station URL: its PoliceStation JSON-LD}
+
+# The theme's templates of the list pages plugins.listings writes (station,
+# category, tag and archive pages, their directories); page reuse keys them.
+LIST_TEMPLATES = frozenset(
+    {
+        "listing.html",
+        "period.html",
+        "archives.html",
+        "thanas.html",
+        "categories.html",
+        "tags.html",
+    }
+)
 
 # Note attributes.
 CANONICAL_URL = "canonical_url"  # absolute URL of the note page
@@ -79,8 +94,9 @@ HANDED: tuple[Handed, ...] = (
     Handed(
         REGISTRY, "context", PRESS_NOTES, False, readers=(LISTINGS, FEEDS, WHATSAPP)
     ),
-    Handed(NOTE_SLUGS, "context", PRESS_NOTES, False),
+    Handed(NOTE_SLUGS, "context", PRESS_NOTES, False, readers=(PAGE_REUSE,)),
     Handed(PHOTO_STATE, "context", PHOTOS, False),
+    Handed(SCHEDULED_NOTES, "context", PRESS_NOTES, False, readers=(PAGE_REUSE,)),
     Handed(PRIVATE_PHOTOS, "context", PRESS_NOTES, False, readers=(PHOTOS,)),
     Handed(LATEST_NOTES, "context", LISTINGS, False),
     Handed(LEAD_NOTE, "context", LISTINGS, False),

@@ -19,10 +19,12 @@ from pathlib import Path
 from .messages import _, ngettext_
 
 
-def display_path(path: str | Path) -> str:
-    """A path as a reporter finds it: relative to the working folder if inside."""
+def display_path(path: str | Path, resolved: Path | None = None) -> str:
+    """A path as a reporter finds it: relative to the working folder if inside.
+    `resolved` is Path(path).resolve() when the caller has it already.
+    """
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
+        return str((resolved or Path(path).resolve()).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 

@@ -1,3 +1,3 @@
-from .page_reuse import pages_reused, register
+from .page_reuse import notes_restored, pages_reused, register
 
-__all__ = ["pages_reused", "register"]
+__all__ = ["notes_restored", "pages_reused", "register"]

@@ -1,4 +1,4 @@
-"""Page reuse: link note pages that would come out unchanged from the
+"""Page reuse: link note and list pages that would come out unchanged from the
 published folder instead of rendering them again (see reuse.py), and skip
 work Pelican repeats for every note (shortcuts.py).
 
@@ -21,6 +21,7 @@ from pelican import signals
 
 from plugins.core.settings import namespaced
 
+from .restore import NoteSnapshot
 from .reuse import PageReuse, ReusingWriter
 from .shortcuts import freeze_addresses, skip_unwritten_lists
 
@@ -30,6 +31,11 @@ SETTING = "PAGE_REUSE"
 DEFAULTS = {"published": ""}
 
 _runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# The note snapshot of each build, by its settings dict (signals that carry a
+# generator or a note, not the Pelican object, find it through their settings).
+_snapshots: dict[int, NoteSnapshot] = {}
+# How many notes each build restored, by its Pelican object.
+_restored: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def plugin_settings(settings: dict) -> dict:
@@ -45,6 +51,18 @@ def on_initialized(pelican) -> None:
     _runs[pelican] = PageReuse(
         published_folder(settings), Path(settings["CACHE_PATH"]), settings
     )
+    _snapshots.pop(id(settings), None)
+    if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
+        snapshot = NoteSnapshot(settings)
+        _snapshots[id(settings)] = snapshot
+        if not snapshot.usable:
+            logger.info("note snapshot: not used, every note is read: %s", snapshot.why)
+        else:
+            # Unchanged notes come from the snapshot: Pelican's reader cache
+            # is neither loaded (it would cost as much) nor saved (it would
+            # keep only the notes read this time).
+            settings["LOAD_CONTENT_CACHE"] = False
+            settings["CACHE_CONTENT"] = False
 
 
 def get_writer(pelican):
@@ -55,11 +73,42 @@ def get_writer(pelican):
     return type("ReusingWriter", (ReusingWriter,), {"reuse": reuse})
 
 
+def on_article_generator_init(generator) -> None:
+    snapshot = _snapshots.get(id(generator.settings))
+    if snapshot is None:
+        return
+    snapshot.context = generator.context
+    cached = generator.get_cached_data
+
+    def get_cached_data(filename, default=None):
+        return snapshot.restore(filename) or cached(filename, default)
+
+    generator.get_cached_data = get_cached_data
+
+
+def on_content_init(content) -> None:
+    snapshot = _snapshots.get(id(content.settings))
+    if snapshot is not None:
+        snapshot.record(content)
+
+
 def on_finalized(pelican) -> None:
+    snapshot = _snapshots.pop(id(pelican.settings), None)
+    if snapshot is not None:
+        snapshot.save()
+        _restored[pelican] = snapshot.restored
+        logger.info(
+            "note snapshot: %d unchanged notes restored, the others read",
+            snapshot.restored,
+        )
     reuse = _runs.get(pelican)
     if reuse is not None:
         reuse.save()
-        logger.info("page reuse: %d unchanged note pages linked", reuse.reused)
+        logger.info(
+            "page reuse: %d unchanged note pages and %d list pages linked",
+            reuse.reused,
+            reuse.lists_reused,
+        )
 
 
 def pages_reused(pelican) -> int:
@@ -68,9 +117,16 @@ def pages_reused(pelican) -> int:
     return reuse.reused if reuse is not None else 0
 
 
+def notes_restored(pelican) -> int:
+    """How many notes this build restored from the snapshot instead of reading."""
+    return _restored.get(pelican, 0)
+
+
 def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(on_finalized)
+    signals.article_generator_init.connect(on_article_generator_init)
+    signals.content_object_init.connect(on_content_init)
     signals.article_generator_pretaxonomy.connect(freeze_addresses)
     signals.article_generator_finalized.connect(skip_unwritten_lists)

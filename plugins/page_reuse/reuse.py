@@ -1,4 +1,5 @@
-"""Reuse note pages that would come out byte for byte as in the last build.
+"""Reuse note and list pages that would come out byte for byte as in the
+last build.
 
 A note page is a function of the theme and plugin code, the library
 versions, the settings, a few site-wide values (the pages in the menu, the
@@ -15,12 +16,22 @@ page. Before reusing, the note template and all it extends, includes and
 imports are read; a value they read that the key does not hold turns reuse
 off for the build, with a warning. Filters and globals the templates call
 must depend only on their arguments and the settings (the plugins' do).
+
+List pages (station, category, tag and archive pages and their directories,
+LIST_TEMPLATES) are keyed the same way on the site key, and on their page
+variables with each note in them described by its metadata, printed fields
+and card (note_digest), a variable read only through attributes cut to
+those (variable_reads), every context name their templates read, whole, and
+their feed links. Their templates are read first as well: a note attribute
+outside the key, or a read of FEED_INDEX other than `.listings` and
+`.for_page(output_file)`, turns reuse off for that template.
 tests/test_reuse.py rebuilds after each kind of edit and compares every file
 with a clean build.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import json
@@ -30,6 +41,7 @@ import sys
 from pathlib import Path
 
 from jinja2 import TemplateError, TemplateNotFound, meta, nodes
+from pelican.contents import Content
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
@@ -47,7 +59,15 @@ PACKAGES = ("pelican", "jinja2", "markupsafe", "babel")
 # plugins/whatsapp for the share page and the ledger only), and the folders a
 # build writes into and reads its caches from (a staging folder per build).
 NOT_PRINTED_SETTINGS = frozenset(
-    {"WHATSAPP_RUN", "OUTPUT_PATH", "CACHE_PATH", "PAGE_REUSE"}
+    {
+        "WHATSAPP_RUN",
+        "OUTPUT_PATH",
+        "CACHE_PATH",
+        "PAGE_REUSE",
+        # Pelican's reader cache: off while notes come from the note snapshot
+        "LOAD_CONTENT_CACHE",
+        "CACHE_CONTENT",
+    }
 )
 
 # A note's key holds all its metadata (the front matter fields, KNOWN in
@@ -66,6 +86,15 @@ NOTE_PAGE_ARGS = frozenset({"article", "category", "blog"})
 PAGE_NAMES = NOTE_PAGE_ARGS | {"output_file", "localsiteurl", contract.FEED_INDEX}
 # What a template may read on the note (named `article`, or `note` in macros).
 READABLE = frozenset(KNOWN) | set(NOTE_FIELDS) | set(DERIVED_FIELDS) | {"metadata"}
+
+# List pages (plugins/listings: station, category, tag, archive pages and
+# their directories). Their key holds the page's variables with each note in
+# them described by its fields and its card, and every context name the
+# templates read, whole, except FEED_INDEX, which they may only read as
+# FEED_INDEX.for_page(output_file) and FEED_INDEX.listings (in the key).
+LIST_TEMPLATES = contract.LIST_TEMPLATES
+LIST_READABLE = READABLE | {contract.CARD_HTML}
+FEED_INDEX_READS = frozenset({"listings", "for_page"})
 
 
 def theme_roots(settings: dict) -> list[Path]:
@@ -88,16 +117,62 @@ def site_key(settings: dict, context: dict, code_digest: str) -> str:
     return digest.hexdigest()
 
 
-def note_key(site: str, name: str, template: str, article, extra: str) -> str:
-    """The key of one note page: site key, where and how it is written, fields."""
+def note_fields(article) -> str:
+    """A digest of the note's metadata and printed fields (NOTE_FIELDS)."""
     digest = hashlib.blake2b(digest_size=16)
-    for part in (site, name, template, extra, stable(article.metadata)):
+    digest.update(stable(article.metadata).encode())
+    for field in NOTE_FIELDS:
+        digest.update(b"\0")
+        digest.update(stable(getattr(article, field, None)).encode())
+    return digest.hexdigest()
+
+
+def note_key(
+    site: str, name: str, template: str, article, extra: str, fields: str = ""
+) -> str:
+    """The key of one note page: site key, where and how it is written, and
+    its fields (note_fields, made here unless given).
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (site, name, template, extra, fields or note_fields(article)):
         digest.update(part.encode())
         digest.update(b"\0")
-    for field in NOTE_FIELDS:
-        digest.update(stable(getattr(article, field, None)).encode())
-        digest.update(b"\0")
     return digest.hexdigest()
+
+
+def note_digest(note, fields: str = "") -> str:
+    """A note as a list page may print it: its fields and its card."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update((fields or note_fields(note)).encode())
+    digest.update(b"\0")
+    digest.update(stable(getattr(note, contract.CARD_HTML, None)).encode())
+    return digest.hexdigest()
+
+
+def describe(value, notes: dict[int, str], fields: dict[int, str] | None = None) -> str:
+    """`value` described as stable() does, each note by note_digest (memoised
+    in `notes` by id: the notes live as long as the build; `fields` holds the
+    notes' note_fields already made for their own pages).
+    """
+    if isinstance(value, Content):
+        if id(value) not in notes:
+            made = (fields or {}).get(id(value), "")
+            notes[id(value)] = note_digest(value, made)
+        return f"note:{notes[id(value)]}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join([describe(v, notes, fields) for v in value]) + "]"
+    if isinstance(value, dict):
+        items = sorted(
+            (stable(k), describe(v, notes, fields)) for k, v in value.items()
+        )
+        return "{" + ",".join([f"{k}:{v}" for k, v in items]) + "}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parts = [
+            describe(getattr(value, f.name), notes, fields)
+            for f in dataclasses.fields(value)
+        ]
+        return f"{type(value).__qualname__}(" + ",".join(parts) + ")"
+    return stable(value)
 
 
 NOTE_NAMES = ("article", "note")
@@ -112,7 +187,25 @@ def walk(tree):
         stack += [(child, node) for child in node.iter_child_nodes()]
 
 
-def load_templates(env, name: str) -> tuple[dict, list[str]]:
+def parse(env, name: str, parsed: dict | None = None):
+    """Template `name` parsed (None if it is not there); `parsed` keeps the
+    trees of one build, so each template is parsed once.
+    """
+    if parsed is not None and name in parsed:
+        return parsed[name]
+    try:
+        source, _, _ = env.loader.get_source(env, name)
+        tree = env.parse(source)
+    except TemplateNotFound:
+        tree = None
+    if parsed is not None:
+        parsed[name] = tree
+    return tree
+
+
+def load_templates(
+    env, name: str, parsed: dict | None = None
+) -> tuple[dict, list[str]]:
     """Template `name` and all it extends, includes and imports, parsed.
 
     Returns {name: tree} and what could not be followed (a template chosen
@@ -124,13 +217,13 @@ def load_templates(env, name: str) -> tuple[dict, list[str]]:
         if current in trees:
             continue
         try:
-            source, _, _ = env.loader.get_source(env, current)
-            trees[current] = tree = env.parse(source)
-        except TemplateNotFound:
-            continue  # an optional include that is not there reads nothing
+            tree = parse(env, current, parsed)
         except TemplateError as e:
             problems.append(f"{current} ({e.__class__.__name__})")
             continue
+        if tree is None:
+            continue  # an optional include that is not there reads nothing
+        trees[current] = tree
         for ref in meta.find_referenced_templates(tree):
             if ref is None:
                 problems.append(f"a template named at build time in {current}")
@@ -186,13 +279,15 @@ def note_reads(tree, params: dict[str, list[str]]) -> tuple[set[str], set[str]]:
     return attrs, whole
 
 
-def template_reads(env, name: str) -> tuple[set[str], set[str], set[str]]:
+def template_reads(
+    env, name: str, parsed: dict | None = None
+) -> tuple[set[str], set[str], set[str]]:
     """What template `name` (and all it extends, includes, imports) reads.
 
     Returns the attributes read on the note, the names read from the
     context, and what could not be followed (see note_reads, load_templates).
     """
-    trees, problems = load_templates(env, name)
+    trees, problems = load_templates(env, name, parsed)
     params = macro_params(trees)
     attrs: set[str] = set()
     names: set[str] = set()
@@ -231,6 +326,100 @@ def unlisted_reads(env, name: str, settings: dict) -> list[str]:
     )
 
 
+def for_page_calls(tree) -> tuple[int, int]:
+    """Calls FEED_INDEX.for_page(output_file), and reads of for_page at all."""
+    good = total = 0
+    for node, _parent in walk(tree):
+        if (
+            isinstance(node, nodes.Getattr)
+            and node.attr == "for_page"
+            and isinstance(node.node, nodes.Name)
+        ):
+            total += node.node.name == contract.FEED_INDEX
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr):
+            callee = node.node
+            args = node.args
+            if (
+                callee.attr == "for_page"
+                and isinstance(callee.node, nodes.Name)
+                and callee.node.name == contract.FEED_INDEX
+                and len(args) == 1
+                and not node.kwargs
+                and isinstance(args[0], nodes.Name)
+                and args[0].name == "output_file"
+            ):
+                good += 1
+    return good, total
+
+
+def variable_reads(trees: dict, params: dict, var: str) -> frozenset[str] | None:
+    """The attributes the templates read on page variable `var`, or None if
+    they use it otherwise (whole, looped over, filtered, passed on except to
+    a macro parameter of the same name, whose reads are counted here too).
+    """
+    attrs: set[str] = set()
+    for tree in trees.values():
+        for node, parent in walk(tree):
+            if not isinstance(node, nodes.Name) or node.name != var:
+                continue
+            if node.ctx == "param":  # a macro's parameter of the same name
+                continue
+            if node.ctx != "load":
+                return None
+            if isinstance(parent, nodes.Getattr) and parent.node is node:
+                attrs.add(parent.attr)
+            elif isinstance(parent, nodes.Call) and isinstance(parent.node, nodes.Name):
+                at = next((i for i, a in enumerate(parent.args) if a is node), None)
+                taken = params.get(parent.node.name, [])
+                if at is None or at >= len(taken) or taken[at] != var:
+                    return None
+            else:
+                return None
+    return frozenset(attrs)
+
+
+def narrowed(variables: dict, reads: dict[str, frozenset[str] | None]) -> dict:
+    """Page variables cut to the attributes their template reads on them:
+    a dataclass variable read only through attributes keeps only those.
+    """
+    result = {}
+    for var, value in variables.items():
+        attrs = reads.get(var)
+        if attrs is not None and dataclasses.is_dataclass(value):
+            value = {a: getattr(value, a, None) for a in sorted(attrs)}
+        result[var] = value
+    return result
+
+
+def list_unlisted_reads(env, name: str, parsed: dict | None = None) -> list[str]:
+    """What list template `name` reads that a list page's key does not hold.
+
+    The key holds every context name read (whole), so only a note's
+    attributes outside its fields and card, whole uses of a note that cannot
+    be followed, and reads of FEED_INDEX other than the two allowed are left.
+    """
+    attrs, _names, unknown = template_reads(env, name, parsed)
+    trees, _ = load_templates(env, name, parsed)
+    feeds: set[str] = set()
+    for tree in trees.values():
+        good, total = for_page_calls(tree)
+        if good != total:
+            feeds.add(f"{contract.FEED_INDEX}.for_page(not output_file)")
+        for node, parent in walk(tree):
+            if isinstance(node, nodes.Name) and node.name == contract.FEED_INDEX:
+                attr = getattr(parent, "attr", None)
+                if (
+                    not isinstance(parent, nodes.Getattr)
+                    or attr not in FEED_INDEX_READS
+                ):
+                    feeds.add(f"{contract.FEED_INDEX} ({type(parent).__name__})")
+    return (
+        sorted(f"note.{a}" for a in attrs - LIST_READABLE)
+        + sorted(feeds)
+        + sorted(unknown)
+    )
+
+
 def file_stamp(path: str) -> list[int]:
     st = os.stat(path)
     return [st.st_mtime_ns, st.st_size]
@@ -255,6 +444,15 @@ class PageReuse:
         self.can_link = True
         self.reused = 0
         self.templates: dict[str, bool] = {}
+        # list pages: what their templates read from the context, described
+        # once a build, and each note's description
+        self.list_reads: dict[str, frozenset[str] | None] = {}
+        self.variable_reads: dict[tuple[str, str], frozenset[str] | None] = {}
+        self.parsed: dict = {}  # the list templates' trees, parsed once
+        self.context_parts: dict[str, str] = {}
+        self.notes: dict[int, str] = {}
+        self.fields: dict[int, str] = {}  # note_fields of each note page keyed
+        self.lists_reused = 0
         if changed_since_loaded():
             logger.warning(
                 "plugins/ changed since this process started; it builds with the "
@@ -296,12 +494,90 @@ class PageReuse:
                 self.site = site_key(settings, context, LOADED + self.theme)
             feeds = context.get(contract.FEED_INDEX)
             page_feeds = stable(feeds.for_page(name)) if feeds is not None else ""
-            return note_key(self.site, name, template.name, article, extra + page_feeds)
+            if id(article) not in self.fields:
+                self.fields[id(article)] = note_fields(article)
+            return note_key(
+                self.site,
+                name,
+                template.name,
+                article,
+                extra + page_feeds,
+                self.fields[id(article)],
+            )
         except Unstable as e:
             logger.debug("page reuse: %s: not reusable (%s)", name, e)
             return None
 
-    def link_previous(self, name: str, key: str, path: str) -> bool:
+    def list_names(self, template) -> frozenset[str] | None:
+        """The context names list template reads, or None if its key cannot
+        hold all it reads (once a build).
+        """
+        name = template.name
+        if name not in self.list_reads:
+            env = template.environment
+            unlisted = list_unlisted_reads(env, name, self.parsed)
+            if unlisted:
+                logger.warning(
+                    "page reuse: off for %s: it reads %s, which "
+                    "the page key does not hold",
+                    name,
+                    ", ".join(unlisted),
+                )
+                self.list_reads[name] = None
+            else:
+                _attrs, names, _unknown = template_reads(env, name, self.parsed)
+                self.list_reads[name] = frozenset(names)
+        return self.list_reads[name]
+
+    def read_on(self, template, var: str) -> frozenset[str] | None:
+        """Attributes `template` reads on page variable `var` (see
+        variable_reads), once a build.
+        """
+        if (template.name, var) not in self.variable_reads:
+            env = template.environment
+            trees, _ = load_templates(env, template.name, self.parsed)
+            found = variable_reads(trees, macro_params(trees), var)
+            self.variable_reads[template.name, var] = found
+        return self.variable_reads[template.name, var]
+
+    def context_part(self, name: str, context: dict) -> str:
+        if name not in self.context_parts:
+            value = context.get(name)
+            if name == contract.FEED_INDEX and value is not None:
+                value = value.listings
+            self.context_parts[name] = describe(value, self.notes, self.fields)
+        return self.context_parts[name]
+
+    def list_key(self, name, template, context, settings, variables, extra):
+        """A list page's key, or None when its template reads what a key
+        cannot hold or some value read is not describable.
+        """
+        names = self.list_names(template)
+        if names is None:
+            return None
+        try:
+            if self.site is None:
+                self.site = site_key(settings, context, LOADED + self.theme)
+            digest = hashlib.blake2b(digest_size=16)
+            for part in (self.site, name, template.name, extra):
+                digest.update(part.encode())
+                digest.update(b"\0")
+            reads = {var: self.read_on(template, var) for var in variables}
+            digest.update(
+                describe(narrowed(variables, reads), self.notes, self.fields).encode()
+            )
+            for read in sorted(names - PAGE_NAMES - set(variables)):
+                digest.update(f"\0{read}=".encode())
+                digest.update(self.context_part(read, context).encode())
+            feeds = context.get(contract.FEED_INDEX)
+            if feeds is not None:
+                digest.update(stable(feeds.for_page(name)).encode())
+            return digest.hexdigest()
+        except Unstable as e:
+            logger.debug("page reuse: %s: not reusable (%s)", name, e)
+            return None
+
+    def link_previous(self, name: str, key: str, path: str, note: bool) -> bool:
         """Hard-link the published page to `path` if it was made with `key`."""
         entry = self.previous.get(name)
         if not self.can_link or not entry or entry[0] != key:
@@ -320,7 +596,10 @@ class PageReuse:
             return False
         self.linked.add(path)
         self.written[name] = entry
-        self.reused += 1
+        if note:
+            self.reused += 1
+        else:
+            self.lists_reused += 1
         return True
 
     def record(self, name: str, key: str, path: str) -> None:
@@ -377,13 +656,20 @@ class ReusingWriter(Writer):
         **kwargs,
     ):
         key = path = None
-        if name and paginated is None and set(kwargs) == NOTE_PAGE_ARGS:
+        is_note = set(kwargs) == NOTE_PAGE_ARGS
+        is_list = template.name in LIST_TEMPLATES
+        if name and paginated is None and (is_note or is_list):
             extra = stable([relative_urls, override_output, url, template_name])
-            key = self.reuse.key(
-                name, template, context, self.settings, kwargs["article"], extra
-            )
+            if is_note:
+                key = self.reuse.key(
+                    name, template, context, self.settings, kwargs["article"], extra
+                )
+            else:
+                key = self.reuse.list_key(
+                    name, template, context, self.settings, kwargs, extra
+                )
             path = sanitised_join(self.output_path, name)
-            if key and self.reuse.link_previous(name, key, path):
+            if key and self.reuse.link_previous(name, key, path, is_note):
                 # Pelican's record of written files (a private attribute, pinned
                 # by tests/test_page_reuse_pins.py): a later write to this path
                 # must go through _open_w below.

@@ -55,6 +55,8 @@ class WhatsAppGenerator(Generator):
         self.base = site_base(self.settings)
         module = self.get_template(WORDS_TEMPLATE).module
         self.words = {k: str(v) for k, v in module.words.items()}
+        # the preview images' cache, found once (not once per note)
+        self.image_cache = cache_folder(self.settings, conf["image_cache"])
         self.images: dict[str, Path] = {}  # output path -> cached file
         self.missing: dict[Path, Card | Crop] = {}
         self.plan_file: Path | None = None  # for `invoke share`
@@ -71,7 +73,7 @@ class WhatsAppGenerator(Generator):
             "whatsapp: preview images: %d made, %d reused from %s (%.1f s)",
             len(self.missing),
             len(distinct) - len(self.missing),
-            cache_folder(self.settings, conf["image_cache"]),
+            self.image_cache,
             time.perf_counter() - started,
         )
         state = self.ledger_state()
@@ -103,7 +105,7 @@ class WhatsAppGenerator(Generator):
             page_url,
             alt,
             base=self.base,
-            cache=cache_folder(self.settings, self.conf["image_cache"]),
+            cache=self.image_cache,
             max_bytes=self.conf["image_max_bytes"],
             images=self.images,
             missing=self.missing,

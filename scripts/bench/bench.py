@@ -28,6 +28,7 @@ from .hugo import HUGO, hugo_command, hugo_note_pages, make_hugo_site
 from .measure import (
     Measurement,
     reported,
+    reported_restored,
     reported_reuse,
     reported_search,
     reported_search_alone,
@@ -235,6 +236,12 @@ def format_report(result: BenchResult) -> str:
         lines.append(
             f"project rebuild reused {reused:,} unchanged note pages of "
             f"{result.notes + 1:,}"
+        )
+    restored = reported_restored(result.run("project", "rebuild").log)
+    if restored is not None:
+        lines.append(
+            f"project rebuild restored {restored:,} unchanged notes of "
+            f"{result.notes + 1:,} from the last build's snapshot"
         )
     alone = next((m for m in result.runs if m.label == SEARCH_LABEL), None)
     timed = reported_search_alone(alone.log) if alone else None

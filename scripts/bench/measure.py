@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .worker import (
     PEAK_MARK,
+    RESTORED_MARK,
     REUSED_MARK,
     SEARCH_KEPT_MARK,
     SEARCH_MADE_MARK,
@@ -76,6 +77,11 @@ def reported_peak_mb(log: str) -> float | None:
 def reported_reuse(log: str) -> int | None:
     """How many note pages a project build reused (`REUSED_MARK <n>`)."""
     return reported(log, REUSED_MARK)
+
+
+def reported_restored(log: str) -> int | None:
+    """How many notes a project build restored (`RESTORED_MARK <n>`)."""
+    return reported(log, RESTORED_MARK)
 
 
 def reported_search(log: str) -> tuple[float, bool] | None:

@@ -21,6 +21,8 @@ from pathlib import Path
 PEAK_MARK = "bench worker peak memory kB:"
 # How many note pages a project build linked from the last build.
 REUSED_MARK = "bench worker note pages reused:"
+# How many notes a project build restored from the last build's snapshot.
+RESTORED_MARK = "bench worker notes restored:"
 # How long the search index step of a project build took (plugins/search),
 # and whether it reused the last index (1) or made one (0).
 SEARCH_MS_MARK = "bench worker search index ms:"
@@ -55,6 +57,7 @@ def build_project(spec: dict) -> None:
     result = build(spec["settings_file"], spec["overrides"])
     print(f"bench worker: project built {result.notes} notes, {result.pages} pages")
     print(f"{REUSED_MARK} {result.reused}")
+    print(f"{RESTORED_MARK} {result.restored}")
     from plugins.search.search import LAST_RUN
 
     if LAST_RUN:
