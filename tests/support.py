@@ -5,6 +5,7 @@ Fixtures live in conftest.py; tests import helpers from here.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -93,3 +94,13 @@ def forget_logged_warnings() -> None:
 
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
+
+
+def search_script_path(search_page: str) -> str:
+    """The path of the search page's fingerprinted script, as the page's own
+    check for old browsers loads it (the page has no script src of its own)."""
+    found = re.search(
+        r"script\.src = '[^']*?(/theme/js/khoj\.[0-9a-f]{10}\.js)'", search_page
+    )
+    assert found, "the search page loads no fingerprinted search script"
+    return found[1]

@@ -4,12 +4,11 @@ published to a local folder."""
 from __future__ import annotations
 
 import gzip
-import re
 from urllib.parse import quote
 
 import brotli
 from loopback import raw_get, start_caddy, stop
-from support import ROOT, new_content, note_text
+from support import ROOT, new_content, note_text, search_script_path
 
 from scripts.publish import publish
 
@@ -81,8 +80,7 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
         assert status == 200
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
         search = (root / "current/khoj/index.html").read_text(encoding="utf-8")
-        script = re.search(r'src="[^"]*(/theme/js/khoj\.[0-9a-f]{10}\.js)"', search)
-        status, headers, _ = caddy.get(script[1])
+        status, headers, _ = caddy.get(search_script_path(search))
         assert status == 200
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
         status, headers, _ = caddy.get("/pagefind/pagefind.js")

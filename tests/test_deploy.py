@@ -21,7 +21,7 @@ from urllib.parse import quote
 import brotli
 import pytest
 from loopback import raw_get, start_nginx, start_sshd, stop
-from support import ROOT, new_content, note_text
+from support import ROOT, new_content, note_text, search_script_path
 
 from plugins.core.errors import BuildFailed
 from plugins.links import ledger
@@ -499,7 +499,7 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
     home = nginx.get("/")[2].decode()
     css = re.search(r'href="[^"]*(/theme/css/site\.[0-9a-f]{10}\.css)"', home)[1]
     search = nginx.get("/khoj/")[2].decode()
-    script = re.search(r'src="[^"]*(/theme/js/khoj\.[0-9a-f]{10}\.js)"', search)[1]
+    script = search_script_path(search)
     for path, kind in ((css, "text/css"), (script, "application/javascript")):
         status, headers, body = nginx.get(path, {"Accept-Encoding": "br"})
         assert status == 200 and headers["Content-Type"].startswith(kind), path
