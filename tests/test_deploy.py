@@ -804,8 +804,11 @@ def test_ctrl_c_during_an_upload_says_what_is_live(site, sshd):
     content, root, _nginx = site
     to = sshd.target(root)
     first = publish_to(content, to)
+    # Ctrl-C as in a terminal: SIGINT raises KeyboardInterrupt even when the
+    # suite itself runs as a background job (which starts with SIGINT ignored)
     script = (
-        "import json, sys\n"
+        "import json, signal, sys\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from scripts.publish import PublishError, publish\n"
         "try:\n"
         "    publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
