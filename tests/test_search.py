@@ -1456,6 +1456,73 @@ def test_a_word_is_matched_whole_not_by_its_beginning(browser, served, query):
     assert "yatayat-helmet-checking-abhiyan" not in found, found
 
 
+def sense_notes() -> dict[str, str]:
+    """Notes whose words a too broad synonym group joined: a lost phone, a
+    missing boy, stolen jewellery (गायब), a night patrol (सोने: to sleep),
+    a meeting at a थाना, the railway station, a country-made pistol and
+    country liquor (देशी)."""
+    notes = {
+        "phone": ("गुम मोबाइल लौटाए", "पुलिस ने गुम मोबाइल खोजकर मालिकों को लौटाए।"),
+        "balak": ("गुमशुदा बालक दस्तयाब", "चार दिन से लापता बालक परिजनों को सौंपा।"),
+        "jevar": ("सूने मकान से जेवर गायब", "अलमारी से जेवर व नकदी गायब मिले।"),
+        "gasht": ("रात्रि गश्त में समझाइश", "रात में सड़क किनारे सोने वाले लोगों को समझाया।"),
+        "baithak": ("थाना परिसर में बैठक", "थाना परिसर में व्यापारियों की बैठक हुई।"),
+        "railway": ("रेलवे स्टेशन पर जांच", "रेलवे स्टेशन पर यात्रियों के सामान की जांच की गई।"),
+        "katta": ("देशी कट्टा बरामद", "आरोपी से एक देशी कट्टा और दो कारतूस बरामद।"),
+        "sharab": ("देशी शराब जब्त", "आरोपी से बीस पेटी देशी शराब जब्त की गई।"),
+    }
+    return {
+        f"2026/10/{slug}.md": note_text(
+            title=title,
+            slug=slug,
+            tags="प्रकरण",
+            summary=body,
+            body=body,
+            date=f"2026-10-{10 + i:02d} 10:00",
+        )
+        for i, (slug, (title, body)) in enumerate(notes.items())
+    }
+
+
+@pytest.fixture(scope="module")
+def sense_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("senses")
+    output = tmp / "output"
+    build_site(new_content(tmp, sense_notes()), output, **INDEX_ON)
+    with serving(output) as base:
+        yield base
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "first", "never"),
+    [
+        ("missing", "balak", {"phone", "jevar"}),
+        ("गुमशुदा", "balak", {"phone", "jevar"}),
+        ("lost", "phone", {"balak", "jevar"}),
+        ("खोया मोबाइल", "phone", {"balak"}),
+        ("station", "railway", {"baithak"}),
+        ("gold", None, {"gasht"}),
+        ("desi katta", "katta", {"sharab"}),
+        ("desi sharab", "sharab", {"katta"}),
+    ],
+)
+def test_a_query_in_one_sense_does_not_list_notes_of_another(
+    browser, sense_site, query, first, never
+):
+    """missing listed a lost phone before the missing girl and the stolen
+    jewellery third; station listed every note with थाना; gold a note on
+    people sleeping (सोने)."""
+    page = open_search(browser, sense_site, query)
+    try:
+        found = [r["slug"] for r in results(page)]
+    finally:
+        page.context.close()
+    if first:
+        assert found[:1] == [first], found
+    assert not set(found) & never, found
+
+
 # ------------------------------------------------- digits and zero-width joins
 
 ZWJ, ZWNJ = "\u200d", "\u200c"
