@@ -1248,12 +1248,13 @@ def test_hidden_and_withdrawn_notes_are_never_indexed(tmp_path):
     assert marked == {"khula": True, "chhipa": False, "vapas": False}
 
 
-# ------------------------------------------------------------ yearly indexes
+# ------------------------------------------------- newest year and older years
 
 
 @pytest.fixture(scope="module")
 def years_site(tmp_path_factory):
-    """Notes of 2024, 2025 and 2026, one index a year; a withdrawn 2023 note."""
+    """Notes of 2024, 2025 and 2026 (2026 indexed apart from the older
+    years) and a withdrawn 2023 note."""
     tmp = tmp_path_factory.mktemp("years")
     output = tmp / "output"
     build_site(new_content(tmp, year_notes()), output, **INDEX_ON)
@@ -1286,7 +1287,7 @@ def test_a_search_finds_notes_of_every_year_once_and_loads_pagefind_once(
 
 
 @pytest.mark.browser
-def test_newest_first_orders_notes_across_the_yearly_indexes(browser, years_site):
+def test_newest_first_orders_notes_across_the_indexes(browser, years_site):
     page = open_search(browser, years_site, "चोरी", kram="naye")
     try:
         found = [r["slug"] for r in results(page)]
@@ -1297,13 +1298,18 @@ def test_newest_first_orders_notes_across_the_yearly_indexes(browser, years_site
 
 @pytest.mark.browser
 @pytest.mark.parametrize(
-    ("year", "index", "slug"),
-    [("2025", "older", "chori-2025"), ("2026", "2026", "chori-2026")],
+    ("year", "index", "slug", "order"),
+    [
+        ("2025", "older", "chori-2025", {}),
+        ("2026", "2026", "chori-2026", {}),
+        # newest first searches year by year: only the year chosen
+        ("2024", "older", "chori-2024", {"kram": "naye"}),
+    ],
 )
 def test_a_year_filter_loads_only_the_index_holding_it(
-    browser, years_site, year, index, slug
+    browser, years_site, year, index, slug, order
 ):
-    page = open_search(browser, years_site, "मोटरसाइकिल", varsh=year)
+    page = open_search(browser, years_site, "मोटरसाइकिल", varsh=year, **order)
     try:
         found = [r["slug"] for r in results(page)]
         requested = [urlparse(u).path for u in page.requested]
@@ -1319,7 +1325,7 @@ def test_a_year_filter_loads_only_the_index_holding_it(
 
 
 @pytest.mark.browser
-def test_a_station_filter_narrows_across_the_yearly_indexes(browser, years_site):
+def test_a_station_filter_narrows_across_the_indexes(browser, years_site):
     page = open_search(browser, years_site, "चोरी", thana="ताल")
     try:
         found = [r["slug"] for r in results(page)]

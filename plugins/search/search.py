@@ -373,7 +373,7 @@ def on_finalized(pelican) -> None:
     run = build_index(pelican.settings, Path(pelican.output_path))
     LAST_RUN.append(run)
     logger.info(
-        "search: %d note pages in %d yearly indexes, made again: %s, in %.2f s",
+        "search: %d note pages in %d indexes, made again: %s, in %.2f s",
         run.pages,
         len(run.shards),
         ", ".join(run.made) or "none",

@@ -490,7 +490,8 @@ async function run() {
     const holding = shards.filter((s) => s.years.includes(chosen.varsh));
     const wanted = holding.length ? holding : shards;
     if (!wanted.length) return null;
-    loadedYears = wanted.flatMap((s) => s.years);
+    // The years newest first searches one at a time: the chosen one only.
+    loadedYears = holding.length ? [chosen.varsh] : wanted.flatMap((s) => s.years);
     const shared = { excerptLength: 24 };
     await pagefind.options({
       ...shared, noWorker: true, basePath: `${bundle}${wanted[0].name}/`,
