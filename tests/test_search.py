@@ -60,6 +60,12 @@ UNSEEN_QUERIES_3 = ROOT / "tests" / "data" / "search_queries_unseen3.tsv"
 # defence and gram suraksha samiti name what no note says; see the README).
 UNSEEN_QUERIES_4 = ROOT / "tests" / "data" / "search_queries_unseen4.tsv"
 UNSEEN_4_FLOOR = 0.92
+# Written from the notes before the whole-word check, the split synonym
+# groups and the two-index layout, and committed before any of it was run:
+# recall 0.985 when first run, the same as on the code it was written on;
+# held to the same 0.90.
+UNSEEN_QUERIES_5 = ROOT / "tests" / "data" / "search_queries_unseen5.tsv"
+UNSEEN_5_FLOOR = 0.90
 RECALL_AT_5_MIN = 0.90
 BILPANK = "bilpank-gram-nagar-raksha-samiti-baithak"
 JAORA_CHORI = "jaora-chori-ki-motorcycle-baramad"
@@ -1143,8 +1149,9 @@ def test_without_javascript_no_form_only_the_listings(browser, served):
         (UNSEEN_QUERIES_2, RECALL_AT_5_MIN),
         (UNSEEN_QUERIES_3, RECALL_AT_5_MIN),
         (UNSEEN_QUERIES_4, UNSEEN_4_FLOOR),
+        (UNSEEN_QUERIES_5, UNSEEN_5_FLOOR),
     ],
-    ids=["checked-in", "unseen", "unseen-2", "unseen-3", "unseen-4"],
+    ids=["checked-in", "unseen", "unseen-2", "unseen-3", "unseen-4", "unseen-5"],
 )
 def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
     rows = query_rows(path)
@@ -1204,7 +1211,14 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
 
 @pytest.mark.parametrize(
     "path",
-    [QUERIES, UNSEEN_QUERIES, UNSEEN_QUERIES_2, UNSEEN_QUERIES_3, UNSEEN_QUERIES_4],
+    [
+        QUERIES,
+        UNSEEN_QUERIES,
+        UNSEEN_QUERIES_2,
+        UNSEEN_QUERIES_3,
+        UNSEEN_QUERIES_4,
+        UNSEEN_QUERIES_5,
+    ],
     ids=lambda p: p.name,
 )
 def test_query_list_names_real_notes(path):
