@@ -114,43 +114,61 @@ const spelled = (s) => apply(s.toLowerCase().normalize('NFC'), SPELLING)
   .replace(/\u0940/g, '\u093f')
   .replace(/\u0942/g, '\u0941')
   .normalize('NFC');
-export function fold(s) {
+function folded(s) {
+  if (/^[a-z0-9]*$/.test(s)) return s;
   const w = spelled(s).replace(VIRAMA, '');
   if (!isDevanagari(w)) return w;
   const end = ENDINGS.find((re) => re.test(w));
   const cut = end ? w.replace(end, '') : w;
   return cut || w;
 }
+// Every result's whole text is folded word by word, and notes share most
+// of their words: each word is folded once.
+const foldedWords = new Map();
+export function fold(s) {
+  let w = foldedWords.get(s);
+  if (w === undefined) {
+    w = folded(s);
+    foldedWords.set(s, w);
+  }
+  return w;
+}
 
 // The words of a result (its whole text, the hidden romanized block too),
-// folded; and each joined with its neighbour, since a note writes a
-// compound as one word or two at will (नशामुक्ति, नशा मुक्ति): a query word
-// must equal such a joined word (bilpankq would begin bilpank + kala).
-// Read once a result (a result is checked against several queries).
+// folded; each joined with its neighbour, since a note writes a compound
+// as one word or two at will (नशामुक्ति, नशा मुक्ति): a query word must
+// equal such a joined word (bilpankq would begin bilpank + kala); and the
+// Devanagari words as spelled (for compounds). Read once a result (it is
+// checked against several queries), the joined and spelled words only
+// when a query word is not one of its words.
 const wordsOf = new WeakMap();
+const lettersOf = (raw) => {
+  const word = raw.toLowerCase();
+  return [
+    word.replace(/[^\p{L}\p{M}\p{N}]/gu, ''),
+    ...word.split(/[^\p{L}\p{M}\p{N}]+/u),
+  ].filter(Boolean);
+};
 function foundWords(data) {
   if (wordsOf.has(data)) return wordsOf.get(data);
   const text = data.content.split(/\s+/).filter(Boolean);
   const single = new Set();
-  const joined = new Set();
-  const whole = new Set();
-  const parts = (raw) => {
-    const word = raw.toLowerCase();
-    return [
-      word.replace(/[^\p{L}\p{M}\p{N}]/gu, ''),
-      ...word.split(/[^\p{L}\p{M}\p{N}]+/u),
-    ].filter(Boolean).map(fold);
-  };
-  text.forEach((word, i) => {
-    for (const w of parts(word)) single.add(w);
-    for (const w of word.split(/[^\p{L}\p{M}\p{N}]+/u)) {
-      if (isDevanagari(w)) whole.add(spelled(w));
-    }
-    if (i + 1 < text.length) for (const w of parts(word + text[i + 1])) joined.add(w);
-  });
+  for (const word of text) for (const w of lettersOf(word)) single.add(fold(w));
+  let joined = null;
+  let whole = null;
   const found = {
-    single, joined, whole: [...whole],
+    single,
     latin: [...single].filter((w) => !isDevanagari(w)),
+    joined: () => {
+      joined ??= new Set(text.slice(1).flatMap(
+        (word, i) => lettersOf(text[i] + word).map(fold)));
+      return joined;
+    },
+    whole: () => {
+      whole ??= [...new Set(text.flatMap((word) => word.split(/[^\p{L}\p{M}\p{N}]+/u))
+        .filter(isDevanagari).map(spelled))];
+      return whole;
+    },
   };
   wordsOf.set(data, found);
   return found;
@@ -179,10 +197,10 @@ export function absentTerms(data, query) {
   const terms = query.split(' ');
   return terms.map((_, i) => i).filter((i) => {
     const want = fold(terms[i]);
-    if (single.has(want) || joined.has(want)) return false;
+    if (single.has(want) || joined().has(want)) return false;
     if (isDevanagari(want)) {
       const start = spelled(terms[i]);
-      return !whole.some((w) => begins(w, start));
+      return !whole().some((w) => begins(w, start));
     }
     const short = /^[a-z0-9]+$/.test(want) && want.length <= rules.latin_min;
     const typed = (typedAs.get(want) || []).filter((w) => w.length > want.length);
