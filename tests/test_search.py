@@ -917,6 +917,36 @@ def test_one_unknown_word_falls_back_to_notes_with_all_the_others(
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("bilpank thane me baithak hui", BILPANK),
+        ("बिलपांक थाने में बैठक हुई", BILPANK),
+        ("alot me sharab kab pakdi", ALOT),
+        ("namli me cyber thagi se kaise bache", "namli-cyber-thagi-se-bachav-jagrukta"),
+        ("ताल में चोरी कैसे हुई", "tal-soone-makan-chori-khulasa"),
+        ("मोबाइल गुम हो गया तो क्या करें", "audyogik-kshetra-gum-mobile-lautaye"),
+    ],
+)
+def test_a_query_written_as_a_sentence_finds_its_note(browser, served, query, first):
+    """Filler words (me, kab, kaise, कैसे, तो, क्या) are in no note's words
+    as typed: two of them emptied the search, one sent it to the all-but-one
+    list."""
+    page = open_search(browser, served, query)
+    try:
+        found = [r["slug"] for r in results(page)]
+        lacks = page.eval_on_selector_all(
+            ".khoj-lacks", "els => els.map(e => e.textContent)"
+        )
+    finally:
+        page.context.close()
+    assert found[:1] == [first], found
+    fillers = {"me", "hui", "kab", "se", "kaise", "में", "हुई", "कैसे", "तो", "क्या"}
+    named = {w.strip() for line in lacks for w in line.split(":")[-1].split(",")}
+    assert not named & fillers, lacks
+
+
+@pytest.mark.browser
 def test_notes_sharing_only_consonants_are_not_listed(browser, served, indexed_pages):
     """Pagefind drops vowel signs, so चोरी (चर) also listed notes with चार
     and चर्चा, three of them in the first five."""

@@ -45,6 +45,7 @@ from plugins.press_notes.model import plain_text
 
 from .terms import (
     DEVANAGARI_QUERY_RULES,
+    QUERY_FILLERS,
     SKELETON_MIN,
     SKELETON_RULES,
     SPELLING_RULES,
@@ -304,8 +305,9 @@ def build_index(settings: dict, output: Path) -> IndexRun:
 
 def query_rules() -> str:
     """The query rules for the search page's script, as JSON: the skeleton
-    rules and the shortest skeleton used, the Devanagari query rules, and
-    the spelling rules the page compares a result's words with.
+    rules and the shortest skeleton used, the Devanagari query rules, the
+    spelling rules the page compares a result's words with, and the filler
+    words it drops from a query written as a sentence.
     """
     return json.dumps(
         {
@@ -313,6 +315,7 @@ def query_rules() -> str:
             "latin_min": SKELETON_MIN,
             "devanagari": DEVANAGARI_QUERY_RULES,
             "spelling": SPELLING_RULES,
+            "fillers": sorted(set(QUERY_FILLERS)),
         },
         ensure_ascii=False,
     )

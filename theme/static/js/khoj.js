@@ -34,6 +34,7 @@ const compile = (pairs) =>
 const [CLEAN, ...LATIN] = compile(rules.latin);
 const DEVANAGARI = compile(rules.devanagari);
 const SPELLING = compile(rules.spelling);
+const FILLERS = new Set(rules.fillers);
 const apply = (word, compiled) =>
   compiled.reduce((w, [re, r]) => w.replace(re, r), word);
 
@@ -60,7 +61,10 @@ function queryTokens(text) {
     .replace(/[\u0966-\u096f]/g, asciiDigit)
     .toLowerCase()
     .match(/[\u0900-\u0963\u0971-\u097f]+|[a-z0-9]+/g) || [];
-  return tokens.slice(0, MAX_WORDS);
+  // A query written as a sentence loses its filler words (terms.py
+  // QUERY_FILLERS: me, ka, kaise, में, कब, क्या…), unless it has no other.
+  const words = tokens.filter((t) => !FILLERS.has(t));
+  return (words.length ? words : tokens).slice(0, MAX_WORDS);
 }
 
 const isLatin = (token) => /[a-z0-9]/.test(token);
