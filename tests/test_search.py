@@ -101,6 +101,7 @@ def query_rows(path: Path = QUERIES) -> list[tuple[str, str, list[str]]]:
         ("deepawali", "dipavli"),
         ("dashahara", "dashahra", "dashhara"),  # a dropped a joins s and h
         ("thana", "thane", "thanon", "thaana"),
+        ("whatsapp", "watsapp", "wattsapp"),
     ],
 )
 def test_spelling_variants_share_a_skeleton(variants):
@@ -137,6 +138,8 @@ def test_a_flap_is_indexed_read_as_r_too():
         ("12 नवम्बर", "november"),  # in another spelling than the list's
         ("ट्रॉलियों पर", "trolley"),  # a plural
         ("हेलमेटों की जांच", "helmet"),
+        ("फर्जी लकी ड्रॉ", "lucky"),
+        ("फर्जी लकी ड्रॉ", "draw"),
     ],
 )
 def test_a_loanword_is_indexed_in_english_too(text, typed):
@@ -944,6 +947,26 @@ def test_a_query_written_as_a_sentence_finds_its_note(browser, served, query, fi
     fillers = {"me", "hui", "kab", "se", "kaise", "में", "हुई", "कैसे", "तो", "क्या"}
     named = {w.strip() for line in lacks for w in line.split(":")[-1].split(",")}
     assert not named & fillers, lacks
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "only"),
+    [
+        # durga's skeleton durg began दुर्घटना's durghatn: accident notes first
+        ("durga", {"deendayal-nagar-navratri-dussehra-shanti-samiti"}),
+        # गुम (lost) began गुमशुदा (missing): the missing girl second
+        ("गुम", {"audyogik-kshetra-gum-mobile-lautaye"}),
+    ],
+)
+def test_a_short_word_or_a_skeleton_begins_no_compound(browser, served, query, only):
+    page = open_search(browser, served, query)
+    try:
+        show_all(page)
+        found = [r["slug"] for r in results(page)]
+    finally:
+        page.context.close()
+    assert set(found) == only, found
 
 
 @pytest.mark.browser

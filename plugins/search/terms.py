@@ -54,6 +54,8 @@ SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("qu", "kw"),
     # ow before a consonant is the au of chowk (chauk, chouk).
     ("ow(?![aeiou])", "o"),
+    # wh is typed w as often (whatsapp, watsapp, wattsapp).
+    ("wh", "w"),
     ("w", "v"),
     ("z", "j"),
     ("q", "k"),

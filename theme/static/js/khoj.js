@@ -185,6 +185,9 @@ function foundWords(data) {
 // ईद not of इंदौर, nor चोरी of चौराहा); a shorter rest is an ending or
 // another word (chor, chorha), and a word shorter than this begins too many.
 const COMPOUND_REST = 3;
+// A Devanagari word shorter than this (in code points) begins no compound
+// (गुम is not गुमशुदा: a lost thing, a missing person).
+const COMPOUND_START = 4;
 const LETTER = /^[\u0904-\u0939\u0958-\u0961\u0972-\u097fa-z0-9]/u;
 const begins = (word, start) => start.length >= COMPOUND_REST
   && word.startsWith(start) && word.length - start.length >= COMPOUND_REST
@@ -192,10 +195,10 @@ const begins = (word, start) => start.length >= COMPOUND_REST
 
 // The places (in `query`, split at spaces) of the words the result `data`
 // does not hold. A word must be one of the note's words (folded as above),
-// or begin a compound. A Latin word (a skeleton) as short as the shortest
-// skeleton, too loose for that, must be one of them, or the word as typed
-// must be one or begin a compound (bike's skeleton bik is not बिक्री's
-// bikri, dowry's dor not दौरान's doran; doda begins डोडाचूरा's dodachura).
+// or begin a compound. A Latin word (a skeleton) begins a compound only as
+// typed, the skeleton being too loose for that (bike's skeleton bik is not
+// बिक्री's bikri, dowry's dor not दौरान's doran, durga's durg not
+// दुर्घटना's durghatn; doda begins डोडाचूरा's dodachura).
 export function absentTerms(data, query) {
   const { single, latin, joined, whole } = foundWords(data);
   const terms = query.split(' ');
@@ -204,13 +207,10 @@ export function absentTerms(data, query) {
     if (single.has(want) || joined().has(want)) return false;
     if (isDevanagari(want)) {
       const start = spelled(terms[i]);
-      return !whole().some((w) => begins(w, start));
+      return start.length < COMPOUND_START || !whole().some((w) => begins(w, start));
     }
-    const short = /^[a-z0-9]+$/.test(want) && want.length <= rules.latin_min;
-    const typed = (typedAs.get(want) || []).filter((w) => w.length > want.length);
-    return !(short
-      ? latin.some((w) => typed.some((k) => w === k || begins(w, k)))
-      : latin.some((w) => begins(w, want)));
+    const typed = typedAs.get(want) || [want];
+    return !latin.some((w) => typed.some((k) => w === k || begins(w, k)));
   });
 }
 
