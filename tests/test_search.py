@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import unicodedata
 from hashlib import sha256
 from pathlib import Path
@@ -18,7 +19,15 @@ from urllib.parse import quote, urlparse
 
 import pytest
 from pelican.settings import read_settings
-from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
+from support import (
+    ROOT,
+    SETTINGS,
+    build_site,
+    new_content,
+    note_text,
+    read_html,
+    search_script_path,
+)
 
 from plugins.core.errors import ContentError
 from plugins.search import search as search_plugin
@@ -45,11 +54,18 @@ UNSEEN_QUERIES_2 = ROOT / "tests" / "data" / "search_queries_unseen2.tsv"
 # own (खोया for गुम, bike for मोटरसाइकिल, liquor for शराब).
 UNSEEN_QUERIES_3 = ROOT / "tests" / "data" / "search_queries_unseen3.tsv"
 # Written after the synonym table, before any of it was run: the table's
-# measure on queries it was not made from. Recall 0.830 when written: held
-# there, a floor against regression (synonyms no group has yet: scooty, two
-# wheeler, pickpocket, afeem, self defence; see the README).
+# measure on queries it was not made from. Recall 0.830 when written, 0.929
+# since (two-wheeler and pickpocket groups, dewali, whole-word matching):
+# held there, a floor against regression, not the target (afeem, self
+# defence and gram suraksha samiti name what no note says; see the README).
 UNSEEN_QUERIES_4 = ROOT / "tests" / "data" / "search_queries_unseen4.tsv"
-UNSEEN_4_FLOOR = 0.83
+UNSEEN_4_FLOOR = 0.92
+# Written from the notes before the whole-word check, the split synonym
+# groups and the two-index layout, and committed before any of it was run:
+# recall 0.985 when first run, the same as on the code it was written on;
+# held to the same 0.90.
+UNSEEN_QUERIES_5 = ROOT / "tests" / "data" / "search_queries_unseen5.tsv"
+UNSEEN_5_FLOOR = 0.90
 RECALL_AT_5_MIN = 0.90
 BILPANK = "bilpank-gram-nagar-raksha-samiti-baithak"
 JAORA_CHORI = "jaora-chori-ki-motorcycle-baramad"
@@ -85,6 +101,7 @@ def query_rows(path: Path = QUERIES) -> list[tuple[str, str, list[str]]]:
         ("deepawali", "dipavli"),
         ("dashahara", "dashahra", "dashhara"),  # a dropped a joins s and h
         ("thana", "thane", "thanon", "thaana"),
+        ("whatsapp", "watsapp", "wattsapp"),
     ],
 )
 def test_spelling_variants_share_a_skeleton(variants):
@@ -121,6 +138,8 @@ def test_a_flap_is_indexed_read_as_r_too():
         ("12 नवम्बर", "november"),  # in another spelling than the list's
         ("ट्रॉलियों पर", "trolley"),  # a plural
         ("हेलमेटों की जांच", "helmet"),
+        ("फर्जी लकी ड्रॉ", "lucky"),
+        ("फर्जी लकी ड्रॉ", "draw"),
     ],
 )
 def test_a_loanword_is_indexed_in_english_too(text, typed):
@@ -140,10 +159,13 @@ def test_the_loanword_list_holds_only_loanwords(tmp_path):
 @pytest.mark.parametrize(
     ("text", "typed"),
     [
-        ("गुम मोबाइल", ["खोया", "लापता", "missing"]),
+        ("गुम मोबाइल", ["खोया", "lost"]),
+        ("गुमशुदा बालिका", ["लापता", "missing"]),
         ("सड़क दुर्घटनाओं में", ["हादसा", "accident"]),  # an oblique plural
         ("पटाखों की दुकानें", ["पटाखे", "crackers"]),
-        ("चोरी की 6 मोटरसाइकिलें", ["बाइक", "दुपहिया", "bike", "theft"]),
+        ("चोरी की 6 मोटरसाइकिलें", ["बाइक", "bike", "theft"]),
+        ("दोपहिया वाहन", ["स्कूटी", "scooty", skeleton("twowheeler")]),
+        ("जेबकतरे सक्रिय", ["pickpocket", skeleton("pocketmaar")]),
         ("दीपावली", ["दिवाली", "diwali"]),
         ("दशहरा पर्व", [skeleton("dussera"), skeleton("dasehra")]),
         ("साइबर ठगी", ["सायबर", "fraud"]),
@@ -159,6 +181,25 @@ def test_a_word_of_no_group_carries_no_synonym():
     for word in ("बिलपांक", "थानेदार", "मोहल्लों", "अवैध", "सोनेरा"):
         assert synonyms_of(word) == (), word
     assert "missing" not in search_terms(["गुमटी हटाई"]).split()
+
+
+@pytest.mark.parametrize(
+    ("text", "other_sense"),
+    [
+        # a lost phone is no missing person, nor are stolen goods (गायब)
+        ("गुम मोबाइल", ["missing", "लापता", "गुमशुदा"]),
+        ("गुमशुदा बालक", ["lost", "खोया", "गुम"]),
+        ("जेवर व नकदी गायब", ["missing", "lost", "लापता", "खोया"]),
+        # सोने is also "to sleep"; station every note's थाना
+        ("रात में सोने वाले", ["gold"]),
+        ("थाना परिसर में", ["station"]),
+        # a motorcycle is a two-wheeler, not every two-wheeler a motorcycle
+        ("दोपहिया वाहन", ["bike", "motorcycle", "बाइक"]),
+    ],
+)
+def test_a_synonym_group_holds_one_sense_only(text, other_sense):
+    terms = set(search_terms([text]).split())
+    assert not terms & set(other_sense), terms & set(other_sense)
 
 
 def test_the_synonym_table_keeps_each_form_in_one_group():
@@ -302,10 +343,9 @@ def served(indexed):
 
 
 def search_script(output: Path) -> str:
-    """The search page's script as the page loads it (a fingerprinted name,
-    in the page's own check for old browsers)."""
-    check = read_html(output / "khoj" / "index.html").find("script").get_text()
-    return re.search(r"script\.src = '([^']+)'", check).group(1)
+    """The search page's script as the page loads it (support.search_script_path
+    on the built search page)."""
+    return search_script_path((output / "khoj" / "index.html").read_text("utf-8"))
 
 
 def test_the_index_is_made_in_production_builds_only(monkeypatch, html_pages):
@@ -333,8 +373,8 @@ def test_only_note_pages_are_marked_for_the_index(indexed_pages):
 
 
 def test_the_index_holds_every_note_page_and_nothing_else(indexed, indexed_pages):
-    years = json.loads((indexed / "pagefind" / "shards.json").read_text())["years"]
-    assert years == ["2026"]  # the sample's notes are all of 2026
+    # the sample's notes are all of 2026: one index, no older years
+    assert shards_listed(indexed) == [("2026", ["2026"])]
     entry = json.loads((indexed / "pagefind/2026/pagefind-entry.json").read_text())
     notes = sum(1 for p in indexed_pages if p.count("/") == 3 and p[:4].isdigit())
     assert entry["languages"]["hi"]["page_count"] == notes
@@ -430,8 +470,7 @@ def test_the_index_can_be_one_index_of_every_note(tmp_path):
     build_site(content, output, SEARCH={"index": True, "split_by_year": False})
     run = search_plugin.LAST_RUN[-1]
     assert (run.shards, run.made) == (("all",), ("all",))
-    listed = json.loads((output / "pagefind" / "shards.json").read_text())
-    assert listed == {"years": ["all"]}
+    assert shards_listed(output) == [("all", ["2026", "2025", "2024"])]
     entry = json.loads((output / "pagefind/all/pagefind-entry.json").read_text())
     assert entry["languages"]["hi"]["page_count"] == 5  # not the withdrawn one
 
@@ -496,12 +535,18 @@ def year_notes() -> dict[str, str]:
     return notes
 
 
-def test_the_index_is_one_per_year_and_a_change_makes_only_its_year_again(
+def shards_listed(output: Path) -> list[tuple[str, list[str]]]:
+    listed = json.loads((output / "pagefind" / "shards.json").read_text())
+    return [(s["name"], s["years"]) for s in listed["shards"]]
+
+
+def test_the_index_is_the_newest_year_and_the_older_ones_a_change_makes_its_part(
     tmp_path,
 ):
     """Pagefind reads every page it indexes: with one index, a new note made
     the index of every note again (2.5 times plain Pelican's rebuild at
-    10,000 notes)."""
+    10,000 notes); with one index a year, a first query fetched a large index
+    part from every year (पुलिस: 2,311 KB against 672 at 10,000 notes)."""
     content = new_content(tmp_path, year_notes())
     output = tmp_path / "output"
     search_plugin.LAST_RUN.clear()
@@ -520,23 +565,67 @@ def test_the_index_is_one_per_year_and_a_change_makes_only_its_year_again(
     runs = search_plugin.LAST_RUN
     # a year whose only note is withdrawn has no index: Pagefind would have
     # indexed its whole page, as no page of that year is marked
-    assert [r.shards for r in runs] == [("2026", "2025", "2024")] * 4
-    assert [r.made for r in runs] == [
-        ("2026", "2025", "2024"),
-        (),
-        ("2025",),
-        ("2026",),
-    ]
-    listed = json.loads((output / "pagefind" / "shards.json").read_text())
-    assert listed == {"years": ["2026", "2025", "2024"]}
-    for year in ("2026", "2025", "2024"):
-        assert (output / "pagefind" / year / "pagefind-entry.json").is_file()
-    assert not (output / "pagefind" / "2023").exists()
-    assert sorted(p.name for p in (tmp_path / "cache" / "search").iterdir()) == [
-        "2024",
-        "2025",
+    assert [r.shards for r in runs] == [("2026", "older")] * 4
+    assert [r.made for r in runs] == [("2026", "older"), (), ("older",), ("2026",)]
+    assert shards_listed(output) == [("2026", ["2026"]), ("older", ["2025", "2024"])]
+    for name in ("2026", "older"):
+        assert (output / "pagefind" / name / "pagefind-entry.json").is_file()
+    entry = json.loads((output / "pagefind/older/pagefind-entry.json").read_text())
+    assert entry["languages"]["hi"]["page_count"] == 4  # 2025 and 2024, not 2023
+    assert sorted(p.name for p in (output / "pagefind").iterdir()) == [
         "2026",
+        "older",
+        "pagefind.js",
+        "shards.json",
     ]
+    assert sorted(p.name for p in (tmp_path / "cache" / "search").iterdir()) == [
+        "2026",
+        "older",
+    ]
+
+
+def remove_year(content: Path, year: str) -> None:
+    shutil.rmtree(content / "notes" / year)
+
+
+@pytest.mark.browser
+def test_deleting_every_note_of_a_year_keeps_the_index_and_its_list_right(
+    browser, tmp_path
+):
+    """An older year's notes all deleted: the older index is made again
+    without them; the newest year's: the year before becomes the newest,
+    and its notes leave the older index."""
+    content = new_content(tmp_path, year_notes())
+    output = tmp_path / "output"
+    cache = tmp_path / "cache" / "search"
+    search_plugin.LAST_RUN.clear()
+    build_site(content, output, **INDEX_ON)
+    remove_year(content, "2024")
+    build_site(content, output, **INDEX_ON)
+    assert search_plugin.LAST_RUN[-1].made == ("older",)
+    assert shards_listed(output) == [("2026", ["2026"]), ("older", ["2025"])]
+    entry = json.loads((output / "pagefind/older/pagefind-entry.json").read_text())
+    assert entry["languages"]["hi"]["page_count"] == 2
+    assert len(list((cache / "older").iterdir())) == 1  # the old bundle dropped
+    remove_year(content, "2026")
+    build_site(content, output, **INDEX_ON)
+    run = search_plugin.LAST_RUN[-1]
+    assert (run.shards, run.made) == (("2025",), ("2025",))
+    assert shards_listed(output) == [("2025", ["2025"])]
+    assert sorted(p.name for p in (output / "pagefind").iterdir()) == [
+        "2025",
+        "pagefind.js",
+        "shards.json",
+    ]
+    assert sorted(p.name for p in cache.iterdir()) == ["2025"]
+    with serving(output) as base:
+        page = open_search(browser, base, "मोटरसाइकिल चोरी")
+        try:
+            found = [r["slug"] for r in results(page)]
+            status = page.inner_text("#khoj-status")
+        finally:
+            page.context.close()
+    assert found == ["chori-2025"] and status.startswith("मिली खबरें")
 
 
 def test_the_index_can_be_left_out(tmp_path):
@@ -679,7 +768,11 @@ def test_a_filter_value_the_form_does_not_offer_is_left_out(browser, served):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("query", ["हत्या", "बाढ़", "qqqq", "kidnapping", "dowry"])
+@pytest.mark.parametrize(
+    # ईद (Eid) found इंदौर: the anusvara dropped, then the beginning matched
+    "query",
+    ["हत्या", "बाढ़", "qqqq", "kidnapping", "dowry", "ईद"],
+)
 def test_a_word_no_note_has_finds_nothing_and_says_so(browser, served, query):
     """हत्या found 7 notes (Pagefind took होती for it once vowel signs were
     dropped), qqqq 20 (its skeleton was k), kidnapping 10 (ki), dowry 5 (its
@@ -824,6 +917,56 @@ def test_one_unknown_word_falls_back_to_notes_with_all_the_others(
     assert "मिली खबरें" not in status
     assert "एक को छोड़ बाकी सभी शब्दों वाली खबरें:" in status
     assert all("इस खबर में नहीं: zxcvb" in text for text in lacks), lacks
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("bilpank thane me baithak hui", BILPANK),
+        ("बिलपांक थाने में बैठक हुई", BILPANK),
+        ("alot me sharab kab pakdi", ALOT),
+        ("namli me cyber thagi se kaise bache", "namli-cyber-thagi-se-bachav-jagrukta"),
+        ("ताल में चोरी कैसे हुई", "tal-soone-makan-chori-khulasa"),
+        ("मोबाइल गुम हो गया तो क्या करें", "audyogik-kshetra-gum-mobile-lautaye"),
+    ],
+)
+def test_a_query_written_as_a_sentence_finds_its_note(browser, served, query, first):
+    """Filler words (me, kab, kaise, कैसे, तो, क्या) are in no note's words
+    as typed: two of them emptied the search, one sent it to the all-but-one
+    list."""
+    page = open_search(browser, served, query)
+    try:
+        found = [r["slug"] for r in results(page)]
+        lacks = page.eval_on_selector_all(
+            ".khoj-lacks", "els => els.map(e => e.textContent)"
+        )
+    finally:
+        page.context.close()
+    assert found[:1] == [first], found
+    fillers = {"me", "hui", "kab", "se", "kaise", "में", "हुई", "कैसे", "तो", "क्या"}
+    named = {w.strip() for line in lacks for w in line.split(":")[-1].split(",")}
+    assert not named & fillers, lacks
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "only"),
+    [
+        # durga's skeleton durg began दुर्घटना's durghatn: accident notes first
+        ("durga", {"deendayal-nagar-navratri-dussehra-shanti-samiti"}),
+        # गुम (lost) began गुमशुदा (missing): the missing girl second
+        ("गुम", {"audyogik-kshetra-gum-mobile-lautaye"}),
+    ],
+)
+def test_a_short_word_or_a_skeleton_begins_no_compound(browser, served, query, only):
+    page = open_search(browser, served, query)
+    try:
+        show_all(page)
+        found = [r["slug"] for r in results(page)]
+    finally:
+        page.context.close()
+    assert set(found) == only, found
 
 
 @pytest.mark.browser
@@ -1059,8 +1202,9 @@ def test_without_javascript_no_form_only_the_listings(browser, served):
         (UNSEEN_QUERIES_2, RECALL_AT_5_MIN),
         (UNSEEN_QUERIES_3, RECALL_AT_5_MIN),
         (UNSEEN_QUERIES_4, UNSEEN_4_FLOOR),
+        (UNSEEN_QUERIES_5, UNSEEN_5_FLOOR),
     ],
-    ids=["checked-in", "unseen", "unseen-2", "unseen-3", "unseen-4"],
+    ids=["checked-in", "unseen", "unseen-2", "unseen-3", "unseen-4", "unseen-5"],
 )
 def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
     rows = query_rows(path)
@@ -1120,7 +1264,14 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
 
 @pytest.mark.parametrize(
     "path",
-    [QUERIES, UNSEEN_QUERIES, UNSEEN_QUERIES_2, UNSEEN_QUERIES_3, UNSEEN_QUERIES_4],
+    [
+        QUERIES,
+        UNSEEN_QUERIES,
+        UNSEEN_QUERIES_2,
+        UNSEEN_QUERIES_3,
+        UNSEEN_QUERIES_4,
+        UNSEEN_QUERIES_5,
+    ],
     ids=lambda p: p.name,
 )
 def test_query_list_names_real_notes(path):
@@ -1164,12 +1315,13 @@ def test_hidden_and_withdrawn_notes_are_never_indexed(tmp_path):
     assert marked == {"khula": True, "chhipa": False, "vapas": False}
 
 
-# ------------------------------------------------------------ yearly indexes
+# ------------------------------------------------- newest year and older years
 
 
 @pytest.fixture(scope="module")
 def years_site(tmp_path_factory):
-    """Notes of 2024, 2025 and 2026, one index a year; a withdrawn 2023 note."""
+    """Notes of 2024, 2025 and 2026 (2026 indexed apart from the older
+    years) and a withdrawn 2023 note."""
     tmp = tmp_path_factory.mktemp("years")
     output = tmp / "output"
     build_site(new_content(tmp, year_notes()), output, **INDEX_ON)
@@ -1193,13 +1345,16 @@ def test_a_search_finds_notes_of_every_year_once_and_loads_pagefind_once(
     assert [p for p in requested if p.endswith(".js")].count(
         "/pagefind/pagefind.js"
     ) == 1
-    for year in ("2024", "2025", "2026"):
-        assert f"/pagefind/{year}/pagefind-entry.json" in requested
+    entries = [p for p in requested if p.endswith("pagefind-entry.json")]
+    assert entries == [
+        "/pagefind/2026/pagefind-entry.json",
+        "/pagefind/older/pagefind-entry.json",
+    ]
     assert not any("/2023/" in p for p in requested)
 
 
 @pytest.mark.browser
-def test_newest_first_orders_notes_across_the_yearly_indexes(browser, years_site):
+def test_newest_first_orders_notes_across_the_indexes(browser, years_site):
     page = open_search(browser, years_site, "चोरी", kram="naye")
     try:
         found = [r["slug"] for r in results(page)]
@@ -1209,26 +1364,236 @@ def test_newest_first_orders_notes_across_the_yearly_indexes(browser, years_site
 
 
 @pytest.mark.browser
-def test_a_year_filter_loads_only_that_years_index(browser, years_site):
-    page = open_search(browser, years_site, "मोटरसाइकिल", varsh="2025")
+@pytest.mark.parametrize(
+    ("year", "index", "slug", "order"),
+    [
+        ("2025", "older", "chori-2025", {}),
+        ("2026", "2026", "chori-2026", {}),
+        # newest first searches year by year: only the year chosen
+        ("2024", "older", "chori-2024", {"kram": "naye"}),
+    ],
+)
+def test_a_year_filter_loads_only_the_index_holding_it(
+    browser, years_site, year, index, slug, order
+):
+    page = open_search(browser, years_site, "मोटरसाइकिल", varsh=year, **order)
     try:
         found = [r["slug"] for r in results(page)]
         requested = [urlparse(u).path for u in page.requested]
     finally:
         page.context.close()
-    assert found == ["chori-2025"]
-    indexes = {p.split("/")[2] for p in requested if p.startswith("/pagefind/20")}
-    assert indexes == {"2025"}
+    assert found == [slug]
+    indexes = {
+        p.split("/")[2]
+        for p in requested
+        if p.startswith("/pagefind/") and p.count("/") > 2
+    }
+    assert indexes == {index}
 
 
 @pytest.mark.browser
-def test_a_station_filter_narrows_across_the_yearly_indexes(browser, years_site):
+def test_a_station_filter_narrows_across_the_indexes(browser, years_site):
     page = open_search(browser, years_site, "चोरी", thana="ताल")
     try:
         found = [r["slug"] for r in results(page)]
     finally:
         page.context.close()
     assert found == ["chori-2025"]
+
+
+def decade_notes() -> dict[str, str]:
+    """Notes over ten years (2017-2026): two that hold मोटरसाइकिल and चोरी
+    (2018, the words often; 2021, once), newer ones with मोटरसाइकिल and
+    चौराहा only (Pagefind drops the vowel signs: चौराहा begins like चोरी),
+    and one with चोरी only."""
+    notes = {}
+    loose = ("2019", "2020", "2022", "2023", "2024", "2025", "2026", "2026")
+    for i, year in enumerate(loose):
+        slug = f"chauraha-{year}-{i}"
+        notes[f"{year}/06/{slug}.md"] = note_text(
+            title="चौराहे पर मोटरसाइकिल चालकों की जांच",
+            date=f"{year}-06-{10 + i} 10:00",
+            slug=slug,
+            tags="हेलमेट",
+            summary="दो बत्ती चौराहा पर मोटरसाइकिल चालकों की जांच की गई।",
+            body="यातायात पुलिस ने चौराहा पर मोटरसाइकिल चालकों को समझाइश दी।",
+        )
+    notes["2018/04/chori-2018.md"] = note_text(
+        title="जावरा में मोटरसाइकिल चोरी, चोरी की मोटरसाइकिलें बरामद",
+        date="2018-04-02 10:00",
+        thana="जावरा शहर",
+        slug="chori-2018",
+        tags="वाहन चोरी",
+        summary="मोटरसाइकिल चोरी का खुलासा।",
+        body="पुलिस ने मोटरसाइकिल चोरी करने वाले आरोपी से चोरी की मोटरसाइकिल बरामद की।",
+    )
+    notes["2021/08/chori-2021.md"] = note_text(
+        title="ताल में मोटरसाइकिल चोरी का मामला दर्ज",
+        date="2021-08-03 10:00",
+        thana="ताल",
+        slug="chori-2021",
+        tags="प्रकरण",
+        summary="एक प्रकरण दर्ज।",
+        body="ताल पुलिस ने प्रकरण दर्ज किया।",
+    )
+    notes["2017/02/dukan-2017.md"] = note_text(
+        title="आलोट में दुकान में चोरी",
+        date="2017-02-05 10:00",
+        thana="आलोट",
+        slug="dukan-2017",
+        tags="प्रकरण",
+        summary="दुकान में चोरी।",
+        body="आलोट पुलिस ने दुकान में हुई चोरी का प्रकरण दर्ज किया।",
+    )
+    return notes
+
+
+@pytest.fixture(scope="module")
+def decade_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("decade")
+    output = tmp / "output"
+    build_site(new_content(tmp, decade_notes()), output, **INDEX_ON)
+    with serving(output) as base:
+        yield base
+
+
+def listed(page) -> tuple[list[str], str, str | None, list[str]]:
+    """The slugs listed, the status, data-partial and each item's text."""
+    return (
+        [r["slug"] for r in results(page)],
+        page.inner_text("#khoj-status"),
+        page.get_attribute("#khoj", "data-partial"),
+        page.eval_on_selector_all(
+            "#khoj-results li", "els => els.map(li => li.innerText)"
+        ),
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["मोटरसाइकिल चोरी", "motorcycle chori", "bike chori"])
+def test_newest_first_finds_the_notes_holding_every_word_wherever_they_rank(
+    browser, decade_site, query
+):
+    """Newest first decided from its first five results, the newest notes,
+    which only begin like the query's words: it said no note held them all
+    and listed the notes with all words but one by score."""
+    page = open_search(browser, decade_site, query, kram="naye")
+    try:
+        found, status, partial, _ = listed(page)
+    finally:
+        page.context.close()
+    assert found == ["chori-2021", "chori-2018"], found
+    assert status.startswith("मिली खबरें") and not partial
+
+
+@pytest.mark.browser
+def test_best_match_lists_the_same_notes_as_newest_first(browser, decade_site):
+    page = open_search(browser, decade_site, "मोटरसाइकिल चोरी")
+    try:
+        found, status, partial, _ = listed(page)
+        assert status.startswith("मिली खबरें")
+    finally:
+        page.context.close()
+    assert found == ["chori-2018", "chori-2021"], found  # by score
+    assert not partial
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kram", ["naye", ""])
+def test_the_all_but_one_list_keeps_the_order_chosen(browser, decade_site, kram):
+    """The list of notes with all words but one was ranked by score even
+    when newest first was chosen."""
+    page = open_search(browser, decade_site, "मोटरसाइकिल चोरी zxcvb", kram=kram)
+    try:
+        found, status, partial, texts = listed(page)
+    finally:
+        page.context.close()
+    assert status.startswith("किसी खबर में ये सभी शब्द नहीं मिले")
+    expected = ["chori-2021", "chori-2018"] if kram else ["chori-2018", "chori-2021"]
+    assert found == expected and partial
+    assert all("इस खबर में नहीं: zxcvb" in t for t in texts), texts
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["चोरी", "chori", "मोटरसायकल चोरी"])
+def test_a_word_is_matched_whole_not_by_its_beginning(browser, served, query):
+    """चोरी (folded चोर) began चौराहा (चोराह): the helmet drive, a traffic
+    note, was listed among the thefts."""
+    page = open_search(browser, served, query)
+    try:
+        show_all(page)
+        found, _, _, _ = listed(page)
+    finally:
+        page.context.close()
+    assert JAORA_CHORI in found
+    assert "yatayat-helmet-checking-abhiyan" not in found, found
+
+
+def sense_notes() -> dict[str, str]:
+    """Notes whose words a too broad synonym group joined: a lost phone, a
+    missing boy, stolen jewellery (गायब), a night patrol (सोने: to sleep),
+    a meeting at a थाना, the railway station, a country-made pistol and
+    country liquor (देशी)."""
+    notes = {
+        "phone": ("गुम मोबाइल लौटाए", "पुलिस ने गुम मोबाइल खोजकर मालिकों को लौटाए।"),
+        "balak": ("गुमशुदा बालक दस्तयाब", "चार दिन से लापता बालक परिजनों को सौंपा।"),
+        "jevar": ("सूने मकान से जेवर गायब", "अलमारी से जेवर व नकदी गायब मिले।"),
+        "gasht": ("रात्रि गश्त में समझाइश", "रात में सड़क किनारे सोने वाले लोगों को समझाया।"),
+        "baithak": ("थाना परिसर में बैठक", "थाना परिसर में व्यापारियों की बैठक हुई।"),
+        "railway": ("रेलवे स्टेशन पर जांच", "रेलवे स्टेशन पर यात्रियों के सामान की जांच की गई।"),
+        "katta": ("देशी कट्टा बरामद", "आरोपी से एक देशी कट्टा और दो कारतूस बरामद।"),
+        "sharab": ("देशी शराब जब्त", "आरोपी से बीस पेटी देशी शराब जब्त की गई।"),
+    }
+    return {
+        f"2026/10/{slug}.md": note_text(
+            title=title,
+            slug=slug,
+            tags="प्रकरण",
+            summary=body,
+            body=body,
+            date=f"2026-10-{10 + i:02d} 10:00",
+        )
+        for i, (slug, (title, body)) in enumerate(notes.items())
+    }
+
+
+@pytest.fixture(scope="module")
+def sense_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("senses")
+    output = tmp / "output"
+    build_site(new_content(tmp, sense_notes()), output, **INDEX_ON)
+    with serving(output) as base:
+        yield base
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "first", "never"),
+    [
+        ("missing", "balak", {"phone", "jevar"}),
+        ("गुमशुदा", "balak", {"phone", "jevar"}),
+        ("lost", "phone", {"balak", "jevar"}),
+        ("खोया मोबाइल", "phone", {"balak"}),
+        ("station", "railway", {"baithak"}),
+        ("gold", None, {"gasht"}),
+        ("desi katta", "katta", {"sharab"}),
+        ("desi sharab", "sharab", {"katta"}),
+    ],
+)
+def test_a_query_in_one_sense_does_not_list_notes_of_another(
+    browser, sense_site, query, first, never
+):
+    """missing listed a lost phone before the missing girl and the stolen
+    jewellery third; station listed every note with थाना; gold a note on
+    people sleeping (सोने)."""
+    page = open_search(browser, sense_site, query)
+    try:
+        found = [r["slug"] for r in results(page)]
+    finally:
+        page.context.close()
+    if first:
+        assert found[:1] == [first], found
+    assert not set(found) & never, found
 
 
 # ------------------------------------------------- digits and zero-width joins

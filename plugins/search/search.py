@@ -8,13 +8,19 @@ binary shipped by the `pagefind[bin]` package indexes the note pages into
 <output>/pagefind/, which only the search page (/khoj/) loads.
 
 Pagefind cannot add one page to an index; it always reads every page it
-indexes. So the index is split by year: one Pagefind index per year of note
-pages (<output>/pagefind/<year>/), each kept in a cache folder under a hash
-of that year's note pages' bytes and the Pagefind version. A build indexes
-again only the years in which a note page changed (a new note: its year) and
-links the kept index of every other year. The search page loads the newest
-year's index and merges the others into it (Pagefind's mergeIndex), or only
-the year a reader filters by; <output>/pagefind/shards.json lists the years.
+indexes. So the index is made in two parts: the newest year's note pages
+(<output>/pagefind/<year>/) and the note pages of every older year
+(<output>/pagefind/older/), each kept in a cache folder under a hash of its
+note pages' bytes and the Pagefind version. A new note (the newest year)
+makes only the newest year's index again; an edited older note makes the
+older years' index again; a note of a new year makes both once. The search
+page loads both and merges them (Pagefind's mergeIndex), or only the part
+holding the year a reader filters by. Two parts, not one a year: a word in
+almost every note costs a first query one large index part per index
+(Pagefind's part does not shrink with its index), so five yearly indexes
+cost a first query about three times the bytes of one.
+<output>/pagefind/shards.json lists the parts, newest first, with the years
+each holds.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from plugins.press_notes.model import plain_text
 
 from .terms import (
     DEVANAGARI_QUERY_RULES,
+    QUERY_FILLERS,
     SKELETON_MIN,
     SKELETON_RULES,
     SPELLING_RULES,
@@ -56,13 +63,16 @@ DEFAULTS = {
     "bundle": "pagefind",
     # Kept bundles, relative to the folder that holds PATH.
     "cache": "cache/search",
-    # One index a year (a new note makes only its year's index again), or
-    # one index of every note ("all"): a first query then fetches one index
-    # part per word instead of one per year (see the README, Search).
+    # Two indexes, the newest year's and the older years' (a new note makes
+    # only the newest year's again), or one index of every note ("all"): a
+    # first query then fetches one index part per word instead of two, and a
+    # new note makes the whole index again (see the README, Search).
     "split_by_year": True,
 }
 # The name of the one index when the index is not split by year.
 WHOLE = "all"
+# The name of the index of every year but the newest.
+OLDER = "older"
 # Pagefind's own search UIs: the search page has its own (khoj.js).
 UNUSED_FILES = (
     "pagefind-ui.js",
@@ -75,7 +85,7 @@ UNUSED_FILES = (
 )
 # Note pages: YYYY/MM/<slug>/index.html (the URL scheme in pelicanconf.py).
 NOTE_GLOB = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"
-# The years the search page loads an index for, newest first.
+# The indexes the search page loads, newest first, with their years.
 SHARDS_FILE = "shards.json"
 # Only pages carrying this attribute are indexed; were no page of a year to
 # carry it (every note of the year withdrawn), Pagefind would index whole
@@ -94,9 +104,9 @@ class IndexRun:
     pages: int
     seconds: float
     reused: bool
-    # The years indexed again in this run (the others' kept index linked).
+    # The indexes made again in this run (the others' kept index linked).
     made: tuple[str, ...] = ()
-    # The years with an index.
+    # The indexes, newest first (a year, OLDER or WHOLE).
     shards: tuple[str, ...] = ()
 
 
@@ -137,23 +147,49 @@ def pages_by_year(output: Path, pages: list[Path]) -> dict[str, list[Path]]:
     return years
 
 
-def index_key(output: Path, pages: list[Path], version: str) -> tuple[str, bool]:
-    """A hash of the Pagefind version and every page's path and bytes, and
-    whether any page is marked for the index.
-    """
+def index_key(output: Path, pages: list[Path], version: str) -> str:
+    """A hash of the Pagefind version and every page's path and bytes."""
     h = hashlib.sha256(version.encode())
-    marked = False
     for page in pages:
-        data = page.read_bytes()
-        marked = marked or MARKED.search(data) is not None
         h.update(page.relative_to(output).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(data).digest())
-    return h.hexdigest()[:32], marked
+        h.update(hashlib.sha256(page.read_bytes()).digest())
+    return h.hexdigest()[:32]
 
 
-def year_glob(year: str) -> str:
-    """The note pages of one year (NOTE_GLOB for the whole index)."""
-    return NOTE_GLOB if year == WHOLE else f"{year}/{NOTE_GLOB.split('/', 1)[1]}"
+def marked_years(years: dict[str, list[Path]]) -> list[str]:
+    """The years, newest first, with a page marked for the index: a year whose
+    every note is withdrawn or hidden has none, and Pagefind, given no marked
+    page, would index its whole pages.
+    """
+    return sorted(
+        (
+            y
+            for y, pages in years.items()
+            if any(MARKED.search(p.read_bytes()) for p in pages)
+        ),
+        reverse=True,
+    )
+
+
+def index_groups(years: list[str], split: bool) -> list[tuple[str, list[str]]]:
+    """The indexes to make, newest first, each with the years it holds
+    (newest first): split, the newest year alone and every older year in
+    OLDER; else every year in WHOLE.
+    """
+    parts = (
+        [(years[0], years[:1]), (OLDER, years[1:])]
+        if split and years
+        else [(WHOLE, years)]
+    )
+    return [(name, held) for name, held in parts if held]
+
+
+def index_glob(name: str, years: list[str]) -> str:
+    """The note pages of the index `name` holding `years`, as a Pagefind glob."""
+    if name == WHOLE:
+        return NOTE_GLOB
+    chosen = years[0] if len(years) == 1 else "{" + ",".join(years) + "}"
+    return f"{chosen}/{NOTE_GLOB.split('/', 1)[1]}"
 
 
 def pagefind_command(
@@ -217,17 +253,17 @@ def forget_others(cache: Path, keep: set[str]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def year_index(
-    executable: Path, output: Path, cache: Path, year: str, key: str
+def kept_index(
+    executable: Path, output: Path, cache: Path, name: str, glob: str, key: str
 ) -> tuple[Path, bool]:
-    """The kept index of one year under `key`, made now if there is none;
-    and whether it was made.
+    """The kept index `name` under `key`, made now (of the pages `glob`
+    matches) if there is none; and whether it was made.
     """
-    kept = cache / year / key
+    kept = cache / name / key
     if (kept / "pagefind.js").is_file():
         return kept, False
-    make_bundle(executable, output, kept, year_glob(year))
-    forget_others(cache / year, {key})
+    make_bundle(executable, output, kept, glob)
+    forget_others(cache / name, {key})
     return kept, True
 
 
@@ -241,23 +277,23 @@ def build_index(settings: dict, output: Path) -> IndexRun:
     bundle = output / conf["bundle"]
     shutil.rmtree(bundle, ignore_errors=True)
     shards: dict[str, Path] = {}
+    listed: list[dict] = []
     made: list[str] = []
-    groups = pages_by_year(output, pages) if conf["split_by_year"] else {WHOLE: pages}
-    for year, year_pages in sorted(groups.items(), reverse=True):
-        key, marked = index_key(output, year_pages, version)
-        if not marked:
-            continue
-        shards[year], fresh = year_index(executable, output, cache, year, key)
+    by_year = pages_by_year(output, pages)
+    for name, years in index_groups(marked_years(by_year), conf["split_by_year"]):
+        key = index_key(output, [p for y in years for p in by_year[y]], version)
+        glob = index_glob(name, years)
+        shards[name], fresh = kept_index(executable, output, cache, name, glob, key)
+        listed.append({"name": name, "years": years})
         if fresh:
-            made.append(year)
+            made.append(name)
     forget_others(cache, set(shards))
-    for year, kept in shards.items():
-        link_tree(kept, bundle / year)
+    for name, kept in shards.items():
+        link_tree(kept, bundle / name)
     if shards:
-        # Every year's pagefind.js is the same file (one Pagefind version).
+        # Every index's pagefind.js is the same file (one Pagefind version).
         place(next(iter(shards.values())) / "pagefind.js", bundle / "pagefind.js")
-    listing = json.dumps({"years": list(shards)}).encode()
-    write_atomic(bundle / SHARDS_FILE, listing)
+    write_atomic(bundle / SHARDS_FILE, json.dumps({"shards": listed}).encode())
     return IndexRun(
         len(pages),
         time.perf_counter() - started,
@@ -269,8 +305,9 @@ def build_index(settings: dict, output: Path) -> IndexRun:
 
 def query_rules() -> str:
     """The query rules for the search page's script, as JSON: the skeleton
-    rules and the shortest skeleton used, the Devanagari query rules, and
-    the spelling rules the page compares a result's words with.
+    rules and the shortest skeleton used, the Devanagari query rules, the
+    spelling rules the page compares a result's words with, and the filler
+    words it drops from a query written as a sentence.
     """
     return json.dumps(
         {
@@ -278,6 +315,7 @@ def query_rules() -> str:
             "latin_min": SKELETON_MIN,
             "devanagari": DEVANAGARI_QUERY_RULES,
             "spelling": SPELLING_RULES,
+            "fillers": sorted(set(QUERY_FILLERS)),
         },
         ensure_ascii=False,
     )
@@ -338,7 +376,7 @@ def on_finalized(pelican) -> None:
     run = build_index(pelican.settings, Path(pelican.output_path))
     LAST_RUN.append(run)
     logger.info(
-        "search: %d note pages in %d yearly indexes, made again: %s, in %.2f s",
+        "search: %d note pages in %d indexes, made again: %s, in %.2f s",
         run.pages,
         len(run.shards),
         ", ".join(run.made) or "none",

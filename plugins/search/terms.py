@@ -54,6 +54,8 @@ SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("qu", "kw"),
     # ow before a consonant is the au of chowk (chauk, chouk).
     ("ow(?![aeiou])", "o"),
+    # wh is typed w as often (whatsapp, watsapp, wattsapp).
+    ("wh", "w"),
     ("w", "v"),
     ("z", "j"),
     ("q", "k"),
@@ -77,6 +79,21 @@ SKELETON_RULES: tuple[tuple[str, str], ...] = (
 # A skeleton shorter than this is not used: the word is kept as typed
 # (cleaned by the first rule), so qqqq stays qqqq instead of becoming k.
 SKELETON_MIN = 3
+# Words a reader types in a query written as a sentence (bilpank thane me
+# baithak hui, ताल में चोरी कैसे हुई) that say nothing of the note sought:
+# postpositions, forms of to be and to happen, question words. The search
+# page drops them from a query that has other words; notes rarely hold
+# them all (कब, कैसे, क्या), and a query word no note holds empties the
+# search.
+QUERY_FILLERS: tuple[str, ...] = (
+    *("me", "mein", "main", "men", "ka", "ki", "ke", "ko", "se", "ne", "par"),
+    *("pe", "aur", "hui", "hua", "hue", "hai", "hain", "tha", "thi", "the"),
+    *("kab", "kaise", "kese", "kya", "kyon", "kyu", "kahan", "to", "ho"),
+    *("gaya", "gayi", "gai", "kare", "karen", "kaha", "se"),
+    *("में", "का", "की", "के", "को", "से", "ने", "पर", "पे", "और", "हुई", "हुआ"),
+    *("हुए", "है", "हैं", "था", "थी", "थे", "कब", "कैसे", "क्या", "क्यों"),
+    *("कहां", "कहाँ", "तो", "हो", "गया", "गई", "करें", "कि"),
+)
 # Spellings of one Devanagari word that readers and notes use at will, each
 # rewritten to one of them: the independent long vowels ई and ऊ typed short
 # (हाइवे for हाईवे), ऐ/ए and औ/ओ and their signs (व्हाट्सऐप, व्हाट्सएप;

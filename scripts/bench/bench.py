@@ -250,7 +250,7 @@ def format_report(result: BenchResult) -> str:
             f"search index (Pagefind, {result.notes + 1:,} note pages): made in "
             f"{timed[0]:.2f} s (worker CPU {alone.cpu_s:.2f} s with Pagefind), "
             f"kept bundles linked in {timed[1]:.2f} s; a production build with "
-            f"one new note makes only its year's index again (project rebuild)"
+            f"one new note makes only the newest year's index again (project rebuild)"
         )
     for phase in PHASES:
         search = reported_search(result.run("project", phase).log)

@@ -1,7 +1,8 @@
 // The search page (/khoj/): runs the query in the address (?q=…&thana=…
 // &shreni=…&varsh=…&kram=naye) with Pagefind, loaded from this host only.
-// The index is one Pagefind index a year (pagefind/<year>/, listed in
-// pagefind/shards.json), merged into one search here.
+// The index is in two parts, the newest year's and the older years'
+// (pagefind/<name>/, listed in pagefind/shards.json), merged into one search
+// here.
 // Query words are normalized with the build's rules (plugins/search/terms.py,
 // handed over in data-rules): Latin words become the skeletons the note pages
 // carry, Devanagari words lose plural endings Pagefind's stemmer keeps,
@@ -33,6 +34,7 @@ const compile = (pairs) =>
 const [CLEAN, ...LATIN] = compile(rules.latin);
 const DEVANAGARI = compile(rules.devanagari);
 const SPELLING = compile(rules.spelling);
+const FILLERS = new Set(rules.fillers);
 const apply = (word, compiled) =>
   compiled.reduce((w, [re, r]) => w.replace(re, r), word);
 
@@ -59,7 +61,10 @@ function queryTokens(text) {
     .replace(/[\u0966-\u096f]/g, asciiDigit)
     .toLowerCase()
     .match(/[\u0900-\u0963\u0971-\u097f]+|[a-z0-9]+/g) || [];
-  return tokens.slice(0, MAX_WORDS);
+  // A query written as a sentence loses its filler words (terms.py
+  // QUERY_FILLERS: me, ka, kaise, में, कब, क्या…), unless it has no other.
+  const words = tokens.filter((t) => !FILLERS.has(t));
+  return (words.length ? words : tokens).slice(0, MAX_WORDS);
 }
 
 const isLatin = (token) => /[a-z0-9]/.test(token);
@@ -85,66 +90,127 @@ export function joinedQueries(text) {
 
 // Pagefind folds a word by dropping every mark: vowel signs, nukta,
 // virama. That keeps nukta, chandrabindu and NFD variants together, but also
-// makes बाढ़ (flood) and बढ़ (rise), हत्या and होती the same letters. A word
-// is compared here in the spelling the build's rules choose (terms.py
-// SPELLING_RULES: ऐ/ए, औ/ओ, ई/इ, ऊ/उ, half nasal/anusvara, ण/न), without
-// nukta, virama, anusvara and chandrabindu (गांव and गाव), long i and u signs
-// as short ones, and without the vowel signs at its end (थाना, थाने, थानों):
-// what is left must match.
-const TRAILING_SIGNS = /[\u0900-\u0903\u093e-\u094c\u094e\u094f\u0955-\u0957\u0962\u0963]+$/u;
-export const fold = (s) => apply(s.toLowerCase().normalize('NFC'), SPELLING)
+// makes बाढ़ (flood) and बढ़ (rise), हत्या and होती, चोरी and चौराहा the same
+// letters, and it matches the beginning of words (ईद found इंदौर). So the
+// page checks every result itself, word by whole word, with the vowel signs
+// kept. A word is compared in the spelling the build's rules choose (terms.py
+// SPELLING_RULES: ऐ/ए, औ/ओ, ई/इ, ऊ/उ, half nasal/anusvara, chandrabindu/
+// anusvara, ण/न), in NFC, without the marks readers write or leave out at
+// will (nukta, virama, anusvara: गांव and गाव, बड़ावदा and बडावदा), long i
+// and u signs as short ones, and without one inflection ending (ENDINGS):
+// थाना, थाने and थानों are one word, चोरी and चौराहा two.
+const LOOSE_MARKS = /[\u093c\u0901\u0902]/g;
+const VIRAMA = /\u094d/g;
+// Endings of plural and oblique forms, tried in order, the first that
+// matches cut: -ियों/-ियां/-िये (समितियों, समिति), -ाओं/-ाएं (दुर्घटनाओं,
+// महिलाएं), then one final vowel sign (थाने, थानों, चोरी, मोटरसाइकिलें).
+// Written after LOOSE_MARKS is applied (ों is ो by then).
+const ENDINGS = [
+  /\u093f?\u092f[\u093e\u0947\u094b]$/u,
+  /\u093e?[\u0913\u090f]$/u,
+  /[\u093e-\u094c\u0962\u0963]$/u,
+];
+const isDevanagari = (s) => /[\u0900-\u097f]/u.test(s);
+// A word in the shared spelling without the loose marks, its virama kept.
+const spelled = (s) => apply(s.toLowerCase().normalize('NFC'), SPELLING)
   .normalize('NFD')
-  .replace(/[\u093c\u094d\u0901\u0902]/g, '')
+  .replace(LOOSE_MARKS, '')
   .replace(/\u0940/g, '\u093f')
   .replace(/\u0942/g, '\u0941')
-  .replace(TRAILING_SIGNS, '');
-
-// Pagefind finds a query word in the indexed words that begin with it; when
-// none does, it takes the longest indexed word the query word begins with
-// instead (kidnapping found ki, हत्या found होती). It does so for every page
-// alike, so the first result tells: it must hold, for every query word, a
-// word that begins with it, or no note has that word.
-// The words around each match (Pagefind's locations), folded; and each
-// joined with its neighbour, since a note writes a compound as one word or
-// two at will (नशामुक्ति, नशा मुक्ति): a query word must equal such a joined
-// word, not only begin it (bilpankq would begin bilpank + kala).
-function foundWords(data) {
-  const text = data.content.split(/\s+/);
-  const single = new Set();
-  const joined = new Set();
-  const parts = (raw) => {
-    const word = (raw || '').toLowerCase();
-    return [
-      word.replace(/[^\p{L}\p{M}\p{N}]/gu, ''),
-      ...word.split(/[^\p{L}\p{M}\p{N}]+/u),
-    ].map(fold);
-  };
-  for (const i of data.locations) {
-    for (const w of parts(text[i])) single.add(w);
-    for (const w of parts((text[i - 1] || '') + text[i])) joined.add(w);
-    for (const w of parts(text[i] + (text[i + 1] || ''))) joined.add(w);
+  .normalize('NFC');
+function folded(s) {
+  if (/^[a-z0-9]*$/.test(s)) return s;
+  const w = spelled(s).replace(VIRAMA, '');
+  if (!isDevanagari(w)) return w;
+  const end = ENDINGS.find((re) => re.test(w));
+  const cut = end ? w.replace(end, '') : w;
+  return cut || w;
+}
+// Every result's whole text is folded word by word, and notes share most
+// of their words: each word is folded once.
+const foldedWords = new Map();
+export function fold(s) {
+  let w = foldedWords.get(s);
+  if (w === undefined) {
+    w = folded(s);
+    foldedWords.set(s, w);
   }
-  return { single: [...single], joined };
+  return w;
 }
 
+// The words of a result (its whole text, the hidden romanized block too),
+// folded; each joined with its neighbour, since a note writes a compound
+// as one word or two at will (नशामुक्ति, नशा मुक्ति): a query word must
+// equal such a joined word (bilpankq would begin bilpank + kala); and the
+// Devanagari words as spelled (for compounds). Read once a result (it is
+// checked against several queries), the joined and spelled words only
+// when a query word is not one of its words.
+const wordsOf = new WeakMap();
+const lettersOf = (raw) => {
+  const word = raw.toLowerCase();
+  return [
+    word.replace(/[^\p{L}\p{M}\p{N}]/gu, ''),
+    ...word.split(/[^\p{L}\p{M}\p{N}]+/u),
+  ].filter(Boolean);
+};
+function foundWords(data) {
+  if (wordsOf.has(data)) return wordsOf.get(data);
+  const text = data.content.split(/\s+/).filter(Boolean);
+  const single = new Set();
+  for (const word of text) for (const w of lettersOf(word)) single.add(fold(w));
+  let joined = null;
+  let whole = null;
+  const found = {
+    single,
+    latin: [...single].filter((w) => !isDevanagari(w)),
+    joined: () => {
+      joined ??= new Set(text.slice(1).flatMap(
+        (word, i) => lettersOf(text[i] + word).map(fold)));
+      return joined;
+    },
+    whole: () => {
+      whole ??= [...new Set(text.flatMap((word) => word.split(/[^\p{L}\p{M}\p{N}]+/u))
+        .filter(isDevanagari).map(spelled))];
+      return whole;
+    },
+  };
+  wordsOf.set(data, found);
+  return found;
+}
+
+// A word may also begin a note's word that is a compound, the rest of it a
+// word of its own, of at least COMPOUND_REST letters: doda, dodachura;
+// डोडा, डोडाचूरा (compared with their vowel signs and virama, the rest
+// beginning with a letter, not a sign: साँप is not the start of साप्ताहिक,
+// ईद not of इंदौर, nor चोरी of चौराहा); a shorter rest is an ending or
+// another word (chor, chorha), and a word shorter than this begins too many.
+const COMPOUND_REST = 3;
+// A Devanagari word shorter than this (in code points) begins no compound
+// (गुम is not गुमशुदा: a lost thing, a missing person).
+const COMPOUND_START = 4;
+const LETTER = /^[\u0904-\u0939\u0958-\u0961\u0972-\u097fa-z0-9]/u;
+const begins = (word, start) => start.length >= COMPOUND_REST
+  && word.startsWith(start) && word.length - start.length >= COMPOUND_REST
+  && LETTER.test(word.slice(start.length));
+
 // The places (in `query`, split at spaces) of the words the result `data`
-// does not hold. A Latin word
-// as short as the shortest skeleton is too loose to begin a note's word: it
-// must be one of them, or the word as typed must begin one (bike's skeleton
-// bik is not बिक्री's bikri, dowry's dor not दौरान's doran; doda begins
-// डोडाचूरा's dodachura). Longer words and Devanagari ones may begin a word.
+// does not hold. A word must be one of the note's words (folded as above),
+// or begin a compound. A Latin word (a skeleton) begins a compound only as
+// typed, the skeleton being too loose for that (bike's skeleton bik is not
+// बिक्री's bikri, dowry's dor not दौरान's doran, durga's durg not
+// दुर्घटना's durghatn; doda begins डोडाचूरा's dodachura).
 export function absentTerms(data, query) {
-  const { single, joined } = foundWords(data);
+  const { single, latin, joined, whole } = foundWords(data);
   const terms = query.split(' ');
   return terms.map((_, i) => i).filter((i) => {
-    const t = terms[i];
-    const want = fold(t);
-    const short = /^[a-z0-9]+$/.test(want) && want.length <= rules.latin_min;
-    const typed = (typedAs.get(want) || []).filter((w) => w.length > want.length);
-    const found = short
-      ? single.some((w) => w === want || typed.some((k) => w.startsWith(k)))
-      : single.some((w) => w.startsWith(want));
-    return !joined.has(want) && !found;
+    const want = fold(terms[i]);
+    if (single.has(want) || joined().has(want)) return false;
+    if (isDevanagari(want)) {
+      const start = spelled(terms[i]);
+      return start.length < COMPOUND_START || !whole().some((w) => begins(w, start));
+    }
+    const typed = typedAs.get(want) || [want];
+    return !latin.some((w) => typed.some((k) => w === k || begins(w, k)));
   });
 }
 
@@ -304,13 +370,14 @@ window.fetch = async (input, init) => {
 
 class LoadFailed extends Error {}
 
-// The years with an index, newest first (plugins/search writes the list;
-// asked of the server each time, as a new year adds one).
-async function shardYears() {
+// The indexes, newest first, each with the years it holds (plugins/search
+// writes the list: the newest year's and the older years'; asked of the
+// server each time, as a new year changes them).
+async function shardList() {
   const response = await fetch(
     `${root.dataset.bundle}shards.json`, { cache: 'no-cache' });
   if (!response.ok) throw new LoadFailed(response.url);
-  return (await response.json()).years;
+  return (await response.json()).shards;
 }
 
 // The years whose index is loaded, newest first (run: open).
@@ -318,7 +385,7 @@ let loadedYears = [];
 
 // Pagefind lists the results of merged indexes by score, and a sorted
 // search scores each index's results apart: newest first is searched one
-// year (one index) at a time, newest year first.
+// year at a time (the year filter), newest year first.
 async function searchChecked(pagefind, query, options) {
   const before = failedLoads.length;
   const parts = options.sort && loadedYears.length > 1
@@ -333,46 +400,76 @@ async function searchChecked(pagefind, query, options) {
   return results;
 }
 
-// Whether one of the first results passes `check` (Pagefind ranks a note
-// whose words only begin like the query's, or share its consonants, as high
-// as one that holds them).
-async function anyPasses(results, check) {
-  const first = await Promise.allSettled(
-    results.slice(0, 5).map((r) => r.data()));
-  if (first.some((b) => b.status === 'fulfilled' && check(b.value))) return true;
-  const failed = first.find((b) => b.status === 'rejected');
-  if (failed) throw failed.reason;
-  return false;
+// Results read at most to decide whether any note holds the query's words,
+// best matches first, a few at a time: Pagefind ranks a note whose words
+// only begin like the query's, or share its consonants, close to one that
+// holds them, but notes that hold them first.
+const DECIDE_READS = 20;
+const DECIDE_BATCH = 5;
+
+// The results (of a search by score) that pass `check`, read in order, a
+// batch at a time, until `enough` have passed or `limit` have been read.
+async function passing(results, check, { enough = 1, limit = DECIDE_READS } = {}) {
+  const kept = [];
+  for (let i = 0; i < Math.min(results.length, limit) && kept.length < enough;
+    i += DECIDE_BATCH) {
+    const batch = await Promise.allSettled(
+      results.slice(i, Math.min(i + DECIDE_BATCH, limit)).map((r) => r.data()));
+    kept.push(...batch.filter((b) => b.status === 'fulfilled')
+      .map((b) => b.value).filter(check));
+    // A result that could not be read (a dropped connection) is no answer:
+    // the search fails, unless enough were read without it.
+    const failed = batch.find((b) => b.status === 'rejected');
+    if (failed && kept.length < enough) throw failed.reason;
+  }
+  return kept.slice(0, enough);
 }
 
+// A result already read, for the pager.
+const readResult = (data) => ({ id: data.url, data: async () => data });
+// Newest first by the date the note page carries for Pagefind (ISO).
+const byDateDesc = (a, b) => (b.meta.iso || '').localeCompare(a.meta.iso || '');
+
 // The results for the reader's query: the notes holding every word (of the
-// query, or of it with two neighbouring words joined); else, for a query of
-// several words, the notes holding all but one of them (partial), ranked by
-// Pagefind's score, each saying which word it lacks, as the reader typed it;
-// else null.
+// query, or of it with two neighbouring words joined), decided on the
+// search by score and then, for newest first, listed from the sorted
+// search (the pager reads on and leaves out the notes that do not hold
+// them); else, for a query of several words, the notes holding all but one
+// of them (partial), each saying which word it lacks, as the reader typed
+// it, ranked by score or, for newest first, the best READ_PER_TAP of them
+// newest first; else null.
 async function findResults(pagefind, typed, query, options) {
+  const { sort, ...byScore } = options;
   for (const q of [query, ...joinedQueries(typed)]) {
     const check = (data) => holdsEveryWord(data, q);
-    const results = await searchChecked(pagefind, q, options);
-    if (await anyPasses(results, check)) return { results, check };
+    const ranked = await searchChecked(pagefind, q, byScore);
+    if ((await passing(ranked, check)).length) {
+      const results = sort ? await searchChecked(pagefind, q, options) : ranked;
+      return { results, check };
+    }
   }
   const terms = query.split(' ');
   if (terms.length < 2) return null;
   const byId = new Map();
   for (let i = 0; i < terms.length; i++) {
     const rest = terms.filter((_, k) => k !== i).join(' ');
-    for (const r of await searchChecked(pagefind, rest, options)) {
+    for (const r of await searchChecked(pagefind, rest, byScore)) {
       const kept = byId.get(r.id);
       if (!kept || kept.score < r.score) byId.set(r.id, r);
     }
   }
-  const results = [...byId.values()].sort((a, b) => b.score - a.score);
+  let results = [...byId.values()].sort((a, b) => b.score - a.score);
   const check = (data) => missingWords(data, query) <= 1;
   const asTyped = queryTokens(typed);
   const shown = asTyped.length === terms.length ? asTyped : terms;
   const missing = (data) => absentTerms(data, query).map((i) => shown[i]);
-  return (await anyPasses(results, check))
-    ? { results, check, partial: true, missing } : null;
+  if (!(await passing(results, check)).length) return null;
+  if (sort) {
+    const read = await passing(results, check,
+      { enough: READ_PER_TAP, limit: READ_PER_TAP });
+    results = read.sort(byDateDesc).map(readResult);
+  }
+  return { results, check, partial: true, missing };
 }
 
 function finish(message, { withHelp = false, retry = false } = {}) {
@@ -406,27 +503,29 @@ async function run() {
   const options = { filters };
   if (chosen.kram === 'naye') options.sort = { date: 'desc' };
   let pagefind = null;
-  let years = [];
-  // The index is one Pagefind index a year (plugins/search): the newest
-  // year's is loaded and the others merged into it, or only the year the
-  // reader filters by.
+  let shards = [];
+  // The index is in parts (plugins/search: the newest year's and the older
+  // years'): the first is loaded and the others merged into it, or only the
+  // part holding the year the reader filters by.
   const bundle = root.dataset.bundle;
   const open = async () => {
-    const wanted = years.includes(chosen.varsh) ? [chosen.varsh] : years;
+    const holding = shards.filter((s) => s.years.includes(chosen.varsh));
+    const wanted = holding.length ? holding : shards;
     if (!wanted.length) return null;
-    loadedYears = wanted;
+    // The years newest first searches one at a time: the chosen one only.
+    loadedYears = holding.length ? [chosen.varsh] : wanted.flatMap((s) => s.years);
     const shared = { excerptLength: 24 };
     await pagefind.options({
-      ...shared, noWorker: true, basePath: `${bundle}${wanted[0]}/`,
+      ...shared, noWorker: true, basePath: `${bundle}${wanted[0].name}/`,
     });
     await Promise.all(wanted.slice(1).map(
-      (year) => pagefind.mergeIndex(`${bundle}${year}/`, shared)));
+      (s) => pagefind.mergeIndex(`${bundle}${s.name}/`, shared)));
     return findResults(pagefind, typed, query, options);
   };
   let found = null;
   try {
-    [pagefind, years] = await Promise.all([
-      import(`${bundle}pagefind.js`), shardYears()]);
+    [pagefind, shards] = await Promise.all([
+      import(`${bundle}pagefind.js`), shardList()]);
     found = await open();
   } catch (error) {
     finish(words.failed, { retry: true });
