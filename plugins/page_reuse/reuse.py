@@ -453,6 +453,8 @@ class PageReuse:
         self.notes: dict[int, str] = {}
         self.fields: dict[int, str] = {}  # note_fields of each note page keyed
         self.lists_reused = 0
+        # described feed links by the ids of the links (kept alive here)
+        self.feed_parts: dict[tuple[int, ...], tuple[tuple, str]] = {}
         if changed_since_loaded():
             logger.warning(
                 "plugins/ changed since this process started; it builds with the "
@@ -492,8 +494,7 @@ class PageReuse:
         try:
             if self.site is None:
                 self.site = site_key(settings, context, LOADED + self.theme)
-            feeds = context.get(contract.FEED_INDEX)
-            page_feeds = stable(feeds.for_page(name)) if feeds is not None else ""
+            page_feeds = self.page_feeds(name, context)
             if id(article) not in self.fields:
                 self.fields[id(article)] = note_fields(article)
             return note_key(
@@ -507,6 +508,20 @@ class PageReuse:
         except Unstable as e:
             logger.debug("page reuse: %s: not reusable (%s)", name, e)
             return None
+
+    def page_feeds(self, name: str, context: dict) -> str:
+        """The feed links page `name` prints, described (each set of links
+        once a build: the links are the feed plan's own objects, alive as
+        long as the build, and a note page shares them with its station's).
+        """
+        feeds = context.get(contract.FEED_INDEX)
+        if feeds is None:
+            return ""
+        links = feeds.for_page(name)
+        ids = tuple(map(id, links))
+        if ids not in self.feed_parts:
+            self.feed_parts[ids] = (links, stable(links))
+        return self.feed_parts[ids][1]
 
     def list_names(self, template) -> frozenset[str] | None:
         """The context names list template reads, or None if its key cannot
@@ -569,9 +584,7 @@ class PageReuse:
             for read in sorted(names - PAGE_NAMES - set(variables)):
                 digest.update(f"\0{read}=".encode())
                 digest.update(self.context_part(read, context).encode())
-            feeds = context.get(contract.FEED_INDEX)
-            if feeds is not None:
-                digest.update(stable(feeds.for_page(name)).encode())
+            digest.update(self.page_feeds(name, context).encode())
             return digest.hexdigest()
         except Unstable as e:
             logger.debug("page reuse: %s: not reusable (%s)", name, e)
