@@ -441,6 +441,48 @@ def test_a_list_page_edited_by_hand_is_rendered_again(bulletin):
     assert page.read_bytes() == first
 
 
+ALOT_FEEDS = tuple(  # feeds holding the Alot note
+    f"feeds/{name}.{fmt}.xml"
+    for name in ("all", "jila/ratlam", "thana/alot", "shreni/baramadgi")
+    for fmt in ("rss", "atom")
+)
+OTHER_FEEDS = ("feeds/thana/namli.rss.xml", "feeds/thana/namli.atom.xml")
+
+
+def test_feeds_showing_an_edited_note_are_rendered_again_the_others_linked(bulletin):
+    names = (*ALOT_FEEDS, *OTHER_FEEDS)
+    bulletin.check(reused=NOTES)
+    before = inodes(bulletin.output, names)
+    # unchanged feeds are links to the published files
+    bulletin.rebuild()
+    assert inodes(bulletin.output, names) == before
+
+    note = bulletin.content / "notes/2026/09/alot-avaidh-sharab-jabt.md"
+    edit(note, "title: आलोट पुलिस की कार्यवाही", "title: आलोट पुलिस की बड़ी कार्यवाही")
+    bulletin.check(reused=NOTES - 1)
+    after = inodes(bulletin.output, names)
+    for name in OTHER_FEEDS:
+        assert after[name] == before[name], f"{name} was rendered again"
+    for name in ALOT_FEEDS:
+        assert after[name] != before[name], f"{name} was linked with the old title"
+        feed = (bulletin.output / name).read_text(encoding="utf-8")
+        assert "आलोट पुलिस की बड़ी कार्यवाही" in feed
+
+    # the photo's byte size is in the feed's enclosure, not in the note
+    photo = bulletin.content / "images/2026/09/alot-sharab-jabt.jpg"
+    Image.new("RGB", (320, 200), "gray").save(photo)
+    touch_later(photo)
+    bulletin.check(reused=NOTES - 1)
+    assert inodes(bulletin.output, OTHER_FEEDS) == {n: after[n] for n in OTHER_FEEDS}
+
+    # a feed edited by hand is rendered again
+    feed = bulletin.output / OTHER_FEEDS[0]
+    first = feed.read_bytes()
+    feed.write_bytes(first + b"<!-- hand edit -->")
+    bulletin.check(reused=NOTES)
+    assert feed.read_bytes() == first
+
+
 def test_a_list_template_reading_an_unlisted_value_turns_reuse_off(bulletin, caplog):
     edit(
         bulletin.theme / "templates/listing.html",

@@ -590,6 +590,25 @@ class PageReuse:
             logger.debug("page reuse: %s: not reusable (%s)", name, e)
             return None
 
+    def file_key(self, name: str, inputs) -> str | None:
+        """The key of a file a plugin renders itself (a feed): the site key
+        and `inputs`, everything the file is made from besides the code,
+        described (a note as a list page describes it: note_digest). None
+        before any page has made the site key, or if not describable.
+        """
+        if self.site is None:
+            return None
+        try:
+            described = describe(inputs, self.notes, self.fields)
+        except Unstable as e:
+            logger.debug("page reuse: %s: not reusable (%s)", name, e)
+            return None
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (self.site, name, described):
+            digest.update(part.encode())
+            digest.update(b"\0")
+        return digest.hexdigest()
+
     def link_previous(self, name: str, key: str, path: str, note: bool) -> bool:
         """Hard-link the published page to `path` if it was made with `key`."""
         entry = self.previous.get(name)
