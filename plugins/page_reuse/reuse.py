@@ -25,6 +25,9 @@ those (variable_reads), every context name their templates read, whole, and
 their feed links. Their templates are read first as well: a note attribute
 outside the key, or a read of FEED_INDEX other than `.listings` and
 `.for_page(output_file)`, turns reuse off for that template.
+A file a plugin renders itself (the feeds, plugins/feeds) is keyed on the
+site key and the inputs the plugin names for it (file_key), its notes
+described as on list pages, and linked the same way.
 tests/test_reuse.py rebuilds after each kind of edit and compares every file
 with a clean build.
 """
