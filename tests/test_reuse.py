@@ -4,6 +4,7 @@ build makes — after every kind of edit a reporter or an editor makes."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -17,10 +18,13 @@ from pelican import signals
 from PIL import Image
 from support import ROOT, build_site, note_text
 
+from plugins.core import contract
 from plugins.core.describe import Unstable, stable
 from plugins.core.errors import BuildFailed
+from plugins.feeds.render import ENTRY_ONLY_READS
 from plugins.page_reuse.reuse import (
     MANIFEST_FOLDER,
+    READABLE,
     list_unlisted_reads,
     load_templates,
     macro_params,
@@ -481,6 +485,53 @@ def test_feeds_showing_an_edited_note_are_rendered_again_the_others_linked(bulle
     feed.write_bytes(first + b"<!-- hand edit -->")
     bulletin.check(reused=NOTES)
     assert feed.read_bytes() == first
+
+
+def note_reads_in(source: str) -> set[str]:
+    """Attributes a module reads on a note: `note.x`, getattr(note, "x"),
+    getattr(note, c.X) (a contract name), or "?" for a name it cannot follow.
+    """
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "note"
+        ):
+            found.add(node.attr)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "getattr"
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id == "note"
+        ):
+            arg = node.args[1]
+            if isinstance(arg, ast.Constant):
+                found.add(arg.value)
+            elif isinstance(arg, ast.Attribute) and hasattr(contract, arg.attr):
+                found.add(getattr(contract, arg.attr))
+            else:
+                found.add("?")
+    return found
+
+
+def test_a_feed_reads_on_a_note_only_what_its_reuse_key_holds():
+    """A feed is linked when its key is unchanged: what its entries read on
+    a note must be in the note's description (metadata, printed fields) or
+    listed in ENTRY_ONLY_READS, which feed_inputs adds."""
+    keyed = READABLE | set(ENTRY_ONLY_READS)
+    for module in ("render.py", "ids.py"):
+        source = (ROOT / "plugins" / "feeds" / module).read_text(encoding="utf-8")
+        reads = note_reads_in(source)
+        if module == "render.py":
+            # its loop over ("title", "reporter", "summary_text", "content")
+            # naming a field that holds a control character (writes nothing)
+            reads.discard("?")
+        assert reads, module
+        assert reads <= keyed, (module, sorted(reads - keyed))
+    assert note_reads_in("x = getattr(note, name)") == {"?"}
+    assert note_reads_in("x = note.secret") - keyed == {"secret"}
 
 
 def test_a_list_template_reading_an_unlisted_value_turns_reuse_off(bulletin, caplog):

@@ -361,6 +361,13 @@ def library_versions() -> tuple[str, ...]:
     return tuple(f"{p}={importlib.metadata.version(p)}" for p in LIBRARIES)
 
 
+# What an entry reads on its note that the note's metadata and printed fields
+# (the description page reuse makes of a note) do not hold: its id's file
+# path and first day. feed_inputs lists them; tests/test_reuse.py checks that
+# this module and ids.py read nothing else on a note.
+ENTRY_ONLY_READS = ("source_path", "note_file", c.FIRST_DAY)
+
+
 def feed_inputs(feed: Feed, fmt: str, site: SiteInfo) -> list:
     """What render_feed(feed, fmt, site) reads besides the code, for a reuse
     key: the feed, the site, the notes (their fields are described where the
@@ -379,9 +386,7 @@ def feed_inputs(feed: Feed, fmt: str, site: SiteInfo) -> list:
         list(notes),
         [
             [
-                str(note.source_path),
-                getattr(note, "note_file", None),
-                getattr(note, c.FIRST_DAY, None),
+                *(str(getattr(note, name, None)) for name in ENTRY_ONLY_READS),
                 image_size(note, site) if getattr(note, "image", None) else None,
             ]
             for note in notes
