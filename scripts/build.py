@@ -182,6 +182,27 @@ def trash_folders(output: Path) -> list[Path]:
     return sorted(output.parent.glob(f".{output.name}.trash-*"))
 
 
+def to_trash(folder: Path, output: Path) -> None:
+    """Move `folder` beside the output into a trash folder of its own."""
+    if folder.exists():
+        trash = tempfile.mkdtemp(prefix=f".{output.name}.trash-", dir=output.parent)
+        os.replace(folder, Path(trash) / "site")
+
+
+def sweep_staging(output: Path) -> None:
+    """Staging folders of builds that were killed (a SIGKILL, the OOM killer)
+    go to the trash. Only a build holding the output's lock calls this: no
+    other build of this output is running, so every staging folder there is
+    a dead build's.
+    """
+    root = staging_path(output)
+    leftovers = sorted(root.glob("build-*")) if root.is_dir() else []
+    for folder in leftovers:
+        to_trash(folder, output)
+    if leftovers:
+        discard(root / "none", output)
+
+
 def discard(folder: Path, output: Path) -> None:
     """Move `folder` out of the way at once and remove it in the background:
     removing ten thousand folders of a replaced output took longer than the
@@ -189,9 +210,7 @@ def discard(folder: Path, output: Path) -> None:
     of an earlier removal that was stopped go too; nothing stays beside the
     output once the removal ends.
     """
-    if folder.exists():
-        trash = tempfile.mkdtemp(prefix=f".{output.name}.trash-", dir=output.parent)
-        os.replace(folder, Path(trash) / "site")
+    to_trash(folder, output)
     leftovers = [str(p) for p in trash_folders(output)]
     if not leftovers:
         return
@@ -241,6 +260,7 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
         )
     wait = float(settings.get("BUILD_LOCK_WAIT", LOCK_WAIT))
     with site_lock(lock_path(output), build_busy(output), wait):
+        sweep_staging(output)
         staging = new_staging(output)
         try:
             return _build_into(settings_file, overrides, settings, staging)

@@ -5,6 +5,7 @@ on real folders and threads without building a site."""
 from __future__ import annotations
 
 import logging
+import signal
 import subprocess
 import sys
 import threading
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support import ROOT, SETTINGS, build_site, new_content, note_text
 
 from plugins.core.errors import BuildFailed
 from scripts.build import (
@@ -203,3 +205,38 @@ def test_an_error_logged_during_a_build_is_kept_as_an_error():
         log.removeHandler(collector)
     assert collector.errors == ["a photo is missing", "the theme is broken"]
     assert collector.warnings == 1
+
+
+KILLED_BUILD = """
+import sys
+from scripts.build import build
+content, output = sys.argv[1], sys.argv[2]
+build(sys.argv[3], {"PATH": content, "OUTPUT_PATH": output,
+                    "CACHE_PATH": output + "-cache"})
+"""
+
+
+@pytest.mark.build
+def test_a_killed_build_leaves_no_staging_folder_once_the_next_one_ends(tmp_path):
+    """A build killed outright (SIGKILL, the OOM killer) cannot remove its
+    staging folder; the next build, holding the output's lock, does."""
+    content = new_content(tmp_path, {"2026/a.md": note_text()})
+    output = tmp_path / "site" / "output"
+    argv = [sys.executable, "-c", KILLED_BUILD, str(content), str(output), SETTINGS]
+    with subprocess.Popen(argv, cwd=ROOT) as killed:
+        deadline = time.monotonic() + 120
+        while not list(staging_path(output).glob("build-*")):
+            assert killed.poll() is None, "the build ended before it was killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(30)
+    assert list(staging_path(output).glob("build-*")), "nothing left to sweep"
+    # and one left by an older killed build, with a page in it
+    site(staging_path(output) / "build-older", "पुराना")
+
+    build_site(content, output, CACHE_PATH=str(output) + "-cache")
+    assert (output / "2026/10/namli-yatayat-shivir/index.html").is_file()
+    left = beside(output)
+    assert not staging_path(output).exists(), left
+    assert left == sorted(["output", "output-cache", lock_path(output).name])

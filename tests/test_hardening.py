@@ -18,7 +18,7 @@ from support import ROOT, SETTINGS, build_site, new_content, note_text
 
 from plugins.core.code import tree_digest
 from plugins.core.errors import BuildFailed, ContentError
-from plugins.core.files import OutsideFolder, inside
+from plugins.core.files import OutsideFolder, Within, inside
 from plugins.core.header import scan_header, split_lines
 from plugins.photos.photos import plan_photo
 from plugins.press_notes import press_notes
@@ -161,6 +161,26 @@ def test_inside_refuses_paths_that_leave_the_folder(tmp_path):
         with pytest.raises(OutsideFolder):
             inside(tmp_path / "content", rel)
     assert inside(tmp_path / "content", "images/a/../b.jpg").name == "b.jpg"
+
+
+def test_within_refuses_what_inside_refuses_for_many_names(tmp_path):
+    """The check for many names under one folder (10,000 preview images)
+    refuses the same names as inside(), also through a link made later in a
+    folder it has already seen, and places the others where inside() does."""
+    content = tmp_path / "content"
+    (content / "2026" / "11").mkdir(parents=True)
+    (content / "out").symlink_to(tmp_path)
+    within = Within(content)
+    for rel in ("2026/11/a/og.jpg", "2026/11/og.jpg", "2026/og.jpg", "x.jpg"):
+        assert within(rel) == inside(content, rel)
+    for rel in ("/etc/passwd", "../x.jpg", "2026/../../x.jpg", "out/x.jpg", "out"):
+        with pytest.raises(OutsideFolder):
+            within(rel)
+    (content / "2026" / "11" / "b").symlink_to(tmp_path)
+    (content / "2026" / "11" / "c.jpg").symlink_to(tmp_path / "c.jpg")
+    for rel in ("2026/11/b/og.jpg", "2026/11/c.jpg"):
+        with pytest.raises(OutsideFolder):
+            within(rel)
 
 
 def test_fields_that_place_a_page_are_refused_whatever_the_checks_said(tmp_path):

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -50,6 +51,34 @@ def inside(root: Path, rel: str | Path) -> Path:
     if target != base and base not in target.parents:
         raise OutsideFolder(f"{rel!s} leads out of {root}")
     return base / rel
+
+
+class Within:
+    """inside() for many names under one folder, as the same check: the
+    folder is resolved once and each folder on the way is looked at once
+    (placing 10,000 preview images resolved the whole output path 10,000
+    times). A name with `..`, an absolute one, or one that meets a symbolic
+    link on the way is checked by inside() itself.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.base = root.resolve()
+        self.plain: set[tuple[str, ...]] = set()  # folders seen not to be links
+
+    def __call__(self, rel: str | Path) -> Path:
+        parts = Path(rel).parts
+        if not parts or Path(rel).is_absolute() or ".." in parts:
+            return inside(self.root, rel)
+        for end in range(1, len(parts) + 1):
+            folders = parts[:end]
+            if folders in self.plain:
+                continue
+            if os.path.islink(os.path.join(self.base, *folders)):
+                return inside(self.root, rel)
+            if end < len(parts):
+                self.plain.add(folders)
+        return self.base / rel
 
 
 def fsync_dir(path: Path) -> None:
@@ -144,7 +173,13 @@ def make_missing(
 
 
 def place(cached: Path, target: Path) -> None:
-    """Put a cached file into the output: a hard link, or a copy."""
+    """Put a cached file into the output: a hard link, or a copy. The link
+    is tried first: in a new output the folder is there and the file is not
+    (two system calls fewer for each of 10,000 preview images).
+    """
+    with suppress(OSError):
+        os.link(cached, target)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
     try:

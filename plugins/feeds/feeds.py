@@ -29,7 +29,7 @@ from .plan import (
     plan_feeds,
     reporter_slugs,
 )
-from .render import render_feed, site_info
+from .render import feed_inputs, render_feed, site_info
 from .settings import plugin_settings
 
 logger = logging.getLogger(__name__)
@@ -68,9 +68,21 @@ class FeedsGenerator(Generator):
 
     def generate_output(self, writer):
         output = Path(self.output_path)
+        # plugins/page_reuse's record of this build, if it runs: a feed whose
+        # inputs are those of the published one is linked, not rendered
+        reuse = getattr(writer, "reuse", None)
         for feed in self.feeds:
             for fmt in FORMATS:
-                write_bytes(output, feed.path(fmt), render_feed(feed, fmt, self.site))
+                rel = feed.path(fmt)
+                key = path = None
+                if reuse is not None:
+                    key = reuse.file_key(rel, feed_inputs(feed, fmt, self.site))
+                    path = str(inside(output, rel))
+                    if key and reuse.link_previous(rel, key, path, note=False):
+                        continue
+                write_bytes(output, rel, render_feed(feed, fmt, self.site))
+                if reuse is not None and key and path:
+                    reuse.record(rel, key, path)
         writer.write_file(
             f"{FEEDS_PAGE_URL}index.html",
             self.get_template("feeds"),

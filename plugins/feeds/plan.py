@@ -106,8 +106,14 @@ def reporter_slugs(notes: Iterable, slugify: Callable, unique: Callable) -> dict
     return slugs
 
 
-def _with(notes: list, key: Callable, value) -> tuple:
-    return tuple(n for n in notes if key(n) == value)
+def grouped(notes: list, key: Callable) -> Callable[[object], tuple]:
+    """The notes with key(note) == value, in their order, for any value: the
+    notes are looked at once (a pass per feed grew with feeds x notes).
+    """
+    groups: dict = {}
+    for note in notes:
+        groups.setdefault(key(note), []).append(note)
+    return lambda value: tuple(groups.get(value, ()))
 
 
 def plan_feeds(
@@ -119,6 +125,9 @@ def plan_feeds(
 ) -> list[Feed]:
     """Every feed of the site: site, district, stations, categories, reporters."""
     notes = newest_first(notes)
+    by_thana = grouped(notes, lambda n: n.thana.slug)
+    by_category = grouped(notes, lambda n: n.category.slug)
+    by_reporter = grouped(notes, lambda n: n.reporter)
     district = registry.district
     feeds = [
         Feed("site", "all", site_name, site_name, site_description, "", tuple(notes)),
@@ -141,7 +150,7 @@ def plan_feeds(
                 words.THANA_TITLE.format(site=site_name, name=thana.name),
                 words.THANA_DESCRIPTION.format(name=thana.name, area=thana.area),
                 thana.url,
-                _with(notes, lambda n: n.thana.slug, thana.slug),
+                by_thana(thana.slug),
             )
         )
     for category in registry.categories:
@@ -154,7 +163,7 @@ def plan_feeds(
                 category.description
                 or words.CATEGORY_DESCRIPTION.format(name=category.name),
                 category.url,
-                _with(notes, lambda n: n.category.slug, category.slug),
+                by_category(category.slug),
             )
         )
     for name, slug in reporter_slug.items():
@@ -166,7 +175,7 @@ def plan_feeds(
                 words.REPORTER_TITLE.format(site=site_name, name=name),
                 words.REPORTER_DESCRIPTION.format(name=name),
                 "",
-                _with(notes, lambda n: n.reporter, name),
+                by_reporter(name),
             )
         )
     return feeds

@@ -14,7 +14,9 @@ the feed's page on the site (words from the theme's catalog, _feed_words.html).
 
 from __future__ import annotations
 
+import functools
 import html
+import importlib.metadata
 import mimetypes
 import textwrap
 from collections.abc import Mapping
@@ -29,6 +31,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
+from plugins.core import contract as c
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.header import BAD_CHAR_RE
 from plugins.core.messages import _
@@ -347,6 +350,48 @@ def browser_note(feed: Feed, site: SiteInfo) -> list[str]:
     lines += textwrap.wrap(words["website"], NOTE_LINE_CHARS)
     lines.append(canonical_url(site.base_url, feed.page_url))
     return lines
+
+
+# Libraries whose versions the feed bytes depend on (besides plugins/ code).
+LIBRARIES = ("feedgen", "beautifulsoup4", "lxml")
+
+
+@functools.cache
+def library_versions() -> tuple[str, ...]:
+    return tuple(f"{p}={importlib.metadata.version(p)}" for p in LIBRARIES)
+
+
+# What an entry reads on its note that the note's metadata and printed fields
+# (the description page reuse makes of a note) do not hold: its id's file
+# path and first day. feed_inputs lists them; tests/test_reuse.py checks that
+# this module and ids.py read nothing else on a note.
+ENTRY_ONLY_READS = ("source_path", "note_file", c.FIRST_DAY)
+
+
+def feed_inputs(feed: Feed, fmt: str, site: SiteInfo) -> list:
+    """What render_feed(feed, fmt, site) reads besides the code, for a reuse
+    key: the feed, the site, the notes (their fields are described where the
+    key is made) and what their fields do not hold: each entry's file path
+    and first day (its id) and the photo's byte size; the fallback update
+    time only for a feed without notes (it moves with every newer note).
+    """
+    notes = feed.notes[: site.max_items]
+    return [
+        fmt,
+        [feed.kind, feed.slug, feed.name, feed.title, feed.description],
+        feed.page_url,
+        [site.name, site.base_url, dict(site.browser_note), str(site.content_root)],
+        [site.id_authority, site.max_items, list(library_versions())],
+        None if notes else site.fallback_updated,
+        list(notes),
+        [
+            [
+                *(str(getattr(note, name, None)) for name in ENTRY_ONLY_READS),
+                image_size(note, site) if getattr(note, "image", None) else None,
+            ]
+            for note in notes
+        ],
+    ]
 
 
 def render_feed(feed: Feed, fmt: str, site: SiteInfo) -> bytes:

@@ -105,7 +105,7 @@ def on_finalized(pelican) -> None:
     if reuse is not None:
         reuse.save()
         logger.info(
-            "page reuse: %d unchanged note pages and %d list pages linked",
+            "page reuse: %d unchanged note pages and %d list pages and feeds linked",
             reuse.reused,
             reuse.lists_reused,
         )

@@ -25,6 +25,9 @@ those (variable_reads), every context name their templates read, whole, and
 their feed links. Their templates are read first as well: a note attribute
 outside the key, or a read of FEED_INDEX other than `.listings` and
 `.for_page(output_file)`, turns reuse off for that template.
+A file a plugin renders itself (the feeds, plugins/feeds) is keyed on the
+site key and the inputs the plugin names for it (file_key), its notes
+described as on list pages, and linked the same way.
 tests/test_reuse.py rebuilds after each kind of edit and compares every file
 with a clean build.
 """
@@ -453,6 +456,8 @@ class PageReuse:
         self.notes: dict[int, str] = {}
         self.fields: dict[int, str] = {}  # note_fields of each note page keyed
         self.lists_reused = 0
+        # described feed links by the ids of the links (kept alive here)
+        self.feed_parts: dict[tuple[int, ...], tuple[tuple, str]] = {}
         if changed_since_loaded():
             logger.warning(
                 "plugins/ changed since this process started; it builds with the "
@@ -492,8 +497,7 @@ class PageReuse:
         try:
             if self.site is None:
                 self.site = site_key(settings, context, LOADED + self.theme)
-            feeds = context.get(contract.FEED_INDEX)
-            page_feeds = stable(feeds.for_page(name)) if feeds is not None else ""
+            page_feeds = self.page_feeds(name, context)
             if id(article) not in self.fields:
                 self.fields[id(article)] = note_fields(article)
             return note_key(
@@ -507,6 +511,20 @@ class PageReuse:
         except Unstable as e:
             logger.debug("page reuse: %s: not reusable (%s)", name, e)
             return None
+
+    def page_feeds(self, name: str, context: dict) -> str:
+        """The feed links page `name` prints, described (each set of links
+        once a build: the links are the feed plan's own objects, alive as
+        long as the build, and a note page shares them with its station's).
+        """
+        feeds = context.get(contract.FEED_INDEX)
+        if feeds is None:
+            return ""
+        links = feeds.for_page(name)
+        ids = tuple(map(id, links))
+        if ids not in self.feed_parts:
+            self.feed_parts[ids] = (links, stable(links))
+        return self.feed_parts[ids][1]
 
     def list_names(self, template) -> frozenset[str] | None:
         """The context names list template reads, or None if its key cannot
@@ -569,13 +587,30 @@ class PageReuse:
             for read in sorted(names - PAGE_NAMES - set(variables)):
                 digest.update(f"\0{read}=".encode())
                 digest.update(self.context_part(read, context).encode())
-            feeds = context.get(contract.FEED_INDEX)
-            if feeds is not None:
-                digest.update(stable(feeds.for_page(name)).encode())
+            digest.update(self.page_feeds(name, context).encode())
             return digest.hexdigest()
         except Unstable as e:
             logger.debug("page reuse: %s: not reusable (%s)", name, e)
             return None
+
+    def file_key(self, name: str, inputs) -> str | None:
+        """The key of a file a plugin renders itself (a feed): the site key
+        and `inputs`, everything the file is made from besides the code,
+        described (a note as a list page describes it: note_digest). None
+        before any page has made the site key, or if not describable.
+        """
+        if self.site is None:
+            return None
+        try:
+            described = describe(inputs, self.notes, self.fields)
+        except Unstable as e:
+            logger.debug("page reuse: %s: not reusable (%s)", name, e)
+            return None
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (self.site, name, described):
+            digest.update(part.encode())
+            digest.update(b"\0")
+        return digest.hexdigest()
 
     def link_previous(self, name: str, key: str, path: str, note: bool) -> bool:
         """Hard-link the published page to `path` if it was made with `key`."""

@@ -15,7 +15,7 @@ from pelican.generators import Generator
 
 from plugins.core import contract as c
 from plugins.core.contract import all_notes
-from plugins.core.files import cache_folder, inside, place
+from plugins.core.files import Within, cache_folder, inside, place
 from plugins.core.urls import canonical_url, site_base
 
 from .groups import groups_by_thana, is_demonstration, load_groups
@@ -171,8 +171,9 @@ class WhatsAppGenerator(Generator):
 
     def generate_output(self, writer):
         out = Path(self.output_path)
+        within = Within(out)
         for rel, cached in self.images.items():
-            place(cached, inside(out, rel))
+            place(cached, within(rel))
         join_url, share_url = self.conf["join_url"], self.conf["share_url"]
         qr = {}
         for group in self.groups:
