@@ -171,10 +171,14 @@ def ledger_text(content: Path) -> str:
     return (content / "registry/published-urls.tsv").read_text(encoding="utf-8")
 
 
-def start_slow_publish(content: Path, to: str, **settings) -> subprocess.Popen:
-    """A publish in another process, its upload slowed to 8 KB/s."""
+def start_slow_publish(
+    content: Path, to: str, prelude: str = "", **settings
+) -> subprocess.Popen:
+    """A publish in another process, its upload slowed to 8 KB/s (`prelude`:
+    Python run in it first)."""
     script = (
         "import json, sys\n"
+        f"{prelude}\n"
         "from scripts.publish import publish\n"
         "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
     )
@@ -247,6 +251,65 @@ def test_a_killed_publish_leaves_no_upload_running(site, sshd, over):
     again = publish_to(content, to)
     assert live(root).name == again.release
     assert not list((root / "releases").glob("*.partial"))
+
+
+def processes_naming(*texts: str) -> list[int]:
+    """The processes on this machine whose command line holds all `texts`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes()
+            if all(t.encode() in argv for t in texts):
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue  # ended meanwhile
+    return found
+
+
+def test_a_killed_publish_ends_the_builds_pagefind(tmp_path, monkeypatch):
+    """Pagefind, started by the publish's own build, ends with it (a slow
+    Pagefind: a program that waits, then becomes the real one)."""
+    from pagefind_bin import get_executable
+
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")
+    content = new_content(tmp_path, NOTES)
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys, time\n"
+        "if '--version' not in sys.argv:\n"
+        "    time.sleep(120)\n"
+        f"os.execv({str(get_executable())!r}, ['pagefind', *sys.argv[1:]])\n"
+    )
+    slow.chmod(0o755)
+    prelude = (
+        "from pathlib import Path\n"
+        "import plugins.search.search as search\n"
+        f"search.get_executable = lambda: Path({str(slow)!r})\n"
+    )
+    root = tmp_path / "srv"
+    upload = start_slow_publish(content, str(root), prelude)
+    try:
+        for _ in range(1200):
+            # the indexing run (not the one asking for the version)
+            running = processes_naming(str(slow), "--output-path")
+            if running:
+                break
+            assert upload.poll() is None, "the publish ended before Pagefind ran"
+            time.sleep(0.1)
+        assert running, "Pagefind never started"
+        os.kill(upload.pid, signal.SIGKILL)  # the publish alone, not its group
+        upload.wait()
+        for _ in range(100):
+            if not processes_naming(str(slow)):
+                break
+            time.sleep(0.1)
+        assert processes_naming(str(slow)) == []
+        assert not (root / "current").exists()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(upload.pid, signal.SIGKILL)
 
 
 def test_two_publishes_at_once_the_second_stops_and_names_the_first(site, sshd):

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from plugins.core import children
 from plugins.core.messages import _
 
-from . import children, retention
+from . import retention
 from .targets import TargetError, no_links
 
 NOJEKYLL = ".nojekyll"

@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from plugins.core import children
 from plugins.core.messages import _
 
-from . import children, retention
+from . import retention
 from .targets import TargetError, no_links
 
 # rclone filter rules for the pages that link to others (uploaded last)

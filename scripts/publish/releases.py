@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from plugins.core import children
 from plugins.core.messages import _
 from plugins.hindi_text.dates import IST
 
-from . import children, retention
+from . import retention
 from .targets import Target, TargetError, no_links
 
 RELEASES = "releases"

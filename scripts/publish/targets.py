@@ -14,9 +14,8 @@ import shlex
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from plugins.core import children
 from plugins.core.messages import _
-
-from . import children
 
 
 class TargetError(ValueError):

@@ -1,15 +1,18 @@
-"""The tools a publish starts (rsync, ssh, rclone, git) end with it.
+"""The tools a build or a publish starts end with it.
 
 A publish that is killed (SIGKILL, the machine's out-of-memory killer, a CI
 job cancelled) cannot stop its children itself: an upload it started would
 go on writing into the release's .partial folder (or the bucket) while the
-next publish clears it and uploads again. So each child asks the kernel to
-send it SIGTERM when the publish that started it dies (Linux's
-PR_SET_PDEATHSIG, set between fork and exec); rsync and rclone end at once
-on SIGTERM, and rsync's ssh and the rsync at the server end with them (their
-connection closes). Where prctl is missing (not Linux), children are started
-as before. ghp-import is the exception (git.py): cut short, it could leave
-part of the site committed to the branch, so it is left to finish.
+next publish clears it and uploads again, and the build's Pagefind would go
+on indexing a staging folder nobody reads. So each child asks the kernel to
+send it SIGTERM when the process that started it dies (Linux's
+PR_SET_PDEATHSIG, set between fork and exec, kept across exec): rsync,
+rclone, git, ghp-import and Pagefind end at once on SIGTERM, and rsync's ssh
+and the rsync at the server end with them (their connection closes). Where
+prctl is missing (not Linux), children are started as before.
+
+Used by scripts/publish (rsync, ssh, rclone, git, ghp-import) and
+plugins/search (Pagefind): one implementation.
 """
 
 from __future__ import annotations
