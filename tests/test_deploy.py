@@ -533,8 +533,29 @@ def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
     assert nginx.get("/redirects.nginx.map")[0] == 404
 
 
+def add_photo(content: Path) -> str:
+    """A note with a photo (named by the reporter, not by its content)."""
+    from PIL import Image
+
+    photo = content / "images/2026/10/shivir.jpg"
+    photo.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (640, 480), (200, 120, 40)).save(photo, "JPEG")
+    (content / "notes/2026/10/n1.md").write_text(
+        note_text(
+            slug="khabar-1",
+            title="थाने की खबर 1",
+            date="2026-10-01 10:00",
+            image="images/2026/10/shivir.jpg",
+            image_alt="शिविर में लोग",
+        ),
+        encoding="utf-8",
+    )
+    return "/images/2026/10/shivir.jpg"
+
+
 def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
     content, root, nginx = site
+    photo = add_photo(content)
     publish_to(content, sshd.target(root))
     plain = nginx.get("/")[2]
     status, headers, body = nginx.get("/", {"Accept-Encoding": "br"})
@@ -578,10 +599,26 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
     assert status == 200 and headers["Content-Type"].startswith("image/svg+xml")
     assert headers["Content-Encoding"] == "br"
     assert brotli.decompress(body) == (live(root) / svg).read_bytes()
-    headers = nginx.get("/theme/images/logo.png")[1]
-    assert headers["Cache-Control"] == "public, max-age=86400"
-    # files not named by their content: minutes
-    status, headers, _ = nginx.get("/pagefind/pagefind.js")
+    # the logo and photos keep their names when they change (a photo taken
+    # down must leave phones and CDNs soon): minutes
+    for path in ("/theme/images/logo.png", photo):
+        status, headers, _ = nginx.get(path)
+        assert status == 200, path
+        assert headers["Cache-Control"] == "public, max-age=300", path
+    # the search index's entry files: checked on every load (no-cache); its
+    # parts named by a hash: minutes (kept at the target after a publish)
+    for path in (
+        "/pagefind/pagefind.js",
+        "/pagefind/shards.json",
+        "/pagefind/2026/pagefind-entry.json",
+        "/pagefind/2026/pagefind.js",
+        "/pagefind/2026/wasm.hi.pagefind",
+    ):
+        status, headers, _ = nginx.get(path)
+        assert status == 200 and headers["Cache-Control"] == "no-cache", path
+        assert headers["X-Content-Type-Options"] == "nosniff"
+    part = next(live(root).glob("pagefind/2026/fragment/*.pf_fragment"))
+    status, headers, _ = nginx.get(f"/{part.relative_to(live(root))}")
     assert status == 200 and headers["Cache-Control"] == "public, max-age=300"
     # the notes are older than 48 hours: no news sitemap, robots.txt names one
     assert nginx.get("/robots.txt")[2].decode().count("Sitemap: ") == 1
@@ -896,3 +933,70 @@ def test_ctrl_c_during_an_upload_says_what_is_live(site, sshd):
     assert "Traceback" not in out
     assert live(root).name == first.release
     assert not (root / ".publish-lock").is_symlink()  # released on the way out
+
+
+def index_parts(folder: Path) -> dict[str, bytes]:
+    """The search index's files named by a hash (pagefind/<year>/…)."""
+    from scripts.publish import retention
+
+    found = {}
+    for p in (folder / "pagefind").rglob("*.pf_*"):
+        rel = p.relative_to(folder).as_posix()
+        if retention.INDEX_RE.match(rel):
+            found[rel] = p.read_bytes()
+    return found
+
+
+def test_an_open_search_page_finds_its_index_after_a_publish(site, sshd):
+    """A reader opened /khoj/ (its script read the entry file and may ask for
+    any part it names); after a publish that changed the index, every part
+    of that index still answers 200 through nginx."""
+    content, root, nginx = site
+    to = sshd.target(root)
+    publish_to(content, to)
+    status, _, entry = nginx.get("/pagefind/2026/pagefind-entry.json")
+    assert status == 200
+    meta = f"pagefind/2026/pagefind.{json.loads(entry)['languages']['hi']['hash']}"
+    first = index_parts(live(root))
+    assert f"{meta}.pf_meta" in first and len(first) > 5
+    for part, body in first.items():
+        status, _, served = nginx.get(f"/{part}")
+        assert status == 200 and served == body, part
+    (content / "notes/2026/10/n7.md").write_text(
+        note_text(slug="khabar-7", title="सातवीं खबर", date="2026-10-07 10:00"),
+        encoding="utf-8",
+    )
+    report = publish_to(content, to)
+    built = content.parent / "output"  # the new build (the live site holds more)
+    second = index_parts(built)
+    new_entry = nginx.get("/pagefind/2026/pagefind-entry.json")[2]
+    assert new_entry != entry and f"{meta}.pf_meta" not in second
+    assert set(first) - set(second)  # parts the new index does not have
+    for part, body in first.items():
+        status, _, served = nginx.get(f"/{part}")
+        assert status == 200 and served == body, part
+    assert not set(first) & set(report.deleted), report.deleted
+    # a window of one publish and no days: after one more change, the parts
+    # only the first index had are gone; the second's stay
+    (content / "notes/2026/10/n2.md").write_text(
+        note_text(
+            slug="khabar-2",
+            title="थाने की खबर 2",
+            date="2026-10-02 10:00",
+            body="नया अनुच्छेद।",
+        ),
+        encoding="utf-8",
+    )
+    third = publish(
+        PUBLISH,
+        to,
+        overrides=overrides(
+            content.parent, PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 0}
+        ),
+    )
+    gone = set(first) - set(second) - set(index_parts(built))
+    assert gone and set(gone) <= set(third.deleted), third.deleted
+    for part in gone:
+        assert nginx.get(f"/{part}")[0] == 404, part
+    for part in second:
+        assert nginx.get(f"/{part}")[0] == 200, part

@@ -220,7 +220,7 @@ def publish(
             return Report(target, "dry-run", sent=sent, deleted=deleted)
         with lock.held(target):
             if rollback:
-                current, previous = releases.rollback(target)
+                current, previous = releases.rollback(target, assets.folders)
                 run_after(target, after, previous)
                 return Report(target, "rollback", release=previous, previous=current)
             ledger_path = settle_leftover(settings, target)

@@ -55,8 +55,11 @@ LISTS = (
     "/robots.txt*",
     "/redirects.*",
     "/_redirects",
-    # names the search index's parts, which are uploaded before it
-    "/pagefind/pagefind-entry.json*",
+    # the search index's entry files name its parts (uploaded before them),
+    # the list of years names the years' folders
+    "/*/pagefind-entry.json*",
+    "/*/*/pagefind-entry.json*",
+    "/*/shards.json*",
 )
 # pages link the stylesheet, the script, photos: uploaded after them
 PAGES = ("*.html", "*.html.gz", "*.html.br")
@@ -159,15 +162,18 @@ def in_bucket(target: RcloneTarget, name: str) -> str:
     return f"{target.remote}{sep}{name}"
 
 
-def bucket_assets(target: RcloneTarget, extra: list[str]) -> tuple[str, set[str]]:
-    """The bucket's asset manifest (text) and the fingerprinted assets in it."""
+def bucket_assets(
+    target: RcloneTarget, extra: list[str], folders: tuple[str, ...]
+) -> tuple[str, set[str]]:
+    """The bucket's asset manifest (text) and the kept files in it (the
+    fingerprinted assets, the search index's hashed parts) under `folders`.
+    """
     listed = rclone(
         [
             "lsf",
             "-R",
             "--files-only",
-            "--include",
-            "/theme/**",
+            *filters(True, tuple(f"/{folder}/**" for folder in folders)),
             "--include",
             f"/{retention.MANIFEST}",
             target.remote,
@@ -193,7 +199,7 @@ def upload(
     no_links(output)
     source = output.rstrip("/") + "/"
     dry = ["--dry-run"] if dry_run else []
-    text, present = bucket_assets(target, extra)
+    text, present = bucket_assets(target, extra, keep.folders)
     built = retention.assets_in(
         p.relative_to(output).as_posix() for p in Path(output).rglob("*")
     )

@@ -221,7 +221,7 @@ def upload(
     """
     no_links(output)
     state = read_state(target)
-    assets = read_assets(target, state)
+    assets = read_assets(target, state, keep.folders)
     rid = release_id(now, state.releases)
     root = target.path
     partial = f"{root}/{RELEASES}/{rid}{PARTIAL}"
@@ -265,14 +265,19 @@ class Assets:
         return self.by_release.get(state.current or "", set())
 
 
-def read_assets(target: Target, state: State) -> Assets:
+def read_assets(target: Target, state: State, folders: tuple[str, ...]) -> Assets:
+    """The manifest, and the kept files (retention.py) of each release, found
+    under `folders` (the theme's, the search index's).
+    """
     root = target.path
     listing = ""
     if state.releases:
         listing = (
             f"cd {q(root + '/' + RELEASES)} && for r in "
             + " ".join(q(r) for r in state.releases)
-            + '; do if [ -d "$r/theme" ]; then find "$r/theme" -type f; fi; done'
+            + "; do for f in "
+            + " ".join(q(f) for f in folders)
+            + '; do if [ -d "$r/$f" ]; then find "$r/$f" -type f; fi; done; done'
         )
     out = target.run(
         f"cat {q(root + '/' + retention.MANIFEST)} 2>/dev/null; "
@@ -287,10 +292,12 @@ def read_assets(target: Target, state: State) -> Assets:
     return Assets(retention.parse(text), by_release)
 
 
-def built_assets(output: str) -> set[str]:
-    theme = Path(output) / "theme"
+def built_assets(output: str, folders: tuple[str, ...]) -> set[str]:
     return retention.assets_in(
-        p.relative_to(output).as_posix() for p in theme.rglob("*") if p.is_file()
+        p.relative_to(output).as_posix()
+        for folder in folders
+        for p in (Path(output) / folder).rglob("*")
+        if p.is_file()
     )
 
 
@@ -302,33 +309,44 @@ def retention_plan(
     keep: retention.Keep,
 ) -> retention.Plan:
     return retention.plan(
-        assets.manifest, assets.live(state), built_assets(output), now, keep
+        assets.manifest,
+        assets.live(state),
+        built_assets(output, keep.folders),
+        now,
+        keep,
     )
 
 
 def carry(target: Target, sources: list[str], dest: str, paths: list[str]) -> set[str]:
     """Hard-link into `dest` each of `paths` it lacks, from the first of the
     `sources` folders that has it; return the paths linked.
+
+    The script works inside `dest` (relative paths from its working folder):
+    were `dest` removed meanwhile — the next publish clears the .partial
+    folder of a publish killed during this step, whose shell at a server
+    goes on (an SSH command without a terminal gets no hangup) — nothing can
+    be made again, since no folder can be made in a removed one.
     """
     if not paths or not sources:
         return set()
     out = target.run(
-        "for c in "
+        f'cd {q(dest)} || exit 1; top="$(pwd -P)"; for c in '
         + " ".join(q(p) for p in paths)
-        + f'; do if [ ! -e {q(dest)}/"$c" ]; then for r in '
+        + '; do if [ ! -e "$c" ]; then for r in '
         + " ".join(q(s) for s in sources)
         + '; do if [ -f "$r/$c" ] && [ ! -L "$r/$c" ]; then '
-        f'd="$(dirname {q(dest)}/"$c")" && mkdir -p "$d" && '
+        'd="$(dirname "$c")" && mkdir -p "$d" && '
         # never through a symbolic link out of the release
-        f'case "$(cd "$d" && pwd -P)/" in "$(cd {q(dest)} && pwd -P)"/*) '
-        f'ln "$r/$c" {q(dest)}/"$c" && echo "$c";; esac; break; fi; done; fi; done'
+        'case "$(cd "$d" && pwd -P)/" in "$top"/*) '
+        'ln "$r/$c" "$c" && echo "$c";; esac; break; fi; done; fi; done'
     )
     return set(out.split())
 
 
 def linked_assets(target: Target, release: str) -> set[str]:
     """The fingerprinted assets a release's pages link (every page links
-    the stylesheet; the search page the script).
+    the stylesheet; the search page the script); its search index's parts
+    are added by the caller.
     """
     out = target.run(
         f"cd {q(release)} && cat index.html khoj/index.html 2>/dev/null "
@@ -345,9 +363,14 @@ def release_dirs(target: Target, state: State) -> list[str]:
 
 
 def write_manifest(target: Target, manifest: retention.Manifest) -> None:
+    """Replace the manifest, only once the new one arrived whole (its last
+    line is retention.END: a publish killed while sending it leaves the old).
+    """
     path = f"{target.path}/{retention.MANIFEST}"
+    new = q(path + ".new")
     target.run(
-        f"cat > {q(path + '.new')} && mv {q(path + '.new')} {q(path)}",
+        f'cat > {new} && [ "$(tail -n 1 {new})" = {q(retention.END)} ] && '
+        f"mv {new} {q(path)}",
         stdin=retention.render(manifest),
     )
 
@@ -367,7 +390,8 @@ def preview(
         return sorted(s.removeprefix("./") for s in sent), []
     live = f"{target.path}/{RELEASES}/{state.current}"
     sent, deleted = changes(rsync(output, target, live, None, True, []).stdout)
-    held = retention_plan(output, state, read_assets(target, state), now, keep)
+    assets = read_assets(target, state, keep.folders)
+    held = retention_plan(output, state, assets, now, keep)
     kept = set(retention.with_copies(held.carried))
     return sent, [d for d in deleted if d not in kept]
 
@@ -426,7 +450,9 @@ def rollback_to(state: State) -> str | None:
     )
 
 
-def rollback(target: Target) -> tuple[str, str]:
+def rollback(
+    target: Target, folders: tuple[str, ...] = retention.Keep(1, 0).folders
+) -> tuple[str, str]:
     """Switch `current` to the release live before it; return (from, to)."""
     state = read_state(target)
     if state.current is None:
@@ -448,10 +474,15 @@ def rollback(target: Target) -> tuple[str, str]:
     # linking the assets of the release going live
     current = f"{target.path}/{RELEASES}/{state.current}"
     back = f"{target.path}/{RELEASES}/{previous}"
-    assets = read_assets(target, state)
+    assets = read_assets(target, state, folders)
     leaving = assets.by_release.get(state.current, set())
     carry(target, [current], back, retention.with_copies(leaving))
-    arriving = linked_assets(target, back)
+    # its pages' stylesheet and script, and its search index's parts
+    arriving = linked_assets(target, back) | {
+        a
+        for a in assets.by_release.get(previous, set())
+        if retention.kind(a) == "index"
+    }
     write_manifest(
         target,
         retention.switched(assets.manifest, leaving, arriving, datetime.now(UTC)),
