@@ -445,7 +445,7 @@ def publish_git(
             target,
             dry_run,
             lambda output: (
-                git.preview(output, target, datetime.now(UTC), keep)
+                git.preview(output, target, remote, datetime.now(UTC), keep)
                 if dry_run
                 else git.publish(output, target, remote, keep)
             ),
