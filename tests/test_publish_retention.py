@@ -133,3 +133,29 @@ def test_a_wrong_window_setting_is_named_in_hindi(monkeypatch, given, named):
     message = str(refused.value)
     assert message.startswith("publishconf.py: PUBLISH_ASSETS")
     assert named in message and ("पूरी संख्या" in message or "केवल" in message)
+
+
+def test_a_carry_left_running_never_makes_a_removed_release_again(tmp_path):
+    """A killed publish's shell at a server goes on (no hangup without a
+    terminal); the next publish removes its .partial folder meanwhile: the
+    carry step then makes nothing again."""
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    name = publish(root, out, "css-0", retention.Keep(1, 0), START)
+    removed = root / "releases" / "20260101T000000Z.partial"
+    with pytest.raises(TargetError):
+        releases.carry(target, [str(root / "current")], str(removed), [name])
+    assert not removed.exists()
+
+
+def test_a_manifest_cut_short_on_its_way_is_not_put_in_place(tmp_path):
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    publish(root, out, "css-0", retention.Keep(1, 0), START)
+    manifest = root / retention.MANIFEST
+    whole = manifest.read_text()
+    assert whole.endswith(f"\n{retention.END}\n")
+    with pytest.raises(TargetError):
+        releases.put_manifest(target, whole[: len(whole) // 2])
+    assert manifest.read_text() == whole
+    assert retention.parse(whole).seen  # and the whole one reads back

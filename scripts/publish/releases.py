@@ -366,12 +366,19 @@ def write_manifest(target: Target, manifest: retention.Manifest) -> None:
     """Replace the manifest, only once the new one arrived whole (its last
     line is retention.END: a publish killed while sending it leaves the old).
     """
+    put_manifest(target, retention.render(manifest))
+
+
+def put_manifest(target: Target, text: str) -> None:
+    """Write `text` as the manifest if it is whole (ends with retention.END);
+    a cut one fails and leaves the manifest as it was.
+    """
     path = f"{target.path}/{retention.MANIFEST}"
     new = q(path + ".new")
     target.run(
         f'cat > {new} && [ "$(tail -n 1 {new})" = {q(retention.END)} ] && '
         f"mv {new} {q(path)}",
-        stdin=retention.render(manifest),
+        stdin=text,
     )
 
 
