@@ -10,10 +10,11 @@ A bucket has no symlink to switch, so the upload is ordered for readers:
 2. new and changed note pages (and the search page), which link those;
 3. the pages that link to them: home, station, category, tag and archive
    lists, feeds, sitemaps, robots.txt, redirect lists, the search index's
-   entry file;
+   entry files and its list of years (they name its parts);
 4. only then, deletion of what the new site no longer has, except the old
-   fingerprinted assets still in their retention window (retention.py;
-   the manifest published-assets.tsv is written in the bucket just before).
+   fingerprinted assets and search index parts still in their retention
+   window (retention.py; the manifest published-assets.tsv is written in
+   the bucket just before).
 
 A reader may meet a new note before the home page lists it, never a page
 linking to a page or a stylesheet that is not there yet, and a page cached

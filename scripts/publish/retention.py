@@ -19,13 +19,17 @@ publish number at which a build last linked each:
 
     # publishes<TAB>12
     theme/css/site.0123456789.css<TAB>2026-11-29T03:50:00+00:00<TAB>12
+    pagefind/2026/index/hi_53fe678.pf_index<TAB>2026-11-29T03:50:00+00:00<TAB>12
+    # end
 
 A folder or server keeps it beside `current` (TARGET/published-assets.tsv,
-not served); a bucket and a git branch in the site's root. A fingerprinted
-asset found at the target but not in the manifest (published before there
-was one) counts as linked by the live site now. The manifest is written
-before the site goes live, so an asset that went live is never missing from
-it; lines that are not of this form (a hand edit) are skipped.
+not served); a bucket and a git branch in the site's root. A kept file
+found at the target but not in the manifest (published before there was
+one, or before the manifest had files of its kind) counts as linked by the
+live site now. The manifest is written before the site goes live, so a
+file that went live is never missing from it; lines that are not of this
+form (a hand edit) are skipped; the last line, `# end`, tells a manifest
+cut short on its way to a server (not put in place).
 """
 
 from __future__ import annotations
