@@ -159,3 +159,18 @@ def test_a_manifest_cut_short_on_its_way_is_not_put_in_place(tmp_path):
         releases.put_manifest(target, whole[: len(whole) // 2])
     assert manifest.read_text() == whole
     assert retention.parse(whole).seen  # and the whole one reads back
+
+
+def test_a_large_search_index_is_carried_whole(tmp_path):
+    """A rollback of a site with 10,000 notes carries every index part of
+    the release it leaves: far more names than one command line holds."""
+    target = parse_target(str(tmp_path))
+    source, dest = tmp_path / "releases/a", tmp_path / "releases/b"
+    names = [f"pagefind/2026/fragment/hi_{i:07x}.pf_fragment" for i in range(20000)]
+    for name in names[::200]:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_bytes(b"part")
+    dest.mkdir()
+    carried = releases.carry(target, [str(source)], str(dest), names)
+    assert carried == set(names[::200])
+    assert all((dest / name).read_bytes() == b"part" for name in carried)

@@ -221,7 +221,7 @@ def upload(
     """
     no_links(output)
     state = read_state(target)
-    assets = read_assets(target, state, keep.folders)
+    assets = read_assets(target, state, keep.folders, [state.current or ""])
     rid = release_id(now, state.releases)
     root = target.path
     partial = f"{root}/{RELEASES}/{rid}{PARTIAL}"
@@ -265,16 +265,21 @@ class Assets:
         return self.by_release.get(state.current or "", set())
 
 
-def read_assets(target: Target, state: State, folders: tuple[str, ...]) -> Assets:
-    """The manifest, and the kept files (retention.py) of each release, found
-    under `folders` (the theme's, the search index's).
+def read_assets(
+    target: Target, state: State, folders: tuple[str, ...], among: list[str]
+) -> Assets:
+    """The manifest, and the kept files (retention.py) of the releases
+    `among` (the live one; for a rollback also the one going live), found
+    under `folders` (the theme's, the search index's: thousands of files on
+    a large site, so not listed for every release kept).
     """
     root = target.path
     listing = ""
-    if state.releases:
+    listed = [r for r in state.releases if r in among]
+    if listed:
         listing = (
             f"cd {q(root + '/' + RELEASES)} && for r in "
-            + " ".join(q(r) for r in state.releases)
+            + " ".join(q(r) for r in listed)
             + "; do for f in "
             + " ".join(q(f) for f in folders)
             + '; do if [ -d "$r/$f" ]; then find "$r/$f" -type f; fi; done; done'
@@ -284,7 +289,7 @@ def read_assets(target: Target, state: State, folders: tuple[str, ...]) -> Asset
         f"echo; echo '--files--'; {listing or 'true'}"
     )
     text, _, files = out.rpartition("\n--files--\n")
-    by_release: dict[str, set[str]] = {r: set() for r in state.releases}
+    by_release: dict[str, set[str]] = {r: set() for r in listed}
     for line in files.splitlines():
         rid, _, path = line.partition("/")
         if rid in by_release and retention.is_asset(path):
@@ -325,20 +330,23 @@ def carry(target: Target, sources: list[str], dest: str, paths: list[str]) -> se
     were `dest` removed meanwhile — the next publish clears the .partial
     folder of a publish killed during this step, whose shell at a server
     goes on (an SSH command without a terminal gets no hangup) — nothing can
-    be made again, since no folder can be made in a removed one.
+    be made again, since no folder can be made in a removed one. The paths
+    (checked names, one a line) come on the script's input: a large site's
+    search index has thousands, more than one command line may hold.
     """
     if not paths or not sources:
         return set()
     out = target.run(
-        f'cd {q(dest)} || exit 1; top="$(pwd -P)"; for c in '
-        + " ".join(q(p) for p in paths)
-        + '; do if [ ! -e "$c" ]; then for r in '
+        f'cd {q(dest)} || exit 1; top="$(pwd -P)"; '
+        'while IFS= read -r c; do [ -n "$c" ] || continue; '
+        'if [ ! -e "$c" ]; then for r in '
         + " ".join(q(s) for s in sources)
         + '; do if [ -f "$r/$c" ] && [ ! -L "$r/$c" ]; then '
         'd="$(dirname "$c")" && mkdir -p "$d" && '
         # never through a symbolic link out of the release
         'case "$(cd "$d" && pwd -P)/" in "$top"/*) '
-        'ln "$r/$c" "$c" && echo "$c";; esac; break; fi; done; fi; done'
+        'ln "$r/$c" "$c" && echo "$c";; esac; break; fi; done; fi; done',
+        stdin="".join(f"{p}\n" for p in paths if retention.is_companion(p)),
     )
     return set(out.split())
 
@@ -397,7 +405,7 @@ def preview(
         return sorted(s.removeprefix("./") for s in sent), []
     live = f"{target.path}/{RELEASES}/{state.current}"
     sent, deleted = changes(rsync(output, target, live, None, True, []).stdout)
-    assets = read_assets(target, state, keep.folders)
+    assets = read_assets(target, state, keep.folders, [state.current])
     held = retention_plan(output, state, assets, now, keep)
     kept = set(retention.with_copies(held.carried))
     return sent, [d for d in deleted if d not in kept]
@@ -481,7 +489,7 @@ def rollback(
     # linking the assets of the release going live
     current = f"{target.path}/{RELEASES}/{state.current}"
     back = f"{target.path}/{RELEASES}/{previous}"
-    assets = read_assets(target, state, folders)
+    assets = read_assets(target, state, folders, [state.current, previous])
     leaving = assets.by_release.get(state.current, set())
     carry(target, [current], back, retention.with_copies(leaving))
     # its pages' stylesheet and script, and its search index's parts

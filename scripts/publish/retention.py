@@ -158,7 +158,19 @@ def assets_in(paths: Iterable[str]) -> set[str]:
 
 
 def with_copies(assets: Iterable[str]) -> list[str]:
-    return [a + c for a in sorted(assets) for c in COMPANIONS]
+    """The assets and their .gz/.br copies (the theme's: the search index's
+    parts are compressed by Pagefind and have none).
+    """
+    return [
+        a + c
+        for a in sorted(assets)
+        for c in (COMPANIONS if kind(a) == "theme" else ("",))
+    ]
+
+
+def is_companion(path: str) -> bool:
+    """An asset, or one of its .gz/.br copies (a name safe for a shell)."""
+    return any(is_asset(path.removesuffix(c)) for c in COMPANIONS if path.endswith(c))
 
 
 def parse(text: str) -> Manifest:
