@@ -174,3 +174,23 @@ def test_a_large_search_index_is_carried_whole(tmp_path):
     carried = releases.carry(target, [str(source)], str(dest), names)
     assert carried == set(names[::200])
     assert all((dest / name).read_bytes() == b"part" for name in carried)
+
+
+def test_index_parts_a_manifest_never_listed_count_as_linked_now():
+    """A target published before the search index's parts were kept: its
+    manifest has lines for stylesheets only; the parts found there are the
+    live search page's, kept for the window, while a stylesheet the manifest
+    let go stays gone."""
+    now = START + timedelta(days=100)
+    css = "theme/css/site.0123456789.css"
+    gone = "theme/css/site.abcdefabcd.css"
+    part = "pagefind/2026/index/hi_53fe678.pf_index"
+    old = retention.parse(f"# publishes\t7\n{css}\t{START.isoformat()}\t7\n# end\n")
+    keep = retention.Keep(1, 0)
+    held = retention.plan(old, {css, gone, part}, {css}, now, keep)
+    assert held.carried == [part] and held.dropped == [gone]
+    assert held.manifest.seen[part].publish == 7
+    # one publish later it is known, and goes with the window
+    again = retention.parse(retention.render(held.manifest))
+    later = retention.plan(again, {css, part}, {css}, now + timedelta(hours=1), keep)
+    assert later.carried == [] and later.dropped == [part]
