@@ -9,7 +9,9 @@ send it SIGTERM when the process that started it dies (Linux's
 PR_SET_PDEATHSIG, set between fork and exec, kept across exec): rsync,
 rclone, git, ghp-import and Pagefind end at once on SIGTERM, and rsync's ssh
 and the rsync at the server end with them (their connection closes). Where
-prctl is missing (not Linux), children are started as before.
+prctl is missing (not Linux), children are started as before. The kernel
+counts the thread that started the child as its parent: call run() from a
+thread that outlives the child (every caller runs on the main thread).
 
 Used by scripts/publish (rsync, ssh, rclone, git, ghp-import) and
 plugins/search (Pagefind): one implementation.
