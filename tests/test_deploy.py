@@ -1000,3 +1000,22 @@ def test_an_open_search_page_finds_its_index_after_a_publish(site, sshd):
         assert nginx.get(f"/{part}")[0] == 404, part
     for part in second:
         assert nginx.get(f"/{part}")[0] == 200, part
+
+
+def test_a_carry_left_running_at_the_server_makes_nothing_again(site, sshd):
+    """Over SSH, the step that links kept files into a release folder that
+    the next publish removed meanwhile makes nothing again."""
+    from scripts.publish import releases
+
+    _content, root, _nginx = site
+    name = "theme/css/site.0123456789.css"
+    (root / "releases/a/theme/css").mkdir(parents=True)
+    (root / "releases/a" / name).write_text("body{}")
+    removed = root / "releases/b.partial"
+    target = parse_target(sshd.target(root))
+    with pytest.raises(TargetError):
+        releases.carry(target, [str(root / "releases/a")], str(removed), [name])
+    assert not removed.exists()
+    removed.mkdir()
+    assert releases.carry(target, [str(root / "releases/a")], str(removed), [name])
+    assert (removed / name).read_text() == "body{}"
