@@ -1019,3 +1019,75 @@ def test_a_carry_left_running_at_the_server_makes_nothing_again(site, sshd):
     removed.mkdir()
     assert releases.carry(target, [str(root / "releases/a")], str(removed), [name])
     assert (removed / name).read_text() == "body{}"
+
+
+def live_in_session(session: int) -> list[int]:
+    """The processes of a session that are running (not zombies)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def forked_workers(parent: int) -> list[int]:
+    """Children of `parent` that are forks of it (same command line)."""
+    mine = Path(f"/proc/{parent}/cmdline").read_bytes()
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == parent and (stat.parent / "cmdline").read_bytes() == mine:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def test_a_killed_publish_leaves_no_build_worker_holding_the_lock(
+    tmp_path, monkeypatch
+):
+    """SIGKILL while the build's worker pool compresses pages or draws
+    preview images: the workers end with the publish and the next build
+    takes the lock at once (needs two cores or more, as the pool does)."""
+    from scripts.build import build_busy, lock_path, site_lock
+
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")
+    many = {
+        f"2026/09/m{i}.md": note_text(
+            slug=f"m-{i}", title=f"खबर {i}", date=f"2026-09-{i % 28 + 1:02d} 10:00"
+        )
+        for i in range(1, 81)
+    }
+    content = new_content(tmp_path, {**NOTES, **many})
+    upload = start_slow_publish(content, str(tmp_path / "srv"))
+    try:
+        seen: set[int] = set()
+        for _ in range(3000):
+            # a pool: two forks or more, still there a moment later (not the
+            # fork of a tool about to start)
+            now = set(forked_workers(upload.pid))
+            if len(now & seen) >= 2:
+                # the publish alone, not its group, while its workers run
+                os.kill(upload.pid, signal.SIGKILL)
+                break
+            seen = now
+            assert upload.poll() is None, "the publish ended before its workers ran"
+            time.sleep(0.01)
+        assert upload.wait() == -signal.SIGKILL
+        for _ in range(100):
+            if not live_in_session(upload.pid):
+                break
+            time.sleep(0.1)
+        assert live_in_session(upload.pid) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(upload.pid, signal.SIGKILL)
+    output = tmp_path / "output"
+    with site_lock(lock_path(output), build_busy(output), 0):
+        pass  # taken at once: no worker kept it

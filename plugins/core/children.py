@@ -13,12 +13,14 @@ prctl is missing (not Linux), children are started as before. The kernel
 counts the thread that started the child as its parent: call run() from a
 thread that outlives the child (every caller runs on the main thread).
 
-Used by scripts/publish (rsync, ssh, rclone, git, ghp-import) and
-plugins/search (Pagefind): one implementation.
+Used by scripts/publish (rsync, ssh, rclone, git, ghp-import),
+plugins/search (Pagefind) and plugins/core/files.make_missing (its forked
+worker pool, through worker_start): one implementation.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -49,6 +51,40 @@ def die_with(parent: int) -> Callable[[], None]:
             os.kill(os.getpid(), signal.SIGTERM)
 
     return setup
+
+
+# descriptors only the process that opened them may hold (the build lock):
+# a forked worker closes them, so it never keeps a lock after its parent
+_PARENT_ONLY: set[int] = set()
+
+
+def parent_only(fd: int) -> int:
+    """Register `fd` as one forked workers close when they start."""
+    _PARENT_ONLY.add(fd)
+    return fd
+
+
+def forget(fd: int) -> None:
+    """`fd` is being closed by its owner."""
+    _PARENT_ONLY.discard(fd)
+
+
+def close_parent_only() -> None:
+    for fd in list(_PARENT_ONLY):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _PARENT_ONLY.clear()
+
+
+def worker_start(parent: int) -> None:
+    """Initializer of a forked worker pool (ProcessPoolExecutor's
+    `initializer`, with `initargs=(os.getpid(),)`): the worker ends when
+    `parent` dies and holds none of its locks. Without it, workers of a
+    build killed mid-way waited for ever on their queue, holding the build
+    lock, and every later build and publish stopped as "another build".
+    """
+    close_parent_only()
+    die_with(parent)()
 
 
 def run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
