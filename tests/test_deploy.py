@@ -789,12 +789,20 @@ def test_retention_counts_publishes_and_days():
     assert plan.manifest.seen[css[4]] == retention.Seen(now, 8)
     assert plan.manifest.seen["theme/js/khoj.0123456789.js"].publish == 7
     # written and read back; hand edits and paths that are no assets skipped
-    text = retention.render(plan.manifest) + (
+    junk = (
         "../etc/passwd.0123456789.css\tx\t1\n"
         "theme/css/a b.0123456789.css\t2026-11-29T04:00:00+00:00\t1\n"
         "theme/css/site.0123456789.css\t2026-11-29T04:00:00\t1\n"
     )
-    assert retention.parse(text) == plan.manifest
+    text = retention.render(plan.manifest)
+    end = f"{retention.END}\n"
+    assert retention.parse(text.replace(end, junk + end)) == plan.manifest
+    # cut short (a publish killed while sending it to a bucket): not trusted,
+    # so every asset found counts as linked now, none is dropped
+    cut = retention.parse(text[: text.index(css[4])])
+    assert not cut.written and cut.seen == {}
+    kept = retention.plan(cut, present, [css[4]], now, keep)
+    assert kept.dropped == [] and set(kept.carried) == set(present) - {css[4]}
     # an asset no longer at the target is forgotten
     again = retention.plan(plan.manifest, [css[4]], [css[4]], now, keep)
     assert again.carried == [] and set(again.manifest.seen) == {css[4]}

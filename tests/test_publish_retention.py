@@ -194,3 +194,15 @@ def test_index_parts_a_manifest_never_listed_count_as_linked_now():
     again = retention.parse(retention.render(held.manifest))
     later = retention.plan(again, {css, part}, {css}, now + timedelta(hours=1), keep)
     assert later.carried == [] and later.dropped == [part]
+
+
+def test_a_file_name_with_a_line_break_is_not_published(tmp_path):
+    root, out = tmp_path / "site", tmp_path / "out"
+    make_site(out, "css-0")
+    (out / "images").mkdir()
+    (out / "images/a\nb.jpg").write_bytes(b"photo")
+    with pytest.raises(TargetError, match="control character"):
+        releases.upload(
+            str(out), parse_target(str(root)), START, [], retention.Keep(1, 0)
+        )
+    assert not (root / "current").exists()

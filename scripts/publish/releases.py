@@ -344,8 +344,9 @@ def carry(target: Target, sources: list[str], dest: str, paths: list[str]) -> se
         + '; do if [ -f "$r/$c" ] && [ ! -L "$r/$c" ]; then '
         'd="$(dirname "$c")" && mkdir -p "$d" && '
         # never through a symbolic link out of the release
+        # (a source removed meanwhile: the next one is tried)
         'case "$(cd "$d" && pwd -P)/" in "$top"/*) '
-        'ln "$r/$c" "$c" && echo "$c";; esac; break; fi; done; fi; done',
+        'if ln "$r/$c" "$c"; then echo "$c"; break; fi;; esac; fi; done; fi; done',
         stdin="".join(f"{p}\n" for p in paths if retention.is_companion(p)),
     )
     return set(out.split())

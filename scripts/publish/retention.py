@@ -174,6 +174,14 @@ def is_companion(path: str) -> bool:
 
 
 def parse(text: str) -> Manifest:
+    """The manifest in `text`; one that does not end with END (cut short on
+    its way to a bucket, a hand edit that lost its tail, or written before
+    there was an END line) is not trusted: as if there were none, everything
+    found at the target counts as linked now (the safe side).
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or lines[-1] != END:
+        return Manifest()
     found = Manifest()
     for line in text.splitlines():
         if line.startswith(COUNT):
