@@ -30,6 +30,7 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from plugins.core import children
 from plugins.core.core import plugin_problems
 from plugins.core.errors import BuildFailed, BulletinError, SettingError, display_path
 from plugins.core.messages import _, ngettext_, set_language
@@ -113,7 +114,7 @@ def site_lock(
             raise busy
         if not _held.get(key):
             flags = os.O_RDONLY if path.is_dir() else os.O_RDWR | os.O_CREAT
-            fd = os.open(path, flags, 0o644)
+            fd = children.parent_only(os.open(path, flags, 0o644))
             if not _flock(fd, deadline):
                 raise busy
         _held[key] = _held.get(key, 0) + 1
@@ -123,6 +124,7 @@ def site_lock(
             _held[key] -= 1
     finally:
         if fd is not None:
+            children.forget(fd)
             os.close(fd)
         rlock.release()
 

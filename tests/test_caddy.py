@@ -83,10 +83,14 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
         status, headers, _ = caddy.get(search_script_path(search))
         assert status == 200
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
-        status, headers, _ = caddy.get("/pagefind/pagefind.js")
+        for path in ("/pagefind/pagefind.js", "/pagefind/2026/pagefind-entry.json"):
+            status, headers, _ = caddy.get(path)
+            assert status == 200 and headers["Cache-Control"] == "no-cache", path
+        part = next((root / "current").glob("pagefind/2026/index/*.pf_index"))
+        status, headers, _ = caddy.get(f"/{part.relative_to(root / 'current')}")
         assert status == 200 and headers["Cache-Control"] == "public, max-age=300"
         headers = caddy.get("/theme/images/logo.png")[1]
-        assert headers["Cache-Control"] == "public, max-age=86400"
+        assert headers["Cache-Control"] == "public, max-age=300"
         status, headers, _ = caddy.get("/2026/10/khabar-1/")
         assert status == 301 and headers["Location"] == "/2026/10/naya-pata/"
         for path in ("/?p=1700", "/?utm_source=whatsapp&p=1700"):

@@ -171,10 +171,14 @@ def ledger_text(content: Path) -> str:
     return (content / "registry/published-urls.tsv").read_text(encoding="utf-8")
 
 
-def start_slow_publish(content: Path, to: str, **settings) -> subprocess.Popen:
-    """A publish in another process, its upload slowed to 8 KB/s."""
+def start_slow_publish(
+    content: Path, to: str, prelude: str = "", **settings
+) -> subprocess.Popen:
+    """A publish in another process, its upload slowed to 8 KB/s (`prelude`:
+    Python run in it first)."""
     script = (
         "import json, sys\n"
+        f"{prelude}\n"
         "from scripts.publish import publish\n"
         "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
     )
@@ -247,6 +251,65 @@ def test_a_killed_publish_leaves_no_upload_running(site, sshd, over):
     again = publish_to(content, to)
     assert live(root).name == again.release
     assert not list((root / "releases").glob("*.partial"))
+
+
+def processes_naming(*texts: str) -> list[int]:
+    """The processes on this machine whose command line holds all `texts`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes()
+            if all(t.encode() in argv for t in texts):
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue  # ended meanwhile
+    return found
+
+
+def test_a_killed_publish_ends_the_builds_pagefind(tmp_path, monkeypatch):
+    """Pagefind, started by the publish's own build, ends with it (a slow
+    Pagefind: a program that waits, then becomes the real one)."""
+    from pagefind_bin import get_executable
+
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")
+    content = new_content(tmp_path, NOTES)
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys, time\n"
+        "if '--version' not in sys.argv:\n"
+        "    time.sleep(120)\n"
+        f"os.execv({str(get_executable())!r}, ['pagefind', *sys.argv[1:]])\n"
+    )
+    slow.chmod(0o755)
+    prelude = (
+        "from pathlib import Path\n"
+        "import plugins.search.search as search\n"
+        f"search.get_executable = lambda: Path({str(slow)!r})\n"
+    )
+    root = tmp_path / "srv"
+    upload = start_slow_publish(content, str(root), prelude)
+    try:
+        for _ in range(1200):
+            # the indexing run (not the one asking for the version)
+            running = processes_naming(str(slow), "--output-path")
+            if running:
+                break
+            assert upload.poll() is None, "the publish ended before Pagefind ran"
+            time.sleep(0.1)
+        assert running, "Pagefind never started"
+        os.kill(upload.pid, signal.SIGKILL)  # the publish alone, not its group
+        upload.wait()
+        for _ in range(100):
+            if not processes_naming(str(slow)):
+                break
+            time.sleep(0.1)
+        assert processes_naming(str(slow)) == []
+        assert not (root / "current").exists()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(upload.pid, signal.SIGKILL)
 
 
 def test_two_publishes_at_once_the_second_stops_and_names_the_first(site, sshd):
@@ -470,8 +533,29 @@ def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
     assert nginx.get("/redirects.nginx.map")[0] == 404
 
 
+def add_photo(content: Path) -> str:
+    """A note with a photo (named by the reporter, not by its content)."""
+    from PIL import Image
+
+    photo = content / "images/2026/10/shivir.jpg"
+    photo.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (640, 480), (200, 120, 40)).save(photo, "JPEG")
+    (content / "notes/2026/10/n1.md").write_text(
+        note_text(
+            slug="khabar-1",
+            title="थाने की खबर 1",
+            date="2026-10-01 10:00",
+            image="images/2026/10/shivir.jpg",
+            image_alt="शिविर में लोग",
+        ),
+        encoding="utf-8",
+    )
+    return "/images/2026/10/shivir.jpg"
+
+
 def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
     content, root, nginx = site
+    photo = add_photo(content)
     publish_to(content, sshd.target(root))
     plain = nginx.get("/")[2]
     status, headers, body = nginx.get("/", {"Accept-Encoding": "br"})
@@ -515,10 +599,26 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
     assert status == 200 and headers["Content-Type"].startswith("image/svg+xml")
     assert headers["Content-Encoding"] == "br"
     assert brotli.decompress(body) == (live(root) / svg).read_bytes()
-    headers = nginx.get("/theme/images/logo.png")[1]
-    assert headers["Cache-Control"] == "public, max-age=86400"
-    # files not named by their content: minutes
-    status, headers, _ = nginx.get("/pagefind/pagefind.js")
+    # the logo and photos keep their names when they change (a photo taken
+    # down must leave phones and CDNs soon): minutes
+    for path in ("/theme/images/logo.png", photo):
+        status, headers, _ = nginx.get(path)
+        assert status == 200, path
+        assert headers["Cache-Control"] == "public, max-age=300", path
+    # the search index's entry files: checked on every load (no-cache); its
+    # parts named by a hash: minutes (kept at the target after a publish)
+    for path in (
+        "/pagefind/pagefind.js",
+        "/pagefind/shards.json",
+        "/pagefind/2026/pagefind-entry.json",
+        "/pagefind/2026/pagefind.js",
+        "/pagefind/2026/wasm.hi.pagefind",
+    ):
+        status, headers, _ = nginx.get(path)
+        assert status == 200 and headers["Cache-Control"] == "no-cache", path
+        assert headers["X-Content-Type-Options"] == "nosniff"
+    part = next(live(root).glob("pagefind/2026/fragment/*.pf_fragment"))
+    status, headers, _ = nginx.get(f"/{part.relative_to(live(root))}")
     assert status == 200 and headers["Cache-Control"] == "public, max-age=300"
     # the notes are older than 48 hours: no news sitemap, robots.txt names one
     assert nginx.get("/robots.txt")[2].decode().count("Sitemap: ") == 1
@@ -689,12 +789,20 @@ def test_retention_counts_publishes_and_days():
     assert plan.manifest.seen[css[4]] == retention.Seen(now, 8)
     assert plan.manifest.seen["theme/js/khoj.0123456789.js"].publish == 7
     # written and read back; hand edits and paths that are no assets skipped
-    text = retention.render(plan.manifest) + (
+    junk = (
         "../etc/passwd.0123456789.css\tx\t1\n"
         "theme/css/a b.0123456789.css\t2026-11-29T04:00:00+00:00\t1\n"
         "theme/css/site.0123456789.css\t2026-11-29T04:00:00\t1\n"
     )
-    assert retention.parse(text) == plan.manifest
+    text = retention.render(plan.manifest)
+    end = f"{retention.END}\n"
+    assert retention.parse(text.replace(end, junk + end)) == plan.manifest
+    # cut short (a publish killed while sending it to a bucket): not trusted,
+    # so every asset found counts as linked now, none is dropped
+    cut = retention.parse(text[: text.index(css[4])])
+    assert not cut.written and cut.seen == {}
+    kept = retention.plan(cut, present, [css[4]], now, keep)
+    assert kept.dropped == [] and set(kept.carried) == set(present) - {css[4]}
     # an asset no longer at the target is forgotten
     again = retention.plan(plan.manifest, [css[4]], [css[4]], now, keep)
     assert again.carried == [] and set(again.manifest.seen) == {css[4]}
@@ -833,3 +941,161 @@ def test_ctrl_c_during_an_upload_says_what_is_live(site, sshd):
     assert "Traceback" not in out
     assert live(root).name == first.release
     assert not (root / ".publish-lock").is_symlink()  # released on the way out
+
+
+def index_parts(folder: Path) -> dict[str, bytes]:
+    """The search index's files named by a hash (pagefind/<year>/…)."""
+    from scripts.publish import retention
+
+    found = {}
+    for p in (folder / "pagefind").rglob("*.pf_*"):
+        rel = p.relative_to(folder).as_posix()
+        if retention.INDEX_RE.match(rel):
+            found[rel] = p.read_bytes()
+    return found
+
+
+def test_an_open_search_page_finds_its_index_after_a_publish(site, sshd):
+    """A reader opened /khoj/ (its script read the entry file and may ask for
+    any part it names); after a publish that changed the index, every part
+    of that index still answers 200 through nginx."""
+    content, root, nginx = site
+    to = sshd.target(root)
+    publish_to(content, to)
+    status, _, entry = nginx.get("/pagefind/2026/pagefind-entry.json")
+    assert status == 200
+    meta = f"pagefind/2026/pagefind.{json.loads(entry)['languages']['hi']['hash']}"
+    first = index_parts(live(root))
+    assert f"{meta}.pf_meta" in first and len(first) > 5
+    for part, body in first.items():
+        status, _, served = nginx.get(f"/{part}")
+        assert status == 200 and served == body, part
+    (content / "notes/2026/10/n7.md").write_text(
+        note_text(slug="khabar-7", title="सातवीं खबर", date="2026-10-07 10:00"),
+        encoding="utf-8",
+    )
+    report = publish_to(content, to)
+    built = content.parent / "output"  # the new build (the live site holds more)
+    second = index_parts(built)
+    new_entry = nginx.get("/pagefind/2026/pagefind-entry.json")[2]
+    assert new_entry != entry and f"{meta}.pf_meta" not in second
+    assert set(first) - set(second)  # parts the new index does not have
+    for part, body in first.items():
+        status, _, served = nginx.get(f"/{part}")
+        assert status == 200 and served == body, part
+    assert not set(first) & set(report.deleted), report.deleted
+    # a window of one publish and no days: after one more change, the parts
+    # only the first index had are gone; the second's stay
+    (content / "notes/2026/10/n2.md").write_text(
+        note_text(
+            slug="khabar-2",
+            title="थाने की खबर 2",
+            date="2026-10-02 10:00",
+            body="नया अनुच्छेद।",
+        ),
+        encoding="utf-8",
+    )
+    third = publish(
+        PUBLISH,
+        to,
+        overrides=overrides(
+            content.parent, PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 0}
+        ),
+    )
+    gone = set(first) - set(second) - set(index_parts(built))
+    assert gone and set(gone) <= set(third.deleted), third.deleted
+    for part in gone:
+        assert nginx.get(f"/{part}")[0] == 404, part
+    for part in second:
+        assert nginx.get(f"/{part}")[0] == 200, part
+
+
+def test_a_carry_left_running_at_the_server_makes_nothing_again(site, sshd):
+    """Over SSH, the step that links kept files into a release folder that
+    the next publish removed meanwhile makes nothing again."""
+    from scripts.publish import releases
+
+    _content, root, _nginx = site
+    name = "theme/css/site.0123456789.css"
+    (root / "releases/a/theme/css").mkdir(parents=True)
+    (root / "releases/a" / name).write_text("body{}")
+    removed = root / "releases/b.partial"
+    target = parse_target(sshd.target(root))
+    with pytest.raises(TargetError):
+        releases.carry(target, [str(root / "releases/a")], str(removed), [name])
+    assert not removed.exists()
+    removed.mkdir()
+    assert releases.carry(target, [str(root / "releases/a")], str(removed), [name])
+    assert (removed / name).read_text() == "body{}"
+
+
+def live_in_session(session: int) -> list[int]:
+    """The processes of a session that are running (not zombies)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def forked_workers(parent: int) -> list[int]:
+    """Children of `parent` that are forks of it (same command line)."""
+    mine = Path(f"/proc/{parent}/cmdline").read_bytes()
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == parent and (stat.parent / "cmdline").read_bytes() == mine:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def test_a_killed_publish_leaves_no_build_worker_holding_the_lock(
+    tmp_path, monkeypatch
+):
+    """SIGKILL while the build's worker pool compresses pages or draws
+    preview images: the workers end with the publish and the next build
+    takes the lock at once (needs two cores or more, as the pool does)."""
+    from scripts.build import build_busy, lock_path, site_lock
+
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")
+    many = {
+        f"2026/09/m{i}.md": note_text(
+            slug=f"m-{i}", title=f"खबर {i}", date=f"2026-09-{i % 28 + 1:02d} 10:00"
+        )
+        for i in range(1, 81)
+    }
+    content = new_content(tmp_path, {**NOTES, **many})
+    upload = start_slow_publish(content, str(tmp_path / "srv"))
+    try:
+        seen: set[int] = set()
+        for _ in range(3000):
+            # a pool: two forks or more, still there a moment later (not the
+            # fork of a tool about to start)
+            now = set(forked_workers(upload.pid))
+            if len(now & seen) >= 2:
+                # the publish alone, not its group, while its workers run
+                os.kill(upload.pid, signal.SIGKILL)
+                break
+            seen = now
+            assert upload.poll() is None, "the publish ended before its workers ran"
+            time.sleep(0.01)
+        assert upload.wait() == -signal.SIGKILL
+        for _ in range(100):
+            if not live_in_session(upload.pid):
+                break
+            time.sleep(0.1)
+        assert live_in_session(upload.pid) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(upload.pid, signal.SIGKILL)
+    output = tmp_path / "output"
+    with site_lock(lock_path(output), build_busy(output), 0):
+        pass  # taken at once: no worker kept it

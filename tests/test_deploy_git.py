@@ -4,16 +4,22 @@ repository on disk)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from support import ROOT, new_content, note_text
 
-from scripts.publish import PublishError, publish
+from scripts.publish import PublishError, publish, retention
 
 PUBLISH = str(ROOT / "publishconf.py")
 NOTES = {
@@ -149,3 +155,161 @@ def test_old_stylesheets_stay_on_the_branch_for_their_window(repo, tmp_path):
     tree = git(origin, "ls-tree", "-r", "--name-only", "gh-pages").split()
     assert [n for n in names if n in tree] == names[-1:]
     assert stylesheet() in tree
+
+
+def index_parts(tree: list[str]) -> set[str]:
+    return {p for p in tree if retention.INDEX_RE.match(p)}
+
+
+def test_the_search_index_of_an_open_search_page_stays_on_the_branch(repo):
+    work, origin = repo
+    publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
+    entry_file = "gh-pages:pagefind/2026/pagefind-entry.json"
+    entry = json.loads(git(origin, "show", entry_file))
+    meta = f"pagefind/2026/pagefind.{entry['languages']['hi']['hash']}.pf_meta"
+    first = index_parts(git(origin, "ls-tree", "-r", "--name-only", "gh-pages").split())
+    assert meta in first
+    (work / "content/notes/2026/10/n4.md").write_text(
+        note_text(slug="khabar-4", title="चौथी खबर", date="2026-10-04 10:00"),
+        encoding="utf-8",
+    )
+    report = publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
+    output = work / "output"
+    built = index_parts([p.relative_to(output).as_posix() for p in output.rglob("*")])
+    assert meta not in built
+    tree = set(git(origin, "ls-tree", "-r", "--name-only", "gh-pages").split())
+    assert first <= tree and built <= tree
+    assert not first & set(report.deleted)
+
+
+def slow_git(folder: Path) -> dict[str, str]:
+    """An environment whose `git` is the real one, except that git
+    fast-import (what ghp-import commits through) reads its input slowly."""
+    real = shutil.which("git")
+    folder.mkdir()
+    wrapper = folder / "git"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, subprocess, sys, time\n"
+        f"real = {real!r}\n"
+        "if sys.argv[1:2] != ['fast-import']:\n"
+        "    os.execv(real, [real, *sys.argv[1:]])\n"
+        "child = subprocess.Popen([real, *sys.argv[1:]], stdin=subprocess.PIPE)\n"
+        "while chunk := os.read(0, 4096):\n"
+        "    child.stdin.write(chunk)\n"
+        "    child.stdin.flush()\n"
+        "    time.sleep(0.05)\n"
+        "child.stdin.close()\n"
+        "sys.exit(child.wait())\n"
+    )
+    wrapper.chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+
+
+def working_in(folder: Path) -> list[str]:
+    """Command lines of the processes whose working folder is `folder`."""
+    found = []
+    for cwd in Path("/proc").glob("[0-9]*/cwd"):
+        try:
+            if Path(os.readlink(cwd)) == folder:
+                argv = (cwd.parent / "cmdline").read_bytes().split(b"\0")
+                found.append(b" ".join(argv).decode(errors="replace"))
+        except OSError:
+            continue  # ended meanwhile, or not ours
+    return found
+
+
+def test_a_killed_publish_leaves_the_branch_whole_and_no_git_running(repo, tmp_path):
+    """SIGKILL while ghp-import streams the site into git: the branch (here
+    and at the origin) stays on its last commit, ghp-import and git end, and
+    the next publish commits the whole site."""
+    work, origin = repo
+    publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
+    before = git(work, "rev-parse", "gh-pages")
+    (work / "content/notes/2026/10/n4.md").write_text(
+        note_text(slug="khabar-4", title="चौथी खबर", date="2026-10-04 10:00"),
+        encoding="utf-8",
+    )
+    script = (
+        "import json, sys\n"
+        "from scripts.publish import publish\n"
+        "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
+    )
+    upload = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            script,
+            PUBLISH,
+            "git:gh-pages",
+            json.dumps(overrides(work)),
+        ],
+        cwd=ROOT,
+        env=slow_git(tmp_path / "bin"),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(1200):
+            if any("fast-import" in p for p in working_in(work)):
+                break
+            assert upload.poll() is None, "the publish ended before it committed"
+            time.sleep(0.1)
+        time.sleep(1)  # part of the site has gone into git
+        assert any("fast-import" in p for p in working_in(work))
+        os.kill(upload.pid, signal.SIGKILL)  # the publish alone, not its group
+        upload.wait()
+        for _ in range(100):
+            if not working_in(work):
+                break
+            time.sleep(0.1)
+        assert working_in(work) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(upload.pid, signal.SIGKILL)
+    assert git(work, "rev-parse", "gh-pages") == before
+    assert git(origin, "rev-parse", "gh-pages") == before
+    # the next publish drops what the killed one left and commits it all
+    publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
+    tree = git(origin, "ls-tree", "-r", "--name-only", "gh-pages").split()
+    assert "2026/10/khabar-4/index.html" in tree and "index.html" in tree
+    assert git(origin, "rev-parse", "gh-pages~1") == before
+    assert git(work, "for-each-ref", "refs/heads/bulletin-publish/") == ""
+
+
+def test_a_commit_of_part_of_the_site_never_reaches_the_branch(
+    repo, tmp_path, monkeypatch
+):
+    """git fast-import whose input ends between two files commits what it
+    got and exits 0 (so does ghp-import): the publish checks the commit's
+    tree against the site and stops; the branch stays where it was."""
+    work, origin = repo
+    publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
+    before = git(work, "rev-parse", "gh-pages")
+    real = shutil.which("git")
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    wrapper = bin_folder / "git"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, subprocess, sys\n"
+        f"real = {real!r}\n"
+        "if sys.argv[1:2] != ['fast-import']:\n"
+        "    os.execv(real, [real, *sys.argv[1:]])\n"
+        "data = sys.stdin.buffer.read()\n"
+        "files = [i for i in range(len(data)) if data.startswith(b'\\nM 100', i)]\n"
+        "cut = data[: files[len(files) // 2] + 1]\n"
+        "sys.exit(subprocess.run([real, *sys.argv[1:]], input=cut).returncode)\n"
+    )
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_folder}{os.pathsep}{os.environ['PATH']}")
+    (work / "content/notes/2026/10/n4.md").write_text(
+        note_text(slug="khabar-4", title="चौथी खबर", date="2026-10-04 10:00"),
+        encoding="utf-8",
+    )
+    with pytest.raises(PublishError, match="the branch is as it was"):
+        publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
+    assert git(work, "rev-parse", "gh-pages") == before
+    assert git(origin, "rev-parse", "gh-pages") == before
+    assert git(work, "for-each-ref", "refs/heads/bulletin-publish/") == ""

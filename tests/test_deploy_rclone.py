@@ -4,18 +4,23 @@ first, the lists that link to them last, deletions after."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from loopback import start_s3, stop
 from support import ROOT, new_content, note_text
 
-from scripts.publish import PublishError, publish
+from scripts.publish import PublishError, publish, retention
 from scripts.publish.rclone import binary
 
 PUBLISH = str(ROOT / "publishconf.py")
@@ -57,6 +62,26 @@ def files(folder: Path) -> dict[str, bytes]:
     }
 
 
+def bucket_is_site(bucket: Path, output: Path) -> set[str]:
+    """The bucket holds the site and, beside it, only old files kept for their
+    retention window (the search index's parts of an earlier publish); those
+    are returned."""
+    held, built = files(bucket), files(output)
+    assert {p: held.get(p) for p in built} == built
+    kept = set(held) - set(built)
+    assert all(retention.is_asset(p) for p in kept), kept
+    return kept
+
+
+def index_parts(folder: Path) -> set[str]:
+    """The search index's files named by a hash (pagefind/<year>/…)."""
+    return {
+        p.relative_to(folder).as_posix()
+        for p in (folder / "pagefind").rglob("*.pf_*")
+        if retention.INDEX_RE.match(p.relative_to(folder).as_posix())
+    }
+
+
 def test_publish_to_object_storage_in_reader_safe_order(tmp_path, s3):
     content = new_content(tmp_path, NOTES)
     first = publish(PUBLISH, s3.target(), overrides=overrides(tmp_path))
@@ -74,7 +99,7 @@ def test_publish_to_object_storage_in_reader_safe_order(tmp_path, s3):
     dry = publish(PUBLISH, s3.target(), dry_run=True, overrides=overrides(tmp_path))
     assert "2026/10/khabar-3/index.html" in dry.sent
     second = publish(PUBLISH, s3.target(), overrides=overrides(tmp_path))
-    assert files(s3.bucket) == files(output)
+    bucket_is_site(s3.bucket, output)
     assert "2026/10/khabar-3/index.html" in second.sent
     assert "2026/10/khabar-1/index.html" not in second.sent
     assert len(second.sent) < len(first.sent) / 4, second.sent
@@ -165,3 +190,127 @@ def test_a_failed_build_sends_nothing_to_the_bucket(tmp_path, s3):
     assert files(s3.bucket) == before
     assert (s3.bucket / "published-assets.tsv").read_bytes() == manifest
     assert (content / "registry/published-urls.tsv").read_bytes() == recorded
+
+
+def entry_meta(entry: bytes, year: str = "2026") -> str:
+    """The index part a search page loads first, named by its entry file."""
+    languages = json.loads(entry)["languages"]
+    return f"pagefind/{year}/pagefind.{languages['hi']['hash']}.pf_meta"
+
+
+def write_note(content: Path, i: int, body: str = "") -> None:
+    (content / f"notes/2026/10/n{i}.md").write_text(
+        note_text(
+            slug=f"khabar-{i}",
+            title=f"थाने की खबर {i}",
+            date=f"2026-10-{i:02d} 10:00",
+            **({"body": body} if body else {}),
+        ),
+        encoding="utf-8",
+    )
+
+
+def test_the_search_index_of_an_open_search_page_stays_in_the_bucket(tmp_path, s3):
+    """A reader's search page loaded the index of one publish: after the
+    next, every part it may ask for is still there (until the window ends)."""
+    content = new_content(tmp_path, NOTES)
+    output = tmp_path / "output"
+    publish(PUBLISH, s3.target(), overrides=overrides(tmp_path))
+    meta = entry_meta(through_s3(s3, "pagefind/2026/pagefind-entry.json"))
+    first = {p: (output / p).read_bytes() for p in index_parts(output)}
+    assert meta in first and len(first) > 5
+    write_note(content, 5)  # a new note: its year is indexed again
+    report = publish(PUBLISH, s3.target(), overrides=overrides(tmp_path))
+    second = index_parts(output)
+    assert (
+        meta not in second
+        and entry_meta((output / "pagefind/2026/pagefind-entry.json").read_bytes())
+        in second
+    )
+    for part, body in first.items():
+        assert through_s3(s3, part) == body, part
+    assert not set(first) & set(report.deleted)
+    # the new parts went up before the entry file that names them
+    order = [path for kind, path in report.events if kind == "send"]
+    entry = order.index("pagefind/2026/pagefind-entry.json")
+    assert all(order.index(p) < entry for p in second - set(first)), order
+    assert bucket_is_site(s3.bucket, output) == set(first) - second
+    # a window of one publish and no days: the first publish's parts go after
+    # the next change; the second's stay
+    write_note(content, 2, body="नया अनुच्छेद।")
+    one = {"keep_publishes": 1, "keep_days": 0}
+    window = {**overrides(tmp_path), "PUBLISH_ASSETS": one}
+    publish(PUBLISH, s3.target(), overrides=window)
+    gone = set(first) - second - index_parts(output)
+    assert gone
+    assert not [p for p in gone if (s3.bucket / p).exists()]
+    assert all((s3.bucket / p).is_file() for p in second)
+
+
+def rclone_uploads(output: Path) -> list[int]:
+    """The rclone processes copying from `output` (not the S3 server)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(a.endswith(b"rclone") for a in argv[:1]) and any(
+            str(output).encode() in a for a in argv
+        ):
+            found.append(int(cmdline.parent.name))
+    return found
+
+
+def test_a_killed_upload_to_the_bucket_leaves_its_pages_and_no_rclone(tmp_path, s3):
+    content = new_content(tmp_path, NOTES)
+    output = tmp_path / "output"
+    publish(PUBLISH, s3.target(), overrides=overrides(tmp_path))
+    before = files(s3.bucket)
+    write_note(content, 5)
+    script = (
+        "import json, sys\n"
+        "from scripts.publish import publish\n"
+        "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
+    )
+    settings = {**overrides(tmp_path), "SITENAME": "बदला हुआ नाम"}
+    upload = subprocess.Popen(
+        [sys.executable, "-c", script, PUBLISH, s3.target(), json.dumps(settings)],
+        cwd=ROOT,
+        env={**os.environ, "BULLETIN_RCLONE_OPTIONS": "--bwlimit=4k"},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(1200):
+            if rclone_uploads(output):
+                break
+            assert upload.poll() is None, "the publish ended before it uploaded"
+            time.sleep(0.1)
+        time.sleep(2)  # some files are up, more on their way
+        assert rclone_uploads(output)
+        os.kill(upload.pid, signal.SIGKILL)  # the publish alone, not its group
+        upload.wait()
+        for _ in range(100):
+            if not rclone_uploads(output):
+                break
+            time.sleep(0.1)
+        assert rclone_uploads(output) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(upload.pid, signal.SIGKILL)
+    after = files(s3.bucket)
+    # nothing was deleted, the lists are the old ones, and every file is
+    # either as it was or as the new build made it
+    assert set(before) <= set(after)
+    for page in LISTS:
+        assert after[page] == before[page], page
+    assert "बदला हुआ नाम".encode() not in after["index.html"]
+    built = files(output)
+    for path, body in after.items():
+        assert body in (before.get(path), built.get(path)), path
+    # the next publish finishes the job
+    publish(PUBLISH, s3.target(), overrides=settings)
+    bucket_is_site(s3.bucket, output)
+    assert "बदला हुआ नाम".encode() in (s3.bucket / "index.html").read_bytes()

@@ -133,3 +133,76 @@ def test_a_wrong_window_setting_is_named_in_hindi(monkeypatch, given, named):
     message = str(refused.value)
     assert message.startswith("publishconf.py: PUBLISH_ASSETS")
     assert named in message and ("पूरी संख्या" in message or "केवल" in message)
+
+
+def test_a_carry_left_running_never_makes_a_removed_release_again(tmp_path):
+    """A killed publish's shell at a server goes on (no hangup without a
+    terminal); the next publish removes its .partial folder meanwhile: the
+    carry step then makes nothing again."""
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    name = publish(root, out, "css-0", retention.Keep(1, 0), START)
+    removed = root / "releases" / "20260101T000000Z.partial"
+    with pytest.raises(TargetError):
+        releases.carry(target, [str(root / "current")], str(removed), [name])
+    assert not removed.exists()
+
+
+def test_a_manifest_cut_short_on_its_way_is_not_put_in_place(tmp_path):
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    publish(root, out, "css-0", retention.Keep(1, 0), START)
+    manifest = root / retention.MANIFEST
+    whole = manifest.read_text()
+    assert whole.endswith(f"\n{retention.END}\n")
+    with pytest.raises(TargetError):
+        releases.put_manifest(target, whole[: len(whole) // 2])
+    assert manifest.read_text() == whole
+    assert retention.parse(whole).seen  # and the whole one reads back
+
+
+def test_a_large_search_index_is_carried_whole(tmp_path):
+    """A rollback of a site with 10,000 notes carries every index part of
+    the release it leaves: far more names than one command line holds."""
+    target = parse_target(str(tmp_path))
+    source, dest = tmp_path / "releases/a", tmp_path / "releases/b"
+    names = [f"pagefind/2026/fragment/hi_{i:07x}.pf_fragment" for i in range(20000)]
+    for name in names[::200]:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_bytes(b"part")
+    dest.mkdir()
+    carried = releases.carry(target, [str(source)], str(dest), names)
+    assert carried == set(names[::200])
+    assert all((dest / name).read_bytes() == b"part" for name in carried)
+
+
+def test_index_parts_a_manifest_never_listed_count_as_linked_now():
+    """A target published before the search index's parts were kept: its
+    manifest has lines for stylesheets only; the parts found there are the
+    live search page's, kept for the window, while a stylesheet the manifest
+    let go stays gone."""
+    now = START + timedelta(days=100)
+    css = "theme/css/site.0123456789.css"
+    gone = "theme/css/site.abcdefabcd.css"
+    part = "pagefind/2026/index/hi_53fe678.pf_index"
+    old = retention.parse(f"# publishes\t7\n{css}\t{START.isoformat()}\t7\n# end\n")
+    keep = retention.Keep(1, 0)
+    held = retention.plan(old, {css, gone, part}, {css}, now, keep)
+    assert held.carried == [part] and held.dropped == [gone]
+    assert held.manifest.seen[part].publish == 7
+    # one publish later it is known, and goes with the window
+    again = retention.parse(retention.render(held.manifest))
+    later = retention.plan(again, {css, part}, {css}, now + timedelta(hours=1), keep)
+    assert later.carried == [] and later.dropped == [part]
+
+
+def test_a_file_name_with_a_line_break_is_not_published(tmp_path):
+    root, out = tmp_path / "site", tmp_path / "out"
+    make_site(out, "css-0")
+    (out / "images").mkdir()
+    (out / "images/a\nb.jpg").write_bytes(b"photo")
+    with pytest.raises(TargetError, match="control character"):
+        releases.upload(
+            str(out), parse_target(str(root)), START, [], retention.Keep(1, 0)
+        )
+    assert not (root / "current").exists()

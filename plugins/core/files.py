@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from plugins.core import children
+
 Job = TypeVar("Job")
 
 
@@ -163,7 +165,13 @@ def make_missing(
     items = list(jobs.items())
     if workers > 1 and len(items) >= parallel_min:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        # workers end with the build and keep none of its locks
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=context,
+            initializer=children.worker_start,
+            initargs=(os.getpid(),),
+        ) as pool:
             results = pool.map(render, [job for _, job in items], chunksize=4)
             for (path, _), data in zip(items, results, strict=True):
                 write_atomic(path, data)

@@ -31,7 +31,6 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,7 @@ from pathlib import Path
 from pagefind_bin import get_executable
 from pelican import signals
 
+from plugins.core import children
 from plugins.core.files import cache_folder, place, write_atomic
 from plugins.core.settings import namespaced
 from plugins.press_notes.model import plain_text
@@ -129,7 +129,7 @@ def plugin_settings(settings: dict) -> dict:
 
 
 def pagefind_version(executable: Path) -> str:
-    done = subprocess.run(
+    done = children.run(
         [str(executable), "--version"], capture_output=True, text=True, check=True
     )
     return done.stdout.strip()
@@ -218,7 +218,7 @@ def make_bundle(
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
+    done = children.run(
         pagefind_command(executable, output, partial, glob),
         capture_output=True,
         text=True,

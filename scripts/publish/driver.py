@@ -220,7 +220,7 @@ def publish(
             return Report(target, "dry-run", sent=sent, deleted=deleted)
         with lock.held(target):
             if rollback:
-                current, previous = releases.rollback(target)
+                current, previous = releases.rollback(target, assets.folders)
                 run_after(target, after, previous)
                 return Report(target, "rollback", release=previous, previous=current)
             ledger_path = settle_leftover(settings, target)
@@ -445,7 +445,7 @@ def publish_git(
             target,
             dry_run,
             lambda output: (
-                git.preview(output, target, datetime.now(UTC), keep)
+                git.preview(output, target, remote, datetime.now(UTC), keep)
                 if dry_run
                 else git.publish(output, target, remote, keep)
             ),

@@ -7,17 +7,27 @@ content (with .nojekyll, so files starting with _ are served), pushed to
 PUBLISH_GIT_REMOTE ("origin") when the repository has that remote. A host
 that serves the branch switches to the new commit at once. Git stores
 unchanged files once, so a commit adds only what changed. The old
-fingerprinted assets of the branch's last commit still in their retention
-window (retention.py) are committed again with the new site, with the
-manifest published-assets.tsv: the commit is made from a private copy of
-the output (hard links) with those added.
+fingerprinted assets and search index parts of the branch's last commit
+still in their retention window (retention.py) are committed again with the
+new site, with the manifest published-assets.tsv: the commit is made from a
+private copy of the output (hard links) with those added.
+
+The branch never holds part of a site. ghp-import commits on a private
+branch of this publish (refs/heads/bulletin-publish/<pid>, started at the
+branch's last commit); its tree is checked against the staged site file by
+file; only then one `git update-ref --stdin` transaction moves BRANCH from
+the commit it was on to the new one and deletes the private branch — all or
+nothing, and refused if BRANCH moved meanwhile. ghp-import (and the git
+fast-import it feeds) end with a killed publish (plugins/core/children.py):
+cut short, git may commit part of the site, but only on the private branch,
+which the next publish deletes. The push (not forced) moves the remote's
+branch in one step too.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -26,12 +36,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from plugins.core import children
 from plugins.core.messages import _
 
-from . import children, retention
+from . import retention
 from .targets import TargetError, no_links
 
 NOJEKYLL = ".nojekyll"
+# a publish's own branch, refs/heads/bulletin-publish/<pid>, until BRANCH moves
+PRIVATE = "bulletin-publish"
 
 
 @dataclass(frozen=True)
@@ -78,20 +91,35 @@ def git(repo: Path, *args: str, stdin: str | None = None) -> str:
     return git_bytes(repo, *args, stdin=(stdin or "").encode()).decode()
 
 
-def branch_files(target: GitTarget) -> dict[str, str]:
-    """{path: blob id} of the branch's last commit (none if it is new)."""
-    ref = f"refs/heads/{target.branch}"
-    has = children.run(
-        ["git", "rev-parse", "--verify", "--quiet", ref],
-        cwd=target.repo,
+def commit_of(repo: Path, ref: str) -> str | None:
+    """The commit `ref` names, None if there is no such ref."""
+    done = children.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        cwd=repo,
         capture_output=True,
+        text=True,
     )
-    if has.returncode != 0:
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def base_commit(target: GitTarget, remote: str) -> str | None:
+    """The commit the new one follows: the remote's branch as last fetched
+    or pushed (as ghp-import did), else the local one; None for a new branch.
+    """
+    return commit_of(
+        target.repo, f"refs/remotes/{remote}/{target.branch}"
+    ) or commit_of(target.repo, f"refs/heads/{target.branch}")
+
+
+def tree_files(repo: Path, commit: str | None) -> dict[str, str]:
+    """{path: blob id} of `commit` (none for no commit)."""
+    if commit is None:
         return {}
     files = {}
-    for line in git(target.repo, "ls-tree", "-r", ref).splitlines():
+    for line in git(repo, "ls-tree", "-r", "-z", commit).split("\0"):
         meta, _tab, path = line.partition("\t")
-        files[path] = meta.split()[2]
+        if path:
+            files[path] = meta.split()[2]
     return files
 
 
@@ -106,9 +134,11 @@ def output_files(output: Path, repo: Path) -> dict[str, str]:
     return dict(zip(paths, ids, strict=True))
 
 
-def changes(site: Path, target: GitTarget) -> tuple[list[str], list[str]]:
-    """What a commit of `site` changes on the branch."""
-    before = branch_files(target)
+def changes(
+    site: Path, target: GitTarget, base: str | None
+) -> tuple[list[str], list[str]]:
+    """What a commit of `site` changes on the branch (at `base`)."""
+    before = tree_files(target.repo, base)
     after = output_files(site, target.repo)
     sent = [p for p, blob in after.items() if before.get(p) != blob]
     deleted = sorted(p for p in before if p not in after and p != NOJEKYLL)
@@ -116,10 +146,11 @@ def changes(site: Path, target: GitTarget) -> tuple[list[str], list[str]]:
 
 
 def preview(
-    output: Path, target: GitTarget, now: datetime, keep: retention.Keep
+    output: Path, target: GitTarget, remote: str, now: datetime, keep: retention.Keep
 ) -> tuple[list[str], list[str]]:
-    with staged(output, target, now, keep) as site:
-        return changes(site, target)
+    base = base_commit(target, remote)
+    with staged(output, target, base, now, keep) as site:
+        return changes(site, target, base)
 
 
 def link_or_copy(source: str, dest: str) -> None:
@@ -131,13 +162,18 @@ def link_or_copy(source: str, dest: str) -> None:
 
 @contextmanager
 def staged(
-    output: Path, target: GitTarget, now: datetime, keep: retention.Keep
+    output: Path,
+    target: GitTarget,
+    base: str | None,
+    now: datetime,
+    keep: retention.Keep,
 ) -> Iterator[Path]:
     """A private copy of the output (hard links) with the old assets the
-    branch keeps (retention.py) and the manifest: what the commit holds.
+    branch (at `base`) keeps (retention.py) and the manifest: what the
+    commit holds.
     """
     no_links(str(output))
-    before = branch_files(target)
+    before = tree_files(target.repo, base)
     text = ""
     if retention.MANIFEST in before:
         text = git(target.repo, "cat-file", "blob", before[retention.MANIFEST])
@@ -187,39 +223,115 @@ def publish(
 ) -> tuple[list, list]:
     """One commit of the whole site on the branch; pushed if `remote` exists."""
     now = datetime.now(UTC)
-    with staged(output, target, now, keep) as site:
-        return commit(site, target, remote, now)
+    drop_leftovers(target.repo)
+    old = commit_of(target.repo, f"refs/heads/{target.branch}")
+    base = base_commit(target, remote)
+    with staged(output, target, base, now, keep) as site:
+        sent, deleted = changes(site, target, base)
+        new = commit(site, target, base, now)
+    move_branch(target, old, new)
+    if has_remote(target.repo, remote):
+        push(target, remote)
+    return sent, deleted
 
 
-def commit(
-    site: Path, target: GitTarget, remote: str, now: datetime
-) -> tuple[list, list]:
-    sent, deleted = changes(site, target)
+def private_branch() -> str:
+    return f"{PRIVATE}/{os.getpid()}"
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def drop_leftovers(repo: Path) -> None:
+    """Delete the private branches of publishes that are gone (killed)."""
+    refs = git(
+        repo, "for-each-ref", "--format=%(refname)", f"refs/heads/{PRIVATE}/"
+    ).split()
+    for ref in refs:
+        pid = ref.rsplit("/", 1)[-1]
+        if pid.isdigit() and not alive(int(pid)):
+            git(repo, "update-ref", "-d", ref)
+
+
+def commit(site: Path, target: GitTarget, base: str | None, now: datetime) -> str:
+    """Commit `site` with ghp-import on this publish's private branch,
+    following `base`; return the commit once its tree is the site's, file
+    for file.
+    """
+    private = private_branch()
+    ref = f"refs/heads/{private}"
+    if base:
+        git(target.repo, "update-ref", ref, base)
+    else:
+        git(target.repo, "update-ref", "-d", ref)
     when = now.strftime("%Y-%m-%d %H:%M UTC")
     argv = [
         ghp_import(),
         "--no-jekyll",
         "--branch",
-        target.branch,
-        "--remote",
-        remote,
+        private,
         "--message",
         f"Publish the bulletin, {when}",
+        str(site),
     ]
-    if has_remote(target.repo, remote):
-        argv.append("--push")
-    # Not ended with the publish (children.py): ghp-import streams the site
-    # into git fast-import, which commits whatever it got when its input
-    # ends between two files, and the branch would hold part of the site.
-    # Left to finish, it commits the whole site or nothing.
-    done = subprocess.run(
-        [*argv, str(site)], cwd=target.repo, capture_output=True, text=True
+    # ended with the publish: cut short, it commits on the private branch only
+    done = children.run(argv, cwd=target.repo, capture_output=True, text=True)
+    new = commit_of(target.repo, ref)
+    wanted = {**output_files(site, target.repo), NOJEKYLL: empty_blob(target.repo)}
+    whole = (
+        done.returncode == 0
+        and new is not None
+        and new != base
+        and parent_of(target.repo, new) == base
+        and tree_files(target.repo, new) == wanted
     )
-    if done.returncode != 0:
+    if new is None or not whole:
+        git(target.repo, "update-ref", "-d", ref)
         raise TargetError(
             _(
                 "publish: ghp-import failed; the branch is as it was:\n%(error)s",
-                error=done.stderr.strip() or done.stdout.strip(),
+                error=done.stderr.strip()
+                or done.stdout.strip()
+                or _("the commit does not hold the whole site"),
             )
         )
-    return sent, deleted
+    return new
+
+
+def empty_blob(repo: Path) -> str:
+    return git(repo, "hash-object", "-t", "blob", "--stdin").strip()
+
+
+def parent_of(repo: Path, commit: str) -> str | None:
+    parents = git(repo, "rev-list", "--parents", "-n", "1", commit).split()[1:]
+    return parents[0] if len(parents) == 1 else None
+
+
+def move_branch(target: GitTarget, old: str | None, new: str) -> None:
+    """Move BRANCH from `old` (as read before the commit; None: no branch
+    yet) to `new` and delete the private branch in one transaction (`git
+    update-ref --stdin`: all or nothing); refused if BRANCH moved meanwhile.
+    """
+    branch = f"refs/heads/{target.branch}"
+    private = f"refs/heads/{private_branch()}"
+    move = f"update {branch} {new} {old}" if old else f"create {branch} {new}"
+    git(
+        target.repo,
+        "update-ref",
+        "-m",
+        "publish the bulletin",
+        "--stdin",
+        stdin=f"start\n{move}\ndelete {private} {new}\nprepare\ncommit\n",
+    )
+
+
+def push(target: GitTarget, remote: str) -> None:
+    """Push BRANCH, not forced: the remote moves only forward, in one step."""
+    git(target.repo, "push", "--quiet", remote, f"refs/heads/{target.branch}")

@@ -10,10 +10,11 @@ A bucket has no symlink to switch, so the upload is ordered for readers:
 2. new and changed note pages (and the search page), which link those;
 3. the pages that link to them: home, station, category, tag and archive
    lists, feeds, sitemaps, robots.txt, redirect lists, the search index's
-   entry file;
+   entry files and its list of years (they name its parts);
 4. only then, deletion of what the new site no longer has, except the old
-   fingerprinted assets still in their retention window (retention.py;
-   the manifest published-assets.tsv is written in the bucket just before).
+   fingerprinted assets and search index parts still in their retention
+   window (retention.py; the manifest published-assets.tsv is written in
+   the bucket just before).
 
 A reader may meet a new note before the home page lists it, never a page
 linking to a page or a stylesheet that is not there yet, and a page cached
@@ -31,9 +32,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from plugins.core import children
 from plugins.core.messages import _
 
-from . import children, retention
+from . import retention
 from .targets import TargetError, no_links
 
 # rclone filter rules for the pages that link to others (uploaded last)
@@ -54,8 +56,11 @@ LISTS = (
     "/robots.txt*",
     "/redirects.*",
     "/_redirects",
-    # names the search index's parts, which are uploaded before it
-    "/pagefind/pagefind-entry.json*",
+    # the search index's entry files name its parts (uploaded before them),
+    # the list of years names the years' folders
+    "/*/pagefind-entry.json*",
+    "/*/*/pagefind-entry.json*",
+    "/*/shards.json*",
 )
 # pages link the stylesheet, the script, photos: uploaded after them
 PAGES = ("*.html", "*.html.gz", "*.html.br")
@@ -158,15 +163,18 @@ def in_bucket(target: RcloneTarget, name: str) -> str:
     return f"{target.remote}{sep}{name}"
 
 
-def bucket_assets(target: RcloneTarget, extra: list[str]) -> tuple[str, set[str]]:
-    """The bucket's asset manifest (text) and the fingerprinted assets in it."""
+def bucket_assets(
+    target: RcloneTarget, extra: list[str], folders: tuple[str, ...]
+) -> tuple[str, set[str]]:
+    """The bucket's asset manifest (text) and the kept files in it (the
+    fingerprinted assets, the search index's hashed parts) under `folders`.
+    """
     listed = rclone(
         [
             "lsf",
             "-R",
             "--files-only",
-            "--include",
-            "/theme/**",
+            *filters(True, tuple(f"/{folder}/**" for folder in folders)),
             "--include",
             f"/{retention.MANIFEST}",
             target.remote,
@@ -192,7 +200,7 @@ def upload(
     no_links(output)
     source = output.rstrip("/") + "/"
     dry = ["--dry-run"] if dry_run else []
-    text, present = bucket_assets(target, extra)
+    text, present = bucket_assets(target, extra, keep.folders)
     built = retention.assets_in(
         p.relative_to(output).as_posix() for p in Path(output).rglob("*")
     )

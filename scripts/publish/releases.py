@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from plugins.core import children
 from plugins.core.messages import _
 from plugins.hindi_text.dates import IST
 
-from . import children, retention
+from . import retention
 from .targets import Target, TargetError, no_links
 
 RELEASES = "releases"
@@ -220,7 +221,7 @@ def upload(
     """
     no_links(output)
     state = read_state(target)
-    assets = read_assets(target, state)
+    assets = read_assets(target, state, keep.folders, [state.current or ""])
     rid = release_id(now, state.releases)
     root = target.path
     partial = f"{root}/{RELEASES}/{rid}{PARTIAL}"
@@ -264,21 +265,31 @@ class Assets:
         return self.by_release.get(state.current or "", set())
 
 
-def read_assets(target: Target, state: State) -> Assets:
+def read_assets(
+    target: Target, state: State, folders: tuple[str, ...], among: list[str]
+) -> Assets:
+    """The manifest, and the kept files (retention.py) of the releases
+    `among` (the live one; for a rollback also the one going live), found
+    under `folders` (the theme's, the search index's: thousands of files on
+    a large site, so not listed for every release kept).
+    """
     root = target.path
     listing = ""
-    if state.releases:
+    listed = [r for r in state.releases if r in among]
+    if listed:
         listing = (
             f"cd {q(root + '/' + RELEASES)} && for r in "
-            + " ".join(q(r) for r in state.releases)
-            + '; do if [ -d "$r/theme" ]; then find "$r/theme" -type f; fi; done'
+            + " ".join(q(r) for r in listed)
+            + "; do for f in "
+            + " ".join(q(f) for f in folders)
+            + '; do if [ -d "$r/$f" ]; then find "$r/$f" -type f; fi; done; done'
         )
     out = target.run(
         f"cat {q(root + '/' + retention.MANIFEST)} 2>/dev/null; "
         f"echo; echo '--files--'; {listing or 'true'}"
     )
     text, _, files = out.rpartition("\n--files--\n")
-    by_release: dict[str, set[str]] = {r: set() for r in state.releases}
+    by_release: dict[str, set[str]] = {r: set() for r in listed}
     for line in files.splitlines():
         rid, _, path = line.partition("/")
         if rid in by_release and retention.is_asset(path):
@@ -286,10 +297,12 @@ def read_assets(target: Target, state: State) -> Assets:
     return Assets(retention.parse(text), by_release)
 
 
-def built_assets(output: str) -> set[str]:
-    theme = Path(output) / "theme"
+def built_assets(output: str, folders: tuple[str, ...]) -> set[str]:
     return retention.assets_in(
-        p.relative_to(output).as_posix() for p in theme.rglob("*") if p.is_file()
+        p.relative_to(output).as_posix()
+        for folder in folders
+        for p in (Path(output) / folder).rglob("*")
+        if p.is_file()
     )
 
 
@@ -301,33 +314,48 @@ def retention_plan(
     keep: retention.Keep,
 ) -> retention.Plan:
     return retention.plan(
-        assets.manifest, assets.live(state), built_assets(output), now, keep
+        assets.manifest,
+        assets.live(state),
+        built_assets(output, keep.folders),
+        now,
+        keep,
     )
 
 
 def carry(target: Target, sources: list[str], dest: str, paths: list[str]) -> set[str]:
     """Hard-link into `dest` each of `paths` it lacks, from the first of the
     `sources` folders that has it; return the paths linked.
+
+    The script works inside `dest` (relative paths from its working folder):
+    were `dest` removed meanwhile — the next publish clears the .partial
+    folder of a publish killed during this step, whose shell at a server
+    goes on (an SSH command without a terminal gets no hangup) — nothing can
+    be made again, since no folder can be made in a removed one. The paths
+    (checked names, one a line) come on the script's input: a large site's
+    search index has thousands, more than one command line may hold.
     """
     if not paths or not sources:
         return set()
     out = target.run(
-        "for c in "
-        + " ".join(q(p) for p in paths)
-        + f'; do if [ ! -e {q(dest)}/"$c" ]; then for r in '
+        f'cd {q(dest)} || exit 1; top="$(pwd -P)"; '
+        'while IFS= read -r c; do [ -n "$c" ] || continue; '
+        'if [ ! -e "$c" ]; then for r in '
         + " ".join(q(s) for s in sources)
         + '; do if [ -f "$r/$c" ] && [ ! -L "$r/$c" ]; then '
-        f'd="$(dirname {q(dest)}/"$c")" && mkdir -p "$d" && '
+        'd="$(dirname "$c")" && mkdir -p "$d" && '
         # never through a symbolic link out of the release
-        f'case "$(cd "$d" && pwd -P)/" in "$(cd {q(dest)} && pwd -P)"/*) '
-        f'ln "$r/$c" {q(dest)}/"$c" && echo "$c";; esac; break; fi; done; fi; done'
+        # (a source removed meanwhile: the next one is tried)
+        'case "$(cd "$d" && pwd -P)/" in "$top"/*) '
+        'if ln "$r/$c" "$c"; then echo "$c"; break; fi;; esac; fi; done; fi; done',
+        stdin="".join(f"{p}\n" for p in paths if retention.is_companion(p)),
     )
     return set(out.split())
 
 
 def linked_assets(target: Target, release: str) -> set[str]:
     """The fingerprinted assets a release's pages link (every page links
-    the stylesheet; the search page the script).
+    the stylesheet; the search page the script); its search index's parts
+    are added by the caller.
     """
     out = target.run(
         f"cd {q(release)} && cat index.html khoj/index.html 2>/dev/null "
@@ -344,10 +372,22 @@ def release_dirs(target: Target, state: State) -> list[str]:
 
 
 def write_manifest(target: Target, manifest: retention.Manifest) -> None:
+    """Replace the manifest, only once the new one arrived whole (its last
+    line is retention.END: a publish killed while sending it leaves the old).
+    """
+    put_manifest(target, retention.render(manifest))
+
+
+def put_manifest(target: Target, text: str) -> None:
+    """Write `text` as the manifest if it is whole (ends with retention.END);
+    a cut one fails and leaves the manifest as it was.
+    """
     path = f"{target.path}/{retention.MANIFEST}"
+    new = q(path + ".new")
     target.run(
-        f"cat > {q(path + '.new')} && mv {q(path + '.new')} {q(path)}",
-        stdin=retention.render(manifest),
+        f'cat > {new} && [ "$(tail -n 1 {new})" = {q(retention.END)} ] && '
+        f"mv {new} {q(path)}",
+        stdin=text,
     )
 
 
@@ -366,7 +406,8 @@ def preview(
         return sorted(s.removeprefix("./") for s in sent), []
     live = f"{target.path}/{RELEASES}/{state.current}"
     sent, deleted = changes(rsync(output, target, live, None, True, []).stdout)
-    held = retention_plan(output, state, read_assets(target, state), now, keep)
+    assets = read_assets(target, state, keep.folders, [state.current])
+    held = retention_plan(output, state, assets, now, keep)
     kept = set(retention.with_copies(held.carried))
     return sent, [d for d in deleted if d not in kept]
 
@@ -425,7 +466,9 @@ def rollback_to(state: State) -> str | None:
     )
 
 
-def rollback(target: Target) -> tuple[str, str]:
+def rollback(
+    target: Target, folders: tuple[str, ...] = retention.Keep(1, 0).folders
+) -> tuple[str, str]:
     """Switch `current` to the release live before it; return (from, to)."""
     state = read_state(target)
     if state.current is None:
@@ -447,10 +490,15 @@ def rollback(target: Target) -> tuple[str, str]:
     # linking the assets of the release going live
     current = f"{target.path}/{RELEASES}/{state.current}"
     back = f"{target.path}/{RELEASES}/{previous}"
-    assets = read_assets(target, state)
+    assets = read_assets(target, state, folders, [state.current, previous])
     leaving = assets.by_release.get(state.current, set())
     carry(target, [current], back, retention.with_copies(leaving))
-    arriving = linked_assets(target, back)
+    # its pages' stylesheet and script, and its search index's parts
+    arriving = linked_assets(target, back) | {
+        a
+        for a in assets.by_release.get(previous, set())
+        if retention.kind(a) == "index"
+    }
     write_manifest(
         target,
         retention.switched(assets.manifest, leaving, arriving, datetime.now(UTC)),

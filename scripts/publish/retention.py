@@ -3,9 +3,13 @@ stop linking them.
 
 A page a reader's browser or a CDN fetched before a publish links the
 stylesheet and script of that build (theme/css/site.<hash>.css,
-theme/js/khoj.<hash>.js, plugins/assets). Those names are gone from the new
-build when the files changed, so every target keeps them for a retention
-window: an old asset goes only once it was last linked more than
+theme/js/khoj.<hash>.js, plugins/assets). A search page open across a
+publish (or a pagefind-entry.json a browser still holds) asks for the parts
+of the search index of its build, named by Pagefind with a hash
+(pagefind/<year>/pagefind.hi_<hash>.pf_meta, index/, fragment/ and filter/
+hi_<hash>.pf_*). Those names are gone from the new build when the files
+changed, so every target keeps them for a retention window: an old asset
+goes only once it was last linked more than
 PUBLISH_ASSETS["keep_publishes"] publishes ago AND more than
 PUBLISH_ASSETS["keep_days"] days ago (10 publishes and 30 days by default;
 a few kilobytes each).
@@ -15,13 +19,17 @@ publish number at which a build last linked each:
 
     # publishes<TAB>12
     theme/css/site.0123456789.css<TAB>2026-11-29T03:50:00+00:00<TAB>12
+    pagefind/2026/index/hi_53fe678.pf_index<TAB>2026-11-29T03:50:00+00:00<TAB>12
+    # end
 
 A folder or server keeps it beside `current` (TARGET/published-assets.tsv,
-not served); a bucket and a git branch in the site's root. A fingerprinted
-asset found at the target but not in the manifest (published before there
-was one) counts as linked by the live site now. The manifest is written
-before the site goes live, so an asset that went live is never missing from
-it; lines that are not of this form (a hand edit) are skipped.
+not served); a bucket and a git branch in the site's root. A kept file
+found at the target but not in the manifest (published before there was
+one, or before the manifest had files of its kind) counts as linked by the
+live site now. The manifest is written before the site goes live, so a
+file that went live is never missing from it; lines that are not of this
+form (a hand edit) are skipped; the last line, `# end`, tells a manifest
+cut short on its way to a server (not put in place).
 """
 
 from __future__ import annotations
@@ -40,9 +48,20 @@ SETTING = "PUBLISH_ASSETS"
 DEFAULTS = {"keep_publishes": 10, "keep_days": 30}
 # (lowest, highest): at least one publish; at most about ten years
 LIMITS = {"keep_publishes": (1, 1000), "keep_days": (0, 3650)}
-# fingerprinted theme files (plugins/assets); nothing else is ever kept, and
-# nothing that is not plain letters reaches a shell or a filter rule
-ASSET_RE = re.compile(r"^theme/[A-Za-z0-9_/.-]+\.[0-9a-f]{10}\.(?:css|js)$")
+# fingerprinted theme files (plugins/assets) and the search index's hashed
+# parts (Pagefind, under the bundle folder and a year's folder); nothing
+# else is ever kept, and nothing that is not plain letters reaches a shell or
+# a filter rule
+THEME = "theme"
+THEME_RE = re.compile(r"^theme/[A-Za-z0-9_/.-]+\.[0-9a-f]{10}\.(?:css|js)$")
+LANG = r"[a-z]+(?:-[a-z]+)?"
+INDEX_RE = re.compile(
+    r"^[A-Za-z0-9_-]+/(?:[A-Za-z0-9_-]+/)?"
+    rf"(?:pagefind\.{LANG}_[0-9a-f]{{6,20}}\.pf_meta"
+    rf"|(?:index|fragment|filter)/{LANG}_[0-9a-f]{{6,20}}\.pf_(?:index|fragment|filter))$"
+)
+# the folder of the search index (plugins/search SEARCH["bundle"])
+DEFAULT_INDEX_FOLDER = "pagefind"
 # the precompressed copies beside each (plugins/compress)
 COMPANIONS = ("", ".gz", ".br")
 HEADER = (
@@ -50,12 +69,23 @@ HEADER = (
     "# linked each (scripts/publish/retention.py); written by invoke publish.\n"
 )
 COUNT = "# publishes\t"
+# the last line: a manifest cut short in transfer is not put in place
+END = "# end"
 
 
 @dataclass(frozen=True)
 class Keep:
     publishes: int
     days: int
+    # the top folders that hold kept files: the theme, the search index
+    folders: tuple[str, ...] = (THEME, DEFAULT_INDEX_FOLDER)
+
+
+def index_folder(settings: dict) -> str:
+    """The search index's folder (SEARCH["bundle"], checked by the build)."""
+    given = (settings.get("SEARCH") or {}).get("bundle", DEFAULT_INDEX_FOLDER)
+    name = str(given).strip("/")
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else DEFAULT_INDEX_FOLDER
 
 
 def keep_setting(settings: dict) -> Keep:
@@ -90,7 +120,9 @@ def keep_setting(settings: dict) -> Keep:
                     value=repr(value),
                 )
             )
-    return Keep(conf["keep_publishes"], conf["keep_days"])
+    return Keep(
+        conf["keep_publishes"], conf["keep_days"], (THEME, index_folder(settings))
+    )
 
 
 @dataclass(frozen=True)
@@ -105,10 +137,17 @@ class Manifest:
     seen: dict[str, Seen] = field(default_factory=dict)
     # False until the target has a manifest (published before there was one)
     written: bool = field(default=False, compare=False)
+    # the kinds of file it has lines for (a manifest written before the
+    # search index was kept has none of its parts)
+    kinds: set[str] = field(default_factory=set, compare=False)
+
+
+def kind(path: str) -> str:
+    return "theme" if THEME_RE.match(path) else "index"
 
 
 def is_asset(path: str) -> bool:
-    return bool(ASSET_RE.match(path)) and all(
+    return bool(THEME_RE.match(path) or INDEX_RE.match(path)) and all(
         part not in ("", ".", "..") for part in path.split("/")
     )
 
@@ -119,10 +158,30 @@ def assets_in(paths: Iterable[str]) -> set[str]:
 
 
 def with_copies(assets: Iterable[str]) -> list[str]:
-    return [a + c for a in sorted(assets) for c in COMPANIONS]
+    """The assets and their .gz/.br copies (the theme's: the search index's
+    parts are compressed by Pagefind and have none).
+    """
+    return [
+        a + c
+        for a in sorted(assets)
+        for c in (COMPANIONS if kind(a) == "theme" else ("",))
+    ]
+
+
+def is_companion(path: str) -> bool:
+    """An asset, or one of its .gz/.br copies (a name safe for a shell)."""
+    return any(is_asset(path.removesuffix(c)) for c in COMPANIONS if path.endswith(c))
 
 
 def parse(text: str) -> Manifest:
+    """The manifest in `text`; one that does not end with END (cut short on
+    its way to a bucket, a hand edit that lost its tail, or written before
+    there was an END line) is not trusted: as if there were none, everything
+    found at the target counts as linked now (the safe side).
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or lines[-1] != END:
+        return Manifest()
     found = Manifest()
     for line in text.splitlines():
         if line.startswith(COUNT):
@@ -140,6 +199,7 @@ def parse(text: str) -> Manifest:
         if when.tzinfo is None:
             continue
         found.seen[cells[0]] = Seen(when.astimezone(UTC), int(cells[2]))
+        found.kinds.add(kind(cells[0]))
     return found
 
 
@@ -149,7 +209,7 @@ def render(manifest: Manifest) -> str:
         f"{path}\t{s.time.isoformat()}\t{s.publish}\n"
         for path, s in sorted(manifest.seen.items())
     ]
-    return "".join(lines)
+    return "".join([*lines, END, "\n"])
 
 
 @dataclass
@@ -190,7 +250,8 @@ def plan(
             seen[path] = s
         else:
             dropped.append(path)
-    return Plan(carried, dropped, Manifest(count, seen, written=True))
+    kinds = {kind(path) for path in seen}
+    return Plan(carried, dropped, Manifest(count, seen, written=True, kinds=kinds))
 
 
 def last_linked(old: Manifest, path: str, now: datetime) -> Seen | None:
@@ -198,11 +259,12 @@ def last_linked(old: Manifest, path: str, now: datetime) -> Seen | None:
     (a time in the future or a publish number past the count, from a clock
     set wrong or a hand edit, would keep it for ever). The live site's own
     assets, and any asset of a target published before there was a
-    manifest, are linked until now. None: the manifest let it go (a release
-    rolled back to may still hold it).
+    manifest (or before the manifest had files of its kind), are linked
+    until now. None: the manifest let it go (a release rolled back to may
+    still hold it).
     """
     s = old.seen.get(path)
-    if s is None and old.written:
+    if s is None and old.written and kind(path) in old.kinds:
         return None
     if s is None or s.publish >= old.publishes:
         return Seen(now, old.publishes)
@@ -224,4 +286,5 @@ def switched(
             seen[path] = s
     for path in arriving:
         seen[path] = Seen(now, count)
-    return Manifest(count, seen, written=True)
+    kinds = {kind(path) for path in seen}
+    return Manifest(count, seen, written=True, kinds=kinds)

@@ -14,9 +14,8 @@ import shlex
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from plugins.core import children
 from plugins.core.messages import _
-
-from . import children
 
 
 class TargetError(ValueError):
@@ -144,6 +143,15 @@ def no_links(output: str) -> None:
     for folder, dirs, files in os.walk(output):
         for name in [*dirs, *files]:
             path = os.path.join(folder, name)
+            if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+                raise TargetError(
+                    _(
+                        "publish: %(file)s in the built site has a line break or "
+                        "another control character in its name; rename the "
+                        "file it comes from (in content/) and publish again.",
+                        file=ascii(path),
+                    )
+                )
             if os.path.islink(path):
                 raise TargetError(
                     _(

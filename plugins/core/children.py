@@ -1,0 +1,92 @@
+"""The tools a build or a publish starts end with it.
+
+A publish that is killed (SIGKILL, the machine's out-of-memory killer, a CI
+job cancelled) cannot stop its children itself: an upload it started would
+go on writing into the release's .partial folder (or the bucket) while the
+next publish clears it and uploads again, and the build's Pagefind would go
+on indexing a staging folder nobody reads. So each child asks the kernel to
+send it SIGTERM when the process that started it dies (Linux's
+PR_SET_PDEATHSIG, set between fork and exec, kept across exec): rsync,
+rclone, git, ghp-import and Pagefind end at once on SIGTERM, and rsync's ssh
+and the rsync at the server end with them (their connection closes). Where
+prctl is missing (not Linux), children are started as before. The kernel
+counts the thread that started the child as its parent: call run() from a
+thread that outlives the child (every caller runs on the main thread).
+
+Used by scripts/publish (rsync, ssh, rclone, git, ghp-import),
+plugins/search (Pagefind) and plugins/core/files.make_missing (its forked
+worker pool, through worker_start): one implementation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+from collections.abc import Callable
+
+PR_SET_PDEATHSIG = 1
+
+
+def _prctl() -> Callable[..., int] | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+PRCTL = _prctl()
+
+
+def die_with(parent: int) -> Callable[[], None]:
+    """What the child runs before exec: end when `parent` ends."""
+
+    def setup() -> None:
+        if PRCTL is not None:
+            PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:
+            # the publish died before the request took effect
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return setup
+
+
+# descriptors only the process that opened them may hold (the build lock):
+# a forked worker closes them, so it never keeps a lock after its parent
+_PARENT_ONLY: set[int] = set()
+
+
+def parent_only(fd: int) -> int:
+    """Register `fd` as one forked workers close when they start."""
+    _PARENT_ONLY.add(fd)
+    return fd
+
+
+def forget(fd: int) -> None:
+    """`fd` is being closed by its owner."""
+    _PARENT_ONLY.discard(fd)
+
+
+def close_parent_only() -> None:
+    for fd in list(_PARENT_ONLY):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _PARENT_ONLY.clear()
+
+
+def worker_start(parent: int) -> None:
+    """Initializer of a forked worker pool (ProcessPoolExecutor's
+    `initializer`, with `initargs=(os.getpid(),)`): the worker ends when
+    `parent` dies and holds none of its locks. Without it, workers of a
+    build killed mid-way waited for ever on their queue, holding the build
+    lock, and every later build and publish stopped as "another build".
+    """
+    close_parent_only()
+    die_with(parent)()
+
+
+def run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """subprocess.run, the child ending if this process dies first."""
+    return subprocess.run(argv, preexec_fn=die_with(os.getpid()), **kwargs)
