@@ -718,3 +718,25 @@ def test_a_numbered_list_page_is_never_linked(tmp_path):
         reuse.save()
         swap(staging, site.output)
         assert (reuse.lists_reused, reuse.written) == (0, {})
+
+
+def test_a_list_page_printing_other_listings_feeds_follows_them(tmp_path):
+    # a directory of stations printing each station's feed links
+    from plugins.feeds.plan import FeedIndex
+
+    site = Site(tmp_path)
+    pages = stations(list_notes(site))
+    directory = (
+        "{% for url, links in FEED_INDEX.listings.items() %}"
+        "{{ url }}:{{ links|join(',') }};{% endfor %}"
+    )
+    before = FeedIndex(site=(), listings={"thana/alot/": ("alot.xml",)})
+    build_lists(site, pages, {"FEED_INDEX": before}, template=directory)
+    after = FeedIndex(site=(), listings={"thana/alot/": ("alot.xml", "alot2.xml")})
+    reuse = build_lists(site, pages, {"FEED_INDEX": after}, template=directory)
+    assert reuse.lists_reused == 0
+    assert site.text(NAMLI) == "thana/alot/:alot.xml,alot2.xml;"
+    assert (
+        build_lists(site, pages, {"FEED_INDEX": after}, template=directory).lists_reused
+        == 2
+    )

@@ -588,6 +588,11 @@ class PageReuse:
                 digest.update(f"\0{read}=".encode())
                 digest.update(self.context_part(read, context).encode())
             digest.update(self.page_feeds(name, context).encode())
+            # every listing's feed links, if the page may print any
+            if context.get(contract.FEED_INDEX) is not None and "listings" in (
+                self.read_on(template, contract.FEED_INDEX) or ()
+            ):
+                digest.update(self.context_part(contract.FEED_INDEX, context).encode())
             return digest.hexdigest()
         except Unstable as e:
             logger.debug("page reuse: %s: not reusable (%s)", name, e)
