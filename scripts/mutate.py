@@ -59,10 +59,15 @@ class Module:
     tests: tuple[str, ...]
     select: str = ""  # a pytest -k expression
     sample: bool = False
-    # mutmut stops a mutant's tests after (their time + 1 s) x this, in
-    # seconds of wall time (twice that in CPU time): a mutant that loops
-    # forever counts as killed ("timeout"). mutmut's default is 15.
+    # mutmut stops a mutant's tests after (their time + timeout_constant) x
+    # timeout_multiplier seconds of wall time (twice that in CPU time): a
+    # mutant that loops forever counts as killed ("timeout"). mutmut's
+    # defaults are 1 s and 15. "Their time" is only the tests' own run, as
+    # mutmut measured it once: not their fixtures (a module-wide site built
+    # for several tests), so tests with costly fixtures need a larger
+    # constant, or a mutant they would let pass is stopped and counted killed.
     timeout_multiplier: float = 15.0
+    timeout_constant: float = 1.0
 
 
 @dataclass
@@ -122,6 +127,7 @@ def load_modules(path: Path = CONFIG) -> dict[str, Module]:
             entry.get("select", ""),
             bool(entry.get("sample", False)),
             float(entry.get("timeout_multiplier", 15.0)),
+            float(entry.get("timeout_constant", 1.0)),
         )
         for name, entry in data.items()
     }
@@ -145,6 +151,7 @@ def mutmut_config(module: Module) -> str:
         f"pytest_add_cli_args_test_selection = {json.dumps(list(module.tests))}\n"
         f"pytest_add_cli_args = {json.dumps(pytest_args)}\n"
         f"timeout_multiplier = {module.timeout_multiplier}\n"
+        f"timeout_constant = {module.timeout_constant}\n"
     )
 
 

@@ -6,10 +6,17 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 
 from support import ROOT
 
-from scripts.mutate import Score, load_equivalent, load_modules, statuses
+from scripts.mutate import (
+    Score,
+    load_equivalent,
+    load_modules,
+    mutmut_config,
+    statuses,
+)
 
 COMMAND = (sys.executable, "-m", "scripts.mutate", "sample")
 
@@ -149,3 +156,17 @@ def test_a_test_run_ends_once_the_children_it_left_have_ended():
         check=False,
     )
     assert (done.stdout, done.stderr) == ("True True\nno child left\nFalse\n", "")
+
+
+def test_a_modules_timeouts_reach_mutmuts_configuration():
+    # a module whose tests build a site in a fixture (time mutmut does not
+    # count) gives each mutant more time; the others keep mutmut's defaults
+    modules = load_modules()
+    read = {
+        name: tomllib.loads(mutmut_config(module))["tool"]["mutmut"]
+        for name, module in modules.items()
+    }
+    assert read["sanitize"]["timeout_constant"] == 30
+    assert read["dates"]["timeout_constant"] == 1
+    assert read["dates"]["timeout_multiplier"] == 15
+    assert read["slugs"]["timeout_multiplier"] == 4
