@@ -295,6 +295,7 @@ def test_the_photo_is_an_enclosure_and_media_content_with_its_real_size(site, no
             "content:encoded", "", NS
         )
     assert seen == len(with_photo)
+    seen = 0
     for entry in atom.iterfind("atom:entry", NS):
         href = entry.find("atom:link[@rel='alternate']", NS).get("href")
         enclosures = entry.findall("atom:link[@rel='enclosure']", NS)
@@ -302,10 +303,12 @@ def test_the_photo_is_an_enclosure_and_media_content_with_its_real_size(site, no
         if note is None:
             assert enclosures == []
             continue
+        seen += 1
         (enclosure,) = enclosures
         assert enclosure.get("href") == f"{BASE}/{note['image']}"
         assert int(enclosure.get("length")) == (site / note["image"]).stat().st_size
         assert DEVANAGARI.search(enclosure.get("title"))
+    assert seen == len(with_photo)  # the Atom entries with a photo were checked
 
 
 # --- which notes are in which feed ------------------------------------------------

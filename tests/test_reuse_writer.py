@@ -373,7 +373,7 @@ def test_a_note_with_a_value_that_cannot_be_described_is_rendered(tmp_path, capl
     )
 
 
-def test_lists_and_other_pages_are_never_linked_nor_recorded(tmp_path):
+def test_pages_not_written_as_a_note_or_list_page_are_never_linked(tmp_path):
     site = Site(tmp_path)
     note = site.note("a", "ए की खबर")
     for _ in range(2):
@@ -550,9 +550,14 @@ def stations(notes: dict, namli_name: str = "नामली") -> dict:
 
 
 def build_lists(
-    site: Site, pages: dict, context: dict | None = None, template: str = ""
+    site: Site,
+    pages: dict,
+    context: dict | None = None,
+    template: str = "",
+    note_pages: dict | None = None,
 ) -> PageReuse:
-    """Write each list page, save the record, swap the staging folder in."""
+    """Write each note page (`note_pages`) and list page, save the record,
+    swap the staging folder in."""
     from plugins.feeds.plan import FeedIndex
 
     (site.theme / "templates" / "listing.html").write_text(
@@ -560,6 +565,15 @@ def build_lists(
     )
     values = {"menu": ["परिचय"], "FEED_INDEX": FeedIndex(site=("site.xml",))}
     reuse, writer, staging = site.start()
+    for name, note in (note_pages or {}).items():
+        writer.write_file(
+            name,
+            site.template(),
+            site.context(**{**values, **(context or {})}),
+            article=note,
+            category=None,
+            blog=True,
+        )
     for name, variables in pages.items():
         writer.write_file(
             name,
@@ -619,6 +633,31 @@ def test_a_note_card_or_a_field_outside_the_card_changed_renders_its_lists(
     reuse = build_lists(site, stations(notes, namli_name="नामली थाना"))
     assert reuse.lists_reused == 1
     assert site.text(NAMLI).startswith("<h1>नामली थाना</h1>")
+    # a title printed beside a card that stayed the same
+    edited = list_notes(site, b_title="बी की सुधरी खबर")
+    edited[B].card_html = "<div>नया कार्ड</div>"
+    reuse = build_lists(site, stations(edited, namli_name="नामली थाना"))
+    assert reuse.lists_reused == 1
+    assert "<li>बी की सुधरी खबर|<div>नया कार्ड</div></li>" in site.text(NAMLI)
+
+
+def test_a_list_page_printing_notes_from_the_site_follows_their_edits(tmp_path):
+    # notes handed to every page (the latest ones, beside the station's),
+    # after their own pages were written in the same build
+    site = Site(tmp_path)
+    template = "{% for n in latest %}{{ n.title }};{% endfor %}{{ listing.name }}"
+
+    def build(notes: dict) -> PageReuse:
+        latest = {"latest": [notes[B], notes[A]]}
+        own = {A: notes[A], B: notes[B]}
+        return build_lists(site, stations(notes), latest, template, own)
+
+    build(list_notes(site))
+    again = build(list_notes(site))
+    assert (again.reused, again.lists_reused) == (2, 2)
+    reuse = build(list_notes(site, b_title="बी की सुधरी खबर"))
+    assert (reuse.reused, reuse.lists_reused) == (1, 0)
+    assert site.text(ALOT) == "बी की सुधरी खबर;ए की खबर;आलोट"
 
 
 def test_a_value_the_list_pages_print_renders_them_and_one_they_do_not_keeps_them(
