@@ -562,7 +562,7 @@ class PageReuse:
         if name not in self.context_parts:
             value = context.get(name)
             if name == contract.FEED_INDEX and value is not None:
-                value = value.listings
+                value = dict(value.listings)  # a read-only mapping
             self.context_parts[name] = describe(value, self.notes, self.fields)
         return self.context_parts[name]
 
