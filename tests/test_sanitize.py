@@ -100,6 +100,13 @@ def test_images_of_the_bulletin_stay_images_and_the_html_as_it_was(html):
     assert sanitize_html(html) == html
 
 
+def test_a_note_starting_with_an_image_from_elsewhere_gains_no_text():
+    html = sanitize_html('<p><img src="https://t.example/p.png" alt="x"></p>')
+    assert html == (
+        '<p><a href="https://t.example/p.png" rel="noopener noreferrer">x</a></p>'
+    )
+
+
 def test_written_markup_stays_text_beside_an_image_made_a_link():
     # a reporter writing about a tag: "&lt;b&gt;" is text, never bold
     html = sanitize_html(
