@@ -359,6 +359,12 @@ RULE_WORDS = {
     "शिवगढ़": "shivgarh",
     "रामगढ़": "ramgarh",
     "गढ़": "garh",
+    # the fort after a name of two syllables or more: the name keeps its
+    # spelling (Pratapgarh borders Ratlam district)
+    "प्रतापगढ़": "pratapgarh",
+    "छत्तीसगढ़": "chhattisgarh",
+    "किशनगढ़": "kishangarh",
+    "सबलगढ़": "sabalgarh",
     # ढ़ elsewhere is dh, also गढ़ inside a word
     "पढ़": "padh",
     "बाढ़": "badh",
