@@ -646,7 +646,10 @@ def test_a_list_page_printing_notes_from_the_site_follows_their_edits(tmp_path):
     # notes handed to every page (the latest ones, beside the station's),
     # after their own pages were written in the same build
     site = Site(tmp_path)
-    template = "{% for n in latest %}{{ n.title }};{% endfor %}{{ listing.name }}"
+    template = (
+        "{% for n in latest %}{{ n.title }}{{ n.card_html }};{% endfor %}"
+        "{{ listing.name }}"
+    )
 
     def build(notes: dict) -> PageReuse:
         latest = {"latest": [notes[B], notes[A]]}
@@ -658,7 +661,28 @@ def test_a_list_page_printing_notes_from_the_site_follows_their_edits(tmp_path):
     assert (again.reused, again.lists_reused) == (2, 2)
     reuse = build(list_notes(site, b_title="बी की सुधरी खबर"))
     assert (reuse.reused, reuse.lists_reused) == (1, 0)
-    assert site.text(ALOT) == "बी की सुधरी खबर;ए की खबर;आलोट"
+    assert site.text(ALOT) == (
+        "बी की सुधरी खबर<div>बी की सुधरी खबर</div>;ए की खबर<div>ए की खबर</div>;आलोट"
+    )
+    # only a card changed (its photo, say): the note page is linked, not the lists
+    notes = list_notes(site, b_title="बी की सुधरी खबर")
+    notes[B].card_html = "<div>फ़ोटो</div>"
+    reuse = build(notes)
+    assert (reuse.reused, reuse.lists_reused) == (2, 0)
+    assert site.text(NAMLI).startswith("बी की सुधरी खबर<div>फ़ोटो</div>;")
+
+
+def test_a_note_without_a_card_on_a_list_page_keeps_it_reusable(tmp_path):
+    # every note handed to a page, also one no list shows (no card made)
+    site = Site(tmp_path)
+    template = "{% for n in everything %}{{ n.title }};{% endfor %}"
+    notes = list_notes(site)
+    del notes[ALOT].card_html
+    pages = stations(notes)
+    everything = {"everything": list(notes.values())}
+    build_lists(site, pages, everything, template)
+    assert build_lists(site, pages, everything, template).lists_reused == 2
+    assert site.text(ALOT) == "ए की खबर;बी की खबर;सी की खबर;"
 
 
 def test_a_value_the_list_pages_print_renders_them_and_one_they_do_not_keeps_them(
