@@ -65,6 +65,18 @@ def test_equivalent_mutants_leave_the_score():
     assert (score.killed, score.survivors, score.percent) == (1, ["b"], 50.0)
 
 
+def test_an_equivalent_entry_whose_mutant_is_killed_is_counted_and_named():
+    # an entry written for a mutant that an edit of the function renumbered
+    statuses = {"a": "killed", "b": "survived", "c": "timeout"}
+    score = Score("m", statuses, {"a": "same output", "b": "same output"})
+    assert score.stale == ["a"]
+    assert (score.killed, score.survivors, score.percent) == (2, [], 100.0)
+    assert score.line() == (
+        "m: 100.0% killed (2, 1 by timeout of 2 mutants; 1 equivalent, "
+        "0 survived, 1 equivalent entries killed)"
+    )
+
+
 def test_every_configured_module_and_equivalent_entry_is_well_formed():
     modules = load_modules()
     assert {"slugs", "validation", "sanitize", "ledger"} <= set(modules)
