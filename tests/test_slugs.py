@@ -355,6 +355,12 @@ RULE_WORDS = {
     "प्रकरण": "prakaran",  # tatsam -अण
     "उदाहरण": "udaharan",
     "आचरण": "acharan",
+    # oblique plurals: a consonant stem in क न त keeps its vowel, others not
+    "औरतों": "auraton",
+    "घायलों": "ghaylon",
+    "खबरों": "khabron",
+    "दूसरों": "dusron",
+    "आपको": "apko",
     # -गढ़ in place names
     "शिवगढ़": "shivgarh",
     "रामगढ़": "ramgarh",
