@@ -731,6 +731,16 @@ def test_a_listing_read_only_by_its_name_keeps_its_page_when_a_note_joins(tmp_pa
     assert build_lists(site, stations(notes), template=whole).lists_reused == 2
     assert build_lists(site, more, template=whole).lists_reused == 1
     assert site.text(ALOT) == "<h1>आलोट</h1>"
+    # the cards of the notes in a listing read whole
+    cards = (
+        "{% macro cards(l) %}{% for n in l.notes %}{{ n.card_html }}{% endfor %}"
+        "{% endmacro %}{{ cards(listing) }}"
+    )
+    build_lists(site, stations(notes), template=cards)
+    notes[A].card_html = "<div>नया कार्ड</div>"
+    reuse = build_lists(site, stations(notes), template=cards)
+    assert reuse.lists_reused == 1
+    assert site.text(NAMLI) == "<div>नया कार्ड</div><div>बी की खबर</div>"
 
 
 def test_a_list_template_reading_what_its_key_lacks_is_rendered_each_time(
@@ -738,14 +748,16 @@ def test_a_list_template_reading_what_its_key_lacks_is_rendered_each_time(
 ):
     site = Site(tmp_path)
     pages = stations(list_notes(site))
-    template = LIST_TEMPLATE.replace("{{ note.title }}", "{{ note.author }}")
+    template = LIST_TEMPLATE.replace(
+        "{{ note.title }}", "{{ note.author }}{{ note.place_of_birth }}"
+    )
     forget_logged_warnings()
     with caplog.at_level(logging.WARNING):
         first = build_lists(site, pages, template=template)
     warnings = [r.getMessage() for r in caplog.records if "page reuse" in r.message]
     off = (
-        "page reuse: off for listing.html: it reads note.author, which the page "
-        "key does not hold"
+        "page reuse: off for listing.html: it reads note.author, "
+        "note.place_of_birth, which the page key does not hold"
     )
     assert warnings == [off]  # once a build, not once a page
     assert first.written == {}
@@ -808,7 +820,60 @@ def test_a_list_page_printing_other_listings_feeds_follows_them(tmp_path):
     reuse = build_lists(site, pages, {"FEED_INDEX": after}, template=directory)
     assert reuse.lists_reused == 0
     assert site.text(NAMLI) == "thana/alot/:alot.xml,alot2.xml;"
+    # the same links under another station's URL
+    moved = FeedIndex((), listings=MappingProxyType({"thana/jaora/": two}))
+    reuse = build_lists(site, pages, {"FEED_INDEX": moved}, template=directory)
+    assert reuse.lists_reused == 0
+    assert site.text(NAMLI) == "thana/jaora/:alot.xml,alot2.xml;"
     assert (
-        build_lists(site, pages, {"FEED_INDEX": after}, template=directory).lists_reused
+        build_lists(site, pages, {"FEED_INDEX": moved}, template=directory).lists_reused
         == 2
     )
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        # a macro's parameter of the same name, then a read of its own
+        (
+            "{% macro head(listing) %}<h1>{{ listing.url }}</h1>{% endmacro %}"
+            "{{ head(listing) }}{{ listing.name }}"
+        ),
+        # handed to a macro by keyword, or past its parameters
+        "{% macro head(l) %}{{ l.name }}{% endmacro %}{{ head(l=listing) }}",
+        "{% macro head(x) %}{{ varargs[0].name }}{% endmacro %}{{ head(1, listing) }}",
+        # handed to a function that is no macro of the theme
+        "{% set names = cycler(listing) %}{{ names.next().name }}",
+        # a page variable looped over
+        "{% for note in notes %}{{ note.title }}{% endfor %}{{ listing.name }}",
+        # an attribute the listing does not have
+        "{{ listing.photo }}{{ listing.name }}",
+    ],
+)
+def test_a_list_page_variable_used_any_way_is_keyed_on_what_it_prints(
+    tmp_path, template
+):
+    site = Site(tmp_path)
+    notes = list_notes(site)
+
+    def pages(namli_name: str = "नामली") -> dict:
+        found = stations(notes, namli_name)
+        for variables in found.values():
+            variables["notes"] = variables["listing"].notes
+        return found
+
+    build_lists(site, pages(), template=template)
+    assert build_lists(site, pages(), template=template).lists_reused == 2
+    reuse = build_lists(site, pages("नामली थाना"), template=template)
+    assert reuse.lists_reused == 1
+    assert "नामली थाना" in site.text(NAMLI)
+
+
+def test_two_feed_link_calls_keep_a_list_template_reusable():
+    from jinja2 import DictLoader
+
+    from plugins.page_reuse.reuse import list_unlisted_reads
+
+    twice = "{% for f in FEED_INDEX.for_page(output_file) %}{{ f }}{% endfor %}"
+    env = Environment(loader=DictLoader({"a.html": twice + "<hr>" + twice}))
+    assert list_unlisted_reads(env, "a.html") == []
