@@ -224,6 +224,19 @@ def test_a_template_edit_renders_every_page(tmp_path):
     assert site.text(A) == "<h1 class=note>ए की खबर</h1>"
 
 
+def test_an_edit_in_a_template_overrides_folder_renders_every_page(tmp_path):
+    # THEME_TEMPLATES_OVERRIDES: a folder of templates read before the theme's
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "notice.html").write_text("सूचना", encoding="utf-8")
+    site = Site(tmp_path)
+    site.settings = {**site.settings, "THEME_TEMPLATES_OVERRIDES": [str(overrides)]}
+    site.build(two_notes(site))
+    assert site.build(two_notes(site)).reused == 2
+    (overrides / "notice.html").write_text("नई सूचना", encoding="utf-8")
+    assert site.build(two_notes(site)).reused == 0
+
+
 def test_a_published_page_edited_by_hand_touched_or_removed_is_rendered(tmp_path):
     site = Site(tmp_path)
     site.build(two_notes(site))
@@ -331,7 +344,12 @@ def test_a_theme_edit_saved_during_a_build_leaves_no_record(tmp_path, caplog):
     forget_logged_warnings()
     with caplog.at_level(logging.WARNING):
         reuse.save()
-    assert "the theme changed during the build" in caplog.text
+    changed = (
+        "page reuse: the theme changed during the build; the next build renders "
+        "every note page"
+    )
+    warned = [r.getMessage() for r in caplog.records if "page reuse" in r.message]
+    assert warned == [changed]
     assert site.manifest().read_bytes() == before
     swap(staging, site.output)
     assert site.build(two_notes(site)).reused == 0  # the theme's new digest
