@@ -490,3 +490,32 @@ def test_the_ledger_says_which_runs_the_published_admin_page_showed(tmp_path):
         ("r1", True),
         ("r2", False),
     ]
+
+
+def test_a_ledger_whose_last_line_lost_only_its_newline_keeps_that_line():
+    # a crash after the last byte of a line but before its newline: a whole
+    # closing line counts; anything short of one is an unfinished tail
+    t = "2026-11-27T12:00:00+05:30"
+    whole = HEADER + format_run(Run("r1", t, offers=[("namli-1", "2026/11/a/", "खबर")]))
+    shown = whole + format_shown(["r1"], t)
+
+    def read(text: str) -> tuple[list, bool, bool]:
+        state = parse_ledger(text.encode("utf-8"), Path("share-ledger.tsv"))
+        return (
+            [(r.id, r.shown) for r in state.runs],
+            state.needs_newline,
+            state.has_tail,
+        )
+
+    assert read(whole[:-1]) == ([("r1", False)], True, False)
+    assert read(shown[:-1]) == ([("r1", True)], True, False)
+    end = f"r1\t{t}\tend\t-\t1\t-"
+    for broken in (
+        whole[:-3],  # the end line cut short
+        whole.replace(end, f"r1\t{t}\tend\t-\t2\t-")[:-1],  # another count
+        whole.replace(end, f"r2\t{t}\tend\t-\t1\t-")[:-1],  # another run
+        whole.replace(end, f"r1\t{t}\tend\t-\t1\tx")[:-1],  # a stray cell
+    ):
+        assert read(broken) == ([], False, True), broken
+    cut_shown = shown.replace("shown\t-\t-\t-", "shown\t-\t-\tx")[:-1]
+    assert read(cut_shown) == ([("r1", False)], False, True)
