@@ -59,10 +59,15 @@ class Module:
     tests: tuple[str, ...]
     select: str = ""  # a pytest -k expression
     sample: bool = False
-    # mutmut stops a mutant's tests after (their time + 1 s) x this, in
-    # seconds of wall time (twice that in CPU time): a mutant that loops
-    # forever counts as killed ("timeout"). mutmut's default is 15.
+    # mutmut stops a mutant's tests after (their time + timeout_constant) x
+    # timeout_multiplier seconds of wall time (twice that in CPU time): a
+    # mutant that loops forever counts as killed ("timeout"). mutmut's
+    # defaults are 1 s and 15. "Their time" is only the tests' own run, as
+    # mutmut measured it once: not their fixtures (a module-wide site built
+    # for several tests), so tests with costly fixtures need a larger
+    # constant, or a mutant they would let pass is stopped and counted killed.
     timeout_multiplier: float = 15.0
+    timeout_constant: float = 1.0
 
 
 @dataclass
@@ -72,11 +77,22 @@ class Score:
     equivalent: dict[str, str] = field(default_factory=dict)  # name -> reason
 
     @property
+    def stale(self) -> list[str]:
+        """Entries of equivalent.toml whose mutant the tests kill: a mutant
+        that can be killed is no equivalent, so the entry names another
+        mutant than it was written for (mutmut numbers the mutants of a
+        function in order: an edit of the function renumbers them). They
+        count as killed, and the report names them.
+        """
+        return sorted(k for k in self.equivalent if self.statuses.get(k) in DETECTED)
+
+    @property
     def counted(self) -> dict[str, str]:
+        left_out = set(self.equivalent) - set(self.stale)
         return {
             k: v
             for k, v in self.statuses.items()
-            if k not in self.equivalent and v != NOT_CHECKED
+            if k not in left_out and v != NOT_CHECKED
         }
 
     @property
@@ -104,11 +120,13 @@ class Score:
     def line(self) -> str:
         unchecked = f", {self.unchecked} not run" if self.unchecked else ""
         timeouts = f", {self.timeouts} by timeout" if self.timeouts else ""
+        stale = len(self.stale)
+        killed_entries = f", {stale} equivalent entries killed" if stale else ""
         return (
             f"{self.name}: {self.percent:.1f}% killed "
             f"({self.killed}{timeouts} of {len(self.counted)} mutants; "
-            f"{len(self.equivalent)} equivalent, {len(self.survivors)} survived"
-            f"{unchecked})"
+            f"{len(self.equivalent) - stale} equivalent, "
+            f"{len(self.survivors)} survived{unchecked}{killed_entries})"
         )
 
 
@@ -122,6 +140,7 @@ def load_modules(path: Path = CONFIG) -> dict[str, Module]:
             entry.get("select", ""),
             bool(entry.get("sample", False)),
             float(entry.get("timeout_multiplier", 15.0)),
+            float(entry.get("timeout_constant", 1.0)),
         )
         for name, entry in data.items()
     }
@@ -145,6 +164,7 @@ def mutmut_config(module: Module) -> str:
         f"pytest_add_cli_args_test_selection = {json.dumps(list(module.tests))}\n"
         f"pytest_add_cli_args = {json.dumps(pytest_args)}\n"
         f"timeout_multiplier = {module.timeout_multiplier}\n"
+        f"timeout_constant = {module.timeout_constant}\n"
     )
 
 
@@ -314,6 +334,11 @@ def report(score: Score, folder: Path, show_diffs: bool = True) -> str:
     for name in score.survivors:
         lines.append(f"  {score.statuses[name]}: {name}")
         lines += [f"    {x}" for x in changed.get(name, [])]
+    for name in score.stale:
+        lines.append(
+            f"  killed, yet listed as equivalent (renumbered? see {EQUIVALENT.name}): "
+            f"{name}: {score.equivalent[name]}"
+        )
     return "\n".join(lines)
 
 

@@ -16,11 +16,19 @@ in the same process. mutmut runs every test twice in the process it forks
 the mutants from, so a test that expects a warning would find it dropped,
 fail, and count every mutant it runs against as killed. Each test starts
 with no message seen.
+
+mutmut learns which mutant finished by waiting for any child of its process.
+A test run in that process (its first run, which ties tests to code) that
+leaves a child running, such as the build's background removal of a
+replaced site, would end mutmut's run when that child ends (KeyError in
+wait_for_result): a test run ends once those children have.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 
 
 def clear_caches() -> None:
@@ -42,3 +50,23 @@ def forget_logged_messages() -> None:
 def pytest_runtest_setup(item) -> None:
     clear_caches()
     forget_logged_messages()
+
+
+def reap_children(limit: float = 60.0) -> bool:
+    """Wait (at most `limit` seconds) for every child of this process to end,
+    and collect it. True when none is left.
+    """
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        if pid == 0:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    reap_children()

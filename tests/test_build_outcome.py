@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,30 @@ def html_files(folder: Path) -> int:
     return sum(1 for p in folder.rglob("*.html") if p.is_file())
 
 
+@dataclass(frozen=True)
+class Bulletin:
+    """Two notes to build over a published site."""
+
+    content: Path
+    output: Path
+    before: dict[str, str]  # the published site's files and their digests
+
+    def fails(self, **settings: object) -> str:
+        """The message of a build that must fail, once the published site is
+        found byte for byte as it was, with nothing left beside it."""
+        with pytest.raises(BuildFailed) as failed:
+            build_site(self.content, self.output, **settings)
+        assert snapshot(self.output) == self.before
+        assert beside(self.output) == [".output.lock", "output"]
+        return str(failed.value)
+
+
+@pytest.fixture
+def bulletin(tmp_path: Path) -> Bulletin:
+    output = published(tmp_path)
+    return Bulletin(two_notes(tmp_path), output, snapshot(output))
+
+
 def test_a_build_reports_its_notes_pages_warnings_and_reused_pages(tmp_path, caplog):
     content = two_notes(tmp_path)
     output = tmp_path / "site" / "output"
@@ -137,55 +162,35 @@ def test_the_page_count_names_note_pages_by_their_place(tmp_path):
     assert count_pages(tmp_path) == (3, len(pages))
 
 
-def test_a_bad_page_fails_the_build_naming_it_and_keeps_the_site(tmp_path):
-    content = two_notes(tmp_path)
-    output = published(tmp_path)
-    before = snapshot(output)
-    (content / "pages" / "tuta.md").write_text(
-        "title: टूटा\ndate: कल\n\nपाठ\n", encoding="utf-8"
-    )
-    with pytest.raises(BuildFailed) as failed:
-        build_site(content, output)
-    assert str(failed.value) == (
+def test_a_bad_page_fails_the_build_naming_it_and_keeps_the_site(bulletin):
+    pages = bulletin.content / "pages"
+    (pages / "tuta.md").write_text("title: टूटा\ndate: कल\n\nपाठ\n", encoding="utf-8")
+    assert bulletin.fails() == (
         "1 error while building:\n  Could not process pages/tuta.md"
     )
-    (content / "pages" / "adhura.md").write_text(
+    (pages / "adhura.md").write_text(
         "title: अधूरा\ndate: परसों\n\nपाठ\n", encoding="utf-8"
     )
-    with pytest.raises(BuildFailed) as failed:
-        build_site(content, output)
-    lines = str(failed.value).split("\n")
+    lines = bulletin.fails().split("\n")
     assert lines[0] == "2 errors while building:"
     assert sorted(lines[1:]) == [
         "  Could not process pages/adhura.md",
         "  Could not process pages/tuta.md",
     ]
-    assert snapshot(output) == before
-    assert beside(output) == [".output.lock", "output"]
 
 
 def test_a_note_refused_by_the_rules_fails_the_build_naming_file_line_and_field(
-    tmp_path,
+    bulletin,
 ):
-    content = two_notes(tmp_path)
-    output = published(tmp_path)
-    before = snapshot(output)
-    (content / "notes/2026/10/c.md").write_text(
+    (bulletin.content / "notes/2026/10/c.md").write_text(
         note_text(slug="c", thana="अज्ञात"), encoding="utf-8"
     )
-    with pytest.raises(BuildFailed) as failed:
-        build_site(content, output)
-    message = str(failed.value)
+    message = bulletin.fails()
     assert message.startswith("1 problem in the content:\n")
     assert "notes/2026/10/c.md:4 [thana]" in message
-    assert snapshot(output) == before
-    assert beside(output) == [".output.lock", "output"]
 
 
-def test_a_template_error_names_its_template_and_keeps_the_site(tmp_path):
-    content = two_notes(tmp_path)
-    output = published(tmp_path)
-    before = snapshot(output)
+def test_a_template_error_names_its_template_and_keeps_the_site(tmp_path, bulletin):
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     (theme / "templates" / "article.html").write_text(
@@ -193,34 +198,22 @@ def test_a_template_error_names_its_template_and_keeps_the_site(tmp_path):
         "{{ article.title|length / 0 }}{% endblock %}",
         encoding="utf-8",
     )
-    with pytest.raises(BuildFailed) as failed:
-        build_site(content, output, THEME=str(theme))
-    message = str(failed.value)
+    message = bulletin.fails(THEME=str(theme))
     assert message.startswith(
         "the build stopped: ZeroDivisionError: division by zero ("
     )
     assert message.endswith("templates/article.html, line 2)"), message
-    assert snapshot(output) == before
-    assert beside(output) == [".output.lock", "output"]
 
 
-def test_a_plugin_that_does_not_load_or_comes_too_early_fails_the_build(tmp_path):
-    content = two_notes(tmp_path)
-    output = published(tmp_path)
-    before = snapshot(output)
+def test_a_plugin_that_does_not_load_or_comes_too_early_fails_the_build(bulletin):
     from pelican.settings import read_settings
 
     plugins = list(read_settings(SETTINGS)["PLUGINS"])
-    with pytest.raises(BuildFailed) as failed:
-        build_site(content, output, PLUGINS=[*plugins, "plugins.nothing_here"])
-    assert str(failed.value).startswith(
+    assert bulletin.fails(PLUGINS=[*plugins, "plugins.nothing_here"]).startswith(
         "PLUGINS: plugin 'plugins.nothing_here' did not load"
     )
-    with pytest.raises(BuildFailed) as failed:
-        build_site(content, output, PLUGINS=[*plugins[1:], plugins[0]])
-    assert "'plugins.core' must come first in PLUGINS" in str(failed.value)
-    assert snapshot(output) == before
-    assert beside(output) == [".output.lock", "output"]
+    message = bulletin.fails(PLUGINS=[*plugins[1:], plugins[0]])
+    assert "'plugins.core' must come first in PLUGINS" in message
 
 
 def test_an_output_that_is_a_link_is_refused_and_left_alone(tmp_path, caplog):
@@ -276,10 +269,8 @@ time.sleep(60)
 """
 
 
-def test_a_build_waits_for_another_as_long_as_the_setting_says(tmp_path, caplog):
-    content = two_notes(tmp_path)
-    output = published(tmp_path)
-    before = snapshot(output)
+def test_a_build_waits_for_another_as_long_as_the_setting_says(bulletin, caplog):
+    output = bulletin.output
     # another `invoke build` or `invoke publish` of the same output
     with subprocess.Popen(
         [sys.executable, "-c", HOLD, str(lock_path(output))],
@@ -290,18 +281,17 @@ def test_a_build_waits_for_another_as_long_as_the_setting_says(tmp_path, caplog)
             assert other.stdout is not None and other.stdout.readline() == "held\n"
             started = time.monotonic()
             forget_logged_warnings()
-            with caplog.at_level(logging.WARNING), pytest.raises(BuildFailed) as failed:
-                build_site(content, output, BUILD_LOCK_WAIT=1.0)
+            with caplog.at_level(logging.WARNING):
+                message = bulletin.fails(BUILD_LOCK_WAIT=1.0)
             assert time.monotonic() - started >= 1.0
         finally:
             other.kill()
-    assert str(failed.value) == (
+    assert message == (
         f"another build or `invoke share` of {output} is running; try again "
         "when it ends"
     )
     waiting = [m for m in caplog.messages if "waiting for another build" in m]
     assert waiting == ["waiting for another build to finish..."]  # said once
-    assert snapshot(output) == before
 
 
 def test_without_rm_the_replaced_site_is_removed_before_the_swap_returns(

@@ -4,7 +4,7 @@ written out by hand."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import pytest
@@ -183,3 +183,15 @@ def test_a_reporter_who_appears_later_never_takes_an_earlier_ones_slug():
             "राम-शर्मा": "ram-sharma",
             "राम शर्मा": "ram-sharma-2",
         }
+
+
+def test_a_category_without_a_description_gets_one_naming_it(registry):
+    # a category added to the registry with no description of its own
+    bare = replace(
+        registry,
+        categories=tuple(replace(c, description="") for c in registry.categories),
+    )
+    feeds = feeds_by_key(plan_feeds(SITE, "सूचनाएँ", bare, [], {}))
+    assert feeds[("category", "apradh")].description == (
+        "श्रेणी “अपराध” की प्रेस विज्ञप्तियाँ और सूचनाएँ।"
+    )

@@ -185,7 +185,8 @@ def test_rss_channels_and_items_have_what_rss_2_requires(site):
     assert items > 0
 
 
-def test_atom_feeds_and_entries_have_what_rfc_4287_requires(site):
+def test_atom_feeds_and_entries_have_what_rfc_4287_requires(site, notes):
+    reporter_of_id = {n["id"]: n["reporter"] for n in notes}
     paths = sorted((site / "feeds").rglob("*.atom.xml"))
     assert paths
     checked = 0
@@ -199,7 +200,7 @@ def test_atom_feeds_and_entries_have_what_rfc_4287_requires(site):
         self_links = feed.findall("atom:link[@rel='self']", NS)
         assert [x.get("href") for x in self_links] == [text(feed, "atom:id")]
         entries = feed.findall("atom:entry", NS)
-        feed_author = feed.find("atom:author/atom:name", NS)
+        assert DEVANAGARI.search(text(feed, "atom:author/atom:name"))
         for entry in entries:
             assert text(entry, "atom:id").startswith("tag:127.0.0.1,")
             assert DEVANAGARI.search(text(entry, "atom:title"))
@@ -208,9 +209,10 @@ def test_atom_feeds_and_entries_have_what_rfc_4287_requires(site):
             alternates = entry.findall("atom:link[@rel='alternate']", NS)
             assert len(alternates) == 1
             assert alternates[0].get("href").startswith(f"{BASE}/")
+            # each entry names its note's reporter, whoever the feed names
             assert (
-                entry.find("atom:author/atom:name", NS) is not None
-                or feed_author is not None
+                text(entry, "atom:author/atom:name")
+                == reporter_of_id[text(entry, "atom:id")]
             )
             assert DEVANAGARI.search(text(entry, "atom:summary"))
             assert entry.find("atom:content", NS).get("type") == "html"
@@ -293,6 +295,7 @@ def test_the_photo_is_an_enclosure_and_media_content_with_its_real_size(site, no
             "content:encoded", "", NS
         )
     assert seen == len(with_photo)
+    seen = 0
     for entry in atom.iterfind("atom:entry", NS):
         href = entry.find("atom:link[@rel='alternate']", NS).get("href")
         enclosures = entry.findall("atom:link[@rel='enclosure']", NS)
@@ -300,10 +303,12 @@ def test_the_photo_is_an_enclosure_and_media_content_with_its_real_size(site, no
         if note is None:
             assert enclosures == []
             continue
+        seen += 1
         (enclosure,) = enclosures
         assert enclosure.get("href") == f"{BASE}/{note['image']}"
         assert int(enclosure.get("length")) == (site / note["image"]).stat().st_size
         assert DEVANAGARI.search(enclosure.get("title"))
+    assert seen == len(with_photo)  # the Atom entries with a photo were checked
 
 
 # --- which notes are in which feed ------------------------------------------------

@@ -6,21 +6,35 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 
 from support import ROOT
 
-from scripts.mutate import Score, load_equivalent, load_modules, statuses
+from scripts.mutate import (
+    Score,
+    load_equivalent,
+    load_modules,
+    mutmut_config,
+    statuses,
+)
+
+COMMAND = (sys.executable, "-m", "scripts.mutate", "sample")
 
 
-def test_the_sample_run_reports_kills_and_survivors_with_diffs(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "scripts.mutate", "sample", "--workdir", tmp_path],
+def run_sample(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """`invoke mutate sample` with `args`, as a developer runs it."""
+    return subprocess.run(
+        [*COMMAND, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
         check=False,
     )
+
+
+def test_the_sample_run_reports_kills_and_survivors_with_diffs(tmp_path):
+    done = run_sample("--workdir", str(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
     score = re.search(
         r"^sample: (\d+\.\d)% killed \((\d+) of (\d+) mutants; 0 equivalent, "
@@ -51,6 +65,18 @@ def test_equivalent_mutants_leave_the_score():
     assert (score.killed, score.survivors, score.percent) == (1, ["b"], 50.0)
 
 
+def test_an_equivalent_entry_whose_mutant_is_killed_is_counted_and_named():
+    # an entry written for a mutant that an edit of the function renumbered
+    statuses = {"a": "killed", "b": "survived", "c": "timeout"}
+    score = Score("m", statuses, {"a": "same output", "b": "same output"})
+    assert score.stale == ["a"]
+    assert (score.killed, score.survivors, score.percent) == (2, [], 100.0)
+    assert score.line() == (
+        "m: 100.0% killed (2, 1 by timeout of 2 mutants; 1 equivalent, "
+        "0 survived, 1 equivalent entries killed)"
+    )
+
+
 def test_every_configured_module_and_equivalent_entry_is_well_formed():
     modules = load_modules()
     assert {"slugs", "validation", "sanitize", "ledger"} <= set(modules)
@@ -69,19 +95,9 @@ def test_every_configured_module_and_equivalent_entry_is_well_formed():
         assert reason.strip(), name
 
 
-COMMAND = (sys.executable, "-m", "scripts.mutate", "sample")
-
-
 def test_again_tests_only_the_survivors_and_keeps_the_kills(tmp_path):
     def run(*extra: str) -> str:
-        done = subprocess.run(
-            [*COMMAND, "--no-diffs", "--workdir", str(tmp_path), *extra],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        done = run_sample("--no-diffs", "--workdir", str(tmp_path), *extra)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
@@ -99,14 +115,7 @@ def test_again_tests_only_the_survivors_and_keeps_the_kills(tmp_path):
 
 def test_a_report_before_any_run_says_so_in_one_line(tmp_path):
     for flag in ("--report-only", "--again"):
-        done = subprocess.run(
-            [*COMMAND, flag, "--workdir", str(tmp_path)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_sample(flag, "--workdir", str(tmp_path), timeout=60)
         assert done.returncode == 2, done.stdout + done.stderr
         assert done.stderr == (
             f"sample: no run yet in {tmp_path / 'sample'}: "
@@ -116,14 +125,7 @@ def test_a_report_before_any_run_says_so_in_one_line(tmp_path):
 
 
 def test_a_sample_tests_one_mutant_in_ten_and_counts_only_those(tmp_path):
-    done = subprocess.run(
-        [*COMMAND, "--no-diffs", "--sample", "1", "--workdir", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = run_sample("--no-diffs", "--sample", "1", "--workdir", str(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
     found = statuses(tmp_path / "sample")
     tested = {k for k, v in found.items() if v != "not checked"}
@@ -134,3 +136,49 @@ def test_a_sample_tests_one_mutant_in_ten_and_counts_only_those(tmp_path):
     )
     assert score, done.stdout
     assert int(score[2]) == len(tested) and int(score[3]) == len(found) - len(tested)
+
+
+# In a process of its own: the test's worker may have children of its own.
+REAP = """
+import os, subprocess, sys, time
+from scripts.mutation_reset import reap_children
+# a child left running, as the build leaves its background removal
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
+started = time.monotonic()
+print(reap_children(limit=30), round(time.monotonic() - started, 1) >= 0.4)
+try:
+    os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    print("no child left")
+stuck = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+print(reap_children(limit=0.2))
+stuck.kill()
+"""
+
+
+def test_a_test_run_ends_once_the_children_it_left_have_ended():
+    # mutmut waits for any child to learn which mutant ended: a child left
+    # by a test in its process ended its whole run
+    done = subprocess.run(
+        [sys.executable, "-c", REAP],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.stdout, done.stderr) == ("True True\nno child left\nFalse\n", "")
+
+
+def test_a_modules_timeouts_reach_mutmuts_configuration():
+    # a module whose tests build a site in a fixture (time mutmut does not
+    # count) gives each mutant more time; the others keep mutmut's defaults
+    modules = load_modules()
+    read = {
+        name: tomllib.loads(mutmut_config(module))["tool"]["mutmut"]
+        for name, module in modules.items()
+    }
+    assert read["sanitize"]["timeout_constant"] == 30
+    assert read["dates"]["timeout_constant"] == 1
+    assert read["dates"]["timeout_multiplier"] == 15
+    assert read["slugs"]["timeout_multiplier"] == 4

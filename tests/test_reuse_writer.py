@@ -8,7 +8,11 @@ prints (its fields, the page's place, site-wide values, the theme), a hand
 edit of the published file, a damaged or foreign record, a template reading
 a value the key does not hold, or a file system without hard links makes it
 rendered; a later write over a linked page never reaches the published
-file; records of output folders that are gone are removed.
+file; records of output folders that are gone are removed. Station pages
+(list pages) the same way: a station page is linked until a note it shows,
+a note's card, a value it prints or its feed links change; a template
+reading a note attribute its key lacks turns their reuse off, with a
+warning; a numbered page is always rendered.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
@@ -219,6 +224,19 @@ def test_a_template_edit_renders_every_page(tmp_path):
     assert site.text(A) == "<h1 class=note>ए की खबर</h1>"
 
 
+def test_an_edit_in_a_template_overrides_folder_renders_every_page(tmp_path):
+    # THEME_TEMPLATES_OVERRIDES: a folder of templates read before the theme's
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "notice.html").write_text("सूचना", encoding="utf-8")
+    site = Site(tmp_path)
+    site.settings = {**site.settings, "THEME_TEMPLATES_OVERRIDES": [str(overrides)]}
+    site.build(two_notes(site))
+    assert site.build(two_notes(site)).reused == 2
+    (overrides / "notice.html").write_text("नई सूचना", encoding="utf-8")
+    assert site.build(two_notes(site)).reused == 0
+
+
 def test_a_published_page_edited_by_hand_touched_or_removed_is_rendered(tmp_path):
     site = Site(tmp_path)
     site.build(two_notes(site))
@@ -326,7 +344,12 @@ def test_a_theme_edit_saved_during_a_build_leaves_no_record(tmp_path, caplog):
     forget_logged_warnings()
     with caplog.at_level(logging.WARNING):
         reuse.save()
-    assert "the theme changed during the build" in caplog.text
+    changed = (
+        "page reuse: the theme changed during the build; the next build renders "
+        "every note page"
+    )
+    warned = [r.getMessage() for r in caplog.records if "page reuse" in r.message]
+    assert warned == [changed]
     assert site.manifest().read_bytes() == before
     swap(staging, site.output)
     assert site.build(two_notes(site)).reused == 0  # the theme's new digest
@@ -369,7 +392,7 @@ def test_a_note_with_a_value_that_cannot_be_described_is_rendered(tmp_path, capl
     )
 
 
-def test_lists_and_other_pages_are_never_linked_nor_recorded(tmp_path):
+def test_pages_not_written_as_a_note_or_list_page_are_never_linked(tmp_path):
     site = Site(tmp_path)
     note = site.note("a", "ए की खबर")
     for _ in range(2):
@@ -504,3 +527,371 @@ def test_template_reads_flag_a_note_handed_where_they_cannot_follow_it():
     # a field chosen at build time: not one the key can name
     attrs, _, unknown = reads(a="{{ article[field] }}")
     assert (attrs, unknown) == ({"[?]"}, set())
+
+
+# ---- list pages -----------------------------------------------------------------
+#
+# A station page (listing.html) written as plugins/listings writes it: its
+# page variables as keyword arguments, the site's context beside them.
+
+LIST_TEMPLATE = (
+    "<h1>{{ listing.name }}</h1>"
+    "{% for note in listing.notes %}<li>{{ note.title }}|{{ note.card_html }}</li>"
+    "{% endfor %}"
+    "{% for link in FEED_INDEX.for_page(output_file) %}<link href='{{ link }}'>"
+    "{% endfor %}"
+    "<p>{{ SITENAME }} {{ menu|join(',') }}</p>"
+)
+NAMLI = "thana/namli/index.html"
+ALOT = "thana/alot/index.html"
+
+
+def list_notes(site: Site, b_title: str = "बी की खबर") -> dict:
+    notes = two_notes(site, b_title)
+    notes[ALOT] = site.note("c", "सी की खबर")
+    for note in notes.values():
+        note.card_html = f"<div>{note.title}</div>"
+    return notes
+
+
+def stations(notes: dict, namli_name: str = "नामली") -> dict:
+    """The page variables of the two station pages."""
+    from plugins.listings.pages import Listing
+
+    return {
+        NAMLI: {
+            "listing": Listing(
+                "thana", namli_name, "thana/namli/", "", (notes[A], notes[B])
+            )
+        },
+        ALOT: {"listing": Listing("thana", "आलोट", "thana/alot/", "", (notes[ALOT],))},
+    }
+
+
+def build_lists(
+    site: Site,
+    pages: dict,
+    context: dict | None = None,
+    template: str = "",
+    note_pages: dict | None = None,
+) -> PageReuse:
+    """Write each note page (`note_pages`) and list page, save the record,
+    swap the staging folder in."""
+    from plugins.feeds.plan import FeedIndex
+
+    (site.theme / "templates" / "listing.html").write_text(
+        template or LIST_TEMPLATE, encoding="utf-8"
+    )
+    values = {"menu": ["परिचय"], "FEED_INDEX": FeedIndex(site=("site.xml",))}
+    reuse, writer, staging = site.start()
+    for name, note in (note_pages or {}).items():
+        writer.write_file(
+            name,
+            site.template(),
+            site.context(**{**values, **(context or {})}),
+            article=note,
+            category=None,
+            blog=True,
+        )
+    for name, variables in pages.items():
+        writer.write_file(
+            name,
+            site.template("listing.html"),
+            site.context(**{**values, **(context or {})}),
+            url=name.removesuffix("index.html"),
+            **variables,
+        )
+    reuse.save()
+    swap(staging, site.output)
+    return reuse
+
+
+def test_an_unchanged_list_page_is_a_link_to_the_published_file(tmp_path):
+    site = Site(tmp_path)
+    first = build_lists(site, stations(list_notes(site)))
+    assert (first.lists_reused, first.reused) == (0, 0)
+    assert site.text(NAMLI) == (
+        "<h1>नामली</h1><li>ए की खबर|<div>ए की खबर</div></li>"
+        "<li>बी की खबर|<div>बी की खबर</div></li><link href='site.xml'>"
+        "<p>बुलेटिन परिचय</p>"
+    )
+    inodes = site.inode(NAMLI), site.inode(ALOT)
+    again = build_lists(site, stations(list_notes(site)))
+    # counted apart from note pages, which the build reports
+    assert (again.lists_reused, again.reused) == (2, 0)
+    assert (site.inode(NAMLI), site.inode(ALOT)) == inodes
+    assert set(json.loads(site.manifest().read_text("utf-8"))["pages"]) == {
+        NAMLI,
+        ALOT,
+    }
+    assert build_lists(site, stations(list_notes(site))).lists_reused == 2
+
+
+def test_a_list_page_showing_an_edited_note_is_rendered_and_the_others_linked(
+    tmp_path,
+):
+    site = Site(tmp_path)
+    build_lists(site, stations(list_notes(site)))
+    namli, alot = site.inode(NAMLI), site.inode(ALOT)
+    reuse = build_lists(site, stations(list_notes(site, b_title="बी की सुधरी खबर")))
+    assert reuse.lists_reused == 1
+    assert site.inode(ALOT) == alot and site.inode(NAMLI) != namli
+    assert "<li>बी की सुधरी खबर|<div>बी की सुधरी खबर</div></li>" in site.text(NAMLI)
+
+
+def test_a_note_card_or_a_field_outside_the_card_changed_renders_its_lists(
+    tmp_path,
+):
+    site = Site(tmp_path)
+    build_lists(site, stations(list_notes(site)))
+    notes = list_notes(site)
+    notes[B].card_html = "<div>नया कार्ड</div>"
+    assert build_lists(site, stations(notes)).lists_reused == 1
+    assert "<li>बी की खबर|<div>नया कार्ड</div></li>" in site.text(NAMLI)
+    # a station's name printed by the page
+    reuse = build_lists(site, stations(notes, namli_name="नामली थाना"))
+    assert reuse.lists_reused == 1
+    assert site.text(NAMLI).startswith("<h1>नामली थाना</h1>")
+    # a title printed beside a card that stayed the same
+    edited = list_notes(site, b_title="बी की सुधरी खबर")
+    edited[B].card_html = "<div>नया कार्ड</div>"
+    reuse = build_lists(site, stations(edited, namli_name="नामली थाना"))
+    assert reuse.lists_reused == 1
+    assert "<li>बी की सुधरी खबर|<div>नया कार्ड</div></li>" in site.text(NAMLI)
+
+
+def test_a_list_page_printing_notes_from_the_site_follows_their_edits(tmp_path):
+    # notes handed to every page (the latest ones, beside the station's),
+    # after their own pages were written in the same build
+    site = Site(tmp_path)
+    template = (
+        "{% for n in latest %}{{ n.title }}{{ n.card_html }};{% endfor %}"
+        "{{ listing.name }}"
+    )
+
+    def build(notes: dict) -> PageReuse:
+        latest = {"latest": [notes[B], notes[A]]}
+        own = {A: notes[A], B: notes[B]}
+        return build_lists(site, stations(notes), latest, template, own)
+
+    build(list_notes(site))
+    again = build(list_notes(site))
+    assert (again.reused, again.lists_reused) == (2, 2)
+    reuse = build(list_notes(site, b_title="बी की सुधरी खबर"))
+    assert (reuse.reused, reuse.lists_reused) == (1, 0)
+    assert site.text(ALOT) == (
+        "बी की सुधरी खबर<div>बी की सुधरी खबर</div>;ए की खबर<div>ए की खबर</div>;आलोट"
+    )
+    # only a card changed (its photo, say): the note page is linked, not the lists
+    notes = list_notes(site, b_title="बी की सुधरी खबर")
+    notes[B].card_html = "<div>फ़ोटो</div>"
+    reuse = build(notes)
+    assert (reuse.reused, reuse.lists_reused) == (2, 0)
+    assert site.text(NAMLI).startswith("बी की सुधरी खबर<div>फ़ोटो</div>;")
+
+
+def test_a_note_without_a_card_on_a_list_page_keeps_it_reusable(tmp_path):
+    # every note handed to a page, also one no list shows (no card made)
+    site = Site(tmp_path)
+    template = "{% for n in everything %}{{ n.title }};{% endfor %}"
+    notes = list_notes(site)
+    del notes[ALOT].card_html
+    pages = stations(notes)
+    everything = {"everything": list(notes.values())}
+    build_lists(site, pages, everything, template)
+    assert build_lists(site, pages, everything, template).lists_reused == 2
+    assert site.text(ALOT) == "ए की खबर;बी की खबर;सी की खबर;"
+
+
+def test_a_value_the_list_pages_print_renders_them_and_one_they_do_not_keeps_them(
+    tmp_path,
+):
+    site = Site(tmp_path)
+    pages = stations(list_notes(site))
+    build_lists(site, pages, {"unread": 1})
+    assert build_lists(site, pages, {"unread": 2}).lists_reused == 2
+    assert build_lists(site, pages, {"menu": ["परिचय", "संपर्क"]}).lists_reused == 0
+    assert site.text(ALOT).endswith("<p>बुलेटिन परिचय,संपर्क</p>")
+    assert build_lists(site, pages, {"menu": ["परिचय", "संपर्क"]}).lists_reused == 2
+    site.settings = {**site.settings, "SITENAME": "नया बुलेटिन"}
+    assert build_lists(site, pages, {"menu": ["परिचय", "संपर्क"]}).lists_reused == 0
+    assert site.text(ALOT).endswith("<p>नया बुलेटिन परिचय,संपर्क</p>")
+
+
+def test_a_list_page_keeps_its_feed_links_in_its_key(tmp_path):
+    from plugins.feeds.plan import FeedIndex
+
+    site = Site(tmp_path)
+    pages = stations(list_notes(site))
+    build_lists(site, pages)
+    feeds = FeedIndex(site=("site.xml",), listings={"thana/namli/": ("namli.xml",)})
+    reuse = build_lists(site, pages, {"FEED_INDEX": feeds})
+    assert reuse.lists_reused == 1
+    assert "<link href='site.xml'><link href='namli.xml'>" in site.text(NAMLI)
+    assert build_lists(site, pages, {"FEED_INDEX": feeds}).lists_reused == 2
+
+
+def test_a_listing_read_only_by_its_name_keeps_its_page_when_a_note_joins(tmp_path):
+    # a directory line or a heading printing the listing's name only: a new
+    # note in the listing changes nothing the page prints
+    site = Site(tmp_path)
+    notes = list_notes(site)
+    heading = "<h1>{{ listing.name }}</h1>"
+    build_lists(site, stations(notes), template=heading)
+    more = stations(notes)
+    more[ALOT]["listing"] = more[NAMLI]["listing"].__class__(
+        "thana", "आलोट", "thana/alot/", "", (notes[ALOT], notes[A])
+    )
+    assert build_lists(site, more, template=heading).lists_reused == 2
+    # read whole (handed to a macro under another name): every part counts
+    whole = "{% macro head(l) %}<h1>{{ l.name }}</h1>{% endmacro %}{{ head(listing) }}"
+    build_lists(site, stations(notes), template=whole)
+    assert build_lists(site, stations(notes), template=whole).lists_reused == 2
+    assert build_lists(site, more, template=whole).lists_reused == 1
+    assert site.text(ALOT) == "<h1>आलोट</h1>"
+    # the cards of the notes in a listing read whole
+    cards = (
+        "{% macro cards(l) %}{% for n in l.notes %}{{ n.card_html }}{% endfor %}"
+        "{% endmacro %}{{ cards(listing) }}"
+    )
+    build_lists(site, stations(notes), template=cards)
+    notes[A].card_html = "<div>नया कार्ड</div>"
+    reuse = build_lists(site, stations(notes), template=cards)
+    assert reuse.lists_reused == 1
+    assert site.text(NAMLI) == "<div>नया कार्ड</div><div>बी की खबर</div>"
+
+
+def test_a_list_template_reading_what_its_key_lacks_is_rendered_each_time(
+    tmp_path, caplog
+):
+    site = Site(tmp_path)
+    pages = stations(list_notes(site))
+    template = LIST_TEMPLATE.replace(
+        "{{ note.title }}", "{{ note.author }}{{ note.place_of_birth }}"
+    )
+    forget_logged_warnings()
+    with caplog.at_level(logging.WARNING):
+        first = build_lists(site, pages, template=template)
+    warnings = [r.getMessage() for r in caplog.records if "page reuse" in r.message]
+    off = (
+        "page reuse: off for listing.html: it reads note.author, "
+        "note.place_of_birth, which the page key does not hold"
+    )
+    assert warnings == [off]  # once a build, not once a page
+    assert first.written == {}
+    assert build_lists(site, pages, template=template).lists_reused == 0
+
+
+def test_a_list_page_with_a_value_that_cannot_be_described_is_rendered(
+    tmp_path, caplog
+):
+    site = Site(tmp_path)
+    pages = stations(list_notes(site))
+    build_lists(site, pages, {"menu": [object()]})
+    with caplog.at_level(logging.DEBUG, logger="plugins.page_reuse.reuse"):
+        reuse = build_lists(site, pages, {"menu": [object()]})
+    assert reuse.lists_reused == 0 and reuse.written == {}
+    assert f"page reuse: {NAMLI}: not reusable (builtins.object)" in caplog.messages
+
+
+def test_a_numbered_list_page_is_never_linked(tmp_path):
+    site = Site(tmp_path)
+    notes = list_notes(site)
+    for _ in range(2):
+        reuse, writer, staging = site.start()
+        (site.theme / "templates" / "listing.html").write_text(
+            "<h1>{{ listing.name }}</h1>", encoding="utf-8"
+        )
+        writer.write_file(
+            "thana/namli/page/2/index.html",
+            site.template("listing.html"),
+            site.context(),
+            paginated={},
+            **stations(notes)[NAMLI],
+        )
+        reuse.save()
+        swap(staging, site.output)
+        assert (reuse.lists_reused, reuse.written) == (0, {})
+
+
+def test_a_list_page_printing_other_listings_feeds_follows_them(tmp_path):
+    # a directory of stations printing each station's feed links
+    from plugins.feeds.plan import FeedIndex
+
+    site = Site(tmp_path)
+    pages = stations(list_notes(site))
+    directory = (
+        "{% for url, links in FEED_INDEX.listings.items() %}"
+        "{{ url }}:{{ links|join(',') }};{% endfor %}"
+    )
+    # read-only, as plugins/feeds hands it
+    before = FeedIndex((), listings=MappingProxyType({"thana/alot/": ("alot.xml",)}))
+    build_lists(site, pages, {"FEED_INDEX": before}, template=directory)
+    assert (
+        build_lists(
+            site, pages, {"FEED_INDEX": before}, template=directory
+        ).lists_reused
+        == 2
+    )
+    two = ("alot.xml", "alot2.xml")
+    after = FeedIndex((), listings=MappingProxyType({"thana/alot/": two}))
+    reuse = build_lists(site, pages, {"FEED_INDEX": after}, template=directory)
+    assert reuse.lists_reused == 0
+    assert site.text(NAMLI) == "thana/alot/:alot.xml,alot2.xml;"
+    # the same links under another station's URL
+    moved = FeedIndex((), listings=MappingProxyType({"thana/jaora/": two}))
+    reuse = build_lists(site, pages, {"FEED_INDEX": moved}, template=directory)
+    assert reuse.lists_reused == 0
+    assert site.text(NAMLI) == "thana/jaora/:alot.xml,alot2.xml;"
+    assert (
+        build_lists(site, pages, {"FEED_INDEX": moved}, template=directory).lists_reused
+        == 2
+    )
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        # a macro's parameter of the same name, then a read of its own
+        (
+            "{% macro head(listing) %}<h1>{{ listing.url }}</h1>{% endmacro %}"
+            "{{ head(listing) }}{{ listing.name }}"
+        ),
+        # handed to a macro by keyword, or past its parameters
+        "{% macro head(l) %}{{ l.name }}{% endmacro %}{{ head(l=listing) }}",
+        "{% macro head(x) %}{{ varargs[0].name }}{% endmacro %}{{ head(1, listing) }}",
+        # handed to a function that is no macro of the theme
+        "{% set names = cycler(listing) %}{{ names.next().name }}",
+        # a page variable looped over
+        "{% for note in notes %}{{ note.title }}{% endfor %}{{ listing.name }}",
+        # an attribute the listing does not have
+        "{{ listing.photo }}{{ listing.name }}",
+    ],
+)
+def test_a_list_page_variable_used_any_way_is_keyed_on_what_it_prints(
+    tmp_path, template
+):
+    site = Site(tmp_path)
+    notes = list_notes(site)
+
+    def pages(namli_name: str = "नामली") -> dict:
+        found = stations(notes, namli_name)
+        for variables in found.values():
+            variables["notes"] = variables["listing"].notes
+        return found
+
+    build_lists(site, pages(), template=template)
+    assert build_lists(site, pages(), template=template).lists_reused == 2
+    reuse = build_lists(site, pages("नामली थाना"), template=template)
+    assert reuse.lists_reused == 1
+    assert "नामली थाना" in site.text(NAMLI)
+
+
+def test_two_feed_link_calls_keep_a_list_template_reusable():
+    from jinja2 import DictLoader
+
+    from plugins.page_reuse.reuse import list_unlisted_reads
+
+    twice = "{% for f in FEED_INDEX.for_page(output_file) %}{{ f }}{% endfor %}"
+    env = Environment(loader=DictLoader({"a.html": twice + "<hr>" + twice}))
+    assert list_unlisted_reads(env, "a.html") == []

@@ -69,3 +69,50 @@ def test_sanitized_html_has_nothing_left_to_name():
 )
 def test_plain_text_of_note_html(html, text):
     assert plain_text(html) == text
+
+
+def test_images_from_other_hosts_become_links_with_their_alt_text():
+    # no page makes a reader's phone ask another host for anything
+    html = sanitize_html(
+        'पहले <IMG SRC="HTTPS://T.EXAMPLE/P.PNG" alt="फ़ोटो"> बीच '
+        '<img src="//cdn.example/y.png"> और <img src="/images/a.jpg" alt="a">'
+        '<p><img src="http://t.example/q.png"> अंत</p>'
+    )
+    assert html == (
+        'पहले <a href="HTTPS://T.EXAMPLE/P.PNG" rel="noopener noreferrer">फ़ोटो</a>'
+        ' बीच <a href="//cdn.example/y.png" rel="noopener noreferrer">'
+        "//cdn.example/y.png</a> और "
+        '<img src="/images/a.jpg" alt="a">'
+        '<p><a href="http://t.example/q.png" rel="noopener noreferrer">'
+        "http://t.example/q.png</a> अंत</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p>चित्र: <img src="/images/2026/11/a.jpg" alt="बैठक"></p>',
+        '<img src="images/a.jpg"> 1 &lt; 2 &amp; <b>3</b>',
+        "<p>बिना चित्र</p>",
+    ],
+)
+def test_images_of_the_bulletin_stay_images_and_the_html_as_it_was(html):
+    assert sanitize_html(html) == html
+
+
+def test_a_note_starting_with_an_image_from_elsewhere_gains_no_text():
+    html = sanitize_html('<p><img src="https://t.example/p.png" alt="x"></p>')
+    assert html == (
+        '<p><a href="https://t.example/p.png" rel="noopener noreferrer">x</a></p>'
+    )
+
+
+def test_written_markup_stays_text_beside_an_image_made_a_link():
+    # a reporter writing about a tag: "&lt;b&gt;" is text, never bold
+    html = sanitize_html(
+        '&lt;b&gt;मोटा&lt;/b&gt; <img src="https://t.example/p.png" alt="x">'
+    )
+    assert html == (
+        '&lt;b&gt;मोटा&lt;/b&gt; <a href="https://t.example/p.png" '
+        'rel="noopener noreferrer">x</a>'
+    )

@@ -1111,6 +1111,7 @@ def test_an_old_browser_gets_the_hindi_fallback_not_a_broken_page(
     assert "इस ब्राउज़र में खोज नहीं चलती" in visible
     assert "खोज खुल रही है" not in visible and "जावास्क्रिप्ट" not in visible
     assert browse == ["/thana/", "/shreni/", "/archive/"] and not form
+    assert "/khoj/" in requested  # the requests were seen: none of these
     assert not any("/theme/js/khoj." in p or "/pagefind/" in p for p in requested)
     assert errors == []
 

@@ -355,10 +355,22 @@ RULE_WORDS = {
     "प्रकरण": "prakaran",  # tatsam -अण
     "उदाहरण": "udaharan",
     "आचरण": "acharan",
+    # oblique plurals: a consonant stem in क न त keeps its vowel, others not
+    "औरतों": "auraton",
+    "घायलों": "ghaylon",
+    "खबरों": "khabron",
+    "दूसरों": "dusron",
+    "आपको": "apko",
     # -गढ़ in place names
     "शिवगढ़": "shivgarh",
     "रामगढ़": "ramgarh",
     "गढ़": "garh",
+    # the fort after a name of two syllables or more: the name keeps its
+    # spelling (Pratapgarh borders Ratlam district)
+    "प्रतापगढ़": "pratapgarh",
+    "छत्तीसगढ़": "chhattisgarh",
+    "किशनगढ़": "kishangarh",
+    "सबलगढ़": "sabalgarh",
     # ढ़ elsewhere is dh, also गढ़ inside a word
     "पढ़": "padh",
     "बाढ़": "badh",

@@ -217,7 +217,8 @@ def test_raw_html_is_sanitized_with_a_warning(tmp_path, caplog):
     )
     soup = read_html(output / "2026/10/namli-yatayat-shivir/index.html")
     # the only scripts are the schema.org data blocks of plugins/seo
-    assert all(s["type"] == "application/ld+json" for s in soup.find_all("script"))
+    scripts = soup.find_all("script")
+    assert scripts and all(s["type"] == "application/ld+json" for s in scripts)
     assert "<script" not in str(soup.find("div", class_="content"))
     assert "alert(" not in page
     assert "onclick" not in page and "onerror" not in page

@@ -439,3 +439,83 @@ def test_the_invoke_task_prints_clean_json():
     assert set(batch) <= set(groups)
     for urls in batch.values():
         assert urls and all(u.startswith(DEV_BASE + "/2026/") for u in urls)
+
+
+# ---- the ledger's writes, in this process ---------------------------------------
+
+IST = ZoneInfo("Asia/Kolkata")
+
+
+def test_a_run_written_to_the_ledger_is_read_back_whole(tmp_path):
+    from plugins.whatsapp.ledger import write_run
+
+    path = tmp_path / "registry" / "share-ledger.tsv"
+    path.parent.mkdir()
+    prepare(path)
+    run = Run(
+        "r1",
+        "2026-11-27T12:00:00+05:30",
+        starts=[("namli-1", "thana:namli", "2026-11-20T09:00:00+05:30")],
+        offers=[("namli-1", "2026/11/a/", "नामली में शिविर")],
+    )
+    write_run(path, run)
+    state = read_ledger(path)
+    assert [(r.id, r.offers, r.shown) for r in state.runs] == [
+        ("r1", [("namli-1", "2026/11/a/", "नामली में शिविर")], False)
+    ]
+    assert state.starts() == {
+        ("namli-1", "thana:namli"): datetime(2026, 11, 20, 9, tzinfo=IST)
+    }
+    assert not state.has_tail
+
+
+def test_the_ledger_says_which_runs_the_published_admin_page_showed(tmp_path):
+    from plugins.whatsapp.ledger import mark_shown, write_run
+
+    path = tmp_path / "share-ledger.tsv"
+    mark_shown(path, [], datetime(2026, 11, 27, 12, tzinfo=IST))
+    assert not path.exists()  # nothing shown: no ledger made
+    prepare(path)
+    for n in (1, 2):
+        offers = [("alot-1", f"2026/11/{n}/", "खबर")]
+        write_run(path, Run(f"r{n}", "2026-11-27T12:00:00+05:30", offers=offers))
+    before = path.read_bytes()
+    mark_shown(path, [], datetime(2026, 11, 27, 12, tzinfo=IST))
+    assert path.read_bytes() == before
+    mark_shown(path, ["r1"], datetime(2026, 11, 27, 12, 30, tzinfo=IST))
+    assert (
+        path.read_bytes() == before + b"r1\t2026-11-27T12:30:00+05:30\tshown\t-\t-\t-\n"
+    )
+    assert [(r.id, r.shown) for r in read_ledger(path).runs] == [
+        ("r1", True),
+        ("r2", False),
+    ]
+
+
+def test_a_ledger_whose_last_line_lost_only_its_newline_keeps_that_line():
+    # a crash after the last byte of a line but before its newline: a whole
+    # closing line counts; anything short of one is an unfinished tail
+    t = "2026-11-27T12:00:00+05:30"
+    whole = HEADER + format_run(Run("r1", t, offers=[("namli-1", "2026/11/a/", "खबर")]))
+    shown = whole + format_shown(["r1"], t)
+
+    def read(text: str) -> tuple[list, bool, bool]:
+        state = parse_ledger(text.encode("utf-8"), Path("share-ledger.tsv"))
+        return (
+            [(r.id, r.shown) for r in state.runs],
+            state.needs_newline,
+            state.has_tail,
+        )
+
+    assert read(whole[:-1]) == ([("r1", False)], True, False)
+    assert read(shown[:-1]) == ([("r1", True)], True, False)
+    end = f"r1\t{t}\tend\t-\t1\t-"
+    for broken in (
+        whole[:-3],  # the end line cut short
+        whole.replace(end, f"r1\t{t}\tend\t-\t2\t-")[:-1],  # another count
+        whole.replace(end, f"r2\t{t}\tend\t-\t1\t-")[:-1],  # another run
+        whole.replace(end, f"r1\t{t}\tend\t-\t1\tx")[:-1],  # a stray cell
+    ):
+        assert read(broken) == ([], False, True), broken
+    cut_shown = shown.replace("shown\t-\t-\t-", "shown\t-\t-\tx")[:-1]
+    assert read(cut_shown) == ([("r1", False)], False, True)

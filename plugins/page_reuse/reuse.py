@@ -562,7 +562,7 @@ class PageReuse:
         if name not in self.context_parts:
             value = context.get(name)
             if name == contract.FEED_INDEX and value is not None:
-                value = value.listings
+                value = dict(value.listings)  # a read-only mapping
             self.context_parts[name] = describe(value, self.notes, self.fields)
         return self.context_parts[name]
 
@@ -588,6 +588,11 @@ class PageReuse:
                 digest.update(f"\0{read}=".encode())
                 digest.update(self.context_part(read, context).encode())
             digest.update(self.page_feeds(name, context).encode())
+            # every listing's feed links, if the page may print any
+            if context.get(contract.FEED_INDEX) is not None and "listings" in (
+                self.read_on(template, contract.FEED_INDEX) or ()
+            ):
+                digest.update(self.context_part(contract.FEED_INDEX, context).encode())
             return digest.hexdigest()
         except Unstable as e:
             logger.debug("page reuse: %s: not reusable (%s)", name, e)

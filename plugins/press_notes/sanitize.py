@@ -6,6 +6,7 @@ reporter wrote that will not reach the page, so the warning can say it.
 
 from __future__ import annotations
 
+from html import escape
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -69,7 +70,9 @@ def images_as_links(html: str) -> str:
         changed = True
     if not changed:
         return html
-    inner = [root.text or ""]
+    # the text before the first element is parsed text: escaped again, or a
+    # reporter's written "&lt;b&gt;" would come back as markup
+    inner = [escape(root.text or "", quote=False)]
     inner += [lxml.html.tostring(child, encoding="unicode") for child in root]
     return "".join(inner)
 
