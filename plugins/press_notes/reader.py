@@ -30,7 +30,17 @@ class SafeMarkdownReader(MarkdownReader):
             value = ascii_date(value)
         return super().process_metadata(name, value)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # {absolute path: what read_now returned}, read ahead in other
+        # processes (read_ahead.py); each is handed out once.
+        self.ahead: dict[str, tuple] = {}
+
     def read(self, source_path):
+        found = self.ahead.pop(source_path, None)
+        return found if found is not None else self.read_now(source_path)
+
+    def read_now(self, source_path):
         content, metadata = super().read(source_path)
         unsafe = find_unsafe(content)
         if unsafe:

@@ -1,0 +1,168 @@
+"""Per-item work of a build spread over processes forked from it.
+
+`fork_map(work, items, shared)` runs `work(item)` for each item in worker
+processes forked from the build (they start with everything the build has
+read, and need nothing handed to them) and returns the results in the order
+of the items. It is for work whose result depends only on its item and on
+what the build had when it forked (reading a note, rendering a page), so the
+output is the same whichever process did it.
+
+A result travels back pickled; the objects in `shared` (such as the settings
+dict, which every tag and category of a note refers to) travel as their
+place in `shared` and arrive as the build's own objects, not as copies.
+
+An item whose work raised, or logged a warning or an error, comes back as
+None: the caller does that item itself, so its messages reach the build's log
+(and its count of warnings and errors) once, in the order of the items.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import multiprocessing
+import os
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+# Fewer items than this are done in the build's own process: forking and
+# sending the results back would cost more than it saves.
+PARALLEL_MIN = 64
+# Worker processes: one per core this process may run on (None), or this many.
+WORKERS: int | None = None
+# Items per task sent to a worker.
+CHUNK = 32
+
+logger = logging.getLogger(__name__)
+
+# The last runs of this process: (what, items done in workers, items done
+# here), newest last (read by the tests and the benchmark).
+LAST_RUNS: deque[tuple[str, int, int]] = deque(maxlen=16)
+
+# What the workers run: set before they are forked, read only in them.
+_task: tuple[Callable[[Any], Any], Sequence[object]] | None = None
+
+
+class _Warned(logging.Handler):
+    """In a worker: notes whether the current item logged a warning or worse."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+_warned = _Warned()
+
+
+def _start_worker() -> None:
+    """A worker prints nothing: its warnings only send the item back undone."""
+    loggers = [logging.getLogger()]
+    loggers += [
+        lg
+        for lg in logging.Logger.manager.loggerDict.values()
+        if isinstance(lg, logging.Logger)
+    ]
+    for lg in loggers:
+        for handler in list(lg.handlers):
+            lg.removeHandler(handler)
+        lg.propagate = True
+    logging.getLogger().addHandler(_warned)
+
+
+class _SharedPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, shared: Sequence[object]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.places = {id(obj): i for i, obj in enumerate(shared)}
+
+    def persistent_id(self, obj: object) -> int | None:
+        return self.places.get(id(obj))
+
+
+class _SharedUnpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, shared: Sequence[object]) -> None:
+        super().__init__(file)
+        self.shared = shared
+
+    def persistent_load(self, pid: Any) -> object:
+        return self.shared[pid]
+
+
+def dumps(value: object, shared: Sequence[object]) -> bytes:
+    buffer = io.BytesIO()
+    _SharedPickler(buffer, shared).dump(value)
+    return buffer.getvalue()
+
+
+def loads(data: bytes, shared: Sequence[object]) -> Any:
+    return _SharedUnpickler(io.BytesIO(data), shared).load()
+
+
+def _run_chunk(chunk: list[Any]) -> bytes:
+    assert _task is not None
+    work, shared = _task
+    results = []
+    for item in chunk:
+        _warned.seen = False
+        try:
+            result = work(item)
+        # Any error: the build does the item again and raises it there, with
+        # its own messages.
+        except Exception:  # noqa: BLE001
+            result = None
+        results.append(None if _warned.seen else result)
+    try:
+        return dumps(results, shared)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        # something that cannot travel: the build does these items itself
+        return dumps([None] * len(chunk), shared)
+
+
+def record(what: str, in_workers: int, here: int) -> None:
+    """Note how many items of `what` were done in workers and here."""
+    LAST_RUNS.append((what, in_workers, here))
+    logger.debug("%s: %d done in worker processes, %d here", what, in_workers, here)
+
+
+def workers_wanted(items: int, parallel_min: int | None = None) -> int:
+    """How many processes to fork for `items` items (0: none, do them here);
+    at least `parallel_min` items (PARALLEL_MIN) are worth forking for.
+    """
+    cores = WORKERS or (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    )
+    least = PARALLEL_MIN if parallel_min is None else parallel_min
+    return cores if cores > 1 and items >= least else 0
+
+
+def fork_map(
+    work: Callable[[Any], Any],
+    items: Sequence[Any],
+    shared: Sequence[object] = (),
+    parallel_min: int | None = None,
+) -> Iterator[Any]:
+    """`work(item)` for each item, in forked workers, in the items' order;
+    None for an item the caller must do itself (all of them when there are
+    too few items or one core).
+    """
+    global _task
+    workers = workers_wanted(len(items), parallel_min)
+    if not workers:
+        yield from (None for _ in items)
+        return
+    chunks = [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
+    _task = (work, shared)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker
+        ) as pool:
+            for data in pool.map(_run_chunk, chunks):
+                yield from loads(data, shared)
+    finally:
+        _task = None

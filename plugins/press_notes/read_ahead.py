@@ -1,0 +1,61 @@
+"""Read a build's notes in processes forked from it, before Pelican asks.
+
+Pelican reads the notes one by one, in the build's process. When many notes
+are not in its reader cache (a cold build, or after a change of code or
+settings), this reads them first in worker processes
+(plugins/core/parallel.py) with the same reader, and hands each result to
+the reader, which gives it to Pelican in place of reading the file again
+(SafeMarkdownReader.read). What the reader returns depends only on the file,
+so the build is the same whichever process read it; a note whose reading
+logged a warning is read again by Pelican, which logs it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pelican.utils import file_suffix
+
+from plugins.core.parallel import fork_map, record
+
+from .reader import SafeMarkdownReader
+
+NOTES_READ = "notes read"
+
+
+def unread_notes(generator) -> list[tuple[str, SafeMarkdownReader]]:
+    """(absolute path, reader) of each note Pelican will read from its file:
+    not in its reader cache, and of a format this plugin's reader reads.
+    """
+    readers = generator.readers
+    files = generator.get_files(
+        generator.settings["ARTICLE_PATHS"],
+        exclude=generator.settings["ARTICLE_EXCLUDES"],
+    )
+    found = []
+    for rel in sorted(files):
+        path = os.path.abspath(os.path.join(generator.path, rel))
+        reader = readers.readers.get(file_suffix(path))
+        if not isinstance(reader, SafeMarkdownReader):
+            continue
+        if readers.get_cached_data(path, (None, None))[0] is None:
+            found.append((path, reader))
+    return found
+
+
+def read_ahead(generator) -> int:
+    """Read the notes Pelican will read, in other processes; how many were."""
+    readers = dict(unread_notes(generator))
+    paths = list(readers)
+
+    def read_one(path: str) -> tuple:
+        return readers[path].read_now(path)
+
+    done = 0
+    results = fork_map(read_one, paths, shared=[generator.settings])
+    for path, result in zip(paths, results, strict=True):
+        if result is not None:
+            readers[path].ahead[path] = result
+            done += 1
+    record(NOTES_READ, done, len(paths) - done)
+    return done

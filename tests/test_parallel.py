@@ -1,0 +1,153 @@
+"""Notes read and note pages rendered in worker processes forked from the
+build write exactly what one process writes, log each warning once, and
+keep page reuse's record (plugins/core/parallel.py, note_pages.py,
+plugins/press_notes/read_ahead.py)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from support import ROOT, build_site, note_text
+
+from plugins.core import parallel
+from plugins.core.note_pages import NOTE_PAGES
+from plugins.press_notes.read_ahead import NOTES_READ
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def in_workers(monkeypatch):
+    """Two worker processes for any number of items (the sample has 20 notes)."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+
+
+@pytest.fixture
+def in_one_process(monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
+
+
+def sample_content(tmp: Path) -> Path:
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content", content)
+    notes = content / "notes" / "2026" / "11"
+    for slug, status in (("chhupi-suchna", "hidden"), ("masauda-suchna", "draft")):
+        (notes / f"{slug}.md").write_text(
+            note_text(slug=slug, status=status, title=f"सूचना {slug}"), encoding="utf-8"
+        )
+    # raw HTML the reader removes, with a warning
+    (notes / "asurakshit.md").write_text(
+        note_text(
+            slug="asurakshit", title="असुरक्षित", body="पाठ <b onclick='x()'>है</b>।"
+        ),
+        encoding="utf-8",
+    )
+    return content
+
+
+def build_logged(caplog, content: Path, output: Path):
+    """The build's result, its messages, and how many notes were read and
+    note pages written in workers and here (plugins/core/parallel.py).
+    """
+    caplog.clear()
+    parallel.LAST_RUNS.clear()
+    with caplog.at_level(logging.INFO, logger="plugins"):
+        result = build_site(content, output)
+    messages = [r.getMessage() for r in caplog.records]
+    return result, messages, {what: (w, h) for what, w, h in parallel.LAST_RUNS}
+
+
+def test_worker_processes_write_what_one_process_writes(tmp_path, caplog, monkeypatch):
+    # Two copies: Pelican logs a message once per process, and the warning
+    # names the file.
+    one, two = tmp_path / "one", tmp_path / "two"
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
+    alone, alone_log, alone_runs = build_logged(
+        caplog, sample_content(one), one / "output"
+    )
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    forked, forked_log, runs = build_logged(caplog, sample_content(two), two / "output")
+    # 20 sample notes, the hidden one and the draft; the unsafe one was read
+    # again by the build, which logged its warning
+    assert runs == {NOTES_READ: (22, 1), NOTE_PAGES: (22, 0)}
+    assert alone_runs == {NOTES_READ: (0, 23)}
+    first, second = tree(alone.output), tree(forked.output)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    # the unsafe HTML's warning: once, from the build itself, in both builds
+    unsafe = [m for m in forked_log if "removed unsafe HTML" in m]
+    assert len(unsafe) == 1
+    assert unsafe == [
+        m.replace(str(one), str(two)) for m in alone_log if "removed unsafe HTML" in m
+    ]
+    assert forked.warnings == alone.warnings
+    assert forked.notes == alone.notes == 22
+
+
+def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
+    tmp_path, in_workers, caplog
+):
+    content = sample_content(tmp_path)
+    output = tmp_path / "site" / "output"
+    first, _, runs = build_logged(caplog, content, output)
+    assert runs == {NOTES_READ: (22, 1), NOTE_PAGES: (22, 0)}
+    assert first.reused == 0
+    note = content / "notes" / "2026" / "11" / "chhupi-suchna.md"
+    note.write_text(
+        note_text(slug="chhupi-suchna", status="hidden", title="बदली सूचना"),
+        encoding="utf-8",
+    )
+    st = note.stat()
+    os.utime(note, ns=(st.st_atime_ns, st.st_mtime_ns + 5 * 10**9))
+    again, _, runs = build_logged(caplog, content, output)
+    # every other note page was linked by a worker, and the record says so
+    assert again.reused == first.notes - 1
+    # only the edited note is read (one is enough for a worker here)
+    assert runs == {NOTES_READ: (1, 0), NOTE_PAGES: (22, 0)}
+    clean = build_site(content, tmp_path / "clean" / "output")
+    built, fresh = tree(again.output), tree(clean.output)
+    assert built.keys() == fresh.keys()
+    assert [name for name in built if built[name] != fresh[name]] == []
+    third = build_site(content, output)
+    assert third.reused == third.notes
+
+
+def test_results_arrive_in_order_with_the_builds_own_shared_objects(in_workers):
+    settings = {"SITENAME": "x"}
+
+    def work(n: int):
+        if n == 3:
+            raise ValueError("done again by the caller")
+        if n == 5:
+            logging.getLogger("plugins.test").warning("said again by the caller")
+        return {"n": n, "settings": settings, "tags": [settings]}
+
+    results = list(parallel.fork_map(work, list(range(70)), shared=[settings]))
+    assert [r["n"] if r else None for r in results] == [
+        None if n in (3, 5) else n for n in range(70)
+    ]
+    kept = [r for r in results if r]
+    assert all(r["settings"] is settings and r["tags"][0] is settings for r in kept)
+
+
+def test_few_items_are_left_to_the_caller(monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 64)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    assert list(parallel.fork_map(str, list(range(63)))) == [None] * 63
+    assert parallel.workers_wanted(64) == 2
+    monkeypatch.setattr(parallel, "WORKERS", 1)
+    assert parallel.workers_wanted(10**6) == 0
