@@ -16,6 +16,7 @@ from support import ROOT, build_site, note_text
 from plugins.core import parallel
 from plugins.core.note_pages import NOTE_PAGES
 from plugins.press_notes.read_ahead import NOTES_READ
+from plugins.press_notes.validate import NOTES_CHECKED
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -83,8 +84,8 @@ def test_worker_processes_write_what_one_process_writes(tmp_path, caplog, monkey
     forked, forked_log, runs = build_logged(caplog, sample_content(two), two / "output")
     # 20 sample notes, the hidden one and the draft; the unsafe one was read
     # again by the build, which logged its warning
-    assert runs == {NOTES_READ: (22, 1), NOTE_PAGES: (22, 0)}
-    assert alone_runs == {NOTES_READ: (0, 23)}
+    assert runs == {NOTES_CHECKED: (23, 0), NOTES_READ: (22, 1), NOTE_PAGES: (22, 0)}
+    assert alone_runs == {NOTES_CHECKED: (0, 23), NOTES_READ: (0, 23)}
     first, second = tree(alone.output), tree(forked.output)
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
@@ -104,7 +105,7 @@ def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
     content = sample_content(tmp_path)
     output = tmp_path / "site" / "output"
     first, _, runs = build_logged(caplog, content, output)
-    assert runs == {NOTES_READ: (22, 1), NOTE_PAGES: (22, 0)}
+    assert runs == {NOTES_CHECKED: (23, 0), NOTES_READ: (22, 1), NOTE_PAGES: (22, 0)}
     assert first.reused == 0
     note = content / "notes" / "2026" / "11" / "chhupi-suchna.md"
     note.write_text(
@@ -116,8 +117,8 @@ def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
     again, _, runs = build_logged(caplog, content, output)
     # every other note page was linked by a worker, and the record says so
     assert again.reused == first.notes - 1
-    # only the edited note is read (one is enough for a worker here)
-    assert runs == {NOTES_READ: (1, 0), NOTE_PAGES: (22, 0)}
+    # only the edited note is checked and read (one is enough for a worker here)
+    assert runs == {NOTES_CHECKED: (1, 0), NOTES_READ: (1, 0), NOTE_PAGES: (22, 0)}
     clean = build_site(content, tmp_path / "clean" / "output")
     built, fresh = tree(again.output), tree(clean.output)
     assert built.keys() == fresh.keys()

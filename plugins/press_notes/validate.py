@@ -15,6 +15,7 @@ from pathlib import Path
 from plugins.core.errors import Problem, did_you_mean, display_path
 from plugins.core.header import Header, bad_characters, scan_header
 from plugins.core.messages import _
+from plugins.core.parallel import fork_map, record
 from plugins.core.photos import IMAGE_SUFFIXES, photo_path_problem, photo_problem
 from plugins.hindi_text.krutidev import VERBATIM_KEYS, looks_like_krutidev
 from plugins.hindi_text.slugs import unique_slug
@@ -575,6 +576,9 @@ def krutidev_problems(header: Header, path: str, p) -> list[Problem]:
     ]
 
 
+NOTES_CHECKED = "notes checked"
+
+
 def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem]]:
     """Check one note; return its header and every problem found in it."""
 
@@ -758,12 +762,24 @@ def check_all(
     """
     checked = Checked(passed=dict(passed_before or {}))
     headers: list = list(checked.passed.items())
-    for path, text in notes:
-        header, found = check_note(path, text, rules)
+
+    def check(index: int) -> tuple[Header, list[Problem]]:
+        return check_note(*notes[index], rules)
+
+    # Many notes (a cold build) are checked in worker processes; a note
+    # whose check logged anything is checked again here.
+    done = fork_map(check, range(len(notes)), shared=[rules.registry])
+    here = 0
+    for (path, text), result in zip(notes, done, strict=True):
+        if result is None:
+            result = check_note(path, text, rules)
+            here += 1
+        header, found = result
         checked.add(path, header, found)
         headers.append((path, header))
         if not found:
             checked.passed[path] = note_keys(header)
+    record(NOTES_CHECKED, len(notes) - here, here)
     headers.sort(key=lambda item: item[0])
     checked.slugs = assign_slugs(headers)
     by_path = dict(headers)
