@@ -13,7 +13,7 @@ from .contract import CORE, order_problems
 from .errors import SettingError
 from .messages import set_language
 from .note_pages import render_note_pages_in_workers
-from .reader_cache import reader_cache_key, versioned_cache_path
+from .reader_cache import forget_saved, reader_cache_key, versioned_cache_path
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +63,4 @@ def cache_path_for(settings: dict) -> str:
 def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.article_generator_finalized.connect(render_note_pages_in_workers)
+    signals.article_generator_finalized.connect(forget_saved)

@@ -59,3 +59,15 @@ def versioned_cache_path(cache_root: Path, key: str) -> Path:
 
 def is_key(name: str) -> bool:
     return len(name) == KEY_LENGTH and all(c in "0123456789abcdef" for c in name)
+
+
+def forget_saved(generator) -> None:
+    """Drop the notes' reader cache from memory once Pelican has saved it
+    (it does so just before article_generator_finalized): it holds each
+    note's metadata as read, a copy Pelican never reads again in this build.
+    Nothing more is kept or saved from it (a save now would empty the file).
+    """
+    readers = getattr(generator, "readers", None)
+    if readers is not None and isinstance(getattr(readers, "_cache", None), dict):
+        readers._cache_data_policy = False
+        readers._cache = {}
