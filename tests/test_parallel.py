@@ -9,6 +9,7 @@ import inspect
 import logging
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from support import ROOT, build_site, note_text
 
 from plugins.core import parallel
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
+from plugins.press_notes import validate
 from plugins.press_notes.read_ahead import NOTES_READ
 from plugins.press_notes.validate import NOTES_CHECKED
 
@@ -175,3 +177,62 @@ def test_the_private_pelican_parts_the_workers_rely_on_are_as_they_were(tmp_path
     writes = inspect.getsource(ArticlesGenerator.generate_articles)
     assert all(f"self.{name}," in writes for name in NOTE_LISTS)
     assert writes.count("write(") == 1
+
+
+def test_builds_in_two_threads_keep_their_own_work(in_workers):
+    """Each pool's workers get their work when forked, never through a
+    global another thread could change in between; work that asks for
+    workers inside a worker does it all there.
+    """
+    found: dict[str, list] = {}
+
+    def run(tag: str) -> None:
+        def work(n: int) -> str:
+            inner = list(parallel.fork_map(str, list(range(70))))
+            return f"{tag}{n}" if inner == [None] * 70 else "nested"
+
+        found[tag] = list(parallel.fork_map(work, list(range(200))))
+
+    threads = [threading.Thread(target=run, args=(tag,)) for tag in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == {tag: [f"{tag}{n}" for n in range(200)] for tag in "ab"}
+
+
+def test_a_worker_that_dies_leaves_its_items_to_the_caller(in_workers):
+    build = os.getpid()
+
+    def work(n: int) -> int:
+        if n == 40 and os.getpid() != build:
+            os._exit(1)  # as if killed for memory
+        return n * 2
+
+    results = list(parallel.fork_map(work, list(range(100))))
+    assert len(results) == 100
+    assert results[40] is None
+    assert all(r is None or r == n * 2 for n, r in enumerate(results))
+
+
+def test_a_build_whose_worker_dies_builds_the_same_site(tmp_path, monkeypatch):
+    one, two = tmp_path / "one", tmp_path / "two"
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
+    alone = build_site(sample_content(one), one / "output")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    build, check_note = os.getpid(), validate.check_note
+
+    def dies_on_one_note(path, text, rules):
+        if path.endswith("asurakshit.md") and os.getpid() != build:
+            os._exit(1)
+        return check_note(path, text, rules)
+
+    monkeypatch.setattr(validate, "check_note", dies_on_one_note)
+    parallel.LAST_RUNS.clear()
+    forked = build_site(sample_content(two), two / "output")
+    checked = {what: (w, h) for what, w, h in parallel.LAST_RUNS}[NOTES_CHECKED]
+    assert checked[1] >= 1 and sum(checked) == 23  # the rest done in the build
+    first, second = tree(alone.output), tree(forked.output)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []

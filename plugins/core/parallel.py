@@ -13,7 +13,8 @@ place in `shared` and arrive as the build's own objects, not as copies.
 
 An item whose work raised, or logged a warning or an error, comes back as
 None: the caller does that item itself, so its messages reach the build's log
-(and its count of warnings and errors) once, in the order of the items.
+(and its count of warnings and errors) once, in the order of the items. So
+do all items not yet done when a worker dies or cannot be forked.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import pickle
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 # Fewer items than this are done in the build's own process: forking and
@@ -42,7 +44,8 @@ logger = logging.getLogger(__name__)
 # here), newest last (read by the tests and the benchmark).
 LAST_RUNS: deque[tuple[str, int, int]] = deque(maxlen=16)
 
-# What the workers run: set before they are forked, read only in them.
+# In a worker: what it runs (handed over by fork, never pickled, so two
+# builds in threads of one process never mix their work).
 _task: tuple[Callable[[Any], Any], Sequence[object]] | None = None
 
 
@@ -60,8 +63,12 @@ class _Warned(logging.Handler):
 _warned = _Warned()
 
 
-def _start_worker() -> None:
-    """A worker prints nothing: its warnings only send the item back undone."""
+def _start_worker(work: Callable[[Any], Any], shared: Sequence[object]) -> None:
+    """A worker runs `work` and prints nothing: its warnings only send the
+    item back undone. Work that calls fork_map does it all in the worker.
+    """
+    global _task
+    _task = (work, shared)
     loggers = [logging.getLogger()]
     loggers += [
         lg
@@ -150,19 +157,32 @@ def fork_map(
     None for an item the caller must do itself (all of them when there are
     too few items or one core).
     """
-    global _task
     workers = workers_wanted(len(items), parallel_min)
-    if not workers:
+    if not workers or _task is not None:
         yield from (None for _ in items)
         return
     chunks = [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
-    _task = (work, shared)
+    context = multiprocessing.get_context("fork")
+    done = 0
     try:
-        context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker
+            workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(work, shared),
         ) as pool:
             for data in pool.map(_run_chunk, chunks):
-                yield from loads(data, shared)
-    finally:
-        _task = None
+                for result in loads(data, shared):
+                    done += 1
+                    yield result
+    except (BrokenProcessPool, OSError) as e:
+        # A worker that died (killed for memory, say) or could not be
+        # forked: the caller does the rest, as with one core.
+        logger.info(
+            "worker processes stopped (%s); the build does the last %d of %d "
+            "items itself",
+            e.__class__.__name__,
+            len(items) - done,
+            len(items),
+        )
+        yield from (None for _ in items[done:])
