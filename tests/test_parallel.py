@@ -5,14 +5,20 @@ plugins/press_notes/read_ahead.py)."""
 
 from __future__ import annotations
 
+import fcntl
 import inspect
 import logging
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
+from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 from support import ROOT, build_site, note_text
@@ -22,6 +28,7 @@ from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
 from plugins.press_notes import validate
 from plugins.press_notes.read_ahead import NOTES_READ
 from plugins.press_notes.validate import NOTES_CHECKED
+from scripts.build import lock_path
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -122,17 +129,41 @@ def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
     again, _, runs = build_logged(caplog, content, output)
     # every other note page was linked by a worker, and the record says so
     assert again.reused == first.notes - 1
-    # only the edited note is checked and read (one is enough for a worker here)
-    assert runs == {NOTES_CHECKED: (1, 0), NOTES_READ: (1, 0), NOTE_PAGES: (22, 0)}
+    # only the edited note is checked; it is read with the draft (the note
+    # snapshot keeps published notes only), the others are restored, not read
+    # ahead (one is enough for a worker here)
+    assert runs == {NOTES_CHECKED: (1, 0), NOTES_READ: (2, 0), NOTE_PAGES: (22, 0)}
     clean = build_site(content, tmp_path / "clean" / "output")
     built, fresh = tree(again.output), tree(clean.output)
     assert built.keys() == fresh.keys()
     assert [name for name in built if built[name] != fresh[name]] == []
-    # the reader cache was saved before it was dropped from memory: an
-    # unchanged rebuild reads no note
+    # an unchanged rebuild reads only the hidden note and the draft
     third, _, runs = build_logged(caplog, content, output)
     assert third.reused == third.notes
-    assert runs[NOTES_READ] == (0, 0)
+    assert runs[NOTES_READ] == (2, 0)
+
+
+def test_a_receiver_of_each_written_file_hears_of_every_note_page(
+    tmp_path, in_workers, caplog
+):
+    """Pelican's content_written signal would be sent in a worker, where its
+    receiver's record is lost: with a receiver, the build writes the pages.
+    """
+    heard: list[str] = []
+
+    def receiver(path, context=None):
+        heard.append(path)
+
+    signals.content_written.connect(receiver)
+    try:
+        built, _, runs = build_logged(caplog, sample_content(tmp_path), tmp_path / "o")
+    finally:
+        signals.content_written.disconnect(receiver)
+    assert NOTE_PAGES not in runs
+    # written into a staging folder, then put in place
+    pages = {str(p.relative_to(built.output)) for p in built.output.rglob("*.html")}
+    assert len(pages) > built.notes
+    assert {p for p in pages if not any(h.endswith(f"/{p}") for h in heard)} == set()
 
 
 def test_results_arrive_in_order_with_the_builds_own_shared_objects(in_workers):
@@ -236,3 +267,89 @@ def test_a_build_whose_worker_dies_builds_the_same_site(tmp_path, monkeypatch):
     first, second = tree(alone.output), tree(forked.output)
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def session_processes(session: int) -> list[int]:
+    """The processes of a session still running (not yet reaped zombies)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def lock_is_free(path: Path) -> bool:
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+BUILD_WITH_WORKERS = """
+import sys
+sys.path[:0] = [{root!r}, {tests!r}]
+from pathlib import Path
+from plugins.core import parallel
+parallel.PARALLEL_MIN, parallel.WORKERS = 1, 2
+from support import build_site
+build_site(Path({content!r}), Path({output!r}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_build_killed_with_sigkill_leaves_no_worker_and_no_lock(tmp_path):
+    """The workers of a build killed hard (the out-of-memory killer, kill -9)
+    end with it and never held its lock: the next build can start at once.
+    """
+    content = sample_content(tmp_path)
+    notes = content / "notes" / "2026" / "10"
+    for i in range(150):
+        (notes / f"shivir-{i}.md").write_text(
+            note_text(slug=f"shivir-{i}", title=f"शिविर {i}", body="नियम बताए। " * 40),
+            encoding="utf-8",
+        )
+    output = tmp_path / "site" / "output"
+    script = BUILD_WITH_WORKERS.format(
+        root=str(ROOT),
+        tests=str(ROOT / "tests"),
+        content=str(content),
+        output=str(output),
+    )
+    build = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        workers: list[int] = []
+        while len(workers) < 2 and build.poll() is None:
+            assert time.monotonic() < deadline, "the build forked no workers"
+            workers = [p for p in session_processes(build.pid) if p != build.pid]
+            time.sleep(0.005)
+        assert build.poll() is None, "the build ended before its workers were seen"
+        assert not lock_is_free(lock_path(output))  # the build holds it
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        gone = time.monotonic() + 5
+        while session_processes(build.pid) and time.monotonic() < gone:
+            time.sleep(0.05)
+        assert session_processes(build.pid) == []
+        assert lock_is_free(lock_path(output))
+    finally:
+        for pid in session_processes(build.pid):
+            os.kill(pid, signal.SIGKILL)
+        build.kill()
+        build.wait()

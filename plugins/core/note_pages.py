@@ -10,9 +10,10 @@ writer keeps per page (`page_state`/`take_page_state`, such as page reuse's
 record of the page). A page whose writing logged a warning or failed in a
 worker is written again by the build itself, which logs it.
 
-With few notes, one core, or a receiver of Pelican's per-note
+With few notes, one core, a receiver of Pelican's per-note
 `article_generator_write_article` signal (which could change a note before
-its page is written), Pelican renders the pages itself.
+its page is written) or of `content_written` (sent for each file written,
+it would be sent in a worker), Pelican renders the pages itself.
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def render_in_workers(generator, write, pelican_writes) -> None:
     if (
         writer is None
         or signals.article_generator_write_article.receivers
+        # a receiver of each written file would hear of it in a worker only
+        or signals.content_written.receivers
         or not workers_wanted(len(notes))
     ):
         pelican_writes(write)

@@ -15,6 +15,9 @@ An item whose work raised, or logged a warning or an error, comes back as
 None: the caller does that item itself, so its messages reach the build's log
 (and its count of warnings and errors) once, in the order of the items. So
 do all items not yet done when a worker dies or cannot be forked.
+
+A worker closes the descriptors only the build may hold (the output's lock)
+and ends when the build does, even when the build is killed (children.py).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+from . import children
 
 # Fewer items than this are done in the build's own process: forking and
 # sending the results back would cost more than it saves.
@@ -63,10 +68,14 @@ class _Warned(logging.Handler):
 _warned = _Warned()
 
 
-def _start_worker(work: Callable[[Any], Any], shared: Sequence[object]) -> None:
-    """A worker runs `work` and prints nothing: its warnings only send the
+def _start_worker(
+    build: int, work: Callable[[Any], Any], shared: Sequence[object]
+) -> None:
+    """A worker ends with the build (process `build`) and holds none of its
+    locks; it runs `work` and prints nothing: its warnings only send the
     item back undone. Work that calls fork_map does it all in the worker.
     """
+    children.worker_start(build)
     global _task
     _task = (work, shared)
     loggers = [logging.getLogger()]
@@ -169,7 +178,7 @@ def fork_map(
             workers,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(work, shared),
+            initargs=(os.getpid(), work, shared),
         ) as pool:
             for data in pool.map(_run_chunk, chunks):
                 for result in loads(data, shared):

@@ -175,6 +175,25 @@ class NoteSnapshot:
         self.restored += 1
         return article
 
+    def likely_restored(self, path: str) -> bool:
+        """Whether note `path` (absolute) has a kept copy whose stamps match
+        its file and photo now (a quick look at the header only: restore
+        decides). Such notes are not read ahead in other processes.
+        """
+        if not self.usable:
+            return False
+        relative = os.path.relpath(path, self.root)
+        now = stamp(path)
+        try:
+            with open(self.folder / file_name(relative), "rb") as f:
+                header = pickle.load(f)
+            if now is None or header[:4] != (FORMAT, self.key, relative, now):
+                return False
+            photo, photo_stamp = header[4:6]
+        except Exception:  # noqa: BLE001 - any failure: it will be read
+            return False
+        return photo is None or stamp(str(self.root / photo)) == photo_stamp
+
     def slug_of(self, relative: str, kept: str | None) -> str | None:
         """The slug the checks gave the note this build (plugins/press_notes):
         a slug made from the title depends on the other notes (a newer note

@@ -8,11 +8,16 @@ the reader, which gives it to Pelican in place of reading the file again
 (SafeMarkdownReader.read). What the reader returns depends only on the file,
 so the build is the same whichever process read it; a note whose reading
 logged a warning is read again by Pelican, which logs it.
+
+A plugin that hands Pelican some notes without reading them (page reuse
+restores unchanged notes from its snapshot of the last build) names them
+with `not_read_when`, so they are not read ahead for nothing.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from pelican.utils import file_suffix
 
@@ -21,6 +26,20 @@ from plugins.core.parallel import fork_map, record
 from .reader import SafeMarkdownReader
 
 NOTES_READ = "notes read"
+
+# By build (its settings dict): a test of the notes (absolute paths) another
+# plugin will hand Pelican without reading them.
+_not_read: dict[int, Callable[[str], bool]] = {}
+
+
+def not_read_when(settings: dict, test: Callable[[str], bool] | None) -> None:
+    """Notes for which `test(path)` is true are not read ahead in the build
+    with these settings (None: every unread note is).
+    """
+    if test is None:
+        _not_read.pop(id(settings), None)
+    else:
+        _not_read[id(settings)] = test
 
 
 def unread_notes(generator) -> list[tuple[str, SafeMarkdownReader]]:
@@ -32,13 +51,14 @@ def unread_notes(generator) -> list[tuple[str, SafeMarkdownReader]]:
         generator.settings["ARTICLE_PATHS"],
         exclude=generator.settings["ARTICLE_EXCLUDES"],
     )
+    skip = _not_read.get(id(generator.settings), lambda path: False)
     found = []
     for rel in sorted(files):
         path = os.path.abspath(os.path.join(generator.path, rel))
         reader = readers.readers.get(file_suffix(path))
         if not isinstance(reader, SafeMarkdownReader):
             continue
-        if readers.get_cached_data(path, (None, None))[0] is None:
+        if readers.get_cached_data(path, (None, None))[0] is None and not skip(path):
             found.append((path, reader))
     return found
 
