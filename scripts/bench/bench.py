@@ -311,9 +311,9 @@ def run_cold(
     profile_dir: Path | None = None,
 ) -> list[ColdRun]:
     """Cold builds of the same notes, each in a fresh process with empty
-    output and cache folders: plain Pelican, then the project with each
-    number of worker processes (plugins/core/parallel.py WORKERS), `rounds`
-    times. Each output is removed once measured.
+    output and cache folders (the plugins' too): plain Pelican, then the
+    project with each number of worker processes (plugins/core/parallel.py
+    WORKERS), `rounds` times. Each output is removed once measured.
     """
     settings_path = root / settings_file
     corpus = load_corpus(
@@ -334,6 +334,9 @@ def run_cold(
                 spec["workers"] = count
             profile = profile_dir / f"{name}.prof" if profile_dir else None
             label = "plain cold" if count is None else f"project cold {count}w"
+            # the plugins' own caches (preview images, photos, icons) live
+            # beside the content folder: a cold build makes them all
+            shutil.rmtree(workdir / "cache", ignore_errors=True)
             before = os.getloadavg()[0]
             measured = run_measured(
                 label,
