@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 from pelican import signals
+from pelican.contents import Article, Content
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 from support import ROOT, build_site, note_text
 
-from plugins.core import parallel
+from plugins.core import packed, parallel
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
 from plugins.press_notes import validate
 from plugins.press_notes.read_ahead import NOTES_READ
@@ -299,7 +300,7 @@ BUILD_WITH_WORKERS = """
 import sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from pathlib import Path
-from plugins.core import parallel
+from plugins.core import packed, parallel
 parallel.PARALLEL_MIN, parallel.WORKERS = 1, 2
 from support import build_site
 build_site(Path({content!r}), Path({output!r}))
@@ -353,3 +354,33 @@ def test_a_build_killed_with_sigkill_leaves_no_worker_and_no_lock(tmp_path):
             os.kill(pid, signal.SIGKILL)
         build.kill()
         build.wait()
+
+
+def test_notes_kept_compressed_write_the_same_site(
+    tmp_path, in_one_process, monkeypatch
+):
+    """The notes' HTML kept compressed (plugins/core/packed.py) changes no
+    byte of the site, and Pelican's memo keeps no note's content.
+    """
+    one, two = tmp_path / "one", tmp_path / "two"
+    memo = Content.get_content.cache
+    in_memo: list[int] = []
+
+    def count_memo(*_args, **_kwargs) -> None:
+        in_memo.append(sum(isinstance(key[0], Article) for key in memo))
+
+    signals.article_writer_finalized.connect(count_memo)
+    try:
+        monkeypatch.setattr(packed, "ENABLED", False)
+        memo.clear()
+        whole = build_site(sample_content(one), one / "output")
+        monkeypatch.setattr(packed, "ENABLED", True)
+        memo.clear()
+        kept = build_site(sample_content(two), two / "output")
+    finally:
+        signals.article_writer_finalized.disconnect(count_memo)
+    first, second = tree(whole.output), tree(kept.output)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    # Pelican's memo held every note's HTML once the note pages were written
+    assert in_memo == [whole.notes + 1, 0]  # the notes, the hidden one
