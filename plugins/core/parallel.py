@@ -18,6 +18,9 @@ do all items not yet done when a worker dies or cannot be forked.
 
 A worker closes the descriptors only the build may hold (the output's lock)
 and ends when the build does, even when the build is killed (children.py).
+The kernel counts the thread that forked a worker as its parent: the pool
+forks all its workers (start method "fork") in the thread that calls
+fork_map, which waits for them before it returns.
 """
 
 from __future__ import annotations
