@@ -26,7 +26,7 @@ from support import ROOT, build_site, note_text
 
 from plugins.core import packed, parallel
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
-from plugins.press_notes import validate
+from plugins.press_notes import read_ahead, validate
 from plugins.press_notes.read_ahead import NOTES_READ
 from plugins.press_notes.validate import NOTES_CHECKED
 from scripts.build import lock_path
@@ -142,6 +142,39 @@ def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
     third, _, runs = build_logged(caplog, content, output)
     assert third.reused == third.notes
     assert runs[NOTES_READ] == (2, 0)
+
+
+def test_a_note_saved_after_it_was_read_ahead_is_read_again(
+    tmp_path, in_workers, monkeypatch
+):
+    """A note saved while the build runs, after a worker read it, is built
+    as saved, and kept so: an unchanged rebuild equals a clean build.
+    """
+    content = sample_content(tmp_path)
+    note = content / "notes" / "2026" / "11" / "badli-suchna.md"
+    note.write_text(note_text(slug="badli-suchna", title="पुरानी सूचना"), "utf-8")
+    real, edited = read_ahead.fork_map, []
+
+    def then_saved(*args, **kwargs):
+        results = list(real(*args, **kwargs))
+        if not edited:  # the reporter saves the note now
+            note.write_text(note_text(slug="badli-suchna", title="नई सूचना"), "utf-8")
+            edited.append(note)
+        return iter(results)
+
+    monkeypatch.setattr(read_ahead, "fork_map", then_saved)
+    output = tmp_path / "site" / "output"
+    first = build_site(content, output)
+    assert edited
+    [page] = first.output.rglob("badli-suchna/index.html")
+    assert "नई सूचना" in page.read_text(encoding="utf-8")
+    assert "पुरानी सूचना" not in page.read_text(encoding="utf-8")
+    again = build_site(content, output)
+    assert again.restored >= again.notes - 2  # all but the hidden note and draft
+    clean = build_site(content, tmp_path / "clean" / "output")
+    built, fresh = tree(again.output), tree(clean.output)
+    assert built.keys() == fresh.keys()
+    assert [name for name in built if built[name] != fresh[name]] == []
 
 
 def test_a_receiver_of_each_written_file_hears_of_every_note_page(

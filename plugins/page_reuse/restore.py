@@ -39,7 +39,7 @@ from pathlib import Path
 from pelican.contents import Article
 
 from plugins.core.contract import NOTE_SLUGS, SCHEDULED_NOTES
-from plugins.core.files import write_atomic
+from plugins.core.files import stamp, write_atomic
 from plugins.press_notes.press_notes import plugin_settings as press_notes_settings
 
 logger = logging.getLogger(__name__)
@@ -50,18 +50,6 @@ SUFFIX = ".pickle"
 FORMAT = 4
 SETTINGS_ID = "settings"
 CONTEXT_ID = "context"
-
-
-def stamp(path: str) -> tuple[int, ...] | None:
-    """Modification time, size, change time and inode of a file: the change
-    time cannot be set back (an edit whose modification time is put back by
-    `touch -r` or a sync tool still changes it), so any write is seen.
-    """
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
 
 
 def enrichment_key(settings: dict) -> str:

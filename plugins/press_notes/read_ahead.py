@@ -7,7 +7,8 @@ settings), this reads them first in worker processes
 the reader, which gives it to Pelican in place of reading the file again
 (SafeMarkdownReader.read). What the reader returns depends only on the file,
 so the build is the same whichever process read it; a note whose reading
-logged a warning is read again by Pelican, which logs it.
+logged a warning is read again by Pelican, which logs it, and so is a note
+saved since it was read ahead (its file's stamp changed).
 
 A plugin that hands Pelican some notes without reading them (page reuse
 restores unchanged notes from its snapshot of the last build) names them
@@ -21,6 +22,7 @@ from collections.abc import Callable
 
 from pelican.utils import file_suffix
 
+from plugins.core.files import stamp
 from plugins.core.parallel import fork_map, record
 
 from .reader import SafeMarkdownReader
@@ -69,7 +71,9 @@ def read_ahead(generator) -> int:
     paths = list(readers)
 
     def read_one(path: str) -> tuple:
-        return readers[path].read_now(path)
+        # the file's stamp before reading: the reader uses what was read only
+        # if the file still has it (a note saved since is read again)
+        return stamp(path), readers[path].read_now(path)
 
     done = 0
     results = fork_map(read_one, paths, shared=[generator.settings])
