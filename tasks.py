@@ -348,14 +348,42 @@ def node_deps(c):
         "profile": "write cProfile stats of each build here and summarize them",
         "search": "the project builds make the search index, as production does",
         "sizes": "e.g. 1000,3000,10000: only the growth table of our builds",
+        "cold": "e.g. 1,2: only cold builds, plain Pelican's and ours with each "
+        "number of worker processes, with the load average",
+        "rounds": "with --cold: how many times (default 1)",
     }
 )
-def bench(c, notes=1000, seed=1, keep="", profile="", search=False, sizes=""):
+def bench(
+    c,
+    notes=1000,
+    seed=1,
+    keep="",
+    profile="",
+    search=False,
+    sizes="",
+    cold="",
+    rounds=1,
+):
     """Time this project's build against plain Pelican; last line 'ratio X.XX'."""
     from scripts.bench import BenchError
     from scripts.bench.reports import bench_report, growth_report
 
     try:
+        if cold:
+            from scripts.bench.reports import cold_report
+
+            print(
+                cold_report(
+                    int(notes),
+                    Path.cwd(),
+                    [whole_number(n) for n in cold.split(",") if n.strip()],
+                    seed=int(seed),
+                    rounds=int(rounds),
+                    keep=Path(keep).resolve() if keep else None,
+                    profile_dir=Path(profile).resolve() if profile else None,
+                )
+            )
+            return
         if sizes:
             counts = [whole_number(n) for n in sizes.split(",") if n.strip()]
             print(growth_report(counts, Path.cwd(), seed=int(seed)))

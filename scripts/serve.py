@@ -20,6 +20,7 @@ from pathlib import Path
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.utils import wait_for_changes
 
+from plugins.core import children
 from plugins.core.errors import BuildFailed
 
 from .build import build_and_report, load_settings
@@ -98,6 +99,8 @@ def serve(
     if not build_and_report(settings_file, overrides) and not output.exists():
         raise BuildFailed("nothing to serve: fix the problems above and try again")
     httpd = make_server(output, bind, port)
+    # worker processes forked by a rebuild close the listening socket
+    children.parent_only(httpd.fileno())
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     logger.info(
         "serving http://%s:%s/ — edit content/ and the site rebuilds", bind, port

@@ -245,6 +245,40 @@ def test_invoke_bench_sizes_prints_the_growth_table():
         assert float(cells[3]) > 0
 
 
+def test_invoke_bench_cold_compares_worker_counts_with_plain_pelican(tmp_path):
+    """Each build cold (its output, cache and the plugins' caches new), the
+    load beside it, and each worker count's ratio to plain Pelican's build.
+    """
+    argv = ["bench", "--notes", "70", "--cold", "1,2", "--keep", str(tmp_path)]
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("bench cold: 70 synthetic notes (seed 1)")
+    labels = [line[:22].strip() for line in lines[2:5]]
+    assert labels == ["plain cold", "project cold 1w", "project cold 2w"]
+    for line in lines[2:5]:
+        wall, cpu, peak, load = line[22:].split()[1:5]
+        assert float(wall) > 0 and float(cpu) > 0 and float(peak) > 0
+        assert re.fullmatch(r"\d+\.\d\d-\d+\.\d\d", load)
+    assert re.fullmatch(
+        r"cold ratio \d+\.\d\d with 1 worker\(s\), round 1 .*", lines[5]
+    )
+    assert re.fullmatch(
+        r"cold ratio \d+\.\d\d with 2 worker\(s\), round 1 .*", lines[6]
+    )
+    # 70 notes are enough for workers (PARALLEL_MIN 64); each output is
+    # removed once measured
+    two = (tmp_path / "project-1-w2.log").read_text(encoding="utf-8")
+    assert "project built 70 notes" in two
+    assert not (tmp_path / "project-1-w2-output").exists()
+
+
 def test_bench_stops_on_a_failing_build(tmp_path):
     """A build that fails stops the bench with its log, not a bogus ratio."""
     settings = tmp_path / "broken.py"

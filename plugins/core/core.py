@@ -1,4 +1,6 @@
-"""The core plugin: check PLUGINS when a build starts."""
+"""The core plugin: check PLUGINS when a build starts; render note pages in
+worker processes (note_pages.py); keep the notes' HTML compressed (packed.py).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from pelican import signals
 from .contract import CORE, order_problems
 from .errors import SettingError
 from .messages import set_language
-from .reader_cache import reader_cache_key, versioned_cache_path
+from .note_pages import render_note_pages_in_workers
+from .packed import pack_notes
+from .reader_cache import forget_saved, reader_cache_key, versioned_cache_path
 
 logger = logging.getLogger(__name__)
 
@@ -59,3 +63,6 @@ def cache_path_for(settings: dict) -> str:
 
 def register() -> None:
     signals.initialized.connect(on_initialized)
+    signals.article_generator_finalized.connect(render_note_pages_in_workers)
+    signals.article_generator_finalized.connect(forget_saved)
+    signals.article_generator_pretaxonomy.connect(pack_notes)

@@ -144,6 +144,19 @@ def file_digest(path: str) -> str:
     return _file_digest(path, st.st_size, st.st_mtime_ns)
 
 
+def stamp(path: str) -> tuple[int, ...] | None:
+    """Modification time, size, change time and inode of a file (None if it
+    is missing): the change time cannot be set back (an edit whose
+    modification time is put back by `touch -r` or a sync tool still changes
+    it), so any write is seen.
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
+
+
 def cache_folder(settings: dict, configured: str) -> Path:
     """A plugin's cache folder; a relative one starts at the folder that holds
     the content folder (PATH), the repository root.

@@ -59,3 +59,20 @@ def versioned_cache_path(cache_root: Path, key: str) -> Path:
 
 def is_key(name: str) -> bool:
     return len(name) == KEY_LENGTH and all(c in "0123456789abcdef" for c in name)
+
+
+def forget_saved(generator) -> None:
+    """Drop the notes' reader cache from memory once Pelican has saved it
+    (it does so just before article_generator_finalized): it holds each
+    note's metadata as read, a copy Pelican never reads again in this build.
+    Nothing more is kept or saved from it (a save now would empty the file).
+    Notes read ahead that Pelican did not ask for are dropped too.
+    """
+    readers = getattr(generator, "readers", None)
+    for reader in getattr(readers, "readers", {}).values():
+        ahead = getattr(reader, "ahead", None)
+        if isinstance(ahead, dict):
+            ahead.clear()
+    if readers is not None and isinstance(getattr(readers, "_cache", None), dict):
+        readers._cache_data_policy = False
+        readers._cache = {}

@@ -20,6 +20,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.core.settings import namespaced
+from plugins.press_notes.read_ahead import not_read_when
 
 from .restore import NoteSnapshot
 from .reuse import PageReuse, ReusingWriter
@@ -52,6 +53,7 @@ def on_initialized(pelican) -> None:
         published_folder(settings), Path(settings["CACHE_PATH"]), settings
     )
     _snapshots.pop(id(settings), None)
+    not_read_when(settings, None)
     if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
         snapshot = NoteSnapshot(settings)
         _snapshots[id(settings)] = snapshot
@@ -63,6 +65,7 @@ def on_initialized(pelican) -> None:
             # keep only the notes read this time).
             settings["LOAD_CONTENT_CACHE"] = False
             settings["CACHE_CONTENT"] = False
+            not_read_when(settings, snapshot.likely_restored)
 
 
 def get_writer(pelican):
@@ -94,6 +97,7 @@ def on_content_init(content) -> None:
 
 def on_finalized(pelican) -> None:
     snapshot = _snapshots.pop(id(pelican.settings), None)
+    not_read_when(pelican.settings, None)
     if snapshot is not None:
         snapshot.save()
         _restored[pelican] = snapshot.restored

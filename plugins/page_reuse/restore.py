@@ -39,7 +39,7 @@ from pathlib import Path
 from pelican.contents import Article
 
 from plugins.core.contract import NOTE_SLUGS, SCHEDULED_NOTES
-from plugins.core.files import write_atomic
+from plugins.core.files import stamp, write_atomic
 from plugins.press_notes.press_notes import plugin_settings as press_notes_settings
 
 logger = logging.getLogger(__name__)
@@ -50,18 +50,6 @@ SUFFIX = ".pickle"
 FORMAT = 4
 SETTINGS_ID = "settings"
 CONTEXT_ID = "context"
-
-
-def stamp(path: str) -> tuple[int, ...] | None:
-    """Modification time, size, change time and inode of a file: the change
-    time cannot be set back (an edit whose modification time is put back by
-    `touch -r` or a sync tool still changes it), so any write is seen.
-    """
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
 
 
 def enrichment_key(settings: dict) -> str:
@@ -174,6 +162,25 @@ class NoteSnapshot:
         self.kept.add(name)
         self.restored += 1
         return article
+
+    def likely_restored(self, path: str) -> bool:
+        """Whether note `path` (absolute) has a kept copy whose stamps match
+        its file and photo now (a quick look at the header only: restore
+        decides). Such notes are not read ahead in other processes.
+        """
+        if not self.usable:
+            return False
+        relative = os.path.relpath(path, self.root)
+        now = stamp(path)
+        try:
+            with open(self.folder / file_name(relative), "rb") as f:
+                header = pickle.load(f)
+            if now is None or header[:4] != (FORMAT, self.key, relative, now):
+                return False
+            photo, photo_stamp = header[4:6]
+        except Exception:  # noqa: BLE001 - any failure: it will be read
+            return False
+        return photo is None or stamp(str(self.root / photo)) == photo_stamp
 
     def slug_of(self, relative: str, kept: str | None) -> str | None:
         """The slug the checks gave the note this build (plugins/press_notes):

@@ -729,6 +729,22 @@ class ReusingWriter(Writer):
         if key and path:
             self.reuse.record(name, key, path)
 
+    def page_state(self, name):
+        """What writing page `name` recorded here (a worker process that wrote
+        it sends this back: plugins/core/note_pages.py).
+        """
+        path = sanitised_join(self.output_path, name)
+        return self.reuse.written.get(name), path in self.reuse.linked
+
+    def take_page_state(self, name, state) -> None:
+        """Record what a worker process's writing of page `name` recorded."""
+        entry, linked = state
+        if entry is not None:
+            self.reuse.written[name] = entry
+        if linked:
+            self.reuse.linked.add(sanitised_join(self.output_path, name))
+            self.reuse.reused += 1
+
     def _open_w(self, filename, encoding, override=False):
         # Pelican opens every file it writes through this private method (pinned
         # by tests/test_page_reuse_pins.py): a reused page is a hard link to the

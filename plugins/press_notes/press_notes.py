@@ -26,6 +26,7 @@ from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 
 from . import check_cache
 from .model import enrich_metadata, placing_problems, unreadable_photo, withdraw
+from .read_ahead import read_ahead
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
 from .validate import Rules, check_all
@@ -252,6 +253,7 @@ def on_article_generator_init(generator) -> None:
                 files=", ".join(files),
             ),
         )
+    read_ahead(generator)
 
 
 def leave_out(generator, paths: set[str]) -> None:

@@ -7,6 +7,7 @@ import logging
 from pelican.readers import MarkdownReader
 
 from plugins.core.errors import display_path
+from plugins.core.files import stamp
 from plugins.core.messages import _
 from plugins.hindi_text.reading import count_words
 
@@ -30,7 +31,22 @@ class SafeMarkdownReader(MarkdownReader):
             value = ascii_date(value)
         return super().process_metadata(name, value)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # {absolute path: (the file's stamp before reading, what read_now
+        # returned)}, read ahead in other processes (read_ahead.py); each is
+        # handed out once, and only if the file still has that stamp.
+        self.ahead: dict[str, tuple] = {}
+
     def read(self, source_path):
+        found = self.ahead.pop(source_path, None)
+        if found is not None and found[0] is not None:
+            then, result = found
+            if then == stamp(source_path):
+                return result
+        return self.read_now(source_path)
+
+    def read_now(self, source_path):
         content, metadata = super().read(source_path)
         unsafe = find_unsafe(content)
         if unsafe:

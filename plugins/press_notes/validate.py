@@ -10,11 +10,13 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from plugins.core.errors import Problem, did_you_mean, display_path
 from plugins.core.header import Header, bad_characters, scan_header
 from plugins.core.messages import _
+from plugins.core.parallel import fork_map, record
 from plugins.core.photos import IMAGE_SUFFIXES, photo_path_problem, photo_problem
 from plugins.hindi_text.krutidev import VERBATIM_KEYS, looks_like_krutidev
 from plugins.hindi_text.slugs import unique_slug
@@ -87,6 +89,11 @@ class Rules:
     body_max_bytes: int = 200_000
     # The time of the check (naive, Indian time); None skips the future rule.
     now: datetime | None = None
+
+    @cached_property
+    def resolved_root(self) -> Path:
+        """content_root with its links resolved (once, not once a note)."""
+        return self.content_root.resolve()
 
 
 def ascii_date(value: str) -> str:
@@ -362,10 +369,12 @@ def _check_fields(h: Header, p, rules: Rules) -> list[Problem]:
     return problems
 
 
-def note_folder(path: str, content_root: Path) -> str:
-    """The note's folder under content/ (for its relative links)."""
+def note_folder(path: str, resolved_root: Path) -> str:
+    """The note's folder under content/ (resolved, Rules.resolved_root), for
+    its relative links.
+    """
     try:
-        rel = Path(path).resolve().relative_to(content_root.resolve())
+        rel = Path(path).resolve().relative_to(resolved_root)
     except ValueError:
         return "notes"
     return rel.parent.as_posix()
@@ -384,7 +393,7 @@ def link_target(target: str, folder: str) -> str:
 
 def note_links(h: Header, rules: Rules, path: str) -> list[tuple[int, str, str]]:
     """(line, link as written, file under content/) of each {filename} link."""
-    folder = note_folder(path, rules.content_root)
+    folder = note_folder(path, rules.resolved_root)
     return [
         (h.body_line + offset, m.group(0), link_target(m.group(1), folder))
         for offset, line in enumerate(h.body.split("\n"))
@@ -407,7 +416,7 @@ def _check_links(h: Header, p, rules: Rules, path: str) -> list[Problem]:
         for line, link, rel in note_links(h, rules, path)
         if rel.startswith("..") or not (rules.content_root / rel).is_file()
     ]
-    folder = note_folder(path, rules.content_root)
+    folder = note_folder(path, rules.resolved_root)
     for offset, line in enumerate(h.body.split("\n")):
         for m in STATIC_LINK_RE.finditer(line):
             rel = link_target(m.group(1), folder)
@@ -573,6 +582,9 @@ def krutidev_problems(header: Header, path: str, p) -> list[Problem]:
         )
         for line, key in found[:1]
     ]
+
+
+NOTES_CHECKED = "notes checked"
 
 
 def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem]]:
@@ -758,12 +770,24 @@ def check_all(
     """
     checked = Checked(passed=dict(passed_before or {}))
     headers: list = list(checked.passed.items())
-    for path, text in notes:
-        header, found = check_note(path, text, rules)
+
+    def check(index: int) -> tuple[Header, list[Problem]]:
+        return check_note(*notes[index], rules)
+
+    # Many notes (a cold build) are checked in worker processes; a note
+    # whose check logged anything is checked again here.
+    done = fork_map(check, range(len(notes)), shared=[rules.registry])
+    here = 0
+    for (path, text), result in zip(notes, done, strict=True):
+        if result is None:
+            result = check_note(path, text, rules)
+            here += 1
+        header, found = result
         checked.add(path, header, found)
         headers.append((path, header))
         if not found:
             checked.passed[path] = note_keys(header)
+    record(NOTES_CHECKED, len(notes) - here, here)
     headers.sort(key=lambda item: item[0])
     checked.slugs = assign_slugs(headers)
     by_path = dict(headers)

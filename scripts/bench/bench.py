@@ -13,6 +13,7 @@ project's builds at several sizes (format_growth: the table).
 
 from __future__ import annotations
 
+import os
 import platform
 import shutil
 import subprocess
@@ -284,6 +285,107 @@ def format_report(result: BenchResult) -> str:
             ratio = publish.wall_s / hugo.wall_s if hugo.wall_s else float("inf")
             lines.append(f"ratio-hugo {ratio:.2f}")
     lines.append(f"ratio {result.ratio('rebuild'):.2f}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ColdRun:
+    """One cold build of the cold comparison, with the machine's load average
+    (1 minute) when it started and when it ended.
+    """
+
+    measured: Measurement
+    round: int
+    workers: int | None  # None: plain Pelican
+    load: tuple[float, float]
+
+
+def run_cold(
+    notes: int,
+    workdir: Path,
+    root: Path,
+    workers: list[int],
+    seed: int = 1,
+    rounds: int = 1,
+    settings_file: str = "pelicanconf.py",
+    profile_dir: Path | None = None,
+) -> list[ColdRun]:
+    """Cold builds of the same notes, each in a fresh process with empty
+    output and cache folders (the plugins' too): plain Pelican, then the
+    project with each number of worker processes (plugins/core/parallel.py
+    WORKERS), `rounds` times. Each output is removed once measured.
+    """
+    settings_path = root / settings_file
+    corpus = load_corpus(
+        root / "content" / "notes", registry_for(read_settings(str(settings_path)))
+    )
+    content = workdir / "content"
+    prepare_content(root / "content", content, make_notes(notes, corpus, seed))
+    runs = []
+    for round_ in range(1, rounds + 1):
+        for count in [None, *workers]:
+            kind = "plain" if count is None else "project"
+            name = f"{kind}-{round_}" + (f"-w{count}" if count else "")
+            where = Folders(
+                content, workdir / f"{name}-output", workdir / f"{name}-cache"
+            )
+            spec = build_spec(kind, where, settings_path)
+            if count is not None:
+                spec["workers"] = count
+            profile = profile_dir / f"{name}.prof" if profile_dir else None
+            label = "plain cold" if count is None else f"project cold {count}w"
+            # the plugins' own caches (preview images, photos, icons) live
+            # beside the content folder: a cold build makes them all
+            shutil.rmtree(workdir / "cache", ignore_errors=True)
+            before = os.getloadavg()[0]
+            measured = run_measured(
+                label,
+                worker_command(kind, spec, profile),
+                root,
+                workdir / f"{name}.log",
+            )
+            after = os.getloadavg()[0]
+            if not measured.ok:
+                raise BenchError(f"{label} build failed:\n{measured.log[-4000:]}")
+            runs.append(ColdRun(measured, round_, count, (before, after)))
+            shutil.rmtree(where.output, ignore_errors=True)
+            shutil.rmtree(where.cache, ignore_errors=True)
+    return runs
+
+
+def format_cold(notes: int, seed: int, runs: list[ColdRun]) -> str:
+    """The cold builds' table (with the load average, 1 minute, at their start
+    and end) and, per round and worker count, the ratio to plain Pelican's
+    build of the same round, wall and CPU time (workers' CPU counted).
+    """
+    lines = [
+        (
+            f"bench cold: {notes:,} synthetic notes (seed {seed}), "
+            f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"Pelican {pelican.__version__}"
+        ),
+        (
+            f"{'build':<22}{'round':>6}{'wall (s)':>10}{'CPU (s)':>10}"
+            f"{'peak (MB)':>11}{'load start-end':>16}"
+        ),
+    ]
+    for run in runs:
+        m = run.measured
+        lines.append(
+            f"{m.label:<22}{run.round:>6}{m.wall_s:>10.2f}{m.cpu_s:>10.2f}"
+            f"{m.peak_mb:>11.1f}{run.load[0]:>10.2f}-{run.load[1]:.2f}"
+        )
+    plain = {r.round: r.measured for r in runs if r.workers is None}
+    for run in runs:
+        base = plain.get(run.round)
+        if run.workers is None or base is None:
+            continue
+        wall = run.measured.wall_s / base.wall_s if base.wall_s else float("inf")
+        cpu = run.measured.cpu_s / base.cpu_s if base.cpu_s else float("inf")
+        lines.append(
+            f"cold ratio {wall:.2f} with {run.workers} worker(s), round "
+            f"{run.round} (wall; CPU {cpu:.2f}; target ≤ {RATIO_TARGET:.2f})"
+        )
     return "\n".join(lines)
 
 

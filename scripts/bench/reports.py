@@ -15,7 +15,14 @@ from pathlib import Path
 from scripts.build import build
 from scripts.serve import served
 
-from .bench import format_growth, format_report, run_bench, run_growth
+from .bench import (
+    format_cold,
+    format_growth,
+    format_report,
+    run_bench,
+    run_cold,
+    run_growth,
+)
 from .lighthouse import format_lighthouse, run_lighthouse
 from .node_tools import lighthouse_cli, node_modules
 from .page_types import pages_by_type
@@ -63,6 +70,36 @@ def bench_report(
     if profile_dir is not None:
         parts += [profile_summary(p, root) for p in sorted(profile_dir.glob("*.prof"))]
     return "\n\n".join([*parts, format_report(result)])
+
+
+def cold_report(
+    notes: int,
+    root: Path,
+    workers: list[int],
+    seed: int = 1,
+    rounds: int = 1,
+    keep: Path | None = None,
+    profile_dir: Path | None = None,
+) -> str:
+    """Cold builds only: plain Pelican's, then ours with each worker count."""
+    if profile_dir is not None:
+        profile_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
+        workdir = keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        runs = run_cold(
+            notes,
+            workdir,
+            root,
+            workers,
+            seed=seed,
+            rounds=rounds,
+            profile_dir=profile_dir,
+        )
+    parts = []
+    if profile_dir is not None:
+        parts += [profile_summary(p, root) for p in sorted(profile_dir.glob("*.prof"))]
+    return "\n\n".join([*parts, format_cold(notes, seed, runs)])
 
 
 def growth_report(sizes: list[int], root: Path, seed: int = 1) -> str:

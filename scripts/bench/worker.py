@@ -54,6 +54,11 @@ def report_peak() -> None:
 def build_project(spec: dict) -> None:
     from scripts.build import build
 
+    if spec.get("workers"):
+        from plugins.core import parallel
+
+        parallel.WORKERS = int(spec["workers"])
+
     result = build(spec["settings_file"], spec["overrides"])
     print(f"bench worker: project built {result.notes} notes, {result.pages} pages")
     print(f"{REUSED_MARK} {result.reused}")

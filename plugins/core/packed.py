@@ -1,0 +1,71 @@
+"""Each note's HTML kept compressed from reading to writing.
+
+Pelican keeps every note whole, its HTML as a Python string (2 bytes a
+character for Devanagari), from reading it until the build ends, and its
+memo of each note's content with the links made (Content.get_content)
+keeps a second copy of the HTML of every note whose content was asked for
+(every note's, when the note pages are rendered in the build's process). At
+50,000 notes that is hundreds of megabytes for text each page prints once
+(the note page, and the feeds that carry the full text).
+
+Once the notes are read (article_generator_pretaxonomy: Pelican has found
+each note's static links, the last use of the HTML as a string), each
+note's HTML is compressed (zlib) and the note gets its own `get_content`,
+which gives the same HTML with its links made, unpacked when a page, a feed
+or a page key asks for it, and not memoized. The pages are the same, byte
+for byte.
+"""
+
+from __future__ import annotations
+
+import types
+import zlib
+
+from pelican.contents import Content
+
+# Pelican's note lists that may hold notes at article_generator_pretaxonomy.
+NOTE_LISTS = (
+    "articles",
+    "translations",
+    "hidden_articles",
+    "hidden_translations",
+    "drafts",
+    "drafts_translations",
+)
+PACKED = "_packed_html"
+# False: notes keep their HTML as Pelican made it (to compare the two).
+ENABLED = True
+
+
+def packed_content(note, siteurl: str) -> str:
+    """What Content.get_content gives, from the note's compressed HTML."""
+    html = zlib.decompress(getattr(note, PACKED)).decode("utf-8")
+    return note._update_content(html, siteurl)
+
+
+def pack(note) -> bool:
+    """Keep `note`'s HTML compressed (once; an empty one stays as it is)."""
+    html = getattr(note, "_content", None)
+    if not isinstance(html, str) or not html or PACKED in vars(note):
+        return False
+    setattr(note, PACKED, zlib.compress(html.encode("utf-8"), 1))
+    note._content = ""
+    # an instance attribute: found before the class's memoized method
+    note.get_content = types.MethodType(packed_content, note)
+    return True
+
+
+def pack_notes(generator) -> None:
+    """Compress the HTML of every note the generator read, and drop what
+    Pelican's memo already holds of them.
+    """
+    if not ENABLED:
+        return
+    packed = set()
+    for name in NOTE_LISTS:
+        for note in getattr(generator, name, None) or ():
+            if pack(note):
+                packed.add(id(note))
+    memo = Content.get_content.cache
+    for key in [k for k in memo if id(k[0]) in packed]:
+        del memo[key]

@@ -1,0 +1,419 @@
+"""Notes read and note pages rendered in worker processes forked from the
+build write exactly what one process writes, log each warning once, and
+keep page reuse's record (plugins/core/parallel.py, note_pages.py,
+plugins/press_notes/read_ahead.py)."""
+
+from __future__ import annotations
+
+import fcntl
+import inspect
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from pelican import signals
+from pelican.contents import Article, Content
+from pelican.generators import ArticlesGenerator
+from pelican.writers import Writer
+from support import ROOT, build_site, note_text
+
+from plugins.core import packed, parallel
+from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
+from plugins.press_notes import read_ahead, validate
+from plugins.press_notes.read_ahead import NOTES_READ
+from plugins.press_notes.validate import NOTES_CHECKED
+from scripts.build import lock_path
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def in_workers(monkeypatch):
+    """Two worker processes for any number of items (the sample has 20 notes)."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+
+
+@pytest.fixture
+def in_one_process(monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
+
+
+def sample_content(tmp: Path) -> Path:
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content", content)
+    notes = content / "notes" / "2026" / "11"
+    for slug, status in (("chhupi-suchna", "hidden"), ("masauda-suchna", "draft")):
+        (notes / f"{slug}.md").write_text(
+            note_text(slug=slug, status=status, title=f"सूचना {slug}"), encoding="utf-8"
+        )
+    # raw HTML the reader removes, with a warning
+    (notes / "asurakshit.md").write_text(
+        note_text(
+            slug="asurakshit", title="असुरक्षित", body="पाठ <b onclick='x()'>है</b>।"
+        ),
+        encoding="utf-8",
+    )
+    return content
+
+
+def build_logged(caplog, content: Path, output: Path):
+    """The build's result, its messages, and how many notes were read and
+    note pages written in workers and here (plugins/core/parallel.py).
+    """
+    caplog.clear()
+    parallel.LAST_RUNS.clear()
+    with caplog.at_level(logging.INFO, logger="plugins"):
+        result = build_site(content, output)
+    messages = [r.getMessage() for r in caplog.records]
+    return result, messages, {what: (w, h) for what, w, h in parallel.LAST_RUNS}
+
+
+def test_worker_processes_write_what_one_process_writes(tmp_path, caplog, monkeypatch):
+    # Two copies: Pelican logs a message once per process, and the warning
+    # names the file.
+    one, two = tmp_path / "one", tmp_path / "two"
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
+    alone, alone_log, alone_runs = build_logged(
+        caplog, sample_content(one), one / "output"
+    )
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    forked, forked_log, runs = build_logged(caplog, sample_content(two), two / "output")
+    # 20 sample notes, the hidden one and the draft; the unsafe one was read
+    # again by the build, which logged its warning
+    assert runs == {NOTES_CHECKED: (23, 0), NOTES_READ: (22, 1), NOTE_PAGES: (22, 0)}
+    assert alone_runs == {NOTES_CHECKED: (0, 23), NOTES_READ: (0, 23)}
+    first, second = tree(alone.output), tree(forked.output)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    # the unsafe HTML's warning: once, from the build itself, in both builds
+    unsafe = [m for m in forked_log if "removed unsafe HTML" in m]
+    assert len(unsafe) == 1
+    assert unsafe == [
+        m.replace(str(one), str(two)) for m in alone_log if "removed unsafe HTML" in m
+    ]
+    assert forked.warnings == alone.warnings
+    assert forked.notes == alone.notes == 22
+
+
+def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
+    tmp_path, in_workers, caplog
+):
+    content = sample_content(tmp_path)
+    output = tmp_path / "site" / "output"
+    first, _, runs = build_logged(caplog, content, output)
+    assert runs == {NOTES_CHECKED: (23, 0), NOTES_READ: (22, 1), NOTE_PAGES: (22, 0)}
+    assert first.reused == 0
+    note = content / "notes" / "2026" / "11" / "chhupi-suchna.md"
+    note.write_text(
+        note_text(slug="chhupi-suchna", status="hidden", title="बदली सूचना"),
+        encoding="utf-8",
+    )
+    st = note.stat()
+    os.utime(note, ns=(st.st_atime_ns, st.st_mtime_ns + 5 * 10**9))
+    again, _, runs = build_logged(caplog, content, output)
+    # every other note page was linked by a worker, and the record says so
+    assert again.reused == first.notes - 1
+    # only the edited note is checked; it is read with the draft (the note
+    # snapshot keeps published notes only), the others are restored, not read
+    # ahead (one is enough for a worker here)
+    assert runs == {NOTES_CHECKED: (1, 0), NOTES_READ: (2, 0), NOTE_PAGES: (22, 0)}
+    clean = build_site(content, tmp_path / "clean" / "output")
+    built, fresh = tree(again.output), tree(clean.output)
+    assert built.keys() == fresh.keys()
+    assert [name for name in built if built[name] != fresh[name]] == []
+    # an unchanged rebuild reads only the hidden note and the draft
+    third, _, runs = build_logged(caplog, content, output)
+    assert third.reused == third.notes
+    assert runs[NOTES_READ] == (2, 0)
+
+
+def test_a_note_saved_after_it_was_read_ahead_is_read_again(
+    tmp_path, in_workers, monkeypatch
+):
+    """A note saved while the build runs, after a worker read it, is built
+    as saved, and kept so: an unchanged rebuild equals a clean build.
+    """
+    content = sample_content(tmp_path)
+    note = content / "notes" / "2026" / "11" / "badli-suchna.md"
+    note.write_text(note_text(slug="badli-suchna", title="पुरानी सूचना"), "utf-8")
+    real, edited = read_ahead.fork_map, []
+
+    def then_saved(*args, **kwargs):
+        results = list(real(*args, **kwargs))
+        if not edited:  # the reporter saves the note now
+            note.write_text(note_text(slug="badli-suchna", title="नई सूचना"), "utf-8")
+            edited.append(note)
+        return iter(results)
+
+    monkeypatch.setattr(read_ahead, "fork_map", then_saved)
+    output = tmp_path / "site" / "output"
+    first = build_site(content, output)
+    assert edited
+    [page] = first.output.rglob("badli-suchna/index.html")
+    assert "नई सूचना" in page.read_text(encoding="utf-8")
+    assert "पुरानी सूचना" not in page.read_text(encoding="utf-8")
+    again = build_site(content, output)
+    assert again.restored >= again.notes - 2  # all but the hidden note and draft
+    clean = build_site(content, tmp_path / "clean" / "output")
+    built, fresh = tree(again.output), tree(clean.output)
+    assert built.keys() == fresh.keys()
+    assert [name for name in built if built[name] != fresh[name]] == []
+
+
+def test_a_receiver_of_each_written_file_hears_of_every_note_page(
+    tmp_path, in_workers, caplog
+):
+    """Pelican's content_written signal would be sent in a worker, where its
+    receiver's record is lost: with a receiver, the build writes the pages.
+    """
+    heard: list[str] = []
+
+    def receiver(path, context=None):
+        heard.append(path)
+
+    signals.content_written.connect(receiver)
+    try:
+        built, _, runs = build_logged(caplog, sample_content(tmp_path), tmp_path / "o")
+    finally:
+        signals.content_written.disconnect(receiver)
+    assert NOTE_PAGES not in runs
+    # written into a staging folder, then put in place
+    pages = {str(p.relative_to(built.output)) for p in built.output.rglob("*.html")}
+    assert len(pages) > built.notes
+    assert {p for p in pages if not any(h.endswith(f"/{p}") for h in heard)} == set()
+
+
+def test_results_arrive_in_order_with_the_builds_own_shared_objects(in_workers):
+    settings = {"SITENAME": "x"}
+
+    def work(n: int):
+        if n == 3:
+            raise ValueError("done again by the caller")
+        if n == 5:
+            logging.getLogger("plugins.test").warning("said again by the caller")
+        return {"n": n, "settings": settings, "tags": [settings]}
+
+    results = list(parallel.fork_map(work, list(range(70)), shared=[settings]))
+    assert [r["n"] if r else None for r in results] == [
+        None if n in (3, 5) else n for n in range(70)
+    ]
+    kept = [r for r in results if r]
+    assert all(r["settings"] is settings and r["tags"][0] is settings for r in kept)
+
+
+def test_few_items_are_left_to_the_caller(monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 64)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    assert list(parallel.fork_map(str, list(range(63)))) == [None] * 63
+    assert parallel.workers_wanted(64) == 2
+    monkeypatch.setattr(parallel, "WORKERS", 1)
+    assert parallel.workers_wanted(10**6) == 0
+
+
+def test_the_private_pelican_parts_the_workers_rely_on_are_as_they_were(tmp_path):
+    """Pinned: adapt plugins/core/note_pages.py before upgrading Pelican.
+
+    A worker learns what writing a page recorded through the add() calls of
+    Writer._open_w on its two sets, and renders one note by giving the
+    generator's four note lists only that note.
+    """
+    writer = Writer(str(tmp_path), settings={"RELATIVE_URLS": False})
+    assert writer._written_files == set() == writer._overridden_files
+    opened = inspect.getsource(Writer._open_w)
+    assert "self._written_files.add(" in opened
+    assert "self._overridden_files.add(" in opened
+    writes = inspect.getsource(ArticlesGenerator.generate_articles)
+    assert all(f"self.{name}," in writes for name in NOTE_LISTS)
+    assert writes.count("write(") == 1
+
+
+def test_builds_in_two_threads_keep_their_own_work(in_workers):
+    """Each pool's workers get their work when forked, never through a
+    global another thread could change in between; work that asks for
+    workers inside a worker does it all there.
+    """
+    found: dict[str, list] = {}
+
+    def run(tag: str) -> None:
+        def work(n: int) -> str:
+            inner = list(parallel.fork_map(str, list(range(70))))
+            return f"{tag}{n}" if inner == [None] * 70 else "nested"
+
+        found[tag] = list(parallel.fork_map(work, list(range(200))))
+
+    threads = [threading.Thread(target=run, args=(tag,)) for tag in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == {tag: [f"{tag}{n}" for n in range(200)] for tag in "ab"}
+
+
+def test_a_worker_that_dies_leaves_its_items_to_the_caller(in_workers):
+    build = os.getpid()
+
+    def work(n: int) -> int:
+        if n == 40 and os.getpid() != build:
+            os._exit(1)  # as if killed for memory
+        return n * 2
+
+    results = list(parallel.fork_map(work, list(range(100))))
+    assert len(results) == 100
+    assert results[40] is None
+    assert all(r is None or r == n * 2 for n, r in enumerate(results))
+
+
+def test_a_build_whose_worker_dies_builds_the_same_site(tmp_path, monkeypatch):
+    one, two = tmp_path / "one", tmp_path / "two"
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
+    alone = build_site(sample_content(one), one / "output")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    build, check_note = os.getpid(), validate.check_note
+
+    def dies_on_one_note(path, text, rules):
+        if path.endswith("asurakshit.md") and os.getpid() != build:
+            os._exit(1)
+        return check_note(path, text, rules)
+
+    monkeypatch.setattr(validate, "check_note", dies_on_one_note)
+    parallel.LAST_RUNS.clear()
+    forked = build_site(sample_content(two), two / "output")
+    checked = {what: (w, h) for what, w, h in parallel.LAST_RUNS}[NOTES_CHECKED]
+    assert checked[1] >= 1 and sum(checked) == 23  # the rest done in the build
+    first, second = tree(alone.output), tree(forked.output)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def session_processes(session: int) -> list[int]:
+    """The processes of a session still running (not yet reaped zombies)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def lock_is_free(path: Path) -> bool:
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+BUILD_WITH_WORKERS = """
+import sys
+sys.path[:0] = [{root!r}, {tests!r}]
+from pathlib import Path
+from plugins.core import packed, parallel
+parallel.PARALLEL_MIN, parallel.WORKERS = 1, 2
+from support import build_site
+build_site(Path({content!r}), Path({output!r}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_build_killed_with_sigkill_leaves_no_worker_and_no_lock(tmp_path):
+    """The workers of a build killed hard (the out-of-memory killer, kill -9)
+    end with it and never held its lock: the next build can start at once.
+    """
+    content = sample_content(tmp_path)
+    notes = content / "notes" / "2026" / "10"
+    for i in range(150):
+        (notes / f"shivir-{i}.md").write_text(
+            note_text(slug=f"shivir-{i}", title=f"शिविर {i}", body="नियम बताए। " * 40),
+            encoding="utf-8",
+        )
+    output = tmp_path / "site" / "output"
+    script = BUILD_WITH_WORKERS.format(
+        root=str(ROOT),
+        tests=str(ROOT / "tests"),
+        content=str(content),
+        output=str(output),
+    )
+    build = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        workers: list[int] = []
+        while len(workers) < 2 and build.poll() is None:
+            assert time.monotonic() < deadline, "the build forked no workers"
+            workers = [p for p in session_processes(build.pid) if p != build.pid]
+            time.sleep(0.005)
+        assert build.poll() is None, "the build ended before its workers were seen"
+        assert not lock_is_free(lock_path(output))  # the build holds it
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        gone = time.monotonic() + 5
+        while session_processes(build.pid) and time.monotonic() < gone:
+            time.sleep(0.05)
+        assert session_processes(build.pid) == []
+        assert lock_is_free(lock_path(output))
+    finally:
+        for pid in session_processes(build.pid):
+            os.kill(pid, signal.SIGKILL)
+        build.kill()
+        build.wait()
+
+
+def test_notes_kept_compressed_write_the_same_site(
+    tmp_path, in_one_process, monkeypatch
+):
+    """The notes' HTML kept compressed (plugins/core/packed.py) changes no
+    byte of the site, and Pelican's memo keeps no note's content.
+    """
+    one, two = tmp_path / "one", tmp_path / "two"
+    memo = Content.get_content.cache
+    in_memo: list[int] = []
+
+    def count_memo(*_args, **_kwargs) -> None:
+        in_memo.append(sum(isinstance(key[0], Article) for key in memo))
+
+    signals.article_writer_finalized.connect(count_memo)
+    try:
+        monkeypatch.setattr(packed, "ENABLED", False)
+        memo.clear()
+        whole = build_site(sample_content(one), one / "output")
+        monkeypatch.setattr(packed, "ENABLED", True)
+        memo.clear()
+        kept = build_site(sample_content(two), two / "output")
+    finally:
+        signals.article_writer_finalized.disconnect(count_memo)
+    first, second = tree(whole.output), tree(kept.output)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    # Pelican's memo held every note's HTML once the note pages were written
+    assert in_memo == [whole.notes + 1, 0]  # the notes, the hidden one
