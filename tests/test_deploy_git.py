@@ -145,6 +145,9 @@ def test_old_stylesheets_stay_on_the_branch_for_their_window(repo, tmp_path):
         body = git(origin, "show", f"gh-pages:{old}")
         assert hashlib.sha256(body.encode()).hexdigest()[:10] == old.split(".")[-2]
     assert "published-assets.tsv" in tree
+    # the manifest goes live with its commit: it names its own publish live
+    manifest = retention.parse(git(origin, "show", "gh-pages:published-assets.tsv"))
+    assert manifest.live_publish() == manifest.publishes == len(names)
     # a window of one publish and no days: the older ones go with this commit
     css.write_text(css.read_text() + "\n.ant{color:black}\n")
     window = {**settings, "PUBLISH_ASSETS": {"keep_publishes": 1, "keep_days": 0}}

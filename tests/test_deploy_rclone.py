@@ -14,13 +14,14 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from loopback import start_s3, stop
 from support import ROOT, new_content, note_text
 
-from scripts.publish import PublishError, publish, retention
+from scripts.publish import PublishError, publish, rclone, retention
 from scripts.publish.rclone import binary
 
 PUBLISH = str(ROOT / "publishconf.py")
@@ -314,3 +315,87 @@ def test_a_killed_upload_to_the_bucket_leaves_its_pages_and_no_rclone(tmp_path, 
     publish(PUBLISH, s3.target(), overrides=settings)
     bucket_is_site(s3.bucket, output)
     assert "बदला हुआ नाम".encode() in (s3.bucket / "index.html").read_bytes()
+
+
+def small_site(out: Path, css: str, big: int = 0) -> str:
+    """A site whose pages link a stylesheet named by its content: the home
+    page (a list, uploaded last), a note page and a note page of `big` bytes
+    more (both uploaded before the lists)."""
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "theme/css").mkdir(parents=True)
+    name = f"theme/css/site.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
+    (out / name).write_text(css)
+    link = f'<link rel="stylesheet" href="/{name}">'
+    for page, extra in (
+        ("index.html", ""),
+        ("2026/10/khabar-1/index.html", ""),
+        ("2026/10/badi/index.html", "<p>" + "क" * big + "</p>"),
+    ):
+        (out / page).parent.mkdir(parents=True, exist_ok=True)
+        (out / page).write_text(link + extra, encoding="utf-8")
+    return name
+
+
+def test_a_publish_killed_before_its_pages_were_all_up_lets_go_of_nothing(tmp_path, s3):
+    """A window of one publish and no days. Publish A; publish B is killed
+    once its stylesheet and a note page linking it are in the bucket (its
+    other pages not yet); publish C: the stylesheets of A (linked by the
+    home page until C) and of B (linked by a note page until C) are still
+    served after C, and go with the window after D."""
+    out = tmp_path / "out"
+    target = rclone.parse(s3.target())
+    keep = retention.Keep(publishes=1, days=0)
+
+    def upload(css: str) -> str:
+        name = small_site(out, css)
+        rclone.upload(str(out), target, False, [], datetime.now(UTC), keep)
+        return name
+
+    a = upload("css-a")
+    b = small_site(out, "css-b", big=400_000)
+    note = (out / "2026/10/khabar-1/index.html").read_bytes()
+    script = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "from scripts.publish import rclone, retention\n"
+        "rclone.upload(sys.argv[1], rclone.parse(sys.argv[2]), False,"
+        " ['--bwlimit=40k'], datetime.now(UTC), retention.Keep(1, 0))\n"
+    )
+    killed = subprocess.Popen(
+        [sys.executable, "-c", script, str(out), s3.target()],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    page = s3.bucket / "2026/10/khabar-1/index.html"
+    try:
+        for _ in range(600):
+            if page.is_file() and page.read_bytes() == note:
+                break
+            assert killed.poll() is None, "the upload ended before it was killed"
+            time.sleep(0.05)
+        os.kill(killed.pid, signal.SIGKILL)  # the upload alone, not its group
+        killed.wait()
+        for _ in range(100):
+            if not rclone_uploads(out):
+                break
+            time.sleep(0.1)
+        assert rclone_uploads(out) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(killed.pid, signal.SIGKILL)
+    # part of B went live: its stylesheet and a page linking it, not the
+    # home page; the manifest already lists B's stylesheet
+    assert page.read_bytes() == note and (s3.bucket / b).is_file()
+    assert a in (s3.bucket / "index.html").read_text(encoding="utf-8")
+    pending = (s3.bucket / retention.MANIFEST).read_text()
+    assert f"{b}\t" in pending
+    c = upload("css-c")
+    for name in (a, b, c):
+        assert through_s3(s3, name) == (s3.bucket / name).read_bytes(), name
+    manifest = retention.parse((s3.bucket / retention.MANIFEST).read_text())
+    assert manifest.live_publish() == manifest.publishes
+    d = upload("css-d")
+    held = {n for n in (a, b, c, d) if (s3.bucket / n).is_file()}
+    assert held == {c, d}

@@ -190,8 +190,9 @@ def test_index_parts_a_manifest_never_listed_count_as_linked_now():
     held = retention.plan(old, {css, gone, part}, {css}, now, keep)
     assert held.carried == [part] and held.dropped == [gone]
     assert held.manifest.seen[part].publish == 7
-    # one publish later it is known, and goes with the window
-    again = retention.parse(retention.render(held.manifest))
+    # one publish later (this one went live) it is known, and goes with the
+    # window
+    again = retention.parse(retention.render(retention.went_live(held.manifest)))
     later = retention.plan(again, {css, part}, {css}, now + timedelta(hours=1), keep)
     assert later.carried == [] and later.dropped == [part]
 
@@ -206,3 +207,50 @@ def test_a_file_name_with_a_line_break_is_not_published(tmp_path):
             str(out), parse_target(str(root)), START, [], retention.Keep(1, 0)
         )
     assert not (root / "current").exists()
+
+
+def test_a_publish_that_never_went_live_lets_go_of_nothing_live(tmp_path):
+    """A window of one publish and no days. Publish A; publish B uploads
+    (its manifest written) but never goes live (a failed or killed switch);
+    publish C: A's stylesheet, linked by the live pages right up to C's
+    switch, is still served after it, and goes with the window after D."""
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    keep = retention.Keep(publishes=1, days=0)
+    a = publish(root, out, "css-a", keep, START)
+    b = make_site(out, "css-b")
+    releases.upload(str(out), target, START + timedelta(hours=1), [], keep)
+    assert (root / "current").resolve().name == releases.read_state(target).current
+    assert live_stylesheets(root) == {a}  # B never went live
+    pending = (root / retention.MANIFEST).read_text()
+    c = publish(root, out, "css-c", keep, START + timedelta(hours=2))
+    assert {a, c} <= live_stylesheets(root)
+    # B's manifest named A's publish live; C's names C's once it switched
+    assert retention.parse(pending).live_publish() == 1
+    manifest = retention.parse((root / retention.MANIFEST).read_text())
+    assert manifest.live_publish() == manifest.publishes == 3
+    d = publish(root, out, "css-d", keep, START + timedelta(hours=3))
+    assert live_stylesheets(root) == {c, d}
+    assert b not in live_stylesheets(root)
+
+
+def test_assets_of_the_live_publish_and_any_after_it_count_as_linked_now():
+    """The manifest names the last publish that went live; an asset of it
+    or of a later publish that never (wholly) went live is linked now."""
+    now = START + timedelta(days=100)
+    a, b = "theme/css/site.aaaaaaaaaa.css", "theme/css/site.bbbbbbbbbb.css"
+    text = (
+        f"# publishes\t8\n# live\t6\n{a}\t{START.isoformat()}\t6\n"
+        f"{b}\t{START.isoformat()}\t8\n# end\n"
+    )
+    old = retention.parse(text)
+    assert old.live_publish() == 6
+    held = retention.plan(old, {a, b}, set(), now, retention.Keep(1, 0))
+    assert held.carried == [a, b] and held.dropped == []
+    assert held.manifest.live_publish() == 6  # still not live
+    assert retention.went_live(held.manifest).live_publish() == 9
+    # a manifest from before the live line: its last publish is the live one
+    legacy = retention.parse(text.replace("# live\t6\n", ""))
+    assert legacy.live_publish() == 8
+    held = retention.plan(legacy, {a, b}, set(), now, retention.Keep(1, 0))
+    assert held.carried == [b] and held.dropped == [a]

@@ -193,8 +193,9 @@ def staged(
                 dest.write_bytes(
                     git_bytes(target.repo, "cat-file", "blob", before[path])
                 )
+        # the branch moves to the commit with its manifest: live together
         (site / retention.MANIFEST).write_text(
-            retention.render(held.manifest), encoding="utf-8"
+            retention.render(retention.went_live(held.manifest)), encoding="utf-8"
         )
         yield site
 

@@ -13,8 +13,13 @@ A bucket has no symlink to switch, so the upload is ordered for readers:
    entry files and its list of years (they name its parts);
 4. only then, deletion of what the new site no longer has, except the old
    fingerprinted assets and search index parts still in their retention
-   window (retention.py; the manifest published-assets.tsv is written in
-   the bucket just before).
+   window (retention.py).
+
+The manifest published-assets.tsv is written in the bucket before the
+first pass (so no asset that goes online is missing from it) and again
+once every page is up, naming this publish live: a publish killed in
+between put some pages online, and the next one keeps the assets of both
+sites.
 
 A reader may meet a new note before the home page lists it, never a page
 linking to a page or a stylesheet that is not there yet, and a page cached
@@ -206,12 +211,15 @@ def upload(
     )
     held = retention.plan(retention.parse(text), present, built, now, keep)
     spared = [retention.MANIFEST, *retention.with_copies(held.carried)]
+    manifest = in_bucket(target, retention.MANIFEST)
     result = Upload()
     for args, stdin in (
+        (["rcat", manifest], retention.render(held.manifest)),
         (["copy", source, target.remote, *filters(False), *filters(False, PAGES)], ""),
         (["copy", source, target.remote, *filters(include=False)], ""),
         (["copy", source, target.remote, *filters(include=True)], ""),
-        (["rcat", in_bucket(target, retention.MANIFEST)], ""),
+        # every page is up: this publish is the live one
+        (["rcat", manifest], retention.render(retention.went_live(held.manifest))),
         # the manifest and the old assets kept are spared
         (
             ["sync", source, target.remote, "--exclude-from", "-"],
@@ -220,7 +228,7 @@ def upload(
     ):
         if args[0] == "rcat":
             if not dry_run:
-                rclone(args, extra, retention.render(held.manifest))
+                rclone(args, extra, stdin)
             continue
         for what, path in run([*args, *dry], extra, stdin):
             if what in ("Copied", "Skipped copy"):

@@ -243,7 +243,8 @@ def upload(
         retention.with_copies(held.carried),
     )
     deleted = [d for d in deleted if d not in kept]
-    # before the switch: every asset that goes live is in the manifest
+    # before the switch: every asset that goes live is in the manifest (which
+    # names the live publish as before; switch() names this one once live)
     write_manifest(target, held.manifest)
     target.run(f"mv {q(partial)} {q(root + '/' + RELEASES + '/' + rid)}")
     return Upload(rid, sent, deleted)
@@ -414,7 +415,10 @@ def preview(
 
 def switch(target: Target, rid: str, action: str = "publish") -> None:
     """Make release `rid` live: note the switch in the history (with the
-    release live before it), then rename a new symlink over `current`.
+    release live before it), then rename a new symlink over `current`; then
+    the manifest (written before, by the upload or the rollback) names its
+    publish live (retention.py). Killed in between, the manifest still names
+    the one before: the assets of both count as linked now (the safe side).
     """
     root = target.path
     tmp = f"{root}/.{CURRENT}.new"
@@ -431,6 +435,11 @@ def switch(target: Target, rid: str, action: str = "publish") -> None:
         f"ln -sfn {q(RELEASES + '/' + rid)} {q(tmp)} && "
         f"mv -T {q(tmp)} {q(root + '/' + CURRENT)}"
     )
+    manifest = retention.parse(
+        target.run(f"cat {q(root + '/' + retention.MANIFEST)} 2>/dev/null || true")
+    )
+    if manifest.written:
+        write_manifest(target, retention.went_live(manifest))
 
 
 def prune(target: Target, keep: int) -> list[str]:

@@ -18,6 +18,7 @@ Each target keeps a manifest of the assets it holds, with the time and the
 publish number at which a build last linked each:
 
     # publishes<TAB>12
+    # live<TAB>12
     theme/css/site.0123456789.css<TAB>2026-11-29T03:50:00+00:00<TAB>12
     pagefind/2026/index/hi_53fe678.pf_index<TAB>2026-11-29T03:50:00+00:00<TAB>12
     # end
@@ -27,7 +28,13 @@ not served); a bucket and a git branch in the site's root. A kept file
 found at the target but not in the manifest (published before there was
 one, or before the manifest had files of its kind) counts as linked by the
 live site now. The manifest is written before the site goes live, so a
-file that went live is never missing from it; lines that are not of this
+file that went live is never missing from it. `# live` names the last
+publish that went live, written once it did (after the switch; on a
+bucket once every page is up; on a branch with the commit itself). The
+assets of that publish and of any publish after it count as linked by the
+live site now: a publish that failed or was killed before going live (or
+went live only in part, on a bucket) lets go of nothing the live pages
+link. Lines that are not of this
 form (a hand edit) are skipped; the last line, `# end`, tells a manifest
 cut short on its way to a server (not put in place).
 """
@@ -36,7 +43,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from plugins.core.messages import _
@@ -69,6 +76,7 @@ HEADER = (
     "# linked each (scripts/publish/retention.py); written by invoke publish.\n"
 )
 COUNT = "# publishes\t"
+LIVE = "# live\t"
 # the last line: a manifest cut short in transfer is not put in place
 END = "# end"
 
@@ -140,6 +148,18 @@ class Manifest:
     # the kinds of file it has lines for (a manifest written before the
     # search index was kept has none of its parts)
     kinds: set[str] = field(default_factory=set, compare=False)
+    # the last publish that went live (None: the last publish, as a
+    # manifest written before there was a `# live` line)
+    live: int | None = None
+
+    def live_publish(self) -> int:
+        given = self.publishes if self.live is None else self.live
+        return min(given, self.publishes)
+
+
+def went_live(manifest: Manifest) -> Manifest:
+    """The manifest once its publish went live."""
+    return replace(manifest, live=manifest.publishes)
 
 
 def kind(path: str) -> str:
@@ -189,6 +209,10 @@ def parse(text: str) -> Manifest:
             found.publishes = int(count) if count.isdigit() else found.publishes
             found.written = True
             continue
+        if line.startswith(LIVE):
+            count = line.removeprefix(LIVE)
+            found.live = int(count) if count.isdigit() else found.live
+            continue
         cells = line.split("\t")
         if len(cells) != 3 or not is_asset(cells[0]) or not cells[2].isdigit():
             continue
@@ -204,7 +228,11 @@ def parse(text: str) -> Manifest:
 
 
 def render(manifest: Manifest) -> str:
-    lines = [HEADER, f"{COUNT}{manifest.publishes}\n"]
+    lines = [
+        HEADER,
+        f"{COUNT}{manifest.publishes}\n",
+        f"{LIVE}{manifest.live_publish()}\n",
+    ]
     lines += [
         f"{path}\t{s.time.isoformat()}\t{s.publish}\n"
         for path, s in sorted(manifest.seen.items())
@@ -232,7 +260,8 @@ def plan(
     live release's: an asset an older release still holds was let go and
     stays gone); `built`: those of the new build. An old asset is kept
     while it was linked by one of the last `keep.publishes` publishes or
-    within the last `keep.days` days.
+    within the last `keep.days` days. The manifest to write names the
+    same publish live as `old` did: went_live() once this one is.
     """
     count = old.publishes + 1
     built = set(built)
@@ -251,22 +280,26 @@ def plan(
         else:
             dropped.append(path)
     kinds = {kind(path) for path in seen}
-    return Plan(carried, dropped, Manifest(count, seen, written=True, kinds=kinds))
+    live = old.live_publish()
+    return Plan(
+        carried, dropped, Manifest(count, seen, written=True, kinds=kinds, live=live)
+    )
 
 
 def last_linked(old: Manifest, path: str, now: datetime) -> Seen | None:
     """When the live site last linked `path`: the manifest's line, clamped
     (a time in the future or a publish number past the count, from a clock
     set wrong or a hand edit, would keep it for ever). The live site's own
-    assets, and any asset of a target published before there was a
-    manifest (or before the manifest had files of its kind), are linked
-    until now. None: the manifest let it go (a release rolled back to may
-    still hold it).
+    assets (those of the last publish that went live and of any publish
+    after it, which may have put some online before it failed), and any
+    asset of a target published before there was a manifest (or before the
+    manifest had files of its kind), are linked until now. None: the
+    manifest let it go (a release rolled back to may still hold it).
     """
     s = old.seen.get(path)
     if s is None and old.written and kind(path) in old.kinds:
         return None
-    if s is None or s.publish >= old.publishes:
+    if s is None or s.publish >= old.live_publish():
         return Seen(now, old.publishes)
     return Seen(min(s.time, now), s.publish)
 
@@ -276,7 +309,8 @@ def switched(
 ) -> Manifest:
     """The manifest after a rollback: it counts as a publish that links the
     assets of the release going live; those of the release leaving were
-    linked until now.
+    linked until now. It names the same publish live as `old` did:
+    went_live() once the switch is made.
     """
     count = old.publishes + 1
     seen = dict(old.seen)
@@ -287,4 +321,4 @@ def switched(
     for path in arriving:
         seen[path] = Seen(now, count)
     kinds = {kind(path) for path in seen}
-    return Manifest(count, seen, written=True, kinds=kinds)
+    return Manifest(count, seen, written=True, kinds=kinds, live=old.live_publish())
