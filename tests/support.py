@@ -104,3 +104,17 @@ def search_script_path(search_page: str) -> str:
     )
     assert found, "the search page loads no fingerprinted search script"
     return found[1]
+
+
+def session_processes(session: int) -> list[int]:
+    """The processes of a session still running (not yet reaped zombies):
+    what a killed build or publish (started with start_new_session) left."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found

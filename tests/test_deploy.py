@@ -21,7 +21,7 @@ from urllib.parse import quote
 import brotli
 import pytest
 from loopback import raw_get, start_nginx, start_sshd, stop
-from support import ROOT, new_content, note_text, search_script_path
+from support import ROOT, new_content, note_text, search_script_path, session_processes
 
 from plugins.core.errors import BuildFailed
 from plugins.links import ledger
@@ -1029,19 +1029,6 @@ def test_a_carry_left_running_at_the_server_makes_nothing_again(site, sshd):
     assert (removed / name).read_text() == "body{}"
 
 
-def live_in_session(session: int) -> list[int]:
-    """The processes of a session that are running (not zombies)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended meanwhile
-        if int(fields[3]) == session and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
-
-
 def forked_workers(parent: int) -> list[int]:
     """Children of `parent` that are forks of it (same command line)."""
     mine = Path(f"/proc/{parent}/cmdline").read_bytes()
@@ -1089,10 +1076,10 @@ def test_a_killed_publish_leaves_no_build_worker_holding_the_lock(
             time.sleep(0.01)
         assert upload.wait() == -signal.SIGKILL
         for _ in range(100):
-            if not live_in_session(upload.pid):
+            if not session_processes(upload.pid):
                 break
             time.sleep(0.1)
-        assert live_in_session(upload.pid) == []
+        assert session_processes(upload.pid) == []
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(upload.pid, signal.SIGKILL)

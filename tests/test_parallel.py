@@ -22,7 +22,7 @@ from pelican import signals
 from pelican.contents import Article, Content
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
-from support import ROOT, build_site, note_text
+from support import ROOT, build_site, note_text, session_processes
 
 from plugins.core import packed, parallel
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
@@ -303,21 +303,6 @@ def test_a_build_whose_worker_dies_builds_the_same_site(tmp_path, monkeypatch):
     assert [name for name in first if first[name] != second[name]] == []
 
 
-def session_processes(session: int) -> list[int]:
-    """The processes of a session still running (not yet reaped zombies)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == session and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
-
-
 def lock_is_free(path: Path) -> bool:
     fd = os.open(path, os.O_RDWR)
     try:
@@ -340,7 +325,6 @@ build_site(Path({content!r}), Path({output!r}))
 """
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_a_build_killed_with_sigkill_leaves_no_worker_and_no_lock(tmp_path):
     """The workers of a build killed hard (the out-of-memory killer, kill -9)
     end with it and never held its lock: the next build can start at once.
