@@ -32,6 +32,17 @@ ASSETS = "plugins.assets"
 SEARCH = "plugins.search"
 CORE = "plugins.core"
 
+# Pelican's own note lists on the article generator: every note, with a
+# page or not (drafts and hidden notes included).
+NOTE_LISTS = (
+    "articles",
+    "translations",
+    "hidden_articles",
+    "hidden_translations",
+    "drafts",
+    "drafts_translations",
+)
+
 
 @dataclass(frozen=True)
 class Handed:

@@ -23,15 +23,8 @@ import zlib
 
 from pelican.contents import Content
 
-# Pelican's note lists that may hold notes at article_generator_pretaxonomy.
-NOTE_LISTS = (
-    "articles",
-    "translations",
-    "hidden_articles",
-    "hidden_translations",
-    "drafts",
-    "drafts_translations",
-)
+from plugins.core.contract import NOTE_LISTS
+
 PACKED = "_packed_html"
 # False: notes keep their HTML as Pelican made it (to compare the two).
 ENABLED = True

@@ -19,15 +19,8 @@ with clean builds; tests/test_shortcuts.py checks both here).
 
 from __future__ import annotations
 
-# Pelican's article lists on the generator, every note with a page or not.
-NOTE_LISTS = (
-    "articles",
-    "translations",
-    "hidden_articles",
-    "hidden_translations",
-    "drafts",
-    "drafts_translations",
-)
+from plugins.core.contract import NOTE_LISTS
+
 # Pelican's generator method that writes each list, with the setting that
 # names where its pages go ("" writes nothing).
 UNWRITTEN = {

@@ -88,6 +88,21 @@ def build_spec(kind: str, where: Folders, settings_file: Path) -> dict:
     return {"overrides": plain_settings(where)}
 
 
+def synthetic_content(
+    root: Path, settings_path: Path, workdir: Path, notes: int, seed: int
+):
+    """`notes` synthetic notes made from the sample notes' words, written
+    with the rest of the sample content under workdir/content: the corpus
+    they were drawn from and the content folder.
+    """
+    corpus = load_corpus(
+        root / "content" / "notes", registry_for(read_settings(str(settings_path)))
+    )
+    content = workdir / "content"
+    prepare_content(root / "content", content, make_notes(notes, corpus, seed))
+    return corpus, content
+
+
 def run_bench(
     notes: int,
     workdir: Path,
@@ -104,11 +119,7 @@ def run_bench(
     project builds make the search index, as production does.
     """
     settings_path = root / settings_file
-    corpus = load_corpus(
-        root / "content" / "notes", registry_for(read_settings(str(settings_path)))
-    )
-    content = workdir / "content"
-    prepare_content(root / "content", content, make_notes(notes, corpus, seed))
+    corpus, content = synthetic_content(root, settings_path, workdir, notes, seed)
     runs = []
     for phase in PHASES:
         if phase == "rebuild":
@@ -316,11 +327,7 @@ def run_cold(
     WORKERS), `rounds` times. Each output is removed once measured.
     """
     settings_path = root / settings_file
-    corpus = load_corpus(
-        root / "content" / "notes", registry_for(read_settings(str(settings_path)))
-    )
-    content = workdir / "content"
-    prepare_content(root / "content", content, make_notes(notes, corpus, seed))
+    _, content = synthetic_content(root, settings_path, workdir, notes, seed)
     runs = []
     for round_ in range(1, rounds + 1):
         for count in [None, *workers]:
