@@ -5,6 +5,7 @@ Fixtures live in conftest.py; tests import helpers from here.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -118,3 +119,19 @@ def session_processes(session: int) -> list[int]:
         if int(fields[3]) == session and fields[0] != "Z":
             found.append(int(stat.parent.name))
     return found
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root by its relative path, with its bytes: what two
+    builds are compared by."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def touch_later(path: Path, seconds: int = 5) -> None:
+    """Move the file's modification time on, as an editor saving it would."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + seconds * 10**9))

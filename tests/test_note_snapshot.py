@@ -10,25 +10,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import ROOT, build_site, new_content, note_text
+from support import ROOT, build_site, new_content, note_text, touch_later, tree
 
 from plugins.core.errors import BuildFailed
 from plugins.page_reuse.restore import INDEX_NAME, NOTES_FOLDER
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
-def later(path: Path, seconds: int = 5) -> None:
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + seconds * 10**9))
 
 
 def note(n: int, **fields) -> str:
@@ -55,7 +42,7 @@ class Site:
 
     def write(self, n: int, **fields) -> None:
         self.note(n).write_text(note(n, **fields), encoding="utf-8")
-        later(self.note(n))
+        touch_later(self.note(n))
 
     def build(self):
         return build_site(self.content, self.output, **self.overrides)
@@ -144,7 +131,7 @@ def test_a_changed_photo_reads_its_note_again(site):
         if p.stat().st_size != photo.stat().st_size
     )
     shutil.copy(other, photo)
-    later(photo)
+    touch_later(photo)
     assert site.build().restored == 2
     site.same_as_clean()
 

@@ -22,7 +22,7 @@ from pelican import signals
 from pelican.contents import Article, Content
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
-from support import ROOT, build_site, note_text, session_processes
+from support import ROOT, build_site, note_text, session_processes, tree
 
 from plugins.core import packed, parallel
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
@@ -32,14 +32,6 @@ from plugins.press_notes.validate import NOTES_CHECKED
 from scripts.build import lock_path
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
-from support import ROOT, build_site, new_content, note_text
+from support import ROOT, build_site, new_content, note_text, tree
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -87,14 +87,6 @@ NOTE_FIELD_EDITS = {
         "reason": "सूचना गलत थी, इसलिए वापस ली गई।",
     },
 }
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pelican import signals
 from PIL import Image
-from support import ROOT, build_site, note_text
+from support import ROOT, build_site, note_text, touch_later, tree
 
 from plugins.core import contract
 from plugins.core.describe import Unstable, stable
@@ -37,20 +37,6 @@ pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 NOTES = 20  # notes in content/notes
 ALOT_NOTE = "2026/09/alot-avaidh-sharab-jabt/index.html"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
-def touch_later(path: Path, seconds: int = 5) -> None:
-    """Move the file's modification time on, as an editor saving it would."""
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + seconds * 10**9))
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -10,20 +10,12 @@ from pathlib import Path
 import pytest
 from pelican import signals
 from pelican.settings import read_settings
-from support import ROOT, SETTINGS, build_site, note_text
+from support import ROOT, SETTINGS, build_site, note_text, tree
 
 from plugins.core import contract
 from scripts.build import count_pages, previous_path, swap_in, trash_folders
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_a_build_with_the_shortcuts_writes_what_one_without_them_writes(tmp_path):
