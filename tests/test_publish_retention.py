@@ -226,9 +226,10 @@ def test_a_publish_that_never_went_live_lets_go_of_nothing_live(tmp_path):
     c = publish(root, out, "css-c", keep, START + timedelta(hours=2))
     assert {a, c} <= live_stylesheets(root)
     # B's manifest named A's publish live; C's names C's once it switched
+    # (C took B's number: only publishes that went live count)
     assert retention.parse(pending).live_publish() == 1
     manifest = retention.parse((root / retention.MANIFEST).read_text())
-    assert manifest.live_publish() == manifest.publishes == 3
+    assert manifest.live_publish() == manifest.publishes == 2
     d = publish(root, out, "css-d", keep, START + timedelta(hours=3))
     assert live_stylesheets(root) == {c, d}
     assert b not in live_stylesheets(root)
@@ -248,9 +249,60 @@ def test_assets_of_the_live_publish_and_any_after_it_count_as_linked_now():
     held = retention.plan(old, {a, b}, set(), now, retention.Keep(1, 0))
     assert held.carried == [a, b] and held.dropped == []
     assert held.manifest.live_publish() == 6  # still not live
-    assert retention.went_live(held.manifest).live_publish() == 9
+    # attempts 7 and 8 never went live: this publish takes number 7 again
+    assert retention.went_live(held.manifest).live_publish() == 7
     # a manifest from before the live line: its last publish is the live one
     legacy = retention.parse(text.replace("# live\t6\n", ""))
     assert legacy.live_publish() == 8
     held = retention.plan(legacy, {a, b}, set(), now, retention.Keep(1, 0))
     assert held.carried == [b] and held.dropped == [a]
+
+
+def test_only_publishes_that_went_live_count_for_the_window(tmp_path):
+    """A window of two publishes and no days. A, then B (A's stylesheet is
+    now linked by no live page, only by pages cached before B); then two
+    attempts that upload and never go live (a server down, a job retrying);
+    then C: A's stylesheet is still served, as C is the second publish
+    since the live pages stopped linking it; D lets it go."""
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    keep = retention.Keep(publishes=2, days=0)
+    a = publish(root, out, "css-a", keep, START)
+    b = publish(root, out, "css-b", keep, START + timedelta(hours=1))
+    for hour, css in ((2, "css-x"), (3, "css-y")):
+        make_site(out, css)
+        releases.upload(str(out), target, START + timedelta(hours=hour), [], keep)
+    assert live_stylesheets(root) == {a, b}
+    c = publish(root, out, "css-c", keep, START + timedelta(hours=4))
+    assert live_stylesheets(root) == {a, b, c}
+    d = publish(root, out, "css-d", keep, START + timedelta(hours=5))
+    assert live_stylesheets(root) == {b, c, d}
+
+
+def test_an_attempt_that_never_went_live_gives_its_number_back():
+    """The pure rule: a manifest whose last attempts never went live (`#
+    live` behind `# publishes`) numbers the next publish after the live one,
+    and counts an older asset's window in live publishes only."""
+    now = START + timedelta(days=100)
+    old_css, live_css = "theme/css/site.aaaaaaaaaa.css", "theme/css/site.bbbbbbbbbb.css"
+    text = (
+        f"# publishes\t9\n# live\t6\n{old_css}\t{START.isoformat()}\t5\n"
+        f"{live_css}\t{START.isoformat()}\t6\n# end\n"
+    )
+    keep = retention.Keep(publishes=2, days=0)
+    held = retention.plan(retention.parse(text), {old_css, live_css}, set(), now, keep)
+    # publish 7 (not 10): the old stylesheet was last linked by publish 5,
+    # two live publishes ago
+    assert held.manifest.publishes == 7
+    assert held.carried == [old_css, live_css] and held.dropped == []
+    # the live site's stylesheet: linked by the live publish until now
+    assert held.manifest.seen[live_css] == retention.Seen(now, 6)
+    # one more live publish and it goes
+    later = retention.plan(
+        retention.went_live(held.manifest), {old_css, live_css}, set(), now, keep
+    )
+    assert later.manifest.publishes == 8
+    assert later.dropped == [old_css] and later.carried == [live_css]
+    # a rollback is numbered the same way
+    back = retention.switched(retention.parse(text), {live_css}, {old_css}, now)
+    assert back.publishes == 7 and back.seen[old_css] == retention.Seen(now, 7)

@@ -34,9 +34,16 @@ bucket once every page is up; on a branch with the commit itself). The
 assets of that publish and of any publish after it count as linked by the
 live site now: a publish that failed or was killed before going live (or
 went live only in part, on a bucket) lets go of nothing the live pages
-link. Lines that are not of this
-form (a hand edit) are skipped; the last line, `# end`, tells a manifest
-cut short on its way to a server (not put in place).
+link.
+
+Only publishes that went live count for the window: readers hold pages of
+those only, so a failed or killed attempt (or ten of them, a server down
+while a job retries) takes nothing off the window of an older asset. The
+next publish takes the number of an attempt that never went live again
+(the one after `# live`), and `# publishes` is the number of the latest
+publish, live or under way. Lines that are not of this form (a hand edit)
+are skipped; the last line, `# end`, tells a manifest cut short on its way
+to a server (not put in place).
 """
 
 from __future__ import annotations
@@ -156,6 +163,12 @@ class Manifest:
         given = self.publishes if self.live is None else self.live
         return min(given, self.publishes)
 
+    def next_publish(self) -> int:
+        """The number of the next publish: the one after the last that went
+        live (an attempt that never did gives its number back).
+        """
+        return self.live_publish() + 1
+
 
 def went_live(manifest: Manifest) -> Manifest:
     """The manifest once its publish went live."""
@@ -260,10 +273,11 @@ def plan(
     live release's: an asset an older release still holds was let go and
     stays gone); `built`: those of the new build. An old asset is kept
     while it was linked by one of the last `keep.publishes` publishes or
-    within the last `keep.days` days. The manifest to write names the
-    same publish live as `old` did: went_live() once this one is.
+    within the last `keep.days` days; only publishes that went live count
+    (Manifest.next_publish). The manifest to write names the same publish
+    live as `old` did: went_live() once this one is.
     """
-    count = old.publishes + 1
+    count = old.next_publish()
     built = set(built)
     seen = {path: Seen(now, count) for path in built}
     carried, dropped = [], []
@@ -294,13 +308,15 @@ def last_linked(old: Manifest, path: str, now: datetime) -> Seen | None:
     after it, which may have put some online before it failed), and any
     asset of a target published before there was a manifest (or before the
     manifest had files of its kind), are linked until now. None: the
-    manifest let it go (a release rolled back to may still hold it).
+    manifest let it go (a release rolled back to may still hold it). Those
+    linked now are linked by the live publish: the number of an attempt that
+    never went live is given back (Manifest.next_publish).
     """
     s = old.seen.get(path)
     if s is None and old.written and kind(path) in old.kinds:
         return None
     if s is None or s.publish >= old.live_publish():
-        return Seen(now, old.publishes)
+        return Seen(now, old.live_publish())
     return Seen(min(s.time, now), s.publish)
 
 
@@ -312,7 +328,7 @@ def switched(
     linked until now. It names the same publish live as `old` did:
     went_live() once the switch is made.
     """
-    count = old.publishes + 1
+    count = old.next_publish()
     seen = dict(old.seen)
     for path in leaving:
         s = last_linked(old, path, now)
