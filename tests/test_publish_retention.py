@@ -8,10 +8,15 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from loopback import start_nginx, start_sshd, stop
+from support import ROOT
 
 from scripts.publish import releases, retention
 from scripts.publish.targets import TargetError, parse_target
@@ -30,8 +35,15 @@ def make_site(out: Path, css: str) -> str:
     return name
 
 
-def publish(root: Path, out: Path, css: str, keep: retention.Keep, now: datetime):
-    target = parse_target(str(root))
+def publish(
+    root: Path,
+    out: Path,
+    css: str,
+    keep: retention.Keep,
+    now: datetime,
+    to: str = "",
+):
+    target = parse_target(to or str(root))
     name = make_site(out, css)
     done = releases.upload(str(out), target, now, [], keep)
     releases.switch(target, done.release)
@@ -306,3 +318,94 @@ def test_an_attempt_that_never_went_live_gives_its_number_back():
     # a rollback is numbered the same way
     back = retention.switched(retention.parse(text), {live_css}, {old_css}, now)
     assert back.publishes == 7 and back.seen[old_css] == retention.Seen(now, 7)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Debian's sshd, and nginx serving a folder's `current` through the
+    shipped configuration (one of each for the module)."""
+    folder = tmp_path_factory.mktemp("server")
+    root = folder / "srv"
+    sshd = start_sshd(folder / "sshd")
+    nginx = start_nginx(folder / "nginx", root)
+    yield sshd, nginx, root
+    stop(nginx.process)
+    stop(sshd.process)
+
+
+# a publish in another process that uploads its release (writing the
+# manifest), says so, and waits before its switch
+UPLOAD_THEN_WAIT = """
+import sys, time
+from datetime import datetime
+from scripts.publish import releases, retention
+from scripts.publish.targets import parse_target
+target = parse_target(sys.argv[2])
+keep = retention.Keep(publishes=1, days=0)
+now = datetime.fromisoformat(sys.argv[3])
+done = releases.upload(sys.argv[1], target, now, [], keep)
+print(done.release, flush=True)
+time.sleep(600)
+releases.switch(target, done.release)
+"""
+
+
+def test_a_publish_killed_before_its_switch_over_ssh_lets_go_of_nothing_live(
+    server, tmp_path, monkeypatch
+):
+    """A window of one publish and no days, over SSH. Publish A; publish B
+    is SIGKILLed once its release and manifest are at the server, before its
+    switch; publish C: the stylesheet A's live pages link is served through
+    nginx while C uploads and after C went live; D lets it go."""
+    sshd, nginx, root = server
+    monkeypatch.setenv("BULLETIN_SSH_OPTIONS", sshd.options)
+    to, out = sshd.target(root), tmp_path / "out"
+    keep = retention.Keep(publishes=1, days=0)
+    a = publish(root, out, "css-a", keep, START, to)
+    b = make_site(out, "css-b")
+    killed = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            UPLOAD_THEN_WAIT,
+            str(out),
+            to,
+            (START + timedelta(hours=1)).isoformat(),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert killed.stdout is not None
+        uploaded = killed.stdout.readline().strip()
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.wait()
+    finally:
+        if killed.poll() is None:
+            os.killpg(killed.pid, signal.SIGKILL)
+    assert uploaded and (root / "releases" / uploaded / b).is_file()
+    assert releases.read_state(parse_target(to)).current != uploaded
+    assert live_stylesheets(root) == {a}
+    assert retention.parse((root / retention.MANIFEST).read_text()).live == 1
+    assert served(nginx, a) == (200, b"css-a")
+    # C uploads: A's pages are still the live ones, with their stylesheet
+    c = make_site(out, "css-c")
+    target = parse_target(to)
+    done = releases.upload(str(out), target, START + timedelta(hours=2), [], keep)
+    assert served(nginx, a) == (200, b"css-a")
+    releases.switch(target, done.release)
+    releases.prune(target, 5)
+    # C went live: pages fetched before still find A's stylesheet
+    assert {a, c} <= live_stylesheets(root)
+    assert served(nginx, a) == (200, b"css-a")
+    assert served(nginx, c) == (200, b"css-c")
+    d = publish(root, out, "css-d", keep, START + timedelta(hours=3), to)
+    assert live_stylesheets(root) == {c, d}
+    assert served(nginx, a)[0] == 404
+
+
+def served(nginx, name: str) -> tuple[int, bytes]:
+    status, _headers, body = nginx.get(f"/{name}")
+    return status, body
