@@ -409,3 +409,22 @@ def test_a_publish_killed_before_its_switch_over_ssh_lets_go_of_nothing_live(
 def served(nginx, name: str) -> tuple[int, bytes]:
     status, _headers, body = nginx.get(f"/{name}")
     return status, body
+
+
+def test_nothing_after_the_switch_needs_room_on_the_disk(tmp_path):
+    """The manifest naming the new publish live is written before the
+    switch and renamed over the old one with it: once the upload is done,
+    the switch writes no file (a full disk, here a folder where a file must
+    be written, fails nothing after `current` moved)."""
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    keep = retention.Keep(publishes=1, days=0)
+    publish(root, out, "css-a", keep, START)
+    make_site(out, "css-b")
+    done = releases.upload(str(out), target, START + timedelta(hours=1), [], keep)
+    (root / f"{retention.MANIFEST}.new").mkdir()  # no file can be written there
+    releases.switch(target, done.release)
+    assert releases.read_state(target).current == done.release
+    manifest = retention.parse((root / retention.MANIFEST).read_text())
+    assert manifest.live_publish() == manifest.publishes == 2
+    assert not (root / releases.LIVE_MANIFEST).exists()

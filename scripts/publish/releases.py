@@ -5,6 +5,8 @@
     TARGET/current -> releases/<id>
     TARGET/history.tsv           every switch: time, action, live before, after
     TARGET/published-assets.tsv  fingerprinted assets and when last linked
+    TARGET/published-assets.tsv.live  the same naming the publish under way
+                                 live, renamed over it by the switch
 
 The switch is a rename of a new symlink over `current` (rename(2) is
 atomic), so a reader gets either the old site or the new one, whole. Files
@@ -244,8 +246,8 @@ def upload(
     )
     deleted = [d for d in deleted if d not in kept]
     # before the switch: every asset that goes live is in the manifest (which
-    # names the live publish as before; switch() names this one once live)
-    write_manifest(target, held.manifest)
+    # names the live publish as before), and the one switch() renames over it
+    write_manifests(target, held.manifest)
     target.run(f"mv {q(partial)} {q(root + '/' + RELEASES + '/' + rid)}")
     return Upload(rid, sent, deleted)
 
@@ -372,22 +374,31 @@ def release_dirs(target: Target, state: State) -> list[str]:
     return [f"{target.path}/{RELEASES}/{r}" for r in order]
 
 
-def write_manifest(target: Target, manifest: retention.Manifest) -> None:
-    """Replace the manifest, only once the new one arrived whole (its last
-    line is retention.END: a publish killed while sending it leaves the old).
+# the manifest that names the publish under way live, renamed over the
+# manifest by the switch
+LIVE_MANIFEST = retention.MANIFEST + ".live"
+
+
+def write_manifests(target: Target, manifest: retention.Manifest) -> None:
+    """Before a switch: replace the manifest (naming the live publish as
+    before) and write beside it the one naming this publish live, which the
+    switch renames over it (a rename needs no space: nothing that can fail
+    on a full disk runs after the switch). Each is put in place only once it
+    arrived whole (its last line is retention.END).
     """
     put_manifest(target, retention.render(manifest))
+    put_manifest(target, retention.render(retention.went_live(manifest)), LIVE_MANIFEST)
 
 
-def put_manifest(target: Target, text: str) -> None:
-    """Write `text` as the manifest if it is whole (ends with retention.END);
-    a cut one fails and leaves the manifest as it was.
+def put_manifest(target: Target, text: str, name: str = retention.MANIFEST) -> None:
+    """Write `text` as the manifest (or `name` beside it) if it is whole
+    (ends with retention.END); a cut one fails and leaves the file as it was.
     """
-    path = f"{target.path}/{retention.MANIFEST}"
+    path = f"{target.path}/{name}"
     new = q(path + ".new")
     target.run(
         f'cat > {new} && [ "$(tail -n 1 {new})" = {q(retention.END)} ] && '
-        f"mv {new} {q(path)}",
+        f"mv -fT {new} {q(path)}",
         stdin=text,
     )
 
@@ -415,14 +426,17 @@ def preview(
 
 def switch(target: Target, rid: str, action: str = "publish") -> None:
     """Make release `rid` live: note the switch in the history (with the
-    release live before it), then rename a new symlink over `current`; then
-    the manifest (written before, by the upload or the rollback) names its
-    publish live (retention.py). Killed in between, the manifest still names
-    the one before: the assets of both count as linked now (the safe side).
+    release live before it), then rename a new symlink over `current`, then
+    rename the manifest naming its publish live (written before, by the
+    upload or the rollback: write_manifests) over the manifest. Nothing
+    after the switch needs space on the disk. Killed (or a connection lost)
+    between the two renames, the manifest still names the publish before:
+    the assets of both count as linked now (the safe side).
     """
     root = target.path
     tmp = f"{root}/.{CURRENT}.new"
     history = q(f"{root}/{HISTORY}")
+    live = q(f"{root}/{LIVE_MANIFEST}")
     now = datetime.now(IST).replace(microsecond=0).isoformat()
     target.run(
         f"before=$(readlink {q(root + '/' + CURRENT)} 2>/dev/null || true); "
@@ -433,13 +447,9 @@ def switch(target: Target, rid: str, action: str = "publish") -> None:
         f"printf '%s\\t%s\\t%s\\t%s\\n' {q(now)} {q(action)} \"$before\" {q(rid)} "
         f">> {history} && sync {history} && "
         f"ln -sfn {q(RELEASES + '/' + rid)} {q(tmp)} && "
-        f"mv -T {q(tmp)} {q(root + '/' + CURRENT)}"
+        f"mv -T {q(tmp)} {q(root + '/' + CURRENT)} && "
+        f"if [ -f {live} ]; then mv -fT {live} {q(root + '/' + retention.MANIFEST)}; fi"
     )
-    manifest = retention.parse(
-        target.run(f"cat {q(root + '/' + retention.MANIFEST)} 2>/dev/null || true")
-    )
-    if manifest.written:
-        write_manifest(target, retention.went_live(manifest))
 
 
 def prune(target: Target, keep: int) -> list[str]:
@@ -508,7 +518,7 @@ def rollback(
         for a in assets.by_release.get(previous, set())
         if retention.kind(a) == "index"
     }
-    write_manifest(
+    write_manifests(
         target,
         retention.switched(assets.manifest, leaving, arriving, datetime.now(UTC)),
     )

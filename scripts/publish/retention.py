@@ -29,7 +29,7 @@ found at the target but not in the manifest (published before there was
 one, or before the manifest had files of its kind) counts as linked by the
 live site now. The manifest is written before the site goes live, so a
 file that went live is never missing from it. `# live` names the last
-publish that went live, written once it did (after the switch; on a
+publish that went live, put in place once it did (renamed with the switch; on a
 bucket once every page is up; on a branch with the commit itself). The
 assets of that publish and of any publish after it count as linked by the
 live site now: a publish that failed or was killed before going live (or
