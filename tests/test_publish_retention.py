@@ -428,3 +428,16 @@ def test_nothing_after_the_switch_needs_room_on_the_disk(tmp_path):
     manifest = retention.parse((root / retention.MANIFEST).read_text())
     assert manifest.live_publish() == manifest.publishes == 2
     assert not (root / releases.LIVE_MANIFEST).exists()
+
+
+def test_a_count_raised_by_hand_does_not_let_the_live_stylesheet_go():
+    """`# publishes` and `# live` raised by hand (a manifest copied from
+    another target, a typo) past every line's number: the live site's own
+    stylesheet, unchanged for 40 days, still counts as linked now."""
+    now = START + timedelta(days=40)
+    css = "theme/css/site.aaaaaaaaaa.css"
+    text = f"# publishes\t100\n# live\t100\n{css}\t{START.isoformat()}\t1\n# end\n"
+    old = retention.parse(text)
+    assert old.publishes == old.live_publish() == 1
+    held = retention.plan(old, {css}, set(), now, retention.keep_setting({}))
+    assert held.carried == [css] and held.manifest.seen[css] == retention.Seen(now, 1)

@@ -210,7 +210,9 @@ def parse(text: str) -> Manifest:
     """The manifest in `text`; one that does not end with END (cut short on
     its way to a bucket, a hand edit that lost its tail, or written before
     there was an END line) is not trusted: as if there were none, everything
-    found at the target counts as linked now (the safe side).
+    found at the target counts as linked now (the safe side). The count is
+    no higher than the highest publish number on the lines (the live
+    publish no higher than the count: Manifest.live_publish).
     """
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines or lines[-1] != END:
@@ -237,6 +239,11 @@ def parse(text: str) -> Manifest:
             continue
         found.seen[cells[0]] = Seen(when.astimezone(UTC), int(cells[2]))
         found.kinds.add(kind(cells[0]))
+    # every publish writes its own assets with its number: a count (or a
+    # live publish) past the highest number on the lines is a hand edit or
+    # a manifest from elsewhere, and would let the live site's own assets go
+    top = max((s.publish for s in found.seen.values()), default=found.publishes)
+    found.publishes = min(found.publishes, top)
     return found
 
 
