@@ -496,15 +496,12 @@ def publish_git(
     """A branch of the repository that holds the content (git.py)."""
     try:
         target = git.parse(text, Path(settings["PATH"]).resolve().parent)
-        if rollback:
-            raise TargetError(
-                _(
-                    "publish: to go back on %(target)s, revert its last commit "
-                    "(git revert on the branch) and push it",
-                    target=target,
-                )
-            )
         remote = settings.get("PUBLISH_GIT_REMOTE", "origin")
+        if rollback:
+            current, previous = git.rollback(target, remote)
+            return Report(
+                target, "rollback", release=previous[:12], previous=current[:12]
+            )
         keep = asset_window(settings)
         sent, deleted = built_and_sent(
             settings,
