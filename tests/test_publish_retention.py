@@ -5,8 +5,10 @@ its stylesheet) and publish times chosen by the test."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from loopback import start_nginx, start_sshd, stop
+from pagefind_bin import get_executable
 from support import ROOT
 
 from scripts.publish import releases, retention
@@ -441,3 +444,71 @@ def test_a_count_raised_by_hand_does_not_let_the_live_stylesheet_go():
     assert old.publishes == old.live_publish() == 1
     held = retention.plan(old, {css}, set(), now, retention.keep_setting({}))
     assert held.carried == [css] and held.manifest.seen[css] == retention.Seen(now, 1)
+
+
+def test_an_old_asset_that_cannot_be_kept_stops_the_publish(tmp_path):
+    """The carry step fails for an index part of the live site (its folder
+    cannot be made, as on a full disk; here a file of the new site is in
+    the way): the publish stops before the switch, instead of going live
+    without the part while the manifest lists it as kept."""
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    keep = retention.Keep(publishes=1, days=0)
+    part = "pagefind/2026/index/hi_aaaaaaa.pf_index"
+    make_site(out, "css-a")
+    (out / part).parent.mkdir(parents=True)
+    (out / part).write_bytes(b"part")
+    first = releases.upload(str(out), target, START, [], keep)
+    releases.switch(target, first.release)
+    make_site(out, "css-b")
+    (out / "pagefind").mkdir()
+    (out / "pagefind/2026").write_text("not a folder")
+    with pytest.raises(TargetError, match="could not be kept") as stopped:
+        releases.upload(str(out), target, START + timedelta(hours=1), [], keep)
+    assert part in str(stopped.value)
+    assert releases.read_state(target).current == first.release
+
+
+def test_search_index_part_names_are_short_content_hashes(tmp_path):
+    """Why the search index's parts keep 5 minutes of cache, not a year:
+    Pagefind names each part by its content (two builds of the same pages
+    give the same names and bytes), but by the first 7 hex digits of the
+    content's SHA-1 only, lengthened within one build on a clash. A clash
+    settled one way in one build and the other way in the next (Pagefind's
+    own source notes it), or a new part whose 7 digits match an old part
+    kept for the window, puts other content under a name a phone or CDN
+    already holds: with `immutable` for a year, a search would show another
+    note. Should Pagefind ever name parts by the whole hash, this fails and
+    the parts can be cached for a year like the stylesheet."""
+    site = tmp_path / "site"
+    for i in range(3):
+        page = site / f"n{i}/index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            f'<html lang="hi"><body><main data-pagefind-body><h1>खबर {i}</h1>'
+            f"<p>थाने में बैठक {i}</p></main></body></html>",
+            encoding="utf-8",
+        )
+
+    def build() -> dict[str, bytes]:
+        shutil.rmtree(site / "pagefind", ignore_errors=True)
+        subprocess.run(
+            [get_executable(), "--site", str(site), "--quiet"],
+            check=True,
+            capture_output=True,
+        )
+        return {
+            p.relative_to(site).as_posix(): p.read_bytes()
+            for p in (site / "pagefind").rglob("*.pf_*")
+        }
+
+    first, second = build(), build()
+    assert first == second and len(first) >= 5
+    for name, data in first.items():
+        content = gzip.decompress(data).removeprefix(b"pagefind_dcd")
+        digest = "".join(f"{b:x}" for b in hashlib.sha1(content).digest())
+        short = re.search(r"hi_([0-9a-f]+)\.pf_", name)[1]
+        assert digest.startswith(short), name
+        if name.endswith((".pf_fragment", ".pf_index")):
+            assert len(short) == 7, name
+        assert retention.is_asset(name)

@@ -231,12 +231,12 @@ def upload(
     target.run(f"rm -rf {q(root + '/' + RELEASES)}/*{PARTIAL} && mkdir -p {q(partial)}")
     previous = f"{root}/{RELEASES}/{state.current}" if state.current else None
     done = rsync(output, target, partial, previous, False, extra)
-    sent, _ = changes(done.stdout)
+    sent, _gone = changes(done.stdout)
     deleted: list[str] = []
     if previous:
         # what the new release leaves out of the live one
         probe = rsync(output, target, previous, None, True, extra)
-        _, deleted = changes(probe.stdout)
+        _sent, deleted = changes(probe.stdout)
     held = retention_plan(output, state, assets, now, keep)
     kept = carry(
         target,
@@ -244,6 +244,20 @@ def upload(
         partial,
         retention.with_copies(held.carried),
     )
+    lost = sorted(set(held.carried) - kept)
+    if lost:
+        # each comes from the live release: one not linked is a failed
+        # mkdir or ln (a full disk), and would go live missing
+        raise TargetError(
+            _(
+                "publish: %(count)s old stylesheets, scripts or search index "
+                "parts could not be kept in the new release at %(target)s, "
+                "such as %(path)s (is its disk full?)",
+                count=len(lost),
+                target=target,
+                path=lost[0],
+            )
+        )
     deleted = [d for d in deleted if d not in kept]
     # before the switch: every asset that goes live is in the manifest (which
     # names the live publish as before), and the one switch() renames over it
