@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from support import ROOT, read_html
@@ -81,3 +84,31 @@ def test_drafts_are_previewed_in_development_but_never_published(tmp_path, monke
     assert (production / "index.html").is_file()
     assert not (production / "drafts").exists()
     assert not any("ek-draft" in str(p) for p in production.rglob("*"))
+
+
+def test_invoke_publish_hands_on_its_options(tmp_path):
+    """`invoke publish --to … --dry-run --rollback` reaches the publish with
+    each option (refused before any build, in Hindi), and `--rollback` of a
+    folder where nothing is published says so."""
+    www = tmp_path / "www"
+
+    def invoke_publish(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "invoke", "publish", "--to", str(www), *args],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "BULLETIN_SITEURL": "https://news.example.org",
+                "BULLETIN_LANG": "hi",
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    done = invoke_publish("--dry-run", "--rollback")
+    assert done.returncode == 1 and "--rollback" in done.stderr
+    assert "--dry-run" in done.stderr and not www.exists()
+    done = invoke_publish("--rollback")
+    assert done.returncode == 1, done.stderr
+    assert f"{www} पर" in done.stderr and not (www / "current").exists()
