@@ -837,15 +837,23 @@ def test_addresses_of_a_killed_publish_are_settled_by_the_next(tmp_path, monkeyp
     content = new_content(tmp_path, NOTES)
     root = tmp_path / "www"
     ledger_path = content / "registry/published-urls.tsv"
-    publish_to(content, str(root))
-    # killed after its switch (the history has a switch after its build):
-    # its addresses went live and are recorded
+    first = publish_to(content, str(root))
+    # killed after its switch to the release it uploaded: its addresses went
+    # live and are recorded, though its build time is after the switch's (a
+    # clock stepped back between the two)
     switched = read_state(parse_target(str(root))).history[-1].time
     before = "2026-10-01T00:00:00+05:30"
-    assert before < switched
-    row = (before, "2026/10/purana-pata/", "notes/2026/10/n1.md", "2026-10-01")
+    assert before < switched < "2099"
+    row = (
+        "2099-01-01T00:00:00+05:30",
+        "2026/10/purana-pata/",
+        "notes/2026/10/n1.md",
+        "2026-10-01",
+    )
     ledger.write_pending(ledger_path, str(root), [row])
+    ledger.note_release(ledger_path, str(root), first.release)
     publish_to(content, str(root))
+    assert not ledger.release_path(ledger_path, str(root)).exists()
     assert "\t2026/10/purana-pata/\t" in ledger_text(content)
     page = (live(root) / "2026/10/purana-pata/index.html").read_text()
     assert "https://news.example.org/2026/10/khabar-1/" in page

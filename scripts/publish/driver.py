@@ -275,6 +275,7 @@ def upload_and_switch(
             upload = releases.upload(
                 output, target, datetime.now(UTC), rsync_extra(), assets
             )
+        ledger.note_release(ledger_path, str(target), upload.release)
         releases.switch(target, upload.release)
     except BaseException as e:
         # only a release that `current` points to went live
@@ -363,9 +364,11 @@ def settle_leftover(settings: dict, target: object) -> Path:
     was killed (each target has its own pending file; another target's is
     left for its next publish).
 
-    A folder or server whose history shows a switch after that build went
-    live (or may have: the history line is written just before the switch);
-    without a switch since, nothing of it went live. A bucket or a branch
+    A folder or server: it went live if the target's history shows a switch
+    to the release it uploaded (noted beside the pending file before its
+    switch: ledger.note_release; the history line is written just before
+    the switch, so "may have"); with no release noted, its upload never
+    finished, and a switch since its build time decides. A bucket or a branch
     cannot tell, so the addresses are recorded (a shared link is never given
     up on a guess: an upload to a bucket may have put some pages online).
     """
@@ -390,7 +393,14 @@ def settle_leftover(settings: dict, target: object) -> Path:
     built = min((row[0] for row in rows), default="")
     if isinstance(target, Target):
         history = releases.read_state(target).history
-        live = any(s.action == "publish" and s.time >= built for s in history)
+        release = ledger.pending_release(path, str(target))
+        live = (
+            any(s.after == release for s in history)
+            if release
+            # killed before its upload was done (or left by an older
+            # version): a switch since its build
+            else any(s.action == "publish" and s.time >= built for s in history)
+        )
     else:
         live = True
     logger.warning(
