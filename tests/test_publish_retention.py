@@ -359,7 +359,7 @@ def test_a_publish_killed_before_its_switch_over_ssh_lets_go_of_nothing_live(
     """A window of one publish and no days, over SSH. Publish A; publish B
     is SIGKILLed once its release and manifest are at the server, before its
     switch; publish C: the stylesheet A's live pages link is served through
-    nginx while C uploads and after C went live; D lets it go."""
+    nginx while C uploads and after C went live."""
     sshd, nginx, root = server
     monkeypatch.setenv("BULLETIN_SSH_OPTIONS", sshd.options)
     to, out = sshd.target(root), tmp_path / "out"
@@ -404,9 +404,7 @@ def test_a_publish_killed_before_its_switch_over_ssh_lets_go_of_nothing_live(
     assert {a, c} <= live_stylesheets(root)
     assert served(nginx, a) == (200, b"css-a")
     assert served(nginx, c) == (200, b"css-c")
-    d = publish(root, out, "css-d", keep, START + timedelta(hours=3), to)
-    assert live_stylesheets(root) == {c, d}
-    assert served(nginx, a)[0] == 404
+    # (that it goes with the window after one more publish: the folder test)
 
 
 def served(nginx, name: str) -> tuple[int, bytes]:
