@@ -120,8 +120,8 @@ def commit_of(repo: Path, ref: str) -> str | None:
 
 
 def base_commit(target: GitTarget, remote: str) -> str | None:
-    """The commit the new one follows: the remote's branch as last fetched
-    or pushed (as ghp-import did), else the local one; None for a new branch.
+    """The commit the new one follows: the remote's branch (fetched by the
+    publish first: fetch), else the local one; None for a new branch.
     """
     return commit_of(
         target.repo, f"refs/remotes/{remote}/{target.branch}"
