@@ -13,6 +13,7 @@ from support import ROOT, read_html
 
 from plugins.core.errors import BuildFailed
 from scripts.build import build
+from scripts.publish import PublishError, publish
 
 pytestmark = pytest.mark.build
 
@@ -86,11 +87,17 @@ def test_drafts_are_previewed_in_development_but_never_published(tmp_path, monke
     assert not any("ek-draft" in str(p) for p in production.rglob("*"))
 
 
-def test_invoke_publish_hands_on_its_options(tmp_path):
+def test_invoke_publish_hands_on_its_options(tmp_path, monkeypatch):
     """`invoke publish --to … --dry-run --rollback` reaches the publish with
     each option (refused before any build, in Hindi), and `--rollback` of a
-    folder where nothing is published says so."""
-    www = tmp_path / "www"
+    folder where nothing is published says so; without --to, the target is
+    PUBLISH_TARGET ($BULLETIN_PUBLISH_TARGET)."""
+    www, default = tmp_path / "www", tmp_path / "default"
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_PUBLISH_TARGET", str(default))
+    with pytest.raises(PublishError, match="nothing is published") as stopped:
+        publish(PUBLISH, rollback=True)
+    assert str(default) in str(stopped.value)
 
     def invoke_publish(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
