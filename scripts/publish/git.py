@@ -470,9 +470,15 @@ def site_of(repo: Path, commit: str) -> str:
     """The commit whose site `commit` holds: itself, or for a rollback the
     one its trailer names.
     """
-    text = git(repo, "log", "-1", "--format=%B", commit)
-    found = re.search(rf"^{ROLLBACK}: ([0-9a-f]{{40}})$", text, re.MULTILINE)
-    return found[1] if found else commit
+    return restored(git(repo, "log", "-1", "--format=%B", commit)) or commit
+
+
+def restored(message: str) -> str | None:
+    """The commit a rollback's message names (its trailer), None for a
+    publish.
+    """
+    found = re.search(rf"^{ROLLBACK}: ([0-9a-f]{{40}})$", message, re.MULTILINE)
+    return found[1] if found else None
 
 
 def site_before(repo: Path, tip: str) -> str | None:
@@ -489,8 +495,8 @@ def site_before(repo: Path, tip: str) -> str | None:
         if len(fields) != 3:
             continue
         commit, parents, body = fields
-        found = re.search(rf"^{ROLLBACK}: ([0-9a-f]{{40}})$", body, re.MULTILINE)
-        site[commit] = found[1] if found else commit
+        found = restored(body)
+        site[commit] = found or commit
         parent = parents.split()[0] if parents.split() else None
         switches.append(
             releases.Switch(
