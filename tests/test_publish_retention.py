@@ -510,3 +510,20 @@ def test_search_index_part_names_are_short_content_hashes(tmp_path):
         if name.endswith((".pf_fragment", ".pf_index")):
             assert len(short) == 7, name
         assert retention.is_asset(name)
+
+
+def test_a_manifest_from_another_target_does_not_let_the_live_stylesheet_go(
+    tmp_path,
+):
+    """A whole manifest with lines for other stylesheets only (copied from
+    another target or a backup): the stylesheet the live pages link still
+    counts as linked now, with the default window."""
+    root, out = tmp_path / "site", tmp_path / "out"
+    keep = retention.keep_setting({})
+    a = publish(root, out, "css-a", keep, START)
+    other = "theme/css/site.0123456789.css"
+    (root / retention.MANIFEST).write_text(
+        f"# publishes\t50\n# live\t50\n{other}\t{START.isoformat()}\t50\n# end\n"
+    )
+    b = publish(root, out, "css-b", keep, START + timedelta(days=60))
+    assert live_stylesheets(root) == {a, b}

@@ -237,7 +237,7 @@ def upload(
         # what the new release leaves out of the live one
         probe = rsync(output, target, previous, None, True, extra)
         _sent, deleted = changes(probe.stdout)
-    held = retention_plan(output, state, assets, now, keep)
+    held = retention_plan(target, output, state, assets, now, keep)
     kept = carry(
         target,
         release_dirs(target, state),
@@ -324,18 +324,25 @@ def built_assets(output: str, folders: tuple[str, ...]) -> set[str]:
 
 
 def retention_plan(
+    target: Target,
     output: str,
     state: State,
     assets: Assets,
     now: datetime,
     keep: retention.Keep,
 ) -> retention.Plan:
+    """The retention plan of a publish; the stylesheet and script the live
+    release's pages link count as linked now, whatever the manifest says
+    (one copied from another target, or edited by hand).
+    """
+    live = f"{target.path}/{RELEASES}/{state.current}" if state.current else None
     return retention.plan(
         assets.manifest,
         assets.live(state),
         built_assets(output, keep.folders),
         now,
         keep,
+        linked_assets(target, live) if live else set(),
     )
 
 
@@ -433,7 +440,7 @@ def preview(
     live = f"{target.path}/{RELEASES}/{state.current}"
     sent, deleted = changes(rsync(output, target, live, None, True, []).stdout)
     assets = read_assets(target, state, keep.folders, [state.current])
-    held = retention_plan(output, state, assets, now, keep)
+    held = retention_plan(target, output, state, assets, now, keep)
     kept = set(retention.with_copies(held.carried))
     return sent, [d for d in deleted if d not in kept]
 

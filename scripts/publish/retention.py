@@ -273,23 +273,30 @@ def plan(
     built: Iterable[str],
     now: datetime,
     keep: Keep,
+    linked: Iterable[str] = (),
 ) -> Plan:
     """Which old assets at the target this publish keeps.
 
     `present`: the fingerprinted assets of the live site (for releases, the
     live release's: an asset an older release still holds was let go and
-    stays gone); `built`: those of the new build. An old asset is kept
+    stays gone); `built`: those of the new build; `linked`: those the live
+    site's pages are known to link (linked now, whatever `old` says). An old
+    asset is kept
     while it was linked by one of the last `keep.publishes` publishes or
     within the last `keep.days` days; only publishes that went live count
     (Manifest.next_publish). The manifest to write names the same publish
     live as `old` did: went_live() once this one is.
     """
     count = old.next_publish()
-    built = set(built)
+    built, linked = set(built), set(linked)
     seen = {path: Seen(now, count) for path in built}
     carried, dropped = [], []
     for path in sorted(set(present) - built):
-        s = last_linked(old, path, now)
+        s = (
+            Seen(now, old.live_publish())
+            if path in linked
+            else last_linked(old, path, now)
+        )
         if s is None:
             dropped.append(path)
             continue
