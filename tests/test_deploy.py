@@ -26,7 +26,7 @@ from support import ROOT, new_content, note_text, search_script_path, session_pr
 from plugins.core.errors import BuildFailed
 from plugins.links import ledger
 from scripts.build import build
-from scripts.publish import PublishError, publish
+from scripts.publish import PublishError, publish, releases, retention
 from scripts.publish.releases import Switch, live_stack, parse_history, read_state
 from scripts.publish.targets import TargetError, parse_target
 
@@ -837,15 +837,23 @@ def test_addresses_of_a_killed_publish_are_settled_by_the_next(tmp_path, monkeyp
     content = new_content(tmp_path, NOTES)
     root = tmp_path / "www"
     ledger_path = content / "registry/published-urls.tsv"
-    publish_to(content, str(root))
-    # killed after its switch (the history has a switch after its build):
-    # its addresses went live and are recorded
+    first = publish_to(content, str(root))
+    # killed after its switch to the release it uploaded: its addresses went
+    # live and are recorded, though its build time is after the switch's (a
+    # clock stepped back between the two)
     switched = read_state(parse_target(str(root))).history[-1].time
     before = "2026-10-01T00:00:00+05:30"
-    assert before < switched
-    row = (before, "2026/10/purana-pata/", "notes/2026/10/n1.md", "2026-10-01")
+    assert before < switched < "2099"
+    row = (
+        "2099-01-01T00:00:00+05:30",
+        "2026/10/purana-pata/",
+        "notes/2026/10/n1.md",
+        "2026-10-01",
+    )
     ledger.write_pending(ledger_path, str(root), [row])
+    ledger.note_release(ledger_path, str(root), first.release)
     publish_to(content, str(root))
+    assert not ledger.release_path(ledger_path, str(root)).exists()
     assert "\t2026/10/purana-pata/\t" in ledger_text(content)
     page = (live(root) / "2026/10/purana-pata/index.html").read_text()
     assert "https://news.example.org/2026/10/khabar-1/" in page
@@ -875,19 +883,51 @@ def test_a_failed_after_command_says_the_new_release_is_live(tmp_path, monkeypat
     monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     content = new_content(tmp_path, NOTES)
     root = tmp_path / "www"
-    first = publish_to(content, str(root))
+    manifest = root / retention.MANIFEST
+    written = releases.write_manifests
+
+    def then_blocked(*args):
+        # the manifests are written; then a folder takes the manifest's
+        # place, so the step after the switch (the rename of the one naming
+        # the new publish live over it) fails
+        written(*args)
+        manifest.unlink()
+        (manifest / "x").mkdir(parents=True)
+
+    # a step after the switch fails: the desk is told the new release is
+    # live, never "unchanged", PUBLISH_AFTER (the reload) runs all the same,
+    # and the addresses that went live are recorded
+    reloaded = tmp_path / "reloaded"
+    monkeypatch.setattr(releases, "write_manifests", then_blocked)
+    with pytest.raises(PublishError) as stopped:
+        publish(
+            PUBLISH,
+            str(root),
+            overrides=overrides(tmp_path, PUBLISH_AFTER=f"touch {reloaded}"),
+        )
+    monkeypatch.setattr(releases, "write_manifests", written)
+    first = live(root).name
+    message = stopped.value.stopped()
+    assert f"{first} is live at {root}" in message and "unchanged" not in message
+    assert reloaded.is_file()
+    assert "\t2026/10/khabar-1/\t" in ledger_text(content)
+    shutil.rmtree(manifest)
     failing = overrides(tmp_path, PUBLISH_AFTER="echo no reload >&2; exit 3")
     with pytest.raises(PublishError) as stopped:
         publish(PUBLISH, str(root), overrides=failing)
     message = stopped.value.stopped()
     second = live(root).name
-    assert second != first.release
+    assert second != first
     assert f"{second} is live at {root}" in message and "no reload" in message
     assert "unchanged" not in message and "exit 3" in message
+    # a rollback whose step after the switch fails: the same
+    monkeypatch.setattr(releases, "write_manifests", then_blocked)
     with pytest.raises(PublishError) as stopped:
         publish(PUBLISH, str(root), rollback=True, overrides=failing)
-    assert live(root).name == first.release
-    assert f"{first.release} is live at {root}" in stopped.value.stopped()
+    assert live(root).name == first
+    message = stopped.value.stopped()
+    assert f"{first} is live at {root}" in message and "no reload" in message
+    assert "unchanged" not in message
 
 
 def test_targets_that_reach_a_tool_as_an_option_are_refused_before_building():

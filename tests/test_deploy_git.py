@@ -20,6 +20,9 @@ import pytest
 from support import ROOT, new_content, note_text
 
 from scripts.publish import PublishError, publish, retention
+from scripts.publish import git as git_target
+from scripts.publish.git import GitTarget
+from scripts.publish.targets import TargetError
 
 PUBLISH = str(ROOT / "publishconf.py")
 NOTES = {
@@ -115,7 +118,7 @@ def test_a_failed_build_leaves_the_branch(repo):
     with pytest.raises(PublishError, match="district"):
         publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
     assert git(origin, "rev-parse", "gh-pages") == before
-    with pytest.raises(PublishError, match="git revert"):
+    with pytest.raises(PublishError, match="none to go back to"):
         publish(PUBLISH, "git:gh-pages", rollback=True, overrides=overrides(work))
 
 
@@ -316,3 +319,172 @@ def test_a_commit_of_part_of_the_site_never_reaches_the_branch(
     assert git(work, "rev-parse", "gh-pages") == before
     assert git(origin, "rev-parse", "gh-pages") == before
     assert git(work, "for-each-ref", "refs/heads/bulletin-publish/") == ""
+
+
+# Small sites committed with git.publish and git.rollback directly (no
+# build): a home page and a note page linking a stylesheet named by its
+# content.
+
+
+def small_site(out: Path, css: str) -> str:
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "theme/css").mkdir(parents=True)
+    name = f"theme/css/site.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
+    (out / name).write_text(css)
+    for page in ("index.html", "2026/10/khabar-1/index.html"):
+        (out / page).parent.mkdir(parents=True, exist_ok=True)
+        (out / page).write_text(f'<link rel="stylesheet" href="/{name}">{css}')
+    return name
+
+
+@pytest.fixture
+def bare(tmp_path, monkeypatch):
+    """A repository and its bare origin, for small sites."""
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    git(tmp_path, "init", "-q", "--bare", str(origin))
+    git(tmp_path, "init", "-q", "-b", "main", str(work))
+    git(work, "remote", "add", "origin", str(origin))
+    return GitTarget("gh-pages", work), origin, tmp_path / "out"
+
+
+def send(target: GitTarget, out: Path, css: str) -> str:
+    name = small_site(out, css)
+    git_target.publish(out, target, "origin", retention.Keep(1, 0))
+    return name
+
+
+def on_branch(repo: Path) -> set[str]:
+    return set(git(repo, "ls-tree", "-r", "--name-only", "gh-pages").split())
+
+
+def tips(target: GitTarget, origin: Path) -> tuple[str, str]:
+    return git(target.repo, "rev-parse", "gh-pages"), git(
+        origin, "rev-parse", "gh-pages"
+    )
+
+
+def git_stopping_at_push(folder: Path, action: str) -> str:
+    """A folder with a `git` that is the real one, except that `git push`
+    runs `action` (Python, with `real` the real git) instead."""
+    real = shutil.which("git")
+    folder.mkdir()
+    wrapper = folder / "git"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, signal, subprocess, sys, time\n"
+        f"real = {real!r}\n"
+        "if 'push' not in sys.argv[1:]:\n"
+        "    os.execv(real, [real, *sys.argv[1:]])\n"
+        f"{action}\n"
+    )
+    wrapper.chmod(0o755)
+    return f"{folder}{os.pathsep}{os.environ['PATH']}"
+
+
+def test_a_rollback_on_a_branch_keeps_the_stylesheet_of_the_pages_it_replaces(bare):
+    """Publish A and B; roll back: the branch holds A's pages and still B's
+    stylesheet (pages fetched from B link it); the rollback counts as a
+    publish, so with a window of one publish the next publish C keeps A's
+    and lets B's go. A second rollback goes to the site live before A's."""
+    target, origin, out = bare
+    a = send(target, out, "css-a")
+    b = send(target, out, "css-b")
+    came_from, went_to = git_target.rollback(target, "origin")
+    tree = on_branch(origin)
+    assert {a, b} <= tree
+    assert "css-a" in git(origin, "show", "gh-pages:index.html")
+    assert went_to == git(origin, "rev-parse", "gh-pages~2").strip()
+    assert came_from == git(origin, "rev-parse", "gh-pages~1").strip()
+    assert tips(target, origin)[0] == tips(target, origin)[1]
+    manifest = retention.parse(git(origin, "show", "gh-pages:published-assets.tsv"))
+    assert manifest.live_publish() == manifest.publishes == 3
+    c = send(target, out, "css-c")
+    assert {a, c} <= on_branch(origin) and b not in on_branch(origin)
+    # back from C to A's site (live before C), then there is none before A
+    git_target.rollback(target, "origin")
+    assert "css-a" in git(origin, "show", "gh-pages:index.html")
+    assert c in on_branch(origin)
+    with pytest.raises(TargetError, match="none to go back to"):
+        git_target.rollback(target, "origin")
+
+
+def test_a_refused_push_leaves_both_branches_and_the_next_publish_completes(bare):
+    target, origin, out = bare
+    send(target, out, "css-a")
+    before = tips(target, origin)
+    hook = origin / "hooks/pre-receive"
+    hook.write_text("#!/bin/sh\necho 'refused for now' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    with pytest.raises(TargetError, match="git push") as refused:
+        send(target, out, "css-b")
+    assert "refused for now" in str(refused.value)
+    assert "hint:" not in str(refused.value) and "git pull" not in str(refused.value)
+    assert tips(target, origin) == before
+    hook.unlink()
+    send(target, out, "css-c")
+    local, there = tips(target, origin)
+    assert local == there != before[0]
+    assert git(origin, "rev-parse", "gh-pages~1") == before[1]
+
+
+def test_a_publish_killed_between_the_branch_move_and_the_push(bare, tmp_path):
+    """SIGKILL once the branch moved here, before the push: the origin is
+    as it was; the next publish commits on the origin's commit and pushes
+    (not forced): here and there the same, nothing lost."""
+    target, origin, out = bare
+    send(target, out, "css-a")
+    before = tips(target, origin)[1]
+    small_site(out, "css-b")
+    script = (
+        "import sys\nfrom pathlib import Path\n"
+        "from scripts.publish import git, retention\n"
+        "git.publish(Path(sys.argv[1]), git.GitTarget('gh-pages', Path(sys.argv[2])),"
+        " 'origin', retention.Keep(1, 0))\n"
+    )
+    path = git_stopping_at_push(
+        tmp_path / "bin", "os.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(30)"
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", script, str(out), str(target.repo)],
+        cwd=ROOT,
+        env={**os.environ, "PATH": path},
+        capture_output=True,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    local, there = tips(target, origin)
+    assert there == before and local != before  # moved here only
+    c = send(target, out, "css-c")
+    local, there = tips(target, origin)
+    assert local == there and git(origin, "rev-parse", "gh-pages~1") == before
+    assert c in on_branch(origin)
+    assert git(target.repo, "for-each-ref", "refs/heads/bulletin-publish/") == ""
+
+
+def test_a_push_whose_answer_was_lost(bare, tmp_path, monkeypatch):
+    """The origin took a push but the answer never came: (1) the push
+    reports failure: the publish asks the origin, finds its commit there,
+    and went live; (2) the tracking ref still names the commit before (a
+    publish killed while the answer was on its way): the next publish
+    fetches first and commits on the origin's commit."""
+    target, origin, out = bare
+    send(target, out, "css-a")
+    path = git_stopping_at_push(
+        tmp_path / "bin",
+        "subprocess.run([real, *sys.argv[1:]])\n"
+        "print('connection lost', file=sys.stderr)\nsys.exit(128)",
+    )
+    monkeypatch.setenv("PATH", path)
+    send(target, out, "css-b")
+    monkeypatch.undo()
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    local, there = tips(target, origin)
+    assert local == there
+    assert git(target.repo, "rev-parse", "origin/gh-pages") == there
+    # the tracking ref falls behind the origin
+    git(target.repo, "update-ref", "refs/remotes/origin/gh-pages", "gh-pages~1")
+    send(target, out, "css-c")
+    now_local, now_there = tips(target, origin)
+    assert now_local == now_there and git(origin, "rev-parse", "gh-pages~1") == there

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from support import ROOT, read_html
 
 from plugins.core.errors import BuildFailed
 from scripts.build import build
+from scripts.publish import PublishError, publish
 
 pytestmark = pytest.mark.build
 
@@ -81,3 +85,37 @@ def test_drafts_are_previewed_in_development_but_never_published(tmp_path, monke
     assert (production / "index.html").is_file()
     assert not (production / "drafts").exists()
     assert not any("ek-draft" in str(p) for p in production.rglob("*"))
+
+
+def test_invoke_publish_hands_on_its_options(tmp_path, monkeypatch):
+    """`invoke publish --to … --dry-run --rollback` reaches the publish with
+    each option (refused before any build, in Hindi), and `--rollback` of a
+    folder where nothing is published says so; without --to, the target is
+    PUBLISH_TARGET ($BULLETIN_PUBLISH_TARGET)."""
+    www, default = tmp_path / "www", tmp_path / "default"
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    monkeypatch.setenv("BULLETIN_PUBLISH_TARGET", str(default))
+    with pytest.raises(PublishError, match="nothing is published") as stopped:
+        publish(PUBLISH, rollback=True)
+    assert str(default) in str(stopped.value)
+
+    def invoke_publish(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "invoke", "publish", "--to", str(www), *args],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "BULLETIN_SITEURL": "https://news.example.org",
+                "BULLETIN_LANG": "hi",
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    done = invoke_publish("--dry-run", "--rollback")
+    assert done.returncode == 1 and "--rollback" in done.stderr
+    assert "--dry-run" in done.stderr and not www.exists()
+    done = invoke_publish("--rollback")
+    assert done.returncode == 1, done.stderr
+    assert f"{www} पर" in done.stderr and not (www / "current").exists()

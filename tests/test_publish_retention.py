@@ -5,13 +5,21 @@ its stylesheet) and publish times chosen by the test."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
+import re
 import shutil
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from loopback import start_nginx, start_sshd, stop
+from pagefind_bin import get_executable
+from support import ROOT
 
 from scripts.publish import releases, retention
 from scripts.publish.targets import TargetError, parse_target
@@ -30,8 +38,15 @@ def make_site(out: Path, css: str) -> str:
     return name
 
 
-def publish(root: Path, out: Path, css: str, keep: retention.Keep, now: datetime):
-    target = parse_target(str(root))
+def publish(
+    root: Path,
+    out: Path,
+    css: str,
+    keep: retention.Keep,
+    now: datetime,
+    to: str = "",
+):
+    target = parse_target(to or str(root))
     name = make_site(out, css)
     done = releases.upload(str(out), target, now, [], keep)
     releases.switch(target, done.release)
@@ -226,9 +241,10 @@ def test_a_publish_that_never_went_live_lets_go_of_nothing_live(tmp_path):
     c = publish(root, out, "css-c", keep, START + timedelta(hours=2))
     assert {a, c} <= live_stylesheets(root)
     # B's manifest named A's publish live; C's names C's once it switched
+    # (C took B's number: only publishes that went live count)
     assert retention.parse(pending).live_publish() == 1
     manifest = retention.parse((root / retention.MANIFEST).read_text())
-    assert manifest.live_publish() == manifest.publishes == 3
+    assert manifest.live_publish() == manifest.publishes == 2
     d = publish(root, out, "css-d", keep, START + timedelta(hours=3))
     assert live_stylesheets(root) == {c, d}
     assert b not in live_stylesheets(root)
@@ -248,9 +264,266 @@ def test_assets_of_the_live_publish_and_any_after_it_count_as_linked_now():
     held = retention.plan(old, {a, b}, set(), now, retention.Keep(1, 0))
     assert held.carried == [a, b] and held.dropped == []
     assert held.manifest.live_publish() == 6  # still not live
-    assert retention.went_live(held.manifest).live_publish() == 9
+    # attempts 7 and 8 never went live: this publish takes number 7 again
+    assert retention.went_live(held.manifest).live_publish() == 7
     # a manifest from before the live line: its last publish is the live one
     legacy = retention.parse(text.replace("# live\t6\n", ""))
     assert legacy.live_publish() == 8
     held = retention.plan(legacy, {a, b}, set(), now, retention.Keep(1, 0))
     assert held.carried == [b] and held.dropped == [a]
+
+
+def test_only_publishes_that_went_live_count_for_the_window(tmp_path):
+    """A window of two publishes and no days. A, then B (A's stylesheet is
+    now linked by no live page, only by pages cached before B); then two
+    attempts that upload and never go live (a server down, a job retrying);
+    then C: A's stylesheet is still served, as C is the second publish
+    since the live pages stopped linking it; D lets it go."""
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    keep = retention.Keep(publishes=2, days=0)
+    a = publish(root, out, "css-a", keep, START)
+    b = publish(root, out, "css-b", keep, START + timedelta(hours=1))
+    for hour, css in ((2, "css-x"), (3, "css-y")):
+        make_site(out, css)
+        releases.upload(str(out), target, START + timedelta(hours=hour), [], keep)
+    assert live_stylesheets(root) == {a, b}
+    c = publish(root, out, "css-c", keep, START + timedelta(hours=4))
+    assert live_stylesheets(root) == {a, b, c}
+    d = publish(root, out, "css-d", keep, START + timedelta(hours=5))
+    assert live_stylesheets(root) == {b, c, d}
+
+
+def test_an_attempt_that_never_went_live_gives_its_number_back():
+    """The pure rule: a manifest whose last attempts never went live (`#
+    live` behind `# publishes`) numbers the next publish after the live one,
+    and counts an older asset's window in live publishes only."""
+    now = START + timedelta(days=100)
+    old_css, live_css = "theme/css/site.aaaaaaaaaa.css", "theme/css/site.bbbbbbbbbb.css"
+    text = (
+        f"# publishes\t9\n# live\t6\n{old_css}\t{START.isoformat()}\t5\n"
+        f"{live_css}\t{START.isoformat()}\t6\n# end\n"
+    )
+    keep = retention.Keep(publishes=2, days=0)
+    held = retention.plan(retention.parse(text), {old_css, live_css}, set(), now, keep)
+    # publish 7 (not 10): the old stylesheet was last linked by publish 5,
+    # two live publishes ago
+    assert held.manifest.publishes == 7
+    assert held.carried == [old_css, live_css] and held.dropped == []
+    # the live site's stylesheet: linked by the live publish until now
+    assert held.manifest.seen[live_css] == retention.Seen(now, 6)
+    # one more live publish and it goes
+    later = retention.plan(
+        retention.went_live(held.manifest), {old_css, live_css}, set(), now, keep
+    )
+    assert later.manifest.publishes == 8
+    assert later.dropped == [old_css] and later.carried == [live_css]
+    # a rollback is numbered the same way
+    back = retention.switched(retention.parse(text), {live_css}, {old_css}, now)
+    assert back.publishes == 7 and back.seen[old_css] == retention.Seen(now, 7)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Debian's sshd, and nginx serving a folder's `current` through the
+    shipped configuration (one of each for the module)."""
+    folder = tmp_path_factory.mktemp("server")
+    root = folder / "srv"
+    sshd = start_sshd(folder / "sshd")
+    nginx = start_nginx(folder / "nginx", root)
+    yield sshd, nginx, root
+    stop(nginx.process)
+    stop(sshd.process)
+
+
+# a publish in another process that uploads its release (writing the
+# manifest), says so, and waits before its switch
+UPLOAD_THEN_WAIT = """
+import sys, time
+from datetime import datetime
+from scripts.publish import releases, retention
+from scripts.publish.targets import parse_target
+target = parse_target(sys.argv[2])
+keep = retention.Keep(publishes=1, days=0)
+now = datetime.fromisoformat(sys.argv[3])
+done = releases.upload(sys.argv[1], target, now, [], keep)
+print(done.release, flush=True)
+time.sleep(600)
+releases.switch(target, done.release)
+"""
+
+
+def test_a_publish_killed_before_its_switch_over_ssh_lets_go_of_nothing_live(
+    server, tmp_path, monkeypatch
+):
+    """A window of one publish and no days, over SSH. Publish A; publish B
+    is SIGKILLed once its release and manifest are at the server, before its
+    switch; publish C: the stylesheet A's live pages link is served through
+    nginx while C uploads and after C went live."""
+    sshd, nginx, root = server
+    monkeypatch.setenv("BULLETIN_SSH_OPTIONS", sshd.options)
+    to, out = sshd.target(root), tmp_path / "out"
+    keep = retention.Keep(publishes=1, days=0)
+    a = publish(root, out, "css-a", keep, START, to)
+    b = make_site(out, "css-b")
+    killed = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            UPLOAD_THEN_WAIT,
+            str(out),
+            to,
+            (START + timedelta(hours=1)).isoformat(),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert killed.stdout is not None
+        uploaded = killed.stdout.readline().strip()
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.wait()
+    finally:
+        if killed.poll() is None:
+            os.killpg(killed.pid, signal.SIGKILL)
+    assert uploaded and (root / "releases" / uploaded / b).is_file()
+    assert releases.read_state(parse_target(to)).current != uploaded
+    assert live_stylesheets(root) == {a}
+    assert retention.parse((root / retention.MANIFEST).read_text()).live == 1
+    assert served(nginx, a) == (200, b"css-a")
+    # C uploads: A's pages are still the live ones, with their stylesheet
+    c = make_site(out, "css-c")
+    target = parse_target(to)
+    done = releases.upload(str(out), target, START + timedelta(hours=2), [], keep)
+    assert served(nginx, a) == (200, b"css-a")
+    releases.switch(target, done.release)
+    releases.prune(target, 5)
+    # C went live: pages fetched before still find A's stylesheet
+    assert {a, c} <= live_stylesheets(root)
+    assert served(nginx, a) == (200, b"css-a")
+    assert served(nginx, c) == (200, b"css-c")
+    # (that it goes with the window after one more publish: the folder test)
+
+
+def served(nginx, name: str) -> tuple[int, bytes]:
+    status, _headers, body = nginx.get(f"/{name}")
+    return status, body
+
+
+def test_nothing_after_the_switch_needs_room_on_the_disk(tmp_path):
+    """The manifest naming the new publish live is written before the
+    switch and renamed over the old one with it: once the upload is done,
+    the switch writes no file (a full disk, here a folder where a file must
+    be written, fails nothing after `current` moved)."""
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    keep = retention.Keep(publishes=1, days=0)
+    publish(root, out, "css-a", keep, START)
+    make_site(out, "css-b")
+    done = releases.upload(str(out), target, START + timedelta(hours=1), [], keep)
+    (root / f"{retention.MANIFEST}.new").mkdir()  # no file can be written there
+    releases.switch(target, done.release)
+    assert releases.read_state(target).current == done.release
+    manifest = retention.parse((root / retention.MANIFEST).read_text())
+    assert manifest.live_publish() == manifest.publishes == 2
+    assert not (root / releases.LIVE_MANIFEST).exists()
+
+
+def test_a_count_raised_by_hand_does_not_let_the_live_stylesheet_go():
+    """`# publishes` and `# live` raised by hand (a manifest copied from
+    another target, a typo) past every line's number: the live site's own
+    stylesheet, unchanged for 40 days, still counts as linked now."""
+    now = START + timedelta(days=40)
+    css = "theme/css/site.aaaaaaaaaa.css"
+    text = f"# publishes\t100\n# live\t100\n{css}\t{START.isoformat()}\t1\n# end\n"
+    old = retention.parse(text)
+    assert old.publishes == old.live_publish() == 1
+    held = retention.plan(old, {css}, set(), now, retention.keep_setting({}))
+    assert held.carried == [css] and held.manifest.seen[css] == retention.Seen(now, 1)
+
+
+def test_an_old_asset_that_cannot_be_kept_stops_the_publish(tmp_path):
+    """The carry step fails for an index part of the live site (its folder
+    cannot be made, as on a full disk; here a file of the new site is in
+    the way): the publish stops before the switch, instead of going live
+    without the part while the manifest lists it as kept."""
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    keep = retention.Keep(publishes=1, days=0)
+    part = "pagefind/2026/index/hi_aaaaaaa.pf_index"
+    make_site(out, "css-a")
+    (out / part).parent.mkdir(parents=True)
+    (out / part).write_bytes(b"part")
+    first = releases.upload(str(out), target, START, [], keep)
+    releases.switch(target, first.release)
+    make_site(out, "css-b")
+    (out / "pagefind").mkdir()
+    (out / "pagefind/2026").write_text("not a folder")
+    with pytest.raises(TargetError, match="could not be kept") as stopped:
+        releases.upload(str(out), target, START + timedelta(hours=1), [], keep)
+    assert part in str(stopped.value)
+    assert releases.read_state(target).current == first.release
+
+
+def test_search_index_part_names_are_short_content_hashes(tmp_path):
+    """Why the search index's parts keep 5 minutes of cache, not a year:
+    Pagefind names each part by its content (two builds of the same pages
+    give the same names and bytes), but by the first 7 hex digits of the
+    content's SHA-1 only, lengthened within one build on a clash. A clash
+    settled one way in one build and the other way in the next (Pagefind's
+    own source notes it), or a new part whose 7 digits match an old part
+    kept for the window, puts other content under a name a phone or CDN
+    already holds: with `immutable` for a year, a search would show another
+    note. Should Pagefind ever name parts by the whole hash, this fails and
+    the parts can be cached for a year like the stylesheet."""
+    site = tmp_path / "site"
+    for i in range(3):
+        page = site / f"n{i}/index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            f'<html lang="hi"><body><main data-pagefind-body><h1>खबर {i}</h1>'
+            f"<p>थाने में बैठक {i}</p></main></body></html>",
+            encoding="utf-8",
+        )
+
+    def build() -> dict[str, bytes]:
+        shutil.rmtree(site / "pagefind", ignore_errors=True)
+        subprocess.run(
+            [get_executable(), "--site", str(site), "--quiet"],
+            check=True,
+            capture_output=True,
+        )
+        return {
+            p.relative_to(site).as_posix(): p.read_bytes()
+            for p in (site / "pagefind").rglob("*.pf_*")
+        }
+
+    first, second = build(), build()
+    assert first == second and len(first) >= 5
+    for name, data in first.items():
+        content = gzip.decompress(data).removeprefix(b"pagefind_dcd")
+        digest = "".join(f"{b:x}" for b in hashlib.sha1(content).digest())
+        short = re.search(r"hi_([0-9a-f]+)\.pf_", name)[1]
+        assert digest.startswith(short), name
+        if name.endswith((".pf_fragment", ".pf_index")):
+            assert len(short) == 7, name
+        assert retention.is_asset(name)
+
+
+def test_a_manifest_from_another_target_does_not_let_the_live_stylesheet_go(
+    tmp_path,
+):
+    """A whole manifest with lines for other stylesheets only (copied from
+    another target or a backup): the stylesheet the live pages link still
+    counts as linked now, with the default window."""
+    root, out = tmp_path / "site", tmp_path / "out"
+    keep = retention.keep_setting({})
+    a = publish(root, out, "css-a", keep, START)
+    other = "theme/css/site.0123456789.css"
+    (root / retention.MANIFEST).write_text(
+        f"# publishes\t50\n# live\t50\n{other}\t{START.isoformat()}\t50\n# end\n"
+    )
+    b = publish(root, out, "css-b", keep, START + timedelta(days=60))
+    assert live_stylesheets(root) == {a, b}

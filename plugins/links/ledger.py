@@ -224,3 +224,28 @@ def confirm_pending(path: Path, target: str) -> int:
 def discard_pending(path: Path, target: str) -> None:
     """The publish did not go live: its addresses are not recorded."""
     pending_path(path, target).unlink(missing_ok=True)
+    release_path(path, target).unlink(missing_ok=True)
+
+
+def release_path(path: Path, target: str) -> Path:
+    """Beside the pending file: the release a publish to a folder or server
+    uploaded (published-urls.pending-<hash>.release.tsv).
+    """
+    pending = pending_path(path, target)
+    return pending.with_name(pending.name.removesuffix(".tsv") + ".release.tsv")
+
+
+def note_release(path: Path, target: str, release: str) -> None:
+    """The pending addresses go live with `release` if it is ever switched
+    to (the next publish asks the target's history, not a clock).
+    """
+    write_atomic(release_path(path, target), f"{release}\n".encode(), durable=True)
+
+
+def pending_release(path: Path, target: str) -> str | None:
+    """The release noted for the pending addresses, if any."""
+    try:
+        text = release_path(path, target).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return text or None

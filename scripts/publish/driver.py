@@ -220,26 +220,10 @@ def publish(
             return Report(target, "dry-run", sent=sent, deleted=deleted)
         with lock.held(target):
             if rollback:
-                current, previous = releases.rollback(target, assets.folders)
-                run_after(target, after, previous)
-                return Report(target, "rollback", release=previous, previous=current)
-            ledger_path = settle_leftover(settings, target)
-            overrides["LINKS"] = pending_links(settings, target)
-            upload = None
-            try:
-                with output_held(settings):
-                    result = build(settings_file, overrides)
-                    output = str(Path(result.output).resolve())
-                    upload = releases.upload(
-                        output, target, datetime.now(UTC), rsync_extra(), assets
-                    )
-                releases.switch(target, upload.release)
-            except BaseException:
-                # only a release that `current` points to went live
-                live = upload is not None and went_live(target, upload.release)
-                settle(ledger_path, target, live)
-                raise
-            settle(ledger_path, target, True)
+                return roll_back(target, assets, after)
+            upload = upload_and_switch(
+                settings, settings_file, overrides, target, assets, after
+            )
             removed = releases.prune(target, max(keep, 2))
             run_after(target, after, upload.release)
     except (BuildFailed, TargetError) as e:
@@ -254,6 +238,61 @@ def publish(
         deleted=upload.deleted,
         removed=removed,
     )
+
+
+def roll_back(target: Target, assets: retention.Keep, after: str) -> Report:
+    """--rollback at a folder or server (holding its lock)."""
+    was = releases.read_state(target).current
+    try:
+        current, previous = releases.rollback(target, assets.folders)
+    except TargetError as e:
+        now = live_release(target)
+        if now is not None and now != was:
+            raise live_after_failure(target, after, now, e) from e
+        raise
+    run_after(target, after, previous)
+    return Report(target, "rollback", release=previous, previous=current)
+
+
+def upload_and_switch(
+    settings: dict,
+    settings_file: str,
+    overrides: dict,
+    target: Target,
+    assets: retention.Keep,
+    after: str,
+) -> releases.Upload:
+    """Build, upload a new release and switch to it (holding the target's
+    lock); the note addresses it built are recorded once it is live.
+    """
+    ledger_path = settle_leftover(settings, target)
+    overrides["LINKS"] = pending_links(settings, target)
+    upload = None
+    try:
+        with output_held(settings):
+            result = build(settings_file, overrides)
+            output = str(Path(result.output).resolve())
+            upload = releases.upload(
+                output, target, datetime.now(UTC), rsync_extra(), assets
+            )
+        ledger.note_release(ledger_path, str(target), upload.release)
+        releases.switch(target, upload.release)
+    except BaseException as e:
+        # only a release that `current` points to went live
+        live = upload is not None and went_live(target, upload.release)
+        settle(ledger_path, target, live)
+        # a step after the switch failed, or the connection dropped: if the
+        # new release is live, say so, and run PUBLISH_AFTER (the web
+        # server's reload of its redirects)
+        if (
+            upload is not None
+            and isinstance(e, TargetError)
+            and live_release(target) == upload.release
+        ):
+            raise live_after_failure(target, after, upload.release, e) from e
+        raise
+    settle(ledger_path, target, True)
+    return upload
 
 
 def asset_window(settings: dict) -> retention.Keep:
@@ -281,6 +320,36 @@ def went_live(target: Target, release: str) -> bool:
         return True  # unknown: keep the addresses (never lose one)
 
 
+def live_release(target: Target) -> str | None:
+    """The release live at the target, None if it cannot be read."""
+    try:
+        return releases.read_state(target).current
+    except TargetError:
+        return None
+
+
+def live_after_failure(
+    target: Target, command: str, release: str, error: Exception
+) -> LiveChanged:
+    """A step after the switch failed: `release` is live. PUBLISH_AFTER
+    runs all the same (the web server reads the live release's redirects);
+    the message says what is live, never that nothing changed.
+    """
+    try:
+        run_after(target, command, release)
+    except LiveChanged as failed:
+        return LiveChanged(f"{failed}\n{error}")
+    return LiveChanged(
+        _(
+            "publish: %(release)s is live at %(target)s, but a step after the "
+            "switch failed:\n%(error)s\nThe next publish finishes what is left.",
+            release=release,
+            target=target,
+            error=error,
+        )
+    )
+
+
 def settle(ledger_path: Path, target: object, live: bool) -> None:
     """Record the pending addresses if the publish went live, else drop them."""
     if live:
@@ -295,9 +364,11 @@ def settle_leftover(settings: dict, target: object) -> Path:
     was killed (each target has its own pending file; another target's is
     left for its next publish).
 
-    A folder or server whose history shows a switch after that build went
-    live (or may have: the history line is written just before the switch);
-    without a switch since, nothing of it went live. A bucket or a branch
+    A folder or server: it went live if the target's history shows a switch
+    to the release it uploaded (noted beside the pending file before its
+    switch: ledger.note_release; the history line is written just before
+    the switch, so "may have"); with no release noted, its upload never
+    finished, and a switch since its build time decides. A bucket or a branch
     cannot tell, so the addresses are recorded (a shared link is never given
     up on a guess: an upload to a bucket may have put some pages online).
     """
@@ -322,7 +393,14 @@ def settle_leftover(settings: dict, target: object) -> Path:
     built = min((row[0] for row in rows), default="")
     if isinstance(target, Target):
         history = releases.read_state(target).history
-        live = any(s.action == "publish" and s.time >= built for s in history)
+        release = ledger.pending_release(path, str(target))
+        live = (
+            any(s.after == release for s in history)
+            if release
+            # killed before its upload was done (or left by an older
+            # version): a switch since its build
+            else any(s.action == "publish" and s.time >= built for s in history)
+        )
     else:
         live = True
     logger.warning(
@@ -428,15 +506,12 @@ def publish_git(
     """A branch of the repository that holds the content (git.py)."""
     try:
         target = git.parse(text, Path(settings["PATH"]).resolve().parent)
-        if rollback:
-            raise TargetError(
-                _(
-                    "publish: to go back on %(target)s, revert its last commit "
-                    "(git revert on the branch) and push it",
-                    target=target,
-                )
-            )
         remote = settings.get("PUBLISH_GIT_REMOTE", "origin")
+        if rollback:
+            current, previous = git.rollback(target, remote)
+            return Report(
+                target, "rollback", release=previous[:12], previous=current[:12]
+            )
         keep = asset_window(settings)
         sent, deleted = built_and_sent(
             settings,

@@ -22,13 +22,28 @@ fast-import it feeds) end with a killed publish (plugins/core/children.py):
 cut short, git may commit part of the site, but only on the private branch,
 which the next publish deletes. The push (not forced) moves the remote's
 branch in one step too.
+
+Each publish first fetches the remote's branch: it commits on the commit
+that is live there, even when the answer to an earlier push was lost or a
+publish was killed between moving the branch here and pushing it. A push
+that fails leaves the branch here as it was (unless the remote's branch is
+at the new commit already: the answer was lost, the publish went live).
+
+`--rollback` is a commit too, made the same way: the site that was live
+before the current one (the commits' first parents, a rollback's trailer
+naming the commit whose site it brings back), with the fingerprinted assets
+and search index parts of the site it replaces (pages fetched from it still
+find them) and a manifest counting the rollback as a publish.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 import sys
+import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,10 +54,12 @@ from pathlib import Path
 from plugins.core import children
 from plugins.core.messages import _
 
-from . import retention
+from . import releases, retention
 from .targets import TargetError, no_links
 
 NOJEKYLL = ".nojekyll"
+# the trailer of a rollback's commit: the commit whose site it brings back
+ROLLBACK = "Bulletin-Rollback-To"
 # a publish's own branch, refs/heads/bulletin-publish/<pid>, until BRANCH moves
 PRIVATE = "bulletin-publish"
 
@@ -103,8 +120,8 @@ def commit_of(repo: Path, ref: str) -> str | None:
 
 
 def base_commit(target: GitTarget, remote: str) -> str | None:
-    """The commit the new one follows: the remote's branch as last fetched
-    or pushed (as ghp-import did), else the local one; None for a new branch.
+    """The commit the new one follows: the remote's branch (fetched by the
+    publish first: fetch), else the local one; None for a new branch.
     """
     return commit_of(
         target.repo, f"refs/remotes/{remote}/{target.branch}"
@@ -225,15 +242,48 @@ def publish(
     """One commit of the whole site on the branch; pushed if `remote` exists."""
     now = datetime.now(UTC)
     drop_leftovers(target.repo)
+    pushed = has_remote(target.repo, remote)
+    if pushed:
+        fetch(target, remote)
     old = commit_of(target.repo, f"refs/heads/{target.branch}")
     base = base_commit(target, remote)
     with staged(output, target, base, now, keep) as site:
         sent, deleted = changes(site, target, base)
         new = commit(site, target, base, now)
     move_branch(target, old, new)
-    if has_remote(target.repo, remote):
-        push(target, remote)
+    if pushed:
+        push(target, remote, old, new)
     return sent, deleted
+
+
+def fetch(target: GitTarget, remote: str) -> None:
+    """Bring the remote's branch into its tracking ref (a new commit is made
+    on it): an earlier push whose answer was lost, or another publish, may
+    have moved it since this repository last heard. A remote without the
+    branch yet: nothing to fetch.
+    """
+    tip = remote_tip(target, remote)
+    tracking = f"refs/remotes/{remote}/{target.branch}"
+    if tip is None:
+        if commit_of(target.repo, tracking):
+            git(target.repo, "update-ref", "-d", tracking)
+        return
+    git(
+        target.repo,
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        remote,
+        f"+refs/heads/{target.branch}:{tracking}",
+    )
+
+
+def remote_tip(target: GitTarget, remote: str) -> str | None:
+    """The commit the remote's branch is on (None: no such branch)."""
+    out = git(
+        target.repo, "ls-remote", "--heads", remote, f"refs/heads/{target.branch}"
+    )
+    return out.split()[0] if out.strip() else None
 
 
 def private_branch() -> str:
@@ -261,7 +311,9 @@ def drop_leftovers(repo: Path) -> None:
             git(repo, "update-ref", "-d", ref)
 
 
-def commit(site: Path, target: GitTarget, base: str | None, now: datetime) -> str:
+def commit(
+    site: Path, target: GitTarget, base: str | None, now: datetime, message: str = ""
+) -> str:
     """Commit `site` with ghp-import on this publish's private branch,
     following `base`; return the commit once its tree is the site's, file
     for file.
@@ -279,7 +331,7 @@ def commit(site: Path, target: GitTarget, base: str | None, now: datetime) -> st
         "--branch",
         private,
         "--message",
-        f"Publish the bulletin, {when}",
+        message or f"Publish the bulletin, {when}",
         str(site),
     ]
     # ended with the publish: cut short, it commits on the private branch only
@@ -333,6 +385,163 @@ def move_branch(target: GitTarget, old: str | None, new: str) -> None:
     )
 
 
-def push(target: GitTarget, remote: str) -> None:
-    """Push BRANCH, not forced: the remote moves only forward, in one step."""
-    git(target.repo, "push", "--quiet", remote, f"refs/heads/{target.branch}")
+def push(target: GitTarget, remote: str, old: str | None, new: str) -> None:
+    """Push BRANCH, not forced: the remote moves only forward, in one step.
+
+    If the push fails, ask the remote: at `new` already (the answer was
+    lost), the publish went live. Otherwise the branch here goes back to
+    `old` (if still at `new`), so here and there stay as they were.
+    """
+    branch = f"refs/heads/{target.branch}"
+    done = children.run(
+        ["git", "push", "--quiet", remote, branch],
+        cwd=target.repo,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode == 0:
+        return
+    try:
+        there = remote_tip(target, remote)
+    except TargetError:
+        there = None  # unreachable: it did not take the push either
+    if there == new:
+        git(target.repo, "update-ref", f"refs/remotes/{remote}/{target.branch}", new)
+        return
+    if old:
+        git(target.repo, "update-ref", branch, old, new)
+    else:
+        git(target.repo, "update-ref", "-d", branch, new)
+    error = "\n".join(
+        line for line in done.stderr.splitlines() if not line.startswith("hint:")
+    )
+    raise TargetError(
+        _(
+            "publish: git push of %(branch)s to %(remote)s failed; the branch "
+            "is as it was, here and at %(remote)s. Publish again once "
+            "%(remote)s can be reached (the next publish starts from the "
+            "commit that is live there):\n%(error)s",
+            branch=target.branch,
+            remote=remote,
+            error=error.strip(),
+        )
+    )
+
+
+def rollback(target: GitTarget, remote: str) -> tuple[str, str]:
+    """Make the site live before the current one live again, as a new
+    commit (see the module docstring); return (from, to) as commit ids.
+    """
+    now = datetime.now(UTC)
+    drop_leftovers(target.repo)
+    pushed = has_remote(target.repo, remote)
+    if pushed:
+        fetch(target, remote)
+    old = commit_of(target.repo, f"refs/heads/{target.branch}")
+    base = base_commit(target, remote)
+    if base is None:
+        raise TargetError(
+            _("publish: nothing is published at %(target)s", target=target)
+        )
+    current = site_of(target.repo, base)
+    previous = site_before(target.repo, base)
+    if previous is None:
+        raise TargetError(
+            _(
+                "publish: %(release)s is the oldest release kept at %(target)s; "
+                "there is none to go back to",
+                release=current[:12],
+                target=target,
+            )
+        )
+    when = now.strftime("%Y-%m-%d %H:%M UTC")
+    message = (
+        f"Roll the bulletin back to {previous[:12]}, {when}\n\n{ROLLBACK}: {previous}"
+    )
+    with back_site(target, base, previous, now) as site:
+        new = commit(site, target, base, now, message)
+    move_branch(target, old, new)
+    if pushed:
+        push(target, remote, old, new)
+    return current, previous
+
+
+def site_of(repo: Path, commit: str) -> str:
+    """The commit whose site `commit` holds: itself, or for a rollback the
+    one its trailer names.
+    """
+    return restored(git(repo, "log", "-1", "--format=%B", commit)) or commit
+
+
+def restored(message: str) -> str | None:
+    """The commit a rollback's message names (its trailer), None for a
+    publish.
+    """
+    found = re.search(rf"^{ROLLBACK}: ([0-9a-f]{{40}})$", message, re.MULTILINE)
+    return found[1] if found else None
+
+
+def site_before(repo: Path, tip: str) -> str | None:
+    """The commit whose site was live before the one at `tip` (the same
+    rule as a folder's history: releases.live_stack, over the first
+    parents), None if there is none.
+    """
+    log = git(
+        repo, "log", "--first-parent", "--reverse", "--format=%H%x1f%P%x1f%B%x1e", tip
+    )
+    switches, site = [], {}
+    for entry in log.split("\x1e"):
+        fields = entry.strip("\n").split("\x1f")
+        if len(fields) != 3:
+            continue
+        commit, parents, body = fields
+        found = restored(body)
+        site[commit] = found or commit
+        parent = parents.split()[0] if parents.split() else None
+        switches.append(
+            releases.Switch(
+                "",
+                "rollback" if found else "publish",
+                site.get(parent or "", parent),
+                site[commit],
+            )
+        )
+    stack = releases.live_stack(switches, site.get(tip, tip))
+    return stack[-2] if len(stack) > 1 else None
+
+
+@contextmanager
+def back_site(
+    target: GitTarget, base: str, previous: str, now: datetime
+) -> Iterator[Path]:
+    """The site of `previous`, with the kept files of the site at `base`
+    it lacks and a manifest counting the rollback as a publish (the folder
+    target's rule: releases.rollback).
+    """
+    repo = target.repo
+    here, back = tree_files(repo, base), tree_files(repo, previous)
+    text = ""
+    if retention.MANIFEST in here:
+        text = git(repo, "cat-file", "blob", here[retention.MANIFEST])
+    leaving = retention.assets_in(here)
+    pages = [back[p] for p in ("index.html", "khoj/index.html") if p in back]
+    linked = "".join(git(repo, "cat-file", "blob", b) for b in pages)
+    arriving = retention.assets_in(re.findall(r"theme/[A-Za-z0-9/_.-]*", linked)) | {
+        a for a in retention.assets_in(back) if retention.kind(a) == "index"
+    }
+    manifest = retention.switched(retention.parse(text), leaving, arriving, now)
+    with tempfile.TemporaryDirectory(prefix="bulletin-rollback-") as tmp:
+        site = Path(tmp) / "site"
+        site.mkdir()
+        archive = git_bytes(repo, "archive", "--format=tar", previous)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(site, filter="data")
+        for path in retention.with_copies(leaving):
+            if path in here and path not in back:
+                dest = site / path
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(git_bytes(repo, "cat-file", "blob", here[path]))
+        (site / retention.MANIFEST).write_text(
+            retention.render(retention.went_live(manifest)), encoding="utf-8"
+        )
+        yield site

@@ -5,6 +5,8 @@
     TARGET/current -> releases/<id>
     TARGET/history.tsv           every switch: time, action, live before, after
     TARGET/published-assets.tsv  fingerprinted assets and when last linked
+    TARGET/published-assets.tsv.live  the same naming the publish under way
+                                 live, renamed over it by the switch
 
 The switch is a rename of a new symlink over `current` (rename(2) is
 atomic), so a reader gets either the old site or the new one, whole. Files
@@ -229,23 +231,37 @@ def upload(
     target.run(f"rm -rf {q(root + '/' + RELEASES)}/*{PARTIAL} && mkdir -p {q(partial)}")
     previous = f"{root}/{RELEASES}/{state.current}" if state.current else None
     done = rsync(output, target, partial, previous, False, extra)
-    sent, _ = changes(done.stdout)
+    sent, _gone = changes(done.stdout)
     deleted: list[str] = []
     if previous:
         # what the new release leaves out of the live one
         probe = rsync(output, target, previous, None, True, extra)
-        _, deleted = changes(probe.stdout)
-    held = retention_plan(output, state, assets, now, keep)
+        _sent, deleted = changes(probe.stdout)
+    held = retention_plan(target, output, state, assets, now, keep)
     kept = carry(
         target,
         release_dirs(target, state),
         partial,
         retention.with_copies(held.carried),
     )
+    lost = sorted(set(held.carried) - kept)
+    if lost:
+        # each comes from the live release: one not linked is a failed
+        # mkdir or ln (a full disk), and would go live missing
+        raise TargetError(
+            _(
+                "publish: %(count)s old stylesheets, scripts or search index "
+                "parts could not be kept in the new release at %(target)s, "
+                "such as %(path)s (is its disk full?)",
+                count=len(lost),
+                target=target,
+                path=lost[0],
+            )
+        )
     deleted = [d for d in deleted if d not in kept]
     # before the switch: every asset that goes live is in the manifest (which
-    # names the live publish as before; switch() names this one once live)
-    write_manifest(target, held.manifest)
+    # names the live publish as before), and the one switch() renames over it
+    write_manifests(target, held.manifest)
     target.run(f"mv {q(partial)} {q(root + '/' + RELEASES + '/' + rid)}")
     return Upload(rid, sent, deleted)
 
@@ -308,18 +324,25 @@ def built_assets(output: str, folders: tuple[str, ...]) -> set[str]:
 
 
 def retention_plan(
+    target: Target,
     output: str,
     state: State,
     assets: Assets,
     now: datetime,
     keep: retention.Keep,
 ) -> retention.Plan:
+    """The retention plan of a publish; the stylesheet and script the live
+    release's pages link count as linked now, whatever the manifest says
+    (one copied from another target, or edited by hand).
+    """
+    live = f"{target.path}/{RELEASES}/{state.current}" if state.current else None
     return retention.plan(
         assets.manifest,
         assets.live(state),
         built_assets(output, keep.folders),
         now,
         keep,
+        linked_assets(target, live) if live else set(),
     )
 
 
@@ -372,22 +395,31 @@ def release_dirs(target: Target, state: State) -> list[str]:
     return [f"{target.path}/{RELEASES}/{r}" for r in order]
 
 
-def write_manifest(target: Target, manifest: retention.Manifest) -> None:
-    """Replace the manifest, only once the new one arrived whole (its last
-    line is retention.END: a publish killed while sending it leaves the old).
+# the manifest that names the publish under way live, renamed over the
+# manifest by the switch
+LIVE_MANIFEST = retention.MANIFEST + ".live"
+
+
+def write_manifests(target: Target, manifest: retention.Manifest) -> None:
+    """Before a switch: replace the manifest (naming the live publish as
+    before) and write beside it the one naming this publish live, which the
+    switch renames over it (a rename needs no space: nothing that can fail
+    on a full disk runs after the switch). Each is put in place only once it
+    arrived whole (its last line is retention.END).
     """
     put_manifest(target, retention.render(manifest))
+    put_manifest(target, retention.render(retention.went_live(manifest)), LIVE_MANIFEST)
 
 
-def put_manifest(target: Target, text: str) -> None:
-    """Write `text` as the manifest if it is whole (ends with retention.END);
-    a cut one fails and leaves the manifest as it was.
+def put_manifest(target: Target, text: str, name: str = retention.MANIFEST) -> None:
+    """Write `text` as the manifest (or `name` beside it) if it is whole
+    (ends with retention.END); a cut one fails and leaves the file as it was.
     """
-    path = f"{target.path}/{retention.MANIFEST}"
+    path = f"{target.path}/{name}"
     new = q(path + ".new")
     target.run(
         f'cat > {new} && [ "$(tail -n 1 {new})" = {q(retention.END)} ] && '
-        f"mv {new} {q(path)}",
+        f"mv -fT {new} {q(path)}",
         stdin=text,
     )
 
@@ -408,21 +440,24 @@ def preview(
     live = f"{target.path}/{RELEASES}/{state.current}"
     sent, deleted = changes(rsync(output, target, live, None, True, []).stdout)
     assets = read_assets(target, state, keep.folders, [state.current])
-    held = retention_plan(output, state, assets, now, keep)
+    held = retention_plan(target, output, state, assets, now, keep)
     kept = set(retention.with_copies(held.carried))
     return sent, [d for d in deleted if d not in kept]
 
 
 def switch(target: Target, rid: str, action: str = "publish") -> None:
     """Make release `rid` live: note the switch in the history (with the
-    release live before it), then rename a new symlink over `current`; then
-    the manifest (written before, by the upload or the rollback) names its
-    publish live (retention.py). Killed in between, the manifest still names
-    the one before: the assets of both count as linked now (the safe side).
+    release live before it), then rename a new symlink over `current`, then
+    rename the manifest naming its publish live (written before, by the
+    upload or the rollback: write_manifests) over the manifest. Nothing
+    after the switch needs space on the disk. Killed (or a connection lost)
+    between the two renames, the manifest still names the publish before:
+    the assets of both count as linked now (the safe side).
     """
     root = target.path
     tmp = f"{root}/.{CURRENT}.new"
     history = q(f"{root}/{HISTORY}")
+    live = q(f"{root}/{LIVE_MANIFEST}")
     now = datetime.now(IST).replace(microsecond=0).isoformat()
     target.run(
         f"before=$(readlink {q(root + '/' + CURRENT)} 2>/dev/null || true); "
@@ -433,13 +468,9 @@ def switch(target: Target, rid: str, action: str = "publish") -> None:
         f"printf '%s\\t%s\\t%s\\t%s\\n' {q(now)} {q(action)} \"$before\" {q(rid)} "
         f">> {history} && sync {history} && "
         f"ln -sfn {q(RELEASES + '/' + rid)} {q(tmp)} && "
-        f"mv -T {q(tmp)} {q(root + '/' + CURRENT)}"
+        f"mv -T {q(tmp)} {q(root + '/' + CURRENT)} && "
+        f"if [ -f {live} ]; then mv -fT {live} {q(root + '/' + retention.MANIFEST)}; fi"
     )
-    manifest = retention.parse(
-        target.run(f"cat {q(root + '/' + retention.MANIFEST)} 2>/dev/null || true")
-    )
-    if manifest.written:
-        write_manifest(target, retention.went_live(manifest))
 
 
 def prune(target: Target, keep: int) -> list[str]:
@@ -508,7 +539,7 @@ def rollback(
         for a in assets.by_release.get(previous, set())
         if retention.kind(a) == "index"
     }
-    write_manifest(
+    write_manifests(
         target,
         retention.switched(assets.manifest, leaving, arriving, datetime.now(UTC)),
     )

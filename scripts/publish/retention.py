@@ -29,14 +29,21 @@ found at the target but not in the manifest (published before there was
 one, or before the manifest had files of its kind) counts as linked by the
 live site now. The manifest is written before the site goes live, so a
 file that went live is never missing from it. `# live` names the last
-publish that went live, written once it did (after the switch; on a
+publish that went live, put in place once it did (renamed with the switch; on a
 bucket once every page is up; on a branch with the commit itself). The
 assets of that publish and of any publish after it count as linked by the
 live site now: a publish that failed or was killed before going live (or
 went live only in part, on a bucket) lets go of nothing the live pages
-link. Lines that are not of this
-form (a hand edit) are skipped; the last line, `# end`, tells a manifest
-cut short on its way to a server (not put in place).
+link.
+
+Only publishes that went live count for the window: readers hold pages of
+those only, so a failed or killed attempt (or ten of them, a server down
+while a job retries) takes nothing off the window of an older asset. The
+next publish takes the number of an attempt that never went live again
+(the one after `# live`), and `# publishes` is the number of the latest
+publish, live or under way. Lines that are not of this form (a hand edit)
+are skipped; the last line, `# end`, tells a manifest cut short on its way
+to a server (not put in place).
 """
 
 from __future__ import annotations
@@ -156,6 +163,12 @@ class Manifest:
         given = self.publishes if self.live is None else self.live
         return min(given, self.publishes)
 
+    def next_publish(self) -> int:
+        """The number of the next publish: the one after the last that went
+        live (an attempt that never did gives its number back).
+        """
+        return self.live_publish() + 1
+
 
 def went_live(manifest: Manifest) -> Manifest:
     """The manifest once its publish went live."""
@@ -197,7 +210,9 @@ def parse(text: str) -> Manifest:
     """The manifest in `text`; one that does not end with END (cut short on
     its way to a bucket, a hand edit that lost its tail, or written before
     there was an END line) is not trusted: as if there were none, everything
-    found at the target counts as linked now (the safe side).
+    found at the target counts as linked now (the safe side). The count is
+    no higher than the highest publish number on the lines (the live
+    publish no higher than the count: Manifest.live_publish).
     """
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines or lines[-1] != END:
@@ -224,6 +239,11 @@ def parse(text: str) -> Manifest:
             continue
         found.seen[cells[0]] = Seen(when.astimezone(UTC), int(cells[2]))
         found.kinds.add(kind(cells[0]))
+    # every publish writes its own assets with its number: a count (or a
+    # live publish) past the highest number on the lines is a hand edit or
+    # a manifest from elsewhere, and would let the live site's own assets go
+    top = max((s.publish for s in found.seen.values()), default=found.publishes)
+    found.publishes = min(found.publishes, top)
     return found
 
 
@@ -253,22 +273,30 @@ def plan(
     built: Iterable[str],
     now: datetime,
     keep: Keep,
+    linked: Iterable[str] = (),
 ) -> Plan:
     """Which old assets at the target this publish keeps.
 
     `present`: the fingerprinted assets of the live site (for releases, the
     live release's: an asset an older release still holds was let go and
-    stays gone); `built`: those of the new build. An old asset is kept
+    stays gone); `built`: those of the new build; `linked`: those the live
+    site's pages are known to link (linked now, whatever `old` says). An old
+    asset is kept
     while it was linked by one of the last `keep.publishes` publishes or
-    within the last `keep.days` days. The manifest to write names the
-    same publish live as `old` did: went_live() once this one is.
+    within the last `keep.days` days; only publishes that went live count
+    (Manifest.next_publish). The manifest to write names the same publish
+    live as `old` did: went_live() once this one is.
     """
-    count = old.publishes + 1
-    built = set(built)
+    count = old.next_publish()
+    built, linked = set(built), set(linked)
     seen = {path: Seen(now, count) for path in built}
     carried, dropped = [], []
     for path in sorted(set(present) - built):
-        s = last_linked(old, path, now)
+        s = (
+            Seen(now, old.live_publish())
+            if path in linked
+            else last_linked(old, path, now)
+        )
         if s is None:
             dropped.append(path)
             continue
@@ -294,13 +322,15 @@ def last_linked(old: Manifest, path: str, now: datetime) -> Seen | None:
     after it, which may have put some online before it failed), and any
     asset of a target published before there was a manifest (or before the
     manifest had files of its kind), are linked until now. None: the
-    manifest let it go (a release rolled back to may still hold it).
+    manifest let it go (a release rolled back to may still hold it). Those
+    linked now are linked by the live publish: the number of an attempt that
+    never went live is given back (Manifest.next_publish).
     """
     s = old.seen.get(path)
     if s is None and old.written and kind(path) in old.kinds:
         return None
     if s is None or s.publish >= old.live_publish():
-        return Seen(now, old.publishes)
+        return Seen(now, old.live_publish())
     return Seen(min(s.time, now), s.publish)
 
 
@@ -312,7 +342,7 @@ def switched(
     linked until now. It names the same publish live as `old` did:
     went_live() once the switch is made.
     """
-    count = old.publishes + 1
+    count = old.next_publish()
     seen = dict(old.seen)
     for path in leaving:
         s = last_linked(old, path, now)
