@@ -1449,11 +1449,43 @@ def decade_notes() -> dict[str, str]:
     return notes
 
 
+def patrol_notes() -> dict[str, str]:
+    """56 notes with the word गश्त (patrol): 14 of 2026, 42 of 2017-2025,
+    the word written one to four times, so that the order by score is not
+    the order by date."""
+    notes = {}
+    for i in range(56):
+        year = 2026 if i < 14 else 2017 + i % 9
+        month, day = 1 + i % 11, 1 + i % 27  # none after 2026-11-27
+        slug = f"gasht-{year}-{i:02d}"
+        notes[f"{year}/{month:02d}/{slug}.md"] = note_text(
+            title="रात्रि गश्त में समझाइश",
+            date=f"{year}-{month:02d}-{day:02d} {10 + i % 10}:{i:02d}",
+            slug=slug,
+            summary="थाना स्टाफ ने रात्रि गश्त की।",
+            body=" ".join(["थाना स्टाफ ने रात्रि गश्त की।"] * (1 + i % 4)),
+        )
+    return notes
+
+
+def patrol_by_date() -> list[str]:
+    """The slugs of patrol_notes, newest first."""
+    dated = [
+        (
+            re.search(r"^date: (.+)$", text, re.M)[1],
+            re.search(r"^slug: (.+)$", text, re.M)[1],
+        )
+        for text in patrol_notes().values()
+    ]
+    return [slug for _, slug in sorted(dated, reverse=True)]
+
+
 @pytest.fixture(scope="module")
 def decade_site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("decade")
     output = tmp / "output"
-    build_site(new_content(tmp, decade_notes()), output, **INDEX_ON)
+    notes = {**decade_notes(), **patrol_notes()}
+    build_site(new_content(tmp, notes), output, **INDEX_ON)
     with serving(output) as base:
         yield base
 
@@ -1513,6 +1545,52 @@ def test_the_all_but_one_list_keeps_the_order_chosen(browser, decade_site, kram)
     expected = ["chori-2021", "chori-2018"] if kram else ["chori-2018", "chori-2021"]
     assert found == expected and partial
     assert all("इस खबर में नहीं: zxcvb" in t for t in texts), texts
+
+
+def older_requested(page) -> bool:
+    return any("/pagefind/older/" in urlparse(u).path for u in page.requested)
+
+
+@pytest.mark.browser
+def test_a_first_query_loads_the_newest_years_index_alone(browser, decade_site):
+    """A first query loaded both indexes: at 10,000 notes पुलिस cost 1,360 KB
+    against 674 for one index. The newest year's index alone fills the first
+    page; the older years' is loaded when the reader taps More results."""
+    page = open_search(browser, decade_site, "गश्त")
+    try:
+        first, status, _, _ = listed(page)
+        before = older_requested(page)
+        show_all(page)
+        every, after, _, _ = listed(page)
+    finally:
+        page.context.close()
+    assert len(first) == 10 and all("-2026-" in s for s in first), first
+    assert not before
+    assert "पुराने वर्षों की खबरें भी खोजने के लिए" in status
+    # the rest by score from every year, none twice, none lost
+    assert every[:10] == first and sorted(every) == sorted(patrol_by_date())
+    assert after == "मिली खबरें: 56"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["गश्त", "गश्त zxcvb"])
+def test_newest_first_lists_every_note_in_date_order(browser, decade_site, query):
+    """The list of notes with all words but one put only the best 50 by
+    score in date order, and listed no more; a newest-first search loaded
+    the older years' index for its first page."""
+    page = open_search(browser, decade_site, query, kram="naye")
+    try:
+        first, _, partial, _ = listed(page)
+        before = older_requested(page)
+        show_all(page)
+        every, status, _, _ = listed(page)
+    finally:
+        page.context.close()
+    assert every == patrol_by_date()
+    assert bool(partial) == ("zxcvb" in query)
+    if not partial:
+        assert first == patrol_by_date()[:10] and not before
+        assert status == "मिली खबरें: 56"
 
 
 @pytest.mark.browser

@@ -286,6 +286,45 @@ function chosenValues(params) {
   return chosen;
 }
 
+// The results of a search in the order the page lists them, made of parts
+// (async functions giving a stream, {take(n)}: up to n more results, none
+// when done), each started only when the pager has read every result
+// before it: the part that needs the older years' index loads it then.
+class Listing {
+  constructor(parts) {
+    this.items = [];
+    this.parts = [...parts];
+    this.stream = null;
+  }
+
+  get done() {
+    return !this.stream && !this.parts.length;
+  }
+
+  // Whether result n exists (reading on into the next parts if needed).
+  async reach(n) {
+    while (this.items.length <= n && !this.done) {
+      this.stream ??= await this.parts.shift()();
+      const got = await this.stream.take(n + 1 - this.items.length);
+      if (got.length) this.items.push(...got);
+      else this.stream = null;
+    }
+    return this.items.length > n;
+  }
+}
+
+// A list of Pagefind results as a stream.
+function listed(results) {
+  let at = 0;
+  return {
+    take: async (n) => {
+      const got = results.slice(at, at + n);
+      at += got.length;
+      return got;
+    },
+  };
+}
+
 // The pager: each tap adds the next PAGE notes that pass found.check
 // (Pagefind also lists, ranked lower, notes where a word only shares its
 // consonants: चोरी and चार). Until every result has been read the count says
@@ -294,32 +333,40 @@ function chosenValues(params) {
 // fresh search (Pagefind keeps a failed read): nothing is skipped or listed
 // twice.
 function pager(found, research) {
-  let { results } = found;
+  let { listing } = found;
   let next = 0;
   let shown = 0;
   let loading = null;
   let broken = false;
+  const finished = () => listing.done && next >= listing.items.length;
   const counted = () => {
-    const all = next >= results.length;
+    const all = finished();
+    let line;
     if (found.partial) {
       const count = (all ? words.partial_found : words.partial_more);
-      return `${words.partial} ${count.replace('{n}', shown)}`;
+      line = `${words.partial} ${count.replace('{n}', shown)}`;
+    } else {
+      line = (all ? words.found : words.found_more).replace('{n}', shown);
     }
-    return (all ? words.found : words.found_more).replace('{n}', shown);
+    // The older years' notes come after the newest year's: said while
+    // their index is not loaded.
+    return !all && found.older() ? `${line} ${words.older}` : line;
   };
   const readPage = async () => {
     if (broken) {
       const again = await research();
-      results = again ? again.results : [];
+      if (again) found = again;
+      listing = again ? again.listing : new Listing([]);
       broken = false;
     }
     let added = 0;
     const stop = next + READ_PER_TAP;
-    while (added < PAGE && next < Math.min(results.length, stop)) {
+    while (added < PAGE && next < stop && await listing.reach(next)) {
       const start = next;
-      const end = Math.min(results.length, stop, start + PAGE - added);
+      await listing.reach(Math.min(stop, start + PAGE - added) - 1);
+      const end = Math.min(listing.items.length, stop, start + PAGE - added);
       const batch = await Promise.allSettled(
-        results.slice(start, end).map((r) => r.data()));
+        listing.items.slice(start, end).map((r) => r.data()));
       const failed = batch.findIndex((b) => b.status === 'rejected');
       const read = failed < 0 ? batch : batch.slice(0, failed);
       next = start + read.length;
@@ -343,7 +390,7 @@ function pager(found, research) {
     ).finally(() => {
       loading = null;
       more.disabled = false;
-      more.hidden = !broken && next >= results.length;
+      more.hidden = !broken && finished();
       root.dataset.done = 'true';
     });
     return loading;
@@ -370,6 +417,14 @@ window.fetch = async (input, init) => {
 
 class LoadFailed extends Error {}
 
+// Throws if Pagefind failed to load a file while `work` ran.
+async function checked(work) {
+  const before = failedLoads.length;
+  const done = await work();
+  if (failedLoads.length > before) throw new LoadFailed(failedLoads.at(-1));
+  return done;
+}
+
 // The indexes, newest first, each with the years it holds (plugins/search
 // writes the list: the newest year's and the older years'; asked of the
 // server each time, as a new year changes them).
@@ -380,24 +435,52 @@ async function shardList() {
   return (await response.json()).shards;
 }
 
-// The years whose index is loaded, newest first (run: open).
-let loadedYears = [];
-
-// Pagefind lists the results of merged indexes by score, and a sorted
-// search scores each index's results apart: newest first is searched one
-// year at a time (the year filter), newest year first.
-async function searchChecked(pagefind, query, options) {
-  const before = failedLoads.length;
-  const parts = options.sort && loadedYears.length > 1
-    ? loadedYears.map((year) => ({
-      ...options, filters: { ...options.filters, varsh: year } }))
-    : [options];
-  const results = [];
-  for (const part of parts) {
-    results.push(...(await pagefind.search(query, part)).results);
-  }
-  if (failedLoads.length > before) throw new LoadFailed(failedLoads.at(-1));
-  return results;
+// The indexes a search reads (`shards`, newest first), loaded one at a
+// time as the search needs them: the newest year's when the page opens,
+// each older one merged into it (Pagefind's mergeIndex: its script and
+// WebAssembly are fetched once) only when the newest gives too few notes
+// or the reader asks for more. A word in almost every note is one large
+// index part in each index, so a first query that reads the newest year's
+// alone fetches about half the bytes. Pagefind lists the results of merged
+// indexes by score, and scores a sorted search's results by their place in
+// each index apart: so each index is searched on its own, its years as a
+// filter once another is loaded, and the page lists the newest index's
+// results first.
+function indexes(pagefind, shards) {
+  const bundle = root.dataset.bundle;
+  const shared = { excerptLength: 24 };
+  let loaded = 0;
+  const load = async (i) => {
+    for (; loaded <= i; loaded++) {
+      const path = `${bundle}${shards[loaded].name}/`;
+      if (loaded === 0) {
+        await pagefind.options({ ...shared, noWorker: true, basePath: path });
+      } else {
+        await checked(() => pagefind.mergeIndex(path, shared));
+      }
+    }
+  };
+  const yearsOf = (i) => {
+    const { years } = shards[i];
+    return years.length === 1 ? years[0] : { any: years };
+  };
+  return {
+    count: shards.length,
+    older: () => loaded < shards.length,
+    // The results of `query` in index i (loaded first if need be).
+    async search(i, query, options) {
+      await load(i);
+      const { filters } = options;
+      const kept = loaded > 1 && !filters.varsh
+        ? { ...options, filters: { ...filters, varsh: yearsOf(i) } } : options;
+      return checked(async () => (await pagefind.search(query, kept)).results);
+    },
+    // The results of `query` in every index, by score (all loaded first).
+    async searchAll(query, options) {
+      await load(shards.length - 1);
+      return checked(async () => (await pagefind.search(query, options)).results);
+    },
+  };
 }
 
 // Results read at most to decide whether any note holds the query's words,
@@ -429,47 +512,144 @@ async function passing(results, check, { enough = 1, limit = DECIDE_READS } = {}
 const readResult = (data) => ({ id: data.url, data: async () => data });
 // Newest first by the date the note page carries for Pagefind (ISO).
 const byDateDesc = (a, b) => (b.meta.iso || '').localeCompare(a.meta.iso || '');
+// Results read ahead in each list of a merge by date, so reads overlap.
+const MERGE_AHEAD = 2;
 
-// The results for the reader's query: the notes holding every word (of the
-// query, or of it with two neighbouring words joined), decided on the
-// search by score and then, for newest first, listed from the sorted
-// search (the pager reads on and leaves out the notes that do not hold
-// them); else, for a query of several words, the notes holding all but one
-// of them (partial), each saying which word it lacks, as the reader typed
-// it, ranked by score or, for newest first, the best READ_PER_TAP of them
-// newest first; else null.
-async function findResults(pagefind, typed, query, options) {
+// The results of several searches of one index, each sorted newest first,
+// as one stream newest first: the next result is the newest of the lists'
+// first unlisted ones, a note in several lists listed once. Each note's
+// text is read once (to compare dates, and then for the pager); the reads
+// are those of the notes listed, plus at most MERGE_AHEAD + 1 a list
+// read ahead.
+function mergedByDate(lists) {
+  const at = lists.map(() => 0);
+  const seen = new Set();
+  const reads = new Map();
+  const read = (r) => {
+    if (!reads.has(r.id)) {
+      const reading = r.data();
+      reading.catch(() => {});  // a failure is thrown where it is awaited
+      reads.set(r.id, reading);
+    }
+    return reads.get(r.id);
+  };
+  const head = (k) => {
+    const list = lists[k];
+    while (at[k] < list.length && seen.has(list[at[k]].id)) at[k]++;
+    if (at[k] >= list.length) return null;
+    list.slice(at[k] + 1, at[k] + 1 + MERGE_AHEAD).forEach(read);
+    return read(list[at[k]]);
+  };
+  return {
+    async take(n) {
+      const out = [];
+      while (out.length < n) {
+        const heads = await Promise.all(lists.map((_, k) => head(k)));
+        let best = -1;
+        heads.forEach((data, k) => {
+          if (data && (best < 0 || byDateDesc(data, heads[best]) < 0)) best = k;
+        });
+        if (best < 0) break;
+        seen.add(lists[best][at[best]].id);
+        at[best] += 1;
+        out.push(readResult(heads[best]));
+      }
+      return out;
+    },
+  };
+}
+
+// The first page of a search by score in one index: its results (read
+// here, a batch at a time) up to the PAGE-th that passes `check`, or the
+// first READ_PER_TAP; `ids` collects the results listed.
+function firstPage(ranked, check, ids) {
+  let at = 0;
+  let passed = 0;
+  const limit = Math.min(ranked.length, READ_PER_TAP);
+  return {
+    async take(n) {
+      const out = [];
+      if (passed >= PAGE || at >= limit) return out;
+      const batch = ranked.slice(at, Math.min(at + n, limit));
+      // A result that could not be read fails the tap (the pager reads
+      // again from a fresh search).
+      const read = await Promise.all(batch.map((r) => r.data()));
+      for (const [k, data] of read.entries()) {
+        if (passed >= PAGE) break;
+        at += 1;
+        ids.add(batch[k].id);
+        out.push(readResult(data));
+        if (check(data)) passed += 1;
+      }
+      return out;
+    },
+  };
+}
+
+// The results for the reader's query, as a Listing. The notes holding every
+// word (of the query, or of it with two neighbouring words joined) are
+// decided on a search by score, index by index, newest first: an older
+// index is loaded only when the newer give no such note. Listed by score:
+// the first page from the index where they were found (the newest year's,
+// as a rule), the rest from every index by score (the older years' index
+// is loaded when the reader taps More results, or for the first page when
+// that index gives too few); listed newest first: each index's sorted
+// search, newest index first, the next loaded when the pager has read the
+// one before. The pager reads on and leaves out the notes that do not hold
+// every word. Else, for a query of several words, the notes holding all
+// but one of them (partial), each saying which word it lacks, as the
+// reader typed it: by score from every index, or newest first, each
+// index's searches without each word merged by date, so every note listed
+// is in date order. Else null.
+async function findResults(ix, typed, query, options) {
   const { sort, ...byScore } = options;
+  const order = [...Array(ix.count).keys()];
   for (const q of [query, ...joinedQueries(typed)]) {
     const check = (data) => holdsEveryWord(data, q);
-    const ranked = await searchChecked(pagefind, q, byScore);
-    if ((await passing(ranked, check)).length) {
-      const results = sort ? await searchChecked(pagefind, q, options) : ranked;
-      return { results, check };
+    for (const i of order) {
+      const ranked = await ix.search(i, q, byScore);
+      if (!(await passing(ranked, check)).length) continue;
+      let parts;
+      if (sort) {
+        parts = order.map((k) => async () => listed(await ix.search(k, q, options)));
+      } else if (ix.count === 1) {
+        parts = [async () => listed(ranked)];
+      } else {
+        const ids = new Set();
+        parts = [
+          async () => firstPage(ranked, check, ids),
+          async () => listed(
+            (await ix.searchAll(q, byScore)).filter((r) => !ids.has(r.id))),
+        ];
+      }
+      return { listing: new Listing(parts), check, older: ix.older };
     }
   }
   const terms = query.split(' ');
   if (terms.length < 2) return null;
+  const rests = terms.map((_, i) => terms.filter((__, k) => k !== i).join(' '));
   const byId = new Map();
-  for (let i = 0; i < terms.length; i++) {
-    const rest = terms.filter((_, k) => k !== i).join(' ');
-    for (const r of await searchChecked(pagefind, rest, byScore)) {
+  for (const rest of rests) {
+    for (const r of await ix.searchAll(rest, byScore)) {
       const kept = byId.get(r.id);
       if (!kept || kept.score < r.score) byId.set(r.id, r);
     }
   }
-  let results = [...byId.values()].sort((a, b) => b.score - a.score);
+  const ranked = [...byId.values()].sort((a, b) => b.score - a.score);
   const check = (data) => missingWords(data, query) <= 1;
+  if (!(await passing(ranked, check)).length) return null;
+  const parts = !sort ? [async () => listed(ranked)]
+    : order.map((k) => async () => {
+      const lists = [];
+      for (const rest of rests) lists.push(await ix.search(k, rest, options));
+      return mergedByDate(lists);
+    });
   const asTyped = queryTokens(typed);
   const shown = asTyped.length === terms.length ? asTyped : terms;
   const missing = (data) => absentTerms(data, query).map((i) => shown[i]);
-  if (!(await passing(results, check)).length) return null;
-  if (sort) {
-    const read = await passing(results, check,
-      { enough: READ_PER_TAP, limit: READ_PER_TAP });
-    results = read.sort(byDateDesc).map(readResult);
-  }
-  return { results, check, partial: true, missing };
+  return {
+    listing: new Listing(parts), check, partial: true, missing, older: ix.older,
+  };
 }
 
 function finish(message, { withHelp = false, retry = false } = {}) {
@@ -504,28 +684,19 @@ async function run() {
   if (chosen.kram === 'naye') options.sort = { date: 'desc' };
   let pagefind = null;
   let shards = [];
-  // The index is in parts (plugins/search: the newest year's and the older
-  // years'): the first is loaded and the others merged into it, or only the
-  // part holding the year the reader filters by.
-  const bundle = root.dataset.bundle;
+  // The indexes this search reads (plugins/search: the newest year's and
+  // the older years'): every one, newest first, loaded as needed; or only
+  // the one holding the year the reader filters by.
   const open = async () => {
     const holding = shards.filter((s) => s.years.includes(chosen.varsh));
     const wanted = holding.length ? holding : shards;
     if (!wanted.length) return null;
-    // The years newest first searches one at a time: the chosen one only.
-    loadedYears = holding.length ? [chosen.varsh] : wanted.flatMap((s) => s.years);
-    const shared = { excerptLength: 24 };
-    await pagefind.options({
-      ...shared, noWorker: true, basePath: `${bundle}${wanted[0].name}/`,
-    });
-    await Promise.all(wanted.slice(1).map(
-      (s) => pagefind.mergeIndex(`${bundle}${s.name}/`, shared)));
-    return findResults(pagefind, typed, query, options);
+    return findResults(indexes(pagefind, wanted), typed, query, options);
   };
   let found = null;
   try {
     [pagefind, shards] = await Promise.all([
-      import(`${bundle}pagefind.js`), shardList()]);
+      import(`${root.dataset.bundle}pagefind.js`), shardList()]);
     found = await open();
   } catch (error) {
     finish(words.failed, { retry: true });
