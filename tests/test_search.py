@@ -15,7 +15,7 @@ import shutil
 import unicodedata
 from hashlib import sha256
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 from pelican.settings import read_settings
@@ -662,6 +662,51 @@ def results(page) -> list[dict]:
     )
 
 
+def search_page(browser, base: str):
+    """One search page, for the tests about what a search finds: each search
+    runs from the page's form, in the page (as a reader's next search does),
+    so Pagefind and its WebAssembly are loaded once, not once a query."""
+    context = browser.new_context(
+        locale="hi-IN", viewport={"width": 360, "height": 640}
+    )
+    page = context.new_page()
+    page.goto(f"{base}/khoj/")
+    page.wait_for_selector("#khoj[data-done]", timeout=15_000)
+    return page
+
+
+def search_here(page, query: str, **params):
+    """Run a search from the form of the search page `page` and wait for it."""
+    before = page.get_attribute("#khoj", "data-run")
+    page.evaluate(
+        """([q, params]) => {
+            const form = document.querySelector('form.khoj-form');
+            form.elements.q.value = q;
+            for (const name of ['thana', 'shreni', 'varsh', 'kram']) {
+              form.elements[name].value = params[name] || '';
+            }
+            form.requestSubmit();
+        }""",
+        [query, params],
+    )
+    page.wait_for_function(
+        """before => {
+            const k = document.getElementById('khoj');
+            return k.dataset.run !== before && k.dataset.done;
+        }""",
+        arg=before,
+        timeout=15_000,
+    )
+    return page
+
+
+@pytest.fixture(scope="module")
+def sample_page(browser, served):
+    page = search_page(browser, served)
+    yield page
+    page.context.close()
+
+
 # (query, the notes that must come first, in any order)
 FIRST = [
     ("बिलपांक", {BILPANK}),  # a Hindi word
@@ -698,31 +743,61 @@ FIRST = [
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("query", "first"), FIRST)
-def test_a_query_finds_the_expected_notes_first(browser, served, query, first):
-    page = open_search(browser, served, query)
-    try:
-        found = [r["slug"] for r in results(page)]
-        status = page.inner_text("#khoj-status")
-    finally:
-        page.context.close()
+def test_a_query_finds_the_expected_notes_first(sample_page, query, first):
+    page = search_here(sample_page, query)
+    found = [r["slug"] for r in results(page)]
+    status = page.inner_text("#khoj-status")
     assert set(found[: len(first)]) == first, found
     assert status.startswith("मिली खबरें")
 
 
 @pytest.mark.browser
-def test_a_result_shows_date_station_and_a_highlighted_excerpt(browser, served):
-    page = open_search(browser, served, "मोटरसाइकिलें")
+def test_a_search_from_the_form_runs_in_the_page_and_back_returns(sample_page):
+    """Each search from the form loaded the page again, and Pagefind, its
+    WebAssembly and the index parts with it."""
+    page = search_here(sample_page, "bilpank")
+    first = [r["slug"] for r in results(page)]
+    requested: list[str] = []
+
+    def seen(request):
+        requested.append(urlparse(request.url).path)
+
+    page.on("request", seen)
     try:
-        first = results(page)[0]
+        search_here(page, "jaora chori")
+        second = [r["slug"] for r in results(page)]
+        address = page.url
+        before = page.get_attribute("#khoj", "data-run")
+        page.go_back()
+        page.wait_for_function(
+            """before => {
+                const k = document.getElementById('khoj');
+                return k.dataset.run !== before && k.dataset.done;
+            }""",
+            arg=before,
+        )
+        back = [r["slug"] for r in results(page)]
+        typed = page.input_value("#q")
     finally:
-        page.context.close()
+        page.remove_listener("request", seen)
+    assert first[0] == BILPANK and second[0] == JAORA_CHORI
+    assert parse_qs(urlparse(address).query)["q"] == ["jaora chori"]
+    assert back == first and typed == "bilpank"
+    assert "/khoj/" not in requested  # no page load
+    assert not [p for p in requested if p.endswith((".js", ".pagefind"))], requested
+
+
+@pytest.mark.browser
+def test_a_result_shows_date_station_and_a_highlighted_excerpt(sample_page):
+    page = search_here(sample_page, "मोटरसाइकिलें")
+    first = results(page)[0]
     assert first["slug"] == JAORA_CHORI
     assert "2026" in first["meta"] and "जावरा शहर" in first["meta"]
     assert "<mark>" in first["excerpt"] and "<script" not in first["excerpt"]
 
 
 @pytest.mark.browser
-def test_filters_narrow_the_results(browser, served):
+def test_filters_narrow_the_results(sample_page):
     counts = {}
     for label, params in {
         "all": {},
@@ -730,13 +805,12 @@ def test_filters_narrow_the_results(browser, served):
         "shreni": {"shreni": "यातायात"},
         "both": {"thana": "ताल", "shreni": "यातायात"},
     }.items():
-        page = open_search(browser, served, "पुलिस", **params)
-        try:
-            counts[label] = results(page)
-            total = page.inner_text("#khoj-status")
-        finally:
-            page.context.close()
-        counts[label + " status"] = total
+        page = search_here(sample_page, "पुलिस", **params)
+        counts[label] = results(page)
+        counts[label + " status"] = page.inner_text("#khoj-status")
+        counts[label + " address"] = page.url
+    # a search from the form changes the address: it can be shared
+    assert parse_qs(urlparse(counts["thana address"]).query)["thana"] == ["जावरा शहर"]
     assert len(counts["all"]) == 10  # one page of results; there are more
     assert 0 < len(counts["thana"]) < len(counts["all"])
     assert all("जावरा शहर" in r["meta"] for r in counts["thana"])
@@ -773,20 +847,17 @@ def test_a_filter_value_the_form_does_not_offer_is_left_out(browser, served):
     "query",
     ["हत्या", "बाढ़", "qqqq", "kidnapping", "dowry", "ईद"],
 )
-def test_a_word_no_note_has_finds_nothing_and_says_so(browser, served, query):
+def test_a_word_no_note_has_finds_nothing_and_says_so(sample_page, query):
     """हत्या found 7 notes (Pagefind took होती for it once vowel signs were
     dropped), qqqq 20 (its skeleton was k), kidnapping 10 (ki), dowry 5 (its
     skeleton dor began दौरान's doran)."""
-    page = open_search(browser, served, query)
-    try:
-        found = results(page)
-        status = page.inner_text("#khoj-status")
-        browse = page.eval_on_selector_all(
-            "#khoj-browse a",
-            "els => els.filter(a => a.offsetParent).map(a => a.getAttribute('href'))",
-        )
-    finally:
-        page.context.close()
+    page = search_here(sample_page, query)
+    found = results(page)
+    status = page.inner_text("#khoj-status")
+    browse = page.eval_on_selector_all(
+        "#khoj-browse a",
+        "els => els.filter(a => a.offsetParent).map(a => a.getAttribute('href'))",
+    )
     assert found == []
     assert "कोई खबर नहीं" in status
     assert browse == ["/thana/", "/shreni/", "/archive/"]
@@ -897,20 +968,17 @@ def test_an_index_part_that_could_not_load_says_search_failed_and_retries(
     [("bilpank zxcvb", BILPANK), ("जावरा मोटरसाइकिल zxcvb", JAORA_CHORI)],
 )
 def test_one_unknown_word_falls_back_to_notes_with_all_the_others(
-    browser, served, query, first
+    sample_page, query, first
 ):
     """One word no note has emptied the search (bilpank meeting found
     nothing)."""
-    page = open_search(browser, served, query)
-    try:
-        found = [r["slug"] for r in results(page)]
-        status = page.inner_text("#khoj-status")
-        partial = page.get_attribute("#khoj", "data-partial")
-        lacks = page.eval_on_selector_all(
-            "#khoj-results li", "els => els.map(li => li.innerText)"
-        )
-    finally:
-        page.context.close()
+    page = search_here(sample_page, query)
+    found = [r["slug"] for r in results(page)]
+    status = page.inner_text("#khoj-status")
+    partial = page.get_attribute("#khoj", "data-partial")
+    lacks = page.eval_on_selector_all(
+        "#khoj-results li", "els => els.map(li => li.innerText)"
+    )
     assert found and found[0] == first
     assert status.startswith("किसी खबर में ये सभी शब्द नहीं मिले") and partial
     # never counted as notes found for the whole query; each says what it lacks
@@ -931,18 +999,15 @@ def test_one_unknown_word_falls_back_to_notes_with_all_the_others(
         ("मोबाइल गुम हो गया तो क्या करें", "audyogik-kshetra-gum-mobile-lautaye"),
     ],
 )
-def test_a_query_written_as_a_sentence_finds_its_note(browser, served, query, first):
+def test_a_query_written_as_a_sentence_finds_its_note(sample_page, query, first):
     """Filler words (me, kab, kaise, कैसे, तो, क्या) are in no note's words
     as typed: two of them emptied the search, one sent it to the all-but-one
     list."""
-    page = open_search(browser, served, query)
-    try:
-        found = [r["slug"] for r in results(page)]
-        lacks = page.eval_on_selector_all(
-            ".khoj-lacks", "els => els.map(e => e.textContent)"
-        )
-    finally:
-        page.context.close()
+    page = search_here(sample_page, query)
+    found = [r["slug"] for r in results(page)]
+    lacks = page.eval_on_selector_all(
+        ".khoj-lacks", "els => els.map(e => e.textContent)"
+    )
     assert found[:1] == [first], found
     fillers = {"me", "hui", "kab", "se", "kaise", "में", "हुई", "कैसे", "तो", "क्या"}
     named = {w.strip() for line in lacks for w in line.split(":")[-1].split(",")}
@@ -959,26 +1024,20 @@ def test_a_query_written_as_a_sentence_finds_its_note(browser, served, query, fi
         ("गुम", {"audyogik-kshetra-gum-mobile-lautaye"}),
     ],
 )
-def test_a_short_word_or_a_skeleton_begins_no_compound(browser, served, query, only):
-    page = open_search(browser, served, query)
-    try:
-        show_all(page)
-        found = [r["slug"] for r in results(page)]
-    finally:
-        page.context.close()
+def test_a_short_word_or_a_skeleton_begins_no_compound(sample_page, query, only):
+    page = search_here(sample_page, query)
+    show_all(page)
+    found = [r["slug"] for r in results(page)]
     assert set(found) == only, found
 
 
 @pytest.mark.browser
-def test_notes_sharing_only_consonants_are_not_listed(browser, served, indexed_pages):
+def test_notes_sharing_only_consonants_are_not_listed(sample_page, indexed_pages):
     """Pagefind drops vowel signs, so चोरी (चर) also listed notes with चार
     and चर्चा, three of them in the first five."""
-    page = open_search(browser, served, "चोरियों")
-    try:
-        show_all(page)
-        slugs = [r["slug"] for r in results(page)]
-    finally:
-        page.context.close()
+    page = search_here(sample_page, "चोरियों")
+    show_all(page)
+    slugs = [r["slug"] for r in results(page)]
     pages = {
         p.split("/")[2]: soup for p, soup in indexed_pages.items() if p.count("/") == 3
     }
@@ -1128,14 +1187,11 @@ def test_a_browser_with_everything_search_needs_is_not_told_it_is_old(browser, s
 
 
 @pytest.mark.browser
-def test_newest_first_is_an_option(browser, served):
-    page = open_search(browser, served, "पुलिस", kram="naye")
-    try:
-        hrefs = page.eval_on_selector_all(
-            "#khoj-results li h2 a", "els => els.map(a => a.getAttribute('href'))"
-        )
-    finally:
-        page.context.close()
+def test_newest_first_is_an_option(sample_page):
+    page = search_here(sample_page, "पुलिस", kram="naye")
+    hrefs = page.eval_on_selector_all(
+        "#khoj-results li h2 a", "els => els.map(a => a.getAttribute('href'))"
+    )
     months = [h.split("/")[1:3] for h in hrefs]
     assert len(months) == 10 and months == sorted(months, reverse=True)
     assert months[0] == ["2026", "11"]
@@ -1205,9 +1261,16 @@ def test_without_javascript_no_form_only_the_listings(browser, served):
         (UNSEEN_QUERIES_4, UNSEEN_4_FLOOR),
         (UNSEEN_QUERIES_5, UNSEEN_5_FLOOR),
     ],
-    ids=["checked-in", "unseen", "unseen-2", "unseen-3", "unseen-4", "unseen-5"],
+    ids=[
+        "checked-in",
+        "unseen",
+        "unseen-2",
+        "unseen-3",
+        "unseen-4",
+        "unseen-5",
+    ],
 )
-def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
+def test_recall_at_5_of_the_query_list(sample_page, capsys, path, floor):
     rows = query_rows(path)
     kinds = {kind for _, kind, _ in rows}
     assert kinds == {"hindi", "inflected", "variant", "latin", "absent"}
@@ -1220,29 +1283,25 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
     wrong: list[str] = []
     fallback: list[str] = []
     through_partial: list[float] = []
-    context = browser.new_context(locale="hi-IN")
-    page = context.new_page()
-    try:
-        for query, kind, expected in rows:
-            page.goto(f"{served}/khoj/?q={quote(query)}")
-            page.wait_for_selector("#khoj[data-done]", timeout=15_000)
-            top = [r["slug"] for r in results(page)[:5]]
-            if kind == "absent":
-                # A list of notes holding all words but one is said to be so.
-                partial = page.get_attribute("#khoj", "data-partial")
-                if top and not partial:
-                    wrong.append(f"{query}: found {top}")
-                elif top:
-                    fallback.append(f"{query}: all words but one in {top}")
-                continue
-            score = len(set(expected) & set(top)) / len(expected)
-            scores.append(score)
-            if page.get_attribute("#khoj", "data-partial"):
-                through_partial.append(score)
-            if score < 1:
-                misses.append(f"{query} [{kind}]: {score:.2f}, top 5 {top}")
-    finally:
-        context.close()
+    # Each query typed into the page's form, as a reader's next search.
+    page = sample_page
+    for query, kind, expected in rows:
+        search_here(page, query)
+        top = [r["slug"] for r in results(page)[:5]]
+        if kind == "absent":
+            # A list of notes holding all words but one is said to be so.
+            partial = page.get_attribute("#khoj", "data-partial")
+            if top and not partial:
+                wrong.append(f"{query}: found {top}")
+            elif top:
+                fallback.append(f"{query}: all words but one in {top}")
+            continue
+        score = len(set(expected) & set(top)) / len(expected)
+        scores.append(score)
+        if page.get_attribute("#khoj", "data-partial"):
+            through_partial.append(score)
+        if score < 1:
+            misses.append(f"{query} [{kind}]: {score:.2f}, top 5 {top}")
     recall = sum(scores) / len(scores)
     with capsys.disabled():
         print(
@@ -1490,6 +1549,13 @@ def decade_site(tmp_path_factory):
         yield base
 
 
+@pytest.fixture(scope="module")
+def decade_page(browser, decade_site):
+    page = search_page(browser, decade_site)
+    yield page
+    page.context.close()
+
+
 def listed(page) -> tuple[list[str], str, str | None, list[str]]:
     """The slugs listed, the status, data-partial and each item's text."""
     return (
@@ -1505,42 +1571,33 @@ def listed(page) -> tuple[list[str], str, str | None, list[str]]:
 @pytest.mark.browser
 @pytest.mark.parametrize("query", ["मोटरसाइकिल चोरी", "motorcycle chori", "bike chori"])
 def test_newest_first_finds_the_notes_holding_every_word_wherever_they_rank(
-    browser, decade_site, query
+    decade_page, query
 ):
     """Newest first decided from its first five results, the newest notes,
     which only begin like the query's words: it said no note held them all
     and listed the notes with all words but one by score."""
-    page = open_search(browser, decade_site, query, kram="naye")
-    try:
-        found, status, partial, _ = listed(page)
-    finally:
-        page.context.close()
+    page = search_here(decade_page, query, kram="naye")
+    found, status, partial, _ = listed(page)
     assert found == ["chori-2021", "chori-2018"], found
     assert status.startswith("मिली खबरें") and not partial
 
 
 @pytest.mark.browser
-def test_best_match_lists_the_same_notes_as_newest_first(browser, decade_site):
-    page = open_search(browser, decade_site, "मोटरसाइकिल चोरी")
-    try:
-        found, status, partial, _ = listed(page)
-        assert status.startswith("मिली खबरें")
-    finally:
-        page.context.close()
+def test_best_match_lists_the_same_notes_as_newest_first(decade_page):
+    page = search_here(decade_page, "मोटरसाइकिल चोरी")
+    found, status, partial, _ = listed(page)
+    assert status.startswith("मिली खबरें")
     assert found == ["chori-2018", "chori-2021"], found  # by score
     assert not partial
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("kram", ["naye", ""])
-def test_the_all_but_one_list_keeps_the_order_chosen(browser, decade_site, kram):
+def test_the_all_but_one_list_keeps_the_order_chosen(decade_page, kram):
     """The list of notes with all words but one was ranked by score even
     when newest first was chosen."""
-    page = open_search(browser, decade_site, "मोटरसाइकिल चोरी zxcvb", kram=kram)
-    try:
-        found, status, partial, texts = listed(page)
-    finally:
-        page.context.close()
+    page = search_here(decade_page, "मोटरसाइकिल चोरी zxcvb", kram=kram)
+    found, status, partial, texts = listed(page)
     assert status.startswith("किसी खबर में ये सभी शब्द नहीं मिले")
     expected = ["chori-2021", "chori-2018"] if kram else ["chori-2018", "chori-2021"]
     assert found == expected and partial
@@ -1595,15 +1652,12 @@ def test_newest_first_lists_every_note_in_date_order(browser, decade_site, query
 
 @pytest.mark.browser
 @pytest.mark.parametrize("query", ["चोरी", "chori", "मोटरसायकल चोरी"])
-def test_a_word_is_matched_whole_not_by_its_beginning(browser, served, query):
+def test_a_word_is_matched_whole_not_by_its_beginning(sample_page, query):
     """चोरी (folded चोर) began चौराहा (चोराह): the helmet drive, a traffic
     note, was listed among the thefts."""
-    page = open_search(browser, served, query)
-    try:
-        show_all(page)
-        found, _, _, _ = listed(page)
-    finally:
-        page.context.close()
+    page = search_here(sample_page, query)
+    show_all(page)
+    found, _, _, _ = listed(page)
     assert JAORA_CHORI in found
     assert "yatayat-helmet-checking-abhiyan" not in found, found
 
@@ -1645,6 +1699,13 @@ def sense_site(tmp_path_factory):
         yield base
 
 
+@pytest.fixture(scope="module")
+def sense_page(browser, sense_site):
+    page = search_page(browser, sense_site)
+    yield page
+    page.context.close()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize(
     ("query", "first", "never"),
@@ -1660,16 +1721,13 @@ def sense_site(tmp_path_factory):
     ],
 )
 def test_a_query_in_one_sense_does_not_list_notes_of_another(
-    browser, sense_site, query, first, never
+    sense_page, query, first, never
 ):
     """missing listed a lost phone before the missing girl and the stolen
     jewellery third; station listed every note with थाना; gold a note on
     people sleeping (सोने)."""
-    page = open_search(browser, sense_site, query)
-    try:
-        found = [r["slug"] for r in results(page)]
-    finally:
-        page.context.close()
+    page = search_here(sense_page, query)
+    found = [r["slug"] for r in results(page)]
     if first:
         assert found[:1] == [first], found
     assert not set(found) & never, found
@@ -1703,6 +1761,13 @@ def digits_site(tmp_path_factory):
         yield base
 
 
+@pytest.fixture(scope="module")
+def digits_page(browser, digits_site):
+    page = search_page(browser, digits_site)
+    yield page
+    page.context.close()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize(
     ("query", "slug"),
@@ -1720,16 +1785,11 @@ def digits_site(tmp_path_factory):
         (f"शिव{ZWJ}पुरी", "ascii-ank"),
     ],
 )
-def test_digits_and_zero_width_joins_find_the_same_note(
-    browser, digits_site, query, slug
-):
+def test_digits_and_zero_width_joins_find_the_same_note(digits_page, query, slug):
     """Devanagari digits in a query were dropped; a ZWJ or ZWNJ split a word
     in two. Both scripts' digits find a note, with or without joiners."""
-    page = open_search(browser, digits_site, query)
-    try:
-        found = [r["slug"] for r in results(page)]
-    finally:
-        page.context.close()
+    page = search_here(digits_page, query)
+    found = [r["slug"] for r in results(page)]
     assert found == [slug]
 
 
@@ -1770,12 +1830,9 @@ def test_a_very_long_query_is_cut_not_run_whole(browser, served, indexed):
 
 
 @pytest.mark.browser
-def test_direction_marks_around_a_query_are_dropped(browser, served):
-    page = open_search(browser, served, "\u202bबिलपांक\u200f \u202ebilpank\u202c")
-    try:
-        found = [r["slug"] for r in results(page)]
-    finally:
-        page.context.close()
+def test_direction_marks_around_a_query_are_dropped(sample_page):
+    page = search_here(sample_page, "\u202bबिलपांक\u200f \u202ebilpank\u202c")
+    found = [r["slug"] for r in results(page)]
     assert found[:1] == [BILPANK]
 
 

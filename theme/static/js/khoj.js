@@ -276,12 +276,15 @@ function item(data, missing) {
 function chosenValues(params) {
   const chosen = {};
   for (const el of form.elements) {
-    if (!el.name || !params.has(el.name)) continue;
-    const value = params.get(el.name);
+    if (!el.name) continue;
+    const value = params.get(el.name) || '';
     if (el.tagName === 'SELECT'
-        && ![...el.options].some((o) => o.value === value)) continue;
+        && ![...el.options].some((o) => o.value === value)) {
+      el.value = '';
+      continue;
+    }
     el.value = value;
-    chosen[el.name] = value;
+    if (value) chosen[el.name] = value;
   }
   return chosen;
 }
@@ -332,7 +335,7 @@ function listed(results) {
 // not be read (a dropped connection) is read again on the next tap, from a
 // fresh search (Pagefind keeps a failed read): nothing is skipped or listed
 // twice.
-function pager(found, research) {
+function pager(found, research, live) {
   let { listing } = found;
   let next = 0;
   let shown = 0;
@@ -370,6 +373,7 @@ function pager(found, research) {
       const failed = batch.findIndex((b) => b.status === 'rejected');
       const read = failed < 0 ? batch : batch.slice(0, failed);
       next = start + read.length;
+      if (!live()) return;
       const page = read.map((b) => b.value).filter(found.check);
       list.append(...page.map((data) => item(data, found.missing)));
       added += page.length;
@@ -381,14 +385,16 @@ function pager(found, research) {
     if (loading) return loading;
     more.disabled = true;
     loading = readPage().then(
-      () => { status.textContent = counted(); },
+      () => { if (live()) status.textContent = counted(); },
       (error) => {
+        if (!live()) return;
         broken = true;
         status.textContent = `${counted()} ${words.broken}`;
         console.warn(error);
       },
     ).finally(() => {
       loading = null;
+      if (!live()) return;
       more.disabled = false;
       more.hidden = !broken && finished();
       root.dataset.done = 'true';
@@ -652,6 +658,11 @@ async function findResults(ix, typed, query, options) {
   };
 }
 
+// Each search the page runs (the address's, then each one the form sends)
+// has a number; a search that a newer one replaced changes nothing on the
+// page.
+let generation = 0;
+
 function finish(message, { withHelp = false, retry = false } = {}) {
   status.textContent = message;
   help.hidden = !withHelp;
@@ -664,7 +675,23 @@ function finish(message, { withHelp = false, retry = false } = {}) {
 // again: a module or index part that failed stays failed in this page.
 again.addEventListener('click', () => location.reload());
 
+// Pagefind's script and the list of indexes, loaded once for the page.
+let loaded = null;
+// The indexes the last search read (kept for the next search of the same
+// years: what they loaded is not fetched again).
+let session = null;
+
 async function run() {
+  const gen = ++generation;
+  const live = () => gen === generation;
+  root.dataset.run = String(gen);
+  delete root.dataset.done;
+  delete root.dataset.partial;
+  list.replaceChildren();
+  more.hidden = true;
+  again.hidden = true;
+  help.hidden = true;
+  typedAs.clear();
   const params = new URLSearchParams(location.search);
   const chosen = chosenValues(params);
   if (FILTERS.some((f) => chosen[f]) || chosen.kram) {
@@ -691,18 +718,29 @@ async function run() {
     const holding = shards.filter((s) => s.years.includes(chosen.varsh));
     const wanted = holding.length ? holding : shards;
     if (!wanted.length) return null;
-    return findResults(indexes(pagefind, wanted), typed, query, options);
+    const key = wanted.map((s) => s.name).join(' ');
+    if (session?.key !== key) {
+      if (session) await pagefind.destroy();
+      session = { key, ix: indexes(pagefind, wanted) };
+    }
+    return findResults(session.ix, typed, query, options);
   };
   let found = null;
   try {
-    [pagefind, shards] = await Promise.all([
+    loaded ??= Promise.all([
       import(`${root.dataset.bundle}pagefind.js`), shardList()]);
+    [pagefind, shards] = await loaded.catch((error) => {
+      loaded = null;
+      throw error;
+    });
     found = await open();
   } catch (error) {
+    if (!live()) return;
     finish(words.failed, { retry: true });
     console.warn(error);
     return;
   }
+  if (!live()) return;
   if (!found) {
     finish(words.none);
     return;
@@ -710,10 +748,22 @@ async function run() {
   if (found.partial) root.dataset.partial = 'true';
   const research = async () => {
     await pagefind.destroy();
+    session = null;
     return open();
   };
-  await pager(found, research)();
+  await pager(found, research, live)();
 }
+
+// A search sent from the form runs in this page (its address changes as a
+// page's would, so it can be shared and Back returns to the one before):
+// Pagefind, its WebAssembly and the index parts read are not loaded again.
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const params = new URLSearchParams(new FormData(form));
+  history.pushState(null, '', `${location.pathname}?${params}`);
+  run();
+});
+window.addEventListener('popstate', () => run());
 
 document.getElementById('khoj-nojs').hidden = true;
 form.hidden = false;
