@@ -66,6 +66,12 @@ UNSEEN_4_FLOOR = 0.92
 # held to the same 0.90.
 UNSEEN_QUERIES_5 = ROOT / "tests" / "data" / "search_queries_unseen5.tsv"
 UNSEEN_5_FLOOR = 0.90
+# Written from the notes and committed before any of it was run, after the
+# newest-year-first loading, before the vowel-length, word-ending and gold
+# changes: recall 1.000 when first run, but हाथी and hathi (elephant) found
+# the note with हाथ (hand); held to 0.95 with no absent word finding a note.
+UNSEEN_QUERIES_6 = ROOT / "tests" / "data" / "search_queries_unseen6.tsv"
+UNSEEN_6_FLOOR = 0.95
 RECALL_AT_5_MIN = 0.90
 BILPANK = "bilpank-gram-nagar-raksha-samiti-baithak"
 JAORA_CHORI = "jaora-chori-ki-motorcycle-baramad"
@@ -222,6 +228,20 @@ BROKEN_SYNONYMS = [
     ('[groups]\nlost = ["गुम", "लापता"\nbike = 2\n', 3, "TOML"),
     ('[words]\n"गुम" = "lost"\n', None, "[groups]"),
 ]
+
+
+def test_a_phrase_form_brings_its_group_only_where_the_note_has_the_phrase(tmp_path):
+    """gold found nothing: सोने (gold, and "to sleep") was left out of the
+    gold group, and no note writes स्वर्ण."""
+    assert "gold" in search_terms(["चोरी गए सोने-चाँदी के जेवर बरामद"]).split()
+    assert "gold" in search_terms(["सोने का मंगलसूत्र"]).split()
+    assert "gold" not in search_terms(["रात में सोने वाले लोगों को समझाया"]).split()
+    path = tmp_path / "synonyms.toml"
+    path.write_text('[groups]\ngold = ["स्वर्ण", "gold", "सोने चांदी"]\n', encoding="utf-8")
+    assert synonyms.__wrapped__(path)["सोने चांदी"][1] == "gold"
+    path.write_text('[groups]\ngold = ["स्वर्ण", "सोने के दो चार जेवर"]\n', encoding="utf-8")
+    with pytest.raises(ContentError, match="two to four"):
+        synonyms.__wrapped__(path)
 
 
 @pytest.mark.parametrize(("text", "line", "message"), BROKEN_SYNONYMS)
@@ -1260,6 +1280,7 @@ def test_without_javascript_no_form_only_the_listings(browser, served):
         (UNSEEN_QUERIES_3, RECALL_AT_5_MIN),
         (UNSEEN_QUERIES_4, UNSEEN_4_FLOOR),
         (UNSEEN_QUERIES_5, UNSEEN_5_FLOOR),
+        (UNSEEN_QUERIES_6, UNSEEN_6_FLOOR),
     ],
     ids=[
         "checked-in",
@@ -1268,6 +1289,7 @@ def test_without_javascript_no_form_only_the_listings(browser, served):
         "unseen-3",
         "unseen-4",
         "unseen-5",
+        "unseen-6",
     ],
 )
 def test_recall_at_5_of_the_query_list(sample_page, capsys, path, floor):
@@ -1331,6 +1353,7 @@ def test_recall_at_5_of_the_query_list(sample_page, capsys, path, floor):
         UNSEEN_QUERIES_3,
         UNSEEN_QUERIES_4,
         UNSEEN_QUERIES_5,
+        UNSEEN_QUERIES_6,
     ],
     ids=lambda p: p.name,
 )
@@ -1670,10 +1693,17 @@ def sense_notes() -> dict[str, str]:
     notes = {
         "phone": ("गुम मोबाइल लौटाए", "पुलिस ने गुम मोबाइल खोजकर मालिकों को लौटाए।"),
         "balak": ("गुमशुदा बालक दस्तयाब", "चार दिन से लापता बालक परिजनों को सौंपा।"),
-        "jevar": ("सूने मकान से जेवर गायब", "अलमारी से जेवर व नकदी गायब मिले।"),
+        "jevar": (
+            "सूने मकान से जेवर गायब",
+            "अलमारी से सोने-चाँदी के जेवर व नकदी गायब मिले।",
+        ),
         "gasht": ("रात्रि गश्त में समझाइश", "रात में सड़क किनारे सोने वाले लोगों को समझाया।"),
         "baithak": ("थाना परिसर में बैठक", "थाना परिसर में व्यापारियों की बैठक हुई।"),
-        "railway": ("रेलवे स्टेशन पर जांच", "रेलवे स्टेशन पर यात्रियों के सामान की जांच की गई।"),
+        "railway": (
+            "रेलवे स्टेशन पर जांच",
+            "रेलवे स्टेशन पर यात्रियों के हाथ के सामान की जांच की गई।",
+        ),
+        "sunwai": ("जनसुनवाई में समझाइश", "थाना प्रभारी ने ग्रामीणों की शिकायतें सुनीं।"),
         "katta": ("देशी कट्टा बरामद", "आरोपी से एक देशी कट्टा और दो कारतूस बरामद।"),
         "sharab": ("देशी शराब जब्त", "आरोपी से बीस पेटी देशी शराब जब्त की गई।"),
     }
@@ -1715,7 +1745,16 @@ def sense_page(browser, sense_site):
         ("lost", "phone", {"balak", "jevar"}),
         ("खोया मोबाइल", "phone", {"balak"}),
         ("station", "railway", {"baithak"}),
-        ("gold", None, {"gasht"}),
+        # gold: सोने next to चाँदी, not सोने वाले (to sleep)
+        ("gold", "jevar", {"gasht"}),
+        # long and short vowels: सूना (deserted) is not सुना/सुनी (heard)
+        ("सूना", "jevar", {"sunwai"}),
+        ("सूनी", "jevar", {"sunwai"}),
+        ("सुना", "sunwai", {"jevar"}),
+        # a word ending in a consonant is not one ending in a vowel sign
+        ("हाथ", "railway", set()),
+        ("हाथों", "railway", set()),
+        ("हाथी", None, {"railway"}),
         ("desi katta", "katta", {"sharab"}),
         ("desi sharab", "sharab", {"katta"}),
     ],
@@ -1725,7 +1764,9 @@ def test_a_query_in_one_sense_does_not_list_notes_of_another(
 ):
     """missing listed a lost phone before the missing girl and the stolen
     jewellery third; station listed every note with थाना; gold a note on
-    people sleeping (सोने)."""
+    people sleeping (सोने), and then nothing (सोने-चाँदी had no gold);
+    सूना (deserted) the notes with सुनी (heard), हाथी (elephant) those with
+    हाथ (hand)."""
     page = search_here(sense_page, query)
     found = [r["slug"] for r in results(page)]
     if first:

@@ -96,9 +96,12 @@ export function joinedQueries(text) {
 // kept. A word is compared in the spelling the build's rules choose (terms.py
 // SPELLING_RULES: ऐ/ए, औ/ओ, ई/इ, ऊ/उ, half nasal/anusvara, chandrabindu/
 // anusvara, ण/न), in NFC, without the marks readers write or leave out at
-// will (nukta, virama, anusvara: गांव and गाव, बड़ावदा and बडावदा), long i
-// and u signs as short ones, and without one inflection ending (ENDINGS):
-// थाना, थाने and थानों are one word, चोरी and चौराहा two.
+// will (nukta, virama, anusvara: गांव and गाव, बड़ावदा and बडावदा), and
+// without one inflection ending (ENDINGS): थाना, थाने and थानों are one
+// word, चोरी and चौराहा two. Long i and u signs count as short ones
+// (readers write दिपावली for दीपावली), unless the best note holding the
+// query's words has the word as typed (findResults): then सूना (deserted,
+// सूने मकान) is not सुनी (heard).
 const LOOSE_MARKS = /[\u093c\u0901\u0902]/g;
 const VIRAMA = /\u094d/g;
 // Endings of plural and oblique forms, tried in order, the first that
@@ -110,32 +113,53 @@ const ENDINGS = [
   /\u093e?[\u0913\u090f]$/u,
   /[\u093e-\u094c\u0962\u0963]$/u,
 ];
+// What a word ended in, kept with its stem: a vowel of inflection (थाना,
+// थाने, चोरी, समितियों), a consonant (हाथ, मोटरसाइकिल), or -ों/-ें, which
+// follow either (थानों, हाथों, मोटरसाइकिलें). A short word that ends in a
+// consonant is not the same word with a vowel sign: हाथी (elephant) is not
+// हाथ (hand), साथी not साथ, चोरी (theft) not चोर (thief). A stem of
+// LONG_STEM consonants or more with a vowel sign is the stem's word too, as
+// Hindi makes nouns so: जब्ती, जब्त; गिरफ्तारी, गिरफ्तार.
+const VOWEL = '#v';
+const CONSONANT = '#c';
+const NASAL_PLURAL = /[\u0947\u094b]\u0902$/u;
+const LONG_STEM = 3;
+const consonants = (w) => (w.match(/[\u0915-\u0939\u0958-\u095f]/gu) || []).length;
 const isDevanagari = (s) => /[\u0900-\u097f]/u.test(s);
-// A word in the shared spelling without the loose marks, its virama kept.
-const spelled = (s) => apply(s.toLowerCase().normalize('NFC'), SPELLING)
-  .normalize('NFD')
-  .replace(LOOSE_MARKS, '')
-  .replace(/\u0940/g, '\u093f')
-  .replace(/\u0942/g, '\u0941')
-  .normalize('NFC');
-function folded(s) {
-  if (/^[a-z0-9]*$/.test(s)) return s;
-  const w = spelled(s).replace(VIRAMA, '');
-  if (!isDevanagari(w)) return w;
+const inShared = (s) => apply(s.toLowerCase().normalize('NFC'), SPELLING);
+// A word in the shared spelling without the loose marks, its virama kept;
+// long i and u signs as short ones unless `strict`.
+const lettersAs = (s, strict) => {
+  const w = inShared(s).normalize('NFD').replace(LOOSE_MARKS, '');
+  return (strict ? w : w.replace(/\u0940/g, '\u093f').replace(/\u0942/g, '\u0941'))
+    .normalize('NFC');
+};
+const spelled = (s) => lettersAs(s, false);
+// The keys a word is compared by (equal keys: the same word).
+function foldedKeys(s, strict) {
+  if (/^[a-z0-9]*$/.test(s)) return [s];
+  const w = lettersAs(s, strict).replace(VIRAMA, '');
+  if (!isDevanagari(w)) return [w];
   const end = ENDINGS.find((re) => re.test(w));
-  const cut = end ? w.replace(end, '') : w;
-  return cut || w;
+  const stem = (end && w.replace(end, '')) || w;
+  if (!end || stem === w) return [stem + CONSONANT];
+  if ((end === ENDINGS[2] && NASAL_PLURAL.test(inShared(s)))
+      || consonants(stem) >= LONG_STEM) {
+    return [stem + VOWEL, stem + CONSONANT];
+  }
+  return [stem + VOWEL];
 }
 // Every result's whole text is folded word by word, and notes share most
 // of their words: each word is folded once.
-const foldedWords = new Map();
-export function fold(s) {
-  let w = foldedWords.get(s);
-  if (w === undefined) {
-    w = folded(s);
-    foldedWords.set(s, w);
+const foldedWords = [new Map(), new Map()];
+export function fold(s, strict = false) {
+  const known = foldedWords[strict ? 1 : 0];
+  let keys = known.get(s);
+  if (keys === undefined) {
+    keys = foldedKeys(s, strict);
+    known.set(s, keys);
   }
-  return w;
+  return keys;
 }
 
 // The words of a result (its whole text, the hidden romanized block too),
@@ -143,8 +167,8 @@ export function fold(s) {
 // as one word or two at will (नशामुक्ति, नशा मुक्ति): a query word must
 // equal such a joined word (bilpankq would begin bilpank + kala); and the
 // Devanagari words as spelled (for compounds). Read once a result (it is
-// checked against several queries), the joined and spelled words only
-// when a query word is not one of its words.
+// checked against several queries), the joined and spelled words, and the
+// words folded with their vowel lengths, only when a query needs them.
 const wordsOf = new WeakMap();
 const lettersOf = (raw) => {
   const word = raw.toLowerCase();
@@ -156,23 +180,25 @@ const lettersOf = (raw) => {
 function foundWords(data) {
   if (wordsOf.has(data)) return wordsOf.get(data);
   const text = data.content.split(/\s+/).filter(Boolean);
-  const single = new Set();
-  for (const word of text) for (const w of lettersOf(word)) single.add(fold(w));
-  let joined = null;
-  let whole = null;
+  const keysOf = (words, strict) => new Set(
+    words.flatMap(lettersOf).flatMap((w) => fold(w, strict)));
+  const pairs = () => text.slice(1).map((word, i) => text[i] + word);
+  const single = keysOf(text, false);
+  const kept = {};
+  const once = (name, make) => () => {
+    kept[name] ??= make();
+    return kept[name];
+  };
   const found = {
-    single,
+    single: (strict) => (strict ? found.strict() : single),
+    strict: once('strict', () => keysOf(text, true)),
     latin: [...single].filter((w) => !isDevanagari(w)),
-    joined: () => {
-      joined ??= new Set(text.slice(1).flatMap(
-        (word, i) => lettersOf(text[i] + word).map(fold)));
-      return joined;
-    },
-    whole: () => {
-      whole ??= [...new Set(text.flatMap((word) => word.split(/[^\p{L}\p{M}\p{N}]+/u))
-        .filter(isDevanagari).map(spelled))];
-      return whole;
-    },
+    joined: (strict) => (strict ? found.joinedStrict() : found.joinedLoose()),
+    joinedLoose: once('joined', () => keysOf(pairs(), false)),
+    joinedStrict: once('joinedStrict', () => keysOf(pairs(), true)),
+    whole: once('whole', () => [...new Set(text
+      .flatMap((word) => word.split(/[^\p{L}\p{M}\p{N}]+/u))
+      .filter(isDevanagari).map(spelled))]),
   };
   wordsOf.set(data, found);
   return found;
@@ -193,30 +219,70 @@ const begins = (word, start) => start.length >= COMPOUND_REST
   && word.startsWith(start) && word.length - start.length >= COMPOUND_REST
   && LETTER.test(word.slice(start.length));
 
+// The skeleton of a note's Latin word (terms.skeleton), each word once.
+const skeletons = new Map();
+function skeletonOf(word) {
+  let shape = skeletons.get(word);
+  if (shape === undefined) {
+    shape = apply(word, LATIN);
+    if (shape.length < rules.latin_min) shape = word;
+    skeletons.set(word, shape);
+  }
+  return shape;
+}
+// A Latin word's consonants, a digraph (th, kh, sh…) as one.
+const latinConsonants = (w) => w.replace(/([bcdgjkpst])h/g, '$1')
+  .replace(/[aeiouy]/g, '').length;
+
+// Whether the result `data` holds the query word `term` as one of its words
+// (folded as above; with its vowel lengths if `strict`) or joined from two.
+// A Latin word typed with a final vowel (hathi) whose skeleton (hath) has
+// fewer than LONG_STEM consonants must be the skeleton of a note's word
+// that ends in a vowel too: hathi (हाथी) is not hath (हाथ), as in
+// Devanagari above.
+function holdsWord(data, term, strict = false) {
+  const found = foundWords(data);
+  const want = fold(term, strict);
+  const has = (set) => want.some((k) => set.has(k));
+  if (!has(found.single(strict))) return has(found.joined(strict));
+  if (isDevanagari(term)) return true;
+  const typed = typedAs.get(term) || [term];
+  if (!typed.every((w) => /[aiouy]$/.test(w))
+      || latinConsonants(term) >= LONG_STEM) return true;
+  return found.latin.some((w) => /[aeiouy]$/.test(w) && skeletonOf(w) === term);
+}
+
 // The places (in `query`, split at spaces) of the words the result `data`
-// does not hold. A word must be one of the note's words (folded as above),
-// or begin a compound. A Latin word (a skeleton) begins a compound only as
-// typed, the skeleton being too loose for that (bike's skeleton bik is not
-// बिक्री's bikri, dowry's dor not दौरान's doran, durga's durg not
-// दुर्घटना's durghatn; doda begins डोडाचूरा's dodachura).
-export function absentTerms(data, query) {
-  const { single, latin, joined, whole } = foundWords(data);
+// does not hold. A word must be one of the note's words (folded as above;
+// a word at a place in `strict` with its vowel lengths), or begin a
+// compound. A Latin word (a skeleton) begins a compound only as typed, the
+// skeleton being too loose for that (bike's skeleton bik is not बिक्री's
+// bikri, dowry's dor not दौरान's doran, durga's durg not दुर्घटना's
+// durghatn; doda begins डोडाचूरा's dodachura).
+export function absentTerms(data, query, strict = new Set()) {
+  const { latin, whole } = foundWords(data);
   const terms = query.split(' ');
   return terms.map((_, i) => i).filter((i) => {
-    const want = fold(terms[i]);
-    if (single.has(want) || joined().has(want)) return false;
-    if (isDevanagari(want)) {
+    if (holdsWord(data, terms[i], strict.has(i))) return false;
+    if (isDevanagari(terms[i])) {
       const start = spelled(terms[i]);
       return start.length < COMPOUND_START || !whole().some((w) => begins(w, start));
     }
+    const [want] = fold(terms[i]);
     const typed = typedAs.get(want) || [want];
     return !latin.some((w) => typed.some((k) => w === k || begins(w, k)));
   });
 }
 
-export const missingWords = (data, query) => absentTerms(data, query).length;
+// The places of the query's Devanagari words that the note `data` holds
+// with their vowel lengths as typed.
+const heldAsTyped = (data, query) => new Set(query.split(' ').map((_, i) => i)
+  .filter((i) => isDevanagari(query.split(' ')[i])
+    && holdsWord(data, query.split(' ')[i], true)));
 
-export const holdsEveryWord = (data, query) => missingWords(data, query) === 0;
+export const missingWords = (data, query, strict) => absentTerms(data, query, strict).length;
+
+export const holdsEveryWord = (data, query, strict) => missingWords(data, query, strict) === 0;
 
 // An excerpt from Pagefind holds note text (HTML-escaped) and <mark>s: keep
 // exactly those, as text nodes and <mark> elements.
@@ -497,7 +563,8 @@ const DECIDE_READS = 20;
 const DECIDE_BATCH = 5;
 
 // The results (of a search by score) that pass `check`, read in order, a
-// batch at a time, until `enough` have passed or `limit` have been read.
+// batch at a time, until `enough` have passed or `limit` have been read
+// (every one that passed in the batches read).
 async function passing(results, check, { enough = 1, limit = DECIDE_READS } = {}) {
   const kept = [];
   for (let i = 0; i < Math.min(results.length, limit) && kept.length < enough;
@@ -511,7 +578,7 @@ async function passing(results, check, { enough = 1, limit = DECIDE_READS } = {}
     const failed = batch.find((b) => b.status === 'rejected');
     if (failed && kept.length < enough) throw failed.reason;
   }
-  return kept.slice(0, enough);
+  return kept;
 }
 
 // A result already read, for the pager.
@@ -611,10 +678,16 @@ async function findResults(ix, typed, query, options) {
   const { sort, ...byScore } = options;
   const order = [...Array(ix.count).keys()];
   for (const q of [query, ...joinedQueries(typed)]) {
-    const check = (data) => holdsEveryWord(data, q);
     for (const i of order) {
       const ranked = await ix.search(i, q, byScore);
-      if (!(await passing(ranked, check)).length) continue;
+      const kept = await passing(ranked, (data) => holdsEveryWord(data, q));
+      if (!kept.length) continue;
+      // The query's words that the best of these notes holds with their
+      // vowel lengths as typed are meant as typed: every note listed must
+      // hold them so (सूना finds सूने मकान, not शिकायत सुनी).
+      const strict = kept.map((data) => heldAsTyped(data, q))
+        .reduce((a, b) => (b.size > a.size ? b : a));
+      const check = (data) => holdsEveryWord(data, q, strict);
       let parts;
       if (sort) {
         parts = order.map((k) => async () => listed(await ix.search(k, q, options)));
