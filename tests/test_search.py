@@ -1563,12 +1563,17 @@ def patrol_by_date() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def decade_site(tmp_path_factory):
+def decade_output(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("decade")
     output = tmp / "output"
     notes = {**decade_notes(), **patrol_notes()}
     build_site(new_content(tmp, notes), output, **INDEX_ON)
-    with serving(output) as base:
+    return output
+
+
+@pytest.fixture(scope="module")
+def decade_site(decade_output):
+    with serving(decade_output) as base:
         yield base
 
 
@@ -1650,6 +1655,26 @@ def test_a_first_query_loads_the_newest_years_index_alone(browser, decade_site):
     # the rest by score from every year, none twice, none lost
     assert every[:10] == first and sorted(every) == sorted(patrol_by_date())
     assert after == "मिली खबरें: 56"
+
+
+@pytest.mark.browser
+def test_the_weight_report_weighs_the_first_query_and_a_tap_of_more(
+    browser, decade_output
+):
+    """invoke weight's search rows: the first query fetches the newest
+    year's index only; More results fetches the older years' then."""
+    from scripts.bench.search_weight import format_search_weight, measure_search
+
+    weighed = measure_search(decade_output, "गश्त", browser)
+    first = [r.url for r in weighed.resources]
+    more = [r.url for r in weighed.more]
+    assert weighed.results == 10 and weighed.more_results == 10
+    assert any("/pagefind/2026/" in u for u in first)
+    assert not any("/pagefind/older/" in u for u in first)
+    assert any("/pagefind/older/" in u for u in more) and not set(more) & set(first)
+    assert weighed.other_hosts == ()
+    report = format_search_weight(weighed)
+    assert re.search(r"^search \(More\) +\d+ files more: [\d,]+ bytes", report, re.M)
 
 
 @pytest.mark.browser
