@@ -701,7 +701,9 @@ async function findResults(ix, typed, query, options) {
             (await ix.searchAll(q, byScore)).filter((r) => !ids.has(r.id))),
         ];
       }
-      return { listing: new Listing(parts), check, older: ix.older };
+      // The line on older years, where the next tap searches them.
+      const older = sort ? () => false : ix.older;
+      return { listing: new Listing(parts), check, older };
     }
   }
   const terms = query.split(' ');
@@ -727,7 +729,7 @@ async function findResults(ix, typed, query, options) {
   const shown = asTyped.length === terms.length ? asTyped : terms;
   const missing = (data) => absentTerms(data, query).map((i) => shown[i]);
   return {
-    listing: new Listing(parts), check, partial: true, missing, older: ix.older,
+    listing: new Listing(parts), check, partial: true, missing, older: () => false,
   };
 }
 
