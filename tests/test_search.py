@@ -299,6 +299,9 @@ def test_long_independent_vowels_are_typed_short_on_both_sides():
         ("गाँव", "गांव"),
         ("गणेश", "गनेश"),
         ("हाईवे", "हाइवे"),
+        ("कॉलेज", "कालेज"),  # ॉ typed as ा
+        ("ट्रॉली", "ट्राली"),
+        ("ऑपरेशन", "आपरेशन"),
     ],
 )
 def test_spelling_variants_share_one_spelling(variants):
@@ -758,6 +761,8 @@ FIRST = [
     ("bike chori", {JAORA_CHORI}),  # मोटरसाइकिल
     ("dussera", {"deendayal-nagar-navratri-dussehra-shanti-samiti"}),  # दशहरा
     ("सायबर", {"namli-cyber-thagi-se-bachav-jagrukta"}),  # साइबर
+    # ॉ typed as ा (the note writes कॉलेज)
+    ("कालेज", {"mahila-thana-abhimanyu-abhiyan-mahavidyalaya"}),
 ]
 
 
@@ -842,7 +847,8 @@ def test_filters_narrow_the_results(sample_page):
 def test_a_filter_value_the_form_does_not_offer_is_left_out(browser, served):
     """A mistyped or hostile link (?thana=<b>x</b>&varsh=1999) used to filter
     by a value the form showed as a blank choice: nothing found, no way to
-    see why. Such a value is left out."""
+    see why. Such a value is left out, and the page says so (a year with no
+    note left listed every year's notes as if they were that year's)."""
     plain = open_search(browser, served, "पुलिस")
     odd = open_search(
         browser, served, "पुलिस", thana="<b>x</b>", varsh="1999", kram="<i>"
@@ -854,11 +860,16 @@ def test_a_filter_value_the_form_does_not_offer_is_left_out(browser, served):
             "#thana, #varsh, #kram", "els => els.map(e => e.value)"
         )
         injected = odd.locator("#khoj b, #khoj i").count()
+        said = odd.locator("#khoj-dropped").inner_text()
+        quiet = plain.locator("#khoj-dropped").is_hidden()
     finally:
         plain.context.close()
         odd.context.close()
     assert found == expected and len(found) == 10
     assert chosen == ["", "", ""] and injected == 0
+    # the page says so: the reader must not take these for 1999's notes
+    assert quiet and "छोड़ दिया गया" in said
+    assert all(f"‘{v}’" in said for v in ("<b>x</b>", "1999", "<i>")), said
 
 
 @pytest.mark.browser
@@ -1017,6 +1028,8 @@ def test_one_unknown_word_falls_back_to_notes_with_all_the_others(
         ("namli me cyber thagi se kaise bache", "namli-cyber-thagi-se-bachav-jagrukta"),
         ("ताल में चोरी कैसे हुई", "tal-soone-makan-chori-khulasa"),
         ("मोबाइल गुम हो गया तो क्या करें", "audyogik-kshetra-gum-mobile-lautaye"),
+        # negation: न was in no note's words as typed beside हेलमेट
+        ("हेलमेट न पहनने पर चालान", "yatayat-helmet-checking-abhiyan"),
     ],
 )
 def test_a_query_written_as_a_sentence_finds_its_note(sample_page, query, first):
@@ -1029,7 +1042,7 @@ def test_a_query_written_as_a_sentence_finds_its_note(sample_page, query, first)
         ".khoj-lacks", "els => els.map(e => e.textContent)"
     )
     assert found[:1] == [first], found
-    fillers = {"me", "hui", "kab", "se", "kaise", "में", "हुई", "कैसे", "तो", "क्या"}
+    fillers = {"me", "hui", "kab", "se", "kaise", "में", "हुई", "कैसे", "तो", "क्या", "न"}
     named = {w.strip() for line in lacks for w in line.split(":")[-1].split(",")}
     assert not named & fillers, lacks
 
@@ -1550,6 +1563,30 @@ def patrol_notes() -> dict[str, str]:
     return notes
 
 
+def mention_notes() -> dict[str, str]:
+    """12 notes of 2026 that mention डोडाचूरा once, in passing, and one of
+    2024 about it (title, tags, summary)."""
+    notes = {
+        f"2026/0{1 + i % 9}/zikr-{i:02d}.md": note_text(
+            title="थाना परिसर में पर्व को लेकर चर्चा",
+            date=f"2026-0{1 + i % 9}-{10 + i} 11:00",
+            slug=f"zikr-{i:02d}",
+            summary="नागरिकों से अपील की गई।",
+            body="बैठक में बताया गया कि पिछले वर्ष डोडाचूरा के प्रकरण भी दर्ज हुए थे।",
+        )
+        for i in range(12)
+    }
+    notes["2024/05/dodachura-2024.md"] = note_text(
+        title="पिकअप से 4 क्विंटल डोडाचूरा जब्त",
+        date="2024-05-06 10:00",
+        slug="dodachura-2024",
+        tags="डोडाचूरा, मादक पदार्थ",
+        summary="पुलिस ने पिकअप वाहन से डोडाचूरा जब्त किया।",
+        body="पुलिस ने नाकाबंदी कर पिकअप वाहन से 20 बोरी डोडाचूरा जब्त किया।",
+    )
+    return notes
+
+
 def patrol_by_date() -> list[str]:
     """The slugs of patrol_notes, newest first."""
     dated = [
@@ -1566,7 +1603,7 @@ def patrol_by_date() -> list[str]:
 def decade_output(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("decade")
     output = tmp / "output"
-    notes = {**decade_notes(), **patrol_notes()}
+    notes = {**decade_notes(), **patrol_notes(), **mention_notes()}
     build_site(new_content(tmp, notes), output, **INDEX_ON)
     return output
 
@@ -1651,7 +1688,10 @@ def test_a_first_query_loads_the_newest_years_index_alone(browser, decade_site):
         page.context.close()
     assert len(first) == 10 and all("-2026-" in s for s in first), first
     assert not before
-    assert "पुराने वर्षों की खबरें भी खोजने के लिए" in status
+    # two sentences: "10 and more" is not read as "10 and more older notes"
+    assert status == (
+        "मिली खबरें: 10 और अधिक। पुराने वर्षों की खबरें भी खोजने के लिए ‘और नतीजे’ दबाएँ।"
+    )
     # the rest by score from every year, none twice, none lost
     assert every[:10] == first and sorted(every) == sorted(patrol_by_date())
     assert after == "मिली खबरें: 56"
@@ -1675,6 +1715,20 @@ def test_the_weight_report_weighs_the_first_query_and_a_tap_of_more(
     assert weighed.other_hosts == ()
     report = format_search_weight(weighed)
     assert re.search(r"^search \(More\) +\d+ files more: [\d,]+ bytes", report, re.M)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["डोडाचूरा", "dodachura"])
+def test_an_older_note_about_the_word_comes_before_newer_ones_mentioning_it(
+    decade_page, query
+):
+    """The first page came from the newest year's index whenever it had ten
+    notes holding the words: twelve notes of 2026 that mention डोडाचूरा in
+    passing pushed the 2024 note about it to the second page."""
+    page = search_here(decade_page, query)
+    found, status, _, _ = listed(page)
+    assert found[:1] == ["dodachura-2024"], found
+    assert "पुराने वर्षों" not in status  # both indexes read already
 
 
 @pytest.mark.browser

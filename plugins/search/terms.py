@@ -93,13 +93,15 @@ QUERY_FILLERS: tuple[str, ...] = (
     *("में", "का", "की", "के", "को", "से", "ने", "पर", "पे", "और", "हुई", "हुआ"),
     *("हुए", "है", "हैं", "था", "थी", "थे", "कब", "कैसे", "क्या", "क्यों"),
     *("कहां", "कहाँ", "तो", "हो", "गया", "गई", "करें", "कि"),
+    # Negation (हेलमेट न पहनने पर चालान): notes say what was done.
+    *("न", "नहीं", "ना", "na", "nahi", "nahin"),
 )
 # Spellings of one Devanagari word that readers and notes use at will, each
 # rewritten to one of them: the independent long vowels ई and ऊ typed short
 # (हाइवे for हाईवे), ऐ/ए and औ/ओ and their signs (व्हाट्सऐप, व्हाट्सएप;
 # पिपलौदा, पिपलोदा), a half nasal before a consonant of its class written
 # as anusvara (सितम्बर, सितंबर; not सम्मान or कन्या), chandrabindu as
-# anusvara, and ण as न (गनेश for गणेश).
+# anusvara, ण as न (गनेश for गणेश), and ॉ/ऑ as ा/आ (कालेज for कॉलेज).
 # One rule set for both sides: a note's words that these rules change are
 # indexed in the rewritten spelling too (search_terms), a query's words are
 # rewritten (DEVANAGARI_QUERY_RULES), and the search page compares a result's
@@ -114,6 +116,9 @@ SPELLING_RULES: tuple[tuple[str, str], ...] = (
     ("[ङञणनम]\u094d(?=[क-घच-झट-ढत-धप-भ])", "\u0902"),
     ("\u0901", "\u0902"),
     ("ण", "न"),
+    # ॉ (the o of college, trolley) typed as ा: कालेज, ट्राली.
+    ("\u0949", "\u093e"),
+    ("ऑ", "आ"),
 )
 # Applied to each Devanagari word of a query: plural endings that Pagefind's
 # Hindi stemmer keeps (समितियों would not find समिति, चोरियों not चोरी), then

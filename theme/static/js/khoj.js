@@ -337,21 +337,30 @@ function item(data, missing) {
 }
 
 // The address's values for the form; a filter whose value the form does not
-// offer (an old or mistyped link) is left out rather than silently finding
-// nothing behind a blank choice.
+// offer (an old or mistyped link, a year whose notes were all withdrawn) is
+// left out rather than finding nothing behind a blank choice, and the page
+// says so.
 function chosenValues(params) {
   const chosen = {};
+  const dropped = [];
   for (const el of form.elements) {
     if (!el.name) continue;
     const value = params.get(el.name) || '';
     if (el.tagName === 'SELECT'
         && ![...el.options].some((o) => o.value === value)) {
       el.value = '';
+      dropped.push(value);
       continue;
     }
     el.value = value;
     if (value) chosen[el.name] = value;
   }
+  // Said on the page, as text: the reader must not take the list for that
+  // year's, station's or category's notes.
+  const note = document.getElementById('khoj-dropped');
+  note.textContent = words.dropped.replace(
+    '{v}', dropped.map((v) => `‘${v}’`).join(', '));
+  note.hidden = !dropped.length;
   return chosen;
 }
 
@@ -419,7 +428,7 @@ function pager(found, research, live) {
     }
     // The older years' notes come after the newest year's: said while
     // their index is not loaded.
-    return !all && found.older() ? `${line} ${words.older}` : line;
+    return !all && found.older() ? `${line}। ${words.older}` : line;
   };
   const readPage = async () => {
     if (broken) {
@@ -632,6 +641,24 @@ function mergedByDate(lists) {
   };
 }
 
+// A note whose title and station, with the words of its hidden heading
+// (its title, station, category and tags, romanized and as synonyms), hold
+// every word of the query is about it, not one that only mentions it.
+const headlines = new WeakMap();
+function headlineOf(data) {
+  let headline = headlines.get(data);
+  if (!headline) {
+    const shabd = (data.anchors || []).find((a) => a.id === 'khoj-shabd');
+    headline = {
+      content: [data.meta.title, data.meta.thana, shabd && shabd.text]
+        .filter(Boolean).join(' '),
+    };
+    headlines.set(data, headline);
+  }
+  return headline;
+}
+const isAbout = (data, q, strict) => holdsEveryWord(headlineOf(data), q, strict);
+
 // The first page of a search by score in one index: its results (read
 // here, a batch at a time) up to the PAGE-th that passes `check`, or the
 // first READ_PER_TAP; `ids` collects the results listed.
@@ -693,6 +720,11 @@ async function findResults(ix, typed, query, options) {
         parts = order.map((k) => async () => listed(await ix.search(k, q, options)));
       } else if (ix.count === 1) {
         parts = [async () => listed(ranked)];
+      } else if (!kept.some((data) => isAbout(data, q, strict))) {
+        // None of this index's best notes holding the words is about them
+        // (a note of the newest year that mentions डोडाचूरा once would
+        // come before an older one titled so): every index, by score.
+        parts = [async () => listed(await ix.searchAll(q, byScore))];
       } else {
         const ids = new Set();
         parts = [
