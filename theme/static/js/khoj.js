@@ -691,9 +691,10 @@ function firstPage(ranked, check, ids) {
 // decided on a search by score, index by index, newest first: an older
 // index is loaded only when the newer give no such note. Listed by score:
 // the first page from the index where they were found (the newest year's,
-// as a rule), the rest from every index by score (the older years' index
-// is loaded when the reader taps More results, or for the first page when
-// that index gives too few); listed newest first: each index's sorted
+// as a rule) when one of its best such notes is about the query (isAbout),
+// the rest from every index by score (the older years' index is loaded
+// when the reader taps More results, or for the first page when that index
+// gives too few, or none about the query); listed newest first: each index's sorted
 // search, newest index first, the next loaded when the pager has read the
 // one before. The pager reads on and leaves out the notes that do not hold
 // every word. Else, for a query of several words, the notes holding all
