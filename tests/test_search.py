@@ -491,12 +491,23 @@ def test_the_index_is_reused_only_while_no_note_page_changes(tmp_path):
     assert len(kept) == 1  # older bundles are removed
 
 
-def test_the_index_can_be_one_index_of_every_note(tmp_path):
-    content = new_content(tmp_path, year_notes())
-    output = tmp_path / "output"
+@pytest.fixture(scope="module")
+def one_index(tmp_path_factory):
+    """year_notes built as one index of every note (split_by_year False),
+    and what the index step did."""
+    tmp = tmp_path_factory.mktemp("one-index")
+    output = tmp / "output"
     search_plugin.LAST_RUN.clear()
-    build_site(content, output, SEARCH={"index": True, "split_by_year": False})
-    run = search_plugin.LAST_RUN[-1]
+    build_site(
+        new_content(tmp, year_notes()),
+        output,
+        SEARCH={"index": True, "split_by_year": False},
+    )
+    return output, search_plugin.LAST_RUN[-1]
+
+
+def test_the_index_can_be_one_index_of_every_note(one_index):
+    output, run = one_index
     assert (run.shards, run.made) == (("all",), ("all",))
     assert shards_listed(output) == [("all", ["2026", "2025", "2024"])]
     entry = json.loads((output / "pagefind/all/pagefind-entry.json").read_text())
@@ -504,22 +515,19 @@ def test_the_index_can_be_one_index_of_every_note(tmp_path):
 
 
 @pytest.mark.browser
-def test_one_index_of_every_note_is_searched_and_filtered_by_year(browser, tmp_path):
-    output = tmp_path / "output"
-    build_site(
-        new_content(tmp_path, year_notes()),
-        output,
-        SEARCH={"index": True, "split_by_year": False},
-    )
+def test_one_index_of_every_note_is_searched_and_filtered_by_year(browser, one_index):
+    output, _ = one_index
     with serving(output) as base:
-        page = open_search(browser, base, "चोरी", varsh="2025")
-        newest = open_search(browser, base, "चोरी", kram="naye")
+        page = search_page(browser, base)
         try:
-            found = [r["slug"] for r in results(page)]
-            ordered = [r["slug"] for r in results(newest)]
+            found = [
+                r["slug"] for r in results(search_here(page, "चोरी", varsh="2025"))
+            ]
+            ordered = [
+                r["slug"] for r in results(search_here(page, "चोरी", kram="naye"))
+            ]
         finally:
             page.context.close()
-            newest.context.close()
     assert found == ["chori-2025"]
     assert ordered == ["chori-2026", "chori-2025", "chori-2024", "chori-2024-b"]
 
