@@ -15,7 +15,7 @@ import shutil
 import unicodedata
 from hashlib import sha256
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 from pelican.settings import read_settings
@@ -66,6 +66,17 @@ UNSEEN_4_FLOOR = 0.92
 # held to the same 0.90.
 UNSEEN_QUERIES_5 = ROOT / "tests" / "data" / "search_queries_unseen5.tsv"
 UNSEEN_5_FLOOR = 0.90
+# Written from the notes and committed before any of it was run, after the
+# newest-year-first loading, before the vowel-length, word-ending and gold
+# changes: recall 1.000 when first run, but हाथी and hathi (elephant) found
+# the note with हाथ (hand); held at the 1.000 reached, with no absent word
+# finding a note (a floor against regression).
+UNSEEN_QUERIES_6 = ROOT / "tests" / "data" / "search_queries_unseen6.tsv"
+UNSEEN_6_FLOOR = 1.0
+# The checked-in and the sixth list on the sample's notes spread over three
+# years (two indexes): 1.000 and 1.000 when first run, held there.
+SPLIT_FLOOR = 1.0
+SPLIT_6_FLOOR = 1.0
 RECALL_AT_5_MIN = 0.90
 BILPANK = "bilpank-gram-nagar-raksha-samiti-baithak"
 JAORA_CHORI = "jaora-chori-ki-motorcycle-baramad"
@@ -224,6 +235,20 @@ BROKEN_SYNONYMS = [
 ]
 
 
+def test_a_phrase_form_brings_its_group_only_where_the_note_has_the_phrase(tmp_path):
+    """gold found nothing: सोने (gold, and "to sleep") was left out of the
+    gold group, and no note writes स्वर्ण."""
+    assert "gold" in search_terms(["चोरी गए सोने-चाँदी के जेवर बरामद"]).split()
+    assert "gold" in search_terms(["सोने का मंगलसूत्र"]).split()
+    assert "gold" not in search_terms(["रात में सोने वाले लोगों को समझाया"]).split()
+    path = tmp_path / "synonyms.toml"
+    path.write_text('[groups]\ngold = ["स्वर्ण", "gold", "सोने चांदी"]\n', encoding="utf-8")
+    assert synonyms.__wrapped__(path)["सोने चांदी"][1] == "gold"
+    path.write_text('[groups]\ngold = ["स्वर्ण", "सोने के दो चार जेवर"]\n', encoding="utf-8")
+    with pytest.raises(ContentError, match="two to four"):
+        synonyms.__wrapped__(path)
+
+
 @pytest.mark.parametrize(("text", "line", "message"), BROKEN_SYNONYMS)
 def test_a_broken_synonym_line_is_named_by_file_and_line(tmp_path, text, line, message):
     path = tmp_path / "synonyms.toml"
@@ -279,6 +304,9 @@ def test_long_independent_vowels_are_typed_short_on_both_sides():
         ("गाँव", "गांव"),
         ("गणेश", "गनेश"),
         ("हाईवे", "हाइवे"),
+        ("कॉलेज", "कालेज"),  # ॉ typed as ा
+        ("ट्रॉली", "ट्राली"),
+        ("ऑपरेशन", "आपरेशन"),
     ],
 )
 def test_spelling_variants_share_one_spelling(variants):
@@ -463,12 +491,23 @@ def test_the_index_is_reused_only_while_no_note_page_changes(tmp_path):
     assert len(kept) == 1  # older bundles are removed
 
 
-def test_the_index_can_be_one_index_of_every_note(tmp_path):
-    content = new_content(tmp_path, year_notes())
-    output = tmp_path / "output"
+@pytest.fixture(scope="module")
+def one_index(tmp_path_factory):
+    """year_notes built as one index of every note (split_by_year False),
+    and what the index step did."""
+    tmp = tmp_path_factory.mktemp("one-index")
+    output = tmp / "output"
     search_plugin.LAST_RUN.clear()
-    build_site(content, output, SEARCH={"index": True, "split_by_year": False})
-    run = search_plugin.LAST_RUN[-1]
+    build_site(
+        new_content(tmp, year_notes()),
+        output,
+        SEARCH={"index": True, "split_by_year": False},
+    )
+    return output, search_plugin.LAST_RUN[-1]
+
+
+def test_the_index_can_be_one_index_of_every_note(one_index):
+    output, run = one_index
     assert (run.shards, run.made) == (("all",), ("all",))
     assert shards_listed(output) == [("all", ["2026", "2025", "2024"])]
     entry = json.loads((output / "pagefind/all/pagefind-entry.json").read_text())
@@ -476,22 +515,19 @@ def test_the_index_can_be_one_index_of_every_note(tmp_path):
 
 
 @pytest.mark.browser
-def test_one_index_of_every_note_is_searched_and_filtered_by_year(browser, tmp_path):
-    output = tmp_path / "output"
-    build_site(
-        new_content(tmp_path, year_notes()),
-        output,
-        SEARCH={"index": True, "split_by_year": False},
-    )
+def test_one_index_of_every_note_is_searched_and_filtered_by_year(browser, one_index):
+    output, _ = one_index
     with serving(output) as base:
-        page = open_search(browser, base, "चोरी", varsh="2025")
-        newest = open_search(browser, base, "चोरी", kram="naye")
+        page = search_page(browser, base)
         try:
-            found = [r["slug"] for r in results(page)]
-            ordered = [r["slug"] for r in results(newest)]
+            found = [
+                r["slug"] for r in results(search_here(page, "चोरी", varsh="2025"))
+            ]
+            ordered = [
+                r["slug"] for r in results(search_here(page, "चोरी", kram="naye"))
+            ]
         finally:
             page.context.close()
-            newest.context.close()
     assert found == ["chori-2025"]
     assert ordered == ["chori-2026", "chori-2025", "chori-2024", "chori-2024-b"]
 
@@ -662,6 +698,51 @@ def results(page) -> list[dict]:
     )
 
 
+def search_page(browser, base: str):
+    """One search page, for the tests about what a search finds: each search
+    runs from the page's form, in the page (as a reader's next search does),
+    so Pagefind and its WebAssembly are loaded once, not once a query."""
+    context = browser.new_context(
+        locale="hi-IN", viewport={"width": 360, "height": 640}
+    )
+    page = context.new_page()
+    page.goto(f"{base}/khoj/")
+    page.wait_for_selector("#khoj[data-done]", timeout=15_000)
+    return page
+
+
+def search_here(page, query: str, **params):
+    """Run a search from the form of the search page `page` and wait for it."""
+    before = page.get_attribute("#khoj", "data-run")
+    page.evaluate(
+        """([q, params]) => {
+            const form = document.querySelector('form.khoj-form');
+            form.elements.q.value = q;
+            for (const name of ['thana', 'shreni', 'varsh', 'kram']) {
+              form.elements[name].value = params[name] || '';
+            }
+            form.requestSubmit();
+        }""",
+        [query, params],
+    )
+    page.wait_for_function(
+        """before => {
+            const k = document.getElementById('khoj');
+            return k.dataset.run !== before && k.dataset.done;
+        }""",
+        arg=before,
+        timeout=15_000,
+    )
+    return page
+
+
+@pytest.fixture(scope="module")
+def sample_page(browser, served):
+    page = search_page(browser, served)
+    yield page
+    page.context.close()
+
+
 # (query, the notes that must come first, in any order)
 FIRST = [
     ("बिलपांक", {BILPANK}),  # a Hindi word
@@ -693,36 +774,68 @@ FIRST = [
     ("bike chori", {JAORA_CHORI}),  # मोटरसाइकिल
     ("dussera", {"deendayal-nagar-navratri-dussehra-shanti-samiti"}),  # दशहरा
     ("सायबर", {"namli-cyber-thagi-se-bachav-jagrukta"}),  # साइबर
+    # ॉ typed as ा (the note writes कॉलेज)
+    ("कालेज", {"mahila-thana-abhimanyu-abhiyan-mahavidyalaya"}),
 ]
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("query", "first"), FIRST)
-def test_a_query_finds_the_expected_notes_first(browser, served, query, first):
-    page = open_search(browser, served, query)
-    try:
-        found = [r["slug"] for r in results(page)]
-        status = page.inner_text("#khoj-status")
-    finally:
-        page.context.close()
+def test_a_query_finds_the_expected_notes_first(sample_page, query, first):
+    page = search_here(sample_page, query)
+    found = [r["slug"] for r in results(page)]
+    status = page.inner_text("#khoj-status")
     assert set(found[: len(first)]) == first, found
     assert status.startswith("मिली खबरें")
 
 
 @pytest.mark.browser
-def test_a_result_shows_date_station_and_a_highlighted_excerpt(browser, served):
-    page = open_search(browser, served, "मोटरसाइकिलें")
+def test_a_search_from_the_form_runs_in_the_page_and_back_returns(sample_page):
+    """Each search from the form loaded the page again, and Pagefind, its
+    WebAssembly and the index parts with it."""
+    page = search_here(sample_page, "bilpank")
+    first = [r["slug"] for r in results(page)]
+    requested: list[str] = []
+
+    def seen(request):
+        requested.append(urlparse(request.url).path)
+
+    page.on("request", seen)
     try:
-        first = results(page)[0]
+        search_here(page, "jaora chori")
+        second = [r["slug"] for r in results(page)]
+        address = page.url
+        before = page.get_attribute("#khoj", "data-run")
+        page.go_back()
+        page.wait_for_function(
+            """before => {
+                const k = document.getElementById('khoj');
+                return k.dataset.run !== before && k.dataset.done;
+            }""",
+            arg=before,
+        )
+        back = [r["slug"] for r in results(page)]
+        typed = page.input_value("#q")
     finally:
-        page.context.close()
+        page.remove_listener("request", seen)
+    assert first[0] == BILPANK and second[0] == JAORA_CHORI
+    assert parse_qs(urlparse(address).query)["q"] == ["jaora chori"]
+    assert back == first and typed == "bilpank"
+    assert "/khoj/" not in requested  # no page load
+    assert not [p for p in requested if p.endswith((".js", ".pagefind"))], requested
+
+
+@pytest.mark.browser
+def test_a_result_shows_date_station_and_a_highlighted_excerpt(sample_page):
+    page = search_here(sample_page, "मोटरसाइकिलें")
+    first = results(page)[0]
     assert first["slug"] == JAORA_CHORI
     assert "2026" in first["meta"] and "जावरा शहर" in first["meta"]
     assert "<mark>" in first["excerpt"] and "<script" not in first["excerpt"]
 
 
 @pytest.mark.browser
-def test_filters_narrow_the_results(browser, served):
+def test_filters_narrow_the_results(sample_page):
     counts = {}
     for label, params in {
         "all": {},
@@ -730,13 +843,12 @@ def test_filters_narrow_the_results(browser, served):
         "shreni": {"shreni": "यातायात"},
         "both": {"thana": "ताल", "shreni": "यातायात"},
     }.items():
-        page = open_search(browser, served, "पुलिस", **params)
-        try:
-            counts[label] = results(page)
-            total = page.inner_text("#khoj-status")
-        finally:
-            page.context.close()
-        counts[label + " status"] = total
+        page = search_here(sample_page, "पुलिस", **params)
+        counts[label] = results(page)
+        counts[label + " status"] = page.inner_text("#khoj-status")
+        counts[label + " address"] = page.url
+    # a search from the form changes the address: it can be shared
+    assert parse_qs(urlparse(counts["thana address"]).query)["thana"] == ["जावरा शहर"]
     assert len(counts["all"]) == 10  # one page of results; there are more
     assert 0 < len(counts["thana"]) < len(counts["all"])
     assert all("जावरा शहर" in r["meta"] for r in counts["thana"])
@@ -748,7 +860,8 @@ def test_filters_narrow_the_results(browser, served):
 def test_a_filter_value_the_form_does_not_offer_is_left_out(browser, served):
     """A mistyped or hostile link (?thana=<b>x</b>&varsh=1999) used to filter
     by a value the form showed as a blank choice: nothing found, no way to
-    see why. Such a value is left out."""
+    see why. Such a value is left out, and the page says so (a year with no
+    note left listed every year's notes as if they were that year's)."""
     plain = open_search(browser, served, "पुलिस")
     odd = open_search(
         browser, served, "पुलिस", thana="<b>x</b>", varsh="1999", kram="<i>"
@@ -760,11 +873,16 @@ def test_a_filter_value_the_form_does_not_offer_is_left_out(browser, served):
             "#thana, #varsh, #kram", "els => els.map(e => e.value)"
         )
         injected = odd.locator("#khoj b, #khoj i").count()
+        said = odd.locator("#khoj-dropped").inner_text()
+        quiet = plain.locator("#khoj-dropped").is_hidden()
     finally:
         plain.context.close()
         odd.context.close()
     assert found == expected and len(found) == 10
     assert chosen == ["", "", ""] and injected == 0
+    # the page says so: the reader must not take these for 1999's notes
+    assert quiet and "छोड़ दिया गया" in said
+    assert all(f"‘{v}’" in said for v in ("<b>x</b>", "1999", "<i>")), said
 
 
 @pytest.mark.browser
@@ -773,20 +891,17 @@ def test_a_filter_value_the_form_does_not_offer_is_left_out(browser, served):
     "query",
     ["हत्या", "बाढ़", "qqqq", "kidnapping", "dowry", "ईद"],
 )
-def test_a_word_no_note_has_finds_nothing_and_says_so(browser, served, query):
+def test_a_word_no_note_has_finds_nothing_and_says_so(sample_page, query):
     """हत्या found 7 notes (Pagefind took होती for it once vowel signs were
     dropped), qqqq 20 (its skeleton was k), kidnapping 10 (ki), dowry 5 (its
     skeleton dor began दौरान's doran)."""
-    page = open_search(browser, served, query)
-    try:
-        found = results(page)
-        status = page.inner_text("#khoj-status")
-        browse = page.eval_on_selector_all(
-            "#khoj-browse a",
-            "els => els.filter(a => a.offsetParent).map(a => a.getAttribute('href'))",
-        )
-    finally:
-        page.context.close()
+    page = search_here(sample_page, query)
+    found = results(page)
+    status = page.inner_text("#khoj-status")
+    browse = page.eval_on_selector_all(
+        "#khoj-browse a",
+        "els => els.filter(a => a.offsetParent).map(a => a.getAttribute('href'))",
+    )
     assert found == []
     assert "कोई खबर नहीं" in status
     assert browse == ["/thana/", "/shreni/", "/archive/"]
@@ -897,20 +1012,17 @@ def test_an_index_part_that_could_not_load_says_search_failed_and_retries(
     [("bilpank zxcvb", BILPANK), ("जावरा मोटरसाइकिल zxcvb", JAORA_CHORI)],
 )
 def test_one_unknown_word_falls_back_to_notes_with_all_the_others(
-    browser, served, query, first
+    sample_page, query, first
 ):
     """One word no note has emptied the search (bilpank meeting found
     nothing)."""
-    page = open_search(browser, served, query)
-    try:
-        found = [r["slug"] for r in results(page)]
-        status = page.inner_text("#khoj-status")
-        partial = page.get_attribute("#khoj", "data-partial")
-        lacks = page.eval_on_selector_all(
-            "#khoj-results li", "els => els.map(li => li.innerText)"
-        )
-    finally:
-        page.context.close()
+    page = search_here(sample_page, query)
+    found = [r["slug"] for r in results(page)]
+    status = page.inner_text("#khoj-status")
+    partial = page.get_attribute("#khoj", "data-partial")
+    lacks = page.eval_on_selector_all(
+        "#khoj-results li", "els => els.map(li => li.innerText)"
+    )
     assert found and found[0] == first
     assert status.startswith("किसी खबर में ये सभी शब्द नहीं मिले") and partial
     # never counted as notes found for the whole query; each says what it lacks
@@ -929,22 +1041,21 @@ def test_one_unknown_word_falls_back_to_notes_with_all_the_others(
         ("namli me cyber thagi se kaise bache", "namli-cyber-thagi-se-bachav-jagrukta"),
         ("ताल में चोरी कैसे हुई", "tal-soone-makan-chori-khulasa"),
         ("मोबाइल गुम हो गया तो क्या करें", "audyogik-kshetra-gum-mobile-lautaye"),
+        # negation: न was in no note's words as typed beside हेलमेट
+        ("हेलमेट न पहनने पर चालान", "yatayat-helmet-checking-abhiyan"),
     ],
 )
-def test_a_query_written_as_a_sentence_finds_its_note(browser, served, query, first):
+def test_a_query_written_as_a_sentence_finds_its_note(sample_page, query, first):
     """Filler words (me, kab, kaise, कैसे, तो, क्या) are in no note's words
     as typed: two of them emptied the search, one sent it to the all-but-one
     list."""
-    page = open_search(browser, served, query)
-    try:
-        found = [r["slug"] for r in results(page)]
-        lacks = page.eval_on_selector_all(
-            ".khoj-lacks", "els => els.map(e => e.textContent)"
-        )
-    finally:
-        page.context.close()
+    page = search_here(sample_page, query)
+    found = [r["slug"] for r in results(page)]
+    lacks = page.eval_on_selector_all(
+        ".khoj-lacks", "els => els.map(e => e.textContent)"
+    )
     assert found[:1] == [first], found
-    fillers = {"me", "hui", "kab", "se", "kaise", "में", "हुई", "कैसे", "तो", "क्या"}
+    fillers = {"me", "hui", "kab", "se", "kaise", "में", "हुई", "कैसे", "तो", "क्या", "न"}
     named = {w.strip() for line in lacks for w in line.split(":")[-1].split(",")}
     assert not named & fillers, lacks
 
@@ -959,26 +1070,20 @@ def test_a_query_written_as_a_sentence_finds_its_note(browser, served, query, fi
         ("गुम", {"audyogik-kshetra-gum-mobile-lautaye"}),
     ],
 )
-def test_a_short_word_or_a_skeleton_begins_no_compound(browser, served, query, only):
-    page = open_search(browser, served, query)
-    try:
-        show_all(page)
-        found = [r["slug"] for r in results(page)]
-    finally:
-        page.context.close()
+def test_a_short_word_or_a_skeleton_begins_no_compound(sample_page, query, only):
+    page = search_here(sample_page, query)
+    show_all(page)
+    found = [r["slug"] for r in results(page)]
     assert set(found) == only, found
 
 
 @pytest.mark.browser
-def test_notes_sharing_only_consonants_are_not_listed(browser, served, indexed_pages):
+def test_notes_sharing_only_consonants_are_not_listed(sample_page, indexed_pages):
     """Pagefind drops vowel signs, so चोरी (चर) also listed notes with चार
     and चर्चा, three of them in the first five."""
-    page = open_search(browser, served, "चोरियों")
-    try:
-        show_all(page)
-        slugs = [r["slug"] for r in results(page)]
-    finally:
-        page.context.close()
+    page = search_here(sample_page, "चोरियों")
+    show_all(page)
+    slugs = [r["slug"] for r in results(page)]
     pages = {
         p.split("/")[2]: soup for p, soup in indexed_pages.items() if p.count("/") == 3
     }
@@ -1128,14 +1233,11 @@ def test_a_browser_with_everything_search_needs_is_not_told_it_is_old(browser, s
 
 
 @pytest.mark.browser
-def test_newest_first_is_an_option(browser, served):
-    page = open_search(browser, served, "पुलिस", kram="naye")
-    try:
-        hrefs = page.eval_on_selector_all(
-            "#khoj-results li h2 a", "els => els.map(a => a.getAttribute('href'))"
-        )
-    finally:
-        page.context.close()
+def test_newest_first_is_an_option(sample_page):
+    page = search_here(sample_page, "पुलिस", kram="naye")
+    hrefs = page.eval_on_selector_all(
+        "#khoj-results li h2 a", "els => els.map(a => a.getAttribute('href'))"
+    )
     months = [h.split("/")[1:3] for h in hrefs]
     assert len(months) == 10 and months == sorted(months, reverse=True)
     assert months[0] == ["2026", "11"]
@@ -1194,20 +1296,9 @@ def test_without_javascript_no_form_only_the_listings(browser, served):
     assert "जावास्क्रिप्ट" in visible and "खोज खुल रही है" not in visible
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize(
-    ("path", "floor"),
-    [
-        (QUERIES, RECALL_AT_5_MIN),
-        (UNSEEN_QUERIES, RECALL_AT_5_MIN),
-        (UNSEEN_QUERIES_2, RECALL_AT_5_MIN),
-        (UNSEEN_QUERIES_3, RECALL_AT_5_MIN),
-        (UNSEEN_QUERIES_4, UNSEEN_4_FLOOR),
-        (UNSEEN_QUERIES_5, UNSEEN_5_FLOOR),
-    ],
-    ids=["checked-in", "unseen", "unseen-2", "unseen-3", "unseen-4", "unseen-5"],
-)
-def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
+def recall_at_5(page, capsys, path: Path, label: str = "") -> tuple[float, list[str]]:
+    """Recall at 5 of the query list `path` on the search page `page`,
+    printed with its misses; and the absent words that found a note."""
     rows = query_rows(path)
     kinds = {kind for _, kind, _ in rows}
     assert kinds == {"hindi", "inflected", "variant", "latin", "absent"}
@@ -1220,33 +1311,29 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
     wrong: list[str] = []
     fallback: list[str] = []
     through_partial: list[float] = []
-    context = browser.new_context(locale="hi-IN")
-    page = context.new_page()
-    try:
-        for query, kind, expected in rows:
-            page.goto(f"{served}/khoj/?q={quote(query)}")
-            page.wait_for_selector("#khoj[data-done]", timeout=15_000)
-            top = [r["slug"] for r in results(page)[:5]]
-            if kind == "absent":
-                # A list of notes holding all words but one is said to be so.
-                partial = page.get_attribute("#khoj", "data-partial")
-                if top and not partial:
-                    wrong.append(f"{query}: found {top}")
-                elif top:
-                    fallback.append(f"{query}: all words but one in {top}")
-                continue
-            score = len(set(expected) & set(top)) / len(expected)
-            scores.append(score)
-            if page.get_attribute("#khoj", "data-partial"):
-                through_partial.append(score)
-            if score < 1:
-                misses.append(f"{query} [{kind}]: {score:.2f}, top 5 {top}")
-    finally:
-        context.close()
+    # Each query typed into the page's form, as a reader's next search.
+    for query, kind, expected in rows:
+        search_here(page, query)
+        top = [r["slug"] for r in results(page)[:5]]
+        if kind == "absent":
+            # A list of notes holding all words but one is said to be so.
+            partial = page.get_attribute("#khoj", "data-partial")
+            if top and not partial:
+                wrong.append(f"{query}: found {top}")
+            elif top:
+                fallback.append(f"{query}: all words but one in {top}")
+            continue
+        score = len(set(expected) & set(top)) / len(expected)
+        scores.append(score)
+        if page.get_attribute("#khoj", "data-partial"):
+            through_partial.append(score)
+        if score < 1:
+            misses.append(f"{query} [{kind}]: {score:.2f}, top 5 {top}")
     recall = sum(scores) / len(scores)
     with capsys.disabled():
         print(
-            f"\nsearch recall@5 ({path.name}): {recall:.3f} over {len(scores)} queries"
+            f"\nsearch recall@5 ({path.name}{label}): {recall:.3f}"
+            f" over {len(scores)} queries"
         )
         for miss in misses:
             print(f"  missed {miss}")
@@ -1259,6 +1346,73 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
         print(f"absent words finding a note: {len(wrong)} of {len(absent)}")
         for line in wrong + fallback:
             print(f"  {line}")
+    return recall, wrong
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("path", "floor"),
+    [
+        (QUERIES, RECALL_AT_5_MIN),
+        (UNSEEN_QUERIES, RECALL_AT_5_MIN),
+        (UNSEEN_QUERIES_2, RECALL_AT_5_MIN),
+        (UNSEEN_QUERIES_3, RECALL_AT_5_MIN),
+        (UNSEEN_QUERIES_4, UNSEEN_4_FLOOR),
+        (UNSEEN_QUERIES_5, UNSEEN_5_FLOOR),
+        (UNSEEN_QUERIES_6, UNSEEN_6_FLOOR),
+    ],
+    ids=[
+        "checked-in",
+        "unseen",
+        "unseen-2",
+        "unseen-3",
+        "unseen-4",
+        "unseen-5",
+        "unseen-6",
+    ],
+)
+def test_recall_at_5_of_the_query_list(sample_page, capsys, path, floor):
+    recall, wrong = recall_at_5(sample_page, capsys, path)
+    assert recall >= floor
+    assert wrong == []
+
+
+@pytest.fixture(scope="module")
+def split_page(browser, tmp_path_factory):
+    """The sample bulletin's notes over three years (September's in 2024,
+    October's in 2025, November's in 2026): two indexes, newest year first."""
+    tmp = tmp_path_factory.mktemp("split")
+    year = {"09": "2024", "10": "2025", "11": "2026"}
+    notes = {}
+    for path in sorted((ROOT / "content" / "notes").rglob("*.md")):
+        month = path.parent.name
+        text = re.sub(
+            r"^date: 2026-",
+            f"date: {year[month]}-",
+            path.read_text("utf-8"),
+            flags=re.M,
+        )
+        notes[f"{year[month]}/{month}/{path.name}"] = text
+    content = new_content(tmp, notes)
+    shutil.copytree(ROOT / "content" / "images", content / "images")
+    output = tmp / "output"
+    build_site(content, output, **INDEX_ON)
+    assert [name for name, _ in shards_listed(output)] == ["2026", "older"]
+    with serving(output) as base:
+        page = search_page(browser, base)
+        yield page
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("path", "floor"), [(QUERIES, SPLIT_FLOOR), (UNSEEN_QUERIES_6, SPLIT_6_FLOOR)]
+)
+def test_recall_at_5_with_the_notes_over_three_years(split_page, capsys, path, floor):
+    """No query list measured the two indexes: the sample's notes are all of
+    one year. The same notes over three years, each query typed into one
+    page (the older years' index loaded when a query first needs it)."""
+    recall, wrong = recall_at_5(split_page, capsys, path, " over three years")
     assert recall >= floor
     assert wrong == []
 
@@ -1272,6 +1426,7 @@ def test_recall_at_5_of_the_query_list(browser, served, capsys, path, floor):
         UNSEEN_QUERIES_3,
         UNSEEN_QUERIES_4,
         UNSEEN_QUERIES_5,
+        UNSEEN_QUERIES_6,
     ],
     ids=lambda p: p.name,
 )
@@ -1449,13 +1604,81 @@ def decade_notes() -> dict[str, str]:
     return notes
 
 
+def patrol_notes() -> dict[str, str]:
+    """56 notes with the word गश्त (patrol): 14 of 2026, 42 of 2017-2025,
+    the word written one to four times, so that the order by score is not
+    the order by date."""
+    notes = {}
+    for i in range(56):
+        year = 2026 if i < 14 else 2017 + i % 9
+        month, day = 1 + i % 11, 1 + i % 27  # none after 2026-11-27
+        slug = f"gasht-{year}-{i:02d}"
+        notes[f"{year}/{month:02d}/{slug}.md"] = note_text(
+            title="रात्रि गश्त में समझाइश",
+            date=f"{year}-{month:02d}-{day:02d} {10 + i % 10}:{i:02d}",
+            slug=slug,
+            summary="थाना स्टाफ ने रात्रि गश्त की।",
+            body=" ".join(["थाना स्टाफ ने रात्रि गश्त की।"] * (1 + i % 4)),
+        )
+    return notes
+
+
+def mention_notes() -> dict[str, str]:
+    """12 notes of 2026 that mention डोडाचूरा once, in passing, and one of
+    2024 about it (title, tags, summary)."""
+    notes = {
+        f"2026/0{1 + i % 9}/zikr-{i:02d}.md": note_text(
+            title="थाना परिसर में पर्व को लेकर चर्चा",
+            date=f"2026-0{1 + i % 9}-{10 + i} 11:00",
+            slug=f"zikr-{i:02d}",
+            summary="नागरिकों से अपील की गई।",
+            body="बैठक में बताया गया कि पिछले वर्ष डोडाचूरा के प्रकरण भी दर्ज हुए थे।",
+        )
+        for i in range(12)
+    }
+    notes["2024/05/dodachura-2024.md"] = note_text(
+        title="पिकअप से 4 क्विंटल डोडाचूरा जब्त",
+        date="2024-05-06 10:00",
+        slug="dodachura-2024",
+        tags="डोडाचूरा, मादक पदार्थ",
+        summary="पुलिस ने पिकअप वाहन से डोडाचूरा जब्त किया।",
+        body="पुलिस ने नाकाबंदी कर पिकअप वाहन से 20 बोरी डोडाचूरा जब्त किया।",
+    )
+    return notes
+
+
+def patrol_by_date() -> list[str]:
+    """The slugs of patrol_notes, newest first."""
+    dated = [
+        (
+            re.search(r"^date: (.+)$", text, re.M)[1],
+            re.search(r"^slug: (.+)$", text, re.M)[1],
+        )
+        for text in patrol_notes().values()
+    ]
+    return [slug for _, slug in sorted(dated, reverse=True)]
+
+
 @pytest.fixture(scope="module")
-def decade_site(tmp_path_factory):
+def decade_output(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("decade")
     output = tmp / "output"
-    build_site(new_content(tmp, decade_notes()), output, **INDEX_ON)
-    with serving(output) as base:
+    notes = {**decade_notes(), **patrol_notes(), **mention_notes()}
+    build_site(new_content(tmp, notes), output, **INDEX_ON)
+    return output
+
+
+@pytest.fixture(scope="module")
+def decade_site(decade_output):
+    with serving(decade_output) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def decade_page(browser, decade_site):
+    page = search_page(browser, decade_site)
+    yield page
+    page.context.close()
 
 
 def listed(page) -> tuple[list[str], str, str | None, list[str]]:
@@ -1473,59 +1696,132 @@ def listed(page) -> tuple[list[str], str, str | None, list[str]]:
 @pytest.mark.browser
 @pytest.mark.parametrize("query", ["मोटरसाइकिल चोरी", "motorcycle chori", "bike chori"])
 def test_newest_first_finds_the_notes_holding_every_word_wherever_they_rank(
-    browser, decade_site, query
+    decade_page, query
 ):
     """Newest first decided from its first five results, the newest notes,
     which only begin like the query's words: it said no note held them all
     and listed the notes with all words but one by score."""
-    page = open_search(browser, decade_site, query, kram="naye")
-    try:
-        found, status, partial, _ = listed(page)
-    finally:
-        page.context.close()
+    page = search_here(decade_page, query, kram="naye")
+    found, status, partial, _ = listed(page)
     assert found == ["chori-2021", "chori-2018"], found
     assert status.startswith("मिली खबरें") and not partial
 
 
 @pytest.mark.browser
-def test_best_match_lists_the_same_notes_as_newest_first(browser, decade_site):
-    page = open_search(browser, decade_site, "मोटरसाइकिल चोरी")
-    try:
-        found, status, partial, _ = listed(page)
-        assert status.startswith("मिली खबरें")
-    finally:
-        page.context.close()
+def test_best_match_lists_the_same_notes_as_newest_first(decade_page):
+    page = search_here(decade_page, "मोटरसाइकिल चोरी")
+    found, status, partial, _ = listed(page)
+    assert status.startswith("मिली खबरें")
     assert found == ["chori-2018", "chori-2021"], found  # by score
     assert not partial
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("kram", ["naye", ""])
-def test_the_all_but_one_list_keeps_the_order_chosen(browser, decade_site, kram):
+def test_the_all_but_one_list_keeps_the_order_chosen(decade_page, kram):
     """The list of notes with all words but one was ranked by score even
     when newest first was chosen."""
-    page = open_search(browser, decade_site, "मोटरसाइकिल चोरी zxcvb", kram=kram)
-    try:
-        found, status, partial, texts = listed(page)
-    finally:
-        page.context.close()
+    page = search_here(decade_page, "मोटरसाइकिल चोरी zxcvb", kram=kram)
+    found, status, partial, texts = listed(page)
     assert status.startswith("किसी खबर में ये सभी शब्द नहीं मिले")
     expected = ["chori-2021", "chori-2018"] if kram else ["chori-2018", "chori-2021"]
     assert found == expected and partial
     assert all("इस खबर में नहीं: zxcvb" in t for t in texts), texts
 
 
+def older_requested(page) -> bool:
+    return any("/pagefind/older/" in urlparse(u).path for u in page.requested)
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize("query", ["चोरी", "chori", "मोटरसायकल चोरी"])
-def test_a_word_is_matched_whole_not_by_its_beginning(browser, served, query):
-    """चोरी (folded चोर) began चौराहा (चोराह): the helmet drive, a traffic
-    note, was listed among the thefts."""
-    page = open_search(browser, served, query)
+def test_a_first_query_loads_the_newest_years_index_alone(browser, decade_site):
+    """A first query loaded both indexes: at 10,000 notes पुलिस cost 1,360 KB
+    against 674 for one index. The newest year's index alone fills the first
+    page; the older years' is loaded when the reader taps More results."""
+    page = open_search(browser, decade_site, "गश्त")
     try:
+        first, status, _, _ = listed(page)
+        before = older_requested(page)
         show_all(page)
-        found, _, _, _ = listed(page)
+        every, after, _, _ = listed(page)
     finally:
         page.context.close()
+    assert len(first) == 10 and all("-2026-" in s for s in first), first
+    assert not before
+    # two sentences: "10 and more" is not read as "10 and more older notes"
+    assert status == (
+        "मिली खबरें: 10 और अधिक। पुराने वर्षों की खबरें भी खोजने के लिए ‘और नतीजे’ दबाएँ।"
+    )
+    # the rest by score from every year, none twice, none lost
+    assert every[:10] == first and sorted(every) == sorted(patrol_by_date())
+    assert after == "मिली खबरें: 56"
+
+
+@pytest.mark.browser
+def test_the_weight_report_weighs_the_first_query_and_a_tap_of_more(
+    browser, decade_output
+):
+    """invoke weight's search rows: the first query fetches the newest
+    year's index only; More results fetches the older years' then."""
+    from scripts.bench.search_weight import format_search_weight, measure_search
+
+    weighed = measure_search(decade_output, "गश्त", browser)
+    first = [r.url for r in weighed.resources]
+    more = [r.url for r in weighed.more]
+    assert weighed.results == 10 and weighed.more_results == 10
+    assert any("/pagefind/2026/" in u for u in first)
+    assert not any("/pagefind/older/" in u for u in first)
+    assert any("/pagefind/older/" in u for u in more) and not set(more) & set(first)
+    assert weighed.other_hosts == ()
+    report = format_search_weight(weighed)
+    assert re.search(r"^search \(More\) +\d+ files more: [\d,]+ bytes", report, re.M)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["डोडाचूरा", "dodachura"])
+def test_an_older_note_about_the_word_comes_before_newer_ones_mentioning_it(
+    decade_page, query
+):
+    """The first page came from the newest year's index whenever it had ten
+    notes holding the words: twelve notes of 2026 that mention डोडाचूरा in
+    passing pushed the 2024 note about it to the second page."""
+    page = search_here(decade_page, query)
+    found, status, _, _ = listed(page)
+    assert found[:1] == ["dodachura-2024"], found
+    assert "पुराने वर्षों" not in status  # both indexes read already
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["गश्त", "गश्त zxcvb"])
+def test_newest_first_lists_every_note_in_date_order(browser, decade_site, query):
+    """The list of notes with all words but one put only the best 50 by
+    score in date order, and listed no more; a newest-first search loaded
+    the older years' index for its first page."""
+    page = open_search(browser, decade_site, query, kram="naye")
+    try:
+        first, line, partial, _ = listed(page)
+        before = older_requested(page)
+        show_all(page)
+        every, status, _, _ = listed(page)
+    finally:
+        page.context.close()
+    assert every == patrol_by_date()
+    assert bool(partial) == ("zxcvb" in query)
+    # the next tap lists newer notes, not the older years': no line on them
+    assert "पुराने वर्षों" not in line
+    if not partial:
+        assert first == patrol_by_date()[:10] and not before
+        assert status == "मिली खबरें: 56"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["चोरी", "chori", "मोटरसायकल चोरी"])
+def test_a_word_is_matched_whole_not_by_its_beginning(sample_page, query):
+    """चोरी (folded चोर) began चौराहा (चोराह): the helmet drive, a traffic
+    note, was listed among the thefts."""
+    page = search_here(sample_page, query)
+    show_all(page)
+    found, _, _, _ = listed(page)
     assert JAORA_CHORI in found
     assert "yatayat-helmet-checking-abhiyan" not in found, found
 
@@ -1538,10 +1834,17 @@ def sense_notes() -> dict[str, str]:
     notes = {
         "phone": ("गुम मोबाइल लौटाए", "पुलिस ने गुम मोबाइल खोजकर मालिकों को लौटाए।"),
         "balak": ("गुमशुदा बालक दस्तयाब", "चार दिन से लापता बालक परिजनों को सौंपा।"),
-        "jevar": ("सूने मकान से जेवर गायब", "अलमारी से जेवर व नकदी गायब मिले।"),
+        "jevar": (
+            "सूने मकान से जेवर गायब",
+            "अलमारी से सोने-चाँदी के जेवर व नकदी गायब मिले।",
+        ),
         "gasht": ("रात्रि गश्त में समझाइश", "रात में सड़क किनारे सोने वाले लोगों को समझाया।"),
         "baithak": ("थाना परिसर में बैठक", "थाना परिसर में व्यापारियों की बैठक हुई।"),
-        "railway": ("रेलवे स्टेशन पर जांच", "रेलवे स्टेशन पर यात्रियों के सामान की जांच की गई।"),
+        "railway": (
+            "रेलवे स्टेशन पर जांच",
+            "रेलवे स्टेशन पर यात्रियों के हाथ के सामान की जांच की गई।",
+        ),
+        "sunwai": ("जनसुनवाई में समझाइश", "थाना प्रभारी ने ग्रामीणों की शिकायतें सुनीं।"),
         "katta": ("देशी कट्टा बरामद", "आरोपी से एक देशी कट्टा और दो कारतूस बरामद।"),
         "sharab": ("देशी शराब जब्त", "आरोपी से बीस पेटी देशी शराब जब्त की गई।"),
     }
@@ -1567,6 +1870,13 @@ def sense_site(tmp_path_factory):
         yield base
 
 
+@pytest.fixture(scope="module")
+def sense_page(browser, sense_site):
+    page = search_page(browser, sense_site)
+    yield page
+    page.context.close()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize(
     ("query", "first", "never"),
@@ -1576,22 +1886,30 @@ def sense_site(tmp_path_factory):
         ("lost", "phone", {"balak", "jevar"}),
         ("खोया मोबाइल", "phone", {"balak"}),
         ("station", "railway", {"baithak"}),
-        ("gold", None, {"gasht"}),
+        # gold: सोने next to चाँदी, not सोने वाले (to sleep)
+        ("gold", "jevar", {"gasht"}),
+        # long and short vowels: सूना (deserted) is not सुना/सुनी (heard)
+        ("सूना", "jevar", {"sunwai"}),
+        ("सूनी", "jevar", {"sunwai"}),
+        ("सुना", "sunwai", {"jevar"}),
+        # a word ending in a consonant is not one ending in a vowel sign
+        ("हाथ", "railway", set()),
+        ("हाथों", "railway", set()),
+        ("हाथी", None, {"railway"}),
         ("desi katta", "katta", {"sharab"}),
         ("desi sharab", "sharab", {"katta"}),
     ],
 )
 def test_a_query_in_one_sense_does_not_list_notes_of_another(
-    browser, sense_site, query, first, never
+    sense_page, query, first, never
 ):
     """missing listed a lost phone before the missing girl and the stolen
     jewellery third; station listed every note with थाना; gold a note on
-    people sleeping (सोने)."""
-    page = open_search(browser, sense_site, query)
-    try:
-        found = [r["slug"] for r in results(page)]
-    finally:
-        page.context.close()
+    people sleeping (सोने), and then nothing (सोने-चाँदी had no gold);
+    सूना (deserted) the notes with सुनी (heard), हाथी (elephant) those with
+    हाथ (hand)."""
+    page = search_here(sense_page, query)
+    found = [r["slug"] for r in results(page)]
     if first:
         assert found[:1] == [first], found
     assert not set(found) & never, found
@@ -1625,6 +1943,13 @@ def digits_site(tmp_path_factory):
         yield base
 
 
+@pytest.fixture(scope="module")
+def digits_page(browser, digits_site):
+    page = search_page(browser, digits_site)
+    yield page
+    page.context.close()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize(
     ("query", "slug"),
@@ -1642,16 +1967,11 @@ def digits_site(tmp_path_factory):
         (f"शिव{ZWJ}पुरी", "ascii-ank"),
     ],
 )
-def test_digits_and_zero_width_joins_find_the_same_note(
-    browser, digits_site, query, slug
-):
+def test_digits_and_zero_width_joins_find_the_same_note(digits_page, query, slug):
     """Devanagari digits in a query were dropped; a ZWJ or ZWNJ split a word
     in two. Both scripts' digits find a note, with or without joiners."""
-    page = open_search(browser, digits_site, query)
-    try:
-        found = [r["slug"] for r in results(page)]
-    finally:
-        page.context.close()
+    page = search_here(digits_page, query)
+    found = [r["slug"] for r in results(page)]
     assert found == [slug]
 
 
@@ -1692,12 +2012,9 @@ def test_a_very_long_query_is_cut_not_run_whole(browser, served, indexed):
 
 
 @pytest.mark.browser
-def test_direction_marks_around_a_query_are_dropped(browser, served):
-    page = open_search(browser, served, "\u202bबिलपांक\u200f \u202ebilpank\u202c")
-    try:
-        found = [r["slug"] for r in results(page)]
-    finally:
-        page.context.close()
+def test_direction_marks_around_a_query_are_dropped(sample_page):
+    page = search_here(sample_page, "\u202bबिलपांक\u200f \u202ebilpank\u202c")
+    found = [r["slug"] for r in results(page)]
     assert found[:1] == [BILPANK]
 
 

@@ -93,13 +93,15 @@ QUERY_FILLERS: tuple[str, ...] = (
     *("में", "का", "की", "के", "को", "से", "ने", "पर", "पे", "और", "हुई", "हुआ"),
     *("हुए", "है", "हैं", "था", "थी", "थे", "कब", "कैसे", "क्या", "क्यों"),
     *("कहां", "कहाँ", "तो", "हो", "गया", "गई", "करें", "कि"),
+    # Negation (हेलमेट न पहनने पर चालान): notes say what was done.
+    *("न", "नहीं", "ना", "na", "nahi", "nahin"),
 )
 # Spellings of one Devanagari word that readers and notes use at will, each
 # rewritten to one of them: the independent long vowels ई and ऊ typed short
 # (हाइवे for हाईवे), ऐ/ए and औ/ओ and their signs (व्हाट्सऐप, व्हाट्सएप;
 # पिपलौदा, पिपलोदा), a half nasal before a consonant of its class written
 # as anusvara (सितम्बर, सितंबर; not सम्मान or कन्या), chandrabindu as
-# anusvara, and ण as न (गनेश for गणेश).
+# anusvara, ण as न (गनेश for गणेश), and ॉ/ऑ as ा/आ (कालेज for कॉलेज).
 # One rule set for both sides: a note's words that these rules change are
 # indexed in the rewritten spelling too (search_terms), a query's words are
 # rewritten (DEVANAGARI_QUERY_RULES), and the search page compares a result's
@@ -114,6 +116,9 @@ SPELLING_RULES: tuple[tuple[str, str], ...] = (
     ("[ङञणनम]\u094d(?=[क-घच-झट-ढत-धप-भ])", "\u0902"),
     ("\u0901", "\u0902"),
     ("ण", "न"),
+    # ॉ (the o of college, trolley) typed as ा: कालेज, ट्राली.
+    ("\u0949", "\u093e"),
+    ("ऑ", "आ"),
 )
 # Applied to each Devanagari word of a query: plural endings that Pagefind's
 # Hindi stemmer keeps (समितियों would not find समिति, चोरियों not चोरी), then
@@ -163,6 +168,11 @@ _ENDINGS = (
     ("ों$", "ा"),
 )
 _DEVANAGARI_WORD = re.compile("[\u0900-\u0963\u0971-\u097f]+")
+# A phrase form: two to four Devanagari words, one space apart (सोने चांदी).
+_DEVANAGARI_PHRASE = re.compile(
+    "[\u0900-\u0963\u0971-\u097f]+( [\u0900-\u0963\u0971-\u097f]+){1,3}"
+)
+PHRASE_WORDS = 4
 _GROUP_NAME = re.compile("[a-z][a-z0-9_]*")
 _TOML_LINE = re.compile(r"at line (\d+)")
 
@@ -199,8 +209,17 @@ def loanword(word: str) -> str | None:
 
 
 def synonym_key(form: str) -> str:
-    """How a form is compared: Devanagari in the shared spelling, Latin as is."""
+    """How a form is compared: Devanagari in the shared spelling (a phrase's
+    words one space apart), Latin as is.
+    """
     return spelling(form) if _DEVANAGARI.search(form) else form
+
+
+def is_phrase(form: str) -> bool:
+    """Whether a synonym form is a phrase (several words): it is looked for
+    in a note's text, and not itself carried as a hidden word.
+    """
+    return " " in form
 
 
 def _line_of(text: str, name: str) -> int | None:
@@ -235,12 +254,17 @@ def _group_problems(name: str, forms: object) -> list[str]:
         return found
     for form in forms:
         nfc = unicodedata.normalize("NFC", form)
-        if not (_LATIN_WORD.fullmatch(nfc) or _DEVANAGARI_WORD.fullmatch(nfc)):
+        if not (
+            _LATIN_WORD.fullmatch(nfc)
+            or _DEVANAGARI_WORD.fullmatch(nfc)
+            or _DEVANAGARI_PHRASE.fullmatch(nfc)
+        ):
             found.append(
                 _(
                     "'%(word)s' in group '%(name)s' is not one word in Devanagari "
-                    "or in lowercase English letters (a-z); write one word per "
-                    "form, without spaces, signs or capitals",
+                    "or in lowercase English letters (a-z), nor two to four "
+                    "Devanagari words one space apart; write each form without "
+                    "signs or capitals",
                     word=form,
                     name=name,
                 )
@@ -321,8 +345,40 @@ def synonyms_of(word: str) -> tuple[str, ...]:
     keys = word_stems(word) if _DEVANAGARI.search(word) else [word.lower()]
     for key in keys:
         if key in table:
-            return tuple(f for f in table[key] if synonym_key(f) != keys[0])
+            return tuple(
+                f for f in table[key] if synonym_key(f) != keys[0] and not is_phrase(f)
+            )
     return ()
+
+
+@lru_cache(maxsize=1)
+def phrase_lengths() -> tuple[int, ...]:
+    """The numbers of words of the synonym table's phrases, longest first."""
+    return tuple(
+        sorted({len(k.split()) for k in synonyms() if is_phrase(k)}, reverse=True)
+    )
+
+
+def phrase_synonyms(words: list[str]) -> list[str]:
+    """The single-word forms of every synonym group one of whose phrases
+    `words` (a text's words, in order) holds: सोने-चांदी के जेवर holds the
+    gold group's सोने चांदी, so the note also carries gold and स्वर्ण, while
+    रात में सोने वाले (to sleep) holds no phrase of it.
+    """
+    table = synonyms()
+    lengths = phrase_lengths()
+    if not lengths:
+        return []
+    spelled = [spelling(w) if _DEVANAGARI.search(w) else w for w in words]
+    found: dict[str, None] = {}
+    for i in range(len(spelled)):
+        for n in lengths:
+            group = table.get(" ".join(spelled[i : i + n]))
+            if group and i + n <= len(spelled):
+                for form in group:
+                    if not is_phrase(form):
+                        found.setdefault(form, None)
+    return list(found)
 
 
 @lru_cache(maxsize=16384)
@@ -371,7 +427,12 @@ def search_terms(texts: Iterable[str]) -> str:
     """
     seen: dict[str, None] = {}
     for text in texts:
-        for word in tokens(text or ""):
+        words = tokens(text or "")
+        for word in words:
             for form in word_terms(word):
                 seen.setdefault(form, None)
+        for form in phrase_synonyms(words):
+            seen.setdefault(form, None)
+            for each in word_terms(form):
+                seen.setdefault(each, None)
     return " ".join(seen)

@@ -96,9 +96,12 @@ export function joinedQueries(text) {
 // kept. A word is compared in the spelling the build's rules choose (terms.py
 // SPELLING_RULES: ऐ/ए, औ/ओ, ई/इ, ऊ/उ, half nasal/anusvara, chandrabindu/
 // anusvara, ण/न), in NFC, without the marks readers write or leave out at
-// will (nukta, virama, anusvara: गांव and गाव, बड़ावदा and बडावदा), long i
-// and u signs as short ones, and without one inflection ending (ENDINGS):
-// थाना, थाने and थानों are one word, चोरी and चौराहा two.
+// will (nukta, virama, anusvara: गांव and गाव, बड़ावदा and बडावदा), and
+// without one inflection ending (ENDINGS): थाना, थाने and थानों are one
+// word, चोरी and चौराहा two. Long i and u signs count as short ones
+// (readers write दिपावली for दीपावली), unless the best note holding the
+// query's words has the word as typed (findResults): then सूना (deserted,
+// सूने मकान) is not सुनी (heard).
 const LOOSE_MARKS = /[\u093c\u0901\u0902]/g;
 const VIRAMA = /\u094d/g;
 // Endings of plural and oblique forms, tried in order, the first that
@@ -110,32 +113,53 @@ const ENDINGS = [
   /\u093e?[\u0913\u090f]$/u,
   /[\u093e-\u094c\u0962\u0963]$/u,
 ];
+// What a word ended in, kept with its stem: a vowel of inflection (थाना,
+// थाने, चोरी, समितियों), a consonant (हाथ, मोटरसाइकिल), or -ों/-ें, which
+// follow either (थानों, हाथों, मोटरसाइकिलें). A short word that ends in a
+// consonant is not the same word with a vowel sign: हाथी (elephant) is not
+// हाथ (hand), साथी not साथ, चोरी (theft) not चोर (thief). A stem of
+// LONG_STEM consonants or more with a vowel sign is the stem's word too, as
+// Hindi makes nouns so: जब्ती, जब्त; गिरफ्तारी, गिरफ्तार.
+const VOWEL = '#v';
+const CONSONANT = '#c';
+const NASAL_PLURAL = /[\u0947\u094b]\u0902$/u;
+const LONG_STEM = 3;
+const consonants = (w) => (w.match(/[\u0915-\u0939\u0958-\u095f]/gu) || []).length;
 const isDevanagari = (s) => /[\u0900-\u097f]/u.test(s);
-// A word in the shared spelling without the loose marks, its virama kept.
-const spelled = (s) => apply(s.toLowerCase().normalize('NFC'), SPELLING)
-  .normalize('NFD')
-  .replace(LOOSE_MARKS, '')
-  .replace(/\u0940/g, '\u093f')
-  .replace(/\u0942/g, '\u0941')
-  .normalize('NFC');
-function folded(s) {
-  if (/^[a-z0-9]*$/.test(s)) return s;
-  const w = spelled(s).replace(VIRAMA, '');
-  if (!isDevanagari(w)) return w;
+const inShared = (s) => apply(s.toLowerCase().normalize('NFC'), SPELLING);
+// A word in the shared spelling without the loose marks, its virama kept;
+// long i and u signs as short ones unless `strict`.
+const lettersAs = (s, strict) => {
+  const w = inShared(s).normalize('NFD').replace(LOOSE_MARKS, '');
+  return (strict ? w : w.replace(/\u0940/g, '\u093f').replace(/\u0942/g, '\u0941'))
+    .normalize('NFC');
+};
+const spelled = (s) => lettersAs(s, false);
+// The keys a word is compared by (equal keys: the same word).
+function foldedKeys(s, strict) {
+  if (/^[a-z0-9]*$/.test(s)) return [s];
+  const w = lettersAs(s, strict).replace(VIRAMA, '');
+  if (!isDevanagari(w)) return [w];
   const end = ENDINGS.find((re) => re.test(w));
-  const cut = end ? w.replace(end, '') : w;
-  return cut || w;
+  const stem = (end && w.replace(end, '')) || w;
+  if (!end || stem === w) return [stem + CONSONANT];
+  if ((end === ENDINGS[2] && NASAL_PLURAL.test(inShared(s)))
+      || consonants(stem) >= LONG_STEM) {
+    return [stem + VOWEL, stem + CONSONANT];
+  }
+  return [stem + VOWEL];
 }
 // Every result's whole text is folded word by word, and notes share most
 // of their words: each word is folded once.
-const foldedWords = new Map();
-export function fold(s) {
-  let w = foldedWords.get(s);
-  if (w === undefined) {
-    w = folded(s);
-    foldedWords.set(s, w);
+const foldedWords = [new Map(), new Map()];
+export function fold(s, strict = false) {
+  const known = foldedWords[strict ? 1 : 0];
+  let keys = known.get(s);
+  if (keys === undefined) {
+    keys = foldedKeys(s, strict);
+    known.set(s, keys);
   }
-  return w;
+  return keys;
 }
 
 // The words of a result (its whole text, the hidden romanized block too),
@@ -143,8 +167,8 @@ export function fold(s) {
 // as one word or two at will (नशामुक्ति, नशा मुक्ति): a query word must
 // equal such a joined word (bilpankq would begin bilpank + kala); and the
 // Devanagari words as spelled (for compounds). Read once a result (it is
-// checked against several queries), the joined and spelled words only
-// when a query word is not one of its words.
+// checked against several queries), the joined and spelled words, and the
+// words folded with their vowel lengths, only when a query needs them.
 const wordsOf = new WeakMap();
 const lettersOf = (raw) => {
   const word = raw.toLowerCase();
@@ -156,23 +180,25 @@ const lettersOf = (raw) => {
 function foundWords(data) {
   if (wordsOf.has(data)) return wordsOf.get(data);
   const text = data.content.split(/\s+/).filter(Boolean);
-  const single = new Set();
-  for (const word of text) for (const w of lettersOf(word)) single.add(fold(w));
-  let joined = null;
-  let whole = null;
+  const keysOf = (words, strict) => new Set(
+    words.flatMap(lettersOf).flatMap((w) => fold(w, strict)));
+  const pairs = () => text.slice(1).map((word, i) => text[i] + word);
+  const single = keysOf(text, false);
+  const kept = {};
+  const once = (name, make) => () => {
+    kept[name] ??= make();
+    return kept[name];
+  };
   const found = {
-    single,
+    single: (strict) => (strict ? found.strict() : single),
+    strict: once('strict', () => keysOf(text, true)),
     latin: [...single].filter((w) => !isDevanagari(w)),
-    joined: () => {
-      joined ??= new Set(text.slice(1).flatMap(
-        (word, i) => lettersOf(text[i] + word).map(fold)));
-      return joined;
-    },
-    whole: () => {
-      whole ??= [...new Set(text.flatMap((word) => word.split(/[^\p{L}\p{M}\p{N}]+/u))
-        .filter(isDevanagari).map(spelled))];
-      return whole;
-    },
+    joined: (strict) => (strict ? found.joinedStrict() : found.joinedLoose()),
+    joinedLoose: once('joined', () => keysOf(pairs(), false)),
+    joinedStrict: once('joinedStrict', () => keysOf(pairs(), true)),
+    whole: once('whole', () => [...new Set(text
+      .flatMap((word) => word.split(/[^\p{L}\p{M}\p{N}]+/u))
+      .filter(isDevanagari).map(spelled))]),
   };
   wordsOf.set(data, found);
   return found;
@@ -193,30 +219,70 @@ const begins = (word, start) => start.length >= COMPOUND_REST
   && word.startsWith(start) && word.length - start.length >= COMPOUND_REST
   && LETTER.test(word.slice(start.length));
 
+// The skeleton of a note's Latin word (terms.skeleton), each word once.
+const skeletons = new Map();
+function skeletonOf(word) {
+  let shape = skeletons.get(word);
+  if (shape === undefined) {
+    shape = apply(word, LATIN);
+    if (shape.length < rules.latin_min) shape = word;
+    skeletons.set(word, shape);
+  }
+  return shape;
+}
+// A Latin word's consonants, a digraph (th, kh, sh…) as one.
+const latinConsonants = (w) => w.replace(/([bcdgjkpst])h/g, '$1')
+  .replace(/[aeiouy]/g, '').length;
+
+// Whether the result `data` holds the query word `term` as one of its words
+// (folded as above; with its vowel lengths if `strict`) or joined from two.
+// A Latin word typed with a final vowel (hathi) whose skeleton (hath) has
+// fewer than LONG_STEM consonants must be the skeleton of a note's word
+// that ends in a vowel too: hathi (हाथी) is not hath (हाथ), as in
+// Devanagari above.
+function holdsWord(data, term, strict = false) {
+  const found = foundWords(data);
+  const want = fold(term, strict);
+  const has = (set) => want.some((k) => set.has(k));
+  if (!has(found.single(strict))) return has(found.joined(strict));
+  if (isDevanagari(term)) return true;
+  const typed = typedAs.get(term) || [term];
+  if (!typed.every((w) => /[aiouy]$/.test(w))
+      || latinConsonants(term) >= LONG_STEM) return true;
+  return found.latin.some((w) => /[aeiouy]$/.test(w) && skeletonOf(w) === term);
+}
+
 // The places (in `query`, split at spaces) of the words the result `data`
-// does not hold. A word must be one of the note's words (folded as above),
-// or begin a compound. A Latin word (a skeleton) begins a compound only as
-// typed, the skeleton being too loose for that (bike's skeleton bik is not
-// बिक्री's bikri, dowry's dor not दौरान's doran, durga's durg not
-// दुर्घटना's durghatn; doda begins डोडाचूरा's dodachura).
-export function absentTerms(data, query) {
-  const { single, latin, joined, whole } = foundWords(data);
+// does not hold. A word must be one of the note's words (folded as above;
+// a word at a place in `strict` with its vowel lengths), or begin a
+// compound. A Latin word (a skeleton) begins a compound only as typed, the
+// skeleton being too loose for that (bike's skeleton bik is not बिक्री's
+// bikri, dowry's dor not दौरान's doran, durga's durg not दुर्घटना's
+// durghatn; doda begins डोडाचूरा's dodachura).
+export function absentTerms(data, query, strict = new Set()) {
+  const { latin, whole } = foundWords(data);
   const terms = query.split(' ');
   return terms.map((_, i) => i).filter((i) => {
-    const want = fold(terms[i]);
-    if (single.has(want) || joined().has(want)) return false;
-    if (isDevanagari(want)) {
+    if (holdsWord(data, terms[i], strict.has(i))) return false;
+    if (isDevanagari(terms[i])) {
       const start = spelled(terms[i]);
       return start.length < COMPOUND_START || !whole().some((w) => begins(w, start));
     }
+    const [want] = fold(terms[i]);
     const typed = typedAs.get(want) || [want];
     return !latin.some((w) => typed.some((k) => w === k || begins(w, k)));
   });
 }
 
-export const missingWords = (data, query) => absentTerms(data, query).length;
+// The places of the query's Devanagari words that the note `data` holds
+// with their vowel lengths as typed.
+const heldAsTyped = (data, query) => new Set(query.split(' ').map((_, i) => i)
+  .filter((i) => isDevanagari(query.split(' ')[i])
+    && holdsWord(data, query.split(' ')[i], true)));
 
-export const holdsEveryWord = (data, query) => missingWords(data, query) === 0;
+export const missingWords = (data, query, strict) => absentTerms(data, query, strict).length;
+
+export const holdsEveryWord = (data, query, strict) => missingWords(data, query, strict) === 0;
 
 // An excerpt from Pagefind holds note text (HTML-escaped) and <mark>s: keep
 // exactly those, as text nodes and <mark> elements.
@@ -271,19 +337,70 @@ function item(data, missing) {
 }
 
 // The address's values for the form; a filter whose value the form does not
-// offer (an old or mistyped link) is left out rather than silently finding
-// nothing behind a blank choice.
+// offer (an old or mistyped link, a year whose notes were all withdrawn) is
+// left out rather than finding nothing behind a blank choice, and the page
+// says so.
 function chosenValues(params) {
   const chosen = {};
+  const dropped = [];
   for (const el of form.elements) {
-    if (!el.name || !params.has(el.name)) continue;
-    const value = params.get(el.name);
+    if (!el.name) continue;
+    const value = params.get(el.name) || '';
     if (el.tagName === 'SELECT'
-        && ![...el.options].some((o) => o.value === value)) continue;
+        && ![...el.options].some((o) => o.value === value)) {
+      el.value = '';
+      dropped.push(value);
+      continue;
+    }
     el.value = value;
-    chosen[el.name] = value;
+    if (value) chosen[el.name] = value;
   }
+  // Said on the page, as text: the reader must not take the list for that
+  // year's, station's or category's notes.
+  const note = document.getElementById('khoj-dropped');
+  note.textContent = words.dropped.replace(
+    '{v}', dropped.map((v) => `‘${v}’`).join(', '));
+  note.hidden = !dropped.length;
   return chosen;
+}
+
+// The results of a search in the order the page lists them, made of parts
+// (async functions giving a stream, {take(n)}: up to n more results, none
+// when done), each started only when the pager has read every result
+// before it: the part that needs the older years' index loads it then.
+class Listing {
+  constructor(parts) {
+    this.items = [];
+    this.parts = [...parts];
+    this.stream = null;
+  }
+
+  get done() {
+    return !this.stream && !this.parts.length;
+  }
+
+  // Whether result n exists (reading on into the next parts if needed).
+  async reach(n) {
+    while (this.items.length <= n && !this.done) {
+      this.stream ??= await this.parts.shift()();
+      const got = await this.stream.take(n + 1 - this.items.length);
+      if (got.length) this.items.push(...got);
+      else this.stream = null;
+    }
+    return this.items.length > n;
+  }
+}
+
+// A list of Pagefind results as a stream.
+function listed(results) {
+  let at = 0;
+  return {
+    take: async (n) => {
+      const got = results.slice(at, at + n);
+      at += got.length;
+      return got;
+    },
+  };
 }
 
 // The pager: each tap adds the next PAGE notes that pass found.check
@@ -293,36 +410,45 @@ function chosenValues(params) {
 // not be read (a dropped connection) is read again on the next tap, from a
 // fresh search (Pagefind keeps a failed read): nothing is skipped or listed
 // twice.
-function pager(found, research) {
-  let { results } = found;
+function pager(found, research, live) {
+  let { listing } = found;
   let next = 0;
   let shown = 0;
   let loading = null;
   let broken = false;
+  const finished = () => listing.done && next >= listing.items.length;
   const counted = () => {
-    const all = next >= results.length;
+    const all = finished();
+    let line;
     if (found.partial) {
       const count = (all ? words.partial_found : words.partial_more);
-      return `${words.partial} ${count.replace('{n}', shown)}`;
+      line = `${words.partial} ${count.replace('{n}', shown)}`;
+    } else {
+      line = (all ? words.found : words.found_more).replace('{n}', shown);
     }
-    return (all ? words.found : words.found_more).replace('{n}', shown);
+    // The older years' notes come after the newest year's: said while
+    // their index is not loaded.
+    return !all && found.older() ? `${line}। ${words.older}` : line;
   };
   const readPage = async () => {
     if (broken) {
       const again = await research();
-      results = again ? again.results : [];
+      if (again) found = again;
+      listing = again ? again.listing : new Listing([]);
       broken = false;
     }
     let added = 0;
     const stop = next + READ_PER_TAP;
-    while (added < PAGE && next < Math.min(results.length, stop)) {
+    while (added < PAGE && next < stop && await listing.reach(next)) {
       const start = next;
-      const end = Math.min(results.length, stop, start + PAGE - added);
+      await listing.reach(Math.min(stop, start + PAGE - added) - 1);
+      const end = Math.min(listing.items.length, stop, start + PAGE - added);
       const batch = await Promise.allSettled(
-        results.slice(start, end).map((r) => r.data()));
+        listing.items.slice(start, end).map((r) => r.data()));
       const failed = batch.findIndex((b) => b.status === 'rejected');
       const read = failed < 0 ? batch : batch.slice(0, failed);
       next = start + read.length;
+      if (!live()) return;
       const page = read.map((b) => b.value).filter(found.check);
       list.append(...page.map((data) => item(data, found.missing)));
       added += page.length;
@@ -334,16 +460,18 @@ function pager(found, research) {
     if (loading) return loading;
     more.disabled = true;
     loading = readPage().then(
-      () => { status.textContent = counted(); },
+      () => { if (live()) status.textContent = counted(); },
       (error) => {
+        if (!live()) return;
         broken = true;
         status.textContent = `${counted()} ${words.broken}`;
         console.warn(error);
       },
     ).finally(() => {
       loading = null;
+      if (!live()) return;
       more.disabled = false;
-      more.hidden = !broken && next >= results.length;
+      more.hidden = !broken && finished();
       root.dataset.done = 'true';
     });
     return loading;
@@ -370,6 +498,14 @@ window.fetch = async (input, init) => {
 
 class LoadFailed extends Error {}
 
+// Throws if Pagefind failed to load a file while `work` ran.
+async function checked(work) {
+  const before = failedLoads.length;
+  const done = await work();
+  if (failedLoads.length > before) throw new LoadFailed(failedLoads.at(-1));
+  return done;
+}
+
 // The indexes, newest first, each with the years it holds (plugins/search
 // writes the list: the newest year's and the older years'; asked of the
 // server each time, as a new year changes them).
@@ -380,24 +516,52 @@ async function shardList() {
   return (await response.json()).shards;
 }
 
-// The years whose index is loaded, newest first (run: open).
-let loadedYears = [];
-
-// Pagefind lists the results of merged indexes by score, and a sorted
-// search scores each index's results apart: newest first is searched one
-// year at a time (the year filter), newest year first.
-async function searchChecked(pagefind, query, options) {
-  const before = failedLoads.length;
-  const parts = options.sort && loadedYears.length > 1
-    ? loadedYears.map((year) => ({
-      ...options, filters: { ...options.filters, varsh: year } }))
-    : [options];
-  const results = [];
-  for (const part of parts) {
-    results.push(...(await pagefind.search(query, part)).results);
-  }
-  if (failedLoads.length > before) throw new LoadFailed(failedLoads.at(-1));
-  return results;
+// The indexes a search reads (`shards`, newest first), loaded one at a
+// time as the search needs them: the newest year's when the page opens,
+// each older one merged into it (Pagefind's mergeIndex: its script and
+// WebAssembly are fetched once) only when the newest gives too few notes
+// or the reader asks for more. A word in almost every note is one large
+// index part in each index, so a first query that reads the newest year's
+// alone fetches about half the bytes. Pagefind lists the results of merged
+// indexes by score, and scores a sorted search's results by their place in
+// each index apart: so each index is searched on its own, its years as a
+// filter once another is loaded, and the page lists the newest index's
+// results first.
+function indexes(pagefind, shards) {
+  const bundle = root.dataset.bundle;
+  const shared = { excerptLength: 24 };
+  let loaded = 0;
+  const load = async (i) => {
+    for (; loaded <= i; loaded++) {
+      const path = `${bundle}${shards[loaded].name}/`;
+      if (loaded === 0) {
+        await pagefind.options({ ...shared, noWorker: true, basePath: path });
+      } else {
+        await checked(() => pagefind.mergeIndex(path, shared));
+      }
+    }
+  };
+  const yearsOf = (i) => {
+    const { years } = shards[i];
+    return years.length === 1 ? years[0] : { any: years };
+  };
+  return {
+    count: shards.length,
+    older: () => loaded < shards.length,
+    // The results of `query` in index i (loaded first if need be).
+    async search(i, query, options) {
+      await load(i);
+      const { filters } = options;
+      const kept = loaded > 1 && !filters.varsh
+        ? { ...options, filters: { ...filters, varsh: yearsOf(i) } } : options;
+      return checked(async () => (await pagefind.search(query, kept)).results);
+    },
+    // The results of `query` in every index, by score (all loaded first).
+    async searchAll(query, options) {
+      await load(shards.length - 1);
+      return checked(async () => (await pagefind.search(query, options)).results);
+    },
+  };
 }
 
 // Results read at most to decide whether any note holds the query's words,
@@ -408,7 +572,8 @@ const DECIDE_READS = 20;
 const DECIDE_BATCH = 5;
 
 // The results (of a search by score) that pass `check`, read in order, a
-// batch at a time, until `enough` have passed or `limit` have been read.
+// batch at a time, until `enough` have passed or `limit` have been read
+// (every one that passed in the batches read).
 async function passing(results, check, { enough = 1, limit = DECIDE_READS } = {}) {
   const kept = [];
   for (let i = 0; i < Math.min(results.length, limit) && kept.length < enough;
@@ -422,55 +587,189 @@ async function passing(results, check, { enough = 1, limit = DECIDE_READS } = {}
     const failed = batch.find((b) => b.status === 'rejected');
     if (failed && kept.length < enough) throw failed.reason;
   }
-  return kept.slice(0, enough);
+  return kept;
 }
 
 // A result already read, for the pager.
 const readResult = (data) => ({ id: data.url, data: async () => data });
 // Newest first by the date the note page carries for Pagefind (ISO).
 const byDateDesc = (a, b) => (b.meta.iso || '').localeCompare(a.meta.iso || '');
+// Results read ahead in each list of a merge by date, so reads overlap.
+const MERGE_AHEAD = 2;
 
-// The results for the reader's query: the notes holding every word (of the
-// query, or of it with two neighbouring words joined), decided on the
-// search by score and then, for newest first, listed from the sorted
-// search (the pager reads on and leaves out the notes that do not hold
-// them); else, for a query of several words, the notes holding all but one
-// of them (partial), each saying which word it lacks, as the reader typed
-// it, ranked by score or, for newest first, the best READ_PER_TAP of them
-// newest first; else null.
-async function findResults(pagefind, typed, query, options) {
+// The results of several searches of one index, each sorted newest first,
+// as one stream newest first: the next result is the newest of the lists'
+// first unlisted ones, a note in several lists listed once. Each note's
+// text is read once (to compare dates, and then for the pager); the reads
+// are those of the notes listed, plus at most MERGE_AHEAD + 1 a list
+// read ahead.
+function mergedByDate(lists) {
+  const at = lists.map(() => 0);
+  const seen = new Set();
+  const reads = new Map();
+  const read = (r) => {
+    if (!reads.has(r.id)) {
+      const reading = r.data();
+      reading.catch(() => {});  // a failure is thrown where it is awaited
+      reads.set(r.id, reading);
+    }
+    return reads.get(r.id);
+  };
+  const head = (k) => {
+    const list = lists[k];
+    while (at[k] < list.length && seen.has(list[at[k]].id)) at[k]++;
+    if (at[k] >= list.length) return null;
+    list.slice(at[k] + 1, at[k] + 1 + MERGE_AHEAD).forEach(read);
+    return read(list[at[k]]);
+  };
+  return {
+    async take(n) {
+      const out = [];
+      while (out.length < n) {
+        const heads = await Promise.all(lists.map((_, k) => head(k)));
+        let best = -1;
+        heads.forEach((data, k) => {
+          if (data && (best < 0 || byDateDesc(data, heads[best]) < 0)) best = k;
+        });
+        if (best < 0) break;
+        seen.add(lists[best][at[best]].id);
+        at[best] += 1;
+        out.push(readResult(heads[best]));
+      }
+      return out;
+    },
+  };
+}
+
+// A note whose title and station, with the words of its hidden heading
+// (its title, station, category and tags, romanized and as synonyms), hold
+// every word of the query is about it, not one that only mentions it.
+const headlines = new WeakMap();
+function headlineOf(data) {
+  let headline = headlines.get(data);
+  if (!headline) {
+    const shabd = (data.anchors || []).find((a) => a.id === 'khoj-shabd');
+    headline = {
+      content: [data.meta.title, data.meta.thana, shabd && shabd.text]
+        .filter(Boolean).join(' '),
+    };
+    headlines.set(data, headline);
+  }
+  return headline;
+}
+const isAbout = (data, q, strict) => holdsEveryWord(headlineOf(data), q, strict);
+
+// The first page of a search by score in one index: its results (read
+// here, a batch at a time) up to the PAGE-th that passes `check`, or the
+// first READ_PER_TAP; `ids` collects the results listed.
+function firstPage(ranked, check, ids) {
+  let at = 0;
+  let passed = 0;
+  const limit = Math.min(ranked.length, READ_PER_TAP);
+  return {
+    async take(n) {
+      const out = [];
+      if (passed >= PAGE || at >= limit) return out;
+      const batch = ranked.slice(at, Math.min(at + n, limit));
+      // A result that could not be read fails the tap (the pager reads
+      // again from a fresh search).
+      const read = await Promise.all(batch.map((r) => r.data()));
+      for (const [k, data] of read.entries()) {
+        if (passed >= PAGE) break;
+        at += 1;
+        ids.add(batch[k].id);
+        out.push(readResult(data));
+        if (check(data)) passed += 1;
+      }
+      return out;
+    },
+  };
+}
+
+// The results for the reader's query, as a Listing. The notes holding every
+// word (of the query, or of it with two neighbouring words joined) are
+// decided on a search by score, index by index, newest first: an older
+// index is loaded only when the newer give no such note. Listed by score:
+// the first page from the index where they were found (the newest year's,
+// as a rule) when one of its best such notes is about the query (isAbout),
+// the rest from every index by score (the older years' index is loaded
+// when the reader taps More results, or for the first page when that index
+// gives too few, or none about the query); listed newest first: each index's sorted
+// search, newest index first, the next loaded when the pager has read the
+// one before. The pager reads on and leaves out the notes that do not hold
+// every word. Else, for a query of several words, the notes holding all
+// but one of them (partial), each saying which word it lacks, as the
+// reader typed it: by score from every index, or newest first, each
+// index's searches without each word merged by date, so every note listed
+// is in date order. Else null.
+async function findResults(ix, typed, query, options) {
   const { sort, ...byScore } = options;
+  const order = [...Array(ix.count).keys()];
   for (const q of [query, ...joinedQueries(typed)]) {
-    const check = (data) => holdsEveryWord(data, q);
-    const ranked = await searchChecked(pagefind, q, byScore);
-    if ((await passing(ranked, check)).length) {
-      const results = sort ? await searchChecked(pagefind, q, options) : ranked;
-      return { results, check };
+    for (const i of order) {
+      const ranked = await ix.search(i, q, byScore);
+      const kept = await passing(ranked, (data) => holdsEveryWord(data, q));
+      if (!kept.length) continue;
+      // The query's words that the best of these notes holds with their
+      // vowel lengths as typed are meant as typed: every note listed must
+      // hold them so (सूना finds सूने मकान, not शिकायत सुनी).
+      const strict = kept.map((data) => heldAsTyped(data, q))
+        .reduce((a, b) => (b.size > a.size ? b : a));
+      const check = (data) => holdsEveryWord(data, q, strict);
+      let parts;
+      if (sort) {
+        parts = order.map((k) => async () => listed(await ix.search(k, q, options)));
+      } else if (ix.count === 1) {
+        parts = [async () => listed(ranked)];
+      } else if (!kept.some((data) => isAbout(data, q, strict))) {
+        // None of this index's best notes holding the words is about them
+        // (a note of the newest year that mentions डोडाचूरा once would
+        // come before an older one titled so): every index, by score.
+        parts = [async () => listed(await ix.searchAll(q, byScore))];
+      } else {
+        const ids = new Set();
+        parts = [
+          async () => firstPage(ranked, check, ids),
+          async () => listed(
+            (await ix.searchAll(q, byScore)).filter((r) => !ids.has(r.id))),
+        ];
+      }
+      // The line on older years, where the next tap searches them.
+      const older = sort ? () => false : ix.older;
+      return { listing: new Listing(parts), check, older };
     }
   }
   const terms = query.split(' ');
   if (terms.length < 2) return null;
+  const rests = terms.map((_, i) => terms.filter((__, k) => k !== i).join(' '));
   const byId = new Map();
-  for (let i = 0; i < terms.length; i++) {
-    const rest = terms.filter((_, k) => k !== i).join(' ');
-    for (const r of await searchChecked(pagefind, rest, byScore)) {
+  for (const rest of rests) {
+    for (const r of await ix.searchAll(rest, byScore)) {
       const kept = byId.get(r.id);
       if (!kept || kept.score < r.score) byId.set(r.id, r);
     }
   }
-  let results = [...byId.values()].sort((a, b) => b.score - a.score);
+  const ranked = [...byId.values()].sort((a, b) => b.score - a.score);
   const check = (data) => missingWords(data, query) <= 1;
+  if (!(await passing(ranked, check)).length) return null;
+  const parts = !sort ? [async () => listed(ranked)]
+    : order.map((k) => async () => {
+      const lists = [];
+      for (const rest of rests) lists.push(await ix.search(k, rest, options));
+      return mergedByDate(lists);
+    });
   const asTyped = queryTokens(typed);
   const shown = asTyped.length === terms.length ? asTyped : terms;
   const missing = (data) => absentTerms(data, query).map((i) => shown[i]);
-  if (!(await passing(results, check)).length) return null;
-  if (sort) {
-    const read = await passing(results, check,
-      { enough: READ_PER_TAP, limit: READ_PER_TAP });
-    results = read.sort(byDateDesc).map(readResult);
-  }
-  return { results, check, partial: true, missing };
+  return {
+    listing: new Listing(parts), check, partial: true, missing, older: () => false,
+  };
 }
+
+// Each search the page runs (the address's, then each one the form sends)
+// has a number; a search that a newer one replaced changes nothing on the
+// page.
+let generation = 0;
 
 function finish(message, { withHelp = false, retry = false } = {}) {
   status.textContent = message;
@@ -484,7 +783,23 @@ function finish(message, { withHelp = false, retry = false } = {}) {
 // again: a module or index part that failed stays failed in this page.
 again.addEventListener('click', () => location.reload());
 
+// Pagefind's script and the list of indexes, loaded once for the page.
+let loaded = null;
+// The indexes the last search read (kept for the next search of the same
+// years: what they loaded is not fetched again).
+let session = null;
+
 async function run() {
+  const gen = ++generation;
+  const live = () => gen === generation;
+  root.dataset.run = String(gen);
+  delete root.dataset.done;
+  delete root.dataset.partial;
+  list.replaceChildren();
+  more.hidden = true;
+  again.hidden = true;
+  help.hidden = true;
+  typedAs.clear();
   const params = new URLSearchParams(location.search);
   const chosen = chosenValues(params);
   if (FILTERS.some((f) => chosen[f]) || chosen.kram) {
@@ -504,34 +819,36 @@ async function run() {
   if (chosen.kram === 'naye') options.sort = { date: 'desc' };
   let pagefind = null;
   let shards = [];
-  // The index is in parts (plugins/search: the newest year's and the older
-  // years'): the first is loaded and the others merged into it, or only the
-  // part holding the year the reader filters by.
-  const bundle = root.dataset.bundle;
+  // The indexes this search reads (plugins/search: the newest year's and
+  // the older years'): every one, newest first, loaded as needed; or only
+  // the one holding the year the reader filters by.
   const open = async () => {
     const holding = shards.filter((s) => s.years.includes(chosen.varsh));
     const wanted = holding.length ? holding : shards;
     if (!wanted.length) return null;
-    // The years newest first searches one at a time: the chosen one only.
-    loadedYears = holding.length ? [chosen.varsh] : wanted.flatMap((s) => s.years);
-    const shared = { excerptLength: 24 };
-    await pagefind.options({
-      ...shared, noWorker: true, basePath: `${bundle}${wanted[0].name}/`,
-    });
-    await Promise.all(wanted.slice(1).map(
-      (s) => pagefind.mergeIndex(`${bundle}${s.name}/`, shared)));
-    return findResults(pagefind, typed, query, options);
+    const key = wanted.map((s) => s.name).join(' ');
+    if (session?.key !== key) {
+      if (session) await pagefind.destroy();
+      session = { key, ix: indexes(pagefind, wanted) };
+    }
+    return findResults(session.ix, typed, query, options);
   };
   let found = null;
   try {
-    [pagefind, shards] = await Promise.all([
-      import(`${bundle}pagefind.js`), shardList()]);
+    loaded ??= Promise.all([
+      import(`${root.dataset.bundle}pagefind.js`), shardList()]);
+    [pagefind, shards] = await loaded.catch((error) => {
+      loaded = null;
+      throw error;
+    });
     found = await open();
   } catch (error) {
+    if (!live()) return;
     finish(words.failed, { retry: true });
     console.warn(error);
     return;
   }
+  if (!live()) return;
   if (!found) {
     finish(words.none);
     return;
@@ -539,10 +856,22 @@ async function run() {
   if (found.partial) root.dataset.partial = 'true';
   const research = async () => {
     await pagefind.destroy();
+    session = null;
     return open();
   };
-  await pager(found, research)();
+  await pager(found, research, live)();
 }
+
+// A search sent from the form runs in this page (its address changes as a
+// page's would, so it can be shared and Back returns to the one before):
+// Pagefind, its WebAssembly and the index parts read are not loaded again.
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const params = new URLSearchParams(new FormData(form));
+  history.pushState(null, '', `${location.pathname}?${params}`);
+  run();
+});
+window.addEventListener('popstate', () => run());
 
 document.getElementById('khoj-nojs').hidden = true;
 form.hidden = false;
