@@ -577,3 +577,30 @@ def test_a_list_page_variable_is_keyed_on_the_attributes_read_on_it():
 )
 def test_a_list_template_reading_what_its_key_lacks_is_flagged(template, unlisted):
     assert unlisted in list_unlisted_reads(env_of(a=template), "a.html")
+
+
+def test_what_the_templates_read_is_kept_until_they_or_their_names_change(tmp_path):
+    from plugins.page_reuse.analysis import TemplateAnalyses
+
+    template = "{% for note in notes %}{{ note.author }}{% endfor %}"
+    settings = {"SITENAME": "x"}
+
+    def ask(env, theme="theme-1", settings=settings):
+        analyses = TemplateAnalyses(tmp_path, theme, settings)
+        found = analyses.answer(
+            env, ("list", "a.html"), lambda: list_unlisted_reads(env, "a.html")
+        )
+        analyses.save()
+        return found, analyses.asked
+
+    assert ask(env_of(a=template)) == (["note.author"], 1)
+    assert ask(env_of(a=template)) == (["note.author"], 0)  # kept
+    # another theme, another setting's name, another global: asked again
+    assert ask(env_of(a=template), theme="theme-2") == (["note.author"], 1)
+    assert ask(env_of(a=template), settings={"OTHER": 1}) == (["note.author"], 1)
+    env = env_of(a=template)
+    env.globals["helper"] = len
+    assert ask(env) == (["note.author"], 1)
+    # a damaged file is asked again, not believed
+    (tmp_path / "template-analysis.json").write_text("{", encoding="utf-8")
+    assert ask(env_of(a=template)) == (["note.author"], 1)
