@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import logging
 import os
 import re
 import shutil
@@ -87,13 +88,18 @@ def bulletin(tmp_path) -> Bulletin:
     return site
 
 
-def test_unchanged_notes_are_linked_and_a_new_note_is_rendered(bulletin):
+def test_unchanged_notes_are_linked_and_a_new_note_is_rendered(bulletin, caplog):
     bulletin.check(reused=NOTES)
     # the pages are links to the files of the last build, not copies
     page = bulletin.output / ALOT_NOTE
     first = page.stat().st_ino
-    bulletin.rebuild()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="plugins.page_reuse"):
+        bulletin.rebuild()
     assert page.stat().st_ino == first
+    # what the templates read was kept from the last build, not read again
+    kept = r"[1-9][0-9]* answers about the templates kept from the last build, 0 made"
+    assert re.search(kept, caplog.text)
 
     new = bulletin.content / "notes/2026/11/namli-naya.md"
     new.write_text(note_text(slug="namli-naya", date="2026-11-20 09:00"), "utf-8")

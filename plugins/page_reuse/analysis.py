@@ -28,7 +28,9 @@ from plugins.core.files import write_atomic
 
 logger = logging.getLogger(__name__)
 
-FILE_NAME = "template-analysis.json"
+# not *.json: the page-reuse folder's records of output folders are, and
+# those of outputs that are gone are removed (reuse.py, PageReuse.save)
+FILE_NAME = "template-analysis.answers"
 PACKAGES = ("pelican", "jinja2")
 Answer = list[str] | None
 
@@ -94,6 +96,12 @@ class TemplateAnalyses:
 
     def save(self) -> None:
         """Keep this build's answers (only those: the file does not grow)."""
+        logger.info(
+            "page reuse: %d answers about the templates kept from the last "
+            "build, %d made",
+            len(self.used) - self.asked,
+            self.asked,
+        )
         if self.used == self.kept:
             return
         data = json.dumps({"answers": self.used}, ensure_ascii=False)

@@ -425,6 +425,20 @@ def list_unlisted_reads(env, name: str, parsed: dict | None = None) -> list[str]
     )
 
 
+def make_folder(folder: str) -> None:
+    """os.makedirs(folder, exist_ok=True) in one system call when only the
+    last folder is missing (each note page has a folder of its own; makedirs
+    looks at the parent first, and the page used to be looked for too: two
+    system calls more for each of 12,500 pages linked).
+    """
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+
+
 def file_stamp(path: str) -> list[int]:
     st = os.stat(path)
     return [st.st_mtime_ns, st.st_size]
@@ -644,12 +658,12 @@ class PageReuse:
             return False
         published = sanitised_join(str(self.output), name)
         try:
-            if file_stamp(published) != entry[1:] or os.path.lexists(path):
+            if file_stamp(published) != entry[1:]:
                 return False
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+            make_folder(os.path.dirname(path))
             os.link(published, path)
-        except FileNotFoundError:
-            return False
+        except (FileNotFoundError, FileExistsError):
+            return False  # the published file is gone, or this one is written
         except OSError as e:  # a file system without hard links
             logger.info("page reuse: off for this build (%s)", e)
             self.can_link = False
