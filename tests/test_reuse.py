@@ -607,6 +607,15 @@ def test_what_the_templates_read_is_kept_until_they_or_their_names_change(tmp_pa
     env = env_of(a=template)
     env.globals["helper"] = len
     assert ask(env) == (["note.author"], 1)
-    # a damaged file is asked again, not believed
-    (tmp_path / "template-analysis.json").write_text("{", encoding="utf-8")
+    # how templates are parsed: asked again
+    parsed = {**settings, "JINJA_ENVIRONMENT": {"line_statement_prefix": "%"}}
+    assert ask(env_of(a=template), settings=parsed) == (["note.author"], 1)
+    # a damaged file, or answers of the wrong kind, are asked again, not believed
+    answers = tmp_path / "template-analysis.answers"
+    kept = json.loads(answers.read_text(encoding="utf-8"))["answers"]
+    answers.write_text(
+        json.dumps({"answers": {k: [1] for k in kept}}), encoding="utf-8"
+    )
+    assert ask(env_of(a=template), settings=parsed) == (["note.author"], 1)
+    answers.write_text("{", encoding="utf-8")
     assert ask(env_of(a=template)) == (["note.author"], 1)

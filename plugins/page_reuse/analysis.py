@@ -9,9 +9,10 @@ and code, and took about a second of every build (Jinja compiles each
 template to find the names it reads). Each answer is kept in the page-reuse
 folder under a name made of everything it is made from: the plugin code,
 the theme's files, the Pelican and Jinja versions, the names of the
-settings and the template environment's globals, filters, tests and
-extensions (a template may read any of them), and the question. A change to any of them
-asks again.
+settings, the JINJA_ENVIRONMENT setting (how templates are parsed), the
+template environment's globals, filters, tests and extensions (a template
+may read any of them), and the question. A change to any of them asks
+again.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ PACKAGES = ("pelican", "jinja2")
 Answer = list[str] | None
 
 
+def valid(answer) -> bool:
+    """An answer as answer() makes them: None or a list of names."""
+    return answer is None or (
+        isinstance(answer, list) and all(isinstance(x, str) for x in answer)
+    )
+
+
 class TemplateAnalyses:
     """Answers about the templates, by question, from the last build or made."""
 
@@ -46,6 +54,8 @@ class TemplateAnalyses:
             theme_digest,
             *(f"{p}={importlib.metadata.version(p)}" for p in PACKAGES),
             json.dumps(sorted(settings)),
+            # how templates are parsed (delimiters, line statements...)
+            json.dumps(settings.get("JINJA_ENVIRONMENT"), sort_keys=True, default=repr),
         ):
             digest.update(part.encode())
             digest.update(b"\0")
@@ -87,8 +97,10 @@ class TemplateAnalyses:
         ).hexdigest()
         if key in self.used:
             return self.used[key]
-        found = self.kept.get(key, False)
-        if found is False or not (found is None or isinstance(found, list)):
+        kept = self.kept.get(key, False)
+        if valid(kept):
+            found: Answer = kept  # type: ignore[assignment]
+        else:
             found = make()
             self.asked += 1
         self.used[key] = found
