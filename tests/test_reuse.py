@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import logging
 import os
 import re
 import shutil
@@ -87,13 +88,18 @@ def bulletin(tmp_path) -> Bulletin:
     return site
 
 
-def test_unchanged_notes_are_linked_and_a_new_note_is_rendered(bulletin):
+def test_unchanged_notes_are_linked_and_a_new_note_is_rendered(bulletin, caplog):
     bulletin.check(reused=NOTES)
     # the pages are links to the files of the last build, not copies
     page = bulletin.output / ALOT_NOTE
     first = page.stat().st_ino
-    bulletin.rebuild()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="plugins.page_reuse"):
+        bulletin.rebuild()
     assert page.stat().st_ino == first
+    # what the templates read was kept from the last build, not read again
+    kept = r"[1-9][0-9]* answers about the templates kept from the last build, 0 made"
+    assert re.search(kept, caplog.text)
 
     new = bulletin.content / "notes/2026/11/namli-naya.md"
     new.write_text(note_text(slug="namli-naya", date="2026-11-20 09:00"), "utf-8")
@@ -577,3 +583,39 @@ def test_a_list_page_variable_is_keyed_on_the_attributes_read_on_it():
 )
 def test_a_list_template_reading_what_its_key_lacks_is_flagged(template, unlisted):
     assert unlisted in list_unlisted_reads(env_of(a=template), "a.html")
+
+
+def test_what_the_templates_read_is_kept_until_they_or_their_names_change(tmp_path):
+    from plugins.page_reuse.analysis import TemplateAnalyses
+
+    template = "{% for note in notes %}{{ note.author }}{% endfor %}"
+    settings = {"SITENAME": "x"}
+
+    def ask(env, theme="theme-1", settings=settings):
+        analyses = TemplateAnalyses(tmp_path, theme, settings)
+        found = analyses.answer(
+            env, ("list", "a.html"), lambda: list_unlisted_reads(env, "a.html")
+        )
+        analyses.save()
+        return found, analyses.asked
+
+    assert ask(env_of(a=template)) == (["note.author"], 1)
+    assert ask(env_of(a=template)) == (["note.author"], 0)  # kept
+    # another theme, another setting's name, another global: asked again
+    assert ask(env_of(a=template), theme="theme-2") == (["note.author"], 1)
+    assert ask(env_of(a=template), settings={"OTHER": 1}) == (["note.author"], 1)
+    env = env_of(a=template)
+    env.globals["helper"] = len
+    assert ask(env) == (["note.author"], 1)
+    # how templates are parsed: asked again
+    parsed = {**settings, "JINJA_ENVIRONMENT": {"line_statement_prefix": "%"}}
+    assert ask(env_of(a=template), settings=parsed) == (["note.author"], 1)
+    # a damaged file, or answers of the wrong kind, are asked again, not believed
+    answers = tmp_path / "template-analysis.answers"
+    kept = json.loads(answers.read_text(encoding="utf-8"))["answers"]
+    answers.write_text(
+        json.dumps({"answers": {k: [1] for k in kept}}), encoding="utf-8"
+    )
+    assert ask(env_of(a=template), settings=parsed) == (["note.author"], 1)
+    answers.write_text("{", encoding="utf-8")
+    assert ask(env_of(a=template)) == (["note.author"], 1)

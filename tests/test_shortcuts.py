@@ -97,3 +97,83 @@ def test_the_build_counts_note_pages_and_html_pages(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     assert count_pages(tmp_path) == (2, 8)
+
+
+def articles(*specs: tuple[str, str, str]) -> list:
+    """Pelican articles of (slug, lang, translation metadata or "")."""
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    made = []
+    for n, (slug, lang, translation) in enumerate(specs):
+        metadata = {"title": f"t{n}", "slug": slug, "lang": lang}
+        if translation:
+            metadata["translation"] = translation
+        made.append(
+            Article(
+                "<p>x</p>",
+                metadata=metadata,
+                settings=dict(DEFAULT_CONFIG),
+                source_path=f"/c/n{n}.md",
+            )
+        )
+    return made
+
+
+@pytest.mark.parametrize(
+    "specs",
+    [
+        # every note its own original: the one-pass result
+        [("c", "en", ""), ("a", "en", ""), ("b", "en", "")],
+        # a translation and two items with the same slug: Pelican's own
+        [("a", "en", ""), ("a", "hi", ""), ("b", "en", "")],
+        [("a", "en", ""), ("b", "hi", "true")],
+        [("a", "en", ""), ("b", "en", "False")],
+        [],
+    ],
+)
+def test_translations_are_paired_as_pelican_pairs_them(specs):
+    from pelican.utils import process_translations
+
+    from plugins.page_reuse.shortcuts import linear_translations
+
+    fast = linear_translations(process_translations)
+    mine, theirs = articles(*specs), articles(*specs)
+    index, translations = fast(mine, "slug")
+    expected_index, expected_translations = process_translations(theirs, "slug")
+
+    def described(items):
+        return [(a.source_path, [t.source_path for t in a.translations]) for a in items]
+
+    assert described(index) == described(expected_index)
+    assert described(translations) == described(expected_translations)
+    assert described(mine) == described(theirs)  # sorted in place alike
+
+
+def test_builds_pair_translations_in_one_pass_without_asking_pelican():
+    """Pelican's own pairing compares every note with every other one (a
+    minute at 50,000 notes); builds use the one-pass pairing, and it asks
+    Pelican's only when some note is a translation."""
+    import pelican.generators
+    from pelican.utils import process_translations
+
+    from plugins.page_reuse.shortcuts import (
+        linear_translations,
+        pair_translations_linearly,
+    )
+
+    pair_translations_linearly()
+    pair_translations_linearly()  # once, not wrapped twice
+    used = pelican.generators.process_translations
+    assert used.original is process_translations
+    asked = []
+
+    def pelicans(content_list, translation_id=None):
+        asked.append(len(content_list))
+        return process_translations(content_list, translation_id)
+
+    fast = linear_translations(pelicans)
+    fast(articles(*[(f"s{n}", "en", "") for n in range(50)]), "slug")
+    assert asked == []
+    fast(articles(("a", "en", ""), ("a", "hi", "")), "slug")
+    assert asked == [2]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import urllib.request
 from pathlib import Path
@@ -17,6 +18,7 @@ from urllib.parse import parse_qs, urlparse
 from xml.etree import ElementTree as ET
 
 import pytest
+import segno
 from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 from PIL import Image, ImageChops, ImageFont, ImageOps, ImageStat, features
@@ -45,7 +47,7 @@ from plugins.whatsapp.preview import (
     load_font,
     wrap,
 )
-from plugins.whatsapp.qr import qr_svg
+from plugins.whatsapp.qr import cached_qr_code, qr_code, qr_svg
 
 SITE_NAME = "रतलाम सामुदायिक बुलेटिन"
 SHARE_LABEL = "व्हाट्सएप पर शेयर करें"
@@ -396,6 +398,36 @@ def test_join_page_lists_every_station_with_its_groups(site, pages, registry):
     tags = preview_tags(soup)
     assert tags["og:url"] == f"{CANONICAL}/whatsapp/"
     assert (site / urlparse(tags["og:image"]).path.lstrip("/")).is_file()
+
+
+def test_a_qr_code_is_made_once_and_kept_for_later_builds(tmp_path):
+    link, title = "https://chat.whatsapp.com/AbCdEf123", "आलोट समाचार"
+    path, width = cached_qr_code(link, title, tmp_path)
+    assert (path.read_bytes(), width) == qr_code(link, title)
+    made = path.stat()
+    os.utime(path, ns=(made.st_atime_ns, made.st_mtime_ns - 10**9))
+    again, width_again = cached_qr_code(link, title, tmp_path)
+    assert (again, width_again) == (path, width)
+    assert again.stat().st_mtime_ns == made.st_mtime_ns - 10**9  # not made again
+    other, _ = cached_qr_code(link, "दूसरा समूह", tmp_path)
+    assert other != path and other.read_bytes() == qr_svg(link, "दूसरा समूह")
+
+
+def test_a_qr_code_drawn_another_way_is_not_taken_from_the_cache(tmp_path, monkeypatch):
+    from plugins.whatsapp import qr
+
+    link, title = "https://chat.whatsapp.com/AbCdEf123", "आलोट समाचार"
+    kept, _ = cached_qr_code(link, title, tmp_path)
+
+    def qr_code(link: str, title: str = "") -> tuple[bytes, int]:
+        code = segno.make(link, error="h", micro=False)  # another error level
+        buffer = io.BytesIO()
+        code.save(buffer, kind="svg", scale=qr.SCALE, border=qr.BORDER)
+        return buffer.getvalue(), int(code.symbol_size(qr.SCALE, qr.BORDER)[0])
+
+    monkeypatch.setattr(qr, "qr_code", qr_code)
+    drawn, width = cached_qr_code(link, title, tmp_path)
+    assert drawn != kept and (drawn.read_bytes(), width) == qr_code(link, title)
 
 
 def test_every_page_links_to_the_join_page(pages):

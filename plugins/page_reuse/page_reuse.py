@@ -24,7 +24,11 @@ from plugins.press_notes.read_ahead import not_read_when
 
 from .restore import NoteSnapshot
 from .reuse import PageReuse, ReusingWriter
-from .shortcuts import freeze_addresses, skip_unwritten_lists
+from .shortcuts import (
+    freeze_addresses,
+    pair_translations_linearly,
+    skip_unwritten_lists,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +53,7 @@ def published_folder(settings: dict) -> Path:
 
 def on_initialized(pelican) -> None:
     settings = pelican.settings
+    pair_translations_linearly()
     _runs[pelican] = PageReuse(
         published_folder(settings), Path(settings["CACHE_PATH"]), settings
     )

@@ -106,6 +106,9 @@ class NoteSnapshot:
     def __init__(self, settings: dict):
         self.settings = settings
         self.root = Path(settings["PATH"])
+        # the content folder as the checks name it, to find each note's slug
+        # by joining strings (os.path.abspath per note took seconds)
+        self.absolute_root = os.path.abspath(self.root)
         self.folder = Path(settings["CACHE_PATH"]) / NOTES_FOLDER
         self.key = enrichment_key(settings)
         self.why = self._check()
@@ -188,7 +191,10 @@ class NoteSnapshot:
         taking it gets a suffix, an explicit slug elsewhere takes it first).
         """
         slugs = (self.context or {}).get(NOTE_SLUGS) or {}
-        return slugs.get(os.path.abspath(self.root / relative), kept)
+        joined = os.path.join(self.absolute_root, relative)
+        if joined not in slugs:  # a name that is not plain: as the checks make it
+            joined = os.path.abspath(self.root / relative)
+        return slugs.get(joined, kept)
 
     def record(self, article) -> None:
         """Keep a note Pelican has just made (content_object_init)."""

@@ -15,7 +15,7 @@ from pelican.generators import Generator
 
 from plugins.core import contract as c
 from plugins.core.contract import all_notes
-from plugins.core.files import Within, cache_folder, inside, place
+from plugins.core.files import Within, cache_folder, place
 from plugins.core.urls import canonical_url, site_base
 
 from .groups import groups_by_thana, is_demonstration, load_groups
@@ -34,7 +34,7 @@ from .pages import (
 )
 from .plan import plan_run
 from .preview import Card, Crop, make_images
-from .qr import qr_code
+from .qr import cached_qr_code
 from .settings import content_path, plugin_settings, publish_samples, run_request
 
 logger = logging.getLogger(__name__)
@@ -178,10 +178,8 @@ class WhatsAppGenerator(Generator):
         qr = {}
         for group in self.groups:
             rel = f"{join_url}qr/{group.id}.svg"
-            target = inside(out, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            svg, size = qr_code(group.invite, group.name)
-            target.write_bytes(svg)
+            cached, size = cached_qr_code(group.invite, group.name, self.image_cache)
+            place(cached, within(rel))
             qr[group.id] = (rel, size)
         writer.write_file(
             f"{join_url}index.html",
