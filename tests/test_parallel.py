@@ -24,7 +24,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 from support import ROOT, build_site, note_text, session_processes, tree
 
-from plugins.core import packed, parallel
+from plugins.core import files, packed, parallel
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
 from plugins.press_notes import read_ahead, validate
 from plugins.press_notes.read_ahead import NOTES_READ
@@ -258,6 +258,76 @@ def test_builds_in_two_threads_keep_their_own_work(in_workers):
     assert found == {tag: [f"{tag}{n}" for n in range(200)] for tag in "ab"}
 
 
+def render_when_allowed(job: tuple[str, int]) -> bytes:
+    """A render for start_missing that waits until its flag file exists."""
+    flag, n = job
+    for _ in range(2000):
+        if os.path.exists(flag):
+            break
+        time.sleep(0.01)
+    if n < 0:
+        raise ValueError(f"cannot make {n}")
+    return f"file {n}".encode()
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_files_started_in_workers_are_made_while_the_build_goes_on(tmp_path):
+    """start_missing returns at once (the preview images are drawn while
+    the build renders its pages); wait() writes every file."""
+    flag = tmp_path / "go"
+    jobs = {tmp_path / "made" / f"{n}.txt": (str(flag), n) for n in range(40)}
+    making = files.start_missing(jobs, render_when_allowed, 8, workers=2)
+    assert len(children_of(os.getpid())) == 2  # working, not yet allowed to end
+    assert not any(path.exists() for path in jobs)
+    flag.touch()
+    making.wait()
+    assert {p: p.read_bytes() for p in jobs} == {
+        p: f"file {n}".encode() for p, (_, n) in jobs.items()
+    }
+    assert children_of(os.getpid()) == set()
+    making.wait()  # a second wait does nothing
+
+
+def test_a_file_that_cannot_be_made_fails_the_wait_and_a_cancel_stops_all(
+    tmp_path,
+):
+    flag = tmp_path / "go"
+    flag.touch()
+    jobs = {tmp_path / f"{n}.txt": (str(flag), -1 if n == 30 else n) for n in range(40)}
+    making = files.start_missing(jobs, render_when_allowed, 8, workers=2)
+    with pytest.raises(ValueError, match="cannot make -1"):
+        making.wait()
+    assert not (tmp_path / "30.txt").exists()
+    assert children_of(os.getpid()) == set()
+    # a build that fails before it waits: the workers end, nothing is written
+    flag.unlink()
+    making = files.start_missing(
+        {tmp_path / "later" / f"{n}.txt": (str(flag), n) for n in range(40)},
+        render_when_allowed,
+        8,
+        workers=2,
+    )
+    making.cancel()
+    flag.touch()
+    for _ in range(500):
+        if not children_of(os.getpid()):
+            break
+        time.sleep(0.01)
+    assert children_of(os.getpid()) == set()
+    assert not (tmp_path / "later").exists()
+
+
 def test_a_worker_that_dies_leaves_its_items_to_the_caller(in_workers):
     build = os.getpid()
 
@@ -310,7 +380,7 @@ BUILD_WITH_WORKERS = """
 import sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from pathlib import Path
-from plugins.core import packed, parallel
+from plugins.core import files, packed, parallel
 parallel.PARALLEL_MIN, parallel.WORKERS = 1, 2
 from support import build_site
 build_site(Path({content!r}), Path({output!r}))

@@ -33,7 +33,7 @@ from .pages import (
     share_page,
 )
 from .plan import plan_run
-from .preview import Card, Crop, make_images
+from .preview import Card, Crop, start_images
 from .qr import cached_qr_code
 from .settings import content_path, plugin_settings, publish_samples, run_request
 
@@ -66,16 +66,11 @@ class WhatsAppGenerator(Generator):
             conf["join_url"],
             f"{self.words['join_title']} — {self.site}",
         )
-        started = time.perf_counter()
-        make_images(self.missing, conf["image_max_bytes"])
-        distinct = set(self.images.values())
-        logger.info(
-            "whatsapp: preview images: %d made, %d reused from %s (%.1f s)",
-            len(self.missing),
-            len(distinct) - len(self.missing),
-            self.image_cache,
-            time.perf_counter() - started,
-        )
+        # Made in worker processes while the other pages are rendered; the
+        # pages need only their names (a hash of what they show), the
+        # output needs the files (generate_output waits for them).
+        self.making = start_images(self.missing, conf["image_max_bytes"])
+        self.making_started = time.perf_counter()
         state = self.ledger_state()
         self.share = share_page(
             state,
@@ -169,7 +164,23 @@ class WhatsAppGenerator(Generator):
             self.plan_file = Path(request["plan_file"])
         return state
 
+    def preview_images(self) -> None:
+        """Wait for the preview images started in generate_context."""
+        started = time.perf_counter()
+        self.making.wait()
+        distinct = set(self.images.values())
+        logger.info(
+            "whatsapp: preview images: %d made, %d reused from %s (%.1f s since "
+            "they were started, %.1f s waited for)",
+            len(self.missing),
+            len(distinct) - len(self.missing),
+            self.image_cache,
+            time.perf_counter() - self.making_started,
+            time.perf_counter() - started,
+        )
+
     def generate_output(self, writer):
+        self.preview_images()
         out = Path(self.output_path)
         within = Within(out)
         for rel, cached in self.images.items():
