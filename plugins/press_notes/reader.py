@@ -11,6 +11,7 @@ from pelican.utils import pelican_open
 from plugins.core.errors import display_path
 from plugins.core.files import stamp
 from plugins.core.messages import _
+from plugins.core.packed import unsqueeze
 from plugins.hindi_text.reading import count_words
 
 from .model import plain_text
@@ -53,9 +54,12 @@ class SafeMarkdownReader(MarkdownReader):
     def read(self, source_path):
         found = self.ahead.pop(source_path, None)
         if found is not None and found[0] is not None:
-            then, result = found
+            then, (content, metadata) = found
             if then == stamp(source_path):
-                return result
+                return (
+                    unsqueeze(content) if isinstance(content, bytes) else content,
+                    metadata,
+                )
         return self.read_now(source_path)
 
     def markdown(self) -> Markdown:
