@@ -463,3 +463,27 @@ def test_notes_kept_compressed_write_the_same_site(
     assert [name for name in first if first[name] != second[name]] == []
     # Pelican's memo held every note's HTML once the note pages were written
     assert in_memo == [whole.notes + 1, 0]  # the notes, the hidden one
+
+
+def test_checked_headers_keep_only_the_lines_with_links(tmp_path):
+    """What a checked note hands back to the build: no text but its
+    {filename} links, at their own lines (links to drafts are found later)."""
+    from plugins.core.header import scan_header
+
+    rules = validate.Rules(
+        registry=None,  # type: ignore[arg-type]
+        content_root=tmp_path,
+    )
+    body = (
+        "पहला अनुच्छेद बिना कड़ी।\n\nदेखें [यह]({filename}/notes/a.md) और "
+        "[वह](|filename|b.md)।\n\nअंत का लंबा पाठ " + "शब्द " * 500
+    )
+    header = scan_header(note_text(body=body))
+    slim = validate.without_text(header)
+    path = str(tmp_path / "notes" / "n.md")
+    assert validate.note_links(slim, rules, path) == validate.note_links(
+        header, rules, path
+    )
+    assert len(validate.note_links(slim, rules, path)) == 2
+    assert "अंत का लंबा पाठ" not in slim.body and "बिना कड़ी" not in slim.body
+    assert slim.fields == header.fields and slim.body_line == header.body_line
