@@ -165,13 +165,21 @@ def cache_folder(settings: dict, configured: str) -> Path:
     return path if path.is_absolute() else Path(settings["PATH"]).parent / path
 
 
+def _make_file(task: tuple) -> None:
+    """In a worker: render one job and write it (the bytes never travel to
+    the build, which would hold every finished file until it waits).
+    """
+    render, path, job = task
+    write_atomic(path, render(job))
+
+
 class Making:
-    """Files being made in worker processes (start_missing): wait() writes
-    each as it comes, raising what a render raised; cancel() drops the rest.
+    """Files being made and written by worker processes (start_missing):
+    wait() returns when all are written, raising what a render raised;
+    cancel() drops the rest.
     """
 
-    def __init__(self, items: list, results, pool: ProcessPoolExecutor | None):
-        self.items = items
+    def __init__(self, results, pool: ProcessPoolExecutor | None):
         self.results = results
         self.pool = pool
 
@@ -179,8 +187,8 @@ class Making:
         if self.pool is None:
             return
         try:
-            for (path, _), data in zip(self.items, self.results, strict=True):
-                write_atomic(path, data)
+            for _ in self.results:
+                pass
         finally:
             self.cancel(wait=True)
 
@@ -213,14 +221,15 @@ def start_missing(
             initargs=(os.getpid(),),
         )
         try:
-            results = pool.map(render, [job for _, job in items], chunksize=4)
+            tasks = [(render, path, job) for path, job in items]
+            results = pool.map(_make_file, tasks, chunksize=4)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-        return Making(items, results, pool)
+        return Making(results, pool)
     for path, job in items:
         write_atomic(path, render(job))
-    return Making(items, iter(()), None)
+    return Making(iter(()), None)
 
 
 def make_missing(
