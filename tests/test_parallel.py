@@ -24,11 +24,12 @@ from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 from support import ROOT, build_site, note_text, session_processes, tree
 
-from plugins.core import files, packed, parallel
+from plugins.core import files, note_pages, packed, parallel
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
 from plugins.press_notes import read_ahead, validate
 from plugins.press_notes.read_ahead import NOTES_READ
 from plugins.press_notes.validate import NOTES_CHECKED
+from plugins.whatsapp import preview
 from scripts.build import lock_path
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
@@ -86,7 +87,24 @@ def test_worker_processes_write_what_one_process_writes(tmp_path, caplog, monkey
     )
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
     monkeypatch.setattr(parallel, "WORKERS", 2)
+    # the preview images drawn in workers too, and only once the note pages'
+    # workers are done (one pool at a time)
+    monkeypatch.setattr(preview, "PARALLEL_MIN", 1)
+    events = []
+    pages_map, start_images = note_pages.fork_map, preview.start_missing
+
+    def note_pages_map(*args, **kwargs):
+        events.append("note pages")
+        return pages_map(*args, **kwargs)
+
+    def start_missing(*args, **kwargs):
+        events.append("preview images")
+        return start_images(*args, **kwargs)
+
+    monkeypatch.setattr(note_pages, "fork_map", note_pages_map)
+    monkeypatch.setattr(preview, "start_missing", start_missing)
     forked, forked_log, runs = build_logged(caplog, sample_content(two), two / "output")
+    assert events == ["note pages", "preview images"]
     # 20 sample notes, the hidden one and the draft; the unsafe one was read
     # again by the build, which logged its warning
     assert runs == {NOTES_CHECKED: (23, 0), NOTES_READ: (22, 1), NOTE_PAGES: (22, 0)}
@@ -388,7 +406,7 @@ BUILD_WITH_WORKERS = """
 import sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from pathlib import Path
-from plugins.core import files, packed, parallel
+from plugins.core import files, note_pages, packed, parallel
 parallel.PARALLEL_MIN, parallel.WORKERS = 1, 2
 from support import build_site
 build_site(Path({content!r}), Path({output!r}))

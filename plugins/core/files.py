@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from plugins.core import children
+from plugins.core import children, parallel
 
 Job = TypeVar("Job")
 
@@ -209,7 +209,8 @@ def start_missing(
     function), which work while the build goes on until it calls wait();
     with fewer, here and now.
     """
-    workers = workers or os.cpu_count() or 1
+    # one setting for the build's workers (parallel.WORKERS), else a core each
+    workers = workers or parallel.WORKERS or os.cpu_count() or 1
     items = list(jobs.items())
     if workers > 1 and len(items) >= parallel_min:
         context = multiprocessing.get_context("fork")

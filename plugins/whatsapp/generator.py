@@ -8,6 +8,7 @@ import functools
 import json
 import logging
 import time
+import weakref
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from pelican.generators import Generator
 
 from plugins.core import contract as c
 from plugins.core.contract import all_notes
-from plugins.core.files import Within, cache_folder, place
+from plugins.core.files import Making, Within, cache_folder, place
 from plugins.core.urls import canonical_url, site_base
 
 from .groups import groups_by_thana, is_demonstration, load_groups
@@ -38,6 +39,18 @@ from .qr import cached_qr_code
 from .settings import content_path, plugin_settings, publish_samples, run_request
 
 logger = logging.getLogger(__name__)
+
+# The WhatsApp generator of each build (by its settings dict) whose preview
+# images wait for the note pages to be written.
+_waiting: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def start_previews(generator, writer=None) -> None:
+    """article_writer_finalized: the note pages are written, start drawing."""
+    waiting = _waiting.get(id(generator.settings))
+    if waiting is not None:
+        waiting.start_drawing()
+
 
 WORDS_TEMPLATE = "_whatsapp_words"
 
@@ -66,11 +79,14 @@ class WhatsAppGenerator(Generator):
             conf["join_url"],
             f"{self.words['join_title']} — {self.site}",
         )
-        # Made in worker processes while the other pages are rendered; the
-        # pages need only their names (a hash of what they show), the
-        # output needs the files (generate_output waits for them).
-        self.making = start_images(self.missing, conf["image_max_bytes"])
-        self.making_started = time.perf_counter()
+        # Made in worker processes once the note pages are written (their
+        # own workers are done: at most one pool at a time), while the list
+        # pages and feeds are rendered; the pages need only the images'
+        # names (a hash of what they show), the output needs the files
+        # (generate_output waits for them).
+        self.making: Making | None = None
+        self.making_started = 0.0
+        _waiting[id(self.settings)] = self
         state = self.ledger_state()
         self.share = share_page(
             state,
@@ -164,8 +180,16 @@ class WhatsAppGenerator(Generator):
             self.plan_file = Path(request["plan_file"])
         return state
 
+    def start_drawing(self) -> None:
+        if self.making is None:
+            _waiting.pop(id(self.settings), None)
+            self.making = start_images(self.missing, self.conf["image_max_bytes"])
+            self.making_started = time.perf_counter()
+
     def preview_images(self) -> None:
-        """Wait for the preview images started in generate_context."""
+        """Wait for the preview images (started after the note pages)."""
+        self.start_drawing()
+        assert self.making is not None
         started = time.perf_counter()
         self.making.wait()
         distinct = set(self.images.values())
