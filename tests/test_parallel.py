@@ -513,3 +513,27 @@ def test_checked_headers_keep_only_the_lines_with_links(tmp_path):
     assert len(validate.note_links(slim, rules, path)) == 2
     assert "अंत का लंबा पाठ" not in slim.body and "बिना कड़ी" not in slim.body
     assert slim.fields == header.fields and slim.body_line == header.body_line
+
+
+def test_the_note_snapshot_leaves_no_utf8_copy_in_the_notes_strings():
+    """Pickling a str makes CPython keep its UTF-8 inside the string; the
+    snapshot's pickler encodes long strings itself, so the notes it keeps
+    stay their size, and they come back equal, shared where they were."""
+    import io
+    import pickle
+
+    from plugins.page_reuse import restore
+
+    html = "<p>" + "नामली थाने में यातायात जागरूकता शिविर। " * 40 + "</p>"
+    settings = {"SITENAME": "x"}
+    note = {"content": html, "again": html, "short": "शीर्षक", "settings": settings}
+    size = sys.getsizeof(html)
+    buffer = io.BytesIO()
+    restore._Pickler(buffer, {id(settings): "s"}).dump(note)
+    assert sys.getsizeof(html) == size
+    plain = io.BytesIO()
+    pickle.dump(html, plain)
+    assert sys.getsizeof(html) > size  # what Python's own pickling does
+    back = restore._Unpickler(io.BytesIO(buffer.getvalue()), {"s": settings}).load()
+    assert back == note and back["settings"] is settings
+    assert back["again"] is back["content"]

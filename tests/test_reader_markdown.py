@@ -92,3 +92,25 @@ def test_a_file_that_fails_leaves_the_next_one_whole(notes, settings, tmp_path):
         reader.read_now(str(broken))
     assert reader.read_now(str(notes[0])) == fresh(settings, notes[0])
     assert reader.read_now(str(notes[1])) == fresh(settings, notes[1])
+
+
+def test_the_reader_cache_keeps_the_html_compressed_and_gives_it_back(
+    notes, settings, tmp_path
+):
+    from pelican.readers import Readers
+
+    from plugins.core.reader_cache import compress_cached
+
+    readers = Readers({**settings, "CACHE_PATH": str(tmp_path)}, "Articles")
+    compress_cached(readers)
+    path = str(notes[0])
+    read = SafeMarkdownReader(settings).read_now(path)
+    readers.cache_data(path, read)
+    kept = readers._cache[path][1]
+    assert isinstance(kept[0], bytes) and len(kept[0]) < len(read[0].encode())
+    assert readers.get_cached_data(path, (None, None)) == read
+    assert readers.get_cached_data(str(notes[1]), (None, None)) == (None, None)
+    readers.save_cache()
+    again = Readers({**settings, "CACHE_PATH": str(tmp_path)}, "Articles")
+    compress_cached(again)
+    assert again.get_cached_data(path, (None, None)) == read
