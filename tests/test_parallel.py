@@ -24,11 +24,12 @@ from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 from support import ROOT, build_site, note_text, session_processes, tree
 
-from plugins.core import packed, parallel
+from plugins.core import files, note_pages, packed, parallel
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
 from plugins.press_notes import read_ahead, validate
 from plugins.press_notes.read_ahead import NOTES_READ
 from plugins.press_notes.validate import NOTES_CHECKED
+from plugins.whatsapp import preview
 from scripts.build import lock_path
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
@@ -86,7 +87,24 @@ def test_worker_processes_write_what_one_process_writes(tmp_path, caplog, monkey
     )
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
     monkeypatch.setattr(parallel, "WORKERS", 2)
+    # the preview images drawn in workers too, and only once the note pages'
+    # workers are done (one pool at a time)
+    monkeypatch.setattr(preview, "PARALLEL_MIN", 1)
+    events = []
+    pages_map, start_images = note_pages.fork_map, preview.start_missing
+
+    def note_pages_map(*args, **kwargs):
+        events.append("note pages")
+        return pages_map(*args, **kwargs)
+
+    def start_missing(*args, **kwargs):
+        events.append("preview images")
+        return start_images(*args, **kwargs)
+
+    monkeypatch.setattr(note_pages, "fork_map", note_pages_map)
+    monkeypatch.setattr(preview, "start_missing", start_missing)
     forked, forked_log, runs = build_logged(caplog, sample_content(two), two / "output")
+    assert events == ["note pages", "preview images"]
     # 20 sample notes, the hidden one and the draft; the unsafe one was read
     # again by the build, which logged its warning
     assert runs == {NOTES_CHECKED: (23, 0), NOTES_READ: (22, 1), NOTE_PAGES: (22, 0)}
@@ -258,6 +276,84 @@ def test_builds_in_two_threads_keep_their_own_work(in_workers):
     assert found == {tag: [f"{tag}{n}" for n in range(200)] for tag in "ab"}
 
 
+def render_when_allowed(job: tuple[str, int]) -> bytes:
+    """A render for start_missing that waits until its flag file exists."""
+    flag, n = job
+    for _ in range(2000):
+        if os.path.exists(flag):
+            break
+        time.sleep(0.01)
+    if n < 0:
+        raise ValueError(f"cannot make {n}")
+    return f"file {n}".encode()
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_files_started_in_workers_are_made_while_the_build_goes_on(tmp_path):
+    """start_missing returns at once (the preview images are drawn while
+    the build renders its pages); wait() writes every file."""
+    flag = tmp_path / "go"
+    jobs = {tmp_path / "made" / f"{n}.txt": (str(flag), n) for n in range(40)}
+    making = files.start_missing(jobs, render_when_allowed, 8, workers=2)
+    assert len(children_of(os.getpid())) == 2  # working, not yet allowed to end
+    assert not any(path.exists() for path in jobs)
+    flag.touch()
+    # the workers write the files themselves: the build holds none of them
+    for _ in range(1000):
+        if all(path.exists() for path in jobs):
+            break
+        time.sleep(0.01)
+    assert all(path.exists() for path in jobs)
+    making.wait()
+    assert {p: p.read_bytes() for p in jobs} == {
+        p: f"file {n}".encode() for p, (_, n) in jobs.items()
+    }
+    assert children_of(os.getpid()) == set()
+    making.wait()  # a second wait does nothing
+
+
+def test_a_file_that_cannot_be_made_fails_the_wait_and_a_cancel_stops_all(
+    tmp_path,
+):
+    flag = tmp_path / "go"
+    flag.touch()
+    jobs = {tmp_path / f"{n}.txt": (str(flag), -1 if n == 30 else n) for n in range(40)}
+    making = files.start_missing(jobs, render_when_allowed, 8, workers=2)
+    with pytest.raises(ValueError, match="cannot make -1"):
+        making.wait()
+    assert not (tmp_path / "30.txt").exists()
+    assert children_of(os.getpid()) == set()
+    # a build that fails before it waits: the workers end
+    flag.unlink()
+    making = files.start_missing(
+        {tmp_path / "later" / f"{n}.txt": (str(flag), n) for n in range(40)},
+        render_when_allowed,
+        8,
+        workers=2,
+    )
+    making.cancel()
+    flag.touch()
+    for _ in range(500):
+        if not children_of(os.getpid()):
+            break
+        time.sleep(0.01)
+    assert children_of(os.getpid()) == set()
+    # what was already handed to the workers may still be written, whole
+    written = list((tmp_path / "later").glob("*.txt"))
+    assert all(p.read_bytes() == f"file {p.stem}".encode() for p in written)
+
+
 def test_a_worker_that_dies_leaves_its_items_to_the_caller(in_workers):
     build = os.getpid()
 
@@ -310,7 +406,7 @@ BUILD_WITH_WORKERS = """
 import sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from pathlib import Path
-from plugins.core import packed, parallel
+from plugins.core import files, note_pages, packed, parallel
 parallel.PARALLEL_MIN, parallel.WORKERS = 1, 2
 from support import build_site
 build_site(Path({content!r}), Path({output!r}))
@@ -393,3 +489,51 @@ def test_notes_kept_compressed_write_the_same_site(
     assert [name for name in first if first[name] != second[name]] == []
     # Pelican's memo held every note's HTML once the note pages were written
     assert in_memo == [whole.notes + 1, 0]  # the notes, the hidden one
+
+
+def test_checked_headers_keep_only_the_lines_with_links(tmp_path):
+    """What a checked note hands back to the build: no text but its
+    {filename} links, at their own lines (links to drafts are found later)."""
+    from plugins.core.header import scan_header
+
+    rules = validate.Rules(
+        registry=None,  # type: ignore[arg-type]
+        content_root=tmp_path,
+    )
+    body = (
+        "पहला अनुच्छेद बिना कड़ी।\n\nदेखें [यह]({filename}/notes/a.md) और "
+        "[वह](|filename|b.md)।\n\nअंत का लंबा पाठ " + "शब्द " * 500
+    )
+    header = scan_header(note_text(body=body))
+    slim = validate.without_text(header)
+    path = str(tmp_path / "notes" / "n.md")
+    assert validate.note_links(slim, rules, path) == validate.note_links(
+        header, rules, path
+    )
+    assert len(validate.note_links(slim, rules, path)) == 2
+    assert "अंत का लंबा पाठ" not in slim.body and "बिना कड़ी" not in slim.body
+    assert slim.fields == header.fields and slim.body_line == header.body_line
+
+
+def test_the_note_snapshot_leaves_no_utf8_copy_in_the_notes_strings():
+    """Pickling a str makes CPython keep its UTF-8 inside the string; the
+    snapshot's pickler encodes long strings itself, so the notes it keeps
+    stay their size, and they come back equal, shared where they were."""
+    import io
+    import pickle
+
+    from plugins.page_reuse import restore
+
+    html = "<p>" + "नामली थाने में यातायात जागरूकता शिविर। " * 40 + "</p>"
+    settings = {"SITENAME": "x"}
+    note = {"content": html, "again": html, "short": "शीर्षक", "settings": settings}
+    size = sys.getsizeof(html)
+    buffer = io.BytesIO()
+    restore._Pickler(buffer, {id(settings): "s"}).dump(note)
+    assert sys.getsizeof(html) == size
+    plain = io.BytesIO()
+    pickle.dump(html, plain)
+    assert sys.getsizeof(html) > size  # what Python's own pickling does
+    back = restore._Unpickler(io.BytesIO(buffer.getvalue()), {"s": settings}).load()
+    assert back == note and back["settings"] is settings
+    assert back["again"] is back["content"]

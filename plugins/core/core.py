@@ -13,8 +13,13 @@ from .contract import CORE, order_problems
 from .errors import SettingError
 from .messages import set_language
 from .note_pages import render_note_pages_in_workers
-from .packed import pack_notes
-from .reader_cache import forget_saved, reader_cache_key, versioned_cache_path
+from .packed import pack_as_read, pack_notes
+from .reader_cache import (
+    compress_cached,
+    forget_saved,
+    reader_cache_key,
+    versioned_cache_path,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -65,4 +70,6 @@ def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.article_generator_finalized.connect(render_note_pages_in_workers)
     signals.article_generator_finalized.connect(forget_saved)
+    signals.article_generator_init.connect(pack_as_read)
     signals.article_generator_pretaxonomy.connect(pack_notes)
+    signals.readers_init.connect(compress_cached)

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-from plugins.core import children
+from plugins.core import children, parallel
 
 Job = TypeVar("Job")
 
@@ -165,6 +165,74 @@ def cache_folder(settings: dict, configured: str) -> Path:
     return path if path.is_absolute() else Path(settings["PATH"]).parent / path
 
 
+def _make_file(task: tuple) -> None:
+    """In a worker: render one job and write it (the bytes never travel to
+    the build, which would hold every finished file until it waits).
+    """
+    render, path, job = task
+    write_atomic(path, render(job))
+
+
+class Making:
+    """Files being made and written by worker processes (start_missing):
+    wait() returns when all are written, raising what a render raised;
+    cancel() drops the rest.
+    """
+
+    def __init__(self, results, pool: ProcessPoolExecutor | None):
+        self.results = results
+        self.pool = pool
+
+    def wait(self) -> None:
+        if self.pool is None:
+            return
+        try:
+            for _ in self.results:
+                pass
+        finally:
+            self.cancel(wait=True)
+
+    def cancel(self, wait: bool = False) -> None:
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def start_missing(
+    jobs: dict[Path, Job],
+    render: Callable[[Job], bytes],
+    parallel_min: int,
+    workers: int | None = None,
+) -> Making:
+    """Start writing `render(job)` to each path: in worker processes when
+    there are at least `parallel_min` (render must be a module-level
+    function), which work while the build goes on until it calls wait();
+    with fewer, here and now.
+    """
+    # one setting for the build's workers (parallel.WORKERS), else a core each
+    workers = workers or parallel.WORKERS or os.cpu_count() or 1
+    items = list(jobs.items())
+    if workers > 1 and len(items) >= parallel_min:
+        context = multiprocessing.get_context("fork")
+        # workers end with the build and keep none of its locks
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=context,
+            initializer=children.worker_start,
+            initargs=(os.getpid(),),
+        )
+        try:
+            tasks = [(render, path, job) for path, job in items]
+            results = pool.map(_make_file, tasks, chunksize=4)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        return Making(results, pool)
+    for path, job in items:
+        write_atomic(path, render(job))
+    return Making(iter(()), None)
+
+
 def make_missing(
     jobs: dict[Path, Job],
     render: Callable[[Job], bytes],
@@ -174,23 +242,7 @@ def make_missing(
     """Write `render(job)` to each path, in worker processes when there are
     at least `parallel_min` (render must be a module-level function).
     """
-    workers = workers or os.cpu_count() or 1
-    items = list(jobs.items())
-    if workers > 1 and len(items) >= parallel_min:
-        context = multiprocessing.get_context("fork")
-        # workers end with the build and keep none of its locks
-        with ProcessPoolExecutor(
-            workers,
-            mp_context=context,
-            initializer=children.worker_start,
-            initargs=(os.getpid(),),
-        ) as pool:
-            results = pool.map(render, [job for _, job in items], chunksize=4)
-            for (path, _), data in zip(items, results, strict=True):
-                write_atomic(path, data)
-        return
-    for path, job in items:
-        write_atomic(path, render(job))
+    start_missing(jobs, render, parallel_min, workers).wait()
 
 
 def place(cached: Path, target: Path) -> None:

@@ -8,9 +8,9 @@ keeps a second copy of the HTML of every note whose content was asked for
 50,000 notes that is hundreds of megabytes for text each page prints once
 (the note page, and the feeds that carry the full text).
 
-Once the notes are read (article_generator_pretaxonomy: Pelican has found
-each note's static links, the last use of the HTML as a string), each
-note's HTML is compressed (zlib) and the note gets its own `get_content`,
+Once a note is read (Pelican has found its static links, the last use of
+the HTML as a string), its HTML is compressed (zlib) and the note gets its
+own `get_content`,
 which gives the same HTML with its links made, unpacked when a page, a feed
 or a page key asks for it, and not memoized. The pages are the same, byte
 for byte.
@@ -30,10 +30,18 @@ PACKED = "_packed_html"
 ENABLED = True
 
 
+def squeeze(text: str) -> bytes:
+    """Text kept compressed (its UTF-8, zlib at its fastest level)."""
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def unsqueeze(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8")
+
+
 def packed_content(note, siteurl: str) -> str:
     """What Content.get_content gives, from the note's compressed HTML."""
-    html = zlib.decompress(getattr(note, PACKED)).decode("utf-8")
-    return note._update_content(html, siteurl)
+    return note._update_content(unsqueeze(getattr(note, PACKED)), siteurl)
 
 
 def pack(note) -> bool:
@@ -41,11 +49,29 @@ def pack(note) -> bool:
     html = getattr(note, "_content", None)
     if not isinstance(html, str) or not html or PACKED in vars(note):
         return False
-    setattr(note, PACKED, zlib.compress(html.encode("utf-8"), 1))
+    setattr(note, PACKED, squeeze(html))
     note._content = ""
     # an instance attribute: found before the class's memoized method
     note.get_content = types.MethodType(packed_content, note)
     return True
+
+
+def pack_as_read(generator) -> None:
+    """Compress each note's HTML as soon as Pelican has found its static
+    links (add_static_links, its last use of the HTML as a string, right
+    after it reads the file), not all at article_generator_pretaxonomy:
+    the HTML of every note is then never in memory whole at once.
+    """
+    if not ENABLED:
+        return
+    add_static_links = generator.add_static_links
+
+    def add_and_pack(content) -> None:
+        add_static_links(content)
+        if getattr(content, "status", None) != "draft":  # as pack_notes
+            pack(content)
+
+    generator.add_static_links = add_and_pack
 
 
 def pack_notes(generator) -> None:

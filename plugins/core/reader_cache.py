@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .code import LOADED
 from .describe import Unstable, stable
+from .packed import squeeze, unsqueeze
 
 READING_PACKAGES = ("pelican", "markdown", "nh3", "lxml")
 # Settings that only say where this build writes or what a share run asks:
@@ -76,3 +77,26 @@ def forget_saved(generator) -> None:
     if readers is not None and isinstance(getattr(readers, "_cache", None), dict):
         readers._cache_data_policy = False
         readers._cache = {}
+
+
+def compress_cached(readers) -> None:
+    """Pelican's reader cache keeps each file's HTML compressed (packed.py):
+    it held every note's HTML as a string until the cache was saved, and
+    saving it (pickle) added a UTF-8 copy inside each string.
+    """
+    cache_data, get_cached_data = readers.cache_data, readers.get_cached_data
+
+    def cache(filename, data) -> None:
+        content, metadata = data
+        if isinstance(content, str):
+            content = squeeze(content)
+        cache_data(filename, (content, metadata))
+
+    def cached(filename, default=None):
+        found = get_cached_data(filename, default)
+        if found is default or not isinstance(found[0], bytes):
+            return found
+        return unsqueeze(found[0]), found[1]
+
+    readers.cache_data = cache
+    readers.get_cached_data = cached

@@ -47,7 +47,12 @@ logger = logging.getLogger(__name__)
 NOTES_FOLDER = "note-snapshot"  # in the reader cache folder
 INDEX_NAME = "key"
 SUFFIX = ".pickle"
-FORMAT = 4
+FORMAT = 5
+# Strings at least this long (a note's HTML, its summary) are kept as UTF-8
+# bytes encoded here: pickling a str makes CPython keep a UTF-8 copy of it
+# inside the string for as long as it lives, which for every note's HTML
+# held through the build was about 5 KB a note.
+LONG_TEXT = 256
 SETTINGS_ID = "settings"
 CONTEXT_ID = "context"
 
@@ -71,8 +76,17 @@ class _Pickler(pickle.Pickler):
     def __init__(self, file, shared: dict[int, str]):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.shared = shared
+        self.texts: dict[int, int] = {}  # id of a long str -> its number
+        self.kept: list[str] = []  # the long strs, alive while pickling
 
     def persistent_id(self, obj):
+        if type(obj) is str and len(obj) >= LONG_TEXT:
+            number = self.texts.get(id(obj))
+            if number is not None:
+                return (1, number)  # the same str again
+            self.texts[id(obj)] = len(self.kept)
+            self.kept.append(obj)
+            return (0, obj.encode("utf-8", "surrogatepass"))
         return self.shared.get(id(obj))
 
 
@@ -80,8 +94,15 @@ class _Unpickler(pickle.Unpickler):
     def __init__(self, file, shared: Mapping[str, object]):
         super().__init__(file)
         self.shared = shared
+        self.texts: list[str] = []
 
     def persistent_load(self, pid):
+        if isinstance(pid, tuple):
+            kind, value = pid
+            if kind == 1:
+                return self.texts[value]
+            self.texts.append(value.decode("utf-8", "surrogatepass"))
+            return self.texts[-1]
         return self.shared[pid]
 
 

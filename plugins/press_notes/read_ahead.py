@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pelican.utils import file_suffix
 
 from plugins.core.files import stamp
+from plugins.core.packed import squeeze
 from plugins.core.parallel import fork_map, record
 
 from .reader import SafeMarkdownReader
@@ -72,8 +73,13 @@ def read_ahead(generator) -> int:
 
     def read_one(path: str) -> tuple:
         # the file's stamp before reading: the reader uses what was read only
-        # if the file still has it (a note saved since is read again)
-        return stamp(path), readers[path].read_now(path)
+        # if the file still has it (a note saved since is read again); the
+        # HTML compressed, as every note's waits in the build until Pelican
+        # asks for it
+        content, metadata = readers[path].read_now(path)
+        if isinstance(content, str):
+            content = squeeze(content)
+        return stamp(path), (content, metadata)
 
     done = 0
     results = fork_map(read_one, paths, shared=[generator.settings])

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from markdown import Markdown
 from pelican.readers import MarkdownReader
+from pelican.utils import pelican_open
 
 from plugins.core.errors import display_path
 from plugins.core.files import stamp
 from plugins.core.messages import _
+from plugins.core.packed import unsqueeze
 from plugins.hindi_text.reading import count_words
 
 from .model import plain_text
@@ -16,6 +19,11 @@ from .sanitize import find_unsafe, sanitize_html
 from .validate import ascii_date
 
 logger = logging.getLogger(__name__)
+
+# The priority Python-Markdown's meta extension registers its preprocessor
+# with (markdown/extensions/meta.py); Pelican deregisters it on each read.
+META = "meta"
+META_PRIORITY = 27
 
 
 class SafeMarkdownReader(MarkdownReader):
@@ -37,17 +45,57 @@ class SafeMarkdownReader(MarkdownReader):
         # returned)}, read ahead in other processes (read_ahead.py); each is
         # handed out once, and only if the file still has that stamp.
         self.ahead: dict[str, tuple] = {}
+        # One Markdown object for every file this reader reads, reset before
+        # each (Pelican makes a new one per file: a quarter of the time it
+        # took to read a note went to building it).
+        self._kept_md: Markdown | None = None
+        self._meta = None
 
     def read(self, source_path):
         found = self.ahead.pop(source_path, None)
         if found is not None and found[0] is not None:
-            then, result = found
+            then, (content, metadata) = found
             if then == stamp(source_path):
-                return result
+                return (
+                    unsqueeze(content) if isinstance(content, bytes) else content,
+                    metadata,
+                )
         return self.read_now(source_path)
 
+    def markdown(self) -> Markdown:
+        """The reader's Markdown object, reset as a new one starts: its
+        extensions' state (footnotes, abbreviations, the metadata) cleared,
+        and the metadata preprocessor Pelican removed put back.
+        """
+        md = self._kept_md
+        if md is None:
+            md = self._kept_md = Markdown(**self.settings["MARKDOWN"])
+            # Pelican's reader always adds the meta extension
+            self._meta = md.preprocessors[META]
+            return md
+        md.reset()
+        if META not in md.preprocessors:
+            md.preprocessors.register(self._meta, META, META_PRIORITY)
+        return md
+
+    def read_markdown(self, source_path):
+        """Pelican's MarkdownReader.read, with the reader's Markdown object."""
+        self._source_path = source_path
+        self._md = self.markdown()
+        try:
+            with pelican_open(source_path) as text:
+                content = self._md.convert(text)
+            if hasattr(self._md, "Meta"):
+                metadata = self._parse_metadata(self._md.Meta)
+            else:
+                metadata = {}
+        except BaseException:
+            self._kept_md = None  # in an unknown state: the next file gets a new one
+            raise
+        return content, metadata
+
     def read_now(self, source_path):
-        content, metadata = super().read(source_path)
+        content, metadata = self.read_markdown(source_path)
         unsafe = find_unsafe(content)
         if unsafe:
             logger.warning(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -401,6 +401,17 @@ def note_links(h: Header, rules: Rules, path: str) -> list[tuple[int, str, str]]
     ]
 
 
+def without_text(h: Header) -> Header:
+    """The header as the checks across notes need it (note_links): of the
+    text only the lines holding a {filename} link, each on its own line.
+    Checked in worker processes, every note's text came back with its
+    header and stayed in the build until every note was checked.
+    """
+    lines = h.body.split("\n")
+    kept = "\n".join(x if FILENAME_LINK_RE.search(x) else "" for x in lines)
+    return replace(h, body=kept)
+
+
 def _check_links(h: Header, p, rules: Rules, path: str) -> list[Problem]:
     problems = [
         p(
@@ -772,15 +783,16 @@ def check_all(
     headers: list = list(checked.passed.items())
 
     def check(index: int) -> tuple[Header, list[Problem]]:
-        return check_note(*notes[index], rules)
+        header, found = check_note(*notes[index], rules)
+        return without_text(header), found
 
     # Many notes (a cold build) are checked in worker processes; a note
     # whose check logged anything is checked again here.
     done = fork_map(check, range(len(notes)), shared=[rules.registry])
     here = 0
-    for (path, text), result in zip(notes, done, strict=True):
+    for index, ((path, _text), result) in enumerate(zip(notes, done, strict=True)):
         if result is None:
-            result = check_note(path, text, rules)
+            result = check(index)
             here += 1
         header, found = result
         checked.add(path, header, found)

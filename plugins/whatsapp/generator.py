@@ -8,6 +8,7 @@ import functools
 import json
 import logging
 import time
+import weakref
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from pelican.generators import Generator
 
 from plugins.core import contract as c
 from plugins.core.contract import all_notes
-from plugins.core.files import Within, cache_folder, place
+from plugins.core.files import Making, Within, cache_folder, place
 from plugins.core.urls import canonical_url, site_base
 
 from .groups import groups_by_thana, is_demonstration, load_groups
@@ -33,11 +34,23 @@ from .pages import (
     share_page,
 )
 from .plan import plan_run
-from .preview import Card, Crop, make_images
+from .preview import Card, Crop, start_images
 from .qr import cached_qr_code
 from .settings import content_path, plugin_settings, publish_samples, run_request
 
 logger = logging.getLogger(__name__)
+
+# The WhatsApp generator of each build (by its settings dict) whose preview
+# images wait for the note pages to be written.
+_waiting: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def start_previews(generator, writer=None) -> None:
+    """article_writer_finalized: the note pages are written, start drawing."""
+    waiting = _waiting.get(id(generator.settings))
+    if waiting is not None:
+        waiting.start_drawing()
+
 
 WORDS_TEMPLATE = "_whatsapp_words"
 
@@ -66,16 +79,14 @@ class WhatsAppGenerator(Generator):
             conf["join_url"],
             f"{self.words['join_title']} — {self.site}",
         )
-        started = time.perf_counter()
-        make_images(self.missing, conf["image_max_bytes"])
-        distinct = set(self.images.values())
-        logger.info(
-            "whatsapp: preview images: %d made, %d reused from %s (%.1f s)",
-            len(self.missing),
-            len(distinct) - len(self.missing),
-            self.image_cache,
-            time.perf_counter() - started,
-        )
+        # Made in worker processes once the note pages are written (their
+        # own workers are done: at most one pool at a time), while the list
+        # pages and feeds are rendered; the pages need only the images'
+        # names (a hash of what they show), the output needs the files
+        # (generate_output waits for them).
+        self.making: Making | None = None
+        self.making_started = 0.0
+        _waiting[id(self.settings)] = self
         state = self.ledger_state()
         self.share = share_page(
             state,
@@ -169,7 +180,31 @@ class WhatsAppGenerator(Generator):
             self.plan_file = Path(request["plan_file"])
         return state
 
+    def start_drawing(self) -> None:
+        if self.making is None:
+            _waiting.pop(id(self.settings), None)
+            self.making = start_images(self.missing, self.conf["image_max_bytes"])
+            self.making_started = time.perf_counter()
+
+    def preview_images(self) -> None:
+        """Wait for the preview images (started after the note pages)."""
+        self.start_drawing()
+        assert self.making is not None
+        started = time.perf_counter()
+        self.making.wait()
+        distinct = set(self.images.values())
+        logger.info(
+            "whatsapp: preview images: %d made, %d reused from %s (%.1f s since "
+            "they were started, %.1f s waited for)",
+            len(self.missing),
+            len(distinct) - len(self.missing),
+            self.image_cache,
+            time.perf_counter() - self.making_started,
+            time.perf_counter() - started,
+        )
+
     def generate_output(self, writer):
+        self.preview_images()
         out = Path(self.output_path)
         within = Within(out)
         for rel, cached in self.images.items():

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from plugins.core.files import file_digest, make_missing
+from plugins.core.files import Making, file_digest, start_missing
 
 # Bump when the drawing code changes: every cached image is then remade.
 CODE_VERSION = "1"
@@ -162,11 +162,14 @@ def _render_job(job: tuple[Card | Crop, int]) -> bytes:
     return render(*job)
 
 
-def make_images(
+def start_images(
     jobs: dict[Path, Card | Crop], max_bytes: int, workers: int | None = None
-) -> None:
-    """Render every missing image into the cache, in parallel when many."""
-    make_missing(
+) -> Making:
+    """Start rendering every missing image into the cache (in worker
+    processes when many, which go on while the build does); wait() on the
+    result before using them.
+    """
+    return start_missing(
         {path: (source, max_bytes) for path, source in jobs.items()},
         _render_job,
         PARALLEL_MIN,

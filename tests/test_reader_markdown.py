@@ -1,0 +1,116 @@
+"""The note reader keeps one Markdown object for all the files it reads
+(plugins/press_notes/reader.py): each note reads exactly as with a new
+reader, whatever was read before it, and a file that failed to read leaves
+nothing behind."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from pelican.readers import MarkdownReader
+from pelican.settings import read_settings
+from support import ROOT, note_text
+
+from plugins.press_notes.reader import SafeMarkdownReader
+
+# Markdown with state that lives in the Markdown object between two files
+# if it is not reset: footnotes (their numbers and ids), abbreviations,
+# link references, tables, attribute lists, definition lists, raw HTML.
+STATEFUL = {
+    "footnotes.md": note_text(
+        slug="footnotes",
+        body="पहला वाक्य[^1] और दूसरा[^2]।\n\n[^1]: पहली टिप्पणी\n[^2]: दूसरी\n",
+    ),
+    "abbr.md": note_text(
+        slug="abbr",
+        body="FIR दर्ज हुई। [थाना][t] देखें।\n\n*[FIR]: प्रथम सूचना रिपोर्ट\n"
+        "[t]: https://example.org/thana\n",
+    ),
+    "tables.md": note_text(
+        slug="tables",
+        body="| थाना | मामले |\n|---|---|\n| नामली | 3 |\n\nवाक्य {: #anchor }\n\n"
+        'शब्द\n:   अर्थ\n\n<div markdown="1">*भीतर*</div>\n',
+    ),
+    "plain.md": note_text(slug="plain", body="सादा पाठ, कोई टिप्पणी नहीं[^x]।"),
+    "meta-only.md": note_text(slug="meta-only", body=""),
+}
+
+
+@pytest.fixture(scope="module")
+def notes(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("reader")
+    paths = []
+    for name, text in STATEFUL.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    paths += sorted((ROOT / "content" / "notes").rglob("*.md"))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def settings() -> dict:
+    return read_settings(str(ROOT / "pelicanconf.py"))
+
+
+def fresh(settings: dict, path: Path):
+    """What a new reader makes of one file."""
+    return SafeMarkdownReader(settings).read_now(str(path))
+
+
+def test_one_reader_reads_each_note_as_a_new_one_does(notes, settings):
+    expected = {p: fresh(settings, p) for p in notes}
+    reader = SafeMarkdownReader(settings)
+    order = notes * 2
+    random.Random(16).shuffle(order)
+    for path in order:
+        assert reader.read_now(str(path)) == expected[path], path
+    # the footnotes really are numbered per file: the reset is what keeps
+    # the second file's numbering from continuing the first's
+    content, _ = expected[notes[0]]
+    assert 'href="#fn:1"' in content and 'href="#fn:2"' in content
+
+
+def test_the_notes_read_as_pelicans_own_reader_reads_them(notes, settings):
+    """Apart from the sanitizing, the kept object gives Pelican's reading."""
+    reader = SafeMarkdownReader(settings)
+    for path in notes:
+        pelican_content, pelican_meta = MarkdownReader(settings).read(str(path))
+        content, metadata = reader.read_markdown(str(path))
+        assert content == pelican_content, path
+        assert metadata == pelican_meta, path
+
+
+def test_a_file_that_fails_leaves_the_next_one_whole(notes, settings, tmp_path):
+    reader = SafeMarkdownReader(settings)
+    broken = tmp_path / "broken.md"
+    broken.write_bytes(b"title: \xff\xfe\n\n[^1] text[^1]\n")
+    reader.read_now(str(notes[0]))
+    with pytest.raises(UnicodeDecodeError):
+        reader.read_now(str(broken))
+    assert reader.read_now(str(notes[0])) == fresh(settings, notes[0])
+    assert reader.read_now(str(notes[1])) == fresh(settings, notes[1])
+
+
+def test_the_reader_cache_keeps_the_html_compressed_and_gives_it_back(
+    notes, settings, tmp_path
+):
+    from pelican.readers import Readers
+
+    from plugins.core.reader_cache import compress_cached
+
+    readers = Readers({**settings, "CACHE_PATH": str(tmp_path)}, "Articles")
+    compress_cached(readers)
+    path = str(notes[0])
+    read = SafeMarkdownReader(settings).read_now(path)
+    readers.cache_data(path, read)
+    kept = readers._cache[path][1]
+    assert isinstance(kept[0], bytes) and len(kept[0]) < len(read[0].encode())
+    assert readers.get_cached_data(path, (None, None)) == read
+    assert readers.get_cached_data(str(notes[1]), (None, None)) == (None, None)
+    readers.save_cache()
+    again = Readers({**settings, "CACHE_PATH": str(tmp_path)}, "Articles")
+    compress_cached(again)
+    assert again.get_cached_data(path, (None, None)) == read
