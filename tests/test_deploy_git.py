@@ -488,3 +488,56 @@ def test_a_push_whose_answer_was_lost(bare, tmp_path, monkeypatch):
     send(target, out, "css-c")
     now_local, now_there = tips(target, origin)
     assert now_local == now_there and git(origin, "rev-parse", "gh-pages~1") == there
+
+
+def test_a_lost_push_answer_with_the_origin_unreachable_is_unknown_not_undone(
+    repo, tmp_path, monkeypatch
+):
+    """The origin took the push, then the line dropped: the push and the
+    ls-remote after it both fail. The desk is told the outcome is unknown
+    (never "as it was"), the branch here stays at the new commit, and the
+    note addresses are recorded: after a slug change the old address still
+    gets a page or a redirect."""
+    work, origin = repo
+    mark = tmp_path / "down"
+    path = git_stopping_at_push(
+        tmp_path / "bin",
+        "subprocess.run([real, *sys.argv[1:]])\n"
+        f"open({str(mark)!r}, 'w').close()\n"
+        "print('fatal: the remote end hung up unexpectedly', file=sys.stderr)\n"
+        "sys.exit(128)",
+    )
+    # once the line is down, ls-remote fails too
+    wrapper = tmp_path / "bin/git"
+    wrapper.write_text(
+        wrapper.read_text().replace(
+            "if 'push' not in",
+            f"if 'ls-remote' in sys.argv[1:] and os.path.exists({str(mark)!r}):\n"
+            "    print('fatal: could not read from remote', file=sys.stderr)\n"
+            "    sys.exit(128)\n"
+            "if 'push' not in",
+        )
+    )
+    monkeypatch.setenv("PATH", path)
+    with pytest.raises(PublishError) as failed:
+        publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
+    told = failed.value.stopped()
+    assert "could not be confirmed" in told and "git ls-remote" in told
+    assert "as it was" not in told and "unchanged" not in told
+    monkeypatch.setenv("PATH", path.split(os.pathsep, 1)[1])
+    live = git(origin, "rev-parse", "gh-pages")
+    assert git(work, "rev-parse", "gh-pages") == live
+    ledger = (work / "content/registry/published-urls.tsv").read_text()
+    assert "khabar-1/" in ledger
+    # the reporter changes the slug; the next publish keeps the old address
+    (work / "content/notes/2026/10/n1.md").write_text(
+        note_text(slug="nayi-khabar-1", title="थाने की खबर 1", date="2026-10-01 10:00"),
+        encoding="utf-8",
+    )
+    publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
+    assert git(origin, "rev-parse", "gh-pages~1") == live
+    tree = set(git(origin, "ls-tree", "-r", "--name-only", "gh-pages").split())
+    redirects = git(origin, "show", "gh-pages:_redirects")
+    assert "2026/10/khabar-1/index.html" in tree or re.search(
+        r"/2026/10/khabar-1/\s", redirects
+    )

@@ -171,6 +171,10 @@ def built_and_sent(
     try:
         with output_held(settings):
             done = send(Path(build(settings_file, overrides).output).resolve())
+    except git.PushUnknown:
+        # may be live: never give up a shared link on a guess
+        settle(path, target, True)
+        raise
     except (BuildFailed, TargetError):
         settle(path, target, False)
         raise
@@ -525,6 +529,8 @@ def publish_git(
                 else git.publish(output, target, remote, keep)
             ),
         )
+    except git.PushUnknown as e:
+        raise LiveChanged(str(e)) from e
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     return Report(

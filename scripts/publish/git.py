@@ -27,7 +27,10 @@ Each publish first fetches the remote's branch: it commits on the commit
 that is live there, even when the answer to an earlier push was lost or a
 publish was killed between moving the branch here and pushing it. A push
 that fails leaves the branch here as it was (unless the remote's branch is
-at the new commit already: the answer was lost, the publish went live).
+at the new commit already: the answer was lost, the publish went live); if
+the remote cannot be asked afterwards, the outcome is unknown (PushUnknown):
+the publish counts as live for its note addresses, and the desk is told to
+check.
 
 `--rollback` is a commit too, made the same way: the site that was live
 before the current one (the commits' first parents, a rollback's trailer
@@ -62,6 +65,12 @@ NOJEKYLL = ".nojekyll"
 ROLLBACK = "Bulletin-Rollback-To"
 # a publish's own branch, refs/heads/bulletin-publish/<pid>, until BRANCH moves
 PRIVATE = "bulletin-publish"
+
+
+class PushUnknown(TargetError):
+    """A push failed and the remote could not be asked afterwards: it may
+    have taken the commit (the answer lost), so the publish may be live.
+    """
 
 
 @dataclass(frozen=True)
@@ -389,8 +398,9 @@ def push(target: GitTarget, remote: str, old: str | None, new: str) -> None:
     """Push BRANCH, not forced: the remote moves only forward, in one step.
 
     If the push fails, ask the remote: at `new` already (the answer was
-    lost), the publish went live. Otherwise the branch here goes back to
-    `old` (if still at `new`), so here and there stay as they were.
+    lost), the publish went live; at another commit, the branch here goes
+    back to `old` (if still at `new`), so here and there stay as they were.
+    If the remote cannot be asked, the outcome is unknown: PushUnknown.
     """
     branch = f"refs/heads/{target.branch}"
     done = children.run(
@@ -401,10 +411,30 @@ def push(target: GitTarget, remote: str, old: str | None, new: str) -> None:
     )
     if done.returncode == 0:
         return
+    error = "\n".join(
+        line for line in done.stderr.splitlines() if not line.startswith("hint:")
+    )
     try:
         there = remote_tip(target, remote)
-    except TargetError:
-        there = None  # unreachable: it did not take the push either
+    except TargetError as e:
+        # unreachable now: the push may have been taken before the line
+        # dropped. The branch here stays at `new` (the next publish fetches
+        # first in any case); the outcome is unknown, never "as it was".
+        raise PushUnknown(
+            _(
+                "publish: git push of %(branch)s to %(remote)s failed, and "
+                "%(remote)s could not be asked afterwards: it could not be "
+                "confirmed whether %(remote)s took commit %(commit)s (it may "
+                "be live). Check with `git ls-remote %(remote)s %(branch)s` "
+                "once %(remote)s can be reached, before you publish or roll "
+                "back again:\n%(error)s\n%(check)s",
+                branch=target.branch,
+                remote=remote,
+                commit=new[:12],
+                error=error.strip(),
+                check=str(e),
+            )
+        ) from e
     if there == new:
         git(target.repo, "update-ref", f"refs/remotes/{remote}/{target.branch}", new)
         return
@@ -412,9 +442,6 @@ def push(target: GitTarget, remote: str, old: str | None, new: str) -> None:
         git(target.repo, "update-ref", branch, old, new)
     else:
         git(target.repo, "update-ref", "-d", branch, new)
-    error = "\n".join(
-        line for line in done.stderr.splitlines() if not line.startswith("hint:")
-    )
     raise TargetError(
         _(
             "publish: git push of %(branch)s to %(remote)s failed; the branch "
