@@ -653,18 +653,47 @@ def test_local_folder_target_dry_run_publish_and_rollback(tmp_path, monkeypatch)
         publish(PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path))
 
 
-def test_old_releases_are_pruned(tmp_path, monkeypatch):
+def failing_rm(folder: Path) -> str:
+    """A PATH whose `rm` is the real one, except that removing a release
+    (prune's `rm -rf releases/…`) fails as on a busy mount."""
+    folder.mkdir()
+    wrapper = folder / "rm"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys\n"
+        f"real = {shutil.which('rm')!r}\n"
+        "a = sys.argv[1:]\n"
+        "if any('/releases/' in x and '.partial' not in x for x in a):\n"
+        "    print('rm: cannot remove: Device or resource busy', file=sys.stderr)\n"
+        "    sys.exit(1)\n"
+        "os.execv(real, [real, *a])\n"
+    )
+    wrapper.chmod(0o755)
+    return f"{folder}{os.pathsep}{os.environ['PATH']}"
+
+
+def test_old_releases_are_pruned(tmp_path, monkeypatch, caplog):
+    """Beyond PUBLISH_KEEP, old releases go after the switch. A prune that
+    fails is a warning: the publish went live, PUBLISH_AFTER ran before it,
+    and the next publish prunes again."""
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
     monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     new_content(tmp_path, NOTES)
     root = tmp_path / "www"
-    ids = [
-        publish(
-            PUBLISH, str(root), overrides=overrides(tmp_path, PUBLISH_KEEP=2)
-        ).release
-        for _ in range(3)
-    ]
-    assert read_state(parse_target(str(root))).releases == ids[1:]
+    reloaded = tmp_path / "reloaded"
+    keep = overrides(tmp_path, PUBLISH_KEEP=2, PUBLISH_AFTER=f"touch {reloaded}")
+    ids = [publish(PUBLISH, str(root), overrides=dict(keep)).release for _ in range(2)]
+    reloaded.unlink()
+    path = os.environ["PATH"]
+    monkeypatch.setenv("PATH", failing_rm(tmp_path / "bin"))
+    third = publish(PUBLISH, str(root), overrides=dict(keep))
+    monkeypatch.setenv("PATH", path)
+    assert live(root).name == third.release and reloaded.is_file()
+    assert third.removed == [] and "could not be removed" in caplog.text
+    assert read_state(parse_target(str(root))).releases == [*ids, third.release]
+    ids.append(third.release)
+    ids.append(publish(PUBLISH, str(root), overrides=dict(keep)).release)
+    assert read_state(parse_target(str(root))).releases == ids[2:]
 
 
 def test_failed_build_publishes_nothing(tmp_path, monkeypatch):

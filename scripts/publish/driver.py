@@ -1,9 +1,10 @@
 """`invoke publish`: build with publishconf.py, upload a new release, switch.
 
 A failed build uploads nothing; a failed or killed upload leaves `current`
-as it was (the new release is never switched in). After the switch, the
-oldest releases beyond PUBLISH_KEEP are removed and PUBLISH_AFTER (e.g. a
-web server reload, which reads the new redirect list) runs at the target.
+as it was (the new release is never switched in). After the switch,
+PUBLISH_AFTER (e.g. a web server reload, which reads the new redirect list)
+runs at the target, then the oldest releases beyond PUBLISH_KEEP are removed
+(a failure there is only a warning: the next publish prunes again).
 
 A publish or rollback to a folder or server holds the target's lock
 (lock.py) from before the build to the end. The note addresses a publish
@@ -228,8 +229,8 @@ def publish(
             upload = upload_and_switch(
                 settings, settings_file, overrides, target, assets, after
             )
-            removed = releases.prune(target, max(keep, 2))
             run_after(target, after, upload.release)
+            removed = pruned(target, max(keep, 2))
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     except KeyboardInterrupt:
@@ -242,6 +243,28 @@ def publish(
         deleted=upload.deleted,
         removed=removed,
     )
+
+
+def pruned(target: Target, keep: int) -> list[str]:
+    """Remove the old releases (releases.prune) once the new one is live and
+    PUBLISH_AFTER ran. Housekeeping: if it fails (a dropped connection, a
+    folder that cannot be removed), the desk gets a warning and the next
+    publish prunes again; the publish itself went live.
+    """
+    try:
+        return releases.prune(target, keep)
+    except TargetError as e:
+        logger.warning(
+            "%s",
+            _(
+                "publish: the new release is live, but old releases at "
+                "%(target)s could not be removed (the next publish tries "
+                "again):\n%(error)s",
+                target=target,
+                error=e,
+            ),
+        )
+        return []
 
 
 def roll_back(target: Target, assets: retention.Keep, after: str) -> Report:
