@@ -490,6 +490,30 @@ def test_a_push_whose_answer_was_lost(bare, tmp_path, monkeypatch):
     assert now_local == now_there and git(origin, "rev-parse", "gh-pages~1") == there
 
 
+def git_losing_the_line_at_push(folder: Path) -> str:
+    """A PATH whose `git push` runs, then the line drops: the push reports
+    failure and every ls-remote after it fails (the origin unreachable)."""
+    down = folder / "down"
+    path = git_stopping_at_push(
+        folder,
+        "subprocess.run([real, *sys.argv[1:]])\n"
+        f"open({str(down)!r}, 'w').close()\n"
+        "print('fatal: the remote end hung up unexpectedly', file=sys.stderr)\n"
+        "sys.exit(128)",
+    )
+    wrapper = folder / "git"
+    wrapper.write_text(
+        wrapper.read_text().replace(
+            "if 'push' not in",
+            f"if 'ls-remote' in sys.argv[1:] and os.path.exists({str(down)!r}):\n"
+            "    print('fatal: could not read from remote', file=sys.stderr)\n"
+            "    sys.exit(128)\n"
+            "if 'push' not in",
+        )
+    )
+    return path
+
+
 def test_a_lost_push_answer_with_the_origin_unreachable_is_unknown_not_undone(
     repo, tmp_path, monkeypatch
 ):
@@ -499,25 +523,7 @@ def test_a_lost_push_answer_with_the_origin_unreachable_is_unknown_not_undone(
     note addresses are recorded: after a slug change the old address still
     gets a page or a redirect."""
     work, origin = repo
-    mark = tmp_path / "down"
-    path = git_stopping_at_push(
-        tmp_path / "bin",
-        "subprocess.run([real, *sys.argv[1:]])\n"
-        f"open({str(mark)!r}, 'w').close()\n"
-        "print('fatal: the remote end hung up unexpectedly', file=sys.stderr)\n"
-        "sys.exit(128)",
-    )
-    # once the line is down, ls-remote fails too
-    wrapper = tmp_path / "bin/git"
-    wrapper.write_text(
-        wrapper.read_text().replace(
-            "if 'push' not in",
-            f"if 'ls-remote' in sys.argv[1:] and os.path.exists({str(mark)!r}):\n"
-            "    print('fatal: could not read from remote', file=sys.stderr)\n"
-            "    sys.exit(128)\n"
-            "if 'push' not in",
-        )
-    )
+    path = git_losing_the_line_at_push(tmp_path / "bin")
     monkeypatch.setenv("PATH", path)
     with pytest.raises(PublishError) as failed:
         publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
@@ -541,3 +547,33 @@ def test_a_lost_push_answer_with_the_origin_unreachable_is_unknown_not_undone(
     assert "2026/10/khabar-1/index.html" in tree or re.search(
         r"/2026/10/khabar-1/\s", redirects
     )
+
+
+def test_a_rollback_whose_push_answer_was_lost_then_a_retry_asks(
+    bare, tmp_path, monkeypatch
+):
+    """A, B, C published; --rollback's push is taken, then the line drops:
+    the outcome is unknown (never "as it was"). The retry, from the site the
+    rollback made live, changes nothing and asks for --again naming the
+    commit it would go back to; with it, A is live."""
+    target, origin, out = bare
+    for css in ("css-a", "css-b", "css-c"):
+        send(target, out, css)
+    a = git(origin, "rev-parse", "gh-pages~2").strip()
+    b = git(origin, "rev-parse", "gh-pages~1").strip()
+    path = os.environ["PATH"]
+    monkeypatch.setenv("PATH", git_losing_the_line_at_push(tmp_path / "bin"))
+    with pytest.raises(git_target.PushUnknown) as lost:
+        git_target.rollback(target, "origin")
+    monkeypatch.setenv("PATH", path)
+    assert "could not be confirmed" in str(lost.value)
+    assert "as it was" not in str(lost.value)
+    assert "css-b" in git(origin, "show", "gh-pages:index.html")
+    tip = tips(target, origin)[1]
+    with pytest.raises(TargetError, match="which a --rollback made live") as retry:
+        git_target.rollback(target, "origin")
+    assert f"--again={a}" in str(retry.value) and tips(target, origin)[1] == tip
+    with pytest.raises(TargetError, match="--again names"):
+        git_target.rollback(target, "origin", again=b)
+    assert git_target.rollback(target, "origin", again=a[:12])[1] == a
+    assert "css-a" in git(origin, "show", "gh-pages:index.html")

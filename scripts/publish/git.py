@@ -455,9 +455,11 @@ def push(target: GitTarget, remote: str, old: str | None, new: str) -> None:
     )
 
 
-def rollback(target: GitTarget, remote: str) -> tuple[str, str]:
+def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]:
     """Make the site live before the current one live again, as a new
     commit (see the module docstring); return (from, to) as commit ids.
+    From a rollback's commit, only with `again` naming the commit whose site
+    it brings back (releases.rolled_back_already).
     """
     now = datetime.now(UTC)
     drop_leftovers(target.repo)
@@ -481,6 +483,13 @@ def rollback(target: GitTarget, remote: str) -> tuple[str, str]:
                 target=target,
             )
         )
+    releases.rolled_back_already(
+        target,
+        current[:12],
+        previous,
+        again,
+        restored(git(target.repo, "log", "-1", "--format=%B", base)) is not None,
+    )
     when = now.strftime("%Y-%m-%d %H:%M UTC")
     message = (
         f"Roll the bulletin back to {previous[:12]}, {when}\n\n{ROLLBACK}: {previous}"
