@@ -577,3 +577,60 @@ def test_a_rollback_whose_push_answer_was_lost_then_a_retry_asks(
         git_target.rollback(target, "origin", again=b)
     assert git_target.rollback(target, "origin", again=a[:12])[1] == a
     assert "css-a" in git(origin, "show", "gh-pages:index.html")
+
+
+def desk_clone(target: GitTarget, origin: Path) -> Path:
+    """The desk's own clone of the branch, for commits made by hand."""
+    desk = target.repo.parent / "desk"
+    git(target.repo.parent, "clone", "-q", "-b", "gh-pages", str(origin), str(desk))
+    return desk
+
+
+def test_a_hand_revert_counts_as_a_rollback_and_foreign_commits_are_refused(bare):
+    """(1) The desk took site C down with `git revert`: --rollback never
+    brings C back; the revert counts as a rollback to B, so going further
+    back asks for --again. (2) A hand commit (a copied trailer naming a
+    commit of another branch) is refused by name, the branch unchanged."""
+    target, origin, out = bare
+    for css in ("css-a", "css-b", "css-c-taken-down"):
+        send(target, out, css)
+    a = git(origin, "rev-parse", "gh-pages~2").strip()
+    desk = desk_clone(target, origin)
+    git(desk, "revert", "--no-edit", "HEAD")
+    git(desk, "push", "-q", "origin", "gh-pages")
+    with pytest.raises(TargetError, match="which a --rollback made live") as asked:
+        git_target.rollback(target, "origin")
+    assert f"--again={a}" in str(asked.value)
+    assert "css-b" in git(origin, "show", "gh-pages:index.html")
+    git_target.rollback(target, "origin", again=a)
+    assert "css-a" in git(origin, "show", "gh-pages:index.html")
+    # (2) a hand commit with a trailer naming the content branch
+    git(target.repo, "commit", "-q", "--allow-empty", "-m", "content")
+    main = git(target.repo, "rev-parse", "main").strip()
+    git(desk, "pull", "-q", "--ff-only")
+    (desk / "CNAME").write_text("news.example.org\n")
+    git(desk, "add", "CNAME")
+    git(desk, "commit", "-q", "-m", f"Add CNAME\n\nBulletin-Rollback-To: {main}")
+    git(desk, "push", "-q", "origin", "gh-pages")
+    send(target, out, "css-d")
+    tip = tips(target, origin)[1]
+    with pytest.raises(TargetError, match="was not made by publish") as refused:
+        git_target.rollback(target, "origin")
+    assert "Add CNAME" in str(refused.value)
+    assert tips(target, origin) == (tip, tip)
+    # (3) a rollback-like commit whose trailer names a commit off the branch
+    git(desk, "pull", "-q", "--ff-only")
+    git(
+        desk,
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        f"Roll the bulletin back to {main[:12]}\n\nBulletin-Rollback-To: {main}",
+    )
+    git(desk, "push", "-q", "origin", "gh-pages")
+    tip = git(origin, "rev-parse", "gh-pages")
+    with pytest.raises(TargetError, match="not an earlier commit"):
+        git_target.rollback(target, "origin")
+    assert git(origin, "rev-parse", "gh-pages") == tip
+    assert not any(p.startswith("content/") for p in on_branch(origin))
