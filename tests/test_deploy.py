@@ -774,6 +774,14 @@ def test_old_releases_are_pruned(tmp_path, monkeypatch, caplog):
     ids.append(third.release)
     ids.append(publish(PUBLISH, str(root), overrides=dict(keep)).release)
     assert read_state(parse_target(str(root))).releases == ids[2:]
+    # the switch runs, then the line drops: unknown, never "unchanged"
+    monkeypatch.setenv("PATH", line_lost_at_switch(tmp_path / "bin2"))
+    with pytest.raises(PublishError) as lost:
+        publish(PUBLISH, str(root), overrides=dict(keep))
+    monkeypatch.setenv("PATH", path)
+    message = lost.value.stopped()
+    assert "could not be confirmed" in message and "unchanged" not in message
+    assert live(root).name not in ids
 
 
 def test_failed_build_publishes_nothing(tmp_path, monkeypatch):
