@@ -279,16 +279,20 @@ def share(c, dry_run=False, json=False, group=None, since=None, production=False
         "to": "a folder, or ssh://user@host/path (default: PUBLISH_TARGET)",
         "dry_run": "build and list what would be sent and deleted; change nothing",
         "rollback": "make the release before the live one live again",
+        "again": "with --rollback from a site a rollback made live: the "
+        "release or commit to go back to (asked for by the refusal)",
     }
 )
-def publish(c, to="", dry_run=False, rollback=False):
+def publish(c, to="", dry_run=False, rollback=False, again=""):
     """Build the production site and publish it (needs BULLETIN_SITEURL)."""
     from scripts.publish import PublishError
     from scripts.publish import publish as publish_site
 
     _logging()
     try:
-        report = publish_site(PUBLISH_SETTINGS, to, dry_run=dry_run, rollback=rollback)
+        report = publish_site(
+            PUBLISH_SETTINGS, to, dry_run=dry_run, rollback=rollback, again=again
+        )
     except PublishError as e:
         sys.exit(e.stopped())
     print(report.describe())

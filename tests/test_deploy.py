@@ -122,9 +122,12 @@ def test_publish_over_ssh_twice_sends_only_what_changed(site, sshd):
     page = "2026/10/khabar-1/index.html"
     latest = root / "releases" / third.release
     assert (new / page).stat().st_ino == (latest / page).stat().st_ino
-    # rollback, twice: the releases before are live again, whole
-    for _ in range(2):
-        back = publish(PUBLISH, to, rollback=True, overrides=overrides(content.parent))
+    # rollback, twice (the second names where it goes): the releases
+    # before are live again, whole
+    for again in ("", first.release):
+        back = publish(
+            PUBLISH, to, rollback=True, overrides=overrides(content.parent), again=again
+        )
     assert back.release == first.release and live(root) == old
     assert "नया अनुच्छेद" not in nginx.get("/2026/10/khabar-3/")[2].decode()
     assert nginx.get("/2026/10/khabar-6/")[0] == 200
@@ -412,6 +415,83 @@ def test_rollback_goes_to_the_release_live_before(tmp_path, monkeypatch):
     ]
 
 
+def line_lost_at_switch(folder: Path) -> str:
+    """A PATH whose `sh` is the real one, except that the switch's command
+    (mv -T … current) runs and then the line drops: it reports failure, and
+    every command after it fails as at an unreachable server."""
+    folder.mkdir()
+    down = folder / "down"
+    wrapper = folder / "sh"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, subprocess, sys\n"
+        f"real, down = {shutil.which('sh')!r}, {str(down)!r}\n"
+        "a = sys.argv[1:]\n"
+        "if os.path.exists(down):\n"
+        "    print('ssh: connect: Network is unreachable', file=sys.stderr)\n"
+        "    sys.exit(255)\n"
+        "if 'mv -T' in a[-1]:\n"
+        "    subprocess.run([real, *a])\n"
+        "    open(down, 'w').close()\n"
+        "    print('client_loop: send disconnect: Broken pipe', file=sys.stderr)\n"
+        "    sys.exit(255)\n"
+        "os.execv(real, [real, *a])\n"
+    )
+    wrapper.chmod(0o755)
+    return f"{folder}{os.pathsep}{os.environ['PATH']}"
+
+
+def test_a_rollback_whose_answer_was_lost_is_unknown_and_a_retry_asks(
+    tmp_path, monkeypatch
+):
+    """The rollback's switch ran, the line dropped and the target cannot be
+    read: the desk is told it is unknown and what to check, never
+    "unchanged". A retry from the site the rollback made live changes
+    nothing and asks for --again naming the release it would go to."""
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    (tmp_path / "content").mkdir()
+    root = tmp_path / "www"
+    ids = [f"20261001T0{i}0000Z" for i in range(1, 4)]
+    history = []
+    for before, rid in zip(["-", *ids], ids, strict=False):
+        (root / "releases" / rid).mkdir(parents=True)
+        (root / "releases" / rid / "index.html").write_text(rid)
+        history.append(f"2026-10-01T10:00:00+05:30\tpublish\t{before}\t{rid}\n")
+    (root / "history.tsv").write_text("".join(history))
+    (root / "current").symlink_to(f"releases/{ids[2]}")
+    path = os.environ["PATH"]
+    monkeypatch.setenv("PATH", line_lost_at_switch(tmp_path / "bin"))
+    with pytest.raises(PublishError) as stopped:
+        publish(PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path))
+    monkeypatch.setenv("PATH", path)
+    message = stopped.value.stopped()
+    assert "could not be confirmed" in message and "unchanged" not in message
+    assert f"readlink {root}/current" in message
+    assert live(root).name == ids[1]
+    # the lock the lost line left: the desk removes it, as its message says
+    (root / ".publish-lock").unlink(missing_ok=True)
+    with pytest.raises(PublishError) as retried:
+        publish(PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path))
+    message = retried.value.stopped()
+    assert f"is {ids[1]}, which a --rollback made live" in message
+    assert f"--again={ids[0]}" in message and live(root).name == ids[1]
+    with pytest.raises(PublishError, match=f"--again names {ids[2]}"):
+        publish(
+            PUBLISH,
+            str(root),
+            rollback=True,
+            overrides=overrides(tmp_path),
+            again=ids[2],
+        )
+    assert live(root).name == ids[1]
+    back = publish(
+        PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path), again=ids[0]
+    )
+    assert (
+        (back.previous, back.release) == (ids[1], ids[0]) == (ids[1], live(root).name)
+    )
+
+
 def test_a_failed_upload_records_no_address(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
     monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
@@ -653,18 +733,55 @@ def test_local_folder_target_dry_run_publish_and_rollback(tmp_path, monkeypatch)
         publish(PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path))
 
 
-def test_old_releases_are_pruned(tmp_path, monkeypatch):
+def failing_rm(folder: Path) -> str:
+    """A PATH whose `rm` is the real one, except that removing a release
+    (prune's `rm -rf releases/…`) fails as on a busy mount."""
+    folder.mkdir()
+    wrapper = folder / "rm"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys\n"
+        f"real = {shutil.which('rm')!r}\n"
+        "a = sys.argv[1:]\n"
+        "if any('/releases/' in x and '.partial' not in x for x in a):\n"
+        "    print('rm: cannot remove: Device or resource busy', file=sys.stderr)\n"
+        "    sys.exit(1)\n"
+        "os.execv(real, [real, *a])\n"
+    )
+    wrapper.chmod(0o755)
+    return f"{folder}{os.pathsep}{os.environ['PATH']}"
+
+
+def test_old_releases_are_pruned(tmp_path, monkeypatch, caplog):
+    """Beyond PUBLISH_KEEP, old releases go after the switch. A prune that
+    fails is a warning: the publish went live, PUBLISH_AFTER ran before it,
+    and the next publish prunes again."""
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
     monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     new_content(tmp_path, NOTES)
     root = tmp_path / "www"
-    ids = [
-        publish(
-            PUBLISH, str(root), overrides=overrides(tmp_path, PUBLISH_KEEP=2)
-        ).release
-        for _ in range(3)
-    ]
-    assert read_state(parse_target(str(root))).releases == ids[1:]
+    reloaded = tmp_path / "reloaded"
+    keep = overrides(tmp_path, PUBLISH_KEEP=2, PUBLISH_AFTER=f"touch {reloaded}")
+    ids = [publish(PUBLISH, str(root), overrides=dict(keep)).release for _ in range(2)]
+    reloaded.unlink()
+    path = os.environ["PATH"]
+    monkeypatch.setenv("PATH", failing_rm(tmp_path / "bin"))
+    third = publish(PUBLISH, str(root), overrides=dict(keep))
+    monkeypatch.setenv("PATH", path)
+    assert live(root).name == third.release and reloaded.is_file()
+    assert third.removed == [] and "could not be removed" in caplog.text
+    assert read_state(parse_target(str(root))).releases == [*ids, third.release]
+    ids.append(third.release)
+    ids.append(publish(PUBLISH, str(root), overrides=dict(keep)).release)
+    assert read_state(parse_target(str(root))).releases == ids[2:]
+    # the switch runs, then the line drops: unknown, never "unchanged"
+    monkeypatch.setenv("PATH", line_lost_at_switch(tmp_path / "bin2"))
+    with pytest.raises(PublishError) as lost:
+        publish(PUBLISH, str(root), overrides=dict(keep))
+    monkeypatch.setenv("PATH", path)
+    message = lost.value.stopped()
+    assert "could not be confirmed" in message and "unchanged" not in message
+    assert live(root).name not in ids
 
 
 def test_failed_build_publishes_nothing(tmp_path, monkeypatch):

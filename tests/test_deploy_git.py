@@ -488,3 +488,149 @@ def test_a_push_whose_answer_was_lost(bare, tmp_path, monkeypatch):
     send(target, out, "css-c")
     now_local, now_there = tips(target, origin)
     assert now_local == now_there and git(origin, "rev-parse", "gh-pages~1") == there
+
+
+def git_losing_the_line_at_push(folder: Path) -> str:
+    """A PATH whose `git push` runs, then the line drops: the push reports
+    failure and every ls-remote after it fails (the origin unreachable)."""
+    down = folder / "down"
+    path = git_stopping_at_push(
+        folder,
+        "subprocess.run([real, *sys.argv[1:]])\n"
+        f"open({str(down)!r}, 'w').close()\n"
+        "print('fatal: the remote end hung up unexpectedly', file=sys.stderr)\n"
+        "sys.exit(128)",
+    )
+    wrapper = folder / "git"
+    wrapper.write_text(
+        wrapper.read_text().replace(
+            "if 'push' not in",
+            f"if 'ls-remote' in sys.argv[1:] and os.path.exists({str(down)!r}):\n"
+            "    print('fatal: could not read from remote', file=sys.stderr)\n"
+            "    sys.exit(128)\n"
+            "if 'push' not in",
+        )
+    )
+    return path
+
+
+def test_a_lost_push_answer_with_the_origin_unreachable_is_unknown_not_undone(
+    repo, tmp_path, monkeypatch
+):
+    """The origin took the push, then the line dropped: the push and the
+    ls-remote after it both fail. The desk is told the outcome is unknown
+    (never "as it was"), the branch here stays at the new commit, and the
+    note addresses are recorded: after a slug change the old address still
+    gets a page or a redirect."""
+    work, origin = repo
+    path = git_losing_the_line_at_push(tmp_path / "bin")
+    monkeypatch.setenv("PATH", path)
+    with pytest.raises(PublishError) as failed:
+        publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
+    told = failed.value.stopped()
+    assert "could not be confirmed" in told and "git ls-remote" in told
+    assert "as it was" not in told and "unchanged" not in told
+    monkeypatch.setenv("PATH", path.split(os.pathsep, 1)[1])
+    live = git(origin, "rev-parse", "gh-pages")
+    assert git(work, "rev-parse", "gh-pages") == live
+    ledger = (work / "content/registry/published-urls.tsv").read_text()
+    assert "khabar-1/" in ledger
+    # the reporter changes the slug; the next publish keeps the old address
+    (work / "content/notes/2026/10/n1.md").write_text(
+        note_text(slug="nayi-khabar-1", title="थाने की खबर 1", date="2026-10-01 10:00"),
+        encoding="utf-8",
+    )
+    publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
+    assert git(origin, "rev-parse", "gh-pages~1") == live
+    tree = set(git(origin, "ls-tree", "-r", "--name-only", "gh-pages").split())
+    redirects = git(origin, "show", "gh-pages:_redirects")
+    assert "2026/10/khabar-1/index.html" in tree or re.search(
+        r"/2026/10/khabar-1/\s", redirects
+    )
+
+
+def test_a_rollback_whose_push_answer_was_lost_then_a_retry_asks(
+    bare, tmp_path, monkeypatch
+):
+    """A, B, C published; --rollback's push is taken, then the line drops:
+    the outcome is unknown (never "as it was"). The retry, from the site the
+    rollback made live, changes nothing and asks for --again naming the
+    commit it would go back to; with it, A is live."""
+    target, origin, out = bare
+    for css in ("css-a", "css-b", "css-c"):
+        send(target, out, css)
+    a = git(origin, "rev-parse", "gh-pages~2").strip()
+    b = git(origin, "rev-parse", "gh-pages~1").strip()
+    path = os.environ["PATH"]
+    monkeypatch.setenv("PATH", git_losing_the_line_at_push(tmp_path / "bin"))
+    with pytest.raises(git_target.PushUnknown) as lost:
+        git_target.rollback(target, "origin")
+    monkeypatch.setenv("PATH", path)
+    assert "could not be confirmed" in str(lost.value)
+    assert "as it was" not in str(lost.value)
+    assert "css-b" in git(origin, "show", "gh-pages:index.html")
+    tip = tips(target, origin)[1]
+    with pytest.raises(TargetError, match="which a --rollback made live") as retry:
+        git_target.rollback(target, "origin")
+    assert f"--again={a}" in str(retry.value) and tips(target, origin)[1] == tip
+    with pytest.raises(TargetError, match="--again names"):
+        git_target.rollback(target, "origin", again=b)
+    assert git_target.rollback(target, "origin", again=a[:12])[1] == a
+    assert "css-a" in git(origin, "show", "gh-pages:index.html")
+
+
+def desk_clone(target: GitTarget, origin: Path) -> Path:
+    """The desk's own clone of the branch, for commits made by hand."""
+    desk = target.repo.parent / "desk"
+    git(target.repo.parent, "clone", "-q", "-b", "gh-pages", str(origin), str(desk))
+    return desk
+
+
+def test_a_hand_revert_counts_as_a_rollback_and_foreign_commits_are_refused(bare):
+    """(1) The desk took site C down with `git revert`: --rollback never
+    brings C back; the revert counts as a rollback to B, so going further
+    back asks for --again. (2) A hand commit (a copied trailer naming a
+    commit of another branch) is refused by name, the branch unchanged."""
+    target, origin, out = bare
+    for css in ("css-a", "css-b", "css-c-taken-down"):
+        send(target, out, css)
+    a = git(origin, "rev-parse", "gh-pages~2").strip()
+    desk = desk_clone(target, origin)
+    git(desk, "revert", "--no-edit", "HEAD")
+    git(desk, "push", "-q", "origin", "gh-pages")
+    with pytest.raises(TargetError, match="which a --rollback made live") as asked:
+        git_target.rollback(target, "origin")
+    assert f"--again={a}" in str(asked.value)
+    assert "css-b" in git(origin, "show", "gh-pages:index.html")
+    git_target.rollback(target, "origin", again=a)
+    assert "css-a" in git(origin, "show", "gh-pages:index.html")
+    # (2) a hand commit with a trailer naming the content branch
+    git(target.repo, "commit", "-q", "--allow-empty", "-m", "content")
+    main = git(target.repo, "rev-parse", "main").strip()
+    git(desk, "pull", "-q", "--ff-only")
+    (desk / "CNAME").write_text("news.example.org\n")
+    git(desk, "add", "CNAME")
+    git(desk, "commit", "-q", "-m", f"Add CNAME\n\nBulletin-Rollback-To: {main}")
+    git(desk, "push", "-q", "origin", "gh-pages")
+    send(target, out, "css-d")
+    tip = tips(target, origin)[1]
+    with pytest.raises(TargetError, match="was not made by publish") as refused:
+        git_target.rollback(target, "origin")
+    assert "Add CNAME" in str(refused.value)
+    assert tips(target, origin) == (tip, tip)
+    # (3) a rollback-like commit whose trailer names a commit off the branch
+    git(desk, "pull", "-q", "--ff-only")
+    git(
+        desk,
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        f"Roll the bulletin back to {main[:12]}\n\nBulletin-Rollback-To: {main}",
+    )
+    git(desk, "push", "-q", "origin", "gh-pages")
+    tip = git(origin, "rev-parse", "gh-pages")
+    with pytest.raises(TargetError, match="not an earlier commit"):
+        git_target.rollback(target, "origin")
+    assert git(origin, "rev-parse", "gh-pages") == tip
+    assert not any(p.startswith("content/") for p in on_branch(origin))

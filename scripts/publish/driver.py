@@ -1,9 +1,10 @@
 """`invoke publish`: build with publishconf.py, upload a new release, switch.
 
 A failed build uploads nothing; a failed or killed upload leaves `current`
-as it was (the new release is never switched in). After the switch, the
-oldest releases beyond PUBLISH_KEEP are removed and PUBLISH_AFTER (e.g. a
-web server reload, which reads the new redirect list) runs at the target.
+as it was (the new release is never switched in). After the switch,
+PUBLISH_AFTER (e.g. a web server reload, which reads the new redirect list)
+runs at the target, then the oldest releases beyond PUBLISH_KEEP are removed
+(a failure there is only a warning: the next publish prunes again).
 
 A publish or rollback to a folder or server holds the target's lock
 (lock.py) from before the build to the end. The note addresses a publish
@@ -171,6 +172,10 @@ def built_and_sent(
     try:
         with output_held(settings):
             done = send(Path(build(settings_file, overrides).output).resolve())
+    except git.PushUnknown:
+        # may be live: never give up a shared link on a guess
+        settle(path, target, True)
+        raise
     except (BuildFailed, TargetError):
         settle(path, target, False)
         raise
@@ -184,7 +189,12 @@ def publish(
     dry_run: bool = False,
     rollback: bool = False,
     overrides: dict | None = None,
+    again: str = "",
 ) -> Report:
+    """Publish the site to `to` (PUBLISH_TARGET), or with `rollback` make
+    the site live before the current one live again; from a site a rollback
+    made live, only with `again` naming the release or commit it goes to.
+    """
     overrides = dict(overrides or {})
     settings = load_settings(settings_file, overrides)
     text = to or settings.get("PUBLISH_TARGET", "")
@@ -198,7 +208,9 @@ def publish(
     if text.startswith("rclone:"):
         return publish_rclone(settings_file, text, dry_run, rollback, overrides)
     if text.startswith("git:"):
-        return publish_git(settings, settings_file, text, dry_run, rollback, overrides)
+        return publish_git(
+            settings, settings_file, text, dry_run, rollback, overrides, again
+        )
     try:
         target = parse_target(text)
         refuse_local_target_inside(target, settings)
@@ -220,12 +232,12 @@ def publish(
             return Report(target, "dry-run", sent=sent, deleted=deleted)
         with lock.held(target):
             if rollback:
-                return roll_back(target, assets, after)
+                return roll_back(target, assets, after, again)
             upload = upload_and_switch(
                 settings, settings_file, overrides, target, assets, after
             )
-            removed = releases.prune(target, max(keep, 2))
             run_after(target, after, upload.release)
+            removed = pruned(target, max(keep, 2))
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     except KeyboardInterrupt:
@@ -240,14 +252,40 @@ def publish(
     )
 
 
-def roll_back(target: Target, assets: retention.Keep, after: str) -> Report:
+def pruned(target: Target, keep: int) -> list[str]:
+    """Remove the old releases (releases.prune) once the new one is live and
+    PUBLISH_AFTER ran. Housekeeping: if it fails (a dropped connection, a
+    folder that cannot be removed), the desk gets a warning and the next
+    publish prunes again; the publish itself went live.
+    """
+    try:
+        return releases.prune(target, keep)
+    except TargetError as e:
+        logger.warning(
+            "%s",
+            _(
+                "publish: the new release is live, but old releases at "
+                "%(target)s could not be removed (the next publish tries "
+                "again):\n%(error)s",
+                target=target,
+                error=e,
+            ),
+        )
+        return []
+
+
+def roll_back(
+    target: Target, assets: retention.Keep, after: str, again: str = ""
+) -> Report:
     """--rollback at a folder or server (holding its lock)."""
     was = releases.read_state(target).current
     try:
-        current, previous = releases.rollback(target, assets.folders)
+        current, previous = releases.rollback(target, assets.folders, again)
     except TargetError as e:
         now = live_release(target)
-        if now is not None and now != was:
+        if now is None:
+            raise unknown(target, e) from e
+        if now != was:
             raise live_after_failure(target, after, now, e) from e
         raise
     run_after(target, after, previous)
@@ -268,6 +306,7 @@ def upload_and_switch(
     ledger_path = settle_leftover(settings, target)
     overrides["LINKS"] = pending_links(settings, target)
     upload = None
+    switching = False
     try:
         with output_held(settings):
             result = build(settings_file, overrides)
@@ -276,6 +315,7 @@ def upload_and_switch(
                 output, target, datetime.now(UTC), rsync_extra(), assets
             )
         ledger.note_release(ledger_path, str(target), upload.release)
+        switching = True
         releases.switch(target, upload.release)
     except BaseException as e:
         # only a release that `current` points to went live
@@ -284,12 +324,12 @@ def upload_and_switch(
         # a step after the switch failed, or the connection dropped: if the
         # new release is live, say so, and run PUBLISH_AFTER (the web
         # server's reload of its redirects)
-        if (
-            upload is not None
-            and isinstance(e, TargetError)
-            and live_release(target) == upload.release
-        ):
-            raise live_after_failure(target, after, upload.release, e) from e
+        if upload is not None and isinstance(e, TargetError):
+            now = live_release(target)
+            if now == upload.release:
+                raise live_after_failure(target, after, upload.release, e) from e
+            if now is None and switching:
+                raise unknown(target, e) from e
         raise
     settle(ledger_path, target, True)
     return upload
@@ -326,6 +366,24 @@ def live_release(target: Target) -> str | None:
         return releases.read_state(target).current
     except TargetError:
         return None
+
+
+def unknown(target: Target, error: Exception) -> LiveChanged:
+    """The switch ran or may have run, and the target cannot be read now:
+    which release is live is unknown, never "unchanged".
+    """
+    return LiveChanged(
+        _(
+            "publish: it could not be confirmed whether the switch happened at "
+            "%(target)s (the connection was lost, and the target cannot be "
+            "read now):\n%(error)s\nOnce it can be reached, check which "
+            "release is live (readlink %(path)s/current) before you publish "
+            "or run --rollback again.",
+            target=target,
+            error=error,
+            path=target.path,
+        )
+    )
 
 
 def live_after_failure(
@@ -502,13 +560,14 @@ def publish_git(
     dry_run: bool,
     rollback: bool,
     overrides: dict,
+    again: str = "",
 ) -> Report:
     """A branch of the repository that holds the content (git.py)."""
     try:
         target = git.parse(text, Path(settings["PATH"]).resolve().parent)
         remote = settings.get("PUBLISH_GIT_REMOTE", "origin")
         if rollback:
-            current, previous = git.rollback(target, remote)
+            current, previous = git.rollback(target, remote, again)
             return Report(
                 target, "rollback", release=previous[:12], previous=current[:12]
             )
@@ -525,6 +584,8 @@ def publish_git(
                 else git.publish(output, target, remote, keep)
             ),
         )
+    except git.PushUnknown as e:
+        raise LiveChanged(str(e)) from e
     except (BuildFailed, TargetError) as e:
         raise PublishError(str(e)) from e
     return Report(

@@ -27,13 +27,21 @@ Each publish first fetches the remote's branch: it commits on the commit
 that is live there, even when the answer to an earlier push was lost or a
 publish was killed between moving the branch here and pushing it. A push
 that fails leaves the branch here as it was (unless the remote's branch is
-at the new commit already: the answer was lost, the publish went live).
+at the new commit already: the answer was lost, the publish went live); if
+the remote cannot be asked afterwards, the outcome is unknown (PushUnknown):
+the publish counts as live for its note addresses, and the desk is told to
+check.
 
 `--rollback` is a commit too, made the same way: the site that was live
 before the current one (the commits' first parents, a rollback's trailer
 naming the commit whose site it brings back), with the fingerprinted assets
 and search index parts of the site it replaces (pages fetched from it still
-find them) and a manifest counting the rollback as a publish.
+find them) and a manifest counting the rollback as a publish. A `git revert`
+of the commit before it, whose tree is the site before that one, counts as a
+rollback to it; another commit the tool did not make, at or after the site
+to go back to, or a trailer naming a commit that is not earlier on the
+branch, is refused by name (walk). From a site a rollback made live, a
+second --rollback needs --again naming where it goes.
 """
 
 from __future__ import annotations
@@ -62,6 +70,12 @@ NOJEKYLL = ".nojekyll"
 ROLLBACK = "Bulletin-Rollback-To"
 # a publish's own branch, refs/heads/bulletin-publish/<pid>, until BRANCH moves
 PRIVATE = "bulletin-publish"
+
+
+class PushUnknown(TargetError):
+    """A push failed and the remote could not be asked afterwards: it may
+    have taken the commit (the answer lost), so the publish may be live.
+    """
 
 
 @dataclass(frozen=True)
@@ -389,8 +403,9 @@ def push(target: GitTarget, remote: str, old: str | None, new: str) -> None:
     """Push BRANCH, not forced: the remote moves only forward, in one step.
 
     If the push fails, ask the remote: at `new` already (the answer was
-    lost), the publish went live. Otherwise the branch here goes back to
-    `old` (if still at `new`), so here and there stay as they were.
+    lost), the publish went live; at another commit, the branch here goes
+    back to `old` (if still at `new`), so here and there stay as they were.
+    If the remote cannot be asked, the outcome is unknown: PushUnknown.
     """
     branch = f"refs/heads/{target.branch}"
     done = children.run(
@@ -401,10 +416,30 @@ def push(target: GitTarget, remote: str, old: str | None, new: str) -> None:
     )
     if done.returncode == 0:
         return
+    error = "\n".join(
+        line for line in done.stderr.splitlines() if not line.startswith("hint:")
+    )
     try:
         there = remote_tip(target, remote)
-    except TargetError:
-        there = None  # unreachable: it did not take the push either
+    except TargetError as e:
+        # unreachable now: the push may have been taken before the line
+        # dropped. The branch here stays at `new` (the next publish fetches
+        # first in any case); the outcome is unknown, never "as it was".
+        raise PushUnknown(
+            _(
+                "publish: git push of %(branch)s to %(remote)s failed, and "
+                "%(remote)s could not be asked afterwards: it could not be "
+                "confirmed whether %(remote)s took commit %(commit)s (it may "
+                "be live). Check with `git ls-remote %(remote)s %(branch)s` "
+                "once %(remote)s can be reached, before you publish or roll "
+                "back again:\n%(error)s\n%(check)s",
+                branch=target.branch,
+                remote=remote,
+                commit=new[:12],
+                error=error.strip(),
+                check=str(e),
+            )
+        ) from e
     if there == new:
         git(target.repo, "update-ref", f"refs/remotes/{remote}/{target.branch}", new)
         return
@@ -412,9 +447,6 @@ def push(target: GitTarget, remote: str, old: str | None, new: str) -> None:
         git(target.repo, "update-ref", branch, old, new)
     else:
         git(target.repo, "update-ref", "-d", branch, new)
-    error = "\n".join(
-        line for line in done.stderr.splitlines() if not line.startswith("hint:")
-    )
     raise TargetError(
         _(
             "publish: git push of %(branch)s to %(remote)s failed; the branch "
@@ -428,9 +460,11 @@ def push(target: GitTarget, remote: str, old: str | None, new: str) -> None:
     )
 
 
-def rollback(target: GitTarget, remote: str) -> tuple[str, str]:
+def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]:
     """Make the site live before the current one live again, as a new
     commit (see the module docstring); return (from, to) as commit ids.
+    From a rollback's commit, only with `again` naming the commit whose site
+    it brings back (releases.rolled_back_already).
     """
     now = datetime.now(UTC)
     drop_leftovers(target.repo)
@@ -454,6 +488,13 @@ def rollback(target: GitTarget, remote: str) -> tuple[str, str]:
                 target=target,
             )
         )
+    releases.rolled_back_already(
+        target,
+        current[:12],
+        previous,
+        again,
+        walk(target.repo, base).switches[-1].action == "rollback",
+    )
     when = now.strftime("%Y-%m-%d %H:%M UTC")
     message = (
         f"Roll the bulletin back to {previous[:12]}, {when}\n\n{ROLLBACK}: {previous}"
@@ -466,48 +507,122 @@ def rollback(target: GitTarget, remote: str) -> tuple[str, str]:
     return current, previous
 
 
+def restored(message: str) -> str | None:
+    """The commit a rollback's message names (its trailer, in the message's
+    last paragraph), None for a publish.
+    """
+    last = message.strip().split("\n\n")[-1]
+    found = re.search(rf"^{ROLLBACK}: ([0-9a-f]{{40}})$", last, re.MULTILINE)
+    return found[1] if found else None
+
+
+# what the tool's own commits say first (publish, then --rollback)
+OURS = ("Publish the bulletin", "Roll the bulletin back")
+# `git revert` (and a host's "Revert" button) end their message with it
+REVERTS = re.compile(r"^This reverts commit ([0-9a-f]{40})\.?$", re.MULTILINE)
+
+
+@dataclass
+class Walk:
+    """The branch's first-parent history read as switches of sites."""
+
+    switches: list[releases.Switch]
+    site: dict[str, str]  # commit -> the commit whose site it holds
+    order: dict[str, int]  # commit -> its place in the walk
+    foreign: list[tuple[str, str]]  # (commit, subject) not made by the tool
+
+
+def walk(repo: Path, tip: str) -> Walk:
+    """Each commit of the first-parent history up to `tip`: a publish (its
+    own site), a rollback (the site its trailer names, an earlier commit of
+    the walk), a `git revert` of the commit just before it whose tree is
+    the site before that one (a rollback to it), or a commit the tool did
+    not make (its own site, listed as foreign).
+    """
+    log = git(
+        repo,
+        "log",
+        "--first-parent",
+        "--reverse",
+        "--format=%H%x1f%P%x1f%T%x1f%B%x1e",
+        tip,
+    )
+    done = Walk([], {}, {}, [])
+    tree: dict[str, str] = {}
+    for entry in log.split("\x1e"):
+        fields = entry.strip("\n").split("\x1f")
+        if len(fields) != 4:
+            continue
+        commit, parents, tree[commit], body = fields
+        parent = parents.split()[0] if parents.split() else None
+        subject = body.strip().split("\n", 1)[0]
+        found = restored(body) if subject.startswith(OURS[1]) else None
+        if found is not None and found not in done.site:
+            raise TargetError(
+                _(
+                    "publish: commit %(commit)s on the branch names %(named)s as "
+                    "the site it brings back, but %(named)s is not an earlier "
+                    "commit of the branch; --rollback changed nothing. Publish "
+                    "the content you want live instead (invoke publish).",
+                    commit=commit[:12],
+                    named=found[:12],
+                )
+            )
+        reverted = REVERTS.search(body)
+        if found is None and reverted and reverted[1] == parent:
+            # a revert of the commit before it: the tree of the one before that
+            before = parent_of(repo, parent) if parent else None
+            if before in done.site and tree[commit] == tree.get(before):
+                found = done.site[before]
+        if found is None and not subject.startswith(OURS):
+            done.foreign.append((commit, subject))
+        done.order[commit] = len(done.order)
+        done.site[commit] = found or commit
+        done.switches.append(
+            releases.Switch(
+                "",
+                "rollback" if found else "publish",
+                done.site.get(parent or "", parent),
+                done.site[commit],
+            )
+        )
+    return done
+
+
 def site_of(repo: Path, commit: str) -> str:
     """The commit whose site `commit` holds: itself, or for a rollback the
-    one its trailer names.
+    one it brings back.
     """
-    return restored(git(repo, "log", "-1", "--format=%B", commit)) or commit
-
-
-def restored(message: str) -> str | None:
-    """The commit a rollback's message names (its trailer), None for a
-    publish.
-    """
-    found = re.search(rf"^{ROLLBACK}: ([0-9a-f]{{40}})$", message, re.MULTILINE)
-    return found[1] if found else None
+    return walk(repo, commit).site.get(commit, commit)
 
 
 def site_before(repo: Path, tip: str) -> str | None:
     """The commit whose site was live before the one at `tip` (the same
     rule as a folder's history: releases.live_stack, over the first
-    parents), None if there is none.
+    parents), None if there is none. A commit the tool did not make at or
+    after that site is refused: which site it holds is not known.
     """
-    log = git(
-        repo, "log", "--first-parent", "--reverse", "--format=%H%x1f%P%x1f%B%x1e", tip
-    )
-    switches, site = [], {}
-    for entry in log.split("\x1e"):
-        fields = entry.strip("\n").split("\x1f")
-        if len(fields) != 3:
-            continue
-        commit, parents, body = fields
-        found = restored(body)
-        site[commit] = found or commit
-        parent = parents.split()[0] if parents.split() else None
-        switches.append(
-            releases.Switch(
-                "",
-                "rollback" if found else "publish",
-                site.get(parent or "", parent),
-                site[commit],
+    history = walk(repo, tip)
+    stack = releases.live_stack(history.switches, history.site.get(tip, tip))
+    previous = stack[-2] if len(stack) > 1 else None
+    if previous is not None:
+        refuse_foreign(history, history.order.get(previous, 0))
+    return previous
+
+
+def refuse_foreign(history: Walk, since: int) -> None:
+    for commit, subject in history.foreign:
+        if history.order[commit] >= since:
+            raise TargetError(
+                _(
+                    'publish: commit %(commit)s on the branch ("%(subject)s") '
+                    "was not made by publish or --rollback, so which site it "
+                    "holds is not known; --rollback changed nothing. Publish "
+                    "the content you want live instead (invoke publish).",
+                    commit=commit[:12],
+                    subject=subject,
+                )
             )
-        )
-    stack = releases.live_stack(switches, site.get(tip, tip))
-    return stack[-2] if len(stack) > 1 else None
 
 
 @contextmanager

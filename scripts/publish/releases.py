@@ -506,10 +506,47 @@ def rollback_to(state: State) -> str | None:
     )
 
 
+def rolled_back_already(
+    target: object, live: str, previous: str, again: str, by_rollback: bool
+) -> None:
+    """Refuse a --rollback from a site a rollback made live (a retry after a
+    lost answer would go one site too far back) unless `again` names the
+    release or commit it would go back to; refuse `again` naming another.
+    """
+    if again and not (len(again) >= 7 and previous.startswith(again)):
+        raise TargetError(
+            _(
+                "publish: --again names %(again)s, but --rollback at "
+                "%(target)s would make %(previous)s live; nothing was changed",
+                again=again,
+                target=target,
+                previous=previous,
+            )
+        )
+    if by_rollback and not again:
+        raise TargetError(
+            _(
+                "publish: the live site at %(target)s is %(release)s, which a "
+                "--rollback made live; nothing was changed. Another --rollback "
+                "would go further back, to %(previous)s. Check what readers "
+                "see first; to go back to %(previous)s, run --rollback "
+                "--again=%(previous)s",
+                target=target,
+                release=live,
+                previous=previous,
+            )
+        )
+
+
 def rollback(
-    target: Target, folders: tuple[str, ...] = retention.Keep(1, 0).folders
+    target: Target,
+    folders: tuple[str, ...] = retention.Keep(1, 0).folders,
+    again: str = "",
 ) -> tuple[str, str]:
-    """Switch `current` to the release live before it; return (from, to)."""
+    """Switch `current` to the release live before it; return (from, to).
+    From a release a rollback made live, only with `again` naming the
+    release it goes back to (rolled_back_already).
+    """
     state = read_state(target)
     if state.current is None:
         raise TargetError(
@@ -525,6 +562,14 @@ def rollback(
                 target=target,
             )
         )
+    last = state.history[-1] if state.history else None
+    rolled_back_already(
+        target,
+        state.current,
+        previous,
+        again,
+        last is not None and last.action == "rollback" and last.after == state.current,
+    )
     # pages fetched from the release rolled back from still find their
     # stylesheet and script; the manifest counts the rollback as a publish
     # linking the assets of the release going live
