@@ -448,7 +448,12 @@ def test(c, k="", workers="auto"):
     """Run the whole test suite (lint first), one test file per process."""
     lint(c)
     select = f" -k {k!r}" if k else ""
-    spread = "" if str(workers) == "0" else f" -n {workers} --dist loadfile"
+    # files in conftest's order (slowest first), not xdist's by test count
+    spread = (
+        ""
+        if str(workers) == "0"
+        else f" -n {workers} --dist loadfile --no-loadscope-reorder"
+    )
     c.run(f"{sys.executable} -m pytest{spread}{select}", pty=False)
 
 

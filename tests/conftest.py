@@ -21,6 +21,54 @@ os.environ.setdefault("BULLETIN_LANG", "en")
 
 BUILT_SITE_FIXTURES = {"site", "html_pages", "served"}
 
+# The test files that take longest, longest first (whole suite, 2026-11-29,
+# see README "Tests and quality checks"). `invoke test` hands files to the
+# workers in this order (then the others, as collected) with xdist's own
+# reordering by test count turned off: started last, a slow file would keep
+# one worker busy while the other has nothing left. A stale order costs only
+# balance, never a test; a name that no longer exists fails the run.
+SLOWEST_FILES = (
+    "test_deploy.py",
+    "test_search.py",
+    "test_reuse.py",
+    "test_note_snapshot.py",
+    "test_deploy_rclone.py",
+    "test_quality.py",
+    "test_bench.py",
+    "test_deploy_git.py",
+    "test_links.py",
+    "test_parallel.py",
+    "test_rebuild_property.py",
+    "test_commands.py",
+    "test_whatsapp_share.py",
+    "test_mutation_tool.py",
+    "test_publish_retention.py",
+    "test_publish.py",
+    "test_photos.py",
+    "test_cache.py",
+    "test_build_outcome.py",
+    "test_hardening.py",
+    "test_feeds.py",
+    "test_sample_groups.py",
+    "test_new_and_slugs.py",
+    "test_fuzz.py",
+    "test_whatsapp.py",
+    "test_properties.py",
+    "test_seo.py",
+    "test_build_lock.py",
+    "test_compress.py",
+    "test_validation.py",
+    "test_serve.py",
+    "test_caddy.py",
+)
+
+
+def slowest_first(items: list) -> list:
+    """`items` with the files of SLOWEST_FILES first, in its order; a file's
+    tests and the other files keep their order."""
+    rank = {name: i for i, name in enumerate(SLOWEST_FILES)}
+    return sorted(items, key=lambda item: rank.get(item.path.name, len(SLOWEST_FILES)))
+
 
 def content_state() -> dict[str, tuple[int, int]]:
     """Size and modification time of every file under the repository's content/."""
@@ -57,13 +105,18 @@ def pytest_addoption(parser) -> None:
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Tests that use the built sample or Chromium get the build / browser marks."""
+    """Tests that use the built sample or Chromium get the build / browser
+    marks; the slowest files go first (SLOWEST_FILES)."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if names & BUILT_SITE_FIXTURES:
             item.add_marker(pytest.mark.build)
         if "browser" in names:
             item.add_marker(pytest.mark.browser)
+    missing = [n for n in SLOWEST_FILES if not (ROOT / "tests" / n).is_file()]
+    if missing:
+        raise pytest.UsageError(f"SLOWEST_FILES names no test file: {missing}")
+    items[:] = slowest_first(items)
 
 
 @pytest.fixture(scope="session")

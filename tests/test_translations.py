@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from support import ROOT
 
 from plugins.hindi_text import dates
-from plugins.translations import untranslated
+from plugins.translations import load_translations, untranslated
 
 # English words a visitor must never see in the theme's own text.
 ENGLISH_UI = re.compile(
@@ -80,3 +80,24 @@ def test_devanagari_digits_switch():
     assert dates.hindi_date(IST_NOON, devanagari=True) == "२७ नवंबर २०२६"
     assert dates.hindi_number(5000, devanagari=True) == "५०००"
     assert dates.hindi_number(60) == "60"
+
+
+def test_an_edited_catalog_is_read_again_in_the_same_process(tmp_path):
+    """Catalogs are compiled once per process per text: an edit between two
+    builds (as `invoke serve` does) must reach the second one."""
+    po = tmp_path / "messages.po"
+    source = ROOT / "theme" / "translations" / "hi" / "LC_MESSAGES" / "messages.po"
+    text = source.read_text(encoding="utf-8")
+    po.write_text(text, encoding="utf-8")
+    before = load_translations(po, "hi").gettext("Page not found")
+    assert before != "Page not found"  # translated
+    edited = re.sub(
+        r'(msgid "Page not found"\nmsgstr )"[^"]*"', r'\1"पन्ना नहीं मिला (नया)"', text
+    )
+    assert edited != text
+    po.write_text(edited, encoding="utf-8")
+    assert load_translations(po, "hi").gettext("Page not found") == (
+        "पन्ना नहीं मिला (नया)"
+    )
+    po.write_text(text, encoding="utf-8")
+    assert load_translations(po, "hi").gettext("Page not found") == before

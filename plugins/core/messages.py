@@ -44,13 +44,21 @@ def catalog_path(locale_dir: Path, locale: str, domain: str = DOMAIN) -> Path:
 
 
 def load_translations(po_path: Path, locale: str) -> Translations:
-    """Compile a .po file in memory into a Translations object."""
-    with po_path.open("rb") as f:
-        catalog = read_po(f, locale=locale)
+    """Compile a .po file in memory into a Translations object (a new one
+    each call; the compiling is done once per process for the same text).
+    """
+    return Translations(fp=io.BytesIO(compiled(po_path.read_bytes(), locale)))
+
+
+@lru_cache(maxsize=16)
+def compiled(po_text: bytes, locale: str) -> bytes:
+    """The .mo form of a .po file's text: every generator of every build
+    loads the theme's catalog, and parsing it is the costly part.
+    """
+    catalog = read_po(io.BytesIO(po_text), locale=locale)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(fp=buffer)
+    return buffer.getvalue()
 
 
 def set_language(settings: dict | None) -> str:
