@@ -254,18 +254,18 @@ def test_a_copy_of_cut_lines_kept_earlier_is_never_overwritten(tmp_path):
     path = tmp_path / "share-ledger.tsv"
     whole = (HEADER + a_run("r1", "2026/11/a/")).encode("utf-8")
     path.write_bytes(whole + b"r2\t2026")
-    # two copies kept already in this second (and in each of the next 59)
+    # three copies kept already in this second (and in each of the next 59)
     now = datetime.now()
     stamps = [f"{now + timedelta(seconds=s):%Y%m%d-%H%M%S}" for s in range(60)]
     earlier = [
         tmp_path / f"share-ledger.tsv.cut-{stamp}-{n}"
         for stamp in stamps
-        for n in (0, 1)
+        for n in range(3)
     ]
     for copy in earlier:
         copy.write_bytes(b"kept")
     prepare(path)
     assert path.read_bytes() == whole
     (new,) = set(tmp_path.glob("share-ledger.tsv.cut-*")) - set(earlier)
-    assert new.name.endswith("-2") and new.read_bytes() == b"r2\t2026"
+    assert new.name.endswith("-3") and new.read_bytes() == b"r2\t2026"
     assert {c.read_bytes() for c in earlier} == {b"kept"}
