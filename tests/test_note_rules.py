@@ -452,7 +452,10 @@ def test_drafts_not_ready_and_drafts_linking_to_them_are_left_out_with_their_pho
         linking: note_text(
             status="draft",
             slug="jodne-wali",
-            body="पिछली खबर [यहाँ]({filename}/notes/2026/11/adhura.md) पढ़ें।",
+            body=(
+                "पिछली खबर [यहाँ]({filename}/notes/2026/11/adhura.md) पढ़ें।\n"
+                "और [वहाँ]({filename}/notes/2026/11/nahin-hai.md) भी।"
+            ),
         ),
     }
     for path, text in texts.items():
@@ -462,13 +465,21 @@ def test_drafts_not_ready_and_drafts_linking_to_them_are_left_out_with_their_pho
     # each draft is left out under its own name, and the photo with it
     assert sorted(checked.drafts) == [str(unready), str(linking)]
     assert checked.draft_photos == {"images/adhura.jpg"}
-    (link,) = checked.drafts[str(linking)]
-    assert link.line == 12  # nine fields, the status, a blank line, the text
-    assert link.message == (
+    # nine fields, the status, a blank line, then the text's two lines
+    no_file = (
+        "the link '{filename}/notes/2026/11/nahin-hai.md' leads to no file "
+        "under content/; write the path of a note from content/, e.g. "
+        "{filename}/notes/2026/11/name.md, or remove the link"
+    )
+    to_draft = (
         "the link '{filename}/notes/2026/11/adhura.md' leads to a draft not "
         "ready to publish (left out of the build); finish that draft, or "
         "remove the link"
     )
+    assert [(p.line, p.message) for p in checked.drafts[str(linking)]] == [
+        (13, no_file),
+        (12, to_draft),
+    ]
 
 
 def test_notes_checked_in_worker_processes_give_what_the_build_finds_alone(
