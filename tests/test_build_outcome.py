@@ -209,11 +209,22 @@ def test_a_plugin_that_does_not_load_or_comes_too_early_fails_the_build(bulletin
     from pelican.settings import read_settings
 
     plugins = list(read_settings(SETTINGS)["PLUGINS"])
+    handlers = list(logging.getLogger().handlers)
     assert bulletin.fails(PLUGINS=[*plugins, "plugins.nothing_here"]).startswith(
         "PLUGINS: plugin 'plugins.nothing_here' did not load"
     )
-    message = bulletin.fails(PLUGINS=[*plugins[1:], plugins[0]])
-    assert "'plugins.core' must come first in PLUGINS" in message
+    # the failed build left no handler of its own behind (`invoke serve`
+    # builds again and again in one process)
+    assert logging.getLogger().handlers == handlers
+    # the core last, and the feeds before the links they read: both named,
+    # with the setting to fix
+    order = [p for p in plugins[1:] if p != "plugins.links"]
+    order.insert(order.index("plugins.feeds") + 1, "plugins.links")
+    assert bulletin.fails(PLUGINS=[*order, plugins[0]]) == (
+        "PLUGINS: 'plugins.core' must come first in PLUGINS; 'plugins.feeds' "
+        "reads what 'plugins.links' adds; move 'plugins.links' before "
+        "'plugins.feeds' in PLUGINS"
+    )
 
 
 def test_an_output_that_is_a_link_is_refused_and_left_alone(tmp_path, caplog):

@@ -141,6 +141,8 @@ def test_dry_run_json_is_what_a_real_run_writes(tmp_path, sources):
     assert any("Kruti Dev" in w for w in krutidev["warnings"])
     notes = written_notes(content)
     assert len(notes) == len(real)
+    # the sources hold photos: the check of each draft's photo below runs
+    assert [d for d in real if d["image"]], "no draft with a photo"
     for draft in real:
         path = Path(draft["path"])
         header = scan_header(path.read_text(encoding="utf-8"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import markdown
 import pytest
 from indic_transliteration.font_converter.krutidev2unicode import kru2uni
 
@@ -363,6 +364,21 @@ def test_convert_note_text_reads_the_header_as_the_build_does() -> None:
     assert convert_note_text("image:\n    images/2026/fkkuk.jpg\n\nFkkukA\n") == (
         "image:\n    images/2026/fkkuk.jpg\n\nथाना।\n"
     )
+    # an indented first line goes on with no field: Markdown reads no header
+    # at all, so a field-like line after it is text and is converted (a slug
+    # stays as written only in a header, as the second text shows)
+    for text, header in (
+        ("    iqfyl\nslug: Fkkuk\n\nFkkukA\n", {}),
+        (
+            "title: iqfyl\nslug: Fkkuk\n\nFkkukA\n",
+            {"title": ["iqfyl"], "slug": ["Fkkuk"]},
+        ),
+    ):
+        md = markdown.Markdown(extensions=["meta"])
+        md.convert(text)
+        assert md.Meta == header
+        kept = convert_note_text(text).split("\n")[1] == "slug: Fkkuk"
+        assert kept == bool(header), text
 
 
 def test_the_detector_answers_yes_from_four_words_and_a_score_of_0_4() -> None:

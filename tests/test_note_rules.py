@@ -13,8 +13,14 @@ import pytest
 from pelican.settings import read_settings
 from support import ROOT, SETTINGS, note_text
 
+from plugins.core import parallel
 from plugins.press_notes.press_notes import registry_for
-from plugins.press_notes.validate import Rules, check_all, check_note
+from plugins.press_notes.validate import (
+    NOTES_CHECKED,
+    Rules,
+    check_all,
+    check_note,
+)
 
 PATH = "content/notes/x.md"
 # note_text() writes its fields in this order, one a line, from line 1
@@ -412,3 +418,100 @@ def test_short_kruti_dev_fields_are_caught_together(rules):
         assert KRUTI not in [m for _, _, m in alone], key
     text = note_text(**fields, body="cSBd gqbZ")
     assert problems(text, rules) == [(LINES["title"], "title", KRUTI)]
+
+
+def test_a_draft_that_passed_before_is_still_the_one_whose_address_clashes(
+    rules, tmp_path
+):
+    """The draft is not read again, but what was kept of it says it is a
+    draft: the published note keeps the address, the draft waits."""
+    draft, note = f"{tmp_path}/a-draft.md", f"{tmp_path}/b.md"
+    first = check_all([(draft, note_text(status="draft", title="मसौदा"))], rules)
+    assert first.problems == [] and list(first.passed) == [draft]
+    later = check_all([(note, note_text())], rules, passed_before=first.passed)
+    assert later.problems == []
+    assert [(p.path, p.field) for p in later.draft_problems] == [(draft, "slug")]
+
+
+def test_drafts_not_ready_and_drafts_linking_to_them_are_left_out_with_their_photo(
+    rules, tmp_path
+):
+    here = Rules(registry=rules.registry, content_root=tmp_path)
+    notes = tmp_path / "notes" / "2026" / "11"
+    notes.mkdir(parents=True)
+    unready = notes / "adhura.md"
+    linking = notes / "jodne-wali.md"
+    texts = {
+        unready: note_text(
+            status="draft",
+            thana="",
+            slug="adhura",
+            image="images/adhura.jpg",
+            image_alt="चित्र",
+        ),
+        linking: note_text(
+            status="draft",
+            slug="jodne-wali",
+            body=(
+                "पिछली खबर [यहाँ]({filename}/notes/2026/11/adhura.md) पढ़ें।\n"
+                "और [वहाँ]({filename}/notes/2026/11/nahin-hai.md) भी।"
+            ),
+        ),
+    }
+    for path, text in texts.items():
+        path.write_text(text, encoding="utf-8")
+    checked = check_all([(str(p), t) for p, t in texts.items()], here)
+    assert checked.problems == []
+    # each draft is left out under its own name, and the photo with it
+    assert sorted(checked.drafts) == [str(unready), str(linking)]
+    assert checked.draft_photos == {"images/adhura.jpg"}
+    # nine fields, the status, a blank line, then the text's two lines
+    no_file = (
+        "the link '{filename}/notes/2026/11/nahin-hai.md' leads to no file "
+        "under content/; write the path of a note from content/, e.g. "
+        "{filename}/notes/2026/11/name.md, or remove the link"
+    )
+    to_draft = (
+        "the link '{filename}/notes/2026/11/adhura.md' leads to a draft not "
+        "ready to publish (left out of the build); finish that draft, or "
+        "remove the link"
+    )
+    assert [(p.line, p.message) for p in checked.drafts[str(linking)]] == [
+        (13, no_file),
+        (12, to_draft),
+    ]
+
+
+def test_notes_checked_in_worker_processes_give_what_the_build_finds_alone(
+    rules, tmp_path, monkeypatch
+):
+    """A cold build checks its notes in forked workers: the same problems,
+    drafts, addresses and kept keys as one process finds, and the count of
+    notes checked says where they were checked."""
+    notes = [
+        (f"{tmp_path}/{n}.md", note_text(slug=f"suchna-{n}", title=f"सूचना {n}"))
+        for n in range(6)
+    ]
+    notes[1] = (notes[1][0], note_text(slug="suchna-1", thana="अज्ञात"))
+    notes[2] = (notes[2][0], note_text(slug="suchna-2", status="draft", reporter=""))
+
+    def outcome(parallel_min: int):
+        monkeypatch.setattr(parallel, "PARALLEL_MIN", parallel_min)
+        monkeypatch.setattr(parallel, "WORKERS", 2)
+        checked = check_all(notes, rules)
+        (done,) = [r for r in parallel.LAST_RUNS if r[0] == NOTES_CHECKED][-1:]
+        found = (checked.problems, checked.drafts, checked.slugs, checked.passed)
+        return found, done
+
+    alone, counted_alone = outcome(10**9)
+    forked, counted_forked = outcome(1)
+    assert counted_alone == (NOTES_CHECKED, 0, 6)
+    assert counted_forked == (NOTES_CHECKED, 6, 0)
+    assert forked == alone
+    problems, drafts, slugs, passed = alone
+    assert [(p.path, p.field) for p in problems] == [(notes[1][0], "thana")]
+    assert [(p.path, p.field) for ps in drafts.values() for p in ps] == [
+        (notes[2][0], "reporter")
+    ]
+    assert slugs == {path: f"suchna-{n}" for n, (path, _) in enumerate(notes)}
+    assert sorted(passed) == [notes[n][0] for n in (0, 3, 4, 5)]

@@ -94,6 +94,7 @@ def test_weight_counts_the_stylesheet_but_not_the_note_photo(site):
     for w in weights.values():
         for page in w.pages:
             assert any(a.url.endswith(".css") for a in page.assets), page.url
+    assert weights["note with photo"].pages, "the sample has notes with a photo"
     for page in weights["note with photo"].pages:
         assert not any(a.url.startswith("/images/") for a in page.assets), page.url
         html = (site / page.url.lstrip("/") / "index.html").read_text("utf-8")

@@ -96,18 +96,17 @@ SEARCH_PAGE = "khoj/index.html"
 
 
 def test_no_request_to_another_host(site, html_pages):
+    assert SEARCH_PAGE in html_pages
     for path, soup in html_pages.items():
         for el in soup.find_all(["link", "img", "script", "iframe", "source"]):
             ref = el.get("href") or el.get("src") or ""
             if el.name == "link" and el.get("rel") in (["canonical"], ["alternate"]):
                 continue  # not fetched by the page
             assert not urlparse(ref).netloc, f"{path}: <{el.name}> loads {ref}"
-        if path == SEARCH_PAGE:  # the one page with a script (when the site
-            # has a search index, as in production), from this host
-            for script in soup("script"):
-                assert re.fullmatch(r"/theme/js/khoj\.[0-9a-f]{10}\.js", script["src"])
-            continue
-        # only inert data blocks (schema.org JSON-LD), never a program
+        # only inert data blocks (schema.org JSON-LD), never a program; the
+        # search page too: it loads khoj.js only when the site has a search
+        # index, which this build (pelicanconf.py) has not (with an index:
+        # tests/test_search.py)
         for script in soup.find_all("script"):
             assert script.get("type") == "application/ld+json", (
                 f"{path}: reading must not need JavaScript"

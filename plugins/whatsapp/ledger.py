@@ -262,25 +262,26 @@ def prepare(path: Path) -> LedgerState:
             ),
         )
         write_atomic(path, data[: state.tail_offset], durable=True)
-        state.size = state.tail_offset
     elif state.needs_newline:
         append(path, "\n")
-        state.size += 1
-        state.needs_newline = False
-    return state
+    else:
+        return state
+    # read again: the offsets of the state parsed before the repair no
+    # longer match the file
+    return read_ledger(path)
 
 
 def keep_cut(path: Path, data: bytes) -> Path:
     """Save bytes cut from the ledger beside it, under a name never reused."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    for n in range(1000):
+    n = 0
+    while True:  # a free name comes: a folder holds finitely many
         copy = path.with_name(f"{path.name}.cut-{stamp}-{n}")
         try:
             write_new(copy, data)
+            return copy
         except FileExistsError:
-            continue
-        return copy
-    raise FileExistsError(copy)
+            n += 1
 
 
 # Test hook: kill the process (SIGKILL) at this point of a share run.

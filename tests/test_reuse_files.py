@@ -1,0 +1,100 @@
+"""Page reuse (plugins/page_reuse/reuse.py) for what is not written by the
+build's own writer: a note page written by a worker process (the build takes
+over what the worker recorded) and a feed file the feeds plugin renders
+itself (its key). Pelican's own writer and the small theme of
+tests/test_reuse_writer.py, no site build.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from test_reuse_writer import A, B, Site, swap, two_notes
+
+from plugins.page_reuse.reuse import PageReuse, ReusingWriter
+
+FEED = "feeds/thana/namli.rss.xml"
+
+
+def test_a_note_page_a_worker_process_linked_is_the_build_s_own(tmp_path):
+    """A worker, forked from the build, writes a note page into the same
+    staging folder and records it in its own copy of the record: the build
+    takes that over, so the page counts as reused, stays in the record for
+    the next build, and a later write over it never reaches the published
+    file through the link."""
+    site = Site(tmp_path)
+    site.build(two_notes(site))
+    published = (site.output / A).read_bytes()
+    reuse, writer, staging = site.start()
+    worker_reuse = PageReuse(site.output, site.cache, site.settings)
+    worker = type("ReusingWriter", (ReusingWriter,), {"reuse": worker_reuse})(
+        str(staging), settings=site.settings
+    )
+    notes = two_notes(site)
+    template = site.template()
+    worker.write_file(
+        A, template, site.context(), article=notes[A], category=None, blog=True
+    )
+    assert (staging / A).stat().st_ino == (site.output / A).stat().st_ino
+    writer.write_file(
+        B, template, site.context(), article=notes[B], category=None, blog=True
+    )
+    assert reuse.reused == 1  # B, linked by the build itself
+    writer.take_page_state(A, worker.page_state(A))
+    assert reuse.reused == 2 and set(reuse.written) == {A, B}
+    # a page saved over A's place in this build is written to a new file
+    writer.write_file(
+        A, template, site.context(), override_output=True, article=notes[A], page=1
+    )
+    assert (site.output / A).read_bytes() == published
+    assert (staging / A).stat().st_ino != (site.output / A).stat().st_ino
+    # a page a worker rendered (not linked) is recorded, and linked next time
+    reuse, writer, staging = site.start()
+    worker_reuse = PageReuse(site.output, site.cache, site.settings)
+    worker = type("ReusingWriter", (ReusingWriter,), {"reuse": worker_reuse})(
+        str(staging), settings=site.settings
+    )
+    edited = site.note("a", "ए की सुधरी खबर")
+    worker.write_file(
+        A, template, site.context(), article=edited, category=None, blog=True
+    )
+    writer.take_page_state(A, worker.page_state(A))
+    writer.take_page_state(B, (None, False))  # a page the worker left alone
+    assert reuse.reused == 0 and set(reuse.written) == {A}
+    reuse.save()
+    swap(staging, site.output)
+    again = site.build({A: edited})
+    assert again.reused == 1
+
+
+def test_a_feed_file_is_keyed_on_what_it_is_made_of(tmp_path, caplog):
+    site = Site(tmp_path)
+    note = site.note("a", "ए की खबर")
+
+    def inputs(title: str = "ए की खबर", fmt: str = "rss") -> list:
+        return [fmt, ["thana", "namli", "नामली"], [site.note("a", title)]]
+
+    keys = []
+    for _ in range(2):  # two builds of the same site
+        reuse, writer, staging = site.start()
+        # before any page made the site's key: none, the feed is rendered
+        assert reuse.file_key(FEED, inputs()) is None
+        writer.write_file(
+            A, site.template(), site.context(), article=note, category=None, blog=True
+        )
+        keys.append(reuse.file_key(FEED, inputs()))
+        changed = [
+            reuse.file_key("feeds/thana/alot.rss.xml", inputs()),  # another file
+            reuse.file_key(FEED, inputs(fmt="atom")),  # another input
+            reuse.file_key(FEED, inputs(title="ए की सुधरी खबर")),  # a note edited
+        ]
+        assert None not in changed and len({keys[-1], *changed}) == 4
+        # a value that cannot be described: no key, the feed is rendered
+        with caplog.at_level(logging.DEBUG, logger="plugins.page_reuse.reuse"):
+            assert reuse.file_key(FEED, [object()]) is None
+        assert f"page reuse: {FEED}: not reusable (builtins.object)" in (
+            caplog.messages
+        )
+        reuse.save()
+        swap(staging, site.output)
+    assert keys[0] is not None and keys[0] == keys[1]
