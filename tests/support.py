@@ -107,18 +107,29 @@ def search_script_path(search_page: str) -> str:
     return found[1]
 
 
-def session_processes(session: int) -> list[int]:
-    """The processes of a session still running (not yet reaped zombies):
-    what a killed build or publish (started with start_new_session) left."""
-    found = []
+def live_processes(field: int, value: int) -> set[int]:
+    """Processes still running (not yet reaped zombies) whose /proc stat field
+    after the command name (1: parent, 3: session) is `value`."""
+    found = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue  # ended meanwhile
-        if int(fields[3]) == session and fields[0] != "Z":
-            found.append(int(stat.parent.name))
+        if int(fields[field]) == value and fields[0] != "Z":
+            found.add(int(stat.parent.name))
     return found
+
+
+def session_processes(session: int) -> list[int]:
+    """The processes of a session still running: what a killed build or
+    publish (started with start_new_session) left."""
+    return sorted(live_processes(3, session))
+
+
+def children_of(pid: int) -> set[int]:
+    """The running children of a process."""
+    return live_processes(1, pid)
 
 
 def tree(root: Path) -> dict[str, bytes]:

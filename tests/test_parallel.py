@@ -22,7 +22,7 @@ from pelican import signals
 from pelican.contents import Article, Content
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
-from support import ROOT, build_site, note_text, session_processes, tree
+from support import ROOT, build_site, children_of, note_text, session_processes, tree
 
 from plugins.core import files, note_pages, packed, parallel
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
@@ -288,16 +288,11 @@ def render_when_allowed(job: tuple[str, int]) -> bytes:
     return f"file {n}".encode()
 
 
-def children_of(pid: int) -> set[int]:
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.add(int(stat.parent.name))
-    return found
+def started_children(before: set[int]) -> set[int]:
+    """This process's children that were not running before the test: the
+    session's Chromium driver or a server another test file started in the
+    same worker are not the workers under test."""
+    return children_of(os.getpid()) - before
 
 
 def test_files_started_in_workers_are_made_while_the_build_goes_on(tmp_path):
@@ -305,8 +300,9 @@ def test_files_started_in_workers_are_made_while_the_build_goes_on(tmp_path):
     the build renders its pages); wait() writes every file."""
     flag = tmp_path / "go"
     jobs = {tmp_path / "made" / f"{n}.txt": (str(flag), n) for n in range(40)}
+    before = children_of(os.getpid())
     making = files.start_missing(jobs, render_when_allowed, 8, workers=2)
-    assert len(children_of(os.getpid())) == 2  # working, not yet allowed to end
+    assert len(started_children(before)) == 2  # working, not yet allowed to end
     assert not any(path.exists() for path in jobs)
     flag.touch()
     # the workers write the files themselves: the build holds none of them
@@ -319,7 +315,7 @@ def test_files_started_in_workers_are_made_while_the_build_goes_on(tmp_path):
     assert {p: p.read_bytes() for p in jobs} == {
         p: f"file {n}".encode() for p, (_, n) in jobs.items()
     }
-    assert children_of(os.getpid()) == set()
+    assert started_children(before) == set()
     making.wait()  # a second wait does nothing
 
 
@@ -329,11 +325,12 @@ def test_a_file_that_cannot_be_made_fails_the_wait_and_a_cancel_stops_all(
     flag = tmp_path / "go"
     flag.touch()
     jobs = {tmp_path / f"{n}.txt": (str(flag), -1 if n == 30 else n) for n in range(40)}
+    before = children_of(os.getpid())
     making = files.start_missing(jobs, render_when_allowed, 8, workers=2)
     with pytest.raises(ValueError, match="cannot make -1"):
         making.wait()
     assert not (tmp_path / "30.txt").exists()
-    assert children_of(os.getpid()) == set()
+    assert started_children(before) == set()
     # a build that fails before it waits: the workers end
     flag.unlink()
     making = files.start_missing(
@@ -345,10 +342,10 @@ def test_a_file_that_cannot_be_made_fails_the_wait_and_a_cancel_stops_all(
     making.cancel()
     flag.touch()
     for _ in range(500):
-        if not children_of(os.getpid()):
+        if not started_children(before):
             break
         time.sleep(0.01)
-    assert children_of(os.getpid()) == set()
+    assert started_children(before) == set()
     # what was already handed to the workers may still be written, whole
     written = list((tmp_path / "later").glob("*.txt"))
     assert all(p.read_bytes() == f"file {p.stem}".encode() for p in written)
