@@ -119,3 +119,26 @@ def test_invoke_publish_hands_on_its_options(tmp_path, monkeypatch):
     done = invoke_publish("--rollback")
     assert done.returncode == 1, done.stderr
     assert f"{www} पर" in done.stderr and not (www / "current").exists()
+
+
+def test_again_without_rollback_publishes_nothing(tmp_path):
+    """`--again` names where a rollback goes: given without `--rollback` (a
+    desk forgetting it after taking a note down), it must not build and
+    publish the content again."""
+    www = tmp_path / "www"
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "publish", "--to", str(www), "--again=x"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "BULLETIN_SITEURL": "https://news.example.org",
+            "BULLETIN_LANG": "hi",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stdout
+    assert "--again=x" in done.stderr and "--rollback" in done.stderr
+    assert "न कुछ बना" in done.stderr
+    assert not www.exists()

@@ -205,6 +205,17 @@ def publish(
                 "without --dry-run (--dry-run only lists what a publish would send)"
             )
         )
+    if again and not rollback:
+        # a forgotten --rollback must not publish the content again: the
+        # site --again names was about to go back to stays where it is
+        raise PublishError(
+            _(
+                "publish: --again=%(again)s names where a rollback goes; run it "
+                "with --rollback (invoke publish --rollback --again=%(again)s). "
+                "Nothing was built or published."
+            )
+            % {"again": again}
+        )
     if text.startswith("rclone:"):
         return publish_rclone(settings_file, text, dry_run, rollback, overrides)
     if text.startswith("git:"):
