@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from support import ROOT, read_html
@@ -87,6 +88,22 @@ def test_drafts_are_previewed_in_development_but_never_published(tmp_path, monke
     assert not any("ek-draft" in str(p) for p in production.rglob("*"))
 
 
+def invoke_publish(to: Path, *args: str) -> subprocess.CompletedProcess:
+    """`invoke publish --to TO ARGS` as the desk runs it, messages in Hindi."""
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "publish", "--to", str(to), *args],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "BULLETIN_SITEURL": "https://news.example.org",
+            "BULLETIN_LANG": "hi",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_invoke_publish_hands_on_its_options(tmp_path, monkeypatch):
     """`invoke publish --to … --dry-run --rollback` reaches the publish with
     each option (refused before any build, in Hindi), and `--rollback` of a
@@ -99,24 +116,10 @@ def test_invoke_publish_hands_on_its_options(tmp_path, monkeypatch):
         publish(PUBLISH, rollback=True)
     assert str(default) in str(stopped.value)
 
-    def invoke_publish(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "invoke", "publish", "--to", str(www), *args],
-            cwd=ROOT,
-            env={
-                **os.environ,
-                "BULLETIN_SITEURL": "https://news.example.org",
-                "BULLETIN_LANG": "hi",
-            },
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    done = invoke_publish("--dry-run", "--rollback")
+    done = invoke_publish(www, "--dry-run", "--rollback")
     assert done.returncode == 1 and "--rollback" in done.stderr
     assert "--dry-run" in done.stderr and not www.exists()
-    done = invoke_publish("--rollback")
+    done = invoke_publish(www, "--rollback")
     assert done.returncode == 1, done.stderr
     assert f"{www} पर" in done.stderr and not (www / "current").exists()
 
@@ -126,18 +129,7 @@ def test_again_without_rollback_publishes_nothing(tmp_path):
     desk forgetting it after taking a note down), it must not build and
     publish the content again."""
     www = tmp_path / "www"
-    done = subprocess.run(
-        [sys.executable, "-m", "invoke", "publish", "--to", str(www), "--again=x"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "BULLETIN_SITEURL": "https://news.example.org",
-            "BULLETIN_LANG": "hi",
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = invoke_publish(www, "--again=x")
     assert done.returncode == 1, done.stdout
     assert "--again=x" in done.stderr and "--rollback" in done.stderr
     assert "न कुछ बना" in done.stderr

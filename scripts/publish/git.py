@@ -250,17 +250,26 @@ def ghp_import() -> str:
     return found
 
 
-def publish(
-    output: Path, target: GitTarget, remote: str, keep: retention.Keep
-) -> tuple[list, list]:
-    """One commit of the whole site on the branch; pushed if `remote` exists."""
-    now = datetime.now(UTC)
+def start(target: GitTarget, remote: str) -> tuple[bool, str | None, str | None]:
+    """What a publish and a rollback both begin with: leftovers of killed
+    publishes deleted, the remote's branch fetched (when there is a remote);
+    return (whether it is pushed, the local branch's commit, the commit to
+    build on).
+    """
     drop_leftovers(target.repo)
     pushed = has_remote(target.repo, remote)
     if pushed:
         fetch(target, remote)
     old = commit_of(target.repo, f"refs/heads/{target.branch}")
-    base = base_commit(target, remote)
+    return pushed, old, base_commit(target, remote)
+
+
+def publish(
+    output: Path, target: GitTarget, remote: str, keep: retention.Keep
+) -> tuple[list, list]:
+    """One commit of the whole site on the branch; pushed if `remote` exists."""
+    now = datetime.now(UTC)
+    pushed, old, base = start(target, remote)
     with staged(output, target, base, now, keep) as site:
         sent, deleted = changes(site, target, base)
         new = commit(site, target, base, now)
@@ -467,12 +476,7 @@ def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]
     it brings back (releases.rolled_back_already).
     """
     now = datetime.now(UTC)
-    drop_leftovers(target.repo)
-    pushed = has_remote(target.repo, remote)
-    if pushed:
-        fetch(target, remote)
-    old = commit_of(target.repo, f"refs/heads/{target.branch}")
-    base = base_commit(target, remote)
+    pushed, old, base = start(target, remote)
     if base is None:
         raise TargetError(
             _("publish: nothing is published at %(target)s", target=target)
