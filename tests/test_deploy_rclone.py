@@ -234,6 +234,7 @@ def test_the_search_index_of_an_open_search_page_stays_in_the_bucket(tmp_path, s
     # the new parts went up before the entry file that names them
     order = [path for kind, path in report.events if kind == "send"]
     entry = order.index("pagefind/2026/pagefind-entry.json")
+    assert second - set(first), "the new note made no new index part"
     assert all(order.index(p) < entry for p in second - set(first)), order
     assert bucket_is_site(s3.bucket, output) == set(first) - second
     # a window of one publish and no days: the first publish's parts go after
