@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -130,6 +131,23 @@ def session_processes(session: int) -> list[int]:
 def children_of(pid: int) -> set[int]:
     """The running children of a process."""
     return live_processes(1, pid)
+
+
+def command_wrapper(folder: Path, name: str, body: str) -> str:
+    """A PATH (for the environment) whose `name` is a Python script standing in
+    for the real command: it starts with `real` naming the real one and os,
+    signal, subprocess, sys and time imported, then runs `body` — how tests
+    make a command slow, fail, or drop the line after it took effect."""
+    folder.mkdir(exist_ok=True)
+    wrapper = folder / name
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, signal, subprocess, sys, time\n"
+        f"real = {shutil.which(name)!r}\n"
+        f"{body}\n"
+    )
+    wrapper.chmod(0o755)
+    return f"{folder}{os.pathsep}{os.environ['PATH']}"
 
 
 def tree(root: Path) -> dict[str, bytes]:

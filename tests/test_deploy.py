@@ -21,7 +21,14 @@ from urllib.parse import quote
 import brotli
 import pytest
 from loopback import raw_get, start_nginx, start_sshd, stop
-from support import ROOT, new_content, note_text, search_script_path, session_processes
+from support import (
+    ROOT,
+    command_wrapper,
+    new_content,
+    note_text,
+    search_script_path,
+    session_processes,
+)
 
 from plugins.core.errors import BuildFailed
 from plugins.links import ledger
@@ -419,13 +426,11 @@ def line_lost_at_switch(folder: Path) -> str:
     """A PATH whose `sh` is the real one, except that the switch's command
     (mv -T … current) runs and then the line drops: it reports failure, and
     every command after it fails as at an unreachable server."""
-    folder.mkdir()
     down = folder / "down"
-    wrapper = folder / "sh"
-    wrapper.write_text(
-        f"#!{sys.executable}\n"
-        "import os, subprocess, sys\n"
-        f"real, down = {shutil.which('sh')!r}, {str(down)!r}\n"
+    return command_wrapper(
+        folder,
+        "sh",
+        f"down = {str(down)!r}\n"
         "a = sys.argv[1:]\n"
         "if os.path.exists(down):\n"
         "    print('ssh: connect: Network is unreachable', file=sys.stderr)\n"
@@ -435,10 +440,8 @@ def line_lost_at_switch(folder: Path) -> str:
         "    open(down, 'w').close()\n"
         "    print('client_loop: send disconnect: Broken pipe', file=sys.stderr)\n"
         "    sys.exit(255)\n"
-        "os.execv(real, [real, *a])\n"
+        "os.execv(real, [real, *a])",
     )
-    wrapper.chmod(0o755)
-    return f"{folder}{os.pathsep}{os.environ['PATH']}"
 
 
 def test_a_rollback_whose_answer_was_lost_is_unknown_and_a_retry_asks(
@@ -736,20 +739,15 @@ def test_local_folder_target_dry_run_publish_and_rollback(tmp_path, monkeypatch)
 def failing_rm(folder: Path) -> str:
     """A PATH whose `rm` is the real one, except that removing a release
     (prune's `rm -rf releases/…`) fails as on a busy mount."""
-    folder.mkdir()
-    wrapper = folder / "rm"
-    wrapper.write_text(
-        f"#!{sys.executable}\n"
-        "import os, sys\n"
-        f"real = {shutil.which('rm')!r}\n"
+    return command_wrapper(
+        folder,
+        "rm",
         "a = sys.argv[1:]\n"
         "if any('/releases/' in x and '.partial' not in x for x in a):\n"
         "    print('rm: cannot remove: Device or resource busy', file=sys.stderr)\n"
         "    sys.exit(1)\n"
-        "os.execv(real, [real, *a])\n"
+        "os.execv(real, [real, *a])",
     )
-    wrapper.chmod(0o755)
-    return f"{folder}{os.pathsep}{os.environ['PATH']}"
 
 
 def test_old_releases_are_pruned(tmp_path, monkeypatch, caplog):

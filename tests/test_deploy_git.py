@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import ROOT, new_content, note_text
+from support import ROOT, command_wrapper, new_content, note_text
 
 from scripts.publish import PublishError, publish, retention
 from scripts.publish import git as git_target
@@ -191,13 +191,9 @@ def test_the_search_index_of_an_open_search_page_stays_on_the_branch(repo):
 def slow_git(folder: Path) -> dict[str, str]:
     """An environment whose `git` is the real one, except that git
     fast-import (what ghp-import commits through) reads its input slowly."""
-    real = shutil.which("git")
-    folder.mkdir()
-    wrapper = folder / "git"
-    wrapper.write_text(
-        f"#!{sys.executable}\n"
-        "import os, subprocess, sys, time\n"
-        f"real = {real!r}\n"
+    path = command_wrapper(
+        folder,
+        "git",
         "if sys.argv[1:2] != ['fast-import']:\n"
         "    os.execv(real, [real, *sys.argv[1:]])\n"
         "child = subprocess.Popen([real, *sys.argv[1:]], stdin=subprocess.PIPE)\n"
@@ -206,10 +202,9 @@ def slow_git(folder: Path) -> dict[str, str]:
         "    child.stdin.flush()\n"
         "    time.sleep(0.05)\n"
         "child.stdin.close()\n"
-        "sys.exit(child.wait())\n"
+        "sys.exit(child.wait())",
     )
-    wrapper.chmod(0o755)
-    return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}"}
+    return {**os.environ, "PATH": path}
 
 
 def working_in(folder: Path) -> list[str]:
@@ -293,23 +288,17 @@ def test_a_commit_of_part_of_the_site_never_reaches_the_branch(
     work, origin = repo
     publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
     before = git(work, "rev-parse", "gh-pages")
-    real = shutil.which("git")
-    bin_folder = tmp_path / "bin"
-    bin_folder.mkdir()
-    wrapper = bin_folder / "git"
-    wrapper.write_text(
-        f"#!{sys.executable}\n"
-        "import os, subprocess, sys\n"
-        f"real = {real!r}\n"
+    path = command_wrapper(
+        tmp_path / "bin",
+        "git",
         "if sys.argv[1:2] != ['fast-import']:\n"
         "    os.execv(real, [real, *sys.argv[1:]])\n"
         "data = sys.stdin.buffer.read()\n"
         "files = [i for i in range(len(data)) if data.startswith(b'\\nM 100', i)]\n"
         "cut = data[: files[len(files) // 2] + 1]\n"
-        "sys.exit(subprocess.run([real, *sys.argv[1:]], input=cut).returncode)\n"
+        "sys.exit(subprocess.run([real, *sys.argv[1:]], input=cut).returncode)",
     )
-    wrapper.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_folder}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("PATH", path)
     (work / "content/notes/2026/10/n4.md").write_text(
         note_text(slug="khabar-4", title="चौथी खबर", date="2026-10-04 10:00"),
         encoding="utf-8",
@@ -365,22 +354,18 @@ def tips(target: GitTarget, origin: Path) -> tuple[str, str]:
     )
 
 
-def git_stopping_at_push(folder: Path, action: str) -> str:
+def git_stopping_at_push(folder: Path, action: str, first: str = "") -> str:
     """A folder with a `git` that is the real one, except that `git push`
-    runs `action` (Python, with `real` the real git) instead."""
-    real = shutil.which("git")
-    folder.mkdir()
-    wrapper = folder / "git"
-    wrapper.write_text(
-        f"#!{sys.executable}\n"
-        "import os, signal, subprocess, sys, time\n"
-        f"real = {real!r}\n"
+    runs `action` (Python, with `real` the real git) instead; `first` runs
+    before that, for every git command."""
+    return command_wrapper(
+        folder,
+        "git",
+        f"{first}"
         "if 'push' not in sys.argv[1:]:\n"
         "    os.execv(real, [real, *sys.argv[1:]])\n"
-        f"{action}\n"
+        f"{action}",
     )
-    wrapper.chmod(0o755)
-    return f"{folder}{os.pathsep}{os.environ['PATH']}"
 
 
 def test_a_rollback_on_a_branch_keeps_the_stylesheet_of_the_pages_it_replaces(bare):
@@ -494,24 +479,16 @@ def git_losing_the_line_at_push(folder: Path) -> str:
     """A PATH whose `git push` runs, then the line drops: the push reports
     failure and every ls-remote after it fails (the origin unreachable)."""
     down = folder / "down"
-    path = git_stopping_at_push(
+    return git_stopping_at_push(
         folder,
         "subprocess.run([real, *sys.argv[1:]])\n"
         f"open({str(down)!r}, 'w').close()\n"
         "print('fatal: the remote end hung up unexpectedly', file=sys.stderr)\n"
         "sys.exit(128)",
+        first=f"if 'ls-remote' in sys.argv[1:] and os.path.exists({str(down)!r}):\n"
+        "    print('fatal: could not read from remote', file=sys.stderr)\n"
+        "    sys.exit(128)\n",
     )
-    wrapper = folder / "git"
-    wrapper.write_text(
-        wrapper.read_text().replace(
-            "if 'push' not in",
-            f"if 'ls-remote' in sys.argv[1:] and os.path.exists({str(down)!r}):\n"
-            "    print('fatal: could not read from remote', file=sys.stderr)\n"
-            "    sys.exit(128)\n"
-            "if 'push' not in",
-        )
-    )
-    return path
 
 
 def test_a_lost_push_answer_with_the_origin_unreachable_is_unknown_not_undone(
