@@ -1,7 +1,8 @@
 """A property-based test (issue 11.9): random notes, with random Unicode
 (separators, controls, combining and RTL marks) in random header layouts,
 written into a fixture site. Either the checks report a problem naming the
-note's file, or the build succeeds and every output file stays inside the
+note's file, or the build succeeds, the note has its page (unless its
+status keeps it off the site), every output file stays inside the
 output folder, no page has a script or loads anything from another host,
 and every feed parses.
 
@@ -25,6 +26,7 @@ from pelican.settings import read_settings
 from support import SETTINGS, build_site, new_content, note_text, read_html
 
 from plugins.core.errors import ContentError
+from plugins.core.header import scan_header
 from plugins.press_notes.press_notes import check_content
 
 pytestmark = pytest.mark.build
@@ -200,6 +202,24 @@ def site_problems(output: Path) -> list[str]:
     return found
 
 
+# Statuses whose note has a page at its address (a hidden note is left out of
+# lists and feeds, a withdrawn one shows why it was withdrawn).
+WITH_A_PAGE = ("", "published", "hidden", "withdrawn")
+
+
+def missing_note_page(text: str, slug: str | None, output: Path) -> list[str]:
+    """A note the checks accepted with a status that gives it a page, but no
+    page at its slug: the build dropped it without a word.
+    """
+    status = scan_header(text.replace("\r\n", "\n").replace("\r", "\n")).value("status")
+    if status not in WITH_A_PAGE:
+        return []
+    if not slug:
+        return [f"the checks passed a {status or 'published'} note with no slug"]
+    pages = list(output.glob(f"[0-9][0-9][0-9][0-9]/[0-9][0-9]/{slug}/index.html"))
+    return [] if len(pages) == 1 else [f"note {slug!r}: {len(pages)} pages, 1 expected"]
+
+
 def test_random_notes_are_refused_by_name_or_published_safely(
     request, tmp_path_factory
 ):
@@ -228,12 +248,14 @@ def test_random_notes_are_refused_by_name_or_published_safely(
             SETTINGS, override={"PATH": str(content), "CACHE_PATH": str(work / "cache")}
         )
         try:
-            check_content(conf, [NOTE])
+            checked = check_content(conf, [NOTE])
         except ContentError as e:
             assert any(p.path.endswith("fuzz.md") for p in e.problems), str(e)
             return
         build_site(content, output, CACHE_PATH=str(base / "cache"))
         assert site_problems(output) == []
+        slug = checked.slugs.get(os.path.abspath(content / NOTE))
+        assert missing_note_page(text, slug, output) == []
         shutil.rmtree(work)
 
     check_one()
