@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -447,7 +448,7 @@ def lint(c):
 def test(c, k="", workers="auto"):
     """Run the whole test suite (lint first), one test file per process."""
     lint(c)
-    select = f" -k {k!r}" if k else ""
+    select = f" -k {shlex.quote(k)}" if k else ""
     # files in conftest's order (slowest first), not xdist's by test count
     spread = (
         ""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import shlex
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -371,3 +373,66 @@ def test_invoke_new_does_not_count_a_copy_the_build_never_reads(tmp_path):
         settings=settings,
     )
     assert again.stem == "namli-mein-baithak-3"
+
+
+# ---- invoke test ------------------------------------------------------------
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def pytest_line(*args: str) -> list[str]:
+    """The pytest command `invoke test ARGS` runs (invoke's --dry prints it)."""
+    done = invoke(ROOT, "--dry", "test", *args, lang="en")
+    assert done.returncode == 0, done.stderr
+    lines = [ANSI.sub("", line) for line in done.stdout.splitlines()]
+    found = [shlex.split(line) for line in lines if " -m pytest" in line]
+    assert len(found) == 1, lines
+    return found[0][found[0].index("pytest") + 1 :]
+
+
+SPREAD = ["--dist", "loadfile", "--no-loadscope-reorder"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ("--workers", "3", "-k", "reader and not $HOME's"),
+            ["-n", "3", *SPREAD, "-k", "reader and not $HOME's"],
+        ),
+        ((), ["-n", "auto", *SPREAD]),
+        (("--workers", "0"), []),
+    ],
+)
+def test_invoke_test_runs_pytest_with_the_workers_and_selection_given(args, expected):
+    assert pytest_line(*args) == expected
+
+
+def test_the_test_command_gives_each_file_to_one_worker():
+    """The pytest options of `invoke test --workers 2`, run on two small
+    files: every test passes, each file's tests on one worker, both used."""
+    files = ["tests/test_dates.py", "tests/test_feed_ids.py"]
+    options = pytest_line("--workers", "2", "-k", "not slow")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            *options,
+            "-p",
+            "no:cacheprovider",
+            "-v",
+            *files,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    ran = re.findall(r"\[(gw\d+)\][^\n]* PASSED (tests/[\w.]+)::", done.stdout)
+    assert {name for _worker, name in ran} == set(files), done.stdout[-2000:]
+    workers = {name: {w for w, n in ran if n == name} for name in files}
+    assert all(len(w) == 1 for w in workers.values()), workers
+    assert len(set().union(*workers.values())) == 2, workers
