@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from urllib.parse import urlparse
 
 import pytest
+import zxingcpp
+from PIL import Image
 from support import ARTIFACTS
 
 BILPANK_TITLE = (
@@ -58,4 +61,24 @@ def test_home_page_fits_a_phone_without_javascript(phone, served):
     assert width <= 360
     assert phone.locator("html").get_attribute("lang") == "hi"
     phone.screenshot(path=str(ARTIFACTS / "home-360x640.png"))
+    assert phone.outside_requests == []
+
+
+def test_each_join_qr_code_on_the_page_reads_as_its_groups_invite_link(phone, served):
+    """What a phone camera gets from the join page: each QR code as Chromium
+    draws it, read by a real decoder (zxing-cpp), is the invite link of the
+    join button beside it."""
+    phone.set_viewport_size({"width": 360, "height": 640})
+    phone.goto(f"{served}/whatsapp/")
+    cards = phone.locator("li.card:has(img.qr)")
+    assert cards.count() > 0
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        card.scroll_into_view_if_needed()
+        qr = card.locator("img.qr")
+        qr.evaluate("img => img.decode()")  # loading="lazy": wait for it
+        shot = Image.open(io.BytesIO(qr.screenshot())).convert("L")
+        read = [r.text for r in zxingcpp.read_barcodes(shot)]
+        invite = card.locator("a.wa").get_attribute("href")
+        assert read == [invite], (i, invite)
     assert phone.outside_requests == []
