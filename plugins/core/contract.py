@@ -73,6 +73,9 @@ WHATSAPP_DEMO = "whatsapp_demo"  # True if the groups shown are samples
 # {station page URL: [plugins.whatsapp.groups.Group]} for station pages
 WHATSAPP_STATION_GROUPS = "whatsapp_station_groups"
 STATION_JSON_LD = "STATION_JSON_LD"  # {station URL: its PoliceStation JSON-LD}
+# Per-note records of the aggregate outputs (plugins/core/records.py): what
+# each plugin's files are made from, kept for the site index.
+SEO_RECORDS = "seo_records"  # plugins.seo.records.SeoRecords
 
 # The theme's templates of the list pages plugins.listings writes (station,
 # category, tag and archive pages, their directories); page reuse keys them.
@@ -130,6 +133,7 @@ HANDED: tuple[Handed, ...] = (
     Handed(FIRST_DAY, "note", LINKS, False, readers=(FEEDS,)),
     Handed(JSON_LD, "note", SEO, True),
     Handed(STATION_JSON_LD, "context", SEO, False),
+    Handed(SEO_RECORDS, "context", SEO, False),
     Handed(
         WHATSAPP_URL,
         "note",
