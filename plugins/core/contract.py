@@ -76,6 +76,7 @@ STATION_JSON_LD = "STATION_JSON_LD"  # {station URL: its PoliceStation JSON-LD}
 # Per-note records of the aggregate outputs (plugins/core/records.py): what
 # each plugin's files are made from, kept for the site index.
 SEO_RECORDS = "seo_records"  # plugins.seo.records.SeoRecords
+FEED_RECORDS = "feed_records"  # plugins.feeds.records.FeedRecords
 
 # The theme's templates of the list pages plugins.listings writes (station,
 # category, tag and archive pages, their directories); page reuse keys them.
@@ -116,6 +117,7 @@ HANDED: tuple[Handed, ...] = (
     Handed(LEAD_NOTE, "context", LISTINGS, False),
     Handed(OTHER_NOTES, "context", LISTINGS, False),
     Handed(FEED_INDEX, "context", FEEDS, False),
+    Handed(FEED_RECORDS, "context", FEEDS, False),
     Handed(FEEDS_PAGE_URL, "context", FEEDS, True),
     Handed(WHATSAPP_JOIN_URL, "context", WHATSAPP, True),
     Handed(WHATSAPP_DEMO, "context", WHATSAPP, False),
