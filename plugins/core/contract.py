@@ -73,6 +73,10 @@ WHATSAPP_DEMO = "whatsapp_demo"  # True if the groups shown are samples
 # {station page URL: [plugins.whatsapp.groups.Group]} for station pages
 WHATSAPP_STATION_GROUPS = "whatsapp_station_groups"
 STATION_JSON_LD = "STATION_JSON_LD"  # {station URL: its PoliceStation JSON-LD}
+# Per-note records of the aggregate outputs (plugins/core/records.py): what
+# each plugin's files are made from, kept for the site index.
+SEO_RECORDS = "seo_records"  # plugins.seo.records.SeoRecords
+FEED_RECORDS = "feed_records"  # plugins.feeds.records.FeedRecords
 
 # The theme's templates of the list pages plugins.listings writes (station,
 # category, tag and archive pages, their directories); page reuse keys them.
@@ -113,6 +117,7 @@ HANDED: tuple[Handed, ...] = (
     Handed(LEAD_NOTE, "context", LISTINGS, False),
     Handed(OTHER_NOTES, "context", LISTINGS, False),
     Handed(FEED_INDEX, "context", FEEDS, False),
+    Handed(FEED_RECORDS, "context", FEEDS, False),
     Handed(FEEDS_PAGE_URL, "context", FEEDS, True),
     Handed(WHATSAPP_JOIN_URL, "context", WHATSAPP, True),
     Handed(WHATSAPP_DEMO, "context", WHATSAPP, False),
@@ -130,6 +135,7 @@ HANDED: tuple[Handed, ...] = (
     Handed(FIRST_DAY, "note", LINKS, False, readers=(FEEDS,)),
     Handed(JSON_LD, "note", SEO, True),
     Handed(STATION_JSON_LD, "context", SEO, False),
+    Handed(SEO_RECORDS, "context", SEO, False),
     Handed(
         WHATSAPP_URL,
         "note",

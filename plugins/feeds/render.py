@@ -20,7 +20,7 @@ import importlib.metadata
 import mimetypes
 import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, urljoin
@@ -64,14 +64,14 @@ class SiteInfo:
     id_authority: str
     max_items: int
     fallback_updated: datetime  # `updated` of a feed without notes
-    # Per-note entry parts, made once per build though a note is in ~5 feeds.
-    parts: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def site_info(
     settings: dict, notes, now: datetime, browser_note: Mapping[str, str]
 ) -> SiteInfo:
-    """SiteInfo from Pelican's settings; `now` dates feeds when no note can."""
+    """SiteInfo from Pelican's settings and the notes' records (FeedNote);
+    `now` dates feeds when no note can.
+    """
     conf = plugin_settings(settings)
     return SiteInfo(
         name=settings["SITENAME"],
@@ -152,8 +152,9 @@ def updated(note) -> datetime:
     return to_ist(modified) if modified else published(note)
 
 
-def newest_update(notes, fallback: datetime) -> datetime:
-    return max((updated(n) for n in notes), default=to_ist(fallback))
+def newest_update(records, fallback: datetime) -> datetime:
+    """The newest `updated` of the records (FeedNote), else `fallback`."""
+    return max((r.updated for r in records), default=to_ist(fallback))
 
 
 def absolute_html(fragment: str, page_url: str) -> str:
@@ -231,55 +232,98 @@ def categories(note, site: SiteInfo) -> list[dict]:
 
 
 @dataclass(frozen=True)
-class EntryParts:
-    """What a note's entry holds in every feed it is in."""
+class Image:
+    """A note's photo as its feed entries carry it."""
 
+    url: str  # absolute
+    size: int  # bytes
+    type: str  # media type
+    alt: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    """Everything a note's entry prints, in every feed it is in: the record
+    the feeds keep of a note among the newest of some feed.
+    """
+
+    source_path: str  # named in an error
     id: str
-    content: str
-    categories: list
-    image: tuple | None  # (url, size, type) of the photo
+    title: str
+    link: str  # the note's canonical URL
+    published: datetime
+    updated: datetime
+    reporter: str
+    summary: str
+    content: str  # HTML for feed readers (full_content)
+    categories: tuple[tuple[str, str, str], ...]  # (term, label, scheme)
+    image: Image | None = None
 
 
-def entry_parts(note, site: SiteInfo) -> EntryParts:
-    """The parts of a note's entry, computed on first use in a build."""
-    key = note.source_path
-    if key not in site.parts:
-        image = getattr(note, "image", None)
-        site.parts[key] = EntryParts(
-            id=note_id(note, site.content_root, site.id_authority),
-            content=full_content(note, site),
-            categories=categories(note, site),
-            image=(image_url(note, site), image_size(note, site), image_type(image.url))
-            if image
-            else None,
+def feed_entry(note, site: SiteInfo) -> EntryRecord:
+    """The record of a note's feed entry (made once per build, though a note
+    is in about five feeds).
+    """
+    image = getattr(note, "image", None)
+    return EntryRecord(
+        source_path=str(note.source_path),
+        id=note_id(note, site.content_root, site.id_authority),
+        title=str(note.title),
+        link=note.canonical_url,
+        published=published(note),
+        updated=updated(note),
+        reporter=str(note.reporter),
+        summary=note.summary_text,
+        content=full_content(note, site),
+        categories=tuple(
+            (x["term"], x["label"], x["scheme"]) for x in categories(note, site)
+        ),
+        image=Image(
+            image_url(note, site),
+            image_size(note, site),
+            image_type(image.url),
+            image.alt,
+            image.width,
+            image.height,
         )
-    return site.parts[key]
+        if image
+        else None,
+    )
 
 
-def fill_entry(entry: FeedEntry, note, site: SiteInfo) -> None:
-    parts = entry_parts(note, site)
-    entry.id(parts.id)
-    entry.title(str(note.title))
-    entry.link(href=note.canonical_url, rel="alternate", type="text/html")
-    entry.published(published(note))
-    entry.updated(updated(note))
-    entry.author(name=note.reporter)
-    entry.dc.dc_creator(note.reporter)
-    entry.dcterms.modified(updated(note))
-    entry.category(parts.categories)
-    entry.summary(note.summary_text)
-    entry.content(parts.content, type="html")
-    if parts.image:
-        url, size, kind = parts.image
-        image = note.image
+def fill_entry(entry: FeedEntry, record: EntryRecord) -> None:
+    entry.id(record.id)
+    entry.title(record.title)
+    entry.link(href=record.link, rel="alternate", type="text/html")
+    entry.published(record.published)
+    entry.updated(record.updated)
+    entry.author(name=record.reporter)
+    entry.dc.dc_creator(record.reporter)
+    entry.dcterms.modified(record.updated)
+    entry.category(
+        [
+            {"term": term, "label": label, "scheme": scheme}
+            for term, label, scheme in record.categories
+        ]
+    )
+    entry.summary(record.summary)
+    entry.content(record.content, type="html")
+    image = record.image
+    if image:
         entry.link(
-            href=url, rel="enclosure", type=kind, length=str(size), title=image.alt
+            href=image.url,
+            rel="enclosure",
+            type=image.type,
+            length=str(image.size),
+            title=image.alt,
         )
         entry.media.content(
-            url=url,
-            type=kind,
+            url=image.url,
+            type=image.type,
             medium="image",
-            fileSize=str(size),
+            fileSize=str(image.size),
             width=str(image.width),
             height=str(image.height),
             group=None,
@@ -287,8 +331,12 @@ def fill_entry(entry: FeedEntry, note, site: SiteInfo) -> None:
     entry.atomlinks.links(entry.link())
 
 
-def feed_generator(feed: Feed, fmt: str, site: SiteInfo) -> FeedGenerator:
-    """A feedgen FeedGenerator for one feed in one format ("rss" or "atom")."""
+def feed_generator(
+    feed: Feed, fmt: str, site: SiteInfo, entries: Mapping[str, EntryRecord]
+) -> FeedGenerator:
+    """A feedgen FeedGenerator for one feed in one format ("rss" or "atom");
+    `entries`: the EntryRecord of each of its newest notes, by FeedNote key.
+    """
     notes = feed.notes[: site.max_items]
     self_url = canonical_url(site.base_url, feed.path(fmt))
     fg = FeedGenerator()
@@ -315,9 +363,9 @@ def feed_generator(feed: Feed, fmt: str, site: SiteInfo) -> FeedGenerator:
     )
     fg.updated(newest_update(notes, site.fallback_updated))
     if notes:
-        fg.pubDate(published(notes[0]))
+        fg.pubDate(to_ist(notes[0].date))
     for note in notes:
-        fill_entry(fg.add_entry(order="append"), note, site)
+        fill_entry(fg.add_entry(order="append"), entries[note.source_path])
     return fg
 
 
@@ -368,14 +416,17 @@ def library_versions() -> tuple[str, ...]:
 ENTRY_ONLY_READS = ("source_path", "note_file", c.FIRST_DAY)
 
 
-def feed_inputs(feed: Feed, fmt: str, site: SiteInfo) -> list:
-    """What render_feed(feed, fmt, site) reads besides the code, for a reuse
-    key: the feed, the site, the notes (their fields are described where the
-    key is made) and what their fields do not hold: each entry's file path
-    and first day (its id) and the photo's byte size; the fallback update
-    time only for a feed without notes (it moves with every newer note).
+def feed_inputs(
+    feed: Feed, fmt: str, site: SiteInfo, articles: Mapping[str, object]
+) -> list:
+    """What render_feed(feed, fmt, site, …) reads besides the code, for a
+    reuse key: the feed, the site, the notes (`articles`: each record's
+    note, whose fields are described where the key is made) and what their
+    fields do not hold: each entry's file path and first day (its id) and
+    the photo's byte size; the fallback update time only for a feed without
+    notes (it moves with every newer note).
     """
-    notes = feed.notes[: site.max_items]
+    notes = [articles[n.source_path] for n in feed.notes[: site.max_items]]
     return [
         fmt,
         [feed.kind, feed.slug, feed.name, feed.title, feed.description],
@@ -383,7 +434,7 @@ def feed_inputs(feed: Feed, fmt: str, site: SiteInfo) -> list:
         [site.name, site.base_url, dict(site.browser_note), str(site.content_root)],
         [site.id_authority, site.max_items, list(library_versions())],
         None if notes else site.fallback_updated,
-        list(notes),
+        notes,
         [
             [
                 *(str(getattr(note, name, None)) for name in ENTRY_ONLY_READS),
@@ -394,31 +445,34 @@ def feed_inputs(feed: Feed, fmt: str, site: SiteInfo) -> list:
     ]
 
 
-def render_feed(feed: Feed, fmt: str, site: SiteInfo) -> bytes:
+def render_feed(
+    feed: Feed, fmt: str, site: SiteInfo, entries: Mapping[str, EntryRecord]
+) -> bytes:
     """The feed file's bytes: UTF-8 XML, a Hindi note for browsers first.
 
     A value XML cannot hold (the checks refuse them first) stops the build
     with the note and the field named.
     """
-    fg = feed_generator(feed, fmt, site)
+    fg = feed_generator(feed, fmt, site, entries)
     try:
         xml = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
     except ValueError as e:
-        raise ContentError(not_xml_problems(feed.notes[: site.max_items], e)) from None
+        newest = [entries[n.source_path] for n in feed.notes[: site.max_items]]
+        raise ContentError(not_xml_problems(newest, e)) from None
     return with_comment(xml, xml_comment(browser_note(feed, site)))
 
 
-def not_xml_problems(notes, error: ValueError) -> list[Problem]:
+def not_xml_problems(records: list[EntryRecord], error: ValueError) -> list[Problem]:
     """Which note's field holds a character XML cannot hold."""
     problems = []
-    for note in notes:
-        for name in ("title", "reporter", "summary_text", "content"):
-            if BAD_CHAR_RE.search(str(getattr(note, name, "") or "")):
+    for record in records:
+        for name in ("title", "reporter", "summary", "content"):
+            if BAD_CHAR_RE.search(getattr(record, name)):
                 problems.append(
                     Problem(
-                        display_path(note.source_path),
+                        display_path(record.source_path),
                         None,
-                        "summary" if name == "summary_text" else name,
+                        name,
                         _(
                             "holds a control character a feed cannot carry "
                             "(%(error)s); delete it and type the text again",

@@ -21,10 +21,10 @@ from plugins.core import contract as c
 from plugins.core.contract import all_notes
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
-from plugins.feeds.render import updated
 from plugins.hindi_text.dates import IST
 from plugins.listings.listings import category_listings, station_listings, tag_listings
 
+from .records import SeoRecords, seo_records
 from .sitemaps import (
     NEWS_PATH,
     ROBOTS_PATH,
@@ -82,17 +82,16 @@ def note_images(note, base: str) -> list[str]:
     return images
 
 
-def newest(notes) -> datetime | None:
-    return max((updated(n) for n in notes), default=None)
+def newest(records) -> datetime | None:
+    return max((r.lastmod for r in records), default=None)
 
 
-def sitemap_entries(settings: dict, context: dict) -> list[Entry]:
+def sitemap_entries(settings: dict, registry, records: SeoRecords) -> list[Entry]:
     """Home, the station, category and tag pages and their directories, the
     static pages and every listed note (not hidden, draft or withdrawn).
     """
     base = site_base(settings)
-    notes = context["articles"]
-    registry = context[c.REGISTRY]
+    notes = records.notes
     entries = [Entry(canonical_url(base, ""), newest(notes))]
     for directory, listings in (
         (settings["THANAS_URL"], station_listings(registry, notes)),
@@ -103,61 +102,80 @@ def sitemap_entries(settings: dict, context: dict) -> list[Entry]:
         entries += [
             Entry(canonical_url(base, x.url), newest(x.notes)) for x in listings
         ]
-    entries += [Entry(p.canonical_url) for p in context.get("pages", ())]
-    entries += [Entry(n.canonical_url, updated(n)) for n in notes]
+    entries += [Entry(url) for url in records.pages]
+    entries += [Entry(n.loc, n.lastmod) for n in notes]
     return entries
+
+
+def news_entries(records: SeoRecords, settings: dict, now: datetime) -> list[NewsEntry]:
+    """The notes of the news sitemap: published within the last hours."""
+    hours = plugin_settings(settings)["news_hours"]
+    return recent(
+        [NewsEntry(n.loc, n.title, n.published) for n in records.notes], now, hours
+    )
+
+
+def seo_files(
+    records: SeoRecords, settings: dict, registry, now: datetime
+) -> dict[str, bytes]:
+    """{path in the output: bytes}: sitemap.xml (or an index and its parts),
+    the news sitemap when a note is recent at `now`, robots.txt; made from
+    the notes' records (the full build and the fast path alike).
+    """
+    conf = plugin_settings(settings)
+    base = site_base(settings)
+    files = sitemap_files(
+        sitemap_entries(settings, registry, records), base, conf["sitemap_max_urls"]
+    )
+    news = news_entries(records, settings, now)
+    # no note in the last hours: no news sitemap (an empty one is invalid)
+    # and robots.txt does not name it
+    if news:
+        files[NEWS_PATH] = news_sitemap(news, settings["SITENAME"])
+    files[ROBOTS_PATH] = robots_txt(base, bool(news))
+    return files
+
+
+def note_json_ld(note, pub: Publisher, settings: dict, registry) -> list[str]:
+    """The JSON-LD texts a note's page prints: NewsArticle, BreadcrumbList."""
+    base = site_base(settings)
+    return [
+        script_json(note_data(note, pub, note_images(note, base), registry.district)),
+        script_json(breadcrumb_data(note, base, settings["SITENAME"])),
+    ]
+
+
+def station_json_ld(settings: dict, registry) -> dict[str, str]:
+    """{station page URL: its PoliceStation JSON-LD}."""
+    base = site_base(settings)
+    return {
+        t.url: script_json(station_data(t, base, registry.district))
+        for t in registry.thanas
+    }
 
 
 class SeoGenerator(Generator):
     """JSON-LD for the templates; sitemaps and robots.txt in the output."""
 
     def generate_context(self):
-        conf = plugin_settings(self.settings)
-        base = site_base(self.settings)
         pub = publisher(self.settings)
         registry = self.context[c.REGISTRY]
         for note in all_notes(self.context):
-            json_ld = [
-                script_json(
-                    note_data(note, pub, note_images(note, base), registry.district)
-                ),
-                script_json(breadcrumb_data(note, base, self.settings["SITENAME"])),
-            ]
-            setattr(note, c.JSON_LD, json_ld)
-        self.context[c.STATION_JSON_LD] = {
-            t.url: script_json(station_data(t, base, registry.district))
-            for t in registry.thanas
-        }
-        self.conf = conf
+            setattr(note, c.JSON_LD, note_json_ld(note, pub, self.settings, registry))
+        self.context[c.STATION_JSON_LD] = station_json_ld(self.settings, registry)
+        self.context[c.SEO_RECORDS] = seo_records(self.context)
 
     def generate_output(self, writer):
         output = Path(self.output_path)
-        base = site_base(self.settings)
-        files = sitemap_files(
-            sitemap_entries(self.settings, self.context),
-            base,
-            self.conf["sitemap_max_urls"],
-        )
+        records = self.context[c.SEO_RECORDS]
         now = datetime.now(IST)
-        news = recent(
-            [
-                NewsEntry(n.canonical_url, str(n.title), n.date)
-                for n in self.context["articles"]
-            ],
-            now,
-            self.conf["news_hours"],
-        )
-        # no note in the last hours: no news sitemap (an empty one is
-        # invalid) and robots.txt does not name it
-        if news:
-            files[NEWS_PATH] = news_sitemap(news, self.settings["SITENAME"])
-        files[ROBOTS_PATH] = robots_txt(base, bool(news))
+        files = seo_files(records, self.settings, self.context[c.REGISTRY], now)
         for rel, data in files.items():
             (output / rel).write_bytes(data)
         logger.info(
             "seo: wrote %s (%d notes in the news sitemap) and robots.txt",
             ", ".join(sorted(p for p in files if p != ROBOTS_PATH)),
-            len(news),
+            len(news_entries(records, self.settings, now)),
         )
 
 

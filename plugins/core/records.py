@@ -1,0 +1,36 @@
+"""What the per-note records of the aggregate outputs share.
+
+Each plugin that makes a file from every note (sitemaps, feeds, redirects)
+makes it in two steps, used by the full build and by the fast path alike: a
+small record of each note (plain values, picklable, never a Pelican
+article), then the files from the records of every published note. The
+records are kept in the context under the keys in plugins/core/contract.py.
+
+A record names its note's police station, category and tags as `Ref`s, so
+that plugins/listings' grouping functions (`station_listings`,
+`category_listings`, `tag_listings`, which read `.thana.slug`,
+`.category.slug` and `.tags`) work on records as on notes: one rule for
+which lists exist and in which order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A police station, category or tag as a record holds it."""
+
+    slug: str
+    name: str
+    url: str  # site-relative
+
+
+def ref(thing) -> Ref:
+    """A registry Thana or CategoryInfo, or a Pelican Tag, as a Ref."""
+    return Ref(str(thing.slug), str(thing.name), str(thing.url))
+
+
+def refs(things) -> tuple[Ref, ...]:
+    return tuple(ref(t) for t in things or ())

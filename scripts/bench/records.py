@@ -1,0 +1,155 @@
+"""How long the aggregate outputs take to make from per-note records.
+
+    python -m scripts.bench.records --notes 10000 --workdir /tmp/records-bench
+
+Builds `notes` synthetic notes once (a rebuild when the output is there),
+keeps every plugin's records (the context keys in RECORD_KEYS, pickled as a
+site index keeps them) and the time each plugin's record function took over
+every note, then times each files function over the records alone: the
+part of a build the fast path repeats for a new note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from plugins.core import contract as c
+from plugins.hindi_text.dates import IST
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+# context key -> (record function over a note, name shown)
+RECORD_KEYS = (c.SEO_RECORDS, c.FEED_RECORDS)
+
+
+def record_timers() -> dict[str, Callable]:
+    """{what: the record function of one note} (feed entries are made only
+    for the notes among the newest of some feed: timed apart).
+    """
+    from plugins.feeds.records import feed_note
+    from plugins.seo.records import seo_note
+
+    return {c.SEO_RECORDS: seo_note, c.FEED_RECORDS: feed_note}
+
+
+def build_and_keep(workdir: Path, notes: int, seed: int) -> dict:
+    """Build the synthetic site; {"records": {key: records}, "record_s":
+    {key: seconds of the record function over every note}, settings, registry}.
+    """
+    from pelican import signals
+
+    from scripts.bench.bench import synthetic_content
+    from scripts.build import build
+
+    settings_path = ROOT / "pelicanconf.py"
+    content = workdir / "content"
+    if not content.is_dir():
+        synthetic_content(ROOT, settings_path, workdir, notes, seed)
+    kept: dict = {}
+
+    def keep(generators):
+        from plugins.feeds.feeds import feed_words
+
+        kept["context"] = generators[0].context
+        kept["settings"] = generators[0].settings
+        kept["words"] = feed_words(generators[0].env)
+        kept["feeds"] = next(g for g in generators if hasattr(g, "feeds"))
+
+    def done(pelican):
+        from plugins.feeds.render import feed_entry
+
+        context = kept.pop("context")
+        kept["registry"] = context[c.REGISTRY]
+        kept["records"] = {
+            k: pickle.loads(pickle.dumps(context[k])) for k in RECORD_KEYS
+        }
+        kept["record_s"] = {}
+        for key, make in record_timers().items():
+            started = time.process_time()
+            for note in context["articles"]:
+                make(note)
+            kept["record_s"][key] = time.process_time() - started
+        feeds = kept.pop("feeds")
+        entries = context[c.FEED_RECORDS].entries
+        started = time.process_time()
+        for key in entries:
+            feed_entry(feeds.articles[key], feeds.site)
+        kept["record_s"][f"feed entries ({len(entries)} notes)"] = (
+            time.process_time() - started
+        )
+
+    signals.all_generators_finalized.connect(keep)
+    signals.finalized.connect(done)
+    try:
+        build(
+            str(settings_path),
+            {
+                "PATH": str(content),
+                "OUTPUT_PATH": str(workdir / "output"),
+                "CACHE_PATH": str(workdir / "cache"),
+            },
+        )
+    finally:
+        signals.all_generators_finalized.disconnect(keep)
+        signals.finalized.disconnect(done)
+    return kept
+
+
+def files_timers(kept: dict) -> dict[str, Callable[[], object]]:
+    from plugins.feeds.feeds import feed_files
+    from plugins.seo.seo import seo_files
+
+    records, settings, registry = kept["records"], kept["settings"], kept["registry"]
+    now = datetime.now(IST)
+    feeds = records[c.FEED_RECORDS]
+    newest = {feeds.notes[0].source_path}
+    words = kept["words"]
+    return {
+        "seo: sitemaps, news sitemap, robots.txt": lambda: seo_files(
+            records[c.SEO_RECORDS], settings, registry, now
+        ),
+        "feeds: the feeds of the newest note": lambda: feed_files(
+            feeds, settings, registry, words, now, newest
+        ),
+        "feeds: every feed": lambda: feed_files(feeds, settings, registry, words, now),
+    }
+
+
+def timed(make: Callable[[], object], runs: int = 3) -> tuple[float, float]:
+    """Median (wall, CPU) seconds of `runs` calls."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        make()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return sorted(walls)[runs // 2], sorted(cpus)[runs // 2]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notes", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, required=True)
+    args = parser.parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    kept = build_and_keep(args.workdir, args.notes, args.seed)
+    notes = len(kept["records"][c.SEO_RECORDS].notes)
+    size = len(pickle.dumps(kept["records"]))
+    print(f"notes {notes}; records pickled: {size / 1e6:.1f} MB")
+    for key, seconds in kept["record_s"].items():
+        print(f"(a) {key}: {seconds:.2f} s CPU over every note")
+    for name, make in files_timers(kept).items():
+        wall, cpu = timed(make)
+        print(f"(b) {name}: {wall:.3f} s wall, {cpu:.3f} s CPU")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""The aggregate outputs made from per-note records: the files a plugin
+makes from its records (after a pickle round trip, as the site index keeps
+them) are byte for byte the files the full build wrote. One build of the
+sample bulletin (plus a note of the last hour, for the news sitemap) serves
+every test here.
+"""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pelican import signals
+from support import ROOT, build_site, note_text
+
+from plugins.core import contract as c
+from plugins.feeds.feeds import feed_files, feed_words
+from plugins.feeds.records import FeedRecords
+from plugins.hindi_text.dates import IST
+from plugins.seo.records import SeoRecords
+from plugins.seo.seo import seo_files
+
+RECORD_KEYS = (c.SEO_RECORDS, c.FEED_RECORDS)
+
+
+@dataclass
+class Built:
+    output: Path
+    records: dict  # {context key: records, pickled and loaded again}
+    settings: dict
+    registry: object
+    words: dict  # the feeds' words for browsers
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Built:
+    """One build of the sample bulletin and what it kept."""
+    tmp = tmp_path_factory.mktemp("records")
+    content = tmp / "content"
+    shutil.copytree(ROOT / "content", content)
+    recent = (datetime.now(IST) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    (content / "notes" / "2026" / "abhi-ki-khabar.md").write_text(
+        note_text(date=recent, slug="abhi-ki-khabar", title="अभी की खबर"),
+        encoding="utf-8",
+    )
+    kept: dict = {}
+
+    def keep(generators):
+        kept["context"] = generators[0].context
+        kept["settings"] = generators[0].settings
+        kept["words"] = feed_words(generators[0].env)
+
+    def done(pelican):
+        # the records are complete once the output is written (the feed
+        # entries need what every plugin adds to a note)
+        context = kept.pop("context")
+        kept["registry"] = context[c.REGISTRY]
+        kept["records"] = {
+            key: pickle.loads(pickle.dumps(context[key])) for key in RECORD_KEYS
+        }
+
+    signals.all_generators_finalized.connect(keep)
+    signals.finalized.connect(done)
+    try:
+        output = tmp / "output"
+        build_site(content, output)
+    finally:
+        signals.all_generators_finalized.disconnect(keep)
+        signals.finalized.disconnect(done)
+    return Built(
+        output, kept["records"], kept["settings"], kept["registry"], kept["words"]
+    )
+
+
+def test_the_sitemaps_and_robots_are_made_from_the_records(built):
+    output, records = built.output, built.records
+    settings, registry = built.settings, built.registry
+    seo = records[c.SEO_RECORDS]
+    assert isinstance(seo, SeoRecords) and len(seo.notes) > 10
+    files = seo_files(seo, settings, registry, datetime.now(IST))
+    assert set(files) == {"sitemap.xml", "news-sitemap.xml", "robots.txt"}
+    for rel, data in files.items():
+        assert (output / rel).read_bytes() == data, rel
+    # the records decide: one note fewer is one URL fewer
+    fewer = SeoRecords(seo.notes[1:], seo.pages)
+    smaller = seo_files(fewer, settings, registry, datetime.now(IST))
+    assert seo.notes[0].loc.encode() not in smaller["sitemap.xml"]
+    assert seo.notes[0].loc.encode() in files["sitemap.xml"]
+
+
+def test_every_feed_is_made_from_the_records(built):
+    output, records = built.output, built.records
+    settings, registry = built.settings, built.registry
+    feeds = records[c.FEED_RECORDS]
+    assert isinstance(feeds, FeedRecords) and len(feeds.notes) > 10
+    files = feed_files(feeds, settings, registry, built.words, datetime.now(IST))
+    on_disk = {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in (output / "feeds").rglob("*.xml")
+    }
+    assert len(files) > 20 and files == on_disk
+
+
+def test_a_new_note_touches_only_the_feeds_it_is_in_and_the_empty_ones(built):
+    records = built.records
+    settings, registry = built.settings, built.registry
+    feeds = records[c.FEED_RECORDS]
+    newest = feeds.notes[0]
+    now = datetime.now(IST)
+    some = feed_files(feeds, settings, registry, built.words, now, {newest.source_path})
+    every = feed_files(feeds, settings, registry, built.words, now)
+    assert set(some) < set(every)
+    for rel, data in some.items():
+        assert every[rel] == data
+    named = {
+        "feeds/all.rss.xml",
+        f"feeds/thana/{newest.thana.slug}.rss.xml",
+        f"feeds/shreni/{newest.category.slug}.atom.xml",
+    }
+    assert named <= set(some)
+    # a feed left out holds notes, none of them the new one
+    for rel in set(every) - set(some):
+        assert b"<item>" in every[rel] or b"<entry>" in every[rel], rel
+        assert newest.source_path.rsplit("/", 1)[1].encode() not in every[rel]
