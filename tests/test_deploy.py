@@ -495,6 +495,94 @@ def test_a_rollback_whose_answer_was_lost_is_unknown_and_a_retry_asks(
     )
 
 
+def small_release(target, out: Path, text: str, when) -> str:
+    """Upload a one-page site (not switched in yet); its release id."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    (out / "index.html").write_text(text)
+    return releases.upload(str(out), target, when, [], retention.Keep(1, 1)).release
+
+
+def test_a_rollback_after_a_publish_that_never_went_live_keeps_the_live_site(
+    tmp_path, monkeypatch
+):
+    """Publish D's switch never happens and the desk is told its outcome
+    is unknown; a --rollback to undo D would take down C, the good site
+    live all along. Refused, in Hindi, naming what is live, that D never
+    went live and the --again that goes further. Both ways the switch can
+    be lost: its history line written, then the line drops before the
+    rename; or the line drops before the switch's command runs at all."""
+    from datetime import UTC, datetime, timedelta
+
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    (tmp_path / "content").mkdir()
+    root, out = tmp_path / "www", tmp_path / "out"
+    target = parse_target(str(root))
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    ids = []
+    for i in range(3):
+        ids.append(small_release(target, out, f"site {i}", start + timedelta(days=i)))
+        releases.switch(target, ids[-1])
+    a, b, c = ids
+    path = os.environ["PATH"]
+
+    def rollback(**kw):
+        return publish(
+            PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path), **kw
+        )
+
+    # the history line is written and synced, then the line drops
+    d = small_release(target, out, "site d", start + timedelta(days=3))
+    cut = command_wrapper(
+        tmp_path / "bin",
+        "sh",
+        "a = sys.argv[1:]\n"
+        "if 'mv -T' in a[-1]:\n"
+        "    a[-1] = a[-1].replace('mv -T', 'exit 255; mv -T', 1)\n"
+        "os.execv(real, [real, *a])",
+    )
+    monkeypatch.setenv("PATH", cut)
+    with pytest.raises(TargetError):
+        releases.switch(target, d)
+    monkeypatch.setenv("PATH", path)
+    assert read_state(target).history[-1] == Switch(
+        read_state(target).history[-1].time, "publish", c, d
+    )
+    assert live(root).name == c
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    with pytest.raises(PublishError) as refused:
+        rollback()
+    message = refused.value.stopped()
+    assert f"ऑनलाइन साइट {c} है" in message and f"({d}) कभी ऑनलाइन नहीं हुआ" in message
+    assert f"--rollback --again={b}" in message and "कुछ नहीं बदला" in message
+    monkeypatch.setenv("BULLETIN_LANG", "en")
+    assert live(root).name == c
+    # a publish that went live since: a rollback goes back as always
+    e = small_release(target, out, "site e", start + timedelta(days=4))
+    releases.switch(target, e)
+    assert rollback().release == c and live(root).name == c
+    e2 = small_release(target, out, "site e2", start + timedelta(days=5))
+    releases.switch(target, e2)
+    # the line drops before the switch's command ran: no history line
+    f = small_release(target, out, "site f", start + timedelta(days=6))
+    monkeypatch.setenv("PATH", line_lost_at_switch(tmp_path / "bin2"))
+    (tmp_path / "bin2" / "down").touch()
+    with pytest.raises(TargetError):
+        releases.switch(target, f)
+    monkeypatch.setenv("PATH", path)
+    assert f not in {s.after for s in read_state(target).history}
+    with pytest.raises(PublishError) as refused:
+        rollback()
+    message = refused.value.stopped()
+    assert f"live site at {root} is {e2}; the last publish ({f}) never" in message
+    assert f"--again={c}" in message and live(root).name == e2
+    # as the message says: --again goes further, if that is really wanted
+    with pytest.raises(PublishError, match=f"--again names {a}"):
+        rollback(again=a)
+    done = rollback(again=c)
+    assert (done.previous, done.release) == (e2, c) and live(root).name == c
+
+
 def test_a_failed_upload_records_no_address(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
     monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups

@@ -507,11 +507,20 @@ def rollback_to(state: State) -> str | None:
 
 
 def rolled_back_already(
-    target: object, live: str, previous: str, again: str, by_rollback: bool
+    target: object,
+    live: str,
+    previous: str,
+    again: str,
+    by_rollback: bool,
+    *,
+    never_live: str = "",
 ) -> None:
     """Refuse a --rollback from a site a rollback made live (a retry after a
-    lost answer would go one site too far back) unless `again` names the
-    release or commit it would go back to; refuse `again` naming another.
+    lost answer would go one site too far back), or right after a publish
+    `never_live` that never went live (its outcome was unknown and the desk
+    wants it undone: there is nothing of it to undo, and going back would
+    take the good site down), unless `again` names the release or commit it
+    would go back to; refuse `again` naming another.
     """
     if again and not (len(again) >= 7 and previous.startswith(again)):
         raise TargetError(
@@ -520,6 +529,21 @@ def rolled_back_already(
                 "%(target)s would make %(previous)s live; nothing was changed",
                 again=again,
                 target=target,
+                previous=previous,
+            )
+        )
+    if never_live and not again:
+        raise TargetError(
+            _(
+                "publish: the live site at %(target)s is %(release)s; the last "
+                "publish (%(publish)s) never went live, so there is nothing of "
+                "it to undo; nothing was changed. A --rollback now would take "
+                "%(release)s down and make %(previous)s live. Check what "
+                "readers see first; if that is really wanted, run --rollback "
+                "--again=%(previous)s",
+                target=target,
+                release=live,
+                publish=never_live,
                 previous=previous,
             )
         )
@@ -536,6 +560,30 @@ def rolled_back_already(
                 previous=previous,
             )
         )
+
+
+def never_went_live(state: State) -> str:
+    """The release of the last publish if it never went live, else "".
+
+    Its switch never happened: either its history line was written and the
+    rename of `current` never ran (killed, or the line dropped, right
+    after), so the last line is a publish to another release than
+    `current`; or the switch's command never ran at all, so the newest
+    release (its upload finished: no longer .partial) is in no history line
+    and is not `current`. A rollback whose switch never happened is not one:
+    running it again is what the desk wants. A target without a history
+    (published before there was one) tells nothing.
+    """
+    if not state.history:
+        return ""
+    last = state.history[-1]
+    if last.action == "publish" and last.after != state.current:
+        return last.after
+    named = {s.after for s in state.history} | {s.before for s in state.history}
+    newest = state.releases[-1] if state.releases else None
+    if newest is not None and newest != state.current and newest not in named:
+        return newest
+    return ""
 
 
 def rollback(
@@ -569,6 +617,7 @@ def rollback(
         previous,
         again,
         last is not None and last.action == "rollback" and last.after == state.current,
+        never_live=never_went_live(state),
     )
     # pages fetched from the release rolled back from still find their
     # stylesheet and script; the manifest counts the rollback as a publish
