@@ -23,6 +23,7 @@ import pytest
 from loopback import raw_get, start_nginx, start_sshd, stop
 from support import (
     ROOT,
+    age_manifest,
     command_wrapper,
     new_content,
     note_text,
@@ -942,12 +943,11 @@ def test_old_stylesheets_stay_for_their_retention_window(site, sshd, tmp_path):
         assert old.split(".")[-2] == digest[:10]
     manifest = (root / "published-assets.tsv").read_text()
     assert all(f"{n.lstrip('/')}\t" in manifest for n in names)
-    # a window of one publish and no days: only the stylesheet of the site
-    # live before stays
-    report, latest = publish_changed(
-        ".ant{color:black}",
-        PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 0},
-    )
+    # a window of one publish and one day, the publishes made two days ago:
+    # only the stylesheet of the site live before stays
+    window = {"keep_publishes": 1, "keep_days": 1}
+    age_manifest(root / retention.MANIFEST, 2)
+    report, latest = publish_changed(".ant{color:black}", PUBLISH_ASSETS=window)
     gone = [n.lstrip("/") for n in names[:-1]]
     assert set(gone) <= set(report.deleted), report.deleted
     for old in names[:-1]:
@@ -958,10 +958,10 @@ def test_old_stylesheets_stay_for_their_retention_window(site, sshd, tmp_path):
     assert stylesheet() == names[-1]
     assert nginx.get(latest)[0] == 200
     # and counts as a publish: the stylesheet of the pages served during the
-    # rollback stays after the next one; what was let go stays gone
-    publish_changed(
-        ".phir-se{color:gray}", PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 0}
-    )
+    # rollback stays after the next one (two days later); what was let go
+    # stays gone
+    age_manifest(root / retention.MANIFEST, 2)
+    publish_changed(".phir-se{color:gray}", PUBLISH_ASSETS=window)
     assert nginx.get(names[-1])[0] == 200
     for old in names[:-1]:
         assert nginx.get(old)[0] == 404, old
@@ -1013,6 +1013,8 @@ def test_retention_counts_publishes_and_days():
     assert retention.keep_setting({}) == retention.Keep(10, 30)
     with pytest.raises(TargetError, match="keep_publishes"):
         retention.keep_setting({"PUBLISH_ASSETS": {"keep_publishes": 0}})
+    with pytest.raises(TargetError, match=r'\["keep_days"\] is 0'):
+        retention.keep_setting({"PUBLISH_ASSETS": {"keep_days": 0}})
 
 
 def test_rollback_history_skips_a_switch_that_never_happened():
@@ -1227,8 +1229,8 @@ def test_an_open_search_page_finds_its_index_after_a_publish(site, sshd):
         status, _, served = nginx.get(f"/{part}")
         assert status == 200 and served == body, part
     assert not set(first) & set(report.deleted), report.deleted
-    # a window of one publish and no days: after one more change, the parts
-    # only the first index had are gone; the second's stay
+    # a window of one publish and one day: after one more change two days
+    # later, the parts only the first index had are gone; the second's stay
     (content / "notes/2026/10/n2.md").write_text(
         note_text(
             slug="khabar-2",
@@ -1238,11 +1240,12 @@ def test_an_open_search_page_finds_its_index_after_a_publish(site, sshd):
         ),
         encoding="utf-8",
     )
+    age_manifest(root / retention.MANIFEST, 2)
     third = publish(
         PUBLISH,
         to,
         overrides=overrides(
-            content.parent, PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 0}
+            content.parent, PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 1}
         ),
     )
     gone = set(first) - set(second) - set(index_parts(built))

@@ -60,8 +60,10 @@ from .targets import TargetError
 MANIFEST = "published-assets.tsv"
 SETTING = "PUBLISH_ASSETS"
 DEFAULTS = {"keep_publishes": 10, "keep_days": 30}
-# (lowest, highest): at least one publish; at most about ten years
-LIMITS = {"keep_publishes": (1, 1000), "keep_days": (0, 3650)}
+# (lowest, highest): at least one publish and one day (an old asset gone
+# at once breaks the pages readers' browsers cached a moment before the
+# publish); at most about ten years
+LIMITS = {"keep_publishes": (1, 1000), "keep_days": (1, 3650)}
 # fingerprinted theme files (plugins/assets) and the search index's hashed
 # parts (Pagefind, under the bundle folder and a year's folder); nothing
 # else is ever kept, and nothing that is not plain letters reaches a shell or
@@ -117,6 +119,20 @@ def keep_setting(settings: dict) -> Keep:
             )
         )
     conf = {**DEFAULTS, **given}
+    days = conf["keep_days"]
+    if isinstance(days, int) and not isinstance(days, bool) and days < 1:
+        raise TargetError(
+            _(
+                'publishconf.py: %(setting)s["keep_days"] is %(value)s: old '
+                "stylesheets, scripts and search index parts would be deleted "
+                "at once, and pages that readers' browsers kept from before a "
+                "publish would lose them. Set it to 1 or more (%(default)s "
+                "days by default).",
+                setting=SETTING,
+                value=days,
+                default=DEFAULTS["keep_days"],
+            )
+        )
     for key, (low, high) in LIMITS.items():
         value = conf[key]
         if (
