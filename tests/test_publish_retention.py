@@ -569,3 +569,73 @@ def test_a_manifest_from_another_target_does_not_let_the_live_stylesheet_go(
     )
     b = publish(root, out, "css-b", keep, START + timedelta(days=60))
     assert live_stylesheets(root) == {a, b}
+
+
+def search_site(out: Path, css: str, words: str) -> set[str]:
+    """A site of three note pages searched with a real Pagefind index in
+    pagefind/2026/ (as the bulletin's yearly layout); its index parts."""
+    make_site(out, css)
+    for i in range(3):
+        page = out / f"2026/10/n{i}/index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            f'<html lang="hi"><body><main data-pagefind-body><h1>खबर {i}</h1>'
+            f"<p>{words} {i}</p></main></body></html>",
+            encoding="utf-8",
+        )
+    subprocess.run(
+        [
+            get_executable(),
+            "--site",
+            str(out),
+            "--output-path",
+            str(out / "pagefind/2026"),
+            "--quiet",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return {
+        p.relative_to(out).as_posix()
+        for p in (out / "pagefind").rglob("*")
+        if retention.is_asset(p.relative_to(out).as_posix())
+    }
+
+
+def live_files(root: Path) -> set[str]:
+    live = (root / "current").resolve()
+    return {p.relative_to(live).as_posix() for p in live.rglob("*") if p.is_file()}
+
+
+def test_a_manifest_copied_by_hand_does_not_let_the_live_search_index_go(tmp_path):
+    """A whole manifest with lines for another target's stylesheet and index
+    parts only (copied by hand): the parts the live release's own index
+    uses (its entry file's meta, and the parts that meta names) still count
+    as linked now, read from the live release itself; parts only an older
+    index used, carried into the live release, still go with the window."""
+    root, out = tmp_path / "site", tmp_path / "out"
+    target = parse_target(str(root))
+    keep = retention.Keep(publishes=1, days=1)
+
+    def publish_search(css: str, words: str, day: int) -> set[str]:
+        parts = search_site(out, css, words)
+        done = releases.upload(str(out), target, START + timedelta(days=day), [], keep)
+        releases.switch(target, done.release)
+        return parts
+
+    first = publish_search("css-a", "थाने में बैठक", 0)
+    assert len(first) >= 5 and first <= live_files(root)
+    other = "pagefind/2026/index/hi_0123456.pf_index"
+    (root / retention.MANIFEST).write_text(
+        "# publishes\t50\n# live\t50\n"
+        f"theme/css/site.0123456789.css\t{START.isoformat()}\t50\n"
+        f"{other}\t{START.isoformat()}\t50\n# end\n"
+    )
+    second = publish_search("css-b", "चौकी पर शिविर", 2)
+    assert first - second, "the new pages made no new index part"
+    # a search page opened before this publish still finds every part
+    assert first | second <= live_files(root)
+    # two days and a publish later, only the second index's parts stay
+    third = publish_search("css-c", "जुलूस और मेला", 4)
+    assert second | third <= live_files(root)
+    assert not (first - second - third) & live_files(root)

@@ -29,9 +29,12 @@ between the line and the switch) is recognised because the next line or
 
 from __future__ import annotations
 
+import base64
+import gzip
 import re
 import shlex
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -332,17 +335,19 @@ def retention_plan(
     keep: retention.Keep,
 ) -> retention.Plan:
     """The retention plan of a publish; the stylesheet and script the live
-    release's pages link count as linked now, whatever the manifest says
-    (one copied from another target, or edited by hand).
+    release's pages link, and the search index parts its index uses, count
+    as linked now, whatever the manifest says (one copied from another
+    target, or edited by hand).
     """
     live = f"{target.path}/{RELEASES}/{state.current}" if state.current else None
+    present = assets.live(state)
     return retention.plan(
         assets.manifest,
-        assets.live(state),
+        present,
         built_assets(output, keep.folders),
         now,
         keep,
-        linked_assets(target, live) if live else set(),
+        linked_assets(target, live, keep.folders[-1], present) if live else set(),
     )
 
 
@@ -376,16 +381,53 @@ def carry(target: Target, sources: list[str], dest: str, paths: list[str]) -> se
     return set(out.split())
 
 
-def linked_assets(target: Target, release: str) -> set[str]:
+def linked_assets(
+    target: Target,
+    release: str,
+    index: str = retention.DEFAULT_INDEX_FOLDER,
+    parts: Iterable[str] = (),
+) -> set[str]:
     """The fingerprinted assets a release's pages link (every page links
-    the stylesheet; the search page the script); its search index's parts
-    are added by the caller.
+    the stylesheet; the search page the script) and, among `parts`, the
+    search index parts its own index uses (retention.parts_in_use: the meta
+    files its entry files name, read from the release itself).
     """
-    out = target.run(
-        f"cd {q(release)} && cat index.html khoj/index.html 2>/dev/null "
-        "| grep -o 'theme/[A-Za-z0-9/_.-]*' | sort -u || true"
+    folder = q(index)
+    metas = (
+        f"for e in {folder}/{retention.ENTRY} {folder}/*/{retention.ENTRY}; do "
+        '[ -f "$e" ] || continue; d="${e%/*}"; '
+        'for h in $(grep -o \'"hash": *"[A-Za-z0-9_-]*"\' "$e" '
+        "| sed 's/.*\"\\([A-Za-z0-9_-]*\\)\"$/\\1/'); do "
+        'm="$d/pagefind.$h.pf_meta"; [ -f "$m" ] || continue; '
+        'echo "--meta $m"; base64 -w0 "$m"; echo; done; done'
     )
-    return retention.assets_in(out.split())
+    out = target.run(
+        f"cd {q(release)} && {{ cat index.html khoj/index.html 2>/dev/null "
+        "| grep -o 'theme/[A-Za-z0-9/_.-]*' | sort -u; "
+        + (metas if parts else "true")
+        + "; } || true"
+    )
+    lines = out.splitlines()
+    found = retention.assets_in(line for line in lines if not line.startswith("--"))
+    return found | retention.parts_in_use(read_metas(lines), parts)
+
+
+def read_metas(lines: list[str]) -> dict[str, bytes]:
+    """The meta files in linked_assets' output ("--meta PATH" then its bytes
+    in base64, gzip-compressed as Pagefind writes them); one that cannot be
+    read counts as none (the manifest's rule then holds).
+    """
+    metas = {}
+    for head, body in zip(lines, [*lines[1:], ""], strict=True):
+        if not head.startswith("--meta "):
+            continue
+        try:
+            metas[head.removeprefix("--meta ")] = gzip.decompress(
+                base64.b64decode(body, validate=True)
+            )
+        except (ValueError, OSError, EOFError):
+            continue
+    return metas
 
 
 def release_dirs(target: Target, state: State) -> list[str]:

@@ -206,6 +206,52 @@ def assets_in(paths: Iterable[str]) -> set[str]:
     return {p for p in paths if is_asset(p)}
 
 
+# the search index's entry file (one per part folder), naming the meta file
+# a search page loads first
+ENTRY = "pagefind-entry.json"
+
+
+def cbor_text(text: str) -> bytes:
+    """`text` as a CBOR text string (RFC 8949, major type 3), as Pagefind's
+    meta file holds the names of the parts it uses.
+    """
+    data = text.encode()
+    n = len(data)
+    if n < 24:
+        head = bytes([0x60 + n])
+    elif n < 256:
+        head = bytes([0x78, n])
+    else:
+        head = bytes([0x79]) + n.to_bytes(2, "big")
+    return head + data
+
+
+def parts_in_use(metas: dict[str, bytes], parts: Iterable[str]) -> set[str]:
+    """The search index parts among `parts` that a live index uses.
+
+    `metas`: the meta files the entry files name (path: its bytes,
+    uncompressed). A search page loads its meta first, then asks for the
+    index, fragment and filter parts of its folder that the meta names (each
+    by its `lang_hash` name, a CBOR text string in it). A part only an older
+    index used (kept for its window) is not in use.
+    """
+    used: set[str] = set()
+    for meta, data in metas.items():
+        folder = meta.rpartition("/")[0]
+        used.add(meta)
+        for part in parts:
+            place, _, name = part.rpartition("/")
+            sub = place.rpartition("/")
+            stem = name.partition(".pf_")[0]
+            if (
+                sub[0] == folder
+                and sub[2] in ("index", "fragment", "filter")
+                and cbor_text(stem) in data
+            ):
+                used.add(part)
+    return {u for u in used if is_asset(u)}
+
+
 def with_copies(assets: Iterable[str]) -> list[str]:
     """The assets and their .gz/.br copies (the theme's: the search index's
     parts are compressed by Pagefind and have none).
