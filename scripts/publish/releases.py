@@ -630,7 +630,7 @@ def never_went_live(state: State) -> str:
 
 def rollback(
     target: Target,
-    folders: tuple[str, ...] = retention.Keep(1, 0).folders,
+    folders: tuple[str, ...] = (retention.THEME, retention.DEFAULT_INDEX_FOLDER),
     again: str = "",
 ) -> tuple[str, str]:
     """Switch `current` to the release live before it; return (from, to).
