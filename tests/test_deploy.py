@@ -95,12 +95,43 @@ def live(root: Path) -> Path:
     return (root / "current").resolve()
 
 
+def shared_connections() -> set[str]:
+    """The folders of shared SSH connections (scripts/publish/targets.py
+    shared) that exist now."""
+    return {str(p) for p in Path(tempfile.gettempdir()).glob("bulletin-ssh-*")}
+
+
+def masters_left(before: set[str]) -> list[int]:
+    """The SSH connection processes of a publish whose folder is not in
+    `before` (earlier, killed publishes leave theirs for a minute)."""
+    for _ in range(100):
+        found = [
+            pid
+            for pid in processes_naming("bulletin-ssh-")
+            if not any(
+                folder.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
+                for folder in before
+            )
+        ]
+        if not found:
+            break
+        time.sleep(0.05)
+    return found
+
+
 def test_publish_over_ssh_twice_sends_only_what_changed(site, sshd):
+    """Also: every step of a publish over SSH (the lock, reading the
+    target, the uploads, the switch, the prune) goes through one connection,
+    closed at the end: no socket and no connection process is left, also
+    after a publish that failed."""
     content, root, nginx = site
     to = sshd.target(root)
+    before, logins = shared_connections(), sshd.logins()
     first = publish_to(content, to)
     assert len(first.sent) > 100 and "index.html" in first.sent
     assert live(root).name == first.release
+    assert sshd.logins() - logins == 1
+    assert shared_connections() == before and masters_left(before) == []
     status, _headers, body = nginx.get("/2026/10/khabar-1/")
     assert status == 200 and "थाने की खबर 1" in body.decode()
     # one note's text changes
@@ -140,52 +171,12 @@ def test_publish_over_ssh_twice_sends_only_what_changed(site, sshd):
     assert back.release == first.release and live(root) == old
     assert "नया अनुच्छेद" not in nginx.get("/2026/10/khabar-3/")[2].decode()
     assert nginx.get("/2026/10/khabar-6/")[0] == 200
-
-
-def shared_connections() -> set[str]:
-    """The folders of shared SSH connections (scripts/publish/targets.py
-    shared) that exist now."""
-    return {str(p) for p in Path(tempfile.gettempdir()).glob("bulletin-ssh-*")}
-
-
-def masters_left(before: set[str]) -> list[int]:
-    """The SSH connection processes of a publish whose folder is not in
-    `before` (earlier, killed publishes leave theirs for a minute)."""
-    for _ in range(100):
-        found = [
-            pid
-            for pid in processes_naming("bulletin-ssh-")
-            if not any(
-                folder.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
-                for folder in before
-            )
-        ]
-        if not found:
-            break
-        time.sleep(0.05)
-    return found
-
-
-def test_a_publish_over_ssh_opens_one_connection_and_leaves_none(site, sshd):
-    """Every step of a publish over SSH (the lock, reading the target, the
-    uploads, the switch, the prune) goes through one connection, closed at
-    the end: no socket and no connection process is left, also after a
-    publish that failed."""
-    content, root, nginx = site
-    to = sshd.target(root)
-    before, logins = shared_connections(), sshd.logins()
-    first = publish_to(content, to)
-    assert live(root).name == first.release
-    assert nginx.get("/2026/10/khabar-1/")[0] == 200
-    assert sshd.logins() - logins == 1
-    assert shared_connections() == before and masters_left(before) == []
     # a publish that fails at the target (a rollback with none to go back
     # to): the connection is closed all the same
     logins = sshd.logins()
     with pytest.raises(PublishError, match="oldest release"):
         publish(PUBLISH, to, rollback=True, overrides=overrides(content.parent))
-    assert live(root).name == first.release
-    assert sshd.logins() - logins == 1
+    assert live(root) == old and sshd.logins() - logins == 1
     assert shared_connections() == before and masters_left(before) == []
 
 

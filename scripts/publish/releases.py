@@ -37,6 +37,7 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from plugins.core import children
@@ -418,7 +419,7 @@ def read_metas(lines: list[str]) -> dict[str, bytes]:
     read counts as none (the manifest's rule then holds).
     """
     metas = {}
-    for head, body in zip(lines, [*lines[1:], ""], strict=True):
+    for head, body in pairwise([*lines, ""]):
         if not head.startswith("--meta "):
             continue
         try:
