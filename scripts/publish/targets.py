@@ -122,7 +122,12 @@ def shared(target: Target) -> Iterator[Target]:
     if not target.remote:
         yield target
         return
-    folder = tempfile.mkdtemp(prefix="bulletin-ssh-")
+    # a socket's path holds about 100 bytes (ssh adds a suffix of 17 while
+    # it makes it): a long TMPDIR gives way to /tmp
+    parent = tempfile.gettempdir()
+    folder = tempfile.mkdtemp(
+        prefix="bulletin-ssh-", dir=parent if len(parent) <= 60 else "/tmp"
+    )
     sharing = replace(target, control=os.path.join(folder, "c"))
     try:
         yield sharing
