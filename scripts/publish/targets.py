@@ -104,9 +104,10 @@ class Target:
 
 
 # seconds a shared connection stays open unused: longer than a publish's
-# build between its steps (after that a step opens it again), short enough
-# that the connection of a killed publish soon closes by itself
-SHARE_IDLE = 60
+# build between its steps, even on a loaded machine (a longer build makes
+# the next step open it again), short enough that the connection of a
+# killed publish soon closes by itself
+SHARE_IDLE = 120
 # how long the end of a publish waits for its connection to close
 CLOSE_WAIT = 5.0
 
