@@ -79,9 +79,14 @@ class Sshd:
     port: int
     user: str
     options: str  # for BULLETIN_SSH_OPTIONS
+    log: Path  # sshd's log: a line per connection let in
 
     def target(self, path: Path) -> str:
         return f"ssh://{self.user}@127.0.0.1:{self.port}{path}"
+
+    def logins(self) -> int:
+        """The connections let in so far (each logs its accepted key)."""
+        return self.log.read_text(errors="replace").count("Accepted publickey")
 
 
 def start_sshd(folder: Path) -> Sshd:
@@ -120,7 +125,7 @@ def start_sshd(folder: Path) -> Sshd:
         f"-i {user_key} -o IdentitiesOnly=yes -o UserKnownHostsFile={known} "
         "-o StrictHostKeyChecking=yes -o LogLevel=ERROR"
     )
-    return Sshd(process, port, getpass.getuser(), options)
+    return Sshd(process, port, getpass.getuser(), options, log)
 
 
 @dataclass

@@ -164,3 +164,21 @@ def touch_later(path: Path, seconds: int = 5) -> None:
     """Move the file's modification time on, as an editor saving it would."""
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + seconds * 10**9))
+
+
+def age_manifest(manifest: Path, days: int) -> None:
+    """Move every time in a target's asset manifest (published-assets.tsv)
+    `days` back, as if its publishes were made that long ago: how a test of
+    real publishes made seconds apart stages the days of the retention
+    window (PUBLISH_ASSETS["keep_days"] is one day or more)."""
+    from datetime import timedelta
+
+    from scripts.publish import retention
+
+    found = retention.parse(manifest.read_text(encoding="utf-8"))
+    assert found.written and found.seen, manifest
+    found.seen = {
+        path: retention.Seen(s.time - timedelta(days=days), s.publish)
+        for path, s in found.seen.items()
+    }
+    manifest.write_text(retention.render(found), encoding="utf-8")

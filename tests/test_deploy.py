@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -23,6 +24,7 @@ import pytest
 from loopback import raw_get, start_nginx, start_sshd, stop
 from support import (
     ROOT,
+    age_manifest,
     command_wrapper,
     new_content,
     note_text,
@@ -93,12 +95,43 @@ def live(root: Path) -> Path:
     return (root / "current").resolve()
 
 
+def shared_connections() -> set[str]:
+    """The folders of shared SSH connections (scripts/publish/targets.py
+    shared) that exist now."""
+    return {str(p) for p in Path(tempfile.gettempdir()).glob("bulletin-ssh-*")}
+
+
+def masters_left(before: set[str]) -> list[int]:
+    """The SSH connection processes of a publish whose folder is not in
+    `before` (earlier, killed publishes leave theirs for a minute)."""
+    for _ in range(100):
+        found = [
+            pid
+            for pid in processes_naming("bulletin-ssh-")
+            if not any(
+                folder.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
+                for folder in before
+            )
+        ]
+        if not found:
+            break
+        time.sleep(0.05)
+    return found
+
+
 def test_publish_over_ssh_twice_sends_only_what_changed(site, sshd):
+    """Also: every step of a publish over SSH (the lock, reading the
+    target, the uploads, the switch, the prune) goes through one connection,
+    closed at the end: no socket and no connection process is left, also
+    after a publish that failed."""
     content, root, nginx = site
     to = sshd.target(root)
+    before, logins = shared_connections(), sshd.logins()
     first = publish_to(content, to)
     assert len(first.sent) > 100 and "index.html" in first.sent
     assert live(root).name == first.release
+    assert sshd.logins() - logins == 1
+    assert shared_connections() == before and masters_left(before) == []
     status, _headers, body = nginx.get("/2026/10/khabar-1/")
     assert status == 200 and "थाने की खबर 1" in body.decode()
     # one note's text changes
@@ -138,6 +171,13 @@ def test_publish_over_ssh_twice_sends_only_what_changed(site, sshd):
     assert back.release == first.release and live(root) == old
     assert "नया अनुच्छेद" not in nginx.get("/2026/10/khabar-3/")[2].decode()
     assert nginx.get("/2026/10/khabar-6/")[0] == 200
+    # a publish that fails at the target (a rollback with none to go back
+    # to): the connection is closed all the same
+    logins = sshd.logins()
+    with pytest.raises(PublishError, match="oldest release"):
+        publish(PUBLISH, to, rollback=True, overrides=overrides(content.parent))
+    assert live(root) == old and sshd.logins() - logins == 1
+    assert shared_connections() == before and masters_left(before) == []
 
 
 def test_killed_upload_leaves_the_live_site_whole(site, sshd):
@@ -493,6 +533,94 @@ def test_a_rollback_whose_answer_was_lost_is_unknown_and_a_retry_asks(
     assert (
         (back.previous, back.release) == (ids[1], ids[0]) == (ids[1], live(root).name)
     )
+
+
+def small_release(target, out: Path, text: str, when) -> str:
+    """Upload a one-page site (not switched in yet); its release id."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    (out / "index.html").write_text(text)
+    return releases.upload(str(out), target, when, [], retention.Keep(1, 1)).release
+
+
+def test_a_rollback_after_a_publish_that_never_went_live_keeps_the_live_site(
+    tmp_path, monkeypatch
+):
+    """Publish D's switch never happens and the desk is told its outcome
+    is unknown; a --rollback to undo D would take down C, the good site
+    live all along. Refused, in Hindi, naming what is live, that D never
+    went live and the --again that goes further. Both ways the switch can
+    be lost: its history line written, then the line drops before the
+    rename; or the line drops before the switch's command runs at all."""
+    from datetime import UTC, datetime, timedelta
+
+    monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
+    (tmp_path / "content").mkdir()
+    root, out = tmp_path / "www", tmp_path / "out"
+    target = parse_target(str(root))
+    start = datetime(2026, 10, 1, tzinfo=UTC)
+    ids = []
+    for i in range(3):
+        ids.append(small_release(target, out, f"site {i}", start + timedelta(days=i)))
+        releases.switch(target, ids[-1])
+    a, b, c = ids
+    path = os.environ["PATH"]
+
+    def rollback(**kw):
+        return publish(
+            PUBLISH, str(root), rollback=True, overrides=overrides(tmp_path), **kw
+        )
+
+    # the history line is written and synced, then the line drops
+    d = small_release(target, out, "site d", start + timedelta(days=3))
+    cut = command_wrapper(
+        tmp_path / "bin",
+        "sh",
+        "a = sys.argv[1:]\n"
+        "if 'mv -T' in a[-1]:\n"
+        "    a[-1] = a[-1].replace('mv -T', 'exit 255; mv -T', 1)\n"
+        "os.execv(real, [real, *a])",
+    )
+    monkeypatch.setenv("PATH", cut)
+    with pytest.raises(TargetError):
+        releases.switch(target, d)
+    monkeypatch.setenv("PATH", path)
+    assert read_state(target).history[-1] == Switch(
+        read_state(target).history[-1].time, "publish", c, d
+    )
+    assert live(root).name == c
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    with pytest.raises(PublishError) as refused:
+        rollback()
+    message = refused.value.stopped()
+    assert f"ऑनलाइन साइट {c} है" in message and f"({d}) कभी ऑनलाइन नहीं हुआ" in message
+    assert f"--rollback --again={b}" in message and "कुछ नहीं बदला" in message
+    monkeypatch.setenv("BULLETIN_LANG", "en")
+    assert live(root).name == c
+    # a publish that went live since: a rollback goes back as always
+    e = small_release(target, out, "site e", start + timedelta(days=4))
+    releases.switch(target, e)
+    assert rollback().release == c and live(root).name == c
+    e2 = small_release(target, out, "site e2", start + timedelta(days=5))
+    releases.switch(target, e2)
+    # the line drops before the switch's command ran: no history line
+    f = small_release(target, out, "site f", start + timedelta(days=6))
+    monkeypatch.setenv("PATH", line_lost_at_switch(tmp_path / "bin2"))
+    (tmp_path / "bin2" / "down").touch()
+    with pytest.raises(TargetError):
+        releases.switch(target, f)
+    monkeypatch.setenv("PATH", path)
+    assert f not in {s.after for s in read_state(target).history}
+    with pytest.raises(PublishError) as refused:
+        rollback()
+    message = refused.value.stopped()
+    assert f"live site at {root} is {e2}; the last publish ({f}) never" in message
+    assert f"--again={c}" in message and live(root).name == e2
+    # as the message says: --again goes further, if that is really wanted
+    with pytest.raises(PublishError, match=f"--again names {a}"):
+        rollback(again=a)
+    done = rollback(again=c)
+    assert (done.previous, done.release) == (e2, c) and live(root).name == c
 
 
 def test_a_failed_upload_records_no_address(tmp_path, monkeypatch):
@@ -854,12 +982,11 @@ def test_old_stylesheets_stay_for_their_retention_window(site, sshd, tmp_path):
         assert old.split(".")[-2] == digest[:10]
     manifest = (root / "published-assets.tsv").read_text()
     assert all(f"{n.lstrip('/')}\t" in manifest for n in names)
-    # a window of one publish and no days: only the stylesheet of the site
-    # live before stays
-    report, latest = publish_changed(
-        ".ant{color:black}",
-        PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 0},
-    )
+    # a window of one publish and one day, the publishes made two days ago:
+    # only the stylesheet of the site live before stays
+    window = {"keep_publishes": 1, "keep_days": 1}
+    age_manifest(root / retention.MANIFEST, 2)
+    report, latest = publish_changed(".ant{color:black}", PUBLISH_ASSETS=window)
     gone = [n.lstrip("/") for n in names[:-1]]
     assert set(gone) <= set(report.deleted), report.deleted
     for old in names[:-1]:
@@ -870,10 +997,10 @@ def test_old_stylesheets_stay_for_their_retention_window(site, sshd, tmp_path):
     assert stylesheet() == names[-1]
     assert nginx.get(latest)[0] == 200
     # and counts as a publish: the stylesheet of the pages served during the
-    # rollback stays after the next one; what was let go stays gone
-    publish_changed(
-        ".phir-se{color:gray}", PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 0}
-    )
+    # rollback stays after the next one (two days later); what was let go
+    # stays gone
+    age_manifest(root / retention.MANIFEST, 2)
+    publish_changed(".phir-se{color:gray}", PUBLISH_ASSETS=window)
     assert nginx.get(names[-1])[0] == 200
     for old in names[:-1]:
         assert nginx.get(old)[0] == 404, old
@@ -925,6 +1052,8 @@ def test_retention_counts_publishes_and_days():
     assert retention.keep_setting({}) == retention.Keep(10, 30)
     with pytest.raises(TargetError, match="keep_publishes"):
         retention.keep_setting({"PUBLISH_ASSETS": {"keep_publishes": 0}})
+    with pytest.raises(TargetError, match=r'\["keep_days"\] is 0'):
+        retention.keep_setting({"PUBLISH_ASSETS": {"keep_days": 0}})
 
 
 def test_rollback_history_skips_a_switch_that_never_happened():
@@ -1139,8 +1268,8 @@ def test_an_open_search_page_finds_its_index_after_a_publish(site, sshd):
         status, _, served = nginx.get(f"/{part}")
         assert status == 200 and served == body, part
     assert not set(first) & set(report.deleted), report.deleted
-    # a window of one publish and no days: after one more change, the parts
-    # only the first index had are gone; the second's stay
+    # a window of one publish and one day: after one more change two days
+    # later, the parts only the first index had are gone; the second's stay
     (content / "notes/2026/10/n2.md").write_text(
         note_text(
             slug="khabar-2",
@@ -1150,11 +1279,12 @@ def test_an_open_search_page_finds_its_index_after_a_publish(site, sshd):
         ),
         encoding="utf-8",
     )
+    age_manifest(root / retention.MANIFEST, 2)
     third = publish(
         PUBLISH,
         to,
         overrides=overrides(
-            content.parent, PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 0}
+            content.parent, PUBLISH_ASSETS={"keep_publishes": 1, "keep_days": 1}
         ),
     )
     gone = set(first) - set(second) - set(index_parts(built))

@@ -14,12 +14,12 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from loopback import start_s3, stop
-from support import ROOT, new_content, note_text
+from support import ROOT, age_manifest, new_content, note_text
 
 from scripts.publish import PublishError, publish, rclone, retention
 from scripts.publish.rclone import binary
@@ -160,9 +160,11 @@ def test_old_stylesheets_stay_in_the_bucket_for_their_window(tmp_path, s3):
         assert hashlib.sha256(body).hexdigest()[:10] == old.split(".")[-2]
     manifest = through_s3(s3, "published-assets.tsv").decode()
     assert all(f"{n}\t" in manifest for n in names)
-    # a window of one publish and no days: the older ones are deleted now
+    # a window of one publish and one day, the publishes made two days ago:
+    # the older ones are deleted now
     css.write_text(css.read_text() + "\n.ant{color:black}\n")
-    window = {"keep_publishes": 1, "keep_days": 0}
+    age_manifest(s3.bucket / retention.MANIFEST, 2)
+    window = {"keep_publishes": 1, "keep_days": 1}
     dry = publish(
         PUBLISH,
         s3.target(),
@@ -237,10 +239,11 @@ def test_the_search_index_of_an_open_search_page_stays_in_the_bucket(tmp_path, s
     assert second - set(first), "the new note made no new index part"
     assert all(order.index(p) < entry for p in second - set(first)), order
     assert bucket_is_site(s3.bucket, output) == set(first) - second
-    # a window of one publish and no days: the first publish's parts go after
-    # the next change; the second's stay
+    # a window of one publish and one day: the first publish's parts go after
+    # the next change two days later; the second's stay
     write_note(content, 2, body="नया अनुच्छेद।")
-    one = {"keep_publishes": 1, "keep_days": 0}
+    age_manifest(s3.bucket / retention.MANIFEST, 2)
+    one = {"keep_publishes": 1, "keep_days": 1}
     window = {**overrides(tmp_path), "PUBLISH_ASSETS": one}
     publish(PUBLISH, s3.target(), overrides=window)
     gone = set(first) - second - index_parts(output)
@@ -338,32 +341,37 @@ def small_site(out: Path, css: str, big: int = 0) -> str:
 
 
 def test_a_publish_killed_before_its_pages_were_all_up_lets_go_of_nothing(tmp_path, s3):
-    """A window of one publish and no days. Publish A; publish B is killed
+    """A window of one publish and one day (publishes two days apart).
+    Publish A; publish B is killed
     once its stylesheet and a note page linking it are in the bucket (its
     other pages not yet); publish C: the stylesheets of A (linked by the
     home page until C) and of B (linked by a note page until C) are still
     served after C, and go with the window after D."""
     out = tmp_path / "out"
     target = rclone.parse(s3.target())
-    keep = retention.Keep(publishes=1, days=0)
+    keep = retention.Keep(publishes=1, days=1)
+    start = datetime.now(UTC) - timedelta(days=30)
 
-    def upload(css: str) -> str:
+    def upload(css: str, day: int) -> str:
         name = small_site(out, css)
-        rclone.upload(str(out), target, False, [], datetime.now(UTC), keep)
+        when = start + timedelta(days=day)
+        rclone.upload(str(out), target, False, [], when, keep)
         return name
 
-    a = upload("css-a")
+    a = upload("css-a", 0)
     b = small_site(out, "css-b", big=400_000)
     note = (out / "2026/10/khabar-1/index.html").read_bytes()
     script = (
         "import sys\n"
-        "from datetime import UTC, datetime\n"
+        "from datetime import datetime\n"
         "from scripts.publish import rclone, retention\n"
         "rclone.upload(sys.argv[1], rclone.parse(sys.argv[2]), False,"
-        " ['--bwlimit=40k'], datetime.now(UTC), retention.Keep(1, 0))\n"
+        " ['--bwlimit=40k'], datetime.fromisoformat(sys.argv[3]),"
+        " retention.Keep(1, 1))\n"
     )
+    when = (start + timedelta(days=2)).isoformat()
     killed = subprocess.Popen(
-        [sys.executable, "-c", script, str(out), s3.target()],
+        [sys.executable, "-c", script, str(out), s3.target(), when],
         cwd=ROOT,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
@@ -392,11 +400,11 @@ def test_a_publish_killed_before_its_pages_were_all_up_lets_go_of_nothing(tmp_pa
     assert a in (s3.bucket / "index.html").read_text(encoding="utf-8")
     pending = (s3.bucket / retention.MANIFEST).read_text()
     assert f"{b}\t" in pending
-    c = upload("css-c")
+    c = upload("css-c", 4)
     for name in (a, b, c):
         assert through_s3(s3, name) == (s3.bucket / name).read_bytes(), name
     manifest = retention.parse((s3.bucket / retention.MANIFEST).read_text())
     assert manifest.live_publish() == manifest.publishes
-    d = upload("css-d")
+    d = upload("css-d", 6)
     held = {n for n in (a, b, c, d) if (s3.bucket / n).is_file()}
     assert held == {c, d}

@@ -39,7 +39,7 @@ from scripts.build import (
 )
 
 from . import git, lock, rclone, releases, retention
-from .targets import Target, TargetError, parse_target
+from .targets import Target, TargetError, parse_target, shared
 
 T = TypeVar("T")
 
@@ -224,6 +224,26 @@ def publish(
         )
     try:
         target = parse_target(text)
+    except TargetError as e:
+        raise PublishError(str(e)) from e
+    # one SSH connection for every step of the publish, closed at its end
+    with shared(target) as sharing:
+        return publish_at(
+            settings, settings_file, sharing, dry_run, rollback, overrides, again
+        )
+
+
+def publish_at(
+    settings: dict,
+    settings_file: str,
+    target: Target,
+    dry_run: bool,
+    rollback: bool,
+    overrides: dict,
+    again: str,
+) -> Report:
+    """Publish to a folder or server (or roll it back)."""
+    try:
         refuse_local_target_inside(target, settings)
         keep = int(settings.get("PUBLISH_KEEP", DEFAULT_KEEP))
         assets = asset_window(settings)

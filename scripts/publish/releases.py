@@ -29,11 +29,15 @@ between the line and the switch) is recognised because the next line or
 
 from __future__ import annotations
 
+import base64
+import gzip
 import re
 import shlex
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from plugins.core import children
@@ -332,17 +336,19 @@ def retention_plan(
     keep: retention.Keep,
 ) -> retention.Plan:
     """The retention plan of a publish; the stylesheet and script the live
-    release's pages link count as linked now, whatever the manifest says
-    (one copied from another target, or edited by hand).
+    release's pages link, and the search index parts its index uses, count
+    as linked now, whatever the manifest says (one copied from another
+    target, or edited by hand).
     """
     live = f"{target.path}/{RELEASES}/{state.current}" if state.current else None
+    present = assets.live(state)
     return retention.plan(
         assets.manifest,
-        assets.live(state),
+        present,
         built_assets(output, keep.folders),
         now,
         keep,
-        linked_assets(target, live) if live else set(),
+        linked_assets(target, live, keep.folders[-1], present) if live else set(),
     )
 
 
@@ -376,16 +382,53 @@ def carry(target: Target, sources: list[str], dest: str, paths: list[str]) -> se
     return set(out.split())
 
 
-def linked_assets(target: Target, release: str) -> set[str]:
+def linked_assets(
+    target: Target,
+    release: str,
+    index: str = retention.DEFAULT_INDEX_FOLDER,
+    parts: Iterable[str] = (),
+) -> set[str]:
     """The fingerprinted assets a release's pages link (every page links
-    the stylesheet; the search page the script); its search index's parts
-    are added by the caller.
+    the stylesheet; the search page the script) and, among `parts`, the
+    search index parts its own index uses (retention.parts_in_use: the meta
+    files its entry files name, read from the release itself).
     """
-    out = target.run(
-        f"cd {q(release)} && cat index.html khoj/index.html 2>/dev/null "
-        "| grep -o 'theme/[A-Za-z0-9/_.-]*' | sort -u || true"
+    folder = q(index)
+    metas = (
+        f"for e in {folder}/{retention.ENTRY} {folder}/*/{retention.ENTRY}; do "
+        '[ -f "$e" ] || continue; d="${e%/*}"; '
+        'for h in $(grep -o \'"hash": *"[A-Za-z0-9_-]*"\' "$e" '
+        "| sed 's/.*\"\\([A-Za-z0-9_-]*\\)\"$/\\1/'); do "
+        'm="$d/pagefind.$h.pf_meta"; [ -f "$m" ] || continue; '
+        'echo "--meta $m"; base64 -w0 "$m"; echo; done; done'
     )
-    return retention.assets_in(out.split())
+    out = target.run(
+        f"cd {q(release)} && {{ cat index.html khoj/index.html 2>/dev/null "
+        "| grep -o 'theme/[A-Za-z0-9/_.-]*' | sort -u; "
+        + (metas if parts else "true")
+        + "; } || true"
+    )
+    lines = out.splitlines()
+    found = retention.assets_in(line for line in lines if not line.startswith("--"))
+    return found | retention.parts_in_use(read_metas(lines), parts)
+
+
+def read_metas(lines: list[str]) -> dict[str, bytes]:
+    """The meta files in linked_assets' output ("--meta PATH" then its bytes
+    in base64, gzip-compressed as Pagefind writes them); one that cannot be
+    read counts as none (the manifest's rule then holds).
+    """
+    metas = {}
+    for head, body in pairwise([*lines, ""]):
+        if not head.startswith("--meta "):
+            continue
+        try:
+            metas[head.removeprefix("--meta ")] = gzip.decompress(
+                base64.b64decode(body, validate=True)
+            )
+        except (ValueError, OSError, EOFError):
+            continue
+    return metas
 
 
 def release_dirs(target: Target, state: State) -> list[str]:
@@ -507,11 +550,20 @@ def rollback_to(state: State) -> str | None:
 
 
 def rolled_back_already(
-    target: object, live: str, previous: str, again: str, by_rollback: bool
+    target: object,
+    live: str,
+    previous: str,
+    again: str,
+    by_rollback: bool,
+    *,
+    never_live: str = "",
 ) -> None:
     """Refuse a --rollback from a site a rollback made live (a retry after a
-    lost answer would go one site too far back) unless `again` names the
-    release or commit it would go back to; refuse `again` naming another.
+    lost answer would go one site too far back), or right after a publish
+    `never_live` that never went live (its outcome was unknown and the desk
+    wants it undone: there is nothing of it to undo, and going back would
+    take the good site down), unless `again` names the release or commit it
+    would go back to; refuse `again` naming another.
     """
     if again and not (len(again) >= 7 and previous.startswith(again)):
         raise TargetError(
@@ -520,6 +572,21 @@ def rolled_back_already(
                 "%(target)s would make %(previous)s live; nothing was changed",
                 again=again,
                 target=target,
+                previous=previous,
+            )
+        )
+    if never_live and not again:
+        raise TargetError(
+            _(
+                "publish: the live site at %(target)s is %(release)s; the last "
+                "publish (%(publish)s) never went live, so there is nothing of "
+                "it to undo; nothing was changed. A --rollback now would take "
+                "%(release)s down and make %(previous)s live. Check what "
+                "readers see first; if that is really wanted, run --rollback "
+                "--again=%(previous)s",
+                target=target,
+                release=live,
+                publish=never_live,
                 previous=previous,
             )
         )
@@ -538,9 +605,33 @@ def rolled_back_already(
         )
 
 
+def never_went_live(state: State) -> str:
+    """The release of the last publish if it never went live, else "".
+
+    Its switch never happened: either its history line was written and the
+    rename of `current` never ran (killed, or the line dropped, right
+    after), so the last line is a publish to another release than
+    `current`; or the switch's command never ran at all, so the newest
+    release (its upload finished: no longer .partial) is in no history line
+    and is not `current`. A rollback whose switch never happened is not one:
+    running it again is what the desk wants. A target without a history
+    (published before there was one) tells nothing.
+    """
+    if not state.history:
+        return ""
+    last = state.history[-1]
+    if last.action == "publish" and last.after != state.current:
+        return last.after
+    named = {s.after for s in state.history} | {s.before for s in state.history}
+    newest = state.releases[-1] if state.releases else None
+    if newest is not None and newest != state.current and newest not in named:
+        return newest
+    return ""
+
+
 def rollback(
     target: Target,
-    folders: tuple[str, ...] = retention.Keep(1, 0).folders,
+    folders: tuple[str, ...] = (retention.THEME, retention.DEFAULT_INDEX_FOLDER),
     again: str = "",
 ) -> tuple[str, str]:
     """Switch `current` to the release live before it; return (from, to).
@@ -569,6 +660,7 @@ def rollback(
         previous,
         again,
         last is not None and last.action == "rollback" and last.after == state.current,
+        never_live=never_went_live(state),
     )
     # pages fetched from the release rolled back from still find their
     # stylesheet and script; the manifest counts the rollback as a publish

@@ -60,8 +60,10 @@ from .targets import TargetError
 MANIFEST = "published-assets.tsv"
 SETTING = "PUBLISH_ASSETS"
 DEFAULTS = {"keep_publishes": 10, "keep_days": 30}
-# (lowest, highest): at least one publish; at most about ten years
-LIMITS = {"keep_publishes": (1, 1000), "keep_days": (0, 3650)}
+# (lowest, highest): at least one publish and one day (an old asset gone
+# at once breaks the pages readers' browsers cached a moment before the
+# publish); at most about ten years
+LIMITS = {"keep_publishes": (1, 1000), "keep_days": (1, 3650)}
 # fingerprinted theme files (plugins/assets) and the search index's hashed
 # parts (Pagefind, under the bundle folder and a year's folder); nothing
 # else is ever kept, and nothing that is not plain letters reaches a shell or
@@ -117,6 +119,20 @@ def keep_setting(settings: dict) -> Keep:
             )
         )
     conf = {**DEFAULTS, **given}
+    days = conf["keep_days"]
+    if isinstance(days, int) and not isinstance(days, bool) and days < 1:
+        raise TargetError(
+            _(
+                'publishconf.py: %(setting)s["keep_days"] is %(value)s: old '
+                "stylesheets, scripts and search index parts would be deleted "
+                "at once, and pages that readers' browsers kept from before a "
+                "publish would lose them. Set it to 1 or more (%(default)s "
+                "days by default).",
+                setting=SETTING,
+                value=days,
+                default=DEFAULTS["keep_days"],
+            )
+        )
     for key, (low, high) in LIMITS.items():
         value = conf[key]
         if (
@@ -188,6 +204,52 @@ def is_asset(path: str) -> bool:
 def assets_in(paths: Iterable[str]) -> set[str]:
     """The fingerprinted assets among `paths` (without their .gz/.br copies)."""
     return {p for p in paths if is_asset(p)}
+
+
+# the search index's entry file (one per part folder), naming the meta file
+# a search page loads first
+ENTRY = "pagefind-entry.json"
+
+
+def cbor_text(text: str) -> bytes:
+    """`text` as a CBOR text string (RFC 8949, major type 3), as Pagefind's
+    meta file holds the names of the parts it uses.
+    """
+    data = text.encode()
+    n = len(data)
+    if n < 24:
+        head = bytes([0x60 + n])
+    elif n < 256:
+        head = bytes([0x78, n])
+    else:
+        head = bytes([0x79]) + n.to_bytes(2, "big")
+    return head + data
+
+
+def parts_in_use(metas: dict[str, bytes], parts: Iterable[str]) -> set[str]:
+    """The search index parts among `parts` that a live index uses.
+
+    `metas`: the meta files the entry files name (path: its bytes,
+    uncompressed). A search page loads its meta first, then asks for the
+    index, fragment and filter parts of its folder that the meta names (each
+    by its `lang_hash` name, a CBOR text string in it). A part only an older
+    index used (kept for its window) is not in use.
+    """
+    used: set[str] = set()
+    for meta, data in metas.items():
+        folder = meta.rpartition("/")[0]
+        used.add(meta)
+        for part in parts:
+            place, _, name = part.rpartition("/")
+            sub = place.rpartition("/")
+            stem = name.partition(".pf_")[0]
+            if (
+                sub[0] == folder
+                and sub[2] in ("index", "fragment", "filter")
+                and cbor_text(stem) in data
+            ):
+                used.add(part)
+    return {u for u in used if is_asset(u)}
 
 
 def with_copies(assets: Iterable[str]) -> list[str]:

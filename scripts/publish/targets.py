@@ -5,13 +5,25 @@
 
 Both keep the same layout: `releases/<id>/` holds each published site and
 `current` is a symlink to the live one (the web server's root).
+
+A publish to a server opens one SSH connection and runs each of its steps
+(a dozen commands and the rsync uploads) through it (`shared`: OpenSSH's
+connection sharing), instead of a new connection, key exchange and login
+per step; it closes the connection when it ends, also when it fails.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
-from dataclasses import dataclass, field
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from plugins.core import children
@@ -31,6 +43,9 @@ class Target:
     port: int | None = None
     # extra ssh options (BULLETIN_SSH_OPTIONS), e.g. -i key -o …
     ssh_options: tuple[str, ...] = field(default=(), compare=False)
+    # the socket of the connection a publish shares between its steps
+    # (`shared`), None: a connection per step
+    control: str | None = field(default=None, compare=False)
 
     @property
     def remote(self) -> bool:
@@ -38,6 +53,18 @@ class Target:
 
     def ssh(self) -> list[str]:
         command = ["ssh", "-o", "BatchMode=yes", *self.ssh_options]
+        if self.control:
+            # the first step opens the connection and keeps it in the
+            # background, the others go through it; unused for SHARE_IDLE
+            # seconds it closes by itself (a publish killed meanwhile)
+            command += [
+                "-o",
+                "ControlMaster=auto",
+                "-o",
+                f"ControlPath={self.control}",
+                "-o",
+                f"ControlPersist={SHARE_IDLE}",
+            ]
         if self.port:
             command += ["-p", str(self.port)]
         return command
@@ -74,6 +101,59 @@ class Target:
             return self.path
         port = f":{self.port}" if self.port else ""
         return f"ssh://{self.host}{port}{self.path}"
+
+
+# seconds a shared connection stays open unused: longer than a publish's
+# build between its steps, even on a loaded machine (a longer build makes
+# the next step open it again), short enough that the connection of a
+# killed publish soon closes by itself
+SHARE_IDLE = 120
+# how long the end of a publish waits for its connection to close
+CLOSE_WAIT = 5.0
+
+
+@contextmanager
+def shared(target: Target) -> Iterator[Target]:
+    """`target` with its SSH steps sharing one connection (OpenSSH
+    ControlMaster), whose socket is in a folder of its own that only this
+    user can enter; at the end (also after an error or Ctrl-C) the
+    connection is closed (`ssh -O exit`) and the folder removed. A folder
+    target is given back as it is.
+    """
+    if not target.remote:
+        yield target
+        return
+    # a socket's path holds about 100 bytes (ssh adds a suffix of 17 while
+    # it makes it): a long TMPDIR gives way to /tmp
+    parent = tempfile.gettempdir()
+    folder = tempfile.mkdtemp(
+        prefix="bulletin-ssh-", dir=parent if len(parent) <= 60 else "/tmp"
+    )
+    sharing = replace(target, control=os.path.join(folder, "c"))
+    try:
+        yield sharing
+    finally:
+        close(sharing)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def close(target: Target) -> None:
+    """Close the shared connection, if one was opened, and wait (a moment
+    at most) until it is gone.
+    """
+    socket = Path(target.control or "")
+    if not target.control or not target.host or not socket.exists():
+        return
+    # failing, it closes by itself after SHARE_IDLE seconds unused
+    with suppress(OSError, subprocess.TimeoutExpired):
+        children.run(
+            [*target.ssh(), "-O", "exit", "--", target.host],
+            capture_output=True,
+            timeout=CLOSE_WAIT,
+        )
+    end = time.monotonic() + CLOSE_WAIT
+    while socket.exists() and time.monotonic() < end:
+        time.sleep(0.02)
 
 
 def parse_target(text: str) -> Target:
