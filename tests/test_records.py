@@ -23,6 +23,13 @@ from plugins.feeds.records import FeedRecords
 from plugins.hindi_text.dates import IST
 from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
+from plugins.whatsapp.generator import (
+    Previews,
+    site_groups,
+    whatsapp_output,
+    whatsapp_words,
+)
+from plugins.whatsapp.pages import SharePage
 
 RECORD_KEYS = (c.SEO_RECORDS, c.FEED_RECORDS)
 
@@ -34,6 +41,8 @@ class Built:
     settings: dict
     registry: object
     words: dict  # the feeds' words for browsers
+    whatsapp_words: dict
+    notes: list  # the build's articles
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +62,14 @@ def built(tmp_path_factory) -> Built:
         kept["context"] = generators[0].context
         kept["settings"] = generators[0].settings
         kept["words"] = feed_words(generators[0].env)
+        kept["whatsapp_words"] = whatsapp_words(generators[0].env)
 
     def done(pelican):
         # the records are complete once the output is written (the feed
         # entries need what every plugin adds to a note)
         context = kept.pop("context")
         kept["registry"] = context[c.REGISTRY]
+        kept["notes"] = list(context["articles"])
         kept["records"] = {
             key: pickle.loads(pickle.dumps(context[key])) for key in RECORD_KEYS
         }
@@ -72,7 +83,13 @@ def built(tmp_path_factory) -> Built:
         signals.all_generators_finalized.disconnect(keep)
         signals.finalized.disconnect(done)
     return Built(
-        output, kept["records"], kept["settings"], kept["registry"], kept["words"]
+        output,
+        kept["records"],
+        kept["settings"],
+        kept["registry"],
+        kept["words"],
+        kept["whatsapp_words"],
+        kept["notes"],
     )
 
 
@@ -126,3 +143,24 @@ def test_a_new_note_touches_only_the_feeds_it_is_in_and_the_empty_ones(built):
     for rel in set(every) - set(some):
         assert b"<item>" in every[rel] or b"<entry>" in every[rel], rel
         assert newest.source_path.rsplit("/", 1)[1].encode() not in every[rel]
+
+
+def test_a_notes_preview_and_the_join_page_files_are_made_alone(built):
+    """The fast path's WhatsApp part: one note's share link and preview, and
+    the join page's files, without the other notes."""
+    settings, registry = built.settings, built.registry
+    note = built.notes[0]
+    was = (note.og_image, str(note.whatsapp_url))
+    previews = Previews(settings, built.whatsapp_words)
+    previews.attach(note)
+    assert (note.og_image, str(note.whatsapp_url)) == was
+    join = previews.join_image()
+    previews.wait()
+    groups = site_groups(settings, registry)
+    pages, files = whatsapp_output(
+        settings, registry, groups, SharePage(), join, previews
+    )
+    assert [p.template for p in pages] == ["whatsapp", "whatsapp_share"]
+    assert note.og_image.path in files and len(files) == 2 + len(groups)
+    for rel, cached in files.items():
+        assert (built.output / rel).read_bytes() == cached.read_bytes(), rel
