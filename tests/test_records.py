@@ -18,9 +18,13 @@ from pelican import signals
 from support import ROOT, build_site, note_text
 
 from plugins.core import contract as c
+from plugins.core.errors import ContentError
 from plugins.feeds.feeds import feed_files, feed_words
 from plugins.feeds.records import FeedRecords
 from plugins.hindi_text.dates import IST
+from plugins.links import ledger
+from plugins.links.links import LinkRecords, link_files, plugin_settings
+from plugins.links.plan import parse_redirects, written
 from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
 from plugins.whatsapp.generator import (
@@ -31,7 +35,7 @@ from plugins.whatsapp.generator import (
 )
 from plugins.whatsapp.pages import SharePage
 
-RECORD_KEYS = (c.SEO_RECORDS, c.FEED_RECORDS)
+RECORD_KEYS = (c.SEO_RECORDS, c.FEED_RECORDS, c.LINK_RECORDS)
 
 
 @dataclass
@@ -51,10 +55,19 @@ def built(tmp_path_factory) -> Built:
     tmp = tmp_path_factory.mktemp("records")
     content = tmp / "content"
     shutil.copytree(ROOT / "content", content)
-    recent = (datetime.now(IST) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    when = datetime.now(IST) - timedelta(hours=1)
     (content / "notes" / "2026" / "abhi-ki-khabar.md").write_text(
-        note_text(date=recent, slug="abhi-ki-khabar", title="अभी की खबर"),
+        note_text(
+            date=when.strftime("%Y-%m-%d %H:%M"),
+            slug="abhi-ki-khabar",
+            title="अभी की खबर",
+            old_url="https://old.example.org/2019/05/purani-khabar/",
+        ),
         encoding="utf-8",
+    )
+    # an old address sent to the new note by hand
+    (content / "registry" / "redirects.tsv").write_text(
+        f"2018/01/bahut-purani/\t{when:%Y/%m}/abhi-ki-khabar/\n", encoding="utf-8"
     )
     kept: dict = {}
 
@@ -64,24 +77,20 @@ def built(tmp_path_factory) -> Built:
         kept["words"] = feed_words(generators[0].env)
         kept["whatsapp_words"] = whatsapp_words(generators[0].env)
 
-    def done(pelican):
-        # the records are complete once the output is written (the feed
-        # entries need what every plugin adds to a note)
-        context = kept.pop("context")
-        kept["registry"] = context[c.REGISTRY]
-        kept["notes"] = list(context["articles"])
-        kept["records"] = {
-            key: pickle.loads(pickle.dumps(context[key])) for key in RECORD_KEYS
-        }
-
     signals.all_generators_finalized.connect(keep)
-    signals.finalized.connect(done)
     try:
         output = tmp / "output"
         build_site(content, output)
     finally:
         signals.all_generators_finalized.disconnect(keep)
-        signals.finalized.disconnect(done)
+    # the records are complete once the build is (the feed entries need
+    # what every plugin adds to a note, the redirects the written output)
+    context = kept.pop("context")
+    kept["registry"] = context[c.REGISTRY]
+    kept["notes"] = list(context["articles"])
+    kept["records"] = {
+        key: pickle.loads(pickle.dumps(context[key])) for key in RECORD_KEYS
+    }
     return Built(
         output,
         kept["records"],
@@ -164,3 +173,26 @@ def test_a_notes_preview_and_the_join_page_files_are_made_alone(built):
     assert note.og_image.path in files and len(files) == 2 + len(groups)
     for rel, cached in files.items():
         assert (built.output / rel).read_bytes() == cached.read_bytes(), rel
+
+
+def test_the_redirects_are_made_from_the_records_and_what_was_written(built):
+    settings = built.settings
+    links = built.records[c.LINK_RECORDS]
+    assert isinstance(links, LinkRecords) and links.written is not None
+    conf = plugin_settings(settings)
+    content = built.output.parent / "content"
+    tsv = content / conf["redirects"]
+    manual, problems = parse_redirects(tsv.read_text(encoding="utf-8"), tsv)
+    recorded = ledger.read(content / conf["ledger"])
+    made = link_files(links, settings, links.written, recorded, manual, problems)
+    assert set(made.redirects) == {"2018/01/bahut-purani/", "2019/05/purani-khabar/"}
+    for old, target in made.redirects.items():
+        page = (built.output / old / "index.html").read_text(encoding="utf-8")
+        assert target in page
+    for name, text in made.files.items():
+        assert (built.output / name).read_text(encoding="utf-8") == text, name
+    assert "/2018/01/bahut-purani/" in made.files["redirects.caddy"]
+    # a new page at an old address: it is no longer redirected
+    taken = written(["2018/01/bahut-purani/index.html"], links.written)
+    with pytest.raises(ContentError, match="bahut-purani"):
+        link_files(links, settings, taken, recorded, manual, problems)

@@ -25,7 +25,7 @@ from plugins.hindi_text.dates import IST
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 # context key -> (record function over a note, name shown)
-RECORD_KEYS = (c.SEO_RECORDS, c.FEED_RECORDS)
+RECORD_KEYS = (c.SEO_RECORDS, c.FEED_RECORDS, c.LINK_RECORDS)
 
 
 def record_timers() -> dict[str, Callable]:
@@ -33,9 +33,14 @@ def record_timers() -> dict[str, Callable]:
     for the notes among the newest of some feed: timed apart).
     """
     from plugins.feeds.records import feed_note
+    from plugins.links.links import link_note
     from plugins.seo.records import seo_note
 
-    return {c.SEO_RECORDS: seo_note, c.FEED_RECORDS: feed_note}
+    return {
+        c.SEO_RECORDS: seo_note,
+        c.FEED_RECORDS: feed_note,
+        c.LINK_RECORDS: link_note,
+    }
 
 
 def build_and_keep(workdir: Path, notes: int, seed: int) -> dict:
@@ -61,7 +66,7 @@ def build_and_keep(workdir: Path, notes: int, seed: int) -> dict:
         kept["words"] = feed_words(generators[0].env)
         kept["feeds"] = next(g for g in generators if hasattr(g, "feeds"))
 
-    def done(pelican):
+    def done():
         from plugins.feeds.render import feed_entry
 
         context = kept.pop("context")
@@ -85,7 +90,6 @@ def build_and_keep(workdir: Path, notes: int, seed: int) -> dict:
         )
 
     signals.all_generators_finalized.connect(keep)
-    signals.finalized.connect(done)
     try:
         build(
             str(settings_path),
@@ -97,12 +101,16 @@ def build_and_keep(workdir: Path, notes: int, seed: int) -> dict:
         )
     finally:
         signals.all_generators_finalized.disconnect(keep)
-        signals.finalized.disconnect(done)
+    # complete once the build is: feed entries, the written output
+    done()
     return kept
 
 
 def files_timers(kept: dict) -> dict[str, Callable[[], object]]:
     from plugins.feeds.feeds import feed_files
+    from plugins.links import ledger
+    from plugins.links.links import content_file, link_files, plugin_settings
+    from plugins.links.plan import parse_redirects
     from plugins.seo.seo import seo_files
 
     records, settings, registry = kept["records"], kept["settings"], kept["registry"]
@@ -110,6 +118,16 @@ def files_timers(kept: dict) -> dict[str, Callable[[], object]]:
     feeds = records[c.FEED_RECORDS]
     newest = {feeds.notes[0].source_path}
     words = kept["words"]
+    links = records[c.LINK_RECORDS]
+    conf = plugin_settings(settings)
+    tsv = content_file(settings, conf["redirects"])
+
+    def redirects():
+        text = tsv.read_text(encoding="utf-8") if tsv.is_file() else ""
+        manual, problems = parse_redirects(text, tsv)
+        recorded = ledger.read(content_file(settings, conf["ledger"]))
+        return link_files(links, settings, links.written, recorded, manual, problems)
+
     return {
         "seo: sitemaps, news sitemap, robots.txt": lambda: seo_files(
             records[c.SEO_RECORDS], settings, registry, now
@@ -118,6 +136,7 @@ def files_timers(kept: dict) -> dict[str, Callable[[], object]]:
             feeds, settings, registry, words, now, newest
         ),
         "feeds: every feed": lambda: feed_files(feeds, settings, registry, words, now),
+        "links: redirects and server lists (ledger read)": redirects,
     }
 
 
