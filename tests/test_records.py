@@ -25,6 +25,7 @@ from plugins.hindi_text.dates import IST
 from plugins.links import ledger
 from plugins.links.links import LinkRecords, link_files, plugin_settings
 from plugins.links.plan import parse_redirects, written
+from plugins.search import search
 from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
 from plugins.whatsapp.generator import (
@@ -80,7 +81,10 @@ def built(tmp_path_factory) -> Built:
     signals.all_generators_finalized.connect(keep)
     try:
         output = tmp / "output"
-        build_site(content, output)
+        search.LAST_RUN.clear()
+        build_site(
+            content, output, SEARCH={"index": True, "cache": str(tmp / "search")}
+        )
     finally:
         signals.all_generators_finalized.disconnect(keep)
     # the records are complete once the build is (the feed entries need
@@ -91,6 +95,8 @@ def built(tmp_path_factory) -> Built:
     kept["records"] = {
         key: pickle.loads(pickle.dumps(context[key])) for key in RECORD_KEYS
     }
+    # the search index is made when the output is written, from the pages
+    kept["records"]["search"] = pickle.loads(pickle.dumps(search.LAST_RUN[-1].records))
     return Built(
         output,
         kept["records"],
@@ -196,3 +202,43 @@ def test_the_redirects_are_made_from_the_records_and_what_was_written(built):
     taken = written(["2018/01/bahut-purani/index.html"], links.written)
     with pytest.raises(ContentError, match="bahut-purani"):
         link_files(links, settings, taken, recorded, manual, problems)
+
+
+def test_the_search_bundle_is_made_from_the_page_records(built, tmp_path):
+    """The fast path's search step: the pages' records and a folder holding
+    the newest year's pages only (the older years' index is kept)."""
+    settings = dict(built.settings)
+    pages = built.records["search"]
+    assert pages and all(isinstance(p, search.SearchPage) for p in pages.values())
+    newest = max(p.year for p in pages.values())
+    site = tmp_path / "site"
+    for rel in pages:
+        if rel.startswith(newest + "/"):
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).hardlink_to(built.output / rel)
+    same = search.search_files(settings, pages, site)
+    assert same.run.made == ()  # every part kept: nothing indexed again
+    bundle = {
+        p.relative_to(built.output).as_posix()
+        for p in (built.output / "pagefind").rglob("*")
+        if p.is_file() and p.suffix not in (".gz", ".br")
+    }
+    assert bundle == set(same.files) | set(same.data)
+    for rel, kept in same.files.items():
+        assert kept.read_bytes() == (built.output / rel).read_bytes(), rel
+    for rel, data in same.data.items():
+        assert data == (built.output / rel).read_bytes(), rel
+    # a new note page of the newest year: that year's index is made again
+    rel = f"{newest}/12/nayi-khabar/index.html"
+    (site / rel).parent.mkdir(parents=True)
+    page = next(v for k, v in sorted(pages.items()) if k.startswith(newest))
+    text = (built.output / page.rel).read_bytes().replace(b"<h1", b"<h1 id=nayi", 1)
+    (site / rel).write_bytes(text)
+    more = search.search_files(
+        settings, {**pages, rel: search.search_page(rel, text)}, site
+    )
+    assert more.run.made == (newest,)
+    assert (
+        more.files[f"pagefind/{newest}/pagefind.js"]
+        != same.files[f"pagefind/{newest}/pagefind.js"]
+    )
