@@ -36,7 +36,7 @@ from plugins.whatsapp.generator import (
 )
 from plugins.whatsapp.pages import SharePage
 
-RECORD_KEYS = (c.SEO_RECORDS, c.FEED_RECORDS, c.LINK_RECORDS)
+RECORD_KEYS = c.RECORDS
 
 
 @dataclass
@@ -242,3 +242,10 @@ def test_the_search_bundle_is_made_from_the_page_records(built, tmp_path):
         more.files[f"pagefind/{newest}/pagefind.js"]
         != same.files[f"pagefind/{newest}/pagefind.js"]
     )
+
+
+def test_the_kept_records_are_declared_context_values(built):
+    declared = {h.name: h for h in c.HANDED if h.where == "context"}
+    assert set(c.RECORDS) <= set(declared)
+    assert {declared[k].by for k in c.RECORDS} == {c.SEO, c.FEEDS, c.LINKS}
+    assert set(built.records) == {*c.RECORDS, "search"}

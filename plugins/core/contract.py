@@ -78,6 +78,9 @@ STATION_JSON_LD = "STATION_JSON_LD"  # {station URL: its PoliceStation JSON-LD}
 SEO_RECORDS = "seo_records"  # plugins.seo.records.SeoRecords
 FEED_RECORDS = "feed_records"  # plugins.feeds.records.FeedRecords
 LINK_RECORDS = "link_records"  # plugins.links.links.LinkRecords
+# The context keys a site index keeps, read when the build is done (the feed
+# entries and the links' written files are complete only then).
+RECORDS = (SEO_RECORDS, FEED_RECORDS, LINK_RECORDS)
 
 # The theme's templates of the list pages plugins.listings writes (station,
 # category, tag and archive pages, their directories); page reuse keys them.

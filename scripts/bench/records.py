@@ -26,7 +26,7 @@ from plugins.hindi_text.dates import IST
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 # context key -> (record function over a note, name shown)
-RECORD_KEYS = (c.SEO_RECORDS, c.FEED_RECORDS, c.LINK_RECORDS)
+RECORD_KEYS = c.RECORDS
 
 
 def record_timers() -> dict[str, Callable]:
