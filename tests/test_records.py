@@ -22,9 +22,8 @@ from plugins.core.errors import ContentError
 from plugins.feeds.feeds import feed_files, feed_words
 from plugins.feeds.records import FeedRecords
 from plugins.hindi_text.dates import IST
-from plugins.links import ledger
-from plugins.links.links import LinkRecords, link_files, plugin_settings
-from plugins.links.plan import parse_redirects, written
+from plugins.links.links import LinkRecords, link_files, link_inputs
+from plugins.links.plan import written
 from plugins.search import search
 from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
@@ -185,11 +184,9 @@ def test_the_redirects_are_made_from_the_records_and_what_was_written(built):
     settings = built.settings
     links = built.records[c.LINK_RECORDS]
     assert isinstance(links, LinkRecords) and links.written is not None
-    conf = plugin_settings(settings)
-    content = built.output.parent / "content"
-    tsv = content / conf["redirects"]
-    manual, problems = parse_redirects(tsv.read_text(encoding="utf-8"), tsv)
-    recorded = ledger.read(content / conf["ledger"])
+    read = link_inputs(settings)
+    recorded, manual, problems = read.recorded, read.manual, read.problems
+    assert [m.old for m in manual] == ["2018/01/bahut-purani/"] and not problems
     made = link_files(links, settings, links.written, recorded, manual, problems)
     assert set(made.redirects) == {"2018/01/bahut-purani/", "2019/05/purani-khabar/"}
     for old, target in made.redirects.items():

@@ -189,6 +189,33 @@ def link_files(
     )
 
 
+@dataclass(frozen=True)
+class LinkInputs:
+    """What the redirects are planned with besides the notes and the output:
+    the ledger of published addresses and the redirects written by hand
+    (with the problems of their lines).
+    """
+
+    recorded: ledger.Ledger
+    manual: list[ManualRedirect]
+    problems: list[Problem]
+
+
+def link_inputs(settings: dict) -> LinkInputs:
+    """The ledger and content/registry/redirects.tsv (if there), read."""
+    conf = plugin_settings(settings)
+    redirects_path = content_file(settings, conf["redirects"])
+    manual: list[ManualRedirect] = []
+    problems: list[Problem] = []
+    if redirects_path.is_file():
+        manual, problems = parse_redirects(
+            redirects_path.read_text(encoding="utf-8"), redirects_path
+        )
+    return LinkInputs(
+        ledger.read(content_file(settings, conf["ledger"])), manual, problems
+    )
+
+
 def ledger_rows(records: LinkRecords, now: str) -> list[tuple[str, str, str, str]]:
     """The ledger's rows for the notes' addresses, by address."""
     rows = [(now, n.url, n.note_file, n.day) for n in records.notes if n.note_file]
@@ -213,16 +240,10 @@ class LinksGenerator(Generator):
         conf = plugin_settings(self.settings)
         self.conf = conf
         self.ledger_path = content_file(self.settings, conf["ledger"])
-        self.redirects_path = content_file(self.settings, conf["redirects"])
-        self.manual: list[ManualRedirect] = []
-        # reported with the plan's problems, all in one message
-        self.problems: list[Problem] = []
-        if self.redirects_path.is_file():
-            self.manual, self.problems = parse_redirects(
-                self.redirects_path.read_text(encoding="utf-8"), self.redirects_path
-            )
-        self.recorded = ledger.read(self.ledger_path)
-        first_days = self.recorded.first_days()
+        # the problems of redirects.tsv are reported with the plan's, all in
+        # one message
+        self.inputs = link_inputs(self.settings)
+        first_days = self.inputs.recorded.first_days()
         notes = note_pages(self.context)
         for note in notes:
             setattr(note, c.FIRST_DAY, first_day(note, first_days))
@@ -242,9 +263,9 @@ class LinksGenerator(Generator):
             records,
             self.settings,
             built,
-            self.recorded,
-            self.manual,
-            self.problems,
+            self.inputs.recorded,
+            self.inputs.manual,
+            self.inputs.problems,
         )
         template = self.get_template("redirect")
         for old, target in made.redirects.items():

@@ -109,9 +109,7 @@ def build_and_keep(workdir: Path, notes: int, seed: int) -> dict:
 
 def files_timers(kept: dict) -> dict[str, Callable[[], object]]:
     from plugins.feeds.feeds import feed_files
-    from plugins.links import ledger
-    from plugins.links.links import content_file, link_files, plugin_settings
-    from plugins.links.plan import parse_redirects
+    from plugins.links.links import link_files, link_inputs
     from plugins.seo.seo import seo_files
 
     records, settings, registry = kept["records"], kept["settings"], kept["registry"]
@@ -120,14 +118,12 @@ def files_timers(kept: dict) -> dict[str, Callable[[], object]]:
     newest = {feeds.notes[0].source_path}
     words = kept["words"]
     links = records[c.LINK_RECORDS]
-    conf = plugin_settings(settings)
-    tsv = content_file(settings, conf["redirects"])
 
     def redirects():
-        text = tsv.read_text(encoding="utf-8") if tsv.is_file() else ""
-        manual, problems = parse_redirects(text, tsv)
-        recorded = ledger.read(content_file(settings, conf["ledger"]))
-        return link_files(links, settings, links.written, recorded, manual, problems)
+        read = link_inputs(settings)
+        return link_files(
+            links, settings, links.written, read.recorded, read.manual, read.problems
+        )
 
     return {
         **search_timers(kept),
