@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gzip
 import os
+import shutil
 
 import brotli
 from support import build_site, new_content, note_text
 
-from plugins.compress.compress import compress_output
+from plugins.compress.compress import compress_files, compress_output
 
 
 def test_build_writes_gz_and_br_beside_text_files(tmp_path):
@@ -72,3 +73,23 @@ def test_the_search_index_scripts_get_precompressed_copies(tmp_path):
     assert script.is_file()
     gz = script.with_name("pagefind.js.gz")
     assert gzip.decompress(gz.read_bytes()) == script.read_bytes()
+
+
+def test_the_files_a_build_wrote_are_compressed_alone_as_in_a_whole_pass(tmp_path):
+    """A build that writes a few files (the fast path) makes their copies
+    with the function a whole pass uses: the same bytes and times."""
+    site = tmp_path / "site"
+    (site / "x").mkdir(parents=True)
+    (site / "a.html").write_text("<p>नमस्ते</p>" * 100, encoding="utf-8")
+    (site / "x" / "b.xml").write_text("<a>रतलाम</a>" * 100, encoding="utf-8")
+    (site / "x" / "photo.jpg").write_bytes(b"\xff" * 1000)
+    whole = tmp_path / "whole"
+    shutil.copytree(site, whole)
+    cache = tmp_path / "cache"
+    assert compress_output(whole, cache, 256) == (2, 4)
+    written = [site / "x" / "b.xml", site / "x" / "photo.jpg"]
+    assert compress_files(written, tmp_path / "other", 256) == (1, 2)
+    assert not (site / "a.html.gz").exists() and not (site / "x/photo.jpg.gz").exists()
+    for name in ("x/b.xml.gz", "x/b.xml.br"):
+        assert (site / name).read_bytes() == (whole / name).read_bytes()
+        assert (site / name).stat().st_mtime_ns == (site / "x/b.xml").stat().st_mtime_ns

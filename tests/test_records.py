@@ -18,13 +18,24 @@ from pelican import signals
 from support import ROOT, build_site, note_text
 
 from plugins.core import contract as c
+from plugins.core.errors import ContentError
 from plugins.feeds.feeds import feed_files, feed_words
 from plugins.feeds.records import FeedRecords
 from plugins.hindi_text.dates import IST
+from plugins.links.links import LinkRecords, link_files, link_inputs
+from plugins.links.plan import written
+from plugins.search import search
 from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
+from plugins.whatsapp.generator import (
+    Previews,
+    site_groups,
+    whatsapp_output,
+    whatsapp_words,
+)
+from plugins.whatsapp.pages import SharePage
 
-RECORD_KEYS = (c.SEO_RECORDS, c.FEED_RECORDS)
+RECORD_KEYS = c.RECORDS
 
 
 @dataclass
@@ -34,6 +45,8 @@ class Built:
     settings: dict
     registry: object
     words: dict  # the feeds' words for browsers
+    whatsapp_words: dict
+    notes: list  # the build's articles
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +55,19 @@ def built(tmp_path_factory) -> Built:
     tmp = tmp_path_factory.mktemp("records")
     content = tmp / "content"
     shutil.copytree(ROOT / "content", content)
-    recent = (datetime.now(IST) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    when = datetime.now(IST) - timedelta(hours=1)
     (content / "notes" / "2026" / "abhi-ki-khabar.md").write_text(
-        note_text(date=recent, slug="abhi-ki-khabar", title="अभी की खबर"),
+        note_text(
+            date=when.strftime("%Y-%m-%d %H:%M"),
+            slug="abhi-ki-khabar",
+            title="अभी की खबर",
+            old_url="https://old.example.org/2019/05/purani-khabar/",
+        ),
         encoding="utf-8",
+    )
+    # an old address sent to the new note by hand
+    (content / "registry" / "redirects.tsv").write_text(
+        f"2018/01/bahut-purani/\t{when:%Y/%m}/abhi-ki-khabar/\n", encoding="utf-8"
     )
     kept: dict = {}
 
@@ -53,26 +75,35 @@ def built(tmp_path_factory) -> Built:
         kept["context"] = generators[0].context
         kept["settings"] = generators[0].settings
         kept["words"] = feed_words(generators[0].env)
-
-    def done(pelican):
-        # the records are complete once the output is written (the feed
-        # entries need what every plugin adds to a note)
-        context = kept.pop("context")
-        kept["registry"] = context[c.REGISTRY]
-        kept["records"] = {
-            key: pickle.loads(pickle.dumps(context[key])) for key in RECORD_KEYS
-        }
+        kept["whatsapp_words"] = whatsapp_words(generators[0].env)
 
     signals.all_generators_finalized.connect(keep)
-    signals.finalized.connect(done)
     try:
         output = tmp / "output"
-        build_site(content, output)
+        search.LAST_RUN.clear()
+        build_site(
+            content, output, SEARCH={"index": True, "cache": str(tmp / "search")}
+        )
     finally:
         signals.all_generators_finalized.disconnect(keep)
-        signals.finalized.disconnect(done)
+    # the records are complete once the build is (the feed entries need
+    # what every plugin adds to a note, the redirects the written output)
+    context = kept.pop("context")
+    kept["registry"] = context[c.REGISTRY]
+    kept["notes"] = list(context["articles"])
+    kept["records"] = {
+        key: pickle.loads(pickle.dumps(context[key])) for key in RECORD_KEYS
+    }
+    # the search index is made when the output is written, from the pages
+    kept["records"]["search"] = pickle.loads(pickle.dumps(search.LAST_RUN[-1].records))
     return Built(
-        output, kept["records"], kept["settings"], kept["registry"], kept["words"]
+        output,
+        kept["records"],
+        kept["settings"],
+        kept["registry"],
+        kept["words"],
+        kept["whatsapp_words"],
+        kept["notes"],
     )
 
 
@@ -126,3 +157,92 @@ def test_a_new_note_touches_only_the_feeds_it_is_in_and_the_empty_ones(built):
     for rel in set(every) - set(some):
         assert b"<item>" in every[rel] or b"<entry>" in every[rel], rel
         assert newest.source_path.rsplit("/", 1)[1].encode() not in every[rel]
+
+
+def test_a_notes_preview_and_the_join_page_files_are_made_alone(built):
+    """The fast path's WhatsApp part: one note's share link and preview, and
+    the join page's files, without the other notes."""
+    settings, registry = built.settings, built.registry
+    note = built.notes[0]
+    was = (note.og_image, str(note.whatsapp_url))
+    previews = Previews(settings, built.whatsapp_words)
+    previews.attach(note)
+    assert (note.og_image, str(note.whatsapp_url)) == was
+    join = previews.join_image()
+    previews.wait()
+    groups = site_groups(settings, registry)
+    pages, files = whatsapp_output(
+        settings, registry, groups, SharePage(), join, previews
+    )
+    assert [p.template for p in pages] == ["whatsapp", "whatsapp_share"]
+    assert note.og_image.path in files and len(files) == 2 + len(groups)
+    for rel, cached in files.items():
+        assert (built.output / rel).read_bytes() == cached.read_bytes(), rel
+
+
+def test_the_redirects_are_made_from_the_records_and_what_was_written(built):
+    settings = built.settings
+    links = built.records[c.LINK_RECORDS]
+    assert isinstance(links, LinkRecords) and links.written is not None
+    read = link_inputs(settings)
+    recorded, manual, problems = read.recorded, read.manual, read.problems
+    assert [m.old for m in manual] == ["2018/01/bahut-purani/"] and not problems
+    made = link_files(links, settings, links.written, recorded, manual, problems)
+    assert set(made.redirects) == {"2018/01/bahut-purani/", "2019/05/purani-khabar/"}
+    for old, target in made.redirects.items():
+        page = (built.output / old / "index.html").read_text(encoding="utf-8")
+        assert target in page
+    for name, text in made.files.items():
+        assert (built.output / name).read_text(encoding="utf-8") == text, name
+    assert "/2018/01/bahut-purani/" in made.files["redirects.caddy"]
+    # a new page at an old address: it is no longer redirected
+    taken = written(["2018/01/bahut-purani/index.html"], links.written)
+    with pytest.raises(ContentError, match="bahut-purani"):
+        link_files(links, settings, taken, recorded, manual, problems)
+
+
+def test_the_search_bundle_is_made_from_the_page_records(built, tmp_path):
+    """The fast path's search step: the pages' records and a folder holding
+    the newest year's pages only (the older years' index is kept)."""
+    settings = dict(built.settings)
+    pages = built.records["search"]
+    assert pages and all(isinstance(p, search.SearchPage) for p in pages.values())
+    newest = max(p.year for p in pages.values())
+    site = tmp_path / "site"
+    for rel in pages:
+        if rel.startswith(newest + "/"):
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).hardlink_to(built.output / rel)
+    same = search.search_files(settings, pages, site)
+    assert same.run.made == ()  # every part kept: nothing indexed again
+    bundle = {
+        p.relative_to(built.output).as_posix()
+        for p in (built.output / "pagefind").rglob("*")
+        if p.is_file() and p.suffix not in (".gz", ".br")
+    }
+    assert bundle == set(same.files) | set(same.data)
+    for rel, kept in same.files.items():
+        assert kept.read_bytes() == (built.output / rel).read_bytes(), rel
+    for rel, data in same.data.items():
+        assert data == (built.output / rel).read_bytes(), rel
+    # a new note page of the newest year: that year's index is made again
+    rel = f"{newest}/12/nayi-khabar/index.html"
+    (site / rel).parent.mkdir(parents=True)
+    page = next(v for k, v in sorted(pages.items()) if k.startswith(newest))
+    text = (built.output / page.rel).read_bytes().replace(b"<h1", b"<h1 id=nayi", 1)
+    (site / rel).write_bytes(text)
+    more = search.search_files(
+        settings, {**pages, rel: search.search_page(rel, text)}, site
+    )
+    assert more.run.made == (newest,)
+    assert (
+        more.files[f"pagefind/{newest}/pagefind.js"]
+        != same.files[f"pagefind/{newest}/pagefind.js"]
+    )
+
+
+def test_the_kept_records_are_declared_context_values(built):
+    declared = {h.name: h for h in c.HANDED if h.where == "context"}
+    assert set(c.RECORDS) <= set(declared)
+    assert {declared[k].by for k in c.RECORDS} == {c.SEO, c.FEEDS, c.LINKS}
+    assert set(built.records) == {*c.RECORDS, "search"}

@@ -62,17 +62,22 @@ def render(job: tuple[str, str]) -> bytes:
     return gzip_bytes(data) if encoding == ".gz" else brotli_bytes(data)
 
 
-def compressible(output: Path, min_bytes: int) -> list[Path]:
-    return sorted(
-        p
-        for p in output.rglob("*")
-        if p.suffix in SUFFIXES and p.is_file() and p.stat().st_size >= min_bytes
+def worth_compressing(path: Path, min_bytes: int) -> bool:
+    return (
+        path.suffix in SUFFIXES and path.is_file() and path.stat().st_size >= min_bytes
     )
 
 
-def compress_output(output: Path, cache: Path, min_bytes: int) -> tuple[int, int]:
-    """Write the .gz and .br of every compressible file; return (files, made)."""
-    files = compressible(output, min_bytes)
+def compressible(output: Path, min_bytes: int) -> list[Path]:
+    return sorted(p for p in output.rglob("*") if worth_compressing(p, min_bytes))
+
+
+def compress_files(files: list[Path], cache: Path, min_bytes: int) -> tuple[int, int]:
+    """Write the .gz and .br beside each of `files` worth compressing (the
+    whole output in a full build, the files a fast build wrote); return
+    (files compressed, copies made).
+    """
+    files = [p for p in files if worth_compressing(p, min_bytes)]
     cached = {}
     jobs = {}
     for path in files:
@@ -89,6 +94,11 @@ def compress_output(output: Path, cache: Path, min_bytes: int) -> tuple[int, int
         st = source.stat()
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
     return len(files), len(jobs)
+
+
+def compress_output(output: Path, cache: Path, min_bytes: int) -> tuple[int, int]:
+    """Write the .gz and .br of every compressible file; return (files, made)."""
+    return compress_files(compressible(output, min_bytes), cache, min_bytes)
 
 
 def on_finalized(pelican) -> None:

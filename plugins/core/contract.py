@@ -77,6 +77,10 @@ STATION_JSON_LD = "STATION_JSON_LD"  # {station URL: its PoliceStation JSON-LD}
 # each plugin's files are made from, kept for the site index.
 SEO_RECORDS = "seo_records"  # plugins.seo.records.SeoRecords
 FEED_RECORDS = "feed_records"  # plugins.feeds.records.FeedRecords
+LINK_RECORDS = "link_records"  # plugins.links.links.LinkRecords
+# The context keys a site index keeps, read when the build is done (the feed
+# entries and the links' written files are complete only then).
+RECORDS = (SEO_RECORDS, FEED_RECORDS, LINK_RECORDS)
 
 # The theme's templates of the list pages plugins.listings writes (station,
 # category, tag and archive pages, their directories); page reuse keys them.
@@ -133,6 +137,7 @@ HANDED: tuple[Handed, ...] = (
     Handed(WITHDRAWN, "note", PRESS_NOTES, True),
     # read by feeds when they are written, after every plugin's context
     Handed(FIRST_DAY, "note", LINKS, False, readers=(FEEDS,)),
+    Handed(LINK_RECORDS, "context", LINKS, False),
     Handed(JSON_LD, "note", SEO, True),
     Handed(STATION_JSON_LD, "context", SEO, False),
     Handed(SEO_RECORDS, "context", SEO, False),

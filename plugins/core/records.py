@@ -15,6 +15,7 @@ which lists exist and in which order.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -27,9 +28,17 @@ class Ref:
     url: str  # site-relative
 
 
+@functools.lru_cache(maxsize=8192)
+def _shared(slug: str, name: str, url: str) -> Ref:
+    return Ref(slug, name, url)
+
+
 def ref(thing) -> Ref:
-    """A registry Thana or CategoryInfo, or a Pelican Tag, as a Ref."""
-    return Ref(str(thing.slug), str(thing.name), str(thing.url))
+    """A registry Thana or CategoryInfo, or a Pelican Tag, as a Ref: one
+    object per value, so the records of 10,000 notes share their few
+    hundred Refs (and a pickle of them holds each once).
+    """
+    return _shared(str(thing.slug), str(thing.name), str(thing.url))
 
 
 def refs(things) -> tuple[Ref, ...]:

@@ -82,15 +82,16 @@ def newest_keys(feeds: list[Feed], max_items: int) -> set[str]:
     return {n.source_path for f in feeds for n in f.notes[:max_items]}
 
 
-def touched(feeds: list[Feed], changed: set[str], max_items: int) -> list[Feed]:
-    """The feeds whose files can change when the notes `changed` (keys) are
-    added or changed: those they are among the newest of, and every feed
-    without notes (it is dated by the newest note of the site).
+def touched(feeds: list[Feed], added: set[str], max_items: int) -> list[Feed]:
+    """The feeds whose files change when the notes `added` (keys) are added:
+    those they are among the newest of, and every feed without notes (it is
+    dated by the newest note of the site). Not for an edited or removed
+    note, which can also leave a feed.
     """
     return [
         f
         for f in feeds
-        if not f.notes or any(n.source_path in changed for n in f.notes[:max_items])
+        if not f.notes or any(n.source_path in added for n in f.notes[:max_items])
     ]
 
 
@@ -100,14 +101,15 @@ def feed_files(
     registry,
     words: dict[str, str],
     now: datetime,
-    changed: set[str] | None = None,
+    added: set[str] | None = None,
 ) -> dict[str, bytes]:
     """{path in the output: bytes} of every feed file (both formats), or with
-    `changed` (FeedNote keys) only of the feeds those notes can change.
+    `added` (FeedNote keys of notes just added) only of the feeds adding
+    them changes.
     """
     feeds, _slugs = plan(records.notes, settings, registry)
     site = feed_site(settings, records.notes, words, now)
-    chosen = feeds if changed is None else touched(feeds, changed, site.max_items)
+    chosen = feeds if added is None else touched(feeds, added, site.max_items)
     return {
         feed.path(fmt): render_feed(feed, fmt, site, records.entries)
         for feed in chosen

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from plugins.hindi_text.dates import IST, to_ist
 from . import ledger
 from .plan import (
     ManualRedirect,
-    QueryAddress,
+    Written,
     caddy_redirects,
     imported_redirects,
     netlify_redirects,
@@ -83,6 +84,144 @@ def output_files(output: Path) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class LinkNote:
+    """A note with a page (listed, hidden or withdrawn) as the redirects
+    and the ledger need it.
+    """
+
+    note_file: str  # its path under content/ ("" if Pelican gave none)
+    url: str  # site-relative
+    old_url: str = ""  # an address it had before (WordPress import)
+    day: str = ""  # its date's day in IST, YYYY-MM-DD (the ledger's)
+
+
+@dataclass(frozen=True)
+class LinkRecords:
+    """Every note with a page; once the build's output is complete, what it
+    wrote before the redirects (the files their plan was made with).
+    """
+
+    notes: tuple[LinkNote, ...]
+    written: Written | None = None
+
+
+def link_note(note) -> LinkNote:
+    return LinkNote(
+        note_file=getattr(note, "note_file", None) or "",
+        url=note.url,
+        old_url=getattr(note, "old_url", "") or "",
+        day=to_ist(note.date).date().isoformat(),
+    )
+
+
+def first_day(note, first_days: dict[str, str]) -> date | None:
+    """The day the ledger recorded the note's file first published, if any."""
+    day = first_days.get(getattr(note, "note_file", ""))
+    return date.fromisoformat(day) if day else None
+
+
+@dataclass(frozen=True)
+class LinkFiles:
+    """What the links plugin writes: a redirect page per old address (with
+    the theme's `redirect` template, to the absolute URL), and the web
+    servers' redirect lists ({file name in the output root: text}).
+    """
+
+    redirects: dict[str, str]  # old path -> absolute URL of the new page
+    files: dict[str, str]
+
+
+def refused_warning(note_file: str, old_url: str) -> str:
+    return _(
+        "links: %(note)s: old_url %(url)s cannot be redirected (an "
+        "address of folders of letters, digits and ._~+- is needed, "
+        "or a query like ?p=123); shared links to it will not lead "
+        "to the note",
+        note=note_file or "?",
+        url=old_url,
+    )
+
+
+def link_files(
+    records: LinkRecords,
+    settings: dict,
+    built: Written,
+    recorded: ledger.Ledger,
+    manual: list[ManualRedirect],
+    problems: list[Problem] | None = None,
+) -> LinkFiles:
+    """The redirects of every old address, from the notes' records, what
+    the build wrote (`built`: every output file), the ledger and the manual
+    redirects; stops with every problem (those of redirects.tsv first) if
+    one would break. Logs a warning per old_url that cannot be redirected.
+    """
+    conf = plugin_settings(settings)
+    notes = records.notes
+    old_urls = {n.old_url: n for n in notes if n.old_url}
+    imported, refused = imported_redirects({u: n.url for u, n in old_urls.items()})
+    for old_url in refused:
+        logger.warning("%s", refused_warning(old_urls[old_url].note_file, old_url))
+    plan = plan_links(
+        recorded.records,
+        manual,
+        {n.note_file: n.url for n in notes if n.note_file},
+        built,
+        content_file(settings, conf["ledger"]),
+        content_file(settings, conf["redirects"]),
+        imported,
+    )
+    if problems or plan.problems:
+        raise ContentError([*(problems or []), *plan.problems])
+    queries = query_redirects({u: n.url for u, n in old_urls.items()})
+    base = site_base(settings)
+    redirects = plan.redirects
+    return LinkFiles(
+        redirects={
+            old: canonical_url(base, new) for old, new in sorted(redirects.items())
+        },
+        files={
+            NGINX_MAP: nginx_map(redirects),
+            NGINX_QUERY_MAP: nginx_query_map(queries),
+            CADDY_REDIRECTS: caddy_redirects(redirects, queries),
+            STATIC_HOST_REDIRECTS: netlify_redirects(redirects),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class LinkInputs:
+    """What the redirects are planned with besides the notes and the output:
+    the ledger of published addresses and the redirects written by hand
+    (with the problems of their lines).
+    """
+
+    recorded: ledger.Ledger
+    manual: list[ManualRedirect]
+    problems: list[Problem]
+
+
+def link_inputs(settings: dict) -> LinkInputs:
+    """The ledger and content/registry/redirects.tsv (if there), read."""
+    conf = plugin_settings(settings)
+    redirects_path = content_file(settings, conf["redirects"])
+    manual: list[ManualRedirect] = []
+    problems: list[Problem] = []
+    if redirects_path.is_file():
+        manual, problems = parse_redirects(
+            redirects_path.read_text(encoding="utf-8"), redirects_path
+        )
+    return LinkInputs(
+        ledger.read(content_file(settings, conf["ledger"])), manual, problems
+    )
+
+
+def ledger_rows(records: LinkRecords, now: str) -> list[tuple[str, str, str, str]]:
+    """The ledger's rows for the notes' addresses, by address."""
+    rows = [(now, n.url, n.note_file, n.day) for n in records.notes if n.note_file]
+    return sorted(rows, key=lambda r: r[1])
+
+
 # Builds whose redirects are planned when the output is complete, by
 # output folder (each build writes into a staging folder of its own).
 WAITING: dict[str, LinksGenerator] = {}
@@ -101,19 +240,14 @@ class LinksGenerator(Generator):
         conf = plugin_settings(self.settings)
         self.conf = conf
         self.ledger_path = content_file(self.settings, conf["ledger"])
-        self.redirects_path = content_file(self.settings, conf["redirects"])
-        self.manual: list[ManualRedirect] = []
-        # reported with the plan's problems, all in one message
-        self.problems: list[Problem] = []
-        if self.redirects_path.is_file():
-            self.manual, self.problems = parse_redirects(
-                self.redirects_path.read_text(encoding="utf-8"), self.redirects_path
-            )
-        self.recorded = ledger.read(self.ledger_path)
-        first_days = self.recorded.first_days()
-        for note in note_pages(self.context):
-            day = first_days.get(getattr(note, "note_file", ""))
-            setattr(note, c.FIRST_DAY, date.fromisoformat(day) if day else None)
+        # the problems of redirects.tsv are reported with the plan's, all in
+        # one message
+        self.inputs = link_inputs(self.settings)
+        first_days = self.inputs.recorded.first_days()
+        notes = note_pages(self.context)
+        for note in notes:
+            setattr(note, c.FIRST_DAY, first_day(note, first_days))
+        self.context[c.LINK_RECORDS] = LinkRecords(tuple(map(link_note, notes)))
 
     def generate_output(self, writer):
         self.writer = writer
@@ -122,69 +256,36 @@ class LinksGenerator(Generator):
     def finish(self) -> None:
         """Plan with the complete output; write redirects; record the ledger."""
         output = Path(self.output_path)
-        notes = note_pages(self.context)
-        old_urls = {n.old_url: n for n in notes if getattr(n, "old_url", "")}
-        imported, refused = imported_redirects({u: n.url for u, n in old_urls.items()})
-        for old_url in refused:
-            logger.warning(
-                "%s",
-                _(
-                    "links: %(note)s: old_url %(url)s cannot be redirected (an "
-                    "address of folders of letters, digits and ._~+- is needed, "
-                    "or a query like ?p=123); shared links to it will not lead "
-                    "to the note",
-                    note=getattr(old_urls[old_url], "note_file", "?"),
-                    url=old_url,
-                ),
-            )
-        plan = plan_links(
-            self.recorded.records,
-            self.manual,
-            {n.note_file: n.url for n in notes if getattr(n, "note_file", None)},
-            written(output_files(output)),
-            self.ledger_path,
-            self.redirects_path,
-            imported,
+        built = written(output_files(output))
+        records = LinkRecords(self.context[c.LINK_RECORDS].notes, built)
+        self.context[c.LINK_RECORDS] = records
+        made = link_files(
+            records,
+            self.settings,
+            built,
+            self.inputs.recorded,
+            self.inputs.manual,
+            self.inputs.problems,
         )
-        if self.problems or plan.problems:
-            raise ContentError(self.problems + plan.problems)
-        queries = query_redirects({u: n.url for u, n in old_urls.items()})
-        self.write_redirects(plan.redirects, queries)
-        if self.conf["record"] or self.conf["pending_target"]:
-            self.record()
-
-    def write_redirects(
-        self, redirects: dict[str, str], queries: dict[QueryAddress, str]
-    ) -> None:
-        base = site_base(self.settings)
         template = self.get_template("redirect")
-        for old, new in sorted(redirects.items()):
+        for old, target in made.redirects.items():
             self.writer.write_file(
                 f"{old}index.html",
                 template,
                 self.context,
                 relative_urls=self.settings["RELATIVE_URLS"],
                 url=old,
-                target_url=canonical_url(base, new),
+                target_url=target,
             )
-        output = Path(self.output_path)
-        for name, text in (
-            (NGINX_MAP, nginx_map(redirects)),
-            (NGINX_QUERY_MAP, nginx_query_map(queries)),
-            (CADDY_REDIRECTS, caddy_redirects(redirects, queries)),
-            (STATIC_HOST_REDIRECTS, netlify_redirects(redirects)),
-        ):
+        for name, text in made.files.items():
             (output / name).write_text(text, encoding="utf-8")
+        if self.conf["record"] or self.conf["pending_target"]:
+            self.record(records)
 
-    def record(self) -> None:
+    def record(self, records: LinkRecords) -> None:
         now = datetime.now(IST).replace(microsecond=0).isoformat()
-        rows = [
-            (now, n.url, n.note_file, to_ist(n.date).date().isoformat())
-            for n in note_pages(self.context)
-            if getattr(n, "note_file", None)
-        ]
+        rows = ledger_rows(records, now)
         path = self.ledger_path
-        rows.sort(key=lambda r: r[1])
         if self.conf["pending_target"]:
             ledger.write_pending(path, self.conf["pending_target"], rows)
             logger.info("links: %d note addresses pending the publish", len(rows))

@@ -50,8 +50,10 @@ class Written:
         return old if old in self.folders else None
 
 
-def written(paths: list[str]) -> Written:
-    """Written from the output's file paths (relative, with /)."""
+def written(paths: list[str], before: Written | None = None) -> Written:
+    """Written from the output's file paths (relative, with /), added to
+    `before` if given (what an earlier build wrote).
+    """
     pages, folders = set(), set()
     for path in paths:
         folder, _, name = path.rpartition("/")
@@ -59,7 +61,11 @@ def written(paths: list[str]) -> Written:
             pages.add(folder + "/" if folder else "")
         parts = path.split("/")[:-1]
         folders |= {"/".join(parts[: n + 1]) + "/" for n in range(len(parts))}
-    return Written(frozenset(pages), frozenset(paths), frozenset(folders))
+    if before is None:
+        return Written(frozenset(pages), frozenset(paths), frozenset(folders))
+    return Written(
+        before.pages | pages, before.files | frozenset(paths), before.folders | folders
+    )
 
 
 @dataclass

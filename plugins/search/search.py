@@ -32,7 +32,7 @@ import os
 import re
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pagefind_bin import get_executable
@@ -98,6 +98,27 @@ MARKED = re.compile(
 
 
 @dataclass(frozen=True)
+class SearchPage:
+    """A note page as the index step needs it: the record a site index keeps
+    (the step reads every page already), so that a build that adds notes
+    reads only their pages.
+    """
+
+    rel: str  # its path in the output, e.g. "2026/11/bilpank-baithak/index.html"
+    digest: str  # sha256 of its bytes, hex
+    marked: bool  # it carries data-pagefind-body (Pagefind indexes it)
+
+    @property
+    def year(self) -> str:
+        return self.rel.split("/", 1)[0]
+
+
+def search_page(rel: str, data: bytes) -> SearchPage:
+    """The record of the note page at `rel` holding `data`."""
+    return SearchPage(rel, hashlib.sha256(data).hexdigest(), bool(MARKED.search(data)))
+
+
+@dataclass(frozen=True)
 class IndexRun:
     """What the last index step of this process did (read by the benchmark)."""
 
@@ -108,6 +129,19 @@ class IndexRun:
     made: tuple[str, ...] = ()
     # The indexes, newest first (a year, OLDER or WHOLE).
     shards: tuple[str, ...] = ()
+    # Every note page's record, by path in the output (the site index's).
+    records: dict[str, SearchPage] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class SearchOutput:
+    """The search bundle: {path in the output: a kept index's file to link}
+    and {path in the output: bytes} (shards.json).
+    """
+
+    run: IndexRun
+    files: dict[str, Path]
+    data: dict[str, bytes]
 
 
 LAST_RUN: list[IndexRun] = []
@@ -139,35 +173,43 @@ def note_pages(output: Path) -> list[Path]:
     return sorted(output.glob(NOTE_GLOB))
 
 
-def pages_by_year(output: Path, pages: list[Path]) -> dict[str, list[Path]]:
-    """The note pages of each year (the first folder of their path)."""
-    years: dict[str, list[Path]] = {}
-    for page in pages:
-        years.setdefault(page.relative_to(output).parts[0], []).append(page)
+def page_records(output: Path) -> dict[str, SearchPage]:
+    """The record of every note page of `output`, by path (each read once)."""
+    return {
+        (rel := page.relative_to(output).as_posix()): search_page(
+            rel, page.read_bytes()
+        )
+        for page in note_pages(output)
+    }
+
+
+def pages_by_year(pages: dict[str, SearchPage]) -> dict[str, list[SearchPage]]:
+    """The note pages of each year (the first folder of their path), each
+    year's in path order.
+    """
+    years: dict[str, list[SearchPage]] = {}
+    # in the order of their Paths (folder by folder), as the keys were made
+    for rel in sorted(pages, key=lambda rel: rel.split("/")):
+        years.setdefault(pages[rel].year, []).append(pages[rel])
     return years
 
 
-def index_key(output: Path, pages: list[Path], version: str) -> str:
+def index_key(pages: list[SearchPage], version: str) -> str:
     """A hash of the Pagefind version and every page's path and bytes."""
     h = hashlib.sha256(version.encode())
     for page in pages:
-        h.update(page.relative_to(output).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(page.read_bytes()).digest())
+        h.update(page.rel.encode() + b"\0")
+        h.update(bytes.fromhex(page.digest))
     return h.hexdigest()[:32]
 
 
-def marked_years(years: dict[str, list[Path]]) -> list[str]:
+def marked_years(years: dict[str, list[SearchPage]]) -> list[str]:
     """The years, newest first, with a page marked for the index: a year whose
     every note is withdrawn or hidden has none, and Pagefind, given no marked
     page, would index its whole pages.
     """
     return sorted(
-        (
-            y
-            for y, pages in years.items()
-            if any(MARKED.search(p.read_bytes()) for p in pages)
-        ),
-        reverse=True,
+        (y for y, pages in years.items() if any(p.marked for p in pages)), reverse=True
     )
 
 
@@ -236,10 +278,13 @@ def make_bundle(
     os.replace(partial, target)
 
 
-def link_tree(source: Path, target: Path) -> None:
-    for path in sorted(source.rglob("*")):
-        if path.is_file():
-            place(path, target / path.relative_to(source))
+def tree_files(source: Path, target: str) -> dict[str, Path]:
+    """{`target`/path: file} of every file under `source`."""
+    return {
+        f"{target}/{path.relative_to(source).as_posix()}": path
+        for path in sorted(source.rglob("*"))
+        if path.is_file()
+    }
 
 
 def forget_others(cache: Path, keep: set[str]) -> None:
@@ -267,40 +312,58 @@ def kept_index(
     return kept, True
 
 
-def build_index(settings: dict, output: Path) -> IndexRun:
+def search_files(
+    settings: dict, pages: dict[str, SearchPage], site: Path
+) -> SearchOutput:
+    """The search bundle from the note pages' records: each index part's kept
+    index (made now by Pagefind over the pages of `site`, a folder holding
+    at least that part's note pages, when no index of those pages is kept).
+    """
     conf = plugin_settings(settings)
     started = time.perf_counter()
     executable = get_executable()
     version = pagefind_version(executable)
-    pages = note_pages(output)
     cache = cache_folder(settings, conf["cache"])
-    bundle = output / conf["bundle"]
-    shutil.rmtree(bundle, ignore_errors=True)
+    bundle = conf["bundle"]
     shards: dict[str, Path] = {}
     listed: list[dict] = []
     made: list[str] = []
-    by_year = pages_by_year(output, pages)
+    by_year = pages_by_year(pages)
     for name, years in index_groups(marked_years(by_year), conf["split_by_year"]):
-        key = index_key(output, [p for y in years for p in by_year[y]], version)
+        key = index_key([p for y in years for p in by_year[y]], version)
         glob = index_glob(name, years)
-        shards[name], fresh = kept_index(executable, output, cache, name, glob, key)
+        shards[name], fresh = kept_index(executable, site, cache, name, glob, key)
         listed.append({"name": name, "years": years})
         if fresh:
             made.append(name)
     forget_others(cache, set(shards))
+    files: dict[str, Path] = {}
     for name, kept in shards.items():
-        link_tree(kept, bundle / name)
+        files.update(tree_files(kept, f"{bundle}/{name}"))
     if shards:
         # Every index's pagefind.js is the same file (one Pagefind version).
-        place(next(iter(shards.values())) / "pagefind.js", bundle / "pagefind.js")
-    write_atomic(bundle / SHARDS_FILE, json.dumps({"shards": listed}).encode())
-    return IndexRun(
+        files[f"{bundle}/pagefind.js"] = next(iter(shards.values())) / "pagefind.js"
+    data = {f"{bundle}/{SHARDS_FILE}": json.dumps({"shards": listed}).encode()}
+    run = IndexRun(
         len(pages),
         time.perf_counter() - started,
         not made,
         tuple(made),
         tuple(shards),
+        pages,
     )
+    return SearchOutput(run, files, data)
+
+
+def build_index(settings: dict, output: Path) -> IndexRun:
+    """The search bundle of the full build, in `output`."""
+    made = search_files(settings, page_records(output), output)
+    shutil.rmtree(output / plugin_settings(settings)["bundle"], ignore_errors=True)
+    for rel, kept in made.files.items():
+        place(kept, output / rel)
+    for rel, data in made.data.items():
+        write_atomic(output / rel, data)
+    return made.run
 
 
 def query_rules() -> str:

@@ -9,6 +9,7 @@ import json
 import logging
 import time
 import weakref
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from .ledger import LedgerState, prepare, read_ledger, write_run
 from .pages import (
     OgImage,
     ShareLink,
+    SharePage,
     note_preview_source,
     note_share_url,
     offers_json,
@@ -52,59 +54,61 @@ def start_previews(generator, writer=None) -> None:
         waiting.start_drawing()
 
 
-WORDS_TEMPLATE = "_whatsapp_words"
+WORDS_TEMPLATE = "_whatsapp_words.html"
 
 
-class WhatsAppGenerator(Generator):
-    def generate_context(self):
-        self.conf = conf = plugin_settings(self.settings)
-        registry = self.context[c.REGISTRY]
-        self.groups = load_groups(
-            content_path(self.settings, conf["groups"]),
-            registry,
-            publish_samples=publish_samples(self.settings),
-        )
-        self.site = self.settings["SITENAME"]
-        self.base = site_base(self.settings)
-        module = self.get_template(WORDS_TEMPLATE).module
-        self.words = {k: str(v) for k, v in module.words.items()}
+def whatsapp_words(env) -> dict[str, str]:
+    """The words of share messages and previews, from the theme's catalog
+    (`env`: the build's Jinja environment).
+    """
+    module = env.get_template(WORDS_TEMPLATE).module
+    return {k: str(v) for k, v in module.words.items()}
+
+
+def site_groups(settings: dict, registry) -> list:
+    """The group registry (content/registry/groups.toml), checked."""
+    conf = plugin_settings(settings)
+    return load_groups(
+        content_path(settings, conf["groups"]),
+        registry,
+        publish_samples=publish_samples(settings),
+    )
+
+
+def whatsapp_context(settings: dict, registry, groups) -> dict:
+    """What the templates read from the plugin (join page link, station
+    pages' groups, whether the groups shown are samples).
+    """
+    return {
+        c.WHATSAPP_JOIN_URL: plugin_settings(settings)["join_url"],
+        # the join page says when they are a demonstration (sample entries
+        # or links that are not real)
+        c.WHATSAPP_DEMO: any(map(is_demonstration, groups)),
+        c.WHATSAPP_STATION_GROUPS: {
+            thana.url: found
+            for _area, stations in groups_by_thana(groups, registry)
+            for thana, found in stations
+        },
+    }
+
+
+class Previews:
+    """The link-preview images of one build: each page's OgImage, the cached
+    files to place in the output, and the images to draw into the cache.
+    """
+
+    def __init__(self, settings: dict, words: dict[str, str]):
+        self.conf = conf = plugin_settings(settings)
+        self.site = settings["SITENAME"]
+        self.base = site_base(settings)
+        self.root = Path(settings["PATH"])
+        self.words = words
         # the preview images' cache, found once (not once per note)
-        self.image_cache = cache_folder(self.settings, conf["image_cache"])
+        self.cache = cache_folder(settings, conf["image_cache"])
         self.images: dict[str, Path] = {}  # output path -> cached file
         self.missing: dict[Path, Card | Crop] = {}
-        self.plan_file: Path | None = None  # for `invoke share`
-        self.previews()
-        self.join_og = self.preview(
-            self.card(self.words["join_title"]),
-            conf["join_url"],
-            f"{self.words['join_title']} — {self.site}",
-        )
-        # Made in worker processes once the note pages are written (their
-        # own workers are done: at most one pool at a time), while the list
-        # pages and feeds are rendered; the pages need only the images'
-        # names (a hash of what they show), the output needs the files
-        # (generate_output waits for them).
         self.making: Making | None = None
         self.making_started = 0.0
-        _waiting[id(self.settings)] = self
-        state = self.ledger_state()
-        self.share = share_page(
-            state,
-            self.groups,
-            base=self.base,
-            site=self.site,
-            conf=conf,
-            words=self.words,
-        )
-        self.context[c.WHATSAPP_JOIN_URL] = conf["join_url"]
-        # Station pages link their groups; the join page says when they are
-        # a demonstration (sample entries or links that are not real).
-        self.context[c.WHATSAPP_DEMO] = any(map(is_demonstration, self.groups))
-        self.context[c.WHATSAPP_STATION_GROUPS] = {
-            thana.url: groups
-            for _area, stations in groups_by_thana(self.groups, registry)
-            for thana, groups in stations
-        }
 
     def card(self, title: str) -> Card:
         conf = self.conf
@@ -116,26 +120,139 @@ class WhatsAppGenerator(Generator):
             page_url,
             alt,
             base=self.base,
-            cache=self.image_cache,
+            cache=self.cache,
             max_bytes=self.conf["image_max_bytes"],
             images=self.images,
             missing=self.missing,
         )
 
-    def previews(self) -> None:
-        """Attach whatsapp_url and og_image to every note."""
-        root = Path(self.settings["PATH"])
+    def attach(self, note) -> None:
+        """A note's share link (whatsapp_url) and preview image (og_image)."""
+        note.whatsapp_url = ShareLink(
+            functools.partial(note_share_url, note, self.conf, self.site, self.words)
+        )
+        note.og_image = self.preview(
+            note_preview_source(note, self.root, self.card(str(note.title))),
+            note.url,
+            preview_alt(note, self.site),
+        )
+
+    def join_image(self) -> OgImage:
+        title = self.words["join_title"]
+        return self.preview(
+            self.card(title), self.conf["join_url"], f"{title} — {self.site}"
+        )
+
+    def start_drawing(self) -> None:
+        if self.making is None:
+            self.making = start_images(self.missing, self.conf["image_max_bytes"])
+            self.making_started = time.perf_counter()
+
+    def wait(self) -> None:
+        """Wait for the images being drawn into the cache (started now if not
+        yet).
+        """
+        self.start_drawing()
+        assert self.making is not None
+        started = time.perf_counter()
+        self.making.wait()
+        distinct = set(self.images.values())
+        logger.info(
+            "whatsapp: preview images: %d made, %d reused from %s (%.1f s since "
+            "they were started, %.1f s waited for)",
+            len(self.missing),
+            len(distinct) - len(self.missing),
+            self.cache,
+            time.perf_counter() - self.making_started,
+            time.perf_counter() - started,
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to render with the theme: where, with which template (its name
+    without .html) and variables (besides the build's context).
+    """
+
+    save_as: str
+    template: str
+    variables: dict
+
+
+def whatsapp_output(
+    settings: dict,
+    registry,
+    groups: list,
+    share: SharePage,
+    join_og: OgImage,
+    previews: Previews,
+) -> tuple[list[Page], dict[str, Path]]:
+    """The join page and the admin page of group digests to render, and the
+    files to place ({path in the output: cached file}): the preview images
+    `previews` holds (drawn: wait() first) and the join page's QR codes.
+    """
+    conf = plugin_settings(settings)
+    join_url, share_url = conf["join_url"], conf["share_url"]
+    files = dict(previews.images)
+    qr = {}
+    for group in groups:
+        rel = f"{join_url}qr/{group.id}.svg"
+        cached, size = cached_qr_code(group.invite, group.name, previews.cache)
+        files[rel] = cached
+        qr[group.id] = (rel, size)
+    pages = [
+        Page(
+            f"{join_url}index.html",
+            "whatsapp",
+            {
+                "url": join_url,
+                "join_areas": groups_by_thana(groups, registry),
+                "qr_codes": qr,
+                "og_image": join_og,
+                "page_canonical_url": canonical_url(site_base(settings), join_url),
+            },
+        ),
+        Page(
+            f"{share_url}index.html",
+            "whatsapp_share",
+            {
+                "url": share_url,
+                "share": share,
+                "share_index": share_index(share, [t.name for t in registry.thanas]),
+            },
+        ),
+    ]
+    return pages, files
+
+
+class WhatsAppGenerator(Generator):
+    def generate_context(self):
+        self.conf = conf = plugin_settings(self.settings)
+        registry = self.context[c.REGISTRY]
+        self.groups = site_groups(self.settings, registry)
+        self.base = site_base(self.settings)
+        words = whatsapp_words(self.env)
+        self.previews = Previews(self.settings, words)
+        self.plan_file: Path | None = None  # for `invoke share`
         for note in all_notes(self.context):
-            note.whatsapp_url = ShareLink(
-                functools.partial(
-                    note_share_url, note, self.conf, self.site, self.words
-                )
-            )
-            note.og_image = self.preview(
-                note_preview_source(note, root, self.card(str(note.title))),
-                note.url,
-                preview_alt(note, self.site),
-            )
+            self.previews.attach(note)
+        self.join_og = self.previews.join_image()
+        # Made in worker processes once the note pages are written (their
+        # own workers are done: at most one pool at a time), while the list
+        # pages and feeds are rendered; the pages need only the images'
+        # names (a hash of what they show), the output needs the files
+        # (generate_output waits for them).
+        _waiting[id(self.settings)] = self
+        state = self.ledger_state()
+        self.share = share_page(
+            state,
+            self.groups,
+            base=self.base,
+            site=self.settings["SITENAME"],
+            conf=conf,
+            words=words,
+        )
+        self.context.update(whatsapp_context(self.settings, registry, self.groups))
 
     def ledger_state(self) -> LedgerState:
         """The ledger; for `invoke share`, first plan and record this run."""
@@ -181,63 +298,30 @@ class WhatsAppGenerator(Generator):
         return state
 
     def start_drawing(self) -> None:
-        if self.making is None:
-            _waiting.pop(id(self.settings), None)
-            self.making = start_images(self.missing, self.conf["image_max_bytes"])
-            self.making_started = time.perf_counter()
-
-    def preview_images(self) -> None:
-        """Wait for the preview images (started after the note pages)."""
-        self.start_drawing()
-        assert self.making is not None
-        started = time.perf_counter()
-        self.making.wait()
-        distinct = set(self.images.values())
-        logger.info(
-            "whatsapp: preview images: %d made, %d reused from %s (%.1f s since "
-            "they were started, %.1f s waited for)",
-            len(self.missing),
-            len(distinct) - len(self.missing),
-            self.image_cache,
-            time.perf_counter() - self.making_started,
-            time.perf_counter() - started,
-        )
+        _waiting.pop(id(self.settings), None)
+        self.previews.start_drawing()
 
     def generate_output(self, writer):
-        self.preview_images()
-        out = Path(self.output_path)
-        within = Within(out)
-        for rel, cached in self.images.items():
-            place(cached, within(rel))
-        join_url, share_url = self.conf["join_url"], self.conf["share_url"]
-        qr = {}
-        for group in self.groups:
-            rel = f"{join_url}qr/{group.id}.svg"
-            cached, size = cached_qr_code(group.invite, group.name, self.image_cache)
-            place(cached, within(rel))
-            qr[group.id] = (rel, size)
-        writer.write_file(
-            f"{join_url}index.html",
-            self.get_template("whatsapp"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url=join_url,
-            join_areas=groups_by_thana(self.groups, self.context[c.REGISTRY]),
-            qr_codes=qr,
-            og_image=self.join_og,
-            page_canonical_url=canonical_url(self.base, join_url),
+        self.previews.wait()
+        within = Within(Path(self.output_path))
+        pages, files = whatsapp_output(
+            self.settings,
+            self.context[c.REGISTRY],
+            self.groups,
+            self.share,
+            self.join_og,
+            self.previews,
         )
-        writer.write_file(
-            f"{share_url}index.html",
-            self.get_template("whatsapp_share"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url=share_url,
-            share=self.share,
-            share_index=share_index(
-                self.share, [t.name for t in self.context["registry"].thanas]
-            ),
-        )
+        for rel, cached in files.items():
+            place(cached, within(rel))
+        for page in pages:
+            writer.write_file(
+                page.save_as,
+                self.get_template(page.template),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                **page.variables,
+            )
         if self.plan_file is not None:
             self.plan_file.write_text(
                 json.dumps(self.plan, ensure_ascii=False), encoding="utf-8"
