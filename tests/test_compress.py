@@ -9,7 +9,14 @@ import shutil
 import brotli
 from support import build_site, new_content, note_text
 
-from plugins.compress.compress import compress_files, compress_output
+from plugins.compress.compress import (
+    BIG_BYTES,
+    BIG_QUALITY,
+    brotli_bytes,
+    compress_files,
+    compress_output,
+)
+from plugins.core.files import file_digest
 
 
 def test_build_writes_gz_and_br_beside_text_files(tmp_path):
@@ -93,3 +100,29 @@ def test_the_files_a_build_wrote_are_compressed_alone_as_in_a_whole_pass(tmp_pat
     for name in ("x/b.xml.gz", "x/b.xml.br"):
         assert (site / name).read_bytes() == (whole / name).read_bytes()
         assert (site / name).stat().st_mtime_ns == (site / "x/b.xml").stat().st_mtime_ns
+
+
+def test_large_files_get_a_faster_brotli_cached_under_its_own_name(tmp_path):
+    """Sitemaps and feeds (past BIG_BYTES) are compressed at BIG_QUALITY; a
+    copy made at the best quality is never taken for them."""
+    site = tmp_path / "site"
+    site.mkdir()
+    rows = "".join(f"<url><loc>https://x.org/{n}/खबर/</loc></url>" for n in range(9000))
+    big = site / "sitemap.xml"
+    big.write_text(f"<urlset>{rows}</urlset>", encoding="utf-8")
+    small = site / "a.html"
+    small.write_text("<p>नमस्ते</p>" * 100, encoding="utf-8")
+    data = big.read_bytes()
+    assert len(data) > BIG_BYTES >= small.stat().st_size
+    cache = tmp_path / "cache"
+    digest = file_digest(str(big))
+    # a best-quality copy left by an older build under the plain name
+    (cache / digest[:2]).mkdir(parents=True)
+    (cache / digest[:2] / f"{digest}.br").write_bytes(brotli_bytes(b"old"))
+    assert compress_output(site, cache, 256) == (2, 4)
+    made = (site / "sitemap.xml.br").read_bytes()
+    assert brotli.decompress(made) == data
+    assert made == brotli.compress(data, quality=BIG_QUALITY)
+    assert made != brotli.compress(data, quality=11)
+    small_br = (site / "a.html.br").read_bytes()
+    assert small_br == brotli.compress(small.read_bytes(), quality=11)

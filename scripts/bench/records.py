@@ -61,10 +61,12 @@ def build_and_keep(workdir: Path, notes: int, seed: int) -> dict:
 
     def keep(generators):
         from plugins.feeds.feeds import feed_words
+        from plugins.whatsapp.generator import whatsapp_words
 
         kept["context"] = generators[0].context
         kept["settings"] = generators[0].settings
         kept["words"] = feed_words(generators[0].env)
+        kept["whatsapp_words"] = whatsapp_words(generators[0].env)
         kept["feeds"] = next(g for g in generators if hasattr(g, "feeds"))
 
     def done():
@@ -72,6 +74,7 @@ def build_and_keep(workdir: Path, notes: int, seed: int) -> dict:
 
         context = kept.pop("context")
         kept["registry"] = context[c.REGISTRY]
+        kept["newest"] = context["articles"][0]
         kept["records"] = {
             k: pickle.loads(pickle.dumps(context[k])) for k in RECORD_KEYS
         }
@@ -127,6 +130,7 @@ def files_timers(kept: dict) -> dict[str, Callable[[], object]]:
 
     return {
         **search_timers(kept),
+        **whatsapp_and_compress_timers(kept),
         "seo: sitemaps, news sitemap, robots.txt": lambda: seo_files(
             records[c.SEO_RECORDS], settings, registry, now
         ),
@@ -188,6 +192,57 @@ def cpu_seconds() -> float:
     """CPU time of this process and of its finished children (Pagefind)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def whatsapp_and_compress_timers(kept: dict) -> dict[str, Callable[[], object]]:
+    """A new note's WhatsApp values and preview image (drawn into an empty
+    cache: a new note's is never cached), the join and admin pages' inputs,
+    and the compressed copies of the files one new note changes.
+    """
+    from plugins.compress.compress import compress_files
+    from plugins.whatsapp.generator import Previews, site_groups, whatsapp_output
+    from plugins.whatsapp.pages import SharePage
+
+    settings, registry = kept["settings"], kept["registry"]
+    output: Path = kept["output"]
+    note = kept["newest"]
+    rounds = iter(range(1000))
+
+    def fresh(name: str) -> dict:
+        folder = str(output.parent / f"{name}-{next(rounds)}")
+        conf = {**(settings.get("WHATSAPP") or {}), "image_cache": folder}
+        return {**settings, "WHATSAPP": conf}
+
+    def one_note() -> Previews:
+        previews = Previews(fresh("previews"), kept["whatsapp_words"])
+        previews.attach(note)
+        previews.wait()
+        return previews
+
+    def pages() -> object:
+        previews = Previews(settings, kept["whatsapp_words"])
+        join = previews.join_image()
+        previews.wait()
+        groups = site_groups(settings, registry)
+        return whatsapp_output(settings, registry, groups, SharePage(), join, previews)
+
+    page = output / note.save_as
+    changed = [
+        page,
+        output / "index.html",
+        output / "sitemap.xml",
+        *sorted((output / "feeds").glob("*.xml")),
+        *sorted((output / "thana").glob("*/index.html"))[:3],
+    ]
+
+    def copies() -> object:
+        return compress_files(changed, output.parent / f"gz-{next(rounds)}", 256)
+
+    return {
+        "whatsapp: a new note's share link and preview image, drawn": one_note,
+        "whatsapp: join and admin pages' inputs (QR codes kept)": pages,
+        f"compress: .gz and .br of {len(changed)} files a new note changes": copies,
+    }
 
 
 def timed(make: Callable[[], object], runs: int = 3) -> tuple[float, float]:
