@@ -37,7 +37,7 @@ from plugins.links import ledger
 from scripts.build import build
 from scripts.publish import PublishError, publish, releases, retention
 from scripts.publish.releases import Switch, live_stack, parse_history, read_state
-from scripts.publish.targets import TargetError, parse_target
+from scripts.publish.targets import TargetError, parse_target, shared, socket_parent
 
 PUBLISH = str(ROOT / "publishconf.py")
 NOTES = {
@@ -1371,3 +1371,46 @@ def test_a_killed_publish_leaves_no_build_worker_holding_the_lock(
     output = tmp_path / "output"
     with site_lock(lock_path(output), build_busy(output), 0):
         pass  # taken at once: no worker kept it
+
+
+@pytest.mark.parametrize(
+    ("temporary", "parent"),
+    [
+        ("/tmp", "/tmp"),
+        ("/var/tmp/bulletin_1.x", "/var/tmp/bulletin_1.x"),
+        ("/home/desk/अस्थायी", "/tmp"),
+        ("/home/desk/my temp", "/tmp"),
+        ("/home/desk/100%", "/tmp"),
+        ("/home/desk/" + "t" * 60, "/tmp"),
+    ],
+)
+def test_the_shared_connection_folder_is_one_ssh_can_take(temporary, parent):
+    assert socket_parent(temporary) == parent
+
+
+def test_a_publish_from_an_unusual_temporary_folder_shares_its_connection(
+    sshd, tmp_path, monkeypatch
+):
+    """TMPDIR with Hindi letters, a space and a % (ssh would expand or split
+    the socket's path there): the connection is shared from /tmp, works, and
+    its folder goes at the end; a killed publish's folder left in /tmp (its
+    process gone) is removed by the next, a running one's is not."""
+    odd = Path(tempfile.mkdtemp(prefix="अस्थायी 100% ", dir="/tmp"))  # short
+    monkeypatch.setattr(tempfile, "tempdir", str(odd))
+    monkeypatch.setenv("BULLETIN_SSH_OPTIONS", sshd.options)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    killed = Path(tempfile.mkdtemp(prefix=f"bulletin-ssh-{dead.pid}-", dir="/tmp"))
+    running = Path(tempfile.mkdtemp(prefix=f"bulletin-ssh-{os.getppid()}-", dir="/tmp"))
+    try:
+        with shared(parse_target(sshd.target(tmp_path / "srv"))) as target:
+            folder = Path(target.control or "").parent
+            assert folder.parent == Path("/tmp")
+            assert target.run("echo shared") == "shared\n"
+            assert target.run("echo again") == "again\n"
+            assert not killed.exists() and running.is_dir()
+        assert not folder.exists()
+    finally:
+        shutil.rmtree(odd, ignore_errors=True)
+        shutil.rmtree(killed, ignore_errors=True)
+        shutil.rmtree(running, ignore_errors=True)

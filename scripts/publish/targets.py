@@ -15,6 +15,7 @@ per step; it closes the connection when it ends, also when it fails.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -112,23 +113,63 @@ SHARE_IDLE = 120
 CLOSE_WAIT = 5.0
 
 
+# A shared connection's socket folder: short plain ASCII only. ssh expands %
+# in a ControlPath and splits it at spaces, and a socket's path holds about
+# 100 bytes (ssh adds a suffix of 17 while it makes it).
+PLAIN_FOLDER = re.compile(r"/[A-Za-z0-9/_.-]*")
+SOCKET_FOLDER_BYTES = 60
+SHARED_PREFIX = "bulletin-ssh-"
+
+
+def socket_parent(temporary: str) -> str:
+    """Where a publish makes its shared connection's folder: the temporary
+    folder (TMPDIR) when ssh can take its path as it is, else /tmp.
+    """
+    plain = PLAIN_FOLDER.fullmatch(temporary) is not None
+    return temporary if plain and len(temporary) <= SOCKET_FOLDER_BYTES else "/tmp"
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_shared(parent: str) -> None:
+    """Remove the connection folders of publishes that were killed (their
+    process is gone; the connection itself closed after SHARE_IDLE seconds).
+    """
+    for folder in Path(parent).glob(f"{SHARED_PREFIX}*-*"):
+        pid = folder.name[len(SHARED_PREFIX) :].split("-", 1)[0]
+        mine = folder.is_dir() and folder.lstat().st_uid == os.getuid()
+        if mine and pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextmanager
 def shared(target: Target) -> Iterator[Target]:
     """`target` with its SSH steps sharing one connection (OpenSSH
     ControlMaster), whose socket is in a folder of its own that only this
     user can enter; at the end (also after an error or Ctrl-C) the
     connection is closed (`ssh -O exit`) and the folder removed. A folder
-    target is given back as it is.
+    target is given back as it is; without a folder for the socket, each
+    step opens its own connection.
     """
     if not target.remote:
         yield target
         return
-    # a socket's path holds about 100 bytes (ssh adds a suffix of 17 while
-    # it makes it): a long TMPDIR gives way to /tmp
-    parent = tempfile.gettempdir()
-    folder = tempfile.mkdtemp(
-        prefix="bulletin-ssh-", dir=parent if len(parent) <= 60 else "/tmp"
-    )
+    parent = socket_parent(tempfile.gettempdir())
+    with suppress(OSError):
+        sweep_shared(parent)
+    try:
+        folder = tempfile.mkdtemp(prefix=f"{SHARED_PREFIX}{os.getpid()}-", dir=parent)
+    except OSError:
+        yield target
+        return
     sharing = replace(target, control=os.path.join(folder, "c"))
     try:
         yield sharing
