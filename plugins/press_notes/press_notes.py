@@ -17,7 +17,6 @@ from pelican import signals
 from plugins.core import contract as c
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.files import links_under
-from plugins.core.header import scan_header
 from plugins.core.messages import _, ngettext_
 from plugins.core.photos import PHOTO_ERRORS, static_problems
 from plugins.core.settings import namespaced
@@ -29,7 +28,7 @@ from .model import enrich_metadata, placing_problems, unreadable_photo, withdraw
 from .read_ahead import read_ahead
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
-from .validate import Rules, check_all
+from .validate import Rules, check_all, unreadable_text
 
 logger = logging.getLogger(__name__)
 
@@ -118,20 +117,6 @@ class CheckedContent:
     draft_photos: set[str] = field(default_factory=set)
 
 
-def not_utf8(shown: str) -> Problem:
-    return Problem(
-        shown,
-        None,
-        None,
-        _(
-            "the file is not UTF-8 text; save it as UTF-8, or if it "
-            "was typed in Kruti Dev run '.venv/bin/invoke krutidev "
-            "%(path)s --in-place'",
-            path=shown,
-        ),
-    )
-
-
 def resolved(path: Path, folders: dict[Path, Path]) -> Path:
     """path.resolve() of a file that is not a link, resolving each folder
     once (`folders` keeps them): at 10,000 notes resolving every path took
@@ -198,8 +183,8 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
     checked = check_all(notes, rules, passed_before)
     for shown, path in unreadable:
         # a draft's status can be read all the same: it then stops nothing
-        header = scan_header(path.read_bytes().decode("utf-8", "replace"))
-        checked.add(shown, header, [not_utf8(shown)])
+        header, problem = unreadable_text(shown, path.read_bytes())
+        checked.add(shown, header, [problem])
     problems += checked.problems
     static = list(settings.get("STATIC_PATHS", ()))
     problems += static_problems(root, static)

@@ -6,6 +6,7 @@ Every rule lives here, as small pure functions over a note's text; the build,
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from plugins.core.header import Header, bad_characters, scan_header
 from plugins.core.messages import _
 from plugins.core.parallel import fork_map, record
 from plugins.core.photos import IMAGE_SUFFIXES, photo_path_problem, photo_problem
-from plugins.hindi_text.krutidev import VERBATIM_KEYS, looks_like_krutidev
+from plugins.hindi_text.krutidev import HINDI_KEYS, looks_like_krutidev
 from plugins.hindi_text.slugs import unique_slug
 
 from .duplicates import warn_duplicates
@@ -570,7 +571,7 @@ def krutidev_problems(header: Header, path: str, p) -> list[Problem]:
     places: list[tuple[int, str | None, str]] = [
         (f.line, key, header.value(key))
         for key, f in header.fields.items()
-        if key not in VERBATIM_KEYS
+        if key in HINDI_KEYS
     ]
     places.append((header.body_line, None, header.body[:KRUTIDEV_SAMPLE_CHARS]))
     found = [(line, key) for line, key, text in places if looks_like_krutidev(text)]
@@ -595,6 +596,66 @@ def krutidev_problems(header: Header, path: str, p) -> list[Problem]:
     ]
 
 
+# The byte order marks of the Unicode encodings an editor offers besides
+# UTF-8 (Notepad's "Unicode" is UTF-16 LE). UTF-32 LE's mark begins with
+# UTF-16 LE's, so it is looked for first.
+WIDE_MARKS = (
+    (codecs.BOM_UTF32_LE, "UTF-32", "utf-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32", "utf-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16", "utf-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16", "utf-16"),
+)
+# UTF-16 without a mark: NUL bytes in at least this share of the first bytes
+# (every other byte of Latin text; UTF-8 text holds none).
+WIDE_SAMPLE_BYTES = 400
+WIDE_NUL_SHARE = 0.25
+
+
+def wide_encoding(data: bytes) -> tuple[str, str] | None:
+    """(name shown, codec) of a file saved as UTF-16 or UTF-32, known by its
+    byte order mark or by its NUL bytes; None for any other file.
+    """
+    for mark, name, codec in WIDE_MARKS:
+        if data.startswith(mark):
+            return name, codec
+    sample = data[:WIDE_SAMPLE_BYTES]
+    if sample and sample.count(0) >= len(sample) * WIDE_NUL_SHARE:
+        return "UTF-16", "utf-16-le" if sample[1:2] == b"\0" else "utf-16-be"
+    return None
+
+
+def save_as_utf8(encoding: str) -> str:
+    """What to do with a file saved as `encoding` (UTF-16/UTF-32)."""
+    return _(
+        "the file is saved as %(encoding)s (Notepad calls it 'Unicode'), not "
+        "UTF-8; open it in Notepad, choose File → Save As, set Encoding to "
+        "UTF-8 and save it again",
+        encoding=encoding,
+    )
+
+
+def unreadable_text(shown: str, data: bytes) -> tuple[Header, Problem]:
+    """A note that is not UTF-8 text: the problem, and its header as far as
+    it can be read (a draft's status still counts).
+    """
+    wide = wide_encoding(data)
+    if wide is not None:
+        header = scan_header(data.decode(wide[1], "replace").lstrip("\ufeff"))
+        return header, Problem(shown, None, None, save_as_utf8(wide[0]))
+    header = scan_header(data.decode("utf-8", "replace"))
+    return header, Problem(
+        shown,
+        None,
+        None,
+        _(
+            "the file is not UTF-8 text; save it as UTF-8, or if it "
+            "was typed in Kruti Dev run '.venv/bin/invoke krutidev "
+            "%(path)s --in-place'",
+            path=shown,
+        ),
+    )
+
+
 NOTES_CHECKED = "notes checked"
 
 
@@ -604,6 +665,13 @@ def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem
     def p(line, field, message):
         return Problem(path, line, field, message)
 
+    if "\0" in text[:WIDE_SAMPLE_BYTES]:
+        # UTF-16 without a byte order mark, read as UTF-8 with NUL bytes
+        wide = wide_encoding(text[:WIDE_SAMPLE_BYTES].encode("utf-8"))
+        if wide is not None:
+            return scan_header(text.replace("\0", "")), [
+                p(None, None, save_as_utf8(wide[0]))
+            ]
     header = scan_header(text)
     bad = character_problems(text, header, p)
     if bad:
