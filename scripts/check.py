@@ -85,6 +85,7 @@ def check(settings_file: str, only: str = "") -> str:
     notes = note_paths(settings)
     problems: list[Problem] = []
     drafts: list[Problem] = []
+    warnings: list[str] = []
     try:
         checked = check_content(settings, notes)
     except ContentError as e:
@@ -92,6 +93,7 @@ def check(settings_file: str, only: str = "") -> str:
         drafts += e.drafts
     else:
         drafts += checked.drafts
+        warnings += checked.warnings
         problems += share_problems(settings, checked.registry)
     if only:
         return only_note(settings, only, notes, problems + drafts)
@@ -103,12 +105,22 @@ def check(settings_file: str, only: str = "") -> str:
             "%(num)s notes checked: nothing stops the build",
             len(notes),
         )
-        return f"{done}\n{drafts_report(drafts)}"
-    return ngettext_(
-        "%(num)s note checked: no problems",
-        "%(num)s notes checked: no problems",
-        len(notes),
-    )
+        report = f"{done}\n{drafts_report(drafts)}"
+    else:
+        report = ngettext_(
+            "%(num)s note checked: no problems",
+            "%(num)s notes checked: no problems",
+            len(notes),
+        )
+    if warnings:
+        report += "\n" + ngettext_(
+            "%(num)s warning (listed above): the build goes on, but the page "
+            "shows what it names; fix it",
+            "%(num)s warnings (listed above): the build goes on, but the pages "
+            "show what they name; fix them",
+            len(warnings),
+        )
+    return report
 
 
 def unfollowed(path: Path) -> Path:

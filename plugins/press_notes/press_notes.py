@@ -24,6 +24,7 @@ from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 
 from . import check_cache
+from .forwards import read_drop_lines, rules_path
 from .model import enrich_metadata, placing_problems, unreadable_photo, withdraw
 from .read_ahead import read_ahead
 from .reader import SafeMarkdownReader
@@ -115,6 +116,8 @@ class CheckedContent:
     drafts: list[Problem] = field(default_factory=list)
     left_out: set[str] = field(default_factory=set)
     draft_photos: set[str] = field(default_factory=set)
+    # warnings (logged as the check found them): the build goes on
+    warnings: list[str] = field(default_factory=list)
 
 
 def resolved(path: Path, folders: dict[Path, Path]) -> Path:
@@ -145,10 +148,15 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
         summary_max_chars=conf["summary_max_chars"],
         body_max_bytes=conf["body_max_bytes"],
         now=build_now(settings).replace(tzinfo=None),
+        drop_lines=read_drop_lines(root / rules_path(settings)),
     )
     cache_dir = Path(settings["CACHE_PATH"])
     key = check_cache.fingerprint(
-        [root / conf["thana_registry"], root / conf["category_registry"]],
+        [
+            root / conf["thana_registry"],
+            root / conf["category_registry"],
+            root / rules_path(settings),
+        ],
         conf,
         root,
     )
@@ -200,6 +208,7 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
         drafts=checked.draft_problems,
         left_out={given[p] for p in checked.drafts},
         draft_photos=checked.draft_photos,
+        warnings=checked.warnings,
     )
 
 

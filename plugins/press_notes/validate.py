@@ -7,6 +7,7 @@ Every rule lives here, as small pure functions over a note's text; the build,
 from __future__ import annotations
 
 import codecs
+import logging
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
@@ -23,8 +24,11 @@ from plugins.hindi_text.krutidev import HINDI_KEYS, looks_like_krutidev
 from plugins.hindi_text.slugs import unique_slug
 
 from .duplicates import warn_duplicates
+from .forwards import forward_warnings
 from .model import text_slug
 from .registry import SLUG_RE, Registry
+
+logger = logging.getLogger(__name__)
 
 # Devanagari digits (२०२६-११-२८) are read as ASCII digits in dates.
 ASCII_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
@@ -90,6 +94,9 @@ class Rules:
     body_max_bytes: int = 200_000
     # The time of the check (naive, Indian time); None skips the future rule.
     now: datetime | None = None
+    # The lines `invoke ingest` drops (forwards.read_drop_lines): left in a
+    # note's text, they are warned about.
+    drop_lines: tuple[re.Pattern, ...] = ()
 
     @cached_property
     def resolved_root(self) -> Path:
@@ -764,6 +771,8 @@ class Checked:
     """
 
     problems: list[Problem] = field(default_factory=list)
+    # what the build goes on with, but a reporter should read (logged)
+    warnings: list[str] = field(default_factory=list)
     slugs: dict[str, str] = field(default_factory=dict)
     passed: dict[str, NoteKeys] = field(default_factory=dict)
     drafts: dict[str, list[Problem]] = field(default_factory=dict)
@@ -850,9 +859,10 @@ def check_all(
     checked = Checked(passed=dict(passed_before or {}))
     headers: list = list(checked.passed.items())
 
-    def check(index: int) -> tuple[Header, list[Problem]]:
+    def check(index: int) -> tuple[Header, list[Problem], list[Problem]]:
         header, found = check_note(*notes[index], rules)
-        return without_text(header), found
+        warned = note_warnings(notes[index][0], header, rules) if not found else []
+        return without_text(header), found, warned
 
     # Many notes (a cold build) are checked in worker processes; a note
     # whose check logged anything is checked again here.
@@ -862,10 +872,12 @@ def check_all(
         if result is None:
             result = check(index)
             here += 1
-        header, found = result
+        header, found, warned = result
         checked.add(path, header, found)
         headers.append((path, header))
-        if not found:
+        checked.warnings += [str(w) for w in warned]
+        if not found and not warned:
+            # checked again next time: its warnings are repeated until fixed
             checked.passed[path] = note_keys(header)
     record(NOTES_CHECKED, len(notes) - here, here)
     headers.sort(key=lambda item: item[0])
@@ -877,8 +889,17 @@ def check_all(
     for path, header in headers:
         if isinstance(header, Header):
             checked.add(path, header, links_to_drafts(path, header, rules, checked))
-    warn_duplicates(headers, rules.registry.thana_by_name)
+    for warning in checked.warnings:
+        logger.warning("%s", warning)
+    checked.warnings += warn_duplicates(headers, rules.registry.thana_by_name)
     return checked
+
+
+def note_warnings(path: str, header: Header, rules: Rules) -> list[Problem]:
+    """What the build goes on with in a note that passed, but its reporter
+    should fix: what a pasted WhatsApp forward left in its text.
+    """
+    return forward_warnings(path, header, rules.drop_lines)
 
 
 def links_to_drafts(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from plugins.core.header import BAD_CHAR_RE, char_name
+from plugins.press_notes.forwards import WA_BOLD, WA_ITALIC, WA_STRIKE
 
 from .rules import Rules
 
@@ -73,15 +74,12 @@ def strip_emoji(text: str) -> str:
 
 # WhatsApp's marks around words: (pattern, Markdown opening, closing); the
 # first, ```mono```, is read before the others (what is inside is shown as is).
-_AROUND = (
-    r"(?<![^\s(\[\"'“‘]){m}(?=[^\s{m}])([^{m}\n]*?[^\s{m}]){m}"
-    r"(?![^\s).,!?:;।|\]\"'”’–-])"
-)
+# The patterns are the check's (a forward pasted into a note is warned about).
 WA_STYLES = (
     (re.compile(r"```(.+?)```"), "`", "`"),
-    (re.compile(_AROUND.format(m=r"\*")), "**", "**"),
-    (re.compile(_AROUND.format(m="_")), "*", "*"),
-    (re.compile(_AROUND.format(m="~")), "<del>", "</del>"),
+    (WA_BOLD, "**", "**"),
+    (WA_ITALIC, "*", "*"),
+    (WA_STRIKE, "<del>", "</del>"),
 )
 LIST_RE = re.compile(r"^(?:[-*•]\s+)(?P<item>.+)$")
 NUMBERED_RE = re.compile(r"^(?P<n>\d{1,3})[.)]\s+(?P<item>.+)$")
