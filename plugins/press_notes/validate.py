@@ -23,19 +23,18 @@ from plugins.core.photos import IMAGE_SUFFIXES, photo_path_problem, photo_proble
 from plugins.hindi_text.krutidev import HINDI_KEYS, looks_like_krutidev
 from plugins.hindi_text.slugs import unique_slug
 
-from .duplicates import warn_duplicates
+from .duplicates import ASCII_DIGITS, warn_duplicates
 from .forwards import forward_warnings
 from .model import text_slug
 from .registry import SLUG_RE, Registry
 
 logger = logging.getLogger(__name__)
 
-# Devanagari digits (२०२६-११-२८) are read as ASCII digits in dates.
-ASCII_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 DATE_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{1,2}:\d{2}(?::\d{2})?)"
     r"(?P<tz>\s*\+05:?30)?$"
 )
+REVIEW = "review"
 REQUIRED = ("title", "date", "district", "thana", "category", "reporter", "summary")
 OPTIONAL = (
     "tags",
@@ -52,6 +51,9 @@ OPTIONAL = (
     "old_url",
     "reason",
     "correction",
+    # written by ingest: the fields it guessed, to check before publishing
+    # (warned about until the line is deleted)
+    REVIEW,
 )
 KNOWN = REQUIRED + OPTIONAL
 # Fields Pelican reads as Markdown (FORMATTED_FIELDS), joining indented
@@ -860,8 +862,11 @@ def check_all(
     headers: list = list(checked.passed.items())
 
     def check(index: int) -> tuple[Header, list[Problem], list[Problem]]:
+        path = notes[index][0]
         header, found = check_note(*notes[index], rules)
-        warned = note_warnings(notes[index][0], header, rules) if not found else []
+        warned = review_warnings(path, header)
+        if not found:
+            warned += forward_warnings(path, header, rules.drop_lines)
         return without_text(header), found, warned
 
     # Many notes (a cold build) are checked in worker processes; a note
@@ -895,11 +900,38 @@ def check_all(
     return checked
 
 
-def note_warnings(path: str, header: Header, rules: Rules) -> list[Problem]:
-    """What the build goes on with in a note that passed, but its reporter
-    should fix: what a pasted WhatsApp forward left in its text.
+def guessed_from(name: str) -> str:
+    """Where ingest's guess of a field came from."""
+    origins = {
+        "title": _("title: the first line of the text"),
+        "date": _("date: when the message was sent, or the file saved or pasted"),
+        "reporter": _("reporter: the sender's WhatsApp name or a byline"),
+        "thana": _("thana: a station named in the text"),
+        "category": _("category: words in the text"),
+        "summary": _("summary: the first sentences of the text"),
+    }
+    return origins.get(name, name)
+
+
+def review_warnings(path: str, header: Header) -> list[Problem]:
+    """A `review:` line (ingest's guesses): warned about, draft or not,
+    until it is deleted.
     """
-    return forward_warnings(path, header, rules.drop_lines)
+    if header.line(REVIEW) is None:
+        return []
+    names = [n.strip() for n in header.value(REVIEW).split(",") if n.strip()]
+    return [
+        Problem(
+            path,
+            header.line(REVIEW),
+            REVIEW,
+            _(
+                "ingest guessed these fields (%(origins)s); check each against "
+                "the source and correct it, then delete the 'review' line",
+                origins="; ".join(guessed_from(n) for n in names) or "-",
+            ),
+        )
+    ]
 
 
 def links_to_drafts(

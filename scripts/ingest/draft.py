@@ -172,6 +172,10 @@ def note_text(draft: Draft, district: str) -> str:
         ("slug", draft.slug),
         ("status", draft.status),
     ]
+    if draft.guessed:
+        # `invoke check` warns about it until the desk has checked the
+        # guesses and deleted the line, draft or not
+        fields.append(("review", ", ".join(dict.fromkeys(draft.guessed))))
     if draft.image:
         fields += [("image", draft.image), ("image_alt", "")]
     fields.append(("source", draft.source))
