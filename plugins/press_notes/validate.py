@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,14 @@ from plugins.core.errors import Problem, did_you_mean, display_path
 from plugins.core.header import Header, bad_characters, scan_header
 from plugins.core.messages import _
 from plugins.core.parallel import fork_map, record
-from plugins.core.photos import IMAGE_SUFFIXES, photo_path_problem, photo_problem
+from plugins.core.photos import (
+    IMAGE_SUFFIXES,
+    PHOTO_FOLDER,
+    photo_path_problem,
+    photo_problem,
+    photos_named,
+    written_path,
+)
 from plugins.hindi_text.krutidev import HINDI_KEYS, looks_like_krutidev
 from plugins.hindi_text.slugs import unique_slug
 
@@ -514,6 +522,8 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
                 _("'%(value)s' must be a JPEG, PNG or WebP file", value=image),
             )
         )
+    elif not path.is_file() and (found := photo_found(h, rules)):
+        problems.append(p(h.line("image"), "image", found))
     elif naming := photo_path_problem(image):
         problems.append(p(h.line("image"), "image", naming))
     elif not path.is_file():
@@ -523,9 +533,10 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
                 "image",
                 _(
                     "'%(value)s' does not exist under %(folder)s/; put the photo "
-                    "in content/images/ and give its path from content/",
+                    "in content/images/ and give its path from content/%(hint)s",
                     value=image,
                     folder=display_path(rules.content_root),
+                    hint=did_you_mean(image, photos_beside(image, rules)),
                 ),
             )
         )
@@ -546,6 +557,55 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
             )
         )
     return problems
+
+
+def photo_found(h: Header, rules: Rules) -> str | None:
+    """A photo the note names in another way than its path from content/
+    (a leading content/, backslashes, another letter case) or that lies
+    outside content/images/ (beside the note): where it was found and the
+    exact line to write. None if no photo of that name is under content/.
+    """
+    image = h.value("image")
+    meant = written_path(image)
+    if (rules.content_root / meant).is_file() and meant.startswith(f"{PHOTO_FOLDER}/"):
+        found = meant
+    else:
+        named = photos_named(rules.content_root, posixpath.basename(meant))
+        if not named:
+            return None
+        found = named[0]
+    if found.startswith(f"{PHOTO_FOLDER}/"):
+        return _(
+            "'%(value)s' is not the photo's path from content/; the photo is "
+            "at %(found)s: write image: %(line)s",
+            value=image,
+            found=f"content/{found}",
+            line=found,
+        )
+    date = parse_note_date(h.value("date")) or datetime.now()
+    folder = f"{PHOTO_FOLDER}/{date:%Y}/{date:%m}"
+    return _(
+        "'%(value)s' is not under content/images/; the photo is at "
+        "%(found)s: move it into content/%(folder)s/ and write image: %(line)s",
+        value=image,
+        found=f"content/{found}",
+        folder=folder,
+        line=f"{folder}/{posixpath.basename(found)}",
+    )
+
+
+def photos_beside(image: str, rules: Rules) -> list[str]:
+    """The photos in the folder the note's photo path names (for a
+    did-you-mean), as paths from content/.
+    """
+    folder = posixpath.dirname(written_path(image))
+    try:
+        names = sorted(os.listdir(rules.content_root / folder))
+    except OSError:
+        return []
+    return [
+        posixpath.join(folder, n) for n in names if n.lower().endswith(IMAGE_SUFFIXES)
+    ]
 
 
 def character_problems(text: str, header: Header, p) -> list[Problem]:
