@@ -730,3 +730,19 @@ def test_the_same_title_and_station_within_a_week_is_the_same_news(tmp_path):
             "the two files, or if they are different news give one another title"
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "summary"),
+    [
+        ("*रतलाम, 27 नवंबर।* पुलिस ने", "पुलिस ने"),
+        ("रतलाम,पुलिस ने", "पुलिस ने"),
+        # a date the sentence goes on from is part of it
+        ("रतलाम, दिनांक 24/11/2026 को पुलिस ने", "दिनांक 24/11/2026 को पुलिस ने"),
+    ],
+)
+def test_the_summary_leaves_out_a_leading_dateline(tmp_path, first, summary):
+    content = new_content(tmp_path)
+    message = f"{HEADLINE}\n{first} {TEXT}\n"
+    (draft,) = ingest(content, stdin=message)
+    assert draft["summary"].startswith(f"{summary} {TEXT[:20]}"), draft["summary"]

@@ -420,9 +420,39 @@ def lead(markdown: str) -> str:
     return "\n\n".join(blocks) or markdown
 
 
-def make_summary(markdown: str, limit: int = 300) -> str:
-    """The first sentence(s) of the text's lead, within `limit` characters."""
-    text = plain_text(lead(markdown))
+# A date after a dateline's place: "27 नवंबर", "दिनांक 24/11/2026", ended
+# by a danda, comma or dash ("रतलाम, 27 नवंबर। …"); a date the sentence
+# goes on from ("दिनांक 24/11/2026 को …") is kept.
+MONTHS = (
+    "जनवरी|फरवरी|फ़रवरी|मार्च|अप्रैल|अप्रेल|मई|जून|जुलाई|अगस्त|सितंबर|सितम्बर|"
+    "अक्टूबर|अक्तूबर|नवंबर|नवम्बर|दिसंबर|दिसम्बर"
+)
+DAY = r"[0-9०-९]{1,2}"
+DATELINE_DATE_RE = re.compile(
+    rf"^\s*(?:दिनांक\s*)?(?:{DAY}\s*(?:{MONTHS})(?:\s*,?\s*[0-9०-९]{{4}})?"
+    rf"|{DAY}\s*[/.-]\s*{DAY}\s*[/.-]\s*[0-9०-९]{{2,4}})\s*[।,:–—-]\s*"
+)
+
+
+def without_dateline(text: str, dateline: re.Pattern | None) -> str:
+    """The text without a leading dateline: its place ("रतलाम,", the
+    headline's rule) and a date after it ("27 नवंबर।").
+    """
+    m = dateline.match(text) if dateline else None
+    if not m:
+        return text
+    rest = text[m.end() :]
+    rest = DATELINE_DATE_RE.sub("", rest, count=1)
+    return rest.lstrip(" ,।-–—:") or text
+
+
+def make_summary(
+    markdown: str, limit: int = 300, dateline: re.Pattern | None = None
+) -> str:
+    """The first sentence(s) of the text's lead, within `limit` characters;
+    with `dateline` (the rules'), a leading dateline is left out.
+    """
+    text = without_dateline(plain_text(lead(markdown)), dateline)
     summary = ""
     for sentence in SENTENCE_RE.findall(text):
         candidate = f"{summary} {sentence.strip()}".strip()
