@@ -12,7 +12,14 @@ from datetime import datetime
 
 import pytest
 from pelican.settings import read_settings
-from support import ROOT, SETTINGS, new_content, note_text
+from support import (
+    ROOT,
+    SETTINGS,
+    build_site,
+    forget_logged_warnings,
+    new_content,
+    note_text,
+)
 
 from plugins.core import parallel
 from plugins.press_notes.forwards import INGEST_RULES, read_drop_lines
@@ -588,3 +595,18 @@ def test_the_check_repeats_a_forward_s_warnings_in_hindi(tmp_path, monkeypatch):
         assert report.endswith(
             "7 चेतावनियाँ (ऊपर दी गई हैं): ये कुछ नहीं रोकतीं, पर इनमें बताई बातें ठीक करें"
         ), report
+
+
+@pytest.mark.build
+def test_the_build_warns_about_a_forward_and_publishes_the_note(tmp_path, caplog):
+    content = new_content(tmp_path, {"2026/10/forward.md": note_text(body=FORWARD)})
+    forget_logged_warnings()
+    with caplog.at_level(logging.WARNING):
+        result = build_site(content, tmp_path / "output")
+    page = tmp_path / "output/2026/10/namli-yatayat-shivir/index.html"
+    assert page.is_file()
+    said = [r.getMessage() for r in caplog.records]
+    first = LINES["slug"] + 2
+    where = f"{content}/notes/2026/10/forward.md:{first}: "
+    assert f"{where}'Forwarded' is left from a WhatsApp forward" in "\n".join(said)
+    assert result.warnings >= 7
