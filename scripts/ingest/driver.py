@@ -32,7 +32,7 @@ from plugins.core.photos import PHOTO_ERRORS, SUFFIX_OF_FORMAT, photo_problem
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
 from plugins.press_notes.duplicates import same_news
-from plugins.press_notes.validate import URL_RE, check_note
+from plugins.press_notes.validate import URL_RE, WIDE_MARKS, check_note
 from plugins.press_notes.validate import Rules as CheckRules
 from scripts.new_note import existing_slugs
 
@@ -141,11 +141,12 @@ class Place:
 def read_text(path: Path, data: bytes) -> str:
     if not data.strip():
         raise IngestError(say("empty", path=path))
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # saved as UTF-16 (Notepad)
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise IngestError(say("binary", path=path)) from None
+    for mark, _name, codec in WIDE_MARKS:  # saved as UTF-16/32 (Notepad)
+        if data.startswith(mark):
+            try:
+                return data.decode(codec).lstrip("\ufeff")
+            except UnicodeDecodeError:
+                raise IngestError(say("binary", path=path)) from None
     if b"\x00" in data[:8192]:
         raise IngestError(say("binary", path=path))
     try:
