@@ -101,17 +101,20 @@ def duplicate_notes(
     """(first file, second file, days apart) for each note that repeats an
     earlier one (by path).
     """
-    seen: dict[tuple, list[tuple[str, Fields]]] = {}
-    found = []
-    for path, fields in sorted(headers, key=lambda item: item[0]):
+    groups: dict[tuple, list[tuple[str, Fields]]] = {}
+    for path, fields in headers:
         key = story_key(fields, stations)
-        if key is None:
-            continue
-        earlier = seen.setdefault(key, [])
-        if match := same_news(fields, earlier, stations):
-            found.append((match[0], path, match[1]))
-        earlier.append((path, fields))
-    return found
+        if key is not None:
+            groups.setdefault(key, []).append((path, fields))
+    found = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue  # nearly always: dates are read only for the others
+        group.sort(key=lambda item: item[0])
+        for index, (path, fields) in enumerate(group):
+            if match := same_news(fields, group[:index], stations):
+                found.append((match[0], path, match[1]))
+    return sorted(found, key=lambda pair: pair[1])
 
 
 def same_news_warning(first: str, second: str, days: int) -> str:
