@@ -544,6 +544,9 @@ _थाना प्रभारी_ ने बताया कि पूछत�
 https://chat.whatsapp.com/AbCdEfGhIjKlMnOpQrStUv"""
 
 
+TEXT_LINE = "नामली थाना पुलिस ने वाहन चालकों को यातायात नियम बताए। "
+
+
 @pytest.fixture(scope="module")
 def forward_rules(rules):
     drops = read_drop_lines(ROOT / "content" / INGEST_RULES)
@@ -576,6 +579,10 @@ def test_a_pasted_whatsapp_forward_is_warned_about_line_by_line(forward_rules, c
     clean = "**आलोट** पुलिस\n\n1️⃣ चेन\n\n2️⃣ नकद\n\n```\nForwarded\n```"
     checked = check_all([(PATH, note_text(body=clean))], forward_rules)
     assert checked.warnings == [] and list(checked.passed) == [PATH]
+    # a paragraph of news is not clutter, whatever words it holds
+    news = "पीड़ित परिवार को आर्थिक सहयोग दिया गया। " + TEXT_LINE * 5
+    checked = check_all([(PATH, note_text(body=news))], forward_rules)
+    assert checked.warnings == []
     # a note ingest wrote: its *…* is the Markdown it made of WhatsApp's _…_
     ingested = note_text(body="*साइबर ठगी* से बचें", source="whatsapp msg.txt")
     assert check_all([(PATH, ingested)], forward_rules).warnings == []

@@ -41,6 +41,11 @@ WA_MARKS = (WA_BOLD, WA_ITALIC, WA_STRIKE)
 # combining keycap) or 🔟.
 EMOJI_NUMBER_RE = re.compile("^\\s*(?:[0-9#*]\ufe0f?\u20e3|\U0001f51f)")
 FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
+MARK_CHARS = re.compile(r"[*_~]")
+# The longest line looked at for what ingest drops: share prompts, invite
+# links, "Forwarded" and donation pleas are a line of their own, shorter
+# than this; the news paragraphs of the shipped notes are 300-800 characters.
+CLUTTER_MAX_CHARS = 200
 
 
 def compile_patterns(patterns: Iterable[str]) -> tuple[re.Pattern, ...]:
@@ -91,8 +96,13 @@ def forward_warnings(
     # made of WhatsApp's marks: its *italics* are meant.
     marks = () if header.value("source") else WA_MARKS
     for number, line in text_lines(header):
-        text = unicodedata.normalize("NFC", line).strip()
-        if text and any(p.search(text) for p in drops):
+        text = line.strip()
+        # what a forward adds is a short line; a paragraph of news is not
+        # searched for it (a fifth of a note's check time went to that)
+        short = len(text) <= CLUTTER_MAX_CHARS
+        if short:
+            text = unicodedata.normalize("NFC", text)
+        if short and text and any(p.search(text) for p in drops):
             warnings.append(
                 Problem(
                     path,
@@ -109,7 +119,9 @@ def forward_warnings(
                     ),
                 )
             )
-        elif found := [m.group(0) for p in marks for m in p.finditer(text)]:
+        elif MARK_CHARS.search(text) and (
+            found := [m.group(0) for p in marks for m in p.finditer(text)]
+        ):
             warnings.append(
                 Problem(
                     path,
