@@ -323,3 +323,16 @@ def test_a_photo_path_message_says_exactly_what_to_write(
     assert (problem.field, problem.line) == ("image", 10)
     assert problem.message.startswith(f"'{image}' ")
     assert says in problem.message
+
+
+def test_no_folder_outside_content_is_listed_for_a_photo_hint(photo_content):
+    outside = photo_content.content_root.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.jpg").write_bytes(b"x")
+    for image in (
+        "../outside/secre.jpg",
+        "images/../../outside/secret.jpg",
+        "images\\..\\..\\outside\\secret.jpg",  # read as images/../..
+    ):
+        [problem] = problems_of(note_text(image=image, image_alt="चित्र"), photo_content)
+        assert "secret" not in problem.message.replace(image, ""), problem.message

@@ -567,7 +567,11 @@ def photo_found(h: Header, rules: Rules) -> str | None:
     """
     image = h.value("image")
     meant = written_path(image)
-    if (rules.content_root / meant).is_file() and meant.startswith(f"{PHOTO_FOLDER}/"):
+    if (
+        meant.startswith(f"{PHOTO_FOLDER}/")
+        and photo_path_problem(meant) is None  # nothing outside content/
+        and (rules.content_root / meant).is_file()
+    ):
         found = meant
     else:
         named = photos_named(rules.content_root, posixpath.basename(meant))
@@ -599,6 +603,8 @@ def photos_beside(image: str, rules: Rules) -> list[str]:
     did-you-mean), as paths from content/.
     """
     folder = posixpath.dirname(written_path(image))
+    if photo_path_problem(f"{folder}/x.jpg") is not None:
+        return []  # a folder outside content/ is never listed
     try:
         names = sorted(os.listdir(rules.content_root / folder))
     except OSError:
