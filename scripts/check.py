@@ -60,13 +60,17 @@ def stray_files(settings: dict) -> list[str]:
     note and was not told to skip (IGNORE_FILES), relative to PATH.
     """
     root = settings["PATH"]
-    return sorted(
-        os.path.relpath(os.path.join(d, f), root)
-        for path in settings["ARTICLE_PATHS"]
-        for d, _dirs, files in os.walk(os.path.join(root, path))
-        for f in files
-        if not f.endswith(NOTE_SUFFIXES) and not ignored(f, settings)
-    )
+    found = []
+    for path in settings["ARTICLE_PATHS"]:
+        for d, dirs, files in os.walk(os.path.join(root, path)):
+            # a folder the build skips (hidden: an editor's, git's) is not looked in
+            dirs[:] = [x for x in dirs if not ignored(x, settings)]
+            found += [
+                os.path.relpath(os.path.join(d, f), root)
+                for f in files
+                if not f.endswith(NOTE_SUFFIXES) and not ignored(f, settings)
+            ]
+    return sorted(found)
 
 
 def stray_warning(settings: dict, rel: str) -> Problem:

@@ -229,6 +229,8 @@ def test_files_among_the_notes_that_are_not_notes_are_named_with_the_fix(
     }
     for name, data in strays.items():
         (folder / name).write_bytes(data)
+    (folder / ".obsidian").mkdir()  # an editor's hidden folder: not looked in
+    (folder / ".obsidian/workspace.json").write_bytes(b"{}")
     monkeypatch.setenv("BULLETIN_LANG", "hi")
     forget_logged_warnings()
     with caplog.at_level(logging.WARNING):
