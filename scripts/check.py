@@ -5,6 +5,7 @@ group registry and the share ledger without building.
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 from pathlib import Path
 
@@ -18,10 +19,13 @@ from plugins.core.errors import (
     drafts_report,
 )
 from plugins.core.messages import _, ngettext_, set_language
+from plugins.core.photos import IMAGE_SUFFIXES
 from plugins.press_notes import check_content
 from plugins.whatsapp.groups import load_groups
 from plugins.whatsapp.ledger import read_ledger
 from plugins.whatsapp.settings import content_path, plugin_settings
+
+logger = logging.getLogger(__name__)
 
 # Files the Markdown reader reads (Pelican's MarkdownReader.file_extensions).
 NOTE_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
@@ -44,6 +48,64 @@ def note_paths(settings: dict) -> list[str]:
         for f in files
         if f.endswith(NOTE_SUFFIXES) and not ignored(f, settings)
     ]
+
+
+# Files a reporter leaves among the notes that the build never reads.
+PHOTO_SUFFIXES = (*IMAGE_SUFFIXES, ".heic", ".heif", ".gif")
+DOCUMENT_SUFFIXES = (".doc", ".docx", ".odt", ".rtf", ".pdf")
+
+
+def stray_files(settings: dict) -> list[str]:
+    """Every file under the article folders the build does not read as a
+    note and was not told to skip (IGNORE_FILES), relative to PATH.
+    """
+    root = settings["PATH"]
+    found = []
+    for path in settings["ARTICLE_PATHS"]:
+        for d, dirs, files in os.walk(os.path.join(root, path)):
+            # a folder the build skips (hidden: an editor's, git's) is not looked in
+            dirs[:] = [x for x in dirs if not ignored(x, settings)]
+            found += [
+                os.path.relpath(os.path.join(d, f), root)
+                for f in files
+                if not f.endswith(NOTE_SUFFIXES) and not ignored(f, settings)
+            ]
+    return sorted(found)
+
+
+def stray_warning(settings: dict, rel: str) -> Problem:
+    """What to do with a file among the notes that is not a note."""
+    path = Path(settings["PATH"]) / rel
+    name, suffix = path.name, path.suffix.lower()
+    if suffix == ".txt" and name[: -len(suffix)].endswith(NOTE_SUFFIXES):
+        message = _(
+            "the name ends in .txt (Notepad adds it), so the build does not "
+            "read it as a note; rename it to %(name)s",
+            name=name[: -len(suffix)],
+        )
+    elif suffix == ".txt":
+        message = _(
+            "a .txt file is not read as a note; if it is a WhatsApp message, "
+            "move it out of content/ and import it with .venv/bin/invoke "
+            "ingest FILE; if it is a note, rename it to end in .md"
+        )
+    elif suffix in PHOTO_SUFFIXES:
+        message = _(
+            "a photo among the notes is not published; move it into "
+            "content/images/YYYY/MM/ and name it in its note's 'image:' line"
+        )
+    elif suffix in DOCUMENT_SUFFIXES:
+        message = _(
+            "a Word or PDF file is not read as a note; start a note with "
+            ".venv/bin/invoke new and copy its text in, then move the file "
+            "out of content/"
+        )
+    else:
+        message = _(
+            "is not a note (a .md file), so the build does not read it; move "
+            "it out of content/notes/"
+        )
+    return Problem(display_path(path), None, None, message)
 
 
 def read_as_content(settings: dict, path: Path) -> bool:
@@ -85,6 +147,7 @@ def check(settings_file: str, only: str = "") -> str:
     notes = note_paths(settings)
     problems: list[Problem] = []
     drafts: list[Problem] = []
+    warnings: list[str] = []
     try:
         checked = check_content(settings, notes)
     except ContentError as e:
@@ -92,9 +155,13 @@ def check(settings_file: str, only: str = "") -> str:
         drafts += e.drafts
     else:
         drafts += checked.drafts
+        warnings += checked.warnings
         problems += share_problems(settings, checked.registry)
     if only:
         return only_note(settings, only, notes, problems + drafts)
+    for rel in stray_files(settings):
+        warnings.append(str(stray_warning(settings, rel)))
+        logger.warning("%s", warnings[-1])
     if problems:
         raise ContentError(problems, drafts)
     if drafts:
@@ -103,12 +170,21 @@ def check(settings_file: str, only: str = "") -> str:
             "%(num)s notes checked: nothing stops the build",
             len(notes),
         )
-        return f"{done}\n{drafts_report(drafts)}"
-    return ngettext_(
-        "%(num)s note checked: no problems",
-        "%(num)s notes checked: no problems",
-        len(notes),
-    )
+        report = f"{done}\n{drafts_report(drafts)}"
+    else:
+        report = ngettext_(
+            "%(num)s note checked: no problems",
+            "%(num)s notes checked: no problems",
+            len(notes),
+        )
+    if warnings:
+        report += "\n" + ngettext_(
+            "%(num)s warning (listed above): it stops nothing, but fix what it names",
+            "%(num)s warnings (listed above): they stop nothing, but fix what "
+            "they name",
+            len(warnings),
+        )
+    return report
 
 
 def unfollowed(path: Path) -> Path:

@@ -16,8 +16,10 @@ from pathlib import Path
 
 from plugins.core.errors import CommandError, display_path
 from plugins.core.files import write_atomic, write_new
+from plugins.core.header import scan_header
 from plugins.core.messages import _
 from plugins.hindi_text.krutidev import convert_note_text
+from plugins.press_notes.validate import krutidev_problems, save_as_utf8, wide_encoding
 
 from .check import read_as_content
 
@@ -25,7 +27,22 @@ BACKUP_SUFFIX = ".krutidev.bak"
 
 
 def decode(data: bytes, src: Path) -> str:
-    """UTF-8 (with or without BOM); else Windows-1252, as Word saves text."""
+    """UTF-8 (with or without BOM); else Windows-1252, as Word saves text.
+
+    A file saved as UTF-16 or UTF-32 (Notepad's "Unicode") is refused: read
+    as Windows-1252 it would become Latin letters and NUL bytes, and be
+    "converted" into nonsense.
+    """
+    wide = wide_encoding(data)
+    if wide is not None:
+        raise CommandError(
+            _(
+                "krutidev: %(file)s was not changed: %(advice)s; then run "
+                ".venv/bin/invoke check --file %(file)s",
+                file=display_path(src),
+                advice=save_as_utf8(wide[0]),
+            )
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -40,6 +57,31 @@ def decode(data: bytes, src: Path) -> str:
                 file=display_path(src),
             )
         ) from exc
+
+
+def holds_krutidev(text: str, shown: str) -> bool:
+    """Does the check find Kruti Dev in this note (its Hindi fields or text)?"""
+    found = krutidev_problems(scan_header(text), shown, lambda *found: found)
+    return bool(found)
+
+
+def no_krutidev(src: Path) -> str:
+    """Why a note without Kruti Dev was left as it is."""
+    backup = backup_path(src)
+    if backup.exists():
+        return _(
+            "krutidev: %(file)s holds no text typed in Kruti Dev, so it was "
+            "not changed: it was converted already, and its original is kept "
+            "in %(backup)s; check it with .venv/bin/invoke check --file %(file)s",
+            file=display_path(src),
+            backup=display_path(backup),
+        )
+    return _(
+        "krutidev: %(file)s holds no text typed in Kruti Dev, so it was "
+        "not changed (it is already Unicode Hindi, or not Hindi at all); "
+        "check it with .venv/bin/invoke check --file %(file)s",
+        file=display_path(src),
+    )
 
 
 def backup_path(src: Path) -> Path:
@@ -80,7 +122,10 @@ def convert_file(
                 reason=e.strerror,
             )
         ) from None
-    converted = convert_note_text(decode(original, src)).encode("utf-8")
+    text = decode(original, src)
+    if not holds_krutidev(text, display_path(src)):
+        raise CommandError(no_krutidev(src))
+    converted = convert_note_text(text).encode("utf-8")
     if dest is None:
         backup = backup_path(src)
         _create(

@@ -51,7 +51,12 @@ def two_notes(tmp: Path) -> Path:
         tmp / "src",
         {
             "2026/10/a.md": note_text(slug="namli-shivir"),
-            "2026/10/b.md": note_text(slug="alot-shivir", date="2026-10-06 09:00"),
+            "2026/10/b.md": note_text(
+                slug="alot-shivir",
+                date="2026-10-06 09:00",
+                # not the same news as a.md (same title and thana within a week)
+                title="नामली थाने में हेलमेट जागरूकता शिविर",
+            ),
         },
     )
 

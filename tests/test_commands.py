@@ -315,7 +315,8 @@ def test_the_same_note_twice_is_a_warning_naming_both_files(tmp_path, caplog):
         thana="माणक चौक",
         title="नामली  थाने में यातायात जागरूकता शिविर",
     )
-    other = note_text(slug="teesri", thana="माणकचौक", date="2026-10-05 10:31")
+    # more than a week later: other news under the same title
+    other = note_text(slug="teesri", thana="माणकचौक", date="2026-10-13 10:31")
     notes = [("a.md", first), ("b.md", second), ("c.md", other)]
     with caplog.at_level(logging.WARNING):
         checked = check_all(notes, rules)

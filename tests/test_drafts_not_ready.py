@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import ROOT, build_site, new_content, note_text
+from support import ROOT, build_site, forget_logged_warnings, new_content, note_text
 from test_ingest_run import NOW, make_zip, settings_for
 
 from plugins.core.errors import BuildFailed, CommandError, ContentError
@@ -210,3 +210,52 @@ def test_a_note_that_is_a_link_is_never_read_nor_passed(tmp_path, with_root):
         check(conf, str(link))
     with pytest.raises(CommandError):
         check(conf, str(secret))
+
+
+def test_files_among_the_notes_that_are_not_notes_are_named_with_the_fix(
+    tmp_path, with_root, caplog, monkeypatch
+):
+    content = new_content(tmp_path, {GOOD: note_text()})
+    folder = content / "notes/2026/10"
+    strays = {
+        "notepad-khabar.md.txt": note_text(slug="txtnote").encode("utf-8"),
+        "IMG_2026.JPG": b"\xff\xd8\xff\xe0 a photo",
+        "press-note.docx": b"PK\x03\x04",
+        "whatsapp.txt": "*खबर*".encode(),
+        "notes.csv": b"a,b",
+        # told to skip (IGNORE_FILES): not named
+        "old.md.krutidev.bak": b"iqfyl",
+        ".hidden.swp": b"",
+    }
+    for name, data in strays.items():
+        (folder / name).write_bytes(data)
+    (folder / ".obsidian").mkdir()  # an editor's hidden folder: not looked in
+    (folder / ".obsidian/workspace.json").write_bytes(b"{}")
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    forget_logged_warnings()
+    with caplog.at_level(logging.WARNING):
+        report = check(settings_file(tmp_path, content))
+    said = {
+        r.getMessage().split(": ", 1)[0].rsplit("/", 1)[1]: r.getMessage()
+        for r in caplog.records
+    }
+    assert sorted(said) == [
+        "IMG_2026.JPG",
+        "notepad-khabar.md.txt",
+        "notes.csv",
+        "press-note.docx",
+        "whatsapp.txt",
+    ]
+    assert said["notepad-khabar.md.txt"].endswith(
+        "नाम के अंत से .txt हटाकर इसे notepad-khabar.md नाम दें"
+    )
+    assert "content/images/YYYY/MM/ में रखें" in said["IMG_2026.JPG"]
+    assert "Word या PDF फ़ाइल" in said["press-note.docx"]
+    assert "invoke ingest FILE" in said["whatsapp.txt"]
+    assert "content/notes/ से बाहर रखें" in said["notes.csv"]
+    # warnings: the check passes, and the files are left as they were
+    assert report.startswith("1 विज्ञप्ति जाँची गई: कोई समस्या नहीं")
+    assert "5 चेतावनियाँ" in report
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name in strays} == (
+        strays
+    )

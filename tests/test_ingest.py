@@ -548,3 +548,17 @@ def test_other_ways_pages_give_their_date(rules):
             IST,
         )
         assert page.date == datetime(2026, 10, 5, 19, 20, tzinfo=IST), head
+
+
+def test_a_group_invite_link_alone_on_a_line_is_dropped(rules):
+    message = (
+        "*आलोट पुलिस ने चोरी का खुलासा किया*\n"
+        "आलोट पुलिस ने सूने मकान में हुई चोरी का खुलासा कर दो आरोपियों को पकड़ा।\n"
+        "📲 खबर को शेयर करें 🙏\n"
+        "https://chat.whatsapp.com/AbCdEfGhIjKlMnOpQrStUv\n"
+        "नियम पढ़ें: https://chat.whatsapp.com/AbCdEfGhIjKlMnOpQrStUv के बाद\n"
+    )
+    body = parse_message(message, rules).body
+    assert "शेयर" not in body
+    # the link alone on its line is clutter; inside a sentence it is text
+    assert body.count("chat.whatsapp.com") == 1 and "नियम पढ़ें" in body

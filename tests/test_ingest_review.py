@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import stat
 import zipfile
@@ -15,11 +16,16 @@ from pathlib import Path
 import markdown
 import pytest
 from bs4 import BeautifulSoup
+from pelican.settings import read_settings
 from PIL import Image
-from support import new_content
+from support import ROOT, SETTINGS, forget_logged_warnings, new_content, note_text
 from test_ingest_run import NOW, check, fill_flagged, settings_for, written_notes
 
-from plugins.core.header import BAD_CHAR_RE
+from plugins.core.errors import display_path
+from plugins.core.header import BAD_CHAR_RE, scan_header
+from plugins.press_notes import registry_for
+from plugins.press_notes.duplicates import warn_duplicates
+from scripts.check import check as check_command
 from scripts.ingest import IngestError, run
 from scripts.ingest.draft import source_hash
 from scripts.ingest.driver import write_all
@@ -619,3 +625,124 @@ def test_a_note_in_another_encoding_or_a_link_in_content_never_stops_an_import(
     message = f"{HEADLINE}\n{TEXT}\nरिपोर्ट सुनील शर्मा\n"
     (draft,) = ingest(content, stdin=message)
     assert draft["title"] == HEADLINE.strip("*")
+
+
+# --- what ingest guessed, and the same news again -------------------------------
+
+BILPANK_NOTE = (
+    ROOT / "content/notes/2026/11/bilpank-gram-nagar-raksha-samiti-baithak.md"
+)
+SAMPLE = ROOT / "tests/fixtures/bilpank-meeting-kismat-news.txt"
+
+
+def check_file(tmp_path: Path, content: Path) -> Path:
+    conf = tmp_path / "conf.py"
+    conf.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"PATH = {str(content)!r}\nCACHE_PATH = {str(tmp_path / 'cache')!r}\n",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def test_the_guesses_stay_in_the_draft_until_the_desk_deletes_the_line(
+    tmp_path, caplog, monkeypatch
+):
+    shipped = BILPANK_NOTE.read_text(encoding="utf-8").split("\n")
+    without_photo = "\n".join(x for x in shipped if not x.startswith("image"))
+    content = new_content(tmp_path, {"2026/11/bilpank.md": without_photo})
+    # saved the day before the run (NOW), four days after the note
+    sample = tmp_path / SAMPLE.name
+    sample.write_bytes(SAMPLE.read_bytes())
+    os.utime(sample, (NOW.timestamp(), NOW.timestamp()))
+    (draft,) = ingest(content, str(sample))
+    # the sample article is the shipped Bilpank note, pasted days later
+    assert (
+        "the same news as content/notes/2026/11/bilpank.md (same title and thana, "
+        "dated within 5 days of each other)? If it is, delete this draft"
+    ) in "\n".join(draft["warnings"]).replace(str(tmp_path) + "/", "")
+    note = content / draft["path"].split("content/", 1)[1]
+    lines = note.read_text(encoding="utf-8").split("\n")
+    assert f"review: {', '.join(draft['guessed'])}" in lines
+    assert {"date", "thana"} <= set(draft["guessed"])
+    # published by the desk: 'status: draft' deleted, the guesses unchecked
+    published = [x for x in lines if x != "status: draft"]
+    note.write_text("\n".join(published), encoding="utf-8")
+    review_line = published.index(f"review: {', '.join(draft['guessed'])}") + 1
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    conf = str(check_file(tmp_path, content))
+    for _run in range(2):  # the second run reads the check cache
+        caplog.clear()
+        forget_logged_warnings()  # as a new `invoke check` process would
+        with caplog.at_level(logging.WARNING):
+            report = check_command(conf)
+        said = [r.getMessage() for r in caplog.records]
+        assert report.startswith("2 विज्ञप्तियाँ जाँची गईं: कोई समस्या नहीं")
+        (review,) = [w for w in said if "[review]" in w]
+        assert review.startswith(f"{display_path(note)}:{review_line} [review]: ")
+        assert "ये फ़ील्ड ingest ने अनुमान से भरे हैं (date: संदेश भेजने का समय" in review
+        assert "फिर 'review' वाली पंक्ति हटाएँ" in review
+        (twice,) = [w for w in said if "यह वही खबर है" in w]
+        assert "bilpank.md" in twice and note.name in twice
+    # checked and the line deleted: no more warning about it
+    note.write_text(
+        "\n".join(x for x in lines if not x.startswith(("status:", "review:"))),
+        encoding="utf-8",
+    )
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        check_command(conf)
+    assert not [r for r in caplog.records if "[review]" in r.getMessage()]
+
+
+def test_the_same_title_and_station_within_a_week_is_the_same_news(tmp_path):
+    content = new_content(tmp_path)
+    settings = read_settings(SETTINGS, override={"PATH": str(content)})
+    stations = registry_for(settings).thana_by_name
+    first = note_text(title="नामली थाने में *यातायात* शिविर", date="2026-10-05 10:30")
+    notes = [
+        ("a.md", scan_header(first)),
+        # the same words, other marks and spacing, a week later: the same news
+        (
+            "b.md",
+            scan_header(
+                note_text(title="नामली थाने में यातायात शिविर।", date="2026-10-12 10:30")
+            ),
+        ),
+        # another station, or more than a week after both: other news
+        (
+            "c.md",
+            scan_header(
+                note_text(title="नामली थाने में यातायात शिविर", thana="जावरा शहर")
+            ),
+        ),
+        (
+            "d.md",
+            scan_header(
+                note_text(title="नामली थाने में यातायात शिविर", date="2026-10-19 10:31")
+            ),
+        ),
+    ]
+    assert warn_duplicates(notes, stations) == [
+        (
+            "b.md: the same news as a.md (same title and thana, dated within 7 "
+            "days of each other); it would be published twice: delete one of "
+            "the two files, or if they are different news give one another title"
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "summary"),
+    [
+        ("*रतलाम, 27 नवंबर।* पुलिस ने", "पुलिस ने"),
+        ("रतलाम,पुलिस ने", "पुलिस ने"),
+        # a date the sentence goes on from is part of it
+        ("रतलाम, दिनांक 24/11/2026 को पुलिस ने", "दिनांक 24/11/2026 को पुलिस ने"),
+    ],
+)
+def test_the_summary_leaves_out_a_leading_dateline(tmp_path, first, summary):
+    content = new_content(tmp_path)
+    message = f"{HEADLINE}\n{first} {TEXT}\n"
+    (draft,) = ingest(content, stdin=message)
+    assert draft["summary"].startswith(f"{summary} {TEXT[:20]}"), draft["summary"]

@@ -413,9 +413,11 @@ def test_a_published_import_shows_its_original_source(tmp_path):
 def test_utf16_files_and_a_chat_pasted_on_standard_input(tmp_path):
     content = new_content(tmp_path)
     utf16 = tmp_path / "message.txt"
-    utf16.write_bytes(SAMPLE.read_text(encoding="utf-8").encode("utf-16"))
-    (draft,) = ingest_json(content, utf16, dry_run=True)
-    assert draft["thana"] == "बिलपांक"
+    for encoding in ("utf-16", "utf-32"):  # Notepad's "Unicode"; with a mark
+        utf16.write_bytes(SAMPLE.read_text(encoding="utf-8").encode(encoding))
+        (draft,) = ingest_json(content, utf16, dry_run=True)
+        assert draft["thana"] == "बिलपांक"
+        assert draft["title"].startswith("पुलिस अधीक्षक के निर्देशन पर"), encoding
     chat = (FIXTURES / "ios-bracketed.txt").read_text(encoding="utf-8")
     drafts = json.loads(
         run(settings_for(content), "-", stdin=chat, dry_run=True, as_json=True, now=NOW)

@@ -7,13 +7,22 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 from pelican.settings import read_settings
-from support import ROOT, SETTINGS, note_text
+from support import (
+    ROOT,
+    SETTINGS,
+    build_site,
+    forget_logged_warnings,
+    new_content,
+    note_text,
+)
 
 from plugins.core import parallel
+from plugins.press_notes.forwards import INGEST_RULES, read_drop_lines
 from plugins.press_notes.press_notes import registry_for
 from plugins.press_notes.validate import (
     NOTES_CHECKED,
@@ -21,6 +30,7 @@ from plugins.press_notes.validate import (
     check_all,
     check_note,
 )
+from scripts.check import check
 
 PATH = "content/notes/x.md"
 # note_text() writes its fields in this order, one a line, from line 1
@@ -515,3 +525,95 @@ def test_notes_checked_in_worker_processes_give_what_the_build_finds_alone(
     ]
     assert slugs == {path: f"suchna-{n}" for n, (path, _) in enumerate(notes)}
     assert sorted(passed) == [notes[n][0] for n in (0, 3, 4, 5)]
+
+
+# ---- a WhatsApp forward pasted into a note --------------------------------------
+
+FORWARD = """Forwarded
+🚨🚨 *आलोट पुलिस की बड़ी कार्यवाही* 🚨🚨
+
+आलोट पुलिस ने सूने मकान में हुई चोरी का खुलासा किया।
+
+*जब्त माल* :-
+1️⃣ सोने की चेन
+2️⃣ नकद 15,000 रुपये
+
+_थाना प्रभारी_ ने बताया कि पूछताछ जारी है, ~गलत~ सही।
+
+📲 खबर को शेयर करें 🙏
+https://chat.whatsapp.com/AbCdEfGhIjKlMnOpQrStUv"""
+
+
+TEXT_LINE = "नामली थाना पुलिस ने वाहन चालकों को यातायात नियम बताए। "
+
+
+@pytest.fixture(scope="module")
+def forward_rules(rules):
+    drops = read_drop_lines(ROOT / "content" / INGEST_RULES)
+    return replace(rules, drop_lines=drops)
+
+
+def test_a_pasted_whatsapp_forward_is_warned_about_line_by_line(forward_rules, caplog):
+    text = note_text(body=FORWARD)
+    body = LINES["slug"] + 2  # the text's first line
+    caplog.set_level(logging.WARNING)
+    checked = check_all([(PATH, text)], forward_rules)
+    # a warning, not a problem: the note builds
+    assert checked.problems == [] and checked.drafts == {}
+    said = [w.split(": ", 1) for w in checked.warnings]
+    assert [where for where, _ in said] == [
+        f"{PATH}:{body + n}" for n in (0, 1, 5, 6, 9, 11, 12)
+    ]
+    assert said[0][1].startswith("'Forwarded' is left from a WhatsApp forward")
+    assert "invoke ingest FILE" in said[0][1]
+    assert said[1][1].startswith("*आलोट पुलिस की बड़ी कार्यवाही*: WhatsApp's marks")
+    assert said[3][1].startswith(f"lines {body + 6}–{body + 7}, numbered with emoji")
+    assert said[4][1].startswith("_थाना प्रभारी_, ~गलत~: WhatsApp's marks")
+    assert said[5][1].startswith("'📲 खबर को शेयर करें 🙏' is left from")
+    assert said[6][1].startswith("'https://chat.whatsapp.com/AbCdEfGhIjKlMnOpQrStUv'")
+    # logged for the build, as the check found them
+    assert [r.getMessage() for r in caplog.records] == checked.warnings
+    # never kept as passed: the next check warns again
+    assert checked.passed == {}
+    # Markdown's own marks, the list with blank lines, a fenced block: quiet
+    clean = "**आलोट** पुलिस\n\n1️⃣ चेन\n\n2️⃣ नकद\n\n```\nForwarded\n```"
+    checked = check_all([(PATH, note_text(body=clean))], forward_rules)
+    assert checked.warnings == [] and list(checked.passed) == [PATH]
+    # a paragraph of news is not clutter, whatever words it holds
+    news = "पीड़ित परिवार को आर्थिक सहयोग दिया गया। " + TEXT_LINE * 5
+    checked = check_all([(PATH, note_text(body=news))], forward_rules)
+    assert checked.warnings == []
+    # a note ingest wrote: its *…* is the Markdown it made of WhatsApp's _…_
+    ingested = note_text(body="*साइबर ठगी* से बचें", source="whatsapp msg.txt")
+    assert check_all([(PATH, ingested)], forward_rules).warnings == []
+
+
+def test_the_check_repeats_a_forward_s_warnings_in_hindi(tmp_path, monkeypatch):
+    content = new_content(tmp_path, {"2026/10/forward.md": note_text(body=FORWARD)})
+    conf = tmp_path / "conf.py"
+    conf.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"PATH = {str(content)!r}\nCACHE_PATH = {str(tmp_path / 'cache')!r}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    for _run in range(2):  # the second run reads the check cache
+        report = check(str(conf))
+        assert report.endswith(
+            "7 चेतावनियाँ (ऊपर दी गई हैं): ये कुछ नहीं रोकतीं, पर इनमें बताई बातें ठीक करें"
+        ), report
+
+
+@pytest.mark.build
+def test_the_build_warns_about_a_forward_and_publishes_the_note(tmp_path, caplog):
+    content = new_content(tmp_path, {"2026/10/forward.md": note_text(body=FORWARD)})
+    forget_logged_warnings()
+    with caplog.at_level(logging.WARNING):
+        result = build_site(content, tmp_path / "output")
+    page = tmp_path / "output/2026/10/namli-yatayat-shivir/index.html"
+    assert page.is_file()
+    said = [r.getMessage() for r in caplog.records]
+    first = LINES["slug"] + 2
+    where = f"{content}/notes/2026/10/forward.md:{first}: "
+    assert f"{where}'Forwarded' is left from a WhatsApp forward" in "\n".join(said)
+    assert result.warnings >= 7

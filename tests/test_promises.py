@@ -347,7 +347,7 @@ def test_a_damaged_ledger_is_refused_naming_its_line(tmp_path):
 KNOWN_FIELDS = (
     "title, date, district, thana, category, reporter, summary, tags, slug, "
     "image, image_alt, modified, status, scope, source, source_url, source_hash, "
-    "old_url, reason, correction"
+    "old_url, reason, correction, review"
 )
 THANA_FIX = "Use a name from content/registry/thanas.toml, or add the station there."
 PROBLEMS = {

@@ -269,3 +269,70 @@ def test_registry_slug_is_romanized_from_the_name_when_left_out():
     assert problems == []
     assert district.slug == "ratlam"
     assert [t.url for t in thanas] == ["thana/deendayal-nagar/", "thana/namli-thana/"]
+
+
+# ---- a photo named another way than its path from content/ -----------------------
+
+
+@pytest.fixture(scope="module")
+def photo_content(tmp_path_factory, rules):
+    from PIL import Image
+
+    content = tmp_path_factory.mktemp("photos") / "content"
+    for rel in ("images/2026/11/bilpank-baithak.jpg", "notes/2026/10/alot-chori.jpg"):
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (80, 60), "red").save(content / rel, "JPEG")
+    return Rules(registry=rules.registry, content_root=content)
+
+
+WRITE = (
+    "फ़ोटो content/images/2026/11/bilpank-baithak.jpg में मिली; "
+    "लिखें: image: images/2026/11/bilpank-baithak.jpg"
+)
+
+
+@pytest.mark.parametrize(
+    ("image", "says"),
+    [
+        ("content/images/2026/11/bilpank-baithak.jpg", WRITE),
+        ("images\\2026\\11\\bilpank-baithak.jpg", WRITE),
+        ("images/2026/11/Bilpank-Baithak.JPG", WRITE),
+        # beside the note: where to put it, and the line (the note's month)
+        (
+            "alot-chori.jpg",
+            (
+                "'alot-chori.jpg' content/images/ में नहीं है; फ़ोटो "
+                "content/notes/2026/10/alot-chori.jpg में मिली; उसे "
+                "content/images/2026/10/ में रखें और लिखें: image: "
+                "images/2026/10/alot-chori.jpg"
+            ),
+        ),
+        # a misspelt name: the photo in that folder it may be
+        (
+            "images/2026/11/bilpank-baithk.jpg",
+            "; क्या आपका मतलब 'images/2026/11/bilpank-baithak.jpg' था?",
+        ),
+    ],
+)
+def test_a_photo_path_message_says_exactly_what_to_write(
+    photo_content, monkeypatch, image, says
+):
+    monkeypatch.setenv("BULLETIN_LANG", "hi")
+    text = note_text(image=image, image_alt="चित्र")
+    [problem] = problems_of(text, photo_content)
+    assert (problem.field, problem.line) == ("image", 10)
+    assert problem.message.startswith(f"'{image}' ")
+    assert says in problem.message
+
+
+def test_no_folder_outside_content_is_listed_for_a_photo_hint(photo_content):
+    outside = photo_content.content_root.parent / "outside"
+    outside.mkdir(exist_ok=True)
+    (outside / "secret.jpg").write_bytes(b"x")
+    for image in (
+        "../outside/secre.jpg",
+        "images/../../outside/secret.jpg",
+        "images\\..\\..\\outside\\secret.jpg",  # read as images/../..
+    ):
+        [problem] = problems_of(note_text(image=image, image_alt="चित्र"), photo_content)
+        assert "secret" not in problem.message.replace(image, ""), problem.message

@@ -60,6 +60,33 @@ def photo_path_problem(image: str) -> str | None:
     return None
 
 
+# Where photos go under content/ (STATIC_PATHS), and the leading folder a
+# reporter may write before it.
+PHOTO_FOLDER = "images"
+CONTENT_PREFIX_RE = re.compile(r"^(?:\./)?content/+")
+
+
+def written_path(image: str) -> str:
+    """A photo's path as the note means it: a backslash read as '/', a leading
+    content/ dropped (the path is from content/).
+    """
+    return CONTENT_PREFIX_RE.sub("", image.strip().replace("\\", "/"))
+
+
+def photos_named(content_root: Path, name: str) -> list[str]:
+    """Photos under content/ with this file name in any letter case, as
+    paths from content/ (those under images/ first); links are not followed.
+    """
+    wanted = name.lower()
+    found = [
+        Path(here, f).relative_to(content_root).as_posix()
+        for here, _dirs, files in os.walk(content_root)
+        for f in files
+        if f.lower() == wanted and f.lower().endswith(IMAGE_SUFFIXES)
+    ]
+    return sorted(found, key=lambda rel: (not rel.startswith(f"{PHOTO_FOLDER}/"), rel))
+
+
 def photo_problem(path: Path, decode: bool = False) -> str | None:
     """Why the photo at `path` cannot be published and what to do, or None.
 

@@ -27,6 +27,7 @@ from indic_transliteration.font_converter.krutidev2unicode import kru2uni
 from plugins.core.header import BEGIN_RE, END_RE, META_MORE_RE, META_RE
 
 __all__ = [
+    "HINDI_KEYS",
     "convert_note_text",
     "krutidev_score",
     "krutidev_to_unicode",
@@ -333,20 +334,22 @@ def looks_like_krutidev(text: str) -> bool:
 # Markdown press notes
 # ---------------------------------------------------------------------------
 
-#: Metadata whose values are identifiers, dates or paths: never converted.
-VERBATIM_KEYS = frozenset(
-    {
-        "date",
-        "modified",
-        "slug",
-        "image",
-        "lang",
-        "status",
-        "template",
-        "save_as",
-        "url",
-        "translation",
-    }
+#: Metadata holding Hindi text: the only header values converted, and the
+#: only ones the check reads for Kruti Dev (plugins/press_notes/validate.py).
+#: Every other field (date, slug, image, source, source_hash, URLs, status)
+#: is an identifier, a date, a path or a hash, and is kept as written.
+HINDI_KEYS = (
+    "title",
+    "summary",
+    "reporter",
+    "tags",
+    "image_alt",
+    "correction",
+    "reason",
+    # names from the registries, typed in the same font as the rest
+    "district",
+    "thana",
+    "category",
 )
 
 _FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
@@ -434,7 +437,7 @@ def _convert_header_line(line: str, key: str | None) -> tuple[str, str | None]:
         if not more:  # a fence, or the blank line that ends the header
             return line, key
         prefix, value = more["indent"], more["value"]
-    if key in VERBATIM_KEYS or _DEVANAGARI_RE.search(value):
+    if key not in HINDI_KEYS or _DEVANAGARI_RE.search(value):
         return line, key
     return prefix + convert_inline(value), key
 
@@ -444,9 +447,10 @@ def convert_note_text(text: str) -> str:
 
     * Metadata header (Python-Markdown ``meta`` rules, as Pelican reads it):
       keys, the ``:`` separator, ``---`` fences and indentation stay as they
-      are. Values are converted, except those of :data:`VERBATIM_KEYS`
-      (``date``, ``slug``, ``image``, ...), which are ASCII identifiers,
-      dates or paths, and values that already contain Devanagari. Note that
+      are. Only the values of :data:`HINDI_KEYS` are converted (not
+      ``date``, ``slug``, ``image``, ``source``, ``source_hash``, ..., which
+      are ASCII identifiers, dates, paths or hashes), and of those only the
+      values that do not already contain Devanagari. Note that
       ``tags``/``category`` values are converted as Kruti Dev, so their
       separator must be typed as Kruti Dev's comma key ``]``.
     * Body: fenced code blocks and horizontal rules are kept; lines that

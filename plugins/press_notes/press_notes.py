@@ -17,7 +17,6 @@ from pelican import signals
 from plugins.core import contract as c
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.files import links_under
-from plugins.core.header import scan_header
 from plugins.core.messages import _, ngettext_
 from plugins.core.photos import PHOTO_ERRORS, static_problems
 from plugins.core.settings import namespaced
@@ -25,11 +24,12 @@ from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 
 from . import check_cache
+from .forwards import read_drop_lines, rules_path
 from .model import enrich_metadata, placing_problems, unreadable_photo, withdraw
 from .read_ahead import read_ahead
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
-from .validate import Rules, check_all
+from .validate import Rules, check_all, unreadable_text
 
 logger = logging.getLogger(__name__)
 
@@ -116,20 +116,8 @@ class CheckedContent:
     drafts: list[Problem] = field(default_factory=list)
     left_out: set[str] = field(default_factory=set)
     draft_photos: set[str] = field(default_factory=set)
-
-
-def not_utf8(shown: str) -> Problem:
-    return Problem(
-        shown,
-        None,
-        None,
-        _(
-            "the file is not UTF-8 text; save it as UTF-8, or if it "
-            "was typed in Kruti Dev run '.venv/bin/invoke krutidev "
-            "%(path)s --in-place'",
-            path=shown,
-        ),
-    )
+    # warnings (logged as the check found them): the build goes on
+    warnings: list[str] = field(default_factory=list)
 
 
 def resolved(path: Path, folders: dict[Path, Path]) -> Path:
@@ -160,10 +148,15 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
         summary_max_chars=conf["summary_max_chars"],
         body_max_bytes=conf["body_max_bytes"],
         now=build_now(settings).replace(tzinfo=None),
+        drop_lines=read_drop_lines(root / rules_path(settings)),
     )
     cache_dir = Path(settings["CACHE_PATH"])
     key = check_cache.fingerprint(
-        [root / conf["thana_registry"], root / conf["category_registry"]],
+        [
+            root / conf["thana_registry"],
+            root / conf["category_registry"],
+            root / rules_path(settings),
+        ],
         conf,
         root,
     )
@@ -198,8 +191,8 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
     checked = check_all(notes, rules, passed_before)
     for shown, path in unreadable:
         # a draft's status can be read all the same: it then stops nothing
-        header = scan_header(path.read_bytes().decode("utf-8", "replace"))
-        checked.add(shown, header, [not_utf8(shown)])
+        header, problem = unreadable_text(shown, path.read_bytes())
+        checked.add(shown, header, [problem])
     problems += checked.problems
     static = list(settings.get("STATIC_PATHS", ()))
     problems += static_problems(root, static)
@@ -215,6 +208,7 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
         drafts=checked.draft_problems,
         left_out={given[p] for p in checked.drafts},
         draft_photos=checked.draft_photos,
+        warnings=checked.warnings,
     )
 
 

@@ -6,6 +6,9 @@ Every rule lives here, as small pure functions over a note's text; the build,
 
 from __future__ import annotations
 
+import codecs
+import logging
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
@@ -17,20 +20,29 @@ from plugins.core.errors import Problem, did_you_mean, display_path
 from plugins.core.header import Header, bad_characters, scan_header
 from plugins.core.messages import _
 from plugins.core.parallel import fork_map, record
-from plugins.core.photos import IMAGE_SUFFIXES, photo_path_problem, photo_problem
-from plugins.hindi_text.krutidev import VERBATIM_KEYS, looks_like_krutidev
+from plugins.core.photos import (
+    IMAGE_SUFFIXES,
+    PHOTO_FOLDER,
+    photo_path_problem,
+    photo_problem,
+    photos_named,
+    written_path,
+)
+from plugins.hindi_text.krutidev import HINDI_KEYS, looks_like_krutidev
 from plugins.hindi_text.slugs import unique_slug
 
-from .duplicates import warn_duplicates
+from .duplicates import ASCII_DIGITS, warn_duplicates
+from .forwards import forward_warnings
 from .model import text_slug
 from .registry import SLUG_RE, Registry
 
-# Devanagari digits (२०२६-११-२८) are read as ASCII digits in dates.
-ASCII_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+logger = logging.getLogger(__name__)
+
 DATE_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{1,2}:\d{2}(?::\d{2})?)"
     r"(?P<tz>\s*\+05:?30)?$"
 )
+REVIEW = "review"
 REQUIRED = ("title", "date", "district", "thana", "category", "reporter", "summary")
 OPTIONAL = (
     "tags",
@@ -47,6 +59,9 @@ OPTIONAL = (
     "old_url",
     "reason",
     "correction",
+    # written by ingest: the fields it guessed, to check before publishing
+    # (warned about until the line is deleted)
+    REVIEW,
 )
 KNOWN = REQUIRED + OPTIONAL
 # Fields Pelican reads as Markdown (FORMATTED_FIELDS), joining indented
@@ -89,6 +104,9 @@ class Rules:
     body_max_bytes: int = 200_000
     # The time of the check (naive, Indian time); None skips the future rule.
     now: datetime | None = None
+    # The lines `invoke ingest` drops (forwards.read_drop_lines): left in a
+    # note's text, they are warned about.
+    drop_lines: tuple[re.Pattern, ...] = ()
 
     @cached_property
     def resolved_root(self) -> Path:
@@ -504,6 +522,8 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
                 _("'%(value)s' must be a JPEG, PNG or WebP file", value=image),
             )
         )
+    elif not path.is_file() and (found := photo_found(h, rules)):
+        problems.append(p(h.line("image"), "image", found))
     elif naming := photo_path_problem(image):
         problems.append(p(h.line("image"), "image", naming))
     elif not path.is_file():
@@ -513,9 +533,10 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
                 "image",
                 _(
                     "'%(value)s' does not exist under %(folder)s/; put the photo "
-                    "in content/images/ and give its path from content/",
+                    "in content/images/ and give its path from content/%(hint)s",
                     value=image,
                     folder=display_path(rules.content_root),
+                    hint=did_you_mean(image, photos_beside(image, rules)),
                 ),
             )
         )
@@ -536,6 +557,61 @@ def _check_image(h: Header, p, rules: Rules) -> list[Problem]:
             )
         )
     return problems
+
+
+def photo_found(h: Header, rules: Rules) -> str | None:
+    """A photo the note names in another way than its path from content/
+    (a leading content/, backslashes, another letter case) or that lies
+    outside content/images/ (beside the note): where it was found and the
+    exact line to write. None if no photo of that name is under content/.
+    """
+    image = h.value("image")
+    meant = written_path(image)
+    if (
+        meant.startswith(f"{PHOTO_FOLDER}/")
+        and photo_path_problem(meant) is None  # nothing outside content/
+        and (rules.content_root / meant).is_file()
+    ):
+        found = meant
+    else:
+        named = photos_named(rules.content_root, posixpath.basename(meant))
+        if not named:
+            return None
+        found = named[0]
+    if found.startswith(f"{PHOTO_FOLDER}/"):
+        return _(
+            "'%(value)s' is not the photo's path from content/; the photo is "
+            "at %(found)s: write image: %(line)s",
+            value=image,
+            found=f"content/{found}",
+            line=found,
+        )
+    date = parse_note_date(h.value("date")) or datetime.now()
+    folder = f"{PHOTO_FOLDER}/{date:%Y}/{date:%m}"
+    return _(
+        "'%(value)s' is not under content/images/; the photo is at "
+        "%(found)s: move it into content/%(folder)s/ and write image: %(line)s",
+        value=image,
+        found=f"content/{found}",
+        folder=folder,
+        line=f"{folder}/{posixpath.basename(found)}",
+    )
+
+
+def photos_beside(image: str, rules: Rules) -> list[str]:
+    """The photos in the folder the note's photo path names (for a
+    did-you-mean), as paths from content/.
+    """
+    folder = posixpath.dirname(written_path(image))
+    if photo_path_problem(f"{folder}/x.jpg") is not None:
+        return []  # a folder outside content/ is never listed
+    try:
+        names = sorted(os.listdir(rules.content_root / folder))
+    except OSError:
+        return []
+    return [
+        posixpath.join(folder, n) for n in names if n.lower().endswith(IMAGE_SUFFIXES)
+    ]
 
 
 def character_problems(text: str, header: Header, p) -> list[Problem]:
@@ -570,7 +646,7 @@ def krutidev_problems(header: Header, path: str, p) -> list[Problem]:
     places: list[tuple[int, str | None, str]] = [
         (f.line, key, header.value(key))
         for key, f in header.fields.items()
-        if key not in VERBATIM_KEYS
+        if key in HINDI_KEYS
     ]
     places.append((header.body_line, None, header.body[:KRUTIDEV_SAMPLE_CHARS]))
     found = [(line, key) for line, key, text in places if looks_like_krutidev(text)]
@@ -595,6 +671,66 @@ def krutidev_problems(header: Header, path: str, p) -> list[Problem]:
     ]
 
 
+# The byte order marks of the Unicode encodings an editor offers besides
+# UTF-8 (Notepad's "Unicode" is UTF-16 LE). UTF-32 LE's mark begins with
+# UTF-16 LE's, so it is looked for first.
+WIDE_MARKS = (
+    (codecs.BOM_UTF32_LE, "UTF-32", "utf-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32", "utf-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16", "utf-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16", "utf-16"),
+)
+# UTF-16 without a mark: NUL bytes in at least this share of the first bytes
+# (every other byte of Latin text; UTF-8 text holds none).
+WIDE_SAMPLE_BYTES = 400
+WIDE_NUL_SHARE = 0.25
+
+
+def wide_encoding(data: bytes) -> tuple[str, str] | None:
+    """(name shown, codec) of a file saved as UTF-16 or UTF-32, known by its
+    byte order mark or by its NUL bytes; None for any other file.
+    """
+    for mark, name, codec in WIDE_MARKS:
+        if data.startswith(mark):
+            return name, codec
+    sample = data[:WIDE_SAMPLE_BYTES]
+    if sample and sample.count(0) >= len(sample) * WIDE_NUL_SHARE:
+        return "UTF-16", "utf-16-le" if sample[1:2] == b"\0" else "utf-16-be"
+    return None
+
+
+def save_as_utf8(encoding: str) -> str:
+    """What to do with a file saved as `encoding` (UTF-16/UTF-32)."""
+    return _(
+        "the file is saved as %(encoding)s (Notepad calls it 'Unicode'), not "
+        "UTF-8; open it in Notepad, choose File → Save As, set Encoding to "
+        "UTF-8 and save it again",
+        encoding=encoding,
+    )
+
+
+def unreadable_text(shown: str, data: bytes) -> tuple[Header, Problem]:
+    """A note that is not UTF-8 text: the problem, and its header as far as
+    it can be read (a draft's status still counts).
+    """
+    wide = wide_encoding(data)
+    if wide is not None:
+        header = scan_header(data.decode(wide[1], "replace").lstrip("\ufeff"))
+        return header, Problem(shown, None, None, save_as_utf8(wide[0]))
+    header = scan_header(data.decode("utf-8", "replace"))
+    return header, Problem(
+        shown,
+        None,
+        None,
+        _(
+            "the file is not UTF-8 text; save it as UTF-8, or if it "
+            "was typed in Kruti Dev run '.venv/bin/invoke krutidev "
+            "%(path)s --in-place'",
+            path=shown,
+        ),
+    )
+
+
 NOTES_CHECKED = "notes checked"
 
 
@@ -604,6 +740,13 @@ def check_note(path: str, text: str, rules: Rules) -> tuple[Header, list[Problem
     def p(line, field, message):
         return Problem(path, line, field, message)
 
+    if "\0" in text[:WIDE_SAMPLE_BYTES]:
+        # UTF-16 without a byte order mark, read as UTF-8 with NUL bytes
+        wide = wide_encoding(text[:WIDE_SAMPLE_BYTES].encode("utf-8"))
+        if wide is not None:
+            return scan_header(text.replace("\0", "")), [
+                p(None, None, save_as_utf8(wide[0]))
+            ]
     header = scan_header(text)
     bad = character_problems(text, header, p)
     if bad:
@@ -696,6 +839,8 @@ class Checked:
     """
 
     problems: list[Problem] = field(default_factory=list)
+    # what the build goes on with, but a reporter should read (logged)
+    warnings: list[str] = field(default_factory=list)
     slugs: dict[str, str] = field(default_factory=dict)
     passed: dict[str, NoteKeys] = field(default_factory=dict)
     drafts: dict[str, list[Problem]] = field(default_factory=dict)
@@ -782,9 +927,13 @@ def check_all(
     checked = Checked(passed=dict(passed_before or {}))
     headers: list = list(checked.passed.items())
 
-    def check(index: int) -> tuple[Header, list[Problem]]:
+    def check(index: int) -> tuple[Header, list[Problem], list[Problem]]:
+        path = notes[index][0]
         header, found = check_note(*notes[index], rules)
-        return without_text(header), found
+        warned = review_warnings(path, header)
+        if not found:
+            warned += forward_warnings(path, header, rules.drop_lines)
+        return without_text(header), found, warned
 
     # Many notes (a cold build) are checked in worker processes; a note
     # whose check logged anything is checked again here.
@@ -794,10 +943,12 @@ def check_all(
         if result is None:
             result = check(index)
             here += 1
-        header, found = result
+        header, found, warned = result
         checked.add(path, header, found)
         headers.append((path, header))
-        if not found:
+        checked.warnings += [str(w) for w in warned]
+        if not found and not warned:
+            # checked again next time: its warnings are repeated until fixed
             checked.passed[path] = note_keys(header)
     record(NOTES_CHECKED, len(notes) - here, here)
     headers.sort(key=lambda item: item[0])
@@ -809,8 +960,44 @@ def check_all(
     for path, header in headers:
         if isinstance(header, Header):
             checked.add(path, header, links_to_drafts(path, header, rules, checked))
-    warn_duplicates(headers, rules.registry.thana_by_name)
+    for warning in checked.warnings:
+        logger.warning("%s", warning)
+    checked.warnings += warn_duplicates(headers, rules.registry.thana_by_name)
     return checked
+
+
+def guessed_from(name: str) -> str:
+    """Where ingest's guess of a field came from."""
+    origins = {
+        "title": _("title: the first line of the text"),
+        "date": _("date: when the message was sent, or the file saved or pasted"),
+        "reporter": _("reporter: the sender's WhatsApp name or a byline"),
+        "thana": _("thana: a station named in the text"),
+        "category": _("category: words in the text"),
+        "summary": _("summary: the first sentences of the text"),
+    }
+    return origins.get(name, name)
+
+
+def review_warnings(path: str, header: Header) -> list[Problem]:
+    """A `review:` line (ingest's guesses): warned about, draft or not,
+    until it is deleted.
+    """
+    if header.line(REVIEW) is None:
+        return []
+    names = [n.strip() for n in header.value(REVIEW).split(",") if n.strip()]
+    return [
+        Problem(
+            path,
+            header.line(REVIEW),
+            REVIEW,
+            _(
+                "ingest guessed these fields (%(origins)s); check each against "
+                "the source and correct it, then delete the 'review' line",
+                origins="; ".join(guessed_from(n) for n in names) or "-",
+            ),
+        )
+    ]
 
 
 def links_to_drafts(

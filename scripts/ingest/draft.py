@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -111,13 +112,14 @@ class Draft:
         }
 
 
-def summary_of(body: str, limit: int) -> str:
+def summary_of(body: str, limit: int, dateline: re.Pattern | None = None) -> str:
     """The summary field (read as Markdown): the first sentences of the
-    text, its '_' and '*' escaped, within `limit` characters as written.
+    text without its dateline, its '_' and '*' escaped, within `limit`
+    characters as written.
     """
     cut = limit
     while True:
-        summary = escape_emphasis(make_summary(body, cut))
+        summary = escape_emphasis(make_summary(body, cut, dateline))
         if len(summary) <= limit or cut <= 1:
             return summary
         cut -= len(summary) - limit
@@ -140,7 +142,7 @@ def complete(draft: Draft, rules: Rules) -> Draft:
         else:
             draft.warnings.append(say("no_category"))
     if not draft.summary:
-        draft.summary = summary_of(draft.body, rules.summary_max_chars)
+        draft.summary = summary_of(draft.body, rules.summary_max_chars, rules.dateline)
         if draft.summary:
             draft.guessed.append("summary")
         else:
@@ -172,6 +174,10 @@ def note_text(draft: Draft, district: str) -> str:
         ("slug", draft.slug),
         ("status", draft.status),
     ]
+    if draft.guessed:
+        # `invoke check` warns about it until the desk has checked the
+        # guesses and deleted the line, draft or not
+        fields.append(("review", ", ".join(dict.fromkeys(draft.guessed))))
     if draft.image:
         fields += [("image", draft.image), ("image_alt", "")]
     fields.append(("source", draft.source))

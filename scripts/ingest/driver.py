@@ -27,11 +27,12 @@ from PIL import Image
 
 from plugins.core.errors import did_you_mean, display_path
 from plugins.core.files import OutsideFolder, inside
-from plugins.core.header import scan_header
+from plugins.core.header import Header, scan_header
 from plugins.core.photos import PHOTO_ERRORS, SUFFIX_OF_FORMAT, photo_problem
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
-from plugins.press_notes.validate import URL_RE, check_note
+from plugins.press_notes.duplicates import same_news
+from plugins.press_notes.validate import URL_RE, WIDE_MARKS, check_note
 from plugins.press_notes.validate import Rules as CheckRules
 from scripts.new_note import existing_slugs
 
@@ -140,11 +141,12 @@ class Place:
 def read_text(path: Path, data: bytes) -> str:
     if not data.strip():
         raise IngestError(say("empty", path=path))
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # saved as UTF-16 (Notepad)
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise IngestError(say("binary", path=path)) from None
+    for mark, _name, codec in WIDE_MARKS:  # saved as UTF-16/32 (Notepad)
+        if data.startswith(mark):
+            try:
+                return data.decode(codec).lstrip("\ufeff")
+            except UnicodeDecodeError:
+                raise IngestError(say("binary", path=path)) from None
     if b"\x00" in data[:8192]:
         raise IngestError(say("binary", path=path))
     try:
@@ -701,20 +703,33 @@ def check_overrides(options: Options, rules: Rules) -> Options:
     return options
 
 
-def imported_hashes(notes_root: Path) -> set[str]:
-    """`source_hash` of every note already under content/notes/."""
-    found = set()
+def existing_notes(notes_root: Path) -> list[tuple[str, Header]]:
+    """(path shown, header) of every note already under content/notes/."""
+    found = []
     inside_notes = notes_root.resolve()
-    for note in notes_root.rglob("*.md"):
+    for note in sorted(notes_root.rglob("*.md")):
         if note.is_symlink() or not note.resolve().is_relative_to(inside_notes):
             continue  # nothing outside content/ is read; the check names links
         # a note in another encoding still shows its hash (ASCII); the check
         # names the file
         text = note.read_bytes().decode("utf-8", "replace")
-        value = scan_header(text).value("source_hash")
-        if value:
-            found.add(value)
+        found.append((display_path(note), scan_header(text)))
     return found
+
+
+def imported_hashes(notes: list[tuple[str, Header]]) -> set[str]:
+    """`source_hash` of every note already there."""
+    return {v for _path, h in notes if (v := h.value("source_hash"))}
+
+
+def _same_news(draft: Draft, notes: list[tuple[str, Header]], place: Place) -> None:
+    """The draft tells news a note already tells (same cleaned title and
+    station, within a few days; the duplicates check's own rule): say which.
+    """
+    header = scan_header(note_text(draft, place.rules.registry.district.name))
+    match = same_news(header, notes, place.rules.registry.thana_by_name)
+    if match is not None:
+        draft.warnings.append(say("same_news", other=match[0], days=match[1]))
 
 
 REQUIRED_TO_PUBLISH = ("thana", "category", "reporter", "summary")
@@ -795,7 +810,8 @@ def _place(draft: Draft, place: Place, taken: set[str]) -> None:
 def finish(result: Result, place: Place, options: Options) -> Result:
     """Overrides, guesses, duplicates, slugs, paths and photo paths."""
     notes_root = place.content / place.notes
-    seen = imported_hashes(notes_root) if notes_root.is_dir() else set()
+    notes = existing_notes(notes_root) if notes_root.is_dir() else []
+    seen = imported_hashes(notes)
     ignoring = {"IGNORE_FILES": list(place.ignore_files)}
     taken = existing_slugs(notes_root, ignoring) if notes_root.is_dir() else set()
     kept = []
@@ -814,6 +830,7 @@ def finish(result: Result, place: Place, options: Options) -> Result:
         complete(draft, place.rules)
         _place(draft, place, taken)
         _keep_published(draft, place)
+        _same_news(draft, notes, place)
         kept.append(draft)
     result.drafts = kept
     return result

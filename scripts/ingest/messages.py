@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from plugins.core.errors import CommandError
-from plugins.core.messages import _
+from plugins.core.messages import _, ngettext_
 
 MESSAGES: dict[str, Callable[[dict], str]] = {
     # bad input: name the file (and line) and what to do
@@ -237,6 +237,16 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "be found; kept as a draft: fill them in and set 'status: "
         "published'",
         **v,
+    ),
+    "same_news": lambda v: ngettext_(
+        "the same news as %(other)s (same title and thana, dated within "
+        "%(num)s day of each other)? If it is, delete this draft rather than "
+        "publish it twice",
+        "the same news as %(other)s (same title and thana, dated within "
+        "%(num)s days of each other)? If it is, delete this draft rather than "
+        "publish it twice",
+        v["days"],
+        other=v["other"],
     ),
     "no_message_date": lambda v: _(
         "the message has no date of its own; 'date' is %(when)s "

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from plugins.press_notes.forwards import compile_patterns, drop_lines
 from plugins.press_notes.registry import Registry
 
 
@@ -41,7 +42,7 @@ class Rules:
 
 
 def _compile(patterns: list[str]) -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+    return compile_patterns(patterns)
 
 
 def _nfc(text: str) -> str:
@@ -60,7 +61,7 @@ def parse_rules(
     }
     return Rules(
         registry=registry,
-        drop_lines=_compile([_nfc(p) for p in data.get("drop_lines", [])]),
+        drop_lines=drop_lines(data),
         shortcode=re.compile(data.get("shortcode", r"(?!x)x")),
         shortcode_block=re.compile(
             data.get("shortcode_block", r"(?!x)x"), re.DOTALL | re.IGNORECASE

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from plugins.hindi_text.dates import IST
 from plugins.press_notes import registry_for
+from plugins.press_notes.forwards import INGEST_RULES
 from plugins.press_notes.press_notes import plugin_settings
 
 from .driver import Options, Place, Result, ingest, read_text
@@ -20,7 +21,7 @@ from .text import printable
 DEFAULTS = {
     "min_words": 20,
     "timezone": "Asia/Kolkata",
-    "rules": "registry/ingest.toml",
+    "rules": INGEST_RULES,
     "notes": "notes",
     "images": "images",
 }

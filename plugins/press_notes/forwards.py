@@ -1,0 +1,173 @@
+"""A WhatsApp forward pasted whole into a note: what `invoke ingest` would
+have cleaned up, found in a note's text so the check can warn about it.
+
+The markers are ingest's own: the lines it drops (``drop_lines`` of
+content/registry/ingest.toml: "Forwarded", share prompts, invite links,
+phone numbers) and WhatsApp's *bold*, _italic_ and ~strike~ marks, which
+scripts/ingest turns into Markdown with the patterns defined here. A list
+numbered with emoji (1️⃣ 2️⃣) on single lines is joined into one paragraph
+by Markdown; ingest makes each line a paragraph.
+
+Not an error: the note still builds, but the page shows the clutter.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from plugins.core.errors import Problem
+from plugins.core.header import Header
+from plugins.core.messages import _
+
+# Where ingest's rules live under content/ (the INGEST setting's "rules").
+INGEST_RULES = "registry/ingest.toml"
+
+# WhatsApp's marks around words, as WhatsApp reads them: a mark after a
+# space (or a bracket or quote), text not starting or ending with a space,
+# the same mark before a space or punctuation.
+_AROUND = (
+    r"(?<![^\s(\[\"'“‘]){m}(?=[^\s{m}])([^{m}\n]*?[^\s{m}]){m}"
+    r"(?![^\s).,!?:;।|\]\"'”’–-])"
+)
+WA_BOLD = re.compile(_AROUND.format(m=r"\*"))
+WA_ITALIC = re.compile(_AROUND.format(m="_"))
+WA_STRIKE = re.compile(_AROUND.format(m="~"))
+WA_MARKS = (WA_BOLD, WA_ITALIC, WA_STRIKE)
+# A line starting with a keycap emoji: 1️⃣ (digit, variation selector,
+# combining keycap) or 🔟.
+EMOJI_NUMBER_RE = re.compile("^\\s*(?:[0-9#*]\ufe0f?\u20e3|\U0001f51f)")
+FENCE_RE = re.compile(r"^ {0,3}(```|~~~)")
+MARK_CHARS = re.compile(r"[*_~]")
+# The longest line looked at for what ingest drops: share prompts, invite
+# links, "Forwarded" and donation pleas are a line of their own, shorter
+# than this; the news paragraphs of the shipped notes are 300-800 characters.
+CLUTTER_MAX_CHARS = 200
+
+
+def compile_patterns(patterns: Iterable[str]) -> tuple[re.Pattern, ...]:
+    """ingest.toml's patterns as ingest matches them: NFC, any case."""
+    return tuple(
+        re.compile(unicodedata.normalize("NFC", p), re.IGNORECASE) for p in patterns
+    )
+
+
+def drop_lines(data: dict) -> tuple[re.Pattern, ...]:
+    """The lines ingest drops, from parsed ingest.toml data."""
+    return compile_patterns(data.get("drop_lines", []))
+
+
+def read_drop_lines(path: Path) -> tuple[re.Pattern, ...]:
+    """The lines ingest drops, from its rules file (none if it is missing)."""
+    try:
+        with path.open("rb") as f:
+            return drop_lines(tomllib.load(f))
+    except FileNotFoundError:
+        return ()
+
+
+def rules_path(settings: dict) -> str:
+    """ingest.toml's path under content/, as `invoke ingest` reads it."""
+    return (settings.get("INGEST") or {}).get("rules", INGEST_RULES)
+
+
+def text_lines(header: Header) -> list[tuple[int, str]]:
+    """(line number, line) of the text outside fenced code blocks."""
+    lines, inside = [], False
+    for offset, line in enumerate(header.body.split("\n")):
+        if FENCE_RE.match(line):
+            inside = not inside
+        elif not inside:
+            lines.append((header.body_line + offset, line))
+    return lines
+
+
+def forward_warnings(
+    path: str, header: Header, drops: tuple[re.Pattern, ...]
+) -> list[Problem]:
+    """Each line of the text that a pasted WhatsApp forward left: a line
+    ingest drops, WhatsApp's marks, an emoji-numbered list on single lines.
+    """
+    warnings: list[Problem] = []
+    # A note ingest wrote (it names its source) holds Markdown that ingest
+    # made of WhatsApp's marks: its *italics* are meant.
+    marks = () if header.value("source") else WA_MARKS
+    for number, line in text_lines(header):
+        text = line.strip()
+        # what a forward adds is a short line; a paragraph of news is not
+        # searched for it (a fifth of a note's check time went to that)
+        short = len(text) <= CLUTTER_MAX_CHARS
+        if short:
+            text = unicodedata.normalize("NFC", text)
+        if short and text and any(p.search(text) for p in drops):
+            warnings.append(
+                Problem(
+                    path,
+                    number,
+                    None,
+                    _(
+                        "'%(text)s' is left from a WhatsApp forward (a share "
+                        "prompt, 'Forwarded', an invite link or a phone "
+                        "number), not part of the news, and would be published; "
+                        "delete the line, or save the forward as a .txt file "
+                        "and import it with .venv/bin/invoke ingest FILE, which "
+                        "drops such lines",
+                        text=text,
+                    ),
+                )
+            )
+        elif MARK_CHARS.search(text) and (
+            found := [m.group(0) for p in marks for m in p.finditer(text)]
+        ):
+            warnings.append(
+                Problem(
+                    path,
+                    number,
+                    None,
+                    _(
+                        "%(marks)s: WhatsApp's marks are shown differently on "
+                        "the page (*bold* comes out in italics, ~strike~ keeps "
+                        "its tildes); write **bold** for bold, or save the "
+                        "forward as a .txt file and import it with "
+                        ".venv/bin/invoke ingest FILE, which turns them into "
+                        "the page's own",
+                        marks=", ".join(found),
+                    ),
+                )
+            )
+    warnings += emoji_list_warnings(path, header)
+    return sorted(warnings, key=Problem.sort_key)
+
+
+def emoji_list_warnings(path: str, header: Header) -> list[Problem]:
+    """A run of lines numbered with emoji, each right under the line before:
+    Markdown joins them into one paragraph. One warning, at the run's start.
+    """
+    warnings = []
+    run: list[int] = []
+    for number, line in [*text_lines(header), (0, "")]:
+        if EMOJI_NUMBER_RE.match(line) and run and number == run[-1] + 1:
+            run.append(number)
+            continue
+        if len(run) > 1:
+            warnings.append(
+                Problem(
+                    path,
+                    run[0],
+                    None,
+                    _(
+                        "lines %(first)s–%(last)s, numbered with emoji (1️⃣ "
+                        "2️⃣ …), run together into one paragraph on the page; "
+                        "leave a blank line between them, or save the forward "
+                        "as a .txt file and import it with .venv/bin/invoke "
+                        "ingest FILE",
+                        first=run[0],
+                        last=run[-1],
+                    ),
+                )
+            )
+        run = [number] if EMOJI_NUMBER_RE.match(line) else []
+    return warnings
