@@ -414,6 +414,47 @@ def test_a_started_note_stops_no_build_and_the_build_speaks_hindi(tmp_path):
     assert "Done: Processed 1 article" in said and "\nINFO " in said, said
 
 
+# ---- the README's first screen ---------------------------------------------
+
+README = ROOT / "README.md"
+
+
+def readme_blocks() -> list[str]:
+    """The ```sh blocks before the README's first section."""
+    text = README.read_text(encoding="utf-8")
+    first_screen = text[: text.index("\n## ")]
+    return re.findall(r"```sh\n(.*?)```", first_screen, re.S)
+
+
+def test_the_readme_starts_with_the_two_commands():
+    text = README.read_text(encoding="utf-8")
+    first = re.search(r"```sh\n(.*?)```", text, re.S)
+    assert first is not None and text[: first.start()].count("\n") == 2
+    commands = [line.split("#")[0].strip() for line in first[1].splitlines()]
+    assert commands == ["make serve", "make test"]
+
+
+@pytest.mark.build
+def test_the_readmes_publish_dry_run_works_as_written(tmp_path):
+    """The first screen's dry run (address, sample groups, --to) builds the
+    production site and lists what would be sent; nothing is written."""
+    (block,) = [b for b in readme_blocks() if "publish" in b]
+    words = shlex.split(block.replace("\\\n", " "))
+    env = dict(w.split("=", 1) for w in words if re.match(r"[A-Z_]+=", w))
+    args = [w for w in words if not re.match(r"[A-Z_]+=", w)]
+    assert args[0] == ".venv/bin/invoke" and "--dry-run" in args
+    target = tmp_path / "site"
+    args = [str(target) if a == "/tmp/site" else a for a in args[1:]]
+    assert str(target) in args
+    repo = make_repo(tmp_path, {"2026/11/n.md": note_text(date=recent(1))})
+    registry = notes_under(repo)
+    done = invoke(repo, *args, lang="hi", **env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "भेजें" in done.stdout, done.stdout[-2000:]
+    assert not target.exists()
+    assert notes_under(repo) == registry
+
+
 # ---- invoke krutidev ------------------------------------------------------------
 
 
