@@ -237,7 +237,8 @@ def ingest(
     """
     from pelican.settings import read_settings
 
-    from scripts.ingest import IngestError, run
+    from plugins.core.errors import CommandError
+    from scripts.ingest import run
 
     try:
         print(
@@ -254,7 +255,7 @@ def ingest(
                 as_json=json,
             )
         )
-    except IngestError as e:
+    except CommandError as e:  # IngestError, or the shared name picker's
         sys.exit(f"ingest: {e}")
 
 
