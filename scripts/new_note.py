@@ -268,6 +268,32 @@ def _example(option: str, names: Mapping[str, Entry] | None) -> str:
     return f'--{option} "{spaced[0]}"'
 
 
+def _with_title(values: dict[str, str], loose: list[str]) -> dict[str, str]:
+    """The words outside any option as the title, or why there is none."""
+    if loose and "title" in values:
+        raise NewNoteError(
+            _(
+                "new: '%(words)s' belongs to no option and --title is given "
+                'too; write the title once, in quotes: --title "…"',
+                words=" ".join(loose),
+            )
+        )
+    if loose:
+        values["title"] = _spaced(" ".join(loose))
+    elif "title" not in values and " " in values.get("reporter", ""):
+        # `--reporter रमेश आलोट में चोरी --thana आलोट`: the title went
+        # into the reporter's name
+        raise NewNoteError(
+            _(
+                "new: no title: --reporter took every word up to the next "
+                "option ('%(reporter)s'); write the title first, or the name "
+                'in quotes: --reporter "…"',
+                reporter=values["reporter"],
+            )
+        )
+    return values
+
+
 def split_new_words(words: Sequence[str], registry: Registry) -> dict[str, str]:
     """The title and options of `invoke new`'s words, quotes or not.
 
@@ -334,17 +360,7 @@ def split_new_words(words: Sequence[str], registry: Registry) -> dict[str, str]:
         values[option] = _spaced(" ".join(following[:taken]))
         loose += following[taken:]
         at = end
-    if loose and "title" in values:
-        raise NewNoteError(
-            _(
-                "new: '%(words)s' belongs to no option and --title is given "
-                'too; write the title once, in quotes: --title "…"',
-                words=" ".join(loose),
-            )
-        )
-    if loose:
-        values["title"] = _spaced(" ".join(loose))
-    return values
+    return _with_title(values, loose)
 
 
 def new_arguments(settings: dict, words: Sequence[str]) -> list[str]:

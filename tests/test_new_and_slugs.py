@@ -224,6 +224,10 @@ def test_the_words_of_invoke_new(registry, words, expected):
         (["बैठक", "-t", "आलोट"], "new: there is no option -t;"),
         (["बैठक", "--thana", "आलोट", "--thana", "ताल"], "--thana is given twice"),
         (["बैठक", "--title", "सभा", "--thana", "आलोट"], "belongs to no option"),
+        (
+            ["--reporter", "रमेश", "आलोट", "में", "चोरी", "--thana", "आलोट"],
+            "took every word up to the next option ('रमेश आलोट में चोरी')",
+        ),
     ],
 )
 def test_slips_in_the_words_of_invoke_new(registry, words, message):
