@@ -4,11 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# make serve PORT=8001 when 8000 is taken
+PORT ?= 8000
+# apt-get through sudo unless root (as scripts/system_deps.py does)
+SUDO ?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve build test lint clean
 
 serve: $(STAMP)
-	$(BIN)/invoke system-deps serve
+	$(BIN)/invoke system-deps serve --port $(PORT)
 
 build: $(STAMP)
 	$(BIN)/invoke system-deps build
@@ -19,7 +23,14 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/invoke lint
 
+# Debian and Ubuntu ship `python3 -m venv` (ensurepip) apart, in python3-venv.
 $(STAMP): requirements.txt
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	  echo "$(PYTHON) -m venv needs the Debian package python3-venv: installing it"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends python3-venv || { \
+	    echo "could not install python3-venv: run 'sudo apt-get install python3-venv', then make again"; \
+	    exit 1; }; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@

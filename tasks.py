@@ -6,7 +6,6 @@ A thin list of commands: each parses its arguments and calls into scripts/.
 from __future__ import annotations
 
 import functools
-import logging
 import shlex
 import subprocess
 import sys
@@ -14,13 +13,28 @@ from pathlib import Path
 
 from invoke import task
 
+from scripts.cli import adopt, setup_logging
+
 SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"
+VERBOSE = "also the build's progress lines (English, for developers)"
 
 
-def _logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    logging.getLogger("pelican").setLevel(logging.WARNING)
+def _logging(verbose: bool = False) -> None:
+    setup_logging(verbose)
+
+
+def _new_words(words: list[str]) -> list[str]:
+    """`invoke new`'s words, typed with or without quotes, as its options."""
+    from pelican.settings import read_settings
+
+    from scripts.new_note import new_arguments
+
+    return new_arguments(read_settings(SETTINGS), words)
+
+
+# invoke's own parse errors in the reporter's language; `new` takes its words
+adopt({"new": _new_words})
 
 
 def help_after_name(body):
@@ -56,10 +70,11 @@ def whole_number(value) -> int:
         "production": "use publishconf.py (needs BULLETIN_SITEURL); records "
         "every note address in content/registry/published-urls.tsv at once, "
         "as if the output went online: to put the site online use "
-        "`invoke publish`, which records only what went live"
+        "`invoke publish`, which records only what went live",
+        "verbose": VERBOSE,
     }
 )
-def build(c, production=False):
+def build(c, production=False, verbose=False):
     """Build the bulletin into output/; --production records addresses as published.
 
     output/ is replaced only if the build succeeds. With --production every
@@ -68,21 +83,27 @@ def build(c, production=False):
     """
     from scripts.build import build_and_report
 
-    _logging()
+    _logging(verbose)
     if not build_and_report(PUBLISH_SETTINGS if production else SETTINGS):
         sys.exit(1)
 
 
-@task(help={"port": "port to serve on (default 8000)", "bind": "address"})
-def serve(c, port=8000, bind="127.0.0.1"):
+@task(
+    help={
+        "port": "port to serve on (default 8000; make serve PORT=8001)",
+        "bind": "address",
+        "verbose": VERBOSE,
+    }
+)
+def serve(c, port=8000, bind="127.0.0.1", verbose=False):
     """Build, serve on http://127.0.0.1:8000 and rebuild when content changes."""
-    from plugins.core.errors import BuildFailed
+    from plugins.core.errors import BulletinError
     from scripts.serve import serve as serve_site
 
-    _logging()
+    _logging(verbose)
     try:
-        serve_site(SETTINGS, bind=bind, port=int(port))
-    except BuildFailed as e:
+        serve_site(SETTINGS, bind=bind, port=whole_number(port))
+    except BulletinError as e:
         sys.exit(str(e))
     except KeyboardInterrupt:
         pass
@@ -105,15 +126,20 @@ def check(c, file=""):
 
 
 @task(
+    auto_shortflags=False,
     help={
-        "thana": "police station (name from content/registry/thanas.toml)",
+        "title": "the title (also: the words outside any option)",
+        "thana": "police station: a name or URL name from "
+        "content/registry/thanas.toml, quotes optional",
         "category": "category (name from content/registry/categories.toml)",
         "reporter": "reporter; default: $BULLETIN_REPORTER or PRESS_NOTES setting",
-    }
+    },
 )
-@help_after_name
-def new(c, title, thana="", category="", reporter=""):
-    """Start a press note with this title (never overwrites a file)."""
+def new(c, title="", thana="", category="", reporter=""):
+    """Start a draft note: invoke new TITLE --thana STATION (never overwrites).
+
+    The words outside any option are the title; quotes are not needed.
+    """
     from pelican.settings import read_settings
 
     from plugins.core.errors import BulletinError
@@ -155,12 +181,13 @@ def slugify(c, text, more=None):
     }
 )
 @help_after_name
-def krutidev(c, path, in_place=False, output=None):
+def krutidev(c, file, in_place=False, output=None):
     """Convert a note typed in Kruti Dev 010 to Unicode Hindi in place (.bak kept)."""
     from pelican.settings import read_settings
 
     from plugins.core.errors import BulletinError
     from plugins.core.messages import set_language
+    from scripts.cli import readable_file
     from scripts.krutidev import convert_command
 
     settings = read_settings(SETTINGS)
@@ -169,7 +196,7 @@ def krutidev(c, path, in_place=False, output=None):
         print(
             convert_command(
                 settings,
-                Path(path),
+                readable_file(file, "krutidev"),
                 Path(output) if output else None,
                 in_place=in_place,
             )
@@ -210,7 +237,8 @@ def ingest(
     """
     from pelican.settings import read_settings
 
-    from scripts.ingest import IngestError, run
+    from plugins.core.errors import CommandError
+    from scripts.ingest import run
 
     try:
         print(
@@ -227,7 +255,7 @@ def ingest(
                 as_json=json,
             )
         )
-    except IngestError as e:
+    except CommandError as e:  # IngestError, or the shared name picker's
         sys.exit(f"ingest: {e}")
 
 
@@ -241,9 +269,18 @@ def ingest(
         "since": "only notes dated from this day on (YYYY-MM-DD)",
         "production": "use publishconf.py (needs BULLETIN_SITEURL); a run "
         "that records needs it",
+        "verbose": VERBOSE,
     },
 )
-def share(c, dry_run=False, json=False, group=None, since=None, production=False):
+def share(
+    c,
+    dry_run=False,
+    json=False,
+    group=None,
+    since=None,
+    production=False,
+    verbose=False,
+):
     """Record each WhatsApp group's new notes (needs --production); --dry-run looks.
 
     The run appends to the share ledger and publishes output/share/; only
@@ -256,7 +293,7 @@ def share(c, dry_run=False, json=False, group=None, since=None, production=False
     from scripts.share import describe
     from scripts.share import share as share_notes
 
-    _logging()
+    _logging(verbose)
     groups = [g.strip() for item in group or () for g in item.split(",") if g.strip()]
     try:
         # Pelican reports on stdout; keep stdout for the JSON (or summary) alone.
@@ -282,14 +319,15 @@ def share(c, dry_run=False, json=False, group=None, since=None, production=False
         "rollback": "make the release before the live one live again",
         "again": "with --rollback from a site a rollback made live: the "
         "release or commit to go back to (asked for by the refusal)",
+        "verbose": VERBOSE,
     }
 )
-def publish(c, to="", dry_run=False, rollback=False, again=""):
+def publish(c, to="", dry_run=False, rollback=False, again="", verbose=False):
     """Build the production site and publish it (needs BULLETIN_SITEURL)."""
     from scripts.publish import PublishError
     from scripts.publish import publish as publish_site
 
-    _logging()
+    _logging(verbose)
     try:
         report = publish_site(
             PUBLISH_SETTINGS, to, dry_run=dry_run, rollback=rollback, again=again
@@ -412,7 +450,7 @@ def weight(c):
     """Bytes a phone downloads per page type of the sample bulletin (gzip -6)."""
     from scripts.bench.reports import WEIGHED_SETTINGS, built_sample, weight_report
 
-    _logging()
+    _logging(verbose=True)
     with built_sample(Path.cwd(), overrides=WEIGHED_SETTINGS) as site:
         table, over = weight_report(site)
     print(table)
@@ -425,7 +463,7 @@ def lighthouse(c, reports="artifacts/lighthouse"):
     """Lighthouse (mobile preset) on the home page and a note of the sample."""
     from scripts.bench.reports import built_sample, lighthouse_report
 
-    _logging()
+    _logging(verbose=True)
     node_deps(c)
     with built_sample(Path.cwd()) as site:
         print(lighthouse_report(Path.cwd(), site, Path(reports)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -14,30 +15,70 @@ from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
 from plugins.press_notes import registry_for
 from plugins.press_notes.press_notes import plugin_settings
-from plugins.press_notes.registry import Registry
+from plugins.press_notes.registry import CategoryInfo, Registry, Thana
 from plugins.press_notes.validate import assign_slugs
 
 from .check import ignored
+
+Entry = Thana | CategoryInfo
+THANAS = "content/registry/thanas.toml"
+CATEGORIES = "content/registry/categories.toml"
 
 
 class NewNoteError(CommandError):
     """The note could not be started; the message says why and what to do."""
 
 
-def _pick(value: str, names, option: str, where: str) -> str:
-    value = unicodedata.normalize("NFC", value.strip())
+def _spaced(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def pick_name(value: str, names: Mapping[str, Entry], option: str, where: str) -> str:
+    """The registry name `value` means: a name or alias as written (spaces
+    as typed), or the entry's URL name ('namli', any case) for those who
+    type in English. Else a CommandError with the closest name, or with the
+    names to choose from. One picker for `new` and `ingest`.
+    """
+    value = _spaced(value)
     if value in names:
-        return value
-    raise NewNoteError(
+        return names[value].name
+    by_slug = {entry.slug: entry.name for entry in names.values()}
+    if value.lower() in by_slug:
+        return by_slug[value.lower()]
+    hint = did_you_mean(value, names) or did_you_mean(value.lower(), by_slug)
+    if not hint:
+        # 'jaora': the names that start with what was typed, else all
+        starting = {
+            slug: name
+            for slug, name in by_slug.items()
+            if value and (slug.startswith(value.lower()) or name.startswith(value))
+        }
+        choices = ", ".join(
+            f"{name} ({slug})" for slug, name in (starting or by_slug).items()
+        )
+        hint = _("; choose one of: %(names)s", names=choices)
+    raise CommandError(
         _(
-            "new: --%(option)s '%(value)s' is not in %(file)s%(hint)s; give one "
-            "of the names listed there",
+            "--%(option)s '%(value)s' is not in %(registry)s%(hint)s",
             option=option,
             value=value,
-            file=where,
-            hint=did_you_mean(value, names),
+            registry=where,
+            hint=hint,
         )
     )
+
+
+def name_length(words: Sequence[str], names: Mapping[str, Entry]) -> int:
+    """How many of the leading `words` make the longest registry name (or
+    URL name) they start with; 0 if none. `--thana जावरा शहर` without quotes
+    reaches `new` as two words, and the title may follow the name.
+    """
+    slugs = {entry.slug for entry in names.values()}
+    for count in range(len(words), 0, -1):
+        candidate = _spaced(" ".join(words[:count]))
+        if candidate in names or candidate.lower() in slugs:
+            return count
+    return 0
 
 
 def existing_slugs(notes_root: Path, settings: dict | None = None) -> set[str]:
@@ -67,7 +108,10 @@ def note_template(
     reporter: str,
     slug: str,
 ) -> str:
-    """The text of a new note: all fields present, the ones to fill left empty."""
+    """The text of a new note: all fields present, the ones to fill left
+    empty, and `status: draft` last, so a note left half written stops no
+    build, share or publish of the desk (the check lists it apart).
+    """
     return (
         f"title: {title}\n"
         f"date: {when:%Y-%m-%d %H:%M}\n"
@@ -78,7 +122,24 @@ def note_template(
         f"reporter: {reporter}\n"
         "summary: \n"
         f"slug: {slug}\n"
+        "status: draft\n"
         "\n"
+    )
+
+
+# The fields a note needs before it is published that `new` may leave empty.
+TO_FILL = ("category", "reporter", "summary")
+
+
+def registry_files(settings: dict | None) -> tuple[str, str]:
+    """Where the station and category names are, as a reporter finds them."""
+    if not settings:
+        return THANAS, CATEGORIES
+    chosen = plugin_settings(settings)
+    content = Path(settings["PATH"])
+    return (
+        display_path(content / chosen["thana_registry"]),
+        display_path(content / chosen["category_registry"]),
     )
 
 
@@ -93,8 +154,11 @@ def create_note(
     now: datetime | None = None,
     settings: dict | None = None,
 ) -> Path:
-    """Write a new note under notes_root/YYYY/MM/<slug>.md and return its path."""
-    title = unicodedata.normalize("NFC", " ".join(title.split()))
+    """Write a new draft note under notes_root/YYYY/MM/<slug>.md and return
+    its path. The station and category are registry names, aliases or URL
+    names (written as the registry's name).
+    """
+    title = _spaced(title)
     if not title:
         raise NewNoteError(
             _('new: give the note a title: invoke new "<title>" --thana <station>')
@@ -106,11 +170,15 @@ def create_note(
                 "--thana <station> (a name from thanas.toml)"
             )
         )
-    thana = _pick(thana, registry.thana_by_name, "thana", "thanas.toml")
-    if category:
-        category = _pick(
-            category, registry.category_by_name, "category", "categories.toml"
-        )
+    thanas, categories = registry_files(settings)
+    try:
+        thana = pick_name(thana, registry.thana_by_name, "thana", thanas)
+        if category.strip():
+            category = pick_name(
+                category, registry.category_by_name, "category", categories
+            )
+    except CommandError as e:
+        raise NewNoteError(f"new: {e}") from None
     when = (now or datetime.now(IST)).astimezone(IST)
     slug = unique_slug(slugify(title), existing_slugs(notes_root, settings))
     path = notes_root / f"{when:%Y}" / f"{when:%m}" / f"{slug}.md"
@@ -121,7 +189,7 @@ def create_note(
         district=registry.district.name,
         thana=thana,
         category=category,
-        reporter=reporter,
+        reporter=_spaced(reporter),
         slug=slug,
     )
     try:
@@ -163,14 +231,140 @@ def new_note(
 def new_command(
     settings: dict, *, title: str, thana: str, category: str, reporter: str
 ) -> str:
-    """`invoke new`: start the note and say, in the reporter's language, what next."""
+    """`invoke new`: start the note and say, in the reporter's language,
+    which fields are still empty and how the draft gets published.
+    """
     set_language(settings)
     path = new_note(
         settings, title=title, thana=thana, category=category, reporter=reporter
     )
+    header = scan_header(path.read_text(encoding="utf-8"))
+    empty = [key for key in TO_FILL if not header.value(key)]
     return _(
-        "new: created %(file)s; fill in the empty fields (summary, tags%(category)s) "
-        "and the text, then run .venv/bin/invoke check",
+        "new: created %(file)s as a draft (status: draft: the build leaves it "
+        "out). Fill in the empty fields (%(fields)s) and the text; when the "
+        "note is ready, delete the line 'status: draft' and run "
+        ".venv/bin/invoke check --file %(file)s",
         file=display_path(path),
-        category="" if category else ", category",
+        fields=", ".join(empty),
     )
+
+
+# ---- the words of `invoke new` ------------------------------------------------
+
+OPTIONS = ("title", "thana", "category", "reporter")
+
+
+def _is_option(word: str) -> bool:
+    return (word.startswith("--") and len(word) > 2) or (
+        len(word) == 2 and word[0] == "-" and word[1].isalpha()
+    )
+
+
+def _example(option: str, names: Mapping[str, Entry] | None) -> str:
+    """`--thana "जावरा शहर"`: a real name with a space when there is one."""
+    found = [entry.name for entry in (names or {}).values()]
+    spaced = [name for name in found if " " in name] or found or ["…"]
+    return f'--{option} "{spaced[0]}"'
+
+
+def _with_title(values: dict[str, str], loose: list[str]) -> dict[str, str]:
+    """The words outside any option as the title, or why there is none."""
+    if loose and "title" in values:
+        raise NewNoteError(
+            _(
+                "new: '%(words)s' belongs to no option and --title is given "
+                'too; write the title once, in quotes: --title "…"',
+                words=" ".join(loose),
+            )
+        )
+    if loose:
+        values["title"] = _spaced(" ".join(loose))
+    elif "title" not in values and " " in values.get("reporter", ""):
+        # `--reporter रमेश आलोट में चोरी --thana आलोट`: the title went
+        # into the reporter's name
+        raise NewNoteError(
+            _(
+                "new: no title: --reporter took every word up to the next "
+                "option ('%(reporter)s'); write the title first, or the name "
+                'in quotes: --reporter "…"',
+                reporter=values["reporter"],
+            )
+        )
+    return values
+
+
+def split_new_words(words: Sequence[str], registry: Registry) -> dict[str, str]:
+    """The title and options of `invoke new`'s words, quotes or not.
+
+    The words outside any option are the title. A station or category takes
+    the longest registry name (or URL name) its words start with, the words
+    after it being the title's; with no name found it takes every word up
+    to the next option (the picker then names the closest). `--reporter`
+    and `--title` take every word up to the next option. `--option=value`
+    works too. A misspelt option, an option with no value or one given twice
+    is a NewNoteError saying what to write.
+    """
+    names: dict[str, Mapping[str, Entry]] = {
+        "thana": registry.thana_by_name,
+        "category": registry.category_by_name,
+    }
+    values: dict[str, str] = {}
+    loose: list[str] = []
+    at = 0
+    while at < len(words):
+        word = words[at]
+        if not _is_option(word):
+            loose.append(word)
+            at += 1
+            continue
+        option, has_value, inline = word.lstrip("-").partition("=")
+        if option not in OPTIONS or not word.startswith("--"):
+            raise NewNoteError(
+                _(
+                    "new: there is no option %(option)s%(hint)s; the options "
+                    "are --thana, --category, --reporter and --title",
+                    option=word.partition("=")[0],
+                    hint=did_you_mean(
+                        word.partition("=")[0], [f"--{o}" for o in OPTIONS]
+                    ),
+                )
+            )
+        end = at + 1
+        while end < len(words) and not _is_option(words[end]):
+            end += 1
+        following = [inline] if has_value else list(words[at + 1 : end])
+        end = at + 1 if has_value else end
+        if not _spaced(" ".join(following)):
+            raise NewNoteError(
+                _(
+                    "new: --%(option)s needs a value after it, e.g. %(example)s "
+                    "(a name with a space may go in quotes)",
+                    option=option,
+                    example=_example(option, names.get(option)),
+                )
+            )
+        if option in values:
+            raise NewNoteError(
+                _(
+                    "new: --%(option)s is given twice ('%(first)s' and "
+                    "'%(second)s'); give it once",
+                    option=option,
+                    first=values[option],
+                    second=_spaced(" ".join(following)),
+                )
+            )
+        taken = len(following)
+        if option in names and not has_value:
+            taken = name_length(following, names[option]) or taken
+        values[option] = _spaced(" ".join(following[:taken]))
+        loose += following[taken:]
+        at = end
+    return _with_title(values, loose)
+
+
+def new_arguments(settings: dict, words: Sequence[str]) -> list[str]:
+    """`invoke new`'s words as the options of its task (--title=… …)."""
+    set_language(settings)
+    values = split_new_words(words, registry_for(settings))
+    return [f"--{key}={value}" for key, value in values.items()]

@@ -10,7 +10,10 @@ Lighthouse see the second behaviour here (a missing /favicon.ico or
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +24,8 @@ from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.utils import wait_for_changes
 
 from plugins.core import children
-from plugins.core.errors import BuildFailed
+from plugins.core.errors import BuildFailed, CommandError
+from plugins.core.messages import _, set_language
 
 from .build import build_and_report, load_settings
 
@@ -87,23 +91,78 @@ def served(site: Path, bind: str = "127.0.0.1") -> Iterator[str]:
         httpd.server_close()
 
 
+def listening_server(site: Path, bind: str, port: int) -> RootedHTTPServer:
+    """make_server, or a CommandError saying why the port cannot be had
+    (another server on it, a port below 1024, an address not of this
+    machine) and how to choose another.
+    """
+    try:
+        return make_server(site, bind, port)
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            message = _(
+                "serve: a server is already running on port %(port)s (perhaps "
+                "an earlier make serve); stop it, or choose another port: "
+                "make serve PORT=%(other)s (or .venv/bin/invoke serve --port "
+                "%(other)s)",
+                port=port,
+                other=port + 1,
+            )
+        elif e.errno == errno.EACCES:
+            message = _(
+                "serve: port %(port)s may not be used by this user (ports "
+                "below 1024 need root); choose one from 1024 up: make serve "
+                "PORT=8000",
+                port=port,
+            )
+        elif e.errno in (errno.EADDRNOTAVAIL, socket.EAI_NONAME, socket.EAI_NODATA):
+            message = _(
+                "serve: %(bind)s is not an address of this computer; leave out "
+                "--bind to serve on 127.0.0.1",
+                bind=bind,
+            )
+        else:
+            raise
+        raise CommandError(message) from None
+
+
 def serve(
     settings_file: str,
     bind: str = "127.0.0.1",
     port: int = 8000,
     overrides: dict | None = None,
 ) -> None:
-    """Build, serve the output, rebuild on every change (make serve)."""
+    """Build, serve the output, rebuild on every change (make serve).
+
+    The port is taken before the first build, so a busy one is named at
+    once, not after the build.
+    """
     settings = load_settings(settings_file, overrides)
+    set_language(settings)
     output = Path(settings["OUTPUT_PATH"])
-    if not build_and_report(settings_file, overrides) and not output.exists():
-        raise BuildFailed("nothing to serve: fix the problems above and try again")
-    httpd = make_server(output, bind, port)
-    # worker processes forked by a rebuild close the listening socket
+    httpd = listening_server(output, bind, port)
+    # worker processes forked by a build close the listening socket
     children.parent_only(httpd.fileno())
+    try:
+        built = build_and_report(settings_file, overrides)
+    except BaseException:
+        httpd.server_close()
+        raise
+    if not built and not output.exists():
+        httpd.server_close()
+        raise BuildFailed(
+            _("serve: nothing to serve: fix the problems above and try again")
+        )
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    logger.info(
-        "serving http://%s:%s/ — edit content/ and the site rebuilds", bind, port
+    print(
+        _(
+            "serving http://%(bind)s:%(port)s/ (stop with Ctrl+C); edit a note "
+            "under content/ and the site is built again",
+            bind=bind,
+            port=httpd.server_address[1],
+        ),
+        file=sys.stderr,
+        flush=True,
     )
     while True:
         changed = wait_for_changes(settings_file, settings)

@@ -230,8 +230,8 @@ def test_invoke_check_in_each_language(tmp_path, lang, good, bad):
 @pytest.mark.parametrize(
     ("lang", "created", "unknown"),
     [
-        ("hi", " बन गई; खाली फ़ील्ड (summary, tags, category)", "में नहीं है"),
-        ("en", "new: created content/notes/", "is not in thanas.toml"),
+        ("hi", " मसौदे के रूप में बन गई (status: draft", "में नहीं है"),
+        ("en", "new: created content/notes/", "is not in content/registry"),
     ],
 )
 def test_invoke_new_in_each_language(tmp_path, lang, created, unknown):
@@ -244,6 +244,215 @@ def test_invoke_new_in_each_language(tmp_path, lang, created, unknown):
     assert "--thana 'बिलपाक'" in done.stderr and "thanas.toml" in done.stderr
     assert unknown in done.stderr and "'बिलपांक'" in done.stderr
     assert len(list((repo / "content/notes").rglob("*.md"))) == 1
+
+
+def notes_under(repo: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(repo)): p.read_bytes()
+        for p in sorted((repo / "content").rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_invoke_new_takes_its_words_with_or_without_quotes(tmp_path):
+    """Six stations and two categories have two words: unquoted, they and
+    the title reach `new` whole; a URL name (namli) names the station."""
+    repo = make_repo(tmp_path)
+    notes = repo / "content/notes"
+    written = {}
+    for args in [
+        ("new", "जावरा में चोरी", "--thana", "जावरा", "शहर"),
+        ("new", "आलोट", "में", "चोरी", "--thana", "आलोट", "--category", "जन", "जागरूकता"),
+        ("new", "--thana", "जावरा", "औद्योगिक", "क्षेत्र", "कारखाने", "में", "आग"),
+        ("new", "नामली में बैठक", "--thana", "namli", "--reporter", "रमेश", "कुमार"),
+    ]:
+        before = set(notes.rglob("*.md"))
+        done = invoke(repo, *args, lang="hi")
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        (path,) = set(notes.rglob("*.md")) - before
+        header = scan_header(path.read_text(encoding="utf-8"))
+        written[path.stem] = tuple(
+            header.value(k) for k in ("title", "thana", "category", "reporter")
+        )
+        shown = str(path.relative_to(repo))
+        # the draft and how it gets published, the fields still empty
+        assert "मसौदे के रूप में बन गई" in done.stdout
+        assert "'status: draft' वाली पंक्ति हटाएँ" in done.stdout
+        assert f"invoke check --file {shown}" in done.stdout
+        empty = ", ".join(
+            k for k in ("category", "reporter", "summary") if not header.value(k)
+        )
+        assert f"खाली फ़ील्ड ({empty})" in done.stdout
+        assert header.value("status") == "draft"
+    assert written == {
+        "jaora-mein-chori": ("जावरा में चोरी", "जावरा शहर", "", ""),
+        "alot-mein-chori": ("आलोट में चोरी", "आलोट", "जन जागरूकता", ""),
+        "karkhane-mein-ag": (
+            "कारखाने में आग",
+            "जावरा औद्योगिक क्षेत्र",
+            "",
+            "",
+        ),
+        "namli-mein-baithak": ("नामली में बैठक", "नामली", "", "रमेश कुमार"),
+    }
+
+
+SLIPS = [
+    # (arguments, Hindi, English): the slip and what to type instead
+    (
+        ("new", "--thana", "आलोट"),
+        ["विज्ञप्ति का शीर्षक दें", 'invoke new "<शीर्षक>"'],
+        ["give the note a title"],
+    ),
+    (
+        ("new", "आलोट में चोरी", "--thana"),
+        ["--thana के बाद नाम लिखें", '--thana "स्टेशन रोड"'],
+        ["--thana needs a value after it", '--thana "स्टेशन रोड"'],
+    ),
+    (
+        ("new", "आलोट में चोरी", "--thana", "आलोट", "--catgory", "अपराध"),
+        ["--catgory नाम का कोई विकल्प नहीं", "क्या आपका मतलब '--category' था?"],
+        ["no option --catgory", "did you mean '--category'?"],
+    ),
+    (
+        ("new", "जावरा में चोरी", "--thana", "jaora"),
+        ["'jaora' content/registry/thanas.toml में नहीं है", "जावरा शहर (jaora-shahar)"],
+        ["'jaora' is not in content/registry/thanas.toml", "(jaora-audyogik-kshetra)"],
+    ),
+    (
+        ("ingest", "whatsapp", "sandesh.txt"),
+        ["उद्धरण चिह्नों में लिखें", '"whatsapp sandesh.txt"'],
+        ["goes in quotes", '"whatsapp sandesh.txt"'],
+    ),
+    (
+        ("check", "--file", "content/notes/2026/11/a", "b.md"),
+        ["उद्धरण चिह्नों में लिखें", '--file "content/notes/2026/11/a b.md"'],
+        ["goes in quotes", '--file "content/notes/2026/11/a b.md"'],
+    ),
+    (
+        ("check", "--fil", "a.md"),
+        ["--fil नाम का कोई विकल्प नहीं", "'--file'", "invoke check --help"],
+        ["no option --fil", "did you mean '--file'?", "invoke check --help"],
+    ),
+    (
+        ("krutidev",),
+        ["krutidev: FILE दें: .venv/bin/invoke krutidev FILE"],
+        ["krutidev: give the FILE: .venv/bin/invoke krutidev FILE"],
+    ),
+    (
+        ("krutidev", "missing.md"),
+        ["missing.md नहीं मिली", "फ़ाइल का नाम और फ़ोल्डर जाँचें"],
+        ["missing.md was not found"],
+    ),
+    (
+        ("share", "--dry-run", "--since"),
+        ["--since के बाद उसका मान लिखें", "invoke share --help"],
+        ["--since needs a value after it", "invoke share --help"],
+    ),
+    (
+        ("publish", "--dry-run=yes"),
+        ["--dry-run के साथ कोई मान नहीं", "केवल --dry-run लिखें"],
+        ["--dry-run takes no value"],
+    ),
+    (
+        ("nwe", "आलोट में चोरी"),
+        ["'nwe' नाम की कोई कमांड नहीं है", "क्या आपका मतलब 'new' था?"],
+        ["there is no command 'nwe'", "did you mean 'new'?"],
+    ),
+]
+
+
+@pytest.mark.parametrize("lang", ["hi", "en"])
+def test_slips_on_the_command_line_are_named_with_the_fix(tmp_path, lang):
+    """invoke's own parse errors (English, one line) and an unreadable
+    FILE: a message in the reporter's language, exit 1, nothing written."""
+    repo = make_repo(tmp_path)
+    before = notes_under(repo)
+    for args, hindi, english in SLIPS:
+        done = invoke(repo, *args, lang=lang)
+        said = f"{args}: {done.stderr}"
+        assert done.returncode == 1, said
+        assert "Traceback" not in done.stderr, said
+        assert done.stdout == "", said
+        for expected in hindi if lang == "hi" else english:
+            assert expected in done.stderr, said
+        if lang == "hi":
+            # no English sentence of invoke's or of the system's
+            assert not re.search(r"No idea|needed value|did not receive|No such", said)
+    assert notes_under(repo) == before
+    assert not (repo / "output").exists()
+
+
+@pytest.mark.build
+def test_a_started_note_stops_no_build_and_the_build_speaks_hindi(tmp_path):
+    """A note just begun with `invoke new` is a draft: the build succeeds
+    without it and `check` lists it apart. The build shows the reporter
+    Hindi only (no developer INFO lines, no Pelican "Done: Processed");
+    --verbose shows both."""
+    repo = make_repo(tmp_path, {"2026/11/n.md": note_text(date=recent(1))})
+    done = invoke(repo, "new", "ताल में जुआ पकड़ा", "--thana", "ताल", lang="hi")
+    assert done.returncode == 0, done.stderr
+    draft = "content/notes/" + done.stdout.split("content/notes/")[1].split()[0]
+    done = invoke(repo, "build", lang="hi")
+    assert done.returncode == 0, done.stderr[-3000:]
+    said = done.stdout + done.stderr
+    assert "Traceback" not in said
+    assert "1 विज्ञप्ति" in said and "HTML पेज" in said, said
+    assert "चेतावनी: 1 मसौदा प्रकाशन के लिए तैयार नहीं है" in said, said
+    assert draft in said
+    assert not re.search(r"^(INFO|WARNING|ERROR)\b|Done: Processed", said, re.M), said
+    pages = {p.parent.name for p in (repo / "output").glob("20*/*/*/index.html")}
+    assert pages == {"namli-yatayat-shivir"}
+    done = invoke(repo, "check", lang="hi")
+    assert done.returncode == 0, done.stderr
+    assert "1 मसौदा प्रकाशन के लिए तैयार नहीं" in done.stdout
+    assert f"{draft}:8 [summary]" in done.stdout
+    done = invoke(repo, "build", "--verbose", lang="en")
+    assert done.returncode == 0, done.stderr[-3000:]
+    said = done.stdout + done.stderr
+    assert "Done: Processed 1 article" in said and "\nINFO " in said, said
+
+
+# ---- the README's first screen ---------------------------------------------
+
+README = ROOT / "README.md"
+
+
+def readme_blocks() -> list[str]:
+    """The ```sh blocks before the README's first section."""
+    text = README.read_text(encoding="utf-8")
+    first_screen = text[: text.index("\n## ")]
+    return re.findall(r"```sh\n(.*?)```", first_screen, re.S)
+
+
+def test_the_readme_starts_with_the_two_commands():
+    text = README.read_text(encoding="utf-8")
+    first = re.search(r"```sh\n(.*?)```", text, re.S)
+    assert first is not None and text[: first.start()].count("\n") == 2
+    commands = [line.split("#")[0].strip() for line in first[1].splitlines()]
+    assert commands == ["make serve", "make test"]
+
+
+@pytest.mark.build
+def test_the_readmes_publish_dry_run_works_as_written(tmp_path):
+    """The first screen's dry run (address, sample groups, --to) builds the
+    production site and lists what would be sent; nothing is written."""
+    (block,) = [b for b in readme_blocks() if "publish" in b]
+    words = shlex.split(block.replace("\\\n", " "))
+    env = dict(w.split("=", 1) for w in words if re.match(r"[A-Z_]+=", w))
+    args = [w for w in words if not re.match(r"[A-Z_]+=", w)]
+    assert args[0] == ".venv/bin/invoke" and "--dry-run" in args
+    target = tmp_path / "site"
+    args = [str(target) if a == "/tmp/site" else a for a in args[1:]]
+    assert str(target) in args
+    repo = make_repo(tmp_path, {"2026/11/n.md": note_text(date=recent(1))})
+    registry = notes_under(repo)
+    done = invoke(repo, *args, lang="hi", **env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "भेजें" in done.stdout, done.stdout[-2000:]
+    assert not target.exists()
+    assert notes_under(repo) == registry
 
 
 # ---- invoke krutidev ------------------------------------------------------------

@@ -10,10 +10,11 @@ import pytest
 from pelican.settings import read_settings
 from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
+from plugins.core.errors import CommandError
 from plugins.core.header import scan_header
 from plugins.press_notes.press_notes import registry_for
 from plugins.press_notes.validate import Rules, check_note
-from scripts.new_note import NewNoteError, create_note
+from scripts.new_note import NewNoteError, create_note, pick_name, split_new_words
 
 INVOKE = [sys.executable, "-m", "invoke"]
 IST = timezone(timedelta(hours=5, minutes=30))  # Indian time, written out here
@@ -180,3 +181,88 @@ def test_new_without_a_station_asks_for_one(tmp_path, registry):
     with pytest.raises(NewNoteError, match=r"^new: give the note's police station"):
         create_note(tmp_path, registry, title="बैठक", thana=" ", reporter="x")
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        # the README's form, quotes and all
+        (["आलोट में चोरी", "--thana", "आलोट"], {"title": "आलोट में चोरी", "thana": "आलोट"}),
+        # no quotes: the longest registry name, then the title's words
+        (
+            ["जावरा", "में", "चोरी", "--thana", "जावरा", "औद्योगिक", "क्षेत्र"],
+            {"title": "जावरा में चोरी", "thana": "जावरा औद्योगिक क्षेत्र"},
+        ),
+        (
+            ["--thana", "जावरा", "शहर", "जावरा", "में", "चोरी"],
+            {"thana": "जावरा शहर", "title": "जावरा में चोरी"},
+        ),
+        (
+            ["--category", "जन", "जागरूकता", "शिविर", "--thana", "jaora-shahar"],
+            {"category": "जन जागरूकता", "title": "शिविर", "thana": "jaora-shahar"},
+        ),
+        # no name matches: every word up to the next option (the picker
+        # then names the closest)
+        (
+            ["बैठक", "--thana", "जावरा", "सहर", "--reporter", "रमेश", "कुमार"],
+            {"title": "बैठक", "thana": "जावरा सहर", "reporter": "रमेश कुमार"},
+        ),
+        (["--title=बैठक", "--thana=नामली"], {"title": "बैठक", "thana": "नामली"}),
+        (["--thana", "आलोट"], {"thana": "आलोट"}),
+    ],
+)
+def test_the_words_of_invoke_new(registry, words, expected):
+    assert split_new_words(words, registry) == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (["बैठक", "--thana"], 'new: --thana needs a value after it, e.g. --thana "'),
+        (["बैठक", "--thana", "--category", "अपराध"], "new: --thana needs a value"),
+        (["बैठक", "--thana", "आलोट", "--catgory", "x"], "did you mean '--category'"),
+        (["बैठक", "-t", "आलोट"], "new: there is no option -t;"),
+        (["बैठक", "--thana", "आलोट", "--thana", "ताल"], "--thana is given twice"),
+        (["बैठक", "--title", "सभा", "--thana", "आलोट"], "belongs to no option"),
+        (
+            ["--reporter", "रमेश", "आलोट", "में", "चोरी", "--thana", "आलोट"],
+            "took every word up to the next option ('रमेश आलोट में चोरी')",
+        ),
+    ],
+)
+def test_slips_in_the_words_of_invoke_new(registry, words, message):
+    with pytest.raises(NewNoteError) as refused:
+        split_new_words(words, registry)
+    assert message in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("जावरा शहर", "जावरा शहर"),
+        ("जावरा  शहर ", "जावरा शहर"),  # spacing as typed
+        ("जावरा सिटी", "जावरा शहर"),  # an alias
+        ("Jaora-Shahar", "जावरा शहर"),  # the URL name, any case
+        ("namli", "नामली"),
+    ],
+)
+def test_one_picker_takes_a_name_an_alias_or_the_url_name(registry, typed, name):
+    assert pick_name(typed, registry.thana_by_name, "thana", "t.toml") == name
+
+
+def test_the_picker_lists_the_names_starting_with_what_was_typed(registry):
+    with pytest.raises(CommandError) as refused:
+        pick_name("jaora", registry.thana_by_name, "thana", "thanas.toml")
+    said = str(refused.value)
+    assert "--thana 'jaora' is not in thanas.toml" in said
+    assert "जावरा शहर (jaora-shahar), जावरा औद्योगिक क्षेत्र (jaora-audyogik" in said
+    assert "नामली" not in said
+
+
+def test_a_started_note_is_a_draft(tmp_path, registry):
+    path = create_note(
+        tmp_path, registry, title="बैठक", thana="jaora-shahar", reporter=""
+    )
+    header = scan_header(path.read_text(encoding="utf-8"))
+    assert header.value("status") == "draft"
+    assert header.value("thana") == "जावरा शहर"

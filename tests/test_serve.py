@@ -11,8 +11,7 @@ import urllib.request
 
 import pytest
 from support import ROOT, SETTINGS, new_content, note_text
-
-pytestmark = [pytest.mark.build, pytest.mark.slow]
+from test_commands import invoke, make_repo
 
 SERVE = (
     "import sys; from scripts.serve import serve; "
@@ -45,6 +44,8 @@ def wait_for(predicate, seconds: float = 30):
     return None
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_serve_builds_serves_and_rebuilds_on_change(tmp_path):
     content = new_content(tmp_path, {"2026/10/a.md": note_text()})
     port = free_port()
@@ -82,3 +83,80 @@ def test_serve_builds_serves_and_rebuilds_on_change(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("hi", "पोर्ट {port} पर पहले से कोई सर्वर चल रहा है"),
+        ("en", "a server is already running on port {port}"),
+    ],
+)
+def test_a_busy_port_is_named_before_the_build(tmp_path, lang, expected):
+    """Another serve on the port (a second terminal, another developer):
+    the port and how to choose another, exit 1, no traceback, no build."""
+    repo = make_repo(tmp_path)
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        done = invoke(repo, "serve", "--port", str(port), lang=lang)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert expected.format(port=port) in done.stderr
+    assert f"make serve PORT={port + 1}" in done.stderr
+    assert f"invoke serve --port {port + 1}" in done.stderr
+    # the port is taken before the build starts
+    assert not (repo / "output").exists()
+    assert not (repo / ".output.staging").exists()
+
+
+def make_dry_run(*args: str, cwd=ROOT) -> list[str]:
+    done = subprocess.run(
+        ["make", "-n", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_make_serve_takes_the_port():
+    assert make_dry_run("serve", "PORT=8001")[-1].endswith("serve --port 8001")
+    assert make_dry_run("serve")[-1].endswith("serve --port 8000")
+
+
+def test_make_installs_python3_venv_when_venv_cannot_work(tmp_path):
+    """A stock Debian or Ubuntu has python3 without ensurepip (the
+    python3-venv package): make says so and installs it before `-m venv`."""
+    for name in ("Makefile", "requirements.txt"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    calls = tmp_path / "calls"
+    python = tmp_path / "python3"
+    python.write_text(
+        f'#!/bin/sh\necho "python3 $*" >> {calls}\n'
+        'case "$*" in *ensurepip*) exit 1;; esac\nexit 0\n'
+    )
+    sudo = tmp_path / "sudo"  # apt-get refused (no network, no root)
+    sudo.write_text(f'#!/bin/sh\necho "sudo $*" >> {calls}\nexit 1\n')
+    for script in (python, sudo):
+        script.chmod(0o755)
+    done = subprocess.run(
+        ["make", "build", f"PYTHON={python}", f"SUDO={sudo}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0
+    said = done.stdout + done.stderr
+    assert "needs the Debian package python3-venv" in said
+    assert "sudo apt-get install python3-venv" in said
+    ran = calls.read_text().splitlines()
+    assert ran[0] == "python3 -c import ensurepip"
+    assert ran[1] == "sudo apt-get update -qq"
+    assert "-m venv" not in " ".join(ran)

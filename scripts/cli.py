@@ -1,0 +1,302 @@
+"""What the bulletin's commands share: invoke's own slips answered in the
+reporter's language, and the log a command shows.
+
+`.venv/bin/invoke` stays the command (README). tasks.py calls `adopt()` when
+invoke loads it: the running invoke program then parses the tasks as a
+`BulletinProgram`, which
+
+- hands `invoke new` its words as typed (`--thana जावरा शहर` without quotes,
+  a title of several unquoted words), split by scripts/new_note.py;
+- answers invoke's parse errors (an unknown or misspelt option, an option
+  without its value, a word too many, a missing FILE) through the catalog,
+  naming the slip and what to type instead, exit status 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from invoke import Exit, ParseError, Program
+from invoke.parser import ParserContext
+
+# plugins.core (the catalog, babel) is imported only when a message is made:
+# `invoke --list` and every task load this module.
+
+# What invoke 3 says (invoke/parser/parser.py); tests/test_commands.py runs
+# each slip, so an invoke that words them otherwise fails there.
+UNKNOWN = re.compile(r"No idea what '(?P<word>.*)' is!", re.S)
+NO_VALUE = re.compile(r"Flag <Argument: (?P<name>[^ (>]+)")
+NO_POSITIONAL = re.compile(
+    r"'(?P<task>[^']+)' did not receive required positional arguments: (?P<names>.*)"
+)
+TAKES_NO_VALUE = re.compile(
+    r"Flag <Argument: (?P<name>[^ (>]+).*doesn't take any value"
+)
+
+COMMAND = ".venv/bin/invoke"
+
+
+class BulletinProgram(Program):
+    """invoke's Program with `word_tasks` (task name -> function turning
+    its words into invoke options) and parse errors in the catalog's words.
+    """
+
+    word_tasks: ClassVar[dict[str, Callable[[list[str]], list[str]]]] = {}
+
+    def parse_tasks(self) -> None:
+        typed = list(self.core.unparsed)
+        if typed and typed[0] in self.word_tasks and not wants_help(typed[1:]):
+            from plugins.core.errors import BulletinError
+
+            try:
+                options = self.word_tasks[typed[0]](typed[1:])
+            except BulletinError as e:
+                raise Exit(str(e), code=1) from None
+            self.core.unparsed = [typed[0], *options]
+        try:
+            super().parse_tasks()
+        except ParseError as e:
+            contexts = self.collection.to_contexts()
+            raise Exit(explain(e, typed, contexts), code=1) from None
+
+
+def adopt(word_tasks: dict[str, Callable[[list[str]], list[str]]]) -> None:
+    """Make the invoke program now loading tasks.py a BulletinProgram.
+
+    invoke's `invoke` command (and `python -m invoke`) runs one module-level
+    Program, `invoke.main.program`, and loads tasks.py before it parses the
+    task words; only that object's class changes, nothing else of invoke.
+    """
+    from invoke import main
+
+    BulletinProgram.word_tasks = word_tasks
+    if type(main.program) is Program:
+        main.program.__class__ = BulletinProgram
+
+
+def wants_help(words: Sequence[str]) -> bool:
+    return any(w in ("--help", "-h") for w in words)
+
+
+def _flag_of(context: ParserContext | None, name: str) -> str:
+    """The long option (--dry-run) of an argument's name (dry_run)."""
+    if context is not None:
+        for flag, argument in context.flags.items():
+            if argument.name == name and flag.startswith("--"):
+                return flag
+    return "--" + name.replace("_", "-")
+
+
+def _run_around(typed: Sequence[str], at: int) -> tuple[int, int]:
+    """The words (not options) on either side of typed[at]: [start, end)."""
+    start = at
+    while start > 1 and not typed[start - 1].startswith("-"):
+        start -= 1
+    end = at + 1
+    while end < len(typed) and not typed[end].startswith("-"):
+        end += 1
+    return start, end
+
+
+def _takes_no_value(task: str, flag: str) -> str:
+    from plugins.core.messages import _
+
+    return _(
+        "%(task)s: %(option)s takes no value; write %(option)s alone",
+        task=task,
+        option=flag,
+    )
+
+
+def _unexpected(word: str, context: ParserContext, typed: Sequence[str]) -> str:
+    """A word invoke did not expect: a boolean option's `=value`, a name
+    with spaces typed without quotes, or a word too many.
+    """
+    from plugins.core.errors import did_you_mean
+    from plugins.core.messages import _
+
+    task = context.name or ""
+    see = f"{COMMAND} {task} --help"
+    if word.startswith("-"):
+        option = word.partition("=")[0]
+        return _(
+            "%(task)s: there is no option %(option)s%(hint)s; %(see)s "
+            "lists the options",
+            task=task,
+            option=option,
+            hint=did_you_mean(option, [f for f in context.flags if f[:2] == "--"]),
+            see=see,
+        )
+    for token in typed:
+        flag, equals, value = token.partition("=")
+        argument = context.flags.get(flag)
+        if equals and value == word and argument and not argument.takes_value:
+            return _takes_no_value(task, flag)
+    at = typed.index(word, 1) if word in typed[1:] else len(typed) - 1
+    start, end = _run_around(typed, at)
+    if end - start < 2:
+        return _(
+            "%(task)s: '%(word)s' was not expected here; %(see)s shows what "
+            "the command takes",
+            task=task,
+            word=word,
+            see=see,
+        )
+    example = '"' + " ".join(typed[start:end]) + '"'
+    before = typed[start - 1] if start > 1 else ""
+    argument = context.flags.get(before)
+    if argument is not None and argument.takes_value:
+        example = f"{before} {example}"
+    return _(
+        "%(task)s: '%(word)s' was not expected here; a name with a "
+        "space goes in quotes: %(example)s",
+        task=task,
+        word=word,
+        example=example,
+    )
+
+
+def explain(error: ParseError, typed: Sequence[str], contexts) -> str:
+    """The parse error of invoke as a message naming the slip and the fix."""
+    from plugins.core.errors import did_you_mean
+    from plugins.core.messages import _
+
+    message = str(error)
+    context = error.context
+    task = context.name if context is not None and context.name else ""
+    see = f"{COMMAND} {task} --help" if task else f"{COMMAND} --list"
+    if found := UNKNOWN.fullmatch(message):
+        if context is None or not context.name:
+            return _(
+                "there is no command '%(word)s'%(hint)s; %(command)s --list "
+                "lists the commands",
+                word=found["word"],
+                hint=did_you_mean(found["word"], [c.name for c in contexts]),
+                command=COMMAND,
+            )
+        return _unexpected(found["word"], context, typed)
+    if found := TAKES_NO_VALUE.search(message):
+        return _takes_no_value(task, _flag_of(context, found["name"]))
+    if found := NO_VALUE.search(message):
+        return _(
+            "%(task)s: %(option)s needs a value after it; %(see)s says what to write",
+            task=task,
+            option=_flag_of(context, found["name"]),
+            see=see,
+        )
+    if found := NO_POSITIONAL.fullmatch(message):
+        names = re.findall(r"'([^']+)'", found["names"])
+        wanted = " ".join(name.upper() for name in names)
+        return _(
+            "%(task)s: give the %(what)s: %(command)s %(task)s %(what)s",
+            task=found["task"],
+            what=wanted,
+            command=COMMAND,
+        )
+    return _(
+        "%(task)s: the command was not understood; %(see)s shows what it takes",
+        task=task or "invoke",
+        see=see,
+    )
+
+
+# ---- what a command's log shows ---------------------------------------------
+
+
+class ReporterFormatter(logging.Formatter):
+    """A plain line for the summary, a Hindi (or English) word before a
+    warning or an error; developer INFO lines are not shown at all.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        from plugins.core.messages import _
+
+        text = record.getMessage()
+        if record.exc_info:
+            text = f"{text}\n{self.formatException(record.exc_info)}"
+        if record.levelno >= logging.ERROR:
+            return _("error: %(message)s", message=text)
+        if record.levelno >= logging.WARNING:
+            return _("warning: %(message)s", message=text)
+        return text
+
+
+# Loggers whose INFO lines are for the reporter (the Hindi build summary).
+REPORTER_LOGGERS = ("scripts.build",)
+
+
+def setup_logging(verbose: bool = False) -> None:
+    """What a command prints on stderr: by default warnings, errors and the
+    build's Hindi summary; `--verbose` adds every INFO line of the build and
+    its plugins and Pelican's own "Done: Processed …" line.
+    """
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    root.addHandler(handler)
+    logging.getLogger("pelican").setLevel(logging.WARNING)
+    if verbose:
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        root.setLevel(logging.INFO)
+        return
+    handler.setFormatter(ReporterFormatter())
+    root.setLevel(logging.WARNING)
+    for name in REPORTER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
+    quiet_pelican_console()
+
+
+def quiet_pelican_console() -> None:
+    """Pelican prints "Done: Processed N articles, …" (English) on its
+    rich console, not through logging; a reporter has the Hindi summary.
+    """
+    from pelican.log import console
+
+    console.quiet = True
+
+
+def readable_file(path: str, command: str) -> Path:
+    """`path` as a Path if it is a file this user can read; else a
+    CommandError saying why in the reporter's language (the system's own
+    reason, e.g. "No such file or directory", is English).
+    """
+    from plugins.core.errors import CommandError, display_path
+    from plugins.core.messages import _
+
+    file = Path(path)
+    shown = display_path(file)
+    if not file.exists():
+        raise CommandError(
+            _(
+                "%(command)s: %(file)s was not found; check the file's name and "
+                "folder (ls %(folder)s lists the files there)",
+                command=command,
+                file=shown,
+                folder=display_path(file.parent),
+            )
+        )
+    if file.is_dir():
+        raise CommandError(
+            _(
+                "%(command)s: %(file)s is a folder; give the note's file",
+                command=command,
+                file=shown,
+            )
+        )
+    if not os.access(file, os.R_OK):
+        raise CommandError(
+            _(
+                "%(command)s: this user may not read %(file)s; ask whoever set "
+                "up the computer to give you access",
+                command=command,
+                file=shown,
+            )
+        )
+    return file
