@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -585,15 +586,15 @@ def test_a_hand_revert_counts_as_a_rollback_and_foreign_commits_are_refused(bare
     git(target.repo, "commit", "-q", "--allow-empty", "-m", "content")
     main = git(target.repo, "rev-parse", "main").strip()
     git(desk, "pull", "-q", "--ff-only")
-    (desk / "CNAME").write_text("news.example.org\n")
-    git(desk, "add", "CNAME")
-    git(desk, "commit", "-q", "-m", f"Add CNAME\n\nBulletin-Rollback-To: {main}")
+    (desk / "notice.html").write_text("<p>सूचना</p>\n")
+    git(desk, "add", "notice.html")
+    git(desk, "commit", "-q", "-m", f"Add a notice\n\nBulletin-Rollback-To: {main}")
     git(desk, "push", "-q", "origin", "gh-pages")
     send(target, out, "css-d")
     tip = tips(target, origin)[1]
     with pytest.raises(TargetError, match="was not made by publish") as refused:
         git_target.rollback(target, "origin")
-    assert "Add CNAME" in str(refused.value)
+    assert "Add a notice" in str(refused.value)
     assert tips(target, origin) == (tip, tip)
     # (3) a rollback-like commit whose trailer names a commit off the branch
     git(desk, "pull", "-q", "--ff-only")
@@ -611,3 +612,72 @@ def test_a_hand_revert_counts_as_a_rollback_and_foreign_commits_are_refused(bare
         git_target.rollback(target, "origin")
     assert git(origin, "rev-parse", "gh-pages") == tip
     assert not any(p.startswith("content/") for p in on_branch(origin))
+
+
+def desk_commit(
+    target: GitTarget, origin: Path, files: dict[str, str], message: str
+) -> str:
+    """A commit made at the origin by hand (or by the host, such as GitHub's
+    "Create CNAME"): `files` written in the desk's clone, committed, pushed;
+    return the commit."""
+    desk = target.repo.parent / "desk"
+    if desk.exists():
+        git(desk, "pull", "-q", "--ff-only")
+    else:
+        desk_clone(target, origin)
+    for path, text in files.items():
+        (desk / path).parent.mkdir(parents=True, exist_ok=True)
+        (desk / path).write_text(text)
+        git(desk, "add", path)
+    git(desk, "commit", "-q", "--allow-empty", "-m", message)
+    git(desk, "push", "-q", "origin", "gh-pages")
+    return git(desk, "rev-parse", "HEAD").strip()
+
+
+def cname(origin: Path) -> str | None:
+    if "CNAME" not in on_branch(origin):
+        return None
+    return git(origin, "show", "gh-pages:CNAME").strip()
+
+
+def test_a_custom_domain_set_at_the_host_stays_with_publish_and_rollback(bare):
+    """The host's custom-domain setting commits CNAME to the branch: each
+    publish and rollback keeps it (a site from before it too), the dry run
+    does not list it as deleted, a commit changing only CNAME is the site
+    of its parent (--rollback right after it works; after a rollback it
+    still asks for --again), and a CNAME the site ships wins."""
+    target, origin, out = bare
+    send(target, out, "css-a")
+    send(target, out, "css-b")
+    a = git(origin, "rev-parse", "gh-pages~1").strip()
+    desk_commit(target, origin, {"CNAME": "news.example.org\n"}, "Create CNAME")
+    small_site(out, "css-c")
+    now = datetime.now(UTC)
+    _sent, dry = git_target.preview(out, target, "origin", now, retention.Keep(1, 0))
+    assert "CNAME" not in dry
+    deleted = git_target.publish(out, target, "origin", retention.Keep(1, 0))[1]
+    assert "CNAME" not in deleted
+    assert cname(origin) == "news.example.org"
+    # back to B, a site from before the CNAME commit: the domain stays
+    git_target.rollback(target, "origin")
+    assert "css-b" in git(origin, "show", "gh-pages:index.html")
+    assert cname(origin) == "news.example.org"
+    # the host changes the domain: the live site is still the rollback's
+    desk_commit(target, origin, {"CNAME": "khabar.example.org\n"}, "Update CNAME")
+    with pytest.raises(TargetError, match=f"--again={a}"):
+        git_target.rollback(target, "origin")
+    git_target.rollback(target, "origin", again=a)
+    assert "css-a" in git(origin, "show", "gh-pages:index.html")
+    assert cname(origin) == "khabar.example.org"
+    # right after a CNAME commit on a publish, --rollback goes to the site
+    # live before it
+    send(target, out, "css-d")
+    desk_commit(target, origin, {"CNAME": "news.example.org\n"}, "Update CNAME")
+    git_target.rollback(target, "origin")
+    assert "css-a" in git(origin, "show", "gh-pages:index.html")
+    assert cname(origin) == "news.example.org"
+    # a CNAME the site itself ships wins
+    small_site(out, "css-e")
+    (out / "CNAME").write_text("own.example.org\n")
+    git_target.publish(out, target, "origin", retention.Keep(1, 0))
+    assert cname(origin) == "own.example.org"

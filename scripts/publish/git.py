@@ -10,7 +10,10 @@ unchanged files once, so a commit adds only what changed. The old
 fingerprinted assets and search index parts of the branch's last commit
 still in their retention window (retention.py) are committed again with the
 new site, with the manifest published-assets.tsv: the commit is made from a
-private copy of the output (hard links) with those added.
+private copy of the output (hard links) with those added. So is the
+branch's CNAME, which a host's custom-domain setting commits (GitHub's
+"Create CNAME"; without it the host drops the domain): each publish and
+rollback keeps it, unless the output ships its own.
 
 The branch never holds part of a site. ghp-import commits on a private
 branch of this publish (refs/heads/bulletin-publish/<pid>, started at the
@@ -38,7 +41,8 @@ naming the commit whose site it brings back), with the fingerprinted assets
 and search index parts of the site it replaces (pages fetched from it still
 find them) and a manifest counting the rollback as a publish. A `git revert`
 of the commit before it, whose tree is the site before that one, counts as a
-rollback to it; another commit the tool did not make, at or after the site
+rollback to it; a commit that changes only CNAME holds the site of its
+parent; another commit the tool did not make, at or after the site
 to go back to, or a trailer naming a commit that is not earlier on the
 branch, is refused by name (walk). From a site a rollback made live, a
 second --rollback needs --again naming where it goes.
@@ -66,6 +70,8 @@ from . import releases, retention
 from .targets import TargetError, no_links
 
 NOJEKYLL = ".nojekyll"
+# a host's custom domain (GitHub commits it from its Pages settings): kept
+CNAME = "CNAME"
 # the trailer of a rollback's commit: the commit whose site it brings back
 ROLLBACK = "Bulletin-Rollback-To"
 # a publish's own branch, refs/heads/bulletin-publish/<pid>, until BRANCH moves
@@ -224,11 +230,23 @@ def staged(
                 dest.write_bytes(
                     git_bytes(target.repo, "cat-file", "blob", before[path])
                 )
+        if not (site / CNAME).exists():
+            keep_domain(target.repo, before, site)
         # the branch moves to the commit with its manifest: live together
         (site / retention.MANIFEST).write_text(
             retention.render(retention.went_live(held.manifest)), encoding="utf-8"
         )
         yield site
+
+
+def keep_domain(repo: Path, files: dict[str, str], site: Path) -> None:
+    """Write the branch's CNAME (`files`: the tree of the commit the new one
+    follows) into `site`: a custom domain set in the host's settings, which
+    the host drops with the file.
+    """
+    if CNAME in files:
+        (site / CNAME).unlink(missing_ok=True)  # a hard link to the output's
+        (site / CNAME).write_bytes(git_bytes(repo, "cat-file", "blob", files[CNAME]))
 
 
 def has_remote(repo: Path, name: str) -> bool:
@@ -540,8 +558,9 @@ def walk(repo: Path, tip: str) -> Walk:
     """Each commit of the first-parent history up to `tip`: a publish (its
     own site), a rollback (the site its trailer names, an earlier commit of
     the walk), a `git revert` of the commit just before it whose tree is
-    the site before that one (a rollback to it), or a commit the tool did
-    not make (its own site, listed as foreign).
+    the site before that one (a rollback to it), a commit that changes only
+    CNAME (the site of its parent, no switch), or a commit the tool did not
+    make (its own site, listed as foreign).
     """
     log = git(
         repo,
@@ -578,9 +597,13 @@ def walk(repo: Path, tip: str) -> Walk:
             before = parent_of(repo, parent) if parent else None
             if before in done.site and tree[commit] == tree.get(before):
                 found = done.site[before]
-        if found is None and not subject.startswith(OURS):
-            done.foreign.append((commit, subject))
         done.order[commit] = len(done.order)
+        if found is None and not subject.startswith(OURS):
+            if parent in done.site and domain_only(repo, parent, commit):
+                # the host's custom-domain setting: the site of its parent
+                done.site[commit] = done.site[parent]
+                continue
+            done.foreign.append((commit, subject))
         done.site[commit] = found or commit
         done.switches.append(
             releases.Switch(
@@ -591,6 +614,14 @@ def walk(repo: Path, tip: str) -> Walk:
             )
         )
     return done
+
+
+def domain_only(repo: Path, parent: str, commit: str) -> bool:
+    """Whether `commit` changes only the CNAME of `parent` (a host's
+    custom-domain setting, such as GitHub's "Create CNAME").
+    """
+    changed = git(repo, "diff-tree", "-r", "--name-only", "-z", parent, commit)
+    return changed.split("\0")[:-1] == [CNAME]
 
 
 def site_of(repo: Path, commit: str) -> str:
@@ -660,6 +691,7 @@ def back_site(
                 dest = site / path
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 dest.write_bytes(git_bytes(repo, "cat-file", "blob", here[path]))
+        keep_domain(repo, here, site)
         (site / retention.MANIFEST).write_text(
             retention.render(retention.went_live(manifest)), encoding="utf-8"
         )
