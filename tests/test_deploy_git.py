@@ -681,3 +681,18 @@ def test_a_custom_domain_set_at_the_host_stays_with_publish_and_rollback(bare):
     (out / "CNAME").write_text("own.example.org\n")
     git_target.publish(out, target, "origin", retention.Keep(1, 0))
     assert cname(origin) == "own.example.org"
+
+
+def test_a_dry_run_fetches_the_branch_first(bare):
+    """A commit pushed to the origin from elsewhere: the dry run lists what
+    the publish would change against it (here: its file goes), and changes
+    nothing here or there."""
+    target, origin, out = bare
+    send(target, out, "css-a")
+    desk_commit(target, origin, {"notice.html": "<p>सूचना</p>\n"}, "Add a notice")
+    before = tips(target, origin)
+    small_site(out, "css-a")
+    now = datetime.now(UTC)
+    sent, deleted = git_target.preview(out, target, "origin", now, retention.Keep(1, 0))
+    assert deleted == ["notice.html"] and sent == ["published-assets.tsv"]
+    assert tips(target, origin) == before

@@ -139,13 +139,15 @@ def commit_of(repo: Path, ref: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def base_commit(target: GitTarget, remote: str) -> str | None:
-    """The commit the new one follows: the remote's branch (fetched by the
-    publish first: fetch), else the local one; None for a new branch.
+def base_commit(target: GitTarget, remote: str) -> tuple[bool, str | None]:
+    """Whether the branch is pushed (the repository has `remote`), and the
+    commit the new one follows: the remote's branch, fetched first (fetch),
+    else the local one; None for a new branch.
     """
-    return commit_of(
-        target.repo, f"refs/remotes/{remote}/{target.branch}"
-    ) or commit_of(target.repo, f"refs/heads/{target.branch}")
+    local = commit_of(target.repo, f"refs/heads/{target.branch}")
+    if has_remote(target.repo, remote):
+        return True, fetch(target, remote) or local
+    return False, local
 
 
 def tree_files(repo: Path, commit: str | None) -> dict[str, str]:
@@ -185,7 +187,11 @@ def changes(
 def preview(
     output: Path, target: GitTarget, remote: str, now: datetime, keep: retention.Keep
 ) -> tuple[list[str], list[str]]:
-    base = base_commit(target, remote)
+    """What a publish would send and delete, against the remote's branch
+    as it is now (fetched first, as a publish does: only the tracking ref
+    moves).
+    """
+    _pushed, base = base_commit(target, remote)
     with staged(output, target, base, now, keep) as site:
         return changes(site, target, base)
 
@@ -275,11 +281,8 @@ def start(target: GitTarget, remote: str) -> tuple[bool, str | None, str | None]
     build on).
     """
     drop_leftovers(target.repo)
-    pushed = has_remote(target.repo, remote)
-    if pushed:
-        fetch(target, remote)
-    old = commit_of(target.repo, f"refs/heads/{target.branch}")
-    return pushed, old, base_commit(target, remote)
+    pushed, base = base_commit(target, remote)
+    return pushed, commit_of(target.repo, f"refs/heads/{target.branch}"), base
 
 
 def publish(
@@ -297,18 +300,17 @@ def publish(
     return sent, deleted
 
 
-def fetch(target: GitTarget, remote: str) -> None:
-    """Bring the remote's branch into its tracking ref (a new commit is made
-    on it): an earlier push whose answer was lost, or another publish, may
-    have moved it since this repository last heard. A remote without the
-    branch yet: nothing to fetch.
+def fetch(target: GitTarget, remote: str) -> str | None:
+    """Bring the remote's branch into its tracking ref and return its
+    commit (a new commit is made on it): an earlier push whose answer was
+    lost, or another publish, may have moved it since this repository last
+    heard. A remote without the branch yet: None (a new branch).
     """
-    tip = remote_tip(target, remote)
     tracking = f"refs/remotes/{remote}/{target.branch}"
-    if tip is None:
+    if remote_tip(target, remote) is None:
         if commit_of(target.repo, tracking):
             git(target.repo, "update-ref", "-d", tracking)
-        return
+        return None
     git(
         target.repo,
         "fetch",
@@ -317,6 +319,7 @@ def fetch(target: GitTarget, remote: str) -> None:
         remote,
         f"+refs/heads/{target.branch}:{tracking}",
     )
+    return commit_of(target.repo, tracking)
 
 
 def remote_tip(target: GitTarget, remote: str) -> str | None:
