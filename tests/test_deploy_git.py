@@ -696,3 +696,27 @@ def test_a_dry_run_fetches_the_branch_first(bare):
     sent, deleted = git_target.preview(out, target, "origin", now, retention.Keep(1, 0))
     assert deleted == ["notice.html"] and sent == ["published-assets.tsv"]
     assert tips(target, origin) == before
+
+
+def test_a_branch_deleted_at_the_origin_is_not_pushed_back(bare):
+    """The desk deleted gh-pages at the origin (to purge a note from the
+    public history): a publish or dry run that finds this repository's
+    branch or tracking ref refuses and names both ways; once both are
+    deleted here, the next publish starts afresh, without the old history."""
+    target, origin, out = bare
+    send(target, out, "css-a-with-the-purged-note")
+    send(target, out, "css-b")
+    git(origin, "branch", "-D", "gh-pages")
+    for told in ("git branch -D gh-pages", "git branch -d -r origin/gh-pages"):
+        with pytest.raises(TargetError, match="has no branch gh-pages") as refused:
+            send(target, out, "css-c")
+        assert told in str(refused.value)
+        assert "git push origin" in str(refused.value)
+        assert "gh-pages" not in git(origin, "branch")
+        now = datetime.now(UTC)
+        with pytest.raises(TargetError, match="has no branch gh-pages"):
+            git_target.preview(out, target, "origin", now, retention.Keep(1, 0))
+        git(target.repo, *told.split()[1:])  # as the message says
+    send(target, out, "css-c")
+    assert git(origin, "rev-list", "--all").split() == [tips(target, origin)[1].strip()]
+    assert "css-c" in git(origin, "show", "gh-pages:index.html")

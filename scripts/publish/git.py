@@ -33,7 +33,10 @@ that fails leaves the branch here as it was (unless the remote's branch is
 at the new commit already: the answer was lost, the publish went live); if
 the remote cannot be asked afterwards, the outcome is unknown (PushUnknown):
 the publish counts as live for its note addresses, and the desk is told to
-check.
+check. A remote that lacks the branch while this repository has it (the
+local branch or its tracking ref) is refused (gone): deleted there, perhaps
+to purge its history, the branch must not come back from here unasked. Only
+a repository without the remote builds on its local branch alone.
 
 `--rollback` is a commit too, made the same way: the site that was live
 before the current one (the commits' first parents, a rollback's trailer
@@ -141,13 +144,13 @@ def commit_of(repo: Path, ref: str) -> str | None:
 
 def base_commit(target: GitTarget, remote: str) -> tuple[bool, str | None]:
     """Whether the branch is pushed (the repository has `remote`), and the
-    commit the new one follows: the remote's branch, fetched first (fetch),
-    else the local one; None for a new branch.
+    commit the new one follows: the remote's branch, fetched first (fetch);
+    only in a repository without `remote`, the local branch; None for a new
+    branch.
     """
-    local = commit_of(target.repo, f"refs/heads/{target.branch}")
     if has_remote(target.repo, remote):
-        return True, fetch(target, remote) or local
-    return False, local
+        return True, fetch(target, remote)
+    return False, commit_of(target.repo, f"refs/heads/{target.branch}")
 
 
 def tree_files(repo: Path, commit: str | None) -> dict[str, str]:
@@ -304,12 +307,12 @@ def fetch(target: GitTarget, remote: str) -> str | None:
     """Bring the remote's branch into its tracking ref and return its
     commit (a new commit is made on it): an earlier push whose answer was
     lost, or another publish, may have moved it since this repository last
-    heard. A remote without the branch yet: None (a new branch).
+    heard. A remote without the branch: None (a new branch), unless this
+    repository says it had one (gone).
     """
     tracking = f"refs/remotes/{remote}/{target.branch}"
     if remote_tip(target, remote) is None:
-        if commit_of(target.repo, tracking):
-            git(target.repo, "update-ref", "-d", tracking)
+        gone(target, remote)
         return None
     git(
         target.repo,
@@ -320,6 +323,41 @@ def fetch(target: GitTarget, remote: str) -> str | None:
         f"+refs/heads/{target.branch}:{tracking}",
     )
     return commit_of(target.repo, tracking)
+
+
+def gone(target: GitTarget, remote: str) -> None:
+    """Refuse to start a branch the remote lacks when this repository (its
+    local branch or tracking ref) says the remote had it: it was deleted
+    there, perhaps to purge the history, which a publish on the local branch
+    would push back. The desk deletes it here too, or pushes it back.
+    """
+    branch = target.branch
+    local = commit_of(target.repo, f"refs/heads/{branch}")
+    tracking = commit_of(target.repo, f"refs/remotes/{remote}/{branch}")
+    if local is None and tracking is None:
+        return
+    drop = [f"git branch -D {branch}"] if local else []
+    if tracking:
+        drop.append(f"git branch -d -r {remote}/{branch}")
+    restore = (
+        f"git push {remote} {branch}"
+        if local
+        else f"git push {remote} refs/remotes/{remote}/{branch}:refs/heads/{branch}"
+    )
+    raise TargetError(
+        _(
+            "publish: %(remote)s has no branch %(branch)s, but this repository "
+            "says it had one (at commit %(commit)s); nothing was changed. If "
+            "it was deleted at %(remote)s on purpose, to start afresh without "
+            "its history, delete it here too: %(drop)s; then publish again. "
+            "To put it back at %(remote)s as it was instead: %(restore)s",
+            remote=remote,
+            branch=branch,
+            commit=(local or tracking or "")[:12],
+            drop=" && ".join(drop),
+            restore=restore,
+        )
+    )
 
 
 def remote_tip(target: GitTarget, remote: str) -> str | None:
