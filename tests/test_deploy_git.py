@@ -476,14 +476,15 @@ def test_a_push_whose_answer_was_lost(bare, tmp_path, monkeypatch):
     assert now_local == now_there and git(origin, "rev-parse", "gh-pages~1") == there
 
 
-def git_losing_the_line_at_push(folder: Path) -> str:
-    """A PATH whose `git push` runs, then the line drops: the push reports
-    failure and every ls-remote after it fails (the origin unreachable)."""
+def git_losing_the_line_at_push(folder: Path, arrives: bool = True) -> str:
+    """A PATH whose `git push` runs (unless not `arrives`), then the line
+    drops: the push reports failure and every ls-remote after it fails (the
+    origin unreachable)."""
     down = folder / "down"
     return git_stopping_at_push(
         folder,
-        "subprocess.run([real, *sys.argv[1:]])\n"
-        f"open({str(down)!r}, 'w').close()\n"
+        ("subprocess.run([real, *sys.argv[1:]])\n" if arrives else "")
+        + f"open({str(down)!r}, 'w').close()\n"
         "print('fatal: the remote end hung up unexpectedly', file=sys.stderr)\n"
         "sys.exit(128)",
         first=f"if 'ls-remote' in sys.argv[1:] and os.path.exists({str(down)!r}):\n"
@@ -720,3 +721,29 @@ def test_a_branch_deleted_at_the_origin_is_not_pushed_back(bare):
     send(target, out, "css-c")
     assert git(origin, "rev-list", "--all").split() == [tips(target, origin)[1].strip()]
     assert "css-c" in git(origin, "show", "gh-pages:index.html")
+
+
+def test_a_rollback_after_a_publish_that_never_reached_the_origin(
+    bare, tmp_path, monkeypatch
+):
+    """A, B, C published; publish N's push never arrives and the origin
+    cannot be asked (outcome unknown): the branch here stays at N. A
+    --rollback to undo N would take C, the live site, down: it changes
+    nothing and says what is live; --again naming B goes there."""
+    target, origin, out = bare
+    for css in ("css-a", "css-b", "css-c"):
+        send(target, out, css)
+    b = git(origin, "rev-parse", "gh-pages~1").strip()
+    path = os.environ["PATH"]
+    monkeypatch.setenv("PATH", git_losing_the_line_at_push(tmp_path / "bin", False))
+    with pytest.raises(git_target.PushUnknown):
+        send(target, out, "css-n")
+    monkeypatch.setenv("PATH", path)
+    local, live = (t.strip() for t in tips(target, origin))
+    assert local != live and "css-c" in git(origin, "show", "gh-pages:index.html")
+    with pytest.raises(TargetError, match="does not have") as refused:
+        git_target.rollback(target, "origin")
+    assert live[:12] in str(refused.value) and f"--again={b}" in str(refused.value)
+    assert tips(target, origin) == (f"{local}\n", f"{live}\n")
+    assert git_target.rollback(target, "origin", again=b)[1] == b
+    assert "css-b" in git(origin, "show", "gh-pages:index.html")

@@ -48,7 +48,10 @@ rollback to it; a commit that changes only CNAME holds the site of its
 parent; another commit the tool did not make, at or after the site
 to go back to, or a trailer naming a commit that is not earlier on the
 branch, is refused by name (walk). From a site a rollback made live, a
-second --rollback needs --again naming where it goes.
+second --rollback needs --again naming where it goes; so does one while
+the branch here is at a commit the remote does not have (a publish whose
+outcome was unknown that never went live there): the site live at the
+remote is the one a --rollback would take down.
 """
 
 from __future__ import annotations
@@ -551,6 +554,22 @@ def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]
                 target=target,
             )
         )
+    if pushed and old and not again and not has_commit(target.repo, base, old):
+        raise TargetError(
+            _(
+                "publish: the branch %(branch)s here is at commit %(local)s, "
+                "which %(remote)s does not have: a publish or rollback whose "
+                "outcome was not known never went live there. %(remote)s is "
+                "at %(live)s, and that site is live; --rollback would take it "
+                "down, so nothing was changed. To go back further anyway, to "
+                "%(previous)s, run --rollback --again=%(previous)s",
+                branch=target.branch,
+                local=old[:12],
+                remote=remote,
+                live=base[:12],
+                previous=previous,
+            )
+        )
     releases.rolled_back_already(
         target,
         current[:12],
@@ -568,6 +587,16 @@ def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]
     if pushed:
         push(target, remote, old, new)
     return current, previous
+
+
+def has_commit(repo: Path, tip: str, commit: str) -> bool:
+    """Whether `commit` is `tip` or one of its ancestors."""
+    done = children.run(
+        ["git", "merge-base", "--is-ancestor", commit, tip],
+        cwd=repo,
+        capture_output=True,
+    )
+    return done.returncode == 0
 
 
 def restored(message: str) -> str | None:
