@@ -747,3 +747,59 @@ def test_a_rollback_after_a_publish_that_never_reached_the_origin(
     assert tips(target, origin) == (f"{local}\n", f"{live}\n")
     assert git_target.rollback(target, "origin", again=b)[1] == b
     assert "css-b" in git(origin, "show", "gh-pages:index.html")
+
+
+def test_a_hand_commit_is_read_whatever_its_message_holds(bare):
+    """A hand commit whose message holds the characters a history reader
+    might split on (a unit separator, a record separator, a NUL written by
+    a tool): it is read, listed as not made by the tool, and --rollback is
+    refused by name; the branch keeps its content folder out."""
+    target, origin, out = bare
+    send(target, out, "css-a")
+    send(target, out, "css-b")
+    desk = desk_clone(target, origin)
+    (desk / "content").mkdir()
+    (desk / "content/draft-not-for-readers.md").write_text("draft")
+    git(desk, "add", "content")
+    git(desk, "commit", "-q", "-m", "Add drafts\x1f(pasted)\x1e from a terminal")
+    git(desk, "push", "-q", "origin", "gh-pages")
+    send(target, out, "css-c")
+    tip = tips(target, origin)[1]
+    with pytest.raises(TargetError, match="was not made by publish") as refused:
+        git_target.rollback(target, "origin")
+    assert "Add drafts" in str(refused.value) and "\x1f" not in str(refused.value)
+    assert tips(target, origin)[1] == tip
+    # a NUL in a message, which `git commit` cannot write but a tool can
+    head = git(origin, "rev-parse", "gh-pages").strip()
+    tree = git(origin, "rev-parse", "gh-pages^{tree}").strip()
+    raw = (
+        f"tree {tree}\nparent {head}\n"
+        "author Desk <desk@example.org> 1764400000 +0000\n"
+        "committer Desk <desk@example.org> 1764400000 +0000\n\n"
+        "Fix a page\0 by hand\n"
+    )
+    made = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+        cwd=origin,
+        input=raw.encode(),
+        check=True,
+        capture_output=True,
+        text=False,
+    ).stdout.decode()
+    git(origin, "update-ref", "refs/heads/gh-pages", made.strip(), head)
+    with pytest.raises(TargetError, match="was not made by publish"):
+        git_target.rollback(target, "origin")
+    assert git(origin, "rev-parse", "gh-pages").strip() == made.strip()
+    assert not any(p.startswith("content/") for p in on_branch(origin))
+
+
+def test_a_commit_that_cannot_be_read_refuses_the_rollback():
+    """The reader of the branch's history refuses what it cannot parse; it
+    never skips a commit."""
+    commit = "1" * 40
+    tree = "2" * 40
+    read = git_target.parse_commit(commit, f"tree {tree}\n\nPublish\x1f\0".encode())
+    assert read.tree == tree and read.parents == () and "\0" in read.message
+    for raw in (b"", b"parent x\n\nRoll", f"tree {tree}\nparent zz\n\n".encode()):
+        with pytest.raises(TargetError, match="could not be read"):
+            git_target.parse_commit(commit, raw)

@@ -44,12 +44,14 @@ naming the commit whose site it brings back), with the fingerprinted assets
 and search index parts of the site it replaces (pages fetched from it still
 find them) and a manifest counting the rollback as a publish. A `git revert`
 of the commit before it, whose tree is the site before that one, counts as a
-rollback to it; a commit that changes only CNAME holds the site of its
-parent; another commit the tool did not make, at or after the site
-to go back to, or a trailer naming a commit that is not earlier on the
-branch, is refused by name (walk). From a site a rollback made live, a
-second --rollback needs --again naming where it goes; so does one while
-the branch here is at a commit the remote does not have (a publish whose
+rollback to it; a commit that changes
+only CNAME holds the site of its parent; another commit the tool did not
+make, at or after the site to go back to, or a trailer naming a commit that
+is not earlier on the branch, is refused by name (walk). The history is read
+commit by commit (git cat-file), whatever a message holds; a commit that
+cannot be read refuses the rollback. From a site a rollback made live, a
+second --rollback needs --again naming where it goes; so does one while the
+branch here is at a commit the remote does not have (a publish whose
 outcome was unknown that never went live there): the site live at the
 remote is the one a --rollback would take down.
 """
@@ -543,8 +545,9 @@ def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]
         raise TargetError(
             _("publish: nothing is published at %(target)s", target=target)
         )
-    current = site_of(target.repo, base)
-    previous = site_before(target.repo, base)
+    history = walk(target.repo, base)
+    current = history.site[base]
+    previous = site_before(history, base)
     if previous is None:
         raise TargetError(
             _(
@@ -575,7 +578,7 @@ def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]
         current[:12],
         previous,
         again,
-        walk(target.repo, base).switches[-1].action == "rollback",
+        history.switches[-1].action == "rollback",
     )
     when = now.strftime("%Y-%m-%d %H:%M UTC")
     message = (
@@ -627,28 +630,26 @@ class Walk:
 def walk(repo: Path, tip: str) -> Walk:
     """Each commit of the first-parent history up to `tip`: a publish (its
     own site), a rollback (the site its trailer names, an earlier commit of
-    the walk), a `git revert` of the commit just before it whose tree is
-    the site before that one (a rollback to it), a commit that changes only
-    CNAME (the site of its parent, no switch), or a commit the tool did not
-    make (its own site, listed as foreign).
+    the walk), a commit the tool did not make that changes only CNAME (the
+    site of its parent, no switch), a `git revert` of the commit just before
+    it whose tree is the site before that one (a rollback to it when that
+    site), or another commit the tool did
+    not make (its own site, listed as foreign).
     """
-    log = git(
-        repo,
-        "log",
-        "--first-parent",
-        "--reverse",
-        "--format=%H%x1f%P%x1f%T%x1f%B%x1e",
-        tip,
-    )
     done = Walk([], {}, {}, [])
+    first: dict[str, str | None] = {}  # commit -> its first parent
     tree: dict[str, str] = {}
-    for entry in log.split("\x1e"):
-        fields = entry.strip("\n").split("\x1f")
-        if len(fields) != 4:
-            continue
-        commit, parents, tree[commit], body = fields
-        parent = parents.split()[0] if parents.split() else None
+    for read in history(repo, tip):
+        commit, body = read.commit, read.message
+        parent = read.parents[0] if read.parents else None
+        first[commit], tree[commit] = parent, read.tree
+        done.order[commit] = len(done.order)
         subject = body.strip().split("\n", 1)[0]
+        ours = subject.startswith(OURS)
+        if not ours and parent and domain_only(repo, parent, commit):
+            # the host's custom-domain setting: the site of its parent
+            done.site[commit] = done.site[parent]
+            continue
         found = restored(body) if subject.startswith(OURS[1]) else None
         if found is not None and found not in done.site:
             raise TargetError(
@@ -661,29 +662,104 @@ def walk(repo: Path, tip: str) -> Walk:
                     named=found[:12],
                 )
             )
+        action = "rollback" if found else "publish"
         reverted = REVERTS.search(body)
-        if found is None and reverted and reverted[1] == parent:
+        if found is None and parent and reverted and reverted[1] == parent:
             # a revert of the commit before it: the tree of the one before that
-            before = parent_of(repo, parent) if parent else None
-            if before in done.site and tree[commit] == tree.get(before):
+            before = first[parent]
+            if before in done.site and read.tree == tree[before]:
                 found = done.site[before]
-        done.order[commit] = len(done.order)
-        if found is None and not subject.startswith(OURS):
-            if parent in done.site and domain_only(repo, parent, commit):
-                # the host's custom-domain setting: the site of its parent
-                done.site[commit] = done.site[parent]
-                continue
-            done.foreign.append((commit, subject))
+                action = "rollback"
+        if found is None and not ours:
+            done.foreign.append((commit, printable(subject)))
         done.site[commit] = found or commit
         done.switches.append(
             releases.Switch(
-                "",
-                "rollback" if found else "publish",
-                done.site.get(parent or "", parent),
-                done.site[commit],
+                "", action, done.site.get(parent or "", parent), done.site[commit]
             )
         )
     return done
+
+
+@dataclass(frozen=True)
+class Commit:
+    commit: str
+    tree: str
+    parents: tuple[str, ...]
+    message: str
+
+
+OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def history(repo: Path, tip: str) -> list[Commit]:
+    """The commits of the first-parent history up to `tip`, oldest first,
+    each read whole (`git cat-file --batch`: sized, so whatever a message
+    holds); one that cannot be read refuses, it is never skipped.
+    """
+    ids = git(repo, "rev-list", "--first-parent", "--reverse", tip).split()
+    raw = git_bytes(
+        repo, "cat-file", "--batch", stdin="".join(f"{c}\n" for c in ids).encode()
+    )
+    found: list[Commit] = []
+    at = 0
+    for commit in ids:
+        end = raw.find(b"\n", at)
+        head = raw[at:end].split() if end >= 0 else []
+        size = int(head[2]) if len(head) == 3 and head[2].isdigit() else -1
+        body = raw[end + 1 : end + 1 + size]
+        if (
+            head[:2] != [commit.encode(), b"commit"]
+            or len(body) != size
+            or raw[end + 1 + size : end + 2 + size] != b"\n"
+        ):
+            raise unreadable(commit)
+        read = parse_commit(commit, body)
+        if found and read.parents[:1] != (found[-1].commit,):
+            raise unreadable(commit)
+        found.append(read)
+        at = end + 2 + size
+    return found
+
+
+def parse_commit(commit: str, raw: bytes) -> Commit:
+    """A commit object's tree, parents and message (refused if its headers
+    are not a commit's).
+    """
+    head, _blank, message = raw.partition(b"\n\n")
+    lines = head.split(b"\n")
+    name, _space, tree = lines[0].partition(b" ")
+    if name != b"tree" or not OBJECT_ID.fullmatch(tree):
+        raise unreadable(commit)
+    parents = []
+    for line in lines[1:]:
+        name, _space, parent = line.partition(b" ")
+        if name != b"parent":
+            break
+        if not OBJECT_ID.fullmatch(parent):
+            raise unreadable(commit)
+        parents.append(parent.decode())
+    return Commit(
+        commit, tree.decode(), tuple(parents), message.decode("utf-8", "replace")
+    )
+
+
+def unreadable(commit: str) -> TargetError:
+    return TargetError(
+        _(
+            "publish: commit %(commit)s on the branch could not be read, so "
+            "which site it holds is not known; --rollback changed nothing. "
+            "Publish the content you want live instead (invoke publish).",
+            commit=commit[:12],
+        )
+    )
+
+
+def printable(text: str) -> str:
+    """`text` with control characters shown as '?' (a commit subject in a
+    message to the desk).
+    """
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def domain_only(repo: Path, parent: str, commit: str) -> bool:
@@ -694,20 +770,12 @@ def domain_only(repo: Path, parent: str, commit: str) -> bool:
     return changed.split("\0")[:-1] == [CNAME]
 
 
-def site_of(repo: Path, commit: str) -> str:
-    """The commit whose site `commit` holds: itself, or for a rollback the
-    one it brings back.
-    """
-    return walk(repo, commit).site.get(commit, commit)
-
-
-def site_before(repo: Path, tip: str) -> str | None:
+def site_before(history: Walk, tip: str) -> str | None:
     """The commit whose site was live before the one at `tip` (the same
     rule as a folder's history: releases.live_stack, over the first
     parents), None if there is none. A commit the tool did not make at or
     after that site is refused: which site it holds is not known.
     """
-    history = walk(repo, tip)
     stack = releases.live_stack(history.switches, history.site.get(tip, tip))
     previous = stack[-2] if len(stack) > 1 else None
     if previous is not None:
