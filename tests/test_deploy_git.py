@@ -749,6 +749,23 @@ def test_a_rollback_after_a_publish_that_never_reached_the_origin(
     assert "css-b" in git(origin, "show", "gh-pages:index.html")
 
 
+def test_a_revert_of_a_revert_is_a_publish_of_the_site_it_brings_back(bare):
+    """A, B, C; the desk reverts C by hand, then reverts the revert (C is
+    back): C is not below the live site, so the second revert is a publish
+    of C, and --rollback goes to B, which was live before it."""
+    target, origin, out = bare
+    for css in ("css-a", "css-b", "css-c"):
+        send(target, out, css)
+    b = git(origin, "rev-parse", "gh-pages~1").strip()
+    desk = desk_clone(target, origin)
+    git(desk, "revert", "--no-edit", "HEAD")
+    git(desk, "revert", "--no-edit", "HEAD")
+    git(desk, "push", "-q", "origin", "gh-pages")
+    assert "css-c" in git(origin, "show", "gh-pages:index.html")
+    assert git_target.rollback(target, "origin")[1] == b
+    assert "css-b" in git(origin, "show", "gh-pages:index.html")
+
+
 def test_a_hand_commit_is_read_whatever_its_message_holds(bare):
     """A hand commit whose message holds the characters a history reader
     might split on (a unit separator, a record separator, a NUL written by

@@ -44,7 +44,8 @@ naming the commit whose site it brings back), with the fingerprinted assets
 and search index parts of the site it replaces (pages fetched from it still
 find them) and a manifest counting the rollback as a publish. A `git revert`
 of the commit before it, whose tree is the site before that one, counts as a
-rollback to it; a commit that changes
+rollback to it when that site was live below the current one (else, as for
+a revert of a revert, it publishes that site again); a commit that changes
 only CNAME holds the site of its parent; another commit the tool did not
 make, at or after the site to go back to, or a trailer naming a commit that
 is not earlier on the branch, is refused by name (walk). The history is read
@@ -633,7 +634,8 @@ def walk(repo: Path, tip: str) -> Walk:
     the walk), a commit the tool did not make that changes only CNAME (the
     site of its parent, no switch), a `git revert` of the commit just before
     it whose tree is the site before that one (a rollback to it when that
-    site), or another commit the tool did
+    site is on the live stack below the current one, else a publish of it:
+    a revert of a revert puts a site back), or another commit the tool did
     not make (its own site, listed as foreign).
     """
     done = Walk([], {}, {}, [])
@@ -669,7 +671,8 @@ def walk(repo: Path, tip: str) -> Walk:
             before = first[parent]
             if before in done.site and read.tree == tree[before]:
                 found = done.site[before]
-                action = "rollback"
+                below = releases.live_stack(done.switches, done.site[parent])[:-1]
+                action = "rollback" if found in below else "publish"
         if found is None and not ours:
             done.foreign.append((commit, printable(subject)))
         done.site[commit] = found or commit
