@@ -616,17 +616,20 @@ def test_a_hand_revert_counts_as_a_rollback_and_foreign_commits_are_refused(bare
 
 
 def desk_commit(
-    target: GitTarget, origin: Path, files: dict[str, str], message: str
+    target: GitTarget, origin: Path, files: dict[str, str | None], message: str
 ) -> str:
     """A commit made at the origin by hand (or by the host, such as GitHub's
-    "Create CNAME"): `files` written in the desk's clone, committed, pushed;
-    return the commit."""
+    "Create CNAME"): `files` written (None: deleted) in the desk's clone,
+    committed, pushed; return the commit."""
     desk = target.repo.parent / "desk"
     if desk.exists():
         git(desk, "pull", "-q", "--ff-only")
     else:
         desk_clone(target, origin)
     for path, text in files.items():
+        if text is None:
+            git(desk, "rm", "-q", path)
+            continue
         (desk / path).parent.mkdir(parents=True, exist_ok=True)
         (desk / path).write_text(text)
         git(desk, "add", path)
@@ -643,7 +646,8 @@ def cname(origin: Path) -> str | None:
 
 def test_a_custom_domain_set_at_the_host_stays_with_publish_and_rollback(bare):
     """The host's custom-domain setting commits CNAME to the branch: each
-    publish and rollback keeps it (a site from before it too), the dry run
+    publish and rollback keeps it (a site from before it too; once deleted
+    there, a rollback to a site that had it adds none), the dry run
     does not list it as deleted, a commit changing only CNAME is the site
     of its parent (--rollback right after it works; after a rollback it
     still asks for --again), and a CNAME the site ships wins."""
@@ -682,6 +686,13 @@ def test_a_custom_domain_set_at_the_host_stays_with_publish_and_rollback(bare):
     (out / "CNAME").write_text("own.example.org\n")
     git_target.publish(out, target, "origin", retention.Keep(1, 0))
     assert cname(origin) == "own.example.org"
+    # the desk removes the domain: a rollback to a site with one adds none
+    send(target, out, "css-f")
+    assert cname(origin) == "own.example.org"
+    desk_commit(target, origin, {"CNAME": None}, "Delete CNAME")
+    git_target.rollback(target, "origin")
+    assert "css-e" in git(origin, "show", "gh-pages:index.html")
+    assert cname(origin) is None
 
 
 def test_a_dry_run_fetches_the_branch_first(bare):

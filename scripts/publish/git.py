@@ -12,8 +12,9 @@ still in their retention window (retention.py) are committed again with the
 new site, with the manifest published-assets.tsv: the commit is made from a
 private copy of the output (hard links) with those added. So is the
 branch's CNAME, which a host's custom-domain setting commits (GitHub's
-"Create CNAME"; without it the host drops the domain): each publish and
-rollback keeps it, unless the output ships its own.
+"Create CNAME"; without it the host drops the domain): each publish keeps
+it unless the output ships its own; a rollback keeps the branch's CNAME, or
+its absence (the domain is the host's setting, not part of a site).
 
 The branch never holds part of a site. ghp-import commits on a private
 branch of this publish (refs/heads/bulletin-publish/<pid>, started at the
@@ -255,12 +256,13 @@ def staged(
 
 
 def keep_domain(repo: Path, files: dict[str, str], site: Path) -> None:
-    """Write the branch's CNAME (`files`: the tree of the commit the new one
-    follows) into `site`: a custom domain set in the host's settings, which
-    the host drops with the file.
+    """Make `site`'s CNAME the branch's (`files`: the tree of the commit the
+    new one follows), or none if it has none: the custom domain set in the
+    host's settings, which the host drops with the file, and which a
+    rollback does not change either.
     """
+    (site / CNAME).unlink(missing_ok=True)
     if CNAME in files:
-        (site / CNAME).unlink(missing_ok=True)  # a hard link to the output's
         (site / CNAME).write_bytes(git_bytes(repo, "cat-file", "blob", files[CNAME]))
 
 
