@@ -548,9 +548,9 @@ def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]
         raise TargetError(
             _("publish: nothing is published at %(target)s", target=target)
         )
-    history = walk(target.repo, base)
-    current = history.site[base]
-    previous = site_before(history, base)
+    walked = walk(target.repo, base)
+    current = walked.site[base]
+    previous = site_before(walked, base)
     if previous is None:
         raise TargetError(
             _(
@@ -581,7 +581,7 @@ def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]
         current[:12],
         previous,
         again,
-        history.switches[-1].action == "rollback",
+        walked.switches[-1].action == "rollback",
     )
     when = now.strftime("%Y-%m-%d %H:%M UTC")
     message = (
@@ -643,7 +643,7 @@ def walk(repo: Path, tip: str) -> Walk:
     done = Walk([], {}, {}, [])
     first: dict[str, str | None] = {}  # commit -> its first parent
     tree: dict[str, str] = {}
-    for read in history(repo, tip):
+    for read in first_parents(repo, tip):
         commit, body = read.commit, read.message
         parent = read.parents[0] if read.parents else None
         first[commit], tree[commit] = parent, read.tree
@@ -697,7 +697,7 @@ class Commit:
 OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
-def history(repo: Path, tip: str) -> list[Commit]:
+def first_parents(repo: Path, tip: str) -> list[Commit]:
     """The commits of the first-parent history up to `tip`, oldest first,
     each read whole (`git cat-file --batch`: sized, so whatever a message
     holds); one that cannot be read refuses, it is never skipped.
@@ -775,16 +775,16 @@ def domain_only(repo: Path, parent: str, commit: str) -> bool:
     return changed.split("\0")[:-1] == [CNAME]
 
 
-def site_before(history: Walk, tip: str) -> str | None:
+def site_before(walked: Walk, tip: str) -> str | None:
     """The commit whose site was live before the one at `tip` (the same
     rule as a folder's history: releases.live_stack, over the first
     parents), None if there is none. A commit the tool did not make at or
     after that site is refused: which site it holds is not known.
     """
-    stack = releases.live_stack(history.switches, history.site.get(tip, tip))
+    stack = releases.live_stack(walked.switches, walked.site.get(tip, tip))
     previous = stack[-2] if len(stack) > 1 else None
     if previous is not None:
-        refuse_foreign(history, history.order.get(previous, 0))
+        refuse_foreign(walked, walked.order.get(previous, 0))
     return previous
 
 
