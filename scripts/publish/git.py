@@ -643,14 +643,19 @@ def walk(repo: Path, tip: str) -> Walk:
     done = Walk([], {}, {}, [])
     first: dict[str, str | None] = {}  # commit -> its first parent
     tree: dict[str, str] = {}
-    for read in first_parents(repo, tip):
+    commits = first_parents(repo, tip)
+    subjects = [c.message.strip().split("\n", 1)[0] for c in commits]
+    domain = domain_only(
+        repo,
+        [c for c, s in zip(commits, subjects, strict=True) if not s.startswith(OURS)],
+    )
+    for read, subject in zip(commits, subjects, strict=True):
         commit, body = read.commit, read.message
         parent = read.parents[0] if read.parents else None
         first[commit], tree[commit] = parent, read.tree
         done.order[commit] = len(done.order)
-        subject = body.strip().split("\n", 1)[0]
         ours = subject.startswith(OURS)
-        if not ours and parent and domain_only(repo, parent, commit):
+        if parent and commit in domain:
             # the host's custom-domain setting: the site of its parent
             done.site[commit] = done.site[parent]
             continue
@@ -767,12 +772,33 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text)
 
 
-def domain_only(repo: Path, parent: str, commit: str) -> bool:
-    """Whether `commit` changes only the CNAME of `parent` (a host's
-    custom-domain setting, such as GitHub's "Create CNAME").
+def domain_only(repo: Path, commits: list[Commit]) -> set[str]:
+    """Those of `commits` that change only the CNAME of their first parent
+    (a host's custom-domain setting, such as GitHub's "Create CNAME"), read
+    by one `git diff-tree --stdin`: each commit's id, then its files.
     """
-    changed = git(repo, "diff-tree", "-r", "--name-only", "-z", parent, commit)
-    return changed.split("\0")[:-1] == [CNAME]
+    pairs = [(c.commit, c.parents[0]) for c in commits if c.parents]
+    if not pairs:
+        return set()
+    out = git(
+        repo,
+        "diff-tree",
+        "--stdin",
+        "--always",
+        "-r",
+        "--name-only",
+        "-z",
+        stdin="".join(f"{commit} {parent}\n" for commit, parent in pairs),
+    )
+    changed: dict[str, list[str]] = {}
+    at = None
+    for token in out.split("\0")[:-1]:
+        if len(changed) < len(pairs) and token == pairs[len(changed)][0]:
+            at = token
+            changed[at] = []
+        elif at is not None:
+            changed[at].append(token)
+    return {commit for commit, files in changed.items() if files == [CNAME]}
 
 
 def site_before(walked: Walk, tip: str) -> str | None:
