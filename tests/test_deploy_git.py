@@ -714,7 +714,8 @@ def test_a_branch_deleted_at_the_origin_is_not_pushed_back(bare):
     """The desk deleted gh-pages at the origin (to purge a note from the
     public history): a publish or dry run that finds this repository's
     branch or tracking ref refuses and names both ways; once both are
-    deleted here, the next publish starts afresh, without the old history."""
+    deleted here, the next publish starts afresh, without the old history.
+    Only without the remote does a publish build on the local branch."""
     target, origin, out = bare
     send(target, out, "css-a-with-the-purged-note")
     send(target, out, "css-b")
@@ -732,6 +733,11 @@ def test_a_branch_deleted_at_the_origin_is_not_pushed_back(bare):
     send(target, out, "css-c")
     assert git(origin, "rev-list", "--all").split() == [tips(target, origin)[1].strip()]
     assert "css-c" in git(origin, "show", "gh-pages:index.html")
+    # a repository without the remote builds on its local branch
+    c = git(target.repo, "rev-parse", "gh-pages").strip()
+    git(target.repo, "remote", "remove", "origin")
+    send(target, out, "css-d")
+    assert git(target.repo, "rev-parse", "gh-pages~1").strip() == c
 
 
 def test_a_rollback_after_a_publish_that_never_reached_the_origin(
