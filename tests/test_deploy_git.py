@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from support import ROOT, command_wrapper, new_content, note_text
 from scripts.publish import PublishError, publish, retention
 from scripts.publish import git as git_target
 from scripts.publish.git import GitTarget
+from scripts.publish.retention import Keep
 from scripts.publish.targets import TargetError
 
 PUBLISH = str(ROOT / "publishconf.py")
@@ -152,13 +153,23 @@ def test_old_stylesheets_stay_on_the_branch_for_their_window(repo, tmp_path):
     # the manifest goes live with its commit: it names its own publish live
     manifest = retention.parse(git(origin, "show", "gh-pages:published-assets.tsv"))
     assert manifest.live_publish() == manifest.publishes == len(names)
-    # a window of one publish and no days: the older ones go with this commit
+    # a window of one publish and one day: within the day the older ones
+    # stay; two days on, they go with the next commit
     css.write_text(css.read_text() + "\n.ant{color:black}\n")
-    window = {**settings, "PUBLISH_ASSETS": {"keep_publishes": 1, "keep_days": 0}}
-    dry = publish(PUBLISH, "git:gh-pages", dry_run=True, overrides=window)
-    assert set(names[:-1]) <= set(dry.deleted) and names[-1] not in dry.deleted
-    report = publish(PUBLISH, "git:gh-pages", overrides=window)
-    assert set(names[:-1]) <= set(report.deleted)
+    window = {"keep_publishes": 1, "keep_days": 1}
+    dry = publish(
+        PUBLISH,
+        "git:gh-pages",
+        dry_run=True,
+        overrides={**settings, "PUBLISH_ASSETS": window},
+    )
+    assert not set(names) & set(dry.deleted)
+    later = datetime.now(UTC) + timedelta(days=2)
+    target, output, keep = GitTarget("gh-pages", work), work / "output", Keep(1, 1)
+    deleted = git_target.preview(output, target, "origin", later, keep)[1]
+    assert set(names[:-1]) <= set(deleted) and names[-1] not in deleted
+    deleted = git_target.publish(output, target, "origin", keep, now=later)[1]
+    assert set(names[:-1]) <= set(deleted)
     tree = git(origin, "ls-tree", "-r", "--name-only", "gh-pages").split()
     assert [n for n in names if n in tree] == names[-1:]
     assert stylesheet() in tree

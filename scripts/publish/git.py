@@ -297,10 +297,16 @@ def start(target: GitTarget, remote: str) -> tuple[bool, str | None, str | None]
 
 
 def publish(
-    output: Path, target: GitTarget, remote: str, keep: retention.Keep
+    output: Path,
+    target: GitTarget,
+    remote: str,
+    keep: retention.Keep,
+    now: datetime | None = None,
 ) -> tuple[list, list]:
-    """One commit of the whole site on the branch; pushed if `remote` exists."""
-    now = datetime.now(UTC)
+    """One commit of the whole site on the branch; pushed if `remote` exists.
+    `now` (the time the kept assets' window is counted from) is the clock's.
+    """
+    now = now or datetime.now(UTC)
     pushed, old, base = start(target, remote)
     with staged(output, target, base, now, keep) as site:
         sent, deleted = changes(site, target, base)
