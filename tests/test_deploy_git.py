@@ -769,9 +769,10 @@ def test_a_rollback_after_a_publish_that_never_reached_the_origin(
     monkeypatch.setenv("PATH", path)
     local, live = (t.strip() for t in tips(target, origin))
     assert local != live and "css-c" in git(origin, "show", "gh-pages:index.html")
-    with pytest.raises(TargetError, match="does not have") as refused:
+    with pytest.raises(TargetError, match="never went live") as refused:
         git_target.rollback(target, "origin")
-    assert live[:12] in str(refused.value) and f"--again={b}" in str(refused.value)
+    told = str(refused.value)
+    assert live[:12] in told and local[:12] in told and f"--again={b}" in told
     assert tips(target, origin) == (f"{local}\n", f"{live}\n")
     assert git_target.rollback(target, "origin", again=b)[1] == b
     assert "css-b" in git(origin, "show", "gh-pages:index.html")

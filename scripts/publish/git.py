@@ -566,28 +566,16 @@ def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]
                 target=target,
             )
         )
-    if pushed and old and not again and not has_commit(target.repo, base, old):
-        raise TargetError(
-            _(
-                "publish: the branch %(branch)s here is at commit %(local)s, "
-                "which %(remote)s does not have: a publish or rollback whose "
-                "outcome was not known never went live there. %(remote)s is "
-                "at %(live)s, and that site is live; --rollback would take it "
-                "down, so nothing was changed. To go back further anyway, to "
-                "%(previous)s, run --rollback --again=%(previous)s",
-                branch=target.branch,
-                local=old[:12],
-                remote=remote,
-                live=base[:12],
-                previous=previous,
-            )
-        )
+    # the branch here at a commit the remote lacks: a publish whose outcome
+    # was unknown never went live there, and going back undoes nothing of it
+    unsent = old if pushed and old and not has_commit(target.repo, base, old) else ""
     releases.rolled_back_already(
         target,
         current[:12],
         previous,
         again,
         walked.switches[-1].action == "rollback",
+        never_live=unsent[:12],
     )
     when = now.strftime("%Y-%m-%d %H:%M UTC")
     message = (
