@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from support import ROOT, command_wrapper, new_content, note_text
 from scripts.publish import PublishError, publish, retention
 from scripts.publish import git as git_target
 from scripts.publish.git import GitTarget
+from scripts.publish.retention import Keep
 from scripts.publish.targets import TargetError
 
 PUBLISH = str(ROOT / "publishconf.py")
@@ -151,13 +153,23 @@ def test_old_stylesheets_stay_on_the_branch_for_their_window(repo, tmp_path):
     # the manifest goes live with its commit: it names its own publish live
     manifest = retention.parse(git(origin, "show", "gh-pages:published-assets.tsv"))
     assert manifest.live_publish() == manifest.publishes == len(names)
-    # a window of one publish and no days: the older ones go with this commit
+    # a window of one publish and one day: within the day the older ones
+    # stay; two days on, they go with the next commit
     css.write_text(css.read_text() + "\n.ant{color:black}\n")
-    window = {**settings, "PUBLISH_ASSETS": {"keep_publishes": 1, "keep_days": 0}}
-    dry = publish(PUBLISH, "git:gh-pages", dry_run=True, overrides=window)
-    assert set(names[:-1]) <= set(dry.deleted) and names[-1] not in dry.deleted
-    report = publish(PUBLISH, "git:gh-pages", overrides=window)
-    assert set(names[:-1]) <= set(report.deleted)
+    window = {"keep_publishes": 1, "keep_days": 1}
+    dry = publish(
+        PUBLISH,
+        "git:gh-pages",
+        dry_run=True,
+        overrides={**settings, "PUBLISH_ASSETS": window},
+    )
+    assert not set(names) & set(dry.deleted)
+    later = datetime.now(UTC) + timedelta(days=2)
+    target, output, keep = GitTarget("gh-pages", work), work / "output", Keep(1, 1)
+    deleted = git_target.preview(output, target, "origin", later, keep)[1]
+    assert set(names[:-1]) <= set(deleted) and names[-1] not in deleted
+    deleted = git_target.publish(output, target, "origin", keep, now=later)[1]
+    assert set(names[:-1]) <= set(deleted)
     tree = git(origin, "ls-tree", "-r", "--name-only", "gh-pages").split()
     assert [n for n in names if n in tree] == names[-1:]
     assert stylesheet() in tree
@@ -475,14 +487,15 @@ def test_a_push_whose_answer_was_lost(bare, tmp_path, monkeypatch):
     assert now_local == now_there and git(origin, "rev-parse", "gh-pages~1") == there
 
 
-def git_losing_the_line_at_push(folder: Path) -> str:
-    """A PATH whose `git push` runs, then the line drops: the push reports
-    failure and every ls-remote after it fails (the origin unreachable)."""
+def git_losing_the_line_at_push(folder: Path, arrives: bool = True) -> str:
+    """A PATH whose `git push` runs (unless not `arrives`), then the line
+    drops: the push reports failure and every ls-remote after it fails (the
+    origin unreachable)."""
     down = folder / "down"
     return git_stopping_at_push(
         folder,
-        "subprocess.run([real, *sys.argv[1:]])\n"
-        f"open({str(down)!r}, 'w').close()\n"
+        ("subprocess.run([real, *sys.argv[1:]])\n" if arrives else "")
+        + f"open({str(down)!r}, 'w').close()\n"
         "print('fatal: the remote end hung up unexpectedly', file=sys.stderr)\n"
         "sys.exit(128)",
         first=f"if 'ls-remote' in sys.argv[1:] and os.path.exists({str(down)!r}):\n"
@@ -585,15 +598,15 @@ def test_a_hand_revert_counts_as_a_rollback_and_foreign_commits_are_refused(bare
     git(target.repo, "commit", "-q", "--allow-empty", "-m", "content")
     main = git(target.repo, "rev-parse", "main").strip()
     git(desk, "pull", "-q", "--ff-only")
-    (desk / "CNAME").write_text("news.example.org\n")
-    git(desk, "add", "CNAME")
-    git(desk, "commit", "-q", "-m", f"Add CNAME\n\nBulletin-Rollback-To: {main}")
+    (desk / "notice.html").write_text("<p>सूचना</p>\n")
+    git(desk, "add", "notice.html")
+    git(desk, "commit", "-q", "-m", f"Add a notice\n\nBulletin-Rollback-To: {main}")
     git(desk, "push", "-q", "origin", "gh-pages")
     send(target, out, "css-d")
     tip = tips(target, origin)[1]
     with pytest.raises(TargetError, match="was not made by publish") as refused:
         git_target.rollback(target, "origin")
-    assert "Add CNAME" in str(refused.value)
+    assert "Add a notice" in str(refused.value)
     assert tips(target, origin) == (tip, tip)
     # (3) a rollback-like commit whose trailer names a commit off the branch
     git(desk, "pull", "-q", "--ff-only")
@@ -611,3 +624,228 @@ def test_a_hand_revert_counts_as_a_rollback_and_foreign_commits_are_refused(bare
         git_target.rollback(target, "origin")
     assert git(origin, "rev-parse", "gh-pages") == tip
     assert not any(p.startswith("content/") for p in on_branch(origin))
+
+
+def desk_commit(
+    target: GitTarget, origin: Path, files: dict[str, str | None], message: str
+) -> str:
+    """A commit made at the origin by hand (or by the host, such as GitHub's
+    "Create CNAME"): `files` written (None: deleted) in the desk's clone,
+    committed, pushed; return the commit."""
+    desk = target.repo.parent / "desk"
+    if desk.exists():
+        git(desk, "pull", "-q", "--ff-only")
+    else:
+        desk_clone(target, origin)
+    for path, text in files.items():
+        if text is None:
+            git(desk, "rm", "-q", path)
+            continue
+        (desk / path).parent.mkdir(parents=True, exist_ok=True)
+        (desk / path).write_text(text)
+        git(desk, "add", path)
+    git(desk, "commit", "-q", "--allow-empty", "-m", message)
+    git(desk, "push", "-q", "origin", "gh-pages")
+    return git(desk, "rev-parse", "HEAD").strip()
+
+
+def cname(origin: Path) -> str | None:
+    if "CNAME" not in on_branch(origin):
+        return None
+    return git(origin, "show", "gh-pages:CNAME").strip()
+
+
+def test_a_custom_domain_set_at_the_host_stays_with_publish_and_rollback(bare):
+    """The host's custom-domain setting commits CNAME to the branch: each
+    publish and rollback keeps it (a site from before it too; once deleted
+    there, a rollback to a site that had it adds none), the dry run
+    does not list it as deleted, a commit changing only CNAME is the site
+    of its parent (--rollback right after it works; after a rollback it
+    still asks for --again), and a CNAME the site ships wins."""
+    target, origin, out = bare
+    send(target, out, "css-a")
+    send(target, out, "css-b")
+    a = git(origin, "rev-parse", "gh-pages~1").strip()
+    desk_commit(target, origin, {"CNAME": "news.example.org\n"}, "Create CNAME")
+    small_site(out, "css-c")
+    now = datetime.now(UTC)
+    _sent, dry = git_target.preview(out, target, "origin", now, retention.Keep(1, 0))
+    assert "CNAME" not in dry
+    deleted = git_target.publish(out, target, "origin", retention.Keep(1, 0))[1]
+    assert "CNAME" not in deleted
+    assert cname(origin) == "news.example.org"
+    # back to B, a site from before the CNAME commit: the domain stays
+    git_target.rollback(target, "origin")
+    assert "css-b" in git(origin, "show", "gh-pages:index.html")
+    assert cname(origin) == "news.example.org"
+    # the host changes the domain: the live site is still the rollback's
+    desk_commit(target, origin, {"CNAME": "khabar.example.org\n"}, "Update CNAME")
+    with pytest.raises(TargetError, match=f"--again={a}"):
+        git_target.rollback(target, "origin")
+    git_target.rollback(target, "origin", again=a)
+    assert "css-a" in git(origin, "show", "gh-pages:index.html")
+    assert cname(origin) == "khabar.example.org"
+    # right after a CNAME commit on a publish, --rollback goes to the site
+    # live before it
+    send(target, out, "css-d")
+    desk_commit(target, origin, {"CNAME": "news.example.org\n"}, "Update CNAME")
+    git_target.rollback(target, "origin")
+    assert "css-a" in git(origin, "show", "gh-pages:index.html")
+    assert cname(origin) == "news.example.org"
+    # a CNAME the site itself ships wins
+    small_site(out, "css-e")
+    (out / "CNAME").write_text("own.example.org\n")
+    git_target.publish(out, target, "origin", retention.Keep(1, 0))
+    assert cname(origin) == "own.example.org"
+    # the desk removes the domain: a rollback to a site with one adds none
+    send(target, out, "css-f")
+    assert cname(origin) == "own.example.org"
+    desk_commit(target, origin, {"CNAME": None}, "Delete CNAME")
+    git_target.rollback(target, "origin")
+    assert "css-e" in git(origin, "show", "gh-pages:index.html")
+    assert cname(origin) is None
+
+
+def test_a_dry_run_fetches_the_branch_first(bare):
+    """A commit pushed to the origin from elsewhere: the dry run lists what
+    the publish would change against it (here: its file goes), and changes
+    nothing here or there."""
+    target, origin, out = bare
+    send(target, out, "css-a")
+    desk_commit(target, origin, {"notice.html": "<p>सूचना</p>\n"}, "Add a notice")
+    before = tips(target, origin)
+    small_site(out, "css-a")
+    now = datetime.now(UTC)
+    sent, deleted = git_target.preview(out, target, "origin", now, retention.Keep(1, 0))
+    assert deleted == ["notice.html"] and sent == ["published-assets.tsv"]
+    assert tips(target, origin) == before
+
+
+def test_a_branch_deleted_at_the_origin_is_not_pushed_back(bare):
+    """The desk deleted gh-pages at the origin (to purge a note from the
+    public history): a publish or dry run that finds this repository's
+    branch or tracking ref refuses and names both ways; once both are
+    deleted here, the next publish starts afresh, without the old history.
+    Only without the remote does a publish build on the local branch."""
+    target, origin, out = bare
+    send(target, out, "css-a-with-the-purged-note")
+    send(target, out, "css-b")
+    git(origin, "branch", "-D", "gh-pages")
+    for told in ("git branch -D gh-pages", "git branch -d -r origin/gh-pages"):
+        with pytest.raises(TargetError, match="has no branch gh-pages") as refused:
+            send(target, out, "css-c")
+        assert told in str(refused.value)
+        assert "git push origin" in str(refused.value)
+        assert "gh-pages" not in git(origin, "branch")
+        now = datetime.now(UTC)
+        with pytest.raises(TargetError, match="has no branch gh-pages"):
+            git_target.preview(out, target, "origin", now, retention.Keep(1, 0))
+        git(target.repo, *told.split()[1:])  # as the message says
+    send(target, out, "css-c")
+    assert git(origin, "rev-list", "--all").split() == [tips(target, origin)[1].strip()]
+    assert "css-c" in git(origin, "show", "gh-pages:index.html")
+    # a repository without the remote builds on its local branch
+    c = git(target.repo, "rev-parse", "gh-pages").strip()
+    git(target.repo, "remote", "remove", "origin")
+    send(target, out, "css-d")
+    assert git(target.repo, "rev-parse", "gh-pages~1").strip() == c
+
+
+def test_a_rollback_after_a_publish_that_never_reached_the_origin(
+    bare, tmp_path, monkeypatch
+):
+    """A, B, C published; publish N's push never arrives and the origin
+    cannot be asked (outcome unknown): the branch here stays at N. A
+    --rollback to undo N would take C, the live site, down: it changes
+    nothing and says what is live; --again naming B goes there."""
+    target, origin, out = bare
+    for css in ("css-a", "css-b", "css-c"):
+        send(target, out, css)
+    b = git(origin, "rev-parse", "gh-pages~1").strip()
+    path = os.environ["PATH"]
+    monkeypatch.setenv("PATH", git_losing_the_line_at_push(tmp_path / "bin", False))
+    with pytest.raises(git_target.PushUnknown):
+        send(target, out, "css-n")
+    monkeypatch.setenv("PATH", path)
+    local, live = (t.strip() for t in tips(target, origin))
+    assert local != live and "css-c" in git(origin, "show", "gh-pages:index.html")
+    with pytest.raises(TargetError, match="never went live") as refused:
+        git_target.rollback(target, "origin")
+    told = str(refused.value)
+    assert live[:12] in told and local[:12] in told and f"--again={b}" in told
+    assert tips(target, origin) == (f"{local}\n", f"{live}\n")
+    assert git_target.rollback(target, "origin", again=b)[1] == b
+    assert "css-b" in git(origin, "show", "gh-pages:index.html")
+
+
+def test_a_revert_of_a_revert_is_a_publish_of_the_site_it_brings_back(bare):
+    """A, B, C; the desk reverts C by hand, then reverts the revert (C is
+    back): C is not below the live site, so the second revert is a publish
+    of C, and --rollback goes to B, which was live before it."""
+    target, origin, out = bare
+    for css in ("css-a", "css-b", "css-c"):
+        send(target, out, css)
+    b = git(origin, "rev-parse", "gh-pages~1").strip()
+    desk = desk_clone(target, origin)
+    git(desk, "revert", "--no-edit", "HEAD")
+    git(desk, "revert", "--no-edit", "HEAD")
+    git(desk, "push", "-q", "origin", "gh-pages")
+    assert "css-c" in git(origin, "show", "gh-pages:index.html")
+    assert git_target.rollback(target, "origin")[1] == b
+    assert "css-b" in git(origin, "show", "gh-pages:index.html")
+
+
+def test_a_hand_commit_is_read_whatever_its_message_holds(bare):
+    """A hand commit whose message holds the characters a history reader
+    might split on (a unit separator, a record separator, a NUL written by
+    a tool): it is read, listed as not made by the tool, and --rollback is
+    refused by name; the branch keeps its content folder out."""
+    target, origin, out = bare
+    send(target, out, "css-a")
+    send(target, out, "css-b")
+    desk = desk_clone(target, origin)
+    (desk / "content").mkdir()
+    (desk / "content/draft-not-for-readers.md").write_text("draft")
+    git(desk, "add", "content")
+    git(desk, "commit", "-q", "-m", "Add drafts\x1f(pasted)\x1e from a terminal")
+    git(desk, "push", "-q", "origin", "gh-pages")
+    send(target, out, "css-c")
+    tip = tips(target, origin)[1]
+    with pytest.raises(TargetError, match="was not made by publish") as refused:
+        git_target.rollback(target, "origin")
+    assert "Add drafts" in str(refused.value) and "\x1f" not in str(refused.value)
+    assert tips(target, origin)[1] == tip
+    # a NUL in a message, which `git commit` cannot write but a tool can
+    head = git(origin, "rev-parse", "gh-pages").strip()
+    tree = git(origin, "rev-parse", "gh-pages^{tree}").strip()
+    raw = (
+        f"tree {tree}\nparent {head}\n"
+        "author Desk <desk@example.org> 1764400000 +0000\n"
+        "committer Desk <desk@example.org> 1764400000 +0000\n\n"
+        "Fix a page\0 by hand\n"
+    )
+    made = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+        cwd=origin,
+        input=raw.encode(),
+        check=True,
+        capture_output=True,
+        text=False,
+    ).stdout.decode()
+    git(origin, "update-ref", "refs/heads/gh-pages", made.strip(), head)
+    with pytest.raises(TargetError, match="was not made by publish"):
+        git_target.rollback(target, "origin")
+    assert git(origin, "rev-parse", "gh-pages").strip() == made.strip()
+    assert not any(p.startswith("content/") for p in on_branch(origin))
+
+
+def test_a_commit_that_cannot_be_read_refuses_the_rollback():
+    """The reader of the branch's history refuses what it cannot parse; it
+    never skips a commit."""
+    commit = "1" * 40
+    tree = "2" * 40
+    read = git_target.parse_commit(commit, f"tree {tree}\n\nPublish\x1f\0".encode())
+    assert read.tree == tree and read.parents == () and "\0" in read.message
+    for raw in (b"", b"parent x\n\nRoll", f"tree {tree}\nparent zz\n\n".encode()):
+        with pytest.raises(TargetError, match="could not be read"):
+            git_target.parse_commit(commit, raw)

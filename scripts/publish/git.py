@@ -10,7 +10,11 @@ unchanged files once, so a commit adds only what changed. The old
 fingerprinted assets and search index parts of the branch's last commit
 still in their retention window (retention.py) are committed again with the
 new site, with the manifest published-assets.tsv: the commit is made from a
-private copy of the output (hard links) with those added.
+private copy of the output (hard links) with those added. So is the
+branch's CNAME, which a host's custom-domain setting commits (GitHub's
+"Create CNAME"; without it the host drops the domain): each publish keeps
+it unless the output ships its own; a rollback keeps the branch's CNAME, or
+its absence (the domain is the host's setting, not part of a site).
 
 The branch never holds part of a site. ghp-import commits on a private
 branch of this publish (refs/heads/bulletin-publish/<pid>, started at the
@@ -30,7 +34,10 @@ that fails leaves the branch here as it was (unless the remote's branch is
 at the new commit already: the answer was lost, the publish went live); if
 the remote cannot be asked afterwards, the outcome is unknown (PushUnknown):
 the publish counts as live for its note addresses, and the desk is told to
-check.
+check. A remote that lacks the branch while this repository has it (the
+local branch or its tracking ref) is refused (gone): deleted there, perhaps
+to purge its history, the branch must not come back from here unasked. Only
+a repository without the remote builds on its local branch alone.
 
 `--rollback` is a commit too, made the same way: the site that was live
 before the current one (the commits' first parents, a rollback's trailer
@@ -38,10 +45,17 @@ naming the commit whose site it brings back), with the fingerprinted assets
 and search index parts of the site it replaces (pages fetched from it still
 find them) and a manifest counting the rollback as a publish. A `git revert`
 of the commit before it, whose tree is the site before that one, counts as a
-rollback to it; another commit the tool did not make, at or after the site
-to go back to, or a trailer naming a commit that is not earlier on the
-branch, is refused by name (walk). From a site a rollback made live, a
-second --rollback needs --again naming where it goes.
+rollback to it when that site was live below the current one (else, as for
+a revert of a revert, it publishes that site again); a commit that changes
+only CNAME holds the site of its parent; another commit the tool did not
+make, at or after the site to go back to, or a trailer naming a commit that
+is not earlier on the branch, is refused by name (walk). The history is read
+commit by commit (git cat-file), whatever a message holds; a commit that
+cannot be read refuses the rollback. From a site a rollback made live, a
+second --rollback needs --again naming where it goes; so does one while the
+branch here is at a commit the remote does not have (a publish whose
+outcome was unknown that never went live there): the site live at the
+remote is the one a --rollback would take down.
 """
 
 from __future__ import annotations
@@ -66,6 +80,8 @@ from . import releases, retention
 from .targets import TargetError, no_links
 
 NOJEKYLL = ".nojekyll"
+# a host's custom domain (GitHub commits it from its Pages settings): kept
+CNAME = "CNAME"
 # the trailer of a rollback's commit: the commit whose site it brings back
 ROLLBACK = "Bulletin-Rollback-To"
 # a publish's own branch, refs/heads/bulletin-publish/<pid>, until BRANCH moves
@@ -133,13 +149,15 @@ def commit_of(repo: Path, ref: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def base_commit(target: GitTarget, remote: str) -> str | None:
-    """The commit the new one follows: the remote's branch (fetched by the
-    publish first: fetch), else the local one; None for a new branch.
+def base_commit(target: GitTarget, remote: str) -> tuple[bool, str | None]:
+    """Whether the branch is pushed (the repository has `remote`), and the
+    commit the new one follows: the remote's branch, fetched first (fetch);
+    only in a repository without `remote`, the local branch; None for a new
+    branch.
     """
-    return commit_of(
-        target.repo, f"refs/remotes/{remote}/{target.branch}"
-    ) or commit_of(target.repo, f"refs/heads/{target.branch}")
+    if has_remote(target.repo, remote):
+        return True, fetch(target, remote)
+    return False, commit_of(target.repo, f"refs/heads/{target.branch}")
 
 
 def tree_files(repo: Path, commit: str | None) -> dict[str, str]:
@@ -179,7 +197,11 @@ def changes(
 def preview(
     output: Path, target: GitTarget, remote: str, now: datetime, keep: retention.Keep
 ) -> tuple[list[str], list[str]]:
-    base = base_commit(target, remote)
+    """What a publish would send and delete, against the remote's branch
+    as it is now (fetched first, as a publish does: only the tracking ref
+    moves).
+    """
+    _pushed, base = base_commit(target, remote)
     with staged(output, target, base, now, keep) as site:
         return changes(site, target, base)
 
@@ -224,11 +246,24 @@ def staged(
                 dest.write_bytes(
                     git_bytes(target.repo, "cat-file", "blob", before[path])
                 )
+        if not (site / CNAME).exists():
+            keep_domain(target.repo, before, site)
         # the branch moves to the commit with its manifest: live together
         (site / retention.MANIFEST).write_text(
             retention.render(retention.went_live(held.manifest)), encoding="utf-8"
         )
         yield site
+
+
+def keep_domain(repo: Path, files: dict[str, str], site: Path) -> None:
+    """Make `site`'s CNAME the branch's (`files`: the tree of the commit the
+    new one follows), or none if it has none: the custom domain set in the
+    host's settings, which the host drops with the file, and which a
+    rollback does not change either.
+    """
+    (site / CNAME).unlink(missing_ok=True)
+    if CNAME in files:
+        (site / CNAME).write_bytes(git_bytes(repo, "cat-file", "blob", files[CNAME]))
 
 
 def has_remote(repo: Path, name: str) -> bool:
@@ -257,18 +292,21 @@ def start(target: GitTarget, remote: str) -> tuple[bool, str | None, str | None]
     build on).
     """
     drop_leftovers(target.repo)
-    pushed = has_remote(target.repo, remote)
-    if pushed:
-        fetch(target, remote)
-    old = commit_of(target.repo, f"refs/heads/{target.branch}")
-    return pushed, old, base_commit(target, remote)
+    pushed, base = base_commit(target, remote)
+    return pushed, commit_of(target.repo, f"refs/heads/{target.branch}"), base
 
 
 def publish(
-    output: Path, target: GitTarget, remote: str, keep: retention.Keep
+    output: Path,
+    target: GitTarget,
+    remote: str,
+    keep: retention.Keep,
+    now: datetime | None = None,
 ) -> tuple[list, list]:
-    """One commit of the whole site on the branch; pushed if `remote` exists."""
-    now = datetime.now(UTC)
+    """One commit of the whole site on the branch; pushed if `remote` exists.
+    `now` (the time the kept assets' window is counted from) is the clock's.
+    """
+    now = now or datetime.now(UTC)
     pushed, old, base = start(target, remote)
     with staged(output, target, base, now, keep) as site:
         sent, deleted = changes(site, target, base)
@@ -279,18 +317,17 @@ def publish(
     return sent, deleted
 
 
-def fetch(target: GitTarget, remote: str) -> None:
-    """Bring the remote's branch into its tracking ref (a new commit is made
-    on it): an earlier push whose answer was lost, or another publish, may
-    have moved it since this repository last heard. A remote without the
-    branch yet: nothing to fetch.
+def fetch(target: GitTarget, remote: str) -> str | None:
+    """Bring the remote's branch into its tracking ref and return its
+    commit (a new commit is made on it): an earlier push whose answer was
+    lost, or another publish, may have moved it since this repository last
+    heard. A remote without the branch: None (a new branch), unless this
+    repository says it had one (gone).
     """
-    tip = remote_tip(target, remote)
     tracking = f"refs/remotes/{remote}/{target.branch}"
-    if tip is None:
-        if commit_of(target.repo, tracking):
-            git(target.repo, "update-ref", "-d", tracking)
-        return
+    if remote_tip(target, remote) is None:
+        gone(target, remote)
+        return None
     git(
         target.repo,
         "fetch",
@@ -298,6 +335,42 @@ def fetch(target: GitTarget, remote: str) -> None:
         "--no-tags",
         remote,
         f"+refs/heads/{target.branch}:{tracking}",
+    )
+    return commit_of(target.repo, tracking)
+
+
+def gone(target: GitTarget, remote: str) -> None:
+    """Refuse to start a branch the remote lacks when this repository (its
+    local branch or tracking ref) says the remote had it: it was deleted
+    there, perhaps to purge the history, which a publish on the local branch
+    would push back. The desk deletes it here too, or pushes it back.
+    """
+    branch = target.branch
+    local = commit_of(target.repo, f"refs/heads/{branch}")
+    tracking = commit_of(target.repo, f"refs/remotes/{remote}/{branch}")
+    if local is None and tracking is None:
+        return
+    drop = [f"git branch -D {branch}"] if local else []
+    if tracking:
+        drop.append(f"git branch -d -r {remote}/{branch}")
+    restore = (
+        f"git push {remote} {branch}"
+        if local
+        else f"git push {remote} refs/remotes/{remote}/{branch}:refs/heads/{branch}"
+    )
+    raise TargetError(
+        _(
+            "publish: %(remote)s has no branch %(branch)s, but this repository "
+            "says it had one (at commit %(commit)s); nothing was changed. If "
+            "it was deleted at %(remote)s on purpose, to start afresh without "
+            "its history, delete it here too: %(drop)s; then publish again. "
+            "To put it back at %(remote)s as it was instead: %(restore)s",
+            remote=remote,
+            branch=branch,
+            commit=(local or tracking or "")[:12],
+            drop=" && ".join(drop),
+            restore=restore,
+        )
     )
 
 
@@ -481,8 +554,9 @@ def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]
         raise TargetError(
             _("publish: nothing is published at %(target)s", target=target)
         )
-    current = site_of(target.repo, base)
-    previous = site_before(target.repo, base)
+    walked = walk(target.repo, base)
+    current = walked.site[base]
+    previous = site_before(walked, base)
     if previous is None:
         raise TargetError(
             _(
@@ -492,12 +566,16 @@ def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]
                 target=target,
             )
         )
+    # the branch here at a commit the remote lacks: a publish whose outcome
+    # was unknown never went live there, and going back undoes nothing of it
+    unsent = old if pushed and old and not has_commit(target.repo, base, old) else ""
     releases.rolled_back_already(
         target,
         current[:12],
         previous,
         again,
-        walk(target.repo, base).switches[-1].action == "rollback",
+        walked.switches[-1].action == "rollback",
+        never_live=unsent[:12],
     )
     when = now.strftime("%Y-%m-%d %H:%M UTC")
     message = (
@@ -509,6 +587,16 @@ def rollback(target: GitTarget, remote: str, again: str = "") -> tuple[str, str]
     if pushed:
         push(target, remote, old, new)
     return current, previous
+
+
+def has_commit(repo: Path, tip: str, commit: str) -> bool:
+    """Whether `commit` is `tip` or one of its ancestors."""
+    done = children.run(
+        ["git", "merge-base", "--is-ancestor", commit, tip],
+        cwd=repo,
+        capture_output=True,
+    )
+    return done.returncode == 0
 
 
 def restored(message: str) -> str | None:
@@ -539,27 +627,32 @@ class Walk:
 def walk(repo: Path, tip: str) -> Walk:
     """Each commit of the first-parent history up to `tip`: a publish (its
     own site), a rollback (the site its trailer names, an earlier commit of
-    the walk), a `git revert` of the commit just before it whose tree is
-    the site before that one (a rollback to it), or a commit the tool did
+    the walk), a commit the tool did not make that changes only CNAME (the
+    site of its parent, no switch), a `git revert` of the commit just before
+    it whose tree is the site before that one (a rollback to it when that
+    site is on the live stack below the current one, else a publish of it:
+    a revert of a revert puts a site back), or another commit the tool did
     not make (its own site, listed as foreign).
     """
-    log = git(
-        repo,
-        "log",
-        "--first-parent",
-        "--reverse",
-        "--format=%H%x1f%P%x1f%T%x1f%B%x1e",
-        tip,
-    )
     done = Walk([], {}, {}, [])
+    first: dict[str, str | None] = {}  # commit -> its first parent
     tree: dict[str, str] = {}
-    for entry in log.split("\x1e"):
-        fields = entry.strip("\n").split("\x1f")
-        if len(fields) != 4:
+    commits = first_parents(repo, tip)
+    subjects = [c.message.strip().split("\n", 1)[0] for c in commits]
+    domain = domain_only(
+        repo,
+        [c for c, s in zip(commits, subjects, strict=True) if not s.startswith(OURS)],
+    )
+    for read, subject in zip(commits, subjects, strict=True):
+        commit, body = read.commit, read.message
+        parent = read.parents[0] if read.parents else None
+        first[commit], tree[commit] = parent, read.tree
+        done.order[commit] = len(done.order)
+        ours = subject.startswith(OURS)
+        if parent and commit in domain:
+            # the host's custom-domain setting: the site of its parent
+            done.site[commit] = done.site[parent]
             continue
-        commit, parents, tree[commit], body = fields
-        parent = parents.split()[0] if parents.split() else None
-        subject = body.strip().split("\n", 1)[0]
         found = restored(body) if subject.startswith(OURS[1]) else None
         if found is not None and found not in done.site:
             raise TargetError(
@@ -572,45 +665,146 @@ def walk(repo: Path, tip: str) -> Walk:
                     named=found[:12],
                 )
             )
+        action = "rollback" if found else "publish"
         reverted = REVERTS.search(body)
-        if found is None and reverted and reverted[1] == parent:
+        if found is None and parent and reverted and reverted[1] == parent:
             # a revert of the commit before it: the tree of the one before that
-            before = parent_of(repo, parent) if parent else None
-            if before in done.site and tree[commit] == tree.get(before):
+            before = first[parent]
+            if before in done.site and read.tree == tree[before]:
                 found = done.site[before]
-        if found is None and not subject.startswith(OURS):
-            done.foreign.append((commit, subject))
-        done.order[commit] = len(done.order)
+                below = releases.live_stack(done.switches, done.site[parent])[:-1]
+                action = "rollback" if found in below else "publish"
+        if found is None and not ours:
+            done.foreign.append((commit, printable(subject)))
         done.site[commit] = found or commit
         done.switches.append(
             releases.Switch(
-                "",
-                "rollback" if found else "publish",
-                done.site.get(parent or "", parent),
-                done.site[commit],
+                "", action, done.site.get(parent or "", parent), done.site[commit]
             )
         )
     return done
 
 
-def site_of(repo: Path, commit: str) -> str:
-    """The commit whose site `commit` holds: itself, or for a rollback the
-    one it brings back.
+@dataclass(frozen=True)
+class Commit:
+    commit: str
+    tree: str
+    parents: tuple[str, ...]
+    message: str
+
+
+OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def first_parents(repo: Path, tip: str) -> list[Commit]:
+    """The commits of the first-parent history up to `tip`, oldest first,
+    each read whole (`git cat-file --batch`: sized, so whatever a message
+    holds); one that cannot be read refuses, it is never skipped.
     """
-    return walk(repo, commit).site.get(commit, commit)
+    ids = git(repo, "rev-list", "--first-parent", "--reverse", tip).split()
+    raw = git_bytes(
+        repo, "cat-file", "--batch", stdin="".join(f"{c}\n" for c in ids).encode()
+    )
+    found: list[Commit] = []
+    at = 0
+    for commit in ids:
+        end = raw.find(b"\n", at)
+        head = raw[at:end].split() if end >= 0 else []
+        size = int(head[2]) if len(head) == 3 and head[2].isdigit() else -1
+        body = raw[end + 1 : end + 1 + size]
+        if (
+            head[:2] != [commit.encode(), b"commit"]
+            or len(body) != size
+            or raw[end + 1 + size : end + 2 + size] != b"\n"
+        ):
+            raise unreadable(commit)
+        read = parse_commit(commit, body)
+        if found and read.parents[:1] != (found[-1].commit,):
+            raise unreadable(commit)
+        found.append(read)
+        at = end + 2 + size
+    return found
 
 
-def site_before(repo: Path, tip: str) -> str | None:
+def parse_commit(commit: str, raw: bytes) -> Commit:
+    """A commit object's tree, parents and message (refused if its headers
+    are not a commit's).
+    """
+    head, _blank, message = raw.partition(b"\n\n")
+    lines = head.split(b"\n")
+    name, _space, tree = lines[0].partition(b" ")
+    if name != b"tree" or not OBJECT_ID.fullmatch(tree):
+        raise unreadable(commit)
+    parents = []
+    for line in lines[1:]:
+        name, _space, parent = line.partition(b" ")
+        if name != b"parent":
+            break
+        if not OBJECT_ID.fullmatch(parent):
+            raise unreadable(commit)
+        parents.append(parent.decode())
+    return Commit(
+        commit, tree.decode(), tuple(parents), message.decode("utf-8", "replace")
+    )
+
+
+def unreadable(commit: str) -> TargetError:
+    return TargetError(
+        _(
+            "publish: commit %(commit)s on the branch could not be read, so "
+            "which site it holds is not known; --rollback changed nothing. "
+            "Publish the content you want live instead (invoke publish).",
+            commit=commit[:12],
+        )
+    )
+
+
+def printable(text: str) -> str:
+    """`text` with control characters shown as '?' (a commit subject in a
+    message to the desk).
+    """
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
+def domain_only(repo: Path, commits: list[Commit]) -> set[str]:
+    """Those of `commits` that change only the CNAME of their first parent
+    (a host's custom-domain setting, such as GitHub's "Create CNAME"), read
+    by one `git diff-tree --stdin`: each commit's id, then its files.
+    """
+    pairs = [(c.commit, c.parents[0]) for c in commits if c.parents]
+    if not pairs:
+        return set()
+    out = git(
+        repo,
+        "diff-tree",
+        "--stdin",
+        "--always",
+        "-r",
+        "--name-only",
+        "-z",
+        stdin="".join(f"{commit} {parent}\n" for commit, parent in pairs),
+    )
+    changed: dict[str, list[str]] = {}
+    at = None
+    for token in out.split("\0")[:-1]:
+        if len(changed) < len(pairs) and token == pairs[len(changed)][0]:
+            at = token
+            changed[at] = []
+        elif at is not None:
+            changed[at].append(token)
+    return {commit for commit, files in changed.items() if files == [CNAME]}
+
+
+def site_before(walked: Walk, tip: str) -> str | None:
     """The commit whose site was live before the one at `tip` (the same
     rule as a folder's history: releases.live_stack, over the first
     parents), None if there is none. A commit the tool did not make at or
     after that site is refused: which site it holds is not known.
     """
-    history = walk(repo, tip)
-    stack = releases.live_stack(history.switches, history.site.get(tip, tip))
+    stack = releases.live_stack(walked.switches, walked.site.get(tip, tip))
     previous = stack[-2] if len(stack) > 1 else None
     if previous is not None:
-        refuse_foreign(history, history.order.get(previous, 0))
+        refuse_foreign(walked, walked.order.get(previous, 0))
     return previous
 
 
@@ -660,6 +854,7 @@ def back_site(
                 dest = site / path
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 dest.write_bytes(git_bytes(repo, "cat-file", "blob", here[path]))
+        keep_domain(repo, here, site)
         (site / retention.MANIFEST).write_text(
             retention.render(retention.went_live(manifest)), encoding="utf-8"
         )
