@@ -11,7 +11,10 @@ deleted or its file renamed, a registry entry changed or a station
 renamed, a template, the theme's translation or a setting changed. After
 each edit the bulletin is rebuilt into the same output (restoring unchanged
 notes from the last build's snapshot and reusing unchanged pages) and
-compared with a clean build into a new folder. `make test` runs three
+compared with a clean build into a new folder; each build says which path
+it took and whether the FAST CASE held (only new notes since the last
+build, scripts/fast_build.py), and that is checked against the edit. `make
+test` runs three
 fixed sequences and one drawn one; `pytest --deep
 tests/test_rebuild_property.py` runs twelve drawn ones.
 """
@@ -33,6 +36,8 @@ pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 STATIONS = ("नामली", "आलोट", "बिलपांक", "जावरा शहर")
 DAYS = ("2026-10-05 10:30", "2026-11-02 09:15", "2025-12-31 18:00", "2026-01-01 08:00")
+# After every day above: a note added then is newer than every note.
+LATEST_DAY = "2026-11-25 07:45"
 EDITS = (
     "add",
     "text",
@@ -216,6 +221,33 @@ class Bulletin:
         return build_site(self.content, output, **overrides)
 
 
+# How a build says the FAST CASE held (scripts/fast_build.py): only new
+# published notes since the last build, newer than every note, of a station,
+# tags and reporter that already have notes, each with its own slug.
+FAST_CASE = "the FAST CASE holds"
+DEFAULT_TAGS = note_text().split("tags: ")[1].split("\n")[0]
+
+
+def fast_case(before: dict[str, dict], after: dict[str, dict], kind: str) -> bool:
+    """Whether the edit from `before` to `after` (notes by file name) is of
+    the FAST CASE: one note added, and nothing else changed.
+    """
+    added = [after[n] for n in set(after) - set(before)]
+    if kind not in ("add", "delete", "rename") or len(added) != 1:
+        return False
+    new = added[0]
+    published = [f for f in before.values() if f.get("status") is None]
+    tags = {
+        t.strip() for f in published for t in f.get("tags", DEFAULT_TAGS).split(",")
+    }
+    return (
+        new.get("slug") is not None
+        and all(new["date"] > f["date"] for f in published)
+        and new["thana"] in {f["thana"] for f in published}
+        and {t.strip() for t in DEFAULT_TAGS.split(",")} <= tags
+    )
+
+
 def bulletin_in(tmp: Path) -> Bulletin:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -236,6 +268,7 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
     request, tmp_path_factory
 ):
     runs = itertools.count()
+    fast_cases = []
 
     @settings(
         max_examples=sequences(request),
@@ -270,7 +303,7 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
             ("translation", 0, STATIONS[0], DAYS[0]),
         ]
     )
-    # and the edits a list page reuse key must notice
+    # and the edits a list page reuse key must notice, then a new note
     @example(
         [
             ("title", 0, STATIONS[0], DAYS[0]),
@@ -278,6 +311,8 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
             ("station-name", 0, STATIONS[0], DAYS[0]),
             ("tags", 1, STATIONS[0], DAYS[0]),
             ("date", 1, STATIONS[0], DAYS[2]),
+            # a new note after every other: the FAST CASE
+            ("add", 0, STATIONS[0], LATEST_DAY),
         ]
     )
     # and the edits a note restored from the snapshot must not hide: an older
@@ -300,8 +335,16 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
         output = tmp / "site" / "output"
         site.rebuild(output)
         for step, (kind, pick, station, day) in enumerate(edits):
+            before = {name: dict(fields) for name, fields in site.notes.items()}
             site.edit(kind, pick, station, day)
             result = site.rebuild(output)
+            # which path the build took, and why (the fast path is not on
+            # while any output lacks its maker: every build is a full one)
+            assert result.path == "full", result
+            expected = fast_case(before, site.notes, kind)
+            assert (FAST_CASE in result.why) == expected, (kind, result.why)
+            if expected:
+                fast_cases.append(kind)
             if kind in RESTORING_EDITS:
                 # the published notes not edited came from the last build's
                 # snapshot
@@ -316,3 +359,4 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
         shutil.rmtree(tmp, ignore_errors=True)
 
     check()
+    assert fast_cases, "no sequence had a new note of the FAST CASE"

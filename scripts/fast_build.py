@@ -1,0 +1,286 @@
+"""The fast path of a build: new notes put into the live site without a pass
+over the archive.
+
+ONE case is fast, everything else (and any doubt) is the full build, which
+stays the reference for what the site holds. The FAST CASE: since the last
+build that went live (scripts/site_index.py), the only changes under
+content/ are new note files (and new photos they name), each published
+(no status, or `published`), with its own `slug:` that no other note holds,
+dated after the newest published note and before now (and no two at the
+same time), whose station, category, tags and reporter already have notes,
+with no link to another content file, that passes the same checks a full
+build runs (plugins/press_notes/validate.py `check_note`); the code, theme,
+translations, libraries and settings are the same (the site key); the
+output is the folder the index describes; no scheduled note was waiting;
+it is the same day as that build; it is not a share run.
+
+When the case holds, each output is made by its maker (`MAKERS`): a
+function given the index, the new notes and the settings that returns the
+files it changes, {path under the output: bytes}. Every file the site holds
+must have a maker before the fast path may write anything: while one is
+missing (`missing_makers`), the build says so and runs the full build. The
+files made are put in place by scripts/placement.py (a journal, then one
+rename each) and the index is updated.
+
+`decide` is cheap (stamps and the headers of the new notes): it runs
+before every build.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from plugins.core.errors import ContentError
+from plugins.press_notes.model import nfc, text_slug
+from plugins.press_notes.press_notes import (
+    SHARE_RUN_SETTING,
+    build_now,
+    plugin_settings,
+    registry_for,
+)
+from plugins.press_notes.reader import SafeMarkdownReader
+from plugins.press_notes.validate import Rules, check_note, parse_note_date
+
+from . import site_index
+from .site_index import SiteIndex
+
+logger = logging.getLogger(__name__)
+
+# A link from a note's text to another content file: the target's address
+# is looked up when the note is read (full build).
+CONTENT_LINKS = ("{filename}", "|filename|", "{static}", "|static|", "{attach}")
+NOTE_EXTENSIONS = tuple(f".{e}" for e in SafeMarkdownReader.file_extensions)
+
+
+@dataclass(frozen=True)
+class NewNote:
+    """A new note the fast path may publish, as its header says."""
+
+    path: str  # under content/
+    slug: str
+    date: datetime  # aware, in the site's time zone
+    thana: str  # slugs, as enrichment makes them
+    category: str
+    tags: tuple[str, ...]
+    reporter: str
+    image: str  # under content/, or ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Which path a build takes and why (the developer log says so)."""
+
+    fast: bool
+    why: str
+    notes: tuple[NewNote, ...] = ()
+
+
+def full(why: str) -> Decision:
+    return Decision(False, why)
+
+
+# A maker of one kind of output file for the fast path:
+# (index, new notes, settings) -> {path under the output: bytes}.
+Maker = Callable[[SiteIndex, tuple[NewNote, ...], dict], Mapping[str, bytes]]
+
+# Every kind of output file the site holds, with its maker once there is
+# one. The fast path writes nothing while any is None.
+MAKERS: dict[str, Maker | None] = {
+    "note pages": None,
+    "list pages (home, stations, categories, tags, months, years, directories)": None,
+    "photos and preview images": None,
+    "feeds": None,
+    "sitemaps, news sitemap and robots.txt": None,
+    "WhatsApp share and join pages": None,
+    "links ledger and redirects": None,
+    "search index": None,
+    "compressed copies (.gz, .br)": None,
+}
+
+
+def missing_makers(makers: Mapping[str, Maker | None] = MAKERS) -> list[str]:
+    return [name for name, maker in makers.items() if maker is None]
+
+
+def note_file(rel: str, settings: dict) -> bool:
+    """Whether Pelican reads the file at `rel` (under content/) as a note."""
+    parts = Path(rel).parts
+    if not rel.endswith(NOTE_EXTENSIONS):
+        return False
+    if not any(Path(rel).is_relative_to(p) for p in settings["ARTICLE_PATHS"]):
+        return False
+    ignored = settings.get("IGNORE_FILES") or ()
+    return not any(fnmatch.fnmatch(part, pat) for part in parts for pat in ignored)
+
+
+def read_new_note(
+    rel: str, settings: dict, rules: Rules, tz: ZoneInfo
+) -> NewNote | str:
+    """The new note at `rel`, or why it is not of the fast case."""
+    root = Path(settings["PATH"])
+    try:
+        text = (root / rel).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return f"{rel} cannot be read as UTF-8 text"
+    header, problems = check_note(str(root / rel), text, rules)
+    if problems:
+        return f"{rel} does not pass the checks"
+    status = header.value("status")
+    if status not in ("", "published"):
+        return f"{rel} is {status}"
+    slug = header.value("slug")
+    if not slug:
+        return f"{rel} has no slug: field (its address is made from the title)"
+    if any(mark in text for mark in CONTENT_LINKS):
+        return f"{rel} links to another content file"
+    date = parse_note_date(header.value("date"))
+    if date is None:
+        return f"{rel} has no date the fast path can read"
+    thana = rules.registry.thana_by_name[nfc(header.value("thana"))]
+    category = rules.registry.category_by_name[nfc(header.value("category"))]
+    tags = [t.strip() for t in header.value("tags").split(",") if t.strip()]
+    return NewNote(
+        path=rel,
+        slug=slug,
+        date=date.replace(tzinfo=tz),
+        thana=thana.slug,
+        category=category.slug,
+        tags=tuple(dict.fromkeys(text_slug(t, "tag") for t in tags)),
+        reporter=header.value("reporter"),
+        image=header.value("image").strip(),
+    )
+
+
+def check_new_notes(notes: list[NewNote], index: SiteIndex, now: datetime) -> str:
+    """Why these new notes are not of the fast case, or ""."""
+    newest = index.newest
+    known = {
+        "station": {n.thana for n in index.notes},
+        "category": {n.category for n in index.notes},
+        "tag": {t for n in index.notes for t in n.tags},
+        "reporter": {n.reporter for n in index.notes},
+    }
+    dates = [n.date for n in notes]
+    if len(set(dates)) != len(dates):
+        return "two new notes have the same date"
+    for note in notes:
+        if newest is None or note.date <= newest:
+            return f"{note.path} is not newer than the newest note"
+        if note.date > now:
+            return f"{note.path} is dated ahead of now"
+        if note.slug in index.slugs:
+            return f"{note.path}'s slug is taken"
+        new = {
+            "station": [note.thana],
+            "category": [note.category],
+            "tag": list(note.tags),
+            "reporter": [note.reporter],
+        }
+        for kind, values in new.items():
+            if unknown := [v for v in values if v not in known[kind]]:
+                return f"{note.path} names a {kind} without notes ({unknown[0]})"
+    slugs = [n.slug for n in notes]
+    if len(set(slugs)) != len(slugs):
+        return "two new notes have the same slug"
+    return ""
+
+
+def site_changed(settings: dict, output: Path, index: SiteIndex) -> str:
+    """Why the site as a whole is not the one the index describes, or ""."""
+    if settings.get(SHARE_RUN_SETTING):
+        return "a share run"
+    if site_index.output_identity(output) != index.output:
+        return "the output folder is not the one the site index describes"
+    if site_index.site_key(settings) != index.key:
+        return "the code, theme, translations, libraries or settings changed"
+    if index.scheduled_waiting:
+        return "a scheduled note is waiting to come due"
+    if build_now(settings).date() != index.day:
+        return "the last build was on another day"
+    return ""
+
+
+def added_files(
+    stamps: dict[str, tuple[int, ...]], index: SiteIndex
+) -> list[str] | str:
+    """The files added under content/ since the index, or why not only files
+    were added.
+    """
+    for rel, was in index.stamps.items():
+        if stamps.get(rel) != was:
+            return f"{rel} was changed or removed"
+    added = sorted(set(stamps) - set(index.stamps))
+    return added or "nothing under content/ changed"
+
+
+def new_notes(settings: dict, note_paths: list[str]) -> list[NewNote] | str:
+    """The new notes, read and checked, or why one is not of the fast case."""
+    try:
+        registry = registry_for(settings)
+    except ContentError:
+        return "the registries do not load"
+    conf = plugin_settings(settings)
+    rules = Rules(
+        registry=registry,
+        content_root=Path(settings["PATH"]),
+        summary_max_chars=conf["summary_max_chars"],
+        body_max_bytes=conf["body_max_bytes"],
+        now=build_now(settings).replace(tzinfo=None),
+    )
+    tz = ZoneInfo(settings.get("TIMEZONE") or "Asia/Kolkata")
+    notes = []
+    for rel in note_paths:
+        note = read_new_note(rel, settings, rules, tz)
+        if isinstance(note, str):
+            return note
+        notes.append(note)
+    return notes
+
+
+def decide(
+    settings: dict,
+    output: Path,
+    index: SiteIndex | None,
+    why_none: str = "",
+    stamps: dict[str, tuple[int, ...]] | None = None,
+) -> Decision:
+    """Whether this build is of the FAST CASE (see the module's docstring)."""
+    if index is None:
+        return full(why_none or "no site index")
+    if why := site_changed(settings, output, index):
+        return full(why)
+    if stamps is None:
+        stamps = site_index.content_stamps(Path(settings["PATH"]))
+    added = added_files(stamps, index)
+    if isinstance(added, str):
+        return full(added)
+    note_paths = [rel for rel in added if note_file(rel, settings)]
+    if not note_paths:
+        return full("no new note")
+    notes = new_notes(settings, note_paths)
+    if isinstance(notes, str):
+        return full(notes)
+    photos = {os.path.normpath(n.image) for n in notes if n.image}
+    if others := [r for r in added if r not in note_paths and r not in photos]:
+        return full(f"{others[0]} was added and is not a new note's photo")
+    if why := check_new_notes(notes, index, build_now(settings)):
+        return full(why)
+    if missing := missing_makers():
+        return full(
+            "the FAST CASE holds, but the fast path cannot make these outputs "
+            "yet: " + ", ".join(missing)
+        )
+    return Decision(True, "only new notes since the last build", tuple(notes))
+
+
+def log_path(decision: Decision) -> None:
+    """One line of the developer log: the path this build takes, and why."""
+    path = "fast" if decision.fast else "full"
+    logger.info("build path: %s (%s)", path, decision.why)

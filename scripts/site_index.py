@@ -1,0 +1,283 @@
+"""The site index: what a build needs to know of the last build that went
+live without reading the archive again.
+
+A full build that went live writes it (in the cache folder, atomically): a
+key of everything besides content/ that shapes the output (the plugin code,
+the theme and its translations, the fast path's own code, the Python and
+library versions, every setting), the stamp of every file under content/
+taken before the build read any, the live output folder it describes (its
+path, device and inode: a folder swapped in by any other build is another
+folder), the day it was built, whether a scheduled note was still waiting,
+and one small entry per published note (plain values, not Pelican's
+Articles), newest first. Each plugin's per-note records, when the full
+build keeps them in its context (`RECORD_KEYS`), are kept beside them.
+
+scripts/fast_build.py compares it with the content folder now to decide
+whether a build can take the fast path (only new notes since), and updates
+it after a fast build. Anything unreadable, from another format or for
+another output is no index at all: the full build runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from plugins.core import contract
+from plugins.core.code import LOADED, tree_digest
+from plugins.core.describe import Unstable, stable
+from plugins.core.files import stamp, write_atomic
+from plugins.links.ledger import PENDING_PART
+from plugins.links.links import plugin_settings as links_settings
+
+logger = logging.getLogger(__name__)
+
+INDEX_FOLDER = "site-index"  # in CACHE_PATH, one index per output folder
+FORMAT = 1
+# Settings that name where this build writes and caches, not what it writes
+# (a build runs into a staging folder of its own), and Pelican's reader cache
+# switches, which page reuse turns off while notes come from its snapshot.
+NOT_KEYED_SETTINGS = frozenset(
+    {"OUTPUT_PATH", "CACHE_PATH", "PAGE_REUSE", "LOAD_CONTENT_CACHE", "CACHE_CONTENT"}
+)
+# The fast path's own code shapes what it writes: a change sends the next
+# build down the full path. Taken once, as plugins.core.code.LOADED is: a
+# long-running process (make serve) builds with the code it loaded.
+FAST_CODE = hashlib.blake2b(
+    b"".join(
+        (Path(__file__).resolve().parent / name).read_bytes()
+        for name in ("site_index.py", "fast_build.py", "placement.py")
+    ),
+    digest_size=16,
+).hexdigest()
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    """What the fast path needs of one published note (no Article)."""
+
+    path: str  # under content/
+    slug: str
+    url: str
+    save_as: str
+    date: datetime
+    thana: str  # station slug
+    category: str  # category slug
+    tags: tuple[str, ...]  # tag slugs
+    reporter: str
+
+
+@dataclass
+class SiteIndex:
+    key: str
+    output: tuple[str, int, int]  # path, device, inode of the live output
+    day: date  # the build's day (outputs that depend on "today")
+    stamps: dict[str, tuple[int, ...]]  # every file under content/
+    notes: tuple[NoteEntry, ...]  # published, newest first
+    scheduled_waiting: bool  # a scheduled note was not yet due
+    # every note's slug, published or not (the checks give each its own)
+    slugs: frozenset[str] = frozenset()
+    records: dict[str, Any] = field(default_factory=dict)  # RECORD_KEYS
+    format: int = FORMAT
+
+    @property
+    def newest(self) -> datetime | None:
+        return self.notes[0].date if self.notes else None
+
+
+# The context keys under which plugins keep their per-note records in a
+# full build (declared in plugins/core/contract.py as they are added).
+RECORD_KEYS: tuple[str, ...] = tuple(getattr(contract, "OUTPUT_RECORDS", ()))
+
+
+def theme_roots(settings: dict) -> list[Path]:
+    roots = [Path(settings["THEME"])]
+    roots += [Path(p) for p in settings.get("THEME_TEMPLATES_OVERRIDES", ())]
+    return roots
+
+
+def libraries() -> str:
+    """Every installed distribution with its version: the names of the
+    metadata folders on the import path (`name-1.2.dist-info`), one listing
+    per folder (asking importlib.metadata for each took a third of a second).
+    """
+    found = set()
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        found.update(n for n in names if n.endswith((".dist-info", ".egg-info")))
+    return "\n".join(sorted(found))
+
+
+def site_key(settings: dict) -> str | None:
+    """Everything besides content/ that shapes the output, as one hash;
+    None when a setting cannot be described the same way in every process.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{FORMAT}\0{LOADED}\0{sys.version}\0".encode())
+    digest.update(f"{FAST_CODE}\0".encode())
+    digest.update(tree_digest(theme_roots(settings)).encode())
+    digest.update(libraries().encode())
+    keyed = {k: v for k, v in settings.items() if k not in NOT_KEYED_SETTINGS}
+    try:
+        digest.update(stable(keyed).encode())
+    except Unstable:
+        return None
+    return digest.hexdigest()
+
+
+def content_stamps(root: Path) -> dict[str, tuple[int, ...]]:
+    """The stamp of every file under the content folder, by relative path
+    (links are listed as found, not followed: the checks refuse them).
+    """
+    stamps = {}
+    for here, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in files:
+            path = os.path.join(here, name)
+            st = stamp(path)
+            if st is not None:
+                stamps[os.path.relpath(path, root)] = st
+    return stamps
+
+
+def output_identity(output: Path) -> tuple[str, int, int] | None:
+    try:
+        st = os.stat(output)
+    except OSError:
+        return None
+    return (str(output.resolve()), st.st_dev, st.st_ino)
+
+
+def index_path(settings: dict, output: Path) -> Path:
+    """The index of one output folder, in the cache folder."""
+    name = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8)
+    return Path(settings["CACHE_PATH"]) / INDEX_FOLDER / f"{name.hexdigest()}.pickle"
+
+
+def slug_of(value) -> str:
+    return str(getattr(value, "slug", value) or "")
+
+
+def note_entry(note, root: Path) -> NoteEntry:
+    return NoteEntry(
+        path=os.path.relpath(note.source_path, root),
+        slug=note.slug,
+        url=note.url,
+        save_as=note.save_as,
+        date=note.date,
+        thana=slug_of(note.metadata.get("thana")),
+        category=slug_of(getattr(note, "category", None)),
+        tags=tuple(slug_of(t) for t in getattr(note, "tags", ())),
+        reporter=str(note.metadata.get("reporter") or ""),
+    )
+
+
+def scheduled_waiting(context: dict, root: Path) -> bool:
+    """True if a note marked scheduled is not among the published notes:
+    it comes due at some later build, which must then be a full one.
+    """
+    published = {
+        os.path.relpath(n.source_path, root) for n in context.get("articles", ())
+    }
+    return any(p not in published for p in context.get(contract.SCHEDULED_NOTES, ()))
+
+
+@dataclass(frozen=True)
+class Before:
+    """What the index holds of the state before a build read anything."""
+
+    key: str | None
+    stamps: dict[str, tuple[int, ...]]
+
+
+def before_build(settings: dict) -> Before:
+    return Before(site_key(settings), content_stamps(Path(settings["PATH"])))
+
+
+def written_by_build(settings: dict) -> tuple[str, str]:
+    """The files under content/ a build itself writes (plugins/links: the
+    ledger of published addresses in a production build, and the pending
+    files of a publish beside it), as (ledger path, pending files' prefix).
+    """
+    rel = links_settings(settings)["ledger"]
+    return rel, rel.removesuffix(".tsv") + PENDING_PART
+
+
+def settled_stamps(before: Before, settings: dict) -> dict[str, tuple[int, ...]]:
+    """The stamps of content/ as the next build must find them: as before
+    the build, except the files the build wrote itself, as it left them. A
+    file anyone else changed while the build ran keeps its old stamp (the
+    next build sees the change).
+    """
+    ledger, pending = written_by_build(settings)
+
+    def by_build(rel: str) -> bool:
+        return rel == ledger or rel.startswith(pending)
+
+    folder = Path(ledger).parent
+    now = content_stamps(Path(settings["PATH"]) / folder)
+    stamps = {rel: st for rel, st in before.stamps.items() if not by_build(rel)}
+    for rel, st in now.items():
+        if by_build(str(folder / rel)):
+            stamps[str(folder / rel)] = st
+    return stamps
+
+
+def make_index(
+    before: Before, settings: dict, context: dict, output: Path, day: date
+) -> SiteIndex | None:
+    """The index of a build that went live into `output`, or None if it
+    cannot be made (no key: the next build is a full one).
+    """
+    identity = output_identity(output)
+    if before.key is None or identity is None:
+        return None
+    root = Path(settings["PATH"])
+    notes = tuple(note_entry(n, root) for n in context.get("articles", ()))
+    return SiteIndex(
+        key=before.key,
+        output=identity,
+        day=day,
+        stamps=settled_stamps(before, settings),
+        notes=notes,
+        scheduled_waiting=scheduled_waiting(context, root),
+        slugs=frozenset(context.get(contract.NOTE_SLUGS, {}).values())
+        | {n.slug for n in notes},
+        records={k: context[k] for k in RECORD_KEYS if k in context},
+    )
+
+
+def save(index: SiteIndex, path: Path) -> None:
+    write_atomic(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def forget(path: Path) -> None:
+    """No index: the next build is a full one (before an output is replaced)."""
+    path.unlink(missing_ok=True)
+
+
+def load(path: Path) -> tuple[SiteIndex | None, str]:
+    """The index at `path` and "", or None and why there is none."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, "no site index (the first build, or the last one failed)"
+    except OSError as e:
+        return None, f"the site index cannot be read ({e.__class__.__name__})"
+    try:
+        index = pickle.loads(data)
+    except Exception as e:  # noqa: BLE001 - a damaged index is no index
+        return None, f"the site index is damaged ({e.__class__.__name__})"
+    if not isinstance(index, SiteIndex) or index.format != FORMAT:
+        return None, "the site index is of another format"
+    return index, ""

@@ -1,0 +1,373 @@
+"""The site index a full build leaves, the FAST CASE check that reads it,
+and the placement journal of a fast build (scripts/site_index.py,
+scripts/fast_build.py, scripts/placement.py).
+
+One small bulletin is built once for the module; each check of the FAST
+CASE adds files under its content folder and takes them away again (a
+removed addition leaves the stamps the index holds as they were). Edits of
+files the index knows are checked last, each followed by a rebuild.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from support import ROOT, SETTINGS, build_site, new_content, note_text, tree
+
+from scripts import fast_build, placement, site_index
+from scripts.build import load_settings
+
+pytestmark = [pytest.mark.build]
+
+HOLDS = "the FAST CASE holds"
+NOTES = {
+    "2026/a.md": note_text(slug="pehli-khabar", date="2026-10-05 10:30"),
+    "2026/b.md": note_text(
+        slug="doosri-khabar",
+        date="2026-10-06 11:00",
+        title="आलोट थाने में बैठक",
+        thana="आलोट",
+    ),
+    "2026/draft.md": note_text(slug="adhoori", status="draft", title=""),
+}
+NEW = {"slug": "nayi-khabar", "date": "2026-11-20 09:00", "title": "नई खबर"}
+
+
+@dataclasses.dataclass
+class Site:
+    tmp: Path
+    content: Path
+    output: Path
+    overrides: dict
+
+    def settings(self, **more) -> dict:
+        return load_settings(
+            SETTINGS,
+            {
+                "PATH": str(self.content),
+                "OUTPUT_PATH": str(self.output),
+                "CACHE_PATH": str(self.output.parent / "cache"),
+                **self.overrides,
+                **more,
+            },
+        )
+
+    def index(self) -> site_index.SiteIndex:
+        settings = self.settings()
+        index, why = site_index.load(site_index.index_path(settings, self.output))
+        assert index is not None, why
+        return index
+
+    def decide(self, **more) -> fast_build.Decision:
+        settings = self.settings(**more)
+        index, why = site_index.load(site_index.index_path(settings, self.output))
+        return fast_build.decide(settings, self.output, index, why)
+
+    def build(self):
+        return build_site(self.content, self.output, **self.overrides)
+
+    @contextmanager
+    def added(self, files: dict[str, str | bytes]) -> Iterator[None]:
+        """Files added under content/ for the time of a check."""
+        for rel, data in files.items():
+            path = self.content / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        try:
+            yield
+        finally:
+            for rel in files:
+                (self.content / rel).unlink()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Site:
+    tmp = tmp_path_factory.mktemp("fast")
+    content = new_content(tmp, NOTES)
+    shutil.copytree(ROOT / "theme", tmp / "theme")
+    built = Site(tmp, content, tmp / "site" / "output", {"THEME": str(tmp / "theme")})
+    result = built.build()
+    assert (result.path, result.why) == (
+        "full",
+        "no site index (the first build, or the last one failed)",
+    )
+    return built
+
+
+def test_a_full_build_leaves_an_index_of_its_published_notes_and_content(site):
+    index = site.index()
+    assert [n.slug for n in index.notes] == ["doosri-khabar", "pehli-khabar"]
+    second = index.notes[0]
+    assert second.url == "2026/10/doosri-khabar/"
+    assert second.save_as == "2026/10/doosri-khabar/index.html"
+    assert (site.output / second.save_as).is_file()
+    assert (second.thana, second.category) == ("alot", "yatayat")
+    assert second.tags == ("helmet", "sadak-suraksha")
+    assert second.path == "notes/2026/b.md"
+    assert index.newest == second.date
+    # the draft has no page, but its slug is taken
+    assert "adhoori" in index.slugs
+    files = {
+        str(p.relative_to(site.content)) for p in site.content.rglob("*") if p.is_file()
+    }
+    assert set(index.stamps) == files
+    assert index.output[0] == str(site.output.resolve())
+    assert not index.scheduled_waiting
+
+
+def test_the_index_stays_small(site):
+    index = site.index()
+    size = len(pickle.dumps(index.notes[0], protocol=pickle.HIGHEST_PROTOCOL))
+    # a note's entry is a few hundred bytes: 50,000 notes fit in tens of MB
+    assert size < 600, size
+
+
+def test_only_new_published_notes_are_the_fast_case(site):
+    assert site.decide().why == "nothing under content/ changed"
+    with site.added({"notes/2026/new.md": note_text(**NEW)}):
+        decision = site.decide()
+        assert HOLDS in decision.why, decision.why
+    # until every output has its maker the build takes the full path
+    assert not decision.fast
+    assert fast_build.missing_makers()
+    assert fast_build.missing_makers(dict.fromkeys(fast_build.MAKERS, print)) == []
+
+
+def test_a_new_note_with_its_new_photo_is_the_fast_case(site):
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
+    note = note_text(**NEW, image="images/2026/nayi.jpg", image_alt="बैठक")
+    with site.added({"notes/2026/new.md": note, "images/2026/nayi.jpg": photo}):
+        assert HOLDS in site.decide().why
+    with site.added({"images/2026/other.jpg": photo}):
+        assert site.decide().why == "no new note"
+    with site.added({"notes/2026/new.md": note_text(**NEW), "images/x.jpg": photo}):
+        why = site.decide().why
+        assert why == "images/x.jpg was added and is not a new note's photo"
+
+
+@pytest.mark.parametrize(
+    "fields, why",
+    [
+        ({"date": "2026-10-06 10:00"}, "is not newer than the newest note"),
+        ({"date": "2026-10-06 11:00"}, "is not newer than the newest note"),
+        ({"slug": "doosri-khabar"}, "slug is taken"),
+        ({"slug": "adhoori"}, "slug is taken"),
+        ({"slug": None}, "has no slug: field"),
+        ({"status": "draft"}, "is draft"),
+        ({"status": "hidden"}, "is hidden"),
+        ({"status": "scheduled", "date": "2030-01-01 10:00"}, "is scheduled"),
+        ({"tags": "हेलमेट, नया टैग"}, "names a tag without notes"),
+        ({"thana": "बिलपांक"}, "names a station without notes"),
+        ({"category": "अपराध"}, "names a category without notes"),
+        ({"reporter": "नया संवाददाता"}, "names a reporter without notes"),
+        ({"date": "2030-01-01 10:00"}, "does not pass the checks"),
+        ({"title": None}, "does not pass the checks"),
+        ({"body": "देखें [पहली]({filename}a.md)"}, "links to another content file"),
+    ],
+)
+def test_a_new_note_outside_the_fast_case_takes_the_full_path(site, fields, why):
+    with site.added({"notes/2026/new.md": note_text(**{**NEW, **fields})}):
+        decision = site.decide()
+    assert not decision.fast
+    assert why in decision.why, decision.why
+    assert HOLDS not in decision.why
+
+
+def test_two_new_notes_need_their_own_dates_and_slugs(site):
+    one = note_text(**NEW)
+    same_time = note_text(**{**NEW, "slug": "teesri"})
+    same_slug = note_text(**{**NEW, "date": "2026-11-21 09:00"})
+    with site.added({"notes/2026/new.md": one, "notes/2026/new2.md": same_time}):
+        assert site.decide().why == "two new notes have the same date"
+    with site.added({"notes/2026/new.md": one, "notes/2026/new2.md": same_slug}):
+        assert site.decide().why == "two new notes have the same slug"
+    later = note_text(**{**NEW, "slug": "teesri", "date": "2026-11-21 09:00"})
+    with site.added({"notes/2026/new.md": one, "notes/2026/new2.md": later}):
+        assert HOLDS in site.decide().why
+
+
+def test_other_new_files_take_the_full_path(site):
+    page = (site.content / "pages").iterdir().__next__().read_text(encoding="utf-8")
+    with site.added({"pages/naya-panna.md": page}):
+        assert site.decide().why == "no new note"
+    with site.added({"notes/2026/new.md": note_text(**NEW), "notes/x.txt": "x"}):
+        assert (
+            site.decide().why == "notes/x.txt was added and is not a new note's photo"
+        )
+
+
+def test_site_wide_changes_take_the_full_path(site):
+    with site.added({"notes/2026/new.md": note_text(**NEW)}):
+        assert site.decide(SITE_DESCRIPTION="और").why == (
+            "the code, theme, translations, libraries or settings changed"
+        )
+        assert site.decide(WHATSAPP_RUN={"now": "x"}).why == "a share run"
+        other = site.tmp / "other" / "output"
+        other.mkdir(parents=True)
+        settings = site.settings()
+        index = site.index()
+        decision = fast_build.decide(settings, other, index)
+        assert (
+            decision.why == "the output folder is not the one the site index describes"
+        )
+        yesterday = dataclasses.replace(index, day=index.day.replace(year=2000))
+        decision = fast_build.decide(settings, site.output, yesterday)
+        assert decision.why == "the last build was on another day"
+        waiting = dataclasses.replace(index, scheduled_waiting=True)
+        decision = fast_build.decide(settings, site.output, waiting)
+        assert decision.why == "a scheduled note is waiting to come due"
+        template = site.tmp / "theme" / "templates" / "base.html"
+        text = template.read_text(encoding="utf-8")
+        try:
+            template.write_text(text + "\n", encoding="utf-8")
+            assert "settings changed" in site.decide().why
+        finally:
+            template.write_text(text, encoding="utf-8")
+        assert HOLDS in site.decide().why
+
+
+def test_a_damaged_or_missing_index_takes_the_full_path(site, tmp_path):
+    path = tmp_path / "index.pickle"
+    assert site_index.load(path)[1].startswith("no site index")
+    path.write_bytes(b"not a pickle")
+    assert site_index.load(path) == (
+        None,
+        "the site index is damaged (UnpicklingError)",
+    )
+    path.write_bytes(pickle.dumps({"format": 1}))
+    assert site_index.load(path) == (None, "the site index is of another format")
+    decision = fast_build.decide(site.settings(), site.output, None, "why")
+    assert decision == fast_build.Decision(False, "why")
+
+
+def test_placing_files_renames_them_in_and_leaves_nothing_behind(tmp_path):
+    output = tmp_path / "output"
+    (output / "old").mkdir(parents=True)
+    (output / "old" / "index.html").write_bytes(b"old")
+    (output / "keep.html").write_bytes(b"keep")
+    files = {"old/index.html": b"new", "2026/11/x/index.html": b"x"}
+    moved = placement.place_files(
+        output, files, ["2026/11/x/index.html", "old/index.html"]
+    )
+    assert moved == 2
+    assert tree(output) == {**files, "keep.html": b"keep"}
+    assert not placement.journal_path(output).exists()
+    assert not placement.staging_root(output).exists()
+    assert placement.finish(output) == ""
+
+
+def test_a_placement_that_fails_before_its_journal_leaves_the_output_as_it_was(
+    tmp_path,
+):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "a.html").write_bytes(b"a")
+    files = {"a.html": b"changed", "../outside.html": b"no"}
+    with pytest.raises(ValueError, match="leads out"):
+        placement.place_files(output, files, list(files))
+    assert tree(output) == {"a.html": b"a"}
+    assert not (tmp_path / "outside.html").exists()
+    assert not placement.journal_path(output).exists()
+    assert list(placement.staging_root(output).iterdir()) == []
+
+
+def test_a_damaged_journal_is_removed_and_the_build_is_a_full_one(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    journal = placement.journal_path(output)
+    journal.write_text('{"format": 1, "staging": "/etc", "moves": [["passwd", "x"]]}')
+    assert "journal names a folder elsewhere" in placement.finish(output)
+    assert not journal.exists()
+    journal.write_text("{")
+    assert "journal unreadable" in placement.finish(output)
+    assert not (output / "x").exists()
+
+
+KILLED_PLACEMENT = """
+import os, signal, sys
+from pathlib import Path
+from scripts import placement
+
+real = os.replace
+calls = []
+
+
+def replace(a, b):
+    real(a, b)
+    calls.append(b)
+    # the journal, then one file: killed before the second file is moved
+    if len(calls) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+os.replace = replace
+output = Path(sys.argv[1])
+files = {"2026/11/x/index.html": b"new note", "index.html": b"new home"}
+placement.place_files(output, files, list(files))
+"""
+
+
+def test_a_build_finishes_the_placement_a_killed_build_began(site, caplog):
+    output = site.output
+    before = tree(output)
+    run = subprocess.run(
+        [sys.executable, "-c", KILLED_PLACEMENT, str(output)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert run.returncode == -signal.SIGKILL
+    assert placement.journal_path(output).exists()
+    assert (output / "2026/11/x/index.html").read_bytes() == b"new note"
+    assert (output / "index.html").read_bytes() == before["index.html"]
+    # the next build rolls the placement forward first, forgets the index
+    # (the build after a crash is a full one) and rebuilds the whole site
+    settings = site.settings()
+    with caplog.at_level(logging.INFO, logger="scripts.build"):
+        result = site.build()
+    assert "placement: finished a placement a stopped build had begun (1 files)" in (
+        caplog.text
+    )
+    assert result.why.startswith("no site index")
+    assert not placement.journal_path(output).exists()
+    assert not placement.staging_root(output).exists()
+    assert tree(output) == before
+    assert site_index.load(site_index.index_path(settings, output))[0] is not None
+
+
+def test_each_build_logs_its_path(site, caplog):
+    with caplog.at_level(logging.INFO, logger="scripts.fast_build"):
+        result = site.build()
+    assert result.path == "full"
+    assert f"build path: full ({result.why})" in caplog.text
+    assert result.why == "nothing under content/ changed"
+
+
+def test_edits_of_known_files_take_the_full_path(site):
+    """Last in the module: each edit is followed by a rebuild."""
+    note = site.content / "notes" / "2026" / "a.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nऔर।\n", encoding="utf-8")
+    assert site.decide().why == "notes/2026/a.md was changed or removed"
+    assert site.build().why == "notes/2026/a.md was changed or removed"
+    registry = site.content / "registry" / "thanas.toml"
+    registry.write_text(registry.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with site.added({"notes/2026/new.md": note_text(**NEW)}):
+        assert site.decide().why == "registry/thanas.toml was changed or removed"
+    site.build()
+    note.unlink()
+    assert site.decide().why == "notes/2026/a.md was changed or removed"
+    site.build()
+    assert site.decide().why == "nothing under content/ changed"
