@@ -108,7 +108,7 @@ def libraries() -> str:
     metadata folders on the import path (`name-1.2.dist-info`), one listing
     per folder (asking importlib.metadata for each took a third of a second).
     """
-    found = set()
+    found: set[str] = set()
     for folder in sys.path:
         try:
             names = os.listdir(folder or ".")
