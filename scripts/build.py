@@ -276,10 +276,12 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
             logger.info("placement: %s", finished)
             site_index.forget(index_file)
         sweep_staging(output)
-        decision = choose_path(settings, output, index_file)
-        fast_build.log_path(decision)
+        # taken before anything is read: an edit made while the build runs
+        # is seen by the next one
         before = site_index.before_build(settings)
         day = build_now(settings).date()
+        decision = choose_path(settings, output, index_file, before)
+        fast_build.log_path(decision)
         staging = new_staging(output)
         try:
             result, context = _build_into(settings_file, overrides, settings, staging)
@@ -289,11 +291,13 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
         return replace(result, path="full", why=decision.why)
 
 
-def choose_path(settings: dict, output: Path, index_file: Path) -> fast_build.Decision:
+def choose_path(
+    settings: dict, output: Path, index_file: Path, before: site_index.Before
+) -> fast_build.Decision:
     """The path this build takes (any failure of the check: the full one)."""
     index, why_none = site_index.load(index_file)
     try:
-        return fast_build.decide(settings, output, index, why_none)
+        return fast_build.decide(settings, output, index, why_none, before)
     except Exception as e:  # noqa: BLE001 - any doubt: the full build
         return fast_build.full(f"the fast path check failed: {e!r}")
 

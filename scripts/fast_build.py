@@ -38,6 +38,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from plugins.core.errors import ContentError
+from plugins.core.records import Ref, ref
 from plugins.press_notes.model import nfc, text_slug
 from plugins.press_notes.press_notes import (
     SHARE_RUN_SETTING,
@@ -49,7 +50,7 @@ from plugins.press_notes.reader import SafeMarkdownReader
 from plugins.press_notes.validate import Rules, check_note, parse_note_date
 
 from . import site_index
-from .site_index import SiteIndex
+from .site_index import NoteEntry, SiteIndex
 
 logger = logging.getLogger(__name__)
 
@@ -61,15 +62,11 @@ NOTE_EXTENSIONS = tuple(f".{e}" for e in SafeMarkdownReader.file_extensions)
 
 @dataclass(frozen=True)
 class NewNote:
-    """A new note the fast path may publish, as its header says."""
+    """A new note the fast path may publish: its index entry, made from its
+    header as the full build makes it from the note, and its photo.
+    """
 
-    path: str  # under content/
-    slug: str
-    date: datetime  # aware, in the site's time zone
-    thana: str  # slugs, as enrichment makes them
-    category: str
-    tags: tuple[str, ...]
-    reporter: str
+    entry: NoteEntry
     image: str  # under content/, or ""
 
 
@@ -140,44 +137,66 @@ def read_new_note(
         return f"{rel} has no slug: field (its address is made from the title)"
     if any(mark in text for mark in CONTENT_LINKS):
         return f"{rel} links to another content file"
+    image = header.value("image").strip()
     date = parse_note_date(header.value("date"))
     if date is None:
         return f"{rel} has no date the fast path can read"
-    thana = rules.registry.thana_by_name[nfc(header.value("thana"))]
-    category = rules.registry.category_by_name[nfc(header.value("category"))]
+    return NewNote(note_entry(rel, header, rules.registry, settings, tz), image)
+
+
+def note_entry(rel: str, header, registry, settings: dict, tz: ZoneInfo) -> NoteEntry:
+    """The index entry of a new note, from its checked header."""
+    date = parse_note_date(header.value("date"))
+    assert date is not None  # checked
+    date = date.replace(tzinfo=tz)
+    slug = header.value("slug")
+    category = registry.category_by_name[nfc(header.value("category"))]
     tags = [t.strip() for t in header.value("tags").split(",") if t.strip()]
-    return NewNote(
+    where = {"date": date, "slug": slug}
+    return NoteEntry(
         path=rel,
         slug=slug,
-        date=date.replace(tzinfo=tz),
-        thana=thana.slug,
-        category=category.slug,
-        tags=tuple(dict.fromkeys(text_slug(t, "tag") for t in tags)),
+        url=settings["ARTICLE_URL"].format(**where),
+        save_as=settings["ARTICLE_SAVE_AS"].format(**where),
+        date=date,
+        thana=ref(registry.thana_by_name[nfc(header.value("thana"))]),
+        category=Ref(
+            category.slug,
+            header.value("category"),
+            settings["CATEGORY_URL"].format(slug=category.slug),
+        ),
+        tags=tuple(
+            Ref(slug, name, settings["TAG_URL"].format(slug=slug))
+            for name in tags
+            for slug in [text_slug(name, "tag")]
+        ),
         reporter=header.value("reporter"),
-        image=header.value("image").strip(),
+        image=bool(header.value("image").strip()),
     )
 
 
 def check_new_notes(notes: list[NewNote], index: SiteIndex, now: datetime) -> str:
     """Why these new notes are not of the fast case, or ""."""
     newest = index.newest
-    known = {
+    # by the whole Ref, name too: the newest note names a tag's page
+    known: dict[str, set] = {
         "station": {n.thana for n in index.notes},
         "category": {n.category for n in index.notes},
         "tag": {t for n in index.notes for t in n.tags},
         "reporter": {n.reporter for n in index.notes},
     }
-    dates = [n.date for n in notes]
+    entries = [n.entry for n in notes]
+    dates = [n.date for n in entries]
     if len(set(dates)) != len(dates):
         return "two new notes have the same date"
-    for note in notes:
+    for note in entries:
         if newest is None or note.date <= newest:
             return f"{note.path} is not newer than the newest note"
         if note.date > now:
             return f"{note.path} is dated ahead of now"
         if note.slug in index.slugs:
             return f"{note.path}'s slug is taken"
-        new = {
+        new: dict[str, list] = {
             "station": [note.thana],
             "category": [note.category],
             "tag": list(note.tags),
@@ -185,20 +204,23 @@ def check_new_notes(notes: list[NewNote], index: SiteIndex, now: datetime) -> st
         }
         for kind, values in new.items():
             if unknown := [v for v in values if v not in known[kind]]:
-                return f"{note.path} names a {kind} without notes ({unknown[0]})"
-    slugs = [n.slug for n in notes]
+                name = getattr(unknown[0], "slug", unknown[0])
+                return f"{note.path} names a {kind} without notes ({name})"
+    slugs = [n.slug for n in entries]
     if len(set(slugs)) != len(slugs):
         return "two new notes have the same slug"
     return ""
 
 
-def site_changed(settings: dict, output: Path, index: SiteIndex) -> str:
+def site_changed(
+    settings: dict, output: Path, index: SiteIndex, key: str | None
+) -> str:
     """Why the site as a whole is not the one the index describes, or ""."""
     if settings.get(SHARE_RUN_SETTING):
         return "a share run"
     if site_index.output_identity(output) != index.output:
         return "the output folder is not the one the site index describes"
-    if site_index.site_key(settings) != index.key:
+    if key is None or key != index.key:
         return "the code, theme, translations, libraries or settings changed"
     if index.scheduled_waiting:
         return "a scheduled note is waiting to come due"
@@ -249,16 +271,17 @@ def decide(
     output: Path,
     index: SiteIndex | None,
     why_none: str = "",
-    stamps: dict[str, tuple[int, ...]] | None = None,
+    before: site_index.Before | None = None,
 ) -> Decision:
-    """Whether this build is of the FAST CASE (see the module's docstring)."""
+    """Whether this build is of the FAST CASE (see the module's docstring);
+    `before`: the site key and content stamps now, if taken already.
+    """
     if index is None:
         return full(why_none or "no site index")
-    if why := site_changed(settings, output, index):
+    before = before or site_index.before_build(settings)
+    if why := site_changed(settings, output, index, before.key):
         return full(why)
-    if stamps is None:
-        stamps = site_index.content_stamps(Path(settings["PATH"]))
-    added = added_files(stamps, index)
+    added = added_files(before.stamps, index)
     if isinstance(added, str):
         return full(added)
     note_paths = [rel for rel in added if note_file(rel, settings)]
@@ -273,10 +296,8 @@ def decide(
     if why := check_new_notes(notes, index, build_now(settings)):
         return full(why)
     if missing := missing_makers():
-        return full(
-            "the FAST CASE holds, but the fast path cannot make these outputs "
-            "yet: " + ", ".join(missing)
-        )
+        why = "the FAST CASE holds, but the fast path cannot make these outputs "
+        return Decision(False, why + "yet: " + ", ".join(missing), tuple(notes))
     return Decision(True, "only new notes since the last build", tuple(notes))
 
 

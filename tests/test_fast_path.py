@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 from support import ROOT, SETTINGS, build_site, new_content, note_text, tree
 
-from scripts import fast_build, placement, site_index
+from plugins.press_notes.press_notes import registry_for
+from scripts import fast_build, fast_lists, placement, site_index
 from scripts.build import load_settings
 
 pytestmark = [pytest.mark.build]
@@ -99,7 +100,10 @@ def site(tmp_path_factory) -> Site:
     tmp = tmp_path_factory.mktemp("fast")
     content = new_content(tmp, NOTES)
     shutil.copytree(ROOT / "theme", tmp / "theme")
-    built = Site(tmp, content, tmp / "site" / "output", {"THEME": str(tmp / "theme")})
+    # one note a list page: new notes fill numbered pages, which must keep
+    # their notes (stable pagination) while the front pages change
+    overrides = {"THEME": str(tmp / "theme"), "LISTINGS": {"page_size": 1}}
+    built = Site(tmp, content, tmp / "site" / "output", overrides)
     result = built.build()
     assert (result.path, result.why) == (
         "full",
@@ -115,8 +119,9 @@ def test_a_full_build_leaves_an_index_of_its_published_notes_and_content(site):
     assert second.url == "2026/10/doosri-khabar/"
     assert second.save_as == "2026/10/doosri-khabar/index.html"
     assert (site.output / second.save_as).is_file()
-    assert (second.thana, second.category) == ("alot", "yatayat")
-    assert second.tags == ("helmet", "sadak-suraksha")
+    assert (second.thana.slug, second.category.slug) == ("alot", "yatayat")
+    assert [t.slug for t in second.tags] == ["helmet", "sadak-suraksha"]
+    assert (second.thana.url, second.tags[0].url) == ("thana/alot/", "tag/helmet/")
     assert second.path == "notes/2026/b.md"
     assert index.newest == second.date
     # the draft has no page, but its slug is taken
@@ -130,10 +135,15 @@ def test_a_full_build_leaves_an_index_of_its_published_notes_and_content(site):
 
 
 def test_the_index_stays_small(site):
-    index = site.index()
-    size = len(pickle.dumps(index.notes[0], protocol=pickle.HIGHEST_PROTOCOL))
-    # a note's entry is a few hundred bytes: 50,000 notes fit in tens of MB
-    assert size < 600, size
+    entry = site.index().notes[0]
+    notes = site_index.shared_refs(
+        dataclasses.replace(entry, path=f"notes/{n}.md", slug=f"khabar-{n}")
+        for n in range(1000)
+    )
+    size = len(pickle.dumps(notes, protocol=pickle.HIGHEST_PROTOCOL)) / len(notes)
+    # each station, category and tag is kept once: a note's entry is a few
+    # hundred bytes, and 50,000 notes fit in tens of MB
+    assert size < 300, size
 
 
 def test_only_new_published_notes_are_the_fast_case(site):
@@ -356,6 +366,56 @@ def test_each_build_logs_its_path(site, caplog):
     assert result.why == "nothing under content/ changed"
 
 
+def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
+    """The fast path's entry of a new note is the one the full build makes;
+    the list pages planned from the index with it are those planned from the
+    full build's notes, and a list page not planned to change comes out of
+    the full build byte for byte as it was.
+    """
+    settings = site.settings()
+    registry = registry_for(settings)
+    index = site.index()
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0]
+    (site.content / "images").mkdir(exist_ok=True)
+    shutil.copy(photo, site.content / "images" / "nayi.jpg")
+    note = note_text(**NEW, tags="हेलमेट", image="images/nayi.jpg", image_alt="बैठक")
+    (site.content / "notes" / "2026" / "new.md").write_text(note, encoding="utf-8")
+    decision = site.decide()
+    assert HOLDS in decision.why
+    [new] = decision.notes
+    assert new.image == "images/nayi.jpg"
+    before = fast_lists.planned(settings, registry, index.notes)
+    notes = fast_lists.with_new(index.notes, [new.entry])
+    after = fast_lists.planned(settings, registry, notes)
+    reads = fast_lists.template_reads(fast_lists.theme_env(settings))
+    changed = fast_lists.changed_pages(before, after, reads)
+    assert isinstance(changed, list)
+    old = tree(site.output)
+    site.build()
+    built = site.index()
+    assert built.notes == notes
+    assert built.notes[0] == new.entry
+    from_build = fast_lists.planned(settings, registry, built.notes)
+    assert from_build.keys() == after.keys()
+    assert all(
+        fast_lists.page_shape(from_build[n], reads)
+        == fast_lists.page_shape(after[n], reads)
+        for n in after
+    )
+    now = tree(site.output)
+    same = [n for n in after if n not in changed]
+    assert same, "every list page changed"
+    assert [n for n in same if old[n] != now[n]] == []
+    assert all(old.get(n) != now[n] for n in changed)
+    assert "tag/helmet/index.html" in changed
+    assert "tag/sadak-suraksha/index.html" not in changed
+    # the category had two notes on two numbered pages: the new note makes a
+    # third, the second's "newer" link changes, the first keeps its page
+    assert "shreni/yatayat/page/3/index.html" in changed
+    assert "shreni/yatayat/page/2/index.html" in changed
+    assert "shreni/yatayat/page/1/index.html" in same
+
+
 def test_edits_of_known_files_take_the_full_path(site):
     """Last in the module: each edit is followed by a rebuild."""
     note = site.content / "notes" / "2026" / "a.md"
@@ -364,7 +424,8 @@ def test_edits_of_known_files_take_the_full_path(site):
     assert site.build().why == "notes/2026/a.md was changed or removed"
     registry = site.content / "registry" / "thanas.toml"
     registry.write_text(registry.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    with site.added({"notes/2026/new.md": note_text(**NEW)}):
+    later = note_text(**{**NEW, "slug": "teesri", "date": "2026-11-22 09:00"})
+    with site.added({"notes/2026/later.md": later}):
         assert site.decide().why == "registry/thanas.toml was changed or removed"
     site.build()
     note.unlink()

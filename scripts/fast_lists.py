@@ -1,0 +1,135 @@
+"""The list pages new notes change, planned from the site index.
+
+plugins/listings plans every station, category, tag and archive page and
+the directories (`plan_pages`) from the notes, newest first: the full build
+from Pelican's notes, the fast path from the index entries with the new
+notes in front (they are newer than every note: the FAST CASE). The same
+function, over entries that name each station, category and tag as the
+records do (plugins/core/records.py), gives the same pages with the same
+notes on each.
+
+A page changes when what its template reads of its variables changes. The
+templates read some variables only through attributes (a station page's
+`listing` through its name, URL and description, not its notes: a numbered
+page keeps its notes when new notes arrive, stable pagination); `reads`
+says which (page reuse's analysis of the theme's templates,
+plugins/page_reuse/reuse.py `variable_reads`), and None means the whole
+value, every note in it by its file. A page compared so and found the same
+is the same page: its template, the site and its notes' cards are the same
+in the FAST CASE. The home page is made by Pelican's own template and
+always changes with a new note.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from plugins.listings.listings import plan_pages
+from plugins.listings.pages import PageToWrite
+
+from .site_index import NoteEntry
+
+# (template, page variable) -> the attributes the template reads on it, or
+# None if it uses it whole
+Reads = Callable[[str, str], frozenset[str] | None]
+
+
+def with_new(notes: tuple[NoteEntry, ...], new: Iterable[NoteEntry]) -> tuple:
+    """Every published note, newest first, the new ones (all newer) in front."""
+    return (*sorted(new, key=lambda n: n.date, reverse=True), *notes)
+
+
+def planned(settings: dict, registry, notes) -> dict[str, PageToWrite]:
+    """plugins/listings' pages for these notes, by the file each is saved as."""
+    return {page.save_as: page for page in plan_pages(settings, registry, notes)}
+
+
+def shape(value: Any, attrs: frozenset[str] | None = None) -> Any:
+    """What a template can print of `value`: a note as its file, a dataclass
+    as the attributes read on it (all of them when `attrs` is None),
+    collections item by item.
+    """
+    if isinstance(value, NoteEntry):
+        return ("note", value.path)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = (
+            sorted(attrs)
+            if attrs is not None
+            else [f.name for f in dataclasses.fields(value)]
+        )
+        return (
+            type(value).__name__,
+            tuple((n, shape(getattr(value, n, None))) for n in names),
+        )
+    if isinstance(value, (list, tuple)):
+        return tuple(shape(v) for v in value)
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), shape(v)) for k, v in value.items()))
+    return value
+
+
+def page_shape(page: PageToWrite, reads: Reads) -> tuple:
+    return (
+        page.template,
+        page.url,
+        tuple(
+            (var, shape(value, reads(page.template, var)))
+            for var, value in sorted(page.variables.items())
+        ),
+    )
+
+
+def changed_pages(
+    before: Mapping[str, PageToWrite], after: Mapping[str, PageToWrite], reads: Reads
+) -> list[str] | str:
+    """The pages of `after` that are new or print something else than in
+    `before` (by the file each is saved as), or why the fast path cannot
+    tell (a page gone: new notes never remove one).
+    """
+    if gone := sorted(set(before) - set(after)):
+        return f"the list page {gone[0]} would be removed"
+    return [
+        name
+        for name, page in after.items()
+        if name not in before
+        or page_shape(before[name], reads) != page_shape(page, reads)
+    ]
+
+
+def template_reads(env) -> Reads:
+    """`Reads` from the theme's templates in `env` (page reuse's analysis)."""
+    from plugins.page_reuse.reuse import load_templates, macro_params, variable_reads
+
+    found: dict[tuple[str, str], frozenset[str] | None] = {}
+
+    def reads(template: str, var: str) -> frozenset[str] | None:
+        if (template, var) not in found:
+            trees, problems = load_templates(env, template)
+            found[template, var] = (
+                None if problems else variable_reads(trees, macro_params(trees), var)
+            )
+        return found[template, var]
+
+    return reads
+
+
+def theme_env(settings: dict):
+    """The Jinja environment Pelican makes for this site's generators, with
+    the plugins' filters and translations installed (their generator_init),
+    without reading any note.
+    """
+    from pelican import Pelican
+    from pelican.generators import Generator
+
+    settings = dict(settings)
+    Pelican(settings)  # loads and initializes the plugins
+    generator = Generator(
+        context=dict(settings),
+        settings=settings,
+        path=settings["PATH"],
+        theme=settings["THEME"],
+        output_path=settings["OUTPUT_PATH"],
+    )
+    return generator.env
