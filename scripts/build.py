@@ -207,7 +207,8 @@ def sweep_staging(output: Path) -> None:
     root = staging_path(output)
     leftovers = []
     if root.is_dir():
-        leftovers = sorted([*root.glob("build-*"), *root.glob("fast-*")])
+        found = [root.glob(f"{kind}-*") for kind in ("build", "fast", "alone")]
+        leftovers = sorted(p for kind in found for p in kind)
     for folder in leftovers:
         to_trash(folder, output)
     if leftovers:

@@ -39,6 +39,8 @@ from zoneinfo import ZoneInfo
 
 from plugins.core.errors import ContentError
 from plugins.core.records import Ref, ref
+from plugins.links.ledger import read as read_ledger
+from plugins.links.links import plugin_settings as links_settings
 from plugins.press_notes.model import nfc, text_slug
 from plugins.press_notes.press_notes import (
     SHARE_RUN_SETTING,
@@ -212,6 +214,20 @@ def check_new_notes(notes: list[NewNote], index: SiteIndex, now: datetime) -> st
     return ""
 
 
+def in_ledger(settings: dict, notes: tuple[NewNote, ...]) -> str:
+    """Why a new note is in the links ledger already (its first day would
+    come from there), or "".
+    """
+    ledger = read_ledger(Path(settings["PATH"]) / links_settings(settings)["ledger"])
+    pairs = ledger.pairs()
+    urls = {url for url, _note in pairs}
+    files = {note for _url, note in pairs}
+    for note in notes:
+        if note.entry.url in urls or note.entry.path in files:
+            return f"{note.entry.path} is in the links ledger already"
+    return ""
+
+
 def site_changed(
     settings: dict, output: Path, index: SiteIndex, key: str | None
 ) -> str:
@@ -294,6 +310,8 @@ def decide(
     if others := [r for r in added if r not in note_paths and r not in photos]:
         return full(f"{others[0]} was added and is not a new note's photo")
     if why := check_new_notes(notes, index, build_now(settings)):
+        return full(why)
+    if why := in_ledger(settings, tuple(notes)):
         return full(why)
     if missing := missing_makers():
         why = "the FAST CASE holds, but the fast path cannot make these outputs "

@@ -55,7 +55,7 @@ NOT_KEYED_SETTINGS = frozenset(
 FAST_CODE = hashlib.blake2b(
     b"".join(
         (Path(__file__).resolve().parent / name).read_bytes()
-        for name in ("site_index.py", "fast_build.py", "placement.py")
+        for name in ("site_index.py", "fast_build.py", "fast_lists.py", "placement.py")
     ),
     digest_size=16,
 ).hexdigest()

@@ -26,7 +26,7 @@ import pytest
 from support import ROOT, SETTINGS, build_site, new_content, note_text, tree
 
 from plugins.press_notes.press_notes import registry_for
-from scripts import fast_build, fast_lists, placement, site_index
+from scripts import fast_build, fast_lists, fast_notes, placement, site_index
 from scripts.build import load_settings
 
 pytestmark = [pytest.mark.build]
@@ -52,17 +52,16 @@ class Site:
     output: Path
     overrides: dict
 
+    @property
+    def paths(self) -> dict:
+        return {
+            "PATH": str(self.content),
+            "OUTPUT_PATH": str(self.output),
+            "CACHE_PATH": str(self.output.parent / "cache"),
+        }
+
     def settings(self, **more) -> dict:
-        return load_settings(
-            SETTINGS,
-            {
-                "PATH": str(self.content),
-                "OUTPUT_PATH": str(self.output),
-                "CACHE_PATH": str(self.output.parent / "cache"),
-                **self.overrides,
-                **more,
-            },
-        )
+        return load_settings(SETTINGS, {**self.paths, **self.overrides, **more})
 
     def index(self) -> site_index.SiteIndex:
         settings = self.settings()
@@ -195,6 +194,20 @@ def test_a_new_note_outside_the_fast_case_takes_the_full_path(site, fields, why)
     assert not decision.fast
     assert why in decision.why, decision.why
     assert HOLDS not in decision.why
+
+
+def test_a_new_note_whose_file_or_address_is_in_the_links_ledger_is_not(site, tmp_path):
+    with site.added({"notes/2026/new.md": note_text(**NEW)}):
+        [new] = site.decide().notes
+    ledger = tmp_path / "registry" / "published-urls.tsv"
+    ledger.parent.mkdir()
+    settings = site.settings(PATH=str(tmp_path))
+    assert fast_build.in_ledger(settings, (new,)) == ""
+    row = "2026-11-01T10:00:00+05:30\t{url}\t{note}\t2026-11-01\n"
+    for url, note in [(new.entry.url, "notes/old.md"), ("x/", new.entry.path)]:
+        ledger.write_text(row.format(url=url, note=note), encoding="utf-8")
+        why = fast_build.in_ledger(settings, (new,))
+        assert why == "notes/2026/new.md is in the links ledger already"
 
 
 def test_two_new_notes_need_their_own_dates_and_slugs(site):
@@ -390,11 +403,26 @@ def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
     reads = fast_lists.template_reads(fast_lists.theme_env(settings))
     changed = fast_lists.changed_pages(before, after, reads)
     assert isinstance(changed, list)
+    alone = fast_notes.build_alone(
+        SETTINGS, site.overrides | site.paths, settings, (new,)
+    )
+    [made] = alone.context["articles"]
+    assert made.slug == new.entry.slug
     old = tree(site.output)
     site.build()
     built = site.index()
     assert built.notes == notes
     assert built.notes[0] == new.entry
+    # the new note's page, preview image and photo copies, made by a build
+    # of the new note alone, are the full build's
+    now = tree(site.output)
+    assert sorted(alone.files) == sorted(
+        n
+        for n in set(now) - set(old)
+        if n.startswith(("2026/11/nayi-khabar/", "images/nayi"))
+    )
+    assert "2026/11/nayi-khabar/index.html" in alone.files
+    assert [n for n, data in alone.files.items() if now[n] != data] == []
     from_build = fast_lists.planned(settings, registry, built.notes)
     assert from_build.keys() == after.keys()
     assert all(
@@ -402,7 +430,6 @@ def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
         == fast_lists.page_shape(after[n], reads)
         for n in after
     )
-    now = tree(site.output)
     same = [n for n in after if n not in changed]
     assert same, "every list page changed"
     assert [n for n in same if old[n] != now[n]] == []
