@@ -23,7 +23,9 @@ always changes with a new note.
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from plugins.listings.listings import plan_pages
@@ -133,3 +135,66 @@ def theme_env(settings: dict):
         output_path=settings["OUTPUT_PATH"],
     )
     return generator.env
+
+
+@dataclasses.dataclass(frozen=True)
+class Shown:
+    """A note as a list page shows it: its entry and its card."""
+
+    entry: NoteEntry
+    card_html: str
+
+    def __getattr__(self, name: str):
+        return getattr(self.entry, name)
+
+
+def shown(value: Any, cards: Mapping[str, str]) -> Any:
+    """`value` with each note in it given its card (KeyError if not kept)."""
+    if isinstance(value, NoteEntry):
+        return Shown(value, cards[value.path])
+    if isinstance(value, list):
+        return [shown(v, cards) for v in value]
+    if isinstance(value, tuple):
+        return tuple(shown(v, cards) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value,
+            **{
+                f.name: shown(getattr(value, f.name), cards)
+                for f in dataclasses.fields(value)
+                if f.init
+            },
+        )
+    return value
+
+
+def render_pages(
+    pages: list[PageToWrite],
+    cards: Mapping[str, str],
+    context: dict,
+    env,
+    settings: dict,
+) -> dict[str, bytes] | str:
+    """The bytes of each page, rendered as plugins/listings renders it (the
+    theme's template, Pelican's writer, the build's context), or why not.
+    """
+    from pelican.writers import Writer
+
+    with tempfile.TemporaryDirectory() as scratch:
+        writer = Writer(scratch, settings)
+        made = {}
+        for page in pages:
+            try:
+                variables = {k: shown(v, cards) for k, v in page.variables.items()}
+            except KeyError as e:
+                return f"the card of {e.args[0]} is not in the site index"
+            writer.write_file(
+                page.save_as,
+                env.get_template(page.template),
+                context,
+                relative_urls=settings["RELATIVE_URLS"],
+                url=page.url,
+                **variables,
+            )
+            made[page.save_as] = (Path(scratch) / page.save_as).read_bytes()
+    return made

@@ -38,6 +38,8 @@ from plugins.core.files import stamp, write_atomic
 from plugins.core.records import Ref, ref, refs
 from plugins.links.ledger import PENDING_PART
 from plugins.links.links import plugin_settings as links_settings
+from plugins.listings.listings import plugin_settings as listings_settings
+from plugins.listings.pages import group_by
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +93,9 @@ class SiteIndex:
     # every note's slug, published or not (the checks give each its own)
     slugs: frozenset[str] = frozenset()
     records: dict[str, Any] = field(default_factory=dict)  # RECORD_KEYS
+    # the cards of the notes a list page changed by new notes can show
+    # (scripts/fast_lists.py cards_kept), by file
+    cards: dict[str, str] = field(default_factory=dict)
     format: int = FORMAT
 
     @property
@@ -256,6 +261,30 @@ def settled_stamps(before: Before, settings: dict) -> dict[str, tuple[int, ...]]
     return stamps
 
 
+def cards_kept(notes: tuple[NoteEntry, ...], settings: dict) -> set[str]:
+    """The notes (by file) whose card the index keeps: those a list page
+    changed by new notes can show. A front page shows the newest notes of
+    its list, the last numbered page the ones before (up to two pages' worth
+    in all), a month page every note of its month (the newest month), the
+    home page the newest notes. A page that needs another note's card sends
+    the build down the full path.
+    """
+    conf = listings_settings(settings)
+    kept = {n.path for n in notes[: conf["home_notes"]]}
+    if notes:
+        newest = (notes[0].date.year, notes[0].date.month)
+        kept |= {n.path for n in notes if (n.date.year, n.date.month) == newest}
+    lists = [
+        group_by(notes, lambda n: [n.thana.slug]),
+        group_by(notes, lambda n: [n.category.slug]),
+        group_by(notes, lambda n: [t.slug for t in n.tags]),
+    ]
+    for groups in lists:
+        for listed in groups.values():
+            kept |= {n.path for n in listed[: 2 * conf["page_size"]]}
+    return kept
+
+
 def make_index(
     before: Before, settings: dict, context: dict, output: Path, day: date
 ) -> SiteIndex | None:
@@ -266,7 +295,9 @@ def make_index(
     if before.key is None or identity is None:
         return None
     root = Path(settings["PATH"])
-    notes = shared_refs(note_entry(n, root) for n in context.get("articles", ()))
+    articles = context.get("articles", ())
+    notes = shared_refs(note_entry(n, root) for n in articles)
+    kept = cards_kept(notes, settings)
     return SiteIndex(
         key=before.key,
         output=identity,
@@ -277,6 +308,11 @@ def make_index(
         slugs=frozenset(context.get(contract.NOTE_SLUGS, {}).values())
         | {n.slug for n in notes},
         records={k: context[k] for k in RECORD_KEYS if k in context},
+        cards={
+            entry.path: getattr(note, contract.CARD_HTML)
+            for entry, note in zip(notes, articles, strict=True)
+            if entry.path in kept
+        },
     )
 
 

@@ -400,7 +400,8 @@ def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
     before = fast_lists.planned(settings, registry, index.notes)
     notes = fast_lists.with_new(index.notes, [new.entry])
     after = fast_lists.planned(settings, registry, notes)
-    reads = fast_lists.template_reads(fast_lists.theme_env(settings))
+    env = fast_lists.theme_env(settings)
+    reads = fast_lists.template_reads(env)
     changed = fast_lists.changed_pages(before, after, reads)
     assert isinstance(changed, list)
     alone = fast_notes.build_alone(
@@ -408,6 +409,12 @@ def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
     )
     [made] = alone.context["articles"]
     assert made.slug == new.entry.slug
+    # the changed list pages rendered from the index's cards and the new
+    # note's, with the context of the build of the new note alone
+    cards = {**index.cards, new.entry.path: made.card_html}
+    lists = [after[n] for n in changed]
+    rendered = fast_lists.render_pages(lists, cards, alone.context, env, settings)
+    assert isinstance(rendered, dict), rendered
     old = tree(site.output)
     site.build()
     built = site.index()
@@ -433,6 +440,8 @@ def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
     same = [n for n in after if n not in changed]
     assert same, "every list page changed"
     assert [n for n in same if old[n] != now[n]] == []
+    assert sorted(rendered) == sorted(changed)
+    assert [n for n in changed if rendered[n] != now[n]] == []
     assert all(old.get(n) != now[n] for n in changed)
     assert "tag/helmet/index.html" in changed
     assert "tag/sadak-suraksha/index.html" not in changed
