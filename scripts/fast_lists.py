@@ -28,8 +28,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from plugins.listings.listings import plan_pages
-from plugins.listings.pages import PageToWrite
+from plugins.core import contract
+from plugins.listings.listings import plan_pages, plugin_settings
+from plugins.listings.pages import PageToWrite, lead_story
 
 from .site_index import NoteEntry
 
@@ -198,3 +199,52 @@ def render_pages(
             )
             made[page.save_as] = (Path(scratch) / page.save_as).read_bytes()
     return made
+
+
+def home_page(
+    notes: tuple[NoteEntry, ...],
+    made: Mapping[str, Any],
+    cards: Mapping[str, str],
+    context: dict,
+    env,
+    settings: dict,
+) -> bytes | str:
+    """The home page for these notes (newest first), rendered as Pelican
+    renders it (its `index` direct template, with the home page's notes
+    plugins/listings chooses), or why not. `made`: the new notes as the
+    build of the new notes alone made them, by file. The lead story is
+    printed from the whole note (its photo, summary...): it must be a new
+    note.
+    """
+    from pelican.writers import Writer
+
+    conf = plugin_settings(settings)
+    latest = notes[: conf["home_notes"]]
+    lead, rest = lead_story(latest, conf["lead_within"])
+    if lead is None or lead.path not in made:
+        return "the home page's lead story is an older note"
+    try:
+        other = [made.get(n.path) or Shown(n, cards[n.path]) for n in rest]
+    except KeyError as e:
+        return f"the card of {e.args[0]} is not in the site index"
+    home = {
+        **context,
+        contract.LEAD_NOTE: made[lead.path],
+        contract.OTHER_NOTES: other,
+        contract.LATEST_NOTES: [made[lead.path], *other],
+    }
+    save_as = settings.get("INDEX_SAVE_AS", "index.html")
+    with tempfile.TemporaryDirectory() as scratch:
+        Writer(scratch, settings).write_file(
+            save_as,
+            env.get_template("index.html"),
+            home,
+            relative_urls=settings["RELATIVE_URLS"],
+            articles=list(notes),
+            dates=list(notes),
+            blog=True,
+            template_name="index",
+            page_name="index",
+            url=settings.get("INDEX_URL", "index.html"),
+        )
+        return (Path(scratch) / save_as).read_bytes()

@@ -415,6 +415,9 @@ def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
     lists = [after[n] for n in changed]
     rendered = fast_lists.render_pages(lists, cards, alone.context, env, settings)
     assert isinstance(rendered, dict), rendered
+    made_notes = {new.entry.path: made}
+    home = fast_lists.home_page(notes, made_notes, cards, alone.context, env, settings)
+    assert isinstance(home, bytes), home
     old = tree(site.output)
     site.build()
     built = site.index()
@@ -442,6 +445,13 @@ def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
     assert [n for n in same if old[n] != now[n]] == []
     assert sorted(rendered) == sorted(changed)
     assert [n for n in changed if rendered[n] != now[n]] == []
+    assert home == now["index.html"] != old["index.html"]
+    # a newer note without a photo: the lead story stays the note with one
+    later = dataclasses.replace(new.entry, path="notes/later.md", image=False)
+    later = dataclasses.replace(later, date=later.date.replace(day=21))
+    newer = fast_lists.with_new(built.notes, [later])
+    why = fast_lists.home_page(newer, {}, cards, alone.context, env, settings)
+    assert why == "the home page's lead story is an older note"
     assert all(old.get(n) != now[n] for n in changed)
     assert "tag/helmet/index.html" in changed
     assert "tag/sadak-suraksha/index.html" not in changed
