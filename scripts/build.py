@@ -37,7 +37,7 @@ from plugins.core.messages import _, ngettext_, set_language
 from plugins.page_reuse import notes_restored, pages_reused
 from plugins.press_notes.press_notes import build_now
 
-from . import fast_build, placement, site_index
+from . import fast_build, fast_run, placement, site_index
 
 logger = logging.getLogger(__name__)
 
@@ -298,9 +298,13 @@ def choose_path(
     """The path this build takes (any failure of the check: the full one)."""
     index, why_none = site_index.load(index_file)
     try:
-        return fast_build.decide(settings, output, index, why_none, before)
+        decision = fast_build.decide(settings, output, index, why_none, before)
     except Exception as e:  # noqa: BLE001 - any doubt: the full build
         return fast_build.full(f"the fast path check failed: {e!r}")
+    if decision.fast and (missing := fast_run.missing_makers()):
+        why = "the FAST CASE holds, but the fast path cannot make these outputs yet: "
+        return replace(decision, fast=False, why=why + ", ".join(missing))
+    return decision
 
 
 def keep_index(

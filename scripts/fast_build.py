@@ -14,13 +14,8 @@ translations, libraries and settings are the same (the site key); the
 output is the folder the index describes; no scheduled note was waiting;
 it is the same day as that build; it is not a share run.
 
-When the case holds, each output is made by its maker (`MAKERS`): a
-function given the index, the new notes and the settings that returns the
-files it changes, {path under the output: bytes}. Every file the site holds
-must have a maker before the fast path may write anything: while one is
-missing (`missing_makers`), the build says so and runs the full build. The
-files made are put in place by scripts/placement.py (a journal, then one
-rename each) and the index is updated.
+When the case holds, scripts/fast_run.py makes the files (each kind of
+output by its maker) and puts the changed ones in place.
 
 `decide` is cheap (stamps and the headers of the new notes): it runs
 before every build.
@@ -31,7 +26,6 @@ from __future__ import annotations
 import fnmatch
 import logging
 import os
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -83,29 +77,6 @@ class Decision:
 
 def full(why: str) -> Decision:
     return Decision(False, why)
-
-
-# A maker of one kind of output file for the fast path:
-# (index, new notes, settings) -> {path under the output: bytes}.
-Maker = Callable[[SiteIndex, tuple[NewNote, ...], dict], Mapping[str, bytes]]
-
-# Every kind of output file the site holds, with its maker once there is
-# one. The fast path writes nothing while any is None.
-MAKERS: dict[str, Maker | None] = {
-    "note pages": None,
-    "list pages (home, stations, categories, tags, months, years, directories)": None,
-    "photos and preview images": None,
-    "feeds": None,
-    "sitemaps, news sitemap and robots.txt": None,
-    "WhatsApp share and join pages": None,
-    "links ledger and redirects": None,
-    "search index": None,
-    "compressed copies (.gz, .br)": None,
-}
-
-
-def missing_makers(makers: Mapping[str, Maker | None] = MAKERS) -> list[str]:
-    return [name for name, maker in makers.items() if maker is None]
 
 
 def note_file(rel: str, settings: dict) -> bool:
@@ -313,9 +284,6 @@ def decide(
         return full(why)
     if why := in_ledger(settings, tuple(notes)):
         return full(why)
-    if missing := missing_makers():
-        why = "the FAST CASE holds, but the fast path cannot make these outputs "
-        return Decision(False, why + "yet: " + ", ".join(missing), tuple(notes))
     return Decision(True, "only new notes since the last build", tuple(notes))
 
 

@@ -104,8 +104,8 @@ class SiteIndex:
 
 
 # The context keys under which plugins keep their per-note records in a
-# full build (declared in plugins/core/contract.py as they are added).
-RECORD_KEYS: tuple[str, ...] = tuple(getattr(contract, "OUTPUT_RECORDS", ()))
+# full build (plugins/core/contract.py), kept in the index.
+RECORD_KEYS: tuple[str, ...] = (contract.SEO_RECORDS,)
 
 
 def theme_roots(settings: dict) -> list[Path]:

@@ -1,0 +1,209 @@
+"""Run the fast path: make every file new notes change, put the changed ones
+in place, update the site index.
+
+Each kind of output file has a maker (`MAKERS`): given what the fast path
+has (`Made`: the index, the new notes, the build of the new notes alone,
+the theme's Jinja environment), it returns the files it makes, {path under
+the output: bytes}, or why it cannot (then the full build runs). The
+makers use the functions the full build uses: plugins/listings' planning
+and the theme's templates for the pages, the plugins' record and file
+functions for the aggregate outputs. The fast path runs only when every
+kind has a maker (`missing_makers`); until then the build says which are
+missing and runs the full build.
+
+Of the files made, those whose bytes differ from the live ones are put in
+place by scripts/placement.py (the new notes' own files first, then the
+pages and files that link to them), and the index is updated.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from plugins.core import contract
+from plugins.seo.records import SeoRecords
+from plugins.seo.seo import seo_files
+
+from . import fast_lists, fast_notes, placement, site_index
+from .fast_build import NewNote
+from .site_index import NoteEntry, SiteIndex
+
+
+@dataclass
+class Made:
+    """What the makers are given."""
+
+    settings: dict
+    index: SiteIndex
+    new: tuple[NewNote, ...]
+    alone: fast_notes.Alone
+    env: Any  # the theme's Jinja environment, as Pelican makes it
+    now: datetime  # the build's time (plugins/press_notes build_now)
+
+    @cached_property
+    def notes(self) -> tuple[NoteEntry, ...]:
+        """Every published note, newest first, the new ones in front."""
+        return fast_lists.with_new(self.index.notes, [n.entry for n in self.new])
+
+    @cached_property
+    def articles(self) -> dict[str, Any]:
+        """The new notes as the build of them alone made them, by file."""
+        root = self.settings["PATH"]
+        return {
+            os.path.relpath(a.source_path, root): a
+            for a in self.alone.context.get("articles", ())
+        }
+
+    @cached_property
+    def cards(self) -> dict[str, str]:
+        made = {p: getattr(a, contract.CARD_HTML) for p, a in self.articles.items()}
+        return {**self.index.cards, **made}
+
+    @property
+    def registry(self):
+        return self.alone.context[contract.REGISTRY]
+
+
+Maker = Callable[[Made], Mapping[str, bytes] | str]
+
+
+def note_files(made: Made) -> Mapping[str, bytes] | str:
+    """The new notes' pages, preview images and photo copies."""
+    if sorted(made.articles) != sorted(n.entry.path for n in made.new):
+        return "the build of the new notes alone made other notes"
+    return made.alone.files
+
+
+def list_files(made: Made) -> Mapping[str, bytes] | str:
+    """The station, category, tag, archive and directory pages that change."""
+    settings = made.settings
+    before = fast_lists.planned(settings, made.registry, made.index.notes)
+    after = fast_lists.planned(settings, made.registry, made.notes)
+    reads = fast_lists.template_reads(made.env)
+    changed = fast_lists.changed_pages(before, after, reads)
+    if isinstance(changed, str):
+        return changed
+    pages = [after[name] for name in changed]
+    return fast_lists.render_pages(
+        pages, made.cards, made.alone.context, made.env, settings
+    )
+
+
+def home_file(made: Made) -> Mapping[str, bytes] | str:
+    home = fast_lists.home_page(
+        made.notes,
+        made.articles,
+        made.cards,
+        made.alone.context,
+        made.env,
+        made.settings,
+    )
+    if isinstance(home, str):
+        return home
+    return {made.settings.get("INDEX_SAVE_AS", "index.html"): home}
+
+
+def seo_records(made: Made) -> SeoRecords | str:
+    """Every note's SEO record: the index's, the new notes' in front."""
+    kept = made.index.records.get(contract.SEO_RECORDS)
+    new = made.alone.context.get(contract.SEO_RECORDS)
+    if not isinstance(kept, SeoRecords) or not isinstance(new, SeoRecords):
+        return "the site index holds no SEO records"
+    return replace(kept, notes=(*new.notes, *kept.notes))
+
+
+def sitemap_files(made: Made) -> Mapping[str, bytes] | str:
+    """The sitemaps, the news sitemap and robots.txt (plugins/seo)."""
+    records = seo_records(made)
+    if isinstance(records, str):
+        return records
+    return seo_files(records, made.settings, made.registry, made.now)
+
+
+# Every kind of output file the site holds, with its maker once there is
+# one. The fast path writes nothing while any is None.
+MAKERS: dict[str, Maker | None] = {
+    "note pages, their preview images and photo copies": note_files,
+    "list pages (stations, categories, tags, months, years, directories)": (list_files),
+    "home page": home_file,
+    "sitemaps, news sitemap and robots.txt": sitemap_files,
+    "feeds and the feeds page": None,
+    "WhatsApp share and join pages": None,
+    "links ledger and redirects": None,
+    "search index": None,
+    "compressed copies (.gz, .br)": None,
+}
+
+
+def missing_makers(makers: Mapping[str, Maker | None] = MAKERS) -> list[str]:
+    return [name for name, maker in makers.items() if maker is None]
+
+
+def make_files(
+    made: Made, makers: Mapping[str, Maker | None] = MAKERS
+) -> dict[str, bytes] | str:
+    """Every file the makers make, or why one cannot (the full build runs)."""
+    files: dict[str, bytes] = {}
+    for name, maker in makers.items():
+        if maker is None:
+            return f"no maker for the {name}"
+        found = maker(made)
+        if isinstance(found, str):
+            return found
+        if clash := sorted(set(files) & set(found)):
+            return f"{clash[0]} is made twice"
+        files.update(found)
+    return files
+
+
+def changed_files(output: Path, files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The files whose bytes differ from the live output's (or are new)."""
+    changed = {}
+    for rel, data in files.items():
+        try:
+            live = (output / rel).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            live = None
+        if live != data:
+            changed[rel] = data
+    return changed
+
+
+def placing_order(made: Made, files: Mapping[str, bytes]) -> list[str]:
+    """The new notes' own files first, then the pages and files that link
+    to them: a reader following a new link finds its page there.
+    """
+    own = set(made.alone.files)
+    return sorted(files, key=lambda rel: (rel not in own, rel))
+
+
+def updated_index(made: Made, before: site_index.Before) -> SiteIndex | str:
+    """The index of the site once the files are placed, or why none."""
+    notes = site_index.shared_refs(made.notes)
+    kept = site_index.cards_kept(notes, made.settings)
+    if missing := sorted(kept - set(made.cards)):
+        return f"the card of {missing[0]} is not at hand"
+    records = dict(made.index.records)
+    seo = seo_records(made)
+    if isinstance(seo, SeoRecords):
+        records[contract.SEO_RECORDS] = seo
+    return replace(
+        made.index,
+        stamps=site_index.settled_stamps(before, made.settings),
+        notes=notes,
+        slugs=made.index.slugs | {n.entry.slug for n in made.new},
+        records=records,
+        cards={p: made.cards[p] for p in kept},
+    )
+
+
+def place(made: Made, output: Path, files: Mapping[str, bytes]) -> int:
+    """Put the changed files in place; return how many."""
+    changed = changed_files(output, files)
+    return placement.place_files(output, changed, placing_order(made, changed))
