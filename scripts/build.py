@@ -281,8 +281,14 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
         # is seen by the next one
         before = site_index.before_build(settings)
         day = build_now(settings).date()
-        decision = choose_path(settings, output, index_file, before)
+        decision, index = choose_path(settings, output, index_file, before)
         fast_build.log_path(decision)
+        if decision.fast and index is not None:
+            fast = run_fast(settings_file, overrides, settings, index, decision, before)
+            if isinstance(fast, BuildResult):
+                return fast
+            decision = fast_build.full(f"the fast path stopped: {fast}")
+            fast_build.log_path(decision)
         staging = new_staging(output)
         try:
             result, context = _build_into(settings_file, overrides, settings, staging)
@@ -294,17 +300,45 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
 
 def choose_path(
     settings: dict, output: Path, index_file: Path, before: site_index.Before
-) -> fast_build.Decision:
-    """The path this build takes (any failure of the check: the full one)."""
+) -> tuple[fast_build.Decision, site_index.SiteIndex | None]:
+    """The path this build takes (any failure of the check: the full one),
+    and the site index read for it.
+    """
     index, why_none = site_index.load(index_file)
     try:
         decision = fast_build.decide(settings, output, index, why_none, before)
     except Exception as e:  # noqa: BLE001 - any doubt: the full build
-        return fast_build.full(f"the fast path check failed: {e!r}")
+        return fast_build.full(f"the fast path check failed: {e!r}"), index
     if decision.fast and (missing := fast_run.missing_makers()):
         why = "the FAST CASE holds, but the fast path cannot make these outputs yet: "
-        return replace(decision, fast=False, why=why + ", ".join(missing))
-    return decision
+        return replace(decision, fast=False, why=why + ", ".join(missing)), index
+    return decision, index
+
+
+def run_fast(
+    settings_file: str,
+    overrides: dict | None,
+    settings: dict,
+    index: site_index.SiteIndex,
+    decision: fast_build.Decision,
+    before: site_index.Before,
+) -> BuildResult | str:
+    """The fast build, or why it stopped (then the full build runs: any
+    placement begun is finished first, and the index is forgotten).
+    """
+    output = Path(settings["OUTPUT_PATH"])
+    try:
+        ran = fast_run.run(
+            settings_file, overrides, settings, index, decision.notes, before
+        )
+    except Exception as e:  # noqa: BLE001 - any doubt: the full build
+        placement.finish(output)
+        site_index.forget(site_index.index_path(settings, output))
+        return repr(e)
+    if isinstance(ran, str):
+        return ran
+    notes, pages = count_pages(output)
+    return BuildResult(output, notes, pages, ran.warnings, 0, 0, "fast", decision.why)
 
 
 def keep_index(

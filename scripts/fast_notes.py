@@ -41,6 +41,7 @@ class Alone:
 
     files: dict[str, bytes]  # the new notes' own files, by path in the output
     context: dict  # that build's context (its notes are the new notes)
+    warnings: int = 0  # logged by that build
 
 
 def alone_overrides(settings: dict, notes: tuple[NewNote, ...], scratch: Path) -> dict:
@@ -97,7 +98,8 @@ def build_alone(
         staging = scratch / "staging"
         staging.mkdir()
         run = {**(overrides or {}), **more}
-        _result, context = _build_into(settings_file, run, alone, staging)
-        return Alone(own_files(scratch / "output", notes), context)
+        result, context = _build_into(settings_file, run, alone, staging)
+        files = own_files(scratch / "output", notes)
+        return Alone(files, context, result.warnings)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

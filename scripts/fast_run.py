@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from plugins.core import contract
+from plugins.press_notes.press_notes import build_now
 from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
 
@@ -207,3 +208,43 @@ def place(made: Made, output: Path, files: Mapping[str, bytes]) -> int:
     """Put the changed files in place; return how many."""
     changed = changed_files(output, files)
     return placement.place_files(output, changed, placing_order(made, changed))
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A fast build that went live."""
+
+    notes: int  # published notes on the site
+    placed: int  # files put in place
+    warnings: int
+
+
+def run(
+    settings_file: str,
+    overrides: dict | None,
+    settings: dict,
+    index: SiteIndex,
+    new: tuple[NewNote, ...],
+    before: site_index.Before,
+    makers: Mapping[str, Maker | None] = MAKERS,
+) -> Ran | str:
+    """Make the files, place the changed ones, update the index; or say why
+    not (nothing was placed: the caller runs the full build). Raises what a
+    build of the new notes alone raises (BuildFailed: nothing placed).
+    """
+    output = Path(settings["OUTPUT_PATH"])
+    alone = fast_notes.build_alone(settings_file, overrides, settings, new)
+    env = fast_lists.theme_env(settings)
+    made = Made(settings, index, new, alone, env, build_now(settings))
+    files = make_files(made, makers)
+    if isinstance(files, str):
+        return files
+    index_file = site_index.index_path(settings, output)
+    updated = updated_index(made, before)
+    # the index describes the output it was made for: forgotten while the
+    # files move, written again once they are all in place
+    site_index.forget(index_file)
+    placed = place(made, output, files)
+    if isinstance(updated, SiteIndex):
+        site_index.save(updated, index_file)
+    return Ran(len(made.notes), placed, alone.warnings)

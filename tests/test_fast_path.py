@@ -484,6 +484,47 @@ def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
     assert "shreni/yatayat/page/1/index.html" in same
 
 
+def test_a_fast_run_places_what_its_makers_make_and_updates_the_index(site):
+    """The mechanics of a fast build with the makers there are. The other
+    outputs (feeds...) are not made by it, so the site it leaves is not
+    whole: the build never takes the fast path while a maker is missing.
+    What it placed is checked against the full build that follows.
+    """
+    settings = site.settings()
+    index = site.index()
+    # with a photo: the home page's lead story (an older one is refused)
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[1]
+    shutil.copy(photo, site.content / "images" / "chauthi.jpg")
+    fields = {"slug": "chauthi", "date": "2026-11-23 09:00", "image_alt": "थाना"}
+    note = note_text(**{**NEW, **fields, "image": "images/chauthi.jpg"})
+    (site.content / "notes" / "2026" / "chauthi.md").write_text(note, "utf-8")
+    before = site_index.before_build(settings)
+    decision = fast_build.decide(settings, site.output, index, "", before)
+    assert decision.fast, decision.why
+    old = tree(site.output)
+    available = {k: v for k, v in fast_run.MAKERS.items() if v is not None}
+    run = site.overrides | site.paths
+    ran = fast_run.run(
+        SETTINGS, run, settings, index, decision.notes, before, available
+    )
+    assert isinstance(ran, fast_run.Ran), ran
+    placed = tree(site.output)
+    changed = sorted(n for n in placed if old.get(n) != placed[n])
+    assert ran.placed == len(changed)
+    assert {"2026/11/chauthi/index.html", "index.html", "sitemap.xml"} <= set(changed)
+    assert not placement.journal_path(site.output).exists()
+    assert not placement.staging_root(site.output).exists()
+    # the index describes the site with the new note
+    assert site.decide().why == "nothing under content/ changed"
+    assert site.index().notes[0].slug == "chauthi"
+    site.build()
+    full = tree(site.output)
+    assert [n for n in changed if full[n] != placed[n]] == []
+    # what the full build changed besides: the outputs without a maker yet
+    left = sorted(n for n in full if placed.get(n) != full[n])
+    assert left and all(n.startswith("feeds/") for n in left), left
+
+
 def test_edits_of_known_files_take_the_full_path(site):
     """Last in the module: each edit is followed by a rebuild."""
     note = site.content / "notes" / "2026" / "a.md"
