@@ -8,11 +8,15 @@ content/ are new note files (and new photos they name), each published
 (no status, or `published`), with its own `slug:` that no other note holds,
 dated after the newest published note and before now (and no two at the
 same time), whose station, category, tags and reporter already have notes,
-with no link to another content file, that passes the same checks a full
-build runs (plugins/press_notes/validate.py `check_note`); the code, theme,
-translations, libraries and settings are the same (the site key); the
-output is the folder the index describes; no scheduled note was waiting;
-it is the same day as that build; it is not a share run.
+with no link to another content file and no `old_url`, whose address and
+file neither the links ledger nor the redirects registry names, that
+passes the same checks a full build runs (plugins/press_notes/validate.py
+`check_note`); the code, theme, translations, libraries and settings are
+the same (the site key); the output is the folder the index describes; no
+scheduled note was waiting; it is the same day as that build; it is not a
+share run, and not a production build (which records addresses in the
+links ledger, makes the search index and compressed copies: outputs the
+fast path cannot make yet).
 
 When the case holds, scripts/fast_run.py makes the files (each kind of
 output by its maker) and puts the changed ones in place.
@@ -31,10 +35,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from plugins.compress.compress import plugin_settings as compress_settings
 from plugins.core.errors import ContentError
+from plugins.core.header import scan_header
 from plugins.core.records import Ref, ref
 from plugins.links.ledger import read as read_ledger
 from plugins.links.links import plugin_settings as links_settings
+from plugins.links.plan import parse_redirects
 from plugins.press_notes.model import nfc, text_slug
 from plugins.press_notes.press_notes import (
     SHARE_RUN_SETTING,
@@ -44,6 +51,7 @@ from plugins.press_notes.press_notes import (
 )
 from plugins.press_notes.reader import SafeMarkdownReader
 from plugins.press_notes.validate import Rules, check_note, parse_note_date
+from plugins.search.search import plugin_settings as search_settings
 
 from . import site_index
 from .site_index import NoteEntry, SiteIndex
@@ -185,17 +193,44 @@ def check_new_notes(notes: list[NewNote], index: SiteIndex, now: datetime) -> st
     return ""
 
 
-def in_ledger(settings: dict, notes: tuple[NewNote, ...]) -> str:
-    """Why a new note is in the links ledger already (its first day would
-    come from there), or "".
+def production_outputs(settings: dict) -> str:
+    """Why this build makes outputs the fast path cannot make yet (the search
+    index, compressed copies, addresses recorded in the links ledger: a
+    production build), or "".
     """
-    ledger = read_ledger(Path(settings["PATH"]) / links_settings(settings)["ledger"])
+    links = links_settings(settings)
+    if links["record"] or links["pending_target"]:
+        return "the build records published addresses in the links ledger"
+    if search_settings(settings)["index"]:
+        return "the build makes the search index"
+    if compress_settings(settings)["enabled"]:
+        return "the build makes compressed copies"
+    return ""
+
+
+def in_links(settings: dict, notes: tuple[NewNote, ...], texts: dict[str, str]) -> str:
+    """Why a new note touches the redirects (plugins/links), or "": an
+    `old_url`, or an address or file the links ledger or the redirects
+    registry names already (its first day would come from the ledger, a
+    redirect from or to it would change).
+    """
+    conf = links_settings(settings)
+    root = Path(settings["PATH"])
+    ledger = read_ledger(root / conf["ledger"])
     pairs = ledger.pairs()
     urls = {url for url, _note in pairs}
     files = {note for _url, note in pairs}
+    redirects = root / conf["redirects"]
+    if redirects.is_file():
+        manual, _problems = parse_redirects(
+            redirects.read_text(encoding="utf-8"), redirects
+        )
+        urls |= {r.old for r in manual} | {r.new for r in manual}
     for note in notes:
+        if scan_header(texts[note.entry.path]).value("old_url"):
+            return f"{note.entry.path} has an old_url"
         if note.entry.url in urls or note.entry.path in files:
-            return f"{note.entry.path} is in the links ledger already"
+            return f"{note.entry.path} is in the links ledger or redirects already"
     return ""
 
 
@@ -205,6 +240,8 @@ def site_changed(
     """Why the site as a whole is not the one the index describes, or ""."""
     if settings.get(SHARE_RUN_SETTING):
         return "a share run"
+    if why := production_outputs(settings):
+        return why
     if site_index.output_identity(output) != index.output:
         return "the output folder is not the one the site index describes"
     if key is None or key != index.key:
@@ -280,9 +317,16 @@ def decide(
     photos = {os.path.normpath(n.image) for n in notes if n.image}
     if others := [r for r in added if r not in note_paths and r not in photos]:
         return full(f"{others[0]} was added and is not a new note's photo")
+    # a photo already there may be another note's (a draft's, kept private)
+    if kept := sorted(photos - set(added)):
+        return full(f"{kept[0]} is not a new photo")
     if why := check_new_notes(notes, index, build_now(settings)):
         return full(why)
-    if why := in_ledger(settings, tuple(notes)):
+    texts = {
+        n.entry.path: (Path(settings["PATH"]) / n.entry.path).read_text("utf-8")
+        for n in notes
+    }
+    if why := in_links(settings, tuple(notes), texts):
         return full(why)
     return Decision(True, "only new notes since the last build", tuple(notes))
 

@@ -169,6 +169,25 @@ def shown(value: Any, cards: Mapping[str, str]) -> Any:
     return value
 
 
+def render_file(
+    save_as: str, template: str, context: dict, env, settings: dict, **variables
+) -> bytes:
+    """One page rendered as a generator renders it: the theme's template,
+    Pelican's writer, the build's context and the page's variables.
+    """
+    from pelican.writers import Writer
+
+    with tempfile.TemporaryDirectory() as scratch:
+        Writer(scratch, settings).write_file(
+            save_as,
+            env.get_template(template),
+            context,
+            relative_urls=settings["RELATIVE_URLS"],
+            **variables,
+        )
+        return (Path(scratch) / save_as).read_bytes()
+
+
 def render_pages(
     pages: list[PageToWrite],
     cards: Mapping[str, str],
@@ -176,28 +195,24 @@ def render_pages(
     env,
     settings: dict,
 ) -> dict[str, bytes] | str:
-    """The bytes of each page, rendered as plugins/listings renders it (the
-    theme's template, Pelican's writer, the build's context), or why not.
+    """The bytes of each page, rendered as plugins/listings renders it, each
+    note in it given its card, or why not.
     """
-    from pelican.writers import Writer
-
-    with tempfile.TemporaryDirectory() as scratch:
-        writer = Writer(scratch, settings)
-        made = {}
-        for page in pages:
-            try:
-                variables = {k: shown(v, cards) for k, v in page.variables.items()}
-            except KeyError as e:
-                return f"the card of {e.args[0]} is not in the site index"
-            writer.write_file(
-                page.save_as,
-                env.get_template(page.template),
-                context,
-                relative_urls=settings["RELATIVE_URLS"],
-                url=page.url,
-                **variables,
-            )
-            made[page.save_as] = (Path(scratch) / page.save_as).read_bytes()
+    made = {}
+    for page in pages:
+        try:
+            variables = {k: shown(v, cards) for k, v in page.variables.items()}
+        except KeyError as e:
+            return f"the card of {e.args[0]} is not in the site index"
+        made[page.save_as] = render_file(
+            page.save_as,
+            page.template,
+            context,
+            env,
+            settings,
+            url=page.url,
+            **variables,
+        )
     return made
 
 
@@ -216,8 +231,6 @@ def home_page(
     printed from the whole note (its photo, summary...): it must be a new
     note.
     """
-    from pelican.writers import Writer
-
     conf = plugin_settings(settings)
     latest = notes[: conf["home_notes"]]
     lead, rest = lead_story(latest, conf["lead_within"])
@@ -233,18 +246,16 @@ def home_page(
         contract.OTHER_NOTES: other,
         contract.LATEST_NOTES: [made[lead.path], *other],
     }
-    save_as = settings.get("INDEX_SAVE_AS", "index.html")
-    with tempfile.TemporaryDirectory() as scratch:
-        Writer(scratch, settings).write_file(
-            save_as,
-            env.get_template("index.html"),
-            home,
-            relative_urls=settings["RELATIVE_URLS"],
-            articles=list(notes),
-            dates=list(notes),
-            blog=True,
-            template_name="index",
-            page_name="index",
-            url=settings.get("INDEX_URL", "index.html"),
-        )
-        return (Path(scratch) / save_as).read_bytes()
+    return render_file(
+        settings.get("INDEX_SAVE_AS", "index.html"),
+        "index.html",
+        home,
+        env,
+        settings,
+        articles=list(notes),
+        dates=list(notes),
+        blog=True,
+        template_name="index",
+        page_name="index",
+        url=settings.get("INDEX_URL", "index.html"),
+    )

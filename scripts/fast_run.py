@@ -27,6 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from plugins.core import contract
+from plugins.feeds.feeds import feed_files, feed_words, feeds_page, newest_keys
+from plugins.feeds.feeds import plan as plan_feeds
+from plugins.feeds.records import FeedRecords
+from plugins.feeds.settings import plugin_settings as feeds_settings
 from plugins.press_notes.press_notes import build_now
 from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
@@ -127,18 +131,62 @@ def sitemap_files(made: Made) -> Mapping[str, bytes] | str:
     return seo_files(records, made.settings, made.registry, made.now)
 
 
+def feed_records(made: Made) -> FeedRecords | str:
+    """Every note's feed records: the index's, the new notes' in front."""
+    kept = made.index.records.get(contract.FEED_RECORDS)
+    new = made.alone.context.get(contract.FEED_RECORDS)
+    if not isinstance(kept, FeedRecords) or not isinstance(new, FeedRecords):
+        return "the site index holds no feed records"
+    notes = (*new.notes, *kept.notes)
+    feeds, _slugs = plan_feeds(notes, made.settings, made.registry)
+    needed = newest_keys(feeds, feeds_settings(made.settings)["max_items"])
+    entries = {**kept.entries, **new.entries}
+    if missing := sorted(needed - set(entries)):
+        return f"the feed entry of {missing[0]} is not in the site index"
+    return FeedRecords(notes, {k: entries[k] for k in sorted(needed)})
+
+
+def feed_outputs(made: Made) -> Mapping[str, bytes] | str:
+    """The feeds the new notes are in (plugins/feeds: feed_files over every
+    note's records, only the feeds they can change) and the feeds page.
+    """
+    records = feed_records(made)
+    if isinstance(records, str):
+        return records
+    settings = made.settings
+    changed = {n.source_path for n in made.alone.context[contract.FEED_RECORDS].notes}
+    words = feed_words(made.env)
+    files = feed_files(records, settings, made.registry, words, made.now, changed)
+    feeds, _slugs = plan_feeds(records.notes, settings, made.registry)
+    save_as, template, variables = feeds_page(feeds)
+    page = fast_lists.render_file(
+        save_as, f"{template}.html", made.alone.context, made.env, settings, **variables
+    )
+    return {**files, save_as: page}
+
+
+def unchanged(made: Made) -> Mapping[str, bytes]:
+    """Outputs new notes of the FAST CASE leave as they are: the WhatsApp
+    join page (made from the group registry and site-wide values; the share
+    page is written by share runs only, never fast) and the redirect maps
+    (made from the redirects registry, the links ledger and the notes'
+    `old_url`, none of which a new note of the FAST CASE touches). The
+    property test compares whole output trees after fast builds.
+    """
+    return {}
+
+
 # Every kind of output file the site holds, with its maker once there is
-# one. The fast path writes nothing while any is None.
+# one. The fast path writes nothing while any is None. The search index,
+# compressed copies and recorded addresses (production builds) are outside
+# the FAST CASE until they have makers (scripts/fast_build.py).
 MAKERS: dict[str, Maker | None] = {
     "note pages, their preview images and photo copies": note_files,
     "list pages (stations, categories, tags, months, years, directories)": (list_files),
     "home page": home_file,
     "sitemaps, news sitemap and robots.txt": sitemap_files,
-    "feeds and the feeds page": None,
-    "WhatsApp share and join pages": None,
-    "links ledger and redirects": None,
-    "search index": None,
-    "compressed copies (.gz, .br)": None,
+    "feeds and the feeds page": feed_outputs,
+    "WhatsApp join page, redirect maps": unchanged,
 }
 
 
@@ -194,6 +242,9 @@ def updated_index(made: Made, before: site_index.Before) -> SiteIndex | str:
     seo = seo_records(made)
     if isinstance(seo, SeoRecords):
         records[contract.SEO_RECORDS] = seo
+    feeds = feed_records(made)
+    if isinstance(feeds, FeedRecords):
+        records[contract.FEED_RECORDS] = feeds
     return replace(
         made.index,
         stamps=site_index.settled_stamps(before, made.settings),

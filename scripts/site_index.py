@@ -105,7 +105,7 @@ class SiteIndex:
 
 # The context keys under which plugins keep their per-note records in a
 # full build (plugins/core/contract.py), kept in the index.
-RECORD_KEYS: tuple[str, ...] = (contract.SEO_RECORDS,)
+RECORD_KEYS: tuple[str, ...] = (contract.SEO_RECORDS, contract.FEED_RECORDS)
 
 
 def theme_roots(settings: dict) -> list[Path]:
