@@ -152,7 +152,7 @@ def note_entry(rel: str, header, registry, settings: dict, tz: ZoneInfo) -> Note
             for slug in [text_slug(name, "tag")]
         ),
         reporter=header.value("reporter"),
-        image=bool(header.value("image").strip()),
+        image=header.value("image").strip(),
     )
 
 

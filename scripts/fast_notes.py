@@ -44,11 +44,15 @@ class Alone:
     warnings: int = 0  # logged by that build
 
 
-def alone_overrides(settings: dict, notes: tuple[NewNote, ...], scratch: Path) -> dict:
+def alone_overrides(
+    settings: dict, notes: tuple[NewNote, ...], scratch: Path, also: tuple = ()
+) -> dict:
     links = links_settings(settings)
     return {
-        "ARTICLE_PATHS": [n.entry.path for n in notes],
-        "STATIC_PATHS": sorted({n.image for n in notes if n.image}),
+        "ARTICLE_PATHS": [n.entry.path for n in notes] + [n.path for n in also],
+        "STATIC_PATHS": sorted(
+            {n.image for n in notes if n.image} | {n.image for n in also if n.image}
+        ),
         "OUTPUT_PATH": str(scratch / "output"),
         "CACHE_PATH": str(scratch / "cache"),
         "PAGE_REUSE": {"published": str(scratch / "output")},
@@ -82,9 +86,12 @@ def build_alone(
     overrides: dict | None,
     settings: dict,
     notes: tuple[NewNote, ...],
+    also: tuple = (),
 ) -> Alone:
     """Build the new notes alone into a scratch folder beside the output
-    (removed after); raise BuildFailed as a full build would.
+    (removed after); raise BuildFailed as a full build would. `also`: index
+    entries of older notes to read with them (the home page's lead story),
+    whose files are not kept.
     """
     from .build import _build_into, load_settings
 
@@ -93,7 +100,7 @@ def build_alone(
     root.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="alone-", dir=root))
     try:
-        more = alone_overrides(settings, notes, scratch)
+        more = alone_overrides(settings, notes, scratch, also)
         alone = load_settings(settings_file, {**(overrides or {}), **more})
         staging = scratch / "staging"
         staging.mkdir()

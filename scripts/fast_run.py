@@ -27,10 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from plugins.core import contract
+from plugins.core.urls import canonical_url, site_base
 from plugins.feeds.feeds import feed_files, feed_words, feeds_page, newest_keys
 from plugins.feeds.feeds import plan as plan_feeds
 from plugins.feeds.records import FeedRecords
 from plugins.feeds.settings import plugin_settings as feeds_settings
+from plugins.listings.listings import plugin_settings as listings_settings
+from plugins.listings.pages import lead_story
 from plugins.press_notes.press_notes import build_now
 from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
@@ -57,8 +60,16 @@ class Made:
         return fast_lists.with_new(self.index.notes, [n.entry for n in self.new])
 
     @cached_property
+    def keys(self) -> set[str]:
+        """The new notes' files, as a record names them (source path)."""
+        root = self.settings["PATH"]
+        return {os.path.join(root, n.entry.path) for n in self.new}
+
+    @cached_property
     def articles(self) -> dict[str, Any]:
-        """The new notes as the build of them alone made them, by file."""
+        """The notes the build of the new notes alone made (the new notes,
+        and an older lead story read with them), by file.
+        """
         root = self.settings["PATH"]
         return {
             os.path.relpath(a.source_path, root): a
@@ -67,7 +78,12 @@ class Made:
 
     @cached_property
     def cards(self) -> dict[str, str]:
-        made = {p: getattr(a, contract.CARD_HTML) for p, a in self.articles.items()}
+        new = {n.entry.path for n in self.new}
+        made = {
+            p: getattr(a, contract.CARD_HTML)
+            for p, a in self.articles.items()
+            if p in new
+        }
         return {**self.index.cards, **made}
 
     @property
@@ -80,8 +96,8 @@ Maker = Callable[[Made], Mapping[str, bytes] | str]
 
 def note_files(made: Made) -> Mapping[str, bytes] | str:
     """The new notes' pages, preview images and photo copies."""
-    if sorted(made.articles) != sorted(n.entry.path for n in made.new):
-        return "the build of the new notes alone made other notes"
+    if not {n.entry.path for n in made.new} <= set(made.articles):
+        return "the build of the new notes alone did not make them all"
     return made.alone.files
 
 
@@ -120,7 +136,12 @@ def seo_records(made: Made) -> SeoRecords | str:
     new = made.alone.context.get(contract.SEO_RECORDS)
     if not isinstance(kept, SeoRecords) or not isinstance(new, SeoRecords):
         return "the site index holds no SEO records"
-    return replace(kept, notes=(*new.notes, *kept.notes))
+    base = site_base(made.settings)
+    locs = {canonical_url(base, n.entry.url) for n in made.new}
+    ours = tuple(r for r in new.notes if r.loc in locs)
+    if len(ours) != len(made.new):
+        return "the SEO records of the new notes are not all there"
+    return replace(kept, notes=(*ours, *kept.notes))
 
 
 def sitemap_files(made: Made) -> Mapping[str, bytes] | str:
@@ -137,10 +158,16 @@ def feed_records(made: Made) -> FeedRecords | str:
     new = made.alone.context.get(contract.FEED_RECORDS)
     if not isinstance(kept, FeedRecords) or not isinstance(new, FeedRecords):
         return "the site index holds no feed records"
-    notes = (*new.notes, *kept.notes)
+    ours = tuple(r for r in new.notes if r.source_path in made.keys)
+    if len(ours) != len(made.new):
+        return "the feed records of the new notes are not all there"
+    notes = (*ours, *kept.notes)
     feeds, _slugs = plan_feeds(notes, made.settings, made.registry)
     needed = newest_keys(feeds, feeds_settings(made.settings)["max_items"])
-    entries = {**kept.entries, **new.entries}
+    entries = {
+        **kept.entries,
+        **{k: e for k, e in new.entries.items() if k in made.keys},
+    }
     if missing := sorted(needed - set(entries)):
         return f"the feed entry of {missing[0]} is not in the site index"
     return FeedRecords(notes, {k: entries[k] for k in sorted(needed)})
@@ -154,7 +181,7 @@ def feed_outputs(made: Made) -> Mapping[str, bytes] | str:
     if isinstance(records, str):
         return records
     settings = made.settings
-    changed = {n.source_path for n in made.alone.context[contract.FEED_RECORDS].notes}
+    changed = set(made.keys)
     words = feed_words(made.env)
     files = feed_files(records, settings, made.registry, words, made.now, changed)
     feeds, _slugs = plan_feeds(records.notes, settings, made.registry)
@@ -270,6 +297,19 @@ class Ran:
     warnings: int
 
 
+def older_lead(
+    settings: dict, index: SiteIndex, new: tuple[NewNote, ...]
+) -> tuple[NoteEntry, ...]:
+    """The home page's lead story if it is an older note (the newest with a
+    photo among the newest few): it is read with the new notes, its page
+    printed from the whole note.
+    """
+    conf = listings_settings(settings)
+    notes = fast_lists.with_new(index.notes, [n.entry for n in new])
+    lead, _rest = lead_story(notes[: conf["home_notes"]], conf["lead_within"])
+    return (lead,) if lead is not None and lead in index.notes else ()
+
+
 def run(
     settings_file: str,
     overrides: dict | None,
@@ -284,7 +324,8 @@ def run(
     build of the new notes alone raises (BuildFailed: nothing placed).
     """
     output = Path(settings["OUTPUT_PATH"])
-    alone = fast_notes.build_alone(settings_file, overrides, settings, new)
+    lead = older_lead(settings, index, new)
+    alone = fast_notes.build_alone(settings_file, overrides, settings, new, lead)
     env = fast_lists.theme_env(settings)
     made = Made(settings, index, new, alone, env, build_now(settings))
     files = make_files(made, makers)

@@ -79,7 +79,7 @@ class NoteEntry:
     category: Ref
     tags: tuple[Ref, ...]
     reporter: str
-    image: bool  # the note has a photo (the home page's lead story)
+    image: str  # its photo under content/, or "" (the home page's lead story)
 
 
 @dataclass
@@ -186,7 +186,7 @@ def note_entry(note, root: Path) -> NoteEntry:
         category=ref(note.category),
         tags=refs(getattr(note, "tags", ())),
         reporter=str(note.metadata.get("reporter") or ""),
-        image=bool(getattr(note, contract.IMAGE, None)),
+        image=str(getattr(getattr(note, contract.IMAGE, None), "url", "") or ""),
     )
 
 

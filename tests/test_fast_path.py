@@ -491,7 +491,7 @@ def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
     assert sorted(set(files) ^ expected) == sorted(feeds)
     assert [n for n, data in files.items() if now.get(n) != data] == []
     # a newer note without a photo: the lead story stays the note with one
-    later = dataclasses.replace(new.entry, path="notes/later.md", image=False)
+    later = dataclasses.replace(new.entry, path="notes/later.md", image="")
     later = dataclasses.replace(later, date=later.date.replace(day=21))
     newer = fast_lists.with_new(built.notes, [later])
     why = fast_lists.home_page(newer, {}, cards, alone.context, env, settings)
@@ -516,7 +516,7 @@ def test_a_fast_build_places_what_its_makers_make_and_updates_the_index(site, ca
     known = note_text(**NEW, image="images/nayi.jpg", image_alt="बैठक")
     with site.added({"notes/2026/known.md": known}):
         assert site.decide().why == "images/nayi.jpg is not a new photo"
-    # with a photo: the home page's lead story (an older one is refused)
+    # with a photo: the home page's lead story
     photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[1]
     shutil.copy(photo, site.content / "images" / "chauthi.jpg")
     fields = {"slug": "chauthi", "date": "2026-11-23 09:00", "image_alt": "थाना"}
@@ -544,6 +544,20 @@ def test_a_fast_build_places_what_its_makers_make_and_updates_the_index(site, ca
     assert sorted(full) == sorted(placed)
     assert [n for n in full if full[n] != placed[n]] == []
     assert any(n.startswith("feeds/") for n in changed)
+    # a newer note without a photo: the lead story stays the older note with
+    # one, read with the new note for the home page
+    fields = {"slug": "paanchvi", "date": "2026-11-24 09:00"}
+    note = note_text(**{**NEW, **fields})
+    (site.content / "notes" / "2026" / "paanchvi.md").write_text(note, "utf-8")
+    older = site.index()
+    assert fast_run.older_lead(settings, older, site.decide().notes) == (
+        older.notes[0],
+    )
+    assert site.build().path == "fast"
+    placed = tree(site.output)
+    assert site.build().path == "full"
+    assert tree(site.output) == placed
+    assert b"paanchvi" in placed["index.html"]
 
 
 def test_edits_of_known_files_take_the_full_path(site):

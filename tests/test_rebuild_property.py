@@ -239,12 +239,8 @@ def fast_case(before: dict[str, dict], after: dict[str, dict], kind: str) -> boo
     tags = {
         t.strip() for f in published for t in f.get("tags", DEFAULT_TAGS).split(",")
     }
-    newest = sorted(published, key=lambda f: f["date"], reverse=True)
     return (
         new.get("slug") is not None
-        # the home page's lead story is the new note: no photo among the
-        # newest notes before it (plugins/listings lead_story, within 3)
-        and not any(f.get("image") for f in newest[:2])
         and all(new["date"] > f["date"] for f in published)
         and new["thana"] in {f["thana"] for f in published}
         and {t.strip() for t in DEFAULT_TAGS.split(",")} <= tags
