@@ -43,6 +43,11 @@ GZIP_CACHE = False
 # Each note learns its path under content/ (for the slug made by the checks).
 PATH_METADATA = r"(?P<note_file>notes/.+)"
 
+# A build that finds only new notes since the last one puts them into the
+# live site without a full build (scripts/fast_build.py, README "The fast
+# path"); False: every build is a full one.
+FAST_PATH = True
+
 PLUGIN_PATHS = ["."]
 # Each plugin comes after the plugins it reads from (plugins/core/contract.py;
 # checked when a build starts).

@@ -58,6 +58,9 @@ from .site_index import NoteEntry, SiteIndex
 
 logger = logging.getLogger(__name__)
 
+# The setting that turns the fast path off (True unless set: pelicanconf.py)
+SETTING = "FAST_PATH"
+
 # A link from a note's text to another content file: the target's address
 # is looked up when the note is read (full build).
 CONTENT_LINKS = ("{filename}", "|filename|", "{static}", "|static|", "{attach}")
@@ -238,6 +241,8 @@ def site_changed(
     settings: dict, output: Path, index: SiteIndex, key: str | None
 ) -> str:
     """Why the site as a whole is not the one the index describes, or ""."""
+    if not settings.get(SETTING, True):
+        return f"the {SETTING} setting is off"
     if settings.get(SHARE_RUN_SETTING):
         return "a share run"
     if why := production_outputs(settings):

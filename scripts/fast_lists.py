@@ -138,21 +138,34 @@ def theme_env(settings: dict):
     return generator.env
 
 
-@dataclasses.dataclass(frozen=True)
+class MissingCard(LookupError):
+    """A page prints the card of a note the index keeps no card of."""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
 class Shown:
-    """A note as a list page shows it: its entry and its card."""
+    """A note as a list page shows it: its entry, and its card if kept (a
+    page that prints a card not kept raises MissingCard while rendering).
+    """
 
     entry: NoteEntry
-    card_html: str
+    cards: Mapping[str, str]
+
+    @property
+    def card_html(self) -> str:
+        try:
+            return self.cards[self.entry.path]
+        except KeyError:
+            raise MissingCard(self.entry.path) from None
 
     def __getattr__(self, name: str):
         return getattr(self.entry, name)
 
 
 def shown(value: Any, cards: Mapping[str, str]) -> Any:
-    """`value` with each note in it given its card (KeyError if not kept)."""
+    """`value` with each note in it able to give its card."""
     if isinstance(value, NoteEntry):
-        return Shown(value, cards[value.path])
+        return Shown(value, cards)
     if isinstance(value, list):
         return [shown(v, cards) for v in value]
     if isinstance(value, tuple):
@@ -200,19 +213,19 @@ def render_pages(
     """
     made = {}
     for page in pages:
+        variables = {k: shown(v, cards) for k, v in page.variables.items()}
         try:
-            variables = {k: shown(v, cards) for k, v in page.variables.items()}
-        except KeyError as e:
+            made[page.save_as] = render_file(
+                page.save_as,
+                page.template,
+                context,
+                env,
+                settings,
+                url=page.url,
+                **variables,
+            )
+        except MissingCard as e:
             return f"the card of {e.args[0]} is not in the site index"
-        made[page.save_as] = render_file(
-            page.save_as,
-            page.template,
-            context,
-            env,
-            settings,
-            url=page.url,
-            **variables,
-        )
     return made
 
 
@@ -236,26 +249,26 @@ def home_page(
     lead, rest = lead_story(latest, conf["lead_within"])
     if lead is None or lead.path not in made:
         return "the home page's lead story is an older note"
-    try:
-        other = [made.get(n.path) or Shown(n, cards[n.path]) for n in rest]
-    except KeyError as e:
-        return f"the card of {e.args[0]} is not in the site index"
+    other = [made.get(n.path) or Shown(n, cards) for n in rest]
     home = {
         **context,
         contract.LEAD_NOTE: made[lead.path],
         contract.OTHER_NOTES: other,
         contract.LATEST_NOTES: [made[lead.path], *other],
     }
-    return render_file(
-        settings.get("INDEX_SAVE_AS", "index.html"),
-        "index.html",
-        home,
-        env,
-        settings,
-        articles=list(notes),
-        dates=list(notes),
-        blog=True,
-        template_name="index",
-        page_name="index",
-        url=settings.get("INDEX_URL", "index.html"),
-    )
+    try:
+        return render_file(
+            settings.get("INDEX_SAVE_AS", "index.html"),
+            "index.html",
+            home,
+            env,
+            settings,
+            articles=list(notes),
+            dates=list(notes),
+            blog=True,
+            template_name="index",
+            page_name="index",
+            url=settings.get("INDEX_URL", "index.html"),
+        )
+    except MissingCard as e:
+        return f"the card of {e.args[0]} is not in the site index"

@@ -77,7 +77,8 @@ def test_the_extra_note_is_the_newest(corpus):
     def date_of(text):
         return parse_note_date(re.search(r"^date: (.+)$", text, re.M).group(1))
 
-    assert date_of(extra.text) >= max(date_of(n.text) for n in notes)
+    assert date_of(extra.text) > max(date_of(n.text) for n in notes)
+    assert date_of(extra_note(51, corpus).text) > date_of(extra.text)
 
 
 def test_plain_pelican_gets_defaults_not_our_settings(tmp_path):
