@@ -149,7 +149,15 @@ def sitemap_files(made: Made) -> Mapping[str, bytes] | str:
     records = seo_records(made)
     if isinstance(records, str):
         return records
-    return seo_files(records, made.settings, made.registry, made.now)
+    files = seo_files(records, made.settings, made.registry, made.now)
+    # a file the full build would not write again (the news sitemap once
+    # its notes are older than its window, a sitemap part): placing cannot
+    # remove it
+    output = Path(made.settings["OUTPUT_PATH"])
+    live = [p.name for p in output.glob("*.xml") if "sitemap" in p.name]
+    if gone := sorted(set(live) - set(files)):
+        return f"{gone[0]} would be removed"
+    return files
 
 
 def feed_records(made: Made) -> FeedRecords | str:

@@ -512,6 +512,20 @@ def test_a_fast_build_places_what_its_makers_make_and_updates_the_index(site, ca
     """
     settings = site.settings()
     index = site.index()
+    # a sitemap file the fast path would not write again cannot be removed:
+    # the full build replaces the whole output
+    (site.output / "news-sitemap.xml").write_bytes(b"<urlset/>")
+    fields = {"slug": "teesri-x", "date": "2026-11-22 10:00"}
+    (site.content / "notes" / "2026" / "teesri-x.md").write_text(
+        note_text(**{**NEW, **fields}), "utf-8"
+    )
+    result = site.build()
+    assert (result.path, result.why) == (
+        "full",
+        "the fast path stopped: news-sitemap.xml would be removed",
+    )
+    assert not (site.output / "news-sitemap.xml").exists()
+    index = site.index()
     # a photo another note has already (it may be a draft's, kept private)
     known = note_text(**NEW, image="images/nayi.jpg", image_alt="बैठक")
     with site.added({"notes/2026/known.md": known}):
