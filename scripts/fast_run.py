@@ -55,9 +55,15 @@ class Made:
     now: datetime  # the build's time (plugins/press_notes build_now)
 
     @cached_property
+    def refs(self) -> dict:
+        """The Refs the index holds: new entries and records share them."""
+        return site_index.refs_of(self.index.notes)
+
+    @cached_property
     def notes(self) -> tuple[NoteEntry, ...]:
         """Every published note, newest first, the new ones in front."""
-        return fast_lists.with_new(self.index.notes, [n.entry for n in self.new])
+        new = site_index.shared_refs([n.entry for n in self.new], self.refs)
+        return fast_lists.with_new(self.index.notes, new)
 
     @cached_property
     def keys(self) -> set[str]:
@@ -138,7 +144,7 @@ def seo_records(made: Made) -> SeoRecords | str:
         return "the site index holds no SEO records"
     base = site_base(made.settings)
     locs = {canonical_url(base, n.entry.url) for n in made.new}
-    ours = tuple(r for r in new.notes if r.loc in locs)
+    ours = tuple(site_index.shared_in(r, made.refs) for r in new.notes if r.loc in locs)
     if len(ours) != len(made.new):
         return "the SEO records of the new notes are not all there"
     return replace(kept, notes=(*ours, *kept.notes))
@@ -166,7 +172,11 @@ def feed_records(made: Made) -> FeedRecords | str:
     new = made.alone.context.get(contract.FEED_RECORDS)
     if not isinstance(kept, FeedRecords) or not isinstance(new, FeedRecords):
         return "the site index holds no feed records"
-    ours = tuple(r for r in new.notes if r.source_path in made.keys)
+    ours = tuple(
+        site_index.shared_in(r, made.refs)
+        for r in new.notes
+        if r.source_path in made.keys
+    )
     if len(ours) != len(made.new):
         return "the feed records of the new notes are not all there"
     notes = (*ours, *kept.notes)
@@ -174,7 +184,11 @@ def feed_records(made: Made) -> FeedRecords | str:
     needed = newest_keys(feeds, feeds_settings(made.settings)["max_items"])
     entries = {
         **kept.entries,
-        **{k: e for k, e in new.entries.items() if k in made.keys},
+        **{
+            k: site_index.shared_in(e, made.refs)
+            for k, e in new.entries.items()
+            if k in made.keys
+        },
     }
     if missing := sorted(needed - set(entries)):
         return f"the feed entry of {missing[0]} is not in the site index"
@@ -269,7 +283,7 @@ def placing_order(made: Made, files: Mapping[str, bytes]) -> list[str]:
 
 def updated_index(made: Made, before: site_index.Before) -> SiteIndex | str:
     """The index of the site once the files are placed, or why none."""
-    notes = site_index.shared_refs(made.notes)
+    notes = made.notes
     kept = site_index.cards_kept(notes, made.settings)
     if missing := sorted(kept - set(made.cards)):
         return f"the card of {missing[0]} is not at hand"

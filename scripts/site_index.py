@@ -190,11 +190,12 @@ def note_entry(note, root: Path) -> NoteEntry:
     )
 
 
-def shared_refs(notes) -> tuple[NoteEntry, ...]:
+def shared_refs(notes, kept: dict | None = None) -> tuple[NoteEntry, ...]:
     """The entries with each station, category and tag held once (pickled
     once, then referred to): about a third of an entry's size otherwise.
+    `kept`: the Refs held so far (shared with the records).
     """
-    kept: dict[Ref, Ref] = {}
+    kept = {} if kept is None else kept
 
     def one(r: Ref) -> Ref:
         return kept.setdefault(r, r)
@@ -208,6 +209,40 @@ def shared_refs(notes) -> tuple[NoteEntry, ...]:
         )
         for n in notes
     )
+
+
+def shared_in(value: Any, kept: dict) -> Any:
+    """A record (a dataclass) with each Ref in it, alone or in a tuple, held
+    once in `kept`: records name the same stations, categories and tags
+    thousands of times, and the index pickles each Ref held once only once.
+    """
+    if isinstance(value, Ref):
+        return kept.setdefault(value, value)
+    if isinstance(value, tuple) and value and isinstance(value[0], Ref):
+        return tuple(kept.setdefault(r, r) for r in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: shared_in(getattr(value, f.name), kept)
+            for f in dataclasses.fields(value)
+            if f.init
+            and (
+                dataclasses.is_dataclass(getattr(value, f.name))
+                or isinstance(getattr(value, f.name), (Ref, tuple))
+            )
+        }
+        return dataclasses.replace(value, **changes) if changes else value
+    if isinstance(value, tuple):
+        return tuple(shared_in(v, kept) for v in value)
+    return value
+
+
+def shared_records(records: dict[str, Any], kept: dict) -> dict[str, Any]:
+    return {key: shared_in(value, kept) for key, value in records.items()}
+
+
+def refs_of(notes: tuple[NoteEntry, ...]) -> dict[Ref, Ref]:
+    """The Refs the entries hold, to share with new entries and records."""
+    return {r: r for n in notes for r in (n.thana, n.category, *n.tags)}
 
 
 def scheduled_waiting(context: dict, root: Path) -> bool:
@@ -296,7 +331,8 @@ def make_index(
         return None
     root = Path(settings["PATH"])
     articles = context.get("articles", ())
-    notes = shared_refs(note_entry(n, root) for n in articles)
+    refs: dict = {}
+    notes = shared_refs((note_entry(n, root) for n in articles), refs)
     kept = cards_kept(notes, settings)
     return SiteIndex(
         key=before.key,
@@ -307,7 +343,9 @@ def make_index(
         scheduled_waiting=scheduled_waiting(context, root),
         slugs=frozenset(context.get(contract.NOTE_SLUGS, {}).values())
         | {n.slug for n in notes},
-        records={k: context[k] for k in RECORD_KEYS if k in context},
+        records=shared_records(
+            {k: context[k] for k in RECORD_KEYS if k in context}, refs
+        ),
         cards={
             entry.path: getattr(note, contract.CARD_HTML)
             for entry, note in zip(notes, articles, strict=True)
