@@ -382,12 +382,13 @@ def _build_into(
     collector = _Collector()
     root = logging.getLogger()
     root.addHandler(collector)
-    # the build's shared context, for the site index
-    context: dict = {}
+    # the build's shared context, for the site index (the dict itself: some
+    # records are complete only once the output is written)
+    kept: list[dict] = []
 
     def keep_context(generators) -> None:
         if generators and generators[0].settings is run_settings:
-            context.update(generators[0].context)
+            kept.append(generators[0].context)
 
     signals.all_generators_finalized.connect(keep_context, weak=False)
     try:
@@ -417,7 +418,7 @@ def _build_into(
     reused = pages_reused(pelican)
     restored = notes_restored(pelican)
     result = BuildResult(output, notes, pages, collector.warnings, reused, restored)
-    return result, context
+    return result, kept[-1] if kept else {}
 
 
 NOTE_FOLDER = re.compile(r"[0-9]{4}/[0-9]{2}/[^/]+")
