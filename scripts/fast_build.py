@@ -97,6 +97,9 @@ def note_file(rel: str, settings: dict) -> bool:
         return False
     if not any(Path(rel).is_relative_to(p) for p in settings["ARTICLE_PATHS"]):
         return False
+    excluded = settings.get("ARTICLE_EXCLUDES") or ()
+    if any(Path(rel).is_relative_to(p) for p in excluded):
+        return False
     ignored = settings.get("IGNORE_FILES") or ()
     return not any(fnmatch.fnmatch(part, pat) for part in parts for pat in ignored)
 

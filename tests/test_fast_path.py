@@ -249,6 +249,17 @@ def test_two_new_notes_need_their_own_dates_and_slugs(site):
         assert site.decide().fast
 
 
+def test_a_file_pelican_does_not_read_as_a_note_is_not_one(site):
+    settings = site.settings()
+    assert fast_build.note_file("notes/2026/x.md", settings)
+    assert not fast_build.note_file("notes/2026/x.txt", settings)
+    assert not fast_build.note_file("notes/2026/.x.md", settings)
+    assert not fast_build.note_file("notes/2026/x.krutidev.bak", settings)
+    assert not fast_build.note_file("pages/x.md", settings)
+    excluded = site.settings(ARTICLE_EXCLUDES=["notes/2026"])
+    assert not fast_build.note_file("notes/2026/x.md", excluded)
+
+
 def test_other_new_files_take_the_full_path(site):
     page = (site.content / "pages").iterdir().__next__().read_text(encoding="utf-8")
     with site.added({"pages/naya-panna.md": page}):
