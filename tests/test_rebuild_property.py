@@ -286,7 +286,8 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
                 st.sampled_from(EDITS),
                 st.integers(0, 7),
                 st.sampled_from(STATIONS),
-                st.sampled_from(DAYS),
+                # days after every note too: new notes of the FAST CASE
+                st.sampled_from((*DAYS, LATEST_DAY, LATER_DAY)),
             ),
             min_size=3,
             max_size=4,
