@@ -104,6 +104,29 @@ def note_file(rel: str, settings: dict) -> bool:
     return not any(fnmatch.fnmatch(part, pat) for part in parts for pat in ignored)
 
 
+def in_folders(rel: str, folders) -> bool:
+    return any(Path(rel).is_relative_to(f) for f in folders)
+
+
+def photo_problem(
+    notes: list[NewNote], added: list[str], note_paths: list[str], settings: dict
+) -> str:
+    """Why the files added besides the new notes are not only their new
+    photos in the photo folders, or "".
+    """
+    photos = {os.path.normpath(n.image) for n in notes if n.image}
+    if others := [r for r in added if r not in note_paths and r not in photos]:
+        return f"{others[0]} was added and is not a new note's photo"
+    # a photo already there may be another note's (a draft's, kept private)
+    if kept := sorted(photos - set(added)):
+        return f"{kept[0]} is not a new photo"
+    # a photo outside the photo folders may name another output file
+    folders = settings.get("STATIC_PATHS") or ()
+    if stray := [p for p in sorted(photos) if not in_folders(p, folders)]:
+        return f"{stray[0]} is not under {', '.join(folders)}"
+    return ""
+
+
 def read_new_note(
     rel: str, settings: dict, rules: Rules, tz: ZoneInfo
 ) -> NewNote | str:
@@ -252,6 +275,8 @@ def site_changed(
         return why
     if site_index.output_identity(output) != index.output:
         return "the output folder is not the one the site index describes"
+    if site_index.output_digest(output) != index.output_files:
+        return "the output folder was changed outside a build"
     if key is None or key != index.key:
         return "the code, theme, translations, libraries or settings changed"
     if index.scheduled_waiting:
@@ -322,12 +347,8 @@ def decide(
     notes = new_notes(settings, note_paths)
     if isinstance(notes, str):
         return full(notes)
-    photos = {os.path.normpath(n.image) for n in notes if n.image}
-    if others := [r for r in added if r not in note_paths and r not in photos]:
-        return full(f"{others[0]} was added and is not a new note's photo")
-    # a photo already there may be another note's (a draft's, kept private)
-    if kept := sorted(photos - set(added)):
-        return full(f"{kept[0]} is not a new photo")
+    if why := photo_problem(notes, added, note_paths, settings):
+        return full(why)
     if why := check_new_notes(notes, index, build_now(settings)):
         return full(why)
     texts = {

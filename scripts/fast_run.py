@@ -104,6 +104,10 @@ def note_files(made: Made) -> Mapping[str, bytes] | str:
     """The new notes' pages, preview images and photo copies."""
     if not {n.entry.path for n in made.new} <= set(made.articles):
         return "the build of the new notes alone did not make them all"
+    # the new notes' own files are new: never put over a live file
+    output = Path(made.settings["OUTPUT_PATH"])
+    if taken := sorted(r for r in made.alone.files if (output / r).exists()):
+        return f"{taken[0]} is in the output already"
     return made.alone.files
 
 
@@ -360,5 +364,6 @@ def run(
     site_index.forget(index_file)
     placed = place(made, output, files)
     if isinstance(updated, SiteIndex):
-        site_index.save(updated, index_file)
+        files_now = site_index.output_digest(output)
+        site_index.save(replace(updated, output_files=files_now), index_file)
     return Ran(len(made.notes), placed, alone.warnings)

@@ -96,6 +96,8 @@ class SiteIndex:
     # the cards of the notes a list page changed by new notes can show
     # (scripts/fast_lists.py cards_kept), by file
     cards: dict[str, str] = field(default_factory=dict)
+    # every file of the output as the build left it (output_digest)
+    output_files: str = ""
     format: int = FORMAT
 
     @property
@@ -167,6 +169,27 @@ def output_identity(output: Path) -> tuple[str, int, int] | None:
     except OSError:
         return None
     return (str(output.resolve()), st.st_dev, st.st_ino)
+
+
+def output_digest(output: Path) -> str:
+    """Every file of the output folder, by path, size, modification time
+    and inode, as one hash: a file removed, added or changed by hand (or by
+    any tool but a build) changes it.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for here, dirs, files in os.walk(output):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(here, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            rel = os.path.relpath(path, output)
+            digest.update(
+                f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode()
+            )
+    return digest.hexdigest()
 
 
 def index_path(settings: dict, output: Path) -> Path:
@@ -351,6 +374,7 @@ def make_index(
             for entry, note in zip(notes, articles, strict=True)
             if entry.path in kept
         },
+        output_files=output_digest(output),
     )
 
 

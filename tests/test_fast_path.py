@@ -523,8 +523,8 @@ def test_a_fast_build_places_what_its_makers_make_and_updates_the_index(site, ca
     """
     settings = site.settings()
     index = site.index()
-    # a sitemap file the fast path would not write again cannot be removed:
-    # the full build replaces the whole output
+    # a file put into the output by hand: the full build replaces the whole
+    # output
     (site.output / "news-sitemap.xml").write_bytes(b"<urlset/>")
     fields = {"slug": "teesri-x", "date": "2026-11-22 10:00"}
     (site.content / "notes" / "2026" / "teesri-x.md").write_text(
@@ -533,7 +533,7 @@ def test_a_fast_build_places_what_its_makers_make_and_updates_the_index(site, ca
     result = site.build()
     assert (result.path, result.why) == (
         "full",
-        "the fast path stopped: news-sitemap.xml would be removed",
+        "the output folder was changed outside a build",
     )
     assert not (site.output / "news-sitemap.xml").exists()
     index = site.index()
@@ -583,6 +583,34 @@ def test_a_fast_build_places_what_its_makers_make_and_updates_the_index(site, ca
     assert site.build().path == "full"
     assert tree(site.output) == placed
     assert b"paanchvi" in placed["index.html"]
+
+
+def test_an_output_changed_outside_a_build_takes_the_full_path(site):
+    """A page removed from the output by hand (or by any other tool) is
+    there again after the next build, a new note or not.
+    """
+    removed = site.output / "thana" / "alot" / "index.html"
+    assert removed.is_file()
+    removed.unlink()
+    fields = {"slug": "chhathi", "date": "2026-11-27 09:00"}
+    note = note_text(**{**NEW, **fields})
+    (site.content / "notes" / "2026" / "chhathi.md").write_text(note, "utf-8")
+    assert site.decide().why == "the output folder was changed outside a build"
+    result = site.build()
+    assert result.path == "full"
+    assert removed.is_file()
+
+
+def test_a_new_photo_outside_the_photo_folders_takes_the_full_path(site):
+    """A photo path may name another output file (a note's preview image):
+    the fast path never puts a new note's files over it.
+    """
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
+    elsewhere = "2026/11/nayi-khabar/og-x.jpg"
+    fields = {"slug": "saatvi", "date": "2026-11-28 09:00", "image_alt": "बैठक"}
+    note = note_text(**{**NEW, **fields, "image": elsewhere})
+    with site.added({"notes/2026/saatvi.md": note, elsewhere: photo}):
+        assert site.decide().why == f"{elsewhere} is not under images"
 
 
 def test_edits_of_known_files_take_the_full_path(site):
