@@ -54,10 +54,18 @@ NOT_KEYED_SETTINGS = frozenset(
 # The fast path's own code shapes what it writes: a change sends the next
 # build down the full path. Taken once, as plugins.core.code.LOADED is: a
 # long-running process (make serve) builds with the code it loaded.
+FAST_MODULES = (
+    "build.py",
+    "site_index.py",
+    "fast_build.py",
+    "fast_lists.py",
+    "fast_notes.py",
+    "fast_run.py",
+    "placement.py",
+)
 FAST_CODE = hashlib.blake2b(
     b"".join(
-        (Path(__file__).resolve().parent / name).read_bytes()
-        for name in ("site_index.py", "fast_build.py", "fast_lists.py", "placement.py")
+        (Path(__file__).resolve().parent / name).read_bytes() for name in FAST_MODULES
     ),
     digest_size=16,
 ).hexdigest()

@@ -300,6 +300,14 @@ def test_site_wide_changes_take_the_full_path(site):
         assert site.decide().fast
 
 
+def test_the_site_key_holds_every_module_of_the_fast_path():
+    scripts = ROOT / "scripts"
+    modules = {p.name for p in scripts.glob("fast_*.py")}
+    modules |= {"build.py", "site_index.py", "placement.py"}
+    assert modules <= set(site_index.FAST_MODULES)
+    assert all((scripts / name).is_file() for name in site_index.FAST_MODULES)
+
+
 def test_a_damaged_or_missing_index_takes_the_full_path(site, tmp_path):
     path = tmp_path / "index.pickle"
     assert site_index.load(path)[1].startswith("no site index")
