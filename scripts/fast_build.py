@@ -280,7 +280,9 @@ def site_changed(
     if key is None or key != index.key:
         return "the code, theme, translations, libraries or settings changed"
     if index.scheduled_waiting:
-        return "a scheduled note is waiting to come due"
+        return "a scheduled note has no date the site index could read"
+    if index.scheduled is not None and build_now(settings) >= index.scheduled:
+        return "a scheduled note came due"
     if build_now(settings).date() != index.day:
         return "the last build was on another day"
     return ""

@@ -30,16 +30,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from plugins.core import contract
 from plugins.core.code import LOADED, tree_digest
 from plugins.core.describe import Unstable, stable
 from plugins.core.files import stamp, write_atomic
+from plugins.core.header import scan_header
 from plugins.core.records import Ref, ref, refs
 from plugins.links.ledger import PENDING_PART
 from plugins.links.links import plugin_settings as links_settings
 from plugins.listings.listings import plugin_settings as listings_settings
 from plugins.listings.pages import group_by
+from plugins.press_notes.validate import parse_note_date
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +100,8 @@ class SiteIndex:
     day: date  # the build's day (outputs that depend on "today")
     stamps: dict[str, tuple[int, ...]]  # every file under content/
     notes: tuple[NoteEntry, ...]  # published, newest first
-    scheduled_waiting: bool  # a scheduled note was not yet due
+    # a scheduled note not yet due has no date the index could read
+    scheduled_waiting: bool
     # every note's slug, published or not (the checks give each its own)
     slugs: frozenset[str] = frozenset()
     records: dict[str, Any] = field(default_factory=dict)  # RECORD_KEYS
@@ -106,6 +110,8 @@ class SiteIndex:
     cards: dict[str, str] = field(default_factory=dict)
     # every file of the output as the build left it (output_digest)
     output_files: str = ""
+    # the earliest date of the scheduled notes not yet due
+    scheduled: datetime | None = None
     format: int = FORMAT
 
     @property
@@ -276,14 +282,30 @@ def refs_of(notes: tuple[NoteEntry, ...]) -> dict[Ref, Ref]:
     return {r: r for n in notes for r in (n.thana, n.category, *n.tags)}
 
 
-def scheduled_waiting(context: dict, root: Path) -> bool:
-    """True if a note marked scheduled is not among the published notes:
-    it comes due at some later build, which must then be a full one.
+def scheduled_due(
+    context: dict, root: Path, tz: ZoneInfo
+) -> tuple[bool, datetime | None]:
+    """The notes marked scheduled that are not published yet: (whether one
+    has no date the index can read, the earliest date among them). The
+    first build at or after that date must be a full one.
     """
     published = {
         os.path.relpath(n.source_path, root) for n in context.get("articles", ())
     }
-    return any(p not in published for p in context.get(contract.SCHEDULED_NOTES, ()))
+    waiting = [
+        p for p in context.get(contract.SCHEDULED_NOTES, ()) if p not in published
+    ]
+    dates = []
+    for rel in waiting:
+        try:
+            header = scan_header((root / rel).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return True, None
+        date = parse_note_date(header.value("date"))
+        if date is None:
+            return True, None
+        dates.append(date.replace(tzinfo=tz))
+    return False, min(dates, default=None)
 
 
 @dataclass(frozen=True)
@@ -361,6 +383,8 @@ def make_index(
     if before.key is None or identity is None:
         return None
     root = Path(settings["PATH"])
+    tz = ZoneInfo(settings.get("TIMEZONE") or "Asia/Kolkata")
+    unknown, earliest = scheduled_due(context, root, tz)
     articles = context.get("articles", ())
     refs: dict = {}
     notes = shared_refs((note_entry(n, root) for n in articles), refs)
@@ -371,7 +395,8 @@ def make_index(
         day=day,
         stamps=settled_stamps(before, settings),
         notes=notes,
-        scheduled_waiting=scheduled_waiting(context, root),
+        scheduled_waiting=unknown,
+        scheduled=earliest,
         slugs=frozenset(context.get(contract.NOTE_SLUGS, {}).values())
         | {n.slug for n in notes},
         records=shared_records(

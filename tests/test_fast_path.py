@@ -289,7 +289,10 @@ def test_site_wide_changes_take_the_full_path(site):
         assert decision.why == "the last build was on another day"
         waiting = dataclasses.replace(index, scheduled_waiting=True)
         decision = fast_build.decide(settings, site.output, waiting)
-        assert decision.why == "a scheduled note is waiting to come due"
+        assert decision.why == "a scheduled note has no date the site index could read"
+        due = dataclasses.replace(index, scheduled=index.newest)
+        decision = fast_build.decide(settings, site.output, due)
+        assert decision.why == "a scheduled note came due"
         template = site.tmp / "theme" / "templates" / "base.html"
         text = template.read_text(encoding="utf-8")
         try:
@@ -619,6 +622,21 @@ def test_a_new_photo_outside_the_photo_folders_takes_the_full_path(site):
     note = note_text(**{**NEW, **fields, "image": elsewhere})
     with site.added({"notes/2026/saatvi.md": note, elsewhere: photo}):
         assert site.decide().why == f"{elsewhere} is not under images"
+
+
+def test_a_note_scheduled_for_later_leaves_the_fast_path_on_until_it_is_due(site):
+    fields = {"slug": "aage", "date": "2030-01-01 10:00", "status": "scheduled"}
+    later = note_text(**{**NEW, **fields})
+    (site.content / "notes" / "2026" / "aage.md").write_text(later, "utf-8")
+    assert site.build().path == "full"
+    index = site.index()
+    assert not index.scheduled_waiting
+    assert index.scheduled == index.newest.replace(
+        year=2030, month=1, day=1, hour=10, minute=0
+    )
+    fields = {"slug": "aathvi", "date": "2026-11-28 10:00"}
+    with site.added({"notes/2026/aathvi.md": note_text(**{**NEW, **fields})}):
+        assert site.decide().fast
 
 
 def test_edits_of_known_files_take_the_full_path(site):
