@@ -24,10 +24,10 @@ import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.settings import read_settings
 
 from plugins.core import children
@@ -35,6 +35,9 @@ from plugins.core.core import plugin_problems
 from plugins.core.errors import BuildFailed, BulletinError, SettingError, display_path
 from plugins.core.messages import _, ngettext_, set_language
 from plugins.page_reuse import notes_restored, pages_reused
+from plugins.press_notes.press_notes import build_now
+
+from . import fast_build, fast_run, placement, site_index
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +50,9 @@ class BuildResult:
     warnings: int
     reused: int = 0
     restored: int = 0
+    # which path the build took ("fast" or "full") and why (scripts/fast_build.py)
+    path: str = "full"
+    why: str = ""
 
 
 class _Collector(logging.Handler):
@@ -141,9 +147,10 @@ def build_busy(output: Path) -> BuildFailed:
 
 def staging_path(output: Path) -> Path:
     """The folder holding each build's own staging folder, beside the output
-    (same filesystem, so the swap is a rename).
+    (same filesystem, so the swap is a rename); a fast build's staging
+    folder is there too.
     """
-    return output.parent / f".{output.name}.staging"
+    return placement.staging_root(output)
 
 
 def new_staging(output: Path) -> Path:
@@ -198,7 +205,10 @@ def sweep_staging(output: Path) -> None:
     a dead build's.
     """
     root = staging_path(output)
-    leftovers = sorted(root.glob("build-*")) if root.is_dir() else []
+    leftovers = []
+    if root.is_dir():
+        found = [root.glob(f"{kind}-*") for kind in ("build", "fast", "alone")]
+        leftovers = sorted(p for kind in found for p in kind)
     for folder in leftovers:
         to_trash(folder, output)
     if leftovers:
@@ -262,17 +272,100 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
         )
     wait = float(settings.get("BUILD_LOCK_WAIT", LOCK_WAIT))
     with site_lock(lock_path(output), build_busy(output), wait):
+        index_file = site_index.index_path(settings, output)
+        if finished := placement.finish(output):
+            logger.info("placement: %s", finished)
+            site_index.forget(index_file)
         sweep_staging(output)
+        # taken before anything is read: an edit made while the build runs
+        # is seen by the next one
+        before = site_index.before_build(settings)
+        day = build_now(settings).date()
+        decision, index = choose_path(settings, output, index_file, before)
+        fast_build.log_path(decision)
+        if decision.fast and index is not None:
+            fast = run_fast(settings_file, overrides, settings, index, decision, before)
+            if isinstance(fast, BuildResult):
+                return fast
+            decision = fast_build.full(f"the fast path stopped: {fast}")
+            fast_build.log_path(decision)
         staging = new_staging(output)
         try:
-            return _build_into(settings_file, overrides, settings, staging)
+            result, context = _build_into(settings_file, overrides, settings, staging)
         finally:
             drop_staging(staging)
+        keep_index(before, settings, context, output, day, index_file)
+        return replace(result, path="full", why=decision.why)
+
+
+def choose_path(
+    settings: dict, output: Path, index_file: Path, before: site_index.Before
+) -> tuple[fast_build.Decision, site_index.SiteIndex | None]:
+    """The path this build takes (any failure of the check: the full one),
+    and the site index read for it.
+    """
+    index, why_none = site_index.load(index_file)
+    try:
+        decision = fast_build.decide(settings, output, index, why_none, before)
+    except Exception as e:  # noqa: BLE001 - any doubt: the full build
+        return fast_build.full(f"the fast path check failed: {e!r}"), index
+    if decision.fast and (missing := fast_run.missing_makers()):
+        why = "the FAST CASE holds, but the fast path cannot make these outputs yet: "
+        return replace(decision, fast=False, why=why + ", ".join(missing)), index
+    return decision, index
+
+
+def run_fast(
+    settings_file: str,
+    overrides: dict | None,
+    settings: dict,
+    index: site_index.SiteIndex,
+    decision: fast_build.Decision,
+    before: site_index.Before,
+) -> BuildResult | str:
+    """The fast build, or why it stopped (then the full build runs: any
+    placement begun is finished first, and the index is forgotten).
+    """
+    output = Path(settings["OUTPUT_PATH"])
+    try:
+        ran = fast_run.run(
+            settings_file, overrides, settings, index, decision.notes, before
+        )
+    except Exception as e:  # noqa: BLE001 - any doubt: the full build
+        placement.finish(output)
+        site_index.forget(site_index.index_path(settings, output))
+        return repr(e)
+    if isinstance(ran, str):
+        return ran
+    notes, pages = count_pages(output)
+    return BuildResult(output, notes, pages, ran.warnings, 0, 0, "fast", decision.why)
+
+
+def keep_index(
+    before: site_index.Before,
+    settings: dict,
+    context: dict,
+    output: Path,
+    day,
+    index_file: Path,
+) -> None:
+    """Write the site index of a full build that went live (none if it
+    cannot be made: the next build is a full one again).
+    """
+    try:
+        index = site_index.make_index(before, settings, context, output, day)
+        if index is None:
+            site_index.forget(index_file)
+        else:
+            site_index.save(index, index_file)
+    except Exception as e:  # noqa: BLE001 - the site is live; next build: full
+        logger.warning("site index not written: %r", e)
+        site_index.forget(index_file)
 
 
 def _build_into(
     settings_file: str, overrides: dict | None, settings: dict, staging: Path
-) -> BuildResult:
+) -> tuple[BuildResult, dict]:
     output = Path(settings["OUTPUT_PATH"])
     reuse = {**(settings.get("PAGE_REUSE") or {}), "published": str(output)}
     run_settings = load_settings(
@@ -289,6 +382,15 @@ def _build_into(
     collector = _Collector()
     root = logging.getLogger()
     root.addHandler(collector)
+    # the build's shared context, for the site index (the dict itself: some
+    # records are complete only once the output is written)
+    kept: list[dict] = []
+
+    def keep_context(generators) -> None:
+        if generators and generators[0].settings is run_settings:
+            kept.append(generators[0].context)
+
+    signals.all_generators_finalized.connect(keep_context, weak=False)
     try:
         pelican = Pelican(run_settings)
         # Pelican has replaced PLUGINS with the plugins it could load.
@@ -302,6 +404,7 @@ def _build_into(
         raise BuildFailed(_("the build stopped: %(error)s", error=error)) from e
     finally:
         root.removeHandler(collector)
+        signals.all_generators_finalized.disconnect(keep_context)
     if collector.errors:
         listed = "\n".join(f"  {m}" for m in collector.errors)
         head = ngettext_(
@@ -314,7 +417,8 @@ def _build_into(
     notes, pages = count_pages(output)
     reused = pages_reused(pelican)
     restored = notes_restored(pelican)
-    return BuildResult(output, notes, pages, collector.warnings, reused, restored)
+    result = BuildResult(output, notes, pages, collector.warnings, reused, restored)
+    return result, kept[-1] if kept else {}
 
 
 NOTE_FOLDER = re.compile(r"[0-9]{4}/[0-9]{2}/[^/]+")

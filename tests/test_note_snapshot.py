@@ -35,7 +35,9 @@ class Site:
         )
         shutil.copytree(ROOT / "theme", tmp / "theme")
         self.output = tmp / "site" / "output"
-        self.overrides = {"THEME": str(tmp / "theme")}
+        # the snapshot is the full build's: a new note would take the fast
+        # path (tests/test_fast_path.py)
+        self.overrides = {"THEME": str(tmp / "theme"), "FAST_PATH": False}
 
     def note(self, n: int) -> Path:
         return self.content / "notes" / "2026" / f"shivir-{n}.md"

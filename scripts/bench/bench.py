@@ -29,6 +29,7 @@ from .hugo import HUGO, hugo_command, hugo_note_pages, make_hugo_site
 from .measure import (
     Measurement,
     reported,
+    reported_path,
     reported_restored,
     reported_reuse,
     reported_search,
@@ -224,6 +225,20 @@ def measure_search_index(
     return measured
 
 
+def path_lines(result: BenchResult) -> list[str]:
+    """Which path the project's rebuild and publish-one took, and why."""
+    runs = (
+        ("project rebuild", result.run("project", "rebuild")),
+        ("publish-one", result.found(PUBLISH_LABEL)),
+    )
+    found = [(label, reported_path(run.log)) for label, run in runs if run]
+    return [
+        f"{label} took the {path.replace(' (', ' path (', 1)}"
+        for label, path in found
+        if path is not None
+    ]
+
+
 def format_report(result: BenchResult) -> str:
     """The table, the two ratios, and `ratio X.XX` (rebuild) as the last line."""
     lines = [
@@ -255,6 +270,7 @@ def format_report(result: BenchResult) -> str:
             f"project rebuild restored {restored:,} unchanged notes of "
             f"{result.notes + 1:,} from the last build's snapshot"
         )
+    lines += path_lines(result)
     alone = next((m for m in result.runs if m.label == SEARCH_LABEL), None)
     timed = reported_search_alone(alone.log) if alone else None
     if alone is not None and timed is not None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .worker import (
+    PATH_MARK,
     PEAK_MARK,
     RESTORED_MARK,
     REUSED_MARK,
@@ -77,6 +78,14 @@ def reported_peak_mb(log: str) -> float | None:
 def reported_reuse(log: str) -> int | None:
     """How many note pages a project build reused (`REUSED_MARK <n>`)."""
     return reported(log, REUSED_MARK)
+
+
+def reported_path(log: str) -> str | None:
+    """The last path a project build said it took ("fast (why)"), if any."""
+    for line in reversed(log.splitlines()):
+        if line.startswith(PATH_MARK):
+            return line.removeprefix(PATH_MARK).strip()
+    return None
 
 
 def reported_restored(log: str) -> int | None:

@@ -98,10 +98,14 @@ def clip(text: str, limit: int) -> str:
 
 
 def make_note(
-    index: int, count: int, corpus: Corpus, rng: random.Random
+    index: int,
+    count: int,
+    corpus: Corpus,
+    rng: random.Random,
+    date: datetime | None = None,
 ) -> SyntheticNote:
     """The `index`-th of `count` notes (index 0 is the oldest)."""
-    date = note_date(index, count, rng)
+    date = note_date(index, count, rng) if date is None else date
     thana = rng.choice(corpus.thanas)
     paragraphs = [
         " ".join(rng.sample(corpus.sentences, rng.randint(2, 4)))
@@ -133,9 +137,13 @@ def make_notes(count: int, corpus: Corpus, seed: int = 1) -> list[SyntheticNote]
 
 
 def extra_note(count: int, corpus: Corpus, seed: int = 1) -> SyntheticNote:
-    """One more note, newer than all `count` others (for the rebuild)."""
+    """One more note, newer than all `count` others and than the extra notes
+    before it (for the rebuild and publish-one): a reporter's new note is
+    the newest (the others end at LAST_DATE, several at that minute).
+    """
     rng = random.Random(seed + count)
-    return make_note(count, count + 1, corpus, rng)
+    date = LAST_DATE + timedelta(minutes=1 + count % 600)
+    return make_note(count, count + 1, corpus, rng, date)
 
 
 def write_note(content: Path, note: SyntheticNote) -> Path:

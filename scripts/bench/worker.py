@@ -21,6 +21,8 @@ from pathlib import Path
 PEAK_MARK = "bench worker peak memory kB:"
 # How many note pages a project build linked from the last build.
 REUSED_MARK = "bench worker note pages reused:"
+# the path a project build took (scripts/fast_build.py) and why
+PATH_MARK = "bench worker build path:"
 # How many notes a project build restored from the last build's snapshot.
 RESTORED_MARK = "bench worker notes restored:"
 # How long the search index step of a project build took (plugins/search),
@@ -61,6 +63,7 @@ def build_project(spec: dict) -> None:
 
     result = build(spec["settings_file"], spec["overrides"])
     print(f"bench worker: project built {result.notes} notes, {result.pages} pages")
+    print(f"{PATH_MARK} {result.path} ({result.why})")
     print(f"{REUSED_MARK} {result.reused}")
     print(f"{RESTORED_MARK} {result.restored}")
     from plugins.search.search import LAST_RUN
@@ -74,9 +77,22 @@ def publish_project(spec: dict) -> None:
     """What `invoke build` runs: build, log the outcome, fail on an error."""
     from scripts.build import build_and_report
 
+    # the developer log line that names the build's path, on stdout
+    paths = logging.getLogger("scripts.fast_build")
+    paths.setLevel(logging.INFO)
+    paths.addHandler(PathLine())
     if not build_and_report(spec["settings_file"], spec["overrides"]):
         raise SystemExit(1)
     print("bench worker: published")
+
+
+class PathLine(logging.Handler):
+    """Prints the build's `build path: ...` line with PATH_MARK."""
+
+    def emit(self, record) -> None:
+        message = record.getMessage()
+        if message.startswith("build path: "):
+            print(f"{PATH_MARK} {message.removeprefix('build path: ')}", flush=True)
 
 
 def build_plain(spec: dict) -> None:

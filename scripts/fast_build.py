@@ -1,0 +1,368 @@
+"""The fast path of a build: new notes put into the live site without a pass
+over the archive.
+
+ONE case is fast, everything else (and any doubt) is the full build, which
+stays the reference for what the site holds. The FAST CASE: since the last
+build that went live (scripts/site_index.py), the only changes under
+content/ are new note files (and new photos they name), each published
+(no status, or `published`), with its own `slug:` that no other note holds,
+dated after the newest published note and before now (and no two at the
+same time), whose station, category, tags and reporter already have notes,
+with no link to another content file and no `old_url`, whose address and
+file neither the links ledger nor the redirects registry names, that
+passes the same checks a full build runs (plugins/press_notes/validate.py
+`check_note`); the code, theme, translations, libraries and settings are
+the same (the site key); the output is the folder the index describes; no
+scheduled note was waiting; it is the same day as that build; it is not a
+share run, and not a production build (which records addresses in the
+links ledger, makes the search index and compressed copies: outputs the
+fast path cannot make yet).
+
+When the case holds, scripts/fast_run.py makes the files (each kind of
+output by its maker) and puts the changed ones in place.
+
+`decide` is cheap (stamps and the headers of the new notes): it runs
+before every build.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from plugins.compress.compress import plugin_settings as compress_settings
+from plugins.core.errors import ContentError
+from plugins.core.header import scan_header
+from plugins.core.records import Ref, ref
+from plugins.links.ledger import read as read_ledger
+from plugins.links.links import plugin_settings as links_settings
+from plugins.links.plan import parse_redirects
+from plugins.press_notes.model import nfc, text_slug
+from plugins.press_notes.press_notes import (
+    SHARE_RUN_SETTING,
+    build_now,
+    plugin_settings,
+    registry_for,
+)
+from plugins.press_notes.reader import SafeMarkdownReader
+from plugins.press_notes.validate import Rules, check_note, parse_note_date
+from plugins.search.search import plugin_settings as search_settings
+
+from . import site_index
+from .site_index import NoteEntry, SiteIndex
+
+logger = logging.getLogger(__name__)
+
+# The setting that turns the fast path off (True unless set: pelicanconf.py)
+SETTING = "FAST_PATH"
+
+# A link from a note's text to another content file: the target's address
+# is looked up when the note is read (full build).
+CONTENT_LINKS = ("{filename}", "|filename|", "{static}", "|static|", "{attach}")
+NOTE_EXTENSIONS = tuple(f".{e}" for e in SafeMarkdownReader.file_extensions)
+
+
+@dataclass(frozen=True)
+class NewNote:
+    """A new note the fast path may publish: its index entry, made from its
+    header as the full build makes it from the note, and its photo.
+    """
+
+    entry: NoteEntry
+    image: str  # under content/, or ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Which path a build takes and why (the developer log says so)."""
+
+    fast: bool
+    why: str
+    notes: tuple[NewNote, ...] = ()
+
+
+def full(why: str) -> Decision:
+    return Decision(False, why)
+
+
+def note_file(rel: str, settings: dict) -> bool:
+    """Whether Pelican reads the file at `rel` (under content/) as a note."""
+    parts = Path(rel).parts
+    if not rel.endswith(NOTE_EXTENSIONS):
+        return False
+    if not any(Path(rel).is_relative_to(p) for p in settings["ARTICLE_PATHS"]):
+        return False
+    excluded = settings.get("ARTICLE_EXCLUDES") or ()
+    if any(Path(rel).is_relative_to(p) for p in excluded):
+        return False
+    ignored = settings.get("IGNORE_FILES") or ()
+    return not any(fnmatch.fnmatch(part, pat) for part in parts for pat in ignored)
+
+
+def in_folders(rel: str, folders) -> bool:
+    return any(Path(rel).is_relative_to(f) for f in folders)
+
+
+def photo_problem(
+    notes: list[NewNote], added: list[str], note_paths: list[str], settings: dict
+) -> str:
+    """Why the files added besides the new notes are not only their new
+    photos in the photo folders, or "".
+    """
+    photos = {os.path.normpath(n.image) for n in notes if n.image}
+    if others := [r for r in added if r not in note_paths and r not in photos]:
+        return f"{others[0]} was added and is not a new note's photo"
+    # a photo already there may be another note's (a draft's, kept private)
+    if kept := sorted(photos - set(added)):
+        return f"{kept[0]} is not a new photo"
+    # a photo outside the photo folders may name another output file
+    folders = settings.get("STATIC_PATHS") or ()
+    if stray := [p for p in sorted(photos) if not in_folders(p, folders)]:
+        return f"{stray[0]} is not under {', '.join(folders)}"
+    return ""
+
+
+def read_new_note(
+    rel: str, settings: dict, rules: Rules, tz: ZoneInfo
+) -> NewNote | str:
+    """The new note at `rel`, or why it is not of the fast case."""
+    root = Path(settings["PATH"])
+    try:
+        text = (root / rel).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return f"{rel} cannot be read as UTF-8 text"
+    header, problems = check_note(str(root / rel), text, rules)
+    if problems:
+        return f"{rel} does not pass the checks"
+    status = header.value("status")
+    if status not in ("", "published"):
+        return f"{rel} is {status}"
+    slug = header.value("slug")
+    if not slug:
+        return f"{rel} has no slug: field (its address is made from the title)"
+    if any(mark in text for mark in CONTENT_LINKS):
+        return f"{rel} links to another content file"
+    image = header.value("image").strip()
+    date = parse_note_date(header.value("date"))
+    if date is None:
+        return f"{rel} has no date the fast path can read"
+    return NewNote(note_entry(rel, header, rules.registry, settings, tz), image)
+
+
+def note_entry(rel: str, header, registry, settings: dict, tz: ZoneInfo) -> NoteEntry:
+    """The index entry of a new note, from its checked header."""
+    date = parse_note_date(header.value("date"))
+    assert date is not None  # checked
+    date = date.replace(tzinfo=tz)
+    slug = header.value("slug")
+    category = registry.category_by_name[nfc(header.value("category"))]
+    tags = [t.strip() for t in header.value("tags").split(",") if t.strip()]
+    where = {"date": date, "slug": slug}
+    return NoteEntry(
+        path=rel,
+        slug=slug,
+        url=settings["ARTICLE_URL"].format(**where),
+        save_as=settings["ARTICLE_SAVE_AS"].format(**where),
+        date=date,
+        thana=ref(registry.thana_by_name[nfc(header.value("thana"))]),
+        category=Ref(
+            category.slug,
+            header.value("category"),
+            settings["CATEGORY_URL"].format(slug=category.slug),
+        ),
+        tags=tuple(
+            Ref(slug, name, settings["TAG_URL"].format(slug=slug))
+            for name in tags
+            for slug in [text_slug(name, "tag")]
+        ),
+        reporter=header.value("reporter"),
+        image=header.value("image").strip(),
+    )
+
+
+def check_new_notes(notes: list[NewNote], index: SiteIndex, now: datetime) -> str:
+    """Why these new notes are not of the fast case, or ""."""
+    newest = index.newest
+    # by the whole Ref, name too: the newest note names a tag's page
+    known: dict[str, set] = {
+        "station": {n.thana for n in index.notes},
+        "category": {n.category for n in index.notes},
+        "tag": {t for n in index.notes for t in n.tags},
+        "reporter": {n.reporter for n in index.notes},
+    }
+    entries = [n.entry for n in notes]
+    dates = [n.date for n in entries]
+    if len(set(dates)) != len(dates):
+        return "two new notes have the same date"
+    for note in entries:
+        if newest is None or note.date <= newest:
+            return f"{note.path} is not newer than the newest note"
+        if note.date > now:
+            return f"{note.path} is dated ahead of now"
+        if note.slug in index.slugs:
+            return f"{note.path}'s slug is taken"
+        new: dict[str, list] = {
+            "station": [note.thana],
+            "category": [note.category],
+            "tag": list(note.tags),
+            "reporter": [note.reporter],
+        }
+        for kind, values in new.items():
+            if unknown := [v for v in values if v not in known[kind]]:
+                name = getattr(unknown[0], "slug", unknown[0])
+                return f"{note.path} names a {kind} without notes ({name})"
+    slugs = [n.slug for n in entries]
+    if len(set(slugs)) != len(slugs):
+        return "two new notes have the same slug"
+    return ""
+
+
+def production_outputs(settings: dict) -> str:
+    """Why this build makes outputs the fast path cannot make yet (the search
+    index, compressed copies, addresses recorded in the links ledger: a
+    production build), or "".
+    """
+    links = links_settings(settings)
+    if links["record"] or links["pending_target"]:
+        return "the build records published addresses in the links ledger"
+    if search_settings(settings)["index"]:
+        return "the build makes the search index"
+    if compress_settings(settings)["enabled"]:
+        return "the build makes compressed copies"
+    return ""
+
+
+def in_links(settings: dict, notes: tuple[NewNote, ...], texts: dict[str, str]) -> str:
+    """Why a new note touches the redirects (plugins/links), or "": an
+    `old_url`, or an address or file the links ledger or the redirects
+    registry names already (its first day would come from the ledger, a
+    redirect from or to it would change).
+    """
+    conf = links_settings(settings)
+    root = Path(settings["PATH"])
+    ledger = read_ledger(root / conf["ledger"])
+    pairs = ledger.pairs()
+    urls = {url for url, _note in pairs}
+    files = {note for _url, note in pairs}
+    redirects = root / conf["redirects"]
+    if redirects.is_file():
+        manual, _problems = parse_redirects(
+            redirects.read_text(encoding="utf-8"), redirects
+        )
+        urls |= {r.old for r in manual} | {r.new for r in manual}
+    for note in notes:
+        if scan_header(texts[note.entry.path]).value("old_url"):
+            return f"{note.entry.path} has an old_url"
+        if note.entry.url in urls or note.entry.path in files:
+            return f"{note.entry.path} is in the links ledger or redirects already"
+    return ""
+
+
+def site_changed(
+    settings: dict, output: Path, index: SiteIndex, key: str | None
+) -> str:
+    """Why the site as a whole is not the one the index describes, or ""."""
+    if not settings.get(SETTING, True):
+        return f"the {SETTING} setting is off"
+    if settings.get(SHARE_RUN_SETTING):
+        return "a share run"
+    if why := production_outputs(settings):
+        return why
+    if site_index.output_identity(output) != index.output:
+        return "the output folder is not the one the site index describes"
+    if site_index.output_digest(output) != index.output_files:
+        return "the output folder was changed outside a build"
+    if key is None or key != index.key:
+        return "the code, theme, translations, libraries or settings changed"
+    if index.scheduled_waiting:
+        return "a scheduled note has no date the site index could read"
+    if index.scheduled is not None and build_now(settings) >= index.scheduled:
+        return "a scheduled note came due"
+    if build_now(settings).date() != index.day:
+        return "the last build was on another day"
+    return ""
+
+
+def added_files(
+    stamps: dict[str, tuple[int, ...]], index: SiteIndex
+) -> list[str] | str:
+    """The files added under content/ since the index, or why not only files
+    were added.
+    """
+    for rel, was in index.stamps.items():
+        if stamps.get(rel) != was:
+            return f"{rel} was changed or removed"
+    added = sorted(set(stamps) - set(index.stamps))
+    return added or "nothing under content/ changed"
+
+
+def new_notes(settings: dict, note_paths: list[str]) -> list[NewNote] | str:
+    """The new notes, read and checked, or why one is not of the fast case."""
+    try:
+        registry = registry_for(settings)
+    except ContentError:
+        return "the registries do not load"
+    conf = plugin_settings(settings)
+    rules = Rules(
+        registry=registry,
+        content_root=Path(settings["PATH"]),
+        summary_max_chars=conf["summary_max_chars"],
+        body_max_bytes=conf["body_max_bytes"],
+        now=build_now(settings).replace(tzinfo=None),
+    )
+    tz = ZoneInfo(settings.get("TIMEZONE") or "Asia/Kolkata")
+    notes = []
+    for rel in note_paths:
+        note = read_new_note(rel, settings, rules, tz)
+        if isinstance(note, str):
+            return note
+        notes.append(note)
+    return notes
+
+
+def decide(
+    settings: dict,
+    output: Path,
+    index: SiteIndex | None,
+    why_none: str = "",
+    before: site_index.Before | None = None,
+) -> Decision:
+    """Whether this build is of the FAST CASE (see the module's docstring);
+    `before`: the site key and content stamps now, if taken already.
+    """
+    if index is None:
+        return full(why_none or "no site index")
+    before = before or site_index.before_build(settings)
+    if why := site_changed(settings, output, index, before.key):
+        return full(why)
+    added = added_files(before.stamps, index)
+    if isinstance(added, str):
+        return full(added)
+    note_paths = [rel for rel in added if note_file(rel, settings)]
+    if not note_paths:
+        return full("no new note")
+    notes = new_notes(settings, note_paths)
+    if isinstance(notes, str):
+        return full(notes)
+    if why := photo_problem(notes, added, note_paths, settings):
+        return full(why)
+    if why := check_new_notes(notes, index, build_now(settings)):
+        return full(why)
+    texts = {
+        n.entry.path: (Path(settings["PATH"]) / n.entry.path).read_text("utf-8")
+        for n in notes
+    }
+    if why := in_links(settings, tuple(notes), texts):
+        return full(why)
+    return Decision(True, "only new notes since the last build", tuple(notes))
+
+
+def log_path(decision: Decision) -> None:
+    """One line of the developer log: the path this build takes, and why."""
+    path = "fast" if decision.fast else "full"
+    logger.info("build path: %s (%s)", path, decision.why)

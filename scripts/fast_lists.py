@@ -1,0 +1,274 @@
+"""The list pages new notes change, planned from the site index.
+
+plugins/listings plans every station, category, tag and archive page and
+the directories (`plan_pages`) from the notes, newest first: the full build
+from Pelican's notes, the fast path from the index entries with the new
+notes in front (they are newer than every note: the FAST CASE). The same
+function, over entries that name each station, category and tag as the
+records do (plugins/core/records.py), gives the same pages with the same
+notes on each.
+
+A page changes when what its template reads of its variables changes. The
+templates read some variables only through attributes (a station page's
+`listing` through its name, URL and description, not its notes: a numbered
+page keeps its notes when new notes arrive, stable pagination); `reads`
+says which (page reuse's analysis of the theme's templates,
+plugins/page_reuse/reuse.py `variable_reads`), and None means the whole
+value, every note in it by its file. A page compared so and found the same
+is the same page: its template, the site and its notes' cards are the same
+in the FAST CASE. The home page is made by Pelican's own template and
+always changes with a new note.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from plugins.core import contract
+from plugins.listings.listings import plan_pages, plugin_settings
+from plugins.listings.pages import PageToWrite, lead_story
+
+from .site_index import NoteEntry
+
+# (template, page variable) -> the attributes the template reads on it, or
+# None if it uses it whole
+Reads = Callable[[str, str], frozenset[str] | None]
+
+
+def with_new(notes: tuple[NoteEntry, ...], new: Iterable[NoteEntry]) -> tuple:
+    """Every published note, newest first, the new ones (all newer) in front."""
+    return (*sorted(new, key=lambda n: n.date, reverse=True), *notes)
+
+
+def planned(settings: dict, registry, notes) -> dict[str, PageToWrite]:
+    """plugins/listings' pages for these notes, by the file each is saved as."""
+    return {page.save_as: page for page in plan_pages(settings, registry, notes)}
+
+
+def shape(value: Any, attrs: frozenset[str] | None = None) -> Any:
+    """What a template can print of `value`: a note as its file, a dataclass
+    as the attributes read on it (all of them when `attrs` is None),
+    collections item by item.
+    """
+    if isinstance(value, NoteEntry):
+        return ("note", value.path)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = (
+            sorted(attrs)
+            if attrs is not None
+            else [f.name for f in dataclasses.fields(value)]
+        )
+        return (
+            type(value).__name__,
+            tuple((n, shape(getattr(value, n, None))) for n in names),
+        )
+    if isinstance(value, (list, tuple)):
+        return tuple(shape(v) for v in value)
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), shape(v)) for k, v in value.items()))
+    return value
+
+
+def page_shape(page: PageToWrite, reads: Reads) -> tuple:
+    return (
+        page.template,
+        page.url,
+        tuple(
+            (var, shape(value, reads(page.template, var)))
+            for var, value in sorted(page.variables.items())
+        ),
+    )
+
+
+def changed_pages(
+    before: Mapping[str, PageToWrite], after: Mapping[str, PageToWrite], reads: Reads
+) -> list[str] | str:
+    """The pages of `after` that are new or print something else than in
+    `before` (by the file each is saved as), or why the fast path cannot
+    tell (a page gone: new notes never remove one).
+    """
+    if gone := sorted(set(before) - set(after)):
+        return f"the list page {gone[0]} would be removed"
+    return [
+        name
+        for name, page in after.items()
+        if name not in before
+        or page_shape(before[name], reads) != page_shape(page, reads)
+    ]
+
+
+def template_reads(env) -> Reads:
+    """`Reads` from the theme's templates in `env` (page reuse's analysis)."""
+    from plugins.page_reuse.reuse import load_templates, macro_params, variable_reads
+
+    found: dict[tuple[str, str], frozenset[str] | None] = {}
+
+    def reads(template: str, var: str) -> frozenset[str] | None:
+        if (template, var) not in found:
+            trees, problems = load_templates(env, template)
+            found[template, var] = (
+                None if problems else variable_reads(trees, macro_params(trees), var)
+            )
+        return found[template, var]
+
+    return reads
+
+
+def theme_env(settings: dict):
+    """The Jinja environment Pelican makes for this site's generators, with
+    the plugins' filters and translations installed (their generator_init),
+    without reading any note.
+    """
+    from pelican import Pelican
+    from pelican.generators import Generator
+
+    settings = dict(settings)
+    Pelican(settings)  # loads and initializes the plugins
+    generator = Generator(
+        context=dict(settings),
+        settings=settings,
+        path=settings["PATH"],
+        theme=settings["THEME"],
+        output_path=settings["OUTPUT_PATH"],
+    )
+    return generator.env
+
+
+class MissingCard(LookupError):
+    """A page prints the card of a note the index keeps no card of."""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Shown:
+    """A note as a list page shows it: its entry, and its card if kept (a
+    page that prints a card not kept raises MissingCard while rendering).
+    """
+
+    entry: NoteEntry
+    cards: Mapping[str, str]
+
+    @property
+    def card_html(self) -> str:
+        try:
+            return self.cards[self.entry.path]
+        except KeyError:
+            raise MissingCard(self.entry.path) from None
+
+    def __getattr__(self, name: str):
+        return getattr(self.entry, name)
+
+
+def shown(value: Any, cards: Mapping[str, str]) -> Any:
+    """`value` with each note in it able to give its card."""
+    if isinstance(value, NoteEntry):
+        return Shown(value, cards)
+    if isinstance(value, list):
+        return [shown(v, cards) for v in value]
+    if isinstance(value, tuple):
+        return tuple(shown(v, cards) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value,
+            **{
+                f.name: shown(getattr(value, f.name), cards)
+                for f in dataclasses.fields(value)
+                if f.init
+            },
+        )
+    return value
+
+
+def render_file(
+    save_as: str, template: str, context: dict, env, settings: dict, **variables
+) -> bytes:
+    """One page rendered as a generator renders it: the theme's template,
+    Pelican's writer, the build's context and the page's variables.
+    """
+    from pelican.writers import Writer
+
+    with tempfile.TemporaryDirectory() as scratch:
+        Writer(scratch, settings).write_file(
+            save_as,
+            env.get_template(template),
+            context,
+            relative_urls=settings["RELATIVE_URLS"],
+            **variables,
+        )
+        return (Path(scratch) / save_as).read_bytes()
+
+
+def render_pages(
+    pages: list[PageToWrite],
+    cards: Mapping[str, str],
+    context: dict,
+    env,
+    settings: dict,
+) -> dict[str, bytes] | str:
+    """The bytes of each page, rendered as plugins/listings renders it, each
+    note in it given its card, or why not.
+    """
+    made = {}
+    for page in pages:
+        variables = {k: shown(v, cards) for k, v in page.variables.items()}
+        try:
+            made[page.save_as] = render_file(
+                page.save_as,
+                page.template,
+                context,
+                env,
+                settings,
+                url=page.url,
+                **variables,
+            )
+        except MissingCard as e:
+            return f"the card of {e.args[0]} is not in the site index"
+    return made
+
+
+def home_page(
+    notes: tuple[NoteEntry, ...],
+    made: Mapping[str, Any],
+    cards: Mapping[str, str],
+    context: dict,
+    env,
+    settings: dict,
+) -> bytes | str:
+    """The home page for these notes (newest first), rendered as Pelican
+    renders it (its `index` direct template, with the home page's notes
+    plugins/listings chooses), or why not. `made`: the new notes as the
+    build of the new notes alone made them, by file. The lead story is
+    printed from the whole note (its photo, summary...): it must be a new
+    note.
+    """
+    conf = plugin_settings(settings)
+    latest = notes[: conf["home_notes"]]
+    lead, rest = lead_story(latest, conf["lead_within"])
+    if lead is None or lead.path not in made:
+        return "the home page's lead story is an older note"
+    other = [made.get(n.path) or Shown(n, cards) for n in rest]
+    home = {
+        **context,
+        contract.LEAD_NOTE: made[lead.path],
+        contract.OTHER_NOTES: other,
+        contract.LATEST_NOTES: [made[lead.path], *other],
+    }
+    try:
+        return render_file(
+            settings.get("INDEX_SAVE_AS", "index.html"),
+            "index.html",
+            home,
+            env,
+            settings,
+            articles=list(notes),
+            dates=list(notes),
+            blog=True,
+            template_name="index",
+            page_name="index",
+            url=settings.get("INDEX_URL", "index.html"),
+        )
+    except MissingCard as e:
+        return f"the card of {e.args[0]} is not in the site index"

@@ -1,0 +1,112 @@
+"""The new notes' own files, made by a build of the new notes alone.
+
+A note page, its preview image and its photo's copies depend on the note,
+the registries, the theme, the settings and site-wide values (the menu
+pages, the feeds a note is in, the WhatsApp join page), never on the other
+notes. In the FAST CASE (scripts/fast_build.py) each new note names a
+station, category, tags and reporter that already have notes, so a build
+of the new notes alone gives them the same feeds and the same page: the
+same Pelican run, reader, checks, enrichment and plugins as the full build,
+over one note. It runs into a scratch folder beside the output, with its
+own cache folder (the note snapshot and page reuse of the live site are not
+touched) and without the links ledger (a build of one note would find
+every other recorded address gone); the FAST CASE requires that no new
+note's file or address is in the ledger, so the note's first day is its
+date in both builds. Its other files (lists, feeds, sitemaps of a one-note
+site) are thrown away; the context of that build holds the new notes as
+Pelican made them, for the per-note records of the other outputs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from plugins.links.links import plugin_settings as links_settings
+
+from .fast_build import NewNote
+from .placement import staging_root
+
+# The links ledger of a build of new notes alone: none (a file that is not
+# there, under the registry folder so it stays inside content/).
+NO_LEDGER = "registry/.fast-build-no-ledger.tsv"
+
+
+@dataclass(frozen=True)
+class Alone:
+    """What a build of the new notes alone made."""
+
+    files: dict[str, bytes]  # the new notes' own files, by path in the output
+    context: dict  # that build's context (its notes are the new notes)
+    warnings: int = 0  # logged by that build
+
+
+def alone_overrides(
+    settings: dict, notes: tuple[NewNote, ...], scratch: Path, also: tuple = ()
+) -> dict:
+    links = links_settings(settings)
+    return {
+        "ARTICLE_PATHS": [n.entry.path for n in notes] + [n.path for n in also],
+        "STATIC_PATHS": sorted(
+            {n.image for n in notes if n.image} | {n.image for n in also if n.image}
+        ),
+        "OUTPUT_PATH": str(scratch / "output"),
+        "CACHE_PATH": str(scratch / "cache"),
+        "PAGE_REUSE": {"published": str(scratch / "output")},
+        "LINKS": {**links, "ledger": NO_LEDGER, "record": False, "pending_target": ""},
+    }
+
+
+def own_files(output: Path, notes: tuple[NewNote, ...]) -> dict[str, bytes]:
+    """The files of the new notes in a build's output: everything in each
+    note page's folder (the page, its preview image, compressed copies) and
+    each photo with its copies (`<name>.jpg`, `<name>-480w.jpg`...).
+    """
+    folders = [os.path.dirname(n.entry.save_as) + "/" for n in notes]
+    photos = [os.path.splitext(n.image)[0] for n in notes if n.image]
+    files = {}
+    for here, _dirs, names in os.walk(output):
+        for name in names:
+            path = os.path.join(here, name)
+            rel = os.path.relpath(path, output).replace(os.sep, "/")
+            stem = rel.split(".")[0]
+            if any(rel.startswith(f) for f in folders) or any(
+                stem == p or stem.startswith(p + "-") for p in photos
+            ):
+                with open(path, "rb") as f:
+                    files[rel] = f.read()
+    return files
+
+
+def build_alone(
+    settings_file: str,
+    overrides: dict | None,
+    settings: dict,
+    notes: tuple[NewNote, ...],
+    also: tuple = (),
+) -> Alone:
+    """Build the new notes alone into a scratch folder beside the output
+    (removed after); raise BuildFailed as a full build would. `also`: index
+    entries of older notes to read with them (the home page's lead story),
+    whose files are not kept.
+    """
+    from .build import _build_into, load_settings
+
+    output = Path(settings["OUTPUT_PATH"])
+    root = staging_root(output)
+    root.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="alone-", dir=root))
+    try:
+        more = alone_overrides(settings, notes, scratch, also)
+        alone = load_settings(settings_file, {**(overrides or {}), **more})
+        staging = scratch / "staging"
+        staging.mkdir()
+        run = {**(overrides or {}), **more}
+        result, context = _build_into(settings_file, run, alone, staging)
+        files = own_files(scratch / "output", notes)
+        return Alone(files, context, result.warnings)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,437 @@
+"""The site index: what a build needs to know of the last build that went
+live without reading the archive again.
+
+A full build that went live writes it (in the cache folder, atomically): a
+key of everything besides content/ that shapes the output (the plugin code,
+the theme and its translations, the fast path's own code, the Python and
+library versions, every setting), the stamp of every file under content/
+taken before the build read any, the live output folder it describes (its
+path, device and inode: a folder swapped in by any other build is another
+folder), the day it was built, whether a scheduled note was still waiting,
+and one small entry per published note (plain values, not Pelican's
+Articles), newest first. Each plugin's per-note records, when the full
+build keeps them in its context (`RECORD_KEYS`), are kept beside them.
+
+scripts/fast_build.py compares it with the content folder now to decide
+whether a build can take the fast path (only new notes since), and updates
+it after a fast build. Anything unreadable, from another format or for
+another output is no index at all: the full build runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from plugins.core import contract
+from plugins.core.code import LOADED, tree_digest
+from plugins.core.describe import Unstable, stable
+from plugins.core.files import stamp, write_atomic
+from plugins.core.header import scan_header
+from plugins.core.records import Ref, ref, refs
+from plugins.links.ledger import PENDING_PART
+from plugins.links.links import plugin_settings as links_settings
+from plugins.listings.listings import plugin_settings as listings_settings
+from plugins.listings.pages import group_by
+from plugins.press_notes.validate import parse_note_date
+
+logger = logging.getLogger(__name__)
+
+INDEX_FOLDER = "site-index"  # in CACHE_PATH, one index per output folder
+FORMAT = 1
+# Settings that name where this build writes and caches, not what it writes
+# (a build runs into a staging folder of its own), and Pelican's reader cache
+# switches, which page reuse turns off while notes come from its snapshot.
+NOT_KEYED_SETTINGS = frozenset(
+    {"OUTPUT_PATH", "CACHE_PATH", "PAGE_REUSE", "LOAD_CONTENT_CACHE", "CACHE_CONTENT"}
+)
+# The fast path's own code shapes what it writes: a change sends the next
+# build down the full path. Taken once, as plugins.core.code.LOADED is: a
+# long-running process (make serve) builds with the code it loaded.
+FAST_MODULES = (
+    "build.py",
+    "site_index.py",
+    "fast_build.py",
+    "fast_lists.py",
+    "fast_notes.py",
+    "fast_run.py",
+    "placement.py",
+)
+FAST_CODE = hashlib.blake2b(
+    b"".join(
+        (Path(__file__).resolve().parent / name).read_bytes() for name in FAST_MODULES
+    ),
+    digest_size=16,
+).hexdigest()
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    """What the fast path needs of one published note (no Article): what
+    plugins/listings plans its pages from (`.date`, `.thana`, `.category`,
+    `.tags` as Refs, `.image`), and where its page is.
+    """
+
+    path: str  # under content/
+    slug: str
+    url: str
+    save_as: str
+    date: datetime
+    thana: Ref
+    category: Ref
+    tags: tuple[Ref, ...]
+    reporter: str
+    image: str  # its photo under content/, or "" (the home page's lead story)
+
+
+@dataclass
+class SiteIndex:
+    key: str
+    output: tuple[str, int, int]  # path, device, inode of the live output
+    day: date  # the build's day (outputs that depend on "today")
+    stamps: dict[str, tuple[int, ...]]  # every file under content/
+    notes: tuple[NoteEntry, ...]  # published, newest first
+    # a scheduled note not yet due has no date the index could read
+    scheduled_waiting: bool
+    # every note's slug, published or not (the checks give each its own)
+    slugs: frozenset[str] = frozenset()
+    records: dict[str, Any] = field(default_factory=dict)  # RECORD_KEYS
+    # the cards of the notes a list page changed by new notes can show
+    # (scripts/fast_lists.py cards_kept), by file
+    cards: dict[str, str] = field(default_factory=dict)
+    # every file of the output as the build left it (output_digest)
+    output_files: str = ""
+    # the earliest date of the scheduled notes not yet due
+    scheduled: datetime | None = None
+    format: int = FORMAT
+
+    @property
+    def newest(self) -> datetime | None:
+        return self.notes[0].date if self.notes else None
+
+
+# The context keys under which plugins keep their per-note records in a
+# full build (plugins/core/contract.py), kept in the index.
+RECORD_KEYS: tuple[str, ...] = (contract.SEO_RECORDS, contract.FEED_RECORDS)
+
+
+def theme_roots(settings: dict) -> list[Path]:
+    roots = [Path(settings["THEME"])]
+    roots += [Path(p) for p in settings.get("THEME_TEMPLATES_OVERRIDES", ())]
+    return roots
+
+
+def libraries() -> str:
+    """Every installed distribution with its version: the names of the
+    metadata folders on the import path (`name-1.2.dist-info`), one listing
+    per folder (asking importlib.metadata for each took a third of a second).
+    """
+    found: set[str] = set()
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        found.update(n for n in names if n.endswith((".dist-info", ".egg-info")))
+    return "\n".join(sorted(found))
+
+
+def site_key(settings: dict) -> str | None:
+    """Everything besides content/ that shapes the output, as one hash;
+    None when a setting cannot be described the same way in every process.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{FORMAT}\0{LOADED}\0{sys.version}\0".encode())
+    digest.update(f"{FAST_CODE}\0".encode())
+    digest.update(tree_digest(theme_roots(settings)).encode())
+    digest.update(libraries().encode())
+    keyed = {k: v for k, v in settings.items() if k not in NOT_KEYED_SETTINGS}
+    try:
+        digest.update(stable(keyed).encode())
+    except Unstable:
+        return None
+    return digest.hexdigest()
+
+
+def content_stamps(root: Path) -> dict[str, tuple[int, ...]]:
+    """The stamp of every file under the content folder, by relative path
+    (links are listed as found, not followed: the checks refuse them).
+    """
+    stamps = {}
+    for here, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in files:
+            path = os.path.join(here, name)
+            st = stamp(path)
+            if st is not None:
+                stamps[os.path.relpath(path, root)] = st
+    return stamps
+
+
+def output_identity(output: Path) -> tuple[str, int, int] | None:
+    try:
+        st = os.stat(output)
+    except OSError:
+        return None
+    return (str(output.resolve()), st.st_dev, st.st_ino)
+
+
+def output_digest(output: Path) -> str:
+    """Every file of the output folder, by path, size, modification time
+    and inode, as one hash: a file removed, added or changed by hand (or by
+    any tool but a build) changes it.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for here, dirs, files in os.walk(output):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(here, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            rel = os.path.relpath(path, output)
+            digest.update(
+                f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode()
+            )
+    return digest.hexdigest()
+
+
+def index_path(settings: dict, output: Path) -> Path:
+    """The index of one output folder, in the cache folder."""
+    name = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8)
+    return Path(settings["CACHE_PATH"]) / INDEX_FOLDER / f"{name.hexdigest()}.pickle"
+
+
+def note_entry(note, root: Path) -> NoteEntry:
+    return NoteEntry(
+        path=os.path.relpath(note.source_path, root),
+        slug=note.slug,
+        url=note.url,
+        save_as=note.save_as,
+        date=note.date,
+        thana=ref(note.metadata["thana"]),
+        category=ref(note.category),
+        tags=refs(getattr(note, "tags", ())),
+        reporter=str(note.metadata.get("reporter") or ""),
+        image=str(getattr(getattr(note, contract.IMAGE, None), "url", "") or ""),
+    )
+
+
+def shared_refs(notes, kept: dict | None = None) -> tuple[NoteEntry, ...]:
+    """The entries with each station, category and tag held once (pickled
+    once, then referred to): about a third of an entry's size otherwise.
+    `kept`: the Refs held so far (shared with the records).
+    """
+    kept = {} if kept is None else kept
+
+    def one(r: Ref) -> Ref:
+        return kept.setdefault(r, r)
+
+    return tuple(
+        dataclasses.replace(
+            n,
+            thana=one(n.thana),
+            category=one(n.category),
+            tags=tuple(one(t) for t in n.tags),
+        )
+        for n in notes
+    )
+
+
+def shared_in(value: Any, kept: dict) -> Any:
+    """A record (a dataclass) with each Ref in it, alone or in a tuple, held
+    once in `kept`: records name the same stations, categories and tags
+    thousands of times, and the index pickles each Ref held once only once.
+    """
+    if isinstance(value, Ref):
+        return kept.setdefault(value, value)
+    if isinstance(value, tuple) and value and isinstance(value[0], Ref):
+        return tuple(kept.setdefault(r, r) for r in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: shared_in(getattr(value, f.name), kept)
+            for f in dataclasses.fields(value)
+            if f.init
+            and (
+                dataclasses.is_dataclass(getattr(value, f.name))
+                or isinstance(getattr(value, f.name), (Ref, tuple))
+            )
+        }
+        return dataclasses.replace(value, **changes) if changes else value
+    if isinstance(value, tuple):
+        return tuple(shared_in(v, kept) for v in value)
+    return value
+
+
+def shared_records(records: dict[str, Any], kept: dict) -> dict[str, Any]:
+    return {key: shared_in(value, kept) for key, value in records.items()}
+
+
+def refs_of(notes: tuple[NoteEntry, ...]) -> dict[Ref, Ref]:
+    """The Refs the entries hold, to share with new entries and records."""
+    return {r: r for n in notes for r in (n.thana, n.category, *n.tags)}
+
+
+def scheduled_due(
+    context: dict, root: Path, tz: ZoneInfo
+) -> tuple[bool, datetime | None]:
+    """The notes marked scheduled that are not published yet: (whether one
+    has no date the index can read, the earliest date among them). The
+    first build at or after that date must be a full one.
+    """
+    published = {
+        os.path.relpath(n.source_path, root) for n in context.get("articles", ())
+    }
+    waiting = [
+        p for p in context.get(contract.SCHEDULED_NOTES, ()) if p not in published
+    ]
+    dates = []
+    for rel in waiting:
+        try:
+            header = scan_header((root / rel).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return True, None
+        date = parse_note_date(header.value("date"))
+        if date is None:
+            return True, None
+        dates.append(date.replace(tzinfo=tz))
+    return False, min(dates, default=None)
+
+
+@dataclass(frozen=True)
+class Before:
+    """What the index holds of the state before a build read anything."""
+
+    key: str | None
+    stamps: dict[str, tuple[int, ...]]
+
+
+def before_build(settings: dict) -> Before:
+    return Before(site_key(settings), content_stamps(Path(settings["PATH"])))
+
+
+def written_by_build(settings: dict) -> tuple[str, str]:
+    """The files under content/ a build itself writes (plugins/links: the
+    ledger of published addresses in a production build, and the pending
+    files of a publish beside it), as (ledger path, pending files' prefix).
+    """
+    rel = links_settings(settings)["ledger"]
+    return rel, rel.removesuffix(".tsv") + PENDING_PART
+
+
+def settled_stamps(before: Before, settings: dict) -> dict[str, tuple[int, ...]]:
+    """The stamps of content/ as the next build must find them: as before
+    the build, except the files the build wrote itself, as it left them. A
+    file anyone else changed while the build ran keeps its old stamp (the
+    next build sees the change).
+    """
+    ledger, pending = written_by_build(settings)
+
+    def by_build(rel: str) -> bool:
+        return rel == ledger or rel.startswith(pending)
+
+    folder = Path(ledger).parent
+    now = content_stamps(Path(settings["PATH"]) / folder)
+    stamps = {rel: st for rel, st in before.stamps.items() if not by_build(rel)}
+    for rel, st in now.items():
+        if by_build(str(folder / rel)):
+            stamps[str(folder / rel)] = st
+    return stamps
+
+
+def cards_kept(notes: tuple[NoteEntry, ...], settings: dict) -> set[str]:
+    """The notes (by file) whose card the index keeps: those a list page
+    changed by new notes can show. A front page shows the newest notes of
+    its list, the last numbered page the ones before (up to two pages' worth
+    in all), a month page every note of its month (the newest month), the
+    home page the newest notes. A page that needs another note's card sends
+    the build down the full path.
+    """
+    conf = listings_settings(settings)
+    kept = {n.path for n in notes[: conf["home_notes"]]}
+    if notes:
+        newest = (notes[0].date.year, notes[0].date.month)
+        kept |= {n.path for n in notes if (n.date.year, n.date.month) == newest}
+    lists = [
+        group_by(notes, lambda n: [n.thana.slug]),
+        group_by(notes, lambda n: [n.category.slug]),
+        group_by(notes, lambda n: [t.slug for t in n.tags]),
+    ]
+    for groups in lists:
+        for listed in groups.values():
+            kept |= {n.path for n in listed[: 2 * conf["page_size"]]}
+    return kept
+
+
+def make_index(
+    before: Before, settings: dict, context: dict, output: Path, day: date
+) -> SiteIndex | None:
+    """The index of a build that went live into `output`, or None if it
+    cannot be made (no key: the next build is a full one).
+    """
+    identity = output_identity(output)
+    if before.key is None or identity is None:
+        return None
+    root = Path(settings["PATH"])
+    tz = ZoneInfo(settings.get("TIMEZONE") or "Asia/Kolkata")
+    unknown, earliest = scheduled_due(context, root, tz)
+    articles = context.get("articles", ())
+    refs: dict = {}
+    notes = shared_refs((note_entry(n, root) for n in articles), refs)
+    kept = cards_kept(notes, settings)
+    return SiteIndex(
+        key=before.key,
+        output=identity,
+        day=day,
+        stamps=settled_stamps(before, settings),
+        notes=notes,
+        scheduled_waiting=unknown,
+        scheduled=earliest,
+        slugs=frozenset(context.get(contract.NOTE_SLUGS, {}).values())
+        | {n.slug for n in notes},
+        records=shared_records(
+            {k: context[k] for k in RECORD_KEYS if k in context}, refs
+        ),
+        cards={
+            entry.path: getattr(note, contract.CARD_HTML)
+            for entry, note in zip(notes, articles, strict=True)
+            if entry.path in kept
+        },
+        output_files=output_digest(output),
+    )
+
+
+def save(index: SiteIndex, path: Path) -> None:
+    write_atomic(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def forget(path: Path) -> None:
+    """No index: the next build is a full one (before an output is replaced)."""
+    path.unlink(missing_ok=True)
+
+
+def load(path: Path) -> tuple[SiteIndex | None, str]:
+    """The index at `path` and "", or None and why there is none."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, "no site index (the first build, or the last one failed)"
+    except OSError as e:
+        return None, f"the site index cannot be read ({e.__class__.__name__})"
+    try:
+        index = pickle.loads(data)
+    except Exception as e:  # noqa: BLE001 - a damaged index is no index
+        return None, f"the site index is damaged ({e.__class__.__name__})"
+    if not isinstance(index, SiteIndex) or index.format != FORMAT:
+        return None, "the site index is of another format"
+    return index, ""

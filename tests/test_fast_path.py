@@ -1,0 +1,657 @@
+"""The site index a full build leaves, the FAST CASE check that reads it,
+and the placement journal of a fast build (scripts/site_index.py,
+scripts/fast_build.py, scripts/placement.py).
+
+One small bulletin is built once for the module; each check of the FAST
+CASE adds files under its content folder and takes them away again (a
+removed addition leaves the stamps the index holds as they were). Edits of
+files the index knows are checked last, each followed by a rebuild.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from support import ROOT, SETTINGS, build_site, new_content, note_text, tree
+
+from plugins.core.contract import SEO_RECORDS
+from plugins.press_notes.press_notes import build_now, registry_for
+from scripts import fast_build, fast_lists, fast_notes, fast_run, placement, site_index
+from scripts.build import load_settings
+
+pytestmark = [pytest.mark.build]
+
+NOTES = {
+    "2026/a.md": note_text(slug="pehli-khabar", date="2026-10-05 10:30"),
+    "2026/b.md": note_text(
+        slug="doosri-khabar",
+        date="2026-10-06 11:00",
+        title="आलोट थाने में बैठक",
+        thana="आलोट",
+    ),
+    "2026/draft.md": note_text(slug="adhoori", status="draft", title=""),
+}
+NEW = {"slug": "nayi-khabar", "date": "2026-11-20 09:00", "title": "नई खबर"}
+
+
+@dataclasses.dataclass
+class Site:
+    tmp: Path
+    content: Path
+    output: Path
+    overrides: dict
+
+    @property
+    def paths(self) -> dict:
+        return {
+            "PATH": str(self.content),
+            "OUTPUT_PATH": str(self.output),
+            "CACHE_PATH": str(self.output.parent / "cache"),
+        }
+
+    def settings(self, **more) -> dict:
+        return load_settings(SETTINGS, {**self.paths, **self.overrides, **more})
+
+    def index(self) -> site_index.SiteIndex:
+        settings = self.settings()
+        index, why = site_index.load(site_index.index_path(settings, self.output))
+        assert index is not None, why
+        return index
+
+    def decide(self, **more) -> fast_build.Decision:
+        settings = self.settings(**more)
+        index, why = site_index.load(site_index.index_path(settings, self.output))
+        return fast_build.decide(settings, self.output, index, why)
+
+    def build(self):
+        return build_site(self.content, self.output, **self.overrides)
+
+    @contextmanager
+    def added(self, files: dict[str, str | bytes]) -> Iterator[None]:
+        """Files added under content/ for the time of a check."""
+        for rel, data in files.items():
+            path = self.content / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        try:
+            yield
+        finally:
+            for rel in files:
+                (self.content / rel).unlink()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Site:
+    tmp = tmp_path_factory.mktemp("fast")
+    content = new_content(tmp, NOTES)
+    shutil.copytree(ROOT / "theme", tmp / "theme")
+    # one note a list page: new notes fill numbered pages, which must keep
+    # their notes (stable pagination) while the front pages change
+    overrides = {"THEME": str(tmp / "theme"), "LISTINGS": {"page_size": 1}}
+    built = Site(tmp, content, tmp / "site" / "output", overrides)
+    result = built.build()
+    assert (result.path, result.why) == (
+        "full",
+        "no site index (the first build, or the last one failed)",
+    )
+    return built
+
+
+def test_a_full_build_leaves_an_index_of_its_published_notes_and_content(site):
+    index = site.index()
+    assert [n.slug for n in index.notes] == ["doosri-khabar", "pehli-khabar"]
+    second = index.notes[0]
+    assert second.url == "2026/10/doosri-khabar/"
+    assert second.save_as == "2026/10/doosri-khabar/index.html"
+    assert (site.output / second.save_as).is_file()
+    assert (second.thana.slug, second.category.slug) == ("alot", "yatayat")
+    assert [t.slug for t in second.tags] == ["helmet", "sadak-suraksha"]
+    assert (second.thana.url, second.tags[0].url) == ("thana/alot/", "tag/helmet/")
+    assert second.path == "notes/2026/b.md"
+    assert index.newest == second.date
+    # the draft has no page, but its slug is taken
+    assert "adhoori" in index.slugs
+    files = {
+        str(p.relative_to(site.content)) for p in site.content.rglob("*") if p.is_file()
+    }
+    assert set(index.stamps) == files
+    assert index.output[0] == str(site.output.resolve())
+    assert not index.scheduled_waiting
+
+
+def test_the_index_stays_small(site):
+    entry = site.index().notes[0]
+    notes = site_index.shared_refs(
+        dataclasses.replace(entry, path=f"notes/{n}.md", slug=f"khabar-{n}")
+        for n in range(1000)
+    )
+    size = len(pickle.dumps(notes, protocol=pickle.HIGHEST_PROTOCOL)) / len(notes)
+    # each station, category and tag is kept once: a note's entry is a few
+    # hundred bytes, and 50,000 notes fit in tens of MB
+    assert size < 300, size
+
+
+def test_only_new_published_notes_are_the_fast_case(site):
+    assert site.decide().why == "nothing under content/ changed"
+    with site.added({"notes/2026/new.md": note_text(**NEW)}):
+        decision = site.decide()
+        assert decision == fast_build.Decision(
+            True, "only new notes since the last build", decision.notes
+        )
+        # every output has its maker: the build takes the fast path
+        assert site.build().path == "fast"
+    assert fast_run.missing_makers() == []
+    assert fast_run.missing_makers({**fast_run.MAKERS, "x": None}) == ["x"]
+    # the new note is gone again: the full build
+    assert site.decide().why == "notes/2026/new.md was changed or removed"
+    assert site.build().path == "full"
+
+
+def test_a_new_note_with_its_new_photo_is_the_fast_case(site):
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
+    note = note_text(**NEW, image="images/2026/nayi.jpg", image_alt="बैठक")
+    with site.added({"notes/2026/new.md": note, "images/2026/nayi.jpg": photo}):
+        assert site.decide().fast
+    with site.added({"images/2026/other.jpg": photo}):
+        assert site.decide().why == "no new note"
+    with site.added({"notes/2026/new.md": note_text(**NEW), "images/x.jpg": photo}):
+        why = site.decide().why
+        assert why == "images/x.jpg was added and is not a new note's photo"
+
+
+@pytest.mark.parametrize(
+    "fields, why",
+    [
+        ({"date": "2026-10-06 10:00"}, "is not newer than the newest note"),
+        ({"date": "2026-10-06 11:00"}, "is not newer than the newest note"),
+        ({"slug": "doosri-khabar"}, "slug is taken"),
+        ({"slug": "adhoori"}, "slug is taken"),
+        ({"slug": None}, "has no slug: field"),
+        ({"status": "draft"}, "is draft"),
+        ({"status": "hidden"}, "is hidden"),
+        ({"status": "scheduled", "date": "2030-01-01 10:00"}, "is scheduled"),
+        ({"tags": "हेलमेट, नया टैग"}, "names a tag without notes"),
+        ({"thana": "बिलपांक"}, "names a station without notes"),
+        ({"category": "अपराध"}, "names a category without notes"),
+        ({"reporter": "नया संवाददाता"}, "names a reporter without notes"),
+        ({"date": "2030-01-01 10:00"}, "does not pass the checks"),
+        ({"title": None}, "does not pass the checks"),
+        ({"body": "देखें [पहली]({filename}a.md)"}, "links to another content file"),
+    ],
+)
+def test_a_new_note_outside_the_fast_case_takes_the_full_path(site, fields, why):
+    with site.added({"notes/2026/new.md": note_text(**{**NEW, **fields})}):
+        decision = site.decide()
+    assert not decision.fast
+    assert why in decision.why, decision.why
+
+
+def test_a_new_note_the_links_know_already_is_not_the_fast_case(site, tmp_path):
+    with site.added({"notes/2026/new.md": note_text(**NEW)}):
+        [new] = site.decide().notes
+        texts = {new.entry.path: note_text(**NEW)}
+        with_old_url = {new.entry.path: note_text(**NEW, old_url="/?p=12")}
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    settings = site.settings(PATH=str(tmp_path))
+    assert fast_build.in_links(settings, (new,), texts) == ""
+    why = fast_build.in_links(settings, (new,), with_old_url)
+    assert why == "notes/2026/new.md has an old_url"
+    known = "notes/2026/new.md is in the links ledger or redirects already"
+    row = "2026-11-01T10:00:00+05:30\t{url}\t{note}\t2026-11-01\n"
+    ledger = registry / "published-urls.tsv"
+    for url, note in [(new.entry.url, "notes/old.md"), ("x/", new.entry.path)]:
+        ledger.write_text(row.format(url=url, note=note), encoding="utf-8")
+        assert fast_build.in_links(settings, (new,), texts) == known
+    ledger.unlink()
+    redirect = f"2019/05/purana/\t{new.entry.url}\n"
+    (registry / "redirects.tsv").write_text(redirect, encoding="utf-8")
+    assert fast_build.in_links(settings, (new,), texts) == known
+
+
+def test_a_production_build_is_not_the_fast_case_yet(site):
+    with site.added({"notes/2026/new.md": note_text(**NEW)}):
+        assert site.decide(LINKS={"record": True}).why == (
+            "the build records published addresses in the links ledger"
+        )
+        assert site.decide(SEARCH={"index": True}).why == (
+            "the build makes the search index"
+        )
+        assert site.decide(COMPRESS={"enabled": True}).why == (
+            "the build makes compressed copies"
+        )
+
+
+def test_two_new_notes_need_their_own_dates_and_slugs(site):
+    one = note_text(**NEW)
+    same_time = note_text(**{**NEW, "slug": "teesri"})
+    same_slug = note_text(**{**NEW, "date": "2026-11-21 09:00"})
+    with site.added({"notes/2026/new.md": one, "notes/2026/new2.md": same_time}):
+        assert site.decide().why == "two new notes have the same date"
+    with site.added({"notes/2026/new.md": one, "notes/2026/new2.md": same_slug}):
+        assert site.decide().why == "two new notes have the same slug"
+    later = note_text(**{**NEW, "slug": "teesri", "date": "2026-11-21 09:00"})
+    with site.added({"notes/2026/new.md": one, "notes/2026/new2.md": later}):
+        assert site.decide().fast
+
+
+def test_a_file_pelican_does_not_read_as_a_note_is_not_one(site):
+    settings = site.settings()
+    assert fast_build.note_file("notes/2026/x.md", settings)
+    assert not fast_build.note_file("notes/2026/x.txt", settings)
+    assert not fast_build.note_file("notes/2026/.x.md", settings)
+    assert not fast_build.note_file("notes/2026/x.krutidev.bak", settings)
+    assert not fast_build.note_file("pages/x.md", settings)
+    excluded = site.settings(ARTICLE_EXCLUDES=["notes/2026"])
+    assert not fast_build.note_file("notes/2026/x.md", excluded)
+
+
+def test_other_new_files_take_the_full_path(site):
+    page = (site.content / "pages").iterdir().__next__().read_text(encoding="utf-8")
+    with site.added({"pages/naya-panna.md": page}):
+        assert site.decide().why == "no new note"
+    with site.added({"notes/2026/new.md": note_text(**NEW), "notes/x.txt": "x"}):
+        assert (
+            site.decide().why == "notes/x.txt was added and is not a new note's photo"
+        )
+
+
+def test_site_wide_changes_take_the_full_path(site):
+    with site.added({"notes/2026/new.md": note_text(**NEW)}):
+        assert site.decide(SITE_DESCRIPTION="और").why == (
+            "the code, theme, translations, libraries or settings changed"
+        )
+        assert site.decide(WHATSAPP_RUN={"now": "x"}).why == "a share run"
+        other = site.tmp / "other" / "output"
+        other.mkdir(parents=True)
+        settings = site.settings()
+        index = site.index()
+        decision = fast_build.decide(settings, other, index)
+        assert (
+            decision.why == "the output folder is not the one the site index describes"
+        )
+        yesterday = dataclasses.replace(index, day=index.day.replace(year=2000))
+        decision = fast_build.decide(settings, site.output, yesterday)
+        assert decision.why == "the last build was on another day"
+        waiting = dataclasses.replace(index, scheduled_waiting=True)
+        decision = fast_build.decide(settings, site.output, waiting)
+        assert decision.why == "a scheduled note has no date the site index could read"
+        due = dataclasses.replace(index, scheduled=index.newest)
+        decision = fast_build.decide(settings, site.output, due)
+        assert decision.why == "a scheduled note came due"
+        template = site.tmp / "theme" / "templates" / "base.html"
+        text = template.read_text(encoding="utf-8")
+        try:
+            template.write_text(text + "\n", encoding="utf-8")
+            assert "settings changed" in site.decide().why
+        finally:
+            template.write_text(text, encoding="utf-8")
+        assert site.decide().fast
+
+
+def test_the_site_key_holds_every_module_of_the_fast_path():
+    scripts = ROOT / "scripts"
+    modules = {p.name for p in scripts.glob("fast_*.py")}
+    modules |= {"build.py", "site_index.py", "placement.py"}
+    assert modules <= set(site_index.FAST_MODULES)
+    assert all((scripts / name).is_file() for name in site_index.FAST_MODULES)
+
+
+def test_a_damaged_or_missing_index_takes_the_full_path(site, tmp_path):
+    path = tmp_path / "index.pickle"
+    assert site_index.load(path)[1].startswith("no site index")
+    path.write_bytes(b"not a pickle")
+    assert site_index.load(path) == (
+        None,
+        "the site index is damaged (UnpicklingError)",
+    )
+    path.write_bytes(pickle.dumps({"format": 1}))
+    assert site_index.load(path) == (None, "the site index is of another format")
+    decision = fast_build.decide(site.settings(), site.output, None, "why")
+    assert decision == fast_build.Decision(False, "why")
+
+
+def test_placing_files_renames_them_in_and_leaves_nothing_behind(tmp_path):
+    output = tmp_path / "output"
+    (output / "old").mkdir(parents=True)
+    (output / "old" / "index.html").write_bytes(b"old")
+    (output / "keep.html").write_bytes(b"keep")
+    files = {"old/index.html": b"new", "2026/11/x/index.html": b"x"}
+    moved = placement.place_files(
+        output, files, ["2026/11/x/index.html", "old/index.html"]
+    )
+    assert moved == 2
+    assert tree(output) == {**files, "keep.html": b"keep"}
+    assert not placement.journal_path(output).exists()
+    assert not placement.staging_root(output).exists()
+    assert placement.finish(output) == ""
+
+
+def test_a_placement_that_fails_before_its_journal_leaves_the_output_as_it_was(
+    tmp_path,
+):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "a.html").write_bytes(b"a")
+    files = {"a.html": b"changed", "../outside.html": b"no"}
+    with pytest.raises(ValueError, match="leads out"):
+        placement.place_files(output, files, list(files))
+    assert tree(output) == {"a.html": b"a"}
+    assert not (tmp_path / "outside.html").exists()
+    assert not placement.journal_path(output).exists()
+    assert list(placement.staging_root(output).iterdir()) == []
+
+
+def test_a_damaged_journal_is_removed_and_the_build_is_a_full_one(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    journal = placement.journal_path(output)
+    journal.write_text('{"format": 1, "staging": "/etc", "moves": [["passwd", "x"]]}')
+    assert "journal names a folder elsewhere" in placement.finish(output)
+    assert not journal.exists()
+    journal.write_text("{")
+    assert "journal unreadable" in placement.finish(output)
+    assert not (output / "x").exists()
+
+
+KILLED_PLACEMENT = """
+import os, signal, sys
+from pathlib import Path
+from scripts import placement
+
+real = os.replace
+calls = []
+
+
+def replace(a, b):
+    real(a, b)
+    calls.append(b)
+    # the journal, then one file: killed before the second file is moved
+    if len(calls) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+os.replace = replace
+output = Path(sys.argv[1])
+files = {"2026/11/x/index.html": b"new note", "index.html": b"new home"}
+placement.place_files(output, files, list(files))
+"""
+
+
+def test_a_build_finishes_the_placement_a_killed_build_began(site, caplog):
+    output = site.output
+    before = tree(output)
+    run = subprocess.run(
+        [sys.executable, "-c", KILLED_PLACEMENT, str(output)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert run.returncode == -signal.SIGKILL
+    assert placement.journal_path(output).exists()
+    assert (output / "2026/11/x/index.html").read_bytes() == b"new note"
+    assert (output / "index.html").read_bytes() == before["index.html"]
+    # the next build rolls the placement forward first, forgets the index
+    # (the build after a crash is a full one) and rebuilds the whole site
+    settings = site.settings()
+    with caplog.at_level(logging.INFO, logger="scripts.build"):
+        result = site.build()
+    assert "placement: finished a placement a stopped build had begun (1 files)" in (
+        caplog.text
+    )
+    assert result.why.startswith("no site index")
+    assert not placement.journal_path(output).exists()
+    assert not placement.staging_root(output).exists()
+    assert tree(output) == before
+    assert site_index.load(site_index.index_path(settings, output))[0] is not None
+
+
+def test_each_build_logs_its_path(site, caplog):
+    with caplog.at_level(logging.INFO, logger="scripts.fast_build"):
+        result = site.build()
+    assert result.path == "full"
+    assert f"build path: full ({result.why})" in caplog.text
+    assert result.why == "nothing under content/ changed"
+
+
+def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
+    """The fast path's entry of a new note is the one the full build makes;
+    the list pages planned from the index with it are those planned from the
+    full build's notes, and a list page not planned to change comes out of
+    the full build byte for byte as it was.
+    """
+    settings = site.settings()
+    registry = registry_for(settings)
+    index = site.index()
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0]
+    (site.content / "images").mkdir(exist_ok=True)
+    shutil.copy(photo, site.content / "images" / "nayi.jpg")
+    note = note_text(**NEW, tags="हेलमेट", image="images/nayi.jpg", image_alt="बैठक")
+    (site.content / "notes" / "2026" / "new.md").write_text(note, encoding="utf-8")
+    decision = site.decide()
+    assert decision.fast
+    [new] = decision.notes
+    assert new.image == "images/nayi.jpg"
+    before = fast_lists.planned(settings, registry, index.notes)
+    notes = fast_lists.with_new(index.notes, [new.entry])
+    after = fast_lists.planned(settings, registry, notes)
+    env = fast_lists.theme_env(settings)
+    reads = fast_lists.template_reads(env)
+    changed = fast_lists.changed_pages(before, after, reads)
+    assert isinstance(changed, list)
+    alone = fast_notes.build_alone(
+        SETTINGS, site.overrides | site.paths, settings, (new,)
+    )
+    [made] = alone.context["articles"]
+    assert made.slug == new.entry.slug
+    # the changed list pages rendered from the index's cards and the new
+    # note's, with the context of the build of the new note alone
+    cards = {**index.cards, new.entry.path: made.card_html}
+    lists = [after[n] for n in changed]
+    rendered = fast_lists.render_pages(lists, cards, alone.context, env, settings)
+    assert isinstance(rendered, dict), rendered
+    made_notes = {new.entry.path: made}
+    home = fast_lists.home_page(notes, made_notes, cards, alone.context, env, settings)
+    assert isinstance(home, bytes), home
+    # every maker, as the fast path runs them
+    made_by = fast_run.Made(settings, index, (new,), alone, env, build_now(settings))
+    files = fast_run.make_files(made_by)
+    assert isinstance(files, dict), files
+    old = tree(site.output)
+    before_build = site_index.before_build(settings)
+    # the reference: a full build (without the index, the build is a full one)
+    site_index.forget(site_index.index_path(settings, site.output))
+    assert site.build().path == "full"
+    built = site.index()
+    updated = fast_run.updated_index(made_by, before_build)
+    assert isinstance(updated, site_index.SiteIndex), updated
+    for part in ("notes", "slugs", "cards", "records", "stamps", "key"):
+        assert getattr(updated, part) == getattr(built, part), part
+    assert built.records[SEO_RECORDS].notes[0].loc.endswith("/nayi-khabar/")
+    assert built.notes == notes
+    assert built.notes[0] == new.entry
+    # the new note's page, preview image and photo copies, made by a build
+    # of the new note alone, are the full build's
+    now = tree(site.output)
+    assert sorted(alone.files) == sorted(
+        n
+        for n in set(now) - set(old)
+        if n.startswith(("2026/11/nayi-khabar/", "images/nayi"))
+    )
+    assert "2026/11/nayi-khabar/index.html" in alone.files
+    assert [n for n, data in alone.files.items() if now[n] != data] == []
+    from_build = fast_lists.planned(settings, registry, built.notes)
+    assert from_build.keys() == after.keys()
+    assert all(
+        fast_lists.page_shape(from_build[n], reads)
+        == fast_lists.page_shape(after[n], reads)
+        for n in after
+    )
+    same = [n for n in after if n not in changed]
+    assert same, "every list page changed"
+    assert [n for n in same if old[n] != now[n]] == []
+    assert sorted(rendered) == sorted(changed)
+    assert [n for n in changed if rendered[n] != now[n]] == []
+    assert home == now["index.html"] != old["index.html"]
+    feeds = {n for n in files if n.startswith("feeds/")}
+    assert {"feeds/all.atom.xml", "feeds/thana/namli.rss.xml"} <= feeds
+    assert "feeds/thana/alot.rss.xml" not in feeds
+    expected = {"sitemap.xml", "robots.txt", "index.html", *changed, *alone.files}
+    assert sorted(set(files) ^ expected) == sorted(feeds)
+    assert [n for n, data in files.items() if now.get(n) != data] == []
+    # a newer note without a photo: the lead story stays the note with one
+    later = dataclasses.replace(new.entry, path="notes/later.md", image="")
+    later = dataclasses.replace(later, date=later.date.replace(day=21))
+    newer = fast_lists.with_new(built.notes, [later])
+    why = fast_lists.home_page(newer, {}, cards, alone.context, env, settings)
+    assert why == "the home page's lead story is an older note"
+    assert all(old.get(n) != now[n] for n in changed)
+    assert "tag/helmet/index.html" in changed
+    assert "tag/sadak-suraksha/index.html" not in changed
+    # the category had two notes on two numbered pages: the new note makes a
+    # third, the second's "newer" link changes, the first keeps its page
+    assert "shreni/yatayat/page/3/index.html" in changed
+    assert "shreni/yatayat/page/2/index.html" in changed
+    assert "shreni/yatayat/page/1/index.html" in same
+
+
+def test_a_fast_build_places_what_its_makers_make_and_updates_the_index(site, caplog):
+    """A fast build: the files it places are those a full build writes,
+    byte for byte, and the full build that follows changes nothing.
+    """
+    settings = site.settings()
+    index = site.index()
+    # a file put into the output by hand: the full build replaces the whole
+    # output
+    (site.output / "news-sitemap.xml").write_bytes(b"<urlset/>")
+    fields = {"slug": "teesri-x", "date": "2026-11-22 10:00"}
+    (site.content / "notes" / "2026" / "teesri-x.md").write_text(
+        note_text(**{**NEW, **fields}), "utf-8"
+    )
+    result = site.build()
+    assert (result.path, result.why) == (
+        "full",
+        "the output folder was changed outside a build",
+    )
+    assert not (site.output / "news-sitemap.xml").exists()
+    index = site.index()
+    # a photo another note has already (it may be a draft's, kept private)
+    known = note_text(**NEW, image="images/nayi.jpg", image_alt="बैठक")
+    with site.added({"notes/2026/known.md": known}):
+        assert site.decide().why == "images/nayi.jpg is not a new photo"
+    # with a photo: the home page's lead story
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[1]
+    shutil.copy(photo, site.content / "images" / "chauthi.jpg")
+    fields = {"slug": "chauthi", "date": "2026-11-23 09:00", "image_alt": "थाना"}
+    note = note_text(**{**NEW, **fields, "image": "images/chauthi.jpg"})
+    (site.content / "notes" / "2026" / "chauthi.md").write_text(note, "utf-8")
+    before = site_index.before_build(settings)
+    decision = fast_build.decide(settings, site.output, index, "", before)
+    assert decision.fast, decision.why
+    old = tree(site.output)
+    with caplog.at_level(logging.INFO, logger="scripts.fast_build"):
+        result = site.build()
+    assert (result.path, result.why) == ("fast", "only new notes since the last build")
+    assert "build path: fast (only new notes since the last build)" in caplog.text
+    assert result.notes == len(site.index().notes)
+    placed = tree(site.output)
+    changed = sorted(n for n in placed if old.get(n) != placed[n])
+    assert {"2026/11/chauthi/index.html", "index.html", "sitemap.xml"} <= set(changed)
+    assert not placement.journal_path(site.output).exists()
+    assert not placement.staging_root(site.output).exists()
+    # the index describes the site with the new note
+    assert site.decide().why == "nothing under content/ changed"
+    assert site.index().notes[0].slug == "chauthi"
+    assert site.build().path == "full"
+    full = tree(site.output)
+    assert sorted(full) == sorted(placed)
+    assert [n for n in full if full[n] != placed[n]] == []
+    assert any(n.startswith("feeds/") for n in changed)
+    # a newer note without a photo: the lead story stays the older note with
+    # one, read with the new note for the home page
+    fields = {"slug": "paanchvi", "date": "2026-11-24 09:00"}
+    note = note_text(**{**NEW, **fields})
+    (site.content / "notes" / "2026" / "paanchvi.md").write_text(note, "utf-8")
+    older = site.index()
+    assert fast_run.older_lead(settings, older, site.decide().notes) == (
+        older.notes[0],
+    )
+    assert site.build().path == "fast"
+    placed = tree(site.output)
+    assert site.build().path == "full"
+    assert tree(site.output) == placed
+    assert b"paanchvi" in placed["index.html"]
+
+
+def test_an_output_changed_outside_a_build_takes_the_full_path(site):
+    """A page removed from the output by hand (or by any other tool) is
+    there again after the next build, a new note or not.
+    """
+    removed = site.output / "thana" / "alot" / "index.html"
+    assert removed.is_file()
+    removed.unlink()
+    fields = {"slug": "chhathi", "date": "2026-11-27 09:00"}
+    note = note_text(**{**NEW, **fields})
+    (site.content / "notes" / "2026" / "chhathi.md").write_text(note, "utf-8")
+    assert site.decide().why == "the output folder was changed outside a build"
+    result = site.build()
+    assert result.path == "full"
+    assert removed.is_file()
+
+
+def test_a_new_photo_outside_the_photo_folders_takes_the_full_path(site):
+    """A photo path may name another output file (a note's preview image):
+    the fast path never puts a new note's files over it.
+    """
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
+    elsewhere = "2026/11/nayi-khabar/og-x.jpg"
+    fields = {"slug": "saatvi", "date": "2026-11-28 09:00", "image_alt": "बैठक"}
+    note = note_text(**{**NEW, **fields, "image": elsewhere})
+    with site.added({"notes/2026/saatvi.md": note, elsewhere: photo}):
+        assert site.decide().why == f"{elsewhere} is not under images"
+
+
+def test_a_note_scheduled_for_later_leaves_the_fast_path_on_until_it_is_due(site):
+    fields = {"slug": "aage", "date": "2030-01-01 10:00", "status": "scheduled"}
+    later = note_text(**{**NEW, **fields})
+    (site.content / "notes" / "2026" / "aage.md").write_text(later, "utf-8")
+    assert site.build().path == "full"
+    index = site.index()
+    assert not index.scheduled_waiting
+    assert index.scheduled == index.newest.replace(
+        year=2030, month=1, day=1, hour=10, minute=0
+    )
+    fields = {"slug": "aathvi", "date": "2026-11-28 10:00"}
+    with site.added({"notes/2026/aathvi.md": note_text(**{**NEW, **fields})}):
+        assert site.decide().fast
+
+
+def test_edits_of_known_files_take_the_full_path(site):
+    """Last in the module: each edit is followed by a rebuild."""
+    note = site.content / "notes" / "2026" / "a.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nऔर।\n", encoding="utf-8")
+    assert site.decide().why == "notes/2026/a.md was changed or removed"
+    assert site.build().why == "notes/2026/a.md was changed or removed"
+    registry = site.content / "registry" / "thanas.toml"
+    registry.write_text(registry.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    later = note_text(**{**NEW, "slug": "teesri", "date": "2026-11-22 09:00"})
+    with site.added({"notes/2026/later.md": later}):
+        assert site.decide().why == "registry/thanas.toml was changed or removed"
+    site.build()
+    note.unlink()
+    assert site.decide().why == "notes/2026/a.md was changed or removed"
+    site.build()
+    assert site.decide().why == "nothing under content/ changed"
