@@ -31,7 +31,7 @@ import fnmatch
 import logging
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -42,15 +42,22 @@ from plugins.core.records import Ref, ref
 from plugins.links.ledger import read as read_ledger
 from plugins.links.links import plugin_settings as links_settings
 from plugins.links.plan import parse_redirects
+from plugins.press_notes.duplicates import NEAR_DAYS, duplicate_notes, same_news
+from plugins.press_notes.forwards import forward_warnings
 from plugins.press_notes.model import nfc, text_slug
 from plugins.press_notes.press_notes import (
     SHARE_RUN_SETTING,
     build_now,
-    plugin_settings,
+    check_rules,
     registry_for,
 )
 from plugins.press_notes.reader import SafeMarkdownReader
-from plugins.press_notes.validate import Rules, check_note, parse_note_date
+from plugins.press_notes.validate import (
+    Rules,
+    check_note,
+    parse_note_date,
+    review_warnings,
+)
 from plugins.search.search import plugin_settings as search_settings
 
 from . import site_index
@@ -139,6 +146,9 @@ def read_new_note(
     header, problems = check_note(str(root / rel), text, rules)
     if problems:
         return f"{rel} does not pass the checks"
+    # the full build says these to the desk (a warning the fast path would not)
+    if review_warnings(rel, header) or forward_warnings(rel, header, rules.drop_lines):
+        return f"{rel} has warnings for the desk"
     status = header.value("status")
     if status not in ("", "published"):
         return f"{rel} is {status}"
@@ -220,6 +230,33 @@ def check_new_notes(notes: list[NewNote], index: SiteIndex, now: datetime) -> st
     if len(set(slugs)) != len(slugs):
         return "two new notes have the same slug"
     return ""
+
+
+def same_news_nearby(settings: dict, notes: list[NewNote], index: SiteIndex) -> str:
+    """A new note that repeats a published one (the same cleaned title and
+    station within NEAR_DAYS: the full build warns the desk about it), or "".
+    Only the published notes of the same station near its date are read.
+    """
+    root = Path(settings["PATH"])
+    stations = registry_for(settings).thana_by_name
+    near = timedelta(days=NEAR_DAYS, minutes=1)
+    new = [(n.entry.path, scan_header(read_note(root, n.entry.path))) for n in notes]
+    if duplicate_notes(new, stations):
+        return "two new notes are the same news"
+    for note, (path, header) in zip(notes, new, strict=True):
+        others = [
+            (e.path, scan_header(read_note(root, e.path)))
+            for e in index.notes
+            if e.thana.name == note.entry.thana.name
+            and abs(e.date - note.entry.date) <= near
+        ]
+        if same_news(header, others, stations):
+            return f"{path} repeats a published note (the full build names it)"
+    return ""
+
+
+def read_note(root: Path, rel: str) -> str:
+    return (root / rel).read_text(encoding="utf-8")
 
 
 def production_outputs(settings: dict) -> str:
@@ -305,16 +342,9 @@ def new_notes(settings: dict, note_paths: list[str]) -> list[NewNote] | str:
     """The new notes, read and checked, or why one is not of the fast case."""
     try:
         registry = registry_for(settings)
+        rules = check_rules(settings, registry)
     except ContentError:
         return "the registries do not load"
-    conf = plugin_settings(settings)
-    rules = Rules(
-        registry=registry,
-        content_root=Path(settings["PATH"]),
-        summary_max_chars=conf["summary_max_chars"],
-        body_max_bytes=conf["body_max_bytes"],
-        now=build_now(settings).replace(tzinfo=None),
-    )
     tz = ZoneInfo(settings.get("TIMEZONE") or "Asia/Kolkata")
     notes = []
     for rel in note_paths:
@@ -358,6 +388,8 @@ def decide(
         for n in notes
     }
     if why := in_links(settings, tuple(notes), texts):
+        return full(why)
+    if why := same_news_nearby(settings, notes, index):
         return full(why)
     return Decision(True, "only new notes since the last build", tuple(notes))
 

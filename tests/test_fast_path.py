@@ -191,6 +191,13 @@ def test_a_new_note_with_its_new_photo_is_the_fast_case(site):
         ({"date": "2030-01-01 10:00"}, "does not pass the checks"),
         ({"title": None}, "does not pass the checks"),
         ({"body": "देखें [पहली]({filename}a.md)"}, "links to another content file"),
+        # what the full build warns the desk about, the fast one would not
+        ({"review": "reporter"}, "has warnings for the desk"),
+        ({"body": "Forwarded\n\nनामली में बैठक हुई।"}, "has warnings for the desk"),
+        (
+            {"title": "आलोट थाने में बैठक", "thana": "आलोट", "date": "2026-10-12 10:00"},
+            "repeats a published note",
+        ),
     ],
 )
 def test_a_new_note_outside_the_fast_case_takes_the_full_path(site, fields, why):

@@ -131,6 +131,22 @@ def resolved(path: Path, folders: dict[Path, Path]) -> Path:
     return parent / path.name
 
 
+def check_rules(settings: dict, registry: Registry) -> Rules:
+    """What every note is checked against in this build (the build, `invoke
+    check` and the fast path alike).
+    """
+    conf = plugin_settings(settings)
+    root = Path(settings["PATH"])
+    return Rules(
+        registry=registry,
+        content_root=root,
+        summary_max_chars=conf["summary_max_chars"],
+        body_max_bytes=conf["body_max_bytes"],
+        now=build_now(settings).replace(tzinfo=None),
+        drop_lines=read_drop_lines(root / rules_path(settings)),
+    )
+
+
 def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
     """Check the registries and every note; raise ContentError if any note
     to publish fails (a draft's problems are listed with it, stopping nothing).
@@ -142,14 +158,7 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
     conf = plugin_settings(settings)
     registry = registry_for(settings)
     root = Path(settings["PATH"])
-    rules = Rules(
-        registry=registry,
-        content_root=root,
-        summary_max_chars=conf["summary_max_chars"],
-        body_max_bytes=conf["body_max_bytes"],
-        now=build_now(settings).replace(tzinfo=None),
-        drop_lines=read_drop_lines(root / rules_path(settings)),
-    )
+    rules = check_rules(settings, registry)
     cache_dir = Path(settings["CACHE_PATH"])
     key = check_cache.fingerprint(
         [
