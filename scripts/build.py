@@ -53,21 +53,28 @@ class BuildResult:
     # which path the build took ("fast" or "full") and why (scripts/fast_build.py)
     path: str = "full"
     why: str = ""
+    # the warnings logged, as the reader of the log saw them (a fast build
+    # repeats those of the full build before it)
+    warned: tuple[str, ...] = ()
 
 
 class _Collector(logging.Handler):
-    """Counts warnings and keeps the errors logged during one build."""
+    """Keeps the warnings and the errors logged during one build."""
 
     def __init__(self):
         super().__init__(level=logging.WARNING)
         self.errors: list[str] = []
-        self.warnings = 0
+        self.warned: list[str] = []
+
+    @property
+    def warnings(self) -> int:
+        return len(self.warned)
 
     def emit(self, record):
         if record.levelno >= logging.ERROR:
             self.errors.append(record.getMessage())
         else:
-            self.warnings += 1
+            self.warned.append(record.getMessage())
 
 
 # Seconds a build waits for another build of the same output to finish.
@@ -294,7 +301,7 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
             result, context = _build_into(settings_file, overrides, settings, staging)
         finally:
             drop_staging(staging)
-        keep_index(before, settings, context, output, day, index_file)
+        keep_index(before, settings, context, output, day, index_file, result.warned)
         return replace(result, path="full", why=decision.why)
 
 
@@ -337,8 +344,15 @@ def run_fast(
         return repr(e)
     if isinstance(ran, str):
         return ran
+    # what the full build before said about the content it left as it was
+    # (drafts not ready, notes to look at): a fast build says it again
+    for warning in index.warnings:
+        logger.warning("%s", warning)
     notes, pages = count_pages(output)
-    return BuildResult(output, notes, pages, ran.warnings, 0, 0, "fast", decision.why)
+    warned = len(index.warnings) + ran.warnings
+    return BuildResult(
+        output, notes, pages, warned, 0, 0, "fast", decision.why, index.warnings
+    )
 
 
 def keep_index(
@@ -348,12 +362,13 @@ def keep_index(
     output: Path,
     day,
     index_file: Path,
+    warned: tuple[str, ...] = (),
 ) -> None:
     """Write the site index of a full build that went live (none if it
     cannot be made: the next build is a full one again).
     """
     try:
-        index = site_index.make_index(before, settings, context, output, day)
+        index = site_index.make_index(before, settings, context, output, day, warned)
         if index is None:
             site_index.forget(index_file)
         else:
@@ -417,7 +432,15 @@ def _build_into(
     notes, pages = count_pages(output)
     reused = pages_reused(pelican)
     restored = notes_restored(pelican)
-    result = BuildResult(output, notes, pages, collector.warnings, reused, restored)
+    result = BuildResult(
+        output,
+        notes,
+        pages,
+        collector.warnings,
+        reused,
+        restored,
+        warned=tuple(collector.warned),
+    )
     return result, kept[-1] if kept else {}
 
 

@@ -47,7 +47,7 @@ from plugins.press_notes.validate import parse_note_date
 logger = logging.getLogger(__name__)
 
 INDEX_FOLDER = "site-index"  # in CACHE_PATH, one index per output folder
-FORMAT = 1
+FORMAT = 2
 # Settings that name where this build writes and caches, not what it writes
 # (a build runs into a staging folder of its own), and Pelican's reader cache
 # switches, which page reuse turns off while notes come from its snapshot.
@@ -112,6 +112,9 @@ class SiteIndex:
     output_files: str = ""
     # the earliest date of the scheduled notes not yet due
     scheduled: datetime | None = None
+    # the warnings the full build logged (about content a fast build leaves
+    # as it is: it repeats them)
+    warnings: tuple[str, ...] = ()
     format: int = FORMAT
 
     @property
@@ -374,7 +377,12 @@ def cards_kept(notes: tuple[NoteEntry, ...], settings: dict) -> set[str]:
 
 
 def make_index(
-    before: Before, settings: dict, context: dict, output: Path, day: date
+    before: Before,
+    settings: dict,
+    context: dict,
+    output: Path,
+    day: date,
+    warnings: tuple[str, ...] = (),
 ) -> SiteIndex | None:
     """The index of a build that went live into `output`, or None if it
     cannot be made (no key: the next build is a full one).
@@ -408,6 +416,7 @@ def make_index(
             if entry.path in kept
         },
         output_files=output_digest(output),
+        warnings=warnings,
     )
 
 

@@ -23,7 +23,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from support import ROOT, SETTINGS, build_site, new_content, note_text, tree
+from support import (
+    ROOT,
+    SETTINGS,
+    build_site,
+    forget_logged_warnings,
+    new_content,
+    note_text,
+    tree,
+)
 
 from plugins.core.contract import SEO_RECORDS
 from plugins.press_notes.press_notes import build_now, registry_for
@@ -145,15 +153,25 @@ def test_the_index_stays_small(site):
     assert size < 300, size
 
 
-def test_only_new_published_notes_are_the_fast_case(site):
+def test_only_new_published_notes_are_the_fast_case(site, caplog):
     assert site.decide().why == "nothing under content/ changed"
+    # the full build warned about the draft not ready to publish
+    [warned] = site.index().warnings
+    assert "draft.md" in warned
     with site.added({"notes/2026/new.md": note_text(**NEW)}):
         decision = site.decide()
         assert decision == fast_build.Decision(
             True, "only new notes since the last build", decision.notes
         )
-        # every output has its maker: the build takes the fast path
-        assert site.build().path == "fast"
+        # every output has its maker: the build takes the fast path, and
+        # says again what the full build said about the content it leaves
+        forget_logged_warnings()  # Pelican's filter drops a repeated one
+        caplog.clear()
+        with caplog.at_level(logging.WARNING):
+            result = site.build()
+        assert result.path == "fast"
+        assert (result.warnings, result.warned) == (1, (warned,))
+        assert [r.getMessage() for r in caplog.records] == [warned]
     assert fast_run.missing_makers() == []
     assert fast_run.missing_makers({**fast_run.MAKERS, "x": None}) == ["x"]
     # the new note is gone again: the full build
@@ -251,9 +269,15 @@ def test_two_new_notes_need_their_own_dates_and_slugs(site):
         assert site.decide().why == "two new notes have the same date"
     with site.added({"notes/2026/new.md": one, "notes/2026/new2.md": same_slug}):
         assert site.decide().why == "two new notes have the same slug"
-    later = note_text(**{**NEW, "slug": "teesri", "date": "2026-11-21 09:00"})
-    with site.added({"notes/2026/new.md": one, "notes/2026/new2.md": later}):
+    later = {"slug": "teesri", "date": "2026-11-21 09:00", "title": "तीसरी खबर"}
+    with site.added(
+        {"notes/2026/new.md": one, "notes/2026/new2.md": note_text(**{**NEW, **later})}
+    ):
         assert site.decide().fast
+    # two new notes that are the same news: the full build warns about it
+    same_news = note_text(**{**NEW, **later, "title": NEW["title"]})
+    with site.added({"notes/2026/new.md": one, "notes/2026/new2.md": same_news}):
+        assert site.decide().why == "two new notes are the same news"
 
 
 def test_a_file_pelican_does_not_read_as_a_note_is_not_one(site):
@@ -562,7 +586,12 @@ def test_a_fast_build_places_what_its_makers_make_and_updates_the_index(site, ca
     # with a photo: the home page's lead story
     photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[1]
     shutil.copy(photo, site.content / "images" / "chauthi.jpg")
-    fields = {"slug": "chauthi", "date": "2026-11-23 09:00", "image_alt": "थाना"}
+    fields = {
+        "slug": "chauthi",
+        "date": "2026-11-23 09:00",
+        "image_alt": "थाना",
+        "title": "चौथी खबर",
+    }
     note = note_text(**{**NEW, **fields, "image": "images/chauthi.jpg"})
     (site.content / "notes" / "2026" / "chauthi.md").write_text(note, "utf-8")
     before = site_index.before_build(settings)
@@ -589,7 +618,7 @@ def test_a_fast_build_places_what_its_makers_make_and_updates_the_index(site, ca
     assert any(n.startswith("feeds/") for n in changed)
     # a newer note without a photo: the lead story stays the older note with
     # one, read with the new note for the home page
-    fields = {"slug": "paanchvi", "date": "2026-11-24 09:00"}
+    fields = {"slug": "paanchvi", "date": "2026-11-24 09:00", "title": "पाँचवीं खबर"}
     note = note_text(**{**NEW, **fields})
     (site.content / "notes" / "2026" / "paanchvi.md").write_text(note, "utf-8")
     older = site.index()
@@ -641,7 +670,7 @@ def test_a_note_scheduled_for_later_leaves_the_fast_path_on_until_it_is_due(site
     assert index.scheduled == index.newest.replace(
         year=2030, month=1, day=1, hour=10, minute=0
     )
-    fields = {"slug": "aathvi", "date": "2026-11-28 10:00"}
+    fields = {"slug": "aathvi", "date": "2026-11-28 10:00", "title": "आठवीं खबर"}
     with site.added({"notes/2026/aathvi.md": note_text(**{**NEW, **fields})}):
         assert site.decide().fast
 
