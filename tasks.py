@@ -95,7 +95,7 @@ def build(c, production=False, verbose=False):
         "verbose": VERBOSE,
     }
 )
-def serve(c, port=8000, bind="127.0.0.1", verbose=False):
+def serve(c, port="8000", bind="127.0.0.1", verbose=False):
     """Build, serve on http://127.0.0.1:8000 and rebuild when content changes."""
     from plugins.core.errors import BulletinError
     from scripts.serve import serve as serve_site

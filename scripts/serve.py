@@ -91,13 +91,31 @@ def served(site: Path, bind: str = "127.0.0.1") -> Iterator[str]:
         httpd.server_close()
 
 
+def not_here(bind: str) -> str:
+    return _(
+        "serve: %(bind)s is not an address of this computer; leave out "
+        "--bind to serve on 127.0.0.1",
+        bind=bind,
+    )
+
+
 def listening_server(site: Path, bind: str, port: int) -> RootedHTTPServer:
     """make_server, or a CommandError saying why the port cannot be had
     (another server on it, a port below 1024, an address not of this
     machine) and how to choose another.
     """
+    if not 0 < port < 65536:
+        raise CommandError(
+            _(
+                "serve: there is no port %(port)s; choose one from 1024 to 65535: "
+                "make serve PORT=8001",
+                port=port,
+            )
+        )
     try:
         return make_server(site, bind, port)
+    except socket.gaierror:
+        raise CommandError(not_here(bind)) from None
     except OSError as e:
         if e.errno == errno.EADDRINUSE:
             message = _(
@@ -115,12 +133,8 @@ def listening_server(site: Path, bind: str, port: int) -> RootedHTTPServer:
                 "PORT=8000",
                 port=port,
             )
-        elif e.errno in (errno.EADDRNOTAVAIL, socket.EAI_NONAME, socket.EAI_NODATA):
-            message = _(
-                "serve: %(bind)s is not an address of this computer; leave out "
-                "--bind to serve on 127.0.0.1",
-                bind=bind,
-            )
+        elif e.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+            message = not_here(bind)
         else:
             raise
         raise CommandError(message) from None

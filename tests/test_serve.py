@@ -111,6 +111,27 @@ def test_a_busy_port_is_named_before_the_build(tmp_path, lang, expected):
     assert not (repo / ".output.staging").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--port", "abc"), "'abc' पूर्ण संख्या नहीं है"),
+        (("--port", "8OO1"), "'8OO1' पूर्ण संख्या नहीं है"),
+        (("--port", "70000"), "पोर्ट 70000 नहीं हो सकता"),
+        (("--port=-1",), "पोर्ट -1 नहीं हो सकता"),
+        (("--bind", "::1"), "::1 इस कंप्यूटर का पता नहीं है"),
+    ],
+)
+def test_a_port_or_address_that_cannot_be_served_is_named(tmp_path, args, expected):
+    """A mistyped port or an address serve cannot listen on: a Hindi stop
+    naming it, exit 1, no traceback, nothing built."""
+    repo = make_repo(tmp_path)
+    done = invoke(repo, "serve", *args, lang="hi")
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert expected in done.stderr
+    assert not (repo / "output").exists()
+
+
 def make_dry_run(*args: str, cwd=ROOT) -> list[str]:
     done = subprocess.run(
         ["make", "-n", *args],
