@@ -15,8 +15,12 @@ from invoke import task
 
 from scripts.cli import adopt, setup_logging
 
-SETTINGS = "pelicanconf.py"
-PUBLISH_SETTINGS = "publishconf.py"
+# by their full path: a command typed in a folder of the project (a note's,
+# under content/) finds them too; Pelican reads the folders they name
+# (content/, output/) from beside them
+ROOT = Path(__file__).resolve().parent
+SETTINGS = str(ROOT / "pelicanconf.py")
+PUBLISH_SETTINGS = str(ROOT / "publishconf.py")
 VERBOSE = "also the build's progress lines (English, for developers)"
 
 

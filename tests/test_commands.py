@@ -646,3 +646,24 @@ def test_the_test_command_gives_each_file_to_one_worker():
     workers = {name: {w for w, n in ran if n == name} for name in files}
     assert all(len(w) == 1 for w in workers.values()), workers
     assert len(set().union(*workers.values())) == 2, workers
+
+
+def test_commands_typed_in_a_note_folder_find_the_project(tmp_path):
+    """A reporter whose terminal is in the folder of their notes: check, new
+    and build work there as from the top folder (no traceback about
+    pelicanconf.py), and name files from where they are."""
+    repo = make_repo(tmp_path, {"2026/10/a.md": note_text()})
+    folder = repo / "content" / "notes" / "2026"
+    checked = invoke(folder, "check", lang="hi")
+    assert checked.returncode == 0, checked.stderr
+    assert "1 विज्ञप्ति" in checked.stdout and "Traceback" not in checked.stderr
+    made = invoke(folder, "new", "आलोट में चोरी", "--thana", "आलोट", lang="hi")
+    assert made.returncode == 0, made.stderr
+    [note] = (repo / "content" / "notes").rglob("alot-mein-chori.md")
+    assert f"{note.relative_to(folder)}" in made.stdout + made.stderr
+    built = invoke(folder, "build", lang="hi")
+    assert built.returncode == 0, built.stderr
+    assert (
+        repo / "output" / "2026" / "10" / "namli-yatayat-shivir" / "index.html"
+    ).is_file()
+    assert not (folder / "output").exists()
