@@ -562,3 +562,22 @@ def test_a_group_invite_link_alone_on_a_line_is_dropped(rules):
     assert "शेयर" not in body
     # the link alone on its line is clutter; inside a sentence it is text
     assert body.count("chat.whatsapp.com") == 1 and "नियम पढ़ें" in body
+
+
+def test_news_lines_that_share_words_with_clutter_are_kept(rules):
+    """A fraud that promised "आर्थिक सहयोग", a police appeal ending "शेयर
+    करें", a date alone on a line: news, kept; the clutter beside them goes."""
+    kept = (
+        "आरोपी ने आर्थिक सहयोग दिलाने का झांसा देकर 50 हजार रुपये ठग लिए।",
+        "पुलिस की अपील: साइबर ठगी से बचें और यह जानकारी अपने परिवार में शेयर करें",
+        "24.11.2026",
+    )
+    dropped = ("शेयर जरूर करें", "आर्थिक सहयोग करें 🙏", "📲 खबर को शेयर करें 🙏")
+    message = "*सैलाना पुलिस ने ठग को पकड़ा*\n" + "\n".join(
+        line for pair in zip(kept, dropped, strict=True) for line in pair
+    )
+    body = parse_message(message, rules).body
+    for line in kept:
+        assert line in body, line
+    for line in dropped:
+        assert line not in body, line
