@@ -68,17 +68,18 @@ def pick_name(value: str, names: Mapping[str, Entry], option: str, where: str) -
     )
 
 
-def name_length(words: Sequence[str], names: Mapping[str, Entry]) -> int:
-    """How many of the leading `words` make the longest registry name (or
-    URL name) they start with; 0 if none. `--thana जावरा शहर` without quotes
-    reaches `new` as two words, and the title may follow the name.
+def name_lengths(words: Sequence[str], names: Mapping[str, Entry]) -> list[int]:
+    """How many of the leading `words` make a registry name (or URL name),
+    for each name they start with, longest first. `--thana जावरा शहर` without
+    quotes reaches `new` as two words, and the title may follow the name.
     """
     slugs = {entry.slug for entry in names.values()}
-    for count in range(len(words), 0, -1):
-        candidate = _spaced(" ".join(words[:count]))
-        if candidate in names or candidate.lower() in slugs:
-            return count
-    return 0
+    return [
+        count
+        for count in range(len(words), 0, -1)
+        if (candidate := _spaced(" ".join(words[:count]))) in names
+        or candidate.lower() in slugs
+    ]
 
 
 def existing_slugs(notes_root: Path, settings: dict | None = None) -> set[str]:
@@ -356,7 +357,22 @@ def split_new_words(words: Sequence[str], registry: Registry) -> dict[str, str]:
             )
         taken = len(following)
         if option in names and not has_value:
-            taken = name_length(following, names[option]) or taken
+            lengths = name_lengths(following, names[option])
+            if len(lengths) > 1 and lengths[0] < len(following):
+                # a shorter name and a longer one, and title words after:
+                # where the name ends is a guess (a wrong station, a title
+                # short of its first word)
+                raise NewNoteError(
+                    _(
+                        "new: the words after --%(option)s can be read two ways "
+                        "('%(long)s' or '%(short)s', the rest being the title); "
+                        'put the name in quotes: --%(option)s "%(short)s"',
+                        option=option,
+                        long=_spaced(" ".join(following[: lengths[0]])),
+                        short=_spaced(" ".join(following[: lengths[-1]])),
+                    )
+                )
+            taken = next(iter(lengths), taken)
         values[option] = _spaced(" ".join(following[:taken]))
         loose += following[taken:]
         at = end

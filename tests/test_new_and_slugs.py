@@ -228,6 +228,16 @@ def test_the_words_of_invoke_new(registry, words, expected):
             ["--reporter", "रमेश", "आलोट", "में", "चोरी", "--thana", "आलोट"],
             "took every word up to the next option ('रमेश आलोट में चोरी')",
         ),
+        # two names end where the title may begin: a station
+        # (औद्योगिक क्षेत्र) and another's alias (औद्योगिक क्षेत्र जावरा)
+        (
+            ["--thana", "औद्योगिक", "क्षेत्र", "जावरा", "रोड", "पर", "दुर्घटना"],
+            (
+                "can be read two ways ('औद्योगिक क्षेत्र जावरा' or 'औद्योगिक "
+                "क्षेत्र', the rest being the title); put the name in quotes: "
+                '--thana "औद्योगिक क्षेत्र"'
+            ),
+        ),
     ],
 )
 def test_slips_in_the_words_of_invoke_new(registry, words, message):
