@@ -77,7 +77,7 @@ from plugins.core import children
 from plugins.core.messages import _
 
 from . import releases, retention
-from .targets import TargetError, no_links
+from .targets import TargetError, alive, no_links
 
 NOJEKYLL = ".nojekyll"
 # a host's custom domain (GitHub commits it from its Pages settings): kept
@@ -384,16 +384,6 @@ def remote_tip(target: GitTarget, remote: str) -> str | None:
 
 def private_branch() -> str:
     return f"{PRIVATE}/{os.getpid()}"
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def drop_leftovers(repo: Path) -> None:

@@ -28,7 +28,7 @@ from datetime import datetime
 from plugins.core.messages import _
 from plugins.hindi_text.dates import IST
 
-from .targets import Target, TargetError
+from .targets import Target, TargetError, alive
 
 logger = logging.getLogger(__name__)
 
@@ -63,22 +63,12 @@ def parse_holder(text: str) -> Holder | None:
     return Holder(found["who"], found["host"], int(found["pid"]), found["since"])
 
 
-def process_gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 def stale_here(holder: Holder | None) -> bool:
     """The holder was a process of this machine that no longer runs."""
     return (
         holder is not None
         and holder.host == socket.gethostname()
-        and process_gone(holder.pid)
+        and not alive(holder.pid)
     )
 
 

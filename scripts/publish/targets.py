@@ -130,6 +130,9 @@ def socket_parent(temporary: str) -> str:
 
 
 def alive(pid: int) -> bool:
+    """Whether a process of this machine runs with that id (one of another
+    user counts as running).
+    """
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
