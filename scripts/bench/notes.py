@@ -45,6 +45,9 @@ class Corpus:
 class SyntheticNote:
     path: str  # under the content folder, e.g. notes/2024/03/x.md
     text: str
+    # a photo written with the note: (the sample photo it copies, its new
+    # path), both under the content folder
+    photo: tuple[str, str] | None = None
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -143,12 +146,31 @@ def extra_note(count: int, corpus: Corpus, seed: int = 1) -> SyntheticNote:
     """
     rng = random.Random(seed + count)
     date = LAST_DATE + timedelta(minutes=1 + count % 600)
-    return make_note(count, count + 1, corpus, rng, date)
+    note = make_note(count, count + 1, corpus, rng, date)
+    # new news: a title no note of its station has (the titles are drawn
+    # from a few dozen, and the same title at one station within a week is
+    # the same news, which the build warns about and builds in full)
+    title = re.search(r"^title: (.+)$", note.text, re.MULTILINE)
+    if title is not None:
+        text = note.text.replace(title[0], f"{title[0]} ({count + 1})", 1)
+        note = SyntheticNote(note.path, text)
+    found = re.search(r"^image: (.+)$", note.text, re.MULTILINE)
+    if found is None:
+        return note
+    # its own photo, as a reporter's new note has (not one already published)
+    source = found[1]
+    new = f"images/{date:%Y}/{date:%m}/{Path(note.path).stem}{Path(source).suffix}"
+    text = note.text.replace(f"image: {source}", f"image: {new}", 1)
+    return SyntheticNote(note.path, text, (source, new))
 
 
 def write_note(content: Path, note: SyntheticNote) -> Path:
     path = content / note.path
     path.parent.mkdir(parents=True, exist_ok=True)
+    if note.photo is not None:
+        source, new = (content / p for p in note.photo)
+        new.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, new)
     path.write_text(note.text, encoding="utf-8")
     return path
 
