@@ -1401,6 +1401,9 @@ def test_a_publish_from_an_unusual_temporary_folder_shares_its_connection(
     dead = subprocess.Popen(["true"])
     dead.wait()
     killed = Path(tempfile.mkdtemp(prefix=f"bulletin-ssh-{dead.pid}-", dir="/tmp"))
+    # a killed publish whose connection is still open (its socket is there)
+    still_open = Path(tempfile.mkdtemp(prefix=f"bulletin-ssh-{dead.pid}-", dir="/tmp"))
+    (still_open / "c").touch()
     running = Path(tempfile.mkdtemp(prefix=f"bulletin-ssh-{os.getppid()}-", dir="/tmp"))
     try:
         with shared(parse_target(sshd.target(tmp_path / "srv"))) as target:
@@ -1408,9 +1411,9 @@ def test_a_publish_from_an_unusual_temporary_folder_shares_its_connection(
             assert folder.parent == Path("/tmp")
             assert target.run("echo shared") == "shared\n"
             assert target.run("echo again") == "again\n"
-            assert not killed.exists() and running.is_dir()
+            assert not killed.exists() and running.is_dir() and still_open.is_dir()
         assert not folder.exists()
     finally:
         shutil.rmtree(odd, ignore_errors=True)
-        shutil.rmtree(killed, ignore_errors=True)
-        shutil.rmtree(running, ignore_errors=True)
+        for folder in (killed, still_open, running):
+            shutil.rmtree(folder, ignore_errors=True)

@@ -134,7 +134,9 @@ def test_a_port_or_address_that_cannot_be_served_is_named(tmp_path, args, expect
 
 def make_dry_run(*args: str, cwd=ROOT) -> list[str]:
     done = subprocess.run(
-        ["make", "-n", *args],
+        # (under `make test`, a make inside make would add its
+        # "Entering/Leaving directory" lines)
+        ["make", "-n", "--no-print-directory", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -119,6 +119,7 @@ CLOSE_WAIT = 5.0
 PLAIN_FOLDER = re.compile(r"/[A-Za-z0-9/_.-]*")
 SOCKET_FOLDER_BYTES = 60
 SHARED_PREFIX = "bulletin-ssh-"
+SOCKET = "c"  # the connection's socket, in its folder
 
 
 def socket_parent(temporary: str) -> str:
@@ -143,13 +144,16 @@ def alive(pid: int) -> bool:
 
 
 def sweep_shared(parent: str) -> None:
-    """Remove the connection folders of publishes that were killed (their
-    process is gone; the connection itself closed after SHARE_IDLE seconds).
+    """Remove the connection folders of publishes that were killed: their
+    process is gone and so is their connection (it closes by itself after
+    SHARE_IDLE seconds unused, removing its socket; until then the folder
+    stays, as the connection's own).
     """
     for folder in Path(parent).glob(f"{SHARED_PREFIX}*-*"):
         pid = folder.name[len(SHARED_PREFIX) :].split("-", 1)[0]
         mine = folder.is_dir() and folder.lstat().st_uid == os.getuid()
-        if mine and pid.isdigit() and not alive(int(pid)):
+        closed = mine and not (folder / SOCKET).exists()
+        if closed and pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -173,7 +177,7 @@ def shared(target: Target) -> Iterator[Target]:
     except OSError:
         yield target
         return
-    sharing = replace(target, control=os.path.join(folder, "c"))
+    sharing = replace(target, control=os.path.join(folder, SOCKET))
     try:
         yield sharing
     finally:
