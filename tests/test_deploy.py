@@ -95,19 +95,26 @@ def live(root: Path) -> Path:
     return (root / "current").resolve()
 
 
+def ours() -> str:
+    """How the shared SSH connection folders of the publishes this test
+    process runs begin (scripts/publish/targets.py shared: named by the
+    publishing process; another test process may publish at the same time).
+    """
+    return f"bulletin-ssh-{os.getpid()}-"
+
+
 def shared_connections() -> set[str]:
-    """The folders of shared SSH connections (scripts/publish/targets.py
-    shared) that exist now."""
-    return {str(p) for p in Path(tempfile.gettempdir()).glob("bulletin-ssh-*")}
+    """The folders of this process's shared SSH connections that exist now."""
+    return {str(p) for p in Path(tempfile.gettempdir()).glob(f"{ours()}*")}
 
 
 def masters_left(before: set[str]) -> list[int]:
-    """The SSH connection processes of a publish whose folder is not in
-    `before` (earlier, killed publishes leave theirs for a minute)."""
+    """The SSH connection processes of this process's publishes whose folder
+    is not in `before` (earlier, killed publishes leave theirs for a minute)."""
     for _ in range(100):
         found = [
             pid
-            for pid in processes_naming("bulletin-ssh-")
+            for pid in processes_naming(ours())
             if not any(
                 folder.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
                 for folder in before
