@@ -37,7 +37,7 @@ def pick_name(value: str, names: Mapping[str, Entry], option: str, where: str) -
     """The registry name `value` means: a name or alias as written (spaces
     as typed), or the entry's URL name ('namli', any case) for those who
     type in English. Else a CommandError with the closest name, or with the
-    names to choose from. One picker for `new` and `ingest`.
+    names to choose from. One picker for `new` and `ingest` (its _pick).
     """
     value = _spaced(value)
     if value in names:

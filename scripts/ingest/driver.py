@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 from PIL import Image
 
-from plugins.core.errors import did_you_mean, display_path
+from plugins.core.errors import CommandError, display_path
 from plugins.core.files import OutsideFolder, inside
 from plugins.core.header import Header, scan_header
 from plugins.core.photos import PHOTO_ERRORS, SUFFIX_OF_FORMAT, photo_problem
@@ -34,7 +34,7 @@ from plugins.hindi_text.slugs import slugify, unique_slug
 from plugins.press_notes.duplicates import same_news
 from plugins.press_notes.validate import URL_RE, WIDE_MARKS, check_note
 from plugins.press_notes.validate import Rules as CheckRules
-from scripts.new_note import existing_slugs
+from scripts.new_note import existing_slugs, pick_name
 
 from .article import page_headline, parse_article
 from .chat import ChatMessage, is_chat, kind_of, parse_chat, split_attachments
@@ -659,29 +659,13 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
 
 
 def _pick(value: str, names: dict, option: str, registry_file: str) -> str:
-    """The registry name `value` means: a name or alias as written, or the
-    entry's URL name ('namli', any case) for those who type in English.
-    Else a refusal with the closest name, or the names to choose from.
+    """The registry name `value` means (`new`'s picker: a name, an alias or
+    a URL name); else an IngestError with the closest names.
     """
-    value = normalize(value).strip()
-    if value in names:
-        return names[value].name
-    by_slug = {entry.slug: entry.name for entry in names.values()}
-    if value.lower() in by_slug:
-        return by_slug[value.lower()]
-    hint = did_you_mean(value, names) or did_you_mean(value.lower(), by_slug)
-    if not hint:
-        choices = ", ".join(f"{name} ({slug})" for slug, name in by_slug.items())
-        hint = say("choose_from", names=choices)
-    raise IngestError(
-        say(
-            "bad_override",
-            option=option,
-            value=value,
-            registry=registry_file,
-            hint=hint,
-        )
-    )
+    try:
+        return pick_name(normalize(value), names, option, registry_file)
+    except CommandError as e:
+        raise IngestError(str(e)) from None
 
 
 def check_overrides(options: Options, rules: Rules) -> Options:

@@ -120,10 +120,6 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "--since '%(value)s' is not a date; write it as YYYY-MM-DD",
         **v,
     ),
-    "bad_override": lambda v: _(
-        "--%(option)s '%(value)s' is not in %(registry)s%(hint)s",
-        **v,
-    ),
     "photo_trimmed": lambda v: _(
         "the photo %(name)s had %(size)s of other data after the picture "
         "(padding or another file joined to it); it was left out, the "
@@ -142,7 +138,6 @@ MESSAGES: dict[str, Callable[[dict], str]] = {
         "into content/images/ and write its path in 'image'",
         **v,
     ),
-    "choose_from": lambda v: _("; choose one of: %(names)s", **v),
     "stray_line": lambda v: _(
         "%(path)s:%(line)s: this line is before the first message "
         "(the export starts in the middle of one?); kept as the "
