@@ -15,7 +15,6 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -56,6 +55,8 @@ class BuildResult:
     # the warnings logged, as the reader of the log saw them (a fast build
     # repeats those of the full build before it)
     warned: tuple[str, ...] = ()
+    # every file of the output as the build left it (site_index.survey)
+    output_files: str = ""
 
 
 class _Collector(logging.Handler):
@@ -301,7 +302,7 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
             result, context = _build_into(settings_file, overrides, settings, staging)
         finally:
             drop_staging(staging)
-        keep_index(before, settings, context, output, day, index_file, result.warned)
+        keep_index(before, settings, context, output, day, index_file, result)
         return replace(result, path="full", why=decision.why)
 
 
@@ -348,10 +349,18 @@ def run_fast(
     # (drafts not ready, notes to look at): a fast build says it again
     for warning in index.warnings:
         logger.warning("%s", warning)
-    notes, pages = count_pages(output)
     warned = len(index.warnings) + ran.warnings
     return BuildResult(
-        output, notes, pages, warned, 0, 0, "fast", decision.why, index.warnings
+        output,
+        ran.surveyed.notes,
+        ran.surveyed.pages,
+        warned,
+        0,
+        0,
+        "fast",
+        decision.why,
+        index.warnings,
+        ran.surveyed.digest,
     )
 
 
@@ -362,13 +371,15 @@ def keep_index(
     output: Path,
     day,
     index_file: Path,
-    warned: tuple[str, ...] = (),
+    result: BuildResult,
 ) -> None:
     """Write the site index of a full build that went live (none if it
     cannot be made: the next build is a full one again).
     """
     try:
-        index = site_index.make_index(before, settings, context, output, day, warned)
+        index = site_index.make_index(
+            before, settings, context, output, day, result.warned, result.output_files
+        )
         if index is None:
             site_index.forget(index_file)
         else:
@@ -429,35 +440,26 @@ def _build_into(
         )
         raise BuildFailed(f"{head}\n{listed}")
     swap_in(staging, output)
-    notes, pages = count_pages(output)
+    surveyed = site_index.survey(output)
     reused = pages_reused(pelican)
     restored = notes_restored(pelican)
     result = BuildResult(
         output,
-        notes,
-        pages,
+        surveyed.notes,
+        surveyed.pages,
         collector.warnings,
         reused,
         restored,
         warned=tuple(collector.warned),
+        output_files=surveyed.digest,
     )
     return result, kept[-1] if kept else {}
 
 
-NOTE_FOLDER = re.compile(r"[0-9]{4}/[0-9]{2}/[^/]+")
-
-
 def count_pages(output: Path) -> tuple[int, int]:
-    """(note pages at YYYY/MM/slug/index.html, HTML files in all), in one
-    walk with os.scandir (pathlib's rglob took seconds at 10,000 notes).
-    """
-    notes = pages = 0
-    for folder, _folders, files in os.walk(output):
-        pages += sum(1 for name in files if name.endswith(".html"))
-        where = os.path.relpath(folder, output).replace(os.sep, "/")
-        if "index.html" in files and NOTE_FOLDER.fullmatch(where):
-            notes += 1
-    return notes, pages
+    """(note pages at YYYY/MM/slug/index.html, HTML files in all)."""
+    surveyed = site_index.survey(output)
+    return surveyed.notes, surveyed.pages
 
 
 def report(result: BuildResult) -> str:

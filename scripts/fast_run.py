@@ -321,6 +321,7 @@ class Ran:
     notes: int  # published notes on the site
     placed: int  # files put in place
     warnings: int
+    surveyed: site_index.Survey  # the output once they are
 
 
 def older_lead(
@@ -363,7 +364,7 @@ def run(
     # files move, written again once they are all in place
     site_index.forget(index_file)
     placed = place(made, output, files)
+    surveyed = site_index.survey(output)
     if isinstance(updated, SiteIndex):
-        files_now = site_index.output_digest(output)
-        site_index.save(replace(updated, output_files=files_now), index_file)
-    return Ran(len(made.notes), placed, alone.warnings)
+        site_index.save(replace(updated, output_files=surveyed.digest), index_file)
+    return Ran(len(made.notes), placed, alone.warnings, surveyed)

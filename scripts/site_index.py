@@ -25,6 +25,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -188,15 +189,37 @@ def output_identity(output: Path) -> tuple[str, int, int] | None:
     return (str(output.resolve()), st.st_dev, st.st_ino)
 
 
-def output_digest(output: Path) -> str:
-    """Every file of the output folder, by path, size, modification time
-    and inode, as one hash: a file removed, added or changed by hand (or by
-    any tool but a build) changes it.
+# where a note's page is: YYYY/MM/slug/index.html
+NOTE_FOLDER = re.compile(r"[0-9]{4}/[0-9]{2}/[^/]+")
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What one walk of an output folder tells: every file by path, size,
+    modification time and inode as one hash (a file removed, added or
+    changed by hand, or by any tool but a build, changes it), the note pages
+    and the HTML files.
+    """
+
+    digest: str
+    notes: int
+    pages: int
+
+
+def survey(output: Path) -> Survey:
+    """The output folder in one walk (each walk of it takes a noticeable
+    share of a fast build at 10,000 notes).
     """
     digest = hashlib.blake2b(digest_size=16)
+    notes = pages = 0
     for here, dirs, files in os.walk(output):
         dirs.sort()
-        for name in sorted(files):
+        files.sort()
+        pages += sum(1 for name in files if name.endswith(".html"))
+        where = os.path.relpath(here, output).replace(os.sep, "/")
+        if "index.html" in files and NOTE_FOLDER.fullmatch(where):
+            notes += 1
+        for name in files:
             path = os.path.join(here, name)
             try:
                 st = os.lstat(path)
@@ -206,7 +229,11 @@ def output_digest(output: Path) -> str:
             digest.update(
                 f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode()
             )
-    return digest.hexdigest()
+    return Survey(digest.hexdigest(), notes, pages)
+
+
+def output_digest(output: Path) -> str:
+    return survey(output).digest
 
 
 def index_path(settings: dict, output: Path) -> Path:
@@ -382,7 +409,8 @@ def make_index(
     context: dict,
     output: Path,
     day: date,
-    warnings: tuple[str, ...] = (),
+    warnings: tuple[str, ...],
+    output_files: str,
 ) -> SiteIndex | None:
     """The index of a build that went live into `output`, or None if it
     cannot be made (no key: the next build is a full one).
@@ -415,7 +443,7 @@ def make_index(
             for entry, note in zip(notes, articles, strict=True)
             if entry.path in kept
         },
-        output_files=output_digest(output),
+        output_files=output_files,
         warnings=warnings,
     )
 
