@@ -43,6 +43,7 @@ from plugins.links.ledger import PENDING_PART
 from plugins.links.links import plugin_settings as links_settings
 from plugins.listings.listings import plugin_settings as listings_settings
 from plugins.listings.pages import group_by
+from plugins.page_reuse.reuse import theme_roots
 from plugins.press_notes.validate import parse_note_date
 
 logger = logging.getLogger(__name__)
@@ -126,12 +127,6 @@ class SiteIndex:
 # The context keys under which plugins keep their per-note records in a
 # full build (plugins/core/contract.py), kept in the index.
 RECORD_KEYS: tuple[str, ...] = (contract.SEO_RECORDS, contract.FEED_RECORDS)
-
-
-def theme_roots(settings: dict) -> list[Path]:
-    roots = [Path(settings["THEME"])]
-    roots += [Path(p) for p in settings.get("THEME_TEMPLATES_OVERRIDES", ())]
-    return roots
 
 
 def libraries() -> str:
