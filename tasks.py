@@ -191,7 +191,6 @@ def krutidev(c, file, in_place=False, output=None):
 
     from plugins.core.errors import BulletinError
     from plugins.core.messages import set_language
-    from scripts.cli import readable_file
     from scripts.krutidev import convert_command
 
     settings = read_settings(SETTINGS)
@@ -200,7 +199,7 @@ def krutidev(c, file, in_place=False, output=None):
         print(
             convert_command(
                 settings,
-                readable_file(file, "krutidev"),
+                Path(file),
                 Path(output) if output else None,
                 in_place=in_place,
             )

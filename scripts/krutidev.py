@@ -22,6 +22,7 @@ from plugins.hindi_text.krutidev import convert_note_text
 from plugins.press_notes.validate import krutidev_problems, save_as_utf8, wide_encoding
 
 from .check import read_as_content
+from .cli import readable_file
 
 BACKUP_SUFFIX = ".krutidev.bak"
 
@@ -109,9 +110,10 @@ def convert_file(
     together with `dest`). The input may be UTF-8 or Windows-1252; the output
     is UTF-8 with the same line breaks.
     """
-    src = Path(src)
     if in_place and dest is not None:
         raise CommandError(_("krutidev: give either --in-place or --output, not both"))
+    # not there, a folder, not readable: said in the reporter's language
+    src = readable_file(str(src), "krutidev")
     try:
         original = src.read_bytes()
     except OSError as e:
