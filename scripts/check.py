@@ -21,14 +21,15 @@ from plugins.core.errors import (
 from plugins.core.messages import _, ngettext_, set_language
 from plugins.core.photos import IMAGE_SUFFIXES
 from plugins.press_notes import check_content
+from plugins.press_notes.reader import SafeMarkdownReader
 from plugins.whatsapp.groups import load_groups
 from plugins.whatsapp.ledger import read_ledger
 from plugins.whatsapp.settings import content_path, plugin_settings
 
 logger = logging.getLogger(__name__)
 
-# Files the Markdown reader reads (Pelican's MarkdownReader.file_extensions).
-NOTE_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+# Files the notes' reader reads.
+NOTE_SUFFIXES = tuple(f".{e}" for e in SafeMarkdownReader.file_extensions)
 
 
 def ignored(name: str, settings: dict) -> bool:
@@ -38,15 +39,32 @@ def ignored(name: str, settings: dict) -> bool:
     return any(fnmatch.fnmatch(name, p) for p in settings.get("IGNORE_FILES", ()))
 
 
+def note_file(rel: str, settings: dict) -> bool:
+    """Whether Pelican reads the file at `rel` (under content/) as a note:
+    a note's suffix, under an article folder, not under an excluded one, no
+    part of its path skipped (IGNORE_FILES, matched as Pelican's generators
+    match file and folder names).
+    """
+    path = Path(rel)
+    if not rel.endswith(NOTE_SUFFIXES):
+        return False
+    if not any(path.is_relative_to(p) for p in settings["ARTICLE_PATHS"]):
+        return False
+    excluded = settings.get("ARTICLE_EXCLUDES") or ()
+    if any(path.is_relative_to(p) for p in excluded):
+        return False
+    return not any(ignored(part, settings) for part in path.parts)
+
+
 def note_paths(settings: dict) -> list[str]:
     """Every note the build reads under the article folders, relative to PATH."""
     root = settings["PATH"]
     return [
-        os.path.relpath(os.path.join(d, f), root)
+        rel
         for path in settings["ARTICLE_PATHS"]
         for d, _dirs, files in os.walk(os.path.join(root, path))
         for f in files
-        if f.endswith(NOTE_SUFFIXES) and not ignored(f, settings)
+        if note_file(rel := os.path.relpath(os.path.join(d, f), root), settings)
     ]
 
 

@@ -27,7 +27,6 @@ before every build.
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 import os
 from dataclasses import dataclass
@@ -51,7 +50,6 @@ from plugins.press_notes.press_notes import (
     check_rules,
     registry_for,
 )
-from plugins.press_notes.reader import SafeMarkdownReader
 from plugins.press_notes.validate import (
     Rules,
     check_note,
@@ -61,6 +59,7 @@ from plugins.press_notes.validate import (
 from plugins.search.search import plugin_settings as search_settings
 
 from . import site_index
+from .check import note_file
 from .site_index import NoteEntry, SiteIndex
 
 logger = logging.getLogger(__name__)
@@ -71,7 +70,6 @@ SETTING = "FAST_PATH"
 # A link from a note's text to another content file: the target's address
 # is looked up when the note is read (full build).
 CONTENT_LINKS = ("{filename}", "|filename|", "{static}", "|static|", "{attach}")
-NOTE_EXTENSIONS = tuple(f".{e}" for e in SafeMarkdownReader.file_extensions)
 
 
 @dataclass(frozen=True)
@@ -95,20 +93,6 @@ class Decision:
 
 def full(why: str) -> Decision:
     return Decision(False, why)
-
-
-def note_file(rel: str, settings: dict) -> bool:
-    """Whether Pelican reads the file at `rel` (under content/) as a note."""
-    parts = Path(rel).parts
-    if not rel.endswith(NOTE_EXTENSIONS):
-        return False
-    if not any(Path(rel).is_relative_to(p) for p in settings["ARTICLE_PATHS"]):
-        return False
-    excluded = settings.get("ARTICLE_EXCLUDES") or ()
-    if any(Path(rel).is_relative_to(p) for p in excluded):
-        return False
-    ignored = settings.get("IGNORE_FILES") or ()
-    return not any(fnmatch.fnmatch(part, pat) for part in parts for pat in ignored)
 
 
 def in_folders(rel: str, folders) -> bool:
