@@ -29,14 +29,15 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from plugins.compress.compress import plugin_settings as compress_settings
 from plugins.core.errors import ContentError
-from plugins.core.header import scan_header
+from plugins.core.header import Header, scan_header
 from plugins.core.records import Ref, ref
 from plugins.links.ledger import read as read_ledger
 from plugins.links.links import plugin_settings as links_settings
@@ -80,6 +81,9 @@ class NewNote:
 
     entry: NoteEntry
     image: str  # under content/, or ""
+    # the note as read and checked (for the checks across notes)
+    text: str = field(compare=False, repr=False)
+    header: Header = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,8 @@ def read_new_note(
     date = parse_note_date(header.value("date"))
     if date is None:
         return f"{rel} has no date the fast path can read"
-    return NewNote(note_entry(rel, header, rules.registry, settings, tz), image)
+    entry = note_entry(rel, header, rules.registry, settings, tz)
+    return NewNote(entry, image, text, header)
 
 
 def note_entry(rel: str, header, registry, settings: dict, tz: ZoneInfo) -> NoteEntry:
@@ -216,15 +221,16 @@ def check_new_notes(notes: list[NewNote], index: SiteIndex, now: datetime) -> st
     return ""
 
 
-def same_news_nearby(settings: dict, notes: list[NewNote], index: SiteIndex) -> str:
+def same_news_nearby(
+    settings: dict, notes: list[NewNote], index: SiteIndex, stations: Mapping
+) -> str:
     """A new note that repeats a published one (the same cleaned title and
     station within NEAR_DAYS: the full build warns the desk about it), or "".
     Only the published notes of the same station near its date are read.
     """
     root = Path(settings["PATH"])
-    stations = registry_for(settings).thana_by_name
     near = timedelta(days=NEAR_DAYS, minutes=1)
-    new = [(n.entry.path, scan_header(read_note(root, n.entry.path))) for n in notes]
+    new = [(n.entry.path, n.header) for n in notes]
     if duplicate_notes(new, stations):
         return "two new notes are the same news"
     for note, (path, header) in zip(notes, new, strict=True):
@@ -322,11 +328,14 @@ def added_files(
     return added or "nothing under content/ changed"
 
 
-def new_notes(settings: dict, note_paths: list[str]) -> list[NewNote] | str:
-    """The new notes, read and checked, or why one is not of the fast case."""
+def new_notes(
+    settings: dict, note_paths: list[str]
+) -> tuple[list[NewNote], Rules] | str:
+    """The new notes, read and checked, and the rules they were checked
+    against; or why one is not of the fast case.
+    """
     try:
-        registry = registry_for(settings)
-        rules = check_rules(settings, registry)
+        rules = check_rules(settings, registry_for(settings))
     except ContentError:
         return "the registries do not load"
     tz = ZoneInfo(settings.get("TIMEZONE") or "Asia/Kolkata")
@@ -336,7 +345,7 @@ def new_notes(settings: dict, note_paths: list[str]) -> list[NewNote] | str:
         if isinstance(note, str):
             return note
         notes.append(note)
-    return notes
+    return notes, rules
 
 
 def decide(
@@ -360,20 +369,18 @@ def decide(
     note_paths = [rel for rel in added if note_file(rel, settings)]
     if not note_paths:
         return full("no new note")
-    notes = new_notes(settings, note_paths)
-    if isinstance(notes, str):
-        return full(notes)
+    read = new_notes(settings, note_paths)
+    if isinstance(read, str):
+        return full(read)
+    notes, rules = read
     if why := photo_problem(notes, added, note_paths, settings):
         return full(why)
     if why := check_new_notes(notes, index, build_now(settings)):
         return full(why)
-    texts = {
-        n.entry.path: (Path(settings["PATH"]) / n.entry.path).read_text("utf-8")
-        for n in notes
-    }
+    texts = {n.entry.path: n.text for n in notes}
     if why := in_links(settings, tuple(notes), texts):
         return full(why)
-    if why := same_news_nearby(settings, notes, index):
+    if why := same_news_nearby(settings, notes, index, rules.registry.thana_by_name):
         return full(why)
     return Decision(True, "only new notes since the last build", tuple(notes))
 
