@@ -178,6 +178,7 @@ def slugify(c, text, more=None):
 
 @task(
     help={
+        "file": "the note typed in Kruti Dev (its file under content/)",
         "in_place": "convert the note where it is (the default; kept for old "
         "instructions)",
         "output": "write the Unicode text to this new file outside content/ "

@@ -9,11 +9,16 @@ invoke loads it: the running invoke program then parses the tasks as a
   a title of several unquoted words), split by scripts/new_note.py;
 - answers invoke's parse errors (an unknown or misspelt option, an option
   without its value, a word too many, a missing FILE) through the catalog,
-  naming the slip and what to type instead, exit status 1.
+  naming the slip and what to type instead, exit status 1;
+- prints a task's help (`invoke new --help`) and the list of tasks
+  (`invoke --list`) in the reporter's language: a task whose docstring the
+  catalog translates gets its docstring and its options' help from the
+  catalog; the developers' tasks keep invoke's English help.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import re
@@ -64,6 +69,67 @@ class BulletinProgram(Program):
         except ParseError as e:
             contexts = self.collection.to_contexts()
             raise Exit(explain(e, typed, contexts), code=1) from None
+
+    def print_task_help(self, name: str) -> None:
+        task = self.collection[name]
+        words = translated(inspect.getdoc(task) or "")
+        if words is None:
+            super().print_task_help(name)
+            return
+        from plugins.core.messages import _
+
+        tuples = [
+            (spec, translated(text) or text if text else text)
+            for spec, text in self.parser.contexts[name].help_tuples()
+        ]
+        usage = (
+            "Usage: %(command)s %(task)s [options]"
+            if tuples
+            else "Usage: %(command)s %(task)s"
+        )
+        print(_(usage, command=COMMAND, task=name))
+        print("")
+        for line in words.splitlines():
+            print(self.leading_indent + line if line.strip() else "")
+        print("")
+        if tuples:
+            print(_("Options:"))
+            self.print_columns(tuples)
+
+    def task_list_opener(self, extra: str = "") -> str:
+        from plugins.core.messages import _, language
+
+        if language() == "en":
+            return super().task_list_opener(extra)
+        return _(
+            "Commands (%(command)s NAME --help says what each takes)", command=COMMAND
+        )
+
+    def display_with_columns(self, pairs, extra: str = "") -> None:
+        super().display_with_columns(
+            [(n, first_line(n, h, self.collection)) for n, h in pairs], extra
+        )
+
+
+def translated(text: str) -> str | None:
+    """`text` in the reporter's language, or None when the catalog has no
+    translation of it (or the language is English).
+    """
+    from plugins.core.messages import _
+
+    if not text:
+        return None
+    words = _(text)
+    return None if words == text else words
+
+
+def first_line(name: str, helpline: str | None, collection) -> str | None:
+    """The first line of a task's docstring, translated when the catalog
+    translates the docstring.
+    """
+    task = collection.tasks.get(name.split(" ")[0])
+    words = translated(inspect.getdoc(task) or "") if task is not None else None
+    return words.splitlines()[0] if words else helpline
 
 
 def adopt(word_tasks: dict[str, Callable[[list[str]], list[str]]]) -> None:

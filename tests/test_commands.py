@@ -6,6 +6,7 @@ records only with the public address; one note after a Kruti Dev conversion.
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import re
@@ -415,6 +416,88 @@ def test_a_started_note_stops_no_build_and_the_build_speaks_hindi(tmp_path):
 
 
 # ---- the README's first screen ---------------------------------------------
+
+# The commands a reporter, an admin or the desk types: their help is in the
+# reporter's language (the developers' tasks keep invoke's English help).
+FOR_EVERYONE = (
+    "build",
+    "serve",
+    "check",
+    "new",
+    "slugify",
+    "krutidev",
+    "ingest",
+    "share",
+    "publish",
+    "server-config",
+)
+
+
+def test_every_reporters_command_has_its_help_in_the_catalog():
+    import importlib.util
+
+    from invoke import Collection
+
+    from plugins.core.messages import LOCALE_DIR, catalog_path, missing_translations
+
+    # a module of its own: invoke's tasks give their help away once asked
+    spec = importlib.util.spec_from_file_location("tasks_help", ROOT / "tasks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    collection = Collection.from_module(module)
+    texts = set()
+    for name in FOR_EVERYONE:
+        task = collection.tasks[name]
+        arguments = task.get_arguments()
+        assert arguments, name
+        unhelped = [a.name for a in arguments if not a.help]
+        assert unhelped == [], name
+        texts |= {inspect.getdoc(task), *(a.help for a in arguments)}
+    po = catalog_path(LOCALE_DIR, "hi")
+    assert missing_translations(po, "hi", texts) == []
+
+
+@pytest.mark.parametrize("name", ["new", "krutidev", "publish"])
+@pytest.mark.parametrize("form", ["after", "before"])
+def test_a_commands_help_speaks_the_reporters_language(tmp_path, name, form):
+    """`invoke NAME --help` (and `invoke --help NAME`): Hindi by default,
+    invoke's English help with BULLETIN_LANG=en."""
+    repo = make_repo(tmp_path)
+    before = notes_under(repo)
+    args = (name, "--help") if form == "after" else ("--help", name)
+    hindi = invoke(repo, *args, lang="hi")
+    english = invoke(repo, *args, lang="en")
+    for done in (hindi, english):
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+    assert hindi.stdout.startswith(f"उपयोग: .venv/bin/invoke {name} [विकल्प]\n")
+    assert "विकल्प:" in hindi.stdout
+    assert re.search(r"[\u0900-\u097f]{3}", hindi.stdout.split("विकल्प:")[1])
+    # nothing of invoke's English frame, nor of the English help texts
+    assert not re.search(r"Usage|Docstring|Options|the note|a folder", hindi.stdout)
+    assert english.stdout.startswith("Usage: ")
+    assert "Docstring:" in english.stdout
+    assert not re.search(r"[\u0900-\u097f]", english.stdout)
+    assert notes_under(repo) == before
+
+
+def test_the_list_of_commands_speaks_the_reporters_language(tmp_path):
+    repo = make_repo(tmp_path)
+    hindi = invoke(repo, "--list", lang="hi")
+    english = invoke(repo, "--list", lang="en")
+    assert hindi.returncode == english.returncode == 0
+    assert hindi.stdout.startswith("कमांड (.venv/bin/invoke नाम --help")
+    lines = {
+        line.split()[0]: line for line in hindi.stdout.splitlines() if line[:2] == "  "
+    }
+    assert re.search(r"[\u0900-\u097f]", lines["new"])
+    assert "Start a draft" not in hindi.stdout
+    # a developers' task keeps its English line
+    assert "Time this project's build" in lines["bench"]
+    assert english.stdout.startswith("Available tasks:")
+    assert "Start a draft note" in english.stdout
+
 
 README = ROOT / "README.md"
 
