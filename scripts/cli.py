@@ -7,6 +7,8 @@ invoke loads it: the running invoke program then parses the tasks as a
 
 - hands `invoke new` its words as typed (`--thana जावरा शहर` without quotes,
   a title of several unquoted words), split by scripts/new_note.py;
+- reads an option typed after a long dash (`—thana`, copied from a chat
+  or typed on a phone) as the option (`--thana`);
 - answers invoke's parse errors (an unknown or misspelt option, an option
   without its value, a word too many, a missing FILE) through the catalog,
   naming the slip and what to type instead, exit status 1;
@@ -56,6 +58,7 @@ class BulletinProgram(Program):
 
     def parse_tasks(self) -> None:
         typed = list(self.core.unparsed)
+        typed = self.core.unparsed = [*typed[:1], *plain_dashes(typed[1:])]
         if typed and typed[0] in self.word_tasks and not wants_help(typed[1:]):
             from plugins.core.errors import BulletinError
 
@@ -144,6 +147,28 @@ def adopt(word_tasks: dict[str, Callable[[list[str]], list[str]]]) -> None:
     BulletinProgram.word_tasks = word_tasks
     if type(main.program) is Program:
         main.program.__class__ = BulletinProgram
+
+
+# A dash a phone, a word processor or a chat app puts for "--" (en dash, em
+# dash, minus sign and their look-alikes): `—thana` copied from a message.
+DASHES = re.compile(
+    r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]{1,2}(?P<name>[A-Za-z][\w-]*)(?P<rest>=.*)?",
+    re.S,
+)
+
+
+def plain_dashes(words: Sequence[str]) -> list[str]:
+    """The words with an option typed after a long dash (`—thana`, `–file=x`)
+    written with two hyphens (`--thana`: an option the task lacks is then
+    named as such, with the nearest one); any other word, a dash inside a
+    title (`चोरी — आरोपी`) among them, as it was.
+    """
+    return [
+        f"--{found['name']}{found['rest'] or ''}"
+        if (found := DASHES.fullmatch(word))
+        else word
+        for word in words
+    ]
 
 
 def wants_help(words: Sequence[str]) -> bool:

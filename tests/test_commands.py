@@ -299,6 +299,41 @@ def test_invoke_new_takes_its_words_with_or_without_quotes(tmp_path):
     }
 
 
+def test_an_option_typed_after_a_long_dash_is_the_option(tmp_path):
+    """A command copied from a chat or typed on a phone gets `—thana` (em
+    dash) or `–category` (en dash) for `--thana`: it is the option; a dash
+    inside the title stays in the title; an option the command lacks is named
+    with the nearest one."""
+    repo = make_repo(tmp_path)
+    notes = repo / "content/notes"
+    written = {}
+    for args in [
+        ("new", "आलोट में चोरी", "—thana", "आलोट", "–category", "जन", "जागरूकता"),
+        ("new", "चोरी", "—", "आरोपी", "पकड़ा", "−thana", "नामली"),
+    ]:
+        before = set(notes.rglob("*.md"))
+        done = invoke(repo, *args, lang="en")
+        assert done.returncode == 0, done.stderr
+        (path,) = set(notes.rglob("*.md")) - before
+        header = scan_header(path.read_text(encoding="utf-8"))
+        written[path.stem] = tuple(
+            header.value(k) for k in ("title", "thana", "category")
+        )
+    assert written == {
+        "alot-mein-chori": ("आलोट में चोरी", "आलोट", "जन जागरूकता"),
+        "chori-aropi-pakda": ("चोरी — आरोपी पकड़ा", "नामली", ""),
+    }
+    before = notes_under(repo)
+    done = invoke(repo, "new", "चोरी", "—thanaa", "आलोट", lang="en")
+    assert done.returncode == 1
+    assert "there is no option --thanaa; did you mean '--thana'?" in done.stderr
+    done = invoke(repo, "check", "–file=content/notes/none.md", lang="en")
+    assert done.returncode == 1
+    assert "not expected here" not in done.stderr
+    assert "content/notes/none.md" in done.stderr
+    assert notes_under(repo) == before
+
+
 SLIPS = [
     # (arguments, Hindi, English): the slip and what to type instead
     (
