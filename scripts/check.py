@@ -91,11 +91,42 @@ def stray_files(settings: dict) -> list[str]:
     return sorted(found)
 
 
+def note_name(path: Path) -> str:
+    """The name a note saved under a name the build does not read should
+    have (`x.MD`, `x.md ` from a phone or Windows upload, a file with no
+    suffix that starts with a `title:` line), or "".
+    """
+    stem = path.name.strip()
+    for suffix in NOTE_SUFFIXES:
+        if stem.lower().endswith(suffix) and len(stem) > len(suffix):
+            return stem[: -len(suffix)] + suffix
+    if path.suffix == "" and starts_as_note(path):
+        return stem + ".md"
+    return ""
+
+
+def starts_as_note(path: Path) -> bool:
+    """Does the file begin with a note's `title:` line?"""
+    try:
+        with path.open("rb") as f:
+            head = f.read(512)
+    except OSError:
+        return False
+    first = head.decode("utf-8", "replace").lstrip("\ufeff").lstrip()
+    return first.lower().startswith("title:")
+
+
 def stray_warning(settings: dict, rel: str) -> Problem:
     """What to do with a file among the notes that is not a note."""
     path = Path(settings["PATH"]) / rel
     name, suffix = path.name, path.suffix.lower()
-    if suffix == ".txt" and name[: -len(suffix)].endswith(NOTE_SUFFIXES):
+    if renamed := note_name(path):
+        message = _(
+            "the build reads a note only when its name ends in .md, in small "
+            "letters with nothing after it; rename it to %(name)s",
+            name=renamed,
+        )
+    elif suffix == ".txt" and name[: -len(suffix)].endswith(NOTE_SUFFIXES):
         message = _(
             "the name ends in .txt (Notepad adds it), so the build does not "
             "read it as a note; rename it to %(name)s",

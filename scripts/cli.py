@@ -59,6 +59,20 @@ class BulletinProgram(Program):
     def parse_tasks(self) -> None:
         typed = list(self.core.unparsed)
         typed = self.core.unparsed = [*typed[:1], *plain_dashes(typed[1:])]
+        if self.core.remainder:
+            # no command takes words after "--" (invoke would drop them
+            # without a word: a title typed "चोरी -- आरोपी गिरफ्तार" lost its end)
+            from plugins.core.messages import _
+
+            raise Exit(
+                _(
+                    "the words after '--' (%(words)s) would be left out: '--' "
+                    "ends the command's words; write a title with a dash in "
+                    'quotes, the dash included: "बाइक चोरी — आरोपी गिरफ्तार"',
+                    words=self.core.remainder,
+                ),
+                code=1,
+            )
         if typed and typed[0] in self.word_tasks and not wants_help(typed[1:]):
             from plugins.core.errors import BulletinError
 

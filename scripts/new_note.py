@@ -45,14 +45,14 @@ def pick_name(value: str, names: Mapping[str, Entry], option: str, where: str) -
     by_slug = {entry.slug: entry.name for entry in names.values()}
     if value.lower() in by_slug:
         return by_slug[value.lower()]
-    hint = did_you_mean(value, names) or did_you_mean(value.lower(), by_slug)
+    # 'jaora', 'जावरा': the names that start with what was typed
+    starting = {
+        slug: name
+        for slug, name in by_slug.items()
+        if value and (slug.startswith(value.lower()) or name.startswith(value))
+    }
+    hint = "" if len(starting) > 1 else closest(value, names, by_slug)
     if not hint:
-        # 'jaora': the names that start with what was typed, else all
-        starting = {
-            slug: name
-            for slug, name in by_slug.items()
-            if value and (slug.startswith(value.lower()) or name.startswith(value))
-        }
         choices = ", ".join(
             f"{name} ({slug})" for slug, name in (starting or by_slug).items()
         )
@@ -66,6 +66,19 @@ def pick_name(value: str, names: Mapping[str, Entry], option: str, where: str) -
             hint=hint,
         )
     )
+
+
+def closest(value: str, names: Mapping[str, Entry], by_slug: Mapping[str, str]) -> str:
+    """A did-you-mean hint for `value`, or for its leading words when the
+    whole has none (`--thana आलेट बाइक चोरी`: a misspelt station took the
+    title's words with it).
+    """
+    words = value.split(" ")
+    for count in range(len(words), 0, -1):
+        part = " ".join(words[:count])
+        if hint := did_you_mean(part, names) or did_you_mean(part.lower(), by_slug):
+            return hint
+    return ""
 
 
 def name_lengths(words: Sequence[str], names: Mapping[str, Entry]) -> list[int]:
@@ -160,10 +173,6 @@ def create_note(
     names (written as the registry's name).
     """
     title = _spaced(title)
-    if not title:
-        raise NewNoteError(
-            _('new: give the note a title: invoke new "<title>" --thana <station>')
-        )
     if not thana.strip():
         raise NewNoteError(
             _(
@@ -180,6 +189,10 @@ def create_note(
             )
     except CommandError as e:
         raise NewNoteError(f"new: {e}") from None
+    if not title:
+        raise NewNoteError(
+            _('new: give the note a title: invoke new "<title>" --thana <station>')
+        )
     when = (now or datetime.now(IST)).astimezone(IST)
     slug = unique_slug(slugify(title), existing_slugs(notes_root, settings))
     path = notes_root / f"{when:%Y}" / f"{when:%m}" / f"{slug}.md"

@@ -334,6 +334,62 @@ def test_an_option_typed_after_a_long_dash_is_the_option(tmp_path):
     assert notes_under(repo) == before
 
 
+def test_words_after_a_double_hyphen_are_refused_not_dropped(tmp_path):
+    """Typists write ' -- ' for a dash: invoke kept the words after it apart
+    and `new` made the note without them."""
+    repo = make_repo(tmp_path)
+    before = notes_under(repo)
+    for args in [
+        ("new", "बाइक", "चोरी", "--thana", "आलोट", "--", "आरोपी", "गिरफ्तार"),
+        ("new", "--", "-10", "डिग्री", "ठंड", "--thana", "आलोट"),
+        ("check", "--", "x.md"),
+    ]:
+        done = invoke(repo, *args, lang="hi")
+        assert done.returncode == 1, args
+        assert "'--' के बाद के शब्द" in done.stderr
+        words = " ".join(args[args.index("--") + 1 :])
+        assert f"({words})" in done.stderr
+    assert notes_under(repo) == before
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        # a misspelt station took the title with it: the station is named
+        (
+            ("--thana", "आलेट", "बाइक", "चोरी"),
+            (
+                "--thana 'आलेट बाइक चोरी' is not in content/registry/thanas.toml; "
+                "did you mean 'आलोट'?"
+            ),
+        ),
+        # the start of two names: both, not one of them
+        (
+            ("चोरी", "--thana", "जावरा"),
+            (
+                "choose one of: जावरा शहर (jaora-shahar), "
+                "जावरा औद्योगिक क्षेत्र (jaora-audyogik-kshetra)"
+            ),
+        ),
+        (
+            ("चोरी", "--thana", "jaora"),
+            (
+                "choose one of: जावरा शहर (jaora-shahar), "
+                "जावरा औद्योगिक क्षेत्र (jaora-audyogik-kshetra)"
+            ),
+        ),
+    ],
+)
+def test_a_station_slip_is_named_before_a_missing_title(tmp_path, words, said):
+    repo = make_repo(tmp_path)
+    before = notes_under(repo)
+    done = invoke(repo, "new", *words, lang="en")
+    assert done.returncode == 1
+    assert said in done.stderr
+    assert "give the note a title" not in done.stderr
+    assert notes_under(repo) == before
+
+
 SLIPS = [
     # (arguments, Hindi, English): the slip and what to type instead
     (

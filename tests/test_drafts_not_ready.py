@@ -223,6 +223,10 @@ def test_files_among_the_notes_that_are_not_notes_are_named_with_the_fix(
         "press-note.docx": b"PK\x03\x04",
         "whatsapp.txt": "*खबर*".encode(),
         "notes.csv": b"a,b",
+        # a note under a name the build does not read: rename, not move out
+        "upper.MD": note_text(slug="uppernote").encode("utf-8"),
+        "space.md ": note_text(slug="spacenote").encode("utf-8"),
+        "no-suffix": note_text(slug="nosuffix").encode("utf-8"),
         # told to skip (IGNORE_FILES): not named
         "old.md.krutidev.bak": b"iqfyl",
         ".hidden.swp": b"",
@@ -241,11 +245,20 @@ def test_files_among_the_notes_that_are_not_notes_are_named_with_the_fix(
     }
     assert sorted(said) == [
         "IMG_2026.JPG",
+        "no-suffix",
         "notepad-khabar.md.txt",
         "notes.csv",
         "press-note.docx",
+        "space.md ",
+        "upper.MD",
         "whatsapp.txt",
     ]
+    for name, renamed in [
+        ("upper.MD", "upper.md"),
+        ("space.md ", "space.md"),
+        ("no-suffix", "no-suffix.md"),
+    ]:
+        assert said[name].endswith(f"इसका नाम बदलकर {renamed} करें"), said[name]
     assert said["notepad-khabar.md.txt"].endswith(
         "नाम के अंत से .txt हटाकर इसे notepad-khabar.md नाम दें"
     )
@@ -255,7 +268,7 @@ def test_files_among_the_notes_that_are_not_notes_are_named_with_the_fix(
     assert "content/notes/ से बाहर रखें" in said["notes.csv"]
     # warnings: the check passes, and the files are left as they were
     assert report.startswith("1 विज्ञप्ति जाँची गई: कोई समस्या नहीं")
-    assert "5 चेतावनियाँ" in report
+    assert "8 चेतावनियाँ" in report
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name in strays} == (
         strays
     )
