@@ -4,15 +4,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# make serve PORT=8001 when 8000 is taken
-PORT ?= 8000
+# make serve PORT=8001 when 8000 is taken: from the command line only (a
+# PORT exported by a container's shell or a hosting platform is not ours),
+# passed as one word (invoke serve checks it, in the reporter's language)
+ifeq ($(origin PORT),command line)
+SERVE_PORT := $(PORT)
+else
+SERVE_PORT := 8000
+endif
 # apt-get through sudo unless root (as scripts/system_deps.py does)
 SUDO ?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve build test lint clean
 
 serve: $(STAMP)
-	$(BIN)/invoke system-deps serve --port $(PORT)
+	$(BIN)/invoke system-deps serve --port '$(subst ','\'',$(SERVE_PORT))'
 
 build: $(STAMP)
 	$(BIN)/invoke system-deps build

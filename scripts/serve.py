@@ -124,7 +124,7 @@ def listening_server(site: Path, bind: str, port: int) -> RootedHTTPServer:
                 "make serve PORT=%(other)s (or .venv/bin/invoke serve --port "
                 "%(other)s)",
                 port=port,
-                other=port + 1,
+                other=free_port(bind, port),
             )
         elif e.errno == errno.EACCES:
             message = _(
@@ -138,6 +138,23 @@ def listening_server(site: Path, bind: str, port: int) -> RootedHTTPServer:
         else:
             raise
         raise CommandError(message) from None
+
+
+def free_port(bind: str, busy: int) -> int:
+    """A port after `busy` (from 1024 on, wrapping past 65535) that is free on
+    `bind` now, to suggest in place of a busy one; `busy` + 1 if none of the
+    next hundred is.
+    """
+    for step in range(1, 101):
+        port = 1024 + (busy + step - 1024) % (65536 - 1024)
+        family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((bind, port))
+            except OSError:
+                continue
+        return port
+    return busy + 1
 
 
 def serve(

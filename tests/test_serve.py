@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -147,9 +149,29 @@ def make_dry_run(*args: str, cwd=ROOT) -> list[str]:
     return done.stdout.splitlines()
 
 
+def make_dry_run_env(*args: str, **env: str) -> list[str]:
+    done = subprocess.run(
+        ["make", "-n", "--no-print-directory", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **env},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
 def test_make_serve_takes_the_port():
-    assert make_dry_run("serve", "PORT=8001")[-1].endswith("serve --port 8001")
-    assert make_dry_run("serve")[-1].endswith("serve --port 8000")
+    assert make_dry_run("serve", "PORT=8001")[-1].endswith("serve --port '8001'")
+    assert make_dry_run("serve")[-1].endswith("serve --port '8000'")
+    # a PORT in the environment (container shells set one) is not the port
+    assert make_dry_run_env("serve", PORT="3000")[-1].endswith("serve --port '8000'")
+    # the value is one word: serve checks it, nothing else runs
+    last = make_dry_run("serve", "PORT=8001 --bind 0.0.0.0; touch x'y")[-1]
+    line = shlex.split(last)
+    assert line[-2:] == ["--port", "8001 --bind 0.0.0.0; touch x'y"]
 
 
 def test_make_installs_python3_venv_when_venv_cannot_work(tmp_path):
@@ -183,3 +205,36 @@ def test_make_installs_python3_venv_when_venv_cannot_work(tmp_path):
     assert ran[0] == "python3 -c import ensurepip"
     assert ran[1] == "sudo apt-get update -qq"
     assert "-m venv" not in " ".join(ran)
+
+
+def held_pair() -> tuple[socket.socket, socket.socket]:
+    """Two sockets listening on two ports in a row."""
+    for _attempt in range(50):
+        first = socket.socket()
+        first.bind(("127.0.0.1", 0))
+        port = first.getsockname()[1]
+        second = socket.socket()
+        try:
+            second.bind(("127.0.0.1", port + 1))
+        except OSError:
+            first.close()
+            second.close()
+            continue
+        first.listen()
+        second.listen()
+        return first, second
+    raise AssertionError("no two free ports in a row")
+
+
+def test_the_port_suggested_for_a_busy_one_is_free():
+    from scripts.serve import free_port
+
+    first, second = held_pair()
+    with first, second:
+        port = first.getsockname()[1]
+        suggested = free_port("127.0.0.1", port)
+        assert suggested > port + 1
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", suggested))
+    # past the last port: back to the first unprivileged ones
+    assert 1024 <= free_port("127.0.0.1", 65535) < 65535
