@@ -135,7 +135,7 @@ def read_new_note(
     if problems:
         return f"{rel} does not pass the checks"
     # the full build says these to the desk (a warning the fast path would not)
-    if review_warnings(rel, header) or forward_warnings(rel, header, rules.drop_lines):
+    if review_warnings(rel, header) or forward_warnings(rel, header, rules.clutter):
         return f"{rel} has warnings for the desk"
     status = header.value("status")
     if status not in ("", "published"):

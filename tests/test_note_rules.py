@@ -22,7 +22,7 @@ from support import (
 )
 
 from plugins.core import parallel
-from plugins.press_notes.forwards import INGEST_RULES, read_drop_lines
+from plugins.press_notes.forwards import INGEST_RULES, read_clutter
 from plugins.press_notes.press_notes import registry_for
 from plugins.press_notes.validate import (
     NOTES_CHECKED,
@@ -549,8 +549,8 @@ TEXT_LINE = "नामली थाना पुलिस ने वाहन �
 
 @pytest.fixture(scope="module")
 def forward_rules(rules):
-    drops = read_drop_lines(ROOT / "content" / INGEST_RULES)
-    return replace(rules, drop_lines=drops)
+    clutter = read_clutter(ROOT / "content" / INGEST_RULES)
+    return replace(rules, clutter=clutter)
 
 
 def test_a_pasted_whatsapp_forward_is_warned_about_line_by_line(forward_rules, caplog):
@@ -586,6 +586,29 @@ def test_a_pasted_whatsapp_forward_is_warned_about_line_by_line(forward_rules, c
     # a note ingest wrote: its *…* is the Markdown it made of WhatsApp's _…_
     ingested = note_text(body="*साइबर ठगी* से बचें", source="whatsapp msg.txt")
     assert check_all([(PATH, ingested)], forward_rules).warnings == []
+
+
+def test_a_copied_pages_shortcodes_are_warned_about(forward_rules):
+    """The sample press note, copied from a news site, carries the site's
+    `[responsive-slider id=1466]`: ingest removes it, a pasted note kept it
+    and published it as text."""
+    sample = (ROOT / "tests/fixtures/bilpank-meeting-kismat-news.txt").read_text(
+        encoding="utf-8"
+    )
+    (line,) = [n for n, t in enumerate(sample.splitlines()) if "[responsive" in t]
+    body = LINES["slug"] + 2
+    checked = check_all([(PATH, note_text(body=sample))], forward_rules)
+    said = dict(w.split(": ", 1) for w in checked.warnings)
+    assert said[f"{PATH}:{body + line}"].startswith(
+        "[responsive-slider id=1466] is a website's code, left from a copied web page"
+    )
+    inline = "बैठक [caption id=7]हुई[/caption] और [लिंक](https://example.org) भी"
+    checked = check_all([(PATH, note_text(body=inline))], forward_rules)
+    (warning,) = checked.warnings
+    assert warning.startswith(f"{PATH}:{body}: [caption id=7], [/caption] is a")
+    # Markdown links and Hindi in brackets are not codes
+    plain = "देखें [थाना समाचार](https://example.org) और [१] टिप्पणी"
+    assert check_all([(PATH, note_text(body=plain))], forward_rules).warnings == []
 
 
 def test_the_check_repeats_a_forward_s_warnings_in_hindi(tmp_path, monkeypatch):

@@ -3,10 +3,12 @@ have cleaned up, found in a note's text so the check can warn about it.
 
 The markers are ingest's own: the lines it drops (``drop_lines`` of
 content/registry/ingest.toml: "Forwarded", share prompts, invite links,
-phone numbers) and WhatsApp's *bold*, _italic_ and ~strike~ marks, which
-scripts/ingest turns into Markdown with the patterns defined here. A list
-numbered with emoji (1️⃣ 2️⃣) on single lines is joined into one paragraph
-by Markdown; ingest makes each line a paragraph.
+phone numbers), the shortcodes of a copied web page (``shortcode``:
+`[responsive-slider id=1466]`, which ingest removes) and WhatsApp's
+*bold*, _italic_ and ~strike~ marks, which scripts/ingest turns into
+Markdown with the patterns defined here. A list numbered with emoji (1️⃣
+2️⃣) on single lines is joined into one paragraph by Markdown; ingest makes
+each line a paragraph.
 
 Not an error: the note still builds, but the page shows the clutter.
 """
@@ -17,6 +19,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.core.errors import Problem
@@ -60,13 +63,30 @@ def drop_lines(data: dict) -> tuple[re.Pattern, ...]:
     return compile_patterns(data.get("drop_lines", []))
 
 
-def read_drop_lines(path: Path) -> tuple[re.Pattern, ...]:
-    """The lines ingest drops, from its rules file (none if it is missing)."""
+def shortcode(data: dict) -> re.Pattern | None:
+    """A website's shortcode as ingest removes it, from parsed ingest.toml
+    data (None if the rules name none).
+    """
+    pattern = data.get("shortcode")
+    return re.compile(pattern) if pattern else None
+
+
+@dataclass(frozen=True)
+class Clutter:
+    """What ingest's rules take out of a forward or a copied page."""
+
+    drops: tuple[re.Pattern, ...] = ()
+    shortcode: re.Pattern | None = None
+
+
+def read_clutter(path: Path) -> Clutter:
+    """What ingest takes out, from its rules file (nothing if it is missing)."""
     try:
         with path.open("rb") as f:
-            return drop_lines(tomllib.load(f))
+            data = tomllib.load(f)
     except FileNotFoundError:
-        return ()
+        return Clutter()
+    return Clutter(drop_lines(data), shortcode(data))
 
 
 def rules_path(settings: dict) -> str:
@@ -85,12 +105,12 @@ def text_lines(header: Header) -> list[tuple[int, str]]:
     return lines
 
 
-def forward_warnings(
-    path: str, header: Header, drops: tuple[re.Pattern, ...]
-) -> list[Problem]:
-    """Each line of the text that a pasted WhatsApp forward left: a line
-    ingest drops, WhatsApp's marks, an emoji-numbered list on single lines.
+def forward_warnings(path: str, header: Header, clutter: Clutter) -> list[Problem]:
+    """Each line of the text that a pasted WhatsApp forward or web page
+    left: a line ingest drops, a shortcode, WhatsApp's marks, an
+    emoji-numbered list on single lines.
     """
+    drops = clutter.drops
     warnings: list[Problem] = []
     # A note ingest wrote (it names its source) holds Markdown that ingest
     # made of WhatsApp's marks: its *italics* are meant.
@@ -116,6 +136,21 @@ def forward_warnings(
                         "and import it with .venv/bin/invoke ingest FILE, which "
                         "drops such lines",
                         text=text,
+                    ),
+                )
+            )
+        elif clutter.shortcode and (codes := clutter.shortcode.findall(text)):
+            warnings.append(
+                Problem(
+                    path,
+                    number,
+                    None,
+                    _(
+                        "%(codes)s is a website's code, left from a copied web "
+                        "page, and would be shown on the page as it is; delete "
+                        "it (.venv/bin/invoke ingest FILE removes such codes "
+                        "from a saved page)",
+                        codes=", ".join(codes),
                     ),
                 )
             )

@@ -24,7 +24,7 @@ from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 
 from . import check_cache
-from .forwards import read_drop_lines, rules_path
+from .forwards import read_clutter, rules_path
 from .model import enrich_metadata, placing_problems, unreadable_photo, withdraw
 from .read_ahead import read_ahead
 from .reader import SafeMarkdownReader
@@ -143,7 +143,7 @@ def check_rules(settings: dict, registry: Registry) -> Rules:
         summary_max_chars=conf["summary_max_chars"],
         body_max_bytes=conf["body_max_bytes"],
         now=build_now(settings).replace(tzinfo=None),
-        drop_lines=read_drop_lines(root / rules_path(settings)),
+        clutter=read_clutter(root / rules_path(settings)),
     )
 
 

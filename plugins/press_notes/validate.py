@@ -32,7 +32,7 @@ from plugins.hindi_text.krutidev import HINDI_KEYS, looks_like_krutidev
 from plugins.hindi_text.slugs import unique_slug
 
 from .duplicates import ASCII_DIGITS, warn_duplicates
-from .forwards import forward_warnings
+from .forwards import Clutter, forward_warnings
 from .model import text_slug
 from .registry import SLUG_RE, Registry
 
@@ -104,9 +104,9 @@ class Rules:
     body_max_bytes: int = 200_000
     # The time of the check (naive, Indian time); None skips the future rule.
     now: datetime | None = None
-    # The lines `invoke ingest` drops (forwards.read_drop_lines): left in a
-    # note's text, they are warned about.
-    drop_lines: tuple[re.Pattern, ...] = ()
+    # What `invoke ingest` takes out (forwards.read_clutter): left in a
+    # note's text, it is warned about.
+    clutter: Clutter = field(default_factory=Clutter)
 
     @cached_property
     def resolved_root(self) -> Path:
@@ -932,7 +932,7 @@ def check_all(
         header, found = check_note(*notes[index], rules)
         warned = review_warnings(path, header)
         if not found:
-            warned += forward_warnings(path, header, rules.drop_lines)
+            warned += forward_warnings(path, header, rules.clutter)
         return without_text(header), found, warned
 
     # Many notes (a cold build) are checked in worker processes; a note

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from plugins.press_notes.forwards import compile_patterns, drop_lines
+from plugins.press_notes.forwards import compile_patterns, drop_lines, shortcode
 from plugins.press_notes.registry import Registry
 
 
@@ -62,7 +62,7 @@ def parse_rules(
     return Rules(
         registry=registry,
         drop_lines=drop_lines(data),
-        shortcode=re.compile(data.get("shortcode", r"(?!x)x")),
+        shortcode=shortcode(data) or re.compile(r"(?!x)x"),
         shortcode_block=re.compile(
             data.get("shortcode_block", r"(?!x)x"), re.DOTALL | re.IGNORECASE
         ),
