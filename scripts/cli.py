@@ -245,6 +245,10 @@ def _unexpected(word: str, context: ParserContext, typed: Sequence[str]) -> str:
             return _takes_no_value(task, flag)
     at = typed.index(word, 1) if word in typed[1:] else len(typed) - 1
     start, end = _run_around(typed, at)
+    # a file or folder after the name is not part of it
+    # (`ingest --thana जावरा शहर sandesh.txt`)
+    while end - start > 2 and os.path.exists(typed[end - 1]):
+        end -= 1
     if end - start < 2:
         return _(
             "%(task)s: '%(word)s' was not expected here; %(see)s shows what "
@@ -258,6 +262,8 @@ def _unexpected(word: str, context: ParserContext, typed: Sequence[str]) -> str:
     argument = context.flags.get(before)
     if argument is not None and argument.takes_value:
         example = f"{before} {example}"
+    if after := [w for w in typed[end:] if not w.startswith("-")][:1]:
+        example = f"{example} {after[0]}"
     return _(
         "%(task)s: '%(word)s' was not expected here; a name with a "
         "space goes in quotes: %(example)s",

@@ -390,6 +390,26 @@ def test_a_station_slip_is_named_before_a_missing_title(tmp_path, words, said):
     assert notes_under(repo) == before
 
 
+def test_a_station_typed_without_quotes_before_a_file_gets_advice_that_works(
+    tmp_path,
+):
+    """`ingest --thana जावरा शहर sandesh.txt`: the advice quoted the file into
+    the station's name; followed, it failed again."""
+    repo = make_repo(tmp_path)
+    (repo / "sandesh.txt").write_text(
+        "जावरा शहर पुलिस ने चोरी का खुलासा किया, दो आरोपी गिरफ्तार।\n", encoding="utf-8"
+    )
+    done = invoke(
+        repo, "ingest", "--dry-run", "--thana", "जावरा", "शहर", "sandesh.txt", lang="en"
+    )
+    assert done.returncode == 1
+    advice = done.stderr.rsplit(": ", 1)[1].strip()
+    assert advice == '--thana "जावरा शहर" sandesh.txt'
+    followed = invoke(repo, "ingest", "--dry-run", *shlex.split(advice), lang="en")
+    assert followed.returncode == 0, followed.stderr
+    assert "जावरा शहर" in followed.stdout + followed.stderr
+
+
 SLIPS = [
     # (arguments, Hindi, English): the slip and what to type instead
     (
