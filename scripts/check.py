@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 import os
+import unicodedata
 from pathlib import Path
 
 from pelican.settings import read_settings
@@ -93,16 +94,54 @@ def stray_files(settings: dict) -> list[str]:
 
 def note_name(path: Path) -> str:
     """The name a note saved under a name the build does not read should
-    have (`x.MD`, `x.md ` from a phone or Windows upload, a file with no
-    suffix that starts with a `title:` line), or "".
+    have (`x.MD`, `x.md ` or `x.md.` from a phone or Windows upload, a name
+    with an invisible character copied from a chat, a file with no suffix
+    that starts with a `title:` line): `x.md`; or "".
     """
-    stem = path.name.strip()
+    name = "".join(c for c in path.name if unicodedata.category(c) != "Cf")
+    name = name.strip().rstrip(".").strip()
     for suffix in NOTE_SUFFIXES:
-        if stem.lower().endswith(suffix) and len(stem) > len(suffix):
-            return stem[: -len(suffix)] + suffix
-    if path.suffix == "" and starts_as_note(path):
-        return stem + ".md"
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)] + ".md"
+    if "." not in name and starts_as_note(path):
+        return name + ".md"
     return ""
+
+
+def taken_name(path: Path, wanted: str) -> str:
+    """The file beside `path` that renaming it to `wanted` would replace
+    (the same name in any case: some disks do not tell them apart), or "".
+    """
+    for other in path.parent.iterdir():
+        if other != path and other.name.casefold() == wanted.casefold():
+            return other.name
+    return ""
+
+
+def free_name(path: Path, wanted: str) -> str:
+    """`wanted`, or `stem-2.md`, `stem-3.md`… if a file beside `path` has it."""
+    stem, suffix = os.path.splitext(wanted)
+    candidate, number = wanted, 1
+    while taken_name(path, candidate):
+        number += 1
+        candidate = f"{stem}-{number}{suffix}"
+    return candidate
+
+
+def rename_message(path: Path, wanted: str, why: str) -> str:
+    """Rename `path` to `wanted` (`why` says why), unless a file beside it
+    has that name: then never advise replacing it.
+    """
+    if other := taken_name(path, wanted):
+        return _(
+            "%(why)s; but %(other)s is already in this folder, and renaming "
+            "this file to it would replace it: compare the two and keep one, "
+            "or rename this one to %(free)s",
+            why=why,
+            other=other,
+            free=free_name(path, wanted),
+        )
+    return _("%(why)s; rename it to %(name)s", why=why, name=wanted)
 
 
 def starts_as_note(path: Path) -> bool:
@@ -120,17 +159,23 @@ def stray_warning(settings: dict, rel: str) -> Problem:
     """What to do with a file among the notes that is not a note."""
     path = Path(settings["PATH"]) / rel
     name, suffix = path.name, path.suffix.lower()
-    if renamed := note_name(path):
-        message = _(
-            "the build reads a note only when its name ends in .md, in small "
-            "letters with nothing after it; rename it to %(name)s",
-            name=renamed,
+    if suffix == ".txt" and name[: -len(suffix)].endswith(NOTE_SUFFIXES):
+        message = rename_message(
+            path,
+            name[: -len(suffix)],
+            _(
+                "the name ends in .txt (Notepad adds it), so the build does not "
+                "read it as a note"
+            ),
         )
-    elif suffix == ".txt" and name[: -len(suffix)].endswith(NOTE_SUFFIXES):
-        message = _(
-            "the name ends in .txt (Notepad adds it), so the build does not "
-            "read it as a note; rename it to %(name)s",
-            name=name[: -len(suffix)],
+    elif renamed := note_name(path):
+        message = rename_message(
+            path,
+            renamed,
+            _(
+                "the build reads a note only when its name ends in .md, in "
+                "small letters with nothing after it"
+            ),
         )
     elif suffix == ".txt":
         message = _(

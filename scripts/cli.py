@@ -20,6 +20,8 @@ invoke loads it: the running invoke program then parses the tasks as a
 
 from __future__ import annotations
 
+import copy
+import difflib
 import inspect
 import logging
 import os
@@ -57,23 +59,34 @@ class BulletinProgram(Program):
     word_tasks: ClassVar[dict[str, Callable[[list[str]], list[str]]]] = {}
 
     def parse_tasks(self) -> None:
-        typed = list(self.core.unparsed)
-        typed = self.core.unparsed = [*typed[:1], *plain_dashes(typed[1:])]
-        if self.core.remainder:
-            # no command takes words after "--" (invoke would drop them
-            # without a word: a title typed "चोरी -- आरोपी गिरफ्तार" lost its end)
-            from plugins.core.messages import _
+        from plugins.core.messages import _
 
+        typed = list(self.core.unparsed)
+        if typed and (found := DASHES.fullmatch(typed[0])):
+            # `invoke —list`: a core option typed with a long dash
             raise Exit(
                 _(
-                    "the words after '--' (%(words)s) would be left out: '--' "
-                    "ends the command's words; write a title with a dash in "
-                    'quotes, the dash included: "बाइक चोरी — आरोपी गिरफ्तार"',
-                    words=self.core.remainder,
+                    "'%(word)s' begins with a long dash; type two hyphens: "
+                    "%(command)s --%(name)s",
+                    word=typed[0],
+                    command=COMMAND,
+                    name=found["name"].lower(),
                 ),
                 code=1,
             )
-        if typed and typed[0] in self.word_tasks and not wants_help(typed[1:]):
+        # of a copy: invoke's tasks give their help texts away once asked
+        contexts = {c.name: c for c in copy.deepcopy(self.collection).to_contexts()}
+        context = contexts.get(typed[0]) if typed else None
+        if context is not None:
+            typed = self.core.unparsed = [typed[0], *plain_dashes(typed[1:], context)]
+        if self.core.remainder:
+            # no command takes words after "--" (invoke would drop them
+            # without a word: a title typed "चोरी -- आरोपी गिरफ्तार" lost its end)
+            raise Exit(left_out(typed[:1], self.core.remainder), code=1)
+        if typed and typed[0] in self.word_tasks and wants_help(typed[1:]):
+            # `new बाइक चोरी --help`: the help, whatever the other words
+            self.core.unparsed = [typed[0], "--help"]
+        elif typed and typed[0] in self.word_tasks:
             from plugins.core.errors import BulletinError
 
             try:
@@ -84,8 +97,7 @@ class BulletinProgram(Program):
         try:
             super().parse_tasks()
         except ParseError as e:
-            contexts = self.collection.to_contexts()
-            raise Exit(explain(e, typed, contexts), code=1) from None
+            raise Exit(explain(e, typed, list(contexts.values())), code=1) from None
 
     def print_task_help(self, name: str) -> None:
         task = self.collection[name]
@@ -163,26 +175,54 @@ def adopt(word_tasks: dict[str, Callable[[list[str]], list[str]]]) -> None:
         main.program.__class__ = BulletinProgram
 
 
-# A dash a phone, a word processor or a chat app puts for "--" (en dash, em
-# dash, minus sign and their look-alikes): `—thana` copied from a message.
+# Dashes a phone, a word processor or a chat app puts for "--" (en dash,
+# em dash, minus sign and their look-alikes, alone or beside a hyphen):
+# `—thana` copied from a message, `–-thana` from a keyboard's "---".
 DASHES = re.compile(
-    r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]{1,2}(?P<name>[A-Za-z][\w-]*)(?P<rest>=.*)?",
+    r"(?=[-]*[\u2010-\u2015\u2212\ufe58\ufe63\uff0d])"
+    r"[-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]{1,3}"
+    r"(?P<name>[A-Za-z][\w-]*)(?P<rest>=.*)?",
     re.S,
 )
 
 
-def plain_dashes(words: Sequence[str]) -> list[str]:
-    """The words with an option typed after a long dash (`—thana`, `–file=x`)
-    written with two hyphens (`--thana`: an option the task lacks is then
-    named as such, with the nearest one); any other word, a dash inside a
-    title (`चोरी — आरोपी`) among them, as it was.
+def plain_dashes(words: Sequence[str], context: ParserContext) -> list[str]:
+    """The words with an option of the task typed after a long dash (`—thana`,
+    `–file=x`, `—h`) written as the option (`--thana`, `-h`); one close to
+    an option the task has too (`—thanaa`: then named with the nearest).
+    Any other word, a dash inside a title (`चोरी — आरोपी`, `—IPL`) among
+    them, as it was.
     """
-    return [
-        f"--{found['name']}{found['rest'] or ''}"
-        if (found := DASHES.fullmatch(word))
-        else word
-        for word in words
-    ]
+    longs = [f for f in context.flags if f.startswith("--")] + ["--help"]
+    plain = []
+    for word in words:
+        if found := DASHES.fullmatch(word):
+            name, rest = found["name"], found["rest"] or ""
+            short, option = f"-{name}", f"--{name.lower()}"
+            if len(name) == 1 and (short in context.flags or name == "h"):
+                word = short + rest
+            elif difflib.get_close_matches(option, longs, n=1, cutoff=0.8):
+                word = option + rest
+        plain.append(word)
+    return plain
+
+
+def left_out(task: Sequence[str], words: str) -> str:
+    """Why words after `--` are refused (no command takes them)."""
+    from plugins.core.messages import _
+
+    if list(task) == ["new"]:
+        return _(
+            "the words after '--' (%(words)s) would be left out: '--' "
+            "ends the command's words; write a title with a dash in "
+            'quotes, the dash included: "बाइक चोरी — आरोपी गिरफ्तार"',
+            words=words,
+        )
+    return _(
+        "the words after '--' (%(words)s) would be left out: '--' ends the "
+        "command's words; remove the '--'",
+        words=words,
+    )
 
 
 def wants_help(words: Sequence[str]) -> bool:
@@ -196,17 +236,6 @@ def _flag_of(context: ParserContext | None, name: str) -> str:
             if argument.name == name and flag.startswith("--"):
                 return flag
     return "--" + name.replace("_", "-")
-
-
-def _run_around(typed: Sequence[str], at: int) -> tuple[int, int]:
-    """The words (not options) on either side of typed[at]: [start, end)."""
-    start = at
-    while start > 1 and not typed[start - 1].startswith("-"):
-        start -= 1
-    end = at + 1
-    while end < len(typed) and not typed[end].startswith("-"):
-        end += 1
-    return start, end
 
 
 def _takes_no_value(task: str, flag: str) -> str:
@@ -243,13 +272,7 @@ def _unexpected(word: str, context: ParserContext, typed: Sequence[str]) -> str:
         argument = context.flags.get(flag)
         if equals and value == word and argument and not argument.takes_value:
             return _takes_no_value(task, flag)
-    at = typed.index(word, 1) if word in typed[1:] else len(typed) - 1
-    start, end = _run_around(typed, at)
-    # a file or folder after the name is not part of it
-    # (`ingest --thana जावरा शहर sandesh.txt`)
-    while end - start > 2 and os.path.exists(typed[end - 1]):
-        end -= 1
-    if end - start < 2:
+    if (fixed := quoted_command(typed, context)) is None:
         return _(
             "%(task)s: '%(word)s' was not expected here; %(see)s shows what "
             "the command takes",
@@ -257,20 +280,68 @@ def _unexpected(word: str, context: ParserContext, typed: Sequence[str]) -> str:
             word=word,
             see=see,
         )
-    example = '"' + " ".join(typed[start:end]) + '"'
-    before = typed[start - 1] if start > 1 else ""
-    argument = context.flags.get(before)
-    if argument is not None and argument.takes_value:
-        example = f"{before} {example}"
-    if after := [w for w in typed[end:] if not w.startswith("-")][:1]:
-        example = f"{example} {after[0]}"
     return _(
         "%(task)s: '%(word)s' was not expected here; a name with a "
         "space goes in quotes: %(example)s",
         task=task,
         word=word,
-        example=example,
+        example=f"{COMMAND} {fixed}",
     )
+
+
+# A word that names a file: a folder in it, or a suffix (sandesh.txt).
+FILE_WORD = re.compile(r".*(?:/.*|\.[A-Za-z0-9]{1,5})")
+
+
+def _quoted(words: Sequence[str]) -> str:
+    text = " ".join(words)
+    return f'"{text}"' if len(words) > 1 else text
+
+
+def _value_and_file(run: Sequence[str], takes_file: bool) -> tuple[list, list]:
+    """An option's words split into its value and a file after it (when the
+    task takes a file): the longest tail that names a file or folder there
+    is, else a last word that looks like a file's name.
+    """
+    if takes_file:
+        for at in range(1, len(run)):
+            if os.path.exists(" ".join(run[at:])):
+                return list(run[:at]), list(run[at:])
+        if len(run) > 1 and FILE_WORD.fullmatch(run[-1]):
+            return list(run[:-1]), list(run[-1:])
+    return list(run), []
+
+
+def quoted_command(typed: Sequence[str], context: ParserContext) -> str | None:
+    """The command as it should have been typed: the words of each option
+    and of the file joined in quotes (`--thana "जावरा शहर" sandesh.txt`);
+    None when no run of several words is there to join.
+    """
+    takes_file = bool(context.positional_args)
+    out, joined, at = [typed[0]], False, 1
+    while at < len(typed):
+        word = typed[at]
+        end = at + (1 if word.startswith("-") else 0)
+        while end < len(typed) and not typed[end].startswith("-"):
+            end += 1
+        argument = context.flags.get(word.partition("=")[0])
+        if word.startswith("-"):
+            out.append(word)
+            run = typed[at + 1 : end]
+            if not run:
+                pass
+            elif argument is not None and argument.takes_value and "=" not in word:
+                value, file = _value_and_file(run, takes_file)
+                out += [_quoted(value), *([_quoted(file)] if file else [])]
+                joined |= len(value) > 1 or len(file) > 1
+            else:  # the file after a switch
+                out.append(_quoted(run))
+                joined |= len(run) > 1
+        else:
+            out.append(_quoted(typed[at:end]))
+            joined |= end - at > 1
+        at = end
+    return " ".join(out) if joined else None
 
 
 def explain(error: ParseError, typed: Sequence[str], contexts) -> str:

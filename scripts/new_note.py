@@ -45,40 +45,53 @@ def pick_name(value: str, names: Mapping[str, Entry], option: str, where: str) -
     by_slug = {entry.slug: entry.name for entry in names.values()}
     if value.lower() in by_slug:
         return by_slug[value.lower()]
-    # 'jaora', 'जावरा': the names that start with what was typed
-    starting = {
-        slug: name
-        for slug, name in by_slug.items()
-        if value and (slug.startswith(value.lower()) or name.startswith(value))
-    }
-    hint = "" if len(starting) > 1 else closest(value, names, by_slug)
-    if not hint:
-        choices = ", ".join(
-            f"{name} ({slug})" for slug, name in (starting or by_slug).items()
-        )
-        hint = _("; choose one of: %(names)s", names=choices)
     raise CommandError(
         _(
             "--%(option)s '%(value)s' is not in %(registry)s%(hint)s",
             option=option,
             value=value,
             registry=where,
-            hint=hint,
+            hint=name_hint(value, names),
         )
     )
 
 
-def closest(value: str, names: Mapping[str, Entry], by_slug: Mapping[str, str]) -> str:
-    """A did-you-mean hint for `value`, or for its leading words when the
-    whole has none (`--thana आलेट बाइक चोरी`: a misspelt station took the
-    title's words with it).
+def meant(part: str, names: Mapping[str, Entry]) -> dict[str, str]:
+    """The entries (URL name -> name) `part` may stand for: a name, alias or
+    URL name that starts with it, or holds it as a word ('जावरा' for both
+    Jaora stations, 'रतलाम' for every '… रतलाम' alias).
     """
+    lower = part.lower()
+    return {
+        entry.slug: entry.name
+        for key, entry in names.items()
+        if key.startswith(part)
+        or part in key.split(" ")
+        or entry.slug.startswith(lower)
+        or lower in entry.slug.split("-")
+    }
+
+
+def name_hint(value: str, names: Mapping[str, Entry]) -> str:
+    """What to say of a name the registry lacks: every name it may stand
+    for, or the one it is close to — never one of several. Tried on the
+    whole value, then on its leading words (`--thana आलेट बाइक चोरी`: a
+    misspelt station took the title's words with it).
+    """
+    by_slug = {entry.slug: entry.name for entry in names.values()}
     words = value.split(" ")
-    for count in range(len(words), 0, -1):
-        part = " ".join(words[:count])
-        if hint := did_you_mean(part, names) or did_you_mean(part.lower(), by_slug):
-            return hint
-    return ""
+    parts = [" ".join(words[:count]) for count in range(len(words), 0, -1)]
+    several = next((found for part in parts if (found := meant(part, names))), {})
+    if len(several) == 1:
+        return _("; did you mean '%(name)s'?", name=next(iter(several.values())))
+    if not several:
+        for part in parts:
+            if hint := did_you_mean(part, names) or did_you_mean(part.lower(), by_slug):
+                return hint
+    choices = ", ".join(
+        f"{name} ({slug})" for slug, name in (several or by_slug).items()
+    )
+    return _("; choose one of: %(names)s", names=choices)
 
 
 def name_lengths(words: Sequence[str], names: Mapping[str, Entry]) -> list[int]:

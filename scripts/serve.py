@@ -141,12 +141,14 @@ def listening_server(site: Path, bind: str, port: int) -> RootedHTTPServer:
 
 
 def free_port(bind: str, busy: int) -> int:
-    """A port after `busy` (from 1024 on, wrapping past 65535) that is free on
-    `bind` now, to suggest in place of a busy one; `busy` + 1 if none of the
-    next hundred is.
+    """A port after `busy` (from 1024 on, wrapping past 65535; from 8000 on
+    for a port below 1024) that is free on `bind` now, to suggest in place
+    of a busy one; `busy` + 1 if none of the next hundred is.
     """
+    # below 1024 (root's ports): suggest from 8000 on
+    start = busy if busy >= 1024 else 7999
     for step in range(1, 101):
-        port = 1024 + (busy + step - 1024) % (65536 - 1024)
+        port = 1024 + (start + step - 1024) % (65536 - 1024)
         family = socket.AF_INET6 if ":" in bind else socket.AF_INET
         with socket.socket(family, socket.SOCK_STREAM) as probe:
             try:

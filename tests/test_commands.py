@@ -371,6 +371,23 @@ def test_words_after_a_double_hyphen_are_refused_not_dropped(tmp_path):
                 "जावरा औद्योगिक क्षेत्र (jaora-audyogik-kshetra)"
             ),
         ),
+        # a station and the title's words: never one of two stations alone
+        (
+            ("--thana", "जावरा", "बाइक", "चोरी"),
+            (
+                "choose one of: जावरा शहर (jaora-shahar), "
+                "जावरा औद्योगिक क्षेत्र (jaora-audyogik-kshetra)"
+            ),
+        ),
+        (
+            ("--thana", "jaora", "chori"),
+            (
+                "choose one of: जावरा शहर (jaora-shahar), "
+                "जावरा औद्योगिक क्षेत्र (jaora-audyogik-kshetra)"
+            ),
+        ),
+        # a word of several stations' other names: all of them
+        (("चोरी", "--thana", "रतलाम"), "(station-road), माणकचौक (manak-chowk)"),
         (
             ("चोरी", "--thana", "jaora"),
             (
@@ -390,24 +407,83 @@ def test_a_station_slip_is_named_before_a_missing_title(tmp_path, words, said):
     assert notes_under(repo) == before
 
 
-def test_a_station_typed_without_quotes_before_a_file_gets_advice_that_works(
-    tmp_path,
-):
+@pytest.mark.parametrize(
+    ("typed", "advice"),
+    [
+        (
+            "--dry-run --thana जावरा शहर sandesh.txt",
+            '--dry-run --thana "जावरा शहर" sandesh.txt',
+        ),
+        (
+            "--dry-run sandesh.txt --thana जावरा शहर --category जन जागरूकता",
+            '--dry-run sandesh.txt --thana "जावरा शहर" --category "जन जागरूकता"',
+        ),
+        (
+            "--dry-run --thana जावरा शहर --category अपराध sandesh.txt",
+            '--dry-run --thana "जावरा शहर" --category अपराध sandesh.txt',
+        ),
+        (
+            "--dry-run --thana नामली WhatsApp Chat with Ratlam.txt",
+            '--dry-run --thana नामली "WhatsApp Chat with Ratlam.txt"',
+        ),
+    ],
+)
+def test_the_advice_to_quote_a_name_works_when_typed_back(tmp_path, typed, advice):
     """`ingest --thana जावरा शहर sandesh.txt`: the advice quoted the file into
-    the station's name; followed, it failed again."""
+    the station's name, or glued the next option's word to it; followed, it
+    failed again. The advice is the whole command, as it should be typed."""
     repo = make_repo(tmp_path)
-    (repo / "sandesh.txt").write_text(
-        "जावरा शहर पुलिस ने चोरी का खुलासा किया, दो आरोपी गिरफ्तार।\n", encoding="utf-8"
-    )
-    done = invoke(
-        repo, "ingest", "--dry-run", "--thana", "जावरा", "शहर", "sandesh.txt", lang="en"
-    )
+    text = "जावरा शहर पुलिस ने चोरी का खुलासा किया, दो आरोपी गिरफ्तार।\n"
+    for name in ("sandesh.txt", "WhatsApp Chat with Ratlam.txt"):
+        (repo / name).write_text(text, encoding="utf-8")
+    done = invoke(repo, "ingest", *typed.split(" "), lang="en")
     assert done.returncode == 1
-    advice = done.stderr.rsplit(": ", 1)[1].strip()
-    assert advice == '--thana "जावरा शहर" sandesh.txt'
-    followed = invoke(repo, "ingest", "--dry-run", *shlex.split(advice), lang="en")
+    command = done.stderr.split("goes in quotes: ", 1)[1].strip()
+    assert command == f".venv/bin/invoke ingest {advice}"
+    followed = invoke(repo, *shlex.split(command)[1:], lang="en")
     assert followed.returncode == 0, followed.stderr
-    assert "जावरा शहर" in followed.stdout + followed.stderr
+    assert "Traceback" not in followed.stderr
+
+
+def test_help_after_a_title_is_the_help(tmp_path):
+    repo = make_repo(tmp_path)
+    before = notes_under(repo)
+    for words in (
+        ("बाइक", "चोरी", "--help"),
+        ("बाइक", "चोरी", "--thana", "नामली", "-h"),
+        ("बाइक", "चोरी", "—help"),
+        ("बाइक", "चोरी", "—h"),
+    ):
+        done = invoke(repo, "new", *words, lang="hi")
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("उपयोग: .venv/bin/invoke new [विकल्प]"), words
+    assert notes_under(repo) == before
+
+
+def test_a_long_dash_only_makes_an_option_the_command_has(tmp_path):
+    repo = make_repo(tmp_path)
+    done = invoke(
+        repo, "new", "बाइक", "चोरी", "—IPL", "सट्टा", "—Thana", "नामली", lang="en"
+    )
+    assert done.returncode == 0, done.stderr
+    (path,) = (repo / "content/notes").rglob("bike-chori*.md")
+    header = scan_header(path.read_text(encoding="utf-8"))
+    assert (header.value("title"), header.value("thana")) == (
+        "बाइक चोरी —IPL सट्टा",
+        "नामली",
+    )
+    # a hyphen beside an en dash (a keyboard's "---") is the option too
+    done = invoke(repo, "new", "–-thana", "नामली", "चोरी", lang="en")
+    assert done.returncode == 0, done.stderr
+    # a core option typed with a long dash
+    done = invoke(repo, "—list", lang="hi")
+    assert done.returncode == 1
+    assert "दो हाइफ़न टाइप करें: .venv/bin/invoke --list" in done.stderr
+    # words after "--" of a command without a title: no talk of a title
+    done = invoke(repo, "check", "--", "x.md", lang="en")
+    assert done.returncode == 1
+    assert "(x.md) would be left out" in done.stderr
+    assert "title" not in done.stderr
 
 
 SLIPS = [
@@ -598,7 +674,9 @@ def test_the_list_of_commands_speaks_the_reporters_language(tmp_path):
     hindi = invoke(repo, "--list", lang="hi")
     english = invoke(repo, "--list", lang="en")
     assert hindi.returncode == english.returncode == 0
-    assert hindi.stdout.startswith("कमांड (.venv/bin/invoke नाम --help")
+    assert hindi.stdout.startswith(
+        "कमांड (हर कमांड के विकल्प: .venv/bin/invoke नाम --help)"
+    )
     lines = {
         line.split()[0]: line for line in hindi.stdout.splitlines() if line[:2] == "  "
     }

@@ -212,6 +212,60 @@ def test_a_note_that_is_a_link_is_never_read_nor_passed(tmp_path, with_root):
         check(conf, str(secret))
 
 
+def test_a_rename_hint_never_names_a_file_that_is_there(
+    tmp_path, with_root, caplog, monkeypatch
+):
+    """d.MD beside d.md (the same note uploaded again from a phone): renaming
+    it as told would replace d.md, a published note. Odd names get a name
+    that is a note's."""
+    content = new_content(tmp_path, {GOOD: note_text()})
+    folder = content / "notes/2026/10"
+    kept = {
+        "d.md": note_text(slug="d-first"),
+        "d.MD": note_text(slug="d-second"),
+        "e.md ": note_text(slug="e-second"),
+        "E.md": note_text(slug="e-first"),
+        "f": note_text(slug="f-second"),
+        "f.md": note_text(slug="f-first"),
+        "f-2.md": note_text(slug="f-third"),
+        "g.md.txt": note_text(slug="g-second"),
+        "g.md": note_text(slug="g-first"),
+        "k.md.": note_text(slug="k-note"),
+        "j.Markdown": note_text(slug="j-note"),
+        "h.md\u200b": note_text(slug="h-note"),
+    }
+    for name, text in kept.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("BULLETIN_LANG", "en")
+    forget_logged_warnings()
+    with caplog.at_level(logging.WARNING):
+        check(settings_file(tmp_path, content))
+    said = {
+        r.getMessage().split(": ", 1)[0].rsplit("/", 1)[1]: r.getMessage()
+        for r in caplog.records
+    }
+    for name, other, free in [
+        ("d.MD", "d.md", "d-2.md"),
+        ("e.md ", "E.md", "e-2.md"),
+        ("f", "f.md", "f-3.md"),
+        ("g.md.txt", "g.md", "g-2.md"),
+    ]:
+        assert f"but {other} is already in this folder" in said[name], said[name]
+        assert said[name].endswith(f"or rename this one to {free}"), said[name]
+    for name, renamed in [
+        ("k.md.", "k.md"),
+        ("j.Markdown", "j.md"),
+        ("h.md\u200b", "h.md"),
+    ]:
+        assert said[name].endswith(f"; rename it to {renamed}"), said[name]
+    # nothing renamed or changed
+    assert {
+        p.name: p.read_text(encoding="utf-8")
+        for p in folder.iterdir()
+        if p.name in kept
+    } == kept
+
+
 def test_files_among_the_notes_that_are_not_notes_are_named_with_the_fix(
     tmp_path, with_root, caplog, monkeypatch
 ):
@@ -259,9 +313,7 @@ def test_files_among_the_notes_that_are_not_notes_are_named_with_the_fix(
         ("no-suffix", "no-suffix.md"),
     ]:
         assert said[name].endswith(f"इसका नाम बदलकर {renamed} करें"), said[name]
-    assert said["notepad-khabar.md.txt"].endswith(
-        "नाम के अंत से .txt हटाकर इसे notepad-khabar.md नाम दें"
-    )
+    assert said["notepad-khabar.md.txt"].endswith("इसका नाम बदलकर notepad-khabar.md करें")
     assert "content/images/YYYY/MM/ में रखें" in said["IMG_2026.JPG"]
     assert "Word या PDF फ़ाइल" in said["press-note.docx"]
     assert "invoke ingest FILE" in said["whatsapp.txt"]

@@ -22,6 +22,7 @@ from scripts.ingest.message import parse_message
 from scripts.ingest.rules import parse_rules
 from scripts.ingest.run import place_for
 from scripts.ingest.text import (
+    clean_lines,
     guess_category,
     guess_thana,
     make_summary,
@@ -581,3 +582,19 @@ def test_news_lines_that_share_words_with_clutter_are_kept(rules):
         assert line in body, line
     for line in dropped:
         assert line not in body, line
+
+
+def test_ingest_keeps_bracketed_words_and_removes_a_sites_codes(rules):
+    cleaned = clean_lines(
+        [
+            'आरोपी ने कहा "मैंने [sic] चोरी नहीं की"। ईमेल: ratlam[at]mp[dot]gov',
+            "[responsive-slider id=1466]",
+            "बैठक [caption id=7]हुई[/caption]",
+        ],
+        rules,
+    )
+    assert cleaned.lines == [
+        'आरोपी ने कहा "मैंने [sic] चोरी नहीं की"। ईमेल: ratlam[at]mp[dot]gov',
+        "बैठक हुई",
+    ]
+    assert cleaned.dropped == ["[responsive-slider id=1466]"]

@@ -606,9 +606,17 @@ def test_a_copied_pages_shortcodes_are_warned_about(forward_rules):
     checked = check_all([(PATH, note_text(body=inline))], forward_rules)
     (warning,) = checked.warnings
     assert warning.startswith(f"{PATH}:{body}: [caption id=7], [/caption] is a")
-    # Markdown links and Hindi in brackets are not codes
-    plain = "देखें [थाना समाचार](https://example.org) और [१] टिप्पणी"
-    assert check_all([(PATH, note_text(body=plain))], forward_rules).warnings == []
+    # Markdown links, reference links, a bracketed word, a task list, a
+    # code span and Hindi in brackets are not codes
+    for plain in [
+        "देखें [थाना समाचार](https://example.org) और [१] टिप्पणी",
+        "पूरी सूची [यहाँ देखें][list]।\n\n[list]: https://example.org/suchi",
+        'आरोपी ने कहा "मैंने [sic] चोरी नहीं की"। ईमेल: ratlam[at]mp[dot]gov',
+        "- [x] आरोपी गिरफ्तार\n- [ ] माल बरामद",
+        "कोड `[gallery]` ऐसे लिखें",
+    ]:
+        checked = check_all([(PATH, note_text(body=plain))], forward_rules)
+        assert checked.warnings == [], plain
 
 
 def test_the_check_repeats_a_forward_s_warnings_in_hindi(tmp_path, monkeypatch):

@@ -226,3 +226,5 @@ def test_the_port_suggested_for_a_busy_one_is_free():
             probe.bind(("127.0.0.1", suggested))
     # past the last port: back to the first unprivileged ones
     assert 1024 <= free_port("127.0.0.1", 65535) < 65535
+    # a busy root's port (80): one from 8000 on, not one past 60000
+    assert 8000 <= free_port("127.0.0.1", 80) < 8100

@@ -71,6 +71,52 @@ def shortcode(data: dict) -> re.Pattern | None:
     return re.compile(pattern) if pattern else None
 
 
+# WordPress's own shortcodes; a plugin's carry a hyphen or an underscore
+# ([responsive-slider id=1466], [vc_row]) or attributes. A bracketed word
+# in the news ([sic], [at], a task list's [x]) has none of these.
+WORDPRESS_CODES = frozenset(
+    {"caption", "gallery", "embed", "video", "audio", "playlist", "wp"}
+)
+CODE_NAME = re.compile(r"\[/?([A-Za-z][\w-]*)")
+
+
+def shortcodes(line: str, pattern: re.Pattern) -> list[re.Match]:
+    """The shortcodes `pattern` finds in `line` that are a website's: a
+    closing one, one with attributes, a plugin's (a hyphen or underscore in
+    its name) or WordPress's own; not a reference link's label or
+    definition (`[text][list]`, `[list]: …`), nor one inside a code span.
+    """
+    found = []
+    for match in pattern.finditer(line):
+        text, start, end = match.group(0), match.start(), match.end()
+        name = CODE_NAME.match(text)
+        if (
+            name is None
+            or line[start - 1 : start] == "]"
+            or line[end : end + 1] in ("[", ":")
+        ):
+            continue
+        if line[:start].count("`") % 2:
+            continue
+        word = name.group(1).lower()
+        if (
+            text.startswith("[/")
+            or "=" in text
+            or "-" in word
+            or "_" in word
+            or word in WORDPRESS_CODES
+        ):
+            found.append(match)
+    return found
+
+
+def strip_shortcodes(text: str, pattern: re.Pattern) -> str:
+    """`text` without the website's shortcodes in it (see `shortcodes`)."""
+    for match in reversed(shortcodes(text, pattern)):
+        text = text[: match.start()] + text[match.end() :]
+    return text
+
+
 @dataclass(frozen=True)
 class Clutter:
     """What ingest's rules take out of a forward or a copied page."""
@@ -139,7 +185,9 @@ def forward_warnings(path: str, header: Header, clutter: Clutter) -> list[Proble
                     ),
                 )
             )
-        elif clutter.shortcode and (codes := clutter.shortcode.findall(text)):
+        elif clutter.shortcode and (
+            codes := [m.group(0) for m in shortcodes(text, clutter.shortcode)]
+        ):
             warnings.append(
                 Problem(
                     path,

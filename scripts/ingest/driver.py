@@ -32,6 +32,7 @@ from plugins.core.photos import PHOTO_ERRORS, SUFFIX_OF_FORMAT, photo_problem
 from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
 from plugins.press_notes.duplicates import same_news
+from plugins.press_notes.forwards import strip_shortcodes
 from plugins.press_notes.validate import URL_RE, WIDE_MARKS, check_note
 from plugins.press_notes.validate import Rules as CheckRules
 from scripts.new_note import existing_slugs, pick_name
@@ -618,7 +619,9 @@ def _from_wxr(path: Path, data: bytes, place: Place, result: Result) -> None:
     result.skipped["trash"] += export.trashed
     result.read += len(export.posts) + export.not_posts + export.trashed
     for post in export.posts:
-        content = rules.shortcode.sub("", rules.shortcode_block.sub("", post.html))
+        content = strip_shortcodes(
+            rules.shortcode_block.sub("", post.html), rules.shortcode
+        )
         soup = BeautifulSoup(autop(content), "lxml")
         title, krutidev = convert_krutidev(
             soup, rules, normalize(html.unescape(post.title))

@@ -13,7 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from plugins.core.header import BAD_CHAR_RE, char_name
-from plugins.press_notes.forwards import WA_BOLD, WA_ITALIC, WA_STRIKE
+from plugins.press_notes.forwards import (
+    WA_BOLD,
+    WA_ITALIC,
+    WA_STRIKE,
+    strip_shortcodes,
+)
 
 from .rules import Rules
 
@@ -298,7 +303,7 @@ def clean_lines(lines: list[str], rules: Rules, closing: bool = True) -> Cleaned
     """
     out = Cleaned(lines=[])
     for line in lines:
-        text = rules.shortcode.sub("", line)
+        text = strip_shortcodes(line, rules.shortcode)
         if text.strip() != line.strip() and not text.strip():
             out.dropped.append(line)
             continue
