@@ -10,6 +10,7 @@ seeing the first) are scored as recall at 5.
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 import unicodedata
@@ -33,6 +34,8 @@ from plugins.core.errors import ContentError
 from plugins.search import search as search_plugin
 from plugins.search.terms import (
     DEVANAGARI_QUERY_RULES,
+    is_phrase,
+    phrase_synonyms,
     search_terms,
     skeleton,
     spelling,
@@ -247,6 +250,51 @@ def test_a_phrase_form_brings_its_group_only_where_the_note_has_the_phrase(tmp_p
     path.write_text('[groups]\ngold = ["स्वर्ण", "सोने के दो चार जेवर"]\n', encoding="utf-8")
     with pytest.raises(ContentError, match="two to four"):
         synonyms.__wrapped__(path)
+
+
+def phrase_forms_by_every_window(words: list[str]) -> list[str]:
+    """What phrase_synonyms finds, by trying every phrase length at every word."""
+    table = synonyms()
+    lengths = sorted({len(k.split(" ")) for k in table if is_phrase(k)}, reverse=True)
+    spelled = [spelling(w) for w in words]
+    found: dict[str, None] = {}
+    for i in range(len(spelled)):
+        for n in lengths:
+            group = table.get(" ".join(spelled[i : i + n]))
+            if group and i + n <= len(spelled):
+                found.update((f, None) for f in group if not is_phrase(f))
+    return list(found)
+
+
+def text_of_phrases(rng: random.Random, phrases: list[list[str]]) -> list[str]:
+    """Words: whole phrases, phrases cut short, and other words, at random."""
+    others = ["रात", "में", "वाले", "के", "जेवर", "police"]
+    words: list[str] = []
+    for _ in range(rng.randint(0, 8)):
+        phrase = rng.choice(phrases)
+        pick = rng.random()
+        if pick < 0.5:
+            words += phrase
+        elif pick < 0.75:
+            words += phrase[: rng.randint(1, len(phrase))]
+        else:
+            words.append(rng.choice(others))
+    return words
+
+
+def test_phrases_are_found_as_by_trying_every_length_at_every_word():
+    """phrase_synonyms looks further only at words that start a phrase; the
+    same forms, in the same order, as trying each phrase length at each word,
+    on texts made of the table's phrases, their words and other words (a
+    phrase at the very end, cut short, overlapping another).
+    """
+    phrases = [k.split(" ") for k in synonyms() if is_phrase(k)]
+    assert phrases
+    rng = random.Random(16)
+    texts = [text_of_phrases(rng, phrases) for _ in range(300)]
+    assert sum(bool(phrase_forms_by_every_window(t)) for t in texts) > 100
+    for words in texts:
+        assert phrase_synonyms(words) == phrase_forms_by_every_window(words)
 
 
 @pytest.mark.parametrize(("text", "line", "message"), BROKEN_SYNONYMS)

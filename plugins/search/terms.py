@@ -132,8 +132,11 @@ _DEVANAGARI = re.compile("[\u0900-\u097f]")
 _SPELLING = tuple((re.compile(p), r) for p, r in SPELLING_RULES)
 
 
+@lru_cache(maxsize=65536)
 def spelling(word: str) -> str:
-    """`word` (NFC or NFD) in the one spelling SPELLING_RULES choose."""
+    """`word` (NFC or NFD) in the one spelling SPELLING_RULES choose
+    (remembered: a note's every word is spelled for its phrases).
+    """
     word = unicodedata.normalize("NFC", word)
     for pattern, replacement in _SPELLING:
         word = pattern.sub(replacement, word)
@@ -352,27 +355,33 @@ def synonyms_of(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def phrase_lengths() -> tuple[int, ...]:
-    """The numbers of words of the synonym table's phrases, longest first."""
-    return tuple(
-        sorted({len(k.split()) for k in synonyms() if is_phrase(k)}, reverse=True)
-    )
+def phrase_starts() -> dict[str, tuple[int, ...]]:
+    """The first word of each of the synonym table's phrases, with the
+    numbers of words of the phrases it starts, longest first.
+    """
+    starts: dict[str, set[int]] = {}
+    for key in synonyms():
+        if is_phrase(key):
+            words = key.split(" ")
+            starts.setdefault(words[0], set()).add(len(words))
+    return {word: tuple(sorted(n, reverse=True)) for word, n in starts.items()}
 
 
 def phrase_synonyms(words: list[str]) -> list[str]:
     """The single-word forms of every synonym group one of whose phrases
     `words` (a text's words, in order) holds: सोने-चांदी के जेवर holds the
     gold group's सोने चांदी, so the note also carries gold and स्वर्ण, while
-    रात में सोने वाले (to sleep) holds no phrase of it.
+    रात में सोने वाले (to sleep) holds no phrase of it. Only the words that
+    start a phrase of the table are looked at further.
     """
     table = synonyms()
-    lengths = phrase_lengths()
-    if not lengths:
+    starts = phrase_starts()
+    if not starts:
         return []
     spelled = [spelling(w) if _DEVANAGARI.search(w) else w for w in words]
     found: dict[str, None] = {}
-    for i in range(len(spelled)):
-        for n in lengths:
+    for i, first in enumerate(spelled):
+        for n in starts.get(first, ()):
             group = table.get(" ".join(spelled[i : i + n]))
             if group and i + n <= len(spelled):
                 for form in group:
