@@ -11,7 +11,7 @@ import logging
 
 from test_reuse_writer import A, B, Site, swap, two_notes
 
-from plugins.page_reuse.reuse import PageReuse, ReusingWriter
+from plugins.page_reuse.reuse import PageReuse, ReusingWriter, note_fields
 
 FEED = "feeds/thana/namli.rss.xml"
 
@@ -40,8 +40,11 @@ def test_a_note_page_a_worker_process_linked_is_the_build_s_own(tmp_path):
         B, template, site.context(), article=notes[B], category=None, blog=True
     )
     assert reuse.reused == 1  # B, linked by the build itself
-    writer.take_page_state(A, worker.page_state(A))
+    writer.take_page_state(A, worker.page_state(A, note=notes[A]), note=notes[A])
     assert reuse.reused == 2 and set(reuse.written) == {A, B}
+    # the worker's description of the note comes with it: the build's list
+    # page keys describe the note with it, as if the build had written A
+    assert reuse.fields[id(notes[A])] == note_fields(notes[A])
     # a page saved over A's place in this build is written to a new file
     writer.write_file(
         A, template, site.context(), override_output=True, article=notes[A], page=1

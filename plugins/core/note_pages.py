@@ -7,7 +7,8 @@ render and write them with the build's own writer, exactly as Pelican would.
 Each worker sends back what writing a page recorded in the writer: the
 files it wrote (Pelican refuses to write one twice) and whatever else the
 writer keeps per page (`page_state`/`take_page_state`, such as page reuse's
-record of the page). A page whose writing logged a warning or failed in a
+record of the page and the note's described fields, which the list pages'
+keys use). A page whose writing logged a warning or failed in a
 worker is written again by the build itself, which logs it.
 
 With few notes, one core, a receiver of Pelican's per-note
@@ -93,7 +94,7 @@ def render_in_workers(generator, write, pelican_writes) -> None:
         note = notes[index]
         with only(generator, [note]):
             pelican_writes(write)
-        state = page_state(note.save_as) if page_state else None
+        state = page_state(note.save_as, note=note) if page_state else None
         return list(written.added), list(overridden.added), state
 
     again = []
@@ -124,7 +125,7 @@ def take(writer, note, result) -> None:
     writer._written_files.update(written)
     writer._overridden_files.update(overridden)
     if state is not None:
-        writer.take_page_state(note.save_as, state)
+        writer.take_page_state(note.save_as, state, note=note)
 
 
 def render_note_pages_in_workers(generator) -> None:

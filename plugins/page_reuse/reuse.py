@@ -764,18 +764,25 @@ class ReusingWriter(Writer):
         if key and path:
             self.reuse.record(name, key, path)
 
-    def page_state(self, name):
-        """What writing page `name` recorded here (a worker process that wrote
-        it sends this back: plugins/core/note_pages.py).
+    def page_state(self, name, note=None):
+        """What writing page `name` (of `note`) recorded here (a worker process
+        that wrote it sends this back: plugins/core/note_pages.py), with the
+        note's fields (note_fields) if its key made them: the build's list
+        page keys describe the note with them instead of making them again.
         """
         path = sanitised_join(self.output_path, name)
-        return self.reuse.written.get(name), path in self.reuse.linked
+        fields = self.reuse.fields.get(id(note)) if note is not None else None
+        return self.reuse.written.get(name), path in self.reuse.linked, fields
 
-    def take_page_state(self, name, state) -> None:
-        """Record what a worker process's writing of page `name` recorded."""
-        entry, linked = state
+    def take_page_state(self, name, state, note=None) -> None:
+        """Record what a worker process's writing of page `name` (of `note`)
+        recorded.
+        """
+        entry, linked, *fields = state
         if entry is not None:
             self.reuse.written[name] = entry
+        if note is not None and fields and fields[0]:
+            self.reuse.fields.setdefault(id(note), fields[0])
         if linked:
             self.reuse.linked.add(sanitised_join(self.output_path, name))
             self.reuse.reused += 1
