@@ -17,7 +17,7 @@ from PIL import Image
 from support import ROOT, SETTINGS, build_site, new_content, note_text
 
 from plugins.core.code import tree_digest
-from plugins.core.errors import BuildFailed, ContentError
+from plugins.core.errors import BuildFailed, ContentError, display_path
 from plugins.core.files import OutsideFolder, Within, inside
 from plugins.core.header import scan_header, split_lines
 from plugins.photos.photos import plan_photo
@@ -190,8 +190,11 @@ def test_fields_that_place_a_page_are_refused_whatever_the_checks_said(tmp_path)
         "slug": "Evil Slug/../..",
         "image": "/etc/photo.jpg",
     }
-    found = {p.field for p in placing_problems(metadata, tmp_path)}
-    assert found == {"save_as", "slug", "image"}
+    problems = placing_problems(metadata, tmp_path)
+    assert {p.field for p in problems} == {"save_as", "slug", "image"}
+    # each names the note's file
+    assert {p.path for p in problems} == {display_path(tmp_path / "notes/x.md")}
+    assert placing_problems({"note_file": "notes/x.md", "slug": "ok"}, tmp_path) == []
 
 
 def test_a_photo_copy_is_never_read_from_outside_content(tmp_path):
