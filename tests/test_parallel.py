@@ -488,6 +488,24 @@ def test_notes_kept_compressed_write_the_same_site(
     assert in_memo == [whole.notes + 1, 0]  # the notes, the hidden one
 
 
+def test_html_unpacked_from_a_worker_is_packed_again_without_compressing():
+    """A note's HTML read ahead comes compressed; Pelican's reader cache and
+    the note's own packing compress the very text unpacked from it again:
+    the bytes it came in (the same as compressing it), not new ones. An equal
+    text that is another object, and texts unpacked long ago, are compressed.
+    """
+    html = "<p>रतलाम पुलिस की सूचना</p>" * 40
+    data = packed.squeeze(html)
+    text = packed.unsqueeze_known(data)
+    assert text == html and text is not html
+    assert packed.squeeze(text) is data  # no second compression
+    assert packed.squeeze(html) == data and packed.squeeze(html) is not data
+    for i in range(packed.RECENT):
+        packed.unsqueeze_known(packed.squeeze(f"{i}"))
+    assert packed.squeeze(text) == data and packed.squeeze(text) is not data
+    assert len(packed._recent) == packed.RECENT
+
+
 def test_checked_headers_keep_only_the_lines_with_links(tmp_path):
     """What a checked note hands back to the build: no text but its
     {filename} links, at their own lines (links to drafts are found later)."""

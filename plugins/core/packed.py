@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import types
 import zlib
+from collections import OrderedDict
 
 from pelican.contents import Content
 
@@ -30,13 +31,38 @@ PACKED = "_packed_html"
 ENABLED = True
 
 
+# The last texts unsqueezed by unsqueeze_known, each with the bytes it came
+# from, by identity (the text itself is held, so its id is not reused). A
+# note read ahead in a worker comes compressed by squeeze, is unpacked for
+# Pelican, then compressed again for Pelican's reader cache and once more
+# when the note is packed: the same bytes each time (the same zlib, level
+# and text), taken from here instead.
+RECENT = 8
+_recent: OrderedDict[int, tuple[str, bytes]] = OrderedDict()
+
+
 def squeeze(text: str) -> bytes:
     """Text kept compressed (its UTF-8, zlib at its fastest level)."""
+    known = _recent.get(id(text))
+    if known is not None and known[0] is text:
+        return known[1]
     return zlib.compress(text.encode("utf-8"), 1)
 
 
 def unsqueeze(data: bytes) -> str:
     return zlib.decompress(data).decode("utf-8")
+
+
+def unsqueeze_known(data: bytes) -> str:
+    """Unpack `data`, which squeeze made in this build (or a process forked
+    from it): a squeeze of the text soon after gives `data` without
+    compressing it again.
+    """
+    text = unsqueeze(data)
+    _recent[id(text)] = (text, data)
+    while len(_recent) > RECENT:
+        _recent.popitem(last=False)
+    return text
 
 
 def packed_content(note, siteurl: str) -> str:
