@@ -330,8 +330,9 @@ def on_article_generator_finalized(generator) -> None:
 
 
 def on_content_init(content) -> None:
-    if getattr(content, "url", None) is not None:
-        content.canonical_url = canonical_url(site_base(content.settings), content.url)
+    url = getattr(content, "url", None)  # made from the settings at each ask
+    if url is not None:
+        content.canonical_url = canonical_url(site_base(content.settings), url)
 
 
 def register() -> None:
