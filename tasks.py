@@ -391,10 +391,19 @@ def node_deps(c):
     help={
         "notes": "how many synthetic notes (default 1000)",
         "seed": "random seed of the notes (default 1)",
-        "keep": "build in this folder and keep it (default: a temp folder)",
+        "keep": "build in this folder and keep it (default: a temp folder); "
+        "the notes an earlier run left there are reused (with --sizes: one "
+        "folder growth-N per size), its builds start cold",
         "profile": "write cProfile stats of each build here and summarize them",
         "search": "the project builds make the search index, as production does",
-        "sizes": "e.g. 1000,3000,10000: only the growth table of our builds",
+        "sizes": "e.g. 1000,10000,50000: only the growth table: our cold build, "
+        "rebuild after one new note and publish-one (path, peak memory of each), "
+        "plain Pelican's cold build and rebuild up to --plain-max notes",
+        "plain_max": "with --sizes: plain Pelican's builds only up to this many "
+        "notes (default 10000)",
+        "again": "with --keep DIR: only publish-one, once more, on the site an "
+        "earlier run left in DIR (no build of the archive), and the site index "
+        "read alone",
         "cold": "e.g. 1,2: only cold builds, plain Pelican's and ours with each "
         "number of worker processes, with the load average",
         "rounds": "with --cold: how many times (default 1)",
@@ -410,6 +419,8 @@ def bench(
     sizes="",
     cold="",
     rounds=1,
+    plain_max=10000,
+    again=False,
 ):
     """Time this project's build against plain Pelican; last line 'ratio X.XX'."""
     from scripts.bench import BenchError
@@ -431,9 +442,32 @@ def bench(
                 )
             )
             return
+        if again:
+            from scripts.bench.reports import publish_again_report
+
+            if not keep:
+                raise BenchError("--again needs --keep DIR, the folder of a kept run")
+            print(
+                publish_again_report(
+                    Path.cwd(),
+                    Path(keep).resolve(),
+                    seed=int(seed),
+                    profile_dir=Path(profile).resolve() if profile else None,
+                    search=search,
+                )
+            )
+            return
         if sizes:
             counts = [whole_number(n) for n in sizes.split(",") if n.strip()]
-            print(growth_report(counts, Path.cwd(), seed=int(seed)))
+            print(
+                growth_report(
+                    counts,
+                    Path.cwd(),
+                    seed=int(seed),
+                    keep=Path(keep).resolve() if keep else None,
+                    plain_max=int(plain_max),
+                )
+            )
             return
         print(
             bench_report(

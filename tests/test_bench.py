@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
@@ -17,17 +18,28 @@ from scripts.bench.bench import (
     HUGO_PAGES_MARK,
     BenchError,
     BenchResult,
-    GrowthRow,
-    format_growth,
     format_report,
     run_bench,
 )
+from scripts.bench.growth import GrowthRow, format_growth
 from scripts.bench.hugo import hugo_front_matter
 from scripts.bench.measure import Measurement, run_measured
-from scripts.bench.notes import extra_note, load_corpus, make_notes
+from scripts.bench.notes import (
+    FIRST_DATE,
+    LAST_DATE,
+    NOTES_PER_DAY,
+    extra_note,
+    first_date,
+    load_corpus,
+    make_notes,
+    note_date,
+    prepare_content,
+    refresh_content,
+    write_note,
+)
 from scripts.bench.profile import area_of
 from scripts.bench.settings import Folders, plain_settings, project_overrides
-from scripts.bench.worker import REUSED_MARK
+from scripts.bench.worker import PATH_MARK, REUSED_MARK
 
 pytestmark = pytest.mark.slow
 
@@ -228,34 +240,131 @@ def test_hugo_reads_each_note_with_its_date_terms_and_body(corpus):
     assert body.strip() and body.strip() in note.text and "title:" not in body
 
 
+def measured(label, wall, cpu, peak, path=None, load=(1.0, 2.0)):
+    log = "" if path is None else f"{PATH_MARK} {path} (why)\n"
+    return Measurement(label, wall, peak, 0, log, cpu, load)
+
+
 def test_growth_table():
     rows = [
-        GrowthRow(1000, (9.5, 4.0), (2.25, 1.0), (1.5, 0.75), 90.4),
-        GrowthRow(10000, (40, 20), (3, 2), (2, 1), 280),
+        GrowthRow(
+            1000,
+            measured("project cold", 9.5, 4.0, 90.4, "full", (0.5, 1.0)),
+            measured("project rebuild", 2.25, 1.0, 80, "full"),
+            measured("project publish-one", 1.5, 0.75, 60, "fast", (2.0, 3.5)),
+            measured("plain cold", 8, 7, 70),
+            measured("plain rebuild", 4, 3, 70),
+        ),
+        GrowthRow(
+            10000,
+            measured("project cold", 40, 20, 280, "full"),
+            measured("project rebuild", 3, 2, 300, "full"),
+            measured("project publish-one", 2, 1, 150, "fast"),
+        ),
     ]
-    assert format_growth(rows).splitlines()[2:] == [
-        "| 1,000 | 1.50 / 0.75 | 2.25 / 1.00 | 9.50 / 4.00 | 90 |",
-        "| 10,000 | 2.00 / 1.00 | 3.00 / 2.00 | 40.00 / 20.00 | 280 |",
+    lines = format_growth(rows).splitlines()
+    assert lines[2:4] == [
+        (
+            "| 1,000 | 1.50 / 0.75 | fast | 60 | 2.25 / 1.00 | full | 80 "
+            "| 9.50 / 4.00 | 90 | 8.00 / 7.00 | 4.00 / 3.00 | 0.5–3.5 |"
+        ),
+        (
+            "| 10,000 | 2.00 / 1.00 | fast | 150 | 3.00 / 2.00 | full | 300 "
+            "| 40.00 / 20.00 | 280 | – | – | 1.0–2.0 |"
+        ),
+    ]
+    assert lines[4:] == [
+        "1,000 notes: rebuild took the full path (why)",
+        "1,000 notes: publish-one took the fast path (why)",
+        "10,000 notes: rebuild took the full path (why)",
+        "10,000 notes: publish-one took the fast path (why)",
     ]
 
 
-def test_invoke_bench_sizes_prints_the_growth_table():
+def invoke_bench(*argv: str, timeout: int = 300) -> list[str]:
     done = subprocess.run(
-        [sys.executable, "-m", "invoke", "bench", "--sizes", "5,12"],
+        [sys.executable, "-m", "invoke", "bench", *argv],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    lines = done.stdout.strip().splitlines()
-    assert lines[0].startswith("| notes | publish-one (s) | rebuild (s) | cold (s)")
-    assert [line.split("|")[1].strip() for line in lines[2:]] == ["5", "12"]
-    for line in lines[2:]:
-        cells = line.strip("| ").split(" | ")[1:]
-        times = [float(x) for cell in cells[:3] for x in cell.split(" / ")]
+    return done.stdout.strip().splitlines()
+
+
+def test_invoke_bench_sizes_prints_the_growth_table(tmp_path):
+    """Each size's builds with their paths and peaks, plain Pelican's up to
+    --plain-max; then publish-one again on a kept size, without a build of
+    the archive, and the site index read alone.
+    """
+    argv = ["--sizes", "5,12", "--plain-max", "6", "--keep", str(tmp_path)]
+    lines = invoke_bench(*argv)
+    assert lines[0].startswith("| notes | publish-one (s) | path | peak (MB) |")
+    rows = [line.strip("| ").split(" | ") for line in lines[2:4]]
+    assert [row[0] for row in rows] == ["5", "12"]
+    for row in rows:
+        times = [float(x) for i in (1, 4, 7) for x in row[i].split(" / ")]
         assert len(times) == 6 and all(t > 0 for t in times)
-        assert float(cells[3]) > 0
+        assert row[2] in ("fast", "full") and row[5] in ("fast", "full")
+        assert all(float(row[i]) > 0 for i in (3, 6, 8))
+        assert re.fullmatch(r"\d+\.\d–\d+\.\d", row[11])
+    assert all(float(x) > 0 for x in rows[0][9].split(" / ") + rows[0][10].split(" / "))
+    assert rows[1][9:11] == ["–", "–"]  # over --plain-max
+    assert re.fullmatch(r"5 notes: rebuild took the (fast|full) path \(.+\)", lines[4])
+    assert len(lines) == 8
+    kept = tmp_path / "growth-12"
+    assert len(list((kept / "content" / "notes").rglob("*.md"))) == 14
+
+    again = invoke_bench("--again", "--keep", str(kept))
+    assert len(list((kept / "content" / "notes").rglob("*.md"))) == 15
+    assert again[0].startswith("bench publish-one again: 15 notes in ")
+    assert re.match(r"project publish-one: wall \d+\.\d\d s, CPU ", again[1])
+    assert re.match(r"site index: \d+\.\d MB on disk, read in \d+\.\d\d s", again[2])
+    assert again[-1].startswith("publish-one ")
+
+
+def test_a_kept_folder_is_refreshed_not_made_again(tmp_path, corpus):
+    """The notes an earlier run wrote are kept; its extra notes (and their
+    own photos) are removed, a changed or missing note is written again.
+    """
+    notes = make_notes(30, corpus, seed=3)
+    content = tmp_path / "content"
+    prepare_content(ROOT / "content", content, notes)
+    extra = extra_note(30, corpus, seed=3)
+    write_note(content, extra)
+    first, second = (content / n.path for n in notes[:2])
+    first.write_text("changed", encoding="utf-8")
+    second.unlink()
+    untouched = content / notes[2].path
+    stamp = untouched.stat().st_mtime_ns
+    assert refresh_content(ROOT / "content", content, notes) == (1, 2)
+    found = sorted(p.relative_to(content).as_posix() for p in content.rglob("*.md"))
+    assert found == sorted(
+        [n.path for n in notes]
+        + [
+            p.relative_to(ROOT / "content").as_posix()
+            for p in (ROOT / "content" / "pages").rglob("*.md")
+        ]
+    )
+    assert first.read_text(encoding="utf-8") == notes[0].text
+    assert untouched.stat().st_mtime_ns == stamp
+    if extra.photo is not None:
+        assert not (content / extra.photo[1]).exists()
+
+
+def test_a_large_archive_reaches_back_rather_than_crowding_days(corpus):
+    """Up to NOTES_PER_DAY a day: 10,000 notes span 2022-2026 as before,
+    50,000 start years earlier, not five times as many a day.
+    """
+    assert first_date(10_000) == FIRST_DATE
+    assert first_date(50_000) < FIRST_DATE
+    days = (LAST_DATE - first_date(50_000)).days
+    assert 50_000 / days <= NOTES_PER_DAY + 0.1
+    rng = random.Random(1)
+    dates = [note_date(i, 50_000, rng) for i in (0, 25_000, 49_999)]
+    assert dates[0].year == first_date(50_000).year and dates[2] <= LAST_DATE
+    assert dates[0] < dates[1] < dates[2]
 
 
 def test_invoke_bench_cold_compares_worker_counts_with_plain_pelican(tmp_path):

@@ -7,8 +7,8 @@ rebuild; then (one more note added) publish-one, the reporter's own command
 Debian's `hugo` is installed, Hugo's full build of the same notes
 (scripts/bench/hugo.py). format_report prints the table, `publish-one S`,
 `hugo S`, `ratio-hugo R` (publish-one / Hugo) and, last, `ratio X.XX`, the
-project's rebuild time over plain Pelican's. run_growth times only the
-project's builds at several sizes (format_growth: the table).
+project's rebuild time over plain Pelican's. growth.py times the builds
+at several sizes.
 """
 
 from __future__ import annotations
@@ -37,7 +37,14 @@ from .measure import (
     run_measured,
     worker_command,
 )
-from .notes import extra_note, load_corpus, make_notes, prepare_content, write_note
+from .notes import (
+    extra_note,
+    load_corpus,
+    make_notes,
+    prepare_content,
+    refresh_content,
+    write_note,
+)
 from .settings import Folders, plain_settings, project_overrides
 
 KINDS = ("project", "plain")
@@ -100,8 +107,25 @@ def synthetic_content(
         root / "content" / "notes", registry_for(read_settings(str(settings_path)))
     )
     content = workdir / "content"
-    prepare_content(root / "content", content, make_notes(notes, corpus, seed))
+    made = make_notes(notes, corpus, seed)
+    if content.is_dir():  # a kept folder: its notes reused, its builds cleared
+        refresh_content(root / "content", content, made)
+        clear_builds(workdir)
+    else:
+        prepare_content(root / "content", content, made)
     return corpus, content
+
+
+# What the builds of a run leave in its folder (outputs, caches, the plugins'
+# caches beside the content, Hugo's site): a reused folder starts without them.
+BUILD_FOLDERS = ("*-output", "*-cache", "cache", "hugo-site", "hugo-public")
+
+
+def clear_builds(workdir: Path) -> None:
+    for pattern in BUILD_FOLDERS:
+        for folder in workdir.glob(pattern):
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder)
 
 
 def run_bench(
@@ -114,10 +138,12 @@ def run_bench(
     search: bool = False,
     kinds: tuple[str, ...] = KINDS,
     hugo: bool = True,
+    search_alone: bool = True,
 ) -> BenchResult:
     """Generate `notes` notes under `workdir` and time the builds (only the
     project's with kinds=("project",) and hugo=False); with `search` the
-    project builds make the search index, as production does.
+    project builds make the search index, as production does; with
+    `search_alone` (and plain Pelican's builds) the search index step alone.
     """
     settings_path = root / settings_file
     corpus, content = synthetic_content(root, settings_path, workdir, notes, seed)
@@ -141,7 +167,7 @@ def run_bench(
     if search:
         with_search_index(spec, workdir)
     runs.append(measure_publish_one(workdir, root, spec, content, corpus, seed))
-    if "plain" in kinds:
+    if "plain" in kinds and search_alone:
         runs.append(measure_search_index(workdir, root, settings_path, content))
     if hugo and shutil.which(HUGO):
         runs.append(measure_hugo(workdir, content))
@@ -155,7 +181,13 @@ def with_search_index(spec: dict, workdir: Path) -> None:
 
 
 def measure_publish_one(
-    workdir: Path, root: Path, spec: dict, content: Path, corpus, seed: int
+    workdir: Path,
+    root: Path,
+    spec: dict,
+    content: Path,
+    corpus,
+    seed: int,
+    profile: Path | None = None,
 ) -> Measurement:
     """One more new note, timed from writing it to the end of the reporter's
     build command (build_and_report, what `invoke build` runs).
@@ -163,7 +195,7 @@ def measure_publish_one(
     note = extra_note(len(list((content / "notes").rglob("*.md"))), corpus, seed)
     measured = run_measured(
         PUBLISH_LABEL,
-        worker_command("publish", spec),
+        worker_command("publish", spec, profile),
         root,
         workdir / "publish-one.log",
         before=lambda: write_note(content, note),
@@ -409,60 +441,4 @@ def format_cold(notes: int, seed: int, runs: list[ColdRun]) -> str:
             f"cold ratio {wall:.2f} with {run.workers} worker(s), round "
             f"{run.round} (wall; CPU {cpu:.2f}; target ≤ {RATIO_TARGET:.2f})"
         )
-    return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class GrowthRow:
-    """Wall and CPU seconds of each build at one size, and the peak memory."""
-
-    notes: int
-    cold: tuple[float, float]
-    rebuild: tuple[float, float]
-    publish_one: tuple[float, float]
-    peak_mb: float
-
-
-def wall_and_cpu(result: BenchResult, phase: str) -> tuple[float, float]:
-    run = result.run("project", phase)
-    return run.wall_s, run.cpu_s
-
-
-def run_growth(
-    sizes: list[int], workdir: Path, root: Path, seed: int = 1
-) -> list[GrowthRow]:
-    """The project's cold build, rebuild and publish-one at each size."""
-    rows = []
-    for size in sizes:
-        where = workdir / f"growth-{size}"
-        where.mkdir(parents=True, exist_ok=True)
-        result = run_bench(size, where, root, seed=seed, kinds=("project",), hugo=False)
-
-        rows.append(
-            GrowthRow(
-                notes=size,
-                cold=wall_and_cpu(result, "cold"),
-                rebuild=wall_and_cpu(result, "rebuild"),
-                publish_one=wall_and_cpu(result, "publish-one"),
-                peak_mb=max(m.peak_mb for m in result.runs),
-            )
-        )
-        shutil.rmtree(where, ignore_errors=True)
-    return rows
-
-
-def format_growth(rows: list[GrowthRow]) -> str:
-    """A Markdown table: how each figure grows with the number of notes
-    (wall / CPU seconds: CPU time is steadier on a busy machine).
-    """
-    lines = [
-        "| notes | publish-one (s) | rebuild (s) | cold (s) | peak memory (MB) |",
-        "|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {r.notes:,} | {r.publish_one[0]:.2f} / {r.publish_one[1]:.2f} | "
-        f"{r.rebuild[0]:.2f} / {r.rebuild[1]:.2f} | "
-        f"{r.cold[0]:.2f} / {r.cold[1]:.2f} | {r.peak_mb:.0f} |"
-        for r in rows
-    ]
     return "\n".join(lines)

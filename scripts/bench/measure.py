@@ -40,6 +40,8 @@ class Measurement:
     log: str  # the worker's stdout and stderr
     cpu_s: float = 0.0  # user + system CPU time: steadier than wall time on a
     # busy machine, reported beside it
+    # the machine's load average (1 minute) when the build started and ended
+    load: tuple[float, float] = (0.0, 0.0)
 
     @property
     def ok(self) -> bool:
@@ -119,6 +121,7 @@ def run_measured(
     """Run `argv` in `cwd`; time it and read its peak memory. `before` (such
     as writing a note) runs first, inside the timed span.
     """
+    load_start = os.getloadavg()[0]
     with log_file.open("w", encoding="utf-8") as out:
         start = time.perf_counter()
         if before is not None:
@@ -136,4 +139,5 @@ def run_measured(
         exit_code=process.returncode,
         log=log,
         cpu_s=rusage.ru_utime + rusage.ru_stime,
+        load=(load_start, os.getloadavg()[0]),
     )

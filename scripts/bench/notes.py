@@ -24,6 +24,10 @@ FIRST_DATE = datetime(2022, 1, 1, 9, 0)
 # Not after the day this corpus was made: a later date is refused as a typo
 # (press_notes: more than a day ahead needs `status: scheduled`).
 LAST_DATE = datetime(2026, 11, 25, 18, 0)
+# A busy district's pace: a larger archive reaches further back rather than
+# packing more notes into each day (10,000 notes keep 2022-2026, about 5.6 a
+# day; 50,000 start in 2020, 20 a day), so month pages hold what they would.
+NOTES_PER_DAY = 20
 PHOTO_EVERY = 20  # about one note in twenty has a photo
 
 
@@ -84,12 +88,20 @@ def load_corpus(notes_dir: Path, registry: Registry) -> Corpus:
     )
 
 
+def first_date(count: int) -> datetime:
+    """FIRST_DATE, or earlier when `count` notes would be more than
+    NOTES_PER_DAY a day from it to LAST_DATE.
+    """
+    return min(FIRST_DATE, LAST_DATE - timedelta(days=count / NOTES_PER_DAY))
+
+
 def note_date(index: int, count: int, rng: random.Random) -> datetime:
-    """Dates spread evenly from FIRST_DATE to LAST_DATE, oldest first."""
-    span = (LAST_DATE - FIRST_DATE).total_seconds()
+    """Dates spread evenly from first_date(count) to LAST_DATE, oldest first."""
+    first = first_date(count)
+    span = (LAST_DATE - first).total_seconds()
     step = span / max(count - 1, 1)
     jitter = rng.randint(0, 90) * 60
-    moment = FIRST_DATE + timedelta(seconds=index * step + jitter)
+    moment = first + timedelta(seconds=index * step + jitter)
     return min(moment, LAST_DATE).replace(second=0, microsecond=0)
 
 
@@ -175,9 +187,42 @@ def write_note(content: Path, note: SyntheticNote) -> Path:
     return path
 
 
+SAMPLE_FOLDERS = ("registry", "pages", "images")
+
+
 def prepare_content(source: Path, content: Path, notes: list[SyntheticNote]) -> None:
     """A content folder: the real registries, pages and photos, plus `notes`."""
-    for folder in ("registry", "pages", "images"):
+    for folder in SAMPLE_FOLDERS:
         shutil.copytree(source / folder, content / folder)
     for note in notes:
         write_note(content, note)
+
+
+def refresh_content(
+    source: Path, content: Path, notes: list[SyntheticNote]
+) -> tuple[int, int]:
+    """`content` as prepare_content would make it, reusing a folder an
+    earlier run made: the sample folders copied again, the note files that
+    are not among `notes` removed (the extra notes of a rebuild and
+    publish-one, with their own photos), and only the notes that are
+    missing or differ written. (removed, written).
+    """
+    for folder in SAMPLE_FOLDERS:
+        shutil.rmtree(content / folder, ignore_errors=True)
+        shutil.copytree(source / folder, content / folder)
+    wanted = {content / note.path: note for note in notes}
+    removed = 0
+    for path in sorted((content / "notes").rglob("*")):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+            removed += 1
+    written = 0
+    for path, note in wanted.items():
+        try:
+            same = path.read_text(encoding="utf-8") == note.text
+        except FileNotFoundError:
+            same = False
+        if not same:
+            write_note(content, note)
+            written += 1
+    return removed, written

@@ -15,13 +15,13 @@ from pathlib import Path
 from scripts.build import build
 from scripts.serve import served
 
-from .bench import (
-    format_cold,
+from .bench import format_cold, format_report, run_bench, run_cold
+from .growth import (
+    PLAIN_MAX,
     format_growth,
-    format_report,
-    run_bench,
-    run_cold,
+    format_publish_again,
     run_growth,
+    run_publish_again,
 )
 from .lighthouse import format_lighthouse, run_lighthouse
 from .node_tools import lighthouse_cli, node_modules
@@ -102,11 +102,40 @@ def cold_report(
     return "\n\n".join([*parts, format_cold(notes, seed, runs)])
 
 
-def growth_report(sizes: list[int], root: Path, seed: int = 1) -> str:
-    """How our cold build, rebuild and publish-one grow with the notes."""
+def growth_report(
+    sizes: list[int],
+    root: Path,
+    seed: int = 1,
+    keep: Path | None = None,
+    plain_max: int = PLAIN_MAX,
+) -> str:
+    """How our cold build, rebuild and publish-one grow with the notes (and
+    plain Pelican's builds up to `plain_max` notes).
+    """
     with tempfile.TemporaryDirectory(prefix="bench-growth-") as tmp:
-        rows = run_growth(sizes, Path(tmp), root, seed=seed)
+        workdir = keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        rows = run_growth(sizes, workdir, root, seed=seed, plain_max=plain_max)
     return format_growth(rows)
+
+
+def publish_again_report(
+    root: Path,
+    keep: Path,
+    seed: int = 1,
+    profile_dir: Path | None = None,
+    search: bool = False,
+) -> str:
+    """publish-one once more on the site a kept run left in `keep`."""
+    profile = None
+    if profile_dir is not None:
+        profile_dir.mkdir(parents=True, exist_ok=True)
+        profile = profile_dir / "publish-one.prof"
+    publish, index = run_publish_again(
+        keep, root, seed=seed, profile=profile, search=search
+    )
+    parts = [] if profile is None else [profile_summary(profile, root)]
+    return "\n\n".join([*parts, format_publish_again(keep, publish, index)])
 
 
 # The weight report weighs the site as published: with its search index.

@@ -33,6 +33,19 @@ SEARCH_REUSED_MARK = "bench worker search index reused:"
 # kept bundle (no note page changed).
 SEARCH_MADE_MARK = "bench worker search index made ms:"
 SEARCH_KEPT_MARK = "bench worker search index kept ms:"
+# The site index read alone: its bytes on disk, the milliseconds to read it,
+# the resident memory (kB) before reading it.
+INDEX_BYTES_MARK = "bench worker site index bytes:"
+INDEX_MS_MARK = "bench worker site index read ms:"
+INDEX_RSS_MARK = "bench worker site index rss before kB:"
+
+
+def own_kb(field: str = "VmHWM") -> int:
+    """A memory figure of this process (kB) from /proc/self/status."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise LookupError(field)
 
 
 def own_peak_kb() -> int:
@@ -117,11 +130,33 @@ def build_search(spec: dict) -> None:
     print(f"{SEARCH_KEPT_MARK} {round(kept.seconds * 1000)}")
 
 
+def read_index(spec: dict) -> None:
+    """The site index a project build left, read as the fast path reads it."""
+    import time
+
+    from scripts import site_index
+    from scripts.build import load_settings
+
+    settings = load_settings(spec["settings_file"], spec["overrides"])
+    path = site_index.index_path(settings, Path(settings["OUTPUT_PATH"]))
+    before = own_kb("VmRSS")
+    start = time.perf_counter()
+    index, why = site_index.load(path)
+    seconds = time.perf_counter() - start
+    if index is None:
+        raise SystemExit(f"no site index at {path}: {why}")
+    print(f"bench worker: site index of {len(index.notes)} notes")
+    print(f"{INDEX_BYTES_MARK} {path.stat().st_size}")
+    print(f"{INDEX_MS_MARK} {round(seconds * 1000)}")
+    print(f"{INDEX_RSS_MARK} {before}")
+
+
 BUILDERS = {
     "project": build_project,
     "publish": publish_project,
     "plain": build_plain,
     "search": build_search,
+    "index": read_index,
 }
 
 
