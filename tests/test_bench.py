@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pstats
 import random
 import re
 import subprocess
@@ -37,7 +38,7 @@ from scripts.bench.notes import (
     refresh_content,
     write_note,
 )
-from scripts.bench.profile import area_of
+from scripts.bench.profile import area_of, step_times
 from scripts.bench.settings import Folders, plain_settings, project_overrides
 from scripts.bench.worker import PATH_MARK, REUSED_MARK
 
@@ -162,6 +163,54 @@ def test_profile_areas(tmp_path):
     )
     assert area_of("/v/lib/python3.11/site-packages/bs4/element.py", "f", ROOT) == "bs4"
     assert area_of(str(ROOT / "plugins/x/y.py"), "f", ROOT) == "plugins/x/y.py"
+
+
+class Recorded:
+    """Stats as cProfile records them: (file, line, name) -> (calls,
+    primitive calls, own time, cumulative time, callers).
+    """
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    def create_stats(self):
+        pass
+
+
+def test_fast_build_steps_from_a_profile():
+    """Each step's cumulative time; a function that serves two steps is
+    split by the function that called it; steps not run are left out.
+    """
+    build, index = str(ROOT / "scripts/build.py"), str(ROOT / "scripts/site_index.py")
+    run, digest = (
+        (str(ROOT / "scripts/fast_run.py"), 10, "run"),
+        (index, 5, "output_digest"),
+    )
+    survey = {digest: (1, 1, 0.1, 0.75, {}), run: (1, 1, 0.1, 0.5, {})}
+    stats = pstats.Stats(
+        Recorded(
+            {
+                (build, 1, "choose_path"): (1, 1, 0.0, 2.0, {}),
+                (index, 3, "survey"): (2, 2, 1.0, 1.25, survey),
+                (index, 4, "load"): (
+                    1,
+                    1,
+                    0.2,
+                    0.5,
+                    {(build, 1, "choose_path"): (1, 1, 0.2, 0.5)},
+                ),
+                # not ours: another project's build.py
+                ("/elsewhere/scripts/build.py", 1, "choose_path"): (1, 1, 9.0, 9.0, {}),
+            }
+        )
+    )
+    found = dict(step_times(stats, ROOT))
+    assert found == {
+        "deciding the path (all of it)": 2.0,
+        "  reading the site index": 0.5,
+        "  surveying the output": 0.75,
+        "surveying the output after": 0.5,
+    }
 
 
 def test_invoke_bench_runs_both_builds_and_prints_the_ratio():

@@ -64,3 +64,67 @@ def profile_summary(
     for name, seconds in cumulative_in(stats, root, prefixes)[:limit]:
         lines.append(f"    {seconds:7.2f} s  {name}")
     return "\n".join(lines)
+
+
+# The steps of a fast build (publish-one on the fast path), each a function
+# of scripts/ (file, name) and, where one function serves several steps, the
+# function that called it. Steps overlap where one calls another (reading
+# the index is part of deciding).
+FAST_STEPS: tuple[tuple[str, str, str, str | None], ...] = (
+    ("deciding the path (all of it)", "scripts/build.py", "choose_path", None),
+    ("  reading the site index", "scripts/site_index.py", "load", "choose_path"),
+    ("  surveying the output", "scripts/site_index.py", "survey", "output_digest"),
+    ("  reading and checking the new note", "scripts/fast_build.py", "new_notes", None),
+    ("content stamps and site key", "scripts/site_index.py", "before_build", None),
+    ("build of the new notes alone", "scripts/fast_notes.py", "build_alone", None),
+    ("the theme's templates", "scripts/fast_lists.py", "theme_env", None),
+    ("list pages", "scripts/fast_run.py", "list_files", None),
+    ("home page", "scripts/fast_run.py", "home_file", None),
+    ("sitemaps", "scripts/fast_run.py", "sitemap_files", None),
+    ("feeds", "scripts/fast_run.py", "feed_outputs", None),
+    ("the index brought up to date", "scripts/fast_run.py", "updated_index", None),
+    ("placement (compare, stage, rename)", "scripts/fast_run.py", "place", None),
+    ("surveying the output after", "scripts/site_index.py", "survey", "run"),
+    ("writing the site index", "scripts/site_index.py", "save", None),
+)
+
+
+def step_times(
+    stats: pstats.Stats,
+    root: Path,
+    steps: tuple[tuple[str, str, str, str | None], ...] = FAST_STEPS,
+) -> list[tuple[str, float]]:
+    """Cumulative seconds of each step found in the stats (`caller`: only
+    the time spent in the function when called from a function of that
+    name), in the order given.
+    """
+    found = []
+    table = stats.stats  # type: ignore[attr-defined]
+    for label, file, name, caller in steps:
+        seconds = 0.0
+        hit = False
+        for (filename, _line, function), row in table.items():
+            if function != name or not filename.endswith(file):
+                continue
+            if not Path(filename).is_relative_to(root):
+                continue
+            hit = True
+            if caller is None:
+                seconds += row[3]
+            else:
+                seconds += sum(
+                    c[3] for (_f, _l, fn), c in row[4].items() if fn == caller
+                )
+        if hit:
+            found.append((label, seconds))
+    return found
+
+
+def steps_summary(path: Path, root: Path) -> str:
+    """A fast build's time by step (cProfile's cumulative times)."""
+    stats = pstats.Stats(str(path))
+    total = stats.total_tt  # type: ignore[attr-defined]
+    lines = [f"steps of {path.name} ({total:.2f} s in all, under cProfile):"]
+    for label, seconds in step_times(stats, root):
+        lines.append(f"  {seconds:7.2f} s  {100 * seconds / total:5.1f} %  {label}")
+    return "\n".join(lines)

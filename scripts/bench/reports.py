@@ -26,7 +26,7 @@ from .growth import (
 from .lighthouse import format_lighthouse, run_lighthouse
 from .node_tools import lighthouse_cli, node_modules
 from .page_types import pages_by_type
-from .profile import profile_summary
+from .profile import profile_summary, steps_summary
 from .search_weight import format_search_weight, measure_search
 from .weight import format_weights, over_budget, page_url, site_weights
 
@@ -134,7 +134,9 @@ def publish_again_report(
     publish, index = run_publish_again(
         keep, root, seed=seed, profile=profile, search=search
     )
-    parts = [] if profile is None else [profile_summary(profile, root)]
+    parts = []
+    if profile is not None:
+        parts = [profile_summary(profile, root), steps_summary(profile, root)]
     return "\n\n".join([*parts, format_publish_again(keep, publish, index)])
 
 
