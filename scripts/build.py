@@ -378,7 +378,13 @@ def keep_index(
     """
     try:
         index = site_index.make_index(
-            before, settings, context, output, day, result.warned, result.output_files
+            before,
+            settings,
+            context,
+            output,
+            day,
+            result.warned,
+            site_index.Survey(result.output_files, result.notes, result.pages),
         )
         if index is None:
             site_index.forget(index_file)

@@ -308,10 +308,16 @@ def updated_index(made: Made, before: site_index.Before) -> SiteIndex | str:
     )
 
 
-def place(made: Made, output: Path, files: Mapping[str, bytes]) -> int:
-    """Put the changed files in place; return how many."""
+def place(
+    made: Made, output: Path, files: Mapping[str, bytes]
+) -> tuple[int, site_index.Survey]:
+    """Put the changed files in place; return how many, and the survey of
+    the output then (from the index's, the placed files looked at alone).
+    """
     changed = changed_files(output, files)
-    return placement.place_files(output, changed, placing_order(made, changed))
+    was = site_index.file_stats(output, changed)
+    placed = placement.place_files(output, changed, placing_order(made, changed))
+    return placed, site_index.resurveyed(made.index.surveyed, output, was)
 
 
 @dataclass(frozen=True)
@@ -363,8 +369,14 @@ def run(
     # the index describes the output it was made for: forgotten while the
     # files move, written again once they are all in place
     site_index.forget(index_file)
-    placed = place(made, output, files)
-    surveyed = site_index.survey(output)
+    placed, surveyed = place(made, output, files)
     if isinstance(updated, SiteIndex):
-        site_index.save(replace(updated, output_files=surveyed.digest), index_file)
+        site_index.save(
+            replace(
+                updated,
+                output_files=surveyed.digest,
+                output_counts=(surveyed.notes, surveyed.pages),
+            ),
+            index_file,
+        )
     return Ran(len(made.notes), placed, alone.warnings, surveyed)
