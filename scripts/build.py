@@ -337,7 +337,13 @@ def run_fast(
     output = Path(settings["OUTPUT_PATH"])
     try:
         ran = fast_run.run(
-            settings_file, overrides, settings, index, decision.notes, before
+            settings_file,
+            overrides,
+            settings,
+            index,
+            decision.notes,
+            before,
+            old=decision.old,
         )
     except Exception as e:  # noqa: BLE001 - any doubt: the full build
         placement.finish(output)

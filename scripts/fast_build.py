@@ -18,6 +18,18 @@ share run, and not a production build (which records addresses in the
 links ledger, makes the search index and compressed copies: outputs the
 fast path cannot make yet).
 
+An EDIT is fast too (`decide_edit`): the only change under content/ is one
+published note's file, which stays published with its own `slug:`, the same
+slug, date, address and photo, passes the same checks and warns about
+nothing (and the last full build warned nothing about it), has no
+`old_url` (before or after) and no link to another content file, repeats
+no published note, is in neither the links ledger nor the redirects, and
+whose station, category, tags (as written) and reporter given up or taken
+up are each named by another published note too (no list, feed or
+directory entry appears or disappears); its slug is not one a title could
+have made beside another note's (`slug_family`). Its text, title, summary,
+tags, photo's caption, station and category may change.
+
 When the case holds, scripts/fast_run.py makes the files (each kind of
 output by its maker) and puts the changed ones in place.
 
@@ -93,6 +105,8 @@ class Decision:
     fast: bool
     why: str
     notes: tuple[NewNote, ...] = ()
+    # an edit: the index entries the edited notes (`notes`) had before
+    old: tuple[NoteEntry, ...] = ()
 
 
 def full(why: str) -> Decision:
@@ -239,6 +253,7 @@ def same_news_nearby(
             for e in index.notes
             if e.thana.name == note.entry.thana.name
             and abs(e.date - note.entry.date) <= near
+            and e.path != path  # an edited note is not its own twin
         ]
         if same_news(header, others, stations):
             return f"{path} repeats a published note (the full build names it)"
@@ -315,17 +330,127 @@ def site_changed(
     return ""
 
 
+@dataclass(frozen=True)
+class Changes:
+    """The files under content/ changed, removed and added since the index."""
+
+    changed: list[str]
+    removed: list[str]
+    added: list[str]
+
+
+def content_changes(stamps: dict[str, tuple[int, ...]], index: SiteIndex) -> Changes:
+    changed, removed = [], []
+    for rel, was in index.stamps.items():
+        now = stamps.get(rel)
+        if now is None:
+            removed.append(rel)
+        elif now != was:
+            changed.append(rel)
+    return Changes(changed, removed, sorted(set(stamps) - set(index.stamps)))
+
+
 def added_files(
     stamps: dict[str, tuple[int, ...]], index: SiteIndex
 ) -> list[str] | str:
     """The files added under content/ since the index, or why not only files
     were added.
     """
-    for rel, was in index.stamps.items():
-        if stamps.get(rel) != was:
-            return f"{rel} was changed or removed"
-    added = sorted(set(stamps) - set(index.stamps))
-    return added or "nothing under content/ changed"
+    changes = content_changes(stamps, index)
+    if other := sorted(changes.changed + changes.removed):
+        return f"{other[0]} was changed or removed"
+    return changes.added or "nothing under content/ changed"
+
+
+# A slug made from a title when taken: `<slug>-<n>` (validate.unique_slug)
+def slug_family(slug: str, slugs: frozenset[str]) -> bool:
+    """Whether another note's slug may have been made beside this one (the
+    same title: `slug-2`, or this one is such a `-n` of another): a title
+    edit may then change another note's address (assign_slugs).
+    """
+    base, _sep, tail = slug.rpartition("-")
+    if tail.isdigit() and base in slugs:
+        return True
+    prefix = f"{slug}-"
+    return any(s.startswith(prefix) and s[len(prefix) :].isdigit() for s in slugs)
+
+
+def ref_problem(note: NoteEntry, old: NoteEntry, index: SiteIndex) -> str:
+    """Why the edit makes a station, category, tag (as written) or reporter
+    lose its last note or get its first, or "": every one the note names
+    before and not after, or after and not before, must be named by another
+    note too.
+    """
+    others = [n for n in index.notes if n.path != old.path]
+    kinds = {
+        "station": (lambda n: [n.thana]),
+        "category": (lambda n: [n.category]),
+        "tag": (lambda n: list(n.tags)),
+        "reporter": (lambda n: [n.reporter]),
+    }
+    for kind, values in kinds.items():
+        known = {v for n in others for v in values(n)}
+        was, now = values(old), values(note)
+        moved = [v for v in was if v not in now] + [v for v in now if v not in was]
+        for value in moved:
+            if value not in known:
+                name = getattr(value, "name", value)
+                return f"its {kind} {name} would lose its last note or get its first"
+    return ""
+
+
+def photo_path(image: str) -> str:
+    return os.path.normpath(image) if image else ""
+
+
+def edit_problem(
+    note: NewNote, old: NoteEntry, index: SiteIndex, settings: dict
+) -> str:
+    """Why an edited note's changes reach beyond its own files, the list
+    pages and feeds it is on, and the site-wide records (the full build
+    makes them), or "".
+    """
+    entry = note.entry
+    if old.path in index.old_urls:
+        return "it has an old_url (a redirect to it)"
+    if entry.slug != old.slug:
+        return "its slug changed"
+    if entry.date != old.date:
+        return "its date changed"
+    if (entry.url, entry.save_as) != (old.url, old.save_as):
+        return "its address changed"
+    if photo_path(note.image) != photo_path(old.image):
+        return "its photo changed (the old photo's copies would stay)"
+    folders = settings.get("STATIC_PATHS") or ()
+    if note.image and not in_folders(os.path.normpath(note.image), folders):
+        return f"{note.image} is not under {', '.join(folders)}"
+    if slug_family(entry.slug, index.slugs):
+        return "another note's address may be made from the same title"
+    if any(old.path in w for w in index.warnings):
+        return "the last full build warned about it"
+    return ref_problem(entry, old, index)
+
+
+def decide_edit(settings: dict, rel: str, index: SiteIndex) -> Decision:
+    """Whether the one changed file, `rel`, is an edit of a published note
+    the fast path can make exactly (see edit_problem).
+    """
+    if not note_file(rel, settings):
+        return full(f"{rel} was changed or removed")
+    old = next((n for n in index.notes if n.path == rel), None)
+    if old is None:
+        return full(f"{rel} was changed and is not a published note")
+    read = new_notes(settings, [rel])
+    if isinstance(read, str):
+        return full(f"edit of {rel}: {read}")
+    [note], rules = read
+    if why := edit_problem(note, old, index, settings):
+        return full(f"edit of {rel}: {why}")
+    if why := in_links(settings, (note,), {rel: note.text}):
+        return full(f"edit of {rel}: {why}")
+    if why := same_news_nearby(settings, [note], index, rules.registry.thana_by_name):
+        return full(f"edit of {rel}: {why}")
+    return Decision(True, f"one note edited ({rel})", (note,), (old,))
 
 
 def new_notes(
@@ -363,6 +488,14 @@ def decide(
     before = before or site_index.before_build(settings)
     if why := site_changed(settings, output, index, before.key):
         return full(why)
+    changes = content_changes(before.stamps, index)
+    if len(changes.changed) == 1 and not changes.removed and not changes.added:
+        return decide_edit(settings, changes.changed[0], index)
+    return decide_new(settings, index, before)
+
+
+def decide_new(settings: dict, index: SiteIndex, before: site_index.Before) -> Decision:
+    """Whether the files added under content/ are new notes of the FAST CASE."""
     added = added_files(before.stamps, index)
     if isinstance(added, str):
         return full(added)

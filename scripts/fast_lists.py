@@ -84,14 +84,36 @@ def page_shape(page: PageToWrite, reads: Reads) -> tuple:
     )
 
 
+def shown_notes(page: PageToWrite, reads: Reads) -> set[str]:
+    """The notes (by file) a page can print (what its template reads of its
+    variables): those whose cards rendering it may need.
+    """
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, tuple):
+            if len(value) == 2 and value[0] == "note" and isinstance(value[1], str):
+                found.add(value[1])
+            else:
+                for v in value:
+                    walk(v)
+
+    walk(page_shape(page, reads))
+    return found
+
+
 def changed_pages(
-    before: Mapping[str, PageToWrite], after: Mapping[str, PageToWrite], reads: Reads
+    before: Mapping[str, PageToWrite],
+    after: Mapping[str, PageToWrite],
+    reads: Reads,
+    shrink: bool = False,
 ) -> list[str] | str:
     """The pages of `after` that are new or print something else than in
     `before` (by the file each is saved as), or why the fast path cannot
-    tell (a page gone: new notes never remove one).
+    tell (a page gone: new notes never remove one; `shrink`: an edit may,
+    and its caller removes them).
     """
-    if gone := sorted(set(before) - set(after)):
+    if (gone := sorted(set(before) - set(after))) and not shrink:
         return f"the list page {gone[0]} would be removed"
     # an equal page (the same template, address and variables: both plans
     # hold the index's own entries, compared by identity first) is the same

@@ -19,7 +19,7 @@ pages and files that link to them), and the index is updated.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
@@ -34,7 +34,7 @@ from plugins.feeds.records import FeedRecords
 from plugins.feeds.settings import plugin_settings as feeds_settings
 from plugins.listings.listings import plugin_settings as listings_settings
 from plugins.listings.pages import lead_story
-from plugins.press_notes.press_notes import build_now
+from plugins.press_notes.press_notes import build_now, registry_for
 from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
 
@@ -53,6 +53,8 @@ class Made:
     alone: fast_notes.Alone
     env: Any  # the theme's Jinja environment, as Pelican makes it
     now: datetime  # the build's time (plugins/press_notes build_now)
+    # an edit: the index entries the edited notes (`new`) had before
+    old: tuple[NoteEntry, ...] = ()
 
     @cached_property
     def refs(self) -> dict:
@@ -61,8 +63,12 @@ class Made:
 
     @cached_property
     def notes(self) -> tuple[NoteEntry, ...]:
-        """Every published note, newest first, the new ones in front."""
+        """Every published note, newest first: the new ones in front, or
+        the edited ones in their places (same date and file: same order).
+        """
         new = site_index.shared_refs([n.entry for n in self.new], self.refs)
+        if self.old:
+            return edited_notes(self.index.notes, new)
         return fast_lists.with_new(self.index.notes, new)
 
     @cached_property
@@ -84,42 +90,117 @@ class Made:
 
     @cached_property
     def cards(self) -> dict[str, str]:
-        new = {n.entry.path for n in self.new}
-        made = {
-            p: getattr(a, contract.CARD_HTML)
-            for p, a in self.articles.items()
-            if p in new
-        }
+        """The cards of the notes the index keeps, and of every note the
+        build alone made (the new or edited ones, and the older ones read
+        with them: their cards are the full build's).
+        """
+        made = {p: getattr(a, contract.CARD_HTML) for p, a in self.articles.items()}
         return {**self.index.cards, **made}
 
     @property
     def registry(self):
         return self.alone.context[contract.REGISTRY]
 
+    @cached_property
+    def pages(self) -> tuple[dict, dict]:
+        """plugins/listings' pages before and after, by file."""
+        return (
+            fast_lists.planned(self.settings, self.registry, self.index.notes),
+            fast_lists.planned(self.settings, self.registry, self.notes),
+        )
+
 
 Maker = Callable[[Made], Mapping[str, bytes] | str]
+
+
+def edited_notes(
+    notes: tuple[NoteEntry, ...], edited: list[NoteEntry] | tuple[NoteEntry, ...]
+) -> tuple[NoteEntry, ...]:
+    """`notes` with each edited note's entry in place of its old one (same
+    file and date: the order of the notes is the same).
+    """
+    by_path = {n.path: n for n in edited}
+    return tuple(by_path.get(n.path, n) for n in notes)
+
+
+def own_folders(made: Made) -> list[str]:
+    """The folders of the new or edited notes' pages (everything in one is
+    that note's: the page, its preview image).
+    """
+    return [os.path.dirname(n.entry.save_as) + "/" for n in made.new]
+
+
+def gone_files(made: Made) -> list[str]:
+    """The files an edit leaves out: the list pages of a list an edited
+    note left that no longer has them, and the files of the edited notes'
+    folders the build alone no longer makes (a preview image named by what
+    it shows). Removed when placing.
+    """
+    if not made.old:
+        return []
+    output = Path(made.settings["OUTPUT_PATH"])
+    before, after = made.pages
+    gone = sorted(set(before) - set(after))
+    for folder in own_folders(made):
+        here = output / folder
+        if not here.is_dir():
+            continue
+        for path in sorted(here.rglob("*")):
+            rel = path.relative_to(output).as_posix()
+            if path.is_file() and rel not in made.alone.files:
+                gone.append(rel)
+    return gone
 
 
 def note_files(made: Made) -> Mapping[str, bytes] | str:
     """The new notes' pages, preview images and photo copies."""
     if not {n.entry.path for n in made.new} <= set(made.articles):
         return "the build of the new notes alone did not make them all"
-    # the new notes' own files are new: never put over a live file
+    root = Path(made.settings["PATH"])
+    for note in made.new:
+        built = site_index.note_entry(made.articles[note.entry.path], root)
+        if built != note.entry:
+            return f"{note.entry.path} as built is not the note its header says"
+    # the new notes' own files are new: never put over a live file; an
+    # edited note's only in its own folder, or its (unchanged) photo's copies
     output = Path(made.settings["OUTPUT_PATH"])
-    if taken := sorted(r for r in made.alone.files if (output / r).exists()):
+    folders = own_folders(made) if made.old else []
+    if taken := sorted(
+        r
+        for r in made.alone.files
+        if (output / r).exists()
+        and not any(r.startswith(f) for f in folders)
+        and not (made.old and photo_copy(made, r))
+    ):
         return f"{taken[0]} is in the output already"
     return made.alone.files
+
+
+def photo_copy(made: Made, rel: str) -> bool:
+    """Whether `rel` is a copy of an edited note's photo (which the edit
+    leaves as it was: scripts/fast_build.py edit_problem).
+    """
+    stems = [os.path.splitext(n.image)[0] for n in made.new if n.image]
+    stem = rel.split(".")[0]
+    return any(stem == p or stem.startswith(p + "-") for p in stems)
 
 
 def list_files(made: Made) -> Mapping[str, bytes] | str:
     """The station, category, tag, archive and directory pages that change."""
     settings = made.settings
-    before = fast_lists.planned(settings, made.registry, made.index.notes)
-    after = fast_lists.planned(settings, made.registry, made.notes)
+    before, after = made.pages
     reads = fast_lists.template_reads(made.env)
-    changed = fast_lists.changed_pages(before, after, reads)
+    # an edited note can leave a list: its pages then shrink (gone_files)
+    changed = fast_lists.changed_pages(before, after, reads, shrink=bool(made.old))
     if isinstance(changed, str):
         return changed
+    # a page showing an edited note prints its new card
+    edited = {n.entry.path for n in made.new} if made.old else set()
+    changed += [
+        name
+        for name, page in after.items()
+        if name not in changed and fast_lists.shown_notes(page, reads) & edited
+    ]
     pages = [after[name] for name in changed]
     return fast_lists.render_pages(
         pages, made.cards, made.alone.context, made.env, settings
@@ -151,6 +232,11 @@ def seo_records(made: Made) -> SeoRecords | str:
     ours = tuple(site_index.shared_in(r, made.refs) for r in new.notes if r.loc in locs)
     if len(ours) != len(made.new):
         return "the SEO records of the new notes are not all there"
+    if made.old:
+        by_loc = {r.loc: r for r in ours}
+        if len(by_loc.keys() & {r.loc for r in kept.notes}) != len(ours):
+            return "the SEO records of the edited notes are not in the site index"
+        return replace(kept, notes=tuple(by_loc.get(r.loc, r) for r in kept.notes))
     return replace(kept, notes=(*ours, *kept.notes))
 
 
@@ -183,15 +269,23 @@ def feed_records(made: Made) -> FeedRecords | str:
     )
     if len(ours) != len(made.new):
         return "the feed records of the new notes are not all there"
-    notes = (*ours, *kept.notes)
+    if made.old:
+        by_key = {r.source_path: r for r in ours}
+        if len(by_key.keys() & {r.source_path for r in kept.notes}) != len(ours):
+            return "the feed records of the edited notes are not in the site index"
+        notes = tuple(by_key.get(r.source_path, r) for r in kept.notes)
+    else:
+        notes = (*ours, *kept.notes)
     feeds, _slugs = plan_feeds(notes, made.settings, made.registry)
     needed = newest_keys(feeds, feeds_settings(made.settings)["max_items"])
+    # the new or edited notes' entries, and those of older notes read with
+    # them (a note an edited one let into a feed's newest)
     entries = {
         **kept.entries,
         **{
             k: site_index.shared_in(e, made.refs)
             for k, e in new.entries.items()
-            if k in made.keys
+            if k in made.keys or k not in kept.entries
         },
     }
     if missing := sorted(needed - set(entries)):
@@ -209,7 +303,13 @@ def feed_outputs(made: Made) -> Mapping[str, bytes] | str:
     settings = made.settings
     changed = set(made.keys)
     words = feed_words(made.env)
-    files = feed_files(records, settings, made.registry, words, made.now, changed)
+    # an edited note can also leave a feed: the feeds it was among the
+    # newest of before are made again too
+    kept = made.index.records[contract.FEED_RECORDS]
+    before = kept.notes if made.old else None
+    files = feed_files(
+        records, settings, made.registry, words, made.now, changed, before
+    )
     feeds, _slugs = plan_feeds(records.notes, settings, made.registry)
     save_as, template, variables = feeds_page(feeds)
     page = fast_lists.render_file(
@@ -309,14 +409,16 @@ def updated_index(made: Made, before: site_index.Before) -> SiteIndex | str:
 
 
 def place(
-    made: Made, output: Path, files: Mapping[str, bytes]
+    made: Made, output: Path, files: Mapping[str, bytes], gone: Sequence[str] = ()
 ) -> tuple[int, site_index.Survey]:
-    """Put the changed files in place; return how many, and the survey of
-    the output then (from the index's, the placed files looked at alone).
+    """Put the changed files in place, remove the `gone` ones; return how
+    many changed, and the survey of the output then (from the index's, the
+    placed and removed files looked at alone).
     """
     changed = changed_files(output, files)
-    was = site_index.file_stats(output, changed)
-    placed = placement.place_files(output, changed, placing_order(made, changed))
+    was = site_index.file_stats(output, [*changed, *gone])
+    order = placing_order(made, changed)
+    placed = placement.place_files(output, changed, order, gone)
     return placed, site_index.resurveyed(made.index.surveyed, output, was)
 
 
@@ -330,17 +432,80 @@ class Ran:
     surveyed: site_index.Survey  # the output once they are
 
 
+def notes_after(
+    index: SiteIndex, new: tuple[NewNote, ...], old: tuple[NoteEntry, ...]
+) -> tuple[NoteEntry, ...]:
+    entries = [n.entry for n in new]
+    if old:
+        return edited_notes(index.notes, entries)
+    return fast_lists.with_new(index.notes, entries)
+
+
 def older_lead(
-    settings: dict, index: SiteIndex, new: tuple[NewNote, ...]
+    settings: dict,
+    index: SiteIndex,
+    new: tuple[NewNote, ...],
+    old: tuple[NoteEntry, ...] = (),
 ) -> tuple[NoteEntry, ...]:
     """The home page's lead story if it is an older note (the newest with a
     photo among the newest few): it is read with the new notes, its page
     printed from the whole note.
     """
     conf = listings_settings(settings)
-    notes = fast_lists.with_new(index.notes, [n.entry for n in new])
+    notes = notes_after(index, new, old)
     lead, _rest = lead_story(notes[: conf["home_notes"]], conf["lead_within"])
-    return (lead,) if lead is not None and lead in index.notes else ()
+    ours = {n.entry.path for n in new}
+    return (
+        (lead,)
+        if lead is not None and lead in index.notes and lead.path not in ours
+        else ()
+    )
+
+
+# An edit whose pages and feeds need more notes than this read again (the
+# cards and feed entries the site index does not keep) is the full build's.
+MAX_READS = 300
+
+
+def edit_reads(
+    settings: dict,
+    index: SiteIndex,
+    new: tuple[NewNote, ...],
+    old: tuple[NoteEntry, ...],
+    registry,
+    env,
+) -> tuple[NoteEntry, ...] | str:
+    """The older notes an edit needs read with the edited one: those shown
+    on a list page the edit changes whose card the index lacks, and those a
+    feed needs the entry of once an edited note leaves it; or why too many.
+    """
+    ours = {n.entry.path for n in new}
+    after = notes_after(index, new, old)
+    before_pages = fast_lists.planned(settings, registry, index.notes)
+    after_pages = fast_lists.planned(settings, registry, after)
+    reads = fast_lists.template_reads(env)
+    changed = fast_lists.changed_pages(before_pages, after_pages, reads, shrink=True)
+    if isinstance(changed, str):
+        return changed
+    wanted: set[str] = set()
+    for name, page in after_pages.items():
+        shown = fast_lists.shown_notes(page, reads)
+        if name in changed or shown & ours:
+            wanted |= shown
+    wanted -= set(index.cards) | ours
+    feeds = index.records.get(contract.FEED_RECORDS)
+    if isinstance(feeds, FeedRecords):
+        # without the edited notes, each feed lets in the next older notes
+        root = settings["PATH"]
+        keys = {os.path.join(root, p) for p in ours}
+        rest = tuple(r for r in feeds.notes if r.source_path not in keys)
+        planned, _slugs = plan_feeds(rest, settings, registry)
+        max_items = feeds_settings(settings)["max_items"]
+        lacking = newest_keys(planned, max_items) - set(feeds.entries)
+        wanted |= {os.path.relpath(k, root) for k in lacking}
+    if len(wanted) > MAX_READS:
+        return f"its pages and feeds need {len(wanted)} notes read again"
+    return tuple(n for n in index.notes if n.path in wanted)
 
 
 def run(
@@ -351,25 +516,35 @@ def run(
     new: tuple[NewNote, ...],
     before: site_index.Before,
     makers: Mapping[str, Maker | None] = MAKERS,
+    old: tuple[NoteEntry, ...] = (),
 ) -> Ran | str:
     """Make the files, place the changed ones, update the index; or say why
     not (nothing was placed: the caller runs the full build). Raises what a
     build of the new notes alone raises (BuildFailed: nothing placed).
     """
     output = Path(settings["OUTPUT_PATH"])
-    lead = older_lead(settings, index, new)
-    alone = fast_notes.build_alone(settings_file, overrides, settings, new, lead)
+    also = older_lead(settings, index, new, old)
     env = fast_lists.theme_env(settings)
-    made = Made(settings, index, new, alone, env, build_now(settings))
+    if old:
+        more = edit_reads(settings, index, new, old, registry_for(settings), env)
+        if isinstance(more, str):
+            return more
+        also = (*also, *(n for n in more if n not in also))
+    alone = fast_notes.build_alone(settings_file, overrides, settings, new, also)
+    if old and alone.warnings:
+        return "the build of the edited note alone warned"
+    made = Made(settings, index, new, alone, env, build_now(settings), old)
     files = make_files(made, makers)
     if isinstance(files, str):
         return files
+    if clash := sorted(set(gone_files(made)) & set(files)):
+        return f"{clash[0]} is made and removed"
     index_file = site_index.index_path(settings, output)
     updated = updated_index(made, before)
     # the index describes the output it was made for: forgotten while the
     # files move, written again once they are all in place
     site_index.forget(index_file)
-    placed, surveyed = place(made, output, files)
+    placed, surveyed = place(made, output, files, gone_files(made))
     if isinstance(updated, SiteIndex):
         site_index.save(
             replace(

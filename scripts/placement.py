@@ -5,7 +5,8 @@ handful of files of 20,000 and must not link or copy the others. It writes
 the changed files into a small staging folder beside the output, then a
 journal (the list of renames, written atomically and flushed to disk), then
 renames each file into the output in the order given (note pages first,
-then the pages linking to them), then removes the journal.
+then the pages linking to them), then removes the files it names as gone
+(an edited note's old preview image), then removes the journal.
 
 A failure before the journal is written leaves the output untouched (the
 staging folder is a dead build's, swept by the next build). A crash after
@@ -25,6 +26,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 from plugins.core.files import fsync_dir, inside, write_atomic
@@ -50,11 +52,18 @@ class DamagedJournal(RuntimeError):
     """A journal that cannot be read or names a file outside its folders."""
 
 
-def _moves(output: Path, data: bytes) -> list[tuple[Path, Path]]:
+@dataclass(frozen=True)
+class Journal:
+    moves: list[tuple[Path, Path]]  # (staged file, its place in the output)
+    removes: list[Path]  # files of the output to remove after the moves
+
+
+def _moves(output: Path, data: bytes) -> Journal:
     try:
         journal = json.loads(data)
         staging = Path(journal["staging"])
         listed = [(str(a), str(b)) for a, b in journal["moves"]]
+        gone = [str(r) for r in journal.get("removes", [])]
         if journal.get("format") != FORMAT:
             raise ValueError("format")
     except (ValueError, KeyError, TypeError) as e:
@@ -63,33 +72,68 @@ def _moves(output: Path, data: bytes) -> list[tuple[Path, Path]]:
     if staging.parent != root or not staging.name.startswith(STAGING_PREFIX):
         raise DamagedJournal(f"journal names a folder elsewhere: {staging}")
     try:
-        return [(inside(staging, a), inside(output, b)) for a, b in listed]
+        return Journal(
+            [(inside(staging, a), inside(output, b)) for a, b in listed],
+            [inside(output, r) for r in gone],
+        )
     except ValueError as e:
         raise DamagedJournal(str(e)) from e
 
 
-def _move_all(moves: Iterable[tuple[Path, Path]]) -> int:
-    """Rename each staged file that is still there into place."""
+def empty_parents_removed(folder: Path, output: Path) -> Path:
+    """Remove `folder` and its parents while empty, up to the output (a list
+    page's folder once its page is gone); return the first folder kept.
+    """
+    top = output.resolve()
+    while folder != top and folder.is_relative_to(top):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+        folder = folder.parent
+    return folder
+
+
+def _move_all(journal: Journal, output: Path) -> int:
+    """Rename each staged file that is still there into place, then remove
+    the files named as gone that are still there; return how many changed.
+    """
     moved = 0
     folders = set()
-    for staged, target in moves:
+    for staged, target in journal.moves:
         if not staged.exists():
             continue  # moved before the crash
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, target)
         folders.add(target.parent)
         moved += 1
+    for target in journal.removes:
+        with suppress(FileNotFoundError):
+            target.unlink()
+            moved += 1
+        folders.add(empty_parents_removed(target.parent, output))
     for folder in folders:
-        fsync_dir(folder)
+        if folder.is_dir():  # not removed by a later removal
+            fsync_dir(folder)
     return moved
 
 
-def place_files(output: Path, files: dict[str, bytes], order: list[str]) -> int:
+def place_files(
+    output: Path,
+    files: dict[str, bytes],
+    order: list[str],
+    removes: Iterable[str] = (),
+) -> int:
     """Write `files` ({path under the output: bytes}) into `output`, renamed
-    in the order of `order` (every path of `files`, once); return how many.
+    in the order of `order` (every path of `files`, once), then remove the
+    files `removes` names (paths under the output, none of `files`); return
+    how many files changed.
     """
+    removes = sorted(removes)
     if sorted(order) != sorted(files):
         raise ValueError("the order must name every file once")
+    if set(removes) & set(files):
+        raise ValueError("a file cannot be both placed and removed")
     root = staging_root(output)
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
@@ -104,15 +148,22 @@ def place_files(output: Path, files: dict[str, bytes], order: list[str]) -> int:
                 os.fsync(f.fileno())
             os.chmod(path, 0o644)
             moves.append((name, os.path.relpath(target, output.resolve())))
+        for rel in removes:
+            inside(output, rel)  # refused if it leads out
         fsync_dir(staging)
-        journal = {"format": FORMAT, "staging": str(staging), "moves": moves}
+        journal = {
+            "format": FORMAT,
+            "staging": str(staging),
+            "moves": moves,
+            "removes": removes,
+        }
         write_atomic(
             journal_path(output), json.dumps(journal).encode("utf-8"), durable=True
         )
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    moved = _move_all(_moves(output, journal_path(output).read_bytes()))
+    moved = _move_all(_moves(output, journal_path(output).read_bytes()), output)
     _close(output, staging)
     return moved
 
@@ -141,6 +192,6 @@ def finish(output: Path) -> str:
         path.unlink(missing_ok=True)
         return f"a damaged placement journal was removed: {e}"
     staging = Path(json.loads(data)["staging"])
-    moved = _move_all(moves)
+    moved = _move_all(moves, output)
     _close(output, staging)
     return f"finished a placement a stopped build had begun ({moved} files)"

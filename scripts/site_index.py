@@ -120,6 +120,9 @@ class SiteIndex:
     # the warnings the full build logged (about content a fast build leaves
     # as it is: it repeats them)
     warnings: tuple[str, ...] = ()
+    # the published notes (by file) with an `old_url` (plugins/links makes
+    # a redirect to each): an edit of one is the full build's
+    old_urls: frozenset[str] = frozenset()
     format: int = FORMAT
 
     @property
@@ -527,6 +530,11 @@ def make_index(
         output_files=surveyed.digest,
         output_counts=(surveyed.notes, surveyed.pages),
         warnings=warnings,
+        old_urls=frozenset(
+            entry.path
+            for entry, note in zip(notes, articles, strict=True)
+            if getattr(note, "old_url", "")
+        ),
     )
 
 

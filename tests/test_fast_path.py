@@ -372,6 +372,27 @@ def test_placing_files_renames_them_in_and_leaves_nothing_behind(tmp_path):
     assert placement.finish(output) == ""
 
 
+def test_placing_removes_the_files_named_gone_and_their_empty_folders(tmp_path):
+    output = tmp_path / "output"
+    for rel in ("list/page/3/index.html", "list/page/2/index.html", "n/og-a.jpg"):
+        (output / rel).parent.mkdir(parents=True, exist_ok=True)
+        (output / rel).write_bytes(b"old")
+    (tmp_path / "outside.html").write_bytes(b"x")
+    files = {"n/og-b.jpg": b"b", "list/index.html": b"front"}
+    with pytest.raises(ValueError):  # placed and removed
+        placement.place_files(output, files, sorted(files), ["n/og-b.jpg"])
+    with pytest.raises(ValueError):  # outside the output
+        placement.place_files(output, files, sorted(files), ["../outside.html"])
+    assert (tmp_path / "outside.html").exists()
+    gone = ["list/page/3/index.html", "n/og-a.jpg"]
+    assert placement.place_files(output, files, sorted(files), gone) == 4
+    assert tree(output) == {**files, "list/page/2/index.html": b"old"}
+    # the emptied page folder is gone too, its parent kept
+    assert not (output / "list" / "page" / "3").exists()
+    assert (output / "list" / "page").is_dir()
+    assert not placement.journal_path(output).exists()
+
+
 def test_a_placement_that_fails_before_its_journal_leaves_the_output_as_it_was(
     tmp_path,
 ):
@@ -675,19 +696,208 @@ def test_a_note_scheduled_for_later_leaves_the_fast_path_on_until_it_is_due(site
         assert site.decide().fast
 
 
-def test_edits_of_known_files_take_the_full_path(site):
+def test_slug_family():
+    slugs = frozenset({"baithak", "baithak-2", "shivir", "mela-3"})
+    # a slug made from the same title as another note's: either may change
+    assert fast_build.slug_family("baithak", slugs)
+    assert fast_build.slug_family("baithak-2", slugs)
+    assert not fast_build.slug_family("shivir", slugs)
+    assert not fast_build.slug_family("mela-3", slugs)  # no "mela"
+    assert not fast_build.slug_family("baithak-x", slugs)
+
+
+def edit(site: Site, rel: str, **fields) -> None:
+    """Write content/notes/<rel> again with `fields` changed."""
+    path = site.content / "notes" / rel
+    path.write_text(note_text(**{**EDITED[rel], **fields}), encoding="utf-8")
+
+
+# the notes the edit tests change, as written (NOTES, and a new note added
+# by an earlier test)
+EDITED = {
+    "2026/a.md": {"slug": "pehli-khabar", "date": "2026-10-05 10:30"},
+    "2026/b.md": {
+        "slug": "doosri-khabar",
+        "date": "2026-10-06 11:00",
+        "title": "आलोट थाने में बैठक",
+        "thana": "आलोट",
+    },
+    "2026/paanchvi.md": {
+        **NEW,
+        "slug": "paanchvi",
+        "date": "2026-11-24 09:00",
+        "title": "पाँचवीं खबर",
+    },
+}
+
+
+def decide_edit(site: Site, rel: str) -> fast_build.Decision:
+    """The path of a build that finds only `rel` changed since the index
+    (the notes edited and written back by tests before have new stamps).
+    """
+    settings = site.settings()
+    index = site.index()
+    now = site_index.before_build(settings)
+    stamps = {**now.stamps, rel: index.stamps[rel]}
+    seeing = dataclasses.replace(index, stamps=stamps)
+    return fast_build.decide(settings, site.output, seeing, "", now)
+
+
+@pytest.mark.parametrize(
+    "rel, fields, why",
+    [
+        ("2026/a.md", {"slug": "badli"}, "its slug changed"),
+        ("2026/a.md", {"date": "2026-10-05 11:30"}, "its date changed"),
+        ("2026/a.md", {"slug": None}, "has no slug: field"),
+        (
+            "2026/a.md",
+            {"status": "withdrawn", "reason": "सूचना गलत थी, इसलिए वापस ली गई।"},
+            "is withdrawn",
+        ),
+        ("2026/a.md", {"status": "draft"}, "is draft"),
+        (
+            "2026/a.md",
+            {"thana": "बिलपांक"},
+            "its station बिलपांक would lose its last note or get its first",
+        ),
+        (
+            "2026/b.md",
+            {"thana": "नामली"},
+            "its station आलोट would lose its last note or get its first",
+        ),
+        (
+            "2026/a.md",
+            {"tags": "हेलमेट, नया टैग"},
+            "its tag नया टैग would lose its last note or get its first",
+        ),
+        (
+            "2026/a.md",
+            {"category": "अपराध"},
+            "its category अपराध would lose its last note or get its first",
+        ),
+        (
+            "2026/a.md",
+            {"reporter": "नया संवाददाता"},
+            "its reporter नया संवाददाता would lose its last note or get its first",
+        ),
+        (
+            "2026/a.md",
+            {"image": "images/nayi.jpg", "image_alt": "बैठक"},
+            "its photo changed (the old photo's copies would stay)",
+        ),
+        ("2026/a.md", {"old_url": "https://example.org/purani/"}, "has an old_url"),
+        ("2026/a.md", {"review": "thana"}, "has warnings for the desk"),
+        (
+            "2026/a.md",
+            {"body": "देखें [दूसरी खबर]({filename}b.md)।"},
+            "links to another content file",
+        ),
+        (
+            "2026/paanchvi.md",
+            {"title": "चौथी खबर"},
+            "repeats a published note (the full build names it)",
+        ),
+    ],
+)
+def test_an_edit_outside_the_fast_case_takes_the_full_path(site, rel, fields, why):
+    """Each reason an edit of one note is the full build's; the note is
+    written back as it was after each (an edit that changes nothing).
+    """
+    try:
+        edit(site, rel, **fields)
+        decision = decide_edit(site, f"notes/{rel}")
+        assert not decision.fast
+        assert decision.why.startswith(f"edit of notes/{rel}: "), decision.why
+        assert why in decision.why, decision.why
+    finally:
+        edit(site, rel)
+
+
+def test_edits_the_fast_path_cannot_reason_about_take_the_full_path(site):
+    """Checked against indexes that differ from the site's in one part."""
+    settings = site.settings()
+    index = site.index()
+    draft = "notes/2026/draft.md"
+    (site.content / draft).write_text(note_text(slug="adhoori", status="draft"))
+    edit(site, "2026/a.md", title="नया शीर्षक")
+    now = site_index.before_build(settings)
+
+    def why(index: site_index.SiteIndex) -> str:
+        return fast_build.decide(settings, site.output, index, "", now).why
+
+    def seeing(*changed: str, **parts) -> site_index.SiteIndex:
+        """The index, with only the `changed` files changed since."""
+        old = {
+            rel: (0, 0, 0, 0)
+            if index.stamps[rel] == now.stamps[rel]
+            else index.stamps[rel]
+            for rel in changed
+        }
+        return dataclasses.replace(index, stamps={**now.stamps, **old}, **parts)
+
+    a = "notes/2026/a.md"
+    assert why(seeing(a)) == f"one note edited ({a})"
+    # a note with an old_url has a redirect; one the last full build warned
+    # about is warned about again only by a full build
+    assert why(seeing(a, old_urls=frozenset({a}))) == (
+        f"edit of {a}: it has an old_url (a redirect to it)"
+    )
+    warned = seeing(a, warnings=(f"{a}: देखें",))
+    assert why(warned) == f"edit of {a}: the last full build warned about it"
+    # a draft is not a published note (its slug, its warning)
+    assert why(seeing(draft)) == f"{draft} was changed and is not a published note"
+    # two notes, or a note and a registry
+    assert why(seeing(a, draft)) == f"{a} was changed or removed"
+    registry = "registry/thanas.toml"
+    assert why(seeing(a, registry)) == f"{a} was changed or removed"
+
+
+def test_an_edited_note_takes_the_fast_path_and_writes_what_a_full_build_writes(
+    site, caplog, monkeypatch
+):
     """Last in the module: each edit is followed by a rebuild."""
-    note = site.content / "notes" / "2026" / "a.md"
-    note.write_text(note.read_text(encoding="utf-8") + "\nऔर।\n", encoding="utf-8")
-    assert site.decide().why == "notes/2026/a.md was changed or removed"
-    assert site.build().why == "notes/2026/a.md was changed or removed"
-    registry = site.content / "registry" / "thanas.toml"
-    registry.write_text(registry.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    later = note_text(**{**NEW, "slug": "teesri", "date": "2026-11-22 09:00"})
-    with site.added({"notes/2026/later.md": later}):
-        assert site.decide().why == "registry/thanas.toml was changed or removed"
-    site.build()
-    note.unlink()
-    assert site.decide().why == "notes/2026/a.md was changed or removed"
-    site.build()
-    assert site.decide().why == "nothing under content/ changed"
+    settings = site.settings()
+    site.build()  # the edits of the tests before, written back
+    # its title, text and tags changed: its page, preview image, the list
+    # pages it is on, its feeds, sitemap
+    edit(site, "2026/a.md", title="नामली में नई बैठक", tags="हेलमेट", body="बदला।")
+    # too many notes to read again: the full path, saying why
+    monkeypatch.setattr(fast_run, "MAX_READS", -1)
+    result = site.build()
+    assert result.path == "full"
+    assert result.why.startswith("the fast path stopped: its pages and feeds need ")
+    monkeypatch.undo()
+    old = tree(site.output)
+    # moved to another station (both have other notes)
+    edit(site, "2026/a.md", title="आलोट में नई बैठक", thana="आलोट", body="बदला।")
+    with caplog.at_level(logging.INFO, logger="scripts.fast_build"):
+        result = site.build()
+    assert (result.path, result.why) == ("fast", "one note edited (notes/2026/a.md)")
+    assert "build path: fast (one note edited (notes/2026/a.md))" in caplog.text
+    placed = tree(site.output)
+    changed = {n for n in placed if old.get(n) != placed[n]}
+    gone = set(old) - set(placed)
+    assert {
+        "2026/10/pehli-khabar/index.html",
+        "thana/alot/index.html",
+        "thana/namli/index.html",
+        "feeds/thana/alot.atom.xml",
+        "feeds/thana/namli.atom.xml",
+    } <= changed, sorted(changed)
+    # namli's list has one note less: its newest numbered page is gone; the
+    # old preview image (named by what it shows) is gone
+    ogs = [n for n in placed if n.startswith("2026/10/pehli-khabar/og-")]
+    assert len(ogs) == 1 and ogs[0] not in old
+    [was] = [n for n in old if n.startswith("2026/10/pehli-khabar/og-")]
+    assert gone == {"thana/namli/page/6/index.html", was}
+    assert not (site.output / "thana" / "namli" / "page" / "6").exists()
+    # a full build of the same content writes the same files
+    site_index.forget(site_index.index_path(settings, site.output))
+    assert site.build().path == "full"
+    assert tree(site.output) == placed
+    # and back: fast again, the same site as before the move
+    edit(site, "2026/a.md", title="नामली में नई बैठक", tags="हेलमेट", body="बदला।")
+    assert site.build().path == "fast"
+    back = tree(site.output)
+    assert back.keys() == old.keys()
+    assert [n for n in back if back[n] != old[n]] == []

@@ -102,14 +102,22 @@ def feed_files(
     words: dict[str, str],
     now: datetime,
     added: set[str] | None = None,
+    before: tuple | None = None,
 ) -> dict[str, bytes]:
     """{path in the output: bytes} of every feed file (both formats), or with
     `added` (FeedNote keys of notes just added) only of the feeds adding
-    them changes.
+    them changes. `before`: every note's records before the notes `added`
+    were edited (an edited note can also leave a feed): the feeds they were
+    among the newest of then are made too.
     """
     feeds, _slugs = plan(records.notes, settings, registry)
     site = feed_site(settings, records.notes, words, now)
     chosen = feeds if added is None else touched(feeds, added, site.max_items)
+    if added is not None and before is not None:
+        were, _slugs = plan(before, settings, registry)
+        left = {f.path("atom") for f in touched(were, added, site.max_items)}
+        left -= {f.path("atom") for f in chosen}
+        chosen = [*chosen, *(f for f in feeds if f.path("atom") in left)]
     return {
         feed.path(fmt): render_feed(feed, fmt, site, records.entries)
         for feed in chosen
