@@ -336,15 +336,20 @@ def run_fast(
     """
     output = Path(settings["OUTPUT_PATH"])
     try:
-        ran = fast_run.run(
-            settings_file,
-            overrides,
-            settings,
-            index,
-            decision.notes,
-            before,
-            old=decision.old,
-        )
+        if decision.registry is not None:
+            ran: fast_run.Ran | str = fast_run.run_registry(
+                settings, index, decision.registry, before
+            )
+        else:
+            ran = fast_run.run(
+                settings_file,
+                overrides,
+                settings,
+                index,
+                decision.notes,
+                before,
+                old=decision.old,
+            )
     except Exception as e:  # noqa: BLE001 - any doubt: the full build
         placement.finish(output)
         site_index.forget(site_index.index_path(settings, output))

@@ -30,6 +30,12 @@ directory entry appears or disappears); its slug is not one a title could
 have made beside another note's (`slug_family`). Its text, title, summary,
 tags, photo's caption, station and category may change.
 
+A REGISTRY EDIT is fast when it changes no output (`decide_registry`): the
+station or category registry as read is the same (a comment, a category's
+keywords), or only other spellings of stations were added (and the last
+full build warned about nothing: a draft's problem might have been one).
+Its area, a category's description, a name: the full build.
+
 When the case holds, scripts/fast_run.py makes the files (each kind of
 output by its maker) and puts the changed ones in place.
 
@@ -39,12 +45,14 @@ before every build.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from plugins.compress.compress import plugin_settings as compress_settings
@@ -63,6 +71,7 @@ from plugins.press_notes.press_notes import (
     check_rules,
     registry_for,
 )
+from plugins.press_notes.press_notes import plugin_settings as press_notes_settings
 from plugins.press_notes.validate import (
     Rules,
     check_note,
@@ -107,6 +116,8 @@ class Decision:
     notes: tuple[NewNote, ...] = ()
     # an edit: the index entries the edited notes (`notes`) had before
     old: tuple[NoteEntry, ...] = ()
+    # a registry edit that changes no output: the registry as it is now
+    registry: Any = None
 
 
 def full(why: str) -> Decision:
@@ -431,6 +442,67 @@ def edit_problem(
     return ref_problem(entry, old, index)
 
 
+def registry_files(settings: dict) -> tuple[str, str]:
+    """The station and category registries, under content/."""
+    conf = press_notes_settings(settings)
+    return (
+        os.path.normpath(conf["thana_registry"]),
+        os.path.normpath(conf["category_registry"]),
+    )
+
+
+def without_aliases(registry) -> tuple:
+    """What the build's outputs read of a registry: the district, the
+    stations and categories in order, all but the stations' other
+    spellings (aliases: read only to find a note's station, and by the
+    search index of a production build).
+    """
+    thanas = tuple(dataclasses.replace(t, aliases=()) for t in registry.thanas)
+    return (registry.district, thanas, registry.categories)
+
+
+def aliases_added(old, new) -> bool:
+    """Whether each station keeps its other spellings (it may have more)."""
+    return all(
+        set(o.aliases) <= set(n.aliases)
+        for o, n in zip(old.thanas, new.thanas, strict=True)
+    )
+
+
+def decide_registry(settings: dict, rel: str, index: SiteIndex) -> Decision:
+    """Whether an edit of a station or category registry changes nothing
+    the build writes: the registry as read is the same (a comment, a
+    category's keywords for `invoke ingest`), or only a station's other
+    spellings were added (no note can name a station otherwise than before;
+    a draft's problems might: only without warnings kept). Anything else a
+    registry entry holds reaches many pages (a station's area: the JSON-LD
+    of each of its notes; a category's description: every page of its
+    list): the full build's.
+    """
+    try:
+        registry = registry_for(settings)
+    except ContentError:
+        return full("the registries do not load")
+    old = index.registry
+    if old is None:
+        return full(f"{rel} was changed or removed")
+    if (old.district, old.thanas, old.categories) == (
+        registry.district,
+        registry.thanas,
+        registry.categories,
+    ):
+        return Decision(
+            True, f"{rel} changed in nothing the build reads", registry=registry
+        )
+    if without_aliases(old) != without_aliases(registry):
+        return full(f"{rel}: an entry changed in what the pages show")
+    if not aliases_added(old, registry):
+        return full(f"{rel}: a station lost another spelling of its name")
+    if index.warnings:
+        return full(f"{rel}: a station's spellings changed and drafts have warnings")
+    return Decision(True, f"{rel}: a station's spellings added", registry=registry)
+
+
 def decide_edit(settings: dict, rel: str, index: SiteIndex) -> Decision:
     """Whether the one changed file, `rel`, is an edit of a published note
     the fast path can make exactly (see edit_problem).
@@ -490,7 +562,10 @@ def decide(
         return full(why)
     changes = content_changes(before.stamps, index)
     if len(changes.changed) == 1 and not changes.removed and not changes.added:
-        return decide_edit(settings, changes.changed[0], index)
+        [rel] = changes.changed
+        if rel in registry_files(settings):
+            return decide_registry(settings, rel, index)
+        return decide_edit(settings, rel, index)
     return decide_new(settings, index, before)
 
 

@@ -311,6 +311,12 @@ def feed_outputs(made: Made) -> Mapping[str, bytes] | str:
         records, settings, made.registry, words, made.now, changed, before
     )
     feeds, _slugs = plan_feeds(records.notes, settings, made.registry)
+    if before is not None:
+        # a feed that appears or disappears (a district's first or last
+        # note): note pages link to the feeds they are in
+        were, _slugs = plan_feeds(before, settings, made.registry)
+        if {f.path("atom") for f in were} != {f.path("atom") for f in feeds}:
+            return "the edit makes a feed appear or disappear"
     save_as, template, variables = feeds_page(feeds)
     page = fast_lists.render_file(
         save_as, f"{template}.html", made.alone.context, made.env, settings, **variables
@@ -555,3 +561,22 @@ def run(
             index_file,
         )
     return Ran(len(made.notes), placed, alone.warnings, surveyed)
+
+
+def run_registry(
+    settings: dict, index: SiteIndex, registry: Any, before: site_index.Before
+) -> Ran:
+    """A registry edit that changes no output (scripts/fast_build.py
+    decide_registry): nothing to place; the index takes the new stamps and
+    registry.
+    """
+    output = Path(settings["OUTPUT_PATH"])
+    surveyed = site_index.survey(output)
+    updated = replace(
+        index,
+        stamps=site_index.settled_stamps(before, settings),
+        registry=registry,
+        output_files=surveyed.digest,
+    )
+    site_index.save(updated, site_index.index_path(settings, output))
+    return Ran(len(index.notes), 0, 0, surveyed)

@@ -123,6 +123,10 @@ class SiteIndex:
     # the published notes (by file) with an `old_url` (plugins/links makes
     # a redirect to each): an edit of one is the full build's
     old_urls: frozenset[str] = frozenset()
+    # the station and category registries as the build read them
+    # (plugins/press_notes Registry): an edit of them that changes nothing
+    # the build reads is no change of the site
+    registry: Any = None
     format: int = FORMAT
 
     @property
@@ -530,6 +534,7 @@ def make_index(
         output_files=surveyed.digest,
         output_counts=(surveyed.notes, surveyed.pages),
         warnings=warnings,
+        registry=context.get(contract.REGISTRY),
         old_urls=frozenset(
             entry.path
             for entry, note in zip(notes, articles, strict=True)

@@ -731,15 +731,16 @@ EDITED = {
 }
 
 
-def decide_edit(site: Site, rel: str) -> fast_build.Decision:
+def decide_edit(site: Site, rel: str, **parts) -> fast_build.Decision:
     """The path of a build that finds only `rel` changed since the index
-    (the notes edited and written back by tests before have new stamps).
+    (the notes edited and written back by tests before have new stamps);
+    `parts`: of the index, replaced.
     """
     settings = site.settings()
     index = site.index()
     now = site_index.before_build(settings)
     stamps = {**now.stamps, rel: index.stamps[rel]}
-    seeing = dataclasses.replace(index, stamps=stamps)
+    seeing = dataclasses.replace(index, stamps=stamps, **parts)
     return fast_build.decide(settings, site.output, seeing, "", now)
 
 
@@ -850,6 +851,99 @@ def test_edits_the_fast_path_cannot_reason_about_take_the_full_path(site):
     assert why(seeing(a, draft)) == f"{a} was changed or removed"
     registry = "registry/thanas.toml"
     assert why(seeing(a, registry)) == f"{a} was changed or removed"
+
+
+@pytest.mark.parametrize(
+    "rel, old, new, why",
+    [
+        (
+            "registry/categories.toml",
+            'keywords = ["यातायात", ',
+            'keywords = ["यातायात", "नियम", ',
+            "registry/categories.toml changed in nothing the build reads",
+        ),
+        (
+            "registry/thanas.toml",
+            "# name    — Hindi name",
+            "# name — the Hindi name",
+            "registry/thanas.toml changed in nothing the build reads",
+        ),
+        (
+            "registry/thanas.toml",
+            'aliases = ["स्टेशन रोड रतलाम"',
+            'aliases = ["स्टेशन रोड रतलाम", "स्टेशन रोड थाना"',
+            "registry/thanas.toml: a station's spellings added",
+        ),
+        (
+            "registry/thanas.toml",
+            'aliases = ["स्टेशन रोड रतलाम"]',
+            "aliases = []",
+            "registry/thanas.toml: a station lost another spelling of its name",
+        ),
+        (
+            "registry/thanas.toml",
+            'area = "रतलाम शहर"',
+            'area = "रतलाम नगर"',
+            "registry/thanas.toml: an entry changed in what the pages show",
+        ),
+        (
+            "registry/categories.toml",
+            'description = "यातायात जागरूकता',
+            'description = "यातायात की जागरूकता',
+            "registry/categories.toml: an entry changed in what the pages show",
+        ),
+        (
+            "registry/thanas.toml",
+            'slug = "station-road"',
+            'slug = "Station Road"',
+            "the registries do not load",
+        ),
+    ],
+)
+def test_a_registry_edit_is_fast_only_when_no_page_shows_it(site, rel, old, new, why):
+    path = site.content / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    try:
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        decision = decide_edit(site, rel, warnings=())
+        assert decision.why == why
+        assert decision.fast == why.endswith(("the build reads", "spellings added"))
+        if "spellings added" in why:
+            # a draft's problems might have been this spelling: the full
+            # build says again what it finds
+            warned = decide_edit(site, rel, warnings=("notes/2026/draft.md",))
+            assert warned.why == (
+                f"{rel}: a station's spellings changed and drafts have warnings"
+            )
+    finally:
+        path.write_text(text, encoding="utf-8")
+
+
+def test_a_registry_edit_no_page_shows_changes_no_file(site):
+    """Without the registry the full build read, the full path; with it,
+    nothing placed, the index takes the new registry.
+    """
+    path = site.content / "registry" / "categories.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\n# एक टिप्पणी\n", encoding="utf-8")
+    settings = site.settings()
+    assert decide_edit(site, "registry/categories.toml").fast
+    decision = decide_edit(site, "registry/categories.toml", registry=None)
+    assert decision.why == "registry/categories.toml was changed or removed"
+    result = site.build()
+    # the edits of the tests before were written back: notes changed too
+    assert result.path == "full"
+    old = tree(site.output)
+    path.write_text(text, encoding="utf-8")
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/categories.toml changed in nothing the build reads",
+    )
+    assert tree(site.output) == old
+    assert site.decide().why == "nothing under content/ changed"
+    assert site.index().registry == registry_for(settings)
 
 
 def test_an_edited_note_takes_the_fast_path_and_writes_what_a_full_build_writes(
