@@ -22,6 +22,8 @@ from scripts.bench.bench import (
     format_report,
     run_bench,
 )
+from scripts.bench.edits import LABELS as EDIT_LABELS
+from scripts.bench.edits import edit_lines
 from scripts.bench.growth import GrowthRow, format_growth
 from scripts.bench.hugo import hugo_front_matter
 from scripts.bench.measure import Measurement, run_measured
@@ -151,6 +153,11 @@ def test_report_ends_with_the_rebuild_ratio():
         "ratio 2.50",
     ]
     assert "publish-one 0.50" in lines
+    # the edits after it, each with its CPU time and path
+    edited = m("project edit-text", 0.4, 100, f"{PATH_MARK} fast (one note edited)")
+    assert edit_lines([result.runs[0], edited]) == [
+        "edit-text 0.40 (CPU 0.20 s, took the fast path (one note edited))"
+    ]
     assert "project peak memory 120 MB" in "\n".join(lines)
     assert "cold ratio 1.50" in "\n".join(lines)
     assert "rebuild ratio 2.50 (target ≤ 1.00; CPU time 2.50)" in lines
@@ -238,14 +245,21 @@ def test_invoke_bench_runs_both_builds_and_prints_the_ratio():
     }
     # publish-one: a second new note through the reporter's build command;
     # Hugo built every note (30 + the two new ones), future dates included
-    assert re.fullmatch(r"publish-one \d+\.\d\d", lines[-5]), lines[-6:]
+    assert re.fullmatch(r"publish-one \d+\.\d\d", lines[-8]), lines[-9:]
+    # then the edits of that note and of a registry, each with its path: the
+    # fast one (scripts/bench/edits.py)
+    for line, label in zip(lines[-7:-4], EDIT_LABELS, strict=True):
+        assert re.fullmatch(
+            rf"{label} \d+\.\d\d \(CPU \d+\.\d\d s, took the fast path \(.+\)\)",
+            line,
+        ), line
     assert re.fullmatch(
         r"hugo built 32 note pages of 32 notes \(Hugo 0\.\d+\.\d+, --buildFuture\)",
         lines[-4],
     ), lines[-6:]
     assert re.fullmatch(r"hugo \d+\.\d\d", lines[-3]), lines[-6:]
     assert re.fullmatch(r"ratio-hugo \d+\.\d\d", lines[-2]), lines[-6:]
-    publish = float(lines[-5].split()[1])
+    publish = float(lines[-8].split()[1])
     hugo = float(lines[-3].split()[1])
     # both printed rounded to 0.01 s
     low, high = (publish - 0.005) / (hugo + 0.005), (publish + 0.005) / (hugo - 0.005)

@@ -25,6 +25,7 @@ from pelican.settings import read_settings
 
 from plugins.press_notes import registry_for
 
+from .edits import edit_lines, measure_edits
 from .hugo import HUGO, hugo_command, hugo_note_pages, make_hugo_site
 from .measure import (
     Measurement,
@@ -167,6 +168,7 @@ def run_bench(
     if search:
         with_search_index(spec, workdir)
     runs.append(measure_publish_one(workdir, root, spec, content, corpus, seed))
+    runs += measure_edits(workdir, root, spec, content)
     if "plain" in kinds and search_alone:
         runs.append(measure_search_index(workdir, root, settings_path, content))
     if hugo and shutil.which(HUGO):
@@ -333,6 +335,7 @@ def format_report(result: BenchResult) -> str:
     ]
     if publish is not None:
         lines.append(f"publish-one {publish.wall_s:.2f}")
+        lines += edit_lines(result.runs)
     if hugo is not None:
         pages = reported(hugo.log, HUGO_PAGES_MARK)
         lines.append(

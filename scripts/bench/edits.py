@@ -1,0 +1,118 @@
+"""Edits after publish-one: a reporter fixes the note just published (its
+text, then its station) and the desk adds a keyword to a category of the
+registry (read by `invoke ingest`, shown on no page); each timed like
+publish-one, from writing the file to the end of the reporter's build
+command (`invoke build`'s build_and_report) in a fresh process. The report
+prints `edit-text S`, `edit-station S` and
+`edit-registry S` (wall seconds) with the CPU time and the path each build
+took (scripts/fast_build.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .measure import Measurement, reported_path, run_measured, worker_command
+
+LABELS = ("edit-text", "edit-station", "edit-registry")
+PREFIX = "project "  # the table's label of each edit: "project edit-text"
+THANA_LINE = re.compile(r"^thana: (.+)$", re.MULTILINE)
+KEYWORDS_LINE = re.compile(r"^keywords = \[", re.MULTILINE)
+
+
+def newest_note(content: Path) -> Path:
+    """The note written last (publish-one's)."""
+    return max((content / "notes").rglob("*.md"), key=lambda p: p.stat().st_mtime_ns)
+
+
+def busiest_station(content: Path, besides: str) -> str:
+    """The station most notes name, other than `besides` (read before the
+    timed span: 10,000 small files).
+    """
+    counts = Counter(
+        found[1]
+        for path in (content / "notes").rglob("*.md")
+        for found in [THANA_LINE.search(path.read_text(encoding="utf-8"))]
+        if found is not None and found[1] != besides
+    )
+    return counts.most_common(1)[0][0]
+
+
+def replaced(path: Path, old: re.Pattern | str, new: str) -> Callable[[], None]:
+    """An edit of `path`: the first `old` replaced by `new`."""
+
+    def edit() -> None:
+        text = path.read_text(encoding="utf-8")
+        if isinstance(old, str):
+            changed = text.replace(old, new, 1)
+        else:
+            changed = old.sub(new, text, count=1)
+        if changed == text:
+            raise ValueError(f"{path}: nothing to edit")
+        path.write_text(changed, encoding="utf-8")
+
+    return edit
+
+
+def appended(path: Path, text: str) -> Callable[[], None]:
+    def edit() -> None:
+        with path.open("a", encoding="utf-8") as out:
+            out.write(text)
+
+    return edit
+
+
+def edits(content: Path) -> list[tuple[str, Callable[[], None]]]:
+    """The three edits, in order (each made inside its timed span)."""
+    note = newest_note(content)
+    station = THANA_LINE.search(note.read_text(encoding="utf-8"))
+    if station is None:
+        raise ValueError(f"{note}: no thana line")
+    other = busiest_station(content, station[1])
+    registry = content / "registry" / "categories.toml"
+    return [
+        ("edit-text", appended(note, "\nसंशोधन: समय की जानकारी जोड़ी गई।\n")),
+        ("edit-station", replaced(note, THANA_LINE, f"thana: {other}")),
+        ("edit-registry", replaced(registry, KEYWORDS_LINE, 'keywords = ["जाँच", ')),
+    ]
+
+
+def measure_edits(
+    workdir: Path, root: Path, spec: dict, content: Path
+) -> list[Measurement]:
+    """Each edit, then the reporter's build command, timed; raise BenchError
+    if one fails.
+    """
+    from .bench import BenchError
+
+    runs = []
+    for label, edit in edits(content):
+        measured = run_measured(
+            PREFIX + label,
+            worker_command("publish", spec),
+            root,
+            workdir / f"{label}.log",
+            before=edit,
+        )
+        if not measured.ok:
+            raise BenchError(f"{label} failed:\n{measured.log[-4000:]}")
+        runs.append(measured)
+    return runs
+
+
+def edit_lines(runs: Iterable[Measurement]) -> list[str]:
+    """`edit-text S (CPU C s, took the fast path (why))`, one per edit."""
+    lines = []
+    for run in runs:
+        label = run.label.removeprefix(PREFIX)
+        if label not in LABELS:
+            continue
+        path = reported_path(run.log) or "unknown (no path reported)"
+        took = path.replace(" (", " path (", 1)
+        lines.append(
+            f"{label} {run.wall_s:.2f} (CPU {run.cpu_s:.2f} s, took the {took})"
+        )
+    return lines
