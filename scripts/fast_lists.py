@@ -230,6 +230,38 @@ def render_file(
         return (Path(scratch) / save_as).read_bytes()
 
 
+class MissedCards(dict):
+    """Cards by note file that, asked for a card they lack, note the file
+    and give "" (a page rendered with them is thrown away if any was
+    missed: `missed` names the notes whose cards it needs).
+    """
+
+    def __init__(self, cards: Mapping[str, str]):
+        super().__init__(cards)
+        self.missed: set[str] = set()
+
+    def __missing__(self, path: str) -> str:
+        self.missed.add(path)
+        return ""
+
+
+def missed_cards(
+    pages: list[PageToWrite],
+    cards: Mapping[str, str],
+    context: dict,
+    env,
+    settings: dict,
+) -> tuple[dict[str, bytes], set[str]]:
+    """The pages rendered as render_pages renders them, and the notes whose
+    cards are not in `cards` (when there are any, the pages are not those a
+    full build writes).
+    """
+    found = MissedCards(cards)
+    made = render_pages(pages, found, context, env, settings)
+    assert isinstance(made, dict)  # no card is missing from MissedCards
+    return made, found.missed
+
+
 def render_pages(
     pages: list[PageToWrite],
     cards: Mapping[str, str],

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -55,6 +55,8 @@ class Made:
     now: datetime  # the build's time (plugins/press_notes build_now)
     # an edit: the index entries the edited notes (`new`) had before
     old: tuple[NoteEntry, ...] = ()
+    # the cards of older notes read for the list pages an edit changes
+    more: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def refs(self) -> dict:
@@ -95,11 +97,35 @@ class Made:
         with them: their cards are the full build's).
         """
         made = {p: getattr(a, contract.CARD_HTML) for p, a in self.articles.items()}
-        return {**self.index.cards, **made}
+        return {**self.index.cards, **self.more, **made}
 
     @property
     def registry(self):
         return self.alone.context[contract.REGISTRY]
+
+    @cached_property
+    def lists(self) -> tuple[dict[str, bytes], set[str]] | str:
+        """The list pages that change, rendered, and the notes whose cards
+        they need that are not at hand (then the pages are not right); or
+        why the fast path cannot tell which change.
+        """
+        before, after = self.pages
+        reads = fast_lists.template_reads(self.env)
+        # an edited note can leave a list: its pages then shrink (gone_files)
+        changed = fast_lists.changed_pages(before, after, reads, shrink=bool(self.old))
+        if isinstance(changed, str):
+            return changed
+        # a page showing an edited note prints its new card
+        edited = {n.entry.path for n in self.new} if self.old else set()
+        changed += [
+            name
+            for name, page in after.items()
+            if name not in changed and fast_lists.shown_notes(page, reads) & edited
+        ]
+        pages = [after[name] for name in changed]
+        return fast_lists.missed_cards(
+            pages, self.cards, self.alone.context, self.env, self.settings
+        )
 
     @cached_property
     def pages(self) -> tuple[dict, dict]:
@@ -187,24 +213,13 @@ def photo_copy(made: Made, rel: str) -> bool:
 
 def list_files(made: Made) -> Mapping[str, bytes] | str:
     """The station, category, tag, archive and directory pages that change."""
-    settings = made.settings
-    before, after = made.pages
-    reads = fast_lists.template_reads(made.env)
-    # an edited note can leave a list: its pages then shrink (gone_files)
-    changed = fast_lists.changed_pages(before, after, reads, shrink=bool(made.old))
-    if isinstance(changed, str):
-        return changed
-    # a page showing an edited note prints its new card
-    edited = {n.entry.path for n in made.new} if made.old else set()
-    changed += [
-        name
-        for name, page in after.items()
-        if name not in changed and fast_lists.shown_notes(page, reads) & edited
-    ]
-    pages = [after[name] for name in changed]
-    return fast_lists.render_pages(
-        pages, made.cards, made.alone.context, made.env, settings
-    )
+    lists = made.lists
+    if isinstance(lists, str):
+        return lists
+    rendered, missed = lists
+    if missed:
+        return f"the card of {sorted(missed)[0]} is not in the site index"
+    return rendered
 
 
 def home_file(made: Made) -> Mapping[str, bytes] | str:
@@ -473,45 +488,53 @@ def older_lead(
 MAX_READS = 300
 
 
-def edit_reads(
-    settings: dict,
-    index: SiteIndex,
-    new: tuple[NewNote, ...],
-    old: tuple[NoteEntry, ...],
-    registry,
-    env,
-) -> tuple[NoteEntry, ...] | str:
-    """The older notes an edit needs read with the edited one: those shown
-    on a list page the edit changes whose card the index lacks, and those a
-    feed needs the entry of once an edited note leaves it; or why too many.
+def entry_reads(
+    settings: dict, index: SiteIndex, new: tuple[NewNote, ...]
+) -> tuple[NoteEntry, ...]:
+    """The older notes whose feed entries an edit needs (a feed an edited
+    note leaves lets in the next older note): read with the edited ones.
     """
-    ours = {n.entry.path for n in new}
-    after = notes_after(index, new, old)
-    before_pages = fast_lists.planned(settings, registry, index.notes)
-    after_pages = fast_lists.planned(settings, registry, after)
-    reads = fast_lists.template_reads(env)
-    changed = fast_lists.changed_pages(before_pages, after_pages, reads, shrink=True)
-    if isinstance(changed, str):
-        return changed
-    wanted: set[str] = set()
-    for name, page in after_pages.items():
-        shown = fast_lists.shown_notes(page, reads)
-        if name in changed or shown & ours:
-            wanted |= shown
-    wanted -= set(index.cards) | ours
     feeds = index.records.get(contract.FEED_RECORDS)
-    if isinstance(feeds, FeedRecords):
-        # without the edited notes, each feed lets in the next older notes
-        root = settings["PATH"]
-        keys = {os.path.join(root, p) for p in ours}
-        rest = tuple(r for r in feeds.notes if r.source_path not in keys)
-        planned, _slugs = plan_feeds(rest, settings, registry)
-        max_items = feeds_settings(settings)["max_items"]
-        lacking = newest_keys(planned, max_items) - set(feeds.entries)
-        wanted |= {os.path.relpath(k, root) for k in lacking}
-    if len(wanted) > MAX_READS:
-        return f"its pages and feeds need {len(wanted)} notes read again"
-    return tuple(n for n in index.notes if n.path in wanted)
+    if not isinstance(feeds, FeedRecords):
+        return ()
+    root = settings["PATH"]
+    keys = {os.path.join(root, n.entry.path) for n in new}
+    rest = tuple(r for r in feeds.notes if r.source_path not in keys)
+    planned, _slugs = plan_feeds(rest, settings, registry_for(settings))
+    max_items = feeds_settings(settings)["max_items"]
+    lacking = {
+        os.path.relpath(k, root)
+        for k in newest_keys(planned, max_items) - set(feeds.entries)
+    }
+    return tuple(n for n in index.notes if n.path in lacking)
+
+
+def with_cards(made: Made, settings_file: str, overrides: dict | None) -> Made | str:
+    """`made`, given the cards of the older notes the list pages an edit
+    changes show that the index does not keep, and of those the updated
+    index must keep (site_index.cards_kept: a list the note left shows
+    older notes on its newest pages), read by a second build of notes
+    alone; or why not (too many: MAX_READS).
+    """
+    lists = made.lists
+    if isinstance(lists, str):
+        return made
+    kept = site_index.cards_kept(made.notes, made.settings)
+    missed = lists[1] | (kept - set(made.cards))
+    if not missed:
+        return made
+    if len(missed) > MAX_READS:
+        return f"its list pages need the cards of {len(missed)} notes read again"
+    older = tuple(n for n in made.index.notes if n.path in missed)
+    alone = fast_notes.build_alone(settings_file, overrides, made.settings, (), older)
+    root = made.settings["PATH"]
+    cards = {
+        os.path.relpath(a.source_path, root): getattr(a, contract.CARD_HTML)
+        for a in alone.context.get("articles", ())
+    }
+    if alone.warnings or not missed <= set(cards):
+        return "the build of the older notes alone did not give their cards"
+    return replace(made, more={p: cards[p] for p in missed})
 
 
 def run(
@@ -532,14 +555,19 @@ def run(
     also = older_lead(settings, index, new, old)
     env = fast_lists.theme_env(settings)
     if old:
-        more = edit_reads(settings, index, new, old, registry_for(settings), env)
-        if isinstance(more, str):
-            return more
+        more = entry_reads(settings, index, new)
+        if len(more) > MAX_READS:
+            return f"its feeds need {len(more)} notes read again"
         also = (*also, *(n for n in more if n not in also))
     alone = fast_notes.build_alone(settings_file, overrides, settings, new, also)
     if old and alone.warnings:
         return "the build of the edited note alone warned"
     made = Made(settings, index, new, alone, env, build_now(settings), old)
+    if old:
+        with_more = with_cards(made, settings_file, overrides)
+        if isinstance(with_more, str):
+            return with_more
+        made = with_more
     files = make_files(made, makers)
     if isinstance(files, str):
         return files
