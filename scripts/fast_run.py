@@ -99,6 +99,15 @@ class Made:
         made = {p: getattr(a, contract.CARD_HTML) for p, a in self.articles.items()}
         return {**self.index.cards, **self.more, **made}
 
+    @cached_property
+    def previews(self) -> dict[str, str]:
+        """The preview images of the notes the build alone made, by file."""
+        return {
+            p: site_index.preview_of(a)
+            for p, a in self.articles.items()
+            if site_index.preview_of(a)
+        }
+
     @property
     def registry(self):
         return self.alone.context[contract.REGISTRY]
@@ -156,25 +165,28 @@ def own_folders(made: Made) -> list[str]:
     return [os.path.dirname(n.entry.save_as) + "/" for n in made.new]
 
 
-def gone_files(made: Made) -> list[str]:
-    """The files an edit leaves out: the list pages of a list an edited
-    note left that no longer has them, and the files of the edited notes'
-    folders the build alone no longer makes (a preview image named by what
-    it shows). Removed when placing.
+def gone_files(made: Made) -> list[str] | str:
+    """The files an edit leaves out, or why the fast path cannot tell: the
+    list pages of a list an edited note left that no longer has them, and
+    each edited note's old preview image when the build alone names it
+    otherwise (named by what it shows: the site index keeps each note's).
+    Nothing else is removed: other outputs may sit in a note's folder (a
+    redirect page of another note's `old_url`). Removed when placing.
     """
     if not made.old:
         return []
-    output = Path(made.settings["OUTPUT_PATH"])
     before, after = made.pages
     gone = sorted(set(before) - set(after))
-    for folder in own_folders(made):
-        here = output / folder
-        if not here.is_dir():
-            continue
-        for path in sorted(here.rglob("*")):
-            rel = path.relative_to(output).as_posix()
-            if path.is_file() and rel not in made.alone.files:
-                gone.append(rel)
+    if gone and made.index.old_urls:
+        # a redirect refused while that page was there would be made now
+        return f"the list page {gone[0]} would be removed and notes have an old_url"
+    previews = made.previews
+    for note in made.new:
+        old = made.index.previews.get(note.entry.path)
+        if old is None:
+            return f"the site index holds no preview image of {note.entry.path}"
+        if old != previews.get(note.entry.path):
+            gone.append(old)
     return gone
 
 
@@ -426,6 +438,7 @@ def updated_index(made: Made, before: site_index.Before) -> SiteIndex | str:
         slugs=made.index.slugs | {n.entry.slug for n in made.new},
         records=records,
         cards={p: made.cards[p] for p in kept},
+        previews={**made.index.previews, **made.previews},
     )
 
 
@@ -571,14 +584,17 @@ def run(
     files = make_files(made, makers)
     if isinstance(files, str):
         return files
-    if clash := sorted(set(gone_files(made)) & set(files)):
+    gone = gone_files(made)
+    if isinstance(gone, str):
+        return gone
+    if clash := sorted(set(gone) & set(files)):
         return f"{clash[0]} is made and removed"
     index_file = site_index.index_path(settings, output)
     updated = updated_index(made, before)
     # the index describes the output it was made for: forgotten while the
     # files move, written again once they are all in place
     site_index.forget(index_file)
-    placed, surveyed = place(made, output, files, gone_files(made))
+    placed, surveyed = place(made, output, files, gone)
     if isinstance(updated, SiteIndex):
         site_index.save(
             replace(

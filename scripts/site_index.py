@@ -50,7 +50,7 @@ from plugins.press_notes.validate import parse_note_date
 logger = logging.getLogger(__name__)
 
 INDEX_FOLDER = "site-index"  # in CACHE_PATH, one index per output folder
-FORMAT = 3
+FORMAT = 4
 # Settings that name where this build writes and caches, not what it writes
 # (a build runs into a staging folder of its own), and Pelican's reader cache
 # switches, which page reuse turns off while notes come from its snapshot.
@@ -127,6 +127,10 @@ class SiteIndex:
     # (plugins/press_notes Registry): an edit of them that changes nothing
     # the build reads is no change of the site
     registry: Any = None
+    # each published note's preview image, by note file (path in the output:
+    # plugins/whatsapp names it by what it shows, so an edit may rename it
+    # and the old one is removed)
+    previews: dict[str, str] = field(default_factory=dict)
     format: int = FORMAT
 
     @property
@@ -491,6 +495,23 @@ def cards_kept(notes: tuple[NoteEntry, ...], settings: dict) -> set[str]:
     return kept
 
 
+def preview_of(note) -> str:
+    """A note's preview image: its path in the output, or ""."""
+    og = getattr(note, contract.OG_IMAGE, None)
+    return str(getattr(og, "path", "") or "")
+
+
+def previews_of(notes, articles) -> dict[str, str]:
+    """{note file: its preview image's path in the output} (a note without
+    one is left out).
+    """
+    return {
+        entry.path: preview_of(note)
+        for entry, note in zip(notes, articles, strict=True)
+        if preview_of(note)
+    }
+
+
 def make_index(
     before: Before,
     settings: dict,
@@ -535,6 +556,7 @@ def make_index(
         output_counts=(surveyed.notes, surveyed.pages),
         warnings=warnings,
         registry=context.get(contract.REGISTRY),
+        previews=previews_of(notes, articles),
         old_urls=frozenset(
             entry.path
             for entry, note in zip(notes, articles, strict=True)

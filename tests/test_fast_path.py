@@ -1001,6 +1001,46 @@ def test_a_registry_edit_no_page_shows_changes_no_file(site):
     assert site.index().registry == registry_for(settings)
 
 
+def test_an_edit_keeps_the_redirect_page_another_note_has_in_its_folder(tmp_path):
+    """A note's `old_url` may lead into another note's folder (the old
+    site's AMP copy of it): an edit of that other note removes only its own
+    old preview image, never the redirect page.
+    """
+    amp = "https://purana.example.org/2026/10/suchna-7/amp/"
+    notes = {
+        f"2026/n{i}.md": note_text(
+            slug=f"suchna-{i}",
+            title=f"नामली थाने में शिविर {i}",
+            date=f"2026-10-0{i} 10:00",
+            **({"old_url": amp} if i == 8 else {}),
+        )
+        for i in (7, 8, 9)
+    }
+    content = new_content(tmp_path, notes)
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    stub = output / "2026" / "10" / "suchna-7" / "amp" / "index.html"
+    assert stub.is_file()
+    old = tree(output)
+    (content / "notes" / "2026" / "n7.md").write_text(
+        note_text(
+            slug="suchna-7", title="नामली में बैठक", date="2026-10-07 10:00", body="नया।"
+        ),
+        encoding="utf-8",
+    )
+    assert build_site(content, output).path == "fast"
+    assert stub.is_file()
+    placed = tree(output)
+    # its preview image was renamed (its title changed), the old one removed
+    [was] = [n for n in old if n.startswith("2026/10/suchna-7/og-")]
+    assert was not in placed
+    clean = tmp_path / "clean" / "output"
+    assert build_site(content, clean).path == "full"
+    fresh = tree(clean)
+    assert placed.keys() == fresh.keys()
+    assert [n for n in placed if placed[n] != fresh[n]] == []
+
+
 def drop_cards(site: Site) -> None:
     """The site's index, keeping the cards of the home page's notes only (a
     small site's index keeps every note's card; a large one's does not).
