@@ -19,9 +19,12 @@ Pelican made them, for the per-note records of the other outputs.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +82,30 @@ def own_files(output: Path, notes: tuple[NewNote, ...]) -> dict[str, bytes]:
                 with open(path, "rb") as f:
                     files[rel] = f.read()
     return files
+
+
+class _Quiet(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno < logging.WARNING
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """No warnings through the log's handlers while it lasts (a build of
+    older notes alone, for their cards, warns what the full build warned
+    about them: the fast build repeats those the site index keeps, once).
+    First among each handler's filters: Pelican's filter that lets a
+    message through once never sees them.
+    """
+    drop = _Quiet()
+    handlers = list(logging.getLogger().handlers)
+    for handler in handlers:
+        handler.filters.insert(0, drop)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(drop)
 
 
 def build_alone(
