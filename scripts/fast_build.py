@@ -32,9 +32,8 @@ tags, photo's caption, station and category may change.
 
 A REGISTRY EDIT is fast when it changes no output (`decide_registry`): the
 station or category registry as read is the same (a comment, a category's
-keywords), or only other spellings of stations were added (and the last
-full build warned about nothing: a draft's problem might have been one).
-Its area, a category's description, a name: the full build.
+keywords). A station's area or other spellings, a category's description,
+a name: the full build.
 
 When the case holds, scripts/fast_run.py makes the files (each kind of
 output by its maker) and puts the changed ones in place.
@@ -45,7 +44,6 @@ before every build.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from collections.abc import Mapping
@@ -451,33 +449,13 @@ def registry_files(settings: dict) -> tuple[str, str]:
     )
 
 
-def without_aliases(registry) -> tuple:
-    """What the build's outputs read of a registry: the district, the
-    stations and categories in order, all but the stations' other
-    spellings (aliases: read only to find a note's station, and by the
-    search index of a production build).
-    """
-    thanas = tuple(dataclasses.replace(t, aliases=()) for t in registry.thanas)
-    return (registry.district, thanas, registry.categories)
-
-
-def aliases_added(old, new) -> bool:
-    """Whether each station keeps its other spellings (it may have more)."""
-    return all(
-        set(o.aliases) <= set(n.aliases)
-        for o, n in zip(old.thanas, new.thanas, strict=True)
-    )
-
-
 def decide_registry(settings: dict, rel: str, index: SiteIndex) -> Decision:
     """Whether an edit of a station or category registry changes nothing
-    the build writes: the registry as read is the same (a comment, a
-    category's keywords for `invoke ingest`), or only a station's other
-    spellings were added (no note can name a station otherwise than before;
-    a draft's problems might: only without warnings kept). Anything else a
-    registry entry holds reaches many pages (a station's area: the JSON-LD
-    of each of its notes; a category's description: every page of its
-    list): the full build's.
+    the build reads: the registry as read is the same (a comment, a
+    category's keywords for `invoke ingest`). Anything else an entry holds
+    reaches many pages: a station's area the JSON-LD of each of its notes,
+    its other spellings the search words of each of its note pages, a
+    category's description every page of its list: the full build's.
     """
     try:
         registry = registry_for(settings)
@@ -486,21 +464,15 @@ def decide_registry(settings: dict, rel: str, index: SiteIndex) -> Decision:
     old = index.registry
     if old is None:
         return full(f"{rel} was changed or removed")
-    if (old.district, old.thanas, old.categories) == (
+    if (old.district, old.thanas, old.categories) != (
         registry.district,
         registry.thanas,
         registry.categories,
     ):
-        return Decision(
-            True, f"{rel} changed in nothing the build reads", registry=registry
-        )
-    if without_aliases(old) != without_aliases(registry):
-        return full(f"{rel}: an entry changed in what the pages show")
-    if not aliases_added(old, registry):
-        return full(f"{rel}: a station lost another spelling of its name")
-    if index.warnings:
-        return full(f"{rel}: a station's spellings changed and drafts have warnings")
-    return Decision(True, f"{rel}: a station's spellings added", registry=registry)
+        return full(f"{rel}: an entry changed in what the build reads")
+    return Decision(
+        True, f"{rel} changed in nothing the build reads", registry=registry
+    )
 
 
 def decide_edit(settings: dict, rel: str, index: SiteIndex) -> Decision:
