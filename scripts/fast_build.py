@@ -57,6 +57,7 @@ from plugins.compress.compress import plugin_settings as compress_settings
 from plugins.core.errors import ContentError
 from plugins.core.header import Header, scan_header
 from plugins.core.records import Ref, ref
+from plugins.hindi_text.dates import to_ist
 from plugins.links.ledger import read as read_ledger
 from plugins.links.links import plugin_settings as links_settings
 from plugins.links.plan import parse_redirects
@@ -314,6 +315,43 @@ def in_links(settings: dict, notes: tuple[NewNote, ...], texts: dict[str, str]) 
     return ""
 
 
+def redirect_urls(settings: dict) -> set[str]:
+    """Every address the redirects registry names (from or to)."""
+    conf = links_settings(settings)
+    redirects = Path(settings["PATH"]) / conf["redirects"]
+    if not redirects.is_file():
+        return set()
+    manual, _problems = parse_redirects(
+        redirects.read_text(encoding="utf-8"), redirects
+    )
+    return {r.old for r in manual} | {r.new for r in manual}
+
+
+def edit_in_links(settings: dict, note: NewNote) -> str:
+    """Why an edit of this note reaches the redirects (plugins/links), or "".
+    A note the links ledger records (every note, once the site was
+    published) is fine when each row of its file names its address now and
+    the day of its date (the first day in its feed id, which the build of
+    the note alone, without the ledger, takes from its date) and no other
+    file is recorded at its address; the redirects registry must not name
+    it, and it has no `old_url`.
+    """
+    if scan_header(note.text).value("old_url"):
+        return f"{note.entry.path} has an old_url"
+    root = Path(settings["PATH"])
+    ledger = read_ledger(root / links_settings(settings)["ledger"])
+    rel, url = note.entry.path, note.entry.url
+    day = to_ist(note.entry.date).date().isoformat()
+    for row in ledger.records:
+        if row.note == rel and (row.url != url or row.day != day):
+            return "the links ledger records it at another address or day"
+        if row.url == url and row.note != rel:
+            return "the links ledger records another file at its address"
+    if url in redirect_urls(settings):
+        return "the redirects registry names its address"
+    return ""
+
+
 def site_changed(
     settings: dict, output: Path, index: SiteIndex, key: str | None
 ) -> str:
@@ -490,7 +528,7 @@ def decide_edit(settings: dict, rel: str, index: SiteIndex) -> Decision:
     [note], rules = read
     if why := edit_problem(note, old, index, settings):
         return full(f"edit of {rel}: {why}")
-    if why := in_links(settings, (note,), {rel: note.text}):
+    if why := edit_in_links(settings, note):
         return full(f"edit of {rel}: {why}")
     if why := same_news_nearby(settings, [note], index, rules.registry.thana_by_name):
         return full(f"edit of {rel}: {why}")

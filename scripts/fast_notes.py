@@ -11,8 +11,9 @@ over one note. It runs into a scratch folder beside the output, with its
 own cache folder (the note snapshot and page reuse of the live site are not
 touched) and without the links ledger (a build of one note would find
 every other recorded address gone); the FAST CASE requires that no new
-note's file or address is in the ledger, so the note's first day is its
-date in both builds. Its other files (lists, feeds, sitemaps of a one-note
+note's file or address is in the ledger, and an edited note's rows in it
+name its address and its date's day, so the note's first day is its date
+in both builds. Its other files (lists, feeds, sitemaps of a one-note
 site) are thrown away; the context of that build holds the new notes as
 Pelican made them, for the per-note records of the other outputs.
 """

@@ -1042,6 +1042,63 @@ def test_an_edit_keeps_the_redirect_page_another_note_has_in_its_folder(tmp_path
     assert [n for n in placed if placed[n] != fresh[n]] == []
 
 
+def test_an_edit_of_a_note_the_links_ledger_records_is_fast(tmp_path):
+    """Once published, every note is in the links ledger: an edit of one
+    is fast when the ledger records it at its address and on its date's
+    day (its feed id's first day), else full.
+    """
+    notes = {
+        f"2026/n{i}.md": note_text(
+            slug=f"suchna-{i}",
+            title=f"नामली थाने में शिविर {i}",
+            date=f"2026-10-0{i} 10:00",
+        )
+        for i in (7, 8, 9)
+    }
+    content = new_content(tmp_path, notes)
+    output = tmp_path / "site" / "output"
+    # what a publish records
+    build_site(content, output, LINKS={"record": True})
+    ledger = content / "registry" / "published-urls.tsv"
+    rows = ledger.read_text(encoding="utf-8")
+    assert "notes/2026/n9.md" in rows and "notes/2026/n8.md" in rows
+    # n9 recorded on another day than its date's (its feed id keeps that day)
+    moved = [
+        line.replace("2026-10-09", "2026-10-01") if "n9.md" in line else line
+        for line in rows.splitlines(keepends=True)
+    ]
+    ledger.write_text("".join(moved), encoding="utf-8")
+    assert build_site(content, output).path == "full"
+
+    def edited(i: int) -> None:
+        (content / "notes" / "2026" / f"n{i}.md").write_text(
+            note_text(
+                slug=f"suchna-{i}",
+                title=f"नामली में बैठक {i}",
+                date=f"2026-10-0{i} 10:00",
+            ),
+            encoding="utf-8",
+        )
+
+    edited(9)
+    result = build_site(content, output)
+    assert (result.path, result.why) == (
+        "full",
+        (
+            "edit of notes/2026/n9.md: the links ledger records it at another "
+            "address or day"
+        ),
+    )
+    edited(8)
+    assert build_site(content, output).path == "fast"
+    placed = tree(output)
+    clean = tmp_path / "clean" / "output"
+    assert build_site(content, clean).path == "full"
+    fresh = tree(clean)
+    assert placed.keys() == fresh.keys()
+    assert [n for n in placed if placed[n] != fresh[n]] == []
+
+
 def drop_cards(site: Site) -> None:
     """The site's index, keeping the cards of the home page's notes only (a
     small site's index keeps every note's card; a large one's does not).
