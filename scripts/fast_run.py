@@ -14,6 +14,14 @@ missing and runs the full build.
 Of the files made, those whose bytes differ from the live ones are put in
 place by scripts/placement.py (the new notes' own files first, then the
 pages and files that link to them), and the index is updated.
+
+An edit of one note (`old`: its entry before) runs the same makers with the
+note in its place among the others: the list pages planned differently or
+showing it are rendered (the cards they lack read by a build of those notes
+alone, `with_cards`), its feeds before and after the edit are made, and
+the files it leaves out (a list page gone, its old preview image:
+`gone_files`) are removed by the placement. A registry edit the build does
+not read places nothing (`run_registry`).
 """
 
 from __future__ import annotations
@@ -352,11 +360,12 @@ def feed_outputs(made: Made) -> Mapping[str, bytes] | str:
 
 
 def unchanged(made: Made) -> Mapping[str, bytes]:
-    """Outputs new notes of the FAST CASE leave as they are: the WhatsApp
-    join page (made from the group registry and site-wide values; the share
-    page is written by share runs only, never fast) and the redirect maps
-    (made from the redirects registry, the links ledger and the notes'
-    `old_url`, none of which a new note of the FAST CASE touches). The
+    """Outputs new notes and edits of the FAST CASE leave as they are: the
+    WhatsApp join page (made from the group registry and site-wide values;
+    the share page is written by share runs only, never fast) and the
+    redirect maps (made from the redirects registry, the links ledger and
+    the notes' `old_url`, none of which a new or edited note of the FAST
+    CASE touches: scripts/fast_build.py in_links, edit_in_links). The
     property test compares whole output trees after fast builds.
     """
     return {}
