@@ -2,7 +2,8 @@
 text, then its station) and the desk adds a keyword to a category of the
 registry (read by `invoke ingest`, shown on no page); each timed like
 publish-one, from writing the file to the end of the reporter's build
-command (`invoke build`'s build_and_report) in a fresh process. The report
+command (`invoke build`'s build_and_report) in a fresh process, on the
+site as published (every note's address in the links ledger). The report
 prints `edit-text S`, `edit-station S` and
 `edit-registry S` (wall seconds) with the CPU time and the path each build
 took (scripts/fast_build.py).
@@ -10,6 +11,7 @@ took (scripts/fast_build.py).
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -80,14 +82,34 @@ def edits(content: Path) -> list[tuple[str, Callable[[], None]]]:
     ]
 
 
-def measure_edits(
-    workdir: Path, root: Path, spec: dict, content: Path
-) -> list[Measurement]:
-    """Each edit, then the reporter's build command, timed; raise BenchError
-    if one fails.
+def as_published(workdir: Path, root: Path, spec: dict) -> None:
+    """Make the site one that was published (untimed): a build that records
+    every note's address in the links ledger, as a publish does, then the
+    reporter's build again (the settings changed: a full build). Every note
+    is then in the ledger, as on the real bulletin.
     """
     from .bench import BenchError
 
+    recording = json.loads(json.dumps(spec))
+    links = recording["overrides"].get("LINKS") or {}
+    recording["overrides"]["LINKS"] = {**links, "record": True}
+    for label, run in (("record", recording), ("after-record", spec)):
+        measured = run_measured(
+            label, worker_command("publish", run), root, workdir / f"{label}.log"
+        )
+        if not measured.ok:
+            raise BenchError(f"{label} build failed:\n{measured.log[-4000:]}")
+
+
+def measure_edits(
+    workdir: Path, root: Path, spec: dict, content: Path
+) -> list[Measurement]:
+    """Each edit, then the reporter's build command, timed, on the site as
+    published (as_published); raise BenchError if one fails.
+    """
+    from .bench import BenchError
+
+    as_published(workdir, root, spec)
     runs = []
     for label, edit in edits(content):
         measured = run_measured(
