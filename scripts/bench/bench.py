@@ -140,6 +140,7 @@ def run_bench(
     kinds: tuple[str, ...] = KINDS,
     hugo: bool = True,
     search_alone: bool = True,
+    edits: bool = True,
 ) -> BenchResult:
     """Generate `notes` notes under `workdir` and time the builds (only the
     project's with kinds=("project",) and hugo=False); with `search` the
@@ -168,7 +169,7 @@ def run_bench(
     if search:
         with_search_index(spec, workdir)
     runs.append(measure_publish_one(workdir, root, spec, content, corpus, seed))
-    runs += measure_edits(workdir, root, spec, content)
+    runs += measure_edits(workdir, root, spec, content) if edits else []
     if "plain" in kinds and search_alone:
         runs.append(measure_search_index(workdir, root, settings_path, content))
     if hugo and shutil.which(HUGO):

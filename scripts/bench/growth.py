@@ -83,7 +83,14 @@ def run_growth(
         plain = size <= plain_max
         kinds = ("project", "plain") if plain else ("project",)
         result = run_bench(
-            size, where, root, seed=seed, kinds=kinds, hugo=False, search_alone=False
+            size,
+            where,
+            root,
+            seed=seed,
+            kinds=kinds,
+            hugo=False,
+            search_alone=False,
+            edits=False,
         )
         rows.append(
             GrowthRow(
