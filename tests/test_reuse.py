@@ -57,7 +57,13 @@ class Bulletin:
         shutil.copytree(ROOT / "content", self.content)
         shutil.copytree(ROOT / "theme", self.theme)
         self.output = tmp / "site" / "output"
-        self.overrides = {"THEME": str(self.theme), "STATIC_PATHS": ["images"]}
+        # the full build's page reuse: edits of one note would take the fast
+        # path (scripts/fast_build.py), which tests/test_fast_path.py checks
+        self.overrides = {
+            "THEME": str(self.theme),
+            "STATIC_PATHS": ["images"],
+            "FAST_PATH": False,
+        }
 
     def rebuild(self, **overrides):
         self.overrides.update(overrides)
