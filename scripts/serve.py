@@ -70,12 +70,25 @@ class StaticHostHandler(ComplexHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class QuietServer(RootedHTTPServer):
+    """A browser that stops loading a page (a tap on another link, a phone
+    going to sleep) closes its connection mid-answer: not an error, and no
+    traceback for the reporter's terminal. Other errors are printed.
+    """
+
+    allow_reuse_address = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(site: Path, bind: str, port: int) -> RootedHTTPServer:
     """An HTTP server for the output folder (port 0 picks a free port)."""
     # RootedHTTPServer sets base_path on the handler class: one class per server.
     handler = type("SiteHandler", (StaticHostHandler,), {})
-    RootedHTTPServer.allow_reuse_address = True
-    return RootedHTTPServer(str(site), (bind, port), handler)
+    return QuietServer(str(site), (bind, port), handler)
 
 
 @contextmanager

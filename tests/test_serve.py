@@ -228,3 +228,29 @@ def test_the_port_suggested_for_a_busy_one_is_free():
     assert 1024 <= free_port("127.0.0.1", 65535) < 65535
     # a busy root's port (80): one from 8000 on, not one past 60000
     assert 8000 <= free_port("127.0.0.1", 80) < 8100
+
+
+def test_a_browser_that_stops_loading_prints_no_traceback(tmp_path, capfd):
+    """A phone that taps away while a page loads closes the connection
+    mid-answer: `make serve` printed a Python traceback for it."""
+    import struct
+
+    from scripts.serve import served
+
+    (tmp_path / "big.html").write_bytes(b"x" * 32_000_000)
+    with served(tmp_path) as base:
+        port = int(base.rsplit(":", 1)[1])
+        for _attempt in range(3):
+            with socket.create_connection(("127.0.0.1", port)) as client:
+                client.sendall(b"GET /big.html HTTP/1.1\r\nHost: x\r\n\r\n")
+                client.recv(1024)  # the answer has begun
+                # close with a reset, as a browser that gives up does
+                client.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+            time.sleep(0.5)
+        # the server still answers
+        with urllib.request.urlopen(f"{base}/big.html", timeout=30) as answer:
+            assert len(answer.read()) == 32_000_000
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Broken pipe" not in err, err
