@@ -1002,22 +1002,26 @@ def test_a_registry_edit_no_page_shows_changes_no_file(site):
     assert site.index().registry == registry_for(settings)
 
 
+def three_notes(extra: dict | None = None) -> dict[str, str]:
+    """Notes 7, 8 and 9 of Namli, a day apart (fields added by number)."""
+    return {
+        f"2026/n{i}.md": note_text(
+            slug=f"suchna-{i}",
+            title=f"नामली थाने में शिविर {i}",
+            date=f"2026-10-0{i} 10:00",
+            **(extra or {}).get(i, {}),
+        )
+        for i in (7, 8, 9)
+    }
+
+
 def test_an_edit_keeps_the_redirect_page_another_note_has_in_its_folder(tmp_path):
     """A note's `old_url` may lead into another note's folder (the old
     site's AMP copy of it): an edit of that other note removes only its own
     old preview image, never the redirect page.
     """
     amp = "https://purana.example.org/2026/10/suchna-7/amp/"
-    notes = {
-        f"2026/n{i}.md": note_text(
-            slug=f"suchna-{i}",
-            title=f"नामली थाने में शिविर {i}",
-            date=f"2026-10-0{i} 10:00",
-            **({"old_url": amp} if i == 8 else {}),
-        )
-        for i in (7, 8, 9)
-    }
-    content = new_content(tmp_path, notes)
+    content = new_content(tmp_path, three_notes({8: {"old_url": amp}}))
     output = tmp_path / "site" / "output"
     assert build_site(content, output).path == "full"
     stub = output / "2026" / "10" / "suchna-7" / "amp" / "index.html"
@@ -1047,15 +1051,7 @@ def test_an_edit_of_a_note_the_links_ledger_records_is_fast(tmp_path):
     is fast when the ledger records it at its address and on its date's
     day (its feed id's first day), else full.
     """
-    notes = {
-        f"2026/n{i}.md": note_text(
-            slug=f"suchna-{i}",
-            title=f"नामली थाने में शिविर {i}",
-            date=f"2026-10-0{i} 10:00",
-        )
-        for i in (7, 8, 9)
-    }
-    content = new_content(tmp_path, notes)
+    content = new_content(tmp_path, three_notes())
     output = tmp_path / "site" / "output"
     # what a publish records
     build_site(content, output, LINKS={"record": True})
