@@ -101,8 +101,7 @@ class NewNote:
 
     entry: NoteEntry
     image: str  # under content/, or ""
-    # the note as read and checked (for the checks across notes)
-    text: str = field(compare=False, repr=False)
+    # the note's header as read and checked (for the checks across notes)
     header: Header = field(compare=False, repr=False)
 
 
@@ -174,7 +173,7 @@ def read_new_note(
     if date is None:
         return f"{rel} has no date the fast path can read"
     entry = note_entry(rel, header, rules.registry, settings, tz)
-    return NewNote(entry, image, text, header)
+    return NewNote(entry, image, header)
 
 
 def note_entry(rel: str, header, registry, settings: dict, tz: ZoneInfo) -> NoteEntry:
@@ -289,26 +288,18 @@ def production_outputs(settings: dict) -> str:
     return ""
 
 
-def in_links(settings: dict, notes: tuple[NewNote, ...], texts: dict[str, str]) -> str:
+def in_links(settings: dict, notes: tuple[NewNote, ...]) -> str:
     """Why a new note touches the redirects (plugins/links), or "": an
     `old_url`, or an address or file the links ledger or the redirects
     registry names already (its first day would come from the ledger, a
     redirect from or to it would change).
     """
-    conf = links_settings(settings)
     root = Path(settings["PATH"])
-    ledger = read_ledger(root / conf["ledger"])
-    pairs = ledger.pairs()
-    urls = {url for url, _note in pairs}
+    pairs = read_ledger(root / links_settings(settings)["ledger"]).pairs()
+    urls = {url for url, _note in pairs} | redirect_urls(settings)
     files = {note for _url, note in pairs}
-    redirects = root / conf["redirects"]
-    if redirects.is_file():
-        manual, _problems = parse_redirects(
-            redirects.read_text(encoding="utf-8"), redirects
-        )
-        urls |= {r.old for r in manual} | {r.new for r in manual}
     for note in notes:
-        if scan_header(texts[note.entry.path]).value("old_url"):
+        if note.header.value("old_url"):
             return f"{note.entry.path} has an old_url"
         if note.entry.url in urls or note.entry.path in files:
             return f"{note.entry.path} is in the links ledger or redirects already"
@@ -336,7 +327,7 @@ def edit_in_links(settings: dict, note: NewNote) -> str:
     file is recorded at its address; the redirects registry must not name
     it, and it has no `old_url`.
     """
-    if scan_header(note.text).value("old_url"):
+    if note.header.value("old_url"):
         return f"{note.entry.path} has an old_url"
     root = Path(settings["PATH"])
     ledger = read_ledger(root / links_settings(settings)["ledger"])
@@ -397,13 +388,10 @@ def content_changes(stamps: dict[str, tuple[int, ...]], index: SiteIndex) -> Cha
     return Changes(changed, removed, sorted(set(stamps) - set(index.stamps)))
 
 
-def added_files(
-    stamps: dict[str, tuple[int, ...]], index: SiteIndex
-) -> list[str] | str:
+def added_files(changes: Changes) -> list[str] | str:
     """The files added under content/ since the index, or why not only files
     were added.
     """
-    changes = content_changes(stamps, index)
     if other := sorted(changes.changed + changes.removed):
         return f"{other[0]} was changed or removed"
     return changes.added or "nothing under content/ changed"
@@ -576,12 +564,12 @@ def decide(
         if rel in registry_files(settings):
             return decide_registry(settings, rel, index)
         return decide_edit(settings, rel, index)
-    return decide_new(settings, index, before)
+    return decide_new(settings, index, changes)
 
 
-def decide_new(settings: dict, index: SiteIndex, before: site_index.Before) -> Decision:
+def decide_new(settings: dict, index: SiteIndex, changes: Changes) -> Decision:
     """Whether the files added under content/ are new notes of the FAST CASE."""
-    added = added_files(before.stamps, index)
+    added = added_files(changes)
     if isinstance(added, str):
         return full(added)
     note_paths = [rel for rel in added if note_file(rel, settings)]
@@ -595,8 +583,7 @@ def decide_new(settings: dict, index: SiteIndex, before: site_index.Before) -> D
         return full(why)
     if why := check_new_notes(notes, index, build_now(settings)):
         return full(why)
-    texts = {n.entry.path: n.text for n in notes}
-    if why := in_links(settings, tuple(notes), texts):
+    if why := in_links(settings, tuple(notes)):
         return full(why)
     if why := same_news_nearby(settings, notes, index, rules.registry.thana_by_name):
         return full(why)

@@ -35,6 +35,7 @@ from support import (
 )
 
 from plugins.core.contract import SEO_RECORDS
+from plugins.core.header import scan_header
 from plugins.press_notes.press_notes import build_now, registry_for
 from scripts import fast_build, fast_lists, fast_notes, fast_run, placement, site_index
 from scripts.build import load_settings
@@ -248,24 +249,26 @@ def test_a_new_note_outside_the_fast_case_takes_the_full_path(site, fields, why)
 def test_a_new_note_the_links_know_already_is_not_the_fast_case(site, tmp_path):
     with site.added({"notes/2026/new.md": note_text(**NEW)}):
         [new] = site.decide().notes
-        texts = {new.entry.path: note_text(**NEW)}
-        with_old_url = {new.entry.path: note_text(**NEW, old_url="/?p=12")}
+    # the same note with an old_url line, as read and checked
+    with_old_url = dataclasses.replace(
+        new, header=scan_header(note_text(**NEW, old_url="/?p=12"))
+    )
     registry = tmp_path / "registry"
     registry.mkdir()
     settings = site.settings(PATH=str(tmp_path))
-    assert fast_build.in_links(settings, (new,), texts) == ""
-    why = fast_build.in_links(settings, (new,), with_old_url)
+    assert fast_build.in_links(settings, (new,)) == ""
+    why = fast_build.in_links(settings, (with_old_url,))
     assert why == "notes/2026/new.md has an old_url"
     known = "notes/2026/new.md is in the links ledger or redirects already"
     row = "2026-11-01T10:00:00+05:30\t{url}\t{note}\t2026-11-01\n"
     ledger = registry / "published-urls.tsv"
     for url, note in [(new.entry.url, "notes/old.md"), ("x/", new.entry.path)]:
         ledger.write_text(row.format(url=url, note=note), encoding="utf-8")
-        assert fast_build.in_links(settings, (new,), texts) == known
+        assert fast_build.in_links(settings, (new,)) == known
     ledger.unlink()
     redirect = f"2019/05/purana/\t{new.entry.url}\n"
     (registry / "redirects.tsv").write_text(redirect, encoding="utf-8")
-    assert fast_build.in_links(settings, (new,), texts) == known
+    assert fast_build.in_links(settings, (new,)) == known
 
 
 def test_a_production_build_is_not_the_fast_case_yet(site):
