@@ -67,6 +67,16 @@ class Made:
     more: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
+    def seo(self) -> SeoRecords | str:
+        """Every note's SEO record (`seo_records`), made once a fast build."""
+        return seo_records(self)
+
+    @cached_property
+    def feeds(self) -> FeedRecords | str:
+        """Every note's feed records (`feed_records`), made once a fast build."""
+        return feed_records(self)
+
+    @cached_property
     def refs(self) -> dict:
         """The Refs the index holds: new entries and records share them."""
         return site_index.refs_of(self.index.notes)
@@ -277,7 +287,7 @@ def seo_records(made: Made) -> SeoRecords | str:
 
 def sitemap_files(made: Made) -> Mapping[str, bytes] | str:
     """The sitemaps, the news sitemap and robots.txt (plugins/seo)."""
-    records = seo_records(made)
+    records = made.seo
     if isinstance(records, str):
         return records
     files = seo_files(records, made.settings, made.registry, made.now)
@@ -332,7 +342,7 @@ def feed_outputs(made: Made) -> Mapping[str, bytes] | str:
     """The feeds the new notes are in (plugins/feeds: feed_files over every
     note's records, only the feeds they can change) and the feeds page.
     """
-    records = feed_records(made)
+    records = made.feeds
     if isinstance(records, str):
         return records
     settings = made.settings
@@ -434,10 +444,10 @@ def updated_index(made: Made, before: site_index.Before) -> SiteIndex | str:
     if missing := sorted(kept - set(made.cards)):
         return f"the card of {missing[0]} is not at hand"
     records = dict(made.index.records)
-    seo = seo_records(made)
+    seo = made.seo
     if isinstance(seo, SeoRecords):
         records[contract.SEO_RECORDS] = seo
-    feeds = feed_records(made)
+    feeds = made.feeds
     if isinstance(feeds, FeedRecords):
         records[contract.FEED_RECORDS] = feeds
     return replace(
