@@ -82,7 +82,7 @@ class BulletinProgram(Program):
         if self.core.remainder:
             # no command takes words after "--" (invoke would drop them
             # without a word: a title typed "चोरी -- आरोपी गिरफ्तार" lost its end)
-            raise Exit(left_out(typed[:1], self.core.remainder), code=1)
+            raise Exit(left_out(typed[0] if typed else "", self.core.remainder), code=1)
         if typed and typed[0] in self.word_tasks and wants_help(typed[1:]):
             # `new बाइक चोरी --help`: the help, whatever the other words
             self.core.unparsed = [typed[0], "--help"]
@@ -207,11 +207,11 @@ def plain_dashes(words: Sequence[str], context: ParserContext) -> list[str]:
     return plain
 
 
-def left_out(task: Sequence[str], words: str) -> str:
+def left_out(task: str, words: str) -> str:
     """Why words after `--` are refused (no command takes them)."""
     from plugins.core.messages import _
 
-    if list(task) == ["new"]:
+    if task == "new":
         return _(
             "the words after '--' (%(words)s) would be left out: '--' "
             "ends the command's words; write a title with a dash in "
@@ -324,17 +324,16 @@ def quoted_command(typed: Sequence[str], context: ParserContext) -> str | None:
         end = at + (1 if word.startswith("-") else 0)
         while end < len(typed) and not typed[end].startswith("-"):
             end += 1
-        argument = context.flags.get(word.partition("=")[0])
         if word.startswith("-"):
             out.append(word)
             run = typed[at + 1 : end]
-            if not run:
-                pass
-            elif argument is not None and argument.takes_value and "=" not in word:
+            argument = context.flags.get(word.partition("=")[0])
+            takes_value = argument is not None and argument.takes_value
+            if run and takes_value and "=" not in word:
                 value, file = _value_and_file(run, takes_file)
                 out += [_quoted(value), *([_quoted(file)] if file else [])]
                 joined |= len(value) > 1 or len(file) > 1
-            else:  # the file after a switch
+            elif run:  # the file after a switch
                 out.append(_quoted(run))
                 joined |= len(run) > 1
         else:
