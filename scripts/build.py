@@ -30,11 +30,11 @@ from pelican import Pelican, signals
 from pelican.settings import read_settings
 
 from plugins.core import children
+from plugins.core.clock import build_now
 from plugins.core.core import plugin_problems
 from plugins.core.errors import BuildFailed, BulletinError, SettingError, display_path
 from plugins.core.messages import _, ngettext_, set_language
 from plugins.page_reuse import notes_restored, pages_reused
-from plugins.press_notes.press_notes import build_now
 
 from . import fast_build, fast_run, placement, site_index
 
@@ -268,6 +268,10 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
     """Build the site; raise BuildFailed (output untouched) on any error."""
     settings = load_settings(settings_file, overrides)
     set_language(settings)
+    try:
+        build_now(settings)  # a wrong BUILD_TIME stops the build before it starts
+    except SettingError as e:
+        raise BuildFailed(str(e)) from e
     output = Path(settings["OUTPUT_PATH"])
     if output.is_symlink():
         raise BuildFailed(

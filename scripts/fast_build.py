@@ -54,6 +54,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from plugins.compress.compress import plugin_settings as compress_settings
+from plugins.core.clock import SHARE_RUN_SETTING, build_now
 from plugins.core.errors import ContentError
 from plugins.core.header import Header, scan_header
 from plugins.core.records import Ref, ref
@@ -64,12 +65,7 @@ from plugins.links.plan import parse_redirects
 from plugins.press_notes.duplicates import NEAR_DAYS, duplicate_notes, same_news
 from plugins.press_notes.forwards import forward_warnings
 from plugins.press_notes.model import nfc, text_slug
-from plugins.press_notes.press_notes import (
-    SHARE_RUN_SETTING,
-    build_now,
-    check_rules,
-    registry_for,
-)
+from plugins.press_notes.press_notes import check_rules, registry_for
 from plugins.press_notes.press_notes import plugin_settings as press_notes_settings
 from plugins.press_notes.validate import (
     Rules,

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from plugins.core import contract
+from plugins.core.clock import build_now
 from plugins.core.urls import canonical_url, site_base
 from plugins.feeds.feeds import feed_files, feed_words, feeds_page, newest_keys
 from plugins.feeds.feeds import plan as plan_feeds
@@ -42,7 +43,7 @@ from plugins.feeds.records import FeedRecords
 from plugins.feeds.settings import plugin_settings as feeds_settings
 from plugins.listings.listings import plugin_settings as listings_settings
 from plugins.listings.pages import lead_story
-from plugins.press_notes.press_notes import build_now, registry_for
+from plugins.press_notes.press_notes import registry_for
 from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
 

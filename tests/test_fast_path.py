@@ -34,9 +34,10 @@ from support import (
     tree,
 )
 
+from plugins.core.clock import build_now
 from plugins.core.contract import SEO_RECORDS
 from plugins.core.header import scan_header
-from plugins.press_notes.press_notes import build_now, registry_for
+from plugins.press_notes.press_notes import registry_for
 from scripts import fast_build, fast_lists, fast_notes, fast_run, placement, site_index
 from scripts.build import load_settings
 

@@ -39,6 +39,11 @@ DAYS = ("2026-10-05 10:30", "2026-11-02 09:15", "2025-12-31 18:00", "2026-01-01 
 # After every day above: a note added then is newer than every note.
 LATEST_DAY = "2026-11-25 07:45"
 LATER_DAY = "2026-11-26 08:00"
+# Every build of a sequence takes this time as now (plugins/core/clock.py):
+# builds seconds apart on either side of a midnight in India would otherwise
+# differ in what the day is (the fast path needs the same day). After every
+# day above.
+BUILD_TIME = "2026-11-27T12:00:00+05:30"
 EDITS = (
     "add",
     "text",
@@ -239,7 +244,11 @@ class Bulletin:
             self.overrides["SITE_DESCRIPTION"] = f"रतलाम जिले की खबरें {n}"
 
     def rebuild(self, output: Path):
-        overrides = {"THEME": str(self.tmp / "theme"), **self.overrides}
+        overrides = {
+            "THEME": str(self.tmp / "theme"),
+            "BUILD_TIME": BUILD_TIME,
+            **self.overrides,
+        }
         return build_site(self.content, output, **overrides)
 
 

@@ -15,8 +15,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from plugins.core import contract as c
+from plugins.core.clock import build_now
 from plugins.core.files import inside
-from plugins.hindi_text.dates import IST
 from plugins.hindi_text.slugs import slugify, unique_slug
 
 from .plan import (
@@ -149,7 +149,7 @@ class FeedsGenerator(Generator):
         records = tuple(feed_note(n) for n in notes)
         self.feeds, slugs = plan(records, self.settings, self.context[c.REGISTRY])
         words = feed_words(self.env)
-        self.site = feed_site(self.settings, records, words, datetime.now(IST))
+        self.site = feed_site(self.settings, records, words, build_now(self.settings))
         by_key = feeds_by_key(self.feeds)
         for note in notes:
             note.feeds = note_feeds(note, by_key, slugs)

@@ -10,18 +10,19 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
 from plugins.core import contract as c
+from plugins.core.clock import build_now
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.messages import _
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
-from plugins.hindi_text.dates import IST, to_ist
+from plugins.hindi_text.dates import to_ist
 
 from . import ledger
 from .plan import (
@@ -283,7 +284,7 @@ class LinksGenerator(Generator):
             self.record(records)
 
     def record(self, records: LinkRecords) -> None:
-        now = datetime.now(IST).replace(microsecond=0).isoformat()
+        now = build_now(self.settings).replace(microsecond=0).isoformat()
         rows = ledger_rows(records, now)
         path = self.ledger_path
         if self.conf["pending_target"]:

@@ -10,11 +10,11 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from pelican import signals
 
 from plugins.core import contract as c
+from plugins.core.clock import build_now
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.files import links_under
 from plugins.core.messages import _, ngettext_
@@ -84,25 +84,6 @@ def link_problems(content_root: Path, static: list[str]) -> list[Problem]:
             for f in folders
         )
     ]
-
-
-# A share run builds as of its own time (plugins.whatsapp.settings.RUN_SETTING,
-# its "now"): notes scheduled before that time are in it.
-SHARE_RUN_SETTING = "WHATSAPP_RUN"
-
-
-def build_now(settings: dict) -> datetime:
-    """The time of this build, in the bulletin's time zone: now, or the time
-    of the share run it is part of.
-    """
-    tz = ZoneInfo(settings.get("TIMEZONE") or "Asia/Kolkata")
-    run = settings.get(SHARE_RUN_SETTING)
-    if isinstance(run, dict) and isinstance(run.get("now"), str):
-        try:
-            return datetime.fromisoformat(run["now"]).astimezone(tz)
-        except ValueError:
-            pass
-    return datetime.now(tz)
 
 
 @dataclass

@@ -18,10 +18,10 @@ from pelican.generators import Generator
 from PIL import Image
 
 from plugins.core import contract as c
+from plugins.core.clock import build_now
 from plugins.core.contract import all_notes
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
-from plugins.hindi_text.dates import IST
 from plugins.listings.listings import category_listings, station_listings, tag_listings
 
 from .records import SeoRecords, seo_records
@@ -168,7 +168,7 @@ class SeoGenerator(Generator):
     def generate_output(self, writer):
         output = Path(self.output_path)
         records = self.context[c.SEO_RECORDS]
-        now = datetime.now(IST)
+        now = build_now(self.settings)
         files = seo_files(records, self.settings, self.context[c.REGISTRY], now)
         for rel, data in files.items():
             (output / rel).write_bytes(data)
