@@ -59,14 +59,20 @@ def help_after_name(body):
     return run
 
 
-def whole_number(value) -> int:
-    """An option that must be a whole number, or a clear stop."""
+def whole_number(value, option: str) -> int:
+    """An option that must be a whole number, or a clear stop naming it."""
     from plugins.core.messages import _
 
     try:
         return int(value)
     except ValueError:
-        sys.exit(_("'%(value)s' is not a whole number", value=value))
+        sys.exit(
+            _(
+                "%(option)s needs a whole number (got '%(value)s')",
+                option=option,
+                value=value,
+            )
+        )
 
 
 @task(
@@ -106,7 +112,7 @@ def serve(c, port="8000", bind="127.0.0.1", verbose=False):
 
     _logging(verbose)
     try:
-        serve_site(SETTINGS, bind=bind, port=whole_number(port))
+        serve_site(SETTINGS, bind=bind, port=whole_number(port, "--port"))
     except BulletinError as e:
         sys.exit(str(e))
     except KeyboardInterrupt:
@@ -254,7 +260,9 @@ def ingest(
                 reporter=reporter,
                 sender=from_,
                 since=since or None,
-                min_words=None if min_words is None else whole_number(min_words),
+                min_words=None
+                if min_words is None
+                else whole_number(min_words, "--min-words"),
                 dry_run=dry_run,
                 as_json=json,
             )
@@ -434,7 +442,7 @@ def bench(
                 cold_report(
                     int(notes),
                     Path.cwd(),
-                    [whole_number(n) for n in cold.split(",") if n.strip()],
+                    [whole_number(n, "--cold") for n in cold.split(",") if n.strip()],
                     seed=int(seed),
                     rounds=int(rounds),
                     keep=Path(keep).resolve() if keep else None,
@@ -458,7 +466,7 @@ def bench(
             )
             return
         if sizes:
-            counts = [whole_number(n) for n in sizes.split(",") if n.strip()]
+            counts = [whole_number(n, "--sizes") for n in sizes.split(",") if n.strip()]
             print(
                 growth_report(
                     counts,
