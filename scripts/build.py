@@ -57,6 +57,8 @@ class BuildResult:
     warned: tuple[str, ...] = ()
     # every file of the output as the build left it (site_index.survey)
     output_files: str = ""
+    # a fast build: the files it put in place (every other file stayed)
+    placed: int = 0
 
 
 class _Collector(logging.Handler):
@@ -376,6 +378,7 @@ def run_fast(
         decision.why,
         index.warnings,
         ran.surveyed.digest,
+        ran.placed,
     )
 
 
@@ -484,6 +487,16 @@ def count_pages(output: Path) -> tuple[int, int]:
 
 
 def report(result: BuildResult) -> str:
+    if result.path == "fast":
+        return _(
+            "built %(notes)s notes, %(pages)s HTML pages into %(output)s "
+            "(only what changed: %(placed)s files; %(warnings)s warnings)",
+            notes=result.notes,
+            pages=result.pages,
+            output=result.output,
+            placed=result.placed,
+            warnings=result.warnings,
+        )
     return _(
         "built %(notes)s notes, %(pages)s HTML pages into %(output)s "
         "(%(reused)s unchanged note pages reused, %(warnings)s warnings)",

@@ -39,7 +39,7 @@ from plugins.core.contract import SEO_RECORDS
 from plugins.core.header import scan_header
 from plugins.press_notes.press_notes import registry_for
 from scripts import fast_build, fast_lists, fast_notes, fast_run, placement, site_index
-from scripts.build import load_settings
+from scripts.build import load_settings, report
 
 pytestmark = [pytest.mark.build]
 
@@ -685,6 +685,9 @@ def test_a_fast_build_places_what_its_makers_make_and_updates_the_index(site, ca
     placed = tree(site.output)
     changed = sorted(n for n in placed if old.get(n) != placed[n])
     assert {"2026/11/chauthi/index.html", "index.html", "sitemap.xml"} <= set(changed)
+    # the reporter's line says how many files changed, not "0 pages reused"
+    assert result.placed == len(changed)
+    assert f"(only what changed: {len(changed)} files; 1 warnings)" in report(result)
     assert not placement.journal_path(site.output).exists()
     assert not placement.staging_root(site.output).exists()
     # the index describes the site with the new note
