@@ -30,7 +30,7 @@ from typing import Any
 
 from plugins.core import contract
 from plugins.listings.listings import plan_pages, plugin_settings
-from plugins.listings.pages import PageToWrite, lead_story
+from plugins.listings.pages import PageToWrite, lead_story, period_urls
 
 from .site_index import NoteEntry
 
@@ -44,9 +44,45 @@ def with_new(notes: tuple[NoteEntry, ...], new: Iterable[NoteEntry]) -> tuple:
     return (*sorted(new, key=lambda n: n.date, reverse=True), *notes)
 
 
-def planned(settings: dict, registry, notes) -> dict[str, PageToWrite]:
-    """plugins/listings' pages for these notes, by the file each is saved as."""
-    return {page.save_as: page for page in plan_pages(settings, registry, notes)}
+def planned(
+    settings: dict, registry, notes, only: frozenset[str] | None = None
+) -> dict[str, PageToWrite]:
+    """plugins/listings' pages for these notes, by the file each is saved as
+    (`only`: the pages of these lists alone, and the directories).
+    """
+    return {page.save_as: page for page in plan_pages(settings, registry, notes, only)}
+
+
+def lists_of(settings: dict, notes: Iterable[NoteEntry]) -> frozenset[str]:
+    """The URLs of the lists these notes are on: their station, category,
+    tags, month and year. Only these lists' pages can change when the
+    notes come, go or change (and the directories and archives page, which
+    count every list): the other lists hold the same notes.
+    """
+    found: set[str] = set()
+    for n in notes:
+        found |= {n.thana.url, n.category.url, *(t.url for t in n.tags)}
+        found |= set(
+            period_urls(
+                n.date, settings["YEAR_ARCHIVE_URL"], settings["MONTH_ARCHIVE_URL"]
+            )
+        )
+    return frozenset(found)
+
+
+def unplanned(
+    only: frozenset[str],
+    before: Mapping[str, PageToWrite],
+    after: Mapping[str, PageToWrite],
+) -> str:
+    """Why the plans restricted to the lists `only` do not hold a page of
+    each of them, or "" (a list named otherwise than the plan names it
+    would leave its pages unplanned: the full build runs).
+    """
+    urls = {p.url for p in before.values()} | {p.url for p in after.values()}
+    if missing := sorted(only - urls):
+        return f"the list {missing[0]} is not among the planned pages"
+    return ""
 
 
 def shape(value: Any, attrs: frozenset[str] | None = None) -> Any:
