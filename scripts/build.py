@@ -347,11 +347,17 @@ def run_fast(
                 settings, index, decision.registry, before
             )
         else:
+            # the records part of the index: read once the fast path runs
+            read = site_index.read_records(
+                index, site_index.index_path(settings, output)
+            )
+            if isinstance(read, str):
+                return read
             ran = fast_run.run(
                 settings_file,
                 overrides,
                 settings,
-                index,
+                read,
                 decision.notes,
                 before,
                 old=decision.old,

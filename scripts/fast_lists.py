@@ -191,16 +191,20 @@ def theme_env(settings: dict):
     from pelican import Pelican
     from pelican.generators import Generator
 
-    settings = dict(settings)
-    Pelican(settings)  # loads and initializes the plugins
-    generator = Generator(
-        context=dict(settings),
-        settings=settings,
-        path=settings["PATH"],
-        theme=settings["THEME"],
-        output_path=settings["OUTPUT_PATH"],
-    )
-    return generator.env
+    # with a cache folder of its own: the plugins' start (page reuse reads
+    # its record of every page of the live site, 1.5 s at 50,000 notes)
+    # reads nothing of the live site's caches; the environment needs none
+    with tempfile.TemporaryDirectory(prefix="theme-env-") as scratch:
+        settings = {**settings, "CACHE_PATH": scratch}
+        Pelican(settings)  # loads and initializes the plugins
+        generator = Generator(
+            context=dict(settings),
+            settings=settings,
+            path=settings["PATH"],
+            theme=settings["THEME"],
+            output_path=settings["OUTPUT_PATH"],
+        )
+        return generator.env
 
 
 class MissingCard(LookupError):

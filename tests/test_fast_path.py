@@ -76,7 +76,8 @@ class Site:
 
     def index(self) -> site_index.SiteIndex:
         settings = self.settings()
-        index, why = site_index.load(site_index.index_path(settings, self.output))
+        path = site_index.index_path(settings, self.output)
+        index, why = site_index.load(path, with_records=True)
         assert index is not None, why
         return index
 
@@ -1209,6 +1210,49 @@ def test_an_edited_note_takes_the_fast_path_and_writes_what_a_full_build_writes(
     assert not (site.output / "thana" / "namli" / "page" / "6").exists()
 
 
+def test_a_torn_or_missing_records_part_of_the_index_takes_the_full_path(site):
+    """The index is read without its records to decide the path; a fast
+    build reads them, and a records part that is not the one the main part
+    was saved with (a crash between the two writes), or none, sends the
+    build down the full path, which writes the index again.
+    """
+    settings = site.settings()
+    path = site_index.index_path(settings, site.output)
+    index, why = site_index.load(path)
+    assert index is not None, why
+    assert isinstance(index.records, site_index.NotRead)
+    whole = site_index.read_records(index, path)
+    assert isinstance(whole, site_index.SiteIndex)
+    assert SEO_RECORDS in whole.records
+    part = site_index.records_path(path)
+    kept = part.read_bytes()
+    part.write_bytes(pickle.dumps({}))
+    note = note_text(slug="ant-ki-khabar", date="2026-11-29 12:00", title="अंत की खबर")
+    (site.content / "notes" / "2026" / "ant.md").write_text(note, "utf-8")
+    stopped = "the fast path stopped: the site index's records are not those"
+    result = site.build()
+    assert result.path == "full"
+    assert result.why.startswith(stopped), result.why
+    assert part.read_bytes() != kept
+    assert isinstance(site_index.load(path, with_records=True)[0], site_index.SiteIndex)
+    part.unlink()
+    note = note_text(slug="ant-ke-baad", date="2026-11-29 13:00", title="उसके बाद")
+    (site.content / "notes" / "2026" / "baad.md").write_text(note, "utf-8")
+    result = site.build()
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: the site index's records cannot be read "
+        "(FileNotFoundError)"
+    )
+    assert site_index.load(path, with_records=True)[0] is not None
+    # the index without its records part: none at all
+    part.unlink()
+    assert site_index.load(path, with_records=True) == (
+        None,
+        "the site index's records cannot be read (FileNotFoundError)",
+    )
+
+
 def test_a_new_note_makes_only_the_sitemap_parts_it_changes(tmp_path):
     """With the sitemap split into parts (the notes' counted from the
     oldest), a fast build makes the pages' parts, the index and the newest
@@ -1239,7 +1283,8 @@ def test_a_new_note_makes_only_the_sitemap_parts_it_changes(tmp_path):
             ),
             "utf-8",
         )
-        index, why = site_index.load(site_index.index_path(settings, output))
+        path = site_index.index_path(settings, output)
+        index, why = site_index.load(path, with_records=True)
         decision = fast_build.decide(settings, output, index, why)
         assert decision.fast, decision.why
         assert index is not None
@@ -1257,11 +1302,12 @@ def test_a_new_note_makes_only_the_sitemap_parts_it_changes(tmp_path):
         placed = tree(output)
         assert [p for p in files if placed[p] != files[p]] == []
         assert old["sitemap-notes-1.xml"] == placed["sitemap-notes-1.xml"]
-        clean = tmp_path / f"clean{day}" / "output"
-        assert build_site(content, clean, **seo).path == "full"
-        fresh = tree(clean)
-        assert placed.keys() == fresh.keys()
-        assert [n for n in placed if placed[n] != fresh[n]] == []
+    # the site as the two fast builds left it is the one a clean build writes
+    clean = tmp_path / "clean" / "output"
+    assert build_site(content, clean, **seo).path == "full"
+    fresh = tree(clean)
+    assert placed.keys() == fresh.keys()
+    assert [n for n in placed if placed[n] != fresh[n]] == []
     # the newest part (one note) gets the first new note; the next starts a
     # third part; the oldest part is never made
     assert made_parts == [["sitemap-notes-2.xml"], ["sitemap-notes-3.xml"]]
