@@ -285,7 +285,10 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
             )
         )
     wait = float(settings.get("BUILD_LOCK_WAIT", LOCK_WAIT))
-    with site_lock(lock_path(output), build_busy(output), wait):
+    with (
+        site_lock(lock_path(output), build_busy(output), wait),
+        site_index.thawed_after(),
+    ):
         index_file = site_index.index_path(settings, output)
         if finished := placement.finish(output):
             logger.info("placement: %s", finished)

@@ -21,6 +21,7 @@ another output is no index at all: the full build runs.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import logging
 import os
@@ -28,6 +29,7 @@ import pickle
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -567,6 +569,37 @@ def make_index(
     )
 
 
+def unpickled(data: bytes) -> Any:
+    """pickle.loads with the cyclic garbage collector paused, then every
+    object kept out of its later passes (gc.freeze: garbage among them waits
+    for `thawed_after`, at the end of the build). An index is half a million
+    small objects at 50,000 notes, none in a cycle: the collector, run again
+    and again while they were made, looked through all of them each time
+    (the index read in 1.0-1.7 s of CPU, 0.33 s without), and each of its
+    later passes over them took 0.15-0.3 s.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        gc.freeze()
+        if paused:
+            gc.enable()
+
+
+@contextmanager
+def thawed_after() -> Iterator[None]:
+    """The objects `unpickled` kept out of the collector's passes are
+    looked at again when it ends (around a build: a long-running process,
+    `make serve`, builds again and again).
+    """
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 class NotRead(dict):
     """The records of an index read without them (`load`): its records part
     on disk is the one it names; `read_records` reads it.
@@ -617,7 +650,7 @@ def load(path: Path, with_records: bool = False) -> tuple[SiteIndex | None, str]
     except OSError as e:
         return None, f"the site index cannot be read ({e.__class__.__name__})"
     try:
-        index = pickle.loads(data)
+        index = unpickled(data)
     except Exception as e:  # noqa: BLE001 - a damaged index is no index
         return None, f"the site index is damaged ({e.__class__.__name__})"
     if not isinstance(index, SiteIndex) or index.format != FORMAT:
@@ -643,7 +676,7 @@ def read_records(index: SiteIndex, path: Path) -> SiteIndex | str:
     if records_digest(data) != index.records_digest:
         return "the site index's records are not those it was saved with"
     try:
-        records = pickle.loads(data)
+        records = unpickled(data)
     except Exception as e:  # noqa: BLE001 - a damaged index is no index
         return f"the site index's records are damaged ({e.__class__.__name__})"
     if not isinstance(records, dict):

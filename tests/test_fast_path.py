@@ -11,6 +11,7 @@ files the index knows are checked last, each followed by a rebuild.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import logging
 import os
@@ -174,6 +175,20 @@ def test_the_index_stays_small(site):
     # each station, category and tag is kept once: a note's entry is a few
     # hundred bytes, and 50,000 notes fit in tens of MB
     assert size < 300, size
+
+
+def test_the_index_is_read_past_the_collector_and_given_back_to_it_after(site):
+    """Reading the index pauses the cyclic garbage collector and keeps the
+    objects read out of its later passes (gc.freeze) until the build ends
+    (thawed_after): the collector stays on.
+    """
+    gc.unfreeze()
+    with site_index.thawed_after():
+        assert site.index().notes
+        assert gc.get_freeze_count() > 0
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
 
 
 def test_only_new_published_notes_are_the_fast_case(site, caplog):
