@@ -285,7 +285,10 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
             )
         )
     wait = float(settings.get("BUILD_LOCK_WAIT", LOCK_WAIT))
-    with site_lock(lock_path(output), build_busy(output), wait):
+    with (
+        site_lock(lock_path(output), build_busy(output), wait),
+        site_index.thawed_after(),
+    ):
         index_file = site_index.index_path(settings, output)
         if finished := placement.finish(output):
             logger.info("placement: %s", finished)
@@ -347,11 +350,17 @@ def run_fast(
                 settings, index, decision.registry, before
             )
         else:
+            # the records part of the index: read once the fast path runs
+            read = site_index.read_records(
+                index, site_index.index_path(settings, output)
+            )
+            if isinstance(read, str):
+                return read
             ran = fast_run.run(
                 settings_file,
                 overrides,
                 settings,
-                index,
+                read,
                 decision.notes,
                 before,
                 old=decision.old,

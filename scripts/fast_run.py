@@ -39,13 +39,15 @@ from plugins.core.clock import build_now
 from plugins.core.urls import canonical_url, site_base
 from plugins.feeds.feeds import feed_files, feed_words, feeds_page, newest_keys
 from plugins.feeds.feeds import plan as plan_feeds
-from plugins.feeds.records import FeedRecords
+from plugins.feeds.plan import Feed
+from plugins.feeds.records import FeedNote, FeedRecords
 from plugins.feeds.settings import plugin_settings as feeds_settings
 from plugins.listings.listings import plugin_settings as listings_settings
 from plugins.listings.pages import lead_story
 from plugins.press_notes.press_notes import registry_for
 from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
+from plugins.seo.sitemaps import is_notes_part
 
 from . import fast_lists, fast_notes, placement, site_index
 from .fast_build import NewNote
@@ -76,6 +78,20 @@ class Made:
     def feeds(self) -> FeedRecords | str:
         """Every note's feed records (`feed_records`), made once a fast build."""
         return feed_records(self)
+
+    @cached_property
+    def feed_notes(self) -> tuple[FeedNote, ...] | str:
+        """Every note's FeedNote (`feed_notes`), made once a fast build."""
+        return feed_notes(self)
+
+    @cached_property
+    def feed_plan(self) -> list[Feed]:
+        """plugins/feeds' plan of every feed over `feed_notes` (a pass over
+        every note: made once a fast build).
+        """
+        notes = self.feed_notes
+        assert not isinstance(notes, str)
+        return plan_feeds(notes, self.settings, self.registry)[0]
 
     @cached_property
     def refs(self) -> dict:
@@ -138,29 +154,42 @@ class Made:
         why the fast path cannot tell which change.
         """
         before, after = self.pages
+        if why := fast_lists.unplanned(self.touched, before, after):
+            return why
         reads = fast_lists.template_reads(self.env)
         # an edited note can leave a list: its pages then shrink (gone_files)
         changed = fast_lists.changed_pages(before, after, reads, shrink=bool(self.old))
         if isinstance(changed, str):
             return changed
         # a page showing an edited note prints its new card
-        edited = {n.entry.path for n in self.new} if self.old else set()
-        changed += [
-            name
-            for name, page in after.items()
-            if name not in changed and fast_lists.shown_notes(page, reads) & edited
-        ]
+        if self.old:
+            edited = {n.entry.path for n in self.new}
+            changed += [
+                name
+                for name, page in after.items()
+                if name not in changed and fast_lists.shown_notes(page, reads) & edited
+            ]
         pages = [after[name] for name in changed]
         return fast_lists.missed_cards(
             pages, self.cards, self.alone.context, self.env, self.settings
         )
 
     @cached_property
+    def touched(self) -> frozenset[str]:
+        """The lists the new or edited notes are on, or were on before."""
+        entries = [*(n.entry for n in self.new), *self.old]
+        return fast_lists.lists_of(self.settings, entries)
+
+    @cached_property
     def pages(self) -> tuple[dict, dict]:
-        """plugins/listings' pages before and after, by file."""
+        """plugins/listings' pages before and after, by file: those of the
+        lists the notes are or were on (`touched`) and the directories; the
+        other lists hold the same notes before and after.
+        """
+        only = self.touched
         return (
-            fast_lists.planned(self.settings, self.registry, self.index.notes),
-            fast_lists.planned(self.settings, self.registry, self.notes),
+            fast_lists.planned(self.settings, self.registry, self.index.notes, only),
+            fast_lists.planned(self.settings, self.registry, self.notes, only),
         )
 
 
@@ -291,19 +320,37 @@ def sitemap_files(made: Made) -> Mapping[str, bytes] | str:
     records = made.seo
     if isinstance(records, str):
         return records
-    files = seo_files(records, made.settings, made.registry, made.now)
+    output = Path(made.settings["OUTPUT_PATH"])
+    base = site_base(made.settings)
+    locs = {canonical_url(base, n.entry.url) for n in made.new}
+    asked: set[str] = set()  # every part of the sitemap, made or not
+
+    def wanted(path: str, entries: list) -> bool:
+        asked.add(path)
+        # a part of older notes holds the same notes as before (the notes'
+        # parts are counted from the oldest; new notes are the newest, an
+        # edited one keeps its date): it is as live unless it holds a new or
+        # edited note, or is not there yet
+        return (
+            not is_notes_part(path)
+            or not (output / path).is_file()
+            or any(e.loc in locs for e in entries)
+        )
+
+    files = seo_files(records, made.settings, made.registry, made.now, wanted)
     # a file the full build would not write again (the news sitemap once
     # its notes are older than its window, a sitemap part): placing cannot
     # remove it
-    output = Path(made.settings["OUTPUT_PATH"])
     live = [p.name for p in output.glob("*.xml") if "sitemap" in p.name]
-    if gone := sorted(set(live) - set(files)):
+    if gone := sorted(set(live) - set(files) - asked):
         return f"{gone[0]} would be removed"
     return files
 
 
-def feed_records(made: Made) -> FeedRecords | str:
-    """Every note's feed records: the index's, the new notes' in front."""
+def feed_notes(made: Made) -> tuple[FeedNote, ...] | str:
+    """Every note's FeedNote: the index's, the new notes' in front (or the
+    edited ones in their places).
+    """
     kept = made.index.records.get(contract.FEED_RECORDS)
     new = made.alone.context.get(contract.FEED_RECORDS)
     if not isinstance(kept, FeedRecords) or not isinstance(new, FeedRecords):
@@ -319,11 +366,20 @@ def feed_records(made: Made) -> FeedRecords | str:
         by_key = {r.source_path: r for r in ours}
         if len(by_key.keys() & {r.source_path for r in kept.notes}) != len(ours):
             return "the feed records of the edited notes are not in the site index"
-        notes = tuple(by_key.get(r.source_path, r) for r in kept.notes)
-    else:
-        notes = (*ours, *kept.notes)
-    feeds, _slugs = plan_feeds(notes, made.settings, made.registry)
-    needed = newest_keys(feeds, feeds_settings(made.settings)["max_items"])
+        return tuple(by_key.get(r.source_path, r) for r in kept.notes)
+    return (*ours, *kept.notes)
+
+
+def feed_records(made: Made) -> FeedRecords | str:
+    """Every note's feed records: the FeedNotes (`feed_notes`) and the entries
+    of the notes among the newest of a feed.
+    """
+    notes = made.feed_notes
+    if isinstance(notes, str):
+        return notes
+    kept = made.index.records[contract.FEED_RECORDS]
+    new = made.alone.context[contract.FEED_RECORDS]
+    needed = newest_keys(made.feed_plan, feeds_settings(made.settings)["max_items"])
     # the new or edited notes' entries, and those of older notes read with
     # them (a note an edited one let into a feed's newest)
     entries = {
@@ -353,16 +409,25 @@ def feed_outputs(made: Made) -> Mapping[str, bytes] | str:
     # newest of before are made again too
     kept = made.index.records[contract.FEED_RECORDS]
     before = kept.notes if made.old else None
-    files = feed_files(
-        records, settings, made.registry, words, made.now, changed, before
-    )
-    feeds, _slugs = plan_feeds(records.notes, settings, made.registry)
+    feeds = made.feed_plan
+    were = None
     if before is not None:
+        were, _slugs = plan_feeds(before, settings, made.registry)
         # a feed that appears or disappears (a district's first or last
         # note): note pages link to the feeds they are in
-        were, _slugs = plan_feeds(before, settings, made.registry)
         if {f.path("atom") for f in were} != {f.path("atom") for f in feeds}:
             return "the edit makes a feed appear or disappear"
+    files = feed_files(
+        records,
+        settings,
+        made.registry,
+        words,
+        made.now,
+        changed,
+        before,
+        planned=feeds,
+        were=were,
+    )
     save_as, template, variables = feeds_page(feeds)
     page = fast_lists.render_file(
         save_as, f"{template}.html", made.alone.context, made.env, settings, **variables

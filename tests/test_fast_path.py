@@ -11,6 +11,7 @@ files the index knows are checked last, each followed by a rebuild.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import logging
 import os
@@ -76,7 +77,8 @@ class Site:
 
     def index(self) -> site_index.SiteIndex:
         settings = self.settings()
-        index, why = site_index.load(site_index.index_path(settings, self.output))
+        path = site_index.index_path(settings, self.output)
+        index, why = site_index.load(path, with_records=True)
         assert index is not None, why
         return index
 
@@ -173,6 +175,20 @@ def test_the_index_stays_small(site):
     # each station, category and tag is kept once: a note's entry is a few
     # hundred bytes, and 50,000 notes fit in tens of MB
     assert size < 300, size
+
+
+def test_the_index_is_read_past_the_collector_and_given_back_to_it_after(site):
+    """Reading the index pauses the cyclic garbage collector and keeps the
+    objects read out of its later passes (gc.freeze) until the build ends
+    (thawed_after): the collector stays on.
+    """
+    gc.unfreeze()
+    with site_index.thawed_after():
+        assert site.index().notes
+        assert gc.get_freeze_count() > 0
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
 
 
 def test_only_new_published_notes_are_the_fast_case(site, caplog):
@@ -562,6 +578,19 @@ def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
     reads = fast_lists.template_reads(env)
     changed = fast_lists.changed_pages(before, after, reads)
     assert isinstance(changed, list)
+    # planned for the new note's lists alone (as the fast path plans): the
+    # same pages changed, each planned as in the whole plan; the pages of
+    # the other lists are the same before and after
+    only = fast_lists.lists_of(settings, [new.entry])
+    assert {"tag/helmet/", "thana/namli/", "shreni/yatayat/", "2026/11/"} <= only
+    ours = fast_lists.planned(settings, registry, index.notes, only)
+    theirs = fast_lists.planned(settings, registry, notes, only)
+    assert fast_lists.unplanned(only, ours, theirs) == ""
+    assert fast_lists.changed_pages(ours, theirs, reads) == changed
+    assert all(after[n] == page for n, page in theirs.items())
+    assert len(theirs) < len(after)
+    assert all(before[n] == after[n] for n in after.keys() - theirs.keys())
+    assert fast_lists.unplanned(only | {"thana/nowhere/"}, ours, theirs) != ""
     alone = fast_notes.build_alone(
         SETTINGS, site.overrides | site.paths, settings, (new,)
     )
@@ -1194,3 +1223,106 @@ def test_an_edited_note_takes_the_fast_path_and_writes_what_a_full_build_writes(
     [was] = [n for n in old if n.startswith("2026/10/pehli-khabar/og-")]
     assert gone == {"thana/namli/page/6/index.html", was}
     assert not (site.output / "thana" / "namli" / "page" / "6").exists()
+
+
+def test_a_torn_or_missing_records_part_of_the_index_takes_the_full_path(site):
+    """The index is read without its records to decide the path; a fast
+    build reads them, and a records part that is not the one the main part
+    was saved with (a crash between the two writes), or none, sends the
+    build down the full path, which writes the index again.
+    """
+    settings = site.settings()
+    path = site_index.index_path(settings, site.output)
+    index, why = site_index.load(path)
+    assert index is not None, why
+    assert isinstance(index.records, site_index.NotRead)
+    whole = site_index.read_records(index, path)
+    assert isinstance(whole, site_index.SiteIndex)
+    assert SEO_RECORDS in whole.records
+    part = site_index.records_path(path)
+    kept = part.read_bytes()
+    part.write_bytes(pickle.dumps({}))
+    note = note_text(slug="ant-ki-khabar", date="2026-11-29 12:00", title="अंत की खबर")
+    (site.content / "notes" / "2026" / "ant.md").write_text(note, "utf-8")
+    stopped = "the fast path stopped: the site index's records are not those"
+    result = site.build()
+    assert result.path == "full"
+    assert result.why.startswith(stopped), result.why
+    assert part.read_bytes() != kept
+    assert isinstance(site_index.load(path, with_records=True)[0], site_index.SiteIndex)
+    part.unlink()
+    note = note_text(slug="ant-ke-baad", date="2026-11-29 13:00", title="उसके बाद")
+    (site.content / "notes" / "2026" / "baad.md").write_text(note, "utf-8")
+    result = site.build()
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: the site index's records cannot be read "
+        "(FileNotFoundError)"
+    )
+    assert site_index.load(path, with_records=True)[0] is not None
+    # the index without its records part: none at all
+    part.unlink()
+    assert site_index.load(path, with_records=True) == (
+        None,
+        "the site index's records cannot be read (FileNotFoundError)",
+    )
+
+
+def test_a_new_note_makes_only_the_sitemap_parts_it_changes(tmp_path):
+    """With the sitemap split into parts (the notes' counted from the
+    oldest), a fast build makes the pages' parts, the index and the newest
+    notes' part (a new one when the newest is full), never the parts of
+    older notes; and places what a full build writes.
+    """
+    seo = {"SEO": {"sitemap_max_urls": 5, "sitemap_part_urls": 2}}
+    content = new_content(tmp_path, three_notes())
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output, **seo).path == "full"
+    notes_parts = sorted(p.name for p in output.glob("sitemap-notes-*.xml"))
+    assert notes_parts == ["sitemap-notes-1.xml", "sitemap-notes-2.xml"]
+    paths = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(output.parent / "cache"),
+    }
+    made_parts = []
+    for day in (10, 11):
+        settings = load_settings(SETTINGS, {**paths, **seo})
+        old = tree(output)
+        rel = f"notes/2026/n{day}.md"
+        (content / rel).write_text(
+            note_text(
+                slug=f"suchna-{day}",
+                title=f"नामली थाने में शिविर {day}",
+                date=f"2026-10-{day} 10:00",
+            ),
+            "utf-8",
+        )
+        path = site_index.index_path(settings, output)
+        index, why = site_index.load(path, with_records=True)
+        decision = fast_build.decide(settings, output, index, why)
+        assert decision.fast, decision.why
+        assert index is not None
+        alone = fast_notes.build_alone(
+            SETTINGS, {**paths, **seo}, settings, decision.notes
+        )
+        env = fast_lists.theme_env(settings)
+        made = fast_run.Made(
+            settings, index, decision.notes, alone, env, build_now(settings)
+        )
+        files = fast_run.sitemap_files(made)
+        assert isinstance(files, dict), files
+        made_parts.append(sorted(p for p in files if p.startswith("sitemap-notes")))
+        assert build_site(content, output, **seo).path == "fast"
+        placed = tree(output)
+        assert [p for p in files if placed[p] != files[p]] == []
+        assert old["sitemap-notes-1.xml"] == placed["sitemap-notes-1.xml"]
+    # the site as the two fast builds left it is the one a clean build writes
+    clean = tmp_path / "clean" / "output"
+    assert build_site(content, clean, **seo).path == "full"
+    fresh = tree(clean)
+    assert placed.keys() == fresh.keys()
+    assert [n for n in placed if placed[n] != fresh[n]] == []
+    # the newest part (one note) gets the first new note; the next starts a
+    # third part; the oldest part is never made
+    assert made_parts == [["sitemap-notes-2.xml"], ["sitemap-notes-3.xml"]]

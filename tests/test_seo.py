@@ -208,3 +208,38 @@ def test_json_ld_cannot_end_its_script(tmp_path, title):
     scripts = soup.find_all("script")
     assert all(s.get("type") == "application/ld+json" for s in scripts)
     assert json_ld(soup)["NewsArticle"]["headline"].startswith("</script>")
+
+
+def test_the_parts_of_older_notes_stay_as_they_are_when_notes_come():
+    """Past the limit, the notes' parts are counted from the oldest: a new
+    note changes the newest notes' part (or starts one) and no other.
+    """
+    from plugins.seo.sitemaps import Entry, is_notes_part, sitemap_parts
+
+    start = datetime(2026, 1, 1, tzinfo=IST)
+    pages = [Entry(f"{BASE}thana/{i}/") for i in range(3)]
+
+    def notes(n: int) -> list[Entry]:
+        return [
+            Entry(f"{BASE}n{i}/", start + timedelta(days=i)) for i in reversed(range(n))
+        ]
+
+    assert sitemap_parts(pages, notes(7), 10, 2) == {"sitemap.xml": pages + notes(7)}
+    for n in (8, 9, 12):
+        before = sitemap_parts(pages, notes(n), 10, 2)
+        after = sitemap_parts(pages, notes(n + 1), 10, 2)
+        changed = [p for p in after if before.get(p) != after[p]]
+        *older, newest = [p for p in after if is_notes_part(p)]
+        assert [len(after[p]) for p in older] == [2] * (n // 2)
+        assert changed == [newest], n
+        assert after[newest][0] == notes(n + 1)[0]
+        held = [e for p, v in after.items() if is_notes_part(p) for e in v]
+        assert sorted(e.loc for e in held) == sorted(e.loc for e in notes(n + 1))
+        assert [p for p in after if not is_notes_part(p)] == [
+            "sitemap-pages-1.xml",
+            "sitemap-pages-2.xml",
+        ]
+    # each part newest first, the parts from the oldest notes on
+    parts = sitemap_parts(pages, notes(9), 10, 2)
+    assert parts["sitemap-notes-1.xml"] == [notes(9)[-2], notes(9)[-1]]
+    assert parts["sitemap-notes-5.xml"] == [notes(9)[0]]

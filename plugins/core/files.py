@@ -31,14 +31,23 @@ class OutsideFolder(ValueError):
 
 
 def links_under(root: Path) -> list[Path]:
-    """Every symbolic link under `root` (to a file or a folder), not followed."""
-    found = []
-    for here, dirs, files in os.walk(root):
-        found += [
-            Path(here) / n
-            for n in sorted(dirs + files)
-            if os.path.islink(os.path.join(here, n))
-        ]
+    """Every symbolic link under `root` (to a file or a folder), not followed,
+    in os.walk's order (each folder's links by name). Each entry's kind
+    comes with the folder's listing: no stat per file (the whole content
+    folder is looked through every build).
+    """
+    found: list[Path] = []
+    pending = [os.fspath(root)]
+    while pending:
+        here = pending.pop()
+        try:
+            with os.scandir(here) as listed:
+                entries = list(listed)
+        except OSError:
+            continue
+        found += sorted(Path(e.path) for e in entries if e.is_symlink())
+        folders = [e.path for e in entries if e.is_dir(follow_symlinks=False)]
+        pending.extend(reversed(folders))
     return found
 
 

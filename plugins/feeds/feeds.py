@@ -103,18 +103,26 @@ def feed_files(
     now: datetime,
     added: set[str] | None = None,
     before: tuple | None = None,
+    *,
+    planned: list[Feed] | None = None,
+    were: list[Feed] | None = None,
 ) -> dict[str, bytes]:
     """{path in the output: bytes} of every feed file (both formats), or with
     `added` (FeedNote keys of notes just added) only of the feeds adding
     them changes. `before`: every note's records before the notes `added`
     were edited (an edited note can also leave a feed): the feeds they were
-    among the newest of then are made too.
+    among the newest of then are made too. `planned` and `were`: the plans
+    of `records.notes` and of `before` when the caller made them already
+    (a plan goes over every note).
     """
-    feeds, _slugs = plan(records.notes, settings, registry)
+    if planned is None:
+        planned, _slugs = plan(records.notes, settings, registry)
+    feeds = planned
     site = feed_site(settings, records.notes, words, now)
     chosen = feeds if added is None else touched(feeds, added, site.max_items)
     if added is not None and before is not None:
-        were, _slugs = plan(before, settings, registry)
+        if were is None:
+            were, _slugs = plan(before, settings, registry)
         left = {f.path("atom") for f in touched(were, added, site.max_items)}
         left -= {f.path("atom") for f in chosen}
         chosen = [*chosen, *(f for f in feeds if f.path("atom") in left)]

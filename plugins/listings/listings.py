@@ -5,6 +5,8 @@ register() only connects signals; the page plan is computed in pages.py.
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from pelican import signals
 from pelican.generators import Generator
 
@@ -60,8 +62,14 @@ def tag_listings(notes) -> list[Listing]:
     return sorted(listings, key=lambda x: (-len(x.notes), x.name))
 
 
-def plan_pages(settings: dict, registry, notes) -> list:
-    """Every page this plugin writes, for the given notes (newest first)."""
+def plan_pages(
+    settings: dict, registry, notes, only: Container[str] | None = None
+) -> list:
+    """Every page this plugin writes, for the given notes (newest first).
+    `only`: the URLs of the lists (station, category, tag, year, month)
+    whose pages to plan (the directories and the archives page, which count
+    every list, are always planned): the same pages as without it, fewer.
+    """
     size = plugin_settings(settings)["page_size"]
     groups = [
         ("thanas.html", settings["THANAS_URL"], station_listings(registry, notes)),
@@ -76,11 +84,12 @@ def plan_pages(settings: dict, registry, notes) -> list:
     for template, url, listings in groups:
         pages.append(directory_page(url, template, listings))
         for listing in listings:
-            pages += listing_pages(listing, size)
+            if only is None or listing.url in only:
+                pages += listing_pages(listing, size)
     years = archive_years(
         notes, settings["YEAR_ARCHIVE_URL"], settings["MONTH_ARCHIVE_URL"]
     )
-    pages += archive_pages(years, settings["ARCHIVES_URL"])
+    pages += archive_pages(years, settings["ARCHIVES_URL"], only)
     return pages
 
 

@@ -9,6 +9,7 @@ never changes when new notes arrive. Date archives are stable by nature.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -179,6 +180,19 @@ def group_by(notes, key) -> dict:
     return groups
 
 
+def month_start(date: datetime) -> datetime:
+    """The first moment of a note's month (its month page's date)."""
+    return date.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def period_urls(date: datetime, year_url: str, month_url: str) -> tuple[str, str]:
+    """The URLs of the year and month pages a note dated `date` is on."""
+    first_day = month_start(date)
+    return year_url.format(date=first_day.replace(month=1)), month_url.format(
+        date=first_day
+    )
+
+
 def archive_years(
     notes_newest_first, year_url: str, month_url: str
 ) -> list[ArchiveYear]:
@@ -186,9 +200,7 @@ def archive_years(
     by_month = group_by(notes_newest_first, lambda n: [(n.date.year, n.date.month)])
     years: dict[int, list[ArchiveMonth]] = defaultdict(list)
     for (year, _month), notes in sorted(by_month.items(), reverse=True):
-        first_day = notes[0].date.replace(
-            day=1, hour=0, minute=0, second=0, microsecond=0
-        )
+        first_day = month_start(notes[0].date)
         years[year].append(
             ArchiveMonth(
                 date=first_day,
@@ -210,9 +222,16 @@ def archive_years(
     return result
 
 
-def archive_pages(years: list[ArchiveYear], archives_url: str) -> list[PageToWrite]:
+def archive_pages(
+    years: list[ArchiveYear], archives_url: str, only: Container[str] | None = None
+) -> list[PageToWrite]:
+    """The archives page, and each year's and month's page (with `only`:
+    those of the years and months whose URLs it holds).
+    """
     pages = [PageToWrite(archives_url, "archives.html", {"archive_years": years})]
     for year in years:
+        if only is not None and year.url not in only:
+            continue
         pages.append(
             PageToWrite(
                 year.url,
@@ -225,6 +244,8 @@ def archive_pages(years: list[ArchiveYear], archives_url: str) -> list[PageToWri
             )
         )
         for month in year.months:
+            if only is not None and month.url not in only:
+                continue
             pages.append(
                 PageToWrite(
                     month.url,

@@ -1,4 +1,5 @@
-"""Findable: sitemap.xml (an index past SEO["sitemap_max_urls"] URLs), the
+"""Findable: sitemap.xml (an index past SEO["sitemap_max_urls"] URLs, of
+parts of SEO["sitemap_part_urls"] URLs, the notes' counted from the oldest), the
 Google News sitemap of the last SEO["news_hours"] hours, robots.txt naming
 both, and schema.org JSON-LD on notes (NewsArticle, BreadcrumbList) and
 station pages (PoliceStation).
@@ -10,6 +11,7 @@ structured.py.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -34,6 +36,7 @@ from .sitemaps import (
     recent,
     robots_txt,
     sitemap_files,
+    sitemap_parts,
 )
 from .structured import (
     Publisher,
@@ -49,6 +52,8 @@ SETTING = "SEO"
 DEFAULTS = {
     # the protocol allows 50,000 URLs per sitemap file
     "sitemap_max_urls": 50000,
+    # past it, the URLs of each part of the sitemap (sitemaps.sitemap_parts)
+    "sitemap_part_urls": 10000,
     "news_hours": 48,
     # the publisher's logo, under the theme's static folder
     "logo": "images/logo.png",
@@ -86,9 +91,12 @@ def newest(records) -> datetime | None:
     return max((r.lastmod for r in records), default=None)
 
 
-def sitemap_entries(settings: dict, registry, records: SeoRecords) -> list[Entry]:
-    """Home, the station, category and tag pages and their directories, the
-    static pages and every listed note (not hidden, draft or withdrawn).
+def sitemap_entries(
+    settings: dict, registry, records: SeoRecords
+) -> tuple[list[Entry], list[Entry]]:
+    """The pages' entries (home, the station, category and tag pages and
+    their directories, the static pages) and the notes' (every listed note:
+    not hidden, draft or withdrawn), newest first.
     """
     base = site_base(settings)
     notes = records.notes
@@ -103,8 +111,7 @@ def sitemap_entries(settings: dict, registry, records: SeoRecords) -> list[Entry
             Entry(canonical_url(base, x.url), newest(x.notes)) for x in listings
         ]
     entries += [Entry(url) for url in records.pages]
-    entries += [Entry(n.loc, n.lastmod) for n in notes]
-    return entries
+    return entries, [Entry(n.loc, n.lastmod) for n in notes]
 
 
 def news_entries(records: SeoRecords, settings: dict, now: datetime) -> list[NewsEntry]:
@@ -116,17 +123,24 @@ def news_entries(records: SeoRecords, settings: dict, now: datetime) -> list[New
 
 
 def seo_files(
-    records: SeoRecords, settings: dict, registry, now: datetime
+    records: SeoRecords,
+    settings: dict,
+    registry,
+    now: datetime,
+    wanted: Callable[[str, list[Entry]], bool] | None = None,
 ) -> dict[str, bytes]:
     """{path in the output: bytes}: sitemap.xml (or an index and its parts),
     the news sitemap when a note is recent at `now`, robots.txt; made from
-    the notes' records (the full build and the fast path alike).
+    the notes' records (the full build and the fast path alike). `wanted`:
+    which sitemap parts to make (sitemaps.sitemap_files), all by default.
     """
     conf = plugin_settings(settings)
     base = site_base(settings)
-    files = sitemap_files(
-        sitemap_entries(settings, registry, records), base, conf["sitemap_max_urls"]
+    pages, notes = sitemap_entries(settings, registry, records)
+    parts = sitemap_parts(
+        pages, notes, conf["sitemap_max_urls"], conf["sitemap_part_urls"]
     )
+    files = sitemap_files(parts, base, wanted)
     news = news_entries(records, settings, now)
     # no note in the last hours: no news sitemap (an empty one is invalid)
     # and robots.txt does not name it

@@ -8,6 +8,7 @@ https://www.sitemaps.org/protocol.html and Google's News sitemap
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +19,8 @@ from plugins.hindi_text.dates import to_ist
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 SITEMAP_PATH = "sitemap.xml"
-PART_PATH = "sitemap-{n}.xml"
+PAGES_PART = "sitemap-pages-{n}.xml"
+NOTES_PART = "sitemap-notes-{n}.xml"
 NEWS_PATH = "news-sitemap.xml"
 ROBOTS_PATH = "robots.txt"
 NEWS_LANGUAGE = "hi"
@@ -68,23 +70,54 @@ def sitemap_index(parts: list[tuple[str, datetime | None]]) -> bytes:
     return _xml(root)
 
 
-def sitemap_files(
-    entries: list[Entry], base_url: str, max_urls: int
-) -> dict[str, bytes]:
-    """{path in the output: bytes}: one sitemap.xml, or an index naming parts
-    of at most `max_urls` URLs each (the protocol's limit is 50,000).
+def sitemap_parts(
+    pages: list[Entry], notes: list[Entry], max_urls: int, part_urls: int
+) -> dict[str, list[Entry]]:
+    """{path in the output: its entries}. While every entry fits in one
+    sitemap (`max_urls`, the protocol's limit is 50,000), sitemap.xml holds
+    them all. Past that, sitemap.xml is an index of parts of at most
+    `part_urls` entries: the pages' (home, lists, static pages) in
+    PAGES_PART files, and the notes' (`notes`, newest first) counted from
+    the oldest in NOTES_PART files, newest first within each: a part of
+    older notes holds the same notes whatever notes come later, so a new
+    note changes the pages' parts and the newest notes' part alone.
     """
-    if len(entries) <= max_urls:
-        return {SITEMAP_PATH: urlset(entries)}
+    if len(pages) + len(notes) <= max_urls:
+        return {SITEMAP_PATH: [*pages, *notes]}
+    size = max(1, min(part_urls, max_urls))
+    parts: dict[str, list[Entry]] = {}
+    for n, start in enumerate(range(0, len(pages), size), start=1):
+        parts[PAGES_PART.format(n=n)] = pages[start : start + size]
+    oldest_first = notes[::-1]
+    for n, start in enumerate(range(0, len(oldest_first), size), start=1):
+        parts[NOTES_PART.format(n=n)] = oldest_first[start : start + size][::-1]
+    return parts
+
+
+def is_notes_part(path: str) -> bool:
+    """Whether `path` is a part of the notes' entries (sitemap_parts)."""
+    return path.startswith(NOTES_PART.split("{", 1)[0])
+
+
+def sitemap_files(
+    parts: dict[str, list[Entry]],
+    base_url: str,
+    wanted: Callable[[str, list[Entry]], bool] | None = None,
+) -> dict[str, bytes]:
+    """{path in the output: bytes}: sitemap.xml, or the index and its parts
+    (`parts` from sitemap_parts; with `wanted`, only the parts it accepts:
+    the others are as the caller has them).
+    """
+    if list(parts) == [SITEMAP_PATH]:
+        return {SITEMAP_PATH: urlset(parts[SITEMAP_PATH])}
     files: dict[str, bytes] = {}
-    parts = []
-    for n, start in enumerate(range(0, len(entries), max_urls), start=1):
-        chunk = entries[start : start + max_urls]
-        path = PART_PATH.format(n=n)
-        files[path] = urlset(chunk)
-        newest = max((e.lastmod for e in chunk if e.lastmod), default=None)
-        parts.append((f"{base_url.rstrip('/')}/{path}", newest))
-    files[SITEMAP_PATH] = sitemap_index(parts)
+    listed = []
+    for path, entries in parts.items():
+        if wanted is None or wanted(path, entries):
+            files[path] = urlset(entries)
+        newest = max((e.lastmod for e in entries if e.lastmod), default=None)
+        listed.append((f"{base_url.rstrip('/')}/{path}", newest))
+    files[SITEMAP_PATH] = sitemap_index(listed)
     return files
 
 

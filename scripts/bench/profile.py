@@ -76,6 +76,7 @@ FAST_STEPS: tuple[tuple[str, str, str, str | None], ...] = (
     ("  surveying the output", "scripts/site_index.py", "survey", "output_digest"),
     ("  reading and checking the new note", "scripts/fast_build.py", "new_notes", None),
     ("content stamps and site key", "scripts/site_index.py", "before_build", None),
+    ("reading the site index's records", "scripts/site_index.py", "read_records", None),
     ("build of the new notes alone", "scripts/fast_notes.py", "build_alone", None),
     ("the theme's templates", "scripts/fast_lists.py", "theme_env", None),
     ("list pages", "scripts/fast_run.py", "list_files", None),
