@@ -321,6 +321,58 @@ def test_a_killed_upload_to_the_bucket_leaves_its_pages_and_no_rclone(tmp_path, 
     assert "बदला हुआ नाम".encode() in (s3.bucket / "index.html").read_bytes()
 
 
+def test_an_upload_that_fails_after_a_note_page_is_up_records_its_address(tmp_path, s3):
+    """The bucket goes away once the new note's page is up, before the lists:
+    the publish fails, and the note's address is recorded (a reader may have
+    it already), nothing left pending."""
+    content = new_content(tmp_path, NOTES)
+    publish(PUBLISH, s3.target(), overrides=overrides(tmp_path))
+    ledger = content / "registry/published-urls.tsv"
+    assert "khabar-5" not in ledger.read_text(encoding="utf-8")
+    write_note(content, 5)
+    script = (
+        "import json, sys\n"
+        "from scripts.publish import publish\n"
+        "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
+    )
+    options = "--bwlimit=4k --retries=1 --low-level-retries=1"
+    upload = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            script,
+            PUBLISH,
+            s3.target(),
+            json.dumps(overrides(tmp_path)),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "BULLETIN_RCLONE_OPTIONS": options},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    page = s3.bucket / "2026/10/khabar-5/index.html"
+    try:
+        for _ in range(1200):
+            if page.is_file():
+                break
+            assert upload.poll() is None, "the publish ended before the page was up"
+            time.sleep(0.1)
+        stop(s3.process)
+        _out, err = upload.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(upload.pid, signal.SIGKILL)
+    assert upload.returncode != 0
+    assert b"PublishError" in err, err[-2000:]
+    assert not (s3.bucket / "index.html").read_bytes().count(b"khabar-5")
+    rows = [
+        r for r in ledger.read_text(encoding="utf-8").splitlines() if "khabar-5" in r
+    ]
+    assert len(rows) == 1 and rows[0].split("\t")[1] == "2026/10/khabar-5/", rows
+    assert sorted(p.name for p in ledger.parent.glob("*pending*")) == []
+
+
 def small_site(out: Path, css: str, big: int = 0) -> str:
     """A site whose pages link a stylesheet named by its content: the home
     page (a list, uploaded last), a note page and a note page of `big` bytes

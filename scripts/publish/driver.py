@@ -39,7 +39,7 @@ from scripts.build import (
 )
 
 from . import git, lock, rclone, releases, retention
-from .targets import Target, TargetError, parse_target, shared
+from .targets import MayBeLive, Target, TargetError, parse_target, shared
 
 T = TypeVar("T")
 
@@ -172,7 +172,7 @@ def built_and_sent(
     try:
         with output_held(settings):
             done = send(Path(build(settings_file, overrides).output).resolve())
-    except git.PushUnknown:
+    except MayBeLive:
         # may be live: never give up a shared link on a guess
         settle(path, target, True)
         raise

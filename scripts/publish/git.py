@@ -77,7 +77,7 @@ from plugins.core import children
 from plugins.core.messages import _
 
 from . import releases, retention
-from .targets import TargetError, alive, no_links
+from .targets import MayBeLive, TargetError, alive, no_links
 
 NOJEKYLL = ".nojekyll"
 # a host's custom domain (GitHub commits it from its Pages settings): kept
@@ -88,7 +88,7 @@ ROLLBACK = "Bulletin-Rollback-To"
 PRIVATE = "bulletin-publish"
 
 
-class PushUnknown(TargetError):
+class PushUnknown(MayBeLive):
     """A push failed and the remote could not be asked afterwards: it may
     have taken the commit (the answer lost), so the publish may be live.
     """

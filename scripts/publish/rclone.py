@@ -21,6 +21,9 @@ once every page is up, naming this publish live: a publish killed in
 between put some pages online, and the next one keeps the assets of both
 sites.
 
+An upload that fails once the second pass has begun may have put note pages
+online: it raises MayBeLive, and the publish records their addresses.
+
 A reader may meet a new note before the home page lists it, never a page
 linking to a page or a stylesheet that is not there yet, and a page cached
 earlier keeps its stylesheet. Files are compared by checksum, so a second
@@ -41,7 +44,7 @@ from plugins.core import children
 from plugins.core.messages import _
 
 from . import retention
-from .targets import TargetError, no_links
+from .targets import MayBeLive, TargetError, no_links
 
 # rclone filter rules for the pages that link to others (uploaded last)
 LISTS = (
@@ -213,7 +216,7 @@ def upload(
     spared = [retention.MANIFEST, *retention.with_copies(held.carried)]
     manifest = in_bucket(target, retention.MANIFEST)
     result = Upload()
-    for args, stdin in (
+    passes = (
         (["rcat", manifest], retention.render(held.manifest)),
         (["copy", source, target.remote, *filters(False), *filters(False, PAGES)], ""),
         (["copy", source, target.remote, *filters(include=False)], ""),
@@ -225,16 +228,33 @@ def upload(
             ["sync", source, target.remote, "--exclude-from", "-"],
             "".join(f"/{name}\n" for name in spared),
         ),
-    ):
-        if args[0] == "rcat":
-            if not dry_run:
-                rclone(args, extra, stdin)
-            continue
-        for what, path in run([*args, *dry], extra, stdin):
-            if what in ("Copied", "Skipped copy"):
-                result.sent.append(path)
-                result.events.append(("send", path))
-            elif what in ("Deleted", "Skipped delete"):
-                result.deleted.append(path)
-                result.events.append(("delete", path))
+    )
+    for step, (args, stdin) in enumerate(passes):
+        try:
+            upload_pass(args, stdin, extra, dry, result)
+        except TargetError as e:
+            if step < NOTE_PAGES_PASS or dry_run:
+                raise
+            # the note pages' pass began: some may be online already
+            raise MayBeLive(str(e)) from e
     return result
+
+
+# the index in upload's passes of the one that sends the note pages
+NOTE_PAGES_PASS = 2
+
+
+def upload_pass(
+    args: list[str], stdin: str, extra: list[str], dry: list[str], result: Upload
+) -> None:
+    if args[0] == "rcat":
+        if not dry:
+            rclone(args, extra, stdin)
+        return
+    for what, path in run([*args, *dry], extra, stdin):
+        if what in ("Copied", "Skipped copy"):
+            result.sent.append(path)
+            result.events.append(("send", path))
+        elif what in ("Deleted", "Skipped delete"):
+            result.deleted.append(path)
+            result.events.append(("delete", path))

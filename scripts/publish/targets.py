@@ -35,6 +35,13 @@ class TargetError(ValueError):
     """The target is written wrongly; the message says how to write it."""
 
 
+class MayBeLive(TargetError):
+    """A publish failed after pages may have gone online (a push whose answer
+    was lost, a bucket upload stopped after its first note pages): its note
+    addresses are recorded, since a shared link is never given up on a guess.
+    """
+
+
 @dataclass(frozen=True)
 class Target:
     """A folder here (host None) or on a server reached over SSH."""
