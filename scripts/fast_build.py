@@ -14,9 +14,12 @@ passes the same checks a full build runs (plugins/press_notes/validate.py
 `check_note`); the code, theme, translations, libraries and settings are
 the same (the site key); the output is the folder the index describes; no
 scheduled note was waiting; it is the same day as that build; it is not a
-share run, and not a production build (which records addresses in the
-links ledger, makes the search index and compressed copies: outputs the
-fast path cannot make yet).
+share run, and it makes no search index (a production build's: the fast
+path cannot make it yet). The redirects, the addresses a production build
+or a publish records and the compressed copies are made after the makers
+(scripts/fast_production.py); the links ledger and a publish's pending
+files, which builds and publishes write under content/, are no change of
+the content: the fast path reads the ledger as the full build does.
 
 An EDIT is fast too (`decide_edit`): the only change under content/ is one
 published note's file, which stays published with its own `slug:`, the same
@@ -53,7 +56,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from plugins.compress.compress import plugin_settings as compress_settings
 from plugins.core.clock import SHARE_RUN_SETTING, build_now
 from plugins.core.errors import ContentError
 from plugins.core.header import Header, scan_header
@@ -270,17 +272,11 @@ def read_note(root: Path, rel: str) -> str:
 
 
 def production_outputs(settings: dict) -> str:
-    """Why this build makes outputs the fast path cannot make yet (the search
-    index, compressed copies, addresses recorded in the links ledger: a
-    production build), or "".
+    """Why this build makes outputs the fast path cannot make yet (the
+    search index of a production build), or "".
     """
-    links = links_settings(settings)
-    if links["record"] or links["pending_target"]:
-        return "the build records published addresses in the links ledger"
     if search_settings(settings)["index"]:
         return "the build makes the search index"
-    if compress_settings(settings)["enabled"]:
-        return "the build makes compressed copies"
     return ""
 
 
@@ -373,15 +369,26 @@ class Changes:
     added: list[str]
 
 
-def content_changes(stamps: dict[str, tuple[int, ...]], index: SiteIndex) -> Changes:
+def content_changes(
+    stamps: dict[str, tuple[int, ...]], index: SiteIndex, settings: dict
+) -> Changes:
+    """The changes under content/, besides the files builds and publishes
+    write there (the links ledger and the pending files of publishes): the
+    fast path reads the ledger as the full build does, and takes it only
+    where it changes no output (scripts/fast_production.py).
+    """
+    by_build = site_index.written_here(settings)
     changed, removed = [], []
     for rel, was in index.stamps.items():
+        if by_build(rel):
+            continue
         now = stamps.get(rel)
         if now is None:
             removed.append(rel)
         elif now != was:
             changed.append(rel)
-    return Changes(changed, removed, sorted(set(stamps) - set(index.stamps)))
+    added = sorted(r for r in set(stamps) - set(index.stamps) if not by_build(r))
+    return Changes(changed, removed, added)
 
 
 def added_files(changes: Changes) -> list[str] | str:
@@ -554,7 +561,7 @@ def decide(
     before = before or site_index.before_build(settings)
     if why := site_changed(settings, output, index, before.key):
         return full(why)
-    changes = content_changes(before.stamps, index)
+    changes = content_changes(before.stamps, index, settings)
     if len(changes.changed) == 1 and not changes.removed and not changes.added:
         [rel] = changes.changed
         if rel in registry_files(settings):
