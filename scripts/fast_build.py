@@ -26,10 +26,12 @@ published note's file, which stays published with its own `slug:`, the same
 slug, date, address and photo, passes the same checks and warns about
 nothing (and the last full build warned nothing about it), has no
 `old_url` (before or after) and no link to another content file, repeats
-no published note, is in neither the links ledger nor the redirects, and
-whose station, category, tags (as written) and reporter given up or taken
-up are each named by another published note too (no list, feed or
-directory entry appears or disappears); its slug is not one a title could
+no published note, whose first day in the links ledger (if it names it) is
+its date's day and whose redirects stay as they are (checked after the
+makers, scripts/fast_production.py), and whose station, category, tags
+(as written) and reporter given up or taken up are each named by another
+published note too (no list, feed or directory entry appears or
+disappears); its slug is not one a title could
 have made beside another note's (`slug_family`). Its text, title, summary,
 tags, photo's caption, station and category may change.
 
@@ -60,7 +62,6 @@ from plugins.core.clock import SHARE_RUN_SETTING, build_now
 from plugins.core.errors import ContentError
 from plugins.core.header import Header, scan_header
 from plugins.core.records import Ref, ref
-from plugins.hindi_text.dates import to_ist
 from plugins.links.ledger import read as read_ledger
 from plugins.links.links import plugin_settings as links_settings
 from plugins.links.plan import parse_redirects
@@ -311,27 +312,15 @@ def redirect_urls(settings: dict) -> set[str]:
 
 
 def edit_in_links(settings: dict, note: NewNote) -> str:
-    """Why an edit of this note reaches the redirects (plugins/links), or "".
-    A note the links ledger records (every note, once the site was
-    published) is fine when each row of its file names its address now and
-    the day of its date (the first day in its feed id, which the build of
-    the note alone, without the ledger, takes from its date) and no other
-    file is recorded at its address; the redirects registry must not name
-    it, and it has no `old_url`.
+    """Why an edit of this note reaches the redirects (plugins/links), or "":
+    an `old_url` (its redirect would be made again). The rest the ledger
+    and the redirects registry hold is planned again after the makers with
+    every note (scripts/fast_production.py): its first day in the ledger
+    must be its date's day (the build of it alone takes that for its feed
+    id), and the redirects must stay as they are.
     """
     if note.header.value("old_url"):
         return f"{note.entry.path} has an old_url"
-    root = Path(settings["PATH"])
-    ledger = read_ledger(root / links_settings(settings)["ledger"])
-    rel, url = note.entry.path, note.entry.url
-    day = to_ist(note.entry.date).date().isoformat()
-    for row in ledger.records:
-        if row.note == rel and (row.url != url or row.day != day):
-            return "the links ledger records it at another address or day"
-        if row.url == url and row.note != rel:
-            return "the links ledger records another file at its address"
-    if url in redirect_urls(settings):
-        return "the redirects registry names its address"
     return ""
 
 

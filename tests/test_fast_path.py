@@ -1140,8 +1140,8 @@ def test_an_edit_of_a_note_the_links_ledger_records_is_fast(tmp_path):
     assert (result.path, result.why) == (
         "full",
         (
-            "edit of notes/2026/n9.md: the links ledger records it at another "
-            "address or day"
+            "the fast path stopped: the links ledger gives notes/2026/n9.md "
+            "another first day"
         ),
     )
     edited(8)
