@@ -129,23 +129,20 @@ def day_problem(kept: LinkRecords, after: LinkRecords, ours: list[LinkNote]) -> 
 def link_outputs(
     settings: dict,
     kept: object,
-    context: dict,
-    ours: set[str],
+    new: list[LinkNote],
     edit: bool,
     files: Mapping[str, bytes],
     gone: list[str],
 ) -> Links | str:
     """The redirect lists of the site once the files are placed, and its
-    link records; or why the fast path cannot make them (see the module's
-    docstring).
+    link records (`new`: the new or edited notes' records, our_link_notes;
+    none for a registry edit); or why the fast path cannot make them (see
+    the module's docstring).
     """
     if not isinstance(kept, LinkRecords) or kept.written is None:
         return "the site index holds no link records"
     if kept.redirects is None:
         return "the site index holds no redirects"
-    new = our_link_notes(context, ours)
-    if isinstance(new, str):
-        return new
     inputs = link_inputs(settings)
     notes = notes_after(kept.notes, new, edit)
     built = written_after(kept.written, files, gone)

@@ -684,9 +684,12 @@ def production_files(
     copy's file. Or why not.
     """
     ours = {n.entry.path for n in made.new}
+    new = fast_production.our_link_notes(made.alone.context, ours)
+    if isinstance(new, str):
+        return new
     kept = made.index.records.get(contract.LINK_RECORDS)
     links = fast_production.link_outputs(
-        made.settings, kept, made.alone.context, ours, bool(made.old), files, gone
+        made.settings, kept, new, bool(made.old), files, gone
     )
     if isinstance(links, str):
         return links
@@ -765,15 +768,32 @@ def run(
 
 def run_registry(
     settings: dict, index: SiteIndex, registry: Any, before: site_index.Before
-) -> Ran:
+) -> Ran | str:
     """A registry edit that changes no output (scripts/fast_build.py
-    decide_registry): nothing to place; the index takes the new stamps and
-    registry.
+    decide_registry): nothing to place; the redirects planned again (the
+    ledger may have changed since the index: they and the first days must
+    be as they are) and the addresses recorded as the full build records
+    them (scripts/fast_production.py); the index takes the new stamps and
+    registry. Or why not.
     """
     output = Path(settings["OUTPUT_PATH"])
+    index_file = site_index.index_path(settings, output)
+    read = site_index.read_records(index, index_file)
+    if isinstance(read, str):
+        return read
+    kept = read.records.get(contract.LINK_RECORDS)
+    links = fast_production.link_outputs(settings, kept, [], False, {}, [])
+    if isinstance(links, str):
+        return links
+    if changed := sorted(changed_files(output, links.files)):
+        return f"{changed[0]} would change (the full build writes it)"
+    fast_production.record(settings, links.records)
     updated = replace(
-        index, stamps=site_index.settled_stamps(before, settings), registry=registry
+        read,
+        stamps=site_index.settled_stamps(before, settings),
+        registry=registry,
+        records={**read.records, contract.LINK_RECORDS: links.records},
     )
-    site_index.save(updated, site_index.index_path(settings, output))
+    site_index.save(updated, index_file)
     # the output is as the index describes it (checked by the decision)
     return Ran(len(index.notes), 0, 0, index.surveyed)

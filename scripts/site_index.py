@@ -59,6 +59,11 @@ FORMAT = 7
 NOT_KEYED_SETTINGS = frozenset(
     {"OUTPUT_PATH", "CACHE_PATH", "PAGE_REUSE", "LOAD_CONTENT_CACHE", "CACHE_CONTENT"}
 )
+# What of LINKS says only whether and where a build records the addresses
+# it publishes, not what it writes: every path records as the settings of
+# the build at hand ask (plugins/links record_addresses), so a dry run, a
+# production build and a publish share their site index.
+NOT_KEYED_LINKS = frozenset({"record", "pending_target"})
 # The fast path's own code shapes what it writes: a change sends the next
 # build down the full path. Taken once, as plugins.core.code.LOADED is: a
 # long-running process (make serve) builds with the code it loaded.
@@ -182,6 +187,10 @@ def site_key(settings: dict) -> str | None:
     digest.update(tree_digest(theme_roots(settings)).encode())
     digest.update(libraries().encode())
     keyed = {k: v for k, v in settings.items() if k not in NOT_KEYED_SETTINGS}
+    if isinstance(keyed.get("LINKS"), dict):
+        keyed["LINKS"] = {
+            k: v for k, v in keyed["LINKS"].items() if k not in NOT_KEYED_LINKS
+        }
     try:
         digest.update(stable(keyed).encode())
     except Unstable:

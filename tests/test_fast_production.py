@@ -169,8 +169,11 @@ def test_the_production_site_has_redirects_and_compressed_copies(site):
     assert "2019/05/namli-baithak/" in (output / "_redirects").read_text()
     assert (output / "2019/04/purani-khabar/index.html").is_file()
     assert copies_keep_their_files_times(output) > 100
-    index = site_index.load(site_index.index_path(site.settings(), output))[0]
+    path = site_index.index_path(site.settings(), output)
+    index = site_index.load(path)[0]
     assert index is not None
+    index = site_index.read_records(index, path)
+    assert isinstance(index, site_index.SiteIndex), index
     links = index.records["link_records"]
     assert links.redirects is not None and len(links.redirects) == 2
     ledger_rows = rows(site.content / LEDGER)
@@ -263,11 +266,15 @@ def test_an_edit_of_a_note_recorded_at_an_old_address_or_redirected_to_is_fast(
 def test_a_publish_build_writes_the_pending_file_a_clean_one_writes(site):
     target = str(site.tmp / "www")
     links = pending_links(site.settings(), target)
-    # another LINKS setting: a full build first
-    assert site.build(LINKS=links).path == "full"
     ledger_path = site.content / LEDGER
-    settle(ledger_path, target, True)
+    # a dry run (nothing recorded) of a new note after production builds:
+    # what LINKS says of recording is not the site's key, the path is fast
+    recorded = ledger_path.read_bytes()
     site.write("2026/n9.md", note(9))
+    result = site.build(LINKS={"record": False})
+    assert (result.path, result.why) == ("fast", "only new notes since the last build")
+    assert ledger_path.read_bytes() == recorded
+    site.write("2026/n10.md", note(10))
     copy = site.snapshot()
     result = site.build(LINKS=links)
     assert result.path == "fast", result.why
@@ -277,16 +284,83 @@ def test_a_publish_build_writes_the_pending_file_a_clean_one_writes(site):
     clean_pending = ledger.pending_path(copy / LEDGER, target)
     # every address the publish puts online, as the full build lists them
     assert pending.read_bytes() == clean_pending.read_bytes()
+    assert "2026/10/suchna-10/\tnotes/2026/n10.md\t2026-10-10" in rows(pending)
+    # and the one of the dry run
     assert "2026/10/suchna-9/\tnotes/2026/n9.md\t2026-10-09" in rows(pending)
-    assert "2026/10/suchna-9/" not in ledger_path.read_text(encoding="utf-8")
+    assert "2026/10/suchna-10/" not in ledger_path.read_text(encoding="utf-8")
     # the publish went live: the pending addresses join the ledger, and the
     # next build of a new note takes the fast path again
     settle(ledger_path, target, True)
     assert not pending.exists()
-    assert "2026/10/suchna-9/\tnotes/2026/n9.md" in ledger_path.read_text("utf-8")
-    site.write("2026/n10.md", note(10))
+    assert "2026/10/suchna-10/\tnotes/2026/n10.md" in ledger_path.read_text("utf-8")
+    site.write("2026/n12.md", note(12))
     assert site.build(LINKS=links).path == "fast"
     settle(ledger_path, target, True)
+
+
+def comment_in_registry(site: Site, n: int) -> None:
+    """A comment added to the station registry: an edit the build does not
+    read (the registry fast path).
+    """
+    path = site.content / "registry" / "thanas.toml"
+    path.write_text(path.read_text("utf-8") + f"# {n}\n", encoding="utf-8")
+
+
+REGISTRY_WHY = "registry/thanas.toml changed in nothing the build reads"
+
+
+def test_a_registry_edit_records_what_a_failed_publish_did_not(site):
+    """A publish whose upload failed leaves its new note in the output and
+    records nothing (its pending file is dropped); a build after an edit
+    the build does not read records it as the full build does: the
+    production build in the ledger, the publish in its pending file.
+    """
+    target = str(site.tmp / "www")
+    links = pending_links(site.settings(), target)
+    ledger_path = site.content / LEDGER
+    for n, recording in ((13, {}), (14, {"LINKS": links})):
+        site.write(f"2026/n{n}.md", note(n))
+        assert site.build(LINKS=links).path == "fast"
+        settle(ledger_path, target, False)  # the upload failed
+        address = f"2026/10/suchna-{n}/\tnotes/2026/n{n}.md"
+        assert address not in ledger_path.read_text("utf-8")
+        comment_in_registry(site, n)
+        copy = site.snapshot()
+        result = site.build(**recording)
+        assert (result.path, result.why) == ("fast", REGISTRY_WHY)
+        same_site(site.output, site.clean_build(copy, **recording))
+        if recording:  # the publish: its pending file, settled once live
+            pending = ledger.pending_path(ledger_path, target)
+            clean = ledger.pending_path(copy / LEDGER, target)
+            assert pending.read_bytes() == clean.read_bytes()
+            assert address in pending.read_text("utf-8")
+            settle(ledger_path, target, True)
+        else:  # the production build: the ledger, as the full build
+            assert ledger_path.read_bytes() == (copy / LEDGER).read_bytes()
+        assert address in ledger_path.read_text("utf-8")
+
+
+def test_a_ledger_row_that_adds_a_redirect_is_the_full_builds(site):
+    """A row of an older address of a note appended to the ledger (another
+    desk's, merged) with a registry edit the build does not read: the
+    redirects change, so the full build makes them.
+    """
+    ledger_path = site.content / LEDGER
+    row = f"{BUILD_TIME}\t2019/01/purana-pata/\tnotes/2026/n1.md\t2026-10-01\n"
+    with ledger_path.open("a", encoding="utf-8") as out:
+        out.write(row)
+    comment_in_registry(site, 15)
+    copy = site.snapshot()
+    result = site.build()
+    assert (result.path, result.why) == (
+        "full",
+        (
+            "the fast path stopped: the redirects change (the full build "
+            "writes their pages)"
+        ),
+    )
+    same_site(site.output, site.clean_build(copy))
+    assert (site.output / "2019/01/purana-pata/index.html").is_file()
 
 
 def test_a_new_page_a_redirect_would_take_stops_the_build_as_the_full_one(site):
@@ -298,10 +372,10 @@ def test_a_new_page_a_redirect_would_take_stops_the_build_as_the_full_one(site):
     redirects.write_text(REDIRECTS + f"{page}\t2026/10/suchna-2/\n", "utf-8")
     assert site.build().path == "full"
     assert (site.output / page / "index.html").is_file()  # a redirect page
-    site.write("2026/n11.md", note(11))
+    site.write("2026/n16.md", note(16))
     with pytest.raises(BuildFailed, match="is a page of this build"):
         site.build()
-    (site.content / "notes" / "2026" / "n11.md").unlink()
+    (site.content / "notes" / "2026" / "n16.md").unlink()
     redirects.write_text(REDIRECTS, encoding="utf-8")
 
 
