@@ -4,12 +4,19 @@ The public address comes from the environment, e.g.
     BULLETIN_SITEURL=https://news.example.org invoke build --production
 """
 
+import importlib
 import os
 import sys
 
 sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: F403
+import pelicanconf
 from plugins.core.urls import public_siteurl
+
+# Fresh values at each load: Pelican changes some settings in place while it
+# builds (MARKDOWN), and a process that builds again (a test, a server) would
+# otherwise read the changed ones, with another site key (scripts/site_index.py).
+importlib.reload(pelicanconf)
+from pelicanconf import *  # noqa: E402, F403
 
 # Stops (in the reporter's language) when BULLETIN_SITEURL is not an address.
 SITEURL = public_siteurl(os.environ.get("BULLETIN_SITEURL", ""))

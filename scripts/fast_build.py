@@ -14,19 +14,24 @@ passes the same checks a full build runs (plugins/press_notes/validate.py
 `check_note`); the code, theme, translations, libraries and settings are
 the same (the site key); the output is the folder the index describes; no
 scheduled note was waiting; it is the same day as that build; it is not a
-share run, and not a production build (which records addresses in the
-links ledger, makes the search index and compressed copies: outputs the
-fast path cannot make yet).
+share run, and it makes no search index (a production build's: the fast
+path cannot make it yet). The redirects, the addresses a production build
+or a publish records and the compressed copies are made after the makers
+(scripts/fast_production.py); the links ledger and a publish's pending
+files, which builds and publishes write under content/, are no change of
+the content: the fast path reads the ledger as the full build does.
 
 An EDIT is fast too (`decide_edit`): the only change under content/ is one
 published note's file, which stays published with its own `slug:`, the same
 slug, date, address and photo, passes the same checks and warns about
 nothing (and the last full build warned nothing about it), has no
 `old_url` (before or after) and no link to another content file, repeats
-no published note, is in neither the links ledger nor the redirects, and
-whose station, category, tags (as written) and reporter given up or taken
-up are each named by another published note too (no list, feed or
-directory entry appears or disappears); its slug is not one a title could
+no published note, whose first day in the links ledger (if it names it) is
+its date's day and whose redirects stay as they are (checked after the
+makers, scripts/fast_production.py), and whose station, category, tags
+(as written) and reporter given up or taken up are each named by another
+published note too (no list, feed or directory entry appears or
+disappears); its slug is not one a title could
 have made beside another note's (`slug_family`). Its text, title, summary,
 tags, photo's caption, station and category may change.
 
@@ -53,12 +58,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from plugins.compress.compress import plugin_settings as compress_settings
 from plugins.core.clock import SHARE_RUN_SETTING, build_now
 from plugins.core.errors import ContentError
 from plugins.core.header import Header, scan_header
 from plugins.core.records import Ref, ref
-from plugins.hindi_text.dates import to_ist
 from plugins.links.ledger import read as read_ledger
 from plugins.links.links import plugin_settings as links_settings
 from plugins.links.plan import parse_redirects
@@ -270,17 +273,11 @@ def read_note(root: Path, rel: str) -> str:
 
 
 def production_outputs(settings: dict) -> str:
-    """Why this build makes outputs the fast path cannot make yet (the search
-    index, compressed copies, addresses recorded in the links ledger: a
-    production build), or "".
+    """Why this build makes outputs the fast path cannot make yet (the
+    search index of a production build), or "".
     """
-    links = links_settings(settings)
-    if links["record"] or links["pending_target"]:
-        return "the build records published addresses in the links ledger"
     if search_settings(settings)["index"]:
         return "the build makes the search index"
-    if compress_settings(settings)["enabled"]:
-        return "the build makes compressed copies"
     return ""
 
 
@@ -315,27 +312,15 @@ def redirect_urls(settings: dict) -> set[str]:
 
 
 def edit_in_links(settings: dict, note: NewNote) -> str:
-    """Why an edit of this note reaches the redirects (plugins/links), or "".
-    A note the links ledger records (every note, once the site was
-    published) is fine when each row of its file names its address now and
-    the day of its date (the first day in its feed id, which the build of
-    the note alone, without the ledger, takes from its date) and no other
-    file is recorded at its address; the redirects registry must not name
-    it, and it has no `old_url`.
+    """Why an edit of this note reaches the redirects (plugins/links), or "":
+    an `old_url` (its redirect would be made again). The rest the ledger
+    and the redirects registry hold is planned again after the makers with
+    every note (scripts/fast_production.py): its first day in the ledger
+    must be its date's day (the build of it alone takes that for its feed
+    id), and the redirects must stay as they are.
     """
     if note.header.value("old_url"):
         return f"{note.entry.path} has an old_url"
-    root = Path(settings["PATH"])
-    ledger = read_ledger(root / links_settings(settings)["ledger"])
-    rel, url = note.entry.path, note.entry.url
-    day = to_ist(note.entry.date).date().isoformat()
-    for row in ledger.records:
-        if row.note == rel and (row.url != url or row.day != day):
-            return "the links ledger records it at another address or day"
-        if row.url == url and row.note != rel:
-            return "the links ledger records another file at its address"
-    if url in redirect_urls(settings):
-        return "the redirects registry names its address"
     return ""
 
 
@@ -373,15 +358,26 @@ class Changes:
     added: list[str]
 
 
-def content_changes(stamps: dict[str, tuple[int, ...]], index: SiteIndex) -> Changes:
+def content_changes(
+    stamps: dict[str, tuple[int, ...]], index: SiteIndex, settings: dict
+) -> Changes:
+    """The changes under content/, besides the files builds and publishes
+    write there (the links ledger and the pending files of publishes): the
+    fast path reads the ledger as the full build does, and takes it only
+    where it changes no output (scripts/fast_production.py).
+    """
+    by_build = site_index.written_here(settings)
     changed, removed = [], []
     for rel, was in index.stamps.items():
+        if by_build(rel):
+            continue
         now = stamps.get(rel)
         if now is None:
             removed.append(rel)
         elif now != was:
             changed.append(rel)
-    return Changes(changed, removed, sorted(set(stamps) - set(index.stamps)))
+    added = sorted(r for r in set(stamps) - set(index.stamps) if not by_build(r))
+    return Changes(changed, removed, added)
 
 
 def added_files(changes: Changes) -> list[str] | str:
@@ -554,7 +550,7 @@ def decide(
     before = before or site_index.before_build(settings)
     if why := site_changed(settings, output, index, before.key):
         return full(why)
-    changes = content_changes(before.stamps, index)
+    changes = content_changes(before.stamps, index, settings)
     if len(changes.changed) == 1 and not changes.removed and not changes.added:
         [rel] = changes.changed
         if rel in registry_files(settings):

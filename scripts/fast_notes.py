@@ -9,13 +9,14 @@ of the new notes alone gives them the same feeds and the same page: the
 same Pelican run, reader, checks, enrichment and plugins as the full build,
 over one note. It runs into a scratch folder beside the output, with its
 own cache folder (the note snapshot and page reuse of the live site are not
-touched) and without the links ledger (a build of one note would find
-every other recorded address gone); the FAST CASE requires that no new
-note's file or address is in the ledger, and an edited note's rows in it
-name its address and its date's day, so the note's first day is its date
-in both builds. Its other files (lists, feeds, sitemaps of a one-note
-site) are thrown away; the context of that build holds the new notes as
-Pelican made them, for the per-note records of the other outputs.
+touched) and without the links ledger and the redirects registry (a build
+of one note would find every other recorded address gone): the fast path
+plans the redirects with every note, and requires each new or edited
+note's first day in the ledger to be its date's, as the build of it alone
+takes it (scripts/fast_production.py). Its other files (lists, feeds,
+sitemaps of a one-note site) are thrown away; the context of that build
+holds the new notes as Pelican made them, for the per-note records of the
+other outputs.
 """
 
 from __future__ import annotations
@@ -29,14 +30,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from plugins.compress.compress import plugin_settings as compress_settings
 from plugins.links.links import plugin_settings as links_settings
 
 from .fast_build import NewNote
 from .placement import staging_root
 
-# The links ledger of a build of new notes alone: none (a file that is not
-# there, under the registry folder so it stays inside content/).
+# The links ledger and redirects registry of a build of new notes alone:
+# none (files that are not there, under the registry folder so they stay
+# inside content/): its redirects are not kept (the fast path plans them
+# with every note, scripts/fast_production.py), and a redirect to another
+# note's page would stop it.
 NO_LEDGER = "registry/.fast-build-no-ledger.tsv"
+NO_REDIRECTS = "registry/.fast-build-no-redirects.tsv"
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,16 @@ def alone_overrides(
         "OUTPUT_PATH": str(scratch / "output"),
         "CACHE_PATH": str(scratch / "cache"),
         "PAGE_REUSE": {"published": str(scratch / "output")},
-        "LINKS": {**links, "ledger": NO_LEDGER, "record": False, "pending_target": ""},
+        "LINKS": {
+            **links,
+            "ledger": NO_LEDGER,
+            "redirects": NO_REDIRECTS,
+            "record": False,
+            "pending_target": "",
+        },
+        # the copies of every file placed are made after the makers
+        # (scripts/fast_production.py), with the times of the files placed
+        "COMPRESS": {**compress_settings(settings), "enabled": False},
     }
 
 

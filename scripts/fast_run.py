@@ -11,9 +11,13 @@ functions for the aggregate outputs. The fast path runs only when every
 kind has a maker (`missing_makers`); until then the build says which are
 missing and runs the full build.
 
-Of the files made, those whose bytes differ from the live ones are put in
-place by scripts/placement.py (the new notes' own files first, then the
-pages and files that link to them), and the index is updated.
+After every maker, the redirects are planned again and the compressed
+copies of the files that change are made (`production_files`,
+scripts/fast_production.py). Of the files made, those whose bytes differ
+from the live ones are put in place by scripts/placement.py (the new
+notes' own files first, then the pages and files that link to them), the
+addresses are recorded as the full build records them, and the index is
+updated.
 
 An edit of one note (`old`: its entry before) runs the same makers with the
 note in its place among the others: the list pages planned differently or
@@ -49,7 +53,7 @@ from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
 from plugins.seo.sitemaps import is_notes_part
 
-from . import fast_lists, fast_notes, placement, site_index
+from . import fast_lists, fast_notes, fast_production, placement, site_index
 from .fast_build import NewNote
 from .site_index import NoteEntry, SiteIndex
 
@@ -224,10 +228,9 @@ def gone_files(made: Made) -> list[str] | str:
     if not made.old:
         return []
     before, after = made.pages
+    # (a redirect refused while a list page was there would be made now:
+    # the redirects are planned without the files removed, production_files)
     gone = sorted(set(before) - set(after))
-    if gone and made.index.old_urls:
-        # a redirect refused while that page was there would be made now
-        return f"the list page {gone[0]} would be removed and notes have an old_url"
     previews = made.previews
     for note in made.new:
         old = made.index.previews.get(note.entry.path)
@@ -438,26 +441,26 @@ def feed_outputs(made: Made) -> Mapping[str, bytes] | str:
 def unchanged(made: Made) -> Mapping[str, bytes]:
     """Outputs new notes and edits of the FAST CASE leave as they are: the
     WhatsApp join page (made from the group registry and site-wide values;
-    the share page is written by share runs only, never fast) and the
-    redirect maps (made from the redirects registry, the links ledger and
-    the notes' `old_url`, none of which a new or edited note of the FAST
-    CASE touches: scripts/fast_build.py in_links, edit_in_links). The
+    the share page is written by share runs only, never fast). The
+    redirects are planned again after every maker, and the compressed
+    copies made of every file placed (scripts/fast_production.py). The
     property test compares whole output trees after fast builds.
     """
     return {}
 
 
 # Every kind of output file the site holds, with its maker once there is
-# one. The fast path writes nothing while any is None. The search index,
-# compressed copies and recorded addresses (production builds) are outside
-# the FAST CASE until they have makers (scripts/fast_build.py).
+# one. The fast path writes nothing while any is None. The redirects and
+# the compressed copies are made after every maker (production_files); the
+# search index is outside the FAST CASE until it has a maker
+# (scripts/fast_build.py).
 MAKERS: dict[str, Maker | None] = {
     "note pages, their preview images and photo copies": note_files,
     "list pages (stations, categories, tags, months, years, directories)": (list_files),
     "home page": home_file,
     "sitemaps, news sitemap and robots.txt": sitemap_files,
     "feeds and the feeds page": feed_outputs,
-    "WhatsApp join page, redirect maps": unchanged,
+    "WhatsApp join page": unchanged,
 }
 
 
@@ -503,8 +506,12 @@ def placing_order(made: Made, files: Mapping[str, bytes]) -> list[str]:
     return sorted(files, key=lambda rel: (rel not in own, rel))
 
 
-def updated_index(made: Made, before: site_index.Before) -> SiteIndex | str:
-    """The index of the site once the files are placed, or why none."""
+def updated_index(
+    made: Made, before: site_index.Before, links: Any = None
+) -> SiteIndex | str:
+    """The index of the site once the files are placed (`links`: its link
+    records, scripts/fast_production.py), or why none.
+    """
     notes = made.notes
     kept = site_index.cards_kept(notes, made.settings)
     if missing := sorted(kept - set(made.cards)):
@@ -516,6 +523,8 @@ def updated_index(made: Made, before: site_index.Before) -> SiteIndex | str:
     feeds = made.feeds
     if isinstance(feeds, FeedRecords):
         records[contract.FEED_RECORDS] = feeds
+    if links is not None:
+        records[contract.LINK_RECORDS] = links
     return replace(
         made.index,
         stamps=site_index.settled_stamps(before, made.settings),
@@ -528,16 +537,22 @@ def updated_index(made: Made, before: site_index.Before) -> SiteIndex | str:
 
 
 def place(
-    made: Made, output: Path, files: Mapping[str, bytes], gone: Sequence[str] = ()
+    made: Made,
+    output: Path,
+    files: Mapping[str, bytes],
+    gone: Sequence[str] = (),
+    copies: Mapping[str, str] | None = None,
 ) -> tuple[int, site_index.Survey]:
-    """Put the changed files in place, remove the `gone` ones; return how
-    many changed, and the survey of the output then (from the index's, the
-    placed and removed files looked at alone).
+    """Put the changed files in place, remove the `gone` ones, give each
+    compressed copy placed its file's times (`copies`: copy -> file);
+    return how many changed, and the survey of the output then (from the
+    index's, the placed and removed files looked at alone).
     """
     changed = changed_files(output, files)
     was = site_index.file_stats(output, [*changed, *gone])
     order = placing_order(made, changed)
     placed = placement.place_files(output, changed, order, gone)
+    fast_production.copy_times(output, copies or {}, set(changed))
     return placed, site_index.resurveyed(made.index.surveyed, output, was)
 
 
@@ -640,6 +655,62 @@ def with_cards(made: Made, settings_file: str, overrides: dict | None) -> Made |
     return replace(made, more={p: cards[p] for p in missed})
 
 
+Placing = tuple[dict[str, bytes], list[str], fast_production.Links, dict[str, str]]
+
+
+def all_files(
+    made: Made, output: Path, makers: Mapping[str, Maker | None]
+) -> Placing | str:
+    """Every file the makers make and the files to remove (gone_files),
+    then what is made after them (production_files); or why not.
+    """
+    files = make_files(made, makers)
+    if isinstance(files, str):
+        return files
+    gone = gone_files(made)
+    if isinstance(gone, str):
+        return gone
+    if clash := sorted(set(gone) & set(files)):
+        return f"{clash[0]} is made and removed"
+    return production_files(made, output, files, gone)
+
+
+def production_files(
+    made: Made, output: Path, files: Mapping[str, bytes], gone: list[str]
+) -> Placing | str:
+    """After every maker (scripts/fast_production.py): the redirect lists
+    and the link records, then the compressed copies of every file placed;
+    the files to place and to remove with them, the link records, and each
+    copy's file. Or why not.
+    """
+    ours = {n.entry.path for n in made.new}
+    new = fast_production.our_link_notes(made.alone.context, ours)
+    if isinstance(new, str):
+        return new
+    kept = made.index.records.get(contract.LINK_RECORDS)
+    links = fast_production.link_outputs(
+        made.settings, kept, new, bool(made.old), files, gone
+    )
+    if isinstance(links, str):
+        return links
+    if clash := sorted(set(files) & set(links.files)):
+        return f"{clash[0]} is made twice"
+    files = {**files, **links.files}
+    copies = fast_production.compressed(
+        made.settings, output, changed_files(output, files), gone
+    )
+    if clash := sorted(set(files) & set(copies.files)):
+        return f"{clash[0]} is made twice"
+    if clash := sorted(set(files) & set(copies.gone)):
+        return f"{clash[0]} is made and removed"
+    return (
+        {**files, **copies.files},
+        [*gone, *copies.gone],
+        links,
+        copies.sources,
+    )
+
+
 def run(
     settings_file: str,
     overrides: dict | None,
@@ -671,20 +742,18 @@ def run(
         if isinstance(with_more, str):
             return with_more
         made = with_more
-    files = make_files(made, makers)
-    if isinstance(files, str):
-        return files
-    gone = gone_files(made)
-    if isinstance(gone, str):
-        return gone
-    if clash := sorted(set(gone) & set(files)):
-        return f"{clash[0]} is made and removed"
+    after = all_files(made, output, makers)
+    if isinstance(after, str):
+        return after
+    files, gone, links, copies = after
     index_file = site_index.index_path(settings, output)
-    updated = updated_index(made, before)
+    updated = updated_index(made, before, links.records)
     # the index describes the output it was made for: forgotten while the
     # files move, written again once they are all in place
     site_index.forget(index_file)
-    placed, surveyed = place(made, output, files, gone)
+    placed, surveyed = place(made, output, files, gone, copies)
+    # the addresses are recorded once their pages are in place
+    fast_production.record(settings, links.records)
     if isinstance(updated, SiteIndex):
         site_index.save(
             replace(
@@ -699,15 +768,32 @@ def run(
 
 def run_registry(
     settings: dict, index: SiteIndex, registry: Any, before: site_index.Before
-) -> Ran:
+) -> Ran | str:
     """A registry edit that changes no output (scripts/fast_build.py
-    decide_registry): nothing to place; the index takes the new stamps and
-    registry.
+    decide_registry): nothing to place; the redirects planned again (the
+    ledger may have changed since the index: they and the first days must
+    be as they are) and the addresses recorded as the full build records
+    them (scripts/fast_production.py); the index takes the new stamps and
+    registry. Or why not.
     """
     output = Path(settings["OUTPUT_PATH"])
+    index_file = site_index.index_path(settings, output)
+    read = site_index.read_records(index, index_file)
+    if isinstance(read, str):
+        return read
+    kept = read.records.get(contract.LINK_RECORDS)
+    links = fast_production.link_outputs(settings, kept, [], False, {}, [])
+    if isinstance(links, str):
+        return links
+    if changed := sorted(changed_files(output, links.files)):
+        return f"{changed[0]} would change (the full build writes it)"
+    fast_production.record(settings, links.records)
     updated = replace(
-        index, stamps=site_index.settled_stamps(before, settings), registry=registry
+        read,
+        stamps=site_index.settled_stamps(before, settings),
+        registry=registry,
+        records={**read.records, contract.LINK_RECORDS: links.records},
     )
-    site_index.save(updated, site_index.index_path(settings, output))
+    site_index.save(updated, index_file)
     # the output is as the index describes it (checked by the decision)
     return Ran(len(index.notes), 0, 0, index.surveyed)

@@ -28,7 +28,7 @@ import os
 import pickle
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -52,13 +52,18 @@ from plugins.press_notes.validate import parse_note_date
 logger = logging.getLogger(__name__)
 
 INDEX_FOLDER = "site-index"  # in CACHE_PATH, one index per output folder
-FORMAT = 6
+FORMAT = 7
 # Settings that name where this build writes and caches, not what it writes
 # (a build runs into a staging folder of its own), and Pelican's reader cache
 # switches, which page reuse turns off while notes come from its snapshot.
 NOT_KEYED_SETTINGS = frozenset(
     {"OUTPUT_PATH", "CACHE_PATH", "PAGE_REUSE", "LOAD_CONTENT_CACHE", "CACHE_CONTENT"}
 )
+# What of LINKS says only whether and where a build records the addresses
+# it publishes, not what it writes: every path records as the settings of
+# the build at hand ask (plugins/links record_addresses), so a dry run, a
+# production build and a publish share their site index.
+NOT_KEYED_LINKS = frozenset({"record", "pending_target"})
 # The fast path's own code shapes what it writes: a change sends the next
 # build down the full path. Taken once, as plugins.core.code.LOADED is: a
 # long-running process (make serve) builds with the code it loaded.
@@ -69,6 +74,7 @@ FAST_MODULES = (
     "fast_lists.py",
     "fast_notes.py",
     "fast_run.py",
+    "fast_production.py",
     "placement.py",
 )
 FAST_CODE = hashlib.blake2b(
@@ -149,7 +155,11 @@ class SiteIndex:
 
 # The context keys under which plugins keep their per-note records in a
 # full build (plugins/core/contract.py), kept in the index.
-RECORD_KEYS: tuple[str, ...] = (contract.SEO_RECORDS, contract.FEED_RECORDS)
+RECORD_KEYS: tuple[str, ...] = (
+    contract.SEO_RECORDS,
+    contract.FEED_RECORDS,
+    contract.LINK_RECORDS,
+)
 
 
 def libraries() -> str:
@@ -177,6 +187,10 @@ def site_key(settings: dict) -> str | None:
     digest.update(tree_digest(theme_roots(settings)).encode())
     digest.update(libraries().encode())
     keyed = {k: v for k, v in settings.items() if k not in NOT_KEYED_SETTINGS}
+    if isinstance(keyed.get("LINKS"), dict):
+        keyed["LINKS"] = {
+            k: v for k, v in keyed["LINKS"].items() if k not in NOT_KEYED_LINKS
+        }
     try:
         digest.update(stable(keyed).encode())
     except Unstable:
@@ -455,17 +469,26 @@ def written_by_build(settings: dict) -> tuple[str, str]:
     return rel, rel.removesuffix(".tsv") + PENDING_PART
 
 
+def written_here(settings: dict) -> Callable[[str], bool]:
+    """Whether a path under content/ is one a build or a publish writes
+    (written_by_build).
+    """
+    ledger, pending = written_by_build(settings)
+
+    def written(rel: str) -> bool:
+        return rel == ledger or rel.startswith(pending)
+
+    return written
+
+
 def settled_stamps(before: Before, settings: dict) -> dict[str, tuple[int, ...]]:
     """The stamps of content/ as the next build must find them: as before
     the build, except the files the build wrote itself, as it left them. A
     file anyone else changed while the build ran keeps its old stamp (the
     next build sees the change).
     """
-    ledger, pending = written_by_build(settings)
-
-    def by_build(rel: str) -> bool:
-        return rel == ledger or rel.startswith(pending)
-
+    ledger, _pending = written_by_build(settings)
+    by_build = written_here(settings)
     folder = Path(ledger).parent
     now = content_stamps(Path(settings["PATH"]) / folder)
     stamps = {rel: st for rel, st in before.stamps.items() if not by_build(rel)}

@@ -243,13 +243,13 @@ class Bulletin:
         elif kind == "setting":
             self.overrides["SITE_DESCRIPTION"] = f"रतलाम जिले की खबरें {n}"
 
-    def rebuild(self, output: Path):
+    def rebuild(self, output: Path, content: Path | None = None):
         overrides = {
             "THEME": str(self.tmp / "theme"),
             "BUILD_TIME": BUILD_TIME,
             **self.overrides,
         }
-        return build_site(self.content, output, **overrides)
+        return build_site(content or self.content, output, **overrides)
 
 
 # The FAST CASE (scripts/fast_build.py): only new published notes since the
@@ -327,6 +327,76 @@ def bulletin_in(tmp: Path) -> Bulletin:
     site.add(STATIONS[1], DAYS[1])
     site.add(STATIONS[2], DAYS[1], twin=True)
     return site
+
+
+# What a production build adds (publishconf.py): every address recorded in
+# the links ledger, compressed copies (the search index is the full path's).
+PRODUCTION = {"LINKS": {"record": True}, "COMPRESS": {"enabled": True}}
+
+
+def run_edits(tmp: Path, edits, production: bool = False) -> list[str]:
+    """Build a bulletin, then after each edit rebuild it and compare it with
+    a clean build (in production, of a copy of the content taken before the
+    rebuild: the ledger each records too, and each copy's time); return the
+    kinds of edit that took the fast path.
+    """
+    fast_cases = []
+    site = bulletin_in(tmp)
+    if production:
+        cache = str(tmp / "compressed")
+        site.overrides |= {**PRODUCTION, "COMPRESS": {"enabled": True, "cache": cache}}
+    output = tmp / "site" / "output"
+    result = site.rebuild(output)
+    # notes a fast build added: not in the note snapshot (the next full
+    # build reads them)
+    unsnapped = 0
+    for step, (kind, pick, station, day) in enumerate(edits):
+        before = {name: dict(fields) for name, fields in site.notes.items()}
+        warned = bool(result.warned)
+        site.edit(kind, pick, station, day)
+        content = site.content
+        if production:
+            content = tmp / f"clean-{step}" / "content"
+            shutil.copytree(site.content, content)
+        result = site.rebuild(output)
+        # which path the build took: the fast one exactly for a new note
+        # of the FAST CASE (and it writes what a clean build writes)
+        expected = fast_case(before, site.notes, kind, warned)
+        assert (result.path == "fast") == expected, (kind, result)
+        if expected:
+            fast_cases.append(kind)
+        if result.path == "fast":
+            unsnapped += 1
+        elif kind in RESTORING_EDITS:
+            # the published notes not edited came from the last build's
+            # snapshot
+            kept = site.published() - 1 - unsnapped
+            assert result.restored >= kept, (kind, result)
+        if result.path == "full":
+            unsnapped = 0
+        clean = tmp / f"clean-{step}" / "output"
+        site.rebuild(clean, content)
+        built, fresh = tree(output), tree(clean)
+        assert built.keys() == fresh.keys(), (kind, built.keys() ^ fresh.keys())
+        differ = [n for n in built if built[n] != fresh[n]]
+        assert differ == [], (edits[: step + 1], differ)
+        if production:
+            ledger = "registry/published-urls.tsv"
+            assert (site.content / ledger).read_bytes() == (
+                content / ledger
+            ).read_bytes()
+            copies = [n for n in built if n.endswith((".gz", ".br"))]
+            assert copies
+            late = [
+                n
+                for n in copies
+                if (output / n).stat().st_mtime_ns
+                != (output / n[:-3]).stat().st_mtime_ns
+            ]
+            assert late == [], late
+        shutil.rmtree(clean.parent)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return fast_cases
 
 
 def sequences(request) -> int:
@@ -440,41 +510,25 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
     )
     def check(edits):
         tmp = tmp_path_factory.getbasetemp() / f"sequence-{next(runs)}"
-        site = bulletin_in(tmp)
-        output = tmp / "site" / "output"
-        result = site.rebuild(output)
-        # notes a fast build added: not in the note snapshot (the next full
-        # build reads them)
-        unsnapped = 0
-        for step, (kind, pick, station, day) in enumerate(edits):
-            before = {name: dict(fields) for name, fields in site.notes.items()}
-            warned = bool(result.warned)
-            site.edit(kind, pick, station, day)
-            result = site.rebuild(output)
-            # which path the build took: the fast one exactly for a new note
-            # of the FAST CASE (and it writes what a clean build writes)
-            expected = fast_case(before, site.notes, kind, warned)
-            assert (result.path == "fast") == expected, (kind, result)
-            if expected:
-                fast_cases.append(kind)
-            if result.path == "fast":
-                unsnapped += 1
-            elif kind in RESTORING_EDITS:
-                # the published notes not edited came from the last build's
-                # snapshot
-                kept = site.published() - 1 - unsnapped
-                assert result.restored >= kept, (kind, result)
-            if result.path == "full":
-                unsnapped = 0
-            clean = tmp / f"clean-{step}" / "output"
-            site.rebuild(clean)
-            built, fresh = tree(output), tree(clean)
-            assert built.keys() == fresh.keys(), (kind, built.keys() ^ fresh.keys())
-            differ = [n for n in built if built[n] != fresh[n]]
-            assert differ == [], (edits[: step + 1], differ)
-            shutil.rmtree(clean.parent)
-        shutil.rmtree(tmp, ignore_errors=True)
+        fast_cases.extend(run_edits(tmp, edits))
 
     check()
     # new notes and each kind of edit the fast path makes took it
     assert {"add", "keywords", *FAST_EDITS} <= set(fast_cases), fast_cases
+
+
+def test_a_production_rebuild_writes_what_a_clean_production_build_writes(
+    tmp_path,
+):
+    """The same with what a production build adds: every address recorded
+    in the links ledger (so no note may lose its address: no deletion or
+    rename), the compressed copies. New notes and edits of one note take the
+    fast path, around a slug change (its old address then redirects)."""
+    edits = [
+        ("add", 0, STATIONS[0], LATEST_DAY),
+        ("slug", 1, STATIONS[0], DAYS[0]),
+        ("add", 0, STATIONS[1], LATER_DAY),
+        ("tags", 3, STATIONS[0], DAYS[0]),
+    ]
+    fast = run_edits(tmp_path / "production", edits, production=True)
+    assert fast == ["add", "add", "tags"]

@@ -6,7 +6,9 @@ compressing on each request.
 On when COMPRESS["enabled"] (publishconf.py): development builds skip it.
 Copies are cached under COMPRESS["cache"] by a hash of the file, so a
 rebuild compresses only files that changed; each copy takes its file's
-modification time, so rsync sends a copy only when its file changed.
+modification time, so rsync sends a copy only when its file changed. A
+fast build (scripts/fast_production.py) makes the copies of the files it
+places with the same functions and cache (`compressed_copies`, `same_time`).
 
 register() only connects signals.
 """
@@ -18,12 +20,13 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import brotli
 from pelican import signals
 
-from plugins.core.files import cache_folder, file_digest, make_missing
+from plugins.core.files import cache_folder, data_digest, file_digest, make_missing
 from plugins.core.settings import namespaced
 
 logger = logging.getLogger(__name__)
@@ -85,24 +88,53 @@ def cache_name(digest: str, encoding: str, size: int) -> str:
 def render(job: tuple[str, str]) -> bytes:
     """Compress one file (module level: runs in worker processes)."""
     source, encoding = job
-    data = Path(source).read_bytes()
+    return compressed(Path(source).read_bytes(), encoding)
+
+
+def render_data(job: tuple[bytes, str]) -> bytes:
+    """Compress bytes at hand (a fast build's files, before they are placed)."""
+    data, encoding = job
+    return compressed(data, encoding)
+
+
+def compressed(data: bytes, encoding: str) -> bytes:
     return gzip_bytes(data) if encoding == ".gz" else brotli_bytes(data)
 
 
+def worth(name: str, size: int, min_bytes: int) -> bool:
+    """Whether a file of this name and size gets compressed copies."""
+    return os.path.splitext(name)[1] in SUFFIXES and size >= min_bytes
+
+
 def worth_compressing(path: Path, min_bytes: int) -> bool:
-    return (
-        path.suffix in SUFFIXES and path.is_file() and path.stat().st_size >= min_bytes
-    )
+    return path.is_file() and worth(path.name, path.stat().st_size, min_bytes)
 
 
 def compressible(output: Path, min_bytes: int) -> list[Path]:
     return sorted(p for p in output.rglob("*") if worth_compressing(p, min_bytes))
 
 
+def copy_names(name: str) -> list[str]:
+    """The names of a file's compressed copies (`x.html.gz`, `x.html.br`)."""
+    return [name + encoding for encoding in ENCODINGS]
+
+
+def cached_copy(cache: Path, digest: str, encoding: str, size: int) -> Path:
+    """Where the cache keeps the copy of a file with this digest and size."""
+    return cache / digest[:2] / cache_name(digest, encoding, size)
+
+
+def same_time(copy: Path, source: Path) -> None:
+    """A copy takes its file's access and modification time: rsync (which
+    compares sizes and times) sends a copy exactly when its file changed.
+    """
+    st = source.stat()
+    os.utime(copy, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
 def compress_files(files: list[Path], cache: Path, min_bytes: int) -> tuple[int, int]:
     """Write the .gz and .br beside each of `files` worth compressing (the
-    whole output in a full build, the files a fast build wrote); return
-    (files compressed, copies made).
+    whole output of a full build); return (files compressed, copies made).
     """
     files = [p for p in files if worth_compressing(p, min_bytes)]
     cached = {}
@@ -111,7 +143,7 @@ def compress_files(files: list[Path], cache: Path, min_bytes: int) -> tuple[int,
         digest = file_digest(str(path))
         size = path.stat().st_size
         for encoding in ENCODINGS:
-            copy = cache / digest[:2] / cache_name(digest, encoding, size)
+            copy = cached_copy(cache, digest, encoding, size)
             cached[path.with_name(path.name + encoding)] = (copy, path)
             if not copy.is_file():
                 jobs[copy] = (str(path), encoding)
@@ -119,9 +151,31 @@ def compress_files(files: list[Path], cache: Path, min_bytes: int) -> tuple[int,
     for target, (copy, source) in cached.items():
         # a copy, not a hard link: each takes its own file's time
         shutil.copyfile(copy, target)
-        st = source.stat()
-        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+        same_time(target, source)
     return len(files), len(jobs)
+
+
+def compressed_copies(
+    files: Mapping[str, bytes], cache: Path, min_bytes: int
+) -> dict[str, bytes]:
+    """The .gz and .br of each of `files` ({path: bytes}, not yet written:
+    a fast build's) worth compressing, by path (`<path>.gz`...): the same
+    bytes, through the same cache, as compress_files gives once they are
+    written.
+    """
+    cached: dict[str, Path] = {}
+    jobs: dict[Path, tuple[bytes, str]] = {}
+    for rel, data in sorted(files.items()):
+        if not worth(rel, len(data), min_bytes):
+            continue
+        digest = data_digest(data)
+        for encoding in ENCODINGS:
+            copy = cached_copy(cache, digest, encoding, len(data))
+            cached[rel + encoding] = copy
+            if not copy.is_file():
+                jobs[copy] = (data, encoding)
+    make_missing(jobs, render_data, PARALLEL_MIN)
+    return {rel: copy.read_bytes() for rel, copy in cached.items()}
 
 
 def compress_output(output: Path, cache: Path, min_bytes: int) -> tuple[int, int]:

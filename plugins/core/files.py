@@ -138,6 +138,11 @@ def write_new(path: Path, data: bytes) -> None:
         f.write(data)
 
 
+def data_digest(data: bytes) -> str:
+    """SHA-256 of bytes: what file_digest gives for a file holding them."""
+    return hashlib.sha256(data).hexdigest()
+
+
 @lru_cache(maxsize=64)
 def _file_digest(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()

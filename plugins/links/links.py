@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -99,12 +99,35 @@ class LinkNote:
 
 @dataclass(frozen=True)
 class LinkRecords:
-    """Every note with a page; once the build's output is complete, what it
-    wrote before the redirects (the files their plan was made with).
+    """Every note with a page and the first days the ledger gave them; once
+    the build's output is complete, what it wrote before the redirects (the
+    files their plan was made with) and the redirects planned.
     """
 
     notes: tuple[LinkNote, ...]
     written: Written | None = None
+    # note file -> its first day as the ledger read by the build has it
+    # (notes with a page the ledger names)
+    first_days: dict[str, str] = field(default_factory=dict)
+    # old path -> absolute URL of the new page (LinkFiles.redirects)
+    redirects: dict[str, str] | None = None
+
+
+def first_days_of(notes, first_days: dict[str, str]) -> dict[str, str]:
+    """The ledger's first days of these notes' files (those it names)."""
+    files = {n.note_file for n in notes}
+    return {f: day for f, day in first_days.items() if f in files}
+
+
+def feed_days(records: LinkRecords) -> dict[str, str]:
+    """Each note's day in its feed id (plugins/feeds/ids.py): the first day
+    the ledger gave it, else its date's.
+    """
+    return {
+        n.note_file: records.first_days.get(n.note_file, n.day)
+        for n in records.notes
+        if n.note_file
+    }
 
 
 def link_note(note) -> LinkNote:
@@ -238,9 +261,6 @@ class LinksGenerator(Generator):
     """
 
     def generate_context(self):
-        conf = plugin_settings(self.settings)
-        self.conf = conf
-        self.ledger_path = content_file(self.settings, conf["ledger"])
         # the problems of redirects.tsv are reported with the plan's, all in
         # one message
         self.inputs = link_inputs(self.settings)
@@ -248,7 +268,10 @@ class LinksGenerator(Generator):
         notes = note_pages(self.context)
         for note in notes:
             setattr(note, c.FIRST_DAY, first_day(note, first_days))
-        self.context[c.LINK_RECORDS] = LinkRecords(tuple(map(link_note, notes)))
+        linked = tuple(map(link_note, notes))
+        self.context[c.LINK_RECORDS] = LinkRecords(
+            linked, first_days=first_days_of(linked, first_days)
+        )
 
     def generate_output(self, writer):
         self.writer = writer
@@ -258,8 +281,7 @@ class LinksGenerator(Generator):
         """Plan with the complete output; write redirects; record the ledger."""
         output = Path(self.output_path)
         built = written(output_files(output))
-        records = LinkRecords(self.context[c.LINK_RECORDS].notes, built)
-        self.context[c.LINK_RECORDS] = records
+        records = replace(self.context[c.LINK_RECORDS], written=built)
         made = link_files(
             records,
             self.settings,
@@ -268,6 +290,8 @@ class LinksGenerator(Generator):
             self.inputs.manual,
             self.inputs.problems,
         )
+        records = replace(records, redirects=made.redirects)
+        self.context[c.LINK_RECORDS] = records
         template = self.get_template("redirect")
         for old, target in made.redirects.items():
             self.writer.write_file(
@@ -280,30 +304,37 @@ class LinksGenerator(Generator):
             )
         for name, text in made.files.items():
             (output / name).write_text(text, encoding="utf-8")
-        if self.conf["record"] or self.conf["pending_target"]:
-            self.record(records)
+        record_addresses(self.settings, records)
 
-    def record(self, records: LinkRecords) -> None:
-        now = build_now(self.settings).replace(microsecond=0).isoformat()
-        rows = ledger_rows(records, now)
-        path = self.ledger_path
-        if self.conf["pending_target"]:
-            ledger.write_pending(path, self.conf["pending_target"], rows)
-            logger.info("links: %d note addresses pending the publish", len(rows))
-            return
-        added = ledger.record(path, rows)
-        logger.info(
-            "%s",
-            _(
-                "links: %(num)s new note addresses recorded in %(ledger)s as "
-                "published: a production build (invoke build --production) "
-                "records at once, as if its output went online. To put the "
-                "site online use invoke publish, which records only what went "
-                "live.",
-                num=added,
-                ledger=display_path(path),
-            ),
-        )
+
+def record_addresses(settings: dict, records: LinkRecords) -> None:
+    """Record the notes' addresses as the LINKS setting asks: appended to
+    the ledger (a production build), or written to the pending file of a
+    publish (`pending_target`), or not at all (development).
+    """
+    conf = plugin_settings(settings)
+    if not (conf["record"] or conf["pending_target"]):
+        return
+    now = build_now(settings).replace(microsecond=0).isoformat()
+    rows = ledger_rows(records, now)
+    path = content_file(settings, conf["ledger"])
+    if conf["pending_target"]:
+        ledger.write_pending(path, conf["pending_target"], rows)
+        logger.info("links: %d note addresses pending the publish", len(rows))
+        return
+    added = ledger.record(path, rows)
+    logger.info(
+        "%s",
+        _(
+            "links: %(num)s new note addresses recorded in %(ledger)s as "
+            "published: a production build (invoke build --production) "
+            "records at once, as if its output went online. To put the "
+            "site online use invoke publish, which records only what went "
+            "live.",
+            num=added,
+            ledger=display_path(path),
+        ),
+    )
 
 
 def on_finalized(pelican) -> None:
