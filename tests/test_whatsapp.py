@@ -339,6 +339,18 @@ def test_long_titles_wrap_at_word_boundaries():
     assert wrap("एक", load_font(FONT, 40), 10) == ["एक"]
 
 
+def test_a_wrap_stops_once_the_lines_cannot_fit():
+    title = " ".join(["जागरूकता शिविर"] * 12)
+    font = load_font(FONT, 80)
+    width = SIZE[0] - 2 * MARGIN
+    whole = wrap(title, font, width)
+    assert len(whole) > 3
+    # the first lines as the whole wrap has them, then the next line's word
+    assert wrap(title, font, width, most=2) == [*whole[:2], whole[2].split()[0]]
+    assert wrap(title, font, width, most=0) == [whole[0], whole[1].split()[0]]
+    assert wrap(title, font, width, most=len(whole)) == whole
+
+
 def test_an_overlong_title_is_cut_with_an_ellipsis():
     title = " ".join(["जागरूकता"] * 80)
     font, lines = fit_title(title, FONT, SIZE[0] - 2 * MARGIN, 412)

@@ -98,9 +98,16 @@ def wrap(
     font: ImageFont.FreeTypeFont,
     width: int,
     lengths: Lengths | None = None,
+    most: int | None = None,
 ) -> list[str]:
-    """Lines of `text` broken at spaces, each at most `width` pixels if possible."""
+    """Lines of `text` broken at spaces, each at most `width` pixels if possible.
+
+    With `most`: once more than `most` lines (at least one) are needed, the
+    rest is not wrapped: the lines are the first ones, whole, and the first
+    word of the next.
+    """
     length = lengths or Lengths()
+    keep = None if most is None else max(1, most)
     lines: list[str] = []
     for word in text.split():
         candidate = f"{lines[-1]} {word}" if lines else word
@@ -108,6 +115,8 @@ def wrap(
             lines[-1] = candidate
         else:
             lines.append(word)
+            if keep is not None and len(lines) > keep:
+                break
     return lines
 
 
@@ -120,7 +129,8 @@ def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
     length = Lengths()
     for size in TITLE_SIZES:
         font = load_font(font_path, size)
-        lines = wrap(title, font, width, length)
+        # a size whose lines do not fit is not wrapped to the end
+        lines = wrap(title, font, width, length, height // line_step(font))
         if line_step(font) * len(lines) <= height and all(
             length(font, x) <= width for x in lines
         ):
