@@ -21,7 +21,15 @@ import pytest
 import segno
 from bs4 import BeautifulSoup
 from pelican.settings import read_settings
-from PIL import Image, ImageChops, ImageFont, ImageOps, ImageStat, features
+from PIL import (
+    Image,
+    ImageChops,
+    ImageDraw,
+    ImageFont,
+    ImageOps,
+    ImageStat,
+    features,
+)
 from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
 from plugins.core.errors import BuildFailed
@@ -38,9 +46,15 @@ from plugins.whatsapp.message import (
 )
 from plugins.whatsapp.plan import batch_runs, offers_by_group
 from plugins.whatsapp.preview import (
+    ACCENT,
     BACKGROUND,
+    BAR,
+    LINE_HEIGHT,
     MARGIN,
+    SITE_SIZE,
     SIZE,
+    TEXT,
+    TITLE_SIZES,
     Card,
     draw_card,
     fit_title,
@@ -325,6 +339,18 @@ def test_long_titles_wrap_at_word_boundaries():
     assert wrap("एक", load_font(FONT, 40), 10) == ["एक"]
 
 
+def test_a_wrap_stops_once_the_lines_cannot_fit():
+    title = " ".join(["जागरूकता शिविर"] * 12)
+    font = load_font(FONT, 80)
+    width = SIZE[0] - 2 * MARGIN
+    whole = wrap(title, font, width)
+    assert len(whole) > 3
+    # the first lines as the whole wrap has them, then the next line's word
+    assert wrap(title, font, width, most=2) == [*whole[:2], whole[2].split()[0]]
+    assert wrap(title, font, width, most=0) == [whole[0], whole[1].split()[0]]
+    assert wrap(title, font, width, most=len(whole)) == whole
+
+
 def test_an_overlong_title_is_cut_with_an_ellipsis():
     title = " ".join(["जागरूकता"] * 80)
     font, lines = fit_title(title, FONT, SIZE[0] - 2 * MARGIN, 412)
@@ -332,6 +358,73 @@ def test_an_overlong_title_is_cut_with_an_ellipsis():
     assert font.getlength(lines[-1]) <= SIZE[0] - 2 * MARGIN
     image = draw_card(Card(title, SITE_NAME, FONT, SMALL_FONT))
     assert image.size == SIZE
+
+
+def card_drawn_plainly(card: Card) -> Image.Image:
+    """The card as drawn without the card code's shortcuts: every length
+    measured by Pillow when asked, the site name drawn as text on each card.
+    """
+    width = SIZE[0] - 2 * MARGIN
+    site_top = SIZE[1] - MARGIN - SITE_SIZE
+    rule_top = site_top - 28
+    box_top, box_bottom = BAR + 46, rule_top - 24
+
+    def length(font, text):
+        return font.getlength(text, language="hi")
+
+    for size in TITLE_SIZES:
+        font = ImageFont.truetype(card.font, size, layout_engine=ImageFont.Layout.RAQM)
+        lines: list[str] = []
+        for word in card.title.split():
+            candidate = f"{lines[-1]} {word}" if lines else word
+            if lines and length(font, candidate) <= width:
+                lines[-1] = candidate
+            else:
+                lines.append(word)
+        step = round(size * LINE_HEIGHT)
+        if step * len(lines) <= box_bottom - box_top and all(
+            length(font, line) <= width for line in lines
+        ):
+            break
+    else:
+        lines = lines[: max(1, (box_bottom - box_top) // step)]
+        last = lines[-1]
+        while last and length(font, last + " …") > width:
+            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+        lines[-1] = f"{last} …"
+    image = Image.new("RGB", SIZE, BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, SIZE[0], BAR), fill=ACCENT)
+    top = box_top + (box_bottom - box_top - step * len(lines)) // 2
+    for i, text in enumerate(lines):
+        draw.text((MARGIN, top + i * step), text, font=font, fill=TEXT, language="hi")
+    draw.rectangle((MARGIN, rule_top, MARGIN + 96, rule_top + 6), fill=ACCENT)
+    small = ImageFont.truetype(
+        card.small_font, SITE_SIZE, layout_engine=ImageFont.Layout.RAQM
+    )
+    draw.text((MARGIN, site_top - 6), card.site, font=small, fill=ACCENT, language="hi")
+    return image
+
+
+@pytest.mark.parametrize(
+    ("title", "site"),
+    [
+        (CONJUNCT_TITLE, SITE_NAME),
+        ("नामली थाने में यातायात जागरूकता शिविर, विद्यार्थियों को दी जानकारी", "बुलेटिन"),
+        (
+            (
+                "पुलिस अधीक्षक के निर्देशन पर बिलपांक थाने में हुआ ग्राम / नगर रक्षा "
+                "समितियों के साथ बैठक का आयोजन, जिले के सभी अनुभागों में जनसंवाद"
+            ),
+            "Ratlam Police समाचार — रतलाम जिला",
+        ),
+        (" ".join(["जागरूकता"] * 80), SITE_NAME),
+        ("एक", ""),
+    ],
+)
+def test_a_card_has_the_pixels_of_one_drawn_plainly(title, site):
+    card = Card(title, site, FONT, SMALL_FONT)
+    assert draw_card(card).tobytes() == card_drawn_plainly(card).tobytes()
 
 
 def test_preview_images_are_made_once_and_reused(tmp_path, caplog):

@@ -76,15 +76,47 @@ def load_font(path: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.RAQM)
 
 
-def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Lines of `text` broken at spaces, each at most `width` pixels if possible."""
+class Lengths:
+    """A font's text lengths (Pillow's getlength, shaped as Hindi), each
+    text measured once: fitting a title measures a line again when it
+    checks it, and a wrap at another size measures the same words.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[object, int | float, str], float] = {}
+
+    def __call__(self, font: ImageFont.FreeTypeFont, text: str) -> float:
+        key = (font.path, font.size, text)
+        length = self.known.get(key)
+        if length is None:
+            length = self.known[key] = font.getlength(text, language="hi")
+        return length
+
+
+def wrap(
+    text: str,
+    font: ImageFont.FreeTypeFont,
+    width: int,
+    lengths: Lengths | None = None,
+    most: int | None = None,
+) -> list[str]:
+    """Lines of `text` broken at spaces, each at most `width` pixels if possible.
+
+    With `most`: once more than `most` lines (at least one) are needed, the
+    rest is not wrapped: the lines are the first ones, whole, and the first
+    word of the next.
+    """
+    length = lengths or Lengths()
+    keep = None if most is None else max(1, most)
     lines: list[str] = []
     for word in text.split():
         candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and font.getlength(candidate, language="hi") <= width:
+        if lines and length(font, candidate) <= width:
             lines[-1] = candidate
         else:
             lines.append(word)
+            if keep is not None and len(lines) > keep:
+                break
     return lines
 
 
@@ -94,19 +126,35 @@ def line_step(font: ImageFont.FreeTypeFont) -> int:
 
 def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
     """The largest title size whose wrapped lines fit the box; else cut with …."""
+    length = Lengths()
     for size in TITLE_SIZES:
         font = load_font(font_path, size)
-        lines = wrap(title, font, width)
+        # a size whose lines do not fit is not wrapped to the end
+        lines = wrap(title, font, width, length, height // line_step(font))
         if line_step(font) * len(lines) <= height and all(
-            font.getlength(x, language="hi") <= width for x in lines
+            length(font, x) <= width for x in lines
         ):
             return font, lines
     lines = lines[: max(1, height // line_step(font))]
     last = lines[-1]
-    while last and font.getlength(last + " …", language="hi") > width:
+    while last and length(font, last + " …") > width:
         last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
     lines[-1] = f"{last} …"
     return font, lines
+
+
+@lru_cache(maxsize=8)
+def site_mask(site: str, font_path: str, top: int) -> tuple[tuple, Image.Image]:
+    """The site name as drawn at (MARGIN, top), as a mask of its box: drawn
+    once, not once per card (the same pixels: ImageDraw.text fills the
+    card's pixels through the glyphs' mask, as Image.paste of a colour
+    through this mask does).
+    """
+    layer = Image.new("L", SIZE, 0)
+    font = load_font(font_path, SITE_SIZE)
+    ImageDraw.Draw(layer).text((MARGIN, top), site, font=font, fill=255, language="hi")
+    box = layer.getbbox() or (0, 0, 1, 1)
+    return box, layer.crop(box)
 
 
 def draw_card(card: Card) -> Image.Image:
@@ -125,10 +173,8 @@ def draw_card(card: Card) -> Image.Image:
     for i, text in enumerate(lines):
         draw.text((MARGIN, top + i * step), text, font=font, fill=TEXT, language="hi")
     draw.rectangle((MARGIN, rule_top, MARGIN + 96, rule_top + 6), fill=ACCENT)
-    site_font = load_font(card.small_font, SITE_SIZE)
-    draw.text(
-        (MARGIN, site_top - 6), card.site, font=site_font, fill=ACCENT, language="hi"
-    )
+    box, mask = site_mask(card.site, card.small_font, site_top - 6)
+    image.paste(ACCENT, box, mask)
     return image
 
 
