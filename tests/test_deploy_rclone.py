@@ -31,6 +31,12 @@ NOTES = {
     )
     for i in range(1, 5)
 }
+# a publish in a process of its own (to be killed, or to lose its bucket)
+PUBLISH_SCRIPT = (
+    "import json, sys\n"
+    "from scripts.publish import publish\n"
+    "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
+)
 LISTS = ("index.html", "feeds/all.atom.xml", "thana/namli/index.html", "sitemap.xml")
 
 
@@ -273,14 +279,16 @@ def test_a_killed_upload_to_the_bucket_leaves_its_pages_and_no_rclone(tmp_path, 
     publish(PUBLISH, s3.target(), overrides=overrides(tmp_path))
     before = files(s3.bucket)
     write_note(content, 5)
-    script = (
-        "import json, sys\n"
-        "from scripts.publish import publish\n"
-        "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
-    )
     settings = {**overrides(tmp_path), "SITENAME": "बदला हुआ नाम"}
     upload = subprocess.Popen(
-        [sys.executable, "-c", script, PUBLISH, s3.target(), json.dumps(settings)],
+        [
+            sys.executable,
+            "-c",
+            PUBLISH_SCRIPT,
+            PUBLISH,
+            s3.target(),
+            json.dumps(settings),
+        ],
         cwd=ROOT,
         env={**os.environ, "BULLETIN_RCLONE_OPTIONS": "--bwlimit=4k"},
         start_new_session=True,
@@ -330,17 +338,12 @@ def test_an_upload_that_fails_after_a_note_page_is_up_records_its_address(tmp_pa
     ledger = content / "registry/published-urls.tsv"
     assert "khabar-5" not in ledger.read_text(encoding="utf-8")
     write_note(content, 5)
-    script = (
-        "import json, sys\n"
-        "from scripts.publish import publish\n"
-        "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
-    )
     options = "--bwlimit=4k --retries=1 --low-level-retries=1"
     upload = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            script,
+            PUBLISH_SCRIPT,
             PUBLISH,
             s3.target(),
             json.dumps(overrides(tmp_path)),
