@@ -1,8 +1,8 @@
 // The search page (/khoj/): runs the query in the address (?q=…&thana=…
 // &shreni=…&varsh=…&kram=naye) with Pagefind, loaded from this host only.
-// The index is in two parts, the newest year's and the older years'
-// (pagefind/<name>/, listed in pagefind/shards.json), merged into one search
-// here.
+// The index is in parts: the newest year's (its newest block of notes and
+// the ones before it) and the older years' (pagefind/<part>/, listed in
+// pagefind/shards.json), merged into one search here.
 // Query words are normalized with the build's rules (plugins/search/terms.py,
 // handed over in data-rules): Latin words become the skeletons the note pages
 // carry, Devanagari words lose plural endings Pagefind's stemmer keeps,
@@ -506,9 +506,9 @@ async function checked(work) {
   return done;
 }
 
-// The indexes, newest first, each with the years it holds (plugins/search
-// writes the list: the newest year's and the older years'; asked of the
-// server each time, as a new year changes them).
+// The indexes, newest first, each with the years it holds and its parts,
+// newest first (plugins/search writes the list: the newest year's and the
+// older years'; asked of the server each time, as new notes change them).
 async function shardList() {
   const response = await fetch(
     `${root.dataset.bundle}shards.json`, { cache: 'no-cache' });
@@ -526,20 +526,39 @@ async function shardList() {
 // indexes by score, and scores a sorted search's results by their place in
 // each index apart: so each index is searched on its own, its years as a
 // filter once another is loaded, and the page lists the newest index's
-// results first.
+// results first. An index in several parts (the newest year's: its newest
+// notes and the ones before them) loads them all; each part's notes carry
+// its name as a filter (`bhag`, Pagefind's mergeFilter), so a sorted search
+// lists each part's in turn (a part's notes are all newer than the next's).
+const PART = 'bhag';
 function indexes(pagefind, shards) {
   const bundle = root.dataset.bundle;
   const shared = { excerptLength: 24 };
   let loaded = 0;
   const load = async (i) => {
     for (; loaded <= i; loaded++) {
-      const path = `${bundle}${shards[loaded].name}/`;
-      if (loaded === 0) {
-        await pagefind.options({ ...shared, noWorker: true, basePath: path });
-      } else {
-        await checked(() => pagefind.mergeIndex(path, shared));
+      for (const part of shards[loaded].parts) {
+        const path = `${bundle}${part}/`;
+        const own = { ...shared, mergeFilter: { [PART]: part } };
+        if (part === shards[0].parts[0]) {
+          await pagefind.options({ ...own, noWorker: true, basePath: path });
+        } else {
+          await checked(() => pagefind.mergeIndex(path, own));
+        }
       }
     }
+  };
+  const inParts = async (i, query, options) => {
+    const { parts } = shards[i];
+    if (!options.sort || parts.length === 1) {
+      return (await pagefind.search(query, options)).results;
+    }
+    const lists = [];
+    for (const part of parts) {
+      const own = { ...options, filters: { ...options.filters, [PART]: part } };
+      lists.push(...(await pagefind.search(query, own)).results);
+    }
+    return lists;
   };
   const yearsOf = (i) => {
     const { years } = shards[i];
@@ -554,7 +573,7 @@ function indexes(pagefind, shards) {
       const { filters } = options;
       const kept = loaded > 1 && !filters.varsh
         ? { ...options, filters: { ...filters, varsh: yearsOf(i) } } : options;
-      return checked(async () => (await pagefind.search(query, kept)).results);
+      return checked(() => inParts(i, query, kept));
     },
     // The results of `query` in every index, by score (all loaded first).
     async searchAll(query, options) {
@@ -826,7 +845,7 @@ async function run() {
     const holding = shards.filter((s) => s.years.includes(chosen.varsh));
     const wanted = holding.length ? holding : shards;
     if (!wanted.length) return null;
-    const key = wanted.map((s) => s.name).join(' ');
+    const key = wanted.map((s) => s.parts.join(' ')).join(' ');
     if (session?.key !== key) {
       if (session) await pagefind.destroy();
       session = { key, ix: indexes(pagefind, wanted) };

@@ -1,0 +1,199 @@
+"""The search index in the fast path (scripts/fast_search.py) and its parts
+(plugins/search plan_shards): a fast build makes only the parts whose notes
+changed and writes what a clean build writes, pagefind/ included.
+
+One site is built for the module, with the index on and blocks of three
+notes (so that a few notes fill a block); each test changes it and compares
+the output with a clean build of the same content. Production builds also
+record addresses and compress files: both are off here, so that the search
+index is what decides the path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from support import build_site, new_content, note_text, tree
+from test_search import search_here, search_page
+
+from plugins.search import search
+from scripts.serve import served as serving
+
+pytestmark = [pytest.mark.build]
+
+BLOCK = 3
+OVERRIDES = {
+    "SEARCH": {"index": True, "block": BLOCK},
+    "LINKS": {"record": False},
+    "COMPRESS": {"enabled": False},
+}
+
+
+def numbered(i: int, **fields) -> str:
+    """Note i of Namli, on 1 October 2026 + i hours (2025 when `year` says)."""
+    year = fields.pop("year", 2026)
+    return note_text(
+        slug=f"suchna-{year}-{i}",
+        title=f"नामली थाने में शिविर {i}",
+        date=f"{year}-10-{1 + i // 24:02d} {i % 24:02d}:00",
+        **fields,
+    )
+
+
+# Four notes of 2026 (a closed block of three and the newest block of one)
+# and two of 2025 (the older years' part).
+NOTES = {
+    **{f"2026/n{i}.md": numbered(i) for i in range(1, 5)},
+    **{f"2025/n{i}.md": numbered(i, year=2025) for i in (1, 2)},
+}
+
+
+@dataclasses.dataclass
+class Site:
+    tmp: Path
+    content: Path
+    output: Path
+
+    def build(self):
+        return build_site(self.content, self.output, **OVERRIDES)
+
+    def add(self, rel: str, text: str) -> None:
+        path = self.content / "notes" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def clean(self, name: str) -> dict[str, bytes]:
+        """A clean build of the content as it is (its own output and cache)."""
+        out = self.tmp / name / "output"
+        result = build_site(self.content, out, **OVERRIDES)
+        assert result.path == "full"
+        return tree(out)
+
+    def parts(self) -> list[tuple[str, list[str], list[str]]]:
+        listed = json.loads((self.output / "pagefind" / "shards.json").read_text())
+        return [(s["name"], s["years"], s["parts"]) for s in listed["shards"]]
+
+    def inodes(self, part: str) -> dict[str, int]:
+        folder = self.output / "pagefind" / part
+        return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*")}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Site:
+    tmp = tmp_path_factory.mktemp("fast-search")
+    built = Site(tmp, new_content(tmp, NOTES), tmp / "site" / "output")
+    assert built.build().path == "full"
+    return built
+
+
+def assert_same_as_clean(site: Site, name: str) -> None:
+    placed = tree(site.output)
+    fresh = site.clean(name)
+    assert placed.keys() == fresh.keys()
+    assert [n for n in placed if placed[n] != fresh[n]] == []
+
+
+def test_the_parts_are_the_newest_block_the_rest_of_its_year_and_older_years():
+    dates = {
+        f"2026/10/n{i}/index.html": f"2026-10-01T{i:02d}:00:00+05:30"
+        for i in range(1, 8)
+    }
+    dates["2025/03/x/index.html"] = "2025-03-01T10:00:00+05:30"
+    shards = search.plan_shards(dates, split=True, block=3)
+    assert [(s.name, s.years, [p.name for p in s.parts]) for s in shards] == [
+        ("2026", ("2026",), ["2026", "2026-older"]),
+        ("older", ("2025",), ["older"]),
+    ]
+    newest, rest = shards[0].parts
+    assert newest.rels == ("2026/10/n7/index.html",)  # 7 = 2 blocks of 3 + 1
+    assert len(rest.rels) == 6
+    # by date, not by path: a note whose path sorts first but is newest
+    dates["2026/10/a/index.html"] = "2026-10-02T09:00:00+05:30"
+    newest, rest = search.plan_shards(dates, split=True, block=3)[0].parts
+    assert newest.rels == ("2026/10/a/index.html", "2026/10/n7/index.html")
+    # a full block stays the newest until the next note: 1 to `block` notes
+    del dates["2026/10/a/index.html"], dates["2026/10/n7/index.html"]
+    newest, rest = search.plan_shards(dates, split=True, block=3)[0].parts
+    assert newest.rels == tuple(f"2026/10/n{i}/index.html" for i in (4, 5, 6))
+    # block 0: the newest year is one part, as before the split
+    assert [p.name for p in search.plan_shards(dates, True, 0)[0].parts] == ["2026"]
+    assert [s.name for s in search.plan_shards(dates, False, 3)] == ["all"]
+
+
+def test_a_page_record_carries_its_notes_date(site):
+    page = site.output / "2026" / "10" / "suchna-2026-1" / "index.html"
+    record = search.search_page("x", page.read_bytes())
+    assert record.marked
+    assert record.date == "2026-10-01T01:00:00+05:30"
+
+
+def test_the_full_build_lists_every_part(site):
+    assert site.parts() == [
+        ("2026", ["2026"], ["2026", "2026-older"]),
+        ("older", ["2025"], ["older"]),
+    ]
+
+
+def test_a_new_note_is_fast_and_makes_only_the_newest_block(site):
+    older = site.inodes("older")
+    rest = site.inodes("2026-older")
+    newest = site.inodes("2026")
+    site.add("2026/n5.md", numbered(5, body="नामली में कबड्डी प्रतियोगिता हुई।"))
+    result = site.build()
+    assert (result.path, result.why) == ("fast", "only new notes since the last build")
+    assert search.LAST_RUN[-1].made == ("2026",)
+    # the parts whose notes did not change keep their files as they were
+    assert site.inodes("older") == older
+    assert site.inodes("2026-older") == rest
+    assert site.inodes("2026") != newest
+    assert_same_as_clean(site, "clean-new")
+
+
+@pytest.mark.browser
+def test_the_search_page_finds_the_new_note(site, browser):
+    with serving(site.output) as base:
+        page = search_page(browser, base)
+        try:
+            search_here(page, "कबड्डी")
+            links = page.eval_on_selector_all(
+                "#khoj-results li a", "els => els.map(a => a.getAttribute('href'))"
+            )
+            assert links == ["/2026/10/suchna-2026-5/"]
+            # newest first lists the newest block's notes before the year's
+            # earlier ones
+            search_here(page, "शिविर", kram="naye")
+            links = page.eval_on_selector_all(
+                "#khoj-results li a", "els => els.map(a => a.getAttribute('href'))"
+            )
+            assert links[:5] == [f"/2026/10/suchna-2026-{i}/" for i in (5, 4, 3, 2, 1)]
+        finally:
+            page.context.close()
+
+
+def test_a_note_that_starts_a_new_block_makes_the_rest_of_its_year(site):
+    site.add("2026/n6.md", numbered(6))  # the block of 4, 5, 6 is full
+    assert site.build().path == "fast"
+    older = site.inodes("older")
+    site.add("2026/n7.md", numbered(7))  # 7 starts the next block
+    result = site.build()
+    assert (result.path, result.why) == ("fast", "only new notes since the last build")
+    assert search.LAST_RUN[-1].made == ("2026", "2026-older")
+    assert site.inodes("older") == older
+    entry = json.loads(
+        (site.output / "pagefind/2026-older/pagefind-entry.json").read_text()
+    )
+    assert entry["languages"]["hi"]["page_count"] == 6
+    assert_same_as_clean(site, "clean-block")
+
+
+def test_an_edit_of_an_older_years_note_makes_the_older_part(site):
+    rest = site.inodes("2026-older")
+    site.add("2025/n1.md", numbered(1, year=2025, body="पुराना समाचार, नया शब्द।"))
+    result = site.build()
+    assert (result.path, result.why) == ("fast", "one note edited (notes/2025/n1.md)")
+    assert search.LAST_RUN[-1].made == ("older",)
+    assert site.inodes("2026-older") == rest
+    assert_same_as_clean(site, "clean-edit")
