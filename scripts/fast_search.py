@@ -18,6 +18,7 @@ build.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
@@ -73,6 +74,24 @@ def parts_of(shards: list[search.Shard]) -> dict[str, search.Part]:
     return {part.name: part for shard in shards for part in shard.parts}
 
 
+def counts_differ(folder: Path, shards: list[search.Shard]) -> str:
+    """Why the live parts in `folder` do not hold as many pages as the
+    site index's notes give them (Pagefind's entry file counts them), or "".
+    """
+    for part in parts_of(shards).values():
+        try:
+            entry = json.loads((folder / part.name / ENTRY).read_bytes())
+            count = entry["languages"]["hi"]["page_count"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return f"the search index's part {part.name} cannot be read"
+        if count != len(part.rels):
+            return (
+                f"the search index's part {part.name} holds {count} pages, "
+                f"the site index's notes {len(part.rels)}"
+            )
+    return ""
+
+
 def page_record(
     rel: str, dates: Mapping[str, str], new: Mapping[str, bytes], output: Path
 ) -> search.SearchPage | str:
@@ -105,6 +124,8 @@ def update(made: Made) -> SearchUpdate | str:
         return "the output has no search index"
     if live != search.shards_data(before):
         return "the search index's parts are not those of the site index's notes"
+    if why := counts_differ(output / bundle, before):
+        return why
     dates = note_dates(made.notes)
     after = search.plan_shards(dates, *plan)
     pages = {n.entry.save_as for n in made.new}

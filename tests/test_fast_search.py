@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import pytest
-from support import build_site, new_content, note_text, tree
+from support import SETTINGS, build_site, new_content, note_text, tree
 from test_search import search_here, search_page
 
 from plugins.search import search
+from scripts import fast_search, site_index
+from scripts.build import load_settings
 from scripts.serve import served as serving
 
 pytestmark = [pytest.mark.build]
@@ -197,3 +200,38 @@ def test_an_edit_of_an_older_years_note_makes_the_older_part(site):
     assert search.LAST_RUN[-1].made == ("older",)
     assert site.inodes("2026-older") == rest
     assert_same_as_clean(site, "clean-edit")
+
+
+def test_live_parts_must_hold_the_pages_the_site_index_gives_them(site, tmp_path):
+    """The fast path plans the parts from the site index's notes and keeps
+    the live parts it does not make: were one to hold other pages than
+    that plan gives it, the build is the full one."""
+    settings = load_settings(
+        SETTINGS,
+        {
+            "PATH": str(site.content),
+            "OUTPUT_PATH": str(site.output),
+            "CACHE_PATH": str(site.output.parent / "cache"),
+            **OVERRIDES,
+        },
+    )
+    index, why = site_index.load(site_index.index_path(settings, site.output))
+    assert index is not None, why
+    dates = fast_search.note_dates(index.notes)
+    plan = search.plan_shards(dates, True, BLOCK)
+    # the plan from the index is the full build's, from the pages
+    pages = search.page_records(site.output)
+    assert plan == search.plan_shards(search.marked_notes(pages), True, BLOCK)
+    assert (
+        search.shards_data(plan) == (site.output / "pagefind/shards.json").read_bytes()
+    )
+    folder = tmp_path / "pagefind"
+    shutil.copytree(site.output / "pagefind", folder)
+    assert fast_search.counts_differ(folder, plan) == ""
+    entry = folder / "2026-older" / "pagefind-entry.json"
+    data = json.loads(entry.read_text())
+    data["languages"]["hi"]["page_count"] -= 1
+    entry.write_text(json.dumps(data))
+    assert fast_search.counts_differ(folder, plan) == (
+        "the search index's part 2026-older holds 5 pages, the site index's notes 6"
+    )
