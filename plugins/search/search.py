@@ -76,16 +76,17 @@ DEFAULTS = {
     "bundle": "pagefind",
     # Kept bundles, relative to the folder that holds PATH.
     "cache": "cache/search",
-    # Two indexes, the newest year's and the older years' (a new note makes
-    # only the newest year's again), or one index of every note ("all"): a
-    # first query then fetches one index part per word instead of two, and a
-    # new note makes the whole index again (see the README, Search).
+    # The newest year's parts and the older years' (a new note makes only
+    # the newest year's newest block again), or one index of every note
+    # ("all"): a first query then fetches one index part per word instead of
+    # two or three, and a new note makes the whole index again (see the
+    # README, Search).
     "split_by_year": True,
     # Notes in the newest year's newest part (split by year only): a new
     # note makes this many pages' index again, at most; the note after every
     # `block` of them makes the rest of the year's too. 0: the newest year
     # is one part (see the README, Search).
-    "block": 100,
+    "block": 50,
 }
 # The name of the one index when the index is not split by year.
 WHOLE = "all"
