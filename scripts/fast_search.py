@@ -70,6 +70,10 @@ def live_files(output: Path, folder: str) -> set[str]:
     return found
 
 
+def years_of(shards: list[search.Shard]) -> set[str]:
+    return {year for shard in shards for year in shard.years}
+
+
 def parts_of(shards: list[search.Shard]) -> dict[str, search.Part]:
     return {part.name: part for shard in shards for part in shard.parts}
 
@@ -128,6 +132,9 @@ def update(made: Made) -> SearchUpdate | str:
         return why
     dates = note_dates(made.notes)
     after = search.plan_shards(dates, *plan)
+    if years_of(after) != years_of(before):
+        # the search page lists the years to filter by (search.html)
+        return "a note of a new year: the search page lists the years"
     pages = {n.entry.save_as for n in made.new}
     new = {rel: data for rel, data in made.alone.files.items() if rel in pages}
     if missing := sorted(pages - set(new)):

@@ -235,3 +235,23 @@ def test_live_parts_must_hold_the_pages_the_site_index_gives_them(site, tmp_path
     assert fast_search.counts_differ(folder, plan) == (
         "the search index's part 2026-older holds 5 pages, the site index's notes 6"
     )
+
+
+def test_the_first_note_of_a_new_year_is_the_full_build(tmp_path):
+    """The search page lists the years a reader can filter by: a note of a
+    year no note had is built by the full build (review 16h, S1)."""
+    notes = {f"2025/n{i}.md": numbered(i, year=2025) for i in (1, 2)}
+    content = new_content(tmp_path, notes)
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output, **OVERRIDES).path == "full"
+    (content / "notes" / "2026").mkdir()
+    (content / "notes" / "2026" / "n1.md").write_text(numbered(1), encoding="utf-8")
+    result = build_site(content, output, **OVERRIDES)
+    assert (result.path, result.why) == (
+        "full",
+        "the fast path stopped: a note of a new year: the search page lists the years",
+    )
+    assert "<option>2026</option>" in (output / "khoj/index.html").read_text("utf-8")
+    clean = tmp_path / "clean" / "output"
+    assert build_site(content, clean, **OVERRIDES).path == "full"
+    assert tree(output) == tree(clean)
