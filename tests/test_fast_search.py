@@ -38,18 +38,30 @@ OVERRIDES = {
 def numbered(i: int, **fields) -> str:
     """Note i of Namli, on 1 October 2026 + i hours (2025 when `year` says)."""
     year = fields.pop("year", 2026)
+    fields.setdefault("title", f"नामली थाने में शिविर {i}")
     return note_text(
         slug=f"suchna-{year}-{i}",
-        title=f"नामली थाने में शिविर {i}",
         date=f"{year}-10-{1 + i // 24:02d} {i % 24:02d}:00",
         **fields,
     )
 
 
+def about_kabaddi(i: int) -> str:
+    """Note i, about a kabaddi match (the day's story)."""
+    return numbered(
+        i,
+        title=f"नामली थाने में कबड्डी शिविर {i}",
+        body="नामली में कबड्डी प्रतियोगिता हुई। कबड्डी के खिलाड़ियों को इनाम दिए गए।",
+    )
+
+
 # Four notes of 2026 (a closed block of three and the newest block of one)
-# and two of 2025 (the older years' part).
+# and two of 2025 (the older years' part). The first mentions kabaddi in
+# passing; the newest is about it.
 NOTES = {
-    **{f"2026/n{i}.md": numbered(i) for i in range(1, 5)},
+    "2026/n1.md": numbered(1, body="शिविर के बाद लोग मैदान पर कबड्डी देखने गए।"),
+    **{f"2026/n{i}.md": numbered(i) for i in (2, 3)},
+    "2026/n4.md": about_kabaddi(4),
     **{f"2025/n{i}.md": numbered(i, year=2025) for i in (1, 2)},
 }
 
@@ -144,7 +156,7 @@ def test_a_new_note_is_fast_and_makes_only_the_newest_block(site):
     older = site.inodes("older")
     rest = site.inodes("2026-older")
     newest = site.inodes("2026")
-    site.add("2026/n5.md", numbered(5, body="नामली में कबड्डी प्रतियोगिता हुई।"))
+    site.add("2026/n5.md", about_kabaddi(5))
     result = site.build()
     assert (result.path, result.why) == ("fast", "only new notes since the last build")
     assert search.LAST_RUN[-1].made == ("2026",)
@@ -160,11 +172,19 @@ def test_the_search_page_finds_the_new_note(site, browser):
     with serving(site.output) as base:
         page = search_page(browser, base)
         try:
+            # best match first: the newest block's notes about kabaddi come
+            # before the year's earlier note that mentions it once, though
+            # Pagefind, scoring each part by its own counts, gives that one
+            # the higher score (review 16h, S2)
             search_here(page, "कबड्डी")
             links = page.eval_on_selector_all(
                 "#khoj-results li a", "els => els.map(a => a.getAttribute('href'))"
             )
-            assert links == ["/2026/10/suchna-2026-5/"]
+            assert sorted(links[:2]) == [
+                "/2026/10/suchna-2026-4/",
+                "/2026/10/suchna-2026-5/",
+            ]
+            assert links[2:] == ["/2026/10/suchna-2026-1/"]
             # newest first lists the newest block's notes before the year's
             # earlier ones
             search_here(page, "शिविर", kram="naye")
@@ -255,3 +275,58 @@ def test_the_first_note_of_a_new_year_is_the_full_build(tmp_path):
     clean = tmp_path / "clean" / "output"
     assert build_site(content, clean, **OVERRIDES).path == "full"
     assert tree(output) == tree(clean)
+
+
+@pytest.mark.browser
+def test_best_match_lists_the_newest_blocks_notes_about_the_words_first(
+    browser, tmp_path
+):
+    """The day's story told by the newest notes: Pagefind weighs a word by
+    its own index's counts, so a word in each of the newest block's notes
+    scored them below every earlier note of the year that mentions it once;
+    the page lists the newest block's results first (review 16h, S2)."""
+    notes = {
+        f"2026/n{i}.md": numbered(
+            i,
+            body="नामली पुलिस ने गश्त की। "
+            + ("मैदान पर कबड्डी देख रहे लोगों से बात की।" if i % 5 == 0 else "थाने में बैठक हुई।"),
+        )
+        for i in range(1, 21)
+    }
+    for i in (21, 22, 23):
+        notes[f"2026/n{i}.md"] = numbered(
+            i,
+            title=f"नामली में कबड्डी प्रतियोगिता {i}",
+            body="नामली में कबड्डी प्रतियोगिता हुई। कबड्डी की टीमों ने भाग लिया।",
+        )
+    output = tmp_path / "output"
+    build_site(
+        new_content(tmp_path, notes),
+        output,
+        **{**OVERRIDES, "SEARCH": {"index": True, "block": 5}},
+    )
+    listed = json.loads((output / "pagefind" / "shards.json").read_text())
+    assert listed["shards"][0]["parts"] == ["2026", "2026-older"]
+    with serving(output) as base:
+        page = search_page(browser, base)
+        try:
+            search_here(page, "कबड्डी")
+            links = page.eval_on_selector_all(
+                "#khoj-results li a", "els => els.map(a => a.getAttribute('href'))"
+            )
+            # a list written before the newest year had parts (a page open
+            # while the site is published again) names each index alone
+            (output / "pagefind" / "shards.json").write_text(
+                json.dumps({"shards": [{"name": "2026", "years": ["2026"]}]})
+            )
+            page.reload()
+            search_here(page, "कबड्डी")
+            alone = page.eval_on_selector_all(
+                "#khoj-results li a", "els => els.map(a => a.getAttribute('href'))"
+            )
+        finally:
+            page.context.close()
+    assert sorted(alone) == sorted(links[:3])
+    slugs = [link.split("/")[-2] for link in links]
+    assert sorted(slugs[:3]) == [f"suchna-2026-{i}" for i in (21, 22, 23)]
+    assert sorted(slugs[3:]) == sorted(f"suchna-2026-{i}" for i in (5, 10, 15, 20))

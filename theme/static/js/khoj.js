@@ -528,19 +528,26 @@ async function shardList() {
 // filter once another is loaded, and the page lists the newest index's
 // results first. An index in several parts (the newest year's: its newest
 // notes and the ones before them) loads them all; each part's notes carry
-// its name as a filter (`bhag`, Pagefind's mergeFilter), so a sorted search
-// lists each part's in turn (a part's notes are all newer than the next's).
+// its name as a filter (`bhag`, Pagefind's mergeFilter), and a search of
+// the index lists each part's results in turn, newest part first (a part's
+// notes are all newer than the next's): sorted, Pagefind scores a result by
+// its place in its index; by score, by its words' counts in its index, so
+// a word in many of the newest block's few notes (the day's story) would
+// score them below an older note that mentions it once.
 const PART = 'bhag';
+// The parts of an index as shards.json lists them (one, its own name, in a
+// list written before the newest year had parts).
+const partsOf = (shard) => shard.parts || [shard.name];
 function indexes(pagefind, shards) {
   const bundle = root.dataset.bundle;
   const shared = { excerptLength: 24 };
   let loaded = 0;
   const load = async (i) => {
     for (; loaded <= i; loaded++) {
-      for (const part of shards[loaded].parts) {
+      for (const part of partsOf(shards[loaded])) {
         const path = `${bundle}${part}/`;
         const own = { ...shared, mergeFilter: { [PART]: part } };
-        if (part === shards[0].parts[0]) {
+        if (part === partsOf(shards[0])[0]) {
           await pagefind.options({ ...own, noWorker: true, basePath: path });
         } else {
           await checked(() => pagefind.mergeIndex(path, own));
@@ -549,8 +556,8 @@ function indexes(pagefind, shards) {
     }
   };
   const inParts = async (i, query, options) => {
-    const { parts } = shards[i];
-    if (!options.sort || parts.length === 1) {
+    const parts = partsOf(shards[i]);
+    if (parts.length === 1) {
       return (await pagefind.search(query, options)).results;
     }
     const lists = [];
@@ -845,7 +852,7 @@ async function run() {
     const holding = shards.filter((s) => s.years.includes(chosen.varsh));
     const wanted = holding.length ? holding : shards;
     if (!wanted.length) return null;
-    const key = wanted.map((s) => s.parts.join(' ')).join(' ');
+    const key = wanted.map((s) => partsOf(s).join(' ')).join(' ');
     if (session?.key !== key) {
       if (session) await pagefind.destroy();
       session = { key, ix: indexes(pagefind, wanted) };
