@@ -314,12 +314,12 @@ def test_best_match_lists_the_newest_blocks_notes_about_the_words_first(
             links = page.eval_on_selector_all(
                 "#khoj-results li a", "els => els.map(a => a.getAttribute('href'))"
             )
-            # a list written before the newest year had parts (a page open
-            # while the site is published again) names each index alone
+            # the list of indexes changes while the page is open (a build):
+            # the next search reads it again; and a list written before the
+            # newest year had parts names each index alone
             (output / "pagefind" / "shards.json").write_text(
                 json.dumps({"shards": [{"name": "2026", "years": ["2026"]}]})
             )
-            page.reload()
             search_here(page, "कबड्डी")
             alone = page.eval_on_selector_all(
                 "#khoj-results li a", "els => els.map(a => a.getAttribute('href'))"
@@ -330,3 +330,14 @@ def test_best_match_lists_the_newest_blocks_notes_about_the_words_first(
     slugs = [link.split("/")[-2] for link in links]
     assert sorted(slugs[:3]) == [f"suchna-2026-{i}" for i in (21, 22, 23)]
     assert sorted(slugs[3:]) == sorted(f"suchna-2026-{i}" for i in (5, 10, 15, 20))
+
+
+def test_the_kept_index_key_covers_pagefinds_arguments(monkeypatch):
+    """A part kept in the cache was made with Pagefind's arguments of then:
+    other arguments, another key (review 16h, M4)."""
+    page = search.SearchPage("2026/10/x/index.html", "00" * 32, True, "")
+    before = search.index_key([page], "1.5.2")
+    assert search.index_key([page], "1.5.2") == before
+    more = (*search.PAGEFIND_ARGS, "--exclude-selectors", "nav")
+    monkeypatch.setattr(search, "PAGEFIND_ARGS", more)
+    assert search.index_key([page], "1.5.2") != before

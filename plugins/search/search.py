@@ -214,8 +214,10 @@ def page_records(output: Path) -> dict[str, SearchPage]:
 
 
 def index_key(pages: list[SearchPage], version: str) -> str:
-    """A hash of the Pagefind version and every page's path and bytes."""
-    h = hashlib.sha256(version.encode())
+    """A hash of the Pagefind version, its arguments and every page's path
+    and bytes.
+    """
+    h = hashlib.sha256(version.encode() + b"\0" + "\0".join(PAGEFIND_ARGS).encode())
     for page in pages:
         h.update(page.rel.encode() + b"\0")
         h.update(bytes.fromhex(page.digest))
@@ -311,6 +313,10 @@ def shards_data(shards: list[Shard]) -> bytes:
     return json.dumps({"shards": listed}).encode()
 
 
+# Pagefind's arguments but its folders (a kept index is made with them).
+PAGEFIND_ARGS = ("--glob", NOTE_GLOB, "--force-language", "hi", "--quiet")
+
+
 def pagefind_command(executable: Path, site: Path, bundle: Path) -> list[str]:
     return [
         str(executable),
@@ -318,11 +324,7 @@ def pagefind_command(executable: Path, site: Path, bundle: Path) -> list[str]:
         str(site),
         "--output-path",
         str(bundle),
-        "--glob",
-        NOTE_GLOB,
-        "--force-language",
-        "hi",
-        "--quiet",
+        *PAGEFIND_ARGS,
     ]
 
 

@@ -809,7 +809,8 @@ function finish(message, { withHelp = false, retry = false } = {}) {
 // again: a module or index part that failed stays failed in this page.
 again.addEventListener('click', () => location.reload());
 
-// Pagefind's script and the list of indexes, loaded once for the page.
+// Pagefind's script, loaded once for the page (the list of indexes is asked
+// for each search: a build may have changed it since the page opened).
 let loaded = null;
 // The indexes the last search read (kept for the next search of the same
 // years: what they loaded is not fetched again).
@@ -861,9 +862,8 @@ async function run() {
   };
   let found = null;
   try {
-    loaded ??= Promise.all([
-      import(`${root.dataset.bundle}pagefind.js`), shardList()]);
-    [pagefind, shards] = await loaded.catch((error) => {
+    loaded ??= import(`${root.dataset.bundle}pagefind.js`);
+    [pagefind, shards] = await Promise.all([loaded, shardList()]).catch((error) => {
       loaded = null;
       throw error;
     });
@@ -883,6 +883,7 @@ async function run() {
   const research = async () => {
     await pagefind.destroy();
     session = null;
+    shards = await shardList();
     return open();
   };
   await pager(found, research, live)();
