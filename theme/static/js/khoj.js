@@ -555,15 +555,16 @@ function indexes(pagefind, shards) {
       }
     }
   };
+  // The results of each part of index i, newest part first.
   const inParts = async (i, query, options) => {
     const parts = partsOf(shards[i]);
     if (parts.length === 1) {
-      return (await pagefind.search(query, options)).results;
+      return [(await pagefind.search(query, options)).results];
     }
     const lists = [];
     for (const part of parts) {
       const own = { ...options, filters: { ...options.filters, [PART]: part } };
-      lists.push(...(await pagefind.search(query, own)).results);
+      lists.push((await pagefind.search(query, own)).results);
     }
     return lists;
   };
@@ -574,13 +575,18 @@ function indexes(pagefind, shards) {
   return {
     count: shards.length,
     older: () => loaded < shards.length,
-    // The results of `query` in index i (loaded first if need be).
-    async search(i, query, options) {
+    // The results of `query` in index i (loaded first if need be), each
+    // part's in a list of its own, newest part first.
+    async searchParts(i, query, options) {
       await load(i);
       const { filters } = options;
       const kept = loaded > 1 && !filters.varsh
         ? { ...options, filters: { ...filters, varsh: yearsOf(i) } } : options;
       return checked(() => inParts(i, query, kept));
+    },
+    // The results of `query` in index i, part after part.
+    async search(i, query, options) {
+      return (await this.searchParts(i, query, options)).flat();
     },
     // The results of `query` in every index, by score (all loaded first).
     async searchAll(query, options) {
@@ -733,8 +739,15 @@ async function findResults(ix, typed, query, options) {
   const order = [...Array(ix.count).keys()];
   for (const q of [query, ...joinedQueries(typed)]) {
     for (const i of order) {
-      const ranked = await ix.search(i, q, byScore);
-      const kept = await passing(ranked, (data) => holdsEveryWord(data, q));
+      // decided on each part's best: the newest part's first holding the
+      // words may only mention them where the year's earlier best is about
+      // them (then every index is not loaded for the first page)
+      const lists = await ix.searchParts(i, q, byScore);
+      const ranked = lists.flat();
+      const kept = [];
+      for (const list of lists) {
+        kept.push(...(await passing(list, (data) => holdsEveryWord(data, q))));
+      }
       if (!kept.length) continue;
       // The query's words that the best of these notes holds with their
       // vowel lengths as typed are meant as typed: every note listed must
