@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from plugins.compress.compress import ENCODINGS
 from plugins.hindi_text.dates import iso_datetime
 from plugins.search import search
 
@@ -62,11 +63,15 @@ def note_dates(notes: Iterable[NoteEntry]) -> dict[str, str]:
 
 
 def live_files(output: Path, folder: str) -> set[str]:
-    """The files under `folder` of the output, as paths under the output."""
+    """The files under `folder` of the output, as paths under the output,
+    but compressed copies (plugins/compress: the fast path removes those of
+    the files it removes, and keeps those of the files it keeps).
+    """
     found = set()
     for top, _dirs, names in os.walk(output / folder):
         for name in names:
-            found.add((Path(top) / name).relative_to(output).as_posix())
+            if not name.endswith(ENCODINGS):
+                found.add((Path(top) / name).relative_to(output).as_posix())
     return found
 
 

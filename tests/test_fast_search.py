@@ -341,3 +341,31 @@ def test_the_kept_index_key_covers_pagefinds_arguments(monkeypatch):
     more = (*search.PAGEFIND_ARGS, "--exclude-selectors", "nav")
     monkeypatch.setattr(search, "PAGEFIND_ARGS", more)
     assert search.index_key([page], "1.5.2") != before
+
+
+def test_with_production_settings_a_new_note_is_fast_and_as_a_clean_build(tmp_path):
+    """Recording addresses and compressed copies on, as `invoke publish`
+    builds: the search parts' copies (pagefind.js.gz…) are kept with their
+    files and removed with them."""
+    production = {
+        **OVERRIDES,
+        "LINKS": {"record": True},
+        "COMPRESS": {"enabled": True},
+    }
+    content = new_content(tmp_path, NOTES)
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output, **production).path == "full"
+    assert (output / "pagefind/2026/pagefind.js.gz").is_file()
+    for i in (5, 6, 7):  # the last starts a new block: every 2026 part again
+        (content / "notes" / "2026" / f"n{i}.md").write_text(numbered(i), "utf-8")
+        result = build_site(content, output, **production)
+        assert (result.path, result.why) == (
+            "fast",
+            "only new notes since the last build",
+        )
+    assert search.LAST_RUN[-1].made == ("2026", "2026-older")
+    clean = tmp_path / "clean" / "output"
+    assert build_site(content, clean, **production).path == "full"
+    placed, fresh = tree(output), tree(clean)
+    assert placed.keys() == fresh.keys()
+    assert [n for n in placed if placed[n] != fresh[n]] == []
