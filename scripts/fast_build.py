@@ -14,8 +14,8 @@ passes the same checks a full build runs (plugins/press_notes/validate.py
 `check_note`); the code, theme, translations, libraries and settings are
 the same (the site key); the output is the folder the index describes; no
 scheduled note was waiting; it is the same day as that build; it is not a
-share run, and it makes no search index (a production build's: the fast
-path cannot make it yet). The redirects, the addresses a production build
+share run. The search index's changed parts have a maker
+(scripts/fast_search.py); the redirects, the addresses a production build
 or a publish records and the compressed copies are made after the makers
 (scripts/fast_production.py); the links ledger and a publish's pending
 files, which builds and publishes write under content/, are no change of
@@ -76,7 +76,6 @@ from plugins.press_notes.validate import (
     parse_note_date,
     review_warnings,
 )
-from plugins.search.search import plugin_settings as search_settings
 
 from . import site_index
 from .check import note_file
@@ -272,15 +271,6 @@ def read_note(root: Path, rel: str) -> str:
     return (root / rel).read_text(encoding="utf-8")
 
 
-def production_outputs(settings: dict) -> str:
-    """Why this build makes outputs the fast path cannot make yet (the
-    search index of a production build), or "".
-    """
-    if search_settings(settings)["index"]:
-        return "the build makes the search index"
-    return ""
-
-
 def in_links(settings: dict, notes: tuple[NewNote, ...]) -> str:
     """Why a new note touches the redirects (plugins/links), or "": an
     `old_url`, or an address or file the links ledger or the redirects
@@ -332,8 +322,6 @@ def site_changed(
         return f"the {SETTING} setting is off"
     if settings.get(SHARE_RUN_SETTING):
         return "a share run"
-    if why := production_outputs(settings):
-        return why
     if site_index.output_identity(output) != index.output:
         return "the output folder is not the one the site index describes"
     if site_index.output_digest(output) != index.output_files:

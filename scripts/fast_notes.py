@@ -32,6 +32,7 @@ from pathlib import Path
 
 from plugins.compress.compress import plugin_settings as compress_settings
 from plugins.links.links import plugin_settings as links_settings
+from plugins.search.search import plugin_settings as search_settings
 
 from .fast_build import NewNote
 from .placement import staging_root
@@ -76,6 +77,9 @@ def alone_overrides(
         # the copies of every file placed are made after the makers
         # (scripts/fast_production.py), with the times of the files placed
         "COMPRESS": {**compress_settings(settings), "enabled": False},
+        # the search index is scripts/fast_search.py's (a build of these notes
+        # alone would index them alone, in the site's search cache)
+        "SEARCH": {**search_settings(settings), "index": False},
     }
 
 

@@ -53,7 +53,14 @@ from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
 from plugins.seo.sitemaps import is_notes_part
 
-from . import fast_lists, fast_notes, fast_production, placement, site_index
+from . import (
+    fast_lists,
+    fast_notes,
+    fast_production,
+    fast_search,
+    placement,
+    site_index,
+)
 from .fast_build import NewNote
 from .site_index import NoteEntry, SiteIndex
 
@@ -218,6 +225,20 @@ def own_folders(made: Made) -> list[str]:
 
 
 def gone_files(made: Made) -> list[str] | str:
+    """The files the fast build removes: those an edit leaves out
+    (`edit_gone_files`) and the search index's files a part no longer has
+    (scripts/fast_search.py); or why the fast path cannot tell.
+    """
+    edit = edit_gone_files(made)
+    if isinstance(edit, str):
+        return edit
+    found = fast_search.gone_files(made)
+    if isinstance(found, str):
+        return found
+    return [*edit, *found]
+
+
+def edit_gone_files(made: Made) -> list[str] | str:
     """The files an edit leaves out, or why the fast path cannot tell: the
     list pages of a list an edited note left that no longer has them, and
     each edited note's old preview image when the build alone names it
@@ -451,9 +472,7 @@ def unchanged(made: Made) -> Mapping[str, bytes]:
 
 # Every kind of output file the site holds, with its maker once there is
 # one. The fast path writes nothing while any is None. The redirects and
-# the compressed copies are made after every maker (production_files); the
-# search index is outside the FAST CASE until it has a maker
-# (scripts/fast_build.py).
+# the compressed copies are made after every maker (production_files).
 MAKERS: dict[str, Maker | None] = {
     "note pages, their preview images and photo copies": note_files,
     "list pages (stations, categories, tags, months, years, directories)": (list_files),
@@ -461,6 +480,7 @@ MAKERS: dict[str, Maker | None] = {
     "sitemaps, news sitemap and robots.txt": sitemap_files,
     "feeds and the feeds page": feed_outputs,
     "WhatsApp join page": unchanged,
+    "search index (its changed parts, shards.json)": fast_search.search_files,
 }
 
 
@@ -500,10 +520,13 @@ def changed_files(output: Path, files: Mapping[str, bytes]) -> dict[str, bytes]:
 
 def placing_order(made: Made, files: Mapping[str, bytes]) -> list[str]:
     """The new notes' own files first, then the pages and files that link
-    to them: a reader following a new link finds its page there.
+    to them: a reader following a new link finds its page there; the files
+    naming a search index part's other files last (fast_search.entry_file).
     """
     own = set(made.alone.files)
-    return sorted(files, key=lambda rel: (rel not in own, rel))
+    return sorted(
+        files, key=lambda rel: (rel not in own, fast_search.entry_file(rel), rel)
+    )
 
 
 def updated_index(

@@ -75,6 +75,7 @@ FAST_MODULES = (
     "fast_notes.py",
     "fast_run.py",
     "fast_production.py",
+    "fast_search.py",
     "placement.py",
 )
 FAST_CODE = hashlib.blake2b(

@@ -288,17 +288,16 @@ def test_a_new_note_the_links_know_already_is_not_the_fast_case(site, tmp_path):
     assert fast_build.in_links(settings, (new,)) == known
 
 
-def test_a_build_of_the_search_index_is_not_the_fast_case_yet(site):
+def test_a_production_build_after_a_development_one_is_full(site):
     with site.added({"notes/2026/new.md": note_text(**NEW)}):
-        assert site.decide(SEARCH={"index": True}).why == (
-            "the build makes the search index"
-        )
-        # a build that records addresses or makes compressed copies is
-        # (tests/test_fast_production.py): the settings differ from the last
-        # build's, so this one is full
+        # a build that records addresses, makes compressed copies
+        # (tests/test_fast_production.py) or the search index
+        # (tests/test_fast_search.py) is fast; the settings differ from the
+        # last build's, so this one is full
         why = "the code, theme, translations, libraries or settings changed"
         assert site.decide(LINKS={"record": True}).why == why
         assert site.decide(COMPRESS={"enabled": True}).why == why
+        assert site.decide(SEARCH={"index": True}).why == why
 
 
 def test_two_new_notes_need_their_own_dates_and_slugs(site):

@@ -8,19 +8,30 @@ binary shipped by the `pagefind[bin]` package indexes the note pages into
 <output>/pagefind/, which only the search page (/khoj/) loads.
 
 Pagefind cannot add one page to an index; it always reads every page it
-indexes. So the index is made in two parts: the newest year's note pages
-(<output>/pagefind/<year>/) and the note pages of every older year
-(<output>/pagefind/older/), each kept in a cache folder under a hash of its
-note pages' bytes and the Pagefind version. A new note (the newest year)
-makes only the newest year's index again; an edited older note makes the
-older years' index again; a note of a new year makes both once. The search
-page loads both and merges them (Pagefind's mergeIndex), or only the part
-holding the year a reader filters by. Two parts, not one a year: a word in
-almost every note costs a first query one large index part per index
-(Pagefind's part does not shrink with its index), so five yearly indexes
-cost a first query about three times the bytes of one.
-<output>/pagefind/shards.json lists the parts, newest first, with the years
-each holds.
+indexes. So the index is made in parts, each kept in a cache folder under a
+hash of its note pages' bytes and the Pagefind version, and made again only
+when one of its pages changed: the older years' note pages
+(<output>/pagefind/older/), and the newest year's in two: its newest block
+of notes (<output>/pagefind/<year>/: the notes from the last multiple of
+`block` on, counted from the year's first note in date order, so 1 to
+`block` notes) and the notes before it (<output>/pagefind/<year>-older/).
+A new note makes only the newest block again (about `block` pages, where
+the newest year's index was up to 7,300 at 20 notes a day); the note that
+starts a new block makes the year's earlier notes again too, once per
+`block` notes; an edited older note makes the older years' index again; a
+note of a new year makes every part once. Which part holds a note depends
+on the notes alone (their paths and dates), so a build that adds notes
+(scripts/fast_search.py) makes the same parts as a full build.
+The search page (khoj.js) loads the newest year's parts first, merged into
+one search (Pagefind's mergeIndex), and the older years' only when a
+search needs them, or only the parts holding the year a reader filters by.
+Few parts, not one a year or one a block: a word in almost every note
+costs a first query one index part per index it reads (Pagefind's part
+does not shrink much with its index), so five yearly indexes cost a first
+query about three times the bytes of one; a small newest block costs a
+small part.
+<output>/pagefind/shards.json lists the indexes, newest first, each with
+the years it holds and its parts (newest first).
 """
 
 from __future__ import annotations
@@ -32,7 +43,9 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from pagefind_bin import get_executable
@@ -63,15 +76,22 @@ DEFAULTS = {
     "bundle": "pagefind",
     # Kept bundles, relative to the folder that holds PATH.
     "cache": "cache/search",
-    # Two indexes, the newest year's and the older years' (a new note makes
-    # only the newest year's again), or one index of every note ("all"): a
-    # first query then fetches one index part per word instead of two, and a
-    # new note makes the whole index again (see the README, Search).
+    # The newest year's parts and the older years' (a new note makes only
+    # the newest year's newest block again), or one index of every note
+    # ("all"): a first query then fetches one index part per word instead of
+    # two or three, and a new note makes the whole index again (see the
+    # README, Search).
     "split_by_year": True,
+    # Notes in the newest year's newest part (split by year only): a new
+    # note makes this many pages' index again, at most; the note after every
+    # `block` of them makes the rest of the year's too. 0: the newest year
+    # is one part (see the README, Search).
+    "block": 50,
 }
 # The name of the one index when the index is not split by year.
 WHOLE = "all"
-# The name of the index of every year but the newest.
+# The name of the index of every year but the newest; "<year>-older" is the
+# newest year's notes before its newest block.
 OLDER = "older"
 # Pagefind's own search UIs: the search page has its own (khoj.js).
 UNUSED_FILES = (
@@ -95,6 +115,9 @@ MARKED = re.compile(
     rb"""(?:\s+[\w:-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*"""
     rb"\s+data-pagefind-body[\s=/>]"
 )
+# A note page's date, for the order of the newest year's notes: its <time>
+# carrying the sort key (theme/templates/article.html).
+DATED = re.compile(rb'<time datetime="([^"<>]+)"[^<>]*\sdata-pagefind-sort=')
 
 
 @dataclass(frozen=True)
@@ -107,6 +130,7 @@ class SearchPage:
     rel: str  # its path in the output, e.g. "2026/11/bilpank-baithak/index.html"
     digest: str  # sha256 of its bytes, hex
     marked: bool  # it carries data-pagefind-body (Pagefind indexes it)
+    date: str = ""  # its note's date and time, ISO (2026-11-27T11:30:00+05:30)
 
     @property
     def year(self) -> str:
@@ -115,7 +139,13 @@ class SearchPage:
 
 def search_page(rel: str, data: bytes) -> SearchPage:
     """The record of the note page at `rel` holding `data`."""
-    return SearchPage(rel, hashlib.sha256(data).hexdigest(), bool(MARKED.search(data)))
+    dated = DATED.search(data)
+    return SearchPage(
+        rel,
+        hashlib.sha256(data).hexdigest(),
+        bool(MARKED.search(data)),
+        dated[1].decode("ascii", "replace") if dated else "",
+    )
 
 
 @dataclass(frozen=True)
@@ -125,9 +155,9 @@ class IndexRun:
     pages: int
     seconds: float
     reused: bool
-    # The indexes made again in this run (the others' kept index linked).
+    # The parts made again in this run (the others' kept index linked).
     made: tuple[str, ...] = ()
-    # The indexes, newest first (a year, OLDER or WHOLE).
+    # The parts, newest first (a year, "<year>-older", OLDER or WHOLE).
     shards: tuple[str, ...] = ()
     # Every note page's record, by path in the output (the site index's).
     records: dict[str, SearchPage] = field(default_factory=dict, compare=False)
@@ -152,7 +182,7 @@ class SearchError(RuntimeError):
 
 
 def plugin_settings(settings: dict) -> dict:
-    conf = namespaced(settings, SETTING, DEFAULTS, "search")
+    conf = namespaced(settings, SETTING, DEFAULTS, "search", {"block": 0})
     bundle = conf["bundle"].strip("/")
     if not bundle or "/" in bundle or bundle.startswith("."):
         raise ValueError(
@@ -183,89 +213,153 @@ def page_records(output: Path) -> dict[str, SearchPage]:
     }
 
 
-def pages_by_year(pages: dict[str, SearchPage]) -> dict[str, list[SearchPage]]:
-    """The note pages of each year (the first folder of their path), each
-    year's in path order.
-    """
-    years: dict[str, list[SearchPage]] = {}
-    # in the order of their Paths (folder by folder), as the keys were made
-    for rel in sorted(pages, key=lambda rel: rel.split("/")):
-        years.setdefault(pages[rel].year, []).append(pages[rel])
-    return years
-
-
 def index_key(pages: list[SearchPage], version: str) -> str:
-    """A hash of the Pagefind version and every page's path and bytes."""
-    h = hashlib.sha256(version.encode())
+    """A hash of the Pagefind version, its arguments and every page's path
+    and bytes.
+    """
+    h = hashlib.sha256(version.encode() + b"\0" + "\0".join(PAGEFIND_ARGS).encode())
     for page in pages:
         h.update(page.rel.encode() + b"\0")
         h.update(bytes.fromhex(page.digest))
     return h.hexdigest()[:32]
 
 
-def marked_years(years: dict[str, list[SearchPage]]) -> list[str]:
-    """The years, newest first, with a page marked for the index: a year whose
-    every note is withdrawn or hidden has none, and Pagefind, given no marked
-    page, would index its whole pages.
+@dataclass(frozen=True)
+class Part:
+    """One Pagefind index of the bundle: its folder's name, the years its
+    notes are of (newest first) and its note pages (paths in the output).
     """
-    return sorted(
-        (y for y, pages in years.items() if any(p.marked for p in pages)), reverse=True
-    )
+
+    name: str
+    years: tuple[str, ...]
+    rels: tuple[str, ...]
 
 
-def index_groups(years: list[str], split: bool) -> list[tuple[str, list[str]]]:
-    """The indexes to make, newest first, each with the years it holds
-    (newest first): split, the newest year alone and every older year in
-    OLDER; else every year in WHOLE.
+@dataclass(frozen=True)
+class Shard:
+    """What the search page loads as one: a year's or years' parts (newest
+    first), listed in shards.json.
     """
-    parts = (
-        [(years[0], years[:1]), (OLDER, years[1:])]
-        if split and years
-        else [(WHOLE, years)]
-    )
-    return [(name, held) for name, held in parts if held]
+
+    name: str
+    years: tuple[str, ...]
+    parts: tuple[Part, ...]
 
 
-def index_glob(name: str, years: list[str]) -> str:
-    """The note pages of the index `name` holding `years`, as a Pagefind glob."""
-    if name == WHOLE:
-        return NOTE_GLOB
-    chosen = years[0] if len(years) == 1 else "{" + ",".join(years) + "}"
-    return f"{chosen}/{NOTE_GLOB.split('/', 1)[1]}"
+def note_order(rel: str, date: str) -> tuple:
+    """The order of a year's notes: by date (an ISO time; a page without one
+    first), then path.
+    """
+    try:
+        when = datetime.fromisoformat(date).timestamp() if date else float("-inf")
+    except ValueError:
+        when = float("-inf")
+    return (when, rel)
 
 
-def pagefind_command(
-    executable: Path, output: Path, bundle: Path, glob: str = NOTE_GLOB
-) -> list[str]:
+def year_parts(year: str, notes: list[tuple[str, str]], block: int) -> list[Part]:
+    """The newest year's parts, newest first: its newest block of notes (the
+    notes from the last multiple of `block` before the newest on, in date
+    order: 1 to `block` notes) named after the year, and the notes before it
+    ("<year>-older"), if any. `notes`: (path, ISO date) of each.
+    """
+    ordered = [rel for rel, date in sorted(notes, key=lambda n: note_order(*n))]
+    cut = ((len(ordered) - 1) // block) * block if block > 0 else 0
+    newest = Part(year, (year,), tuple(sorted(ordered[cut:])))
+    if not cut:
+        return [newest]
+    return [newest, Part(f"{year}-{OLDER}", (year,), tuple(sorted(ordered[:cut])))]
+
+
+def plan_shards(
+    notes: dict[str, str], split: bool = True, block: int = 0
+) -> list[Shard]:
+    """The shards of the index, newest first, from the marked note pages
+    (`notes`: {path in the output: its note's ISO date}): split, the newest
+    year (in parts: year_parts) and every older year in OLDER; else every
+    year in WHOLE. The same notes give the same shards, whichever build asks.
+    """
+    years: dict[str, list[tuple[str, str]]] = {}
+    for rel, date in notes.items():
+        years.setdefault(rel.split("/", 1)[0], []).append((rel, date))
+    held = sorted(years, reverse=True)
+    if not held:
+        return []
+    if not split:
+        rels = tuple(sorted(notes))
+        return [Shard(WHOLE, tuple(held), (Part(WHOLE, tuple(held), rels),))]
+    newest = held[0]
+    shards = [Shard(newest, (newest,), tuple(year_parts(newest, years[newest], block)))]
+    if older := held[1:]:
+        rels = tuple(sorted(rel for y in older for rel, _date in years[y]))
+        shards.append(Shard(OLDER, tuple(older), (Part(OLDER, tuple(older), rels),)))
+    return shards
+
+
+def marked_notes(pages: dict[str, SearchPage]) -> dict[str, str]:
+    """{path: ISO date} of the pages marked for the index: a page whose note
+    is withdrawn or hidden is not, and Pagefind, given no marked page, would
+    index whole pages.
+    """
+    return {rel: page.date for rel, page in pages.items() if page.marked}
+
+
+def shards_data(shards: list[Shard]) -> bytes:
+    """shards.json: the shards, newest first, each with its years and parts."""
+    listed = [
+        {"name": s.name, "years": list(s.years), "parts": [p.name for p in s.parts]}
+        for s in shards
+    ]
+    return json.dumps({"shards": listed}).encode()
+
+
+# Pagefind's arguments but its folders (a kept index is made with them).
+PAGEFIND_ARGS = ("--glob", NOTE_GLOB, "--force-language", "hi", "--quiet")
+
+
+def pagefind_command(executable: Path, site: Path, bundle: Path) -> list[str]:
     return [
         str(executable),
         "--site",
-        str(output),
+        str(site),
         "--output-path",
         str(bundle),
-        "--glob",
-        glob,
-        "--force-language",
-        "hi",
-        "--quiet",
+        *PAGEFIND_ARGS,
     ]
 
 
-def make_bundle(
-    executable: Path, output: Path, target: Path, glob: str = NOTE_GLOB
-) -> None:
-    """Run Pagefind over the pages of `output` that `glob` matches into
-    `target` (written whole, or not at all).
+def linked_pages(folder: Path, pages: dict[str, Path]) -> None:
+    """`folder` holding each of `pages` ({path in it: file}), linked (or
+    copied where it cannot be).
+    """
+    for rel, source in pages.items():
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
+def make_bundle(executable: Path, pages: dict[str, Path], target: Path) -> None:
+    """Run Pagefind over `pages` ({path in the output: the file holding that
+    note page}) into `target` (written whole, or not at all).
     """
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
+    site = target.with_name(f".{target.name}.{os.getpid()}.pages")
+    for scratch in (partial, site):
+        shutil.rmtree(scratch, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    done = children.run(
-        pagefind_command(executable, output, partial, glob),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    try:
+        linked_pages(site, pages)
+        done = children.run(
+            pagefind_command(executable, site, partial),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
     if done.returncode != 0 or not (partial / "pagefind.js").is_file():
         shutil.rmtree(partial, ignore_errors=True)
         raise SearchError(
@@ -288,8 +382,8 @@ def tree_files(source: Path, target: str) -> dict[str, Path]:
 
 
 def forget_others(cache: Path, keep: set[str]) -> None:
-    """Only the folders named in `keep` are kept (older bundles of a year,
-    years with no note page left).
+    """Only the folders named in `keep` are kept (older bundles of a part,
+    parts no longer made).
     """
     if not cache.is_dir():
         return
@@ -298,58 +392,80 @@ def forget_others(cache: Path, keep: set[str]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def kept_index(
-    executable: Path, output: Path, cache: Path, name: str, glob: str, key: str
+@dataclass(frozen=True)
+class Kit:
+    """What making a part needs: the pagefind binary, its version, the cache."""
+
+    executable: Path
+    version: str
+    cache: Path
+    bundle: str  # the bundle's folder under the output
+
+    @classmethod
+    def of(cls, settings: dict) -> Kit:
+        conf = plugin_settings(settings)
+        executable = get_executable()
+        return cls(
+            executable,
+            pagefind_version(executable),
+            cache_folder(settings, conf["cache"]),
+            conf["bundle"],
+        )
+
+
+def part_index(
+    kit: Kit,
+    part: Part,
+    pages: dict[str, SearchPage],
+    where: Callable[[str], Path],
 ) -> tuple[Path, bool]:
-    """The kept index `name` under `key`, made now (of the pages `glob`
-    matches) if there is none; and whether it was made.
+    """The kept index of `part` (made now by Pagefind over its pages, each
+    in the file `where` gives, when no index of those pages' bytes is kept);
+    and whether it was made.
     """
-    kept = cache / name / key
+    key = index_key([pages[rel] for rel in part.rels], kit.version)
+    kept = kit.cache / part.name / key
     if (kept / "pagefind.js").is_file():
         return kept, False
-    make_bundle(executable, output, kept, glob)
-    forget_others(cache / name, {key})
+    make_bundle(kit.executable, {rel: where(rel) for rel in part.rels}, kept)
+    forget_others(kit.cache / part.name, {key})
     return kept, True
 
 
 def search_files(
     settings: dict, pages: dict[str, SearchPage], site: Path
 ) -> SearchOutput:
-    """The search bundle from the note pages' records: each index part's kept
-    index (made now by Pagefind over the pages of `site`, a folder holding
+    """The search bundle from the note pages' records: each part's kept
+    index (made now by Pagefind over its pages in `site`, a folder holding
     at least that part's note pages, when no index of those pages is kept).
     """
     conf = plugin_settings(settings)
     started = time.perf_counter()
-    executable = get_executable()
-    version = pagefind_version(executable)
-    cache = cache_folder(settings, conf["cache"])
-    bundle = conf["bundle"]
-    shards: dict[str, Path] = {}
-    listed: list[dict] = []
+    kit = Kit.of(settings)
+    shards = plan_shards(marked_notes(pages), conf["split_by_year"], conf["block"])
+    kept: dict[str, Path] = {}
     made: list[str] = []
-    by_year = pages_by_year(pages)
-    for name, years in index_groups(marked_years(by_year), conf["split_by_year"]):
-        key = index_key([p for y in years for p in by_year[y]], version)
-        glob = index_glob(name, years)
-        shards[name], fresh = kept_index(executable, site, cache, name, glob, key)
-        listed.append({"name": name, "years": years})
-        if fresh:
-            made.append(name)
-    forget_others(cache, set(shards))
+    for shard in shards:
+        for part in shard.parts:
+            kept[part.name], fresh = part_index(
+                kit, part, pages, lambda rel: site / rel
+            )
+            if fresh:
+                made.append(part.name)
+    forget_others(kit.cache, set(kept))
     files: dict[str, Path] = {}
-    for name, kept in shards.items():
-        files.update(tree_files(kept, f"{bundle}/{name}"))
-    if shards:
+    for name, folder in kept.items():
+        files.update(tree_files(folder, f"{kit.bundle}/{name}"))
+    if kept:
         # Every index's pagefind.js is the same file (one Pagefind version).
-        files[f"{bundle}/pagefind.js"] = next(iter(shards.values())) / "pagefind.js"
-    data = {f"{bundle}/{SHARDS_FILE}": json.dumps({"shards": listed}).encode()}
+        files[f"{kit.bundle}/pagefind.js"] = next(iter(kept.values())) / "pagefind.js"
+    data = {f"{kit.bundle}/{SHARDS_FILE}": shards_data(shards)}
     run = IndexRun(
         len(pages),
         time.perf_counter() - started,
         not made,
         tuple(made),
-        tuple(shards),
+        tuple(kept),
         pages,
     )
     return SearchOutput(run, files, data)

@@ -83,6 +83,7 @@ FAST_STEPS: tuple[tuple[str, str, str, str | None], ...] = (
     ("home page", "scripts/fast_run.py", "home_file", None),
     ("sitemaps", "scripts/fast_run.py", "sitemap_files", None),
     ("feeds", "scripts/fast_run.py", "feed_outputs", None),
+    ("search index (its changed parts)", "scripts/fast_search.py", "update", None),
     ("the index brought up to date", "scripts/fast_run.py", "updated_index", None),
     ("placement (compare, stage, rename)", "scripts/fast_run.py", "place", None),
     ("surveying the output after", "scripts/site_index.py", "survey", "run"),

@@ -144,9 +144,9 @@ def files_timers(kept: dict) -> dict[str, Callable[[], object]]:
 
 def search_timers(kept: dict) -> dict[str, Callable[[], object]]:
     """The search bundle after one new note page: Pagefind over the newest
-    year's pages (a folder of links to them, as the fast path would make),
-    the older years' index kept (made first, from the whole output: not
-    timed).
+    part's pages (plugins/search plan_shards: the newest year's newest block;
+    a folder of links to them), the other parts kept (made first, from the
+    whole output: not timed).
     """
     from plugins.search import search
 
@@ -172,7 +172,11 @@ def search_timers(kept: dict) -> dict[str, Callable[[], object]]:
     rounds = iter(range(1000))
 
     def one_new_page() -> object:
-        sample = next(p for p in pages.values() if p.year == newest and p.marked)
+        # a copy of the newest note (its date, a path after it): the newest
+        sample = max(
+            (p for p in pages.values() if p.year == newest and p.marked),
+            key=lambda p: search.note_order(p.rel, p.date),
+        )
         data = (output / sample.rel).read_bytes()
         data = data.replace(b"</h1>", f" {next(rounds)}</h1>".encode(), 1)
         extra.write_bytes(data)
@@ -181,11 +185,13 @@ def search_timers(kept: dict) -> dict[str, Callable[[], object]]:
             settings, {**pages, rel: search.search_page(rel, data)}, site
         )
 
-    search.search_files(settings, pages, output)  # every year's index, once
-    pages_in_year = sum(1 for p in pages.values() if p.year == newest)
-    return {
-        f"search: Pagefind over the newest year ({pages_in_year} pages)": one_new_page
-    }
+    search.search_files(settings, pages, output)  # every part's index, once
+    conf = search.plugin_settings(settings)
+    shards = search.plan_shards(
+        search.marked_notes(pages), conf["split_by_year"], conf["block"]
+    )
+    in_part = len(shards[0].parts[0].rels) + 1 if shards else 1
+    return {f"search: Pagefind over the newest part ({in_part} pages)": one_new_page}
 
 
 def cpu_seconds() -> float:

@@ -1,8 +1,8 @@
 // The search page (/khoj/): runs the query in the address (?q=…&thana=…
 // &shreni=…&varsh=…&kram=naye) with Pagefind, loaded from this host only.
-// The index is in two parts, the newest year's and the older years'
-// (pagefind/<name>/, listed in pagefind/shards.json), merged into one search
-// here.
+// The index is in parts: the newest year's (its newest block of notes and
+// the ones before it) and the older years' (pagefind/<part>/, listed in
+// pagefind/shards.json), merged into one search here.
 // Query words are normalized with the build's rules (plugins/search/terms.py,
 // handed over in data-rules): Latin words become the skeletons the note pages
 // carry, Devanagari words lose plural endings Pagefind's stemmer keeps,
@@ -506,9 +506,9 @@ async function checked(work) {
   return done;
 }
 
-// The indexes, newest first, each with the years it holds (plugins/search
-// writes the list: the newest year's and the older years'; asked of the
-// server each time, as a new year changes them).
+// The indexes, newest first, each with the years it holds and its parts,
+// newest first (plugins/search writes the list: the newest year's and the
+// older years'; asked of the server each time, as new notes change them).
 async function shardList() {
   const response = await fetch(
     `${root.dataset.bundle}shards.json`, { cache: 'no-cache' });
@@ -526,20 +526,47 @@ async function shardList() {
 // indexes by score, and scores a sorted search's results by their place in
 // each index apart: so each index is searched on its own, its years as a
 // filter once another is loaded, and the page lists the newest index's
-// results first.
+// results first. An index in several parts (the newest year's: its newest
+// notes and the ones before them) loads them all; each part's notes carry
+// its name as a filter (`bhag`, Pagefind's mergeFilter), and a search of
+// the index lists each part's results in turn, newest part first (a part's
+// notes are all newer than the next's): sorted, Pagefind scores a result by
+// its place in its index; by score, by its words' counts in its index, so
+// a word in many of the newest block's few notes (the day's story) would
+// score them below an older note that mentions it once.
+const PART = 'bhag';
+// The parts of an index as shards.json lists them (one, its own name, in a
+// list written before the newest year had parts).
+const partsOf = (shard) => shard.parts || [shard.name];
 function indexes(pagefind, shards) {
   const bundle = root.dataset.bundle;
   const shared = { excerptLength: 24 };
   let loaded = 0;
   const load = async (i) => {
     for (; loaded <= i; loaded++) {
-      const path = `${bundle}${shards[loaded].name}/`;
-      if (loaded === 0) {
-        await pagefind.options({ ...shared, noWorker: true, basePath: path });
-      } else {
-        await checked(() => pagefind.mergeIndex(path, shared));
+      for (const part of partsOf(shards[loaded])) {
+        const path = `${bundle}${part}/`;
+        const own = { ...shared, mergeFilter: { [PART]: part } };
+        if (part === partsOf(shards[0])[0]) {
+          await pagefind.options({ ...own, noWorker: true, basePath: path });
+        } else {
+          await checked(() => pagefind.mergeIndex(path, own));
+        }
       }
     }
+  };
+  // The results of each part of index i, newest part first.
+  const inParts = async (i, query, options) => {
+    const parts = partsOf(shards[i]);
+    if (parts.length === 1) {
+      return [(await pagefind.search(query, options)).results];
+    }
+    const lists = [];
+    for (const part of parts) {
+      const own = { ...options, filters: { ...options.filters, [PART]: part } };
+      lists.push((await pagefind.search(query, own)).results);
+    }
+    return lists;
   };
   const yearsOf = (i) => {
     const { years } = shards[i];
@@ -548,13 +575,18 @@ function indexes(pagefind, shards) {
   return {
     count: shards.length,
     older: () => loaded < shards.length,
-    // The results of `query` in index i (loaded first if need be).
-    async search(i, query, options) {
+    // The results of `query` in index i (loaded first if need be), each
+    // part's in a list of its own, newest part first.
+    async searchParts(i, query, options) {
       await load(i);
       const { filters } = options;
       const kept = loaded > 1 && !filters.varsh
         ? { ...options, filters: { ...filters, varsh: yearsOf(i) } } : options;
-      return checked(async () => (await pagefind.search(query, kept)).results);
+      return checked(() => inParts(i, query, kept));
+    },
+    // The results of `query` in index i, part after part.
+    async search(i, query, options) {
+      return (await this.searchParts(i, query, options)).flat();
     },
     // The results of `query` in every index, by score (all loaded first).
     async searchAll(query, options) {
@@ -707,8 +739,15 @@ async function findResults(ix, typed, query, options) {
   const order = [...Array(ix.count).keys()];
   for (const q of [query, ...joinedQueries(typed)]) {
     for (const i of order) {
-      const ranked = await ix.search(i, q, byScore);
-      const kept = await passing(ranked, (data) => holdsEveryWord(data, q));
+      // decided on each part's best: the newest part's first holding the
+      // words may only mention them where the year's earlier best is about
+      // them (then every index is not loaded for the first page)
+      const lists = await ix.searchParts(i, q, byScore);
+      const ranked = lists.flat();
+      const kept = [];
+      for (const list of lists) {
+        kept.push(...(await passing(list, (data) => holdsEveryWord(data, q))));
+      }
       if (!kept.length) continue;
       // The query's words that the best of these notes holds with their
       // vowel lengths as typed are meant as typed: every note listed must
@@ -783,7 +822,8 @@ function finish(message, { withHelp = false, retry = false } = {}) {
 // again: a module or index part that failed stays failed in this page.
 again.addEventListener('click', () => location.reload());
 
-// Pagefind's script and the list of indexes, loaded once for the page.
+// Pagefind's script, loaded once for the page (the list of indexes is asked
+// for each search: a build may have changed it since the page opened).
 let loaded = null;
 // The indexes the last search read (kept for the next search of the same
 // years: what they loaded is not fetched again).
@@ -826,7 +866,7 @@ async function run() {
     const holding = shards.filter((s) => s.years.includes(chosen.varsh));
     const wanted = holding.length ? holding : shards;
     if (!wanted.length) return null;
-    const key = wanted.map((s) => s.name).join(' ');
+    const key = wanted.map((s) => partsOf(s).join(' ')).join(' ');
     if (session?.key !== key) {
       if (session) await pagefind.destroy();
       session = { key, ix: indexes(pagefind, wanted) };
@@ -835,9 +875,8 @@ async function run() {
   };
   let found = null;
   try {
-    loaded ??= Promise.all([
-      import(`${root.dataset.bundle}pagefind.js`), shardList()]);
-    [pagefind, shards] = await loaded.catch((error) => {
+    loaded ??= import(`${root.dataset.bundle}pagefind.js`);
+    [pagefind, shards] = await Promise.all([loaded, shardList()]).catch((error) => {
       loaded = null;
       throw error;
     });
@@ -857,6 +896,7 @@ async function run() {
   const research = async () => {
     await pagefind.destroy();
     session = null;
+    shards = await shardList();
     return open();
   };
   await pager(found, research, live)();
