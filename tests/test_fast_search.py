@@ -277,6 +277,25 @@ def test_the_first_note_of_a_new_year_is_the_full_build(tmp_path):
     assert tree(output) == tree(clean)
 
 
+def test_with_one_part_for_the_newest_year_a_new_note_remakes_it_fast(tmp_path):
+    """SEARCH block 0 (the newest year in one part): a new note is fast, and
+    the newest year's part made again is a clean build's."""
+    one_part = {**OVERRIDES, "SEARCH": {"index": True, "block": 0}}
+    content = new_content(tmp_path, NOTES)
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output, **one_part).path == "full"
+    older = tree(output / "pagefind" / "older")
+    (content / "notes" / "2026" / "n5.md").write_text(numbered(5), encoding="utf-8")
+    result = build_site(content, output, **one_part)
+    assert (result.path, result.why) == ("fast", "only new notes since the last build")
+    listed = json.loads((output / "pagefind" / "shards.json").read_text())
+    assert [s["parts"] for s in listed["shards"]] == [["2026"], ["older"]]
+    assert tree(output / "pagefind" / "older") == older
+    clean = tmp_path / "clean" / "output"
+    assert build_site(content, clean, **one_part).path == "full"
+    assert tree(output) == tree(clean)
+
+
 @pytest.mark.browser
 def test_best_match_lists_the_newest_blocks_notes_about_the_words_first(
     browser, tmp_path
