@@ -31,12 +31,6 @@ NOTES = {
     )
     for i in range(1, 5)
 }
-# a publish in a process of its own (to be killed, or to lose its bucket)
-PUBLISH_SCRIPT = (
-    "import json, sys\n"
-    "from scripts.publish import publish\n"
-    "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
-)
 LISTS = ("index.html", "feeds/all.atom.xml", "thana/namli/index.html", "sitemap.xml")
 
 
@@ -280,21 +274,7 @@ def test_a_killed_upload_to_the_bucket_leaves_its_pages_and_no_rclone(tmp_path, 
     before = files(s3.bucket)
     write_note(content, 5)
     settings = {**overrides(tmp_path), "SITENAME": "बदला हुआ नाम"}
-    upload = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            PUBLISH_SCRIPT,
-            PUBLISH,
-            s3.target(),
-            json.dumps(settings),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "BULLETIN_RCLONE_OPTIONS": "--bwlimit=4k"},
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    upload = publishing(s3, settings, "--bwlimit=4k", subprocess.DEVNULL)
     try:
         for _ in range(1200):
             if rclone_uploads(output):
@@ -339,21 +319,7 @@ def test_an_upload_that_fails_after_a_note_page_is_up_records_its_address(tmp_pa
     assert "khabar-5" not in ledger.read_text(encoding="utf-8")
     write_note(content, 5)
     options = "--bwlimit=4k --retries=1 --low-level-retries=1"
-    upload = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            PUBLISH_SCRIPT,
-            PUBLISH,
-            s3.target(),
-            json.dumps(overrides(tmp_path)),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "BULLETIN_RCLONE_OPTIONS": options},
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    upload = publishing(s3, overrides(tmp_path), options, subprocess.PIPE)
     page = s3.bucket / "2026/10/khabar-5/index.html"
     try:
         for _ in range(1200):
@@ -374,6 +340,24 @@ def test_an_upload_that_fails_after_a_note_page_is_up_records_its_address(tmp_pa
     ]
     assert len(rows) == 1 and rows[0].split("\t")[1] == "2026/10/khabar-5/", rows
     assert sorted(p.name for p in ledger.parent.glob("*pending*")) == []
+
+
+def publishing(s3, settings: dict, options: str, stderr) -> subprocess.Popen:
+    """A publish to the bucket in a process of its own (to be killed, or to
+    lose its bucket), with BULLETIN_RCLONE_OPTIONS `options`."""
+    script = (
+        "import json, sys\n"
+        "from scripts.publish import publish\n"
+        "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", script, PUBLISH, s3.target(), json.dumps(settings)],
+        cwd=ROOT,
+        env={**os.environ, "BULLETIN_RCLONE_OPTIONS": options},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )
 
 
 def small_site(out: Path, css: str, big: int = 0) -> str:
