@@ -2,6 +2,11 @@
 (plugins/search plan_shards): a fast build makes only the parts whose notes
 changed and writes what a clean build writes, pagefind/ included.
 
+Pagefind is not reproducible (its filters come out in another order on
+each run), so a clean build is compared with a fast one through the search
+cache they share (beside the content folder): what is checked is that the
+fast path made and linked the same parts, not Pagefind's own bytes.
+
 One site is built for the module, with the index on and blocks of three
 notes (so that a few notes fill a block); each test changes it and compares
 the output with a clean build of the same content. Production builds also
@@ -13,7 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -388,3 +396,23 @@ def test_with_production_settings_a_new_note_is_fast_and_as_a_clean_build(tmp_pa
     placed, fresh = tree(output), tree(clean)
     assert placed.keys() == fresh.keys()
     assert [n for n in placed if placed[n] != fresh[n]] == []
+
+
+def test_a_killed_builds_scratch_folders_go_and_a_running_ones_stay(tmp_path):
+    """make_bundle's scratch folders of a build killed while Pagefind ran are
+    removed by the next build's tidying; a running build's are kept."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    part = tmp_path / "2026"
+    names = {
+        "kept-key": True,
+        "old-key": False,
+        f".kept-key.{dead.pid}.partial": False,
+        f".kept-key.{dead.pid}.pages": False,
+        f".kept-key.{os.getpid()}.partial": True,
+        ".hidden-by-hand": True,
+    }
+    for name in names:
+        (part / name).mkdir(parents=True)
+    search.forget_others(part, {"kept-key"})
+    assert {p.name for p in part.iterdir()} == {n for n, kept in names.items() if kept}

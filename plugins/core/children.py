@@ -90,3 +90,16 @@ def worker_start(parent: int) -> None:
 def run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
     """subprocess.run, the child ending if this process dies first."""
     return subprocess.run(argv, preexec_fn=die_with(os.getpid()), **kwargs)
+
+
+def alive(pid: int) -> bool:
+    """Whether a process of this machine runs with that id (one of another
+    user counts as running).
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

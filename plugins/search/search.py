@@ -381,15 +381,25 @@ def tree_files(source: Path, target: str) -> dict[str, Path]:
     }
 
 
+# make_bundle's scratch folders: .<part>.<pid>.partial and .<part>.<pid>.pages
+SCRATCH_RE = re.compile(r"\.(?P<part>.+)\.(?P<pid>[0-9]+)\.(?:partial|pages)")
+
+
 def forget_others(cache: Path, keep: set[str]) -> None:
     """Only the folders named in `keep` are kept (older bundles of a part,
-    parts no longer made).
+    parts no longer made), and the scratch folders of builds still running
+    (those of a build that was killed go).
     """
     if not cache.is_dir():
         return
     for old in cache.iterdir():
-        if old.name not in keep and old.is_dir() and not old.name.startswith("."):
-            shutil.rmtree(old, ignore_errors=True)
+        if old.name in keep or not old.is_dir():
+            continue
+        if old.name.startswith("."):
+            scratch = SCRATCH_RE.fullmatch(old.name)
+            if not scratch or children.alive(int(scratch["pid"])):
+                continue
+        shutil.rmtree(old, ignore_errors=True)
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ from plugins.core import children
 from plugins.core.messages import _
 
 from . import releases, retention
-from .targets import MayBeLive, TargetError, alive, no_links
+from .targets import MayBeLive, TargetError, no_links
 
 NOJEKYLL = ".nojekyll"
 # a host's custom domain (GitHub commits it from its Pages settings): kept
@@ -393,7 +393,7 @@ def drop_leftovers(repo: Path) -> None:
     ).split()
     for ref in refs:
         pid = ref.rsplit("/", 1)[-1]
-        if pid.isdigit() and not alive(int(pid)):
+        if pid.isdigit() and not children.alive(int(pid)):
             git(repo, "update-ref", "-d", ref)
 
 

@@ -25,10 +25,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from plugins.core.children import alive
 from plugins.core.messages import _
 from plugins.hindi_text.dates import IST
 
-from .targets import Target, TargetError, alive
+from .targets import Target, TargetError
 
 logger = logging.getLogger(__name__)
 

@@ -137,19 +137,6 @@ def socket_parent(temporary: str) -> str:
     return temporary if plain and len(temporary) <= SOCKET_FOLDER_BYTES else "/tmp"
 
 
-def alive(pid: int) -> bool:
-    """Whether a process of this machine runs with that id (one of another
-    user counts as running).
-    """
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_shared(parent: str) -> None:
     """Remove the connection folders of publishes that were killed: their
     process is gone and so is their connection (it closes by itself after
@@ -160,7 +147,7 @@ def sweep_shared(parent: str) -> None:
         pid = folder.name[len(SHARED_PREFIX) :].split("-", 1)[0]
         mine = folder.is_dir() and folder.lstat().st_uid == os.getuid()
         closed = mine and not (folder / SOCKET).exists()
-        if closed and pid.isdigit() and not alive(int(pid)):
+        if closed and pid.isdigit() and not children.alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
 
