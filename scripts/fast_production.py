@@ -61,7 +61,6 @@ from plugins.links.links import (
     first_days_of,
     link_files,
     link_inputs,
-    record_addresses,
 )
 from plugins.links.plan import Written, written
 
@@ -171,11 +170,6 @@ def link_outputs(
         {name: text.encode("utf-8") for name, text in made.files.items()},
         replace(records, redirects=made.redirects),
     )
-
-
-def record(settings: dict, records: LinkRecords) -> None:
-    """Record the addresses as the full build would (plugins/links)."""
-    record_addresses(settings, records)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from plugins.feeds.feeds import plan as plan_feeds
 from plugins.feeds.plan import Feed
 from plugins.feeds.records import FeedNote, FeedRecords
 from plugins.feeds.settings import plugin_settings as feeds_settings
+from plugins.links.links import record_addresses
 from plugins.listings.listings import plugin_settings as listings_settings
 from plugins.listings.pages import lead_story
 from plugins.press_notes.press_notes import registry_for
@@ -103,6 +104,13 @@ class Made:
         notes = self.feed_notes
         assert not isinstance(notes, str)
         return plan_feeds(notes, self.settings, self.registry)[0]
+
+    @cached_property
+    def search(self) -> fast_search.SearchUpdate | str:
+        """The search files that change (`fast_search.update`): worked out
+        once a fast build (the maker and the removals read it).
+        """
+        return fast_search.update(self)
 
     @cached_property
     def refs(self) -> dict:
@@ -776,7 +784,7 @@ def run(
     site_index.forget(index_file)
     placed, surveyed = place(made, output, files, gone, copies)
     # the addresses are recorded once their pages are in place
-    fast_production.record(settings, links.records)
+    record_addresses(settings, links.records)
     if isinstance(updated, SiteIndex):
         site_index.save(
             replace(
@@ -810,7 +818,7 @@ def run_registry(
         return links
     if changed := sorted(changed_files(output, links.files)):
         return f"{changed[0]} would change (the full build writes it)"
-    fast_production.record(settings, links.records)
+    record_addresses(settings, links.records)
     updated = replace(
         read,
         stamps=site_index.settled_stamps(before, settings),

@@ -48,9 +48,6 @@ class SearchUpdate:
     made: tuple[str, ...]
 
 
-# Made is a plain dataclass; the update is worked out once a fast build
-# (the maker and the removals read it) and kept on it under this name.
-KEPT_AS = "_search_update"
 # A Pagefind index's entry file (it names the index's metadata file).
 ENTRY = "pagefind-entry.json"
 
@@ -228,17 +225,9 @@ def entry_file(rel: str) -> int:
     return {ENTRY: 1, search.SHARDS_FILE: 2}.get(name, 0)
 
 
-def kept_update(made: Made) -> SearchUpdate | str:
-    """`update(made)`, worked out once for this fast build."""
-    kept = vars(made)
-    if KEPT_AS not in kept:
-        kept[KEPT_AS] = update(made)
-    return kept[KEPT_AS]
-
-
 def search_files(made: Made) -> Mapping[str, bytes] | str:
     """The maker of the search index (scripts/fast_run.py MAKERS)."""
-    found = kept_update(made)
+    found = made.search
     return found if isinstance(found, str) else found.files
 
 
@@ -246,5 +235,5 @@ def gone_files(made: Made) -> list[str] | str:
     """The live search files the fast build removes (a part's files it no
     longer has), or why the fast path cannot tell.
     """
-    found = kept_update(made)
+    found = made.search
     return found if isinstance(found, str) else list(found.gone)
