@@ -344,9 +344,15 @@ def test_best_match_lists_the_newest_blocks_notes_about_the_words_first(
             # the list of indexes changes while the page is open (a build):
             # the next search reads it again; and a list written before the
             # newest year had parts names each index alone
-            (output / "pagefind" / "shards.json").write_text(
+            listing = output / "pagefind" / "shards.json"
+            listing.write_text(
                 json.dumps({"shards": [{"name": "2026", "years": ["2026"]}]})
             )
+            # a build writes it later than the page read it: the test server
+            # compares whole seconds (If-Modified-Since), so within the same
+            # second it would answer "not modified"
+            later = listing.stat().st_mtime + 2
+            os.utime(listing, (later, later))
             search_here(page, "कबड्डी")
             alone = page.eval_on_selector_all(
                 "#khoj-results li a", "els => els.map(a => a.getAttribute('href'))"
