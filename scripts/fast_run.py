@@ -427,6 +427,32 @@ def feed_records(made: Made) -> FeedRecords | str:
     return FeedRecords(notes, {k: entries[k] for k in sorted(needed)})
 
 
+def followed(feeds: list[Feed]) -> set[tuple[str, str]]:
+    """Each feed's address with whom or what it follows."""
+    return {(f.path("atom"), f.name) for f in feeds}
+
+
+def alone_reporter_feeds(made: Made, feeds: list[Feed]) -> str:
+    """Why a new or edited note's page, made by the build of it alone, links
+    another reporter's feed than the site's (plugins/feeds numbers the slug
+    of reporters whose names make one slug by their first notes: a build of
+    a few notes alone may number them otherwise), or "".
+    """
+    site = {f.name: f.slug for f in feeds if f.kind == "reporter"}
+    records = made.alone.context.get(contract.FEED_RECORDS)
+    if not isinstance(records, FeedRecords):
+        return "the build of the new notes alone holds no feed records"
+    _planned, alone = plan_feeds(records.notes, made.settings, made.registry)
+    for note in made.new:
+        name = note.entry.reporter
+        if alone.get(name) != site.get(name):
+            return (
+                f"the build of {note.entry.path} alone names the feed of "
+                f"its reporter {name} otherwise than the site does"
+            )
+    return ""
+
+
 def feed_outputs(made: Made) -> Mapping[str, bytes] | str:
     """The feeds the new notes are in (plugins/feeds: feed_files over every
     note's records, only the feeds they can change) and the feeds page.
@@ -442,13 +468,19 @@ def feed_outputs(made: Made) -> Mapping[str, bytes] | str:
     kept = made.index.records[contract.FEED_RECORDS]
     before = kept.notes if made.old else None
     feeds = made.feed_plan
+    if why := alone_reporter_feeds(made, feeds):
+        return why
     were = None
     if before is not None:
         were, _slugs = plan_feeds(before, settings, made.registry)
         # a feed that appears or disappears (a district's first or last
-        # note): note pages link to the feeds they are in
-        if {f.path("atom") for f in were} != {f.path("atom") for f in feeds}:
-            return "the edit makes a feed appear or disappear"
+        # note), or whose address passes to another reporter (two names of
+        # one slug, numbered by their first notes): note pages link to the
+        # feeds they are in
+        if followed(were) != followed(feeds):
+            return (
+                "the edit makes a feed appear or disappear, or follow another reporter"
+            )
     files = feed_files(
         records,
         settings,

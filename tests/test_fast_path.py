@@ -1329,3 +1329,79 @@ def test_a_new_note_makes_only_the_sitemap_parts_it_changes(tmp_path):
     # the newest part (one note) gets the first new note; the next starts a
     # third part; the oldest part is never made
     assert made_parts == [["sitemap-notes-2.xml"], ["sitemap-notes-3.xml"]]
+
+
+def as_clean_build(content: Path, output: Path, clean: Path, **overrides) -> list[str]:
+    """The files where `output` differs from a clean full build of the same
+    content folder into `clean` (missing on either side, or other bytes).
+    """
+    assert build_site(content, clean, **overrides).path == "full"
+    placed, fresh = tree(output), tree(clean)
+    shutil.rmtree(clean.parent)
+    return sorted(set(placed) ^ set(fresh)) + [
+        n for n in placed if n in fresh and placed[n] != fresh[n]
+    ]
+
+
+def reporter_notes(reporters: dict[int, str]) -> dict[str, str]:
+    """Notes of Namli a day apart, each by its reporter (by number)."""
+    return {
+        f"2026/n{i}.md": note_text(
+            slug=f"suchna-{i}",
+            title=f"शिविर क्रमांक {i} आयोजित",
+            date=f"2026-10-0{i} 10:00",
+            reporter=name,
+        )
+        for i, name in reporters.items()
+    }
+
+
+# two reporters whose names make one slug: the one whose first note is the
+# older has it, the other the slug with "-2" (plugins/feeds reporter_slugs)
+SAME_SLUG = ("Ramesh Kumar", "ramesh kumar")
+
+
+def test_a_new_note_of_a_reporter_whose_feed_has_a_numbered_slug(tmp_path):
+    """The build of a new note alone knows one reporter: it would link the
+    page to the feed of the other reporter of the same slug.
+    """
+    first, second = SAME_SLUG
+    content = new_content(
+        tmp_path, reporter_notes({1: first, 2: second, 3: first, 4: second})
+    )
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    assert (output / "feeds" / "samvaddata" / "ramesh-kumar-2.atom.xml").is_file()
+    (content / "notes" / "2026" / "n5.md").write_text(
+        reporter_notes({5: second})["2026/n5.md"], encoding="utf-8"
+    )
+    result = build_site(content, output)
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: the build of notes/2026/n5.md alone names the "
+        "feed of its reporter ramesh kumar otherwise than the site does"
+    )
+
+
+def test_an_edit_that_gives_a_reporter_the_slug_of_another(tmp_path):
+    """An edit of a reporter's oldest note to the other reporter of the same
+    slug swaps their feeds' addresses: every note page of both links the
+    other feed.
+    """
+    first, second = SAME_SLUG
+    content = new_content(
+        tmp_path, reporter_notes({1: first, 2: second, 3: first, 4: second})
+    )
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    (content / "notes" / "2026" / "n1.md").write_text(
+        reporter_notes({1: second})["2026/n1.md"], encoding="utf-8"
+    )
+    result = build_site(content, output)
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: the edit makes a feed appear or disappear, "
+        "or follow another reporter"
+    )
