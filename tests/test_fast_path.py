@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -1405,3 +1406,83 @@ def test_an_edit_that_gives_a_reporter_the_slug_of_another(tmp_path):
         "the fast path stopped: the edit makes a feed appear or disappear, "
         "or follow another reporter"
     )
+
+
+def site_index_parts(content: Path, output: Path) -> tuple[Path, Path]:
+    """The two parts of the site index of `output`: (main, records)."""
+    paths = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(output.parent / "cache"),
+    }
+    path = site_index.index_path(load_settings(SETTINGS, paths), output)
+    return path, site_index.records_path(path)
+
+
+@pytest.mark.parametrize("part", [0, 1])
+def test_a_folder_in_place_of_a_part_of_the_index_is_no_index(tmp_path, part):
+    """A folder where a part of the site index belongs (made by hand): the
+    build takes the full path, saying why, goes live without an error and
+    removes the folder (the index could not be written there); the next
+    build writes the index, and the one after takes the fast path.
+    """
+    content = new_content(tmp_path, three_notes())
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    where = site_index_parts(content, output)[part]
+    where.unlink()
+    (where / "kept").mkdir(parents=True)
+    (content / "notes" / "2026" / "n10.md").write_text(
+        note_text(slug="suchna-10", title="दसवीं सूचना", date="2026-10-10 10:00"),
+        encoding="utf-8",
+    )
+    result = build_site(content, output)
+    assert result.path == "full"
+    assert result.why.endswith("cannot be read (IsADirectoryError)"), result.why
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+    (content / "notes" / "2026" / "n11.md").write_text(
+        note_text(slug="suchna-11", title="ग्यारहवीं सूचना", date="2026-10-11 10:00"),
+        encoding="utf-8",
+    )
+    result = build_site(content, output)
+    assert (result.path, result.why) == (
+        "full",
+        "no site index (the first build, or the last one failed)",
+    )
+    (content / "notes" / "2026" / "n12.md").write_text(
+        note_text(slug="suchna-12", title="बारहवीं सूचना", date="2026-10-12 10:00"),
+        encoding="utf-8",
+    )
+    assert build_site(content, output).path == "fast"
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+
+
+def test_a_pipe_in_place_of_a_part_of_the_index_does_not_stop_the_build(tmp_path):
+    """A named pipe where the records part belongs would hold the build (and
+    its lock) until something writes to it: it is no index.
+    """
+    content = new_content(tmp_path, three_notes())
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    _main, records = site_index_parts(content, output)
+    records.unlink()
+    os.mkfifo(records)
+    (content / "notes" / "2026" / "n10.md").write_text(
+        note_text(slug="suchna-10", title="दसवीं सूचना", date="2026-10-10 10:00"),
+        encoding="utf-8",
+    )
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(build_site(content, output)))
+    worker.start()
+    worker.join(timeout=120)
+    held = worker.is_alive()
+    if held:  # let the build read an end of file and finish
+        os.close(os.open(records, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join()
+    assert not held, "the build waited on the pipe"
+    [result] = done
+    assert (result.path, result.why) == (
+        "full",
+        "the fast path stopped: the site index's records cannot be read (OSError)",
+    )
+    assert records.is_file()
