@@ -46,7 +46,8 @@ from plugins.feeds.feeds import plan as plan_feeds
 from plugins.feeds.plan import Feed
 from plugins.feeds.records import FeedNote, FeedRecords
 from plugins.feeds.settings import plugin_settings as feeds_settings
-from plugins.links.links import record_addresses
+from plugins.hindi_text.dates import to_ist
+from plugins.links.links import LinkRecords, record_addresses
 from plugins.listings.listings import plugin_settings as listings_settings
 from plugins.listings.pages import lead_story
 from plugins.press_notes.press_notes import registry_for
@@ -402,6 +403,29 @@ def feed_notes(made: Made) -> tuple[FeedNote, ...] | str:
     return (*ours, *kept.notes)
 
 
+def first_day_problem(made: Made, older: set[str]) -> str:
+    """Why the feed entry of an older note read alone (`older`: keys) is not
+    the full build's, or "": the build alone reads no links ledger, so its
+    entry's id takes the day of the note's date, where the full build takes
+    the first day the ledger recorded (another after a corrected date).
+    """
+    if not older:
+        return ""
+    links = made.index.records.get(contract.LINK_RECORDS)
+    first_days = links.first_days if isinstance(links, LinkRecords) else {}
+    root = made.settings["PATH"]
+    rels = {os.path.relpath(key, root) for key in older}
+    dates = {n.path: n.date for n in made.notes if n.path in rels}
+    for rel in sorted(rels):
+        day = first_days.get(rel)
+        if day is not None and day != to_ist(dates[rel]).date().isoformat():
+            return (
+                f"the feed entry of {rel}, read alone, would lack its first day "
+                "in the links ledger"
+            )
+    return ""
+
+
 def feed_records(made: Made) -> FeedRecords | str:
     """Every note's feed records: the FeedNotes (`feed_notes`) and the entries
     of the notes among the newest of a feed.
@@ -412,6 +436,8 @@ def feed_records(made: Made) -> FeedRecords | str:
     kept = made.index.records[contract.FEED_RECORDS]
     new = made.alone.context[contract.FEED_RECORDS]
     needed = newest_keys(made.feed_plan, feeds_settings(made.settings)["max_items"])
+    if why := first_day_problem(made, needed - made.keys - set(kept.entries)):
+        return why
     # the new or edited notes' entries, and those of older notes read with
     # them (a note an edited one let into a feed's newest)
     entries = {

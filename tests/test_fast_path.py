@@ -1486,3 +1486,51 @@ def test_a_pipe_in_place_of_a_part_of_the_index_does_not_stop_the_build(tmp_path
         "the fast path stopped: the site index's records cannot be read (OSError)",
     )
     assert records.is_file()
+
+
+def test_an_edit_that_lets_a_note_of_a_corrected_date_into_a_feed(tmp_path):
+    """A note whose date was corrected after it was published keeps the
+    day the links ledger recorded in its feed entry's id. An edit that moves
+    a newer note out of its station's feed lets it in; the build of it alone
+    for its entry reads no ledger (its id would take its date's day): the
+    full path, saying why.
+    """
+    notes = {
+        f"2026/n{i}.md": note_text(
+            slug=f"suchna-{i}",
+            title=f"शिविर क्रमांक {i} आयोजित",
+            date=f"2026-10-0{i} 10:00",
+        )
+        for i in (1, 2, 3, 4)
+    }
+    notes["2026/n0.md"] = note_text(
+        slug="alot-baithak", title="आलोट में बैठक", date="2026-09-20 10:00", thana="आलोट"
+    )
+    content = new_content(tmp_path, notes)
+    # notes/2026/n2.md was first published dated 30 September
+    (content / "registry" / "published-urls.tsv").write_text(
+        "2026-09-30T10:00:00+05:30\t2026/10/suchna-2/\tnotes/2026/n2.md\t2026-09-30\n",
+        encoding="utf-8",
+    )
+    feeds = {"FEEDS": {"max_items": 2}}
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output, **feeds).path == "full"
+    (content / "notes" / "2026" / "n4.md").write_text(
+        note_text(
+            slug="suchna-4",
+            title="शिविर क्रमांक 4 आयोजित",
+            date="2026-10-04 10:00",
+            thana="आलोट",
+        ),
+        encoding="utf-8",
+    )
+    result = build_site(content, output, **feeds)
+    station = (output / "feeds" / "thana" / "namli.atom.xml").read_text("utf-8")
+    assert ",2026-09-30:notes/2026/n2.md" in station
+    clean = tmp_path / "clean" / "output"
+    assert as_clean_build(content, output, clean, **feeds) == []
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: the feed entry of notes/2026/n2.md, read alone, "
+        "would lack its first day in the links ledger"
+    )
