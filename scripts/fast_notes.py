@@ -7,7 +7,10 @@ notes. In the FAST CASE (scripts/fast_build.py) each new note names a
 station, category, tags and reporter that already have notes, so a build
 of the new notes alone gives them the same feeds and the same page: the
 same Pelican run, reader, checks, enrichment and plugins as the full build,
-over one note. It runs into a scratch folder beside the output, with its
+over one note (but for a reporter whose name makes the same slug as
+another's: plugins/feeds numbers them by their first notes, and the fast
+path checks that the build alone numbered them as the site does,
+scripts/fast_run.py alone_reporter_feeds). It runs into a scratch folder beside the output, with its
 own cache folder (the note snapshot and page reuse of the live site are not
 touched) and without the links ledger and the redirects registry (a build
 of one note would find every other recorded address gone): the fast path
