@@ -299,9 +299,7 @@ def photo_copy(made: Made, rel: str) -> bool:
     """Whether `rel` is a copy of an edited note's photo (which the edit
     leaves as it was: scripts/fast_build.py edit_problem).
     """
-    stems = [os.path.splitext(n.image)[0] for n in made.new if n.image]
-    stem = rel.split(".")[0]
-    return any(stem == p or stem.startswith(p + "-") for p in stems)
+    return any(fast_notes.photo_file(rel, n.image) for n in made.new if n.image)
 
 
 def list_files(made: Made) -> Mapping[str, bytes] | str:

@@ -1534,3 +1534,31 @@ def test_an_edit_that_lets_a_note_of_a_corrected_date_into_a_feed(tmp_path):
         "the fast path stopped: the feed entry of notes/2026/n2.md, read alone, "
         "would lack its first day in the links ledger"
     )
+
+
+def test_a_new_note_whose_photo_name_has_a_dot_places_its_photo(tmp_path):
+    """A photo named `baithak.v2.jpg` (its copies `baithak.v2-480w.jpg`...):
+    the new note's own files are its page and its photo with every copy,
+    found by the name up to the suffix, not up to the first dot.
+    """
+    content = new_content(tmp_path, three_notes())
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
+    (content / "images" / "2026").mkdir(parents=True)
+    (content / "images" / "2026" / "baithak.v2.jpg").write_bytes(photo)
+    note = content / "notes" / "2026" / "n10.md"
+    fields = {
+        "slug": "suchna-10",
+        "title": "दसवीं सूचना",
+        "date": "2026-10-10 10:00",
+        "image": "images/2026/baithak.v2.jpg",
+    }
+    note.write_text(note_text(**fields, image_alt="बैठक"), encoding="utf-8")
+    assert build_site(content, output).path == "fast"
+    assert (output / "images" / "2026" / "baithak.v2.jpg").is_file()
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+    # its caption edited: fast, its photo's copies left as they are
+    note.write_text(note_text(**fields, image_alt="थाने में बैठक"), encoding="utf-8")
+    assert build_site(content, output).path == "fast"
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
