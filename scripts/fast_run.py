@@ -280,6 +280,9 @@ def note_files(made: Made) -> Mapping[str, bytes] | str:
         built = site_index.note_entry(made.articles[note.entry.path], root)
         if built != note.entry:
             return f"{note.entry.path} as built is not the note its header says"
+    ours = {n.entry.path for n in made.new}
+    if why := read_as_held(made.index, made.alone.context, root, ours):
+        return why
     # the new notes' own files are new: never put over a live file; an
     # edited note's only in its own folder, or its (unchanged) photo's copies
     output = Path(made.settings["OUTPUT_PATH"])
@@ -293,6 +296,23 @@ def note_files(made: Made) -> Mapping[str, bytes] | str:
     ):
         return f"{taken[0]} is in the output already"
     return made.alone.files
+
+
+def read_as_held(index: SiteIndex, context: dict, root: Path, ours: set[str]) -> str:
+    """Why an older note a build of notes alone read (the home page's lead
+    story, a note an edit lets into a feed, a note whose card a list page
+    shows) is not the note the site index holds, or "": a note without
+    `slug:` takes its address from its title among the notes it is built
+    with (plugins/press_notes assign_slugs), alone maybe another note's.
+    `ours`: the new or edited notes (checked against their headers).
+    """
+    read = [site_index.note_entry(a, root) for a in context.get("articles", ())]
+    older = {e.path for e in read} - ours
+    held = {n.path: n for n in index.notes if n.path in older}
+    for entry in read:
+        if entry.path in older and held.get(entry.path) != entry:
+            return f"{entry.path} read alone is not the note the site index holds"
+    return ""
 
 
 def photo_copy(made: Made, rel: str) -> bool:
@@ -731,6 +751,8 @@ def with_cards(made: Made, settings_file: str, overrides: dict | None) -> Made |
             settings_file, overrides, made.settings, (), older
         )
     root = made.settings["PATH"]
+    if why := read_as_held(made.index, alone.context, Path(root), set()):
+        return why
     cards = {
         os.path.relpath(a.source_path, root): getattr(a, contract.CARD_HTML)
         for a in alone.context.get("articles", ())

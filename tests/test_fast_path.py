@@ -1562,3 +1562,102 @@ def test_a_new_note_whose_photo_name_has_a_dot_places_its_photo(tmp_path):
     note.write_text(note_text(**fields, image_alt="थाने में बैठक"), encoding="utf-8")
     assert build_site(content, output).path == "fast"
     assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+
+
+# two notes without `slug:` of one title: the older takes the title's slug,
+# the newer the slug with "-2" (plugins/press_notes assign_slugs, over every
+# note); a build of the newer one alone would give it the older one's
+TWIN_TITLE = "थाने में बैठक आयोजित"
+
+
+def twins(older: dict, newer: dict) -> dict[str, str]:
+    return {
+        "2026/a.md": note_text(slug=None, title=TWIN_TITLE, **older),
+        "2026/b.md": note_text(slug=None, title=TWIN_TITLE, **newer),
+    }
+
+
+def test_an_older_lead_story_without_a_slug_keeps_its_address(tmp_path):
+    """The home page's lead story, an older note with a photo, is read with
+    a new note: alone, its address would be made from its title without the
+    number the full build gives it, and the home page and the list pages
+    would link the other note's page.
+    """
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
+    content = new_content(
+        tmp_path,
+        twins(
+            {"date": "2026-10-01 10:00", "thana": "आलोट"},
+            {
+                "date": "2026-10-02 10:00",
+                "image": "images/2026/b.jpg",
+                "image_alt": "बैठक",
+            },
+        ),
+    )
+    (content / "images" / "2026").mkdir(parents=True)
+    (content / "images" / "2026" / "b.jpg").write_bytes(photo)
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    assert (output / "2026" / "10" / "thane-mein-baithak-ayojit-2").is_dir()
+    (content / "notes" / "2026" / "c.md").write_text(
+        note_text(slug="teesri", title="तीसरी खबर", date="2026-10-03 10:00"),
+        encoding="utf-8",
+    )
+    result = build_site(content, output)
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: notes/2026/b.md read alone is not the note "
+        "the site index holds"
+    )
+
+
+def test_an_older_note_without_a_slug_read_for_its_card_keeps_its_address(tmp_path):
+    """An edit moves a note out of a list: the list's page shows an older
+    note whose card the site index does not keep, read alone: its address
+    would be made from its title without the number the full build gives it.
+    """
+    notes = twins(
+        {
+            "date": "2026-09-01 10:00",
+            "thana": "जावरा शहर",
+            "category": "अपराध",
+            "tags": "चोरी",
+        },
+        {"date": "2026-10-02 10:00"},
+    )
+    notes["2026/c.md"] = note_text(
+        slug="teesri", title="तीसरी खबर", date="2026-10-03 10:00"
+    )
+    notes["2026/d.md"] = note_text(
+        slug="chauthi", title="चौथी खबर", date="2026-10-04 10:00"
+    )
+    notes["2026/e.md"] = note_text(
+        slug="alot-e", title="आलोट की खबर", date="2026-09-15 10:00", thana="आलोट"
+    )
+    content = new_content(tmp_path, notes)
+    output = tmp_path / "site" / "output"
+    lists = {"LISTINGS": {"page_size": 2, "home_notes": 1}}
+    assert build_site(content, output, **lists).path == "full"
+    # the index of a larger site: the card of notes/2026/b.md is not kept
+    main, _records = site_index_parts(content, output)
+    index, why = site_index.load(main, with_records=True)
+    assert index is not None, why
+    kept = {"notes/2026/a.md", "notes/2026/d.md"}
+    cards = {p: c for p, c in index.cards.items() if p in kept}
+    site_index.save(dataclasses.replace(index, cards=cards), main)
+    (content / "notes" / "2026" / "d.md").write_text(
+        note_text(
+            slug="chauthi", title="चौथी खबर", date="2026-10-04 10:00", thana="आलोट"
+        ),
+        encoding="utf-8",
+    )
+    result = build_site(content, output, **lists)
+    clean = tmp_path / "clean" / "output"
+    assert as_clean_build(content, output, clean, **lists) == []
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: notes/2026/b.md read alone is not the note "
+        "the site index holds"
+    )
