@@ -7,10 +7,14 @@ notes. In the FAST CASE (scripts/fast_build.py) each new note names a
 station, category, tags and reporter that already have notes, so a build
 of the new notes alone gives them the same feeds and the same page: the
 same Pelican run, reader, checks, enrichment and plugins as the full build,
-over one note. It runs into a scratch folder beside the output, with its
-own cache folder (the note snapshot and page reuse of the live site are not
-touched) and without the links ledger and the redirects registry (a build
-of one note would find every other recorded address gone): the fast path
+over one note (but for a reporter whose name makes the same slug as
+another's: plugins/feeds numbers them by their first notes, and the fast
+path checks that the build alone numbered them as the site does,
+scripts/fast_run.py alone_reporter_feeds). It runs into a scratch folder
+beside the output, with its own cache folder (the note snapshot and page
+reuse of the live site are not touched) and without the links ledger and
+the redirects registry (a build of one note would find every other
+recorded address gone): the fast path
 plans the redirects with every note, and requires each new or edited
 note's first day in the ledger to be its date's, as the build of it alone
 takes it (scripts/fast_production.py). Its other files (lists, feeds,
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -89,19 +94,29 @@ def own_files(output: Path, notes: tuple[NewNote, ...]) -> dict[str, bytes]:
     each photo with its copies (`<name>.jpg`, `<name>-480w.jpg`...).
     """
     folders = [os.path.dirname(n.entry.save_as) + "/" for n in notes]
-    photos = [os.path.splitext(n.image)[0] for n in notes if n.image]
+    photos = [n.image for n in notes if n.image]
     files = {}
     for here, _dirs, names in os.walk(output):
         for name in names:
             path = os.path.join(here, name)
             rel = os.path.relpath(path, output).replace(os.sep, "/")
-            stem = rel.split(".")[0]
             if any(rel.startswith(f) for f in folders) or any(
-                stem == p or stem.startswith(p + "-") for p in photos
+                photo_file(rel, p) for p in photos
             ):
                 with open(path, "rb") as f:
                     files[rel] = f.read()
     return files
+
+
+def photo_file(rel: str, photo: str) -> bool:
+    """Whether `rel`, a path in the output, is the photo at `photo` (its
+    path under content/) or one of its copies (plugins/photos copy_path:
+    `images/x.jpg`, `images/x-480w.jpg`; a name may hold other dots,
+    `images/x.v2-480w.jpg`).
+    """
+    stem, suffix = os.path.splitext(os.path.normpath(photo))
+    copy = re.escape(stem) + "-[0-9]+w" + re.escape(suffix)
+    return rel == stem + suffix or re.fullmatch(copy, rel) is not None
 
 
 class _Quiet(logging.Filter):

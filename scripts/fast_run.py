@@ -46,7 +46,8 @@ from plugins.feeds.feeds import plan as plan_feeds
 from plugins.feeds.plan import Feed
 from plugins.feeds.records import FeedNote, FeedRecords
 from plugins.feeds.settings import plugin_settings as feeds_settings
-from plugins.links.links import record_addresses
+from plugins.hindi_text.dates import to_ist
+from plugins.links.links import LinkRecords, record_addresses
 from plugins.listings.listings import plugin_settings as listings_settings
 from plugins.listings.pages import lead_story
 from plugins.press_notes.press_notes import registry_for
@@ -279,6 +280,9 @@ def note_files(made: Made) -> Mapping[str, bytes] | str:
         built = site_index.note_entry(made.articles[note.entry.path], root)
         if built != note.entry:
             return f"{note.entry.path} as built is not the note its header says"
+    ours = {n.entry.path for n in made.new}
+    if why := read_as_held(made.index, made.alone.context, root, ours):
+        return why
     # the new notes' own files are new: never put over a live file; an
     # edited note's only in its own folder, or its (unchanged) photo's copies
     output = Path(made.settings["OUTPUT_PATH"])
@@ -294,13 +298,28 @@ def note_files(made: Made) -> Mapping[str, bytes] | str:
     return made.alone.files
 
 
+def read_as_held(index: SiteIndex, context: dict, root: Path, ours: set[str]) -> str:
+    """Why an older note a build of notes alone read (the home page's lead
+    story, a note an edit lets into a feed, a note whose card a list page
+    shows) is not the note the site index holds, or "": a note without
+    `slug:` takes its address from its title among the notes it is built
+    with (plugins/press_notes assign_slugs), alone maybe another note's.
+    `ours`: the new or edited notes (checked against their headers).
+    """
+    read = [site_index.note_entry(a, root) for a in context.get("articles", ())]
+    older = {e.path for e in read} - ours
+    held = {n.path: n for n in index.notes if n.path in older}
+    for entry in read:
+        if entry.path in older and held.get(entry.path) != entry:
+            return f"{entry.path} read alone is not the note the site index holds"
+    return ""
+
+
 def photo_copy(made: Made, rel: str) -> bool:
     """Whether `rel` is a copy of an edited note's photo (which the edit
     leaves as it was: scripts/fast_build.py edit_problem).
     """
-    stems = [os.path.splitext(n.image)[0] for n in made.new if n.image]
-    stem = rel.split(".")[0]
-    return any(stem == p or stem.startswith(p + "-") for p in stems)
+    return any(fast_notes.photo_file(rel, n.image) for n in made.new if n.image)
 
 
 def list_files(made: Made) -> Mapping[str, bytes] | str:
@@ -402,6 +421,29 @@ def feed_notes(made: Made) -> tuple[FeedNote, ...] | str:
     return (*ours, *kept.notes)
 
 
+def first_day_problem(made: Made, older: set[str]) -> str:
+    """Why the feed entry of an older note read alone (`older`: keys) is not
+    the full build's, or "": the build alone reads no links ledger, so its
+    entry's id takes the day of the note's date, where the full build takes
+    the first day the ledger recorded (another after a corrected date).
+    """
+    if not older:
+        return ""
+    links = made.index.records.get(contract.LINK_RECORDS)
+    first_days = links.first_days if isinstance(links, LinkRecords) else {}
+    root = made.settings["PATH"]
+    rels = {os.path.relpath(key, root) for key in older}
+    dates = {n.path: n.date for n in made.notes if n.path in rels}
+    for rel in sorted(rels):
+        day = first_days.get(rel)
+        if day is not None and day != to_ist(dates[rel]).date().isoformat():
+            return (
+                f"the feed entry of {rel}, read alone, would lack its first day "
+                "in the links ledger"
+            )
+    return ""
+
+
 def feed_records(made: Made) -> FeedRecords | str:
     """Every note's feed records: the FeedNotes (`feed_notes`) and the entries
     of the notes among the newest of a feed.
@@ -412,6 +454,8 @@ def feed_records(made: Made) -> FeedRecords | str:
     kept = made.index.records[contract.FEED_RECORDS]
     new = made.alone.context[contract.FEED_RECORDS]
     needed = newest_keys(made.feed_plan, feeds_settings(made.settings)["max_items"])
+    if why := first_day_problem(made, needed - made.keys - set(kept.entries)):
+        return why
     # the new or edited notes' entries, and those of older notes read with
     # them (a note an edited one let into a feed's newest)
     entries = {
@@ -425,6 +469,32 @@ def feed_records(made: Made) -> FeedRecords | str:
     if missing := sorted(needed - set(entries)):
         return f"the feed entry of {missing[0]} is not in the site index"
     return FeedRecords(notes, {k: entries[k] for k in sorted(needed)})
+
+
+def followed(feeds: list[Feed]) -> set[tuple[str, str]]:
+    """Each feed's address with whom or what it follows."""
+    return {(f.path("atom"), f.name) for f in feeds}
+
+
+def alone_reporter_feeds(made: Made, feeds: list[Feed]) -> str:
+    """Why a new or edited note's page, made by the build of it alone, links
+    another reporter's feed than the site's (plugins/feeds numbers the slug
+    of reporters whose names make one slug by their first notes: a build of
+    a few notes alone may number them otherwise), or "".
+    """
+    site = {f.name: f.slug for f in feeds if f.kind == "reporter"}
+    records = made.alone.context.get(contract.FEED_RECORDS)
+    if not isinstance(records, FeedRecords):
+        return "the build of the new notes alone holds no feed records"
+    _planned, alone = plan_feeds(records.notes, made.settings, made.registry)
+    for note in made.new:
+        name = note.entry.reporter
+        if alone.get(name) != site.get(name):
+            return (
+                f"the build of {note.entry.path} alone names the feed of "
+                f"its reporter {name} otherwise than the site does"
+            )
+    return ""
 
 
 def feed_outputs(made: Made) -> Mapping[str, bytes] | str:
@@ -442,13 +512,19 @@ def feed_outputs(made: Made) -> Mapping[str, bytes] | str:
     kept = made.index.records[contract.FEED_RECORDS]
     before = kept.notes if made.old else None
     feeds = made.feed_plan
+    if why := alone_reporter_feeds(made, feeds):
+        return why
     were = None
     if before is not None:
         were, _slugs = plan_feeds(before, settings, made.registry)
         # a feed that appears or disappears (a district's first or last
-        # note): note pages link to the feeds they are in
-        if {f.path("atom") for f in were} != {f.path("atom") for f in feeds}:
-            return "the edit makes a feed appear or disappear"
+        # note), or whose address passes to another reporter (two names of
+        # one slug, numbered by their first notes): note pages link to the
+        # feeds they are in
+        if followed(were) != followed(feeds):
+            return (
+                "the edit makes a feed appear or disappear, or follow another reporter"
+            )
     files = feed_files(
         records,
         settings,
@@ -675,6 +751,8 @@ def with_cards(made: Made, settings_file: str, overrides: dict | None) -> Made |
             settings_file, overrides, made.settings, (), older
         )
     root = made.settings["PATH"]
+    if why := read_as_held(made.index, alone.context, Path(root), set()):
+        return why
     cards = {
         os.path.relpath(a.source_path, root): getattr(a, contract.CARD_HTML)
         for a in alone.context.get("articles", ())

@@ -21,12 +21,15 @@ another output is no index at all: the full build runs.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import gc
 import hashlib
 import logging
 import os
 import pickle
 import re
+import shutil
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -657,9 +660,28 @@ def save(index: SiteIndex, path: Path) -> None:
 
 
 def forget(path: Path) -> None:
-    """No index: the next build is a full one (before an output is replaced)."""
-    path.unlink(missing_ok=True)
-    records_path(path).unlink(missing_ok=True)
+    """No index: the next build is a full one (before an output is replaced).
+    A folder where a part belongs (no build makes one) goes too: the index
+    could never be written there.
+    """
+    for part in (path, records_path(path)):
+        if part.is_dir() and not part.is_symlink():
+            shutil.rmtree(part)
+        else:
+            part.unlink(missing_ok=True)
+
+
+def read_part(path: Path) -> bytes:
+    """The bytes of a part of the index, a regular file (a link to one
+    followed); OSError for anything else: a named pipe would hold the build
+    (and its lock) until something writes to it, a device might never end.
+    """
+    with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as f:
+        mode = os.fstat(f.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            why = errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL
+            raise OSError(why, "not a regular file", str(path))
+        return f.read()
 
 
 def load(path: Path, with_records: bool = False) -> tuple[SiteIndex | None, str]:
@@ -668,7 +690,7 @@ def load(path: Path, with_records: bool = False) -> tuple[SiteIndex | None, str]
     when the fast path runs).
     """
     try:
-        data = path.read_bytes()
+        data = read_part(path)
     except FileNotFoundError:
         return None, "no site index (the first build, or the last one failed)"
     except OSError as e:
@@ -694,7 +716,7 @@ def read_records(index: SiteIndex, path: Path) -> SiteIndex | str:
     if not isinstance(index.records, NotRead):
         return index
     try:
-        data = records_path(path).read_bytes()
+        data = read_part(records_path(path))
     except OSError as e:
         return f"the site index's records cannot be read ({e.__class__.__name__})"
     if records_digest(data) != index.records_digest:

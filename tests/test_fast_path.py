@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -1329,3 +1330,334 @@ def test_a_new_note_makes_only_the_sitemap_parts_it_changes(tmp_path):
     # the newest part (one note) gets the first new note; the next starts a
     # third part; the oldest part is never made
     assert made_parts == [["sitemap-notes-2.xml"], ["sitemap-notes-3.xml"]]
+
+
+def as_clean_build(content: Path, output: Path, clean: Path, **overrides) -> list[str]:
+    """The files where `output` differs from a clean full build of the same
+    content folder into `clean` (missing on either side, or other bytes).
+    """
+    assert build_site(content, clean, **overrides).path == "full"
+    placed, fresh = tree(output), tree(clean)
+    shutil.rmtree(clean.parent)
+    return sorted(set(placed) ^ set(fresh)) + [
+        n for n in placed if n in fresh and placed[n] != fresh[n]
+    ]
+
+
+def reporter_notes(reporters: dict[int, str]) -> dict[str, str]:
+    """Notes of Namli a day apart, each by its reporter (by number)."""
+    return {
+        f"2026/n{i}.md": note_text(
+            slug=f"suchna-{i}",
+            title=f"शिविर क्रमांक {i} आयोजित",
+            date=f"2026-10-0{i} 10:00",
+            reporter=name,
+        )
+        for i, name in reporters.items()
+    }
+
+
+# two reporters whose names make one slug: the one whose first note is the
+# older has it, the other the slug with "-2" (plugins/feeds reporter_slugs)
+SAME_SLUG = ("Ramesh Kumar", "ramesh kumar")
+
+
+def test_a_new_note_of_a_reporter_whose_feed_has_a_numbered_slug(tmp_path):
+    """The build of a new note alone knows one reporter: it would link the
+    page to the feed of the other reporter of the same slug.
+    """
+    first, second = SAME_SLUG
+    content = new_content(
+        tmp_path, reporter_notes({1: first, 2: second, 3: first, 4: second})
+    )
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    assert (output / "feeds" / "samvaddata" / "ramesh-kumar-2.atom.xml").is_file()
+    (content / "notes" / "2026" / "n5.md").write_text(
+        reporter_notes({5: second})["2026/n5.md"], encoding="utf-8"
+    )
+    result = build_site(content, output)
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: the build of notes/2026/n5.md alone names the "
+        "feed of its reporter ramesh kumar otherwise than the site does"
+    )
+
+
+def test_an_edit_that_gives_a_reporter_the_slug_of_another(tmp_path):
+    """An edit of a reporter's oldest note to the other reporter of the same
+    slug swaps their feeds' addresses: every note page of both links the
+    other feed.
+    """
+    first, second = SAME_SLUG
+    content = new_content(
+        tmp_path, reporter_notes({1: first, 2: second, 3: first, 4: second})
+    )
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    (content / "notes" / "2026" / "n1.md").write_text(
+        reporter_notes({1: second})["2026/n1.md"], encoding="utf-8"
+    )
+    result = build_site(content, output)
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: the edit makes a feed appear or disappear, "
+        "or follow another reporter"
+    )
+
+
+def site_index_parts(content: Path, output: Path) -> tuple[Path, Path]:
+    """The two parts of the site index of `output`: (main, records)."""
+    paths = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(output.parent / "cache"),
+    }
+    path = site_index.index_path(load_settings(SETTINGS, paths), output)
+    return path, site_index.records_path(path)
+
+
+@pytest.mark.parametrize("part", [0, 1])
+def test_a_folder_in_place_of_a_part_of_the_index_is_no_index(tmp_path, part):
+    """A folder where a part of the site index belongs (made by hand): the
+    build takes the full path, saying why, goes live without an error and
+    removes the folder (the index could not be written there); the next
+    build writes the index, and the one after takes the fast path.
+    """
+    content = new_content(tmp_path, three_notes())
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    where = site_index_parts(content, output)[part]
+    where.unlink()
+    (where / "kept").mkdir(parents=True)
+    (content / "notes" / "2026" / "n10.md").write_text(
+        note_text(slug="suchna-10", title="दसवीं सूचना", date="2026-10-10 10:00"),
+        encoding="utf-8",
+    )
+    result = build_site(content, output)
+    assert result.path == "full"
+    assert result.why.endswith("cannot be read (IsADirectoryError)"), result.why
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+    (content / "notes" / "2026" / "n11.md").write_text(
+        note_text(slug="suchna-11", title="ग्यारहवीं सूचना", date="2026-10-11 10:00"),
+        encoding="utf-8",
+    )
+    result = build_site(content, output)
+    assert (result.path, result.why) == (
+        "full",
+        "no site index (the first build, or the last one failed)",
+    )
+    (content / "notes" / "2026" / "n12.md").write_text(
+        note_text(slug="suchna-12", title="बारहवीं सूचना", date="2026-10-12 10:00"),
+        encoding="utf-8",
+    )
+    assert build_site(content, output).path == "fast"
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+
+
+def test_a_pipe_in_place_of_a_part_of_the_index_does_not_stop_the_build(tmp_path):
+    """A named pipe where the records part belongs would hold the build (and
+    its lock) until something writes to it: it is no index.
+    """
+    content = new_content(tmp_path, three_notes())
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    _main, records = site_index_parts(content, output)
+    records.unlink()
+    os.mkfifo(records)
+    (content / "notes" / "2026" / "n10.md").write_text(
+        note_text(slug="suchna-10", title="दसवीं सूचना", date="2026-10-10 10:00"),
+        encoding="utf-8",
+    )
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(build_site(content, output)))
+    worker.start()
+    worker.join(timeout=120)
+    held = worker.is_alive()
+    if held:  # let the build read an end of file and finish
+        os.close(os.open(records, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join()
+    assert not held, "the build waited on the pipe"
+    [result] = done
+    assert (result.path, result.why) == (
+        "full",
+        "the fast path stopped: the site index's records cannot be read (OSError)",
+    )
+    assert records.is_file()
+
+
+def test_an_edit_that_lets_a_note_of_a_corrected_date_into_a_feed(tmp_path):
+    """A note whose date was corrected after it was published keeps the
+    day the links ledger recorded in its feed entry's id. An edit that moves
+    a newer note out of its station's feed lets it in; the build of it alone
+    for its entry reads no ledger (its id would take its date's day): the
+    full path, saying why.
+    """
+    notes = {
+        f"2026/n{i}.md": note_text(
+            slug=f"suchna-{i}",
+            title=f"शिविर क्रमांक {i} आयोजित",
+            date=f"2026-10-0{i} 10:00",
+        )
+        for i in (1, 2, 3, 4)
+    }
+    notes["2026/n0.md"] = note_text(
+        slug="alot-baithak", title="आलोट में बैठक", date="2026-09-20 10:00", thana="आलोट"
+    )
+    content = new_content(tmp_path, notes)
+    # notes/2026/n2.md was first published dated 30 September
+    (content / "registry" / "published-urls.tsv").write_text(
+        "2026-09-30T10:00:00+05:30\t2026/10/suchna-2/\tnotes/2026/n2.md\t2026-09-30\n",
+        encoding="utf-8",
+    )
+    feeds = {"FEEDS": {"max_items": 2}}
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output, **feeds).path == "full"
+    (content / "notes" / "2026" / "n4.md").write_text(
+        note_text(
+            slug="suchna-4",
+            title="शिविर क्रमांक 4 आयोजित",
+            date="2026-10-04 10:00",
+            thana="आलोट",
+        ),
+        encoding="utf-8",
+    )
+    result = build_site(content, output, **feeds)
+    station = (output / "feeds" / "thana" / "namli.atom.xml").read_text("utf-8")
+    assert ",2026-09-30:notes/2026/n2.md" in station
+    clean = tmp_path / "clean" / "output"
+    assert as_clean_build(content, output, clean, **feeds) == []
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: the feed entry of notes/2026/n2.md, read alone, "
+        "would lack its first day in the links ledger"
+    )
+
+
+def test_a_new_note_whose_photo_name_has_a_dot_places_its_photo(tmp_path):
+    """A photo named `baithak.v2.jpg` (its copies `baithak.v2-480w.jpg`...):
+    the new note's own files are its page and its photo with every copy,
+    found by the name up to the suffix, not up to the first dot.
+    """
+    content = new_content(tmp_path, three_notes())
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
+    (content / "images" / "2026").mkdir(parents=True)
+    (content / "images" / "2026" / "baithak.v2.jpg").write_bytes(photo)
+    note = content / "notes" / "2026" / "n10.md"
+    fields = {
+        "slug": "suchna-10",
+        "title": "दसवीं सूचना",
+        "date": "2026-10-10 10:00",
+        "image": "images/2026/baithak.v2.jpg",
+    }
+    note.write_text(note_text(**fields, image_alt="बैठक"), encoding="utf-8")
+    assert build_site(content, output).path == "fast"
+    assert (output / "images" / "2026" / "baithak.v2.jpg").is_file()
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+    # its caption edited: fast, its photo's copies left as they are
+    note.write_text(note_text(**fields, image_alt="थाने में बैठक"), encoding="utf-8")
+    assert build_site(content, output).path == "fast"
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+
+
+# two notes without `slug:` of one title: the older takes the title's slug,
+# the newer the slug with "-2" (plugins/press_notes assign_slugs, over every
+# note); a build of the newer one alone would give it the older one's
+TWIN_TITLE = "थाने में बैठक आयोजित"
+
+
+def twins(older: dict, newer: dict) -> dict[str, str]:
+    return {
+        "2026/a.md": note_text(slug=None, title=TWIN_TITLE, **older),
+        "2026/b.md": note_text(slug=None, title=TWIN_TITLE, **newer),
+    }
+
+
+def test_an_older_lead_story_without_a_slug_keeps_its_address(tmp_path):
+    """The home page's lead story, an older note with a photo, is read with
+    a new note: alone, its address would be made from its title without the
+    number the full build gives it, and the home page and the list pages
+    would link the other note's page.
+    """
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
+    content = new_content(
+        tmp_path,
+        twins(
+            {"date": "2026-10-01 10:00", "thana": "आलोट"},
+            {
+                "date": "2026-10-02 10:00",
+                "image": "images/2026/b.jpg",
+                "image_alt": "बैठक",
+            },
+        ),
+    )
+    (content / "images" / "2026").mkdir(parents=True)
+    (content / "images" / "2026" / "b.jpg").write_bytes(photo)
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    assert (output / "2026" / "10" / "thane-mein-baithak-ayojit-2").is_dir()
+    (content / "notes" / "2026" / "c.md").write_text(
+        note_text(slug="teesri", title="तीसरी खबर", date="2026-10-03 10:00"),
+        encoding="utf-8",
+    )
+    result = build_site(content, output)
+    assert as_clean_build(content, output, tmp_path / "clean" / "output") == []
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: notes/2026/b.md read alone is not the note "
+        "the site index holds"
+    )
+
+
+def test_an_older_note_without_a_slug_read_for_its_card_keeps_its_address(tmp_path):
+    """An edit moves a note out of a list: the list's page shows an older
+    note whose card the site index does not keep, read alone: its address
+    would be made from its title without the number the full build gives it.
+    """
+    notes = twins(
+        {
+            "date": "2026-09-01 10:00",
+            "thana": "जावरा शहर",
+            "category": "अपराध",
+            "tags": "चोरी",
+        },
+        {"date": "2026-10-02 10:00"},
+    )
+    notes["2026/c.md"] = note_text(
+        slug="teesri", title="तीसरी खबर", date="2026-10-03 10:00"
+    )
+    notes["2026/d.md"] = note_text(
+        slug="chauthi", title="चौथी खबर", date="2026-10-04 10:00"
+    )
+    notes["2026/e.md"] = note_text(
+        slug="alot-e", title="आलोट की खबर", date="2026-09-15 10:00", thana="आलोट"
+    )
+    content = new_content(tmp_path, notes)
+    output = tmp_path / "site" / "output"
+    lists = {"LISTINGS": {"page_size": 2, "home_notes": 1}}
+    assert build_site(content, output, **lists).path == "full"
+    # the index of a larger site: the card of notes/2026/b.md is not kept
+    main, _records = site_index_parts(content, output)
+    index, why = site_index.load(main, with_records=True)
+    assert index is not None, why
+    kept = {"notes/2026/a.md", "notes/2026/d.md"}
+    cards = {p: c for p, c in index.cards.items() if p in kept}
+    site_index.save(dataclasses.replace(index, cards=cards), main)
+    (content / "notes" / "2026" / "d.md").write_text(
+        note_text(
+            slug="chauthi", title="चौथी खबर", date="2026-10-04 10:00", thana="आलोट"
+        ),
+        encoding="utf-8",
+    )
+    result = build_site(content, output, **lists)
+    clean = tmp_path / "clean" / "output"
+    assert as_clean_build(content, output, clean, **lists) == []
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: notes/2026/b.md read alone is not the note "
+        "the site index holds"
+    )
