@@ -28,6 +28,7 @@ import os
 import pickle
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -223,24 +224,41 @@ def walk(root: Path) -> Iterator[tuple[str, list[os.DirEntry]]]:
     pending = [(os.fspath(root), "")]
     while pending:
         folder, where = pending.pop()
-        try:
-            with os.scandir(folder) as found:
-                entries = sorted(found, key=lambda e: e.name)
-        except OSError:
+        found = listing(folder)
+        if found is None:
             continue
+        files, folders, _links = found
         prefix = f"{where}/" if where else ""
-        folders, files = [], []
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if not is_dir:
-                files.append(entry)
-            elif not entry.is_symlink():
-                folders.append((entry.path, prefix + entry.name))
         yield where, files
-        pending.extend(reversed(folders))
+        pending.extend((e.path, prefix + e.name) for e in reversed(folders))
+
+
+def listing(
+    folder: str,
+) -> tuple[list[os.DirEntry], list[os.DirEntry], bool] | None:
+    """A folder's files and the folders under it as os.walk tells them
+    apart (an entry that is no folder, a link to a file included, is a
+    file; a link to a folder is neither), each sorted by name, and whether
+    it holds a link; None if it cannot be read.
+    """
+    try:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda e: e.name)
+    except OSError:
+        return None
+    files, folders, links = [], [], False
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        link = entry.is_symlink()
+        links = links or link
+        if not is_dir:
+            files.append(entry)
+        elif not link:
+            folders.append(entry)
+    return files, folders, links
 
 
 def output_identity(output: Path) -> tuple[str, int, int] | None:
@@ -291,22 +309,204 @@ def page_kinds(where: str, name: str) -> tuple[int, int]:
     return int(name == "index.html" and bool(NOTE_FOLDER.fullmatch(where))), 1
 
 
-def survey(output: Path) -> Survey:
+def survey(
+    output: Path, folders: Path | None = None, *, swapped: bool = False
+) -> Survey:
     """The output folder in one walk (each walk of it takes a noticeable
     share of a fast build: 112,000 files in 62,000 folders at 50,000 notes).
+    `folders`: a file keeping what the last survey found of each folder
+    (`Seen`): a folder whose stamp is the one kept is not listed again,
+    only its files are looked at (listing the folders was two thirds of a
+    walk); the file is written again once many folders were not as kept.
+    `swapped`: the output was just swapped in, every folder in it is new
+    (the file is written, not read).
     """
-    total = notes = pages = 0
-    for where, files in walk(output):
-        prefix = f"{where}/" if where else ""
-        for entry in files:
-            note, page = page_kinds(where, entry.name)
-            notes, pages = notes + note, pages + page
-            try:
-                st = entry.stat(follow_symlinks=False)
-            except OSError:
+    kept = read_folders(folders) if folders is not None and not swapped else {}
+    try:
+        found = survey_folders(output, kept, time.time_ns())
+    except Exception:  # noqa: BLE001 - a damaged folders file is no file
+        found = survey_folders(output, {}, time.time_ns())
+    if folders is not None and stale(found, kept):
+        write_folders(folders, found.seen)
+    return found.survey
+
+
+# What a survey keeps of a folder (by its path under the output): its
+# stamp (inode, modification and change time: an entry made, removed or
+# renamed in it changes the change time, which cannot be set back), the
+# names of its files and of the folders under it as `listing` found them,
+# each file's (size, modification time, inode), and the sum of its files'
+# terms with its note pages and HTML files.
+Mark = tuple[int, int, int] | None
+Seen = tuple[
+    tuple[int, int, int],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[Mark, ...],
+    int,
+    int,
+    int,
+]
+FOLDERS_FORMAT = 1
+# A folder changed this recently is listed again by the next survey: a
+# change within the same tick of the file system's clock as the one before
+# would leave its stamp as it was. The kernel stamps files with a clock
+# that moves once a tick (at most 10 ms); a file system that keeps whole
+# seconds (two, for FAT) is that coarse.
+SETTLED_NS = 50_000_000
+COARSE_SETTLED_NS = 3_000_000_000
+SECOND_NS = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class Surveyed:
+    survey: Survey
+    seen: dict[str, Seen]  # the folders the next survey can trust
+    looked: int  # folders listed again or with a file changed
+
+
+def survey_folders(output: Path, kept: dict[str, Seen], now: int) -> Surveyed:
+    """The survey of `output`, each folder listed again unless `kept` holds
+    it with its stamp as now; `now` (ns): a folder changed just before it
+    is not trusted by the next survey (`settled`).
+    """
+    total = notes = pages = looked = 0
+    seen: dict[str, Seen] = {}
+    root = os.fspath(output)
+    pending = [""]
+    while pending:
+        where = pending.pop()
+        folder = f"{root}/{where}" if where else root
+        try:
+            st = os.lstat(folder)
+        except OSError:
+            continue
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+        was = kept.get(where)
+        if was is not None and was[0] == stamp and file_marks(folder, was[1]) == was[3]:
+            one, trusted = was, True
+        else:
+            looked += 1
+            found = folder_seen(folder, where, stamp, was)
+            if found is None:
                 continue
-            total += file_term(prefix + entry.name, st)
-    return Survey(digest_of(total), notes, pages)
+            one, trusted = found
+        total, notes, pages = total + one[4], notes + one[5], pages + one[6]
+        if trusted and settled(stamp, now):
+            seen[where] = one
+        if one[2]:
+            prefix = f"{where}/" if where else ""
+            pending.extend([prefix + name for name in reversed(one[2])])
+    return Surveyed(Survey(digest_of(total), notes, pages), seen, looked)
+
+
+def settled(stamp: tuple[int, int, int], now: int) -> bool:
+    """Whether any change of a folder from `now` on changes its stamp
+    (inode, modification and change time, ns): its last change is older
+    than a tick of the file system's clock.
+    """
+    _inode, modified, changed = stamp
+    coarse = modified % SECOND_NS == 0 and changed % SECOND_NS == 0
+    margin = COARSE_SETTLED_NS if coarse else SETTLED_NS
+    return max(modified, changed) < now - margin
+
+
+def file_marks(folder: str, names: Iterable[str]) -> tuple[Mark, ...]:
+    """Each file's (size, modification time, inode), None if it is gone."""
+    marks: list[Mark] = []
+    for name in names:
+        try:
+            st = os.lstat(f"{folder}/{name}")
+        except OSError:
+            marks.append(None)
+        else:
+            marks.append((st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(marks)
+
+
+def folder_seen(
+    folder: str, where: str, stamp: tuple[int, int, int], was: Seen | None
+) -> tuple[Seen, bool] | None:
+    """One folder as found now (listed again unless `was` has its stamp),
+    with whether a later survey may trust it: no link in it (a link's
+    target can change into a folder or out of one, which the folder's
+    stamp does not tell) and every file there. None if it cannot be read.
+    """
+    stats: list[os.stat_result | None] = []
+    if was is not None and was[0] == stamp:
+        files, folders, links = was[1], was[2], False
+        for name in files:
+            try:
+                stats.append(os.lstat(f"{folder}/{name}"))
+            except OSError:
+                stats.append(None)
+    else:
+        listed = listing(folder)
+        if listed is None:
+            return None
+        entries, under, links = listed
+        files = tuple(e.name for e in entries)
+        folders = tuple(e.name for e in under)
+        for entry in entries:
+            try:
+                stats.append(entry.stat(follow_symlinks=False))
+            except OSError:
+                stats.append(None)
+    total = notes = pages = 0
+    prefix = f"{where}/" if where else ""
+    for name, st in zip(files, stats, strict=True):
+        note, page = page_kinds(where, name)
+        notes, pages = notes + note, pages + page
+        if st is not None:
+            total += file_term(prefix + name, st)
+    marks = tuple(
+        (st.st_size, st.st_mtime_ns, st.st_ino) if st is not None else None
+        for st in stats
+    )
+    one: Seen = (stamp, files, folders, marks, total, notes, pages)
+    return one, not links and None not in marks
+
+
+def stale(found: Surveyed, kept: dict[str, Seen]) -> bool:
+    """Whether the folders file is worth writing again: more than one
+    folder in 50 was not as kept (listing them again costs more than
+    writing it), or none was kept.
+    """
+    return not kept or found.looked * 50 > len(found.seen)
+
+
+def folders_path(index_file: Path) -> Path:
+    """The folders file of the output the index at `index_file` describes."""
+    return index_file.with_name(f"{index_file.stem}.folders{index_file.suffix}")
+
+
+def read_folders(path: Path) -> dict[str, Seen]:
+    """The folders a survey kept (empty if the file is missing, damaged or
+    of another format: every folder is listed).
+    """
+    try:
+        data = unpickled(path.read_bytes())
+    except Exception:  # noqa: BLE001 - a damaged folders file is no file
+        return {}
+    if (
+        not isinstance(data, tuple)
+        or len(data) != 2
+        or data[0] != FOLDERS_FORMAT
+        or not isinstance(data[1], dict)
+    ):
+        return {}
+    return data[1]
+
+
+def write_folders(path: Path, seen: dict[str, Seen]) -> None:
+    """Keep the folders a survey found (a file that cannot be written: the
+    next survey lists every folder).
+    """
+    data = pickle.dumps((FOLDERS_FORMAT, seen), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        write_atomic(path, data)
+    except OSError as e:
+        logger.warning("site index: the output's folders not kept: %r", e)
 
 
 def file_stats(output: Path, rels: Iterable[str]) -> dict[str, os.stat_result | None]:
@@ -343,8 +543,8 @@ def resurveyed(
     return Survey(digest_of(total), notes, pages)
 
 
-def output_digest(output: Path) -> str:
-    return survey(output).digest
+def output_digest(output: Path, folders: Path | None = None) -> str:
+    return survey(output, folders).digest
 
 
 def index_path(settings: dict, output: Path) -> Path:

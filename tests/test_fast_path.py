@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -760,6 +761,34 @@ def test_an_output_changed_outside_a_build_takes_the_full_path(site):
     result = site.build()
     assert result.path == "full"
     assert removed.is_file()
+
+
+def test_a_page_written_over_in_place_deep_in_the_output_takes_the_full_path(site):
+    """The survey lists again only the folders whose stamps changed since
+    the last survey (the folders file beside the site index); a note page
+    written over in place, its folder's stamp as it was, is still seen.
+    """
+    settings = site.settings()
+    folders = site_index.folders_path(site_index.index_path(settings, site.output))
+    time.sleep(0.1)  # every folder settled (site_index.settled)
+    site.decide()  # a survey keeps the folders
+    note = "2026/10/pehli-khabar"
+    assert note in site_index.read_folders(folders)
+    page = site.output / note / "index.html"
+    was = page.read_bytes()
+    stamp = os.lstat(page.parent).st_ctime_ns
+    changed = was.replace(b"</body>", b"</BODY>")
+    assert changed != was
+    with open(page, "r+b") as f:
+        f.write(changed)
+    assert os.lstat(page.parent).st_ctime_ns == stamp
+    assert site.decide().why == "the output folder was changed outside a build"
+    result = site.build()
+    assert (result.path, result.why) == (
+        "full",
+        "the output folder was changed outside a build",
+    )
+    assert page.read_bytes() == was
 
 
 def test_a_new_photo_outside_the_photo_folders_takes_the_full_path(site):
