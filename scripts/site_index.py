@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,7 +54,7 @@ from plugins.press_notes.validate import parse_note_date
 logger = logging.getLogger(__name__)
 
 INDEX_FOLDER = "site-index"  # in CACHE_PATH, one index per output folder
-FORMAT = 7
+FORMAT = 8
 # Settings that name where this build writes and caches, not what it writes
 # (a build runs into a staging folder of its own), and Pelican's reader cache
 # switches, which page reuse turns off while notes come from its snapshot.
@@ -106,6 +107,16 @@ class NoteEntry:
     image: str  # its photo under content/, or "" (the home page's lead story)
 
 
+@dataclass(frozen=True)
+class Part:
+    """One part of a per-note tuple (`save`): the digest of its bytes,
+    which names its file, and how many notes it holds.
+    """
+
+    digest: str
+    count: int
+
+
 @dataclass
 class SiteIndex:
     key: str
@@ -143,6 +154,14 @@ class SiteIndex:
     previews: dict[str, str] = field(default_factory=dict)
     # the digest of the records part this index was saved with (save)
     records_digest: str = ""
+    # the parts of the entries and of each per-note record (`save`), by
+    # kind (NOTES_KIND or a record's key), oldest part first
+    parts: dict[str, tuple[Part, ...]] = field(default_factory=dict)
+    # the parts as read, by (kind, number): a save writes again only the
+    # parts whose notes are not these very objects (not saved)
+    read: dict[tuple[str, int], tuple] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     format: int = FORMAT
 
     @property
@@ -831,8 +850,8 @@ class NotRead(dict):
 
 
 def records_path(path: Path) -> Path:
-    """The records part of the index at `path` (the SEO and feed records of
-    every note: most of the index, read only when the fast path runs).
+    """The records part of the index at `path` (the SEO, feed and link
+    records but their per-note tuples: read only when the fast path runs).
     """
     return path.with_name(f"{path.stem}.records{path.suffix}")
 
@@ -841,25 +860,147 @@ def records_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def save(index: SiteIndex, path: Path) -> None:
-    """Write the index in two parts, each atomically: the records part
-    first, then the main part naming its digest (a main part whose records
-    part is another, after a crash between the two, is no index: the
-    full build runs). An index read without its records keeps the records
-    part on disk as it is.
+# The entries and each record's per-note tuple (`.notes`, newest first) are
+# kept in parts of PART_NOTES notes counted from the oldest, as the
+# sitemap's parts are: a new note changes the newest part only, an edit
+# its note's part, and a save pickles and writes only the parts whose
+# notes are not the ones read (pickling every note's entry and records was
+# most of the time a fast build took to write the index).
+PART_NOTES = 5_000
+NOTES_KIND = "notes"  # the parts of the index's own entries
+
+
+def part_path(path: Path, digest: str) -> Path:
+    """A part of the index at `path`, named by its bytes' digest."""
+    return path.with_name(f"{path.stem}.part-{digest}{path.suffix}")
+
+
+def by_age(items: tuple, size: int) -> list[tuple]:
+    """`items` (newest first) in parts of `size` counted from the oldest:
+    the oldest part first, each part newest first.
     """
+    n = len(items)
+    return [items[max(0, n - start - size) : n - start] for start in range(0, n, size)]
+
+
+def joined(parts: list[tuple]) -> tuple:
+    """The items of parts made by `by_age`, newest first."""
+    return tuple(chain.from_iterable(reversed(parts)))
+
+
+def same_notes(was: tuple | None, now: tuple) -> bool:
+    """Whether a part holds the very objects read (not equal ones: made
+    again, they are written again).
+    """
+    return (
+        was is not None
+        and len(was) == len(now)
+        and all(a is b for a, b in zip(was, now, strict=True))
+    )
+
+
+def per_note(value: Any) -> tuple | None:
+    """A record's per-note tuple (a dataclass's `notes`), or None."""
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return None
+    notes = getattr(value, "notes", None)
+    return notes if isinstance(notes, tuple) else None
+
+
+def saved_parts(
+    index: SiteIndex, path: Path, kind: str, items: tuple, size: int
+) -> tuple[Part, ...]:
+    """Write the parts of `items` whose notes are not those read
+    (`index.read`, their files still there); return every part.
+    """
+    kept = index.parts.get(kind, ())
+    parts = []
+    for number, notes in enumerate(by_age(items, size)):
+        if (
+            number < len(kept)
+            and kept[number].count == len(notes)
+            and same_notes(index.read.get((kind, number)), notes)
+            and part_path(path, kept[number].digest).is_file()
+        ):
+            parts.append(kept[number])
+            continue
+        data = pickle.dumps(notes, protocol=pickle.HIGHEST_PROTOCOL)
+        digest = records_digest(data)
+        write_atomic(part_path(path, digest), data)
+        parts.append(Part(digest, len(notes)))
+    return tuple(parts)
+
+
+def save(index: SiteIndex, path: Path, part_notes: int = PART_NOTES) -> None:
+    """Write the index: the parts of its per-note tuples that changed (each
+    named by its digest), the records part (the records without their
+    per-note tuples), then the main part naming the records part's digest
+    and every part; each atomically. A main part whose other parts are
+    not those it names (a crash between the writes) is no index: the full
+    build runs. An index read without its records keeps their parts on
+    disk as they are. Then the parts no longer named are removed.
+    """
+    parts = dict(index.parts)
+    parts[NOTES_KIND] = saved_parts(index, path, NOTES_KIND, index.notes, part_notes)
     if not isinstance(index.records, NotRead):
-        data = pickle.dumps(dict(index.records), protocol=pickle.HIGHEST_PROTOCOL)
+        rest = {}
+        for key, value in index.records.items():
+            notes = per_note(value)
+            if notes is None:
+                rest[key] = value
+                continue
+            parts[key] = saved_parts(index, path, key, notes, part_notes)
+            rest[key] = dataclasses.replace(value, notes=())
+        data = pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(records_path(path), data)
         index = dataclasses.replace(index, records_digest=records_digest(data))
-    main = dataclasses.replace(index, records=NotRead())
+    main = dataclasses.replace(index, notes=(), records=NotRead(), parts=parts, read={})
     write_atomic(path, pickle.dumps(main, protocol=pickle.HIGHEST_PROTOCOL))
+    named = {part_path(path, p.digest).name for kind in parts.values() for p in kind}
+    for found in path.parent.glob(f"{path.stem}.part-*"):
+        if found.name not in named:
+            found.unlink(missing_ok=True)
+
+
+def index_files(index: SiteIndex, path: Path) -> list[Path]:
+    """The files of the index at `path` (read by `load`): its main part,
+    its records part and every part it names.
+    """
+    parts = [part_path(path, p.digest) for kind in index.parts.values() for p in kind]
+    return [path, records_path(path), *parts]
 
 
 def forget(path: Path) -> None:
-    """No index: the next build is a full one (before an output is replaced)."""
+    """No index: the next build is a full one (before an output is replaced).
+    Its parts stay until the next save, which writes again only those that
+    changed.
+    """
     path.unlink(missing_ok=True)
     records_path(path).unlink(missing_ok=True)
+
+
+def read_parts(
+    path: Path, kind: str, parts: tuple[Part, ...]
+) -> tuple[tuple, dict[tuple[str, int], tuple]] | str:
+    """The per-note tuple kept in `parts` (newest first) and each part as
+    read, or why it cannot be read.
+    """
+    read = []
+    for part in parts:
+        try:
+            data = part_path(path, part.digest).read_bytes()
+        except OSError as e:
+            return f"a part of the site index cannot be read ({e.__class__.__name__})"
+        if records_digest(data) != part.digest:
+            return "a part of the site index is not the one it was saved with"
+        try:
+            notes = unpickled(data)
+        except Exception as e:  # noqa: BLE001 - a damaged index is no index
+            return f"a part of the site index is damaged ({e.__class__.__name__})"
+        if not isinstance(notes, tuple) or len(notes) != part.count:
+            return "a part of the site index is damaged"
+        read.append(notes)
+    return joined(read), {(kind, n): notes for n, notes in enumerate(read)}
 
 
 def load(path: Path, with_records: bool = False) -> tuple[SiteIndex | None, str]:
@@ -881,6 +1022,12 @@ def load(path: Path, with_records: bool = False) -> tuple[SiteIndex | None, str]
         return None, "the site index is of another format"
     if not isinstance(index.records, NotRead):
         return None, "the site index is damaged (records in its main part)"
+    if NOTES_KIND not in index.parts:
+        return None, "the site index is damaged (its entries are in no part)"
+    notes = read_parts(path, NOTES_KIND, index.parts[NOTES_KIND])
+    if isinstance(notes, str):
+        return None, notes
+    index = dataclasses.replace(index, notes=notes[0], read=notes[1])
     if with_records:
         read = read_records(index, path)
         return (read, "") if isinstance(read, SiteIndex) else (None, read)
@@ -889,7 +1036,8 @@ def load(path: Path, with_records: bool = False) -> tuple[SiteIndex | None, str]
 
 def read_records(index: SiteIndex, path: Path) -> SiteIndex | str:
     """`index` (read by `load`) with its records, or why they cannot be
-    read: a records part missing, damaged or not the one the index names.
+    read: the records part or a part of a per-note record missing, damaged
+    or not the one the index names.
     """
     if not isinstance(index.records, NotRead):
         return index
@@ -905,4 +1053,15 @@ def read_records(index: SiteIndex, path: Path) -> SiteIndex | str:
         return f"the site index's records are damaged ({e.__class__.__name__})"
     if not isinstance(records, dict):
         return "the site index's records are damaged"
-    return dataclasses.replace(index, records=records)
+    read = dict(index.read)
+    for kind, parts in index.parts.items():
+        if kind == NOTES_KIND:
+            continue
+        if per_note(records.get(kind)) is None:
+            return "the site index's records are damaged"
+        notes = read_parts(path, kind, parts)
+        if isinstance(notes, str):
+            return notes
+        records[kind] = dataclasses.replace(records[kind], notes=notes[0])
+        read.update(notes[1])
+    return dataclasses.replace(index, records=records, read=read)
