@@ -1358,6 +1358,13 @@ def test_a_new_note_writes_again_only_the_newest_part_of_the_index(site, tmp_pat
     again, why = site_index.load(path, with_records=True)
     assert again is not None, why
     assert content_of(again) == content_of(newer)
+    # the parts, pickled apart, share each station, category and tag again
+    held = [
+        r
+        for n in (*again.notes, *again.records[SEO_RECORDS].notes)
+        for r in (n.thana, n.category, *n.tags)
+    ]
+    assert len({id(r) for r in held}) == len(set(held))
     assert set(site_index.index_files(again, path)[2:]) == set(
         tmp_path.glob("index.part-*")
     )
