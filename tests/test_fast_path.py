@@ -1257,49 +1257,6 @@ def test_an_edited_note_takes_the_fast_path_and_writes_what_a_full_build_writes(
     assert not (site.output / "thana" / "namli" / "page" / "6").exists()
 
 
-def test_a_torn_or_missing_records_part_of_the_index_takes_the_full_path(site):
-    """The index is read without its records to decide the path; a fast
-    build reads them, and a records part that is not the one the main part
-    was saved with (a crash between the two writes), or none, sends the
-    build down the full path, which writes the index again.
-    """
-    settings = site.settings()
-    path = site_index.index_path(settings, site.output)
-    index, why = site_index.load(path)
-    assert index is not None, why
-    assert isinstance(index.records, site_index.NotRead)
-    whole = site_index.read_records(index, path)
-    assert isinstance(whole, site_index.SiteIndex)
-    assert SEO_RECORDS in whole.records
-    part = site_index.records_path(path)
-    kept = part.read_bytes()
-    part.write_bytes(pickle.dumps({}))
-    note = note_text(slug="ant-ki-khabar", date="2026-11-29 12:00", title="अंत की खबर")
-    (site.content / "notes" / "2026" / "ant.md").write_text(note, "utf-8")
-    stopped = "the fast path stopped: the site index's records are not those"
-    result = site.build()
-    assert result.path == "full"
-    assert result.why.startswith(stopped), result.why
-    assert part.read_bytes() != kept
-    assert isinstance(site_index.load(path, with_records=True)[0], site_index.SiteIndex)
-    part.unlink()
-    note = note_text(slug="ant-ke-baad", date="2026-11-29 13:00", title="उसके बाद")
-    (site.content / "notes" / "2026" / "baad.md").write_text(note, "utf-8")
-    result = site.build()
-    assert result.path == "full"
-    assert result.why == (
-        "the fast path stopped: the site index's records cannot be read "
-        "(FileNotFoundError)"
-    )
-    assert site_index.load(path, with_records=True)[0] is not None
-    # the index without its records part: none at all
-    part.unlink()
-    assert site_index.load(path, with_records=True) == (
-        None,
-        "the site index's records cannot be read (FileNotFoundError)",
-    )
-
-
 def another(note):
     """A per-note entry or record like `note`, another note's (its first
     text field changed).
@@ -1386,7 +1343,7 @@ def test_a_damaged_part_of_the_index_takes_the_full_path(site):
         None,
         "a part of the site index is not the one it was saved with",
     )
-    note = note_text(slug="tooti-1", date="2026-11-29 14:00", title="टूटी पहली")
+    note = note_text(slug="tooti-1", date="2026-11-29 10:00", title="टूटी पहली")
     (site.content / "notes" / "2026" / "tooti-1.md").write_text(note, "utf-8")
     result = site.build()
     assert (result.path, result.why) == (
@@ -1397,12 +1354,55 @@ def test_a_damaged_part_of_the_index_takes_the_full_path(site):
     assert index is not None, why
     [seo, *_] = index.parts[SEO_RECORDS]
     site_index.part_path(path, seo.digest).unlink()
-    note = note_text(slug="tooti-2", date="2026-11-29 15:00", title="टूटी दूसरी")
+    note = note_text(slug="tooti-2", date="2026-11-29 11:00", title="टूटी दूसरी")
     (site.content / "notes" / "2026" / "tooti-2.md").write_text(note, "utf-8")
     result = site.build()
     stopped = "the fast path stopped: a part of the site index cannot be read"
     assert (result.path, result.why) == ("full", f"{stopped} (FileNotFoundError)")
     assert site_index.load(path, with_records=True)[0] is not None
+
+
+def test_a_torn_or_missing_records_part_of_the_index_takes_the_full_path(site):
+    """The index is read without its records to decide the path; a fast
+    build reads them, and a records part that is not the one the main part
+    was saved with (a crash between the two writes), or none, sends the
+    build down the full path, which writes the index again.
+    """
+    settings = site.settings()
+    path = site_index.index_path(settings, site.output)
+    index, why = site_index.load(path)
+    assert index is not None, why
+    assert isinstance(index.records, site_index.NotRead)
+    whole = site_index.read_records(index, path)
+    assert isinstance(whole, site_index.SiteIndex)
+    assert SEO_RECORDS in whole.records
+    part = site_index.records_path(path)
+    kept = part.read_bytes()
+    part.write_bytes(pickle.dumps({}))
+    note = note_text(slug="ant-ki-khabar", date="2026-11-29 12:00", title="अंत की खबर")
+    (site.content / "notes" / "2026" / "ant.md").write_text(note, "utf-8")
+    stopped = "the fast path stopped: the site index's records are not those"
+    result = site.build()
+    assert result.path == "full"
+    assert result.why.startswith(stopped), result.why
+    assert part.read_bytes() != kept
+    assert isinstance(site_index.load(path, with_records=True)[0], site_index.SiteIndex)
+    part.unlink()
+    note = note_text(slug="ant-ke-baad", date="2026-11-29 13:00", title="उसके बाद")
+    (site.content / "notes" / "2026" / "baad.md").write_text(note, "utf-8")
+    result = site.build()
+    assert result.path == "full"
+    assert result.why == (
+        "the fast path stopped: the site index's records cannot be read "
+        "(FileNotFoundError)"
+    )
+    assert site_index.load(path, with_records=True)[0] is not None
+    # the index without its records part: none at all
+    part.unlink()
+    assert site_index.load(path, with_records=True) == (
+        None,
+        "the site index's records cannot be read (FileNotFoundError)",
+    )
 
 
 def test_a_new_note_makes_only_the_sitemap_parts_it_changes(tmp_path):
