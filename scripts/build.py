@@ -473,7 +473,8 @@ def _build_into(
         )
         raise BuildFailed(f"{head}\n{listed}")
     swap_in(staging, output)
-    surveyed = site_index.survey(output)
+    folders = site_index.folders_path(site_index.index_path(settings, output))
+    surveyed = site_index.survey(output, folders, swapped=True)
     reused = pages_reused(pelican)
     restored = notes_restored(pelican)
     result = BuildResult(

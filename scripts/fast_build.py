@@ -324,7 +324,8 @@ def site_changed(
         return "a share run"
     if site_index.output_identity(output) != index.output:
         return "the output folder is not the one the site index describes"
-    if site_index.output_digest(output) != index.output_files:
+    folders = site_index.folders_path(site_index.index_path(settings, output))
+    if site_index.output_digest(output, folders) != index.output_files:
         return "the output folder was changed outside a build"
     if key is None or key != index.key:
         return "the code, theme, translations, libraries or settings changed"

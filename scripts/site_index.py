@@ -31,10 +31,12 @@ import re
 import shutil
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,7 +57,7 @@ from plugins.press_notes.validate import parse_note_date
 logger = logging.getLogger(__name__)
 
 INDEX_FOLDER = "site-index"  # in CACHE_PATH, one index per output folder
-FORMAT = 7
+FORMAT = 8
 # Settings that name where this build writes and caches, not what it writes
 # (a build runs into a staging folder of its own), and Pelican's reader cache
 # switches, which page reuse turns off while notes come from its snapshot.
@@ -108,6 +110,16 @@ class NoteEntry:
     image: str  # its photo under content/, or "" (the home page's lead story)
 
 
+@dataclass(frozen=True)
+class Part:
+    """One part of a per-note tuple (`save`): the digest of its bytes,
+    which names its file, and how many notes it holds.
+    """
+
+    digest: str
+    count: int
+
+
 @dataclass
 class SiteIndex:
     key: str
@@ -145,6 +157,14 @@ class SiteIndex:
     previews: dict[str, str] = field(default_factory=dict)
     # the digest of the records part this index was saved with (save)
     records_digest: str = ""
+    # the parts of the entries and of each per-note record (`save`), by
+    # kind (NOTES_KIND or a record's key), oldest part first
+    parts: dict[str, tuple[Part, ...]] = field(default_factory=dict)
+    # the parts as read, by (kind, number): a save writes again only the
+    # parts whose notes are not these very objects (not saved)
+    read: dict[tuple[str, int], tuple] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     format: int = FORMAT
 
     @property
@@ -226,24 +246,41 @@ def walk(root: Path) -> Iterator[tuple[str, list[os.DirEntry]]]:
     pending = [(os.fspath(root), "")]
     while pending:
         folder, where = pending.pop()
-        try:
-            with os.scandir(folder) as found:
-                entries = sorted(found, key=lambda e: e.name)
-        except OSError:
+        found = listing(folder)
+        if found is None:
             continue
+        files, folders, _links = found
         prefix = f"{where}/" if where else ""
-        folders, files = [], []
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if not is_dir:
-                files.append(entry)
-            elif not entry.is_symlink():
-                folders.append((entry.path, prefix + entry.name))
         yield where, files
-        pending.extend(reversed(folders))
+        pending.extend((e.path, prefix + e.name) for e in reversed(folders))
+
+
+def listing(
+    folder: str,
+) -> tuple[list[os.DirEntry], list[os.DirEntry], bool] | None:
+    """A folder's files and the folders under it as os.walk tells them
+    apart (an entry that is no folder, a link to a file included, is a
+    file; a link to a folder is neither), each sorted by name, and whether
+    it holds a link; None if it cannot be read.
+    """
+    try:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda e: e.name)
+    except OSError:
+        return None
+    files, folders, links = [], [], False
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        link = entry.is_symlink()
+        links = links or link
+        if not is_dir:
+            files.append(entry)
+        elif not link:
+            folders.append(entry)
+    return files, folders, links
 
 
 def output_identity(output: Path) -> tuple[str, int, int] | None:
@@ -294,22 +331,204 @@ def page_kinds(where: str, name: str) -> tuple[int, int]:
     return int(name == "index.html" and bool(NOTE_FOLDER.fullmatch(where))), 1
 
 
-def survey(output: Path) -> Survey:
+def survey(
+    output: Path, folders: Path | None = None, *, swapped: bool = False
+) -> Survey:
     """The output folder in one walk (each walk of it takes a noticeable
     share of a fast build: 112,000 files in 62,000 folders at 50,000 notes).
+    `folders`: a file keeping what the last survey found of each folder
+    (`Seen`): a folder whose stamp is the one kept is not listed again,
+    only its files are looked at (listing the folders was two thirds of a
+    walk); the file is written again once many folders were not as kept.
+    `swapped`: the output was just swapped in, every folder in it is new
+    (the file is written, not read).
     """
-    total = notes = pages = 0
-    for where, files in walk(output):
-        prefix = f"{where}/" if where else ""
-        for entry in files:
-            note, page = page_kinds(where, entry.name)
-            notes, pages = notes + note, pages + page
-            try:
-                st = entry.stat(follow_symlinks=False)
-            except OSError:
+    kept = read_folders(folders) if folders is not None and not swapped else {}
+    try:
+        found = survey_folders(output, kept, time.time_ns())
+    except Exception:  # noqa: BLE001 - a damaged folders file is no file
+        found = survey_folders(output, {}, time.time_ns())
+    if folders is not None and stale(found, kept):
+        write_folders(folders, found.seen)
+    return found.survey
+
+
+# What a survey keeps of a folder (by its path under the output): its
+# stamp (inode, modification and change time: an entry made, removed or
+# renamed in it changes the change time, which cannot be set back), the
+# names of its files and of the folders under it as `listing` found them,
+# each file's (size, modification time, inode), and the sum of its files'
+# terms with its note pages and HTML files.
+Mark = tuple[int, int, int] | None
+Seen = tuple[
+    tuple[int, int, int],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[Mark, ...],
+    int,
+    int,
+    int,
+]
+FOLDERS_FORMAT = 1
+# A folder changed this recently is listed again by the next survey: a
+# change within the same tick of the file system's clock as the one before
+# would leave its stamp as it was. The kernel stamps files with a clock
+# that moves once a tick (at most 10 ms); a file system that keeps whole
+# seconds (two, for FAT) is that coarse.
+SETTLED_NS = 50_000_000
+COARSE_SETTLED_NS = 3_000_000_000
+SECOND_NS = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class Surveyed:
+    survey: Survey
+    seen: dict[str, Seen]  # the folders the next survey can trust
+    looked: int  # folders listed again or with a file changed
+
+
+def survey_folders(output: Path, kept: dict[str, Seen], now: int) -> Surveyed:
+    """The survey of `output`, each folder listed again unless `kept` holds
+    it with its stamp as now; `now` (ns): a folder changed just before it
+    is not trusted by the next survey (`settled`).
+    """
+    total = notes = pages = looked = 0
+    seen: dict[str, Seen] = {}
+    root = os.fspath(output)
+    pending = [""]
+    while pending:
+        where = pending.pop()
+        folder = f"{root}/{where}" if where else root
+        try:
+            st = os.lstat(folder)
+        except OSError:
+            continue
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+        was = kept.get(where)
+        if was is not None and was[0] == stamp and file_marks(folder, was[1]) == was[3]:
+            one, trusted = was, True
+        else:
+            looked += 1
+            found = folder_seen(folder, where, stamp, was)
+            if found is None:
                 continue
-            total += file_term(prefix + entry.name, st)
-    return Survey(digest_of(total), notes, pages)
+            one, trusted = found
+        total, notes, pages = total + one[4], notes + one[5], pages + one[6]
+        if trusted and settled(stamp, now):
+            seen[where] = one
+        if one[2]:
+            prefix = f"{where}/" if where else ""
+            pending.extend([prefix + name for name in reversed(one[2])])
+    return Surveyed(Survey(digest_of(total), notes, pages), seen, looked)
+
+
+def settled(stamp: tuple[int, int, int], now: int) -> bool:
+    """Whether any change of a folder from `now` on changes its stamp
+    (inode, modification and change time, ns): its last change is older
+    than a tick of the file system's clock.
+    """
+    _inode, modified, changed = stamp
+    coarse = modified % SECOND_NS == 0 and changed % SECOND_NS == 0
+    margin = COARSE_SETTLED_NS if coarse else SETTLED_NS
+    return max(modified, changed) < now - margin
+
+
+def file_marks(folder: str, names: Iterable[str]) -> tuple[Mark, ...]:
+    """Each file's (size, modification time, inode), None if it is gone."""
+    marks: list[Mark] = []
+    for name in names:
+        try:
+            st = os.lstat(f"{folder}/{name}")
+        except OSError:
+            marks.append(None)
+        else:
+            marks.append((st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(marks)
+
+
+def folder_seen(
+    folder: str, where: str, stamp: tuple[int, int, int], was: Seen | None
+) -> tuple[Seen, bool] | None:
+    """One folder as found now (listed again unless `was` has its stamp),
+    with whether a later survey may trust it: no link in it (a link's
+    target can change into a folder or out of one, which the folder's
+    stamp does not tell) and every file there. None if it cannot be read.
+    """
+    stats: list[os.stat_result | None] = []
+    if was is not None and was[0] == stamp:
+        files, folders, links = was[1], was[2], False
+        for name in files:
+            try:
+                stats.append(os.lstat(f"{folder}/{name}"))
+            except OSError:
+                stats.append(None)
+    else:
+        listed = listing(folder)
+        if listed is None:
+            return None
+        entries, under, links = listed
+        files = tuple(e.name for e in entries)
+        folders = tuple(e.name for e in under)
+        for entry in entries:
+            try:
+                stats.append(entry.stat(follow_symlinks=False))
+            except OSError:
+                stats.append(None)
+    total = notes = pages = 0
+    prefix = f"{where}/" if where else ""
+    for name, st in zip(files, stats, strict=True):
+        note, page = page_kinds(where, name)
+        notes, pages = notes + note, pages + page
+        if st is not None:
+            total += file_term(prefix + name, st)
+    marks = tuple(
+        (st.st_size, st.st_mtime_ns, st.st_ino) if st is not None else None
+        for st in stats
+    )
+    one: Seen = (stamp, files, folders, marks, total, notes, pages)
+    return one, not links and None not in marks
+
+
+def stale(found: Surveyed, kept: dict[str, Seen]) -> bool:
+    """Whether the folders file is worth writing again: more than one
+    folder in 50 was not as kept (listing them again costs more than
+    writing it), or none was kept.
+    """
+    return not kept or found.looked * 50 > len(found.seen)
+
+
+def folders_path(index_file: Path) -> Path:
+    """The folders file of the output the index at `index_file` describes."""
+    return index_file.with_name(f"{index_file.stem}.folders{index_file.suffix}")
+
+
+def read_folders(path: Path) -> dict[str, Seen]:
+    """The folders a survey kept (empty if the file is missing, damaged or
+    of another format: every folder is listed).
+    """
+    try:
+        data = unpickled(read_part(path))
+    except Exception:  # noqa: BLE001 - a damaged folders file is no file
+        return {}
+    if (
+        not isinstance(data, tuple)
+        or len(data) != 2
+        or data[0] != FOLDERS_FORMAT
+        or not isinstance(data[1], dict)
+    ):
+        return {}
+    return data[1]
+
+
+def write_folders(path: Path, seen: dict[str, Seen]) -> None:
+    """Keep the folders a survey found (a file that cannot be written: the
+    next survey lists every folder).
+    """
+    data = pickle.dumps((FOLDERS_FORMAT, seen), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        write_atomic(path, data)
+    except OSError as e:
+        logger.warning("site index: the output's folders not kept: %r", e)
 
 
 def file_stats(output: Path, rels: Iterable[str]) -> dict[str, os.stat_result | None]:
@@ -346,8 +565,8 @@ def resurveyed(
     return Survey(digest_of(total), notes, pages)
 
 
-def output_digest(output: Path) -> str:
-    return survey(output).digest
+def output_digest(output: Path, folders: Path | None = None) -> str:
+    return survey(output, folders).digest
 
 
 def index_path(settings: dict, output: Path) -> Path:
@@ -634,8 +853,8 @@ class NotRead(dict):
 
 
 def records_path(path: Path) -> Path:
-    """The records part of the index at `path` (the SEO and feed records of
-    every note: most of the index, read only when the fast path runs).
+    """The records part of the index at `path` (the SEO, feed and link
+    records but their per-note tuples: read only when the fast path runs).
     """
     return path.with_name(f"{path.stem}.records{path.suffix}")
 
@@ -644,25 +863,121 @@ def records_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def save(index: SiteIndex, path: Path) -> None:
-    """Write the index in two parts, each atomically: the records part
-    first, then the main part naming its digest (a main part whose records
-    part is another, after a crash between the two, is no index: the
-    full build runs). An index read without its records keeps the records
-    part on disk as it is.
+# The entries and each record's per-note tuple (`.notes`, newest first) are
+# kept in parts of PART_NOTES notes counted from the oldest, as the
+# sitemap's parts are: a new note changes the newest part only, an edit
+# its note's part, and a save pickles and writes only the parts whose
+# notes are not the ones read (pickling every note's entry and records was
+# most of the time a fast build took to write the index).
+PART_NOTES = 5_000
+NOTES_KIND = "notes"  # the parts of the index's own entries
+
+
+def part_path(path: Path, digest: str) -> Path:
+    """A part of the index at `path`, named by its bytes' digest."""
+    return path.with_name(f"{path.stem}.part-{digest}{path.suffix}")
+
+
+def by_age(items: tuple, size: int) -> list[tuple]:
+    """`items` (newest first) in parts of `size` counted from the oldest:
+    the oldest part first, each part newest first.
     """
+    n = len(items)
+    return [items[max(0, n - start - size) : n - start] for start in range(0, n, size)]
+
+
+def joined(parts: list[tuple]) -> tuple:
+    """The items of parts made by `by_age`, newest first."""
+    return tuple(chain.from_iterable(reversed(parts)))
+
+
+def same_notes(was: tuple | None, now: tuple) -> bool:
+    """Whether a part holds the very objects read (not equal ones: made
+    again, they are written again).
+    """
+    return (
+        was is not None
+        and len(was) == len(now)
+        and all(a is b for a, b in zip(was, now, strict=True))
+    )
+
+
+def per_note(value: Any) -> tuple | None:
+    """A record's per-note tuple (a dataclass's `notes`), or None."""
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return None
+    notes = getattr(value, "notes", None)
+    return notes if isinstance(notes, tuple) else None
+
+
+def saved_parts(
+    index: SiteIndex, path: Path, kind: str, items: tuple, size: int
+) -> tuple[Part, ...]:
+    """Write the parts of `items` whose notes are not those read
+    (`index.read`, their files still there); return every part.
+    """
+    kept = index.parts.get(kind, ())
+    parts = []
+    for number, notes in enumerate(by_age(items, size)):
+        if (
+            number < len(kept)
+            and kept[number].count == len(notes)
+            and same_notes(index.read.get((kind, number)), notes)
+            and part_path(path, kept[number].digest).is_file()
+        ):
+            parts.append(kept[number])
+            continue
+        data = pickle.dumps(notes, protocol=pickle.HIGHEST_PROTOCOL)
+        digest = records_digest(data)
+        write_atomic(part_path(path, digest), data)
+        parts.append(Part(digest, len(notes)))
+    return tuple(parts)
+
+
+def save(index: SiteIndex, path: Path, part_notes: int = PART_NOTES) -> None:
+    """Write the index: the parts of its per-note tuples that changed (each
+    named by its digest), the records part (the records without their
+    per-note tuples), then the main part naming the records part's digest
+    and every part; each atomically. A main part whose other parts are
+    not those it names (a crash between the writes) is no index: the full
+    build runs. An index read without its records keeps their parts on
+    disk as they are. Then the parts no longer named are removed.
+    """
+    parts = dict(index.parts)
+    parts[NOTES_KIND] = saved_parts(index, path, NOTES_KIND, index.notes, part_notes)
     if not isinstance(index.records, NotRead):
-        data = pickle.dumps(dict(index.records), protocol=pickle.HIGHEST_PROTOCOL)
+        rest = {}
+        for key, value in index.records.items():
+            notes = per_note(value)
+            if notes is None:
+                rest[key] = value
+                continue
+            parts[key] = saved_parts(index, path, key, notes, part_notes)
+            rest[key] = dataclasses.replace(value, notes=())
+        data = pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(records_path(path), data)
         index = dataclasses.replace(index, records_digest=records_digest(data))
-    main = dataclasses.replace(index, records=NotRead())
+    main = dataclasses.replace(index, notes=(), records=NotRead(), parts=parts, read={})
     write_atomic(path, pickle.dumps(main, protocol=pickle.HIGHEST_PROTOCOL))
+    named = {part_path(path, p.digest).name for kind in parts.values() for p in kind}
+    for found in path.parent.glob(f"{path.stem}.part-*"):
+        if found.name not in named:
+            found.unlink(missing_ok=True)
+
+
+def index_files(index: SiteIndex, path: Path) -> list[Path]:
+    """The files of the index at `path` (read by `load`): its main part,
+    its records part and every part it names.
+    """
+    parts = [part_path(path, p.digest) for kind in index.parts.values() for p in kind]
+    return [path, records_path(path), *parts]
 
 
 def forget(path: Path) -> None:
     """No index: the next build is a full one (before an output is replaced).
     A folder where a part belongs (no build makes one) goes too: the index
-    could never be written there.
+    could never be written there. The per-note parts stay until the next
+    save, which writes again only those that changed.
     """
     for part in (path, records_path(path)):
         if part.is_dir() and not part.is_symlink():
@@ -684,6 +999,30 @@ def read_part(path: Path) -> bytes:
         return f.read()
 
 
+def read_parts(
+    path: Path, kind: str, parts: tuple[Part, ...]
+) -> tuple[tuple, dict[tuple[str, int], tuple]] | str:
+    """The per-note tuple kept in `parts` (newest first) and each part as
+    read, or why it cannot be read.
+    """
+    read = []
+    for part in parts:
+        try:
+            data = read_part(part_path(path, part.digest))
+        except OSError as e:
+            return f"a part of the site index cannot be read ({e.__class__.__name__})"
+        if records_digest(data) != part.digest:
+            return "a part of the site index is not the one it was saved with"
+        try:
+            notes = unpickled(data)
+        except Exception as e:  # noqa: BLE001 - a damaged index is no index
+            return f"a part of the site index is damaged ({e.__class__.__name__})"
+        if not isinstance(notes, tuple) or len(notes) != part.count:
+            return "a part of the site index is damaged"
+        read.append(notes)
+    return joined(read), {(kind, n): notes for n, notes in enumerate(read)}
+
+
 def load(path: Path, with_records: bool = False) -> tuple[SiteIndex | None, str]:
     """The index at `path` and "", or None and why there is none. Its
     records are read only `with_records` (else `read_records` reads them
@@ -703,6 +1042,12 @@ def load(path: Path, with_records: bool = False) -> tuple[SiteIndex | None, str]
         return None, "the site index is of another format"
     if not isinstance(index.records, NotRead):
         return None, "the site index is damaged (records in its main part)"
+    if NOTES_KIND not in index.parts:
+        return None, "the site index is damaged (its entries are in no part)"
+    notes = read_parts(path, NOTES_KIND, index.parts[NOTES_KIND])
+    if isinstance(notes, str):
+        return None, notes
+    index = dataclasses.replace(index, notes=notes[0], read=notes[1])
     if with_records:
         read = read_records(index, path)
         return (read, "") if isinstance(read, SiteIndex) else (None, read)
@@ -711,7 +1056,8 @@ def load(path: Path, with_records: bool = False) -> tuple[SiteIndex | None, str]
 
 def read_records(index: SiteIndex, path: Path) -> SiteIndex | str:
     """`index` (read by `load`) with its records, or why they cannot be
-    read: a records part missing, damaged or not the one the index names.
+    read: the records part or a part of a per-note record missing, damaged
+    or not the one the index names.
     """
     if not isinstance(index.records, NotRead):
         return index
@@ -727,4 +1073,15 @@ def read_records(index: SiteIndex, path: Path) -> SiteIndex | str:
         return f"the site index's records are damaged ({e.__class__.__name__})"
     if not isinstance(records, dict):
         return "the site index's records are damaged"
-    return dataclasses.replace(index, records=records)
+    read = dict(index.read)
+    for kind, parts in index.parts.items():
+        if kind == NOTES_KIND:
+            continue
+        if per_note(records.get(kind)) is None:
+            return "the site index's records are damaged"
+        notes = read_parts(path, kind, parts)
+        if isinstance(notes, str):
+            return notes
+        records[kind] = dataclasses.replace(records[kind], notes=notes[0])
+        read.update(notes[1])
+    return dataclasses.replace(index, records=records, read=read)

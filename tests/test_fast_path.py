@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -763,6 +764,34 @@ def test_an_output_changed_outside_a_build_takes_the_full_path(site):
     assert removed.is_file()
 
 
+def test_a_page_written_over_in_place_deep_in_the_output_takes_the_full_path(site):
+    """The survey lists again only the folders whose stamps changed since
+    the last survey (the folders file beside the site index); a note page
+    written over in place, its folder's stamp as it was, is still seen.
+    """
+    settings = site.settings()
+    folders = site_index.folders_path(site_index.index_path(settings, site.output))
+    time.sleep(0.1)  # every folder settled (site_index.settled)
+    site.decide()  # a survey keeps the folders
+    note = "2026/10/pehli-khabar"
+    assert note in site_index.read_folders(folders)
+    page = site.output / note / "index.html"
+    was = page.read_bytes()
+    stamp = os.lstat(page.parent).st_ctime_ns
+    changed = was.replace(b"</body>", b"</BODY>")
+    assert changed != was
+    with open(page, "r+b") as f:
+        f.write(changed)
+    assert os.lstat(page.parent).st_ctime_ns == stamp
+    assert site.decide().why == "the output folder was changed outside a build"
+    result = site.build()
+    assert (result.path, result.why) == (
+        "full",
+        "the output folder was changed outside a build",
+    )
+    assert page.read_bytes() == was
+
+
 def test_a_new_photo_outside_the_photo_folders_takes_the_full_path(site):
     """A photo path may name another output file (a note's preview image):
     the fast path never puts a new note's files over it.
@@ -1227,6 +1256,111 @@ def test_an_edited_note_takes_the_fast_path_and_writes_what_a_full_build_writes(
     [was] = [n for n in old if n.startswith("2026/10/pehli-khabar/og-")]
     assert gone == {"thana/namli/page/6/index.html", was}
     assert not (site.output / "thana" / "namli" / "page" / "6").exists()
+
+
+def another(note):
+    """A per-note entry or record like `note`, another note's (its first
+    text field changed).
+    """
+    name = next(
+        f.name
+        for f in dataclasses.fields(note)
+        if isinstance(getattr(note, f.name), str)
+    )
+    return dataclasses.replace(note, **{name: getattr(note, name) + "-x"})
+
+
+def content_of(index: site_index.SiteIndex) -> site_index.SiteIndex:
+    """What an index holds, without the digests of the files it was read
+    from.
+    """
+    return dataclasses.replace(index, records_digest="", parts={})
+
+
+def test_a_new_note_writes_again_only_the_newest_part_of_the_index(site, tmp_path):
+    """The entries and each record's per-note tuple are kept in parts
+    counted from the oldest: saved again with a note in front, the index
+    writes the newest part of each kind only (the older parts' files are
+    not touched) and reads back as it was saved.
+    """
+    index = site.index()
+    path = tmp_path / "index.pickle"
+    site_index.save(index, path, part_notes=1)
+    first, why = site_index.load(path, with_records=True)
+    assert first is not None, why
+    assert content_of(first) == content_of(index)
+    kinds = set(first.parts)
+    assert kinds == {site_index.NOTES_KIND, *site_index.RECORD_KEYS}
+    assert all(len(first.parts[k]) > 1 for k in kinds)
+
+    def files() -> dict[str, tuple[int, int]]:
+        found = tmp_path.glob("index.part-*")
+        return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in found}
+
+    before = files()
+    records = {
+        key: dataclasses.replace(value, notes=(another(value.notes[0]), *value.notes))
+        for key, value in first.records.items()
+    }
+    newer = dataclasses.replace(
+        first, notes=(another(first.notes[0]), *first.notes), records=records
+    )
+    site_index.save(newer, path, part_notes=1)
+    after = files()
+    written = set(after) - set(before)
+    assert len(written) == len(kinds)
+    assert {n: after[n] for n in after if n in before} == {
+        n: before[n] for n in before if n in after
+    }
+    assert len(set(before) - set(after)) <= len(kinds)
+    again, why = site_index.load(path, with_records=True)
+    assert again is not None, why
+    assert content_of(again) == content_of(newer)
+    # the parts, pickled apart, share each station, category and tag again
+    held = [
+        r
+        for n in (*again.notes, *again.records[SEO_RECORDS].notes)
+        for r in (n.thana, n.category, *n.tags)
+    ]
+    assert len({id(r) for r in held}) == len(set(held))
+    assert set(site_index.index_files(again, path)[2:]) == set(
+        tmp_path.glob("index.part-*")
+    )
+
+
+def test_a_damaged_part_of_the_index_takes_the_full_path(site):
+    """A part of the entries that is not the one the main part names (or
+    none) is no index; a part of a record's notes stops the fast path:
+    each time the full build runs and writes the index again.
+    """
+    settings = site.settings()
+    path = site_index.index_path(settings, site.output)
+    index, why = site_index.load(path)
+    assert index is not None, why
+    [entries, *_] = index.parts[site_index.NOTES_KIND]
+    part = site_index.part_path(path, entries.digest)
+    part.write_bytes(part.read_bytes()[:-1])
+    assert site_index.load(path) == (
+        None,
+        "a part of the site index is not the one it was saved with",
+    )
+    note = note_text(slug="tooti-1", date="2026-11-29 10:00", title="टूटी पहली")
+    (site.content / "notes" / "2026" / "tooti-1.md").write_text(note, "utf-8")
+    result = site.build()
+    assert (result.path, result.why) == (
+        "full",
+        "a part of the site index is not the one it was saved with",
+    )
+    index, why = site_index.load(path)
+    assert index is not None, why
+    [seo, *_] = index.parts[SEO_RECORDS]
+    site_index.part_path(path, seo.digest).unlink()
+    note = note_text(slug="tooti-2", date="2026-11-29 11:00", title="टूटी दूसरी")
+    (site.content / "notes" / "2026" / "tooti-2.md").write_text(note, "utf-8")
+    result = site.build()
+    stopped = "the fast path stopped: a part of the site index cannot be read"
+    assert (result.path, result.why) == ("full", f"{stopped} (FileNotFoundError)")
+    assert site_index.load(path, with_records=True)[0] is not None
 
 
 def test_a_torn_or_missing_records_part_of_the_index_takes_the_full_path(site):

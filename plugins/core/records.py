@@ -27,6 +27,11 @@ class Ref:
     name: str
     url: str  # site-relative
 
+    def __reduce__(self):
+        # read back as the one Ref of its value (`_shared`): pickles made
+        # apart (the parts of the site index) share their Refs again
+        return (_shared, (self.slug, self.name, self.url))
+
 
 @functools.lru_cache(maxsize=8192)
 def _shared(slug: str, name: str, url: str) -> Ref:

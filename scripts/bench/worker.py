@@ -146,7 +146,7 @@ def read_index(spec: dict) -> None:
     if index is None:
         raise SystemExit(f"no site index at {path}: {why}")
     print(f"bench worker: site index of {len(index.notes)} notes")
-    size = path.stat().st_size + site_index.records_path(path).stat().st_size
+    size = sum(f.stat().st_size for f in site_index.index_files(index, path))
     print(f"{INDEX_BYTES_MARK} {size}")
     print(f"{INDEX_MS_MARK} {round(seconds * 1000)}")
     print(f"{INDEX_RSS_MARK} {before}")
