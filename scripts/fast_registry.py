@@ -5,7 +5,10 @@ What each registry field reaches in a full build (the plugins and the
 theme read them through plugins/press_notes/registry.py):
 
 - a station's `area`: the JSON-LD of each of its note pages
-  (plugins/seo/structured.py `place_data`, `addressLocality`); every page
+  (plugins/seo/structured.py `place_data`, `addressLocality`; drafts,
+  hidden and withdrawn notes and translations have pages too, which the
+  site index does not hold: a station with one is the full build's); every
+  page
   of its list (plugins/listings `station_listings` gives it as the
   listing's description: the page's meta description and lead paragraph;
   the front page's PoliceStation JSON-LD, `STATION_JSON_LD`); its line on
@@ -64,10 +67,12 @@ from plugins.feeds.feeds import feed_files, feed_words
 from plugins.feeds.feeds import plan as plan_feeds
 from plugins.feeds.records import FeedRecords
 from plugins.links.links import record_addresses
+from plugins.press_notes.model import nfc
 from plugins.search.search import plugin_settings as search_settings
 from plugins.whatsapp.settings import plugin_settings as whatsapp_settings
 
 from . import fast_lists, fast_notes, fast_run, site_index
+from .check import note_file
 from .fast_build import NewNote
 from .site_index import NoteEntry, SiteIndex
 
@@ -122,7 +127,7 @@ def registry_edit(
         return f"{len(stations) + len(categories)} entries changed (one is fast)"
     if stations:
         [(was, now)] = stations
-        return area_edit(settings, was, now, index)
+        return area_edit(settings, was, now, index, new)
     [(_was, now)] = categories
     listed = [n for n in index.notes if n.category.slug == now.slug]
     lacking = tuple(n for n in listed if n.path not in index.cards)
@@ -135,7 +140,7 @@ def registry_edit(
 
 
 def area_edit(
-    settings: dict, was: Any, now: Any, index: SiteIndex
+    settings: dict, was: Any, now: Any, index: SiteIndex, registry: Any
 ) -> RegistryEdit | str:
     """A station's entry changed: fast if only its area did (see the
     module's docstring), within the bound.
@@ -151,12 +156,37 @@ def area_edit(
             "is made from them"
         )
     notes = tuple(n for n in index.notes if n.thana.slug == now.slug)
+    if any(n.path in index.old_urls for n in notes):
+        return f"a note of {now.name} has an old_url (its redirect page)"
+    if why := unpublished_of(settings, index, registry, now.slug):
+        return why
     if len(notes) > fast_run.MAX_READS:
         return (
             f"the area of {now.name} is on {len(notes)} note pages "
             f"(more than {fast_run.MAX_READS} built again)"
         )
     return RegistryEdit("area", now.name, now.url, notes)
+
+
+def unpublished_of(settings: dict, index: SiteIndex, registry: Any, slug: str) -> str:
+    """Why a note the site index does not hold (a draft, a hidden or
+    withdrawn note, a translation: each has a page with its station's
+    JSON-LD) may be of the station `slug`, or "". Such notes are few: each
+    note file under content/ that is not a published note is read.
+    """
+    published = {n.path for n in index.notes}
+    root = Path(settings["PATH"])
+    for rel in sorted(index.stamps):
+        if rel in published or not note_file(rel, settings):
+            continue
+        try:
+            header = scan_header((root / rel).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return f"{rel} cannot be read"
+        station = registry.thana_by_name.get(nfc(header.value("thana")))
+        if station is None or station.slug == slug:
+            return f"{rel} is not published and its page may name the station"
+    return ""
 
 
 def as_new(entry: NoteEntry) -> NewNote:

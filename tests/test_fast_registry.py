@@ -46,6 +46,10 @@ def notes() -> dict[str, str]:
         ("नामली", "यातायात", "2026-11-10 08:00"),
         ("बिलपांक", "यातायात", "2026-11-12 08:00"),
     ]
+    # a draft has a page too (drafts/adhoori/), with its station's JSON-LD
+    found["2026/draft.md"] = note_text(
+        slug="adhoori", status="draft", thana="आलोट", date="2026-11-01 10:00"
+    )
     for n, (thana, category, date) in enumerate(rows, start=1):
         found[f"2026/note-{n}.md"] = note_text(
             slug=f"khabar-{n}",
@@ -200,6 +204,24 @@ def test_the_area_of_a_station_without_notes_is_fast(tmp_path):
         "feeds/thana/tal.rss.xml",
         "whatsapp/index.html",
     }
+
+
+def test_the_area_of_a_station_with_a_draft_takes_the_full_path(tmp_path):
+    site = Bulletin(tmp_path / "b")
+    site.build()
+    site.replace(THANAS, 'area = "आलोट"', 'area = "आलोट अनुभाग"')
+    result = site.build()
+    assert (result.path, result.why) == (
+        "full",
+        (
+            "registry/thanas.toml: notes/2026/draft.md is not published and its "
+            "page may name the station"
+        ),
+    )
+    assert "आलोट अनुभाग" in (
+        site.output / "drafts" / "adhoori" / "index.html"
+    ).read_text(encoding="utf-8")
+    site.same_as_clean()
 
 
 def drop_cards(site: Bulletin) -> None:
