@@ -39,10 +39,10 @@ A REGISTRY EDIT is fast when it changes no output (`decide_registry`): the
 station or category registry as read is the same (a comment, a category's
 keywords); and when one entry changed only in a field pages show that the
 fast path makes (scripts/fast_registry.py, which says which outputs each
-field reaches): a station's area (its note pages built again, at most
-MAX_READS, search index off), a category's description (the cards of its
-list pages the index does not keep read again, at most MAX_READS). Other
-spellings, a name, a slug, the order, an entry added or removed, the
+field reaches): a station's area or other spellings (its note pages built
+again, at most MAX_READS, search index off), a category's description (the
+cards of its list pages the index does not keep read again, at most
+MAX_READS). A name, a slug, the order, an entry added or removed, the
 district: the full build.
 
 When the case holds, scripts/fast_run.py makes the files (each kind of
@@ -467,9 +467,9 @@ def decide_registry(settings: dict, rel: str, index: SiteIndex) -> Decision:
     registry as read is the same (a comment, a category's keywords for
     `invoke ingest`: nothing placed), or one entry changed in a field pages
     show that scripts/fast_registry.py makes (`registry_edit`: a station's
-    area, a category's description; its docstring says which outputs each
-    field of the registries reaches, and why the others are the full
-    build's).
+    area or other spellings, a category's description; its docstring says
+    which outputs each field of the registries reaches, and why the others
+    are the full build's).
     """
     # (scripts/fast_registry.py imports scripts/fast_run.py, which imports
     # this module)

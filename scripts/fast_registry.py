@@ -19,10 +19,10 @@ theme read them through plugins/press_notes/registry.py):
   preview images, the feed entries, the sitemaps or the search words.
 - a station's `aliases` (other spellings): the hidden search words of each
   of its note pages (plugins/search `note_title_terms`), so the search
-  index's parts holding them, and which station a note names (every note
-  file, drafts and hidden notes too, which the site index does not hold:
-  a spelling taken away can stop the build, one added can end a warning).
-  The full build.
+  index's parts holding them; and which station a note names (a note named
+  by a spelling taken away no longer passes the checks: unpublished notes
+  are read here, published ones of the station are built again and a
+  build of them alone stops as the full build would).
 - a category's `description`: every page of its list (meta description
   and lead paragraph), its line on the categories' directory page, its
   feed's description (when empty, the feed says a sentence of its own).
@@ -37,13 +37,16 @@ theme read them through plugins/press_notes/registry.py):
 - comments and a category's `keywords` (read by `invoke ingest` alone):
   nothing (scripts/fast_build.py `decide_registry`, nothing placed).
 
-The fast case (`registry_edit`): exactly one entry changed, only in its
-`area` or its `description`, and the work bounded as an edit's is
-(scripts/fast_run.py `MAX_READS`): a station's note pages, each built
-again, or the notes a category's list pages show whose cards the site
-index does not keep, each read again. A station's area with the search
-index on (production builds) is the full build's: the parts holding its
-note pages would be made again, from pages spread over every year.
+The fast case (`registry_edit`): exactly one entry changed, only in a
+station's `area` or `aliases` or a category's `description`, and the work
+bounded as an edit's is (scripts/fast_run.py `MAX_READS`): a station's note
+pages, each built again, or the notes a category's list pages show whose
+cards the site index does not keep, each read again. A station's area or
+spellings with the search index on (production builds) is the full
+build's: the parts holding its note pages would be made again, from pages
+spread over every year. So is a station one of whose notes has an
+`old_url`, or has a page the site index does not hold (a draft, a hidden
+or withdrawn note, a translation).
 
 `run` makes the files with the full build's functions: the station's
 notes built alone (scripts/fast_notes.py: their pages, and the WhatsApp
@@ -81,17 +84,18 @@ from .site_index import NoteEntry, SiteIndex
 class RegistryEdit:
     """One registry entry changed in a field pages show."""
 
-    kind: str  # "area" (a station's) or "description" (a category's)
+    kind: str  # "station" (its area, other spellings) or "description"
     name: str  # the entry's name
     url: str  # its list's address
     # a station's notes (their pages are built again), or the notes a
     # category's list pages show whose cards the index does not keep
     notes: tuple[NoteEntry, ...]
+    fields: str = "description"  # what changed, as the log says it
 
     @property
     def what(self) -> str:
-        if self.kind == "area":
-            return f"the area of {self.name} ({len(self.notes)} note pages)"
+        if self.kind == "station":
+            return f"the {self.fields} of {self.name} ({len(self.notes)} note pages)"
         return f"the description of {self.name} ({len(self.notes)} cards read)"
 
 
@@ -139,33 +143,46 @@ def registry_edit(
     return RegistryEdit("description", now.name, now.url, lacking)
 
 
+def station_fields(was: Any, now: Any) -> str:
+    """What changed of a station's entry besides its name and slug: its
+    area, its other spellings, or both.
+    """
+    area, aliases = was.area != now.area, was.aliases != now.aliases
+    return " and ".join(
+        name
+        for name, changed in (("area", area), ("other spellings", aliases))
+        if changed
+    )
+
+
 def area_edit(
     settings: dict, was: Any, now: Any, index: SiteIndex, registry: Any
 ) -> RegistryEdit | str:
-    """A station's entry changed: fast if only its area did (see the
-    module's docstring), within the bound.
+    """A station's entry changed in its area or other spellings (its name
+    and slug are the same): fast within the bound, with the search index
+    off, when no page the site index does not hold may show it (see the
+    module's docstring).
     """
-    if was.aliases != now.aliases:
-        return (
-            f"the other spellings of {now.name} changed (the station notes "
-            "name, and their pages' search words)"
-        )
+    fields = station_fields(was, now)
     if search_settings(settings)["index"]:
         return (
-            f"the area of {now.name} is on its note pages, and the search index "
-            "is made from them"
+            f"the {fields} of {now.name}: its note pages change, and the search "
+            "index is made from them"
         )
     notes = tuple(n for n in index.notes if n.thana.slug == now.slug)
     if any(n.path in index.old_urls for n in notes):
         return f"a note of {now.name} has an old_url (its redirect page)"
+    # a note named by a spelling taken away is not of the station any more
+    # (unpublished, it is found here; published, the build of it alone
+    # stops, and the full build says why)
     if why := unpublished_of(settings, index, registry, now.slug):
         return why
     if len(notes) > fast_run.MAX_READS:
         return (
-            f"the area of {now.name} is on {len(notes)} note pages "
+            f"the {fields} of {now.name}: on {len(notes)} note pages "
             f"(more than {fast_run.MAX_READS} built again)"
         )
-    return RegistryEdit("area", now.name, now.url, notes)
+    return RegistryEdit("station", now.name, now.url, notes, fields)
 
 
 def unpublished_of(settings: dict, index: SiteIndex, registry: Any, slug: str) -> str:
@@ -252,7 +269,7 @@ def made_files(
 ) -> dict[str, bytes] | str:
     """Every file the edit can change, or why the fast path cannot tell."""
     files: dict[str, bytes] = {}
-    if edit.kind == "area":
+    if edit.kind == "station":
         notes = fast_run.note_files(made)
         if isinstance(notes, str):
             return notes
@@ -294,11 +311,11 @@ def run(
         return read
     if not read.notes:
         return "no published note to build the pages with"
-    own = tuple(as_new(n) for n in edit.notes) if edit.kind == "area" else ()
+    own = tuple(as_new(n) for n in edit.notes) if edit.kind == "station" else ()
     # the build alone gives the pages' context (and the cards it reads): at
     # least one note
     also = () if own else (edit.notes or read.notes[:1])
-    keep = (join_page(settings),) if edit.kind == "area" else ()
+    keep = (join_page(settings),) if edit.kind == "station" else ()
     env = fast_lists.theme_env(settings)
     # (its warnings are the full build's about these unchanged notes, kept
     # in the index and repeated once by the fast build)
