@@ -76,7 +76,7 @@ from plugins.whatsapp.settings import plugin_settings as whatsapp_settings
 
 from . import fast_lists, fast_notes, fast_run, site_index
 from .check import note_file
-from .fast_build import NewNote
+from .fast_build import NewNote, slug_family
 from .site_index import NoteEntry, SiteIndex
 
 
@@ -172,6 +172,13 @@ def area_edit(
     notes = tuple(n for n in index.notes if n.thana.slug == now.slug)
     if any(n.path in index.old_urls for n in notes):
         return f"a note of {now.name} has an old_url (its redirect page)"
+    # built alone, a note whose address was made from its title beside
+    # another's could be given another (fast_build.slug_family)
+    if family := [n for n in notes if slug_family(n.slug, index.slugs)]:
+        return (
+            f"the address of {family[0].path} may be made from its title "
+            "beside another note's"
+        )
     # a note named by a spelling taken away is not of the station any more
     # (unpublished, it is found here; published, the build of it alone
     # stops, and the full build says why)

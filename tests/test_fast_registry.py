@@ -63,9 +63,9 @@ def notes() -> dict[str, str]:
 
 
 class Bulletin:
-    def __init__(self, tmp: Path, **overrides):
+    def __init__(self, tmp: Path, extra: dict[str, str] | None = None, **overrides):
         self.tmp = tmp
-        self.content = new_content(tmp, notes())
+        self.content = new_content(tmp, {**notes(), **(extra or {})})
         shutil.copytree(ROOT / "theme", tmp / "theme")
         self.output = tmp / "site" / "output"
         self.overrides = {
@@ -240,6 +240,28 @@ def test_the_area_of_a_station_with_a_draft_takes_the_full_path(tmp_path):
     assert "आलोट अनुभाग" in (
         site.output / "drafts" / "adhoori" / "index.html"
     ).read_text(encoding="utf-8")
+    site.same_as_clean()
+
+
+def test_the_area_of_a_station_with_notes_named_from_one_title_is_full(tmp_path):
+    """Two notes without `slug:` and with the same title: the second one's
+    address is the title's with `-2`; built alone, it could be given the
+    title's own.
+    """
+    twin = {"slug": None, "title": "बिलपांक थाने में बैठक", "thana": "बिलपांक"}
+    site = Bulletin(
+        tmp_path / "b",
+        {
+            "2026/twin-1.md": note_text(**twin, date="2026-07-01 10:00"),
+            "2026/twin-2.md": note_text(**twin, date="2026-07-02 10:00"),
+        },
+    )
+    site.build()
+    site.replace(THANAS, 'area = "रतलाम ग्रामीण"', 'area = "रतलाम ग्रामीण अंचल"')
+    result = site.build()
+    assert result.path == "full"
+    assert result.why.startswith("registry/thanas.toml: the address of notes/2026/")
+    assert result.why.endswith(" may be made from its title beside another note's")
     site.same_as_clean()
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -289,6 +290,18 @@ def fast_edit(before: dict[str, dict], after: dict[str, dict], kind: str) -> boo
     )
 
 
+def rebuilt_alone(after: dict[str, dict], station: str) -> bool:
+    """Whether an edit of a station's other spellings is fast
+    (scripts/fast_registry.py): each note of it is published, and none has
+    its address made from a title another note without `slug:` shares.
+    """
+    mine = [f for f in after.values() if f["thana"] == station]
+    titles = Counter(f["title"] for f in after.values() if f.get("slug") is None)
+    return all(f.get("status") is None for f in mine) and not any(
+        f.get("slug") is None and titles[f["title"]] > 1 for f in mine
+    )
+
+
 def fast_case(
     before: dict[str, dict], after: dict[str, dict], kind: str, warned: bool
 ) -> bool:
@@ -300,8 +313,10 @@ def fast_case(
     (scripts/fast_registry.py).
     `warned`: the build before warned.
     """
-    if kind in ("keywords", "registry", "alias"):
+    if kind in ("keywords", "registry"):
         return True
+    if kind == "alias":
+        return rebuilt_alone(after, "जावरा शहर")
     if fast_edit(before, after, kind):
         return True
     added = [after[n] for n in set(after) - set(before)]
