@@ -224,7 +224,9 @@ def join_page(settings: dict) -> str:
     return f"{whatsapp_settings(settings)['join_url']}index.html"
 
 
-def list_files(made: fast_run.Made, old_registry: Any, edit: RegistryEdit):
+def list_files(
+    made: fast_run.Made, old_registry: Any, edit: RegistryEdit
+) -> dict[str, bytes] | str:
     """The pages of the entry's list and the directories whose print
     changes from the registry before to the one after (plugins/listings'
     plan, fast_lists' comparison and rendering), or why not.
