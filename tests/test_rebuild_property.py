@@ -377,8 +377,9 @@ def run_edits(tmp: Path, edits, production: bool = False) -> list[str]:
     # notes a fast build added: not in the note snapshot (the next full
     # build reads them)
     unsnapped = 0
-    # a fast build of a registry edit leaves the snapshot naming the
-    # registries before it: the next full build reads every note
+    # a fast build of a registry edit (its keywords too) leaves the snapshot
+    # naming the registries' bytes before it: the next full build reads
+    # every note
     stale = False
     for step, (kind, pick, station, day) in enumerate(edits):
         before = {name: dict(fields) for name, fields in site.notes.items()}
@@ -398,7 +399,7 @@ def run_edits(tmp: Path, edits, production: bool = False) -> list[str]:
             fast_cases.append(kind)
         if result.path == "fast":
             unsnapped += 1
-            stale = stale or kind in ("registry", "alias")
+            stale = stale or kind in ("registry", "alias", "keywords")
         elif kind in RESTORING_EDITS and not stale:
             # the published notes not edited came from the last build's
             # snapshot
