@@ -415,6 +415,9 @@ def node_deps(c):
         "cold": "e.g. 1,2: only cold builds, plain Pelican's and ours with each "
         "number of worker processes, with the load average",
         "rounds": "with --cold: how many times (default 1)",
+        "edits": "with --again: the edits after publish-one too (a note's text, "
+        "its station, a category's keywords, a station's area), on the kept site "
+        "as it is",
     }
 )
 def bench(
@@ -429,6 +432,7 @@ def bench(
     rounds=1,
     plain_max=10000,
     again=False,
+    edits=False,
 ):
     """Time this project's build against plain Pelican; last line 'ratio X.XX'."""
     from scripts.bench import BenchError
@@ -462,6 +466,7 @@ def bench(
                     seed=int(seed),
                     profile_dir=Path(profile).resolve() if profile else None,
                     search=search,
+                    edits=edits,
                 )
             )
             return

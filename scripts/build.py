@@ -36,7 +36,7 @@ from plugins.core.errors import BuildFailed, BulletinError, SettingError, displa
 from plugins.core.messages import _, ngettext_, set_language
 from plugins.page_reuse import notes_restored, pages_reused
 
-from . import fast_build, fast_run, placement, site_index
+from . import fast_build, fast_registry, fast_run, placement, site_index
 
 logger = logging.getLogger(__name__)
 
@@ -345,10 +345,18 @@ def run_fast(
     """
     output = Path(settings["OUTPUT_PATH"])
     try:
-        if decision.registry is not None:
-            ran: fast_run.Ran | str = fast_run.run_registry(
-                settings, index, decision.registry, before
+        if decision.edit is not None:
+            ran: fast_run.Ran | str = fast_registry.run(
+                settings_file,
+                overrides,
+                settings,
+                index,
+                decision.registry,
+                decision.edit,
+                before,
             )
+        elif decision.registry is not None:
+            ran = fast_run.run_registry(settings, index, decision.registry, before)
         else:
             # the records part of the index: read once the fast path runs
             read = site_index.read_records(

@@ -37,8 +37,13 @@ tags, photo's caption, station and category may change.
 
 A REGISTRY EDIT is fast when it changes no output (`decide_registry`): the
 station or category registry as read is the same (a comment, a category's
-keywords). A station's area or other spellings, a category's description,
-a name: the full build.
+keywords); and when one entry changed only in a field pages show that the
+fast path makes (scripts/fast_registry.py, which says which outputs each
+field reaches): a station's area or other spellings (its note pages built
+again, at most MAX_READS, search index off), a category's description (the
+cards of its list pages the index does not keep read again, at most
+MAX_READS). A name, a slug, the order, an entry added or removed, the
+district: the full build.
 
 When the case holds, scripts/fast_run.py makes the files (each kind of
 output by its maker) and puts the changed ones in place.
@@ -112,8 +117,10 @@ class Decision:
     notes: tuple[NewNote, ...] = ()
     # an edit: the index entries the edited notes (`notes`) had before
     old: tuple[NoteEntry, ...] = ()
-    # a registry edit that changes no output: the registry as it is now
+    # a registry edit: the registry as it is now
     registry: Any = None
+    # a registry edit pages show (scripts/fast_registry.py RegistryEdit)
+    edit: Any = None
 
 
 def full(why: str) -> Decision:
@@ -457,13 +464,18 @@ def registry_files(settings: dict) -> tuple[str, str]:
 
 
 def decide_registry(settings: dict, rel: str, index: SiteIndex) -> Decision:
-    """Whether an edit of a station or category registry changes nothing
-    the build reads: the registry as read is the same (a comment, a
-    category's keywords for `invoke ingest`). Anything else an entry holds
-    reaches many pages: a station's area the JSON-LD of each of its notes,
-    its other spellings the search words of each of its note pages, a
-    category's description every page of its list: the full build's.
+    """Whether an edit of a station or category registry is fast: the
+    registry as read is the same (a comment, a category's keywords for
+    `invoke ingest`: nothing placed), or one entry changed in a field pages
+    show that scripts/fast_registry.py makes (`registry_edit`: a station's
+    area or other spellings, a category's description; its docstring says
+    which outputs each field of the registries reaches, and why the others
+    are the full build's).
     """
+    # (scripts/fast_registry.py imports scripts/fast_run.py, which imports
+    # this module)
+    from .fast_registry import registry_edit
+
     try:
         registry = registry_for(settings)
     except ContentError:
@@ -471,15 +483,18 @@ def decide_registry(settings: dict, rel: str, index: SiteIndex) -> Decision:
     old = index.registry
     if old is None:
         return full(f"{rel} was changed or removed")
-    if (old.district, old.thanas, old.categories) != (
+    if (old.district, old.thanas, old.categories) == (
         registry.district,
         registry.thanas,
         registry.categories,
     ):
-        return full(f"{rel}: an entry changed in what the build reads")
-    return Decision(
-        True, f"{rel} changed in nothing the build reads", registry=registry
-    )
+        return Decision(
+            True, f"{rel} changed in nothing the build reads", registry=registry
+        )
+    edit = registry_edit(settings, old, registry, index)
+    if isinstance(edit, str):
+        return full(f"{rel}: {edit}")
+    return Decision(True, f"{rel}: {edit.what}", registry=registry, edit=edit)
 
 
 def decide_edit(settings: dict, rel: str, index: SiteIndex) -> Decision:

@@ -32,7 +32,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from plugins.compress.compress import plugin_settings as compress_settings
@@ -58,6 +58,8 @@ class Alone:
     files: dict[str, bytes]  # the new notes' own files, by path in the output
     context: dict  # that build's context (its notes are the new notes)
     warnings: int = 0  # logged by that build
+    # other files of that build asked for by their path (`build_alone` keep)
+    kept: dict[str, bytes] = field(default_factory=dict)
 
 
 def alone_overrides(
@@ -149,11 +151,13 @@ def build_alone(
     settings: dict,
     notes: tuple[NewNote, ...],
     also: tuple = (),
+    keep: tuple[str, ...] = (),
 ) -> Alone:
     """Build the new notes alone into a scratch folder beside the output
     (removed after); raise BuildFailed as a full build would. `also`: index
     entries of older notes to read with them (the home page's lead story),
-    whose files are not kept.
+    whose files are not kept. `keep`: other files of that build to keep,
+    by path in the output (a page made from site-wide values alone).
     """
     from .build import _build_into, load_settings
 
@@ -169,6 +173,7 @@ def build_alone(
         run = {**(overrides or {}), **more}
         result, context = _build_into(settings_file, run, alone, staging)
         files = own_files(scratch / "output", notes)
-        return Alone(files, context, result.warnings)
+        kept = {rel: (scratch / "output" / rel).read_bytes() for rel in keep}
+        return Alone(files, context, result.warnings, kept)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -81,6 +81,7 @@ FAST_MODULES = (
     "fast_run.py",
     "fast_production.py",
     "fast_search.py",
+    "fast_registry.py",
     "placement.py",
 )
 FAST_CODE = hashlib.blake2b(

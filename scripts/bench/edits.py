@@ -1,12 +1,14 @@
 """Edits after publish-one: a reporter fixes the note just published (its
-text, then its station) and the desk adds a keyword to a category of the
-registry (read by `invoke ingest`, shown on no page); each timed like
-publish-one, from writing the file to the end of the reporter's build
-command (`invoke build`'s build_and_report) in a fresh process, on the
-site as published (every note's address in the links ledger). The report
-prints `edit-text S`, `edit-station S` and
-`edit-registry S` (wall seconds) with the CPU time and the path each build
-took (scripts/fast_build.py).
+text, then its station), the desk adds a keyword to a category of the
+registry (read by `invoke ingest`, shown on no page) and changes the area
+of the station that note was first given (on each of its note pages, its
+list pages, the stations' page, its feed and the WhatsApp join page); each
+timed like publish-one, from writing the file to the end of the reporter's
+build command (`invoke build`'s build_and_report) in a fresh process, on
+the site as published (every note's address in the links ledger; with
+`published=False`, on the site as it is). The report prints `edit-text S`,
+`edit-station S`, `edit-registry S` and `edit-area S` (wall seconds) with
+the CPU time and the path each build took (scripts/fast_build.py).
 """
 
 from __future__ import annotations
@@ -19,10 +21,19 @@ from pathlib import Path
 
 from .measure import Measurement, reported_path, run_measured, worker_command
 
-LABELS = ("edit-text", "edit-station", "edit-registry")
+LABELS = ("edit-text", "edit-station", "edit-registry", "edit-area")
 PREFIX = "project "  # the table's label of each edit: "project edit-text"
 THANA_LINE = re.compile(r"^thana: (.+)$", re.MULTILINE)
 KEYWORDS_LINE = re.compile(r"^keywords = \[", re.MULTILINE)
+# a station's area in the registry: its entry's `area` line
+AREA_OF = r'(^name = "{name}"\n(?:(?!\[\[).*\n)*?area = "[^"\n]*)"'
+
+
+def area_line(station: str) -> re.Pattern:
+    """The area value of `station`'s entry in the station registry (up to
+    its closing quote).
+    """
+    return re.compile(AREA_OF.format(name=re.escape(station)), re.MULTILINE)
 
 
 def newest_note(content: Path) -> Path:
@@ -75,10 +86,12 @@ def edits(content: Path) -> list[tuple[str, Callable[[], None]]]:
         raise ValueError(f"{note}: no thana line")
     other = busiest_station(content, station[1])
     registry = content / "registry" / "categories.toml"
+    stations = content / "registry" / "thanas.toml"
     return [
         ("edit-text", appended(note, "\nसंशोधन: समय की जानकारी जोड़ी गई।\n")),
         ("edit-station", replaced(note, THANA_LINE, f"thana: {other}")),
         ("edit-registry", replaced(registry, KEYWORDS_LINE, 'keywords = ["जाँच", ')),
+        ("edit-area", replaced(stations, area_line(station[1]), r'\1 अनुभाग"')),
     ]
 
 
@@ -102,14 +115,16 @@ def as_published(workdir: Path, root: Path, spec: dict) -> None:
 
 
 def measure_edits(
-    workdir: Path, root: Path, spec: dict, content: Path
+    workdir: Path, root: Path, spec: dict, content: Path, published: bool = True
 ) -> list[Measurement]:
     """Each edit, then the reporter's build command, timed, on the site as
-    published (as_published); raise BenchError if one fails.
+    published (as_published; `published=False`: as it is); raise
+    BenchError if one fails.
     """
     from .bench import BenchError
 
-    as_published(workdir, root, spec)
+    if published:
+        as_published(workdir, root, spec)
     runs = []
     for label, edit in edits(content):
         measured = run_measured(

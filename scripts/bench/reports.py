@@ -15,7 +15,16 @@ from pathlib import Path
 from scripts.build import build
 from scripts.serve import served
 
-from .bench import format_cold, format_report, run_bench, run_cold
+from .bench import (
+    build_spec,
+    folders,
+    format_cold,
+    format_report,
+    run_bench,
+    run_cold,
+    with_search_index,
+)
+from .edits import edit_lines, measure_edits
 from .growth import (
     PLAIN_MAX,
     format_growth,
@@ -125,8 +134,11 @@ def publish_again_report(
     seed: int = 1,
     profile_dir: Path | None = None,
     search: bool = False,
+    edits: bool = False,
 ) -> str:
-    """publish-one once more on the site a kept run left in `keep`."""
+    """publish-one once more on the site a kept run left in `keep`; with
+    `edits`, then the edits of scripts/bench/edits.py on that site as it is.
+    """
     profile = None
     if profile_dir is not None:
         profile_dir.mkdir(parents=True, exist_ok=True)
@@ -137,7 +149,24 @@ def publish_again_report(
     parts = []
     if profile is not None:
         parts = [profile_summary(profile, root), steps_summary(profile, root)]
-    return "\n\n".join([*parts, format_publish_again(keep, publish, index)])
+    report = format_publish_again(keep, publish, index)
+    if edits:
+        report += "\n" + "\n".join(edits_again(root, keep, search))
+    return "\n\n".join([*parts, report])
+
+
+def edits_again(root: Path, keep: Path, search: bool) -> list[str]:
+    """The edits after publish-one (scripts/bench/edits.py) on the kept
+    site as it is, one line each, with the load average around them.
+    """
+    content = keep / "content"
+    settings = root / "pelicanconf.py"
+    spec = build_spec("project", folders(keep, "project", content), settings)
+    if search:
+        with_search_index(spec, keep)
+    runs = measure_edits(keep, root, spec, content, published=False)
+    load = f"edits: load {runs[0].load[0]:.2f}-{runs[-1].load[1]:.2f}"
+    return [load, *edit_lines(runs)]
 
 
 # The weight report weighs the site as published: with its search index.

@@ -1,0 +1,429 @@
+"""A registry edit that pages show, on the fast path (scripts/fast_registry.py):
+a station's area, a category's description. Each fast build is compared,
+every file byte for byte, with a clean full build of the same content
+folder; the edits the fast path does not make take the full path and say
+why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+from support import ROOT, build_site, new_content, note_text, read_html, tree
+
+from plugins.press_notes.press_notes import registry_for
+from scripts import fast_build, fast_run, site_index
+from scripts.build import load_settings
+
+pytestmark = [pytest.mark.build]
+
+# Every build of a test takes this time as now: the fast path needs the day
+# of the last full build (after every note's date).
+BUILD_TIME = "2026-11-27T12:00:00+05:30"
+THANAS = "registry/thanas.toml"
+CATEGORIES = "registry/categories.toml"
+# नामली's entry in the registry, as the real one writes it
+NAMLI = 'name = "नामली"\nslug = "namli"\narea = "रतलाम ग्रामीण"\n'
+# a station without notes, of the same area as आलोट (the join page groups
+# them)
+TAL = 'name = "ताल"\nslug = "tal"\narea = "आलोट"'
+YATAYAT = 'description = "यातायात जागरूकता'
+
+
+def notes() -> dict[str, str]:
+    """Notes of several stations, categories and months (two a list page)."""
+    found = {}
+    rows = [
+        ("नामली", "यातायात", "2026-08-03 10:00"),
+        ("नामली", "अपराध", "2026-09-04 11:00"),
+        ("आलोट", "यातायात", "2026-09-10 09:00"),
+        ("नामली", "यातायात", "2026-10-05 10:30"),
+        ("जावरा शहर", "यातायात", "2026-10-20 12:00"),
+        ("आलोट", "जन जागरूकता", "2026-11-02 09:15"),
+        ("नामली", "यातायात", "2026-11-10 08:00"),
+        ("बिलपांक", "यातायात", "2026-11-12 08:00"),
+    ]
+    # a draft has a page too (drafts/adhoori/), with its station's JSON-LD
+    found["2026/draft.md"] = note_text(
+        slug="adhoori", status="draft", thana="आलोट", date="2026-11-01 10:00"
+    )
+    for n, (thana, category, date) in enumerate(rows, start=1):
+        found[f"2026/note-{n}.md"] = note_text(
+            slug=f"khabar-{n}",
+            date=date,
+            title=f"{thana} थाने की खबर {n}",
+            thana=thana,
+            category=category,
+            body=f"{thana} थाना पुलिस की कार्यवाही {n}।",
+        )
+    return found
+
+
+class Bulletin:
+    def __init__(self, tmp: Path, extra: dict[str, str] | None = None, **overrides):
+        self.tmp = tmp
+        self.content = new_content(tmp, {**notes(), **(extra or {})})
+        shutil.copytree(ROOT / "theme", tmp / "theme")
+        self.output = tmp / "site" / "output"
+        self.overrides = {
+            "THEME": str(tmp / "theme"),
+            "BUILD_TIME": BUILD_TIME,
+            "LISTINGS": {"page_size": 2},
+            **overrides,
+        }
+        self.clean = 0
+
+    def build(self):
+        return build_site(self.content, self.output, **self.overrides)
+
+    def settings(self, **more) -> dict:
+        paths = {
+            "PATH": str(self.content),
+            "OUTPUT_PATH": str(self.output),
+            "CACHE_PATH": str(self.output.parent / "cache"),
+        }
+        return load_settings(
+            str(ROOT / "pelicanconf.py"), {**paths, **self.overrides, **more}
+        )
+
+    def index(self) -> site_index.SiteIndex:
+        path = site_index.index_path(self.settings(), self.output)
+        index, why = site_index.load(path, with_records=True)
+        assert index is not None, why
+        return index
+
+    def decide(self, rel: str) -> fast_build.Decision:
+        """The path of a build that finds only `rel` changed since the index
+        (a file written back has another stamp).
+        """
+        settings = self.settings()
+        index, why = site_index.load(site_index.index_path(settings, self.output))
+        assert index is not None, why
+        now = site_index.before_build(settings)
+        stamps = {**now.stamps, rel: index.stamps[rel]}
+        seeing = dataclasses.replace(index, stamps=stamps)
+        return fast_build.decide(settings, self.output, seeing, "", now)
+
+    def replace(self, rel: str, old: str, new: str) -> None:
+        path = self.content / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def same_as_clean(self) -> dict[str, bytes]:
+        """The output, once found to be a clean full build's of the same
+        content folder, file for file and byte for byte.
+        """
+        self.clean += 1
+        clean = self.tmp / f"clean-{self.clean}" / "output"
+        result = build_site(self.content, clean, **self.overrides)
+        assert result.path == "full"
+        built, fresh = tree(self.output), tree(clean)
+        assert built.keys() == fresh.keys(), built.keys() ^ fresh.keys()
+        assert [n for n in built if built[n] != fresh[n]] == []
+        shutil.rmtree(clean.parent)
+        return built
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    assert before.keys() == after.keys(), before.keys() ^ after.keys()
+    return {n for n in after if before[n] != after[n]}
+
+
+# A production build's additions (publishconf.py, the search index off):
+# the links ledger recorded, compressed copies of each page
+PRODUCTION = {"LINKS": {"record": True}, "COMPRESS": {"enabled": True}}
+
+
+@pytest.mark.parametrize("production", [False, True])
+def test_a_stations_area_is_fast_and_writes_what_a_full_build_writes(
+    tmp_path, production
+):
+    more = {}
+    if production:
+        more = {**PRODUCTION, "COMPRESS": {"enabled": True, "cache": str(tmp_path)}}
+    site = Bulletin(tmp_path / "b", **more)
+    assert site.build().path == "full"
+    before = tree(site.output)
+    site.replace(THANAS, NAMLI, NAMLI.replace("रतलाम ग्रामीण", "रतलाम ग्रामीण अंचल"))
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/thanas.toml: the area of नामली (4 note pages)",
+    )
+    after = site.same_as_clean()
+    # its note pages (JSON-LD), its list pages, the stations' directory,
+    # its feeds, the join page (grouped by area); nothing else
+    pages = {
+        f"2026/{m}/khabar-{n}/index.html"
+        for m, n in (("08", 1), ("09", 2), ("10", 4), ("11", 7))
+    }
+    shown = {
+        *pages,
+        "thana/namli/index.html",
+        "thana/namli/page/1/index.html",
+        "thana/namli/page/2/index.html",
+        "thana/index.html",
+        "feeds/thana/namli.atom.xml",
+        "feeds/thana/namli.rss.xml",
+        "whatsapp/index.html",
+    }
+    found = {n for n in changed(before, after) if not n.endswith((".gz", ".br"))}
+    assert found == shown
+    if production:
+        copies = {n for n in changed(before, after) if n.endswith((".gz", ".br"))}
+        assert {n[:-3] for n in copies} == shown
+    # the index took the new registry: a new note after it is fast too
+    (site.content / "notes" / "2026" / "nayi.md").write_text(
+        note_text(slug="nayi-khabar", date="2026-11-20 09:00", title="नई खबर"),
+        encoding="utf-8",
+    )
+    assert site.build().path == "fast"
+    site.same_as_clean()
+    assert site.index().registry == registry_for(site.settings())
+
+
+def test_the_area_of_a_station_without_notes_is_fast(tmp_path):
+    site = Bulletin(tmp_path / "b")
+    site.build()
+    before = tree(site.output)
+    site.replace(THANAS, TAL, TAL.replace('area = "आलोट"', 'area = "ताल अनुभाग"'))
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/thanas.toml: the area of ताल (0 note pages)",
+    )
+    after = site.same_as_clean()
+    assert changed(before, after) == {
+        "thana/tal/index.html",
+        "thana/index.html",
+        "feeds/thana/tal.atom.xml",
+        "feeds/thana/tal.rss.xml",
+        "whatsapp/index.html",
+    }
+
+
+def test_a_stations_other_spellings_are_fast_and_change_its_note_pages(tmp_path):
+    site = Bulletin(tmp_path / "b")
+    site.build()
+    before = tree(site.output)
+    # one spelling added, one taken away (no note names it)
+    site.replace(THANAS, 'aliases = ["जावरा सिटी"]', 'aliases = ["जावरा नगर"]')
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/thanas.toml: the other spellings of जावरा शहर (1 note pages)",
+    )
+    after = site.same_as_clean()
+    # its note page's hidden search words, nothing else
+    assert changed(before, after) == {"2026/10/khabar-5/index.html"}
+    words = read_html(site.output / "2026/10/khabar-5/index.html").find(id="khoj-shabd")
+    assert {"nagar"} <= set(words.text.split())
+    assert not {"siti", "sit"} & set(words.text.split())
+
+
+def test_the_area_of_a_station_with_a_draft_takes_the_full_path(tmp_path):
+    site = Bulletin(tmp_path / "b")
+    site.build()
+    site.replace(THANAS, 'area = "आलोट"', 'area = "आलोट अनुभाग"')
+    result = site.build()
+    assert (result.path, result.why) == (
+        "full",
+        (
+            "registry/thanas.toml: notes/2026/draft.md is not published and its "
+            "page may name the station"
+        ),
+    )
+    assert "आलोट अनुभाग" in (
+        site.output / "drafts" / "adhoori" / "index.html"
+    ).read_text(encoding="utf-8")
+    site.same_as_clean()
+
+
+def test_the_area_of_a_station_with_notes_named_from_one_title_is_full(tmp_path):
+    """Two notes without `slug:` and with the same title: the second one's
+    address is the title's with `-2`; built alone, it could be given the
+    title's own.
+    """
+    twin = {"slug": None, "title": "बिलपांक थाने में बैठक", "thana": "बिलपांक"}
+    site = Bulletin(
+        tmp_path / "b",
+        {
+            "2026/twin-1.md": note_text(**twin, date="2026-07-01 10:00"),
+            "2026/twin-2.md": note_text(**twin, date="2026-07-02 10:00"),
+        },
+    )
+    site.build()
+    site.replace(THANAS, 'area = "रतलाम ग्रामीण"', 'area = "रतलाम ग्रामीण अंचल"')
+    result = site.build()
+    assert result.path == "full"
+    assert result.why.startswith("registry/thanas.toml: the address of notes/2026/")
+    assert result.why.endswith(" may be made from its title beside another note's")
+    site.same_as_clean()
+
+
+def drop_cards(site: Bulletin) -> None:
+    """The site's index, keeping the cards of the newest notes only (a
+    small site's index keeps every card; a large one's does not).
+    """
+    path = site_index.index_path(site.settings(), site.output)
+    index = site.index()
+    newest = {n.path for n in index.notes[:2]}
+    cards = {p: c for p, c in index.cards.items() if p in newest}
+    site_index.save(dataclasses.replace(index, cards=cards), path)
+
+
+def test_a_categorys_description_is_fast_and_writes_what_a_full_build_writes(
+    tmp_path,
+):
+    site = Bulletin(tmp_path / "b")
+    site.build()
+    before = tree(site.output)
+    # its list pages show notes whose cards the index does not keep: read
+    # again by a build of those notes alone
+    drop_cards(site)
+    site.replace(CATEGORIES, YATAYAT, 'description = "सड़क पर यातायात जागरूकता')
+    result = site.build()
+    # six notes of यातायात, the two newest (note-7, note-8) kept
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/categories.toml: the description of यातायात (4 cards read)",
+    )
+    after = site.same_as_clean()
+    assert changed(before, after) == {
+        "shreni/yatayat/index.html",
+        "shreni/yatayat/page/1/index.html",
+        "shreni/yatayat/page/2/index.html",
+        "shreni/yatayat/page/3/index.html",
+        "shreni/index.html",
+        "feeds/shreni/yatayat.atom.xml",
+        "feeds/shreni/yatayat.rss.xml",
+    }
+
+
+def test_a_registry_edit_beyond_the_bound_takes_the_full_path(tmp_path, monkeypatch):
+    site = Bulletin(tmp_path / "b")
+    site.build()
+    monkeypatch.setattr(fast_run, "MAX_READS", 3)
+    site.replace(THANAS, NAMLI, NAMLI.replace("रतलाम ग्रामीण", "रतलाम ग्रामीण अंचल"))
+    result = site.build()
+    assert (result.path, result.why) == (
+        "full",
+        (
+            "registry/thanas.toml: the area of नामली: on 4 note pages "
+            "(more than 3 built again)"
+        ),
+    )
+    site.same_as_clean()
+    drop_cards(site)
+    site.replace(CATEGORIES, YATAYAT, 'description = "सड़क पर यातायात जागरूकता')
+    result = site.build()
+    assert (result.path, result.why) == (
+        "full",
+        (
+            "registry/categories.toml: the description of यातायात: its list pages "
+            "need the cards of 4 notes read again (more than 3)"
+        ),
+    )
+    site.same_as_clean()
+
+
+@pytest.mark.parametrize(
+    "rel, old, new, why",
+    [
+        (
+            THANAS,
+            NAMLI,
+            NAMLI.replace('slug = "namli"', 'slug = "namli-thana"'),
+            "an entry was added, removed, renamed or moved (addresses change)",
+        ),
+        (
+            THANAS,
+            TAL,
+            TAL.replace('name = "ताल"', 'name = "ताल थाना"'),
+            "an entry was added, removed, renamed or moved (addresses change)",
+        ),
+        (
+            THANAS,
+            TAL,
+            f'{TAL}\n\n[[thana]]\nname = "नया थाना"\nslug = "naya"\narea = "आलोट"',
+            "an entry was added, removed, renamed or moved (addresses change)",
+        ),
+        (
+            CATEGORIES,
+            'slug = "yatayat"',
+            'slug = "yatayat-niyam"',
+            "an entry was added, removed, renamed or moved (addresses change)",
+        ),
+        (
+            THANAS,
+            'state = "मध्य प्रदेश"',
+            'state = "म.प्र."',
+            "the district changed (every note page names it)",
+        ),
+        (
+            THANAS,
+            'area = "आलोट"',
+            'area = "आलोट अनुभाग"',
+            # आलोट and ताल
+            "2 entries changed (one is fast)",
+        ),
+    ],
+)
+def test_registry_edits_the_fast_path_does_not_make_take_the_full_path(
+    tmp_path_factory, rel, old, new, why
+):
+    site = built(tmp_path_factory)
+    path = site.content / rel
+    text = path.read_text(encoding="utf-8")
+    if why.startswith("2 entries"):
+        changed_text = text.replace(old, new, 2)
+    else:
+        assert old in text
+        changed_text = text.replace(old, new, 1)
+    try:
+        path.write_text(changed_text, encoding="utf-8")
+        decision = site.decide(rel)
+        assert (decision.fast, decision.why) == (False, f"{rel}: {why}")
+    finally:
+        path.write_text(text, encoding="utf-8")
+
+
+_BUILT: dict[str, Bulletin] = {}
+
+
+def built(tmp_path_factory) -> Bulletin:
+    """One bulletin built once, for the decisions alone."""
+    if "site" not in _BUILT:
+        site = Bulletin(tmp_path_factory.mktemp("decisions"))
+        site.build()
+        _BUILT["site"] = site
+    return _BUILT["site"]
+
+
+def test_a_stations_area_with_the_search_index_on_takes_the_full_path(
+    tmp_path_factory,
+):
+    site = built(tmp_path_factory)
+    path = site.content / THANAS
+    text = path.read_text(encoding="utf-8")
+    try:
+        site.replace(THANAS, NAMLI, NAMLI.replace("ग्रामीण", "ग्रामीण अंचल"))
+        search = {"index": True, "bundle": "pagefind", "cache": "cache/search"}
+        decision = fast_build.decide_registry(
+            site.settings(SEARCH=search), THANAS, site.index()
+        )
+        assert (decision.fast, decision.why) == (
+            False,
+            (
+                "registry/thanas.toml: the area of नामली: its note pages change, and "
+                "the search index is made from them"
+            ),
+        )
+        # without it: fast
+        assert site.decide(THANAS).fast
+    finally:
+        path.write_text(text, encoding="utf-8")
