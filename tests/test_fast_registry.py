@@ -15,7 +15,7 @@ import pytest
 from support import ROOT, build_site, new_content, note_text, read_html, tree
 
 from plugins.press_notes.press_notes import registry_for
-from scripts import fast_build, fast_run, site_index
+from scripts import fast_build, fast_registry, fast_run, site_index
 from scripts.build import load_settings
 
 pytestmark = [pytest.mark.build]
@@ -307,7 +307,7 @@ def test_a_categorys_description_is_fast_and_writes_what_a_full_build_writes(
 def test_a_registry_edit_beyond_the_bound_takes_the_full_path(tmp_path, monkeypatch):
     site = Bulletin(tmp_path / "b")
     site.build()
-    monkeypatch.setattr(fast_run, "MAX_READS", 3)
+    monkeypatch.setattr(fast_registry, "MAX_STATION_PAGES", 3)
     site.replace(THANAS, NAMLI, NAMLI.replace("रतलाम ग्रामीण", "रतलाम ग्रामीण अंचल"))
     result = site.build()
     assert (result.path, result.why) == (
@@ -318,6 +318,7 @@ def test_a_registry_edit_beyond_the_bound_takes_the_full_path(tmp_path, monkeypa
         ),
     )
     site.same_as_clean()
+    monkeypatch.setattr(fast_run, "MAX_READS", 3)
     drop_cards(site)
     site.replace(CATEGORIES, YATAYAT, 'description = "सड़क पर यातायात जागरूकता')
     result = site.build()
