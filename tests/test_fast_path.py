@@ -829,6 +829,52 @@ def test_slug_family():
     assert not fast_build.slug_family("baithak-x", slugs)
 
 
+def test_the_index_keeps_the_cards_of_each_lists_first_two_pages():
+    """cards_kept: the home page's notes, the newest month's, and of each
+    station, category and tag list the notes of its first two pages (its
+    front page and the last numbered page before it), newest first; a tag
+    named twice on a note takes two places.
+    """
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from plugins.core.records import Ref
+
+    def entry(n: int, thana: str, category: str, *tags: str) -> site_index.NoteEntry:
+        day = datetime(2026, 1 + n // 10, 1 + n % 10, tzinfo=ZoneInfo("Asia/Kolkata"))
+        return site_index.NoteEntry(
+            f"notes/{n}.md",
+            f"n{n}",
+            f"{n}/",
+            f"{n}/index.html",
+            day,
+            Ref(thana, thana, f"thana/{thana}/"),
+            Ref(category, category, f"shreni/{category}/"),
+            tuple(Ref(t, t, f"tag/{t}/") for t in tags),
+            "",
+            "",
+        )
+
+    notes = [entry(n, "alot", "apradh") for n in range(5)]  # months 1-2
+    notes += [entry(n, "alot", "apradh", "helmet") for n in range(5, 13)]
+    notes += [entry(n, "jaora", "apradh") for n in range(13, 20)]
+    notes += [entry(20, "alot", "seva", "helmet", "helmet")]  # month 3
+    notes += [entry(n, "alot", "apradh", "mela") for n in range(21, 26)]
+    newest_first = tuple(reversed(notes))
+    settings = {"LISTINGS": {"page_size": 2, "home_notes": 3}}
+    kept = site_index.cards_kept(newest_first, settings)
+    files = {f"notes/{n}.md" for n in [25, 24, 23]}  # the home page
+    files |= {f"notes/{n}.md" for n in [22, 21, 20]}  # month 3 (with 25-23)
+    files |= {f"notes/{n}.md" for n in [25, 24, 23, 22]}  # alot
+    files |= {f"notes/{n}.md" for n in [19, 18, 17, 16]}  # jaora
+    files |= {f"notes/{n}.md" for n in [25, 24, 23, 22]}  # apradh
+    files |= {"notes/20.md"}  # seva
+    files |= {f"notes/{n}.md" for n in [20, 12, 11]}  # helmet: 20 twice
+    files |= {f"notes/{n}.md" for n in [25, 24, 23, 22]}  # mela
+    assert kept == files
+    assert site_index.cards_kept((), settings) == set()
+
+
 def edit(site: Site, rel: str, **fields) -> None:
     """Write content/notes/<rel> again with `fields` changed."""
     path = site.content / "notes" / rel
