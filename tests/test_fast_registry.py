@@ -16,7 +16,7 @@ from support import ROOT, build_site, new_content, note_text, read_html, tree
 
 from plugins.press_notes.press_notes import registry_for
 from scripts import fast_build, fast_run, site_index
-from scripts.build import load_settings
+from scripts.build import BuildFailed, load_settings
 
 pytestmark = [pytest.mark.build]
 
@@ -427,3 +427,27 @@ def test_a_stations_area_with_the_search_index_on_takes_the_full_path(
         assert site.decide(THANAS).fast
     finally:
         path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("rel", [THANAS, CATEGORIES])
+def test_a_registry_made_a_symbolic_link_stops_the_build_as_the_full_one(tmp_path, rel):
+    """The checks refuse a link under content/ (a registry read from outside
+    it): a registry replaced by a link to a copy that differs in a comment
+    alone is not "changed in nothing the build reads".
+    """
+    site = Bulletin(tmp_path / "b")
+    site.build()
+    before = tree(site.output)
+    path = site.content / rel
+    elsewhere = tmp_path / "elsewhere.toml"
+    elsewhere.write_text(path.read_text(encoding="utf-8") + "\n# -\n", "utf-8")
+    path.unlink()
+    path.symlink_to(elsewhere)
+    decision = site.decide(rel)
+    assert (decision.fast, decision.why) == (
+        False,
+        f"{rel} is a symbolic link (the checks refuse it)",
+    )
+    with pytest.raises(BuildFailed, match="is a symbolic link"):
+        site.build()
+    assert tree(site.output) == before
