@@ -8,6 +8,7 @@ why.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from pathlib import Path
 
@@ -450,4 +451,22 @@ def test_a_registry_made_a_symbolic_link_stops_the_build_as_the_full_one(tmp_pat
     )
     with pytest.raises(BuildFailed, match="is a symbolic link"):
         site.build()
+    assert tree(site.output) == before
+
+
+def test_a_category_description_with_a_control_character_names_its_entry(tmp_path):
+    """A feed cannot carry a control character: the registry's checks name
+    the file, the category and the field (as for a station's area), on the
+    fast path and the full one alike; the output is left as it was.
+    """
+    site = Bulletin(tmp_path / "b")
+    site.build()
+    before = tree(site.output)
+    site.replace(CATEGORIES, YATAYAT, 'description = "सड़क\\u0001 यातायात जागरूकता')
+    decision = site.decide(CATEGORIES)
+    assert (decision.fast, decision.why) == (False, "the registries do not load")
+    where = f"{site.content / CATEGORIES} [[category]] #2 [description]"
+    with pytest.raises(BuildFailed, match=re.escape(where)) as stopped:
+        site.build()
+    assert "U+0001" in str(stopped.value)
     assert tree(site.output) == before
