@@ -43,10 +43,10 @@ bounded as an edit's is (scripts/fast_run.py `MAX_READS`): a station's note
 pages, each built again, or the notes a category's list pages show whose
 cards the site index does not keep, each read again. A station's area or
 spellings with the search index on (production builds) is the full
-build's: the parts holding its note pages would be made again, from pages
-spread over every year. So is a station one of whose notes has an
-`old_url`, or has a page the site index does not hold (a draft, a hidden
-or withdrawn note, a translation).
+build's when it has notes: the parts holding its note pages would be made
+again, from pages spread over every year. So is a station one of whose
+notes has an `old_url`, or has a page the site index does not hold (a
+draft, a hidden or withdrawn note, a translation).
 
 `run` makes the files with the full build's functions: the station's
 notes built alone (scripts/fast_notes.py: their pages, and the WhatsApp
@@ -164,12 +164,13 @@ def area_edit(
     module's docstring).
     """
     fields = station_fields(was, now)
-    if search_settings(settings)["index"]:
+    notes = tuple(n for n in index.notes if n.thana.slug == now.slug)
+    # (a station without notes changes no page the index is made from)
+    if notes and search_settings(settings)["index"]:
         return (
             f"the {fields} of {now.name}: its note pages change, and the search "
             "index is made from them"
         )
-    notes = tuple(n for n in index.notes if n.thana.slug == now.slug)
     if any(n.path in index.old_urls for n in notes):
         return f"a note of {now.name} has an old_url (its redirect page)"
     # built alone, a note whose address was made from its title beside
