@@ -221,6 +221,15 @@ def as_new(entry: NoteEntry) -> NewNote:
     return NewNote(entry, entry.image, scan_header(""))
 
 
+def context_note(index: SiteIndex) -> tuple[NoteEntry, ...]:
+    """The newest published note whose address is not made from a title
+    beside another note's (built alone, it could be given another:
+    fast_build.slug_family), to give a build alone the pages' context; or
+    none.
+    """
+    return next(((n,) for n in index.notes if not slug_family(n.slug, index.slugs)), ())
+
+
 def join_page(settings: dict) -> str:
     return f"{whatsapp_settings(settings)['join_url']}index.html"
 
@@ -319,12 +328,12 @@ def run(
     read = site_index.read_records(index, index_file)
     if isinstance(read, str):
         return read
-    if not read.notes:
-        return "no published note to build the pages with"
     own = tuple(as_new(n) for n in edit.notes) if edit.kind == "station" else ()
     # the build alone gives the pages' context (and the cards it reads): at
     # least one note
-    also = () if own else (edit.notes or read.notes[:1])
+    also = () if own else (edit.notes or context_note(read))
+    if not own and not also:
+        return "no published note to build the pages with"
     keep = (join_page(settings),) if edit.kind == "station" else ()
     env = fast_lists.theme_env(settings)
     # (its warnings are the full build's about these unchanged notes, kept

@@ -495,3 +495,36 @@ def test_the_area_of_a_station_without_notes_is_fast_with_the_search_index_on(
         "feeds/thana/tal.rss.xml",
         "whatsapp/index.html",
     }
+
+
+def test_the_area_of_a_station_without_notes_beside_a_newest_note_made_from_its_title(
+    tmp_path,
+):
+    """The pages' context is given by a build of one published note alone:
+    not the newest one when its address is made from a title another note
+    without `slug:` shares (alone it could be given another).
+    """
+    twin = {"slug": None, "title": "जावरा शहर थाने में बैठक", "thana": "जावरा शहर"}
+    site = Bulletin(
+        tmp_path / "b",
+        {
+            "2026/twin-1.md": note_text(**twin, date="2026-11-20 10:00"),
+            "2026/twin-2.md": note_text(**twin, date="2026-11-21 10:00"),
+        },
+    )
+    site.build()
+    before = tree(site.output)
+    site.replace(THANAS, TAL, TAL.replace('area = "आलोट"', 'area = "ताल अनुभाग"'))
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/thanas.toml: the area of ताल (0 note pages)",
+    )
+    after = site.same_as_clean()
+    assert changed(before, after) == {
+        "thana/tal/index.html",
+        "thana/index.html",
+        "feeds/thana/tal.atom.xml",
+        "feeds/thana/tal.rss.xml",
+        "whatsapp/index.html",
+    }
