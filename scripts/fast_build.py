@@ -476,6 +476,10 @@ def decide_registry(settings: dict, rel: str, index: SiteIndex) -> Decision:
     # this module)
     from .fast_registry import registry_edit
 
+    # the checks refuse a link under content/ (plugins/press_notes
+    # link_problems): the full build says why
+    if (Path(settings["PATH"]) / rel).is_symlink():
+        return full(f"{rel} is a symbolic link (the checks refuse it)")
     try:
         registry = registry_for(settings)
     except ContentError:

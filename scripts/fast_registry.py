@@ -44,10 +44,10 @@ bounded: a station's note pages, each built again, at most
 the site index does not keep, each read again, at most as many as an
 edit's (scripts/fast_run.py `MAX_READS`). A station's area or
 spellings with the search index on (production builds) is the full
-build's: the parts holding its note pages would be made again, from pages
-spread over every year. So is a station one of whose notes has an
-`old_url`, or has a page the site index does not hold (a draft, a hidden
-or withdrawn note, a translation).
+build's when it has notes: the parts holding its note pages would be made
+again, from pages spread over every year. So is a station one of whose
+notes has an `old_url`, or has a page the site index does not hold (a
+draft, a hidden or withdrawn note, a translation).
 
 `run` makes the files with the full build's functions: the station's
 notes built alone (scripts/fast_notes.py: their pages, and the WhatsApp
@@ -172,12 +172,13 @@ def area_edit(
     module's docstring).
     """
     fields = station_fields(was, now)
-    if search_settings(settings)["index"]:
+    notes = tuple(n for n in index.notes if n.thana.slug == now.slug)
+    # (a station without notes changes no page the index is made from)
+    if notes and search_settings(settings)["index"]:
         return (
             f"the {fields} of {now.name}: its note pages change, and the search "
             "index is made from them"
         )
-    notes = tuple(n for n in index.notes if n.thana.slug == now.slug)
     if any(n.path in index.old_urls for n in notes):
         return f"a note of {now.name} has an old_url (its redirect page)"
     # built alone, a note whose address was made from its title beside
@@ -226,6 +227,15 @@ def as_new(entry: NoteEntry) -> NewNote:
     takes it (its entry and photo; its header is not read here).
     """
     return NewNote(entry, entry.image, scan_header(""))
+
+
+def context_note(index: SiteIndex) -> tuple[NoteEntry, ...]:
+    """The newest published note whose address is not made from a title
+    beside another note's (built alone, it could be given another:
+    fast_build.slug_family), to give a build alone the pages' context; or
+    none.
+    """
+    return next(((n,) for n in index.notes if not slug_family(n.slug, index.slugs)), ())
 
 
 def join_page(settings: dict) -> str:
@@ -326,12 +336,12 @@ def run(
     read = site_index.read_records(index, index_file)
     if isinstance(read, str):
         return read
-    if not read.notes:
-        return "no published note to build the pages with"
     own = tuple(as_new(n) for n in edit.notes) if edit.kind == "station" else ()
     # the build alone gives the pages' context (and the cards it reads): at
     # least one note
-    also = () if own else (edit.notes or read.notes[:1])
+    also = () if own else (edit.notes or context_note(read))
+    if not own and not also:
+        return "no published note to build the pages with"
     keep = (join_page(settings),) if edit.kind == "station" else ()
     env = fast_lists.theme_env(settings)
     # (its warnings are the full build's about these unchanged notes, kept

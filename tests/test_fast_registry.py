@@ -8,6 +8,7 @@ why.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from support import ROOT, build_site, new_content, note_text, read_html, tree
 
 from plugins.press_notes.press_notes import registry_for
 from scripts import fast_build, fast_registry, fast_run, site_index
-from scripts.build import load_settings
+from scripts.build import BuildFailed, load_settings
 
 pytestmark = [pytest.mark.build]
 
@@ -428,3 +429,103 @@ def test_a_stations_area_with_the_search_index_on_takes_the_full_path(
         assert site.decide(THANAS).fast
     finally:
         path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("rel", [THANAS, CATEGORIES])
+def test_a_registry_made_a_symbolic_link_stops_the_build_as_the_full_one(tmp_path, rel):
+    """The checks refuse a link under content/ (a registry read from outside
+    it): a registry replaced by a link to a copy that differs in a comment
+    alone is not "changed in nothing the build reads".
+    """
+    site = Bulletin(tmp_path / "b")
+    site.build()
+    before = tree(site.output)
+    path = site.content / rel
+    elsewhere = tmp_path / "elsewhere.toml"
+    elsewhere.write_text(path.read_text(encoding="utf-8") + "\n# -\n", "utf-8")
+    path.unlink()
+    path.symlink_to(elsewhere)
+    decision = site.decide(rel)
+    assert (decision.fast, decision.why) == (
+        False,
+        f"{rel} is a symbolic link (the checks refuse it)",
+    )
+    with pytest.raises(BuildFailed, match="is a symbolic link"):
+        site.build()
+    assert tree(site.output) == before
+
+
+def test_a_category_description_with_a_control_character_names_its_entry(tmp_path):
+    """A feed cannot carry a control character: the registry's checks name
+    the file, the category and the field (as for a station's area), on the
+    fast path and the full one alike; the output is left as it was.
+    """
+    site = Bulletin(tmp_path / "b")
+    site.build()
+    before = tree(site.output)
+    site.replace(CATEGORIES, YATAYAT, 'description = "सड़क\\u0001 यातायात जागरूकता')
+    decision = site.decide(CATEGORIES)
+    assert (decision.fast, decision.why) == (False, "the registries do not load")
+    where = f"{site.content / CATEGORIES} [[category]] #2 [description]"
+    with pytest.raises(BuildFailed, match=re.escape(where)) as stopped:
+        site.build()
+    assert "U+0001" in str(stopped.value)
+    assert tree(site.output) == before
+
+
+def test_the_area_of_a_station_without_notes_is_fast_with_the_search_index_on(
+    tmp_path,
+):
+    """The search index is made from note pages alone: a station without
+    notes changes none of them.
+    """
+    site = Bulletin(tmp_path / "b", SEARCH={"index": True, "block": 3})
+    site.build()
+    before = tree(site.output)
+    site.replace(THANAS, TAL, TAL.replace('area = "आलोट"', 'area = "ताल अनुभाग"'))
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/thanas.toml: the area of ताल (0 note pages)",
+    )
+    after = site.same_as_clean()
+    assert changed(before, after) == {
+        "thana/tal/index.html",
+        "thana/index.html",
+        "feeds/thana/tal.atom.xml",
+        "feeds/thana/tal.rss.xml",
+        "whatsapp/index.html",
+    }
+
+
+def test_the_area_of_a_station_without_notes_beside_a_newest_note_made_from_its_title(
+    tmp_path,
+):
+    """The pages' context is given by a build of one published note alone:
+    not the newest one when its address is made from a title another note
+    without `slug:` shares (alone it could be given another).
+    """
+    twin = {"slug": None, "title": "जावरा शहर थाने में बैठक", "thana": "जावरा शहर"}
+    site = Bulletin(
+        tmp_path / "b",
+        {
+            "2026/twin-1.md": note_text(**twin, date="2026-11-20 10:00"),
+            "2026/twin-2.md": note_text(**twin, date="2026-11-21 10:00"),
+        },
+    )
+    site.build()
+    before = tree(site.output)
+    site.replace(THANAS, TAL, TAL.replace('area = "आलोट"', 'area = "ताल अनुभाग"'))
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/thanas.toml: the area of ताल (0 note pages)",
+    )
+    after = site.same_as_clean()
+    assert changed(before, after) == {
+        "thana/tal/index.html",
+        "thana/index.html",
+        "feeds/thana/tal.atom.xml",
+        "feeds/thana/tal.rss.xml",
+        "whatsapp/index.html",
+    }

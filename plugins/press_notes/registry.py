@@ -67,22 +67,29 @@ def text_field(entry: dict, key: str, where: str, problems: list[Problem]) -> st
             )
         )
         return ""
-    bad = BAD_CHAR_RE.search(value)
-    if bad:
-        problems.append(
-            Problem(
-                where,
-                None,
-                key,
-                _(
-                    "the value holds %(char)s, which cannot be published; "
-                    "delete it and type the text again",
-                    char=char_name(bad.group()),
-                ),
-            )
-        )
+    if bad := bad_char(value, key, where):
+        problems.append(bad)
         return ""
     return unicodedata.normalize("NFC", value.strip())
+
+
+def bad_char(value: str, key: str, where: str) -> Problem | None:
+    """The problem of a registry value holding a character that cannot be
+    published (a control character: no feed can carry it), or None.
+    """
+    bad = BAD_CHAR_RE.search(value)
+    if bad is None:
+        return None
+    return Problem(
+        where,
+        None,
+        key,
+        _(
+            "the value holds %(char)s, which cannot be published; "
+            "delete it and type the text again",
+            char=char_name(bad.group()),
+        ),
+    )
 
 
 def _slug(entry: dict, where: str, problems: list[Problem]) -> str:
@@ -155,11 +162,14 @@ def parse_categories(
     for i, entry in enumerate(data.get("category", []), start=1):
         where = f"{path} [[category]] #{i}"
         slug = _slug(entry, where, problems)
+        description = str(entry.get("description", "")).strip()
+        if bad := bad_char(description, "description", where):
+            problems.append(bad)
         categories.append(
             CategoryInfo(
                 name=text_field(entry, "name", where, problems),
                 slug=slug,
-                description=str(entry.get("description", "")).strip(),
+                description=description,
                 url=url_pattern.format(slug=slug),
             )
         )
