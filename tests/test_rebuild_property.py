@@ -542,6 +542,16 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
             ("text", 3, STATIONS[0], DAYS[0]),
         ]
     )
+    # and an area edit when the newest note is a twin without `slug:` that
+    # an older twin added later pushed to the made address `-2` (built
+    # alone it would take the other's)
+    @example(
+        [
+            ("add-twin", 4, "जावरा शहर", DAYS[3]),
+            ("registry", 7, "जावरा शहर", DAYS[0]),
+            ("add", 2, "जावरा शहर", LATER_DAY),
+        ]
+    )
     def check(edits):
         tmp = tmp_path_factory.getbasetemp() / f"sequence-{next(runs)}"
         fast_cases.extend(run_edits(tmp, edits))
