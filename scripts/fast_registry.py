@@ -70,7 +70,6 @@ from plugins.core.header import scan_header
 from plugins.feeds.feeds import feed_files, feed_words
 from plugins.feeds.feeds import plan as plan_feeds
 from plugins.feeds.records import FeedRecords
-from plugins.links.links import record_addresses
 from plugins.press_notes.model import nfc
 from plugins.search.search import plugin_settings as search_settings
 from plugins.whatsapp.settings import plugin_settings as whatsapp_settings
@@ -367,17 +366,7 @@ def run(
         registry=registry,
         records={**read.records, contract.LINK_RECORDS: links.records},
     )
-    # the index describes the output it was made for: forgotten while the
-    # files move, written again once they are all in place
-    site_index.forget(index_file)
-    placed, surveyed = fast_run.place(made, output, files, gone, copies)
-    record_addresses(settings, links.records)
-    site_index.save(
-        replace(
-            updated,
-            output_files=surveyed.digest,
-            output_counts=(surveyed.notes, surveyed.pages),
-        ),
-        index_file,
+    placed, surveyed = fast_run.settle(
+        made, output, (files, gone, copies), links.records, updated, index_file
     )
     return fast_run.Ran(len(read.notes), placed, 0, surveyed)

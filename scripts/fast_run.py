@@ -857,12 +857,29 @@ def run(
     files, gone, links, copies = after
     index_file = site_index.index_path(settings, output)
     updated = updated_index(made, before, links.records)
-    # the index describes the output it was made for: forgotten while the
-    # files move, written again once they are all in place
+    placed, surveyed = settle(
+        made, output, (files, gone, copies), links.records, updated, index_file
+    )
+    return Ran(len(made.notes), placed, alone.warnings, surveyed)
+
+
+def settle(
+    made: Made,
+    output: Path,
+    placing: tuple[Mapping[str, bytes], Sequence[str], Mapping[str, str] | None],
+    records: LinkRecords,
+    updated: SiteIndex | str,
+    index_file: Path,
+) -> tuple[int, site_index.Survey]:
+    """Put the files in place (`placing`: what `place` takes), then record
+    the addresses and save the updated index: the index describes the output
+    it was made for, so it is forgotten while the files move and written
+    again once they are all in place; the addresses are recorded once their
+    pages are in place.
+    """
     site_index.forget(index_file)
-    placed, surveyed = place(made, output, files, gone, copies)
-    # the addresses are recorded once their pages are in place
-    record_addresses(settings, links.records)
+    placed, surveyed = place(made, output, *placing)
+    record_addresses(made.settings, records)
     if isinstance(updated, SiteIndex):
         site_index.save(
             replace(
@@ -872,7 +889,7 @@ def run(
             ),
             index_file,
         )
-    return Ran(len(made.notes), placed, alone.warnings, surveyed)
+    return placed, surveyed
 
 
 def run_registry(
