@@ -309,11 +309,10 @@ def made_files(
         list_files(made, old_registry, edit),
         feed_outputs(made, old_registry),
     ):
-        if isinstance(found, str):
-            return found
-        if clash := sorted(set(files) & set(found)):
-            return f"{clash[0]} is made twice"
-        files.update(found)
+        grown = fast_run.with_files(files, found)
+        if isinstance(grown, str):
+            return grown
+        files = grown
     return files
 
 

@@ -572,6 +572,19 @@ def missing_makers(makers: Mapping[str, Maker | None] = MAKERS) -> list[str]:
     return [name for name, maker in makers.items() if maker is None]
 
 
+def with_files(
+    files: Mapping[str, bytes], found: Mapping[str, bytes] | str
+) -> dict[str, bytes] | str:
+    """`files` and the `found` ones (what a maker made, or why it could
+    not), or why not: a file made twice stops the fast path.
+    """
+    if isinstance(found, str):
+        return found
+    if clash := sorted(set(files) & set(found)):
+        return f"{clash[0]} is made twice"
+    return {**files, **found}
+
+
 def make_files(
     made: Made, makers: Mapping[str, Maker | None] = MAKERS
 ) -> dict[str, bytes] | str:
@@ -580,12 +593,10 @@ def make_files(
     for name, maker in makers.items():
         if maker is None:
             return f"no maker for the {name}"
-        found = maker(made)
-        if isinstance(found, str):
-            return found
-        if clash := sorted(set(files) & set(found)):
-            return f"{clash[0]} is made twice"
-        files.update(found)
+        grown = with_files(files, maker(made))
+        if isinstance(grown, str):
+            return grown
+        files = grown
     return files
 
 
@@ -802,18 +813,19 @@ def production_files(
     )
     if isinstance(links, str):
         return links
-    if clash := sorted(set(files) & set(links.files)):
-        return f"{clash[0]} is made twice"
-    files = {**files, **links.files}
+    with_links = with_files(files, links.files)
+    if isinstance(with_links, str):
+        return with_links
     copies = fast_production.compressed(
-        made.settings, output, changed_files(output, files), gone
+        made.settings, output, changed_files(output, with_links), gone
     )
-    if clash := sorted(set(files) & set(copies.files)):
-        return f"{clash[0]} is made twice"
-    if clash := sorted(set(files) & set(copies.gone)):
+    placing = with_files(with_links, copies.files)
+    if isinstance(placing, str):
+        return placing
+    if clash := sorted(set(with_links) & set(copies.gone)):
         return f"{clash[0]} is made and removed"
     return (
-        {**files, **copies.files},
+        placing,
         [*gone, *copies.gone],
         links,
         copies.sources,
