@@ -7,8 +7,10 @@ every test here.
 
 from __future__ import annotations
 
+import json
 import pickle
 import shutil
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -246,3 +248,30 @@ def test_the_kept_records_are_declared_context_values(built):
     assert set(c.RECORDS) <= set(declared)
     assert {declared[k].by for k in c.RECORDS} == {c.SEO, c.FEEDS, c.LINKS}
     assert set(built.records) == {*c.RECORDS, "search"}
+
+
+def test_notes_share_one_object_per_category_and_tag(built):
+    """Pelican makes a Category and a Tag for every note naming one; the
+    notes keep one object per value (held until the build ends).
+    """
+    seen: dict = {}
+    named = 0
+    for note in built.notes:
+        assert note.category is note.metadata["category"]
+        assert note.tags is note.metadata["tags"]
+        for thing in [note.category, *note.tags]:
+            key = (type(thing), thing.name, thing.slug)
+            assert seen.setdefault(key, thing) is thing, key
+            named += 1
+    assert named > len(seen)  # some values are named by several notes
+
+
+def test_a_notes_json_ld_is_kept_smaller_than_its_texts(built):
+    for note in built.notes:
+        texts = list(note.json_ld)
+        assert [json.loads(t)["@type"] for t in texts] == [
+            "NewsArticle",
+            "BreadcrumbList",
+        ]
+        held = sys.getsizeof(note.json_ld.data)
+        assert held < sum(sys.getsizeof(t) for t in texts) / 2, note.slug

@@ -39,6 +39,7 @@ from .sitemaps import (
     sitemap_parts,
 )
 from .structured import (
+    PackedTexts,
     Publisher,
     breadcrumb_data,
     note_data,
@@ -150,13 +151,19 @@ def seo_files(
     return files
 
 
-def note_json_ld(note, pub: Publisher, settings: dict, registry) -> list[str]:
-    """The JSON-LD texts a note's page prints: NewsArticle, BreadcrumbList."""
+def note_json_ld(note, pub: Publisher, settings: dict, registry) -> PackedTexts:
+    """The JSON-LD texts a note's page prints: NewsArticle, BreadcrumbList,
+    kept compressed until the page prints them.
+    """
     base = site_base(settings)
-    return [
-        script_json(note_data(note, pub, note_images(note, base), registry.district)),
-        script_json(breadcrumb_data(note, base, settings["SITENAME"])),
-    ]
+    return PackedTexts.of(
+        [
+            script_json(
+                note_data(note, pub, note_images(note, base), registry.district)
+            ),
+            script_json(breadcrumb_data(note, base, settings["SITENAME"])),
+        ]
+    )
 
 
 def station_json_ld(settings: dict, registry) -> dict[str, str]:
