@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from pelican import signals
-from support import ROOT, build_site, note_text
+from support import ROOT, build_site, note_text, read_html
 
 from plugins.core import contract as c
 from plugins.core.errors import ContentError
@@ -49,6 +49,7 @@ class Built:
     words: dict  # the feeds' words for browsers
     whatsapp_words: dict
     notes: list  # the build's articles
+    json_ld: dict  # {note page: its JSON-LD as the notes held it before writing}
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,9 @@ def built(tmp_path_factory) -> Built:
         kept["settings"] = generators[0].settings
         kept["words"] = feed_words(generators[0].env)
         kept["whatsapp_words"] = whatsapp_words(generators[0].env)
+        kept["json_ld"] = {
+            n.save_as: getattr(n, c.JSON_LD) for n in c.all_notes(kept["context"])
+        }
 
     signals.all_generators_finalized.connect(keep)
     try:
@@ -106,6 +110,7 @@ def built(tmp_path_factory) -> Built:
         kept["words"],
         kept["whatsapp_words"],
         kept["notes"],
+        kept["json_ld"],
     )
 
 
@@ -266,12 +271,23 @@ def test_notes_share_one_object_per_category_and_tag(built):
     assert named > len(seen)  # some values are named by several notes
 
 
-def test_a_notes_json_ld_is_kept_smaller_than_its_texts(built):
-    for note in built.notes:
-        texts = list(note.json_ld)
+def test_a_notes_json_ld_is_kept_compressed_until_its_page_prints_it(built):
+    """Every note holds its JSON-LD compressed until its page is written,
+    then not at all; the page prints the texts as they were.
+    """
+    assert built.json_ld
+    for save_as, held in built.json_ld.items():
+        texts = list(held)
         assert [json.loads(t)["@type"] for t in texts] == [
             "NewsArticle",
             "BreadcrumbList",
         ]
-        held = sys.getsizeof(note.json_ld.data)
-        assert held < sum(sys.getsizeof(t) for t in texts) / 2, note.slug
+        assert sys.getsizeof(held.data) < sum(sys.getsizeof(t) for t in texts) / 2
+        page = read_html(built.output / save_as)
+        printed = [
+            s.string for s in page.find_all("script", type="application/ld+json")
+        ]
+        withdrawn = page.find("meta", attrs={"name": "robots"}) is not None
+        assert printed == ([] if withdrawn else texts), save_as
+    for note in c.all_notes({"articles": built.notes}):
+        assert not hasattr(note, c.JSON_LD), note.save_as

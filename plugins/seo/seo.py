@@ -175,6 +175,15 @@ def station_json_ld(settings: dict, registry) -> dict[str, str]:
     }
 
 
+def forget_json_ld(generator, writer=None) -> None:
+    """Once the note pages are written (article_writer_finalized), their
+    JSON-LD goes: a note's own page is the only one that prints it, and
+    every note held it until the build's end.
+    """
+    for note in all_notes(generator.context):
+        vars(note).pop(c.JSON_LD, None)
+
+
 class SeoGenerator(Generator):
     """JSON-LD for the templates; sitemaps and robots.txt in the output."""
 
@@ -211,3 +220,4 @@ def on_initialized(pelican) -> None:
 def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.get_generators.connect(get_generators)
+    signals.article_writer_finalized.connect(forget_json_ld)
