@@ -12,7 +12,9 @@ folder by the page_reuse plugin, which this driver points at that folder
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
+import gc
 import logging
 import os
 import shutil
@@ -34,6 +36,7 @@ from plugins.core.clock import build_now
 from plugins.core.core import plugin_problems
 from plugins.core.errors import BuildFailed, BulletinError, SettingError, display_path
 from plugins.core.messages import _, ngettext_, set_language
+from plugins.core.packed import forget_memos
 from plugins.page_reuse import notes_restored, pages_reused
 
 from . import fast_build, fast_registry, fast_run, placement, site_index
@@ -399,6 +402,30 @@ def run_fast(
     )
 
 
+def forget_context(context: dict) -> None:
+    """Let go of a finished build's context (every note, the records) once
+    the site index is made from it: writing the index takes memory of its
+    own (pickling its parts), which came on top of the whole build's before.
+    Pelican's objects refer to one another, so a collection frees them;
+    its memos held every note till now.
+    """
+    forget_memos(context)
+    context.clear()
+    gc.collect()
+    give_back_freed()
+
+
+def give_back_freed() -> None:
+    """Hand the memory freed so far back to the system where the C library
+    can (glibc's malloc_trim): the blocks Python frees stay with the
+    process for its own later use, and the large buffers the site index is
+    written with do not fit in them.
+    """
+    # another C library: nothing to do
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def keep_index(
     before: site_index.Before,
     settings: dict,
@@ -421,6 +448,7 @@ def keep_index(
             result.warned,
             site_index.Survey(result.output_files, result.notes, result.pages),
         )
+        forget_context(context)
         if index is None:
             site_index.forget(index_file)
         else:

@@ -21,6 +21,7 @@ from support import ROOT, build_site, note_text, read_html
 
 from plugins.core import contract as c
 from plugins.core.errors import ContentError
+from plugins.core.packed import PACKED, Released
 from plugins.feeds.feeds import feed_files, feed_words
 from plugins.feeds.records import FeedRecords
 from plugins.hindi_text.dates import IST
@@ -291,3 +292,14 @@ def test_a_notes_json_ld_is_kept_compressed_until_its_page_prints_it(built):
         assert printed == ([] if withdrawn else texts), save_as
     for note in c.all_notes({"articles": built.notes}):
         assert not hasattr(note, c.JSON_LD), note.save_as
+
+
+def test_a_notes_html_is_let_go_of_once_the_feeds_are_written(built):
+    """The note pages and the feeds (test_every_feed_is_made_from_the_records)
+    print each note's HTML; after them no note holds it, and asking for it
+    says so.
+    """
+    for note in c.all_notes({"articles": built.notes}):
+        assert PACKED not in vars(note), note.save_as
+        with pytest.raises(Released):
+            note.content  # noqa: B018
