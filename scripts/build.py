@@ -314,7 +314,14 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
             result, context = _build_into(settings_file, overrides, settings, staging)
         finally:
             drop_staging(staging)
-        keep_index(before, settings, context, output, day, index_file, result)
+        made = made_index(before, settings, context, output, day, result)
+        # the index holds what it needs of the build: the notes go before
+        # it is written (writing it takes memory of its own)
+        forget_memos(context)
+        del context
+        gc.collect()
+        give_back_freed()
+        keep_index(made, index_file)
         return replace(result, path="full", why=decision.why)
 
 
@@ -402,19 +409,6 @@ def run_fast(
     )
 
 
-def forget_context(context: dict) -> None:
-    """Let go of a finished build's context (every note, the records) once
-    the site index is made from it: writing the index takes memory of its
-    own (pickling its parts), which came on top of the whole build's before.
-    Pelican's objects refer to one another, so a collection frees them;
-    its memos held every note till now.
-    """
-    forget_memos(context)
-    context.clear()
-    gc.collect()
-    give_back_freed()
-
-
 def give_back_freed() -> None:
     """Hand the memory freed so far back to the system where the C library
     can (glibc's malloc_trim): the blocks Python frees stay with the
@@ -426,20 +420,19 @@ def give_back_freed() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
-def keep_index(
+def made_index(
     before: site_index.Before,
     settings: dict,
     context: dict,
     output: Path,
     day,
-    index_file: Path,
     result: BuildResult,
-) -> None:
-    """Write the site index of a full build that went live (none if it
-    cannot be made: the next build is a full one again).
+) -> site_index.SiteIndex | None:
+    """The site index of a full build that went live, from its context
+    (None if it cannot be made: the next build is a full one again).
     """
     try:
-        index = site_index.make_index(
+        return site_index.make_index(
             before,
             settings,
             context,
@@ -448,7 +441,16 @@ def keep_index(
             result.warned,
             site_index.Survey(result.output_files, result.notes, result.pages),
         )
-        forget_context(context)
+    except Exception as e:  # noqa: BLE001 - the site is live; next build: full
+        logger.warning("site index not written: %r", e)
+        return None
+
+
+def keep_index(index: site_index.SiteIndex | None, index_file: Path) -> None:
+    """Write the site index (or remove the last one: no index, the next
+    build is a full one).
+    """
+    try:
         if index is None:
             site_index.forget(index_file)
         else:
