@@ -217,9 +217,7 @@ def check_new_notes(notes: list[NewNote], index: SiteIndex, now: datetime) -> st
     newest = index.newest
     # by the whole Ref, name too: the newest note names a tag's page
     known: dict[str, set] = {
-        "station": {n.thana for n in index.notes},
-        "category": {n.category for n in index.notes},
-        "tag": {t for n in index.notes for t in n.tags},
+        **site_index.held_refs(index.notes),
         "reporter": {n.reporter for n in index.notes},
     }
     entries = [n.entry for n in notes]

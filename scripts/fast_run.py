@@ -631,7 +631,9 @@ def updated_index(
     records, scripts/fast_production.py), or why none.
     """
     notes = made.notes
-    kept = site_index.cards_kept(notes, made.settings)
+    # new notes in front: the notes kept are among those kept before
+    among = None if made.old else {*made.index.cards, *(n.entry.path for n in made.new)}
+    kept = site_index.cards_kept(notes, made.settings, among)
     if missing := sorted(kept - set(made.cards)):
         return f"the card of {missing[0]} is not at hand"
     records = dict(made.index.records)
