@@ -363,14 +363,15 @@ def content_changes(
     by_build = site_index.written_here(settings)
     changed, removed = [], []
     for rel, was in index.stamps.items():
-        if by_build(rel):
-            continue
+        # (a file as it was is no change whoever writes it: asked first)
         now = stamps.get(rel)
+        if now == was or by_build(rel):
+            continue
         if now is None:
             removed.append(rel)
-        elif now != was:
+        else:
             changed.append(rel)
-    added = sorted(r for r in set(stamps) - set(index.stamps) if not by_build(r))
+    added = sorted(r for r in stamps.keys() - index.stamps.keys() if not by_build(r))
     return Changes(changed, removed, added)
 
 

@@ -709,9 +709,11 @@ def older_lead(
     notes = notes_after(index, new, old)
     lead, _rest = lead_story(notes[: conf["home_notes"]], conf["lead_within"])
     ours = {n.entry.path for n in new}
+    # (a new note is no older one: asked first, not looked for among every
+    # note)
     return (
         (lead,)
-        if lead is not None and lead in index.notes and lead.path not in ours
+        if lead is not None and lead.path not in ours and lead in index.notes
         else ()
     )
 
