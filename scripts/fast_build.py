@@ -217,9 +217,7 @@ def check_new_notes(notes: list[NewNote], index: SiteIndex, now: datetime) -> st
     newest = index.newest
     # by the whole Ref, name too: the newest note names a tag's page
     known: dict[str, set] = {
-        "station": {n.thana for n in index.notes},
-        "category": {n.category for n in index.notes},
-        "tag": {t for n in index.notes for t in n.tags},
+        **site_index.held_refs(index.notes),
         "reporter": {n.reporter for n in index.notes},
     }
     entries = [n.entry for n in notes]
@@ -365,14 +363,15 @@ def content_changes(
     by_build = site_index.written_here(settings)
     changed, removed = [], []
     for rel, was in index.stamps.items():
-        if by_build(rel):
-            continue
+        # (a file as it was is no change whoever writes it: asked first)
         now = stamps.get(rel)
+        if now == was or by_build(rel):
+            continue
         if now is None:
             removed.append(rel)
-        elif now != was:
+        else:
             changed.append(rel)
-    added = sorted(r for r in set(stamps) - set(index.stamps) if not by_build(r))
+    added = sorted(r for r in stamps.keys() - index.stamps.keys() if not by_build(r))
     return Changes(changed, removed, added)
 
 

@@ -109,6 +109,56 @@ def shape(value: Any, attrs: frozenset[str] | None = None) -> Any:
     return value
 
 
+def same_shape(a: Any, b: Any, attrs: frozenset[str] | None = None) -> bool:
+    """shape(a, attrs) == shape(b, attrs), compared as the shapes are
+    walked, to the first difference: the archives page's years hold every
+    note, and a new note changes them at once (both shapes made whole took
+    two thirds of the comparison of the pages at 50,000 notes). Values of
+    two kinds, or mappings whose keys print alike, are shaped whole.
+    """
+    if isinstance(a, NoteEntry) and isinstance(b, NoteEntry):
+        return a.path == b.path
+    if (
+        is_record(a)
+        and is_record(b)
+        and not isinstance(a, NoteEntry)
+        and not isinstance(b, NoteEntry)
+    ):
+        names = record_names(a, attrs)
+        return (
+            type(a).__name__ == type(b).__name__
+            and names == record_names(b, attrs)
+            and all(same_shape(getattr(a, n, None), getattr(b, n, None)) for n in names)
+        )
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(map(same_shape, a, b))
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        keys_a, keys_b = sorted(map(str, a)), sorted(map(str, b))
+        if len(set(keys_a)) == len(a) and len(set(keys_b)) == len(b):
+            by_a = {str(k): v for k, v in a.items()}
+            by_b = {str(k): v for k, v in b.items()}
+            return keys_a == keys_b and all(
+                same_shape(by_a[k], by_b[k]) for k in keys_a
+            )
+    if not any(
+        isinstance(v, (NoteEntry, list, tuple, Mapping)) or is_record(v) for v in (a, b)
+    ):
+        return a == b
+    return shape(a, attrs) == shape(b, attrs)
+
+
+def is_record(value: Any) -> bool:
+    """A dataclass instance (not a class)."""
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def record_names(value: Any, attrs: frozenset[str] | None) -> list[str]:
+    """The attributes `shape` takes of a dataclass instance."""
+    if attrs is not None:
+        return sorted(attrs)
+    return [f.name for f in dataclasses.fields(value)]
+
+
 def page_shape(page: PageToWrite, reads: Reads) -> tuple:
     return (
         page.template,
@@ -176,8 +226,7 @@ def same_page(old: PageToWrite, new: PageToWrite, reads: Reads) -> bool:
     return all(
         value is new.variables[var]
         or value == new.variables[var]
-        or shape(value, reads(old.template, var))
-        == shape(new.variables[var], reads(new.template, var))
+        or same_shape(value, new.variables[var], reads(old.template, var))
         for var, value in old.variables.items()
     )
 

@@ -101,9 +101,15 @@ class RegistryEdit:
 
     @property
     def what(self) -> str:
+        n = len(self.notes)
         if self.kind == "station":
-            return f"the {self.fields} of {self.name} ({len(self.notes)} note pages)"
-        return f"the description of {self.name} ({len(self.notes)} cards read)"
+            return f"the {self.fields} of {self.name} ({n} note page{plural(n)})"
+        return f"the description of {self.name} ({n} card{plural(n)} read)"
+
+
+def plural(n: int) -> str:
+    """The English plural ending of a count in the developer log."""
+    return "" if n == 1 else "s"
 
 
 def changed_entries(old: tuple, new: tuple, fields: tuple[str, ...]) -> list | str:

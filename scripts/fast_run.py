@@ -631,7 +631,9 @@ def updated_index(
     records, scripts/fast_production.py), or why none.
     """
     notes = made.notes
-    kept = site_index.cards_kept(notes, made.settings)
+    # new notes in front: the notes kept are among those kept before
+    among = None if made.old else {*made.index.cards, *(n.entry.path for n in made.new)}
+    kept = site_index.cards_kept(notes, made.settings, among)
     if missing := sorted(kept - set(made.cards)):
         return f"the card of {missing[0]} is not at hand"
     records = dict(made.index.records)
@@ -707,9 +709,11 @@ def older_lead(
     notes = notes_after(index, new, old)
     lead, _rest = lead_story(notes[: conf["home_notes"]], conf["lead_within"])
     ours = {n.entry.path for n in new}
+    # (a new note is no older one: asked first, not looked for among every
+    # note)
     return (
         (lead,)
-        if lead is not None and lead in index.notes and lead.path not in ours
+        if lead is not None and lead.path not in ours and lead in index.notes
         else ()
     )
 

@@ -32,12 +32,12 @@ import shutil
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, is_
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -661,18 +661,39 @@ def shared_records(records: dict[str, Any], kept: dict) -> dict[str, Any]:
 
 
 def refs_of(notes: tuple[NoteEntry, ...]) -> dict[Ref, Ref]:
-    """The Refs the entries hold, to share with new entries and records:
-    told apart by identity first (the entries read back share their few
-    hundred Refs; hashing a Ref, a dataclass, runs Python code: hashing
-    each of every note's took a noticeable share of a fast build at 50,000
-    notes), then by value.
+    """The Refs the entries hold, to share with new entries and records."""
+    return {r: r for held in held_refs(notes).values() for r in held}
+
+
+# The entries `held_refs` was last asked about, with its answer: the
+# decision and the fast build ask about the same entries (until the build
+# ends: `thawed_after`)
+HELD: list[tuple[tuple[NoteEntry, ...], dict[str, set[Ref]]]] = []
+
+
+def held_refs(notes: tuple[NoteEntry, ...]) -> dict[str, set[Ref]]:
+    """The stations, categories and tags the entries name, by kind (not to
+    be changed: a second question about the same entries gets the same
+    answer).
     """
-    held = chain(
-        map(attrgetter("thana"), notes),
-        map(attrgetter("category"), notes),
-        chain.from_iterable(map(attrgetter("tags"), notes)),
-    )
-    return {r: r for r in {id(r): r for r in held}.values()}
+    if HELD and HELD[0][0] is notes:
+        return HELD[0][1]
+    found = {
+        "station": distinct(map(attrgetter("thana"), notes)),
+        "category": distinct(map(attrgetter("category"), notes)),
+        "tag": distinct(chain.from_iterable(map(attrgetter("tags"), notes))),
+    }
+    HELD[:] = [(notes, found)]
+    return found
+
+
+def distinct(values: Iterable[Any]) -> set[Any]:
+    """The values, told apart by identity first (the entries read back
+    share their few hundred Refs; hashing a Ref, a dataclass, runs Python
+    code: hashing each of every note's took a noticeable share of a fast
+    build at 50,000 notes), then by value.
+    """
+    return set({id(v): v for v in values}.values())
 
 
 def scheduled_due(
@@ -757,14 +778,25 @@ def settled_stamps(before: Before, settings: dict) -> dict[str, tuple[int, ...]]
     return stamps
 
 
-def cards_kept(notes: tuple[NoteEntry, ...], settings: dict) -> set[str]:
+def cards_kept(
+    notes: tuple[NoteEntry, ...], settings: dict, among: Container[str] | None = None
+) -> set[str]:
     """The notes (by file) whose card the index keeps: those a list page
     changed by new notes can show. A front page shows the newest notes of
     its list, the last numbered page the ones before (up to two pages' worth
     in all), a month page every note of its month (the newest month), the
     home page the newest notes. A page that needs another note's card sends
     the build down the full path.
+
+    `among`: once new notes came in front of those of an index, the notes
+    whose cards it kept and the new ones. Only they can be kept now (newer
+    notes only move a note further down its lists and away from the newest
+    month and the home page), and each list's first notes are all among
+    them, so only they are counted (one look at each other note, not a
+    count of its lists).
     """
+    if among is not None:
+        notes = tuple(n for n in notes if n.path in among)
     conf = listings_settings(settings)
     kept = {n.path for n in notes[: conf["home_notes"]]}
     if not notes:
@@ -885,11 +917,13 @@ def unpickled(data: bytes) -> Any:
 def thawed_after() -> Iterator[None]:
     """The objects `unpickled` kept out of the collector's passes are
     looked at again when it ends (around a build: a long-running process,
-    `make serve`, builds again and again).
+    `make serve`, builds again and again), and `held_refs` lets its last
+    entries go.
     """
     try:
         yield
     finally:
+        HELD.clear()
         gc.unfreeze()
 
 
@@ -942,11 +976,7 @@ def same_notes(was: tuple | None, now: tuple) -> bool:
     """Whether a part holds the very objects read (not equal ones: made
     again, they are written again).
     """
-    return (
-        was is not None
-        and len(was) == len(now)
-        and all(a is b for a, b in zip(was, now, strict=True))
-    )
+    return was is not None and len(was) == len(now) and all(map(is_, was, now))
 
 
 def per_note(value: Any) -> tuple | None:

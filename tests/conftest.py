@@ -39,6 +39,8 @@ SLOWEST_FILES = (
     "test_links.py",
     "test_parallel.py",
     "test_rebuild_property.py",
+    "test_fast_review.py",
+    "test_fast_registry.py",
     "test_commands.py",
     "test_whatsapp_share.py",
     "test_mutation_tool.py",

@@ -875,6 +875,135 @@ def test_the_index_keeps_the_cards_of_each_lists_first_two_pages():
     assert site_index.cards_kept((), settings) == set()
 
 
+def test_the_refs_the_entries_hold_are_worked_out_once_a_build(site):
+    """held_refs: the stations, categories and tags of the index's entries,
+    by kind; asked again about the same entries (the decision, then the
+    fast build), the same answer without a pass over every note; other
+    entries get their own; the build's end lets the entries go.
+    """
+    notes = site.index().notes
+    with site_index.thawed_after():
+        held = site_index.held_refs(notes)
+        assert held == {
+            "station": {n.thana for n in notes},
+            "category": {n.category for n in notes},
+            "tag": {t for n in notes for t in n.tags},
+        }
+        assert site_index.held_refs(notes) is held
+        fewer = notes[1:]
+        assert site_index.held_refs(fewer) is not held
+        assert site_index.held_refs(fewer)["station"] == {n.thana for n in fewer}
+        assert site_index.refs_of(notes) == {
+            r: r for kind in held.values() for r in kind
+        }
+        assert site_index.HELD
+    assert not site_index.HELD
+
+
+def test_two_values_print_alike_when_their_shapes_are_equal():
+    """same_shape, which walks two values to their first difference, says
+    what comparing their whole shapes says, for every pair of a set of
+    values: notes (by file alone), dataclasses (all fields, or the
+    attributes read), lists and tuples, mappings (with keys that print
+    alike), values of two kinds whose shapes are equal, plain values.
+    """
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from plugins.core.records import Ref
+
+    day = datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Kolkata"))
+
+    def entry(path: str, slug: str) -> site_index.NoteEntry:
+        alot = Ref("alot", "आलोट", "thana/alot/")
+        return site_index.NoteEntry(
+            path, slug, "u/", "u/index.html", day, alot, alot, (), "", ""
+        )
+
+    a, a2, b = entry("a.md", "a"), entry("a.md", "other"), entry("b.md", "b")
+    alot, jaora = Ref("alot", "आलोट", "x/"), Ref("jaora", "आलोट", "x/")
+    values = [
+        a,
+        a2,
+        b,
+        ("note", "a.md"),
+        alot,
+        jaora,
+        [a, b],
+        (a2, b),
+        [b, a],
+        [a],
+        [],
+        {"k": [a, b]},
+        {"k": (a2, b)},
+        {"k": [b]},
+        {1: a, "1": b},
+        {1: b, "1": a},
+        {"1": a},
+        ("Ref", (("name", "आलोट"),)),
+        "a.md",
+        3,
+        None,
+        [alot, [a, {"x": b}]],
+        [jaora, [a2, {"x": b}]],
+        [jaora, [a2, {"x": a}]],
+    ]
+    for attrs in (None, frozenset({"name"}), frozenset({"name", "slug"})):
+        for x in values:
+            for y in values:
+                whole = fast_lists.shape(x, attrs) == fast_lists.shape(y, attrs)
+                assert fast_lists.same_shape(x, y, attrs) == whole, (x, y, attrs)
+
+
+def test_the_cards_kept_after_new_notes_are_found_among_those_kept_before():
+    """cards_kept with `among` (the cards the index kept and the new notes)
+    gives what it gives over every note, as notes come one or two at a
+    time: into a list's first pages, past a tag's few notes, into a new
+    month.
+    """
+    import random
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from plugins.core.records import Ref
+
+    draw = random.Random(16)
+    day = datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Kolkata"))
+
+    def entry(n: int) -> site_index.NoteEntry:
+        thana, category = (
+            draw.choice(["alot", "jaora", "sailana"]),
+            draw.choice(["apradh", "seva"]),
+        )
+        tags = draw.sample(["helmet", "mela", "shivir", "nasha"], draw.randint(0, 2))
+        return site_index.NoteEntry(
+            f"notes/{n}.md",
+            f"n{n}",
+            f"{n}/",
+            f"{n}/index.html",
+            day + timedelta(days=3 * n),
+            Ref(thana, thana, f"thana/{thana}/"),
+            Ref(category, category, f"shreni/{category}/"),
+            tuple(Ref(t, t, f"tag/{t}/") for t in tags),
+            "",
+            "",
+        )
+
+    settings = {"LISTINGS": {"page_size": 2, "home_notes": 3}}
+    notes: tuple[site_index.NoteEntry, ...] = ()
+    kept: set[str] = set()
+    made = 0
+    while made < 90:
+        new = [entry(made + k) for k in range(draw.randint(1, 2))]
+        made += len(new)
+        notes = fast_lists.with_new(notes, new)
+        among = kept | {n.path for n in new}
+        kept = site_index.cards_kept(notes, settings, among)
+        assert kept == site_index.cards_kept(notes, settings)
+    # the rule has something to keep out: older notes fall off their lists
+    assert len(kept) < len(notes)
+
+
 def edit(site: Site, rel: str, **fields) -> None:
     """Write content/notes/<rel> again with `fields` changed."""
     path = site.content / "notes" / rel

@@ -226,7 +226,7 @@ def test_a_stations_other_spellings_are_fast_and_change_its_note_pages(tmp_path)
     result = site.build()
     assert (result.path, result.why) == (
         "fast",
-        "registry/thanas.toml: the other spellings of जावरा शहर (1 note pages)",
+        "registry/thanas.toml: the other spellings of जावरा शहर (1 note page)",
     )
     after = site.same_as_clean()
     # its note page's hidden search words, nothing else

@@ -336,3 +336,30 @@ def test_no_folder_outside_content_is_listed_for_a_photo_hint(photo_content):
     ):
         [problem] = problems_of(note_text(image=image, image_alt="चित्र"), photo_content)
         assert "secret" not in problem.message.replace(image, ""), problem.message
+
+
+def test_a_category_description_is_text_typed_either_way_and_nothing_else():
+    """A description is NFC text as the names are (a keyboard's ड़ in two
+    code point reads as the other keyboard's two); a number or a table
+    given as the description is named, not printed as Python would.
+    """
+    from plugins.press_notes.registry import parse_categories
+
+    one_point = "\u0938\u095c\u0915 \u0938\u0941\u0930\u0915\u094d\u0937\u093e"
+    data = {
+        "category": [
+            {"name": "यातायात", "slug": "yatayat", "description": one_point},
+            {"name": "अपराध", "slug": "apradh", "description": {"a": 1}},
+            {"name": "सूचना", "slug": "suchna", "description": 12},
+            {"name": "अन्य", "slug": "anya"},
+        ]
+    }
+    categories, problems = parse_categories(data, "categories.toml", "c/{slug}/")
+    two_points = "\u0938\u0921\u093c\u0915 \u0938\u0941\u0930\u0915\u094d\u0937\u093e"
+    assert categories[0].description == two_points
+    assert categories[3].description == ""
+    assert [(p.path, p.field) for p in problems] == [
+        ("categories.toml [[category]] #2", "description"),
+        ("categories.toml [[category]] #3", "description"),
+    ]
+    assert all("must be a text value" in p.message for p in problems)

@@ -73,6 +73,20 @@ def text_field(entry: dict, key: str, where: str, problems: list[Problem]) -> st
     return unicodedata.normalize("NFC", value.strip())
 
 
+def optional_text(entry: dict, key: str, where: str, problems: list[Problem]) -> str:
+    """A text value an entry may leave out ("" then), NFC-normalized."""
+    value = entry.get(key, "")
+    if not isinstance(value, str):
+        problems.append(
+            Problem(where, None, key, _("'%(name)s' must be a text value", name=key))
+        )
+        return ""
+    if bad := bad_char(value, key, where):
+        problems.append(bad)
+        return ""
+    return unicodedata.normalize("NFC", value.strip())
+
+
 def bad_char(value: str, key: str, where: str) -> Problem | None:
     """The problem of a registry value holding a character that cannot be
     published (a control character: no feed can carry it), or None.
@@ -162,9 +176,7 @@ def parse_categories(
     for i, entry in enumerate(data.get("category", []), start=1):
         where = f"{path} [[category]] #{i}"
         slug = _slug(entry, where, problems)
-        description = str(entry.get("description", "")).strip()
-        if bad := bad_char(description, "description", where):
-            problems.append(bad)
+        description = optional_text(entry, "description", where, problems)
         categories.append(
             CategoryInfo(
                 name=text_field(entry, "name", where, problems),
