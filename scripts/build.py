@@ -12,7 +12,9 @@ folder by the page_reuse plugin, which this driver points at that folder
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
+import gc
 import logging
 import os
 import shutil
@@ -34,6 +36,7 @@ from plugins.core.clock import build_now
 from plugins.core.core import plugin_problems
 from plugins.core.errors import BuildFailed, BulletinError, SettingError, display_path
 from plugins.core.messages import _, ngettext_, set_language
+from plugins.core.packed import forget_memos
 from plugins.page_reuse import notes_restored, pages_reused
 
 from . import fast_build, fast_registry, fast_run, placement, site_index
@@ -311,7 +314,14 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
             result, context = _build_into(settings_file, overrides, settings, staging)
         finally:
             drop_staging(staging)
-        keep_index(before, settings, context, output, day, index_file, result)
+        made = made_index(before, settings, context, output, day, result)
+        # the index holds what it needs of the build: the notes go before
+        # it is written (writing it takes memory of its own)
+        forget_memos(context)
+        del context
+        gc.collect()
+        give_back_freed()
+        keep_index(made, index_file)
         return replace(result, path="full", why=decision.why)
 
 
@@ -399,20 +409,30 @@ def run_fast(
     )
 
 
-def keep_index(
+def give_back_freed() -> None:
+    """Hand the memory freed so far back to the system where the C library
+    can (glibc's malloc_trim): the blocks Python frees stay with the
+    process for its own later use, and the large buffers the site index is
+    written with do not fit in them.
+    """
+    # another C library: nothing to do
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def made_index(
     before: site_index.Before,
     settings: dict,
     context: dict,
     output: Path,
     day,
-    index_file: Path,
     result: BuildResult,
-) -> None:
-    """Write the site index of a full build that went live (none if it
-    cannot be made: the next build is a full one again).
+) -> site_index.SiteIndex | None:
+    """The site index of a full build that went live, from its context
+    (None if it cannot be made: the next build is a full one again).
     """
     try:
-        index = site_index.make_index(
+        return site_index.make_index(
             before,
             settings,
             context,
@@ -421,6 +441,16 @@ def keep_index(
             result.warned,
             site_index.Survey(result.output_files, result.notes, result.pages),
         )
+    except Exception as e:  # noqa: BLE001 - the site is live; next build: full
+        logger.warning("site index not written: %r", e)
+        return None
+
+
+def keep_index(index: site_index.SiteIndex | None, index_file: Path) -> None:
+    """Write the site index (or remove the last one: no index, the next
+    build is a full one).
+    """
+    try:
         if index is None:
             site_index.forget(index_file)
         else:

@@ -369,3 +369,30 @@ def test_the_swap_does_not_wait_for_the_old_site_to_be_removed(tmp_path):
     assert (output / "index.html").read_text(encoding="utf-8") == "<p>नया</p>"
     assert trash_folders(output), "the old site was removed before the swap ended"
     assert beside(output) == ["output"]  # and then it goes
+
+
+def test_a_finished_builds_notes_are_freed(tmp_path):
+    """Nothing holds a full build's notes once it ends (Pelican's memos of
+    each note's summary did, for as long as the process ran): they go
+    before the site index is written.
+    """
+    import gc
+
+    from pelican.contents import Article
+
+    content = new_content(
+        tmp_path,
+        {
+            "2026/10/a.md": note_text(slug="a"),
+            "2026/10/b.md": note_text(slug="b", title="दूसरी खबर"),
+        },
+    )
+    result = build_site(content, tmp_path / "output")
+    assert result.path == "full" and result.notes == 2
+    gc.collect()
+    mine = [
+        o
+        for o in gc.get_objects()
+        if isinstance(o, Article) and str(o.source_path).startswith(str(content))
+    ]
+    assert mine == []

@@ -70,22 +70,33 @@ def test_every_declared_note_attribute_is_set_on_a_real_build(tmp_path):
     )
     (content / photo).parent.mkdir(parents=True)
     shutil.copy(ROOT / "content" / photo, content / photo)
-    seen = {}
+    seen: dict = {}
 
     def grab(generator, writer=None):
         seen["notes"] = list(generator.articles)
 
+    def before_writing(generators):
+        [note] = generators[0].context["articles"]
+        seen["before"] = {h.name for h in contract.HANDED if hasattr(note, h.name)}
+
     pelican.signals.article_writer_finalized.connect(grab)
+    pelican.signals.all_generators_finalized.connect(before_writing)
     try:
         build_site(content, tmp_path / "output")
     finally:
         pelican.signals.article_writer_finalized.disconnect(grab)
+        pelican.signals.all_generators_finalized.disconnect(before_writing)
     [note] = seen["notes"]
-    declared = [h.name for h in contract.HANDED if h.where == "note"]
+    declared = [h for h in contract.HANDED if h.where == "note"]
     assert declared
-    for name in declared:
-        assert hasattr(note, name), name
+    for handed in declared:
+        name = handed.name
+        # every value is there once every plugin's context is made; one
+        # let go of after its last reader is gone by the build's end
+        assert name in seen["before"], name
+        assert hasattr(note, name) == (not handed.until), name
         assert name in contract.EnrichedNote.__annotations__, name
+    assert {h.until for h in declared} <= {"", "article_writer_finalized"}
 
 
 @pytest.mark.build

@@ -7,18 +7,21 @@ every test here.
 
 from __future__ import annotations
 
+import json
 import pickle
 import shutil
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pelican import signals
-from support import ROOT, build_site, note_text
+from support import ROOT, build_site, note_text, read_html
 
 from plugins.core import contract as c
 from plugins.core.errors import ContentError
+from plugins.core.packed import PACKED, Released
 from plugins.feeds.feeds import feed_files, feed_words
 from plugins.feeds.records import FeedRecords
 from plugins.hindi_text.dates import IST
@@ -47,6 +50,7 @@ class Built:
     words: dict  # the feeds' words for browsers
     whatsapp_words: dict
     notes: list  # the build's articles
+    json_ld: dict  # {note page: its JSON-LD as the notes held it before writing}
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +80,9 @@ def built(tmp_path_factory) -> Built:
         kept["settings"] = generators[0].settings
         kept["words"] = feed_words(generators[0].env)
         kept["whatsapp_words"] = whatsapp_words(generators[0].env)
+        kept["json_ld"] = {
+            n.save_as: getattr(n, c.JSON_LD) for n in c.all_notes(kept["context"])
+        }
 
     signals.all_generators_finalized.connect(keep)
     try:
@@ -104,6 +111,7 @@ def built(tmp_path_factory) -> Built:
         kept["words"],
         kept["whatsapp_words"],
         kept["notes"],
+        kept["json_ld"],
     )
 
 
@@ -246,3 +254,52 @@ def test_the_kept_records_are_declared_context_values(built):
     assert set(c.RECORDS) <= set(declared)
     assert {declared[k].by for k in c.RECORDS} == {c.SEO, c.FEEDS, c.LINKS}
     assert set(built.records) == {*c.RECORDS, "search"}
+
+
+def test_notes_share_one_object_per_category_and_tag(built):
+    """Pelican makes a Category and a Tag for every note naming one; the
+    notes keep one object per value (held until the build ends).
+    """
+    seen: dict = {}
+    named = 0
+    for note in built.notes:
+        assert note.category is note.metadata["category"]
+        assert note.tags is note.metadata["tags"]
+        for thing in [note.category, *note.tags]:
+            key = (type(thing), thing.name, thing.slug)
+            assert seen.setdefault(key, thing) is thing, key
+            named += 1
+    assert named > len(seen)  # some values are named by several notes
+
+
+def test_a_notes_json_ld_is_kept_compressed_until_its_page_prints_it(built):
+    """Every note holds its JSON-LD compressed until its page is written,
+    then not at all; the page prints the texts as they were.
+    """
+    assert built.json_ld
+    for save_as, held in built.json_ld.items():
+        texts = list(held)
+        assert [json.loads(t)["@type"] for t in texts] == [
+            "NewsArticle",
+            "BreadcrumbList",
+        ]
+        assert sys.getsizeof(held.data) < sum(sys.getsizeof(t) for t in texts) / 2
+        page = read_html(built.output / save_as)
+        printed = [
+            s.string for s in page.find_all("script", type="application/ld+json")
+        ]
+        withdrawn = page.find("meta", attrs={"name": "robots"}) is not None
+        assert printed == ([] if withdrawn else texts), save_as
+    for note in c.all_notes({"articles": built.notes}):
+        assert not hasattr(note, c.JSON_LD), note.save_as
+
+
+def test_a_notes_html_is_let_go_of_once_the_feeds_are_written(built):
+    """The note pages and the feeds (test_every_feed_is_made_from_the_records)
+    print each note's HTML; after them no note holds it, and asking for it
+    says so.
+    """
+    for note in c.all_notes({"articles": built.notes}):
+        assert PACKED not in vars(note), note.save_as
+        with pytest.raises(Released):
+            note.content  # noqa: B018

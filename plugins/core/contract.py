@@ -54,6 +54,9 @@ class Handed:
     printed: bool  # note page templates print it (part of a page's reuse key)
     made_from: tuple[str, ...] = ()  # printed, but made only from these
     readers: tuple[str, ...] = ()  # plugins that read it
+    # the Pelican signal after which the value is gone ("": the build's end),
+    # let go of by the plugin that set it once its last reader is done
+    until: str = ""
 
 
 # Context keys.
@@ -138,7 +141,8 @@ HANDED: tuple[Handed, ...] = (
     # read by feeds when they are written, after every plugin's context
     Handed(FIRST_DAY, "note", LINKS, False, readers=(FEEDS,)),
     Handed(LINK_RECORDS, "context", LINKS, False),
-    Handed(JSON_LD, "note", SEO, True),
+    # printed by the note's own page only: gone once the note pages are written
+    Handed(JSON_LD, "note", SEO, True, until="article_writer_finalized"),
     Handed(STATION_JSON_LD, "context", SEO, False),
     Handed(SEO_RECORDS, "context", SEO, False),
     Handed(

@@ -47,7 +47,7 @@ class Unstable(ValueError):
     """A value has no description that is the same in every process."""
 
 
-SCALARS = (str, int, float, bool, type(None))
+SCALARS = (str, bytes, int, float, bool, type(None))
 
 
 def stable_collection(value) -> str | None:

@@ -14,6 +14,12 @@ own `get_content`,
 which gives the same HTML with its links made, unpacked when a page, a feed
 or a page key asks for it, and not memoized. The pages are the same, byte
 for byte.
+
+Once the feeds are written (plugins/feeds, the last of the build's readers
+of a note's HTML: note pages, list page keys and feed entries come
+before), `release` lets go of it: a note asking for it after that raises
+Released, which page keys take as a value they cannot describe (the page
+is rendered, not reused) and a template printing it stops the build.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from collections import OrderedDict
 from pelican.contents import Content
 
 from plugins.core.contract import NOTE_LISTS
+from plugins.core.describe import Unstable
 
 PACKED = "_packed_html"
 # False: notes keep their HTML as Pelican made it (to compare the two).
@@ -70,6 +77,26 @@ def packed_content(note, siteurl: str) -> str:
     return note._update_content(unsqueeze(getattr(note, PACKED)), siteurl)
 
 
+class Released(Unstable):
+    """A note's HTML asked for after the build let go of it (release)."""
+
+
+def released_content(note, siteurl: str) -> str:
+    raise Released(f"{note.source_path}: its HTML was let go of after the feeds")
+
+
+def release(notes) -> int:
+    """Let go of the compressed HTML of `notes` (their last reader is done);
+    how many held some.
+    """
+    released = 0
+    for note in notes:
+        if vars(note).pop(PACKED, None) is not None:
+            note.get_content = types.MethodType(released_content, note)
+            released += 1
+    return released
+
+
 def pack(note) -> bool:
     """Keep `note`'s HTML compressed (once; an empty one stays as it is)."""
     html = getattr(note, "_content", None)
@@ -98,6 +125,21 @@ def pack_as_read(generator) -> None:
             pack(content)
 
     generator.add_static_links = add_and_pack
+
+
+def forget_memos(context: dict) -> int:
+    """Drop what Pelican's memos of Content.get_content and get_summary hold
+    of the notes and pages of the build whose context this is (each entry
+    holds its note, for as long as the process runs: the notes of a
+    finished build could not be freed); how many entries went.
+    """
+    dropped = 0
+    for memo in (Content.get_content.cache, Content.get_summary.cache):
+        mine = [k for k in memo if getattr(k[0], "_context", None) is context]
+        for key in mine:
+            del memo[key]
+        dropped += len(mine)
+    return dropped
 
 
 def pack_notes(generator) -> None:

@@ -17,6 +17,7 @@ from pelican.generators import Generator
 from plugins.core import contract as c
 from plugins.core.clock import build_now
 from plugins.core.files import inside
+from plugins.core.packed import release
 from plugins.hindi_text.slugs import slugify, unique_slug
 
 from .plan import (
@@ -208,6 +209,8 @@ class FeedsGenerator(Generator):
             len(self.feeds),
             output / "feeds",
         )
+        # the feeds are the last readers of the notes' HTML (plugins/core/packed.py)
+        release(c.all_notes(self.context))
 
 
 def get_generators(pelican):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -180,3 +181,48 @@ def withdraw(metadata: dict) -> dict:
         metadata["status"] = "hidden"
     metadata["withdrawn"] = withdrawn
     return metadata
+
+
+# Header fields whose text repeats across notes: one string each.
+REPEATED_TEXT = ("district", "reporter")
+
+
+def shared_key(thing) -> tuple | None:
+    """What makes two categories or tags the same object for every reader:
+    their class, settings and fields (None if a field cannot be a key).
+    """
+    fields = tuple(sorted((k, v) for k, v in vars(thing).items() if k != "settings"))
+    try:
+        hash(fields)
+    except TypeError:
+        return None
+    return type(thing), id(getattr(thing, "settings", None)), fields
+
+
+def share_values(notes, shared: dict) -> None:
+    """Each note's category and tags replaced by one object per value
+    (`shared`, for one build), its repeated header texts interned: Pelican
+    makes a Category and a Tag object for every note that names one, held
+    until the build's end (about 1.7 KB a note in a 3,000-note build). The
+    objects compare and print as before; only their number changes.
+    """
+
+    def one(thing):
+        key = shared_key(thing)
+        return thing if key is None else shared.setdefault(key, thing)
+
+    for note in notes:
+        metadata = note.metadata
+        if (category := metadata.get("category")) is not None:
+            metadata["category"] = note.category = one(category)
+        tags = metadata.get("tags")
+        if isinstance(tags, list):
+            tags[:] = [one(tag) for tag in tags]
+            if getattr(note, "tags", None) is not tags:
+                note.tags = tags
+        for name in REPEATED_TEXT:
+            value = metadata.get(name)
+            if type(value) is str:
+                metadata[name] = interned = sys.intern(value)
+                if vars(note).get(name) == interned:
+                    vars(note)[name] = interned

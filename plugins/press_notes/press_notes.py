@@ -25,7 +25,13 @@ from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 
 from . import check_cache
 from .forwards import read_clutter, rules_path
-from .model import enrich_metadata, placing_problems, unreadable_photo, withdraw
+from .model import (
+    enrich_metadata,
+    placing_problems,
+    share_values,
+    unreadable_photo,
+    withdraw,
+)
 from .read_ahead import read_ahead
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
@@ -304,6 +310,15 @@ def refuse(problems: list[Problem]) -> None:
     raise ContentError(problems)
 
 
+def share_note_values(generator) -> None:
+    """One object per category and tag value, shared by the notes that
+    name it (model.share_values), before Pelican groups them.
+    """
+    shared: dict = {}
+    for name in c.NOTE_LISTS:
+        share_values(getattr(generator, name, None) or (), shared)
+
+
 def on_article_generator_finalized(generator) -> None:
     wpm = plugin_settings(generator.settings)["reading_wpm"]
     for note in (*generator.articles, *generator.hidden_articles, *generator.drafts):
@@ -321,5 +336,6 @@ def register() -> None:
     signals.readers_init.connect(on_readers_init)
     signals.article_generator_init.connect(on_article_generator_init)
     signals.article_generator_context.connect(on_article_context)
+    signals.article_generator_pretaxonomy.connect(share_note_values)
     signals.article_generator_finalized.connect(on_article_generator_finalized)
     signals.content_object_init.connect(on_content_init)

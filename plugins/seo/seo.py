@@ -39,6 +39,7 @@ from .sitemaps import (
     sitemap_parts,
 )
 from .structured import (
+    PackedTexts,
     Publisher,
     breadcrumb_data,
     note_data,
@@ -150,13 +151,19 @@ def seo_files(
     return files
 
 
-def note_json_ld(note, pub: Publisher, settings: dict, registry) -> list[str]:
-    """The JSON-LD texts a note's page prints: NewsArticle, BreadcrumbList."""
+def note_json_ld(note, pub: Publisher, settings: dict, registry) -> PackedTexts:
+    """The JSON-LD texts a note's page prints: NewsArticle, BreadcrumbList,
+    kept compressed until the page prints them.
+    """
     base = site_base(settings)
-    return [
-        script_json(note_data(note, pub, note_images(note, base), registry.district)),
-        script_json(breadcrumb_data(note, base, settings["SITENAME"])),
-    ]
+    return PackedTexts.of(
+        [
+            script_json(
+                note_data(note, pub, note_images(note, base), registry.district)
+            ),
+            script_json(breadcrumb_data(note, base, settings["SITENAME"])),
+        ]
+    )
 
 
 def station_json_ld(settings: dict, registry) -> dict[str, str]:
@@ -166,6 +173,15 @@ def station_json_ld(settings: dict, registry) -> dict[str, str]:
         t.url: script_json(station_data(t, base, registry.district))
         for t in registry.thanas
     }
+
+
+def forget_json_ld(generator, writer=None) -> None:
+    """Once the note pages are written (article_writer_finalized), their
+    JSON-LD goes: a note's own page is the only one that prints it, and
+    every note held it until the build's end.
+    """
+    for note in all_notes(generator.context):
+        vars(note).pop(c.JSON_LD, None)
 
 
 class SeoGenerator(Generator):
@@ -204,3 +220,4 @@ def on_initialized(pelican) -> None:
 def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.get_generators.connect(get_generators)
+    signals.article_writer_finalized.connect(forget_json_ld)

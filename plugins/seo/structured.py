@@ -6,8 +6,10 @@ is safe inside <script type="application/ld+json">.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from plugins.core.packed import squeeze, unsqueeze
 from plugins.core.urls import canonical_url
 
 from .sitemaps import iso
@@ -25,6 +27,40 @@ class Publisher:
     logo_url: str
     logo_width: int
     logo_height: int
+
+
+# Between the texts of a PackedTexts: JSON escapes every control character.
+_APART = "\0"
+
+
+@dataclass(frozen=True)
+class PackedTexts:
+    """A few texts a page prints, kept compressed (plugins/core/packed.py)
+    from the build's context to the page: every note holds its JSON-LD from
+    the SEO context until the end of the build, and its page, written once,
+    is the only reader. Iterated, they are the texts; page keys describe
+    them by their bytes (the same texts, the same bytes).
+    """
+
+    data: bytes
+
+    @classmethod
+    def of(cls, texts: list[str]) -> PackedTexts:
+        if any(_APART in text for text in texts):
+            raise ValueError("a packed text holds a NUL")
+        return cls(squeeze(_APART.join(texts)) if texts else b"")
+
+    def texts(self) -> list[str]:
+        return unsqueeze(self.data).split(_APART) if self.data else []
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.texts())
+
+    def __len__(self) -> int:
+        return len(self.texts())
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
 
 
 def script_json(data) -> str:

@@ -148,6 +148,14 @@ class Previews:
             self.making = start_images(self.missing, self.conf["image_max_bytes"])
             self.making_started = time.perf_counter()
 
+    def forget(self) -> None:
+        """Let go of each note's image, cached file and drawing once the
+        images are placed (held until the build's end before).
+        """
+        self.images.clear()
+        self.missing.clear()
+        self.making = None
+
     def wait(self) -> None:
         """Wait for the images being drawn into the cache (started now if not
         yet).
@@ -314,6 +322,9 @@ class WhatsAppGenerator(Generator):
         )
         for rel, cached in files.items():
             place(cached, within(rel))
+        # placed: what the build knew of each note's image goes
+        del files
+        self.previews.forget()
         for page in pages:
             writer.write_file(
                 page.save_as,
