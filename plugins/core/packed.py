@@ -17,9 +17,11 @@ for byte.
 
 Once the feeds are written (plugins/feeds, the last of the build's readers
 of a note's HTML: note pages, list page keys and feed entries come
-before), `release` lets go of it: a note asking for it after that raises
-Released, which page keys take as a value they cannot describe (the page
-is rendered, not reused) and a template printing it stops the build.
+before), `release` lets go of it, but for the home page's lead story,
+which the fast path prints again after them: a note asking for it after
+that raises Released, which page keys take as a value they cannot
+describe (the page is rendered, not reused) and a template printing it
+stops the build.
 """
 
 from __future__ import annotations
