@@ -129,15 +129,21 @@ def pack_as_read(generator) -> None:
     generator.add_static_links = add_and_pack
 
 
-def forget_memos(context: dict) -> int:
+def forget_memos(context: dict | None = None) -> int:
     """Drop what Pelican's memos of Content.get_content and get_summary hold
-    of the notes and pages of the build whose context this is (each entry
-    holds its note, for as long as the process runs: the notes of a
-    finished build could not be freed); how many entries went.
+    of the notes and pages of the build whose context this is, or of every
+    build (None) (each entry holds its note, for as long as the process
+    runs: the notes of a finished build could not be freed); how many
+    entries went. The memos are caches: a build running beside (another
+    site, in another thread) makes again what it asks for.
     """
     dropped = 0
     for memo in (Content.get_content.cache, Content.get_summary.cache):
-        mine = [k for k in memo if getattr(k[0], "_context", None) is context]
+        mine = [
+            k
+            for k in memo
+            if context is None or getattr(k[0], "_context", None) is context
+        ]
         for key in mine:
             del memo[key]
         dropped += len(mine)
