@@ -923,8 +923,16 @@ def thawed_after() -> Iterator[None]:
     try:
         yield
     finally:
-        HELD.clear()
-        gc.unfreeze()
+        let_go()
+
+
+def let_go() -> None:
+    """`held_refs` forgets its last entries and the objects `unpickled`
+    kept out of the collector's passes are looked at again: an index no
+    longer referenced is then freed (before a full build, and at a build's end).
+    """
+    HELD.clear()
+    gc.unfreeze()
 
 
 class NotRead(dict):
