@@ -271,6 +271,16 @@ def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
 
 def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
     """Build the site; raise BuildFailed (output untouched) on any error."""
+    try:
+        return _build(settings_file, overrides)
+    finally:
+        # however it ended (a full build's notes went before its index was
+        # written; a fast build's of its new notes alone, a failed build's
+        # had not), Pelican's memos keep nothing of its notes
+        forget_memos()
+
+
+def _build(settings_file: str, overrides: dict | None) -> BuildResult:
     settings = load_settings(settings_file, overrides)
     set_language(settings)
     try:

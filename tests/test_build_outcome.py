@@ -444,3 +444,42 @@ def test_a_full_build_lets_go_of_the_site_index_it_read_before_reading_the_notes
         "edit of notes/2026/10/a.md: its date changed",
     )
     assert held == [0]
+
+
+def live_notes(content: Path) -> list:
+    """The notes of `content` some object of this process still holds."""
+    import gc
+
+    from pelican.contents import Article
+
+    gc.unfreeze()  # objects a build keeps out of the collector's view too
+    gc.collect()
+    return [
+        o
+        for o in gc.get_objects()
+        if isinstance(o, Article) and str(o.source_path).startswith(str(content))
+    ]
+
+
+def test_the_notes_of_a_fast_build_are_freed(tmp_path):
+    """A process that builds again and again (`invoke serve`) keeps nothing
+    of a build of new notes alone (the fast path): Pelican's memo of their
+    summaries held them, and their build's context, for as long as the
+    process ran.
+    """
+    content = new_content(
+        tmp_path,
+        {
+            "2026/10/a.md": note_text(slug="a"),
+            "2026/10/b.md": note_text(slug="b", title="दूसरी खबर"),
+        },
+    )
+    output = tmp_path / "output"
+    # one day for both builds (the fast path is for the day of the last one)
+    now = {"BUILD_TIME": "2026-11-29T10:00:00+05:30"}
+    assert build_site(content, output, **now).path == "full"
+    assert live_notes(content) == []
+    new = note_text(slug="c", title="तीसरी खबर", date="2026-11-20 10:00")
+    (content / "notes" / "2026" / "10" / "c.md").write_text(new, encoding="utf-8")
+    assert build_site(content, output, **now).path == "fast"
+    assert live_notes(content) == []

@@ -1976,3 +1976,34 @@ def test_an_older_note_without_a_slug_read_for_its_card_keeps_its_address(tmp_pa
         "the fast path stopped: notes/2026/b.md read alone is not the note "
         "the site index holds"
     )
+
+
+def test_a_lead_story_printing_its_text_is_still_published_fast(tmp_path):
+    """The fast path prints the home page's lead story again after the
+    build of the new notes alone has written its feeds (fast_lists
+    home_page): a theme whose lead story prints the note's text gets the
+    same page as a full build, by the fast path, not a full build instead.
+    """
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    index = theme / "templates" / "index.html"
+    teaser = "{{ note_teaser(note, 2, 'lead-title') -}}"
+    text = index.read_text(encoding="utf-8")
+    assert teaser in text
+    lead_text = teaser + '\n<div class="lead-text">{{ note.content }}</div>'
+    index.write_text(text.replace(teaser, lead_text), encoding="utf-8")
+    content = new_content(tmp_path, NOTES)
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output, THEME=str(theme)).path == "full"
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
+    (content / "images" / "2026").mkdir(parents=True)
+    (content / "images" / "2026" / "nayi.jpg").write_bytes(photo)
+    body = "नई खबर का पूरा पाठ।"
+    note = note_text(**NEW, image="images/2026/nayi.jpg", image_alt="बैठक", body=body)
+    (content / "notes" / "2026" / "new.md").write_text(note, encoding="utf-8")
+    result = build_site(content, output, THEME=str(theme))
+    assert (result.path, result.why) == ("fast", "only new notes since the last build")
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert body in home.split('class="lead-text"')[1]
+    clean = tmp_path / "clean" / "output"
+    assert as_clean_build(content, output, clean, THEME=str(theme)) == []

@@ -17,9 +17,11 @@ for byte.
 
 Once the feeds are written (plugins/feeds, the last of the build's readers
 of a note's HTML: note pages, list page keys and feed entries come
-before), `release` lets go of it: a note asking for it after that raises
-Released, which page keys take as a value they cannot describe (the page
-is rendered, not reused) and a template printing it stops the build.
+before), `release` lets go of it, but for the home page's lead story,
+which the fast path prints again after them: a note asking for it after
+that raises Released, which page keys take as a value they cannot
+describe (the page is rendered, not reused) and a template printing it
+stops the build.
 """
 
 from __future__ import annotations
@@ -127,15 +129,21 @@ def pack_as_read(generator) -> None:
     generator.add_static_links = add_and_pack
 
 
-def forget_memos(context: dict) -> int:
+def forget_memos(context: dict | None = None) -> int:
     """Drop what Pelican's memos of Content.get_content and get_summary hold
-    of the notes and pages of the build whose context this is (each entry
-    holds its note, for as long as the process runs: the notes of a
-    finished build could not be freed); how many entries went.
+    of the notes and pages of the build whose context this is, or of every
+    build (None) (each entry holds its note, for as long as the process
+    runs: the notes of a finished build could not be freed); how many
+    entries went. The memos are caches: a build running beside (another
+    site, in another thread) makes again what it asks for.
     """
     dropped = 0
     for memo in (Content.get_content.cache, Content.get_summary.cache):
-        mine = [k for k in memo if getattr(k[0], "_context", None) is context]
+        mine = [
+            k
+            for k in memo
+            if context is None or getattr(k[0], "_context", None) is context
+        ]
         for key in mine:
             del memo[key]
         dropped += len(mine)

@@ -210,7 +210,17 @@ class FeedsGenerator(Generator):
             output / "feeds",
         )
         # the feeds are the last readers of the notes' HTML (plugins/core/packed.py)
-        release(c.all_notes(self.context))
+        release(unread_after_feeds(self.context))
+
+
+def unread_after_feeds(context: dict) -> list:
+    """The notes whose HTML no one reads once the feeds are written: all but
+    the home page's lead story, which the fast path prints again from the
+    context of the build of its new notes alone (scripts/fast_lists.py
+    home_page), after that build's feeds.
+    """
+    lead = context.get(c.LEAD_NOTE)
+    return [note for note in c.all_notes(context) if note is not lead]
 
 
 def get_generators(pelican):
