@@ -272,7 +272,13 @@ def theme_env(settings: dict):
         return generator.env
 
 
-class MissingCard(LookupError):
+class NotInIndex(LookupError):
+    """A page reads of a note what the site index does not keep (its one
+    argument says what): the fast path stops, the full build reads the note.
+    """
+
+
+class MissingCard(NotInIndex):
     """A page prints the card of a note the index keeps no card of."""
 
 
@@ -290,10 +296,23 @@ class Shown:
         try:
             return self.cards[self.entry.path]
         except KeyError:
-            raise MissingCard(self.entry.path) from None
+            why = f"the card of {self.entry.path} is not in the site index"
+            raise MissingCard(why) from None
 
     def __getattr__(self, name: str):
-        return getattr(self.entry, name)
+        """The entry's value; a value it does not keep (the note's text...)
+        is not left for the template to print as empty: NotInIndex (Python's
+        own names, `__html__`..., are looked for and missed as usual).
+        """
+        try:
+            return getattr(self.entry, name)
+        except AttributeError:
+            if name.startswith("__"):
+                raise
+            why = (
+                f"a page prints the {name} of {self.entry.path}, not in the site index"
+            )
+            raise NotInIndex(why) from None
 
 
 class ShownItems(Sequence):
@@ -418,8 +437,8 @@ def render_pages(
                 url=page.url,
                 **variables,
             )
-        except MissingCard as e:
-            return f"the card of {e.args[0]} is not in the site index"
+        except NotInIndex as e:
+            return e.args[0]
     return made
 
 
@@ -464,5 +483,5 @@ def home_page(
             page_name="index",
             url=settings.get("INDEX_URL", "index.html"),
         )
-    except MissingCard as e:
-        return f"the card of {e.args[0]} is not in the site index"
+    except NotInIndex as e:
+        return e.args[0]

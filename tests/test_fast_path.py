@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from support import (
     ROOT,
     SETTINGS,
@@ -2005,5 +2006,40 @@ def test_a_lead_story_printing_its_text_is_still_published_fast(tmp_path):
     assert (result.path, result.why) == ("fast", "only new notes since the last build")
     home = (output / "index.html").read_text(encoding="utf-8")
     assert body in home.split('class="lead-text"')[1]
+    clean = tmp_path / "clean" / "output"
+    assert as_clean_build(content, output, clean, THEME=str(theme)) == []
+
+
+def test_a_home_page_printing_the_text_of_its_other_notes_is_never_printed_empty(
+    tmp_path,
+):
+    """The fast path prints the home page's other notes from the site index,
+    which keeps no note's text: a theme whose home page prints it for them
+    gets the full build (the page as a full build prints it), not the text
+    left out.
+    """
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    index = theme / "templates" / "index.html"
+    card = "{{ note.card_html }}"
+    text = index.read_text(encoding="utf-8")
+    assert text.count(card) == 1
+    other_text = card + '\n<div class="other-text">{{ note.content }}</div>'
+    index.write_text(text.replace(card, other_text), encoding="utf-8")
+    content = new_content(tmp_path, NOTES)
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output, THEME=str(theme)).path == "full"
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
+    (content / "images" / "2026").mkdir(parents=True)
+    (content / "images" / "2026" / "nayi.jpg").write_bytes(photo)
+    note = note_text(**NEW, image="images/2026/nayi.jpg", image_alt="बैठक")
+    (content / "notes" / "2026" / "new.md").write_text(note, encoding="utf-8")
+    result = build_site(content, output, THEME=str(theme))
+    assert result.path == "full"
+    assert result.why.startswith("the fast path stopped: ")
+    assert "content" in result.why
+    home = BeautifulSoup((output / "index.html").read_bytes(), "html.parser")
+    printed = home.select(".other-text")
+    assert printed and all(p.get_text(strip=True) for p in printed)
     clean = tmp_path / "clean" / "output"
     assert as_clean_build(content, output, clean, THEME=str(theme)) == []
