@@ -1979,29 +1979,46 @@ def test_an_older_note_without_a_slug_read_for_its_card_keeps_its_address(tmp_pa
     )
 
 
+def home_page_printing(tmp_path: Path, after: str, addition: str) -> tuple[Path, Path]:
+    """A copy of the theme whose home page prints `addition` after `after`
+    (found once), and the content of NOTES built with it, fully: (content,
+    theme).
+    """
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    index = theme / "templates" / "index.html"
+    text = index.read_text(encoding="utf-8")
+    assert text.count(after) == 1
+    index.write_text(text.replace(after, after + addition), encoding="utf-8")
+    content = new_content(tmp_path, NOTES)
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output, THEME=str(theme)).path == "full"
+    return content, theme
+
+
+def add_photo_note(content: Path, **fields) -> None:
+    """NEW, with a new photo (so it is the home page's lead story)."""
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
+    (content / "images" / "2026").mkdir(parents=True)
+    (content / "images" / "2026" / "nayi.jpg").write_bytes(photo)
+    note = note_text(**NEW, image="images/2026/nayi.jpg", image_alt="बैठक", **fields)
+    (content / "notes" / "2026" / "new.md").write_text(note, encoding="utf-8")
+
+
 def test_a_lead_story_printing_its_text_is_still_published_fast(tmp_path):
     """The fast path prints the home page's lead story again after the
     build of the new notes alone has written its feeds (fast_lists
     home_page): a theme whose lead story prints the note's text gets the
     same page as a full build, by the fast path, not a full build instead.
     """
-    theme = tmp_path / "theme"
-    shutil.copytree(ROOT / "theme", theme)
-    index = theme / "templates" / "index.html"
-    teaser = "{{ note_teaser(note, 2, 'lead-title') -}}"
-    text = index.read_text(encoding="utf-8")
-    assert teaser in text
-    lead_text = teaser + '\n<div class="lead-text">{{ note.content }}</div>'
-    index.write_text(text.replace(teaser, lead_text), encoding="utf-8")
-    content = new_content(tmp_path, NOTES)
-    output = tmp_path / "site" / "output"
-    assert build_site(content, output, THEME=str(theme)).path == "full"
-    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
-    (content / "images" / "2026").mkdir(parents=True)
-    (content / "images" / "2026" / "nayi.jpg").write_bytes(photo)
+    content, theme = home_page_printing(
+        tmp_path,
+        "{{ note_teaser(note, 2, 'lead-title') -}}",
+        '\n<div class="lead-text">{{ note.content }}</div>',
+    )
     body = "नई खबर का पूरा पाठ।"
-    note = note_text(**NEW, image="images/2026/nayi.jpg", image_alt="बैठक", body=body)
-    (content / "notes" / "2026" / "new.md").write_text(note, encoding="utf-8")
+    add_photo_note(content, body=body)
+    output = tmp_path / "site" / "output"
     result = build_site(content, output, THEME=str(theme))
     assert (result.path, result.why) == ("fast", "only new notes since the last build")
     home = (output / "index.html").read_text(encoding="utf-8")
@@ -2018,22 +2035,13 @@ def test_a_home_page_printing_the_text_of_its_other_notes_is_never_printed_empty
     gets the full build (the page as a full build prints it), not the text
     left out.
     """
-    theme = tmp_path / "theme"
-    shutil.copytree(ROOT / "theme", theme)
-    index = theme / "templates" / "index.html"
-    card = "{{ note.card_html }}"
-    text = index.read_text(encoding="utf-8")
-    assert text.count(card) == 1
-    other_text = card + '\n<div class="other-text">{{ note.content }}</div>'
-    index.write_text(text.replace(card, other_text), encoding="utf-8")
-    content = new_content(tmp_path, NOTES)
+    content, theme = home_page_printing(
+        tmp_path,
+        "{{ note.card_html }}",
+        '\n<div class="other-text">{{ note.content }}</div>',
+    )
+    add_photo_note(content)
     output = tmp_path / "site" / "output"
-    assert build_site(content, output, THEME=str(theme)).path == "full"
-    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0].read_bytes()
-    (content / "images" / "2026").mkdir(parents=True)
-    (content / "images" / "2026" / "nayi.jpg").write_bytes(photo)
-    note = note_text(**NEW, image="images/2026/nayi.jpg", image_alt="बैठक")
-    (content / "notes" / "2026" / "new.md").write_text(note, encoding="utf-8")
     result = build_site(content, output, THEME=str(theme))
     assert result.path == "full"
     assert result.why.startswith("the fast path stopped: ")
