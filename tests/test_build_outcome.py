@@ -483,3 +483,46 @@ def test_the_notes_of_a_fast_build_are_freed(tmp_path):
     (content / "notes" / "2026" / "10" / "c.md").write_text(new, encoding="utf-8")
     assert build_site(content, output, **now).path == "fast"
     assert live_notes(content) == []
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "index.html",  # the snapshot of the notes (plugins/page_reuse) was kept
+        "whatsapp.html",  # and the links generator waiting (plugins/links)
+    ],
+)
+def test_a_failed_builds_notes_are_freed_by_the_next_build(tmp_path, template):
+    """A build that stops half way (a theme's page that cannot be printed,
+    in `invoke serve`'s loop) leaves nothing of its notes behind once the
+    next build has run: the note snapshot and the links generator a
+    finished build lets go of at its end are let go of by the next build's
+    start too (each failed build kept a whole build's notes).
+    """
+    import gc
+
+    from pelican.contents import Article
+
+    content = new_content(
+        tmp_path,
+        {
+            "2026/10/a.md": note_text(slug="a"),
+            "2026/10/b.md": note_text(slug="b", title="दूसरी खबर"),
+        },
+    )
+    output = tmp_path / "output"
+    assert build_site(content, output).path == "full"
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "templates" / template).write_text("{{ 1 // 0 }}", "utf-8")
+    with pytest.raises(BuildFailed):
+        build_site(content, output, THEME=str(theme))
+    other = new_content(tmp_path / "other", {"2026/10/x.md": note_text(slug="x")})
+    assert build_site(other, tmp_path / "other-output").path == "full"
+    gc.collect()
+    held = [
+        o
+        for o in gc.get_objects()
+        if isinstance(o, Article) and str(o.source_path).startswith(str(content))
+    ]
+    assert held == []

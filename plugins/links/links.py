@@ -349,6 +349,8 @@ def get_generators(pelican):
 
 def on_initialized(pelican) -> None:
     plugin_settings(pelican.settings)
+    # builds run one at a time: a generator still waiting is a failed build's
+    WAITING.clear()
 
 
 def register() -> None:

@@ -57,7 +57,8 @@ def on_initialized(pelican) -> None:
     _runs[pelican] = PageReuse(
         published_folder(settings), Path(settings["CACHE_PATH"]), settings
     )
-    _snapshots.pop(id(settings), None)
+    # builds run one at a time: a snapshot left here is a failed build's
+    _snapshots.clear()
     not_read_when(settings, None)
     if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
         snapshot = NoteSnapshot(settings)
