@@ -403,14 +403,16 @@ def missed_cards(
     context: dict,
     env,
     settings: dict,
-) -> tuple[dict[str, bytes], set[str]]:
+) -> tuple[dict[str, bytes], set[str]] | str:
     """The pages rendered as render_pages renders them, and the notes whose
     cards are not in `cards` (when there are any, the pages are not those a
-    full build writes).
+    full build writes); or why not (a page reads of a note what the index
+    does not keep: NotInIndex).
     """
     found = MissedCards(cards)
     made = render_pages(pages, found, context, env, settings)
-    assert isinstance(made, dict)  # no card is missing from MissedCards
+    if isinstance(made, str):
+        return made
     return made, found.missed
 
 
