@@ -465,6 +465,9 @@ def home_page(
     if lead is None or lead.path not in made:
         return "the home page's lead story is an older note"
     other = [made.get(n.path) or Shown(n, cards) for n in rest]
+    # Pelican's every note (the template's `articles`, `dates`): the new
+    # ones as built, the others read from the index as list pages read them
+    every = ShownItems([made.get(n.path) or n for n in notes], cards)
     home = {
         **context,
         contract.LEAD_NOTE: made[lead.path],
@@ -478,8 +481,8 @@ def home_page(
             home,
             env,
             settings,
-            articles=list(notes),
-            dates=list(notes),
+            articles=every,
+            dates=every,
             blog=True,
             template_name="index",
             page_name="index",

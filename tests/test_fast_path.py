@@ -2077,3 +2077,29 @@ def test_a_list_page_printing_the_text_of_its_notes_says_why_it_is_not_fast(
     assert "content" in result.why, result.why
     clean = tmp_path / "clean" / "output"
     assert as_clean_build(content, output, clean, THEME=str(theme)) == []
+
+
+def test_a_home_page_printing_the_text_of_its_articles_is_never_printed_empty(
+    tmp_path,
+):
+    """The home page's `articles` (Pelican's every note, as the index
+    template gets them) read for what the site index does not keep (a note's
+    text): the full build's page, never the text left out.
+    """
+    content, theme = home_page_printing(
+        tmp_path,
+        "{% endfor %}",
+        '\n{% for a in articles[:3] %}<div class="a-text">{{ a.content }}</div>'
+        "{% endfor %}",
+    )
+    add_photo_note(content)
+    output = tmp_path / "site" / "output"
+    result = build_site(content, output, THEME=str(theme))
+    assert result.path == "full"
+    assert result.why.startswith("the fast path stopped: ")
+    assert "content" in result.why, result.why
+    home = BeautifulSoup((output / "index.html").read_bytes(), "html.parser")
+    printed = home.select(".a-text")
+    assert printed and all(p.get_text(strip=True) for p in printed)
+    clean = tmp_path / "clean" / "output"
+    assert as_clean_build(content, output, clean, THEME=str(theme)) == []
