@@ -403,14 +403,16 @@ def missed_cards(
     context: dict,
     env,
     settings: dict,
-) -> tuple[dict[str, bytes], set[str]]:
+) -> tuple[dict[str, bytes], set[str]] | str:
     """The pages rendered as render_pages renders them, and the notes whose
     cards are not in `cards` (when there are any, the pages are not those a
-    full build writes).
+    full build writes); or why not (a page reads of a note what the index
+    does not keep: NotInIndex).
     """
     found = MissedCards(cards)
     made = render_pages(pages, found, context, env, settings)
-    assert isinstance(made, dict)  # no card is missing from MissedCards
+    if isinstance(made, str):
+        return made
     return made, found.missed
 
 
@@ -463,6 +465,9 @@ def home_page(
     if lead is None or lead.path not in made:
         return "the home page's lead story is an older note"
     other = [made.get(n.path) or Shown(n, cards) for n in rest]
+    # Pelican's every note (the template's `articles`, `dates`): the new
+    # ones as built, the others read from the index as list pages read them
+    every = ShownItems([made.get(n.path) or n for n in notes], cards)
     home = {
         **context,
         contract.LEAD_NOTE: made[lead.path],
@@ -476,8 +481,8 @@ def home_page(
             home,
             env,
             settings,
-            articles=list(notes),
-            dates=list(notes),
+            articles=every,
+            dates=every,
             blog=True,
             template_name="index",
             page_name="index",

@@ -265,9 +265,12 @@ def list_files(
     if isinstance(changed, str):
         return changed
     pages = [after[name] for name in changed]
-    rendered, missed = fast_lists.missed_cards(
+    found = fast_lists.missed_cards(
         pages, made.cards, made.alone.context, made.env, settings
     )
+    if isinstance(found, str):
+        return found
+    rendered, missed = found
     if missed:
         return f"the card of {sorted(missed)[0]} is not at hand"
     return rendered

@@ -1979,14 +1979,16 @@ def test_an_older_note_without_a_slug_read_for_its_card_keeps_its_address(tmp_pa
     )
 
 
-def home_page_printing(tmp_path: Path, after: str, addition: str) -> tuple[Path, Path]:
-    """A copy of the theme whose home page prints `addition` after `after`
-    (found once), and the content of NOTES built with it, fully: (content,
-    theme).
+def home_page_printing(
+    tmp_path: Path, after: str, addition: str, template: str = "index.html"
+) -> tuple[Path, Path]:
+    """A copy of the theme whose home page (or `template`) prints `addition`
+    after `after` (found once), and the content of NOTES built with it,
+    fully: (content, theme).
     """
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
-    index = theme / "templates" / "index.html"
+    index = theme / "templates" / template
     text = index.read_text(encoding="utf-8")
     assert text.count(after) == 1
     index.write_text(text.replace(after, after + addition), encoding="utf-8")
@@ -2048,6 +2050,56 @@ def test_a_home_page_printing_the_text_of_its_other_notes_is_never_printed_empty
     assert "content" in result.why
     home = BeautifulSoup((output / "index.html").read_bytes(), "html.parser")
     printed = home.select(".other-text")
+    assert printed and all(p.get_text(strip=True) for p in printed)
+    clean = tmp_path / "clean" / "output"
+    assert as_clean_build(content, output, clean, THEME=str(theme)) == []
+
+
+def test_a_list_page_printing_the_text_of_its_notes_says_why_it_is_not_fast(
+    tmp_path,
+):
+    """A theme whose list pages (a station's) print each note's text, which
+    the site index does not keep: the fast path stops and says what the page
+    read (fast_lists.missed_cards passes on why), and the full build prints
+    the text.
+    """
+    content, theme = home_page_printing(
+        tmp_path,
+        "{{ note.card_html }}",
+        '\n<div class="list-text">{{ note.content }}</div>',
+        template="listing.html",
+    )
+    add_photo_note(content)
+    output = tmp_path / "site" / "output"
+    result = build_site(content, output, THEME=str(theme))
+    assert result.path == "full"
+    assert result.why.startswith("the fast path stopped: ")
+    assert "content" in result.why, result.why
+    clean = tmp_path / "clean" / "output"
+    assert as_clean_build(content, output, clean, THEME=str(theme)) == []
+
+
+def test_a_home_page_printing_the_text_of_its_articles_is_never_printed_empty(
+    tmp_path,
+):
+    """The home page's `articles` (Pelican's every note, as the index
+    template gets them) read for what the site index does not keep (a note's
+    text): the full build's page, never the text left out.
+    """
+    content, theme = home_page_printing(
+        tmp_path,
+        "{% endfor %}",
+        '\n{% for a in articles[:3] %}<div class="a-text">{{ a.content }}</div>'
+        "{% endfor %}",
+    )
+    add_photo_note(content)
+    output = tmp_path / "site" / "output"
+    result = build_site(content, output, THEME=str(theme))
+    assert result.path == "full"
+    assert result.why.startswith("the fast path stopped: ")
+    assert "content" in result.why, result.why
+    home = BeautifulSoup((output / "index.html").read_bytes(), "html.parser")
+    printed = home.select(".a-text")
     assert printed and all(p.get_text(strip=True) for p in printed)
     clean = tmp_path / "clean" / "output"
     assert as_clean_build(content, output, clean, THEME=str(theme)) == []

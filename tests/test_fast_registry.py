@@ -500,3 +500,27 @@ def test_the_area_of_a_station_without_notes_beside_a_newest_note_made_from_its_
     )
     site.build()
     tal_area_is_fast(site)
+
+
+def test_a_list_page_printing_the_text_of_its_notes_says_why_it_is_not_fast(
+    tmp_path,
+):
+    """A theme whose list pages print each note's text, which the site index
+    does not keep: a category's description edit stops the fast path, which
+    says what the page read (fast_lists.missed_cards passes on why), and the
+    full build writes what a clean one writes.
+    """
+    site = Bulletin(tmp_path / "b")
+    listing = site.tmp / "theme" / "templates" / "listing.html"
+    text = listing.read_text(encoding="utf-8")
+    card = "{{ note.card_html }}"
+    assert text.count(card) == 1
+    addition = '\n<div class="list-text">{{ note.content }}</div>'
+    listing.write_text(text.replace(card, card + addition), encoding="utf-8")
+    site.build()
+    site.replace(CATEGORIES, YATAYAT, 'description = "सड़क पर यातायात जागरूकता')
+    result = site.build()
+    assert result.path == "full"
+    assert result.why.startswith("the fast path stopped: ")
+    assert "content" in result.why, result.why
+    site.same_as_clean()
