@@ -304,11 +304,11 @@ class Shown:
         is not left for the template to print as empty: NotInIndex (Python's
         own names, `__html__`..., are looked for and missed as usual).
         """
+        if name.startswith("__"):
+            raise AttributeError(name)
         try:
             return getattr(self.entry, name)
         except AttributeError:
-            if name.startswith("__"):
-                raise
             why = (
                 f"a page prints the {name} of {self.entry.path}, not in the site index"
             )

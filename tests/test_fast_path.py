@@ -2103,3 +2103,41 @@ def test_a_home_page_printing_the_text_of_its_articles_is_never_printed_empty(
     assert printed and all(p.get_text(strip=True) for p in printed)
     clean = tmp_path / "clean" / "output"
     assert as_clean_build(content, output, clean, THEME=str(theme)) == []
+
+
+def test_a_shown_note_gives_its_entrys_values_and_copies_and_pickles():
+    """A note a list page shows (fast_lists.Shown) gives its entry's values
+    and its card; what its entry does not keep stops the fast path; a copy
+    or a pickle of it is the same note (Python's own names, looked for on
+    an object not yet filled in, are missed, not looked for in its entry).
+    """
+    import copy
+    import pickle
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from plugins.core.records import Ref
+
+    entry = site_index.NoteEntry(
+        "notes/1.md",
+        "n1",
+        "1/",
+        "1/index.html",
+        datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Kolkata")),
+        Ref("alot", "alot", "thana/alot/"),
+        Ref("apradh", "apradh", "shreni/apradh/"),
+        (),
+        "",
+        "",
+    )
+    note = fast_lists.Shown(entry, {"notes/1.md": "<article>1</article>"})
+    for same in (
+        copy.copy(note),
+        copy.deepcopy(note),
+        pickle.loads(pickle.dumps(note)),
+    ):
+        assert (same.slug, same.url, same.card_html) == ("n1", "1/", note.card_html)
+    with pytest.raises(fast_lists.NotInIndex, match=r"content of notes/1\.md"):
+        note.content  # noqa: B018
+    with pytest.raises(AttributeError):
+        note.__html__  # noqa: B018
