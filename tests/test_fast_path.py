@@ -27,7 +27,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from support import (
     ROOT,
     SETTINGS,
@@ -2029,78 +2028,38 @@ def test_a_lead_story_printing_its_text_is_still_published_fast(tmp_path):
     assert as_clean_build(content, output, clean, THEME=str(theme)) == []
 
 
-def test_a_home_page_printing_the_text_of_its_other_notes_is_never_printed_empty(
-    tmp_path,
+TEXT = '\n<div class="text">{{ note.content }}</div>'
+
+
+@pytest.mark.parametrize(
+    ("template", "after", "addition"),
+    [
+        # the home page's other notes
+        ("index.html", "{{ note.card_html }}", TEXT),
+        # the home page's `articles` (Pelican's every note)
+        (
+            "index.html",
+            "{% endfor %}",
+            "{% for note in articles[:3] %}" + TEXT + "{% endfor %}",
+        ),
+        # a station's list pages
+        ("listing.html", "{{ note.card_html }}", TEXT),
+    ],
+)
+def test_a_page_printing_the_text_of_notes_the_index_shows_is_never_printed_empty(
+    tmp_path, template, after, addition
 ):
-    """The fast path prints the home page's other notes from the site index,
-    which keeps no note's text: a theme whose home page prints it for them
-    gets the full build (the page as a full build prints it), not the text
-    left out.
+    """The fast path prints a list page's older notes from the site index,
+    which keeps no note's text: a theme whose page prints it gets the full
+    build, which says what the page read (not the text left out: Jinja
+    prints a missing value as nothing), and prints the text.
     """
-    content, theme = home_page_printing(
-        tmp_path,
-        "{{ note.card_html }}",
-        '\n<div class="other-text">{{ note.content }}</div>',
-    )
+    content, theme = home_page_printing(tmp_path, after, addition, template=template)
     add_photo_note(content)
     output = tmp_path / "site" / "output"
     result = build_site(content, output, THEME=str(theme))
     assert result.path == "full"
-    assert result.why.startswith("the fast path stopped: ")
-    assert "content" in result.why
-    home = BeautifulSoup((output / "index.html").read_bytes(), "html.parser")
-    printed = home.select(".other-text")
-    assert printed and all(p.get_text(strip=True) for p in printed)
-    clean = tmp_path / "clean" / "output"
-    assert as_clean_build(content, output, clean, THEME=str(theme)) == []
-
-
-def test_a_list_page_printing_the_text_of_its_notes_says_why_it_is_not_fast(
-    tmp_path,
-):
-    """A theme whose list pages (a station's) print each note's text, which
-    the site index does not keep: the fast path stops and says what the page
-    read (fast_lists.missed_cards passes on why), and the full build prints
-    the text.
-    """
-    content, theme = home_page_printing(
-        tmp_path,
-        "{{ note.card_html }}",
-        '\n<div class="list-text">{{ note.content }}</div>',
-        template="listing.html",
-    )
-    add_photo_note(content)
-    output = tmp_path / "site" / "output"
-    result = build_site(content, output, THEME=str(theme))
-    assert result.path == "full"
-    assert result.why.startswith("the fast path stopped: ")
-    assert "content" in result.why, result.why
-    clean = tmp_path / "clean" / "output"
-    assert as_clean_build(content, output, clean, THEME=str(theme)) == []
-
-
-def test_a_home_page_printing_the_text_of_its_articles_is_never_printed_empty(
-    tmp_path,
-):
-    """The home page's `articles` (Pelican's every note, as the index
-    template gets them) read for what the site index does not keep (a note's
-    text): the full build's page, never the text left out.
-    """
-    content, theme = home_page_printing(
-        tmp_path,
-        "{% endfor %}",
-        '\n{% for a in articles[:3] %}<div class="a-text">{{ a.content }}</div>'
-        "{% endfor %}",
-    )
-    add_photo_note(content)
-    output = tmp_path / "site" / "output"
-    result = build_site(content, output, THEME=str(theme))
-    assert result.path == "full"
-    assert result.why.startswith("the fast path stopped: ")
-    assert "content" in result.why, result.why
-    home = BeautifulSoup((output / "index.html").read_bytes(), "html.parser")
-    printed = home.select(".a-text")
-    assert printed and all(p.get_text(strip=True) for p in printed)
+    assert result.why.startswith("the fast path stopped: a page prints the content")
     clean = tmp_path / "clean" / "output"
     assert as_clean_build(content, output, clean, THEME=str(theme)) == []
 
