@@ -92,15 +92,12 @@ def shape(value: Any, attrs: frozenset[str] | None = None) -> Any:
     """
     if isinstance(value, NoteEntry):
         return ("note", value.path)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = (
-            sorted(attrs)
-            if attrs is not None
-            else [f.name for f in dataclasses.fields(value)]
-        )
+    if is_record(value):
         return (
             type(value).__name__,
-            tuple((n, shape(getattr(value, n, None))) for n in names),
+            tuple(
+                (n, shape(getattr(value, n, None))) for n in record_names(value, attrs)
+            ),
         )
     if isinstance(value, (list, tuple)):
         return tuple(shape(v) for v in value)
@@ -351,7 +348,7 @@ def shown(value: Any, cards: Mapping[str, str]) -> Any:
         return Shown(value, cards)
     if isinstance(value, (list, tuple)):
         return ShownItems(value, cards)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if is_record(value):
         return dataclasses.replace(
             value,
             **{
