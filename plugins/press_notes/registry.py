@@ -67,10 +67,7 @@ def text_field(entry: dict, key: str, where: str, problems: list[Problem]) -> st
             )
         )
         return ""
-    if bad := bad_char(value, key, where):
-        problems.append(bad)
-        return ""
-    return unicodedata.normalize("NFC", value.strip())
+    return optional_text(entry, key, where, problems)
 
 
 def optional_text(entry: dict, key: str, where: str, problems: list[Problem]) -> str:
