@@ -254,18 +254,26 @@ def test_the_area_of_a_station_with_a_draft_takes_the_full_path(tmp_path):
     site.same_as_clean()
 
 
+def twins(thana: str, title: str, *days: str) -> dict[str, str]:
+    """Notes of `thana` without `slug:`, with the same title, one on each day
+    (at 10:00): the second one's address is the title's with `-2`.
+    """
+    return {
+        f"2026/twin-{i}.md": note_text(
+            slug=None, title=title, thana=thana, date=f"{day} 10:00"
+        )
+        for i, day in enumerate(days, start=1)
+    }
+
+
 def test_the_area_of_a_station_with_notes_named_from_one_title_is_full(tmp_path):
     """Two notes without `slug:` and with the same title: the second one's
     address is the title's with `-2`; built alone, it could be given the
     title's own.
     """
-    twin = {"slug": None, "title": "बिलपांक थाने में बैठक", "thana": "बिलपांक"}
     site = Bulletin(
         tmp_path / "b",
-        {
-            "2026/twin-1.md": note_text(**twin, date="2026-07-01 10:00"),
-            "2026/twin-2.md": note_text(**twin, date="2026-07-02 10:00"),
-        },
+        twins("बिलपांक", "बिलपांक थाने में बैठक", "2026-07-01", "2026-07-02"),
     )
     site.build()
     site.replace(THANAS, 'area = "रतलाम ग्रामीण"', 'area = "रतलाम ग्रामीण अंचल"')
@@ -490,13 +498,9 @@ def test_the_area_of_a_station_without_notes_beside_a_newest_note_made_from_its_
     not the newest one when its address is made from a title another note
     without `slug:` shares (alone it could be given another).
     """
-    twin = {"slug": None, "title": "जावरा शहर थाने में बैठक", "thana": "जावरा शहर"}
     site = Bulletin(
         tmp_path / "b",
-        {
-            "2026/twin-1.md": note_text(**twin, date="2026-11-20 10:00"),
-            "2026/twin-2.md": note_text(**twin, date="2026-11-21 10:00"),
-        },
+        twins("जावरा शहर", "जावरा शहर थाने में बैठक", "2026-11-20", "2026-11-21"),
     )
     site.build()
     tal_area_is_fast(site)
