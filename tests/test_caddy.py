@@ -71,7 +71,7 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
             status, headers, _ = caddy.get(path)
             assert status == 200 and headers["Content-Type"].startswith(kind)
             assert headers["Cache-Control"] == "public, max-age=600"
-        og = next((root / "current").glob("2026/10/khabar-2/og-*.jpg"))
+        og = next((root / "current").glob("2026/10/khabar-2/og-*.png"))  # a card
         headers = caddy.get(f"/2026/10/khabar-2/{og.name}")[1]
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
         css = next((root / "current").glob("theme/css/site.*.css")).name

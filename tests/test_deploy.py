@@ -793,9 +793,11 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
         assert headers["Content-Encoding"] == "br"
         assert headers["Cache-Control"] == "public, max-age=600"
     assert nginx.get("/")[1]["Cache-Control"] == "public, max-age=300"
-    og = next(live(root).glob("2026/10/khabar-1/og-*.jpg"))
-    headers = nginx.get(f"/2026/10/khabar-1/{og.name}")[1]
-    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # preview images: a photo's crop (a JPEG) and a title card (a PNG)
+    for note, suffix in (("khabar-1", "jpg"), ("khabar-2", "png")):
+        og = next(live(root).glob(f"2026/10/{note}/og-*.{suffix}"))
+        headers = nginx.get(f"/2026/10/{note}/{og.name}")[1]
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     # the stylesheet pages link and the search page's script are
     # fingerprinted: a year
     home = nginx.get("/")[2].decode()

@@ -14,16 +14,20 @@ import os
 import re
 import urllib.request
 from pathlib import Path
+from unicodedata import category
 from urllib.parse import parse_qs, urlparse
 from xml.etree import ElementTree as ET
 
 import pytest
 import segno
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pelican.settings import read_settings
 from PIL import (
     Image,
     ImageChops,
+    ImageColor,
     ImageDraw,
     ImageFont,
     ImageOps,
@@ -49,6 +53,7 @@ from plugins.whatsapp.preview import (
     ACCENT,
     BACKGROUND,
     BAR,
+    LEVELS,
     LINE_HEIGHT,
     MARGIN,
     SITE_SIZE,
@@ -56,9 +61,13 @@ from plugins.whatsapp.preview import (
     TEXT,
     TITLE_SIZES,
     Card,
+    Crop,
+    Lengths,
     draw_card,
     fit_title,
     load_font,
+    render,
+    separable,
     wrap,
 )
 from plugins.whatsapp.qr import cached_qr_code, qr_code, qr_svg
@@ -260,13 +269,16 @@ def test_note_preview_tags_as_a_crawler_reads_them(pages, served):
             r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:30", tags["article:published_time"]
         ), path
         assert tags["twitter:card"] == "summary_large_image", path
-        # fetch the image as WhatsApp's crawler would (from the served site)
+        # fetch the image as WhatsApp's crawler would (from the served site):
+        # a photo's crop is a JPEG, a title card a PNG, and the tag says which
         image_path = urlparse(tags["og:image"]).path
         data, kind = fetch(served + image_path)
-        assert kind == "image/jpeg", path
+        suffix, expected = (".jpg", "JPEG") if soup.find("figure") else (".png", "PNG")
+        assert image_path.endswith(suffix), path
+        assert kind == tags["og:image:type"] == f"image/{expected.lower()}", path
         assert len(data) < 300_000, path
         with Image.open(io.BytesIO(data)) as im:
-            assert im.format == "JPEG" and im.size == (1200, 630), path
+            assert im.format == expected and im.size == (1200, 630), path
 
 
 def test_a_note_photo_is_cropped_into_the_preview(site, pages):
@@ -276,7 +288,10 @@ def test_a_note_photo_is_cropped_into_the_preview(site, pages):
     photo = ROOT / "content" / "images" / "2026" / "11" / "bilpank-baithak.jpg"
     with Image.open(photo) as im:
         expected = ImageOps.fit(im.convert("RGB"), SIZE).resize((120, 63))
+    assert tags["og:image"].endswith(".jpg")
+    assert tags["og:image:type"] == "image/jpeg"
     with Image.open(site / urlparse(tags["og:image"]).path.lstrip("/")) as im:
+        assert im.format == "JPEG"
         got = im.convert("RGB").resize((120, 63))
     diff = ImageStat.Stat(ImageChops.difference(expected, got)).mean
     assert max(diff) < 8
@@ -288,8 +303,18 @@ def test_a_note_without_photo_gets_a_title_card(site, pages):
     soup = pages[path]
     assert not soup.find("figure")
     tags = preview_tags(soup)
+    assert tags["og:image"].endswith(".png")
+    assert tags["og:image:type"] == "image/png"
     with Image.open(site / urlparse(tags["og:image"]).path.lstrip("/")) as im:
+        assert (im.format, im.mode) == ("PNG", "P")
+        palette = im.getpalette()
+        colours = {tuple(palette[3 * i : 3 * i + 3]) for _, i in im.getcolors()}
         card = im.convert("RGB")
+    # only colours of the two ramps, from the background to the text's
+    # colour and to the accent's, and some of each ramp's brightest
+    text, accent = ramps(TEXT), ramps(ACCENT)
+    assert colours <= set(text) | set(accent)
+    assert {text[-1], accent[-1], text[0]} <= colours
     background = Image.new("RGB", (1, 1), BACKGROUND).getpixel((0, 0))
     corner = card.getpixel((SIZE[0] - 10, SIZE[1] - 10))
     assert all(abs(a - b) < 12 for a, b in zip(corner, background, strict=True))
@@ -351,6 +376,86 @@ def test_a_wrap_stops_once_the_lines_cannot_fit():
     assert wrap(title, font, width, most=len(whole)) == whole
 
 
+# words of Devanagari syllables (conjuncts, vowel signs, nuktas, candrabindu,
+# anusvara, visarga, a final virama), any Devanagari character, Latin letters,
+# digits and a title's punctuation
+CONSONANTS = st.characters(min_codepoint=0x0915, max_codepoint=0x0939)
+SYLLABLES = st.builds(
+    lambda first, nukta, more, sign, tail: (
+        first + nukta + "".join("्" + c for c in more) + sign + tail
+    ),
+    CONSONANTS,
+    st.sampled_from(["", "़"]),
+    st.lists(CONSONANTS, max_size=2),
+    st.sampled_from(["", "्", *map(chr, range(0x093E, 0x094D))]),
+    st.sampled_from(["", "ँ", "ं", "ः"]),
+)
+WORD_CHARS = st.one_of(
+    SYLLABLES,
+    st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
+    st.sampled_from([*"अआइईउऊएऐओऔ", *"abcxyzAVTW0123456789,.:;-–—/()'\"‘’“”…?!₹"]),
+)
+TITLE_WORDS = st.lists(WORD_CHARS, min_size=1, max_size=5).map("".join)
+# and words of anything else too: Arabic (laid out right to left), emoji,
+# zero-width joiners, a combining mark after a space
+ANY_WORDS = st.lists(
+    st.one_of(
+        WORD_CHARS,
+        st.characters(min_codepoint=0x0600, max_codepoint=0x06FF),
+        st.sampled_from(["\u200d", "\u200c", "😀", "ñ", "ß", "é"]),
+    ),
+    min_size=1,
+    max_size=5,
+).map("".join)
+
+
+def test_a_line_is_as_long_as_its_words_and_spaces_in_every_sample_title():
+    """What lets a wrap measure each word once: raqm lays out a line
+    exactly as its words side by side with a space between them. Every
+    Hindi title at hand is measured so (only the sample page's line of
+    emoji is not).
+    """
+    titles = sample_titles()
+    assert [t for t in titles if not separable(t.split())] == [
+        "😊\xa0Please Share This News 😊"
+    ]
+    for size in TITLE_SIZES:
+        font, lengths = load_font(FONT, size), Lengths()
+        for title in titles:
+            words = title.split()
+            for i in range(len(words)):
+                for j in range(i + 1, min(len(words), i + 12) + 1):
+                    line = " ".join(words[i:j])
+                    whole = font.getlength(line, language="hi")
+                    assert lengths.line(font, words[i:j]) == whole, (size, line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TITLE_WORDS, min_size=1, max_size=8), st.sampled_from(TITLE_SIZES))
+def test_a_line_of_made_up_words_is_as_long_as_its_words_and_spaces(words, size):
+    """Whenever every word is separable: a combining mark outside a
+    well-formed syllable makes the line measured whole (Lengths.line).
+    """
+    font = load_font(FONT, size)
+    whole = font.getlength(" ".join(words), language="hi")
+    assert Lengths().line(font, words) == whole
+    assert separable(words) or any(category(c)[0] == "M" for c in "".join(words))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ANY_WORDS, min_size=1, max_size=30), st.sampled_from(TITLE_SIZES))
+def test_a_wrap_breaks_made_up_titles_where_measuring_each_line_whole_does(words, size):
+    font, width = load_font(FONT, size), SIZE[0] - 2 * MARGIN
+    lines: list[str] = []
+    for word in words:
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and font.getlength(candidate, language="hi") <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    assert wrap(" ".join(words), font, width) == lines
+
+
 def test_an_overlong_title_is_cut_with_an_ellipsis():
     title = " ".join(["जागरूकता"] * 80)
     font, lines = fit_title(title, FONT, SIZE[0] - 2 * MARGIN, 412)
@@ -360,9 +465,21 @@ def test_an_overlong_title_is_cut_with_an_ellipsis():
     assert image.size == SIZE
 
 
-def card_drawn_plainly(card: Card) -> Image.Image:
-    """The card as drawn without the card code's shortcuts: every length
-    measured by Pillow when asked, the site name drawn as text on each card.
+def ramps(end: str) -> list[tuple[int, ...]]:
+    """The design's ramp: LEVELS colours evenly from the background to `end`."""
+    a, b = ImageColor.getrgb(BACKGROUND), ImageColor.getrgb(end)
+    return [
+        tuple(round(x + (y - x) * k / (LEVELS - 1)) for x, y in zip(a, b, strict=True))
+        for k in range(LEVELS)
+    ]
+
+
+def draw_plainly(card: Card, title: ImageDraw.ImageDraw, accent: ImageDraw.ImageDraw):
+    """The card's design drawn without the card code's shortcuts: every
+    length measured by Pillow when asked (each candidate line whole), the
+    site name drawn as text on each card; the title drawn with `title`, the
+    accent's parts (bar, rule, site name) with `accent`, in the order of
+    the design (bar, title, rule, site name).
     """
     width = SIZE[0] - 2 * MARGIN
     site_top = SIZE[1] - MARGIN - SITE_SIZE
@@ -392,39 +509,143 @@ def card_drawn_plainly(card: Card) -> Image.Image:
         while last and length(font, last + " …") > width:
             last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
         lines[-1] = f"{last} …"
-    image = Image.new("RGB", SIZE, BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, SIZE[0], BAR), fill=ACCENT)
+    accent.rectangle((0, 0, SIZE[0], BAR), fill=ACCENT)
     top = box_top + (box_bottom - box_top - step * len(lines)) // 2
     for i, text in enumerate(lines):
-        draw.text((MARGIN, top + i * step), text, font=font, fill=TEXT, language="hi")
-    draw.rectangle((MARGIN, rule_top, MARGIN + 96, rule_top + 6), fill=ACCENT)
+        title.text((MARGIN, top + i * step), text, font=font, fill=TEXT, language="hi")
+    accent.rectangle((MARGIN, rule_top, MARGIN + 96, rule_top + 6), fill=ACCENT)
     small = ImageFont.truetype(
         card.small_font, SITE_SIZE, layout_engine=ImageFont.Layout.RAQM
     )
-    draw.text((MARGIN, site_top - 6), card.site, font=small, fill=ACCENT, language="hi")
+    accent.text(
+        (MARGIN, site_top - 6), card.site, font=small, fill=ACCENT, language="hi"
+    )
+
+
+def card_drawn_in_rgb(card: Card) -> Image.Image:
+    """The design drawn in full colour, each colour blended as Pillow blends it."""
+    image = Image.new("RGB", SIZE, BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw_plainly(card, draw, draw)
     return image
 
 
-@pytest.mark.parametrize(
-    ("title", "site"),
-    [
-        (CONJUNCT_TITLE, SITE_NAME),
-        ("नामली थाने में यातायात जागरूकता शिविर, विद्यार्थियों को दी जानकारी", "बुलेटिन"),
+def nearest_level(coverage: int) -> int:
+    return min(range(LEVELS), key=lambda k: abs(k * 255 / (LEVELS - 1) - coverage))
+
+
+def card_drawn_plainly(card: Card) -> Image.Image:
+    """The design drawn as two coverage masks (the title's, the accent's),
+    each pixel given the colour of the nearest level of its ramp: the
+    accent's where it has any, else the title's.
+    """
+    title, accent = Image.new("L", SIZE, 0), Image.new("L", SIZE, 0)
+    draw_plainly(card, FillAll(title), FillAll(accent))
+    text_ramp, accent_ramp = ramps(TEXT), ramps(ACCENT)
+
+    def coloured(mask: Image.Image, ramp: list[tuple[int, ...]]) -> Image.Image:
+        bands = (
+            mask.point([ramp[nearest_level(v)][c] for v in range(256)])
+            for c in range(3)
+        )
+        return Image.merge("RGB", tuple(bands))
+
+    has_accent = accent.point([255 if nearest_level(v) else 0 for v in range(256)])
+    return Image.composite(
+        coloured(accent, accent_ramp), coloured(title, text_ramp), has_accent
+    )
+
+
+class FillAll:
+    """An ImageDraw on a coverage mask: whatever colour it is asked to fill
+    with, it fills full coverage (255).
+    """
+
+    def __init__(self, image: Image.Image):
+        self.draw = ImageDraw.Draw(image)
+
+    def rectangle(self, box, fill):
+        self.draw.rectangle(box, fill=255)
+
+    def text(self, xy, text, fill, **options):
+        self.draw.text(xy, text, fill=255, **options)
+
+
+def sample_titles() -> list[str]:
+    """Every note title of content/, and every line of the sample news
+    page (its headline, and paragraphs long enough to be cut with …).
+    """
+    titles = []
+    for path in sorted((ROOT / "content").rglob("*.md")):
+        found = re.search(r"(?mi)^title:(.+)$", path.read_text(encoding="utf-8"))
+        titles += [found[1].strip()] if found else []
+    sample = Path(__file__).parent / "fixtures" / "bilpank-meeting-kismat-news.txt"
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    return titles + [t.strip("* ") for t in lines if t.strip("* ")]
+
+
+CARD_TITLES = [
+    (CONJUNCT_TITLE, SITE_NAME),
+    ("नामली थाने में यातायात जागरूकता शिविर, विद्यार्थियों को दी जानकारी", "बुलेटिन"),
+    (
         (
-            (
-                "पुलिस अधीक्षक के निर्देशन पर बिलपांक थाने में हुआ ग्राम / नगर रक्षा "
-                "समितियों के साथ बैठक का आयोजन, जिले के सभी अनुभागों में जनसंवाद"
-            ),
-            "Ratlam Police समाचार — रतलाम जिला",
+            "पुलिस अधीक्षक के निर्देशन पर बिलपांक थाने में हुआ ग्राम / नगर रक्षा "
+            "समितियों के साथ बैठक का आयोजन, जिले के सभी अनुभागों में जनसंवाद"
         ),
-        (" ".join(["जागरूकता"] * 80), SITE_NAME),
-        ("एक", ""),
-    ],
-)
+        "Ratlam Police समाचार — रतलाम जिला",
+    ),
+    (" ".join(["जागरूकता"] * 80), SITE_NAME),
+    ("एक", ""),
+]
+
+
+@pytest.mark.parametrize(("title", "site"), CARD_TITLES)
 def test_a_card_has_the_pixels_of_one_drawn_plainly(title, site):
     card = Card(title, site, FONT, SMALL_FONT)
-    assert draw_card(card).tobytes() == card_drawn_plainly(card).tobytes()
+    drawn = draw_card(card)
+    assert drawn.mode == "P"
+    assert drawn.convert("RGB").tobytes() == card_drawn_plainly(card).tobytes()
+
+
+def test_every_sample_title_card_has_the_pixels_of_one_drawn_plainly():
+    titles = sample_titles()
+    assert len(titles) > 20
+    for title in titles:
+        card = Card(title, SITE_NAME, FONT, SMALL_FONT)
+        plain = card_drawn_plainly(card).tobytes()
+        assert draw_card(card).convert("RGB").tobytes() == plain, title
+
+
+@pytest.mark.parametrize(("title", "site"), CARD_TITLES)
+def test_a_card_is_within_half_a_ramp_step_of_the_design_in_full_colour(title, site):
+    """The palette's levels change each blended pixel by at most half the
+    step between two levels of its ramp (and Pillow's rounding).
+    """
+    card = Card(title, site, FONT, SMALL_FONT)
+    spans = [
+        abs(a - b)
+        for end in (TEXT, ACCENT)
+        for a, b in zip(
+            ImageColor.getrgb(BACKGROUND), ImageColor.getrgb(end), strict=True
+        )
+    ]
+    bound = max(spans) / (LEVELS - 1) / 2 + 1
+    difference = ImageChops.difference(
+        draw_card(card).convert("RGB"), card_drawn_in_rgb(card)
+    )
+    assert max(high for _, high in difference.getextrema()) <= bound
+
+
+@pytest.mark.parametrize("kind", ["card", "photo"])
+def test_a_preview_image_over_the_size_limit_is_an_error(kind, tmp_path):
+    if kind == "card":
+        source: Card | Crop = Card(CONJUNCT_TITLE, SITE_NAME, FONT, SMALL_FONT)
+    else:
+        photo = next((ROOT / "content" / "images").rglob("*.jpg"))
+        source = Crop(str(photo))
+    assert len(render(source, 300_000)) > 10_000
+    with pytest.raises(ValueError, match="cannot make a preview image under 9000"):
+        render(source, 9000)
 
 
 def test_preview_images_are_made_once_and_reused(tmp_path, caplog):
@@ -449,10 +670,10 @@ def test_preview_images_are_made_once_and_reused(tmp_path, caplog):
         return int(found[0][0]), int(found[0][1])
 
     assert build_and_count(tmp_path / "out1") == (4, 0)  # 3 notes + join page
-    files = {p: p.stat().st_mtime_ns for p in cache.rglob("*.jpg")}
-    assert len(files) == 4
+    files = {p: p.stat().st_mtime_ns for p in cache.rglob("*.png")}
+    assert len(files) == 4 and not list(cache.rglob("*.jpg"))  # four cards
     assert build_and_count(tmp_path / "out2") == (0, 4)
-    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.jpg")} == files
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.png")} == files
     page = read_html(
         tmp_path / "out2" / "2026" / "11" / "namli-shivir-1" / "index.html"
     )

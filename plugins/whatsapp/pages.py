@@ -28,9 +28,9 @@ class OgImage:
     path: str  # site-relative output path
     url: str  # absolute
     alt: str
+    type: str  # a card's "image/png", a photo's "image/jpeg"
     width: int = SIZE[0]
     height: int = SIZE[1]
-    type: str = "image/jpeg"
 
 
 @dataclass(frozen=True)
@@ -129,12 +129,12 @@ def og_image(
     missing: dict[Path, Card | Crop],
 ) -> OgImage:
     """The page's preview image; notes where it is placed and if it must be made."""
-    cached = cache_file(cache, cache_key(source, max_bytes))
+    cached = cache_file(cache, cache_key(source, max_bytes), source.SUFFIX)
     if not cached.is_file():
         missing[cached] = source
-    path = f"{page_url}og-{cached.stem[:12]}.jpg"
+    path = f"{page_url}og-{cached.stem[:12]}{source.SUFFIX}"
     images[path] = cached
-    return OgImage(path=path, url=canonical_url(base, path), alt=alt)
+    return OgImage(path=path, url=canonical_url(base, path), alt=alt, type=source.TYPE)
 
 
 def run_info(run: Run) -> RunInfo:

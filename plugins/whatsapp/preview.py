@@ -1,9 +1,12 @@
-"""Link-preview images (og:image): 1200×630 JPEGs under a size limit.
+"""Link-preview images (og:image): 1200×630 images under a size limit.
 
-A note with a photo gets the photo cropped to fit; a note without one gets a
-card with its Hindi title and the site name, shaped by Pillow's raqm layout
-(HarfBuzz) so conjuncts and matras sit where they belong. Images are cached
-by a hash of everything they are made from, so a rebuild makes none again.
+A note with a photo gets the photo cropped to fit (a JPEG); a note without
+one gets a card with its Hindi title and the site name, shaped by Pillow's
+raqm layout (HarfBuzz) so conjuncts and matras sit where they belong. A card
+has three colours and their anti-aliased blends: it is drawn as coverage
+masks and saved as a palette PNG (sharp text, a quarter of a JPEG's bytes).
+Images are cached by a hash of everything they are made from, so a rebuild
+makes none again.
 """
 
 from __future__ import annotations
@@ -11,16 +14,19 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import ClassVar
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont, ImageOps
 
 from plugins.core.files import Making, file_digest, start_missing
 
 # Bump when the drawing code changes: every cached image is then remade.
-CODE_VERSION = "1"
+CODE_VERSION = "2"
 SIZE = (1200, 630)
 BACKGROUND = "#12355b"
 ACCENT = "#ffd166"
@@ -31,6 +37,11 @@ BAR = 14
 LINE_HEIGHT = 1.45
 SITE_SIZE = 34
 QUALITIES = (85, 80, 75, 70, 60, 50, 40)
+# A card's palette: LEVELS colours from the background to the text's colour,
+# then LEVELS - 1 from the background to the accent (the background once).
+LEVELS = 32
+# Deflate levels of a card's PNG: the first, then the most if over the limit.
+PNG_LEVELS = (3, 9)
 # Render in worker processes when at least this many images are missing.
 PARALLEL_MIN = 32
 
@@ -44,12 +55,18 @@ class Card:
     font: str
     small_font: str
 
+    SUFFIX: ClassVar[str] = ".png"
+    TYPE: ClassVar[str] = "image/png"
+
 
 @dataclass(frozen=True)
 class Crop:
     """A photo to crop to the preview size."""
 
     photo: str
+
+    SUFFIX: ClassVar[str] = ".jpg"
+    TYPE: ClassVar[str] = "image/jpeg"
 
 
 def cache_key(source: Card | Crop, max_bytes: int) -> str:
@@ -76,6 +93,35 @@ def load_font(path: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.RAQM)
 
 
+# Words a line is measured by (see Lengths.line): of Devanagari, printable
+# ASCII and a title's typographic marks (dashes, quotes, …, ₹), each
+# combining mark in a well-formed Hindi syllable (consonants joined by
+# viramas, then a vowel sign or a final virama, then candrabindu or
+# anusvara, then visarga; or a vowel with those last two). HarfBuzz shapes
+# a mark outside one (after a space, a digit, another vowel sign) as the
+# text around it decides (on a dotted circle or not), so a line holding
+# one is not as long as its words and spaces: it is measured whole.
+SEPARABLE = re.compile(
+    r"[!-~\u0900-\u097f\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20b9]+"
+)
+_CONSONANT = "[\u0915-\u0939\u0958-\u095f]\u093c?"
+_SIGNS = "[\u0900-\u0902]?\u0903?"
+SYLLABLE = re.compile(
+    f"(?:{_CONSONANT}\u094d)*{_CONSONANT}"
+    f"(?:\u094d|[\u093e-\u094c\u0962\u0963]?{_SIGNS})"
+    f"|[\u0904-\u0914\u0960\u0961]{_SIGNS}"
+)
+
+
+def separable(words: list[str]) -> bool:
+    """Whether a line of `words` is as long as its words and spaces."""
+    return all(
+        SEPARABLE.fullmatch(w)
+        and not any(unicodedata.category(c)[0] == "M" for c in SYLLABLE.sub("", w))
+        for w in words
+    )
+
+
 class Lengths:
     """A font's text lengths (Pillow's getlength, shaped as Hindi), each
     text measured once: fitting a title measures a line again when it
@@ -91,6 +137,17 @@ class Lengths:
         if length is None:
             length = self.known[key] = font.getlength(text, language="hi")
         return length
+
+    def line(self, font: ImageFont.FreeTypeFont, words: list[str]) -> float:
+        """The length of `words` joined by spaces. Of separable words, it is
+        their lengths and the spaces': raqm lays such a line out as its
+        words side by side (exactly: tests/test_whatsapp.py checks it on
+        every title at hand and on made-up ones), so a wrap measures each
+        word once instead of every growing line.
+        """
+        if not separable(words):
+            return self(font, " ".join(words))
+        return sum(self(font, w) for w in words) + self(font, " ") * (len(words) - 1)
 
 
 def wrap(
@@ -108,15 +165,25 @@ def wrap(
     """
     length = lengths or Lengths()
     keep = None if most is None else max(1, most)
+    words = text.split()
+    by_word = separable(words)
+    space = length(font, " ")
     lines: list[str] = []
-    for word in text.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and length(font, candidate) <= width:
-            lines[-1] = candidate
-        else:
-            lines.append(word)
-            if keep is not None and len(lines) > keep:
-                break
+    last = 0.0  # the last line's length
+    for word in words:
+        if lines:
+            candidate = f"{lines[-1]} {word}"
+            if by_word:
+                grown = last + space + length(font, word)
+            else:
+                grown = length(font, candidate)
+            if grown <= width:
+                lines[-1], last = candidate, grown
+                continue
+        lines.append(word)
+        last = length(font, word)
+        if keep is not None and len(lines) > keep:
+            break
     return lines
 
 
@@ -132,7 +199,7 @@ def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
         # a size whose lines do not fit is not wrapped to the end
         lines = wrap(title, font, width, length, height // line_step(font))
         if line_step(font) * len(lines) <= height and all(
-            length(font, x) <= width for x in lines
+            length.line(font, x.split()) <= width for x in lines
         ):
             return font, lines
     lines = lines[: max(1, height // line_step(font))]
@@ -143,38 +210,61 @@ def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
     return font, lines
 
 
+def ramp(start: str, end: str) -> list[int]:
+    """LEVELS colours from `start` to `end` (both included), as palette bytes."""
+    a, b = ImageColor.getrgb(start), ImageColor.getrgb(end)
+    return [
+        round(a[c] + (b[c] - a[c]) * k / (LEVELS - 1))
+        for k in range(LEVELS)
+        for c in range(3)
+    ]
+
+
+# The card's palette: the text's ramp (index 0 is the background), then the
+# accent's without its first colour (the background again).
+PALETTE = ramp(BACKGROUND, TEXT) + ramp(BACKGROUND, ACCENT)[3:]
+# A coverage (0-255) as the nearest level of each ramp, as a palette index.
+TEXT_INDEX = [round(v * (LEVELS - 1) / 255) for v in range(256)]
+ACCENT_INDEX = [k and LEVELS - 1 + k for k in TEXT_INDEX]
+SITE_TOP = SIZE[1] - MARGIN - SITE_SIZE
+RULE_TOP = SITE_TOP - 28
+TITLE_TOP, TITLE_BOTTOM = BAR + 46, RULE_TOP - 24
+
+
 @lru_cache(maxsize=8)
-def site_mask(site: str, font_path: str, top: int) -> tuple[tuple, Image.Image]:
-    """The site name as drawn at (MARGIN, top), as a mask of its box: drawn
-    once, not once per card (the same pixels: ImageDraw.text fills the
-    card's pixels through the glyphs' mask, as Image.paste of a colour
-    through this mask does).
+def accent_layer(site: str, font_path: str) -> Image.Image:
+    """The card's parts in the accent colour (the top bar, the rule, the
+    site name) as palette indices, 0 elsewhere: the same on every card of
+    a site, drawn once.
     """
     layer = Image.new("L", SIZE, 0)
+    draw = ImageDraw.Draw(layer)
+    draw.rectangle((0, 0, SIZE[0], BAR), fill=255)
+    draw.rectangle((MARGIN, RULE_TOP, MARGIN + 96, RULE_TOP + 6), fill=255)
     font = load_font(font_path, SITE_SIZE)
-    ImageDraw.Draw(layer).text((MARGIN, top), site, font=font, fill=255, language="hi")
-    box = layer.getbbox() or (0, 0, 1, 1)
-    return box, layer.crop(box)
+    draw.text((MARGIN, SITE_TOP - 6), site, font=font, fill=255, language="hi")
+    return layer.point(ACCENT_INDEX)
 
 
 def draw_card(card: Card) -> Image.Image:
-    """A 1200×630 card: the title in large type, the site name below a rule."""
-    image = Image.new("RGB", SIZE, BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, SIZE[0], BAR), fill=ACCENT)
-    site_top = SIZE[1] - MARGIN - SITE_SIZE
-    rule_top = site_top - 28
-    box_top, box_bottom = BAR + 46, rule_top - 24
+    """A 1200×630 card ("P" mode, PALETTE): the title in large type, the
+    site name below a rule. The title is drawn as its glyphs' coverage and
+    mapped to the text's ramp; the accent's parts lie over it (they never
+    meet the title's box).
+    """
     font, lines = fit_title(
-        card.title, card.font, SIZE[0] - 2 * MARGIN, box_bottom - box_top
+        card.title, card.font, SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP
     )
     step = line_step(font)
-    top = box_top + (box_bottom - box_top - step * len(lines)) // 2
-    for i, text in enumerate(lines):
-        draw.text((MARGIN, top + i * step), text, font=font, fill=TEXT, language="hi")
-    draw.rectangle((MARGIN, rule_top, MARGIN + 96, rule_top + 6), fill=ACCENT)
-    box, mask = site_mask(card.site, card.small_font, site_top - 6)
-    image.paste(ACCENT, box, mask)
+    top = TITLE_TOP + (TITLE_BOTTOM - TITLE_TOP - step * len(lines)) // 2
+    text = Image.new("L", SIZE, 0)
+    draw = ImageDraw.Draw(text)
+    for i, line in enumerate(lines):
+        draw.text((MARGIN, top + i * step), line, font=font, fill=255, language="hi")
+    image = ImageChops.lighter(
+        text.point(TEXT_INDEX), accent_layer(card.site, card.small_font)
+    )
+    image.putpalette(PALETTE)
     return image
 
 
@@ -185,23 +275,33 @@ def crop_photo(path: str) -> Image.Image:
     return ImageOps.fit(upright, SIZE, method=Image.Resampling.LANCZOS)
 
 
-def encode_jpeg(image: Image.Image, max_bytes: int) -> bytes:
-    """A progressive JPEG under `max_bytes`, lowering quality as needed."""
-    for quality in QUALITIES:
+JPEG = tuple(
+    {"format": "JPEG", "quality": q, "optimize": True, "progressive": True}
+    for q in QUALITIES
+)
+PNG = tuple({"format": "PNG", "compress_level": n} for n in PNG_LEVELS)
+
+
+def encode(image: Image.Image, max_bytes: int, tries: tuple[dict, ...]) -> bytes:
+    """The image saved with the first of `tries` (Pillow's save options)
+    that makes it smaller than `max_bytes`.
+    """
+    for options in tries:
         buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
+        image.save(buffer, **options)
         if buffer.tell() < max_bytes:
             return buffer.getvalue()
     raise ValueError(f"whatsapp: cannot make a preview image under {max_bytes} bytes")
 
 
 def render(source: Card | Crop, max_bytes: int) -> bytes:
-    image = draw_card(source) if isinstance(source, Card) else crop_photo(source.photo)
-    return encode_jpeg(image, max_bytes)
+    if isinstance(source, Card):
+        return encode(draw_card(source), max_bytes, PNG)
+    return encode(crop_photo(source.photo), max_bytes, JPEG)
 
 
-def cache_file(cache: Path, key: str) -> Path:
-    return cache / key[:2] / f"{key}.jpg"
+def cache_file(cache: Path, key: str, suffix: str) -> Path:
+    return cache / key[:2] / f"{key}{suffix}"
 
 
 def _render_job(job: tuple[Card | Crop, int]) -> bytes:
