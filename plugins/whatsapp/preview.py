@@ -4,7 +4,7 @@ A note with a photo gets the photo cropped to fit (a JPEG); a note without
 one gets a card with its Hindi title and the site name, shaped by Pillow's
 raqm layout (HarfBuzz) so conjuncts and matras sit where they belong. A card
 has three colours and their anti-aliased blends: it is drawn as coverage
-masks and saved as a palette PNG (sharp text, a quarter of a JPEG's bytes).
+masks and saved as a palette PNG (sharp text, a third of a JPEG's bytes).
 Images are cached by a hash of everything they are made from, so a rebuild
 makes none again.
 """
