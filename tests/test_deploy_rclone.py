@@ -104,7 +104,10 @@ def test_publish_to_object_storage_in_reader_safe_order(tmp_path, s3):
     assert "2026/10/khabar-3/index.html" in second.sent
     assert "2026/10/khabar-1/index.html" not in second.sent
     assert len(second.sent) < len(first.sent) / 4, second.sent
-    assert [p for p in second.deleted if p.endswith(".jpg")], second.deleted
+    # the note's old preview image (a card: its title changed) is deleted
+    assert [p for p in second.deleted if p.startswith("2026/10/khabar-3/og-")], (
+        second.deleted
+    )
     kinds = [kind for kind, _ in second.events]
     assert kinds.index("delete") > max(
         i for i, (kind, _) in enumerate(second.events) if kind == "send"
