@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from indic_transliteration.font_converter.krutidev2unicode import kru2uni
 from plugins.core.errors import CommandError
 from plugins.hindi_text.krutidev import (
     MIN_TOKENS,
+    _latin_share,
     convert_note_text,
     krutidev_score,
     krutidev_to_unicode,
@@ -398,3 +400,22 @@ def test_the_detector_answers_yes_from_four_words_and_a_score_of_0_4() -> None:
 
 def test_half_latin_half_devanagari_halves_the_score() -> None:
     assert krutidev_score("ds gS थाना") == pytest.approx(0.5)  # 4 letters each
+
+
+def test_latin_share_counts_every_letter_as_one_by_one() -> None:
+    """_latin_share counts letters by runs, and not the Devanagari of a
+    text without ASCII letters: the same share as counting each character,
+    on texts mixing Kruti Dev, English, Unicode Hindi, digits and signs.
+    """
+    pieces = ["iqfyl", "ds", "gS", "the", "FIR", "पुलिस", "के", "ॐ", "१२", "12", " "]
+    pieces += ["\n", "-", "A", "z", "ा", "\u0900", "\u097f", "\u0980", "é", ""]
+    rng = random.Random(17)
+    texts = ["".join(rng.choices(pieces, k=rng.randint(0, 15))) for _ in range(3000)]
+    shares = set()
+    for text in texts + pieces:
+        latin = sum(1 for c in text if "A" <= c <= "Z" or "a" <= c <= "z")
+        devanagari = sum(1 for c in text if "\u0900" <= c <= "\u097f")
+        share = latin / (latin + devanagari) if latin + devanagari else 0.0
+        assert _latin_share(text) == share, text
+        shares.add(share)
+    assert len(shares) > 50

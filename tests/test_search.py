@@ -31,6 +31,7 @@ from support import (
 )
 
 from plugins.core.errors import ContentError
+from plugins.hindi_text.slugs import tokens
 from plugins.search import search as search_plugin
 from plugins.search.terms import (
     DEVANAGARI_QUERY_RULES,
@@ -41,6 +42,7 @@ from plugins.search.terms import (
     spelling,
     synonyms,
     synonyms_of,
+    word_terms,
 )
 from scripts.bench.node_tools import axe_script
 from scripts.serve import served as serving
@@ -2087,3 +2089,44 @@ def test_bench_can_time_the_project_builds_with_search_on(tmp_path):
         r"^project rebuild: search index \(Pagefind\) made in", report, re.M
     ), report
     assert re.search(r"^ratio \d+\.\d\d$", report, re.M)
+
+
+def terms_word_by_word(texts: list[str]) -> str:
+    """search_terms as first written: every word of every text, repeated
+    ones too, each form added in turn.
+    """
+    seen: dict[str, None] = {}
+    for text in texts:
+        words = tokens(text)
+        for word in words:
+            for form in word_terms(word):
+                seen.setdefault(form, None)
+        for form in phrase_synonyms(words):
+            seen.setdefault(form, None)
+            for each in word_terms(form):
+                seen.setdefault(each, None)
+    return " ".join(seen)
+
+
+def test_hidden_words_are_those_of_adding_every_word_in_turn():
+    """search_terms adds each word's forms once and note_search_terms drops
+    the title's words from a dict of them: the same words, in the same
+    order, as adding every word's forms in turn and filtering the joined
+    text, on texts of a note's words, repeated, and the table's phrases.
+    """
+    phrases = [k for k in synonyms() if is_phrase(k)]
+    words = [*tokens(note_text()), "Police", "थाने", "थानों", "१२", "bike", "ॐ"]
+    rng = random.Random(17)
+    for _ in range(200):
+        texts = [
+            " ".join(rng.choices(words + phrases, k=rng.randint(0, 40)))
+            for _ in range(rng.randint(1, 4))
+        ]
+        assert search_terms(texts) == terms_word_by_word(texts)
+        named = search_plugin.note_title_terms(rng.choice(words))
+        skip = set(named.split())
+        content = f"<p>{texts[0]}</p>"
+        expected = terms_word_by_word([texts[-1], texts[0], "रमेश", "रतलाम"])
+        assert search_plugin.note_search_terms(
+            content, texts[-1], "रमेश", "रतलाम", named
+        ) == " ".join(w for w in expected.split() if w not in skip)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 from itertools import product
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from plugins.hindi_text import slugs
 from plugins.hindi_text.slugs import (
     FALLBACK_SLUG,
     OVERRIDES_PATH,
@@ -459,3 +461,38 @@ def test_om_is_written_om_alone_and_inside_a_word():
     assert slugify("ॐ शांति") == "om-shanti"
     assert romanize_word("ॐकार") == "omkar"
     assert romanize_word("हरिॐ") == "hariom"
+
+
+def tokens_translating_every_text(text: str) -> list[str]:
+    """tokens() as first written: every text looked up in both tables and
+    run through both rules, whatever it holds.
+    """
+    text = unicodedata.normalize("NFKD", text).translate(slugs.ZERO_WIDTH)
+    text = re.sub("[\u0300-\u036f]", "", text)
+    text = text.translate(slugs.DIGITS_AND_PRECOMPOSED).lower()
+    text = re.sub(r"(?<=\d),(?=\d{2})", "", text)
+    text = re.sub(r"(?<=[a-z])['\u2019](?=[a-z])", "", text)
+    return re.findall(r"[\u0900-\u0963\u0971-\u097f]+|[a-z0-9]+", text)
+
+
+def test_tokens_are_those_of_translating_every_text():
+    """normalize() and tokens() change a text only where it holds a
+    character a table or rule changes: the same words as doing every step on
+    every text, on texts mixing zero-width joiners, Devanagari digits,
+    precomposed nukta letters, accents, digit groups and apostrophes.
+    """
+    hindi = ["थाना", "रतलाम", "क़ानून", "ऩ", "ऱ", "ऴ"]
+    zero_width = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+    numbers = ["१२", "४०,०००", "40,000", "1,2"]
+    latin = ["don't", "O\u2019Brien", "'quoted'", "café", "naïve", "Ratlam", "ﬁ", "²"]
+    signs = [" ", "  ", ",", "'", "\u2019", "-", "।", "\n"]
+    pieces = [*hindi, *zero_width, *numbers, *latin, *signs]
+    rng = random.Random(17)
+    texts = ["".join(rng.choices(pieces, k=rng.randint(0, 12))) for _ in range(3000)]
+    texts += pieces
+    changed = 0
+    for text in texts:
+        expected = tokens_translating_every_text(text)
+        assert slugs.tokens(text) == expected, text
+        changed += expected != re.findall(r"\S+", text)
+    assert changed > 1000

@@ -254,8 +254,10 @@ _IGNORED_SPAN_RE = re.compile(
 # A danda, \ question mark, ( semicolon, ^ * quotes. (The keys , . : ; are
 # letters in Kruti Dev: ए, ण्, रू, य.)
 _TOKEN_TRIM = "]-A\\!?(*^"
-_DEVANAGARI_RE = re.compile(r"[\u0900-\u097f]")
-_ASCII_LETTER_RE = re.compile(r"[A-Za-z]")
+# Runs, not single characters: a run's length counts its characters, with a
+# match (and a string) a run instead of one a character.
+_DEVANAGARI_RE = re.compile(r"[\u0900-\u097f]+")
+_ASCII_LETTER_RE = re.compile(r"[A-Za-z]+")
 
 #: Fewer scored words than this is too little evidence: never Kruti Dev.
 MIN_TOKENS = 4
@@ -281,8 +283,10 @@ def _scored_tokens(text: str) -> list[str]:
 
 def _latin_share(text: str) -> float:
     """Share of ASCII letters among ASCII letters and Devanagari characters."""
-    latin = len(_ASCII_LETTER_RE.findall(text))
-    devanagari = len(_DEVANAGARI_RE.findall(text))
+    latin = sum(map(len, _ASCII_LETTER_RE.findall(text)))
+    if not latin:
+        return 0.0  # Unicode Hindi: its characters need no counting
+    devanagari = sum(map(len, _DEVANAGARI_RE.findall(text)))
     return latin / (latin + devanagari) if latin + devanagari else 0.0
 
 

@@ -200,20 +200,33 @@ DIGITS_AND_PRECOMPOSED = {
     **PRECOMPOSED,
 }
 _ACCENTS = re.compile("[\u0300-\u036f]")
+# The characters each table changes: str.translate looks every character of
+# a text up in its table, a search for these is many times faster, so a text
+# is translated only when it holds one (a note's text seldom does).
+_ZERO_WIDTH_CHARS = re.compile("[" + "".join(map(chr, ZERO_WIDTH)) + "]")
+_DIGIT_OR_PRECOMPOSED = re.compile(
+    "[" + "".join(map(chr, DIGITS_AND_PRECOMPOSED)) + "]"
+)
 
 
 def normalize(text: str) -> str:
     """Decompose (NFKD: nukta letters become base + nukta, ASCII-fold Latin)
     and drop zero-width joiners, Latin accents and Devanagari digits' script.
     """
-    text = unicodedata.normalize("NFKD", text).translate(ZERO_WIDTH)
+    text = unicodedata.normalize("NFKD", text)
+    if _ZERO_WIDTH_CHARS.search(text):
+        text = text.translate(ZERO_WIDTH)
     text = _ACCENTS.sub("", text)  # Latin combining accents
     # Devanagari digits as ASCII digits, and the rarely used precomposed
     # letters that NFKD keeps.
-    return text.translate(DIGITS_AND_PRECOMPOSED)
+    if _DIGIT_OR_PRECOMPOSED.search(text):
+        text = text.translate(DIGITS_AND_PRECOMPOSED)
+    return text
 
 
 _TOKEN = re.compile(r"[\u0900-\u0963\u0971-\u097f]+|[a-z0-9]+")
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{2})")
+_APOSTROPHE = re.compile(r"(?<=[a-z])['\u2019](?=[a-z])")
 
 
 def tokens(text: str) -> list[str]:
@@ -223,8 +236,12 @@ def tokens(text: str) -> list[str]:
     ("don't") are dropped; all other punctuation separates words.
     """
     text = normalize(text).lower()
-    text = re.sub(r"(?<=\d),(?=\d{2})", "", text)
-    text = re.sub(r"(?<=[a-z])['\u2019](?=[a-z])", "", text)
+    # (each looked for only in a text holding its character: a search that
+    # looks behind at every character is slow)
+    if "," in text:
+        text = _DIGIT_COMMA.sub("", text)
+    if "'" in text or "\u2019" in text:
+        text = _APOSTROPHE.sub("", text)
     return _TOKEN.findall(text)
 
 

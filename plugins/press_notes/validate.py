@@ -409,13 +409,31 @@ def link_target(target: str, folder: str) -> str:
     return posixpath.normpath(joined)
 
 
-def note_links(h: Header, rules: Rules, path: str) -> list[tuple[int, str, str]]:
-    """(line, link as written, file under content/) of each {filename} link."""
-    folder = note_folder(path, rules.resolved_root)
+def links_in(h: Header, pattern: re.Pattern) -> list[tuple[int, re.Match]]:
+    """(line, match) of each link of `pattern` in the note's text. (A link
+    never spans lines: the text is searched whole first, and read line by
+    line only when it holds one.)
+    """
+    if not pattern.search(h.body):
+        return []
     return [
-        (h.body_line + offset, m.group(0), link_target(m.group(1), folder))
+        (h.body_line + offset, m)
         for offset, line in enumerate(h.body.split("\n"))
-        for m in FILENAME_LINK_RE.finditer(line)
+        for m in pattern.finditer(line)
+    ]
+
+
+def note_links(
+    h: Header, rules: Rules, path: str, folder: str | None = None
+) -> list[tuple[int, str, str]]:
+    """(line, link as written, file under content/) of each {filename} link
+    (`folder`: the note's, note_folder, when known).
+    """
+    found = links_in(h, FILENAME_LINK_RE)
+    if found and folder is None:
+        folder = note_folder(path, rules.resolved_root)
+    return [
+        (line, m.group(0), link_target(m.group(1), folder or "")) for line, m in found
     ]
 
 
@@ -431,6 +449,12 @@ def without_text(h: Header) -> Header:
 
 
 def _check_links(h: Header, p, rules: Rules, path: str) -> list[Problem]:
+    statics = links_in(h, STATIC_LINK_RE)
+    if not statics and not FILENAME_LINK_RE.search(h.body):
+        return []
+    # resolved once, and only for a note that links (a path resolves a
+    # folder at a time)
+    folder = note_folder(path, rules.resolved_root)
     problems = [
         p(
             line,
@@ -442,25 +466,23 @@ def _check_links(h: Header, p, rules: Rules, path: str) -> list[Problem]:
                 link=link,
             ),
         )
-        for line, link, rel in note_links(h, rules, path)
+        for line, link, rel in note_links(h, rules, path, folder)
         if rel.startswith("..") or not (rules.content_root / rel).is_file()
     ]
-    folder = note_folder(path, rules.resolved_root)
-    for offset, line in enumerate(h.body.split("\n")):
-        for m in STATIC_LINK_RE.finditer(line):
-            rel = link_target(m.group(1), folder)
-            if not rel.startswith(f"{LINKABLE_FOLDER}/"):
-                problems.append(
-                    p(
-                        h.body_line + offset,
-                        None,
-                        _(
-                            "the link '%(link)s' points outside content/images/; "
-                            "links with {static} may point only to photos there",
-                            link=m.group(0),
-                        ),
-                    )
+    for line, m in statics:
+        rel = link_target(m.group(1), folder)
+        if not rel.startswith(f"{LINKABLE_FOLDER}/"):
+            problems.append(
+                p(
+                    line,
+                    None,
+                    _(
+                        "the link '%(link)s' points outside content/images/; "
+                        "links with {static} may point only to photos there",
+                        link=m.group(0),
+                    ),
                 )
+            )
     return problems
 
 

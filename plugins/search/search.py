@@ -62,6 +62,7 @@ from .terms import (
     SKELETON_MIN,
     SKELETON_RULES,
     SPELLING_RULES,
+    search_forms,
     search_terms,
     synonyms,
 )
@@ -541,8 +542,10 @@ def note_search_terms(
         str(reporter or ""),
         str(district or ""),
     ]
-    skip = set(named.split())
-    return " ".join(w for w in search_terms(texts).split() if w not in skip)
+    forms = search_forms(texts)
+    for word in named.split():
+        forms.pop(word, None)
+    return " ".join(forms)
 
 
 def on_initialized(pelican) -> None:

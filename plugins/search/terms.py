@@ -378,10 +378,11 @@ def phrase_synonyms(words: list[str]) -> list[str]:
     starts = phrase_starts()
     if not starts:
         return []
-    spelled = [spelling(w) if _DEVANAGARI.search(w) else w for w in words]
+    # spelling() leaves a Latin word (tokens: a-z and 0-9) as it is.
+    spelled = list(map(spelling, words))
     found: dict[str, None] = {}
-    for i, first in enumerate(spelled):
-        for n in starts.get(first, ()):
+    for i in [i for i, first in enumerate(spelled) if first in starts]:
+        for n in starts[spelled[i]]:
             group = table.get(" ".join(spelled[i : i + n]))
             if group and i + n <= len(spelled):
                 for form in group:
@@ -430,18 +431,32 @@ def word_terms(word: str) -> tuple[str, ...]:
     return tuple(f for f in dict.fromkeys(forms) if f and f != written)
 
 
-def search_terms(texts: Iterable[str]) -> str:
-    """Every hidden form of the words of `texts` (word_terms), each once,
-    space-separated.
+@lru_cache(maxsize=16384)
+def word_forms(word: str) -> dict[str, None]:
+    """word_terms(word) as a dict's keys, for search_forms to add at once
+    (shared: never changed).
+    """
+    return dict.fromkeys(word_terms(word))
+
+
+def search_forms(texts: Iterable[str]) -> dict[str, None]:
+    """Every hidden form of the words of `texts` (word_terms), each once, in
+    the order first met (a dict's keys; no form holds a space).
     """
     seen: dict[str, None] = {}
     for text in texts:
         words = tokens(text or "")
-        for word in words:
-            for form in word_terms(word):
-                seen.setdefault(form, None)
+        # A word met again adds no form: its forms are all in `seen` already.
+        for word in dict.fromkeys(words):
+            seen.update(word_forms(word))
         for form in phrase_synonyms(words):
             seen.setdefault(form, None)
-            for each in word_terms(form):
-                seen.setdefault(each, None)
-    return " ".join(seen)
+            seen.update(word_forms(form))
+    return seen
+
+
+def search_terms(texts: Iterable[str]) -> str:
+    """Every hidden form of the words of `texts` (word_terms), each once,
+    space-separated.
+    """
+    return " ".join(search_forms(texts))
