@@ -845,10 +845,10 @@ def make_index(
     output: Path,
     day: date,
     warnings: tuple[str, ...],
-    surveyed: Survey,
 ) -> SiteIndex | None:
     """The index of a build that went live into `output`, or None if it
-    cannot be made (no key: the next build is a full one).
+    cannot be made (no key: the next build is a full one); the survey of
+    the output is added to it by `surveyed_index`.
     """
     identity = output_identity(output)
     if before.key is None or identity is None:
@@ -878,8 +878,6 @@ def make_index(
             for entry, note in zip(notes, articles, strict=True)
             if entry.path in kept
         },
-        output_files=surveyed.digest,
-        output_counts=(surveyed.notes, surveyed.pages),
         warnings=warnings,
         registry=context.get(contract.REGISTRY),
         previews=previews_of(notes, articles),
@@ -888,6 +886,18 @@ def make_index(
             for entry, note in zip(notes, articles, strict=True)
             if getattr(note, "old_url", "")
         ),
+    )
+
+
+def surveyed_index(index: SiteIndex, surveyed: Survey) -> SiteIndex:
+    """`index` with the survey of the output it describes (made once the
+    build's notes are freed: the survey keeps what it found of every
+    folder, tens of megabytes at 50,000 notes).
+    """
+    return dataclasses.replace(
+        index,
+        output_files=surveyed.digest,
+        output_counts=(surveyed.notes, surveyed.pages),
     )
 
 
