@@ -330,13 +330,22 @@ def _build(settings_file: str, overrides: dict | None) -> BuildResult:
             drop_staging(staging)
         made = made_index(before, settings, context, output, day, result)
         # the index holds what it needs of the build: the notes go before
-        # it is written (writing it takes memory of its own)
+        # the output is surveyed and the index written (each takes memory
+        # of its own: the survey keeps what it found of every folder)
         forget_memos(context)
         del context
         gc.collect()
         give_back_freed()
-        keep_index(made, index_file)
-        return replace(result, path="full", why=decision.why)
+        surveyed = output_survey(settings, output)
+        keep_index(made and site_index.surveyed_index(made, surveyed), index_file)
+        return replace(
+            result,
+            notes=surveyed.notes,
+            pages=surveyed.pages,
+            output_files=surveyed.digest,
+            path="full",
+            why=decision.why,
+        )
 
 
 def choose_path(
@@ -453,7 +462,6 @@ def made_index(
             output,
             day,
             result.warned,
-            site_index.Survey(result.output_files, result.notes, result.pages),
         )
     except Exception as e:  # noqa: BLE001 - the site is live; next build: full
         logger.warning("site index not written: %r", e)
@@ -525,21 +533,25 @@ def _build_into(
         )
         raise BuildFailed(f"{head}\n{listed}")
     swap_in(staging, output)
-    folders = site_index.folders_path(site_index.index_path(settings, output))
-    surveyed = site_index.survey(output, folders, swapped=True)
-    reused = pages_reused(pelican)
-    restored = notes_restored(pelican)
+    # its notes, pages and files: the output's survey (`output_survey`)
     result = BuildResult(
         output,
-        surveyed.notes,
-        surveyed.pages,
+        0,
+        0,
         collector.warnings,
-        reused,
-        restored,
+        pages_reused(pelican),
+        notes_restored(pelican),
         warned=tuple(collector.warned),
-        output_files=surveyed.digest,
     )
     return result, kept[-1] if kept else {}
+
+
+def output_survey(settings: dict, output: Path) -> site_index.Survey:
+    """The survey of the output a full build just swapped in (its folders
+    kept for the next survey).
+    """
+    folders = site_index.folders_path(site_index.index_path(settings, output))
+    return site_index.survey(output, folders, swapped=True)
 
 
 def count_pages(output: Path) -> tuple[int, int]:

@@ -39,13 +39,13 @@ from datetime import date, datetime
 from itertools import chain
 from operator import attrgetter, is_
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from plugins.core import contract
 from plugins.core.code import LOADED, tree_digest
 from plugins.core.describe import Unstable, stable
-from plugins.core.files import stamp, write_atomic
+from plugins.core.files import stamp, write_streamed
 from plugins.core.header import scan_header
 from plugins.core.records import Ref, ref, refs
 from plugins.links.ledger import PENDING_PART
@@ -525,11 +525,8 @@ def write_folders(path: Path, seen: dict[str, Seen]) -> None:
     """Keep the folders a survey found (a file that cannot be written: the
     next survey lists every folder).
     """
-    data = pickle.dumps(
-        (FOLDERS_FORMAT, shared_names(seen)), protocol=pickle.HIGHEST_PROTOCOL
-    )
     try:
-        write_atomic(path, data)
+        write_pickled((FOLDERS_FORMAT, shared_names(seen)), path, lambda _: path)
     except OSError as e:
         logger.warning("site index: the output's folders not kept: %r", e)
 
@@ -848,10 +845,10 @@ def make_index(
     output: Path,
     day: date,
     warnings: tuple[str, ...],
-    surveyed: Survey,
 ) -> SiteIndex | None:
     """The index of a build that went live into `output`, or None if it
-    cannot be made (no key: the next build is a full one).
+    cannot be made (no key: the next build is a full one); the survey of
+    the output is added to it by `surveyed_index`.
     """
     identity = output_identity(output)
     if before.key is None or identity is None:
@@ -881,8 +878,6 @@ def make_index(
             for entry, note in zip(notes, articles, strict=True)
             if entry.path in kept
         },
-        output_files=surveyed.digest,
-        output_counts=(surveyed.notes, surveyed.pages),
         warnings=warnings,
         registry=context.get(contract.REGISTRY),
         previews=previews_of(notes, articles),
@@ -891,6 +886,18 @@ def make_index(
             for entry, note in zip(notes, articles, strict=True)
             if getattr(note, "old_url", "")
         ),
+    )
+
+
+def surveyed_index(index: SiteIndex, surveyed: Survey) -> SiteIndex:
+    """`index` with the survey of the output it describes (made once the
+    build's notes are freed: the survey keeps what it found of every
+    folder, tens of megabytes at 50,000 notes).
+    """
+    return dataclasses.replace(
+        index,
+        output_files=surveyed.digest,
+        output_counts=(surveyed.notes, surveyed.pages),
     )
 
 
@@ -948,8 +955,47 @@ def records_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.records{path.suffix}")
 
 
+def new_digest() -> Any:
+    """The hash an index's part is named and checked by."""
+    return hashlib.blake2b(digest_size=16)
+
+
 def records_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    digest = new_digest()
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class Digesting:
+    """A file written through, the digest of what is written to it made on
+    the way (`records_digest` of the same bytes).
+    """
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.digest = new_digest()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.file.write(data)
+
+
+def write_pickled(value: Any, where: Path, named: Callable[[str], Path]) -> str:
+    """Pickle `value` into a file beside `where` in one step, the pickle
+    streamed into it frame by frame (no pickled copy of the value in
+    memory: at 50,000 notes a copy of each part is megabytes); the file is
+    the one `named` names from its bytes' digest. Returns the digest.
+    """
+    made: list[str] = []
+
+    def write(file: BinaryIO) -> Path:
+        out = Digesting(file)
+        pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        made.append(out.digest.hexdigest())
+        return named(made[0])
+
+    write_streamed(where.parent, where.name, write)
+    return made[0]
 
 
 # The entries and each record's per-note tuple (`.notes`, newest first) are
@@ -1012,9 +1058,7 @@ def saved_parts(
         ):
             parts.append(kept[number])
             continue
-        data = pickle.dumps(notes, protocol=pickle.HIGHEST_PROTOCOL)
-        digest = records_digest(data)
-        write_atomic(part_path(path, digest), data)
+        digest = write_pickled(notes, path, lambda made: part_path(path, made))
         parts.append(Part(digest, len(notes)))
     return tuple(parts)
 
@@ -1039,11 +1083,10 @@ def save(index: SiteIndex, path: Path, part_notes: int = PART_NOTES) -> None:
                 continue
             parts[key] = saved_parts(index, path, key, notes, part_notes)
             rest[key] = dataclasses.replace(value, notes=())
-        data = pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(records_path(path), data)
-        index = dataclasses.replace(index, records_digest=records_digest(data))
+        digest = write_pickled(rest, records_path(path), lambda _: records_path(path))
+        index = dataclasses.replace(index, records_digest=digest)
     main = dataclasses.replace(index, notes=(), records=NotRead(), parts=parts, read={})
-    write_atomic(path, pickle.dumps(main, protocol=pickle.HIGHEST_PROTOCOL))
+    write_pickled(main, path, lambda _: path)
     named = {part_path(path, p.digest).name for kind in parts.values() for p in kind}
     for found in path.parent.glob(f"{path.stem}.part-*"):
         if found.name not in named:

@@ -1509,6 +1509,47 @@ def test_a_new_note_writes_again_only_the_newest_part_of_the_index(site, tmp_pat
     )
 
 
+def test_the_index_is_written_without_a_pickled_copy_of_its_parts(site, tmp_path):
+    """Each part of the index is pickled into its file as it is made, not
+    into bytes first (at 50,000 notes a part is megabytes, and the copy
+    was held while written): saving takes far less memory than the part
+    holds, and the files are the pickles they always were, named and read
+    by the digest of their bytes.
+    """
+    import tracemalloc
+
+    index = site.index()
+    entry = index.notes[0]
+    # 4,000 entries of 2 KB each: the pickle is text, its memo small (ASCII
+    # text: pickling other text keeps its UTF-8 form in the string, memory
+    # the strings hold, not the writing)
+    many = tuple(
+        dataclasses.replace(entry, reporter=f"{i:05d}" + "r" * 2000)
+        for i in range(4000)
+    )
+    big = dataclasses.replace(index, notes=many)
+    path = tmp_path / "index.pickle"
+    tracemalloc.start()
+    try:
+        held = tracemalloc.get_traced_memory()[0]
+        site_index.save(big, path, part_notes=len(many))
+        peak = tracemalloc.get_traced_memory()[1] - held
+    finally:
+        tracemalloc.stop()
+    [part] = big_parts = [
+        site_index.part_path(path, p.digest)
+        for p in site_index.load(path)[0].parts[site_index.NOTES_KIND]
+    ]
+    data = part.read_bytes()
+    assert len(big_parts) == 1 and len(data) > 8_000_000
+    assert data == pickle.dumps(many, protocol=pickle.HIGHEST_PROTOCOL)
+    assert peak < len(data) / 4, (peak, len(data))
+    again, why = site_index.load(path, with_records=True)
+    assert again is not None, why
+    assert content_of(again) == content_of(big)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
 def test_a_damaged_part_of_the_index_takes_the_full_path(site):
     """A part of the entries that is not the one the main part names (or
     none) is no index; a part of a record's notes stops the fast path:

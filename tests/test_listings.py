@@ -91,3 +91,40 @@ def test_built_station_pages_do_not_shift(tmp_path):
         "namli-suchna-5",
     ]
     assert (output / "2026/10/namli-suchna-1/index.html").is_file()
+
+
+def test_each_note_holds_its_card_compressed(tmp_path):
+    """Every note's card is held from the list pages' planning to the
+    build's end: it is kept compressed, read back as the very Markup the
+    theme made, which the list pages print.
+    """
+    from markupsafe import Markup
+    from pelican import signals
+
+    content = new_content(
+        tmp_path,
+        {
+            f"2026/10/n{i}.md": note_text(
+                slug=f"n{i}", date=f"2026-10-{i + 10} 10:00", title=f"खबर संख्या {i}"
+            )
+            for i in range(3)
+        },
+    )
+    held: list[tuple[object, str]] = []
+
+    def look(generators) -> None:
+        for note in generators[0].context["articles"]:
+            held.append((vars(note).get("card_html"), note.card_html))
+
+    signals.all_generators_finalized.connect(look)
+    try:
+        build_site(content, tmp_path / "output")
+    finally:
+        signals.all_generators_finalized.disconnect(look)
+    assert len(held) == 3
+    for as_text, card in held:
+        assert as_text is None
+        assert isinstance(card, Markup) and card.startswith('<article class="card')
+    assert sorted(c.split("data-content>")[1].split("<")[0] for _, c in held) == [
+        f"खबर संख्या {i}" for i in range(3)
+    ]

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from plugins.core import children, parallel
 
@@ -111,11 +111,33 @@ def write_atomic(
     (for records that must survive a power cut: the share ledger, a
     reporter's note). `keep_mode` keeps the permissions of the file replaced.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+
+    def write(f: BinaryIO) -> Path:
+        f.write(data)
+        return path
+
+    write_streamed(path.parent, path.name, write, durable=durable, keep_mode=keep_mode)
+
+
+def write_streamed(
+    folder: Path,
+    name: str,
+    write: Callable[[BinaryIO], Path],
+    *,
+    durable: bool = False,
+    keep_mode: bool = False,
+) -> Path:
+    """Write a file in one step as `write_atomic` does, its bytes written by
+    `write` into a temporary file in `folder` (named after `name`) as they
+    are made, not held whole in memory first; `write` returns the path the
+    file then replaces (in `folder`; a name made of its bytes' digest is
+    known only once they are written). Returns that path.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            path = write(f)
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
@@ -128,7 +150,8 @@ def write_atomic(
         Path(tmp).unlink(missing_ok=True)
         raise
     if durable:
-        fsync_dir(path.parent)
+        fsync_dir(folder)
+    return path
 
 
 def write_new(path: Path, data: bytes) -> None:

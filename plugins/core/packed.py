@@ -30,9 +30,10 @@ import types
 import zlib
 from collections import OrderedDict
 
+from markupsafe import Markup
 from pelican.contents import Content
 
-from plugins.core.contract import NOTE_LISTS
+from plugins.core.contract import CARD_HTML, NOTE_LISTS
 from plugins.core.describe import Unstable
 
 PACKED = "_packed_html"
@@ -109,6 +110,41 @@ def pack(note) -> bool:
     # an instance attribute: found before the class's memoized method
     note.get_content = types.MethodType(packed_content, note)
     return True
+
+
+PACKED_CARD = "_packed_card"
+
+
+class PackedCard:
+    """A note's card (`card_html`, plugins/listings) kept compressed: set as
+    text, read back as the same text (Markup if it was Markup), unpacked
+    at each read. Every note's card is held from the list pages' planning
+    to the build's end (a kilobyte and more of Devanagari HTML a note,
+    printed by a few list pages), as the note's HTML is (`pack`).
+    """
+
+    def __get__(self, note, owner=None):
+        if note is None:
+            return self
+        try:
+            data, markup = vars(note)[PACKED_CARD]
+        except KeyError:
+            raise AttributeError(CARD_HTML) from None
+        text = unsqueeze(data)
+        return Markup(text) if markup else text
+
+    def __set__(self, note, card: str) -> None:
+        vars(note)[PACKED_CARD] = (squeeze(card), isinstance(card, Markup))
+
+    def __delete__(self, note) -> None:
+        if vars(note).pop(PACKED_CARD, None) is None:
+            raise AttributeError(CARD_HTML)
+
+
+# Pelican's notes keep their card compressed (a class attribute: every
+# process that reads a note, forked or not, reads its card the same way).
+if ENABLED:
+    setattr(Content, CARD_HTML, PackedCard())
 
 
 def pack_as_read(generator) -> None:
