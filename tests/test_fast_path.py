@@ -554,6 +554,18 @@ def test_each_build_logs_its_path(site, caplog):
     assert result.why == "nothing under content/ changed"
 
 
+def add_site_photo_note(site: Site) -> None:
+    """notes/2026/new.md, a note with a photo of its own (images/nayi.jpg),
+    as the module's site holds it from the test below on (the same bytes
+    each time: a test that needs it does not rely on an earlier one).
+    """
+    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0]
+    (site.content / "images").mkdir(exist_ok=True)
+    shutil.copy(photo, site.content / "images" / "nayi.jpg")
+    note = note_text(**NEW, tags="हेलमेट", image="images/nayi.jpg", image_alt="बैठक")
+    (site.content / "notes" / "2026" / "new.md").write_text(note, encoding="utf-8")
+
+
 def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
     """The fast path's entry of a new note is the one the full build makes;
     the list pages planned from the index with it are those planned from the
@@ -563,11 +575,7 @@ def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
     settings = site.settings()
     registry = registry_for(settings)
     index = site.index()
-    photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0]
-    (site.content / "images").mkdir(exist_ok=True)
-    shutil.copy(photo, site.content / "images" / "nayi.jpg")
-    note = note_text(**NEW, tags="हेलमेट", image="images/nayi.jpg", image_alt="बैठक")
-    (site.content / "notes" / "2026" / "new.md").write_text(note, encoding="utf-8")
+    add_site_photo_note(site)
     decision = site.decide()
     assert decision.fast
     [new] = decision.notes
@@ -678,6 +686,8 @@ def test_a_fast_build_places_what_its_makers_make_and_updates_the_index(site, ca
     """
     settings = site.settings()
     index = site.index()
+    # a note with a photo, published by the full build below
+    add_site_photo_note(site)
     # a file put into the output by hand: the full build replaces the whole
     # output
     (site.output / "news-sitemap.xml").write_bytes(b"<urlset/>")
