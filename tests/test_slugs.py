@@ -496,3 +496,22 @@ def test_tokens_are_those_of_translating_every_text():
         assert slugs.tokens(text) == expected, text
         changed += expected != re.findall(r"\S+", text)
     assert changed > 1000
+
+
+def test_normalize_looks_for_exactly_the_characters_its_tables_change():
+    """normalize() translates a text only when its guard finds a character
+    there: over every code point, each guard finds exactly its table's keys
+    (a key the guard missed would be left untranslated in a text holding no
+    other key).
+    """
+    tables = [
+        (slugs._ZERO_WIDTH_CHARS, slugs.ZERO_WIDTH),
+        (slugs._DIGIT_OR_PRECOMPOSED, slugs.DIGITS_AND_PRECOMPOSED),
+    ]
+    for guard, table in tables:
+        found = {c for c in range(0x110000) if guard.match(chr(c))}
+        assert found == set(table)
+        for c in found:
+            text = f"a{chr(c)}1"
+            nfkd = unicodedata.normalize("NFKD", text)
+            assert slugs.normalize(text) == nfkd.translate(table), hex(c)
