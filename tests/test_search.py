@@ -42,6 +42,7 @@ from plugins.search.terms import (
     spelling,
     synonyms,
     synonyms_of,
+    word_forms,
     word_terms,
 )
 from scripts.bench.node_tools import axe_script
@@ -2130,3 +2131,14 @@ def test_hidden_words_are_those_of_adding_every_word_in_turn():
         assert search_plugin.note_search_terms(
             content, texts[-1], "रमेश", "रतलाम", named
         ) == " ".join(w for w in expected.split() if w not in skip)
+
+
+def test_a_words_forms_are_shared_read_only():
+    """word_forms is cached: every caller gets the same mapping, so none may
+    change what the next one gets.
+    """
+    forms = word_forms("थाना")
+    assert forms is word_forms("थाना")
+    assert list(forms) == list(dict.fromkeys(word_terms("थाना")))
+    with pytest.raises(TypeError):
+        forms["x"] = None  # type: ignore[index]

@@ -26,9 +26,10 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.messages import _
@@ -432,11 +433,11 @@ def word_terms(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16384)
-def word_forms(word: str) -> dict[str, None]:
-    """word_terms(word) as a dict's keys, for search_forms to add at once
-    (shared: never changed).
+def word_forms(word: str) -> Mapping[str, None]:
+    """word_terms(word) as a mapping's keys, for search_forms to add at once
+    (shared by every caller, so read-only).
     """
-    return dict.fromkeys(word_terms(word))
+    return MappingProxyType(dict.fromkeys(word_terms(word)))
 
 
 def search_forms(texts: Iterable[str]) -> dict[str, None]:
