@@ -59,7 +59,9 @@ from plugins.whatsapp.preview import (
     SITE_SIZE,
     SIZE,
     TEXT,
+    TITLE_BOTTOM,
     TITLE_SIZES,
+    TITLE_TOP,
     Card,
     Crop,
     Lengths,
@@ -465,6 +467,44 @@ def test_an_overlong_title_is_cut_with_an_ellipsis():
     assert image.size == SIZE
 
 
+def title_pixels(card: Card) -> Image.Image:
+    """The drawn card's title as a mask: its pixels of the text's ramp
+    (palette indices 1 to LEVELS - 1; 0 is the background, the accent's
+    come after).
+    """
+    drawn = draw_card(card)
+    indices = Image.frombytes("L", SIZE, drawn.tobytes())
+    return indices.point([255 if 0 < i < LEVELS else 0 for i in range(256)])
+
+
+URL = "https://cybercrime.gov.in/Webform/Crime_OnlineSafetyTips.aspx"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a word longer than the box in the middle of a title: its line
+        # ends the card's title, cut with …, not drawn past the card's edge
+        f"साइबर ठगी से बचें: {URL} पर शिकायत करें",
+        f"साइबर ठगी से बचें: {URL} {URL} पर शिकायत करें",
+        f"जागरूकता {'W' * 60} शिविर",
+        "ऑनलाइन " + "सुरक्षा" * 30 + " जागरूकता",
+    ],
+)
+def test_a_card_title_with_a_word_wider_than_the_card_stays_in_its_box(title):
+    card = Card(title, SITE_NAME, FONT, SMALL_FONT)
+    left, top, right, bottom = title_pixels(card).getbbox()
+    assert left >= MARGIN and right <= SIZE[0] - MARGIN, (left, right)
+    assert top >= TITLE_TOP and bottom <= TITLE_BOTTOM, (top, bottom)
+    width, height = SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP
+    font, lines = fit_title(title, FONT, width, height)
+    assert lines[-1].endswith(" …")
+    assert all(font.getlength(x, language="hi") <= width for x in lines)
+    # the lines are the title's start, the last one cut
+    joined = " ".join(lines).removesuffix(" …")
+    assert " ".join(title.split()).startswith(joined)
+
+
 def ramps(end: str) -> list[tuple[int, ...]]:
     """The design's ramp: LEVELS colours evenly from the background to `end`."""
     a, b = ImageColor.getrgb(BACKGROUND), ImageColor.getrgb(end)
@@ -505,6 +545,11 @@ def draw_plainly(card: Card, title: ImageDraw.ImageDraw, accent: ImageDraw.Image
             break
     else:
         lines = lines[: max(1, (box_bottom - box_top) // step)]
+        # the first line wider than the box is the last one, cut
+        for i, line in enumerate(lines):
+            if length(font, line) > width:
+                lines = lines[: i + 1]
+                break
         last = lines[-1]
         while last and length(font, last + " …") > width:
             last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
@@ -595,6 +640,7 @@ CARD_TITLES = [
         "Ratlam Police समाचार — रतलाम जिला",
     ),
     (" ".join(["जागरूकता"] * 80), SITE_NAME),
+    (f"साइबर ठगी से बचें: {URL} पर शिकायत करें", SITE_NAME),
     ("एक", ""),
 ]
 

@@ -26,7 +26,7 @@ from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont, ImageOps
 from plugins.core.files import Making, file_digest, start_missing
 
 # Bump when the drawing code changes: every cached image is then remade.
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 SIZE = (1200, 630)
 BACKGROUND = "#12355b"
 ACCENT = "#ffd166"
@@ -203,6 +203,11 @@ def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
         ):
             return font, lines
     lines = lines[: max(1, height // line_step(font))]
+    # a line wider than the box (a word longer than it: a web address)
+    # ends the title: it is cut below, not drawn past the card's edge
+    fits = [length.line(font, x.split()) <= width for x in lines]
+    if False in fits:
+        lines = lines[: fits.index(False) + 1]
     last = lines[-1]
     while last and length(font, last + " …") > width:
         last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
