@@ -12,6 +12,7 @@ import io
 import logging
 import os
 import re
+import shutil
 import urllib.request
 from pathlib import Path
 from unicodedata import category
@@ -281,6 +282,43 @@ def test_note_preview_tags_as_a_crawler_reads_them(pages, served):
         assert len(data) < 300_000, path
         with Image.open(io.BytesIO(data)) as im:
             assert im.format == expected and im.size == (1200, 630), path
+
+
+def test_a_photo_of_any_format_is_previewed_as_a_jpeg_crop(tmp_path):
+    """A PNG (with transparency) or WEBP photo: its preview is the JPEG crop
+    and the tags say so; a card's are a PNG's; each as big as its file.
+    """
+    notes, photos = {}, tmp_path / "photos"
+    photos.mkdir()
+    for i, name in enumerate(["photo.png", "photo.webp", "photo.jpg"]):
+        Image.new("RGBA", (900, 700), (200, 120, 40, 128)).convert(
+            "RGB" if name.endswith(".jpg") else "RGBA"
+        ).save(photos / name)
+        notes[f"2026/11/n{i}.md"] = note_text(
+            title=f"नामली थाने में बैठक {i}",
+            slug=f"baithak-{i}",
+            date=f"2026-11-1{i} 10:30",
+            image=f"images/{name}",
+            image_alt="बैठक में लोग",
+        )
+    notes["2026/11/card.md"] = note_text(
+        title="नामली थाने में शिविर", slug="shivir", date="2026-11-15 10:30"
+    )
+    content = new_content(tmp_path, notes)
+    shutil.copytree(photos, content / "images", dirs_exist_ok=True)
+    output = tmp_path / "output"
+    build_site(content, output)
+    slugs = {"baithak-0": "JPEG", "baithak-1": "JPEG", "baithak-2": "JPEG"}
+    for slug, kind in {**slugs, "shivir": "PNG"}.items():
+        tags = preview_tags(read_html(output / "2026" / "11" / slug / "index.html"))
+        suffix = ".jpg" if kind == "JPEG" else ".png"
+        assert tags["og:image"].endswith(suffix), slug
+        assert tags["og:image:type"] == f"image/{kind.lower()}", slug
+        with Image.open(output / urlparse(tags["og:image"]).path.lstrip("/")) as im:
+            assert im.format == kind, slug
+            assert "transparency" not in im.info and im.mode in ("RGB", "P"), slug
+            size = (int(tags["og:image:width"]), int(tags["og:image:height"]))
+            assert im.size == size == SIZE, slug
 
 
 def test_a_note_photo_is_cropped_into_the_preview(site, pages):
