@@ -37,7 +37,7 @@ from PIL import (
 )
 from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
-from plugins.core.errors import BuildFailed
+from plugins.core.errors import BuildFailed, SettingError
 from plugins.press_notes import registry_for
 from plugins.whatsapp.groups import load_groups
 from plugins.whatsapp.ledger import read_ledger
@@ -724,12 +724,40 @@ def test_a_card_is_within_half_a_ramp_step_of_the_design_in_full_colour(title, s
 def test_a_preview_image_over_the_size_limit_is_an_error(kind, tmp_path):
     if kind == "card":
         source: Card | Crop = Card(CONJUNCT_TITLE, SITE_NAME, FONT, SMALL_FONT)
+        named = CONJUNCT_TITLE
     else:
         photo = next((ROOT / "content" / "images").rglob("*.jpg"))
         source = Crop(str(photo))
+        named = photo.name
     assert len(render(source, 300_000)) > 10_000
-    with pytest.raises(ValueError, match="cannot make a preview image under 9000"):
+    with pytest.raises(SettingError) as e:
         render(source, 9000)
+    assert 'WHATSAPP["image_max_bytes"]' in str(e.value) and "9000" in str(e.value)
+    assert named in str(e.value)
+
+
+def test_a_grainy_photo_over_the_lowest_size_limit_stops_the_build_naming_both(
+    tmp_path,
+):
+    """The least image_max_bytes the settings take (50,000) is less than a
+    grainy photo's crop at the lowest quality: the build stops saying which
+    photo and which setting, and writes no output and no cache file.
+    """
+    note = note_text(image="images/shor.jpg", image_alt="भीड़")
+    content = new_content(tmp_path, {"2026/11/shor.md": note})
+    (content / "images").mkdir()
+    grain = Image.effect_noise((1200, 630), 120).convert("RGB")
+    grain.save(content / "images" / "shor.jpg", quality=95)
+    cache, output = tmp_path / "og-cache", tmp_path / "output"
+    whatsapp = {"image_cache": str(cache), "image_max_bytes": 50_000}
+    with pytest.raises(BuildFailed) as e:
+        build_site(content, output, WHATSAPP=whatsapp)
+    message = str(e.value)
+    assert isinstance(e.value.__cause__, SettingError), message
+    assert 'WHATSAPP["image_max_bytes"]' in message and "50000" in message
+    assert "images/shor.jpg" in message
+    assert not output.exists()
+    assert not [p for p in cache.rglob("*") if p.suffix in (".jpg", ".png")]
 
 
 def test_preview_images_are_made_once_and_reused(tmp_path, caplog):
