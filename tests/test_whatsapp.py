@@ -8,6 +8,7 @@ HTTP from the served site.
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 import os
@@ -282,6 +283,51 @@ def test_note_preview_tags_as_a_crawler_reads_them(pages, served):
         assert len(data) < 300_000, path
         with Image.open(io.BytesIO(data)) as im:
             assert im.format == expected and im.size == (1200, 630), path
+
+
+def test_a_card_opens_in_chromium_with_pillows_pixels(browser):
+    """The palette PNG as a browser (Chromium, as WhatsApp's web and
+    Android views) decodes it: 1200×630, opaque, the pixels Pillow reads.
+    """
+    data = render(Card(CONJUNCT_TITLE, SITE_NAME, FONT, SMALL_FONT), 300_000)
+    with Image.open(io.BytesIO(data)) as im:
+        assert (im.format, im.mode, im.size) == ("PNG", "P", SIZE)
+        assert "transparency" not in im.info
+        rgb = im.convert("RGB")
+    points = [(x, y) for x in range(3, SIZE[0], 37) for y in range(2, SIZE[1], 23)]
+    page = browser.new_page()
+    try:
+        page.set_content(
+            '<img id="card" src="data:image/png;base64,'
+            + base64.b64encode(data).decode()
+            + '">'
+        )
+        page.wait_for_function("document.getElementById('card').complete")
+        size, pixels = page.evaluate(
+            """points => {
+                const img = document.getElementById("card");
+                const canvas = document.createElement("canvas");
+                canvas.width = img.naturalWidth;
+                canvas.height = img.naturalHeight;
+                const context = canvas.getContext("2d");
+                context.drawImage(img, 0, 0);
+                const { width, height } = canvas;
+                const data = context.getImageData(0, 0, width, height).data;
+                return [
+                    [img.naturalWidth, img.naturalHeight],
+                    points.map(([x, y]) => {
+                        const k = (y * canvas.width + x) * 4;
+                        return [data[k], data[k + 1], data[k + 2], data[k + 3]];
+                    }),
+                ];
+            }""",
+            points,
+        )
+    finally:
+        page.close()
+    assert tuple(size) == SIZE
+    assert {tuple(p[:3]) for p in pixels} != {rgb.getpixel(points[0])}  # text seen
+    assert [tuple(p) for p in pixels] == [(*rgb.getpixel(q), 255) for q in points]
 
 
 def test_a_photo_of_any_format_is_previewed_as_a_jpeg_crop(tmp_path):
