@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import brotli
 from loopback import raw_get, start_caddy, stop
+from PIL import Image
 from support import ROOT, new_content, note_text, search_script_path
 
 from scripts.publish import publish
@@ -26,6 +27,20 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_SITEURL", "https://news.example.org")
     monkeypatch.setenv("BULLETIN_ALLOW_SAMPLES", "1")  # the sample groups
     content = new_content(tmp_path, NOTES)
+    # a reporter's photo whose name looks like a preview image's
+    photo = content / "images/2026/10/og-0123456789ab.png"
+    photo.parent.mkdir(parents=True)
+    Image.new("RGB", (640, 480), (200, 120, 40)).save(photo)
+    (content / "notes/2026/10/n4.md").write_text(
+        note_text(
+            slug="khabar-4",
+            title="थाने की खबर 4",
+            date="2026-10-04 10:00",
+            image="images/2026/10/og-0123456789ab.png",
+            image_alt="शिविर में लोग",
+        ),
+        encoding="utf-8",
+    )
     root = tmp_path / "www"
     settings = {
         "PATH": str(content),
@@ -89,8 +104,11 @@ def test_caddy_serves_the_published_site(tmp_path, monkeypatch):
         part = next((root / "current").glob("pagefind/2026/index/*.pf_index"))
         status, headers, _ = caddy.get(f"/{part.relative_to(root / 'current')}")
         assert status == 200 and headers["Cache-Control"] == "public, max-age=300"
-        headers = caddy.get("/theme/images/logo.png")[1]
-        assert headers["Cache-Control"] == "public, max-age=300"
+        # the logo and photos keep their names when they change: minutes
+        for path in ("/theme/images/logo.png", "/images/2026/10/og-0123456789ab.png"):
+            status, headers, _ = caddy.get(path)
+            assert status == 200, path
+            assert headers["Cache-Control"] == "public, max-age=300", path
         status, headers, _ = caddy.get("/2026/10/khabar-1/")
         assert status == 301 and headers["Location"] == "/2026/10/naya-pata/"
         for path in ("/?p=1700", "/?utm_source=whatsapp&p=1700"):

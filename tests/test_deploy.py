@@ -751,29 +751,35 @@ def test_served_by_nginx_with_redirects_withdrawal_and_404(site, sshd):
     assert nginx.get("/redirects.nginx.map")[0] == 404
 
 
-def add_photo(content: Path) -> str:
-    """A note with a photo (named by the reporter, not by its content)."""
+def add_photo(content: Path, note: int, name: str) -> str:
+    """Note `note` with a photo `name` (named by the reporter, not by its
+    content); its address.
+    """
     from PIL import Image
 
-    photo = content / "images/2026/10/shivir.jpg"
+    photo = content / "images/2026/10" / name
     photo.parent.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", (640, 480), (200, 120, 40)).save(photo, "JPEG")
-    (content / "notes/2026/10/n1.md").write_text(
+    Image.new("RGB", (640, 480), (200, 120, 40)).save(photo)
+    (content / f"notes/2026/10/n{note}.md").write_text(
         note_text(
-            slug="khabar-1",
-            title="थाने की खबर 1",
-            date="2026-10-01 10:00",
-            image="images/2026/10/shivir.jpg",
+            slug=f"khabar-{note}",
+            title=f"थाने की खबर {note}",
+            date=f"2026-10-{note:02d} 10:00",
+            image=f"images/2026/10/{name}",
             image_alt="शिविर में लोग",
         ),
         encoding="utf-8",
     )
-    return "/images/2026/10/shivir.jpg"
+    return f"/images/2026/10/{name}"
 
 
 def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
     content, root, nginx = site
-    photo = add_photo(content)
+    # a photo whose name looks like a preview image's is still a photo
+    photos = [
+        add_photo(content, 1, "shivir.jpg"),
+        add_photo(content, 3, "og-0123456789ab.png"),
+    ]
     publish_to(content, sshd.target(root))
     plain = nginx.get("/")[2]
     status, headers, body = nginx.get("/", {"Accept-Encoding": "br"})
@@ -794,7 +800,7 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
         assert headers["Cache-Control"] == "public, max-age=600"
     assert nginx.get("/")[1]["Cache-Control"] == "public, max-age=300"
     # preview images: a photo's crop (a JPEG) and a title card (a PNG)
-    for note, suffix in (("khabar-1", "jpg"), ("khabar-2", "png")):
+    for note, suffix in (("khabar-1", "jpg"), ("khabar-2", "png"), ("khabar-3", "jpg")):
         og = next(live(root).glob(f"2026/10/{note}/og-*.{suffix}"))
         headers = nginx.get(f"/2026/10/{note}/{og.name}")[1]
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
@@ -821,7 +827,7 @@ def test_nginx_sends_precompressed_files_types_and_cache_times(site, sshd):
     assert brotli.decompress(body) == (live(root) / svg).read_bytes()
     # the logo and photos keep their names when they change (a photo taken
     # down must leave phones and CDNs soon): minutes
-    for path in ("/theme/images/logo.png", photo):
+    for path in ("/theme/images/logo.png", *photos):
         status, headers, _ = nginx.get(path)
         assert status == 200, path
         assert headers["Cache-Control"] == "public, max-age=300", path

@@ -8,10 +8,12 @@ HTTP from the served site.
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 import os
 import re
+import shutil
 import urllib.request
 from pathlib import Path
 from unicodedata import category
@@ -36,7 +38,7 @@ from PIL import (
 )
 from support import ROOT, SETTINGS, build_site, new_content, note_text, read_html
 
-from plugins.core.errors import BuildFailed
+from plugins.core.errors import BuildFailed, SettingError
 from plugins.press_notes import registry_for
 from plugins.whatsapp.groups import load_groups
 from plugins.whatsapp.ledger import read_ledger
@@ -59,7 +61,9 @@ from plugins.whatsapp.preview import (
     SITE_SIZE,
     SIZE,
     TEXT,
+    TITLE_BOTTOM,
     TITLE_SIZES,
+    TITLE_TOP,
     Card,
     Crop,
     Lengths,
@@ -281,6 +285,88 @@ def test_note_preview_tags_as_a_crawler_reads_them(pages, served):
             assert im.format == expected and im.size == (1200, 630), path
 
 
+def test_a_card_opens_in_chromium_with_pillows_pixels(browser):
+    """The palette PNG as a browser (Chromium, as WhatsApp's web and
+    Android views) decodes it: 1200×630, opaque, the pixels Pillow reads.
+    """
+    data = render(Card(CONJUNCT_TITLE, SITE_NAME, FONT, SMALL_FONT), 300_000)
+    with Image.open(io.BytesIO(data)) as im:
+        assert (im.format, im.mode, im.size) == ("PNG", "P", SIZE)
+        assert "transparency" not in im.info
+        rgb = im.convert("RGB")
+    points = [(x, y) for x in range(3, SIZE[0], 37) for y in range(2, SIZE[1], 23)]
+    page = browser.new_page()
+    try:
+        page.set_content(
+            '<img id="card" src="data:image/png;base64,'
+            + base64.b64encode(data).decode()
+            + '">'
+        )
+        page.wait_for_function("document.getElementById('card').complete")
+        size, pixels = page.evaluate(
+            """points => {
+                const img = document.getElementById("card");
+                const canvas = document.createElement("canvas");
+                canvas.width = img.naturalWidth;
+                canvas.height = img.naturalHeight;
+                const context = canvas.getContext("2d");
+                context.drawImage(img, 0, 0);
+                const { width, height } = canvas;
+                const data = context.getImageData(0, 0, width, height).data;
+                return [
+                    [img.naturalWidth, img.naturalHeight],
+                    points.map(([x, y]) => {
+                        const k = (y * canvas.width + x) * 4;
+                        return [data[k], data[k + 1], data[k + 2], data[k + 3]];
+                    }),
+                ];
+            }""",
+            points,
+        )
+    finally:
+        page.close()
+    assert tuple(size) == SIZE
+    assert {tuple(p[:3]) for p in pixels} != {rgb.getpixel(points[0])}  # text seen
+    assert [tuple(p) for p in pixels] == [(*rgb.getpixel(q), 255) for q in points]
+
+
+def test_a_photo_of_any_format_is_previewed_as_a_jpeg_crop(tmp_path):
+    """A PNG (with transparency) or WEBP photo: its preview is the JPEG crop
+    and the tags say so; a card's are a PNG's; each as big as its file.
+    """
+    notes, photos = {}, tmp_path / "photos"
+    photos.mkdir()
+    for i, name in enumerate(["photo.png", "photo.webp", "photo.jpg"]):
+        Image.new("RGBA", (900, 700), (200, 120, 40, 128)).convert(
+            "RGB" if name.endswith(".jpg") else "RGBA"
+        ).save(photos / name)
+        notes[f"2026/11/n{i}.md"] = note_text(
+            title=f"नामली थाने में बैठक {i}",
+            slug=f"baithak-{i}",
+            date=f"2026-11-1{i} 10:30",
+            image=f"images/{name}",
+            image_alt="बैठक में लोग",
+        )
+    notes["2026/11/card.md"] = note_text(
+        title="नामली थाने में शिविर", slug="shivir", date="2026-11-15 10:30"
+    )
+    content = new_content(tmp_path, notes)
+    shutil.copytree(photos, content / "images", dirs_exist_ok=True)
+    output = tmp_path / "output"
+    build_site(content, output)
+    slugs = {"baithak-0": "JPEG", "baithak-1": "JPEG", "baithak-2": "JPEG"}
+    for slug, kind in {**slugs, "shivir": "PNG"}.items():
+        tags = preview_tags(read_html(output / "2026" / "11" / slug / "index.html"))
+        suffix = ".jpg" if kind == "JPEG" else ".png"
+        assert tags["og:image"].endswith(suffix), slug
+        assert tags["og:image:type"] == f"image/{kind.lower()}", slug
+        with Image.open(output / urlparse(tags["og:image"]).path.lstrip("/")) as im:
+            assert im.format == kind, slug
+            assert "transparency" not in im.info and im.mode in ("RGB", "P"), slug
+            size = (int(tags["og:image:width"]), int(tags["og:image:height"]))
+            assert im.size == size == SIZE, slug
+
+
 def test_a_note_photo_is_cropped_into_the_preview(site, pages):
     path = "2026/11/bilpank-gram-nagar-raksha-samiti-baithak/index.html"
     soup = pages[path]
@@ -465,6 +551,44 @@ def test_an_overlong_title_is_cut_with_an_ellipsis():
     assert image.size == SIZE
 
 
+def title_pixels(card: Card) -> Image.Image:
+    """The drawn card's title as a mask: its pixels of the text's ramp
+    (palette indices 1 to LEVELS - 1; 0 is the background, the accent's
+    come after).
+    """
+    drawn = draw_card(card)
+    indices = Image.frombytes("L", SIZE, drawn.tobytes())
+    return indices.point([255 if 0 < i < LEVELS else 0 for i in range(256)])
+
+
+URL = "https://cybercrime.gov.in/Webform/Crime_OnlineSafetyTips.aspx"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a word longer than the box in the middle of a title: its line
+        # ends the card's title, cut with …, not drawn past the card's edge
+        f"साइबर ठगी से बचें: {URL} पर शिकायत करें",
+        f"साइबर ठगी से बचें: {URL} {URL} पर शिकायत करें",
+        f"जागरूकता {'W' * 60} शिविर",
+        "ऑनलाइन " + "सुरक्षा" * 30 + " जागरूकता",
+    ],
+)
+def test_a_card_title_with_a_word_wider_than_the_card_stays_in_its_box(title):
+    card = Card(title, SITE_NAME, FONT, SMALL_FONT)
+    left, top, right, bottom = title_pixels(card).getbbox()
+    assert left >= MARGIN and right <= SIZE[0] - MARGIN, (left, right)
+    assert top >= TITLE_TOP and bottom <= TITLE_BOTTOM, (top, bottom)
+    width, height = SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP
+    font, lines = fit_title(title, FONT, width, height)
+    assert lines[-1].endswith(" …")
+    assert all(font.getlength(x, language="hi") <= width for x in lines)
+    # the lines are the title's start, the last one cut
+    joined = " ".join(lines).removesuffix(" …")
+    assert " ".join(title.split()).startswith(joined)
+
+
 def ramps(end: str) -> list[tuple[int, ...]]:
     """The design's ramp: LEVELS colours evenly from the background to `end`."""
     a, b = ImageColor.getrgb(BACKGROUND), ImageColor.getrgb(end)
@@ -505,6 +629,11 @@ def draw_plainly(card: Card, title: ImageDraw.ImageDraw, accent: ImageDraw.Image
             break
     else:
         lines = lines[: max(1, (box_bottom - box_top) // step)]
+        # the first line wider than the box is the last one, cut
+        for i, line in enumerate(lines):
+            if length(font, line) > width:
+                lines = lines[: i + 1]
+                break
         last = lines[-1]
         while last and length(font, last + " …") > width:
             last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
@@ -595,6 +724,7 @@ CARD_TITLES = [
         "Ratlam Police समाचार — रतलाम जिला",
     ),
     (" ".join(["जागरूकता"] * 80), SITE_NAME),
+    (f"साइबर ठगी से बचें: {URL} पर शिकायत करें", SITE_NAME),
     ("एक", ""),
 ]
 
@@ -640,12 +770,40 @@ def test_a_card_is_within_half_a_ramp_step_of_the_design_in_full_colour(title, s
 def test_a_preview_image_over_the_size_limit_is_an_error(kind, tmp_path):
     if kind == "card":
         source: Card | Crop = Card(CONJUNCT_TITLE, SITE_NAME, FONT, SMALL_FONT)
+        named = CONJUNCT_TITLE
     else:
         photo = next((ROOT / "content" / "images").rglob("*.jpg"))
         source = Crop(str(photo))
+        named = photo.name
     assert len(render(source, 300_000)) > 10_000
-    with pytest.raises(ValueError, match="cannot make a preview image under 9000"):
+    with pytest.raises(SettingError) as e:
         render(source, 9000)
+    assert 'WHATSAPP["image_max_bytes"]' in str(e.value) and "9000" in str(e.value)
+    assert named in str(e.value)
+
+
+def test_a_grainy_photo_over_the_lowest_size_limit_stops_the_build_naming_both(
+    tmp_path,
+):
+    """The least image_max_bytes the settings take (50,000) is less than a
+    grainy photo's crop at the lowest quality: the build stops saying which
+    photo and which setting, and writes no output and no cache file.
+    """
+    note = note_text(image="images/shor.jpg", image_alt="भीड़")
+    content = new_content(tmp_path, {"2026/11/shor.md": note})
+    (content / "images").mkdir()
+    grain = Image.effect_noise((1200, 630), 120).convert("RGB")
+    grain.save(content / "images" / "shor.jpg", quality=95)
+    cache, output = tmp_path / "og-cache", tmp_path / "output"
+    whatsapp = {"image_cache": str(cache), "image_max_bytes": 50_000}
+    with pytest.raises(BuildFailed) as e:
+        build_site(content, output, WHATSAPP=whatsapp)
+    message = str(e.value)
+    assert isinstance(e.value.__cause__, SettingError), message
+    assert 'WHATSAPP["image_max_bytes"]' in message and "50000" in message
+    assert "images/shor.jpg" in message
+    assert not output.exists()
+    assert not [p for p in cache.rglob("*") if p.suffix in (".jpg", ".png")]
 
 
 def test_preview_images_are_made_once_and_reused(tmp_path, caplog):

@@ -23,10 +23,14 @@ from typing import ClassVar
 
 from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont, ImageOps
 
+from plugins.core.errors import SettingError, display_path
 from plugins.core.files import Making, file_digest, start_missing
+from plugins.core.messages import _
+
+from .settings import DEFAULTS
 
 # Bump when the drawing code changes: every cached image is then remade.
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 SIZE = (1200, 630)
 BACKGROUND = "#12355b"
 ACCENT = "#ffd166"
@@ -203,6 +207,11 @@ def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
         ):
             return font, lines
     lines = lines[: max(1, height // line_step(font))]
+    # a line wider than the box (a word longer than it: a web address)
+    # ends the title: it is cut below, not drawn past the card's edge
+    fits = [length.line(font, x.split()) <= width for x in lines]
+    if False in fits:
+        lines = lines[: fits.index(False) + 1]
     last = lines[-1]
     while last and length(font, last + " …") > width:
         last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
@@ -282,22 +291,53 @@ JPEG = tuple(
 PNG = tuple({"format": "PNG", "compress_level": n} for n in PNG_LEVELS)
 
 
-def encode(image: Image.Image, max_bytes: int, tries: tuple[dict, ...]) -> bytes:
+def encode(image: Image.Image, max_bytes: int, tries: tuple[dict, ...]) -> bytes | None:
     """The image saved with the first of `tries` (Pillow's save options)
-    that makes it smaller than `max_bytes`.
+    that makes it smaller than `max_bytes`; None if none does.
     """
     for options in tries:
         buffer = io.BytesIO()
         image.save(buffer, **options)
         if buffer.tell() < max_bytes:
             return buffer.getvalue()
-    raise ValueError(f"whatsapp: cannot make a preview image under {max_bytes} bytes")
+    return None
+
+
+def too_large(source: Card | Crop, max_bytes: int) -> SettingError:
+    """The error of an image no try makes small enough: it names the
+    setting and what the image is made from.
+    """
+    if isinstance(source, Card):
+        return SettingError(
+            _(
+                "whatsapp: the preview card of the title '%(title)s' cannot be "
+                'made smaller than WHATSAPP["image_max_bytes"] = %(limit)s '
+                "bytes; raise the setting (%(default)s by default)",
+                title=source.title,
+                limit=max_bytes,
+                default=DEFAULTS["image_max_bytes"],
+            )
+        )
+    return SettingError(
+        _(
+            "whatsapp: the preview image of the photo %(photo)s cannot be made "
+            'smaller than WHATSAPP["image_max_bytes"] = %(limit)s bytes; raise '
+            "the setting (%(default)s by default) or use a less grainy photo",
+            photo=display_path(source.photo),
+            limit=max_bytes,
+            default=DEFAULTS["image_max_bytes"],
+        )
+    )
 
 
 def render(source: Card | Crop, max_bytes: int) -> bytes:
     if isinstance(source, Card):
-        return encode(draw_card(source), max_bytes, PNG)
-    return encode(crop_photo(source.photo), max_bytes, JPEG)
+        data = encode(draw_card(source), max_bytes, PNG)
+    else:
+        data = encode(crop_photo(source.photo), max_bytes, JPEG)
+    if data is None:
+        raise too_large(source, max_bytes)
+    return data
 
 
 def cache_file(cache: Path, key: str, suffix: str) -> Path:
