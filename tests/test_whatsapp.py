@@ -67,6 +67,7 @@ from plugins.whatsapp.preview import (
     Card,
     Crop,
     Lengths,
+    crop_photo,
     draw_card,
     fit_title,
     load_font,
@@ -365,6 +366,24 @@ def test_a_photo_of_any_format_is_previewed_as_a_jpeg_crop(tmp_path):
             assert "transparency" not in im.info and im.mode in ("RGB", "P"), slug
             size = (int(tags["og:image:width"]), int(tags["og:image:height"]))
             assert im.size == size == SIZE, slug
+
+
+def test_a_16_bit_or_transparent_photo_keeps_its_picture_in_the_preview(tmp_path):
+    """A 16-bit grey photo is scaled to 8 bits, not clipped to white; a
+    photo's transparent parts are white, not the colour they hide (black).
+    """
+    grey = tmp_path / "grey16.png"
+    Image.new("I;16", (900, 700), 30_000).save(grey)
+    pixel = crop_photo(str(grey)).getpixel((600, 315))
+    assert pixel == (117, 117, 117), pixel  # 30,000 / 256, not 255
+    clear = tmp_path / "clear.png"
+    photo = Image.new("RGBA", (900, 700), (0, 0, 0, 0))
+    photo.paste((200, 30, 30, 255), (0, 0, 450, 700))
+    photo.save(clear)
+    crop = crop_photo(str(clear))
+    assert crop.mode == "RGB"
+    assert crop.getpixel((50, 315)) == (200, 30, 30)
+    assert crop.getpixel((1150, 315)) == (255, 255, 255)
 
 
 def test_a_note_photo_is_cropped_into_the_preview(site, pages):

@@ -34,6 +34,28 @@ def upright_size(path: str | Path) -> tuple[int, int]:
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
+def eight_bit(image: Image.Image) -> Image.Image:
+    """The image with 8-bit channels: a 16-bit grey photo ("I;16", "I") is
+    scaled to 8 bits, not clipped (clipped, every pixel above 255 is white).
+    """
+    if image.mode.startswith("I"):
+        return image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    return image
+
+
+def on_white(image: Image.Image) -> Image.Image:
+    """An RGB image of the photo, its transparent parts white (dropping the
+    alpha shows whatever colour the transparent pixels hold, often black).
+    """
+    if image.mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA"):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
 # The format a photo's file name promises, by Pillow's name for it (MPO is
 # the JPEG some phones write with a second, smaller picture inside).
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from PIL import Image, ImageOps
 
 from plugins.core.files import file_digest, make_missing
-from plugins.core.photos import FORMATS, PHOTO_ERRORS
+from plugins.core.photos import FORMATS, PHOTO_ERRORS, eight_bit
 
 # Bump when the resizing code changes: every cached copy is then remade.
 CODE_VERSION = "2"
@@ -103,8 +103,7 @@ def _render(copy: Copy) -> bytes:
             im.draft("RGB", (copy.width, copy.width))  # decode at a smaller scale
         profile = im.info.get("icc_profile") if im.mode in KEEPS_PROFILE else None
         upright = ImageOps.exif_transpose(im)
-    if upright.mode.startswith("I"):  # 16-bit grey: scale to 8 bits, not clip
-        upright = upright.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    upright = eight_bit(upright)
     if fmt == "JPEG":
         upright = upright.convert("RGB")
     elif upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):

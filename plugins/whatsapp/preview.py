@@ -26,11 +26,12 @@ from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont, ImageOps
 from plugins.core.errors import SettingError, display_path
 from plugins.core.files import Making, file_digest, start_missing
 from plugins.core.messages import _
+from plugins.core.photos import eight_bit, on_white
 
 from .settings import DEFAULTS
 
 # Bump when the drawing code changes: every cached image is then remade.
-CODE_VERSION = "3"
+CODE_VERSION = "4"
 SIZE = (1200, 630)
 BACKGROUND = "#12355b"
 ACCENT = "#ffd166"
@@ -278,9 +279,11 @@ def draw_card(card: Card) -> Image.Image:
 
 
 def crop_photo(path: str) -> Image.Image:
-    """The photo, upright, cropped and scaled to exactly 1200×630."""
+    """The photo, upright, cropped and scaled to exactly 1200×630 (a 16-bit
+    photo in 8 bits, its transparent parts white).
+    """
     with Image.open(path) as im:
-        upright = ImageOps.exif_transpose(im).convert("RGB")
+        upright = on_white(eight_bit(ImageOps.exif_transpose(im)))
     return ImageOps.fit(upright, SIZE, method=Image.Resampling.LANCZOS)
 
 
