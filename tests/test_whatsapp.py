@@ -547,6 +547,21 @@ def test_a_line_of_made_up_words_is_as_long_as_its_words_and_spaces(words, size)
     assert separable(words) or any(category(c)[0] == "M" for c in "".join(words))
 
 
+def test_a_line_in_a_font_that_kerns_across_a_space_is_measured_whole():
+    """card_font may name another font: one whose pairs kern across a space
+    (DejaVu Sans: a digit before an opening quote) is not measured by words.
+    """
+    font = load_font("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 80)
+    words = ["1", "“T”"]
+    whole = font.getlength(" ".join(words), language="hi")
+    parts = sum(font.getlength(w, language="hi") for w in words)
+    assert parts + font.getlength(" ", language="hi") != whole  # it kerns
+    assert Lengths().line(font, words) == whole
+    width = int(whole) - 1  # the line does not fit: the second word wraps
+    assert wrap(" ".join(words), font, width) == ["1", "“T”"]
+    assert wrap(" ".join(words), font, int(whole) + 1) == ["1 “T”"]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(ANY_WORDS, min_size=1, max_size=30), st.sampled_from(TITLE_SIZES))
 def test_a_wrap_breaks_made_up_titles_where_measuring_each_line_whole_does(words, size):

@@ -118,6 +118,18 @@ SYLLABLE = re.compile(
 )
 
 
+# The font families whose lines of separable words are as long as their
+# words and spaces (tests/test_whatsapp.py checks the card's default font on
+# every title at hand and on made-up ones). Another font may kern across a
+# space (DejaVu Sans: "1 “T”"), so its lines are measured whole.
+MEASURED_BY_WORDS = frozenset({"Noto Sans Devanagari"})
+
+
+def by_words(font: ImageFont.FreeTypeFont) -> bool:
+    """Whether a line in `font` may be measured by its words."""
+    return font.getname()[0] in MEASURED_BY_WORDS
+
+
 def separable(words: list[str]) -> bool:
     """Whether a line of `words` is as long as its words and spaces."""
     return all(
@@ -144,13 +156,14 @@ class Lengths:
         return length
 
     def line(self, font: ImageFont.FreeTypeFont, words: list[str]) -> float:
-        """The length of `words` joined by spaces. Of separable words, it is
-        their lengths and the spaces': raqm lays such a line out as its
-        words side by side (exactly: tests/test_whatsapp.py checks it on
-        every title at hand and on made-up ones), so a wrap measures each
-        word once instead of every growing line.
+        """The length of `words` joined by spaces. Of separable words in a
+        font of MEASURED_BY_WORDS, it is their lengths and the spaces': raqm
+        lays such a line out as its words side by side (exactly:
+        tests/test_whatsapp.py checks it on every title at hand and on
+        made-up ones), so a wrap measures each word once instead of every
+        growing line.
         """
-        if not separable(words):
+        if not (by_words(font) and separable(words)):
             return self(font, " ".join(words))
         return sum(self(font, w) for w in words) + self(font, " ") * (len(words) - 1)
 
@@ -171,7 +184,7 @@ def wrap(
     length = lengths or Lengths()
     keep = None if most is None else max(1, most)
     words = text.split()
-    by_word = separable(words)
+    by_word = by_words(font) and separable(words)
     space = length(font, " ")
     lines: list[str] = []
     last = 0.0  # the last line's length
