@@ -275,6 +275,18 @@ def test_notes_share_one_object_per_category_and_tag(built):
     assert named > len(seen)  # some values are named by several notes
 
 
+def test_notes_share_one_string_for_the_texts_they_all_have(built):
+    """Pelican makes the language, the status and the reader's name again for
+    every note (about 170 bytes a note, to the build's end): the notes
+    share one string each.
+    """
+    notes = built.notes
+    assert len(notes) > 10
+    for name in ("lang", "_status", "reader"):
+        values = {id(vars(note)[name]) for note in notes}
+        assert len(values) == 1, name
+
+
 def test_a_notes_json_ld_is_kept_compressed_until_its_page_prints_it(built):
     """Every note holds its JSON-LD compressed until its page is written,
     then not at all; the page prints the texts as they were.
