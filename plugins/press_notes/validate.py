@@ -423,18 +423,21 @@ def links_in(h: Header, pattern: re.Pattern) -> list[tuple[int, re.Match]]:
     ]
 
 
-def note_links(
-    h: Header, rules: Rules, path: str, folder: str | None = None
+def resolved_links(
+    found: list[tuple[int, re.Match]], folder: str
 ) -> list[tuple[int, str, str]]:
-    """(line, link as written, file under content/) of each {filename} link
-    (`folder`: the note's, note_folder, when known).
+    """(line, link as written, file under content/) of each link `found`
+    (links_in) in a note of `folder` (note_folder).
     """
+    return [(line, m.group(0), link_target(m.group(1), folder)) for line, m in found]
+
+
+def note_links(h: Header, rules: Rules, path: str) -> list[tuple[int, str, str]]:
+    """(line, link as written, file under content/) of each {filename} link."""
     found = links_in(h, FILENAME_LINK_RE)
-    if found and folder is None:
-        folder = note_folder(path, rules.resolved_root)
-    return [
-        (line, m.group(0), link_target(m.group(1), folder or "")) for line, m in found
-    ]
+    if not found:
+        return []
+    return resolved_links(found, note_folder(path, rules.resolved_root))
 
 
 def without_text(h: Header) -> Header:
@@ -450,7 +453,8 @@ def without_text(h: Header) -> Header:
 
 def _check_links(h: Header, p, rules: Rules, path: str) -> list[Problem]:
     statics = links_in(h, STATIC_LINK_RE)
-    if not statics and not FILENAME_LINK_RE.search(h.body):
+    filenames = links_in(h, FILENAME_LINK_RE)
+    if not statics and not filenames:
         return []
     # resolved once, and only for a note that links (a path resolves a
     # folder at a time)
@@ -466,11 +470,10 @@ def _check_links(h: Header, p, rules: Rules, path: str) -> list[Problem]:
                 link=link,
             ),
         )
-        for line, link, rel in note_links(h, rules, path, folder)
+        for line, link, rel in resolved_links(filenames, folder)
         if rel.startswith("..") or not (rules.content_root / rel).is_file()
     ]
-    for line, m in statics:
-        rel = link_target(m.group(1), folder)
+    for line, link, rel in resolved_links(statics, folder):
         if not rel.startswith(f"{LINKABLE_FOLDER}/"):
             problems.append(
                 p(
@@ -479,7 +482,7 @@ def _check_links(h: Header, p, rules: Rules, path: str) -> list[Problem]:
                     _(
                         "the link '%(link)s' points outside content/images/; "
                         "links with {static} may point only to photos there",
-                        link=m.group(0),
+                        link=link,
                     ),
                 )
             )
