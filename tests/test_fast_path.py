@@ -1560,6 +1560,29 @@ def test_the_index_is_written_without_a_pickled_copy_of_its_parts(site, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+def test_saving_the_index_removes_the_temporary_files_a_killed_save_left(
+    site, tmp_path
+):
+    """A save killed between writing a file and renaming it leaves its
+    temporary file (never read: no part is named so); the next save of
+    that index removes it, and leaves another index's alone.
+    """
+    path = tmp_path / "index.pickle"
+    left = [
+        tmp_path / ".index.pickle.k1ll3d.tmp",
+        tmp_path / ".index.records.pickle.k1ll3d.tmp",
+        tmp_path / ".index.folders.pickle.k1ll3d.tmp",
+    ]
+    other = tmp_path / ".other.pickle.k1ll3d.tmp"
+    for stale in (*left, other):
+        stale.write_bytes(b"half a pickle")
+    site_index.save(site.index(), path)
+    assert site_index.load(path, with_records=True)[0] is not None
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [
+        other.name
+    ]
+
+
 def test_a_damaged_part_of_the_index_takes_the_full_path(site):
     """A part of the entries that is not the one the main part names (or
     none) is no index; a part of a record's notes stops the fast path:

@@ -651,3 +651,42 @@ def test_a_failed_ledger_write_leaves_no_temporary_file(tmp_path):
     with pytest.raises(IsADirectoryError):
         write_atomic(target, b"x", durable=True)
     assert [p.name for p in target.parent.iterdir()] == ["share-ledger.tsv"]
+
+
+def test_a_file_whose_bytes_fail_half_way_leaves_the_old_file_and_no_temporary(
+    tmp_path,
+):
+    """Pickling that fails half way (a value that cannot be pickled, a full
+    disk) leaves the file as it was and no temporary file beside it.
+    """
+    from scripts.site_index import write_pickled
+
+    class Full:
+        def __reduce__(self):
+            raise OSError(28, "No space left on device")
+
+    target = tmp_path / "index.pickle"
+    target.write_bytes(b"old")
+    with pytest.raises(OSError, match="No space"):
+        write_pickled(("a" * 200_000, Full()), target, lambda _: target)
+    assert [p.name for p in tmp_path.iterdir()] == ["index.pickle"]
+    assert target.read_bytes() == b"old"
+
+
+def test_a_streamed_file_named_outside_its_folder_is_refused(tmp_path):
+    """The file a streamed write replaces is in the folder it was written
+    in (the folder flushed to disk, the temporary file's): a name outside
+    it is an error, and nothing is left in either folder.
+    """
+    from plugins.core.files import write_streamed
+
+    inside, outside = tmp_path / "inside", tmp_path / "outside"
+    outside.mkdir()
+
+    def write(f):
+        f.write(b"x")
+        return outside / "escaped"
+
+    with pytest.raises(ValueError, match="outside"):
+        write_streamed(inside, "part", write, durable=True)
+    assert [*inside.iterdir(), *outside.iterdir()] == []
