@@ -1070,7 +1070,9 @@ def save(index: SiteIndex, path: Path, part_notes: int = PART_NOTES) -> None:
     and every part; each atomically. A main part whose other parts are
     not those it names (a crash between the writes) is no index: the full
     build runs. An index read without its records keeps their parts on
-    disk as they are. Then the parts no longer named are removed.
+    disk as they are. Then the parts no longer named are removed, and the
+    temporary files of this index a killed save left (`write_streamed`'s,
+    never read; the site's lock keeps any other save of it away).
     """
     parts = dict(index.parts)
     parts[NOTES_KIND] = saved_parts(index, path, NOTES_KIND, index.notes, part_notes)
@@ -1091,6 +1093,8 @@ def save(index: SiteIndex, path: Path, part_notes: int = PART_NOTES) -> None:
     for found in path.parent.glob(f"{path.stem}.part-*"):
         if found.name not in named:
             found.unlink(missing_ok=True)
+    for stale in path.parent.glob(f".{path.stem}.*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def index_files(index: SiteIndex, path: Path) -> list[Path]:

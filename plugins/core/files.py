@@ -131,13 +131,16 @@ def write_streamed(
     `write` into a temporary file in `folder` (named after `name`) as they
     are made, not held whole in memory first; `write` returns the path the
     file then replaces (in `folder`; a name made of its bytes' digest is
-    known only once they are written). Returns that path.
+    known only once they are written; a path outside `folder` is a
+    ValueError, the temporary file removed). Returns that path.
     """
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             path = write(f)
+            if path.parent != folder:
+                raise ValueError(f"{path} is outside the folder written in, {folder}")
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
