@@ -48,11 +48,12 @@ NOTES_FOLDER = "note-snapshot"  # in the reader cache folder
 INDEX_NAME = "key"
 SUFFIX = ".pickle"
 FORMAT = 5
-# Strings at least this long (a note's HTML, its summary) are kept as UTF-8
-# bytes encoded here: pickling a str makes CPython keep a UTF-8 copy of it
-# inside the string for as long as it lives, which for every note's HTML
-# held through the build was about 5 KB a note.
-LONG_TEXT = 256
+# Strings that are not ASCII (a note's HTML and summary, and its title, tags
+# and other short texts) are kept as UTF-8 bytes encoded here: pickling a str
+# makes CPython keep a UTF-8 copy of it inside the string for as long as it
+# lives, which for every note's HTML held through the build was about 5 KB a
+# note, and for the short texts (below 256 characters, once pickled as they
+# were) about 1 KB a note more. An ASCII string's UTF-8 is the string itself.
 SETTINGS_ID = "settings"
 CONTEXT_ID = "context"
 
@@ -76,11 +77,11 @@ class _Pickler(pickle.Pickler):
     def __init__(self, file, shared: dict[int, str]):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.shared = shared
-        self.texts: dict[int, int] = {}  # id of a long str -> its number
-        self.kept: list[str] = []  # the long strs, alive while pickling
+        self.texts: dict[int, int] = {}  # id of a str not ASCII -> its number
+        self.kept: list[str] = []  # those strs, alive while pickling
 
     def persistent_id(self, obj):
-        if type(obj) is str and len(obj) >= LONG_TEXT:
+        if type(obj) is str and not obj.isascii():
             number = self.texts.get(id(obj))
             if number is not None:
                 return (1, number)  # the same str again
