@@ -134,6 +134,8 @@ class NoteSnapshot:
         self.folder = Path(settings["CACHE_PATH"]) / NOTES_FOLDER
         self.key = enrichment_key(settings)
         self.why = self._check()
+        # each note's stamp, taken as Pelican asks for it and let go of once
+        # the note is restored or kept (record): nothing reads it after
         self.stamps: dict[str, tuple[int, ...] | None] = {}
         self.kept: set[str] = set()  # file names of this build's notes
         self.restored = 0
@@ -186,6 +188,7 @@ class NoteSnapshot:
             return None
         self.kept.add(name)
         self.restored += 1
+        del self.stamps[relative]
         return article
 
     def likely_restored(self, path: str) -> bool:
@@ -222,10 +225,10 @@ class NoteSnapshot:
         """Keep a note Pelican has just made (content_object_init)."""
         if not isinstance(article, Article) or self.context is None:
             return
+        relative = os.path.relpath(article.source_path, self.root)
+        note_stamp = self.stamps.pop(relative, None)
         if getattr(article, "status", None) != "published":
             return
-        relative = os.path.relpath(article.source_path, self.root)
-        note_stamp = self.stamps.get(relative)
         if note_stamp is None or relative in self.context.get(SCHEDULED_NOTES, ()):
             return
         photo = image_path(article)
