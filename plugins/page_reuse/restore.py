@@ -32,7 +32,6 @@ import io
 import logging
 import os
 import pickle
-from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
 
@@ -40,6 +39,7 @@ from pelican.contents import Article
 
 from plugins.core.contract import NOTE_SLUGS, SCHEDULED_NOTES
 from plugins.core.files import stamp, write_atomic
+from plugins.core.packed import TextPickler, TextUnpickler
 from plugins.press_notes.press_notes import plugin_settings as press_notes_settings
 
 logger = logging.getLogger(__name__)
@@ -48,12 +48,11 @@ NOTES_FOLDER = "note-snapshot"  # in the reader cache folder
 INDEX_NAME = "key"
 SUFFIX = ".pickle"
 FORMAT = 5
-# Strings that are not ASCII (a note's HTML and summary, and its title, tags
-# and other short texts) are kept as UTF-8 bytes encoded here: pickling a str
-# makes CPython keep a UTF-8 copy of it inside the string for as long as it
-# lives, which for every note's HTML held through the build was about 5 KB a
-# note, and for the short texts (below 256 characters, once pickled as they
-# were) about 1 KB a note more. An ASCII string's UTF-8 is the string itself.
+# The notes are pickled by TextPickler (plugins/core/packed.py): strings that
+# are not ASCII as UTF-8 bytes made there, since pickling a str makes CPython
+# keep a UTF-8 copy of it inside the string for as long as it lives (for
+# every note's HTML held through the build about 5 KB a note, for its short
+# texts, title, summary and tags, about 1 KB more).
 SETTINGS_ID = "settings"
 CONTEXT_ID = "context"
 
@@ -71,40 +70,6 @@ def enrichment_key(settings: dict) -> str:
         digest.update(path.read_bytes() if path.is_file() else b"-")
         digest.update(b"\0")
     return digest.hexdigest()
-
-
-class _Pickler(pickle.Pickler):
-    def __init__(self, file, shared: dict[int, str]):
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.shared = shared
-        self.texts: dict[int, int] = {}  # id of a str not ASCII -> its number
-        self.kept: list[str] = []  # those strs, alive while pickling
-
-    def persistent_id(self, obj):
-        if type(obj) is str and not obj.isascii():
-            number = self.texts.get(id(obj))
-            if number is not None:
-                return (1, number)  # the same str again
-            self.texts[id(obj)] = len(self.kept)
-            self.kept.append(obj)
-            return (0, obj.encode("utf-8", "surrogatepass"))
-        return self.shared.get(id(obj))
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file, shared: Mapping[str, object]):
-        super().__init__(file)
-        self.shared = shared
-        self.texts: list[str] = []
-
-    def persistent_load(self, pid):
-        if isinstance(pid, tuple):
-            kind, value = pid
-            if kind == 1:
-                return self.texts[value]
-            self.texts.append(value.decode("utf-8", "surrogatepass"))
-            return self.texts[-1]
-        return self.shared[pid]
 
 
 def image_path(article) -> str | None:
@@ -180,7 +145,7 @@ class NoteSnapshot:
                     return None  # the checks gave it another slug this time
                 if photo is not None and stamp(str(self.root / photo)) != photo_stamp:
                     return None
-                article = _Unpickler(f, shared).load()
+                article = TextUnpickler(f, shared).load()
         except FileNotFoundError:
             return None
         except Exception as e:  # noqa: BLE001 - any failure: read the note
@@ -239,7 +204,7 @@ class NoteSnapshot:
         buffer = io.BytesIO()
         try:
             pickle.dump(header, buffer, protocol=pickle.HIGHEST_PROTOCOL)
-            _Pickler(buffer, shared).dump(article)
+            TextPickler(buffer, shared).dump(article)
         except Exception as e:  # noqa: BLE001 - not kept: read next time
             logger.debug("note snapshot: %s not kept (%s)", relative, e)
             return
