@@ -127,6 +127,7 @@ def test_saving_the_reader_cache_leaves_no_utf8_copy_in_the_notes_texts(
     and what comes back is the same, the tags with this build's settings."""
     from pelican.readers import Readers
 
+    from plugins.core.packed import pickled_texts
     from plugins.core.reader_cache import compress_cached
 
     mine = {**settings, "CACHE_PATH": str(tmp_path)}
@@ -140,6 +141,9 @@ def test_saving_the_reader_cache_leaves_no_utf8_copy_in_the_notes_texts(
     assert all(not t.isascii() for t in texts)
     sizes = [sys.getsizeof(t) for t in texts]
     readers.cache_data(path, read)
+    # held for every note while the notes are read: compressed
+    kept = readers._cache[path][1][1]
+    assert len(kept) < len(pickled_texts(metadata, {id(mine): "settings"})) * 0.7
     readers.save_cache()
     assert [sys.getsizeof(t) for t in texts] == sizes
     again = Readers(mine, "Articles")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import shutil
+import zlib
 from pathlib import Path
 
 from .code import LOADED
@@ -85,10 +86,11 @@ SETTINGS_ID = "settings"
 def compress_cached(readers) -> None:
     """Pelican's reader cache keeps each file's HTML compressed (packed.py)
     and its metadata pickled (packed.TextPickler, the build's settings by
-    name): it held every note's HTML as a string until the cache was saved,
-    and saving it (pickle) added a UTF-8 copy inside each string, the HTML's
-    and the metadata's (title, summary, tags: about 1 KB a note, kept by the
-    note's Article to the build's end).
+    name) and compressed: it held every note's HTML as a string until the
+    cache was saved, and saving it (pickle) added a UTF-8 copy inside each
+    string, the HTML's and the metadata's (title, summary, tags: about 1 KB
+    a note, kept by the note's Article to the build's end). Every note's
+    entry is held while the notes are read.
     """
     cache_data, get_cached_data = readers.cache_data, readers.get_cached_data
     settings = readers.settings
@@ -98,7 +100,8 @@ def compress_cached(readers) -> None:
         if isinstance(content, str):
             content = squeeze(content)
         if isinstance(metadata, dict):
-            metadata = pickled_texts(metadata, {id(settings): SETTINGS_ID})
+            pickled = pickled_texts(metadata, {id(settings): SETTINGS_ID})
+            metadata = zlib.compress(pickled, 1)
         cache_data(filename, (content, metadata))
 
     def cached(filename, default=None):
@@ -109,7 +112,8 @@ def compress_cached(readers) -> None:
         if isinstance(content, bytes):
             content = unsqueeze(content)
         if isinstance(metadata, bytes):
-            metadata = unpickled_texts(metadata, {SETTINGS_ID: settings})
+            pickled = zlib.decompress(metadata)
+            metadata = unpickled_texts(pickled, {SETTINGS_ID: settings})
         return content, metadata
 
     readers.cache_data = cache
