@@ -226,3 +226,27 @@ def test_when_an_older_twin_is_deleted_the_newer_gets_its_slug(site):
     result = site.build()
     assert result.restored == 3  # notes 1 to 3; the twin's slug changed
     site.same_as_clean()
+
+
+def test_the_snapshot_lets_go_of_each_notes_stamp_once_it_is_used(site):
+    """A note's stamp is kept only until the note is restored or recorded
+    (a few hundred bytes a note, held otherwise to the build's end)."""
+    from pelican import signals
+
+    from plugins.page_reuse import page_reuse
+
+    held = []
+
+    def look(generator) -> None:
+        snapshot = page_reuse._snapshots[id(generator.settings)]
+        held.append((dict(snapshot.stamps), snapshot.restored))
+
+    signals.article_generator_finalized.connect(look)
+    try:
+        site.write(2, title="नामली थाने में बदला हुआ शीर्षक")
+        site.write(4, status="draft")
+        site.build()
+    finally:
+        signals.article_generator_finalized.disconnect(look)
+    assert held == [({}, 2)]
+    site.same_as_clean()

@@ -534,23 +534,38 @@ def test_checked_headers_keep_only_the_lines_with_links(tmp_path):
 
 def test_the_note_snapshot_leaves_no_utf8_copy_in_the_notes_strings():
     """Pickling a str makes CPython keep its UTF-8 inside the string; the
-    snapshot's pickler encodes long strings itself, so the notes it keeps
-    stay their size, and they come back equal, shared where they were."""
+    snapshot's pickler (TextPickler, the reader cache's too) encodes every
+    string that is not ASCII itself (long
+    ones, a note's HTML, and short ones, its title and tags), so the notes
+    it keeps stay their size, and they come back equal, shared where they
+    were."""
     import io
     import pickle
 
-    from plugins.page_reuse import restore
+    from plugins.core.packed import TextPickler, TextUnpickler
 
     html = "<p>" + "नामली थाने में यातायात जागरूकता शिविर। " * 40 + "</p>"
+    title = "".join(["नामली थाने में ", "शिविर"])  # made here, not a constant
     settings = {"SITENAME": "x"}
-    note = {"content": html, "again": html, "short": "शीर्षक", "settings": settings}
-    size = sys.getsizeof(html)
+    note = {
+        "content": html,
+        "again": html,
+        "short": title,
+        "tags": [title],
+        "ascii": "notes/2026/11/x.md",
+        "settings": settings,
+    }
+    size, title_size = sys.getsizeof(html), sys.getsizeof(title)
     buffer = io.BytesIO()
-    restore._Pickler(buffer, {id(settings): "s"}).dump(note)
+    TextPickler(buffer, {id(settings): "s"}).dump(note)
     assert sys.getsizeof(html) == size
+    assert sys.getsizeof(title) == title_size
     plain = io.BytesIO()
     pickle.dump(html, plain)
     assert sys.getsizeof(html) > size  # what Python's own pickling does
-    back = restore._Unpickler(io.BytesIO(buffer.getvalue()), {"s": settings}).load()
+    back = TextUnpickler(io.BytesIO(buffer.getvalue()), {"s": settings}).load()
     assert back == note and back["settings"] is settings
     assert back["again"] is back["content"]
+    assert back["tags"][0] is back["short"]
+    pickle.dumps(title)
+    assert sys.getsizeof(title) > title_size  # what Python's own pickling does

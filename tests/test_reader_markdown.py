@@ -6,6 +6,7 @@ nothing behind."""
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,39 @@ def test_the_reader_cache_keeps_the_html_compressed_and_gives_it_back(
     again = Readers({**settings, "CACHE_PATH": str(tmp_path)}, "Articles")
     compress_cached(again)
     assert again.get_cached_data(path, (None, None)) == read
+
+
+def test_saving_the_reader_cache_leaves_no_utf8_copy_in_the_notes_texts(
+    notes, settings, tmp_path
+):
+    """Pickling a str makes CPython keep its UTF-8 inside the string: the
+    reader cache keeps each note's metadata pickled as it is cached, its
+    texts encoded apart, so saving the cache leaves the note's title,
+    summary and tags (held by its Article to the build's end) their size,
+    and what comes back is the same, the tags with this build's settings."""
+    from pelican.readers import Readers
+
+    from plugins.core.packed import pickled_texts
+    from plugins.core.reader_cache import compress_cached
+
+    mine = {**settings, "CACHE_PATH": str(tmp_path)}
+    readers = Readers(mine, "Articles")
+    compress_cached(readers)
+    path = str(notes[0])
+    read = SafeMarkdownReader(mine).read_now(path)
+    metadata = read[1]
+    texts = [metadata["title"], metadata["summary"], metadata["summary_text"]]
+    texts += [tag.name for tag in metadata["tags"]]
+    assert all(not t.isascii() for t in texts)
+    sizes = [sys.getsizeof(t) for t in texts]
+    readers.cache_data(path, read)
+    # held for every note while the notes are read: compressed
+    kept = readers._cache[path][1][1]
+    assert len(kept) < len(pickled_texts(metadata, {id(mine): "settings"})) * 0.7
+    readers.save_cache()
+    assert [sys.getsizeof(t) for t in texts] == sizes
+    again = Readers(mine, "Articles")
+    compress_cached(again)
+    back = again.get_cached_data(path, (None, None))
+    assert back == read
+    assert all(tag.settings is mine for tag in back[1]["tags"])

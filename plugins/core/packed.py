@@ -26,9 +26,12 @@ stops the build.
 
 from __future__ import annotations
 
+import io
+import pickle
 import types
 import zlib
 from collections import OrderedDict
+from collections.abc import Mapping
 
 from markupsafe import Markup
 from pelican.contents import Content
@@ -73,6 +76,63 @@ def unsqueeze_known(data: bytes) -> str:
     while len(_recent) > RECENT:
         _recent.popitem(last=False)
     return text
+
+
+class TextPickler(pickle.Pickler):
+    """Pickles every string that is not ASCII as its UTF-8 bytes, encoded
+    here, and the objects of `shared` (id: name) by name.
+
+    Pickling a str makes CPython keep a UTF-8 copy of it inside the string
+    for as long as it lives: the notes' texts pickled in the build (the
+    reader cache, the note snapshot) kept that copy to the build's end
+    (about 1 KB a note for the short ones, titles, summaries and tags, on
+    top of the long ones). An ASCII string's UTF-8 is the string itself.
+    """
+
+    def __init__(self, file, shared: Mapping[int, str]):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.shared = shared
+        self.texts: dict[int, int] = {}  # id of a str not ASCII -> its number
+        self.kept: list[str] = []  # those strs, alive while pickling
+
+    def persistent_id(self, obj):
+        if type(obj) is str and not obj.isascii():
+            number = self.texts.get(id(obj))
+            if number is not None:
+                return (1, number)  # the same str again
+            self.texts[id(obj)] = len(self.kept)
+            self.kept.append(obj)
+            return (0, obj.encode("utf-8", "surrogatepass"))
+        return self.shared.get(id(obj))
+
+
+class TextUnpickler(pickle.Unpickler):
+    """Reads what TextPickler wrote, `shared` (name: object) put back."""
+
+    def __init__(self, file, shared: Mapping[str, object]):
+        super().__init__(file)
+        self.shared = shared
+        self.texts: list[str] = []
+
+    def persistent_load(self, pid):
+        if isinstance(pid, tuple):
+            kind, value = pid
+            if kind == 1:
+                return self.texts[value]
+            self.texts.append(value.decode("utf-8", "surrogatepass"))
+            return self.texts[-1]
+        return self.shared[pid]
+
+
+def pickled_texts(value, shared: Mapping[int, str]) -> bytes:
+    """`value` pickled by TextPickler."""
+    buffer = io.BytesIO()
+    TextPickler(buffer, shared).dump(value)
+    return buffer.getvalue()
+
+
+def unpickled_texts(data: bytes, shared: Mapping[str, object]):
+    return TextUnpickler(io.BytesIO(data), shared).load()
 
 
 def packed_content(note, siteurl: str) -> str:

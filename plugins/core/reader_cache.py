@@ -16,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import shutil
+import zlib
 from pathlib import Path
 
 from .code import LOADED
 from .describe import Unstable, stable
-from .packed import squeeze, unsqueeze
+from .packed import pickled_texts, squeeze, unpickled_texts, unsqueeze
 
 READING_PACKAGES = ("pelican", "markdown", "nh3", "lxml")
 # Settings that only say where this build writes or what a share run asks:
@@ -79,24 +80,41 @@ def forget_saved(generator) -> None:
         readers._cache = {}
 
 
+SETTINGS_ID = "settings"
+
+
 def compress_cached(readers) -> None:
-    """Pelican's reader cache keeps each file's HTML compressed (packed.py):
-    it held every note's HTML as a string until the cache was saved, and
-    saving it (pickle) added a UTF-8 copy inside each string.
+    """Pelican's reader cache keeps each file's HTML compressed (packed.py)
+    and its metadata pickled (packed.TextPickler, the build's settings by
+    name) and compressed: it held every note's HTML as a string until the
+    cache was saved, and saving it (pickle) added a UTF-8 copy inside each
+    string, the HTML's and the metadata's (title, summary, tags: about 1 KB
+    a note, kept by the note's Article to the build's end). Every note's
+    entry is held while the notes are read.
     """
     cache_data, get_cached_data = readers.cache_data, readers.get_cached_data
+    settings = readers.settings
 
     def cache(filename, data) -> None:
         content, metadata = data
         if isinstance(content, str):
             content = squeeze(content)
+        if isinstance(metadata, dict):
+            pickled = pickled_texts(metadata, {id(settings): SETTINGS_ID})
+            metadata = zlib.compress(pickled, 1)
         cache_data(filename, (content, metadata))
 
     def cached(filename, default=None):
         found = get_cached_data(filename, default)
-        if found is default or not isinstance(found[0], bytes):
+        if found is default:
             return found
-        return unsqueeze(found[0]), found[1]
+        content, metadata = found
+        if isinstance(content, bytes):
+            content = unsqueeze(content)
+        if isinstance(metadata, bytes):
+            pickled = zlib.decompress(metadata)
+            metadata = unpickled_texts(pickled, {SETTINGS_ID: settings})
+        return content, metadata
 
     readers.cache_data = cache
     readers.get_cached_data = cached

@@ -32,7 +32,6 @@ import io
 import logging
 import os
 import pickle
-from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
 
@@ -40,6 +39,7 @@ from pelican.contents import Article
 
 from plugins.core.contract import NOTE_SLUGS, SCHEDULED_NOTES
 from plugins.core.files import stamp, write_atomic
+from plugins.core.packed import TextPickler, TextUnpickler
 from plugins.press_notes.press_notes import plugin_settings as press_notes_settings
 
 logger = logging.getLogger(__name__)
@@ -48,11 +48,11 @@ NOTES_FOLDER = "note-snapshot"  # in the reader cache folder
 INDEX_NAME = "key"
 SUFFIX = ".pickle"
 FORMAT = 5
-# Strings at least this long (a note's HTML, its summary) are kept as UTF-8
-# bytes encoded here: pickling a str makes CPython keep a UTF-8 copy of it
-# inside the string for as long as it lives, which for every note's HTML
-# held through the build was about 5 KB a note.
-LONG_TEXT = 256
+# The notes are pickled by TextPickler (plugins/core/packed.py): strings that
+# are not ASCII as UTF-8 bytes made there, since pickling a str makes CPython
+# keep a UTF-8 copy of it inside the string for as long as it lives (for
+# every note's HTML held through the build about 5 KB a note, for its short
+# texts, title, summary and tags, about 1 KB more).
 SETTINGS_ID = "settings"
 CONTEXT_ID = "context"
 
@@ -70,40 +70,6 @@ def enrichment_key(settings: dict) -> str:
         digest.update(path.read_bytes() if path.is_file() else b"-")
         digest.update(b"\0")
     return digest.hexdigest()
-
-
-class _Pickler(pickle.Pickler):
-    def __init__(self, file, shared: dict[int, str]):
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.shared = shared
-        self.texts: dict[int, int] = {}  # id of a long str -> its number
-        self.kept: list[str] = []  # the long strs, alive while pickling
-
-    def persistent_id(self, obj):
-        if type(obj) is str and len(obj) >= LONG_TEXT:
-            number = self.texts.get(id(obj))
-            if number is not None:
-                return (1, number)  # the same str again
-            self.texts[id(obj)] = len(self.kept)
-            self.kept.append(obj)
-            return (0, obj.encode("utf-8", "surrogatepass"))
-        return self.shared.get(id(obj))
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file, shared: Mapping[str, object]):
-        super().__init__(file)
-        self.shared = shared
-        self.texts: list[str] = []
-
-    def persistent_load(self, pid):
-        if isinstance(pid, tuple):
-            kind, value = pid
-            if kind == 1:
-                return self.texts[value]
-            self.texts.append(value.decode("utf-8", "surrogatepass"))
-            return self.texts[-1]
-        return self.shared[pid]
 
 
 def image_path(article) -> str | None:
@@ -133,6 +99,8 @@ class NoteSnapshot:
         self.folder = Path(settings["CACHE_PATH"]) / NOTES_FOLDER
         self.key = enrichment_key(settings)
         self.why = self._check()
+        # each note's stamp, taken as Pelican asks for it and let go of once
+        # the note is restored or kept (record): nothing reads it after
         self.stamps: dict[str, tuple[int, ...] | None] = {}
         self.kept: set[str] = set()  # file names of this build's notes
         self.restored = 0
@@ -177,7 +145,7 @@ class NoteSnapshot:
                     return None  # the checks gave it another slug this time
                 if photo is not None and stamp(str(self.root / photo)) != photo_stamp:
                     return None
-                article = _Unpickler(f, shared).load()
+                article = TextUnpickler(f, shared).load()
         except FileNotFoundError:
             return None
         except Exception as e:  # noqa: BLE001 - any failure: read the note
@@ -185,6 +153,7 @@ class NoteSnapshot:
             return None
         self.kept.add(name)
         self.restored += 1
+        del self.stamps[relative]
         return article
 
     def likely_restored(self, path: str) -> bool:
@@ -221,10 +190,10 @@ class NoteSnapshot:
         """Keep a note Pelican has just made (content_object_init)."""
         if not isinstance(article, Article) or self.context is None:
             return
+        relative = os.path.relpath(article.source_path, self.root)
+        note_stamp = self.stamps.pop(relative, None)
         if getattr(article, "status", None) != "published":
             return
-        relative = os.path.relpath(article.source_path, self.root)
-        note_stamp = self.stamps.get(relative)
         if note_stamp is None or relative in self.context.get(SCHEDULED_NOTES, ()):
             return
         photo = image_path(article)
@@ -235,7 +204,7 @@ class NoteSnapshot:
         buffer = io.BytesIO()
         try:
             pickle.dump(header, buffer, protocol=pickle.HIGHEST_PROTOCOL)
-            _Pickler(buffer, shared).dump(article)
+            TextPickler(buffer, shared).dump(article)
         except Exception as e:  # noqa: BLE001 - not kept: read next time
             logger.debug("note snapshot: %s not kept (%s)", relative, e)
             return
