@@ -1,0 +1,251 @@
+"""The cards' text: shaped by HarfBuzz (uharfbuzz), drawn from FreeType's
+glyph bitmaps (freetype-py and the FreeType it bundles).
+
+A line is split into runs of one script, as raqm splits it (a character of
+no script of its own, a space, a digit, a mark, joins the run before it;
+at the line's start, the first run after it), and each run is shaped as
+Hindi with the whole line around it as context, so conjuncts and matras
+sit where they belong. The runs follow one another in the line's order (a
+right-to-left run is shaped right to left within itself; runs are not
+reordered). A line's length is the sum of its glyphs' advances, the same
+advances it is drawn with.
+
+Glyphs sit on whole pixels, so a glyph's bitmap depends on the font, the
+size and the glyph alone: each is rendered once a process (hinted, as
+Pillow renders it: FT_LOAD_DEFAULT) and laid on the mask where the line
+puts it, each pixel the largest coverage of the glyphs over it (the same
+whatever the glyphs' order).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import freetype
+import uharfbuzz as hb
+from PIL import Image
+
+# The language every run is shaped in (the cards' titles are Hindi).
+LANGUAGE = "hi"
+
+
+def pixel(value: int) -> int:
+    """A 26.6 fixed-point length rounded to whole pixels, as FreeType
+    and Pillow round a pen position.
+    """
+    return (value + 32) >> 6
+
+
+@lru_cache(maxsize=4096)
+def script_of(char: str) -> str | None:
+    """The character's Unicode script as HarfBuzz's tag ("Deva", "Latn",
+    "Arab"), None for a character of none of its own (Common, Inherited).
+    """
+    buffer = hb.Buffer()
+    buffer.add_str(char)
+    buffer.guess_segment_properties()
+    return buffer.script
+
+
+# A text of Devanagari and of characters of no script of their own that
+# titles hold (ASCII digits and punctuation, spaces, dashes, quotes, …, ₹):
+# one run (see runs()).
+DEVANAGARI_LINE = re.compile(
+    r"[\u0900-\u097f !-@\[-`{-~\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20b9]*"
+)
+
+
+def runs(text: str) -> list[tuple[int, int, str | None]]:
+    """(start, end, script) of the runs of one script in `text`: a
+    character of no script takes the one before it, or at the start the
+    first one after it (None if the text has none).
+    """
+    if text and DEVANAGARI_LINE.fullmatch(text):
+        script = next((s for s in map(script_of, set(text)) if s), None)
+        return [(0, len(text), script)]
+    scripts = [script_of(c) for c in text]
+    current = next((s for s in scripts if s), None)
+    found: list[tuple[int, int, str | None]] = []
+    for i, script in enumerate(scripts):
+        current = script or current
+        if found and found[-1][2] == current:
+            found[-1] = (found[-1][0], i + 1, current)
+        else:
+            found.append((i, i + 1, current))
+    return found
+
+
+def shaped_runs(font: hb.Font, text: str) -> list[hb.Buffer]:
+    """`text` shaped run by run (see runs()), each run as Hindi with the
+    whole text around it as context.
+    """
+    found = runs(text)
+    codepoints = [ord(c) for c in text] if len(found) > 1 else []
+    shaped = []
+    for start, end, script in found:
+        buffer = hb.Buffer()
+        if codepoints:
+            buffer.add_codepoints(codepoints, start, end - start)
+        else:
+            buffer.add_str(text)
+        if script:
+            buffer.script = script
+        buffer.language = LANGUAGE
+        buffer.guess_segment_properties()
+        hb.shape(font, buffer)
+        shaped.append(buffer)
+    return shaped
+
+
+@dataclass(frozen=True)
+class Shaped:
+    """A shaped line: each glyph's id and pen position (x, y, in 26.6
+    pixels from the line's origin on the baseline, y upwards), and the
+    line's advance.
+    """
+
+    glyphs: tuple[tuple[int, int, int], ...]
+    advance: int
+
+    @property
+    def length(self) -> float:
+        return self.advance / 64
+
+
+def shape(font: hb.Font, text: str) -> Shaped:
+    """`text` shaped, its runs side by side."""
+    glyphs: list[tuple[int, int, int]] = []
+    pen = 0
+    for buffer in shaped_runs(font, text):
+        for info, position in zip(
+            buffer.glyph_infos, buffer.glyph_positions, strict=True
+        ):
+            glyphs.append((info.codepoint, pen + position.x_offset, position.y_offset))
+            pen += position.x_advance
+    return Shaped(tuple(glyphs), pen)
+
+
+def advance(font: hb.Font, text: str) -> int:
+    """The advance of `text` shaped (26.6 pixels): Shaped.advance, without
+    the glyphs.
+    """
+    return sum(p.x_advance for b in shaped_runs(font, text) for p in b.glyph_positions)
+
+
+@dataclass(frozen=True)
+class Bitmap:
+    """A glyph's coverage (None if it has no ink) and where it sits from
+    the pen: `left` pixels right, `top` pixels above the baseline.
+    """
+
+    image: Image.Image | None
+    left: int
+    top: int
+
+
+def rendered(face: freetype.Face, gid: int) -> Bitmap:
+    """Glyph `gid` of `face` (at its size) rendered anti-aliased, hinted
+    as Pillow renders it (FT_LOAD_DEFAULT, the normal render mode).
+    """
+    face.load_glyph(gid, freetype.FT_LOAD_DEFAULT | freetype.FT_LOAD_RENDER)
+    slot = face.glyph
+    bitmap = slot.bitmap
+    image = None
+    if bitmap.width and bitmap.rows:
+        data = bytes(bitmap.buffer)
+        size = (bitmap.width, bitmap.rows)
+        image = Image.frombytes("L", size, data, "raw", "L", bitmap.pitch)
+    return Bitmap(image, slot.bitmap_left, slot.bitmap_top)
+
+
+def freetype_face(path: str, size: int) -> freetype.Face:
+    """The font file at `size` pixels (FT_Set_Pixel_Sizes, as Pillow sets it)."""
+    face = freetype.Face(path)
+    face.set_pixel_sizes(0, size)
+    return face
+
+
+def harfbuzz_font(path: str, face: freetype.Face) -> hb.Font:
+    """The font file for HarfBuzz, scaled as FreeType's `face` (26.6 pixels)."""
+    font = hb.Font(hb.Face(hb.Blob.from_file_path(path)))
+    scale = (face.size.x_scale * face.units_per_EM + (1 << 15)) >> 16
+    font.scale = (scale, scale)
+    font.ppem = (face.size.x_ppem, face.size.y_ppem)
+    return font
+
+
+@dataclass
+class Font:
+    """A font file at a size: its shaping, its glyphs' bitmaps (each
+    rendered once) and its ascender (the line's top to its baseline).
+    """
+
+    path: str
+    size: int
+    face: freetype.Face = field(init=False, repr=False)
+    hb_font: hb.Font = field(init=False, repr=False)
+    ascender: int = field(init=False)
+    bitmaps: dict[int, Bitmap] = field(init=False, repr=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.face = freetype_face(self.path, self.size)
+        self.hb_font = harfbuzz_font(self.path, self.face)
+        self.ascender = pixel(self.face.size.ascender)
+
+    def shape(self, text: str) -> Shaped:
+        return shape(self.hb_font, text)
+
+    def length(self, text: str) -> float:
+        """The line's length in pixels: its advances, as it is drawn."""
+        return advance(self.hb_font, text) / 64
+
+    def bitmap(self, gid: int) -> Bitmap:
+        found = self.bitmaps.get(gid)
+        if found is None:
+            found = self.bitmaps[gid] = rendered(self.face, gid)
+        return found
+
+
+@lru_cache(maxsize=32)
+def load_font(path: str, size: int) -> Font:
+    """The font file at `size`, one a process (its glyphs drawn once)."""
+    return Font(path, size)
+
+
+def lighten(mask: Image.Image, image: Image.Image, xy: tuple[int, int]) -> None:
+    """Each pixel of `mask` under `image` placed at `xy` the larger of the
+    two (ImageChops.lighter on the region, on Pillow's image cores: a
+    glyph's region is small, the wrappers' checks would be most of it).
+    """
+    box = (*xy, xy[0] + image.width, xy[1] + image.height)
+    mask.im.paste(mask.im.crop(box).chop_lighter(image.im), box)
+
+
+def placed(
+    line: Shaped, bitmap: Callable[[int], Bitmap], xy: tuple[int, int], ascender: int
+) -> list[tuple[Image.Image, tuple[int, int]]]:
+    """Each inked glyph of `line` (its bitmap by `bitmap(gid)`) and where
+    its top left corner lies, the line's top left at `xy`: the pen on
+    whole pixels, as Pillow places it.
+    """
+    x, y = xy
+    baseline = y + ascender
+    found = []
+    for gid, pen_x, pen_y in line.glyphs:
+        glyph = bitmap(gid)
+        if glyph.image is not None:
+            corner = (
+                x + pixel(pen_x) + glyph.left,
+                baseline - pixel(pen_y) - glyph.top,
+            )
+            found.append((glyph.image, corner))
+    return found
+
+
+def draw_line(mask: Image.Image, xy: tuple[int, int], font: Font, text: str) -> None:
+    """`text` in `font` on the coverage `mask`, its top left at `xy`."""
+    for image, corner in placed(font.shape(text), font.bitmap, xy, font.ascender):
+        lighten(mask, image, corner)
