@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -232,7 +233,12 @@ JPEG = tuple(
     {"format": "JPEG", "quality": q, "optimize": True, "progressive": True}
     for q in QUALITIES
 )
-PNG = tuple({"format": "PNG", "compress_level": n} for n in PNG_LEVELS)
+# The first try looks for runs of one colour alone (zlib's Z_RLE: a card's
+# rows are mostly the background), the second for any repeat.
+PNG = (
+    {"format": "PNG", "compress_level": PNG_LEVELS[0], "compress_type": zlib.Z_RLE},
+    {"format": "PNG", "compress_level": PNG_LEVELS[1]},
+)
 
 
 def encode(image: Image.Image, max_bytes: int, tries: tuple[dict, ...]) -> bytes | None:
