@@ -7,14 +7,19 @@ at the line's start, the first run after it), and each run is shaped as
 Hindi with the whole line around it as context, so conjuncts and matras
 sit where they belong. The runs follow one another in the line's order (a
 right-to-left run is shaped right to left within itself; runs are not
-reordered). A line's length is the sum of its glyphs' advances, the same
-advances it is drawn with.
+reordered).
 
-Glyphs sit on whole pixels, so a glyph's bitmap depends on the font, the
-size and the glyph alone: each is rendered once a process (hinted, as
-Pillow renders it: FT_LOAD_DEFAULT) and laid on the mask where the line
-puts it, each pixel the largest coverage of the glyphs over it (the same
-whatever the glyphs' order).
+Glyphs sit on whole pixels (the pen rounded as Pillow rounds it), so a
+glyph's bitmap depends on the font, the size and the glyph alone: each is
+rendered once a process (hinted, as Pillow renders it: FT_LOAD_DEFAULT)
+and laid on the mask where the line puts it, each pixel the largest
+coverage of the glyphs over it (the same whatever the glyphs' order).
+
+A line is as long as it reaches: from its ink's left edge or its start,
+whichever is further left, to its ink's right edge or its advance,
+whichever is further right (a final ी's hook, a "?", a combining mark
+alone draw past their advances), and it is drawn from its leftmost reach:
+the length a wrap measures is the width the line's drawing covers.
 """
 
 from __future__ import annotations
@@ -101,49 +106,16 @@ def shaped_runs(font: hb.Font, text: str) -> list[hb.Buffer]:
 
 
 @dataclass(frozen=True)
-class Shaped:
-    """A shaped line: each glyph's id and pen position (x, y, in 26.6
-    pixels from the line's origin on the baseline, y upwards), and the
-    line's advance.
-    """
-
-    glyphs: tuple[tuple[int, int, int], ...]
-    advance: int
-
-    @property
-    def length(self) -> float:
-        return self.advance / 64
-
-
-def shape(font: hb.Font, text: str) -> Shaped:
-    """`text` shaped, its runs side by side."""
-    glyphs: list[tuple[int, int, int]] = []
-    pen = 0
-    for buffer in shaped_runs(font, text):
-        for info, position in zip(
-            buffer.glyph_infos, buffer.glyph_positions, strict=True
-        ):
-            glyphs.append((info.codepoint, pen + position.x_offset, position.y_offset))
-            pen += position.x_advance
-    return Shaped(tuple(glyphs), pen)
-
-
-def advance(font: hb.Font, text: str) -> int:
-    """The advance of `text` shaped (26.6 pixels): Shaped.advance, without
-    the glyphs.
-    """
-    return sum(p.x_advance for b in shaped_runs(font, text) for p in b.glyph_positions)
-
-
-@dataclass(frozen=True)
 class Bitmap:
     """A glyph's coverage (None if it has no ink) and where it sits from
-    the pen: `left` pixels right, `top` pixels above the baseline.
+    the pen: `left` pixels right, `top` pixels above the baseline, `width`
+    pixels wide.
     """
 
     image: Image.Image | None
     left: int
     top: int
+    width: int
 
 
 def rendered(face: freetype.Face, gid: int) -> Bitmap:
@@ -158,7 +130,7 @@ def rendered(face: freetype.Face, gid: int) -> Bitmap:
         data = bytes(bitmap.buffer)
         size = (bitmap.width, bitmap.rows)
         image = Image.frombytes("L", size, data, "raw", "L", bitmap.pitch)
-    return Bitmap(image, slot.bitmap_left, slot.bitmap_top)
+    return Bitmap(image, slot.bitmap_left, slot.bitmap_top, bitmap.width)
 
 
 def freetype_face(path: str, size: int) -> freetype.Face:
@@ -175,6 +147,48 @@ def harfbuzz_font(path: str, face: freetype.Face) -> hb.Font:
     font.scale = (scale, scale)
     font.ppem = (face.size.x_ppem, face.size.y_ppem)
     return font
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A line as it is drawn: each inked glyph's bitmap and its top left
+    corner from the line's origin on the baseline (whole pixels, y down),
+    and how far the line reaches left of the origin (`left`, 0 or less)
+    and right of it (`right`).
+    """
+
+    glyphs: tuple[tuple[Image.Image, int, int], ...]
+    left: int
+    right: float
+
+    @property
+    def length(self) -> float:
+        return self.right - self.left
+
+
+def laid(
+    shaped: list[hb.Buffer], bitmap: Callable[[int], Bitmap], known: dict[int, Bitmap]
+) -> Laid:
+    """The shaped runs side by side, each glyph's bitmap by `bitmap(gid)`
+    (or `known[gid]`).
+    """
+    glyphs = []
+    pen, left, right = 0, 0, 0
+    for buffer in shaped:
+        for info, position in zip(
+            buffer.glyph_infos, buffer.glyph_positions, strict=True
+        ):
+            glyph = known.get(info.codepoint) or bitmap(info.codepoint)
+            if glyph.image is not None:
+                x = pixel(pen + position.x_offset) + glyph.left
+                y = -pixel(position.y_offset) - glyph.top
+                glyphs.append((glyph.image, x, y))
+                if x < left:
+                    left = x
+                if x + glyph.width > right:
+                    right = x + glyph.width
+            pen += position.x_advance
+    return Laid(tuple(glyphs), left, max(right, pen / 64))
 
 
 @dataclass
@@ -195,18 +209,18 @@ class Font:
         self.hb_font = harfbuzz_font(self.path, self.face)
         self.ascender = pixel(self.face.size.ascender)
 
-    def shape(self, text: str) -> Shaped:
-        return shape(self.hb_font, text)
-
-    def length(self, text: str) -> float:
-        """The line's length in pixels: its advances, as it is drawn."""
-        return advance(self.hb_font, text) / 64
-
     def bitmap(self, gid: int) -> Bitmap:
         found = self.bitmaps.get(gid)
         if found is None:
             found = self.bitmaps[gid] = rendered(self.face, gid)
         return found
+
+    def laid(self, text: str) -> Laid:
+        return laid(shaped_runs(self.hb_font, text), self.bitmap, self.bitmaps)
+
+    def length(self, text: str) -> float:
+        """The line's length in pixels: the width its drawing covers."""
+        return self.laid(text).length
 
 
 @lru_cache(maxsize=32)
@@ -224,28 +238,11 @@ def lighten(mask: Image.Image, image: Image.Image, xy: tuple[int, int]) -> None:
     mask.im.paste(mask.im.crop(box).chop_lighter(image.im), box)
 
 
-def placed(
-    line: Shaped, bitmap: Callable[[int], Bitmap], xy: tuple[int, int], ascender: int
-) -> list[tuple[Image.Image, tuple[int, int]]]:
-    """Each inked glyph of `line` (its bitmap by `bitmap(gid)`) and where
-    its top left corner lies, the line's top left at `xy`: the pen on
-    whole pixels, as Pillow places it.
-    """
-    x, y = xy
-    baseline = y + ascender
-    found = []
-    for gid, pen_x, pen_y in line.glyphs:
-        glyph = bitmap(gid)
-        if glyph.image is not None:
-            corner = (
-                x + pixel(pen_x) + glyph.left,
-                baseline - pixel(pen_y) - glyph.top,
-            )
-            found.append((glyph.image, corner))
-    return found
-
-
 def draw_line(mask: Image.Image, xy: tuple[int, int], font: Font, text: str) -> None:
-    """`text` in `font` on the coverage `mask`, its top left at `xy`."""
-    for image, corner in placed(font.shape(text), font.bitmap, xy, font.ascender):
-        lighten(mask, image, corner)
+    """`text` in `font` on the coverage `mask`, its leftmost reach at
+    `xy`'s x, its baseline the font's ascender below `xy`'s y.
+    """
+    line = font.laid(text)
+    x, y = xy[0] - line.left, xy[1] + font.ascender
+    for image, dx, dy in line.glyphs:
+        lighten(mask, image, (x + dx, y + dy))
