@@ -40,12 +40,15 @@ from support import ROOT, SETTINGS, build_site, new_content, note_text, read_htm
 from plugins.core.errors import BuildFailed, SettingError
 from plugins.press_notes import registry_for
 from plugins.whatsapp.glyphs import (
+    DEVANAGARI_LINE,
     draw_line,
     freetype_face,
     harfbuzz_font,
     load_font,
     pixel,
     rendered,
+    runs,
+    script_runs,
     shaped_runs,
 )
 from plugins.whatsapp.groups import load_groups
@@ -539,6 +542,27 @@ def test_a_wrap_breaks_made_up_titles_where_measuring_each_line_whole_does(words
         else:
             lines.append(word)
     assert wrap(" ".join(words), font, width) == lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        st.one_of(
+            st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
+            st.sampled_from([*" \xa0!09?,.-–—‘’“”…₹()", *"\u0964\u0965"]),
+        ),
+        max_size=20,
+    )
+)
+def test_a_line_of_devanagari_and_punctuation_is_one_run_as_found_char_by_char(text):
+    """runs()' short cut for a title's usual line gives what going through
+    it character by character gives (dandas and Vedic marks have no script
+    of their own, like the digits and punctuation around them).
+    """
+    assert DEVANAGARI_LINE.fullmatch(text)
+    assert runs(text) == script_runs(text)
+    assert len(runs(text)) <= 1
+    assert runs("Ratlam पुलिस") == [(0, 7, "Latn"), (7, 12, "Deva")]
 
 
 def test_an_overlong_title_is_cut_with_an_ellipsis():

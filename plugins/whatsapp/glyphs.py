@@ -66,11 +66,17 @@ DEVANAGARI_LINE = re.compile(
 def runs(text: str) -> list[tuple[int, int, str | None]]:
     """(start, end, script) of the runs of one script in `text`: a
     character of no script takes the one before it, or at the start the
-    first one after it (None if the text has none).
+    first one after it (None if the text has none). A title's usual line
+    (DEVANAGARI_LINE) is one run, found without going through it.
     """
     if text and DEVANAGARI_LINE.fullmatch(text):
         script = next((s for s in map(script_of, set(text)) if s), None)
         return [(0, len(text), script)]
+    return script_runs(text)
+
+
+def script_runs(text: str) -> list[tuple[int, int, str | None]]:
+    """runs(), character by character."""
     scripts = [script_of(c) for c in text]
     current = next((s for s in scripts if s), None)
     found: list[tuple[int, int, str | None]] = []
