@@ -1,7 +1,7 @@
 """Draw the site's icon (a letter on a rounded square) and encode its files.
 
-Plain Pillow, no Pelican here. The letter is shaped with raqm like the
-WhatsApp preview cards, so a Devanagari letter with a matra draws right.
+Plain Pillow, no Pelican here. The letter is shaped with Pillow's raqm
+layout (HarfBuzz), so a Devanagari letter with a matra draws right.
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ import hashlib
 import io
 import json
 
-from PIL import Image, ImageDraw
-
-from plugins.whatsapp.preview import load_font
+from PIL import Image, ImageDraw, ImageFont
 
 # Sizes of favicon.ico (the tab) and of the PNG icons (home screen, manifest).
 ICO_SIZES = (16, 32)
@@ -38,7 +36,9 @@ def draw_icon(text: str, font_path: str, background: str, color: str) -> Image.I
     draw.rounded_rectangle(
         (0, 0, size - 1, size - 1), radius=size // 6, fill=background
     )
-    font = load_font(font_path, round(size * 0.62))
+    font = ImageFont.truetype(
+        font_path, round(size * 0.62), layout_engine=ImageFont.Layout.RAQM
+    )
     left, top, right, bottom = draw.textbbox((0, 0), text, font=font, language="hi")
     x = (size - (right - left)) / 2 - left
     y = (size - (bottom - top)) / 2 - top

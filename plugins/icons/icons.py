@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
+from PIL import features
 
 from plugins.core.files import cache_folder, file_digest, place, write_atomic
 from plugins.core.settings import namespaced
@@ -44,6 +45,13 @@ def plugin_settings(settings: dict) -> dict:
         raise ValueError(
             f"icons: '{SETTING}[\"font\"]' = {conf['font']!r} is not a file; "
             "install Debian's fonts-noto-core ('.venv/bin/invoke system-deps')"
+        )
+    if not features.check("raqm"):
+        raise ValueError(
+            "icons: Pillow cannot shape Devanagari here (no raqm layout), so the "
+            "icon would print a broken letter; install Debian's libfribidi0 "
+            "('.venv/bin/invoke system-deps'): Pillow's wheel bundles raqm and "
+            "HarfBuzz but loads FriBiDi from the system"
         )
     return conf
 

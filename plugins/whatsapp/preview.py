@@ -1,8 +1,8 @@
 """Link-preview images (og:image): 1200×630 images under a size limit.
 
 A note with a photo gets the photo cropped to fit (a JPEG); a note without
-one gets a card with its Hindi title and the site name, shaped by Pillow's
-raqm layout (HarfBuzz) so conjuncts and matras sit where they belong. A card
+one gets a card with its Hindi title and the site name, shaped by HarfBuzz
+so conjuncts and matras sit where they belong (glyphs.py). A card
 has three colours and their anti-aliased blends: it is drawn as coverage
 masks and saved as a palette PNG (sharp text, a third of a JPEG's bytes).
 Images are cached by a hash of everything they are made from, so a rebuild
@@ -14,24 +14,24 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
-import unicodedata
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
-from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageOps
 
 from plugins.core.errors import SettingError, display_path
 from plugins.core.files import Making, file_digest, start_missing
 from plugins.core.messages import _
 from plugins.core.photos import eight_bit, on_white
 
+from .glyphs import Font, draw_line, load_font
 from .settings import DEFAULTS
 
 # Bump when the drawing code changes: every cached image is then remade.
-CODE_VERSION = "4"
+CODE_VERSION = "5"
 SIZE = (1200, 630)
 BACKGROUND = "#12355b"
 ACCENT = "#ffd166"
@@ -92,85 +92,25 @@ def cache_key(source: Card | Crop, max_bytes: int) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
-@lru_cache(maxsize=32)
-def load_font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    """The font with raqm layout (HarfBuzz shaping), never Pillow's basic one."""
-    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.RAQM)
-
-
-# Words a line is measured by (see Lengths.line): of Devanagari, printable
-# ASCII and a title's typographic marks (dashes, quotes, …, ₹), each
-# combining mark in a well-formed Hindi syllable (consonants joined by
-# viramas, then a vowel sign or a final virama, then candrabindu or
-# anusvara, then visarga; or a vowel with those last two). HarfBuzz shapes
-# a mark outside one (after a space, a digit, another vowel sign) as the
-# text around it decides (on a dotted circle or not), so a line holding
-# one is not as long as its words and spaces: it is measured whole.
-SEPARABLE = re.compile(
-    r"[!-~\u0900-\u097f\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20b9]+"
-)
-_CONSONANT = "[\u0915-\u0939\u0958-\u095f]\u093c?"
-_SIGNS = "[\u0900-\u0902]?\u0903?"
-SYLLABLE = re.compile(
-    f"(?:{_CONSONANT}\u094d)*{_CONSONANT}"
-    f"(?:\u094d|[\u093e-\u094c\u0962\u0963]?{_SIGNS})"
-    f"|[\u0904-\u0914\u0960\u0961]{_SIGNS}"
-)
-
-
-# The font families whose lines of separable words are as long as their
-# words and spaces (tests/test_whatsapp.py checks the card's default font on
-# every title at hand and on made-up ones). Another font may kern across a
-# space (DejaVu Sans: "1 “T”"), so its lines are measured whole.
-MEASURED_BY_WORDS = frozenset({"Noto Sans Devanagari"})
-
-
-def by_words(font: ImageFont.FreeTypeFont) -> bool:
-    """Whether a line in `font` may be measured by its words."""
-    return font.getname()[0] in MEASURED_BY_WORDS
-
-
-def separable(words: list[str]) -> bool:
-    """Whether a line of `words` is as long as its words and spaces."""
-    return all(
-        SEPARABLE.fullmatch(w)
-        and not any(unicodedata.category(c)[0] == "M" for c in SYLLABLE.sub("", w))
-        for w in words
-    )
-
-
 class Lengths:
-    """A font's text lengths (Pillow's getlength, shaped as Hindi), each
-    text measured once: fitting a title measures a line again when it
-    checks it, and a wrap at another size measures the same words.
+    """Text lengths in a font, each text measured once: fitting a title
+    measures a line again when it checks it.
     """
 
     def __init__(self) -> None:
-        self.known: dict[tuple[object, int | float, str], float] = {}
+        self.known: dict[tuple[str, int, str], float] = {}
 
-    def __call__(self, font: ImageFont.FreeTypeFont, text: str) -> float:
+    def __call__(self, font: Font, text: str) -> float:
         key = (font.path, font.size, text)
         length = self.known.get(key)
         if length is None:
-            length = self.known[key] = font.getlength(text, language="hi")
+            length = self.known[key] = font.length(text)
         return length
-
-    def line(self, font: ImageFont.FreeTypeFont, words: list[str]) -> float:
-        """The length of `words` joined by spaces. Of separable words in a
-        font of MEASURED_BY_WORDS, it is their lengths and the spaces': raqm
-        lays such a line out as its words side by side (exactly:
-        tests/test_whatsapp.py checks it on every title at hand and on
-        made-up ones), so a wrap measures each word once instead of every
-        growing line.
-        """
-        if not (by_words(font) and separable(words)):
-            return self(font, " ".join(words))
-        return sum(self(font, w) for w in words) + self(font, " ") * (len(words) - 1)
 
 
 def wrap(
     text: str,
-    font: ImageFont.FreeTypeFont,
+    font: Font,
     width: int,
     lengths: Lengths | None = None,
     most: int | None = None,
@@ -183,29 +123,20 @@ def wrap(
     """
     length = lengths or Lengths()
     keep = None if most is None else max(1, most)
-    words = text.split()
-    by_word = by_words(font) and separable(words)
-    space = length(font, " ")
     lines: list[str] = []
-    last = 0.0  # the last line's length
-    for word in words:
+    for word in text.split():
         if lines:
             candidate = f"{lines[-1]} {word}"
-            if by_word:
-                grown = last + space + length(font, word)
-            else:
-                grown = length(font, candidate)
-            if grown <= width:
-                lines[-1], last = candidate, grown
+            if length(font, candidate) <= width:
+                lines[-1] = candidate
                 continue
         lines.append(word)
-        last = length(font, word)
         if keep is not None and len(lines) > keep:
             break
     return lines
 
 
-def line_step(font: ImageFont.FreeTypeFont) -> int:
+def line_step(font: Font) -> int:
     return round(font.size * LINE_HEIGHT)
 
 
@@ -217,13 +148,13 @@ def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
         # a size whose lines do not fit is not wrapped to the end
         lines = wrap(title, font, width, length, height // line_step(font))
         if line_step(font) * len(lines) <= height and all(
-            length.line(font, x.split()) <= width for x in lines
+            length(font, x) <= width for x in lines
         ):
             return font, lines
     lines = lines[: max(1, height // line_step(font))]
     # a line wider than the box (a word longer than it: a web address)
     # ends the title: it is cut below, not drawn past the card's edge
-    fits = [length.line(font, x.split()) <= width for x in lines]
+    fits = [length(font, x) <= width for x in lines]
     if False in fits:
         lines = lines[: fits.index(False) + 1]
     last = lines[-1]
@@ -264,8 +195,7 @@ def accent_layer(site: str, font_path: str) -> Image.Image:
     draw = ImageDraw.Draw(layer)
     draw.rectangle((0, 0, SIZE[0], BAR), fill=255)
     draw.rectangle((MARGIN, RULE_TOP, MARGIN + 96, RULE_TOP + 6), fill=255)
-    font = load_font(font_path, SITE_SIZE)
-    draw.text((MARGIN, SITE_TOP - 6), site, font=font, fill=255, language="hi")
+    draw_line(layer, (MARGIN, SITE_TOP - 6), load_font(font_path, SITE_SIZE), site)
     return layer.point(ACCENT_INDEX)
 
 
@@ -281,9 +211,8 @@ def draw_card(card: Card) -> Image.Image:
     step = line_step(font)
     top = TITLE_TOP + (TITLE_BOTTOM - TITLE_TOP - step * len(lines)) // 2
     text = Image.new("L", SIZE, 0)
-    draw = ImageDraw.Draw(text)
     for i, line in enumerate(lines):
-        draw.text((MARGIN, top + i * step), line, font=font, fill=255, language="hi")
+        draw_line(text, (MARGIN, top + i * step), font, line)
     image = ImageChops.lighter(
         text.point(TEXT_INDEX), accent_layer(card.site, card.small_font)
     )
@@ -304,7 +233,12 @@ JPEG = tuple(
     {"format": "JPEG", "quality": q, "optimize": True, "progressive": True}
     for q in QUALITIES
 )
-PNG = tuple({"format": "PNG", "compress_level": n} for n in PNG_LEVELS)
+# The first try looks for runs of one colour alone (zlib's Z_RLE: a card's
+# rows are mostly the background), the second for any repeat.
+PNG = (
+    {"format": "PNG", "compress_level": PNG_LEVELS[0], "compress_type": zlib.Z_RLE},
+    {"format": "PNG", "compress_level": PNG_LEVELS[1]},
+)
 
 
 def encode(image: Image.Image, max_bytes: int, tries: tuple[dict, ...]) -> bytes | None:

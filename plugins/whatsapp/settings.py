@@ -10,7 +10,7 @@ import string
 from datetime import datetime
 from pathlib import Path
 
-from PIL import features
+import freetype
 
 from plugins.core.errors import SettingError
 from plugins.core.settings import namespaced
@@ -96,22 +96,35 @@ def check_template(key: str, template) -> None:
         raise _err(f"{where} must contain {', '.join('{' + m + '}' for m in missing)}")
 
 
+# Devanagari's vowels, consonants, vowel signs and virama: a card font maps
+# each to a glyph.
+DEVANAGARI = "".join(map(chr, [*range(0x0905, 0x093A), *range(0x093E, 0x094E)]))
+
+
 def check_fonts(conf: dict) -> None:
-    """The card fonts exist and Pillow can shape Devanagari (raqm)."""
+    """The card fonts are font files FreeType reads, with Devanagari."""
     for key in ("card_font", "card_small_font"):
+        where = f"'{SETTING}[\"{key}\"]' = {conf[key]!r}"
         if not Path(conf[key]).is_file():
             raise _err(
-                f"'{SETTING}[\"{key}\"]' = {conf[key]!r} is not a file; install "
+                f"{where} is not a file; install "
                 "Debian's fonts-noto-core ('.venv/bin/invoke system-deps') or "
                 "point the setting at a Devanagari TrueType font"
             )
-    if not features.check("raqm"):
-        raise _err(
-            "Pillow cannot shape Devanagari here (no raqm layout), so preview "
-            "cards would print broken conjuncts; install Debian's libfribidi0 "
-            "('.venv/bin/invoke system-deps'): Pillow's wheel bundles raqm and "
-            "HarfBuzz but loads FriBiDi from the system"
-        )
+        try:
+            face = freetype.Face(conf[key])
+        except freetype.FT_Exception as e:
+            raise _err(
+                f"{where} is not a font file ({e}); point the setting at a "
+                "Devanagari TrueType font like Debian's fonts-noto-core's"
+            ) from e
+        missing = [c for c in DEVANAGARI if not face.get_char_index(c)]
+        if missing:
+            raise _err(
+                f"{where} has no Devanagari (no glyph for {''.join(missing[:5])}…); "
+                "point the setting at a Devanagari TrueType font like Debian's "
+                "fonts-noto-core's"
+            )
 
 
 def plugin_settings(settings: dict) -> dict:
