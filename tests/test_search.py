@@ -37,6 +37,7 @@ from plugins.search.terms import (
     DEVANAGARI_QUERY_RULES,
     is_phrase,
     phrase_synonyms,
+    search_forms,
     search_terms,
     skeleton,
     spelling,
@@ -2142,3 +2143,31 @@ def test_a_words_forms_are_shared_read_only():
     assert list(forms) == list(dict.fromkeys(word_terms("थाना")))
     with pytest.raises(TypeError):
         forms["x"] = None  # type: ignore[index]
+
+
+def test_search_forms_leave_the_shared_forms_as_they_were():
+    """search_forms adds each word's shared forms to its own dict and
+    changes none of them: a later note, and word_forms, see each word's
+    forms as word_terms makes them, and a text's forms are its words' in
+    the order first met.
+    """
+    texts = [
+        "थाना पुलिस ने सोने-चांदी के जेवर बरामद किए, थाना प्रभारी",
+        "पुलिस थाना रतलाम bike चोरी",
+    ]
+    words = [w for text in texts for w in tokens(text)]
+    words += [f for text in texts for f in phrase_synonyms(tokens(text))]
+    before = {w: list(word_forms(w)) for w in words}
+    first = search_forms(texts)
+    assert search_forms(texts) == first
+    assert list(search_forms(texts[::-1])) != list(first)  # order first met
+    assert {w: list(word_forms(w)) for w in words} == before
+    assert all(before[w] == list(dict.fromkeys(word_terms(w))) for w in words)
+    expected: dict[str, None] = {}
+    for text in texts:
+        for word in tokens(text):
+            expected.update(dict.fromkeys(word_terms(word)))
+        for form in phrase_synonyms(tokens(text)):
+            expected.setdefault(form, None)
+            expected.update(dict.fromkeys(word_terms(form)))
+    assert list(first) == list(expected)

@@ -177,3 +177,47 @@ def test_builds_pair_translations_in_one_pass_without_asking_pelican():
     assert asked == []
     fast(articles(("a", "en", ""), ("a", "hi", "")), "slug")
     assert asked == [2]
+
+
+def test_the_pages_addresses_are_kept_once_as_the_settings_make_them(tmp_path):
+    """The site's pages keep the address Pelican formats (another PAGE_URL
+    setting, a hidden page too): the build writes what one without the
+    shortcut writes, and every page's menu links to the pages there.
+    """
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    about = (content / "pages" / "parichay.md").read_text(encoding="utf-8")
+    hidden = about.replace("slug: parichay", "slug: gupt\nstatus: hidden")
+    assert hidden != about
+    (content / "pages" / "gupt.md").write_text(hidden, encoding="utf-8")
+    addresses: dict[str, str] = {}
+
+    def frozen(generators):  # once every generator has made its content
+        for generator in generators:
+            for page in (
+                *getattr(generator, "pages", ()),
+                *getattr(generator, "hidden_pages", ()),
+            ):
+                addresses[page.slug] = page.__dict__.get("override_url", "")
+
+    settings = {
+        "PAGE_URL": "jankari/{slug}/",
+        "PAGE_SAVE_AS": "jankari/{slug}/index.html",
+    }
+    signals.all_generators_finalized.connect(frozen)
+    try:
+        with_them = build_site(content, tmp_path / "with" / "output", **settings)
+    finally:
+        signals.all_generators_finalized.disconnect(frozen)
+    plugins = read_settings(SETTINGS)["PLUGINS"]
+    without = [p for p in plugins if p != contract.PAGE_REUSE]
+    build_site(content, tmp_path / "without" / "output", PLUGINS=without, **settings)
+    built, plain = tree(with_them.output), tree(tmp_path / "without" / "output")
+    assert built.keys() == plain.keys()
+    assert [name for name in built if built[name] != plain[name]] == []
+    assert addresses == {
+        slug: f"jankari/{slug}/" for slug in ("gupt", "parichay", "sampark")
+    }
+    assert "jankari/gupt/index.html" in built
+    home = built["index.html"].decode("utf-8")
+    assert 'jankari/parichay/"' in home and 'jankari/sampark/"' in home

@@ -101,3 +101,131 @@ def test_an_edited_catalog_is_read_again_in_the_same_process(tmp_path):
     )
     po.write_text(text, encoding="utf-8")
     assert load_translations(po, "hi").gettext("Page not found") == before
+
+
+def _environments(translations):
+    """Two Jinja environments of the same templates (.html autoescaped, .txt
+    not): one with Jinja's own gettext, one with install_messages.
+    """
+    from jinja2 import DictLoader, Environment, select_autoescape
+
+    from plugins.translations.translations import install_messages
+
+    def env(templates):
+        return Environment(
+            extensions=["jinja2.ext.i18n"],
+            autoescape=select_autoescape(["html"]),
+            loader=DictLoader(templates),
+        )
+
+    def pair(templates):
+        jinja, ours = env(templates), env(templates)
+        jinja.install_gettext_translations(translations, newstyle=True)
+        install_messages(ours, translations)
+        return jinja, ours
+
+    return pair
+
+
+def _catalog(tmp_path, entries: dict[str, str]):
+    lines = [
+        'msgid ""',
+        'msgstr ""',
+        '"Content-Type: text/plain; charset=UTF-8\\n"',
+        "",
+    ]
+    for msgid, msgstr in entries.items():
+        lines += [f'msgid "{msgid}"', f'msgstr "{msgstr}"', ""]
+    po = tmp_path / "messages.po"
+    po.write_text("\n".join(lines), encoding="utf-8")
+    return load_translations(po, "hi")
+
+
+def test_theme_messages_print_as_jinja_prints_them():
+    """Every message of the theme, with and without autoescape, called as
+    `_()` and `gettext()`, twice (the second from what the first made),
+    prints exactly what Jinja's own gettext prints.
+    """
+    from plugins.translations.translations import template_msgids
+
+    po = ROOT / "theme" / "translations" / "hi" / "LC_MESSAGES" / "messages.po"
+    msgids = sorted(m for m in template_msgids(ROOT / "theme") if "%(" not in m)
+    assert len(msgids) > 50
+    body = "".join(
+        f"{{{{ _({m!r}) }}}}|{{{{ gettext({m!r}) }}}}|{{{{ _({m!r}) }}}}\n"
+        for m in msgids
+    )
+    pair = _environments(load_translations(po, "hi"))
+    jinja, ours = pair({"page.html": body, "page.txt": body})
+    for name in ("page.txt", "page.html", "page.txt", "page.html"):
+        expected = jinja.get_template(name).render()
+        assert ours.get_template(name).render() == expected
+    assert "\u0928" in expected  # Hindi: the catalog was read
+
+
+def test_a_message_made_without_autoescape_is_escaped_where_autoescape_is_on(
+    tmp_path,
+):
+    """A message kept from a plain-text template is not reused as is in an
+    HTML one (where Jinja makes it Markup), nor the other way round; a
+    message with placeholders is made with each call's values.
+    """
+    translations = _catalog(
+        tmp_path,
+        {
+            "Tea & <b>biscuits</b>": "चाय & <b>बिस्कुट</b> 100%%",
+            "Hi %(name)s": "नमस्ते %(name)s",
+        },
+    )
+    body = "{{ _('Tea & <b>biscuits</b>') }} {{ _('Hi %(name)s', name=who) }}"
+    pair = _environments(translations)
+    jinja, ours = pair({"a.txt": body, "a.html": body})
+    printed = []
+    for name in ("a.txt", "a.html", "a.txt", "a.html"):
+        for who in ("<i>राम</i>", "श्याम"):
+            expected = jinja.get_template(name).render(who=who)
+            assert ours.get_template(name).render(who=who) == expected
+            printed.append(expected)
+    assert printed[0] == "चाय & <b>बिस्कुट</b> 100% नमस्ते <i>राम</i>"
+    assert printed[2] == "चाय & <b>बिस्कुट</b> 100% नमस्ते &lt;i&gt;राम&lt;/i&gt;"
+    assert printed[3].endswith("नमस्ते श्याम")
+    # the same message as a value printed in an HTML template: a str kept
+    # from the plain-text one would be escaped there
+    shown = "{% set m = _('Tea & <b>biscuits</b>') %}{{ m }}"
+    jinja, ours = pair({"b.txt": shown, "b.html": shown})
+    for name in ("b.txt", "b.html"):
+        assert ours.get_template(name).render() == jinja.get_template(name).render()
+    assert ours.get_template("b.html").render() == "चाय & <b>बिस्कुट</b> 100%"
+
+
+def test_another_catalog_is_another_install(tmp_path):
+    """A catalog edited between two builds in one process (`invoke serve`)
+    is printed: what one install made is not seen by the next.
+    """
+    from plugins.translations.translations import install_messages
+
+    body = {"a.html": "{{ _('Home') }}"}
+    first = tmp_path / "first"
+    second = tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    pair = _environments(_catalog(first, {"Home": "होम"}))
+    _jinja, ours = pair(body)
+    assert ours.get_template("a.html").render() == "होम"
+    install_messages(ours, _catalog(second, {"Home": "मुखपृष्ठ"}))
+    assert ours.get_template("a.html").render() == "मुखपृष्ठ"
+
+
+def test_a_gettext_given_to_a_template_is_the_one_underscore_calls():
+    """Jinja's `_` calls whatever `gettext` names where it is called."""
+    po = ROOT / "theme" / "translations" / "hi" / "LC_MESSAGES" / "messages.po"
+    pair = _environments(load_translations(po, "hi"))
+    body = {"a.html": "{{ _('Home') }}"}
+    jinja, ours = pair(body)
+
+    def shout(text):
+        return text.upper()
+
+    assert ours.get_template("a.html").render(gettext=shout) == "HOME"
+    assert jinja.get_template("a.html").render(gettext=shout) == "HOME"
+    assert ours.get_template("a.html").render() == "होम"

@@ -26,6 +26,7 @@ from .restore import NoteSnapshot
 from .reuse import PageReuse, ReusingWriter
 from .shortcuts import (
     freeze_addresses,
+    freeze_page_addresses,
     pair_translations_linearly,
     skip_unwritten_lists,
 )
@@ -139,4 +140,5 @@ def register() -> None:
     signals.article_generator_init.connect(on_article_generator_init)
     signals.content_object_init.connect(on_content_init)
     signals.article_generator_pretaxonomy.connect(freeze_addresses)
+    signals.page_generator_finalized.connect(freeze_page_addresses)
     signals.article_generator_finalized.connect(skip_unwritten_lists)

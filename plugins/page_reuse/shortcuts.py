@@ -6,7 +6,10 @@
   the list of notes with a page...). Once every note is read, sorted and
   enriched (article_generator_pretaxonomy) nothing changes them, so each
   note keeps the two strings as Pelican's own `override_url` and
-  `override_save_as`, which it reads before formatting.
+  `override_save_as`, which it reads before formatting. The site's pages
+  (About, Contact) likewise once Pelican has made them all
+  (page_generator_finalized): every page of the site prints the menu,
+  each page's `url` twice.
 - Pelican's tag, category and author pages: with TAG_SAVE_AS (and the
   others) empty, as in pelicanconf.py (plugins/listings writes those
   pages), Pelican still sorts each tag's notes by date before its writer
@@ -32,6 +35,16 @@ import pelican.generators
 
 from plugins.core.contract import NOTE_LISTS
 
+# Pelican's lists of the site's pages on the page generator, all statuses.
+PAGE_LISTS = (
+    "pages",
+    "translations",
+    "hidden_pages",
+    "hidden_translations",
+    "draft_pages",
+    "draft_translations",
+)
+
 # Pelican's generator method that writes each list, with the setting that
 # names where its pages go ("" writes nothing).
 UNWRITTEN = {
@@ -41,12 +54,22 @@ UNWRITTEN = {
 }
 
 
+def freeze(generator, lists: tuple[str, ...]) -> None:
+    """Give each item of `generator`'s `lists` its address once (see the
+    module's docstring).
+    """
+    for name in lists:
+        for item in getattr(generator, name, ()):
+            item.override_url = item.url
+            item.override_save_as = item.save_as
+
+
 def freeze_addresses(generator) -> None:
-    """Give each note its address once (see the module's docstring)."""
-    for name in NOTE_LISTS:
-        for note in getattr(generator, name, ()):
-            note.override_url = note.url
-            note.override_save_as = note.save_as
+    freeze(generator, NOTE_LISTS)
+
+
+def freeze_page_addresses(generator) -> None:
+    freeze(generator, PAGE_LISTS)
 
 
 def _write_nothing(write) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
+from jinja2 import pass_context
 from pelican import signals
 
 from plugins.core.errors import SettingError
@@ -57,9 +58,41 @@ def on_generator_init(generator) -> None:
         )
     # Extraction trims whitespace in {% trans %} blocks (babel.cfg); so must rendering.
     generator.env.policies["ext.i18n.trimmed"] = True
-    generator.env.install_gettext_translations(
-        load_translations(po_path, conf["locale"]), newstyle=True
-    )
+    install_messages(generator.env, load_translations(po_path, conf["locale"]))
+
+
+def install_messages(env, translations) -> None:
+    """Install `translations` into Jinja environment `env` as Jinja's i18n
+    extension does (newstyle gettext), with a message without placeholders
+    made once: Jinja looks it up, wraps it in Markup and %-formats it on
+    every call, the same few dozen messages on every page. What it made is
+    kept by message and autoescape (a str where autoescape is off, Markup
+    where it is on), for this install only: another catalog is another
+    install.
+    """
+    env.install_gettext_translations(translations, newstyle=True)
+    jinja_gettext = env.globals["gettext"]
+    made: dict[tuple[str, bool], str] = {}
+
+    @pass_context
+    def gettext(context, string, **variables):
+        if variables:
+            return jinja_gettext(context, string, **variables)
+        key = (string, context.eval_ctx.autoescape)
+        if key not in made:
+            made[key] = jinja_gettext(context, string)
+        return made[key]
+
+    jinja_alias = env.globals["_"]
+
+    @pass_context
+    def alias(context, *args, **kwargs):
+        # Jinja's `_` calls whatever `gettext` names where it is called
+        if context.resolve_or_missing("gettext") is gettext:
+            return gettext(context, *args, **kwargs)
+        return jinja_alias(context, *args, **kwargs)
+
+    env.globals.update(gettext=gettext, _=alias)
 
 
 def register() -> None:
