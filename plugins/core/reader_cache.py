@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import logging
 import shutil
 import zlib
 from pathlib import Path
@@ -22,6 +23,8 @@ from pathlib import Path
 from .code import LOADED
 from .describe import Unstable, stable
 from .packed import pickled_texts, squeeze, unpickled_texts, unsqueeze
+
+logger = logging.getLogger(__name__)
 
 READING_PACKAGES = ("pelican", "markdown", "nh3", "lxml")
 # Settings that only say where this build writes or what a share run asks:
@@ -90,7 +93,8 @@ def compress_cached(readers) -> None:
     cache was saved, and saving it (pickle) added a UTF-8 copy inside each
     string, the HTML's and the metadata's (title, summary, tags: about 1 KB
     a note, kept by the note's Article to the build's end). Every note's
-    entry is held while the notes are read.
+    entry is held while the notes are read. An entry that does not unpack
+    (a cache file spoilt on disk) is as good as none: the file is read.
     """
     cache_data, get_cached_data = readers.cache_data, readers.get_cached_data
     settings = readers.settings
@@ -108,13 +112,22 @@ def compress_cached(readers) -> None:
         found = get_cached_data(filename, default)
         if found is default:
             return found
-        content, metadata = found
-        if isinstance(content, bytes):
-            content = unsqueeze(content)
-        if isinstance(metadata, bytes):
-            pickled = zlib.decompress(metadata)
-            metadata = unpickled_texts(pickled, {SETTINGS_ID: settings})
-        return content, metadata
+        try:
+            return unpacked(found, settings)
+        except Exception as e:  # noqa: BLE001 - any failure: read the file
+            logger.debug("reader cache: %s read again (%s)", filename, e)
+            return default
 
     readers.cache_data = cache
     readers.get_cached_data = cached
+
+
+def unpacked(found, settings) -> tuple:
+    """A reader cache entry as Pelican cached it (see compress_cached)."""
+    content, metadata = found
+    if isinstance(content, bytes):
+        content = unsqueeze(content)
+    if isinstance(metadata, bytes):
+        pickled = zlib.decompress(metadata)
+        metadata = unpickled_texts(pickled, {SETTINGS_ID: settings})
+    return content, metadata
