@@ -178,3 +178,20 @@ def test_a_spoilt_reader_cache_entry_is_read_again(tmp_path, spoil):
         assert spoil_entries(key / readers, spoil) > 0
     build_site(content, tmp_path / "clean" / "again")
     assert tree(tmp_path / "clean" / "again") == clean
+
+
+def test_a_reader_cache_file_of_no_bytes_is_read_past(tmp_path):
+    # what a save cut short leaves (Pelican opens the file, emptying it,
+    # then writes): Pelican reads past a file that does not unpickle, but
+    # stopped the build on this one (pickle's EOFError)
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    build_site(content, tmp_path / "clean" / "output")
+    clean = tree(tmp_path / "clean" / "output")
+    cache = tmp_path / "clean" / "cache"
+    (key,) = (p for p in cache.iterdir() if is_key(p.name))
+    shutil.rmtree(key / "note-snapshot")
+    for readers in ("ArticlesGenerator-Readers", "PagesGenerator-Readers"):
+        (key / readers).write_bytes(b"")
+    build_site(content, tmp_path / "clean" / "again")
+    assert tree(tmp_path / "clean" / "again") == clean
+    assert (key / "ArticlesGenerator-Readers").stat().st_size > 0

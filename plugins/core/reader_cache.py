@@ -18,6 +18,7 @@ import importlib.metadata
 import logging
 import shutil
 import zlib
+from contextlib import suppress
 from pathlib import Path
 
 from .code import LOADED
@@ -60,6 +61,19 @@ def versioned_cache_path(cache_root: Path, key: str) -> Path:
             if old.is_dir() and old.name != key and is_key(old.name):
                 shutil.rmtree(old, ignore_errors=True)
     return cache_root / key
+
+
+def drop_empty_files(cache: Path) -> None:
+    """Remove Pelican's reader cache files of no bytes from folder `cache`:
+    Pelican empties the file before it writes it, so a save cut short
+    (stopped, or the disk full) can leave one, and loading it raises an
+    error Pelican does not read past (pickle's EOFError), stopping every
+    build after it. Without the file the notes are read.
+    """
+    for path in cache.glob("*-Readers"):
+        with suppress(OSError):
+            if path.stat().st_size == 0:
+                path.unlink()
 
 
 def is_key(name: str) -> bool:
