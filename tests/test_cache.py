@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
 
 import pytest
 from PIL import Image
-from support import build_site, new_content, note_text, read_html
+from support import build_site, new_content, note_text, read_html, tree
 
 from plugins.core.errors import BuildFailed
-from plugins.core.reader_cache import reader_cache_key
+from plugins.core.reader_cache import is_key, reader_cache_key
 
 pytestmark = pytest.mark.build
 
@@ -131,3 +133,65 @@ def test_checks_skip_unchanged_notes_but_catch_every_change(tmp_path):
     )
     with pytest.raises(BuildFailed, match=r"a\.md:4 \[thana\]"):
         build_site(content, output, STATIC_PATHS=["images"])
+
+
+def spoil_entries(cache_file, spoil) -> int:
+    """Rewrite each entry of a Pelican reader cache file with
+    `spoil(content, metadata)`; the number of entries.
+    """
+    data = pickle.loads(cache_file.read_bytes())
+    for name, (stamp, (content, metadata)) in list(data.items()):
+        data[name] = (stamp, spoil(content, metadata))
+    cache_file.write_bytes(pickle.dumps(data))
+    return len(data)
+
+
+def cut(value):
+    return value[: len(value) // 2] if isinstance(value, bytes) else value
+
+
+def flipped(value):
+    return value[:20] + bytes([value[20] ^ 0xFF]) + value[21:]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda content, metadata: (content, cut(metadata)),
+        lambda content, metadata: (content, flipped(metadata)),
+        lambda content, metadata: (cut(content), metadata),
+    ],
+    ids=["metadata-cut", "metadata-flipped", "content-cut"],
+)
+def test_a_spoilt_reader_cache_entry_is_read_again(tmp_path, spoil):
+    # the file as a whole loads, one entry's compressed bytes do not
+    content = new_content(
+        tmp_path,
+        {"2026/10/a.md": note_text(), "2026/10/b.md": note_text(slug="doosra")},
+    )
+    build_site(content, tmp_path / "clean" / "output")
+    clean = tree(tmp_path / "clean" / "output")
+    cache = tmp_path / "clean" / "cache"
+    (key,) = (p for p in cache.iterdir() if is_key(p.name))
+    shutil.rmtree(key / "note-snapshot")  # the notes are read, not restored
+    for readers in ("ArticlesGenerator-Readers", "PagesGenerator-Readers"):
+        assert spoil_entries(key / readers, spoil) > 0
+    build_site(content, tmp_path / "clean" / "again")
+    assert tree(tmp_path / "clean" / "again") == clean
+
+
+def test_a_reader_cache_file_of_no_bytes_is_read_past(tmp_path):
+    # what a save cut short leaves (Pelican opens the file, emptying it,
+    # then writes): Pelican reads past a file that does not unpickle, but
+    # stopped the build on this one (pickle's EOFError)
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    build_site(content, tmp_path / "clean" / "output")
+    clean = tree(tmp_path / "clean" / "output")
+    cache = tmp_path / "clean" / "cache"
+    (key,) = (p for p in cache.iterdir() if is_key(p.name))
+    shutil.rmtree(key / "note-snapshot")
+    for readers in ("ArticlesGenerator-Readers", "PagesGenerator-Readers"):
+        (key / readers).write_bytes(b"")
+    build_site(content, tmp_path / "clean" / "again")
+    assert tree(tmp_path / "clean" / "again") == clean
+    assert (key / "ArticlesGenerator-Readers").stat().st_size > 0

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from pelican import signals
 from pelican.settings import read_settings
-from support import ROOT, SETTINGS, build_site, note_text, tree
+from support import ROOT, SETTINGS, build_site, new_content, note_text, tree
 
 from plugins.core import contract
+from plugins.core.errors import BuildFailed
 from scripts.build import count_pages, previous_path, swap_in, trash_folders
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
@@ -221,3 +222,29 @@ def test_the_pages_addresses_are_kept_once_as_the_settings_make_them(tmp_path):
     assert "jankari/gupt/index.html" in built
     home = built["index.html"].decode("utf-8")
     assert 'jankari/parichay/"' in home and 'jankari/sampark/"' in home
+
+
+def outcome(content: Path, output: Path, **overrides) -> dict[str, bytes] | str:
+    """What a build of `content` writes, or the kind of error that stops it."""
+    try:
+        build_site(content, output, **overrides)
+    except BuildFailed as e:
+        return type(e.__cause__ or e).__name__
+    return tree(output)
+
+
+@pytest.mark.parametrize("slug", ["thana", "khoj"])
+def test_a_page_at_another_page_s_address_fares_as_without_the_shortcuts(
+    tmp_path, slug
+):
+    # "thana": the stations' list is written after the site's pages, "khoj":
+    # the search page before them. Keeping a page's address must not make
+    # Pelican's writer let the page replace (or be skipped for) another one.
+    content = new_content(tmp_path, {"2026/10/a.md": note_text(slug="a-suchna")})
+    (content / "pages" / "takkar.md").write_text(
+        f"title: टक्कर\nslug: {slug}\n\nयह पृष्ठ।\n", encoding="utf-8"
+    )
+    plugins = read_settings(SETTINGS)["PLUGINS"]
+    without = [p for p in plugins if p != contract.PAGE_REUSE]
+    plain = outcome(content, tmp_path / "without" / "output", PLUGINS=without)
+    assert outcome(content, tmp_path / "with" / "output") == plain

@@ -229,3 +229,21 @@ def test_a_gettext_given_to_a_template_is_the_one_underscore_calls():
     assert ours.get_template("a.html").render(gettext=shout) == "HOME"
     assert jinja.get_template("a.html").render(gettext=shout) == "HOME"
     assert ours.get_template("a.html").render() == "होम"
+
+
+def test_a_message_given_as_markup_or_as_a_str_prints_as_jinja_prints_it(tmp_path):
+    """Where autoescape is off Jinja's gettext gives back a message without
+    a translation as it was given, Markup or str: the same text given both
+    ways (a theme's template calling `_()` with a value) is escaped by `|e`
+    as a str only, whichever came first.
+    """
+    from markupsafe import Markup
+
+    pair = _environments(_catalog(tmp_path, {"Home": "होम"}))
+    body = "{{ _(m)|e }}|{{ _(s)|e }}|{{ _(s)|e }}|{{ _(m)|e }}"
+    jinja, ours = pair({"a.txt": body, "a.html": body})
+    values = {"m": Markup("<b>नया</b> & ताज़ा"), "s": "<b>नया</b> & ताज़ा"}
+    for name in ("a.txt", "a.html", "a.txt"):
+        expected = jinja.get_template(name).render(values)
+        assert ours.get_template(name).render(values) == expected
+    assert expected.startswith("<b>नया</b> & ताज़ा|&lt;b&gt;")

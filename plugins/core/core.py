@@ -16,6 +16,7 @@ from .note_pages import render_note_pages_in_workers
 from .packed import pack_as_read, pack_notes
 from .reader_cache import (
     compress_cached,
+    drop_empty_files,
     forget_saved,
     reader_cache_key,
     versioned_cache_path,
@@ -63,7 +64,9 @@ def cache_path_for(settings: dict) -> str:
         logger.warning("reader cache: a setting cannot be described; not cached")
         settings["LOAD_CONTENT_CACHE"] = False
         return str(root / "uncached")
-    return str(versioned_cache_path(root, key))
+    cache = versioned_cache_path(root, key)
+    drop_empty_files(cache)
+    return str(cache)
 
 
 def register() -> None:

@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import logging
 import shutil
 import zlib
+from contextlib import suppress
 from pathlib import Path
 
 from .code import LOADED
 from .describe import Unstable, stable
 from .packed import pickled_texts, squeeze, unpickled_texts, unsqueeze
+
+logger = logging.getLogger(__name__)
 
 READING_PACKAGES = ("pelican", "markdown", "nh3", "lxml")
 # Settings that only say where this build writes or what a share run asks:
@@ -59,6 +63,19 @@ def versioned_cache_path(cache_root: Path, key: str) -> Path:
     return cache_root / key
 
 
+def drop_empty_files(cache: Path) -> None:
+    """Remove Pelican's reader cache files of no bytes from folder `cache`:
+    Pelican empties the file before it writes it, so a save cut short
+    (stopped, or the disk full) can leave one, and loading it raises an
+    error Pelican does not read past (pickle's EOFError), stopping every
+    build after it. Without the file the notes are read.
+    """
+    for path in cache.glob("*-Readers"):
+        with suppress(OSError):
+            if path.stat().st_size == 0:
+                path.unlink()
+
+
 def is_key(name: str) -> bool:
     return len(name) == KEY_LENGTH and all(c in "0123456789abcdef" for c in name)
 
@@ -90,7 +107,8 @@ def compress_cached(readers) -> None:
     cache was saved, and saving it (pickle) added a UTF-8 copy inside each
     string, the HTML's and the metadata's (title, summary, tags: about 1 KB
     a note, kept by the note's Article to the build's end). Every note's
-    entry is held while the notes are read.
+    entry is held while the notes are read. An entry that does not unpack
+    (a cache file spoilt on disk) is as good as none: the file is read.
     """
     cache_data, get_cached_data = readers.cache_data, readers.get_cached_data
     settings = readers.settings
@@ -108,13 +126,22 @@ def compress_cached(readers) -> None:
         found = get_cached_data(filename, default)
         if found is default:
             return found
-        content, metadata = found
-        if isinstance(content, bytes):
-            content = unsqueeze(content)
-        if isinstance(metadata, bytes):
-            pickled = zlib.decompress(metadata)
-            metadata = unpickled_texts(pickled, {SETTINGS_ID: settings})
-        return content, metadata
+        try:
+            return unpacked(found, settings)
+        except Exception as e:  # noqa: BLE001 - any failure: read the file
+            logger.debug("reader cache: %s read again (%s)", filename, e)
+            return default
 
     readers.cache_data = cache
     readers.get_cached_data = cached
+
+
+def unpacked(found, settings) -> tuple:
+    """A reader cache entry as Pelican cached it (see compress_cached)."""
+    content, metadata = found
+    if isinstance(content, bytes):
+        content = unsqueeze(content)
+    if isinstance(metadata, bytes):
+        pickled = zlib.decompress(metadata)
+        metadata = unpickled_texts(pickled, {SETTINGS_ID: settings})
+    return content, metadata

@@ -7,9 +7,11 @@
   enriched (article_generator_pretaxonomy) nothing changes them, so each
   note keeps the two strings as Pelican's own `override_url` and
   `override_save_as`, which it reads before formatting. The site's pages
-  (About, Contact) likewise once Pelican has made them all
-  (page_generator_finalized): every page of the site prints the menu,
-  each page's `url` twice.
+  (About, Contact) keep their `url` likewise once Pelican has made them all
+  (page_generator_finalized): every page of the site prints the menu, each
+  page's `url` twice. Not their `save_as`: Pelican writes a page that has an
+  `override_save_as` over any other file at its address (and skips a later
+  one), where it otherwise stops the build; `save_as` is read once a page.
 - Pelican's tag, category and author pages: with TAG_SAVE_AS (and the
   others) empty, as in pelicanconf.py (plugins/listings writes those
   pages), Pelican still sorts each tag's notes by date before its writer
@@ -54,22 +56,21 @@ UNWRITTEN = {
 }
 
 
-def freeze(generator, lists: tuple[str, ...]) -> None:
-    """Give each item of `generator`'s `lists` its address once (see the
-    module's docstring).
-    """
-    for name in lists:
-        for item in getattr(generator, name, ()):
-            item.override_url = item.url
-            item.override_save_as = item.save_as
-
-
 def freeze_addresses(generator) -> None:
-    freeze(generator, NOTE_LISTS)
+    """Give each note its address once (see the module's docstring)."""
+    for name in NOTE_LISTS:
+        for note in getattr(generator, name, ()):
+            note.override_url = note.url
+            note.override_save_as = note.save_as
 
 
 def freeze_page_addresses(generator) -> None:
-    freeze(generator, PAGE_LISTS)
+    """Give each of the site's pages its url once (see the module's
+    docstring).
+    """
+    for name in PAGE_LISTS:
+        for page in getattr(generator, name, ()):
+            page.override_url = page.url
 
 
 def _write_nothing(write) -> None:

@@ -63,12 +63,12 @@ def on_generator_init(generator) -> None:
 
 def install_messages(env, translations) -> None:
     """Install `translations` into Jinja environment `env` as Jinja's i18n
-    extension does (newstyle gettext), with a message without placeholders
-    made once: Jinja looks it up, wraps it in Markup and %-formats it on
-    every call, the same few dozen messages on every page. What it made is
-    kept by message and autoescape (a str where autoescape is off, Markup
-    where it is on), for this install only: another catalog is another
-    install.
+    extension does (newstyle gettext), with a message (a str) without
+    placeholders made once: Jinja looks it up, wraps it in Markup and
+    %-formats it on every call, the same few dozen messages on every page.
+    What it made is kept by message and autoescape (a str where autoescape
+    is off, Markup where it is on), for this install only: another catalog
+    is another install.
     """
     env.install_gettext_translations(translations, newstyle=True)
     jinja_gettext = env.globals["gettext"]
@@ -76,7 +76,9 @@ def install_messages(env, translations) -> None:
 
     @pass_context
     def gettext(context, string, **variables):
-        if variables:
+        # a str alone: where autoescape is off Jinja gives an untranslated
+        # Markup back as Markup, and a Markup equals the str of its text
+        if variables or type(string) is not str:
             return jinja_gettext(context, string, **variables)
         key = (string, context.eval_ctx.autoescape)
         if key not in made:
