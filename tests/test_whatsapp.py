@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import shutil
+import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -572,6 +573,30 @@ def test_an_overlong_title_is_cut_with_an_ellipsis():
     assert font.length(lines[-1]) <= SIZE[0] - 2 * MARGIN
     image = draw_card(Card(title, SITE_NAME, FONT, SMALL_FONT))
     assert image.size == SIZE
+
+
+@pytest.mark.parametrize("word", ["क" * 10_000, "W" * 10_000])
+def test_a_title_of_one_very_long_word_is_cut_in_few_measurements(word):
+    """A title of one 10,000-character word (nothing stops a note's title
+    from being one) is cut to the box by a handful of measurements, not
+    one a character (each shaping the whole rest of the word: over a
+    minute of CPU a card).
+    """
+    title = f"जागरूकता {word}"
+    width, height = SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP
+    start = time.process_time()
+    font, lines = fit_title(title, FONT, width, height)
+    assert time.process_time() - start < 5
+    assert lines[-1].endswith(" …") and font.length(lines[-1]) <= width
+    # the longest start of the word that fits (by one more character, not)
+    cut = lines[-1].removesuffix(" …")
+    assert word.startswith(cut) and cut
+    assert font.length(word[: len(cut) + 1] + " …") > width
+    left, top, right, bottom = title_pixels(
+        Card(title, SITE_NAME, FONT, SMALL_FONT)
+    ).getbbox()
+    assert left >= MARGIN and right <= SIZE[0] - MARGIN, (left, right)
+    assert top >= TITLE_TOP and bottom <= TITLE_BOTTOM, (top, bottom)
 
 
 def title_pixels(card: Card) -> Image.Image:

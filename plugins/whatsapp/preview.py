@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +32,7 @@ from .glyphs import Font, draw_line, load_font
 from .settings import DEFAULTS
 
 # Bump when the drawing code changes: every cached image is then remade.
-CODE_VERSION = "5"
+CODE_VERSION = "6"
 SIZE = (1200, 630)
 BACKGROUND = "#12355b"
 ACCENT = "#ffd166"
@@ -158,10 +159,28 @@ def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
     if False in fits:
         lines = lines[: fits.index(False) + 1]
     last = lines[-1]
-    while last and length(font, last + " …") > width:
-        last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+    while " " in last and length(font, last + " …") > width:
+        last = last.rsplit(" ", 1)[0]
+    if length(font, last + " …") > width:
+        last = longest_start(last, lambda x: length(font, f"{x} …") <= width)
     lines[-1] = f"{last} …"
     return font, lines
+
+
+def longest_start(word: str, fits: Callable[[str], bool]) -> str:
+    """The longest start of `word` that `fits` (one character more does
+    not), found by halving: a word of thousands of characters is cut in a
+    handful of measurements, not one a character. The empty start is
+    taken to fit.
+    """
+    low, high = 0, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(word[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    return word[:low]
 
 
 def ramp(start: str, end: str) -> list[int]:
