@@ -16,6 +16,7 @@ import re
 import shutil
 import time
 import urllib.request
+import zlib
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 from xml.etree import ElementTree as ET
@@ -1192,6 +1193,100 @@ def test_a_card_font_freetype_cannot_draw_hindi_with_stops_the_build(
     content = new_content(tmp_path, {"2026/10/a.md": note_text()})
     with pytest.raises(BuildFailed) as e:
         build_site(content, tmp_path / "output", WHATSAPP={key: font})
+    assert f"whatsapp: 'WHATSAPP[\"{key}\"]' = '{font}'" in str(e.value)
+    assert expected in str(e.value)
+    assert not (tmp_path / "output").exists()
+
+
+def sfnt_tables(font: bytes) -> list[tuple[bytes, int, bytes]]:
+    """A TrueType file's tables: (tag, checksum, bytes) in its order."""
+    count = int.from_bytes(font[4:6], "big")
+    tables = []
+    for i in range(count):
+        entry = font[12 + 16 * i : 28 + 16 * i]
+        offset, length = (int.from_bytes(entry[k : k + 4], "big") for k in (8, 12))
+        checksum = int.from_bytes(entry[4:8], "big")
+        tables.append((entry[:4], checksum, font[offset : offset + length]))
+    return tables
+
+
+def woff(font: bytes) -> bytes:
+    """A TrueType file as a WOFF (1.0) web font: its tables deflated."""
+    tables = sfnt_tables(font)
+    head = 44 + 20 * len(tables)
+    directory, body = b"", b""
+    for tag, checksum, table in tables:
+        packed = zlib.compress(table)
+        packed = packed if len(packed) < len(table) else table
+        directory += tag + b"".join(
+            n.to_bytes(4, "big")
+            for n in (head + len(body), len(packed), len(table), checksum)
+        )
+        body += packed + bytes(-len(packed) % 4)
+    sfnt_size = 12 + 16 * len(tables) + sum(-(-len(t) // 4) * 4 for *_, t in tables)
+    numbers = (
+        (font[:4], 4),
+        (head + len(body), 4),
+        (len(tables), 2),
+        (0, 2),
+        (sfnt_size, 4),
+        (1, 2),
+        (0, 2),
+        *[(0, 4)] * 5,
+    )
+    header = b"wOFF" + b"".join(
+        n if isinstance(n, bytes) else n.to_bytes(size, "big") for n, size in numbers
+    )
+    return header + directory + body
+
+
+def bdf(chars: str) -> str:
+    """A bitmap-only font (BDF, one size: 16 pixels) with a glyph for each
+    of `chars`: a full block.
+    """
+    block = "FF\n" * 16
+    glyphs = "".join(
+        f"STARTCHAR u{ord(c):04X}\nENCODING {ord(c)}\nSWIDTH 500 0\nDWIDTH 8 0\n"
+        f"BBX 8 16 0 -4\nBITMAP\n{block}ENDCHAR\n"
+        for c in chars
+    )
+    return (
+        "STARTFONT 2.1\nFONT -misc-block-medium-r-normal--16-160-75-75-c-80-"
+        "iso10646-1\nSIZE 16 75 75\nFONTBOUNDINGBOX 8 16 0 -4\n"
+        "STARTPROPERTIES 2\nFONT_ASCENT 12\nFONT_DESCENT 4\nENDPROPERTIES\n"
+        f"CHARS {len(chars)}\n{glyphs}ENDFONT\n"
+    )
+
+
+@pytest.mark.parametrize("key", ["card_font", "card_small_font"])
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        # FreeType reads a web font, HarfBuzz does not: every glyph a box
+        ("woff", "is not a TrueType or OpenType font file"),
+        # no outlines: FreeType cannot size it for a card (a traceback)
+        ("bdf", "is a bitmap font"),
+        # its tables whole, its glyphs cut off: every title drawn blank
+        ("truncated", "draws no Devanagari"),
+    ],
+)
+def test_a_card_font_freetype_reads_but_cannot_draw_a_card_with_stops_the_build(
+    tmp_path, key, kind, expected
+):
+    from plugins.whatsapp.settings import DEVANAGARI
+
+    noto = Path(FONT).read_bytes()
+    font = tmp_path / f"font.{kind}"
+    if kind == "woff":
+        font.write_bytes(woff(noto))
+    elif kind == "bdf":
+        font.write_text(bdf(DEVANAGARI), "ascii")
+    else:
+        font.write_bytes(noto[: len(noto) // 3])
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    with pytest.raises(BuildFailed) as e:
+        build_site(content, tmp_path / "output", WHATSAPP={key: str(font)})
+    assert isinstance(e.value.__cause__, SettingError), str(e.value)
     assert f"whatsapp: 'WHATSAPP[\"{key}\"]' = '{font}'" in str(e.value)
     assert expected in str(e.value)
     assert not (tmp_path / "output").exists()
