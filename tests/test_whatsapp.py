@@ -600,6 +600,26 @@ def test_a_title_of_one_very_long_word_is_cut_in_few_measurements(word):
     assert top >= TITLE_TOP and bottom <= TITLE_BOTTOM, (top, bottom)
 
 
+def test_a_card_font_replaced_between_builds_of_one_process_is_read_again(tmp_path):
+    """`invoke serve` builds again in one process: a card font file
+    replaced at its path between two builds (a package upgrade renames
+    the new file over the old) gives its cards new cache keys, and they
+    are drawn from the new file, title and site name, not from the glyphs
+    and layer the process kept of the old one.
+    """
+    font, small = tmp_path / "card.ttf", tmp_path / "small.ttf"
+    shutil.copy(FONT, font)
+    shutil.copy(SMALL_FONT, small)
+    card = Card(CONJUNCT_TITLE, SITE_NAME, str(font), str(small))
+    before = render(card, 300_000)
+    for path, new in ((font, SMALL_FONT), (small, FONT)):
+        shutil.copy(new, tmp_path / "new.ttf")
+        os.replace(tmp_path / "new.ttf", path)
+    swapped = Card(CONJUNCT_TITLE, SITE_NAME, SMALL_FONT, FONT)
+    assert render(swapped, 300_000) != before
+    assert render(card, 300_000) == render(swapped, 300_000)
+
+
 def title_pixels(card: Card) -> Image.Image:
     """The drawn card's title as a mask: its pixels of the text's ramp
     (palette indices 1 to LEVELS - 1; 0 is the background, the accent's

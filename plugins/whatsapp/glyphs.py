@@ -33,6 +33,8 @@ import freetype
 import uharfbuzz as hb
 from PIL import Image
 
+from plugins.core.files import stamp
+
 # The language every run is shaped in (the cards' titles are Hindi).
 LANGUAGE = "hi"
 
@@ -197,10 +199,11 @@ def laid(
     return Laid(tuple(glyphs), left, max(right, pen / 64))
 
 
-@dataclass
+@dataclass(eq=False)
 class Font:
     """A font file at a size: its shaping, its glyphs' bitmaps (each
     rendered once) and its ascender (the line's top to its baseline).
+    One object a file's version (load_font): it is its own key.
     """
 
     path: str
@@ -229,9 +232,16 @@ class Font:
         return self.laid(text).length
 
 
-@lru_cache(maxsize=32)
 def load_font(path: str, size: int) -> Font:
-    """The font file at `size`, one a process (its glyphs drawn once)."""
+    """The font file at `size`, one a process while the file stays (its
+    glyphs drawn once): a file replaced or rewritten at its path between
+    two builds of one process (`invoke serve`'s) is read again.
+    """
+    return font_file(path, size, stamp(path))
+
+
+@lru_cache(maxsize=32)
+def font_file(path: str, size: int, _stamp: tuple[int, ...] | None) -> Font:
     return Font(path, size)
 
 

@@ -205,16 +205,16 @@ TITLE_TOP, TITLE_BOTTOM = BAR + 46, RULE_TOP - 24
 
 
 @lru_cache(maxsize=8)
-def accent_layer(site: str, font_path: str) -> Image.Image:
+def accent_layer(site: str, font: Font) -> Image.Image:
     """The card's parts in the accent colour (the top bar, the rule, the
-    site name) as palette indices, 0 elsewhere: the same on every card of
-    a site, drawn once.
+    site name in `font`, at SITE_SIZE) as palette indices, 0 elsewhere:
+    the same on every card of a site, drawn once a font file's version.
     """
     layer = Image.new("L", SIZE, 0)
     draw = ImageDraw.Draw(layer)
     draw.rectangle((0, 0, SIZE[0], BAR), fill=255)
     draw.rectangle((MARGIN, RULE_TOP, MARGIN + 96, RULE_TOP + 6), fill=255)
-    draw_line(layer, (MARGIN, SITE_TOP - 6), load_font(font_path, SITE_SIZE), site)
+    draw_line(layer, (MARGIN, SITE_TOP - 6), font, site)
     return layer.point(ACCENT_INDEX)
 
 
@@ -233,7 +233,8 @@ def draw_card(card: Card) -> Image.Image:
     for i, line in enumerate(lines):
         draw_line(text, (MARGIN, top + i * step), font, line)
     image = ImageChops.lighter(
-        text.point(TEXT_INDEX), accent_layer(card.site, card.small_font)
+        text.point(TEXT_INDEX),
+        accent_layer(card.site, load_font(card.small_font, SITE_SIZE)),
     )
     image.putpalette(PALETTE)
     return image
