@@ -640,6 +640,8 @@ RANDOM_WORDS = st.lists(
         st.characters(min_codepoint=0x05D0, max_codepoint=0x05EA),
         st.sampled_from(["\u200d", "\u200c", "😀", "👨\u200d👩\u200d👧", "ñ", "₹"]),
         st.sampled_from(["\u0301", "\u0308", "\u093f", "\u094d", "\u0902", "\u0951"]),
+        # Vedic marks drawn high above the line (past the font's ascender)
+        st.sampled_from(["\ua8f0", "\ua8e8", "\u1cd0"]),
     ),
     min_size=1,
     max_size=6,
@@ -651,7 +653,7 @@ RANDOM_WORDS = st.lists(
 def test_any_title_is_drawn_in_its_box_as_long_as_it_is_measured(words):
     """A title of anything: the card is drawn, its title's ink stays in
     the title's box across (a glyph drawing past its advance, a mark alone
-    left of its pen, counts in its line's length), and each line is as
+    left of its pen, counts in its line's length) and down, and each line is as
     long as it is drawn (laid out again from scratch) and fits the box.
     """
     title = " ".join(words)
@@ -659,6 +661,7 @@ def test_any_title_is_drawn_in_its_box_as_long_as_it_is_measured(words):
     ink = title_pixels(card).getbbox()
     if ink is not None:
         assert ink[0] >= MARGIN and ink[2] <= SIZE[0] - MARGIN, (ink, title)
+        assert ink[1] >= TITLE_TOP and ink[3] <= TITLE_BOTTOM, (ink, title)
     width, height = SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP
     font, lines = fit_title(title, FONT, width, height)
     for line in lines:
@@ -669,6 +672,29 @@ def test_any_title_is_drawn_in_its_box_as_long_as_it_is_measured(words):
         if drawn is not None:
             assert drawn[0] >= SIZE[0] // 2, line
             assert drawn[2] <= SIZE[0] // 2 + font.length(line), line
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a Vedic mark drawn past the font's ascender on the first line
+        "क꣰꣱ " + " ".join(["जागरूकता"] * 12),
+        # on every line of the most lines the smallest size takes
+        " ".join(["क꣰\u1cd0"] * 60),
+        # alone: one line, centred
+        "क꣰ जागरूकता",
+    ],
+)
+def test_a_title_s_marks_drawn_above_the_line_stay_in_the_title_box(title):
+    """The lines are placed by their ink where it reaches past a line's
+    height, and fewer or smaller when it does not fit: the title's ink
+    stays between TITLE_TOP and TITLE_BOTTOM.
+    """
+    left, top, right, bottom = title_pixels(
+        Card(title, SITE_NAME, FONT, SMALL_FONT)
+    ).getbbox()
+    assert left >= MARGIN and right <= SIZE[0] - MARGIN, (left, right)
+    assert top >= TITLE_TOP and bottom <= TITLE_BOTTOM, (top, bottom)
 
 
 URL = "https://cybercrime.gov.in/Webform/Crime_OnlineSafetyTips.aspx"

@@ -161,13 +161,16 @@ def harfbuzz_font(path: str, face: freetype.Face) -> hb.Font:
 class Laid:
     """A line as it is drawn: each inked glyph's bitmap and its top left
     corner from the line's origin on the baseline (whole pixels, y down),
-    and how far the line reaches left of the origin (`left`, 0 or less)
-    and right of it (`right`).
+    how far the line reaches left of the origin (`left`, 0 or less) and
+    right of it (`right`), and its ink's top and bottom from the baseline
+    (y down; both 0 if it has none).
     """
 
     glyphs: tuple[tuple[Image.Image, int, int], ...]
     left: int
     right: float
+    top: int = 0
+    bottom: int = 0
 
     @property
     def length(self) -> float:
@@ -196,7 +199,9 @@ def laid(
                 if x + glyph.width > right:
                     right = x + glyph.width
             pen += position.x_advance
-    return Laid(tuple(glyphs), left, max(right, pen / 64))
+    top = min((y for _, _, y in glyphs), default=0)
+    bottom = max((y + image.height for image, _, y in glyphs), default=0)
+    return Laid(tuple(glyphs), left, max(right, pen / 64), top, bottom)
 
 
 @dataclass(eq=False)

@@ -28,7 +28,7 @@ from plugins.core.files import Making, file_digest, start_missing
 from plugins.core.messages import _
 from plugins.core.photos import eight_bit, on_white
 
-from .glyphs import Font, draw_line, load_font
+from .glyphs import Font, Laid, draw_line, load_font
 from .settings import DEFAULTS
 
 # Bump when the drawing code changes: every cached image is then remade.
@@ -94,19 +94,22 @@ def cache_key(source: Card | Crop, max_bytes: int) -> str:
 
 
 class Lengths:
-    """Text lengths in a font, each text measured once: fitting a title
-    measures a line again when it checks it.
+    """Texts laid out in a font, each once: fitting a title measures a
+    line again when it checks it, and places the lines by their ink.
     """
 
     def __init__(self) -> None:
-        self.known: dict[tuple[str, int, str], float] = {}
+        self.known: dict[tuple[str, int, str], Laid] = {}
+
+    def laid(self, font: Font, text: str) -> Laid:
+        key = (font.path, font.size, text)
+        line = self.known.get(key)
+        if line is None:
+            line = self.known[key] = font.laid(text)
+        return line
 
     def __call__(self, font: Font, text: str) -> float:
-        key = (font.path, font.size, text)
-        length = self.known.get(key)
-        if length is None:
-            length = self.known[key] = font.length(text)
-        return length
+        return self.laid(font, text).length
 
 
 def wrap(
@@ -141,14 +144,42 @@ def line_step(font: Font) -> int:
     return round(font.size * LINE_HEIGHT)
 
 
-def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
-    """The largest title size whose wrapped lines fit the box; else cut with …."""
-    length = Lengths()
+def reach(font: Font, lines: list[str], length: Lengths) -> tuple[int, int]:
+    """How far the lines, a line_step apart, reach above the first one's
+    top (0 or less) and below it (at least their steps): a mark drawn past
+    the font's ascender (a Vedic accent) reaches further than its line.
+    """
+    step = line_step(font)
+    top, bottom = 0, step * len(lines)
+    for i, text in enumerate(lines):
+        line = length.laid(font, text)
+        if line.glyphs:
+            top = min(top, i * step + font.ascender + line.top)
+            bottom = max(bottom, i * step + font.ascender + line.bottom)
+    return top, bottom
+
+
+def height_of(font: Font, lines: list[str], length: Lengths) -> int:
+    top, bottom = reach(font, lines, length)
+    return bottom - top
+
+
+def fit_title(
+    title: str,
+    font_path: str,
+    width: int,
+    height: int,
+    lengths: Lengths | None = None,
+) -> tuple:
+    """The largest title size whose wrapped lines fit the box, their ink
+    included; else cut with ….
+    """
+    length = lengths or Lengths()
     for size in TITLE_SIZES:
         font = load_font(font_path, size)
         # a size whose lines do not fit is not wrapped to the end
         lines = wrap(title, font, width, length, height // line_step(font))
-        if line_step(font) * len(lines) <= height and all(
+        if height_of(font, lines, length) <= height and all(
             length(font, x) <= width for x in lines
         ):
             return font, lines
@@ -158,6 +189,9 @@ def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
     fits = [length(font, x) <= width for x in lines]
     if False in fits:
         lines = lines[: fits.index(False) + 1]
+    # lines whose ink reaches past the box (marks drawn high) end it too
+    while len(lines) > 1 and height_of(font, lines, length) > height:
+        lines.pop()
     last = lines[-1]
     while " " in last and length(font, last + " …") > width:
         last = last.rsplit(" ", 1)[0]
@@ -224,11 +258,15 @@ def draw_card(card: Card) -> Image.Image:
     mapped to the text's ramp; the accent's parts lie over it (they never
     meet the title's box).
     """
+    length = Lengths()
     font, lines = fit_title(
-        card.title, card.font, SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP
+        card.title, card.font, SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP, length
     )
     step = line_step(font)
     top = TITLE_TOP + (TITLE_BOTTOM - TITLE_TOP - step * len(lines)) // 2
+    # centred by their steps, moved in as far as their ink reaches out
+    above, below = reach(font, lines, length)
+    top = min(max(top, TITLE_TOP - above), TITLE_BOTTOM - below)
     text = Image.new("L", SIZE, 0)
     for i, line in enumerate(lines):
         draw_line(text, (MARGIN, top + i * step), font, line)
