@@ -576,7 +576,9 @@ def test_an_overlong_title_is_cut_with_an_ellipsis():
     assert image.size == SIZE
 
 
-@pytest.mark.parametrize("word", ["क" * 10_000, "W" * 10_000])
+# one script; two by turns (each character a run of its own, shaped with
+# the text around it as context)
+@pytest.mark.parametrize("word", ["क" * 10_000, "W" * 10_000, "aक" * 5_000])
 def test_a_title_of_one_very_long_word_is_cut_in_few_measurements(word):
     """A title of one 10,000-character word (nothing stops a note's title
     from being one) is cut to the box by a handful of measurements, not

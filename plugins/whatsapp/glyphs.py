@@ -91,9 +91,15 @@ def script_runs(text: str) -> list[tuple[int, int, str | None]]:
     return found
 
 
+# HarfBuzz keeps at most this many characters of a run's context on each
+# side (HB_BUFFER_MAX_CONTEXT_LENGTH): a run is given no more, so a line of
+# many runs is not copied whole for each.
+CONTEXT = 5
+
+
 def shaped_runs(font: hb.Font, text: str) -> list[hb.Buffer]:
     """`text` shaped run by run (see runs()), each run as Hindi with the
-    whole text around it as context.
+    text around it as context.
     """
     found = runs(text)
     codepoints = [ord(c) for c in text] if len(found) > 1 else []
@@ -101,7 +107,9 @@ def shaped_runs(font: hb.Font, text: str) -> list[hb.Buffer]:
     for start, end, script in found:
         buffer = hb.Buffer()
         if codepoints:
-            buffer.add_codepoints(codepoints, start, end - start)
+            first = max(0, start - CONTEXT)
+            around = codepoints[first : end + CONTEXT]
+            buffer.add_codepoints(around, start - first, end - start)
         else:
             buffer.add_str(text)
         if script:
