@@ -14,7 +14,9 @@ import logging
 import os
 import re
 import shutil
+import time
 import urllib.request
+import zlib
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 from xml.etree import ElementTree as ET
@@ -574,6 +576,52 @@ def test_an_overlong_title_is_cut_with_an_ellipsis():
     assert image.size == SIZE
 
 
+# one script; two by turns (each character a run of its own, shaped with
+# the text around it as context)
+@pytest.mark.parametrize("word", ["क" * 10_000, "W" * 10_000, "aक" * 5_000])
+def test_a_title_of_one_very_long_word_is_cut_in_few_measurements(word):
+    """A title of one 10,000-character word (nothing stops a note's title
+    from being one) is cut to the box by a handful of measurements, not
+    one a character (each shaping the whole rest of the word: over a
+    minute of CPU a card).
+    """
+    title = f"जागरूकता {word}"
+    width, height = SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP
+    start = time.process_time()
+    font, lines = fit_title(title, FONT, width, height)
+    assert time.process_time() - start < 5
+    assert lines[-1].endswith(" …") and font.length(lines[-1]) <= width
+    # the longest start of the word that fits (by one more character, not)
+    cut = lines[-1].removesuffix(" …")
+    assert word.startswith(cut) and cut
+    assert font.length(word[: len(cut) + 1] + " …") > width
+    left, top, right, bottom = title_pixels(
+        Card(title, SITE_NAME, FONT, SMALL_FONT)
+    ).getbbox()
+    assert left >= MARGIN and right <= SIZE[0] - MARGIN, (left, right)
+    assert top >= TITLE_TOP and bottom <= TITLE_BOTTOM, (top, bottom)
+
+
+def test_a_card_font_replaced_between_builds_of_one_process_is_read_again(tmp_path):
+    """`invoke serve` builds again in one process: a card font file
+    replaced at its path between two builds (a package upgrade renames
+    the new file over the old) gives its cards new cache keys, and they
+    are drawn from the new file, title and site name, not from the glyphs
+    and layer the process kept of the old one.
+    """
+    font, small = tmp_path / "card.ttf", tmp_path / "small.ttf"
+    shutil.copy(FONT, font)
+    shutil.copy(SMALL_FONT, small)
+    card = Card(CONJUNCT_TITLE, SITE_NAME, str(font), str(small))
+    before = render(card, 300_000)
+    for path, new in ((font, SMALL_FONT), (small, FONT)):
+        shutil.copy(new, tmp_path / "new.ttf")
+        os.replace(tmp_path / "new.ttf", path)
+    swapped = Card(CONJUNCT_TITLE, SITE_NAME, SMALL_FONT, FONT)
+    assert render(swapped, 300_000) != before
+    assert render(card, 300_000) == render(swapped, 300_000)
+
+
 def title_pixels(card: Card) -> Image.Image:
     """The drawn card's title as a mask: its pixels of the text's ramp
     (palette indices 1 to LEVELS - 1; 0 is the background, the accent's
@@ -594,6 +642,8 @@ RANDOM_WORDS = st.lists(
         st.characters(min_codepoint=0x05D0, max_codepoint=0x05EA),
         st.sampled_from(["\u200d", "\u200c", "😀", "👨\u200d👩\u200d👧", "ñ", "₹"]),
         st.sampled_from(["\u0301", "\u0308", "\u093f", "\u094d", "\u0902", "\u0951"]),
+        # Vedic marks drawn high above the line (past the font's ascender)
+        st.sampled_from(["\ua8f0", "\ua8e8", "\u1cd0"]),
     ),
     min_size=1,
     max_size=6,
@@ -605,7 +655,7 @@ RANDOM_WORDS = st.lists(
 def test_any_title_is_drawn_in_its_box_as_long_as_it_is_measured(words):
     """A title of anything: the card is drawn, its title's ink stays in
     the title's box across (a glyph drawing past its advance, a mark alone
-    left of its pen, counts in its line's length), and each line is as
+    left of its pen, counts in its line's length) and down, and each line is as
     long as it is drawn (laid out again from scratch) and fits the box.
     """
     title = " ".join(words)
@@ -613,6 +663,7 @@ def test_any_title_is_drawn_in_its_box_as_long_as_it_is_measured(words):
     ink = title_pixels(card).getbbox()
     if ink is not None:
         assert ink[0] >= MARGIN and ink[2] <= SIZE[0] - MARGIN, (ink, title)
+        assert ink[1] >= TITLE_TOP and ink[3] <= TITLE_BOTTOM, (ink, title)
     width, height = SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP
     font, lines = fit_title(title, FONT, width, height)
     for line in lines:
@@ -623,6 +674,29 @@ def test_any_title_is_drawn_in_its_box_as_long_as_it_is_measured(words):
         if drawn is not None:
             assert drawn[0] >= SIZE[0] // 2, line
             assert drawn[2] <= SIZE[0] // 2 + font.length(line), line
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a Vedic mark drawn past the font's ascender on the first line
+        "क꣰꣱ " + " ".join(["जागरूकता"] * 12),
+        # on every line of the most lines the smallest size takes
+        " ".join(["क꣰\u1cd0"] * 60),
+        # alone: one line, centred
+        "क꣰ जागरूकता",
+    ],
+)
+def test_a_title_s_marks_drawn_above_the_line_stay_in_the_title_box(title):
+    """The lines are placed by their ink where it reaches past a line's
+    height, and fewer or smaller when it does not fit: the title's ink
+    stays between TITLE_TOP and TITLE_BOTTOM.
+    """
+    left, top, right, bottom = title_pixels(
+        Card(title, SITE_NAME, FONT, SMALL_FONT)
+    ).getbbox()
+    assert left >= MARGIN and right <= SIZE[0] - MARGIN, (left, right)
+    assert top >= TITLE_TOP and bottom <= TITLE_BOTTOM, (top, bottom)
 
 
 URL = "https://cybercrime.gov.in/Webform/Crime_OnlineSafetyTips.aspx"
@@ -1167,6 +1241,100 @@ def test_a_card_font_freetype_cannot_draw_hindi_with_stops_the_build(
     content = new_content(tmp_path, {"2026/10/a.md": note_text()})
     with pytest.raises(BuildFailed) as e:
         build_site(content, tmp_path / "output", WHATSAPP={key: font})
+    assert f"whatsapp: 'WHATSAPP[\"{key}\"]' = '{font}'" in str(e.value)
+    assert expected in str(e.value)
+    assert not (tmp_path / "output").exists()
+
+
+def sfnt_tables(font: bytes) -> list[tuple[bytes, int, bytes]]:
+    """A TrueType file's tables: (tag, checksum, bytes) in its order."""
+    count = int.from_bytes(font[4:6], "big")
+    tables = []
+    for i in range(count):
+        entry = font[12 + 16 * i : 28 + 16 * i]
+        offset, length = (int.from_bytes(entry[k : k + 4], "big") for k in (8, 12))
+        checksum = int.from_bytes(entry[4:8], "big")
+        tables.append((entry[:4], checksum, font[offset : offset + length]))
+    return tables
+
+
+def woff(font: bytes) -> bytes:
+    """A TrueType file as a WOFF (1.0) web font: its tables deflated."""
+    tables = sfnt_tables(font)
+    head = 44 + 20 * len(tables)
+    directory, body = b"", b""
+    for tag, checksum, table in tables:
+        packed = zlib.compress(table)
+        packed = packed if len(packed) < len(table) else table
+        directory += tag + b"".join(
+            n.to_bytes(4, "big")
+            for n in (head + len(body), len(packed), len(table), checksum)
+        )
+        body += packed + bytes(-len(packed) % 4)
+    sfnt_size = 12 + 16 * len(tables) + sum(-(-len(t) // 4) * 4 for *_, t in tables)
+    numbers = (
+        (font[:4], 4),
+        (head + len(body), 4),
+        (len(tables), 2),
+        (0, 2),
+        (sfnt_size, 4),
+        (1, 2),
+        (0, 2),
+        *[(0, 4)] * 5,
+    )
+    header = b"wOFF" + b"".join(
+        n if isinstance(n, bytes) else n.to_bytes(size, "big") for n, size in numbers
+    )
+    return header + directory + body
+
+
+def bdf(chars: str) -> str:
+    """A bitmap-only font (BDF, one size: 16 pixels) with a glyph for each
+    of `chars`: a full block.
+    """
+    block = "FF\n" * 16
+    glyphs = "".join(
+        f"STARTCHAR u{ord(c):04X}\nENCODING {ord(c)}\nSWIDTH 500 0\nDWIDTH 8 0\n"
+        f"BBX 8 16 0 -4\nBITMAP\n{block}ENDCHAR\n"
+        for c in chars
+    )
+    return (
+        "STARTFONT 2.1\nFONT -misc-block-medium-r-normal--16-160-75-75-c-80-"
+        "iso10646-1\nSIZE 16 75 75\nFONTBOUNDINGBOX 8 16 0 -4\n"
+        "STARTPROPERTIES 2\nFONT_ASCENT 12\nFONT_DESCENT 4\nENDPROPERTIES\n"
+        f"CHARS {len(chars)}\n{glyphs}ENDFONT\n"
+    )
+
+
+@pytest.mark.parametrize("key", ["card_font", "card_small_font"])
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        # FreeType reads a web font, HarfBuzz does not: every glyph a box
+        ("woff", "is not a TrueType or OpenType font file"),
+        # no outlines: FreeType cannot size it for a card (a traceback)
+        ("bdf", "is a bitmap font"),
+        # its tables whole, its glyphs cut off: every title drawn blank
+        ("truncated", "draws no Devanagari"),
+    ],
+)
+def test_a_card_font_freetype_reads_but_cannot_draw_a_card_with_stops_the_build(
+    tmp_path, key, kind, expected
+):
+    from plugins.whatsapp.settings import DEVANAGARI
+
+    noto = Path(FONT).read_bytes()
+    font = tmp_path / f"font.{kind}"
+    if kind == "woff":
+        font.write_bytes(woff(noto))
+    elif kind == "bdf":
+        font.write_text(bdf(DEVANAGARI), "ascii")
+    else:
+        font.write_bytes(noto[: len(noto) // 3])
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    with pytest.raises(BuildFailed) as e:
+        build_site(content, tmp_path / "output", WHATSAPP={key: str(font)})
+    assert isinstance(e.value.__cause__, SettingError), str(e.value)
     assert f"whatsapp: 'WHATSAPP[\"{key}\"]' = '{font}'" in str(e.value)
     assert expected in str(e.value)
     assert not (tmp_path / "output").exists()

@@ -33,6 +33,8 @@ import freetype
 import uharfbuzz as hb
 from PIL import Image
 
+from plugins.core.files import stamp
+
 # The language every run is shaped in (the cards' titles are Hindi).
 LANGUAGE = "hi"
 
@@ -89,9 +91,15 @@ def script_runs(text: str) -> list[tuple[int, int, str | None]]:
     return found
 
 
+# HarfBuzz keeps at most this many characters of a run's context on each
+# side (HB_BUFFER_MAX_CONTEXT_LENGTH): a run is given no more, so a line of
+# many runs is not copied whole for each.
+CONTEXT = 5
+
+
 def shaped_runs(font: hb.Font, text: str) -> list[hb.Buffer]:
     """`text` shaped run by run (see runs()), each run as Hindi with the
-    whole text around it as context.
+    text around it as context.
     """
     found = runs(text)
     codepoints = [ord(c) for c in text] if len(found) > 1 else []
@@ -99,7 +107,9 @@ def shaped_runs(font: hb.Font, text: str) -> list[hb.Buffer]:
     for start, end, script in found:
         buffer = hb.Buffer()
         if codepoints:
-            buffer.add_codepoints(codepoints, start, end - start)
+            first = max(0, start - CONTEXT)
+            around = codepoints[first : end + CONTEXT]
+            buffer.add_codepoints(around, start - first, end - start)
         else:
             buffer.add_str(text)
         if script:
@@ -159,13 +169,16 @@ def harfbuzz_font(path: str, face: freetype.Face) -> hb.Font:
 class Laid:
     """A line as it is drawn: each inked glyph's bitmap and its top left
     corner from the line's origin on the baseline (whole pixels, y down),
-    and how far the line reaches left of the origin (`left`, 0 or less)
-    and right of it (`right`).
+    how far the line reaches left of the origin (`left`, 0 or less) and
+    right of it (`right`), and its ink's top and bottom from the baseline
+    (y down; both 0 if it has none).
     """
 
     glyphs: tuple[tuple[Image.Image, int, int], ...]
     left: int
     right: float
+    top: int = 0
+    bottom: int = 0
 
     @property
     def length(self) -> float:
@@ -194,13 +207,16 @@ def laid(
                 if x + glyph.width > right:
                     right = x + glyph.width
             pen += position.x_advance
-    return Laid(tuple(glyphs), left, max(right, pen / 64))
+    top = min((y for _, _, y in glyphs), default=0)
+    bottom = max((y + image.height for image, _, y in glyphs), default=0)
+    return Laid(tuple(glyphs), left, max(right, pen / 64), top, bottom)
 
 
-@dataclass
+@dataclass(eq=False)
 class Font:
     """A font file at a size: its shaping, its glyphs' bitmaps (each
     rendered once) and its ascender (the line's top to its baseline).
+    One object a file's version (load_font): it is its own key.
     """
 
     path: str
@@ -229,9 +245,16 @@ class Font:
         return self.laid(text).length
 
 
-@lru_cache(maxsize=32)
 def load_font(path: str, size: int) -> Font:
-    """The font file at `size`, one a process (its glyphs drawn once)."""
+    """The font file at `size`, one a process while the file stays (its
+    glyphs drawn once): a file replaced or rewritten at its path between
+    two builds of one process (`invoke serve`'s) is read again.
+    """
+    return font_file(path, size, stamp(path))
+
+
+@lru_cache(maxsize=32)
+def font_file(path: str, size: int, _stamp: tuple[int, ...] | None) -> Font:
     return Font(path, size)
 
 

@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,11 +28,11 @@ from plugins.core.files import Making, file_digest, start_missing
 from plugins.core.messages import _
 from plugins.core.photos import eight_bit, on_white
 
-from .glyphs import Font, draw_line, load_font
+from .glyphs import Font, Laid, draw_line, load_font
 from .settings import DEFAULTS
 
 # Bump when the drawing code changes: every cached image is then remade.
-CODE_VERSION = "5"
+CODE_VERSION = "6"
 SIZE = (1200, 630)
 BACKGROUND = "#12355b"
 ACCENT = "#ffd166"
@@ -93,19 +94,22 @@ def cache_key(source: Card | Crop, max_bytes: int) -> str:
 
 
 class Lengths:
-    """Text lengths in a font, each text measured once: fitting a title
-    measures a line again when it checks it.
+    """Texts laid out in a font, each once: fitting a title measures a
+    line again when it checks it, and places the lines by their ink.
     """
 
     def __init__(self) -> None:
-        self.known: dict[tuple[str, int, str], float] = {}
+        self.known: dict[tuple[str, int, str], Laid] = {}
+
+    def laid(self, font: Font, text: str) -> Laid:
+        key = (font.path, font.size, text)
+        line = self.known.get(key)
+        if line is None:
+            line = self.known[key] = font.laid(text)
+        return line
 
     def __call__(self, font: Font, text: str) -> float:
-        key = (font.path, font.size, text)
-        length = self.known.get(key)
-        if length is None:
-            length = self.known[key] = font.length(text)
-        return length
+        return self.laid(font, text).length
 
 
 def wrap(
@@ -140,14 +144,42 @@ def line_step(font: Font) -> int:
     return round(font.size * LINE_HEIGHT)
 
 
-def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
-    """The largest title size whose wrapped lines fit the box; else cut with …."""
-    length = Lengths()
+def reach(font: Font, lines: list[str], length: Lengths) -> tuple[int, int]:
+    """How far the lines, a line_step apart, reach above the first one's
+    top (0 or less) and below it (at least their steps): a mark drawn past
+    the font's ascender (a Vedic accent) reaches further than its line.
+    """
+    step = line_step(font)
+    top, bottom = 0, step * len(lines)
+    for i, text in enumerate(lines):
+        line = length.laid(font, text)
+        if line.glyphs:
+            top = min(top, i * step + font.ascender + line.top)
+            bottom = max(bottom, i * step + font.ascender + line.bottom)
+    return top, bottom
+
+
+def height_of(font: Font, lines: list[str], length: Lengths) -> int:
+    top, bottom = reach(font, lines, length)
+    return bottom - top
+
+
+def fit_title(
+    title: str,
+    font_path: str,
+    width: int,
+    height: int,
+    lengths: Lengths | None = None,
+) -> tuple:
+    """The largest title size whose wrapped lines fit the box, their ink
+    included; else cut with ….
+    """
+    length = lengths or Lengths()
     for size in TITLE_SIZES:
         font = load_font(font_path, size)
         # a size whose lines do not fit is not wrapped to the end
         lines = wrap(title, font, width, length, height // line_step(font))
-        if line_step(font) * len(lines) <= height and all(
+        if height_of(font, lines, length) <= height and all(
             length(font, x) <= width for x in lines
         ):
             return font, lines
@@ -157,11 +189,32 @@ def fit_title(title: str, font_path: str, width: int, height: int) -> tuple:
     fits = [length(font, x) <= width for x in lines]
     if False in fits:
         lines = lines[: fits.index(False) + 1]
+    # lines whose ink reaches past the box (marks drawn high) end it too
+    while len(lines) > 1 and height_of(font, lines, length) > height:
+        lines.pop()
     last = lines[-1]
-    while last and length(font, last + " …") > width:
-        last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+    while " " in last and length(font, last + " …") > width:
+        last = last.rsplit(" ", 1)[0]
+    if length(font, last + " …") > width:
+        last = longest_start(last, lambda x: length(font, f"{x} …") <= width)
     lines[-1] = f"{last} …"
     return font, lines
+
+
+def longest_start(word: str, fits: Callable[[str], bool]) -> str:
+    """The longest start of `word` that `fits` (one character more does
+    not), found by halving: a word of thousands of characters is cut in a
+    handful of measurements, not one a character. The empty start is
+    taken to fit.
+    """
+    low, high = 0, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(word[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    return word[:low]
 
 
 def ramp(start: str, end: str) -> list[int]:
@@ -186,16 +239,16 @@ TITLE_TOP, TITLE_BOTTOM = BAR + 46, RULE_TOP - 24
 
 
 @lru_cache(maxsize=8)
-def accent_layer(site: str, font_path: str) -> Image.Image:
+def accent_layer(site: str, font: Font) -> Image.Image:
     """The card's parts in the accent colour (the top bar, the rule, the
-    site name) as palette indices, 0 elsewhere: the same on every card of
-    a site, drawn once.
+    site name in `font`, at SITE_SIZE) as palette indices, 0 elsewhere:
+    the same on every card of a site, drawn once a font file's version.
     """
     layer = Image.new("L", SIZE, 0)
     draw = ImageDraw.Draw(layer)
     draw.rectangle((0, 0, SIZE[0], BAR), fill=255)
     draw.rectangle((MARGIN, RULE_TOP, MARGIN + 96, RULE_TOP + 6), fill=255)
-    draw_line(layer, (MARGIN, SITE_TOP - 6), load_font(font_path, SITE_SIZE), site)
+    draw_line(layer, (MARGIN, SITE_TOP - 6), font, site)
     return layer.point(ACCENT_INDEX)
 
 
@@ -205,16 +258,21 @@ def draw_card(card: Card) -> Image.Image:
     mapped to the text's ramp; the accent's parts lie over it (they never
     meet the title's box).
     """
+    length = Lengths()
     font, lines = fit_title(
-        card.title, card.font, SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP
+        card.title, card.font, SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP, length
     )
     step = line_step(font)
     top = TITLE_TOP + (TITLE_BOTTOM - TITLE_TOP - step * len(lines)) // 2
+    # centred by their steps, moved in as far as their ink reaches out
+    above, below = reach(font, lines, length)
+    top = min(max(top, TITLE_TOP - above), TITLE_BOTTOM - below)
     text = Image.new("L", SIZE, 0)
     for i, line in enumerate(lines):
         draw_line(text, (MARGIN, top + i * step), font, line)
     image = ImageChops.lighter(
-        text.point(TEXT_INDEX), accent_layer(card.site, card.small_font)
+        text.point(TEXT_INDEX),
+        accent_layer(card.site, load_font(card.small_font, SITE_SIZE)),
     )
     image.putpalette(PALETTE)
     return image

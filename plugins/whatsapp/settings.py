@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import freetype
+import uharfbuzz as hb
 
 from plugins.core.errors import SettingError
 from plugins.core.settings import namespaced
@@ -101,8 +102,49 @@ def check_template(key: str, template) -> None:
 DEVANAGARI = "".join(map(chr, [*range(0x0905, 0x093A), *range(0x093E, 0x094E)]))
 
 
+def outline_points(face: freetype.Face, char: str) -> int:
+    """How many points the outline of `char`'s glyph has (0: no ink)."""
+    face.load_glyph(face.get_char_index(char), freetype.FT_LOAD_NO_SCALE)
+    return face.glyph.outline.n_points
+
+
+def font_problem(path: str) -> str | None:
+    """What keeps the font file at `path` from drawing a card's Hindi
+    (FreeType draws the glyphs HarfBuzz picks: both must read it), None if
+    nothing does.
+    """
+    try:
+        face = freetype.Face(path)
+        missing = [c for c in DEVANAGARI if not face.get_char_index(c)]
+        if missing:
+            return f"has no Devanagari (no glyph for {''.join(missing[:5])}…)"
+        if not face.is_scalable:
+            return "is a bitmap font (no outlines to draw at the cards' sizes)"
+        shaping = hb.Font(hb.Face(hb.Blob.from_file_path(path)))
+        if any(
+            shaping.get_nominal_glyph(ord(c)) != face.get_char_index(c)
+            for c in DEVANAGARI
+        ):
+            return (
+                "is not a TrueType or OpenType font file (FreeType reads it, "
+                "HarfBuzz, which shapes the cards' text, does not: a WOFF or "
+                "WOFF2 web font?)"
+            )
+        blank = [c for c in DEVANAGARI if not outline_points(face, c)]
+    except freetype.FT_Exception as e:
+        return f"is not a font file ({e})"
+    if blank:
+        return (
+            f"draws no Devanagari (its glyphs for {''.join(blank[:5])}… are "
+            "empty: a damaged or cut off file?)"
+        )
+    return None
+
+
 def check_fonts(conf: dict) -> None:
-    """The card fonts are font files FreeType reads, with Devanagari."""
+    """The card fonts are font files FreeType and HarfBuzz read, with
+    Devanagari that has ink.
+    """
     for key in ("card_font", "card_small_font"):
         where = f"'{SETTING}[\"{key}\"]' = {conf[key]!r}"
         if not Path(conf[key]).is_file():
@@ -111,19 +153,11 @@ def check_fonts(conf: dict) -> None:
                 "Debian's fonts-noto-core ('.venv/bin/invoke system-deps') or "
                 "point the setting at a Devanagari TrueType font"
             )
-        try:
-            face = freetype.Face(conf[key])
-        except freetype.FT_Exception as e:
+        problem = font_problem(conf[key])
+        if problem:
             raise _err(
-                f"{where} is not a font file ({e}); point the setting at a "
-                "Devanagari TrueType font like Debian's fonts-noto-core's"
-            ) from e
-        missing = [c for c in DEVANAGARI if not face.get_char_index(c)]
-        if missing:
-            raise _err(
-                f"{where} has no Devanagari (no glyph for {''.join(missing[:5])}…); "
-                "point the setting at a Devanagari TrueType font like Debian's "
-                "fonts-noto-core's"
+                f"{where} {problem}; point the setting at a Devanagari "
+                "TrueType font like Debian's fonts-noto-core's"
             )
 
 
