@@ -38,7 +38,6 @@ from plugins.core.errors import BuildFailed, BulletinError, SettingError, displa
 from plugins.core.messages import _, ngettext_, set_language
 from plugins.core.packed import forget_memos
 from plugins.page_reuse import notes_restored, pages_reused
-from plugins.press_notes.read_ahead import stop_reading_ahead
 
 from . import fast_build, fast_registry, fast_run, placement, site_index
 
@@ -279,9 +278,6 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
         # written; a fast build's of its new notes alone, a failed build's
         # had not), Pelican's memos keep nothing of its notes
         forget_memos()
-        # a build that failed while Pelican read its notes: the workers
-        # reading them ahead end
-        stop_reading_ahead()
 
 
 def _build(settings_file: str, overrides: dict | None) -> BuildResult:

@@ -222,45 +222,6 @@ def test_the_build_makes_each_note_while_the_workers_read_the_next_ones(
     assert events.index("all read ahead") > events.index("note made") + 20
 
 
-def test_a_build_stopped_while_pelican_reads_leaves_no_reading_workers(
-    tmp_path, in_workers, monkeypatch
-):
-    """The build is stopped (Ctrl-C) at its first note while the notes are
-    still being read ahead: the workers end with it, and the notes not yet
-    begun are not read.
-    """
-    monkeypatch.setattr(parallel, "CHUNK", 1)
-    real = read_ahead.fork_map
-
-    def slow(work, items, shared=(), parallel_min=None):
-        def read_slowly(path):
-            time.sleep(0.2)
-            return work(path)
-
-        return real(read_slowly, items, shared, parallel_min)
-
-    stopped: list[float] = []
-
-    def stop(content) -> None:
-        if isinstance(content, Article):
-            stopped.append(time.monotonic())
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(read_ahead, "fork_map", slow)
-    before = children_of(os.getpid())
-    signals.content_object_init.connect(stop)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            build_site(sample_content(tmp_path), tmp_path / "output")
-    finally:
-        signals.content_object_init.disconnect(stop)
-    ended = time.monotonic()
-    assert len(stopped) == 1
-    assert started_children(before) == set()
-    # 23 notes, 0.2 s each in two workers: 2.2 s more if all were read
-    assert ended - stopped[0] < 1.5
-
-
 def test_a_receiver_of_each_written_file_hears_of_every_note_page(
     tmp_path, in_workers, caplog
 ):

@@ -127,7 +127,10 @@ def read_ahead(generator) -> None:
     """Start reading the notes Pelican will read, in other processes: the
     readers take each result as Pelican asks for the note.
     """
-    stop_reading_ahead()
+    # builds run one at a time: one left here is a failed build's
+    for left in _reading.values():
+        left.stop()
+    _reading.clear()
     readers = dict(unread_notes(generator))
 
     def read_one(path: str) -> tuple:
@@ -155,11 +158,3 @@ def all_read_ahead(generator) -> None:
     reading = _reading.pop(id(generator.settings), None)
     if reading is not None:
         reading.finish()
-
-
-def stop_reading_ahead() -> None:
-    """End what a failed build left of its reading ahead (the workers end)."""
-    # builds run one at a time: one left here is a failed build's
-    for left in _reading.values():
-        left.stop()
-    _reading.clear()
