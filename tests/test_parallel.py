@@ -189,39 +189,6 @@ def test_a_note_saved_after_it_was_read_ahead_is_read_again(
     assert [name for name in built if built[name] != fresh[name]] == []
 
 
-def test_the_build_makes_each_note_while_the_workers_read_the_next_ones(
-    tmp_path, in_workers, monkeypatch
-):
-    """The notes are read ahead in the order Pelican reads them, and the
-    build makes each note (Pelican's Article, the enrichment, the snapshot)
-    as soon as its result is in, not after the last note is read ahead.
-    """
-    monkeypatch.setattr(parallel, "CHUNK", 4)
-    events: list[str] = []
-    real = read_ahead.fork_map
-
-    def watched(*args, **kwargs):
-        for result in real(*args, **kwargs):
-            events.append("read ahead")
-            yield result
-        events.append("all read ahead")
-
-    def made(content) -> None:
-        if isinstance(content, Article):
-            events.append("note made")
-
-    monkeypatch.setattr(read_ahead, "fork_map", watched)
-    signals.content_object_init.connect(made)
-    try:
-        build_site(sample_content(tmp_path), tmp_path / "output")
-    finally:
-        signals.content_object_init.disconnect(made)
-    # the 20 sample notes, the hidden one, the unsafe one and the draft
-    assert events.count("read ahead") == events.count("note made") == 23
-    assert events[:4] == ["read ahead", "note made", "read ahead", "note made"]
-    assert events.index("all read ahead") > events.index("note made") + 20
-
-
 def test_a_receiver_of_each_written_file_hears_of_every_note_page(
     tmp_path, in_workers, caplog
 ):

@@ -32,7 +32,7 @@ from .model import (
     unreadable_photo,
     withdraw,
 )
-from .read_ahead import all_read_ahead, read_ahead
+from .read_ahead import read_ahead
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
 from .validate import Rules, check_all, unreadable_text
@@ -336,7 +336,6 @@ def register() -> None:
     signals.readers_init.connect(on_readers_init)
     signals.article_generator_init.connect(on_article_generator_init)
     signals.article_generator_context.connect(on_article_context)
-    signals.article_generator_pretaxonomy.connect(all_read_ahead)
     signals.article_generator_pretaxonomy.connect(share_note_values)
     signals.article_generator_finalized.connect(on_article_generator_finalized)
     signals.content_object_init.connect(on_content_init)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
@@ -46,9 +45,6 @@ class SafeMarkdownReader(MarkdownReader):
         # returned)}, read ahead in other processes (read_ahead.py); each is
         # handed out once, and only if the file still has that stamp.
         self.ahead: dict[str, tuple] = {}
-        # While notes are read ahead: takes the results until the one of the
-        # note asked for is in `ahead` (read_ahead.py).
-        self.pending: Callable[[str], None] | None = None
         # One Markdown object for every file this reader reads, reset before
         # each (Pelican makes a new one per file: a quarter of the time it
         # took to read a note went to building it).
@@ -56,8 +52,6 @@ class SafeMarkdownReader(MarkdownReader):
         self._meta = None
 
     def read(self, source_path):
-        if self.pending is not None:
-            self.pending(source_path)
         found = self.ahead.pop(source_path, None)
         if found is not None and found[0] is not None:
             then, (content, metadata) = found
