@@ -28,7 +28,7 @@ TEST_PACKAGES = {
         "/usr/share/nginx/modules-available/mod-http-brotli-static.conf"
     ),
     "caddy": "/usr/bin/caddy",
-    # a font that kerns across a space (the preview cards' line measuring)
+    # a font without Devanagari (the preview cards' font check refuses it)
     "fonts-dejavu-core": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     # invoke bench compares publishing one note with Hugo's full build
     "hugo": "/usr/bin/hugo",
