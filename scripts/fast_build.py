@@ -40,7 +40,8 @@ station or category registry as read is the same (a comment, a category's
 keywords); and when one entry changed only in a field pages show that the
 fast path makes (scripts/fast_registry.py, which says which outputs each
 field reaches): a station's area or other spellings (its note pages built
-again, at most MAX_READS, search index off), a category's description (the
+again, at most MAX_STATION_PAGES, and the search index's parts holding
+them made again), a category's description (the
 cards of its list pages the index does not keep read again, at most
 MAX_READS). A name, a slug, the order, an entry added or removed, the
 district: the full build.

@@ -16,7 +16,10 @@ theme read them through plugins/press_notes/registry.py):
   description (plugins/feeds/plan.py `THANA_DESCRIPTION`, Atom and RSS);
   the WhatsApp join page, which groups the stations by area
   (plugins/whatsapp/groups.py `groups_by_thana`). Not the cards, the
-  preview images, the feed entries, the sitemaps or the search words.
+  preview images, the feed entries, the sitemaps or the search words; but
+  the search index's parts holding its note pages are made again (Pagefind
+  does not read the JSON-LD, but a part's kept index is named by its pages'
+  bytes: the full build makes them again too).
 - a station's `aliases` (other spellings): the hidden search words of each
   of its note pages (plugins/search `note_title_terms`), so the search
   index's parts holding them; and which station a note names (a note named
@@ -42,24 +45,31 @@ station's `area` or `aliases` or a category's `description`, and the work
 bounded: a station's note pages, each built again, at most
 `MAX_STATION_PAGES`; the notes a category's list pages show whose cards
 the site index does not keep, each read again, at most as many as an
-edit's (scripts/fast_run.py `MAX_READS`). A station's area or
-spellings with the search index on (production builds) is the full
-build's when it has notes: the parts holding its note pages would be made
-again, from pages spread over every year. So is a station one of whose
-notes has an `old_url`, or has a page the site index does not hold (a
-draft, a hidden or withdrawn note, a translation).
+edit's (scripts/fast_run.py `MAX_READS`). With the search index on
+(production builds), the parts of the index holding a station's note
+pages are made again by scripts/fast_search.py (`update`: the parts whose
+pages changed, by plugins/search's `part_index`, as the full build makes
+them). They are not bounded apart: the full build makes the same parts
+again (their pages' bytes changed), so the fast path's Pagefind runs are
+never more than the full build's, and it saves the full build's pass over
+every note. A station one of whose notes has an `old_url`, or that has a
+page the site index does not hold (a draft, a hidden or withdrawn note, a
+translation), is the full build's.
 
 `run` makes the files with the full build's functions: the station's
 notes built alone (scripts/fast_notes.py: their pages, and the WhatsApp
 join page that build writes), the list pages plugins/listings plans with
 the registry before and after, rendered through scripts/fast_lists.py
 when what their templates read changed, the feeds whose plan changed by
-plugins/feeds' `feed_files`; then the redirects and compressed copies
-(scripts/fast_production.py) and the placement, as for a new note.
+plugins/feeds' `feed_files`, the search index's parts holding the
+station's note pages (scripts/fast_search.py); then the redirects and
+compressed copies (scripts/fast_production.py) and the placement, as for
+a new note.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -71,10 +81,9 @@ from plugins.feeds.feeds import feed_files, feed_words
 from plugins.feeds.feeds import plan as plan_feeds
 from plugins.feeds.records import FeedRecords
 from plugins.press_notes.model import nfc
-from plugins.search.search import plugin_settings as search_settings
 from plugins.whatsapp.settings import plugin_settings as whatsapp_settings
 
-from . import fast_lists, fast_notes, fast_run, site_index
+from . import fast_lists, fast_notes, fast_run, fast_search, site_index
 from .check import note_file
 from .fast_build import NewNote, slug_family
 from .site_index import NoteEntry, SiteIndex
@@ -172,18 +181,11 @@ def area_edit(
     settings: dict, was: Any, now: Any, index: SiteIndex, registry: Any
 ) -> RegistryEdit | str:
     """A station's entry changed in its area or other spellings (its name
-    and slug are the same): fast within the bound, with the search index
-    off, when no page the site index does not hold may show it (see the
-    module's docstring).
+    and slug are the same): fast within the bound when no page the site
+    index does not hold may show it (see the module's docstring).
     """
     fields = station_fields(was, now)
     notes = tuple(n for n in index.notes if n.thana.slug == now.slug)
-    # (a station without notes changes no page the index is made from)
-    if notes and search_settings(settings)["index"]:
-        return (
-            f"the {fields} of {now.name}: its note pages change, and the search "
-            "index is made from them"
-        )
     if any(n.path in index.old_urls for n in notes):
         return f"a note of {now.name} has an old_url (its redirect page)"
     # built alone, a note whose address was made from its title beside
@@ -304,6 +306,7 @@ def made_files(
 ) -> dict[str, bytes] | str:
     """Every file the edit can change, or why the fast path cannot tell."""
     files: dict[str, bytes] = {}
+    makers: list[Mapping[str, bytes] | str] = []
     if edit.kind == "station":
         notes = fast_run.note_files(made)
         if isinstance(notes, str):
@@ -313,8 +316,11 @@ def made_files(
             if made.previews.get(path) != made.index.previews.get(path):
                 return f"the preview image of {path} would change"
         files.update(notes)
+        # the search index's parts holding its note pages (with the index on)
+        makers.append(fast_search.search_files(made))
     files.update(made.alone.kept)
     for found in (
+        *makers,
         list_files(made, old_registry, edit),
         feed_outputs(made, old_registry),
     ):
@@ -364,7 +370,11 @@ def run(
     files = made_files(made, read.registry, edit)
     if isinstance(files, str):
         return files
-    after = fast_run.production_files(made, output, files, [])
+    # a search part's files it no longer has (none for a category's edit)
+    gone = fast_search.gone_files(made) if edit.kind == "station" else []
+    if isinstance(gone, str):
+        return gone
+    after = fast_run.production_files(made, output, files, gone)
     if isinstance(after, str):
         return after
     files, gone, links, copies = after

@@ -14,10 +14,13 @@ from pathlib import Path
 
 import pytest
 from support import ROOT, build_site, new_content, note_text, read_html, tree
+from test_search import results, search_here, search_page
 
 from plugins.press_notes.press_notes import registry_for
+from plugins.search import search
 from scripts import fast_build, fast_registry, fast_run, site_index
 from scripts.build import BuildFailed, load_settings
+from scripts.serve import served as serving
 
 pytestmark = [pytest.mark.build]
 
@@ -424,29 +427,84 @@ def built(tmp_path_factory) -> Bulletin:
     return _BUILT["site"]
 
 
-def test_a_stations_area_with_the_search_index_on_takes_the_full_path(
-    tmp_path_factory,
+# A production build with the search index on (publishconf.py, `invoke
+# publish`): blocks of three notes, so that नामली's notes are in the newest
+# block (note 7) and the rest of the year (notes 1, 2, 4); a note of 2025 of
+# another station is the older years' part, which none of नामली's holds
+SEARCHED = {**PRODUCTION, "SEARCH": {"index": True, "block": 3}}
+OLDER_NOTE = {
+    "2025/purani.md": note_text(
+        slug="purani-khabar",
+        date="2025-06-01 10:00",
+        title="बिलपांक थाने की पुरानी खबर",
+        thana="बिलपांक",
+    )
+}
+
+
+def search_tree(output: Path, part: str) -> dict[str, bytes]:
+    """The files of a search index part's folder (by path under it)."""
+    folder = output / "pagefind" / part
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.mark.browser
+def test_a_stations_area_and_spellings_with_the_search_index_on_are_fast(
+    tmp_path, browser
 ):
-    site = built(tmp_path_factory)
-    path = site.content / THANAS
-    text = path.read_text(encoding="utf-8")
-    try:
-        site.replace(THANAS, NAMLI, NAMLI.replace("ग्रामीण", "ग्रामीण अंचल"))
-        search = {"index": True, "bundle": "pagefind", "cache": "cache/search"}
-        decision = fast_build.decide_registry(
-            site.settings(SEARCH=search), THANAS, site.index()
-        )
-        assert (decision.fast, decision.why) == (
-            False,
-            (
-                "registry/thanas.toml: the area of नामली: its note pages change, and "
-                "the search index is made from them"
-            ),
-        )
-        # without it: fast
-        assert site.decide(THANAS).fast
-    finally:
-        path.write_text(text, encoding="utf-8")
+    compress = {"enabled": True, "cache": str(tmp_path)}
+    site = Bulletin(tmp_path / "b", OLDER_NOTE, **{**SEARCHED, "COMPRESS": compress})
+    assert site.build().path == "full"
+    before = tree(site.output)
+    parts = {p: search_tree(site.output, p) for p in ("2026", "2026-older", "older")}
+    area = NAMLI.replace("रतलाम ग्रामीण", "रतलाम ग्रामीण अंचल")
+    site.replace(THANAS, NAMLI, f'{area}aliases = ["नामली कस्बा"]\n')
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/thanas.toml: the area and other spellings of नामली (4 note pages)",
+    )
+    assert search.LAST_RUN[-1].made == ("2026", "2026-older")
+    after = site.same_as_clean()
+    # its note pages (JSON-LD, hidden search words), its list pages, the
+    # stations' directory, its feeds, the join page; the search index's
+    # parts holding its pages; nothing else
+    pages = {
+        f"2026/{m}/khabar-{n}/index.html"
+        for m, n in (("08", 1), ("09", 2), ("10", 4), ("11", 7))
+    }
+    shown = {
+        *pages,
+        "thana/namli/index.html",
+        "thana/namli/page/1/index.html",
+        "thana/namli/page/2/index.html",
+        "thana/index.html",
+        "feeds/thana/namli.atom.xml",
+        "feeds/thana/namli.rss.xml",
+        "whatsapp/index.html",
+    }
+    outside = {n for n in {*before, *after} if not n.startswith("pagefind/")}
+    differ = {n for n in outside if before.get(n) != after.get(n)}
+    assert {n for n in differ if not n.endswith((".gz", ".br"))} == shown
+    assert {n[:-3] for n in differ if n.endswith((".gz", ".br"))} == shown
+    # the parts holding its pages were made again, the older years' kept
+    for part, files in parts.items():
+        now = search_tree(site.output, part)
+        assert (now == files) == (part == "older"), part
+    for kept in ("pagefind/shards.json", "pagefind/pagefind.js"):
+        assert before[kept] == after[kept]
+    # a reader finds its notes by the new spelling
+    with serving(site.output) as base:
+        page = search_page(browser, base)
+        try:
+            found = {r["slug"] for r in results(search_here(page, "kasba"))}
+        finally:
+            page.context.close()
+    assert found == {"khabar-1", "khabar-2", "khabar-4", "khabar-7"}
 
 
 @pytest.mark.parametrize("rel", [THANAS, CATEGORIES])
