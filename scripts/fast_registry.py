@@ -16,10 +16,9 @@ theme read them through plugins/press_notes/registry.py):
   description (plugins/feeds/plan.py `THANA_DESCRIPTION`, Atom and RSS);
   the WhatsApp join page, which groups the stations by area
   (plugins/whatsapp/groups.py `groups_by_thana`). Not the cards, the
-  preview images, the feed entries, the sitemaps or the search words; but
-  the search index's parts holding its note pages are made again (Pagefind
-  does not read the JSON-LD, but a part's kept index is named by its pages'
-  bytes: the full build makes them again too).
+  preview images, the feed entries, the sitemaps, the search words or the
+  search index (Pagefind reads no JSON-LD, and a part's kept index is
+  named by its pages without it: plugins/search `SearchPage.digest`).
 - a station's `aliases` (other spellings): the hidden search words of each
   of its note pages (plugins/search `note_title_terms`), so the search
   index's parts holding them; and which station a note names (a note named
@@ -47,14 +46,15 @@ bounded: a station's note pages, each built again, at most
 the site index does not keep, each read again, at most as many as an
 edit's (scripts/fast_run.py `MAX_READS`). With the search index on
 (production builds), the parts of the index holding a station's note
-pages are made again by scripts/fast_search.py (`update`: the parts whose
-pages changed, by plugins/search's `part_index`, as the full build makes
-them). They are not bounded apart: the full build makes the same parts
-again (their pages' bytes changed), so the fast path's Pagefind runs are
-never more than the full build's, and it saves the full build's pass over
-every note. A station one of whose notes has an `old_url`, or that has a
-page the site index does not hold (a draft, a hidden or withdrawn note, a
-translation), is the full build's.
+pages are looked at by scripts/fast_search.py (`update`: each by
+plugins/search's `part_index`, as the full build makes it): its area
+leaves each part's kept index as it is, its other spellings make them
+again. They are not bounded apart: the full build makes the same parts
+again, so the fast path's Pagefind runs are never more than the full
+build's, and it saves the full build's pass over every note. A station
+one of whose notes has an `old_url`, or that has a page the site index
+does not hold (a draft, a hidden or withdrawn note, a translation), is the
+full build's.
 
 `run` makes the files with the full build's functions: the station's
 notes built alone (scripts/fast_notes.py: their pages, and the WhatsApp
@@ -62,9 +62,9 @@ join page that build writes), the list pages plugins/listings plans with
 the registry before and after, rendered through scripts/fast_lists.py
 when what their templates read changed, the feeds whose plan changed by
 plugins/feeds' `feed_files`, the search index's parts holding the
-station's note pages (scripts/fast_search.py); then the redirects and
-compressed copies (scripts/fast_production.py) and the placement, as for
-a new note.
+station's note pages (scripts/fast_search.py: kept, or made again); then
+the redirects and compressed copies (scripts/fast_production.py) and the
+placement, as for a new note.
 """
 
 from __future__ import annotations

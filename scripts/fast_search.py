@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 class SearchUpdate:
     """The search files a fast build makes ({path under the output: bytes})
     and the live ones it removes (paths under the output), and the parts
-    made again.
+    made again by Pagefind (a part whose pages changed only where Pagefind
+    does not read keeps its index: search.SearchPage.digest).
     """
 
     files: dict[str, bytes]
@@ -151,14 +152,14 @@ def update(made: Made) -> SearchUpdate | str:
     for name in set(was) - set(parts_of(after)):
         gone |= live_files(output, f"{bundle}/{name}")
     files: dict[str, bytes] = {}
+    made_again: tuple[str, ...] = ()
     if changed:
         found = part_files(made, changed, new, dates)
         if isinstance(found, str):
             return found
-        files, stale = found
+        files, stale, made_again = found
         gone |= stale
     files[f"{bundle}/{search.SHARDS_FILE}"] = search.shards_data(after)
-    made_again = tuple(p.name for p in changed)
     search.LAST_RUN.append(
         search.IndexRun(
             len(dates),
@@ -176,14 +177,16 @@ def part_files(
     parts: list[search.Part],
     new: Mapping[str, bytes],
     dates: Mapping[str, str],
-) -> tuple[dict[str, bytes], set[str]] | str:
+) -> tuple[dict[str, bytes], set[str], tuple[str, ...]] | str:
     """The files of each of `parts` (kept, or made now over its pages as they
-    will be) and the live files of their folders they no longer have.
+    will be), the live files of their folders they no longer have, and the
+    parts made now.
     """
     output = Path(made.settings["OUTPUT_PATH"])
     kit = search.Kit.of(made.settings)
     files: dict[str, bytes] = {}
     gone: set[str] = set()
+    fresh: list[str] = []
     kit.cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".pages-", dir=kit.cache) as scratch:
         written = Path(scratch)
@@ -197,12 +200,14 @@ def part_files(
                 if isinstance(record, str):
                     return record
                 records[rel] = record
-            kept, _fresh = search.part_index(
+            kept, made_now = search.part_index(
                 kit,
                 part,
                 records,
                 lambda rel: (written if rel in new else output) / rel,
             )
+            if made_now:
+                fresh.append(part.name)
             folder = f"{kit.bundle}/{part.name}"
             ours = {
                 rel: path.read_bytes()
@@ -212,7 +217,7 @@ def part_files(
             gone |= live_files(output, folder) - set(ours)
             # every part's pagefind.js is the same file (one Pagefind version)
             files[f"{kit.bundle}/pagefind.js"] = (kept / "pagefind.js").read_bytes()
-    return files, gone
+    return files, gone, tuple(fresh)
 
 
 def entry_file(rel: str) -> int:

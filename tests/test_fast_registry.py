@@ -452,6 +452,31 @@ def search_tree(output: Path, part: str) -> dict[str, bytes]:
     }
 
 
+def assert_namli_files_changed(before: dict[str, bytes], after: dict[str, bytes]):
+    """Outside the search index, the files नामली's area is on changed (its
+    note pages, its list pages, the stations' directory, its feeds, the
+    join page), each with its compressed copies, and no other.
+    """
+    pages = {
+        f"2026/{m}/khabar-{n}/index.html"
+        for m, n in (("08", 1), ("09", 2), ("10", 4), ("11", 7))
+    }
+    shown = {
+        *pages,
+        "thana/namli/index.html",
+        "thana/namli/page/1/index.html",
+        "thana/namli/page/2/index.html",
+        "thana/index.html",
+        "feeds/thana/namli.atom.xml",
+        "feeds/thana/namli.rss.xml",
+        "whatsapp/index.html",
+    }
+    outside = {n for n in {*before, *after} if not n.startswith("pagefind/")}
+    differ = {n for n in outside if before.get(n) != after.get(n)}
+    assert {n for n in differ if not n.endswith((".gz", ".br"))} == shown
+    assert {n[:-3] for n in differ if n.endswith((".gz", ".br"))} == shown
+
+
 @pytest.mark.browser
 def test_a_stations_area_and_spellings_with_the_search_index_on_are_fast(
     tmp_path, browser
@@ -473,24 +498,7 @@ def test_a_stations_area_and_spellings_with_the_search_index_on_are_fast(
     # its note pages (JSON-LD, hidden search words), its list pages, the
     # stations' directory, its feeds, the join page; the search index's
     # parts holding its pages; nothing else
-    pages = {
-        f"2026/{m}/khabar-{n}/index.html"
-        for m, n in (("08", 1), ("09", 2), ("10", 4), ("11", 7))
-    }
-    shown = {
-        *pages,
-        "thana/namli/index.html",
-        "thana/namli/page/1/index.html",
-        "thana/namli/page/2/index.html",
-        "thana/index.html",
-        "feeds/thana/namli.atom.xml",
-        "feeds/thana/namli.rss.xml",
-        "whatsapp/index.html",
-    }
-    outside = {n for n in {*before, *after} if not n.startswith("pagefind/")}
-    differ = {n for n in outside if before.get(n) != after.get(n)}
-    assert {n for n in differ if not n.endswith((".gz", ".br"))} == shown
-    assert {n[:-3] for n in differ if n.endswith((".gz", ".br"))} == shown
+    assert_namli_files_changed(before, after)
     # the parts holding its pages were made again, the older years' kept
     for part, files in parts.items():
         now = search_tree(site.output, part)
@@ -505,6 +513,27 @@ def test_a_stations_area_and_spellings_with_the_search_index_on_are_fast(
         finally:
             page.context.close()
     assert found == {"khabar-1", "khabar-2", "khabar-4", "khabar-7"}
+
+
+def test_a_stations_area_with_the_search_index_on_makes_no_part_again(tmp_path):
+    """Its area is on its note pages' JSON-LD alone, which Pagefind does
+    not read: fast, every part of the index kept as it was.
+    """
+    compress = {"enabled": True, "cache": str(tmp_path)}
+    site = Bulletin(tmp_path / "b", OLDER_NOTE, **{**SEARCHED, "COMPRESS": compress})
+    assert site.build().path == "full"
+    before = tree(site.output)
+    site.replace(THANAS, NAMLI, NAMLI.replace("रतलाम ग्रामीण", "रतलाम ग्रामीण अंचल"))
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/thanas.toml: the area of नामली (4 note pages)",
+    )
+    assert search.LAST_RUN[-1].made == ()
+    after = site.same_as_clean()
+    search_files = {n for n in {*before, *after} if n.startswith("pagefind/")}
+    assert [n for n in search_files if before.get(n) != after.get(n)] == []
+    assert_namli_files_changed(before, after)
 
 
 @pytest.mark.parametrize("rel", [THANAS, CATEGORIES])

@@ -2171,3 +2171,49 @@ def test_search_forms_leave_the_shared_forms_as_they_were():
             expected.setdefault(form, None)
             expected.update(dict.fromkeys(word_terms(form)))
     assert list(first) == list(expected)
+
+
+def json_ld_page(locality: str, text: str = "यातायात जागरूकता शिविर हुआ।") -> bytes:
+    """A note page as the theme prints one, its JSON-LD naming `locality`."""
+    data = {"@type": "NewsArticle", "contentLocation": {"addressLocality": locality}}
+    ld = json.dumps(data, ensure_ascii=False)
+    return (
+        '<!doctype html><html lang="hi"><head><title>शिविर</title>'
+        f'<script type="application/ld+json">{ld}</script></head><body>'
+        "<article data-pagefind-body><h1>नामली थाने में शिविर</h1>"
+        '<p data-pagefind-filter="thana" data-pagefind-meta="thana">नामली</p>'
+        f"<p>{text}</p></article></body></html>"
+    ).encode()
+
+
+def test_a_pages_json_ld_is_not_what_pagefind_reads(tmp_path):
+    """A station's area is printed in its note pages' JSON-LD alone: a
+    page's record is named without it (SearchPage.digest, so a kept part of
+    the index stays), and Pagefind makes the same files whatever it says;
+    the page's text is read.
+    """
+    rel = "2026/10/shivir/index.html"
+    pages = {
+        "was": json_ld_page("रतलाम ग्रामीण"),
+        "area": json_ld_page("रतलाम ग्रामीण अंचल"),
+        "text": json_ld_page("रतलाम ग्रामीण", "यातायात नियम शिविर हुआ।"),
+    }
+    records = {k: search_plugin.search_page(rel, v) for k, v in pages.items()}
+    assert records["was"] == records["area"]
+    assert records["text"].digest != records["was"].digest
+    assert records["was"].digest != sha256(pages["was"]).hexdigest()
+    executable = search_plugin.get_executable()
+    made = {}
+    for name, data in pages.items():
+        page = tmp_path / name / rel
+        page.parent.mkdir(parents=True)
+        page.write_bytes(data)
+        bundle = tmp_path / f"{name}-bundle"
+        search_plugin.make_bundle(executable, {rel: page}, bundle)
+        made[name] = {
+            p.relative_to(bundle).as_posix(): p.read_bytes()
+            for p in bundle.rglob("*")
+            if p.is_file()
+        }
+    assert made["area"] == made["was"]
+    assert made["text"] != made["was"]

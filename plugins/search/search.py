@@ -119,6 +119,11 @@ MARKED = re.compile(
 # A note page's date, for the order of the newest year's notes: its <time>
 # carrying the sort key (theme/templates/article.html).
 DATED = re.compile(rb'<time datetime="([^"<>]+)"[^<>]*\sdata-pagefind-sort=')
+# A note page's JSON-LD (theme/templates/article.html; plugins/seo's
+# script_json writes no "<" inside). Pagefind reads no <script>: a page's
+# record is named without it, so that what only it prints (a station's
+# area) makes no part of the index again.
+JSON_LD = re.compile(rb'<script type="application/ld\+json">[^<]*</script>')
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,7 @@ class SearchPage:
     """
 
     rel: str  # its path in the output, e.g. "2026/11/bilpank-baithak/index.html"
-    digest: str  # sha256 of its bytes, hex
+    digest: str  # sha256 of its bytes but its JSON-LD (what Pagefind reads), hex
     marked: bool  # it carries data-pagefind-body (Pagefind indexes it)
     date: str = ""  # its note's date and time, ISO (2026-11-27T11:30:00+05:30)
 
@@ -143,7 +148,7 @@ def search_page(rel: str, data: bytes) -> SearchPage:
     dated = DATED.search(data)
     return SearchPage(
         rel,
-        hashlib.sha256(data).hexdigest(),
+        hashlib.sha256(JSON_LD.sub(b"", data)).hexdigest(),
         bool(MARKED.search(data)),
         dated[1].decode("ascii", "replace") if dated else "",
     )
@@ -216,7 +221,7 @@ def page_records(output: Path) -> dict[str, SearchPage]:
 
 def index_key(pages: list[SearchPage], version: str) -> str:
     """A hash of the Pagefind version, its arguments and every page's path
-    and bytes.
+    and bytes (but its JSON-LD: SearchPage.digest).
     """
     h = hashlib.sha256(version.encode() + b"\0" + "\0".join(PAGEFIND_ARGS).encode())
     for page in pages:
