@@ -9,8 +9,9 @@ binary shipped by the `pagefind[bin]` package indexes the note pages into
 
 Pagefind cannot add one page to an index; it always reads every page it
 indexes. So the index is made in parts, each kept in a cache folder under a
-hash of its note pages' bytes and the Pagefind version, and made again only
-when one of its pages changed: the older years' note pages
+hash of its note pages' bytes (but their JSON-LD, which Pagefind does not
+read: `JSON_LD`) and the Pagefind version, and made again only when one of
+its pages changed: the older years' note pages
 (<output>/pagefind/older/), and the newest year's in two: its newest block
 of notes (<output>/pagefind/<year>/: the notes from the last multiple of
 `block` on, counted from the year's first note in date order, so 1 to
