@@ -111,7 +111,11 @@ class Ahead:
             args=(cards, max_bytes, cache, self.folder, self.stop_event, os.getpid()),
             daemon=True,
         )
-        self.process.start()
+        try:
+            self.process.start()
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
 
     def stop(self) -> None:
         """Stop drawing (the card being drawn is finished); wait for it."""
@@ -167,7 +171,12 @@ def start(generator) -> None:
         return
     cards = [site_card(conf, settings["SITENAME"], t) for t in titles]
     cache = cache_folder(settings, conf["image_cache"])
-    ahead = Ahead(cards, conf["image_max_bytes"], cache)
+    try:
+        ahead = Ahead(cards, conf["image_max_bytes"], cache)
+    except OSError as e:
+        # no folder or no process: the preview step draws every card
+        logger.info("whatsapp: no preview cards drawn ahead (%s)", e)
+        return
     _builds[id(settings)] = ahead
 
     def end() -> None:
