@@ -31,7 +31,7 @@ from pathlib import Path
 from pelican import Pelican, signals
 from pelican.settings import read_settings
 
-from plugins.core import children
+from plugins.core import background, children
 from plugins.core.clock import build_now
 from plugins.core.core import plugin_problems
 from plugins.core.errors import BuildFailed, BulletinError, SettingError, display_path
@@ -522,6 +522,8 @@ def _build_into(
         error = f"{e.__class__.__name__}: {e}{template_place(e)}"
         raise BuildFailed(_("the build stopped: %(error)s", error=error)) from e
     finally:
+        # what a plugin started beside the build ends with it, failed or not
+        background.end(run_settings)
         root.removeHandler(collector)
         signals.all_generators_finalized.disconnect(keep_context)
     if collector.errors:

@@ -20,6 +20,7 @@ from plugins.core.contract import all_notes
 from plugins.core.files import Making, Within, cache_folder, place
 from plugins.core.urls import canonical_url, site_base
 
+from .ahead import site_card, take_drawn
 from .groups import groups_by_thana, is_demonstration, load_groups
 from .ledger import LedgerState, prepare, read_ledger, write_run
 from .pages import (
@@ -99,6 +100,7 @@ class Previews:
 
     def __init__(self, settings: dict, words: dict[str, str]):
         self.conf = conf = plugin_settings(settings)
+        self.settings = settings
         self.site = settings["SITENAME"]
         self.base = site_base(settings)
         self.root = Path(settings["PATH"])
@@ -109,10 +111,10 @@ class Previews:
         self.missing: dict[Path, Card | Crop] = {}
         self.making: Making | None = None
         self.making_started = 0.0
+        self.drawn_ahead = 0
 
     def card(self, title: str) -> Card:
-        conf = self.conf
-        return Card(title, self.site, conf["card_font"], conf["card_small_font"])
+        return site_card(self.conf, self.site, title)
 
     def preview(self, source: Card | Crop, page_url: str, alt: str) -> OgImage:
         return og_image(
@@ -145,6 +147,8 @@ class Previews:
 
     def start_drawing(self) -> None:
         if self.making is None:
+            # the cards drawn ahead (ahead.py) are not drawn again
+            self.drawn_ahead = take_drawn(self.settings, self.missing)
             self.making = start_images(self.missing, self.conf["image_max_bytes"])
             self.making_started = time.perf_counter()
 
@@ -166,11 +170,13 @@ class Previews:
         self.making.wait()
         distinct = set(self.images.values())
         logger.info(
-            "whatsapp: preview images: %d made, %d reused from %s (%.1f s since "
-            "they were started, %.1f s waited for)",
-            len(self.missing),
-            len(distinct) - len(self.missing),
+            "whatsapp: preview images: %d made, %d reused from %s (%d of those "
+            "made drawn ahead; %.1f s since the rest were started, %.1f s "
+            "waited for)",
+            len(self.missing) + self.drawn_ahead,
+            len(distinct) - len(self.missing) - self.drawn_ahead,
             self.cache,
+            self.drawn_ahead,
             time.perf_counter() - self.making_started,
             time.perf_counter() - started,
         )

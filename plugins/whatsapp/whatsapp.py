@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pelican import signals
 
+from . import ahead
 from .generator import WhatsAppGenerator, start_previews
 from .settings import check_fonts, plugin_settings, run_request
 
@@ -24,4 +25,6 @@ def get_generators(pelican):
 def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.get_generators.connect(get_generators)
+    signals.article_generator_preread.connect(ahead.start)
+    signals.all_generators_finalized.connect(ahead.stop)
     signals.article_writer_finalized.connect(start_previews)
