@@ -386,7 +386,7 @@ def sitemap_files(made: Made) -> Mapping[str, bytes] | str:
     locs = {canonical_url(base, n.entry.url) for n in made.new}
     asked: set[str] = set()  # every part of the sitemap, made or not
 
-    def wanted(path: str, entries: list) -> bool:
+    def wanted(path: str, entries: Sequence) -> bool:
         asked.add(path)
         # a part of older notes holds the same notes as before (the notes'
         # parts are counted from the oldest; new notes are the newest, an
