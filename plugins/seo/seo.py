@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 
 from pelican import signals
@@ -62,6 +63,9 @@ DEFAULTS = {
 }
 
 
+LASTMOD = attrgetter("lastmod")
+
+
 def plugin_settings(settings: dict) -> dict:
     return namespaced(settings, SETTING, DEFAULTS, "seo")
 
@@ -90,7 +94,8 @@ def note_images(note, base: str) -> list[str]:
 
 
 def newest(records) -> datetime | None:
-    return max((r.lastmod for r in records), default=None)
+    # (attrgetter: a pass over every note's records, each list's and all)
+    return max(map(LASTMOD, records), default=None)
 
 
 def sitemap_entries(
