@@ -30,7 +30,7 @@ from typing import Any
 
 from plugins.core import contract
 from plugins.listings.listings import plan_pages, plugin_settings
-from plugins.listings.pages import PageToWrite, lead_story, period_urls
+from plugins.listings.pages import NoteGroups, PageToWrite, lead_story, period_urls
 
 from .site_index import NoteEntry
 
@@ -45,12 +45,18 @@ def with_new(notes: tuple[NoteEntry, ...], new: Iterable[NoteEntry]) -> tuple:
 
 
 def planned(
-    settings: dict, registry, notes, only: frozenset[str] | None = None
+    settings: dict,
+    registry,
+    notes,
+    only: frozenset[str] | None = None,
+    grouped: NoteGroups | None = None,
 ) -> dict[str, PageToWrite]:
     """plugins/listings' pages for these notes, by the file each is saved as
-    (`only`: the pages of these lists alone, and the directories).
+    (`only`: the pages of these lists alone, and the directories; `grouped`:
+    the notes' groups, if made already).
     """
-    return {page.save_as: page for page in plan_pages(settings, registry, notes, only)}
+    pages = plan_pages(settings, registry, notes, only, grouped)
+    return {page.save_as: page for page in pages}
 
 
 def lists_of(settings: dict, notes: Iterable[NoteEntry]) -> frozenset[str]:

@@ -49,7 +49,7 @@ from plugins.feeds.settings import plugin_settings as feeds_settings
 from plugins.hindi_text.dates import to_ist
 from plugins.links.links import LinkRecords, record_addresses
 from plugins.listings.listings import plugin_settings as listings_settings
-from plugins.listings.pages import lead_story
+from plugins.listings.pages import groups_with, lead_story, note_groups
 from plugins.press_notes.press_notes import registry_for
 from plugins.seo.records import SeoRecords
 from plugins.seo.seo import seo_files
@@ -207,9 +207,19 @@ class Made:
         other lists hold the same notes before and after.
         """
         only = self.touched
+        before = note_groups(self.index.notes)
+        # new notes come in front of every other: the groups after are
+        # those before with theirs in front (an edit's are made again)
+        after = (
+            note_groups(self.notes)
+            if self.old
+            else groups_with(before, self.notes[: len(self.new)])
+        )
         return (
-            fast_lists.planned(self.settings, self.registry, self.index.notes, only),
-            fast_lists.planned(self.settings, self.registry, self.notes, only),
+            fast_lists.planned(
+                self.settings, self.registry, self.index.notes, only, before
+            ),
+            fast_lists.planned(self.settings, self.registry, self.notes, only, after),
         )
 
 
@@ -376,7 +386,7 @@ def sitemap_files(made: Made) -> Mapping[str, bytes] | str:
     locs = {canonical_url(base, n.entry.url) for n in made.new}
     asked: set[str] = set()  # every part of the sitemap, made or not
 
-    def wanted(path: str, entries: list) -> bool:
+    def wanted(path: str, entries: Sequence) -> bool:
         asked.add(path)
         # a part of older notes holds the same notes as before (the notes'
         # parts are counted from the oldest; new notes are the newest, an

@@ -9,11 +9,14 @@ from datetime import datetime
 
 from plugins.listings.pages import (
     Listing,
+    NoteGroups,
     archive_pages,
     archive_years,
     directory_page,
+    groups_with,
     lead_story,
     listing_pages,
+    note_groups,
 )
 
 
@@ -173,3 +176,61 @@ def test_a_directory_counts_the_notes_of_each_listing():
         ("नामली", "thana/namli/", 3, "नामली थाना"),
         ("आलोट", "thana/alot/", 0, ""),
     ]
+
+
+@dataclass(frozen=True)
+class Slug:
+    slug: str
+
+
+@dataclass(frozen=True)
+class Grouped:
+    n: int
+    date: datetime
+    thana: Slug
+    category: Slug
+    tags: tuple[Slug, ...]
+
+
+def grouped_notes(count: int, first: int = 1) -> tuple[Grouped, ...]:
+    """Notes first..first+count-1, newest first, over three stations, two
+    categories, tags (none, one, one named twice, two) and months.
+    """
+    tag_sets = [(), ("helmet",), ("helmet", "helmet"), ("night", "helmet"), ("new",)]
+    return tuple(
+        Grouped(
+            i,
+            datetime(2026, 1 + i // 7 % 12, 1 + i % 28, 10, 0),
+            Slug(f"t{i % 3}"),
+            Slug(f"c{i % 2}"),
+            tuple(Slug(t) for t in tag_sets[i % 5]),
+        )
+        for i in range(first + count - 1, first - 1, -1)
+    )
+
+
+def shapes(groups: NoteGroups) -> list[list[tuple[object, list[int]]]]:
+    """Each grouping as its keys in order, each with its notes in order."""
+    return [
+        [(k, [n.n for n in v]) for k, v in by.items()]
+        for by in (groups.thanas, groups.categories, groups.tags, groups.months)
+    ]
+
+
+def test_the_groups_with_newer_notes_in_front_are_those_made_of_all_of_them():
+    # the fast path groups the notes before a change once, and the notes
+    # after it (the new ones in front) from those: the same keys in the
+    # same order, the same notes in each; a new note's station, tag or
+    # month that had no note yet comes first, as grouping them all gives
+    older = grouped_notes(40)
+    before = note_groups(older)
+    for count in (1, 2, 7):
+        newer = grouped_notes(count, first=41)
+        assert shapes(groups_with(before, newer)) == shapes(
+            note_groups((*newer, *older))
+        )
+    assert shapes(groups_with(before, ())) == shapes(before)
+    # the groups before are left as they were
+    assert shapes(before) == shapes(note_groups(older))
+    # a note's tag named twice puts it once on the tag's list
+    assert [n.n for n in before.tags["helmet"]].count(37) == 1

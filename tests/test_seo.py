@@ -5,7 +5,7 @@ and station page."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from lxml import etree
@@ -243,3 +243,30 @@ def test_the_parts_of_older_notes_stay_as_they_are_when_notes_come():
     parts = sitemap_parts(pages, notes(9), 10, 2)
     assert parts["sitemap-notes-1.xml"] == [notes(9)[-2], notes(9)[-1]]
     assert parts["sitemap-notes-5.xml"] == [notes(9)[0]]
+
+
+def test_the_news_window_takes_only_the_notes_within_it():
+    # news_entries makes an entry only of the notes `recent` keeps: the
+    # window's ends are in it, a note a second outside either end is not
+    # (one from the future neither), naive times are Indian time
+    from plugins.seo.records import SeoNote, SeoRecords
+    from plugins.seo.seo import news_entries
+
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=IST)
+    times = {
+        "start": now - timedelta(hours=48),
+        "before": now - timedelta(hours=48, seconds=1),
+        "now": now,
+        "future": now + timedelta(seconds=1),
+        "naive": datetime(2026, 11, 30, 11, 0),
+        "utc": (now - timedelta(hours=1)).astimezone(UTC),
+    }
+    records = SeoRecords(
+        notes=tuple(
+            SeoNote(f"{BASE}{name}/", at, at, name, None, None)  # type: ignore[arg-type]
+            for name, at in times.items()
+        )
+    )
+    kept = news_entries(records, {"SEO": {}}, now)
+    assert [e.title for e in kept] == ["start", "now", "naive", "utc"]
+    assert [e.published for e in kept] == [times[e.title] for e in kept]

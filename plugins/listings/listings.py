@@ -15,12 +15,17 @@ from plugins.core.settings import namespaced
 
 from .pages import (
     Listing,
+    NoteGroups,
     archive_pages,
     archive_years,
+    category_key,
     directory_page,
     group_by,
     lead_story,
     listing_pages,
+    note_groups,
+    station_key,
+    tag_key,
 )
 
 SETTING = "LISTINGS"
@@ -31,17 +36,21 @@ def plugin_settings(settings: dict) -> dict:
     return namespaced(settings, SETTING, DEFAULTS, "listings")
 
 
-def station_listings(registry, notes) -> list[Listing]:
-    """Every registered station, with its notes (possibly none)."""
-    by_slug = group_by(notes, lambda n: [n.thana.slug])
+def station_listings(registry, notes, by_slug: dict | None = None) -> list[Listing]:
+    """Every registered station, with its notes (possibly none); `by_slug`:
+    the notes grouped by `station_key`, if grouped already.
+    """
+    if by_slug is None:
+        by_slug = group_by(notes, station_key)
     return [
         Listing("thana", t.name, t.url, t.area, tuple(by_slug.get(t.slug, ())))
         for t in registry.thanas
     ]
 
 
-def category_listings(registry, notes) -> list[Listing]:
-    by_slug = group_by(notes, lambda n: [n.category.slug])
+def category_listings(registry, notes, by_slug: dict | None = None) -> list[Listing]:
+    if by_slug is None:
+        by_slug = group_by(notes, category_key)
     return [
         Listing(
             "category", c.name, c.url, c.description, tuple(by_slug.get(c.slug, ()))
@@ -50,11 +59,10 @@ def category_listings(registry, notes) -> list[Listing]:
     ]
 
 
-def tag_listings(notes) -> list[Listing]:
+def tag_listings(notes, by_slug: dict | None = None) -> list[Listing]:
     """Tags in use, most used first, then by name."""
-    by_slug = group_by(
-        notes, lambda n: dict.fromkeys(t.slug for t in getattr(n, "tags", []))
-    )
+    if by_slug is None:
+        by_slug = group_by(notes, tag_key)
     listings = []
     for slug, tagged in by_slug.items():
         tag = next(t for t in tagged[0].tags if t.slug == slug)
@@ -63,22 +71,32 @@ def tag_listings(notes) -> list[Listing]:
 
 
 def plan_pages(
-    settings: dict, registry, notes, only: Container[str] | None = None
+    settings: dict,
+    registry,
+    notes,
+    only: Container[str] | None = None,
+    grouped: NoteGroups | None = None,
 ) -> list:
     """Every page this plugin writes, for the given notes (newest first).
     `only`: the URLs of the lists (station, category, tag, year, month)
     whose pages to plan (the directories and the archives page, which count
     every list, are always planned): the same pages as without it, fewer.
+    `grouped`: `note_groups(notes)`, if made already.
     """
     size = plugin_settings(settings)["page_size"]
+    by = grouped if grouped is not None else note_groups(notes)
     groups = [
-        ("thanas.html", settings["THANAS_URL"], station_listings(registry, notes)),
+        (
+            "thanas.html",
+            settings["THANAS_URL"],
+            station_listings(registry, notes, by.thanas),
+        ),
         (
             "categories.html",
             settings["CATEGORIES_URL"],
-            category_listings(registry, notes),
+            category_listings(registry, notes, by.categories),
         ),
-        ("tags.html", settings["TAGS_URL"], tag_listings(notes)),
+        ("tags.html", settings["TAGS_URL"], tag_listings(notes, by.tags)),
     ]
     pages = []
     for template, url, listings in groups:
@@ -87,7 +105,7 @@ def plan_pages(
             if only is None or listing.url in only:
                 pages += listing_pages(listing, size)
     years = archive_years(
-        notes, settings["YEAR_ARCHIVE_URL"], settings["MONTH_ARCHIVE_URL"]
+        notes, settings["YEAR_ARCHIVE_URL"], settings["MONTH_ARCHIVE_URL"], by.months
     )
     pages += archive_pages(years, settings["ARCHIVES_URL"], only)
     return pages

@@ -180,6 +180,66 @@ def group_by(notes, key) -> dict:
     return groups
 
 
+def station_key(note) -> list:
+    return [note.thana.slug]
+
+
+def category_key(note) -> list:
+    return [note.category.slug]
+
+
+def tag_key(note) -> dict:
+    """A note's tags, each once (a tag named twice puts it once on its list)."""
+    return dict.fromkeys([t.slug for t in getattr(note, "tags", ())])
+
+
+def month_key(note) -> list:
+    return [(note.date.year, note.date.month)]
+
+
+@dataclass(frozen=True)
+class NoteGroups:
+    """The notes of each station, category, tag and month (`group_by` of
+    each, in the notes' order): what the lists are planned from.
+    """
+
+    thanas: dict
+    categories: dict
+    tags: dict
+    months: dict
+
+
+GROUP_KEYS = (station_key, category_key, tag_key, month_key)
+
+
+def note_groups(notes) -> NoteGroups:
+    return NoteGroups(*(group_by(notes, key) for key in GROUP_KEYS))
+
+
+def merged_groups(front: dict, rest: dict) -> dict:
+    """`group_by` of the notes of `front` followed by those of `rest`, from
+    the groups of each (the same keys in the same order, each group's
+    notes in the same order); a group of `rest` alone is shared, not copied.
+    """
+    return {
+        k: [*front[k], *rest.get(k, ())] if k in front else rest[k]
+        for k in {**front, **rest}
+    }
+
+
+def groups_with(groups: NoteGroups, newer) -> NoteGroups:
+    """The groups of the notes `newer` followed by those `groups` were made
+    of (`note_groups(newer + notes)`), with one pass over `newer` alone.
+    """
+    front = note_groups(newer)
+    return NoteGroups(
+        merged_groups(front.thanas, groups.thanas),
+        merged_groups(front.categories, groups.categories),
+        merged_groups(front.tags, groups.tags),
+        merged_groups(front.months, groups.months),
+    )
+
+
 def month_start(date: datetime) -> datetime:
     """The first moment of a note's month (its month page's date)."""
     return date.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -194,10 +254,13 @@ def period_urls(date: datetime, year_url: str, month_url: str) -> tuple[str, str
 
 
 def archive_years(
-    notes_newest_first, year_url: str, month_url: str
+    notes_newest_first, year_url: str, month_url: str, by_month: dict | None = None
 ) -> list[ArchiveYear]:
-    """Years and months that have notes, newest first, with their notes."""
-    by_month = group_by(notes_newest_first, lambda n: [(n.date.year, n.date.month)])
+    """Years and months that have notes, newest first, with their notes
+    (`by_month`: the notes grouped by `month_key`, if grouped already).
+    """
+    if by_month is None:
+        by_month = group_by(notes_newest_first, month_key)
     years: dict[int, list[ArchiveMonth]] = defaultdict(list)
     for (year, _month), notes in sorted(by_month.items(), reverse=True):
         first_day = month_start(notes[0].date)

@@ -11,8 +11,9 @@ structured.py.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 
 from pelican import signals
@@ -31,6 +32,7 @@ from .sitemaps import (
     NEWS_PATH,
     ROBOTS_PATH,
     Entry,
+    Located,
     NewsEntry,
     news_sitemap,
     recent,
@@ -61,6 +63,9 @@ DEFAULTS = {
 }
 
 
+LASTMOD = attrgetter("lastmod")
+
+
 def plugin_settings(settings: dict) -> dict:
     return namespaced(settings, SETTING, DEFAULTS, "seo")
 
@@ -89,38 +94,43 @@ def note_images(note, base: str) -> list[str]:
 
 
 def newest(records) -> datetime | None:
-    return max((r.lastmod for r in records), default=None)
+    # (attrgetter: a pass over every note's records, each list's and all)
+    return max(map(LASTMOD, records), default=None)
 
 
 def sitemap_entries(
     settings: dict, registry, records: SeoRecords
-) -> tuple[list[Entry], list[Entry]]:
+) -> tuple[list[Entry], Sequence[Located]]:
     """The pages' entries (home, the station, category and tag pages and
     their directories, the static pages) and the notes' (every listed note:
     not hidden, draft or withdrawn), newest first.
     """
     base = site_base(settings)
     notes = records.notes
-    entries = [Entry(canonical_url(base, ""), newest(notes))]
+    latest = newest(notes)  # a pass over every note: once
+    entries = [Entry(canonical_url(base, ""), latest)]
     for directory, listings in (
         (settings["THANAS_URL"], station_listings(registry, notes)),
         (settings["CATEGORIES_URL"], category_listings(registry, notes)),
         (settings["TAGS_URL"], tag_listings(notes)),
     ):
-        entries.append(Entry(canonical_url(base, directory), newest(notes)))
+        entries.append(Entry(canonical_url(base, directory), latest))
         entries += [
             Entry(canonical_url(base, x.url), newest(x.notes)) for x in listings
         ]
     entries += [Entry(url) for url in records.pages]
-    return entries, [Entry(n.loc, n.lastmod) for n in notes]
+    # the notes' records are their entries (loc, lastmod): none made per note
+    return entries, notes
 
 
 def news_entries(records: SeoRecords, settings: dict, now: datetime) -> list[NewsEntry]:
     """The notes of the news sitemap: published within the last hours."""
     hours = plugin_settings(settings)["news_hours"]
-    return recent(
-        [NewsEntry(n.loc, n.title, n.published) for n in records.notes], now, hours
-    )
+    # the window first: a news entry is made only of the few notes in it
+    return [
+        NewsEntry(n.loc, n.title, n.published)
+        for n in recent(records.notes, now, hours)
+    ]
 
 
 def seo_files(
@@ -128,7 +138,7 @@ def seo_files(
     settings: dict,
     registry,
     now: datetime,
-    wanted: Callable[[str, list[Entry]], bool] | None = None,
+    wanted: Callable[[str, Sequence[Located]], bool] | None = None,
 ) -> dict[str, bytes]:
     """{path in the output: bytes}: sitemap.xml (or an index and its parts),
     the news sitemap when a note is recent at `now`, robots.txt; made from

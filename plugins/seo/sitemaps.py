@@ -8,9 +8,10 @@ https://www.sitemaps.org/protocol.html and Google's News sitemap
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from lxml import etree
 
@@ -34,6 +35,18 @@ class Entry:
     lastmod: datetime | None = None
 
 
+class Located(Protocol):
+    """What a sitemap reads of each page: an Entry, or a note's SEO record
+    as it is (plugins/seo/records.py SeoNote: no Entry made per note).
+    """
+
+    @property
+    def loc(self) -> str: ...
+
+    @property
+    def lastmod(self) -> datetime | None: ...
+
+
 @dataclass(frozen=True)
 class NewsEntry:
     loc: str
@@ -50,7 +63,7 @@ def _xml(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def urlset(entries: list[Entry]) -> bytes:
+def urlset(entries: Sequence[Located]) -> bytes:
     root = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS})
     for e in entries:
         url = etree.SubElement(root, f"{{{SITEMAP_NS}}}url")
@@ -71,8 +84,8 @@ def sitemap_index(parts: list[tuple[str, datetime | None]]) -> bytes:
 
 
 def sitemap_parts(
-    pages: list[Entry], notes: list[Entry], max_urls: int, part_urls: int
-) -> dict[str, list[Entry]]:
+    pages: Sequence[Located], notes: Sequence[Located], max_urls: int, part_urls: int
+) -> dict[str, Sequence[Located]]:
     """{path in the output: its entries}. While every entry fits in one
     sitemap (`max_urls`, the protocol's limit is 50,000), sitemap.xml holds
     them all. Past that, sitemap.xml is an index of parts of at most
@@ -85,7 +98,7 @@ def sitemap_parts(
     if len(pages) + len(notes) <= max_urls:
         return {SITEMAP_PATH: [*pages, *notes]}
     size = max(1, min(part_urls, max_urls))
-    parts: dict[str, list[Entry]] = {}
+    parts: dict[str, Sequence[Located]] = {}
     for n, start in enumerate(range(0, len(pages), size), start=1):
         parts[PAGES_PART.format(n=n)] = pages[start : start + size]
     oldest_first = notes[::-1]
@@ -100,9 +113,9 @@ def is_notes_part(path: str) -> bool:
 
 
 def sitemap_files(
-    parts: dict[str, list[Entry]],
+    parts: dict[str, Sequence[Located]],
     base_url: str,
-    wanted: Callable[[str, list[Entry]], bool] | None = None,
+    wanted: Callable[[str, Sequence[Located]], bool] | None = None,
 ) -> dict[str, bytes]:
     """{path in the output: bytes}: sitemap.xml, or the index and its parts
     (`parts` from sitemap_parts; with `wanted`, only the parts it accepts:
@@ -121,10 +134,19 @@ def sitemap_files(
     return files
 
 
-def recent(entries: list[NewsEntry], now: datetime, hours: int) -> list[NewsEntry]:
+class Published(Protocol):
+    @property
+    def published(self) -> datetime: ...
+
+
+P = TypeVar("P", bound=Published)
+
+
+def recent(entries: Iterable[P], now: datetime, hours: int) -> list[P]:
     """Notes published within `hours` before `now` (none from the future)."""
-    start = to_ist(now) - timedelta(hours=hours)
-    return [e for e in entries if start <= to_ist(e.published) <= to_ist(now)]
+    end = to_ist(now)
+    start = end - timedelta(hours=hours)
+    return [e for e in entries if start <= to_ist(e.published) <= end]
 
 
 def news_sitemap(entries: list[NewsEntry], publication: str) -> bytes:
