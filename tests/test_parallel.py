@@ -321,6 +321,27 @@ def test_files_started_in_workers_are_made_while_the_build_goes_on(tmp_path):
     making.wait()  # a second wait does nothing
 
 
+def render_title(job: tuple[str, int]) -> bytes:
+    """A render for start_missing that writes a job's text."""
+    text, n = job
+    return f"{text} {n}".encode()
+
+
+def test_files_made_in_workers_leave_no_utf8_copy_in_the_builds_texts(tmp_path):
+    """A job travels to a worker pickled without Python's own pickling, which
+    leaves a UTF-8 copy inside every non-ASCII string it pickles (a preview
+    card's job holds its note's title: about 280 bytes a note, to the
+    build's end)."""
+    titles = [f"सूचना शीर्षक क्रमांक {n}" for n in range(40)]
+    sizes = [sys.getsizeof(t) for t in titles]
+    jobs = {tmp_path / f"{n}.txt": (titles[n], n) for n in range(40)}
+    files.start_missing(jobs, render_title, 8, workers=2).wait()
+    assert [sys.getsizeof(t) for t in titles] == sizes
+    assert {p: p.read_bytes() for p in jobs} == {
+        p: f"{t} {n}".encode() for p, (t, n) in jobs.items()
+    }
+
+
 def test_a_file_that_cannot_be_made_fails_the_wait_and_a_cancel_stops_all(
     tmp_path,
 ):

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 from plugins.core import children, parallel
+from plugins.core.packed import pickled_texts, unpickled_texts
 
 Job = TypeVar("Job")
 
@@ -210,7 +211,7 @@ def _make_file(task: tuple) -> None:
     the build, which would hold every finished file until it waits).
     """
     render, path, job = task
-    write_atomic(path, render(job))
+    write_atomic(path, render(unpickled_texts(job, {})))
 
 
 class Making:
@@ -262,7 +263,11 @@ def start_missing(
             initargs=(os.getpid(),),
         )
         try:
-            tasks = [(render, path, job) for path, job in items]
+            # each job pickled by TextPickler: Python's own pickling (the
+            # pool's) would leave a UTF-8 copy inside every non-ASCII string
+            # of the job for as long as it lives, such as each note's title
+            # a preview card is drawn from (held to the build's end)
+            tasks = [(render, path, pickled_texts(job, {})) for path, job in items]
             results = pool.map(_make_file, tasks, chunksize=4)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
