@@ -11,6 +11,9 @@ import os
 import re
 import shutil
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -285,3 +288,102 @@ def test_few_cards_or_one_core_draw_nothing_ahead(tmp_path, caplog, monkeypatch)
     shutil.rmtree(tmp_path / "cache")
     built(caplog, content, tmp_path / "few")
     assert logged_counts(caplog)[2] == 0
+
+
+# A build that draws cards ahead and is killed once one is drawn: run in a
+# process of its own (argv: content folder, output folder, signal number,
+# file for the drawing process's id).
+KILLED_BUILD = """
+import os, signal, sys, time
+from pathlib import Path
+sys.path[:0] = [sys.argv[5], sys.argv[5] + "/tests"]
+from pelican import signals
+from support import build_site
+from plugins.core import parallel
+from plugins.whatsapp import ahead
+
+parallel.PARALLEL_MIN, parallel.WORKERS, ahead.AHEAD_MIN = 1, 2, 1
+content, output, number, pid_file = sys.argv[1:5]
+
+def killed(generator):
+    found = ahead._builds[id(generator.settings)]
+    Path(pid_file).write_text(str(found.process.pid))
+    for _ in range(600):
+        if any(found.folder.glob("*.png")):
+            break
+        time.sleep(0.1)
+    os.kill(os.getpid(), int(number))
+    time.sleep(60)
+
+signals.article_generator_finalized.connect(killed)
+build_site(Path(content), Path(output))
+"""
+
+
+def gone(pid: int) -> bool:
+    """Whether process `pid` has ended (waits up to 30 s)."""
+    for _ in range(300):
+        if not Path(f"/proc/{pid}").exists():
+            return True
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("number", [signal.SIGKILL, signal.SIGTERM])
+def test_cards_drawn_ahead_by_a_killed_build_are_removed_by_the_next(
+    tmp_path, caplog, monkeypatch, in_workers, number
+):
+    content = new_content(tmp_path, notes())
+    pid_file = tmp_path / "drawing.pid"
+    script = [sys.executable, "-c", KILLED_BUILD, str(content)]
+    script += [str(tmp_path / "killed"), str(int(number)), str(pid_file), str(ROOT)]
+    ended = subprocess.run(script, cwd=ROOT, capture_output=True, timeout=600)
+    assert ended.returncode == -number, ended.stderr.decode()
+    # the drawing process ends with the build that forked it, leaving its
+    # folder in the image cache, a card in it
+    assert gone(int(pid_file.read_text()))
+    cache = tmp_path / "cache" / "og"
+    left = [p for p in cache.iterdir() if p.name.startswith(".ahead")]
+    assert len(left) == 1 and any(left[0].glob("*.png"))
+    # the next build sharing the cache removes it, and makes the same site
+    early = built(caplog, content, tmp_path / "output")
+    assert not [p for p in cache.iterdir() if p.name.startswith(".ahead")]
+    monkeypatch.setattr(ahead, "AHEAD_MIN", 10**9)
+    shutil.rmtree(tmp_path / "cache")
+    plain = built(caplog, content, tmp_path / "plain")
+    first, second = tree(plain.output), tree(early.output)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_the_cards_drawn_ahead_by_a_build_still_running_are_kept(
+    tmp_path, caplog, in_workers
+):
+    """Two builds sharing an image cache: one does not remove the folder of
+    the other, in another process or in this one (another thread).
+    """
+    content = new_content(tmp_path, notes())
+    cache = tmp_path / "cache" / "og"
+    other = subprocess.Popen(["sleep", "600"])
+    try:
+        running = [
+            cache / f"{ahead.PREFIX}{other.pid}-elsewhere",
+            cache / f"{ahead.PREFIX}{os.getpid()}-beside",
+        ]
+        for folder in running:
+            folder.mkdir(parents=True)
+            (folder / f"{'0' * 64}.png").write_bytes(b"drawn")
+        built(caplog, content, tmp_path / "output")
+        assert [(f / f"{'0' * 64}.png").read_bytes() for f in running] == [
+            b"drawn",
+            b"drawn",
+        ]
+    finally:
+        other.kill()
+        other.wait()
+    # once that build has ended, the next build removes its folder
+    built(caplog, content, tmp_path / "again")
+    assert [f.exists() for f in running] == [False, True]

@@ -13,7 +13,11 @@ would draw: a card is named, as in the cache, by the hash of everything it
 is made from (preview.cache_key), so one drawn from a title or a font that
 changed since is not the one asked for, and is drawn again. The folder is
 removed once the cards are taken, and when the build fails (nothing drawn
-ahead reaches the cache then).
+ahead reaches the cache then). A build that is killed cannot remove it: the
+folder is named with the build's process id, and the preview step of every
+build using the cache removes each folder whose build has ended
+(`remove_left`; a build whose notes all come from Pelican's cache reads
+none ahead and draws none ahead, but still clears what was left).
 """
 
 from __future__ import annotations
@@ -41,6 +45,9 @@ logger = logging.getLogger(__name__)
 AHEAD_MIN = 64
 # How long a stop waits for the card being drawn (seconds), then kills.
 STOP_WAIT = 30.0
+
+# A folder of cards drawn ahead: PREFIX, the build's process id, "-", more.
+PREFIX = ".ahead-"
 
 # Set on the articles generator once its build's cards are considered.
 STARTED = "whatsapp_cards_ahead"
@@ -99,12 +106,40 @@ def _draw(
         write_atomic(folder / name, data)
 
 
+def folder_owner(name: str) -> int | None:
+    """The process id of the build that made a folder of cards drawn ahead
+    named `name` (None if its name has none).
+    """
+    pid, dash, _rest = name.removeprefix(PREFIX).partition("-")
+    return int(pid) if dash and pid.isdigit() else None
+
+
+def remove_left(cache: Path) -> int:
+    """Remove the folders of cards drawn ahead that builds which have ended
+    left in `cache` (a build killed while drawing cannot remove its own);
+    how many. A build still running keeps its folder.
+    """
+    try:
+        with os.scandir(cache) as entries:
+            names = [e.name for e in entries if e.name.startswith(PREFIX)]
+    except OSError:
+        return 0
+    removed = 0
+    for name in names:
+        owner = folder_owner(name)
+        if owner is None or not children.alive(owner):
+            shutil.rmtree(cache / name, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 class Ahead:
     """The cards of one build drawn ahead: the drawing process and its folder."""
 
     def __init__(self, cards: list[Card], max_bytes: int, cache: Path) -> None:
         cache.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=".ahead-", dir=cache))
+        prefix = f"{PREFIX}{os.getpid()}-"
+        self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=cache))
         self.stop_event = get_context("fork").Event()
         self.process: BaseProcess | None = get_context("fork").Process(
             target=_draw,

@@ -20,7 +20,7 @@ from plugins.core.contract import all_notes
 from plugins.core.files import Making, Within, cache_folder, place
 from plugins.core.urls import canonical_url, site_base
 
-from .ahead import site_card, take_drawn
+from .ahead import remove_left, site_card, take_drawn
 from .groups import groups_by_thana, is_demonstration, load_groups
 from .ledger import LedgerState, prepare, read_ledger, write_run
 from .pages import (
@@ -107,6 +107,8 @@ class Previews:
         self.words = words
         # the preview images' cache, found once (not once per note)
         self.cache = cache_folder(settings, conf["image_cache"])
+        # what builds killed while drawing cards ahead left there
+        remove_left(self.cache)
         self.images: dict[str, Path] = {}  # output path -> cached file
         self.missing: dict[Path, Card | Crop] = {}
         self.making: Making | None = None
