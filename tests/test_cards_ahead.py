@@ -1,7 +1,8 @@
 """Preview cards drawn ahead while the build's process runs Pelican's pass
 (plugins/whatsapp/ahead.py): the site is the one drawn without them, no
 card is drawn twice, a title or a font changed since a card was drawn ahead
-is drawn again, and a failed build or a killed drawing leaves nothing of it.
+is drawn again, and a failed build or a killed drawing leaves nothing of it
+(a killed build leaves its folder, which the next build removes).
 """
 
 from __future__ import annotations
