@@ -536,6 +536,39 @@ def test_a_stations_area_with_the_search_index_on_makes_no_part_again(tmp_path):
     assert_namli_files_changed(before, after)
 
 
+# The files of a Pagefind index holding its pages' words and text, named by
+# their bytes (its filters and metadata file are written in an order of
+# Pagefind's own: README, Search)
+INDEXED = (".pf_fragment", ".pf_index")
+
+
+def indexed_words(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {n: b for n, b in files.items() if n.endswith(INDEXED)}
+
+
+def test_a_kept_search_part_short_of_a_file_is_made_again_by_the_fast_path(
+    tmp_path,
+):
+    """The search cache cleaned by hand (a fragment of a kept part gone): a
+    station's area, which changes nothing Pagefind reads, makes that part
+    again rather than take the live file away from the published index.
+    """
+    compress = {"enabled": True, "cache": str(tmp_path)}
+    site = Bulletin(tmp_path / "b", OLDER_NOTE, **{**SEARCHED, "COMPRESS": compress})
+    assert site.build().path == "full"
+    before = indexed_words(tree(site.output))
+    [kept] = (site.tmp / "cache" / "search" / "2026").iterdir()
+    sorted(kept.rglob("*.pf_fragment"))[0].unlink()
+    site.replace(THANAS, NAMLI, NAMLI.replace("रतलाम ग्रामीण", "रतलाम ग्रामीण अंचल"))
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/thanas.toml: the area of नामली (4 note pages)",
+    )
+    assert search.LAST_RUN[-1].made == ("2026",)
+    assert indexed_words(site.same_as_clean()) == before
+
+
 @pytest.mark.parametrize("rel", [THANAS, CATEGORIES])
 def test_a_registry_made_a_symbolic_link_stops_the_build_as_the_full_one(tmp_path, rel):
     """The checks refuse a link under content/ (a registry read from outside
