@@ -505,6 +505,9 @@ def test_a_stations_area_and_spellings_with_the_search_index_on_are_fast(
         assert (now == files) == (part == "older"), part
     for kept in ("pagefind/shards.json", "pagefind/pagefind.js"):
         assert before[kept] == after[kept]
+    # the parts made again hold the words Pagefind finds in the new pages
+    # (the clean build links the kept parts the fast build made)
+    assert indexed_words(after) == indexed_words(own_cache_build(site))
     # a reader finds its notes by the new spelling
     with serving(site.output) as base:
         page = search_page(browser, base)
@@ -534,6 +537,56 @@ def test_a_stations_area_with_the_search_index_on_makes_no_part_again(tmp_path):
     search_files = {n for n in {*before, *after} if n.startswith("pagefind/")}
     assert [n for n in search_files if before.get(n) != after.get(n)] == []
     assert_namli_files_changed(before, after)
+    # the clean build above links the parts the site's search cache keeps:
+    # one of a copy of the content, with a cache of its own, makes every
+    # part over the new pages, and Pagefind writes the same words of each
+    assert indexed_words(after) == indexed_words(own_cache_build(site))
+
+
+# The files of a Pagefind index holding its pages' words and text, named by
+# their bytes (its filters and metadata file are written in an order of
+# Pagefind's own: README, Search)
+INDEXED = (".pf_fragment", ".pf_index")
+
+
+def indexed_words(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {n: b for n, b in files.items() if n.endswith(INDEXED)}
+
+
+def own_cache_build(site: Bulletin) -> dict[str, bytes]:
+    """The output of a full build of a copy of the site's content, whose
+    search cache (beside the content) starts empty.
+    """
+    root = site.tmp / "own-cache"
+    shutil.copytree(site.content, root / "content")
+    output = root / "site" / "output"
+    assert build_site(root / "content", output, **site.overrides).path == "full"
+    files = tree(output)
+    shutil.rmtree(root)
+    return files
+
+
+def test_a_kept_search_part_short_of_a_file_is_made_again_by_the_fast_path(
+    tmp_path,
+):
+    """The search cache cleaned by hand (a fragment of a kept part gone): a
+    station's area, which changes nothing Pagefind reads, makes that part
+    again rather than take the live file away from the published index.
+    """
+    compress = {"enabled": True, "cache": str(tmp_path)}
+    site = Bulletin(tmp_path / "b", OLDER_NOTE, **{**SEARCHED, "COMPRESS": compress})
+    assert site.build().path == "full"
+    before = indexed_words(tree(site.output))
+    [kept] = (site.tmp / "cache" / "search" / "2026").iterdir()
+    sorted(kept.rglob("*.pf_fragment"))[0].unlink()
+    site.replace(THANAS, NAMLI, NAMLI.replace("रतलाम ग्रामीण", "रतलाम ग्रामीण अंचल"))
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/thanas.toml: the area of नामली (4 note pages)",
+    )
+    assert search.LAST_RUN[-1].made == ("2026",)
+    assert indexed_words(site.same_as_clean()) == before
 
 
 @pytest.mark.parametrize("rel", [THANAS, CATEGORIES])

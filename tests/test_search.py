@@ -543,6 +543,25 @@ def test_the_index_is_reused_only_while_no_note_page_changes(tmp_path):
     assert len(kept) == 1  # older bundles are removed
 
 
+def test_a_kept_index_short_of_a_file_is_made_again(tmp_path):
+    """A kept index whose files are not all there as Pagefind made them (the
+    cache cleaned by hand, a disk that filled) is made again: the build does
+    not publish an index that names a file it lacks.
+    """
+    content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+    output = tmp_path / "output"
+    search_plugin.LAST_RUN.clear()
+    build_site(content, output, **INDEX_ON)
+    made = {p.relative_to(output).as_posix() for p in output.rglob("*.pf_fragment")}
+    [kept] = (tmp_path / "cache" / "search" / "2026").iterdir()
+    [fragment] = kept.rglob("*.pf_fragment")
+    fragment.unlink()
+    build_site(content, output, **INDEX_ON, BUILD_TIME="2026-11-27T12:30:00+05:30")
+    assert [r.reused for r in search_plugin.LAST_RUN] == [False, False]
+    live = {p.relative_to(output).as_posix() for p in output.rglob("*.pf_fragment")}
+    assert live == made
+
+
 @pytest.fixture(scope="module")
 def one_index(tmp_path_factory):
     """year_notes built as one index of every note (split_by_year False),

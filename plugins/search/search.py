@@ -11,7 +11,8 @@ Pagefind cannot add one page to an index; it always reads every page it
 indexes. So the index is made in parts, each kept in a cache folder under a
 hash of its note pages' bytes (but their JSON-LD, which Pagefind does not
 read: `JSON_LD`) and the Pagefind version, and made again only when one of
-its pages changed: the older years' note pages
+its pages changed (or the kept one lacks a file it was made with:
+`MADE_FILES`): the older years' note pages
 (<output>/pagefind/older/), and the newest year's in two: its newest block
 of notes (<output>/pagefind/<year>/: the notes from the last multiple of
 `block` on, counted from the year's first note in date order, so 1 to
@@ -105,6 +106,11 @@ UNUSED_FILES = (
     "pagefind-component-ui.css",
     "pagefind-highlight.js",
 )
+# A kept index's files and their sizes as Pagefind made them (written with
+# it, not published): a kept index whose files are not all there as made
+# (its cache folder cleaned by hand, a disk that filled) is made again, not
+# published short of a file its entry or metadata names.
+MADE_FILES = ".made-files.json"
 # Note pages: YYYY/MM/<slug>/index.html (the URL scheme in pelicanconf.py).
 NOTE_GLOB = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"
 # The indexes the search page loads, newest first, with their years.
@@ -375,17 +381,44 @@ def make_bundle(executable: Path, pages: dict[str, Path], target: Path) -> None:
         )
     for name in UNUSED_FILES:
         (partial / name).unlink(missing_ok=True)
+    (partial / MADE_FILES).write_bytes(made_files_data(partial))
     shutil.rmtree(target, ignore_errors=True)
     os.replace(partial, target)
 
 
+def file_sizes(folder: Path) -> dict[str, int]:
+    """{path under `folder`: size} of every file of a kept index there (but
+    its list of them, MADE_FILES), in path order.
+    """
+    sizes = {}
+    for top, _dirs, names in os.walk(folder):
+        under = os.path.relpath(top, folder)
+        for name in names:
+            rel = name if under == "." else f"{under}/{name}"
+            sizes[rel] = os.stat(os.path.join(top, name)).st_size
+    sizes.pop(MADE_FILES, None)
+    return dict(sorted(sizes.items()))
+
+
+def made_files_data(folder: Path) -> bytes:
+    """MADE_FILES of the index in `folder`: each file's path and size."""
+    return json.dumps(file_sizes(folder)).encode()
+
+
+def is_whole(kept: Path) -> bool:
+    """Whether the kept index in `kept` holds every file Pagefind made, of
+    the size it made it (MADE_FILES); one kept without that list is not.
+    """
+    try:
+        listed = (kept / MADE_FILES).read_bytes()
+        return (kept / "pagefind.js").is_file() and listed == made_files_data(kept)
+    except OSError:
+        return False
+
+
 def tree_files(source: Path, target: str) -> dict[str, Path]:
-    """{`target`/path: file} of every file under `source`."""
-    return {
-        f"{target}/{path.relative_to(source).as_posix()}": path
-        for path in sorted(source.rglob("*"))
-        if path.is_file()
-    }
+    """{`target`/path: file} of every file of the kept index in `source`."""
+    return {f"{target}/{rel}": source / rel for rel in file_sizes(source)}
 
 
 # make_bundle's scratch folders: .<part>.<pid>.partial and .<part>.<pid>.pages
@@ -442,7 +475,7 @@ def part_index(
     """
     key = index_key([pages[rel] for rel in part.rels], kit.version)
     kept = kit.cache / part.name / key
-    if (kept / "pagefind.js").is_file():
+    if is_whole(kept):
         return kept, False
     make_bundle(kit.executable, {rel: where(rel) for rel in part.rels}, kept)
     forget_others(kit.cache / part.name, {key})
