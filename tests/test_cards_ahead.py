@@ -120,6 +120,29 @@ def built(caplog, content: Path, output: Path, **settings):
         return build_site(content, output, **settings)
 
 
+def built_after_drawing(caplog, then, content: Path, output: Path, **settings):
+    """A build in which, once Pelican starts its pass and the cards of what
+    was read ahead are drawn, `then()` is done (once).
+    """
+    done = []
+
+    def after_drawing(generator) -> None:
+        if done:
+            return
+        ahead.start(generator)
+        ahead.stop([generator])
+        then()
+        done.append(True)
+
+    signals.article_generator_preread.connect(after_drawing)
+    try:
+        result = built(caplog, content, output, **settings)
+    finally:
+        signals.article_generator_preread.disconnect(after_drawing)
+    assert done
+    return result
+
+
 def test_cards_drawn_ahead_make_the_site_drawn_without_them_each_card_once(
     tmp_path, caplog, monkeypatch, in_workers
 ):
@@ -156,25 +179,13 @@ def test_a_title_saved_after_its_card_was_drawn_ahead_is_drawn_again(
     content = new_content(tmp_path, notes())
     note = content / "notes" / "2026" / "11" / "note-3.md"
     drawn_to_the_end(monkeypatch)
-    saved = []
 
-    def save_new_title(generator) -> None:
-        # once Pelican starts its pass, the cards of what was read ahead
-        # are drawn; then the reporter corrects a title
-        if saved:
-            return
-        ahead.start(generator)
-        ahead.stop([generator])
+    def save_new_title() -> None:
+        # the reporter corrects a title
         text = note.read_text(encoding="utf-8")
         note.write_text(text.replace("क्रमांक 3", "क्रमांक तीन"), encoding="utf-8")
-        saved.append(note)
 
-    signals.article_generator_preread.connect(save_new_title)
-    try:
-        early = built(caplog, content, tmp_path / "output")
-    finally:
-        signals.article_generator_preread.disconnect(save_new_title)
-    assert saved
+    early = built_after_drawing(caplog, save_new_title, content, tmp_path / "output")
     # the corrected title's card is made, the old one's is not taken
     assert logged_counts(caplog) == (NOTES + 1, 0, NOTES - 1)
     cache = tmp_path / "cache"
@@ -200,22 +211,14 @@ def test_a_card_font_replaced_after_the_cards_were_drawn_ahead_is_drawn_with(
     shutil.copyfile(f"{NOTO}/NotoSansDevanagari-Bold.ttf", font)
     whatsapp = {"card_font": str(font)}
     drawn_to_the_end(monkeypatch)
-    replaced = []
 
-    def replace_font(generator) -> None:
-        if replaced:
-            return
-        ahead.start(generator)
-        ahead.stop([generator])
+    def replace_font() -> None:
         shutil.copyfile(f"{NOTO}/NotoSansDevanagari-Regular.ttf", font)
-        replaced.append(font)
 
-    signals.article_generator_preread.connect(replace_font)
-    try:
-        early = built(caplog, content, tmp_path / "output", WHATSAPP=whatsapp)
-    finally:
-        signals.article_generator_preread.disconnect(replace_font)
-    assert replaced
+    output = tmp_path / "output"
+    early = built_after_drawing(
+        caplog, replace_font, content, output, WHATSAPP=whatsapp
+    )
     # every card is drawn again with the new font: none drawn ahead is taken
     assert logged_counts(caplog) == (NOTES + 1, 0, 0)
     assert not [p for p in (tmp_path / "cache").rglob("*") if ".ahead" in str(p)]

@@ -142,6 +142,25 @@ def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
 PRODUCTION = {"LINKS": {"record": True}, "COMPRESS": {"enabled": True}}
 
 
+# The files नामली's area is on: its note pages (JSON-LD), its list pages,
+# the stations' directory, its feeds, the join page (grouped by area).
+NAMLI_AREA_FILES = frozenset(
+    {
+        *(
+            f"2026/{m}/khabar-{n}/index.html"
+            for m, n in (("08", 1), ("09", 2), ("10", 4), ("11", 7))
+        ),
+        "thana/namli/index.html",
+        "thana/namli/page/1/index.html",
+        "thana/namli/page/2/index.html",
+        "thana/index.html",
+        "feeds/thana/namli.atom.xml",
+        "feeds/thana/namli.rss.xml",
+        "whatsapp/index.html",
+    }
+)
+
+
 @pytest.mark.parametrize("production", [False, True])
 def test_a_stations_area_is_fast_and_writes_what_a_full_build_writes(
     tmp_path, production
@@ -159,22 +178,8 @@ def test_a_stations_area_is_fast_and_writes_what_a_full_build_writes(
         "registry/thanas.toml: the area of नामली (4 note pages)",
     )
     after = site.same_as_clean()
-    # its note pages (JSON-LD), its list pages, the stations' directory,
-    # its feeds, the join page (grouped by area); nothing else
-    pages = {
-        f"2026/{m}/khabar-{n}/index.html"
-        for m, n in (("08", 1), ("09", 2), ("10", 4), ("11", 7))
-    }
-    shown = {
-        *pages,
-        "thana/namli/index.html",
-        "thana/namli/page/1/index.html",
-        "thana/namli/page/2/index.html",
-        "thana/index.html",
-        "feeds/thana/namli.atom.xml",
-        "feeds/thana/namli.rss.xml",
-        "whatsapp/index.html",
-    }
+    # the files its area is on, nothing else
+    shown = NAMLI_AREA_FILES
     found = {n for n in changed(before, after) if not n.endswith((".gz", ".br"))}
     assert found == shown
     if production:
@@ -457,20 +462,7 @@ def assert_namli_files_changed(before: dict[str, bytes], after: dict[str, bytes]
     note pages, its list pages, the stations' directory, its feeds, the
     join page), each with its compressed copies, and no other.
     """
-    pages = {
-        f"2026/{m}/khabar-{n}/index.html"
-        for m, n in (("08", 1), ("09", 2), ("10", 4), ("11", 7))
-    }
-    shown = {
-        *pages,
-        "thana/namli/index.html",
-        "thana/namli/page/1/index.html",
-        "thana/namli/page/2/index.html",
-        "thana/index.html",
-        "feeds/thana/namli.atom.xml",
-        "feeds/thana/namli.rss.xml",
-        "whatsapp/index.html",
-    }
+    shown = NAMLI_AREA_FILES
     outside = {n for n in {*before, *after} if not n.startswith("pagefind/")}
     differ = {n for n in outside if before.get(n) != after.get(n)}
     assert {n for n in differ if not n.endswith((".gz", ".br"))} == shown
