@@ -271,6 +271,34 @@ def test_registry_slug_is_romanized_from_the_name_when_left_out():
     assert [t.url for t in thanas] == ["thana/deendayal-nagar/", "thana/namli-thana/"]
 
 
+@pytest.mark.parametrize(
+    ("alias", "found"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("नामली\u0007कस्बा", "U+0007"),
+        ("नाम\x00ली", "U+0000"),
+    ],
+)
+def test_a_stations_blank_or_unpublishable_spelling_is_a_problem(alias, found):
+    """Other spellings are printed among a note page's search words and
+    name the station a note may give: a blank one or one holding a control
+    character is refused as a name or an area is, naming the field.
+    """
+    from plugins.press_notes.registry import parse_thanas
+
+    data = {
+        "district": {"name": "रतलाम"},
+        "thana": [{"name": "नामली", "area": "रतलाम ग्रामीण", "aliases": ["ok", alias]}],
+    }
+    _district, thanas, problems = parse_thanas(data, "thanas.toml", "thana/{slug}/")
+    assert [(p.path, p.field) for p in problems] == [
+        ("thanas.toml [[thana]] #1", "aliases")
+    ]
+    assert found in problems[0].message
+    assert thanas[0].aliases == ("ok",)
+
+
 # ---- a photo named another way than its path from content/ -----------------------
 
 

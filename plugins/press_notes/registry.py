@@ -123,6 +123,31 @@ def _slug(entry: dict, where: str, problems: list[Problem]) -> str:
     return slug
 
 
+def alias_values(entry: dict, where: str, problems: list[Problem]) -> tuple[str, ...]:
+    """A station's other spellings, NFC-normalized: a list of names, none
+    blank and none holding a character that cannot be published (they are
+    printed among its note pages' search words); a bad one is a problem and
+    left out.
+    """
+    aliases = entry.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        problems.append(Problem(where, None, "aliases", _("must be a list of names")))
+        return ()
+    kept = []
+    for alias in aliases:
+        if not alias.strip():
+            problems.append(
+                Problem(
+                    where, None, "aliases", _("a name in the list is empty; delete it")
+                )
+            )
+        elif bad := bad_char(alias, "aliases", where):
+            problems.append(bad)
+        else:
+            kept.append(unicodedata.normalize("NFC", alias.strip()))
+    return tuple(kept)
+
+
 def parse_thanas(
     data: dict, path: str, url_pattern: str
 ) -> tuple[District | None, list[Thana], list[Problem]]:
@@ -142,14 +167,6 @@ def parse_thanas(
     thanas = []
     for i, entry in enumerate(data.get("thana", []), start=1):
         where = f"{path} [[thana]] #{i}"
-        aliases = entry.get("aliases", [])
-        if not isinstance(aliases, list) or not all(
-            isinstance(a, str) for a in aliases
-        ):
-            problems.append(
-                Problem(where, None, "aliases", _("must be a list of names"))
-            )
-            aliases = []
         slug = _slug(entry, where, problems)
         thanas.append(
             Thana(
@@ -157,7 +174,7 @@ def parse_thanas(
                 slug=slug,
                 area=text_field(entry, "area", where, problems),
                 url=url_pattern.format(slug=slug),
-                aliases=tuple(unicodedata.normalize("NFC", a.strip()) for a in aliases),
+                aliases=alias_values(entry, where, problems),
             )
         )
     if not thanas:
