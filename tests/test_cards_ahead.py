@@ -120,6 +120,18 @@ def built(caplog, content: Path, output: Path, **settings):
         return build_site(content, output, **settings)
 
 
+def same_as_built_plainly(caplog, monkeypatch, tmp_path, content, early, **settings):
+    """`early`'s site is the one a build of `content` without drawing ahead,
+    from an empty image cache, makes.
+    """
+    monkeypatch.setattr(ahead, "AHEAD_MIN", 10**9)
+    shutil.rmtree(tmp_path / "cache")
+    plain = built(caplog, content, tmp_path / "plain", **settings)
+    first, second = tree(plain.output), tree(early.output)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
 def built_after_drawing(caplog, then, content: Path, output: Path, **settings):
     """A build in which, once Pelican starts its pass and the cards of what
     was read ahead are drawn, `then()` is done (once).
@@ -222,12 +234,9 @@ def test_a_card_font_replaced_after_the_cards_were_drawn_ahead_is_drawn_with(
     # every card is drawn again with the new font: none drawn ahead is taken
     assert logged_counts(caplog) == (NOTES + 1, 0, 0)
     assert not [p for p in (tmp_path / "cache").rglob("*") if ".ahead" in str(p)]
-    monkeypatch.setattr(ahead, "AHEAD_MIN", 10**9)
-    shutil.rmtree(tmp_path / "cache")
-    plain = built(caplog, content, tmp_path / "plain", WHATSAPP=whatsapp)
-    first, second = tree(plain.output), tree(early.output)
-    assert first.keys() == second.keys()
-    assert [name for name in first if first[name] != second[name]] == []
+    same_as_built_plainly(
+        caplog, monkeypatch, tmp_path, content, early, WHATSAPP=whatsapp
+    )
 
 
 def test_a_build_that_fails_while_cards_are_drawn_ahead_leaves_none(
@@ -283,12 +292,7 @@ def test_a_drawing_ahead_that_is_killed_leaves_its_cards_to_the_preview_step(
     made, reused, _ = logged_counts(caplog)
     assert (made, reused) == (NOTES + 1, 0)
     assert not [p for p in (tmp_path / "cache").rglob("*") if ".ahead" in str(p)]
-    monkeypatch.setattr(ahead, "AHEAD_MIN", 10**9)
-    shutil.rmtree(tmp_path / "cache")
-    plain = built(caplog, content, tmp_path / "plain")
-    first, second = tree(plain.output), tree(early.output)
-    assert first.keys() == second.keys()
-    assert [name for name in first if first[name] != second[name]] == []
+    same_as_built_plainly(caplog, monkeypatch, tmp_path, content, early)
 
 
 def test_few_cards_or_one_core_draw_nothing_ahead(tmp_path, caplog, monkeypatch):
@@ -366,12 +370,7 @@ def test_cards_drawn_ahead_by_a_killed_build_are_removed_by_the_next(
     # the next build sharing the cache removes it, and makes the same site
     early = built(caplog, content, tmp_path / "output")
     assert not [p for p in cache.iterdir() if p.name.startswith(".ahead")]
-    monkeypatch.setattr(ahead, "AHEAD_MIN", 10**9)
-    shutil.rmtree(tmp_path / "cache")
-    plain = built(caplog, content, tmp_path / "plain")
-    first, second = tree(plain.output), tree(early.output)
-    assert first.keys() == second.keys()
-    assert [name for name in first if first[name] != second[name]] == []
+    same_as_built_plainly(caplog, monkeypatch, tmp_path, content, early)
 
 
 def test_the_cards_drawn_ahead_by_a_build_still_running_are_kept(
