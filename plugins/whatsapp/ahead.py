@@ -96,14 +96,15 @@ def _draw(
     for card in cards:
         if stop.is_set():
             return
-        name = cache_file(cache, cache_key(card, max_bytes), card.SUFFIX).name
-        if (cache / name[:2] / name).is_file() or (folder / name).is_file():
+        cached = cache_file(cache, cache_key(card, max_bytes), card.SUFFIX)
+        drawn = folder / cached.name
+        if cached.is_file() or drawn.is_file():
             continue
         try:
             data = render(card, max_bytes)
         except Exception:  # noqa: BLE001 - drawn again, and reported, later
             continue
-        write_atomic(folder / name, data)
+        write_atomic(drawn, data)
 
 
 def folder_owner(name: str) -> int | None:
