@@ -417,8 +417,12 @@ def is_whole(kept: Path) -> bool:
 
 
 def tree_files(source: Path, target: str) -> dict[str, Path]:
-    """{`target`/path: file} of every file of the kept index in `source`."""
-    return {f"{target}/{rel}": source / rel for rel in file_sizes(source)}
+    """{`target`/path: file} of every file of the kept index in `source`, as
+    its MADE_FILES lists them (`part_index` has just checked the list
+    against the folder, or made both: the folder is not walked again).
+    """
+    listed = json.loads((source / MADE_FILES).read_bytes())
+    return {f"{target}/{rel}": source / rel for rel in listed}
 
 
 # make_bundle's scratch folders: .<part>.<pid>.partial and .<part>.<pid>.pages
