@@ -248,6 +248,8 @@ def test_a_killed_publish_leaves_the_branch_whole_and_no_git_running(repo, tmp_p
         "from scripts.publish import publish\n"
         "publish(sys.argv[1], sys.argv[2], overrides=json.loads(sys.argv[3]))\n"
     )
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     upload = subprocess.Popen(
         [
             sys.executable,
@@ -258,7 +260,7 @@ def test_a_killed_publish_leaves_the_branch_whole_and_no_git_running(repo, tmp_p
             json.dumps(overrides(work)),
         ],
         cwd=ROOT,
-        env=slow_git(tmp_path / "bin"),
+        env={**slow_git(tmp_path / "bin"), "TMPDIR": str(temporary)},
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -283,12 +285,17 @@ def test_a_killed_publish_leaves_the_branch_whole_and_no_git_running(repo, tmp_p
             os.killpg(upload.pid, signal.SIGKILL)
     assert git(work, "rev-parse", "gh-pages") == before
     assert git(origin, "rev-parse", "gh-pages") == before
+    # its copy of the site is in the repository's git folder (the output's
+    # disk: hard links), not left in the machine's temporary folder
+    assert [p.name for p in temporary.iterdir()] == []
+    assert len(list((work / ".git").glob("bulletin-publish-*/site"))) == 1
     # the next publish drops what the killed one left and commits it all
     publish(PUBLISH, "git:gh-pages", overrides=overrides(work))
     tree = git(origin, "ls-tree", "-r", "--name-only", "gh-pages").split()
     assert "2026/10/khabar-4/index.html" in tree and "index.html" in tree
     assert git(origin, "rev-parse", "gh-pages~1") == before
     assert git(work, "for-each-ref", "refs/heads/bulletin-publish/") == ""
+    assert list((work / ".git").glob("bulletin-publish-*")) == []
 
 
 def test_a_commit_of_part_of_the_site_never_reaches_the_branch(

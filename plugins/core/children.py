@@ -25,7 +25,9 @@ import ctypes
 import os
 import signal
 import subprocess
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
 
@@ -103,3 +105,38 @@ def alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def own_folder(parent: Path, prefix: str) -> Path:
+    """A new folder in `parent` named `<prefix><this process's id>-…`: a
+    process killed before it removes its folder (SIGKILL runs no `finally`)
+    leaves it to `ended_folders`, which a later process sweeps.
+    """
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+
+
+def folder_owner(name: str, prefix: str) -> int | None:
+    """The process id in a folder name made by `own_folder` with `prefix`
+    (None if the name has none).
+    """
+    pid, dash, _rest = name.removeprefix(prefix).partition("-")
+    return int(pid) if name.startswith(prefix) and dash and pid.isdigit() else None
+
+
+def ended_folders(parent: Path, prefix: str) -> list[Path]:
+    """The folders in `parent` named by `own_folder` with `prefix` whose
+    process has ended: what killed processes left. A process still running
+    keeps its folder; a name without a process id is not one of these.
+    """
+    try:
+        with os.scandir(parent) as entries:
+            names = [e.name for e in entries if e.name.startswith(prefix)]
+    except OSError:
+        return []
+    ended = []
+    for name in names:
+        owner = folder_owner(name, prefix)
+        if owner is not None and not alive(owner):
+            ended.append(parent / name)
+    return ended

@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 from multiprocessing import get_context
 from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event
@@ -107,40 +106,22 @@ def _draw(
         write_atomic(drawn, data)
 
 
-def folder_owner(name: str) -> int | None:
-    """The process id of the build that made a folder of cards drawn ahead
-    named `name` (None if its name has none).
-    """
-    pid, dash, _rest = name.removeprefix(PREFIX).partition("-")
-    return int(pid) if dash and pid.isdigit() else None
-
-
 def remove_left(cache: Path) -> int:
     """Remove the folders of cards drawn ahead that builds which have ended
     left in `cache` (a build killed while drawing cannot remove its own);
     how many. A build still running keeps its folder.
     """
-    try:
-        with os.scandir(cache) as entries:
-            names = [e.name for e in entries if e.name.startswith(PREFIX)]
-    except OSError:
-        return 0
-    removed = 0
-    for name in names:
-        owner = folder_owner(name)
-        if owner is None or not children.alive(owner):
-            shutil.rmtree(cache / name, ignore_errors=True)
-            removed += 1
-    return removed
+    left = children.ended_folders(cache, PREFIX)
+    for folder in left:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(left)
 
 
 class Ahead:
     """The cards of one build drawn ahead: the drawing process and its folder."""
 
     def __init__(self, cards: list[Card], max_bytes: int, cache: Path) -> None:
-        cache.mkdir(parents=True, exist_ok=True)
-        prefix = f"{PREFIX}{os.getpid()}-"
-        self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=cache))
+        self.folder = children.own_folder(cache, PREFIX)
         self.stop_event = get_context("fork").Event()
         self.process: BaseProcess | None = get_context("fork").Process(
             target=_draw,

@@ -66,7 +66,6 @@ import re
 import shutil
 import sys
 import tarfile
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -86,6 +85,9 @@ CNAME = "CNAME"
 ROLLBACK = "Bulletin-Rollback-To"
 # a publish's own branch, refs/heads/bulletin-publish/<pid>, until BRANCH moves
 PRIVATE = "bulletin-publish"
+# a publish's (or rollback's) copy of the site, in the repository's git
+# folder: bulletin-publish-<pid>-…, removed at its end or, killed, by the next
+COPY_PREFIX = f"{PRIVATE}-"
 
 
 class PushUnknown(MayBeLive):
@@ -236,8 +238,8 @@ def staged(
     held = retention.plan(
         retention.parse(text), retention.assets_in(before), built, now, keep
     )
-    with tempfile.TemporaryDirectory(prefix="bulletin-publish-") as tmp:
-        site = Path(tmp) / "site"
+    with private_folder(target.repo) as tmp:
+        site = tmp / "site"
         shutil.copytree(output, site, copy_function=link_or_copy)
         for path in retention.with_copies(held.carried):
             if path in before:
@@ -386,8 +388,31 @@ def private_branch() -> str:
     return f"{PRIVATE}/{os.getpid()}"
 
 
+def git_folder(repo: Path) -> Path:
+    return Path(git(repo, "rev-parse", "--absolute-git-dir").strip())
+
+
+@contextmanager
+def private_folder(repo: Path) -> Iterator[Path]:
+    """A folder of this publish's own in `repo`'s git folder, for its copy
+    of the site: on the repository's disk (the output's, usually, so the
+    copy is hard links), never committed, never in the machine's temporary
+    folder, where a killed publish's copy would stay for good; removed at
+    the end, and by the next publish if this one is killed.
+    """
+    folder = children.own_folder(git_folder(repo), COPY_PREFIX)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def drop_leftovers(repo: Path) -> None:
-    """Delete the private branches of publishes that are gone (killed)."""
+    """Delete the private branches and copies of the site of publishes that
+    are gone (killed).
+    """
+    for folder in children.ended_folders(git_folder(repo), COPY_PREFIX):
+        shutil.rmtree(folder, ignore_errors=True)
     refs = git(
         repo, "for-each-ref", "--format=%(refname)", f"refs/heads/{PRIVATE}/"
     ).split()
@@ -833,8 +858,8 @@ def back_site(
         a for a in retention.assets_in(back) if retention.kind(a) == "index"
     }
     manifest = retention.switched(retention.parse(text), leaving, arriving, now)
-    with tempfile.TemporaryDirectory(prefix="bulletin-rollback-") as tmp:
-        site = Path(tmp) / "site"
+    with private_folder(repo) as tmp:
+        site = tmp / "site"
         site.mkdir()
         archive = git_bytes(repo, "archive", "--format=tar", previous)
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:

@@ -143,11 +143,9 @@ def sweep_shared(parent: str) -> None:
     SHARE_IDLE seconds unused, removing its socket; until then the folder
     stays, as the connection's own).
     """
-    for folder in Path(parent).glob(f"{SHARED_PREFIX}*-*"):
-        pid = folder.name[len(SHARED_PREFIX) :].split("-", 1)[0]
+    for folder in children.ended_folders(Path(parent), SHARED_PREFIX):
         mine = folder.is_dir() and folder.lstat().st_uid == os.getuid()
-        closed = mine and not (folder / SOCKET).exists()
-        if closed and pid.isdigit() and not children.alive(int(pid)):
+        if mine and not (folder / SOCKET).exists():
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -167,7 +165,7 @@ def shared(target: Target) -> Iterator[Target]:
     with suppress(OSError):
         sweep_shared(parent)
     try:
-        folder = tempfile.mkdtemp(prefix=f"{SHARED_PREFIX}{os.getpid()}-", dir=parent)
+        folder = str(children.own_folder(Path(parent), SHARED_PREFIX))
     except OSError:
         yield target
         return
