@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from support import ROOT, command_wrapper, new_content, note_text
 
 from scripts.publish import PublishError, publish, retention
 from scripts.publish import git as git_target
-from scripts.publish.git import GitTarget
+from scripts.publish.git import GitTarget, git_bytes
 from scripts.publish.retention import Keep
 from scripts.publish.targets import TargetError
 
@@ -412,6 +413,27 @@ def test_a_rollback_on_a_branch_keeps_the_stylesheet_of_the_pages_it_replaces(ba
     assert c in on_branch(origin)
     with pytest.raises(TargetError, match="none to go back to"):
         git_target.rollback(target, "origin")
+
+
+def test_a_rollback_streams_the_old_site_from_git(bare):
+    """The site a rollback brings back is read from git as a stream: a
+    large file of it (a decade of photos is gigabytes) is never held in
+    the publish's memory whole."""
+    target, origin, out = bare
+    small_site(out, "css-a")
+    photo = os.urandom(24 * 2**20)
+    (out / "photos").mkdir()
+    (out / "photos/big.jpg").write_bytes(photo)
+    git_target.publish(out, target, "origin", retention.Keep(1, 0))
+    send(target, out, "css-b")
+    tracemalloc.start()
+    try:
+        git_target.rollback(target, "origin")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert git_bytes(origin, "show", "gh-pages:photos/big.jpg") == photo
+    assert peak < 8 * 2**20, peak
 
 
 def test_a_refused_push_leaves_both_branches_and_the_next_publish_completes(bare):
@@ -856,3 +878,10 @@ def test_a_commit_that_cannot_be_read_refuses_the_rollback():
     for raw in (b"", b"parent x\n\nRoll", f"tree {tree}\nparent zz\n\n".encode()):
         with pytest.raises(TargetError, match="could not be read"):
             git_target.parse_commit(commit, raw)
+
+
+def test_an_archive_git_cannot_make_is_a_clear_error(bare, tmp_path):
+    target, _origin, out = bare
+    send(target, out, "css-a")
+    with pytest.raises(TargetError, match="git archive failed: .*0{40}"):
+        git_target.extract(target.repo, "0" * 40, tmp_path / "site")

@@ -60,12 +60,13 @@ remote is the one a --rollback would take down.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tarfile
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -123,17 +124,48 @@ def parse(text: str, repo: Path) -> GitTarget:
     return GitTarget(branch, repo)
 
 
+def git_failed(command: str, stderr: bytes) -> TargetError:
+    return TargetError(
+        _(
+            "publish: git %(command)s failed: %(error)s",
+            command=command,
+            error=stderr.decode("utf-8", "replace").strip(),
+        )
+    )
+
+
 def git_bytes(repo: Path, *args: str, stdin: bytes = b"") -> bytes:
     done = children.run(["git", *args], cwd=repo, capture_output=True, input=stdin)
     if done.returncode != 0:
-        raise TargetError(
-            _(
-                "publish: git %(command)s failed: %(error)s",
-                command=args[0],
-                error=done.stderr.decode("utf-8", "replace").strip(),
-            )
-        )
+        raise git_failed(args[0], done.stderr)
     return done.stdout
+
+
+def extract(repo: Path, commit: str, folder: Path) -> None:
+    """Write the files of `commit` into `folder`, read from `git archive`
+    as a stream: a site of gigabytes (a decade of photos) is never held in
+    memory whole.
+    """
+    with (
+        tempfile.TemporaryFile() as errors,
+        subprocess.Popen(
+            ["git", "archive", "--format=tar", commit],
+            cwd=repo,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            preexec_fn=children.die_with(os.getpid()),
+        ) as archive,
+    ):
+        assert archive.stdout is not None
+        try:
+            with tarfile.open(fileobj=archive.stdout, mode="r|") as tar:
+                tar.extractall(folder, filter="data")
+        except tarfile.TarError:
+            archive.kill()  # what it sent is cut short: its error says why
+        archive.wait()
+        errors.seek(0)
+        if archive.returncode != 0:
+            raise git_failed("archive", errors.read())
 
 
 def git(repo: Path, *args: str, stdin: str | None = None) -> str:
@@ -861,9 +893,7 @@ def back_site(
     with private_folder(repo) as tmp:
         site = tmp / "site"
         site.mkdir()
-        archive = git_bytes(repo, "archive", "--format=tar", previous)
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(site, filter="data")
+        extract(repo, previous, site)
         for path in retention.with_copies(leaving):
             if path in here and path not in back:
                 dest = site / path
