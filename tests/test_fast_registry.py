@@ -500,7 +500,7 @@ def search_tree(output: Path, part: str) -> dict[str, bytes]:
 
 def assert_namli_files_changed(before: dict[str, bytes], after: dict[str, bytes]):
     """Outside the search index, the files नामली's area is on changed (its
-    note pages, its list pages, the stations' directory, its feeds, the
+    note pages, its list's front page, the stations' directory, its feeds, the
     join page), each with its compressed copies, and no other.
     """
     shown = NAMLI_AREA_FILES
@@ -528,7 +528,7 @@ def test_a_stations_area_and_spellings_with_the_search_index_on_are_fast(
     )
     assert search.LAST_RUN[-1].made == ("2026", "2026-older")
     after = site.same_as_clean()
-    # its note pages (JSON-LD, hidden search words), its list pages, the
+    # its note pages (JSON-LD, hidden search words), its list's front page, the
     # stations' directory, its feeds, the join page; the search index's
     # parts holding its pages; nothing else
     assert_namli_files_changed(before, after)
