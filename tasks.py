@@ -416,7 +416,8 @@ def node_deps(c):
         "number of worker processes, with the load average",
         "rounds": "with --cold: how many times (default 1)",
         "edits": "with --again: the edits after publish-one too (a note's text, "
-        "its station, a category's keywords, a station's area), on the kept site "
+        "its station, a category's keywords, a station's area, a category's "
+        "description), on the kept site "
         "as it is",
     }
 )

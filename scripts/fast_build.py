@@ -41,10 +41,10 @@ keywords); and when one entry changed only in a field pages show that the
 fast path makes (scripts/fast_registry.py, which says which outputs each
 field reaches): a station's area or other spellings (its note pages built
 again, at most MAX_STATION_PAGES, and the search index's parts holding
-them made again), a category's description (the
-cards of its list pages the index does not keep read again, at most
-MAX_READS). A name, a slug, the order, an entry added or removed, the
-district: the full build.
+them made again), a category's description (the front page of its
+list, whose cards the index keeps: its numbered pages do not show it).
+A name, a slug, the order, an entry added or removed, the district: the
+full build.
 
 When the case holds, scripts/fast_run.py makes the files (each kind of
 output by its maker) and puts the changed ones in place.

@@ -7,11 +7,11 @@ theme read them through plugins/press_notes/registry.py):
 - a station's `area`: the JSON-LD of each of its note pages
   (plugins/seo/structured.py `place_data`, `addressLocality`; drafts,
   hidden and withdrawn notes and translations have pages too, which the
-  site index does not hold: a station with one is the full build's); every
-  page
-  of its list (plugins/listings `station_listings` gives it as the
-  listing's description: the page's meta description and lead paragraph;
-  the front page's PoliceStation JSON-LD, `STATION_JSON_LD`); its line on
+  site index does not hold: a station with one is the full build's); the
+  front page of its list (plugins/listings `station_listings` gives it as
+  the listing's description: the page's meta description and lead
+  paragraph, and its PoliceStation JSON-LD, `STATION_JSON_LD`; the
+  numbered pages are planned without it, `older_pages`); its line on
   the stations' directory page (`Entry.description`); its feed's
   description (plugins/feeds/plan.py `THANA_DESCRIPTION`, Atom and RSS);
   the WhatsApp join page, which groups the stations by area
@@ -25,12 +25,15 @@ theme read them through plugins/press_notes/registry.py):
   by a spelling taken away no longer passes the checks: unpublished notes
   are read here, published ones of the station are built again and a
   build of them alone stops as the full build would).
-- a category's `description`: every page of its list (meta description
-  and lead paragraph), its line on the categories' directory page, its
-  feed's description (when empty, the feed says a sentence of its own).
-  Not its notes' pages (their JSON-LD names the category by its name),
-  nor the feeds page (it prints names and addresses), nor the search index
-  (list pages are not indexed).
+- a category's `description`: the front page of its list (meta
+  description and lead paragraph; plugins/listings plans its numbered
+  pages without it, `older_pages`: each describes itself by the list's
+  name, its number and its notes' dates), its line on the categories'
+  directory page, its feed's description (when empty, the feed says a
+  sentence of its own). Not its numbered pages, nor its notes' pages
+  (their JSON-LD names the category by its name), nor the feeds page (it
+  prints names and addresses), nor the sitemaps (addresses and dates), nor
+  the search index (list pages are not indexed).
 - a station's or category's `name` or `slug` (its address), their order,
   an entry added or removed: addresses, names on every note of it, the
   search page's lists, the feeds. The full build.
@@ -42,9 +45,11 @@ theme read them through plugins/press_notes/registry.py):
 The fast case (`registry_edit`): exactly one entry changed, only in a
 station's `area` or `aliases` or a category's `description`, and the work
 bounded: a station's note pages, each built again, at most
-`MAX_STATION_PAGES`; the notes a category's list pages show whose cards
-the site index does not keep, each read again, at most as many as an
-edit's (scripts/fast_run.py `MAX_READS`). With the search index on
+`MAX_STATION_PAGES`. A category's description reads no note again: the
+front page of its list shows its newest notes, whose cards the site index
+keeps (site_index.cards_kept; a card not at hand stops the fast path, and
+the full build runs), and the numbered pages, whose cards it does not
+keep, do not change. With the search index on
 (production builds), the parts of the index holding a station's note
 pages are looked at by scripts/fast_search.py (`update`: each by
 plugins/search's `part_index`, as the full build makes it): its area
@@ -103,8 +108,8 @@ class RegistryEdit:
     kind: str  # "station" (its area, other spellings) or "description"
     name: str  # the entry's name
     url: str  # its list's address
-    # a station's notes (their pages are built again), or the notes a
-    # category's list pages show whose cards the index does not keep
+    # a station's notes (their pages are built again); none for a
+    # category's description
     notes: tuple[NoteEntry, ...]
     fields: str = "description"  # what changed, as the log says it
 
@@ -113,7 +118,7 @@ class RegistryEdit:
         n = len(self.notes)
         if self.kind == "station":
             return f"the {self.fields} of {self.name} ({n} note page{plural(n)})"
-        return f"the description of {self.name} ({n} card{plural(n)} read)"
+        return f"the description of {self.name} (its list's first page)"
 
 
 def plural(n: int) -> str:
@@ -155,14 +160,7 @@ def registry_edit(
         [(was, now)] = stations
         return area_edit(settings, was, now, index, new)
     [(_was, now)] = categories
-    listed = [n for n in index.notes if n.category.slug == now.slug]
-    lacking = tuple(n for n in listed if n.path not in index.cards)
-    if len(lacking) > fast_run.MAX_READS:
-        return (
-            f"the description of {now.name}: its list pages need the cards of "
-            f"{len(lacking)} notes read again (more than {fast_run.MAX_READS})"
-        )
-    return RegistryEdit("description", now.name, now.url, lacking)
+    return RegistryEdit("description", now.name, now.url, ())
 
 
 def station_fields(was: Any, now: Any) -> str:
@@ -350,9 +348,8 @@ def run(
     if isinstance(read, str):
         return read
     own = tuple(as_new(n) for n in edit.notes) if edit.kind == "station" else ()
-    # the build alone gives the pages' context (and the cards it reads): at
-    # least one note
-    also = () if own else (edit.notes or context_note(read))
+    # the build alone gives the pages' context: at least one note
+    also = () if own else context_note(read)
     if not own and not also:
         return "no published note to build the pages with"
     keep = (join_page(settings),) if edit.kind == "station" else ()

@@ -245,10 +245,10 @@ def test_invoke_bench_runs_both_builds_and_prints_the_ratio():
     }
     # publish-one: a second new note through the reporter's build command;
     # Hugo built every note (30 + the two new ones), future dates included
-    assert re.fullmatch(r"publish-one \d+\.\d\d", lines[-9]), lines[-10:]
+    assert re.fullmatch(r"publish-one \d+\.\d\d", lines[-10]), lines[-11:]
     # then the edits of that note and of the registries, each with its path:
     # the fast one (scripts/bench/edits.py)
-    for line, label in zip(lines[-8:-4], EDIT_LABELS, strict=True):
+    for line, label in zip(lines[-9:-4], EDIT_LABELS, strict=True):
         assert re.fullmatch(
             rf"{label} \d+\.\d\d \(CPU \d+\.\d\d s, took the fast path \(.+\)\)",
             line,
@@ -259,7 +259,7 @@ def test_invoke_bench_runs_both_builds_and_prints_the_ratio():
     ), lines[-6:]
     assert re.fullmatch(r"hugo \d+\.\d\d", lines[-3]), lines[-6:]
     assert re.fullmatch(r"ratio-hugo \d+\.\d\d", lines[-2]), lines[-6:]
-    publish = float(lines[-9].split()[1])
+    publish = float(lines[-10].split()[1])
     hugo = float(lines[-3].split()[1])
     # both printed rounded to 0.01 s
     low, high = (publish - 0.005) / (hugo + 0.005), (publish + 0.005) / (hugo - 0.005)

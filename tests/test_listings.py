@@ -128,3 +128,88 @@ def test_each_note_holds_its_card_compressed(tmp_path):
     assert sorted(c.split("data-content>")[1].split("<")[0] for _, c in held) == [
         f"खबर संख्या {i}" for i in range(3)
     ]
+
+
+def _meta_description(soup) -> str:
+    return soup.find("meta", attrs={"name": "description"})["content"]
+
+
+def test_a_lists_description_is_on_its_first_page_only(tmp_path):
+    """A list's description (a category's, a station's area) is its
+    introduction: the lead paragraph and the meta description of its front
+    page. Each older numbered page has a meta description of its own, in
+    Hindi from the theme's catalog, naming the list, the page and its
+    notes' dates: a description edit leaves those pages as they are.
+    """
+    import tomllib
+
+    content = new_content(
+        tmp_path,
+        {
+            f"2026/10/n{d}.md": note_text(
+                date=f"2026-10-{d:02d} 09:00",
+                slug=f"namli-suchna-{d}",
+                title=f"नामली थाने की सूचना {d}",
+            )
+            for d in range(1, 8)
+        },
+    )
+    output = tmp_path / "output"
+    build_site(content, output, LISTINGS={"page_size": 2, "home_notes": 2})
+    registry = content / "registry"
+
+    def entry(name: str, kind: str, file: str) -> dict:
+        text = (registry / file).read_text(encoding="utf-8")
+        return next(e for e in tomllib.loads(text)[kind] if e["name"] == name)
+
+    lists = {
+        "shreni/yatayat/": (
+            "श्रेणी: यातायात",
+            entry("यातायात", "category", "categories.toml")["description"],
+        ),
+        "thana/namli/": ("थाना नामली", entry("नामली", "thana", "thanas.toml")["area"]),
+    }
+    for url, (heading, intro) in lists.items():
+        assert intro
+        front = read_html(output / url / "index.html")
+        assert front.select_one("p.lead").get_text() == intro
+        assert _meta_description(front) == intro
+        seen = set()
+        # seven notes, two a page: the front page and numbered pages 1-4
+        for number in (1, 2, 3, 4):
+            path = output / url / f"page/{number}/index.html"
+            older = read_html(path)
+            assert intro not in path.read_text(encoding="utf-8")
+            assert older.select_one("p.lead") is None
+            meta = _meta_description(older)
+            page = older.select_one("h1 .sub").get_text()
+            assert meta.startswith(f"{heading}, {page}: पुरानी सूचनाएँ, "), meta
+            # the dates of the page's notes (oldest to newest), as its
+            # list on the front page says them
+            first, last = 2 * number - 1, min(2 * number, 7)
+            dates = (
+                f"{first} अक्टूबर 2026"
+                if first == last
+                else f"{first} अक्टूबर 2026 से {last} अक्टूबर 2026 तक"
+            )
+            assert meta.endswith(dates), meta
+            seen.add(meta)
+        assert len(seen) == 4
+
+
+def test_only_the_front_page_is_planned_with_the_description():
+    listing = Listing(
+        "category", "यातायात", "shreni/yatayat/", "परिचय", tuple(notes(45))
+    )
+    front, *numbered = listing_pages(listing, 20)
+    assert front.variables["listing"].description == "परिचय"
+    assert [p.variables["listing"].description for p in numbered] == ["", "", ""]
+    # the rest of the list is as it was: its name, address and notes
+    for page in numbered:
+        older = page.variables["listing"]
+        assert (older.kind, older.name, older.url) == (
+            "category",
+            "यातायात",
+            "shreni/yatayat/",
+        )
+        assert older.notes == listing.notes

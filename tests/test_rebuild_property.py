@@ -7,7 +7,8 @@ note, so its address is made from the title and depends on the other
 notes), its text, title, tags, date, slug or station changed, a note
 withdrawn, given a photo or its photo replaced under the same name, its
 text changed to the same size with its modification time put back, a note
-deleted or its file renamed, a registry entry changed or a station
+deleted or its file renamed, a registry entry changed (a station's area
+or other spellings, a category's keywords or description) or a station
 renamed, a template, the theme's translation or a setting changed. After
 each edit the bulletin is rebuilt into the same output (restoring unchanged
 notes from the last build's snapshot and reusing unchanged pages) and
@@ -66,6 +67,7 @@ EDITS = (
     "same-stamp",
     "alias",
     "keywords",
+    "description",
 )
 
 # Edits after which every published note not edited comes from the last
@@ -73,6 +75,7 @@ EDITS = (
 # or, for a note without `slug:`, the address made for its twins).
 RESTORING_EDITS = frozenset(EDITS) - {
     "registry",
+    "description",
     "station-name",
     "setting",
     "add-twin",
@@ -230,6 +233,12 @@ class Bulletin:
             old = 'keywords = ["यातायात", '
             assert old in text
             path.write_text(text.replace(old, f'{old}"नियम {n}", ', 1), "utf-8")
+        elif kind == "description":  # a category's, on its list's front page
+            path = self.content / "registry" / "categories.toml"
+            text = path.read_text(encoding="utf-8")
+            old = 'description = "यातायात जागरूकता'
+            assert old in text
+            path.write_text(text.replace(old, f"{old} {n}", 1), "utf-8")
         elif kind == "template":
             path = self.tmp / "theme" / "templates" / "article.html"
             with path.open("a", encoding="utf-8") as out:
@@ -318,11 +327,11 @@ def fast_case(
     the FAST CASE: one note added, and nothing else changed; an edit of one
     note the fast path makes (fast_edit); a registry edit the build does
     not read (a category's keywords), or one station's area (the first
-    station of the area, which has no notes) or its other spellings
-    (scripts/fast_registry.py).
+    station of the area, which has no notes) or its other spellings, or a
+    category's description (scripts/fast_registry.py).
     `warned`: the build before warned.
     """
-    if kind in ("keywords", "registry"):
+    if kind in ("keywords", "registry", "description"):
         return True
     if kind == "alias":
         return rebuilt_alone(after, "जावरा शहर")
@@ -399,7 +408,7 @@ def run_edits(tmp: Path, edits, production: bool = False) -> list[str]:
             fast_cases.append(kind)
         if result.path == "fast":
             unsnapped += 1
-            stale = stale or kind in ("registry", "alias", "keywords")
+            stale = stale or kind in ("registry", "alias", "keywords", "description")
         elif kind in RESTORING_EDITS and not stale:
             # the published notes not edited came from the last build's
             # snapshot
@@ -537,6 +546,7 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
             ("alias", 0, STATIONS[0], DAYS[0]),
             ("add", 0, STATIONS[1], LATEST_DAY),
             ("keywords", 0, STATIONS[0], DAYS[0]),
+            ("description", 0, STATIONS[0], DAYS[0]),
             ("registry", 0, STATIONS[0], DAYS[0]),
             ("add", 0, STATIONS[1], LATER_DAY),
             ("text", 3, STATIONS[0], DAYS[0]),
@@ -558,7 +568,7 @@ def test_a_rebuild_after_any_edits_writes_what_a_clean_build_writes(
 
     check()
     # new notes and each kind of edit the fast path makes took it
-    made = {"add", "keywords", "registry", "alias", *FAST_EDITS}
+    made = {"add", "keywords", "registry", "alias", "description", *FAST_EDITS}
     assert made <= set(fast_cases), fast_cases
 
 

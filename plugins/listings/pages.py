@@ -4,13 +4,17 @@ Station, category and tag pages show their newest notes on a front page;
 older notes sit on numbered pages counted from the oldest note, so page 1
 always holds the first notes ever published there and a full numbered page
 never changes when new notes arrive. Date archives are stable by nature.
+
+A list's description (a category's, a station's area) is its
+introduction: its front page alone is planned with it (`older_pages`), so
+an edit of the description changes the front page and no numbered page.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -35,8 +39,16 @@ class Listing:
     kind: str  # "thana", "category" or "tag"
     name: str
     url: str
-    description: str = ""
+    description: str = ""  # its introduction (on its front page only)
     notes: tuple = ()  # newest first
+
+
+def older_pages(listing: Listing) -> Listing:
+    """The list as its numbered pages show it: without its description
+    (the front page's introduction; a numbered page describes itself by
+    the list's name, its number and its notes' dates).
+    """
+    return replace(listing, description="") if listing.description else listing
 
 
 @dataclass(frozen=True)
@@ -136,6 +148,7 @@ def listing_pages(listing: Listing, size: int) -> list[PageToWrite]:
     front.variables["chunks"] = newest_first
     front.variables["older_url"] = newest_first[0].url
     pages = [front]
+    numbered = older_pages(listing)
     for i, chunk in enumerate(chunks):
         newer = chunks[i + 1].url if i + 1 < len(chunks) else listing.url
         older = chunks[i - 1].url if i > 0 else None
@@ -144,7 +157,7 @@ def listing_pages(listing: Listing, size: int) -> list[PageToWrite]:
                 chunk.url,
                 "listing.html",
                 {
-                    "listing": listing,
+                    "listing": numbered,
                     "notes": chunk.notes,
                     "page_number": chunk.number,
                     # Only the front page lists every numbered page: a list on

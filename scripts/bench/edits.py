@@ -1,14 +1,16 @@
 """Edits after publish-one: a reporter fixes the note just published (its
 text, then its station), the desk adds a keyword to a category of the
-registry (read by `invoke ingest`, shown on no page) and changes the area
-of the station that note was first given (on each of its note pages, its
-list pages, the stations' page, its feed and the WhatsApp join page); each
-timed like publish-one, from writing the file to the end of the reporter's
-build command (`invoke build`'s build_and_report) in a fresh process, on
-the site as published (every note's address in the links ledger; with
-`published=False`, on the site as it is). The report prints `edit-text S`,
-`edit-station S`, `edit-registry S` and `edit-area S` (wall seconds) with
-the CPU time and the path each build took (scripts/fast_build.py).
+registry (read by `invoke ingest`, shown on no page), changes the area of
+the station that note was first given (on each of its note pages, its
+list's front page, the stations' page, its feed and the WhatsApp join
+page) and the description of that note's category (on its list's front
+page, the categories' page and its feed); each timed like publish-one,
+from writing the file to the end of the reporter's build command (`invoke
+build`'s build_and_report) in a fresh process, on the site as published
+(every note's address in the links ledger; with `published=False`, on the
+site as it is). The report prints `edit-text S`, `edit-station S`,
+`edit-registry S`, `edit-area S` and `edit-description S` (wall seconds)
+with the CPU time and the path each build took (scripts/fast_build.py).
 """
 
 from __future__ import annotations
@@ -21,19 +23,31 @@ from pathlib import Path
 
 from .measure import Measurement, reported_path, run_measured, worker_command
 
-LABELS = ("edit-text", "edit-station", "edit-registry", "edit-area")
+LABELS = (
+    "edit-text",
+    "edit-station",
+    "edit-registry",
+    "edit-area",
+    "edit-description",
+)
 PREFIX = "project "  # the table's label of each edit: "project edit-text"
 THANA_LINE = re.compile(r"^thana: (.+)$", re.MULTILINE)
+CATEGORY_LINE = re.compile(r"^category: (.+)$", re.MULTILINE)
 KEYWORDS_LINE = re.compile(r"^keywords = \[", re.MULTILINE)
-# a station's area in the registry: its entry's `area` line
-AREA_OF = r'(^name = "{name}"\n(?:(?!\[\[).*\n)*?area = "[^"\n]*)"'
+# an entry's field in a registry: its `field` line (up to the closing quote)
+FIELD_OF = r'(^name = "{name}"\n(?:(?!\[\[).*\n)*?{field} = "[^"\n]*)"'
+
+
+def field_line(name: str, field: str) -> re.Pattern:
+    """The value of `field` of the entry named `name` in a registry (up to
+    its closing quote).
+    """
+    return re.compile(FIELD_OF.format(name=re.escape(name), field=field), re.MULTILINE)
 
 
 def area_line(station: str) -> re.Pattern:
-    """The area value of `station`'s entry in the station registry (up to
-    its closing quote).
-    """
-    return re.compile(AREA_OF.format(name=re.escape(station)), re.MULTILINE)
+    """The area value of `station`'s entry in the station registry."""
+    return field_line(station, "area")
 
 
 def newest_note(content: Path) -> Path:
@@ -79,11 +93,15 @@ def appended(path: Path, text: str) -> Callable[[], None]:
 
 
 def edits(content: Path) -> list[tuple[str, Callable[[], None]]]:
-    """The three edits, in order (each made inside its timed span)."""
+    """The edits, in order (each made inside its timed span)."""
     note = newest_note(content)
-    station = THANA_LINE.search(note.read_text(encoding="utf-8"))
+    text = note.read_text(encoding="utf-8")
+    station = THANA_LINE.search(text)
     if station is None:
         raise ValueError(f"{note}: no thana line")
+    category = CATEGORY_LINE.search(text)
+    if category is None:
+        raise ValueError(f"{note}: no category line")
     other = busiest_station(content, station[1])
     registry = content / "registry" / "categories.toml"
     stations = content / "registry" / "thanas.toml"
@@ -92,6 +110,14 @@ def edits(content: Path) -> list[tuple[str, Callable[[], None]]]:
         ("edit-station", replaced(note, THANA_LINE, f"thana: {other}")),
         ("edit-registry", replaced(registry, KEYWORDS_LINE, 'keywords = ["जाँच", ')),
         ("edit-area", replaced(stations, area_line(station[1]), r'\1 अनुभाग"')),
+        (
+            "edit-description",
+            replaced(
+                registry,
+                field_line(category[1], "description"),
+                r'\1 (जिले भर से)"',
+            ),
+        ),
     ]
 
 
