@@ -28,7 +28,6 @@ from plugins.core import files, note_pages, packed, parallel
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
 from plugins.press_notes import read_ahead, validate
 from plugins.press_notes.read_ahead import NOTES_READ
-from plugins.press_notes.reader import SafeMarkdownReader
 from plugins.press_notes.validate import NOTES_CHECKED
 from plugins.whatsapp import preview
 from scripts.build import lock_path
@@ -188,36 +187,6 @@ def test_a_note_saved_after_it_was_read_ahead_is_read_again(
     built, fresh = tree(again.output), tree(clean.output)
     assert built.keys() == fresh.keys()
     assert [name for name in built if built[name] != fresh[name]] == []
-
-
-def test_notes_read_ahead_wait_packed_until_pelican_reads_each(
-    tmp_path, in_workers, monkeypatch
-):
-    """Each note read ahead waits with its header values packed, unpacked
-    only when Pelican reads that note: the header values of every note are
-    never all unpacked in the build at once (at 50,000 notes they were
-    about 3 KB a note, held before Pelican read the first note).
-    """
-    waiting: list[tuple[SafeMarkdownReader, dict]] = []
-    real = SafeMarkdownReader.read
-
-    def read(self, source_path):
-        if not waiting and self.ahead:
-            waiting.append((self, dict(self.ahead)))
-        return real(self, source_path)
-
-    monkeypatch.setattr(SafeMarkdownReader, "read", read)
-    build_site(sample_content(tmp_path), tmp_path / "output")
-    [(reader, ahead)] = waiting
-    assert len(ahead) == 22  # all but the note with unsafe HTML
-    for path, (then, html, values) in ahead.items():
-        assert then == files.stamp(path)
-        assert isinstance(html, bytes) and isinstance(values, bytes)
-        unpacked = packed.unpack_value(values, [reader.settings])
-        assert unpacked == reader.read_now(path)[1]
-        # packed: smaller than the values' texts alone
-        texts = [v for v in unpacked.values() if isinstance(v, str)]
-        assert sys.getsizeof(values) < sum(sys.getsizeof(t) for t in texts)
 
 
 def test_a_receiver_of_each_written_file_hears_of_every_note_page(

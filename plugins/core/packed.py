@@ -31,15 +31,13 @@ import pickle
 import types
 import zlib
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
 
 from markupsafe import Markup
 from pelican.contents import Content
 
 from plugins.core.contract import CARD_HTML, NOTE_LISTS
 from plugins.core.describe import Unstable
-from plugins.core.parallel import dumps, loads
 
 PACKED = "_packed_html"
 # False: notes keep their HTML as Pelican made it (to compare the two).
@@ -124,19 +122,6 @@ class TextUnpickler(pickle.Unpickler):
             self.texts.append(value.decode("utf-8", "surrogatepass"))
             return self.texts[-1]
         return self.shared[pid]
-
-
-def pack_value(value, shared: Sequence[object] = ()) -> bytes:
-    """`value` pickled (the objects of `shared` by their place) and
-    compressed: kept so while it waits, unpacked by `unpack_value` when
-    it is needed (a note read ahead waits so until Pelican asks for it:
-    the unpacked header values of every note are never all held at once).
-    """
-    return zlib.compress(dumps(value, shared), 1)
-
-
-def unpack_value(data: bytes, shared: Sequence[object] = ()) -> Any:
-    return loads(zlib.decompress(data), shared)
 
 
 def pickled_texts(value, shared: Mapping[int, str]) -> bytes:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pelican.utils import file_suffix
 
 from plugins.core.files import stamp
-from plugins.core.packed import pack_value, squeeze
+from plugins.core.packed import squeeze
 from plugins.core.parallel import fork_map, record
 
 from .reader import SafeMarkdownReader
@@ -71,21 +71,18 @@ def read_ahead(generator) -> int:
     readers = dict(unread_notes(generator))
     paths = list(readers)
 
-    shared = [generator.settings]
-
     def read_one(path: str) -> tuple:
         # the file's stamp before reading: the reader uses what was read only
         # if the file still has it (a note saved since is read again); the
-        # HTML compressed and the header values packed, as every note's
-        # wait in the build until Pelican asks for it (unpacked then, one
-        # note at a time)
+        # HTML compressed, as every note's waits in the build until Pelican
+        # asks for it
         content, metadata = readers[path].read_now(path)
         if isinstance(content, str):
             content = squeeze(content)
-        return stamp(path), content, pack_value(metadata, shared)
+        return stamp(path), (content, metadata)
 
     done = 0
-    results = fork_map(read_one, paths, shared=shared)
+    results = fork_map(read_one, paths, shared=[generator.settings])
     for path, result in zip(paths, results, strict=True):
         if result is not None:
             readers[path].ahead[path] = result

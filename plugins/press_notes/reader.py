@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
@@ -12,7 +11,7 @@ from pelican.utils import pelican_open
 from plugins.core.errors import display_path
 from plugins.core.files import stamp
 from plugins.core.messages import _
-from plugins.core.packed import unpack_value, unsqueeze_known
+from plugins.core.packed import unsqueeze_known
 from plugins.hindi_text.reading import count_words
 
 from .model import plain_text
@@ -42,10 +41,9 @@ class SafeMarkdownReader(MarkdownReader):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # {absolute path: (the file's stamp before reading, the HTML read_now
-        # returned, compressed, and its header values, packed)}, read ahead
-        # in other processes (read_ahead.py); each is handed out once, and
-        # only if the file still has that stamp.
+        # {absolute path: (the file's stamp before reading, what read_now
+        # returned)}, read ahead in other processes (read_ahead.py); each is
+        # handed out once, and only if the file still has that stamp.
         self.ahead: dict[str, tuple] = {}
         # One Markdown object for every file this reader reads, reset before
         # each (Pelican makes a new one per file: a quarter of the time it
@@ -56,20 +54,13 @@ class SafeMarkdownReader(MarkdownReader):
     def read(self, source_path):
         found = self.ahead.pop(source_path, None)
         if found is not None and found[0] is not None:
-            then, content, metadata = found
+            then, (content, metadata) = found
             if then == stamp(source_path):
                 return (
                     unsqueeze_known(content) if isinstance(content, bytes) else content,
-                    unpack_value(metadata, [self.settings]),
+                    metadata,
                 )
         return self.read_now(source_path)
-
-    def waiting_metadata(self) -> Iterator[dict]:
-        """The header values of each note read ahead and not yet handed to
-        Pelican, unpacked one at a time (each let go of when the next comes).
-        """
-        for _stamp, _content, metadata in self.ahead.values():
-            yield unpack_value(metadata, [self.settings])
 
     def markdown(self) -> Markdown:
         """The reader's Markdown object, reset as a new one starts: its

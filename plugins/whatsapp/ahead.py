@@ -73,7 +73,7 @@ def titles_read_ahead(readers) -> list[str]:
         if not isinstance(reader, SafeMarkdownReader) or id(reader) in seen:
             continue
         seen.add(id(reader))
-        for metadata in reader.waiting_metadata():
+        for _stamp, (_content, metadata) in reader.ahead.values():
             title = metadata.get("title")
             if title is not None and not has_photo(metadata):
                 titles.append(str(title))
