@@ -883,5 +883,5 @@ def test_a_commit_that_cannot_be_read_refuses_the_rollback():
 def test_an_archive_git_cannot_make_is_a_clear_error(bare, tmp_path):
     target, _origin, out = bare
     send(target, out, "css-a")
-    with pytest.raises(TargetError, match="git archive failed: .*0{40}"):
+    with pytest.raises(TargetError, match=r"git archive failed: .*0{40}"):
         git_target.extract(target.repo, "0" * 40, tmp_path / "site")
