@@ -883,5 +883,27 @@ def test_a_commit_that_cannot_be_read_refuses_the_rollback():
 def test_an_archive_git_cannot_make_is_a_clear_error(bare, tmp_path):
     target, _origin, out = bare
     send(target, out, "css-a")
-    with pytest.raises(TargetError, match="git archive failed: .*0{40}"):
+    with pytest.raises(TargetError, match=r"git archive failed: .*0{40}"):
         git_target.extract(target.repo, "0" * 40, tmp_path / "site")
+
+
+def test_a_rollback_to_a_site_git_cannot_write_whole_is_refused(bare):
+    """A commit on the branch made by hand under the tool's own subject
+    holds a link pointing out of the site (tarfile's data filter refuses
+    it): the rollback to it stops, saying why, and the branch is as it was
+    (never a site cut short at the link, every file after it missing)."""
+    target, origin, out = bare
+    send(target, out, "css-a")
+    desk = target.repo.parent / "desk"
+    desk_commit(target, origin, {}, "Publish the bulletin, by hand")
+    git(desk, "pull", "-q", "--ff-only")
+    os.symlink("../../outside", desk / "a-link")
+    git(desk, "add", "a-link")
+    git(desk, "commit", "-q", "--amend", "-m", "Publish the bulletin, by hand")
+    git(desk, "push", "-q", "-f", "origin", "gh-pages")
+    send(target, out, "css-b")
+    tip = tips(target, origin)[1]
+    with pytest.raises(TargetError, match="a-link"):
+        git_target.rollback(target, "origin")
+    assert tips(target, origin) == (tip, tip)
+    assert list(target.repo.joinpath(".git").glob("bulletin-publish-*")) == []

@@ -144,8 +144,12 @@ def git_bytes(repo: Path, *args: str, stdin: bytes = b"") -> bytes:
 def extract(repo: Path, commit: str, folder: Path) -> None:
     """Write the files of `commit` into `folder`, read from `git archive`
     as a stream: a site of gigabytes (a decade of photos) is never held in
-    memory whole.
+    memory whole. An entry tarfile's data filter refuses (a link out of the
+    folder, a path out of it) or a stream cut short stops it, saying why:
+    git may have sent the whole archive and ended well, and the folder
+    holds part of the site.
     """
+    refused = ""
     with (
         tempfile.TemporaryFile() as errors,
         subprocess.Popen(
@@ -160,12 +164,26 @@ def extract(repo: Path, commit: str, folder: Path) -> None:
         try:
             with tarfile.open(fileobj=archive.stdout, mode="r|") as tar:
                 tar.extractall(folder, filter="data")
-        except tarfile.TarError:
+        except tarfile.TarError as e:
             archive.kill()  # what it sent is cut short: its error says why
+            refused = str(e)
         archive.wait()
         errors.seek(0)
-        if archive.returncode != 0:
-            raise git_failed("archive", errors.read())
+        said = errors.read()
+        # git's own error first (the stream it cut short is what tarfile
+        # saw), else tarfile's (git, killed here, said nothing)
+        if archive.returncode != 0 and (said.strip() or not refused):
+            raise git_failed("archive", said)
+    if refused:
+        raise TargetError(
+            _(
+                "publish: the site of commit %(commit)s could not be written "
+                "out whole (%(error)s); --rollback changed nothing. Publish "
+                "the content you want live instead (invoke publish).",
+                commit=commit[:12],
+                error=refused,
+            )
+        )
 
 
 def git(repo: Path, *args: str, stdin: str | None = None) -> str:
