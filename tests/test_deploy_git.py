@@ -907,3 +907,17 @@ def test_a_rollback_to_a_site_git_cannot_write_whole_is_refused(bare):
         git_target.rollback(target, "origin")
     assert tips(target, origin) == (tip, tip)
     assert list(target.repo.joinpath(".git").glob("bulletin-publish-*")) == []
+
+
+def test_the_publish_writes_nothing_into_the_output_through_its_links(bare):
+    """The publish's copy of the site is hard links to the output (its
+    folder is in the repository's git folder, on the output's disk): the
+    manifest it writes into the copy is a new file, not the output's file
+    of that name (a page saved as published-assets.tsv) written over."""
+    target, origin, out = bare
+    small_site(out, "css-a")
+    (out / retention.MANIFEST).write_text("the output's own\n")
+    git_target.publish(out, target, "origin", retention.Keep(1, 0))
+    assert (out / retention.MANIFEST).read_text() == "the output's own\n"
+    manifest = retention.parse(git(origin, "show", f"gh-pages:{retention.MANIFEST}"))
+    assert manifest.publishes == 1

@@ -293,18 +293,24 @@ def staged(
         shutil.copytree(output, site, copy_function=link_or_copy)
         for path in retention.with_copies(held.carried):
             if path in before:
-                dest = site / path
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(
-                    git_bytes(target.repo, "cat-file", "blob", before[path])
-                )
+                blob = git_bytes(target.repo, "cat-file", "blob", before[path])
+                write_new(site / path, blob)
         if not (site / CNAME).exists():
             keep_domain(target.repo, before, site)
         # the branch moves to the commit with its manifest: live together
-        (site / retention.MANIFEST).write_text(
-            retention.render(retention.went_live(held.manifest)), encoding="utf-8"
-        )
+        manifest = retention.render(retention.went_live(held.manifest))
+        write_new(site / retention.MANIFEST, manifest.encode())
         yield site
+
+
+def write_new(dest: Path, data: bytes) -> None:
+    """Write `data` as a new file at `dest` in a copy of the site: a file
+    there is a hard link to the output's (link_or_copy), which writing it
+    would change too.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.unlink(missing_ok=True)
+    dest.write_bytes(data)
 
 
 def keep_domain(repo: Path, files: dict[str, str], site: Path) -> None:
