@@ -921,3 +921,28 @@ def test_the_publish_writes_nothing_into_the_output_through_its_links(bare):
     assert (out / retention.MANIFEST).read_text() == "the output's own\n"
     manifest = retention.parse(git(origin, "show", f"gh-pages:{retention.MANIFEST}"))
     assert manifest.publishes == 1
+
+
+def test_folders_and_branches_named_like_leftovers_stop_no_publish(bare, tmp_path):
+    """Names like a killed publish's in the git folder: a number no process
+    can have (beyond the machine's largest id) is not a running publish's,
+    and stops no publish; a link named like one is not followed (what it
+    points to stays); a running process's folder stays."""
+    target, origin, out = bare
+    send(target, out, "css-a")
+    gitdir = target.repo / ".git"
+    huge = gitdir / "bulletin-publish-99999999999999999999-x"
+    (huge / "site").mkdir(parents=True)
+    git(target.repo, "update-ref", "refs/heads/bulletin-publish/2147483648", "gh-pages")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "kept.html").write_text("kept")
+    os.symlink(outside, gitdir / "bulletin-publish-2147483649-link")
+    running = gitdir / f"bulletin-publish-{os.getppid()}-running"
+    running.mkdir()
+    send(target, out, "css-b")
+    assert "css-b" in git(origin, "show", "gh-pages:index.html")
+    assert not huge.exists()
+    assert git(target.repo, "for-each-ref", "refs/heads/bulletin-publish/") == ""
+    assert (outside / "kept.html").read_text() == "kept"
+    assert running.is_dir()
