@@ -885,3 +885,64 @@ def test_an_archive_git_cannot_make_is_a_clear_error(bare, tmp_path):
     send(target, out, "css-a")
     with pytest.raises(TargetError, match=r"git archive failed: .*0{40}"):
         git_target.extract(target.repo, "0" * 40, tmp_path / "site")
+
+
+def test_a_rollback_to_a_site_git_cannot_write_whole_is_refused(bare):
+    """A commit on the branch made by hand under the tool's own subject
+    holds a link pointing out of the site (tarfile's data filter refuses
+    it): the rollback to it stops, saying why, and the branch is as it was
+    (never a site cut short at the link, every file after it missing)."""
+    target, origin, out = bare
+    send(target, out, "css-a")
+    desk = target.repo.parent / "desk"
+    desk_commit(target, origin, {}, "Publish the bulletin, by hand")
+    git(desk, "pull", "-q", "--ff-only")
+    os.symlink("../../outside", desk / "a-link")
+    git(desk, "add", "a-link")
+    git(desk, "commit", "-q", "--amend", "-m", "Publish the bulletin, by hand")
+    git(desk, "push", "-q", "-f", "origin", "gh-pages")
+    send(target, out, "css-b")
+    tip = tips(target, origin)[1]
+    with pytest.raises(TargetError, match="a-link"):
+        git_target.rollback(target, "origin")
+    assert tips(target, origin) == (tip, tip)
+    assert list(target.repo.joinpath(".git").glob("bulletin-publish-*")) == []
+
+
+def test_the_publish_writes_nothing_into_the_output_through_its_links(bare):
+    """The publish's copy of the site is hard links to the output (its
+    folder is in the repository's git folder, on the output's disk): the
+    manifest it writes into the copy is a new file, not the output's file
+    of that name (a page saved as published-assets.tsv) written over."""
+    target, origin, out = bare
+    small_site(out, "css-a")
+    (out / retention.MANIFEST).write_text("the output's own\n")
+    git_target.publish(out, target, "origin", retention.Keep(1, 0))
+    assert (out / retention.MANIFEST).read_text() == "the output's own\n"
+    manifest = retention.parse(git(origin, "show", f"gh-pages:{retention.MANIFEST}"))
+    assert manifest.publishes == 1
+
+
+def test_folders_and_branches_named_like_leftovers_stop_no_publish(bare, tmp_path):
+    """Names like a killed publish's in the git folder: a number no process
+    can have (beyond the machine's largest id) is not a running publish's,
+    and stops no publish; a link named like one is not followed (what it
+    points to stays); a running process's folder stays."""
+    target, origin, out = bare
+    send(target, out, "css-a")
+    gitdir = target.repo / ".git"
+    huge = gitdir / "bulletin-publish-99999999999999999999-x"
+    (huge / "site").mkdir(parents=True)
+    git(target.repo, "update-ref", "refs/heads/bulletin-publish/2147483648", "gh-pages")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "kept.html").write_text("kept")
+    os.symlink(outside, gitdir / "bulletin-publish-2147483649-link")
+    running = gitdir / f"bulletin-publish-{os.getppid()}-running"
+    running.mkdir()
+    send(target, out, "css-b")
+    assert "css-b" in git(origin, "show", "gh-pages:index.html")
+    assert not huge.exists()
+    assert git(target.repo, "for-each-ref", "refs/heads/bulletin-publish/") == ""
+    assert (outside / "kept.html").read_text() == "kept"
+    assert running.is_dir()

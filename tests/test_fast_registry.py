@@ -12,6 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
+import feedparser
 import pytest
 from support import ROOT, build_site, new_content, note_text, read_html, tree
 from test_search import results, search_here, search_page
@@ -691,3 +692,63 @@ def test_a_list_page_printing_the_text_of_its_notes_says_why_it_is_not_fast(
     assert result.why.startswith("the fast path stopped: ")
     assert "content" in result.why, result.why
     site.same_as_clean()
+
+
+# a description a careless desk pastes: markup, quotes, an ampersand and
+# an entity, a nukta both precomposed and combining, a long text
+PASTED = (
+    'description = "<b>ज़रूरी</b> & \\"हेलमेट\\" \' &amp; <script>x()</script> '
+    "क़ानून क\u093c " + "सड़क सुरक्षा " * 200
+)
+YATAYAT_FILES = {
+    "shreni/yatayat/index.html",
+    "shreni/index.html",
+    "feeds/shreni/yatayat.atom.xml",
+    "feeds/shreni/yatayat.rss.xml",
+}
+
+
+def yatayat_described(site: Bulletin, old: str, new: str) -> dict[str, bytes]:
+    """यातायात's description edited: the fast path, the files of its
+    description alone changed (and their compressed copies), every file a
+    clean full build's, its feeds read by a feed parser.
+    """
+    before = tree(site.output)
+    site.replace(CATEGORIES, old, new)
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/categories.toml: the description of यातायात (its list's first page)",
+    )
+    after = site.same_as_clean()
+    assert changed(before, after) == {
+        f"{name}{end}" for name in YATAYAT_FILES for end in ("", ".gz", ".br")
+    }
+    for kind in ("atom", "rss"):
+        feed = feedparser.parse(after[f"feeds/shreni/yatayat.{kind}.xml"])
+        assert not feed.bozo, feed.bozo_exception
+    return after
+
+
+def test_a_pasted_description_with_the_search_index_on_and_back_again(tmp_path):
+    """Production settings with the search index on: a description full of
+    markup and quotes, then the old one again, each on the fast path and
+    each a clean full build's output; the numbered pages keep their own
+    descriptions (name, number, dates), escaped once, one a page.
+    """
+    site = Bulletin(tmp_path / "b", **SEARCHED)
+    site.build()
+    first = tree(site.output)
+    yatayat_described(site, YATAYAT, PASTED)
+    front = read_html(site.output / "shreni/yatayat/index.html")
+    assert front.find("p", class_="lead").find("script") is None
+    numbered = [
+        read_html(site.output / f"shreni/yatayat/page/{n}/index.html").find(
+            "meta", attrs={"name": "description"}
+        )["content"]
+        for n in (1, 2, 3)
+    ]
+    assert len(set(numbered)) == 3
+    assert all(d.startswith("श्रेणी: यातायात, पृष्ठ ") for d in numbered), numbered
+    again = yatayat_described(site, PASTED, YATAYAT)
+    assert again == first

@@ -96,11 +96,12 @@ def run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 def alive(pid: int) -> bool:
     """Whether a process of this machine runs with that id (one of another
-    user counts as running).
+    user counts as running; a number beyond any process id, such as one in
+    a name made by hand, does not).
     """
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
     except PermissionError:
         return True
@@ -121,7 +122,8 @@ def folder_owner(name: str, prefix: str) -> int | None:
     (None if the name has none).
     """
     pid, dash, _rest = name.removeprefix(prefix).partition("-")
-    return int(pid) if name.startswith(prefix) and dash and pid.isdigit() else None
+    digits = pid.isascii() and pid.isdigit()  # (not "१२३", which int() reads)
+    return int(pid) if name.startswith(prefix) and dash and digits else None
 
 
 def ended_folders(parent: Path, prefix: str) -> list[Path]:

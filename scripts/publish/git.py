@@ -144,8 +144,12 @@ def git_bytes(repo: Path, *args: str, stdin: bytes = b"") -> bytes:
 def extract(repo: Path, commit: str, folder: Path) -> None:
     """Write the files of `commit` into `folder`, read from `git archive`
     as a stream: a site of gigabytes (a decade of photos) is never held in
-    memory whole.
+    memory whole. An entry tarfile's data filter refuses (a link out of the
+    folder, a path out of it) or a stream cut short stops it, saying why:
+    git may have sent the whole archive and ended well, and the folder
+    holds part of the site.
     """
+    refused = ""
     with (
         tempfile.TemporaryFile() as errors,
         subprocess.Popen(
@@ -160,12 +164,26 @@ def extract(repo: Path, commit: str, folder: Path) -> None:
         try:
             with tarfile.open(fileobj=archive.stdout, mode="r|") as tar:
                 tar.extractall(folder, filter="data")
-        except tarfile.TarError:
+        except tarfile.TarError as e:
             archive.kill()  # what it sent is cut short: its error says why
+            refused = str(e)
         archive.wait()
         errors.seek(0)
-        if archive.returncode != 0:
-            raise git_failed("archive", errors.read())
+        said = errors.read()
+        # git's own error first (the stream it cut short is what tarfile
+        # saw), else tarfile's (git, killed here, said nothing)
+        if archive.returncode != 0 and (said.strip() or not refused):
+            raise git_failed("archive", said)
+    if refused:
+        raise TargetError(
+            _(
+                "publish: the site of commit %(commit)s could not be written "
+                "out whole (%(error)s); --rollback changed nothing. Publish "
+                "the content you want live instead (invoke publish).",
+                commit=commit[:12],
+                error=refused,
+            )
+        )
 
 
 def git(repo: Path, *args: str, stdin: str | None = None) -> str:
@@ -275,18 +293,24 @@ def staged(
         shutil.copytree(output, site, copy_function=link_or_copy)
         for path in retention.with_copies(held.carried):
             if path in before:
-                dest = site / path
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(
-                    git_bytes(target.repo, "cat-file", "blob", before[path])
-                )
+                blob = git_bytes(target.repo, "cat-file", "blob", before[path])
+                write_new(site / path, blob)
         if not (site / CNAME).exists():
             keep_domain(target.repo, before, site)
         # the branch moves to the commit with its manifest: live together
-        (site / retention.MANIFEST).write_text(
-            retention.render(retention.went_live(held.manifest)), encoding="utf-8"
-        )
+        manifest = retention.render(retention.went_live(held.manifest))
+        write_new(site / retention.MANIFEST, manifest.encode())
         yield site
+
+
+def write_new(dest: Path, data: bytes) -> None:
+    """Write `data` as a new file at `dest` in a copy of the site: a file
+    there is a hard link to the output's (link_or_copy), which writing it
+    would change too.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.unlink(missing_ok=True)
+    dest.write_bytes(data)
 
 
 def keep_domain(repo: Path, files: dict[str, str], site: Path) -> None:
