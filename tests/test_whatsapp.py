@@ -488,6 +488,22 @@ def test_long_titles_wrap_at_word_boundaries():
     assert wrap("एक", load_font(FONT, 40), 10) == ["एक"]
 
 
+@pytest.mark.parametrize("text", ["_", "'", "\u0951", "_ ,", "' \"", "थाना", " ", ""])
+def test_a_lines_ink_top_and_bottom_are_its_glyphs_own(text):
+    """A line of ink only below the baseline (a low line) or only above it
+    (a quote, a Vedic mark) reaches where its glyphs do: no bound is taken
+    from the baseline; a line with no ink reaches nowhere.
+    """
+    line = load_font(FONT, 80).laid(text)
+    tops = [y for _, _, y in line.glyphs]
+    bottoms = [y + image.height for image, _, y in line.glyphs]
+    assert (line.top, line.bottom) == (min(tops, default=0), max(bottoms, default=0))
+    if text == "_":
+        assert line.top > 0  # below the baseline
+    if text in ("'", "' \""):
+        assert line.bottom < 0  # above it
+
+
 def test_a_wrap_stops_once_the_lines_cannot_fit():
     title = " ".join(["जागरूकता शिविर"] * 12)
     font = load_font(FONT, 80)

@@ -24,6 +24,14 @@ ALLOWED_ATTRIBUTES = {
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
 }
+# One cleaner for every note: nh3.clean() builds its rules from these sets
+# on each call, about half of its time on a note.
+CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    clean_content_tags={"script", "style"},
+    url_schemes={"http", "https", "mailto", "tel"},
+)
 
 
 def _is_script_url(value: str) -> bool:
@@ -87,10 +95,4 @@ def sanitize_html(html: str) -> str:
 
 
 def _clean(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        clean_content_tags={"script", "style"},
-        url_schemes={"http", "https", "mailto", "tel"},
-    )
+    return CLEANER.clean(html)

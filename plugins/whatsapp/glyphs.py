@@ -125,13 +125,15 @@ def shaped_runs(font: hb.Font, text: str) -> list[hb.Buffer]:
 class Bitmap:
     """A glyph's coverage (None if it has no ink) and where it sits from
     the pen: `left` pixels right, `top` pixels above the baseline, `width`
-    pixels wide.
+    pixels wide and `height` pixels high (the coverage's size, kept as
+    numbers: a line is laid from them without asking the image).
     """
 
     image: Image.Image | None
     left: int
     top: int
     width: int
+    height: int
 
 
 def rendered(face: freetype.Face, gid: int) -> Bitmap:
@@ -146,7 +148,7 @@ def rendered(face: freetype.Face, gid: int) -> Bitmap:
         data = bytes(bitmap.buffer)
         size = (bitmap.width, bitmap.rows)
         image = Image.frombytes("L", size, data, "raw", "L", bitmap.pitch)
-    return Bitmap(image, slot.bitmap_left, slot.bitmap_top, bitmap.width)
+    return Bitmap(image, slot.bitmap_left, slot.bitmap_top, bitmap.width, bitmap.rows)
 
 
 def freetype_face(path: str, size: int) -> freetype.Face:
@@ -193,6 +195,7 @@ def laid(
     """
     glyphs = []
     pen, left, right = 0, 0, 0
+    top = bottom = None  # the ink's, once a glyph has some
     for buffer in shaped:
         for info, position in zip(
             buffer.glyph_infos, buffer.glyph_positions, strict=True
@@ -206,9 +209,13 @@ def laid(
                     left = x
                 if x + glyph.width > right:
                     right = x + glyph.width
+                if top is None or y < top:
+                    top = y
+                if bottom is None or y + glyph.height > bottom:
+                    bottom = y + glyph.height
             pen += position.x_advance
-    top = min((y for _, _, y in glyphs), default=0)
-    bottom = max((y + image.height for image, _, y in glyphs), default=0)
+    if top is None or bottom is None:
+        top = bottom = 0
     return Laid(tuple(glyphs), left, max(right, pen / 64), top, bottom)
 
 
