@@ -161,14 +161,20 @@ NAMLI_AREA_FILES = frozenset(
 )
 
 
+def edited_fast(site: Bulletin, registry: str, old: str, new: str, why: str) -> None:
+    """`old` replaced by `new` in `registry` after a build, built again:
+    the fast path, for the reason `why`.
+    """
+    site.replace(registry, old, new)
+    result = site.build()
+    assert (result.path, result.why) == ("fast", why)
+
+
 def namli_area_edited_fast(site: Bulletin) -> None:
     """नामली's area edited after a build: the fast path, saying so."""
-    site.replace(THANAS, NAMLI, NAMLI.replace("रतलाम ग्रामीण", "रतलाम ग्रामीण अंचल"))
-    result = site.build()
-    assert (result.path, result.why) == (
-        "fast",
-        "registry/thanas.toml: the area of नामली (4 note pages)",
-    )
+    area = NAMLI.replace("रतलाम ग्रामीण", "रतलाम ग्रामीण अंचल")
+    why = "registry/thanas.toml: the area of नामली (4 note pages)"
+    edited_fast(site, THANAS, NAMLI, area, why)
 
 
 @pytest.mark.parametrize("production", [False, True])
@@ -205,12 +211,9 @@ def tal_area_is_fast(site: Bulletin) -> None:
     fast, the files a clean build writes, and only those its area is on.
     """
     before = tree(site.output)
-    site.replace(THANAS, TAL, TAL.replace('area = "आलोट"', 'area = "ताल अनुभाग"'))
-    result = site.build()
-    assert (result.path, result.why) == (
-        "fast",
-        "registry/thanas.toml: the area of ताल (0 note pages)",
-    )
+    area = TAL.replace('area = "आलोट"', 'area = "ताल अनुभाग"')
+    why = "registry/thanas.toml: the area of ताल (0 note pages)"
+    edited_fast(site, THANAS, TAL, area, why)
     after = site.same_as_clean()
     assert changed(before, after) == {
         "thana/tal/index.html",
@@ -714,12 +717,8 @@ def yatayat_described(site: Bulletin, old: str, new: str) -> dict[str, bytes]:
     clean full build's, its feeds read by a feed parser.
     """
     before = tree(site.output)
-    site.replace(CATEGORIES, old, new)
-    result = site.build()
-    assert (result.path, result.why) == (
-        "fast",
-        "registry/categories.toml: the description of यातायात (its list's first page)",
-    )
+    why = "registry/categories.toml: the description of यातायात (its list's first page)"
+    edited_fast(site, CATEGORIES, old, new, why)
     after = site.same_as_clean()
     assert changed(before, after) == {
         f"{name}{end}" for name in YATAYAT_FILES for end in ("", ".gz", ".br")
