@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -117,13 +118,19 @@ def own_folder(parent: Path, prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
 
 
+def process_id(text: str) -> int | None:
+    """`text` as a process id: ASCII digits only (not "१२३", which int()
+    reads); None otherwise.
+    """
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def folder_owner(name: str, prefix: str) -> int | None:
     """The process id in a folder name made by `own_folder` with `prefix`
     (None if the name has none).
     """
     pid, dash, _rest = name.removeprefix(prefix).partition("-")
-    digits = pid.isascii() and pid.isdigit()  # (not "१२३", which int() reads)
-    return int(pid) if name.startswith(prefix) and dash and digits else None
+    return process_id(pid) if name.startswith(prefix) and dash else None
 
 
 def ended_folders(parent: Path, prefix: str) -> list[Path]:
@@ -142,3 +149,11 @@ def ended_folders(parent: Path, prefix: str) -> list[Path]:
         if owner is not None and not alive(owner):
             ended.append(parent / name)
     return ended
+
+
+def remove_ended(parent: Path, prefix: str) -> int:
+    """Remove the `ended_folders` of `parent` with `prefix`; how many."""
+    ended = ended_folders(parent, prefix)
+    for folder in ended:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(ended)

@@ -111,10 +111,7 @@ def remove_left(cache: Path) -> int:
     left in `cache` (a build killed while drawing cannot remove its own);
     how many. A build still running keeps its folder.
     """
-    left = children.ended_folders(cache, PREFIX)
-    for folder in left:
-        shutil.rmtree(folder, ignore_errors=True)
-    return len(left)
+    return children.remove_ended(cache, PREFIX)
 
 
 class Ahead:

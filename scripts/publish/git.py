@@ -467,14 +467,13 @@ def drop_leftovers(repo: Path) -> None:
     """Delete the private branches and copies of the site of publishes that
     are gone (killed).
     """
-    for folder in children.ended_folders(git_folder(repo), COPY_PREFIX):
-        shutil.rmtree(folder, ignore_errors=True)
+    children.remove_ended(git_folder(repo), COPY_PREFIX)
     refs = git(
         repo, "for-each-ref", "--format=%(refname)", f"refs/heads/{PRIVATE}/"
     ).split()
     for ref in refs:
-        pid = ref.rsplit("/", 1)[-1]
-        if pid.isdigit() and not children.alive(int(pid)):
+        pid = children.process_id(ref.rsplit("/", 1)[-1])
+        if pid is not None and not children.alive(pid):
             git(repo, "update-ref", "-d", ref)
 
 
@@ -920,11 +919,9 @@ def back_site(
         extract(repo, previous, site)
         for path in retention.with_copies(leaving):
             if path in here and path not in back:
-                dest = site / path
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(git_bytes(repo, "cat-file", "blob", here[path]))
+                blob = git_bytes(repo, "cat-file", "blob", here[path])
+                write_new(site / path, blob)
         keep_domain(repo, here, site)
-        (site / retention.MANIFEST).write_text(
-            retention.render(retention.went_live(manifest)), encoding="utf-8"
-        )
+        rendered = retention.render(retention.went_live(manifest))
+        write_new(site / retention.MANIFEST, rendered.encode())
         yield site
