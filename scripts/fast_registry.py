@@ -347,7 +347,7 @@ def run(
     read = site_index.read_records(index, index_file)
     if isinstance(read, str):
         return read
-    own = tuple(as_new(n) for n in edit.notes) if edit.kind == "station" else ()
+    own = tuple(as_new(n) for n in edit.notes)  # none for a description
     # the build alone gives the pages' context: at least one note
     also = () if own else context_note(read)
     if not own and not also:
