@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import shutil
+import struct
 import time
 import urllib.request
 import zlib
@@ -94,6 +95,8 @@ CANONICAL = "http://127.0.0.1:8000"
 NOTE_PAGE = re.compile(r"^\d{4}/\d{2}/[^/]+/index\.html$")
 FONT = "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Bold.ttf"
 SMALL_FONT = "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf"
+# stacks combining marks one above the other
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 # Conjuncts, a reph, pre-base i-matras and nuktas: wrong without shaping.
 CONJUNCT_TITLE = "क्षेत्रीय स्त्री सुरक्षा द्वितीय श्रृंखला प्रशिक्षण"
 WORDS = {
@@ -921,6 +924,65 @@ def test_every_sample_title_card_has_the_pixels_of_one_drawn_plainly():
         card = Card(title, SITE_NAME, FONT, SMALL_FONT)
         plain = card_drawn_plainly(card).tobytes()
         assert draw_card(card).convert("RGB").tobytes() == plain, title
+
+
+def png_chunks(data: bytes) -> list[bytes]:
+    """The chunk types of a PNG file, each chunk's CRC checked, its image
+    data's zlib stream read whole (its checksum checked).
+    """
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    kinds, at, idat = [], 8, b""
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        (crc,) = struct.unpack(">I", data[at + 8 + length : at + 12 + length])
+        assert crc == zlib.crc32(kind + body), kind
+        kinds.append(kind)
+        idat += body if kind == b"IDAT" else b""
+        at += 12 + length
+    assert len(zlib.decompress(idat)) == (SIZE[0] + 1) * SIZE[1]
+    return kinds
+
+
+def png_pixels(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data)) as png:
+        assert (png.format, png.mode, png.size) == ("PNG", "P", SIZE)
+        return png.convert("RGB").tobytes()
+
+
+@pytest.mark.parametrize(("title", "site"), CARD_TITLES)
+def test_a_card_file_has_the_pixels_of_one_drawn_plainly(title, site):
+    """The file a card is written as: a palette PNG whose chunks and
+    image data check, with the design's pixels.
+    """
+    card = Card(title, site, FONT, SMALL_FONT)
+    data = render(card, 300_000)
+    assert png_chunks(data) == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+    assert png_pixels(data) == card_drawn_plainly(card).tobytes()
+
+
+def test_a_site_name_drawn_into_the_title_box_lies_over_the_title():
+    """A site name whose marks stack up into the title's box (a font that
+    stacks them): the accent is drawn over the title there, as everywhere.
+    """
+    card = Card(" ".join(["जागरूकता"] * 80), "a" + "\u0301" * 20, FONT, DEJAVU)
+    drawn = draw_card(card)
+    indices = Image.frombytes("L", SIZE, drawn.tobytes())
+    box = indices.crop((0, TITLE_TOP, SIZE[0], TITLE_BOTTOM))
+    assert box.point([255 if i >= LEVELS else 0 for i in range(256)]).getbbox()
+    plain = card_drawn_plainly(card).tobytes()
+    assert drawn.convert("RGB").tobytes() == plain
+    assert png_pixels(render(card, 300_000)) == plain
+
+
+def test_a_card_over_the_limit_at_the_fast_level_is_compressed_harder():
+    card = Card(CONJUNCT_TITLE, SITE_NAME, FONT, SMALL_FONT)
+    fast = render(card, 300_000)
+    harder = render(card, len(fast))
+    assert len(harder) < len(fast)
+    assert png_chunks(harder) == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+    assert png_pixels(harder) == png_pixels(fast)
+    assert png_pixels(fast) == card_drawn_plainly(card).tobytes()
 
 
 def test_every_sample_title_keeps_the_design_pillow_drew():
