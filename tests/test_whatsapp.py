@@ -84,6 +84,7 @@ from plugins.whatsapp.preview import (
     draw_card,
     fit_title,
     render,
+    title_lines,
     wrap,
 )
 from plugins.whatsapp.qr import cached_qr_code, qr_code, qr_svg
@@ -642,13 +643,25 @@ def test_a_card_font_replaced_between_builds_of_one_process_is_read_again(tmp_pa
 
 
 def title_pixels(card: Card) -> Image.Image:
-    """The drawn card's title as a mask: its pixels of the text's ramp
-    (palette indices 1 to LEVELS - 1; 0 is the background, the accent's
-    come after).
+    """The card's title as a mask: its lines where the card places them,
+    drawn on a whole card's mask (a card draws only its title's box: ink
+    placed past the box is cut there, and would not show on it), each
+    pixel of some level of the text's ramp. The drawn card has these
+    pixels of the text's ramp in the box (palette indices 1 to LEVELS - 1;
+    0 is the background, the accent's come after), and none outside it.
     """
-    drawn = draw_card(card)
-    indices = Image.frombytes("L", SIZE, drawn.tobytes())
-    return indices.point([255 if 0 < i < LEVELS else 0 for i in range(256)])
+    font, lines, top = title_lines(card)
+    ink = Image.new("L", SIZE, 0)
+    for i, line in enumerate(lines):
+        draw_line(ink, (MARGIN, top + i * round(font.size * LINE_HEIGHT)), font, line)
+    placed = ink.point([255 if nearest_level(v) else 0 for v in range(256)])
+    drawn = Image.frombytes("L", SIZE, draw_card(card).tobytes())
+    shown = drawn.point([255 if 0 < i < LEVELS else 0 for i in range(256)])
+    box = (0, TITLE_TOP, SIZE[0], TITLE_BOTTOM)
+    assert shown.crop(box).tobytes() == placed.crop(box).tobytes(), card.title
+    shown.paste(0, box)
+    assert shown.getbbox() is None, card.title
+    return placed
 
 
 # words of anything a title may hold: Devanagari, Latin, digits and

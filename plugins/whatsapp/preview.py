@@ -305,6 +305,21 @@ def frame(site: str, font: Font) -> Frame:
     )
 
 
+def title_lines(card: Card) -> tuple[Font, list[str], int]:
+    """The title's font and lines, fitted to its box, and the first
+    line's top on the card: the lines centred in the box by their steps,
+    moved in as far as their ink reaches out (a mark drawn past the
+    font's ascender).
+    """
+    length = Lengths()
+    font, lines = fit_title(
+        card.title, card.font, SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP, length
+    )
+    top = TITLE_TOP + (TITLE_BOTTOM - TITLE_TOP - line_step(font) * len(lines)) // 2
+    above, below = reach(font, lines, length)
+    return font, lines, min(max(top, TITLE_TOP - above), TITLE_BOTTOM - below)
+
+
 def card_scanlines(card: Card) -> tuple[bytes, bytes, bytes]:
     """A 1200×630 card as PNG scanlines of PALETTE's indices, in three
     parts (above the title's box, the box, below it): the title in large
@@ -314,15 +329,8 @@ def card_scanlines(card: Card) -> tuple[bytes, bytes, bytes]:
     parts lie over it. Only the box is drawn for each card: the rest is
     the site's (frame()).
     """
-    length = Lengths()
-    font, lines = fit_title(
-        card.title, card.font, SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP, length
-    )
+    font, lines, top = title_lines(card)
     step = line_step(font)
-    top = TITLE_TOP + (TITLE_BOTTOM - TITLE_TOP - step * len(lines)) // 2
-    # centred by their steps, moved in as far as their ink reaches out
-    above, below = reach(font, lines, length)
-    top = min(max(top, TITLE_TOP - above), TITLE_BOTTOM - below)
     text = scanline_image(TITLE_BOTTOM - TITLE_TOP)
     for i, line in enumerate(lines):
         draw_line(text, (MARGIN + 1, top - TITLE_TOP + i * step), font, line)
