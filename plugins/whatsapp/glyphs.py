@@ -193,26 +193,33 @@ def laid(
     """The shaped runs side by side, each glyph's bitmap by `bitmap(gid)`
     (or `known[gid]`).
     """
-    glyphs = []
-    pen, left, right = 0, 0, 0
+    glyphs: list[tuple[Image.Image, int, int]] = []
+    add = glyphs.append
+    pen = left = right = 0
     top = bottom = None  # the ink's, once a glyph has some
     for buffer in shaped:
         for info, position in zip(
             buffer.glyph_infos, buffer.glyph_positions, strict=True
         ):
-            glyph = known.get(info.codepoint) or bitmap(info.codepoint)
-            if glyph.image is not None:
-                x = pixel(pen + position.x_offset) + glyph.left
-                y = -pixel(position.y_offset) - glyph.top
-                glyphs.append((glyph.image, x, y))
+            gid = info.codepoint
+            glyph = known.get(gid) or bitmap(gid)
+            image = glyph.image
+            if image is not None:
+                # pixel(), written out: this loop runs for every glyph of
+                # every line a title's fitting measures
+                x = ((pen + position.x_offset + 32) >> 6) + glyph.left
+                y = -((position.y_offset + 32) >> 6) - glyph.top
+                add((image, x, y))
                 if x < left:
                     left = x
-                if x + glyph.width > right:
-                    right = x + glyph.width
+                end = x + glyph.width
+                if end > right:
+                    right = end
                 if top is None or y < top:
                     top = y
-                if bottom is None or y + glyph.height > bottom:
-                    bottom = y + glyph.height
+                end = y + glyph.height
+                if bottom is None or end > bottom:
+                    bottom = end
             pen += position.x_advance
     if top is None or bottom is None:
         top = bottom = 0
