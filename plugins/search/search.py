@@ -561,15 +561,15 @@ def note_title_terms(title: str, thana=None, category=None, tags=()) -> str:
     """
     tags = tags or ()
     return search_terms(
+        [title],
         [
-            title,
             getattr(thana, "name", ""),
             " ".join(getattr(thana, "aliases", ())),
             getattr(thana, "slug", "").replace("-", " "),
             getattr(category, "name", ""),
             " ".join(t.name for t in tags),
             " ".join(t.slug.replace("-", " ") for t in tags),
-        ]
+        ],
     )
 
 
@@ -579,13 +579,9 @@ def note_search_terms(
     """The hidden Latin words of the rest of a note (text, summary, reporter,
     district), less those already `named` by note_title_terms.
     """
-    texts = [
-        summary or "",
-        plain_text(content),
-        str(reporter or ""),
-        str(district or ""),
-    ]
-    forms = search_forms(texts)
+    forms = search_forms(
+        [summary or "", plain_text(content)], [str(reporter or ""), str(district or "")]
+    )
     for word in named.split():
         forms.pop(word, None)
     return " ".join(forms)
