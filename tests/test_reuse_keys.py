@@ -8,7 +8,7 @@ from pelican.settings import read_settings
 from support import SETTINGS
 
 from plugins.core import contract
-from plugins.page_reuse.reuse import note_key, site_key
+from plugins.page_reuse.reuse import NOTE_FIELDS, note_fields, note_key, site_key
 
 SETTINGS_READ = read_settings(SETTINGS)
 
@@ -53,3 +53,36 @@ def test_the_note_key_follows_the_page_its_fields_and_its_text():
     assert note_key("ab", "c", "note", note, "") != note_key(
         "a", "bc", "note", note, ""
     )
+
+
+def test_a_notes_text_fields_are_kept_apart_in_its_key():
+    """note_fields hashes a text field by its own bytes, its length first: a
+    text and a value described alike ("None" and None, "1" and 1), or
+    characters moved from one text field to the next (a NUL and \\x01 too),
+    give other keys.
+    """
+
+    def fields(**values) -> str:
+        note = article()
+        for name, value in values.items():
+            setattr(note, name, value)
+        return note_fields(note)
+
+    at = NOTE_FIELDS.index(contract.CANONICAL_URL)
+    assert NOTE_FIELDS[at + 1] == contract.SUMMARY_TEXT  # hashed one after the other
+    keys = {
+        fields(summary_text="None"),
+        fields(summary_text=None),
+        fields(summary_text="1"),
+        fields(summary_text=1),
+        fields(summary_text="'x'"),
+        fields(summary_text="x"),
+        fields(canonical_url="ab", summary_text="c"),
+        fields(canonical_url="a", summary_text="bc"),
+        fields(canonical_url="a\0", summary_text="b"),
+        fields(canonical_url="a", summary_text="\0b"),
+        fields(canonical_url="a\0\x01b", summary_text="c"),
+        fields(canonical_url="a", summary_text="b\0\x01c"),
+    }
+    assert len(keys) == 12
+    assert fields(summary_text="सार") == fields(summary_text="सार")

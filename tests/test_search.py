@@ -16,6 +16,7 @@ import shutil
 import unicodedata
 from hashlib import sha256
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
@@ -2236,3 +2237,55 @@ def test_a_pages_json_ld_is_not_what_pagefind_reads(tmp_path):
         }
     assert made["area"] == made["was"]
     assert made["text"] != made["was"]
+
+
+def test_title_words_are_those_of_adding_every_text_in_turn():
+    """note_title_terms makes the station's and category's forms once (texts
+    many notes share, kept by the text): the same words, in the same order,
+    as adding every word of the title, those texts and the tags in turn; and
+    a caller changing what it got changes no later note's words.
+    """
+    from plugins.press_notes.registry import Thana
+
+    thana = Thana("माणकचौक", "manak-chowk", "रतलाम शहर", "", ("माणक चौक",))
+    category = SimpleNamespace(name="चोरी")
+    tags = [SimpleNamespace(name="सोने चांदी", slug="sone-chandi")]
+    shared = ["माणकचौक", "माणक चौक", "manak chowk", "चोरी"]
+    texts = [*shared, "सोने चांदी", "sone chandi"]
+    for title in ("हाईवे पर बाइक चोरी", "सोने-चाँदी के जेवर बरामद", ""):
+        expected = terms_word_by_word([title, *texts])
+        assert search_plugin.note_title_terms(title, thana, category, tags) == expected
+        search_forms([title, *texts], shared).clear()
+        search_forms(shared, shared)["x"] = None
+        assert search_terms([title, *texts], shared) == expected
+    other = Thana("माणकचौक", "manak-chowk", "रतलाम शहर", "", ("चौक बाजार",))
+    words = search_plugin.note_title_terms("चोरी", other, category, tags).split()
+    assert "bajar" in words and "manak" not in words
+
+
+@pytest.mark.build
+def test_a_registry_edit_changes_the_hidden_words(tmp_path):
+    """A station's other spelling added to the registry, or taken out, is
+    in the hidden words of its notes' pages at the next build of the same
+    process (the words of a text many notes share are kept by the text).
+    """
+    content = new_content(tmp_path, {"2026/10/shivir.md": note_text()})
+    output = tmp_path / "output"
+    page = output / "2026/10/namli-yatayat-shivir/index.html"
+
+    def hidden() -> list[str]:
+        build_site(content, output)
+        return read_html(page).find(id="khoj-shabd").get_text().split()
+
+    registry = content / "registry" / "thanas.toml"
+    listed = registry.read_text(encoding="utf-8")
+    assert "bajar" not in hidden()
+    station = 'name = "नामली"\nslug = "namli"\n'
+    assert station in listed
+    registry.write_text(
+        listed.replace(station, f'{station}aliases = ["नामली बाजार"]\n'),
+        encoding="utf-8",
+    )
+    assert "bajar" in hidden()
+    registry.write_text(listed, encoding="utf-8")
+    assert "bajar" not in hidden()

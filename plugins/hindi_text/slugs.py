@@ -225,7 +225,10 @@ def normalize(text: str) -> str:
 
 
 _TOKEN = re.compile(r"[\u0900-\u0963\u0971-\u097f]+|[a-z0-9]+")
-_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d{2})")
+# A comma between digits: the comma found first, then the digit before it
+# looked at (a pattern that starts by looking behind tries every
+# character of the text; one that starts with the comma skips to each).
+_DIGIT_COMMA = re.compile(r",(?<=\d,)(?=\d{2})")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['\u2019](?=[a-z])")
 
 

@@ -123,12 +123,22 @@ def site_key(settings: dict, context: dict, code_digest: str) -> str:
 
 
 def note_fields(article) -> str:
-    """A digest of the note's metadata and printed fields (NOTE_FIELDS)."""
+    r"""A digest of the note's metadata and printed fields (NOTE_FIELDS): a
+    text field by its own UTF-8, its length first (for a note's HTML a repr
+    would be one more pass over it; no description starts with \x01, so a
+    text and any other value stay apart), any other value described.
+    """
     digest = hashlib.blake2b(digest_size=16)
     digest.update(stable(article.metadata).encode())
     for field in NOTE_FIELDS:
+        value = getattr(article, field, None)
         digest.update(b"\0")
-        digest.update(stable(getattr(article, field, None)).encode())
+        if type(value) is str:
+            data = value.encode("utf-8", "surrogatepass")
+            digest.update(b"\x01%d:" % len(data))
+            digest.update(data)
+        else:
+            digest.update(stable(value).encode())
     return digest.hexdigest()
 
 

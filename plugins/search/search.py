@@ -560,16 +560,20 @@ def note_title_terms(title: str, thana=None, category=None, tags=()) -> str:
     Pagefind weighs like one.
     """
     tags = tags or ()
+    registry = [
+        getattr(thana, "name", ""),
+        " ".join(getattr(thana, "aliases", ())),
+        getattr(thana, "slug", "").replace("-", " "),
+        getattr(category, "name", ""),
+    ]
     return search_terms(
         [
             title,
-            getattr(thana, "name", ""),
-            " ".join(getattr(thana, "aliases", ())),
-            getattr(thana, "slug", "").replace("-", " "),
-            getattr(category, "name", ""),
+            *registry,
             " ".join(t.name for t in tags),
             " ".join(t.slug.replace("-", " ") for t in tags),
-        ]
+        ],
+        registry,
     )
 
 
@@ -579,13 +583,8 @@ def note_search_terms(
     """The hidden Latin words of the rest of a note (text, summary, reporter,
     district), less those already `named` by note_title_terms.
     """
-    texts = [
-        summary or "",
-        plain_text(content),
-        str(reporter or ""),
-        str(district or ""),
-    ]
-    forms = search_forms(texts)
+    shared = [str(reporter or ""), str(district or "")]
+    forms = search_forms([summary or "", plain_text(content), *shared], shared)
     for word in named.split():
         forms.pop(word, None)
     return " ".join(forms)

@@ -26,8 +26,9 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
 
@@ -381,6 +382,8 @@ def phrase_synonyms(words: list[str]) -> list[str]:
         return []
     # spelling() leaves a Latin word (tokens: a-z and 0-9) as it is.
     spelled = list(map(spelling, words))
+    if starts.keys().isdisjoint(spelled):
+        return []  # most texts: no word starts a phrase (one set lookup each)
     found: dict[str, None] = {}
     for i in [i for i, first in enumerate(spelled) if first in starts]:
         for n in starts[spelled[i]]:
@@ -433,41 +436,53 @@ def word_terms(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16384)
-def _forms(word: str) -> dict[str, None]:
-    """word_terms(word) as a dict's keys, for search_forms to add at once: a
-    dict.update from a dict copies it whole, from a read-only view key by
-    key, three times slower. Shared by every call, so never changed: only
-    search_forms reads it; others get word_forms.
-    """
-    return dict.fromkeys(word_terms(word))
-
-
-@lru_cache(maxsize=16384)
 def word_forms(word: str) -> Mapping[str, None]:
     """word_terms(word) as a mapping's keys (shared by every caller, so
     read-only).
     """
-    return MappingProxyType(_forms(word))
+    return MappingProxyType(dict.fromkeys(word_terms(word)))
 
 
-def search_forms(texts: Iterable[str]) -> dict[str, None]:
-    """Every hidden form of the words of `texts` (word_terms), each once, in
-    the order first met (a dict's keys; no form holds a space).
+def text_forms(text: str) -> dict[str, None]:
+    """Every hidden form of the words of one text (word_terms), each once, in
+    the order first met: its words' (each word once: a word met again adds
+    no form), then those of the synonym groups of the phrases it holds.
     """
-    seen: dict[str, None] = {}
-    for text in texts:
-        words = tokens(text or "")
-        # A word met again adds no form: its forms are all in `seen` already.
-        for word in dict.fromkeys(words):
-            seen.update(_forms(word))
-        for form in phrase_synonyms(words):
-            seen.setdefault(form, None)
-            seen.update(_forms(form))
+    words = tokens(text or "")
+    seen = dict.fromkeys(chain.from_iterable(map(word_terms, dict.fromkeys(words))))
+    for form in phrase_synonyms(words):
+        seen.setdefault(form, None)
+        seen.update(dict.fromkeys(word_terms(form)))
     return seen
 
 
-def search_terms(texts: Iterable[str]) -> str:
-    """Every hidden form of the words of `texts` (word_terms), each once,
+@lru_cache(maxsize=1024)
+def _shared_forms(text: str) -> dict[str, None]:
+    """text_forms(text) of a text many notes share (a station's name, a
+    category's, a reporter's), made once; not a note's tags (6,984 sets of
+    tags in 10,000 bench notes). Its key is the text itself, so an edited
+    registry value is another text, made anew. Shared by every call, so
+    never changed: only search_forms reads it, adding it to its own dict at
+    once (a dict.update from a read-only view goes key by key).
+    """
+    return text_forms(text)
+
+
+def search_forms(texts: Iterable[str], shared: Collection[str] = ()) -> dict[str, None]:
+    """Every hidden form of the words of `texts`, each once, in the order
+    first met (a dict's keys; no form holds a space): the forms of each text
+    in turn, which are those of adding every word of every text in turn. A
+    text also in `shared` (one many notes share: a station's name, a
+    category's) is made once (_shared_forms).
+    """
+    seen: dict[str, None] = {}
+    for text in texts:
+        seen.update(_shared_forms(text) if text in shared else text_forms(text))
+    return seen
+
+
+def search_terms(texts: Iterable[str], shared: Collection[str] = ()) -> str:
+    """Every hidden form of the words of `texts` (search_forms), each once,
     space-separated.
     """
-    return " ".join(search_forms(texts))
+    return " ".join(search_forms(texts, shared))
