@@ -343,12 +343,11 @@ def card_scanlines(card: Card) -> tuple[bytes, bytes, bytes]:
 
 
 def draw_card(card: Card) -> Image.Image:
-    """The card as an image ("P" mode, PALETTE): card_scanlines() without
-    their filter bytes.
+    """The card as an image ("P" mode, PALETTE): card_scanlines() read a
+    scanline (ROW) apart, from the first row's first index.
     """
     rows = b"".join(card_scanlines(card))
-    indices = Image.frombytes("L", (ROW, SIZE[1]), rows).crop((1, 0, ROW, SIZE[1]))
-    image = Image.frombytes("P", SIZE, indices.tobytes())
+    image = Image.frombytes("P", SIZE, rows[1:], "raw", "P", ROW)
     image.putpalette(PALETTE)
     return image
 
