@@ -67,7 +67,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -291,16 +291,23 @@ def staged(
     with private_folder(target.repo) as tmp:
         site = tmp / "site"
         shutil.copytree(output, site, copy_function=link_or_copy)
-        for path in retention.with_copies(held.carried):
-            if path in before:
-                blob = git_bytes(target.repo, "cat-file", "blob", before[path])
-                write_new(site / path, blob)
+        carry(target.repo, site, retention.with_copies(held.carried), before)
         if not (site / CNAME).exists():
             keep_domain(target.repo, before, site)
         # the branch moves to the commit with its manifest: live together
         manifest = retention.render(retention.went_live(held.manifest))
         write_new(site / retention.MANIFEST, manifest.encode())
         yield site
+
+
+def carry(repo: Path, site: Path, paths: Iterable[str], tree: dict[str, str]) -> None:
+    """Write into the copy `site` each of `paths` that `tree` (a commit's
+    files: path -> blob) holds, as that commit has it: the assets a
+    publish or rollback keeps from earlier ones.
+    """
+    for path in paths:
+        if path in tree:
+            write_new(site / path, git_bytes(repo, "cat-file", "blob", tree[path]))
 
 
 def write_new(dest: Path, data: bytes) -> None:
@@ -917,10 +924,8 @@ def back_site(
         site = tmp / "site"
         site.mkdir()
         extract(repo, previous, site)
-        for path in retention.with_copies(leaving):
-            if path in here and path not in back:
-                blob = git_bytes(repo, "cat-file", "blob", here[path])
-                write_new(site / path, blob)
+        gone = [p for p in retention.with_copies(leaving) if p not in back]
+        carry(repo, site, gone, here)
         keep_domain(repo, here, site)
         rendered = retention.render(retention.went_live(manifest))
         write_new(site / retention.MANIFEST, rendered.encode())
