@@ -25,6 +25,9 @@ from xml.etree import ElementTree as ET
 import pytest
 import segno
 from bs4 import BeautifulSoup
+from fontTools.feaLib.builder import addOpenTypeFeaturesFromString
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.ttGlyphPen import TTGlyphPen
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pelican.settings import read_settings
@@ -80,6 +83,7 @@ from plugins.whatsapp.preview import (
     TITLE_TOP,
     Card,
     Crop,
+    Lengths,
     crop_photo,
     draw_card,
     fit_title,
@@ -498,9 +502,10 @@ def test_a_lines_ink_top_and_bottom_are_its_glyphs_own(text):
     (a quote, a Vedic mark) reaches where its glyphs do: no bound is taken
     from the baseline; a line with no ink reaches nowhere.
     """
-    line = load_font(FONT, 80).laid(text)
+    font = load_font(FONT, 80)
+    line = font.laid(text)
     tops = [y for _, _, y in line.glyphs]
-    bottoms = [y + image.height for image, _, y in line.glyphs]
+    bottoms = [y + font.ink(gid).height for gid, _, y in line.glyphs]
     assert (line.top, line.bottom) == (min(tops, default=0), max(bottoms, default=0))
     if text == "_":
         assert line.top > 0  # below the baseline
@@ -680,6 +685,108 @@ RANDOM_WORDS = st.lists(
     min_size=1,
     max_size=6,
 ).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(ANY_WORDS, RANDOM_WORDS), min_size=1, max_size=12),
+    st.sampled_from(TITLE_SIZES),
+    st.sampled_from([FONT, DEJAVU]),
+)
+def test_a_titles_lines_cut_from_it_are_laid_as_each_line_shaped_alone(
+    words, size, path
+):
+    """Every run of a title's words, as the fitting measures a line, is
+    laid from the title shaped once (where HarfBuzz lets it be cut) as it
+    is laid shaped alone: the same glyphs, placed alike, the same reach.
+    """
+    font, title = load_font(path, size), " ".join(words)
+    lengths = Lengths(title)
+    for first in range(len(words)):
+        for last in range(first + 1, len(words) + 1):
+            line = " ".join(words[first:last])
+            assert lengths.laid(font, line) == font.laid(line), (title, line)
+
+
+def box_glyph(width: int, height: int):
+    """A glyph of one box, `width` units wide (its sides 50 in) and
+    `height` high."""
+    pen = TTGlyphPen(None)
+    pen.moveTo((50, 0))
+    pen.lineTo((50, height))
+    pen.lineTo((width - 50, height))
+    pen.lineTo((width - 50, 0))
+    pen.closePath()
+    return pen.glyph()
+
+
+def space_context_font(path: Path) -> str:
+    """A font of boxes (A tall, B short) in which an A after a space is
+    drawn as a B (a contextual alternate, `calt`, as a font may give a
+    word's first letter): a line starting with that A, shaped alone, has
+    no space before it and keeps its A. Its glyph ids: A 2, B 3.
+    """
+    build = FontBuilder(1000, isTTF=True)
+    build.setupGlyphOrder([".notdef", "space", "A", "B"])
+    build.setupCharacterMap({0x20: "space", 0x41: "A", 0x42: "B"})
+    build.setupGlyf(
+        {
+            ".notdef": box_glyph(500, 700),
+            "space": TTGlyphPen(None).glyph(),
+            "A": box_glyph(600, 700),
+            "B": box_glyph(600, 300),
+        }
+    )
+    build.setupHorizontalMetrics(
+        {".notdef": (500, 50), "space": (250, 0), "A": (600, 50), "B": (600, 50)}
+    )
+    build.setupHorizontalHeader(ascent=800, descent=-200)
+    build.setupNameTable({"familyName": "Space Context", "styleName": "Regular"})
+    build.setupOS2(sTypoAscender=800, usWinAscent=800, usWinDescent=200)
+    build.setupPost()
+    features = "languagesystem DFLT dflt;\nfeature calt { sub space A' by B; } calt;\n"
+    addOpenTypeFeaturesFromString(build.font, features)
+    build.save(str(path))
+    return str(path)
+
+
+def test_a_letter_changed_by_the_space_before_it_is_laid_as_its_line_shapes_it(
+    tmp_path,
+):
+    """Where HarfBuzz marks a cut unsafe (a glyph chosen by the space
+    before it), the line starting there is shaped alone, not cut out of
+    the title: its first A stays an A.
+    """
+    font = load_font(space_context_font(tmp_path / "context.ttf"), 80)
+    assert [gid for gid, _, _ in font.laid("B A B").glyphs] == [3, 3, 3]
+    lengths = Lengths("B A B")
+    assert lengths.cut(font, "A B") is None
+    line = lengths.laid(font, "A B")
+    assert [gid for gid, _, _ in line.glyphs] == [2, 3]
+    assert line == font.laid("A B")
+    # the cut before the space is safe: the first word is cut out
+    assert lengths.cut(font, "B") == font.laid("B")
+
+
+def test_a_plain_titles_lines_are_cut_from_it_and_a_mark_after_a_space_is_not():
+    """The lines of a title of Devanagari words are cut out of the title
+    shaped once (the property above is not met by shaping every line
+    again); a word starting with a mark (a cluster with the space before
+    it) or a line of no script of its own (digits in a Hindi title) is
+    shaped alone.
+    """
+    title = "थाना बिलपांक में ग्राम रक्षा समिति 2026 12"
+    font = load_font(FONT, 80)
+    lengths, words = Lengths(title), title.split()
+    for first in range(len(words) - 2):
+        for last in range(first + 1, len(words) - 1):
+            assert lengths.cut(font, " ".join(words[first:last])) is not None
+    assert lengths.cut(font, "2026 12") is None
+    assert lengths.cut(font, "समिति 2026") is not None
+    assert lengths.cut(font, "बिलपां") is None  # not the title's whole words
+    marked = Lengths("क \u093fख ग")
+    assert marked.cut(font, "क") is not None
+    assert marked.cut(font, "\u093fख") is marked.cut(font, "\u093fख ग") is None
 
 
 @settings(max_examples=150, deadline=None)

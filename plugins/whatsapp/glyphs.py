@@ -13,7 +13,15 @@ Glyphs sit on whole pixels (the pen rounded as Pillow rounds it), so a
 glyph's bitmap depends on the font, the size and the glyph alone: each is
 rendered once a process (hinted, as Pillow renders it: FT_LOAD_DEFAULT)
 and laid on the mask where the line puts it, each pixel the largest
-coverage of the glyphs over it (the same whatever the glyphs' order).
+coverage of the glyphs over it (the same whatever the glyphs' order). A
+font may map its bitmaps' coverage through levels that never go down as
+the coverage grows (a palette's ramp): the largest of the levels is the
+level of the largest coverage, so a line drawn from them is the line's
+coverage mapped once.
+
+A text shaped as one run can be cut into lines without shaping each line
+again (Run): where HarfBuzz does not mark a glyph unsafe to break at, the
+two sides shaped apart are the same glyphs, placed alike, as the run's.
 
 A line is as long as it reaches: from its ink's left edge or its start,
 whichever is further left, to its ink's right edge or its advance,
@@ -25,7 +33,8 @@ the length a wrap measures is the width the line's drawing covers.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -136,9 +145,12 @@ class Bitmap:
     height: int
 
 
-def rendered(face: freetype.Face, gid: int) -> Bitmap:
+def rendered(
+    face: freetype.Face, gid: int, levels: tuple[int, ...] | None = None
+) -> Bitmap:
     """Glyph `gid` of `face` (at its size) rendered anti-aliased, hinted
-    as Pillow renders it (FT_LOAD_DEFAULT, the normal render mode).
+    as Pillow renders it (FT_LOAD_DEFAULT, the normal render mode), its
+    coverage mapped through `levels` if given.
     """
     face.load_glyph(gid, freetype.FT_LOAD_DEFAULT | freetype.FT_LOAD_RENDER)
     slot = face.glyph
@@ -148,6 +160,8 @@ def rendered(face: freetype.Face, gid: int) -> Bitmap:
         data = bytes(bitmap.buffer)
         size = (bitmap.width, bitmap.rows)
         image = Image.frombytes("L", size, data, "raw", "L", bitmap.pitch)
+        if levels is not None:
+            image = image.point(levels)
     return Bitmap(image, slot.bitmap_left, slot.bitmap_top, bitmap.width, bitmap.rows)
 
 
@@ -169,14 +183,14 @@ def harfbuzz_font(path: str, face: freetype.Face) -> hb.Font:
 
 @dataclass(frozen=True)
 class Laid:
-    """A line as it is drawn: each inked glyph's bitmap and its top left
-    corner from the line's origin on the baseline (whole pixels, y down),
-    how far the line reaches left of the origin (`left`, 0 or less) and
-    right of it (`right`), and its ink's top and bottom from the baseline
-    (y down; both 0 if it has none).
+    """A line as it is drawn: each inked glyph (its id) and its bitmap's
+    top left corner from the line's origin on the baseline (whole pixels,
+    y down), how far the line reaches left of the origin (`left`, 0 or
+    less) and right of it (`right`), and its ink's top and bottom from the
+    baseline (y down; both 0 if it has none).
     """
 
-    glyphs: tuple[tuple[Image.Image, int, int], ...]
+    glyphs: tuple[tuple[int, int, int], ...]
     left: int
     right: float
     top: int = 0
@@ -187,54 +201,137 @@ class Laid:
         return self.right - self.left
 
 
-def laid(
+# An inked glyph of a shaped text: where its bitmap starts from the text's
+# origin, in 26.6 and half a pixel on (the pen and the glyph's x offset:
+# its pixel is that rounded down from wherever the line starts), its id,
+# its bitmap's left from the pen, width, top from the baseline (y down,
+# whole pixels) and height.
+Ink = tuple[int, int, int, int, int, int]
+
+
+def inks(
     shaped: list[hb.Buffer], bitmap: Callable[[int], Bitmap], known: dict[int, Bitmap]
-) -> Laid:
-    """The shaped runs side by side, each glyph's bitmap by `bitmap(gid)`
-    (or `known[gid]`).
+) -> tuple[list[Ink | None], list[int]]:
+    """The glyphs of the shaped runs side by side (None for a glyph with
+    no ink), each glyph's bitmap by `bitmap(gid)` (or `known[gid]`), and
+    the pen before each glyph and after the last (26.6).
     """
-    glyphs: list[tuple[Image.Image, int, int]] = []
-    add = glyphs.append
-    pen = left = right = 0
-    top = bottom = None  # the ink's, once a glyph has some
+    glyphs: list[Ink | None] = []
+    pens = []
+    pen = 0
     for buffer in shaped:
         for info, position in zip(
             buffer.glyph_infos, buffer.glyph_positions, strict=True
         ):
             gid = info.codepoint
             glyph = known.get(gid) or bitmap(gid)
-            image = glyph.image
-            if image is not None:
-                # pixel(), written out: this loop runs for every glyph of
-                # every line a title's fitting measures
-                x = ((pen + position.x_offset + 32) >> 6) + glyph.left
+            pens.append(pen)
+            if glyph.image is None:
+                glyphs.append(None)
+            else:
+                at = pen + position.x_offset + 32
                 y = -((position.y_offset + 32) >> 6) - glyph.top
-                add((image, x, y))
-                if x < left:
-                    left = x
-                end = x + glyph.width
-                if end > right:
-                    right = end
-                if top is None or y < top:
-                    top = y
-                end = y + glyph.height
-                if bottom is None or end > bottom:
-                    bottom = end
+                glyphs.append((at, gid, glyph.left, glyph.width, y, glyph.height))
             pen += position.x_advance
+    pens.append(pen)
+    return glyphs, pens
+
+
+def place(glyphs: Iterable[Ink | None], origin: int, advance: int) -> Laid:
+    """A line of `glyphs` whose pen starts at `origin` and moves
+    `advance` (26.6) through them.
+    """
+    placed: list[tuple[int, int, int]] = []
+    add = placed.append
+    left = right = 0
+    top = bottom = None  # the ink's, once a glyph has some
+    for glyph in glyphs:
+        if glyph is None:
+            continue
+        at, gid, glyph_left, width, y, height = glyph
+        # pixel(), written out: this loop runs for every glyph of every
+        # line a title's fitting measures
+        x = ((at - origin) >> 6) + glyph_left
+        add((gid, x, y))
+        if x < left:
+            left = x
+        end = x + width
+        if end > right:
+            right = end
+        if top is None or y < top:
+            top = y
+        end = y + height
+        if bottom is None or end > bottom:
+            bottom = end
     if top is None or bottom is None:
         top = bottom = 0
-    return Laid(tuple(glyphs), left, max(right, pen / 64), top, bottom)
+    return Laid(tuple(placed), left, max(right, advance / 64), top, bottom)
+
+
+def laid(
+    shaped: list[hb.Buffer], bitmap: Callable[[int], Bitmap], known: dict[int, Bitmap]
+) -> Laid:
+    """The shaped runs side by side, each glyph's bitmap by `bitmap(gid)`
+    (or `known[gid]`).
+    """
+    glyphs, pens = inks(shaped, bitmap, known)
+    return place(glyphs, 0, pens[-1])
+
+
+def cuts(buffer: hb.Buffer, text: str) -> dict[int, int]:
+    """Where `text` shaped left to right as one run (`buffer`) may be cut
+    at its spaces, each with the first glyph after the cut: its start and
+    end, and each space's start and end that starts a cluster none of
+    whose glyphs HarfBuzz marks unsafe to break at (its clusters follow
+    the text's order: HarfBuzz's default cluster level keeps them so).
+    """
+    infos = buffer.glyph_infos
+    clusters = [info.cluster for info in infos]
+    found = {0: 0, len(text): len(infos)}
+    unsafe = hb.GlyphFlags.UNSAFE_TO_BREAK
+    spaces = [i for i, char in enumerate(text) if char == " "]
+    for at in {*spaces, *(i + 1 for i in spaces)}:
+        first, end = bisect_left(clusters, at), bisect_right(clusters, at)
+        if first < end and not any(x.flags & unsafe for x in infos[first:end]):
+            found[at] = first
+    return found
+
+
+@dataclass(frozen=True)
+class Run:
+    """A text shaped once as one run, left to right: a part of it between
+    two `cuts` (a line of a title) is laid from the run's glyphs, as it
+    would be shaped alone, when its own run has the text's script.
+    """
+
+    text: str
+    script: str | None
+    glyphs: tuple[Ink | None, ...]
+    pens: tuple[int, ...]
+    cuts: dict[int, int]
+
+    def part(self, start: int, end: int) -> Laid | None:
+        """text[start:end] laid, None if it is not cut out of the run."""
+        first, last = self.cuts.get(start), self.cuts.get(end)
+        if first is None or last is None or first >= last:
+            return None
+        if runs(self.text[start:end]) != [(0, end - start, self.script)]:
+            return None
+        origin = self.pens[first]
+        return place(self.glyphs[first:last], origin, self.pens[last] - origin)
 
 
 @dataclass(eq=False)
 class Font:
     """A font file at a size: its shaping, its glyphs' bitmaps (each
-    rendered once) and its ascender (the line's top to its baseline).
-    One object a file's version (load_font): it is its own key.
+    rendered once, its coverage mapped through `levels` if given) and its
+    ascender (the line's top to its baseline). One object a file's
+    version (load_font): it is its own key.
     """
 
     path: str
     size: int
+    levels: tuple[int, ...] | None = None
     face: freetype.Face = field(init=False, repr=False)
     hb_font: hb.Font = field(init=False, repr=False)
     ascender: int = field(init=False)
@@ -248,28 +345,54 @@ class Font:
     def bitmap(self, gid: int) -> Bitmap:
         found = self.bitmaps.get(gid)
         if found is None:
-            found = self.bitmaps[gid] = rendered(self.face, gid)
+            found = self.bitmaps[gid] = rendered(self.face, gid, self.levels)
         return found
+
+    def ink(self, gid: int) -> Image.Image:
+        """An inked glyph's bitmap."""
+        image = self.bitmap(gid).image
+        if image is None:
+            raise ValueError(f"glyph {gid} of {self.path} has no ink")
+        return image
 
     def laid(self, text: str) -> Laid:
         return laid(shaped_runs(self.hb_font, text), self.bitmap, self.bitmaps)
+
+    def run(self, text: str) -> Run | None:
+        """`text` shaped once to be cut into lines (Run), None if it is
+        not one run left to right.
+        """
+        found = runs(text)
+        if len(found) != 1:
+            return None
+        shaped = shaped_runs(self.hb_font, text)
+        if shaped[0].direction != "ltr":
+            return None
+        glyphs, pens = inks(shaped, self.bitmap, self.bitmaps)
+        return Run(text, found[0][2], tuple(glyphs), tuple(pens), cuts(shaped[0], text))
 
     def length(self, text: str) -> float:
         """The line's length in pixels: the width its drawing covers."""
         return self.laid(text).length
 
 
-def load_font(path: str, size: int) -> Font:
-    """The font file at `size`, one a process while the file stays (its
-    glyphs drawn once): a file replaced or rewritten at its path between
-    two builds of one process (`invoke serve`'s) is read again.
+def load_font(path: str, size: int, levels: tuple[int, ...] | None = None) -> Font:
+    """The font file at `size` (its coverage mapped through `levels`), one
+    a process while the file stays (its glyphs drawn once): a file
+    replaced or rewritten at its path between two builds of one process
+    (`invoke serve`'s) is read again.
     """
-    return font_file(path, size, stamp(path))
+    return font_file(path, size, stamp(path), levels)
 
 
 @lru_cache(maxsize=32)
-def font_file(path: str, size: int, _stamp: tuple[int, ...] | None) -> Font:
-    return Font(path, size)
+def font_file(
+    path: str,
+    size: int,
+    _stamp: tuple[int, ...] | None,
+    levels: tuple[int, ...] | None = None,
+) -> Font:
+    return Font(path, size, levels)
 
 
 def lighten(mask: Image.Image, image: Image.Image, xy: tuple[int, int]) -> None:
@@ -281,11 +404,16 @@ def lighten(mask: Image.Image, image: Image.Image, xy: tuple[int, int]) -> None:
     mask.im.paste(mask.im.crop(box).chop_lighter(image.im), box)
 
 
-def draw_line(mask: Image.Image, xy: tuple[int, int], font: Font, text: str) -> None:
-    """`text` in `font` on the coverage `mask`, its leftmost reach at
-    `xy`'s x, its baseline the font's ascender below `xy`'s y.
+def draw_laid(mask: Image.Image, xy: tuple[int, int], font: Font, line: Laid) -> None:
+    """A line laid in `font` (or in the same file at the same size,
+    another `levels`) on `mask`, its leftmost reach at `xy`'s x, its
+    baseline the font's ascender below `xy`'s y.
     """
-    line = font.laid(text)
     x, y = xy[0] - line.left, xy[1] + font.ascender
-    for image, dx, dy in line.glyphs:
-        lighten(mask, image, (x + dx, y + dy))
+    for gid, dx, dy in line.glyphs:
+        lighten(mask, font.ink(gid), (x + dx, y + dy))
+
+
+def draw_line(mask: Image.Image, xy: tuple[int, int], font: Font, text: str) -> None:
+    """`text` in `font` on the coverage `mask` (see draw_laid())."""
+    draw_laid(mask, xy, font, font.laid(text))

@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import ClassVar, Protocol
 
 from isal import isal_zlib
-from PIL import Image, ImageChops, ImageColor, ImageDraw, ImageOps
+from PIL import Image, ImageColor, ImageDraw, ImageOps
 
 from plugins.core.errors import SettingError, display_path
 from plugins.core.files import Making, file_digest, start_missing
 from plugins.core.messages import _
 from plugins.core.photos import eight_bit, on_white
 
-from .glyphs import Font, Laid, draw_line, load_font
+from .glyphs import Font, Laid, Run, draw_laid, draw_line, lighten, load_font
 from .settings import DEFAULTS
 
 # Bump when the drawing code changes: every cached image is then remade.
@@ -58,7 +58,7 @@ PARALLEL_MIN = 32
 class Compressor(Protocol):
     """A zlib stream being made (zlib's and ISA-L's compressobj())."""
 
-    def compress(self, data: bytes, /) -> bytes: ...
+    def compress(self, data: bytes | bytearray, /) -> bytes: ...
     def flush(self, mode: int = ..., /) -> bytes: ...
 
 
@@ -105,18 +105,40 @@ def cache_key(source: Card | Crop, max_bytes: int) -> str:
 
 class Lengths:
     """Texts laid out in a font, each once: fitting a title measures a
-    line again when it checks it, and places the lines by their ink.
+    line again when it checks it, and places the lines by their ink. A
+    line of `title` (its words a space apart) is cut out of the title
+    shaped once in each font (Run), where HarfBuzz lets it be.
     """
 
-    def __init__(self) -> None:
-        self.known: dict[tuple[str, int, str], Laid] = {}
+    def __init__(self, title: str = "") -> None:
+        self.known: dict[tuple[Font, str], Laid] = {}
+        self.title = " ".join(title.split())
+        self.runs: dict[Font, Run | None] = {}
 
     def laid(self, font: Font, text: str) -> Laid:
-        key = (font.path, font.size, text)
+        key = (font, text)
         line = self.known.get(key)
         if line is None:
-            line = self.known[key] = font.laid(text)
+            line = self.known[key] = self.cut(font, text) or font.laid(text)
         return line
+
+    def cut(self, font: Font, text: str) -> Laid | None:
+        """`text` laid from the title's run, if it is a part of the title
+        the run may be cut out at (Run.part: its words, a space apart).
+        """
+        title = self.title
+        if not text or not title:
+            return None
+        if font not in self.runs:
+            self.runs[font] = font.run(title)
+        run = self.runs[font]
+        start = title.find(text)
+        while run is not None and start != -1:
+            line = run.part(start, start + len(text))
+            if line is not None:
+                return line
+            start = title.find(text, start + 1)
+        return None
 
     def __call__(self, font: Font, text: str) -> float:
         return self.laid(font, text).length
@@ -241,7 +263,7 @@ def ramp(start: str, end: str) -> list[int]:
 # accent's without its first colour (the background again).
 PALETTE = ramp(BACKGROUND, TEXT) + ramp(BACKGROUND, ACCENT)[3:]
 # A coverage (0-255) as the nearest level of each ramp, as a palette index.
-TEXT_INDEX = [round(v * (LEVELS - 1) / 255) for v in range(256)]
+TEXT_INDEX = tuple(round(v * (LEVELS - 1) / 255) for v in range(256))
 ACCENT_INDEX = [k and LEVELS - 1 + k for k in TEXT_INDEX]
 SITE_TOP = SIZE[1] - MARGIN - SITE_SIZE
 RULE_TOP = SITE_TOP - 28
@@ -261,9 +283,10 @@ def scanline_image(height: int) -> Image.Image:
 
 def card_columns(image: Image.Image) -> None:
     """Nothing drawn left of the card (a part's ink there) in column 0,
-    the scanlines' filter bytes.
+    the scanlines' filter bytes (through the image's core: the image may
+    be drawn in place, see card_scanlines()).
     """
-    image.paste(0, (0, 0, 1, image.height))
+    image.im.paste(0, (0, 0, 1, image.height))
 
 
 @lru_cache(maxsize=8)
@@ -305,13 +328,15 @@ def frame(site: str, font: Font) -> Frame:
     )
 
 
-def title_lines(card: Card) -> tuple[Font, list[str], int]:
-    """The title's font and lines, fitted to its box, and the first
-    line's top on the card: the lines centred in the box by their steps,
-    moved in as far as their ink reaches out (a mark drawn past the
-    font's ascender).
+def title_lines(
+    card: Card, lengths: Lengths | None = None
+) -> tuple[Font, list[str], int]:
+    """The title's font and lines, fitted to its box (measured by
+    `lengths`), and the first line's top on the card: the lines centred in
+    the box by their steps, moved in as far as their ink reaches out (a
+    mark drawn past the font's ascender).
     """
-    length = Lengths()
+    length = lengths or Lengths(card.title)
     font, lines = fit_title(
         card.title, card.font, SIZE[0] - 2 * MARGIN, TITLE_BOTTOM - TITLE_TOP, length
     )
@@ -320,26 +345,32 @@ def title_lines(card: Card) -> tuple[Font, list[str], int]:
     return font, lines, min(max(top, TITLE_TOP - above), TITLE_BOTTOM - below)
 
 
-def card_scanlines(card: Card) -> tuple[bytes, bytes, bytes]:
+def card_scanlines(card: Card) -> tuple[bytes, bytearray, bytes]:
     """A 1200×630 card as PNG scanlines of PALETTE's indices, in three
     parts (above the title's box, the box, below it): the title in large
     type, the site name below a rule. The title is drawn as its glyphs'
     coverage in its box (the rows between the top bar and the rule: no
-    ink is drawn outside them) and mapped to the text's ramp; the accent's
-    parts lie over it. Only the box is drawn for each card: the rest is
-    the site's (frame()).
+    ink is drawn outside them) mapped to the text's ramp (each glyph's
+    bitmap mapped once: TEXT_INDEX never goes down as the coverage grows);
+    the accent's parts lie over it. Only the box is drawn for each card,
+    into the bytes returned: the rest is the site's (frame()).
     """
-    font, lines, top = title_lines(card)
+    lengths = Lengths(card.title)
+    font, lines, top = title_lines(card, lengths)
     step = line_step(font)
-    text = scanline_image(TITLE_BOTTOM - TITLE_TOP)
+    ink = load_font(font.path, font.size, TEXT_INDEX)
+    rows = bytearray(ROW * (TITLE_BOTTOM - TITLE_TOP))
+    # the image's pixels are `rows` (Pillow's raw decoder, the same
+    # stride): it is drawn on through its core, which writes in place
+    box = Image.frombuffer("L", (ROW, TITLE_BOTTOM - TITLE_TOP), rows, "raw", "L", 0, 1)
     for i, line in enumerate(lines):
-        draw_line(text, (MARGIN + 1, top - TITLE_TOP + i * step), font, line)
-    card_columns(text)
+        xy = (MARGIN + 1, top - TITLE_TOP + i * step)
+        draw_laid(box, xy, ink, lengths.laid(font, line))
+    card_columns(box)
     shared = frame(card.site, load_font(card.small_font, SITE_SIZE))
-    box = text.point(TEXT_INDEX)
     if shared.inside is not None:
-        box = ImageChops.lighter(box, shared.inside)
-    return shared.above, box.tobytes(), shared.below
+        lighten(box, shared.inside, (0, 0))
+    return shared.above, rows, shared.below
 
 
 def draw_card(card: Card) -> Image.Image:
@@ -359,7 +390,7 @@ def png_chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def palette_png(
-    parts: tuple[bytes, ...], compressor: Callable[[], Compressor]
+    parts: tuple[bytes | bytearray, ...], compressor: Callable[[], Compressor]
 ) -> bytes:
     """A SIZE palette PNG (8 bits an index, PALETTE's colours) of the
     scanlines `parts` (one after the other), their zlib stream made by a
@@ -409,7 +440,7 @@ def first_under(max_bytes: int, tries: Iterable[bytes]) -> bytes | None:
     return next((data for data in tries if len(data) < max_bytes), None)
 
 
-def encode_card(rows: tuple[bytes, ...], max_bytes: int) -> bytes | None:
+def encode_card(rows: tuple[bytes | bytearray, ...], max_bytes: int) -> bytes | None:
     """The card's scanlines as a palette PNG, compressed by the first of
     CARD_TRIES that makes it small enough.
     """
