@@ -37,6 +37,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 import freetype
 import uharfbuzz as hb
@@ -278,6 +279,11 @@ def laid(
     return place(glyphs, 0, pens[-1])
 
 
+# HB_GLYPH_FLAG_UNSAFE_TO_BREAK as a number (a glyph's flags read as one:
+# the flag enum's operators cost more than the rest of cutting a title)
+UNSAFE = int(hb.GlyphFlags.UNSAFE_TO_BREAK)
+
+
 def cuts(buffer: hb.Buffer, text: str) -> dict[int, int]:
     """Where `text` shaped left to right as one run (`buffer`) may be cut
     at its spaces, each with the first glyph after the cut: its start and
@@ -288,11 +294,10 @@ def cuts(buffer: hb.Buffer, text: str) -> dict[int, int]:
     infos = buffer.glyph_infos
     clusters = [info.cluster for info in infos]
     found = {0: 0, len(text): len(infos)}
-    unsafe = hb.GlyphFlags.UNSAFE_TO_BREAK
     spaces = [i for i, char in enumerate(text) if char == " "]
     for at in {*spaces, *(i + 1 for i in spaces)}:
         first, end = bisect_left(clusters, at), bisect_right(clusters, at)
-        if first < end and not any(x.flags & unsafe for x in infos[first:end]):
+        if first < end and not any(int(x.flags) & UNSAFE for x in infos[first:end]):
             found[at] = first
     return found
 
@@ -301,21 +306,24 @@ def cuts(buffer: hb.Buffer, text: str) -> dict[int, int]:
 class Run:
     """A text shaped once as one run, left to right: a part of it between
     two `cuts` (a line of a title) is laid from the run's glyphs, as it
-    would be shaped alone, when its own run has the text's script.
+    would be shaped alone, when its own run has the text's script: a part
+    of one run is one run, of the text's script if it holds a character
+    of that script (`scripted`: how many the text holds before each
+    position), else of none (runs()).
     """
 
-    text: str
     script: str | None
     glyphs: tuple[Ink | None, ...]
     pens: tuple[int, ...]
     cuts: dict[int, int]
+    scripted: tuple[int, ...]
 
     def part(self, start: int, end: int) -> Laid | None:
         """text[start:end] laid, None if it is not cut out of the run."""
         first, last = self.cuts.get(start), self.cuts.get(end)
         if first is None or last is None or first >= last:
             return None
-        if runs(self.text[start:end]) != [(0, end - start, self.script)]:
+        if self.script is not None and self.scripted[end] == self.scripted[start]:
             return None
         origin = self.pens[first]
         return place(self.glyphs[first:last], origin, self.pens[last] - origin)
@@ -369,7 +377,11 @@ class Font:
         if shaped[0].direction != "ltr":
             return None
         glyphs, pens = inks(shaped, self.bitmap, self.bitmaps)
-        return Run(text, found[0][2], tuple(glyphs), tuple(pens), cuts(shaped[0], text))
+        script = found[0][2]
+        scripted = accumulate((script_of(c) is not None for c in text), initial=0)
+        return Run(
+            script, tuple(glyphs), tuple(pens), cuts(shaped[0], text), tuple(scripted)
+        )
 
     def length(self, text: str) -> float:
         """The line's length in pixels: the width its drawing covers."""
