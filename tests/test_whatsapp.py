@@ -698,12 +698,19 @@ def test_a_titles_lines_cut_from_it_are_laid_as_each_line_shaped_alone(
 ):
     """Every run of a title's words, as the fitting measures a line, is
     laid from the title shaped once (where HarfBuzz lets it be cut) as it
-    is laid shaped alone: the same glyphs, placed alike, the same reach.
+    is laid shaped alone: the same glyphs, placed alike, the same reach;
+    asked longer and longer from each start (as a wrap does), and shorter
+    and shorter.
     """
     font, title = load_font(path, size), " ".join(words)
-    lengths = Lengths(title)
-    for first in range(len(words)):
-        for last in range(first + 1, len(words) + 1):
+    parts = [
+        (first, last)
+        for first in range(len(words))
+        for last in range(first + 1, len(words) + 1)
+    ]
+    for order in (parts, parts[::-1]):
+        lengths = Lengths(title)
+        for first, last in order:
             line = " ".join(words[first:last])
             assert lengths.laid(font, line) == font.laid(line), (title, line)
 

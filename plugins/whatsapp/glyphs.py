@@ -238,35 +238,58 @@ def inks(
     return glyphs, pens
 
 
+class Placing:
+    """A line being laid glyph by glyph, its pen starting at `origin`
+    (26.6): a longer line from the same start is the glyphs added so far
+    and the next ones (`end`: the glyphs added, when they are a run's).
+    """
+
+    def __init__(self, origin: int, end: int = 0) -> None:
+        self.origin, self.end = origin, end
+        self.placed: list[tuple[int, int, int]] = []
+        self.left = self.right = 0
+        # the ink's top and bottom, meaningful once a glyph is placed
+        self.top, self.bottom = 0, 0
+
+    def add(self, glyphs: Iterable[Ink | None]) -> None:
+        origin, add, placed = self.origin, self.placed.append, bool(self.placed)
+        left, right, top, bottom = self.left, self.right, self.top, self.bottom
+        for glyph in glyphs:
+            if glyph is None:
+                continue
+            at, gid, glyph_left, width, y, height = glyph
+            # pixel(), written out: this loop runs for every glyph of
+            # every line a title's fitting measures
+            x = ((at - origin) >> 6) + glyph_left
+            add((gid, x, y))
+            if x < left:
+                left = x
+            end = x + width
+            if end > right:
+                right = end
+            end = y + height
+            if not placed:
+                top, bottom, placed = y, end, True
+                continue
+            if y < top:
+                top = y
+            if end > bottom:
+                bottom = end
+        self.left, self.right, self.top, self.bottom = left, right, top, bottom
+
+    def laid(self, advance: int) -> Laid:
+        """The line so far, its pen moved `advance` through it."""
+        right = max(self.right, advance / 64)
+        return Laid(tuple(self.placed), self.left, right, self.top, self.bottom)
+
+
 def place(glyphs: Iterable[Ink | None], origin: int, advance: int) -> Laid:
     """A line of `glyphs` whose pen starts at `origin` and moves
     `advance` (26.6) through them.
     """
-    placed: list[tuple[int, int, int]] = []
-    add = placed.append
-    left = right = 0
-    top = bottom = None  # the ink's, once a glyph has some
-    for glyph in glyphs:
-        if glyph is None:
-            continue
-        at, gid, glyph_left, width, y, height = glyph
-        # pixel(), written out: this loop runs for every glyph of every
-        # line a title's fitting measures
-        x = ((at - origin) >> 6) + glyph_left
-        add((gid, x, y))
-        if x < left:
-            left = x
-        end = x + width
-        if end > right:
-            right = end
-        if top is None or y < top:
-            top = y
-        end = y + height
-        if bottom is None or end > bottom:
-            bottom = end
-    if top is None or bottom is None:
-        top = bottom = 0
-    return Laid(tuple(placed), left, max(right, advance / 64), top, bottom)
+    line = Placing(origin)
+    line.add(glyphs)
+    return line.laid(advance)
 
 
 def laid(
@@ -309,7 +332,8 @@ class Run:
     would be shaped alone, when its own run has the text's script: a part
     of one run is one run, of the text's script if it holds a character
     of that script (`scripted`: how many the text holds before each
-    position), else of none (runs()).
+    position), else of none (runs()). A part longer than the last asked
+    from its start (a wrap's next candidate) adds only its next glyphs.
     """
 
     script: str | None
@@ -317,6 +341,8 @@ class Run:
     pens: tuple[int, ...]
     cuts: dict[int, int]
     scripted: tuple[int, ...]
+    # the line laid last from each start, grown by the next part asked
+    lines: dict[int, Placing] = field(default_factory=dict, compare=False, repr=False)
 
     def part(self, start: int, end: int) -> Laid | None:
         """text[start:end] laid, None if it is not cut out of the run."""
@@ -325,8 +351,12 @@ class Run:
             return None
         if self.script is not None and self.scripted[end] == self.scripted[start]:
             return None
-        origin = self.pens[first]
-        return place(self.glyphs[first:last], origin, self.pens[last] - origin)
+        line = self.lines.get(start)
+        if line is None or line.end > last:
+            line = self.lines[start] = Placing(self.pens[first], first)
+        line.add(self.glyphs[line.end : last])
+        line.end = last
+        return line.laid(self.pens[last] - line.origin)
 
 
 @dataclass(eq=False)
