@@ -727,15 +727,13 @@ def box_glyph(width: int, height: int):
     return pen.glyph()
 
 
-def space_context_font(path: Path) -> str:
-    """A font of boxes (A tall, B short) in which an A after a space is
-    drawn as a B (a contextual alternate, `calt`, as a font may give a
-    word's first letter): a line starting with that A, shaped alone, has
-    no space before it and keeps its A. Its glyph ids: A 2, B 3.
+def boxes_font(path: Path, features: str, letters: dict[int, str]) -> str:
+    """A font of boxes (A tall, B short; glyph ids A 2, B 3) for the
+    characters `letters` (a space too), with the OpenType `features`.
     """
     build = FontBuilder(1000, isTTF=True)
     build.setupGlyphOrder([".notdef", "space", "A", "B"])
-    build.setupCharacterMap({0x20: "space", 0x41: "A", 0x42: "B"})
+    build.setupCharacterMap({0x20: "space"} | letters)
     build.setupGlyf(
         {
             ".notdef": box_glyph(500, 700),
@@ -748,13 +746,34 @@ def space_context_font(path: Path) -> str:
         {".notdef": (500, 50), "space": (250, 0), "A": (600, 50), "B": (600, 50)}
     )
     build.setupHorizontalHeader(ascent=800, descent=-200)
-    build.setupNameTable({"familyName": "Space Context", "styleName": "Regular"})
+    build.setupNameTable({"familyName": "Boxes", "styleName": "Regular"})
     build.setupOS2(sTypoAscender=800, usWinAscent=800, usWinDescent=200)
     build.setupPost()
-    features = "languagesystem DFLT dflt;\nfeature calt { sub space A' by B; } calt;\n"
     addOpenTypeFeaturesFromString(build.font, features)
     build.save(str(path))
     return str(path)
+
+
+def space_context_font(path: Path) -> str:
+    """A font of boxes in which an A after a space is drawn as a B (a
+    contextual alternate, `calt`, as a font may give a word's first
+    letter): a line starting with that A, shaped alone, has no space
+    before it and keeps its A.
+    """
+    features = "languagesystem DFLT dflt;\nfeature calt { sub space A' by B; } calt;\n"
+    return boxes_font(path, features, {0x41: "A", 0x42: "B"})
+
+
+def devanagari_digit_font(path: Path) -> str:
+    """A font of boxes in which a digit one (an A, as क is) is drawn as a
+    B in Devanagari text alone (its `ccmp` for the script dev2): a line
+    of digits, shaped alone, is of no script and keeps its A.
+    """
+    features = (
+        "languagesystem DFLT dflt;\nlanguagesystem dev2 dflt;\n"
+        "feature ccmp { script dev2; sub A by B; } ccmp;\n"
+    )
+    return boxes_font(path, features, {0x31: "A", 0x915: "A"})
 
 
 def test_a_letter_changed_by_the_space_before_it_is_laid_as_its_line_shapes_it(
@@ -773,6 +792,20 @@ def test_a_letter_changed_by_the_space_before_it_is_laid_as_its_line_shapes_it(
     assert line == font.laid("A B")
     # the cut before the space is safe: the first word is cut out
     assert lengths.cut(font, "B") == font.laid("B")
+
+
+def test_a_line_of_digits_in_a_hindi_title_is_laid_as_shaped_alone(tmp_path):
+    """A line of a Hindi title with no character of a script (its
+    digits) is shaped alone, of no script, not cut out of the title's
+    Devanagari run: a font drawing digits otherwise in Devanagari text
+    keeps them as they are there.
+    """
+    font = load_font(devanagari_digit_font(tmp_path / "digits.ttf"), 80)
+    assert [gid for gid, _, _ in font.laid("क 1").glyphs] == [3, 3]
+    lengths = Lengths("क 1 1")
+    for line in ("1", "1 1", "क 1"):
+        assert lengths.laid(font, line) == font.laid(line), line
+    assert [gid for gid, _, _ in lengths.laid(font, "1 1").glyphs] == [2, 2]
 
 
 def test_a_plain_titles_lines_are_cut_from_it_and_a_mark_after_a_space_is_not():
