@@ -715,6 +715,46 @@ def test_a_titles_lines_cut_from_it_are_laid_as_each_line_shaped_alone(
             assert lengths.laid(font, line) == font.laid(line), (title, line)
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(ANY_WORDS, RANDOM_WORDS), min_size=1, max_size=10),
+    st.sampled_from(TITLE_SIZES),
+    st.sampled_from([FONT, DEJAVU]),
+    st.integers(min_value=1, max_value=80),
+)
+def test_a_titles_lines_cut_from_its_start_alone_are_laid_as_shaped_alone(
+    words, size, path, start
+):
+    """A title's run shaped from its first `start` characters alone (as a
+    long title's is, the cut anywhere, in a word too): its lines, and any
+    run of its words, are laid as each shaped alone, those reaching past
+    the start shaped alone.
+    """
+    font, title = load_font(path, size), " ".join(words)
+    lengths = Lengths(title, start)
+    for first in range(len(words)):
+        for last in range(first + 1, len(words) + 1):
+            line = " ".join(words[first:last])
+            assert lengths.laid(font, line) == font.laid(line), (title, line)
+
+
+def test_a_long_titles_run_is_shaped_from_its_start_not_whole():
+    """A title of a whole text pasted as one (180,000 characters) is not
+    shaped whole at each size its fitting tries, for the few lines a card
+    shows: its run is its start, and its lines are laid as shaped alone.
+    """
+    title = " ".join(["जागरूकता"] * 20_000)
+    card = Card(title, SITE_NAME, FONT, SMALL_FONT)
+    lengths = Lengths(title)
+    font, lines, _ = title_lines(card, lengths)
+    assert len(lengths.runs) == len(TITLE_SIZES)
+    for run in lengths.runs.values():
+        assert run is not None
+        assert len(run.scripted) - 1 <= 1_000  # the characters shaped
+    for line in lines:
+        assert lengths.laid(font, line) == font.laid(line)
+
+
 def box_glyph(width: int, height: int):
     """A glyph of one box, `width` units wide (its sides 50 in) and
     `height` high."""

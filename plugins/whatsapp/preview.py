@@ -103,16 +103,25 @@ def cache_key(source: Card | Crop, max_bytes: int) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
+# The characters of a title its lines are cut out of (Lengths): a card
+# shows a few lines of it, so a title of a whole text pasted as one is not
+# shaped whole at each size its fitting tries (its start is: a line
+# reaching past it is shaped alone).
+RUN_CHARS = 1000
+
+
 class Lengths:
     """Texts laid out in a font, each once: fitting a title measures a
     line again when it checks it, and places the lines by their ink. A
-    line of `title` (its words a space apart) is cut out of the title
-    shaped once in each font (Run), where HarfBuzz lets it be.
+    line of `title` (its words a space apart) is cut out of the title's
+    first `run_chars` characters shaped once in each font (Run), where
+    HarfBuzz lets it be: a part of that start shaped alone is laid as
+    the same text shaped alone, wherever the start ends.
     """
 
-    def __init__(self, title: str = "") -> None:
+    def __init__(self, title: str = "", run_chars: int = RUN_CHARS) -> None:
         self.known: dict[tuple[Font, str], Laid] = {}
-        self.title = " ".join(title.split())
+        self.title = " ".join(title.split())[:run_chars]
         self.runs: dict[Font, Run | None] = {}
 
     def laid(self, font: Font, text: str) -> Laid:
