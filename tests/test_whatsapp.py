@@ -75,6 +75,7 @@ from plugins.whatsapp.preview import (
     LEVELS,
     LINE_HEIGHT,
     MARGIN,
+    RUN_CHARS,
     SITE_SIZE,
     SIZE,
     TEXT,
@@ -750,7 +751,7 @@ def test_a_long_titles_run_is_shaped_from_its_start_not_whole():
     assert len(lengths.runs) == len(TITLE_SIZES)
     for run in lengths.runs.values():
         assert run is not None
-        assert len(run.scripted) - 1 <= 1_000  # the characters shaped
+        assert len(run.scripted) - 1 <= RUN_CHARS  # the characters shaped
     for line in lines:
         assert lengths.laid(font, line) == font.laid(line)
 

@@ -104,10 +104,12 @@ def cache_key(source: Card | Crop, max_bytes: int) -> str:
 
 
 # The characters of a title its lines are cut out of (Lengths): a card
-# shows a few lines of it, so a title of a whole text pasted as one is not
-# shaped whole at each size its fitting tries (its start is: a line
-# reaching past it is shaped alone).
-RUN_CHARS = 1000
+# shows a few lines of it (some 400 characters at its smallest size, far
+# fewer at the sizes tried before), so a long title, or a whole text
+# pasted as one, is not shaped whole at each size its fitting tries: its
+# start is (more than twice the longest title of content/), a line
+# reaching past it is shaped alone.
+RUN_CHARS = 250
 
 
 class Lengths:
