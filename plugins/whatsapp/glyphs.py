@@ -32,6 +32,7 @@ the length a wrap measures is the width the line's drawing covers.
 
 from __future__ import annotations
 
+import ctypes
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
@@ -158,7 +159,11 @@ def rendered(
     bitmap = slot.bitmap
     image = None
     if bitmap.width and bitmap.rows:
-        data = bytes(bitmap.buffer)
+        # the rows as they are in FreeType's memory (freetype-py's `buffer`
+        # makes a list of every byte first: some 200 times as long)
+        data = ctypes.string_at(
+            bitmap._FT_Bitmap.buffer, abs(bitmap.pitch) * bitmap.rows
+        )
         size = (bitmap.width, bitmap.rows)
         image = Image.frombytes("L", size, data, "raw", "L", bitmap.pitch)
         if levels is not None:
