@@ -236,8 +236,9 @@ class Making:
         """
         paths, self.paths = self.paths, []
         if self.pool is None:
-            for path in paths if each is not None else ():
-                each(path)
+            if each is not None:
+                for path in paths:
+                    each(path)
             return
         try:
             for path, _ in zip(paths, self.results, strict=True):
