@@ -613,48 +613,109 @@ def shared_refs(notes, kept: dict | None = None) -> tuple[NoteEntry, ...]:
     `kept`: the Refs held so far (shared with the records).
     """
     kept = {} if kept is None else kept
-
-    def one(r: Ref) -> Ref:
-        return kept.setdefault(r, r)
-
+    one = sharer(kept)
     return tuple(
-        dataclasses.replace(
+        unless_same(
             n,
-            thana=one(n.thana),
-            category=one(n.category),
-            tags=tuple(one(t) for t in n.tags),
+            {
+                "thana": one(n.thana),
+                "category": one(n.category),
+                "tags": tuple(map(one, n.tags)),
+            },
         )
         for n in notes
     )
 
 
-def shared_in(value: Any, kept: dict) -> Any:
+def sharer(kept: dict) -> Callable[[Ref], Ref]:
+    """The Ref `kept` holds for a Ref (the Ref itself, kept, if none).
+    A Ref met again as the same object is not hashed again (hashing a Ref,
+    a dataclass, runs Python code; the records of a build name the same few
+    hundred Refs a hundred thousand times): the answer for that object is
+    remembered, with the object itself, for as long as the function lives,
+    and `kept` only grows meanwhile (setdefault).
+    """
+    seen: dict[int, tuple[Ref, Ref]] = {}
+
+    def one(r: Ref) -> Ref:
+        hit = seen.get(id(r))
+        if hit is not None and hit[0] is r:
+            return hit[1]
+        held = kept.setdefault(r, r)
+        seen[id(r)] = (r, held)
+        return held
+
+    return one
+
+
+def identical(a: Any, b: Any) -> bool:
+    """The same object, or tuples of the same objects."""
+    if a is b:
+        return True
+    return (
+        type(a) is tuple
+        and type(b) is tuple
+        and len(a) == len(b)
+        and all(map(is_, a, b))
+    )
+
+
+def unless_same(value: Any, changes: dict[str, Any]) -> Any:
+    """The frozen dataclass `value` with `changes`, or `value` itself when
+    each change is what it holds already (the same objects: an equal copy
+    would be made for nothing).
+    """
+    if all(identical(getattr(value, k), v) for k, v in changes.items()):
+        return value
+    return dataclasses.replace(value, **changes)
+
+
+_FIELDS: dict[type, tuple[tuple[str, ...], bool]] = {}
+
+
+def init_fields(cls: type) -> tuple[tuple[str, ...], bool]:
+    """The names of a dataclass's fields given to its __init__, and whether
+    it is frozen (kept by class).
+    """
+    found = _FIELDS.get(cls)
+    if found is None:
+        names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+        params = cls.__dataclass_params__  # type: ignore[attr-defined]
+        found = _FIELDS[cls] = (names, params.frozen)
+    return found
+
+
+def shared_in(value: Any, kept: dict, one: Callable[[Ref], Ref] | None = None) -> Any:
     """A record (a dataclass) with each Ref in it, alone or in a tuple, held
     once in `kept`: records name the same stations, categories and tags
     thousands of times, and the index pickles each Ref held once only once.
+    A frozen record whose Refs are all held already is itself.
     """
+    one = sharer(kept) if one is None else one
     if isinstance(value, Ref):
-        return kept.setdefault(value, value)
+        return one(value)
     if isinstance(value, tuple) and value and isinstance(value[0], Ref):
-        return tuple(kept.setdefault(r, r) for r in value)
+        return tuple(map(one, value))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {
-            f.name: shared_in(getattr(value, f.name), kept)
-            for f in dataclasses.fields(value)
-            if f.init
-            and (
-                dataclasses.is_dataclass(getattr(value, f.name))
-                or isinstance(getattr(value, f.name), (Ref, tuple))
-            )
-        }
-        return dataclasses.replace(value, **changes) if changes else value
+        names, frozen = init_fields(type(value))
+        changes = {}
+        for name in names:
+            held = getattr(value, name)
+            if dataclasses.is_dataclass(held) or isinstance(held, (Ref, tuple)):
+                changes[name] = shared_in(held, kept, one)
+        if not changes:
+            return value
+        if frozen:
+            return unless_same(value, changes)
+        return dataclasses.replace(value, **changes)
     if isinstance(value, tuple):
-        return tuple(shared_in(v, kept) for v in value)
+        return tuple(shared_in(v, kept, one) for v in value)
     return value
 
 
 def shared_records(records: dict[str, Any], kept: dict) -> dict[str, Any]:
-    return {key: shared_in(value, kept) for key, value in records.items()}
+    one = sharer(kept)
+    return {key: shared_in(value, kept, one) for key, value in records.items()}
 
 
 def refs_of(notes: tuple[NoteEntry, ...]) -> dict[Ref, Ref]:

@@ -40,6 +40,7 @@ from support import (
 from plugins.core.clock import build_now
 from plugins.core.contract import SEO_RECORDS
 from plugins.core.header import scan_header
+from plugins.core.records import Ref
 from plugins.press_notes.press_notes import registry_for
 from scripts import fast_build, fast_lists, fast_notes, fast_run, placement, site_index
 from scripts.build import load_settings, report
@@ -177,6 +178,60 @@ def test_the_index_stays_small(site):
     # each station, category and tag is kept once: a note's entry is a few
     # hundred bytes, and 50,000 notes fit in tens of MB
     assert size < 300, size
+
+
+@dataclasses.dataclass(frozen=True)
+class _Held:
+    """A frozen record holding Refs, as the plugins' records do."""
+
+    station: Ref
+    tags: tuple[Ref, ...]
+    inner: _Held | None = None
+
+
+@dataclasses.dataclass
+class _Open:
+    """A record that is not frozen: always a copy when it holds a Ref."""
+
+    station: Ref
+
+
+def test_a_ref_is_held_once_whichever_object_names_it_and_however_often():
+    a = Ref("ratlam", "रतलाम", "thana/ratlam/")
+    b = Ref("jaora", "जावरा", "thana/jaora/")
+    again = Ref("ratlam", "रतलाम", "thana/ratlam/")  # equal, another object
+    assert again is not a
+    kept: dict = {}
+    one = site_index.sharer(kept)
+    assert [one(r) for r in (a, again, again, b, a, again)] == [a, a, a, b, a, a]
+    assert all(x is y for x, y in zip(map(one, (again, b, a)), (a, b, a), strict=True))
+    # a Ref equal to one another sharer of the same `kept` holds: that one
+    assert site_index.sharer(kept)(Ref("jaora", "जावरा", "thana/jaora/")) is b
+    # a changed value is another Ref, held apart
+    moved = Ref("ratlam", "रतलाम", "thana/ratlam-city/")
+    assert one(moved) is moved and kept[moved] is moved
+
+
+def test_a_record_holding_only_held_refs_is_kept_and_others_hold_the_held_ones():
+    a, t = Ref("ratlam", "रतलाम", "thana/ratlam/"), Ref("chori", "चोरी", "tag/chori/")
+    kept = {a: a, t: t}
+    same = _Held(a, (t,), _Held(a, ()))
+    assert site_index.shared_in(same, kept) is same
+    copy = _Held(
+        Ref("ratlam", "रतलाम", "thana/ratlam/"),
+        (t, Ref("chori", "चोरी", "tag/chori/")),
+        _Held(Ref("ratlam", "रतलाम", "thana/ratlam/"), ()),
+    )
+    shared = site_index.shared_in(copy, kept)
+    assert shared == copy and shared is not copy
+    assert shared.station is a and all(x is t for x in shared.tags)
+    assert shared.inner is not None and shared.inner.station is a
+    # a record that can change is copied, as before
+    open_record = _Open(a)
+    assert site_index.shared_in(open_record, kept) == open_record
+    assert site_index.shared_in(open_record, kept) is not open_record
+    [record] = site_index.shared_records({"r": (copy,)}, kept)["r"]
+    assert record == copy and record.station is a
 
 
 def test_the_index_is_read_past_the_collector_and_given_back_to_it_after(site):

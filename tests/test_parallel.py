@@ -342,6 +342,38 @@ def test_files_made_in_workers_leave_no_utf8_copy_in_the_builds_texts(tmp_path):
     }
 
 
+def test_wait_hands_over_each_file_once_written_while_the_workers_make_the_rest(
+    tmp_path,
+):
+    """wait(each) calls each(path) for every file, once, in the order given,
+    once that file is written and while later files are still being made
+    (the preview images are placed in the output as they come): the last
+    file waits for a flag that only the call for the first one sets."""
+    ready, last_flag = tmp_path / "ready", tmp_path / "last"
+    ready.touch()
+    jobs = {tmp_path / f"{n}.txt": (str(ready), n) for n in range(7)}
+    last = tmp_path / "7.txt"
+    jobs[last] = (str(last_flag), 7)
+    making = files.start_missing(jobs, render_when_allowed, 8, workers=2)
+    calls = []
+
+    def each(path: Path) -> None:
+        calls.append((path, path.read_bytes()))
+        if len(calls) == 1:
+            assert not last.exists()  # made after this call only
+            last_flag.touch()
+
+    making.wait(each)
+    assert calls == [(p, f"file {n}".encode()) for p, (_, n) in jobs.items()]
+    making.wait(each)  # a second wait hands over nothing
+    assert len(calls) == 8
+    # fewer than parallel_min: written here, each handed over by wait
+    few = {tmp_path / "few" / f"{n}.txt": (str(ready), n) for n in range(3)}
+    here = []
+    files.start_missing(few, render_when_allowed, 8, workers=2).wait(here.append)
+    assert here == list(few)
+
+
 def test_a_file_that_cannot_be_made_fails_the_wait_and_a_cancel_stops_all(
     tmp_path,
 ):

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 from functools import lru_cache
@@ -220,16 +220,30 @@ class Making:
     cancel() drops the rest.
     """
 
-    def __init__(self, results, pool: ProcessPoolExecutor | None):
+    def __init__(
+        self, results, pool: ProcessPoolExecutor | None, paths: Sequence[Path] = ()
+    ):
         self.results = results
         self.pool = pool
+        # each file's path, in the order the workers' results come
+        self.paths = list(paths)
 
-    def wait(self) -> None:
+    def wait(self, each: Callable[[Path], object] | None = None) -> None:
+        """Wait until every file is written; `each(path)`, if given, is
+        called with each file's path once that file is written, in the
+        order the files were given (at once for files written here), so
+        the caller can use a file while the workers write the next.
+        """
+        paths, self.paths = self.paths, []
         if self.pool is None:
+            if each is not None:
+                for path in paths:
+                    each(path)
             return
         try:
-            for _ in self.results:
-                pass
+            for path, _ in zip(paths, self.results, strict=True):
+                if each is not None:
+                    each(path)
         finally:
             self.cancel(wait=True)
 
@@ -272,10 +286,10 @@ def start_missing(
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-        return Making(results, pool)
+        return Making(results, pool, [path for path, _ in items])
     for path, job in items:
         write_atomic(path, render(job))
-    return Making(iter(()), None)
+    return Making(iter(()), None, [path for path, _ in items])
 
 
 def make_missing(

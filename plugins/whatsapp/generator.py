@@ -9,6 +9,7 @@ import json
 import logging
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -162,14 +163,21 @@ class Previews:
         self.missing.clear()
         self.making = None
 
-    def wait(self) -> None:
+    def drawing(self) -> set[Path]:
+        """The cached files the workers draw (started now if not yet): the
+        others are in the cache already.
+        """
+        self.start_drawing()
+        return set(self.missing)
+
+    def wait(self, each: Callable[[Path], object] | None = None) -> None:
         """Wait for the images being drawn into the cache (started now if not
-        yet).
+        yet); `each(cached file)` as each is written (Making.wait).
         """
         self.start_drawing()
         assert self.making is not None
         started = time.perf_counter()
-        self.making.wait()
+        self.making.wait(each)
         distinct = set(self.images.values())
         logger.info(
             "whatsapp: preview images: %d made, %d reused from %s (%d of those "
@@ -182,6 +190,17 @@ class Previews:
             time.perf_counter() - self.making_started,
             time.perf_counter() - started,
         )
+
+
+def waiting_files(files: dict[str, Path], drawing: set[Path]) -> dict[Path, list[str]]:
+    """{cached file being drawn: the paths in the output it goes to}, of the
+    files to place `files` ({path in the output: cached file}).
+    """
+    later: dict[Path, list[str]] = {}
+    for rel, cached in files.items():
+        if cached in drawing:
+            later.setdefault(cached, []).append(rel)
+    return later
 
 
 @dataclass(frozen=True)
@@ -205,7 +224,8 @@ def whatsapp_output(
 ) -> tuple[list[Page], dict[str, Path]]:
     """The join page and the admin page of group digests to render, and the
     files to place ({path in the output: cached file}): the preview images
-    `previews` holds (drawn: wait() first) and the join page's QR codes.
+    `previews` holds (those being drawn are placed once written: wait())
+    and the join page's QR codes.
     """
     conf = plugin_settings(settings)
     join_url, share_url = conf["join_url"], conf["share_url"]
@@ -318,7 +338,6 @@ class WhatsAppGenerator(Generator):
         self.previews.start_drawing()
 
     def generate_output(self, writer):
-        self.previews.wait()
         within = Within(Path(self.output_path))
         pages, files = whatsapp_output(
             self.settings,
@@ -328,8 +347,21 @@ class WhatsAppGenerator(Generator):
             self.join_og,
             self.previews,
         )
+        # the files in the cache are placed now, each image being drawn as
+        # soon as it is written: the build places them while the workers
+        # draw the last ones, not after
+        later = waiting_files(files, self.previews.drawing())
         for rel, cached in files.items():
-            place(cached, within(rel))
+            if cached not in later:
+                place(cached, within(rel))
+
+        def placed(cached: Path) -> None:
+            for rel in later.pop(cached, ()):
+                place(cached, within(rel))
+
+        self.previews.wait(placed)
+        for cached in list(later):
+            placed(cached)
         # placed: what the build knew of each note's image goes
         del files
         self.previews.forget()
