@@ -29,8 +29,8 @@ from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
 from plugins.press_notes import read_ahead, validate
 from plugins.press_notes.read_ahead import NOTES_READ
 from plugins.press_notes.validate import NOTES_CHECKED
-from plugins.whatsapp import preview
-from scripts.build import lock_path
+from plugins.whatsapp import generator, preview
+from scripts.build import lock_path, staging_path
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -441,6 +441,84 @@ def test_a_build_whose_worker_dies_builds_the_same_site(tmp_path, monkeypatch):
     first, second = tree(alone.output), tree(forked.output)
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_preview_worker_failing_midway_leaves_the_site_and_the_next_build_whole(
+    tmp_path, monkeypatch
+):
+    """Preview images are placed in the staging output as the workers draw
+    them: a card that cannot be drawn (raises) or a worker killed after some
+    were placed fails the build, the published site stays as it was, the
+    cache holds whole files only, and the next build is a clean build's."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
+    clean = build_site(sample_content(one), one / "output")
+    content, output = sample_content(two), two / "output"
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    monkeypatch.setattr(preview, "PARALLEL_MIN", 1)
+    build_site(content, output)
+    published = tree(output)
+    cache = two / "cache" / "og"
+    build, draw, start = os.getpid(), preview.render, preview.start_missing
+    first: list[Path] = []  # the first 8 images the workers draw
+    late: set = set()  # what they draw after those
+
+    def noted(jobs, *args, **kwargs):
+        first[:] = list(jobs)[:8]
+        late.update(source for source, _ in list(jobs.values())[8:])
+        return start(jobs, *args, **kwargs)
+
+    placed: list[Path] = []
+    place = generator.place
+
+    def counted(cached: Path, target: Path) -> None:
+        if cached in first:
+            placed.append(target)
+        place(cached, target)
+
+    monkeypatch.setattr(preview, "start_missing", noted)
+    monkeypatch.setattr(generator, "place", counted)
+    for how in ("raise", "exit"):
+
+        def fails_midway(source, max_bytes, how=how):
+            if os.getpid() != build and source in late:
+                # once the first are written and handed over
+                for _ in range(500):
+                    if all(p.exists() for p in first):
+                        break
+                    time.sleep(0.01)
+                time.sleep(0.5)
+                if how == "exit":
+                    os._exit(1)  # as if killed for memory
+                raise ValueError("cannot draw this card")
+            return draw(source, max_bytes)
+
+        shutil.rmtree(cache)
+        placed.clear()
+        monkeypatch.setattr(preview, "render", fails_midway)
+        with pytest.raises(Exception) as failed:
+            build_site(content, output)
+        assert "cannot draw" in str(failed.value) or how == "exit"
+        assert placed, how
+        assert tree(output) == published
+        assert not staging_path(output).exists()
+        # whole cards and the join page's QR codes, nothing half written
+        written = [p for p in cache.rglob("*") if p.is_file()]
+        assert {p.suffix for p in written} <= {".png", ".jpg", ".svg"}, how
+        images = [p for p in written if p.suffix != ".svg"]
+        assert 8 <= len(images) < len({v for k, v in published.items() if "/og-" in k})
+        assert [p for p in images if p.read_bytes() != drawn(p, published)] == []
+        monkeypatch.setattr(preview, "render", draw)
+        build_site(content, output)
+        assert tree(output) == tree(clean.output)
+
+
+def drawn(cached: Path, site: dict[str, bytes]) -> bytes:
+    """The bytes a site holds for the preview image `cached` (its name ends
+    with the first 12 characters of the cached file's key)."""
+    name = f"og-{cached.stem[:12]}{cached.suffix}"
+    [found] = {v for k, v in site.items() if k.endswith(name)}
+    return found
 
 
 def lock_is_free(path: Path) -> bool:
