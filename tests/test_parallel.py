@@ -443,6 +443,46 @@ def test_a_build_whose_worker_dies_builds_the_same_site(tmp_path, monkeypatch):
     assert [name for name in first if first[name] != second[name]] == []
 
 
+def test_images_being_drawn_are_placed_once_drawn_and_the_site_is_one_process_s(
+    tmp_path, monkeypatch
+):
+    """The workers draw no image before the build starts placing them (they
+    wait for it): the images in the cache are placed at once, each drawn
+    one once written, never before, and the site is a one-process build's."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
+    alone = build_site(sample_content(one), one / "output")
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    monkeypatch.setattr(preview, "PARALLEL_MIN", 1)
+    placing = tmp_path / "placing"
+    build, draw, sort = os.getpid(), preview.render, generator.waiting_files
+    waited: list[bool] = []  # in each worker
+
+    def held_back(source, max_bytes):
+        if os.getpid() != build and not waited:
+            for _ in range(3000):
+                if placing.exists():
+                    break
+                time.sleep(0.01)
+            assert placing.exists(), "the build never placed its images"
+            time.sleep(0.3)  # the build places all it can meanwhile
+            waited.append(True)
+        return draw(source, max_bytes)
+
+    def sorted_out(files, drawing):
+        placing.touch()
+        return sort(files, drawing)
+
+    monkeypatch.setattr(preview, "render", held_back)
+    monkeypatch.setattr(generator, "waiting_files", sorted_out)
+    forked = build_site(sample_content(two), two / "output")
+    assert placing.exists()
+    assert not waited  # drawn in the workers only
+    first, second = tree(alone.output), tree(forked.output)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
 def test_a_preview_worker_failing_midway_leaves_the_site_and_the_next_build_whole(
     tmp_path, monkeypatch
 ):
