@@ -451,7 +451,17 @@ def test_images_being_drawn_are_placed_once_drawn_and_the_site_is_one_process_s(
     one once written, never before, and the site is a one-process build's."""
     one, two = tmp_path / "one", tmp_path / "two"
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
-    alone = build_site(sample_content(one), one / "output")
+    # two notes with the same title: one card, placed on both pages
+    twice = {"title": "नामली थाने में यातायात जागरूकता शिविर", "thana": "नामली"}
+    contents = []
+    for where in (one, two):
+        content = sample_content(where)
+        for slug, day in (("pehli-baar", "2026-09-01"), ("doosri-baar", "2026-10-20")):
+            (content / "notes" / "2026" / f"{slug}.md").write_text(
+                note_text(slug=slug, date=f"{day} 10:00", **twice), encoding="utf-8"
+            )
+        contents.append(content)
+    alone = build_site(contents[0], one / "output")
     monkeypatch.setattr(parallel, "WORKERS", 2)
     monkeypatch.setattr(preview, "PARALLEL_MIN", 1)
     placing = tmp_path / "placing"
@@ -475,12 +485,17 @@ def test_images_being_drawn_are_placed_once_drawn_and_the_site_is_one_process_s(
 
     monkeypatch.setattr(preview, "render", held_back)
     monkeypatch.setattr(generator, "waiting_files", sorted_out)
-    forked = build_site(sample_content(two), two / "output")
+    forked = build_site(contents[1], two / "output")
     assert placing.exists()
     assert not waited  # drawn in the workers only
     first, second = tree(alone.output), tree(forked.output)
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
+    cards = [
+        {v for k, v in second.items() if k.startswith(f"2026/{m}/{slug}/og-")}
+        for m, slug in (("09", "pehli-baar"), ("10", "doosri-baar"))
+    ]
+    assert len(cards[0]) == 1 and cards[0] == cards[1]
 
 
 def test_a_preview_worker_failing_midway_leaves_the_site_and_the_next_build_whole(
