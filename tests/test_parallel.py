@@ -395,6 +395,10 @@ def test_a_file_that_cannot_be_made_fails_the_wait_and_a_cancel_stops_all(
         workers=2,
     )
     making.cancel()
+    # a wait after a cancel hands over no file: none may be written
+    handed: list[Path] = []
+    making.wait(handed.append)
+    assert handed == []
     flag.touch()
     for _ in range(500):
         if not started_children(before):

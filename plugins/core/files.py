@@ -248,6 +248,9 @@ class Making:
             self.cancel(wait=True)
 
     def cancel(self, wait: bool = False) -> None:
+        # the files not handed over may never be written: a later wait
+        # hands none of them over
+        self.paths = []
         pool, self.pool = self.pool, None
         if pool is not None:
             pool.shutdown(wait=wait, cancel_futures=True)
