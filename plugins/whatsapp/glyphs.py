@@ -236,7 +236,7 @@ def inks(
                 glyphs.append(None)
             else:
                 at = pen + position.x_offset + 32
-                y = -((position.y_offset + 32) >> 6) - glyph.top
+                y = -pixel(position.y_offset) - glyph.top
                 glyphs.append((at, gid, glyph.left, glyph.width, y, glyph.height))
             pen += position.x_advance
     pens.append(pen)

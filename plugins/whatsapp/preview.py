@@ -143,8 +143,10 @@ class Lengths:
         if font not in self.runs:
             self.runs[font] = font.run(title)
         run = self.runs[font]
+        if run is None:
+            return None
         start = title.find(text)
-        while run is not None and start != -1:
+        while start != -1:
             line = run.part(start, start + len(text))
             if line is not None:
                 return line
