@@ -36,6 +36,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from itertools import chain
 from operator import attrgetter, is_
 from pathlib import Path
@@ -670,19 +671,14 @@ def unless_same(value: Any, changes: dict[str, Any]) -> Any:
     return dataclasses.replace(value, **changes)
 
 
-_FIELDS: dict[type, tuple[tuple[str, ...], bool]] = {}
-
-
+@cache
 def init_fields(cls: type) -> tuple[tuple[str, ...], bool]:
     """The names of a dataclass's fields given to its __init__, and whether
     it is frozen (kept by class).
     """
-    found = _FIELDS.get(cls)
-    if found is None:
-        names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
-        params = cls.__dataclass_params__  # type: ignore[attr-defined]
-        found = _FIELDS[cls] = (names, params.frozen)
-    return found
+    names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+    params = cls.__dataclass_params__  # type: ignore[attr-defined]
+    return names, params.frozen
 
 
 def shared_in(value: Any, kept: dict, one: Callable[[Ref], Ref] | None = None) -> Any:
