@@ -19,12 +19,13 @@ theme read them through plugins/press_notes/registry.py):
   preview images, the feed entries, the sitemaps, the search words or the
   search index (Pagefind reads no JSON-LD, and a part's kept index is
   named by its pages without it: plugins/search `SearchPage.digest`).
-- a station's `aliases` (other spellings): the hidden search words of each
-  of its note pages (plugins/search `note_title_terms`), so the search
-  index's parts holding them; and which station a note names (a note named
-  by a spelling taken away no longer passes the checks: unpublished notes
-  are read here, published ones of the station are built again and a
-  build of them alone stops as the full build would).
+- a station's `aliases` (other spellings): with the search index on,
+  pagefind/spellings.json, which the search page reads (plugins/search
+  `station_spellings`; no note page holds them, so no part of the index
+  changes); and which station a note names (a note named by a spelling
+  taken away no longer passes the checks: every note file that may name
+  the station is read here, `named_elsewhere`, and such a note is the
+  full build's, which stops and says why). No page prints them.
 - a category's `description`: the front page of its list (meta
   description and lead paragraph; plugins/listings plans its numbered
   pages without it, `older_pages`: each describes itself by the list's
@@ -44,22 +45,21 @@ theme read them through plugins/press_notes/registry.py):
 
 The fast case (`registry_edit`): exactly one entry changed, only in a
 station's `area` or `aliases` or a category's `description`, and the work
-bounded: a station's note pages, each built again, at most
-`MAX_STATION_PAGES`. A category's description reads no note again: the
-front page of its list shows its newest notes, whose cards the site index
-keeps (site_index.cards_kept; a card not at hand stops the fast path, and
-the full build runs), and the numbered pages, whose cards it does not
-keep, do not change. With the search index on
-(production builds), the parts of the index holding a station's note
-pages are looked at by scripts/fast_search.py (`update`: each by
-plugins/search's `part_index`, as the full build makes it): its area
-leaves each part's kept index as it is, its other spellings make them
-again. They are not bounded apart: the full build makes the same parts
-again, so the fast path's Pagefind runs are never more than the full
-build's, and it saves the full build's pass over every note. A station
+bounded: a station's note pages, each built again (for its area), at most
+`MAX_STATION_PAGES`; its other spellings alone build no note page again.
+A category's description reads no note again: the front page of its list
+shows its newest notes, whose cards the site index keeps
+(site_index.cards_kept; a card not at hand stops the fast path, and the
+full build runs), and the numbered pages, whose cards it does not keep,
+do not change. With the search index on (production builds), the parts of
+the index holding a station's note pages are looked at by
+scripts/fast_search.py (`update`: each by plugins/search's `part_index`,
+as the full build makes it): its area leaves each part's kept index as it
+is (Pagefind reads no JSON-LD), and its other spellings are on no note
+page; `update` writes spellings.json from the registry after. A station
 one of whose notes has an `old_url`, or that has a page the site index
 does not hold (a draft, a hidden or withdrawn note, a translation), is the
-full build's.
+full build's for its area.
 
 `run` makes the files with the full build's functions: the station's
 notes built alone (scripts/fast_notes.py: their pages, and the WhatsApp
@@ -105,11 +105,13 @@ MAX_STATION_PAGES = 1000
 class RegistryEdit:
     """One registry entry changed in a field pages show."""
 
-    kind: str  # "station" (its area, other spellings) or "description"
+    # "station" (its area, with or without its other spellings),
+    # "spellings" (a station's other spellings alone) or "description"
+    kind: str
     name: str  # the entry's name
     url: str  # its list's address
-    # a station's notes (their pages are built again); none for a
-    # category's description
+    # a station's notes (their pages are built again); none for its other
+    # spellings alone or a category's description
     notes: tuple[NoteEntry, ...]
     fields: str = "description"  # what changed, as the log says it
 
@@ -118,6 +120,8 @@ class RegistryEdit:
         n = len(self.notes)
         if self.kind == "station":
             return f"the {self.fields} of {self.name} ({n} note page{plural(n)})"
+        if self.kind == "spellings":
+            return f"the other spellings of {self.name} (no note page)"
         return f"the description of {self.name} (its list's first page)"
 
 
@@ -184,6 +188,11 @@ def area_edit(
     """
     fields = station_fields(was, now)
     notes = tuple(n for n in index.notes if n.thana.slug == now.slug)
+    if was.area == now.area:
+        # its other spellings alone: no page prints them
+        if why := named_elsewhere(settings, index, registry, now.slug):
+            return why
+        return RegistryEdit("spellings", now.name, now.url, (), fields)
     if any(n.path in index.old_urls for n in notes):
         return f"a note of {now.name} has an old_url (its redirect page)"
     # built alone, a note whose address was made from its title beside
@@ -225,6 +234,26 @@ def unpublished_of(settings: dict, index: SiteIndex, registry: Any, slug: str) -
         if station is None or station.slug == slug:
             return f"{rel} is not published and its page may name the station"
     return ""
+
+
+def named_elsewhere(settings: dict, index: SiteIndex, registry: Any, slug: str) -> str:
+    """Why a note may name the station `slug` by a spelling taken away (the
+    full build stops on it and says so), or "": each published note of the
+    station is read, its header naming the station still; then the notes
+    the site index does not hold (unpublished_of).
+    """
+    root = Path(settings["PATH"])
+    for note in index.notes:
+        if note.thana.slug != slug:
+            continue
+        try:
+            header = scan_header((root / note.path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return f"{note.path} cannot be read"
+        station = registry.thana_by_name.get(nfc(header.value("thana")))
+        if station is None or station.slug != slug:
+            return f"{note.path} does not name its station by a name it still has"
+    return unpublished_of(settings, index, registry, slug)
 
 
 def as_new(entry: NoteEntry) -> NewNote:
@@ -314,7 +343,9 @@ def made_files(
             if made.previews.get(path) != made.index.previews.get(path):
                 return f"the preview image of {path} would change"
         files.update(notes)
-        # the search index's parts holding its note pages (with the index on)
+    if edit.kind in ("station", "spellings"):
+        # the search index's parts holding its note pages, spellings.json
+        # (with the index on)
         makers.append(fast_search.search_files(made))
     files.update(made.alone.kept)
     for found in (
@@ -368,7 +399,8 @@ def run(
     if isinstance(files, str):
         return files
     # a search part's files it no longer has (none for a category's edit)
-    gone = fast_search.gone_files(made) if edit.kind == "station" else []
+    searched = edit.kind in ("station", "spellings")
+    gone = fast_search.gone_files(made) if searched else []
     if isinstance(gone, str):
         return gone
     after = fast_run.production_files(made, output, files, gone)

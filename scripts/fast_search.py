@@ -10,7 +10,9 @@ live files; a part that changed (the newest block, for a new note) is made
 by the same `part_index` as in a full build, over its pages as they will
 be (the new or edited notes' from the build of them alone, the others'
 from the live output), and its files that differ are placed, those it no
-longer has removed, with shards.json. Anything unexpected (the live list of
+longer has removed, with shards.json and spellings.json (the stations'
+other spellings, which the search page reads: search.station_spellings).
+Anything unexpected (the live list of
 parts is not the one the index's notes give, a page of a part not marked
 for the index or dated otherwise than its note) is a reason for the full
 build.
@@ -160,6 +162,9 @@ def update(made: Made) -> SearchUpdate | str:
         files, stale, made_again = found
         gone |= stale
     files[f"{bundle}/{search.SHARDS_FILE}"] = search.shards_data(after)
+    # the stations' other spellings, as the full build writes them (placed
+    # only when an edit of them changed its bytes)
+    files.update(search.spellings_file(made.settings, made.registry.thanas))
     search.LAST_RUN.append(
         search.IndexRun(
             len(dates),

@@ -2289,3 +2289,207 @@ def test_a_registry_edit_changes_the_hidden_words(tmp_path):
     assert "bajar" in hidden()
     registry.write_text(listed, encoding="utf-8")
     assert "bajar" not in hidden()
+
+
+# ------------------------------------------- other spellings, on the search page
+
+# Stations given other spellings in the fixture's registry (a multi-word
+# Latin one and a Devanagari one; one Latin word, tekdi, in both), and one
+# of none whose note's text holds a spelling's word (ज़ोरबाग).
+SPELT = {
+    "namli": ["Zorbagh Tekdi", "ज़ोरबाग"],
+    "shivgarh": ["Tekdi Bhagwanpur"],
+}
+
+
+def spelt_notes() -> dict[str, str]:
+    notes = {
+        "murga-namli": ("नामली", "नामली में मुर्गा बरामद", "थाना पुलिस ने मुर्गा बरामद किया।"),
+        "baithak-namli": ("नामली", "नामली में बैठक", "ग्राम में शांति बैठक हुई।"),
+        "murga-shivgarh": ("शिवगढ़", "शिवगढ़ में मुर्गा विवाद", "मुर्गा को लेकर विवाद।"),
+        "vyapari-dhamnod": (
+            "धामनोद",
+            "धामनोद में ज़ोरबाग के व्यापारी",
+            "ज़ोरबाग से आए व्यापारी का मुर्गा मिला।",
+        ),
+        "dangal-dhamnod": ("धामनोद", "धामनोद में दंगल", "गांव में दंगल का आयोजन हुआ।"),
+        "dangal-shivgarh": ("शिवगढ़", "शिवगढ़ में दंगल", "दंगल में पहलवान आए।"),
+        "shivir-namli": ("नामली", "नामली में शिविर", "स्वास्थ्य शिविर लगाया गया।"),
+    }
+    return {
+        f"2026/10/{slug}.md": note_text(
+            title=title,
+            slug=slug,
+            thana=thana,
+            tags="प्रकरण",
+            summary=body,
+            body=body,
+            date=f"2026-10-{10 + i:02d} 10:00",
+        )
+        for i, (slug, (thana, title, body)) in enumerate(notes.items())
+    }
+
+
+def with_spellings(content: Path, spellings: dict[str, list[str]]) -> None:
+    """The fixture's registry: the stations of `spellings` given those."""
+    registry = content / "registry" / "thanas.toml"
+    text = registry.read_text(encoding="utf-8")
+    for slug, aliases in spellings.items():
+        listed = ", ".join(json.dumps(a, ensure_ascii=False) for a in aliases)
+        text, n = re.subn(
+            rf'(slug = "{slug}"\n(?:area = "[^"\n]*"\n)?)(?:aliases = [^\n]*\n)?',
+            rf"\g<1>aliases = [{listed}]\n",
+            text,
+        )
+        assert n == 1, slug
+    registry.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def spelt_output(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("spelt")
+    content = new_content(tmp, spelt_notes())
+    with_spellings(content, SPELT)
+    output = tmp / "output"
+    # blocks of three: the year's two parts, each searched on its own
+    build_site(content, output, SEARCH={"index": True, "block": 3})
+    return output
+
+
+@pytest.fixture(scope="module")
+def spelt_page(browser, spelt_output):
+    with serving(spelt_output) as base:
+        page = search_page(browser, base)
+        yield page
+        page.context.close()
+
+
+def station_spellings_of(output: Path) -> dict[str, set[str]]:
+    data = json.loads((output / "pagefind" / "spellings.json").read_bytes())
+    return {name: set(forms.split()) for name, forms in data["spellings"].items()}
+
+
+def indexed_words(output: Path) -> dict[str, tuple[str, set[str]]]:
+    """{note slug: (its station, the words of what Pagefind indexes of its
+    page)}."""
+    found = {}
+    for path in output.glob("2026/10/*/index.html"):
+        article = read_html(path).select_one("[data-pagefind-body]")
+        station = article.select_one('[data-pagefind-filter="thana"]').get_text()
+        found[path.parent.name] = (station, set(tokens(article.get_text(" "))))
+    return found
+
+
+def spelt_matches(output: Path, typed: list[str]) -> dict[str, int]:
+    """{note slug: how many of the Latin words `typed` it does not hold},
+    its words being its page's and its station's other spellings' forms: a
+    word is held as the search page holds it (its skeleton one of the words,
+    or as typed the start of a word of COMPOUND_REST more letters). The
+    queries are of words whose skeleton has three consonants or more, or
+    ends in one (the page's rule for a word typed with a final vowel, hathi
+    not hath, is not repeated here)."""
+    spellings = station_spellings_of(output)
+    lacking = {}
+    for slug, (station, words) in indexed_words(output).items():
+        held = words | spellings.get(station, set())
+
+        def holds(word: str, held: set[str] = held) -> bool:
+            return skeleton(word) in held or any(
+                w.startswith(word) and len(w) - len(word) >= 3 for w in held
+            )
+
+        lacking[slug] = sum(not holds(w) for w in typed)
+    return lacking
+
+
+def test_note_pages_hold_no_other_spelling_the_spellings_file_does(spelt_output):
+    spellings = station_spellings_of(spelt_output)
+    stations = {"नामली": "namli", "शिवगढ़": "shivgarh"}
+    # a station with none is not listed (धामनोद has none)
+    assert set(stations) <= set(spellings)
+    assert "धामनोद" not in spellings
+    for name, slug in stations.items():
+        written = " ".join(SPELT[slug])
+        assert spellings[name] == set(search_forms([written]))
+    # forms only a spelling gives (not the notes' own words; a Latin word's
+    # form is its skeleton, the word as written being the text's)
+    only = {skeleton(w) for w in ("zorbagh", "tekdi", "bhagwanpur")}
+    assert only <= spellings["नामली"] | spellings["शिवगढ़"]
+    for slug, (_station, words) in indexed_words(spelt_output).items():
+        assert not words & only, (slug, words & only)
+    # ज़ोरबाग's forms are on the page whose text holds it, and on no other
+    zorbag = set(search_forms(["ज़ोरबाग"]))
+    for slug, (_station, words) in indexed_words(spelt_output).items():
+        assert bool(words & zorbag) == (slug == "vyapari-dhamnod"), slug
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "query",
+    [
+        "zorbagh",  # a Latin spelling alone
+        "zorbag",  # the Devanagari one's form, also in another station's note
+        "tekdi",  # one word of two stations' spellings
+        "zorbagh tekdi",  # a spelling of two words
+        "tekdi murga",  # a spelling's word and a word of the text
+        "zorbag murga",
+        "jorb",  # the beginning of a spelling's word (jorbagh)
+        "bhagwanpur dangal",
+    ],
+)
+@pytest.mark.parametrize("kram", ["", "naye"])
+def test_a_station_is_found_by_its_other_spellings_from_the_search_page(
+    spelt_page, spelt_output, query, kram
+):
+    """The notes listed are those holding every word of the query, their
+    station's other spellings counted as their words (as when the note
+    pages carried them), in either order."""
+    lacking = spelt_matches(spelt_output, query.split())
+    expected = {slug for slug, n in lacking.items() if n == 0}
+    assert expected  # the case is one where spellings find notes
+    page = search_here(spelt_page, query, kram=kram)
+    show_all(page)
+    found, _status, partial, _texts = listed(page)
+    assert partial is None
+    assert sorted(found) == sorted(expected), query
+    assert len(found) == len(set(found))
+    if kram:
+        dates = {slug: i for i, slug in enumerate(spelt_notes_order())}
+        assert found == sorted(found, key=lambda s: -dates[s])
+
+
+def spelt_notes_order() -> list[str]:
+    """The fixture's notes, oldest first (their dates follow their order)."""
+    return [rel.split("/")[-1].removesuffix(".md") for rel in spelt_notes()]
+
+
+@pytest.mark.browser
+def test_a_spelling_and_a_word_no_note_of_its_station_holds_find_none_of_it(
+    spelt_page, spelt_output
+):
+    """zorbagh dangal: no note of नामली holds दंगल, and no note holds
+    zorbagh but by नामली's spellings: no note holds both words, and the
+    notes holding one of them are listed as such."""
+    query = "zorbagh dangal"
+    lacking = spelt_matches(spelt_output, query.split())
+    assert not [slug for slug, n in lacking.items() if n == 0]
+    page = search_here(spelt_page, query)
+    show_all(page)
+    found, _status, partial, _texts = listed(page)
+    assert partial == "true"
+    assert sorted(found) == sorted(slug for slug, n in lacking.items() if n == 1)
+    assert {"murga-namli", "dangal-dhamnod"} <= set(found)
+
+
+@pytest.mark.browser
+def test_a_station_filter_keeps_only_its_notes_found_by_spellings(
+    spelt_page, spelt_output
+):
+    lacking = spelt_matches(spelt_output, ["tekdi"])
+    stations = {s: st for s, (st, _w) in indexed_words(spelt_output).items()}
+    expected = {s for s, n in lacking.items() if n == 0 and stations[s] == "शिवगढ़"}
+    assert expected
+    page = search_here(spelt_page, "tekdi", thana="शिवगढ़")
+    show_all(page)
+    found, _status, _partial, _texts = listed(page)
+    assert sorted(found) == sorted(expected)

@@ -57,6 +57,7 @@ from plugins.core import children
 from plugins.core.files import cache_folder, place, write_atomic
 from plugins.core.settings import namespaced
 from plugins.press_notes.model import plain_text
+from plugins.press_notes.press_notes import registry_for
 
 from .terms import (
     DEVANAGARI_QUERY_RULES,
@@ -115,6 +116,10 @@ MADE_FILES = ".made-files.json"
 NOTE_GLOB = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"
 # The indexes the search page loads, newest first, with their years.
 SHARDS_FILE = "shards.json"
+# The other spellings of the stations, for the search page (khoj.js): not
+# on the note pages, so that a spelling added or taken away makes no part of
+# the index again (station_spellings).
+SPELLINGS_FILE = "spellings.json"
 # Only pages carrying this attribute are indexed; were no page of a year to
 # carry it (every note of the year withdrawn), Pagefind would index whole
 # pages. Matched inside a tag: a note's text may quote the attribute's name.
@@ -525,13 +530,45 @@ def search_files(
     return SearchOutput(run, files, data)
 
 
-def build_index(settings: dict, output: Path) -> IndexRun:
-    """The search bundle of the full build, in `output`."""
+def station_spellings(thanas) -> dict[str, str]:
+    """{a station's name, as its note pages give it as the `thana` filter:
+    the hidden forms of its other spellings}, for the stations that have
+    any. The forms are those a note page's hidden heading held before they
+    left it (search_forms of the spellings, written one after another): the
+    search page finds the station's notes by them (khoj.js).
+    """
+    spellings = {}
+    for thana in thanas:
+        written = " ".join(thana.aliases)
+        if forms := search_terms([written], [written]):
+            spellings[thana.name] = forms
+    return spellings
+
+
+def spellings_data(thanas) -> bytes:
+    """spellings.json: station_spellings of the registry's stations."""
+    return json.dumps(
+        {"spellings": station_spellings(thanas)}, ensure_ascii=False
+    ).encode()
+
+
+def spellings_file(settings: dict, thanas) -> dict[str, bytes]:
+    """{path in the output: bytes} of spellings.json."""
+    bundle = plugin_settings(settings)["bundle"]
+    return {f"{bundle}/{SPELLINGS_FILE}": spellings_data(thanas)}
+
+
+def build_index(settings: dict, output: Path, thanas=None) -> IndexRun:
+    """The search bundle of the full build, in `output` (with the other
+    spellings of `thanas`, the registry's stations unless given).
+    """
     made = search_files(settings, page_records(output), output)
     shutil.rmtree(output / plugin_settings(settings)["bundle"], ignore_errors=True)
     for rel, kept in made.files.items():
         place(kept, output / rel)
-    for rel, data in made.data.items():
+    if thanas is None:
+        thanas = registry_for(settings).thanas
+    for rel, data in {**made.data, **spellings_file(settings, thanas)}.items():
         write_atomic(output / rel, data)
     return made.run
 
@@ -555,14 +592,14 @@ def query_rules() -> str:
 
 
 def note_title_terms(title: str, thana=None, category=None, tags=()) -> str:
-    """The hidden Latin words of a note's title, station (name, other
-    spellings, slug), category and tags: printed in a hidden heading, which
-    Pagefind weighs like one.
+    """The hidden Latin words of a note's title, station (name and slug),
+    category and tags: printed in a hidden heading, which Pagefind weighs
+    like one. Not its station's other spellings: the search page has them
+    (spellings.json), so that editing them changes no note page.
     """
     tags = tags or ()
     registry = [
         getattr(thana, "name", ""),
-        " ".join(getattr(thana, "aliases", ())),
         getattr(thana, "slug", "").replace("-", " "),
         getattr(category, "name", ""),
     ]

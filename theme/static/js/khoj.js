@@ -162,14 +162,42 @@ export function fold(s, strict = false) {
   return keys;
 }
 
-// The words of a result (its whole text, the hidden romanized block too),
-// folded; each joined with its neighbour, since a note writes a compound
+// The stations' other spellings (pagefind/spellings.json, written by the
+// build: plugins/search station_spellings): {station: its hidden forms}.
+// They are on no note page (an edit of them would make most of the index
+// again); a note holds its station's, as the note pages held them before,
+// when its words are read here (foundWords, headlineOf), and the searches
+// find its notes by them (spelledSearch).
+let stationSpellings = new Map();
+// Pagefind's fold of a word before it compares it: lowercase, without
+// marks (vowel signs, nukta, virama; accents).
+export const pagefindFold = (s) => s.toLowerCase().normalize('NFD')
+  .replace(/\p{M}/gu, '').normalize('NFC');
+// The spellings of `data` (a station's name, {station: forms}) as the page
+// reads them: each station's forms, and each form as Pagefind folds it.
+function readSpellings(data) {
+  const read = new Map();
+  for (const [name, text] of Object.entries(data || {})) {
+    read.set(name, { text, keys: text.split(' ').filter(Boolean).map(pagefindFold) });
+  }
+  return read;
+}
+// The hidden forms of the other spellings of the station named `thana`,
+// set apart from the words before them (a sign: joined with a neighbour,
+// it adds no word) as the hidden heading set its words apart.
+const spellingsOf = (thana) => {
+  const text = thana && stationSpellings.get(thana)?.text;
+  return text ? ` · ${text}` : '';
+};
+
+// The words of a result (its whole text, the hidden romanized block too,
+// its station's other spellings), folded; each joined with its neighbour, since a note writes a compound
 // as one word or two at will (नशामुक्ति, नशा मुक्ति): a query word must
 // equal such a joined word (bilpankq would begin bilpank + kala); and the
 // Devanagari words as spelled (for compounds). Read once a result (it is
 // checked against several queries), the joined and spelled words, and the
 // words folded with their vowel lengths, only when a query needs them.
-const wordsOf = new WeakMap();
+let wordsOf = new WeakMap();
 const lettersOf = (raw) => {
   const word = raw.toLowerCase();
   return [
@@ -179,7 +207,8 @@ const lettersOf = (raw) => {
 };
 function foundWords(data) {
   if (wordsOf.has(data)) return wordsOf.get(data);
-  const text = data.content.split(/\s+/).filter(Boolean);
+  const spelt = data.meta ? spellingsOf(data.meta.thana) : '';
+  const text = (data.content + spelt).split(/\s+/).filter(Boolean);
   const keysOf = (words, strict) => new Set(
     words.flatMap(lettersOf).flatMap((w) => fold(w, strict)));
   const pairs = () => text.slice(1).map((word, i) => text[i] + word);
@@ -480,6 +509,106 @@ function pager(found, research, live) {
   return showMore;
 }
 
+// The stations' other spellings, asked of the server with each search, as
+// shards.json is (an edit of them changes this file alone). When they
+// changed, the words of the results read before are read again.
+async function spellingList() {
+  const response = await fetch(
+    `${root.dataset.bundle}spellings.json`, { cache: 'no-cache' });
+  if (!response.ok) throw new LoadFailed(response.url);
+  return (await response.json()).spellings;
+}
+let spellingsRead = '';
+function useSpellings(data) {
+  const text = JSON.stringify(data);
+  if (text === spellingsRead) return;
+  spellingsRead = text;
+  stationSpellings = readSpellings(data);
+  wordsOf = new WeakMap();
+  headlines = new WeakMap();
+}
+
+// Pagefind's keys of a query word (each a beginning a word it finds must
+// have): the word folded as Pagefind folds it; a Devanagari one also
+// without the letters an inflection ending keeps once its marks are
+// dropped (ियों, ाएं, ाओं: Pagefind's stemmer takes such endings away), so
+// that no station whose spellings Pagefind matches is missed (one matched
+// here that Pagefind would not match costs a search, not a result: every
+// result is checked against the query's words, its station's spellings
+// among them).
+function pagefindKeys(term) {
+  const key = pagefindFold(term);
+  if (!isDevanagari(key)) return [key];
+  const stem = key.replace(/[\u0905-\u0914\u092f]+$/u, '');
+  return stem && stem !== key ? [key, stem] : [key];
+}
+
+// The stations whose other spellings hold words of `query` (the query as
+// it is sent to Pagefind, its words split at spaces), grouped by the
+// places of those words: [{held, stations, rest}], rest being the query
+// without them. Pagefind finds a note by a word when one of its words
+// begins with it; so here a station's forms. Only the station `thana`
+// when the reader filters by one.
+export function spellingGroups(query, thana = '') {
+  const terms = query.split(' ');
+  const keys = terms.map(pagefindKeys);
+  const groups = new Map();
+  for (const [name, spelt] of stationSpellings) {
+    if (thana && name !== thana) continue;
+    const held = terms.map((_, i) => i).filter((i) => spelt.keys
+      .some((form) => keys[i].some((k) => form.startsWith(k))));
+    if (!held.length) continue;
+    const id = held.join(' ');
+    if (!groups.has(id)) {
+      const rest = terms.filter((_, i) => !held.includes(i)).join(' ');
+      groups.set(id, { held, stations: [], rest });
+    }
+    groups.get(id).stations.push(name);
+  }
+  return [...groups.values()];
+}
+
+// The results of `query` as the index held the stations' other spellings
+// on their note pages: Pagefind's results of the query as typed, and of
+// each group of stations whose spellings hold some of its words
+// (spellingGroups), the rest of the query filtered to those stations (no
+// rest: every note of them), each note once, by Pagefind's score (the
+// best of its scores), or, sorted, in the order Pagefind sorts the notes
+// the filters leave. Pagefind leaves out of a search a word no note of its
+// index holds: the query as typed is not searched when a word that a
+// station's spellings hold is in no note (every note holding all the
+// words holds that one by its station's spellings, and is found by them).
+async function spelledSearch(pagefind, query, options) {
+  const asTyped = async () => (await pagefind.search(query, options)).results;
+  const groups = spellingGroups(query, options.filters?.thana || '');
+  if (!groups.length) return asTyped();
+  const terms = query.split(' ');
+  const lists = [];
+  let indexed = true;
+  for (const i of new Set(groups.flatMap((g) => g.held))) {
+    if (!(await pagefind.search(terms[i], options)).results.length) {
+      indexed = false;
+      break;
+    }
+  }
+  if (indexed) lists.push(await asTyped());
+  for (const { stations, rest } of groups) {
+    const thana = stations.length === 1 ? stations[0] : { any: stations };
+    const own = { ...options, filters: { ...options.filters, thana } };
+    lists.push((await pagefind.search(rest || null, own)).results);
+  }
+  const byId = new Map();
+  for (const r of lists.flat()) {
+    const kept = byId.get(r.id);
+    if (!kept || kept.score < r.score) byId.set(r.id, r);
+  }
+  const found = [...byId.values()];
+  if (!options.sort) return found.sort((a, b) => b.score - a.score);
+  const place = new Map(
+    (await pagefind.search(null, options)).results.map((r, k) => [r.id, k]));
+  return found.sort((a, b) => place.get(a.id) - place.get(b.id));
+}
+
 // The index parts Pagefind could not load: it logs such a failure and
 // searches on without that part, which would read as "no note has these
 // words". Pagefind runs in this page (not a worker) so its requests pass here.
@@ -559,12 +688,12 @@ function indexes(pagefind, shards) {
   const inParts = async (i, query, options) => {
     const parts = partsOf(shards[i]);
     if (parts.length === 1) {
-      return [(await pagefind.search(query, options)).results];
+      return [await spelledSearch(pagefind, query, options)];
     }
     const lists = [];
     for (const part of parts) {
       const own = { ...options, filters: { ...options.filters, [PART]: part } };
-      lists.push((await pagefind.search(query, own)).results);
+      lists.push(await spelledSearch(pagefind, query, own));
     }
     return lists;
   };
@@ -591,7 +720,7 @@ function indexes(pagefind, shards) {
     // The results of `query` in every index, by score (all loaded first).
     async searchAll(query, options) {
       await load(shards.length - 1);
-      return checked(async () => (await pagefind.search(query, options)).results);
+      return checked(() => spelledSearch(pagefind, query, options));
     },
   };
 }
@@ -676,14 +805,14 @@ function mergedByDate(lists) {
 // A note whose title and station, with the words of its hidden heading
 // (its title, station, category and tags, romanized and as synonyms), hold
 // every word of the query is about it, not one that only mentions it.
-const headlines = new WeakMap();
+let headlines = new WeakMap();
 function headlineOf(data) {
   let headline = headlines.get(data);
   if (!headline) {
     const shabd = (data.anchors || []).find((a) => a.id === 'khoj-shabd');
     headline = {
       content: [data.meta.title, data.meta.thana, shabd && shabd.text]
-        .filter(Boolean).join(' '),
+        .filter(Boolean).join(' ') + spellingsOf(data.meta.thana),
     };
     headlines.set(data, headline);
   }
@@ -876,10 +1005,14 @@ async function run() {
   let found = null;
   try {
     loaded ??= import(`${root.dataset.bundle}pagefind.js`);
-    [pagefind, shards] = await Promise.all([loaded, shardList()]).catch((error) => {
+    let spelt;
+    [pagefind, shards, spelt] = await Promise.all(
+      [loaded, shardList(), spellingList()],
+    ).catch((error) => {
       loaded = null;
       throw error;
     });
+    useSpellings(spelt);
     found = await open();
   } catch (error) {
     if (!live()) return;
@@ -896,7 +1029,7 @@ async function run() {
   const research = async () => {
     await pagefind.destroy();
     session = null;
-    shards = await shardList();
+    [shards] = await Promise.all([shardList(), spellingList().then(useSpellings)]);
     return open();
   };
   await pager(found, research, live)();
