@@ -1276,24 +1276,24 @@ def test_edits_the_fast_path_cannot_reason_about_take_the_full_path(site):
             "registry/thanas.toml changed in nothing the build reads",
         ),
         (
-            # every note page of the station holds its spellings' search
-            # words
+            # no page prints them (the search page reads them from the
+            # search index's spellings.json)
             "registry/thanas.toml",
             'aliases = ["स्टेशन रोड रतलाम"',
             'aliases = ["स्टेशन रोड रतलाम", "लोको शेड चौकी"',
-            "registry/thanas.toml: the other spellings of स्टेशन रोड (0 note pages)",
+            "registry/thanas.toml: the other spellings of स्टेशन रोड (no note page)",
         ),
         (
             "registry/thanas.toml",
             'aliases = ["माणक चौक", "माणकचौक रतलाम"]',
             'aliases = ["माणकचौक रतलाम", "माणक चौक"]',
-            "registry/thanas.toml: the other spellings of माणकचौक (0 note pages)",
+            "registry/thanas.toml: the other spellings of माणकचौक (no note page)",
         ),
         (
             "registry/thanas.toml",
             'aliases = ["स्टेशन रोड रतलाम"]',
             "aliases = []",
-            "registry/thanas.toml: the other spellings of स्टेशन रोड (0 note pages)",
+            "registry/thanas.toml: the other spellings of स्टेशन रोड (no note page)",
         ),
         (
             "registry/thanas.toml",

@@ -8,6 +8,7 @@ why.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 from pathlib import Path
@@ -233,23 +234,39 @@ def test_the_area_of_a_station_without_notes_is_fast(tmp_path, more):
     tal_area_is_fast(site)
 
 
-def test_a_stations_other_spellings_are_fast_and_change_its_note_pages(tmp_path):
+JAORA_SPELT = "registry/thanas.toml: the other spellings of जावरा शहर (no note page)"
+
+
+def test_a_stations_other_spellings_are_fast_and_change_no_page(tmp_path):
+    """No page prints them (the search page reads them from the search
+    index's spellings.json, which a build without the index has not)."""
     site = Bulletin(tmp_path / "b")
     site.build()
     before = tree(site.output)
     # one spelling added, one taken away (no note names it)
     site.replace(THANAS, 'aliases = ["जावरा सिटी"]', 'aliases = ["जावरा नगर"]')
     result = site.build()
-    assert (result.path, result.why) == (
-        "fast",
-        "registry/thanas.toml: the other spellings of जावरा शहर (1 note page)",
-    )
+    assert (result.path, result.why) == ("fast", JAORA_SPELT)
     after = site.same_as_clean()
-    # its note page's hidden search words, nothing else
-    assert changed(before, after) == {"2026/10/khabar-5/index.html"}
-    words = read_html(site.output / "2026/10/khabar-5/index.html").find(id="khoj-shabd")
-    assert {"nagar"} <= set(words.text.split())
-    assert not {"siti", "sit"} & set(words.text.split())
+    assert changed(before, after) == set()
+    # the index took the new registry: the next build sees no change
+    assert site.index().registry == registry_for(site.settings())
+
+
+def test_a_spelling_taken_away_that_a_note_names_takes_the_full_path(tmp_path):
+    """A published note naming its station by a spelling taken away no
+    longer passes the checks: the full build, which stops and says so."""
+    site = Bulletin(tmp_path / "b")
+    note = site.content / "notes" / "2026" / "siti.md"
+    note.write_text(
+        note_text(slug="siti-khabar", date="2026-11-20 09:00", thana="जावरा सिटी"),
+        encoding="utf-8",
+    )
+    site.build()
+    site.replace(THANAS, 'aliases = ["जावरा सिटी"]', 'aliases = ["जावरा नगर"]')
+    decision = site.decide(THANAS)
+    why = "notes/2026/siti.md does not name its station by a name it still has"
+    assert (decision.fast, decision.why) == (False, f"{THANAS}: {why}")
 
 
 def test_the_area_of_a_station_with_a_draft_takes_the_full_path(tmp_path):
@@ -530,21 +547,16 @@ def test_a_stations_area_and_spellings_with_the_search_index_on_are_fast(
         "fast",
         "registry/thanas.toml: the area and other spellings of नामली (4 note pages)",
     )
-    assert search.LAST_RUN[-1].made == ("2026", "2026-older")
+    # no part of the index made again: its spellings are on no note page
+    assert search.LAST_RUN[-1].made == ()
     after = site.same_as_clean()
-    # its note pages (JSON-LD, hidden search words), its list's front page, the
-    # stations' directory, its feeds, the join page; the search index's
-    # parts holding its pages; nothing else
+    # its note pages (JSON-LD), its list's front page, the stations'
+    # directory, its feeds, the join page; the search index's spellings.json;
+    # nothing else
     assert_namli_files_changed(before, after)
-    # the parts holding its pages were made again, the older years' kept
+    assert_search_files_changed(before, after, {"pagefind/spellings.json"})
     for part, files in parts.items():
-        now = search_tree(site.output, part)
-        assert (now == files) == (part == "older"), part
-    for kept in ("pagefind/shards.json", "pagefind/pagefind.js"):
-        assert before[kept] == after[kept]
-    # the parts made again hold the words Pagefind finds in the new pages
-    # (the clean build links the kept parts the fast build made)
-    assert indexed_words(after) == indexed_words(own_cache_build(site))
+        assert search_tree(site.output, part) == files, part
     # a reader finds its notes by the new spelling
     with serving(site.output) as base:
         page = search_page(browser, base)
@@ -553,6 +565,61 @@ def test_a_stations_area_and_spellings_with_the_search_index_on_are_fast(
         finally:
             page.context.close()
     assert found == {"khabar-1", "khabar-2", "khabar-4", "khabar-7"}
+
+
+def assert_search_files_changed(
+    before: dict[str, bytes], after: dict[str, bytes], files: set[str]
+) -> None:
+    """Of the search index, `files` changed (each with its compressed
+    copies), and no other file.
+    """
+    searched = {n for n in {*before, *after} if n.startswith("pagefind/")}
+    differ = {n for n in searched if before.get(n) != after.get(n)}
+    assert {n for n in differ if not n.endswith((".gz", ".br"))} == files
+    assert {n[:-3] for n in differ if n.endswith((".gz", ".br"))} <= files
+
+
+@pytest.mark.browser
+def test_a_stations_spellings_with_the_search_index_on_change_spellings_json_alone(
+    tmp_path, browser
+):
+    """A spelling added to नामली: fast, no note page and no part of the
+    index made again, only spellings.json; a clean build's bytes; and the
+    search page finds its notes by it (and, the spelling taken away again,
+    no longer)."""
+    compress = {"enabled": True, "cache": str(tmp_path)}
+    site = Bulletin(tmp_path / "b", OLDER_NOTE, **{**SEARCHED, "COMPRESS": compress})
+    assert site.build().path == "full"
+    before = tree(site.output)
+    site.replace(THANAS, NAMLI, f'{NAMLI}aliases = ["नामली कस्बा"]\n')
+    result = site.build()
+    assert (result.path, result.why) == (
+        "fast",
+        "registry/thanas.toml: the other spellings of नामली (no note page)",
+    )
+    assert search.LAST_RUN[-1].made == ()
+    after = site.same_as_clean()
+    outside = {n for n in {*before, *after} if not n.startswith("pagefind/")}
+    assert [n for n in outside if before.get(n) != after.get(n)] == []
+    assert_search_files_changed(before, after, {"pagefind/spellings.json"})
+    spelt = json.loads(after["pagefind/spellings.json"])["spellings"]
+    assert "kasba" in spelt["नामली"].split()
+    namli = {"khabar-1", "khabar-2", "khabar-4", "khabar-7"}
+
+    def found(query: str) -> set[str]:
+        with serving(site.output) as base:
+            page = search_page(browser, base)
+            try:
+                return {r["slug"] for r in results(search_here(page, query))}
+            finally:
+                page.context.close()
+
+    assert found("kasba") == namli
+    # taken away again: fast, and the search page finds none of them by it
+    site.replace(THANAS, f'{NAMLI}aliases = ["नामली कस्बा"]\n', NAMLI)
+    assert site.build().path == "fast"
+    assert site.same_as_clean() == before
+    assert not found("kasba") & namli
 
 
 def test_a_stations_area_with_the_search_index_on_makes_no_part_again(tmp_path):

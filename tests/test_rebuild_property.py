@@ -25,7 +25,6 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -220,7 +219,7 @@ class Bulletin:
                 '["बिलपाँक"]', '["बिलपाँक", "बिलपांक"]'
             )
             path.write_text(text.replace(old, new, 1), "utf-8")
-        elif kind == "alias":  # another spelling: its notes' search words
+        elif kind == "alias":  # another spelling: the search page's (no page)
             path = self.content / "registry" / "thanas.toml"
             text = path.read_text(encoding="utf-8")
             old = 'aliases = ["जावरा सिटी"'
@@ -304,16 +303,13 @@ def fast_edit(
     )
 
 
-def rebuilt_alone(after: dict[str, dict], station: str) -> bool:
+def spellings_fast(after: dict[str, dict], station: str) -> bool:
     """Whether an edit of a station's other spellings is fast
-    (scripts/fast_registry.py): each note of it is published, and none has
-    its address made from a title another note without `slug:` shares.
+    (scripts/fast_registry.py): each note of it is published (the page of
+    one that is not, which the site index does not hold, may name it); no
+    note page is built again.
     """
-    mine = [f for f in after.values() if f["thana"] == station]
-    titles = Counter(f["title"] for f in after.values() if f.get("slug") is None)
-    return all(f.get("status") is None for f in mine) and not any(
-        f.get("slug") is None and titles[f["title"]] > 1 for f in mine
-    )
+    return all(f.get("status") is None for f in after.values() if f["thana"] == station)
 
 
 def fast_case(
@@ -334,7 +330,7 @@ def fast_case(
     if kind in ("keywords", "registry", "description"):
         return True
     if kind == "alias":
-        return rebuilt_alone(after, "जावरा शहर")
+        return spellings_fast(after, "जावरा शहर")
     if fast_edit(before, after, kind, picked):
         return True
     added = [after[n] for n in set(after) - set(before)]

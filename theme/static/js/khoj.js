@@ -568,34 +568,58 @@ export function spellingGroups(query, thana = '') {
   return [...groups.values()];
 }
 
+// Whether notes of the part the filters of `options` choose hold `term`
+// among their own words, as Pagefind finds it: Pagefind finds notes by
+// the indexed words that begin with a query word, or, when none does, by
+// the longest indexed word the query word begins with (README, Search),
+// so the best note it finds tells which (one note read).
+async function holdsOwn(pagefind, term, options) {
+  const found = (await pagefind.search(term, options)).results;
+  if (!found.length) return false;
+  const keys = pagefindKeys(term);
+  const { content } = await found[0].data();
+  return content.split(/[^\p{L}\p{M}\p{N}]+/u).map(pagefindFold)
+    .some((word) => keys.some((k) => word.startsWith(k)));
+}
+
 // The results of `query` as the index held the stations' other spellings
 // on their note pages: Pagefind's results of the query as typed, and of
 // each group of stations whose spellings hold some of its words
 // (spellingGroups), the rest of the query filtered to those stations (no
 // rest: every note of them), each note once, by Pagefind's score (the
 // best of its scores), or, sorted, in the order Pagefind sorts the notes
-// the filters leave. Pagefind leaves out of a search a word no note of its
-// index holds: the query as typed is not searched when a word that a
-// station's spellings hold is in no note (every note holding all the
-// words holds that one by its station's spellings, and is found by them).
-async function spelledSearch(pagefind, query, options) {
-  const asTyped = async () => (await pagefind.search(query, options)).results;
+// the filters leave. The query as typed is searched only in the parts
+// (`parts`, each searched apart for this; none: the part the filters
+// choose) where notes hold, among their own words, each word that a
+// station's spellings hold: elsewhere every note holding all the words
+// holds those by its station's spellings, and is found by them, and
+// Pagefind would list the notes of shorter words instead.
+async function spelledSearch(pagefind, query, options, parts = []) {
+  const search = async (q, own) => (await pagefind.search(q, own)).results;
   const groups = spellingGroups(query, options.filters?.thana || '');
-  if (!groups.length) return asTyped();
+  if (!groups.length) return search(query, options);
   const terms = query.split(' ');
-  const lists = [];
-  let indexed = true;
-  for (const i of new Set(groups.flatMap((g) => g.held))) {
-    if (!(await pagefind.search(terms[i], options)).results.length) {
-      indexed = false;
-      break;
+  const spelt = [...new Set(groups.flatMap((g) => g.held))];
+  const inPart = (part) => ({ ...options, filters: { ...options.filters, [PART]: part } });
+  const holding = async (own) => {
+    for (const i of spelt) {
+      if (!(await holdsOwn(pagefind, terms[i], own))) return false;
     }
+    return true;
+  };
+  const lists = [];
+  if (!parts.length) {
+    if (await holding(options)) lists.push(await search(query, options));
+  } else {
+    const kept = [];
+    for (const part of parts) if (await holding(inPart(part))) kept.push(part);
+    if (kept.length === parts.length) lists.push(await search(query, options));
+    else if (kept.length) lists.push(await search(query, inPart({ any: kept })));
   }
-  if (indexed) lists.push(await asTyped());
   for (const { stations, rest } of groups) {
     const thana = stations.length === 1 ? stations[0] : { any: stations };
     const own = { ...options, filters: { ...options.filters, thana } };
-    lists.push((await pagefind.search(rest || null, own)).results);
+    lists.push(await search(rest || null, own));
   }
   const byId = new Map();
   for (const r of lists.flat()) {
@@ -605,7 +629,7 @@ async function spelledSearch(pagefind, query, options) {
   const found = [...byId.values()];
   if (!options.sort) return found.sort((a, b) => b.score - a.score);
   const place = new Map(
-    (await pagefind.search(null, options)).results.map((r, k) => [r.id, k]));
+    (await search(null, options)).map((r, k) => [r.id, k]));
   return found.sort((a, b) => place.get(a.id) - place.get(b.id));
 }
 
@@ -720,7 +744,8 @@ function indexes(pagefind, shards) {
     // The results of `query` in every index, by score (all loaded first).
     async searchAll(query, options) {
       await load(shards.length - 1);
-      return checked(() => spelledSearch(pagefind, query, options));
+      const parts = shards.flatMap(partsOf);
+      return checked(() => spelledSearch(pagefind, query, options, parts));
     },
   };
 }
