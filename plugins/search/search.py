@@ -33,7 +33,10 @@ does not shrink much with its index), so five yearly indexes cost a first
 query about three times the bytes of one; a small newest block costs a
 small part.
 <output>/pagefind/shards.json lists the indexes, newest first, each with
-the years it holds and its parts (newest first).
+the years it holds and its parts (newest first); spellings.json the
+stations' other spellings (station_spellings), which no note page holds:
+the search page finds a station's notes by them, so that editing them
+makes no part again.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 // &shreni=…&varsh=…&kram=naye) with Pagefind, loaded from this host only.
 // The index is in parts: the newest year's (its newest block of notes and
 // the ones before it) and the older years' (pagefind/<part>/, listed in
-// pagefind/shards.json), merged into one search here.
+// pagefind/shards.json), merged into one search here. The stations' other
+// spellings are not on the note pages: the page reads them from
+// pagefind/spellings.json and finds their notes by them (spelledSearch).
 // Query words are normalized with the build's rules (plugins/search/terms.py,
 // handed over in data-rules): Latin words become the skeletons the note pages
 // carry, Devanagari words lose plural endings Pagefind's stemmer keeps,
