@@ -2379,18 +2379,22 @@ def station_spellings_of(output: Path) -> dict[str, set[str]]:
     return {name: set(forms.split()) for name, forms in data["spellings"].items()}
 
 
-def indexed_words(output: Path) -> dict[str, tuple[str, set[str]]]:
+def indexed_words(
+    output: Path, pages: str = "2026/10/*/index.html"
+) -> dict[str, tuple[str, set[str]]]:
     """{note slug: (its station, the words of what Pagefind indexes of its
-    page)}."""
+    page)}, of the note pages `pages` matches."""
     found = {}
-    for path in output.glob("2026/10/*/index.html"):
+    for path in output.glob(pages):
         article = read_html(path).select_one("[data-pagefind-body]")
         station = article.select_one('[data-pagefind-filter="thana"]').get_text()
         found[path.parent.name] = (station, set(tokens(article.get_text(" "))))
     return found
 
 
-def spelt_matches(output: Path, typed: list[str]) -> dict[str, int]:
+def spelt_matches(
+    output: Path, typed: list[str], pages: str = "2026/10/*/index.html"
+) -> dict[str, int]:
     """{note slug: how many of the Latin words `typed` it does not hold},
     its words being its page's and its station's other spellings' forms: a
     word is held as the search page holds it (its skeleton one of the words,
@@ -2400,7 +2404,7 @@ def spelt_matches(output: Path, typed: list[str]) -> dict[str, int]:
     not hath, is not repeated here)."""
     spellings = station_spellings_of(output)
     lacking = {}
-    for slug, (station, words) in indexed_words(output).items():
+    for slug, (station, words) in indexed_words(output, pages).items():
         held = words | spellings.get(station, set())
 
         def holds(word: str, held: set[str] = held) -> bool:
@@ -2502,4 +2506,50 @@ def test_a_station_filter_keeps_only_its_notes_found_by_spellings(
     page = search_here(spelt_page, "tekdi", thana="शिवगढ़")
     show_all(page)
     found, _status, _partial, _texts = listed(page)
+    assert sorted(found) == sorted(expected)
+
+
+def crowded_notes() -> dict[str, str]:
+    """Two notes of शिवगढ़ and 24 of नामली titled दंगल (dangal)."""
+    rows = [("शिवगढ़", f"शिवगढ़ में बैठक {n}", f"ग्राम बैठक {n} हुई।") for n in (1, 2)]
+    rows += [
+        ("नामली", f"दंगल प्रतियोगिता {n}", f"दंगल {n} में पहलवान आए।") for n in range(24)
+    ]
+    return {
+        f"2026/09/crowd-{i}.md": note_text(
+            title=title,
+            slug=f"crowd-{i}",
+            thana=thana,
+            summary=body,
+            body=body,
+            date=f"2026-09-{1 + i:02d} 10:00",
+        )
+        for i, (thana, title, body) in enumerate(rows)
+    }
+
+
+@pytest.mark.browser
+def test_a_spelling_no_note_holds_itself_is_not_drowned_by_a_shorter_word(
+    browser, tmp_path
+):
+    """dangalpura, शिवगढ़'s spelling, is no indexed word: Pagefind finds the
+    query as typed by the longest word it begins with, dangal, in 24 notes
+    of another station, best first; searched too, they filled the 20
+    results read to decide whether any note holds the words, and the page
+    said none did."""
+    content = new_content(tmp_path, crowded_notes())
+    with_spellings(content, {"shivgarh": ["Dangalpura"]})
+    output = tmp_path / "output"
+    build_site(content, output, **INDEX_ON)
+    lacking = spelt_matches(output, ["dangalpura"], "2026/09/*/index.html")
+    expected = {slug for slug, n in lacking.items() if n == 0}
+    assert expected == {"crowd-0", "crowd-1"}
+    with serving(output) as base:
+        page = open_search(browser, base, "dangalpura")
+        try:
+            show_all(page)
+            found, _status, partial, _texts = listed(page)
+        finally:
+            page.context.close()
+    assert partial is None
     assert sorted(found) == sorted(expected)
