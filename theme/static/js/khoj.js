@@ -574,10 +574,13 @@ export function spellingGroups(query, thana = '') {
 // among their own words, as Pagefind finds it: Pagefind finds notes by
 // the indexed words that begin with a query word, or, when none does, by
 // the longest indexed word the query word begins with (README, Search),
-// so the best note it finds tells which (one note read).
+// so the best note it finds tells which (one note read). A Devanagari
+// word, which Pagefind's stemmer may shorten first, is taken as held when
+// any note is found (a note too many is checked; one too few is lost).
 async function holdsOwn(pagefind, term, options) {
   const found = (await pagefind.search(term, options)).results;
   if (!found.length) return false;
+  if (isDevanagari(term)) return true;
   const keys = pagefindKeys(term);
   const { content } = await found[0].data();
   return content.split(/[^\p{L}\p{M}\p{N}]+/u).map(pagefindFold)
