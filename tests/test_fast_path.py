@@ -1335,6 +1335,7 @@ def test_a_registry_edit_is_fast_only_when_the_fast_path_makes_it(
         made = (
             "changed in nothing the build reads",
             "note pages)",
+            "(no note page)",
             "list's first page)",
         )
         assert decision.fast == why.endswith(made)
