@@ -549,17 +549,34 @@ function pagefindKeys(term) {
 // it is sent to Pagefind, its words split at spaces), grouped by the
 // places of those words: [{held, stations, rest}], rest being the query
 // without them. Pagefind finds a note by a word when one of its words
-// begins with it; so here a station's forms. Only the station `thana`
-// when the reader filters by one.
+// begins with it; so here a station's forms. When no word begins with it,
+// Pagefind finds the notes of the longest word it begins with: so here,
+// when no station's form begins with it, the stations with a form it
+// begins with (zorbaghtekdi, a spelling of two words typed as one, by
+// jorbagh; the page joins the forms when it checks the notes). `reach`:
+// for each such place, the length of the longest form it begins with
+// (spelledSearch). Only the station `thana` when the reader filters by
+// one.
 export function spellingGroups(query, thana = '') {
   const terms = query.split(' ');
   const keys = terms.map(pagefindKeys);
+  const all = [...stationSpellings.values()];
+  const begun = terms.map((_, i) => all.some((s) => s.keys
+    .some((form) => keys[i].some((k) => form.startsWith(k)))));
+  const reach = new Map();
+  const holds = (form, i) => keys[i].some((k) => (begun[i]
+    ? form.startsWith(k) : form.length < k.length && k.startsWith(form)));
   const groups = new Map();
   for (const [name, spelt] of stationSpellings) {
     if (thana && name !== thana) continue;
     const held = terms.map((_, i) => i).filter((i) => spelt.keys
-      .some((form) => keys[i].some((k) => form.startsWith(k))));
+      .some((form) => holds(form, i)));
     if (!held.length) continue;
+    for (const i of held.filter((k) => !begun[k])) {
+      const longest = Math.max(...spelt.keys.filter((form) => holds(form, i))
+        .map((form) => form.length));
+      reach.set(i, Math.max(reach.get(i) || 0, longest));
+    }
     const id = held.join(' ');
     if (!groups.has(id)) {
       const rest = terms.filter((_, i) => !held.includes(i)).join(' ');
@@ -567,24 +584,31 @@ export function spellingGroups(query, thana = '') {
     }
     groups.get(id).stations.push(name);
   }
-  return [...groups.values()];
+  const found = [...groups.values()];
+  found.reach = reach;
+  return found;
 }
 
 // Whether notes of the part the filters of `options` choose hold `term`
 // among their own words, as Pagefind finds it: Pagefind finds notes by
 // the indexed words that begin with a query word, or, when none does, by
 // the longest indexed word the query word begins with (README, Search),
-// so the best note it finds tells which (one note read). A Devanagari
-// word, which Pagefind's stemmer may shorten first, is taken as held when
-// any note is found (a note too many is checked; one too few is lost).
-async function holdsOwn(pagefind, term, options) {
+// so the best note it finds tells which (one note read). A word no
+// station's form begins with (`need`: the length of the longest form it
+// begins with) is also held by a note's word it begins with, as long as
+// that form or longer: Pagefind found the notes of that word as well as
+// the station's. A Devanagari word, which Pagefind's stemmer may shorten
+// first, is taken as held when any note is found (a note too many is
+// checked; one too few is lost).
+async function holdsOwn(pagefind, term, options, need = Infinity) {
   const found = (await pagefind.search(term, options)).results;
   if (!found.length) return false;
   if (isDevanagari(term)) return true;
   const keys = pagefindKeys(term);
   const { content } = await found[0].data();
   return content.split(/[^\p{L}\p{M}\p{N}]+/u).map(pagefindFold)
-    .some((word) => keys.some((k) => word.startsWith(k)));
+    .some((word) => keys.some((k) => word.startsWith(k)
+      || (word.length >= need && k.startsWith(word))));
 }
 
 // The results of `query` as the index held the stations' other spellings
@@ -608,7 +632,8 @@ async function spelledSearch(pagefind, query, options, parts = []) {
   const inPart = (part) => ({ ...options, filters: { ...options.filters, [PART]: part } });
   const holding = async (own) => {
     for (const i of spelt) {
-      if (!(await holdsOwn(pagefind, terms[i], own))) return false;
+      const need = groups.reach.get(i);
+      if (!(await holdsOwn(pagefind, terms[i], own, need))) return false;
     }
     return true;
   };
