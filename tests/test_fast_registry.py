@@ -269,6 +269,21 @@ def test_a_spelling_taken_away_that_a_note_names_takes_the_full_path(tmp_path):
     assert (decision.fast, decision.why) == (False, f"{THANAS}: {why}")
 
 
+def test_a_spelling_taken_away_that_a_group_names_stops_as_the_full_build(tmp_path):
+    """groups.toml may name a station by a spelling (the join page's
+    groups): taken away, the full build stops and says so; so does this
+    build, not the fast path writing a site the full build refuses."""
+    site = Bulletin(tmp_path / "b")
+    site.replace("registry/groups.toml", 'thanas = ["जावरा शहर"]', 'thanas = ["जावरा सिटी"]')
+    site.build()
+    site.replace(THANAS, 'aliases = ["जावरा सिटी"]', 'aliases = ["जावरा नगर"]')
+    with pytest.raises(BuildFailed, match="जावरा सिटी"):
+        site.build()
+    shutil.rmtree(site.output.parent)
+    with pytest.raises(BuildFailed, match="जावरा सिटी"):
+        site.build()
+
+
 def test_the_area_of_a_station_with_a_draft_takes_the_full_path(tmp_path):
     site = Bulletin(tmp_path / "b")
     site.build()
