@@ -2573,3 +2573,40 @@ def test_a_spelling_no_note_holds_itself_is_not_drowned_by_a_shorter_word(
             page.context.close()
     assert partial is None
     assert sorted(found) == sorted(expected)
+
+
+@pytest.mark.browser
+def test_a_spelling_added_while_the_page_is_open_is_found_by_the_next_search(
+    browser, tmp_path
+):
+    """The page asks for spellings.json with each search: a spelling added
+    by a build while the page is open finds its station's notes at the next
+    search, though the page has read those notes before (their words, kept
+    for the next checks, are read again with the new spellings)."""
+    content = new_content(tmp_path, crowded_notes())
+    output = tmp_path / "output"
+    build_site(content, output, **INDEX_ON)
+    shivgarh = {"crowd-0", "crowd-1"}
+    with serving(output) as base:
+        page = search_page(browser, base)
+        try:
+            # शिवगढ़'s notes read (by a word of theirs), before the spelling
+            found, *_ = listed(show_all_of(search_here(page, "baithak")))
+            assert shivgarh <= set(found)
+            found, *_ = listed(show_all_of(search_here(page, "dangalpura")))
+            assert not shivgarh & set(found)
+            with_spellings(content, {"shivgarh": ["Dangalpura"]})
+            build_site(content, output, **INDEX_ON)
+            found, _status, partial, _ = listed(
+                show_all_of(search_here(page, "dangalpura"))
+            )
+        finally:
+            page.context.close()
+    assert partial is None
+    assert sorted(found) == sorted(shivgarh)
+
+
+def show_all_of(page):
+    """`page` once every result has been read (show_all)."""
+    show_all(page)
+    return page
