@@ -274,7 +274,8 @@ def test_a_spelling_taken_away_that_a_group_names_stops_as_the_full_build(tmp_pa
     groups): taken away, the full build stops and says so; so does this
     build, not the fast path writing a site the full build refuses."""
     site = Bulletin(tmp_path / "b")
-    site.replace("registry/groups.toml", 'thanas = ["जावरा शहर"]', 'thanas = ["जावरा सिटी"]')
+    groups = "registry/groups.toml"
+    site.replace(groups, 'thanas = ["जावरा शहर"]', 'thanas = ["जावरा सिटी"]')
     site.build()
     site.replace(THANAS, 'aliases = ["जावरा सिटी"]', 'aliases = ["जावरा नगर"]')
     with pytest.raises(BuildFailed, match="जावरा सिटी"):
