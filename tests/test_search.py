@@ -2610,3 +2610,43 @@ def show_all_of(page):
     """`page` once every result has been read (show_all)."""
     show_all(page)
     return page
+
+
+@pytest.mark.browser
+def test_a_word_beginning_a_spelling_and_notes_own_words_reads_no_note_of_it(
+    browser, tmp_path
+):
+    """jorbaghwala begins with jorbagh, नामली's spelling's form, and begins
+    two notes' own words: Pagefind did not fall back to jorbagh, so no
+    note of नामली was offered. The page lists the two, and reads none of
+    नामली's 24 notes (it read every one, the pager reading on for a note
+    holding the word)."""
+    rows = [("धामनोद", f"जोरबाघवाला मेला {n}", f"जोरबाघवाला मेला {n} लगा।") for n in (1, 2)]
+    rows += [("नामली", f"दंगल प्रतियोगिता {n}", f"दंगल {n} हुआ।") for n in range(24)]
+    notes = {
+        f"2026/09/crowd-{i}.md": note_text(
+            title=title,
+            slug=f"crowd-{i}",
+            thana=thana,
+            summary=body,
+            body=body,
+            date=f"2026-09-{1 + i:02d} 10:00",
+        )
+        for i, (thana, title, body) in enumerate(rows)
+    }
+    content = new_content(tmp_path, notes)
+    with_spellings(content, {"namli": ["Zorbagh Tekdi"]})
+    output = tmp_path / "output"
+    build_site(content, output, **INDEX_ON)
+    assert "jorbagh" in station_spellings_of(output)["नामली"]
+    with serving(output) as base:
+        page = open_search(browser, base, "jorbaghwala")
+        try:
+            show_all(page)
+            found, _status, partial, _texts = listed(page)
+            fragments = [u for u in page.requested if "/fragment/" in u]
+        finally:
+            page.context.close()
+    assert partial is None
+    assert sorted(found) == ["crowd-0", "crowd-1"]
+    assert len(fragments) < 10, len(fragments)

@@ -556,12 +556,13 @@ function pagefindKeys(term) {
 // jorbagh; the page joins the forms when it checks the notes). `reach`:
 // for each such place, the length of the longest form it begins with
 // (spelledSearch). Only the station `thana` when the reader filters by
-// one.
-export function spellingGroups(query, thana = '') {
+// one. `owned`: the places of words a note's own word begins with (no
+// fallback there, spelledSearch finds them).
+export function spellingGroups(query, thana = '', owned = new Set()) {
   const terms = query.split(' ');
   const keys = terms.map(pagefindKeys);
   const all = [...stationSpellings.values()];
-  const begun = terms.map((_, i) => all.some((s) => s.keys
+  const begun = terms.map((_, i) => owned.has(i) || all.some((s) => s.keys
     .some((form) => keys[i].some((k) => form.startsWith(k)))));
   const reach = new Map();
   const holds = (form, i) => keys[i].some((k) => (begun[i]
@@ -600,10 +601,10 @@ export function spellingGroups(query, thana = '') {
 // the station's. A Devanagari word, which Pagefind's stemmer may shorten
 // first, is taken as held when any note is found (a note too many is
 // checked; one too few is lost).
-async function holdsOwn(pagefind, term, options, need = Infinity) {
+async function holdsOwn(pagefind, term, options, need = Infinity, marks = false) {
   const found = (await pagefind.search(term, options)).results;
   if (!found.length) return false;
-  if (isDevanagari(term)) return true;
+  if (isDevanagari(term) && !marks) return true;
   const keys = pagefindKeys(term);
   const { content } = await found[0].data();
   return content.split(/[^\p{L}\p{M}\p{N}]+/u).map(pagefindFold)
@@ -625,9 +626,21 @@ async function holdsOwn(pagefind, term, options, need = Infinity) {
 // Pagefind would list the notes of shorter words instead.
 async function spelledSearch(pagefind, query, options, parts = []) {
   const search = async (q, own) => (await pagefind.search(q, own)).results;
-  const groups = spellingGroups(query, options.filters?.thana || '');
-  if (!groups.length) return search(query, options);
+  const only = options.filters?.thana || '';
   const terms = query.split(' ');
+  let groups = spellingGroups(query, only);
+  // a word that begins a form only: Pagefind fell back to the form only
+  // where no note's own word begins with it (the best note it finds has
+  // one, read as it reads it, marks dropped), in the index part searched,
+  // whatever the reader's filters
+  const owned = new Set();
+  const part = options.filters?.[PART];
+  const whole = { ...options, filters: part ? { [PART]: part } : {} };
+  for (const i of groups.reach.keys()) {
+    if (await holdsOwn(pagefind, terms[i], whole, Infinity, true)) owned.add(i);
+  }
+  if (owned.size) groups = spellingGroups(query, only, owned);
+  if (!groups.length) return search(query, options);
   const spelt = [...new Set(groups.flatMap((g) => g.held))];
   const inPart = (part) => ({ ...options, filters: { ...options.filters, [PART]: part } });
   const holding = async (own) => {
