@@ -2621,7 +2621,8 @@ def test_a_word_beginning_a_spelling_and_notes_own_words_reads_no_note_of_it(
     note of नामली was offered. The page lists the two, and reads none of
     नामली's 24 notes (it read every one, the pager reading on for a note
     holding the word)."""
-    rows = [("धामनोद", f"जोरबाघवाला मेला {n}", f"जोरबाघवाला मेला {n} लगा।") for n in (1, 2)]
+    fair = "जोरबाघवाला मेला"
+    rows = [("धामनोद", f"{fair} {n}", f"{fair} {n} लगा।") for n in (1, 2)]
     rows += [("नामली", f"दंगल प्रतियोगिता {n}", f"दंगल {n} हुआ।") for n in range(24)]
     notes = {
         f"2026/09/crowd-{i}.md": note_text(
