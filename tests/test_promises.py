@@ -3,7 +3,9 @@ one-line change to the code breaks it (see `invoke mutate`)."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -690,3 +692,31 @@ def test_a_streamed_file_named_outside_its_folder_is_refused(tmp_path):
     with pytest.raises(ValueError, match="outside"):
         write_streamed(inside, "part", write, durable=True)
     assert [*inside.iterdir(), *outside.iterdir()] == []
+
+
+def test_an_atomic_write_makes_its_folders_and_sets_the_files_mode(tmp_path):
+    """A file written in one step into folders that do not exist yet makes
+    them; in a folder that exists as into a new one it is readable by all
+    (0644, whatever the process's umask), or keeps the mode of the file it
+    replaces where asked to, and no temporary file is left beside it.
+    """
+    from plugins.core.files import write_atomic
+
+    deep = tmp_path / "a" / "b" / "c.bin"
+    old_umask = os.umask(0o077)
+    try:
+        write_atomic(deep, b"one")
+        write_atomic(deep.with_name("d.bin"), b"two")
+        kept = tmp_path / "kept.bin"
+        kept.write_bytes(b"old")
+        kept.chmod(0o600)
+        write_atomic(kept, b"new", keep_mode=True)
+    finally:
+        os.umask(old_umask)
+    assert deep.read_bytes() == b"one"
+    assert deep.with_name("d.bin").read_bytes() == b"two"
+    assert stat.S_IMODE(deep.stat().st_mode) == 0o644
+    assert stat.S_IMODE(deep.with_name("d.bin").stat().st_mode) == 0o644
+    assert kept.read_bytes() == b"new"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert sorted(p.name for p in deep.parent.iterdir()) == ["c.bin", "d.bin"]
