@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import stat
+import tempfile
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -720,3 +722,39 @@ def test_an_atomic_write_makes_its_folders_and_sets_the_files_mode(tmp_path):
     assert kept.read_bytes() == b"new"
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert sorted(p.name for p in deep.parent.iterdir()) == ["c.bin", "d.bin"]
+
+
+def test_a_file_replaced_keeping_its_mode_keeps_its_set_id_bits():
+    """keep_mode keeps every bit of the mode, set-user-ID and set-group-ID
+    too: the system clears them when a file is written to by one who may
+    not keep them, so the mode is set once every byte is written (the last
+    ones reach the file when it is flushed). Written as a user who is not
+    root, as such a file is by its owner (root keeps them always), in a
+    folder of the system's temporary one (pytest's are closed to others).
+    """
+    from plugins.core.files import write_atomic
+
+    nobody = 65534
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        if os.geteuid() == 0:
+            os.chown(folder, nobody, nobody)
+        pid = os.fork()
+        if pid == 0:  # the child writes as its own user and ends at once
+            code = 1
+            try:
+                if os.geteuid() == 0:
+                    os.setgid(nobody)
+                    os.setuid(nobody)
+                target = folder / "note.md"
+                target.write_bytes(b"old")
+                target.chmod(0o6755)
+                write_atomic(target, b"new", keep_mode=True)
+                code = 0
+            finally:
+                os._exit(code)
+        assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+        target = folder / "note.md"
+        assert target.read_bytes() == b"new"
+        assert stat.S_IMODE(target.stat().st_mode) == 0o6755
+        assert [p.name for p in folder.iterdir()] == ["note.md"]

@@ -141,8 +141,10 @@ def write_streamed(
             path = write(f)
             if path.parent != folder:
                 raise ValueError(f"{path} is outside the folder written in, {folder}")
+            # every byte written before the mode is set: a write clears
+            # the set-user-ID and set-group-ID bits keep_mode keeps
+            f.flush()
             if durable:
-                f.flush()
                 os.fsync(f.fileno())
             if keep_mode and path.exists():
                 os.fchmod(f.fileno(), path.stat().st_mode & 0o7777)
