@@ -36,6 +36,18 @@ def test_a_word_is_a_space_separated_token_with_a_letter_or_digit(text):
     assert count_words(text) == len(words)
 
 
+def test_each_character_alone_is_a_word_when_it_is_a_letter_or_digit():
+    """Every character of Unicode (a lone surrogate too), as a token of its
+    own, with "_" and "-" about it, and between other spaces than " ": a
+    word exactly when str.isalnum() says so (combining marks, a danda, a
+    turned digit or a connector are not, a Roman numeral or ½ is).
+    """
+    chars = [chr(i) for i in range(0x110000) if not chr(i).isspace()]
+    letters_and_digits = sum(c.isalnum() for c in chars)
+    assert count_words(" ".join(chars)) == letters_and_digits
+    assert count_words("\u2028".join(f"_{c}-" for c in chars)) == letters_and_digits
+
+
 def test_reading_minutes():
     assert reading_minutes("", wpm=160) == 1  # never "0 minutes"
     assert reading_minutes("शब्द " * 10, wpm=160) == 1
