@@ -268,6 +268,16 @@ def test_wa_link_encodes_every_ascii_character_as_urllib_quote_does():
     assert wa_link(text) == "https://wa.me/?text=" + quote(text, safe="")
 
 
+def test_wa_link_encodes_every_character_as_urllib_quote_does():
+    """All of Unicode but the surrogates (which UTF-8 cannot hold: both
+    raise UnicodeEncodeError) in one text.
+    """
+    text = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    assert wa_link(text) == "https://wa.me/?text=" + quote(text, safe="")
+    with pytest.raises(UnicodeEncodeError):
+        wa_link("a\ud800")
+
+
 def cut_to_chars_word_by_word(text: str, limit: int) -> str:
     """cut_to_chars as it was first written: a word fewer at a time."""
     parts = text.split()
@@ -294,6 +304,26 @@ def test_cut_to_chars_keeps_the_most_words_that_fit(words, limit):
     # them: a word more never gives a shorter text
     text = " ".join(words)
     assert cut_to_chars(text, limit) == cut_to_chars_word_by_word(text, limit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a",
+        "एक दो तीन चार पाँच",
+        "a b c d e f g h",
+        "एक, — दो। — ; तीन, चार।",
+        "a\u00a0b\tc\u2028d\ne  f",
+        "बहुत-लंबा-शब्द-जो-सीमा-से-बड़ा-है छोटा",
+        "छोटा बहुत-लंबा-शब्द-जो-सीमा-से-बड़ा-है",
+        "— — a",
+    ],
+)
+def test_cut_to_chars_keeps_the_most_words_that_fit_at_every_limit(text):
+    # every limit, exactly at each cut's length and one either side of it
+    for limit in range(-1, len(text) + 2):
+        assert cut_to_chars(text, limit) == cut_to_chars_word_by_word(text, limit)
 
 
 def test_a_long_digest_is_split_into_parts_each_under_the_limit():
