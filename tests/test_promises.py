@@ -758,3 +758,22 @@ def test_a_file_replaced_keeping_its_mode_keeps_its_set_id_bits():
         assert target.read_bytes() == b"new"
         assert stat.S_IMODE(target.stat().st_mode) == 0o6755
         assert [p.name for p in folder.iterdir()] == ["note.md"]
+
+
+def test_a_replaced_file_is_0644_unless_asked_to_keep_its_mode(tmp_path):
+    """A file replaced without keep_mode is readable by all (0644), whatever
+    mode the old one had; a new file written with keep_mode, with no mode to
+    keep, is 0644 too (not an error).
+    """
+    from plugins.core.files import write_atomic
+
+    replaced, new = tmp_path / "replaced.bin", tmp_path / "new.bin"
+    replaced.write_bytes(b"old")
+    replaced.chmod(0o600)
+    write_atomic(replaced, b"one")
+    write_atomic(new, b"two", keep_mode=True)
+    assert replaced.read_bytes() == b"one"
+    assert new.read_bytes() == b"two"
+    assert stat.S_IMODE(replaced.stat().st_mode) == 0o644
+    assert stat.S_IMODE(new.stat().st_mode) == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.bin", "replaced.bin"]
