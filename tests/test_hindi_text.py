@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
+from hypothesis import given
+from hypothesis import strategies as st
 from support import ROOT, build_site, read_html
 from test_translations import visible_theme_text
 
@@ -19,6 +21,31 @@ def test_hindi_words_are_counted_whole():
     assert count_words("यातायात — 5,000 लोग, 60 ग्रुप") == 5
     # a token counts if it holds a letter or digit; dashes and "_" alone do not
     assert count_words("क ख़ — _ … ३ 7 a_ ।") == 5
+
+
+@given(
+    st.text(
+        st.one_of(
+            st.sampled_from(" \t\n\u00a0\u2003\u200b\u2028_-—…।॥?क्षि़a7३"),
+            st.characters(blacklist_categories=("Cs",)),
+        )
+    )
+)
+def test_a_word_is_a_space_separated_token_with_a_letter_or_digit(text):
+    words = [t for t in text.split() if any(c.isalnum() for c in t)]
+    assert count_words(text) == len(words)
+
+
+def test_each_character_alone_is_a_word_when_it_is_a_letter_or_digit():
+    """Every character of Unicode (a lone surrogate too), as a token of its
+    own, with "_" and "-" about it, and between other spaces than " ": a
+    word exactly when str.isalnum() says so (combining marks, a danda, a
+    turned digit or a connector are not, a Roman numeral or ½ is).
+    """
+    chars = [chr(i) for i in range(0x110000) if not chr(i).isspace()]
+    letters_and_digits = sum(c.isalnum() for c in chars)
+    assert count_words(" ".join(chars)) == letters_and_digits
+    assert count_words("\u2028".join(f"_{c}-" for c in chars)) == letters_and_digits
 
 
 def test_reading_minutes():

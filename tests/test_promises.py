@@ -3,7 +3,11 @@ one-line change to the code breaks it (see `invoke mutate`)."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import tempfile
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -690,3 +694,86 @@ def test_a_streamed_file_named_outside_its_folder_is_refused(tmp_path):
     with pytest.raises(ValueError, match="outside"):
         write_streamed(inside, "part", write, durable=True)
     assert [*inside.iterdir(), *outside.iterdir()] == []
+
+
+def test_an_atomic_write_makes_its_folders_and_sets_the_files_mode(tmp_path):
+    """A file written in one step into folders that do not exist yet makes
+    them; in a folder that exists as into a new one it is readable by all
+    (0644, whatever the process's umask), or keeps the mode of the file it
+    replaces where asked to, and no temporary file is left beside it.
+    """
+    from plugins.core.files import write_atomic
+
+    deep = tmp_path / "a" / "b" / "c.bin"
+    old_umask = os.umask(0o077)
+    try:
+        write_atomic(deep, b"one")
+        write_atomic(deep.with_name("d.bin"), b"two")
+        kept = tmp_path / "kept.bin"
+        kept.write_bytes(b"old")
+        kept.chmod(0o600)
+        write_atomic(kept, b"new", keep_mode=True)
+    finally:
+        os.umask(old_umask)
+    assert deep.read_bytes() == b"one"
+    assert deep.with_name("d.bin").read_bytes() == b"two"
+    assert stat.S_IMODE(deep.stat().st_mode) == 0o644
+    assert stat.S_IMODE(deep.with_name("d.bin").stat().st_mode) == 0o644
+    assert kept.read_bytes() == b"new"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert sorted(p.name for p in deep.parent.iterdir()) == ["c.bin", "d.bin"]
+
+
+def test_a_file_replaced_keeping_its_mode_keeps_its_set_id_bits():
+    """keep_mode keeps every bit of the mode, set-user-ID and set-group-ID
+    too: the system clears them when a file is written to by one who may
+    not keep them, so the mode is set once every byte is written (the last
+    ones reach the file when it is flushed). Written as a user who is not
+    root, as such a file is by its owner (root keeps them always), in a
+    folder of the system's temporary one (pytest's are closed to others).
+    """
+    from plugins.core.files import write_atomic
+
+    nobody = 65534
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        if os.geteuid() == 0:
+            os.chown(folder, nobody, nobody)
+        pid = os.fork()
+        if pid == 0:  # the child writes as its own user and ends at once
+            code = 1
+            try:
+                if os.geteuid() == 0:
+                    os.setgid(nobody)
+                    os.setuid(nobody)
+                target = folder / "note.md"
+                target.write_bytes(b"old")
+                target.chmod(0o6755)
+                write_atomic(target, b"new", keep_mode=True)
+                code = 0
+            finally:
+                os._exit(code)
+        assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+        target = folder / "note.md"
+        assert target.read_bytes() == b"new"
+        assert stat.S_IMODE(target.stat().st_mode) == 0o6755
+        assert [p.name for p in folder.iterdir()] == ["note.md"]
+
+
+def test_a_replaced_file_is_0644_unless_asked_to_keep_its_mode(tmp_path):
+    """A file replaced without keep_mode is readable by all (0644), whatever
+    mode the old one had; a new file written with keep_mode, with no mode to
+    keep, is 0644 too (not an error).
+    """
+    from plugins.core.files import write_atomic
+
+    replaced, new = tmp_path / "replaced.bin", tmp_path / "new.bin"
+    replaced.write_bytes(b"old")
+    replaced.chmod(0o600)
+    write_atomic(replaced, b"one")
+    write_atomic(new, b"two", keep_mode=True)
+    assert replaced.read_bytes() == b"one"
+    assert new.read_bytes() == b"two"
+    assert stat.S_IMODE(replaced.stat().st_mode) == 0o644
+    assert stat.S_IMODE(new.stat().st_mode) == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.bin", "replaced.bin"]

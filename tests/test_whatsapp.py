@@ -19,7 +19,7 @@ import time
 import urllib.request
 import zlib
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -61,7 +61,9 @@ from plugins.whatsapp.groups import load_groups
 from plugins.whatsapp.ledger import read_ledger
 from plugins.whatsapp.message import (
     ELLIPSIS,
+    TRAILING,
     DigestItem,
+    cut_to_chars,
     digest_parts,
     note_message,
     shorten,
@@ -242,6 +244,86 @@ def test_shorten_keeps_whole_words():
     assert shorten("एक दो तीन चार", 2) == "एक दो…"
     assert shorten("एक दो, तीन", 2) == "एक दो…"
     assert shorten("एक दो", 5) == "एक दो"
+
+
+# Text of every kind a share message holds: ASCII (every character, the
+# unreserved ones among them), Devanagari, emoji, spaces and line breaks.
+SHARE_TEXT = st.text(
+    st.one_of(
+        st.characters(max_codepoint=127),
+        st.sampled_from("कखगि्ं।॥–—…₹"),
+        st.characters(blacklist_categories=("Cs",)),
+    ),
+    max_size=60,
+)
+
+
+@given(SHARE_TEXT)
+def test_wa_link_encodes_as_urllib_quote_does(text):
+    assert wa_link(text) == "https://wa.me/?text=" + quote(text, safe="")
+
+
+def test_wa_link_encodes_every_ascii_character_as_urllib_quote_does():
+    text = "".join(map(chr, range(128))) + "क a~b"
+    assert wa_link(text) == "https://wa.me/?text=" + quote(text, safe="")
+
+
+def test_wa_link_encodes_every_character_as_urllib_quote_does():
+    """All of Unicode but the surrogates (which UTF-8 cannot hold: both
+    raise UnicodeEncodeError) in one text.
+    """
+    text = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    assert wa_link(text) == "https://wa.me/?text=" + quote(text, safe="")
+    with pytest.raises(UnicodeEncodeError):
+        wa_link("a\ud800")
+
+
+def cut_to_chars_word_by_word(text: str, limit: int) -> str:
+    """cut_to_chars as it was first written: a word fewer at a time."""
+    parts = text.split()
+    if len(" ".join(parts)) <= limit:
+        return " ".join(parts)
+    words = len(parts)
+    while words > 0 and len(shorten(text, words)) > limit:
+        words -= 1
+    return shorten(text, words)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["एक", "दो,", "तीन।", "—", "।", ",;", "a", "bcd"]),
+            st.text(st.sampled_from(TRAILING + "कx"), min_size=1, max_size=4),
+        ),
+        max_size=20,
+    ),
+    st.integers(min_value=-2, max_value=40),
+)
+def test_cut_to_chars_keeps_the_most_words_that_fit(words, limit):
+    # words of trailing punctuation alone are stripped with the space before
+    # them: a word more never gives a shorter text
+    text = " ".join(words)
+    assert cut_to_chars(text, limit) == cut_to_chars_word_by_word(text, limit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a",
+        "एक दो तीन चार पाँच",
+        "a b c d e f g h",
+        "एक, — दो। — ; तीन, चार।",
+        "a\u00a0b\tc\u2028d\ne  f",
+        "बहुत-लंबा-शब्द-जो-सीमा-से-बड़ा-है छोटा",
+        "छोटा बहुत-लंबा-शब्द-जो-सीमा-से-बड़ा-है",
+        "— — a",
+    ],
+)
+def test_cut_to_chars_keeps_the_most_words_that_fit_at_every_limit(text):
+    # every limit, exactly at each cut's length and one either side of it
+    for limit in range(-1, len(text) + 2):
+        assert cut_to_chars(text, limit) == cut_to_chars_word_by_word(text, limit)
 
 
 def test_a_long_digest_is_split_into_parts_each_under_the_limit():

@@ -135,20 +135,21 @@ def write_streamed(
     known only once they are written; a path outside `folder` is a
     ValueError, the temporary file removed). Returns that path.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    fd, tmp = _temporary_file(folder, name)
     try:
         with os.fdopen(fd, "wb") as f:
             path = write(f)
             if path.parent != folder:
                 raise ValueError(f"{path} is outside the folder written in, {folder}")
+            # every byte written before the mode is set: a write clears
+            # the set-user-ID and set-group-ID bits keep_mode keeps
+            f.flush()
             if durable:
-                f.flush()
                 os.fsync(f.fileno())
-        if keep_mode and path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)
+            if keep_mode and path.exists():
+                os.fchmod(f.fileno(), path.stat().st_mode & 0o7777)
+            else:
+                os.fchmod(f.fileno(), 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -156,6 +157,18 @@ def write_streamed(
     if durable:
         fsync_dir(folder)
     return path
+
+
+def _temporary_file(folder: Path, name: str) -> tuple[int, str]:
+    """A new file in `folder`, named after `name` (its descriptor and path),
+    the folder made first where it is missing (asked only then: most files
+    are written where others already are).
+    """
+    try:
+        return tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        return tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
 
 
 def write_new(path: Path, data: bytes) -> None:
