@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .code import LOADED
 from .describe import Unstable, stable
-from .packed import pickled_texts, squeeze, unpickled_texts, unsqueeze
+from .packed import Spilled, pickled_texts, squeeze, unpickled_texts, unsqueeze
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def compress_cached(readers) -> None:
 def unpacked(found, settings) -> tuple:
     """A reader cache entry as Pelican cached it (see compress_cached)."""
     content, metadata = found
-    if isinstance(content, bytes):
+    if isinstance(content, (bytes, Spilled)):
         content = unsqueeze(content)
     if isinstance(metadata, bytes):
         pickled = zlib.decompress(metadata)

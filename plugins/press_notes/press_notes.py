@@ -18,6 +18,7 @@ from plugins.core.clock import build_now
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.files import links_under
 from plugins.core.messages import _, ngettext_
+from plugins.core.packed import close_spill, open_spill
 from plugins.core.photos import PHOTO_ERRORS, static_problems
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
@@ -243,6 +244,9 @@ def on_article_generator_init(generator) -> None:
                 files=", ".join(files),
             ),
         )
+    # the notes' compressed HTML, JSON-LD and cards kept in a file of the
+    # build's own from their reading on (plugins/core/packed.py, Spill)
+    open_spill(generator.settings)
     read_ahead(generator)
 
 
@@ -339,3 +343,4 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(share_note_values)
     signals.article_generator_finalized.connect(on_article_generator_finalized)
     signals.content_object_init.connect(on_content_init)
+    signals.finalized.connect(close_spill)

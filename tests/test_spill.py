@@ -1,0 +1,185 @@
+"""The build's spill file (plugins/core/packed.py, Spill): bytes kept there
+read back as written, in the build and in processes forked from it, as
+bytes to everything that pickles, compares or describes them; a build
+with it writes the same site as one without, and leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import shutil
+import sys
+from contextlib import suppress
+
+import pytest
+from pelican import signals
+from pelican.contents import Article
+from support import ROOT, build_site, new_content, note_text, tree
+
+from plugins.core import packed, parallel
+from plugins.core.describe import stable
+from plugins.core.errors import BuildFailed
+from plugins.seo.structured import PackedTexts
+
+
+def spill_files(folder) -> list[str]:
+    return sorted(
+        str(p) for p in folder.rglob(f"{packed.SPILL_PREFIX}*") if p.is_file()
+    )
+
+
+def test_bytes_kept_in_a_spill_are_read_back_as_written(tmp_path):
+    spill = packed.Spill(tmp_path / "cache")
+    texts = [os.urandom(n) for n in (1, 0, 5000, 70_000, 3)]
+    kept = [spill.put(data) for data in texts]
+    assert all(isinstance(k, packed.Spilled) for k in kept)
+    assert [k.data() for k in kept] == texts
+    assert [len(k) for k in kept] == [len(t) for t in texts]
+    # kept in the file, not in the process: the handle is a few numbers
+    assert sys.getsizeof(kept[3]) < 100
+    assert kept[2] == texts[2] and kept[2] == spill.put(texts[2])
+    assert hash(kept[2]) == hash(texts[2])
+    # a pickle holds the bytes (read in another build, or after this one)
+    assert pickle.loads(pickle.dumps(kept[3])) == texts[3]
+    assert type(pickle.loads(pickle.dumps(kept[3]))) is bytes
+    # page keys describe them as the bytes they hold
+    assert stable(kept[4]) == stable(texts[4])
+    assert stable(PackedTexts(kept[4])) == stable(PackedTexts(texts[4]))
+    # the file is removed as soon as it is made: nothing to leave behind
+    assert spill_files(tmp_path) == []
+    assert os.listdir(tmp_path / "cache") == []
+
+
+def test_a_process_forked_from_the_build_reads_its_spill(tmp_path):
+    """A worker reads the bytes its parent kept (pread, no shared offset);
+    what it keeps itself stays in its own memory (the parent's file is
+    written only by the parent, which knows where its end is).
+    """
+    spill = packed.Spill(tmp_path)
+    kept = [spill.put(bytes([n]) * (1000 + n)) for n in range(50)]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        try:
+            os.close(read)
+            ok = all(k.data() == bytes([n]) * (1000 + n) for n, k in enumerate(kept))
+            own = spill.put(b"the worker's")
+            ok = ok and type(own) is bytes and own == b"the worker's"
+            os.write(write, b"1" if ok else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1)
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert answer == b"1"
+    after = spill.put(b"after the worker")
+    assert after.data() == b"after the worker"
+    assert [k.data()[:1] for k in kept] == [bytes([n]) for n in range(50)]
+
+
+def test_held_keeps_bytes_in_the_open_spill_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(packed, "_spill", None)
+    assert type(packed.held(b"abc")) is bytes
+    packed.open_spill({"CACHE_PATH": str(tmp_path)})
+    try:
+        kept = packed.held(b"abc")
+        assert isinstance(kept, packed.Spilled) and kept.data() == b"abc"
+        assert packed.held(kept) is kept
+        assert packed.unsqueeze(packed.held(packed.squeeze("पाठ"))) == "पाठ"
+    finally:
+        packed.close_spill()
+    assert type(packed.held(b"abc")) is bytes
+    assert kept.data() == b"abc"  # still read until let go of
+
+
+def site_content(tmp_path):
+    return new_content(
+        tmp_path,
+        {
+            f"2026/10/n{i}.md": note_text(
+                slug=f"n{i}", title=f"खबर {i}", body="थाने की सूचना। " * (20 + i)
+            )
+            for i in range(12)
+        },
+    )
+
+
+def test_a_build_with_its_spill_writes_the_same_site(tmp_path, monkeypatch):
+    """The notes' HTML, JSON-LD and cards kept in the spill file, the note
+    pages written by forked workers that read them from it: the same bytes
+    as a build that keeps them in memory, and no spill file in the cache.
+    """
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    seen: list[tuple[int, int, int]] = []
+
+    def look(pelican) -> None:
+        spill = packed._spill
+        notes = [
+            n
+            for n in pelican_notes.pop()
+            if isinstance(n, Article) and packed.PACKED_CARD in vars(n)
+        ]
+        cards = sum(
+            isinstance(vars(n)[packed.PACKED_CARD][0], packed.Spilled) for n in notes
+        )
+        seen.append((len(notes), cards, spill.end if spill else 0))
+
+    pelican_notes: list[list] = []
+
+    def keep_notes(generator) -> None:
+        pelican_notes.append(list(generator.articles))
+
+    signals.article_generator_finalized.connect(keep_notes)
+    signals.all_generators_finalized.connect(look)
+    try:
+        monkeypatch.setattr(packed, "SPILLED", False)
+        whole = build_site(site_content(tmp_path / "a"), tmp_path / "a" / "output")
+        monkeypatch.setattr(packed, "SPILLED", True)
+        spilled = build_site(site_content(tmp_path / "b"), tmp_path / "b" / "output")
+    finally:
+        signals.article_generator_finalized.disconnect(keep_notes)
+        signals.all_generators_finalized.disconnect(look)
+    assert seen[0][1:] == (0, 0)
+    notes, cards, size = seen[1]
+    assert notes == cards == 12
+    # each note's HTML, JSON-LD and card: more than the cards alone
+    card_bytes = 12 * 400
+    assert size > card_bytes
+    first, second = tree(whole.output), tree(spilled.output)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    assert packed._spill is None  # the build's end let go of it
+    assert spill_files(tmp_path) == []
+
+
+def test_a_failed_build_leaves_no_spill_file(tmp_path):
+    content = site_content(tmp_path)
+    output = tmp_path / "output"
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "templates" / "index.html").write_text("{{ 1 // 0 }}", "utf-8")
+    with pytest.raises(BuildFailed):
+        build_site(content, output, THEME=str(theme))
+    assert spill_files(tmp_path) == []
+    # the next build lets go of the failed one's spill: its file is freed
+    assert packed._spill is not None
+    assert build_site(content, output).path == "full"
+    assert packed._spill is None
+    assert spill_files(tmp_path) == []
+    gc.collect()
+    assert open_spill_files() == []
+
+
+def open_spill_files() -> list[str]:
+    """The spill files this process still has open (removed, still held)."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        with suppress(OSError):
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            if f"/{packed.SPILL_PREFIX}" in target:
+                found.append(target)
+    return found
