@@ -183,3 +183,51 @@ def open_spill_files() -> list[str]:
             if f"/{packed.SPILL_PREFIX}" in target:
                 found.append(target)
     return found
+
+
+def test_the_reader_cache_is_saved_without_a_copy_of_every_note(tmp_path):
+    """Pelican's reader cache holds each note's HTML as the handle of its
+    bytes in the spill file; saving it reads them back one at a time
+    (pickle's memo would keep every copy until the file is written), and
+    the saved cache gives back every note's HTML.
+    """
+    import tracemalloc
+
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+
+    from plugins.core.reader_cache import compress_cached
+
+    settings = {
+        **read_settings(str(ROOT / "pelicanconf.py")),
+        "CACHE_PATH": str(tmp_path / "cache"),
+    }
+    readers = Readers(settings, "Articles")
+    compress_cached(readers)
+    packed.open_spill(settings)
+    notes = {}
+    try:
+        for n in range(200):
+            path = tmp_path / f"n{n}.md"
+            path.write_text("x", encoding="utf-8")
+            # as a note read ahead comes: its HTML unpacked from the spill
+            html = os.urandom(3000).hex()  # 6 KB, compressed about to half
+            text = packed.unsqueeze_known(packed.held(packed.squeeze(html)))
+            readers.cache_data(str(path), (text, {"title": f"खबर {n}"}))
+            notes[str(path)] = html
+    finally:
+        packed.close_spill()
+    kept = [readers._cache[p][1][0] for p in notes]
+    assert all(isinstance(k, packed.Spilled) for k in kept)
+    everything = sum(len(k) for k in kept)
+    tracemalloc.start()
+    try:
+        readers.save_cache()
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < everything / 4, (peak, everything)
+    again = Readers(settings, "Articles")
+    compress_cached(again)
+    for path, html in notes.items():
+        assert again.get_cached_data(path, (None, None))[0] == html

@@ -159,7 +159,7 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
     )
     before = check_cache.load(cache_dir, key)
     notes, problems, files, stamps, passed_before = [], [], {}, {}, {}
-    given, unreadable = {}, []
+    given = {}
     real_root = root.resolve()
     folders: dict[Path, Path] = {}
     for rel in sorted(note_paths):
@@ -181,12 +181,10 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
         if keys is not None:
             passed_before[shown] = keys
             continue
-        try:
-            notes.append((shown, path.read_text(encoding="utf-8")))
-        except UnicodeDecodeError:
-            unreadable.append((shown, path))
+        notes.append((shown, path))  # read where it is checked
     checked = check_all(notes, rules, passed_before)
-    for shown, path in unreadable:
+    for shown in checked.unreadable:
+        path = files[shown]
         # a draft's status can be read all the same: it then stops nothing
         header, problem = unreadable_text(shown, path.read_bytes())
         checked.add(shown, header, [problem])
