@@ -9,7 +9,9 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import resource
 import shutil
+import signal
 import sys
 from contextlib import suppress
 
@@ -18,7 +20,7 @@ from pelican import signals
 from pelican.contents import Article
 from support import ROOT, build_site, new_content, note_text, tree
 
-from plugins.core import packed, parallel
+from plugins.core import contract, packed, parallel
 from plugins.core.describe import stable
 from plugins.core.errors import BuildFailed
 from plugins.seo.structured import PackedTexts
@@ -114,7 +116,10 @@ def test_a_build_with_its_spill_writes_the_same_site(tmp_path, monkeypatch):
     """
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
     monkeypatch.setattr(parallel, "WORKERS", 2)
-    seen: list[tuple[int, int, int]] = []
+    seen: list[tuple[int, int, int, int, int]] = []
+
+    def in_spill(data) -> bool:
+        return isinstance(data, packed.Spilled)
 
     def look(pelican) -> None:
         spill = packed._spill
@@ -123,17 +128,31 @@ def test_a_build_with_its_spill_writes_the_same_site(tmp_path, monkeypatch):
             for n in pelican_notes.pop()
             if isinstance(n, Article) and packed.PACKED_CARD in vars(n)
         ]
-        cards = sum(
-            isinstance(vars(n)[packed.PACKED_CARD][0], packed.Spilled) for n in notes
-        )
-        seen.append((len(notes), cards, spill.end if spill else 0))
+        cards = sum(in_spill(vars(n)[packed.PACKED_CARD][0]) for n in notes)
+        html = sum(in_spill(vars(n).get(packed.PACKED)) for n in notes)
+        json_ld = sum(in_spill(getattr(n, contract.JSON_LD).data) for n in notes)
+        seen.append((len(notes), cards, html, json_ld, spill.end if spill else 0))
 
     pelican_notes: list[list] = []
+    # the reader cache and the note hold one handle of its HTML, the one
+    # its reading ahead kept (read_ahead.apart), not a copy each
+    shared: list[int] = []
 
     def keep_notes(generator) -> None:
         pelican_notes.append(list(generator.articles))
 
+    def reader_cache_shares(generator) -> None:
+        cache = generator.readers._cache
+        shared.append(
+            sum(
+                in_spill(vars(n).get(packed.PACKED))
+                and cache[n.source_path][1][0] is vars(n)[packed.PACKED]
+                for n in generator.articles
+            )
+        )
+
     signals.article_generator_finalized.connect(keep_notes)
+    signals.article_generator_pretaxonomy.connect(reader_cache_shares)
     signals.all_generators_finalized.connect(look)
     try:
         monkeypatch.setattr(packed, "SPILLED", False)
@@ -142,10 +161,12 @@ def test_a_build_with_its_spill_writes_the_same_site(tmp_path, monkeypatch):
         spilled = build_site(site_content(tmp_path / "b"), tmp_path / "b" / "output")
     finally:
         signals.article_generator_finalized.disconnect(keep_notes)
+        signals.article_generator_pretaxonomy.disconnect(reader_cache_shares)
         signals.all_generators_finalized.disconnect(look)
-    assert seen[0][1:] == (0, 0)
-    notes, cards, size = seen[1]
-    assert notes == cards == 12
+    assert seen[0][1:] == (0, 0, 0, 0)
+    assert shared == [0, 12]
+    notes, cards, html, json_ld, size = seen[1]
+    assert notes == cards == html == json_ld == 12
     # each note's HTML, JSON-LD and card: more than the cards alone
     card_bytes = 12 * 400
     assert size > card_bytes
@@ -214,6 +235,8 @@ def test_the_reader_cache_is_saved_without_a_copy_of_every_note(tmp_path):
             html = os.urandom(3000).hex()  # 6 KB, compressed about to half
             text = packed.unsqueeze_known(packed.held(packed.squeeze(html)))
             readers.cache_data(str(path), (text, {"title": f"खबर {n}"}))
+            # and read back from it in the same build
+            assert readers.get_cached_data(str(path), (None, None))[0] == html
             notes[str(path)] = html
     finally:
         packed.close_spill()
@@ -231,3 +254,69 @@ def test_the_reader_cache_is_saved_without_a_copy_of_every_note(tmp_path):
     compress_cached(again)
     for path, html in notes.items():
         assert again.get_cached_data(path, (None, None))[0] == html
+
+
+def test_a_write_the_spill_cannot_make_keeps_the_bytes_in_memory(tmp_path):
+    """A write to the spill file that fails (here the file size limit, as a
+    full disk would: part of the bytes written, then an error) keeps those
+    bytes in memory; what was kept before, and what fits after, is read
+    back as written.
+    """
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the limit in a process of its own
+        try:
+            os.close(read)
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000))
+            spill = packed.Spill(tmp_path)
+            first = spill.put(b"a" * 6000)
+            failed = spill.put(b"b" * 6000)  # 4,000 bytes fit, then EFBIG
+            after = spill.put(b"c" * 3000)
+            ok = (
+                isinstance(first, packed.Spilled)
+                and type(failed) is bytes
+                and failed == b"b" * 6000
+                and isinstance(after, packed.Spilled)
+                and (first.data(), after.data()) == (b"a" * 6000, b"c" * 3000)
+                and spill.end == 9000
+            )
+            os.write(write, b"1" if ok else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1)
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert answer == b"1"
+
+
+def test_a_reader_cache_with_a_loop_is_saved_by_pelicans_own_save(tmp_path):
+    """Pickling without a memo cannot write an object that holds itself:
+    such a cache is saved all the same (by Pelican's save) and read back.
+    """
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+
+    from plugins.core.reader_cache import compress_cached
+
+    settings = {
+        **read_settings(str(ROOT / "pelicanconf.py")),
+        "CACHE_PATH": str(tmp_path / "cache"),
+    }
+    readers = Readers(settings, "Articles")
+    compress_cached(readers)
+    path = tmp_path / "n.md"
+    path.write_text("x", encoding="utf-8")
+    # metadata that is not a dict is kept as it is (not pickled apart)
+    looped: list = ["खबर"]
+    looped.append(looped)
+    readers.cache_data(str(path), ("<p>पाठ</p>", looped))
+    # read back in the build that cached it, as Pelican would
+    assert readers.get_cached_data(str(path), (None, None))[0] == "<p>पाठ</p>"
+    readers.save_cache()
+    again = Readers(settings, "Articles")
+    compress_cached(again)
+    html, metadata = again.get_cached_data(str(path), (None, None))
+    assert html == "<p>पाठ</p>"
+    assert metadata[0] == "खबर" and metadata[1] is metadata
