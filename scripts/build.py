@@ -36,7 +36,7 @@ from plugins.core.clock import build_now
 from plugins.core.core import plugin_problems
 from plugins.core.errors import BuildFailed, BulletinError, SettingError, display_path
 from plugins.core.messages import _, ngettext_, set_language
-from plugins.core.packed import forget_memos
+from plugins.core.packed import close_spill, forget_memos
 from plugins.page_reuse import notes_restored, pages_reused
 
 from . import fast_build, fast_registry, fast_run, placement, site_index
@@ -278,6 +278,9 @@ def build(settings_file: str, overrides: dict | None = None) -> BuildResult:
         # written; a fast build's of its new notes alone, a failed build's
         # had not), Pelican's memos keep nothing of its notes
         forget_memos()
+        # nor is its spill file kept open (a failed build never reached
+        # Pelican's `finalized`, which closes it)
+        close_spill()
 
 
 def _build(settings_file: str, overrides: dict | None) -> BuildResult:

@@ -9,6 +9,7 @@ import logging
 import re
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from pelican.settings import read_settings
@@ -648,3 +649,31 @@ def test_the_build_warns_about_a_forward_and_publishes_the_note(tmp_path, caplog
     where = f"{content}/notes/2026/10/forward.md:{first}: "
     assert f"{where}'Forwarded' is left from a WhatsApp forward" in "\n".join(said)
     assert result.warnings >= 7
+
+
+def test_notes_given_as_files_are_read_where_they_are_checked(
+    rules, tmp_path, monkeypatch
+):
+    """A cold build hands the checks each note's file, read in the worker
+    that checks it (the build's process never holds every note's text): the
+    same problems, slugs and passes as the texts given, and a file that is
+    not UTF-8 named as unreadable instead of checked.
+    """
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    texts = {
+        f"{tmp_path}/a.md": note_text(slug="a"),
+        f"{tmp_path}/b.md": note_text(slug="b", title="दूसरी खबर", image="x.jpg"),
+        f"{tmp_path}/c.md": note_text(title="तीसरी खबर", slug=None),
+    }
+    for path, text in texts.items():
+        Path(path).write_text(text, encoding="utf-8")
+    odd = tmp_path / "d.md"
+    odd.write_bytes("title: caf\u00e9 \u00b6\n".encode("cp1252"))
+    from_texts = check_all(list(texts.items()), rules)
+    from_files = check_all([(p, Path(p)) for p in texts] + [(str(odd), odd)], rules)
+    assert from_files.problems == from_texts.problems != []
+    assert from_files.slugs == from_texts.slugs
+    assert from_files.passed == from_texts.passed
+    assert from_files.unreadable == [str(odd)]
+    assert from_texts.unreadable == []

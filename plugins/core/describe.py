@@ -79,6 +79,9 @@ def stable(value) -> str:
         return f"{type(value).__qualname__}(" + ",".join(parts) + ")"
     if isinstance(value, Path):
         return repr(str(value))
+    if callable(getattr(type(value), "__bytes__", None)):
+        # bytes kept elsewhere (plugins/core/packed.py, Spilled): as those bytes
+        return repr(bytes(value))
     if isinstance(value, Content):  # a page in the menu: all its fields
         return f"{type(value).__qualname__}({value.url!r},{stable(value.metadata)})"
     if callable(value) and hasattr(value, "__qualname__"):

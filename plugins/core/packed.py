@@ -27,11 +27,15 @@ stops the build.
 from __future__ import annotations
 
 import io
+import os
 import pickle
+import tempfile
+import threading
 import types
 import zlib
 from collections import OrderedDict
 from collections.abc import Mapping
+from pathlib import Path
 
 from markupsafe import Markup
 from pelican.contents import Content
@@ -51,22 +55,24 @@ ENABLED = True
 # when the note is packed: the same bytes each time (the same zlib, level
 # and text), taken from here instead.
 RECENT = 8
-_recent: OrderedDict[int, tuple[str, bytes]] = OrderedDict()
+_recent: OrderedDict[int, tuple[str, bytes | Spilled]] = OrderedDict()
 
 
-def squeeze(text: str) -> bytes:
-    """Text kept compressed (its UTF-8, zlib at its fastest level)."""
+def squeeze(text: str) -> bytes | Spilled:
+    """Text kept compressed (its UTF-8, zlib at its fastest level): bytes,
+    or the Spilled it was unpacked from (unsqueeze_known).
+    """
     known = _recent.get(id(text))
     if known is not None and known[0] is text:
         return known[1]
     return zlib.compress(text.encode("utf-8"), 1)
 
 
-def unsqueeze(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8")
+def unsqueeze(data: bytes | Spilled) -> str:
+    return zlib.decompress(packed_bytes(data)).decode("utf-8")
 
 
-def unsqueeze_known(data: bytes) -> str:
+def unsqueeze_known(data: bytes | Spilled) -> str:
     """Unpack `data`, which squeeze made in this build (or a process forked
     from it): a squeeze of the text soon after gives `data` without
     compressing it again.
@@ -135,6 +141,145 @@ def unpickled_texts(data: bytes, shared: Mapping[str, object]):
     return TextUnpickler(io.BytesIO(data), shared).load()
 
 
+SPILL_PREFIX = "spill-"
+
+
+class Spill:
+    """A file of the build's own, in its cache folder, holding bytes the
+    build keeps from one step to a later one and reads a few times (each
+    note's compressed HTML from its reading to the feeds, its JSON-LD from
+    the SEO context to its page, its card to the build's end): at 50,000
+    notes about 3 KB a note the process no longer holds, read back with
+    os.pread when a page prints them (the system's page cache keeps the
+    file, not the process).
+
+    The file is removed as soon as it is made (open, it is still read and
+    written): a build that fails or is stopped leaves nothing behind, and
+    the system frees it once the last Spilled handle and the Spill are let
+    go of. Processes forked from the build read it through the same open
+    file (pread needs no shared offset); only the process that made it
+    writes to it: elsewhere, or if a write fails (a disk full), put keeps
+    the bytes in memory.
+    """
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.fd, name = tempfile.mkstemp(prefix=SPILL_PREFIX, dir=folder)
+        os.unlink(name)
+        self.pid = os.getpid()
+        self.end = 0  # bytes written
+        self.lock = threading.Lock()
+
+    def put(self, data: bytes) -> Spilled | bytes:
+        if os.getpid() != self.pid or self.fd < 0:
+            return data
+        with self.lock:
+            start = self.end
+            try:
+                written = 0
+                while written < len(data):
+                    written += os.pwrite(self.fd, data[written:], start + written)
+            except OSError:
+                return data
+            self.end += len(data)
+        return Spilled(self, start, len(data))
+
+    def read(self, start: int, size: int) -> bytes:
+        data = os.pread(self.fd, size, start)
+        while len(data) < size:  # a short read (a signal): the rest
+            more = os.pread(self.fd, size - len(data), start + len(data))
+            if not more:
+                raise OSError(f"spill file: {size} bytes at {start}, {len(data)} read")
+            data += more
+        return data
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def __del__(self) -> None:
+        self.close()
+
+
+class Spilled:
+    """Bytes kept in a Spill; `data()` reads them back. As bytes to
+    everything that compares, hashes, describes or pickles them (a pickle
+    holds the bytes, not where they were).
+    """
+
+    __slots__ = ("size", "spill", "start")
+
+    def __init__(self, spill: Spill, start: int, size: int):
+        self.spill = spill
+        self.start = start
+        self.size = size
+
+    def data(self) -> bytes:
+        return self.spill.read(self.start, self.size)
+
+    def __bytes__(self) -> bytes:
+        return self.data()
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Spilled):
+            return self is other or self.data() == other.data()
+        if isinstance(other, bytes):
+            return self.data() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.data())
+
+    def __reduce_ex__(self, protocol):
+        return (bytes, (self.data(),))
+
+
+# The spill of the build running (open_spill to its end, close_spill);
+# None: bytes are kept in memory.
+_spill: Spill | None = None
+# False: builds keep those bytes in memory (to compare the two).
+SPILLED = True
+
+
+def open_spill(settings: dict) -> None:
+    """A new spill file for the build of `settings`, in its cache folder
+    (the last build's, if it failed before its end, is let go of).
+    """
+    global _spill
+    _spill = Spill(Path(settings["CACHE_PATH"])) if SPILLED else None
+
+
+def close_spill(*_args) -> None:
+    """The build is done with its spill: nothing more is written to it (the
+    bytes still held are read until they are let go of, then the system
+    frees the file).
+    """
+    global _spill
+    _spill = None
+    _recent.clear()  # may hold a handle to it
+
+
+def held(data: bytes | Spilled) -> bytes | Spilled:
+    """`data` kept in the build's spill file (unless it is there already,
+    or no build has one open).
+    """
+    spill = _spill
+    if spill is None or not isinstance(data, bytes):
+        return data
+    return spill.put(data)
+
+
+def packed_bytes(data: bytes | Spilled) -> bytes:
+    """Bytes kept by `held`, as bytes (a note restored from a pickle holds
+    bytes, a packed note a Spilled).
+    """
+    return data.data() if isinstance(data, Spilled) else data
+
+
 def packed_content(note, siteurl: str) -> str:
     """What Content.get_content gives, from the note's compressed HTML."""
     return note._update_content(unsqueeze(getattr(note, PACKED)), siteurl)
@@ -165,7 +310,7 @@ def pack(note) -> bool:
     html = getattr(note, "_content", None)
     if not isinstance(html, str) or not html or PACKED in vars(note):
         return False
-    setattr(note, PACKED, squeeze(html))
+    setattr(note, PACKED, held(squeeze(html)))
     note._content = ""
     # an instance attribute: found before the class's memoized method
     note.get_content = types.MethodType(packed_content, note)
@@ -194,7 +339,7 @@ class PackedCard:
         return Markup(text) if markup else text
 
     def __set__(self, note, card: str) -> None:
-        vars(note)[PACKED_CARD] = (squeeze(card), isinstance(card, Markup))
+        vars(note)[PACKED_CARD] = (held(squeeze(card)), isinstance(card, Markup))
 
     def __delete__(self, note) -> None:
         if vars(note).pop(PACKED_CARD, None) is None:

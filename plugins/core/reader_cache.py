@@ -16,14 +16,18 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import logging
+import pickle
 import shutil
 import zlib
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
+from pelican.utils import mkdir_p
+
 from .code import LOADED
 from .describe import Unstable, stable
-from .packed import pickled_texts, squeeze, unpickled_texts, unsqueeze
+from .packed import Spilled, pickled_texts, squeeze, unpickled_texts, unsqueeze
 
 logger = logging.getLogger(__name__)
 
@@ -134,12 +138,42 @@ def compress_cached(readers) -> None:
 
     readers.cache_data = cache
     readers.get_cached_data = cached
+    readers.save_cache = saved_without_memo(readers, readers.save_cache)
+
+
+def saved_without_memo(readers, save: Callable[[], None]) -> Callable[[], None]:
+    """Pelican's save of its reader cache (FileDataCacher.save_cache), its
+    entries pickled without pickle's memo: the memo keeps every object
+    pickled until the whole cache is written, and each note's compressed
+    HTML, kept in the build's spill file (packed.Spill), is pickled as
+    bytes read back from it, a copy of every note's at once (72 MB at
+    50,000 notes). The entries share nothing (each note's metadata is
+    pickled bytes already): the same objects are loaded. A cache that does
+    not pickle so (a loop in it) is saved by Pelican's own.
+    """
+
+    def save_cache() -> None:
+        if not readers._cache_data_policy:
+            return
+        path = readers._cache_path
+        try:
+            mkdir_p(readers.settings["CACHE_PATH"])
+            with readers._cache_open(path, "wb") as handle:
+                pickler = pickle.Pickler(handle)
+                pickler.fast = True  # no memo
+                pickler.dump(readers._cache)
+        except ValueError:  # a loop, which only the memo pickles
+            save()
+        except (OSError, pickle.PicklingError, TypeError) as err:
+            logger.warning("Could not save cache %s\n ... %s", path, err)
+
+    return save_cache
 
 
 def unpacked(found, settings) -> tuple:
     """A reader cache entry as Pelican cached it (see compress_cached)."""
     content, metadata = found
-    if isinstance(content, bytes):
+    if isinstance(content, (bytes, Spilled)):
         content = unsqueeze(content)
     if isinstance(metadata, bytes):
         pickled = zlib.decompress(metadata)

@@ -18,6 +18,7 @@ from plugins.core.clock import build_now
 from plugins.core.errors import ContentError, Problem, display_path
 from plugins.core.files import links_under
 from plugins.core.messages import _, ngettext_
+from plugins.core.packed import close_spill, open_spill
 from plugins.core.photos import PHOTO_ERRORS, static_problems
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
@@ -158,7 +159,7 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
     )
     before = check_cache.load(cache_dir, key)
     notes, problems, files, stamps, passed_before = [], [], {}, {}, {}
-    given, unreadable = {}, []
+    given = {}
     real_root = root.resolve()
     folders: dict[Path, Path] = {}
     for rel in sorted(note_paths):
@@ -180,12 +181,10 @@ def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
         if keys is not None:
             passed_before[shown] = keys
             continue
-        try:
-            notes.append((shown, path.read_text(encoding="utf-8")))
-        except UnicodeDecodeError:
-            unreadable.append((shown, path))
+        notes.append((shown, path))  # read where it is checked
     checked = check_all(notes, rules, passed_before)
-    for shown, path in unreadable:
+    for shown in checked.unreadable:
+        path = files[shown]
         # a draft's status can be read all the same: it then stops nothing
         header, problem = unreadable_text(shown, path.read_bytes())
         checked.add(shown, header, [problem])
@@ -243,6 +242,9 @@ def on_article_generator_init(generator) -> None:
                 files=", ".join(files),
             ),
         )
+    # the notes' compressed HTML, JSON-LD and cards kept in a file of the
+    # build's own from their reading on (plugins/core/packed.py, Spill)
+    open_spill(generator.settings)
     read_ahead(generator)
 
 
@@ -339,3 +341,4 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(share_note_values)
     signals.article_generator_finalized.connect(on_article_generator_finalized)
     signals.content_object_init.connect(on_content_init)
+    signals.finalized.connect(close_spill)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pelican.utils import file_suffix
 
 from plugins.core.files import stamp
-from plugins.core.packed import squeeze
+from plugins.core.packed import held, squeeze
 from plugins.core.parallel import fork_map, record
 
 from .reader import SafeMarkdownReader
@@ -66,6 +66,16 @@ def unread_notes(generator) -> list[tuple[str, SafeMarkdownReader]]:
     return found
 
 
+def apart(result: tuple) -> tuple:
+    """A note's result as it waits for Pelican, its compressed HTML moved
+    to the build's spill file as it arrives (plugins/core/packed.py, held):
+    the reader cache and then the note keep that very handle (squeeze of
+    the HTML unpacked from it gives it back), until the feeds.
+    """
+    then, (content, metadata) = result
+    return then, (held(content), metadata)
+
+
 def read_ahead(generator) -> int:
     """Read the notes Pelican will read, in other processes; how many were."""
     readers = dict(unread_notes(generator))
@@ -85,7 +95,7 @@ def read_ahead(generator) -> int:
     results = fork_map(read_one, paths, shared=[generator.settings])
     for path, result in zip(paths, results, strict=True):
         if result is not None:
-            readers[path].ahead[path] = result
+            readers[path].ahead[path] = apart(result)
             done += 1
     record(NOTES_READ, done, len(paths) - done)
     return done

@@ -11,6 +11,7 @@ import logging
 import os
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -870,6 +871,8 @@ class Checked:
     passed: dict[str, NoteKeys] = field(default_factory=dict)
     drafts: dict[str, list[Problem]] = field(default_factory=dict)
     draft_photos: set[str] = field(default_factory=set)
+    # notes given as files that are not UTF-8 (not checked: see check_all)
+    unreadable: list[str] = field(default_factory=list)
 
     @property
     def draft_problems(self) -> list[Problem]:
@@ -938,13 +941,38 @@ def url_clashes(
     return problems
 
 
+UNREADABLE = "unreadable"  # what checking a file that is not UTF-8 gives
+
+
+def check_one(
+    path: str, source: str | Path, rules: Rules
+) -> tuple[Header, list[Problem], list[Problem]] | str:
+    """One note checked (its text, or its file read here), its header
+    without the text, its problems and warnings; UNREADABLE for a file that
+    is not UTF-8.
+    """
+    try:
+        text = source if isinstance(source, str) else source.read_text("utf-8")
+    except UnicodeDecodeError:
+        return UNREADABLE
+    header, found = check_note(path, text, rules)
+    warned = review_warnings(path, header)
+    if not found:
+        warned += forward_warnings(path, header, rules.clutter)
+    return without_text(header), found, warned
+
+
 def check_all(
-    notes: list[tuple[str, str]],
+    notes: Sequence[tuple[str, str | Path]],
     rules: Rules,
     passed_before: dict[str, NoteKeys] | None = None,
 ) -> Checked:
     """Check every note and the rules that span notes (unique URLs).
 
+    Each note is given with its text, or with its file, read where it is
+    checked (in a worker: a cold build's texts, 10 KB a note, are then never
+    all in the build's process at once); a file that is not UTF-8 is left
+    out of the checks and named in `unreadable`.
     `passed_before` holds notes known to pass on their own (unchanged since
     they last did): only the rules across notes are applied to them. A URL
     used twice is the problem of a draft rather than of a note to publish.
@@ -952,22 +980,20 @@ def check_all(
     checked = Checked(passed=dict(passed_before or {}))
     headers: list = list(checked.passed.items())
 
-    def check(index: int) -> tuple[Header, list[Problem], list[Problem]]:
-        path = notes[index][0]
-        header, found = check_note(*notes[index], rules)
-        warned = review_warnings(path, header)
-        if not found:
-            warned += forward_warnings(path, header, rules.clutter)
-        return without_text(header), found, warned
+    def check(index: int) -> tuple[Header, list[Problem], list[Problem]] | str:
+        return check_one(*notes[index], rules)
 
     # Many notes (a cold build) are checked in worker processes; a note
     # whose check logged anything is checked again here.
     done = fork_map(check, range(len(notes)), shared=[rules.registry])
     here = 0
-    for index, ((path, _text), result) in enumerate(zip(notes, done, strict=True)):
+    for index, ((path, _source), result) in enumerate(zip(notes, done, strict=True)):
         if result is None:
             result = check(index)
             here += 1
+        if isinstance(result, str):  # UNREADABLE
+            checked.unreadable.append(path)
+            continue
         header, found, warned = result
         checked.add(path, header, found)
         headers.append((path, header))

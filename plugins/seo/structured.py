@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from plugins.core.packed import squeeze, unsqueeze
+from plugins.core.packed import Spilled, held, squeeze, unsqueeze
 from plugins.core.urls import canonical_url
 
 from .sitemaps import iso
@@ -39,16 +39,17 @@ class PackedTexts:
     from the build's context to the page: every note holds its JSON-LD from
     the SEO context until the end of the build, and its page, written once,
     is the only reader. Iterated, they are the texts; page keys describe
-    them by their bytes (the same texts, the same bytes).
+    them by their bytes (the same texts, the same bytes). Kept in the
+    build's spill file (packed.Spill) while a build has one open.
     """
 
-    data: bytes
+    data: bytes | Spilled
 
     @classmethod
     def of(cls, texts: list[str]) -> PackedTexts:
         if any(_APART in text for text in texts):
             raise ValueError("a packed text holds a NUL")
-        return cls(squeeze(_APART.join(texts)) if texts else b"")
+        return cls(held(squeeze(_APART.join(texts))) if texts else b"")
 
     def texts(self) -> list[str]:
         return unsqueeze(self.data).split(_APART) if self.data else []
