@@ -2529,12 +2529,16 @@ def test_a_station_filter_keeps_only_its_notes_found_by_spellings(
     assert sorted(found) == sorted(expected)
 
 
-def crowded_notes() -> dict[str, str]:
-    """Two notes of शिवगढ़ and 24 of नामली titled दंगल (dangal)."""
-    rows = [("शिवगढ़", f"शिवगढ़ में बैठक {n}", f"ग्राम बैठक {n} हुई।") for n in (1, 2)]
-    rows += [
-        ("नामली", f"दंगल प्रतियोगिता {n}", f"दंगल {n} में पहलवान आए।") for n in range(24)
-    ]
+def crowded_notes(rows=None) -> dict[str, str]:
+    """Notes of September 2026, one a day, from (station, title, text)
+    rows; by default two notes of शिवगढ़ and 24 of नामली titled दंगल
+    (dangal).
+    """
+    if rows is None:
+        rows = [("शिवगढ़", f"शिवगढ़ में बैठक {n}", f"ग्राम बैठक {n} हुई।") for n in (1, 2)]
+        rows += [
+            ("नामली", f"दंगल प्रतियोगिता {n}", f"दंगल {n} में पहलवान आए।") for n in range(24)
+        ]
     return {
         f"2026/09/crowd-{i}.md": note_text(
             title=title,
@@ -2624,18 +2628,7 @@ def test_a_word_beginning_a_spelling_and_notes_own_words_reads_no_note_of_it(
     fair = "जोरबाघवाला मेला"
     rows = [("धामनोद", f"{fair} {n}", f"{fair} {n} लगा।") for n in (1, 2)]
     rows += [("नामली", f"दंगल प्रतियोगिता {n}", f"दंगल {n} हुआ।") for n in range(24)]
-    notes = {
-        f"2026/09/crowd-{i}.md": note_text(
-            title=title,
-            slug=f"crowd-{i}",
-            thana=thana,
-            summary=body,
-            body=body,
-            date=f"2026-09-{1 + i:02d} 10:00",
-        )
-        for i, (thana, title, body) in enumerate(rows)
-    }
-    content = new_content(tmp_path, notes)
+    content = new_content(tmp_path, crowded_notes(rows))
     with_spellings(content, {"namli": ["Zorbagh Tekdi"]})
     output = tmp_path / "output"
     build_site(content, output, **INDEX_ON)

@@ -32,6 +32,23 @@ def spill_files(folder) -> list[str]:
     )
 
 
+def in_child(check) -> bool:
+    """check() run in a process forked from this one: its answer."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read)
+            os.write(write, b"1" if check() else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1)
+    os.close(read)
+    os.waitpid(pid, 0)
+    return answer == b"1"
+
+
 def test_bytes_kept_in_a_spill_are_read_back_as_written(tmp_path):
     spill = packed.Spill(tmp_path / "cache")
     texts = [os.urandom(n) for n in (1, 0, 5000, 70_000, 3)]
@@ -61,22 +78,13 @@ def test_a_process_forked_from_the_build_reads_its_spill(tmp_path):
     """
     spill = packed.Spill(tmp_path)
     kept = [spill.put(bytes([n]) * (1000 + n)) for n in range(50)]
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the worker
-        try:
-            os.close(read)
-            ok = all(k.data() == bytes([n]) * (1000 + n) for n, k in enumerate(kept))
-            own = spill.put(b"the worker's")
-            ok = ok and type(own) is bytes and own == b"the worker's"
-            os.write(write, b"1" if ok else b"0")
-        finally:
-            os._exit(0)
-    os.close(write)
-    answer = os.read(read, 1)
-    os.close(read)
-    os.waitpid(pid, 0)
-    assert answer == b"1"
+
+    def worker() -> bool:
+        ok = all(k.data() == bytes([n]) * (1000 + n) for n, k in enumerate(kept))
+        own = spill.put(b"the worker's")
+        return ok and type(own) is bytes and own == b"the worker's"
+
+    assert in_child(worker)
     after = spill.put(b"after the worker")
     assert after.data() == b"after the worker"
     assert [k.data()[:1] for k in kept] == [bytes([n]) for n in range(50)]
@@ -264,33 +272,24 @@ def test_a_write_the_spill_cannot_make_keeps_the_bytes_in_memory(tmp_path):
     bytes in memory; what was kept before, and what fits after, is read
     back as written.
     """
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the limit in a process of its own
-        try:
-            os.close(read)
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-            resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000))
-            spill = packed.Spill(tmp_path)
-            first = spill.put(b"a" * 6000)
-            failed = spill.put(b"b" * 6000)  # 4,000 bytes fit, then EFBIG
-            after = spill.put(b"c" * 3000)
-            ok = (
-                isinstance(first, packed.Spilled)
-                and type(failed) is bytes
-                and failed == b"b" * 6000
-                and isinstance(after, packed.Spilled)
-                and (first.data(), after.data()) == (b"a" * 6000, b"c" * 3000)
-                and spill.end == 9000
-            )
-            os.write(write, b"1" if ok else b"0")
-        finally:
-            os._exit(0)
-    os.close(write)
-    answer = os.read(read, 1)
-    os.close(read)
-    os.waitpid(pid, 0)
-    assert answer == b"1"
+
+    def limited() -> bool:  # the limit in a process of its own
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000))
+        spill = packed.Spill(tmp_path)
+        first = spill.put(b"a" * 6000)
+        failed = spill.put(b"b" * 6000)  # 4,000 bytes fit, then EFBIG
+        after = spill.put(b"c" * 3000)
+        return (
+            isinstance(first, packed.Spilled)
+            and type(failed) is bytes
+            and failed == b"b" * 6000
+            and isinstance(after, packed.Spilled)
+            and (first.data(), after.data()) == (b"a" * 6000, b"c" * 3000)
+            and spill.end == 9000
+        )
+
+    assert in_child(limited)
 
 
 def test_a_reader_cache_with_a_loop_is_saved_by_pelicans_own_save(tmp_path):
