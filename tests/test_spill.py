@@ -292,6 +292,31 @@ def test_a_write_the_spill_cannot_make_keeps_the_bytes_in_memory(tmp_path):
     assert in_child(limited)
 
 
+def test_a_spill_leaves_its_file_system_the_room_it_keeps_free(tmp_path, monkeypatch):
+    """Bytes are kept in the file while its file system has more than
+    SPILL_ROOM free after them, asked again every ROOM_EVERY bytes; once it
+    has less, in memory, and the bytes already kept are read back as
+    written.
+    """
+    spill = packed.Spill(tmp_path)
+    free = os.statvfs(tmp_path)
+    room = free.f_bavail * free.f_frsize
+    monkeypatch.setattr(packed, "ROOM_EVERY", 3000)
+    monkeypatch.setattr(packed, "SPILL_ROOM", max(room - 2**30, 0))
+    first = spill.put(b"a" * 2000)
+    monkeypatch.setattr(packed, "SPILL_ROOM", room + 2**30)
+    second = spill.put(b"b" * 2000)  # 2,000 bytes since the room was asked
+    third = spill.put(b"c" * 2000)  # 4,000: asked again, too little
+    fourth = spill.put(b"d" * 10)
+    monkeypatch.setattr(packed, "SPILL_ROOM", 0)
+    fifth = spill.put(b"e" * 10)  # too little once is too little for good
+    assert isinstance(first, packed.Spilled) and isinstance(second, packed.Spilled)
+    assert [type(k) for k in (third, fourth, fifth)] == [bytes] * 3
+    assert (first.data(), second.data()) == (b"a" * 2000, b"b" * 2000)
+    assert (third, fourth, fifth) == (b"c" * 2000, b"d" * 10, b"e" * 10)
+    assert spill.end == 4000
+
+
 def test_a_reader_cache_with_a_loop_is_saved_by_pelicans_own_save(tmp_path):
     """Pickling without a memo cannot write an object that holds itself:
     such a cache is saved all the same (by Pelican's save) and read back.

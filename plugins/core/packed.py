@@ -142,6 +142,12 @@ def unpickled_texts(data: bytes, shared: Mapping[str, object]):
 
 
 SPILL_PREFIX = "spill-"
+# The room a spill leaves free on its file system for the build's other
+# writes (the output, the caches): with less free, bytes are kept in memory
+# as before (a spill holds about 3 KB a note: 150 MB at 50,000 notes).
+SPILL_ROOM = 512 * 2**20
+# The free room is asked for again after this many bytes written.
+ROOM_EVERY = 2**20
 
 
 class Spill:
@@ -158,8 +164,9 @@ class Spill:
     the system frees it once the last Spilled handle and the Spill are let
     go of. Processes forked from the build read it through the same open
     file (pread needs no shared offset); only the process that made it
-    writes to it: elsewhere, or if a write fails (a disk full), put keeps
-    the bytes in memory.
+    writes to it: elsewhere, if a write fails, or once its file system has
+    less than SPILL_ROOM free, put keeps the bytes in memory (a nearly
+    full disk is left to the output, which a build writes in any case).
     """
 
     def __init__(self, folder: Path):
@@ -169,11 +176,25 @@ class Spill:
         self.pid = os.getpid()
         self.end = 0  # bytes written
         self.lock = threading.Lock()
+        self.ask_room_at = 0  # asked again once `end` reaches it
+        self.full = False  # the file system had too little room left
+
+    def has_room(self, size: int) -> bool:
+        """Whether `size` bytes more leave SPILL_ROOM free (asked of the
+        file system every ROOM_EVERY bytes; once too little, never again).
+        """
+        if not self.full and self.end >= self.ask_room_at:
+            found = os.fstatvfs(self.fd)
+            self.full = found.f_bavail * found.f_frsize - size < SPILL_ROOM
+            self.ask_room_at = self.end + ROOM_EVERY
+        return not self.full
 
     def put(self, data: bytes) -> Spilled | bytes:
         if os.getpid() != self.pid or self.fd < 0:
             return data
         with self.lock:
+            if not self.has_room(len(data)):
+                return data
             start = self.end
             try:
                 written = 0
