@@ -205,6 +205,29 @@ def test_a_failed_build_leaves_no_spill_file(tmp_path):
     assert open_spill_files() == []
 
 
+def test_a_build_failing_after_a_published_one_is_let_go_of_by_the_next(tmp_path):
+    """A build that has the last build's note snapshot and fails: the next
+    build lets go of it, of its notes and so of its spill (the snapshot's
+    test of the notes not to read ahead, kept until a build's end, outlived
+    a failed build for as long as the process ran: `invoke serve` held
+    every failed build's notes).
+    """
+    content = site_content(tmp_path)
+    output = tmp_path / "output"
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    index = theme / "templates" / "index.html"
+    template = index.read_text("utf-8")
+    build_site(content, output, THEME=str(theme))
+    index.write_text("{{ 1 // 0 }}", "utf-8")
+    with pytest.raises(BuildFailed):
+        build_site(content, output, THEME=str(theme))
+    index.write_text(template, "utf-8")
+    build_site(content, output, THEME=str(theme))
+    gc.collect()
+    assert open_spill_files() == []
+
+
 def open_spill_files() -> list[str]:
     """The spill files this process still has open (removed, still held)."""
     found = []

@@ -20,7 +20,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.core.settings import namespaced
-from plugins.press_notes.read_ahead import not_read_when
+from plugins.press_notes.read_ahead import forget_not_read, not_read_when
 
 from .restore import NoteSnapshot
 from .reuse import PageReuse, ReusingWriter
@@ -58,9 +58,10 @@ def on_initialized(pelican) -> None:
     _runs[pelican] = PageReuse(
         published_folder(settings), Path(settings["CACHE_PATH"]), settings
     )
-    # builds run one at a time: a snapshot left here is a failed build's
+    # builds run one at a time: a snapshot or a test of the notes not to
+    # read left here is a failed build's
     _snapshots.clear()
-    not_read_when(settings, None)
+    forget_not_read()
     if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
         snapshot = NoteSnapshot(settings)
         _snapshots[id(settings)] = snapshot

@@ -45,6 +45,14 @@ def not_read_when(settings: dict, test: Callable[[str], bool] | None) -> None:
         _not_read[id(settings)] = test
 
 
+def forget_not_read() -> None:
+    """Every build's test let go of: a build that failed before its end
+    never took its own away, and its test (page reuse's note snapshot,
+    holding that build's notes) would live as long as the process does.
+    """
+    _not_read.clear()
+
+
 def unread_notes(generator) -> list[tuple[str, SafeMarkdownReader]]:
     """(absolute path, reader) of each note Pelican will read from its file:
     not in its reader cache, and of a format this plugin's reader reads.
