@@ -23,7 +23,7 @@ TRAILING = " ,;:—-–|/।"
 # UTF-8 text becomes %XX.
 UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
 # A run of bytes quote(..., safe="") writes as %XX each.
-RESERVED_RUN = re.compile(rb"[^A-Za-z0-9_.\-~]+")
+RESERVED_RUN = re.compile(b"[^" + re.escape(UNRESERVED) + b"]+")
 
 
 def _percent_run(match: re.Match[bytes]) -> bytes:
