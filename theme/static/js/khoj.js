@@ -514,12 +514,7 @@ function pager(found, research, live) {
 // The stations' other spellings, asked of the server with each search, as
 // shards.json is (an edit of them changes this file alone). When they
 // changed, the words of the results read before are read again.
-async function spellingList() {
-  const response = await fetch(
-    `${root.dataset.bundle}spellings.json`, { cache: 'no-cache' });
-  if (!response.ok) throw new LoadFailed(response.url);
-  return (await response.json()).spellings;
-}
+const spellingList = () => bundleList('spellings.json', 'spellings');
 let spellingsRead = '';
 function useSpellings(data) {
   const text = JSON.stringify(data);
@@ -702,15 +697,18 @@ async function checked(work) {
   return done;
 }
 
+// The `key` of the bundle's file `name` (a list plugins/search writes beside
+// the index), asked of the server each time: builds change it.
+async function bundleList(name, key) {
+  const response = await fetch(`${root.dataset.bundle}${name}`, { cache: 'no-cache' });
+  if (!response.ok) throw new LoadFailed(response.url);
+  return (await response.json())[key];
+}
+
 // The indexes, newest first, each with the years it holds and its parts,
 // newest first (plugins/search writes the list: the newest year's and the
 // older years'; asked of the server each time, as new notes change them).
-async function shardList() {
-  const response = await fetch(
-    `${root.dataset.bundle}shards.json`, { cache: 'no-cache' });
-  if (!response.ok) throw new LoadFailed(response.url);
-  return (await response.json()).shards;
-}
+const shardList = () => bundleList('shards.json', 'shards');
 
 // The indexes a search reads (`shards`, newest first), loaded one at a
 // time as the search needs them: the newest year's when the page opens,
