@@ -215,6 +215,15 @@ def area_edit(
     return RegistryEdit("station", now.name, now.url, notes, fields)
 
 
+def station_named(path: Path, registry: Any) -> Any:
+    """The registry's station the header of the note file `path` names (None:
+    no name the registry has); OSError or UnicodeDecodeError if it cannot be
+    read.
+    """
+    header = scan_header(path.read_text(encoding="utf-8"))
+    return registry.thana_by_name.get(nfc(header.value("thana")))
+
+
 def unpublished_of(settings: dict, index: SiteIndex, registry: Any, slug: str) -> str:
     """Why a note the site index does not hold (a draft, a hidden or
     withdrawn note, a translation: each has a page with its station's
@@ -227,10 +236,9 @@ def unpublished_of(settings: dict, index: SiteIndex, registry: Any, slug: str) -
         if rel in published or not note_file(rel, settings):
             continue
         try:
-            header = scan_header((root / rel).read_text(encoding="utf-8"))
+            station = station_named(root / rel, registry)
         except (OSError, UnicodeDecodeError):
             return f"{rel} cannot be read"
-        station = registry.thana_by_name.get(nfc(header.value("thana")))
         if station is None or station.slug == slug:
             return f"{rel} is not published and its page may name the station"
     return ""
@@ -247,10 +255,9 @@ def named_elsewhere(settings: dict, index: SiteIndex, registry: Any, slug: str) 
         if note.thana.slug != slug:
             continue
         try:
-            header = scan_header((root / note.path).read_text(encoding="utf-8"))
+            station = station_named(root / note.path, registry)
         except (OSError, UnicodeDecodeError):
             return f"{note.path} cannot be read"
-        station = registry.thana_by_name.get(nfc(header.value("thana")))
         if station is None or station.slug != slug:
             return f"{note.path} does not name its station by a name it still has"
     return unpublished_of(settings, index, registry, slug)
