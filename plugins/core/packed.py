@@ -294,6 +294,13 @@ def held(data: bytes | Spilled) -> bytes | Spilled:
     return spill.put(data)
 
 
+def is_packed(value) -> bool:
+    """Whether `value` is text kept by squeeze (and perhaps `held`), not the
+    text itself.
+    """
+    return isinstance(value, (bytes, Spilled))
+
+
 def packed_bytes(data: bytes | Spilled) -> bytes:
     """Bytes kept by `held`, as bytes (a note restored from a pickle holds
     bytes, a packed note a Spilled).

@@ -27,7 +27,7 @@ from pelican.utils import mkdir_p
 
 from .code import LOADED
 from .describe import Unstable, stable
-from .packed import Spilled, pickled_texts, squeeze, unpickled_texts, unsqueeze
+from .packed import is_packed, pickled_texts, squeeze, unpickled_texts, unsqueeze
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ def saved_without_memo(readers, save: Callable[[], None]) -> Callable[[], None]:
 def unpacked(found, settings) -> tuple:
     """A reader cache entry as Pelican cached it (see compress_cached)."""
     content, metadata = found
-    if isinstance(content, (bytes, Spilled)):
+    if is_packed(content):
         content = unsqueeze(content)
     if isinstance(metadata, bytes):
         pickled = zlib.decompress(metadata)

@@ -11,7 +11,7 @@ from pelican.utils import pelican_open
 from plugins.core.errors import display_path
 from plugins.core.files import stamp
 from plugins.core.messages import _
-from plugins.core.packed import Spilled, unsqueeze_known
+from plugins.core.packed import is_packed, unsqueeze_known
 from plugins.hindi_text.reading import count_words
 
 from .model import plain_text
@@ -57,9 +57,7 @@ class SafeMarkdownReader(MarkdownReader):
             then, (content, metadata) = found
             if then == stamp(source_path):
                 return (
-                    unsqueeze_known(content)
-                    if isinstance(content, (bytes, Spilled))
-                    else content,
+                    unsqueeze_known(content) if is_packed(content) else content,
                     metadata,
                 )
         return self.read_now(source_path)
