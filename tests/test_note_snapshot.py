@@ -250,3 +250,45 @@ def test_the_snapshot_lets_go_of_each_notes_stamp_once_it_is_used(site):
         signals.article_generator_finalized.disconnect(look)
     assert held == [({}, 2)]
     site.same_as_clean()
+
+
+class Settings(dict):
+    """A shared object of a type other than dict."""
+
+
+def test_a_note_is_pickled_as_the_text_pickler_pickles_it():
+    """The snapshot's pickler answers at once for the types no shared object
+    has (most of a note's values): its bytes are TextPickler's, strings not
+    ASCII written once each as UTF-8, the shared objects by name (a dict's
+    subclass too), and the note read back has the build's shared objects.
+    """
+    import io
+
+    from plugins.core.packed import TextPickler, TextUnpickler
+    from plugins.page_reuse.restore import NotePickler
+
+    settings, context, other = Settings(a=1), {"b": [2]}, {"c": 3}
+    title = "नामली थाने में शिविर"
+    value = {
+        "title": title,
+        "again": [title, title],
+        "ascii": "shivir",
+        "numbers": (1, 2.5, None, True, b"x"),
+        "settings": settings,
+        "context": [context, context],
+        "other": other,
+        "nested": {"deep": {"settings": settings, "text": "थाना"}},
+    }
+    shared = {id(settings): "settings", id(context): "context"}
+
+    named = {"settings": settings, "context": context}
+    buffer = io.BytesIO()
+    TextPickler(buffer, shared).dump(value)
+    data = buffer.getvalue()
+    buffer = io.BytesIO()
+    NotePickler(buffer, named).dump(value)
+    assert buffer.getvalue() == data
+    back = TextUnpickler(io.BytesIO(data), named).load()
+    assert back == value
+    assert back["settings"] is settings and back["context"][1] is context
+    assert back["other"] is not other

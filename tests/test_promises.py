@@ -777,3 +777,47 @@ def test_a_replaced_file_is_0644_unless_asked_to_keep_its_mode(tmp_path):
     assert stat.S_IMODE(replaced.stat().st_mode) == 0o644
     assert stat.S_IMODE(new.stat().st_mode) == 0o644
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.bin", "replaced.bin"]
+
+
+def test_a_created_file_is_new_or_replaced_in_one_step(tmp_path):
+    """write_created makes a file that is not there yet without a temporary
+    file (folders made as needed, 0644 whatever the umask), and replaces
+    one that is there in one step as write_atomic does: a reader never sees
+    the old file cut or mixed with the new bytes.
+    """
+    from plugins.core.files import write_created
+
+    new = tmp_path / "a" / "b" / "new.bin"
+    old = tmp_path / "old.bin"
+    old.write_bytes(b"old bytes")
+    old.chmod(0o600)
+    inode = old.stat().st_ino
+    data = bytes(range(256)) * 300  # more than one write may take
+    old_umask = os.umask(0o077)
+    try:
+        write_created(new, data)
+        write_created(old, b"new")
+    finally:
+        os.umask(old_umask)
+    assert new.read_bytes() == data
+    assert stat.S_IMODE(new.stat().st_mode) == 0o644
+    assert old.read_bytes() == b"new"
+    assert old.stat().st_ino != inode, "replaced, not written over"
+    assert stat.S_IMODE(old.stat().st_mode) == 0o644
+    names = sorted(p.name for p in tmp_path.rglob("*"))
+    assert names == ["a", "b", "new.bin", "old.bin"]
+
+
+def test_a_created_file_whose_write_fails_is_not_left(tmp_path, monkeypatch):
+    """A new file whose bytes cannot all be written (a full disk) is removed
+    and the error raised: no file cut short is left under its name.
+    """
+    from plugins.core import files
+
+    def full(fd, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "write", full)
+    with pytest.raises(OSError):
+        files.write_created(tmp_path / "new.bin", b"x" * 10)
+    assert list(tmp_path.iterdir()) == []

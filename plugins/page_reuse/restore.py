@@ -32,13 +32,14 @@ import io
 import logging
 import os
 import pickle
+from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
 
 from pelican.contents import Article
 
 from plugins.core.contract import NOTE_SLUGS, SCHEDULED_NOTES
-from plugins.core.files import stamp, write_atomic
+from plugins.core.files import stamp, write_atomic, write_created
 from plugins.core.packed import TextPickler, TextUnpickler
 from plugins.press_notes.press_notes import plugin_settings as press_notes_settings
 
@@ -200,16 +201,17 @@ class NoteSnapshot:
         photo_stamp = stamp(str(self.root / photo)) if photo else None
         slug = getattr(article, "slug", None)
         header = (FORMAT, self.key, relative, note_stamp, photo, photo_stamp, slug)
-        shared = {id(self.settings): SETTINGS_ID, id(self.context): CONTEXT_ID}
+        shared = {SETTINGS_ID: self.settings, CONTEXT_ID: self.context}
         buffer = io.BytesIO()
         try:
             pickle.dump(header, buffer, protocol=pickle.HIGHEST_PROTOCOL)
-            TextPickler(buffer, shared).dump(article)
+            NotePickler(buffer, shared).dump(article)
         except Exception as e:  # noqa: BLE001 - not kept: read next time
             logger.debug("note snapshot: %s not kept (%s)", relative, e)
             return
         name = file_name(relative)
-        write_atomic(self.folder / name, buffer.getvalue())
+        # a file cut short by a stopped build is read as none (restore)
+        write_created(self.folder / name, buffer.getvalue())
         self.kept.add(name)
 
     def save(self) -> None:
@@ -222,6 +224,25 @@ class NoteSnapshot:
                 with suppress(OSError):
                     os.unlink(entry.path)
         write_atomic(self.folder / INDEX_NAME, self.key.encode("utf-8"))
+
+
+class NotePickler(TextPickler):
+    """TextPickler with `shared` given as {name: object}: a value of a type
+    none of the shared objects has and that is not a str is answered at
+    once (a note's pickling asks about each of its some 230 values).
+    """
+
+    def __init__(self, file, shared: Mapping[str, object]):
+        super().__init__(file, {id(obj): name for name, obj in shared.items()})
+        self.kinds = frozenset(type(obj) for obj in shared.values())
+
+    def persistent_id(self, obj):
+        kind = type(obj)
+        if kind is str:
+            return None if obj.isascii() else super().persistent_id(obj)
+        if kind in self.kinds:
+            return self.shared.get(id(obj))
+        return None
 
 
 def file_name(relative: str) -> str:
