@@ -292,3 +292,29 @@ def test_a_note_is_pickled_as_the_text_pickler_pickles_it():
     assert back == value
     assert back["settings"] is settings and back["context"][1] is context
     assert back["other"] is not other
+
+
+def test_notes_written_by_the_writer_process_are_restored(tmp_path, monkeypatch):
+    """Past WRITER_AFTER notes, their files are written by a process of their
+    own (CreatedBeside), ended before the snapshot's key is written: the next
+    build restores every note and makes the clean site.
+    """
+    from plugins.core import files, parallel
+    from plugins.page_reuse import restore
+
+    started = []
+
+    class Counted(files.CreatedBeside):
+        def __init__(self, folder):
+            super().__init__(folder)
+            started.append(self.pid)
+
+    monkeypatch.setattr(restore, "WRITER_AFTER", 1)
+    monkeypatch.setattr(restore, "CreatedBeside", Counted)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    s = Site(tmp_path)
+    assert s.build().restored == 0
+    assert len(started) == 1 and started[0] != os.getpid()
+    assert len(list(s.snapshot().glob("*.pickle"))) == 3
+    assert s.build().restored == 3
+    s.same_as_clean()

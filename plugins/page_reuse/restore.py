@@ -38,8 +38,9 @@ from pathlib import Path
 
 from pelican.contents import Article
 
+from plugins.core import background, parallel
 from plugins.core.contract import NOTE_SLUGS, SCHEDULED_NOTES
-from plugins.core.files import stamp, write_atomic, write_created
+from plugins.core.files import CreatedBeside, stamp, write_atomic, write_created
 from plugins.core.packed import TextPickler, TextUnpickler
 from plugins.press_notes.press_notes import plugin_settings as press_notes_settings
 
@@ -54,6 +55,9 @@ FORMAT = 5
 # keep a UTF-8 copy of it inside the string for as long as it lives (for
 # every note's HTML held through the build about 5 KB a note, for its short
 # texts, title, summary and tags, about 1 KB more).
+# Notes recorded before their files are handed to a process of their own
+# (CreatedBeside): a build of fewer notes writes them itself.
+WRITER_AFTER = 64
 SETTINGS_ID = "settings"
 CONTEXT_ID = "context"
 
@@ -106,6 +110,10 @@ class NoteSnapshot:
         self.kept: set[str] = set()  # file names of this build's notes
         self.restored = 0
         self.context: dict | None = None
+        self.recorded = 0
+        # the process writing this build's files, once there are enough
+        self.writer: CreatedBeside | None = None
+        self.writer_tried = False
 
     def _check(self) -> str:
         """Why nothing can be restored, or ""."""
@@ -210,14 +218,48 @@ class NoteSnapshot:
             logger.debug("note snapshot: %s not kept (%s)", relative, e)
             return
         name = file_name(relative)
-        # a file cut short by a stopped build is read as none (restore)
-        write_created(self.folder / name, buffer.getvalue())
+        self._write(name, buffer.getvalue())
         self.kept.add(name)
+
+    def _write(self, name: str, data: bytes) -> None:
+        """Write a note's file, by the writer process once WRITER_AFTER notes
+        were written here (a file cut short by a stopped build, or missing,
+        is read as none: restore).
+        """
+        self.recorded += 1
+        if not self.writer_tried and parallel.workers_wanted(
+            self.recorded, WRITER_AFTER + 1
+        ):
+            self.writer_tried = True
+            try:
+                self.writer = CreatedBeside(self.folder)
+            except OSError as e:
+                logger.info("note snapshot: its files written here (%s)", e)
+            else:
+                background.started(self.settings, self.end_writer)
+        if self.writer is not None:
+            try:
+                self.writer.write(name, data)
+                return
+            except OSError as e:  # the writer is gone: the rest written here
+                logger.info("note snapshot: its writer stopped (%s)", e)
+                self.end_writer()
+        write_created(self.folder / name, data)
+
+    def end_writer(self) -> None:
+        """Wait for the writer process's files (if it was started)."""
+        writer, self.writer = self.writer, None
+        if writer is not None and not writer.end():
+            logger.info(
+                "note snapshot: some notes' files were not written; "
+                "the next build reads those notes"
+            )
 
     def save(self) -> None:
         """Name the key the kept notes were made with; remove the files of
         notes this build did not keep (deleted, renamed, now hidden...).
         """
+        self.end_writer()
         self.folder.mkdir(parents=True, exist_ok=True)
         for entry in os.scandir(self.folder):
             if entry.name.endswith(SUFFIX) and entry.name not in self.kept:
