@@ -50,14 +50,14 @@ NOTES_FOLDER = "note-snapshot"  # in the reader cache folder
 INDEX_NAME = "key"
 SUFFIX = ".pickle"
 FORMAT = 5
+# Notes whose files the build writes itself before it hands the others to a
+# process of their own (CreatedBeside): a build of fewer notes forks nothing.
+WRITER_AFTER = 64
 # The notes are pickled by TextPickler (plugins/core/packed.py): strings that
 # are not ASCII as UTF-8 bytes made there, since pickling a str makes CPython
 # keep a UTF-8 copy of it inside the string for as long as it lives (for
 # every note's HTML held through the build about 5 KB a note, for its short
 # texts, title, summary and tags, about 1 KB more).
-# Notes recorded before their files are handed to a process of their own
-# (CreatedBeside): a build of fewer notes writes them itself.
-WRITER_AFTER = 64
 SETTINGS_ID = "settings"
 CONTEXT_ID = "context"
 
@@ -89,7 +89,9 @@ class NoteSnapshot:
     One file per note (NOTES_FOLDER in the reader cache folder, named after
     the note's path): a header (the enrichment key, the note's path, its
     stamp, its photo and the photo's stamp), then the pickled Article. A
-    note is written when Pelican has made it and read only when restored,
+    note is pickled when Pelican has made it, its file written by a process
+    forked for the files once there are more than WRITER_AFTER (the file
+    system's work off the build's process), and read only when restored,
     so no snapshot is held in memory. INDEX_NAME names the enrichment key
     of the last build that saved it: without it, or with another key,
     nothing is restored.
