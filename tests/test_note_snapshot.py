@@ -318,3 +318,40 @@ def test_notes_written_by_the_writer_process_are_restored(tmp_path, monkeypatch)
     assert len(list(s.snapshot().glob("*.pickle"))) == 3
     assert s.build().restored == 3
     s.same_as_clean()
+
+
+def test_a_writer_process_that_dies_mid_build_leaves_a_right_next_build(
+    tmp_path, monkeypatch
+):
+    """The writer process killed after its first file (the out-of-memory
+    killer): the build goes on, writes the later notes' files itself and
+    makes the clean site; the next build reads what is missing or cut short
+    and restores the rest, the clean site again.
+    """
+    import signal
+
+    from plugins.core import files, parallel
+    from plugins.page_reuse import restore
+
+    killed = []
+
+    class Dying(files.CreatedBeside):
+        def write(self, name, data):
+            super().write(name, data)
+            if not killed:
+                os.kill(self.pid, signal.SIGKILL)
+                self.process.join()
+                killed.append(self.process.exitcode)
+
+    monkeypatch.setattr(restore, "WRITER_AFTER", 1)
+    monkeypatch.setattr(restore, "CreatedBeside", Dying)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    s = Site(tmp_path)
+    assert s.build().restored == 0
+    assert killed == [-signal.SIGKILL]
+    s.same_as_clean()
+    written = len(list(s.snapshot().glob("*.pickle")))
+    assert written >= 2, "the notes after the writer's end are written here"
+    assert s.build().restored == written
+    assert s.build().restored == 3
+    s.same_as_clean()
