@@ -295,26 +295,36 @@ def test_a_note_is_pickled_as_the_text_pickler_pickles_it():
 
 
 def test_notes_written_by_the_writer_process_are_restored(tmp_path, monkeypatch):
-    """Past WRITER_AFTER notes, their files are written by a process of their
-    own (CreatedBeside), ended before the snapshot's key is written: the next
-    build restores every note and makes the clean site.
+    """The notes' files are written by a process of their own
+    (CreatedBeside), forked before any note is read (forked later it would
+    keep a copy of the notes the build frees or changes after), ended
+    before the snapshot's key is written: the next build restores every
+    note and makes the clean site.
     """
     from plugins.core import files, parallel
     from plugins.page_reuse import restore
+    from plugins.press_notes import read_ahead
 
-    started = []
+    events = []
 
     class Counted(files.CreatedBeside):
         def __init__(self, folder):
             super().__init__(folder)
-            started.append(self.pid)
+            events.append(("writer", self.pid))
 
-    monkeypatch.setattr(restore, "WRITER_AFTER", 1)
+    forked = read_ahead.fork_map
+
+    def reading(*args, **kwargs):
+        events.append(("notes read", None))
+        return forked(*args, **kwargs)
+
     monkeypatch.setattr(restore, "CreatedBeside", Counted)
+    monkeypatch.setattr(read_ahead, "fork_map", reading)
     monkeypatch.setattr(parallel, "WORKERS", 2)
     s = Site(tmp_path)
     assert s.build().restored == 0
-    assert len(started) == 1 and started[0] != os.getpid()
+    assert [e for e, _ in events] == ["writer", "notes read"]
+    assert events[0][1] != os.getpid()
     assert len(list(s.snapshot().glob("*.pickle"))) == 3
     assert s.build().restored == 3
     s.same_as_clean()
@@ -343,7 +353,6 @@ def test_a_writer_process_that_dies_mid_build_leaves_a_right_next_build(
                 self.process.join()
                 killed.append(self.process.exitcode)
 
-    monkeypatch.setattr(restore, "WRITER_AFTER", 1)
     monkeypatch.setattr(restore, "CreatedBeside", Dying)
     monkeypatch.setattr(parallel, "WORKERS", 2)
     s = Site(tmp_path)

@@ -50,9 +50,6 @@ NOTES_FOLDER = "note-snapshot"  # in the reader cache folder
 INDEX_NAME = "key"
 SUFFIX = ".pickle"
 FORMAT = 5
-# Notes whose files the build writes itself before it hands the others to a
-# process of their own (CreatedBeside): a build of fewer notes forks nothing.
-WRITER_AFTER = 64
 # The notes are pickled by TextPickler (plugins/core/packed.py): strings that
 # are not ASCII as UTF-8 bytes made there, since pickling a str makes CPython
 # keep a UTF-8 copy of it inside the string for as long as it lives (for
@@ -90,8 +87,10 @@ class NoteSnapshot:
     the note's path): a header (the enrichment key, the note's path, its
     stamp, its photo and the photo's stamp), then the pickled Article. A
     note is pickled when Pelican has made it, its file written by a process
-    forked for the files once there are more than WRITER_AFTER (the file
-    system's work off the build's process), and read only when restored,
+    forked for the files as the build starts (start_writer: the file
+    system's work off the build's process; forked before the notes are
+    read, it shares little of the build's memory), and read only when
+    restored,
     so no snapshot is held in memory. INDEX_NAME names the enrichment key
     of the last build that saved it: without it, or with another key,
     nothing is restored.
@@ -112,10 +111,8 @@ class NoteSnapshot:
         self.kept: set[str] = set()  # file names of this build's notes
         self.restored = 0
         self.context: dict | None = None
-        self.recorded = 0
-        # the process writing this build's files, once there are enough
+        # the process writing this build's files (start_writer)
         self.writer: CreatedBeside | None = None
-        self.writer_tried = False
 
     def _check(self) -> str:
         """Why nothing can be restored, or ""."""
@@ -223,22 +220,27 @@ class NoteSnapshot:
         self._write(name, buffer.getvalue())
         self.kept.add(name)
 
-    def _write(self, name: str, data: bytes) -> None:
-        """Write a note's file, by the writer process once WRITER_AFTER notes
-        were written here (a file cut short by a stopped build, or missing,
-        is read as none: restore).
+    def start_writer(self) -> None:
+        """Fork the process that writes this build's note files, on a
+        machine of more than one core, as the build starts: a process forked
+        once the notes are read would keep a copy of every page of them the
+        build changes or frees after (94 MB at 10,000 notes, forked at the
+        65th note), one forked now only of the little the build holds yet.
         """
-        self.recorded += 1
-        if not self.writer_tried and parallel.workers_wanted(
-            self.recorded, WRITER_AFTER + 1
-        ):
-            self.writer_tried = True
-            try:
-                self.writer = CreatedBeside(self.folder)
-            except OSError as e:
-                logger.info("note snapshot: its files written here (%s)", e)
-            else:
-                background.started(self.settings, self.end_writer)
+        if self.writer is not None or not parallel.workers_wanted(1, 1):
+            return
+        try:
+            self.writer = CreatedBeside(self.folder)
+        except OSError as e:
+            logger.info("note snapshot: its files written here (%s)", e)
+        else:
+            background.started(self.settings, self.end_writer)
+
+    def _write(self, name: str, data: bytes) -> None:
+        """Write a note's file, by the writer process if it was started (a
+        file cut short by a stopped build, or missing, is read as none:
+        restore).
+        """
         if self.writer is not None:
             try:
                 self.writer.write(name, data)
