@@ -1729,15 +1729,15 @@ def test_share_link_is_made_when_printed_and_escaped_like_text():
 
     made = []
 
-    def make():
-        made.append(1)
+    def make(of):
+        made.append(of)
         return "https://wa.me/?text=%2A%E0%A4%86"
 
-    link = ShareLink(make)
+    link = ShareLink(make, "नोट")
     assert made == [] and link
     assert str(link) == "https://wa.me/?text=%2A%E0%A4%86"
     assert str(escape(link)) == "https://wa.me/?text=%2A%E0%A4%86"
-    assert len(made) == 2
+    assert made == ["नोट", "नोट"]
 
 
 def test_a_digest_names_its_group_and_parts_and_shortens_a_title_too_long_alone():
