@@ -1811,3 +1811,21 @@ def test_a_short_note_is_shared_whole_and_a_long_summary_shortened_to_fit():
     # as much of the summary as fits, cut at a word, with an ellipsis
     assert kept.endswith("…") and summary.startswith(kept[:-1].rstrip())
     assert len(wa_link(long)) > 1500 - 60  # not cut shorter than needed
+
+
+def test_a_notes_preview_set_to_none_is_deleted_as_any_attribute():
+    """A note's og_image, kept by NotePreview, is set, read and deleted as a
+    plain attribute would be, whatever its value (None too).
+    """
+    from pelican.contents import Article
+
+    import plugins.whatsapp.pages  # noqa: F401 - installs NotePreview
+
+    note = object.__new__(Article)
+    assert not hasattr(note, "og_image")
+    note.og_image = None
+    assert note.og_image is None
+    del note.og_image
+    assert not hasattr(note, "og_image")
+    with pytest.raises(AttributeError):
+        del note.og_image

@@ -207,8 +207,10 @@ class NotePreview:
         vars(note)[KEPT_PREVIEW] = value
 
     def __delete__(self, note) -> None:
-        if vars(note).pop(KEPT_PREVIEW, None) is None:
-            raise AttributeError(OG_IMAGE)
+        try:
+            del vars(note)[KEPT_PREVIEW]
+        except KeyError:
+            raise AttributeError(OG_IMAGE) from None
 
 
 def keep_preview(note, name: str, base: str, site: str) -> None:
