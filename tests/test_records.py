@@ -37,7 +37,7 @@ from plugins.whatsapp.generator import (
     whatsapp_output,
     whatsapp_words,
 )
-from plugins.whatsapp.pages import SharePage
+from plugins.whatsapp.pages import OgImage, SharePage, note_preview_source, preview_alt
 
 RECORD_KEYS = c.RECORDS
 
@@ -190,6 +190,50 @@ def test_a_notes_preview_and_the_join_page_files_are_made_alone(built):
     assert note.og_image.path in files and len(files) == 2 + len(groups)
     for rel, cached in files.items():
         assert (built.output / rel).read_bytes() == cached.read_bytes(), rel
+
+
+def test_a_notes_preview_is_kept_as_its_file_name_and_made_when_read(built):
+    """Each note holds its preview image's file name, not an OgImage with
+    its path, address and alt text (about 600 bytes a note): read, the
+    preview is the one the build placed, made from the note.
+    """
+    settings = built.settings
+    previews = Previews(settings, built.whatsapp_words)
+    site, root = settings["SITENAME"], Path(settings["PATH"])
+    for note in built.notes:
+        assert not any(isinstance(v, OgImage) for v in vars(note).values())
+        source = note_preview_source(note, root, previews.card(str(note.title)))
+        made = previews.preview(source, note.url, preview_alt(note, site))
+        assert note.og_image == made
+        assert (built.output / note.og_image.path).is_file()
+
+
+def test_every_notes_share_link_shares_one_maker(built):
+    """A note's share link holds the note and the build's one maker of
+    links, not a maker of its own (about 170 bytes a note).
+    """
+    previews = Previews(built.settings, built.whatsapp_words)
+    notes = built.notes[1:4]
+    was = [str(note.whatsapp_url) for note in notes]
+    for note in notes:
+        previews.attach(note)
+    assert len({id(note.whatsapp_url._make) for note in notes}) == 1
+    assert [str(note.whatsapp_url) for note in notes] == was
+
+
+def test_a_notes_attributes_are_held_in_a_table_of_their_size(built):
+    """Pelican's note keeps its attributes in a table CPython shares between
+    the notes (28 of them); the plugins' first one past 30 turned it into a
+    dict of the note's own sized for three times as many (128 entries,
+    1,584 bytes). Each note's is rebuilt as it is made, for the attributes
+    it has: a note with up to 40 at the build's end (every plain note: a
+    photo, an old address or a modified date add more) holds them in a
+    dict of 64 entries (832 bytes), the size a copy of it takes.
+    """
+    plain = [note for note in built.notes if len(vars(note)) <= 40]
+    assert len(plain) > 10
+    for note in plain:
+        assert sys.getsizeof(vars(note)) <= sys.getsizeof(dict(vars(note)))
 
 
 def test_the_redirects_are_made_from_the_records_and_what_was_written(built):

@@ -289,6 +289,43 @@ def test_the_reader_cache_is_saved_without_a_copy_of_every_note(tmp_path):
         assert again.get_cached_data(path, (None, None))[0] == html
 
 
+def test_the_reader_cache_keeps_each_notes_metadata_in_the_spill(tmp_path):
+    """Each note's metadata in Pelican's reader cache (pickled, compressed:
+    about 700 bytes a note, held until the cache is saved) is kept in the
+    spill file too, and read back, saved and loaded as before.
+    """
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+
+    from plugins.core.reader_cache import compress_cached
+
+    settings = {
+        **read_settings(str(ROOT / "pelicanconf.py")),
+        "CACHE_PATH": str(tmp_path / "cache"),
+    }
+    readers = Readers(settings, "Articles")
+    compress_cached(readers)
+    packed.open_spill(settings)
+    notes = {}
+    try:
+        for n in range(20):
+            path = tmp_path / f"n{n}.md"
+            path.write_text("x", encoding="utf-8")
+            metadata = {"title": f"खबर {n}", "summary": "सारांश " * n}
+            readers.cache_data(str(path), ("<p>x</p>", dict(metadata)))
+            assert readers.get_cached_data(str(path), (None, None))[1] == metadata
+            notes[str(path)] = metadata
+    finally:
+        packed.close_spill()
+    kept = [readers._cache[p][1][1] for p in notes]
+    assert all(isinstance(k, packed.Spilled) for k in kept)
+    readers.save_cache()
+    again = Readers(settings, "Articles")
+    compress_cached(again)
+    for path, metadata in notes.items():
+        assert again.get_cached_data(path, (None, None))[1] == metadata
+
+
 def test_a_write_the_spill_cannot_make_keeps_the_bytes_in_memory(tmp_path):
     """A write to the spill file that fails (here the file size limit, as a
     full disk would: part of the bytes written, then an error) keeps those

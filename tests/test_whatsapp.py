@@ -1729,15 +1729,15 @@ def test_share_link_is_made_when_printed_and_escaped_like_text():
 
     made = []
 
-    def make():
-        made.append(1)
+    def make(of):
+        made.append(of)
         return "https://wa.me/?text=%2A%E0%A4%86"
 
-    link = ShareLink(make)
+    link = ShareLink(make, "नोट")
     assert made == [] and link
     assert str(link) == "https://wa.me/?text=%2A%E0%A4%86"
     assert str(escape(link)) == "https://wa.me/?text=%2A%E0%A4%86"
-    assert len(made) == 2
+    assert made == ["नोट", "नोट"]
 
 
 def test_a_digest_names_its_group_and_parts_and_shortens_a_title_too_long_alone():
@@ -1811,3 +1811,21 @@ def test_a_short_note_is_shared_whole_and_a_long_summary_shortened_to_fit():
     # as much of the summary as fits, cut at a word, with an ellipsis
     assert kept.endswith("…") and summary.startswith(kept[:-1].rstrip())
     assert len(wa_link(long)) > 1500 - 60  # not cut shorter than needed
+
+
+def test_a_notes_preview_set_to_none_is_deleted_as_any_attribute():
+    """A note's og_image, kept by NotePreview, is set, read and deleted as a
+    plain attribute would be, whatever its value (None too).
+    """
+    from pelican.contents import Article
+
+    import plugins.whatsapp.pages  # noqa: F401 - installs NotePreview
+
+    note = object.__new__(Article)
+    assert not hasattr(note, "og_image")
+    note.og_image = None
+    assert note.og_image is None
+    del note.og_image
+    assert not hasattr(note, "og_image")
+    with pytest.raises(AttributeError):
+        del note.og_image

@@ -27,7 +27,15 @@ from pelican.utils import mkdir_p
 
 from .code import LOADED
 from .describe import Unstable, stable
-from .packed import is_packed, pickled_texts, squeeze, unpickled_texts, unsqueeze
+from .packed import (
+    held,
+    is_packed,
+    packed_bytes,
+    pickled_texts,
+    squeeze,
+    unpickled_texts,
+    unsqueeze,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -111,8 +119,10 @@ def compress_cached(readers) -> None:
     cache was saved, and saving it (pickle) added a UTF-8 copy inside each
     string, the HTML's and the metadata's (title, summary, tags: about 1 KB
     a note, kept by the note's Article to the build's end). Every note's
-    entry is held while the notes are read. An entry that does not unpack
-    (a cache file spoilt on disk) is as good as none: the file is read.
+    entry is held while the notes are read: its compressed metadata (about
+    700 bytes a note) in the build's spill file, as its HTML (packed.held).
+    An entry that does not unpack (a cache file spoilt on disk) is as good
+    as none: the file is read.
     """
     cache_data, get_cached_data = readers.cache_data, readers.get_cached_data
     settings = readers.settings
@@ -123,7 +133,7 @@ def compress_cached(readers) -> None:
             content = squeeze(content)
         if isinstance(metadata, dict):
             pickled = pickled_texts(metadata, {id(settings): SETTINGS_ID})
-            metadata = zlib.compress(pickled, 1)
+            metadata = held(zlib.compress(pickled, 1))
         cache_data(filename, (content, metadata))
 
     def cached(filename, default=None):
@@ -175,7 +185,7 @@ def unpacked(found, settings) -> tuple:
     content, metadata = found
     if is_packed(content):
         content = unsqueeze(content)
-    if isinstance(metadata, bytes):
-        pickled = zlib.decompress(metadata)
+    if is_packed(metadata):
+        pickled = zlib.decompress(packed_bytes(metadata))
         metadata = unpickled_texts(pickled, {SETTINGS_ID: settings})
     return content, metadata

@@ -27,6 +27,7 @@ from plugins.hindi_text.reading import DEFAULT_WPM, minutes_for
 from . import check_cache
 from .forwards import read_clutter, rules_path
 from .model import (
+    attributes_rebuilt,
     enrich_metadata,
     placing_problems,
     share_values,
@@ -331,6 +332,7 @@ def on_content_init(content) -> None:
     url = getattr(content, "url", None)  # made from the settings at each ask
     if url is not None:
         content.canonical_url = canonical_url(site_base(content.settings), url)
+    attributes_rebuilt(content)
 
 
 def register() -> None:

@@ -4,7 +4,6 @@ admin page of group digests, and (for `invoke share`) recording a run.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import time
@@ -28,12 +27,13 @@ from .pages import (
     OgImage,
     ShareLink,
     SharePage,
+    keep_preview,
     note_preview_source,
-    note_share_url,
     offers_json,
     og_image,
-    preview_alt,
+    preview_name,
     share_index,
+    share_maker,
     share_note,
     share_page,
 )
@@ -115,6 +115,7 @@ class Previews:
         self.making: Making | None = None
         self.making_started = 0.0
         self.drawn_ahead = 0
+        self.share = share_maker(self.conf, self.site, words)
 
     def card(self, title: str) -> Card:
         return site_card(self.conf, self.site, title)
@@ -133,14 +134,16 @@ class Previews:
 
     def attach(self, note) -> None:
         """A note's share link (whatsapp_url) and preview image (og_image)."""
-        note.whatsapp_url = ShareLink(
-            functools.partial(note_share_url, note, self.conf, self.site, self.words)
+        note.whatsapp_url = ShareLink(self.share, note)
+        source = note_preview_source(note, self.root, self.card(str(note.title)))
+        name, cached = preview_name(
+            source,
+            cache=self.cache,
+            max_bytes=self.conf["image_max_bytes"],
+            missing=self.missing,
         )
-        note.og_image = self.preview(
-            note_preview_source(note, self.root, self.card(str(note.title))),
-            note.url,
-            preview_alt(note, self.site),
-        )
+        self.images[f"{note.url}{name}"] = cached
+        keep_preview(note, name, self.base, self.site)
 
     def join_image(self) -> OgImage:
         title = self.words["join_title"]

@@ -5,13 +5,17 @@ the group registry and the share ledger.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from markupsafe import escape
+from pelican.contents import Content
 
+from plugins.core.contract import OG_IMAGE
 from plugins.core.urls import canonical_url
 
 from .groups import Group
@@ -67,22 +71,25 @@ def share_note(article) -> ShareNote:
 
 
 class ShareLink:
-    """A note's share link, made when its page prints it.
+    """A note's share link, made when its page prints it: `make(of)`.
 
     The link is up to 2,000 characters; made for every note up front, the
     links of a 10,000-note archive would hold about 20 MB through the build.
+    Each note's link holds the note and the build's one maker (share_maker),
+    not a maker of its own.
     """
 
-    __slots__ = ("_make",)
+    __slots__ = ("_make", "_of")
 
-    def __init__(self, make: Callable[[], str]):
+    def __init__(self, make: Callable[[Any], str], of: Any):
         self._make = make
+        self._of = of
 
     def __str__(self) -> str:
-        return self._make()
+        return self._make(self._of)
 
     def __html__(self) -> str:
-        return str(escape(self._make()))
+        return str(escape(self._make(self._of)))
 
     def __bool__(self) -> bool:
         return True
@@ -103,6 +110,13 @@ def note_share_url(article, conf: dict, site: str, words: dict[str, str]) -> str
     return wa_link(text)
 
 
+def share_maker(conf: dict, site: str, words: dict[str, str]) -> Callable[[Any], str]:
+    """The maker of a build's share links: note_share_url with the build's
+    settings, site name and words.
+    """
+    return functools.partial(note_share_url, conf=conf, site=site, words=words)
+
+
 def note_preview_source(article, content_root: Path, card: Card) -> Card | Crop:
     image = getattr(article, "image", None)
     if image is not None and getattr(image, "url", None):
@@ -117,6 +131,22 @@ def preview_alt(article, site: str) -> str:
     return f"{article.title} — {site}"
 
 
+def preview_name(
+    source: Card | Crop,
+    *,
+    cache: Path,
+    max_bytes: int,
+    missing: dict[Path, Card | Crop],
+) -> tuple[str, Path]:
+    """The name a page's preview image takes beside the page, and its cached
+    file (noted in `missing` if it must be made).
+    """
+    cached = cache_file(cache, cache_key(source, max_bytes), source.SUFFIX)
+    if not cached.is_file():
+        missing[cached] = source
+    return f"og-{cached.stem[:12]}{source.SUFFIX}", cached
+
+
 def og_image(
     source: Card | Crop,
     page_url: str,
@@ -129,12 +159,68 @@ def og_image(
     missing: dict[Path, Card | Crop],
 ) -> OgImage:
     """The page's preview image; notes where it is placed and if it must be made."""
-    cached = cache_file(cache, cache_key(source, max_bytes), source.SUFFIX)
-    if not cached.is_file():
-        missing[cached] = source
-    path = f"{page_url}og-{cached.stem[:12]}{source.SUFFIX}"
+    name, cached = preview_name(
+        source, cache=cache, max_bytes=max_bytes, missing=missing
+    )
+    path = f"{page_url}{name}"
     images[path] = cached
     return OgImage(path=path, url=canonical_url(base, path), alt=alt, type=source.TYPE)
+
+
+# The media type of a preview image, by its name's suffix.
+PREVIEW_TYPES = {Card.SUFFIX: Card.TYPE, Crop.SUFFIX: Crop.TYPE}
+# Where a note keeps its preview (NotePreview).
+KEPT_PREVIEW = "_og_image"
+
+
+def note_og_image(note, name: str, base: str, site: str) -> OgImage:
+    """The preview image of `note` whose file is `name` beside its page."""
+    path = f"{note.url}{name}"
+    return OgImage(
+        path=path,
+        url=canonical_url(base, path),
+        alt=preview_alt(note, site),
+        type=PREVIEW_TYPES[name[name.rindex(".") :]],
+    )
+
+
+class NotePreview:
+    """A note's preview image (`og_image`), kept as its file's name with the
+    build's base URL and site name (one string each for every note) and
+    made from the note when read: the OgImage of every note, with its path,
+    address and alt text, held about 600 bytes a note from the WhatsApp
+    context to the build's end. Set as an OgImage, it is kept as it is.
+    """
+
+    def __get__(self, note, owner=None):
+        if note is None:
+            return self
+        try:
+            kept = vars(note)[KEPT_PREVIEW]
+        except KeyError:
+            raise AttributeError(OG_IMAGE) from None
+        if isinstance(kept, tuple):
+            return note_og_image(note, *kept)
+        return kept
+
+    def __set__(self, note, value) -> None:
+        vars(note)[KEPT_PREVIEW] = value
+
+    def __delete__(self, note) -> None:
+        try:
+            del vars(note)[KEPT_PREVIEW]
+        except KeyError:
+            raise AttributeError(OG_IMAGE) from None
+
+
+def keep_preview(note, name: str, base: str, site: str) -> None:
+    """`note`'s preview image is the file `name` beside its page."""
+    vars(note)[KEPT_PREVIEW] = (name, base, site)
+
+
+# Pelican's notes read their preview through NotePreview (a class attribute:
+# every process that reads a note, forked or not, reads it the same way).
+setattr(Content, OG_IMAGE, NotePreview())
 
 
 def run_info(run: Run) -> RunInfo:
