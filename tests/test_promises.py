@@ -821,29 +821,3 @@ def test_a_created_file_whose_write_fails_is_not_left(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         files.write_created(tmp_path / "new.bin", b"x" * 10)
     assert list(tmp_path.iterdir()) == []
-
-
-def test_files_created_beside_the_build_are_all_there_once_it_ends(tmp_path):
-    """CreatedBeside writes each file handed to it (write_created) in a
-    process of its own, in the order given, a file written again replaced
-    by its last bytes; once ended, every file is there and it says so.
-    A file it cannot write (its folder is a file) makes it say not all were.
-    """
-    from plugins.core.files import CreatedBeside
-
-    writer = CreatedBeside(tmp_path / "notes")
-    assert writer.pid != os.getpid()
-    data = {f"{n}.pickle": bytes([n % 256]) * (n * 997) for n in range(200)}
-    for name, value in data.items():
-        writer.write(name, value)
-    writer.write("0.pickle", b"last")
-    assert writer.end() is True
-    assert writer.end() is True  # once ended, ending again is nothing
-    data["0.pickle"] = b"last"
-    found = {p.name: p.read_bytes() for p in (tmp_path / "notes").iterdir()}
-    assert found == data
-
-    (tmp_path / "blocked").write_bytes(b"a file, not a folder")
-    writer = CreatedBeside(tmp_path / "blocked")
-    writer.write("x.pickle", b"x")
-    assert writer.end() is False

@@ -9,7 +9,6 @@ into the output as hard links.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import multiprocessing
 import os
@@ -200,77 +199,6 @@ def write_created(path: Path, data: bytes) -> None:
         path.unlink(missing_ok=True)
         raise
     os.close(fd)
-
-
-# fcntl's F_SETPIPE_SZ (Linux): the room of a pipe, in bytes
-SET_PIPE_SIZE = 1031
-PIPE_ROOM = 1 << 20
-
-
-class CreatedBeside:
-    """Files of one folder written (write_created) by a process forked for
-    them, in the order handed over: the build hands each file's bytes down
-    a pipe and goes on, while the file system's work (and its waits, when
-    the build's other writes fill its journal) is the other process's.
-    The process ends with the build; `end` waits for the files.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        context = multiprocessing.get_context("fork")
-        reading, self.sending = context.Pipe(duplex=False)
-        with suppress(OSError):  # a bigger pipe: fewer waits for the writer
-            fcntl.fcntl(self.sending.fileno(), SET_PIPE_SIZE, PIPE_ROOM)
-        self.process = context.Process(
-            target=_create_files,
-            args=(reading, self.sending, folder, os.getpid()),
-            daemon=True,
-        )
-        try:
-            self.process.start()
-        except BaseException:
-            self.sending.close()
-            raise
-        finally:
-            reading.close()
-        self.pid = self.process.pid
-        self.written: bool | None = None
-
-    def write(self, name: str, data: bytes) -> None:
-        """Hand over file `name` (in the folder) with its bytes."""
-        self.sending.send_bytes(name.encode("utf-8") + b"\0" + data)
-
-    def end(self) -> bool:
-        """Wait for every file handed over; whether all were written."""
-        if self.written is None:
-            with suppress(OSError):
-                self.sending.send_bytes(b"")
-            self.sending.close()
-            self.process.join()
-            self.written = self.process.exitcode == 0
-        return self.written
-
-
-def _create_files(reading, sending, folder: Path, parent: int) -> None:
-    """In the process of CreatedBeside: write each file received until the
-    empty message (or the build's end); exit 1 if one could not be.
-    """
-    children.worker_start(parent)
-    sending.close()
-    failed = False
-    while True:
-        try:
-            message = reading.recv_bytes()
-        except EOFError:  # the build is gone
-            break
-        if not message:
-            break
-        name, _, data = message.partition(b"\0")
-        try:
-            write_created(folder / name.decode("utf-8"), data)
-        except OSError:
-            failed = True
-    if failed:
-        raise SystemExit(1)
 
 
 def write_new(path: Path, data: bytes) -> None:

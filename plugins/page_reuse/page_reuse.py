@@ -65,7 +65,6 @@ def on_initialized(pelican) -> None:
     if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"):
         snapshot = NoteSnapshot(settings)
         _snapshots[id(settings)] = snapshot
-        snapshot.start_writer()
         if not snapshot.usable:
             logger.info("note snapshot: not used, every note is read: %s", snapshot.why)
         else:

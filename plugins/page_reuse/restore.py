@@ -38,9 +38,8 @@ from pathlib import Path
 
 from pelican.contents import Article
 
-from plugins.core import background, parallel
 from plugins.core.contract import NOTE_SLUGS, SCHEDULED_NOTES
-from plugins.core.files import CreatedBeside, stamp, write_atomic, write_created
+from plugins.core.files import stamp, write_atomic, write_created
 from plugins.core.packed import TextPickler, TextUnpickler
 from plugins.press_notes.press_notes import plugin_settings as press_notes_settings
 
@@ -86,11 +85,7 @@ class NoteSnapshot:
     One file per note (NOTES_FOLDER in the reader cache folder, named after
     the note's path): a header (the enrichment key, the note's path, its
     stamp, its photo and the photo's stamp), then the pickled Article. A
-    note is pickled when Pelican has made it, its file written by a process
-    forked for the files as the build starts (start_writer: the file
-    system's work off the build's process; forked before the notes are
-    read, it shares little of the build's memory), and read only when
-    restored,
+    note is written when Pelican has made it and read only when restored,
     so no snapshot is held in memory. INDEX_NAME names the enrichment key
     of the last build that saved it: without it, or with another key,
     nothing is restored.
@@ -111,8 +106,6 @@ class NoteSnapshot:
         self.kept: set[str] = set()  # file names of this build's notes
         self.restored = 0
         self.context: dict | None = None
-        # the process writing this build's files (start_writer)
-        self.writer: CreatedBeside | None = None
 
     def _check(self) -> str:
         """Why nothing can be restored, or ""."""
@@ -217,53 +210,14 @@ class NoteSnapshot:
             logger.debug("note snapshot: %s not kept (%s)", relative, e)
             return
         name = file_name(relative)
-        self._write(name, buffer.getvalue())
+        # a file cut short by a stopped build is read as none (restore)
+        write_created(self.folder / name, buffer.getvalue())
         self.kept.add(name)
-
-    def start_writer(self) -> None:
-        """Fork the process that writes this build's note files, on a
-        machine of more than one core, as the build starts: a process forked
-        once the notes are read would keep a copy of every page of them the
-        build changes or frees after (94 MB at 10,000 notes, forked at the
-        65th note), one forked now only of the little the build holds yet.
-        """
-        if self.writer is not None or not parallel.workers_wanted(1, 1):
-            return
-        try:
-            self.writer = CreatedBeside(self.folder)
-        except OSError as e:
-            logger.info("note snapshot: its files written here (%s)", e)
-        else:
-            background.started(self.settings, self.end_writer)
-
-    def _write(self, name: str, data: bytes) -> None:
-        """Write a note's file, by the writer process if it was started (a
-        file cut short by a stopped build, or missing, is read as none:
-        restore).
-        """
-        if self.writer is not None:
-            try:
-                self.writer.write(name, data)
-                return
-            except OSError as e:  # the writer is gone: the rest written here
-                logger.info("note snapshot: its writer stopped (%s)", e)
-                self.end_writer()
-        write_created(self.folder / name, data)
-
-    def end_writer(self) -> None:
-        """Wait for the writer process's files (if it was started)."""
-        writer, self.writer = self.writer, None
-        if writer is not None and not writer.end():
-            logger.info(
-                "note snapshot: some notes' files were not written; "
-                "the next build reads those notes"
-            )
 
     def save(self) -> None:
         """Name the key the kept notes were made with; remove the files of
         notes this build did not keep (deleted, renamed, now hidden...).
         """
-        self.end_writer()
         self.folder.mkdir(parents=True, exist_ok=True)
         for entry in os.scandir(self.folder):
             if entry.name.endswith(SUFFIX) and entry.name not in self.kept:
