@@ -239,14 +239,11 @@ def open_spill_files() -> list[str]:
     return found
 
 
-def test_the_reader_cache_is_saved_without_a_copy_of_every_note(tmp_path):
-    """Pelican's reader cache holds each note's HTML as the handle of its
-    bytes in the spill file; saving it reads them back one at a time
-    (pickle's memo would keep every copy until the file is written), and
-    the saved cache gives back every note's HTML.
+def cache_readers(tmp_path):
+    """Pelican's readers with the project's settings and a reader cache in
+    `tmp_path`, compressed as a build's (plugins/core/reader_cache.py);
+    with the settings.
     """
-    import tracemalloc
-
     from pelican.readers import Readers
     from pelican.settings import read_settings
 
@@ -258,6 +255,18 @@ def test_the_reader_cache_is_saved_without_a_copy_of_every_note(tmp_path):
     }
     readers = Readers(settings, "Articles")
     compress_cached(readers)
+    return readers, settings
+
+
+def test_the_reader_cache_is_saved_without_a_copy_of_every_note(tmp_path):
+    """Pelican's reader cache holds each note's HTML as the handle of its
+    bytes in the spill file; saving it reads them back one at a time
+    (pickle's memo would keep every copy until the file is written), and
+    the saved cache gives back every note's HTML.
+    """
+    import tracemalloc
+
+    readers, settings = cache_readers(tmp_path)
     packed.open_spill(settings)
     notes = {}
     try:
@@ -283,8 +292,7 @@ def test_the_reader_cache_is_saved_without_a_copy_of_every_note(tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < everything / 4, (peak, everything)
-    again = Readers(settings, "Articles")
-    compress_cached(again)
+    again, _settings = cache_readers(tmp_path)
     for path, html in notes.items():
         assert again.get_cached_data(path, (None, None))[0] == html
 
@@ -294,17 +302,7 @@ def test_the_reader_cache_keeps_each_notes_metadata_in_the_spill(tmp_path):
     about 700 bytes a note, held until the cache is saved) is kept in the
     spill file too, and read back, saved and loaded as before.
     """
-    from pelican.readers import Readers
-    from pelican.settings import read_settings
-
-    from plugins.core.reader_cache import compress_cached
-
-    settings = {
-        **read_settings(str(ROOT / "pelicanconf.py")),
-        "CACHE_PATH": str(tmp_path / "cache"),
-    }
-    readers = Readers(settings, "Articles")
-    compress_cached(readers)
+    readers, settings = cache_readers(tmp_path)
     packed.open_spill(settings)
     notes = {}
     try:
@@ -320,8 +318,7 @@ def test_the_reader_cache_keeps_each_notes_metadata_in_the_spill(tmp_path):
     kept = [readers._cache[p][1][1] for p in notes]
     assert all(isinstance(k, packed.Spilled) for k in kept)
     readers.save_cache()
-    again = Readers(settings, "Articles")
-    compress_cached(again)
+    again, _settings = cache_readers(tmp_path)
     for path, metadata in notes.items():
         assert again.get_cached_data(path, (None, None))[1] == metadata
 
@@ -381,17 +378,7 @@ def test_a_reader_cache_with_a_loop_is_saved_by_pelicans_own_save(tmp_path):
     """Pickling without a memo cannot write an object that holds itself:
     such a cache is saved all the same (by Pelican's save) and read back.
     """
-    from pelican.readers import Readers
-    from pelican.settings import read_settings
-
-    from plugins.core.reader_cache import compress_cached
-
-    settings = {
-        **read_settings(str(ROOT / "pelicanconf.py")),
-        "CACHE_PATH": str(tmp_path / "cache"),
-    }
-    readers = Readers(settings, "Articles")
-    compress_cached(readers)
+    readers, _settings = cache_readers(tmp_path)
     path = tmp_path / "n.md"
     path.write_text("x", encoding="utf-8")
     # metadata that is not a dict is kept as it is (not pickled apart)
@@ -401,8 +388,7 @@ def test_a_reader_cache_with_a_loop_is_saved_by_pelicans_own_save(tmp_path):
     # read back in the build that cached it, as Pelican would
     assert readers.get_cached_data(str(path), (None, None))[0] == "<p>पाठ</p>"
     readers.save_cache()
-    again = Readers(settings, "Articles")
-    compress_cached(again)
+    again, _settings = cache_readers(tmp_path)
     html, metadata = again.get_cached_data(str(path), (None, None))
     assert html == "<p>पाठ</p>"
     assert metadata[0] == "खबर" and metadata[1] is metadata
