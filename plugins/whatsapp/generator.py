@@ -30,8 +30,8 @@ from .pages import (
     keep_preview,
     note_preview_source,
     offers_json,
-    og_image,
-    preview_name,
+    placed_preview,
+    preview_at,
     share_index,
     share_maker,
     share_note,
@@ -120,30 +120,28 @@ class Previews:
     def card(self, title: str) -> Card:
         return site_card(self.conf, self.site, title)
 
-    def preview(self, source: Card | Crop, page_url: str, alt: str) -> OgImage:
-        return og_image(
+    def placed(self, source: Card | Crop, page_url: str) -> str:
+        """The name of a page's preview image (placed_preview)."""
+        return placed_preview(
             source,
             page_url,
-            alt,
-            base=self.base,
             cache=self.cache,
             max_bytes=self.conf["image_max_bytes"],
             images=self.images,
             missing=self.missing,
         )
 
+    def preview(self, source: Card | Crop, page_url: str, alt: str) -> OgImage:
+        """The page's preview image; noted where it is placed and if it must
+        be made.
+        """
+        return preview_at(page_url, self.placed(source, page_url), self.base, alt)
+
     def attach(self, note) -> None:
         """A note's share link (whatsapp_url) and preview image (og_image)."""
         note.whatsapp_url = ShareLink(self.share, note)
         source = note_preview_source(note, self.root, self.card(str(note.title)))
-        name, cached = preview_name(
-            source,
-            cache=self.cache,
-            max_bytes=self.conf["image_max_bytes"],
-            missing=self.missing,
-        )
-        self.images[f"{note.url}{name}"] = cached
-        keep_preview(note, name, self.base, self.site)
+        keep_preview(note, self.placed(source, note.url), self.base, self.site)
 
     def join_image(self) -> OgImage:
         title = self.words["join_title"]

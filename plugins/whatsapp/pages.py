@@ -147,24 +147,23 @@ def preview_name(
     return f"og-{cached.stem[:12]}{source.SUFFIX}", cached
 
 
-def og_image(
+def placed_preview(
     source: Card | Crop,
     page_url: str,
-    alt: str,
     *,
-    base: str,
     cache: Path,
     max_bytes: int,
     images: dict[str, Path],
     missing: dict[Path, Card | Crop],
-) -> OgImage:
-    """The page's preview image; notes where it is placed and if it must be made."""
+) -> str:
+    """The name of the page's preview image beside it; notes where it is
+    placed (`images`) and if it must be made (`missing`).
+    """
     name, cached = preview_name(
         source, cache=cache, max_bytes=max_bytes, missing=missing
     )
-    path = f"{page_url}{name}"
-    images[path] = cached
-    return OgImage(path=path, url=canonical_url(base, path), alt=alt, type=source.TYPE)
+    images[f"{page_url}{name}"] = cached
+    return name
 
 
 # The media type of a preview image, by its name's suffix.
@@ -173,15 +172,20 @@ PREVIEW_TYPES = {Card.SUFFIX: Card.TYPE, Crop.SUFFIX: Crop.TYPE}
 KEPT_PREVIEW = "_og_image"
 
 
-def note_og_image(note, name: str, base: str, site: str) -> OgImage:
-    """The preview image of `note` whose file is `name` beside its page."""
-    path = f"{note.url}{name}"
+def preview_at(page_url: str, name: str, base: str, alt: str) -> OgImage:
+    """The preview image `name` beside the page at `page_url`."""
+    path = f"{page_url}{name}"
     return OgImage(
         path=path,
         url=canonical_url(base, path),
-        alt=preview_alt(note, site),
+        alt=alt,
         type=PREVIEW_TYPES[name[name.rindex(".") :]],
     )
+
+
+def note_og_image(note, name: str, base: str, site: str) -> OgImage:
+    """The preview image of `note` whose file is `name` beside its page."""
+    return preview_at(note.url, name, base, preview_alt(note, site))
 
 
 class NotePreview:
