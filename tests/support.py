@@ -182,3 +182,22 @@ def age_manifest(manifest: Path, days: int) -> None:
         for path, s in found.seen.items()
     }
     manifest.write_text(retention.render(found), encoding="utf-8")
+
+
+def cache_readers(tmp_path):
+    """Pelican's readers with the project's settings and a reader cache in
+    `tmp_path`, compressed as a build's (plugins/core/reader_cache.py);
+    with the settings.
+    """
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+
+    from plugins.core.reader_cache import compress_cached
+
+    settings = {
+        **read_settings(str(ROOT / "pelicanconf.py")),
+        "CACHE_PATH": str(tmp_path / "cache"),
+    }
+    readers = Readers(settings, "Articles")
+    compress_cached(readers)
+    return readers, settings

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import threading
 
 import pytest
 from PIL import Image
-from support import build_site, new_content, note_text, read_html, tree
+from support import build_site, cache_readers, new_content, note_text, read_html, tree
 
 from plugins.core.errors import BuildFailed
 from plugins.core.reader_cache import is_key, reader_cache_key
@@ -195,3 +196,53 @@ def test_a_reader_cache_file_of_no_bytes_is_read_past(tmp_path):
     build_site(content, tmp_path / "clean" / "again")
     assert tree(tmp_path / "clean" / "again") == clean
     assert (key / "ArticlesGenerator-Readers").stat().st_size > 0
+
+
+def test_a_reader_cache_file_cut_short_is_read_past(tmp_path):
+    # a cache file cut where pickle's loader runs out of input between two
+    # of its instructions (after the protocol's, or at a frame's end) makes
+    # it raise EOFError, which Pelican does not read past
+    content = new_content(
+        tmp_path,
+        {
+            f"2026/10/n{i}.md": note_text(slug=f"n{i}", title=f"सूचना {i}")
+            for i in range(100)
+        },
+    )
+    build_site(content, tmp_path / "clean" / "output")
+    clean = tree(tmp_path / "clean" / "output")
+    cache = tmp_path / "clean" / "cache"
+    (key,) = (p for p in cache.iterdir() if is_key(p.name))
+    readers = key / "ArticlesGenerator-Readers"
+    data = readers.read_bytes()
+    # protocol 4's first frame: its opcode, its length in 8 bytes, its bytes
+    assert data[2:3] == pickle.FRAME
+    frame = 11 + int.from_bytes(data[3:11], "little")
+    assert frame < len(data)
+    for kept in (2, frame):
+        with pytest.raises(EOFError):
+            pickle.loads(data[:kept])
+        shutil.rmtree(key / "note-snapshot", ignore_errors=True)
+        readers.write_bytes(data[:kept])
+        build_site(content, tmp_path / "clean" / f"again-{kept}")
+        assert tree(tmp_path / "clean" / f"again-{kept}") == clean
+
+
+def test_a_failed_save_of_the_reader_cache_keeps_the_saved_one(tmp_path):
+    # the cache is written beside the saved one and put in its place once
+    # whole: a save that stops (a value that cannot be pickled here; a
+    # killed build, a full disk) leaves the last cache as it was
+    readers, _settings = cache_readers(tmp_path)
+    readers._cache["a.md"] = ("stamp", ("<p>a</p>", {"title": "क"}))
+    # what a save stopped by a killed build left: removed by the next save
+    left = tmp_path / "cache" / ".Articles.k1ll3d.tmp"
+    left.parent.mkdir(parents=True)
+    left.write_bytes(b"\x80\x04")
+    readers.save_cache()
+    path = tmp_path / "cache" / "Articles"
+    saved = path.read_bytes()
+    assert pickle.loads(saved)["a.md"][1][0] == "<p>a</p>"
+    readers._cache["b.md"] = ("stamp", (threading.Lock(), {}))  # no pickle
+    readers.save_cache()
+    assert path.read_bytes() == saved
+    assert [p.name for p in path.parent.iterdir()] == [path.name]

@@ -18,7 +18,7 @@ from contextlib import suppress
 import pytest
 from pelican import signals
 from pelican.contents import Article
-from support import ROOT, build_site, new_content, note_text, tree
+from support import ROOT, build_site, cache_readers, new_content, note_text, tree
 
 from plugins.core import contract, packed, parallel
 from plugins.core.describe import stable
@@ -237,25 +237,6 @@ def open_spill_files() -> list[str]:
             if f"/{packed.SPILL_PREFIX}" in target:
                 found.append(target)
     return found
-
-
-def cache_readers(tmp_path):
-    """Pelican's readers with the project's settings and a reader cache in
-    `tmp_path`, compressed as a build's (plugins/core/reader_cache.py);
-    with the settings.
-    """
-    from pelican.readers import Readers
-    from pelican.settings import read_settings
-
-    from plugins.core.reader_cache import compress_cached
-
-    settings = {
-        **read_settings(str(ROOT / "pelicanconf.py")),
-        "CACHE_PATH": str(tmp_path / "cache"),
-    }
-    readers = Readers(settings, "Articles")
-    compress_cached(readers)
-    return readers, settings
 
 
 def test_the_reader_cache_is_saved_without_a_copy_of_every_note(tmp_path):

@@ -16,7 +16,7 @@ from .note_pages import render_note_pages_in_workers
 from .packed import pack_as_read, pack_notes
 from .reader_cache import (
     compress_cached,
-    drop_empty_files,
+    drop_cut_files,
     forget_saved,
     reader_cache_key,
     versioned_cache_path,
@@ -65,7 +65,7 @@ def cache_path_for(settings: dict) -> str:
         settings["LOAD_CONTENT_CACHE"] = False
         return str(root / "uncached")
     cache = versioned_cache_path(root, key)
-    drop_empty_files(cache)
+    drop_cut_files(cache)
     return str(cache)
 
 

@@ -13,20 +13,22 @@ a build starts, so a plain `pelican` run does the same as `invoke build`.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib.metadata
 import logging
+import os
 import pickle
 import shutil
 import zlib
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from pathlib import Path
-
-from pelican.utils import mkdir_p
+from typing import BinaryIO
 
 from .code import LOADED
 from .describe import Unstable, stable
+from .files import write_streamed
 from .packed import (
     held,
     is_packed,
@@ -46,6 +48,8 @@ NOT_READING_SETTINGS = frozenset(
     {"OUTPUT_PATH", "CACHE_PATH", "PAGE_REUSE", "WHATSAPP_RUN"}
 )
 KEY_LENGTH = 16
+# The first bytes of a gzip file (GZIP_CACHE).
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def reader_cache_key(settings: dict) -> str | None:
@@ -75,17 +79,31 @@ def versioned_cache_path(cache_root: Path, key: str) -> Path:
     return cache_root / key
 
 
-def drop_empty_files(cache: Path) -> None:
-    """Remove Pelican's reader cache files of no bytes from folder `cache`:
-    Pelican empties the file before it writes it, so a save cut short
-    (stopped, or the disk full) can leave one, and loading it raises an
-    error Pelican does not read past (pickle's EOFError), stopping every
-    build after it. Without the file the notes are read.
+def drop_cut_files(cache: Path) -> None:
+    """Remove Pelican's reader cache files from folder `cache` that a save
+    cut short left (the project's save is whole or none, Pelican's own
+    empties the file before it writes it; a file may be copied or restored
+    in part): one of no bytes, or one not gzipped that does not end with
+    pickle's STOP. Loading one can raise an error Pelican does not read past
+    (pickle's EOFError, where the cut falls between two of its
+    instructions), stopping every build after it. Without the file the
+    notes are read.
     """
     for path in cache.glob("*-Readers"):
         with suppress(OSError):
-            if path.stat().st_size == 0:
+            if is_cut(path):
                 path.unlink()
+
+
+def is_cut(path: Path) -> bool:
+    """Whether a reader cache file is surely cut short (see drop_cut_files)."""
+    with path.open("rb") as f:
+        if f.read(2) == GZIP_MAGIC:
+            return False  # checked as Pelican loads it (its own errors)
+        if f.seek(0, os.SEEK_END) == 0:
+            return True
+        f.seek(-1, os.SEEK_END)
+        return f.read(1) != pickle.STOP
 
 
 def is_key(name: str) -> bool:
@@ -152,8 +170,10 @@ def compress_cached(readers) -> None:
 
 
 def saved_without_memo(readers, save: Callable[[], None]) -> Callable[[], None]:
-    """Pelican's save of its reader cache (FileDataCacher.save_cache), its
-    entries pickled without pickle's memo: the memo keeps every object
+    """Pelican's save of its reader cache (FileDataCacher.save_cache), made
+    whole beside the saved one and put in its place (a save that stops
+    leaves the saved cache as it was), its entries pickled without
+    pickle's memo: the memo keeps every object
     pickled until the whole cache is written, and each note's compressed
     HTML, kept in the build's spill file (packed.Spill), is pickled as
     bytes read back from it, a copy of every note's at once (72 MB at
@@ -165,17 +185,29 @@ def saved_without_memo(readers, save: Callable[[], None]) -> Callable[[], None]:
     def save_cache() -> None:
         if not readers._cache_data_policy:
             return
-        path = readers._cache_path
-        try:
-            mkdir_p(readers.settings["CACHE_PATH"])
-            with readers._cache_open(path, "wb") as handle:
-                pickler = pickle.Pickler(handle)
+        path = Path(readers._cache_path)
+        zipped = readers._cache_open is gzip.open
+
+        def write(handle: BinaryIO) -> Path:
+            # the file itself is closed by write_streamed, once it is whole
+            zipping = gzip.GzipFile(fileobj=handle, mode="wb") if zipped else None
+            with zipping or nullcontext(handle) as f:
+                pickler = pickle.Pickler(f)
                 pickler.fast = True  # no memo
                 pickler.dump(readers._cache)
+            return path
+
+        try:
+            # beside the saved cache, then in its place: whole or not at all
+            write_streamed(path.parent, path.name, write)
         except ValueError:  # a loop, which only the memo pickles
             save()
         except (OSError, pickle.PicklingError, TypeError) as err:
             logger.warning("Could not save cache %s\n ... %s", path, err)
+        else:
+            # what a save stopped by a killed build left beside it
+            for stale in path.parent.glob(f".{path.name}.*.tmp"):
+                stale.unlink(missing_ok=True)
 
     return save_cache
 
