@@ -26,6 +26,7 @@ from support import ROOT, build_site, children_of, note_text, session_processes,
 
 from plugins.core import files, note_pages, packed, parallel
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
+from plugins.core.page_workers import LIST_PAGES
 from plugins.press_notes import read_ahead, validate
 from plugins.press_notes.read_ahead import NOTES_READ
 from plugins.press_notes.validate import NOTES_CHECKED
@@ -107,7 +108,13 @@ def test_worker_processes_write_what_one_process_writes(tmp_path, caplog, monkey
     assert events == ["note pages", "preview images"]
     # 20 sample notes, the hidden one and the draft; the unsafe one was read
     # again by the build, which logged its warning
-    assert runs == {NOTES_CHECKED: (23, 0), NOTES_READ: (22, 1), NOTE_PAGES: (22, 0)}
+    # the list pages: the first written by the build, the others in workers
+    assert runs == {
+        NOTES_CHECKED: (23, 0),
+        NOTES_READ: (22, 1),
+        NOTE_PAGES: (22, 0),
+        LIST_PAGES: (103, 1),
+    }
     assert alone_runs == {NOTES_CHECKED: (0, 23), NOTES_READ: (0, 23)}
     first, second = tree(alone.output), tree(forked.output)
     assert first.keys() == second.keys()
@@ -128,7 +135,12 @@ def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
     content = sample_content(tmp_path)
     output = tmp_path / "site" / "output"
     first, _, runs = build_logged(caplog, content, output)
-    assert runs == {NOTES_CHECKED: (23, 0), NOTES_READ: (22, 1), NOTE_PAGES: (22, 0)}
+    assert runs == {
+        NOTES_CHECKED: (23, 0),
+        NOTES_READ: (22, 1),
+        NOTE_PAGES: (22, 0),
+        LIST_PAGES: (103, 1),
+    }
     assert first.reused == 0
     note = content / "notes" / "2026" / "11" / "chhupi-suchna.md"
     note.write_text(
@@ -137,13 +149,23 @@ def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
     )
     st = note.stat()
     os.utime(note, ns=(st.st_atime_ns, st.st_mtime_ns + 5 * 10**9))
-    again, _, runs = build_logged(caplog, content, output)
+    again, messages, runs = build_logged(caplog, content, output)
     # every other note page was linked by a worker, and the record says so
     assert again.reused == first.notes - 1
+    # every list page (written by workers) and every feed (keyed by the
+    # build, with the site's key its first list page made) was linked too
+    feeds = list((again.output / "feeds").rglob("*.xml"))
+    (linked,) = [m for m in messages if "list pages and feeds linked" in m]
+    assert f" and {sum(runs[LIST_PAGES]) + len(feeds)} list pages" in linked
     # only the edited note is checked; it is read with the draft (the note
     # snapshot keeps published notes only), the others are restored, not read
     # ahead (one is enough for a worker here)
-    assert runs == {NOTES_CHECKED: (1, 0), NOTES_READ: (2, 0), NOTE_PAGES: (22, 0)}
+    assert runs == {
+        NOTES_CHECKED: (1, 0),
+        NOTES_READ: (2, 0),
+        NOTE_PAGES: (22, 0),
+        LIST_PAGES: (103, 1),
+    }
     clean = build_site(content, tmp_path / "clean" / "output")
     built, fresh = tree(again.output), tree(clean.output)
     assert built.keys() == fresh.keys()

@@ -6,11 +6,13 @@ register() only connects signals; the page plan is computed in pages.py.
 from __future__ import annotations
 
 from collections.abc import Container
+from functools import partial
 
 from pelican import signals
 from pelican.generators import Generator
 
 from plugins.core import contract as c
+from plugins.core.page_workers import Page, write_pages
 from plugins.core.settings import namespaced
 
 from .pages import (
@@ -130,15 +132,25 @@ class ListingsGenerator(Generator):
         self.planned = plan_pages(self.settings, self.context[c.REGISTRY], notes)
 
     def generate_output(self, writer):
-        for page in self.planned:
-            writer.write_file(
-                page.save_as,
-                self.get_template(page.template.removesuffix(".html")),
-                self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                url=page.url,
-                **page.variables,
-            )
+        # the pages are written in worker processes when there are many
+        write_pages(
+            writer,
+            [
+                Page(page.save_as, partial(self.write, writer, page))
+                for page in self.planned
+            ],
+            shared=[self.settings],
+        )
+
+    def write(self, writer, page) -> None:
+        writer.write_file(
+            page.save_as,
+            self.get_template(page.template.removesuffix(".html")),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=page.url,
+            **page.variables,
+        )
 
 
 def get_generators(pelican):

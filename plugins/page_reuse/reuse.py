@@ -776,9 +776,10 @@ class ReusingWriter(Writer):
 
     def page_state(self, name, note=None):
         """What writing page `name` (of `note`) recorded here (a worker process
-        that wrote it sends this back: plugins/core/note_pages.py), with the
-        note's fields (note_fields) if its key made them: the build's list
-        page keys describe the note with them instead of making them again.
+        that wrote it sends this back: plugins/core/note_pages.py and
+        page_workers.py), with the note's fields (note_fields) if its key
+        made them: the build's list page keys describe the note with them
+        instead of making them again.
         """
         path = sanitised_join(self.output_path, name)
         fields = self.reuse.fields.get(id(note)) if note is not None else None
@@ -795,7 +796,10 @@ class ReusingWriter(Writer):
             self.reuse.fields.setdefault(id(note), fields[0])
         if linked:
             self.reuse.linked.add(sanitised_join(self.output_path, name))
-            self.reuse.reused += 1
+            if note is None:  # a list page (plugins/core/page_workers.py)
+                self.reuse.lists_reused += 1
+            else:
+                self.reuse.reused += 1
 
     def _open_w(self, filename, encoding, override=False):
         # Pelican opens every file it writes through this private method (pinned
