@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import shutil
 import signal
@@ -85,7 +86,13 @@ def worker_start(parent: int) -> None:
     `parent` dies and holds none of its locks. Without it, workers of a
     build killed mid-way waited for ever on their queue, holding the build
     lock, and every later build and publish stopped as "another build".
+
+    The objects the worker inherits are left out of its garbage
+    collections (gc.freeze; its own are collected as usual): a full
+    collection walks every object it tracks, writing to each, and the
+    kernel would copy every page of the build's memory into the worker.
     """
+    gc.freeze()
     close_parent_only()
     die_with(parent)()
 
