@@ -343,6 +343,31 @@ def test_files_started_in_workers_are_made_while_the_build_goes_on(tmp_path):
     making.wait()  # a second wait does nothing
 
 
+def render_or_die(job: tuple[int, int]) -> bytes:
+    """A render for start_missing whose job 13 kills its worker (the
+    machine's out-of-memory killer would), and is made by the build itself.
+    """
+    build, n = job
+    if n == 13 and os.getpid() != build:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return f"file {n}".encode()
+
+
+def test_files_a_killed_worker_left_are_made_by_the_build(tmp_path, caplog):
+    jobs = {tmp_path / "made" / f"{n}.txt": (os.getpid(), n) for n in range(40)}
+    before = children_of(os.getpid())
+    waited: list[Path] = []
+    with caplog.at_level(logging.INFO, logger="plugins"):
+        files.start_missing(jobs, render_or_die, 8, workers=2).wait(waited.append)
+    assert {p: p.read_bytes() for p in jobs} == {
+        p: f"file {n}".encode() for p, (_, n) in jobs.items()
+    }
+    # each file handed over once, in the order given, once it is written
+    assert waited == list(jobs)
+    assert any("the build makes the last" in r.getMessage() for r in caplog.records)
+    assert started_children(before) == set()
+
+
 def render_title(job: tuple[str, int]) -> bytes:
     """A render for start_missing that writes a job's text."""
     text, n = job
@@ -528,9 +553,11 @@ def test_a_preview_worker_failing_midway_leaves_the_site_and_the_next_build_whol
     tmp_path, monkeypatch
 ):
     """Preview images are placed in the staging output as the workers draw
-    them: a card that cannot be drawn (raises) or a worker killed after some
-    were placed fails the build, the published site stays as it was, the
-    cache holds whole files only, and the next build is a clean build's."""
+    them: a card that cannot be drawn (raises) after some were placed fails
+    the build, the published site stays as it was, the cache holds whole
+    files only, and the next build is a clean build's. A worker killed
+    midway (for memory, say) leaves the images it did not hand over to the
+    build, which draws them: the build is a clean build's."""
     one, two = tmp_path / "one", tmp_path / "two"
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
     clean = build_site(sample_content(one), one / "output")
@@ -560,38 +587,59 @@ def test_a_preview_worker_failing_midway_leaves_the_site_and_the_next_build_whol
     monkeypatch.setattr(preview, "start_missing", noted)
     monkeypatch.setattr(generator, "place", counted)
     for how in ("raise", "exit"):
-
-        def fails_midway(source, max_bytes, how=how):
-            if os.getpid() != build and source in late:
-                # once the first are written and handed over
-                for _ in range(500):
-                    if all(p.exists() for p in first):
-                        break
-                    time.sleep(0.01)
-                time.sleep(0.5)
-                if how == "exit":
-                    os._exit(1)  # as if killed for memory
-                raise ValueError("cannot draw this card")
-            return draw(source, max_bytes)
-
         shutil.rmtree(cache)
         placed.clear()
+        fails_midway = failing_midway(how, build, first, late, draw)
         monkeypatch.setattr(preview, "render", fails_midway)
-        with pytest.raises(Exception) as failed:
+        if how == "raise":
+            with pytest.raises(Exception) as failed:
+                build_site(content, output)
+            assert "cannot draw" in str(failed.value)
+            assert tree(output) == published
+        else:
             build_site(content, output)
-        assert "cannot draw" in str(failed.value) or how == "exit"
+            assert tree(output) == tree(clean.output)
         assert placed, how
-        assert tree(output) == published
         assert not staging_path(output).exists()
-        # whole cards and the join page's QR codes, nothing half written
-        written = [p for p in cache.rglob("*") if p.is_file()]
-        assert {p.suffix for p in written} <= {".png", ".jpg", ".svg"}, how
-        images = [p for p in written if p.suffix != ".svg"]
-        assert 8 <= len(images) < len({v for k, v in published.items() if "/og-" in k})
-        assert [p for p in images if p.read_bytes() != drawn(p, published)] == []
+        drawn_all = len({v for k, v in published.items() if "/og-" in k})
+        images = whole_images(cache, published)
+        # the build that failed drew some; the other, with the build, all
+        expected = range(8, drawn_all) if how == "raise" else [drawn_all]
+        assert len(images) in expected, how
         monkeypatch.setattr(preview, "render", draw)
         build_site(content, output)
         assert tree(output) == tree(clean.output)
+
+
+def failing_midway(how: str, build: int, first: list[Path], late: set, draw):
+    """A preview render that, in a worker, draws the `first` images, then
+    fails on those drawn `late`: it raises, or its worker exits."""
+
+    def fails_midway(source, max_bytes):
+        if os.getpid() != build and source in late:
+            # once the first are written and handed over
+            for _ in range(500):
+                if all(p.exists() for p in first):
+                    break
+                time.sleep(0.01)
+            time.sleep(0.5)
+            if how == "exit":
+                os._exit(1)  # as if killed for memory
+            raise ValueError("cannot draw this card")
+        return draw(source, max_bytes)
+
+    return fails_midway
+
+
+def whole_images(cache: Path, site: dict[str, bytes]) -> list[Path]:
+    """The preview images in `cache`, each checked whole (the bytes `site`
+    holds for it), with the join page's QR codes: nothing half written.
+    """
+    written = [p for p in cache.rglob("*") if p.is_file()]
+    assert {p.suffix for p in written} <= {".png", ".jpg", ".svg"}
+    images = [p for p in written if p.suffix != ".svg"]
+    assert [p for p in images if p.read_bytes() != drawn(p, site)] == []
+    return images
 
 
 def drawn(cached: Path, site: dict[str, bytes]) -> bytes:

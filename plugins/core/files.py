@@ -10,12 +10,14 @@ into the output as hard links.
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +25,8 @@ from typing import BinaryIO, TypeVar
 
 from plugins.core import children, parallel
 from plugins.core.packed import pickled_texts, unpickled_texts
+
+logger = logging.getLogger(__name__)
 
 Job = TypeVar("Job")
 
@@ -260,16 +264,24 @@ def _make_file(task: tuple) -> None:
 class Making:
     """Files being made and written by worker processes (start_missing):
     wait() returns when all are written, raising what a render raised;
-    cancel() drops the rest.
+    cancel() drops the rest. A worker that dies (killed for memory, say)
+    leaves the files not yet handed over to the build, which makes them.
     """
 
     def __init__(
-        self, results, pool: ProcessPoolExecutor | None, paths: Sequence[Path] = ()
+        self,
+        results,
+        pool: ProcessPoolExecutor | None,
+        paths: Sequence[Path] = (),
+        tasks: Sequence[tuple] = (),
     ):
         self.results = results
         self.pool = pool
         # each file's path, in the order the workers' results come
         self.paths = list(paths)
+        # each file's task, as its worker was handed it (made here if the
+        # workers stop)
+        self.tasks = list(tasks)
 
     def wait(self, each: Callable[[Path], object] | None = None) -> None:
         """Wait until every file is written; `each(path)`, if given, is
@@ -278,13 +290,20 @@ class Making:
         the caller can use a file while the workers write the next.
         """
         paths, self.paths = self.paths, []
+        tasks, self.tasks = self.tasks, []
         if self.pool is None:
             if each is not None:
                 for path in paths:
                     each(path)
             return
         try:
-            for path, _ in zip(paths, self.results, strict=True):
+            results = iter(self.results)
+            for done, path in enumerate(paths):
+                try:
+                    next(results)
+                except (BrokenProcessPool, OSError) as e:
+                    made_here(tasks[done:], e, len(paths), each)
+                    return
                 if each is not None:
                     each(path)
         finally:
@@ -297,6 +316,25 @@ class Making:
         pool, self.pool = self.pool, None
         if pool is not None:
             pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def made_here(
+    tasks: Sequence[tuple],
+    stopped: BaseException,
+    total: int,
+    each: Callable[[Path], object] | None,
+) -> None:
+    """Make the files of `tasks` here: the workers stopped (`stopped`)."""
+    logger.info(
+        "worker processes stopped (%s); the build makes the last %d of %d files itself",
+        stopped.__class__.__name__,
+        len(tasks),
+        total,
+    )
+    for task in tasks:
+        _make_file(task)
+        if each is not None:
+            each(task[1])
 
 
 def start_missing(
@@ -332,7 +370,7 @@ def start_missing(
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-        return Making(results, pool, [path for path, _ in items])
+        return Making(results, pool, [path for path, _ in items], tasks)
     for path, job in items:
         write_atomic(path, render(job))
     return Making(iter(()), None, [path for path, _ in items])
