@@ -176,6 +176,36 @@ def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
     assert runs[NOTES_READ] == (2, 0)
 
 
+def test_pages_written_in_place_of_list_pages_build_in_workers_as_in_one_process(
+    tmp_path, monkeypatch
+):
+    # a page whose save_as is a list page's is written in its place: Pelican
+    # skips the list page (writes it to os.devnull), which two list pages
+    # written in workers did too, not two pages writing one file
+    def content(tmp: Path) -> Path:
+        made = sample_content(tmp)
+        for i, tag in enumerate(("agni-suraksha", "abkari-adhiniyam")):
+            (made / "pages" / f"apna-{i}.md").write_text(
+                f"title: पन्ना {i}\nslug: apna-{i}\n"
+                f"save_as: tag/{tag}/index.html\nsummary: सार।\n\nपाठ।\n",
+                encoding="utf-8",
+            )
+        return made
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
+    alone = build_site(content(one), one / "output")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    parallel.LAST_RUNS.clear()
+    forked = build_site(content(two), two / "output")
+    assert {what: (w, h) for what, w, h in parallel.LAST_RUNS}[LIST_PAGES] == (103, 1)
+    first, second = tree(alone.output), tree(forked.output)
+    assert "पन्ना 1" in first["tag/abkari-adhiniyam/index.html"].decode()
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
 def test_a_note_saved_after_it_was_read_ahead_is_read_again(
     tmp_path, in_workers, monkeypatch
 ):
