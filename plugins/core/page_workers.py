@@ -74,7 +74,9 @@ def take(writer, name: str, result, note=None) -> None:
     (of `note`, if a note's) did.
     """
     written, overridden, state = result
-    twice = [p for p in written if p in writer._written_files]
+    # a page Pelican skips, another written in its place with override_output
+    # (a page's save_as), is written to os.devnull: however many are
+    twice = [p for p in written if p in writer._written_files and p != os.devnull]
     if twice:  # as Pelican's own writer refuses it
         raise FileOverwriteFailedError(
             f'Failed to overwrite "{twice[0]}": two pages write it'
