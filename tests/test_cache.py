@@ -310,3 +310,20 @@ def test_a_reader_cache_file_cut_anywhere_is_read_past(tmp_path, gzipped):
     path.write_bytes(data)
     drop_cut_files(path.parent)
     assert Readers(settings, name)._cache == readers._cache
+
+
+def test_a_failed_save_of_a_reader_cache_with_a_loop_keeps_the_saved_one(tmp_path):
+    # a cache that pickles only with pickle's memo (a loop in it) is saved
+    # whole beside the saved one too: a save that stops leaves it as it was
+    readers, _settings = cache_readers(tmp_path)
+    readers._cache["a.md"] = ("stamp", ("<p>a</p>", {"title": "क"}))
+    readers.save_cache()
+    path = tmp_path / "cache" / "Articles"
+    saved = path.read_bytes()
+    looped: list = ["खबर"]
+    looped.append(looped)
+    readers._cache["b.md"] = ("stamp", ("<p>b</p>", looped))
+    readers._cache["c.md"] = ("stamp", (threading.Lock(), {}))  # no pickle
+    readers.save_cache()
+    assert path.read_bytes() == saved
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
