@@ -296,7 +296,7 @@ def test_a_reader_cache_file_cut_anywhere_is_read_past(tmp_path, gzipped):
         "b.md": (2.5, (big, b"meta")),
         "c.md": (3.5, (zlib.compress("<p>ख</p>".encode()), b"meta")),
     }
-    saved_without_memo(readers, readers.save_cache)()
+    saved_without_memo(readers)()
     path = tmp_path / "cache" / name
     data = path.read_bytes()
     assert pickle.loads(gzip.decompress(data) if gzipped else data) == readers._cache

@@ -212,10 +212,10 @@ def compress_cached(readers) -> None:
 
     readers.cache_data = cache
     readers.get_cached_data = cached
-    readers.save_cache = saved_without_memo(readers, readers.save_cache)
+    readers.save_cache = saved_without_memo(readers)
 
 
-def saved_without_memo(readers, save: Callable[[], None]) -> Callable[[], None]:
+def saved_without_memo(readers) -> Callable[[], None]:
     """Pelican's save of its reader cache (FileDataCacher.save_cache), made
     whole beside the saved one and put in its place (a save that stops
     leaves the saved cache as it was), its entries pickled without
@@ -225,7 +225,8 @@ def saved_without_memo(readers, save: Callable[[], None]) -> Callable[[], None]:
     bytes read back from it, a copy of every note's at once (72 MB at
     50,000 notes). The entries share nothing (each note's metadata is
     pickled bytes already): the same objects are loaded. A cache that does
-    not pickle so (a loop in it) is saved by Pelican's own.
+    not pickle so (a loop in it) is pickled with the memo, as Pelican's own
+    save does.
     """
 
     def save_cache() -> None:
@@ -234,20 +235,24 @@ def saved_without_memo(readers, save: Callable[[], None]) -> Callable[[], None]:
         path = Path(readers._cache_path)
         zipped = readers._cache_open is gzip.open
 
-        def write(handle: BinaryIO) -> Path:
-            # the file itself is closed by write_streamed, once it is whole
-            zipping = gzip.GzipFile(fileobj=handle, mode="wb") if zipped else None
-            with zipping or nullcontext(handle) as f:
-                pickler = pickle.Pickler(f)
-                pickler.fast = True  # no memo
-                pickler.dump(readers._cache)
-            return path
+        def written(memo: bool) -> Callable[[BinaryIO], Path]:
+            def write(handle: BinaryIO) -> Path:
+                # the file itself is closed by write_streamed, once it is whole
+                zipping = gzip.GzipFile(fileobj=handle, mode="wb") if zipped else None
+                with zipping or nullcontext(handle) as f:
+                    pickler = pickle.Pickler(f)
+                    pickler.fast = not memo
+                    pickler.dump(readers._cache)
+                return path
+
+            return write
 
         try:
             # beside the saved cache, then in its place: whole or not at all
-            write_streamed(path.parent, path.name, write)
-        except ValueError:  # a loop, which only the memo pickles
-            save()
+            try:
+                write_streamed(path.parent, path.name, written(memo=False))
+            except ValueError:  # a loop, which only the memo pickles
+                write_streamed(path.parent, path.name, written(memo=True))
         except (OSError, pickle.PicklingError, TypeError) as err:
             logger.warning("Could not save cache %s\n ... %s", path, err)
         else:
