@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import pickle
 import shutil
 import threading
+import zlib
 
 import pytest
+from pelican.readers import Readers
+from pelican.settings import read_settings
 from PIL import Image
-from support import build_site, cache_readers, new_content, note_text, read_html, tree
+from support import (
+    ROOT,
+    build_site,
+    cache_readers,
+    new_content,
+    note_text,
+    read_html,
+    tree,
+)
 
 from plugins.core.errors import BuildFailed
-from plugins.core.reader_cache import is_key, reader_cache_key
+from plugins.core.reader_cache import (
+    drop_cut_files,
+    is_key,
+    reader_cache_key,
+    saved_without_memo,
+)
 
 pytestmark = pytest.mark.build
 
@@ -243,6 +260,70 @@ def test_a_failed_save_of_the_reader_cache_keeps_the_saved_one(tmp_path):
     saved = path.read_bytes()
     assert pickle.loads(saved)["a.md"][1][0] == "<p>a</p>"
     readers._cache["b.md"] = ("stamp", (threading.Lock(), {}))  # no pickle
+    readers.save_cache()
+    assert path.read_bytes() == saved
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def payload_ending_with_stop() -> bytes:
+    """A note's HTML as the reader cache keeps it (zlib) that pickle writes
+    outside its frames (64 KiB and more) and whose last byte is pickle's
+    STOP."""
+    words = " ".join(f"शब्द{i * 7919 % 100003}" for i in range(30000))
+    for n in range(1000):
+        data = zlib.compress(f"{words} {'a' * n}".encode(), 1)
+        if data[-1:] == pickle.STOP:
+            assert len(data) >= 64 * 1024
+            return data
+    raise AssertionError("no such payload")
+
+
+@pytest.mark.parametrize("gzipped", [False, True], ids=["plain", "gzip"])
+def test_a_reader_cache_file_cut_anywhere_is_read_past(tmp_path, gzipped):
+    # drop_cut_files leaves only what Pelican's load reads or reads past: a
+    # gzipped file cut short makes gzip raise EOFError, as does a file cut
+    # where a note's HTML written outside pickle's frames ends with STOP
+    settings = {
+        **read_settings(str(ROOT / "pelicanconf.py")),
+        "CACHE_PATH": str(tmp_path / "cache"),
+        "GZIP_CACHE": gzipped,
+    }
+    name = "ArticlesGenerator-Readers"
+    readers = Readers(settings, name)
+    big = payload_ending_with_stop()
+    readers._cache = {
+        "a.md": (1.5, (zlib.compress("<p>क</p>".encode()), b"meta")),
+        "b.md": (2.5, (big, b"meta")),
+        "c.md": (3.5, (zlib.compress("<p>ख</p>".encode()), b"meta")),
+    }
+    saved_without_memo(readers)()
+    path = tmp_path / "cache" / name
+    data = path.read_bytes()
+    assert pickle.loads(gzip.decompress(data) if gzipped else data) == readers._cache
+    # every 97th length, and every one about the big payload's end
+    end = len(data) if gzipped else data.index(big) + len(big)
+    cuts = [*range(0, len(data), 97), *range(end - 16, len(data))]
+    for kept in cuts:
+        path.write_bytes(data[:kept])
+        drop_cut_files(path.parent)
+        assert Readers(settings, name)._cache in ({}, readers._cache), kept
+    path.write_bytes(data)
+    drop_cut_files(path.parent)
+    assert Readers(settings, name)._cache == readers._cache
+
+
+def test_a_failed_save_of_a_reader_cache_with_a_loop_keeps_the_saved_one(tmp_path):
+    # a cache that pickles only with pickle's memo (a loop in it) is saved
+    # whole beside the saved one too: a save that stops leaves it as it was
+    readers, _settings = cache_readers(tmp_path)
+    readers._cache["a.md"] = ("stamp", ("<p>a</p>", {"title": "क"}))
+    readers.save_cache()
+    path = tmp_path / "cache" / "Articles"
+    saved = path.read_bytes()
+    looped: list = ["खबर"]
+    looped.append(looped)
+    readers._cache["b.md"] = ("stamp", ("<p>b</p>", looped))
+    readers._cache["c.md"] = ("stamp", (threading.Lock(), {}))  # no pickle
     readers.save_cache()
     assert path.read_bytes() == saved
     assert [p.name for p in path.parent.iterdir()] == [path.name]

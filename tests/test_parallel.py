@@ -25,8 +25,10 @@ from pelican.writers import Writer
 from support import ROOT, build_site, children_of, note_text, session_processes, tree
 
 from plugins.core import files, note_pages, packed, parallel
+from plugins.core.errors import BuildFailed
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
 from plugins.core.page_workers import LIST_PAGES
+from plugins.listings import listings
 from plugins.press_notes import read_ahead, validate
 from plugins.press_notes.read_ahead import NOTES_READ
 from plugins.press_notes.validate import NOTES_CHECKED
@@ -174,6 +176,81 @@ def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
     third, _, runs = build_logged(caplog, content, output)
     assert third.reused == third.notes
     assert runs[NOTES_READ] == (2, 0)
+
+
+def test_pages_written_in_place_of_list_pages_build_in_workers_as_in_one_process(
+    tmp_path, monkeypatch
+):
+    # a page whose save_as is a list page's is written in its place: Pelican
+    # skips the list page (writes it to os.devnull), which two list pages
+    # written in workers did too, not two pages writing one file
+    def content(tmp: Path) -> Path:
+        made = sample_content(tmp)
+        for i, tag in enumerate(("agni-suraksha", "abkari-adhiniyam")):
+            (made / "pages" / f"apna-{i}.md").write_text(
+                f"title: पन्ना {i}\nslug: apna-{i}\n"
+                f"save_as: tag/{tag}/index.html\nsummary: सार।\n\nपाठ।\n",
+                encoding="utf-8",
+            )
+        return made
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
+    alone = build_site(content(one), one / "output")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    parallel.LAST_RUNS.clear()
+    forked = build_site(content(two), two / "output")
+    assert {what: (w, h) for what, w, h in parallel.LAST_RUNS}[LIST_PAGES] == (103, 1)
+    first, second = tree(alone.output), tree(forked.output)
+    assert "पन्ना 1" in first["tag/abkari-adhiniyam/index.html"].decode()
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+@pytest.mark.parametrize("same_worker", [False, True], ids=["two-workers", "one"])
+def test_a_worker_never_writes_into_a_published_page_another_worker_linked(
+    tmp_path, monkeypatch, in_workers, same_worker
+):
+    # a tag named as a station, its page where the station's is: a worker
+    # links the unchanged station page from the published site (page
+    # reuse), another then writes the tag's page; it wrote it through the
+    # hard link, into the published site, which a failed build leaves as it was
+    content = sample_content(tmp_path)
+    output = tmp_path / "site" / "output"
+    build_site(content, output, TAG_URL="thana/{slug}/")
+    published = tree(output)
+    (content / "notes" / "2026" / "11" / "takkar.md").write_text(
+        note_text(slug="takkar", tags="आलोट"), encoding="utf-8"
+    )
+    build, name = os.getpid(), "thana/alot/index.html"
+    write_pages, write = listings.write_pages, listings.ListingsGenerator.write
+
+    def chunked_at_the_second(writer, pages, shared=()):
+        # the second page writing the file is the first of its chunk (so
+        # another worker has the first page), or both are in one chunk: the
+        # worker removes the link as it fails, as the build in one process
+        # does (page reuse's _open_w), and the build said the file was not
+        # found
+        names = [page.name for page in pages[1:]]
+        second = names.index(name, names.index(name) + 1)
+        monkeypatch.setattr(parallel, "CHUNK", len(names) if same_worker else second)
+        return write_pages(writer, pages, shared)
+
+    def tag_once_station_linked(self, writer, page):
+        listing = page.variables.get("listing")
+        if page.save_as == name and listing.kind == "tag" and os.getpid() != build:
+            path = Path(writer.output_path) / name
+            deadline = time.monotonic() + 30
+            while not path.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return write(self, writer, page)
+
+    monkeypatch.setattr(listings, "write_pages", chunked_at_the_second)
+    monkeypatch.setattr(listings.ListingsGenerator, "write", tag_once_station_linked)
+    with pytest.raises(BuildFailed, match=f"{name}.*two pages write it"):
+        build_site(content, output, TAG_URL="thana/{slug}/")
+    assert tree(output) == published
 
 
 def test_a_note_saved_after_it_was_read_ahead_is_read_again(

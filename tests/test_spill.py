@@ -355,9 +355,9 @@ def test_a_spill_leaves_its_file_system_the_room_it_keeps_free(tmp_path, monkeyp
     assert spill.end == 4000
 
 
-def test_a_reader_cache_with_a_loop_is_saved_by_pelicans_own_save(tmp_path):
+def test_a_reader_cache_with_a_loop_is_saved_with_pickles_memo(tmp_path):
     """Pickling without a memo cannot write an object that holds itself:
-    such a cache is saved all the same (by Pelican's save) and read back.
+    such a cache is saved all the same (with pickle's memo) and read back.
     """
     readers, _settings = cache_readers(tmp_path)
     path = tmp_path / "n.md"

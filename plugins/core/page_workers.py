@@ -61,6 +61,7 @@ def recorded(writer, page: Page, note=None) -> tuple[list, list, Any]:
     if not isinstance(written, Recording):
         writer._written_files = written = Recording(written)
         writer._overridden_files = overridden = Recording(overridden)
+        writer._open_w = opening_new(writer, writer._open_w)
     written.added.clear()
     overridden.added.clear()
     page.write()
@@ -69,16 +70,48 @@ def recorded(writer, page: Page, note=None) -> tuple[list, list, Any]:
     return list(written.added), list(overridden.added), state
 
 
+def opening_new(writer, open_w: Callable[..., Any]) -> Callable[..., Any]:
+    """In a worker: the writer's `_open_w` (Pelican opens each file it writes
+    with it), making a file it has no record of as a new one, never opening
+    one there: that is another worker's (two pages write it), perhaps a page
+    of the published site it hard-linked (page reuse), which would be
+    written through. The page fails here and is written again by the build,
+    which knows both.
+    """
+
+    def _open_w(filename, encoding, override=False):
+        if filename not in writer._written_files:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+            os.close(os.open(filename, flags, 0o666))
+        return open_w(filename, encoding, override)
+
+    return _open_w
+
+
+def refuse_twice(writer, paths) -> None:
+    """Raise, as Pelican's writer does, if the build's writer has written
+    one of `paths` (a page Pelican skips, another written in its place with
+    override_output, such as a page's save_as, goes to os.devnull).
+    """
+    twice = [
+        p
+        for p in paths
+        if p in writer._written_files
+        and p != os.devnull
+        and p not in writer._overridden_files
+    ]
+    if twice:
+        raise FileOverwriteFailedError(
+            f'Failed to overwrite "{twice[0]}": two pages write it'
+        )
+
+
 def take(writer, name: str, result, note=None) -> None:
     """Record in the build's writer what a worker's writing of page `name`
     (of `note`, if a note's) did.
     """
     written, overridden, state = result
-    twice = [p for p in written if p in writer._written_files]
-    if twice:  # as Pelican's own writer refuses it
-        raise FileOverwriteFailedError(
-            f'Failed to overwrite "{twice[0]}": two pages write it'
-        )
+    refuse_twice(writer, written)
     writer._written_files.update(written)
     writer._overridden_files.update(overridden)
     if state is not None:
@@ -86,8 +119,11 @@ def take(writer, name: str, result, note=None) -> None:
 
 
 def write_again(writer, page: Page) -> None:
-    """Write `page` here; a worker may have written part of it."""
+    """Write `page` here; a worker may have written part of it, or removed
+    the file of another page writing the same one (refused here).
+    """
     path = sanitised_join(writer.output_path, page.name)
+    refuse_twice(writer, [path])
     if os.path.lexists(path) and path not in writer._written_files:
         os.unlink(path)
     page.write()

@@ -19,6 +19,7 @@ import importlib.metadata
 import logging
 import os
 import pickle
+import pickletools
 import shutil
 import zlib
 from collections.abc import Callable
@@ -83,11 +84,11 @@ def drop_cut_files(cache: Path) -> None:
     """Remove Pelican's reader cache files from folder `cache` that a save
     cut short left (the project's save is whole or none, Pelican's own
     empties the file before it writes it; a file may be copied or restored
-    in part): one of no bytes, or one not gzipped that does not end with
-    pickle's STOP. Loading one can raise an error Pelican does not read past
-    (pickle's EOFError, where the cut falls between two of its
-    instructions), stopping every build after it. Without the file the
-    notes are read.
+    in part): one that does not end where pickle's loader stops (is_cut).
+    Loading one can raise an error Pelican does not read past (EOFError,
+    pickle's where the cut falls between two of its instructions, gzip's
+    wherever a gzipped file is cut), stopping every build after it.
+    Without the file the notes are read.
     """
     for path in cache.glob("*-Readers"):
         with suppress(OSError):
@@ -96,14 +97,59 @@ def drop_cut_files(cache: Path) -> None:
 
 
 def is_cut(path: Path) -> bool:
-    """Whether a reader cache file is surely cut short (see drop_cut_files)."""
+    """Whether a reader cache file is cut short (see drop_cut_files)."""
     with path.open("rb") as f:
         if f.read(2) == GZIP_MAGIC:
-            return False  # checked as Pelican loads it (its own errors)
-        if f.seek(0, os.SEEK_END) == 0:
+            f.seek(0)
+            return not gzip_ends(f)
+        f.seek(0)
+        return not pickle_ends(f)
+
+
+def gzip_ends(f: BinaryIO) -> bool:
+    """Whether gzipped file `f` ends where its stream does (read through:
+    gzip tells a cut only at the end).
+    """
+    try:
+        with gzip.GzipFile(fileobj=f) as unzipped:
+            while unzipped.read(1 << 20):
+                pass
+    except (EOFError, OSError, zlib.error):
+        return False
+    return True
+
+
+def pickle_ends(f: BinaryIO) -> bool:
+    """Whether the pickle in file `f` ends with its STOP instruction: its
+    frames (protocol 4 and later) are stepped over, all but the last, and
+    what is outside them and in the last is read instruction by instruction
+    (a frame's last byte, or a large string's, may be STOP's byte). A
+    pickle without frames is only known by its last byte.
+    """
+    size = f.seek(0, os.SEEK_END)
+    f.seek(0)
+    head = f.read(2)
+    if head[:1] != pickle.PROTO or head[1:] < b"\x04":
+        f.seek(max(size - 1, 0))
+        return size > 0 and f.read(1) == pickle.STOP
+    at = 2
+    while at < size:
+        f.seek(at)
+        if f.read(1) == pickle.FRAME:
+            end = at + 9 + int.from_bytes(f.read(8), "little")
+            if end > size:
+                return False
+            at = end if end < size else at + 9  # the last frame is read
+            continue
+        f.seek(at)
+        try:
+            opcode, _arg, _at = next(pickletools.genops(f))
+        except (ValueError, StopIteration):
+            return False  # an instruction cut short, or none
+        if opcode.code == pickle.STOP.decode():
             return True
-        f.seek(-1, os.SEEK_END)
-        return f.read(1) != pickle.STOP
+        at = f.tell()
+    return False
 
 
 def is_key(name: str) -> bool:
@@ -166,10 +212,10 @@ def compress_cached(readers) -> None:
 
     readers.cache_data = cache
     readers.get_cached_data = cached
-    readers.save_cache = saved_without_memo(readers, readers.save_cache)
+    readers.save_cache = saved_without_memo(readers)
 
 
-def saved_without_memo(readers, save: Callable[[], None]) -> Callable[[], None]:
+def saved_without_memo(readers) -> Callable[[], None]:
     """Pelican's save of its reader cache (FileDataCacher.save_cache), made
     whole beside the saved one and put in its place (a save that stops
     leaves the saved cache as it was), its entries pickled without
@@ -179,7 +225,8 @@ def saved_without_memo(readers, save: Callable[[], None]) -> Callable[[], None]:
     bytes read back from it, a copy of every note's at once (72 MB at
     50,000 notes). The entries share nothing (each note's metadata is
     pickled bytes already): the same objects are loaded. A cache that does
-    not pickle so (a loop in it) is saved by Pelican's own.
+    not pickle so (a loop in it) is pickled with the memo, as Pelican's own
+    save does.
     """
 
     def save_cache() -> None:
@@ -188,20 +235,24 @@ def saved_without_memo(readers, save: Callable[[], None]) -> Callable[[], None]:
         path = Path(readers._cache_path)
         zipped = readers._cache_open is gzip.open
 
-        def write(handle: BinaryIO) -> Path:
-            # the file itself is closed by write_streamed, once it is whole
-            zipping = gzip.GzipFile(fileobj=handle, mode="wb") if zipped else None
-            with zipping or nullcontext(handle) as f:
-                pickler = pickle.Pickler(f)
-                pickler.fast = True  # no memo
-                pickler.dump(readers._cache)
-            return path
+        def written(memo: bool) -> Callable[[BinaryIO], Path]:
+            def write(handle: BinaryIO) -> Path:
+                # the file itself is closed by write_streamed, once it is whole
+                zipping = gzip.GzipFile(fileobj=handle, mode="wb") if zipped else None
+                with zipping or nullcontext(handle) as f:
+                    pickler = pickle.Pickler(f)
+                    pickler.fast = not memo
+                    pickler.dump(readers._cache)
+                return path
+
+            return write
 
         try:
             # beside the saved cache, then in its place: whole or not at all
-            write_streamed(path.parent, path.name, write)
-        except ValueError:  # a loop, which only the memo pickles
-            save()
+            try:
+                write_streamed(path.parent, path.name, written(memo=False))
+            except ValueError:  # a loop, which only the memo pickles
+                write_streamed(path.parent, path.name, written(memo=True))
         except (OSError, pickle.PicklingError, TypeError) as err:
             logger.warning("Could not save cache %s\n ... %s", path, err)
         else:
