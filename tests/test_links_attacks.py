@@ -191,3 +191,37 @@ def test_old_hindi_addresses_are_kept_decoded_and_bad_ones_reported():
 def test_an_old_address_longer_than_servers_take_is_refused():
     assert site_path_ok("a" * 400 + "/")
     assert not site_path_ok("a" * 600 + "/")
+
+
+def test_what_was_written_holds_each_folder_once_and_its_page_with_it():
+    """Written (every file of a full build's output, held with the links'
+    records) makes each folder's address once: a page's address is that
+    same string, not a copy of it."""
+    paths = [
+        "index.html",
+        "feeds/all.rss.xml",
+        "2026/09/alot-sharab/index.html",
+        "2026/09/alot-sharab/og-0d8707330f47.png",
+        "2026/09/namli-chori/index.html",
+        "tag/chori/2/index.html",
+    ]
+    built = written(paths)
+    assert built.pages == {"", "2026/09/alot-sharab/", "2026/09/namli-chori/"} | {
+        "tag/chori/2/"
+    }
+    assert built.folders == {
+        "feeds/",
+        "2026/",
+        "2026/09/",
+        "2026/09/alot-sharab/",
+        "2026/09/namli-chori/",
+        "tag/",
+        "tag/chori/",
+        "tag/chori/2/",
+    }
+    assert built.files == frozenset(paths)
+    folders = {id(f) for f in built.folders}
+    assert all(id(p) in folders for p in built.pages if p)
+    again = written(["2026/09/alot-sharab/index.html", "2026/10/x/index.html"], built)
+    assert again.pages == built.pages | {"2026/10/x/"}
+    assert again.folders == built.folders | {"2026/10/", "2026/10/x/"}

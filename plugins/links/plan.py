@@ -50,21 +50,35 @@ class Written:
         return old if old in self.folders else None
 
 
+def folders_of(paths: list[str]) -> dict[str, str]:
+    """Every folder of the output's file paths, 'a/b/', made once (itself as
+    its value: the pages at its index.html are the same string).
+    """
+    folders: dict[str, str] = {}
+    for path in paths:
+        folder = path.rpartition("/")[0]
+        while folder and (key := f"{folder}/") not in folders:
+            folders[key] = key
+            folder = folder.rpartition("/")[0]
+    return folders
+
+
 def written(paths: list[str], before: Written | None = None) -> Written:
     """Written from the output's file paths (relative, with /), added to
     `before` if given (what an earlier build wrote).
     """
-    pages, folders = set(), set()
-    for path in paths:
-        folder, _, name = path.rpartition("/")
-        if name == "index.html":
-            pages.add(folder + "/" if folder else "")
-        parts = path.split("/")[:-1]
-        folders |= {"/".join(parts[: n + 1]) + "/" for n in range(len(parts))}
+    folders = folders_of(paths)
+    pages = {
+        folders[f"{folder}/"] if folder else ""
+        for folder, _, name in (path.rpartition("/") for path in paths)
+        if name == "index.html"
+    }
     if before is None:
         return Written(frozenset(pages), frozenset(paths), frozenset(folders))
     return Written(
-        before.pages | pages, before.files | frozenset(paths), before.folders | folders
+        before.pages | pages,
+        before.files | frozenset(paths),
+        before.folders | frozenset(folders),
     )
 
 
