@@ -3,7 +3,10 @@ addresses and to the live site, found by a review of publishing."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from support import ROOT
@@ -11,6 +14,7 @@ from support import ROOT
 from plugins.core.errors import ContentError
 from plugins.links import ledger
 from plugins.links.ledger import Record
+from plugins.links.links import link_note, output_files
 from plugins.links.plan import (
     imported_redirects,
     nginx_map,
@@ -191,3 +195,81 @@ def test_old_hindi_addresses_are_kept_decoded_and_bad_ones_reported():
 def test_an_old_address_longer_than_servers_take_is_refused():
     assert site_path_ok("a" * 400 + "/")
     assert not site_path_ok("a" * 600 + "/")
+
+
+def test_what_was_written_holds_each_folder_once_and_its_page_with_it():
+    """Written (every file of a full build's output, held with the links'
+    records) makes each folder's address once: a page's address is that
+    same string, not a copy of it."""
+    paths = [
+        "index.html",
+        "feeds/all.rss.xml",
+        "2026/09/alot-sharab/index.html",
+        "2026/09/alot-sharab/og-0d8707330f47.png",
+        "2026/09/namli-chori/index.html",
+        "tag/chori/2/index.html",
+    ]
+    built = written(paths)
+    assert built.pages == {"", "2026/09/alot-sharab/", "2026/09/namli-chori/"} | {
+        "tag/chori/2/"
+    }
+    assert built.folders == {
+        "feeds/",
+        "2026/",
+        "2026/09/",
+        "2026/09/alot-sharab/",
+        "2026/09/namli-chori/",
+        "tag/",
+        "tag/chori/",
+        "tag/chori/2/",
+    }
+    assert built.files == frozenset(paths)
+    folders = {id(f) for f in built.folders}
+    assert all(id(p) in folders for p in built.pages if p)
+    again = written(["2026/09/alot-sharab/index.html", "2026/10/x/index.html"], built)
+    assert again.pages == built.pages | {"2026/10/x/"}
+    assert again.folders == built.folders | {"2026/10/", "2026/10/x/"}
+
+
+def test_what_was_written_holds_the_notes_own_strings_for_their_pages(tmp_path):
+    """A note page's file and folder in Written (held with the links' records
+    to the build's end) are the note's own save_as and url strings, as the
+    output's files are listed (output_files) and their folders made."""
+    save_as = "/".join(["2026", "09", "alot-sharab", "index.html"])
+    url = "/".join(["2026", "09", "alot-sharab", ""])
+    known = {save_as: save_as, url: url}
+    page = tmp_path / save_as
+    page.parent.mkdir(parents=True)
+    page.write_text("", encoding="utf-8")
+    (page.parent / "og-0d8707330f47.png").write_bytes(b"")
+    (tmp_path / "index.html").write_text("", encoding="utf-8")
+    paths = output_files(tmp_path, known)
+    assert sorted(paths) == sorted(
+        ["index.html", save_as, "2026/09/alot-sharab/og-0d8707330f47.png"]
+    )
+    assert [p for p in paths if p is save_as] == [save_as]
+    built = written(paths, known=known)
+    assert built.pages == {"", url} and url in built.folders
+    assert [p for p in built.pages if p is url] == [url]
+    assert [f for f in built.folders if f is url] == [url]
+    assert [f for f in built.files if f is save_as] == [save_as]
+    assert written(paths) == built
+
+
+def test_the_notes_of_one_day_share_its_string_in_the_link_records():
+    """Each note's day in the links' records (held to the build's end) is one
+    string a day, not one a note."""
+    ist = ZoneInfo("Asia/Kolkata")
+    notes = [
+        SimpleNamespace(note_file=f"notes/{n}.md", url=f"{n}/", date=when)
+        for n, when in enumerate(
+            [
+                datetime(2026, 9, 12, 9, 0, tzinfo=ist),
+                datetime(2026, 9, 12, 23, 0, tzinfo=ist),
+                datetime(2026, 9, 13, 1, 0, tzinfo=ist),
+            ]
+        )
+    ]
+    days = [link_note(note).day for note in notes]
+    assert days == ["2026-09-12", "2026-09-12", "2026-09-13"]
+    assert days[0] is days[1]

@@ -16,12 +16,13 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pelican import signals
 from pelican.contents import Article, Content
 from pelican.generators import ArticlesGenerator
-from pelican.writers import Writer
+from pelican.writers import FileOverwriteFailedError, Writer
 from support import ROOT, build_site, children_of, note_text, session_processes, tree
 
 from plugins.core import files, note_pages, packed, parallel
@@ -906,3 +907,37 @@ def test_the_note_snapshot_leaves_no_utf8_copy_in_the_notes_strings():
     assert back["tags"][0] is back["short"]
     pickle.dumps(title)
     assert sys.getsizeof(title) > title_size  # what Python's own pickling does
+
+
+def test_the_files_workers_wrote_are_kept_by_their_place_and_never_written_twice(
+    tmp_path,
+):
+    """What the build keeps of each file a worker wrote (Pelican's record of
+    written files, which refuses a second write) is the file's place under
+    the output, a note page's the note's own save_as string, not a path of
+    its own; a second write of it is refused all the same."""
+    output = tmp_path / "output"
+    writer = Writer(str(output), settings={"RELATIVE_URLS": False})
+    writer._written_files.add(str(output / "index.html"))  # written before
+    save_as = "/".join(["2026", "11", "a", "index.html"])  # a string of its own
+    note, other = SimpleNamespace(save_as=save_as), SimpleNamespace(save_as="b.html")
+    page = str(output / "2026" / "11" / "a" / "index.html")
+    photo = str(output / "2026" / "11" / "a" / "photo.png")
+    note_pages.take(writer, note, ([page, photo], [], None))
+    files = writer._written_files
+    assert set(files) == {str(output / "index.html"), page, photo}
+    assert page in files and photo in files and len(files) == 3
+    assert str(output / "2026" / "11" / "b" / "index.html") not in files
+    assert os.devnull not in files
+    assert [kept for kept in files.under if kept is save_as] == [save_as]
+    assert page not in list(files.under)  # no absolute copy
+    with pytest.raises(FileOverwriteFailedError, match="two notes write it"):
+        note_pages.take(writer, other, ([photo], [], None))
+    (output / "2026" / "11" / "a").mkdir(parents=True)
+    with pytest.raises(FileOverwriteFailedError):
+        writer._open_w(page, "utf-8")
+    writer._open_w(page, "utf-8", override=True).close()  # as Pelican allows
+    with pytest.raises(FileOverwriteFailedError):
+        writer._open_w(page, "utf-8", override=True)
+    writer._open_w(str(output / "new.html"), "utf-8").close()
+    assert str(output / "new.html") in files and len(files) == 4

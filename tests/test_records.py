@@ -208,6 +208,37 @@ def test_a_notes_preview_is_kept_as_its_file_name_and_made_when_read(built):
         assert (built.output / note.og_image.path).is_file()
 
 
+def test_a_pages_preview_is_noted_by_its_cached_files_name_until_placed(
+    built, tmp_path
+):
+    """What the build keeps of each page's preview image until the images
+    are placed (the cached file to place, and to draw when it is missing)
+    is the file's name in the cache, one string, not a Path of its own
+    (about 350 bytes a note); the files placed are the ones drawn.
+    """
+    conf = {**(built.settings.get("WHATSAPP") or {}), "image_cache": str(tmp_path)}
+    settings = {**built.settings, "WHATSAPP": conf}
+    previews = Previews(settings, built.whatsapp_words)
+    notes = built.notes[:3]
+    for note in notes:
+        previews.attach(note)
+    assert len(previews.images) == len(previews.missing) == len(notes)
+    for name in [*previews.images.values(), *previews.missing]:
+        assert type(name) is str and not Path(name).is_absolute()
+    assert set(previews.missing) == set(previews.images.values())
+    assert previews.drawing() == {previews.cache / n for n in previews.missing}
+    join = previews.join_image()
+    previews.wait()
+    groups = site_groups(settings, built.registry)
+    _pages, files = whatsapp_output(
+        settings, built.registry, groups, SharePage(), join, previews
+    )
+    for note in notes:
+        cached = files[note.og_image.path]
+        assert cached == previews.cache / previews.images[note.og_image.path]
+        assert cached.read_bytes() == (built.output / note.og_image.path).read_bytes()
+
+
 def test_every_notes_share_link_shares_one_maker(built):
     """A note's share link holds the note and the build's one maker of
     links, not a maker of its own (about 170 bytes a note).

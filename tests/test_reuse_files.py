@@ -7,11 +7,18 @@ tests/test_reuse_writer.py, no site build.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from test_reuse_writer import A, B, Site, swap, two_notes
 
-from plugins.page_reuse.reuse import PageReuse, ReusingWriter, note_fields
+from plugins.page_reuse.reuse import (
+    PageReuse,
+    ReusingWriter,
+    describe,
+    note_digest,
+    note_fields,
+)
 
 FEED = "feeds/thana/namli.rss.xml"
 
@@ -101,3 +108,58 @@ def test_a_feed_file_is_keyed_on_what_it_is_made_of(tmp_path, caplog):
         reuse.save()
         swap(staging, site.output)
     assert keys[0] is not None and keys[0] == keys[1]
+
+
+def test_a_pages_record_is_kept_packed_and_saved_as_before(tmp_path):
+    """What the build keeps of each page it wrote or linked (its key and its
+    file's size and modification time) is 32 bytes of one bytes object, not a
+    list of a string and two numbers, and travels so from a worker; the
+    record saved for the next build is the JSON it always was."""
+    site = Site(tmp_path)
+    site.build(two_notes(site))
+    reuse, writer, staging = site.start()
+    worker_reuse = PageReuse(site.output, site.cache, site.settings)
+    worker = type("ReusingWriter", (ReusingWriter,), {"reuse": worker_reuse})(
+        str(staging), settings=site.settings
+    )
+    notes = {A: site.note("a", "ए की सुधरी खबर"), B: two_notes(site)[B]}
+    template = site.template()
+    worker.write_file(
+        A, template, site.context(), article=notes[A], category=None, blog=True
+    )
+    writer.write_file(
+        B, template, site.context(), article=notes[B], category=None, blog=True
+    )
+    state = worker.page_state(A, note=notes[A])
+    assert type(state[0]) is bytes and len(state[0]) == 32
+    writer.take_page_state(A, state, note=notes[A])
+    assert reuse.reused == 1  # B linked, A rendered by the worker
+    assert {type(v) for v in reuse.written.values()} == {bytes}
+    assert {len(v) for v in reuse.written.values()} == {32}
+    reuse.save()
+    saved = json.loads(reuse.manifest.read_text(encoding="utf-8"))
+    for name in (A, B):
+        st = (staging / name).stat()
+        key = saved["pages"][name][0]
+        assert saved["pages"][name] == [key, st.st_mtime_ns, st.st_size]
+        assert len(key) == 32 and int(key, 16) >= 0
+    assert reuse.manifest.read_bytes() == json.dumps(saved).encode("utf-8")
+    swap(staging, site.output)
+    assert site.build({A: notes[A], B: notes[B]}).reused == 2
+
+
+def test_a_notes_fields_are_let_go_of_once_a_list_page_described_it(tmp_path):
+    """The fields a note page's key made (note_fields) are kept for the list
+    pages' description of the note (note_digest) and no longer: once that is
+    made it is the one kept, and it is what the fields would have made."""
+    site = Site(tmp_path)
+    reuse, writer, _staging = site.start()
+    notes = two_notes(site)
+    writer.write_file(
+        A, site.template(), site.context(), article=notes[A], category=None, blog=True
+    )
+    assert id(notes[A]) in reuse.fields
+    described = describe([notes[A], notes[B]], reuse.notes, reuse.fields)
+    assert id(notes[A]) not in reuse.fields and reuse.fields == {}
+    assert described == describe([notes[A], notes[B]], {}, None)
+    assert reuse.notes[id(notes[A])] == note_digest(notes[A])

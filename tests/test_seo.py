@@ -270,3 +270,31 @@ def test_the_news_window_takes_only_the_notes_within_it():
     kept = news_entries(records, {"SEO": {}}, now)
     assert [e.title for e in kept] == ["start", "now", "naive", "utc"]
     assert [e.published for e in kept] == [times[e.title] for e in kept]
+
+
+def test_the_sitemaps_are_made_one_at_a_time_as_they_are_written(monkeypatch):
+    """Past the limit, the build writes each sitemap part as it is made
+    (each_sitemap_file, through seo.each_seo_file), not once every part's
+    bytes are held (about 6.5 MB at 50,000 notes); the files are the ones
+    sitemap_files gives."""
+    from plugins.seo import sitemaps
+    from plugins.seo.sitemaps import Entry, sitemap_parts
+
+    start = datetime(2026, 1, 1, tzinfo=IST)
+    pages = [Entry(f"{BASE}thana/{i}/") for i in range(3)]
+    notes = [Entry(f"{BASE}n{i}/", start + timedelta(days=i)) for i in range(9)]
+    parts = sitemap_parts(pages, notes[::-1], 10, 2)
+    made = []
+    urlset = sitemaps.urlset
+
+    def counted(entries):
+        made.append(len(entries))
+        return urlset(entries)
+
+    monkeypatch.setattr(sitemaps, "urlset", counted)
+    files = sitemaps.each_sitemap_file(parts, BASE)
+    first = next(files)
+    assert len(made) == 1 and first[0] == "sitemap-pages-1.xml"
+    rest = dict(files)
+    assert len(made) == len(parts) == 7 and list(rest)[-1] == "sitemap.xml"
+    assert {first[0]: first[1], **rest} == sitemaps.sitemap_files(parts, BASE)

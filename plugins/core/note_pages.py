@@ -20,7 +20,7 @@ it would be sent in a worker), Pelican renders the pages itself.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, MutableSet
 from contextlib import contextmanager
 from itertools import chain
 
@@ -44,6 +44,58 @@ class _Recording(set):
     def add(self, item) -> None:
         self.added.append(item)
         super().add(item)
+
+
+class OutputPaths(MutableSet):
+    """Pelican's record of the files a writer wrote (Writer._written_files:
+    it refuses to write one twice), a file under the output folder kept as
+    its place in it (a note page's as the note's own save_as string: add_as),
+    not as an absolute path of its own; any other path as it is.
+    """
+
+    def __init__(self, output: str, paths: Iterable[str] = ()) -> None:
+        self.prefix = os.path.join(os.path.abspath(output), "")
+        self.under: set[str] = set()
+        self.other: set = set()
+        for path in paths:
+            self.add(path)
+
+    def _place(self, path) -> tuple[set, str]:
+        if isinstance(path, str) and path.startswith(self.prefix):
+            return self.under, path[len(self.prefix) :]
+        return self.other, path
+
+    def __contains__(self, path) -> bool:
+        where, key = self._place(path)
+        return key in where
+
+    def __iter__(self) -> Iterator:
+        yield from (self.prefix + place for place in self.under)
+        yield from self.other
+
+    def __len__(self) -> int:
+        return len(self.under) + len(self.other)
+
+    def add(self, path) -> None:
+        where, key = self._place(path)
+        where.add(key)
+
+    def add_as(self, path: str, name: str) -> None:
+        """Add `path`, kept as the string `name` when that is its place."""
+        where, key = self._place(path)
+        where.add(name if key == name else key)
+
+    def discard(self, path) -> None:
+        where, key = self._place(path)
+        where.discard(key)
+
+
+def output_paths(writer) -> OutputPaths:
+    """The writer's record of written files, made an OutputPaths first."""
+    files = writer._written_files
+    if not isinstance(files, OutputPaths):
+        files = writer._written_files = OutputPaths(writer.output_path, files)
+    return files
 
 
 @contextmanager
@@ -115,14 +167,18 @@ def render_in_workers(generator, write, pelican_writes) -> None:
 
 
 def take(writer, note, result) -> None:
-    """Record in the build's writer what a worker's writing of `note` did."""
+    """Record in the build's writer what a worker's writing of `note` did
+    (its record of written files kept as OutputPaths).
+    """
     written, overridden, state = result
-    twice = [p for p in written if p in writer._written_files]
+    files = output_paths(writer)
+    twice = [p for p in written if p in files]
     if twice:  # as Pelican's own writer refuses it
         raise FileOverwriteFailedError(
             f'Failed to overwrite "{twice[0]}": two notes write it'
         )
-    writer._written_files.update(written)
+    for path in written:
+        files.add_as(path, note.save_as)
     writer._overridden_files.update(overridden)
     if state is not None:
         writer.take_page_state(note.save_as, state, note=note)

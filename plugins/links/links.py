@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -72,17 +74,26 @@ def note_pages(context: dict) -> list:
     return [*context.get("articles", ()), *context.get("hidden_articles", ())]
 
 
-def output_files(output: Path) -> list[str]:
+def output_files(output: Path, known: Mapping[str, str] | None = None) -> list[str]:
     """Every file the build wrote so far, relative with / (one os.walk: the
     pathlib glob it replaced took about a second at 10,000 notes; like it,
-    a link to a folder is neither listed nor entered).
+    a link to a folder is neither listed nor entered); a path in `known`
+    is its string there (a note page's: the note's own save_as).
     """
+    known = known or {}
     found = []
     for folder, _folders, files in os.walk(output):
         where = os.path.relpath(folder, output).replace(os.sep, "/")
         prefix = "" if where == "." else where + "/"
-        found += [prefix + name for name in files]
+        found += [known.get(path, path) for path in [prefix + name for name in files]]
     return found
+
+
+def notes_own_paths(notes) -> dict[str, str]:
+    """The notes' pages and folders in the output, each its note's own string
+    (save_as, url: the records hold those, not copies).
+    """
+    return {path: path for n in notes for path in (n.save_as, n.url) if path}
 
 
 @dataclass(frozen=True)
@@ -135,7 +146,8 @@ def link_note(note) -> LinkNote:
         note_file=getattr(note, "note_file", None) or "",
         url=note.url,
         old_url=getattr(note, "old_url", "") or "",
-        day=to_ist(note.date).date().isoformat(),
+        # one string a day, not one a note (the records live to the build's end)
+        day=sys.intern(to_ist(note.date).date().isoformat()),
     )
 
 
@@ -280,7 +292,9 @@ class LinksGenerator(Generator):
     def finish(self) -> None:
         """Plan with the complete output; write redirects; record the ledger."""
         output = Path(self.output_path)
-        built = written(output_files(output))
+        known = notes_own_paths(note_pages(self.context))
+        built = written(output_files(output, known), known=known)
+        del known
         records = replace(self.context[c.LINK_RECORDS], written=built)
         made = link_files(
             records,

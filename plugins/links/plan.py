@@ -8,6 +8,7 @@ WordPress addresses): `old path<TAB>new path` per line.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,21 +51,44 @@ class Written:
         return old if old in self.folders else None
 
 
-def written(paths: list[str], before: Written | None = None) -> Written:
-    """Written from the output's file paths (relative, with /), added to
-    `before` if given (what an earlier build wrote).
+def folders_of(
+    paths: list[str], known: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Every folder of the output's file paths, 'a/b/', made once (itself as
+    its value: the pages at its index.html are the same string; a folder in
+    `known` is its string there).
     """
-    pages, folders = set(), set()
+    known = known or {}
+    folders: dict[str, str] = {}
     for path in paths:
-        folder, _, name = path.rpartition("/")
-        if name == "index.html":
-            pages.add(folder + "/" if folder else "")
-        parts = path.split("/")[:-1]
-        folders |= {"/".join(parts[: n + 1]) + "/" for n in range(len(parts))}
+        folder = path.rpartition("/")[0]
+        while folder and (key := f"{folder}/") not in folders:
+            folders[key] = known.get(key, key)
+            folder = folder.rpartition("/")[0]
+    return folders
+
+
+def written(
+    paths: list[str],
+    before: Written | None = None,
+    known: Mapping[str, str] | None = None,
+) -> Written:
+    """Written from the output's file paths (relative, with /), added to
+    `before` if given (what an earlier build wrote); a folder in `known` is
+    its string there (a note's url).
+    """
+    folders = folders_of(paths, known)
+    pages = {
+        folders[f"{folder}/"] if folder else ""
+        for folder, _, name in (path.rpartition("/") for path in paths)
+        if name == "index.html"
+    }
     if before is None:
-        return Written(frozenset(pages), frozenset(paths), frozenset(folders))
+        return Written(frozenset(pages), frozenset(paths), frozenset(folders.values()))
     return Written(
-        before.pages | pages, before.files | frozenset(paths), before.folders | folders
+        before.pages | pages,
+        before.files | frozenset(paths),
+        before.folders | frozenset(folders.values()),
     )
 
 

@@ -40,8 +40,10 @@ import importlib.metadata
 import json
 import logging
 import os
+import struct
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from jinja2 import TemplateError, TemplateNotFound, meta, nodes
 from pelican.contents import Content
@@ -51,7 +53,7 @@ from pelican.writers import Writer
 from plugins.core import contract
 from plugins.core.code import LOADED, changed_since_loaded, tree_digest
 from plugins.core.describe import Unstable, stable
-from plugins.core.files import write_atomic
+from plugins.core.files import write_streamed
 from plugins.press_notes.validate import KNOWN
 
 from .analysis import TemplateAnalyses
@@ -167,11 +169,13 @@ def note_digest(note, fields: str = "") -> str:
 def describe(value, notes: dict[int, str], fields: dict[int, str] | None = None) -> str:
     """`value` described as stable() does, each note by note_digest (memoised
     in `notes` by id: the notes live as long as the build; `fields` holds the
-    notes' note_fields already made for their own pages).
+    notes' note_fields already made for their own pages, each taken out of it
+    once the note's digest is made).
     """
     if isinstance(value, Content):
         if id(value) not in notes:
-            made = (fields or {}).get(id(value), "")
+            # the note's fields are needed no more once its digest is made
+            made = fields.pop(id(value), "") if fields else ""
             notes[id(value)] = note_digest(value, made)
         return f"note:{notes[id(value)]}"
     if isinstance(value, (list, tuple)):
@@ -454,6 +458,34 @@ def file_stamp(path: str) -> list[int]:
     return [st.st_mtime_ns, st.st_size]
 
 
+# A page's record as the build keeps it: its key (16 bytes, the 32 hex digits
+# of the saved record) and its file's modification time and size.
+ENTRY = struct.Struct("<16sqQ")
+
+
+def packed_entry(key: str, mtime_ns: int, size: int) -> bytes:
+    """A page's record in 32 bytes (its record in the JSON file is the list
+    [key, mtime_ns, size]: entry_of).
+    """
+    return ENTRY.pack(bytes.fromhex(key), mtime_ns, size)
+
+
+def entry_of(packed: bytes) -> list:
+    key, mtime_ns, size = ENTRY.unpack(packed)
+    return [key.hex(), mtime_ns, size]
+
+
+def write_manifest(f: BinaryIO, output: str, pages: dict[str, bytes]) -> None:
+    """The record of the pages written, the bytes json.dumps would give for
+    {"output": output, "pages": {name: entry_of(packed)}}, page by page.
+    """
+    f.write(b'{"output": %s, "pages": {' % json.dumps(output).encode())
+    for n, (name, packed) in enumerate(pages.items()):
+        line = f"{', ' if n else ''}{json.dumps(name)}: {json.dumps(entry_of(packed))}"
+        f.write(line.encode("utf-8"))
+    f.write(b"}}")
+
+
 class PageReuse:
     """The last build's note pages, and this build's record of them."""
 
@@ -469,7 +501,7 @@ class PageReuse:
         self.settings = settings
         # what the templates read, kept from the last build (analysis.py)
         self.analyses = TemplateAnalyses(self.folder, self.theme, settings)
-        self.written: dict[str, list] = {}
+        self.written: dict[str, bytes] = {}  # packed_entry of each page
         self.linked: set[str] = set()
         self.site: str | None = None
         self.can_link = True
@@ -679,7 +711,7 @@ class PageReuse:
             self.can_link = False
             return False
         self.linked.add(path)
-        self.written[name] = entry
+        self.written[name] = packed_entry(*entry)
         if note:
             self.reused += 1
         else:
@@ -687,7 +719,7 @@ class PageReuse:
         return True
 
     def record(self, name: str, key: str, path: str) -> None:
-        self.written[name] = [key, *file_stamp(path)]
+        self.written[name] = packed_entry(key, *file_stamp(path))
 
     def save(self) -> None:
         """Save this build's record atomically, once every page is written.
@@ -707,8 +739,13 @@ class PageReuse:
                 "renders every note page"
             )
             return
-        data = {"output": str(self.output.resolve()), "pages": self.written}
-        write_atomic(self.manifest, json.dumps(data).encode("utf-8"))
+        output = str(self.output.resolve())
+
+        def write(f: BinaryIO) -> Path:
+            write_manifest(f, output, self.written)
+            return self.manifest
+
+        write_streamed(self.folder, self.manifest.name, write)
         self.analyses.save()
         for other in self.folder.glob("*.json"):
             if other != self.manifest and not recorded_output_exists(other):

@@ -11,7 +11,7 @@ structured.py.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from operator import attrgetter
 from pathlib import Path
@@ -34,10 +34,10 @@ from .sitemaps import (
     Entry,
     Located,
     NewsEntry,
+    each_sitemap_file,
     news_sitemap,
     recent,
     robots_txt,
-    sitemap_files,
     sitemap_parts,
 )
 from .structured import (
@@ -133,17 +133,18 @@ def news_entries(records: SeoRecords, settings: dict, now: datetime) -> list[New
     ]
 
 
-def seo_files(
+def each_seo_file(
     records: SeoRecords,
     settings: dict,
     registry,
     now: datetime,
     wanted: Callable[[str, Sequence[Located]], bool] | None = None,
-) -> dict[str, bytes]:
-    """{path in the output: bytes}: sitemap.xml (or an index and its parts),
-    the news sitemap when a note is recent at `now`, robots.txt; made from
-    the notes' records (the full build and the fast path alike). `wanted`:
-    which sitemap parts to make (sitemaps.sitemap_files), all by default.
+) -> Iterator[tuple[str, bytes]]:
+    """(path in the output, bytes) of each file, made as it is asked for:
+    sitemap.xml (or the parts and their index: each_sitemap_file), the news
+    sitemap when a note is recent at `now`, robots.txt; made from the notes'
+    records (the full build and the fast path alike). `wanted`: which
+    sitemap parts to make, all by default.
     """
     conf = plugin_settings(settings)
     base = site_base(settings)
@@ -151,14 +152,24 @@ def seo_files(
     parts = sitemap_parts(
         pages, notes, conf["sitemap_max_urls"], conf["sitemap_part_urls"]
     )
-    files = sitemap_files(parts, base, wanted)
+    yield from each_sitemap_file(parts, base, wanted)
     news = news_entries(records, settings, now)
     # no note in the last hours: no news sitemap (an empty one is invalid)
     # and robots.txt does not name it
     if news:
-        files[NEWS_PATH] = news_sitemap(news, settings["SITENAME"])
-    files[ROBOTS_PATH] = robots_txt(base, bool(news))
-    return files
+        yield NEWS_PATH, news_sitemap(news, settings["SITENAME"])
+    yield ROBOTS_PATH, robots_txt(base, bool(news))
+
+
+def seo_files(
+    records: SeoRecords,
+    settings: dict,
+    registry,
+    now: datetime,
+    wanted: Callable[[str, Sequence[Located]], bool] | None = None,
+) -> dict[str, bytes]:
+    """{path in the output: bytes} of each_seo_file."""
+    return dict(each_seo_file(records, settings, registry, now, wanted))
 
 
 def note_json_ld(note, pub: Publisher, settings: dict, registry) -> PackedTexts:
@@ -209,9 +220,14 @@ class SeoGenerator(Generator):
         output = Path(self.output_path)
         records = self.context[c.SEO_RECORDS]
         now = build_now(self.settings)
-        files = seo_files(records, self.settings, self.context[c.REGISTRY], now)
-        for rel, data in files.items():
+        files = []
+        # each file written as it is made, not once all are held
+        for rel, data in each_seo_file(
+            records, self.settings, self.context[c.REGISTRY], now
+        ):
             (output / rel).write_bytes(data)
+            files.append(rel)
+            del data
         logger.info(
             "seo: wrote %s (%d notes in the news sitemap) and robots.txt",
             ", ".join(sorted(p for p in files if p != ROBOTS_PATH)),

@@ -8,7 +8,7 @@ https://www.sitemaps.org/protocol.html and Google's News sitemap
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
@@ -112,26 +112,35 @@ def is_notes_part(path: str) -> bool:
     return path.startswith(NOTES_PART.split("{", 1)[0])
 
 
+def each_sitemap_file(
+    parts: dict[str, Sequence[Located]],
+    base_url: str,
+    wanted: Callable[[str, Sequence[Located]], bool] | None = None,
+) -> Iterator[tuple[str, bytes]]:
+    """(path in the output, bytes) of each sitemap file, made as it is asked
+    for: sitemap.xml, or the parts and then their index (`parts` from
+    sitemap_parts; with `wanted`, only the parts it accepts: the others are
+    as the caller has them).
+    """
+    if list(parts) == [SITEMAP_PATH]:
+        yield SITEMAP_PATH, urlset(parts[SITEMAP_PATH])
+        return
+    listed = []
+    for path, entries in parts.items():
+        if wanted is None or wanted(path, entries):
+            yield path, urlset(entries)
+        newest = max((e.lastmod for e in entries if e.lastmod), default=None)
+        listed.append((f"{base_url.rstrip('/')}/{path}", newest))
+    yield SITEMAP_PATH, sitemap_index(listed)
+
+
 def sitemap_files(
     parts: dict[str, Sequence[Located]],
     base_url: str,
     wanted: Callable[[str, Sequence[Located]], bool] | None = None,
 ) -> dict[str, bytes]:
-    """{path in the output: bytes}: sitemap.xml, or the index and its parts
-    (`parts` from sitemap_parts; with `wanted`, only the parts it accepts:
-    the others are as the caller has them).
-    """
-    if list(parts) == [SITEMAP_PATH]:
-        return {SITEMAP_PATH: urlset(parts[SITEMAP_PATH])}
-    files: dict[str, bytes] = {}
-    listed = []
-    for path, entries in parts.items():
-        if wanted is None or wanted(path, entries):
-            files[path] = urlset(entries)
-        newest = max((e.lastmod for e in entries if e.lastmod), default=None)
-        listed.append((f"{base_url.rstrip('/')}/{path}", newest))
-    files[SITEMAP_PATH] = sitemap_index(listed)
-    return files
+    """{path in the output: bytes} of each_sitemap_file."""
+    return dict(each_sitemap_file(parts, base_url, wanted))
 
 
 class Published(Protocol):

@@ -148,19 +148,21 @@ class Ahead:
                 process.exitcode,
             )
 
-    def take(self, missing: dict[Path, Card | Crop]) -> int:
-        """Stop; move each card drawn ahead that `missing` wants into its
-        place in the cache and drop it from `missing`; how many were.
+    def take(self, missing: dict[str, Card | Crop], cache: Path) -> int:
+        """Stop; move each card drawn ahead that `missing` wants (by its
+        file's name in `cache`) into its place in the cache and drop it from
+        `missing`; how many were.
         """
         self.stop()
         taken = 0
-        for path in list(missing):
+        for name in list(missing):
+            path = cache / name
             drawn = self.folder / path.name
             if not drawn.is_file():
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             os.replace(drawn, path)
-            del missing[path]
+            del missing[name]
             taken += 1
         return taken
 
@@ -208,15 +210,15 @@ def stop(generators) -> None:
             ahead.stop()
 
 
-def take_drawn(settings: dict, missing: dict[Path, Card | Crop]) -> int:
-    """Move the build's cards drawn ahead that `missing` wants into the
-    cache, dropping them from `missing`, and remove the rest; how many
-    were taken (0 when none were drawn ahead).
+def take_drawn(settings: dict, missing: dict[str, Card | Crop], cache: Path) -> int:
+    """Move the build's cards drawn ahead that `missing` wants (by their
+    files' names in `cache`) into the cache, dropping them from `missing`,
+    and remove the rest; how many were taken (0 when none were drawn ahead).
     """
     ahead = _builds.pop(id(settings), None)
     if ahead is None:
         return 0
     try:
-        return ahead.take(missing)
+        return ahead.take(missing, cache)
     finally:
         ahead.discard()

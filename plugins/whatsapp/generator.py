@@ -8,7 +8,7 @@ import json
 import logging
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -110,8 +110,10 @@ class Previews:
         self.cache = cache_folder(settings, conf["image_cache"])
         # what builds killed while drawing cards ahead left there
         remove_left(self.cache)
-        self.images: dict[str, Path] = {}  # output path -> cached file
-        self.missing: dict[Path, Card | Crop] = {}
+        # output path -> cached file, and the files to draw, by their names
+        # in the cache (Paths are made when they are placed or drawn)
+        self.images: dict[str, str] = {}
+        self.missing: dict[str, Card | Crop] = {}
         self.making: Making | None = None
         self.making_started = 0.0
         self.drawn_ahead = 0
@@ -152,8 +154,11 @@ class Previews:
     def start_drawing(self) -> None:
         if self.making is None:
             # the cards drawn ahead (ahead.py) are not drawn again
-            self.drawn_ahead = take_drawn(self.settings, self.missing)
-            self.making = start_images(self.missing, self.conf["image_max_bytes"])
+            self.drawn_ahead = take_drawn(self.settings, self.missing, self.cache)
+            self.making = start_images(
+                {self.cache / name: job for name, job in self.missing.items()},
+                self.conf["image_max_bytes"],
+            )
             self.making_started = time.perf_counter()
 
     def forget(self) -> None:
@@ -169,7 +174,7 @@ class Previews:
         others are in the cache already.
         """
         self.start_drawing()
-        return set(self.missing)
+        return {self.cache / name for name in self.missing}
 
     def wait(self, each: Callable[[Path], object] | None = None) -> None:
         """Wait for the images being drawn into the cache (started now if not
@@ -193,7 +198,9 @@ class Previews:
         )
 
 
-def waiting_files(files: dict[str, Path], drawing: set[Path]) -> dict[Path, list[str]]:
+def waiting_files(
+    files: Mapping[str, Path], drawing: set[Path]
+) -> dict[Path, list[str]]:
     """{cached file being drawn: the paths in the output it goes to}, of the
     files to place `files` ({path in the output: cached file}).
     """
@@ -202,6 +209,28 @@ def waiting_files(files: dict[str, Path], drawing: set[Path]) -> dict[Path, list
         if cached in drawing:
             later.setdefault(cached, []).append(rel)
     return later
+
+
+class PlacedFiles(Mapping):
+    """The files to place ({path in the output: cached file}): the preview
+    images `previews` holds (by their names in its cache, each Path made
+    when asked for) and `others`.
+    """
+
+    def __init__(self, previews: Previews, others: dict[str, Path]) -> None:
+        self.images, self.cache, self.others = previews.images, previews.cache, others
+
+    def __getitem__(self, rel: str) -> Path:
+        if rel in self.others:
+            return self.others[rel]
+        return self.cache / self.images[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (rel for rel in self.images if rel not in self.others)
+        yield from self.others
+
+    def __len__(self) -> int:
+        return len(self.images.keys() | self.others.keys())
 
 
 @dataclass(frozen=True)
@@ -222,7 +251,7 @@ def whatsapp_output(
     share: SharePage,
     join_og: OgImage,
     previews: Previews,
-) -> tuple[list[Page], dict[str, Path]]:
+) -> tuple[list[Page], Mapping[str, Path]]:
     """The join page and the admin page of group digests to render, and the
     files to place ({path in the output: cached file}): the preview images
     `previews` holds (those being drawn are placed once written: wait())
@@ -230,13 +259,14 @@ def whatsapp_output(
     """
     conf = plugin_settings(settings)
     join_url, share_url = conf["join_url"], conf["share_url"]
-    files = dict(previews.images)
+    codes: dict[str, Path] = {}
     qr = {}
     for group in groups:
         rel = f"{join_url}qr/{group.id}.svg"
         cached, size = cached_qr_code(group.invite, group.name, previews.cache)
-        files[rel] = cached
+        codes[rel] = cached
         qr[group.id] = (rel, size)
+    files = PlacedFiles(previews, codes)
     pages = [
         Page(
             f"{join_url}index.html",

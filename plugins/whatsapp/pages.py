@@ -136,15 +136,16 @@ def preview_name(
     *,
     cache: Path,
     max_bytes: int,
-    missing: dict[Path, Card | Crop],
-) -> tuple[str, Path]:
+    missing: dict[str, Card | Crop],
+) -> tuple[str, str]:
     """The name a page's preview image takes beside the page, and its cached
-    file (noted in `missing` if it must be made).
+    file's name in `cache` (noted in `missing` if it must be made).
     """
     cached = cache_file(cache, cache_key(source, max_bytes), source.SUFFIX)
+    name = f"{cached.parent.name}/{cached.name}"
     if not cached.is_file():
-        missing[cached] = source
-    return f"og-{cached.stem[:12]}{source.SUFFIX}", cached
+        missing[name] = source
+    return f"og-{cached.stem[:12]}{source.SUFFIX}", name
 
 
 def placed_preview(
@@ -153,11 +154,13 @@ def placed_preview(
     *,
     cache: Path,
     max_bytes: int,
-    images: dict[str, Path],
-    missing: dict[Path, Card | Crop],
+    images: dict[str, str],
+    missing: dict[str, Card | Crop],
 ) -> str:
     """The name of the page's preview image beside it; notes where it is
-    placed (`images`) and if it must be made (`missing`).
+    placed (`images`) and if it must be made (`missing`), by its cached
+    file's name in `cache` (one string, not a Path: held for every page
+    until the images are placed).
     """
     name, cached = preview_name(
         source, cache=cache, max_bytes=max_bytes, missing=missing
