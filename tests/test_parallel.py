@@ -1,7 +1,7 @@
-"""Notes read and note pages rendered in worker processes forked from the
-build write exactly what one process writes, log each warning once, and
-keep page reuse's record (plugins/core/parallel.py, note_pages.py,
-plugins/press_notes/read_ahead.py)."""
+"""Notes read, and note and list pages rendered, in worker processes forked
+from the build write exactly what one process writes, log each warning
+once, and keep page reuse's record (plugins/core/parallel.py,
+page_workers.py, note_pages.py, plugins/press_notes/read_ahead.py)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.writers import FileOverwriteFailedError, Writer
 from support import ROOT, build_site, children_of, note_text, session_processes, tree
 
-from plugins.core import files, note_pages, packed, parallel
+from plugins.core import files, packed, page_workers, parallel
 from plugins.core.errors import BuildFailed
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
 from plugins.core.page_workers import LIST_PAGES
@@ -92,23 +92,24 @@ def test_worker_processes_write_what_one_process_writes(tmp_path, caplog, monkey
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
     monkeypatch.setattr(parallel, "WORKERS", 2)
     # the preview images drawn in workers too, and only once the note pages'
-    # workers are done (one pool at a time)
+    # workers are done (one pool at a time); the list pages' after them
     monkeypatch.setattr(preview, "PARALLEL_MIN", 1)
-    events = []
-    pages_map, start_images = note_pages.fork_map, preview.start_missing
+    events: list = []
+    pages_map, start_images = page_workers.fork_map, preview.start_missing
 
-    def note_pages_map(*args, **kwargs):
-        events.append("note pages")
-        return pages_map(*args, **kwargs)
+    def note_pages_map(work, items, *args, **kwargs):
+        events.append(("pages", len(items)))
+        return pages_map(work, items, *args, **kwargs)
 
     def start_missing(*args, **kwargs):
         events.append("preview images")
         return start_images(*args, **kwargs)
 
-    monkeypatch.setattr(note_pages, "fork_map", note_pages_map)
+    monkeypatch.setattr(page_workers, "fork_map", note_pages_map)
     monkeypatch.setattr(preview, "start_missing", start_missing)
     forked, forked_log, runs = build_logged(caplog, sample_content(two), two / "output")
-    assert events == ["note pages", "preview images"]
+    # 22 note pages, 103 list pages (the first written by the build)
+    assert events == [("pages", 22), "preview images", ("pages", 103)]
     # 20 sample notes, the hidden one and the draft; the unsafe one was read
     # again by the build, which logged its warning
     # the list pages: the first written by the build, the others in workers
@@ -340,7 +341,8 @@ def test_few_items_are_left_to_the_caller(monkeypatch):
 
 
 def test_the_private_pelican_parts_the_workers_rely_on_are_as_they_were(tmp_path):
-    """Pinned: adapt plugins/core/note_pages.py before upgrading Pelican.
+    """Pinned: adapt plugins/core/page_workers.py and note_pages.py before
+    upgrading Pelican.
 
     A worker learns what writing a page recorded through the add() calls of
     Writer._open_w on its two sets, and renders one note by giving the
@@ -923,7 +925,7 @@ def test_the_files_workers_wrote_are_kept_by_their_place_and_never_written_twice
     note, other = SimpleNamespace(save_as=save_as), SimpleNamespace(save_as="b.html")
     page = str(output / "2026" / "11" / "a" / "index.html")
     photo = str(output / "2026" / "11" / "a" / "photo.png")
-    note_pages.take(writer, note, ([page, photo], [], None))
+    page_workers.take(writer, note.save_as, ([page, photo], [], None), note)
     files = writer._written_files
     assert set(files) == {str(output / "index.html"), page, photo}
     assert page in files and photo in files and len(files) == 3
@@ -931,8 +933,8 @@ def test_the_files_workers_wrote_are_kept_by_their_place_and_never_written_twice
     assert os.devnull not in files
     assert [kept for kept in files.under if kept is save_as] == [save_as]
     assert page not in list(files.under)  # no absolute copy
-    with pytest.raises(FileOverwriteFailedError, match="two notes write it"):
-        note_pages.take(writer, other, ([photo], [], None))
+    with pytest.raises(FileOverwriteFailedError, match="two pages write it"):
+        page_workers.take(writer, other.save_as, ([photo], [], None), other)
     (output / "2026" / "11" / "a").mkdir(parents=True)
     with pytest.raises(FileOverwriteFailedError):
         writer._open_w(page, "utf-8")

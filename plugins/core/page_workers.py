@@ -1,27 +1,30 @@
 """Pages written through Pelican's writer by processes forked from the build.
 
-A list page depends only on what the build had before it began writing it
-(its template, the context, its variables), so the pages a generator
-writes with `writer.write_file` can be split among worker processes
-(parallel.py) that write them with the build's own writer, exactly as the
-build would. Each worker sends back what writing a page recorded in the
-writer: the files it wrote (Pelican refuses to write one twice) and what the
-writer keeps per page (`page_state`/`take_page_state`: page reuse's record
-of the page). A page whose writing logged a warning or failed in a worker
-is written again by the build itself, which logs it.
+A note page depends only on its note, a list page on its template, the
+context and its variables: on what the build had before it began writing
+them. So the pages are split among worker processes (parallel.py) that
+write them with the build's own writer, exactly as the build would. Each
+worker sends back what writing a page recorded in the writer: the files it
+wrote (Pelican refuses to write one twice) and what the writer keeps per
+page (`page_state`/`take_page_state`: page reuse's record of the page and
+a note's described fields, which the list pages' keys use). A page whose
+writing logged a warning or failed in a worker is written again by the
+build itself, which logs it; so is a page whose file a worker found there
+already (another page's: the build refuses two pages writing one file).
 
-The first page is written by the build before the workers are forked: the
-memos every page's writing shares (page reuse's key of the site, read by
-the feeds' keys later) are then the build's, and each worker starts with
-them. With few pages, one core, or a receiver of Pelican's `content_written`
-(sent for each file written: it would be sent in a worker), the build
-writes every page itself.
+Used by plugins/core/note_pages.py (every note page in workers) and
+plugins/listings (`write_pages`: the first list page written by the build
+before the workers are forked, so that the memos every page's writing
+shares, page reuse's key of the site, which the feeds' keys read later, are
+the build's and each worker starts with them). With few pages, one core,
+or a receiver of Pelican's `content_written` (sent for each file written:
+it would be sent in a worker), the build writes every page itself.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableSet, Sequence
 from typing import Any, NamedTuple
 
 from pelican import signals
@@ -50,6 +53,58 @@ class Recording(set):
     def add(self, item) -> None:
         self.added.append(item)
         super().add(item)
+
+
+class OutputPaths(MutableSet):
+    """Pelican's record of the files a writer wrote (Writer._written_files:
+    it refuses to write one twice), a file under the output folder kept as
+    its place in it (a note page's as the note's own save_as string: add_as),
+    not as an absolute path of its own; any other path as it is.
+    """
+
+    def __init__(self, output: str, paths: Iterable[str] = ()) -> None:
+        self.prefix = os.path.join(os.path.abspath(output), "")
+        self.under: set[str] = set()
+        self.other: set = set()
+        for path in paths:
+            self.add(path)
+
+    def _place(self, path) -> tuple[set, str]:
+        if isinstance(path, str) and path.startswith(self.prefix):
+            return self.under, path[len(self.prefix) :]
+        return self.other, path
+
+    def __contains__(self, path) -> bool:
+        where, key = self._place(path)
+        return key in where
+
+    def __iter__(self) -> Iterator:
+        yield from (self.prefix + place for place in self.under)
+        yield from self.other
+
+    def __len__(self) -> int:
+        return len(self.under) + len(self.other)
+
+    def add(self, path) -> None:
+        where, key = self._place(path)
+        where.add(key)
+
+    def add_as(self, path: str, name: str) -> None:
+        """Add `path`, kept as the string `name` when that is its place."""
+        where, key = self._place(path)
+        where.add(name if key == name else key)
+
+    def discard(self, path) -> None:
+        where, key = self._place(path)
+        where.discard(key)
+
+
+def output_paths(writer) -> OutputPaths:
+    """The writer's record of written files, made an OutputPaths first."""
+    files = writer._written_files
+    if not isinstance(files, OutputPaths):
+        files = writer._written_files = OutputPaths(writer.output_path, files)
+    return files
 
 
 def recorded(writer, page: Page, note=None) -> tuple[list, list, Any]:
@@ -108,11 +163,14 @@ def refuse_twice(writer, paths) -> None:
 
 def take(writer, name: str, result, note=None) -> None:
     """Record in the build's writer what a worker's writing of page `name`
-    (of `note`, if a note's) did.
+    (of `note`, if a note's) did (its record of written files kept as
+    OutputPaths, the page's file as the string `name`).
     """
     written, overridden, state = result
     refuse_twice(writer, written)
-    writer._written_files.update(written)
+    files = output_paths(writer)
+    for path in written:
+        files.add_as(path, name)
     writer._overridden_files.update(overridden)
     if state is not None:
         writer.take_page_state(name, state, note=note)
@@ -129,9 +187,37 @@ def write_again(writer, page: Page) -> None:
     page.write()
 
 
+def in_workers(
+    writer,
+    pages: Sequence[Page],
+    what: str,
+    shared: Sequence[object] = (),
+    notes: Sequence[Any] | None = None,
+    here: int = 0,
+) -> None:
+    """Write `pages` (of `notes`, one each, if notes' pages) in worker
+    processes, taking back what each recorded; those a worker did not
+    write, here. `here`: pages the caller wrote itself, for the record.
+    """
+
+    def work(index: int):
+        return recorded(writer, pages[index], notes[index] if notes else None)
+
+    again = []
+    results = fork_map(work, range(len(pages)), shared=shared)
+    for index, result in enumerate(results):
+        if result is None:
+            again.append(pages[index])
+        else:
+            take(writer, pages[index].name, result, notes[index] if notes else None)
+    record(what, len(pages) - len(again), len(again) + here)
+    for page in again:
+        write_again(writer, page)
+
+
 def write_pages(writer, pages: Sequence[Page], shared: Sequence[object] = ()) -> None:
-    """Write every page, all but the first in worker processes when there
-    are enough (see the module's docstring).
+    """Write every list page, all but the first in worker processes when
+    there are enough (see the module's docstring).
     """
     if (
         not pages
@@ -141,19 +227,5 @@ def write_pages(writer, pages: Sequence[Page], shared: Sequence[object] = ()) ->
         for page in pages:
             page.write()
         return
-    first, rest = pages[0], pages[1:]
-    first.write()
-
-    def work(index: int):
-        return recorded(writer, rest[index])
-
-    again = []
-    results = fork_map(work, range(len(rest)), shared=shared)
-    for page, result in zip(rest, results, strict=True):
-        if result is None:
-            again.append(page)
-        else:
-            take(writer, page.name, result)
-    record(LIST_PAGES, len(rest) - len(again), len(again) + 1)
-    for page in again:
-        write_again(writer, page)
+    pages[0].write()
+    in_workers(writer, pages[1:], LIST_PAGES, shared, here=1)
