@@ -943,3 +943,7 @@ def test_the_files_workers_wrote_are_kept_by_their_place_and_never_written_twice
         writer._open_w(page, "utf-8", override=True)
     writer._open_w(str(output / "new.html"), "utf-8").close()
     assert str(output / "new.html") in files and len(files) == 4
+    # added to as a set is (what other workers' pages take over)
+    files.update([str(output / "list.html"), os.devnull])
+    assert str(output / "list.html") in files and os.devnull in files
+    assert len(files) == 6 and set(files) >= {str(output / "list.html"), os.devnull}

@@ -98,6 +98,11 @@ class OutputPaths(MutableSet):
         where, key = self._place(path)
         where.discard(key)
 
+    def update(self, paths: Iterable[str]) -> None:
+        """Add each of `paths`, as a set's update does."""
+        for path in paths:
+            self.add(path)
+
 
 def output_paths(writer) -> OutputPaths:
     """The writer's record of written files, made an OutputPaths first."""
