@@ -134,15 +134,6 @@ def each_sitemap_file(
     yield SITEMAP_PATH, sitemap_index(listed)
 
 
-def sitemap_files(
-    parts: dict[str, Sequence[Located]],
-    base_url: str,
-    wanted: Callable[[str, Sequence[Located]], bool] | None = None,
-) -> dict[str, bytes]:
-    """{path in the output: bytes} of each_sitemap_file."""
-    return dict(each_sitemap_file(parts, base_url, wanted))
-
-
 class Published(Protocol):
     @property
     def published(self) -> datetime: ...
