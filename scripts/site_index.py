@@ -46,7 +46,7 @@ from zoneinfo import ZoneInfo
 from plugins.core import contract
 from plugins.core.code import LOADED, tree_digest
 from plugins.core.describe import Unstable, stable
-from plugins.core.files import stamp, write_streamed
+from plugins.core.files import left_temporaries, stamp, write_streamed
 from plugins.core.header import scan_header
 from plugins.core.records import Ref, ref, refs
 from plugins.links.ledger import PENDING_PART
@@ -1150,7 +1150,7 @@ def save(index: SiteIndex, path: Path, part_notes: int = PART_NOTES) -> None:
     for found in path.parent.glob(f"{path.stem}.part-*"):
         if found.name not in named:
             found.unlink(missing_ok=True)
-    for stale in path.parent.glob(f".{path.stem}.*.tmp"):
+    for stale in left_temporaries(path.parent, path.stem):
         stale.unlink(missing_ok=True)
 
 

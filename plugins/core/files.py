@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
@@ -173,6 +173,13 @@ def _temporary_file(folder: Path, name: str) -> tuple[int, str]:
     except FileNotFoundError:
         folder.mkdir(parents=True, exist_ok=True)
         return tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+
+
+def left_temporaries(folder: Path, name: str) -> Iterator[Path]:
+    """The temporary files of names starting with `name` (`_temporary_file`'s
+    naming) left in `folder` by writes that were stopped (a killed build).
+    """
+    return folder.glob(f".{name}.*.tmp")
 
 
 def write_created(path: Path, data: bytes) -> None:

@@ -29,7 +29,7 @@ from typing import BinaryIO
 
 from .code import LOADED
 from .describe import Unstable, stable
-from .files import write_streamed
+from .files import left_temporaries, write_streamed
 from .packed import (
     held,
     is_packed,
@@ -257,7 +257,7 @@ def saved_without_memo(readers) -> Callable[[], None]:
             logger.warning("Could not save cache %s\n ... %s", path, err)
         else:
             # what a save stopped by a killed build left beside it
-            for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            for stale in left_temporaries(path.parent, path.name):
                 stale.unlink(missing_ok=True)
 
     return save_cache
