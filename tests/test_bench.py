@@ -16,11 +16,13 @@ from support import ROOT, SETTINGS
 from plugins.press_notes import registry_for
 from plugins.press_notes.validate import Rules, check_notes, parse_note_date
 from scripts.bench.bench import (
+    ASIDE,
     HUGO_PAGES_MARK,
     BenchError,
     BenchResult,
     format_report,
     run_bench,
+    set_aside,
 )
 from scripts.bench.edits import LABELS as EDIT_LABELS
 from scripts.bench.edits import edit_lines
@@ -474,10 +476,27 @@ def test_invoke_bench_cold_compares_worker_counts_with_plain_pelican(tmp_path):
         r"cold ratio \d+\.\d\d with 2 worker\(s\), round 1 .*", lines[6]
     )
     # 70 notes are enough for workers (PARALLEL_MIN 64); each output is
-    # removed once measured
+    # set aside once measured, and removed when the run ends
     two = (tmp_path / "project-1-w2.log").read_text(encoding="utf-8")
     assert "project built 70 notes" in two
     assert not (tmp_path / "project-1-w2-output").exists()
+    assert not (tmp_path / ASIDE).exists()
+
+
+def test_a_measured_build_is_set_aside_not_removed(tmp_path):
+    """The folders of a measured cold build wait under the aside folder,
+    each in its own (two of one name both kept), for the run's end.
+    """
+    aside = tmp_path / ASIDE
+    for text in ("first", "second"):
+        output = tmp_path / "project-1-w2-output"
+        (output / "2026").mkdir(parents=True)
+        (output / "2026" / "index.html").write_text(text)
+        set_aside(output, aside)
+        assert not output.exists()
+    set_aside(tmp_path / "missing", aside)  # nothing there: nothing to do
+    kept = sorted(p.read_text() for p in aside.glob("*/*/2026/index.html"))
+    assert kept == ["first", "second"]
 
 
 def test_bench_stops_on_a_failing_build(tmp_path):
