@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import pickle
 import shutil
 import threading
+import time
 import zlib
 
 import pytest
@@ -23,8 +25,10 @@ from support import (
     tree,
 )
 
+from plugins.core import reader_cache
 from plugins.core.errors import BuildFailed
 from plugins.core.reader_cache import (
+    Stamps,
     drop_cut_files,
     is_key,
     reader_cache_key,
@@ -64,6 +68,70 @@ def test_rebuild_reads_changed_notes_and_registry_edits_reach_cached_ones(tmp_pa
     assert unchanged.select_one(".pills a")["href"] == "/thana/namli-thana/"
     listing = read_html(output / "thana/namli-thana/index.html")
     assert listing.find("a", href="/2026/10/doosra/")
+
+
+def counted(made: list[str]):
+    def stamp(filename: str) -> bytes:
+        made.append(filename)
+        with open(filename, "rb") as f:
+            return hashlib.md5(f.read()).digest()
+
+    return stamp
+
+
+def test_a_file_is_stamped_once_while_its_status_is_the_same(tmp_path):
+    note = tmp_path / "a.md"
+    note.write_bytes(b"first")
+    made: list[str] = []
+    stamps = Stamps(counted(made), recent_ns=0)
+    first = stamps(str(note))
+    assert stamps(str(note)) == first and len(made) == 1
+    # the same size, its modification time put back: its status change
+    # time tells (a tick of the clock later)
+    old = note.stat()
+    time.sleep(0.05)
+    note.write_bytes(b"other")
+    os.utime(note, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert stamps(str(note)) != first and len(made) == 2
+    assert stamps(str(note)) != first and len(made) == 2
+    with pytest.raises(FileNotFoundError):  # Pelican's own stamp warns of it
+        stamps(str(tmp_path / "gone.md"))
+
+
+def test_a_file_changed_too_lately_to_tell_is_stamped_each_time(tmp_path):
+    note = tmp_path / "a.md"
+    note.write_bytes(b"first")
+    made: list[str] = []
+    stamps = Stamps(counted(made))  # changed less than RECENT_NS ago
+    stamps(str(note))
+    stamps(str(note))
+    assert len(made) == 2
+
+
+def test_a_build_stamps_each_note_once(tmp_path, monkeypatch):
+    """Pelican asks a note's stamp (a digest of its bytes) five times in a
+    build that reads it; each note is read and digested once.
+    """
+    content = new_content(
+        tmp_path,
+        {
+            "2026/10/a.md": note_text(),
+            "2026/10/b.md": note_text(slug="doosra", title="दूसरी सूचना"),
+        },
+    )
+    notes = {p.read_bytes(): str(p) for p in (content / "notes").rglob("*.md")}
+    digested: list[str] = []
+    md5 = hashlib.md5
+
+    def counting(data=b"", **kwargs):
+        if data in notes:
+            digested.append(notes[data])
+        return md5(data, **kwargs)
+
+    monkeypatch.setattr(hashlib, "md5", counting)
+    monkeypatch.setattr(reader_cache, "RECENT_NS", 0)
+    build_site(content, tmp_path / "output")
+    assert sorted(digested) == sorted(notes.values()), digested
 
 
 def test_cache_folder_follows_every_setting_but_the_folders():

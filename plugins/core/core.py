@@ -18,7 +18,9 @@ from .reader_cache import (
     compress_cached,
     drop_cut_files,
     forget_saved,
+    forget_stamps,
     reader_cache_key,
+    stamp_once,
     versioned_cache_path,
 )
 
@@ -73,6 +75,8 @@ def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.article_generator_finalized.connect(render_note_pages_in_workers)
     signals.article_generator_finalized.connect(forget_saved)
+    signals.article_generator_finalized.connect(forget_stamps)
     signals.article_generator_init.connect(pack_as_read)
+    signals.article_generator_init.connect(stamp_once)
     signals.article_generator_pretaxonomy.connect(pack_notes)
     signals.readers_init.connect(compress_cached)

@@ -21,6 +21,7 @@ import os
 import pickle
 import pickletools
 import shutil
+import time
 import zlib
 from collections.abc import Callable
 from contextlib import nullcontext, suppress
@@ -174,6 +175,63 @@ def forget_saved(generator) -> None:
 
 
 SETTINGS_ID = "settings"
+# A file changed less than this long ago (its status change time) may be
+# changed again within the same tick of the file system's clock, its size
+# and times the same: its stamp is made again at each ask (Stamps).
+RECENT_NS = 2_000_000_000
+
+
+class Stamps:
+    """Pelican's stamp of a file (CHECK_MODIFIED_METHOD: a digest of its
+    bytes, read whole) made once, and given again while the file's status
+    is the same (inode, size, modification and status change times). A
+    note is stamped five times in a build that reads it (the reader cache's
+    look and save, the generator's, the read-ahead's look): 24 µs each, 1.2 s
+    of the build's own CPU at 10,000 notes, where a status is 3 µs. A file
+    changed too lately to tell a later change by its status (RECENT_NS) is
+    stamped each time.
+    """
+
+    def __init__(
+        self, stamp: Callable[[str], object], recent_ns: int | None = None
+    ) -> None:
+        self.stamp = stamp
+        self.recent_ns = recent_ns
+        self.known: dict[str, tuple[tuple[int, int, int, int], object]] = {}
+
+    def __call__(self, filename: str) -> object:
+        status = os.stat(filename)
+        now = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+        found = self.known.get(filename)
+        if found is not None and found[0] == now:
+            return found[1]
+        value = self.stamp(filename)
+        recent = RECENT_NS if self.recent_ns is None else self.recent_ns
+        if time.time_ns() - status.st_ctime_ns > recent:
+            self.known[filename] = (now, value)
+        return value
+
+
+def stamp_once(generator) -> None:
+    """The generator and its readers stamp the files through one Stamps
+    (article_generator_init: Pelican sets the readers' stamp after
+    readers_init is sent).
+    """
+    readers = getattr(generator, "readers", None)
+    stamp = getattr(readers, "_filestamp_func", None)
+    if readers is None or stamp is None or not hasattr(generator, "_filestamp_func"):
+        return
+    if not isinstance(stamp, Stamps):
+        stamp = readers._filestamp_func = Stamps(stamp)
+    generator._filestamp_func = stamp
+
+
+def forget_stamps(generator) -> None:
+    """The stamps let go of once the generator has read its files."""
+    for owner in (generator, getattr(generator, "readers", None)):
+        stamps = getattr(owner, "_filestamp_func", None)
+        if isinstance(stamps, Stamps):
+            stamps.known.clear()
 
 
 def compress_cached(readers) -> None:
