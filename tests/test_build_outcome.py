@@ -10,6 +10,7 @@ byte as it was, with nothing left beside it.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pelican import signals
 from support import (
     ROOT,
     SETTINGS,
@@ -32,6 +34,7 @@ from support import (
 
 from plugins.core.errors import BuildFailed
 from scripts.build import (
+    YOUNG_THRESHOLD,
     build,
     build_and_report,
     count_pages,
@@ -567,3 +570,29 @@ def test_a_failed_builds_notes_are_freed_by_the_next_build(tmp_path, template):
         if isinstance(o, Article) and str(o.source_path).startswith(str(content))
     ]
     assert held == []
+
+
+def test_a_build_runs_with_fewer_collections_and_puts_the_threshold_back(tmp_path):
+    """The collector's first threshold is YOUNG_THRESHOLD while a build
+    runs (and so in the workers it forks), and what it was after the build,
+    a failed one too.
+    """
+    seen: list[tuple[int, ...]] = []
+
+    def look(_pelican) -> None:
+        seen.append(gc.get_threshold())
+
+    before = gc.get_threshold()
+    assert before[0] != YOUNG_THRESHOLD
+    signals.initialized.connect(look)
+    try:
+        content = new_content(tmp_path, {"2026/10/a.md": note_text()})
+        build_site(content, tmp_path / "output")
+        assert seen == [(YOUNG_THRESHOLD, *before[1:])]
+        assert gc.get_threshold() == before
+        (content / "notes/2026/10/b.md").write_text("title: \n", encoding="utf-8")
+        with pytest.raises(BuildFailed):
+            build_site(content, tmp_path / "output")
+        assert len(seen) == 2 and gc.get_threshold() == before
+    finally:
+        signals.initialized.disconnect(look)
