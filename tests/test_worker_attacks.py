@@ -5,16 +5,18 @@ found by a review of both."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
-from support import build_site, tree
-from test_parallel import build_logged, sample_content
+from support import build_site, children_of, tree
+from test_parallel import build_logged, render_title, sample_content
 
-from plugins.core import note_pages, parallel
+from plugins.core import files, note_pages, parallel
 from plugins.core.note_pages import NOTE_PAGES
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
@@ -89,3 +91,55 @@ def test_a_warning_logged_writing_a_note_page_in_a_worker_is_the_builds(
     assert messages.count("page of asurakshit") == 1
     assert "page of asurakshit" in built.warned
     assert differing(alone, tree(built.output)) == []
+
+
+def second_fork_fails(monkeypatch) -> None:
+    """The first worker is forked, the second cannot be (EAGAIN: the limit of
+    processes reached, or memory short)."""
+    fork, forks = os.fork, []
+
+    def fork_once() -> int:
+        forks.append(True)
+        if len(forks) == 2:
+            raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+        return fork()
+
+    monkeypatch.setattr(os, "fork", fork_once)
+
+
+def workers_left(before: set[int]) -> set[int]:
+    """The workers started since `before` still running a moment later,
+    killed (one left waiting for work would keep the build's process from
+    ever exiting: Python waits for its children at exit)."""
+    for _ in range(200):
+        if not children_of(os.getpid()) - before:
+            return set()
+        time.sleep(0.01)
+    left = children_of(os.getpid()) - before
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    return left
+
+
+def test_items_whose_second_worker_cannot_be_forked_are_done_here(monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    before = children_of(os.getpid())
+    second_fork_fails(monkeypatch)
+    assert list(parallel.fork_map(str, list(range(70)))) == [None] * 70
+    assert workers_left(before) == set()
+
+
+def test_files_whose_second_worker_cannot_be_forked_are_made_here(
+    tmp_path, monkeypatch
+):
+    jobs = {tmp_path / f"{n}.txt": ("सूचना", n) for n in range(40)}
+    before = children_of(os.getpid())
+    second_fork_fails(monkeypatch)
+    handed: list[Path] = []
+    files.start_missing(jobs, render_title, 8, workers=2).wait(handed.append)
+    assert handed == list(jobs)
+    assert {p: p.read_bytes() for p in jobs} == {
+        p: f"सूचना {n}".encode() for p, (_, n) in jobs.items()
+    }
+    assert workers_left(before) == set()

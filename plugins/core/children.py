@@ -29,6 +29,7 @@ import signal
 import subprocess
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
@@ -95,6 +96,22 @@ def worker_start(parent: int) -> None:
     gc.freeze()
     close_parent_only()
     die_with(parent)()
+
+
+def end_pool(pool: ProcessPoolExecutor) -> None:
+    """Shut down a worker pool whose start failed (a fork refused with
+    EAGAIN or ENOMEM, say, in its first submit): the workers forked before
+    wait for work the pool never hands out, and Python waits for its
+    children at exit, so the build's process would never end. They are
+    ended here, through the pool's private record of its processes (no
+    public way before Python 3.14).
+    """
+    processes = list((pool._processes or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
 
 
 def run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:

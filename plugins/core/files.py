@@ -332,16 +332,23 @@ def made_here(
     each: Callable[[Path], object] | None,
 ) -> None:
     """Make the files of `tasks` here: the workers stopped (`stopped`)."""
-    logger.info(
-        "worker processes stopped (%s); the build makes the last %d of %d files itself",
-        stopped.__class__.__name__,
-        len(tasks),
-        total,
-    )
+    stopped_workers(stopped, len(tasks), total)
     for task in tasks:
         _make_file(task)
         if each is not None:
             each(task[1])
+
+
+def stopped_workers(stopped: BaseException, left: int, total: int) -> None:
+    """Log that the workers stopped (or never started): the build makes the
+    last `left` of `total` files itself.
+    """
+    logger.info(
+        "worker processes stopped (%s); the build makes the last %d of %d files itself",
+        stopped.__class__.__name__,
+        left,
+        total,
+    )
 
 
 def start_missing(
@@ -353,7 +360,7 @@ def start_missing(
     """Start writing `render(job)` to each path: in worker processes when
     there are at least `parallel_min` (render must be a module-level
     function), which work while the build goes on until it calls wait();
-    with fewer, here and now.
+    with fewer, or when a worker cannot be forked, here and now.
     """
     # one setting for the build's workers (parallel.WORKERS), else a core each
     workers = workers or parallel.WORKERS or os.cpu_count() or 1
@@ -374,10 +381,15 @@ def start_missing(
             # a preview card is drawn from (held to the build's end)
             tasks = [(render, path, pickled_texts(job, {})) for path, job in items]
             results = pool.map(_make_file, tasks, chunksize=4)
+        except OSError as e:
+            # a worker that cannot be forked: the files are made here
+            children.end_pool(pool)
+            stopped_workers(e, len(items), len(items))
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            children.end_pool(pool)
             raise
-        return Making(results, pool, [path for path, _ in items], tasks)
+        else:
+            return Making(results, pool, [path for path, _ in items], tasks)
     for path, job in items:
         write_atomic(path, render(job))
     return Making(iter(()), None, [path for path, _ in items])

@@ -183,7 +183,12 @@ def fork_map(
             initializer=_start_worker,
             initargs=(os.getpid(), work, shared),
         ) as pool:
-            for data in pool.map(_run_chunk, chunks):
+            try:
+                results = pool.map(_run_chunk, chunks)
+            except BaseException:
+                children.end_pool(pool)
+                raise
+            for data in results:
                 for result in loads(data, shared):
                     done += 1
                     yield result
