@@ -17,7 +17,9 @@ from support import build_site, children_of, tree
 from test_parallel import build_logged, render_title, sample_content
 
 from plugins.core import files, note_pages, parallel
+from plugins.core.errors import BuildFailed
 from plugins.core.note_pages import NOTE_PAGES
+from scripts.build import staging_path
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -142,4 +144,33 @@ def test_files_whose_second_worker_cannot_be_forked_are_made_here(
     assert {p: p.read_bytes() for p in jobs} == {
         p: f"सूचना {n}".encode() for p, (_, n) in jobs.items()
     }
+    assert workers_left(before) == set()
+
+
+def test_a_note_page_that_cannot_be_written_fails_a_rebuild_and_leaves_the_site(
+    tmp_path, monkeypatch
+):
+    """A rebuild whose workers link the unchanged note pages from the
+    published site, one page failing in its worker and again in the build:
+    the build fails, the published site (whose files the staging output
+    shared) is as it was, and no staging folder or worker is left."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    content, output = sample_content(tmp_path), tmp_path / "site" / "output"
+    build_site(content, output)
+    published = tree(output)
+    write_note = note_pages.write_note
+
+    def fails_on_one(generator, write, pelican_writes, note):
+        if note.slug == "asurakshit":
+            raise RuntimeError("cannot write this page")
+        write_note(generator, write, pelican_writes, note)
+
+    monkeypatch.setattr(note_pages, "write_note", fails_on_one)
+    before = children_of(os.getpid())
+    with pytest.raises(BuildFailed, match="cannot write this page"):
+        build_site(content, output)
+    assert tree(output) == published
+    assert not staging_path(output).exists()
     assert workers_left(before) == set()
