@@ -32,6 +32,15 @@ def one_process_site(tmp: Path, monkeypatch) -> dict[str, bytes]:
     return site
 
 
+def stamps(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Each file's bytes and modification time (a page written through a
+    link with the same bytes changes the time only)."""
+    return {
+        name: (data, (root / name).stat().st_mtime_ns)
+        for name, data in tree(root).items()
+    }
+
+
 def differing(first: dict[str, bytes], second: dict[str, bytes]) -> list[str]:
     return sorted(
         name
@@ -159,7 +168,7 @@ def test_a_note_page_that_cannot_be_written_fails_a_rebuild_and_leaves_the_site(
     monkeypatch.setattr(parallel, "CHUNK", 4)
     content, output = sample_content(tmp_path), tmp_path / "site" / "output"
     build_site(content, output)
-    published = tree(output)
+    published = stamps(output)
     write_note = note_pages.write_note
 
     def fails_on_one(generator, write, pelican_writes, note):
@@ -171,6 +180,42 @@ def test_a_note_page_that_cannot_be_written_fails_a_rebuild_and_leaves_the_site(
     before = children_of(os.getpid())
     with pytest.raises(BuildFailed, match="cannot write this page"):
         build_site(content, output)
-    assert tree(output) == published
+    assert stamps(output) == published
     assert not staging_path(output).exists()
     assert workers_left(before) == set()
+
+
+def test_a_note_page_worker_killed_in_a_rebuild_never_writes_the_published_site(
+    tmp_path, monkeypatch
+):
+    """A rebuild whose workers link the unchanged note pages from the
+    published site, one killed after some: the build writes the pages it
+    did not take back, never through the links into the published files
+    (kept here by links of their own), and the site is a clean build's."""
+    alone = one_process_site(tmp_path / "one", monkeypatch)
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    content, output = sample_content(tmp_path / "two"), tmp_path / "two" / "output"
+    build_site(content, output)
+    kept = tmp_path / "kept"
+    for path in output.rglob("*.html"):
+        (kept / path.relative_to(output)).parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, kept / path.relative_to(output))
+    published = stamps(kept)
+    build, write_note = os.getpid(), note_pages.write_note
+    killed = tmp_path / "killed"
+
+    def killed_after(generator, write, pelican_writes, note):
+        write_note(generator, write, pelican_writes, note)
+        if os.getpid() != build and note.slug == "asurakshit":
+            killed.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(note_pages, "write_note", killed_after)
+    parallel.LAST_RUNS.clear()
+    again = build_site(content, output)
+    assert killed.exists()
+    runs = {what: (w, h) for what, w, h in parallel.LAST_RUNS}
+    assert runs[NOTE_PAGES][1] >= 1
+    assert again.reused >= 1
+    assert stamps(kept) == published
+    assert differing(alone, tree(again.output)) == []
