@@ -32,6 +32,7 @@ from plugins.core.page_workers import LIST_PAGES
 from plugins.listings import listings
 from plugins.press_notes import read_ahead, validate
 from plugins.press_notes.read_ahead import NOTES_READ
+from plugins.press_notes.reader import SafeMarkdownReader
 from plugins.press_notes.validate import NOTES_CHECKED
 from plugins.whatsapp import generator, preview
 from scripts.build import lock_path, staging_path
@@ -288,6 +289,43 @@ def test_a_note_saved_after_it_was_read_ahead_is_read_again(
     built, fresh = tree(again.output), tree(clean.output)
     assert built.keys() == fresh.keys()
     assert [name for name in built if built[name] != fresh[name]] == []
+
+
+def test_a_note_saved_while_a_worker_reads_it_is_read_again(
+    tmp_path, in_workers, monkeypatch
+):
+    """A note saved in the worker's reading of it (after the worker read its
+    text, before it took the file's stamp) is read again by the build: what
+    the worker read goes with the stamp the file had before, and the note
+    is built as saved, and kept so.
+    """
+    content = sample_content(tmp_path)
+    note = content / "notes" / "2026" / "11" / "badli-suchna.md"
+    note.write_text(note_text(slug="badli-suchna", title="पुरानी सूचना"), "utf-8")
+    build = os.getpid()
+    read_now = SafeMarkdownReader.read_now
+
+    def then_saved(self, source_path):
+        read = read_now(self, source_path)
+        if (
+            os.getpid() != build
+            and source_path == str(note)
+            and "पुरानी" in read[1]["title"]
+        ):
+            # the reporter saves the note now, in the worker's reading
+            note.write_text(note_text(slug="badli-suchna", title="नई सूचना"), "utf-8")
+        return read
+
+    monkeypatch.setattr(SafeMarkdownReader, "read_now", then_saved)
+    output = tmp_path / "site" / "output"
+    first = build_site(content, output, FAST_PATH=False)
+    assert "नई सूचना" in note.read_text(encoding="utf-8")
+    [page] = first.output.rglob("badli-suchna/index.html")
+    assert "नई सूचना" in page.read_text(encoding="utf-8")
+    assert "पुरानी सूचना" not in page.read_text(encoding="utf-8")
+    again = build_site(content, output, FAST_PATH=False)
+    [page] = again.output.rglob("badli-suchna/index.html")
+    assert "नई सूचना" in page.read_text(encoding="utf-8")
 
 
 def test_a_receiver_of_each_written_file_hears_of_every_note_page(

@@ -94,10 +94,11 @@ def read_ahead(generator) -> int:
         # if the file still has it (a note saved since is read again); the
         # HTML compressed, as every note's waits in the build until Pelican
         # asks for it
+        then = stamp(path)
         content, metadata = readers[path].read_now(path)
         if isinstance(content, str):
             content = squeeze(content)
-        return stamp(path), (content, metadata)
+        return then, (content, metadata)
 
     done = 0
     results = fork_map(read_one, paths, shared=[generator.settings])
