@@ -34,6 +34,7 @@ from plugins.core.reader_cache import (
     reader_cache_key,
     saved_without_memo,
 )
+from plugins.press_notes.reader import SafeMarkdownReader
 
 pytestmark = pytest.mark.build
 
@@ -132,6 +133,43 @@ def test_a_build_stamps_each_note_once(tmp_path, monkeypatch):
     monkeypatch.setattr(reader_cache, "RECENT_NS", 0)
     build_site(content, tmp_path / "output")
     assert sorted(digested) == sorted(notes.values()), digested
+
+
+def test_a_note_saved_just_after_pelican_read_it_is_read_again(tmp_path, monkeypatch):
+    """A note saved after Pelican read it and before its reader cache kept
+    what was read is read again by the next build that reads the reader
+    cache: what was read is kept with the stamp the file had before the
+    read, not the saved file's.
+    """
+    content = new_content(
+        tmp_path,
+        {
+            "2026/10/a.md": note_text(),
+            "2026/10/b.md": note_text(slug="doosra", title="दूसरी सूचना"),
+        },
+    )
+    note = content / "notes/2026/10/a.md"
+    read = SafeMarkdownReader.read
+
+    def then_saved(self, source_path):
+        found = read(self, source_path)
+        if source_path == str(note) and "बदला" not in found[1]["title"]:
+            # the reporter saves the note now
+            note.write_text(note_text(title="नामली में बदला हुआ शीर्षक"), "utf-8")
+        return found
+
+    monkeypatch.setattr(SafeMarkdownReader, "read", then_saved)
+    output = tmp_path / "output"
+    build_site(content, output, FAST_PATH=False)
+    assert "बदला" in note.read_text(encoding="utf-8")
+    # a registry edit: the next build reads the notes through the reader
+    # cache (the note snapshot is not used)
+    registry = content / "registry/thanas.toml"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(text.replace('slug = "namli"', 'slug = "namli-thana"'), "utf-8")
+    build_site(content, output, FAST_PATH=False)
+    changed = read_html(output / "2026/10/namli-yatayat-shivir/index.html")
+    assert changed.h1.get_text() == "नामली में बदला हुआ शीर्षक"
 
 
 def test_cache_folder_follows_every_setting_but_the_folders():

@@ -28,6 +28,8 @@ from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import BinaryIO
 
+from pelican.cache import FileDataCacher
+
 from .code import LOADED
 from .describe import Unstable, stable
 from .files import left_temporaries, write_streamed
@@ -198,17 +200,22 @@ class Stamps:
         self.stamp = stamp
         self.recent_ns = recent_ns
         self.known: dict[str, tuple[tuple[int, int, int, int], object]] = {}
+        # the stamp last given of each file: the reader cache keeps it with
+        # what it read after asking (compress_cached)
+        self.given: dict[str, object] = {}
 
     def __call__(self, filename: str) -> object:
         status = os.stat(filename)
         now = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
         found = self.known.get(filename)
         if found is not None and found[0] == now:
-            return found[1]
-        value = self.stamp(filename)
-        recent = RECENT_NS if self.recent_ns is None else self.recent_ns
-        if time.time_ns() - status.st_ctime_ns > recent:
-            self.known[filename] = (now, value)
+            value = found[1]
+        else:
+            value = self.stamp(filename)
+            recent = RECENT_NS if self.recent_ns is None else self.recent_ns
+            if time.time_ns() - status.st_ctime_ns > recent:
+                self.known[filename] = (now, value)
+        self.given[filename] = value
         return value
 
 
@@ -232,6 +239,7 @@ def forget_stamps(generator) -> None:
         stamps = getattr(owner, "_filestamp_func", None)
         if isinstance(stamps, Stamps):
             stamps.known.clear()
+            stamps.given.clear()
 
 
 def compress_cached(readers) -> None:
@@ -256,7 +264,15 @@ def compress_cached(readers) -> None:
         if isinstance(metadata, dict):
             pickled = pickled_texts(metadata, {id(settings): SETTINGS_ID})
             metadata = held(zlib.compress(pickled, 1))
-        cache_data(filename, (content, metadata))
+        stamps = getattr(readers, "_filestamp_func", None)
+        if isinstance(stamps, Stamps) and filename in stamps.given:
+            # kept with the stamp Pelican looked at before it read the file
+            # (Readers.read_file), not one made now: a file saved since it
+            # was read is read again by the next build
+            looked = stamps.given[filename]
+            FileDataCacher.cache_data(readers, filename, (looked, (content, metadata)))
+        else:
+            cache_data(filename, (content, metadata))
 
     def cached(filename, default=None):
         found = get_cached_data(filename, default)
