@@ -109,6 +109,28 @@ def test_a_file_changed_too_lately_to_tell_is_stamped_each_time(tmp_path):
     assert len(made) == 2
 
 
+def test_a_file_changed_lately_when_looked_at_is_stamped_again(tmp_path, monkeypatch):
+    """Whether a file changed too lately to tell is judged when its status
+    is taken, not once its stamp is made: a build paused while it read the
+    file (an edit then has the status it had) does not keep that stamp.
+    """
+    note = tmp_path / "a.md"
+    note.write_bytes(b"first")
+    clock = [time.time_ns()]
+    monkeypatch.setattr(reader_cache.time, "time_ns", lambda: clock[0])
+    made: list[str] = []
+    stamp = counted(made)
+
+    def paused(filename: str) -> bytes:
+        value = stamp(filename)
+        clock[0] += 3 * reader_cache.RECENT_NS  # the build paused here
+        return value
+
+    stamps = Stamps(paused)
+    first = stamps(str(note))
+    assert stamps(str(note)) == first and len(made) == 2
+
+
 def test_a_build_stamps_each_note_once(tmp_path, monkeypatch):
     """Pelican asks a note's stamp (a digest of its bytes) five times in a
     build that reads it; each note is read and digested once.

@@ -205,6 +205,9 @@ class Stamps:
         self.given: dict[str, object] = {}
 
     def __call__(self, filename: str) -> object:
+        # the time the status is taken: an edit after it, once that time is
+        # RECENT_NS past the file's last change, changes the status
+        looked = time.time_ns()
         status = os.stat(filename)
         now = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
         found = self.known.get(filename)
@@ -213,7 +216,7 @@ class Stamps:
         else:
             value = self.stamp(filename)
             recent = RECENT_NS if self.recent_ns is None else self.recent_ns
-            if time.time_ns() - status.st_ctime_ns > recent:
+            if looked - status.st_ctime_ns > recent:
                 self.known[filename] = (now, value)
         self.given[filename] = value
         return value
