@@ -15,6 +15,7 @@ from support import ROOT, SETTINGS
 
 from plugins.press_notes import registry_for
 from plugins.press_notes.validate import Rules, check_notes, parse_note_date
+from scripts.bench import bench
 from scripts.bench.bench import (
     ASIDE,
     HUGO_PAGES_MARK,
@@ -22,6 +23,7 @@ from scripts.bench.bench import (
     BenchResult,
     format_report,
     run_bench,
+    run_cold,
     set_aside,
 )
 from scripts.bench.edits import LABELS as EDIT_LABELS
@@ -497,6 +499,34 @@ def test_a_measured_build_is_set_aside_not_removed(tmp_path):
     set_aside(tmp_path / "missing", aside)  # nothing there: nothing to do
     kept = sorted(p.read_text() for p in aside.glob("*/*/2026/index.html"))
     assert kept == ["first", "second"]
+
+
+@pytest.mark.parametrize("stop", [None, BenchError, KeyboardInterrupt])
+def test_a_cold_run_leaves_no_build_folders_however_it_ends(
+    tmp_path, monkeypatch, stop
+):
+    """A cold run ends with only its content and logs in its folder: every
+    build's output and caches (the plugins' beside the content too) are set
+    aside and removed, the last build's and a failed or stopped one's too.
+    """
+    workdir = tmp_path / "work"
+
+    def built(label, argv, cwd, log):
+        for name in (f"{log.stem}-output", f"{log.stem}-cache", "cache"):
+            (log.parent / name / "2026").mkdir(parents=True, exist_ok=True)
+        if log.stem != "project-1-w1" or stop is None:
+            return Measurement(label, 1.0, 1.0, 0, "built")
+        if stop is KeyboardInterrupt:
+            raise KeyboardInterrupt
+        return Measurement(label, 1.0, 1.0, 1, "no_such_plugin")
+
+    monkeypatch.setattr(bench, "run_measured", built)
+    if stop is None:
+        assert len(run_cold(5, workdir, ROOT, [1])) == 2
+    else:
+        with pytest.raises(stop):
+            run_cold(5, workdir, ROOT, [1])
+    assert sorted(p.name for p in workdir.iterdir() if p.is_dir()) == ["content"]
 
 
 def test_bench_stops_on_a_failing_build(tmp_path):

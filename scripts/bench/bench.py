@@ -453,18 +453,21 @@ def cold_runs(
             # beside the content folder: a cold build makes them all
             set_aside(workdir / "cache", aside)
             before = os.getloadavg()[0]
-            measured = run_measured(
-                label,
-                worker_command(kind, spec, profile),
-                root,
-                workdir / f"{name}.log",
-            )
+            try:
+                measured = run_measured(
+                    label,
+                    worker_command(kind, spec, profile),
+                    root,
+                    workdir / f"{name}.log",
+                )
+            finally:
+                # however the build ended: the run leaves none of its folders
+                for folder in (where.output, where.cache, workdir / "cache"):
+                    set_aside(folder, aside)
             after = os.getloadavg()[0]
             if not measured.ok:
                 raise BenchError(f"{label} build failed:\n{measured.log[-4000:]}")
             runs.append(ColdRun(measured, round_, count, (before, after)))
-            set_aside(where.output, aside)
-            set_aside(where.cache, aside)
     return runs
 
 
