@@ -529,6 +529,25 @@ def test_a_cold_run_leaves_no_build_folders_however_it_ends(
     assert sorted(p.name for p in workdir.iterdir() if p.is_dir()) == ["content"]
 
 
+def test_a_cold_run_moves_nothing_outside_its_folder(tmp_path, monkeypatch):
+    """An aside folder that is a link elsewhere (left by hand) is not where
+    the builds' folders wait: nothing is moved out of the run's folder.
+    """
+    workdir, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    workdir.mkdir()
+    (workdir / ASIDE).symlink_to(elsewhere)
+
+    def built(label, argv, cwd, log):
+        (log.parent / f"{log.stem}-output" / "2026").mkdir(parents=True)
+        return Measurement(label, 1.0, 1.0, 0, "built")
+
+    monkeypatch.setattr(bench, "run_measured", built)
+    run_cold(5, workdir, ROOT, [1])
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in workdir.iterdir() if p.is_dir()) == ["content"]
+
+
 def test_bench_stops_on_a_failing_build(tmp_path):
     """A build that fails stops the bench with its log, not a bogus ratio."""
     settings = tmp_path / "broken.py"

@@ -401,6 +401,9 @@ def run_cold(
     if reused:  # the last run's builds and extra notes were removed
         settle()
     aside = workdir / ASIDE
+    # a link left by hand: the builds' folders would wait where it points
+    if aside.is_symlink():
+        aside.unlink()
     try:
         return cold_runs(
             content, workdir, root, workers, settings_path, rounds, profile_dir, aside
