@@ -183,6 +183,10 @@ SETTINGS_ID = "settings"
 RECENT_NS = 2_000_000_000
 
 
+# What Stamps.as_given says of a file changed since its stamp was given.
+CHANGED = object()
+
+
 class Stamps:
     """Pelican's stamp of a file (CHECK_MODIFIED_METHOD: a digest of its
     bytes, read whole) made once, and given again while the file's status
@@ -200,26 +204,43 @@ class Stamps:
         self.stamp = stamp
         self.recent_ns = recent_ns
         self.known: dict[str, tuple[tuple[int, int, int, int], object]] = {}
-        # the stamp last given of each file: the reader cache keeps it with
-        # what it read after asking (compress_cached)
-        self.given: dict[str, object] = {}
+        # the status and stamp last given of each file: the reader cache
+        # keeps what it read after asking only if the file is the same since
+        # (as_given, compress_cached)
+        self.given: dict[str, tuple[tuple[int, int, int, int], object]] = {}
 
     def __call__(self, filename: str) -> object:
         # the time the status is taken: an edit after it, once that time is
         # RECENT_NS past the file's last change, changes the status
         looked = time.time_ns()
-        status = os.stat(filename)
-        now = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+        now = status_of(filename)
         found = self.known.get(filename)
         if found is not None and found[0] == now:
             value = found[1]
         else:
             value = self.stamp(filename)
             recent = RECENT_NS if self.recent_ns is None else self.recent_ns
-            if looked - status.st_ctime_ns > recent:
+            if looked - now[3] > recent:
                 self.known[filename] = (now, value)
-        self.given[filename] = value
+        self.given[filename] = (now, value)
         return value
+
+    def as_given(self, filename: str) -> object:
+        """The stamp last given of file `filename` if the file has the same
+        status and stamp now, else CHANGED (saved since, even if saved back).
+        """
+        then, value = self.given[filename]
+        try:
+            same = status_of(filename) == then and self(filename) == value
+        except OSError:
+            return CHANGED
+        return value if same else CHANGED
+
+
+def status_of(filename: str) -> tuple[int, int, int, int]:
+    """A file's inode, size, modification and status change times."""
+    status = os.stat(filename)
+    return (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 
 def stamp_once(generator) -> None:
@@ -268,14 +289,16 @@ def compress_cached(readers) -> None:
             pickled = pickled_texts(metadata, {id(settings): SETTINGS_ID})
             metadata = held(zlib.compress(pickled, 1))
         stamps = getattr(readers, "_filestamp_func", None)
-        if isinstance(stamps, Stamps) and filename in stamps.given:
-            # kept with the stamp Pelican looked at before it read the file
-            # (Readers.read_file), not one made now: a file saved since it
-            # was read is read again by the next build
-            looked = stamps.given[filename]
-            FileDataCacher.cache_data(readers, filename, (looked, (content, metadata)))
-        else:
+        if not isinstance(stamps, Stamps) or filename not in stamps.given:
             cache_data(filename, (content, metadata))
+            return
+        # kept with the stamp Pelican looked at before it read the file
+        # (Readers.read_file), if the file is the same now: one saved while
+        # it was read (even saved back) is not kept, and is read again by
+        # the next build
+        looked = stamps.as_given(filename)
+        if looked is not CHANGED:
+            FileDataCacher.cache_data(readers, filename, (looked, (content, metadata)))
 
     def cached(filename, default=None):
         found = get_cached_data(filename, default)
