@@ -529,14 +529,19 @@ def test_a_cold_run_leaves_no_build_folders_however_it_ends(
     assert sorted(p.name for p in workdir.iterdir() if p.is_dir()) == ["content"]
 
 
-def test_a_cold_run_moves_nothing_outside_its_folder(tmp_path, monkeypatch):
-    """An aside folder that is a link elsewhere (left by hand) is not where
-    the builds' folders wait: nothing is moved out of the run's folder.
+@pytest.mark.parametrize("left", ["link", "file"])
+def test_a_cold_run_moves_nothing_outside_its_folder(tmp_path, monkeypatch, left):
+    """An aside that is not a folder (a link elsewhere, a file, left by
+    hand) is not where the builds' folders wait: nothing is moved out of the
+    run's folder, and the run ends with none of them.
     """
     workdir, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
     elsewhere.mkdir()
     workdir.mkdir()
-    (workdir / ASIDE).symlink_to(elsewhere)
+    if left == "link":
+        (workdir / ASIDE).symlink_to(elsewhere)
+    else:
+        (workdir / ASIDE).write_text("notes")
 
     def built(label, argv, cwd, log):
         (log.parent / f"{log.stem}-output" / "2026").mkdir(parents=True)

@@ -401,8 +401,9 @@ def run_cold(
     if reused:  # the last run's builds and extra notes were removed
         settle()
     aside = workdir / ASIDE
-    # a link left by hand: the builds' folders would wait where it points
-    if aside.is_symlink():
+    # a link or a file left by hand: the builds' folders would wait where
+    # it points, or could not
+    if aside.is_symlink() or (aside.exists() and not aside.is_dir()):
         aside.unlink()
     try:
         return cold_runs(
