@@ -215,15 +215,13 @@ class Stamps:
         looked = time.time_ns()
         now = status_of(filename)
         found = self.known.get(filename)
-        if found is not None and found[0] == now:
-            value = found[1]
-        else:
-            value = self.stamp(filename)
+        if found is None or found[0] != now:
+            found = (now, self.stamp(filename))
             recent = RECENT_NS if self.recent_ns is None else self.recent_ns
             if looked - now[3] > recent:
-                self.known[filename] = (now, value)
-        self.given[filename] = (now, value)
-        return value
+                self.known[filename] = found
+        self.given[filename] = found  # the same pair: a slot a file
+        return found[1]
 
     def as_given(self, filename: str) -> object:
         """The stamp last given of file `filename` if the file has the same
