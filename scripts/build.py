@@ -275,7 +275,7 @@ def load_settings(settings_file: str, overrides: dict | None = None) -> dict:
 # with 700 the build's process made 14 full collections of a 10,000-note
 # cold build, most finding nothing (the checks' results, the notes being
 # read: only growth), 1.7 s in all; with 10,000 one, 0.3 s, and the young
-# ones 0.6 s against 0.4 s, the peak memory the same (191.3 and 191.7 MB;
+# ones 0.6 s against 0.4 s, the peak memory the same (186.9 and 187.2 MB;
 # at 50,000 notes 585.5 MB against 590.9, both builds at once).
 YOUNG_THRESHOLD = 10_000
 
