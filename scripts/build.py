@@ -17,6 +17,7 @@ import fcntl
 import gc
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -30,6 +31,7 @@ from pathlib import Path
 
 from pelican import Pelican, signals
 from pelican.settings import read_settings
+from pelican.writers import FileOverwriteFailedError
 
 from plugins.core import background, children
 from plugins.core.clock import build_now
@@ -195,6 +197,23 @@ def template_place(error: BaseException) -> str:
         return ""
     where = in_templates[-1]
     return f" ({display_path(where.filename)}, line {where.lineno})"
+
+
+def written_twice(error: FileOverwriteFailedError, output: Path) -> str:
+    """What to do when two pages were to be written to one file (Pelican's
+    writer, or page_workers.refuse_twice, refused the second): the file as
+    its place in the site, taken from the error's message, which quotes it.
+    """
+    quoted = re.search(r'"([^"]+)"', str(error))
+    place = quoted.group(1) if quoted else str(error)
+    with suppress(ValueError):
+        place = Path(place).relative_to(output).as_posix()
+    return _(
+        "two pages would be written to one file of the site, %(file)s: a "
+        "page's save_as (or a setting such as TAG_URL or CATEGORY_URL) gives "
+        "it the address of another page; change one of them",
+        file=place,
+    )
 
 
 def trash_folders(output: Path) -> list[Path]:
@@ -546,6 +565,8 @@ def _build_into(
         pelican.run()
     except BulletinError as e:
         raise BuildFailed("\n".join([str(e), *collector.errors])) from e
+    except FileOverwriteFailedError as e:
+        raise BuildFailed(written_twice(e, staging)) from e
     except Exception as e:
         error = f"{e.__class__.__name__}: {e}{template_place(e)}"
         raise BuildFailed(_("the build stopped: %(error)s", error=error)) from e

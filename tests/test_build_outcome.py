@@ -30,8 +30,10 @@ from support import (
     forget_logged_warnings,
     new_content,
     note_text,
+    tree,
 )
 
+from plugins.core import messages, parallel
 from plugins.core.errors import BuildFailed
 from scripts.build import (
     YOUNG_THRESHOLD,
@@ -596,3 +598,33 @@ def test_a_build_runs_with_fewer_collections_and_puts_the_threshold_back(tmp_pat
         assert len(seen) == 2 and gc.get_threshold() == before
     finally:
         signals.initialized.disconnect(look)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_page_given_a_notes_address_fails_naming_the_file(
+    tmp_path, monkeypatch, workers
+):
+    """A site page whose save_as is a note's address: the build fails, the
+    published site as it was, with what to do and the file as its place in
+    the site (in Hindi by default), not Pelican's English.
+    """
+    notes = {
+        f"2026/10/n{i:02d}.md": note_text(slug=f"suchna-{i:02d}", title=f"सूचना {i}")
+        for i in range(70)
+    }
+    monkeypatch.setattr(parallel, "WORKERS", workers)
+    content = new_content(tmp_path, notes)
+    output = tmp_path / "output"
+    build_site(content, output)
+    before = tree(output)
+    (content / "pages" / "takrav.md").write_text(
+        "title: टकराव\nslug: takrav\nsave_as: 2026/10/suchna-05/index.html\n\nपाठ।\n",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv(messages.ENV, raising=False)
+    with pytest.raises(BuildFailed) as failed:
+        build_site(content, output)
+    message = str(failed.value)
+    assert "साइट की एक ही फ़ाइल 2026/10/suchna-05/index.html में दो पेज" in message
+    assert "Failed to overwrite" not in message and str(tmp_path) not in message
+    assert tree(output) == before
