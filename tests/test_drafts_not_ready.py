@@ -191,6 +191,61 @@ def test_a_link_to_a_draft_left_out_or_to_no_file_is_named(tmp_path, with_root):
     assert "{filename}nahin-hai.md' leads to no file under content/" in shown
 
 
+def linking_to(target: str, **fields) -> str:
+    body = f"नामली थाना पुलिस ने शिविर लगाया। पिछली खबर [यहाँ]({{filename}}{target}) पढ़ें।"
+    return note_text(body=body, **fields)
+
+
+def test_a_note_unchanged_since_it_passed_is_named_when_the_draft_it_links_is_not_ready(
+    tmp_path, with_root
+):
+    """The check remembers the notes that passed, and skips them while they
+    are unchanged; a link of theirs to a draft that is no longer ready is
+    named all the same.
+    """
+    draft = note_text(status="draft", slug="adhura", title="अधूरी खबर")
+    content = new_content(
+        tmp_path,
+        {
+            GOOD: note_text(),
+            "2026/10/jodne-wali.md": linking_to(
+                "/notes/2026/11/adhura.md", slug="jodne-wali", title="जोड़ने वाली खबर"
+            ),
+            "2026/11/adhura.md": draft,
+        },
+    )
+    conf = settings_file(tmp_path, content)
+    assert check(conf) == "3 notes checked: no problems"
+    # the draft loses its station: it is left out of the build
+    (content / "notes/2026/11/adhura.md").write_text(
+        draft.replace("thana: नामली", "thana: "), encoding="utf-8"
+    )
+    with pytest.raises(ContentError) as e:
+        check(conf)
+    stops = {(p.path.rsplit("/", 1)[-1], p.line) for p in e.value.problems}
+    assert stops == {("jodne-wali.md", 11)}
+    assert "leads to a draft not ready" in str(e.value)
+
+
+@pytest.mark.build
+def test_a_draft_linking_to_a_draft_left_out_stays_out_when_built_again(tmp_path):
+    content = new_content(
+        tmp_path,
+        {
+            GOOD: note_text(),
+            "2026/11/jodne.md": linking_to("adhura.md", status="draft", slug="jodne"),
+            "2026/11/adhura.md": note_text(status="draft", thana="", slug="adhura"),
+        },
+    )
+    output = tmp_path / "output"
+    for _ in range(2):  # the second time, the linking draft's check is remembered
+        forget_logged_warnings()
+        build_site(content, output)
+        assert (output / "2026/10/namli-yatayat-shivir/index.html").is_file()
+        assert not list(output.rglob("*jodne*"))
+        assert not list(output.rglob("*adhura*"))
+
+
 def test_a_note_that_is_a_link_is_never_read_nor_passed(tmp_path, with_root):
     content = new_content(tmp_path, {GOOD: note_text()})
     secret = tmp_path / "secret.md"

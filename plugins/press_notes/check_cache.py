@@ -4,13 +4,15 @@ A note is skipped when its file has the same size and modification time as
 when it last passed, its photo (if any) still exists and can be read, and
 nothing else the checks read has changed: the registries, the settings and
 the plugin code (all folded into one fingerprint). Rules across notes
-(slugs, unique URLs) always run over every note.
+(slugs, unique URLs, links to drafts not ready) always run over every note:
+a skipped note gives the links it had.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from plugins.core.code import LOADED
@@ -53,7 +55,10 @@ def still_passing(
     try:
         if entry[:2] != current:
             return None
-        keys = NoteKeys(*entry[2:])
+        *fields, links = entry[2:]
+        if not isinstance(links, list):
+            raise ValueError("an entry of an older cache: no links")
+        keys = replace(NoteKeys(*fields), links=tuple(tuple(x) for x in links))
     except (OSError, TypeError, ValueError):
         return None
     if keys.image and photo_problem(content_root / keys.image):
@@ -79,6 +84,7 @@ def save(
             keys.image,
             keys.thana,
             keys.status,
+            [list(link) for link in keys.links],
         ]
         for shown, (note_stamp, keys) in passed.items()
     }

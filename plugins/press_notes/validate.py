@@ -828,6 +828,9 @@ class NoteKeys:
     image: str
     thana: str = ""
     status: str = ""
+    # its {filename} links (note_links): a link to a draft that is no
+    # longer ready is named while the note itself is not checked again
+    links: tuple[tuple[int, str, str], ...] = ()
 
     def value(self, key: str) -> str:
         return getattr(self, key)
@@ -836,7 +839,7 @@ class NoteKeys:
         return self.slug_line if key == "slug" else None
 
 
-def note_keys(header: Header) -> NoteKeys:
+def note_keys(header: Header, links: Sequence[tuple[int, str, str]] = ()) -> NoteKeys:
     return NoteKeys(
         title=header.value("title"),
         date=header.value("date"),
@@ -845,6 +848,7 @@ def note_keys(header: Header) -> NoteKeys:
         image=header.value("image"),
         thana=header.value("thana"),
         status=header.value("status"),
+        links=tuple(links),
     )
 
 
@@ -1068,7 +1072,7 @@ def check_all(
         checked.warnings += [str(w) for w in warned]
         if not found and not warned:
             # checked again next time: its warnings are repeated until fixed
-            checked.passed[path] = note_keys(header)
+            checked.passed[path] = note_keys(header, note_links(header, rules, path))
     headers.sort(key=lambda item: item[0])
     checked.slugs = assign_slugs(headers)
     by_path = dict(headers)
@@ -1076,8 +1080,7 @@ def check_all(
     for clash in url_clashes(drafts_last, checked.slugs):
         checked.add(clash.path, by_path[clash.path], [clash])
     for path, header in headers:
-        if isinstance(header, Header):
-            checked.add(path, header, links_to_drafts(path, header, rules, checked))
+        checked.add(path, header, links_to_drafts(path, header, rules, checked))
     for warning in checked.warnings:
         logger.warning("%s", warning)
     checked.warnings += warn_duplicates(headers, rules.registry.thana_by_name)
@@ -1119,11 +1122,16 @@ def review_warnings(path: str, header: Header) -> list[Problem]:
 
 
 def links_to_drafts(
-    path: str, header: Header, rules: Rules, checked: Checked
+    path: str, header: Header | NoteKeys, rules: Rules, checked: Checked
 ) -> list[Problem]:
-    """A link to a draft not ready to publish: it is left out of the build."""
+    """A link to a draft not ready to publish: it is left out of the build.
+    (A note that passed before and is unchanged gives the links it had.)
+    """
     if not checked.drafts:  # nearly always: no link is looked at
         return []
+    links = (
+        note_links(header, rules, path) if isinstance(header, Header) else header.links
+    )
     return [
         Problem(
             path,
@@ -1135,7 +1143,7 @@ def links_to_drafts(
                 link=link,
             ),
         )
-        for line, link, rel in note_links(header, rules, path)
+        for line, link, rel in links
         if display_path(rules.content_root / rel) in checked.drafts
     ]
 
