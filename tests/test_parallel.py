@@ -35,7 +35,7 @@ from plugins.press_notes import read_ahead, validate
 from plugins.press_notes.read_ahead import NOTES_READ
 from plugins.press_notes.reader import SafeMarkdownReader
 from plugins.press_notes.validate import NOTES_CHECKED
-from plugins.whatsapp import ahead, generator, preview
+from plugins.whatsapp import generator, preview
 from scripts.build import lock_path, staging_path
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
@@ -133,68 +133,6 @@ def test_worker_processes_write_what_one_process_writes(tmp_path, caplog, monkey
     ]
     assert forked.warnings == alone.warnings
     assert forked.notes == alone.notes == 22
-
-
-def test_a_cold_build_reads_its_notes_in_the_workers_that_check_them(
-    tmp_path, caplog, monkeypatch
-):
-    """The workers that check the notes read those that pass, so reading
-    them ahead forks no more workers; a draft that passed its own check but
-    is left out of the build (its URL is a published note's) is let go of,
-    and the site is the one a single process builds.
-    """
-
-    def content_in(tmp: Path) -> Path:
-        content = sample_content(tmp)
-        (content / "notes" / "2026" / "10" / "adhura.md").write_text(
-            note_text(slug="chhupi-suchna", status="draft", title="अधूरा मसौदा"),
-            encoding="utf-8",
-        )
-        return content
-
-    one, two = tmp_path / "one", tmp_path / "two"
-    monkeypatch.setattr(parallel, "PARALLEL_MIN", 10**9)
-    alone, _, _ = build_logged(caplog, content_in(one), one / "output")
-    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(parallel, "WORKERS", 2)
-    real, left_to_read = read_ahead.fork_map, []
-
-    def reads_the_rest(work, items, *args, **kwargs):
-        left_to_read.append(list(items))
-        return real(work, items, *args, **kwargs)
-
-    monkeypatch.setattr(read_ahead, "fork_map", reads_the_rest)
-    # the notes waiting for Pelican, as it starts reading
-    waiting: list[set[str]] = []
-    listed = ahead.titles_read_ahead
-
-    def titles_read(readers) -> list[str]:
-        waiting.append(
-            {
-                Path(p).name
-                for r in readers.readers.values()
-                for p in getattr(r, "ahead", ())
-            }
-        )
-        return listed(readers)
-
-    monkeypatch.setattr(ahead, "titles_read_ahead", titles_read)
-    forked, log, runs = build_logged(caplog, content_in(two), two / "output")
-    assert any("अधूरा मसौदा" in m or "adhura.md" in m for m in log)
-    # 24 notes checked in the workers, which read all but the unsafe one
-    # (read again by the build, which logs its warning) and the draft left
-    # out: nothing was left to read after them
-    assert runs[NOTES_CHECKED] == (24, 0)
-    assert runs[NOTES_READ] == (22, 1)
-    assert left_to_read == [[]]
-    [read] = waiting
-    notes = {p.name for p in (two / "content" / "notes").rglob("*.md")}
-    assert read == notes - {"adhura.md", "asurakshit.md"}
-    assert len(read) == 22
-    first, second = tree(alone.output), tree(forked.output)
-    assert first.keys() == second.keys()
-    assert [name for name in first if first[name] != second[name]] == []
-    assert forked.warnings == alone.warnings
 
 
 def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(

@@ -34,10 +34,10 @@ from .model import (
     unreadable_photo,
     withdraw,
 )
-from .read_ahead import Reading, read_ahead
+from .read_ahead import read_ahead
 from .reader import SafeMarkdownReader
 from .registry import Registry, load_registry
-from .validate import Alongside, Rules, check_all, unreadable_text
+from .validate import Rules, check_all, unreadable_text
 
 logger = logging.getLogger(__name__)
 
@@ -136,16 +136,13 @@ def check_rules(settings: dict, registry: Registry) -> Rules:
     )
 
 
-def check_content(
-    settings: dict, note_paths: list[str], alongside: Alongside | None = None
-) -> CheckedContent:
+def check_content(settings: dict, note_paths: list[str]) -> CheckedContent:
     """Check the registries and every note; raise ContentError if any note
     to publish fails (a draft's problems are listed with it, stopping nothing).
 
     Notes that passed before and are unchanged are not read again (see
     check_cache). Returns the registry, each note's slug keyed by its
-    absolute path, and the drafts not ready to publish. The workers that
-    check the notes also do `alongside`'s work (validate.check_each).
+    absolute path, and the drafts not ready to publish.
     """
     conf = plugin_settings(settings)
     registry = registry_for(settings)
@@ -186,7 +183,7 @@ def check_content(
             passed_before[shown] = keys
             continue
         notes.append((shown, path))  # read where it is checked
-    checked = check_all(notes, rules, passed_before, alongside)
+    checked = check_all(notes, rules, passed_before)
     for shown in checked.unreadable:
         path = files[shown]
         # a draft's status can be read all the same: it then stops nothing
@@ -225,17 +222,11 @@ def on_article_generator_init(generator) -> None:
         generator.settings["ARTICLE_PATHS"],
         exclude=generator.settings["ARTICLE_EXCLUDES"],
     )
-    # the notes' compressed HTML, JSON-LD and cards kept in a file of the
-    # build's own from their reading on (plugins/core/packed.py, Spill),
-    # which starts in the workers that check them
-    open_spill(generator.settings)
-    reading = Reading(generator)
-    checked = check_content(generator.settings, paths, reading)
+    checked = check_content(generator.settings, paths)
     generator.context[c.REGISTRY] = checked.registry
     generator.context[c.NOTE_SLUGS] = checked.slugs
     if checked.left_out:
         leave_out(generator, checked.left_out)
-        reading.forget(os.path.join(generator.path, rel) for rel in checked.left_out)
         private = generator.context.setdefault(c.PRIVATE_PHOTOS, set())
         private.update(checked.draft_photos)
         files = sorted({p.path for p in checked.drafts})
@@ -252,7 +243,10 @@ def on_article_generator_init(generator) -> None:
                 files=", ".join(files),
             ),
         )
-    read_ahead(generator, reading)
+    # the notes' compressed HTML, JSON-LD and cards kept in a file of the
+    # build's own from their reading on (plugins/core/packed.py, Spill)
+    open_spill(generator.settings)
+    read_ahead(generator)
 
 
 def leave_out(generator, paths: set[str]) -> None:

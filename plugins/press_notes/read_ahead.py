@@ -10,12 +10,6 @@ so the build is the same whichever process read it; a note whose reading
 logged a warning is read again by Pelican, which logs it, and so is a note
 saved since it was read ahead (its file's stamp changed).
 
-A cold build forks its workers once for both: the workers that check the
-notes (validate.py, check_each) read each note that passes as they go
-(`Reading`), and `read_ahead` then reads only the notes they did not try
-(too few notes to fork for, or a check that warned). A draft left out of
-the build was perhaps read with the others: `Reading.forget` lets it go.
-
 A plugin that hands Pelican some notes without reading them (page reuse
 restores unchanged notes from its snapshot of the last build) names them
 with `not_read_when`, so they are not read ahead for nothing.
@@ -24,8 +18,7 @@ with `not_read_when`, so they are not read ahead for nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Callable
 
 from pelican.utils import file_suffix
 
@@ -91,76 +84,27 @@ def apart(result: tuple) -> tuple:
     return then, (held(content), metadata)
 
 
-def read_one(reader: SafeMarkdownReader, path: str) -> tuple:
-    """A note read as its reader reads it, with the file's stamp before
-    reading: the reader uses what was read only if the file still has it (a
-    note saved since is read again). The HTML is compressed, as every
-    note's waits in the build until Pelican asks for it.
-    """
-    then = stamp(path)
-    content, metadata = reader.read_now(path)
-    if isinstance(content, str):
-        content = squeeze(content)
-    return then, (content, metadata)
-
-
-class Reading:
-    """The notes of a build to read ahead, and those read or tried so far.
-
-    It is the checks' work alongside (validate.Alongside): the worker that
-    checks a note reads it too, if it passed and Pelican will read it.
-    """
-
-    def __init__(self, generator) -> None:
-        self.readers = dict(unread_notes(generator))
-        self.shared: list[object] = [generator.settings]
-        self.done = 0  # read, and waiting for Pelican
-        self.tried: set[str] = set()
-
-    def wanted(self, source: Path) -> bool:
-        return os.path.abspath(source) in self.readers
-
-    def work(self, source: Path) -> tuple:
-        path = os.path.abspath(source)
-        return read_one(self.readers[path], path)
-
-    def take(self, source: Path, result: tuple | None) -> None:
-        path = os.path.abspath(source)
-        self.tried.add(path)
-        if result is not None:
-            self.readers[path].ahead[path] = apart(result)
-            self.done += 1
-
-    def forget(self, paths: Iterable[str]) -> None:
-        """Notes Pelican will not read (drafts left out of the build), by
-        absolute path: what was read of them is let go of.
-        """
-        for path in paths:
-            path = os.path.abspath(path)
-            reader = self.readers.pop(path, None)
-            if reader is not None and reader.ahead.pop(path, None) is not None:
-                self.done -= 1
-            self.tried.discard(path)
-
-
-def read_ahead(generator, reading: Reading | None = None) -> int:
-    """Read the notes Pelican will read, in other processes, but those
-    `reading` tried already; how many notes were read in all.
-    """
-    reading = reading or Reading(generator)
-    readers = {p: r for p, r in reading.readers.items() if p not in reading.tried}
+def read_ahead(generator) -> int:
+    """Read the notes Pelican will read, in other processes; how many were."""
+    readers = dict(unread_notes(generator))
     paths = list(readers)
 
-    def read(path: str) -> tuple:
-        return read_one(readers[path], path)
+    def read_one(path: str) -> tuple:
+        # the file's stamp before reading: the reader uses what was read only
+        # if the file still has it (a note saved since is read again); the
+        # HTML compressed, as every note's waits in the build until Pelican
+        # asks for it
+        then = stamp(path)
+        content, metadata = readers[path].read_now(path)
+        if isinstance(content, str):
+            content = squeeze(content)
+        return then, (content, metadata)
 
     done = 0
-    results = fork_map(read, paths, shared=reading.shared)
+    results = fork_map(read_one, paths, shared=[generator.settings])
     for path, result in zip(paths, results, strict=True):
         if result is not None:
             readers[path].ahead[path] = apart(result)
             done += 1
-    done += reading.done
-    tried = len(reading.tried) + len(paths)
-    record(NOTES_READ, done, tried - done)
+    record(NOTES_READ, done, len(paths) - done)
     return done

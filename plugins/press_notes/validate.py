@@ -11,17 +11,16 @@ import logging
 import os
 import posixpath
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
 
 from plugins.core.errors import Problem, did_you_mean, display_path
 from plugins.core.header import Header, bad_characters, scan_header
 from plugins.core.messages import _
-from plugins.core.parallel import fork_map, in_worker, on_its_own, record
+from plugins.core.parallel import fork_map, record
 from plugins.core.photos import (
     IMAGE_SUFFIXES,
     PHOTO_FOLDER,
@@ -948,36 +947,10 @@ def url_clashes(
 
 UNREADABLE = "unreadable"  # what checking a file that is not UTF-8 gives
 
-# One note checked: its header without the text, its problems and warnings;
-# or UNREADABLE.
-CheckResult = tuple[Header, list[Problem], list[Problem]] | str
 
-
-class Alongside(Protocol):
-    """More work on a note's file, done in the worker that checks the note
-    once it passes (read_ahead.Reading: reading it for Pelican), so that a
-    cold build forks its workers once for both.
-    """
-
-    @property
-    def shared(self) -> Sequence[object]:
-        """What its results refer to, to arrive as the build's own objects."""
-        ...
-
-    def wanted(self, source: Path) -> bool:
-        """Whether this note's file needs the work."""
-        ...
-
-    def work(self, source: Path) -> Any:
-        """The work, in a worker; what it returns must travel pickled."""
-        ...
-
-    def take(self, source: Path, result: Any) -> None:
-        """In the build: the work's result (None: it failed, or warned)."""
-        ...
-
-
-def check_one(path: str, source: str | Path, rules: Rules) -> CheckResult:
+def check_one(
+    path: str, source: str | Path, rules: Rules
+) -> tuple[Header, list[Problem], list[Problem]] | str:
     """One note checked (its text, or its file read here), its header
     without the text, its problems and warnings; UNREADABLE for a file that
     is not UTF-8.
@@ -993,59 +966,10 @@ def check_one(path: str, source: str | Path, rules: Rules) -> CheckResult:
     return without_text(header), found, warned
 
 
-def check_beside(
-    path: str, source: str | Path, rules: Rules, alongside: Alongside | None
-) -> tuple[CheckResult, tuple]:
-    """check_one, and in a worker `alongside`'s work on a note file that
-    passed and needs it: its result as a 1-tuple, or () when not done.
-    """
-    result = check_one(path, source, rules)
-    if (
-        alongside is None
-        or not in_worker()
-        or isinstance(source, str)
-        or isinstance(result, str)
-        or result[1]
-        or not alongside.wanted(source)
-    ):
-        return result, ()
-    return result, (on_its_own(alongside.work, source),)
-
-
-def check_each(
-    notes: Sequence[tuple[str, str | Path]],
-    rules: Rules,
-    alongside: Alongside | None = None,
-) -> Iterator[CheckResult]:
-    """check_one of each note, in order. Many notes (a cold build) are
-    checked in worker processes, which also do `alongside`'s work on the
-    notes that pass; a note whose check logged anything is checked again
-    here (without that work).
-    """
-    shared = [rules.registry, *(alongside.shared if alongside else ())]
-
-    def check(index: int) -> tuple[CheckResult, tuple]:
-        return check_beside(*notes[index], rules, alongside)
-
-    done = fork_map(check, range(len(notes)), shared=shared)
-    here = 0
-    for index, both in enumerate(done):
-        if both is None:
-            result = check_one(*notes[index], rules)
-            here += 1
-        else:
-            result, besides = both
-            if besides and alongside is not None:
-                alongside.take(Path(notes[index][1]), besides[0])
-        yield result
-    record(NOTES_CHECKED, len(notes) - here, here)
-
-
 def check_all(
     notes: Sequence[tuple[str, str | Path]],
     rules: Rules,
     passed_before: dict[str, NoteKeys] | None = None,
-    alongside: Alongside | None = None,
 ) -> Checked:
     """Check every note and the rules that span notes (unique URLs).
 
@@ -1056,13 +980,21 @@ def check_all(
     `passed_before` holds notes known to pass on their own (unchanged since
     they last did): only the rules across notes are applied to them. A URL
     used twice is the problem of a draft rather than of a note to publish.
-    The workers that check notes also do `alongside`'s work (check_each).
     """
     checked = Checked(passed=dict(passed_before or {}))
     headers: list = list(checked.passed.items())
 
-    results = check_each(notes, rules, alongside)
-    for (path, _source), result in zip(notes, results, strict=True):
+    def check(index: int) -> tuple[Header, list[Problem], list[Problem]] | str:
+        return check_one(*notes[index], rules)
+
+    # Many notes (a cold build) are checked in worker processes; a note
+    # whose check logged anything is checked again here.
+    done = fork_map(check, range(len(notes)), shared=[rules.registry])
+    here = 0
+    for index, ((path, _source), result) in enumerate(zip(notes, done, strict=True)):
+        if result is None:
+            result = check(index)
+            here += 1
         if isinstance(result, str):  # UNREADABLE
             checked.unreadable.append(path)
             continue
@@ -1073,6 +1005,7 @@ def check_all(
         if not found and not warned:
             # checked again next time: its warnings are repeated until fixed
             checked.passed[path] = note_keys(header, note_links(header, rules, path))
+    record(NOTES_CHECKED, len(notes) - here, here)
     headers.sort(key=lambda item: item[0])
     checked.slugs = assign_slugs(headers)
     by_path = dict(headers)
