@@ -142,29 +142,6 @@ def _run_chunk(chunk: list[Any]) -> bytes:
         return dumps([None] * len(chunk), shared)
 
 
-def in_worker() -> bool:
-    """Whether this process is a worker of fork_map."""
-    return _task is not None
-
-
-def on_its_own(work: Callable[[Any], Any], item: Any) -> Any:
-    """In a worker, a second piece of work on its item: `work(item)`, or
-    None if it raised or logged a warning, without sending the item's first
-    result back undone.
-    """
-    before = _warned.seen
-    _warned.seen = False
-    try:
-        result = work(item)
-    # Any error: the caller does this work itself, with its own messages.
-    except Exception:  # noqa: BLE001
-        result = None
-    if _warned.seen:
-        result = None
-    _warned.seen = before
-    return result
-
-
 def record(what: str, in_workers: int, here: int) -> None:
     """Note how many items of `what` were done in workers and here."""
     LAST_RUNS.append((what, in_workers, here))
