@@ -415,6 +415,8 @@ def node_deps(c):
         "cold": "e.g. 1,2: only cold builds, plain Pelican's and ours with each "
         "number of worker processes, with the load average",
         "rounds": "with --cold: how many times (default 1)",
+        "timeline": "with --cold: the cores each build keeps busy as it runs, "
+        "every 2 s, and how long at most one core worked",
         "edits": "with --again: the edits after publish-one too (a note's text, "
         "its station, a category's keywords, a station's area, a category's "
         "description), on the kept site "
@@ -434,6 +436,7 @@ def bench(
     plain_max=10000,
     again=False,
     edits=False,
+    timeline=False,
 ):
     """Time this project's build against plain Pelican; last line 'ratio X.XX'."""
     from scripts.bench import BenchError
@@ -452,6 +455,7 @@ def bench(
                     rounds=int(rounds),
                     keep=Path(keep).resolve() if keep else None,
                     profile_dir=Path(profile).resolve() if profile else None,
+                    timeline=timeline,
                 )
             )
             return

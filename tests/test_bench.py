@@ -455,6 +455,7 @@ def test_invoke_bench_cold_compares_worker_counts_with_plain_pelican(tmp_path):
     load beside it, and each worker count's ratio to plain Pelican's build.
     """
     argv = ["bench", "--notes", "70", "--cold", "1,2", "--keep", str(tmp_path)]
+    argv.append("--timeline")
     done = subprocess.run(
         [sys.executable, "-m", "invoke", *argv],
         cwd=ROOT,
@@ -477,6 +478,19 @@ def test_invoke_bench_cold_compares_worker_counts_with_plain_pelican(tmp_path):
     assert re.fullmatch(
         r"cold ratio \d+\.\d\d with 2 worker\(s\), round 1 .*", lines[6]
     )
+    # --timeline: each build's cores busy every 2 s, and its time alone
+    timelines = lines[7:]
+    assert len(timelines) == 6
+    for label, each, alone in zip(labels, timelines[::2], timelines[1::2], strict=True):
+        busy = each.split(": ", 1)[1].split()
+        assert each.startswith(f"timeline {label}, round 1 (cores busy, each 2 s)")
+        assert busy and all(0.0 <= float(b) <= 2.5 for b in busy)
+        assert any(float(b) > 0.3 for b in busy)
+        assert re.fullmatch(
+            rf"timeline {label}, round 1: at most one core busy \d+\.\d s of "
+            r"\d+\.\d; \d+\.\d core-seconds unused of \d+\.\d",
+            alone,
+        )
     # 70 notes are enough for workers (PARALLEL_MIN 64); each output is
     # set aside once measured, and removed when the run ends
     two = (tmp_path / "project-1-w2.log").read_text(encoding="utf-8")
@@ -511,7 +525,7 @@ def test_a_cold_run_leaves_no_build_folders_however_it_ends(
     """
     workdir = tmp_path / "work"
 
-    def built(label, argv, cwd, log):
+    def built(label, argv, cwd, log, sample=False):
         for name in (f"{log.stem}-output", f"{log.stem}-cache", "cache"):
             (log.parent / name / "2026").mkdir(parents=True, exist_ok=True)
         if log.stem != "project-1-w1" or stop is None:
@@ -543,7 +557,7 @@ def test_a_cold_run_moves_nothing_outside_its_folder(tmp_path, monkeypatch, left
     else:
         (workdir / ASIDE).write_text("notes")
 
-    def built(label, argv, cwd, log):
+    def built(label, argv, cwd, log, sample=False):
         (log.parent / f"{log.stem}-output" / "2026").mkdir(parents=True)
         return Measurement(label, 1.0, 1.0, 0, "built")
 

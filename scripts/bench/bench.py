@@ -49,6 +49,7 @@ from .notes import (
     write_note,
 )
 from .settings import Folders, plain_settings, project_overrides
+from .timeline import BUCKET_S, ONE_CORE, bucketed, seconds_at_most
 
 KINDS = ("project", "plain")
 PHASES = ("cold", "rebuild")
@@ -387,13 +388,15 @@ def run_cold(
     rounds: int = 1,
     settings_file: str = "pelicanconf.py",
     profile_dir: Path | None = None,
+    timeline: bool = False,
 ) -> list[ColdRun]:
     """Cold builds of the same notes, each in a fresh process with empty
     output and cache folders (the plugins' too): plain Pelican, then the
     project with each number of worker processes (plugins/core/parallel.py
     WORKERS), `rounds` times. Each build's folders are set aside once it is
     measured and removed when the run ends (ASIDE): no build starts just
-    after files were removed.
+    after files were removed. `timeline`: the cores each build keeps busy
+    are looked at as it runs (timeline.py).
     """
     settings_path = root / settings_file
     reused = (workdir / "content").is_dir()
@@ -407,7 +410,15 @@ def run_cold(
         aside.unlink()
     try:
         return cold_runs(
-            content, workdir, root, workers, settings_path, rounds, profile_dir, aside
+            content,
+            workdir,
+            root,
+            workers,
+            settings_path,
+            rounds,
+            profile_dir,
+            aside,
+            timeline,
         )
     finally:
         shutil.rmtree(aside, ignore_errors=True)
@@ -439,6 +450,7 @@ def cold_runs(
     rounds: int,
     profile_dir: Path | None,
     aside: Path,
+    timeline: bool = False,
 ) -> list[ColdRun]:
     runs = []
     for round_ in range(1, rounds + 1):
@@ -463,6 +475,7 @@ def cold_runs(
                     worker_command(kind, spec, profile),
                     root,
                     workdir / f"{name}.log",
+                    sample=timeline,
                 )
             finally:
                 # however the build ended: the run leaves none of its folders
@@ -508,4 +521,29 @@ def format_cold(notes: int, seed: int, runs: list[ColdRun]) -> str:
             f"cold ratio {wall:.2f} with {run.workers} worker(s), round "
             f"{run.round} (wall; CPU {cpu:.2f}; target ≤ {RATIO_TARGET:.2f})"
         )
+    lines += [line for run in runs for line in timeline_lines(run)]
     return "\n".join(lines)
+
+
+def timeline_lines(run: ColdRun, cores: int | None = None) -> list[str]:
+    """A sampled build's timeline (the mean cores busy every BUCKET_S
+    seconds), how long at most one core worked, and the core-seconds no
+    process of the build used (cores × wall − CPU); none if not sampled.
+    """
+    m = run.measured
+    if not m.busy:
+        return []
+    cores = cores or os.cpu_count() or 1
+    spans = list(m.busy)
+    name = f"{m.label}, round {run.round}"
+    alone = seconds_at_most(spans, ONE_CORE)
+    unused = max(0.0, cores * m.wall_s - m.cpu_s)
+    each = " ".join(f"{busy:.1f}" for busy in bucketed(spans))
+    return [
+        f"timeline {name} (cores busy, each {BUCKET_S:g} s): {each}",
+        (
+            f"timeline {name}: at most one core busy {alone:.1f} s of "
+            f"{m.wall_s:.1f}; {unused:.1f} core-seconds unused of "
+            f"{cores * m.wall_s:.1f}"
+        ),
+    ]

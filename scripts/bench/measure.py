@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .timeline import Sampler
 from .worker import (
     PATH_MARK,
     PEAK_MARK,
@@ -42,6 +43,9 @@ class Measurement:
     # busy machine, reported beside it
     # the machine's load average (1 minute) when the build started and ended
     load: tuple[float, float] = (0.0, 0.0)
+    # with `sample`: each span between two looks at the build's processes,
+    # (start, end, cores busy), seconds from its start (timeline.py)
+    busy: tuple[tuple[float, float, float], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -117,9 +121,11 @@ def run_measured(
     cwd: Path,
     log_file: Path,
     before: Callable[[], object] | None = None,
+    sample: bool = False,
 ) -> Measurement:
     """Run `argv` in `cwd`; time it and read its peak memory. `before` (such
-    as writing a note) runs first, inside the timed span.
+    as writing a note) runs first, inside the timed span. `sample`: the
+    cores it keeps busy are looked at as it runs (timeline.py).
     """
     load_start = os.getloadavg()[0]
     with log_file.open("w", encoding="utf-8") as out:
@@ -127,8 +133,10 @@ def run_measured(
         if before is not None:
             before()
         process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        sampler = Sampler(process.pid).start() if sample else None
         _, status, rusage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
+        spans = sampler.stop() if sampler else []
     process.returncode = os.waitstatus_to_exitcode(status)
     log = log_file.read_text(encoding="utf-8", errors="replace")
     peak = reported_peak_mb(log)
@@ -140,4 +148,5 @@ def run_measured(
         log=log,
         cpu_s=rusage.ru_utime + rusage.ru_stime,
         load=(load_start, os.getloadavg()[0]),
+        busy=tuple((a - start, b - start, c) for a, b, c in spans),
     )

@@ -89,8 +89,11 @@ def cold_report(
     rounds: int = 1,
     keep: Path | None = None,
     profile_dir: Path | None = None,
+    timeline: bool = False,
 ) -> str:
-    """Cold builds only: plain Pelican's, then ours with each worker count."""
+    """Cold builds only: plain Pelican's, then ours with each worker count
+    (`timeline`: with the cores each kept busy as it ran).
+    """
     if profile_dir is not None:
         profile_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
@@ -104,6 +107,7 @@ def cold_report(
             seed=seed,
             rounds=rounds,
             profile_dir=profile_dir,
+            timeline=timeline,
         )
     parts = []
     if profile_dir is not None:
