@@ -416,7 +416,8 @@ def node_deps(c):
         "number of worker processes, with the load average",
         "rounds": "with --cold: how many times (default 1)",
         "timeline": "with --cold: the cores each build keeps busy as it runs, "
-        "every 2 s, and how long at most one core worked",
+        "every 2 s, how long at most one core worked and the core-seconds "
+        "it left idle",
         "edits": "with --again: the edits after publish-one too (a note's text, "
         "its station, a category's keywords, a station's area, a category's "
         "description), on the kept site "
@@ -443,6 +444,8 @@ def bench(
     from scripts.bench.reports import bench_report, growth_report
 
     try:
+        if timeline and not cold:
+            raise BenchError("--timeline needs --cold N: it follows cold builds")
         if cold:
             from scripts.bench.reports import cold_report
 

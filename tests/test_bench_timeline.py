@@ -67,6 +67,18 @@ def test_a_bucket_weighs_each_span_by_the_time_it_shares_with_it():
     assert bucketed([]) == []
 
 
+def test_no_bucket_is_made_of_a_rounding_or_a_sliver():
+    """A span a float's hair past a whole bucket makes no empty bucket more;
+    a last bucket shorter than a quarter of its width joins the one before
+    (a catch-up spike is not printed alone as if it lasted the bucket).
+    """
+    assert bucketed([(2.07, 4.07, 1.0)], width=2.0) == [1.0]
+    assert bucketed([(0.0, 2.0, 1.0), (2.0, 2.01, 3.0)], width=2.0) == pytest.approx(
+        [(2.0 + 0.03) / 2.01]
+    )
+    assert bucketed([(0.0, 2.0, 1.0), (2.0, 3.0, 2.0)], width=2.0) == [1.0, 2.0]
+
+
 def test_the_timeline_of_a_real_run_adds_up_to_its_cpu_time(tmp_path):
     """A program that works on one core, then on two (a child of its
     own), then waits: the looks see each part, and the CPU time they add
@@ -106,6 +118,67 @@ def test_the_timeline_of_a_real_run_adds_up_to_its_cpu_time(tmp_path):
     lines = timeline_lines(ColdRun(measured, 1, 2, (0.0, 0.0)), cores=2)
     assert lines[0].startswith("timeline work, round 1 (cores busy, each 2 s): ")
     assert "at most one core busy" in lines[1]
+    assert "the looks took" in lines[1] and "stopped" not in lines[1]
+
+
+def test_a_build_that_ends_before_a_second_look_has_its_timeline(tmp_path):
+    """The last look is the build's own total once it has ended: a build
+    shorter than a look's interval still gets its span, and the spans add
+    up to its CPU time.
+    """
+    measured = run_measured("true", ["true"], tmp_path, tmp_path / "t.log", sample=True)
+    assert measured.ok and measured.busy
+    looked = sum((end - start) * cores for start, end, cores in measured.busy)
+    assert looked == pytest.approx(measured.cpu_s, abs=0.02)
+
+
+def test_the_looks_end_with_the_wait_however_it_ends(tmp_path, monkeypatch):
+    """A wait that is interrupted (Ctrl+C) leaves no thread looking at
+    /proc behind it.
+    """
+    import os
+    import threading
+
+    from scripts.bench import measure
+
+    def interrupted(pid, options):
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(measure.os, "wait4", interrupted)
+    before = set(threading.enumerate())
+    with pytest.raises(KeyboardInterrupt):
+        run_measured(
+            "sleep", ["sleep", "30"], tmp_path, tmp_path / "s.log", sample=True
+        )
+    assert set(threading.enumerate()) == before
+
+
+def test_looks_that_fail_say_so_and_where(monkeypatch):
+    """An error while looking ends the looks: the timeline says when and
+    why, and is not completed by the build's total as if looked at.
+    """
+    from scripts.bench import timeline
+
+    calls = []
+
+    def failing(proc=None):
+        calls.append(1)
+        if len(calls) > 2:
+            raise PermissionError("/proc")
+        return {1: (0, len(calls) * 10)}
+
+    monkeypatch.setattr(timeline, "process_rows", failing)
+    sampler = timeline.Sampler(1, every=0.01).start()
+    import time
+
+    start = time.perf_counter()
+    time.sleep(0.2)
+    spans = sampler.stop(total_cpu=100.0)
+    assert len(spans) == 1  # the two looks made, no made-up last one
+    assert "they stopped at" in sampler.note(start)
+    assert "PermissionError" in sampler.note(start)
 
 
 def test_no_timeline_is_printed_for_a_build_not_looked_at():

@@ -525,25 +525,34 @@ def format_cold(notes: int, seed: int, runs: list[ColdRun]) -> str:
     return "\n".join(lines)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity), else all."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def timeline_lines(run: ColdRun, cores: int | None = None) -> list[str]:
     """A sampled build's timeline (the mean cores busy every BUCKET_S
-    seconds), how long at most one core worked, and the core-seconds no
-    process of the build used (cores × wall − CPU); none if not sampled.
+    seconds), how long at most one core worked, the core-seconds the build
+    left idle (cores × wall − CPU: unused, or used by other programs) and
+    what the looks cost; none if not sampled.
     """
     m = run.measured
     if not m.busy:
         return []
-    cores = cores or os.cpu_count() or 1
+    cores = cores or usable_cores()
     spans = list(m.busy)
     name = f"{m.label}, round {run.round}"
     alone = seconds_at_most(spans, ONE_CORE)
-    unused = max(0.0, cores * m.wall_s - m.cpu_s)
+    idle = max(0.0, cores * m.wall_s - m.cpu_s)
     each = " ".join(f"{busy:.1f}" for busy in bucketed(spans))
     return [
         f"timeline {name} (cores busy, each {BUCKET_S:g} s): {each}",
         (
             f"timeline {name}: at most one core busy {alone:.1f} s of "
-            f"{m.wall_s:.1f}; {unused:.1f} core-seconds unused of "
-            f"{cores * m.wall_s:.1f}"
+            f"{m.wall_s:.1f}; {idle:.1f} core-seconds left idle of "
+            f"{cores * m.wall_s:.1f}; {m.looks}"
         ),
     ]

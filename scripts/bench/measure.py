@@ -46,6 +46,8 @@ class Measurement:
     # with `sample`: each span between two looks at the build's processes,
     # (start, end, cores busy), seconds from its start (timeline.py)
     busy: tuple[tuple[float, float, float], ...] = ()
+    # with `sample`: what the looks cost, and why they stopped early if so
+    looks: str = ""
 
     @property
     def ok(self) -> bool:
@@ -134,9 +136,14 @@ def run_measured(
             before()
         process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         sampler = Sampler(process.pid).start() if sample else None
-        _, status, rusage = os.wait4(process.pid, 0)
+        try:
+            _, status, rusage = os.wait4(process.pid, 0)
+        finally:
+            if sampler is not None:  # the looks end with the wait, however it ends
+                sampler.stop()
         wall = time.perf_counter() - start
-        spans = sampler.stop() if sampler else []
+        # the last look: the build's own total
+        spans = sampler.stop(rusage.ru_utime + rusage.ru_stime) if sampler else []
     process.returncode = os.waitstatus_to_exitcode(status)
     log = log_file.read_text(encoding="utf-8", errors="replace")
     peak = reported_peak_mb(log)
@@ -149,4 +156,5 @@ def run_measured(
         cpu_s=rusage.ru_utime + rusage.ru_stime,
         load=(load_start, os.getloadavg()[0]),
         busy=tuple((a - start, b - start, c) for a, b, c in spans),
+        looks=sampler.note(start) if sampler else "",
     )
