@@ -148,13 +148,18 @@ def record(what: str, in_workers: int, here: int) -> None:
     logger.debug("%s: %d done in worker processes, %d here", what, in_workers, here)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity; 1 where it cannot
+    be read).
+    """
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
 def workers_wanted(items: int, parallel_min: int | None = None) -> int:
     """How many processes to fork for `items` items (0: none, do them here);
     at least `parallel_min` items (PARALLEL_MIN) are worth forking for.
     """
-    cores = WORKERS or (
-        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    )
+    cores = WORKERS or usable_cores()
     least = PARALLEL_MIN if parallel_min is None else parallel_min
     return cores if cores > 1 and items >= least else 0
 

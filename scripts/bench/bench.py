@@ -25,6 +25,7 @@ from pathlib import Path
 import pelican
 from pelican.settings import read_settings
 
+from plugins.core.parallel import usable_cores
 from plugins.press_notes import registry_for
 
 from .edits import edit_lines, measure_edits
@@ -523,14 +524,6 @@ def format_cold(notes: int, seed: int, runs: list[ColdRun]) -> str:
         )
     lines += [line for run in runs for line in timeline_lines(run)]
     return "\n".join(lines)
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its affinity), else all."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def timeline_lines(run: ColdRun, cores: int | None = None) -> list[str]:
