@@ -175,7 +175,8 @@ def test_looks_that_fail_say_so_and_where(monkeypatch):
 
     start = time.perf_counter()
     time.sleep(0.2)
-    spans = sampler.stop(total_cpu=100.0)
+    sampler.end()
+    spans = sampler.spans(total_cpu=100.0)
     assert len(spans) == 1  # the two looks made, no made-up last one
     assert "they stopped at" in sampler.note(start)
     assert "PermissionError" in sampler.note(start)

@@ -140,10 +140,10 @@ def run_measured(
             _, status, rusage = os.wait4(process.pid, 0)
         finally:
             if sampler is not None:  # the looks end with the wait, however it ends
-                sampler.stop()
+                sampler.end()
         wall = time.perf_counter() - start
         # the last look: the build's own total
-        spans = sampler.stop(rusage.ru_utime + rusage.ru_stime) if sampler else []
+        spans = sampler.spans(rusage.ru_utime + rusage.ru_stime) if sampler else []
     process.returncode = os.waitstatus_to_exitcode(status)
     log = log_file.read_text(encoding="utf-8", errors="replace")
     peak = reported_peak_mb(log)

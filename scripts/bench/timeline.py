@@ -140,7 +140,7 @@ def seconds_at_most(spans: list[tuple[float, float, float]], cores: float) -> fl
 
 class Sampler:
     """Looks at the CPU time of process `pid` and those under it every
-    SAMPLE_S from start() to stop(), in a thread of its own.
+    SAMPLE_S from start() to end(), in a thread of its own.
     """
 
     def __init__(self, pid: int, every: float = SAMPLE_S) -> None:
@@ -170,14 +170,17 @@ class Sampler:
             self._thread.start()
         return self
 
-    def stop(self, total_cpu: float | None = None) -> list[tuple[float, float, float]]:
-        """End the looks; the spans looked at (cores_busy), from the first
-        look on, with a last look at `total_cpu` (seconds: the build's own
-        total once it has ended) if given.
-        """
+    def end(self) -> None:
+        """End the looks (at once if they have ended)."""
         if self._thread.is_alive():
             self._stop.set()
             self._thread.join()
+
+    def spans(self, total_cpu: float | None = None) -> list[tuple[float, float, float]]:
+        """The spans looked at once the looks ended (cores_busy), from the
+        first look on, with a last look at `total_cpu` (seconds: the build's
+        own total once it has ended) if given.
+        """
         samples = list(self.samples)
         if total_cpu is not None and samples and self.failed is None:
             samples.append((time.perf_counter(), round(total_cpu * TICKS_PER_S)))
