@@ -110,16 +110,18 @@ def test_worker_processes_write_what_one_process_writes(tmp_path, caplog, monkey
     monkeypatch.setattr(page_workers, "fork_map", note_pages_map)
     monkeypatch.setattr(preview, "start_missing", start_missing)
     forked, forked_log, runs = build_logged(caplog, sample_content(two), two / "output")
-    # 22 note pages, 103 list pages (the first written by the build)
-    assert events == [("pages", 22), "preview images", ("pages", 103)]
+    # 22 note pages, 98 list pages (the first of each of the 6 list
+    # templates written by the build)
+    assert events == [("pages", 22), "preview images", ("pages", 98)]
     # 20 sample notes, the hidden one and the draft; the unsafe one was read
     # again by the build, which logged its warning
-    # the list pages: the first written by the build, the others in workers
+    # the list pages: the first of each template written by the build, the
+    # others in workers
     assert runs == {
         NOTES_CHECKED: (23, 0),
         NOTES_READ: (22, 1),
         NOTE_PAGES: (22, 0),
-        LIST_PAGES: (103, 1),
+        LIST_PAGES: (98, 6),
     }
     assert alone_runs == {NOTES_CHECKED: (0, 23), NOTES_READ: (0, 23)}
     first, second = tree(alone.output), tree(forked.output)
@@ -145,7 +147,7 @@ def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
         NOTES_CHECKED: (23, 0),
         NOTES_READ: (22, 1),
         NOTE_PAGES: (22, 0),
-        LIST_PAGES: (103, 1),
+        LIST_PAGES: (98, 6),
     }
     assert first.reused == 0
     note = content / "notes" / "2026" / "11" / "chhupi-suchna.md"
@@ -170,7 +172,7 @@ def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
         NOTES_CHECKED: (1, 0),
         NOTES_READ: (2, 0),
         NOTE_PAGES: (22, 0),
-        LIST_PAGES: (103, 1),
+        LIST_PAGES: (98, 6),
     }
     clean = build_site(content, tmp_path / "clean" / "output")
     built, fresh = tree(again.output), tree(clean.output)
@@ -180,6 +182,59 @@ def test_a_rebuild_in_workers_reuses_pages_and_matches_a_clean_build(
     third, _, runs = build_logged(caplog, content, output)
     assert third.reused == third.notes
     assert runs[NOTES_READ] == (2, 0)
+
+
+def test_firsts_of_kinds_are_the_first_page_and_the_first_of_each_kind():
+    def pages(*kinds):
+        return [
+            page_workers.Page(f"{i}.html", lambda: None, k) for i, k in enumerate(kinds)
+        ]
+
+    assert page_workers.firsts_of_kinds([]) == []
+    assert page_workers.firsts_of_kinds(pages("a", "a", "a")) == [0]
+    assert page_workers.firsts_of_kinds(pages("a", "b", "a", "c", "b")) == [0, 1, 3]
+    # pages of no kind share nothing: the first page is written first anyway
+    assert page_workers.firsts_of_kinds(pages("", "", "b")) == [0, 2]
+    assert page_workers.firsts_of_kinds(pages("b", "", "")) == [0, 1]
+
+
+def test_no_worker_analyses_a_template_the_build_did(tmp_path, monkeypatch, in_workers):
+    """Page reuse's analyses of what a list template reads are made by the
+    build, once a template, before the list pages' workers are forked: the
+    workers start with them, and none makes one again.
+    """
+    from plugins.page_reuse import reuse
+
+    made = tmp_path / "made"
+    analyses = (reuse.template_reads, reuse.variable_reads)
+    write, writing = listings.ListingsGenerator.write, []
+
+    def noted(analysis):
+        def analyse(*args, **kwargs):
+            if writing:  # a list page's (the note pages' workers make theirs)
+                with made.open("a") as f:
+                    f.write(f"{os.getpid()} {analysis.__name__}\n")
+            return analysis(*args, **kwargs)
+
+        return analyse
+
+    def write_list_page(self, writer, page):
+        writing.append(page)
+        try:
+            return write(self, writer, page)
+        finally:
+            writing.pop()
+
+    for analysis in analyses:
+        monkeypatch.setattr(reuse, analysis.__name__, noted(analysis))
+    monkeypatch.setattr(listings.ListingsGenerator, "write", write_list_page)
+    parallel.LAST_RUNS.clear()
+    build_site(sample_content(tmp_path), tmp_path / "output")
+    lines = made.read_text().split("\n")[:-1]
+    assert {int(line.split()[0]) for line in lines} == {os.getpid()}
+    assert {line.split()[1] for line in lines} == {a.__name__ for a in analyses}
+    workers, here = {what: (w, h) for what, w, h in parallel.LAST_RUNS}[LIST_PAGES]
+    assert workers > 50 and here > 1
 
 
 def test_pages_written_in_place_of_list_pages_build_in_workers_as_in_one_process(
@@ -205,7 +260,7 @@ def test_pages_written_in_place_of_list_pages_build_in_workers_as_in_one_process
     monkeypatch.setattr(parallel, "WORKERS", 2)
     parallel.LAST_RUNS.clear()
     forked = build_site(content(two), two / "output")
-    assert {what: (w, h) for what, w, h in parallel.LAST_RUNS}[LIST_PAGES] == (103, 1)
+    assert {what: (w, h) for what, w, h in parallel.LAST_RUNS}[LIST_PAGES] == (98, 6)
     first, second = tree(alone.output), tree(forked.output)
     assert "पन्ना 1" in first["tag/abkari-adhiniyam/index.html"].decode()
     assert first.keys() == second.keys()
@@ -886,6 +941,23 @@ def test_html_unpacked_from_a_worker_is_packed_again_without_compressing():
         packed.unsqueeze_known(packed.squeeze(f"{i}"))
     assert packed.squeeze(text) == data and packed.squeeze(text) is not data
     assert len(packed._recent) == packed.RECENT
+
+
+def test_kept_text_is_a_zlib_stream_both_ways():
+    """Text kept compressed is a zlib stream any zlib unpacks, and a stream
+    zlib made (a reader cache written by an earlier version) unpacks as
+    the text: the same text whatever made it.
+    """
+    import zlib
+
+    for html in ("", "<p>रतलाम पुलिस की सूचना</p>" * 40, "a\x00\ud7ff" * 999):
+        data = packed.squeeze(html)
+        assert zlib.decompress(data).decode() == html
+        for level in (1, 6, 9):
+            made = zlib.compress(html.encode(), level)
+            assert packed.unsqueeze(made) == html
+            assert packed.inflated(made) == html.encode()
+        assert packed.inflated(packed.deflated(html.encode())) == html.encode()
 
 
 def test_checked_headers_keep_only_the_lines_with_links(tmp_path):

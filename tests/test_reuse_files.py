@@ -51,7 +51,9 @@ def test_a_note_page_a_worker_process_linked_is_the_build_s_own(tmp_path):
     assert reuse.reused == 2 and set(reuse.written) == {A, B}
     # the worker's description of the note comes with it: the build's list
     # page keys describe the note with it, as if the build had written A
-    assert reuse.fields[id(notes[A])] == note_fields(notes[A])
+    assert reuse.notes[id(notes[A])] == note_digest(notes[A], note_fields(notes[A]))
+    assert describe(notes[A], reuse.notes) == f"note:{note_digest(notes[A])}"
+    assert id(notes[A]) not in reuse.fields  # made by the worker, not here
     # a page saved over A's place in this build is written to a new file
     writer.write_file(
         A, template, site.context(), override_output=True, article=notes[A], page=1

@@ -1258,6 +1258,33 @@ def test_a_site_name_drawn_into_the_title_box_lies_over_the_title():
     assert png_pixels(render(card, 300_000)) == plain
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=3000), st.binary(max_size=70_000), st.integers(0, 2**32 - 1))
+def test_adler32_combine_is_the_adler32_of_the_two_one_after_the_other(a, b, start):
+    """Lengths past Adler-32's modulus (65521) included, from any start."""
+    from plugins.whatsapp.preview import adler32_combine
+
+    first = zlib.adler32(a, start)
+    assert adler32_combine(first, zlib.adler32(b), len(b)) == zlib.adler32(a + b, start)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.binary(max_size=5000), min_size=3, max_size=3), st.booleans())
+def test_a_stream_of_parts_unpacks_as_the_parts_one_after_the_other(parts, same):
+    """A card's zlib stream made of parts deflated apart, the first and last
+    kept from an earlier card (the same bytes again, or other parts): any
+    zlib unpacks it, its check included, as the parts joined.
+    """
+    from plugins.whatsapp.preview import parted_stream
+
+    above, box, below = parts
+    earlier = (above, b"x" * 99, below) if same else (below, box, above)
+    assert zlib.decompress(parted_stream(earlier)) == b"".join(earlier)
+    made = parted_stream((above, bytearray(box), below))
+    assert zlib.decompress(made) == above + box + below
+    assert made[:2] == zlib.compress(b"", 2)[:2]  # the header zlib writes too
+
+
 def test_a_card_over_the_limit_at_the_fast_level_is_compressed_harder():
     card = Card(CONJUNCT_TITLE, SITE_NAME, FONT, SMALL_FONT)
     fast = render(card, 300_000)

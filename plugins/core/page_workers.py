@@ -13,9 +13,10 @@ build itself, which logs it; so is a page whose file a worker found there
 already (another page's: the build refuses two pages writing one file).
 
 Used by plugins/core/note_pages.py (every note page in workers) and
-plugins/listings (`write_pages`: the first list page written by the build
-before the workers are forked, so that the memos every page's writing
-shares, page reuse's key of the site, which the feeds' keys read later, are
+plugins/listings (`write_pages`: the first list page, and the first of
+each template, written by the build before the workers are forked, so
+that the memos every page's writing shares, page reuse's key of the site,
+which the feeds' keys read later, and its analyses of each template, are
 the build's and each worker starts with them). With few pages, one core,
 or a receiver of Pelican's `content_written` (sent for each file written:
 it would be sent in a worker), the build writes every page itself.
@@ -37,10 +38,13 @@ LIST_PAGES = "list pages"
 
 
 class Page(NamedTuple):
-    """A page to write: its name in the output and how it is written."""
+    """A page to write: its name in the output and how it is written; `kind`
+    names what pages written alike share (their template), if anything.
+    """
 
     name: str
     write: Callable[[], None]
+    kind: str = ""
 
 
 class Recording(set):
@@ -220,17 +224,31 @@ def in_workers(
         write_again(writer, page)
 
 
+def firsts_of_kinds(pages: Sequence[Page]) -> list[int]:
+    """The index of the first page, and of the first of each other kind."""
+    seen: dict[str, int] = {}
+    for index, page in enumerate(pages):
+        seen.setdefault(page.kind, index)
+    return sorted({0, *seen.values()}) if pages else []
+
+
 def write_pages(writer, pages: Sequence[Page], shared: Sequence[object] = ()) -> None:
-    """Write every list page, all but the first in worker processes when
-    there are enough (see the module's docstring).
+    """Write every list page, in worker processes when there are enough but
+    the first of each kind (see the module's docstring): what a template's
+    first page works out about it (page reuse's analyses of what it reads),
+    every worker then starts with, instead of each working it out again.
     """
+    firsts = firsts_of_kinds(pages)
     if (
         not pages
         or signals.content_written.receivers
-        or not workers_wanted(len(pages) - 1)
+        or not workers_wanted(len(pages) - len(firsts))
     ):
         for page in pages:
             page.write()
         return
-    pages[0].write()
-    in_workers(writer, pages[1:], LIST_PAGES, shared, here=1)
+    for index in firsts:
+        pages[index].write()
+    chosen = set(firsts)
+    rest = [page for index, page in enumerate(pages) if index not in chosen]
+    in_workers(writer, rest, LIST_PAGES, shared, here=len(firsts))

@@ -34,7 +34,9 @@ from .code import LOADED
 from .describe import Unstable, stable
 from .files import left_temporaries, write_streamed
 from .packed import (
+    deflated,
     held,
+    inflated,
     is_packed,
     packed_bytes,
     pickled_texts,
@@ -289,7 +291,7 @@ def compress_cached(readers) -> None:
             content = squeeze(content)
         if isinstance(metadata, dict):
             pickled = pickled_texts(metadata, {id(settings): SETTINGS_ID})
-            metadata = held(zlib.compress(pickled, 1))
+            metadata = held(deflated(pickled))
         stamps = getattr(readers, "_filestamp_func", None)
         if not isinstance(stamps, Stamps) or filename not in stamps.given:
             cache_data(filename, (content, metadata))
@@ -371,6 +373,6 @@ def unpacked(found, settings) -> tuple:
     if is_packed(content):
         content = unsqueeze(content)
     if is_packed(metadata):
-        pickled = zlib.decompress(packed_bytes(metadata))
+        pickled = inflated(packed_bytes(metadata))
         metadata = unpickled_texts(pickled, {SETTINGS_ID: settings})
     return content, metadata

@@ -136,7 +136,7 @@ class ListingsGenerator(Generator):
         write_pages(
             writer,
             [
-                Page(page.save_as, partial(self.write, writer, page))
+                Page(page.save_as, partial(self.write, writer, page), page.template)
                 for page in self.planned
             ],
             shared=[self.settings],

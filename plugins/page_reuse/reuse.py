@@ -814,23 +814,28 @@ class ReusingWriter(Writer):
     def page_state(self, name, note=None):
         """What writing page `name` (of `note`) recorded here (a worker process
         that wrote it sends this back: plugins/core/note_pages.py and
-        page_workers.py), with the note's fields (note_fields) if its key
-        made them: the build's list page keys describe the note with them
-        instead of making them again.
+        page_workers.py), with the note's digest (note_digest) if its key
+        made the note's fields: the build's list page keys, and the list
+        pages' workers forked after, describe the note with it instead of
+        each making it again.
         """
         path = sanitised_join(self.output_path, name)
-        fields = self.reuse.fields.get(id(note)) if note is not None else None
-        return self.reuse.written.get(name), path in self.reuse.linked, fields
+        reuse = self.reuse
+        digest = None
+        if note is not None and id(note) in reuse.fields:
+            describe(note, reuse.notes, reuse.fields)
+            digest = reuse.notes[id(note)]
+        return reuse.written.get(name), path in reuse.linked, digest
 
     def take_page_state(self, name, state, note=None) -> None:
         """Record what a worker process's writing of page `name` (of `note`)
         recorded.
         """
-        entry, linked, *fields = state
+        entry, linked, *digest = state
         if entry is not None:
             self.reuse.written[name] = entry
-        if note is not None and fields and fields[0]:
-            self.reuse.fields.setdefault(id(note), fields[0])
+        if note is not None and digest and digest[0]:
+            self.reuse.notes.setdefault(id(note), digest[0])
         if linked:
             self.reuse.linked.add(sanitised_join(self.output_path, name))
             if note is None:  # a list page (plugins/core/page_workers.py)
