@@ -38,7 +38,9 @@ from .glyphs import Font, Laid, Run, draw_laid, draw_line, lighten, load_font
 from .settings import DEFAULTS
 
 # Bump when the drawing code changes: every cached image is then remade.
-CODE_VERSION = "9"
+CODE_VERSION = "8"
+# A card's zlib stream made of parts (parted_stream), its frame's deflated once.
+CARD_STREAM = "parted"
 SIZE = (1200, 630)
 BACKGROUND = "#12355b"
 ACCENT = "#ffd166"
@@ -96,6 +98,9 @@ def cache_key(source: Card | Crop, max_bytes: int) -> str:
             "site": source.site,
             "font": file_digest(source.font),
             "small_font": file_digest(source.small_font),
+            # how a card's bytes are made since CODE_VERSION 8 (a photo's
+            # are made as they were: its name stays)
+            "stream": CARD_STREAM,
         }
     else:
         parts = {"kind": "crop", "photo": file_digest(source.photo)}
