@@ -7,8 +7,8 @@ render and write them with the build's own writer, exactly as Pelican would.
 Each worker sends back what writing a page recorded in the writer: the
 files it wrote (Pelican refuses to write one twice) and whatever else the
 writer keeps per page (`page_state`/`take_page_state`, such as page reuse's
-record of the page and the note's described fields, which the list pages'
-keys use). A page whose writing logged a warning or failed in a
+record of the page and the note's digest, which the list pages' keys
+use). A page whose writing logged a warning or failed in a
 worker is written again by the build itself, which logs it.
 
 With few notes, one core, a receiver of Pelican's per-note

@@ -7,7 +7,7 @@ write them with the build's own writer, exactly as the build would. Each
 worker sends back what writing a page recorded in the writer: the files it
 wrote (Pelican refuses to write one twice) and what the writer keeps per
 page (`page_state`/`take_page_state`: page reuse's record of the page and
-a note's described fields, which the list pages' keys use). A page whose
+a note's digest, which the list pages' keys use). A page whose
 writing logged a warning or failed in a worker is written again by the
 build itself, which logs it; so is a page whose file a worker found there
 already (another page's: the build refuses two pages writing one file).
@@ -237,6 +237,9 @@ def write_pages(writer, pages: Sequence[Page], shared: Sequence[object] = ()) ->
     the first of each kind (see the module's docstring): what a template's
     first page works out about it (page reuse's analyses of what it reads),
     every worker then starts with, instead of each working it out again.
+    Two pages writing one file stop the build as before (Pelican's
+    FileOverwriteFailedError naming the file), but which of the two the
+    discarded staging folder holds may differ from a one-process build's.
     """
     firsts = firsts_of_kinds(pages)
     if (
