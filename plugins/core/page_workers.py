@@ -225,11 +225,13 @@ def in_workers(
 
 
 def firsts_of_kinds(pages: Sequence[Page]) -> list[int]:
-    """The index of the first page, and of the first of each other kind."""
+    """The index of the first page of each kind, in order (the first page's
+    among them).
+    """
     seen: dict[str, int] = {}
     for index, page in enumerate(pages):
         seen.setdefault(page.kind, index)
-    return sorted({0, *seen.values()}) if pages else []
+    return list(seen.values())
 
 
 def write_pages(writer, pages: Sequence[Page], shared: Sequence[object] = ()) -> None:

@@ -450,17 +450,20 @@ def adler32_combine(first: int, second: int, second_length: int) -> int:
     return (high << 16) | low
 
 
-# zlib-ng's level 2 (see CARD_TRIES) as raw deflate, for a stream made of
-# parts; its zlib header is the one zlib-ng writes for that level.
-RAW_LEVEL_2 = partial(zlib_ng.compressobj, 2, zlib.DEFLATED, -zlib.MAX_WBITS)
-ZLIB_HEADER_LEVEL_2 = b"\x78\x5e"
+# A card's level (see CARD_TRIES) as raw deflate, for a stream made of
+# parts, and the zlib header zlib-ng writes at that level.
+CARD_LEVEL = 2
+RAW_CARD_LEVEL = partial(
+    zlib_ng.compressobj, CARD_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS
+)
+ZLIB_HEADER = zlib_ng.compress(b"", CARD_LEVEL)[:2]
 
 
 def raw_deflate(part: bytes | bytearray, last: bool) -> bytes:
     """`part` as raw deflate blocks that stand alone (no match reaches
     before them) and end on a byte: the stream's last blocks if `last`.
     """
-    deflate = RAW_LEVEL_2()
+    deflate = RAW_CARD_LEVEL()
     end = zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH
     return deflate.compress(part) + deflate.flush(end)
 
@@ -476,7 +479,7 @@ def kept_part(part: bytes, last: bool) -> tuple[bytes, int]:
 
 def parted_stream(parts: tuple[bytes | bytearray, ...]) -> bytes:
     """The zlib stream of a card's scanlines (above the title's box, the box,
-    below it) at zlib-ng's level 2: the box deflated for this card, the
+    below it) at zlib-ng's CARD_LEVEL: the box deflated for this card, the
     rows above and below it as deflated for the first card of the site
     (kept_part), the blocks joined, the Adler-32 of the whole combined from
     the parts'. Matches never reach from the box into the rows above it:
@@ -489,7 +492,7 @@ def parted_stream(parts: tuple[bytes | bytearray, ...]) -> bytes:
     check = adler32_combine(check, bottom_check, len(below))
     return b"".join(
         (
-            ZLIB_HEADER_LEVEL_2,
+            ZLIB_HEADER,
             top,
             raw_deflate(box, False),
             bottom,
