@@ -925,6 +925,52 @@ def test_notes_kept_compressed_write_the_same_site(
     assert in_memo == [whole.notes + 1, 0]  # the notes, the hidden one
 
 
+def packed_note(html: str, name: str) -> Article:
+    from datetime import datetime
+
+    from pelican.settings import DEFAULT_CONFIG
+
+    context = {"generated_content": {}, "static_content": {}, "static_links": set()}
+    note = Article(
+        html,
+        settings=dict(DEFAULT_CONFIG),
+        metadata={"title": name, "date": datetime(2026, 12, 2)},
+        context=context,
+        source_path=f"/notes/{name}.md",
+    )
+    assert packed.pack(note)
+    return note
+
+
+def test_a_notes_content_asked_twice_at_once_is_unpacked_once(monkeypatch):
+    """A note page prints its note's content and the page's key digests it
+    next: the HTML is unpacked and its links made once for both. Only the
+    last note's is held: another note's in between, or the release of the
+    notes' HTML after the feeds, and it is made again (or refused).
+    """
+    unpacked: list[str] = []
+    unsqueeze = packed.unsqueeze
+
+    def counted(data):
+        text = unsqueeze(data)
+        unpacked.append(text)
+        return text
+
+    monkeypatch.setattr(packed, "unsqueeze", counted)
+    first = packed_note("<p>रतलाम पुलिस</p>", "first")
+    second = packed_note("<p>बिलपांक थाना</p>", "second")
+    assert first.content == first.content == "<p>रतलाम पुलिस</p>"
+    assert len(unpacked) == 1
+    assert second.content == "<p>बिलपांक थाना</p>"
+    assert first.content == "<p>रतलाम पुलिस</p>"
+    assert len(unpacked) == 3
+    assert first.get_content("https://other.example") == "<p>रतलाम पुलिस</p>"
+    assert len(unpacked) == 4  # another site URL: made again
+    packed.release([first, second])
+    with pytest.raises(packed.Released):
+        first.get_content("https://other.example")
+
+
 def test_html_unpacked_from_a_worker_is_packed_again_without_compressing():
     """A note's HTML read ahead comes compressed; Pelican's reader cache and
     the note's own packing compress the very text unpacked from it again:

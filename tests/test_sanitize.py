@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+from html.parser import HTMLParser
 
+import markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plugins.press_notes.fragment import (
+    NOT_IN_XML,
+    TEXT_TAGS,
+    parsed_text,
+    serialized_text,
+    text_of,
+)
 from plugins.press_notes.model import plain_text
-from plugins.press_notes.sanitize import find_unsafe, sanitize_html
+from plugins.press_notes.sanitize import ALLOWED_TAGS, find_unsafe, sanitize_html
 
 
 @pytest.mark.parametrize(
@@ -69,6 +81,196 @@ def test_sanitized_html_has_nothing_left_to_name():
 )
 def test_plain_text_of_note_html(html, text):
     assert plain_text(html) == text
+    assert parsed_text(html) == text
+
+
+# Text as a serializer writes it: any characters but < and &, which come as
+# entities (and &nbsp; &quot;), with whitespace and characters XML cannot hold.
+SERIAL_TEXT = st.lists(
+    st.one_of(
+        st.text(
+            st.one_of(
+                st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
+                st.sampled_from([*"ab Z09>\"'=/;\n\t\r\xa0\u2028\x00\x0c\x1f\ufffe"]),
+            ),
+            max_size=8,
+        ),
+        st.sampled_from(["&amp;", "&lt;", "&gt;", "&nbsp;", "&quot;", "&amp;lt;"]),
+    ),
+    max_size=6,
+).map("".join)
+ATTRIBUTE_VALUE = st.text(st.sampled_from([*"ab >=/'&;क"]), max_size=6)
+ATTRIBUTES = st.lists(
+    st.tuples(
+        st.sampled_from(["href", "title", "class", "xml:lang", "data-x"]),
+        st.one_of(st.none(), ATTRIBUTE_VALUE),
+    ),
+    max_size=2,
+).map(
+    lambda pairs: "".join(
+        f" {name}" if value is None else f' {name}="{value}"' for name, value in pairs
+    )
+)
+SERIAL_TAG = st.one_of(
+    st.tuples(
+        st.sampled_from(sorted(TEXT_TAGS)),
+        ATTRIBUTES,
+        st.sampled_from(["", " ", "/", " /", "\n"]),
+    ).map(lambda t: f"<{t[0]}{t[1]}{t[2]}>"),
+    st.tuples(st.sampled_from(sorted(TEXT_TAGS)), st.sampled_from(["", " ", "\n"])).map(
+        lambda t: f"</{t[0]}{t[1]}>"
+    ),
+)
+SERIALIZED_HTML = st.lists(st.one_of(SERIAL_TEXT, SERIAL_TAG), max_size=12).map("".join)
+
+
+class BetweenTags(HTMLParser):
+    """The strings between the tags of some HTML, as the standard library's
+    tokenizer finds them (it builds no tree, so it ignores no tag).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.strings: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.strings.append(data)
+
+
+def between_tags(html: str) -> str:
+    reader = BetweenTags()
+    reader.feed(html)
+    reader.close()
+    return " ".join(NOT_IN_XML.sub(" ", " ".join(reader.strings)).split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(SERIALIZED_HTML)
+def test_serialized_html_is_read_as_the_text_between_its_tags(html):
+    """Any HTML of the serialized kind (text tags, quoted attributes, the
+    five entities; nested or not, closed or not) is read without a parser:
+    its text is the strings between its tags, as a tokenizer finds them.
+    """
+    assert serialized_text(html) is not None
+    assert text_of(html) == between_tags(html)
+
+
+def test_a_tag_out_of_place_separates_as_any_other():
+    """lxml's parser ignores an end tag it finds out of place (its tree has
+    closed the element already) and joins the text on either side; read
+    between the tags, every tag separates, as the sanitizer wrote them.
+    """
+    html = "<b>a<p>b</p>c</b>d"
+    assert sanitize_html(html) == html
+    assert text_of(html) == "a b c d"
+    assert parsed_text(html) == "a b cd"
+
+
+NOTE_MARKDOWN = st.lists(
+    st.one_of(
+        st.text(
+            st.one_of(
+                st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
+                st.sampled_from([*"ab 1. *_`#>-[]()!<>&\"'|:\n\xa0"]),
+            ),
+            max_size=12,
+        ),
+        st.sampled_from(
+            [
+                "<b>",
+                "</b>",
+                '<span title="a>b">',
+                "<script>x()</script>",
+                "<!-- c -->",
+                "<p onclick='x'>",
+                "&copy;",
+                "&#2325;",
+                "[क](http://x.example/?a=1&b=2)",
+                "![फ़ोटो](/images/a.jpg)",
+                "\n\n",
+            ]
+        ),
+    ),
+    max_size=10,
+).map("".join)
+
+
+MARKDOWN_ONLY = st.lists(
+    st.one_of(
+        st.text(
+            st.one_of(
+                st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
+                st.sampled_from([*"ab 1. *_`#-[]()!&\"'|:\n\xa0"]),
+            ),
+            max_size=12,
+        ),
+        st.sampled_from(
+            [
+                "\n\n",
+                "\n- ",
+                "\n1. ",
+                "\n> ",
+                "\n## ",
+                "**",
+                "[क](http://x.example/?a=1&b=2)",
+                "![फ़ोटो](/images/a.jpg)",
+                "\n\n| क | ख |\n|---|---|\n| 1 | 2 |\n\n",
+                "[^1]\n\n[^1]: टिप्पणी\n\n",
+                "\n\n    कोड\n\n",
+            ]
+        ),
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NOTE_MARKDOWN)
+def test_a_notes_sanitized_html_is_read_without_a_parser(text):
+    """Whatever a reporter writes, raw HTML included, the note's HTML as
+    the reader keeps it (Markdown, then the sanitizer) is of the serialized
+    kind: its text is read without a parser, between its tags.
+    """
+    html = sanitize_html(markdown.markdown(text, extensions=["extra"]))
+    assert serialized_text(html) is not None, html
+    assert text_of(html) == between_tags(html)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKDOWN_ONLY)
+def test_a_note_in_markdown_has_the_text_lxml_gives(text):
+    """A note written in Markdown alone (lists, emphasis, links, tables,
+    footnotes: no raw HTML) has the text lxml's parser gives its HTML.
+    """
+    html = sanitize_html(markdown.markdown(text, extensions=["extra"]))
+    assert text_of(html) == parsed_text(html)
+
+
+def test_every_tag_the_sanitizer_keeps_is_read_between_tags():
+    """A tag the sanitizer comes to keep is one serialized_text knows, or
+    every note holding it would be parsed (the same text, slower); none of
+    them holds code or raw text.
+    """
+    assert ALLOWED_TAGS <= TEXT_TAGS
+    assert not TEXT_TAGS & {"script", "style", "textarea", "title", "xmp", "template"}
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "पहले<script>x()</script>बाद",
+        "<!-- टिप्पणी --><p>पाठ</p>",
+        "<P>बड़े अक्षर</P>",
+        "<p class=x>बिना उद्धरण</p>",
+        '</a href=">">',
+        "1 < 2",
+        "&copy; रतलाम",
+        '<p title="a<b">पाठ</p>',
+    ],
+)
+def test_other_html_is_parsed(html):
+    assert serialized_text(html) is None
+    assert text_of(html) == parsed_text(html)
 
 
 def test_images_from_other_hosts_become_links_with_their_alt_text():

@@ -295,9 +295,10 @@ def close_spill(*_args) -> None:
     bytes still held are read until they are let go of, then the system
     frees the file).
     """
-    global _spill
+    global _spill, _last
     _spill = None
     _recent.clear()  # may hold a handle to it
+    _last = None  # the same
 
 
 def held(data: bytes | Spilled) -> bytes | Spilled:
@@ -324,9 +325,25 @@ def packed_bytes(data: bytes | Spilled) -> bytes:
     return data.data() if isinstance(data, Spilled) else data
 
 
+# The content packed_content gave last: (note, site URL, its compressed
+# HTML, the content). A note page prints its note's content and its page
+# key digests it next, in one process: unpacked and its links made once.
+# One note's HTML is held, not every note's as Pelican's memo would.
+_last: tuple[object, str, object, str] | None = None
+
+
 def packed_content(note, siteurl: str) -> str:
-    """What Content.get_content gives, from the note's compressed HTML."""
-    return note._update_content(unsqueeze(getattr(note, PACKED)), siteurl)
+    """What Content.get_content gives, from the note's compressed HTML (the
+    same note's again at once, as Pelican's memo would give it).
+    """
+    global _last
+    data = getattr(note, PACKED)
+    last = _last
+    if last is not None and last[0] is note and last[1] == siteurl and last[2] is data:
+        return last[3]
+    content = note._update_content(unsqueeze(data), siteurl)
+    _last = (note, siteurl, data, content)
+    return content
 
 
 class Released(Unstable):
@@ -341,6 +358,8 @@ def release(notes) -> int:
     """Let go of the compressed HTML of `notes` (their last reader is done);
     how many held some.
     """
+    global _last
+    _last = None
     released = 0
     for note in notes:
         if vars(note).pop(PACKED, None) is not None:
