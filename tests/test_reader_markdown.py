@@ -7,14 +7,24 @@ from __future__ import annotations
 
 import random
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 from support import ROOT, note_text
 
-from plugins.press_notes.reader import SafeMarkdownReader
+from plugins.press_notes import sanitize
+from plugins.press_notes.reader import (
+    META,
+    PLAIN_LINE,
+    PlainMarkdown,
+    SafeMarkdownReader,
+)
 
 # Markdown with state that lives in the Markdown object between two files
 # if it is not reset: footnotes (their numbers and ids), abbreviations,
@@ -51,8 +61,8 @@ def notes(tmp_path_factory) -> list[Path]:
     return paths
 
 
-@pytest.fixture(scope="module")
-def settings() -> dict:
+@pytest.fixture(scope="module", name="settings")
+def bulletin_settings() -> dict:
     return read_settings(str(ROOT / "pelicanconf.py"))
 
 
@@ -151,3 +161,87 @@ def test_saving_the_reader_cache_leaves_no_utf8_copy_in_the_notes_texts(
     back = again.get_cached_data(path, (None, None))
     assert back == read
     assert all(tag.settings is mine for tag in back[1]["tags"])
+
+
+# A line of Hindi as a summary is written: letters, marks, digits, spaces
+# and punctuation, Markdown's syntax among them.
+ONE_LINE = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
+        st.sampled_from([*"aZ09 ,.?!()'\":;/%₹–—‘’“”-#>*_`[]<&\\{}|~=+\xa0\t\x00"]),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+def summary_markdown(md_class: type[Markdown]) -> Markdown:
+    """A Markdown object as Pelican converts a note's summary with: the
+    bulletin's extensions, the meta extension's preprocessor taken out.
+    """
+    conf = read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]
+    md = md_class(**{**conf, "extensions": [*conf.get("extensions", []), "meta"]})
+    md.preprocessors.deregister(META)
+    return md
+
+
+PLAIN_MD, FULL_MD = summary_markdown(PlainMarkdown), summary_markdown(Markdown)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ONE_LINE)
+def test_a_one_line_summary_converts_as_markdown_converts_it(line):
+    """Whether or not it is a PLAIN_LINE (its paragraph made without
+    parsing), a line gives the HTML Markdown gives.
+    """
+    PLAIN_MD.reset()
+    FULL_MD.reset()
+    assert PLAIN_MD.convert(line) == FULL_MD.convert(line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ONE_LINE)
+def test_a_plain_line_is_its_own_paragraph(line):
+    assume(PLAIN_LINE.fullmatch(line))
+    FULL_MD.reset()
+    assert FULL_MD.convert(line) == f"<p>{line}</p>"
+
+
+def test_a_plain_line_read_with_the_meta_extension_is_a_field():
+    """With the meta extension in place (a note's file), "Thana: Bilpank"
+    is a field, not a paragraph: no short cut.
+    """
+    line = "Thana: Bilpank"
+    assert PLAIN_LINE.fullmatch(line)
+    conf = read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]
+    md = PlainMarkdown(**{**conf, "extensions": [*conf.get("extensions", []), "meta"]})
+    assert md.convert(line) == ""
+    assert md.Meta == {"thana": ["Bilpank"]}
+
+
+@settings(max_examples=500, deadline=None)
+@given(ONE_LINE)
+def test_a_plain_paragraph_is_sanitized_as_the_sanitizer_would(text):
+    """A paragraph the sanitizer's short cut gives back as it is
+    (PLAIN_PARAGRAPH) is what nh3 gives, and holds nothing unsafe.
+    """
+    html = f"<p>{text}</p>"
+    assert sanitize.sanitize_html(html) == sanitize.images_as_links(
+        sanitize._clean(html)
+    )
+    if sanitize.PLAIN_PARAGRAPH.fullmatch(html):
+        assert sanitize._clean(html) == html
+        assert [
+            tag for tag in sanitize.elements(html) if tag.tag != "p" or tag.attrib
+        ] == []
+
+
+def test_a_long_line_that_is_not_plain_is_refused_in_one_pass():
+    """A long summary ending in Markdown's syntax is found not to be a
+    PLAIN_LINE at once, not after trying every way its letters divide
+    between the pattern's two classes (which would never end).
+    """
+    line = "रतलाम पुलिस ने बैठक की " * 5_000 + "*"
+    start = time.process_time()
+    assert PLAIN_LINE.fullmatch(line) is None
+    assert time.process_time() - start < 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from html.parser import HTMLParser
 
 import markdown
@@ -318,3 +319,22 @@ def test_written_markup_stays_text_beside_an_image_made_a_link():
         '&lt;b&gt;मोटा&lt;/b&gt; <a href="https://t.example/p.png" '
         'rel="noopener noreferrer">x</a>'
     )
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>" + "रतलाम पुलिस " * 20_000 + "<!-- अंत -->",
+        '<p title="' + "a " * 20_000,
+        "<p" + " hidden" * 20_000 + " <",
+        "<p>" + "क &amp; ख " * 20_000 + "&copy;",
+    ],
+)
+def test_long_html_of_another_kind_is_refused_in_one_pass(html):
+    """A long note whose HTML is not of the serialized kind (a comment at
+    its end, a tag left open) is found so at once, not after trying every
+    way its text divides into runs (which would never end).
+    """
+    start = time.process_time()
+    assert serialized_text(html) is None
+    assert time.process_time() - start < 1

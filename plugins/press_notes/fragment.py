@@ -43,12 +43,14 @@ TEXT_TAGS = frozenset(
 )
 _NAMES = "|".join(sorted(TEXT_TAGS, key=len, reverse=True))
 _START = rf"<(?:{_NAMES})(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"<]*\")?)*\s*/?>"
-_TAG = rf"{_START}|</(?:{_NAMES})\s*>"
+_TAG = rf"(?>{_START}|</(?:{_NAMES})\s*>)"
 # HTML as a serializer writes it (the sanitizer's output, every note's
 # HTML): those tags, lowercase, each start tag's attribute values in double
 # quotes (no <), end tags bare, and text escaped with these five entities
-# only. Its text is the strings between the tags.
-SERIALIZED = re.compile(rf"(?:[^<&]+|&(?:amp|lt|gt|nbsp|quot);|{_TAG})*")
+# only. Its text is the strings between the tags. (Possessive and atomic:
+# HTML that is not of this kind is refused in one pass, not tried every way
+# its text divides into runs.)
+SERIALIZED = re.compile(rf"(?:[^<&]++|&(?:amp|lt|gt|nbsp|quot);|{_TAG})*+")
 TAGS = re.compile(_TAG)
 ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\xa0"), ("&quot;", '"'))
 

@@ -6,6 +6,7 @@ reporter wrote that will not reach the page, so the warning can say it.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from urllib.parse import urlsplit
 
@@ -34,6 +35,15 @@ CLEANER = nh3.Cleaner(
 )
 
 
+# A paragraph of text the sanitizer gives back as it is, and in which there
+# is nothing unsafe: no markup, entity, or character an HTML parser changes
+# or drops (control characters, a lone surrogate, a byte order mark, the
+# no-break space it writes as &nbsp;). A note's summary mostly is one.
+PLAIN_PARAGRAPH = re.compile(
+    "<p>[^<>&\x00-\x1f\x7f-\xa0\ud800-\udfff\ufeff\ufffe\uffff]*</p>"
+)
+
+
 def _is_script_url(value: str) -> bool:
     compact = "".join(value.split()).lower()
     return compact.startswith(("javascript:", "vbscript:", "data:text/html"))
@@ -41,6 +51,8 @@ def _is_script_url(value: str) -> bool:
 
 def find_unsafe(html: str) -> list[str]:
     """Describe each unsafe construct in `html` (empty list if none)."""
+    if PLAIN_PARAGRAPH.fullmatch(html):
+        return []
     found = []
     for tag in elements(html):
         if tag.tag in DANGEROUS_TAGS:
@@ -89,6 +101,8 @@ def sanitize_html(html: str) -> str:
     """Return `html` with everything but safe markup removed, and images
     from other hosts made links.
     """
+    if PLAIN_PARAGRAPH.fullmatch(html):
+        return html
     cleaned = _clean(html)
     linked = images_as_links(cleaned)
     return cleaned if linked is cleaned else _clean(linked)
