@@ -966,6 +966,10 @@ def test_a_notes_content_asked_twice_at_once_is_unpacked_once(monkeypatch):
     assert len(unpacked) == 3
     assert first.get_content("https://other.example") == "<p>रतलाम पुलिस</p>"
     assert len(unpacked) == 4  # another site URL: made again
+    packed.forget_memos({"another": "build"})
+    assert packed._last is not None  # another build's memos: not this note's
+    packed.forget_memos(first._context)
+    assert packed._last is None  # a finished build's notes are not held
     packed.release([first, second])
     with pytest.raises(packed.Released):
         first.get_content("https://other.example")

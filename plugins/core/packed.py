@@ -441,6 +441,12 @@ def forget_memos(context: dict | None = None) -> int:
     entries went. The memos are caches: a build running beside (another
     site, in another thread) makes again what it asks for.
     """
+    global _last
+    last = _last
+    if last is not None and (
+        context is None or getattr(last[0], "_context", None) is context
+    ):
+        _last = None  # packed_content's note, its HTML
     dropped = 0
     for memo in (Content.get_content.cache, Content.get_summary.cache):
         mine = [
