@@ -167,62 +167,59 @@ def test_a_tag_out_of_place_separates_as_any_other():
     assert parsed_text(html) == "a b cd"
 
 
-NOTE_MARKDOWN = st.lists(
-    st.one_of(
-        st.text(
-            st.one_of(
-                st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
-                st.sampled_from([*"ab 1. *_`#>-[]()!<>&\"'|:\n\xa0"]),
+def made_up_markdown(punctuation: str, pieces: list[str]):
+    """Made-up Markdown: runs of Devanagari, Latin letters and
+    `punctuation`, and whole `pieces` of syntax, joined.
+    """
+    return st.lists(
+        st.one_of(
+            st.text(
+                st.one_of(
+                    st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
+                    st.sampled_from([*punctuation]),
+                ),
+                max_size=12,
             ),
-            max_size=12,
+            st.sampled_from(pieces),
         ),
-        st.sampled_from(
-            [
-                "<b>",
-                "</b>",
-                '<span title="a>b">',
-                "<script>x()</script>",
-                "<!-- c -->",
-                "<p onclick='x'>",
-                "&copy;",
-                "&#2325;",
-                "[क](http://x.example/?a=1&b=2)",
-                "![फ़ोटो](/images/a.jpg)",
-                "\n\n",
-            ]
-        ),
-    ),
-    max_size=10,
-).map("".join)
+        max_size=10,
+    ).map("".join)
 
 
-MARKDOWN_ONLY = st.lists(
-    st.one_of(
-        st.text(
-            st.one_of(
-                st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
-                st.sampled_from([*"ab 1. *_`#-[]()!&\"'|:\n\xa0"]),
-            ),
-            max_size=12,
-        ),
-        st.sampled_from(
-            [
-                "\n\n",
-                "\n- ",
-                "\n1. ",
-                "\n> ",
-                "\n## ",
-                "**",
-                "[क](http://x.example/?a=1&b=2)",
-                "![फ़ोटो](/images/a.jpg)",
-                "\n\n| क | ख |\n|---|---|\n| 1 | 2 |\n\n",
-                "[^1]\n\n[^1]: टिप्पणी\n\n",
-                "\n\n    कोड\n\n",
-            ]
-        ),
-    ),
-    max_size=10,
-).map("".join)
+NOTE_MARKDOWN = made_up_markdown(
+    "ab 1. *_`#>-[]()!<>&\"'|:\n\xa0",
+    [
+        "<b>",
+        "</b>",
+        '<span title="a>b">',
+        "<script>x()</script>",
+        "<!-- c -->",
+        "<p onclick='x'>",
+        "&copy;",
+        "&#2325;",
+        "[क](http://x.example/?a=1&b=2)",
+        "![फ़ोटो](/images/a.jpg)",
+        "\n\n",
+    ],
+)
+
+
+MARKDOWN_ONLY = made_up_markdown(
+    "ab 1. *_`#-[]()!&\"'|:\n\xa0",
+    [
+        "\n\n",
+        "\n- ",
+        "\n1. ",
+        "\n> ",
+        "\n## ",
+        "**",
+        "[क](http://x.example/?a=1&b=2)",
+        "![फ़ोटो](/images/a.jpg)",
+        "\n\n| क | ख |\n|---|---|\n| 1 | 2 |\n\n",
+        "[^1]\n\n[^1]: टिप्पणी\n\n",
+        "\n\n    कोड\n\n",
+    ],
+)
 
 
 @settings(max_examples=300, deadline=None)
