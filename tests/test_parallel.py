@@ -26,7 +26,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.writers import FileOverwriteFailedError, Writer
 from support import ROOT, build_site, children_of, note_text, session_processes, tree
 
-from plugins.core import files, packed, page_workers, parallel
+from plugins.core import core, files, packed, page_workers, parallel
 from plugins.core.errors import BuildFailed
 from plugins.core.note_pages import NOTE_LISTS, NOTE_PAGES
 from plugins.core.page_workers import LIST_PAGES
@@ -966,6 +966,13 @@ def test_a_notes_content_asked_twice_at_once_is_unpacked_once(monkeypatch):
     assert len(unpacked) == 3
     assert first.get_content("https://other.example") == "<p>रतलाम पुलिस</p>"
     assert len(unpacked) == 4  # another site URL: made again
+    assert first.content == "<p>रतलाम पुलिस</p>"
+    core.register()  # connects its receivers again: blinker keeps each once
+    finalized = signals.all_generators_finalized.receivers_for(object())
+    assert packed.forget_last in list(finalized)
+    packed.forget_last()
+    assert packed._last is None  # made before every note's address was known
+    assert first.content == "<p>रतलाम पुलिस</p>"
     packed.forget_memos({"another": "build"})
     assert packed._last is not None  # another build's memos: not this note's
     packed.forget_memos(first._context)

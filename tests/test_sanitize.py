@@ -264,6 +264,12 @@ def test_every_tag_the_sanitizer_keeps_is_read_between_tags():
         "1 < 2",
         "&copy; रतलाम",
         '<p title="a<b">पाठ</p>',
+        # whitespace in a tag that HTML does not count as such: a parser
+        # reads it as part of the tag's name, up to the first >
+        '<b\xa0a="x>y">पाठ</b>',
+        '<b\u2028a="x>y">पाठ</b>',
+        '<b\x85a="x>y">पाठ</b>',
+        "<b>पाठ</b\u3000>",
     ],
 )
 def test_other_html_is_parsed(html):

@@ -13,7 +13,7 @@ from .contract import CORE, order_problems
 from .errors import SettingError
 from .messages import set_language
 from .note_pages import render_note_pages_in_workers
-from .packed import pack_as_read, pack_notes
+from .packed import forget_last, pack_as_read, pack_notes
 from .reader_cache import (
     compress_cached,
     drop_cut_files,
@@ -79,4 +79,5 @@ def register() -> None:
     signals.article_generator_init.connect(pack_as_read)
     signals.article_generator_init.connect(stamp_once)
     signals.article_generator_pretaxonomy.connect(pack_notes)
+    signals.all_generators_finalized.connect(forget_last)
     signals.readers_init.connect(compress_cached)

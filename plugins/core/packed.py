@@ -332,6 +332,15 @@ def packed_bytes(data: bytes | Spilled) -> bytes:
 _last: tuple[object, str, object, str] | None = None
 
 
+def forget_last(*_args) -> None:
+    """packed_content's memo let go of once every generator has its context
+    (all_generators_finalized): content asked before then had its links
+    made before every note they point to was known.
+    """
+    global _last
+    _last = None
+
+
 def packed_content(note, siteurl: str) -> str:
     """What Content.get_content gives, from the note's compressed HTML (the
     same note's again at once, as Pelican's memo would give it).

@@ -42,8 +42,14 @@ TEXT_TAGS = frozenset(
     }
 )
 _NAMES = "|".join(sorted(TEXT_TAGS, key=len, reverse=True))
-_START = rf"<(?:{_NAMES})(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"<]*\")?)*\s*/?>"
-_TAG = rf"(?>{_START}|</(?:{_NAMES})\s*>)"
+# whitespace inside a tag, as HTML has it (not Python's \s: a no-break
+# space or U+2028 there is part of the tag's name to a parser)
+_SPACE = r"[ \t\n\r\f]"
+_START = (
+    rf"<(?:{_NAMES})(?:{_SPACE}+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"<]*\")?)*"
+    rf"{_SPACE}*/?>"
+)
+_TAG = rf"(?>{_START}|</(?:{_NAMES}){_SPACE}*>)"
 # HTML as a serializer writes it (the sanitizer's output, every note's
 # HTML): those tags, lowercase, each start tag's attribute values in double
 # quotes (no <), end tags bare, and text escaped with these five entities
