@@ -1080,6 +1080,32 @@ def test_the_note_snapshot_leaves_no_utf8_copy_in_the_notes_strings():
     assert sys.getsizeof(title) > title_size  # what Python's own pickling does
 
 
+def test_the_files_workers_overrode_are_kept_by_their_place(tmp_path):
+    """A note page whose note has its own save_as is written with `override`
+    (Pelican's record of overridden files): the build keeps it as it keeps
+    the written ones, by the note's save_as string, not an absolute path of
+    its own (10,000 of them held some 1.7 MB as paths); Pelican reads the
+    record as before: a second override of the file is refused, a plain
+    write of it goes nowhere.
+    """
+    output = tmp_path / "output"
+    writer = Writer(str(output), settings={"RELATIVE_URLS": False})
+    save_as = "/".join(["2026", "12", "a", "index.html"])  # a string of its own
+    note = SimpleNamespace(save_as=save_as)
+    page = str(output / "2026" / "12" / "a" / "index.html")
+    page_workers.take(writer, note.save_as, ([page], [page], None), note)
+    overridden = writer._overridden_files
+    assert set(overridden) == {page} and page in overridden
+    assert [kept for kept in overridden.under if kept is save_as] == [save_as]
+    (output / "2026" / "12" / "a").mkdir(parents=True)
+    with pytest.raises(FileOverwriteFailedError, match="a second time"):
+        writer._open_w(page, "utf-8", override=True)
+    with writer._open_w(page, "utf-8") as skipped:
+        assert skipped.name == os.devnull
+    writer._open_w(str(output / "other.html"), "utf-8", override=True).close()
+    assert str(output / "other.html") in overridden and len(overridden) == 2
+
+
 def test_the_files_workers_wrote_are_kept_by_their_place_and_never_written_twice(
     tmp_path,
 ):

@@ -61,9 +61,11 @@ class Recording(set):
 
 class OutputPaths(MutableSet):
     """Pelican's record of the files a writer wrote (Writer._written_files:
-    it refuses to write one twice), a file under the output folder kept as
-    its place in it (a note page's as the note's own save_as string: add_as),
-    not as an absolute path of its own; any other path as it is.
+    it refuses to write one twice) or wrote with `override` (a note page
+    whose note has its own save_as: Writer._overridden_files), a file under
+    the output folder kept as its place in it (a note page's as the note's
+    own save_as string: add_as), not as an absolute path of its own; any
+    other path as it is.
     """
 
     def __init__(self, output: str, paths: Iterable[str] = ()) -> None:
@@ -108,11 +110,17 @@ class OutputPaths(MutableSet):
             self.add(path)
 
 
-def output_paths(writer) -> OutputPaths:
-    """The writer's record of written files, made an OutputPaths first."""
-    files = writer._written_files
+WRITTEN, OVERRIDDEN = "_written_files", "_overridden_files"
+
+
+def output_paths(writer, kept: str = WRITTEN) -> OutputPaths:
+    """The writer's record `kept` (of written files, or overridden ones),
+    made an OutputPaths first.
+    """
+    files = getattr(writer, kept)
     if not isinstance(files, OutputPaths):
-        files = writer._written_files = OutputPaths(writer.output_path, files)
+        files = OutputPaths(writer.output_path, files)
+        setattr(writer, kept, files)
     return files
 
 
@@ -177,10 +185,10 @@ def take(writer, name: str, result, note=None) -> None:
     """
     written, overridden, state = result
     refuse_twice(writer, written)
-    files = output_paths(writer)
-    for path in written:
-        files.add_as(path, name)
-    writer._overridden_files.update(overridden)
+    for kept, paths in ((WRITTEN, written), (OVERRIDDEN, overridden)):
+        files = output_paths(writer, kept)
+        for path in paths:
+            files.add_as(path, name)
     if state is not None:
         writer.take_page_state(name, state, note=note)
 
