@@ -1104,6 +1104,11 @@ def test_the_files_workers_overrode_are_kept_by_their_place(tmp_path):
         assert skipped.name == os.devnull
     writer._open_w(str(output / "other.html"), "utf-8", override=True).close()
     assert str(output / "other.html") in overridden and len(overridden) == 2
+    # the set operators give what they give on a set of the paths
+    paths = set(overridden)
+    assert overridden | {"x"} == paths | {"x"} and {"x"} | overridden == paths | {"x"}
+    assert overridden - {page} == {str(output / "other.html")} == paths - {page}
+    assert overridden & {page, "x"} == {page} and overridden ^ {page} == paths ^ {page}
 
 
 def test_the_files_workers_wrote_are_kept_by_their_place_and_never_written_twice(

@@ -75,6 +75,13 @@ class OutputPaths(MutableSet):
         for path in paths:
             self.add(path)
 
+    @classmethod
+    def _from_iterable(cls, paths: Iterable) -> set:
+        """What the set operators (|, -, &, ^) make of it: a plain set of
+        the paths, as a set would give.
+        """
+        return set(paths)
+
     def _place(self, path) -> tuple[set, str]:
         if isinstance(path, str) and path.startswith(self.prefix):
             return self.under, path[len(self.prefix) :]
