@@ -295,10 +295,10 @@ def close_spill(*_args) -> None:
     bytes still held are read until they are let go of, then the system
     frees the file).
     """
-    global _spill, _last
+    global _spill
     _spill = None
     _recent.clear()  # may hold a handle to it
-    _last = None  # the same
+    forget_last()  # the same
 
 
 def held(data: bytes | Spilled) -> bytes | Spilled:
@@ -367,8 +367,7 @@ def release(notes) -> int:
     """Let go of the compressed HTML of `notes` (their last reader is done);
     how many held some.
     """
-    global _last
-    _last = None
+    forget_last()
     released = 0
     for note in notes:
         if vars(note).pop(PACKED, None) is not None:
@@ -450,12 +449,11 @@ def forget_memos(context: dict | None = None) -> int:
     entries went. The memos are caches: a build running beside (another
     site, in another thread) makes again what it asks for.
     """
-    global _last
     last = _last
     if last is not None and (
         context is None or getattr(last[0], "_context", None) is context
     ):
-        _last = None  # packed_content's note, its HTML
+        forget_last()  # packed_content's note, its HTML
     dropped = 0
     for memo in (Content.get_content.cache, Content.get_summary.cache):
         mine = [

@@ -21,6 +21,11 @@ from .validate import ascii_date
 
 logger = logging.getLogger(__name__)
 
+# The priority Python-Markdown's meta extension registers its preprocessor
+# with (markdown/extensions/meta.py); Pelican deregisters it on each read.
+META = "meta"
+META_PRIORITY = 27
+
 # One line that Markdown makes one paragraph of, as it is: a letter first
 # (not a list's number, a heading's #, a quote's >...), then letters, marks,
 # digits, spaces and punctuation that is no Markdown or HTML syntax (no *,
@@ -36,21 +41,14 @@ PLAIN_LINE = re.compile(
 class PlainMarkdown(Markdown):
     """Markdown that gives a PLAIN_LINE its paragraph without parsing it
     (the same HTML; a summary's line 62 µs → 3.4 µs, the reset included),
-    when it reads no metadata
-    (Pelican converts a note's summary so; with the meta extension, a line
-    such as "Thana: Bilpank" is a field).
+    when it reads no metadata (Pelican converts a note's summary so; with
+    the meta extension, a line such as "Thana: Bilpank" is a field).
     """
 
     def convert(self, source: str) -> str:
         if META not in self.preprocessors and PLAIN_LINE.fullmatch(source):
             return f"<p>{source}</p>"
         return super().convert(source)
-
-
-# The priority Python-Markdown's meta extension registers its preprocessor
-# with (markdown/extensions/meta.py); Pelican deregisters it on each read.
-META = "meta"
-META_PRIORITY = 27
 
 
 class SafeMarkdownReader(MarkdownReader):
