@@ -5,6 +5,7 @@ page_workers.py, note_pages.py, plugins/press_notes/read_ahead.py)."""
 
 from __future__ import annotations
 
+import builtins
 import fcntl
 import inspect
 import logging
@@ -1147,3 +1148,54 @@ def test_the_files_workers_wrote_are_kept_by_their_place_and_never_written_twice
     files.update([str(output / "list.html"), os.devnull])
     assert str(output / "list.html") in files and os.devnull in files
     assert len(files) == 6 and set(files) >= {str(output / "list.html"), os.devnull}
+
+
+@pytest.mark.parametrize("override", [False, True])
+def test_a_worker_makes_a_new_file_and_writes_it_through_one_opening(
+    tmp_path, monkeypatch, override
+):
+    """A worker's writer makes each new file exclusively and writes it
+    through that very opening: never opened a second time to be written
+    (which truncates the empty file, and ext4 then writes it out on close),
+    and recorded as Pelican records a file it opens (the same two sets,
+    whose workers' additions the build takes back).
+    """
+    pelicans = Writer(str(tmp_path / "a"), settings={})
+    ours = Writer(str(tmp_path / "b"), settings={})
+    for writer in (pelicans, ours):
+        Path(writer.output_path).mkdir()
+    opened: list[tuple[str, int | str]] = []
+    real_open, real_builtin_open = os.open, builtins.open
+
+    def watched(path, flags, *args, **kwargs):
+        opened.append((str(path), flags))
+        return real_open(path, flags, *args, **kwargs)
+
+    def watched_builtin(file, mode="r", *args, **kwargs):
+        if not isinstance(file, int):
+            opened.append((str(file), mode))
+        return real_builtin_open(file, mode, *args, **kwargs)
+
+    page_workers.recorded(ours, page_workers.Page("x", lambda: None))  # as a worker
+    monkeypatch.setattr(os, "open", watched)
+    monkeypatch.setattr(builtins, "open", watched_builtin)
+    name = str(Path(ours.output_path) / "page.html")
+    with ours._open_w(name, "utf-8", override) as f:
+        f.write("पन्ना")
+    monkeypatch.undo()
+    assert Path(name).read_text(encoding="utf-8") == "पन्ना"
+    assert [path for path, _ in opened] == [name]
+    flags = opened[0][1]
+    assert isinstance(flags, int) and flags & os.O_EXCL and not flags & os.O_TRUNC
+    theirs = str(Path(pelicans.output_path) / "page.html")
+    pelicans._open_w(theirs, "utf-8", override).close()
+    for kept in ("_written_files", "_overridden_files"):
+        mine = {os.path.basename(p) for p in getattr(ours, kept)}
+        assert mine == {os.path.basename(p) for p in getattr(pelicans, kept)}
+    assert ours._written_files.added == [name]
+    # a file there already is another page's: never opened, the page fails
+    other = Path(ours.output_path) / "other.html"
+    other.write_text("published", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        ours._open_w(str(other), "utf-8", override)
+    assert other.read_text(encoding="utf-8") == "published"

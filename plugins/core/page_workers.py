@@ -159,12 +159,26 @@ def opening_new(writer, open_w: Callable[..., Any]) -> Callable[..., Any]:
     """
 
     def _open_w(filename, encoding, override=False):
-        if filename not in writer._written_files:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
-            os.close(os.open(filename, flags, 0o666))
-        return open_w(filename, encoding, override)
+        if filename in writer._written_files:
+            return open_w(filename, encoding, override)
+        return opened_new(writer, filename, encoding, override)
 
     return _open_w
+
+
+def opened_new(writer, filename: str, encoding: str, override: bool):
+    """A file the writer has no record of, made as a new one and opened to
+    write, recorded as Pelican's `_open_w` records it (for such a file, all
+    it does besides opening it). Made and opened at once: a file made empty,
+    then opened again to be written, is truncated on that open, which makes
+    ext4 write it out when it is closed (its replace-by-truncate safety),
+    some 30 µs of system time a page.
+    """
+    fd = os.open(filename, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    if override:
+        writer._overridden_files.add(filename)
+    writer._written_files.add(filename)
+    return open(fd, "w", encoding=encoding)
 
 
 def refuse_twice(writer, paths) -> None:
