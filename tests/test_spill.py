@@ -105,6 +105,36 @@ def test_held_keeps_bytes_in_the_open_spill_only(tmp_path, monkeypatch):
     assert kept.data() == b"abc"  # still read until let go of
 
 
+def test_texts_kept_in_the_spill_are_kept_as_they_are(tmp_path, monkeypatch):
+    """keep_text (a note's card, its JSON-LD): the text's UTF-8 as it is in
+    the open spill, read back without unpacking; a pickle of it reads back
+    as the same text and describes as the same bytes; without a spill, or in
+    a process forked from the build, the text is kept compressed in memory.
+    """
+    text = "बिलपांक थाने में ग्राम रक्षा समिति की बैठक। " * 40
+    monkeypatch.setattr(packed, "_spill", None)
+    alone = packed.keep_text(text)
+    assert type(alone) is bytes and len(alone) < len(text.encode("utf-8")) // 4
+    assert packed.unsqueeze(alone) == text
+    packed.open_spill({"CACHE_PATH": str(tmp_path)})
+    try:
+        kept = packed.keep_text(text)
+        assert isinstance(kept, packed.Spilled) and kept.plain
+        assert kept.data() == text.encode("utf-8")
+        assert packed.unsqueeze(kept) == text
+        copy = pickle.loads(pickle.dumps(kept))
+        assert type(copy) is packed.Plain and packed.unsqueeze(copy) == text
+        assert stable(PackedTexts(copy)) == stable(PackedTexts(kept))
+        assert list(PackedTexts.of(["क", "ख"])) == ["क", "ख"]
+        assert in_child(lambda: type(packed.keep_text(text)) is bytes)
+        assert in_child(lambda: packed.unsqueeze(kept) == text)
+        # compressed bytes kept before read back as before
+        assert packed.unsqueeze(packed.held(packed.squeeze(text))) == text
+    finally:
+        packed.close_spill()
+    assert packed.unsqueeze(kept) == text  # still read until let go of
+
+
 def site_content(tmp_path):
     return new_content(
         tmp_path,

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from plugins.core.packed import Spilled, held, squeeze, unsqueeze
+from plugins.core.packed import Spilled, keep_text, unsqueeze
 from plugins.core.urls import canonical_url
 
 from .sitemaps import iso
@@ -35,12 +35,13 @@ _APART = "\0"
 
 @dataclass(frozen=True)
 class PackedTexts:
-    """A few texts a page prints, kept compressed (plugins/core/packed.py)
-    from the build's context to the page: every note holds its JSON-LD from
-    the SEO context until the end of the build, and its page, written once,
-    is the only reader. Iterated, they are the texts; page keys describe
-    them by their bytes (the same texts, the same bytes). Kept in the
-    build's spill file (packed.Spill) while a build has one open.
+    """A few texts a page prints, kept out of the process's memory
+    (plugins/core/packed.py keep_text: in the build's spill file while it
+    has one open, else compressed) from the build's context to the page:
+    every note holds its JSON-LD from the SEO context until the end of the
+    build, and its page, written once, is the only reader. Iterated, they
+    are the texts; page keys describe them by their bytes (the same texts,
+    the same bytes).
     """
 
     data: bytes | Spilled
@@ -49,7 +50,7 @@ class PackedTexts:
     def of(cls, texts: list[str]) -> PackedTexts:
         if any(_APART in text for text in texts):
             raise ValueError("a packed text holds a NUL")
-        return cls(held(squeeze(_APART.join(texts))) if texts else b"")
+        return cls(keep_text(_APART.join(texts)) if texts else b"")
 
     def texts(self) -> list[str]:
         return unsqueeze(self.data).split(_APART) if self.data else []
