@@ -11,11 +11,22 @@ checked with the `idna` library.
 from __future__ import annotations
 
 import itertools
+import re
+from unittest.mock import patch
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import idna
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from plugins.whatsapp.message import DigestItem, digest_parts, note_message
+from plugins.whatsapp import message as message_module
+from plugins.whatsapp.message import (
+    PLAIN_URL,
+    DigestItem,
+    ascii_url,
+    digest_parts,
+    note_message,
+)
 
 WA_ME = "https://wa.me/?text="
 TEMPLATE = "*{title}*\n{summary}\n\n{read_more}: {url}\n— {site}"  # the default
@@ -352,3 +363,66 @@ def test_a_digest_title_is_cut_only_when_it_cannot_fit_with_a_part_label():
                     )
                     assert link_chars(whole) >= limit, limit
     assert seen == {True, False}  # titles cut and titles whole
+
+
+URL_PARTS = st.sampled_from(
+    [
+        "http",
+        "https",
+        "HTTPS",
+        "ftp",
+        "h.in",
+        "Example.org",
+        "a..b",
+        "a" * 64,
+        "xn--a",
+        "-",
+        ":",
+        ":0",
+        ":80",
+        ":080",
+        ":443",
+        ":65535",
+        ":99999",
+        "/",
+        "//",
+        "/a b",
+        "/नोट",
+        "/%41",
+        "/~a_b-c.d",
+        "/a'b(c)*+,;=:@!$&",
+        "?q=1",
+        "#f",
+        "\t",
+        "@",
+        "u:p@",
+    ]
+)
+
+
+@given(st.lists(URL_PARTS, max_size=8), st.sampled_from(["https://", "http://", ""]))
+@settings(max_examples=3000, deadline=None)
+def test_an_address_given_back_as_it_is_is_one_the_full_encoding_gives_back(
+    parts, start
+):
+    """ascii_url's short cut (a URL already as it would be made) is taken
+    only for URLs that the full encoding gives back unchanged, never for
+    one it changes or refuses.
+    """
+    url = start + "".join(parts)
+    try:
+        made = full_ascii_url(url)
+    except (ValueError, UnicodeError):
+        assert not PLAIN_URL.fullmatch(url)
+        return
+    if PLAIN_URL.fullmatch(url):
+        assert made == url
+    assert ascii_url(url) == made
+    for kept in (URL, "https://h.in", "http://a-b.c:8000/x/y/", "https://h.in//a"):
+        assert PLAIN_URL.fullmatch(kept) and ascii_url(kept) == kept
+
+
+def full_ascii_url(url: str) -> str:
+    """ascii_url without its short cut."""
+    with patch.object(message_module, "PLAIN_URL", re.compile(r"(?!)")):
+        return ascii_url(url)
