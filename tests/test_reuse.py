@@ -19,7 +19,7 @@ from pelican import signals
 from PIL import Image
 from support import ROOT, build_site, note_text, touch_later, tree
 
-from plugins.core import contract
+from plugins.core import contract, packed
 from plugins.core.describe import Unstable, stable
 from plugins.core.errors import BuildFailed
 from plugins.feeds.render import ENTRY_ONLY_READS
@@ -118,6 +118,22 @@ def test_unchanged_notes_are_linked_and_a_new_note_is_rendered(bulletin, caplog)
     new.unlink()
     bulletin.check(reused=NOTES)
     assert not (bulletin.output / "2026/11/namli-naya").exists()
+
+
+@pytest.mark.parametrize("room_first", [True, False])
+def test_note_pages_are_reused_whether_or_not_the_spill_had_room(
+    tmp_path, monkeypatch, room_first
+):
+    """A note's texts kept in the spill file or, where it has no room,
+    compressed in memory give the same page key: an unchanged note's page
+    is linked from a build that kept them the other way.
+    """
+    room, no_room = packed.SPILL_ROOM, 2**62  # no_room: more than a disk has
+    site = Bulletin(tmp_path)
+    monkeypatch.setattr(packed, "SPILL_ROOM", room if room_first else no_room)
+    assert site.rebuild().reused == 0
+    monkeypatch.setattr(packed, "SPILL_ROOM", no_room if room_first else room)
+    site.check(NOTES)
 
 
 def test_registry_edits_render_the_notes_they_touch(bulletin):

@@ -65,7 +65,9 @@ def test_bytes_kept_in_a_spill_are_read_back_as_written(tmp_path):
     assert type(pickle.loads(pickle.dumps(kept[3]))) is bytes
     # page keys describe them as the bytes they hold
     assert stable(kept[4]) == stable(texts[4])
-    assert stable(PackedTexts(kept[4])) == stable(PackedTexts(texts[4]))
+    packed_texts = packed.squeeze("क\0ख")
+    held = spill.put(packed_texts)
+    assert stable(PackedTexts(held)) == stable(PackedTexts(packed_texts))
     # the file is removed as soon as it is made: nothing to leave behind
     assert spill_files(tmp_path) == []
     assert os.listdir(tmp_path / "cache") == []
@@ -128,11 +130,22 @@ def test_texts_kept_in_the_spill_are_kept_as_they_are(tmp_path, monkeypatch):
         assert list(PackedTexts.of(["क", "ख"])) == ["क", "ख"]
         assert in_child(lambda: type(packed.keep_text(text)) is bytes)
         assert in_child(lambda: packed.unsqueeze(kept) == text)
-        # compressed bytes kept before read back as before
+        # compressed bytes kept before read back as before, a Plain as plain
         assert packed.unsqueeze(packed.held(packed.squeeze(text))) == text
+        assert packed.unsqueeze(packed.held(copy)) == text
+        # an empty text is kept as something (a JSON-LD of one empty text)
+        assert list(PackedTexts.of([""])) == [""]
+        # page keys describe the texts, not how they are kept
+        spilled = PackedTexts.of(["क", text])
+        assert isinstance(spilled.data, packed.Spilled)
     finally:
         packed.close_spill()
     assert packed.unsqueeze(kept) == text  # still read until let go of
+    compressed = PackedTexts.of(["क", text])
+    assert type(compressed.data) is bytes
+    assert stable(compressed) == stable(spilled)
+    assert stable(PackedTexts(copy)) == stable(PackedTexts.of([text]))
+    assert stable(compressed) != stable(PackedTexts.of(["क", text + "।"]))
 
 
 def site_content(tmp_path):

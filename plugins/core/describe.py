@@ -74,14 +74,16 @@ def stable(value) -> str:
         # its URL is made from the slug and the settings (in the site key)
         extra = getattr(value, "description", None)
         return f"{type(value).__qualname__}({value.name!r},{value.slug!r},{extra!r})"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        parts = [stable(getattr(value, f.name)) for f in dataclasses.fields(value)]
-        return f"{type(value).__qualname__}(" + ",".join(parts) + ")"
     if isinstance(value, Path):
         return repr(str(value))
     if callable(getattr(type(value), "__bytes__", None)):
-        # bytes kept elsewhere (plugins/core/packed.py, Spilled): as those bytes
+        # bytes kept elsewhere (plugins/core/packed.py, Spilled), or a value
+        # whose bytes say what it is however it is kept (PackedTexts): as
+        # those bytes
         return repr(bytes(value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parts = [stable(getattr(value, f.name)) for f in dataclasses.fields(value)]
+        return f"{type(value).__qualname__}(" + ",".join(parts) + ")"
     if isinstance(value, Content):  # a page in the menu: all its fields
         return f"{type(value).__qualname__}({value.url!r},{stable(value.metadata)})"
     if callable(value) and hasattr(value, "__qualname__"):

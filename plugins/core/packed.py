@@ -107,10 +107,11 @@ def keep_text(text: str) -> bytes | Spilled:
     build's spill file, where it takes no memory of the process, so it is
     neither compressed nor unpacked at each read (some 30 µs, then 6 µs a
     read, of a card's kilobyte or two); else, where the build has no spill
-    file or it has no room, compressed in memory (squeeze).
+    file or it has no room, compressed in memory (squeeze), as is an empty
+    text (kept as none, it would be false as its bytes are).
     """
     spill = _spill
-    if spill is not None:
+    if spill is not None and text:
         placed = spill.put(text.encode("utf-8"), plain=True)
         if isinstance(placed, Spilled):
             return placed
@@ -342,7 +343,7 @@ def held(data: bytes | Spilled) -> bytes | Spilled:
     spill = _spill
     if spill is None or not isinstance(data, bytes):
         return data
-    return spill.put(data)
+    return spill.put(data, plain=isinstance(data, Plain))
 
 
 def is_packed(value) -> bool:

@@ -40,8 +40,8 @@ class PackedTexts:
     has one open, else compressed) from the build's context to the page:
     every note holds its JSON-LD from the SEO context until the end of the
     build, and its page, written once, is the only reader. Iterated, they
-    are the texts; page keys describe them by their bytes (the same texts,
-    the same bytes).
+    are the texts; page keys describe them by the texts' UTF-8 (__bytes__),
+    the same whether they were kept in the spill file or compressed.
     """
 
     data: bytes | Spilled
@@ -54,6 +54,9 @@ class PackedTexts:
 
     def texts(self) -> list[str]:
         return unsqueeze(self.data).split(_APART) if self.data else []
+
+    def __bytes__(self) -> bytes:
+        return _APART.join(self.texts()).encode("utf-8")
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.texts())
