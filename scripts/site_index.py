@@ -46,7 +46,12 @@ from zoneinfo import ZoneInfo
 from plugins.core import contract
 from plugins.core.code import LOADED, tree_digest
 from plugins.core.describe import Unstable, stable
-from plugins.core.files import left_temporaries, stamp, write_streamed
+from plugins.core.files import (
+    left_temporaries,
+    relative_path,
+    stamp,
+    write_streamed,
+)
 from plugins.core.header import scan_header
 from plugins.core.records import Ref, ref, refs
 from plugins.links.ledger import PENDING_PART
@@ -595,7 +600,7 @@ def index_path(settings: dict, output: Path) -> Path:
 
 def note_entry(note, root: Path) -> NoteEntry:
     return NoteEntry(
-        path=os.path.relpath(note.source_path, root),
+        path=relative_path(note.source_path, root),
         slug=note.slug,
         url=note.url,
         save_as=note.save_as,
@@ -763,7 +768,7 @@ def scheduled_due(
         # made relative is some 10 µs, at the build's end on one core)
         return False, None
     published = {
-        os.path.relpath(n.source_path, root) for n in context.get("articles", ())
+        relative_path(n.source_path, root) for n in context.get("articles", ())
     }
     waiting = [p for p in scheduled if p not in published]
     dates = []

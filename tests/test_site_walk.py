@@ -13,8 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from plugins.core.files import stamp
+from plugins.core.files import relative_path, stamp
 from scripts.site_index import (
     FOLDERS_FORMAT,
     Survey,
@@ -272,3 +274,40 @@ def test_the_folders_file_is_written_when_many_folders_changed(tree, tmp_path):
     many = dataclasses.replace(found, looked=len(found.seen) // 50 + 1)
     assert stale(many, kept)
     assert folders.stat().st_mtime_ns == written
+
+
+PATH_PARTS = st.sampled_from(
+    ["a", "b.md", "नोट", ".", "..", "", "/", "//", "...", ".x", "a b", "\\", "~"]
+)
+
+
+@given(
+    st.lists(PATH_PARTS, max_size=6),
+    st.lists(PATH_PARTS, max_size=6),
+    st.sampled_from(["/r", "/r/", "/r/c", "/", "//r", "r", "/r/./c"]),
+)
+@settings(max_examples=3000, deadline=None)
+def test_a_path_made_relative_is_what_os_relpath_makes(parts, under, root):
+    """relative_path's short cut (the part after an absolute root) gives
+    what os.path.relpath gives, for paths under the root, beside it and
+    anywhere, written plainly or not.
+    """
+    for path in (
+        "/".join(parts),
+        root.rstrip("/") + "/" + "/".join(parts),
+        os.path.normpath(root) + "/" + "/".join(under),
+    ):
+        if path:
+            assert relative_path(path, root) == os.path.relpath(path, root)
+            assert relative_path(path, Path(root)) == os.path.relpath(path, root)
+
+
+def test_a_plain_path_under_an_absolute_root_is_cut_not_worked_out(monkeypatch):
+    def refused(*_args):
+        raise AssertionError("worked out by os.path.relpath")
+
+    monkeypatch.setattr(os.path, "relpath", refused)
+    assert relative_path("/r/c/notes/2026/11/नोट.md", "/r/c") == "notes/2026/11/नोट.md"
+    assert relative_path("/r/c/a.md", Path("/r/c/")) == "a.md"
+    with pytest.raises(AssertionError):
+        relative_path("/r/c/../a.md", "/r/c")

@@ -21,6 +21,7 @@ from pelican.generators import Generator
 from plugins.core import contract as c
 from plugins.core.clock import build_now
 from plugins.core.errors import ContentError, Problem, display_path
+from plugins.core.files import relative_path
 from plugins.core.messages import _
 from plugins.core.settings import namespaced
 from plugins.core.urls import canonical_url, site_base
@@ -83,7 +84,7 @@ def output_files(output: Path, known: Mapping[str, str] | None = None) -> list[s
     known = known or {}
     found = []
     for folder, _folders, files in os.walk(output):
-        where = os.path.relpath(folder, output).replace(os.sep, "/")
+        where = relative_path(folder, output).replace(os.sep, "/")
         prefix = "" if where == "." else where + "/"
         found += [known.get(path, path) for path in [prefix + name for name in files]]
     return found

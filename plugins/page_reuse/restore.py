@@ -39,7 +39,7 @@ from pathlib import Path
 from pelican.contents import Article
 
 from plugins.core.contract import NOTE_SLUGS, SCHEDULED_NOTES
-from plugins.core.files import stamp, write_atomic, write_created
+from plugins.core.files import relative_path, stamp, write_atomic, write_created
 from plugins.core.packed import TextPickler, TextUnpickler
 from plugins.press_notes.press_notes import plugin_settings as press_notes_settings
 
@@ -164,7 +164,7 @@ class NoteSnapshot:
         """
         if not self.usable:
             return False
-        relative = os.path.relpath(path, self.root)
+        relative = relative_path(path, self.root)
         now = stamp(path)
         try:
             with open(self.folder / file_name(relative), "rb") as f:
@@ -191,7 +191,7 @@ class NoteSnapshot:
         """Keep a note Pelican has just made (content_object_init)."""
         if not isinstance(article, Article) or self.context is None:
             return
-        relative = os.path.relpath(article.source_path, self.root)
+        relative = relative_path(article.source_path, self.root)
         note_stamp = self.stamps.pop(relative, None)
         if getattr(article, "status", None) != "published":
             return
