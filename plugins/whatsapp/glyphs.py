@@ -312,22 +312,38 @@ def laid(
 UNSAFE = int(hb.GlyphFlags.UNSAFE_TO_BREAK)
 
 
-def cuts(buffer: hb.Buffer, text: str) -> dict[int, int]:
+class Cuts:
     """Where `text` shaped left to right as one run (`buffer`) may be cut
-    at its spaces, each with the first glyph after the cut: its start and
-    end, and each space's start and end that starts a cluster none of
-    whose glyphs HarfBuzz marks unsafe to break at (its clusters follow
-    the text's order: HarfBuzz's default cluster level keeps them so).
+    at its spaces, each with the first glyph after the cut (`get`): its
+    start and end, and each space's start and end that starts a cluster
+    none of whose glyphs HarfBuzz marks unsafe to break at (its clusters
+    follow the text's order: HarfBuzz's default cluster level keeps them
+    so); None elsewhere. Each place is worked out when first asked: a wrap
+    asks about most of a title's spaces but few of the starts after them
+    (a glyph's flags cost more than the rest of cutting a title).
     """
-    infos = buffer.glyph_infos
-    clusters = [info.cluster for info in infos]
-    found = {0: 0, len(text): len(infos)}
-    spaces = [i for i, char in enumerate(text) if char == " "]
-    for at in {*spaces, *(i + 1 for i in spaces)}:
-        first, end = bisect_left(clusters, at), bisect_right(clusters, at)
-        if first < end and not any(int(x.flags) & UNSAFE for x in infos[first:end]):
-            found[at] = first
-    return found
+
+    __slots__ = ("clusters", "infos", "known", "text")
+
+    def __init__(self, buffer: hb.Buffer, text: str) -> None:
+        self.infos = buffer.glyph_infos
+        self.clusters = [info.cluster for info in self.infos]
+        self.text = text
+        self.known: dict[int, int | None] = {0: 0, len(text): len(self.infos)}
+
+    def get(self, at: int) -> int | None:
+        known = self.known
+        if at in known:
+            return known[at]
+        text, found = self.text, None
+        if 0 < at < len(text) and (text[at] == " " or text[at - 1] == " "):
+            clusters = self.clusters
+            first, end = bisect_left(clusters, at), bisect_right(clusters, at)
+            infos = self.infos[first:end]
+            if infos and not any(int(x.flags) & UNSAFE for x in infos):
+                found = first
+        known[at] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -344,7 +360,7 @@ class Run:
     script: str | None
     glyphs: tuple[Ink | None, ...]
     pens: tuple[int, ...]
-    cuts: dict[int, int]
+    cuts: Cuts
     scripted: tuple[int, ...]
     # the line laid last from each start, grown by the next part asked
     lines: dict[int, Placing] = field(default_factory=dict, compare=False, repr=False)
@@ -415,7 +431,7 @@ class Font:
         script = found[0][2]
         scripted = accumulate((script_of(c) is not None for c in text), initial=0)
         return Run(
-            script, tuple(glyphs), tuple(pens), cuts(shaped[0], text), tuple(scripted)
+            script, tuple(glyphs), tuple(pens), Cuts(shaped[0], text), tuple(scripted)
         )
 
     def length(self, text: str) -> float:
