@@ -375,15 +375,21 @@ def _build(settings_file: str, overrides: dict | None) -> BuildResult:
             result, context = _build_into(settings_file, overrides, settings, staging)
         finally:
             drop_staging(staging)
-        made = made_index(before, settings, context, output, day, result)
-        # the index holds what it needs of the build: the notes go before
-        # the output is surveyed and the index written (each takes memory
-        # of its own: the survey keeps what it found of every folder)
-        forget_memos(context)
-        del context
-        gc.collect()
-        give_back_freed()
-        surveyed = output_survey(settings, output)
+        # the output is surveyed by a process of its own (it reads only the
+        # output folder) while the build makes the site index and lets go
+        # of its notes: both take a core of their own, the survey's memory
+        # is not the build's
+        survey = children.beside(output_survey, settings, output)
+        try:
+            made = made_index(before, settings, context, output, day, result)
+            # the index holds what it needs of the build: the notes go
+            # before the index is written
+            forget_memos(context)
+            del context
+            gc.collect()
+            give_back_freed()
+        finally:
+            surveyed = survey()
         keep_index(made and site_index.surveyed_index(made, surveyed), index_file)
         return replace(
             result,

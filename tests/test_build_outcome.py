@@ -452,13 +452,12 @@ def test_a_full_build_lets_go_of_the_site_index_it_read_before_reading_the_notes
     assert held == [0]
 
 
-def test_a_full_build_surveys_its_output_once_its_notes_are_freed(
-    tmp_path, monkeypatch
-):
+def test_a_full_build_surveys_its_output_in_a_process_of_its_own(tmp_path, monkeypatch):
     """The survey of the output a full build swapped in keeps what it found
-    of every folder (tens of megabytes at 50,000 notes): it is made once
-    the build's notes are freed, not on top of them, and its counts are
-    the build's and its index's.
+    of every folder (tens of megabytes at 50,000 notes): it is made by a
+    process forked from the build, whose memory is not the build's, while
+    the build makes its index and lets go of its notes; its counts are the
+    build's and its index's.
     """
     from scripts import site_index
 
@@ -470,16 +469,18 @@ def test_a_full_build_surveys_its_output_once_its_notes_are_freed(
         },
     )
     survey = site_index.survey
-    held: list[int] = []
+    surveyed_by = tmp_path / "surveyed-by"
 
-    def counted(output, *args, **kwargs):
-        held.append(len(live_notes(content)))
+    def noted(output, *args, **kwargs):
+        with surveyed_by.open("a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
         return survey(output, *args, **kwargs)
 
-    monkeypatch.setattr(site_index, "survey", counted)
+    monkeypatch.setattr(site_index, "survey", noted)
     output = tmp_path / "output"
     result = build_site(content, output)
-    assert result.path == "full" and held == [0]
+    pids = surveyed_by.read_text(encoding="utf-8").split()
+    assert result.path == "full" and len(pids) == 1 and int(pids[0]) != os.getpid()
     monkeypatch.undo()
     assert (result.notes, result.output_files) == (
         2,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import gc
+import os
 
-from plugins.core import parallel
+import pytest
+from support import children_of
+
+from plugins.core import children, parallel
 
 
 def test_a_worker_keeps_the_builds_objects_out_of_its_collections(monkeypatch):
@@ -22,3 +26,51 @@ def test_a_worker_keeps_the_builds_objects_out_of_its_collections(monkeypatch):
     counts = list(parallel.fork_map(frozen, list(range(4))))
     assert all(count >= len(kept) for count in counts), counts
     assert gc.get_freeze_count() == 0
+
+
+def test_work_beside_answers_from_a_process_of_its_own_and_leaves_none(tmp_path):
+    """children.beside: the work runs in a forked process while this one
+    goes on (it writes its own file there), its answer comes back, and the
+    process is waited for.
+    """
+    mark = tmp_path / "mark"
+
+    def work(n: int) -> tuple[int, int]:
+        mark.write_text(str(os.getpid()), encoding="utf-8")
+        return os.getpid(), n * 2
+
+    answer = children.beside(work, 21)
+    here = sum(range(100_000))  # this process goes on meanwhile
+    pid, doubled = answer()
+    assert doubled == 42 and here == 4_999_950_000
+    assert pid != os.getpid() and mark.read_text(encoding="utf-8") == str(pid)
+    assert children_of(os.getpid()) == set()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_work_beside_that_fails_there_is_done_here():
+    """A work that raises in the forked process, or whose answer cannot
+    travel, is done again here: its error is raised here, or its answer
+    given from here.
+    """
+    parent = os.getpid()
+
+    def fails_there() -> int:
+        if os.getpid() != parent:
+            raise OSError("not there")
+        return os.getpid()
+
+    assert children.beside(fails_there)() == parent
+
+    def raises() -> int:
+        raise ValueError("a broken output folder")
+
+    with pytest.raises(ValueError, match="broken output"):
+        children.beside(raises)()
+
+    def cannot_travel():
+        return lambda: os.getpid()  # a function made here does not pickle
+
+    assert children.beside(cannot_travel)()() == parent
+    assert children_of(os.getpid()) == set()

@@ -24,6 +24,7 @@ import contextlib
 import ctypes
 import gc
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -31,6 +32,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 PR_SET_PDEATHSIG = 1
 
@@ -96,6 +98,46 @@ def worker_start(parent: int) -> None:
     gc.freeze()
     close_parent_only()
     die_with(parent)()
+
+
+def beside(work: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    """`work(*args)` started in a process forked from this one, which goes
+    on meanwhile (the work must only read what it is given and write files
+    of its own); the function returned gives its answer, waiting for it,
+    or runs the work here if the process could not be forked or ended
+    without one (it raised, was killed, or its answer would not pickle:
+    an error is then raised here, as the work raises it).
+    """
+    parent = os.getpid()
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return lambda: work(*args)
+    if pid == 0:  # the forked process: its answer, pickled, then its end
+        code = 1
+        try:
+            os.close(read)
+            worker_start(parent)
+            data = memoryview(pickle.dumps(work(*args), pickle.HIGHEST_PROTOCOL))
+            while data:
+                data = data[os.write(write, data) :]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def answer() -> Any:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        _pid, status = os.waitpid(pid, 0)
+        if status == 0 and data:
+            return pickle.loads(data)
+        return work(*args)
+
+    return answer
 
 
 def end_pool(pool: ProcessPoolExecutor) -> None:
