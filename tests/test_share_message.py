@@ -418,6 +418,15 @@ def test_an_address_given_back_as_it_is_is_one_the_full_encoding_gives_back(
     if PLAIN_URL.fullmatch(url):
         assert made == url
     assert ascii_url(url) == made
+
+
+@given(st.from_regex(PLAIN_URL, fullmatch=True))
+@settings(max_examples=2000, deadline=None)
+def test_every_address_the_short_cut_takes_is_one_the_full_encoding_keeps(url):
+    assert full_ascii_url(url) == url
+
+
+def test_a_notes_address_is_taken_as_it_is():
     for kept in (URL, "https://h.in", "http://a-b.c:8000/x/y/", "https://h.in//a"):
         assert PLAIN_URL.fullmatch(kept) and ascii_url(kept) == kept
 
