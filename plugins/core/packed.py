@@ -357,15 +357,16 @@ def held(data: bytes | Spilled) -> bytes | Spilled:
 
 
 def is_packed(value) -> bool:
-    """Whether `value` is text kept by squeeze (and perhaps `held`), not the
-    text itself.
+    """Whether `value` is text kept by squeeze (and perhaps `held`) or by
+    keep_text, not the text itself (unsqueeze reads either).
     """
     return isinstance(value, (bytes, Spilled))
 
 
 def packed_bytes(data: bytes | Spilled) -> bytes:
     """Bytes kept by `held`, as bytes (a note restored from a pickle holds
-    bytes, a packed note a Spilled).
+    bytes, a packed note a Spilled); a text keep_text kept comes back as its
+    plain UTF-8, which only unsqueeze reads.
     """
     return data.data() if isinstance(data, Spilled) else data
 
