@@ -34,6 +34,7 @@ def test_work_beside_answers_from_a_process_of_its_own_and_leaves_none(tmp_path)
     process is waited for.
     """
     mark = tmp_path / "mark"
+    before = children_of(os.getpid())  # the test runner's own, if any
 
     def work(n: int) -> tuple[int, int]:
         mark.write_text(str(os.getpid()), encoding="utf-8")
@@ -44,7 +45,7 @@ def test_work_beside_answers_from_a_process_of_its_own_and_leaves_none(tmp_path)
     pid, doubled = answer()
     assert doubled == 42 and here == 4_999_950_000
     assert pid != os.getpid() and mark.read_text(encoding="utf-8") == str(pid)
-    assert children_of(os.getpid()) == set()
+    assert children_of(os.getpid()) <= before
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
 
@@ -55,6 +56,7 @@ def test_work_beside_that_fails_there_is_done_here():
     given from here.
     """
     parent = os.getpid()
+    before = children_of(parent)  # the test runner's own, if any
 
     def fails_there() -> int:
         if os.getpid() != parent:
@@ -73,4 +75,4 @@ def test_work_beside_that_fails_there_is_done_here():
         return lambda: os.getpid()  # a function made here does not pickle
 
     assert children.beside(cannot_travel)()() == parent
-    assert children_of(os.getpid()) == set()
+    assert children_of(parent) <= before
