@@ -121,7 +121,7 @@ def test_texts_kept_in_the_spill_are_kept_as_they_are(tmp_path, monkeypatch):
     packed.open_spill({"CACHE_PATH": str(tmp_path)})
     try:
         kept = packed.keep_text(text)
-        assert isinstance(kept, packed.Spilled) and kept.plain
+        assert isinstance(kept, packed.PlainSpilled)
         assert kept.data() == text.encode("utf-8")
         assert packed.unsqueeze(kept) == text
         copy = pickle.loads(pickle.dumps(kept))

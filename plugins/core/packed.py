@@ -86,11 +86,10 @@ def squeeze(text: str) -> bytes | Spilled:
 
 def unsqueeze(data: bytes | Spilled) -> str:
     """The text squeeze or keep_text kept."""
-    if isinstance(data, Spilled) and data.plain:
-        return data.data().decode("utf-8")
-    if isinstance(data, Plain):
-        return data.decode("utf-8")
-    return inflated(packed_bytes(data)).decode("utf-8")
+    kept = packed_bytes(data)
+    if isinstance(data, (Plain, PlainSpilled)):
+        return kept.decode("utf-8")
+    return inflated(kept).decode("utf-8")
 
 
 class Plain(bytes):
@@ -276,11 +275,10 @@ class Spill:
 class Spilled:
     """Bytes kept in a Spill; `data()` reads them back. As bytes to
     everything that compares, hashes, describes or pickles them (a pickle
-    holds the bytes, not where they were: a text's plain UTF-8 as Plain).
+    holds the bytes, not where they were).
     """
 
     __slots__ = ("size", "spill", "start")
-    plain = False  # a text's UTF-8 as it is (PlainSpilled)
 
     def __init__(self, spill: Spill, start: int, size: int):
         self.spill = spill
@@ -307,17 +305,19 @@ class Spilled:
         return hash(self.data())
 
     def __reduce_ex__(self, protocol):
-        return (Plain if self.plain else bytes, (self.data(),))
+        return (bytes, (self.data(),))
 
 
 class PlainSpilled(Spilled):
     """A text's UTF-8 kept as it is in a Spill (keep_text): a class of its
     own rather than a flag each handle holds (150,000 handles at 50,000
-    notes).
+    notes); pickled as Plain.
     """
 
     __slots__ = ()
-    plain = True
+
+    def __reduce_ex__(self, protocol):
+        return (Plain, (self.data(),))
 
 
 # The spill of the build running (open_spill to its end, close_spill);

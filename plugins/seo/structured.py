@@ -56,7 +56,7 @@ class PackedTexts:
         return unsqueeze(self.data).split(_APART) if self.data else []
 
     def __bytes__(self) -> bytes:
-        return _APART.join(self.texts()).encode("utf-8")
+        return unsqueeze(self.data).encode("utf-8") if self.data else b""
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.texts())
