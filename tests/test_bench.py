@@ -19,12 +19,16 @@ from scripts.bench import bench
 from scripts.bench.bench import (
     ASIDE,
     HUGO_PAGES_MARK,
+    SETTLE_NOTES,
+    SETTLE_S,
     BenchError,
     BenchResult,
     format_report,
     run_bench,
     run_cold,
     set_aside,
+    settled_run,
+    wait_left,
 )
 from scripts.bench.edits import LABELS as EDIT_LABELS
 from scripts.bench.edits import edit_lines
@@ -595,3 +599,42 @@ def test_bench_stops_on_a_failing_build(tmp_path):
     )
     with pytest.raises(BenchError, match=r"(?s)project cold build failed.*no_such"):
         run_bench(5, tmp_path / "work", ROOT, settings_file=str(settings))
+
+
+def test_wait_left_counts_from_the_last_run_s_end():
+    """A run waits out what is left of SETTLE_S since the last one ended:
+    all of it just after, none once it has passed, none with no run before,
+    never more than SETTLE_S (a clock set back).
+    """
+    assert wait_left(None, 1000.0) == 0.0
+    assert wait_left(1000.0, 1000.0) == SETTLE_S
+    assert wait_left(1000.0, 1000.0 + SETTLE_S / 2) == pytest.approx(SETTLE_S / 2)
+    assert wait_left(1000.0, 1000.0 + SETTLE_S + 1) == 0.0
+    assert wait_left(2000.0, 1000.0) == SETTLE_S
+
+
+@pytest.mark.parametrize("stop", [None, KeyboardInterrupt])
+def test_a_large_run_waits_after_the_last_and_notes_its_own_end(
+    tmp_path, monkeypatch, stop
+):
+    """A run of SETTLE_NOTES notes or more, started just after another
+    ended, first waits (all but the moments since); a smaller run does not
+    wait. Either notes when it ended, however it ends.
+    """
+    slept: list[float] = []
+    monkeypatch.setattr(bench.time, "sleep", slept.append)
+    stamp = tmp_path / "ended"
+    with settled_run(SETTLE_NOTES - 1, stamp):
+        pass
+    assert slept == []
+    ended = stamp.stat().st_mtime
+    try:
+        with settled_run(SETTLE_NOTES, stamp):
+            assert len(slept) == 1 and SETTLE_S - 5 < slept[0] <= SETTLE_S
+            # the end noted is this run's, not the last one's
+            bench.os.utime(stamp, (ended - 100, ended - 100))
+            if stop is not None:
+                raise stop
+    except KeyboardInterrupt:
+        assert stop is KeyboardInterrupt
+    assert stamp.stat().st_mtime >= ended

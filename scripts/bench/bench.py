@@ -19,6 +19,8 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,13 +132,26 @@ BUILD_FOLDERS = ("*-output", "*-cache", "cache", "hugo-site", "hugo-public", "as
 # waits before it (seconds). On ext4 without a journal (this project's
 # machines) a file created within a minute of others being removed costs
 # up to twenty times its usual CPU: the inode allocator steps over each
-# recently freed inode, reading its block (ext4's recently_deleted()):
-# 3,000 files made at once after 60,000 were removed took 2.3 s of CPU,
-# 30 s later 0.1 s. Removing each build's folders before the next build
-# cost the project's cold build of 10,000 notes 79-85 s of CPU, against
-# 71-83 s with them set aside (1 December 2026, three rounds each).
+# recently freed inode, reading its block (ext4's recently_deleted(): an
+# inode freed less than 60 s ago, 360 s while its block is not yet
+# written out, is not reused): 3,000 files made at once after 60,000 were
+# removed took 2.3 s of CPU, 30 s later 0.1 s. Removing each build's
+# folders before the next build cost the project's cold build of 10,000
+# notes 79-85 s of CPU, against 71-83 s with them set aside (1 December
+# 2026, three rounds each). The wait starts once the removed blocks are
+# written out (os.sync), and outlasts the 60 s.
 ASIDE = "aside"
-SETTLE_S = 45
+SETTLE_S = 65
+# When a bench run last ended (this file's time): its builds replaced and
+# removed files, and the run removed its folders, so the next run's first
+# build waits until SETTLE_S after it (settle_after_last_run). A cold run
+# started 18 s after the last one ended measured the project's cold build
+# 1.08-1.15 x plain Pelican's; started ten minutes after, 0.99-1.07 x
+# (2 December 2026, 17:25 and 17:36 UTC).
+RUN_ENDED = Path(tempfile.gettempdir()) / "bulletin-bench.ended"
+# A run of fewer notes than this (the test suite's) does not wait: it makes
+# too few files to be slowed, and its times are not the figures.
+SETTLE_NOTES = 1000
 
 
 def clear_builds(workdir: Path) -> None:
@@ -431,6 +446,51 @@ def settle() -> None:
     """
     os.sync()
     time.sleep(SETTLE_S)
+
+
+def wait_left(ended: float | None, now: float, settle_s: float = SETTLE_S) -> float:
+    """Seconds still to wait, at `now`, for a run that ended at `ended`
+    (None: none ended) to no longer slow the files created next; never
+    more than `settle_s` (a clock set back).
+    """
+    if ended is None:
+        return 0.0
+    return min(settle_s, max(0.0, ended + settle_s - now))
+
+
+def settle_after_last_run(stamp: Path = RUN_ENDED) -> float:
+    """Wait until the last bench run's removals no longer slow the files
+    the next builds create (their blocks on disk first); the seconds waited.
+    """
+    os.sync()
+    try:
+        ended: float | None = stamp.stat().st_mtime
+    except OSError:
+        ended = None
+    left = wait_left(ended, time.time())
+    time.sleep(left)
+    return left
+
+
+def mark_run_ended(stamp: Path = RUN_ENDED) -> None:
+    """Note that a bench run ended now (see RUN_ENDED)."""
+    with suppress(OSError):
+        stamp.touch()
+        os.utime(stamp)
+
+
+@contextmanager
+def settled_run(notes: int, stamp: Path = RUN_ENDED) -> Iterator[None]:
+    """A bench run of `notes` notes (its folders' removal included): from
+    SETTLE_NOTES notes, started once the last run's removals no longer slow
+    it; its end noted however it ends.
+    """
+    if notes >= SETTLE_NOTES:
+        settle_after_last_run(stamp)
+    try:
+        yield
+    finally:
+        mark_run_ended(stamp)
 
 
 def set_aside(folder: Path, aside: Path) -> None:

@@ -129,6 +129,9 @@ def run_measured(
     as writing a note) runs first, inside the timed span. `sample`: the
     cores it keeps busy are looked at as it runs (timeline.py).
     """
+    # what the steps before wrote is on disk first: the kernel's writing
+    # it out would take this run's time (a cold build leaves some 700 MB)
+    os.sync()
     load_start = os.getloadavg()[0]
     with log_file.open("w", encoding="utf-8") as out:
         start = time.perf_counter()

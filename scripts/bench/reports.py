@@ -22,6 +22,7 @@ from .bench import (
     format_report,
     run_bench,
     run_cold,
+    settled_run,
     with_search_index,
 )
 from .edits import edit_lines, measure_edits
@@ -69,7 +70,7 @@ def bench_report(
     """Run the benchmark (in `keep`, or a temporary folder) and format it."""
     if profile_dir is not None:
         profile_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+    with settled_run(notes), tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         workdir = keep or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         result = run_bench(
@@ -96,7 +97,7 @@ def cold_report(
     """
     if profile_dir is not None:
         profile_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
+    with settled_run(notes), tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
         workdir = keep or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         runs = run_cold(
@@ -125,7 +126,10 @@ def growth_report(
     """How our cold build, rebuild and publish-one grow with the notes (and
     plain Pelican's builds up to `plain_max` notes).
     """
-    with tempfile.TemporaryDirectory(prefix="bench-growth-") as tmp:
+    with (
+        settled_run(max(sizes, default=0)),
+        tempfile.TemporaryDirectory(prefix="bench-growth-") as tmp,
+    ):
         workdir = keep or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         rows = run_growth(sizes, workdir, root, seed=seed, plain_max=plain_max)
@@ -147,15 +151,17 @@ def publish_again_report(
     if profile_dir is not None:
         profile_dir.mkdir(parents=True, exist_ok=True)
         profile = profile_dir / "publish-one.prof"
-    publish, index = run_publish_again(
-        keep, root, seed=seed, profile=profile, search=search
-    )
-    parts = []
-    if profile is not None:
-        parts = [profile_summary(profile, root), steps_summary(profile, root)]
-    report = format_publish_again(keep, publish, index)
-    if edits:
-        report += "\n" + "\n".join(edits_again(root, keep, search))
+    notes = sum(1 for _ in (keep / "content" / "notes").rglob("*.md"))
+    with settled_run(notes):
+        publish, index = run_publish_again(
+            keep, root, seed=seed, profile=profile, search=search
+        )
+        parts = []
+        if profile is not None:
+            parts = [profile_summary(profile, root), steps_summary(profile, root)]
+        report = format_publish_again(keep, publish, index)
+        if edits:
+            report += "\n" + "\n".join(edits_again(root, keep, search))
     return "\n\n".join([*parts, report])
 
 
