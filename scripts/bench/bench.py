@@ -133,21 +133,26 @@ BUILD_FOLDERS = ("*-output", "*-cache", "cache", "hugo-site", "hugo-public", "as
 # machines) a file created within a minute of others being removed costs
 # up to twenty times its usual CPU: the inode allocator steps over each
 # recently freed inode, reading its block (ext4's recently_deleted(): an
-# inode freed less than 60 s ago, 360 s while its block is not yet
-# written out, is not reused): 3,000 files made at once after 60,000 were
-# removed took 2.3 s of CPU, 30 s later 0.1 s. Removing each build's
-# folders before the next build cost the project's cold build of 10,000
-# notes 79-85 s of CPU, against 71-83 s with them set aside (1 December
-# 2026, three rounds each). The wait starts once the removed blocks are
-# written out (os.sync), and outlasts the 60 s.
+# inode freed less than 60 s ago is not reused, less than 360 s ago while
+# its block is not yet written out, and a build creating files writes to
+# those blocks again): 3,000 files made at once after 60,000 were removed
+# took 2.3 s of CPU, 30 s later 0.1 s. Removing each build's folders
+# before the next build cost the project's cold build of 10,000 notes
+# 79-85 s of CPU, against 71-83 s with them set aside (1 December 2026,
+# three rounds each). A cold build started 104 s after 400,000 files were
+# removed, their blocks written out, spent 8.3 % of its samples making
+# inodes (perf: __ext4_new_inode, recently_deleted 3.9 %); six minutes
+# after, 0.6 % (2 December 2026, 18:10 and 18:15 UTC). So the wait is
+# the kernel's 360 s and a little more.
 ASIDE = "aside"
-SETTLE_S = 65
+SETTLE_S = 370
 # When a bench run last ended (this file's time): its builds replaced and
 # removed files, and the run removed its folders, so the next run's first
-# build waits until SETTLE_S after it (settle_after_last_run). A cold run
-# started 18 s after the last one ended measured the project's cold build
-# 1.08-1.15 x plain Pelican's; started ten minutes after, 0.99-1.07 x
-# (2 December 2026, 17:25 and 17:36 UTC).
+# build waits until SETTLE_S after it (settle_after_last_run). Cold runs
+# started 18 s and 4 minutes after the last one ended measured the
+# project's cold build 1.08-1.15 x and 1.07-1.19 x plain Pelican's;
+# started ten minutes after, 0.99-1.07 x (2 December 2026, 17:25, 18:04
+# and 17:36 UTC).
 RUN_ENDED = Path(tempfile.gettempdir()) / "bulletin-bench.ended"
 # A run of fewer notes than this (the test suite's) does not wait: it makes
 # too few files to be slowed, and its times are not the figures.
@@ -180,7 +185,10 @@ def run_bench(
     `search_alone` (and plain Pelican's builds) the search index step alone.
     """
     settings_path = root / settings_file
+    reused = (workdir / "content").is_dir()
     corpus, content = synthetic_content(root, settings_path, workdir, notes, seed)
+    if reused and notes >= SETTLE_NOTES:  # the last run's builds were removed
+        settle()
     runs = []
     for phase in PHASES:
         if phase == "rebuild":
@@ -417,7 +425,7 @@ def run_cold(
     settings_path = root / settings_file
     reused = (workdir / "content").is_dir()
     _, content = synthetic_content(root, settings_path, workdir, notes, seed)
-    if reused:  # the last run's builds and extra notes were removed
+    if reused and notes >= SETTLE_NOTES:  # the last run's builds were removed
         settle()
     aside = workdir / ASIDE
     # a link or a file left by hand: the builds' folders would wait where
