@@ -139,11 +139,12 @@ BUILD_FOLDERS = ("*-output", "*-cache", "cache", "hugo-site", "hugo-public", "as
 # took 2.3 s of CPU, 30 s later 0.1 s. Removing each build's folders
 # before the next build cost the project's cold build of 10,000 notes
 # 79-85 s of CPU, against 71-83 s with them set aside (1 December 2026,
-# three rounds each). A cold build started 104 s after 400,000 files were
-# removed, their blocks written out, spent 8.3 % of its samples making
-# inodes (perf: __ext4_new_inode, recently_deleted 3.9 %); six minutes
-# after, 0.6 % (2 December 2026, 18:10 and 18:15 UTC). So the wait is
-# the kernel's 360 s and a little more.
+# three rounds each). A cold build started 104 s after six cold builds'
+# folders were removed (some 200,000 files and folders), their blocks
+# written out, spent 5.0 % of its samples making inodes (perf:
+# __ext4_new_inode, recently_deleted 3.9 %); six minutes after, 0.6 %
+# (2 December 2026, 18:10 and 18:15 UTC). So the wait is the kernel's
+# 360 s and a little more.
 ASIDE = "aside"
 SETTLE_S = 370
 # When a bench run last ended (this file's time): its builds replaced and
