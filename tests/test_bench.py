@@ -638,3 +638,30 @@ def test_a_large_run_waits_after_the_last_and_notes_its_own_end(
     except KeyboardInterrupt:
         assert stop is KeyboardInterrupt
     assert stamp.stat().st_mtime >= ended
+
+
+def test_a_link_at_the_stamp_s_place_is_neither_followed_nor_read(
+    tmp_path, monkeypatch
+):
+    """The stamp lives in a folder everyone writes to: a link left at its
+    place (to a file just changed, or to none) is not touched through and
+    does not make a run wait; the file it points to is unchanged.
+    """
+    slept: list[float] = []
+    monkeypatch.setattr(bench.time, "sleep", slept.append)
+    target = tmp_path / "someone-else-s"
+    target.write_text("theirs")
+    bench.os.utime(target, (1000.0, 1000.0))
+    stamp = tmp_path / "ended"
+    stamp.symlink_to(target)
+    with settled_run(SETTLE_NOTES, stamp):
+        pass
+    assert target.stat().st_mtime == 1000.0 and target.read_text() == "theirs"
+    # a dangling link: nothing is made where it points
+    stamp.unlink()
+    stamp.symlink_to(tmp_path / "made")
+    target.touch()  # just changed: followed, it would make the run wait
+    with settled_run(SETTLE_NOTES, stamp):
+        pass
+    assert not (tmp_path / "made").exists()
+    assert slept == [0.0, 0.0]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
@@ -154,7 +155,9 @@ SETTLE_S = 370
 # project's cold build 1.08-1.15 x and 1.07-1.19 x plain Pelican's;
 # started ten minutes after, 0.99-1.07 x (2 December 2026, 17:25, 18:04
 # and 17:36 UTC).
-RUN_ENDED = Path(tempfile.gettempdir()) / "bulletin-bench.ended"
+# (the user's own: the system's temporary folder is everyone's, and a link
+# left there is neither followed nor read)
+RUN_ENDED = Path(tempfile.gettempdir()) / f"bulletin-bench-{os.getuid()}.ended"
 # A run of fewer notes than this (the test suite's) does not wait: it makes
 # too few files to be slowed, and its times are not the figures.
 SETTLE_NOTES = 1000
@@ -473,19 +476,26 @@ def settle_after_last_run(stamp: Path = RUN_ENDED) -> float:
     """
     os.sync()
     try:
-        ended: float | None = stamp.stat().st_mtime
+        found = stamp.lstat()
     except OSError:
-        ended = None
+        found = None
+    ended = found.st_mtime if found and stat.S_ISREG(found.st_mode) else None
     left = wait_left(ended, time.time())
     time.sleep(left)
     return left
 
 
 def mark_run_ended(stamp: Path = RUN_ENDED) -> None:
-    """Note that a bench run ended now (see RUN_ENDED)."""
+    """Note that a bench run ended now (see RUN_ENDED); a link at the
+    stamp's place is not followed (the note is then not kept).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
     with suppress(OSError):
-        stamp.touch()
-        os.utime(stamp)
+        fd = os.open(stamp, flags, 0o600)
+        try:
+            os.utime(fd)
+        finally:
+            os.close(fd)
 
 
 @contextmanager
