@@ -665,3 +665,27 @@ def test_a_link_at_the_stamp_s_place_is_neither_followed_nor_read(
         pass
     assert not (tmp_path / "made").exists()
     assert slept == [0.0, 0.0]
+
+
+def test_a_pipe_or_a_second_name_at_the_stamp_s_place_is_left_as_it_is(
+    tmp_path, monkeypatch
+):
+    """A pipe left at the stamp's place does not hold the run's end (no
+    reader ever comes), and a second name of another file does not have
+    that file's time set through it; neither makes a run wait.
+    """
+    slept: list[float] = []
+    monkeypatch.setattr(bench.time, "sleep", slept.append)
+    stamp = tmp_path / "ended"
+    bench.os.mkfifo(stamp)
+    with settled_run(SETTLE_NOTES, stamp):
+        pass  # the run ends: the pipe is opened without waiting for a reader
+    stamp.unlink()
+    other = tmp_path / "someone-else-s"
+    other.write_text("theirs")
+    bench.os.utime(other, (1000.0, 1000.0))
+    bench.os.link(other, stamp)
+    with settled_run(SETTLE_NOTES, stamp):
+        pass
+    assert other.stat().st_mtime == 1000.0
+    assert slept == [0.0, 0.0]

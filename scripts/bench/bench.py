@@ -479,21 +479,36 @@ def settle_after_last_run(stamp: Path = RUN_ENDED) -> float:
         found = stamp.lstat()
     except OSError:
         found = None
-    ended = found.st_mtime if found and stat.S_ISREG(found.st_mode) else None
+    ended = found.st_mtime if found and is_own_stamp(found) else None
     left = wait_left(ended, time.time())
     time.sleep(left)
     return left
 
 
-def mark_run_ended(stamp: Path = RUN_ENDED) -> None:
-    """Note that a bench run ended now (see RUN_ENDED); a link at the
-    stamp's place is not followed (the note is then not kept).
+def is_own_stamp(found: os.stat_result) -> bool:
+    """Whether what is at the stamp's place is a stamp this user made: a
+    file of its own (not a link, a pipe or another user's file, nor a
+    second name of another file, whose time would be set through it).
     """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    return (
+        stat.S_ISREG(found.st_mode)
+        and found.st_uid == os.getuid()
+        and found.st_nlink == 1
+    )
+
+
+def mark_run_ended(stamp: Path = RUN_ENDED) -> None:
+    """Note that a bench run ended now (see RUN_ENDED); anything at the
+    stamp's place but the user's own stamp (is_own_stamp) is left as it is,
+    the note then not kept. Opened without waiting: a pipe left there
+    would hold the run's end until something read it.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     with suppress(OSError):
         fd = os.open(stamp, flags, 0o600)
         try:
-            os.utime(fd)
+            if is_own_stamp(os.fstat(fd)):
+                os.utime(fd)
         finally:
             os.close(fd)
 
