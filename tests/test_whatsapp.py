@@ -1269,19 +1269,31 @@ def test_adler32_combine_is_the_adler32_of_the_two_one_after_the_other(a, b, sta
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.binary(max_size=5000), min_size=3, max_size=3), st.booleans())
-def test_a_stream_of_parts_unpacks_as_the_parts_one_after_the_other(parts, same):
+@given(
+    st.lists(st.binary(max_size=5000), min_size=3, max_size=3),
+    st.lists(st.integers(0, 40), min_size=2, max_size=2),
+    st.booleans(),
+)
+def test_a_stream_of_parts_unpacks_as_the_parts_one_after_the_other(parts, blank, same):
     """A card's zlib stream made of parts deflated apart, the first and last
-    kept from an earlier card (the same bytes again, or other parts): any
-    zlib unpacks it, its check included, as the parts joined.
+    kept from an earlier card (the same bytes again, or other parts), the
+    blank rows kept from an earlier card with as many (or none): any zlib
+    unpacks it, its check included, as the parts joined.
     """
-    from plugins.whatsapp.preview import parted_stream
+    from plugins.whatsapp.preview import ROW, Scanlines, parted_stream
 
-    above, box, below = parts
-    earlier = (above, b"x" * 99, below) if same else (below, box, above)
-    assert zlib.decompress(parted_stream(earlier)) == b"".join(earlier)
-    made = parted_stream((above, bytearray(box), below))
-    assert zlib.decompress(made) == above + box + below
+    above, ink, below = parts
+    before, after = blank
+    earlier = (
+        Scanlines(above, after, b"x" * 99, before, below)
+        if same
+        else Scanlines(below, before, ink, after, above)
+    )
+    assert zlib.decompress(parted_stream(earlier)) == b"".join(earlier.parts())
+    made = parted_stream(Scanlines(above, before, bytearray(ink), after, below))
+    assert zlib.decompress(made) == (
+        above + bytes(ROW * before) + ink + bytes(ROW * after) + below
+    )
     assert made[:2] == zlib.compress(b"", 2)[:2]  # the header zlib writes too
 
 

@@ -39,12 +39,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 import freetype
 import uharfbuzz as hb
 from PIL import Image
 
 from plugins.core.files import stamp
+
+if TYPE_CHECKING:
+    from PIL._imaging import ImagingCore
 
 # The language every run is shaped in (the cards' titles are Hindi).
 LANGUAGE = "hi"
@@ -463,8 +467,15 @@ def lighten(mask: Image.Image, image: Image.Image, xy: tuple[int, int]) -> None:
     two (ImageChops.lighter on the region, on Pillow's image cores: a
     glyph's region is small, the wrappers' checks would be most of it).
     """
-    box = (*xy, xy[0] + image.width, xy[1] + image.height)
-    mask.im.paste(mask.im.crop(box).chop_lighter(image.im), box)
+    lighten_core(mask.im, image.im, xy)
+
+
+def lighten_core(mask: ImagingCore, image: ImagingCore, xy: tuple[int, int]) -> None:
+    """lighten() on the images' cores (Image.im, a property: a line's
+    glyphs are drawn on one mask, its core taken once).
+    """
+    box = (*xy, xy[0] + image.size[0], xy[1] + image.size[1])
+    mask.paste(mask.crop(box).chop_lighter(image), box)
 
 
 def draw_laid(mask: Image.Image, xy: tuple[int, int], font: Font, line: Laid) -> None:
@@ -473,8 +484,9 @@ def draw_laid(mask: Image.Image, xy: tuple[int, int], font: Font, line: Laid) ->
     baseline the font's ascender below `xy`'s y.
     """
     x, y = xy[0] - line.left, xy[1] + font.ascender
+    core = mask.im
     for gid, dx, dy in line.glyphs:
-        lighten(mask, font.ink(gid), (x + dx, y + dy))
+        lighten_core(core, font.ink(gid).im, (x + dx, y + dy))
 
 
 def draw_line(mask: Image.Image, xy: tuple[int, int], font: Font, text: str) -> None:

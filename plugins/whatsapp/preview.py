@@ -39,8 +39,9 @@ from .settings import DEFAULTS
 
 # Bump when the drawing code changes: every cached image is then remade.
 CODE_VERSION = "8"
-# A card's zlib stream made of parts (parted_stream), its frame's deflated once.
-CARD_STREAM = "parted"
+# A card's zlib stream made of parts (parted_stream), its frame's and its
+# box's blank rows deflated once.
+CARD_STREAM = "parted-blank"
 SIZE = (1200, 630)
 BACKGROUND = "#12355b"
 ACCENT = "#ffd166"
@@ -328,23 +329,70 @@ def accent_layer(site: str, font: Font) -> Image.Image:
 class Frame:
     """What every card of a site shares: its scanlines above the title's
     box and below it, and the accent's indices in the box (None when it
-    has none there, as a site name of one line has not).
+    has none there, as a site name of one line has not) with the rows of
+    the box they reach (first, end).
     """
 
     above: bytes
     below: bytes
     inside: Image.Image | None
+    reach: tuple[int, int] = (0, 0)
 
 
 @lru_cache(maxsize=8)
 def frame(site: str, font: Font) -> Frame:
     layer = accent_layer(site, font)
     inside = layer.crop((0, TITLE_TOP, ROW, TITLE_BOTTOM))
+    bbox = inside.getbbox()
     return Frame(
         layer.crop((0, 0, ROW, TITLE_TOP)).tobytes(),
         layer.crop((0, TITLE_BOTTOM, ROW, SIZE[1])).tobytes(),
-        inside if inside.getbbox() else None,
+        inside if bbox else None,
+        (bbox[1], bbox[3]) if bbox else (0, 0),
     )
+
+
+@dataclass(frozen=True)
+class Scanlines:
+    """A card's PNG scanlines in parts: the frame's rows above the title's
+    box (`above`) and below it (`below`), the same on every card of a site;
+    in the box, `before` rows of nothing (all 0), the rows the title's ink
+    or the accent reaches (`ink`), then `after` rows of nothing.
+    """
+
+    above: bytes
+    before: int
+    ink: bytes | bytearray
+    after: int
+    below: bytes
+
+    def parts(self) -> tuple[bytes | bytearray, ...]:
+        """The scanlines as they follow one another, blank rows included."""
+        blank = bytes(ROW * self.before), bytes(ROW * self.after)
+        return self.above, blank[0], self.ink, blank[1], self.below
+
+
+def rows_reached(
+    font: Font, laid: list[Laid], top: int, also: tuple[int, int]
+) -> tuple[int, int]:
+    """The rows of the title's box (first, end) that lines `laid` in `font`
+    a line_step apart, the first one's top at `top` on the card, reach
+    with their ink, and the rows `also` (of the box) too; within the box,
+    (0, 0) if nothing is drawn in it.
+    """
+    step = line_step(font)
+    spans = [
+        (
+            top - TITLE_TOP + i * step + font.ascender + line.top,
+            top - TITLE_TOP + i * step + font.ascender + line.bottom,
+        )
+        for i, line in enumerate(laid)
+        if line.glyphs
+    ]
+    spans = [span for span in (*spans, also) if span[0] < span[1]]
+    first = max(0, min((a for a, _ in spans), default=0))
+    end = min(TITLE_BOTTOM - TITLE_TOP, max((b for _, b in spans), default=0))
+    return (first, end) if first < end else (0, 0)
 
 
 def title_lines(
@@ -364,39 +412,43 @@ def title_lines(
     return font, lines, min(max(top, TITLE_TOP - above), TITLE_BOTTOM - below)
 
 
-def card_scanlines(card: Card) -> tuple[bytes, bytearray, bytes]:
-    """A 1200×630 card as PNG scanlines of PALETTE's indices, in three
-    parts (above the title's box, the box, below it): the title in large
-    type, the site name below a rule. The title is drawn as its glyphs'
-    coverage in its box (the rows between the top bar and the rule: no
-    ink is drawn outside them) mapped to the text's ramp (each glyph's
-    bitmap mapped once: TEXT_INDEX never goes down as the coverage grows);
-    the accent's parts lie over it. Only the box is drawn for each card,
-    into the bytes returned: the rest is the site's (frame()).
+def card_scanlines(card: Card) -> Scanlines:
+    """A 1200×630 card as PNG scanlines of PALETTE's indices: the title in
+    large type, the site name below a rule. The title is drawn as its
+    glyphs' coverage in its box (the rows between the top bar and the
+    rule: no ink is drawn outside them) mapped to the text's ramp (each
+    glyph's bitmap mapped once: TEXT_INDEX never goes down as the coverage
+    grows); the accent's parts lie over it. Only the rows of the box the
+    title's ink or the accent reach are drawn for each card, into the
+    bytes returned: the box's other rows are blank, the rest is the
+    site's (frame()).
     """
     lengths = Lengths(card.title)
     font, lines, top = title_lines(card, lengths)
     step = line_step(font)
     ink = load_font(font.path, font.size, TEXT_INDEX)
-    rows = bytearray(ROW * (TITLE_BOTTOM - TITLE_TOP))
-    # the image's pixels are `rows` (Pillow's raw decoder, the same
-    # stride): it is drawn on through its core, which writes in place
-    box = Image.frombuffer("L", (ROW, TITLE_BOTTOM - TITLE_TOP), rows, "raw", "L", 0, 1)
-    for i, line in enumerate(lines):
-        xy = (MARGIN + 1, top - TITLE_TOP + i * step)
-        draw_laid(box, xy, ink, lengths.laid(font, line))
-    card_columns(box)
+    laid = [lengths.laid(font, line) for line in lines]
     shared = frame(card.site, load_font(card.small_font, SITE_SIZE))
-    if shared.inside is not None:
-        lighten(box, shared.inside, (0, 0))
-    return shared.above, rows, shared.below
+    first, end = rows_reached(font, laid, top, shared.reach)
+    rows = bytearray(ROW * (end - first))
+    if rows:
+        # the image's pixels are `rows` (Pillow's raw decoder, the same
+        # stride): it is drawn on through its core, which writes in place
+        box = Image.frombuffer("L", (ROW, end - first), rows, "raw", "L", 0, 1)
+        for i, line in enumerate(laid):
+            draw_laid(box, (MARGIN + 1, top - TITLE_TOP - first + i * step), ink, line)
+        card_columns(box)
+        if shared.inside is not None:
+            lighten(box, shared.inside.crop((0, first, ROW, end)), (0, 0))
+    after = TITLE_BOTTOM - TITLE_TOP - end
+    return Scanlines(shared.above, first, rows, after, shared.below)
 
 
 def draw_card(card: Card) -> Image.Image:
     """The card as an image ("P" mode, PALETTE): card_scanlines() read a
     scanline (ROW) apart, from the first row's first index.
     """
-    rows = b"".join(card_scanlines(card))
+    rows = b"".join(card_scanlines(card).parts())
     image = Image.frombytes("P", SIZE, rows[1:], "raw", "P", ROW)
     image.putpalette(PALETTE)
     return image
@@ -468,37 +520,54 @@ def raw_deflate(part: bytes | bytearray, last: bool) -> bytes:
     return deflate.compress(part) + deflate.flush(end)
 
 
+# A part of a card's stream: its raw deflate blocks, its Adler-32 (started
+# from 1) and its length.
+Part = tuple[bytes, int, int]
+
+
+def stream_part(part: bytes | bytearray, last: bool) -> Part:
+    return raw_deflate(part, last), zlib_ng.adler32(part), len(part)
+
+
 @lru_cache(maxsize=16)
-def kept_part(part: bytes, last: bool) -> tuple[bytes, int]:
-    """raw_deflate() of a part every card of a site shares (the frame's rows
+def kept_part(part: bytes, last: bool) -> Part:
+    """stream_part() of a part every card of a site shares (the frame's rows
     above and below the title's box: the same bytes object each time, whose
-    hash Python keeps), with its Adler-32, made once.
+    hash Python keeps), made once.
     """
-    return raw_deflate(part, last), zlib_ng.adler32(part)
+    return stream_part(part, last)
 
 
-def parted_stream(parts: tuple[bytes | bytearray, ...]) -> bytes:
-    """The zlib stream of a card's scanlines (above the title's box, the box,
-    below it) at zlib-ng's CARD_LEVEL: the box deflated for this card, the
-    rows above and below it as deflated for the first card of the site
-    (kept_part), the blocks joined, the Adler-32 of the whole combined from
-    the parts'. Matches never reach from the box into the rows above it:
-    a few bytes more than whole_stream() makes, in three fifths of the time.
+@lru_cache(maxsize=TITLE_BOTTOM - TITLE_TOP + 1)
+def blank_part(rows: int) -> Part:
+    """stream_part() of `rows` blank rows of the title's box, made once a
+    number of rows.
     """
-    above, box, below = parts
-    top, top_check = kept_part(bytes(above), False)
-    bottom, bottom_check = kept_part(bytes(below), True)
-    check = adler32_combine(top_check, zlib_ng.adler32(box), len(box))
-    check = adler32_combine(check, bottom_check, len(below))
-    return b"".join(
-        (
-            ZLIB_HEADER,
-            top,
-            raw_deflate(box, False),
-            bottom,
-            struct.pack(">I", check),
-        )
+    return stream_part(bytes(ROW * rows), False)
+
+
+def parted_stream(scan: Scanlines) -> bytes:
+    """The zlib stream of a card's scanlines at zlib-ng's CARD_LEVEL: the
+    rows the title's ink reaches deflated for this card, the box's blank
+    rows above and below them as deflated for the first card with as many
+    (blank_part), the frame's rows as deflated for the first card of the
+    site (kept_part), the blocks joined, the Adler-32 of the whole combined
+    from the parts'. Matches never reach from one part into another: a few
+    bytes more than whole_stream() makes, in a fraction of the time.
+    """
+    parts = (
+        kept_part(scan.above, False),
+        blank_part(scan.before),
+        stream_part(scan.ink, False),
+        blank_part(scan.after),
+        kept_part(scan.below, True),
     )
+    check = 1
+    for _blocks, part_check, length in parts:
+        check = adler32_combine(check, part_check, length)
+    # an empty part but the last (which ends the stream) adds no block
+    blocks = [data for data, _check, length in parts[:-1] if length]
+    return b"".join((ZLIB_HEADER, *blocks, parts[-1][0], struct.pack(">I", check)))
 
 
 def crop_photo(path: str) -> Image.Image:
@@ -508,6 +577,11 @@ def crop_photo(path: str) -> Image.Image:
     with Image.open(path) as im:
         upright = on_white(eight_bit(ImageOps.exif_transpose(im)))
     return ImageOps.fit(upright, SIZE, method=Image.Resampling.LANCZOS)
+
+
+def hardest_stream(scan: Scanlines) -> bytes:
+    """The card's scanlines as one zlib stream at zlib's most."""
+    return whole_stream(scan.parts(), partial(zlib.compressobj, 9))
 
 
 JPEG = tuple(
@@ -521,10 +595,7 @@ JPEG = tuple(
 # memory unset that the matches it picks depend on, so a card's bytes
 # differ now and then from one making to the next (the same pixels), and a
 # build would not be the same bytes as the same build again.
-CARD_TRIES: tuple[Callable[[tuple[bytes | bytearray, ...]], bytes], ...] = (
-    parted_stream,
-    partial(whole_stream, compressor=partial(zlib.compressobj, 9)),
-)
+CARD_TRIES: tuple[Callable[[Scanlines], bytes], ...] = (parted_stream, hardest_stream)
 
 
 def first_under(max_bytes: int, tries: Iterable[bytes]) -> bytes | None:
@@ -534,7 +605,7 @@ def first_under(max_bytes: int, tries: Iterable[bytes]) -> bytes | None:
     return next((data for data in tries if len(data) < max_bytes), None)
 
 
-def encode_card(rows: tuple[bytes | bytearray, ...], max_bytes: int) -> bytes | None:
+def encode_card(rows: Scanlines, max_bytes: int) -> bytes | None:
     """The card's scanlines as a palette PNG, compressed by the first of
     CARD_TRIES that makes it small enough.
     """
