@@ -201,14 +201,22 @@ def reach(font: Font, lines: list[str], length: Lengths) -> tuple[int, int]:
     top (0 or less) and below it (at least their steps): a mark drawn past
     the font's ascender (a Vedic accent) reaches further than its line.
     """
-    step = line_step(font)
-    top, bottom = 0, step * len(lines)
-    for i, text in enumerate(lines):
-        line = length.laid(font, text)
-        if line.glyphs:
-            top = min(top, i * step + font.ascender + line.top)
-            bottom = max(bottom, i * step + font.ascender + line.bottom)
+    spans = ink_spans(font, [length.laid(font, text) for text in lines])
+    top = min([0, *(a for a, _ in spans)])
+    bottom = max([line_step(font) * len(lines), *(b for _, b in spans)])
     return top, bottom
+
+
+def ink_spans(font: Font, laid: list[Laid]) -> list[tuple[int, int]]:
+    """The rows (top, end) the ink of each inked line of `laid` in `font`
+    reaches, the lines a line_step apart, from the first one's top.
+    """
+    step = line_step(font)
+    return [
+        (i * step + font.ascender + line.top, i * step + font.ascender + line.bottom)
+        for i, line in enumerate(laid)
+        if line.glyphs
+    ]
 
 
 def height_of(font: Font, lines: list[str], length: Lengths) -> int:
@@ -380,15 +388,8 @@ def rows_reached(
     with their ink, and the rows `also` (of the box) too; within the box,
     (0, 0) if nothing is drawn in it.
     """
-    step = line_step(font)
-    spans = [
-        (
-            top - TITLE_TOP + i * step + font.ascender + line.top,
-            top - TITLE_TOP + i * step + font.ascender + line.bottom,
-        )
-        for i, line in enumerate(laid)
-        if line.glyphs
-    ]
+    at = top - TITLE_TOP
+    spans = [(at + a, at + b) for a, b in ink_spans(font, laid)]
     spans = [span for span in (*spans, also) if span[0] < span[1]]
     first = max(0, min((a for a, _ in spans), default=0))
     end = min(TITLE_BOTTOM - TITLE_TOP, max((b for _, b in spans), default=0))
