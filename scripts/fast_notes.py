@@ -12,7 +12,8 @@ another's: plugins/feeds numbers them by their first notes, and the fast
 path checks that the build alone numbered them as the site does,
 scripts/fast_run.py alone_reporter_feeds). It runs into a scratch folder
 beside the output, with its own cache folder (the note snapshot and page
-reuse of the live site are not touched) and without the links ledger and
+reuse of the live site are not touched; what the templates read is kept
+from one such build to the next, ALONE_ANALYSES) and without the links ledger and
 the redirects registry (a build of one note would find every other
 recorded address gone): the fast path
 plans the redirects with every note, and requires each new or edited
@@ -62,6 +63,13 @@ class Alone:
     kept: dict[str, bytes] = field(default_factory=dict)
 
 
+# In the site's cache folder: page reuse's answers about what the templates
+# read (plugins/page_reuse/analysis.py), for the builds of new notes alone.
+# Each answer is filed under everything it is made from, so the full build's
+# own (in its reader cache's folder) and these need not be the same file.
+ALONE_ANALYSES = "templates-alone"
+
+
 def alone_overrides(
     settings: dict, notes: tuple[NewNote, ...], scratch: Path, also: tuple = ()
 ) -> dict:
@@ -73,7 +81,10 @@ def alone_overrides(
         ),
         "OUTPUT_PATH": str(scratch / "output"),
         "CACHE_PATH": str(scratch / "cache"),
-        "PAGE_REUSE": {"published": str(scratch / "output")},
+        "PAGE_REUSE": {
+            "published": str(scratch / "output"),
+            "analyses": str(Path(settings["CACHE_PATH"]) / ALONE_ANALYSES),
+        },
         "LINKS": {
             **links,
             "ledger": NO_LEDGER,

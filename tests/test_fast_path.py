@@ -2262,3 +2262,27 @@ def test_a_shown_note_gives_its_entrys_values_and_copies_and_pickles():
         note.content  # noqa: B018
     with pytest.raises(AttributeError):
         note.__html__  # noqa: B018
+
+
+def test_the_builds_of_new_notes_alone_keep_what_the_templates_read(tmp_path, caplog):
+    """Page reuse asks what the templates read (Jinja parses each of them);
+    the build of new notes alone has a scratch cache, so its answers are
+    kept in the site's cache folder, from one fast build to the next.
+    """
+    content = new_content(tmp_path, NOTES)
+    output = tmp_path / "site" / "output"
+    assert build_site(content, output).path == "full"
+    made = []
+    for n, day in ((1, "2026-11-20 09:00"), (2, "2026-11-21 09:00")):
+        note = note_text(slug=f"nayi-{n}", date=day, title=f"नई खबर {n}")
+        (content / "notes" / "2026" / f"new-{n}.md").write_text(note, encoding="utf-8")
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="plugins.page_reuse.analysis"):
+            assert build_site(content, output).path == "fast"
+        [line] = [m for m in caplog.messages if "answers about the templates" in m]
+        kept, asked = (int(w) for w in line.split() if w.isdigit())
+        made.append((kept, asked))
+    assert made[0][1] > 0
+    assert made[1] == (made[0][0] + made[0][1], 0)
+    answers = tmp_path / "site" / "cache" / fast_notes.ALONE_ANALYSES
+    assert (answers / "template-analysis.answers").is_file()

@@ -34,7 +34,9 @@ from .shortcuts import (
 logger = logging.getLogger(__name__)
 
 SETTING = "PAGE_REUSE"
-DEFAULTS = {"published": ""}
+# "analyses": the folder of what the templates read (analysis.py), when not
+# this build's own cache (a fast build of new notes alone has a scratch one)
+DEFAULTS = {"published": "", "analyses": ""}
 
 _runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # The note snapshot of each build, by its settings dict (signals that carry a
@@ -55,8 +57,12 @@ def published_folder(settings: dict) -> Path:
 def on_initialized(pelican) -> None:
     settings = pelican.settings
     pair_translations_linearly()
+    analyses = plugin_settings(settings)["analyses"]
     _runs[pelican] = PageReuse(
-        published_folder(settings), Path(settings["CACHE_PATH"]), settings
+        published_folder(settings),
+        Path(settings["CACHE_PATH"]),
+        settings,
+        Path(analyses) if analyses else None,
     )
     # builds run one at a time: a snapshot or a test of the notes not to
     # read left here is a failed build's

@@ -489,7 +489,13 @@ def write_manifest(f: BinaryIO, output: str, pages: dict[str, bytes]) -> None:
 class PageReuse:
     """The last build's note pages, and this build's record of them."""
 
-    def __init__(self, output: Path, cache_root: Path, settings: dict):
+    def __init__(
+        self,
+        output: Path,
+        cache_root: Path,
+        settings: dict,
+        analyses: Path | None = None,
+    ):
         self.output = output
         self.folder = cache_root / MANIFEST_FOLDER
         name = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8)
@@ -500,7 +506,7 @@ class PageReuse:
         self.theme = tree_digest(theme_roots(settings))
         self.settings = settings
         # what the templates read, kept from the last build (analysis.py)
-        self.analyses = TemplateAnalyses(self.folder, self.theme, settings)
+        self.analyses = TemplateAnalyses(analyses or self.folder, self.theme, settings)
         self.written: dict[str, bytes] = {}  # packed_entry of each page
         self.linked: set[str] = set()
         self.site: str | None = None
