@@ -34,6 +34,7 @@ from scripts.bench.edits import LABELS as EDIT_LABELS
 from scripts.bench.edits import edit_lines
 from scripts.bench.growth import GrowthRow, format_growth
 from scripts.bench.hugo import hugo_front_matter
+from scripts.bench.marks import PATH_MARK, REUSED_MARK
 from scripts.bench.measure import Measurement, run_measured
 from scripts.bench.notes import (
     FIRST_DATE,
@@ -50,7 +51,6 @@ from scripts.bench.notes import (
 )
 from scripts.bench.profile import area_of, step_times
 from scripts.bench.settings import Folders, plain_settings, project_overrides
-from scripts.bench.worker import PATH_MARK, REUSED_MARK
 
 pytestmark = pytest.mark.slow
 
@@ -134,6 +134,29 @@ def test_each_build_is_measured_in_its_own_process(tmp_path):
     assert big.ok and 120 < big.peak_mb < 200
     assert small.ok and small.peak_mb < 60  # its own peak, not big's or ours
     assert not failed.ok and failed.exit_code == 3
+
+
+def test_workers_keep_the_modules_they_compile_and_the_code_is_compiled_first(
+    tmp_path, monkeypatch
+):
+    """A shell's PYTHONDONTWRITEBYTECODE does not reach the measured builds
+    (a reporter's Python keeps what it compiles), and the project's code is
+    compiled before the first of them.
+    """
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    root = tmp_path / "project"
+    (root / "plugins" / "one").mkdir(parents=True)
+    (root / "plugins" / "one" / "code.py").write_text("X = 1\n", encoding="utf-8")
+    (root / "pelicanconf.py").write_text("SITENAME = 'x'\n", encoding="utf-8")
+    argv = [
+        sys.executable,
+        "-c",
+        "import sys; print('flag', sys.flags.dont_write_bytecode)",
+    ]
+    measured = run_measured("flag", argv, root, tmp_path / "flag.log")
+    assert measured.ok and "flag 0" in measured.log
+    assert list((root / "plugins" / "one" / "__pycache__").glob("code.*.pyc"))
+    assert list((root / "__pycache__").glob("pelicanconf.*.pyc"))
 
 
 def test_report_ends_with_the_rebuild_ratio():

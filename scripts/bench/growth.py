@@ -31,6 +31,7 @@ from .bench import (
     run_bench,
     with_search_index,
 )
+from .marks import INDEX_BYTES_MARK, INDEX_MS_MARK, INDEX_RSS_MARK
 from .measure import (
     Measurement,
     reported,
@@ -39,7 +40,6 @@ from .measure import (
     worker_command,
 )
 from .notes import load_corpus
-from .worker import INDEX_BYTES_MARK, INDEX_MS_MARK, INDEX_RSS_MARK
 
 PLAIN_MAX = 10_000  # plain Pelican's builds up to this many notes
 INDEX_LABEL = "site index read"

@@ -47,7 +47,8 @@ def publish_worker(spec: dict) -> None:
 
     from scripts.publish import publish
 
-    from .worker import PATH_MARK, report_peak
+    from .marks import PATH_MARK
+    from .worker import report_peak
 
     class PathLine(logging.Handler):
         def emit(self, record) -> None:
