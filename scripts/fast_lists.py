@@ -234,21 +234,50 @@ def same_page(old: PageToWrite, new: PageToWrite, reads: Reads) -> bool:
     )
 
 
-def template_reads(env) -> Reads:
-    """`Reads` from the theme's templates in `env` (page reuse's analysis)."""
-    from plugins.page_reuse.reuse import load_templates, macro_params, variable_reads
+# In the site's cache folder: the answers of TemplateReads, from one fast
+# build to the next (filed under everything they are made from: analysis.py)
+LISTS_ANALYSES = "templates-lists"
 
-    found: dict[tuple[str, str], frozenset[str] | None] = {}
 
-    def reads(template: str, var: str) -> frozenset[str] | None:
-        if (template, var) not in found:
-            trees, problems = load_templates(env, template)
-            found[template, var] = (
-                None if problems else variable_reads(trees, macro_params(trees), var)
+class TemplateReads:
+    """`Reads` from the theme's templates in `env` (page reuse's analysis,
+    page_variable_reads), each template parsed once; the answers are kept
+    in the site's cache folder (save) and taken from there while the code,
+    theme and settings they were made from stay the same.
+    """
+
+    def __init__(self, env, settings: dict):
+        from plugins.core.code import tree_digest
+        from plugins.page_reuse.analysis import TemplateAnalyses
+        from plugins.page_reuse.reuse import theme_roots
+
+        self.env = env
+        self.roots = theme_roots(settings)
+        # taken before any template is read (see PageReuse.save)
+        self.theme = tree_digest(self.roots)
+        folder = Path(settings["CACHE_PATH"]) / LISTS_ANALYSES
+        self.analyses = TemplateAnalyses(folder, self.theme, settings)
+        self.parsed: dict = {}
+        self.found: dict[tuple[str, str], frozenset[str] | None] = {}
+
+    def __call__(self, template: str, var: str) -> frozenset[str] | None:
+        from plugins.page_reuse.reuse import page_variable_reads
+
+        if (template, var) not in self.found:
+            answer = self.analyses.answer(
+                self.env,
+                ("reads", template, var),
+                lambda: page_variable_reads(self.env, template, var, self.parsed),
             )
-        return found[template, var]
+            self.found[template, var] = None if answer is None else frozenset(answer)
+        return self.found[template, var]
 
-    return reads
+    def save(self) -> None:
+        """Keep the answers, unless the theme changed since they were made."""
+        from plugins.core.code import tree_digest
+
+        if tree_digest(self.roots) == self.theme:
+            self.analyses.save()
 
 
 def theme_env(settings: dict):

@@ -296,10 +296,11 @@ def list_files(
     after = fast_lists.planned(settings, made.registry, notes, only)
     if why := fast_lists.unplanned(only, before, after):
         return why
-    reads = fast_lists.template_reads(made.env)
+    reads = fast_lists.TemplateReads(made.env, settings)
     changed = fast_lists.changed_pages(before, after, reads)
     if isinstance(changed, str):
         return changed
+    reads.save()
     pages = [after[name] for name in changed]
     found = fast_lists.missed_cards(
         pages, made.cards, made.alone.context, made.env, settings

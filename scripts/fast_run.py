@@ -176,7 +176,7 @@ class Made:
         before, after = self.pages
         if why := fast_lists.unplanned(self.touched, before, after):
             return why
-        reads = fast_lists.template_reads(self.env)
+        reads = fast_lists.TemplateReads(self.env, self.settings)
         # an edited note can leave a list: its pages then shrink (gone_files)
         changed = fast_lists.changed_pages(before, after, reads, shrink=bool(self.old))
         if isinstance(changed, str):
@@ -189,6 +189,7 @@ class Made:
                 for name, page in after.items()
                 if name not in changed and fast_lists.shown_notes(page, reads) & edited
             ]
+        reads.save()
         pages = [after[name] for name in changed]
         return fast_lists.missed_cards(
             pages, self.cards, self.alone.context, self.env, self.settings

@@ -643,7 +643,7 @@ def test_a_new_note_changes_only_the_list_pages_planned_to_change(site):
     notes = fast_lists.with_new(index.notes, [new.entry])
     after = fast_lists.planned(settings, registry, notes)
     env = fast_lists.theme_env(settings)
-    reads = fast_lists.template_reads(env)
+    reads = fast_lists.TemplateReads(env, settings)
     changed = fast_lists.changed_pages(before, after, reads)
     assert isinstance(changed, list)
     # planned for the new note's lists alone (as the fast path plans): the
@@ -2264,10 +2264,11 @@ def test_a_shown_note_gives_its_entrys_values_and_copies_and_pickles():
         note.__html__  # noqa: B018
 
 
-def test_the_builds_of_new_notes_alone_keep_what_the_templates_read(tmp_path, caplog):
-    """Page reuse asks what the templates read (Jinja parses each of them);
-    the build of new notes alone has a scratch cache, so its answers are
-    kept in the site's cache folder, from one fast build to the next.
+def test_a_fast_build_keeps_what_the_templates_read_for_the_next(tmp_path, caplog):
+    """Page reuse asks what the templates read (Jinja parses each of them),
+    in the build of new notes alone (whose cache folder is a scratch one)
+    and in the comparison of list pages: both keep their answers in the
+    site's cache folder, from one fast build to the next.
     """
     content = new_content(tmp_path, NOTES)
     output = tmp_path / "site" / "output"
@@ -2279,10 +2280,14 @@ def test_the_builds_of_new_notes_alone_keep_what_the_templates_read(tmp_path, ca
         caplog.clear()
         with caplog.at_level(logging.INFO, logger="plugins.page_reuse.analysis"):
             assert build_site(content, output).path == "fast"
-        [line] = [m for m in caplog.messages if "answers about the templates" in m]
-        kept, asked = (int(w) for w in line.split() if w.isdigit())
-        made.append((kept, asked))
-    assert made[0][1] > 0
-    assert made[1] == (made[0][0] + made[0][1], 0)
-    answers = tmp_path / "site" / "cache" / fast_notes.ALONE_ANALYSES
-    assert (answers / "template-analysis.answers").is_file()
+        lines = [m for m in caplog.messages if "answers about the templates" in m]
+        made.append([tuple(int(w) for w in m.split() if w.isdigit()) for m in lines])
+    assert len(made[0]) == 2 and all(asked > 0 for _kept, asked in made[0])
+    # what the first made, the second found kept (and asked little more:
+    # its note may change a page of another kind)
+    assert len(made[1]) == 2
+    for (kept, asked), (kept_after, asked_after) in zip(made[0], made[1], strict=True):
+        assert kept_after >= kept + asked and asked_after < asked
+    cache = tmp_path / "site" / "cache"
+    for folder in (fast_notes.ALONE_ANALYSES, fast_lists.LISTS_ANALYSES):
+        assert (cache / folder / "template-analysis.answers").is_file()

@@ -410,6 +410,19 @@ def narrowed(variables: dict, reads: dict[str, frozenset[str] | None]) -> dict:
     return result
 
 
+def page_variable_reads(
+    env, name: str, var: str, parsed: dict | None = None
+) -> list[str] | None:
+    """The attributes template `name` (and all it extends, includes,
+    imports) reads on page variable `var`, sorted (variable_reads); None if
+    it uses the variable otherwise or a template cannot be followed (one
+    named at build time, one that does not parse): then all of it counts.
+    """
+    trees, problems = load_templates(env, name, parsed)
+    found = None if problems else variable_reads(trees, macro_params(trees), var)
+    return None if found is None else sorted(found)
+
+
 def list_unlisted_reads(env, name: str, parsed: dict | None = None) -> list[str]:
     """What list template `name` reads that a list page's key does not hold.
 
@@ -627,14 +640,12 @@ class PageReuse:
         variable_reads), once a build.
         """
         if (template.name, var) not in self.variable_reads:
-            env = template.environment
-
-            def reads() -> list[str] | None:
-                trees, _ = load_templates(env, template.name, self.parsed)
-                found = variable_reads(trees, macro_params(trees), var)
-                return None if found is None else sorted(found)
-
-            found = self.analyses.answer(env, ("reads", template.name, var), reads)
+            env, name = template.environment, template.name
+            found = self.analyses.answer(
+                env,
+                ("reads", name, var),
+                lambda: page_variable_reads(env, name, var, self.parsed),
+            )
             self.variable_reads[template.name, var] = (
                 None if found is None else frozenset(found)
             )
