@@ -32,7 +32,7 @@ from plugins.core import contract
 from plugins.listings.listings import plan_pages, plugin_settings
 from plugins.listings.pages import NoteGroups, PageToWrite, lead_story, period_urls
 
-from .site_index import NoteEntry
+from .site_index import FAST_CODE, NoteEntry
 
 # (template, page variable) -> the attributes the template reads on it, or
 # None if it uses it whole
@@ -249,15 +249,17 @@ class TemplateReads:
     def __init__(self, env, settings: dict):
         from plugins.core.code import tree_digest
         from plugins.page_reuse.analysis import TemplateAnalyses
-        from plugins.page_reuse.reuse import theme_roots
+        from plugins.page_reuse.reuse import Parsed, theme_roots
 
         self.env = env
         self.roots = theme_roots(settings)
         # taken before any template is read (see PageReuse.save)
         self.theme = tree_digest(self.roots)
         folder = Path(settings["CACHE_PATH"]) / LISTS_ANALYSES
-        self.analyses = TemplateAnalyses(folder, self.theme, settings)
-        self.parsed: dict = {}
+        # the environment is the fast path's own (theme_env): its code too
+        made_from = f"{self.theme} {FAST_CODE}"
+        self.analyses = TemplateAnalyses(folder, made_from, settings)
+        self.parsed = Parsed()
         self.found: dict[tuple[str, str], frozenset[str] | None] = {}
 
     def __call__(self, template: str, var: str) -> frozenset[str] | None:
@@ -273,10 +275,13 @@ class TemplateReads:
         return self.found[template, var]
 
     def save(self) -> None:
-        """Keep the answers, unless the theme changed since they were made."""
+        """Keep the answers, unless the theme changed since they were made
+        or a template read is not as it was read (sources_unchanged).
+        """
         from plugins.core.code import tree_digest
+        from plugins.page_reuse.reuse import sources_unchanged
 
-        if tree_digest(self.roots) == self.theme:
+        if tree_digest(self.roots) == self.theme and sources_unchanged(self.parsed):
             self.analyses.save()
 
 

@@ -641,3 +641,61 @@ def test_what_the_templates_read_is_kept_until_they_or_their_names_change(tmp_pa
     assert ask(env_of(a=template), settings=parsed) == (["note.author"], 1)
     answers.write_text("{", encoding="utf-8")
     assert ask(env_of(a=template)) == (["note.author"], 1)
+
+
+def test_a_template_damaged_place_for_the_answers_neither_stops_nor_hangs_a_build(
+    tmp_path, caplog
+):
+    """The answers only save time: a pipe where their file should be is not
+    read (it would hold the build waiting), and a file where their folder
+    should be is not written, with a developer log line.
+    """
+    from plugins.page_reuse.analysis import FILE_NAME, TemplateAnalyses
+
+    env = env_of(a="{{ note.title }}")
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    os.mkfifo(folder / FILE_NAME)
+    analyses = TemplateAnalyses(folder, "theme", {})
+    assert analyses.kept == {}
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x", encoding="utf-8")
+    analyses = TemplateAnalyses(blocked, "theme", {})
+    analyses.answer(env, ("list", "a.html"), lambda: list_unlisted_reads(env, "a.html"))
+    with caplog.at_level(logging.WARNING, logger="plugins.page_reuse.analysis"):
+        analyses.save()
+    assert "the answers about the templates not kept" in caplog.text
+    assert blocked.read_text(encoding="utf-8") == "x"
+
+
+def test_answers_from_a_template_changed_while_it_was_read_are_not_kept(tmp_path):
+    """A template saved in place (emptied, then written) or stashed and put
+    back while a build parses it gives answers about another text: they are
+    not kept, even when the theme is as it was by the end of the build.
+    """
+    from jinja2 import Environment, FileSystemLoader
+
+    from scripts.fast_lists import LISTS_ANALYSES, TemplateReads
+
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    page = theme / "templates" / "list.html"
+    page.write_text("{{ listing.name }}", encoding="utf-8")
+    settings = {"CACHE_PATH": str(tmp_path / "cache"), "THEME": str(theme)}
+    env = Environment(loader=FileSystemLoader(str(theme / "templates")))
+    answers = tmp_path / "cache" / LISTS_ANALYSES / "template-analysis.answers"
+
+    reads = TemplateReads(env, settings)
+    page.write_text("{{ listing }}", encoding="utf-8")  # while it is read
+    assert reads("list.html", "listing") is None
+    page.write_text("{{ listing.name }}", encoding="utf-8")  # put back
+    reads.save()
+    assert not answers.exists()
+
+    reads = TemplateReads(env, settings)
+    assert reads("list.html", "listing") == {"name"}
+    reads.save()
+    assert answers.is_file()
+    again = TemplateReads(env, settings)
+    assert again("list.html", "listing") == {"name"}
+    assert again.analyses.asked == 0

@@ -313,7 +313,11 @@ share(sys.argv[1], json.loads(sys.argv[2]), now=datetime.fromisoformat(sys.argv[
 
 
 def run_killed(content: Path, point: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, CRASH_ENV: point, "PYTHONPATH": str(ROOT)}
+    # the killed run's temporary folder is left in the test's own folder,
+    # not in the system's (its removal is what the kill skips)
+    tmp = content.parent / "child-tmp"
+    tmp.mkdir(exist_ok=True)
+    env = {**os.environ, CRASH_ENV: point, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)}
     return subprocess.run(
         [
             sys.executable,

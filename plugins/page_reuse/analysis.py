@@ -66,6 +66,9 @@ class TemplateAnalyses:
         self.asked = 0  # answers made this build (not found kept)
 
     def _load(self) -> dict[str, Answer]:
+        # a regular file only (a pipe there would hold the build waiting)
+        if not self.path.is_file():
+            return {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -117,4 +120,9 @@ class TemplateAnalyses:
         if self.used == self.kept:
             return
         data = json.dumps({"answers": self.used}, ensure_ascii=False)
-        write_atomic(self.path, data.encode("utf-8"))
+        try:
+            write_atomic(self.path, data.encode("utf-8"))
+        except OSError as e:  # they only save time: the next build asks again
+            logger.warning(
+                "page reuse: the answers about the templates not kept: %s", e
+            )

@@ -43,7 +43,7 @@ import os
 import struct
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from jinja2 import TemplateError, TemplateNotFound, meta, nodes
 from pelican.contents import Content
@@ -206,24 +206,52 @@ def walk(tree):
         stack += [(child, node) for child in node.iter_child_nodes()]
 
 
-def parse(env, name: str, parsed: dict | None = None):
+class Parsed(dict):
+    """The trees of one build's templates by name, each parsed once, and
+    the source each was parsed from (`sources`, with its environment).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: dict[str, tuple[Any, str | None]] = {}
+
+
+def template_source(env, name: str) -> str | None:
+    """Template `name`'s source as `env` loads it (None if it is not there)."""
+    try:
+        source, _, _ = env.loader.get_source(env, name)
+    except TemplateNotFound:
+        return None
+    return source
+
+
+def parse(env, name: str, parsed: Parsed | None = None):
     """Template `name` parsed (None if it is not there); `parsed` keeps the
     trees of one build, so each template is parsed once.
     """
     if parsed is not None and name in parsed:
         return parsed[name]
-    try:
-        source, _, _ = env.loader.get_source(env, name)
-        tree = env.parse(source)
-    except TemplateNotFound:
-        tree = None
+    source = template_source(env, name)
+    tree = None if source is None else env.parse(source)
     if parsed is not None:
         parsed[name] = tree
+        parsed.sources[name] = (env, source)
     return tree
 
 
+def sources_unchanged(parsed: Parsed) -> bool:
+    """Whether each template parsed still has the source it was parsed
+    from: one changed while the build read it, and put back (an editor
+    saving in place, a stash and its pop), gave answers of another text.
+    """
+    return all(
+        template_source(env, name) == source
+        for name, (env, source) in parsed.sources.items()
+    )
+
+
 def load_templates(
-    env, name: str, parsed: dict | None = None
+    env, name: str, parsed: Parsed | None = None
 ) -> tuple[dict, list[str]]:
     """Template `name` and all it extends, includes and imports, parsed.
 
@@ -299,7 +327,7 @@ def note_reads(tree, params: dict[str, list[str]]) -> tuple[set[str], set[str]]:
 
 
 def template_reads(
-    env, name: str, parsed: dict | None = None
+    env, name: str, parsed: Parsed | None = None
 ) -> tuple[set[str], set[str], set[str]]:
     """What template `name` (and all it extends, includes, imports) reads.
 
@@ -334,9 +362,11 @@ def template_defines(tree) -> set[str]:
     return defined
 
 
-def unlisted_reads(env, name: str, settings: dict) -> list[str]:
+def unlisted_reads(
+    env, name: str, settings: dict, parsed: Parsed | None = None
+) -> list[str]:
     """What template `name` reads that the page key does not hold, as text."""
-    attrs, names, unknown = template_reads(env, name)
+    attrs, names, unknown = template_reads(env, name, parsed)
     known = set(settings) | set(env.globals) | set(SITE_NAMES) | PAGE_NAMES
     return (
         sorted(f"article.{a}" for a in attrs - READABLE)
@@ -411,7 +441,7 @@ def narrowed(variables: dict, reads: dict[str, frozenset[str] | None]) -> dict:
 
 
 def page_variable_reads(
-    env, name: str, var: str, parsed: dict | None = None
+    env, name: str, var: str, parsed: Parsed | None = None
 ) -> list[str] | None:
     """The attributes template `name` (and all it extends, includes,
     imports) reads on page variable `var`, sorted (variable_reads); None if
@@ -423,7 +453,7 @@ def page_variable_reads(
     return None if found is None else sorted(found)
 
 
-def list_unlisted_reads(env, name: str, parsed: dict | None = None) -> list[str]:
+def list_unlisted_reads(env, name: str, parsed: Parsed | None = None) -> list[str]:
     """What list template `name` reads that a list page's key does not hold.
 
     The key holds every context name read (whole), so only a note's
@@ -530,7 +560,7 @@ class PageReuse:
         # once a build, and each note's description
         self.list_reads: dict[str, frozenset[str] | None] = {}
         self.variable_reads: dict[tuple[str, str], frozenset[str] | None] = {}
-        self.parsed: dict = {}  # the list templates' trees, parsed once
+        self.parsed = Parsed()  # the templates' trees, parsed once
         self.context_parts: dict[str, str] = {}
         self.notes: dict[int, str] = {}
         self.fields: dict[int, str] = {}  # note_fields of each note page keyed
@@ -559,7 +589,9 @@ class PageReuse:
         if name not in self.templates:
             env = template.environment
             unlisted = self.analyses.answer(
-                env, ("note", name), lambda: unlisted_reads(env, name, settings)
+                env,
+                ("note", name),
+                lambda: unlisted_reads(env, name, settings, self.parsed),
             )
             if unlisted:
                 logger.warning(
@@ -763,7 +795,8 @@ class PageReuse:
             return self.manifest
 
         write_streamed(self.folder, self.manifest.name, write)
-        self.analyses.save()
+        if sources_unchanged(self.parsed):
+            self.analyses.save()
         for other in self.folder.glob("*.json"):
             if other != self.manifest and not recorded_output_exists(other):
                 other.unlink(missing_ok=True)
