@@ -241,7 +241,7 @@ LISTS_ANALYSES = "templates-lists"
 
 class TemplateReads:
     """`Reads` from the theme's templates in `env` (page reuse's analysis,
-    page_variable_reads), each template parsed once; the answers are kept
+    kept_page_variable_reads), each template parsed once; the answers are kept
     in the site's cache folder (save) and taken from there while the code,
     theme and settings they were made from stay the same.
     """
@@ -263,15 +263,12 @@ class TemplateReads:
         self.found: dict[tuple[str, str], frozenset[str] | None] = {}
 
     def __call__(self, template: str, var: str) -> frozenset[str] | None:
-        from plugins.page_reuse.reuse import page_variable_reads
+        from plugins.page_reuse.reuse import kept_page_variable_reads
 
         if (template, var) not in self.found:
-            answer = self.analyses.answer(
-                self.env,
-                ("reads", template, var),
-                lambda: page_variable_reads(self.env, template, var, self.parsed),
+            self.found[template, var] = kept_page_variable_reads(
+                self.analyses, self.env, template, var, self.parsed
             )
-            self.found[template, var] = None if answer is None else frozenset(answer)
         return self.found[template, var]
 
     def save(self) -> None:

@@ -13,9 +13,9 @@ path checks that the build alone numbered them as the site does,
 scripts/fast_run.py alone_reporter_feeds). It runs into a scratch folder
 beside the output, with its own cache folder (the note snapshot and page
 reuse of the live site are not touched; what the templates read is kept
-from one such build to the next, ALONE_ANALYSES) and without the links ledger and
-the redirects registry (a build of one note would find every other
-recorded address gone): the fast path
+from one such build to the next, ALONE_ANALYSES) and without the links
+ledger and the redirects registry (a build of one note would find every
+other recorded address gone): the fast path
 plans the redirects with every note, and requires each new or edited
 note's first day in the ledger to be its date's, as the build of it alone
 takes it (scripts/fast_production.py). Its other files (lists, feeds,

@@ -453,6 +453,16 @@ def page_variable_reads(
     return None if found is None else sorted(found)
 
 
+def kept_page_variable_reads(
+    analyses: TemplateAnalyses, env, name: str, var: str, parsed: Parsed
+) -> frozenset[str] | None:
+    """page_variable_reads, kept in `analyses` from one build to the next."""
+    found = analyses.answer(
+        env, ("reads", name, var), lambda: page_variable_reads(env, name, var, parsed)
+    )
+    return None if found is None else frozenset(found)
+
+
 def list_unlisted_reads(env, name: str, parsed: Parsed | None = None) -> list[str]:
     """What list template `name` reads that a list page's key does not hold.
 
@@ -672,14 +682,8 @@ class PageReuse:
         variable_reads), once a build.
         """
         if (template.name, var) not in self.variable_reads:
-            env, name = template.environment, template.name
-            found = self.analyses.answer(
-                env,
-                ("reads", name, var),
-                lambda: page_variable_reads(env, name, var, self.parsed),
-            )
-            self.variable_reads[template.name, var] = (
-                None if found is None else frozenset(found)
+            self.variable_reads[template.name, var] = kept_page_variable_reads(
+                self.analyses, template.environment, template.name, var, self.parsed
             )
         return self.variable_reads[template.name, var]
 

@@ -67,11 +67,10 @@ def worker_command(
 
 def worker_env() -> dict[str, str]:
     """The environment of the bench's workers: the bench's own, but for
-    PYTHONDONTWRITEBYTECODE: a
-    reporter's Python keeps the modules it compiles, and a shell that turns
-    that off would have every measured build compile this project's code
-    again (some 0.35 s of a publish-one), which plain Pelican's, compiled
-    when it was installed, never does.
+    PYTHONDONTWRITEBYTECODE: a reporter's Python keeps the modules it
+    compiles, and a shell that turns that off would have every measured
+    build compile this project's code again (some 0.35 s of a publish-one),
+    which plain Pelican's, compiled when it was installed, never does.
     """
     return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
