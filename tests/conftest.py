@@ -121,6 +121,17 @@ def pytest_collection_modifyitems(items) -> None:
     items[:] = slowest_first(items)
 
 
+@pytest.fixture
+def first_in_process(monkeypatch) -> None:
+    """Page reuse's answers about the templates as in a process's first
+    build: none in memory (plugins/page_reuse/analysis.py SEEN), so a test
+    sees what their files keep, not what the worker's earlier tests asked.
+    """
+    from plugins.page_reuse import analysis
+
+    monkeypatch.setattr(analysis, "SEEN", {})
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The repository's sample bulletin, built once per test session."""

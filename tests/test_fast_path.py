@@ -2264,7 +2264,9 @@ def test_a_shown_note_gives_its_entrys_values_and_copies_and_pickles():
         note.__html__  # noqa: B018
 
 
-def test_a_fast_build_keeps_what_the_templates_read_for_the_next(tmp_path, caplog):
+def test_a_fast_build_keeps_what_the_templates_read_for_the_next(
+    tmp_path, caplog, first_in_process
+):
     """Page reuse asks what the templates read (Jinja parses each of them),
     in the build of new notes alone (whose cache folder is a scratch one)
     and in the comparison of list pages: both keep their answers in the

@@ -23,6 +23,7 @@ from plugins.core import contract, packed
 from plugins.core.describe import Unstable, stable
 from plugins.core.errors import BuildFailed
 from plugins.feeds.render import ENTRY_ONLY_READS
+from plugins.page_reuse import reuse
 from plugins.page_reuse.reuse import (
     MANIFEST_FOLDER,
     READABLE,
@@ -94,18 +95,23 @@ def bulletin(tmp_path) -> Bulletin:
     return site
 
 
-def test_unchanged_notes_are_linked_and_a_new_note_is_rendered(bulletin, caplog):
+def test_unchanged_notes_are_linked_and_a_new_note_is_rendered(bulletin, monkeypatch):
     bulletin.check(reused=NOTES)
     # the pages are links to the files of the last build, not copies
     page = bulletin.output / ALOT_NOTE
     first = page.stat().st_ino
-    caplog.clear()
-    with caplog.at_level(logging.INFO, logger="plugins.page_reuse"):
-        bulletin.rebuild()
+    read, load = [], reuse.load_templates
+
+    def counted(env, name, parsed=None):
+        read.append(name)
+        return load(env, name, parsed)
+
+    monkeypatch.setattr(reuse, "load_templates", counted)
+    bulletin.rebuild()
     assert page.stat().st_ino == first
-    # what the templates read was kept from the last build, not read again
-    kept = r"[1-9][0-9]* answers about the templates kept from the last build, 0 made"
-    assert re.search(kept, caplog.text)
+    # what the templates read was kept, not read again
+    assert read == []
+    monkeypatch.undo()
 
     new = bulletin.content / "notes/2026/11/namli-naya.md"
     new.write_text(note_text(slug="namli-naya", date="2026-11-20 09:00"), "utf-8")
@@ -607,13 +613,17 @@ def test_a_list_template_reading_what_its_key_lacks_is_flagged(template, unliste
     assert unlisted in list_unlisted_reads(env_of(a=template), "a.html")
 
 
-def test_what_the_templates_read_is_kept_until_they_or_their_names_change(tmp_path):
+def test_what_the_templates_read_is_kept_until_they_or_their_names_change(
+    tmp_path, first_in_process
+):
+    from plugins.page_reuse import analysis
     from plugins.page_reuse.analysis import TemplateAnalyses
 
     template = "{% for note in notes %}{{ note.author }}{% endfor %}"
     settings = {"SITENAME": "x"}
 
     def ask(env, theme="theme-1", settings=settings):
+        analysis.SEEN.clear()  # each as a new process's build: the file alone
         analyses = TemplateAnalyses(tmp_path, theme, settings)
         found = analyses.answer(
             env, ("list", "a.html"), lambda: list_unlisted_reads(env, "a.html")
@@ -668,7 +678,9 @@ def test_a_template_damaged_place_for_the_answers_neither_stops_nor_hangs_a_buil
     assert blocked.read_text(encoding="utf-8") == "x"
 
 
-def test_answers_from_a_template_changed_while_it_was_read_are_not_kept(tmp_path):
+def test_answers_from_a_template_changed_while_it_was_read_are_not_kept(
+    tmp_path, first_in_process
+):
     """A template saved in place (emptied, then written) or stashed and put
     back while a build parses it gives answers about another text: they are
     not kept, even when the theme is as it was by the end of the build.
@@ -699,3 +711,59 @@ def test_answers_from_a_template_changed_while_it_was_read_are_not_kept(tmp_path
     again = TemplateReads(env, settings)
     assert again("list.html", "listing") == {"name"}
     assert again.analyses.asked == 0
+
+
+def test_a_process_asks_what_the_templates_read_once_for_all_its_sites(
+    tmp_path, first_in_process, monkeypatch
+):
+    """A second site built in the same process, with a cache folder of its
+    own, finds the answers in memory (no template is read for them); a
+    template changed is asked again, and that site's pages are as a clean
+    build in a new process makes them.
+    """
+    read, load = [], reuse.load_templates
+
+    def counted(env, name, parsed=None):
+        read.append(name)
+        return load(env, name, parsed)
+
+    monkeypatch.setattr(reuse, "load_templates", counted)
+    first, second = Bulletin(tmp_path / "a"), Bulletin(tmp_path / "b")
+    first.rebuild()
+    assert "article.html" in read
+    read.clear()
+    second.rebuild()
+    assert read == []
+    edit(
+        second.theme / "templates" / "listing.html",
+        "{% block content %}",
+        "{% block content %}<p>{{ SITENAME }}</p>",
+    )
+    second.rebuild()
+    assert "listing.html" in read
+    script = (
+        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "from support import build_site\n"
+        "from pathlib import Path\n"
+        "build_site(Path(sys.argv[3]), Path(sys.argv[4]), THEME=sys.argv[5],"
+        " STATIC_PATHS=['images'], FAST_PATH=False)\n"
+    )
+    clean = tmp_path / "clean" / "output"
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            script,
+            str(ROOT),
+            str(ROOT / "tests"),
+            str(second.content),
+            str(clean),
+            str(second.theme),
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    built, fresh = tree(second.output), tree(clean)
+    assert built.keys() == fresh.keys()
+    assert [name for name in built if built[name] != fresh[name]] == []

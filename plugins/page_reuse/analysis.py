@@ -12,7 +12,7 @@ the theme's files, the Pelican and Jinja versions, the names of the
 settings, the JINJA_ENVIRONMENT setting (how templates are parsed), the
 template environment's globals, filters, tests and extensions (a template
 may read any of them), and the question. A change to any of them asks
-again.
+again. A process that builds again finds them in memory too (SEEN).
 """
 
 from __future__ import annotations
@@ -34,6 +34,13 @@ logger = logging.getLogger(__name__)
 FILE_NAME = "template-analysis.answers"
 PACKAGES = ("pelican", "jinja2")
 Answer = list[str] | None
+# The answers this process has kept, by the same keys (each names all an
+# answer is made from): a process that builds more than once (make serve,
+# the fast path's builds, a test run's sites, each with a cache of its own)
+# asks each question once. Filled where the file is written (save), so by
+# the same builds only; emptied when it holds more than SEEN_MAX.
+SEEN: dict[str, Answer] = {}
+SEEN_MAX = 20_000
 
 
 def valid(answer) -> bool:
@@ -100,7 +107,7 @@ class TemplateAnalyses:
         ).hexdigest()
         if key in self.used:
             return self.used[key]
-        kept = self.kept.get(key, False)
+        kept = self.kept.get(key, SEEN.get(key, False))
         if valid(kept):
             found: Answer = kept  # type: ignore[assignment]
         else:
@@ -110,10 +117,15 @@ class TemplateAnalyses:
         return found
 
     def save(self) -> None:
-        """Keep this build's answers (only those: the file does not grow)."""
+        """Keep this build's answers (only those: the file does not grow),
+        in the file and in this process (SEEN).
+        """
+        if len(SEEN) + len(self.used) > SEEN_MAX:
+            SEEN.clear()
+        SEEN.update(self.used)
         logger.info(
             "page reuse: %d answers about the templates kept from the last "
-            "build, %d made",
+            "build or this process's, %d made",
             len(self.used) - self.asked,
             self.asked,
         )
