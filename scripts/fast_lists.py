@@ -32,6 +32,7 @@ from plugins.core import contract
 from plugins.listings.listings import plan_pages, plugin_settings
 from plugins.listings.pages import NoteGroups, PageToWrite, lead_story, period_urls
 
+from . import fast_notes
 from .site_index import FAST_CODE, NoteEntry
 
 # (template, page variable) -> the attributes the template reads on it, or
@@ -294,7 +295,11 @@ def theme_env(settings: dict):
     # its record of every page of the live site, 1.5 s at 50,000 notes)
     # reads nothing of the live site's caches; the environment needs none
     with tempfile.TemporaryDirectory(prefix="theme-env-") as scratch:
-        settings = {**settings, "CACHE_PATH": scratch}
+        reuse = {
+            **(settings.get("PAGE_REUSE") or {}),
+            "compiled": fast_notes.compiled_folder(settings),
+        }
+        settings = {**settings, "CACHE_PATH": scratch, "PAGE_REUSE": reuse}
         Pelican(settings)  # loads and initializes the plugins
         generator = Generator(
             context=dict(settings),

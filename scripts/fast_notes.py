@@ -38,6 +38,7 @@ from pathlib import Path
 
 from plugins.compress.compress import plugin_settings as compress_settings
 from plugins.links.links import plugin_settings as links_settings
+from plugins.page_reuse import compiled
 from plugins.search.search import plugin_settings as search_settings
 
 from .fast_build import NewNote
@@ -70,6 +71,13 @@ class Alone:
 ALONE_ANALYSES = "templates-alone"
 
 
+def compiled_folder(settings: dict) -> str:
+    """The site cache's folder of compiled templates, for the fast path's
+    builds and environments, whose cache folders are scratch ones.
+    """
+    return str(Path(settings["CACHE_PATH"]) / compiled.FOLDER)
+
+
 def alone_overrides(
     settings: dict, notes: tuple[NewNote, ...], scratch: Path, also: tuple = ()
 ) -> dict:
@@ -84,6 +92,7 @@ def alone_overrides(
         "PAGE_REUSE": {
             "published": str(scratch / "output"),
             "analyses": str(Path(settings["CACHE_PATH"]) / ALONE_ANALYSES),
+            "compiled": compiled_folder(settings),
         },
         "LINKS": {
             **links,

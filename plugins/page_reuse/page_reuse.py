@@ -22,6 +22,7 @@ from pelican import signals
 from plugins.core.settings import namespaced
 from plugins.press_notes.read_ahead import forget_not_read, not_read_when
 
+from .compiled import FOLDER, keep_compiled
 from .restore import NoteSnapshot
 from .reuse import PageReuse, ReusingWriter
 from .shortcuts import (
@@ -34,9 +35,10 @@ from .shortcuts import (
 logger = logging.getLogger(__name__)
 
 SETTING = "PAGE_REUSE"
-# "analyses": the folder of what the templates read (analysis.py), when not
-# this build's own cache (a fast build of new notes alone has a scratch one)
-DEFAULTS = {"published": "", "analyses": ""}
+# "analyses": the folder of what the templates read (analysis.py), and
+# "compiled": the folder of the compiled templates (compiled.py), when not
+# in this build's own cache (a fast build of new notes alone has a scratch one)
+DEFAULTS = {"published": "", "analyses": "", "compiled": ""}
 
 _runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # The note snapshot of each build, by its settings dict (signals that carry a
@@ -88,6 +90,16 @@ def get_writer(pelican):
     if reuse is None:
         return None
     return type("ReusingWriter", (ReusingWriter,), {"reuse": reuse})
+
+
+def on_generator_init(generator) -> None:
+    """Each generator's templates compiled once (compiled.py)."""
+    settings = generator.settings
+    folder = plugin_settings(settings)["compiled"]
+    keep_compiled(
+        generator.env,
+        Path(folder) if folder else Path(settings["CACHE_PATH"]) / FOLDER,
+    )
 
 
 def on_article_generator_init(generator) -> None:
@@ -145,6 +157,7 @@ def register() -> None:
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(on_finalized)
     signals.article_generator_init.connect(on_article_generator_init)
+    signals.generator_init.connect(on_generator_init)
     signals.content_object_init.connect(on_content_init)
     signals.article_generator_pretaxonomy.connect(freeze_addresses)
     signals.page_generator_finalized.connect(freeze_page_addresses)
