@@ -6,6 +6,7 @@ syntax, its filters' calling conventions, a filter it calls on constants.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 import jinja2
 import jinja2.ext
 import pytest
-from jinja2 import pass_context
+from jinja2 import pass_context, pass_eval_context
 from support import ROOT, build_site, new_content, note_text, tree
 
 from plugins.page_reuse import compiled
@@ -24,14 +25,16 @@ from plugins.page_reuse.compiled import keep_compiled
 
 @pytest.fixture
 def compiles(monkeypatch) -> list[str]:
-    """The names of the templates Jinja compiles, in order; nothing in memory
-    from the worker's earlier tests."""
+    """The names of the templates Jinja compiles to render them, in order
+    (not the compiles that look for filters called on constants, in an
+    overlay); nothing in memory from the worker's earlier tests."""
     monkeypatch.setattr(compiled, "SEEN", {})
     names: list[str] = []
     real = jinja2.Environment.compile
 
     def counted(self, source, name=None, filename=None, raw=False, defer_init=False):
-        names.append(name)
+        if not self.overlayed:
+            names.append(name)
         return real(self, source, name, filename, raw, defer_init)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counted)
@@ -236,3 +239,73 @@ def test_an_environment_of_another_extension_or_a_finalize_keeps_nothing(tmp_pat
         assert env.bytecode_cache is None
     i18n = environment(templates, tmp_path / "cache", extensions=["jinja2.ext.i18n"])
     assert isinstance(i18n.bytecode_cache, compiled.CompiledTemplates)
+
+
+def test_a_filter_on_constants_inside_an_autoescape_block_is_never_kept(
+    tmp_path, compiles
+):
+    """Inside `{% autoescape %}` Jinja works constants out in that block's
+    escaping: a filter that gives a value only there is still seen."""
+
+    def shouting(end):
+        @pass_eval_context
+        def shout(context, value):
+            if context.autoescape:
+                raise ValueError("text only")
+            return value.upper() + end
+
+        return shout
+
+    templates, folder = tmp_path / "templates", tmp_path / "cache"
+    templates.mkdir()
+    (templates / "a.html").write_text(
+        '{% autoescape false %}{{ "hi"|shout }}{% endautoescape %}', "utf-8"
+    )
+    for end in ("!", "!!!"):
+        compiled.SEEN.clear()
+        env = environment(templates, folder, autoescape=True)
+        env.filters["shout"] = shouting(end)
+        assert render(env) == "HI" + end
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_a_file_under_another_key_is_not_used(tmp_path, compiles):
+    """Two keys of one source (escaped and not) do not take each other's
+    files, copied or swapped."""
+    templates, folder = tmp_path / "templates", tmp_path / "cache"
+    templates.mkdir()
+    (templates / "a.html").write_text("{{ x }}", "utf-8")
+    assert render(environment(templates, folder, autoescape=True), x="<b>") == (
+        "&lt;b&gt;"
+    )
+    [escaped] = folder.glob("*.code")
+    assert render(environment(templates, folder), x="<b>") == "<b>"
+    [plain] = set(folder.glob("*.code")) - {escaped}
+    one, other = escaped.read_bytes(), plain.read_bytes()
+    escaped.write_bytes(other)
+    plain.write_bytes(one)
+    compiled.SEEN.clear()
+    assert render(environment(templates, folder, autoescape=True), x="<b>") == (
+        "&lt;b&gt;"
+    )
+    assert render(environment(templates, folder), x="<b>") == "<b>"
+    assert len(compiles) == 4
+
+
+def test_a_cache_folder_that_cannot_be_written_is_no_warning(tmp_path, caplog):
+    """The compiled templates only save time: a file where their folder
+    belongs leaves a developer's line, once, and no warning (a build
+    counts its warnings)."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name in ("a.html", "b.html"):
+        (templates / name).write_text("{{ x }}" + name, "utf-8")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x", "utf-8")
+    env = environment(templates, blocked / "compiled")
+    with caplog.at_level(logging.INFO, logger="plugins.page_reuse.compiled"):
+        assert render(env, "a.html", x=1) + render(env, "b.html", x=2) == (
+            "1a.html2b.html"
+        )
+    assert [r.levelno for r in caplog.records] == [logging.INFO]
+    assert blocked.read_text("utf-8") == "x"

@@ -25,11 +25,11 @@ import hashlib
 import json
 import logging
 import marshal
+from collections.abc import Callable
 from pathlib import Path
 from types import CodeType
 
 import jinja2
-from jinja2 import nodes
 from jinja2.bccache import Bucket, BytecodeCache, bc_magic
 
 from plugins.core.code import LOADED
@@ -103,23 +103,35 @@ def template_key(env: jinja2.Environment, name: str, filename: str | None) -> st
     ).hexdigest()
 
 
+def recording(function: Callable, calls: list[str], name: str) -> Callable:
+    """`function`, noting each call in `calls`, passed what Jinja passes it."""
+
+    def call(*args, **kwargs):
+        calls.append(name)
+        return function(*args, **kwargs)
+
+    # jinja_pass_arg and the like: how Jinja calls it
+    call.__dict__.update(getattr(function, "__dict__", {}))
+    return call
+
+
 def folds_constants(env: jinja2.Environment, source: str, name: str) -> bool:
-    """Whether compiling `source` calls a filter or test on constants (its
-    result is then written into the code); a template that does not parse
-    is not kept either.
+    """Whether compiling `source` calls a filter or test (its result is then
+    written into the code): compiled again in an environment like `env`
+    whose filters and tests note their calls, so every place Jinja's
+    optimizer and code generator work a value out counts, in the evaluation
+    context each has there (an `{% autoescape %}` block's). A template that
+    does not compile is not kept either.
     """
+    calls: list[str] = []
+    probe = env.overlay(cache_size=0)
+    probe.filters = {k: recording(f, calls, k) for k, f in env.filters.items()}
+    probe.tests = {k: recording(f, calls, k) for k, f in env.tests.items()}
     try:
-        tree = env.parse(source, name)
+        probe.compile(source, name)
     except jinja2.TemplateError:
         return True
-    context = nodes.EvalContext(env, name)
-    for node in tree.find_all((nodes.Filter, nodes.Test)):
-        try:
-            node.as_const(context)
-        except Exception:  # noqa: BLE001 - not worked out while compiling
-            continue
-        return True
-    return False
+    return bool(calls)
 
 
 class TemplateBucket(Bucket):
@@ -133,13 +145,14 @@ class TemplateBucket(Bucket):
 
 class CompiledTemplates(BytecodeCache):
     """Compiled templates in memory (SEEN) and in `folder` (None: memory
-    only). The files hold Jinja's magic, the source's checksum, the digest
-    of the code and the code, marshalled; one that does not read as such is
-    compiled again.
+    only). The files hold Jinja's magic, their key, the source's checksum,
+    the digest of the code and the code, marshalled; one that does not read
+    as such is compiled again.
     """
 
     def __init__(self, folder: Path | None):
         self.folder = folder
+        self.unwritable = False
 
     def get_bucket(self, environment, name, filename, source) -> Bucket:
         key = template_key(environment, name, filename)
@@ -163,7 +176,7 @@ class CompiledTemplates(BytecodeCache):
             data = path.read_bytes()
         except OSError:
             return
-        head = bc_magic + bucket.checksum.encode()
+        head = header(bucket)
         if len(bucket.checksum) != CHECKSUM_LENGTH or not data.startswith(head):
             return
         digest, body = data[len(head) : len(head) + DIGEST], data[len(head) + DIGEST :]
@@ -187,12 +200,22 @@ class CompiledTemplates(BytecodeCache):
         if path is None:
             return
         body = marshal.dumps(bucket.code)
-        data = bc_magic + bucket.checksum.encode() + body_digest(body) + body
+        data = header(bucket) + body_digest(body) + body
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, data)
         except OSError as e:  # it only saves time: the next build compiles
-            logger.warning("compiled templates: %s not kept: %s", bucket.name, e)
+            # (a developer's line, once: a warning would count as the build's)
+            if not self.unwritable:
+                logger.info("compiled templates: not kept in %s: %s", self.folder, e)
+            self.unwritable = True
+
+
+def header(bucket: Bucket) -> bytes:
+    """Jinja's magic, the key and the source's checksum: a file read under
+    another key (copied, swapped), or of another source, is not used.
+    """
+    return bc_magic + bucket.key.encode() + bucket.checksum.encode()
 
 
 def body_digest(body: bytes) -> bytes:
