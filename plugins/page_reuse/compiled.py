@@ -25,9 +25,9 @@ import hashlib
 import json
 import logging
 import marshal
-from collections.abc import Callable
 from pathlib import Path
 from types import CodeType
+from typing import Any
 
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache, bc_magic
@@ -103,7 +103,7 @@ def template_key(env: jinja2.Environment, name: str, filename: str | None) -> st
     ).hexdigest()
 
 
-def recording(function: Callable, calls: list[str], name: str) -> Callable:
+def recording(function: Any, calls: list[str], name: str) -> Any:
     """`function`, noting each call in `calls`, passed what Jinja passes it."""
 
     def call(*args, **kwargs):
