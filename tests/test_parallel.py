@@ -199,7 +199,9 @@ def test_firsts_of_kinds_are_the_first_page_and_the_first_of_each_kind():
     assert page_workers.firsts_of_kinds(pages("b", "", "")) == [0, 1]
 
 
-def test_no_worker_analyses_a_template_the_build_did(tmp_path, monkeypatch, in_workers):
+def test_no_worker_analyses_a_template_the_build_did(
+    tmp_path, monkeypatch, in_workers, first_in_process
+):
     """Page reuse's analyses of what a list template reads are made by the
     build, once a template, before the list pages' workers are forked: the
     workers start with them, and none makes one again.
