@@ -135,6 +135,6 @@ class TemplateAnalyses:
         try:
             write_atomic(self.path, data.encode("utf-8"))
         except OSError as e:  # they only save time: the next build asks again
-            logger.warning(
-                "page reuse: the answers about the templates not kept: %s", e
-            )
+            # (a developer's line: a warning would count as the build's, and
+            # an edit's build alone that warns is the full build's)
+            logger.info("page reuse: the answers about the templates not kept: %s", e)
