@@ -75,7 +75,7 @@ def compiled_folder(settings: dict) -> str:
     """The site cache's folder of compiled templates, for the fast path's
     builds and environments, whose cache folders are scratch ones.
     """
-    return str(Path(settings["CACHE_PATH"]) / compiled.FOLDER)
+    return str(compiled.cache_folder(settings["CACHE_PATH"]))
 
 
 def alone_overrides(

@@ -95,11 +95,10 @@ def bulletin(tmp_path) -> Bulletin:
     return site
 
 
-def test_unchanged_notes_are_linked_and_a_new_note_is_rendered(bulletin, monkeypatch):
-    bulletin.check(reused=NOTES)
-    # the pages are links to the files of the last build, not copies
-    page = bulletin.output / ALOT_NOTE
-    first = page.stat().st_ino
+@pytest.fixture
+def templates_read(monkeypatch) -> list[str]:
+    """The templates page reuse reads to ask what they read, as it reads
+    them (none when its answers are kept)."""
     read, load = [], reuse.load_templates
 
     def counted(env, name, parsed=None):
@@ -107,11 +106,21 @@ def test_unchanged_notes_are_linked_and_a_new_note_is_rendered(bulletin, monkeyp
         return load(env, name, parsed)
 
     monkeypatch.setattr(reuse, "load_templates", counted)
+    return read
+
+
+def test_unchanged_notes_are_linked_and_a_new_note_is_rendered(
+    bulletin, templates_read
+):
+    bulletin.check(reused=NOTES)
+    # the pages are links to the files of the last build, not copies
+    page = bulletin.output / ALOT_NOTE
+    first = page.stat().st_ino
+    templates_read.clear()
     bulletin.rebuild()
     assert page.stat().st_ino == first
     # what the templates read was kept, not read again
-    assert read == []
-    monkeypatch.undo()
+    assert templates_read == []
 
     new = bulletin.content / "notes/2026/11/namli-naya.md"
     new.write_text(note_text(slug="namli-naya", date="2026-11-20 09:00"), "utf-8")
@@ -717,20 +726,14 @@ def test_answers_from_a_template_changed_while_it_was_read_are_not_kept(
 
 
 def test_a_process_asks_what_the_templates_read_once_for_all_its_sites(
-    tmp_path, first_in_process, monkeypatch
+    tmp_path, first_in_process, templates_read
 ):
     """A second site built in the same process, with a cache folder of its
     own, finds the answers in memory (no template is read for them); a
     template changed is asked again, and that site's pages are as a clean
     build in a new process makes them.
     """
-    read, load = [], reuse.load_templates
-
-    def counted(env, name, parsed=None):
-        read.append(name)
-        return load(env, name, parsed)
-
-    monkeypatch.setattr(reuse, "load_templates", counted)
+    read = templates_read
     first, second = Bulletin(tmp_path / "a"), Bulletin(tmp_path / "b")
     first.rebuild()
     assert "article.html" in read

@@ -44,7 +44,6 @@ SUFFIX = ".code"
 # emptied when it holds more than SEEN_MAX
 SEEN: dict[str, tuple[str, CodeType]] = {}
 SEEN_MAX = 2000
-CHECKSUM_LENGTH = 40  # Jinja's source checksum: a SHA-1 in hex
 DIGEST = 32  # the code's digest, in hex: a file damaged is compiled again
 
 
@@ -177,7 +176,7 @@ class CompiledTemplates(BytecodeCache):
         except OSError:
             return
         head = header(bucket)
-        if len(bucket.checksum) != CHECKSUM_LENGTH or not data.startswith(head):
+        if not data.startswith(head):
             return
         digest, body = data[len(head) : len(head) + DIGEST], data[len(head) + DIGEST :]
         if digest != body_digest(body):  # damaged
@@ -226,6 +225,11 @@ def remember(key: str, checksum: str, code: CodeType) -> None:
     if len(SEEN) >= SEEN_MAX:
         SEEN.clear()
     SEEN[key] = (checksum, code)
+
+
+def cache_folder(cache_path: str) -> Path:
+    """The folder of compiled templates in the cache folder `cache_path`."""
+    return Path(cache_path) / FOLDER
 
 
 def keep_compiled(env: jinja2.Environment, folder: Path | None) -> None:

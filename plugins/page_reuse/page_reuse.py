@@ -22,7 +22,7 @@ from pelican import signals
 from plugins.core.settings import namespaced
 from plugins.press_notes.read_ahead import forget_not_read, not_read_when
 
-from .compiled import FOLDER, keep_compiled
+from .compiled import cache_folder, keep_compiled
 from .restore import NoteSnapshot
 from .reuse import PageReuse, ReusingWriter
 from .shortcuts import (
@@ -98,7 +98,7 @@ def on_generator_init(generator) -> None:
     folder = plugin_settings(settings)["compiled"]
     keep_compiled(
         generator.env,
-        Path(folder) if folder else Path(settings["CACHE_PATH"]) / FOLDER,
+        Path(folder) if folder else cache_folder(settings["CACHE_PATH"]),
     )
 
 
