@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,14 +17,18 @@ from hypothesis import strategies as st
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
+from pelican.utils import SafeDatetime, get_date
 from support import ROOT, note_text
 
 from plugins.press_notes import sanitize
 from plugins.press_notes.reader import (
+    INLINE_NEEDS,
     META,
     PLAIN_LINE,
+    Gated,
     PlainMarkdown,
     SafeMarkdownReader,
+    plain_date,
 )
 
 # Markdown with state that lives in the Markdown object between two files
@@ -175,12 +180,20 @@ ONE_LINE = st.text(
 )
 
 
+def note_markdown(md_class: type[Markdown]) -> Markdown:
+    """A Markdown object of `md_class` as Pelican's reader makes one: the
+    extensions pelicanconf.py configures (the extra extension and meta).
+    """
+    conf = SafeMarkdownReader(read_settings(str(ROOT / "pelicanconf.py"))).settings
+    assert "markdown.extensions.extra" in conf["MARKDOWN"]["extensions"]
+    return md_class(**conf["MARKDOWN"])
+
+
 def summary_markdown(md_class: type[Markdown]) -> Markdown:
     """A Markdown object as Pelican converts a note's summary with: the
     bulletin's extensions, the meta extension's preprocessor taken out.
     """
-    conf = read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]
-    md = md_class(**{**conf, "extensions": [*conf.get("extensions", []), "meta"]})
+    md = note_markdown(md_class)
     md.preprocessors.deregister(META)
     return md
 
@@ -245,3 +258,117 @@ def test_a_long_line_that_is_not_plain_is_refused_in_one_pass():
     start = time.process_time()
     assert PLAIN_LINE.fullmatch(line) is None
     assert time.process_time() - start < 1
+
+
+# Text as a note's body holds it: Hindi, Latin, newlines and Markdown's
+# syntax, every character an inline pattern needs among them.
+BODY = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
+        st.sampled_from([*"aZ09 \n!@#:;/.-()\"'=*_`[]<>&\\^{}|~"]),
+    ),
+    max_size=60,
+)
+
+
+NOTE_PLAIN, NOTE_FULL = note_markdown(PlainMarkdown), note_markdown(Markdown)
+
+
+def inline_patterns(md: Markdown) -> dict:
+    return {name: md.inlinePatterns[name] for name in INLINE_NEEDS}
+
+
+def test_every_gated_pattern_is_one_markdown_has():
+    """INLINE_NEEDS names patterns of the pinned Markdown: a renamed one
+    would be searched ungated, silently, and lose the time saved."""
+    names = {item.name for item in FULL_MD.inlinePatterns._priority}
+    assert set(INLINE_NEEDS) <= names
+    assert all(
+        isinstance(p.compiled_re, Gated) for p in inline_patterns(PLAIN_MD).values()
+    )
+
+
+@settings(max_examples=1000, deadline=None)
+@given(BODY)
+def test_a_gated_pattern_matches_only_a_text_holding_what_it_needs(text):
+    """Each gated pattern's own regex, searched from anywhere in `text`,
+    matches only if `text` holds one of the characters INLINE_NEEDS says it
+    needs."""
+    for name, pattern in inline_patterns(FULL_MD).items():
+        needs = INLINE_NEEDS[name]
+        for start in range(len(text) + 1):
+            if pattern.compiled_re.search(text, start):
+                assert any(c in text for c in needs), (name, text)
+                break
+
+
+# For each gated pattern, Markdown it matches.
+USES = {
+    "backtick": "`कोड` और \\\\`x`",
+    "escape": "\\*न तिरछा\\*",
+    "footnote": "वाक्य[^1]\n\n[^1]: टिप्पणी",
+    "reference": "[थाना][t]\n\n[t]: https://example.org/a",
+    "link": '[कड़ी](https://example.org/b "शीर्षक")',
+    "image_link": "![चित्र](a.png)",
+    "image_reference": "![चित्र][i]\n\n[i]: b.png",
+    "short_reference": "[t]\n\n[t]: https://example.org/a",
+    "short_image_ref": "![i]\n\n[i]: b.png",
+    "autolink": "<https://example.org/c>",
+    "automail": "<a@example.org>",
+    "linebreak": "पंक्ति  \nअगली",
+    "html": "<b>मोटा</b>",
+    "entity": "&amp; &#2325; &#x915;",
+    "em_strong": "*तिरछा* **मोटा** _तिरछा_ __मोटा__ ***दोनों***",
+}
+
+
+def test_each_gated_pattern_has_a_use_below():
+    assert USES.keys() == INLINE_NEEDS.keys()
+
+
+@pytest.mark.parametrize("name", sorted(USES))
+def test_markdown_with_each_gated_pattern_converts_as_markdown_converts_it(name):
+    text = USES[name]
+    assert inline_patterns(FULL_MD)[name].compiled_re.search(text)
+    PLAIN_MD.reset()
+    FULL_MD.reset()
+    assert PLAIN_MD.convert(text) == FULL_MD.convert(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(BODY)
+def test_a_body_converts_as_markdown_converts_it(text):
+    """A note's text, read with the meta extension as Pelican reads it."""
+    NOTE_PLAIN.reset()
+    NOTE_FULL.reset()
+    assert NOTE_PLAIN.convert(text) == NOTE_FULL.convert(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31)),
+    st.booleans(),
+)
+def test_a_plain_date_reads_as_pelican_reads_it(when, seconds):
+    text = when.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    found = plain_date(text)
+    assert type(found) is SafeDatetime
+    assert found == get_date(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from([*"0123456789-: T+"]), max_size=22))
+def test_a_date_plain_date_reads_is_one_pelican_reads_alike(text):
+    """Any other text is Pelican's to read (or to refuse, saying why)."""
+    found = plain_date(text)
+    if found is not None:
+        assert found == get_date(text)
+        assert type(found) is type(get_date(text))
+
+
+def test_a_note_that_is_not_a_real_day_is_pelicans_to_refuse():
+    assert plain_date("2023-02-29 10:00") is None
+    assert plain_date("2024-01-01 24:00") is None
+    assert plain_date("२०२४-०१-०१ १०:००") is None  # the reader makes it ASCII first
+    with pytest.raises(ValueError, match="not a valid date"):
+        get_date("2023-02-29 10:00")
