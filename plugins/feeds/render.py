@@ -18,6 +18,7 @@ import functools
 import html
 import importlib.metadata
 import mimetypes
+import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from plugins.core.header import BAD_CHAR_RE
 from plugins.core.messages import _
 from plugins.core.urls import canonical_url, site_base
 from plugins.hindi_text.dates import to_ist
+from plugins.press_notes.fragment import TEXT_TAGS
 
 from . import words
 from .ids import note_id
@@ -157,9 +159,61 @@ def newest_update(records, fallback: datetime) -> datetime:
     return max((r.updated for r in records), default=to_ist(fallback))
 
 
+# Elements BeautifulSoup writes back as it read them when they hold no
+# attribute: those the sanitizer keeps, but the void ones (<br> is written
+# <br/>).
+BARE_TAGS = TEXT_TAGS - {"area", "br", "col", "hr", "img", "wbr"}
+BARE = re.compile(r"(?:[^<>&\r]|</?[a-z][a-z0-9]*>)*+")
+TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)>")
+
+
+# BeautifulSoup writes a string between two tags that is only these (HTML's
+# ASCII whitespace) as one space, or one newline if it holds one.
+ASCII_SPACES = " \n\t\f\r"
+
+
+def kept_as_is(text: str) -> bool:
+    """True when BeautifulSoup writes the string `text` between two tags
+    back as it is (<, > and & aside).
+    """
+    return text in ("", " ", "\n") or text.strip(ASCII_SPACES) != ""
+
+
+def bare(fragment: str) -> bool:
+    """True when `fragment` is text without <, >, & or CR and BARE_TAGS with no
+    attribute, each closed in order, no string between two tags of
+    whitespace alone but a space or a newline: no address in it, and
+    BeautifulSoup gives it back as it is (most notes: paragraphs, lists,
+    bold).
+    """
+    if BARE.fullmatch(fragment) is None:
+        return False
+    open_tags: list[str] = []
+    at = 0
+    for tag in TAG.finditer(fragment):
+        closing, name = tag.groups()
+        if name not in BARE_TAGS or not kept_as_is(fragment[at : tag.start()]):
+            return False
+        at = tag.end()
+        if not closing:
+            open_tags.append(name)
+        elif not open_tags or open_tags.pop() != name:
+            return False
+    return not open_tags and kept_as_is(fragment[at:])
+
+
 def absolute_html(fragment: str, page_url: str) -> str:
-    """`fragment` with relative links and image sources made absolute."""
-    soup = BeautifulSoup(fragment or "", "html.parser")
+    """`fragment` with relative links and image sources made absolute (a
+    bare() one as it is, unparsed: half a millisecond a note, and every
+    note has a feed entry).
+    """
+    fragment = fragment or ""
+    return fragment if bare(fragment) else parsed_absolute_html(fragment, page_url)
+
+
+def parsed_absolute_html(fragment: str, page_url: str) -> str:
+    """absolute_html(fragment), by BeautifulSoup's parse."""
+    soup = BeautifulSoup(fragment, "html.parser")
     for tag, attr in URL_ATTRIBUTES:
         for el in soup.find_all(tag, attrs={attr: True}):
             el[attr] = urljoin(page_url, str(el[attr]))
