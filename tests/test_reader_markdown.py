@@ -262,13 +262,21 @@ def test_a_long_line_that_is_not_plain_is_refused_in_one_pass():
 
 # Text as a note's body holds it: Hindi, Latin, newlines and Markdown's
 # syntax, every character an inline pattern needs among them.
-BODY = st.text(
+BODY = st.lists(
     st.one_of(
         st.characters(min_codepoint=0x0900, max_codepoint=0x097F),
         st.sampled_from([*"aZ09 \n!@#:;/.-()\"'=*_`[]<>&\\^{}|~"]),
+        # pieces shaped as the patterns' syntax
+        st.sampled_from(
+            [
+                *("<b>", "</b>", "<a>", "<br/>", "<!-- c -->", "&amp;", "&#2325;"),
+                *("&x915;", "&#x915;", "[t]", "[^1]", "](a.png)", "![", "\n\n[t]: /u"),
+                *("<https://example.org>", "<a@example.org>", "  \n", "**", "__"),
+            ]
+        ),
     ),
-    max_size=60,
-)
+    max_size=30,
+).map("".join)
 
 
 NOTE_PLAIN, NOTE_FULL = note_markdown(PlainMarkdown), note_markdown(Markdown)
@@ -316,7 +324,7 @@ USES = {
     "autolink": "<https://example.org/c>",
     "automail": "<a@example.org>",
     "linebreak": "पंक्ति  \nअगली",
-    "html": "<b>मोटा</b>",
+    "html": "कुछ <b>मोटा",
     "entity": "&amp; &#2325; &#x915;",
     "em_strong": "*तिरछा* **मोटा** _तिरछा_ __मोटा__ ***दोनों***",
 }
@@ -372,3 +380,23 @@ def test_a_note_that_is_not_a_real_day_is_pelicans_to_refuse():
     assert plain_date("२०२४-०१-०१ १०:००") is None  # the reader makes it ASCII first
     with pytest.raises(ValueError, match="not a valid date"):
         get_date("2023-02-29 10:00")
+
+
+def test_a_gated_markdown_copied_or_pickled_converts_as_before():
+    """The gate travels with a copy of the Markdown object (a deep copy
+    or a pickle keeps it gated; a shallow copy of a pattern's regex reads
+    as the regex)."""
+    import copy
+    import pickle
+
+    text = "कुछ <b>मोटा</b> *तिरछा* [t]\n\n[t]: https://example.org/a"
+    PLAIN_MD.reset()
+    expected = PLAIN_MD.convert(text)
+    for made in (copy.deepcopy(PLAIN_MD), pickle.loads(pickle.dumps(PLAIN_MD))):
+        assert all(
+            isinstance(p.compiled_re, Gated) for p in inline_patterns(made).values()
+        )
+        made.reset()
+        assert made.convert(text) == expected
+    gate = inline_patterns(PLAIN_MD)["html"].compiled_re
+    assert copy.copy(gate).pattern == gate.pattern

@@ -84,7 +84,13 @@ class Gated:
         return iter(())
 
     def __getattr__(self, name: str):
+        # (not its own slots, which a copy asks before they are filled)
+        if name in Gated.__slots__ or name.startswith("__"):
+            raise AttributeError(name)
         return getattr(self.compiled, name)
+
+    def __reduce__(self):
+        return Gated, (self.compiled, self.needs)
 
 
 def gate_inline(md: Markdown) -> None:
