@@ -5,12 +5,14 @@ addresses made absolute."""
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pelican.settings import read_settings
 from support import ROOT
 
+from plugins.feeds import render
 from plugins.feeds.render import absolute_html, bare, parsed_absolute_html
 from plugins.press_notes.reader import SafeMarkdownReader
 
@@ -29,7 +31,8 @@ PIECES = st.sampled_from(
         *("</textarea>", "<title>", "</title>", "<xmp>", "<custom>", "</custom>"),
         *("<!-- c -->", "&amp;", "&nbsp;", "&#2325;", "&", "<", ">", "</>"),
         *("थाना", "क़", "text", " ", "\n", "\n\n", "\t", "\x0c", "\r", "\r\n"),
-        *("\x00", "\xa0", "'", '"', "="),
+        *("\x00", "\xa0", "\ud800", "'", '"', "="),
+        *("</br>", "</img>", "</wbr>", "</hr>"),
     ]
 )
 FRAGMENTS = st.lists(PIECES, max_size=14).map("".join)
@@ -46,10 +49,36 @@ def test_a_bare_fragment_is_what_beautifulsoup_gives_back(fragment):
         assert soup_round_trip(fragment) == fragment
 
 
+def made(fragment: str) -> str | type[Exception]:
+    """absolute_html(fragment), or the kind of error it raised."""
+    try:
+        return absolute_html(fragment, PAGE)
+    except Exception as error:  # noqa: BLE001
+        return type(error)
+
+
+def parsed(fragment: str) -> str | type[Exception]:
+    try:
+        return parsed_absolute_html(fragment, PAGE)
+    except Exception as error:  # noqa: BLE001
+        return type(error)
+
+
 @settings(max_examples=1000, deadline=None)
 @given(FRAGMENTS)
 def test_any_fragment_reads_as_the_parse_reads_it(fragment):
-    assert absolute_html(fragment, PAGE) == parsed_absolute_html(fragment, PAGE)
+    """The same HTML, or the same error (a lone surrogate)."""
+    assert made(fragment) == parsed(fragment)
+
+
+def test_a_bare_fragment_is_not_parsed(monkeypatch):
+    def no_parse(*_args, **_kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(render, "BeautifulSoup", no_parse)
+    assert absolute_html("<p>थाना</p>\n<p>ख</p>", PAGE) == "<p>थाना</p>\n<p>ख</p>"
+    with pytest.raises(AssertionError, match="parsed"):
+        absolute_html('<p><a href="y">ख</a></p>', PAGE)
 
 
 def test_a_fragment_with_an_address_is_parsed_and_made_absolute():
@@ -69,6 +98,8 @@ def test_fragments_that_are_not_bare():
         "<p><em>a</p></em>",  # closed out of order
         "<textarea>a</textarea>",  # not a tag the sanitizer keeps
         "<P>a</P>",  # written <p>
+        "<p>\ud800</p>",  # a lone surrogate
+        "<br></br>",  # written <br/>
         "<ul>\n  <li>a</li>\n</ul>",  # blank strings written " " or "\n"
     ):
         assert not bare(fragment), fragment

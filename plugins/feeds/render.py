@@ -163,7 +163,9 @@ def newest_update(records, fallback: datetime) -> datetime:
 # attribute: those the sanitizer keeps, but the void ones (<br> is written
 # <br/>).
 BARE_TAGS = TEXT_TAGS - {"area", "br", "col", "hr", "img", "wbr"}
-BARE = re.compile(r"(?:[^<>&\r]|</?[a-z][a-z0-9]*>)*+")
+# (a lone surrogate is not text BeautifulSoup takes: it is parsed, and
+# fails there as before)
+BARE = re.compile(r"(?:[^<>&\r\ud800-\udfff]|</?[a-z][a-z0-9]*>)*+")
 TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)>")
 
 
@@ -180,7 +182,8 @@ def kept_as_is(text: str) -> bool:
 
 
 def bare(fragment: str) -> bool:
-    """True when `fragment` is text without <, >, & or CR and BARE_TAGS with no
+    """True when `fragment` is text without <, >, &, CR or a lone surrogate
+    and BARE_TAGS with no
     attribute, each closed in order, no string between two tags of
     whitespace alone but a space or a newline: no address in it, and
     BeautifulSoup gives it back as it is (most notes: paragraphs, lists,
