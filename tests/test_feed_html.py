@@ -49,17 +49,10 @@ def test_a_bare_fragment_is_what_beautifulsoup_gives_back(fragment):
         assert soup_round_trip(fragment) == fragment
 
 
-def made(fragment: str) -> str | type[Exception]:
-    """absolute_html(fragment), or the kind of error it raised."""
+def outcome(make, fragment: str) -> str | type[Exception]:
+    """make(fragment, PAGE), or the kind of error it raised."""
     try:
-        return absolute_html(fragment, PAGE)
-    except Exception as error:  # noqa: BLE001
-        return type(error)
-
-
-def parsed(fragment: str) -> str | type[Exception]:
-    try:
-        return parsed_absolute_html(fragment, PAGE)
+        return make(fragment, PAGE)
     except Exception as error:  # noqa: BLE001
         return type(error)
 
@@ -68,7 +61,7 @@ def parsed(fragment: str) -> str | type[Exception]:
 @given(FRAGMENTS)
 def test_any_fragment_reads_as_the_parse_reads_it(fragment):
     """The same HTML, or the same error (a lone surrogate)."""
-    assert made(fragment) == parsed(fragment)
+    assert outcome(absolute_html, fragment) == outcome(parsed_absolute_html, fragment)
 
 
 def test_a_bare_fragment_is_not_parsed(monkeypatch):

@@ -183,11 +183,10 @@ def kept_as_is(text: str) -> bool:
 
 def bare(fragment: str) -> bool:
     """True when `fragment` is text without <, >, &, CR or a lone surrogate
-    and BARE_TAGS with no
-    attribute, each closed in order, no string between two tags of
-    whitespace alone but a space or a newline: no address in it, and
-    BeautifulSoup gives it back as it is (most notes: paragraphs, lists,
-    bold).
+    and BARE_TAGS with no attribute, each closed in order, no string
+    between two tags of whitespace alone but a space or a newline: no
+    address in it, and BeautifulSoup gives it back as it is (most notes:
+    paragraphs, lists, bold).
     """
     if BARE.fullmatch(fragment) is None:
         return False
