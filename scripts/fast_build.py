@@ -7,8 +7,11 @@ build that went live (scripts/site_index.py), the only changes under
 content/ are new note files (and new photos they name), each published
 (no status, or `published`), with its own `slug:` that no other note holds,
 dated after the newest published note and before now (and no two at the
-same time), whose station, category, tags and reporter already have notes,
-with no link to another content file and no `old_url`, whose address and
+same time), whose station, category, tags and reporter may be new to the
+site (its list page, directory line and feed are planned as any other's),
+but not a tag or category whose address another of another name holds
+(`first_refs_problem`), with no link to another content file and no
+`old_url`, whose address and
 file neither the links ledger nor the redirects registry names, that
 passes the same checks a full build runs (plugins/press_notes/validate.py
 `check_note`); the code, theme, translations, libraries and settings are
@@ -232,19 +235,44 @@ def check_new_notes(notes: list[NewNote], index: SiteIndex, now: datetime) -> st
             return f"{note.path} is dated ahead of now"
         if note.slug in index.slugs:
             return f"{note.path}'s slug is taken"
-        new: dict[str, list] = {
-            "station": [note.thana],
-            "category": [note.category],
-            "tag": list(note.tags),
-            "reporter": [note.reporter],
-        }
-        for kind, values in new.items():
-            if unknown := [v for v in values if v not in known[kind]]:
-                name = getattr(unknown[0], "slug", unknown[0])
-                return f"{note.path} names a {kind} without notes ({name})"
     slugs = [n.slug for n in entries]
     if len(set(slugs)) != len(slugs):
         return "two new notes have the same slug"
+    return first_refs_problem(entries, known)
+
+
+def first_refs_problem(entries: list[NoteEntry], known: dict[str, set]) -> str:
+    """Why a station, category or tag the new notes are the first of would
+    not get the page a full build gives it, or "". Its list's page, its
+    line in the directory and its feed are planned from the notes as any
+    other's (a list of one note; a station's or category's feed is there
+    even without notes, plugins/feeds), and a new reporter's feed is
+    checked against the build of the notes alone (fast_run
+    alone_reporter_feeds). What a first note cannot do on the fast path:
+    name a tag or category whose address another one of another name holds
+    (Pelican keeps one of the names for the page: which, the order of its
+    reading says).
+    """
+    names: dict[str, dict[str, set[str]]] = {}
+    for kind, held in known.items():
+        if kind == "reporter":
+            continue
+        by_url = names.setdefault(kind, {})
+        for r in held:
+            by_url.setdefault(r.url, set()).add(r.name)
+    for note in entries:
+        new = {"station": [note.thana], "category": [note.category], "tag": note.tags}
+        for kind, values in new.items():
+            for value in values:
+                if value in known[kind]:
+                    continue
+                held = names[kind].setdefault(value.url, set())
+                if held - {value.name}:
+                    return (
+                        f"{note.path} names a {kind} whose address another "
+                        f"name has ({value.slug})"
+                    )
+                held.add(value.name)
     return ""
 
 

@@ -3,9 +3,12 @@
 A note page, its preview image and its photo's copies depend on the note,
 the registries, the theme, the settings and site-wide values (the menu
 pages, the feeds a note is in, the WhatsApp join page), never on the other
-notes. In the FAST CASE (scripts/fast_build.py) each new note names a
-station, category, tags and reporter that already have notes, so a build
-of the new notes alone gives them the same feeds and the same page: the
+notes. A page links its station's, category's and tags' lists by their
+addresses (the registry's, or made from the tag's name alone) and the
+feeds it is in (a station's and a category's feed is there with or without
+notes), so a build of the new notes alone gives them the same feeds and
+the same page, whether or not they are the first notes of their station,
+category, tags or reporter (scripts/fast_build.py first_refs_problem): the
 same Pelican run, reader, checks, enrichment and plugins as the full build,
 over one note (but for a reporter whose name makes the same slug as
 another's: plugins/feeds numbers them by their first notes, and the fast

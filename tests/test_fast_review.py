@@ -26,6 +26,10 @@ pytestmark = [pytest.mark.build, pytest.mark.slow]
 BUILD_TIME = "2026-12-05T12:00:00+05:30"
 SMALL_LISTS = {"LISTINGS": {"page_size": 1, "home_notes": 3, "lead_within": 3}}
 HELMET, ROAD = "हेलमेट", "सड़क सुरक्षा"
+# one tag's address (naka-bandi), two ways of writing it
+CHECKPOINT, CHECKPOINT_HYPHENED = "नाका बंदी", "नाका-बंदी"
+# a note that is the first of its category, tag and reporter
+FIRSTS = {"category": "अपराध", "tags": CHECKPOINT, "reporter": "नया संवाददाता"}
 
 
 def made_site(tmp: Path) -> Bulletin:
@@ -138,15 +142,60 @@ def test_new_notes_one_after_another_write_what_a_clean_build_writes(tmp_path):
     assert paths == [*["fast"] * 5, "full", *["fast"] * 3], paths
 
 
+def test_first_notes_of_a_station_category_tag_and_reporter_are_fast(tmp_path):
+    """A new note may be the first of its station, category, tags and
+    reporter: its list pages, directory lines and feeds appear, as a clean
+    build writes them; a second note of the new tag, two first notes at
+    once, a new tag beside known ones, each fast. A tag written otherwise
+    than one the site has, at the same address, is the full build's."""
+    site = made_site(tmp_path / "first")
+    output = site.tmp / "site" / "output"
+    assert site.rebuild(output).path == "full"
+    steps = [
+        [("जावरा शहर", "2026-11-20 09:00", FIRSTS)],
+        [("नामली", "2026-11-21 09:00", {"tags": CHECKPOINT})],
+        [
+            ("ताल", "2026-11-22 09:00", {"tags": f"{HELMET}, रात्रि गश्त"}),
+            ("सैलाना", "2026-11-22 10:00", {"tags": "रात्रि गश्त"}),
+        ],
+        [("आलोट", "2026-11-23 09:00", {"tags": CHECKPOINT_HYPHENED})],
+    ]
+    paths = []
+    for step, notes in enumerate(steps):
+        for station, day, more in notes:
+            add(site, station, day, **more)
+        result = site.rebuild(output)
+        paths.append((result.path, result.why))
+        same_as_clean(site, output, str(step))
+    fast = ("fast", "only new notes since the last build")
+    assert paths[:3] == [fast] * 3, paths
+    assert paths[3][0] == "full"
+    assert "names a tag whose address another name has" in paths[3][1]
+    # what the first note made appear, as the clean builds have it too
+    station = (output / "thana" / "jaora-shahar" / "index.html").read_text("utf-8")
+    assert "/2026/11/nayi-" in station
+    for made in (
+        "tag/naka-bandi/index.html",
+        "tag/ratri-gasht/index.html",
+        "feeds/samvaddata/naya-samvaddata.atom.xml",
+    ):
+        assert (output / made).is_file(), made
+    crime = (output / "feeds" / "shreni" / "apradh.atom.xml").read_text("utf-8")
+    assert "<entry>" in crime
+
+
 def test_two_sites_built_in_turn_in_one_process(tmp_path):
     """Two bulletins built in turn (as tests and a process serving two
     folders do), each asked about (the FAST CASE check, outside a build:
     what it works out of the index's entries stays) just before the other
     builds: each one's fast builds write what its clean build writes, and a
-    station only the other has notes of is the full build's."""
+    tag whose address only the other has under another name is the full
+    build's."""
     one, two = made_site(tmp_path / "one"), made_site(tmp_path / "two")
-    # the second has notes of a station the first has none of
+    # the second has notes of a station the first has none of, the first a
+    # tag the second has none of
     add(two, "जावरा शहर", "2026-11-10 09:00", tags=ROAD)
+    add(one, "नामली", "2026-11-10 09:00", tags=CHECKPOINT)
     outputs = {id(site): site.tmp / "site" / "output" for site in (one, two)}
     for site in (one, two):
         assert site.rebuild(outputs[id(site)]).path == "full"
@@ -162,18 +211,19 @@ def test_two_sites_built_in_turn_in_one_process(tmp_path):
             paths.append(result.path)
             same_as_clean(site, outputs[id(site)], f"{n}")
     assert paths == ["fast", "fast", "fast", "fast"], paths
-    # a station the second site has notes of, new to the first: the full
-    # build, though the second's entries were the last asked about
-    add(one, "जावरा शहर", "2026-11-28 09:00")
-    add(two, "जावरा शहर", "2026-11-28 10:00")
+    # the first's tag written otherwise (the same address): the full build
+    # of the first, though the second's entries were the last asked about;
+    # the first note of a new tag of the second
+    add(one, "आलोट", "2026-11-28 09:00", tags=CHECKPOINT_HYPHENED)
+    add(two, "आलोट", "2026-11-28 10:00", tags=CHECKPOINT_HYPHENED)
     assert decision_of(two, outputs[id(two)]).fast
     assert site_index.HELD
     result = one.rebuild(outputs[id(one)])
     assert result.path == "full", result
-    assert "names a station without notes" in result.why
-    same_as_clean(one, outputs[id(one)], "new-station")
+    assert "names a tag whose address another name has" in result.why
+    same_as_clean(one, outputs[id(one)], "taken-address")
     assert two.rebuild(outputs[id(two)]).path == "fast"
-    same_as_clean(two, outputs[id(two)], "known-station")
+    same_as_clean(two, outputs[id(two)], "new-tag")
 
 
 def test_a_failed_build_then_a_good_one(tmp_path):

@@ -4,13 +4,18 @@ registry (read by `invoke ingest`, shown on no page), changes the area of
 the station that note was first given (on each of its note pages, its
 list's front page, the stations' page, its feed and the WhatsApp join
 page) and the description of that note's category (on its list's front
-page, the categories' page and its feed); each timed like publish-one,
+page, the categories' page and its feed), then a reporter new to the
+bulletin sends a note newer than every other under a tag no note has
+(its tag's page, the tags' page and the reporter's feed appear; the note
+is taken out again, untimed, after it is measured, so that later steps
+see the same notes); each timed like publish-one,
 from writing the file to the end of the reporter's build command (`invoke
 build`'s build_and_report) in a fresh process, on the site as published
 (every note's address in the links ledger; with `published=False`, on the
 site as it is). The report prints `edit-text S`, `edit-station S`,
-`edit-registry S`, `edit-area S` and `edit-description S` (wall seconds)
-with the CPU time and the path each build took (scripts/fast_build.py).
+`edit-registry S`, `edit-area S`, `edit-description S` and `publish-firsts S`
+(wall seconds) with the CPU time and the path each build took
+(scripts/fast_build.py).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from .measure import Measurement, reported_path, run_measured, worker_command
@@ -29,9 +35,17 @@ LABELS = (
     "edit-registry",
     "edit-area",
     "edit-description",
+    "publish-firsts",
 )
 PREFIX = "project "  # the table's label of each edit: "project edit-text"
 THANA_LINE = re.compile(r"^thana: (.+)$", re.MULTILINE)
+DATE_LINE = re.compile(r"^date: (.+)$", re.MULTILINE)
+# the first note of a reporter and a tag: publish-firsts
+FIRSTS = {
+    "title": "नए विषय पर पहली सूचना",
+    "tags": "पहला विषय",
+    "reporter": "नया संवाददाता",
+}
 CATEGORY_LINE = re.compile(r"^category: (.+)$", re.MULTILINE)
 KEYWORDS_LINE = re.compile(r"^keywords = \[", re.MULTILINE)
 # an entry's field in a registry: its `field` line (up to the closing quote)
@@ -84,6 +98,40 @@ def replaced(path: Path, old: re.Pattern | str, new: str) -> Callable[[], None]:
     return edit
 
 
+def first_note_path(note: Path) -> Path:
+    """Where publish-firsts writes its note: beside `note`."""
+    return note.with_name(f"{note.stem}-pehla.md")
+
+
+def first_note_text(text: str) -> str:
+    """A note newer than `text`'s by a minute, with its own title and slug,
+    the first of its tag and reporter (FIRSTS), without a photo (a photo
+    another note has is not a new note's).
+    """
+    found = DATE_LINE.search(text)
+    if found is None:
+        raise ValueError("the note has no date line")
+    date = datetime.strptime(found[1], "%Y-%m-%d %H:%M") + timedelta(minutes=1)
+    fields = {**FIRSTS, "date": f"{date:%Y-%m-%d %H:%M}"}
+    header, blank, body = text.partition("\n\n")
+    lines = []
+    for line in header.splitlines():
+        key, _sep, value = line.partition(": ")
+        if key in ("image", "image_alt"):
+            continue
+        if key == "slug":
+            value = f"{value}-pehla"
+        lines.append(f"{key}: {fields.get(key, value)}")
+    return "\n".join(lines) + blank + body
+
+
+def written(path: Path, text: str) -> Callable[[], None]:
+    def edit() -> None:
+        path.write_text(text, encoding="utf-8")
+
+    return edit
+
+
 def appended(path: Path, text: str) -> Callable[[], None]:
     def edit() -> None:
         with path.open("a", encoding="utf-8") as out:
@@ -118,6 +166,7 @@ def edits(content: Path) -> list[tuple[str, Callable[[], None]]]:
                 r'\1 (जिले भर से)"',
             ),
         ),
+        ("publish-firsts", written(first_note_path(note), first_note_text(text))),
     ]
 
 
@@ -151,6 +200,7 @@ def measure_edits(
 
     if published:
         as_published(workdir, root, spec)
+    first = first_note_path(newest_note(content))
     runs = []
     for label, edit in edits(content):
         measured = run_measured(
@@ -163,6 +213,7 @@ def measure_edits(
         if not measured.ok:
             raise BenchError(f"{label} failed:\n{measured.log[-4000:]}")
         runs.append(measured)
+    first.unlink(missing_ok=True)
     return runs
 
 
