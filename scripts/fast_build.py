@@ -31,11 +31,12 @@ nothing (and the last full build warned nothing about it), has no
 `old_url` (before or after) and no link to another content file, repeats
 no published note, whose first day in the links ledger (if it names it) is
 its date's day and whose redirects stay as they are (checked after the
-makers, scripts/fast_production.py), and whose station, category, tags
-(as written) and reporter given up or taken up are each named by another
-published note too (no list, feed or directory entry appears or
-disappears); its slug is not one a title could
-have made beside another note's (`slug_family`). Its text, title, summary,
+makers, scripts/fast_production.py), and whose reporter given up or taken
+up is named by another published note too (a reporter's feed is there only
+with notes); a station, category or tag given up or taken up may lose its
+last note or get its first, unless another name has its address
+(`ref_problem`); its slug is not one a title could have made beside
+another note's (`slug_family`). Its text, title, summary,
 tags, photo's caption, station and category may change.
 
 A REGISTRY EDIT is fast when it changes no output (`decide_registry`): the
@@ -427,10 +428,14 @@ def slug_family(slug: str, slugs: frozenset[str]) -> bool:
 
 
 def ref_problem(note: NoteEntry, old: NoteEntry, index: SiteIndex) -> str:
-    """Why the edit makes a station, category, tag (as written) or reporter
-    lose its last note or get its first, or "": every one the note names
-    before and not after, or after and not before, must be named by another
-    note too.
+    """Why a station, category, tag (as written) or reporter the edit gives
+    up or takes up cannot be made so on the fast path, or "". A station,
+    category or tag may lose its last note or get its first (its list's
+    pages and directory line go or come, as planned from the notes; a
+    station's and a category's feed is there with or without notes), unless
+    another name has its address (a tag written otherwise: which name the
+    page keeps, the order of Pelican's reading says). A reporter may not:
+    the feed of a reporter is there only with notes.
     """
     others = [n for n in index.notes if n.path != old.path]
     kinds = {
@@ -444,9 +449,13 @@ def ref_problem(note: NoteEntry, old: NoteEntry, index: SiteIndex) -> str:
         was, now = values(old), values(note)
         moved = [v for v in was if v not in now] + [v for v in now if v not in was]
         for value in moved:
-            if value not in known:
-                name = getattr(value, "name", value)
-                return f"its {kind} {name} would lose its last note or get its first"
+            if value in known:
+                continue
+            if kind == "reporter":
+                return f"its reporter {value} would lose its last note or get its first"
+            names = {v.name for v in (*known, *was, *now) if v.url == value.url}
+            if names != {value.name}:
+                return f"its {kind} {value.name} has an address another name has"
     return ""
 
 

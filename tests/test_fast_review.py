@@ -184,6 +184,45 @@ def test_first_notes_of_a_station_category_tag_and_reporter_are_fast(tmp_path):
     assert "<entry>" in crime
 
 
+def test_an_edit_may_give_a_station_category_or_tag_its_first_or_last_note(
+    tmp_path,
+):
+    """One note edited again and again: moved to a station without notes
+    and on, given a tag of its own and a category no note has, then giving
+    them up; each edit fast and as a clean build writes (the lists' pages
+    and directory lines come and go). A tag written otherwise than one the
+    site has, at its address, and a reporter's first or last note are the
+    full build's."""
+    site = made_site(tmp_path / "edits")
+    output = site.tmp / "site" / "output"
+    name = add(site, "आलोट", "2026-11-20 09:00")
+    assert site.rebuild(output).path == "full"
+    steps: list[tuple[dict, str]] = [
+        ({"thana": "जावरा शहर"}, "fast"),
+        ({"thana": "ताल", "tags": f"{HELMET}, {CHECKPOINT}"}, "fast"),
+        ({"category": "अपराध"}, "fast"),
+        ({"thana": "आलोट", "tags": HELMET}, "fast"),
+        ({"category": "यातायात", "tags": f"{HELMET}, सडक सुरक्षा"}, "full"),
+        ({"tags": HELMET}, "full"),
+        ({"reporter": "नया संवाददाता"}, "full"),
+        ({"tags": CHECKPOINT}, "fast"),
+    ]
+    paths = []
+    for step, (fields, expected) in enumerate(steps):
+        site.notes[name] |= fields
+        site.write(name)
+        result = site.rebuild(output)
+        paths.append((result.path, result.why))
+        assert result.path == expected, (step, result.why)
+        same_as_clean(site, output, str(step))
+    assert "has an address another name has" in paths[4][1]
+    assert "reporter नया संवाददाता would lose its last note" in paths[6][1]
+    assert not (output / "thana" / "tal" / "index.html").read_text("utf-8").count(
+        "/2026/11/nayi-"
+    )
+    assert (output / "tag" / "naka-bandi" / "index.html").is_file()
+
+
 def test_two_sites_built_in_turn_in_one_process(tmp_path):
     """Two bulletins built in turn (as tests and a process serving two
     folders do), each asked about (the FAST CASE check, outside a build:

@@ -275,27 +275,17 @@ class Bulletin:
         return build_site(content or self.content, output, **overrides)
 
 
-# The FAST CASE (scripts/fast_build.py): only new published notes since the
-# last build, newer than every note, each with its own slug (its station
-# and tags may have no notes yet).
-DEFAULT_TAGS = note_text().split("tags: ")[1].split("\n")[0]
-
-
 # Edits of one note the fast path makes (scripts/fast_build.py decide_edit)
 FAST_EDITS = frozenset({"text", "title", "tags", "station", "same-stamp"})
-
-
-def tags_of(fields: dict) -> set[str]:
-    return {t.strip() for t in fields.get("tags", DEFAULT_TAGS).split(",")}
 
 
 def fast_edit(
     before: dict[str, dict], after: dict[str, dict], kind: str, picked: str = ""
 ) -> bool:
     """Whether the edit is one a fast build makes: one published note with
-    its own slug, its date and slug unchanged, still published, every
-    station and tag (as written) it names before or after but not both
-    named by another published note too. `picked`: the note a field edit
+    its own slug, its date and slug unchanged, still published (a station
+    or tag it gives up or takes up may lose its last note or get its first:
+    the notes' tags name no address twice). `picked`: the note a field edit
     wrote (one that sets what the note had writes its file again, the same).
     """
     edited = [n for n in after if before.get(n) != after[n]]
@@ -305,15 +295,11 @@ def fast_edit(
         return False
     [name] = edited
     old, new = before[name], after[name]
-    others = [f for n, f in before.items() if n != name and f.get("status") is None]
     return (
         old.get("status") is None
         and new.get("status") is None
         and old.get("slug") is not None
         and (old["date"], old["slug"]) == (new["date"], new["slug"])
-        and {old["thana"], new["thana"]} - ({old["thana"]} & {new["thana"]})
-        <= {f["thana"] for f in others}
-        and tags_of(old) ^ tags_of(new) <= {t for f in others for t in tags_of(f)}
     )
 
 
