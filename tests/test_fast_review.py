@@ -217,8 +217,10 @@ def test_an_edit_may_give_a_station_category_or_tag_its_first_or_last_note(
         same_as_clean(site, output, str(step))
     assert "has an address another name has" in paths[4][1]
     assert "reporter नया संवाददाता would lose its last note" in paths[6][1]
-    assert not (output / "thana" / "tal" / "index.html").read_text("utf-8").count(
-        "/2026/11/nayi-"
+    assert (
+        not (output / "thana" / "tal" / "index.html")
+        .read_text("utf-8")
+        .count("/2026/11/nayi-")
     )
     assert (output / "tag" / "naka-bandi" / "index.html").is_file()
 
